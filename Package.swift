@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ogilint",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ogilint", targets: ["ogilint"]),
+        .library(name: "OGILint", targets: ["OGILint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+    ],
+    targets: [
+        // The report model: metadata, parts, tables of cells, findings. No dependencies.
+        .target(name: "OGIModel"),
+        // Readers: plain text and submitted YAML/JSON models, all producing a Report.
+        .target(name: "OGIReaders", dependencies: ["OGIModel", .product(name: "Yams", package: "Yams")]),
+        // Rule packs and templates as YAML, the expression language and the evaluation engine.
+        .target(name: "OGIRules", dependencies: ["OGIModel", .product(name: "Yams", package: "Yams")]),
+        // Formatters: text and JSON.
+        .target(name: "OGIOutput", dependencies: ["OGIModel", "OGIRules"]),
+        // The pipeline a CLI or a test calls: load packs, read files, check, summarise.
+        .target(name: "OGILint", dependencies: ["OGIModel", "OGIReaders", "OGIRules", "OGIOutput"]),
+        // The thin command-line front end.
+        .executableTarget(name: "ogilint", dependencies: [
+            "OGILint",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "OGILintTests", dependencies: ["OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput"]),
+    ]
+)

@@ -1,0 +1,165 @@
+import Foundation
+
+/// What a cell's raw text turned out to be.
+public enum CellState: String, Codable, Sendable, CaseIterable {
+    /// A plain number, e.g. `12` or `6032.346`.
+    case number
+    /// A number written with a sign word or sign, e.g. `减51`, `增7`, `+2`.
+    case signedText = "signed_text"
+    /// A number written with a unit, e.g. `251000元`.
+    case numberWithUnit = "number_with_unit"
+    /// Nothing in the cell.
+    case blank
+    /// A placeholder such as `/`, `-`, `—`.
+    case placeholder
+    /// Text that is not a number.
+    case text
+    /// The cell was expected but not found in the input.
+    case missing
+}
+
+/// How cell text is read: which tokens are placeholders, which words mean plus or minus, which units exist.
+/// Loaded from the rule packs (`rules/templates/common.yml`), never written in Swift.
+public struct CellSyntax: Codable, Sendable, Equatable {
+    public var placeholders: [String]
+    public var blanks: [String]
+    public var increaseWords: [String]
+    public var decreaseWords: [String]
+    public var units: [String]
+
+    public init(placeholders: [String] = ["/", "-", "—"], blanks: [String] = [],
+                increaseWords: [String] = [], decreaseWords: [String] = [], units: [String] = []) {
+        self.placeholders = placeholders
+        self.blanks = blanks
+        self.increaseWords = increaseWords
+        self.decreaseWords = decreaseWords
+        self.units = units
+    }
+
+    /// Reads raw cell text into a state, a value (for arithmetic) and a unit.
+    public func parse(_ raw: String) -> (state: CellState, value: Decimal?, unit: String?) {
+        let t = raw.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}\u{00A0}")))
+        if t.isEmpty || blanks.contains(t) { return (.blank, 0, nil) }
+        if placeholders.contains(t) { return (.placeholder, 0, nil) }
+        var body = normalizeDigits(t)
+        var unit: String?
+        for u in units.sorted(by: { $0.count > $1.count }) where body.hasSuffix(u) && body.count > u.count {
+            unit = u
+            body = String(body.dropLast(u.count)).trimmingCharacters(in: .whitespaces)
+            break
+        }
+        var sign: Decimal = 1
+        var signed = false
+        for w in increaseWords where body.hasPrefix(w) && body.count > w.count {
+            body = String(body.dropFirst(w.count)); signed = true; break
+        }
+        if !signed {
+            for w in decreaseWords where body.hasPrefix(w) && body.count > w.count {
+                body = String(body.dropFirst(w.count)); sign = -1; signed = true; break
+            }
+        }
+        if !signed, body.hasPrefix("+") { body.removeFirst(); signed = true }
+        body = body.trimmingCharacters(in: .whitespaces)
+        guard let v = ExactDecimal.parse(body) else { return (.text, nil, nil) }
+        let value = sign == -1 ? -v : v
+        if signed { return (.signedText, value, unit) }
+        if unit != nil { return (.numberWithUnit, value, unit) }
+        return (.number, value, nil)
+    }
+
+    /// True when `raw` would be read as a cell value (number, sign word, placeholder or blank marker).
+    public func isValueToken(_ raw: String) -> Bool {
+        switch parse(raw).state {
+        case .text, .missing: return false
+        case .blank: return !raw.isEmpty
+        default: return true
+        }
+    }
+
+    private func normalizeDigits(_ s: String) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0xFF10...0xFF19: out.unicodeScalars.append(UnicodeScalar(scalar.value - 0xFF10 + 0x30)!)
+            case 0xFF0E: out.append(".")
+            case 0xFF0B: out.append("+")
+            case 0xFF0D, 0x2212: out.append("-")
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// One table cell: its column key, the raw text as found, and where it was.
+public struct Cell: Codable, Sendable, Equatable {
+    public var column: String
+    public var raw: String
+    public var location: SourceLocation?
+    /// Derived from `raw` by the reader; stored so `ogilint model` shows what was understood.
+    public var state: CellState
+    public var value: Decimal?
+    public var unit: String?
+
+    public init(column: String, raw: String, location: SourceLocation?, syntax: CellSyntax) {
+        self.column = column
+        self.raw = raw
+        self.location = location
+        let p = syntax.parse(raw)
+        self.state = p.state
+        self.value = p.value
+        self.unit = p.unit
+    }
+
+    enum CodingKeys: String, CodingKey { case column, raw, location, state, value, unit }
+
+    /// Decodes a cell as written in a report model: `raw` text (or a plain `value`); the state is derived later.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        column = try c.decode(String.self, forKey: .column)
+        location = try c.decodeIfPresent(SourceLocation.self, forKey: .location)
+        if let r = try? c.decodeIfPresent(String.self, forKey: .raw) {
+            raw = r
+        } else if let i = try? c.decodeIfPresent(Int.self, forKey: .raw) {
+            raw = String(i)
+        } else if let s = try? c.decodeIfPresent(String.self, forKey: .value) {
+            raw = s
+        } else if let i = try? c.decodeIfPresent(Int.self, forKey: .value) {
+            raw = String(i)
+        } else if let d = try? c.decodeIfPresent(Double.self, forKey: .value) {
+            // Only reached for non-integer numbers written unquoted; quote amounts to keep them exact.
+            raw = String(d)
+        } else {
+            raw = ""
+        }
+        state = .text
+        value = nil
+        unit = nil
+    }
+
+    /// Encodes the cell with its value as an exact decimal string.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(column, forKey: .column)
+        try c.encode(raw, forKey: .raw)
+        try c.encodeIfPresent(location, forKey: .location)
+        try c.encode(state, forKey: .state)
+        try c.encodeIfPresent(value.map(ExactDecimal.format), forKey: .value)
+        try c.encodeIfPresent(unit, forKey: .unit)
+    }
+
+    /// Re-reads `raw` with `syntax` (used after decoding a submitted model).
+    public mutating func reparse(with syntax: CellSyntax) {
+        guard state != .missing else { return }
+        let p = syntax.parse(raw)
+        state = p.state; value = p.value; unit = p.unit
+    }
+
+    /// A cell that the template expects but the input did not have.
+    public static func missing(column: String, location: SourceLocation?) -> Cell {
+        var c = Cell(column: column, raw: "", location: location, syntax: CellSyntax())
+        c.state = .missing
+        c.value = nil
+        return c
+    }
+}

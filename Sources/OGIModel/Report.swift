@@ -1,0 +1,189 @@
+import Foundation
+
+/// The kind of agency that issues a report; it decides the Article 49 deadline and the Article 50(4) duty.
+public enum AgencyKind: String, Codable, Sendable, CaseIterable {
+    case government
+    case department
+}
+
+/// A calendar date without time zone, written `YYYY-MM-DD`.
+public struct CalendarDate: Codable, Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year; self.month = month; self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD` and `YYYY.MM.DD`). Nil when not a real date.
+    public init?(string: String) {
+        let parts = string.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." }).map(String.init)
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+        guard isValid else { return nil }
+    }
+
+    /// True for a date that exists in the Gregorian calendar.
+    public var isValid: Bool {
+        guard (1...12).contains(month), day >= 1 else { return false }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return day <= lengths[month - 1]
+    }
+
+    public var description: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    public static func < (a: CalendarDate, b: CalendarDate) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let s = try c.decode(String.self)
+        guard let d = CalendarDate(string: s) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "'\(s)' is not a date in the form YYYY-MM-DD")
+        }
+        self = d
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+/// Facts about the report as a whole, each with where it was read when that is known.
+public struct Metadata: Codable, Sendable, Equatable {
+    public var title: String?
+    public var titleLocation: SourceLocation?
+    /// The report year: the year the statistics cover.
+    public var year: Int?
+    /// The year written in the title, when there is one.
+    public var titleYear: Int?
+    public var agency: String?
+    public var agencyKind: AgencyKind?
+    /// Where `agencyKind` came from: `name` (inferred), `option`, `model`.
+    public var agencyKindSource: String?
+    /// Publication (signature) date, when the draft carries one.
+    public var published: CalendarDate?
+    public var publishedLocation: SourceLocation?
+    /// The statistics period stated in the text.
+    public var periodStart: CalendarDate?
+    public var periodEnd: CalendarDate?
+    public var periodLocation: SourceLocation?
+    /// Template generation detected from the table labels, e.g. `2019` or `2021`.
+    public var template: String?
+    /// Labels that decided the template.
+    public var templateEvidence: [String]?
+    /// Four-digit years written inside table labels (e.g. `本年(2023)制发件数`).
+    public var tableYears: [Int]?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case title, titleLocation = "title_location", year, titleYear = "title_year", agency
+        case agencyKind = "agency_kind", agencyKindSource = "agency_kind_source"
+        case published, publishedLocation = "published_location"
+        case periodStart = "period_start", periodEnd = "period_end", periodLocation = "period_location"
+        case template, templateEvidence = "template_evidence", tableYears = "table_years"
+    }
+}
+
+/// A paragraph of prose with its location.
+public struct Paragraph: Codable, Sendable, Equatable {
+    public var text: String
+    public var location: SourceLocation?
+    public init(text: String, location: SourceLocation?) {
+        self.text = text; self.location = location
+    }
+}
+
+/// One of the report's numbered parts (一 … 六), identified by the template's part keys.
+public struct Part: Codable, Sendable, Equatable {
+    /// Position in the template's order, 1-based.
+    public var number: Int
+    /// The template's key for the part, e.g. `overview`.
+    public var key: String
+    /// The heading as written.
+    public var heading: String
+    public var location: SourceLocation?
+    public var paragraphs: [Paragraph]
+
+    public init(number: Int, key: String, heading: String, location: SourceLocation?, paragraphs: [Paragraph] = []) {
+        self.number = number; self.key = key; self.heading = heading
+        self.location = location; self.paragraphs = paragraphs
+    }
+
+    /// All paragraphs joined by newlines.
+    public var text: String { paragraphs.map(\.text).joined(separator: "\n") }
+}
+
+/// A table row placed onto the template: its key, the label as found, and its cells in template column order.
+public struct Row: Codable, Sendable, Equatable {
+    public var key: String
+    public var label: String
+    /// The template label variant that matched, when it is not the canonical one.
+    public var matchedVariant: String?
+    public var location: SourceLocation?
+    public var cells: [Cell]
+
+    public init(key: String, label: String, matchedVariant: String? = nil, location: SourceLocation?, cells: [Cell]) {
+        self.key = key; self.label = label; self.matchedVariant = matchedVariant
+        self.location = location; self.cells = cells
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case key, label, matchedVariant = "matched_variant", location, cells
+    }
+
+    public func cell(_ column: String) -> Cell? { cells.first { $0.column == column } }
+}
+
+/// A table of the report placed onto the template grid.
+public struct Table: Codable, Sendable, Equatable {
+    public var key: String
+    public var title: String?
+    public var location: SourceLocation?
+    public var rows: [Row]
+
+    public init(key: String, title: String?, location: SourceLocation?, rows: [Row]) {
+        self.key = key; self.title = title; self.location = location; self.rows = rows
+    }
+
+    public func row(_ key: String) -> Row? { rows.first { $0.key == key } }
+}
+
+/// The report model every reader produces and every rule reads. Also the submitted-model format (version 1).
+public struct Report: Codable, Sendable, Equatable {
+    /// Model format version; see README "The report model".
+    public static let formatVersion = 1
+
+    public var ogilintModel: Int
+    /// The file the report was read from.
+    public var path: String
+    /// The input format: `text`, `yaml`, `json`.
+    public var sourceFormat: String
+    public var metadata: Metadata
+    /// Paragraphs before the first part heading (title, preamble).
+    public var preamble: [Paragraph]
+    public var parts: [Part]
+    public var tables: [Table]
+
+    public init(path: String, sourceFormat: String, metadata: Metadata = Metadata(),
+                preamble: [Paragraph] = [], parts: [Part] = [], tables: [Table] = []) {
+        self.ogilintModel = Report.formatVersion
+        self.path = path; self.sourceFormat = sourceFormat; self.metadata = metadata
+        self.preamble = preamble; self.parts = parts; self.tables = tables
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ogilintModel = "ogilint_model", path, sourceFormat = "source_format", metadata, preamble, parts, tables
+    }
+
+    public func table(_ key: String) -> Table? { tables.first { $0.key == key } }
+    public func part(_ key: String) -> Part? { parts.first { $0.key == key } }
+    public func part(number: Int) -> Part? { parts.first { $0.number == number } }
+}

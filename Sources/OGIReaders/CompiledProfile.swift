@@ -1,0 +1,40 @@
+import OGIModel
+
+/// A `TemplateSet` with its regular expressions compiled once, shared by every file a run reads.
+public final class ReaderContext: @unchecked Sendable {
+    public let templates: TemplateSet
+    let inlineNoise: [Pattern]
+    let lineNoise: [Pattern]
+    let periodPatterns: [Pattern]
+    let publishedPatterns: [Pattern]
+    let yearPattern: Pattern
+    let tableYearPattern: Pattern?
+    let governmentNames: [Pattern]
+    let departmentNames: [Pattern]
+    let headingPattern: Pattern
+    let mapper: TableMapper
+
+    /// Compiles the profile's patterns. Patterns were validated when the pack was loaded.
+    public init(templates: TemplateSet) throws {
+        self.templates = templates
+        let p = templates.profile
+        inlineNoise = try p.inlineNoise.map(Pattern.init)
+        lineNoise = try p.lineNoise.map(Pattern.init)
+        periodPatterns = try p.periodPatterns.map(Pattern.init)
+        publishedPatterns = try p.publishedPatterns.map(Pattern.init)
+        yearPattern = try Pattern(p.yearPattern)
+        tableYearPattern = p.tableYearPattern.isEmpty ? nil : try Pattern(p.tableYearPattern)
+        governmentNames = try p.governmentNames.map(Pattern.init)
+        departmentNames = try p.departmentNames.map(Pattern.init)
+        let seps = p.partNumberSeparators.isEmpty ? ["、"] : p.partNumberSeparators
+        headingPattern = try Pattern("^\\s*#*\\s*(?<n>[\(p.partNumerals)])\\s*(?:\(seps.joined(separator: "|")))\\s*(?<rest>.*)$")
+        mapper = TableMapper(numerals: p.partNumerals, syntax: p.cells)
+    }
+
+    /// The agency kind implied by an agency name, from the profile's name patterns.
+    public func agencyKind(forName name: String) -> AgencyKind? {
+        if governmentNames.contains(where: { $0.matches(name) }) { return .government }
+        if departmentNames.contains(where: { $0.matches(name) }) { return .department }
+        return nil
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Label normalisation shared by every reader: white space removed, full-width ASCII forms made half-width,
+/// so "规 章", "第二十条第(一)项" and "第二十条 第（一）项" compare equal.
+public enum LabelText {
+    public static func normalize(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            switch u.value {
+            case 0x20, 0x09, 0x0A, 0x0D, 0xA0, 0x3000, 0x200B, 0xFEFF: continue
+            case 0xFF01...0xFF5E: out.append(UnicodeScalar(u.value - 0xFEE0)!)
+            default:
+                if u.properties.isWhitespace { continue }
+                out.append(u)
+            }
+        }
+        return String(out)
+    }
+
+    /// Removes leading numbering such as `一、`, `(一)`, `1.`, `3、`, repeated (`三、(一)`), from a normalised label.
+    public static func stripNumbering(_ s: String, numerals: String) -> String {
+        var chars = Substring(s)
+        let digits = Set(numerals + "0123456789")
+        while true {
+            var rest = chars
+            var opened = false
+            if rest.first == "(" { opened = true; rest = rest.dropFirst() }
+            let n = rest.prefix(while: { digits.contains($0) })
+            if n.isEmpty { break }
+            rest = rest.dropFirst(n.count)
+            if opened {
+                guard rest.first == ")" else { break }
+                rest = rest.dropFirst()
+                if let f = rest.first, "、.,:".contains(f) { rest = rest.dropFirst() }
+            } else {
+                guard let f = rest.first, "、.,:)".contains(f) else { break }
+                rest = rest.dropFirst()
+            }
+            chars = rest
+        }
+        return String(chars)
+    }
+}
+
+/// A compiled regular expression with named-group access; wraps NSRegularExpression.
+final class Pattern: @unchecked Sendable {
+    let regex: NSRegularExpression
+
+    init(_ source: String) throws {
+        regex = try NSRegularExpression(pattern: source, options: [])
+    }
+
+    func matches(_ s: String) -> Bool {
+        regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+    }
+
+    /// The first match's named groups (absent groups are left out) and its range.
+    func firstGroups(_ s: String, names: [String]) -> (groups: [String: String], range: Range<String.Index>)? {
+        guard let m = regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)),
+              let whole = Range(m.range, in: s) else { return nil }
+        var out: [String: String] = [:]
+        for n in names {
+            let r = m.range(withName: n)
+            if r.location != NSNotFound, let rr = Range(r, in: s) { out[n] = String(s[rr]) }
+        }
+        return (out, whole)
+    }
+
+    func replacingAll(in s: String) -> String {
+        regex.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "")
+    }
+}

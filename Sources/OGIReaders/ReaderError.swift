@@ -1,0 +1,26 @@
+/// Errors while reading an input file. Each says which file and what to do.
+public enum ReaderError: Error, CustomStringConvertible, Equatable {
+    case unreadable(path: String, reason: String)
+    case empty(path: String)
+    case binary(path: String)
+    case undecodable(path: String)
+    case invalidModel(path: String, line: Int?, problem: String)
+    case unsupportedFormat(path: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason):
+            return "\(path): cannot read the file (\(reason)); check the path and permissions"
+        case let .empty(path):
+            return "\(path): the file is empty; export the report text again"
+        case let .binary(path):
+            return "\(path): this looks like a binary file, not text; save the draft as plain text (UTF-8), or pass a report model (.yml/.json)"
+        case let .undecodable(path):
+            return "\(path): the text is neither UTF-8, UTF-16 nor GB18030; save it again as UTF-8"
+        case let .invalidModel(path, line, problem):
+            return "\(path)\(line.map { ":\($0)" } ?? ""): invalid report model: \(problem)"
+        case let .unsupportedFormat(path, detail):
+            return "\(path): \(detail)"
+        }
+    }
+}

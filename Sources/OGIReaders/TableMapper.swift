@@ -1,0 +1,213 @@
+import OGIModel
+
+/// One line of input after noise removal, with its 1-based line number in the original file.
+public struct SourceLine: Sendable {
+    public var number: Int
+    public var text: String
+    public init(number: Int, text: String) { self.number = number; self.text = text }
+}
+
+/// A piece of a table as it appears in the input stream: label text, a cell value, an empty cell, or a row break.
+public struct CellToken: Sendable {
+    public enum Kind: Sendable { case text, value, blank, rowBreak }
+    public var kind: Kind
+    public var raw: String
+    /// Normalised text (labels only).
+    public var norm: String
+    public var line: Int
+
+    public init(kind: Kind, raw: String, norm: String = "", line: Int) {
+        self.kind = kind; self.raw = raw; self.norm = norm; self.line = line
+    }
+}
+
+/// Splits lines into cell tokens. Rows may be one cell per line (Word export), tab- or `|`-separated,
+/// or separated by runs of spaces (web and PDF copies).
+public enum CellTokenizer {
+    public static func tokens(of lines: [SourceLine], syntax: CellSyntax) -> [CellToken] {
+        var out: [CellToken] = []
+        out.reserveCapacity(lines.count * 2)
+        for line in lines {
+            let t = line.text
+            let delimited = t.contains("\t") || t.contains("|") || t.contains("｜")
+            if t.allSatisfy({ $0.isWhitespace }) {
+                out.append(CellToken(kind: delimited ? .blank : .rowBreak, raw: "", line: line.number))
+                continue
+            }
+            if delimited {
+                var fields = t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                while fields.first?.isEmpty == true { fields.removeFirst() }
+                while fields.last?.isEmpty == true { fields.removeLast() }
+                for f in fields {
+                    if f.isEmpty { out.append(CellToken(kind: .blank, raw: "", line: line.number)); continue }
+                    appendField(f, line: line.number, syntax: syntax, into: &out)
+                }
+            } else {
+                for f in t.split(whereSeparator: { $0.isWhitespace }) {
+                    appendWord(String(f), line: line.number, syntax: syntax, into: &out)
+                }
+            }
+        }
+        return out
+    }
+
+    private static func appendField(_ f: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
+        if syntax.isValueToken(f) { out.append(CellToken(kind: .value, raw: f, line: line)); return }
+        let words = f.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        if words.count > 1, words.contains(where: { syntax.isValueToken($0) }) {
+            for w in words { appendWord(w, line: line, syntax: syntax, into: &out) }
+        } else {
+            out.append(CellToken(kind: .text, raw: f, norm: LabelText.normalize(f), line: line))
+        }
+    }
+
+    private static func appendWord(_ w: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
+        if syntax.isValueToken(w) { out.append(CellToken(kind: .value, raw: w, line: line)) }
+        else { out.append(CellToken(kind: .text, raw: w, norm: LabelText.normalize(w), line: line)) }
+    }
+}
+
+/// Places a token stream onto a template table by anchoring on row labels, in template order.
+/// Shared by every reader: whatever the file format, a table arrives here as tokens.
+public struct TableMapper {
+    let numerals: String
+    let syntax: CellSyntax
+    /// Characters that mark a token as running prose rather than a label.
+    let sentenceEnds: Set<Character> = ["。", "；"]
+
+    public init(numerals: String, syntax: CellSyntax) {
+        self.numerals = numerals
+        self.syntax = syntax
+    }
+
+    /// A label group followed by the value tokens up to the next label.
+    struct Segment {
+        var pieces: [CellToken] = []
+        var values: [CellToken] = []
+        var joined: String { pieces.map(\.norm).joined() }
+    }
+
+    func segments(_ tokens: ArraySlice<CellToken>) -> [Segment] {
+        var segs: [Segment] = []
+        var cur: Segment?
+        for t in tokens {
+            switch t.kind {
+            case .text:
+                if t.norm.contains(where: { sentenceEnds.contains($0) }) {
+                    if let c = cur { segs.append(c) }
+                    cur = nil
+                    continue
+                }
+                if let c = cur, !c.values.isEmpty { segs.append(c); cur = nil }
+                if cur == nil { cur = Segment() }
+                cur!.pieces.append(t)
+            case .value, .blank, .rowBreak:
+                if cur == nil {
+                    if t.kind == .rowBreak { continue }
+                    cur = Segment()
+                }
+                cur!.values.append(t)
+            }
+        }
+        if let c = cur { segs.append(c) }
+        return segs
+    }
+
+    /// The normalised forms of a row's labels: accepted ones first, then non-standard ones.
+    func matchLabel(_ seg: Segment, variants: [String]) -> String? {
+        guard !seg.pieces.isEmpty else { return nil }
+        let joined = seg.joined
+        for v in variants {
+            let nv = LabelText.normalize(v)
+            let bare = LabelText.stripNumbering(nv, numerals: numerals)
+            for p in seg.pieces where LabelText.stripNumbering(p.norm, numerals: numerals) == bare || p.norm == nv { return v }
+            if bare.count >= 3 && joined.contains(bare) { return v }
+        }
+        return nil
+    }
+
+    /// True when some segment in `tokens` contains one of `anchors`; returns the index of the first such segment.
+    func findAnchor(_ segs: [Segment], anchors: [String], from: Int = 0) -> Int? {
+        let ns = anchors.map { LabelText.normalize($0) }
+        guard from < segs.count else { return nil }
+        for i in from..<segs.count where ns.contains(where: { segs[i].joined.contains($0) }) { return i }
+        return nil
+    }
+
+    /// Maps the segments of one table region onto `spec`. Rows not found are left out; short rows get `missing` cells.
+    func mapRows(_ segs: [Segment], spec: TableSpec, file: String?) -> [Row] {
+        var rows: [Row] = []
+        var cursor = 0
+        let k = spec.columns.count
+        for rs in spec.rows {
+            var found: (Int, String?)?
+            if rs.unlabeled {
+                let withValues = (cursor..<segs.count).filter { i in segs[i].values.contains { $0.kind != .rowBreak } }
+                if let i = withValues.first(where: { i in segs[i].values.filter { $0.kind == .value }.count >= k }) ?? withValues.first {
+                    found = (i, nil)
+                }
+            } else if cursor < segs.count {
+                for i in cursor..<segs.count where segs[i].values.contains(where: { $0.kind != .rowBreak }) {
+                    if matchLabel(segs[i], variants: rs.variants) != nil { found = (i, nil); break }
+                    if let v = matchLabel(segs[i], variants: rs.nonstandard) { found = (i, v); break }
+                }
+            }
+            guard let (idx, nonstandard) = found else { continue }
+            let seg = segs[idx]
+            var cells: [Cell] = []
+            var taken = 0
+            for t in seg.values {
+                if taken == k { break }
+                if t.kind == .rowBreak { if taken > 0 { break } else { continue } }
+                let col = spec.columns[taken]
+                cells.append(Cell(column: col.key, raw: t.raw, location: SourceLocation(file: file, line: t.line), syntax: syntax))
+                taken += 1
+            }
+            let lastLine = cells.last?.location?.line ?? seg.pieces.last?.line
+            while cells.count < k {
+                cells.append(.missing(column: spec.columns[cells.count].key, location: SourceLocation(file: file, line: lastLine)))
+            }
+            let labelLine = seg.pieces.last?.line ?? seg.values.first?.line
+            let label = seg.pieces.map(\.raw).joined(separator: " ")
+            rows.append(Row(key: rs.key, label: label.isEmpty ? rs.label : label, matchedVariant: nonstandard,
+                            location: SourceLocation(file: file, line: labelLine), cells: cells))
+            cursor = idx + 1
+        }
+        return rows
+    }
+
+    /// Maps every table of `template` found in `tokens`, using `partRanges` (token index ranges per part key).
+    public func mapTables(tokens: [CellToken], template: Template, partRanges: [String: Range<Int>], file: String?) -> (tables: [Table], consumedLines: [ClosedRange<Int>]) {
+        var tables: [Table] = []
+        var consumed: [ClosedRange<Int>] = []
+        var segCache: [String: [Segment]] = [:]
+        for spec in template.tables {
+            let range = partRanges[spec.part] ?? tokens.indices
+            let segs: [Segment]
+            if let s = segCache[spec.part] { segs = s } else {
+                segs = segments(tokens[range]); segCache[spec.part] = segs
+            }
+            var region = segs[...]
+            var title: String?
+            var titleLine: Int?
+            if !spec.anchors.isEmpty {
+                if let a = findAnchor(segs, anchors: spec.anchors) {
+                    let others = template.tables.filter { $0.part == spec.part && $0.key != spec.key }.flatMap(\.anchors)
+                    let end = findAnchor(segs, anchors: others, from: a + 1) ?? segs.count
+                    region = segs[a..<end]
+                    title = spec.title
+                    titleLine = segs[a].pieces.first?.line
+                }
+            }
+            let rows = mapRows(Array(region), spec: spec, file: file)
+            if rows.isEmpty && title == nil { continue }
+            let first = titleLine ?? rows.first?.location?.line
+            let last = rows.last?.cells.last?.location?.line ?? first
+            if let f = first, let l = last, l >= f { consumed.append(f...l) }
+            tables.append(Table(key: spec.key, title: spec.title,
+                                location: SourceLocation(file: file, line: first), rows: rows))
+        }
+        return (tables, consumed)
+    }
+}

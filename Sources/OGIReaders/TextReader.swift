@@ -1,0 +1,230 @@
+import Foundation
+import OGIModel
+
+/// Reads a plain-text draft (exported from Word or copied from a web page or PDF) into a `Report`.
+public struct TextReader {
+    let ctx: ReaderContext
+
+    public init(context: ReaderContext) { self.ctx = context }
+
+    /// Reads a file from disk: decodes it, then parses it.
+    public func read(path: String, data: Data) throws -> Report {
+        let (text, _) = try TextDecoding.decode(data, path: path)
+        return parse(text: text, path: path)
+    }
+
+    /// Parses already-decoded text.
+    public func parse(text: String, path: String) -> Report {
+        let profile = ctx.templates.profile
+        // 1. Lines, with noise removed but original numbering kept.
+        var lines: [SourceLine] = []
+        var n = 0
+        text.enumerateLines { raw, _ in
+            n += 1
+            var t = raw
+            for p in ctx.inlineNoise { t = p.replacingAll(in: t) }
+            if ctx.lineNoise.contains(where: { $0.matches(t) }) { return }
+            lines.append(SourceLine(number: n, text: t))
+        }
+
+        // 2. Part headings, identified by their wording, not their numeral.
+        struct Heading { var spec: PartSpec; var lineIndex: Int; var heading: String; var rest: String }
+        var headings: [Heading] = []
+        let normalizedHeadings = profile.parts.map { spec in (spec, spec.headings.map(LabelText.normalize)) }
+        for (i, l) in lines.enumerated() {
+            guard let m = ctx.headingPattern.firstGroups(l.text, names: ["n", "rest"]), let rest = m.groups["rest"] else { continue }
+            let nr = LabelText.normalize(rest)
+            for (spec, variants) in normalizedHeadings {
+                guard !headings.contains(where: { $0.spec.key == spec.key }) else { continue }
+                if let v = variants.first(where: { nr.hasPrefix($0) }) {
+                    let remainder = Self.remainder(of: rest, afterNormalizedPrefix: v)
+                    let headingText = l.text.trimmingCharacters(in: .whitespaces)
+                    let shown = remainder.isEmpty ? headingText : String(headingText.dropLast(remainder.count)).trimmingCharacters(in: .whitespaces)
+                    headings.append(Heading(spec: spec, lineIndex: i, heading: shown.trimmingCharacters(in: CharacterSet(charactersIn: "# ")), rest: remainder))
+                    break
+                }
+            }
+        }
+        let ordered = headings.sorted { $0.lineIndex < $1.lineIndex }
+
+        // 3. Tokens for table mapping, and the token range of each part.
+        let tokens = CellTokenizer.tokens(of: lines, syntax: profile.cells)
+        var tokenStartOfLine: [Int: Int] = [:]
+        for (i, t) in tokens.enumerated() where tokenStartOfLine[t.line] == nil { tokenStartOfLine[t.line] = i }
+        func tokenIndex(atOrAfterLineIndex li: Int) -> Int {
+            var j = li
+            while j < lines.count { if let t = tokenStartOfLine[lines[j].number] { return t }; j += 1 }
+            return tokens.count
+        }
+        var partRanges: [String: Range<Int>] = [:]
+        var partLineRanges: [String: Range<Int>] = [:]
+        for (k, h) in ordered.enumerated() {
+            let endLine = k + 1 < ordered.count ? ordered[k + 1].lineIndex : lines.count
+            partLineRanges[h.spec.key] = (h.lineIndex + 1)..<endLine
+            let a = tokenIndex(atOrAfterLineIndex: h.lineIndex + 1)
+            let b = tokenIndex(atOrAfterLineIndex: endLine)
+            partRanges[h.spec.key] = a..<max(a, b)
+        }
+
+        // 4. Metadata from the title, preamble and signature.
+        var meta = Metadata()
+        let firstHeading = ordered.first?.lineIndex ?? lines.count
+        let preambleLines = Array(lines[0..<firstHeading])
+        extractTitle(preambleLines.isEmpty ? Array(lines.prefix(5)) : preambleLines, path: path, into: &meta)
+        let periodScope = Array(lines[0..<min(lines.count, max(firstHeading, 0) + 40)])
+        extractPeriod(periodScope, path: path, into: &meta)
+        extractPublished(lines, path: path, into: &meta)
+        meta.year = meta.titleYear ?? meta.periodEnd?.year ?? meta.periodStart?.year
+        if meta.year == nil {
+            for l in preambleLines {
+                if let y = ctx.yearPattern.firstGroups(l.text, names: ["y"])?.groups["y"].flatMap({ Int($0) }) { meta.year = y; break }
+            }
+        }
+        if let a = meta.agency, let kind = ctx.agencyKind(forName: a) {
+            meta.agencyKind = kind
+            meta.agencyKindSource = "name"
+        }
+
+        // 5. Template generation from the labels present, then the tables placed onto it.
+        let tableScope: [SourceLine] = {
+            let keys = Set(ctx.templates.templates.flatMap { $0.tables.map(\.part) })
+            let rs = keys.compactMap { partLineRanges[$0] }
+            if rs.isEmpty { return lines }
+            return rs.sorted { $0.lowerBound < $1.lowerBound }.flatMap { Array(lines[$0]) }
+        }()
+        let scopeText = LabelText.normalize(tableScope.map(\.text).joined())
+        var best: (Template, [String])?
+        var tie = false
+        for t in ctx.templates.templates {
+            let hits = t.markers.filter { scopeText.contains(LabelText.normalize($0)) }
+            guard !hits.isEmpty else { continue }
+            if let b = best {
+                if hits.count > b.1.count { best = (t, hits); tie = false } else if hits.count == b.1.count { tie = true }
+            } else { best = (t, hits) }
+        }
+        if let b = best, !tie {
+            meta.template = b.0.id
+            meta.templateEvidence = b.1
+        }
+        var years: [Int] = []
+        if let typ = ctx.tableYearPattern {
+            for l in tableScope {
+                if let y = typ.firstGroups(l.text, names: ["y"])?.groups["y"].flatMap({ Int($0) }), !years.contains(y) { years.append(y) }
+            }
+        }
+        meta.tableYears = years.isEmpty ? nil : years
+
+        let layout = meta.template.flatMap { ctx.templates.template($0) }
+            ?? meta.year.flatMap { ctx.templates.template(forYear: $0) }
+            ?? ctx.templates.templates.last
+        var tables: [Table] = []
+        var consumed: [ClosedRange<Int>] = []
+        if let layout {
+            (tables, consumed) = ctx.mapper.mapTables(tokens: tokens, template: layout, partRanges: partRanges, file: path)
+        }
+
+        // 6. Paragraphs: preamble and part prose, leaving out lines that tables consumed.
+        func isConsumed(_ line: Int) -> Bool { consumed.contains { $0.contains(line) } }
+        func paragraphs(_ ls: ArraySlice<SourceLine>) -> [Paragraph] {
+            ls.compactMap { l in
+                let t = l.text.trimmingCharacters(in: .whitespaces)
+                if t.isEmpty || isConsumed(l.number) { return nil }
+                return Paragraph(text: t, location: SourceLocation(file: path, line: l.number))
+            }
+        }
+        var parts: [Part] = []
+        for h in ordered {
+            var paras = paragraphs(lines[partLineRanges[h.spec.key]!])
+            if !h.rest.trimmingCharacters(in: .whitespaces).isEmpty {
+                paras.insert(Paragraph(text: h.rest, location: SourceLocation(file: path, line: lines[h.lineIndex].number)), at: 0)
+            }
+            parts.append(Part(number: h.spec.number, key: h.spec.key, heading: h.heading,
+                              location: SourceLocation(file: path, line: lines[h.lineIndex].number), paragraphs: paras))
+        }
+        return Report(path: path, sourceFormat: "text", metadata: meta,
+                      preamble: paragraphs(lines[0..<firstHeading]), parts: parts, tables: tables)
+    }
+
+    /// The part of `rest` left after its normalised form's prefix `prefix`.
+    static func remainder(of rest: String, afterNormalizedPrefix prefix: String) -> String {
+        var consumed = 0
+        var idx = rest.startIndex
+        while idx < rest.endIndex, consumed < prefix.count {
+            if !LabelText.normalize(String(rest[idx])).isEmpty { consumed += 1 }
+            idx = rest.index(after: idx)
+        }
+        return String(rest[idx...]).trimmingCharacters(in: .whitespaces)
+    }
+
+    func extractTitle(_ lines: [SourceLine], path: String, into meta: inout Metadata) {
+        let words = ctx.templates.profile.titleWords
+        let content = lines.filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }.prefix(12)
+        guard let idx = content.firstIndex(where: { l in
+            words.contains { l.text.contains($0) } && !l.text.contains(where: { $0.isASCII && $0.isLetter })
+        }) else { return }
+        var line = content[idx].text.trimmingCharacters(in: .whitespaces)
+        // A title run into the following sentence (PDF text): keep up to the title word.
+        if let w = words.compactMap({ line.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
+            line = String(line[..<w.upperBound])
+        }
+        var title = line
+        var prefixLine: String?
+        if idx > content.startIndex {
+            let prev = content[content.index(before: idx)].text.trimmingCharacters(in: .whitespaces)
+            let isShort = prev.count <= 30 && !prev.contains(where: { "。，,:：".contains($0) }) && !prev.contains(where: { $0.isASCII && $0.isLetter })
+            let normLine = LabelText.normalize(line)
+            if isShort && (ctx.yearPattern.firstGroups(normLine, names: ["y"])?.range.lowerBound == normLine.startIndex || normLine.count <= 6) {
+                prefixLine = prev
+                title = prev + line
+            }
+        }
+        meta.title = title
+        meta.titleLocation = SourceLocation(file: path, line: content[idx].number)
+        let nt = LabelText.normalize(title)
+        guard let ym = ctx.yearPattern.firstGroups(nt, names: ["y"]) else {
+            meta.agency = prefixLine
+            return
+        }
+        meta.titleYear = ym.groups["y"].flatMap { Int($0) }
+        var before = String(nt[..<ym.range.lowerBound])
+        if let p = prefixLine, LabelText.normalize(p) == before { before = p }
+        for lead in ["关于"] where before.hasPrefix(lead) { before.removeFirst(lead.count) }
+        if !before.isEmpty { meta.agency = before; return }
+        var after = String(nt[ym.range.upperBound...])
+        if after.hasPrefix("度") { after.removeFirst() }
+        for tail in ctx.templates.profile.titleTails {
+            if let r = after.range(of: LabelText.normalize(tail)) { after = String(after[..<r.lowerBound]); break }
+        }
+        meta.agency = after.isEmpty ? nil : after
+    }
+
+    func extractPeriod(_ lines: [SourceLine], path: String, into meta: inout Metadata) {
+        let names = ["y1", "m1", "d1", "y2", "m2", "d2"]
+        for l in lines {
+            for p in ctx.periodPatterns {
+                guard let g = p.firstGroups(l.text, names: names)?.groups,
+                      let y1 = g["y1"].flatMap({ Int($0) }), let m1 = g["m1"].flatMap({ Int($0) }), let d1 = g["d1"].flatMap({ Int($0) }),
+                      let m2 = g["m2"].flatMap({ Int($0) }), let d2 = g["d2"].flatMap({ Int($0) }) else { continue }
+                let y2 = g["y2"].flatMap { Int($0) } ?? y1
+                meta.periodStart = CalendarDate(year: y1, month: m1, day: d1)
+                meta.periodEnd = CalendarDate(year: y2, month: m2, day: d2)
+                meta.periodLocation = SourceLocation(file: path, line: l.number)
+                return
+            }
+        }
+    }
+
+    func extractPublished(_ lines: [SourceLine], path: String, into meta: inout Metadata) {
+        for p in ctx.publishedPatterns {
+            for l in lines.reversed() {
+                guard let g = p.firstGroups(l.text, names: ["y", "m", "d"])?.groups,
+                      let y = g["y"].flatMap({ Int($0) }), let m = g["m"].flatMap({ Int($0) }), let d = g["d"].flatMap({ Int($0) }) else { continue }
+                let date = CalendarDate(year: y, month: m, day: d)
+                guard date.isValid else { continue }
+                meta.published = date
+                meta.publishedLocation = SourceLocation(file: path, line: l.number)
+                return
+            }
+        }
+    }
+}
