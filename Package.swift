@@ -20,7 +20,7 @@ let package = Package(
         // Rule packs and templates as YAML, the expression language and the evaluation engine.
         .target(name: "OGIRules", dependencies: ["OGIModel", .product(name: "Yams", package: "Yams")]),
         // Formatters: text and JSON.
-        .target(name: "OGIOutput", dependencies: ["OGIModel", "OGIRules"]),
+        .target(name: "OGIOutput", dependencies: ["OGIModel", "OGIRules", .product(name: "Yams", package: "Yams")]),
         // The pipeline a CLI or a test calls: load packs, read files, check, summarise.
         .target(name: "OGILint", dependencies: ["OGIModel", "OGIReaders", "OGIRules", "OGIOutput"]),
         // The thin command-line front end.

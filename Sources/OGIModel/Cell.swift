@@ -58,7 +58,7 @@ public struct CellSyntax: Codable, Sendable, Equatable {
                 body = String(body.dropFirst(w.count)); sign = -1; signed = true; break
             }
         }
-        if !signed, body.hasPrefix("+") { body.removeFirst(); signed = true }
+        if !signed, body.hasPrefix("+") { body.removeFirst() }
         body = body.trimmingCharacters(in: .whitespaces)
         guard let v = ExactDecimal.parse(body) else { return (.text, nil, nil) }
         let value = sign == -1 ? -v : v

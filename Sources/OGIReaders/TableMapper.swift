@@ -161,17 +161,17 @@ public struct TableMapper {
                 if taken == k { break }
                 if t.kind == .rowBreak { if taken > 0 { break } else { continue } }
                 let col = spec.columns[taken]
-                cells.append(Cell(column: col.key, raw: t.raw, location: SourceLocation(file: file, line: t.line), syntax: syntax))
+                cells.append(Cell(column: col.key, raw: t.raw, location: SourceLocation(line: t.line), syntax: syntax))
                 taken += 1
             }
             let lastLine = cells.last?.location?.line ?? seg.pieces.last?.line
             while cells.count < k {
-                cells.append(.missing(column: spec.columns[cells.count].key, location: SourceLocation(file: file, line: lastLine)))
+                cells.append(.missing(column: spec.columns[cells.count].key, location: SourceLocation(line: lastLine)))
             }
             let labelLine = seg.pieces.last?.line ?? seg.values.first?.line
             let label = seg.pieces.map(\.raw).joined(separator: " ")
             rows.append(Row(key: rs.key, label: label.isEmpty ? rs.label : label, matchedVariant: nonstandard,
-                            location: SourceLocation(file: file, line: labelLine), cells: cells))
+                            location: SourceLocation(line: labelLine), cells: cells))
             cursor = idx + 1
         }
         return rows
@@ -206,7 +206,7 @@ public struct TableMapper {
             let last = rows.last?.cells.last?.location?.line ?? first
             if let f = first, let l = last, l >= f { consumed.append(f...l) }
             tables.append(Table(key: spec.key, title: spec.title,
-                                location: SourceLocation(file: file, line: first), rows: rows))
+                                location: SourceLocation(line: first), rows: rows))
         }
         return (tables, consumed)
     }

@@ -129,17 +129,17 @@ public struct TextReader {
             ls.compactMap { l in
                 let t = l.text.trimmingCharacters(in: .whitespaces)
                 if t.isEmpty || isConsumed(l.number) { return nil }
-                return Paragraph(text: t, location: SourceLocation(file: path, line: l.number))
+                return Paragraph(text: t, location: SourceLocation(line: l.number))
             }
         }
         var parts: [Part] = []
         for h in ordered {
             var paras = paragraphs(lines[partLineRanges[h.spec.key]!])
             if !h.rest.trimmingCharacters(in: .whitespaces).isEmpty {
-                paras.insert(Paragraph(text: h.rest, location: SourceLocation(file: path, line: lines[h.lineIndex].number)), at: 0)
+                paras.insert(Paragraph(text: h.rest, location: SourceLocation(line: lines[h.lineIndex].number)), at: 0)
             }
             parts.append(Part(number: h.spec.number, key: h.spec.key, heading: h.heading,
-                              location: SourceLocation(file: path, line: lines[h.lineIndex].number), paragraphs: paras))
+                              location: SourceLocation(line: lines[h.lineIndex].number), paragraphs: paras))
         }
         return Report(path: path, sourceFormat: "text", metadata: meta,
                       preamble: paragraphs(lines[0..<firstHeading]), parts: parts, tables: tables)
@@ -179,7 +179,7 @@ public struct TextReader {
             }
         }
         meta.title = title
-        meta.titleLocation = SourceLocation(file: path, line: content[idx].number)
+        meta.titleLocation = SourceLocation(line: content[idx].number)
         let nt = LabelText.normalize(title)
         guard let ym = ctx.yearPattern.firstGroups(nt, names: ["y"]) else {
             meta.agency = prefixLine
@@ -208,7 +208,7 @@ public struct TextReader {
                 let y2 = g["y2"].flatMap { Int($0) } ?? y1
                 meta.periodStart = CalendarDate(year: y1, month: m1, day: d1)
                 meta.periodEnd = CalendarDate(year: y2, month: m2, day: d2)
-                meta.periodLocation = SourceLocation(file: path, line: l.number)
+                meta.periodLocation = SourceLocation(line: l.number)
                 return
             }
         }
@@ -222,7 +222,7 @@ public struct TextReader {
                 let date = CalendarDate(year: y, month: m, day: d)
                 guard date.isValid else { continue }
                 meta.published = date
-                meta.publishedLocation = SourceLocation(file: path, line: l.number)
+                meta.publishedLocation = SourceLocation(line: l.number)
                 return
             }
         }

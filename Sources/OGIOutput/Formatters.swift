@@ -1,0 +1,165 @@
+import Foundation
+import OGIModel
+import OGIRules
+
+/// One checked input: the report and its findings, or the error that stopped it from being read.
+public struct CheckedInput: Sendable {
+    public var path: String
+    public var report: Report?
+    public var findings: [Finding]
+    public var error: String?
+
+    public init(path: String, report: Report?, findings: [Finding], error: String?) {
+        self.path = path; self.report = report; self.findings = findings; self.error = error
+    }
+}
+
+/// Totals over a run.
+public struct Summary: Sendable, Equatable {
+    public var reports: Int
+    public var errors: Int
+    public var warnings: Int
+    public var infos: Int
+    public var unreadable: Int
+
+    public init(_ inputs: [CheckedInput]) {
+        let all = inputs.flatMap(\.findings)
+        reports = inputs.count
+        errors = all.filter { $0.severity == .error }.count
+        warnings = all.filter { $0.severity == .warning }.count
+        infos = all.filter { $0.severity == .info }.count
+        unreadable = inputs.filter { $0.error != nil }.count
+    }
+}
+
+/// The JSON output (keys documented in README, "JSON output").
+public enum JSONFormatter {
+    public static func format(_ inputs: [CheckedInput], version: String) -> String {
+        let s = Summary(inputs)
+        let reports: [JSONValue] = inputs.map { input in
+            var fields: [(String, JSONValue)] = [("path", .string(input.path))]
+            let m = input.report?.metadata
+            fields += [
+                ("year", .opt(m?.year)),
+                ("agency", .opt(m?.agency)),
+                ("agency_kind", .opt(m?.agencyKind?.rawValue)),
+                ("template", .opt(m?.template)),
+                ("findings", .array(input.findings.map(finding))),
+            ]
+            if let e = input.error { fields.append(("error", .string(e))) }
+            return .object(fields)
+        }
+        let root: JSONValue = .object([
+            ("tool", .object([("name", .string("ogilint")), ("version", .string(version))])),
+            ("reports", .array(reports)),
+            ("summary", .object([("reports", .int(s.reports)), ("errors", .int(s.errors)),
+                                 ("warnings", .int(s.warnings)), ("infos", .int(s.infos))])),
+        ])
+        return root.render() + "\n"
+    }
+
+    static func finding(_ f: Finding) -> JSONValue {
+        .object([
+            ("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)), ("category", .string(f.category.rawValue)),
+            ("message", .string(f.message)), ("fix", .opt(f.fix)),
+            ("location", .object([("line", .opt(f.location.line)), ("table", .opt(f.location.table)),
+                                  ("row", .opt(f.location.row)), ("column", .opt(f.location.column))])),
+        ])
+    }
+}
+
+/// The human-readable output: findings grouped by file, then a summary line.
+public enum TextFormatter {
+    public static func format(_ inputs: [CheckedInput]) -> String {
+        var out = ""
+        for input in inputs {
+            out += header(input) + "\n"
+            if let e = input.error {
+                out += "  error: \(e)\n\n"
+                continue
+            }
+            if input.findings.isEmpty { out += "  no findings\n\n"; continue }
+            for f in input.findings {
+                let line = f.location.line.map { "\($0)" } ?? "-"
+                out += "  \(pad(line, 5)) \(pad(f.severity.rawValue, 8))\(pad(f.rule, 20)) \(f.message)\n"
+                let place = [f.location.table, f.location.row, f.location.column].compactMap { $0 }
+                if !place.isEmpty { out += "        at: \(place.joined(separator: " › "))\n" }
+                if let fix = f.fix { out += "        fix: \(fix)\n" }
+            }
+            out += "\n"
+        }
+        out += summaryLine(Summary(inputs)) + "\n"
+        return out
+    }
+
+    static func header(_ input: CheckedInput) -> String {
+        guard let m = input.report?.metadata else { return input.path }
+        var facts: [String] = []
+        facts.append(m.year.map { "\($0)年度" } ?? "年度未知")
+        if let a = m.agency { facts.append(a) }
+        facts.append(m.agencyKind.map { $0 == .government ? "人民政府" : "部门" } ?? "机关类型未知")
+        facts.append(m.template.map { "\($0) 年版模板" } ?? "模板未识别")
+        return "\(input.path) (\(facts.joined(separator: " · ")))"
+    }
+
+    public static func summaryLine(_ s: Summary) -> String {
+        var line = "\(s.reports) report\(s.reports == 1 ? "" : "s") checked: \(s.errors) error\(s.errors == 1 ? "" : "s"), \(s.warnings) warning\(s.warnings == 1 ? "" : "s"), \(s.infos) info\(s.infos == 1 ? "" : "s")"
+        if s.unreadable > 0 { line += ", \(s.unreadable) unreadable" }
+        return line
+    }
+
+    /// Pads by display width (CJK characters count double) so columns line up.
+    static func pad(_ s: String, _ width: Int) -> String {
+        let w = s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2 : 1) }
+        return s + String(repeating: " ", count: max(1, width - w))
+    }
+}
+
+/// Listing and explaining rules (`ogilint rules`).
+public enum RuleListFormatter {
+    public static func list(_ rules: [Rule]) -> String {
+        var out = ""
+        for r in rules {
+            out += "\(TextFormatter.pad(r.id, 20))\(TextFormatter.pad(r.severity.rawValue, 8))\(TextFormatter.pad(r.category.rawValue, 13))\(r.title)\n"
+        }
+        out += "\(rules.count) rules\n"
+        return out
+    }
+
+    public static func explain(_ r: Rule) -> String {
+        var out = "\(r.id) — \(r.title)\n"
+        out += "  severity:  \(r.severity.rawValue)\n  category:  \(r.category.rawValue)\n  kind:      \(r.kind.name)\n"
+        if let ref = r.reference { out += "  reference: \(ref)\n" }
+        if let w = r.when { out += "  applies when: \(w)\n" }
+        switch r.kind {
+        case let .assert(e, forEach, tolerance, _):
+            out += "  checks:    \(e)\n"
+            if let f = forEach { out += "  for each:  \(describe(f))\n" }
+            if tolerance != 0 { out += "  tolerance: \(ExactDecimal.format(tolerance))\n" }
+        case let .sum(table, total, parts, along, forEach, tolerance):
+            out += "  checks:    \(table): \(total) = \(parts.joined(separator: " + ")) (parts are \(along.rawValue))\n"
+            if let f = forEach { out += "  for each:  \(describe(f))\n" }
+            if tolerance != 0 { out += "  tolerance: \(ExactDecimal.format(tolerance))\n" }
+        case let .cells(tables, kinds, match):
+            out += "  checks:    cells that are \(match.rawValue) in \(tables.joined(separator: ", ")) (column kinds: \(kinds.map(\.rawValue).sorted().joined(separator: ", ")))\n"
+        case let .complete(tables):
+            out += "  checks:    every table, row and cell of \(tables.joined(separator: ", ")) is present\n"
+        case let .parts(check, _):
+            out += "  checks:    parts — \(check.rawValue)\n"
+        case let .labels(tables):
+            out += "  checks:    row labels in \(tables.joined(separator: ", ")) use the template's wording\n"
+        }
+        if let d = r.description { out += "\n  \(d)\n" }
+        if let fix = r.fix { out += "\n  fix: \(fix)\n" }
+        out += "\n  defined in \(r.file):\(r.line)\n"
+        return out
+    }
+
+    static func describe(_ it: Iteration) -> String {
+        switch it {
+        case let .columns(t, except): return "column of \(t)" + (except.isEmpty ? "" : " except \(except.joined(separator: ", "))") + " ($col)"
+        case let .rows(t, except): return "row of \(t)" + (except.isEmpty ? "" : " except \(except.joined(separator: ", "))") + " ($row)"
+        case let .values(v, name): return "\(v.joined(separator: ", ")) ($\(name))"
+        }
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+import OGIModel
+
+/// A parsed rule expression, e.g. `applications.new[$col] + applications.carried_in[$col] == applications.results_total[$col]`.
+///
+/// Grammar (lowest precedence first):
+/// `or` → `and` → `not` → comparison (`== != < <= > >=`) → `+ -` → `* /` → unary `-` → primary.
+/// Primary: number, `"string"`, `null`, `true`, `false`, `(expr)`, `name(args)`, or a path such as
+/// `year`, `$col`, `applications.new.natural`, `applications.new[$col]`, `reviews.cases.$g.total`.
+public indirect enum Expr: Sendable, CustomStringConvertible {
+    case number(Decimal)
+    case string(String)
+    case null
+    case bool(Bool)
+    case path([PathSegment])
+    case call(String, [Expr])
+    case unary(String, Expr)
+    case binary(String, Expr, Expr)
+
+    public enum PathSegment: Sendable {
+        case name(String)
+        case variable(String)
+        case index(Expr)
+    }
+
+    public var description: String {
+        switch self {
+        case .number(let d): return ExactDecimal.format(d)
+        case .string(let s): return "\"\(s)\""
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .path(let segs):
+            var s = ""
+            for seg in segs {
+                switch seg {
+                case .name(let n): s += s.isEmpty ? n : ".\(n)"
+                case .variable(let v): s += s.isEmpty ? "$\(v)" : ".$\(v)"
+                case .index(let e): s += "[\(e)]"
+                }
+            }
+            return s
+        case .call(let f, let args): return "\(f)(\(args.map(\.description).joined(separator: ", ")))"
+        case .unary(let op, let e): return op == "not" ? "not \(e)" : "\(op)\(e)"
+        case .binary(let op, let a, let b): return "\(a) \(op) \(b)"
+        }
+    }
+}
+
+
+/// A syntax error in an expression, with the character offset where it was found.
+public struct ExpressionError: Error, Sendable {
+    public var offset: Int
+    public var message: String
+}
+
+/// Recursive-descent parser for rule expressions.
+public struct ExpressionParser {
+    enum Tok: Equatable {
+        case num(Decimal), str(String), ident(String), variable(String), op(String), lparen, rparen, lbracket, rbracket, comma, dot, end
+    }
+
+    private var toks: [(Tok, Int)] = []
+    private var pos = 0
+
+    public static let functions: Set<String> = ["sum", "abs", "min", "max", "date", "contains", "part_text", "has_part", "all", "any", "len"]
+
+    public static func parse(_ source: String) throws -> Expr {
+        var p = ExpressionParser()
+        p.toks = try lex(source)
+        let e = try p.parseOr()
+        guard case .end = p.toks[p.pos].0 else {
+            throw ExpressionError(offset: p.toks[p.pos].1, message: "unexpected \(p.describe(p.toks[p.pos].0)) after a complete expression")
+        }
+        return e
+    }
+
+    static func lex(_ s: String) throws -> [(Tok, Int)] {
+        let chars = Array(s)
+        var out: [(Tok, Int)] = []
+        var i = 0
+        func isIdentStart(_ c: Character) -> Bool { c == "_" || c.isLetter }
+        func isIdent(_ c: Character) -> Bool { c == "_" || c.isLetter || c.isNumber }
+        while i < chars.count {
+            let c = chars[i]
+            if c.isWhitespace { i += 1; continue }
+            let start = i
+            if c.isASCII && c.isNumber {
+                var j = i
+                while j < chars.count, (chars[j].isASCII && chars[j].isNumber) || chars[j] == "." {
+                    // A dot followed by a letter is a path separator, not a decimal point.
+                    if chars[j] == ".", j + 1 < chars.count, !(chars[j + 1].isASCII && chars[j + 1].isNumber) { break }
+                    j += 1
+                }
+                guard let d = Decimal(string: String(chars[i..<j]), locale: Locale(identifier: "en_US_POSIX")) else {
+                    throw ExpressionError(offset: i, message: "'\(String(chars[i..<j]))' is not a number")
+                }
+                out.append((.num(d), start)); i = j; continue
+            }
+            if c == "\"" || c == "'" {
+                var j = i + 1
+                var str = ""
+                while j < chars.count, chars[j] != c { str.append(chars[j]); j += 1 }
+                guard j < chars.count else { throw ExpressionError(offset: i, message: "unterminated string") }
+                out.append((.str(str), start)); i = j + 1; continue
+            }
+            if c == "$" {
+                var j = i + 1
+                while j < chars.count, isIdent(chars[j]) { j += 1 }
+                guard j > i + 1 else { throw ExpressionError(offset: i, message: "'$' must be followed by a variable name, e.g. $col") }
+                out.append((.variable(String(chars[(i + 1)..<j])), start)); i = j; continue
+            }
+            if isIdentStart(c) {
+                var j = i
+                while j < chars.count, isIdent(chars[j]) { j += 1 }
+                out.append((.ident(String(chars[i..<j])), start)); i = j; continue
+            }
+            let two = i + 1 < chars.count ? String(chars[i...(i + 1)]) : ""
+            if ["==", "!=", "<=", ">="].contains(two) { out.append((.op(two), start)); i += 2; continue }
+            switch c {
+            case "<", ">", "+", "-", "*", "/": out.append((.op(String(c)), start))
+            case "(": out.append((.lparen, start))
+            case ")": out.append((.rparen, start))
+            case "[": out.append((.lbracket, start))
+            case "]": out.append((.rbracket, start))
+            case ",": out.append((.comma, start))
+            case ".": out.append((.dot, start))
+            case "=": throw ExpressionError(offset: i, message: "'=' is not an operator; use '==' to compare")
+            default: throw ExpressionError(offset: i, message: "unexpected character '\(c)'")
+            }
+            i += 1
+        }
+        out.append((.end, chars.count))
+        return out
+    }
+
+    func describe(_ t: Tok) -> String {
+        switch t {
+        case .num(let d): return "number \(d)"
+        case .str(let s): return "string \"\(s)\""
+        case .ident(let s): return "'\(s)'"
+        case .variable(let v): return "'$\(v)'"
+        case .op(let o): return "'\(o)'"
+        case .lparen: return "'('"
+        case .rparen: return "')'"
+        case .lbracket: return "'['"
+        case .rbracket: return "']'"
+        case .comma: return "','"
+        case .dot: return "'.'"
+        case .end: return "the end of the expression"
+        }
+    }
+
+    private var cur: Tok { toks[pos].0 }
+    private var offset: Int { toks[pos].1 }
+
+    private mutating func expect(_ t: Tok, _ what: String) throws {
+        guard cur == t else { throw ExpressionError(offset: offset, message: "expected \(what), found \(describe(cur))") }
+        pos += 1
+    }
+
+    mutating func parseOr() throws -> Expr {
+        var e = try parseAnd()
+        while cur == .ident("or") { pos += 1; e = .binary("or", e, try parseAnd()) }
+        return e
+    }
+
+    mutating func parseAnd() throws -> Expr {
+        var e = try parseNot()
+        while cur == .ident("and") { pos += 1; e = .binary("and", e, try parseNot()) }
+        return e
+    }
+
+    mutating func parseNot() throws -> Expr {
+        if cur == .ident("not") { pos += 1; return .unary("not", try parseNot()) }
+        return try parseComparison()
+    }
+
+    mutating func parseComparison() throws -> Expr {
+        let e = try parseAdditive()
+        if case .op(let o) = cur, ["==", "!=", "<", "<=", ">", ">="].contains(o) {
+            pos += 1
+            return .binary(o, e, try parseAdditive())
+        }
+        return e
+    }
+
+    mutating func parseAdditive() throws -> Expr {
+        var e = try parseMultiplicative()
+        while case .op(let o) = cur, o == "+" || o == "-" { pos += 1; e = .binary(o, e, try parseMultiplicative()) }
+        return e
+    }
+
+    mutating func parseMultiplicative() throws -> Expr {
+        var e = try parseUnary()
+        while case .op(let o) = cur, o == "*" || o == "/" { pos += 1; e = .binary(o, e, try parseUnary()) }
+        return e
+    }
+
+    mutating func parseUnary() throws -> Expr {
+        if cur == .op("-") { pos += 1; return .unary("-", try parseUnary()) }
+        return try parsePrimary()
+    }
+
+    mutating func parsePrimary() throws -> Expr {
+        let t = cur
+        switch t {
+        case .num(let d): pos += 1; return .number(d)
+        case .str(let s): pos += 1; return .string(s)
+        case .lparen:
+            pos += 1
+            let e = try parseOr()
+            try expect(.rparen, "')'")
+            return e
+        case .variable, .ident:
+            if case .ident(let name) = t {
+                switch name {
+                case "null": pos += 1; return .null
+                case "true": pos += 1; return .bool(true)
+                case "false": pos += 1; return .bool(false)
+                case "and", "or", "not":
+                    throw ExpressionError(offset: offset, message: "expected a value, found '\(name)'")
+                default: break
+                }
+                if toks[pos + 1].0 == .lparen {
+                    guard Self.functions.contains(name) else {
+                        throw ExpressionError(offset: offset, message: "unknown function '\(name)'; available: \(Self.functions.sorted().joined(separator: ", "))")
+                    }
+                    pos += 2
+                    var args: [Expr] = []
+                    if cur != .rparen {
+                        args.append(try parseOr())
+                        while cur == .comma { pos += 1; args.append(try parseOr()) }
+                    }
+                    try expect(.rparen, "')' after the arguments of \(name)")
+                    return .call(name, args)
+                }
+            }
+            return try parsePath()
+        default:
+            throw ExpressionError(offset: offset, message: "expected a value, found \(describe(t))")
+        }
+    }
+
+    mutating func parsePath() throws -> Expr {
+        var segs: [Expr.PathSegment] = []
+        func segment() throws {
+            switch cur {
+            case .ident(let n): segs.append(.name(n)); pos += 1
+            case .variable(let v): segs.append(.variable(v)); pos += 1
+            case .num(let d):
+                // Keys never start with digits, but allow them for completeness (e.g. a row key "2").
+                segs.append(.name(ExactDecimal.format(d))); pos += 1
+            default: throw ExpressionError(offset: offset, message: "expected a name after '.', found \(describe(cur))")
+            }
+        }
+        try segment()
+        while true {
+            if cur == .dot { pos += 1; try segment() }
+            else if cur == .lbracket {
+                pos += 1
+                segs.append(.index(try parseOr()))
+                try expect(.rbracket, "']'")
+            } else { break }
+        }
+        return .path(segs)
+    }
+}
