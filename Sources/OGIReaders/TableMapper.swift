@@ -55,7 +55,7 @@ public enum CellTokenizer {
     private static func appendField(_ f: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
         if syntax.isValueToken(f) { out.append(CellToken(kind: .value, raw: f, line: line)); return }
         let words = f.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-        if words.count > 1, words.contains(where: { syntax.isValueToken($0) }) {
+        if words.count > 1 {
             for w in words { appendWord(w, line: line, syntax: syntax, into: &out) }
         } else {
             out.append(CellToken(kind: .text, raw: f, norm: LabelText.normalize(f), line: line))
@@ -155,14 +155,15 @@ public struct TableMapper {
             }
             guard let (idx, nonstandard) = found else { continue }
             let seg = segs[idx]
+            var picked = takeValues(seg.values, count: k)
+            if rs.unlabeled && picked.count < k {
+                // A table split into groups (e.g. table 4 as three small tables): gather numbers across segments.
+                let numeric = segs[idx...].filter { $0.values.contains { $0.kind == .value } }
+                picked = Array(numeric.flatMap { $0.values.filter { $0.kind != .rowBreak } }.prefix(k))
+            }
             var cells: [Cell] = []
-            var taken = 0
-            for t in seg.values {
-                if taken == k { break }
-                if t.kind == .rowBreak { if taken > 0 { break } else { continue } }
-                let col = spec.columns[taken]
-                cells.append(Cell(column: col.key, raw: t.raw, location: SourceLocation(line: t.line), syntax: syntax))
-                taken += 1
+            for (i, t) in picked.enumerated() {
+                cells.append(Cell(column: spec.columns[i].key, raw: t.raw, location: SourceLocation(line: t.line), syntax: syntax))
             }
             let lastLine = cells.last?.location?.line ?? seg.pieces.last?.line
             while cells.count < k {
@@ -177,13 +178,36 @@ public struct TableMapper {
         return rows
     }
 
+    /// Up to `count` cell tokens for one row. A run that stops at a row break ends the row. When the run spans
+    /// several lines and one line holds exactly `count` cells (a delimited row), that line wins over stray tokens.
+    func takeValues(_ values: [CellToken], count k: Int) -> [CellToken] {
+        var taken: [CellToken] = []
+        for t in values {
+            if taken.count == k { break }
+            if t.kind == .rowBreak { if taken.isEmpty { continue } else { break } }
+            taken.append(t)
+        }
+        let lines = Set(taken.map(\.line))
+        if lines.count > 1 {
+            var byLine: [(Int, [CellToken])] = []
+            for t in values where t.kind != .rowBreak {
+                if byLine.last?.0 == t.line { byLine[byLine.count - 1].1.append(t) } else { byLine.append((t.line, [t])) }
+            }
+            if byLine.first.map({ $0.1.count < k }) == true, let full = byLine.first(where: { $0.1.count == k }) {
+                return full.1
+            }
+        }
+        return taken
+    }
+
     /// Maps every table of `template` found in `tokens`, using `partRanges` (token index ranges per part key).
     public func mapTables(tokens: [CellToken], template: Template, partRanges: [String: Range<Int>], file: String?) -> (tables: [Table], consumedLines: [ClosedRange<Int>]) {
         var tables: [Table] = []
         var consumed: [ClosedRange<Int>] = []
         var segCache: [String: [Segment]] = [:]
         for spec in template.tables {
-            let range = partRanges[spec.part] ?? tokens.indices
+            // Without its part, a table is searched for in the whole text only when it has anchors of its own.
+            guard let range = partRanges[spec.part] ?? (spec.anchors.isEmpty ? nil : tokens.indices) else { continue }
             let segs: [Segment]
             if let s = segCache[spec.part] { segs = s } else {
                 segs = segments(tokens[range]); segCache[spec.part] = segs

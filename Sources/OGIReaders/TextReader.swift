@@ -159,18 +159,19 @@ public struct TextReader {
     func extractTitle(_ lines: [SourceLine], path: String, into meta: inout Metadata) {
         let words = ctx.templates.profile.titleWords
         let content = lines.filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }.prefix(12)
-        guard let idx = content.firstIndex(where: { l in
-            words.contains { l.text.contains($0) } && !l.text.contains(where: { $0.isASCII && $0.isLetter })
-        }) else { return }
-        var line = content[idx].text.trimmingCharacters(in: .whitespaces)
-        // A title run into the following sentence (PDF text): keep up to the title word.
-        if let w = words.compactMap({ line.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
-            line = String(line[..<w.upperBound])
+        // A title run into the following sentence (PDF text) is cut after the title word.
+        func titlePart(_ text: String) -> String? {
+            let t = text.trimmingCharacters(in: CharacterSet(charactersIn: "# \t\u{3000}"))
+            guard let w = words.compactMap({ t.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { return nil }
+            let cut = String(t[..<w.upperBound])
+            if cut.contains(where: { ($0.isASCII && $0.isLetter) || "。，,；《》".contains($0) }) { return nil }
+            return cut
         }
+        guard let idx = content.firstIndex(where: { titlePart($0.text) != nil }), let line = titlePart(content[idx].text) else { return }
         var title = line
         var prefixLine: String?
         if idx > content.startIndex {
-            let prev = content[content.index(before: idx)].text.trimmingCharacters(in: .whitespaces)
+            let prev = content[content.index(before: idx)].text.trimmingCharacters(in: CharacterSet(charactersIn: "# \t\u{3000}"))
             let isShort = prev.count <= 30 && !prev.contains(where: { "。，,:：".contains($0) }) && !prev.contains(where: { $0.isASCII && $0.isLetter })
             let normLine = LabelText.normalize(line)
             if isShort && (ctx.yearPattern.firstGroups(normLine, names: ["y"])?.range.lowerBound == normLine.startIndex || normLine.count <= 6) {
