@@ -114,15 +114,19 @@ public struct TableMapper {
         return segs
     }
 
-    /// The normalised forms of a row's labels: accepted ones first, then non-standard ones.
-    func matchLabel(_ seg: Segment, variants: [String]) -> String? {
+    /// The variant of a row label that `seg` carries, and the piece that carried it when a single piece did
+    /// (nil when only the pieces joined together match, as with labels broken across lines).
+    func matchLabel(_ seg: Segment, variants: [String]) -> (variant: String, piece: Int?)? {
         guard !seg.pieces.isEmpty else { return nil }
         let joined = seg.joined
         for v in variants {
             let nv = LabelText.normalize(v)
             let bare = LabelText.stripNumbering(nv, numerals: numerals)
-            for p in seg.pieces where LabelText.stripNumbering(p.norm, numerals: numerals) == bare || p.norm == nv { return v }
-            if bare.count >= 3 && joined.contains(bare) { return v }
+            for (i, p) in seg.pieces.enumerated() {
+                if LabelText.stripNumbering(p.norm, numerals: numerals) == bare || p.norm == nv { return (v, i) }
+                if bare.count >= 3 && p.norm.contains(bare) { return (v, i) }
+            }
+            if bare.count >= 3 && joined.contains(bare) { return (v, nil) }
         }
         return nil
     }
@@ -142,6 +146,7 @@ public struct TableMapper {
         let k = spec.columns.count
         for rs in spec.rows {
             var found: (Int, String?)?
+            var piece: Int?
             if rs.unlabeled {
                 let withValues = (cursor..<segs.count).filter { i in segs[i].values.contains { $0.kind != .rowBreak } }
                 if let i = withValues.first(where: { i in segs[i].values.filter { $0.kind == .value }.count >= k }) ?? withValues.first {
@@ -149,13 +154,20 @@ public struct TableMapper {
                 }
             } else if cursor < segs.count {
                 for i in cursor..<segs.count where segs[i].values.contains(where: { $0.kind != .rowBreak }) {
-                    if matchLabel(segs[i], variants: rs.variants) != nil { found = (i, nil); break }
-                    if let v = matchLabel(segs[i], variants: rs.nonstandard) { found = (i, v); break }
+                    if let m = matchLabel(segs[i], variants: rs.variants) { found = (i, nil); piece = m.piece; break }
+                    if let m = matchLabel(segs[i], variants: rs.nonstandard) { found = (i, m.variant); piece = m.piece; break }
                 }
             }
             guard let (idx, nonstandard) = found else { continue }
             let seg = segs[idx]
-            var picked = takeValues(seg.values, count: k)
+            // Text after the label on the label's own line sits in the row's first cells (e.g. a cell reading "无数据").
+            var leading: [CellToken] = []
+            if let pi = piece, pi + 1 < seg.pieces.count {
+                let line = seg.pieces[pi].line
+                leading = seg.pieces[(pi + 1)...].prefix { $0.line == line }.map { CellToken(kind: .value, raw: $0.raw, line: $0.line) }
+                if seg.values.filter({ $0.kind != .rowBreak }).count >= k { leading = [] }
+            }
+            var picked = takeValues(leading + seg.values, count: k)
             if rs.unlabeled && picked.count < k {
                 // A table split into groups (e.g. table 4 as three small tables): gather numbers across segments.
                 let numeric = segs[idx...].filter { $0.values.contains { $0.kind == .value } }
@@ -170,7 +182,8 @@ public struct TableMapper {
                 cells.append(.missing(column: spec.columns[cells.count].key, location: SourceLocation(line: lastLine)))
             }
             let labelLine = seg.pieces.last?.line ?? seg.values.first?.line
-            let label = seg.pieces.map(\.raw).joined(separator: " ")
+            let labelPieces = piece.map { Array(seg.pieces[...$0]) } ?? seg.pieces
+            let label = labelPieces.map(\.raw).joined(separator: " ")
             rows.append(Row(key: rs.key, label: label.isEmpty ? rs.label : label, matchedVariant: nonstandard,
                             location: SourceLocation(line: labelLine), cells: cells))
             cursor = idx + 1

@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+"""Generates every sample report in samples/ from the definitions below.
+
+The two clean samples are written here, in our own words; their figures are facts reused from
+published reports (a 2020 department report for the 2019 layout, a 2023 city report for the 2021
+layout). Each broken variant is a clean sample with one deliberate defect, named after the rule it
+should trigger. Run scripts/make-samples.sh (which also writes the report-model YAML files with
+`ogilint model`); do not edit the generated files by hand.
+"""
+import copy
+import os
+import sys
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "samples")
+
+# ---------------------------------------------------------------------------------------------
+# Table layouts: labels as the national templates print them.
+
+APPLICANT_HEADER = [
+    ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
+    ["", "自然人", "法人或其他组织", "总计"],
+    ["", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+]
+
+APP_ROWS_COMMON_HEAD = [
+    ("new", ["一、本年新收政府信息公开申请数量"]),
+    ("carried_in", ["二、上年结转政府信息公开申请数量"]),
+    ("granted", ["三、本年度办理结果", "（一）予以公开"]),
+    ("partly", ["", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"]),
+    ("withheld.secret", ["", "（三）不予公开", "1.属于国家秘密"]),
+    ("withheld.prohibited", ["", "", "2.其他法律行政法规禁止公开"]),
+    ("withheld.security", ["", "", "3.危及“三安全一稳定”"]),
+    ("withheld.third_party", ["", "", "4.保护第三方合法权益"]),
+    ("withheld.internal", ["", "", "5.属于三类内部事务信息"]),
+    ("withheld.process", ["", "", "6.属于四类过程性信息"]),
+    ("withheld.enforcement_file", ["", "", "7.属于行政执法案卷"]),
+    ("withheld.query", ["", "", "8.属于行政查询事项"]),
+    ("unavailable.not_held", ["", "（四）无法提供", "1.本机关不掌握相关政府信息"]),
+    ("unavailable.needs_making", ["", "", "2.没有现成信息需要另行制作"]),
+    ("unavailable.unclear", ["", "", "3.补正后申请内容仍不明确"]),
+    ("rejected.petition", ["", "（五）不予处理", "1.信访举报投诉类申请"]),
+    ("rejected.repeat", ["", "", "2.重复申请"]),
+    ("rejected.publication", ["", "", "3.要求提供公开出版物"]),
+    ("rejected.excessive", ["", "", "4.无正当理由大量反复申请"]),
+    ("rejected.confirm", ["", "", "5.要求行政机关确认或重新出具已获取信息"]),
+]
+APP_ROWS_2019_OTHER = [("other", ["", "（六）其他处理"])]
+APP_ROWS_2021_OTHER = [
+    ("other.overdue_correction", ["", "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"]),
+    ("other.overdue_fee", ["", "", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"]),
+    ("other.other", ["", "", "3.其他"]),
+]
+APP_ROWS_TAIL = [
+    ("results_total", ["", "（七）总计"]),
+    ("carried_out", ["四、结转下年度继续办理"]),
+]
+
+REVIEW_HEADER = [
+    ["行政复议", "", "", "", "", "行政诉讼"],
+    ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "", "", "", "", "复议后起诉"],
+    ["", "", "", "", "", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+]
+
+A20_2019 = [
+    ("一", "第二十条第（一）项", ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], [("rules", "规章"), ("normative", "规范性文件")]),
+    ("五", "第二十条第（五）项", ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"], [("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")]),
+    ("六", "第二十条第（六）项", ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"], [("penalty", "行政处罚"), ("coercion", "行政强制")]),
+    ("八", "第二十条第（八）项", ["信息内容", "上一年项目数量", "本年增/减"], [("fees", "行政事业性收费")]),
+    ("九", "第二十条第（九）项", ["信息内容", "采购项目数量", "采购总金额"], [("procurement", "政府集中采购")]),
+]
+A20_2021 = [
+    ("一", "第二十条第（一）项", ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], [("rules", "规章"), ("normative", "行政规范性文件")]),
+    ("五", "第二十条第（五）项", ["信息内容", "本年处理决定数量"], [("licensing", "行政许可")]),
+    ("六", "第二十条第（六）项", ["信息内容", "本年处理决定数量"], [("penalty", "行政处罚"), ("coercion", "行政强制")]),
+    ("八", "第二十条第（八）项", ["信息内容", "本年收费金额（单位：万元）"], [("fees", "行政事业性收费")]),
+]
+
+PART_TITLES = {
+    1: "一、总体情况",
+    2: "二、主动公开政府信息情况",
+    3: "三、收到和处理政府信息公开申请情况",
+    4: "四、政府信息公开行政复议、行政诉讼情况",
+    5: "五、存在的主要问题及改进情况",
+    6: "六、其他需要报告的事项",
+}
+
+# ---------------------------------------------------------------------------------------------
+# The two clean reports. Prose is ours; figures are facts from published reports.
+
+DEPT_2020 = {
+    "layout": "2019",
+    "style": "cells",  # one cell per line, as Word exports a table
+    "agency": "示例市生态环境局",
+    "title_lines": ["示例市生态环境局", "2020年政府信息公开工作年度报告"],
+    "preamble": [
+        "本报告依据《中华人民共和国政府信息公开条例》编制，由总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
+        "政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六个部分组成。",
+        "本报告所列数据的统计期限为2020年1月1日至2020年12月31日。",
+    ],
+    "parts": {
+        1: [
+            "2020年，我局围绕污染防治重点工作推进政府信息公开，全年主动公开政府信息612条。",
+            "（一）主动公开。及时公开环境质量、行政审批、监管执法和突发环境事件应对等信息。",
+            "（二）依申请公开。全年收到政府信息公开申请8件，均在法定期限内答复。",
+            "（三）政府信息管理。落实发布前审核，定期清理过时信息。",
+            "（四）平台建设。以门户网站为第一平台，政务新媒体同步发布。",
+            "（五）监督保障。把政务公开纳入年度绩效考核，每季度自查一次。",
+        ],
+        5: ["公开时效还不够强，部分栏目更新慢。下一步将明确各栏目的更新责任人和时限，按月通报。"],
+        6: ["本年度未收取信息处理费。"],
+    },
+    "a20": {
+        "rules": ["0", "0", "0"], "normative": ["0", "0", "0"],
+        "licensing": ["312", "-51", "261"], "other_services": ["3", "+7", "10"],
+        "penalty": ["25", "-8", "17"], "coercion": ["0", "+1", "1"],
+        "fees": ["0", "0"],
+        "procurement": ["12", "6032.346"],
+    },
+    "app": {
+        "new": [3, 0, 0, 4, 0, 1, 8], "carried_in": [0] * 7,
+        "granted": [0, 0, 0, 2, 0, 0, 2], "partly": [1, 0, 0, 0, 0, 1, 2],
+        "withheld.secret": [0] * 7, "withheld.prohibited": [0] * 7, "withheld.security": [0] * 7,
+        "withheld.third_party": [0, 0, 0, 1, 0, 0, 1], "withheld.internal": [1, 0, 0, 0, 0, 0, 1],
+        "withheld.process": [0] * 7, "withheld.enforcement_file": [0] * 7, "withheld.query": [0] * 7,
+        "unavailable.not_held": [1, 0, 0, 1, 0, 0, 2], "unavailable.needs_making": [0] * 7, "unavailable.unclear": [0] * 7,
+        "rejected.petition": [0] * 7, "rejected.repeat": [0] * 7, "rejected.publication": [0] * 7,
+        "rejected.excessive": [0] * 7, "rejected.confirm": [0] * 7,
+        "other": [0] * 7,
+        "results_total": [3, 0, 0, 4, 0, 1, 8], "carried_out": [0] * 7,
+    },
+    "reviews": [0] * 15,
+    "signature": ["示例市生态环境局", "2021年1月25日"],
+}
+
+GOV_2023 = {
+    "layout": "2021",
+    "style": "tabs",  # one row per line, cells separated by tabs
+    "agency": "示例市人民政府",
+    "title_lines": ["示例市人民政府2023年政府信息公开工作年度报告"],
+    "preamble": [
+        "本报告由示例市人民政府办公室依据《中华人民共和国政府信息公开条例》编制，全文包括总体情况、主动公开政府信息情况、"
+        "收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项六个部分。",
+        "报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。",
+    ],
+    "parts": {
+        1: [
+            "2023年，全市围绕优化营商环境和民生保障推进政务公开。",
+            "（一）主动公开。集中公开现行有效的行政规范性文件，新开设公开专栏18个。",
+            "（二）依申请公开。全市全年收办政府信息公开申请3607件，按期办结3486件。",
+            "（三）政府信息管理。统一规范性文件的公开格式，完成数据上传。",
+            "（四）平台建设。持续改版政府网站，编印《政府公报》12期。",
+            "（五）监督保障。将政务公开纳入年度绩效考核，开展3次社会评议，全年未发生需要责任追究的情形。",
+        ],
+        5: ["依申请公开的办理规范性仍需提高。下一步将组织案例培训，统一答复文书格式。"],
+        6: ["2023年全市对25件政府信息公开申请收取信息处理费共2950元，收费标准符合《政府信息公开信息处理费管理办法》。"],
+    },
+    "a20": {
+        "rules": ["2", "0", "11"], "normative": ["109", "489", "597"],
+        "licensing": ["1808595"],
+        "penalty": ["2822652"], "coercion": ["20163"],
+        "fees": ["59237.2449"],
+    },
+    "app": {
+        "new": [3402, 99, 0, 4, 5, 1, 3511], "carried_in": [91, 3, 0, 0, 2, 0, 96],
+        "granted": [1175, 12, 0, 3, 1, 0, 1191], "partly": [319, 7, 0, 0, 2, 0, 328],
+        "withheld.secret": [0] * 7, "withheld.prohibited": [27, 0, 0, 0, 0, 0, 27], "withheld.security": [6, 0, 0, 0, 0, 0, 6],
+        "withheld.third_party": [38, 0, 0, 0, 0, 0, 38], "withheld.internal": [20, 0, 0, 0, 0, 0, 20],
+        "withheld.process": [9, 0, 0, 0, 0, 0, 9], "withheld.enforcement_file": [21, 0, 0, 0, 0, 0, 21],
+        "withheld.query": [20, 1, 0, 0, 0, 0, 21],
+        "unavailable.not_held": [968, 74, 0, 1, 3, 1, 1047], "unavailable.needs_making": [26, 2, 0, 0, 0, 0, 28],
+        "unavailable.unclear": [3, 0, 0, 0, 0, 0, 3],
+        "rejected.petition": [305, 0, 0, 0, 0, 0, 305], "rejected.repeat": [39, 0, 0, 0, 0, 0, 39],
+        "rejected.publication": [0] * 7, "rejected.excessive": [58, 0, 0, 0, 0, 0, 58],
+        "rejected.confirm": [4, 0, 0, 0, 0, 0, 4],
+        "other.overdue_correction": [40, 0, 0, 0, 0, 0, 40], "other.overdue_fee": [10, 0, 0, 0, 0, 0, 10],
+        "other.other": [287, 3, 0, 0, 1, 0, 291],
+        "results_total": [3375, 99, 0, 4, 7, 1, 3486], "carried_out": [118, 3, 0, 0, 0, 0, 121],
+    },
+    "reviews": [309, 17, 88, 26, 440, 1, 1, 16, 6, 24, 13, 0, 67, 9, 89],
+    "signature": ["示例市人民政府办公室", "2024年3月20日"],
+}
+
+# ---------------------------------------------------------------------------------------------
+# Rendering.
+
+
+def cell_lines(row, style):
+    """One table row in the chosen export style."""
+    cells = [str(c) for c in row]
+    if style == "tabs":
+        return ["\t".join(cells)]
+    return ["\t" + c for c in cells] + [""]
+
+
+def render_table(rows, style):
+    out = []
+    for r in rows:
+        out += cell_lines(r, style)
+    return out
+
+
+def render(report):
+    r = report
+    style = r["style"]
+    lines = list(r["title_lines"]) + [""] + list(r["preamble"])
+    order = r.get("order", [1, 2, 3, 4, 5, 6])
+    for n in order:
+        if n in r.get("drop_parts", []):
+            continue
+        lines.append(PART_TITLES[n])
+        if n == 2 and not r.get("drop_tables"):
+            blocks = A20_2019 if r["layout"] == "2019" else A20_2021
+            for num, title, header, rows in blocks:
+                if num in r.get("drop_blocks", []):
+                    continue
+                header = [r.get("header_override", {}).get(h, h) for h in header]
+                table = [[title], header]
+                for key, label in rows:
+                    label = r.get("label_override", {}).get(key, label)
+                    table.append([label] + r["a20"][key])
+                lines += render_table(table, style)
+        elif n == 3 and not r.get("drop_tables"):
+            rows = APP_ROWS_COMMON_HEAD + (APP_ROWS_2019_OTHER if r["layout"] == "2019" else APP_ROWS_2021_OTHER) + APP_ROWS_TAIL
+            table = [list(h) for h in APPLICANT_HEADER]
+            for key, labels in rows:
+                if key in r.get("drop_rows", []):
+                    continue
+                table.append(labels + list(r["app"][key]))
+            lines += render_table(table, style)
+        elif n == 4 and not r.get("drop_tables"):
+            lines += render_table(REVIEW_HEADER + [list(r["reviews"])], style)
+        else:
+            lines += r["parts"].get(n, [])
+    lines += [""] + list(r["signature"]) + [""]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Broken variants: one defect each, named after the rule that should report it.
+
+
+def variant(base, **changes):
+    r = copy.deepcopy(base)
+    for k, v in changes.items():
+        if callable(v):
+            v(r)
+        else:
+            r[k] = v
+    return r
+
+
+def set_app(key, values):
+    return lambda r: r["app"].__setitem__(key, values)
+
+
+def set_year(year, date):
+    def f(r):
+        r["title_lines"] = [l.replace("2023", str(year)).replace("2020", str(year)) for l in r["title_lines"]]
+        r["preamble"] = [p.replace("2023", str(year)).replace("2020", str(year)) for p in r["preamble"]]
+        r["signature"] = [r["signature"][0], date]
+    return f
+
+
+def replace_in(section, old, new):
+    def f(r):
+        if section == "preamble":
+            r["preamble"] = [p.replace(old, new) for p in r["preamble"]]
+        elif section == "title":
+            r["title_lines"] = [p.replace(old, new) for p in r["title_lines"]]
+        else:
+            r["parts"][section] = [p.replace(old, new) for p in r["parts"][section]]
+    return f
+
+
+def a20(key, values):
+    return lambda r: r["a20"].__setitem__(key, values)
+
+
+BROKEN = {
+    # structure
+    "missing-part": variant(GOV_2023, drop_parts=[5]),
+    "parts-out-of-order": variant(GOV_2023, order=[1, 2, 3, 4, 6, 5]),
+    "preamble-five-parts": variant(GOV_2023, p=replace_in("preamble", "政府信息公开行政复议和行政诉讼情况、", "")),
+    # completeness
+    "a20-missing-block": variant(GOV_2023, drop_blocks=["八"]),
+    "app-missing-row": variant(GOV_2023, drop_rows=["rejected.publication"]),
+    "review-short": variant(GOV_2023, reviews=GOV_2023["reviews"][:10]),
+    "gov-no-assessment": variant(GOV_2023, p=replace_in(1, "将政务公开纳入年度绩效考核，开展3次社会评议，全年未发生需要责任追究的情形。", "加强日常检查，及时整改发现的问题。")),
+    "gov-no-fee-statement": variant(GOV_2023, p=lambda r: r["parts"].__setitem__(6, ["本年度无其他需要报告的事项。"])),
+    # template
+    "outdated-layout-2021": variant(DEPT_2020, p=set_year(2021, "2022年1月20日")),
+    "premature-layout-2020": variant(GOV_2023, p=set_year(2020, "2021年3月20日")),
+    "no-tables": variant(DEPT_2020, drop_tables=True),
+    "nonstandard-label": variant(GOV_2023, label_override={"normative": "规范性文件"}),
+    # arithmetic
+    "app-balance": variant(GOV_2023, p=set_app("new", [3412, 99, 0, 4, 5, 1, 3521])),
+    "app-results-total": variant(GOV_2023, p=set_app("granted", [1170, 12, 0, 3, 1, 0, 1186])),
+    "app-row-total": variant(GOV_2023, p=set_app("partly", [319, 7, 0, 0, 2, 0, 329])),
+    "review-total": variant(GOV_2023, reviews=[309, 17, 88, 26, 441] + GOV_2023["reviews"][5:]),
+    # cells
+    "cell-blank": variant(DEPT_2020, p=a20("rules", ["", "0", "0"])),
+    "cell-placeholder": variant(DEPT_2020, p=a20("normative", ["/", "0", "0"])),
+    "cell-sign-text": variant(DEPT_2020, p=a20("licensing", ["312", "减51", "261"])),
+    "cell-text": variant(GOV_2023, p=set_app("rejected.publication", ["无数据", 0, 0, 0, 0, 0, 0])),
+    "cell-negative": variant(GOV_2023, p=set_app("rejected.publication", [-1, 0, 0, 0, 0, 0, -1])),
+    "cell-fraction": variant(DEPT_2020, p=a20("licensing", ["312", "-51", "261.5"])),
+    "cell-unit": variant(GOV_2023, p=a20("fees", ["592372449元"])),
+    # consistency
+    "no-year": variant(DEPT_2020, title_lines=["示例市生态环境局", "政府信息公开工作年度报告"],
+                       p=replace_in("preamble", "本报告所列数据的统计期限为2020年1月1日至2020年12月31日。", "")),
+    "year-mismatch": variant(DEPT_2020, p=replace_in("preamble", "2020年1月1日至2020年12月31日", "2019年1月1日至2019年12月31日")),
+    "period-partial": variant(DEPT_2020, p=replace_in("preamble", "至2020年12月31日", "至2020年11月30日")),
+    "table-year": variant(GOV_2023, header_override={"本年制发件数": "本年（2022）制发件数"}),
+    # timeliness
+    "late-department": variant(DEPT_2020, signature=["示例市生态环境局", "2021年2月8日"]),
+    "late-government": variant(GOV_2023, signature=["示例市人民政府办公室", "2024年4月10日"]),
+    "published-early": variant(DEPT_2020, signature=["示例市生态环境局", "2020年12月20日"]),
+}
+
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def main():
+    os.makedirs(os.path.join(OUT, "broken"), exist_ok=True)
+    write(os.path.join(OUT, "clean-2019-department.txt"), render(DEPT_2020))
+    write(os.path.join(OUT, "clean-2021-government.txt"), render(GOV_2023))
+    for name, r in BROKEN.items():
+        write(os.path.join(OUT, "broken", name + ".txt"), render(r))
+    print(f"wrote 2 clean samples and {len(BROKEN)} broken variants to {os.path.normpath(OUT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
