@@ -36,6 +36,9 @@ public struct ModelReader {
             }
         } catch let e as ReaderError {
             throw e
+        } catch let DecodingError.dataCorrupted(c) where c.underlyingError is YamlError {
+            let (line, problem) = Self.yamlProblem(c.underlyingError)
+            throw ReaderError.invalidModel(path: path, line: line, problem: "YAML syntax error: \(problem)")
         } catch let DecodingError.dataCorrupted(c) {
             throw ReaderError.invalidModel(path: path, line: Self.line(c.underlyingError), problem: "\(Self.pathText(c.codingPath)): \(c.debugDescription)")
         } catch let DecodingError.keyNotFound(k, c) {
@@ -110,6 +113,15 @@ public struct ModelReader {
 
     static func pathText(_ p: [CodingKey]) -> String {
         p.isEmpty ? "top level" : p.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+    }
+
+    static func yamlProblem(_ e: Error?) -> (Int?, String) {
+        switch e {
+        case let YamlError.scanner(_, problem, mark, _)?: return (mark.line, problem)
+        case let YamlError.parser(_, problem, mark, _)?: return (mark.line, problem)
+        case let YamlError.composer(_, problem, mark, _)?: return (mark.line, problem)
+        default: return (nil, e.map { "\($0)" } ?? "unreadable YAML")
+        }
     }
 
     static func line(_ e: Error?) -> Int? {

@@ -126,6 +126,15 @@ public struct TableMapper {
                 if LabelText.stripNumbering(p.norm, numerals: numerals) == bare || p.norm == nv { return (v, i) }
                 if bare.count >= 3 && p.norm.contains(bare) { return (v, i) }
             }
+            // A label spaced out within one line ("规 章") is several pieces on the same line.
+            var i = 0
+            while i < seg.pieces.count {
+                var j = i
+                var lineText = ""
+                while j < seg.pieces.count, seg.pieces[j].line == seg.pieces[i].line { lineText += seg.pieces[j].norm; j += 1 }
+                if j - i > 1, LabelText.stripNumbering(lineText, numerals: numerals) == bare { return (v, j - 1) }
+                i = j
+            }
             if bare.count >= 3 && joined.contains(bare) { return (v, nil) }
         }
         return nil

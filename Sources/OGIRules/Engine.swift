@@ -13,13 +13,17 @@ public struct Engine: Sendable {
         return report.metadata.template.flatMap { t.template($0) } ?? report.metadata.year.flatMap { t.template(forYear: $0) }
     }
 
-    /// All findings for one report, in rule order, then in the order each rule found them.
+    /// All findings for one report, ordered by line; within a line, in rule order.
     public func check(_ report: Report, only: Set<String>? = nil) -> [Finding] {
         var out: [Finding] = []
         for rule in ruleSet.rules where only?.contains(rule.id) ?? true {
             out += check(rule, report)
         }
-        return out
+        // Top to bottom as a reviewer reads; findings about the whole report (no line) come last.
+        return out.enumerated().sorted { a, b in
+            let la = a.element.location.line ?? Int.max, lb = b.element.location.line ?? Int.max
+            return la != lb ? la < lb : a.offset < b.offset
+        }.map(\.element)
     }
 
     func check(_ rule: Rule, _ report: Report) -> [Finding] {

@@ -1,0 +1,90 @@
+import Foundation
+import XCTest
+import OGILint
+import OGIModel
+import OGIOutput
+import OGIReaders
+
+/// Golden outputs, and the same report in every input format giving the same findings.
+final class OutputAndFormatTests: XCTestCase {
+    let samples = [
+        "samples/clean-2019-department.txt", "samples/clean-2021-government.txt",
+        "samples/broken/app-balance.txt", "samples/broken/cell-sign-text.txt", "samples/broken/late-department.txt",
+        "samples/broken/app-missing-row.txt", "samples/broken/preamble-five-parts.txt",
+    ]
+
+    func inputs() throws -> [CheckedInput] {
+        try samples.map { rel in
+            let r = try Repo.linter.check(path: Repo.path(rel))
+            return CheckedInput(path: rel, report: r.report, findings: r.findings, error: nil)
+        }
+    }
+
+    func testGoldenText() throws {
+        try assertGolden(TextFormatter.format(try inputs()), "samples.txt")
+    }
+
+    func testGoldenJSON() throws {
+        try assertGolden(JSONFormatter.format(try inputs(), version: "test"), "samples.json")
+    }
+
+    func testJSONHasTheDocumentedShape() throws {
+        let json = JSONFormatter.format(try inputs(), version: OGILintVersion.string)
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        XCTAssertEqual(Set(root.keys), ["tool", "reports", "summary"])
+        let tool = try XCTUnwrap(root["tool"] as? [String: Any])
+        XCTAssertEqual(tool["name"] as? String, "ogilint")
+        let reports = try XCTUnwrap(root["reports"] as? [[String: Any]])
+        XCTAssertEqual(Set(reports[0].keys), ["path", "year", "agency", "agency_kind", "template", "findings"])
+        let f = try XCTUnwrap((reports[2]["findings"] as? [[String: Any]])?.first)
+        XCTAssertEqual(Set(f.keys), ["rule", "severity", "category", "message", "fix", "location"])
+        XCTAssertEqual(Set((f["location"] as? [String: Any])?.keys ?? [:].keys), ["line", "table", "row", "column"])
+        let summary = try XCTUnwrap(root["summary"] as? [String: Int])
+        XCTAssertEqual(summary["reports"], samples.count)
+    }
+
+    /// The text draft, its YAML model and its JSON model give identical findings.
+    func testEveryInputFormatGivesTheSameFindings() throws {
+        for base in ["samples/clean-2019-department", "samples/clean-2021-government"] {
+            let text = try Repo.linter.read(path: Repo.path(base + ".txt"))
+            let yaml = try Repo.linter.read(path: Repo.path(base + ".yml"))
+            let json = try Repo.linter.read(path: Repo.path(base + ".json"))
+            XCTAssertEqual(yaml.tables, text.tables, base)
+            XCTAssertEqual(json.tables, text.tables, base)
+            XCTAssertEqual(yaml.metadata, text.metadata, base)
+            // A defect injected into the model is found exactly as in text.
+            var broken = yaml
+            let ti = broken.tables.firstIndex { $0.key == "applications" }!
+            let ri = broken.tables[ti].rows.firstIndex { $0.key == "new" }!
+            broken.tables[ti].rows[ri].cells[0] = Cell(column: "natural", raw: "1000", location: nil, syntax: Repo.linter.ruleSet.templates.profile.cells)
+            XCTAssertTrue(Repo.linter.check(broken).contains { $0.rule == "APP-BALANCE" }, base)
+        }
+    }
+
+    func testModelRoundTripsThroughYAMLAndJSON() throws {
+        let text = try Repo.linter.read(path: Repo.path("samples/broken/cell-sign-text.txt"))
+        for format in [ModelWriter.Format.yaml, .json] {
+            let written = try ModelWriter.write(text, format: format)
+            let back = try Repo.linter.read(path: format == .yaml ? "m.yml" : "m.json", data: Data(written.utf8))
+            XCTAssertEqual(back.tables, text.tables)
+            XCTAssertEqual(Repo.linter.check(back), Repo.linter.check(text))
+        }
+    }
+
+    func testInvalidModelsAreRejectedWithWhatIsWrong() {
+        let cases: [(String, String)] = [
+            ("metadata: {year: 2020}\n", "missing 'ogilint_model: 1'"),
+            ("ogilint_model: 2\n", "format 2 is not supported"),
+            ("ogilint_model: 1\ntables:\n  - key: applicatons\n    rows: []\n", "unknown table key 'applicatons'"),
+            ("ogilint_model: 1\nmetadata: {year: 2020}\ntables:\n  - key: applications\n    rows:\n      - {key: nwe, label: x, cells: []}\n", "unknown row key 'nwe'"),
+            ("ogilint_model: 1\nmetadata: {published: 2021-13-45}\n", "not a date"),
+            ("ogilint_model: 1\nparts: [\n", "YAML syntax error"),
+        ]
+        for (yaml, expected) in cases {
+            XCTAssertThrowsError(try Repo.linter.read(path: "bad.yml", data: Data(yaml.utf8)), expected) { error in
+                XCTAssertTrue("\(error)".contains(expected), "expected “\(expected)” in: \(error)")
+                XCTAssertTrue("\(error)".hasPrefix("bad.yml"), "the message names the file: \(error)")
+            }
+        }
+    }
+}
