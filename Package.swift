@@ -28,6 +28,6 @@ let package = Package(
             "OGILint",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "OGILintTests", dependencies: ["OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput"]),
+        .testTarget(name: "OGILintTests", dependencies: ["OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput"], exclude: ["Golden"]),
     ]
 )

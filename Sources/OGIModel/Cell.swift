@@ -33,19 +33,20 @@ public struct CellSyntax: Codable, Sendable, Equatable {
         self.blanks = blanks
         self.increaseWords = increaseWords
         self.decreaseWords = decreaseWords
-        self.units = units
+        // Longest first, so "万元" is tried before "元".
+        self.units = units.sorted { $0.count > $1.count }
     }
 
     /// Reads raw cell text into a state, a value (for arithmetic) and a unit.
     public func parse(_ raw: String) -> (state: CellState, value: Decimal?, unit: String?) {
-        let t = raw.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}\u{00A0}")))
+        let t = String(FastText.trim(raw))
         if t.isEmpty || blanks.contains(t) { return (.blank, 0, nil) }
         if placeholders.contains(t) { return (.placeholder, 0, nil) }
         var body = normalizeDigits(t)
         var unit: String?
-        for u in units.sorted(by: { $0.count > $1.count }) where body.hasSuffix(u) && body.count > u.count {
+        for u in units where body.hasSuffix(u) && body.count > u.count {
             unit = u
-            body = String(body.dropLast(u.count)).trimmingCharacters(in: .whitespaces)
+            body = String(FastText.trim(String(body.dropLast(u.count))))
             break
         }
         var sign: Decimal = 1
@@ -59,7 +60,7 @@ public struct CellSyntax: Codable, Sendable, Equatable {
             }
         }
         if !signed, body.hasPrefix("+") { body.removeFirst() }
-        body = body.trimmingCharacters(in: .whitespaces)
+        body = String(FastText.trim(body))
         guard let v = ExactDecimal.parse(body) else { return (.text, nil, nil) }
         let value = sign == -1 ? -v : v
         if signed { return (.signedText, value, unit) }
@@ -69,6 +70,14 @@ public struct CellSyntax: Codable, Sendable, Equatable {
 
     /// True when `raw` would be read as a cell value (number, sign word, placeholder or blank marker).
     public func isValueToken(_ raw: String) -> Bool {
+        // Fast rejection of label text: a value starts with a digit, a sign, or the first character of a
+        // placeholder, blank marker or sign word.
+        guard let first = raw.unicodeScalars.first(where: { !FastText.isSpace($0) }) else { return false }
+        let isDigit = ("0"..."9").contains(first) || (0xFF10...0xFF19).contains(first.value)
+        if !isDigit && !"+-.－＋−".unicodeScalars.contains(first)
+            && !(placeholders + blanks + increaseWords + decreaseWords).contains(where: { $0.unicodeScalars.first == first }) {
+            return false
+        }
         switch parse(raw).state {
         case .text, .missing: return false
         case .blank: return !raw.isEmpty

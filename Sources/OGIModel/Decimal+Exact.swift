@@ -4,20 +4,33 @@ import Foundation
 public enum ExactDecimal {
     /// Parses a plain decimal literal such as `6032.346`, `-51` or `1,234`. Returns nil for anything else.
     public static func parse(_ text: String) -> Decimal? {
-        var s = text.replacingOccurrences(of: ",", with: "")
-        s = s.replacingOccurrences(of: "，", with: "")
-        guard !s.isEmpty else { return nil }
-        var sawDigit = false
-        var sawDot = false
-        for (i, ch) in s.enumerated() {
-            if ch.isASCII, ch.isNumber { sawDigit = true; continue }
-            if ch == "." && !sawDot { sawDot = true; continue }
-            if (ch == "-" || ch == "+") && i == 0 { continue }
-            return nil
+        var digits: [UInt8] = []
+        digits.reserveCapacity(text.utf8.count)
+        var sawDigit = false, sawDot = false, negative = false
+        var intValue: Int64 = 0, overflow = false
+        for (i, b) in text.utf8.enumerated() {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                sawDigit = true
+                digits.append(b)
+                if !sawDot {
+                    let (m, o1) = intValue.multipliedReportingOverflow(by: 10)
+                    let (a, o2) = m.addingReportingOverflow(Int64(b - 48))
+                    intValue = a; overflow = overflow || o1 || o2
+                }
+            case UInt8(ascii: "."):
+                if sawDot { return nil }
+                sawDot = true; digits.append(b)
+            case UInt8(ascii: ","): continue
+            case UInt8(ascii: "-") where i == 0: negative = true
+            case UInt8(ascii: "+") where i == 0: continue
+            default: return nil
+            }
         }
         guard sawDigit else { return nil }
-        if s.hasPrefix("+") { s.removeFirst() }
-        return Decimal(string: s, locale: Locale(identifier: "en_US_POSIX"))
+        if !sawDot && !overflow { return Decimal(negative ? -intValue : intValue) }
+        guard let d = Decimal(string: String(decoding: digits, as: UTF8.self), locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+        return negative ? -d : d
     }
 
     /// A canonical string: no exponent, no trailing zeros after the point.

@@ -1,4 +1,5 @@
 import Foundation
+import OGIModel
 
 /// Label normalisation shared by every reader: white space removed, full-width ASCII forms made half-width,
 /// so "规 章", "第二十条第(一)项" and "第二十条 第（一）项" compare equal.
@@ -47,7 +48,7 @@ final class Pattern: @unchecked Sendable {
     let regex: NSRegularExpression
 
     init(_ source: String) throws {
-        regex = try NSRegularExpression(pattern: source, options: [])
+        regex = try RegexCache.shared.compile(source)
     }
 
     func matches(_ s: String) -> Bool {
@@ -66,7 +67,30 @@ final class Pattern: @unchecked Sendable {
         return (out, whole)
     }
 
-    func replacingAll(in s: String) -> String {
-        regex.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "")
+    /// Removes every match, keeping any line breaks inside a match so line numbers do not move.
+    func removingAllKeepingNewlines(in s: String) -> String {
+        let ns = s as NSString
+        let matches = regex.matches(in: s, range: NSRange(location: 0, length: ns.length))
+        if matches.isEmpty { return s }
+        var out = ""
+        var last = 0
+        for m in matches {
+            out += ns.substring(with: NSRange(location: last, length: m.range.location - last))
+            let removed = ns.substring(with: m.range)
+            out += String(repeating: "\n", count: removed.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) })
+            last = m.range.location + m.range.length
+        }
+        out += ns.substring(from: last)
+        return out
+    }
+
+    /// Indices of the lines that this pattern matches in full or in part.
+    func matchingLineIndices(in lines: [Substring]) -> Set<Int> {
+        var out = Set<Int>()
+        for (i, l) in lines.enumerated() where !l.isEmpty {
+            let s = String(l)
+            if regex.firstMatch(in: s, range: NSRange(location: 0, length: (s as NSString).length)) != nil { out.insert(i) }
+        }
+        return out
     }
 }

@@ -29,14 +29,14 @@ public enum CellTokenizer {
         out.reserveCapacity(lines.count * 2)
         for line in lines {
             let t = line.text
-            let delimited = t.contains("\t") || t.contains("|") || t.contains("｜")
-            if t.allSatisfy({ $0.isWhitespace }) {
+            let delimited = t.utf8.contains(9) || t.utf8.contains(UInt8(ascii: "|")) || t.unicodeScalars.contains("｜")
+            if t.unicodeScalars.allSatisfy(FastText.isSpace) {
                 out.append(CellToken(kind: delimited ? .blank : .rowBreak, raw: "", line: line.number))
                 continue
             }
             if delimited {
                 var fields = t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
-                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                    .map { String(FastText.trim(String($0))) }
                 while fields.first?.isEmpty == true { fields.removeFirst() }
                 while fields.last?.isEmpty == true { fields.removeLast() }
                 for f in fields {
@@ -85,7 +85,9 @@ public struct TableMapper {
     struct Segment {
         var pieces: [CellToken] = []
         var values: [CellToken] = []
-        var joined: String { pieces.map(\.norm).joined() }
+        /// All pieces' normalised text joined, and each piece without its numbering; filled by `segments`.
+        var joined = ""
+        var bare: [String] = []
     }
 
     func segments(_ tokens: ArraySlice<CellToken>) -> [Segment] {
@@ -94,7 +96,7 @@ public struct TableMapper {
         for t in tokens {
             switch t.kind {
             case .text:
-                if t.norm.contains(where: { sentenceEnds.contains($0) }) {
+                if t.norm.unicodeScalars.contains(where: { $0 == "。" || $0 == "；" }) {
                     if let c = cur { segs.append(c) }
                     cur = nil
                     continue
@@ -111,20 +113,34 @@ public struct TableMapper {
             }
         }
         if let c = cur { segs.append(c) }
+        for i in segs.indices {
+            segs[i].joined = segs[i].pieces.map(\.norm).joined()
+            segs[i].bare = segs[i].pieces.map { LabelText.stripNumbering($0.norm, numerals: numerals) }
+        }
         return segs
+    }
+
+    /// A label variant prepared for matching: normalised, and without numbering.
+    struct Variant {
+        var text: String
+        var norm: String
+        var bare: String
+        init(_ v: String, numerals: String) {
+            text = v
+            norm = LabelText.normalize(v)
+            bare = LabelText.stripNumbering(norm, numerals: numerals)
+        }
     }
 
     /// The variant of a row label that `seg` carries, and the piece that carried it when a single piece did
     /// (nil when only the pieces joined together match, as with labels broken across lines).
-    func matchLabel(_ seg: Segment, variants: [String]) -> (variant: String, piece: Int?)? {
+    func matchLabel(_ seg: Segment, variants: [Variant]) -> (variant: String, piece: Int?)? {
         guard !seg.pieces.isEmpty else { return nil }
-        let joined = seg.joined
         for v in variants {
-            let nv = LabelText.normalize(v)
-            let bare = LabelText.stripNumbering(nv, numerals: numerals)
+            let bare = v.bare
             for (i, p) in seg.pieces.enumerated() {
-                if LabelText.stripNumbering(p.norm, numerals: numerals) == bare || p.norm == nv { return (v, i) }
-                if bare.count >= 3 && p.norm.contains(bare) { return (v, i) }
+                if seg.bare[i] == bare || p.norm == v.norm { return (v.text, i) }
+                if bare.count >= 3 && FastText.contains(p.norm, bare) { return (v.text, i) }
             }
             // A label spaced out within one line ("规 章") is several pieces on the same line.
             var i = 0
@@ -132,10 +148,10 @@ public struct TableMapper {
                 var j = i
                 var lineText = ""
                 while j < seg.pieces.count, seg.pieces[j].line == seg.pieces[i].line { lineText += seg.pieces[j].norm; j += 1 }
-                if j - i > 1, LabelText.stripNumbering(lineText, numerals: numerals) == bare { return (v, j - 1) }
+                if j - i > 1, LabelText.stripNumbering(lineText, numerals: numerals) == bare { return (v.text, j - 1) }
                 i = j
             }
-            if bare.count >= 3 && joined.contains(bare) { return (v, nil) }
+            if bare.count >= 3 && FastText.contains(seg.joined, bare) { return (v.text, nil) }
         }
         return nil
     }
@@ -144,7 +160,7 @@ public struct TableMapper {
     func findAnchor(_ segs: [Segment], anchors: [String], from: Int = 0) -> Int? {
         let ns = anchors.map { LabelText.normalize($0) }
         guard from < segs.count else { return nil }
-        for i in from..<segs.count where ns.contains(where: { segs[i].joined.contains($0) }) { return i }
+        for i in from..<segs.count where ns.contains(where: { FastText.contains(segs[i].joined, $0) }) { return i }
         return nil
     }
 
@@ -154,6 +170,8 @@ public struct TableMapper {
         var cursor = 0
         let k = spec.columns.count
         for rs in spec.rows {
+            let variants = rs.variants.map { Variant($0, numerals: numerals) }
+            let nonstandard = rs.nonstandard.map { Variant($0, numerals: numerals) }
             var found: (Int, String?)?
             var piece: Int?
             if rs.unlabeled {
@@ -163,8 +181,8 @@ public struct TableMapper {
                 }
             } else if cursor < segs.count {
                 for i in cursor..<segs.count where segs[i].values.contains(where: { $0.kind != .rowBreak }) {
-                    if let m = matchLabel(segs[i], variants: rs.variants) { found = (i, nil); piece = m.piece; break }
-                    if let m = matchLabel(segs[i], variants: rs.nonstandard) { found = (i, m.variant); piece = m.piece; break }
+                    if let m = matchLabel(segs[i], variants: variants) { found = (i, nil); piece = m.piece; break }
+                    if let m = matchLabel(segs[i], variants: nonstandard) { found = (i, m.variant); piece = m.piece; break }
                 }
             }
             guard let (idx, nonstandard) = found else { continue }

@@ -16,22 +16,29 @@ public struct TextReader {
     /// Parses already-decoded text.
     public func parse(text: String, path: String) -> Report {
         let profile = ctx.templates.profile
-        // 1. Lines, with noise removed but original numbering kept.
+        // 1. Lines, with noise removed but original numbering kept. Each pattern runs once over the whole text.
+        var cleaned = text
+        for p in ctx.inlineNoise { cleaned = p.removingAllKeepingNewlines(in: cleaned) }
+        var rawLines = cleaned.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            line.last == "\r" ? line.dropLast() : line
+        }
+        if rawLines.last?.isEmpty == true { rawLines.removeLast() }
+        var dropped = Set<Int>()
+        for p in ctx.lineNoise { dropped.formUnion(p.matchingLineIndices(in: rawLines)) }
         var lines: [SourceLine] = []
-        var n = 0
-        text.enumerateLines { raw, _ in
-            n += 1
-            var t = raw
-            for p in ctx.inlineNoise { t = p.replacingAll(in: t) }
-            if ctx.lineNoise.contains(where: { $0.matches(t) }) { return }
-            lines.append(SourceLine(number: n, text: t))
+        lines.reserveCapacity(rawLines.count)
+        for (i, l) in rawLines.enumerated() where !dropped.contains(i) {
+            lines.append(SourceLine(number: i + 1, text: String(l)))
         }
 
         // 2. Part headings, identified by their wording, not their numeral.
         struct Heading { var spec: PartSpec; var lineIndex: Int; var heading: String; var rest: String }
         var headings: [Heading] = []
         let normalizedHeadings = profile.parts.map { spec in (spec, spec.headings.map(LabelText.normalize)) }
+        let numerals = Set(profile.partNumerals.unicodeScalars)
         for (i, l) in lines.enumerated() {
+            // Only lines that start with a numeral (after spaces or Markdown '#') can be headings.
+            guard let first = l.text.unicodeScalars.first(where: { !FastText.isSpace($0) && $0 != "#" }), numerals.contains(first) else { continue }
             guard let m = ctx.headingPattern.firstGroups(l.text, names: ["n", "rest"]), let rest = m.groups["rest"] else { continue }
             let nr = LabelText.normalize(rest)
             for (spec, variants) in normalizedHeadings {
@@ -96,7 +103,7 @@ public struct TextReader {
         var best: (Template, [String])?
         var tie = false
         for t in ctx.templates.templates {
-            let hits = t.markers.filter { scopeText.contains(LabelText.normalize($0)) }
+            let hits = t.markers.filter { FastText.contains(scopeText, LabelText.normalize($0)) }
             guard !hits.isEmpty else { continue }
             if let b = best {
                 if hits.count > b.1.count { best = (t, hits); tie = false } else if hits.count == b.1.count { tie = true }
@@ -127,7 +134,7 @@ public struct TextReader {
         func isConsumed(_ line: Int) -> Bool { consumed.contains { $0.contains(line) } }
         func paragraphs(_ ls: ArraySlice<SourceLine>) -> [Paragraph] {
             ls.compactMap { l in
-                let t = l.text.trimmingCharacters(in: .whitespaces)
+                let t = String(FastText.trim(l.text))
                 if t.isEmpty || isConsumed(l.number) { return nil }
                 return Paragraph(text: t, location: SourceLocation(line: l.number))
             }
@@ -158,7 +165,7 @@ public struct TextReader {
 
     func extractTitle(_ lines: [SourceLine], path: String, into meta: inout Metadata) {
         let words = ctx.templates.profile.titleWords
-        let content = lines.filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty }.prefix(12)
+        let content = lines.prefix(40).filter { !FastText.trim($0.text).isEmpty }.prefix(12)
         // A title run into the following sentence (PDF text) is cut after the title word.
         func titlePart(_ text: String) -> String? {
             let t = text.trimmingCharacters(in: CharacterSet(charactersIn: "# \t\u{3000}"))

@@ -237,20 +237,26 @@ final class RuleRun {
         }
         let totalKey = subst(total)
         let partPatterns = parts.map(subst)
-        let lines: [String] = along == .rows ? spec.columns.map(\.key) : spec.rows.map(\.key)
-        let partKeys: [String] = (along == .rows ? spec.rows.map(\.key) : spec.columns.map(\.key))
-            .filter { k in k != totalKey && partPatterns.contains { KeyPattern.matches(k, pattern: $0) } }
-        let totalExists = along == .rows ? spec.row(totalKey) != nil : spec.column(totalKey) != nil
-        guard totalExists else { return }
-        for line in lines {
-            func ref(_ k: String) -> [String] { along == .rows ? [table, k, line] : [table, line, k] }
+        // Along rows: the total and the parts are rows, checked in every column; along columns, the reverse.
+        let lineSpecs: [(RowSpec?, ColumnSpec?)] = along == .rows ? spec.columns.map { (nil, $0) } : spec.rows.map { ($0, nil) }
+        let partSpecs: [(RowSpec?, ColumnSpec?)] = (along == .rows ? spec.rows.map { ($0, nil) } : spec.columns.map { (nil, $0) })
+            .filter { r, c in
+                let k = r?.key ?? c!.key
+                return k != totalKey && partPatterns.contains { KeyPattern.matches(k, pattern: $0) }
+            }
+        let totalSpec: (RowSpec?, ColumnSpec?) = along == .rows ? (spec.row(totalKey), nil) : (nil, spec.column(totalKey))
+        guard totalSpec.0 != nil || totalSpec.1 != nil else { return }
+        for line in lineSpecs {
+            func ref(_ s: (RowSpec?, ColumnSpec?)) throws -> TouchedCell {
+                try ev.cell(spec: spec, row: (s.0 ?? line.0)!, column: (s.1 ?? line.1)!)
+            }
             ev.touched = []
             do {
-                let t = try ev.cell(ref(totalKey))
+                let t = try ref(totalSpec)
                 var reasons: [String] = []
                 var partCells: [TouchedCell] = []
-                for pk in partKeys {
-                    do { partCells.append(try ev.cell(ref(pk))) } catch let n as NotEvaluated { reasons += n.reasons }
+                for ps in partSpecs {
+                    do { partCells.append(try ref(ps)) } catch let n as NotEvaluated { reasons += n.reasons }
                 }
                 let nonNumeric = ([t] + partCells).filter { $0.cell.value == nil }
                 for c in nonNumeric {

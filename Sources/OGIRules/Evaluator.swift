@@ -100,8 +100,31 @@ final class Evaluator {
               let cs = spec.column(String(rest.dropFirst(rs.key.count + 1))) else {
             throw NotEvaluated(reasons: ["表「\(spec.title)」中没有单元格 \(rest)"])
         }
-        guard let table = report.table(tableKey) else { throw NotEvaluated(reasons: ["未找到表「\(spec.title)」"]) }
-        guard let row = table.row(rs.key) else { throw NotEvaluated(reasons: ["表「\(spec.title)」中未找到行「\(Self.displayLabel(rs))」"]) }
+        return try cell(spec: spec, row: rs, column: cs)
+    }
+
+    /// Report tables indexed by key, and their rows by key, built on first use.
+    private var rowIndex: [String: [String: Row]]?
+
+    func reportRow(_ table: String, _ row: String) -> (tableFound: Bool, row: Row?) {
+        if rowIndex == nil {
+            var idx: [String: [String: Row]] = [:]
+            for t in report.tables {
+                var rows: [String: Row] = [:]
+                for r in t.rows where rows[r.key] == nil { rows[r.key] = r }
+                if idx[t.key] == nil { idx[t.key] = rows }
+            }
+            rowIndex = idx
+        }
+        guard let t = rowIndex![table] else { return (false, nil) }
+        return (true, t[row])
+    }
+
+    /// Reads one cell whose table, row and column specs are already known.
+    func cell(spec: TableSpec, row rs: RowSpec, column cs: ColumnSpec) throws -> TouchedCell {
+        let (tableFound, found) = reportRow(spec.key, rs.key)
+        guard tableFound else { throw NotEvaluated(reasons: ["未找到表「\(spec.title)」"]) }
+        guard let row = found else { throw NotEvaluated(reasons: ["表「\(spec.title)」中未找到行「\(Self.displayLabel(rs))」"]) }
         guard let c = row.cell(cs.key), c.state != .missing else {
             throw NotEvaluated(reasons: ["表「\(spec.title)」行「\(Self.displayLabel(rs))」缺少「\(cs.label)」单元格"])
         }

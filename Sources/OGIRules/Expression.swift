@@ -91,7 +91,7 @@ public struct ExpressionParser {
                     if chars[j] == ".", j + 1 < chars.count, !(chars[j + 1].isASCII && chars[j + 1].isNumber) { break }
                     j += 1
                 }
-                guard let d = Decimal(string: String(chars[i..<j]), locale: Locale(identifier: "en_US_POSIX")) else {
+                guard let d = OGIModel.ExactDecimal.parse(String(chars[i..<j])) else {
                     throw ExpressionError(offset: i, message: "'\(String(chars[i..<j]))' is not a number")
                 }
                 out.append((.num(d), start)); i = j; continue

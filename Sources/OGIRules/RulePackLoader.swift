@@ -33,7 +33,7 @@ public enum RulePackLoader {
         var docs: [(String, YNode)] = []
         for f in files {
             guard let data = FileManager.default.contents(atPath: f) else { throw RulePackError.unreadable(path: f, reason: "cannot read the file") }
-            guard let text = String(data: data, encoding: .utf8) else { throw RulePackError.unreadable(path: f, reason: "not UTF-8 text") }
+            guard let text = String(validating: data, as: UTF8.self) else { throw RulePackError.unreadable(path: f, reason: "not UTF-8 text") }
             if let n = try YNode.parse(text, file: f) { docs.append((f, n)) }
         }
         return try load(documents: docs)
@@ -100,3 +100,4 @@ public enum RulePackLoader {
         return RuleSet(templates: set, rules: rules)
     }
 }
+

@@ -38,7 +38,10 @@ struct RuleParser {
         let f = try n.mapping(allowed: allowed, what: "a rule of kind '\(kindName)'")
         guard let idNode = f["id"] else { throw n.fail("a rule needs an 'id'") }
         let id = try idNode.string("id")
-        guard id.range(of: #"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$"#, options: .regularExpression) != nil else {
+        let words = id.split(separator: "-", omittingEmptySubsequences: false)
+        let wellFormed = !words.isEmpty && words.allSatisfy { w in !w.isEmpty && w.allSatisfy { ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") } }
+            && id.first.map { $0 >= "A" && $0 <= "Z" } == true
+        guard wellFormed else {
             throw idNode.fail("rule id '\(id)' should be upper case words joined by '-', e.g. APP-BALANCE")
         }
         func req(_ k: String) throws -> YNode {
@@ -245,7 +248,7 @@ public enum KeyPattern {
             } else if i == parts.count - 1 {
                 return p.isEmpty || rest.hasSuffix(p)
             } else {
-                guard let r = rest.range(of: p) else { return false }
+                guard let r = rest.firstRange(of: p) else { return false }
                 rest = rest[r.upperBound...]
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import OGIModel
 
 /// Reads `profile`/`parts` files and template files (YAML) into a `TemplateSet`.
@@ -55,7 +56,7 @@ enum TemplateLoader {
     }
 
     static func checkRegex(_ rx: String, at node: YNode, index: Int, what: String) throws {
-        do { _ = try Regex(rx) } catch {
+        do { _ = try RegexCache.shared.compile(rx) } catch {
             throw node.fail("\(what)[\(index)] is not a valid regular expression: \(error)")
         }
     }

@@ -15,7 +15,7 @@ struct YNode {
     /// Parses a whole YAML document; a syntax error becomes `RulePackError.syntax`.
     static func parse(_ text: String, file: String) throws -> YNode? {
         do {
-            guard let n = try Yams.compose(yaml: text) else { return nil }
+            guard let n = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return nil }
             return YNode(node: n, file: file)
         } catch let YamlError.scanner(context, problem, mark, _) {
             throw RulePackError.syntax(file: file, line: mark.line, column: mark.column, problem: [context?.text, problem].compactMap { $0 }.joined(separator: " "))

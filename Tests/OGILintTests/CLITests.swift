@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+
+/// The command-line front end: exit codes and streams. Everything else is tested through the libraries.
+final class CLITests: XCTestCase {
+    var binary: String {
+        let beside = (URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path as NSString).appendingPathComponent("ogilint")
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return Repo.path(".build/debug/ogilint")
+    }
+
+    func run(_ args: [String], env: [String: String] = [:]) throws -> (code: Int32, out: String, err: String) {
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            XCTFail("ogilint binary not found at \(binary); `swift test` builds it")
+            return (-1, "", "")
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: Repo.root)
+        var environment = ProcessInfo.processInfo.environment
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func testExitCodes() throws {
+        XCTAssertEqual(try run(["check", "samples/clean-2021-government.txt"]).code, 0)
+        XCTAssertEqual(try run(["check", "samples/broken/app-balance.txt"]).code, 1)
+        // A warning fails the gate only when asked to.
+        XCTAssertEqual(try run(["check", "samples/broken/cell-sign-text.txt"]).code, 0)
+        XCTAssertEqual(try run(["check", "--fail-on", "warning", "samples/broken/cell-sign-text.txt"]).code, 1)
+        XCTAssertEqual(try run(["check", "--fail-on", "never", "samples/broken/app-balance.txt"]).code, 0)
+        let missing = try run(["check", "samples/nope.txt"])
+        XCTAssertEqual(missing.code, 2)
+        XCTAssertTrue(missing.err.contains("samples/nope.txt"), missing.err)
+        XCTAssertEqual(try run(["check", "--format", "xml", "samples/clean-2021-government.txt"]).code, 2)
+        XCTAssertEqual(try run(["check"]).code, 2)
+        XCTAssertEqual(try run(["--help"]).code, 0)
+    }
+
+    func testBadRulePackExitsTwoWithPosition() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-rules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "rules:\n  - id: PROV-X\n    severity: eror\n    category: cell\n    assert: 'true'\n".write(to: dir.appendingPathComponent("p.yml"), atomically: true, encoding: .utf8)
+        let r = try run(["check", "--rules", dir.path, "samples/clean-2021-government.txt"])
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.err.contains("p.yml:3:15"), r.err)
+        XCTAssertTrue(r.err.contains("did you mean 'error'"), r.err)
+    }
+
+    func testJSONAndModelAndRules() throws {
+        let j = try run(["check", "--format", "json", "samples/broken/app-balance.txt"])
+        XCTAssertEqual(j.code, 1)
+        let root = try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any]
+        XCTAssertEqual((root?["summary"] as? [String: Int])?["errors"], 2)
+        let m = try run(["model", "samples/clean-2019-department.txt"])
+        XCTAssertEqual(m.code, 0)
+        XCTAssertTrue(m.out.hasPrefix("ogilint_model: 1"), m.out)
+        let list = try run(["rules"])
+        XCTAssertTrue(list.out.contains("APP-BALANCE"))
+        let one = try run(["rules", "DEADLINE-DEPARTMENT"])
+        XCTAssertTrue(one.out.contains("条例第四十九条"), one.out)
+        XCTAssertEqual(try run(["rules", "NO-SUCH-RULE"]).code, 2)
+        XCTAssertEqual(try run(["check", "--agency-kind", "government", "samples/broken/late-department.txt"]).code, 0)
+    }
+}
