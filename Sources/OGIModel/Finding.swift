@@ -11,15 +11,24 @@ public enum Category: String, Codable, Sendable, CaseIterable {
     case structure, completeness, template, arithmetic, cell, consistency, timeliness, editorial, extraction
 }
 
-/// Where a finding points: a line, and for cells the table, row and column labels.
+/// Where a finding points: a line (text), a page (PDF) or a paragraph (DOCX), and for cells the
+/// table, row and column labels.
 public struct FindingLocation: Codable, Sendable, Equatable {
     public var line: Int?
+    public var page: Int?
+    public var paragraph: Int?
     public var table: String?
     public var row: String?
     public var column: String?
 
-    public init(line: Int? = nil, table: String? = nil, row: String? = nil, column: String? = nil) {
-        self.line = line; self.table = table; self.row = row; self.column = column
+    public init(line: Int? = nil, page: Int? = nil, paragraph: Int? = nil, table: String? = nil, row: String? = nil, column: String? = nil) {
+        self.line = line; self.page = page; self.paragraph = paragraph
+        self.table = table; self.row = row; self.column = column
+    }
+
+    /// The position part of a source location, with optional labels.
+    public init(_ s: SourceLocation?, table: String? = nil, row: String? = nil, column: String? = nil) {
+        self.init(line: s?.line, page: s?.page, paragraph: s?.paragraph, table: table, row: row, column: column)
     }
 }
 

@@ -62,7 +62,8 @@ public enum JSONFormatter {
         .object([
             ("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)), ("category", .string(f.category.rawValue)),
             ("message", .string(f.message)), ("fix", .opt(f.fix)),
-            ("location", .object([("line", .opt(f.location.line)), ("table", .opt(f.location.table)),
+            ("location", .object([("line", .opt(f.location.line)), ("page", .opt(f.location.page)),
+                                  ("paragraph", .opt(f.location.paragraph)), ("table", .opt(f.location.table)),
                                   ("row", .opt(f.location.row)), ("column", .opt(f.location.column))])),
         ])
     }
@@ -80,7 +81,7 @@ public enum TextFormatter {
             }
             if input.findings.isEmpty { out += "  no findings\n\n"; continue }
             for f in input.findings {
-                let line = f.location.line.map { "\($0)" } ?? "-"
+                let line = TextFormatter.position(f.location)
                 out += "  \(pad(line, 5)) \(pad(f.severity.rawValue, 8))\(pad(f.rule, 20)) \(f.message)\n"
                 let place = [f.location.table, f.location.row, f.location.column].compactMap { $0 }
                 if !place.isEmpty { out += "        at: \(place.joined(separator: " › "))\n" }
@@ -90,6 +91,13 @@ public enum TextFormatter {
         }
         out += summaryLine(Summary(inputs)) + "\n"
         return out
+    }
+
+    /// `12` for a line, `p3:12` for a line on a PDF page, `¶7` for a DOCX paragraph, `-` when unknown.
+    public static func position(_ l: FindingLocation) -> String {
+        if let line = l.line { return l.page.map { "p\($0):\(line)" } ?? "\(line)" }
+        if let p = l.paragraph { return "¶\(p)" }
+        return "-"
     }
 
     static func header(_ input: CheckedInput) -> String {

@@ -15,9 +15,11 @@ public struct CellToken: Sendable {
     /// Normalised text (labels only).
     public var norm: String
     public var line: Int
+    /// 1-based position of the cell among the line's separated fields, when the line is delimited.
+    public var field: Int?
 
-    public init(kind: Kind, raw: String, norm: String = "", line: Int) {
-        self.kind = kind; self.raw = raw; self.norm = norm; self.line = line
+    public init(kind: Kind, raw: String, norm: String = "", line: Int, field: Int? = nil) {
+        self.kind = kind; self.raw = raw; self.norm = norm; self.line = line; self.field = field
     }
 }
 
@@ -35,13 +37,18 @@ public enum CellTokenizer {
                 continue
             }
             if delimited {
-                var fields = t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
+                let all = t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
                     .map { String(FastText.trim(String($0))) }
-                while fields.first?.isEmpty == true { fields.removeFirst() }
-                while fields.last?.isEmpty == true { fields.removeLast() }
-                for f in fields {
-                    if f.isEmpty { out.append(CellToken(kind: .blank, raw: "", line: line.number)); continue }
-                    appendField(f, line: line.number, syntax: syntax, into: &out)
+                let first = all.firstIndex { !$0.isEmpty } ?? 0
+                let last = all.lastIndex { !$0.isEmpty } ?? -1
+                if first <= last {
+                    for i in first...last {
+                        let f = all[i]
+                        if f.isEmpty { out.append(CellToken(kind: .blank, raw: "", line: line.number, field: i + 1)); continue }
+                        let before = out.count
+                        appendField(f, line: line.number, syntax: syntax, into: &out)
+                        for j in before..<out.count { out[j].field = i + 1 }
+                    }
                 }
             } else {
                 for f in t.split(whereSeparator: { $0.isWhitespace }) {
@@ -70,9 +77,13 @@ public enum CellTokenizer {
 
 /// Places a token stream onto a template table by anchoring on row labels, in template order.
 /// Shared by every reader: whatever the file format, a table arrives here as tokens.
+/// Turns a line number (and, for delimited lines, a field number) into a source location.
+public typealias Locator = @Sendable (_ line: Int, _ field: Int?) -> SourceLocation
+
 public struct TableMapper {
     let numerals: String
     let syntax: CellSyntax
+    var locate: Locator = { line, _ in SourceLocation(line: line) }
     /// Characters that mark a token as running prose rather than a label.
     let sentenceEnds: Set<Character> = ["。", "；"]
 
@@ -202,17 +213,17 @@ public struct TableMapper {
             }
             var cells: [Cell] = []
             for (i, t) in picked.enumerated() {
-                cells.append(Cell(column: spec.columns[i].key, raw: t.raw, location: SourceLocation(line: t.line), syntax: syntax))
+                cells.append(Cell(column: spec.columns[i].key, raw: t.raw, location: locate(t.line, t.field), syntax: syntax))
             }
             let lastLine = cells.last?.location?.line ?? seg.pieces.last?.line
             while cells.count < k {
-                cells.append(.missing(column: spec.columns[cells.count].key, location: SourceLocation(line: lastLine)))
+                cells.append(.missing(column: spec.columns[cells.count].key, location: lastLine.map { locate($0, nil) }))
             }
             let labelLine = seg.pieces.last?.line ?? seg.values.first?.line
             let labelPieces = piece.map { Array(seg.pieces[...$0]) } ?? seg.pieces
             let label = labelPieces.map(\.raw).joined(separator: " ")
             rows.append(Row(key: rs.key, label: label.isEmpty ? rs.label : label, matchedVariant: nonstandard,
-                            location: SourceLocation(line: labelLine), cells: cells))
+                            location: labelLine.map { locate($0, nil) }, cells: cells))
             cursor = idx + 1
         }
         return rows
@@ -270,7 +281,7 @@ public struct TableMapper {
             let last = rows.last?.cells.last?.location?.line ?? first
             if let f = first, let l = last, l >= f { consumed.append(f...l) }
             tables.append(Table(key: spec.key, title: spec.title,
-                                location: SourceLocation(line: first), rows: rows))
+                                location: first.map { locate($0, nil) }, rows: rows))
         }
         return (tables, consumed)
     }

@@ -15,20 +15,33 @@ public struct TextReader {
 
     /// Parses already-decoded text.
     public func parse(text: String, path: String) -> Report {
-        let profile = ctx.templates.profile
-        // 1. Lines, with noise removed but original numbering kept. Each pattern runs once over the whole text.
-        var cleaned = text
-        for p in ctx.inlineNoise { cleaned = p.removingAllKeepingNewlines(in: cleaned) }
-        var rawLines = cleaned.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+        parse(lines: Self.lines(of: text), path: path, sourceFormat: "text")
+    }
+
+    /// Splits text into numbered lines (1-based, `\r\n` or `\n`).
+    public static func lines(of text: String) -> [SourceLine] {
+        var raw = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
             line.last == "\r" ? line.dropLast() : line
         }
-        if rawLines.last?.isEmpty == true { rawLines.removeLast() }
-        var dropped = Set<Int>()
-        for p in ctx.lineNoise { dropped.formUnion(p.matchingLineIndices(in: rawLines)) }
+        if raw.last?.isEmpty == true { raw.removeLast() }
+        return raw.enumerated().map { SourceLine(number: $0.offset + 1, text: String($0.element)) }
+    }
+
+    /// Parses numbered lines: text files, or the linearised text of a DOCX, HTML or PDF file.
+    /// `locate` turns a line (and a field of a delimited line) into the location reported to the user.
+    public func parse(lines input: [SourceLine], path: String, sourceFormat: String,
+                      locate: @escaping Locator = { line, _ in SourceLocation(line: line) }) -> Report {
+        let profile = ctx.templates.profile
+        // 1. Noise removed, original numbering kept. Inline patterns run once over the whole text.
+        var joined = input.map(\.text).joined(separator: "\n")
+        for p in ctx.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }
+        let cleaned = joined.split(separator: "\n", omittingEmptySubsequences: false)
         var lines: [SourceLine] = []
-        lines.reserveCapacity(rawLines.count)
-        for (i, l) in rawLines.enumerated() where !dropped.contains(i) {
-            lines.append(SourceLine(number: i + 1, text: String(l)))
+        lines.reserveCapacity(input.count)
+        for (i, l) in input.enumerated() {
+            let text = i < cleaned.count ? String(cleaned[i]) : l.text
+            if !text.isEmpty, ctx.lineNoise.contains(where: { $0.matches(text) }) { continue }
+            lines.append(SourceLine(number: l.number, text: text))
         }
 
         // 2. Part headings, identified by their wording, not their numeral.
@@ -77,10 +90,10 @@ public struct TextReader {
         var meta = Metadata()
         let firstHeading = ordered.first?.lineIndex ?? lines.count
         let preambleLines = Array(lines[0..<firstHeading])
-        extractTitle(preambleLines.isEmpty ? Array(lines.prefix(5)) : preambleLines, path: path, into: &meta)
+        extractTitle(preambleLines.isEmpty ? Array(lines.prefix(5)) : preambleLines, locate: locate, into: &meta)
         let periodScope = Array(lines[0..<min(lines.count, max(firstHeading, 0) + 40)])
-        extractPeriod(periodScope, path: path, into: &meta)
-        extractPublished(lines, path: path, into: &meta)
+        extractPeriod(periodScope, locate: locate, into: &meta)
+        extractPublished(lines, locate: locate, into: &meta)
         meta.year = meta.titleYear ?? meta.periodEnd?.year ?? meta.periodStart?.year
         if meta.year == nil {
             for l in preambleLines {
@@ -127,7 +140,9 @@ public struct TextReader {
         var tables: [Table] = []
         var consumed: [ClosedRange<Int>] = []
         if let layout {
-            (tables, consumed) = ctx.mapper.mapTables(tokens: tokens, template: layout, partRanges: partRanges, file: path)
+            var mapper = ctx.mapper
+            mapper.locate = locate
+            (tables, consumed) = mapper.mapTables(tokens: tokens, template: layout, partRanges: partRanges, file: path)
         }
 
         // 6. Paragraphs: preamble and part prose, leaving out lines that tables consumed.
@@ -136,19 +151,19 @@ public struct TextReader {
             ls.compactMap { l in
                 let t = String(FastText.trim(l.text))
                 if t.isEmpty || isConsumed(l.number) { return nil }
-                return Paragraph(text: t, location: SourceLocation(line: l.number))
+                return Paragraph(text: t, location: locate(l.number, nil))
             }
         }
         var parts: [Part] = []
         for h in ordered {
             var paras = paragraphs(lines[partLineRanges[h.spec.key]!])
             if !h.rest.trimmingCharacters(in: .whitespaces).isEmpty {
-                paras.insert(Paragraph(text: h.rest, location: SourceLocation(line: lines[h.lineIndex].number)), at: 0)
+                paras.insert(Paragraph(text: h.rest, location: locate(lines[h.lineIndex].number, nil)), at: 0)
             }
             parts.append(Part(number: h.spec.number, key: h.spec.key, heading: h.heading,
-                              location: SourceLocation(line: lines[h.lineIndex].number), paragraphs: paras))
+                              location: locate(lines[h.lineIndex].number, nil), paragraphs: paras))
         }
-        return Report(path: path, sourceFormat: "text", metadata: meta,
+        return Report(path: path, sourceFormat: sourceFormat, metadata: meta,
                       preamble: paragraphs(lines[0..<firstHeading]), parts: parts, tables: tables)
     }
 
@@ -163,7 +178,7 @@ public struct TextReader {
         return String(rest[idx...]).trimmingCharacters(in: .whitespaces)
     }
 
-    func extractTitle(_ lines: [SourceLine], path: String, into meta: inout Metadata) {
+    func extractTitle(_ lines: [SourceLine], locate: Locator, into meta: inout Metadata) {
         let words = ctx.templates.profile.titleWords
         let content = lines.prefix(40).filter { !FastText.trim($0.text).isEmpty }.prefix(12)
         // A title run into the following sentence (PDF text) is cut after the title word.
@@ -187,7 +202,7 @@ public struct TextReader {
             }
         }
         meta.title = title
-        meta.titleLocation = SourceLocation(line: content[idx].number)
+        meta.titleLocation = locate(content[idx].number, nil)
         let nt = LabelText.normalize(title)
         guard let ym = ctx.yearPattern.firstGroups(nt, names: ["y"]) else {
             meta.agency = prefixLine
@@ -206,7 +221,7 @@ public struct TextReader {
         meta.agency = after.isEmpty ? nil : after
     }
 
-    func extractPeriod(_ lines: [SourceLine], path: String, into meta: inout Metadata) {
+    func extractPeriod(_ lines: [SourceLine], locate: Locator, into meta: inout Metadata) {
         let names = ["y1", "m1", "d1", "y2", "m2", "d2"]
         for l in lines {
             for p in ctx.periodPatterns {
@@ -216,13 +231,13 @@ public struct TextReader {
                 let y2 = g["y2"].flatMap { Int($0) } ?? y1
                 meta.periodStart = CalendarDate(year: y1, month: m1, day: d1)
                 meta.periodEnd = CalendarDate(year: y2, month: m2, day: d2)
-                meta.periodLocation = SourceLocation(line: l.number)
+                meta.periodLocation = locate(l.number, nil)
                 return
             }
         }
     }
 
-    func extractPublished(_ lines: [SourceLine], path: String, into meta: inout Metadata) {
+    func extractPublished(_ lines: [SourceLine], locate: Locator, into meta: inout Metadata) {
         for p in ctx.publishedPatterns {
             for l in lines.reversed() {
                 guard let g = p.firstGroups(l.text, names: ["y", "m", "d"])?.groups,
@@ -230,7 +245,7 @@ public struct TextReader {
                 let date = CalendarDate(year: y, month: m, day: d)
                 guard date.isValid else { continue }
                 meta.published = date
-                meta.publishedLocation = SourceLocation(line: l.number)
+                meta.publishedLocation = locate(l.number, nil)
                 return
             }
         }

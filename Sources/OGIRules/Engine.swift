@@ -21,7 +21,8 @@ public struct Engine: Sendable {
         }
         // Top to bottom as a reviewer reads; findings about the whole report (no line) come last.
         return out.enumerated().sorted { a, b in
-            let la = a.element.location.line ?? Int.max, lb = b.element.location.line ?? Int.max
+            let la = a.element.location.line ?? a.element.location.paragraph ?? Int.max
+            let lb = b.element.location.line ?? b.element.location.paragraph ?? Int.max
             return la != lb ? la < lb : a.offset < b.offset
         }.map(\.element)
     }
@@ -167,7 +168,7 @@ final class RuleRun {
     }
 
     func location(_ t: TouchedCell) -> FindingLocation {
-        FindingLocation(line: t.cell.location?.line, table: t.table.title, row: Evaluator.displayLabel(t.row), column: t.column.label)
+        FindingLocation(t.cell.location, table: t.table.title, row: Evaluator.displayLabel(t.row), column: t.column.label)
     }
 
     func metaLocation(_ names: [String]) -> FindingLocation? {
@@ -179,7 +180,7 @@ final class RuleRun {
             case "year", "title_year", "title", "agency", "agency_kind": m.titleLocation
             default: nil
             }
-            if let l { return FindingLocation(line: l.line) }
+            if let l { return FindingLocation(l) }
         }
         return nil
     }
@@ -306,7 +307,7 @@ final class RuleRun {
                     vars["value"] = cell.value.map(ExactDecimal.format) ?? ""
                     vars["unit"] = cell.unit ?? ""
                     vars["expected_unit"] = cs.unit ?? ""
-                    let loc = FindingLocation(line: cell.location?.line ?? row.location?.line, table: spec.title, row: vars["row"], column: cs.label)
+                    let loc = FindingLocation(cell.location ?? row.location, table: spec.title, row: vars["row"], column: cs.label)
                     emit(vars: vars, defaultMessage: "表「\(spec.title)」行「\(vars["row"]!)」「\(cs.label)」：单元格“\(cell.raw)”", location: loc)
                 }
             }
@@ -340,10 +341,10 @@ final class RuleRun {
             var vars = bindingVars()
             vars["table"] = spec.title
             guard let table = ev.report.table(spec.key) else {
-                let partLine = ev.report.part(spec.part)?.location?.line
+                let partLoc = ev.report.part(spec.part)?.location
                 vars["part"] = ev.partTitle(spec.part)
                 emit(vars: vars, defaultMessage: "未找到表「\(spec.title)」（\(layout.id) 年版模板，位于「\(vars["part"]!)」部分）",
-                     location: FindingLocation(line: partLine, table: spec.title))
+                     location: FindingLocation(partLoc, table: spec.title))
                 continue
             }
             for rs in spec.rows {
@@ -351,7 +352,7 @@ final class RuleRun {
                 rv["row"] = Evaluator.displayLabel(rs)
                 guard let row = table.row(rs.key) else {
                     emit(vars: rv, defaultMessage: "表「\(spec.title)」缺少行「\(rs.label)」",
-                         location: FindingLocation(line: table.location?.line, table: spec.title, row: rv["row"]))
+                         location: FindingLocation(table.location, table: spec.title, row: rv["row"]))
                     continue
                 }
                 let missing = row.cells.filter { $0.state == .missing }
@@ -360,7 +361,7 @@ final class RuleRun {
                     rv["found"] = String(row.cells.count - missing.count)
                     rv["expected"] = String(spec.columns.count)
                     emit(vars: rv, defaultMessage: "表「\(spec.title)」行「\(rv["row"]!)」只读到 \(rv["found"]!) 个单元格，应有 \(rv["expected"]!) 个；缺少：\(names)",
-                         location: FindingLocation(line: row.location?.line, table: spec.title, row: rv["row"]))
+                         location: FindingLocation(row.location, table: spec.title, row: rv["row"]))
                 }
             }
         }
@@ -379,7 +380,7 @@ final class RuleRun {
                 vars["row"] = rs.label
                 vars["used"] = used
                 emit(vars: vars, defaultMessage: "表「\(spec.title)」使用了“\(used)”，\(layout.id) 年版模板为“\(rs.label)”",
-                     location: FindingLocation(line: row.location?.line, table: spec.title, row: rs.label))
+                     location: FindingLocation(row.location, table: spec.title, row: rs.label))
             }
         }
     }
@@ -395,8 +396,8 @@ final class RuleRun {
                 var vars = bindingVars()
                 vars["part"] = s.title
                 vars["number"] = String(s.number)
-                let prev = report.parts.last { $0.number < s.number }?.location?.line
-                emit(vars: vars, defaultMessage: "缺少第 \(s.number) 部分「\(s.title)」", location: FindingLocation(line: prev))
+                let prev = report.parts.last { $0.number < s.number }?.location
+                emit(vars: vars, defaultMessage: "缺少第 \(s.number) 部分「\(s.title)」", location: FindingLocation(prev))
             }
         case .order:
             let byLine = report.parts.sorted { ($0.location?.line ?? 0) < ($1.location?.line ?? 0) }
@@ -407,17 +408,17 @@ final class RuleRun {
                     vars["part"] = p.heading
                     vars["after"] = before.title
                     emit(vars: vars, defaultMessage: "「\(p.heading)」出现在「\(before.title)」之后，顺序应为第 \(p.number) 部分",
-                         location: FindingLocation(line: p.location?.line))
+                         location: FindingLocation(p.location))
                 }
                 maxSeen = max(maxSeen, p.number)
             }
         case .preamble:
             // The preamble sentence naming the most parts is taken as its list of parts.
-            var best: (String, [PartSpec], Int?)?
+            var best: (String, [PartSpec], SourceLocation?)?
             for para in report.preamble {
                 for sentence in para.text.split(whereSeparator: { "。；".contains($0) }).map(String.init) {
                     let named = specs.filter { s in s.mentions.contains { sentence.contains($0) } }
-                    if named.count >= 3, named.count > (best?.1.count ?? 0) { best = (sentence, named, para.location?.line) }
+                    if named.count >= 3, named.count > (best?.1.count ?? 0) { best = (sentence, named, para.location) }
                 }
             }
             guard let (sentence, named, line) = best else { return }
@@ -438,7 +439,7 @@ final class RuleRun {
             guard !problems.isEmpty else { return }
             var vars = bindingVars()
             vars["problems"] = problems.joined(separator: "；")
-            emit(vars: vars, defaultMessage: "报告开头对组成部分的说明与正文不一致：\(vars["problems"]!)", location: FindingLocation(line: line))
+            emit(vars: vars, defaultMessage: "报告开头对组成部分的说明与正文不一致：\(vars["problems"]!)", location: FindingLocation(line))
         }
     }
 }
