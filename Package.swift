@@ -11,12 +11,19 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
     ],
     targets: [
         // The report model: metadata, parts, tables of cells, findings. No dependencies.
         .target(name: "OGIModel"),
-        // Readers: plain text and submitted YAML/JSON models, all producing a Report.
-        .target(name: "OGIReaders", dependencies: ["OGIModel", .product(name: "Yams", package: "Yams")]),
+        // libxml2 from the system (Debian package libxml2-dev), for DOCX XML and tolerant HTML parsing.
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // Readers: plain text, DOCX, HTML, PDF (through pdftotext) and submitted YAML/JSON models, all producing a Report.
+        .target(name: "OGIReaders", dependencies: [
+            "OGIModel", "CLibXML2",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         // Rule packs and templates as YAML, the expression language and the evaluation engine.
         .target(name: "OGIRules", dependencies: ["OGIModel", .product(name: "Yams", package: "Yams")]),
         // Formatters: text and JSON.

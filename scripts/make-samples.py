@@ -199,40 +199,204 @@ def render_table(rows, style):
     return out
 
 
-def render(report):
+def blocks(report):
+    """The report as a list of blocks: ("p", text), ("h", part number, title) or ("table", rows, kind)."""
     r = report
-    style = r["style"]
-    lines = list(r["title_lines"]) + [""] + list(r["preamble"])
-    order = r.get("order", [1, 2, 3, 4, 5, 6])
-    for n in order:
+    out = [("p", t) for t in r["title_lines"]] + [("p", "")] + [("p", p) for p in r["preamble"]]
+    for n in r.get("order", [1, 2, 3, 4, 5, 6]):
         if n in r.get("drop_parts", []):
             continue
-        lines.append(PART_TITLES[n])
+        out.append(("h", n, PART_TITLES[n]))
         if n == 2 and not r.get("drop_tables"):
-            blocks = A20_2019 if r["layout"] == "2019" else A20_2021
-            for num, title, header, rows in blocks:
+            for num, title, header, rows in (A20_2019 if r["layout"] == "2019" else A20_2021):
                 if num in r.get("drop_blocks", []):
                     continue
                 header = [r.get("header_override", {}).get(h, h) for h in header]
                 table = [[title], header]
                 for key, label in rows:
-                    label = r.get("label_override", {}).get(key, label)
-                    table.append([label] + r["a20"][key])
-                lines += render_table(table, style)
+                    table.append([r.get("label_override", {}).get(key, label)] + r["a20"][key])
+                out.append(("table", table, "a20"))
         elif n == 3 and not r.get("drop_tables"):
             rows = APP_ROWS_COMMON_HEAD + (APP_ROWS_2019_OTHER if r["layout"] == "2019" else APP_ROWS_2021_OTHER) + APP_ROWS_TAIL
             table = [list(h) for h in APPLICANT_HEADER]
             for key, labels in rows:
-                if key in r.get("drop_rows", []):
-                    continue
-                table.append(labels + list(r["app"][key]))
-            lines += render_table(table, style)
+                if key not in r.get("drop_rows", []):
+                    table.append(list(labels) + list(r["app"][key]))
+            out.append(("table", table, "app"))
         elif n == 4 and not r.get("drop_tables"):
-            lines += render_table(REVIEW_HEADER + [list(r["reviews"])], style)
+            out.append(("table", REVIEW_HEADER + [list(r["reviews"])], "review"))
         else:
-            lines += r["parts"].get(n, [])
-    lines += [""] + list(r["signature"]) + [""]
-    return "\n".join(lines)
+            out += [("p", p) for p in r["parts"].get(n, [])]
+    out += [("p", "")] + [("p", t) for t in r["signature"]]
+    return out
+
+
+def render(report):
+    """Plain text as Word exports it ("cells": one cell per line) or as copied from a page ("tabs")."""
+    style = report["style"]
+    lines = []
+    for b in blocks(report):
+        if b[0] == "p":
+            lines.append(b[1])
+        elif b[0] == "h":
+            lines.append(b[2])
+        else:
+            lines += render_table(b[1], style)
+    return "\n".join(lines + [""])
+
+
+def spans(table, kind):
+    """For each row, its cells as (text, colspan, rowspan, merged_continuation)."""
+    out = []
+    if kind != "app":
+        width = max(len(r) for r in table)
+        for r in table:
+            cells = [(str(c), 1, 1, False) for c in r]
+            if len(r) == 1:
+                cells = [(str(r[0]), width, 1, False)]
+            out.append(cells)
+        return out
+    header, body = table[:3], table[3:]
+    for r in header:
+        out.append([(str(c), 1, 1, False) for c in r])
+    parsed = []
+    for r in body:
+        values = r[-7:]
+        labels = r[:-7]
+        parsed.append((labels, values))
+    for i, (labels, values) in enumerate(parsed):
+        cells = []
+        for j, text in enumerate(labels):
+            last = j == len(labels) - 1
+            colspan = (3 - len(labels)) + 1 if last else 1
+            if text == "":
+                cells.append(("", colspan, 1, True))
+                continue
+            rowspan = 1
+            k = i + 1
+            while k < len(parsed) and len(parsed[k][0]) > j and parsed[k][0][j] == "" and not last:
+                rowspan += 1
+                k += 1
+            cells.append((text, colspan, rowspan, False))
+        cells += [(str(v), 1, 1, False) for v in values]
+        out.append(cells)
+    return out
+
+
+def esc(t):
+    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_html(report, charset):
+    """A published web page: navigation, a layout table, the title outside the content block, data tables with
+    rowspan/colspan, &nbsp; and <br> in cells."""
+    body = []
+    for b in blocks(report):
+        if b[0] == "p":
+            body.append(f"<p>{esc(b[1]) if b[1] else '&nbsp;'}</p>")
+        elif b[0] == "h":
+            body.append(f"<h3>{esc(b[2])}</h3>")
+        else:
+            rows = []
+            for cells in spans(b[1], b[2]):
+                tds = []
+                for text, colspan, rowspan, cont in cells:
+                    if cont:
+                        continue
+                    attrs = (f' colspan="{colspan}"' if colspan > 1 else "") + (f' rowspan="{rowspan}"' if rowspan > 1 else "")
+                    content = esc(text).replace("（区分处理的", "<br>（区分处理的") if text else "&nbsp;"
+                    tds.append(f"<td{attrs}>{content}</td>")
+                rows.append("<tr>" + "".join(tds) + "</tr>")
+            body.append('<table border="1" cellspacing="0">' + "\n".join(rows) + "</table>")
+    title = body[0][3:-4] + body[1][3:-4] if report["title_lines"][1:] else body[0][3:-4]
+    content = "\n".join(body[len(report["title_lines"]):])
+    return f"""<!DOCTYPE html>
+<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}"><title>{title}</title>
+<style>td {{ border: 1px solid #999; }}</style><script>var visits = 0;</script></head>
+<body>
+<div class="nav"><a href="/">首页</a> | <a href="/xxgk">政府信息公开</a> | <a href="/nb">政府信息公开年报</a></div>
+<table class="layout" width="100%"><tr>
+<td class="menu" width="20%"><ul><li>机构职能</li><li>政策文件</li><li>年度报告</li></ul></td>
+<td class="main"><h1>{title}</h1>
+<div id="zoom">
+{content}
+</div></td></tr></table>
+<div class="footer">主办单位：示例市人民政府办公室 &nbsp; 网站标识码：0000000000</div>
+</body></html>
+"""
+
+
+def render_docx(report, path):
+    """A Word document: part headings numbered automatically (一、 …), data tables with vertically merged
+    label cells and grid spans, a label split across runs, a tracked change and a comment reference."""
+    import zipfile
+    W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def run(t):
+        return f'<w:r><w:t xml:space="preserve">{esc(t)}</w:t></w:r>'
+
+    def para(t, numbered=False):
+        ppr = '<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>' if numbered else ""
+        if t == "规章":
+            return f"<w:p>{ppr}{run('规')}{run('章')}</w:p>"
+        return f"<w:p>{ppr}{run(t) if t else ''}</w:p>"
+
+    parts = []
+    first_prose = True
+    for b in blocks(report):
+        if b[0] == "p":
+            text = b[1]
+            if first_prose and text.startswith("本报告"):
+                # A tracked change: a deleted word and an inserted one; only the insertion counts.
+                parts.append(f'<w:p><w:del w:id="1" w:author="审核人"><w:r><w:delText>旧稿</w:delText></w:r></w:del>'
+                             f'<w:ins w:id="2" w:author="审核人">{run(text)}</w:ins>'
+                             f'<w:r><w:commentReference w:id="0"/></w:r></w:p>')
+                first_prose = False
+            else:
+                parts.append(para(text))
+        elif b[0] == "h":
+            parts.append(para(b[2].split("、", 1)[1], numbered=True))
+        else:
+            rows = []
+            for cells in spans(b[1], b[2]):
+                tcs = []
+                for text, colspan, rowspan, cont in cells:
+                    props = []
+                    if colspan > 1:
+                        props.append(f'<w:gridSpan w:val="{colspan}"/>')
+                    if cont:
+                        props.append("<w:vMerge/>")
+                    elif rowspan > 1:
+                        props.append('<w:vMerge w:val="restart"/>')
+                    tcpr = f"<w:tcPr>{''.join(props)}</w:tcPr>" if props else ""
+                    tcs.append(f"<w:tc>{tcpr}{para('' if cont else text)}</w:tc>")
+                rows.append("<w:tr>" + "".join(tcs) + "</w:tr>")
+            parts.append("<w:tbl>" + "".join(rows) + "</w:tbl>")
+    document = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {W}><w:body>{"".join(parts)}<w:sectPr/></w:body></w:document>'
+    numbering = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:numbering {W}>'
+                 '<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+                 '<w:lvlText w:val="%1、"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>')
+    types = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+             '<Default Extension="xml" ContentType="application/xml"/>'
+             '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+             '<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>'
+             '</Types>')
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+            '</Relationships>')
+    doc_rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>'
+                '</Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in [("[Content_Types].xml", types), ("_rels/.rels", rels), ("word/_rels/document.xml.rels", doc_rels),
+                              ("word/document.xml", document), ("word/numbering.xml", numbering)]:
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, content)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,18 +482,25 @@ BROKEN = {
 }
 
 
-def write(path, text):
-    with open(path, "w", encoding="utf-8") as f:
+def write(path, text, encoding="utf-8"):
+    with open(path, "w", encoding=encoding) as f:
         f.write(text)
+
+
+def write_all(base, r, html_charset="utf-8"):
+    write(base + ".txt", render(r))
+    write(base + ".html", render_html(r, html_charset), encoding="gb18030" if html_charset == "gbk" else "utf-8")
+    render_docx(r, base + ".docx")
 
 
 def main():
     os.makedirs(os.path.join(OUT, "broken"), exist_ok=True)
-    write(os.path.join(OUT, "clean-2019-department.txt"), render(DEPT_2020))
-    write(os.path.join(OUT, "clean-2021-government.txt"), render(GOV_2023))
+    # The department sample's page is published in GBK, as many government sites still are.
+    write_all(os.path.join(OUT, "clean-2019-department"), DEPT_2020, html_charset="gbk")
+    write_all(os.path.join(OUT, "clean-2021-government"), GOV_2023)
     for name, r in BROKEN.items():
-        write(os.path.join(OUT, "broken", name + ".txt"), render(r))
-    print(f"wrote 2 clean samples and {len(BROKEN)} broken variants to {os.path.normpath(OUT)}", file=sys.stderr)
+        write_all(os.path.join(OUT, "broken", name), r)
+    print(f"wrote 2 clean samples and {len(BROKEN)} broken variants (.txt, .html, .docx) to {os.path.normpath(OUT)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

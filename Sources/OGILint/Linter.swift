@@ -62,17 +62,27 @@ public final class Linter: Sendable {
         return try read(path: path, data: data)
     }
 
-    /// Reads bytes that came from `path` (the name decides nothing the content contradicts).
+    /// Reads bytes that came from `path`. The reader is chosen by content first (a `.doc` that is really
+    /// DOCX, an `.htm` saved as `.txt`), then by extension.
     public func read(path: String, data: Data) throws -> Report {
-        try InputSniffer.rejectUnsupported(data, path: path)
-        let ext = (path as NSString).pathExtension.lowercased()
+        if data.count > options.maxInputBytes {
+            throw ReaderError.unsupportedFormat(path: path, detail: "the file is \(data.count) bytes, over the \(options.maxInputBytes)-byte limit (--max-size)")
+        }
         var report: Report
-        let head = String(decoding: data.prefix(512), as: UTF8.self)
-        if ext == "json" || (head.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") && head.contains("\"ogilint_model\"")) {
+        switch InputSniffer.kind(of: data, path: path) {
+        case .legacyWord:
+            throw ReaderError.unsupportedFormat(path: path, detail: "this is a legacy Word/WPS binary file (.doc/.wps); open it in Word or WPS and save it as .docx")
+        case .zip:
+            report = try DocxReader(context: context, maxPartBytes: options.maxInputBytes).read(path: path, data: data)
+        case .pdf:
+            report = try PDFReader(context: context).read(path: path, data: data)
+        case .html:
+            report = try HTMLReader(context: context).read(path: path, data: data)
+        case .jsonModel:
             report = try ModelReader(context: context).read(path: path, data: data, json: true)
-        } else if ext == "yml" || ext == "yaml" || head.hasPrefix("ogilint_model:") {
+        case .yamlModel:
             report = try ModelReader(context: context).read(path: path, data: data, json: false)
-        } else {
+        case .text:
             report = try TextReader(context: context).read(path: path, data: data)
         }
         apply(options, to: &report)
@@ -118,18 +128,27 @@ final class ResultBox: @unchecked Sendable {
     func set(_ i: Int, _ v: Result<ReportResult, Error>) { lock.lock(); values[i] = v; lock.unlock() }
 }
 
-/// Recognises inputs this version cannot read yet, to say so plainly instead of reading them as text.
+/// Recognises what a file is from its first bytes, falling back to its extension.
 enum InputSniffer {
-    static func rejectUnsupported(_ data: Data, path: String) throws {
+    enum Kind { case zip, legacyWord, pdf, html, jsonModel, yamlModel, text }
+
+    static func kind(of data: Data, path: String) -> Kind {
         let b = [UInt8](data.prefix(8))
-        if b.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-            throw ReaderError.unsupportedFormat(path: path, detail: "this is a zip file (DOCX or similar); DOCX reading is not available in this version: save the draft as plain text (.txt, UTF-8) and check that")
+        if b.starts(with: [0x50, 0x4B, 0x03, 0x04]) || b.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return .zip }
+        if b.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { return .legacyWord }
+        if b.starts(with: Array("%PDF".utf8)) { return .pdf }
+        let ext = (path as NSString).pathExtension.lowercased()
+        var head = String(decoding: data.prefix(2048), as: UTF8.self)
+        if head.hasPrefix("\u{FEFF}") { head.removeFirst() }
+        let lower = head.lowercased()
+        let trimmed = lower.trimmingCharacters(in: .whitespacesAndNewlines)
+        if ext == "json" || (trimmed.hasPrefix("{") && lower.contains("\"ogilint_model\"")) { return .jsonModel }
+        if ext == "yml" || ext == "yaml" || trimmed.hasPrefix("ogilint_model:") { return .yamlModel }
+        if ext == "htm" || ext == "html" || ext == "xhtml" { return .html }
+        if trimmed.hasPrefix("<") && ["<html", "<!doctype html", "<body", "<table", "<div", "<p>", "<p ", "<meta", "<head"].contains(where: { lower.contains($0) }) {
+            return .html
         }
-        if b.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
-            throw ReaderError.unsupportedFormat(path: path, detail: "this is a legacy Word/WPS binary file (.doc/.wps); save it as plain text (.txt, UTF-8) and check that")
-        }
-        if b.starts(with: Array("%PDF".utf8)) {
-            throw ReaderError.unsupportedFormat(path: path, detail: "this is a PDF; PDF reading is not available in this version: extract the text with `pdftotext -layout FILE.pdf` (Debian package poppler-utils) and check the .txt")
-        }
+        if ext == "docx" { return .zip }
+        return .text
     }
 }

@@ -108,7 +108,7 @@ public struct ModelReader {
             tables.append(t)
         }
         return Report(path: path, sourceFormat: json ? "json" : "yaml", metadata: meta,
-                      preamble: doc.preamble ?? [], parts: parts.sorted { $0.number < $1.number }, tables: tables)
+                      preamble: doc.preamble ?? [], parts: parts, tables: tables)
     }
 
     static func pathText(_ p: [CodingKey]) -> String {

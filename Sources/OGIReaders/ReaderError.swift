@@ -6,6 +6,12 @@ public enum ReaderError: Error, CustomStringConvertible, Equatable {
     case undecodable(path: String)
     case invalidModel(path: String, line: Int?, problem: String)
     case unsupportedFormat(path: String, detail: String)
+    /// A damaged file of a known kind (a truncated zip, broken XML).
+    case corrupt(path: String, detail: String)
+    /// Content refused for safety (a DOCTYPE or entity declarations, a decompression bomb).
+    case unsafe(path: String, detail: String)
+    /// An external program a reader needs is missing or failed.
+    case tool(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -20,6 +26,12 @@ public enum ReaderError: Error, CustomStringConvertible, Equatable {
         case let .invalidModel(path, line, problem):
             return "\(path)\(line.map { ":\($0)" } ?? ""): invalid report model: \(problem)"
         case let .unsupportedFormat(path, detail):
+            return "\(path): \(detail)"
+        case let .corrupt(path, detail):
+            return "\(path): the file is damaged: \(detail); open it in Word or WPS and save it again"
+        case let .unsafe(path, detail):
+            return "\(path): refused for safety: \(detail)"
+        case let .tool(path, detail):
             return "\(path): \(detail)"
         }
     }

@@ -112,7 +112,9 @@ public struct TableMapper {
                     cur = nil
                     continue
                 }
-                if let c = cur, !c.values.isEmpty { segs.append(c); cur = nil }
+                // A label continues across blank lines (PDF text breaks labels); values end it.
+                if let c = cur, c.values.contains(where: { $0.kind != .rowBreak }) { segs.append(c); cur = nil }
+                if cur != nil { cur!.values.removeAll() }
                 if cur == nil { cur = Segment() }
                 cur!.pieces.append(t)
             case .value, .blank, .rowBreak:
@@ -177,6 +179,12 @@ public struct TableMapper {
 
     /// Maps the segments of one table region onto `spec`. Rows not found are left out; short rows get `missing` cells.
     func mapRows(_ segs: [Segment], spec: TableSpec, file: String?) -> [Row] {
+        mapRowsWithSpan(segs, spec: spec).rows
+    }
+
+    /// The rows, and the last input line they used (in input line numbers, before any locator).
+    func mapRowsWithSpan(_ segs: [Segment], spec: TableSpec) -> (rows: [Row], lastLine: Int?) {
+        var lastUsed: Int?
         var rows: [Row] = []
         var cursor = 0
         let k = spec.columns.count
@@ -211,6 +219,7 @@ public struct TableMapper {
                 let numeric = segs[idx...].filter { $0.values.contains { $0.kind == .value } }
                 picked = Array(numeric.flatMap { $0.values.filter { $0.kind != .rowBreak } }.prefix(k))
             }
+            lastUsed = max(lastUsed ?? 0, picked.last?.line ?? seg.pieces.last?.line ?? 0)
             var cells: [Cell] = []
             for (i, t) in picked.enumerated() {
                 cells.append(Cell(column: spec.columns[i].key, raw: t.raw, location: locate(t.line, t.field), syntax: syntax))
@@ -226,7 +235,7 @@ public struct TableMapper {
                             location: labelLine.map { locate($0, nil) }, cells: cells))
             cursor = idx + 1
         }
-        return rows
+        return (rows, lastUsed)
     }
 
     /// Up to `count` cell tokens for one row. A run that stops at a row break ends the row. When the run spans
@@ -275,13 +284,13 @@ public struct TableMapper {
                     titleLine = segs[a].pieces.first?.line
                 }
             }
-            let rows = mapRows(Array(region), spec: spec, file: file)
+            let (rows, lastLine) = mapRowsWithSpan(Array(region), spec: spec)
             if rows.isEmpty && title == nil { continue }
-            let first = titleLine ?? rows.first?.location?.line
-            let last = rows.last?.cells.last?.location?.line ?? first
+            let first = titleLine ?? region.first { !$0.pieces.isEmpty }?.pieces.first?.line
+            let last = lastLine ?? first
             if let f = first, let l = last, l >= f { consumed.append(f...l) }
             tables.append(Table(key: spec.key, title: spec.title,
-                                location: first.map { locate($0, nil) }, rows: rows))
+                                location: (titleLine ?? rows.first.flatMap { _ in first }).map { locate($0, nil) }, rows: rows))
         }
         return (tables, consumed)
     }

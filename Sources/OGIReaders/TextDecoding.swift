@@ -32,7 +32,7 @@ public enum TextDecoding {
         throw ReaderError.undecodable(path: path)
     }
 
-    private static func gb18030(_ bytes: [UInt8]) -> String? {
+    static func gb18030(_ bytes: [UInt8]) -> String? {
         let cd = iconv_open("UTF-8", "GB18030")
         if cd == iconv_t(bitPattern: -1) { return nil }
         defer { iconv_close(cd) }

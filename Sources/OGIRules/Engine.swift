@@ -21,8 +21,8 @@ public struct Engine: Sendable {
         }
         // Top to bottom as a reviewer reads; findings about the whole report (no line) come last.
         return out.enumerated().sorted { a, b in
-            let la = a.element.location.line ?? a.element.location.paragraph ?? Int.max
-            let lb = b.element.location.line ?? b.element.location.paragraph ?? Int.max
+            let la = (a.element.location.page ?? 0, a.element.location.line ?? a.element.location.paragraph ?? Int.max)
+            let lb = (b.element.location.page ?? 0, b.element.location.line ?? b.element.location.paragraph ?? Int.max)
             return la != lb ? la < lb : a.offset < b.offset
         }.map(\.element)
     }
@@ -400,14 +400,15 @@ final class RuleRun {
                 emit(vars: vars, defaultMessage: "缺少第 \(s.number) 部分「\(s.title)」", location: FindingLocation(prev))
             }
         case .order:
-            let byLine = report.parts.sorted { ($0.location?.line ?? 0) < ($1.location?.line ?? 0) }
+            // Parts are in document order as read (readers keep it; a submitted model's list order counts).
             var maxSeen = 0
-            for p in byLine {
+            for p in report.parts {
                 if p.number < maxSeen, let before = specs.first(where: { $0.number == maxSeen }) {
                     var vars = bindingVars()
-                    vars["part"] = p.heading
+                    vars["part"] = specs.first { $0.key == p.key }?.title ?? p.heading
+                    vars["heading"] = p.heading
                     vars["after"] = before.title
-                    emit(vars: vars, defaultMessage: "「\(p.heading)」出现在「\(before.title)」之后，顺序应为第 \(p.number) 部分",
+                    emit(vars: vars, defaultMessage: "「\(vars["part"]!)」出现在「\(before.title)」之后，顺序应为第 \(p.number) 部分",
                          location: FindingLocation(p.location))
                 }
                 maxSeen = max(maxSeen, p.number)

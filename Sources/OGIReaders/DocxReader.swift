@@ -1,0 +1,194 @@
+import Foundation
+import OGIModel
+import ZIPFoundation
+
+/// Reads a DOCX (Word or WPS) draft: `word/document.xml` from the zip, paragraphs in document order with
+/// their list numbering, tables row by row with merged cells resolved, tracked insertions kept and
+/// deletions dropped. The result is linearised (one line per paragraph, one tab-separated line per table
+/// row) and read like text, so every format goes through the same table mapper.
+public struct DocxReader {
+    let text: TextReader
+    /// Largest uncompressed size accepted for one part of the package.
+    let maxPartBytes: Int
+
+    public init(context: ReaderContext, maxPartBytes: Int) {
+        self.text = TextReader(context: context)
+        self.maxPartBytes = maxPartBytes
+    }
+
+    /// Where each linearised line came from.
+    enum Origin { case paragraph(Int), tableRow(table: Int, row: Int) }
+
+    public func read(path: String, data: Data) throws -> Report {
+        let archive: Archive
+        do { archive = try Archive(data: data, accessMode: .read) } catch {
+            throw ReaderError.corrupt(path: path, detail: "it is not a readable zip archive (DOCX files are zip archives)")
+        }
+        guard let docEntry = archive["word/document.xml"] else {
+            throw ReaderError.unsupportedFormat(path: path, detail: "this zip archive is not a DOCX (it has no word/document.xml); save the draft from Word or WPS as .docx")
+        }
+        let document = try part(archive, docEntry, path: path)
+        let numbering = try archive["word/numbering.xml"].map { try part(archive, $0, path: path) }
+        let (lines, origins) = try linearise(document: document, numbering: numbering, path: path)
+        let originByLine = origins
+        return text.parse(lines: lines, path: path, sourceFormat: "docx") { line, field in
+            guard line >= 1, line <= originByLine.count else { return SourceLocation() }
+            switch originByLine[line - 1] {
+            case .paragraph(let p): return SourceLocation(paragraph: p)
+            case let .tableRow(t, r): return SourceLocation(tableIndex: t, rowIndex: r, cellIndex: field)
+            }
+        }
+    }
+
+    /// Extracts one XML part, refusing oversized parts and DOCTYPE declarations, and parses it.
+    func part(_ archive: Archive, _ entry: Entry, path: String) throws -> XNode {
+        if entry.uncompressedSize > UInt64(maxPartBytes) {
+            throw ReaderError.unsafe(path: path, detail: "\(entry.path) would unpack to \(entry.uncompressedSize) bytes, over the \(maxPartBytes)-byte limit")
+        }
+        var data = Data()
+        let limit = maxPartBytes
+        struct TooBig: Error {}
+        do {
+            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                data.append(chunk)
+                // The size in the zip header can lie; count what is really unpacked.
+                if data.count > limit { throw TooBig() }
+            }
+        } catch is TooBig {
+            throw ReaderError.unsafe(path: path, detail: "\(entry.path) unpacks to more than \(limit) bytes (a decompression bomb?)")
+        } catch {
+            throw ReaderError.corrupt(path: path, detail: "\(entry.path) cannot be unpacked")
+        }
+        let head = String(decoding: data.prefix(4096), as: UTF8.self).uppercased()
+        if head.contains("<!DOCTYPE") || head.contains("<!ENTITY") {
+            throw ReaderError.unsafe(path: path, detail: "\(entry.path) declares a DOCTYPE or entities; Word never writes these, and ogilint does not expand or fetch them")
+        }
+        do { return try XMLTree.parseXML(data) } catch XMLTree.Failure.unparseable(let why) {
+            throw ReaderError.corrupt(path: path, detail: "\(entry.path) is not well-formed XML (\(why))")
+        }
+    }
+
+    func linearise(document: XNode, numbering: XNode?, path: String) throws -> ([SourceLine], [Origin]) {
+        guard let body = document.first("body") else {
+            throw ReaderError.corrupt(path: path, detail: "word/document.xml has no document body")
+        }
+        var lines: [SourceLine] = []
+        var origins: [Origin] = []
+        var paragraphNo = 0, tableNo = 0
+        let numberer = ListNumberer(numbering)
+        func add(_ text: String, _ origin: Origin) {
+            lines.append(SourceLine(number: lines.count + 1, text: text))
+            origins.append(origin)
+        }
+        func block(_ node: XNode) {
+            switch node.name {
+            case "p":
+                paragraphNo += 1
+                add(numberer.prefix(for: node) + Self.paragraphText(node), .paragraph(paragraphNo))
+            case "tbl":
+                tableNo += 1
+                var rowNo = 0
+                for tr in node.all("tr") {
+                    rowNo += 1
+                    let cells = tr.children.filter { $0.name == "tc" || $0.name == "sdt" }.flatMap { c in
+                        c.name == "sdt" ? (c.first("sdtContent")?.all("tc") ?? []) : [c]
+                    }
+                    let texts = cells.map { tc -> String in
+                        // A vertically merged continuation cell is empty in the grid; its text is in the first cell.
+                        let merge = tc.first("tcPr")?.first("vMerge")
+                        if let m = merge, (m.attributes["val"] ?? "continue") == "continue" { return "" }
+                        return tc.children.filter { $0.name == "p" || $0.name == "tbl" }
+                            .map { $0.name == "p" ? Self.paragraphText($0) : $0.allText }
+                            .joined(separator: " ")
+                            .replacingOccurrences(of: "\t", with: " ")
+                    }
+                    add(texts.joined(separator: "\t"), .tableRow(table: tableNo, row: rowNo))
+                }
+            case "sdt":
+                node.first("sdtContent")?.children.forEach(block)
+            default:
+                break
+            }
+        }
+        body.children.forEach(block)
+        return (lines, origins)
+    }
+
+    /// A paragraph's text: runs joined, tracked insertions kept, deletions and field codes left out.
+    static func paragraphText(_ p: XNode) -> String {
+        var out = ""
+        func walk(_ n: XNode) {
+            switch n.name {
+            case "t": out += n.allText
+            case "tab", "br", "cr": out += " "
+            case "del", "delText", "instrText", "commentReference", "footnoteReference", "endnoteReference", "pPr", "rPr":
+                return
+            default: n.children.forEach(walk)
+            }
+        }
+        p.children.forEach(walk)
+        return out
+    }
+}
+
+/// Recreates the text of Word's automatic list numbering (e.g. `一、`, `（二）`, `3.`) from numbering.xml.
+final class ListNumberer {
+    struct Level { var format: String; var text: String; var start: Int }
+    private var levels: [String: [Int: Level]] = [:]     // abstractNumId → ilvl → level
+    private var abstractOf: [String: String] = [:]        // numId → abstractNumId
+    private var counters: [String: [Int: Int]] = [:]      // numId → ilvl → current value
+
+    init(_ numbering: XNode?) {
+        guard let numbering else { return }
+        for a in numbering.all("abstractNum") {
+            guard let id = a.attributes["abstractNumId"] else { continue }
+            var ls: [Int: Level] = [:]
+            for l in a.all("lvl") {
+                guard let i = l.attributes["ilvl"].flatMap(Int.init) else { continue }
+                ls[i] = Level(format: l.first("numFmt")?.attributes["val"] ?? "decimal",
+                              text: l.first("lvlText")?.attributes["val"] ?? "",
+                              start: l.first("start")?.attributes["val"].flatMap(Int.init) ?? 1)
+            }
+            levels[id] = ls
+        }
+        for n in numbering.all("num") {
+            if let id = n.attributes["numId"], let a = n.first("abstractNumId")?.attributes["val"] { abstractOf[id] = a }
+        }
+    }
+
+    func prefix(for p: XNode) -> String {
+        guard let numPr = p.first("pPr")?.first("numPr"),
+              let numId = numPr.first("numId")?.attributes["val"], numId != "0",
+              let abstract = abstractOf[numId], let lvls = levels[abstract] else { return "" }
+        let ilvl = numPr.first("ilvl")?.attributes["val"].flatMap(Int.init) ?? 0
+        guard let level = lvls[ilvl] else { return "" }
+        var c = counters[numId] ?? [:]
+        c[ilvl] = (c[ilvl] ?? (level.start - 1)) + 1
+        for deeper in c.keys where deeper > ilvl { c[deeper] = nil }
+        counters[numId] = c
+        var text = level.text
+        for i in 0...ilvl {
+            let value = c[i] ?? (lvls[i]?.start ?? 1)
+            text = text.replacingOccurrences(of: "%\(i + 1)", with: Self.format(value, lvls[i]?.format ?? "decimal"))
+        }
+        return level.format == "bullet" ? "" : text
+    }
+
+    static func format(_ n: Int, _ fmt: String) -> String {
+        switch fmt {
+        case "chineseCounting", "chineseCountingThousand", "ideographTraditional", "ideographDigital", "japaneseCounting", "taiwaneseCounting":
+            return chinese(n)
+        case "lowerLetter": return n >= 1 && n <= 26 ? String(UnicodeScalar(96 + n)!) : String(n)
+        case "upperLetter": return n >= 1 && n <= 26 ? String(UnicodeScalar(64 + n)!) : String(n)
+        default: return String(n)
+        }
+    }
+
+    static func chinese(_ n: Int) -> String {
+        let d = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
+        if n < 10 { return d[max(0, n)] }
+        if n < 20 { return "十" + (n % 10 == 0 ? "" : d[n % 10]) }
+        if n < 100 { return d[n / 10] + "十" + (n % 10 == 0 ? "" : d[n % 10]) }
+        return String(n)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import OGIModel
+
+/// Reads a report published as a web page: decodes it (UTF-8, GBK/GB2312/GB18030 declared in `<meta>` or
+/// not at all), parses it tolerantly with libxml2, finds the report body among the page furniture,
+/// resolves `rowspan`/`colspan` in data tables, and reads the result like text. Locations are lines of the
+/// HTML source.
+public struct HTMLReader {
+    let text: TextReader
+    let ctx: ReaderContext
+
+    public init(context: ReaderContext) {
+        self.ctx = context
+        self.text = TextReader(context: context)
+    }
+
+    static let blockTags: Set<String> = ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
+                                         "header", "footer", "main", "blockquote", "pre", "dd", "dt", "dl", "center", "form",
+                                         "tbody", "thead", "tfoot", "caption", "nav", "aside", "figure", "figcaption", "body", "html"]
+    static let skipTags: Set<String> = ["script", "style", "noscript", "head", "title", "iframe", "object", "svg", "template", "select", "button"]
+
+    public func read(path: String, data: Data) throws -> Report {
+        let utf8 = try Self.decode(data, path: path)
+        let head = String(decoding: utf8.prefix(4096), as: UTF8.self).uppercased()
+        if head.contains("<!ENTITY") {
+            throw ReaderError.unsafe(path: path, detail: "the page declares entities; ogilint does not expand them")
+        }
+        let root: XNode
+        do { root = try XMLTree.parseHTML(utf8) } catch {
+            throw ReaderError.corrupt(path: path, detail: "the HTML could not be parsed")
+        }
+        let body = root.first("body") ?? root
+        let content = reportBody(body)
+        var out = Lineariser()
+        // The title often sits outside the content block (in a page header): keep the first title line before it.
+        if content !== body {
+            var all = Lineariser()
+            all.walk(body, stopAt: content)
+            let words = ctx.templates.profile.titleWords
+            if let t = all.lines.last(where: { l in words.contains { l.text.contains($0) } && l.text.count <= 80 }) {
+                out.lines.append(t)
+            }
+        }
+        out.walk(content, stopAt: nil)
+        out.flush()
+        let lines = out.lines.enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element.text) }
+        let origins = out.lines
+        return text.parse(lines: lines, path: path, sourceFormat: "html") { line, field in
+            guard line >= 1, line <= origins.count else { return SourceLocation() }
+            let o = origins[line - 1]
+            return SourceLocation(line: o.sourceLine, tableIndex: o.table, rowIndex: o.row, cellIndex: o.row == nil ? nil : field)
+        }
+    }
+
+    /// The deepest element holding the most part headings: the report body without menus and footers.
+    /// A heading counts only where a text starts with it (after its numeral), not where a sentence names it.
+    func reportBody(_ body: XNode) -> XNode {
+        let numerals = ctx.templates.profile.partNumerals
+        let headings = ctx.templates.profile.parts.map { $0.headings.map(LabelText.normalize) }
+        var best: (XNode, Int, Int)? = nil   // node, score, depth
+        func parts(_ n: XNode, depth: Int) -> Set<Int> {
+            if let t = n.text {
+                let norm = LabelText.normalize(t)
+                let bare = LabelText.stripNumbering(norm, numerals: numerals)
+                guard bare != norm else { return [] }
+                return Set(headings.indices.filter { i in headings[i].contains { bare.hasPrefix($0) } })
+            }
+            if Self.skipTags.contains(n.name) { return [] }
+            var found = Set<Int>()
+            for c in n.children { found.formUnion(parts(c, depth: depth + 1)) }
+            if !found.isEmpty, best == nil || found.count > best!.1 || (found.count == best!.1 && depth > best!.2) {
+                best = (n, found.count, depth)
+            }
+            return found
+        }
+        _ = parts(body, depth: 0)
+        guard let b = best, b.1 >= 3 else { return body }
+        return b.0
+    }
+
+    /// Decodes to UTF-8 bytes, honouring a BOM, then a `<meta>` charset, then trying UTF-8 and GB18030.
+    static func decode(_ data: Data, path: String) throws -> Data {
+        if data.isEmpty { throw ReaderError.empty(path: path) }
+        let bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) || bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            return Data(try TextDecoding.decode(data, path: path).0.utf8)
+        }
+        let ascii = String(decoding: bytes.prefix(4096).map { $0 < 0x80 ? $0 : 0x20 }, as: UTF8.self).lowercased()
+        var declared: String?
+        if let r = ascii.range(of: #"charset\s*=\s*["']?([a-z0-9_-]+)"#, options: .regularExpression) {
+            declared = String(ascii[r]).components(separatedBy: "=").last?.trimmingCharacters(in: CharacterSet(charactersIn: "\"' "))
+        }
+        var text: String
+        if let d = declared, ["gbk", "gb2312", "gb18030", "x-gbk", "cp936"].contains(d) {
+            guard let t = TextDecoding.gb18030(bytes) else { throw ReaderError.undecodable(path: path) }
+            text = t
+        } else {
+            text = try TextDecoding.decode(data, path: path).0
+        }
+        // The bytes handed to libxml2 are UTF-8 whatever the page declared.
+        text = text.replacingOccurrences(of: #"charset\s*=\s*["']?[A-Za-z0-9_-]+"#, with: "charset=utf-8", options: .regularExpression)
+        return Data(text.utf8)
+    }
+}
+
+/// Turns an HTML tree into lines: block elements end lines; data tables give one tab-separated line per row.
+struct Lineariser {
+    struct Line { var text: String; var sourceLine: Int; var table: Int?; var row: Int? }
+    var lines: [Line] = []
+    var current = ""
+    var currentLine = 0
+    var tableCount = 0
+
+    mutating func flush() {
+        let t = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !t.isEmpty { lines.append(Line(text: t, sourceLine: currentLine, table: nil, row: nil)) }
+        current = ""
+    }
+
+    /// Walks `n`; when `stopAt` is reached, stops (used to collect what precedes the report body).
+    @discardableResult
+    mutating func walk(_ n: XNode, stopAt: XNode?) -> Bool {
+        if let s = stopAt, n === s { flush(); return true }
+        if let t = n.text {
+            if current.isEmpty { currentLine = n.line }
+            current += t.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\u{00A0}", with: " ")
+            return false
+        }
+        if HTMLReader.skipTags.contains(n.name) { return false }
+        if n.name == "br" { flush(); return false }
+        if n.name == "table" {
+            flush()
+            // A data table holds only text and paragraphs in its cells; a table holding tables, headings,
+            // sections or lists is page layout.
+            let layoutTags = ["table", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "form", "section", "article"]
+            if !layoutTags.contains(where: { !n.descendants($0).isEmpty }) {
+                emitTable(n)
+            } else {
+                // A layout table: its cells are page regions, read as blocks.
+                for c in n.children { if walk(c, stopAt: stopAt) { return true } ; flush() }
+            }
+            return false
+        }
+        let block = HTMLReader.blockTags.contains(n.name) || n.name == "tr" || n.name == "td" || n.name == "th"
+        if block { flush() }
+        for c in n.children { if walk(c, stopAt: stopAt) { return true } }
+        if block { flush() }
+        return false
+    }
+
+    /// A data table: cells placed on a grid with rowspan/colspan; each row one line, cells separated by tabs.
+    mutating func emitTable(_ table: XNode) {
+        tableCount += 1
+        let rows = table.descendants("tr")
+        var pending: [Int: Int] = [:]   // grid column → rows still covered by a rowspan from above
+        for (ri, tr) in rows.enumerated() {
+            var fields: [String] = []
+            var col = 0
+            func skipCovered() {
+                while let left = pending[col], left > 0 {
+                    fields.append("")
+                    pending[col] = left - 1
+                    col += 1
+                }
+            }
+            for cell in tr.children where cell.name == "td" || cell.name == "th" {
+                skipCovered()
+                var inner = Lineariser()
+                for c in cell.children { inner.walk(c, stopAt: nil) }
+                inner.flush()
+                let text = inner.lines.map(\.text).joined(separator: " ").replacingOccurrences(of: "\t", with: " ")
+                let rowspan = max(1, Int(cell.attributes["rowspan"] ?? "1") ?? 1)
+                let colspan = max(1, Int(cell.attributes["colspan"] ?? "1") ?? 1)
+                fields.append(text)
+                for k in 0..<colspan {
+                    if rowspan > 1 { pending[col + k] = rowspan - 1 }
+                }
+                col += colspan
+            }
+            skipCovered()
+            lines.append(Line(text: fields.joined(separator: "\t"), sourceLine: tr.line, table: tableCount, row: ri + 1))
+        }
+    }
+}

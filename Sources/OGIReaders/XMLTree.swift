@@ -1,0 +1,102 @@
+import CLibXML2
+import Foundation
+
+/// An element or text node copied out of a libxml2 document, so readers walk plain Swift values.
+final class XNode {
+    /// Local element name (lower case for HTML); empty for text nodes.
+    let name: String
+    let attributes: [String: String]
+    var children: [XNode] = []
+    /// Text content, for text nodes.
+    let text: String?
+    /// Line in the source document where libxml2 saw the node.
+    let line: Int
+
+    init(name: String, attributes: [String: String], text: String?, line: Int) {
+        self.name = name; self.attributes = attributes; self.text = text; self.line = line
+    }
+
+    func first(_ name: String) -> XNode? { children.first { $0.name == name } }
+    func all(_ name: String) -> [XNode] { children.filter { $0.name == name } }
+
+    /// All descendant text, in document order.
+    var allText: String {
+        if let text { return text }
+        return children.map(\.allText).joined()
+    }
+
+    func descendants(_ name: String) -> [XNode] {
+        var out: [XNode] = []
+        for c in children {
+            if c.name == name { out.append(c) }
+            out += c.descendants(name)
+        }
+        return out
+    }
+
+    func contains(_ name: String) -> Bool { children.contains { $0.name == name || $0.contains(name) } }
+}
+
+/// Parses XML and HTML with libxml2: no network, no DTD loading, no entity substitution.
+enum XMLTree {
+    enum Failure: Error { case unparseable(String) }
+
+    /// Parses an XML document (a DOCX part). Documents that declare a DOCTYPE are refused by the caller.
+    static func parseXML(_ data: Data) throws -> XNode {
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
+        let doc: xmlDocPtr? = data.withUnsafeBytes { buf in
+            xmlReadMemory(buf.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buf.count), "document.xml", "UTF-8", options)
+        }
+        guard let doc else { throw Failure.unparseable(lastError() ?? "not well-formed XML") }
+        defer { xmlFreeDoc(doc) }
+        guard let root = xmlDocGetRootElement(doc) else { throw Failure.unparseable("the XML has no root element") }
+        return copy(root, html: false)
+    }
+
+    /// Parses HTML tolerantly (broken markup is repaired, as browsers do). `utf8` must already be UTF-8.
+    static func parseHTML(_ utf8: Data) throws -> XNode {
+        let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
+        let doc: htmlDocPtr? = utf8.withUnsafeBytes { buf in
+            htmlReadMemory(buf.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buf.count), "page.html", "UTF-8", options)
+        }
+        guard let doc else { throw Failure.unparseable(lastError() ?? "the HTML could not be parsed") }
+        defer { xmlFreeDoc(doc) }
+        guard let root = xmlDocGetRootElement(doc) else { throw Failure.unparseable("the HTML has no elements") }
+        return copy(root, html: true)
+    }
+
+    static func lastError() -> String? {
+        guard let e = xmlGetLastError(), let m = e.pointee.message else { return nil }
+        return String(cString: m).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func copy(_ node: xmlNodePtr, html: Bool) -> XNode {
+        var attrs: [String: String] = [:]
+        var a = node.pointee.properties
+        while let attr = a {
+            let key = String(cString: attr.pointee.name)
+            if let v = xmlNodeGetContent(UnsafeMutablePointer<xmlNode>(OpaquePointer(attr))) {
+                attrs[html ? key.lowercased() : key] = String(cString: v)
+                ogilint_xml_free(v)
+            }
+            a = attr.pointee.next
+        }
+        let name = String(cString: node.pointee.name)
+        let x = XNode(name: html ? name.lowercased() : name, attributes: attrs, text: nil, line: Int(xmlGetLineNo(node)))
+        var c = node.pointee.children
+        while let child = c {
+            switch child.pointee.type {
+            case XML_ELEMENT_NODE:
+                x.children.append(copy(child, html: html))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = child.pointee.content {
+                    x.children.append(XNode(name: "", attributes: [:], text: String(cString: content), line: Int(xmlGetLineNo(child))))
+                }
+            default:
+                break
+            }
+            c = child.pointee.next
+        }
+        return x
+    }
+}
