@@ -35,9 +35,15 @@ public final class Linter: Sendable {
     let context: ReaderContext
     public let options: LintOptions
 
-    /// Loads the rule folders (the bundled one first, then any extra packs).
-    public init(ruleDirectories: [String], options: LintOptions = LintOptions()) throws {
-        let set = try RulePackLoader.load(directories: ruleDirectories)
+    /// The configuration applied, when there is one.
+    public let configuration: LintConfiguration?
+
+    /// Loads the rule folders (the bundled one first, then any extra packs), then applies a configuration's
+    /// disabled rules and severity changes.
+    public init(ruleDirectories: [String], options: LintOptions = LintOptions(), configuration: LintConfiguration? = nil) throws {
+        var set = try RulePackLoader.load(directories: ruleDirectories + (configuration?.rules ?? []))
+        if let configuration { set = try configuration.apply(to: set) }
+        self.configuration = configuration
         self.ruleSet = set
         self.engine = Engine(ruleSet: set)
         self.context = try ReaderContext(templates: set.templates)

@@ -20,15 +20,18 @@ public struct FindingLocation: Codable, Sendable, Equatable {
     public var table: String?
     public var row: String?
     public var column: String?
+    /// The stable key of the cell, e.g. `applications.new.natural`, when the finding is about one cell.
+    public var cell: String?
 
-    public init(line: Int? = nil, page: Int? = nil, paragraph: Int? = nil, table: String? = nil, row: String? = nil, column: String? = nil) {
+    public init(line: Int? = nil, page: Int? = nil, paragraph: Int? = nil, table: String? = nil, row: String? = nil,
+                column: String? = nil, cell: String? = nil) {
         self.line = line; self.page = page; self.paragraph = paragraph
-        self.table = table; self.row = row; self.column = column
+        self.table = table; self.row = row; self.column = column; self.cell = cell
     }
 
     /// The position part of a source location, with optional labels.
-    public init(_ s: SourceLocation?, table: String? = nil, row: String? = nil, column: String? = nil) {
-        self.init(line: s?.line, page: s?.page, paragraph: s?.paragraph, table: table, row: row, column: column)
+    public init(_ s: SourceLocation?, table: String? = nil, row: String? = nil, column: String? = nil, cell: String? = nil) {
+        self.init(line: s?.line, page: s?.page, paragraph: s?.paragraph, table: table, row: row, column: column, cell: cell)
     }
 }
 

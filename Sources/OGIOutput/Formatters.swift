@@ -64,31 +64,49 @@ public enum JSONFormatter {
             ("message", .string(f.message)), ("fix", .opt(f.fix)),
             ("location", .object([("line", .opt(f.location.line)), ("page", .opt(f.location.page)),
                                   ("paragraph", .opt(f.location.paragraph)), ("table", .opt(f.location.table)),
-                                  ("row", .opt(f.location.row)), ("column", .opt(f.location.column))])),
+                                  ("row", .opt(f.location.row)), ("column", .opt(f.location.column)),
+                                  ("cell", .opt(f.location.cell))])),
         ])
     }
 }
 
-/// The human-readable output: findings grouped by file, then a summary line.
+/// The human-readable output: findings grouped by file, a per-file table when there are several, then a
+/// summary line. Colour only when asked (the CLI asks on a terminal without NO_COLOR).
 public enum TextFormatter {
-    public static func format(_ inputs: [CheckedInput]) -> String {
+    public static func format(_ inputs: [CheckedInput], color: Bool = false, baselined: Int = 0) -> String {
+        func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        func sev(_ v: Severity) -> String {
+            let t = pad(v.rawValue, 8)
+            switch v { case .error: return paint(t, "1;31"); case .warning: return paint(t, "33"); case .info: return paint(t, "36") }
+        }
         var out = ""
         for input in inputs {
-            out += header(input) + "\n"
+            out += paint(header(input), "1") + "\n"
             if let e = input.error {
-                out += "  error: \(e)\n\n"
+                out += "  " + paint("error:", "1;31") + " \(e)\n\n"
                 continue
             }
-            if input.findings.isEmpty { out += "  no findings\n\n"; continue }
+            if input.findings.isEmpty { out += "  " + paint("no findings", "32") + "\n\n"; continue }
             for f in input.findings {
                 let line = TextFormatter.position(f.location)
-                out += "  \(pad(line, 5)) \(pad(f.severity.rawValue, 8))\(pad(f.rule, 20)) \(f.message)\n"
+                out += "  \(pad(line, 6))\(sev(f.severity))\(pad(f.rule, 20)) \(f.message)\n"
                 let place = [f.location.table, f.location.row, f.location.column].compactMap { $0 }
                 if !place.isEmpty { out += "        at: \(place.joined(separator: " › "))\n" }
-                if let fix = f.fix { out += "        fix: \(fix)\n" }
+                if let fix = f.fix { out += "        " + paint("fix:", "32") + " \(fix)\n" }
             }
             out += "\n"
         }
+        if inputs.count > 1 {
+            let width = min(60, inputs.map { displayWidth($0.path) }.max() ?? 10)
+            out += pad("file", width + 2) + "errors  warnings  infos\n"
+            for i in inputs {
+                let c = (i.findings.filter { $0.severity == .error }.count, i.findings.filter { $0.severity == .warning }.count, i.findings.filter { $0.severity == .info }.count)
+                let e = i.error == nil ? String(c.0) : "unreadable"
+                out += pad(i.path, width + 2) + pad(e, 8) + pad(String(c.1), 10) + String(c.2) + "\n"
+            }
+            out += "\n"
+        }
+        if baselined > 0 { out += "\(baselined) finding\(baselined == 1 ? "" : "s") listed in the baseline not shown\n" }
         out += summaryLine(Summary(inputs)) + "\n"
         return out
     }
@@ -116,10 +134,11 @@ public enum TextFormatter {
         return line
     }
 
+    static func displayWidth(_ s: String) -> Int { s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2 : 1) } }
+
     /// Pads by display width (CJK characters count double) so columns line up.
     static func pad(_ s: String, _ width: Int) -> String {
-        let w = s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2 : 1) }
-        return s + String(repeating: " ", count: max(1, width - w))
+        s + String(repeating: " ", count: max(1, width - displayWidth(s)))
     }
 }
 

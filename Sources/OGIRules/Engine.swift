@@ -168,7 +168,8 @@ final class RuleRun {
     }
 
     func location(_ t: TouchedCell) -> FindingLocation {
-        FindingLocation(t.cell.location, table: t.table.title, row: Evaluator.displayLabel(t.row), column: t.column.label)
+        FindingLocation(t.cell.location, table: t.table.title, row: Evaluator.displayLabel(t.row), column: t.column.label,
+                        cell: "\(t.table.key).\(t.row.key).\(t.column.key)")
     }
 
     func metaLocation(_ names: [String]) -> FindingLocation? {
@@ -307,7 +308,8 @@ final class RuleRun {
                     vars["value"] = cell.value.map(ExactDecimal.format) ?? ""
                     vars["unit"] = cell.unit ?? ""
                     vars["expected_unit"] = cs.unit ?? ""
-                    let loc = FindingLocation(cell.location ?? row.location, table: spec.title, row: vars["row"], column: cs.label)
+                    let loc = FindingLocation(cell.location ?? row.location, table: spec.title, row: vars["row"], column: cs.label,
+                                              cell: "\(spec.key).\(row.key).\(cs.key)")
                     emit(vars: vars, defaultMessage: "表「\(spec.title)」行「\(vars["row"]!)」「\(cs.label)」：单元格“\(cell.raw)”", location: loc)
                 }
             }

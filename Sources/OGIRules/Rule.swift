@@ -86,5 +86,7 @@ public struct RuleSet: Sendable {
     public var templates: TemplateSet
     public var rules: [Rule]
 
+    public init(templates: TemplateSet, rules: [Rule]) { self.templates = templates; self.rules = rules }
+
     public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
 }

@@ -38,7 +38,7 @@ final class OutputAndFormatTests: XCTestCase {
         XCTAssertEqual(Set(reports[0].keys), ["path", "year", "agency", "agency_kind", "template", "findings"])
         let f = try XCTUnwrap((reports[2]["findings"] as? [[String: Any]])?.first)
         XCTAssertEqual(Set(f.keys), ["rule", "severity", "category", "message", "fix", "location"])
-        XCTAssertEqual(Set((f["location"] as? [String: Any])?.keys ?? [:].keys), ["line", "page", "paragraph", "table", "row", "column"])
+        XCTAssertEqual(Set((f["location"] as? [String: Any])?.keys ?? [:].keys), ["line", "page", "paragraph", "table", "row", "column", "cell"])
         let summary = try XCTUnwrap(root["summary"] as? [String: Int])
         XCTAssertEqual(summary["reports"], samples.count)
     }

@@ -72,7 +72,7 @@ final class RulePackTests: XCTestCase {
         ])]
         let f = engine.check(report, only: ["PROV-IN-FORCE"])
         XCTAssertEqual(f.map(\.message), ["行政规范性文件：现行有效 5 少于本年制发 9"])
-        XCTAssertEqual(f.first?.location, FindingLocation(line: 7, table: "第二十条第（一）项", row: "行政规范性文件", column: "本年制发件数"))
+        XCTAssertEqual(f.first?.location, FindingLocation(line: 7, table: "第二十条第（一）项", row: "行政规范性文件", column: "本年制发件数", cell: "regulations.normative.issued"))
     }
 
     func testExpressionsAreExactAndRespectTolerance() throws {

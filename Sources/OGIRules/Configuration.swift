@@ -1,0 +1,209 @@
+import Foundation
+import OGIModel
+
+/// The project configuration, `.ogilint.yml`, found by searching upward from each input.
+public struct LintConfiguration: Sendable {
+    /// What to do with blank cells: keep the rule's severity, raise it, or not report them.
+    public enum BlankCellPolicy: String, Sendable, CaseIterable { case warning, error, ignore }
+
+    /// A finding accepted on purpose, with the reason recorded.
+    public struct Suppression: Sendable {
+        public var rule: String
+        public var file: String?
+        public var table: String?
+        public var row: String?
+        public var column: String?
+        public var cell: String?
+        public var reason: String
+        public var line: Int
+        public var column_: Int
+
+        /// True when the suppression covers `f` in the input at `path` (relative to the configuration's folder).
+        public func covers(_ f: Finding, path: String) -> Bool {
+            guard f.rule == rule else { return false }
+            if let file, !Glob.matches(path, file) && !Glob.matches((path as NSString).lastPathComponent, file) { return false }
+            if let table, f.location.table != table { return false }
+            if let row, f.location.row != row { return false }
+            if let column, f.location.column != column { return false }
+            if let cell, f.location.cell != cell { return false }
+            return true
+        }
+    }
+
+    public var file: String?
+    public var rules: [String] = []
+    public var disable: [(id: String, line: Int, column: Int)] = []
+    public var severity: [(id: String, level: Severity, line: Int, column: Int)] = []
+    public var suppress: [Suppression] = []
+    public var agencyKind: AgencyKind?
+    public var year: Int?
+    public var blankCells: BlankCellPolicy?
+    public var failOn: String?
+
+    public init() {}
+
+    public static let fileName = ".ogilint.yml"
+    static let keys = ["rules", "disable", "severity", "suppress", "agency_kind", "year", "blank_cells", "fail_on"]
+
+    /// The nearest `.ogilint.yml` in `directory` or one of its parents.
+    public static func find(from directory: String) -> String? {
+        var dir = (directory as NSString).standardizingPath
+        if !dir.hasPrefix("/") { dir = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(dir) }
+        while true {
+            let candidate = (dir as NSString).appendingPathComponent(fileName)
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            let parent = (dir as NSString).deletingLastPathComponent
+            if parent == dir || parent.isEmpty { return nil }
+            dir = parent
+        }
+    }
+
+    /// Reads and validates a configuration file; every mistake is reported with its line and column.
+    public static func load(_ path: String) throws -> LintConfiguration {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw RulePackError.unreadable(path: path, reason: "cannot read the configuration file")
+        }
+        var c = LintConfiguration()
+        c.file = path
+        guard let root = try YNode.parse(text, file: path) else { return c }
+        let m = try root.mapping(allowed: keys, what: "the configuration")
+        let base = (path as NSString).deletingLastPathComponent
+        if let r = m["rules"] {
+            c.rules = try r.stringList("rules").map { ($0 as NSString).isAbsolutePath ? $0 : (base as NSString).appendingPathComponent($0) }
+        }
+        if let d = m["disable"] {
+            c.disable = try d.list("disable").map { (try $0.string("a rule id"), $0.line, $0.column) }
+        }
+        if let s = m["severity"] {
+            guard case let .mapping(map) = s.node else { throw s.fail("severity must map rule ids to levels, e.g. CELL-BLANK: error") }
+            for (k, v) in map {
+                let kn = YNode(node: k, file: path), vn = YNode(node: v, file: path)
+                let level = Severity(rawValue: try vn.oneOf(Severity.allCases.map(\.rawValue), what: "severity"))!
+                c.severity.append((try kn.string("a rule id"), level, kn.line, kn.column))
+            }
+        }
+        if let list = m["suppress"] {
+            for item in try list.list("suppress") {
+                let sm = try item.mapping(allowed: ["rule", "where", "reason"], what: "a suppression")
+                guard let rule = sm["rule"] else { throw item.fail("a suppression needs 'rule'") }
+                guard let reason = sm["reason"], !(try reason.string("reason")).trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw item.fail("a suppression needs a 'reason': say why the finding is accepted")
+                }
+                var s = Suppression(rule: try rule.string("rule"), reason: try reason.string("reason"), line: rule.line, column_: rule.column)
+                if let w = sm["where"] {
+                    let wm = try w.mapping(allowed: ["file", "table", "row", "column", "cell"], what: "where")
+                    s.file = try wm["file"]?.string("file")
+                    s.table = try wm["table"]?.string("table")
+                    s.row = try wm["row"]?.string("row")
+                    s.column = try wm["column"]?.string("column")
+                    s.cell = try wm["cell"]?.string("cell")
+                }
+                c.suppress.append(s)
+            }
+        }
+        if let a = m["agency_kind"] { c.agencyKind = AgencyKind(rawValue: try a.oneOf(AgencyKind.allCases.map(\.rawValue), what: "agency_kind")) }
+        if let y = m["year"] {
+            let v = try y.int("year")
+            guard (2008...2100).contains(v) else { throw y.fail("year \(v) is not a plausible report year") }
+            c.year = v
+        }
+        if let b = m["blank_cells"] { c.blankCells = BlankCellPolicy(rawValue: try b.oneOf(BlankCellPolicy.allCases.map(\.rawValue), what: "blank_cells policy")) }
+        if let f = m["fail_on"] { c.failOn = try f.oneOf(["error", "warning", "info", "never"], what: "fail_on") }
+        return c
+    }
+
+    /// Applies `disable`, `severity` and `blank_cells` to a rule set; unknown rule ids are errors.
+    public func apply(to set: RuleSet) throws -> RuleSet {
+        var out = set
+        let file = self.file ?? Self.fileName
+        func check(_ id: String, _ line: Int, _ column: Int) throws {
+            guard set.rule(id) != nil else {
+                var msg = "no rule '\(id)'; `ogilint rules` lists them"
+                if let near = YNode.closest(id, in: set.rules.map(\.id)) { msg += " (did you mean '\(near)'?)" }
+                throw RulePackError.invalid(file: file, line: line, column: column, problem: msg)
+            }
+        }
+        for d in disable { try check(d.id, d.line, d.column) }
+        for s in severity { try check(s.id, s.line, s.column) }
+        for s in suppress { try check(s.rule, s.line, s.column_) }
+        let disabled = Set(disable.map(\.id))
+        out.rules = out.rules.filter { !disabled.contains($0.id) }
+        for i in out.rules.indices {
+            if let s = severity.last(where: { $0.id == out.rules[i].id }) { out.rules[i].severity = s.level }
+            if let policy = blankCells, case let .cells(_, _, match) = out.rules[i].kind, match == .blank || match == .placeholder {
+                switch policy {
+                case .warning: out.rules[i].severity = .warning
+                case .error: out.rules[i].severity = .error
+                case .ignore: out.rules[i].severity = .info
+                }
+            }
+        }
+        if blankCells == .ignore {
+            out.rules = out.rules.filter { r in
+                if case let .cells(_, _, match) = r.kind, match == .blank || match == .placeholder { return false }
+                return true
+            }
+        }
+        return out
+    }
+
+    /// The commented starter file `ogilint init` writes.
+    public static let starter = """
+    # ogilint configuration. ogilint uses the nearest .ogilint.yml above each report it checks.
+    # Every key is optional; unknown keys and bad values are errors.
+
+    # Extra rule pack folders (a province's own rules), relative to this file.
+    # rules: [rules-province]
+
+    # Rules not to run at all.
+    # disable: [FEE-STATEMENT]
+
+    # Severity changes: error, warning or info.
+    # severity:
+    #   CELL-SIGN-TEXT: info
+
+    # Findings accepted on purpose. `reason` is required; a suppression that matches nothing is reported.
+    # suppress:
+    #   - rule: CELL-SIGN-TEXT
+    #     where: {file: "drafts/*.txt", table: 第二十条第（五）项, row: 行政许可}
+    #     reason: 本省填报说明要求写“增/减”
+
+    # Facts the drafts do not state clearly.
+    # agency_kind: department      # or government
+    # year: 2024
+
+    # Blank and placeholder cells ("/", "-"): warning (default), error, or ignore.
+    # blank_cells: warning
+
+    # Exit 1 when a finding is at or above: error (default), warning, info, or never.
+    # fail_on: error
+
+    """
+}
+
+/// Shell-style wildcards for file names: `*` (not crossing `/`), `**` (any folders), `?`.
+public enum Glob {
+    public static func matches(_ path: String, _ pattern: String) -> Bool {
+        var rx = "^"
+        var chars = Array(pattern)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "*" {
+                if i + 1 < chars.count, chars[i + 1] == "*" {
+                    rx += ".*"; i += 2
+                    if i < chars.count, chars[i] == "/" { i += 1 }
+                    continue
+                }
+                rx += "[^/]*"
+            } else if c == "?" {
+                rx += "[^/]"
+            } else {
+                rx += NSRegularExpression.escapedPattern(for: String(c))
+            }
+            i += 1
+        }
+        chars = []
+        return path.range(of: rx + "$", options: .regularExpression) != nil
+    }
+}
