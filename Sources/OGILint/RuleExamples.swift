@@ -24,7 +24,7 @@ public enum RuleExamples {
                 continue
             }
             for (ex, fail) in rule.examples.pass.map({ ($0, false) }) + rule.examples.fail.map({ ($0, true) }) {
-                let path = ((rule.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(ex)
+                let path = (ex as NSString).isAbsolutePath ? ex : ((rule.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(ex)
                 do {
                     let report = try linter.read(path: path)
                     let hits = linter.engine.check(report, only: [rule.id])
