@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import OGIRules
 
 /// The command-line front end: exit codes and streams. Everything else is tested through the libraries.
 final class CLITests: XCTestCase {
@@ -71,5 +72,50 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(one.out.contains("条例第四十九条"), one.out)
         XCTAssertEqual(try run(["rules", "NO-SUCH-RULE"]).code, 2)
         XCTAssertEqual(try run(["check", "--agency-kind", "government", "samples/broken/late-department.txt"]).code, 0)
+    }
+
+    func testSeveralFormatsQuietConfigAndInit() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sarif = dir.appendingPathComponent("out.sarif").path, junit = dir.appendingPathComponent("out.xml").path
+        let r = try run(["check", "--format", "text", "--format", "sarif=\(sarif)", "--format", "junit=\(junit)", "samples/broken/app-balance.txt"])
+        XCTAssertEqual(r.code, 1)
+        XCTAssertTrue(r.out.contains("APP-BALANCE"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: sarif) && FileManager.default.fileExists(atPath: junit))
+        XCTAssertEqual(try run(["check", "--format", "text", "--format", "json", "samples/clean-2021-government.txt"]).code, 2, "two formats on standard output")
+        let quiet = try run(["check", "--quiet", "samples/broken/app-balance.txt"])
+        XCTAssertEqual(quiet.code, 1)
+        XCTAssertEqual(quiet.out, "")
+        // fail_on from the configuration, found upward from the report; --fail-on overrides it.
+        try FileManager.default.copyItem(atPath: Repo.path("samples/broken/cell-sign-text.txt"), toPath: dir.appendingPathComponent("r.txt").path)
+        try "fail_on: warning\n".write(to: dir.appendingPathComponent(".ogilint.yml"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try run(["check", dir.appendingPathComponent("r.txt").path]).code, 1)
+        XCTAssertEqual(try run(["check", "--fail-on", "error", dir.appendingPathComponent("r.txt").path]).code, 0)
+        XCTAssertEqual(try run(["check", "--no-config", dir.appendingPathComponent("r.txt").path]).code, 0)
+        try "fail_on: sometimes\n".write(to: dir.appendingPathComponent(".ogilint.yml"), atomically: true, encoding: .utf8)
+        let bad = try run(["check", dir.appendingPathComponent("r.txt").path])
+        XCTAssertEqual(bad.code, 2)
+        XCTAssertTrue(bad.err.contains(".ogilint.yml:1:10"), bad.err)
+        // init writes a starter file that loads as it is, and does not overwrite.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = ["init"]
+        p.currentDirectoryURL = dir
+        p.standardOutput = FileHandle.nullDevice
+        try FileManager.default.removeItem(at: dir.appendingPathComponent(".ogilint.yml"))
+        try p.run(); p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertNoThrow(try OGIRules.LintConfiguration.load(dir.appendingPathComponent(".ogilint.yml").path))
+        let again = Process()
+        again.executableURL = URL(fileURLWithPath: binary)
+        again.arguments = ["init"]
+        again.currentDirectoryURL = dir
+        again.standardError = FileHandle.nullDevice
+        try again.run(); again.waitUntilExit()
+        XCTAssertEqual(again.terminationStatus, 2)
+        let tr = try run(["test-rules"])
+        XCTAssertEqual(tr.code, 0)
+        XCTAssertTrue(tr.out.hasSuffix("86 passed, 0 failed (30 rules, 86 examples)\n"), tr.out)
     }
 }
