@@ -144,10 +144,12 @@ final class ListNumberer {
             guard let id = a.attributes["abstractNumId"] else { continue }
             var ls: [Int: Level] = [:]
             for l in a.all("lvl") {
-                guard let i = l.attributes["ilvl"].flatMap(Int.init) else { continue }
+                // Word has levels 0–8; values outside sane ranges are ignored rather than trusted.
+                guard let i = l.attributes["ilvl"].flatMap(Int.init), (0...8).contains(i) else { continue }
+                let start = l.first("start")?.attributes["val"].flatMap(Int.init) ?? 1
                 ls[i] = Level(format: l.first("numFmt")?.attributes["val"] ?? "decimal",
                               text: l.first("lvlText")?.attributes["val"] ?? "",
-                              start: l.first("start")?.attributes["val"].flatMap(Int.init) ?? 1)
+                              start: (0...100_000).contains(start) ? start : 1)
             }
             levels[id] = ls
         }
@@ -161,7 +163,7 @@ final class ListNumberer {
               let numId = numPr.first("numId")?.attributes["val"], numId != "0",
               let abstract = abstractOf[numId], let lvls = levels[abstract] else { return "" }
         let ilvl = numPr.first("ilvl")?.attributes["val"].flatMap(Int.init) ?? 0
-        guard let level = lvls[ilvl] else { return "" }
+        guard (0...8).contains(ilvl), let level = lvls[ilvl] else { return "" }
         var c = counters[numId] ?? [:]
         c[ilvl] = (c[ilvl] ?? (level.start - 1)) + 1
         for deeper in c.keys where deeper > ilvl { c[deeper] = nil }

@@ -169,8 +169,9 @@ struct Lineariser {
                 for c in cell.children { inner.walk(c, stopAt: nil) }
                 inner.flush()
                 let text = inner.lines.map(\.text).joined(separator: " ").replacingOccurrences(of: "\t", with: " ")
-                let rowspan = max(1, Int(cell.attributes["rowspan"] ?? "1") ?? 1)
-                let colspan = max(1, Int(cell.attributes["colspan"] ?? "1") ?? 1)
+                // Spans are clamped: a page cannot make the grid (and the work) arbitrarily large.
+                let rowspan = min(1000, max(1, Int(cell.attributes["rowspan"] ?? "1") ?? 1))
+                let colspan = min(100, max(1, Int(cell.attributes["colspan"] ?? "1") ?? 1))
                 fields.append(text)
                 for k in 0..<colspan {
                     if rowspan > 1 { pending[col + k] = rowspan - 1 }
