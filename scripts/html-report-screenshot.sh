@@ -2,6 +2,7 @@
 # Renders the HTML report of a few samples in headless Chromium (Debian package `chromium`), fails on any
 # JavaScript or page error in the browser log, and writes a screenshot.
 # Usage: scripts/html-report-screenshot.sh [OUT.png]   (default: bench-out/html-report.png)
+# For readable Chinese in the picture install a CJK font too (Debian: fonts-noto-cjk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-bench-out/html-report.png}"

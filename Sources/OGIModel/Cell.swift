@@ -68,22 +68,25 @@ public struct CellSyntax: Codable, Sendable, Equatable {
         return (.number, value, nil)
     }
 
-    /// True when `raw` would be read as a cell value (number, sign word, placeholder or blank marker).
-    public func isValueToken(_ raw: String) -> Bool {
+    /// The parse of `raw` when it is a cell value (number, sign word, placeholder or blank marker), else nil.
+    public func parseValue(_ raw: String) -> (state: CellState, value: Decimal?, unit: String?)? {
         // Fast rejection of label text: a value starts with a digit, a sign, or the first character of a
         // placeholder, blank marker or sign word.
-        guard let first = raw.unicodeScalars.first(where: { !FastText.isSpace($0) }) else { return false }
+        guard let first = raw.unicodeScalars.first(where: { !FastText.isSpace($0) }) else { return nil }
         let isDigit = ("0"..."9").contains(first) || (0xFF10...0xFF19).contains(first.value)
         if !isDigit && !"+-.－＋−".unicodeScalars.contains(first)
             && !(placeholders + blanks + increaseWords + decreaseWords).contains(where: { $0.unicodeScalars.first == first }) {
-            return false
+            return nil
         }
-        switch parse(raw).state {
-        case .text, .missing: return false
-        case .blank: return !raw.isEmpty
-        default: return true
+        let p = parse(raw)
+        switch p.state {
+        case .text, .missing: return nil
+        default: return p
         }
     }
+
+    /// True when `raw` would be read as a cell value (number, sign word, placeholder or blank marker).
+    public func isValueToken(_ raw: String) -> Bool { parseValue(raw) != nil }
 
     private func normalizeDigits(_ s: String) -> String {
         var out = ""
@@ -162,6 +165,16 @@ public struct Cell: Codable, Sendable, Equatable {
         guard state != .missing else { return }
         let p = syntax.parse(raw)
         state = p.state; value = p.value; unit = p.unit
+    }
+
+    /// A cell whose text was already read with a `CellSyntax`.
+    public init(column: String, raw: String, location: SourceLocation?, parsed: (state: CellState, value: Decimal?, unit: String?)) {
+        self.column = column
+        self.raw = raw
+        self.location = location
+        self.state = parsed.state
+        self.value = parsed.value
+        self.unit = parsed.unit
     }
 
     /// A cell that the template expects but the input did not have.

@@ -33,10 +33,13 @@ public enum FastText {
         return Substring(scalars[start..<end])
     }
 
+    /// White space, including the Unicode spaces Chinese documents use (U+3000, no-break and thin spaces).
     @inline(__always) public static func isSpace(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
-        case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C, 0xA0, 0x3000, 0x200B, 0xFEFF: return true
-        default: return u.value > 0x7F && u.properties.isWhitespace
+        case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF:
+            return true
+        default:
+            return false
         }
     }
 }

@@ -7,13 +7,8 @@ public enum LabelText {
     public static func normalize(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
-            switch u.value {
-            case 0x20, 0x09, 0x0A, 0x0D, 0xA0, 0x3000, 0x200B, 0xFEFF: continue
-            case 0xFF01...0xFF5E: out.append(UnicodeScalar(u.value - 0xFEE0)!)
-            default:
-                if u.properties.isWhitespace { continue }
-                out.append(u)
-            }
+            if FastText.isSpace(u) { continue }
+            if (0xFF01...0xFF5E).contains(u.value) { out.append(UnicodeScalar(u.value - 0xFEE0)!) } else { out.append(u) }
         }
         return String(out)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import OGIModel
 
 /// One line of input after noise removal, with its 1-based line number in the original file.
@@ -17,6 +18,8 @@ public struct CellToken: Sendable {
     public var line: Int
     /// 1-based position of the cell among the line's separated fields, when the line is delimited.
     public var field: Int?
+    /// What a value token was read as (kept so the cell is not parsed twice).
+    var parsed: (state: CellState, value: Decimal?, unit: String?)?
 
     public init(kind: Kind, raw: String, norm: String = "", line: Int, field: Int? = nil) {
         self.kind = kind; self.raw = raw; self.norm = norm; self.line = line; self.field = field
@@ -51,7 +54,7 @@ public enum CellTokenizer {
                     }
                 }
             } else {
-                for f in t.split(whereSeparator: { $0.isWhitespace }) {
+                for f in t.unicodeScalars.split(whereSeparator: FastText.isSpace) {
                     appendWord(String(f), line: line.number, syntax: syntax, into: &out)
                 }
             }
@@ -60,8 +63,8 @@ public enum CellTokenizer {
     }
 
     private static func appendField(_ f: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
-        if syntax.isValueToken(f) { out.append(CellToken(kind: .value, raw: f, line: line)); return }
-        let words = f.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        if let p = syntax.parseValue(f) { var t = CellToken(kind: .value, raw: f, line: line); t.parsed = p; out.append(t); return }
+        let words = f.unicodeScalars.split(whereSeparator: FastText.isSpace).map { String($0) }
         if words.count > 1 {
             for w in words { appendWord(w, line: line, syntax: syntax, into: &out) }
         } else {
@@ -70,7 +73,7 @@ public enum CellTokenizer {
     }
 
     private static func appendWord(_ w: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
-        if syntax.isValueToken(w) { out.append(CellToken(kind: .value, raw: w, line: line)) }
+        if let p = syntax.parseValue(w) { var t = CellToken(kind: .value, raw: w, line: line); t.parsed = p; out.append(t) }
         else { out.append(CellToken(kind: .text, raw: w, norm: LabelText.normalize(w), line: line)) }
     }
 }
@@ -222,7 +225,11 @@ public struct TableMapper {
             lastUsed = max(lastUsed ?? 0, picked.last?.line ?? seg.pieces.last?.line ?? 0)
             var cells: [Cell] = []
             for (i, t) in picked.enumerated() {
-                cells.append(Cell(column: spec.columns[i].key, raw: t.raw, location: locate(t.line, t.field), syntax: syntax))
+                if let p = t.parsed {
+                    cells.append(Cell(column: spec.columns[i].key, raw: t.raw, location: locate(t.line, t.field), parsed: p))
+                } else {
+                    cells.append(Cell(column: spec.columns[i].key, raw: t.raw, location: locate(t.line, t.field), syntax: syntax))
+                }
             }
             let lastLine = cells.last?.location?.line ?? seg.pieces.last?.line
             while cells.count < k {

@@ -233,6 +233,7 @@ final class RuleRun {
         guard let layout = ev.layout else { skip(["无法确定表格模板版本（报告中没有可识别的表格栏目，也没有报告年度）"]); return }
         guard let spec = layout.table(table) else { return }
         let subst: (String) -> String = { key in
+            guard key.utf8.contains(UInt8(ascii: "$")) else { return key }
             var k = key
             for (v, val) in self.ev.bindings { k = k.replacingOccurrences(of: "$" + v, with: val) }
             return k

@@ -238,7 +238,7 @@ struct RuleParser {
 /// Key patterns in rules: `*` matches any run of characters (`withheld.*`, `other*`).
 public enum KeyPattern {
     public static func matches(_ key: String, pattern: String) -> Bool {
-        if !pattern.contains("*") { return key == pattern }
+        if !pattern.utf8.contains(UInt8(ascii: "*")) { return key == pattern }
         let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
         var rest = Substring(key)
         for (i, p) in parts.enumerated() {
