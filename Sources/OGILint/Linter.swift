@@ -113,25 +113,6 @@ public final class Linter: Sendable {
         let r = try read(path: path)
         return ReportResult(report: r, findings: engine.check(r))
     }
-
-    /// Checks many files on all cores; results come back in input order.
-    public func check(paths: [String]) -> [Result<ReportResult, Error>] {
-        let out = ResultBox(count: paths.count)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            let r: Result<ReportResult, Error>
-            do { r = .success(try check(path: paths[i])) } catch { r = .failure(error) }
-            out.set(i, r)
-        }
-        return out.values.map { $0! }
-    }
-}
-
-/// Thread-safe slots for parallel results.
-final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var values: [Result<ReportResult, Error>?]
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ v: Result<ReportResult, Error>) { lock.lock(); values[i] = v; lock.unlock() }
 }
 
 /// Recognises what a file is from its first bytes, falling back to its extension.

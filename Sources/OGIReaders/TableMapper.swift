@@ -87,8 +87,8 @@ public struct TableMapper {
     let numerals: String
     let syntax: CellSyntax
     var locate: Locator = { line, _ in SourceLocation(line: line) }
-    /// Characters that mark a token as running prose rather than a label.
-    let sentenceEnds: Set<Character> = ["。", "；"]
+    /// Punctuation that marks a token as running prose rather than a label.
+    let sentenceEnds: Set<Unicode.Scalar> = ["。", "；"]
 
     public init(numerals: String, syntax: CellSyntax) {
         self.numerals = numerals
@@ -110,7 +110,7 @@ public struct TableMapper {
         for t in tokens {
             switch t.kind {
             case .text:
-                if t.norm.unicodeScalars.contains(where: { $0 == "。" || $0 == "；" }) {
+                if t.norm.unicodeScalars.contains(where: sentenceEnds.contains) {
                     if let c = cur { segs.append(c) }
                     cur = nil
                     continue
@@ -181,10 +181,6 @@ public struct TableMapper {
     }
 
     /// Maps the segments of one table region onto `spec`. Rows not found are left out; short rows get `missing` cells.
-    func mapRows(_ segs: [Segment], spec: TableSpec, file: String?) -> [Row] {
-        mapRowsWithSpan(segs, spec: spec).rows
-    }
-
     /// The rows, and the last input line they used (in input line numbers, before any locator).
     func mapRowsWithSpan(_ segs: [Segment], spec: TableSpec) -> (rows: [Row], lastLine: Int?) {
         var lastUsed: Int?

@@ -53,9 +53,14 @@ public enum RulePackLoader {
         var profile: ReaderProfile?
         var parts: [PartSpec] = []
         var ruleDocs: [YNode] = []
-        for (_, n) in documents {
+        var profileFile: String?
+        for (file, n) in documents {
             let keys = topKeys(n)
             if keys.contains("profile") || keys.contains("parts") {
+                if let first = profileFile {
+                    throw RulePackError.duplicate(file: file, line: n.line, column: n.column, id: "the reader profile", firstFile: first)
+                }
+                profileFile = file
                 try TemplateLoader.loadProfile(n, into: &profile, parts: &parts)
             } else if keys.contains("template") {
                 continue
