@@ -89,7 +89,7 @@ public final class LintSession {
         if reportExtensions.contains(ext) { return true }
         guard modelExtensions.contains(ext), let h = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? h.close() }
-        let head = String(decoding: h.readData(ofLength: 512), as: UTF8.self)
+        let head = String(decoding: h.readData(ofLength: 8192), as: UTF8.self)
         return head.contains("ogilint_model")
     }
 
