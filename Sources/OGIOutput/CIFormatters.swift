@@ -68,9 +68,10 @@ public enum SARIFFormatter {
         ]).render() + "\n"
     }
 
-    /// A relative path as a URI reference (percent-encoded; CJK file names stay readable to SARIF viewers).
+    /// A path as a URI: relative paths as URI references, absolute ones as `file://` URIs (percent-encoded).
     static func uri(_ path: String) -> String {
-        path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+        let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+        return path.hasPrefix("/") ? "file://" + encoded : encoded
     }
 }
 

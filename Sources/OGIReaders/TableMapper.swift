@@ -232,7 +232,9 @@ public struct TableMapper {
                 cells.append(.missing(column: spec.columns[cells.count].key, location: lastLine.map { locate($0, nil) }))
             }
             let labelLine = seg.pieces.last?.line ?? seg.values.first?.line
-            let labelPieces = piece.map { Array(seg.pieces[...$0]) } ?? seg.pieces
+            // The label as written: the matched piece and what precedes it on its own line (not the header
+            // above); when only the pieces joined matched, all of them (a label broken across lines).
+            let labelPieces = piece.map { pi in seg.pieces[...pi].filter { $0.line == seg.pieces[pi].line } } ?? seg.pieces
             let label = labelPieces.map(\.raw).joined(separator: " ")
             rows.append(Row(key: rs.key, label: label.isEmpty ? rs.label : label, matchedVariant: nonstandard,
                             location: labelLine.map { locate($0, nil) }, cells: cells))
