@@ -62,6 +62,8 @@ public final class LintSession {
                     let full = (arg as NSString).appendingPathComponent(rel)
                     if isReportFile(full) { found.append(full) }
                 }
+                // An empty folder must not pass a gate silently.
+                if found.isEmpty { throw ReaderError.unreadable(path: arg, reason: "no report files (.txt, .docx, .html, .pdf or report models) in this folder") }
                 found.sorted().forEach(add)
             } else if arg.contains(where: { "*?[".contains($0) }) {
                 // The folder part before the first wildcard, then everything below it matched against the pattern.

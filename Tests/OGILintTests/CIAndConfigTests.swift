@@ -185,6 +185,8 @@ final class CIAndConfigTests: XCTestCase {
         XCTAssertEqual(try LintSession.expand([base + "/a/**/*.txt"]), [base + "/a/b/z.txt"])
         XCTAssertEqual(try LintSession.expand([base + "/a/*.docx", base + "/a/y.docx"]), [base + "/a/y.docx"])
         XCTAssertThrowsError(try LintSession.expand([base + "/nothing/*.txt"]))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        XCTAssertThrowsError(try LintSession.expand([base + "/empty"]), "an empty folder is an error, not a pass")
     }
 
     // MARK: rule reference and rule tests
