@@ -63,7 +63,7 @@ public final class LintSession {
                     if isReportFile(full) { found.append(full) }
                 }
                 // An empty folder must not pass a gate silently.
-                if found.isEmpty { throw ReaderError.unreadable(path: arg, reason: "no report files (.txt, .docx, .html, .pdf or report models) in this folder") }
+                if found.isEmpty { throw ReaderError.noReports(path: arg, detail: "no report files (.txt, .docx, .html, .pdf or report models) in this folder") }
                 found.sorted().forEach(add)
             } else if arg.contains(where: { "*?[".contains($0) }) {
                 // The folder part before the first wildcard, then everything below it matched against the pattern.
@@ -77,7 +77,7 @@ public final class LintSession {
                     var d: ObjCBool = false
                     if fm.fileExists(atPath: full, isDirectory: &d), !d.boolValue, Glob.matches(full, arg) { found.append(full) }
                 }
-                if found.isEmpty { throw ReaderError.unreadable(path: arg, reason: "no file matches this pattern") }
+                if found.isEmpty { throw ReaderError.noReports(path: arg, detail: "no file matches this pattern") }
                 found.sorted().forEach(add)
             } else {
                 add(arg)   // does not exist: reading it reports the error

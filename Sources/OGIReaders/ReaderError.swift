@@ -12,6 +12,8 @@ public enum ReaderError: Error, CustomStringConvertible, Equatable {
     case unsafe(path: String, detail: String)
     /// An external program a reader needs is missing or failed.
     case tool(path: String, detail: String)
+    /// A folder or wildcard named no report.
+    case noReports(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,8 @@ public enum ReaderError: Error, CustomStringConvertible, Equatable {
             return "\(path): refused for safety: \(detail)"
         case let .tool(path, detail):
             return "\(path): \(detail)"
+        case let .noReports(path, detail):
+            return "\(path): \(detail); nothing was checked"
         }
     }
 }
