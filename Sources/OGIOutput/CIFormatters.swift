@@ -174,7 +174,7 @@ public enum MarkdownFormatter {
         if inputs.count > 1 {
             out += "| file | errors | warnings | infos |\n|---|---:|---:|---:|\n"
             for i in inputs {
-                let c = counts(i.findings)
+                let c = Summary.counts(i.findings)
                 out += "| `\(cell(i.path))` | \(i.error == nil ? String(c.0) : "unreadable") | \(c.1) | \(c.2) |\n"
             }
             out += "\n"
@@ -194,10 +194,6 @@ public enum MarkdownFormatter {
             out += "\n"
         }
         return out
-    }
-
-    static func counts(_ f: [Finding]) -> (Int, Int, Int) {
-        (f.filter { $0.severity == .error }.count, f.filter { $0.severity == .warning }.count, f.filter { $0.severity == .info }.count)
     }
 
     static func cell(_ s: String) -> String {

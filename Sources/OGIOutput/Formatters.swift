@@ -23,12 +23,22 @@ public struct Summary: Sendable, Equatable {
     public var unreadable: Int
 
     public init(_ inputs: [CheckedInput]) {
-        let all = inputs.flatMap(\.findings)
         reports = inputs.count
-        errors = all.filter { $0.severity == .error }.count
-        warnings = all.filter { $0.severity == .warning }.count
-        infos = all.filter { $0.severity == .info }.count
+        (errors, warnings, infos) = Summary.counts(inputs.flatMap(\.findings))
         unreadable = inputs.filter { $0.error != nil }.count
+    }
+
+    /// Errors, warnings and infos among `findings`.
+    public static func counts(_ findings: [Finding]) -> (errors: Int, warnings: Int, infos: Int) {
+        var c = (0, 0, 0)
+        for f in findings {
+            switch f.severity {
+            case .error: c.0 += 1
+            case .warning: c.1 += 1
+            case .info: c.2 += 1
+            }
+        }
+        return c
     }
 }
 
@@ -100,7 +110,7 @@ public enum TextFormatter {
             let width = min(60, inputs.map { displayWidth($0.path) }.max() ?? 10)
             out += pad("file", width + 2) + "errors  warnings  infos\n"
             for i in inputs {
-                let c = (i.findings.filter { $0.severity == .error }.count, i.findings.filter { $0.severity == .warning }.count, i.findings.filter { $0.severity == .info }.count)
+                let c = Summary.counts(i.findings)
                 let e = i.error == nil ? String(c.0) : "unreadable"
                 out += pad(i.path, width + 2) + pad(e, 8) + pad(String(c.1), 10) + String(c.2) + "\n"
             }

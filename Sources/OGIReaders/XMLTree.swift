@@ -44,25 +44,22 @@ enum XMLTree {
     /// Parses an XML document (a DOCX part). Documents that declare a DOCTYPE are refused by the caller.
     static func parseXML(_ data: Data) throws -> XNode {
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
-        let doc: xmlDocPtr? = data.withUnsafeBytes { buf in
-            xmlReadMemory(buf.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buf.count), "document.xml", "UTF-8", options)
-        }
-        guard let doc else { throw Failure.unparseable(lastError() ?? "not well-formed XML") }
-        defer { xmlFreeDoc(doc) }
-        guard let root = xmlDocGetRootElement(doc) else { throw Failure.unparseable("the XML has no root element") }
-        return copy(root, html: false)
+        return try parse(data, html: false) { xmlReadMemory($0, $1, "document.xml", "UTF-8", options) }
     }
 
     /// Parses HTML tolerantly (broken markup is repaired, as browsers do). `utf8` must already be UTF-8.
     static func parseHTML(_ utf8: Data) throws -> XNode {
         let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
-        let doc: htmlDocPtr? = utf8.withUnsafeBytes { buf in
-            htmlReadMemory(buf.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buf.count), "page.html", "UTF-8", options)
-        }
-        guard let doc else { throw Failure.unparseable(lastError() ?? "the HTML could not be parsed") }
+        return try parse(utf8, html: true) { htmlReadMemory($0, $1, "page.html", "UTF-8", options) }
+    }
+
+    /// Runs one libxml2 parse over the bytes and copies the tree out, freeing the document.
+    private static func parse(_ data: Data, html: Bool, _ read: (UnsafePointer<CChar>?, Int32) -> xmlDocPtr?) throws -> XNode {
+        let doc = data.withUnsafeBytes { buf in read(buf.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buf.count)) }
+        guard let doc else { throw Failure.unparseable(lastError() ?? (html ? "the HTML could not be parsed" : "not well-formed XML")) }
         defer { xmlFreeDoc(doc) }
-        guard let root = xmlDocGetRootElement(doc) else { throw Failure.unparseable("the HTML has no elements") }
-        return copy(root, html: true)
+        guard let root = xmlDocGetRootElement(doc) else { throw Failure.unparseable(html ? "the HTML has no elements" : "the XML has no root element") }
+        return copy(root, html: html)
     }
 
     static func lastError() -> String? {
