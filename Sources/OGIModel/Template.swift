@@ -127,6 +127,10 @@ public struct ReaderProfile: Sendable, Equatable {
     public var departmentNames: [String]
     /// Words removed from the end of a title to leave the agency name.
     public var titleTails: [String]
+    /// Words removed from the start of a title before the agency name (e.g. `关于`).
+    public var titleLeads: [String] = []
+    /// Words that may follow the year in a title before the agency name (e.g. `度` in `2024年度`).
+    public var titleYearSuffixes: [String] = []
     public var cells: CellSyntax
     public var parts: [PartSpec]
 

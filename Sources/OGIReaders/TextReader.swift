@@ -211,10 +211,10 @@ public struct TextReader {
         meta.titleYear = ym.groups["y"].flatMap { Int($0) }
         var before = String(nt[..<ym.range.lowerBound])
         if let p = prefixLine, LabelText.normalize(p) == before { before = p }
-        for lead in ["关于"] where before.hasPrefix(lead) { before.removeFirst(lead.count) }
+        for lead in ctx.templates.profile.titleLeads where before.hasPrefix(lead) { before.removeFirst(lead.count) }
         if !before.isEmpty { meta.agency = before; return }
         var after = String(nt[ym.range.upperBound...])
-        if after.hasPrefix("度") { after.removeFirst() }
+        for lead in ctx.templates.profile.titleYearSuffixes where after.hasPrefix(lead) { after.removeFirst(lead.count) }
         for tail in ctx.templates.profile.titleTails {
             if let r = after.range(of: LabelText.normalize(tail)) { after = String(after[..<r.lowerBound]); break }
         }

@@ -7,7 +7,7 @@ enum TemplateLoader {
         let top = try root.mapping(allowed: ["profile", "parts"], what: "the reader profile file")
         if let p = top["profile"] {
             let m = try p.mapping(allowed: ["inline_noise", "line_noise", "part_numerals", "part_number_separators",
-                                            "title_words", "title_tails", "period_patterns", "published_patterns",
+                                            "title_words", "title_tails", "title_leads", "title_year_suffixes", "period_patterns", "published_patterns",
                                             "year_pattern", "table_year_pattern", "agency_kinds", "cells"], what: "profile")
             func strings(_ k: String) throws -> [String] { try m[k]?.stringList(k) ?? [] }
             for k in ["inline_noise", "line_noise", "period_patterns", "published_patterns", "part_number_separators"] {
@@ -39,6 +39,8 @@ enum TemplateLoader {
                 tableYearPattern: tableYear,
                 governmentNames: gov, departmentNames: dep, titleTails: try strings("title_tails"),
                 cells: cells, parts: [])
+            profile?.titleLeads = try strings("title_leads")
+            profile?.titleYearSuffixes = try strings("title_year_suffixes")
         }
         if let ps = top["parts"] {
             var seen = Set<String>()
