@@ -46,17 +46,17 @@ public enum HTMLReportFormatter {
         out += "<p class=\"facts\">\(esc(facts.joined(separator: " · ")))</p>\n"
         // Findings, each linked to the cell or line it is about.
         var cellSeverity: [String: Severity] = [:]
-        var lineSeverity: [Int: Severity] = [:]
+        var lineSeverity: [String: Severity] = [:]
         for f in input.findings {
             if let c = f.location.cell { cellSeverity[c] = max(cellSeverity[c] ?? .info, f.severity) }
-            else if let l = f.location.line { lineSeverity[l] = max(lineSeverity[l] ?? .info, f.severity) }
+            else if let a = textAnchor(f.location) { lineSeverity[a] = max(lineSeverity[a] ?? .info, f.severity) }
         }
         if input.findings.isEmpty {
             out += "<p class=\"clean\">没有发现问题。</p>\n"
         } else {
             out += "<ol class=\"findings\">\n"
             for f in input.findings {
-                let target = f.location.cell.map { "#r\(number)-c-\(anchor($0))" } ?? f.location.line.map { "#r\(number)-l\($0)" }
+                let target = f.location.cell.map { "#r\(number)-c-\(anchor($0))" } ?? textAnchor(f.location).map { "#r\(number)-\($0)" }
                 let place = ([TextFormatter.position(f.location)] + [f.location.table, f.location.row, f.location.column].compactMap { $0 }).joined(separator: " › ")
                 out += "<li class=\"finding sev-\(f.severity.rawValue)\" data-sev=\"\(f.severity.rawValue)\">"
                 out += "<span class=\"sev\">\(f.severity.rawValue)</span> <code>\(esc(f.rule))</code> "
@@ -94,19 +94,27 @@ public enum HTMLReportFormatter {
         out += "<details class=\"text\"><summary>正文</summary>\n"
         for p in report.preamble { out += paragraph(p, number: number, lineSeverity: lineSeverity) }
         for part in report.parts {
-            out += "<h4 id=\"r\(number)-l\(part.location?.line ?? 0)\">\(esc(part.heading))</h4>\n"
+            let id = textAnchor(FindingLocation(part.location)).map { " id=\"r\(number)-\($0)\"" } ?? ""
+            out += "<h4\(id)>\(esc(part.heading))</h4>\n"
             for p in part.paragraphs { out += paragraph(p, number: number, lineSeverity: lineSeverity) }
         }
         out += "</details></section>\n"
         return out
     }
 
-    static func paragraph(_ p: Paragraph, number: Int, lineSeverity: [Int: Severity]) -> String {
-        let line = p.location?.line
-        let cls = line.flatMap { lineSeverity[$0] }.map { " class=\"hl-\($0.rawValue)\"" } ?? ""
-        let id = line.map { " id=\"r\(number)-l\($0)\"" } ?? ""
-        let num = line.map { "<span class=\"ln\">\($0)</span>" } ?? ""
+    static func paragraph(_ p: Paragraph, number: Int, lineSeverity: [String: Severity]) -> String {
+        let loc = FindingLocation(p.location)
+        let a = textAnchor(loc)
+        let cls = a.flatMap { lineSeverity[$0] }.map { " class=\"hl-\($0.rawValue)\"" } ?? ""
+        let id = a.map { " id=\"r\(number)-\($0)\"" } ?? ""
+        let num = TextFormatter.position(loc) == "-" ? "" : "<span class=\"ln\">\(TextFormatter.position(loc))</span>"
         return "<p\(id)\(cls)>\(num)\(esc(p.text))</p>\n"
+    }
+
+    /// The anchor of a line (`l12`, `p3-l12` on a PDF page) or a DOCX paragraph (`para7`).
+    static func textAnchor(_ l: FindingLocation) -> String? {
+        if let line = l.line { return (l.page.map { "p\($0)-" } ?? "") + "l\(line)" }
+        return l.paragraph.map { "para\($0)" }
     }
 
     static func anchor(_ key: String) -> String {
