@@ -88,7 +88,7 @@ final class CIAndConfigTests: XCTestCase {
         XCTAssertFalse(html.contains("http://") || html.contains("https://") || html.contains(" src="), "no external assets")
         let ids = Set(html.matches(of: /id="([^"]+)"/).map { String($0.1) })
         let links = html.matches(of: /href="#([^"]+)"/).map { String($0.1) }
-        XCTAssertEqual(links.count, input.flatMap(\.findings).filter { $0.location.cell != nil || $0.location.line != nil }.count)
+        XCTAssertEqual(links.count, input.flatMap(\.findings).filter { $0.location.cell != nil || $0.location.line != nil || $0.location.paragraph != nil }.count)
         for l in links { XCTAssertTrue(ids.contains(l), "link #\(l) has a target") }
         XCTAssertTrue(html.contains("hl-error"), "the cell a finding points at is highlighted")
         XCTAssertTrue(html.contains("data-sev=\"warning\""))
