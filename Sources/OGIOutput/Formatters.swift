@@ -168,27 +168,38 @@ public enum RuleListFormatter {
         out += "  severity:  \(r.severity.rawValue)\n  category:  \(r.category.rawValue)\n  kind:      \(r.kind.name)\n"
         if let ref = r.reference { out += "  reference: \(ref)\n" }
         if let w = r.when { out += "  applies when: \(w)\n" }
-        switch r.kind {
-        case let .assert(e, forEach, tolerance, _):
-            out += "  checks:    \(e)\n"
-            if let f = forEach { out += "  for each:  \(describe(f))\n" }
-            if tolerance != 0 { out += "  tolerance: \(ExactDecimal.format(tolerance))\n" }
-        case let .sum(table, total, parts, along, forEach, tolerance):
-            out += "  checks:    \(table): \(total) = \(parts.joined(separator: " + ")) (parts are \(along.rawValue))\n"
-            if let f = forEach { out += "  for each:  \(describe(f))\n" }
-            if tolerance != 0 { out += "  tolerance: \(ExactDecimal.format(tolerance))\n" }
-        case let .cells(tables, kinds, match):
-            out += "  checks:    cells that are \(match.rawValue) in \(tables.joined(separator: ", ")) (column kinds: \(kinds.map(\.rawValue).sorted().joined(separator: ", ")))\n"
-        case let .complete(tables):
-            out += "  checks:    every table, row and cell of \(tables.joined(separator: ", ")) is present\n"
-        case let .parts(check, _):
-            out += "  checks:    parts — \(check.rawValue)\n"
-        case let .labels(tables):
-            out += "  checks:    row labels in \(tables.joined(separator: ", ")) use the template's wording\n"
+        for (label, text) in facts(r, code: { $0 }) {
+            out += "  " + (label + ":").padding(toLength: 11, withPad: " ", startingAt: 0) + text + "\n"
         }
         if let d = r.description { out += "\n  \(d)\n" }
         if let fix = r.fix { out += "\n  fix: \(fix)\n" }
         out += "\n  defined in \(r.file):\(r.line)\n"
+        return out
+    }
+
+    /// What a rule checks, as (label, text) lines shared by `ogilint rules ID` and the rule reference;
+    /// `code` marks up keys and expressions (identity for text, backticks for Markdown).
+    public static func facts(_ r: Rule, code: (String) -> String) -> [(String, String)] {
+        var out: [(String, String)] = []
+        func list(_ t: [String]) -> String { t.map(code).joined(separator: ", ") }
+        switch r.kind {
+        case let .assert(e, forEach, tolerance, _):
+            out.append(("checks", code("\(e)")))
+            if let f = forEach { out.append(("for each", describe(f))) }
+            if tolerance != 0 { out.append(("tolerance", ExactDecimal.format(tolerance))) }
+        case let .sum(table, total, parts, along, forEach, tolerance):
+            out.append(("checks", "\(code(table)): \(code(total)) = \(parts.map(code).joined(separator: " + ")) (parts are \(along.rawValue))"))
+            if let f = forEach { out.append(("for each", describe(f))) }
+            if tolerance != 0 { out.append(("tolerance", ExactDecimal.format(tolerance))) }
+        case let .cells(tables, kinds, match):
+            out.append(("checks", "cells that are \(code(match.rawValue)) in \(list(tables)) (column kinds: \(kinds.map(\.rawValue).sorted().joined(separator: ", ")))"))
+        case let .complete(tables):
+            out.append(("checks", "every table, row and cell of \(list(tables)) is present"))
+        case let .parts(check, _):
+            out.append(("checks", "parts — \(code(check.rawValue))"))
+        case let .labels(tables):
+            out.append(("checks", "row labels in \(list(tables)) use the template's wording"))
+        }
         return out
     }
 

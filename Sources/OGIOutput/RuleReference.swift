@@ -14,23 +14,7 @@ public enum RuleReference {
             out += "- severity: `\(r.severity.rawValue)`, category: `\(r.category.rawValue)`, kind: `\(r.kind.name)`\n"
             if let ref = r.reference { out += "- reference: \(ref)\n" }
             if let w = r.when { out += "- applies when: `\(w)`\n" }
-            switch r.kind {
-            case let .assert(e, forEach, tolerance, _):
-                out += "- checks: `\(e)`\n"
-                if let f = forEach { out += "- for each: \(RuleListFormatter.describe(f))\n" }
-                if tolerance != 0 { out += "- tolerance: \(ExactDecimal.format(tolerance))\n" }
-            case let .sum(table, total, parts, along, forEach, _):
-                out += "- checks: in `\(table)`, `\(total)` = \(parts.map { "`\($0)`" }.joined(separator: " + ")) (parts are \(along.rawValue))\n"
-                if let f = forEach { out += "- for each: \(RuleListFormatter.describe(f))\n" }
-            case let .cells(tables, _, match):
-                out += "- checks: cells that are `\(match.rawValue)` in \(tables.map { "`\($0)`" }.joined(separator: ", "))\n"
-            case let .complete(tables):
-                out += "- checks: every table, row and cell of \(tables.map { "`\($0)`" }.joined(separator: ", ")) is present\n"
-            case let .parts(check, _):
-                out += "- checks: the six parts — `\(check.rawValue)`\n"
-            case let .labels(tables):
-                out += "- checks: row labels in \(tables.map { "`\($0)`" }.joined(separator: ", ")) use the template's wording\n"
-            }
+            for (label, text) in RuleListFormatter.facts(r, code: { "`\($0)`" }) { out += "- \(label): \(text)\n" }
             if let fix = r.fix { out += "- fix: \(fix)\n" }
             let file = r.file.hasPrefix(root) ? String(r.file.dropFirst(root.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/")) : r.file
             out += "- defined in: `\(file)`\n"
