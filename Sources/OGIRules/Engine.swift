@@ -16,8 +16,13 @@ public struct Engine: Sendable {
     /// All findings for one report, ordered by line; within a line, in rule order.
     public func check(_ report: Report, only: Set<String>? = nil) -> [Finding] {
         var out: [Finding] = []
+        // One evaluator per report: its layout and row index are built once and shared by every rule.
+        let ev = Evaluator(report: report, layout: layout(for: report), templates: ruleSet.templates)
         for rule in ruleSet.rules where only?.contains(rule.id) ?? true {
-            out += check(rule, report)
+            ev.bindings = [:]
+            ev.touched = []
+            ev.touchedMeta = []
+            out += check(rule, ev)
         }
         // Top to bottom as a reviewer reads; findings about the whole report (no line) come last.
         return out.enumerated().sorted { a, b in
@@ -27,8 +32,7 @@ public struct Engine: Sendable {
         }.map(\.element)
     }
 
-    func check(_ rule: Rule, _ report: Report) -> [Finding] {
-        let ev = Evaluator(report: report, layout: layout(for: report), templates: ruleSet.templates)
+    func check(_ rule: Rule, _ ev: Evaluator) -> [Finding] {
         let run = RuleRun(rule: rule, ev: ev)
         if let w = rule.when {
             do {
