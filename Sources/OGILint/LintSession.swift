@@ -115,6 +115,7 @@ public final class LintSession {
             if groups[config] == nil { order.append(config) }
             groups[config, default: []].append(i)
         }
+        // No input still loads the rules once, so the result always carries them.
         if order.isEmpty { order = [options.configPath] }
         var results = [CheckedInput?](repeating: nil, count: files.count)
         var firstRules: [Rule]?
@@ -175,15 +176,13 @@ public final class LintSession {
             let baseline = try Baseline.load(b)
             for i in inputs.indices {
                 let before = inputs[i].findings.count
-                inputs[i].findings = inputs[i].findings.filter { !baseline.contains($0, path: inputs[i].path) }
+                let rel = Self.relative(inputs[i].path, to: baseline.base)
+                inputs[i].findings = inputs[i].findings.filter { !baseline.contains($0, relativePath: rel) }
                 baselined += before - inputs[i].findings.count
             }
         }
-        guard let rules = firstRules, let templates = firstTemplates else {
-            let linter = try Linter(ruleDirectories: [options.rulesRoot] + options.extraRules)
-            return Result(inputs: inputs, rules: linter.ruleSet.rules, templates: linter.ruleSet.templates, configuredFailOn: configuredFailOn, baselined: baselined)
-        }
-        return Result(inputs: inputs, rules: rules, templates: templates, configuredFailOn: configuredFailOn, baselined: baselined)
+        // `order` is never empty, so the first group set these.
+        return Result(inputs: inputs, rules: firstRules!, templates: firstTemplates!, configuredFailOn: configuredFailOn, baselined: baselined)
     }
 
     /// `path` relative to `dir` when it lies below it (both made absolute first).
@@ -209,8 +208,9 @@ public struct Baseline {
         return String(h, radix: 16)
     }
 
-    public func contains(_ f: Finding, path: String) -> Bool {
-        fingerprints.contains(Self.fingerprint(f, path: LintSession.relative(path, to: base)))
+    /// True when the baseline lists `f`; `relativePath` is the report's path relative to the baseline's folder.
+    public func contains(_ f: Finding, relativePath: String) -> Bool {
+        fingerprints.contains(Self.fingerprint(f, path: relativePath))
     }
 
     public static func load(_ path: String) throws -> Baseline {
