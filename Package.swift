@@ -35,6 +35,13 @@ let package = Package(
             "OGILint",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "OGILintTests", dependencies: ["OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput"], exclude: ["Golden"]),
+        // Shared test fixtures: repository paths, one loaded linter, golden-file comparison.
+        .target(name: "OGITestSupport", dependencies: ["OGILint", "OGIModel", "OGIOutput", "OGIRules"], path: "Tests/OGITestSupport"),
+        // One test target per library module.
+        .testTarget(name: "OGIModelTests", dependencies: ["OGIModel", "OGITestSupport"]),
+        .testTarget(name: "OGIReadersTests", dependencies: ["OGIReaders", "OGILint", "OGIModel", "OGITestSupport"]),
+        .testTarget(name: "OGIRulesTests", dependencies: ["OGIRules", "OGILint", "OGIModel", "OGITestSupport"]),
+        .testTarget(name: "OGIOutputTests", dependencies: ["OGIOutput", "OGILint", "OGIModel", "OGIReaders", "OGITestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "OGILintTests", dependencies: ["OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput", "OGITestSupport"]),
     ]
 )

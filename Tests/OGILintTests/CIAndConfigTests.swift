@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import XCTest
+import OGITestSupport
 import OGILint
 import OGIModel
 import OGIOutput

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import OGITestSupport
 import OGIRules
 
 /// The command-line front end: exit codes and streams. Everything else is tested through the libraries.

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import OGITestSupport
 import OGILint
 import OGIModel
 import OGIReaders

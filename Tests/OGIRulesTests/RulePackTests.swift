@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import OGITestSupport
 import OGIModel
 import OGIRules
 

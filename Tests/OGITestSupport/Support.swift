@@ -6,42 +6,43 @@ import OGIOutput
 import OGIRules
 
 /// Paths and shared fixtures for the tests.
-enum Repo {
+public enum Repo {
     /// The package root, found from this file's location.
-    static let root: String = {
+    public static let root: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
 
-    static func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
+    public static func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
 
-    static let rules = path("rules")
+    public static let rules = path("rules")
 
     /// ../shared beside the repository, when present (it is in the project workspace, not in a user's clone).
-    static let shared: String? = {
+    public static let shared: String? = {
         let candidates = [ProcessInfo.processInfo.environment["OGILINT_SHARED"], path("../shared")].compactMap { $0 }
         return candidates.first { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("corpus")) }
     }()
 
     /// One linter for the whole test run: loading the packs once keeps the suite fast.
-    static let linter: Linter = try! Linter(ruleDirectories: [rules])
+    public static let linter: Linter = try! Linter(ruleDirectories: [rules])
 
-    static func findings(_ relative: String) throws -> [Finding] {
+    public static func findings(_ relative: String) throws -> [Finding] {
         try linter.check(path: path(relative)).findings
     }
 }
 
 extension Array where Element == Finding {
-    func rules(category: OGIModel.Category? = nil) -> [String] {
+    public func rules(category: OGIModel.Category? = nil) -> [String] {
         filter { category == nil || $0.category == category }.map(\.rule)
     }
-    var errors: [Finding] { filter { $0.severity == .error } }
+    public var errors: [Finding] { filter { $0.severity == .error } }
 }
 
 /// Writes `actual` to the golden file when OGILINT_UPDATE_GOLDEN=1, else compares with it.
-func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-    let path = Repo.path("Tests/OGILintTests/Golden/\(name)")
+/// `directory` is the test target's folder under Tests/ that holds a `Golden/` folder.
+public func assertGolden(_ actual: String, _ name: String, directory: String = "OGIOutputTests", file: StaticString = #filePath, line: UInt = #line) throws {
+    let path = Repo.path("Tests/\(directory)/Golden/\(name)")
     if ProcessInfo.processInfo.environment["OGILINT_UPDATE_GOLDEN"] == "1" {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try actual.write(toFile: path, atomically: true, encoding: .utf8)
