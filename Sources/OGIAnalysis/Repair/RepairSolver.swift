@@ -49,6 +49,7 @@ public struct CellChange<ID: Hashable & Comparable & Sendable>: Hashable, Sendab
     /// The value as filed (nil when blank).
     public var from: Decimal?
     public var to: Decimal
+    public init(cell: ID, from: Decimal?, to: Decimal) { self.cell = cell; self.from = from; self.to = to }
 }
 
 /// A set of cell changes after which every constraint holds.
