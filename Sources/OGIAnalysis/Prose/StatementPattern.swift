@@ -27,15 +27,18 @@ public struct StatementMatch: Hashable, Sendable {
 }
 
 public enum StatementScanner {
-    /// Every sentence matching each pattern (one match per pattern and sentence).
+    /// Every sentence matching each pattern: one match per pattern name and sentence (patterns that share a name
+    /// are alternative wordings of one statement).
     public static func find(_ patterns: [StatementPattern], in facts: ProseFacts) -> [StatementMatch] {
         let s = facts.text.scalars
         var out: [StatementMatch] = []
         for sentence in facts.sentences {
-            for p in patterns where !p.fragments.isEmpty {
+            var named = Set<String>()
+            for p in patterns where !p.fragments.isEmpty && !named.contains(p.name) {
                 if p.exclusions.contains(where: { e in (sentence.span.start..<sentence.span.end).contains { s.matches(e, at: $0) } }) { continue }
                 if let span = match(p, s, from: sentence.span.start, to: sentence.span.end) {
                     out.append(StatementMatch(pattern: p.name, sentence: sentence.index, span: span))
+                    named.insert(p.name)
                 }
             }
         }
