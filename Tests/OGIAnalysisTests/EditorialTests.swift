@@ -92,4 +92,14 @@ final class EditorialTests: XCTestCase {
         XCTAssertTrue(numbering.contains { $0.kind == .numberingRestart && $0.text == "一、" }, "\(numbering)")
         XCTAssertTrue(numbering.contains { $0.kind == .numberingSkip && $0.text == "五、" }, "\(numbering)")
     }
+
+    func testStrayYearsInSentencesAboutThisYearsWork() {
+        let f = Fixtures.facts(["2022年，我局全年主动公开政府信息162条。", "2024年全年收到申请8件，2023年为7件。",
+                                "2025年，我局将继续做好全年公开工作。", "印发《2018年工作要点》，全年落实2018-2020年规划和2024－2027 年行动方案。"])
+        XCTAssertEqual(EditorialDetectors.yearMentions(in: f).map(\.year), [2022, 2024, 2023, 2025])
+        let hits = EditorialDetectors.strayYears(in: f, reportYear: 2024, thisYearWords: ["全年", "本年"], planWords: ["将"])
+        XCTAssertEqual(hits.map(\.text), ["2022年"])
+        XCTAssertEqual(hits.map(\.suggestion), ["2024年"])
+        XCTAssertEqual(hits.first.map { f.text.origin(of: $0.span.start).paragraph }, 0)
+    }
 }

@@ -17,6 +17,7 @@ public struct EditorialHit: Hashable, Sendable {
         case figureNumberingRepeat = "figure_numbering_repeat"
         case placeholder
         case emptyBrackets = "empty_brackets"
+        case strayYear = "stray_year"
     }
     public var kind: Kind
     /// Offsets in the `ProseText` the detector was given.

@@ -32,7 +32,7 @@ public enum RepeatedSentences {
             guard n.count >= minLength else { continue }
             var bg: [UInt64] = []
             bg.reserveCapacity(n.count)
-            for i in 1..<n.count { bg.append(UInt64(n.units[i - 1]) << 32 | UInt64(n.units[i])) }
+            for i in stride(from: 1, to: n.count, by: 1) { bg.append(UInt64(n.units[i - 1]) << 32 | UInt64(n.units[i])) }
             items.append(Item(index: s.index, units: n.units, bigrams: bg.sorted()))
         }
         items.sort { ($0.units.count, $0.index) < ($1.units.count, $1.index) }

@@ -21,8 +21,8 @@ public struct TextOrigin: Hashable, Sendable {
 /// to the source paragraphs. Logical paragraphs are separated by a single "\n".
 ///
 /// Text extracted from PDF breaks lines in mid-sentence; with `joinWrappedLines` a source paragraph that does
-/// not end a sentence is joined to the next one (unless the next one starts with a numbering marker), so a
-/// number and its unit split over two lines ("471" / "件") are read together.
+/// not end a sentence is joined to the next one (unless the next one starts with a numbering marker or the previous
+/// one is a short numbered heading), so a number and its unit split over two lines ("471" / "件") are read together.
 public struct ProseText: Sendable {
     public let scalars: [Unicode.Scalar]
     /// Per source paragraph: the offset in `scalars` where it starts.
@@ -34,11 +34,14 @@ public struct ProseText: Sendable {
         var out: [Unicode.Scalar] = []
         var starts: [Int] = []
         var logical: [Int] = []
+        var previousIsHeading = false
         for (i, p) in paragraphs.enumerated() {
             let ps = Array(p.unicodeScalars)
+            let isHeading = ps.count <= ProseText.headingLength && NumberingMarker.startsWithMarker(ps)
+            defer { previousIsHeading = isHeading }
             if i > 0 {
                 let joins = joinWrappedLines && !out.isEmpty && !ProseText.endsSentence(out) && !ps.isEmpty
-                    && !NumberingMarker.startsWithMarker(ps)
+                    && !NumberingMarker.startsWithMarker(ps) && !previousIsHeading
                 if joins {
                     if let a = out.last, let b = ps.first, CharClass.isASCIIAlnum(a), CharClass.isASCIIAlnum(b) {
                         out.append(" ")
@@ -73,6 +76,9 @@ public struct ProseText: Sendable {
     }
 
     public var count: Int { scalars.count }
+
+    /// A numbered line at most this long is a heading: the next line is never joined to it.
+    static let headingLength = 30
 
     public func text(_ span: TextSpan) -> String {
         var s = String.UnicodeScalarView()
