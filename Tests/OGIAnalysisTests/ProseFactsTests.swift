@@ -58,6 +58,17 @@ final class ProseFactsTests: XCTestCase {
         XCTAssertEqual(Fixtures.facts(lines, join: false).quantities.map(\.value), [1431, 92])
     }
 
+    func testOffsetsBecomeSourceLocations() {
+        let paragraphs = [Paragraph(text: "总体情况。", location: SourceLocation(file: "r.txt", line: 7)),
+                          Paragraph(text: "主动公开政府信息162条。", location: SourceLocation(file: "r.txt", line: 9))]
+        let f = ProseFacts(text: ProseText(paragraphs: paragraphs), vocabulary: Fixtures.vocabulary)
+        let loc = f.text.location(of: f.quantities[0].span.start)
+        XCTAssertEqual(loc, SourceLocation(file: "r.txt", line: 9, column: 9))
+        XCTAssertNil(ProseText("162条").location(of: 0))
+        let part = Part(number: 1, key: "overview", heading: "一、总体情况", location: nil, paragraphs: paragraphs)
+        XCTAssertEqual(ProseText(part: part).string, "总体情况。\n主动公开政府信息162条。")
+    }
+
     // MARK: 其中 lists
 
     func testAWholeAndItsParts() throws {

@@ -29,8 +29,24 @@ public struct ProseText: Sendable {
     public let paragraphStarts: [Int]
     /// Offsets where each logical paragraph starts (after joining).
     public let logicalParagraphStarts: [Int]
+    /// Per source paragraph, where it was read (empty when built from plain strings).
+    public let paragraphLocations: [SourceLocation?]
 
     public init(paragraphs: [String], joinWrappedLines: Bool = false) {
+        self.init(paragraphs: paragraphs, locations: [], joinWrappedLines: joinWrappedLines)
+    }
+
+    /// Paragraphs with where they were read, so offsets can become `SourceLocation`s.
+    public init(paragraphs: [Paragraph], joinWrappedLines: Bool = false) {
+        self.init(paragraphs: paragraphs.map(\.text), locations: paragraphs.map(\.location), joinWrappedLines: joinWrappedLines)
+    }
+
+    /// The paragraphs of one part (its heading left out).
+    public init(part: Part, joinWrappedLines: Bool = false) {
+        self.init(paragraphs: part.paragraphs, joinWrappedLines: joinWrappedLines)
+    }
+
+    init(paragraphs: [String], locations: [SourceLocation?], joinWrappedLines: Bool) {
         var out: [Unicode.Scalar] = []
         var starts: [Int] = []
         var logical: [Int] = []
@@ -60,6 +76,7 @@ public struct ProseText: Sendable {
         scalars = out
         paragraphStarts = starts
         logicalParagraphStarts = logical
+        paragraphLocations = locations
     }
 
     /// A single text, e.g. one paragraph or a whole plain file.
@@ -67,10 +84,10 @@ public struct ProseText: Sendable {
 
     /// The report's preamble and parts in order (headings included), ready for document-wide analyses.
     public init(report: Report, joinWrappedLines: Bool = false) {
-        var ps = report.preamble.map(\.text)
+        var ps = report.preamble
         for part in report.parts {
-            ps.append(part.heading)
-            ps.append(contentsOf: part.paragraphs.map(\.text))
+            ps.append(Paragraph(text: part.heading, location: part.location))
+            ps.append(contentsOf: part.paragraphs)
         }
         self.init(paragraphs: ps, joinWrappedLines: joinWrappedLines)
     }
@@ -98,6 +115,16 @@ public struct ProseText: Sendable {
             if paragraphStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
         }
         return TextOrigin(paragraph: lo, column: offset - paragraphStarts[lo] + 1)
+    }
+
+    /// Where an offset was read: the source paragraph's location with the column moved to the offset when the
+    /// location has a line (columns count Unicode scalars from the paragraph's first character; white space the
+    /// reader trimmed is not counted). Nil when the text was built without locations.
+    public func location(of offset: Int) -> SourceLocation? {
+        let o = origin(of: offset)
+        guard o.paragraph < paragraphLocations.count, var loc = paragraphLocations[o.paragraph] else { return nil }
+        if loc.line != nil { loc.column = (loc.column ?? 1) + o.column - 1 }
+        return loc
     }
 
     /// The logical paragraph that holds an offset.
