@@ -29,7 +29,7 @@ enum Fixtures {
         let text = try String(contentsOfFile: (shared as NSString).appendingPathComponent(relative), encoding: .utf8)
         var lines = text.components(separatedBy: "\n")
         if relative.hasPrefix("corpus/"), let sep = lines.firstIndex(of: "---") { lines.removeFirst(sep + 1) }
-        if let notes = lines.firstIndex(where: { $0.hasPrefix("--- researcher's notes") }) { lines.removeLast(lines.count - notes) }
+        if let notes = lines.firstIndex(where: { $0.hasPrefix("--- researcher") }) { lines.removeLast(lines.count - notes) }
         return lines
     }
 

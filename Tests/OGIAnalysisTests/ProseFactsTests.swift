@@ -84,6 +84,12 @@ final class ProseFactsTests: XCTestCase {
         XCTAssertEqual(FactChecks.check(try XCTUnwrap(closed.breakdowns.first), in: closed), .shortOfWhole(sum: 7, whole: 8))
         let open = Fixtures.facts(["共收到申请8件，其中在线4件、邮寄3件等。"])
         XCTAssertEqual(FactChecks.check(try XCTUnwrap(open.breakdowns.first), in: open), .withinOpenList(sum: 7, whole: 8))
+        // A single part is a subset, not a complete list.
+        let subset = Fixtures.facts(["微信公众号共编发文章1640篇，其中原创文章294篇。"])
+        XCTAssertEqual(FactChecks.check(try XCTUnwrap(subset.breakdowns.first), in: subset), .withinOpenList(sum: 294, whole: 1640))
+        // …but a single part larger than the whole is still wrong.
+        let over = Fixtures.facts(["共收到申请8件，其中在线9件。"])
+        XCTAssertEqual(FactChecks.check(try XCTUnwrap(over.breakdowns.first), in: over), .exceedsWhole(sum: 9, whole: 8))
     }
 
     func testTheWholeIsTheQuantityOfThePartsUnitNotAPercentageInBetween() throws {
@@ -167,6 +173,25 @@ final class ProseFactsTests: XCTestCase {
         XCTAssertEqual(f.quantities[part].value, 10)
         let share = try XCTUnwrap(FactChecks.sharePercent(part: 10, whole: 40))
         XCTAssertEqual(FactChecks.fit(stated: 25, decimals: 0, computed: share), .rounded)
+    }
+
+    func testTheSubjectOfAGrowthIsNotInsideABracketedList() throws {
+        let f = Fixtures.facts(["共收办申请案件3607件（市政府349件、沭阳县477件），同比增长70.3%。"])
+        let p = try XCTUnwrap(f.percentages.first)
+        XCTAssertEqual(p.subject.map { f.quantities[$0].value }, 3607)
+    }
+
+    func testBracketedSharesOfAListAreRecomputedAgainstItsWhole() throws {
+        let f = Fixtures.facts(["办结 1191 件（含上年结转 189 件），均在法定期限内答复。其中，予以公开及部分公开 208 件（17.46%），不予公开 20 件（1.68%），无法提供 564 件（47.36%），不予处理 80 件（6.72%），其他处理 319 件（26.79%，含申请人主动撤回 157 件）。"])
+        let b = try XCTUnwrap(f.breakdowns.first)
+        XCTAssertEqual(f.quantities[b.whole].value, 1191)
+        XCTAssertEqual(FactChecks.check(b, in: f), .matches)
+        XCTAssertEqual(f.percentages.count, 5)
+        XCTAssertTrue(f.percentages.allSatisfy { $0.isShare && $0.whole == b.whole })
+        let fits = f.percentages.compactMap { FactChecks.checkShare($0, in: f) }
+        // 319 / 1191 = 26.78…%: the last figure (26.79) is a slip.
+        XCTAssertEqual(fits.map(\.fit), [.rounded, .rounded, .rounded, .rounded, .neither])
+        XCTAssertEqual(fits.last?.recomputed, Decimal(string: "26.78"))
     }
 
     // MARK: Readings

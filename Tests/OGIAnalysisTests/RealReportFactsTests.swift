@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import OGIAnalysis
 import OGIModel
+import OGITestSupport
 
 /// The facts the issue lists, read from the seed and the corpus reports in ../shared (skipped when absent).
 final class RealReportFactsTests: XCTestCase {
@@ -93,6 +94,30 @@ final class RealReportFactsTests: XCTestCase {
                        .fitsFirst("新收"))
         // 未发生…收费 is found and agrees with zero fees.
         XCTAssertTrue(StatementScanner.find(ProseFactsTests.statements, in: f).contains { $0.pattern == "no_fee" })
+    }
+
+    func testShanghaiWebsitePostsExceedTheirTotal() throws {
+        // 网站全年累计发布信息2139条，其中 1744 + 393 + 21 + 2 = 2160: a contradiction the issue did not list.
+        let f = Fixtures.facts(try Fixtures.sharedLines("corpus/peer-shanghai-science-technology-commission_2024.txt"), join: true)
+        XCTAssertEqual(FactChecks.check(try breakdown(f, whole: 2139, unit: "条"), in: f), .exceedsWhole(sum: 2160, whole: 2139))
+        // Subsets named after 其中 are not contradictions.
+        XCTAssertEqual(FactChecks.check(try breakdown(f, whole: 1640, unit: "篇"), in: f), .withinOpenList(sum: 294, whole: 1640))
+    }
+
+    func testNoListInTheCorpusFailsExceptTheKnownOnes() throws {
+        guard let shared = Repo.shared else { throw XCTSkip("../shared is not available") }
+        let dir = (shared as NSString).appendingPathComponent("corpus")
+        var failures: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir).sorted() where name.hasSuffix(".txt") {
+            let f = Fixtures.facts(try Fixtures.sharedLines("corpus/" + name), join: true)
+            for b in f.breakdowns {
+                switch FactChecks.check(b, in: f) {
+                case .exceedsWhole, .shortOfWhole: failures.append("\(name) \(f.quantities[b.whole].numberText)")
+                default: break
+                }
+            }
+        }
+        XCTAssertEqual(failures, ["2024-rongan-dapoxiang.txt 162", "peer-shanghai-science-technology-commission_2024.txt 2139"])
     }
 
     func testAWholeReportIsReadInMilliseconds() throws {

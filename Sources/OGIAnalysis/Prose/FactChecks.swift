@@ -7,7 +7,8 @@ public enum BreakdownVerdict: Hashable, Sendable {
     case matches
     /// The parts add up to less than the whole, which the open wording (等) allows.
     case withinOpenList(sum: Decimal, whole: Decimal)
-    /// The parts add up to less than the whole, and the list reads as complete.
+    /// The parts add up to less than the whole, and the list reads as complete. Reports often list only the
+    /// notable parts after 其中 without 等, so a rule should make this a warning, not an error.
     case shortOfWhole(sum: Decimal, whole: Decimal)
     /// The parts add up to more than the whole: wrong under any reading.
     case exceedsWhole(sum: Decimal, whole: Decimal)
@@ -72,6 +73,15 @@ public enum FactChecks {
         let stated = p.direction == 0 ? q.value : p.signedValue
         let computed = p.direction == 0 ? abs(g) : g
         return (fit(stated: stated, decimals: q.decimals, computed: computed), round(computed, decimals: q.decimals))
+    }
+
+    /// A share percentage against its subject and the whole of its 其中 list; nil when either is unknown or the
+    /// whole is 0.
+    public static func checkShare(_ p: PercentFact, in facts: ProseFacts) -> (fit: RoundingFit, recomputed: Decimal)? {
+        guard p.isShare, let subject = p.subject, let whole = p.whole,
+              let share = sharePercent(part: facts.quantities[subject].value, whole: facts.quantities[whole].value) else { return nil }
+        let q = facts.quantities[p.quantity]
+        return (fit(stated: q.value, decimals: q.decimals, computed: share), round(share, decimals: q.decimals))
     }
 
     /// Compares a stated number with the table values of each reading of the sentence.

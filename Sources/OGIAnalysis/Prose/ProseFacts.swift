@@ -32,7 +32,8 @@ public struct Breakdown: Hashable, Sendable {
     /// The marker that opened the list (其中, 分类：, ：…) and where.
     public var marker: String
     public var markerSpan: TextSpan
-    /// True when the wording leaves the list open (等): the parts may sum to less than the whole.
+    /// True when the list may name only some parts: the wording leaves it open (等, 包括), or it names one part
+    /// only ("共编发文章1640篇，其中原创文章294篇"). Its parts may sum to less than the whole.
     public var openEnded: Bool
 }
 
@@ -44,10 +45,13 @@ public struct PercentFact: Hashable, Sendable {
     public var yearOnYear: Bool
     /// +1 for a rise word, −1 for a fall word, 0 when none.
     public var direction: Int
-    /// 占: a share of a whole.
+    /// A share of a whole: after 占 (data), or in brackets right after its quantity ("208件（17.46%）").
     public var isShare: Bool
-    /// The nearest non-percent quantity before it in the same sentence (what grew, or the part of a share).
+    /// The nearest non-percent quantity before it in the same sentence, not inside deeper brackets (what grew, or
+    /// the part of a share).
     public var subject: Int?
+    /// For a share whose subject is a part of a 其中 list: that list's whole (the denominator to recompute with).
+    public var whole: Int?
     /// The signed figure: the stated value, negated after a fall word.
     public var signedValue: Decimal
 }
@@ -69,8 +73,9 @@ public struct ProseFacts: Sendable {
         self.sentences = sentences
         let q = QuantityScanner(text: text, vocabulary: vocabulary, sentences: sentences).scan()
         self.quantities = q
-        self.breakdowns = BreakdownReader(text: text, vocabulary: vocabulary, sentences: sentences, quantities: q).read()
-        self.percentages = PercentReader.read(text: text, vocabulary: vocabulary, sentences: sentences, quantities: q)
+        let breakdowns = BreakdownReader(text: text, vocabulary: vocabulary, sentences: sentences, quantities: q).read()
+        self.breakdowns = breakdowns
+        self.percentages = PercentReader.read(text: text, vocabulary: vocabulary, sentences: sentences, quantities: q, breakdowns: breakdowns)
     }
 
     /// Quantities whose label contains one of `labelContains` (all when empty), none of `labelExcludes`, and
@@ -264,7 +269,8 @@ struct BreakdownReader {
             guard !parts.contains(whole) else { continue }
             let partsEnd = quantities[parts.last!].span.end
             let tail = min(s.count, max(partsEnd, end))
-            let openEnded = vocabulary.openEndedMarkers.contains { m in
+            // One part is a subset ("1640篇，其中原创文章294篇"), never a complete list.
+            let openEnded = parts.count == 1 || vocabulary.openEndedMarkers.contains { m in
                 let ms = Array(m.unicodeScalars)
                 return (hit.end..<tail).contains { s.matches(ms, at: $0) }
             }
@@ -310,9 +316,12 @@ struct BreakdownReader {
 }
 
 enum PercentReader {
-    static func read(text: ProseText, vocabulary: ProseVocabulary, sentences: [Sentence], quantities: [Quantity]) -> [PercentFact] {
+    static func read(text: ProseText, vocabulary: ProseVocabulary, sentences: [Sentence], quantities: [Quantity],
+                     breakdowns: [Breakdown]) -> [PercentFact] {
         let s = text.scalars
         var out: [PercentFact] = []
+        var wholeOfPart: [Int: Int] = [:]
+        for b in breakdowns { for p in b.parts { wholeOfPart[p] = b.whole } }
         for (k, q) in quantities.enumerated() where q.isPercent {
             // The words between the previous quantity (or the clause start) and the number.
             let clauseStart = sentences.isEmpty ? 0 : (sentences[q.sentence].clauses.first { $0.start <= q.span.start && q.span.start < $0.end }?.start ?? sentences[q.sentence].span.start)
@@ -320,15 +329,21 @@ enum PercentReader {
             let from = max(clauseStart, prevEnd)
             let before = s.string(from..<q.span.start)
             let yoy = vocabulary.yearOnYearMarkers.contains { FastText.contains(before, $0) }
-            let share = vocabulary.shareMarkers.contains { FastText.contains(before, $0) }
+            let subject = quantities[..<k].lastIndex { $0.sentence == q.sentence && !$0.isPercent && $0.bracketDepth <= q.bracketDepth }
+            // "208件（17.46%）": a bracketed percentage right after its quantity.
+            let bracketedAfter = subject.map { j in
+                q.bracketDepth > quantities[j].bracketDepth
+                    && s[quantities[j].span.end..<q.span.start].allSatisfy { $0 == "（" || $0 == "(" || FastText.isSpace($0) }
+            } ?? false
+            let share = bracketedAfter || vocabulary.shareMarkers.contains { FastText.contains(before, $0) }
             // The nearest direction word wins.
             func lastOffset(_ words: [String]) -> Int {
                 words.compactMap { w -> Int? in before.range(of: w, options: .backwards).map { before.distance(from: before.startIndex, to: $0.lowerBound) } }.max() ?? -1
             }
             let up = lastOffset(vocabulary.increaseWords), down = lastOffset(vocabulary.decreaseWords)
             let direction = up < 0 && down < 0 ? 0 : (up > down ? 1 : -1)
-            let subject = quantities[..<k].lastIndex { $0.sentence == q.sentence && !$0.isPercent }
             out.append(PercentFact(quantity: k, yearOnYear: yoy, direction: direction, isShare: share, subject: subject,
+                                   whole: share ? subject.flatMap { wholeOfPart[$0] } : nil,
                                    signedValue: direction < 0 ? -q.value : q.value))
         }
         return out
