@@ -58,7 +58,11 @@ final class RepairSolverTests: XCTestCase {
         XCTAssertTrue(failing.contains("results-total commercial"))
         // …and the only single-cell repair is that cell back to 12.
         guard case .unique(let repair) = r.outcome else { return XCTFail("expected a unique repair, got \(r.outcome)") }
-        XCTAssertEqual(repair.changes, [CellChange(cell: "granted·commercial", from: 13, to: 12)])
+        XCTAssertEqual(repair.changes.map(\.cell), ["granted·commercial"])
+        XCTAssertEqual(repair.changes.map(\.from), [13])
+        XCTAssertEqual(repair.changes.map(\.to), [12])
+        // The change names the row and the column that fail.
+        XCTAssertEqual(Set(repair.changes[0].fixes.map { constraints[$0].name }), ["row-total granted", "results-total commercial"])
     }
 
     func testATotalOffOnItsOwnIsRepairedAtTheTotal() throws {
@@ -80,6 +84,18 @@ final class RepairSolverTests: XCTestCase {
     private func cellsValue(_ cells: [String: RepairCellValue], _ id: String) -> Decimal {
         if case .number(let v) = cells[id]! { return v }
         return 0
+    }
+
+    func testThreeSlipsInTable3AreBeyondTwoChangesAndSaidQuickly() throws {
+        let (cells, constraints) = try Self.table3(change: ["granted·commercial": 13, "withheld.third_party·natural": 40, "carried_out·legal": 5])
+        let start = Date()
+        let r = RepairSolver.solve(cells: cells, constraints: constraints)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 0.1)
+        guard case .noneWithinLimit = r.outcome else { return XCTFail("got \(r.outcome)") }
+        XCTAssertEqual(Set(r.violated.map { constraints[$0].name }), [
+            "row-total granted", "results-total commercial", "row-total withheld.third_party", "results-total natural",
+            "row-total carried_out", "balance legal",
+        ])
     }
 
     func testSwappedValuesInOneRowAreAmbiguous() {
@@ -110,7 +126,7 @@ final class RepairSolverTests: XCTestCase {
         let c = C(name: "double", left: [("t", 1)], right: [("x", 2)])
         let r = RepairSolver.solve(cells: cells, constraints: [c])
         guard case .unique(let repair) = r.outcome else { return XCTFail("got \(r.outcome)") }
-        XCTAssertEqual(repair.changes, [CellChange(cell: "t", from: 7, to: 6)])
+        XCTAssertEqual(repair.changes, [CellChange(cell: "t", from: 7, to: 6, fixes: [0])])
         // Amounts: the half is allowed when the table has decimals.
         let amounts: [String: RepairCellValue] = ["t": .number(Decimal(string: "7.5")!), "x": .number(3)]
         let r2 = RepairSolver.solve(cells: amounts, constraints: [c])
@@ -129,7 +145,7 @@ final class RepairSolverTests: XCTestCase {
         let r = RepairSolver.solve(cells: cells, constraints: cs)
         // t = a + b holds (b blank = 0); t = u + b fails by 2. Fixing b to 2 breaks the first; fixing u works.
         guard case .unique(let repair) = r.outcome else { return XCTFail("got \(r.outcome)") }
-        XCTAssertEqual(repair.changes, [CellChange(cell: "u", from: 3, to: 5)])
+        XCTAssertEqual(repair.changes, [CellChange(cell: "u", from: 3, to: 5, fixes: [1])])
     }
 
     func testConstraintsOnUnknownCellsAreNotEvaluated() {

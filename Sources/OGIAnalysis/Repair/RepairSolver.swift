@@ -49,7 +49,12 @@ public struct CellChange<ID: Hashable & Comparable & Sendable>: Hashable, Sendab
     /// The value as filed (nil when blank).
     public var from: Decimal?
     public var to: Decimal
-    public init(cell: ID, from: Decimal?, to: Decimal) { self.cell = cell; self.from = from; self.to = to }
+    /// The constraints failing as filed that this cell takes part in (indices into the input), e.g. its row total
+    /// and its column total: what the message names ("按所在行与列的合计").
+    public var fixes: [Int]
+    public init(cell: ID, from: Decimal?, to: Decimal, fixes: [Int] = []) {
+        self.cell = cell; self.from = from; self.to = to; self.fixes = fixes
+    }
 }
 
 /// A set of cell changes after which every constraint holds.
@@ -145,7 +150,8 @@ public enum RepairSolver {
         func makeRepair(_ deltas: [(ID, Decimal)]) -> Repair<ID> {
             Repair(changes: deltas.sorted { $0.0 < $1.0 }.map { id, d in
                 let from: Decimal? = { if case .number(let v) = cells[id]! { return v }; return nil }()
-                return CellChange(cell: id, from: from, to: (from ?? 0) + d)
+                let fixes = violatedRows.filter { rows[$0].a[id] != nil }.map { rows[$0].index }
+                return CellChange(cell: id, from: from, to: (from ?? 0) + d, fixes: fixes)
             })
         }
 
