@@ -105,4 +105,12 @@ public enum RuleExamples {
         if FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("templates/common.yml")) { return [dir] }
         return [bundled, dir]
     }
+
+    /// The linter `test-rules` uses: the bundled pack and `dir` per `ruleDirectories`, then any extra packs
+    /// (those already loaded are not loaded twice, so no rule clashes with itself).
+    public static func linter(bundled: String, testing dir: String?, extraRules: [String] = []) throws -> Linter {
+        var dirs = dir.map { ruleDirectories(bundled: bundled, testing: $0) } ?? [bundled]
+        for e in extraRules where !dirs.contains(where: { resolved($0) == resolved(e) }) { dirs.append(e) }
+        return try Linter(ruleDirectories: dirs)
+    }
 }

@@ -40,8 +40,31 @@ public indirect enum Expr: Sendable, CustomStringConvertible {
             }
             return s
         case .call(let f, let args): return "\(f)(\(args.map(\.description).joined(separator: ", ")))"
-        case .unary(let op, let e): return op == "not" ? "not \(e)" : "\(op)\(e)"
-        case .binary(let op, let a, let b): return "\(a) \(op) \(b)"
+        case .unary(let op, let e):
+            let inner = e.precedence < (op == "not" ? 3 : 7) ? "(\(e))" : "\(e)"
+            return op == "not" ? "not \(inner)" : "\(op)\(inner)"
+        case .binary(let op, let a, let b):
+            // Parentheses where the grammar needs them, so the text parses back to the same expression.
+            let p = precedence
+            let l = a.precedence < p ? "(\(a))" : "\(a)"
+            let r = b.precedence <= p && !(b.precedence == p && (op == "and" || op == "or")) ? "(\(b))" : "\(b)"
+            return "\(l) \(op) \(r)"
+        }
+    }
+
+    /// Binding strength, as in the grammar: or 1, and 2, not 3, comparison 4, + - 5, * / 6, unary minus 7, primary 8.
+    var precedence: Int {
+        switch self {
+        case .binary(let op, _, _):
+            switch op {
+            case "or": return 1
+            case "and": return 2
+            case "+", "-": return 5
+            case "*", "/": return 6
+            default: return 4
+            }
+        case .unary(let op, _): return op == "not" ? 3 : 7
+        default: return 8
         }
     }
 }
