@@ -87,7 +87,7 @@ public enum RuleExamples {
     public static func run(_ linter: Linter, definedUnder only: String? = nil) -> [Outcome] {
         var out: [Outcome] = []
         for rule in rules(linter.ruleSet, definedUnder: only) where rule.examples.pass.isEmpty || rule.examples.fail.isEmpty {
-            let missing = rule.examples.pass.isEmpty && rule.examples.fail.isEmpty ? "examples" : rule.examples.pass.isEmpty ? "a passing example" : "a failing example"
+            let missing = rule.examples.pass.isEmpty && rule.examples.fail.isEmpty ? "examples" : rule.examples.pass.isEmpty ? "passing example" : "failing example"
             out.append(Outcome(rule: rule.id, example: "-", expectFailure: false, problem: "the rule has no \(missing) (add examples: {pass: [...], fail: [...]})"))
         }
         for c in cases(linter.ruleSet, definedUnder: only) {
