@@ -237,12 +237,14 @@ struct RuleParser {
             if specs.contains(where: { $0.resolve(rest) != nil }) { return }
             // Say which part is wrong: the row (list the rows) or the column (list the columns of that row's table).
             let rowKeys = Array(Set(specs.flatMap { $0.rows.map(\.key) })).sorted()
-            if let spec = specs.first(where: { s in s.rows.contains { rest.hasPrefix($0.key + ".") } }),
-               let row = spec.rows.first(where: { rest.hasPrefix($0.key + ".") }) {
-                let col = String(rest.dropFirst(row.key.count + 1))
-                let cols = spec.columns.map(\.key)
-                var msg = "'\(names.joined(separator: "."))' names no cell: table \(first) has no column '\(col)'; columns: \(cols.joined(separator: ", "))"
-                if let near = YNode.closest(col, in: cols) { msg += " (did you mean '\(near)'?)" }
+            let withRow = templates.templates.compactMap { t -> (String, TableSpec, String)? in
+                guard let spec = t.table(first), let row = spec.rows.first(where: { rest.hasPrefix($0.key + ".") }) else { return nil }
+                return (t.id, spec, String(rest.dropFirst(row.key.count + 1)))
+            }
+            if let col = withRow.first?.2 {
+                let listed = withRow.map { id, spec, _ in spec.columns.map(\.key).joined(separator: ", ") + (withRow.count > 1 ? " (template \(id))" : "") }
+                var msg = "'\(names.joined(separator: "."))' names no cell: table \(first) has no column '\(col)'; columns: \(listed.joined(separator: "; "))"
+                if let near = YNode.closest(col, in: withRow.flatMap { $0.1.columns.map(\.key) }) { msg += " (did you mean '\(near)'?)" }
                 throw fail(msg)
             }
             var msg = "'\(names.joined(separator: "."))' names no cell: expected \(first).ROW.COLUMN with ROW one of \(rowKeys.joined(separator: ", "))"

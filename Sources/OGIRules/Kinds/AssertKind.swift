@@ -58,6 +58,10 @@ public struct AssertKind: RuleKind {
                 let lhsMeta = ev.touchedMeta
                 let rv = try ev.eval(b)
                 let rhsCells = Array(ev.touched.dropFirst(lhsCells.count))
+                // A blank total whose parts are filled is reported as that blank cell (CELL-BLANK, with the value it
+                // should hold), not as an arithmetic error of the filled cells beside it.
+                let blankTotals = ev.expectedTotals()
+                if (lhsCells + rhsCells).contains(where: { blankTotals["\($0.table.key).\($0.row.key).\($0.column.key)"] != nil }) { return }
                 // Row labels alone are ambiguous when the terms span several columns.
                 let withColumn = Set((lhsCells + rhsCells).map(\.column.key)).count > 1
                 vars["lhs"] = ev.text(lv)
