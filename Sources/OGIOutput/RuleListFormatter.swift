@@ -31,8 +31,9 @@ public enum RuleListFormatter {
     /// `code` marks up keys and expressions (identity for text, backticks for Markdown). The kind describes itself.
     public static func facts(_ r: Rule, code: (String) -> String) -> [(String, String)] {
         var out = r.kind.describe(code: code)
-        if !r.appliesToEveryTemplate {
-            out.append(("applies to", "templates " + r.templates.map(code).joined(separator: ", ")))
+        if !r.appliesToEveryTemplate || r.templatesStated {
+            let why = r.templatesStated ? " (as the rule states)" : " only (the other templates lack cells it reads)"
+            out.append(("templates", r.templates.map(code).joined(separator: ", ") + why))
         }
         return out
     }

@@ -128,4 +128,16 @@ struct ExpressionTypes {
             return [t]
         }
     }
+
+    /// Every path in an expression (including those inside indexes), as segment lists.
+    static func paths(in e: Expr) -> [[Expr.PathSegment]] {
+        switch e {
+        case .number, .string, .null, .bool: return []
+        case .unary(_, let a): return paths(in: a)
+        case .binary(_, let a, let b): return paths(in: a) + paths(in: b)
+        case .call(_, let args): return args.flatMap(paths)
+        case .path(let segs):
+            return [segs] + segs.flatMap { s -> [[Expr.PathSegment]] in if case .index(let i) = s { return paths(in: i) }; return [] }
+        }
+    }
 }

@@ -41,7 +41,30 @@ public struct RuleReferences: Sendable {
     public var tables: [String] = []
     /// Cells as `table`, `row.column` pairs, named literally in expressions.
     public var cells: [(table: String, cell: String)] = []
-    public init(tables: [String] = [], cells: [(table: String, cell: String)] = []) { self.tables = tables; self.cells = cells }
+    /// Rows named literally with a column chosen at run time (`applications.new[$col]`).
+    public var rows: [(table: String, row: String)] = []
+    /// Columns named literally with a row chosen at run time (`regulations[$row].in_force`).
+    public var columns: [(table: String, column: String)] = []
+
+    public init(tables: [String] = [], cells: [(table: String, cell: String)] = [],
+                rows: [(table: String, row: String)] = [], columns: [(table: String, column: String)] = []) {
+        self.tables = tables; self.cells = cells; self.rows = rows; self.columns = columns
+    }
+
+    /// The references of a rule's expressions.
+    static func of(_ exprs: [Expr], tables: [String] = []) -> RuleReferences {
+        var r = RuleReferences(tables: tables)
+        for e in exprs {
+            r.tables += ExpressionTypes.tables(in: e)
+            r.cells += ExpressionTypes.cells(in: e)
+            for p in ExpressionTypes.paths(in: e) {
+                guard p.count == 3, case .name(let t) = p[0] else { continue }
+                if case .name(let row) = p[1], case .index = p[2] { r.rows.append((t, row)) }
+                if case .index = p[1], case .name(let col) = p[2] { r.columns.append((t, col)) }
+            }
+        }
+        return r
+    }
 
     /// True when `t` has everything referenced.
     func satisfied(by t: Template) -> Bool {
@@ -51,6 +74,8 @@ public struct RuleReferences: Sendable {
         for (table, cell) in cells {
             guard let spec = t.table(table), spec.resolve(cell) != nil else { return false }
         }
+        for (table, row) in rows where t.table(table)?.row(row) == nil { return false }
+        for (table, column) in columns where t.table(table)?.column(column) == nil { return false }
         return true
     }
 }

@@ -25,8 +25,7 @@ public struct AssertKind: RuleKind {
     public var placeholders: Set<String> { ["lhs", "rhs", "lhs_terms", "rhs_terms", "diff"] }
 
     public var references: RuleReferences {
-        RuleReferences(tables: ExpressionTypes.tables(in: expression) + (forEach?.table.map { [$0] } ?? []),
-                       cells: ExpressionTypes.cells(in: expression) + (at.map(ExpressionTypes.cells) ?? []))
+        RuleReferences.of([expression] + (at.map { [$0] } ?? []), tables: forEach?.table.map { [$0] } ?? [])
     }
 
     public func describe(code: (String) -> String) -> [(String, String)] {
