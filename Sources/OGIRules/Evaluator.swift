@@ -277,7 +277,7 @@ final class Evaluator {
     }
 
     /// A whole number argument (digits for `round`), within a small range.
-    func smallInt(_ d: Decimal, _ f: String, _ e: Expr) throws -> Int {
+    func smallInt(_ d: Decimal, _ f: String) throws -> Int {
         guard ExactDecimal.isInteger(d), d >= -38, d <= 38 else { throw NotEvaluated("engine.not_evaluated.needs_numbers", ["function": f]) }
         return NSDecimalNumber(decimal: d).intValue
     }
@@ -295,7 +295,7 @@ final class Evaluator {
         case "round", "floor", "ceil":
             try arity(f == "round" ? 1...2 : 1...1)
             let n = try numbers(args, f)
-            let places = n.count > 1 ? try smallInt(n[1], f, args[1]) : 0
+            let places = n.count > 1 ? try smallInt(n[1], f) : 0
             var v = n[0], r = Decimal()
             NSDecimalRound(&r, &v, places, f == "floor" ? .down : f == "ceil" ? .up : .plain)
             return .num(r)
@@ -441,12 +441,11 @@ enum Exact {
         var x = a, y = b, r = Decimal()
         let err = NSDecimalDivide(&r, &x, &y, .plain)
         guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e)"]) }
-        if exact, shape(r).count + shape(b).count <= digits + 1 {
+        if exact {
+            // Exact when multiplying back gives the dividend (1 / 3 does not).
             var p = Decimal(), rr = r
-            NSDecimalMultiply(&p, &rr, &y, .plain)
-            if p != a { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e)"]) }
-        } else if exact, shape(r).count >= digits {
-            throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e)"])
+            let back = NSDecimalMultiply(&p, &rr, &y, .plain)
+            if back != .noError || p != a { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e)"]) }
         }
         return r
     }
