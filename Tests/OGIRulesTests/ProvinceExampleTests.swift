@@ -4,6 +4,7 @@ import OGITestSupport
 import OGILint
 import OGIModel
 import OGIRules
+import OGIOutput
 
 /// The pack written in docs/rules-authoring.md passes `ogilint test-rules`, and each rule finds what the tutorial says.
 final class ProvinceExampleTests: XCTestCase {
@@ -31,5 +32,13 @@ final class ProvinceExampleTests: XCTestCase {
         }
         // The 2021-only rule says nothing about a 2019 report, not even "could not be evaluated".
         XCTAssertEqual(try messages("procurement-five-decimals.txt", "PROV-IN-FORCE"), [])
+    }
+
+    /// `ogilint rules ID` says which templates a rule applies to when not all.
+    func testRulesSaysWhereARuleApplies() throws {
+        let linter = try RuleExamples.linter(bundled: Repo.rules, testing: Self.dir)
+        XCTAssertTrue(RuleListFormatter.explain(linter.ruleSet.rule("PROV-IN-FORCE")!).contains("  templates: 2021 only (the other templates lack cells it reads)\n"))
+        XCTAssertTrue(RuleListFormatter.explain(linter.ruleSet.rule("PROV-PROCUREMENT-DECIMALS")!).contains("  templates: 2019 only"))
+        XCTAssertFalse(RuleListFormatter.explain(linter.ruleSet.rule("PROV-GRANTED-WITHIN-RECEIVED")!).contains("templates:"))
     }
 }
