@@ -121,7 +121,7 @@ public final class LintSession {
         var firstRules: [Rule]?
         var firstTemplates: TemplateSet?
         var configuredFailOn: String?
-        var unused: [(Int, LintConfiguration.Suppression, String)] = []
+        var unused: [(Int, LintConfiguration.Suppression, String, MessageCatalog)] = []
         let done = Counter()
         for config in order {
             let conf = try config.map { try LintConfiguration.load($0) }
@@ -160,14 +160,14 @@ public final class LintSession {
                 results[i] = input
             }
             if let conf, let first = indices.first {
-                for (s, n) in uses.enumerated() where n == 0 { unused.append((first, conf.suppress[s], conf.file ?? LintConfiguration.fileName)) }
+                for (s, n) in uses.enumerated() where n == 0 { unused.append((first, conf.suppress[s], conf.file ?? LintConfiguration.fileName, linter.ruleSet.messages)) }
             }
         }
-        for (i, s, file) in unused {
+        for (i, s, file, messages) in unused {
             results[i]!.findings.append(Finding(
                 rule: "CONFIG-UNUSED-SUPPRESSION", severity: .warning, category: .consistency,
-                message: "\(file) 第 \(s.line) 行对 \(s.rule) 的抑制没有匹配任何发现（理由：\(s.reason)）",
-                fix: "问题已改正的，删除这条抑制；否则核对 where 中的文件、表、行、列是否写对",
+                message: messages.text("session.unused_suppression.message", ["file": file, "line": String(s.line), "rule": s.rule, "reason": s.reason]),
+                fix: messages.text("session.unused_suppression.fix"),
                 location: FindingLocation()))
         }
         var inputs = results.map { $0! }

@@ -15,7 +15,7 @@ public enum RuleListFormatter {
 
     public static func explain(_ r: Rule) -> String {
         var out = "\(r.id) — \(r.title)\n"
-        out += "  severity:  \(r.severity.rawValue)\n  category:  \(r.category.rawValue)\n  kind:      \(r.kind.name)\n"
+        out += "  severity:  \(r.severity.rawValue)\n  category:  \(r.category.rawValue)\n  kind:      \(r.kindName)\n"
         if let ref = r.reference { out += "  reference: \(ref)\n" }
         if let w = r.when { out += "  applies when: \(w)\n" }
         for (label, text) in facts(r, code: { $0 }) {
@@ -28,36 +28,13 @@ public enum RuleListFormatter {
     }
 
     /// What a rule checks, as (label, text) lines shared by `ogilint rules ID` and the rule reference;
-    /// `code` marks up keys and expressions (identity for text, backticks for Markdown).
+    /// `code` marks up keys and expressions (identity for text, backticks for Markdown). The kind describes itself.
     public static func facts(_ r: Rule, code: (String) -> String) -> [(String, String)] {
-        var out: [(String, String)] = []
-        func list(_ t: [String]) -> String { t.map(code).joined(separator: ", ") }
-        switch r.kind {
-        case let .assert(e, forEach, tolerance, _):
-            out.append(("checks", code("\(e)")))
-            if let f = forEach { out.append(("for each", describe(f))) }
-            if tolerance != 0 { out.append(("tolerance", ExactDecimal.format(tolerance))) }
-        case let .sum(table, total, parts, along, forEach, tolerance):
-            out.append(("checks", "\(code(table)): \(code(total)) = \(parts.map(code).joined(separator: " + ")) (parts are \(along.rawValue))"))
-            if let f = forEach { out.append(("for each", describe(f))) }
-            if tolerance != 0 { out.append(("tolerance", ExactDecimal.format(tolerance))) }
-        case let .cells(tables, kinds, match):
-            out.append(("checks", "cells that are \(code(match.rawValue)) in \(list(tables)) (column kinds: \(kinds.map(\.rawValue).sorted().joined(separator: ", ")))"))
-        case let .complete(tables):
-            out.append(("checks", "every table, row and cell of \(list(tables)) is present"))
-        case let .parts(check, _):
-            out.append(("checks", "parts — \(code(check.rawValue))"))
-        case let .labels(tables):
-            out.append(("checks", "row labels in \(list(tables)) use the template's wording"))
+        var out = r.kind.describe(code: code)
+        if !r.appliesToEveryTemplate || r.templatesStated {
+            let why = r.templatesStated ? " (as the rule states)" : " only (the other templates lack cells it reads)"
+            out.append(("templates", r.templates.map(code).joined(separator: ", ") + why))
         }
         return out
-    }
-
-    static func describe(_ it: Iteration) -> String {
-        switch it {
-        case let .columns(t, except): return "column of \(t)" + (except.isEmpty ? "" : " except \(except.joined(separator: ", "))") + " ($col)"
-        case let .rows(t, except): return "row of \(t)" + (except.isEmpty ? "" : " except \(except.joined(separator: ", "))") + " ($row)"
-        case let .values(v, name): return "\(v.joined(separator: ", ")) ($\(name))"
-        }
     }
 }

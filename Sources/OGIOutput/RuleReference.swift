@@ -11,14 +11,14 @@ public enum RuleReference {
         out += "\n"
         for r in rules {
             out += "## \(r.id)\n\n**\(r.title)**\n\n"
-            out += "- severity: `\(r.severity.rawValue)`, category: `\(r.category.rawValue)`, kind: `\(r.kind.name)`\n"
+            out += "- severity: `\(r.severity.rawValue)`, category: `\(r.category.rawValue)`, kind: `\(r.kindName)`\n"
             if let ref = r.reference { out += "- reference: \(ref)\n" }
             if let w = r.when { out += "- applies when: `\(w)`\n" }
             for (label, text) in RuleListFormatter.facts(r, code: { "`\($0)`" }) { out += "- \(label): \(text)\n" }
             if let fix = r.fix { out += "- fix: \(fix)\n" }
             let file = r.file.hasPrefix(root) ? String(r.file.dropFirst(root.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/")) : r.file
             out += "- defined in: `\(file)`\n"
-            if !r.examples.fail.isEmpty { out += "- failing example: \(r.examples.fail.map { "`\(($0 as NSString).lastPathComponent)`" }.joined(separator: ", "))\n" }
+            if !r.examples.fail.isEmpty { out += "- failing example: \(r.examples.fail.map { "`\(($0.file as NSString).lastPathComponent)`" }.joined(separator: ", "))\n" }
             if let d = r.description { out += "\n\(d)\n" }
             out += "\n"
         }

@@ -130,7 +130,7 @@ public struct LintConfiguration: Sendable {
         out.rules = out.rules.filter { !disabled.contains($0.id) }
         for i in out.rules.indices {
             if let s = severity.last(where: { $0.id == out.rules[i].id }) { out.rules[i].severity = s.level }
-            if let policy = blankCells, case let .cells(_, _, match) = out.rules[i].kind, match == .blank || match == .placeholder {
+            if let policy = blankCells, Self.isBlankCellRule(out.rules[i]) {
                 switch policy {
                 case .warning: out.rules[i].severity = .warning
                 case .error: out.rules[i].severity = .error
@@ -139,12 +139,15 @@ public struct LintConfiguration: Sendable {
             }
         }
         if blankCells == .ignore {
-            out.rules = out.rules.filter { r in
-                if case let .cells(_, _, match) = r.kind, match == .blank || match == .placeholder { return false }
-                return true
-            }
+            out.rules = out.rules.filter { !Self.isBlankCellRule($0) }
         }
         return out
+    }
+
+    /// Rules that report blank or placeholder cells, which `blank_cells` governs.
+    static func isBlankCellRule(_ r: Rule) -> Bool {
+        guard let c = r.kind as? CellsKind else { return false }
+        return c.match == .blank || c.match == .placeholder
     }
 
     /// The commented starter file `ogilint init` writes.

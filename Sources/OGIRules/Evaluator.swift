@@ -2,23 +2,28 @@ import Foundation
 import OGIModel
 
 /// A runtime value of a rule expression.
-enum Value: CustomStringConvertible {
+enum Value {
     case num(Decimal), str(String), date(CalendarDate), bool(Bool), null, list([Value])
 
-    var description: String {
+    /// The value as a message shows it; words (是/否/（无）) come from the catalog.
+    func text(_ c: MessageCatalog) -> String {
         switch self {
         case .num(let d): return ExactDecimal.format(d)
         case .str(let s): return s
         case .date(let d): return d.description
-        case .bool(let b): return b ? "是" : "否"
-        case .null: return "（无）"
-        case .list(let l): return l.map(\.description).joined(separator: "、")
+        case .bool(let b): return c.text(b ? "value.yes" : "value.no")
+        case .null: return c.text("value.none")
+        case .list(let l): return l.map { $0.text(c) }.joined(separator: c.text("separator.list"))
         }
     }
 }
 
-/// Raised when an expression needs an input that the report does not have; carries why, in words for the user.
-struct NotEvaluated: Error { var reasons: [String] }
+/// Raised when an expression needs an input that the report does not have; carries why, as catalog messages.
+struct NotEvaluated: Error {
+    var reasons: [CatalogMessage]
+    init(_ key: String, _ values: [String: String] = [:]) { reasons = [CatalogMessage(key, values)] }
+    init(reasons: [CatalogMessage]) { self.reasons = reasons }
+}
 
 /// A cell an expression read, kept for messages and locations.
 struct TouchedCell {
@@ -33,19 +38,40 @@ final class Evaluator {
     let report: Report
     let layout: Template?
     let templates: TemplateSet
+    let messages: MessageCatalog
     var bindings: [String: String] = [:]
     var touched: [TouchedCell] = []
-    var touchedMeta: [String] = []
+    var touchedMeta: [ReportField] = []
 
-    init(report: Report, layout: Template?, templates: TemplateSet) {
+    /// The sum rules of the set, to tell a blank total what it should hold.
+    let sums: [SumKind]
+
+    init(report: Report, layout: Template?, templates: TemplateSet, messages: MessageCatalog, sums: [SumKind] = []) {
         self.report = report
         self.layout = layout
         self.templates = templates
+        self.messages = messages
+        self.sums = sums
+    }
+
+    private var expected: [String: Decimal]?
+
+    /// Blank total cells whose parts are filled, by cell key, with the sum they should hold; computed once.
+    func expectedTotals() -> [String: Decimal] {
+        if let expected { return expected }
+        var out: [String: Decimal] = [:]
+        let saved = touched
+        for s in sums { s.expectedTotals(self, into: &out) }
+        touched = saved
+        expected = out
+        return out
     }
 
     static func displayLabel(_ r: RowSpec) -> String { r.variants.first ?? r.label }
 
     func partTitle(_ key: String) -> String { templates.profile.parts.first { $0.key == key }?.title ?? key }
+
+    func text(_ v: Value) -> String { v.text(messages) }
 
     // MARK: paths
 
@@ -54,51 +80,29 @@ final class Evaluator {
             switch seg {
             case .name(let n): return n
             case .variable(let v):
-                guard let b = bindings[v] else { throw NotEvaluated(reasons: ["变量 $\(v) 未绑定"]) }
+                guard let b = bindings[v] else { throw NotEvaluated("engine.not_evaluated.unbound_variable", ["name": "$" + v]) }
                 return b
             case .index(let e):
                 let v = try eval(e)
                 if case .str(let s) = v { return s }
-                return v.description
+                return text(v)
             }
         }
     }
-
-    func metadataValue(_ name: String) -> Value? {
-        let m = report.metadata
-        func orNull<T>(_ v: T?, _ f: (T) -> Value) -> Value { v.map(f) ?? .null }
-        switch name {
-        case "year": return orNull(m.year) { .num(Decimal($0)) }
-        case "title_year": return orNull(m.titleYear) { .num(Decimal($0)) }
-        case "published": return orNull(m.published) { .date($0) }
-        case "period_start": return orNull(m.periodStart) { .date($0) }
-        case "period_end": return orNull(m.periodEnd) { .date($0) }
-        case "agency": return orNull(m.agency) { .str($0) }
-        case "agency_kind": return orNull(m.agencyKind) { .str($0.rawValue) }
-        case "template": return orNull(m.template) { .str($0) }
-        case "title": return orNull(m.title) { .str($0) }
-        case "table_years": return .list((m.tableYears ?? []).map { .num(Decimal($0)) })
-        default: return nil
-        }
-    }
-
-    static let metadataWords: [String: String] = [
-        "year": "报告年度", "title_year": "标题中的年度", "published": "发布日期", "period_start": "统计期限起始日",
-        "period_end": "统计期限截止日", "agency": "机关名称", "agency_kind": "机关类型（人民政府或部门）",
-        "template": "表格模板版本", "title": "报告标题", "table_years": "表格中的年度",
-    ]
 
     /// Resolves `table.row.column` against the layout and the report, reading the cell.
     func cell(_ keys: [String]) throws -> TouchedCell {
         let tableKey = keys[0]
         let rest = keys.dropFirst().joined(separator: ".")
-        guard let layout else { throw NotEvaluated(reasons: ["无法确定表格模板版本（报告中没有可识别的表格栏目，也没有报告年度）"]) }
+        guard let layout else { throw NotEvaluated("engine.not_evaluated.no_layout") }
         guard let spec = layout.table(tableKey) else {
-            throw NotEvaluated(reasons: ["\(layout.id) 年版模板没有表「\(tableKey)」"])
+            throw NotEvaluated("engine.not_evaluated.template_lacks_table", ["template": layout.id, "table": tableKey])
         }
-        guard let rs = spec.rows.first(where: { rest.hasPrefix($0.key + ".") && spec.column(String(rest.dropFirst($0.key.count + 1))) != nil }),
-              let cs = spec.column(String(rest.dropFirst(rs.key.count + 1))) else {
-            throw NotEvaluated(reasons: ["表「\(spec.title)」中没有单元格 \(rest)"])
+        guard let (rs, cs) = spec.resolve(rest) else {
+            let sep = messages.text("separator.list")
+            throw NotEvaluated("engine.not_evaluated.no_such_cell", ["table": spec.title, "cell": rest,
+                                                                      "rows": spec.rows.map(\.key).joined(separator: sep),
+                                                                      "columns": spec.columns.map(\.key).joined(separator: sep)])
         }
         return try cell(spec: spec, row: rs, column: cs)
     }
@@ -123,14 +127,26 @@ final class Evaluator {
     /// Reads one cell whose table, row and column specs are already known.
     func cell(spec: TableSpec, row rs: RowSpec, column cs: ColumnSpec) throws -> TouchedCell {
         let (tableFound, found) = reportRow(spec.key, rs.key)
-        guard tableFound else { throw NotEvaluated(reasons: ["未找到表「\(spec.title)」"]) }
-        guard let row = found else { throw NotEvaluated(reasons: ["表「\(spec.title)」中未找到行「\(Self.displayLabel(rs))」"]) }
+        guard tableFound else { throw NotEvaluated("engine.not_evaluated.table_missing", ["table": spec.title]) }
+        guard let row = found else {
+            throw NotEvaluated("engine.not_evaluated.row_missing", ["table": spec.title, "row": Self.displayLabel(rs)])
+        }
         guard let c = row.cell(cs.key), c.state != .missing else {
-            throw NotEvaluated(reasons: ["表「\(spec.title)」行「\(Self.displayLabel(rs))」缺少「\(cs.label)」单元格"])
+            throw NotEvaluated("engine.not_evaluated.cell_missing", ["table": spec.title, "row": Self.displayLabel(rs), "col": cs.label])
         }
         let t = TouchedCell(table: spec, row: rs, column: cs, cell: c)
         touched.append(t)
         return t
+    }
+
+    /// Why a cell's content cannot be used as a number.
+    func notNumber(_ t: TouchedCell, withLine: Bool) -> CatalogMessage {
+        var v = ["table": t.table.title, "row": Self.displayLabel(t.row), "col": t.column.label, "raw": t.cell.raw]
+        if withLine, let l = t.cell.location?.line {
+            v["line"] = String(l)
+            return CatalogMessage("engine.not_evaluated.not_number_at_line", v)
+        }
+        return CatalogMessage("engine.not_evaluated.not_number", v)
     }
 
     // MARK: evaluation
@@ -143,26 +159,23 @@ final class Evaluator {
         case .bool(let b): return .bool(b)
         case .path(let segs):
             if segs.count == 1, case .variable(let v) = segs[0] {
-                guard let b = bindings[v] else { throw NotEvaluated(reasons: ["变量 $\(v) 未绑定"]) }
+                guard let b = bindings[v] else { throw NotEvaluated("engine.not_evaluated.unbound_variable", ["name": "$" + v]) }
                 if v == "it", let n = OGIModel.ExactDecimal.parse(b) { return .num(n) }
                 return .str(b)
             }
-            if segs.count == 1, case .name(let n) = segs[0], let v = metadataValue(n) {
-                touchedMeta.append(n)
-                return v
+            if segs.count == 1, case .name(let n) = segs[0], let f = ReportField(rawValue: n) {
+                touchedMeta.append(f)
+                return f.value(report.metadata)
             }
             let t = try cell(try keys(of: segs))
-            guard let v = t.cell.value else {
-                let line = t.cell.location?.line.map { "（第\($0)行）" } ?? ""
-                throw NotEvaluated(reasons: ["表「\(t.table.title)」行「\(Self.displayLabel(t.row))」「\(t.column.label)」单元格内容“\(t.cell.raw)”不是数字\(line)"])
-            }
+            guard let v = t.cell.value else { throw NotEvaluated(reasons: [notNumber(t, withLine: true)]) }
             return .num(v)
         case .unary(let op, let a):
             let v = try eval(a)
             switch (op, v) {
             case ("not", .bool(let b)): return .bool(!b)
             case ("-", .num(let d)): return .num(-d)
-            default: throw try nullOrType(v, a, "'\(op)'")
+            default: throw nullOrType(v, a, "'\(op)'")
             }
         case .binary(let op, let a, let b):
             return try binary(op, a, b, tolerance: 0)
@@ -172,19 +185,19 @@ final class Evaluator {
     }
 
     /// For a null operand, the reason it is null; otherwise a type error.
-    func nullOrType(_ v: Value, _ e: Expr, _ what: String) throws -> NotEvaluated {
+    func nullOrType(_ v: Value, _ e: Expr, _ what: String) -> NotEvaluated {
         if case .null = v {
-            if case .path(let segs) = e, segs.count == 1, case .name(let n) = segs[0] {
-                return NotEvaluated(reasons: ["报告中未找到\(Self.metadataWords[n] ?? n)"])
+            if case .path(let segs) = e, segs.count == 1, case .name(let n) = segs[0], let f = ReportField(rawValue: n) {
+                return NotEvaluated("engine.not_evaluated.field_missing", ["field": messages.text("field.\(f.rawValue)")])
             }
-            return NotEvaluated(reasons: ["\(e) 没有值"])
+            return NotEvaluated("engine.not_evaluated.no_value", ["expr": "\(e)"])
         }
-        return NotEvaluated(reasons: ["\(e) 的值“\(v)”不能用于 \(what)"])
+        return NotEvaluated("engine.not_evaluated.wrong_type", ["expr": "\(e)", "value": text(v), "operation": what])
     }
 
     func truth(_ e: Expr) throws -> Bool {
         let v = try eval(e)
-        guard case .bool(let b) = v else { throw try nullOrType(v, e, "条件判断") }
+        guard case .bool(let b) = v else { throw nullOrType(v, e, messages.text("engine.operation.condition")) }
         return b
     }
 
@@ -195,36 +208,38 @@ final class Evaluator {
         default: break
         }
         let x = try eval(a), y = try eval(b)
+        let whole = Expr.binary(op, a, b)
         if op == "==" || op == "!=" {
             var eq: Bool
             switch (x, y) {
             case (.null, .null): eq = true
-            case (.null, _) where isNullLiteral(b) == false && isNullLiteral(a) == false: throw try nullOrType(x, a, op)
-            case (_, .null) where isNullLiteral(a) == false && isNullLiteral(b) == false: throw try nullOrType(y, b, op)
+            case (.null, _) where isNullLiteral(b) == false && isNullLiteral(a) == false: throw nullOrType(x, a, op)
+            case (_, .null) where isNullLiteral(a) == false && isNullLiteral(b) == false: throw nullOrType(y, b, op)
             case (.null, _), (_, .null): eq = false
-            case let (.num(p), .num(q)): eq = abs(p - q) <= tolerance
+            case let (.num(p), .num(q)): eq = try Exact.within(p, q, tolerance, whole)
             case let (.str(p), .str(q)): eq = p == q
             case let (.date(p), .date(q)): eq = p == q
             case let (.bool(p), .bool(q)): eq = p == q
-            default: throw NotEvaluated(reasons: ["不能比较 \(a) 与 \(b)（类型不同）"])
+            default: throw NotEvaluated("engine.not_evaluated.incomparable", ["lhs": "\(a)", "rhs": "\(b)"])
             }
             return .bool(op == "==" ? eq : !eq)
         }
         switch (x, y) {
-        case (.null, _): throw try nullOrType(x, a, op)
-        case (_, .null): throw try nullOrType(y, b, op)
+        case (.null, _): throw nullOrType(x, a, op)
+        case (_, .null): throw nullOrType(y, b, op)
         case let (.num(p), .num(q)):
+            try Exact.check(p, whole); try Exact.check(q, whole)
             switch op {
-            case "+": return .num(p + q)
-            case "-": return .num(p - q)
-            case "*": return .num(p * q)
+            case "+": return .num(try Exact.add(p, q, whole))
+            case "-": return .num(try Exact.add(p, -q, whole))
+            case "*": return .num(try Exact.multiply(p, q, whole))
             case "/":
-                guard q != 0 else { throw NotEvaluated(reasons: ["除数为 0：\(b)"]) }
-                return .num(p / q)
-            case "<": return .bool(p < q - tolerance)
-            case "<=": return .bool(p <= q + tolerance)
-            case ">": return .bool(p > q + tolerance)
-            case ">=": return .bool(p >= q - tolerance)
+                guard q != 0 else { throw NotEvaluated("engine.not_evaluated.division_by_zero", ["expr": "\(b)"]) }
+                return .num(try Exact.divide(p, q, whole))
+            case "<": return .bool(p < (try Exact.add(q, -tolerance, whole)))
+            case "<=": return .bool(p <= (try Exact.add(q, tolerance, whole)))
+            case ">": return .bool(p > (try Exact.add(q, tolerance, whole)))
+            case ">=": return .bool(p >= (try Exact.add(q, -tolerance, whole)))
             default: break
             }
         case let (.date(p), .date(q)):
@@ -237,7 +252,7 @@ final class Evaluator {
             }
         default: break
         }
-        throw NotEvaluated(reasons: ["不能计算 \(a) \(op) \(b)"])
+        throw NotEvaluated("engine.not_evaluated.cannot_compute", ["lhs": "\(a)", "op": op, "rhs": "\(b)"])
     }
 
     func isNullLiteral(_ e: Expr) -> Bool { if case .null = e { return true }; return false }
@@ -248,69 +263,195 @@ final class Evaluator {
             switch try eval(a) {
             case .num(let d): out.append(d)
             case .list(let l):
-                for v in l { guard case .num(let d) = v else { throw NotEvaluated(reasons: ["\(f) 需要数字"]) }; out.append(d) }
-            case let v: throw try nullOrType(v, a, f)
+                for v in l { guard case .num(let d) = v else { throw NotEvaluated("engine.not_evaluated.needs_numbers", ["function": f]) }; out.append(d) }
+            case let v: throw nullOrType(v, a, f)
             }
         }
         return out
     }
 
+    func string(_ a: Expr, _ f: String) throws -> String {
+        let v = try eval(a)
+        guard case .str(let s) = v else { throw nullOrType(v, a, f) }
+        return s
+    }
+
+    /// A whole number argument (digits for `round`), within a small range.
+    func smallInt(_ d: Decimal, _ f: String) throws -> Int {
+        guard ExactDecimal.isInteger(d), d >= -38, d <= 38 else { throw NotEvaluated("engine.not_evaluated.needs_numbers", ["function": f]) }
+        return NSDecimalNumber(decimal: d).intValue
+    }
+
     func call(_ f: String, _ args: [Expr]) throws -> Value {
         func arity(_ n: ClosedRange<Int>) throws {
-            guard n.contains(args.count) else { throw NotEvaluated(reasons: ["\(f) 的参数个数不对"]) }
+            guard n.contains(args.count) else { throw NotEvaluated("engine.not_evaluated.arity", ["function": f]) }
         }
+        let whole = Expr.call(f, args)
         switch f {
-        case "sum": return .num(try numbers(args, f).reduce(0, +))
+        case "sum": return .num(try numbers(args, f).reduce(Decimal(0)) { try Exact.add($0, $1, whole) })
         case "abs": try arity(1...1); return .num(abs(try numbers(args, f)[0]))
         case "min": let n = try numbers(args, f); guard let m = n.min() else { return .null }; return .num(m)
         case "max": let n = try numbers(args, f); guard let m = n.max() else { return .null }; return .num(m)
+        case "round", "floor", "ceil":
+            try arity(f == "round" ? 1...2 : 1...1)
+            let n = try numbers(args, f)
+            let places = n.count > 1 ? try smallInt(n[1], f) : 0
+            var v = n[0], r = Decimal()
+            NSDecimalRound(&r, &v, places, f == "floor" ? .down : f == "ceil" ? .up : .plain)
+            return .num(r)
+        case "mod":
+            try arity(2...2)
+            let n = try numbers(args, f)
+            guard n[1] != 0 else { throw NotEvaluated("engine.not_evaluated.division_by_zero", ["expr": "\(args[1])"]) }
+            var q = try Exact.divide(n[0], n[1], whole, exact: false), t = Decimal()
+            NSDecimalRound(&t, &q, 0, .down)
+            return .num(try Exact.add(n[0], -(try Exact.multiply(t, n[1], whole)), whole))
+        case "decimals":
+            try arity(1...1)
+            touched = []
+            let v = try eval(args[0])
+            if case .path = args[0], let t = touched.last { return .num(Decimal(Self.decimalPlaces(written: t.cell.raw))) }
+            guard case .num(let d) = v else { throw nullOrType(v, args[0], f) }
+            return .num(Decimal(Self.decimalPlaces(written: ExactDecimal.format(d))))
         case "len":
             try arity(1...1)
             switch try eval(args[0]) {
             case .list(let l): return .num(Decimal(l.count))
             case .str(let s): return .num(Decimal(s.count))
-            case let v: throw try nullOrType(v, args[0], f)
+            case let v: throw nullOrType(v, args[0], f)
+            }
+        case "matches":
+            try arity(2...2)
+            let text = try string(args[0], f)
+            let pattern = try string(args[1], f)
+            guard (text as NSString).length <= BoundedRegex.maxTextLength else {
+                throw NotEvaluated("engine.not_evaluated.text_too_long", ["function": f, "limit": String(BoundedRegex.maxTextLength)])
+            }
+            guard let rx = try? RegexCache.shared.compile(pattern) else { throw NotEvaluated("engine.not_evaluated.needs_text", ["function": f]) }
+            do { return .bool(try BoundedRegex.firstMatch(rx, in: text) != nil) } catch {
+                throw NotEvaluated("engine.not_evaluated.pattern_too_slow", ["pattern": pattern, "limit": "\(BoundedRegex.timeLimit)"])
             }
         case "date":
             try arity(3...3)
             let n = try numbers(args, f)
-            let d = CalendarDate(year: NSDecimalNumber(decimal: n[0]).intValue, month: NSDecimalNumber(decimal: n[1]).intValue, day: NSDecimalNumber(decimal: n[2]).intValue)
-            guard d.isValid else { throw NotEvaluated(reasons: ["date(\(n.map { ExactDecimal.format($0) }.joined(separator: ", "))) 不是有效日期"]) }
+            for v in n where !(ExactDecimal.isInteger(v) && v >= -9_999 && v <= 9_999) {
+                throw NotEvaluated("engine.not_evaluated.invalid_date", ["args": n.map { ExactDecimal.format($0) }.joined(separator: ", ")])
+            }
+            let i = n.map { NSDecimalNumber(decimal: $0).intValue }
+            let d = CalendarDate(year: i[0], month: i[1], day: i[2])
+            guard d.isValid else { throw NotEvaluated("engine.not_evaluated.invalid_date", ["args": n.map { ExactDecimal.format($0) }.joined(separator: ", ")]) }
             return .date(d)
         case "contains":
             try arity(2...100)
             let t = try eval(args[0])
-            guard case .str(let text) = t else { throw try nullOrType(t, args[0], f) }
+            guard case .str(let text) = t else { throw nullOrType(t, args[0], f) }
             for a in args.dropFirst() {
-                guard case .str(let w) = try eval(a) else { throw NotEvaluated(reasons: ["contains 的关键词必须是文字"]) }
+                guard case .str(let w) = try eval(a) else { throw NotEvaluated("engine.not_evaluated.keyword_not_text", ["function": f]) }
                 if text.contains(w) { return .bool(true) }
             }
             return .bool(false)
         case "part_text", "has_part":
             try arity(1...1)
-            guard case .str(let key) = try eval(args[0]) else { throw NotEvaluated(reasons: ["\(f) 需要部分的键名"]) }
+            guard case .str(let key) = try eval(args[0]) else { throw NotEvaluated("engine.not_evaluated.part_key_needed", ["function": f]) }
             guard templates.profile.parts.contains(where: { $0.key == key }) else {
-                throw NotEvaluated(reasons: ["没有键名为 \(key) 的部分"])
+                throw NotEvaluated("engine.not_evaluated.unknown_part_key", ["key": key])
             }
             let p = report.part(key)
             if f == "has_part" { return .bool(p != nil) }
-            guard let p else { throw NotEvaluated(reasons: ["未找到「\(partTitle(key))」部分"]) }
+            guard let p else { throw NotEvaluated("engine.not_evaluated.part_missing", ["part": partTitle(key)]) }
             return .str(([p.heading] + p.paragraphs.map(\.text)).joined(separator: "\n"))
         case "all", "any":
             try arity(2...2)
             let l = try eval(args[0])
-            guard case .list(let items) = l else { throw try nullOrType(l, args[0], f) }
+            guard case .list(let items) = l else { throw nullOrType(l, args[0], f) }
             let saved = bindings["it"]
             defer { bindings["it"] = saved }
             for item in items {
-                bindings["it"] = item.description
+                bindings["it"] = text(item)
                 let r = try truth(args[1])
                 if f == "all" && !r { return .bool(false) }
                 if f == "any" && r { return .bool(true) }
             }
             return .bool(f == "all")
         default:
-            throw NotEvaluated(reasons: ["未知函数 \(f)"])
+            throw NotEvaluated("engine.not_evaluated.unknown_function", ["function": f])
         }
+    }
+
+    /// Digits after the decimal point as written (`12.50` → 2; `１２．５` → 1; `12` → 0).
+    static func decimalPlaces(written raw: String) -> Int {
+        var places = 0, afterPoint = false
+        for s in raw.unicodeScalars {
+            if s == "." || s == "．" { afterPoint = true; places = 0; continue }
+            let digit = ("0"..."9").contains(s) || (0xFF10...0xFF19).contains(s.value)
+            if afterPoint { if digit { places += 1 } else { break } }
+        }
+        return places
+    }
+}
+
+/// Exact decimal arithmetic for rules: an overflow, a NaN or a result that cannot be represented exactly makes the
+/// rule "not evaluated" instead of giving a rounded answer (a rounded total could hide an error of one).
+enum Exact {
+    /// Significant digits a `Decimal` holds exactly.
+    static let digits = 38
+
+    static func check(_ d: Decimal, _ e: Expr) throws {
+        if d.isNaN { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e)"]) }
+    }
+
+    /// Significant digits of the mantissa and the exponent of the last one.
+    static func shape(_ d: Decimal) -> (count: Int, exponent: Int) {
+        if d == 0 { return (0, 0) }
+        var m = d.significand.magnitude
+        var e = d.exponent
+        // Drop trailing zeros of the mantissa.
+        while ExactDecimal.isInteger(m / 10) && m != 0 { m /= 10; e += 1 }
+        let n = ExactDecimal.format(m).filter(\.isNumber).count
+        return (n, e)
+    }
+
+    static func add(_ a: Decimal, _ b: Decimal, _ e: Expr) throws -> Decimal {
+        try check(a, e); try check(b, e)
+        if a == 0 { return b }
+        if b == 0 { return a }
+        let sa = shape(a), sb = shape(b)
+        let top = max(sa.exponent + sa.count, sb.exponent + sb.count) + 1
+        let bottom = min(sa.exponent, sb.exponent)
+        guard top - bottom <= digits else { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e)"]) }
+        var x = a, y = b, r = Decimal()
+        let err = NSDecimalAdd(&r, &x, &y, .plain)
+        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e)"]) }
+        return r
+    }
+
+    static func multiply(_ a: Decimal, _ b: Decimal, _ e: Expr) throws -> Decimal {
+        try check(a, e); try check(b, e)
+        if a == 0 || b == 0 { return 0 }
+        guard shape(a).count + shape(b).count <= digits else { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e)"]) }
+        var x = a, y = b, r = Decimal()
+        let err = NSDecimalMultiply(&r, &x, &y, .plain)
+        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e)"]) }
+        return r
+    }
+
+    /// `a / b`; when `exact`, a quotient that does not terminate within 38 digits (1 / 3) is not evaluated.
+    static func divide(_ a: Decimal, _ b: Decimal, _ e: Expr, exact: Bool = true) throws -> Decimal {
+        try check(a, e); try check(b, e)
+        var x = a, y = b, r = Decimal()
+        let err = NSDecimalDivide(&r, &x, &y, .plain)
+        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e)"]) }
+        if exact {
+            // Exact when multiplying back gives the dividend (1 / 3 does not).
+            var p = Decimal(), rr = r
+            let back = NSDecimalMultiply(&p, &rr, &y, .plain)
+            if back != .noError || p != a { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e)"]) }
+        }
+        return r
+    }
+
+    /// |a − b| ≤ tolerance, never true for NaN or an overflowing difference.
+    static func within(_ a: Decimal, _ b: Decimal, _ tolerance: Decimal, _ e: Expr) throws -> Bool {
+        abs(try add(a, -b, e)) <= tolerance
     }
 }

@@ -40,8 +40,31 @@ public indirect enum Expr: Sendable, CustomStringConvertible {
             }
             return s
         case .call(let f, let args): return "\(f)(\(args.map(\.description).joined(separator: ", ")))"
-        case .unary(let op, let e): return op == "not" ? "not \(e)" : "\(op)\(e)"
-        case .binary(let op, let a, let b): return "\(a) \(op) \(b)"
+        case .unary(let op, let e):
+            let inner = e.precedence < (op == "not" ? 3 : 7) ? "(\(e))" : "\(e)"
+            return op == "not" ? "not \(inner)" : "\(op)\(inner)"
+        case .binary(let op, let a, let b):
+            // Parentheses where the grammar needs them, so the text parses back to the same expression.
+            let p = precedence
+            let l = a.precedence < p ? "(\(a))" : "\(a)"
+            let r = b.precedence <= p && !(b.precedence == p && (op == "and" || op == "or")) ? "(\(b))" : "\(b)"
+            return "\(l) \(op) \(r)"
+        }
+    }
+
+    /// Binding strength, as in the grammar: or 1, and 2, not 3, comparison 4, + - 5, * / 6, unary minus 7, primary 8.
+    var precedence: Int {
+        switch self {
+        case .binary(let op, _, _):
+            switch op {
+            case "or": return 1
+            case "and": return 2
+            case "+", "-": return 5
+            case "*", "/": return 6
+            default: return 4
+            }
+        case .unary(let op, _): return op == "not" ? 3 : 7
+        default: return 8
         }
     }
 }
@@ -62,11 +85,22 @@ public struct ExpressionParser {
     private var toks: [(Tok, Int)] = []
     private var pos = 0
 
-    public static let functions: Set<String> = ["sum", "abs", "min", "max", "date", "contains", "part_text", "has_part", "all", "any", "len"]
+    /// The functions of the rule language.
+    public static var functions: Set<String> { Set(ExpressionTypes.functions.keys) }
+
+    /// Most tokens in one expression, and deepest nesting of parentheses, brackets, calls and unary operators:
+    /// beyond these an expression is refused at load (a deeper one could exhaust the stack).
+    public static let maxTokens = 600
+    public static let maxDepth = 64
+
+    private var depth = 0
 
     public static func parse(_ source: String) throws -> Expr {
         var p = ExpressionParser()
         p.toks = try lex(source)
+        if p.toks.count > maxTokens + 1 {
+            throw ExpressionError(offset: p.toks[maxTokens].1, message: "the expression has more than \(maxTokens) tokens; split the rule into smaller ones")
+        }
         let e = try p.parseOr()
         guard case .end = p.toks[p.pos].0 else {
             throw ExpressionError(offset: p.toks[p.pos].1, message: "unexpected \(p.describe(p.toks[p.pos].0)) after a complete expression")
@@ -158,7 +192,17 @@ public struct ExpressionParser {
         pos += 1
     }
 
+    /// Enters one level of nesting, refusing more than `maxDepth`.
+    private mutating func enter() throws {
+        depth += 1
+        if depth > Self.maxDepth {
+            throw ExpressionError(offset: offset, message: "the expression nests more than \(Self.maxDepth) levels deep (parentheses, brackets, calls, 'not' or '-'); simplify it")
+        }
+    }
+
     mutating func parseOr() throws -> Expr {
+        try enter()
+        defer { depth -= 1 }
         var e = try parseAnd()
         while cur == .ident("or") { pos += 1; e = .binary("or", e, try parseAnd()) }
         return e
@@ -171,7 +215,7 @@ public struct ExpressionParser {
     }
 
     mutating func parseNot() throws -> Expr {
-        if cur == .ident("not") { pos += 1; return .unary("not", try parseNot()) }
+        if cur == .ident("not") { pos += 1; try enter(); defer { depth -= 1 }; return .unary("not", try parseNot()) }
         return try parseComparison()
     }
 
@@ -197,7 +241,7 @@ public struct ExpressionParser {
     }
 
     mutating func parseUnary() throws -> Expr {
-        if cur == .op("-") { pos += 1; return .unary("-", try parseUnary()) }
+        if cur == .op("-") { pos += 1; try enter(); defer { depth -= 1 }; return .unary("-", try parseUnary()) }
         return try parsePrimary()
     }
 

@@ -9,58 +9,58 @@ public enum Iteration: Sendable {
     case rows(table: String, except: [String])
     /// Binds `$<name>` to each listed value.
     case values([String], name: String)
+
+    /// The variable the iteration binds.
+    var variable: String {
+        switch self {
+        case .columns: "col"
+        case .rows: "row"
+        case .values(_, let name): name
+        }
+    }
+
+    /// The table iterated over, for columns and rows.
+    var table: String? {
+        switch self {
+        case let .columns(t, _), let .rows(t, _): t
+        case .values: nil
+        }
+    }
+
+    /// How `ogilint rules ID` and the reference describe it.
+    public var summary: String {
+        switch self {
+        case let .columns(t, except): return "column of \(t)" + (except.isEmpty ? "" : " except \(except.joined(separator: ", "))") + " ($col)"
+        case let .rows(t, except): return "row of \(t)" + (except.isEmpty ? "" : " except \(except.joined(separator: ", "))") + " ($row)"
+        case let .values(v, name): return "\(v.joined(separator: ", ")) ($\(name))"
+        }
+    }
 }
 
-/// A cell condition a `cells` rule looks for.
-public enum CellMatch: String, Sendable, CaseIterable {
-    case blank, placeholder, signed_text, number_with_unit, text, negative, fraction, unit_mismatch
-}
-
-/// A structure check a `parts` rule performs.
-public enum PartsCheck: String, Sendable, CaseIterable {
-    /// Every required part has a heading.
-    case present
-    /// Headings come in the required order.
-    case order
-    /// A preamble that lists the parts lists exactly those present, and its stated count matches.
-    case preamble
+/// Passing and failing example inputs for a rule (paths relative to the rule file).
+public struct RuleExample: Sendable, Equatable {
+    /// Where a failing example expects the finding: a cell key or a line.
+    public enum Place: Sendable, Equatable, CustomStringConvertible {
+        case cell(String)
+        case line(Int)
+        public var description: String {
+            switch self {
+            case .cell(let c): c
+            case .line(let l): "line \(l)"
+            }
+        }
+    }
+    public var file: String
+    public var at: Place?
+    public init(file: String, at: Place? = nil) { self.file = file; self.at = at }
 }
 
 /// One rule from a rule pack.
 public struct Rule: Sendable {
-    public enum Kind: Sendable {
-        /// A general assertion over cells and metadata.
-        case assert(Expr, forEach: Iteration?, tolerance: Decimal, at: Expr?)
-        /// A total equals the sum of its parts, along rows (checked per column) or columns (checked per row).
-        case sum(table: String, total: String, parts: [String], along: Axis, forEach: Iteration?, tolerance: Decimal)
-        /// Cells in a state worth reporting.
-        case cells(tables: [String], columnKinds: Set<ColumnSpec.Kind>, match: CellMatch)
-        /// Every table, row and cell of the template is present.
-        case complete(tables: [String])
-        /// The required parts.
-        case parts(PartsCheck, countPattern: String?)
-        /// Row labels that use a non-standard variant.
-        case labels(tables: [String])
-
-        public var name: String {
-            switch self {
-            case .assert: "assert"
-            case .sum: "sum"
-            case .cells: "cells"
-            case .complete: "complete"
-            case .parts: "parts"
-            case .labels: "labels"
-            }
-        }
-    }
-
-    /// Parts of a `sum` are rows (the total is a row; checked in each column) or columns.
-    public enum Axis: String, Sendable { case rows, columns }
-
-    /// Passing and failing example inputs for the rule (paths relative to the rule file).
+    /// Passing and failing example inputs for the rule.
     public struct Examples: Sendable {
-        public var pass: [String]
-        public var fail: [String]
+        public var pass: [RuleExample]
+        public var fail: [RuleExample]
     }
 
     public var id: String
@@ -70,23 +70,51 @@ public struct Rule: Sendable {
     public var reference: String?
     public var description: String?
     public var when: Expr?
-    public var kind: Kind
+    /// What the rule checks and how; one type per kind under `Kinds/`.
+    public var kind: any RuleKind
     public var message: String?
     public var fix: String?
     /// Severity of the finding reported when the rule cannot be evaluated.
     public var unevaluated: Severity
     public var examples: Examples
+    /// The templates the rule applies to: those having every cell it names, or those it lists in `templates:`.
+    public var templates: [String]
+    /// True when `templates:` was written in the rule rather than derived from its cells.
+    public var templatesStated: Bool
+    /// True when the rule applies to every template of its rule set.
+    public var appliesToEveryTemplate: Bool
     /// Where the rule is defined.
     public var file: String
     public var line: Int
+
+    /// The kind's name as written in YAML (`assert`, `sum`, …).
+    public var kindName: String { type(of: kind).name }
+
+    /// The rule's explanation for a reader of a SARIF log or a rule list: description, then the fix with every
+    /// `{name}` placeholder replaced by a neutral word, so no raw placeholder is shown.
+    public func helpText(_ messages: MessageCatalog) -> String {
+        func clean(_ s: String) -> String {
+            var values: [String: String] = [:]
+            for p in MessageCatalog.placeholders(in: s) { values[p] = "…" }
+            return MessageCatalog.fill(s, values)
+        }
+        return [description.map(clean), fix.map(clean)].compactMap { $0 }.joined(separator: "\n")
+    }
 }
 
-/// Everything loaded from the rule folders: templates, reader profile and rules.
+/// Everything loaded from the rule folders: templates, reader profile, rules and the message catalog.
 public struct RuleSet: Sendable {
     public var templates: TemplateSet
     public var rules: [Rule]
+    /// The texts of every finding the tool words itself (not a rule's own message).
+    public var messages: MessageCatalog
 
-    public init(templates: TemplateSet, rules: [Rule]) { self.templates = templates; self.rules = rules }
+    public init(templates: TemplateSet, rules: [Rule], messages: MessageCatalog) {
+        self.templates = templates; self.rules = rules; self.messages = messages
+    }
 
     public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
+
+    /// The template a report's tables are laid out on (see `TemplateSet.layout(for:)`).
+    public func layout(for report: Report) -> Template? { templates.layout(for: report) }
 }

@@ -3,30 +3,60 @@ import OGIModel
 import Yams
 
 /// Loads rule folders: every `.yml`/`.yaml` file below them, classified by its top-level key:
-/// `profile`/`parts` (reader profile), `template` (a template generation) or `rules` (a rule pack).
+/// `profile`/`parts` (reader profile), `template` (a template generation), `rules` (a rule pack) or
+/// `messages` (the message catalog; a later folder's catalog overrides keys of an earlier one).
 public enum RulePackLoader {
-    /// Names an expression may use besides table paths.
-    public static let metadataNames: Set<String> = ["year", "title_year", "published", "period_start", "period_end",
-                                                    "agency", "agency_kind", "template", "table_years", "title"]
+    /// Most entries looked at below one rule folder, and deepest folder level: a rule folder is small, so a
+    /// mistaken `rules: [/]` stops quickly with a message instead of walking the whole file system.
+    public static let maxFolderEntries = 5_000
+    public static let maxFolderDepth = 6
 
     public static func load(directories: [String]) throws -> RuleSet {
         var files: [String] = []
-        for dir in directories {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) else {
-                throw RulePackError.unreadable(path: dir, reason: "no such folder")
-            }
-            if !isDir.boolValue { files.append(dir); continue }
-            guard let e = FileManager.default.enumerator(atPath: dir) else {
-                throw RulePackError.unreadable(path: dir, reason: "cannot list the folder")
-            }
-            var found: [String] = []
-            while let f = e.nextObject() as? String {
-                if f.hasSuffix(".yml") || f.hasSuffix(".yaml") { found.append((dir as NSString).appendingPathComponent(f)) }
-            }
-            files += found.sorted()
-        }
+        for dir in directories { files += try ruleFiles(in: dir) }
         return try load(files: files)
+    }
+
+    /// The YAML files of one rule folder (or the file itself), sorted; hidden entries are skipped.
+    public static func ruleFiles(in dir: String) throws -> [String] {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: dir, isDirectory: &isDir) else {
+            throw RulePackError.unreadable(path: dir, reason: "no such folder")
+        }
+        if !isDir.boolValue { return [dir] }
+        var found: [String] = []
+        var seen = 0
+        var queue: [(String, Int)] = [("", 0)]
+        while let (rel, depth) = queue.popLast() {
+            let full = rel.isEmpty ? dir : (dir as NSString).appendingPathComponent(rel)
+            guard let names = try? fm.contentsOfDirectory(atPath: full) else {
+                if rel.isEmpty { throw RulePackError.unreadable(path: dir, reason: "cannot list the folder") }
+                continue
+            }
+            for name in names where !name.hasPrefix(".") {
+                seen += 1
+                if seen > maxFolderEntries {
+                    throw RulePackError.unreadable(path: dir, reason: "more than \(maxFolderEntries) entries below it; a rule folder holds a few YAML files — check the 'rules:' path")
+                }
+                let r = rel.isEmpty ? name : (rel as NSString).appendingPathComponent(name)
+                let path = (dir as NSString).appendingPathComponent(r)
+                var sub: ObjCBool = false
+                // Links are not followed out of the folder.
+                if (try? fm.destinationOfSymbolicLink(atPath: path)) != nil { continue }
+                guard fm.fileExists(atPath: path, isDirectory: &sub) else { continue }
+                if sub.boolValue {
+                    if depth + 1 > maxFolderDepth {
+                        throw RulePackError.unreadable(path: dir, reason: "folders nested more than \(maxFolderDepth) deep below it; check the 'rules:' path")
+                    }
+                    queue.append((r, depth + 1))
+                } else if name.hasSuffix(".yml") || name.hasSuffix(".yaml") {
+                    found.append(path)
+                }
+            }
+        }
+        if found.isEmpty { throw RulePackError.unreadable(path: dir, reason: "no rule files (.yml or .yaml) in the folder") }
+        return found.sorted()
     }
 
     public static func load(files: [String]) throws -> RuleSet {
@@ -53,6 +83,7 @@ public enum RulePackLoader {
         var profile: ReaderProfile?
         var parts: [PartSpec] = []
         var ruleDocs: [YNode] = []
+        var messageDocs: [YNode] = []
         var profileFile: String?
         for (file, n) in documents {
             let keys = topKeys(n)
@@ -66,8 +97,10 @@ public enum RulePackLoader {
                 continue
             } else if keys.contains("rules") {
                 ruleDocs.append(n)
+            } else if keys.contains("messages") {
+                messageDocs.append(n)
             } else {
-                throw n.fail("this file is neither a rule pack (top-level 'rules:'), a template ('template:') nor a reader profile ('profile:'/'parts:')")
+                throw n.fail("this file is neither a rule pack (top-level 'rules:'), a template ('template:'), a reader profile ('profile:'/'parts:') nor a message catalog ('messages:')")
             }
         }
         guard var prof = profile else {
@@ -102,7 +135,8 @@ public enum RulePackLoader {
                 rules.append(r)
             }
         }
-        return RuleSet(templates: set, rules: rules)
+        let messages = try MessageCatalogLoader.load(messageDocs, fallbackFile: documents.first?.0 ?? "<rules>")
+        return RuleSet(templates: set, rules: rules, messages: messages)
     }
 }
 

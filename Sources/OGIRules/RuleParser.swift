@@ -7,15 +7,7 @@ struct RuleParser {
     let templates: TemplateSet
 
     static let commonKeys = ["id", "title", "severity", "category", "reference", "description", "when", "kind",
-                             "message", "fix", "unevaluated", "examples"]
-    static let kindKeys: [String: [String]] = [
-        "assert": ["assert", "for_each", "tolerance", "at"],
-        "sum": ["table", "total", "parts", "along", "for_each", "tolerance"],
-        "cells": ["tables", "column_kinds", "match"],
-        "complete": ["tables"],
-        "parts": ["check", "count_pattern"],
-        "labels": ["tables"],
-    ]
+                             "message", "fix", "unevaluated", "examples", "templates"]
 
     func parsePack(_ root: YNode) throws -> [Rule] {
         let top = try root.mapping(allowed: ["pack", "description", "rules"], what: "a rule pack")
@@ -26,16 +18,16 @@ struct RuleParser {
     func parseRule(_ n: YNode) throws -> Rule {
         guard case let .mapping(m) = n.node else { throw n.fail("each rule must be a mapping with at least 'id', 'severity' and 'category'") }
         let presentKeys = m.keys.compactMap(\.string)
-        let kindName: String
+        let kindNames = RuleKinds.all.map { $0.name }.sorted()
+        let kindType: any RuleKind.Type
         if let k = m["kind"] {
-            kindName = try YNode(node: k, file: n.file).oneOf(Self.kindKeys.keys.sorted(), what: "rule kind")
+            kindType = RuleKinds.named(try YNode(node: k, file: n.file).oneOf(kindNames, what: "rule kind"))!
         } else if presentKeys.contains("assert") {
-            kindName = "assert"
+            kindType = AssertKind.self
         } else {
-            throw n.fail("a rule needs 'assert: EXPRESSION' or 'kind:' (one of: \(Self.kindKeys.keys.sorted().joined(separator: ", ")))")
+            throw n.fail("a rule needs 'assert: EXPRESSION' or 'kind:' (one of: \(kindNames.joined(separator: ", ")))")
         }
-        let allowed = Self.commonKeys + Self.kindKeys[kindName]!
-        let f = try n.mapping(allowed: allowed, what: "a rule of kind '\(kindName)'")
+        let f = try n.mapping(allowed: Self.commonKeys + kindType.keys, what: "a rule of kind '\(kindType.name)'")
         guard let idNode = f["id"] else { throw n.fail("a rule needs an 'id'") }
         let id = try idNode.string("id")
         let words = id.split(separator: "-", omittingEmptySubsequences: false)
@@ -53,61 +45,84 @@ struct RuleParser {
         let unevaluated = try f["unevaluated"].map { Severity(rawValue: try $0.oneOf(Severity.allCases.map(\.rawValue), what: "severity"))! } ?? .warning
         var vars: Set<String> = []
         let iteration = try f["for_each"].map { try parseIteration($0, vars: &vars) }
-        let when = try f["when"].map { try expression($0, vars: []) }
-        let kind: Rule.Kind
-        switch kindName {
-        case "assert":
-            let e = try expression(try req("assert"), vars: vars)
-            let at = try f["at"].map { try expression($0, vars: vars) }
-            kind = .assert(e, forEach: iteration, tolerance: try tolerance(f["tolerance"]), at: at)
-        case "sum":
-            let tableNode = try req("table")
-            let table = try tableNode.string("table")
-            let specs = templates.templates.compactMap { $0.table(table) }
-            guard !specs.isEmpty else { throw tableNode.fail(unknownTable(table)) }
-            let axis = Rule.Axis(rawValue: try req("along").oneOf(["rows", "columns"], what: "'along' (the parts are rows or columns)"))!
-            let totalNode = try req("total")
-            let total = try totalNode.string("total")
-            let partsNode = try req("parts")
-            let parts = try partsNode.stringList("parts")
-            for (key, node) in [(total, totalNode)] + parts.map({ ($0, partsNode) }) where !key.contains("$") {
-                let keys = specs.flatMap { axis == .rows ? $0.rows.map(\.key) : $0.columns.map(\.key) }
-                if !keys.contains(where: { KeyPattern.matches($0, pattern: key) }) {
-                    throw node.fail("'\(key)' matches no \(axis == .rows ? "row" : "column") of table \(table); known: \(Array(Set(keys)).sorted().joined(separator: ", "))")
-                }
-            }
-            kind = .sum(table: table, total: total, parts: parts, along: axis, forEach: iteration, tolerance: try tolerance(f["tolerance"]))
-        case "cells":
-            let kinds = try f["column_kinds"].map { node in
-                try node.list("column_kinds").map { ColumnSpec.Kind(rawValue: try $0.oneOf(ColumnSpec.Kind.allCases.map(\.rawValue), what: "column kind"))! }
-            } ?? ColumnSpec.Kind.allCases
-            let match = CellMatch(rawValue: try req("match").oneOf(CellMatch.allCases.map(\.rawValue), what: "cell match"))!
-            kind = .cells(tables: try tablePatterns(f["tables"]), columnKinds: Set(kinds), match: match)
-        case "complete":
-            kind = .complete(tables: try tablePatterns(f["tables"]))
-        case "parts":
-            let check = PartsCheck(rawValue: try req("check").oneOf(PartsCheck.allCases.map(\.rawValue), what: "parts check"))!
-            let cp = try f["count_pattern"]?.string("count_pattern")
-            if let cp, let node = f["count_pattern"] { try TemplateLoader.checkRegex(cp, at: node, index: 0, what: "count_pattern") }
-            kind = .parts(check, countPattern: cp)
-        case "labels":
-            kind = .labels(tables: try tablePatterns(f["tables"]))
-        default:
-            throw n.fail("unknown rule kind \(kindName)")
+        let when = try f["when"].map { node -> Expr in
+            let e = try expression(node, vars: [])
+            let t = ExpressionTypes(templates: templates).type(of: e)
+            if t != .boolean && t != .unknown { throw node.fail("'when' must be a condition that is true or false; this expression is a \(t.rawValue)") }
+            return e
         }
+        let kind = try kindType.parse(RuleFields(fields: f, node: n, id: id, templates: templates, variables: vars, iteration: iteration))
         var examples = Rule.Examples(pass: [], fail: [])
         if let ex = f["examples"] {
             let em = try ex.mapping(allowed: ["pass", "fail"], what: "examples")
-            examples.pass = try em["pass"]?.stringList("pass") ?? []
-            examples.fail = try em["fail"]?.stringList("fail") ?? []
+            examples.pass = try em["pass"].map { try parseExamples($0, "pass") } ?? []
+            examples.fail = try em["fail"].map { try parseExamples($0, "fail") } ?? []
+            if let p = examples.pass.first(where: { $0.at != nil }), let node = em["pass"] {
+                throw node.fail("a passing example expects no finding, so it cannot say where one is ('at' on \(p.file))")
+            }
         }
+        // Placeholders: the report's fields, loop variables and what the kind provides.
+        var allowed = MessageKeys.reportPlaceholders.union(kind.placeholders)
+        for v in vars { allowed.insert(v); allowed.insert(v + "_key") }
         for k in ["message", "fix"] {
-            if let node = f[k] { try checkTemplate(try node.string(k), at: node) }
+            guard let node = f[k] else { continue }
+            let text = try node.string(k)
+            try Self.checkTemplate(text, at: node)
+            for p in MessageCatalog.placeholders(in: text) where !allowed.contains(p) {
+                var msg = "unknown placeholder {\(p)} in \(k); a rule of kind '\(kindType.name)' provides: \(allowed.sorted().map { "{\($0)}" }.joined(separator: ", "))"
+                if let near = YNode.closest(p, in: Array(allowed)) { msg += " (did you mean {\(near)}?)" }
+                throw node.fail(msg)
+            }
+        }
+        // Templates: stated, or every template that has the cells and tables the rule reads.
+        let ids = templates.templates.map(\.id)
+        var applies: [String]
+        let stated = f["templates"] != nil
+        if let tn = f["templates"] {
+            applies = try tn.list("templates").map { try $0.oneOf(ids, what: "template") }
+        } else {
+            let refs = kind.references
+            applies = templates.templates.filter { refs.satisfied(by: $0) }.map(\.id)
+            if applies.isEmpty {
+                throw n.fail("rule \(id) reads cells that no single template has; name the cells of one template, or split the rule")
+            }
         }
         return Rule(id: id, title: try f["title"]?.string("title") ?? id, severity: severity, category: category,
                     reference: try f["reference"]?.string("reference"), description: try f["description"]?.string("description"),
                     when: when, kind: kind, message: try f["message"]?.string("message"), fix: try f["fix"]?.string("fix"),
-                    unevaluated: unevaluated, examples: examples, file: n.file, line: n.line)
+                    unevaluated: unevaluated, examples: examples, templates: applies, templatesStated: stated, appliesToEveryTemplate: applies.count == ids.count, file: n.file, line: n.line)
+    }
+
+    /// `[file, …]` or `[{file: F, at: table.row.column}, {file: F, at: {line: 54}}]`.
+    func parseExamples(_ n: YNode, _ what: String) throws -> [RuleExample] {
+        if case .scalar = n.node { return [RuleExample(file: try n.string(what))] }
+        return try n.list(what).map { item in
+            if case .scalar = item.node { return RuleExample(file: try item.string(what)) }
+            let m = try item.mapping(allowed: ["file", "at"], what: "an example")
+            guard let file = m["file"] else { throw item.fail("an example needs 'file'") }
+            var ex = RuleExample(file: try file.string("file"))
+            if let at = m["at"] {
+                if case .mapping = at.node {
+                    let am = try at.mapping(allowed: ["line"], what: "'at'")
+                    guard let l = am["line"] else { throw at.fail("'at' needs 'line: N' or a cell key such as applications.results_total.total") }
+                    let line = try l.int("line")
+                    guard line >= 1 else { throw l.fail("a line number starts at 1") }
+                    ex.at = .line(line)
+                } else {
+                    let key = try at.string("at")
+                    let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+                    let specs = parts.count == 2 ? templates.templates.compactMap { $0.table(parts[0]) } : []
+                    guard !specs.isEmpty, specs.contains(where: { $0.resolve(parts[1]) != nil }) else {
+                        var msg = "'at: \(key)' names no cell; write TABLE.ROW.COLUMN"
+                        if let spec = specs.first { msg += " with ROW one of \(spec.rows.map(\.key).joined(separator: ", ")) and COLUMN one of \(spec.columns.map(\.key).joined(separator: ", "))" }
+                        else if parts.count == 2 || parts.count == 1 { msg = "'at: \(key)' names no cell: " + unknownTable(parts[0]) }
+                        throw at.fail(msg)
+                    }
+                    ex.at = .cell(key)
+                }
+            }
+            return ex
+        }
     }
 
     func unknownTable(_ t: String) -> String {
@@ -181,6 +196,7 @@ struct RuleParser {
             throw fail(err.offset, err.message)
         }
         try check(e, vars: vars.union(["it"]), fail: { fail(0, $0) })
+        do { _ = try ExpressionTypes(templates: templates).check(e) } catch let t as ExpressionTypes.TypeError { throw fail(0, t.message) }
         return e
     }
 
@@ -206,26 +222,39 @@ struct RuleParser {
             }
             if case .variable = segs[0] { return }
             guard let first = names.first else { return }
-            if segs.count == 1, RulePackLoader.metadataNames.contains(first) { return }
+            if segs.count == 1, ReportField(rawValue: first) != nil { return }
             let specs = templates.templates.compactMap { $0.table(first) }
             guard !specs.isEmpty else {
-                var msg = "'\(first)' is neither a table nor a report field; report fields: \(RulePackLoader.metadataNames.sorted().joined(separator: ", "))"
-                if let near = YNode.closest(first, in: Array(RulePackLoader.metadataNames) + templates.templates.flatMap { $0.tables.map(\.key) }) {
+                let fields = ReportField.allCases.map(\.rawValue)
+                var msg = "'\(first)' is neither a table nor a report field; report fields: \(fields.sorted().joined(separator: ", "))"
+                if let near = YNode.closest(first, in: fields + templates.templates.flatMap { $0.tables.map(\.key) }) {
                     msg += " (did you mean '\(near)'?)"
                 }
                 throw fail(msg)
             }
             if dynamic { return }
             let rest = names.dropFirst().joined(separator: ".")
-            let ok = specs.contains { spec in spec.rows.contains { r in rest.hasPrefix(r.key + ".") && spec.column(String(rest.dropFirst(r.key.count + 1))) != nil } }
-            if !ok {
-                throw fail("'\(names.joined(separator: "."))' names no cell: expected \(first).ROW.COLUMN with ROW one of \(Array(Set(specs.flatMap { $0.rows.map(\.key) })).sorted().joined(separator: ", "))")
+            if specs.contains(where: { $0.resolve(rest) != nil }) { return }
+            // Say which part is wrong: the row (list the rows) or the column (list the columns of that row's table).
+            let rowKeys = Array(Set(specs.flatMap { $0.rows.map(\.key) })).sorted()
+            let withRow = templates.templates.compactMap { t -> (String, TableSpec, String)? in
+                guard let spec = t.table(first), let row = spec.rows.first(where: { rest.hasPrefix($0.key + ".") }) else { return nil }
+                return (t.id, spec, String(rest.dropFirst(row.key.count + 1)))
             }
+            if let col = withRow.first?.2 {
+                let listed = withRow.map { id, spec, _ in spec.columns.map(\.key).joined(separator: ", ") + (withRow.count > 1 ? " (template \(id))" : "") }
+                var msg = "'\(names.joined(separator: "."))' names no cell: table \(first) has no column '\(col)'; columns: \(listed.joined(separator: "; "))"
+                if let near = YNode.closest(col, in: withRow.flatMap { $0.1.columns.map(\.key) }) { msg += " (did you mean '\(near)'?)" }
+                throw fail(msg)
+            }
+            var msg = "'\(names.joined(separator: "."))' names no cell: expected \(first).ROW.COLUMN with ROW one of \(rowKeys.joined(separator: ", "))"
+            if let r = names.dropFirst().first, let near = YNode.closest(r, in: rowKeys) { msg += " (did you mean '\(near)'?)" }
+            throw fail(msg)
         }
     }
 
     /// Message and fix templates may use {name} placeholders; an unclosed brace is an error.
-    func checkTemplate(_ t: String, at n: YNode) throws {
+    static func checkTemplate(_ t: String, at n: YNode) throws {
         var depth = 0
         for c in t {
             if c == "{" { depth += 1; if depth > 1 { throw n.fail("nested '{' in a message template") } }

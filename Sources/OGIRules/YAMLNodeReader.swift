@@ -1,12 +1,13 @@
 import Yams
 
 /// A YAML node with the file it came from, offering typed access that fails with file:line:column.
-struct YNode {
+/// Public only so rule kinds can name it; its members are internal.
+public struct YNode {
     let node: Node
     let file: String
 
-    var line: Int { node.mark?.line ?? 0 }
-    var column: Int { node.mark?.column ?? 0 }
+    var line: Int { node.mark?.line ?? 1 }
+    var column: Int { node.mark?.column ?? 1 }
 
     func fail(_ problem: String) -> RulePackError {
         .invalid(file: file, line: line, column: column, problem: problem)
@@ -25,9 +26,24 @@ struct YNode {
             throw RulePackError.syntax(file: file, line: mark.line, column: mark.column, problem: [context?.text, problem].compactMap { $0 }.joined(separator: " "))
         } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
             throw RulePackError.syntax(file: file, line: context.mark.line, column: context.mark.column, problem: "duplicate keys: \(duplicates.joined(separator: ", "))")
+        } catch let YamlError.reader(problem, offset, value, _) {
+            // The reader reports a byte offset: turn it into the line and column a user can go to.
+            let (line, column) = offset.map { position(ofByte: $0, in: text) } ?? (1, 1)
+            throw RulePackError.syntax(file: file, line: line, column: column, problem: "\(problem) (character code \(value))")
         } catch {
-            throw RulePackError.syntax(file: file, line: 0, column: 0, problem: "\(error)")
+            throw RulePackError.syntax(file: file, line: 1, column: 1, problem: "\(error)")
         }
+    }
+
+    /// 1-based line and column (in characters) of a UTF-8 byte offset.
+    static func position(ofByte offset: Int, in text: String) -> (Int, Int) {
+        var line = 1, column = 1, seen = 0
+        for ch in text.unicodeScalars {
+            if seen >= offset { break }
+            seen += String(ch).utf8.count
+            if ch == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return (line, column)
     }
 
     /// The mapping's entries, after checking that every key is one of `allowed` (suggesting the closest on a typo).

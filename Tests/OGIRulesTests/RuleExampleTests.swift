@@ -1,43 +1,24 @@
 import Foundation
+import Testing
 import XCTest
 import OGITestSupport
 import OGILint
 import OGIModel
 import OGIRules
 
-/// Every rule carries a passing and a failing example in its YAML; these tests run them all.
+/// Every example of every rule, one test case each, run by the same runner as `ogilint test-rules`.
+@Test(arguments: RuleExamples.cases(Repo.linter.ruleSet))
+func ruleExample(_ c: RuleExamples.Case) {
+    let problem = RuleExamples.problem(c, Repo.linter)
+    #expect(problem == nil, "\(c): \(problem ?? "")")
+}
+
+/// Every rule carries a passing and a failing example in its YAML.
 final class RuleExampleTests: XCTestCase {
     func testEveryRuleHasPassingAndFailingExamples() {
         for rule in Repo.linter.ruleSet.rules {
             XCTAssertFalse(rule.examples.pass.isEmpty, "\(rule.id) has no passing example")
             XCTAssertFalse(rule.examples.fail.isEmpty, "\(rule.id) has no failing example")
-        }
-    }
-
-    func testPassingExamplesDoNotTriggerTheirRule() throws {
-        for rule in Repo.linter.ruleSet.rules {
-            for ex in rule.examples.pass {
-                let path = ((rule.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(ex)
-                let report = try Repo.linter.read(path: path)
-                let hits = Repo.linter.engine.check(report, only: [rule.id])
-                XCTAssertEqual(hits, [], "\(rule.id) should pass on \(ex), but reported: \(hits.map(\.message))")
-            }
-        }
-    }
-
-    func testFailingExamplesTriggerTheirRule() throws {
-        for rule in Repo.linter.ruleSet.rules {
-            for ex in rule.examples.fail {
-                let path = ((rule.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(ex)
-                let report = try Repo.linter.read(path: path)
-                let hits = Repo.linter.engine.check(report, only: [rule.id]).filter { $0.category != .extraction }
-                XCTAssertFalse(hits.isEmpty, "\(rule.id) should fail on \(ex)")
-                for h in hits {
-                    XCTAssertEqual(h.severity, rule.severity, "\(rule.id) finding severity")
-                    XCTAssertEqual(h.category, rule.category, "\(rule.id) finding category")
-                    XCTAssertNotNil(h.fix, "\(rule.id) finding should suggest a fix")
-                }
-            }
         }
     }
 

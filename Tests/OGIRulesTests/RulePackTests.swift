@@ -9,7 +9,7 @@ final class RulePackTests: XCTestCase {
     /// The bundled templates and profile, plus one extra rule file with the given text.
     func load(_ ruleYAML: String) throws -> RuleSet {
         var texts: [(String, String)] = []
-        for f in ["templates/common.yml", "templates/2019.yml", "templates/2021.yml"] {
+        for f in ["templates/common.yml", "templates/2019.yml", "templates/2021.yml", "messages.yml"] {
             texts.append((f, try String(contentsOfFile: Repo.path("rules/" + f), encoding: .utf8)))
         }
         texts.append(("extra.yml", ruleYAML))

@@ -1,0 +1,69 @@
+/// A message not yet put into words: a catalog key and the values for its `{name}` placeholders.
+/// Rendered through a `MessageCatalog` only when a finding is made, so a province can reword it.
+public struct CatalogMessage: Sendable, Hashable {
+    public var key: String
+    public var values: [String: String]
+
+    public init(_ key: String, _ values: [String: String] = [:]) {
+        self.key = key; self.values = values
+    }
+}
+
+/// Every user-facing sentence of the tool that is not a rule's own message: keyed texts with `{name}`
+/// placeholders, loaded from `messages.yml` in the rule folders (a province's folder may override keys).
+public struct MessageCatalog: Sendable {
+    /// One text and where it was defined.
+    public struct Entry: Sendable, Equatable {
+        public var text: String
+        public var file: String
+        public var line: Int
+        public var column: Int
+
+        public init(text: String, file: String, line: Int, column: Int) {
+            self.text = text; self.file = file; self.line = line; self.column = column
+        }
+    }
+
+    public private(set) var entries: [String: Entry]
+
+    public init(entries: [String: Entry] = [:]) { self.entries = entries }
+
+    /// Adds or replaces one text (a later rule folder overrides an earlier one).
+    public mutating func set(_ key: String, _ entry: Entry) { entries[key] = entry }
+
+    /// The text for `key` with its placeholders filled. A key the loader did not check renders as the key itself.
+    public func text(_ key: String, _ values: [String: String] = [:]) -> String {
+        guard let e = entries[key] else { return key }
+        return Self.fill(e.text, values)
+    }
+
+    /// Renders a deferred message.
+    public func text(_ m: CatalogMessage) -> String { text(m.key, m.values) }
+
+    /// Replaces each `{name}` with its value; an unknown name stays as written.
+    public static func fill(_ template: String, _ values: [String: String]) -> String {
+        guard template.utf8.contains(UInt8(ascii: "{")) else { return template }
+        var out = ""
+        var name = ""
+        var inBrace = false
+        for c in template {
+            if c == "{" { inBrace = true; name = ""; continue }
+            if c == "}" && inBrace { inBrace = false; out += values[name] ?? "{\(name)}"; continue }
+            if inBrace { name.append(c) } else { out.append(c) }
+        }
+        return out
+    }
+
+    /// The `{name}` placeholders a template uses, in order of first use.
+    public static func placeholders(in template: String) -> [String] {
+        var out: [String] = []
+        var name = ""
+        var inBrace = false
+        for c in template {
+            if c == "{" { inBrace = true; name = ""; continue }
+            if c == "}" && inBrace { inBrace = false; if !out.contains(name) { out.append(name) }; continue }
+            if inBrace { name.append(c) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import OGIModel
+
+/// `kind: cells` — cells in a state worth reporting (blank, placeholder, text, negative, …).
+public struct CellsKind: RuleKind {
+    public static let name = "cells"
+    public static let keys = ["tables", "column_kinds", "match"]
+
+    /// A cell condition the rule looks for.
+    public enum Match: String, Sendable, CaseIterable {
+        case blank, placeholder, signed_text, number_with_unit, text, negative, fraction, unit_mismatch
+    }
+
+    public var tables: [String]
+    public var columnKinds: Set<ColumnSpec.Kind>
+    public var match: Match
+
+    public static func parse(_ f: RuleFields) throws -> CellsKind {
+        let kinds = try f["column_kinds"].map { node in
+            try node.list("column_kinds").map { ColumnSpec.Kind(rawValue: try $0.oneOf(ColumnSpec.Kind.allCases.map(\.rawValue), what: "column kind"))! }
+        } ?? ColumnSpec.Kind.allCases
+        let match = Match(rawValue: try f.required("match").oneOf(Match.allCases.map(\.rawValue), what: "cell match"))!
+        return CellsKind(tables: try f.tablePatterns(), columnKinds: Set(kinds), match: match)
+    }
+
+    static let provided: Set<String> = ["table", "row", "col", "raw", "value", "unit", "expected_unit", "expected"]
+    public var placeholders: Set<String> { Self.provided }
+    public var references: RuleReferences { RuleReferences() }
+
+    public func describe(code: (String) -> String) -> [(String, String)] {
+        [("checks", "cells that are \(code(match.rawValue)) in \(tables.map(code).joined(separator: ", ")) (column kinds: \(columnKinds.map(\.rawValue).sorted().joined(separator: ", ")))")]
+    }
+
+    public func evaluate(_ run: RuleRun) {
+        let ev = run.ev
+        guard let layout = ev.layout else { return }
+        // A blank total whose parts are filled: say what it should hold (the sum rules do not report it).
+        let expected = match == .blank ? ev.expectedTotals() : [String: Decimal]()
+        for spec in layout.tables where run.matches(spec, tables) {
+            guard let table = ev.report.table(spec.key) else { continue }
+            for row in table.rows {
+                guard let rs = spec.row(row.key) else { continue }
+                for cell in row.cells {
+                    guard let cs = spec.column(cell.column), columnKinds.contains(cs.kind) else { continue }
+                    if !cellMatches(cell, cs) { continue }
+                    var vars = run.bindingVars()
+                    vars["table"] = spec.title
+                    vars["row"] = Evaluator.displayLabel(rs)
+                    vars["col"] = cs.label
+                    vars["raw"] = cell.raw
+                    vars["value"] = cell.value.map(ExactDecimal.format) ?? ""
+                    vars["unit"] = cell.unit ?? ""
+                    vars["expected_unit"] = cs.unit ?? ""
+                    let key = "\(spec.key).\(row.key).\(cs.key)"
+                    let loc = FindingLocation(cell.location ?? row.location, table: spec.title, row: vars["row"], column: cs.label, cell: key)
+                    if let total = expected[key] {
+                        vars["expected"] = ExactDecimal.format(total)
+                        run.emit(messageKey: "engine.cells.blank_total", fixKey: "engine.cells.blank_total_fix", vars: vars, location: loc)
+                        continue
+                    }
+                    run.emit(vars: vars, defaultKey: "engine.cells.message", location: loc)
+                }
+            }
+        }
+    }
+
+    func cellMatches(_ c: Cell, _ cs: ColumnSpec) -> Bool {
+        switch match {
+        case .blank: return c.state == .blank
+        case .placeholder: return c.state == .placeholder
+        case .signed_text: return c.state == .signedText
+        case .number_with_unit: return c.state == .numberWithUnit
+        case .text: return c.state == .text
+        case .negative: return (c.value ?? 0) < 0
+        case .fraction: return c.value.map { !ExactDecimal.isInteger($0) } ?? false
+        case .unit_mismatch:
+            guard let u = c.unit, let expected = cs.unit else { return false }
+            return u != expected
+        }
+    }
+}

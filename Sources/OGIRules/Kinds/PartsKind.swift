@@ -1,0 +1,118 @@
+import Foundation
+import OGIModel
+
+/// `kind: parts` — the required parts: present, in order, and as the preamble lists them.
+public struct PartsKind: RuleKind {
+    public static let name = "parts"
+    public static let keys = ["check", "count_pattern"]
+
+    /// A structure check.
+    public enum Check: String, Sendable, CaseIterable {
+        /// Every required part has a heading.
+        case present
+        /// Headings come in the required order.
+        case order
+        /// A preamble that lists the parts lists exactly those present, and its stated count matches.
+        case preamble
+    }
+
+    public var check: Check
+    /// A regular expression with a group `n` reading the number of parts a preamble states.
+    public var countPattern: String?
+
+    public static func parse(_ f: RuleFields) throws -> PartsKind {
+        let check = Check(rawValue: try f.required("check").oneOf(Check.allCases.map(\.rawValue), what: "parts check"))!
+        let cp = try f["count_pattern"]?.string("count_pattern")
+        if let cp, let node = f["count_pattern"] {
+            try TemplateLoader.checkRegex(cp, at: node, index: 0, what: "count_pattern")
+            try PatternSafety.check(cp, at: node, what: "count_pattern")
+        }
+        return PartsKind(check: check, countPattern: cp)
+    }
+
+    public var placeholders: Set<String> { ["part", "number", "heading", "after", "problems"] }
+    public var references: RuleReferences { RuleReferences() }
+
+    public func describe(code: (String) -> String) -> [(String, String)] {
+        [("checks", "parts — \(code(check.rawValue))")]
+    }
+
+    public func evaluate(_ run: RuleRun) {
+        let ev = run.ev
+        let specs = ev.templates.profile.parts
+        let report = ev.report
+        let sep = run.messages.text("separator.list")
+        switch check {
+        case .present:
+            for s in specs where report.part(s.key) == nil {
+                var vars = run.bindingVars()
+                vars["part"] = s.title
+                vars["number"] = String(s.number)
+                let prev = report.parts.last { $0.number < s.number }?.location
+                run.emit(vars: vars, defaultKey: "engine.parts.missing", location: FindingLocation(prev))
+            }
+        case .order:
+            // Parts are in document order as read (readers keep it; a submitted model's list order counts).
+            var maxSeen = 0
+            for p in report.parts {
+                if p.number < maxSeen, let before = specs.first(where: { $0.number == maxSeen }) {
+                    var vars = run.bindingVars()
+                    vars["part"] = specs.first { $0.key == p.key }?.title ?? p.heading
+                    vars["heading"] = p.heading
+                    vars["after"] = before.title
+                    vars["number"] = String(p.number)
+                    run.emit(vars: vars, defaultKey: "engine.parts.order", location: FindingLocation(p.location))
+                }
+                maxSeen = max(maxSeen, p.number)
+            }
+        case .preamble:
+            // The preamble sentence naming the most parts is taken as its list of parts.
+            var best: (String, [PartSpec], SourceLocation?)?
+            for para in report.preamble {
+                for sentence in para.text.split(whereSeparator: { "。；".contains($0) }).map(String.init) {
+                    let named = specs.filter { s in s.mentions.contains { sentence.contains($0) } }
+                    if named.count >= 3, named.count > (best?.1.count ?? 0) { best = (sentence, named, para.location) }
+                }
+            }
+            guard let (sentence, named, line) = best else { return }
+            var problems: [String] = []
+            let present = Set(report.parts.map(\.key))
+            let namedKeys = Set(named.map(\.key))
+            let notNamed = specs.filter { present.contains($0.key) && !namedKeys.contains($0.key) }.map(\.title)
+            let namedAbsent = named.filter { !present.contains($0.key) }.map(\.title)
+            let unnamedRequired = specs.filter { !namedKeys.contains($0.key) && !present.contains($0.key) }.map(\.title)
+            if !notNamed.isEmpty { problems.append(run.messages.text("engine.parts.preamble.not_listed", ["parts": notNamed.joined(separator: sep)])) }
+            if !namedAbsent.isEmpty { problems.append(run.messages.text("engine.parts.preamble.listed_absent", ["parts": namedAbsent.joined(separator: sep)])) }
+            if !unnamedRequired.isEmpty { problems.append(run.messages.text("engine.parts.preamble.both_absent", ["parts": unnamedRequired.joined(separator: sep)])) }
+            if let cp = countPattern, let rx = try? RegexCache.shared.compile(cp) {
+                do {
+                    if let m = try BoundedRegex.firstMatch(rx, in: sentence),
+                       let r = Range(m.range(withName: "n"), in: sentence), let n = ChineseNumber.parse(String(sentence[r])), n != named.count {
+                        problems.append(run.messages.text("engine.parts.preamble.count_mismatch", ["stated": String(n), "listed": String(named.count)]))
+                    }
+                } catch {
+                    run.skip([CatalogMessage("engine.not_evaluated.pattern_too_slow", ["pattern": cp, "limit": "\(BoundedRegex.timeLimit)"])])
+                }
+            }
+            guard !problems.isEmpty else { return }
+            var vars = run.bindingVars()
+            vars["problems"] = problems.joined(separator: run.messages.text("separator.reasons"))
+            run.emit(vars: vars, defaultKey: "engine.parts.preamble", location: FindingLocation(line))
+        }
+    }
+}
+
+/// Reads small Chinese or Arabic numerals (一 … 九十九, 1 … 99).
+enum ChineseNumber {
+    static func parse(_ s: String) -> Int? {
+        if let n = Int(s) { return n }
+        let digits: [Character: Int] = ["一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
+        if s == "十" { return 10 }
+        if s.count == 1 { return digits[s.first!] }
+        let c = Array(s)
+        if c.count == 2, c[0] == "十" { return digits[c[1]].map { 10 + $0 } }
+        if c.count == 2, c[1] == "十" { return digits[c[0]].map { $0 * 10 } }
+        if c.count == 3, c[1] == "十", let a = digits[c[0]], let b = digits[c[2]] { return a * 10 + b }
+        return nil
+    }
+}

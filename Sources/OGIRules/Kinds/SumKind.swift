@@ -1,0 +1,174 @@
+import Foundation
+import OGIModel
+
+/// `kind: sum` — a total equals the sum of its parts, along rows (checked in each column) or columns (in each row).
+public struct SumKind: RuleKind {
+    public static let name = "sum"
+    public static let keys = ["table", "total", "parts", "along", "for_each", "tolerance"]
+
+    /// Parts of a sum are rows (the total is a row; checked in each column) or columns.
+    public enum Axis: String, Sendable { case rows, columns }
+
+    public var table: String
+    public var total: String
+    public var parts: [String]
+    public var along: Axis
+    public var forEach: Iteration?
+    public var tolerance: Decimal
+
+    public static func parse(_ f: RuleFields) throws -> SumKind {
+        let tableNode = try f.required("table")
+        let table = try tableNode.string("table")
+        let specs = f.templates.templates.compactMap { $0.table(table) }
+        guard !specs.isEmpty else { throw tableNode.fail(f.parser().unknownTable(table)) }
+        let axis = Axis(rawValue: try f.required("along").oneOf(["rows", "columns"], what: "'along' (the parts are rows or columns)"))!
+        let totalNode = try f.required("total")
+        let total = try totalNode.string("total")
+        let partsNode = try f.required("parts")
+        let parts = try partsNode.stringList("parts")
+        let values: [String] = { if case let .values(v, _)? = f.iteration { return v }; return [] }()
+        let variable = f.iteration?.variable
+        for (key, node) in [(total, totalNode)] + parts.map({ ($0, partsNode) }) {
+            // `$g.total` with `for_each: {values: [...], as: g}`: check each value.
+            let concrete = key.contains("$") && variable != nil ? values.map { key.replacingOccurrences(of: "$" + variable!, with: $0) } : [key]
+            let keys = specs.flatMap { axis == .rows ? $0.rows.map(\.key) : $0.columns.map(\.key) }
+            for k in concrete where !k.contains("$") && !keys.contains(where: { KeyPattern.matches($0, pattern: k) }) {
+                var msg = "'\(k)' matches no \(axis == .rows ? "row" : "column") of table \(table); known: \(Array(Set(keys)).sorted().joined(separator: ", "))"
+                if let near = YNode.closest(k, in: Array(Set(keys))) { msg += " (did you mean '\(near)'?)" }
+                throw node.fail(msg)
+            }
+        }
+        return SumKind(table: table, total: total, parts: parts, along: axis, forEach: f.iteration, tolerance: try f.tolerance())
+    }
+
+    static let provided: Set<String> = ["total", "sum", "diff", "parts_terms", "total_label", "scope", "table", "expected"]
+    public var placeholders: Set<String> { Self.provided }
+    public var references: RuleReferences { RuleReferences(tables: [table]) }
+
+    public func describe(code: (String) -> String) -> [(String, String)] {
+        var out = [("checks", "\(code(table)): \(code(total)) = \(parts.map(code).joined(separator: " + ")) (parts are \(along.rawValue))")]
+        if let f = forEach { out.append(("for each", f.summary)) }
+        if tolerance != 0 { out.append(("tolerance", ExactDecimal.format(tolerance))) }
+        return out
+    }
+
+    public func evaluate(_ run: RuleRun) {
+        run.forEachBinding(forEach) { check(run) }
+    }
+
+    /// One line of the sum: the total cell and the part cells, as the template lays them out.
+    struct Line {
+        var total: TouchedCell
+        var parts: [TouchedCell]
+        var reasons: [CatalogMessage]
+    }
+
+    /// Each line of the sum in the current bindings, read from the report (nil when the template lacks the table).
+    func lines(_ ev: Evaluator) throws -> (TableSpec, [Result<Line, Error>])? {
+        guard let layout = ev.layout else { throw NotEvaluated("engine.not_evaluated.no_layout") }
+        guard let spec = layout.table(table) else { return nil }
+        let subst: (String) -> String = { key in
+            guard key.utf8.contains(UInt8(ascii: "$")) else { return key }
+            var k = key
+            for (v, val) in ev.bindings { k = k.replacingOccurrences(of: "$" + v, with: val) }
+            return k
+        }
+        let totalKey = subst(total)
+        let partPatterns = parts.map(subst)
+        // Along rows: the total and the parts are rows, checked in every column; along columns, the reverse.
+        let lineSpecs: [(RowSpec?, ColumnSpec?)] = along == .rows ? spec.columns.map { (nil, $0) } : spec.rows.map { ($0, nil) }
+        let partSpecs: [(RowSpec?, ColumnSpec?)] = (along == .rows ? spec.rows.map { ($0, nil) } : spec.columns.map { (nil, $0) })
+            .filter { r, c in
+                let k = r?.key ?? c!.key
+                return k != totalKey && partPatterns.contains { KeyPattern.matches(k, pattern: $0) }
+            }
+        let totalSpec: (RowSpec?, ColumnSpec?) = along == .rows ? (spec.row(totalKey), nil) : (nil, spec.column(totalKey))
+        guard totalSpec.0 != nil || totalSpec.1 != nil else { return (spec, []) }
+        var out: [Result<Line, Error>] = []
+        for line in lineSpecs {
+            func ref(_ s: (RowSpec?, ColumnSpec?)) throws -> TouchedCell {
+                try ev.cell(spec: spec, row: (s.0 ?? line.0)!, column: (s.1 ?? line.1)!)
+            }
+            do {
+                let t = try ref(totalSpec)
+                var reasons: [CatalogMessage] = []
+                var partCells: [TouchedCell] = []
+                for ps in partSpecs {
+                    do { partCells.append(try ref(ps)) } catch let n as NotEvaluated { reasons += n.reasons }
+                }
+                out.append(.success(Line(total: t, parts: partCells, reasons: reasons)))
+            } catch { out.append(.failure(error)) }
+        }
+        return (spec, out)
+    }
+
+    func check(_ run: RuleRun) {
+        let ev = run.ev
+        ev.touched = []
+        let read: (TableSpec, [Result<Line, Error>])?
+        do { read = try lines(ev) } catch { run.skip(error); return }
+        guard let (spec, lines) = read else { return }
+        for result in lines {
+            let line: Line
+            switch result {
+            case .failure(let e): run.skip(e); continue
+            case .success(let l): line = l
+            }
+            let t = line.total
+            var reasons = line.reasons
+            for c in [t] + line.parts where c.cell.value == nil { reasons.append(ev.notNumber(c, withLine: false)) }
+            if !reasons.isEmpty { run.skip(reasons); continue }
+            // A blank total with filled parts is reported as a blank cell with the value it should hold, and a filled
+            // total with only blank parts as blank cells: neither is an arithmetic error of the filled cells.
+            if Self.blankTotalWithFilledParts(line) || (!line.parts.isEmpty && line.parts.allSatisfy { $0.cell.state == .blank }) { continue }
+            let sum: Decimal
+            let tv = t.cell.value!
+            let diff: Decimal
+            do {
+                sum = try line.parts.reduce(Decimal(0)) { try Exact.add($0, $1.cell.value!, .path([.name(table)])) }
+                diff = try Exact.add(tv, -sum, .path([.name(table)]))
+            } catch { run.skip(error); continue }
+            if abs(diff) <= tolerance { continue }
+            var vars = run.bindingVars()
+            let nonzero = line.parts.filter { $0.cell.value! != 0 }
+            let label: (TouchedCell) -> String = { along == .rows ? Evaluator.displayLabel($0.row) : $0.column.label }
+            var termText = nonzero.map { run.term($0, label: label($0)) }.joined(separator: " + ")
+            if termText.isEmpty {
+                let blank = line.parts.allSatisfy { $0.cell.state == .blank || $0.cell.state == .placeholder }
+                termText = run.messages.text(blank ? "engine.sum.all_blank" : "engine.sum.all_zero")
+            } else if nonzero.count < line.parts.count {
+                termText += run.messages.text("engine.sum.rest_zero", ["count": String(line.parts.count - nonzero.count)])
+            }
+            vars["total"] = ExactDecimal.format(tv)
+            vars["sum"] = ExactDecimal.format(sum)
+            vars["diff"] = ExactDecimal.format(diff)
+            vars["parts_terms"] = termText
+            vars["total_label"] = along == .rows ? Evaluator.displayLabel(t.row) : t.column.label
+            vars["scope"] = along == .rows ? t.column.label : Evaluator.displayLabel(t.row)
+            vars["table"] = spec.title
+            run.emit(vars: vars, defaultKey: "engine.sum.message", location: run.location(t))
+        }
+    }
+
+    static func blankTotalWithFilledParts(_ line: Line) -> Bool {
+        line.total.cell.state == .blank && line.parts.contains { $0.cell.state != .blank && ($0.cell.value ?? 0) != 0 }
+    }
+
+    /// Cell keys of blank totals whose parts are filled, with the value each should hold.
+    func expectedTotals(_ ev: Evaluator, into out: inout [String: Decimal]) {
+        let saved = ev.bindings
+        defer { ev.bindings = saved }
+        func collect() {
+            guard let (_, lines) = try? lines(ev) else { return }
+            for case .success(let l) in lines where l.reasons.isEmpty && Self.blankTotalWithFilledParts(l) {
+                guard let s = try? l.parts.reduce(Decimal(0), { try Exact.add($0, $1.cell.value ?? 0, .null) }) else { continue }
+                out["\(l.total.table.key).\(l.total.row.key).\(l.total.column.key)"] = s
+            }
+        }
+        if case let .values(values, name)? = forEach {
+            for v in values { ev.bindings[name] = v; collect() }
+        } else if forEach == nil {
+            collect()
+        }
+    }
+}

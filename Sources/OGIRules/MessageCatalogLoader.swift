@@ -1,0 +1,44 @@
+import Foundation
+import OGIModel
+
+/// Reads `messages:` files into a `MessageCatalog`: every key must be one the tool uses (`MessageKeys.all`),
+/// every placeholder one its key provides, and after all folders are read every key must have a text.
+enum MessageCatalogLoader {
+    static func load(_ docs: [YNode], fallbackFile: String) throws -> MessageCatalog {
+        var catalog = MessageCatalog()
+        let known = MessageKeys.all
+        for doc in docs {
+            let top = try doc.mapping(allowed: ["messages", "description"], what: "a message catalog")
+            guard let m = top["messages"], case let .mapping(map) = m.node else {
+                throw doc.fail("'messages:' must map keys to texts, e.g. engine.unevaluated.fix: 确认报告包含所需的表格")
+            }
+            for (k, v) in map {
+                let kn = YNode(node: k, file: doc.file), vn = YNode(node: v, file: doc.file)
+                let key = try kn.string("a message key")
+                guard let allowed = known[key] else {
+                    var msg = "unknown message key '\(key)'"
+                    if let near = YNode.closest(key, in: Array(known.keys)) { msg += " (did you mean '\(near)'?)" }
+                    else { msg += "; the keys are those of the bundled rules/messages.yml" }
+                    throw kn.fail(msg)
+                }
+                let text = try vn.string(key)
+                try RuleParser.checkTemplate(text, at: vn)
+                for p in MessageCatalog.placeholders(in: text) where !allowed.contains(p) {
+                    var msg = "unknown placeholder {\(p)} in message '\(key)'; it provides: \(allowed.isEmpty ? "no placeholders" : allowed.sorted().map { "{\($0)}" }.joined(separator: ", "))"
+                    if let near = YNode.closest(p, in: Array(allowed)) { msg += " (did you mean {\(near)}?)" }
+                    throw vn.fail(msg)
+                }
+                catalog.set(key, MessageCatalog.Entry(text: text, file: doc.file, line: vn.line, column: vn.column))
+            }
+        }
+        let missing = known.keys.filter { catalog.entries[$0] == nil }.sorted()
+        if !missing.isEmpty {
+            let shown = missing.prefix(8).joined(separator: ", ") + (missing.count > 8 ? " and \(missing.count - 8) more" : "")
+            if let last = docs.last {
+                throw last.fail("the message catalog lacks \(shown); the bundled rules/messages.yml defines every key")
+            }
+            throw RulePackError.unreadable(path: fallbackFile, reason: "no message catalog found (a file with 'messages:'; the bundled one is rules/messages.yml) — it lacks \(shown)")
+        }
+        return catalog
+    }
+}

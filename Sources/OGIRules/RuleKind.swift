@@ -1,0 +1,107 @@
+import Foundation
+import OGIModel
+
+/// A kind of rule: its YAML keys, how it is parsed (with positions), evaluated and described.
+/// Adding a kind means one file under `Kinds/` and one line in `RuleKinds.all`.
+public protocol RuleKind: Sendable {
+    /// The name written as `kind:` in YAML.
+    static var name: String { get }
+    /// The YAML keys the kind accepts besides the common ones (id, title, severity, …).
+    static var keys: [String] { get }
+    /// Reads the kind's keys; errors carry file:line:column.
+    static func parse(_ fields: RuleFields) throws -> Self
+    /// Placeholders this kind's findings provide to `message` and `fix`, besides the report's fields.
+    var placeholders: Set<String> { get }
+    /// Cells (`table.row.column`) and tables the rule reads, to decide which templates it applies to.
+    var references: RuleReferences { get }
+    /// Checks one report, adding findings and reasons it could not be evaluated to `run`.
+    func evaluate(_ run: RuleRun)
+    /// What the rule checks, as (label, text) lines for `ogilint rules ID` and docs/rules.md;
+    /// `code` marks up keys and expressions (identity for text, backticks for Markdown).
+    func describe(code: (String) -> String) -> [(String, String)]
+}
+
+/// The registry of rule kinds.
+public enum RuleKinds {
+    public static let all: [any RuleKind.Type] = [
+        AssertKind.self,
+        SumKind.self,
+        CellsKind.self,
+        CompleteKind.self,
+        PartsKind.self,
+        LabelsKind.self,
+    ]
+
+    static func named(_ name: String) -> (any RuleKind.Type)? { all.first { $0.name == name } }
+}
+
+/// What a rule reads from the templates: whole tables and single cells.
+public struct RuleReferences: Sendable {
+    /// Table keys (or key patterns) the rule needs.
+    public var tables: [String] = []
+    /// Cells as `table`, `row.column` pairs, named literally in expressions.
+    public var cells: [(table: String, cell: String)] = []
+    /// Rows named literally with a column chosen at run time (`applications.new[$col]`).
+    public var rows: [(table: String, row: String)] = []
+    /// Columns named literally with a row chosen at run time (`regulations[$row].in_force`).
+    public var columns: [(table: String, column: String)] = []
+
+    public init(tables: [String] = [], cells: [(table: String, cell: String)] = [],
+                rows: [(table: String, row: String)] = [], columns: [(table: String, column: String)] = []) {
+        self.tables = tables; self.cells = cells; self.rows = rows; self.columns = columns
+    }
+
+    /// The references of a rule's expressions.
+    static func of(_ exprs: [Expr], tables: [String] = []) -> RuleReferences {
+        var r = RuleReferences(tables: tables)
+        for e in exprs {
+            r.tables += ExpressionTypes.tables(in: e)
+            r.cells += ExpressionTypes.cells(in: e)
+            for p in ExpressionTypes.paths(in: e) {
+                guard p.count == 3, case .name(let t) = p[0] else { continue }
+                if case .name(let row) = p[1], case .index = p[2] { r.rows.append((t, row)) }
+                if case .index = p[1], case .name(let col) = p[2] { r.columns.append((t, col)) }
+            }
+        }
+        return r
+    }
+
+    /// True when `t` has everything referenced.
+    func satisfied(by t: Template) -> Bool {
+        for p in tables where !t.tables.contains(where: { KeyPattern.matches($0.key, pattern: p) || ($0.group.map { KeyPattern.matches($0, pattern: p) } ?? false) }) {
+            return false
+        }
+        for (table, cell) in cells {
+            guard let spec = t.table(table), spec.resolve(cell) != nil else { return false }
+        }
+        for (table, row) in rows where t.table(table)?.row(row) == nil { return false }
+        for (table, column) in columns where t.table(table)?.column(column) == nil { return false }
+        return true
+    }
+}
+
+/// A rule's YAML fields while it is parsed, with the templates to check names against.
+public struct RuleFields {
+    let fields: [String: YNode]
+    let node: YNode
+    let id: String
+    let templates: TemplateSet
+    /// Loop variables bound by `for_each` (plus `it`).
+    let variables: Set<String>
+    let iteration: Iteration?
+
+    subscript(_ key: String) -> YNode? { fields[key] }
+
+    func required(_ key: String) throws -> YNode {
+        guard let v = fields[key] else { throw node.fail("rule \(id) needs '\(key)'") }
+        return v
+    }
+
+    func parser() -> RuleParser { RuleParser(templates: templates) }
+
+    func expression(_ n: YNode) throws -> Expr { try parser().expression(n, vars: variables) }
+
+    func tolerance() throws -> Decimal { try parser().tolerance(fields["tolerance"]) }
+
+    func tablePatterns() throws -> [String] { try parser().tablePatterns(fields["tables"]) }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import XCTest
+import OGITestSupport
+import OGIModel
+import OGIRules
+
+/// Rule kinds share one protocol and one registry; report fields are one enum; one function picks a report's layout.
+final class RuleKindTests: XCTestCase {
+    func testTheRegistryListsEveryKindOnceWithItsOwnKeys() {
+        let names = RuleKinds.all.map { $0.name }
+        XCTAssertEqual(names, ["assert", "sum", "cells", "complete", "parts", "labels"])
+        for k in RuleKinds.all {
+            XCTAssertFalse(k.keys.isEmpty, k.name)
+            XCTAssertEqual(Set(k.keys).count, k.keys.count, k.name)
+        }
+        // Every bundled rule is one of them and describes what it checks.
+        for r in Repo.linter.ruleSet.rules {
+            XCTAssertTrue(names.contains(r.kindName), r.id)
+            XCTAssertEqual(r.kind.describe(code: { $0 }).first?.0, "checks", r.id)
+        }
+    }
+
+    func testAKeyOfAnotherKindIsRejected() {
+        PackFixture.assertRejected(try PackFixture.rules(PackFixture.oneRule("    kind: cells\n    match: blank\n    along: rows\n")),
+                                   "unknown key 'along' in a rule of kind 'cells'", line: 8)
+    }
+
+    func testReportFieldsAreOneList() throws {
+        XCTAssertEqual(Set(ReportField.allCases.map(\.rawValue)),
+                       ["year", "title_year", "published", "period_start", "period_end", "agency", "agency_kind", "template", "title", "table_years"])
+        // Each has a name in the catalog, used in "not evaluated" reasons.
+        for f in ReportField.allCases { XCTAssertNotEqual(Repo.linter.ruleSet.messages.text("field.\(f.rawValue)"), "field.\(f.rawValue)") }
+        XCTAssertTrue(MessageKeys.reportPlaceholders.isSuperset(of: ReportField.allCases.map(\.rawValue)))
+    }
+
+    func testLayoutIsTheDetectedTemplateElseTheOneForTheYear() {
+        let set = Repo.linter.ruleSet
+        var r = Report(path: "x", sourceFormat: "yaml")
+        XCTAssertNil(set.layout(for: r)?.id)
+        r.metadata.year = 2020
+        XCTAssertEqual(set.layout(for: r)?.id, "2019")
+        r.metadata.year = 2023
+        XCTAssertEqual(set.layout(for: r)?.id, "2021")
+        r.metadata.template = "2019"
+        XCTAssertEqual(set.layout(for: r)?.id, "2019", "a detected template wins over the year")
+        XCTAssertEqual(Engine(ruleSet: set).layout(for: r)?.id, set.templates.layout(template: "2019", year: 2023)?.id)
+    }
+}
