@@ -15,6 +15,11 @@ struct OGILintCommand: ParsableCommand {
 
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.isEmpty {
+            // Nothing to check is not a pass: the commands are listed, and the exit status is 2.
+            print(helpMessage())
+            Foundation.exit(ExitStatus.toolError.rawValue)
+        }
         do {
             var command = try parseAsRoot(try CommandLineArguments.prepare(arguments))
             try command.run()
