@@ -25,8 +25,8 @@ public final class SARIFFormat: OutputFormat {
             .object([
                 ("id", .string(r.id)),
                 ("name", .string(r.id)),
-                ("shortDescription", .object([("text", .string(r.title))])),
-                ("fullDescription", .object([("text", .string(r.description ?? r.title))])),
+                ("shortDescription", .object([("text", .string(Self.general(r.title)))])),
+                ("fullDescription", .object([("text", .string(Self.general(r.description ?? r.title)))])),
                 ("help", .object([("text", .string(Self.help(r)))])),
                 ("defaultConfiguration", .object([("level", .string(Self.level(r.severity)))])),
                 ("properties", .object([("category", .string(r.category.rawValue)), ("tags", .array([.string(r.category.rawValue)]))])),
@@ -39,11 +39,19 @@ public final class SARIFFormat: OutputFormat {
         try out.write("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": \(tool.render(indent: 3)),\n      \"results\": ")
     }
 
-    /// The rule's help text: what to do, then the legal basis.
+    /// The rule's help text: what it checks, what to do, then the legal basis. Rule texts name values of one
+    /// finding (`{col}`, `{sum}`); said of the rule in general, each such placeholder becomes "…".
     static func help(_ r: Rule) -> String {
-        var help = r.fix ?? r.title
+        var help = general(r.description ?? r.title)
+        if let fix = r.fix { help += "\n建议：\(general(fix))" }
         if let ref = r.reference { help += "\n依据：\(ref)" }
         return help
+    }
+
+    /// `text` with every `{placeholder}` replaced by "…".
+    static func general(_ text: String) -> String {
+        guard text.contains("{") else { return text }
+        return text.replacing(/\{[A-Za-z_][A-Za-z0-9_]*\}/, with: "…")
     }
 
     public func add(_ input: CheckedInput, to out: OutputSink) throws {

@@ -33,7 +33,7 @@ public final class TextFormat: OutputFormat {
         } else if input.findings.isEmpty {
             text += "  " + paint("no findings", "32") + "\n\n"
         } else {
-            let ruleWidth = max(20, input.findings.map { TextLayout.displayWidth($0.rule) }.max() ?? 0)
+            let ruleWidth = max(20, (input.findings.map { TextLayout.displayWidth($0.rule) }.max() ?? 0) + 1)
             for f in input.findings {
                 let line = TextLayout.position(f.location)
                 text += "  \(TextLayout.pad(line, 6))\(sev(f.severity))\(TextLayout.pad(TextLayout.visible(f.rule), ruleWidth)) \(TextLayout.visible(f.message))\n"
