@@ -59,15 +59,16 @@ public final class OutputFiles {
     public func commit(except: Set<String> = []) throws {
         defer { outputs = [] }
         for o in outputs {
-            if except.contains(o.path) { o.sink.close(); if let t = o.temporary { unlink(t) }; continue }
+            if except.contains(o.path) { o.sink.close(); if let t = o.temporary { TemporaryFiles.remove(t) }; continue }
             do {
                 try o.sink.flush()
                 o.sink.close()
-                if let t = o.temporary, rename(t, o.target) != 0 {
-                    throw OutputError.cannotWrite(path: o.path, reason: String(cString: strerror(errno)))
+                if let t = o.temporary {
+                    guard rename(t, o.target) == 0 else { throw OutputError.cannotWrite(path: o.path, reason: String(cString: strerror(errno))) }
+                    TemporaryFiles.forget(t)
                 }
             } catch {
-                if let t = o.temporary { unlink(t) }
+                if let t = o.temporary { TemporaryFiles.remove(t) }
                 throw error
             }
         }
@@ -77,7 +78,7 @@ public final class OutputFiles {
     public func discard() {
         for o in outputs {
             o.sink.close()
-            if let t = o.temporary { unlink(t) }
+            if let t = o.temporary { TemporaryFiles.remove(t) }
         }
         outputs = []
     }
@@ -125,6 +126,7 @@ public final class OutputFiles {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw OutputError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        TemporaryFiles.add(temporary)
         // The mode a new file gets (0666 less the umask), or the mode of the file it replaces.
         var existing = stat()
         let mode: mode_t
@@ -199,4 +201,44 @@ public final class FileSink: OutputSink {
     }
 
     deinit { close() }
+}
+
+/// The temporary output files not yet renamed into place, removed when the process is interrupted
+/// (SIGINT, SIGTERM, SIGHUP), so a killed run leaves nothing behind.
+public enum TemporaryFiles {
+    /// C strings, so the signal handler can unlink them without allocating.
+    nonisolated(unsafe) private static var paths: [UnsafeMutablePointer<CChar>?] = Array(repeating: nil, count: 64)
+    private static let lock = NSLock()
+
+    /// Installs the handlers (the CLI calls this once at start).
+    public static func removeOnInterrupt() {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig) { sig in
+                for p in TemporaryFiles.paths { if let p { unlink(p) } }
+                signal(sig, SIG_DFL)
+                raise(sig)
+            }
+        }
+    }
+
+    static func add(_ path: String) {
+        lock.lock(); defer { lock.unlock() }
+        if let free = paths.firstIndex(where: { $0 == nil }) { paths[free] = strdup(path) }
+    }
+
+    /// Forgets `path` (it was renamed into place).
+    static func forget(_ path: String) {
+        lock.lock(); defer { lock.unlock() }
+        if let i = paths.firstIndex(where: { $0.map { String(cString: $0) == path } ?? false }) {
+            let p = paths[i]
+            paths[i] = nil
+            free(p)
+        }
+    }
+
+    /// Removes `path` and forgets it.
+    static func remove(_ path: String) {
+        unlink(path)
+        forget(path)
+    }
 }

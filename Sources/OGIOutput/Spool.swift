@@ -8,7 +8,7 @@ final class Spool {
     private var file: FileHandle?
     private let limit: Int
 
-    init(limit: Int = 4 << 20) { self.limit = limit }
+    init(limit: Int = 1 << 20) { self.limit = limit }
 
     deinit { try? file?.close() }
 

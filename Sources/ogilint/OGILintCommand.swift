@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OGILint
+import OGIOutput
 
 /// The root command. `main` is the one place where errors become exit statuses: 0 nothing at or above
 /// the threshold, 1 findings at or above it, 2 usage, input, configuration, rule-pack or output errors.
@@ -15,6 +16,7 @@ struct OGILintCommand: ParsableCommand {
 
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        TemporaryFiles.removeOnInterrupt()
         if arguments.isEmpty {
             // Nothing to check is not a pass: the commands are listed, and the exit status is 2.
             print(helpMessage())

@@ -240,4 +240,30 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertTrue(contents(d + "/r.json")?.hasSuffix("}\n") == true)
         XCTAssertEqual(try leftovers(d), [])
     }
+
+    /// A run killed while writing leaves no temporary file behind.
+    func testAnInterruptedRunLeavesNoTemporaryFile() throws {
+        let d = try folder()
+        try FileManager.default.createDirectory(atPath: d + "/many", withIntermediateDirectories: true)
+        for i in 0..<400 { try FileManager.default.copyItem(atPath: d + "/bad.txt", toPath: d + "/many/r\(i).txt") }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = ["check", "--format", "json=out.json", "many"]
+        p.currentDirectoryURL = URL(fileURLWithPath: d)
+        p.environment = ProcessInfo.processInfo.environment.merging(["OGILINT_RULES": Repo.rules]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var sawTemporary = false
+        for _ in 0..<500 where p.isRunning {
+            if try !leftovers(d).isEmpty { sawTemporary = true; break }
+            usleep(10_000)
+        }
+        guard sawTemporary else { p.waitUntilExit(); throw XCTSkip("the run ended before it could be interrupted") }
+        p.terminate()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .uncaughtSignal)
+        XCTAssertEqual(try leftovers(d), [])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: d + "/out.json"))
+    }
 }
