@@ -26,6 +26,8 @@ let package = Package(
         ]),
         // Rule packs and templates as YAML, the expression language and the evaluation engine.
         .target(name: "OGIRules", dependencies: ["OGIModel", .product(name: "Yams", package: "Yams")]),
+        // Pure analysis algorithms the rule kinds call: cell repair, prose facts, text overlap, editorial slips.
+        .target(name: "OGIAnalysis", dependencies: ["OGIModel"]),
         // The pipeline a CLI or a test calls: load packs, read files, check, stream results in input order.
         .target(name: "OGILint", dependencies: ["OGIModel", "OGIReaders", "OGIRules"]),
         // Output formats (one protocol, one file each, one registry), output files, the model writer.
@@ -40,6 +42,7 @@ let package = Package(
         // One test target per library module.
         .testTarget(name: "OGIModelTests", dependencies: ["OGIModel", "OGITestSupport"]),
         .testTarget(name: "OGIReadersTests", dependencies: ["OGIReaders", "OGILint", "OGIModel", "OGITestSupport"]),
+        .testTarget(name: "OGIAnalysisTests", dependencies: ["OGIAnalysis", "OGIModel", "OGITestSupport"]),
         .testTarget(name: "OGIRulesTests", dependencies: ["OGIRules", "OGILint", "OGIModel", "OGITestSupport"]),
         .testTarget(name: "OGIOutputTests", dependencies: ["OGIOutput", "OGILint", "OGIModel", "OGIReaders", "OGITestSupport"], exclude: ["Golden"]),
         .testTarget(name: "OGILintTests", dependencies: ["OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput", "OGITestSupport"]),

@@ -1,0 +1,71 @@
+/// A keyword pattern for a qualitative statement, written as data: fragments separated by "…" must occur in
+/// order within one sentence, at most `maxGap` characters apart; a fragment may list alternatives with "|".
+/// Example: `所有|全部…申请…办结|办理完成`, `未收到…申请`, `未发生…行政复议|行政诉讼`.
+public struct StatementPattern: Hashable, Sendable {
+    public var name: String
+    public var fragments: [[[Unicode.Scalar]]]
+    public var maxGap: Int
+    /// Words that, anywhere in the sentence, cancel a match (e.g. 除 in "除1件外均已办结").
+    public var exclusions: [[Unicode.Scalar]]
+
+    public init(name: String, pattern: String, maxGap: Int = 30, exclusions: [String] = []) {
+        self.name = name
+        self.maxGap = maxGap
+        self.fragments = pattern.components(separatedBy: "…").map { f in
+            f.split(separator: "|").map { Array(String($0).unicodeScalars) }.filter { !$0.isEmpty }
+        }.filter { !$0.isEmpty }
+        self.exclusions = exclusions.map { Array($0.unicodeScalars) }.filter { !$0.isEmpty }
+    }
+}
+
+/// A sentence that states a pattern.
+public struct StatementMatch: Hashable, Sendable {
+    public var pattern: String
+    public var sentence: Int
+    /// From the first fragment to the end of the last.
+    public var span: TextSpan
+}
+
+public enum StatementScanner {
+    /// Every sentence matching each pattern: one match per pattern name and sentence (patterns that share a name
+    /// are alternative wordings of one statement).
+    public static func find(_ patterns: [StatementPattern], in facts: ProseFacts) -> [StatementMatch] {
+        let s = facts.text.scalars
+        var out: [StatementMatch] = []
+        for sentence in facts.sentences {
+            var named = Set<String>()
+            for p in patterns where !p.fragments.isEmpty && !named.contains(p.name) {
+                if p.exclusions.contains(where: { e in (sentence.span.start..<sentence.span.end).contains { s.matches(e, at: $0) } }) { continue }
+                if let span = match(p, s, from: sentence.span.start, to: sentence.span.end) {
+                    out.append(StatementMatch(pattern: p.name, sentence: sentence.index, span: span))
+                    named.insert(p.name)
+                }
+            }
+        }
+        return out.sorted { ($0.span.start, $0.pattern) < ($1.span.start, $1.pattern) }
+    }
+
+    /// Leftmost match of the fragments in order, trying each occurrence of the first fragment.
+    static func match(_ p: StatementPattern, _ s: [Unicode.Scalar], from: Int, to: Int) -> TextSpan? {
+        func occurrence(_ alts: [[Unicode.Scalar]], _ lo: Int, _ hi: Int) -> (Int, Int)? {
+            var i = lo
+            while i < hi {
+                for a in alts where i + a.count <= to && s.matches(a, at: i) { return (i, i + a.count) }
+                i += 1
+            }
+            return nil
+        }
+        var start = from
+        while let (a, b) = occurrence(p.fragments[0], start, to) {
+            var end = b
+            var ok = true
+            for f in p.fragments.dropFirst() {
+                guard let (_, e) = occurrence(f, end, min(to, end + p.maxGap + 1)) else { ok = false; break }
+                end = e
+            }
+            if ok { return TextSpan(start: a, end: end) }
+            start = a + 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,214 @@
+import OGIModel
+
+/// A half-open range of Unicode-scalar offsets into a `ProseText` (or into the string a detector was given).
+public struct TextSpan: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var start: Int
+    public var end: Int
+    public init(start: Int, end: Int) { self.start = start; self.end = end }
+    public var length: Int { end - start }
+    public static func < (a: TextSpan, b: TextSpan) -> Bool { (a.start, a.end) < (b.start, b.end) }
+    public var description: String { "\(start)..<\(end)" }
+}
+
+/// Where an offset of a `ProseText` came from: the index of the source paragraph (line) it was built from and
+/// the 1-based scalar column inside it. A rule turns this into a `SourceLocation` with the paragraph's location.
+public struct TextOrigin: Hashable, Sendable {
+    public var paragraph: Int
+    public var column: Int
+}
+
+/// The prose of one scope (a part, a whole report) as one scalar array that all analyses share, with a map back
+/// to the source paragraphs. Logical paragraphs are separated by a single "\n".
+///
+/// Text extracted from PDF breaks lines in mid-sentence; with `joinWrappedLines` a source paragraph that does
+/// not end a sentence is joined to the next one (unless the next one starts with a numbering marker or the previous
+/// one is a short numbered heading), so a number and its unit split over two lines ("471" / "件") are read together.
+public struct ProseText: Sendable {
+    public let scalars: [Unicode.Scalar]
+    /// Per source paragraph: the offset in `scalars` where it starts.
+    public let paragraphStarts: [Int]
+    /// Offsets where each logical paragraph starts (after joining).
+    public let logicalParagraphStarts: [Int]
+    /// Per source paragraph, where it was read (empty when built from plain strings).
+    public let paragraphLocations: [SourceLocation?]
+
+    public init(paragraphs: [String], joinWrappedLines: Bool = false) {
+        self.init(paragraphs: paragraphs, locations: [], joinWrappedLines: joinWrappedLines)
+    }
+
+    /// Paragraphs with where they were read, so offsets can become `SourceLocation`s.
+    public init(paragraphs: [Paragraph], joinWrappedLines: Bool = false) {
+        self.init(paragraphs: paragraphs.map(\.text), locations: paragraphs.map(\.location), joinWrappedLines: joinWrappedLines)
+    }
+
+    /// The paragraphs of one part (its heading left out).
+    public init(part: Part, joinWrappedLines: Bool = false) {
+        self.init(paragraphs: part.paragraphs, joinWrappedLines: joinWrappedLines)
+    }
+
+    init(paragraphs: [String], locations: [SourceLocation?], joinWrappedLines: Bool) {
+        var out: [Unicode.Scalar] = []
+        var starts: [Int] = []
+        var logical: [Int] = []
+        var previousIsHeading = false
+        for (i, p) in paragraphs.enumerated() {
+            let ps = Array(p.unicodeScalars)
+            let isHeading = ps.count <= ProseText.headingLength && NumberingMarker.startsWithMarker(ps)
+            defer { previousIsHeading = isHeading }
+            if i > 0 {
+                let joins = joinWrappedLines && !out.isEmpty && !ProseText.endsSentence(out) && !ps.isEmpty
+                    && !NumberingMarker.startsWithMarker(ps) && !previousIsHeading
+                if joins {
+                    if let a = out.last, let b = ps.first, CharClass.isASCIIAlnum(a), CharClass.isASCIIAlnum(b) {
+                        out.append(" ")
+                    }
+                } else {
+                    out.append("\n")
+                    logical.append(out.count)
+                }
+            } else {
+                logical.append(0)
+            }
+            starts.append(out.count)
+            out.append(contentsOf: ps)
+        }
+        if paragraphs.isEmpty { logical = [0] }
+        scalars = out
+        paragraphStarts = starts
+        logicalParagraphStarts = logical
+        paragraphLocations = locations
+    }
+
+    /// A single text, e.g. one paragraph or a whole plain file.
+    public init(_ text: String) { self.init(paragraphs: [text]) }
+
+    /// The report's preamble and parts in order (headings included), ready for document-wide analyses.
+    public init(report: Report, joinWrappedLines: Bool = false) {
+        var ps = report.preamble
+        for part in report.parts {
+            ps.append(Paragraph(text: part.heading, location: part.location))
+            ps.append(contentsOf: part.paragraphs)
+        }
+        self.init(paragraphs: ps, joinWrappedLines: joinWrappedLines)
+    }
+
+    public var count: Int { scalars.count }
+
+    /// A numbered line at most this long is a heading: the next line is never joined to it.
+    static let headingLength = 30
+
+    public func text(_ span: TextSpan) -> String {
+        var s = String.UnicodeScalarView()
+        let lo = max(0, span.start), hi = min(scalars.count, span.end)
+        if lo < hi { s.append(contentsOf: scalars[lo..<hi]) }
+        return String(s)
+    }
+
+    public var string: String { text(TextSpan(start: 0, end: scalars.count)) }
+
+    /// The source paragraph and column an offset came from.
+    public func origin(of offset: Int) -> TextOrigin {
+        guard !paragraphStarts.isEmpty else { return TextOrigin(paragraph: 0, column: 1) }
+        var lo = 0, hi = paragraphStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if paragraphStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return TextOrigin(paragraph: lo, column: offset - paragraphStarts[lo] + 1)
+    }
+
+    /// Where an offset was read: the source paragraph's location with the column moved to the offset when the
+    /// location has a line (columns count Unicode scalars from the paragraph's first character; white space the
+    /// reader trimmed is not counted). Nil when the text was built without locations.
+    public func location(of offset: Int) -> SourceLocation? {
+        let o = origin(of: offset)
+        guard o.paragraph < paragraphLocations.count, var loc = paragraphLocations[o.paragraph] else { return nil }
+        if loc.line != nil { loc.column = (loc.column ?? 1) + o.column - 1 }
+        return loc
+    }
+
+    /// The logical paragraph that holds an offset.
+    public func logicalParagraph(of offset: Int) -> Int {
+        var lo = 0, hi = logicalParagraphStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if logicalParagraphStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+
+    static func endsSentence(_ s: [Unicode.Scalar]) -> Bool {
+        var i = s.count - 1
+        while i >= 0, FastText.isSpace(s[i]) { i -= 1 }
+        while i >= 0, CharClass.closers.contains(s[i]) { i -= 1 }
+        guard i >= 0 else { return true }
+        return CharClass.sentenceEnders.contains(s[i]) || s[i] == "；" || s[i] == "：" || s[i] == ":"
+    }
+}
+
+/// Character classes used by the scanners (typography, not report wording).
+public enum CharClass {
+    public static let sentenceEnders: Set<Unicode.Scalar> = ["。", "！", "？", "!", "?"]
+    /// Closing quotes and brackets that may follow a sentence end and belong to the sentence.
+    public static let closers: Set<Unicode.Scalar> = ["”", "’", "）", ")", "」", "』", "》", "】", "〕"]
+    public static let openBrackets: Set<Unicode.Scalar> = ["（", "(", "【", "[", "《", "「", "『", "〔", "“", "‘"]
+    public static let closeBrackets: Set<Unicode.Scalar> = ["）", ")", "】", "]", "》", "」", "』", "〕", "”", "’"]
+    /// Opening bracket for each closing one.
+    public static let pairOf: [Unicode.Scalar: Unicode.Scalar] = [
+        "）": "（", ")": "(", "】": "【", "]": "[", "》": "《", "」": "「", "』": "『", "〕": "〔", "”": "“", "’": "‘",
+    ]
+
+    @inline(__always) public static func isCJK(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FA1F: return true
+        default: return false
+        }
+    }
+
+    /// ASCII or full-width digit.
+    @inline(__always) public static func digitValue(_ u: Unicode.Scalar) -> Int? {
+        switch u.value {
+        case 0x30...0x39: return Int(u.value - 0x30)
+        case 0xFF10...0xFF19: return Int(u.value - 0xFF10)
+        default: return nil
+        }
+    }
+
+    @inline(__always) public static func isASCIIAlnum(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+        default: return false
+        }
+    }
+
+    /// Chinese or ASCII/full-width punctuation (not letters, digits, CJK ideographs or spaces).
+    public static func isPunctuation(_ u: Unicode.Scalar) -> Bool {
+        if isCJK(u) || isASCIIAlnum(u) || digitValue(u) != nil || FastText.isSpace(u) { return false }
+        switch u.value {
+        case 0x21...0x2F, 0x3A...0x40, 0x5B...0x60, 0x7B...0x7E, 0x2010...0x206F, 0x3000...0x303F, 0xFF01...0xFF0F,
+             0xFF1A...0xFF20, 0xFF3B...0xFF40, 0xFF5B...0xFF65, 0x00B7, 0x00D7:
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+extension Array where Element == Unicode.Scalar {
+    /// True when `needle` occurs at offset `i`.
+    @inline(__always) func matches(_ needle: [Unicode.Scalar], at i: Int) -> Bool {
+        guard i >= 0, i + needle.count <= count else { return false }
+        var j = 0
+        while j < needle.count {
+            if self[i + j] != needle[j] { return false }
+            j += 1
+        }
+        return true
+    }
+
+    func string(_ r: Range<Int>) -> String {
+        var s = String.UnicodeScalarView()
+        s.append(contentsOf: self[r])
+        return String(s)
+    }
+}
