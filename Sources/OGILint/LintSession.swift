@@ -170,7 +170,7 @@ public final class LintSession {
         let plan = try plan(args)
         let collected = CollectedRun()
         let summary = try run(plan, to: collected)
-        return Result(inputs: collected.inputs, rules: plan.start.rules, templates: plan.start.templates,
+        return Result(inputs: collected.inputs, rules: plan.start.rules, templates: plan.groups[0].linter.ruleSet.templates,
                       failOn: plan.start.failOn, summary: summary)
     }
 

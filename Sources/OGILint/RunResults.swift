@@ -133,11 +133,12 @@ public struct RunStart: Sendable {
     public var files: [String]
     /// The rules of the first configuration group (for SARIF and JUnit).
     public var rules: [Rule]
-    public var templates: TemplateSet
+    /// The templates, for outputs that draw the tables on the template's grid (HTML).
+    public var templates: TemplateSet?
     /// The threshold from the configuration (`fail_on`), or `error` when none sets it; nil means never.
     public var failOn: Severity?
 
-    public init(files: [String], rules: [Rule], templates: TemplateSet, failOn: Severity? = .error) {
+    public init(files: [String] = [], rules: [Rule] = [], templates: TemplateSet? = nil, failOn: Severity? = .error) {
         self.files = files; self.rules = rules; self.templates = templates; self.failOn = failOn
     }
 }
