@@ -15,6 +15,12 @@ public enum OutputError: ToolError, Equatable {
     case noFolder(path: String, folder: String)
     /// Opening or writing failed.
     case cannotWrite(path: String, reason: String)
+    /// `--format` names no format.
+    case unknownFormat(String)
+    /// `--format NAME=` without a path.
+    case missingPath(format: String)
+    /// More than one format without a file.
+    case severalOnStandardOutput
     /// Text held for the end of a large output could not be written to a temporary file.
     case spool(reason: String)
 
@@ -34,6 +40,12 @@ public enum OutputError: ToolError, Equatable {
             return "cannot write \(path): the folder \(folder) does not exist; create it first"
         case let .cannotWrite(path, reason):
             return "cannot write \(path): \(reason)"
+        case let .unknownFormat(spec):
+            return "unknown format '\(spec)'; formats: \(OutputFormats.names.joined(separator: ", "))"
+        case let .missingPath(format):
+            return "--format \(format)= needs a file name after '='"
+        case .severalOnStandardOutput:
+            return "at most one --format may write to standard output; give the others a file: --format sarif=out.sarif"
         case let .spool(reason):
             return "cannot hold output in a temporary file (\(reason)); check that the temporary folder ($TMPDIR or /tmp) is writable"
         }

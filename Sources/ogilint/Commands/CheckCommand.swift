@@ -47,31 +47,9 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var rules: RuleOptions
     @OptionGroup var read: ReadOptions
 
-    /// One `--format`: the format and the file it goes to (nil: standard output).
-    struct FormatRequest {
-        var format: any OutputFormat.Type
-        var path: String?
-    }
-
-    func formatRequests() throws -> [FormatRequest] {
-        let list = formats.isEmpty ? ["text"] : formats
-        let parsed: [FormatRequest] = try list.map { spec in
-            let parts = spec.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            guard let format = OutputFormats.named(parts[0]) else {
-                throw ValidationError("unknown format '\(spec)'; formats: \(OutputFormats.names.joined(separator: ", "))")
-            }
-            if parts.count == 2 && parts[1].isEmpty { throw ValidationError("--format \(parts[0])= needs a file name after '='") }
-            return FormatRequest(format: format, path: parts.count == 2 ? parts[1] : nil)
-        }
-        if parsed.filter({ $0.path == nil }).count > 1 {
-            throw ValidationError("at most one --format may write to standard output; give the others a file: --format sarif=out.sarif")
-        }
-        return parsed
-    }
-
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one report file or folder") }
-        _ = try formatRequests()
+        do { _ = try OutputRequest.parse(formats) } catch let e as OutputError { throw ValidationError(e.description) }
         if config != nil && noConfig { throw ValidationError("--config and --no-config cannot be used together") }
     }
 
@@ -98,45 +76,25 @@ struct CheckCommand: ParsableCommand {
         let plan = try session.plan(files)
         let threshold = failOn.map(\.severity) ?? plan.start.failOn
         // Every output is checked and opened before any input is read.
-        let requests = writeBaseline == nil ? try formatRequests() : []
-        let paths = requests.compactMap(\.path) + (writeBaseline.map { [$0] } ?? [])
-        let files = try OutputFiles(paths: paths, inputs: plan.start.files)
-        let color = isTerminal(1) && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-        var consumers: [any RunConsumer] = []
-        var standardOutput: FileSink?
-        for r in requests where !(r.path == nil && quiet) {
-            let sink: OutputSink
-            if let p = r.path { sink = files.sink(for: p) } else { standardOutput = FileSink.standardOutput(); sink = standardOutput! }
-            let options = OutputOptions(version: OGILintVersion.string, color: r.path == nil && color, failOn: threshold)
-            consumers.append(FormatWriter(r.format.init(options: options), to: sink))
-        }
-        let baseline = writeBaseline.map { BaselineCollector(path: $0) }
-        if let baseline { consumers.append(baseline) }
+        let outputs = try RunOutputs(requests: try OutputRequest.parse(formats), baselinePath: writeBaseline, inputs: plan.start.files,
+                                     options: OutputOptions(version: OGILintVersion.string, failOn: threshold), quiet: quiet,
+                                     color: isTerminal(1) && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
         let problems = InputErrorLog()
-        consumers.append(problems)
         let summary: RunSummary
         do {
-            summary = try session.run(plan, to: RunConsumers(consumers))
-            try standardOutput?.flush()
+            summary = try session.run(plan, to: RunConsumers([outputs, problems]))
+            try outputs.commit()
         } catch {
-            files.discard()
+            outputs.discard()
+            problems.report()
             throw error
         }
-        if let baseline {
-            let data: Data
-            do { data = try baseline.encoded() } catch {
-                files.discard()
-                problems.report()
-                throw error
-            }
-            try files.sink(for: baseline.path).write(data)
-            try files.commit()
+        problems.report()
+        if let baseline = outputs.baseline {
             let n = baseline.file.findings.count
             FileHandle.standardError.write(Data("ogilint: wrote \(n) finding\(n == 1 ? "" : "s") to the baseline \(baseline.path)\n".utf8))
             return
         }
-        try files.commit()
-        problems.report()
         let status = summary.exitStatus(failOn: threshold)
         if status != .clean { throw ExitCode(status.rawValue) }
     }
