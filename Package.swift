@@ -28,13 +28,13 @@ let package = Package(
         .target(name: "OGIRules", dependencies: ["OGIModel", .product(name: "Yams", package: "Yams")]),
         // Pure analysis algorithms the rule kinds call: cell repair, prose facts, text overlap, editorial slips.
         .target(name: "OGIAnalysis", dependencies: ["OGIModel"]),
-        // Formatters: text and JSON.
-        .target(name: "OGIOutput", dependencies: ["OGIModel", "OGIRules", .product(name: "Yams", package: "Yams")]),
-        // The pipeline a CLI or a test calls: load packs, read files, check, summarise.
-        .target(name: "OGILint", dependencies: ["OGIModel", "OGIReaders", "OGIRules", "OGIOutput"]),
+        // The pipeline a CLI or a test calls: load packs, read files, check, stream results in input order.
+        .target(name: "OGILint", dependencies: ["OGIModel", "OGIReaders", "OGIRules"]),
+        // Output formats (one protocol, one file each, one registry), output files, the model writer.
+        .target(name: "OGIOutput", dependencies: ["OGIModel", "OGIRules", "OGILint", .product(name: "Yams", package: "Yams")]),
         // The thin command-line front end.
         .executableTarget(name: "ogilint", dependencies: [
-            "OGILint",
+            "OGILint", "OGIOutput",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared test fixtures: repository paths, one loaded linter, golden-file comparison.

@@ -18,6 +18,8 @@ final class CIAndConfigTests: XCTestCase {
         }
     }
 
+    let run = RunStart(files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates)
+
     let samples = ["samples/clean-2021-government.txt", "samples/broken/app-balance.txt", "samples/broken/cell-sign-text.docx",
                    "samples/broken/late-department.html"]
 
@@ -31,7 +33,7 @@ final class CIAndConfigTests: XCTestCase {
     // MARK: outputs
 
     func testSARIFValidatesAgainstTheOfficialSchema() throws {
-        let sarif = SARIFFormatter.format(try inputs(samples), rules: Repo.linter.ruleSet.rules, version: "0.1.0")
+        let sarif = SARIFFormat.render(try inputs(samples), run: run, options: OutputOptions(version: "0.1.0"))
         let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any])
         let run = try XCTUnwrap((root["runs"] as? [[String: Any]])?.first)
         let rules = try XCTUnwrap(((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
@@ -63,7 +65,7 @@ final class CIAndConfigTests: XCTestCase {
     }
 
     func testJUnitIsWellFormedWithOneCasePerRulePerReport() throws {
-        let xml = JUnitFormatter.format(try inputs(samples), rules: Repo.linter.ruleSet.rules, failOn: .error)
+        let xml = JUnitFormat.render(try inputs(samples), run: run, options: OutputOptions(failOn: .error))
         let doc = try XMLDocument(xmlString: xml)
         let cases = try doc.nodes(forXPath: "//testcase")
         XCTAssertEqual(cases.count, samples.count * Repo.linter.ruleSet.rules.count)
@@ -74,22 +76,24 @@ final class CIAndConfigTests: XCTestCase {
     }
 
     func testGitHubAnnotationsAndMarkdown() throws {
-        let gh = GitHubFormatter.format(try inputs(["samples/broken/app-balance.txt"]))
+        let gh = GitHubFormat.render(try inputs(["samples/broken/app-balance.txt"]), run: run)
         XCTAssertTrue(gh.hasPrefix("::error file=samples/broken/app-balance.txt,line=54,title=APP-BALANCE (arithmetic)::"), gh)
         XCTAssertFalse(gh.dropLast().contains("\n::error file=samples/broken/app-balance.txt,line=54,title=APP-BALANCE (arithmetic)::\n") && false)
         XCTAssertTrue(gh.contains("%0A建议："), "newlines inside a message are escaped")
-        let md = MarkdownFormatter.format(try inputs(samples))
+        let md = MarkdownFormat.render(try inputs(samples), run: run)
         XCTAssertTrue(md.contains("| file | errors | warnings | infos |"))
         XCTAssertTrue(md.contains("| ❌ | `APP-BALANCE` |"))
     }
 
     func testHTMLReportIsSelfContainedAndLinksEveryFinding() throws {
         let input = try inputs(samples)
-        let html = HTMLReportFormatter.format(input, templates: Repo.linter.ruleSet.templates, version: "t")
+        let html = HTMLFormat.render(input, run: run, options: OutputOptions(version: "t"))
         XCTAssertFalse(html.contains("http://") || html.contains("https://") || html.contains(" src="), "no external assets")
         let ids = Set(html.matches(of: /id="([^"]+)"/).map { String($0.1) })
         let links = html.matches(of: /href="#([^"]+)"/).map { String($0.1) }
-        XCTAssertEqual(links.count, input.flatMap(\.findings).filter { $0.location.cell != nil || $0.location.line != nil || $0.location.paragraph != nil }.count)
+        // The batch opens with an index: one link per report, to its section.
+        XCTAssertEqual(links.filter { $0.wholeMatch(of: /r[0-9]+/) != nil }, (1...input.count).map { "r\($0)" })
+        XCTAssertEqual(links.filter { $0.contains("-") }.count, input.flatMap(\.findings).filter { $0.location.cell != nil || $0.location.line != nil || $0.location.paragraph != nil }.count)
         for l in links { XCTAssertTrue(ids.contains(l), "link #\(l) has a target") }
         XCTAssertTrue(html.contains("hl-error"), "the cell a finding points at is highlighted")
         XCTAssertTrue(html.contains("data-sev=\"warning\""))
@@ -146,11 +150,18 @@ final class CIAndConfigTests: XCTestCase {
         fail_on: warning
         """, in: dir)
         let r = try session(dir, ["cell-sign-text.txt", "cell-blank.txt", "app-balance.txt"])
-        XCTAssertEqual(r.inputs[0].findings.map(\.rule), ["CONFIG-UNUSED-SUPPRESSION"], "suppressed, and the unused suppression reported")
-        XCTAssertTrue(r.inputs[0].findings[0].message.contains("CELL-PLACEHOLDER"))
+        XCTAssertEqual(r.inputs[0].findings.map(\.rule), [], "suppressed")
+        // The unused suppression is reported under the configuration file's name, at its line, after the reports.
+        XCTAssertEqual(r.inputs.count, 4)
+        let config = r.inputs[3]
+        XCTAssertTrue(config.isConfiguration && config.path.hasSuffix("/.ogilint.yml"), config.path)
+        XCTAssertEqual(config.findings.map(\.rule), ["CONFIG-UNUSED-SUPPRESSION"])
+        XCTAssertEqual(config.findings[0].location.line, 8)
+        XCTAssertTrue(config.findings[0].message.contains("CELL-PLACEHOLDER"))
+        XCTAssertEqual(r.summary.reports, 3, "a configuration file is not counted as a report")
         XCTAssertEqual(r.inputs[1].findings.map(\.severity), [.error], "blank_cells: error")
         XCTAssertEqual(Set(r.inputs[2].findings.map(\.severity)), [.warning], "severity override")
-        XCTAssertEqual(r.configuredFailOn, "warning")
+        XCTAssertEqual(r.failOn, .warning)
         XCTAssertFalse(r.rules.contains { $0.id == "FEE-STATEMENT" })
     }
 

@@ -21,16 +21,18 @@ final class OutputAndFormatTests: XCTestCase {
         }
     }
 
+    let run = RunStart(files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates)
+
     func testGoldenText() throws {
-        try assertGolden(TextFormatter.format(try inputs()), "samples.txt")
+        try assertGolden(TextFormat.render(try inputs(), run: run), "samples.txt")
     }
 
     func testGoldenJSON() throws {
-        try assertGolden(JSONFormatter.format(try inputs(), version: "test"), "samples.json")
+        try assertGolden(JSONFormat.render(try inputs(), run: run, options: OutputOptions(version: "test")), "samples.json")
     }
 
     func testJSONHasTheDocumentedShape() throws {
-        let json = JSONFormatter.format(try inputs(), version: OGILintVersion.string)
+        let json = JSONFormat.render(try inputs(), run: run)
         let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         XCTAssertEqual(Set(root.keys), ["tool", "reports", "summary"])
         let tool = try XCTUnwrap(root["tool"] as? [String: Any])

@@ -1,0 +1,52 @@
+import OGILint
+import OGIModel
+
+/// The JSON output (keys documented in README, "JSON output"), written report by report.
+public final class JSONFormat: OutputFormat {
+    public static let name = "json"
+    public static let purpose = "one document with every report, finding and the totals, for scripts"
+
+    let options: OutputOptions
+    var written = 0
+
+    public init(options: OutputOptions) { self.options = options }
+
+    public func begin(_ run: RunStart, to out: OutputSink) throws {
+        let tool = JSONValue.object([("name", .string("ogilint")), ("version", .string(options.version))])
+        try out.write("{\n  \"tool\": \(tool.render(indent: 1)),\n  \"reports\": ")
+    }
+
+    public func add(_ input: CheckedInput, to out: OutputSink) throws {
+        var fields: [(String, JSONValue)] = [("path", .string(input.path))]
+        let m = input.report?.metadata
+        fields += [
+            ("year", .opt(m?.year)),
+            ("agency", .opt(m?.agency)),
+            ("agency_kind", .opt(m?.agencyKind?.rawValue)),
+            ("template", .opt(m?.template)),
+            ("findings", .array(input.findings.map(Self.finding))),
+        ]
+        if let e = input.error { fields.append(("error", .string(e.description))) }
+        if input.isConfiguration { fields.append(("configuration", .bool(true))) }
+        try out.write((written == 0 ? "[\n    " : ",\n    ") + JSONValue.object(fields).render(indent: 2))
+        written += 1
+    }
+
+    public func finish(_ s: RunSummary, to out: OutputSink) throws {
+        let summary = JSONValue.object([("reports", .int(s.reports)), ("errors", .int(s.errors)),
+                                        ("warnings", .int(s.warnings)), ("infos", .int(s.infos)),
+                                        ("skipped_files", .int(s.skippedFiles)), ("skipped_folders", .int(s.skippedFolders))])
+        try out.write((written == 0 ? "[]" : "\n  ]") + ",\n  \"summary\": \(summary.render(indent: 1))\n}\n")
+    }
+
+    static func finding(_ f: Finding) -> JSONValue {
+        .object([
+            ("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)), ("category", .string(f.category.rawValue)),
+            ("message", .string(f.message)), ("fix", .opt(f.fix)),
+            ("location", .object([("line", .opt(f.location.line)), ("page", .opt(f.location.page)),
+                                  ("paragraph", .opt(f.location.paragraph)), ("table", .opt(f.location.table)),
+                                  ("row", .opt(f.location.row)), ("column", .opt(f.location.column)),
+                                  ("cell", .opt(f.location.cell))])),
+        ])
+    }
+}

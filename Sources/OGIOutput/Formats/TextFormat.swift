@@ -1,0 +1,88 @@
+import OGILint
+import OGIModel
+
+/// The human-readable output: findings grouped by file, a per-file table when there are several, then a
+/// summary line. Colour only when asked. Control characters from reports and file names are shown, never
+/// sent to the terminal.
+public final class TextFormat: OutputFormat {
+    public static let name = "text"
+    public static let purpose = "findings grouped by file, for a terminal (the default)"
+
+    let options: OutputOptions
+    /// Per-file counts for the closing table.
+    var rows: [(path: String, counts: String, warnings: Int, infos: Int)] = []
+
+    public init(options: OutputOptions) { self.options = options }
+
+    func paint(_ s: String, _ code: String) -> String { options.color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+
+    func sev(_ v: Severity) -> String {
+        let t = TextLayout.pad(v.rawValue, 8)
+        switch v { case .error: return paint(t, "1;31"); case .warning: return paint(t, "33"); case .info: return paint(t, "36") }
+    }
+
+    public func begin(_ run: RunStart, to out: OutputSink) throws {}
+
+    public func add(_ input: CheckedInput, to out: OutputSink) throws {
+        let c = RunSummary.counts(input.findings)
+        let path = TextLayout.visible(input.path, keepNewlines: false)
+        rows.append((path, input.error == nil ? String(c.errors) : "unreadable", c.warnings, c.infos))
+        var text = paint(Self.header(input), "1") + "\n"
+        if let e = input.error {
+            text += "  " + paint("error:", "1;31") + " \(TextLayout.visible(e.description))\n\n"
+        } else if input.findings.isEmpty {
+            text += "  " + paint("no findings", "32") + "\n\n"
+        } else {
+            let ruleWidth = max(20, (input.findings.map { TextLayout.displayWidth($0.rule) }.max() ?? 0) + 1)
+            for f in input.findings {
+                let line = TextLayout.position(f.location)
+                text += "  \(TextLayout.pad(line, 6))\(sev(f.severity))\(TextLayout.pad(TextLayout.visible(f.rule), ruleWidth)) \(TextLayout.visible(f.message))\n"
+                let place = [f.location.table, f.location.row, f.location.column].compactMap { $0 }
+                if !place.isEmpty { text += "        at: \(TextLayout.visible(place.joined(separator: " › ")))\n" }
+                if let fix = f.fix { text += "        " + paint("fix:", "32") + " \(TextLayout.visible(fix))\n" }
+            }
+            text += "\n"
+        }
+        try out.write(text)
+    }
+
+    public func finish(_ s: RunSummary, to out: OutputSink) throws {
+        var text = ""
+        if rows.count > 1 {
+            let width = min(60, rows.map { TextLayout.displayWidth($0.path) }.max() ?? 10)
+            text += TextLayout.pad("file", width + 2) + "errors  warnings  infos\n"
+            for r in rows {
+                // A path longer than the column goes on a line of its own, and its counts under the column.
+                let name = TextLayout.displayWidth(r.path) > width ? r.path + "\n" + String(repeating: " ", count: width + 2) : TextLayout.pad(r.path, width + 2)
+                text += name + TextLayout.pad(r.counts, 8) + TextLayout.pad(String(r.warnings), 10) + String(r.infos) + "\n"
+            }
+            text += "\n"
+        }
+        if s.baselined > 0 { text += "\(s.baselined) finding\(s.baselined == 1 ? "" : "s") listed in the baseline not shown\n" }
+        text += Self.summaryLine(s) + "\n"
+        try out.write(text)
+    }
+
+    static func header(_ input: CheckedInput) -> String {
+        let path = TextLayout.visible(input.path, keepNewlines: false)
+        guard let m = input.report?.metadata else { return path }
+        var facts: [String] = []
+        facts.append(m.year.map { "\($0)年度" } ?? "年度未知")
+        if let a = m.agency { facts.append(a) }
+        facts.append(m.agencyKind.map { $0 == .government ? "人民政府" : "部门" } ?? "机关类型未知")
+        facts.append(m.template.map { "\($0) 年版模板" } ?? "模板未识别")
+        return "\(path) (\(TextLayout.visible(facts.joined(separator: " · "), keepNewlines: false)))"
+    }
+
+    public static func summaryLine(_ s: RunSummary) -> String {
+        var line = "\(s.reports) report\(s.reports == 1 ? "" : "s") checked: \(s.errors) error\(s.errors == 1 ? "" : "s"), \(s.warnings) warning\(s.warnings == 1 ? "" : "s"), \(s.infos) info\(s.infos == 1 ? "" : "s")"
+        if s.unreadable > 0 { line += ", \(s.unreadable) unreadable" }
+        if s.skippedFiles + s.skippedFolders > 0 {
+            var parts: [String] = []
+            if s.skippedFiles > 0 { parts.append("\(s.skippedFiles) file\(s.skippedFiles == 1 ? "" : "s")") }
+            if s.skippedFolders > 0 { parts.append("\(s.skippedFolders) folder\(s.skippedFolders == 1 ? "" : "s")") }
+            line += "; skipped \(parts.joined(separator: " and ")) in scanned folders (hidden, build output or not reports)"
+        }
+        return line
+    }
+}

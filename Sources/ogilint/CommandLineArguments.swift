@@ -1,0 +1,57 @@
+import Foundation
+import OGILint
+
+/// Arguments as the shell gave them, made unambiguous before parsing.
+///
+/// `check` is the default subcommand, so a first word that is neither a subcommand nor an existing path but
+/// is close to a subcommand's name is a typo (`ogilint chek x`) and gets a suggestion. File names from a
+/// shell glob may start with `-` (`-dash.txt`): an argument of `check` that starts with `-`, is not one of
+/// its options and names an existing file is taken as a file. Files are then passed after `--`, in the order
+/// given, so the parser never reads one as options.
+enum CommandLineArguments {
+    static let subcommands = ["check", "model", "rules", "test-rules", "init", "help"]
+    /// `check`'s options that take a value (a test compares these with `ogilint check --help`).
+    static let checkOptionsWithValue: Set<String> = ["--format", "--fail-on", "--config", "--baseline", "--write-baseline",
+                                                     "--rules", "--rules-root", "--agency-kind", "--year", "--max-size"]
+    /// `check`'s flags.
+    static let checkFlags: Set<String> = ["-q", "--quiet", "--no-config", "-h", "--help", "--version"]
+
+    static func prepare(_ args: [String]) throws -> [String] {
+        guard let first = args.first else { return args }
+        if subcommands.contains(first) {
+            return first == "check" ? ["check"] + checkArguments(Array(args.dropFirst())) : args
+        }
+        if !first.hasPrefix("-"), !FileManager.default.fileExists(atPath: first), !first.contains(where: { "*?[/.".contains($0) }),
+           let near = NearMatch.suggestions(for: first, in: subcommands.filter { $0 != "help" }, limit: 1).first {
+            throw UsageError("unknown command '\(first)' (did you mean '\(near)'?); commands: \(subcommands.dropLast().joined(separator: ", ")). To check a file of that name, give its path, e.g. ./\(first)")
+        }
+        return checkArguments(args)
+    }
+
+    /// `check`'s arguments with every file after `--`, in the order given.
+    static func checkArguments(_ args: [String]) -> [String] {
+        var options: [String] = []
+        var files: [String] = []
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            if a == "--" { files += args[(i + 1)...]; break }
+            let name = String(a.prefix { $0 != "=" })
+            if checkOptionsWithValue.contains(a) {
+                options.append(a)
+                if i + 1 < args.count { options.append(args[i + 1]) }
+                i += 2
+                continue
+            }
+            if a.hasPrefix("-") && a != "-" && (checkFlags.contains(a) || checkOptionsWithValue.contains(name)) {
+                options.append(a)
+            } else if a.hasPrefix("-") && a != "-" && !FileManager.default.fileExists(atPath: a) {
+                options.append(a)   // not a file: the parser reports the unknown option
+            } else {
+                files.append(a)
+            }
+            i += 1
+        }
+        return files.isEmpty ? options : options + ["--"] + files
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import XCTest
+import OGITestSupport
+import OGILint
+import OGIModel
+import OGIOutput
+
+/// The session streams results to the outputs in input order, whatever the number of threads.
+final class StreamingTests: XCTestCase {
+    func batch(_ count: Int) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-stream-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        let sources = ["clean-2021-government.txt", "broken/app-balance.txt", "broken/cell-sign-text.txt", "clean-2019-department.docx"]
+        for i in 0..<count {
+            let src = sources[i % sources.count]
+            let name = String(format: "r%03d.", i) + (src as NSString).pathExtension
+            try FileManager.default.copyItem(atPath: Repo.path("samples/" + src), toPath: dir.appendingPathComponent(name).path)
+        }
+        try "".write(to: dir.appendingPathComponent("r999.txt"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    func output(_ dir: URL, workers: Int, format: any OutputFormat.Type) throws -> (text: String, paths: [String]) {
+        var o = LintSession.Options(rulesRoot: Repo.rules)
+        o.workers = workers
+        o.useConfiguration = false
+        let session = LintSession(options: o)
+        let plan = try session.plan([dir.path])
+        let sink = StringSink()
+        let collected = CollectedRun()
+        try session.run(plan, to: RunConsumers([FormatWriter(format.init(options: OutputOptions(version: "t")), to: sink), collected]))
+        return (sink.text, collected.inputs.map(\.path))
+    }
+
+    func testOutputIsTheSameInInputOrderOnAnyNumberOfThreads() throws {
+        let dir = try batch(13)
+        for format in OutputFormats.all {
+            let one = try output(dir, workers: 1, format: format)
+            let four = try output(dir, workers: 4, format: format)
+            XCTAssertEqual(one.paths, one.paths.sorted(), "input order")
+            XCTAssertEqual(one.paths.count, 14)
+            XCTAssertEqual(four.paths, one.paths)
+            XCTAssertEqual(four.text, one.text, format.name)
+        }
+    }
+
+    func testStreamedOutputEqualsTheWholeRunRendered() throws {
+        let dir = try batch(6)
+        var o = LintSession.Options(rulesRoot: Repo.rules)
+        o.useConfiguration = false
+        let result = try LintSession(options: o).run([dir.path])
+        let run = RunStart(files: result.inputs.map(\.path), rules: result.rules, templates: result.templates)
+        for format in OutputFormats.all {
+            XCTAssertEqual(try output(dir, workers: 3, format: format).text,
+                           format.render(result.inputs, run: run, options: OutputOptions(version: "t"), summary: result.summary), format.name)
+        }
+        XCTAssertEqual(result.summary.unreadable, 1)
+        XCTAssertEqual(result.summary.exitStatus(failOn: .error), .toolError)
+        XCTAssertEqual(result.inputs.last?.error.map { "\($0)" }?.contains("r999.txt"), true)
+    }
+
+    /// Text held for the end of a large output goes to a temporary file and comes back intact, multi-byte
+    /// characters split across chunks included.
+    func testLargeJUnitOutputIsSpooledIntact() throws {
+        let dir = try batch(3)
+        var o = LintSession.Options(rulesRoot: Repo.rules)
+        o.useConfiguration = false
+        let result = try LintSession(options: o).run([dir.path])
+        let many = Array(repeating: result.inputs, count: 150).flatMap { $0 }
+        let xml = JUnitFormat.render(many, run: RunStart(files: [], rules: result.rules, templates: result.templates))
+        XCTAssertGreaterThan(xml.utf8.count, 2 << 20, "over the in-memory limit")
+        XCTAssertFalse(xml.contains("\u{FFFD}"))
+        XCTAssertEqual(xml.components(separatedBy: "<testsuite ").count - 1, many.count)
+    }
+}
