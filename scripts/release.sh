@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Builds the archive users install without a Swift toolchain:
+#   dist/ogilint-VERSION-linux-ARCH.tar.gz, holding one folder ogilint-VERSION-linux-ARCH/ with
+#     bin/ogilint                 the release binary: Swift runtime, Foundation and libxml2 linked in statically
+#     share/ogilint/rules/        the bundled rule packs and templates (found there by bin/ogilint, see BundledRules)
+#     README.md, LICENSE
+# The binary needs only glibc, libstdc++, libgcc and zlib from the system (checked below with ldd), and poppler's
+# pdftotext for PDF input.
+#
+# Usage: scripts/release.sh [--dynamic-libxml2]
+#   --dynamic-libxml2  link the system libxml2 dynamically (smaller binary; users then need Debian's libxml2)
+# Prints the archive's path on the last line of standard output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+static_libxml2=1
+case "${1:-}" in
+  "") ;;
+  --dynamic-libxml2) static_libxml2=0 ;;
+  *) echo "usage: scripts/release.sh [--dynamic-libxml2]" >&2; exit 2 ;;
+esac
+
+fail() { echo "release.sh: $*" >&2; exit 1; }
+[ "$(uname -s)" = Linux ] || fail "builds the Linux archive only; run it on Linux"
+arch=$(uname -m)
+
+build_flags=(-c release --static-swift-stdlib --product ogilint)
+if [ "$static_libxml2" = 1 ]; then
+  # The CLibXML2 module asks the linker for -lxml2. A folder searched before the system's holds a linker
+  # script of that name which names the static archives instead: libxml2 and what it needs (ICU, zlib,
+  # liblzma; `pkg-config --libs --static libxml-2.0`). Debian's libxml2-dev ships all of them.
+  libdir=$(pkg-config --variable=libdir libxml-2.0 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)
+  for lib in libxml2 libicui18n libicuuc libicudata libz liblzma; do
+    [ -f "$libdir/$lib.a" ] || fail "$libdir/$lib.a is missing (Debian: apt-get install libxml2-dev); or pass --dynamic-libxml2"
+  done
+  linkdir="$PWD/.build/release-static-libs"
+  mkdir -p "$linkdir"
+  cat >"$linkdir/libxml2.a" <<EOF
+/* written by scripts/release.sh: link libxml2 and its dependencies statically */
+GROUP ( $libdir/libxml2.a $libdir/libicui18n.a $libdir/libicuuc.a $libdir/libicudata.a $libdir/libz.a $libdir/liblzma.a -lstdc++ -lm )
+EOF
+  build_flags+=(-Xlinker -L"$linkdir")
+fi
+
+start=$(date +%s)
+swift build "${build_flags[@]}"
+bin_dir=$(swift build "${build_flags[@]}" --show-bin-path)
+binary="$bin_dir/ogilint"
+[ -x "$binary" ] || fail "no binary at $binary after the build"
+echo "release.sh: built in $(( $(date +%s) - start )) s"
+
+# The version the tool reports, which must be the one in the sources.
+version=$("$binary" --version | tr -d '[:space:]')
+source_version=$(sed -nE 's/.*static let string = "([^"]+)".*/\1/p' Sources/OGILint/Linter.swift)
+[ -n "$version" ] || fail "'ogilint --version' printed nothing"
+[ "$version" = "$source_version" ] || fail "'ogilint --version' says $version, Sources/OGILint/Linter.swift says $source_version"
+
+# Nothing of the Swift toolchain may be loaded at run time: only the C and C++ runtime of the system
+# (and libxml2 with its dependencies when it is linked dynamically).
+allowed='linux-vdso|ld-linux|libc\.so|libm\.so|libdl\.so|libpthread\.so|librt\.so|libutil\.so|libstdc\+\+\.so|libgcc_s\.so|libz\.so'
+if [ "$static_libxml2" = 0 ]; then allowed="$allowed|libxml2\.so|libicu[a-z0-9]*\.so|liblzma\.so"; fi
+deps=$(ldd "$binary")
+unexpected=$(grep -vE "$allowed" <<<"$deps" || true)
+[ -z "$unexpected" ] || fail "the binary loads libraries a user may not have:"$'\n'"$unexpected"
+if grep -q "not found" <<<"$deps"; then fail "unresolved libraries:"$'\n'"$deps"; fi
+glibc=$(objdump -T "$binary" | grep -oE 'GLIBC_[0-9.]+' | sort -uV | tail -n 1)
+
+name="ogilint-$version-linux-$arch"
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+root="$stage/$name"
+mkdir -p "$root/bin" "$root/share/ogilint"
+install -m 0755 "$binary" "$root/bin/ogilint"
+strip "$root/bin/ogilint"
+cp -R rules "$root/share/ogilint/rules"
+cp README.md LICENSE "$root/"
+mkdir -p dist
+archive="dist/$name.tar.gz"
+# Sorted names, fixed owner and times: the same sources give the same archive.
+tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$(git log -1 --format=%ct 2>/dev/null || echo 0)" \
+  -C "$stage" -czf "$archive" "$name"
+
+echo "release.sh: $(du -h "$root/bin/ogilint" | cut -f1) binary, needs glibc >= ${glibc#GLIBC_}; libraries:"
+sed -E 's/^[[:space:]]+/  /; s/ \(0x[0-9a-f]+\)//' <<<"$deps"
+echo "$archive"
