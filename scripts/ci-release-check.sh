@@ -38,9 +38,9 @@ fi
 # A user's folder outside the repository, holding reports copied from the samples.
 work="$tmp/work"
 mkdir -p "$work/samples/broken"
-cp samples/clean-2021-government.* samples/clean-2019-department.* "$work/samples/"
-cp samples/broken/app-balance.txt "$work/samples/broken/"
-cd "$work"
+cp samples/clean-2021-government.* samples/clean-2019-department.* "$work/samples/" || fail "cannot copy the samples"
+cp samples/broken/app-balance.txt "$work/samples/broken/" || fail "cannot copy the samples"
+cd "$work" || fail "cannot enter $work"
 links="$tmp/links"   # as after `ln -s PREFIX/bin/ogilint /usr/local/bin/ogilint`
 mkdir -p "$links"
 ln -s "$prefix/bin/ogilint" "$links/ogilint"

@@ -26,20 +26,36 @@ arch=$(uname -m)
 
 build_flags=(-c release --static-swift-stdlib --product ogilint)
 if [ "$static_libxml2" = 1 ]; then
-  # The CLibXML2 module asks the linker for -lxml2. A folder searched before the system's holds a linker
-  # script of that name which names the static archives instead: libxml2 and what it needs (ICU, zlib,
-  # liblzma; `pkg-config --libs --static libxml-2.0`). Debian's libxml2-dev ships all of them.
+  # The CLibXML2 module asks the linker for -lxml2, found through pkg-config's libxml-2.0. Our own
+  # libxml-2.0.pc (first on PKG_CONFIG_PATH) points the linker at a folder where "libxml2.a" is a linker script
+  # naming the static archives: libxml2 and what it needs (ICU, zlib, liblzma: `Libs.private` of the system's
+  # libxml-2.0.pc); Debian's libxml2-dev ships them all. Our zlib.pc drops zlib's -L of the system folder,
+  # which would otherwise be searched first and yield the shared libxml2. ldd below proves the outcome.
   libdir=$(pkg-config --variable=libdir libxml-2.0 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)
   for lib in libxml2 libicui18n libicuuc libicudata libz liblzma; do
     [ -f "$libdir/$lib.a" ] || fail "$libdir/$lib.a is missing (Debian: apt-get install libxml2-dev); or pass --dynamic-libxml2"
   done
-  linkdir="$PWD/.build/release-static-libs"
+  linkdir="$PWD/.build/release-static-libxml2"
   mkdir -p "$linkdir"
   cat >"$linkdir/libxml2.a" <<EOF
-/* written by scripts/release.sh: link libxml2 and its dependencies statically */
+/* Written by scripts/release.sh: link libxml2 and its dependencies statically. */
 GROUP ( $libdir/libxml2.a $libdir/libicui18n.a $libdir/libicuuc.a $libdir/libicudata.a $libdir/libz.a $libdir/liblzma.a -lstdc++ -lm )
 EOF
-  build_flags+=(-Xlinker -L"$linkdir")
+  cat >"$linkdir/libxml-2.0.pc" <<EOF
+Name: libxml-2.0
+Version: $(pkg-config --modversion libxml-2.0)
+Description: libxml2, linked statically by scripts/release.sh
+Libs: -L$linkdir -lxml2
+Cflags: $(pkg-config --cflags libxml-2.0)
+EOF
+  cat >"$linkdir/zlib.pc" <<EOF
+Name: zlib
+Version: $(pkg-config --modversion zlib)
+Description: zlib, without -L of the system library folder
+Libs: -lz
+Cflags: $(pkg-config --cflags zlib)
+EOF
+  export PKG_CONFIG_PATH="$linkdir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 fi
 
 start=$(date +%s)
