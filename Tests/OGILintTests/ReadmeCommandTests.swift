@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import OGITestSupport
+import XCTest
 
 /// Every `ogilint` command shown in README.md and docs/**/*.md is run, so the documents cannot show an example the
 /// tool rejects. The documents are read when the tests run; nothing of them is copied here.
@@ -40,8 +40,9 @@ final class ReadmeCommandTests: XCTestCase {
         // Guards the extraction itself: if the README's examples stopped being recognised, every other test here
         // would pass on nothing.
         let examples = DocumentExamples.parse(try String(contentsOfFile: Repo.path("README.md"), encoding: .utf8), file: "README.md")
-        XCTAssertTrue(examples.contains { $0.command.hasPrefix("ogilint check ") && !$0.skipped },
-                      "no runnable `ogilint check` command found in README.md")
+        XCTAssertTrue(
+            examples.contains { $0.command.hasPrefix("ogilint check ") && !$0.skipped },
+            "no runnable `ogilint check` command found in README.md")
         XCTAssertTrue(examples.contains { $0.shownOutput != nil }, "no command with shown output found in README.md")
     }
 
@@ -75,8 +76,8 @@ final class ReadmeCommandTests: XCTestCase {
     func testTheREADMEModelExampleIsAccepted() throws {
         let readme = try String(contentsOfFile: Repo.path("README.md"), encoding: .utf8)
         let blocks = FencedBlock.all(in: readme).filter { block in
-            ["yaml", "yml"].contains(block.language)
-                && block.lines.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }?.hasPrefix("ogilint_model:") == true
+            let firstLine = block.lines.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }
+            return ["yaml", "yml"].contains(block.language) && firstLine?.hasPrefix("ogilint_model:") == true
         }
         let block = try XCTUnwrap(blocks.first, "README.md shows no report model (a yaml block starting with `ogilint_model:`)")
         let scratch = try ScratchCheckout()
@@ -86,7 +87,9 @@ final class ReadmeCommandTests: XCTestCase {
         // TODO(merge): remove this skip once model rows need only a key (issue 13 item 2, another branch). Until
         // then the README's example is rejected for exactly this reason, and only this reason is tolerated.
         if result.code == 2, result.err.contains("missing required key 'label'") {
-            throw XCTSkip("README.md:\(block.startLine): the model example is still rejected (\(result.err.trimmingCharacters(in: .whitespacesAndNewlines))); passes once row labels are optional")
+            let reason = result.err.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw XCTSkip(
+                "README.md:\(block.startLine): the model example is still rejected (\(reason)); passes once row labels are optional")
         }
         XCTAssertEqual(result.code, 0, "README.md:\(block.startLine): the report-model example is rejected:\n\(result.err)")
         XCTAssertTrue(result.out.hasPrefix("ogilint_model: 1"), result.out)
@@ -96,54 +99,56 @@ final class ReadmeCommandTests: XCTestCase {
 
     func testExtractionFollowsTheConvention() {
         let doc = """
-        Intro.
+            Intro.
 
-        ```sh
-        swift run ogilint check a.txt   # the sample
-        swift test
-        ogilint check --fail-on error reports/   # exit 1 blocks the pipeline
-        ogilint check drafts/   # not run: needs your drafts
-        ogilint check --format json \\
-          b.txt
-        ```
+            ```sh
+            swift run ogilint check a.txt   # the sample
+            swift test
+            ogilint check --fail-on error reports/   # exit 1 blocks the pipeline
+            ogilint check drafts/   # not run: needs your drafts
+            ogilint check --format json \\
+              b.txt
+            ```
 
-        Problems (`swift run ogilint check c.txt`):
+            Problems (`swift run ogilint check c.txt`):
 
-        ```
-        line one
-          …
-        last
-        ```
+            ```
+            line one
+              …
+            last
+            ```
 
-        ```sh
-        ogilint rules APP-BALANCE
-        ```
+            ```sh
+            ogilint rules APP-BALANCE
+            ```
 
-        ```text
-        APP-BALANCE
-        ```
+            ```text
+            APP-BALANCE
+            ```
 
-        ```console
-        $ ogilint --version
-        0.1.0
-        $ ogilint rules   # exit 0
-        ```
+            ```console
+            $ ogilint --version
+            0.1.0
+            $ ogilint rules   # exit 0
+            ```
 
-        ```yaml
-        ogilint check not-a-command.txt
-        ```
-        """
+            ```yaml
+            ogilint check not-a-command.txt
+            ```
+            """
         let examples = DocumentExamples.parse(doc, file: "X.md")
-        XCTAssertEqual(examples.map(\.command), [
-            "ogilint check a.txt   # the sample",
-            "ogilint check --fail-on error reports/   # exit 1 blocks the pipeline",
-            "ogilint check drafts/   # not run: needs your drafts",
-            "ogilint check --format json \\\n  b.txt",
-            "ogilint check c.txt",
-            "ogilint rules APP-BALANCE",
-            "ogilint --version",
-            "ogilint rules   # exit 0",
-        ])
+        XCTAssertEqual(
+            examples.map(\.command),
+            [
+                "ogilint check a.txt   # the sample",
+                "ogilint check --fail-on error reports/   # exit 1 blocks the pipeline",
+                "ogilint check drafts/   # not run: needs your drafts",
+                "ogilint check --format json \\\n  b.txt",
+                "ogilint check c.txt",
+                "ogilint rules APP-BALANCE",
+                "ogilint --version",
+                "ogilint rules   # exit 0",
+            ])
         XCTAssertEqual(examples.map(\.line), [4, 6, 7, 8, 12, 21, 29, 31])
         XCTAssertEqual(examples.map(\.skipped), [false, false, true, false, false, false, false, false])
         XCTAssertEqual(examples.map(\.expectedExit), [nil, 1, nil, nil, nil, nil, nil, 0])
@@ -229,7 +234,9 @@ enum DocumentExamples {
         var previousBlock: (endLine: Int, index: Int)?
         var lineAfterPrevious = 1
         for block in FencedBlock.all(in: text) {
-            let commands = block.language == "console" ? consoleCommands(block, file: file)
+            let commands =
+                block.language == "console"
+                ? consoleCommands(block, file: file)
                 : commandBlockLanguages.contains(block.language) ? plainCommands(block, file: file) : []
             if !commands.isEmpty {
                 examples += commands
@@ -237,7 +244,8 @@ enum DocumentExamples {
             } else if outputBlockLanguages.contains(block.language) {
                 let between = lines[(lineAfterPrevious - 1)..<(block.startLine - 1)]
                 if let previous = previousBlock, previous.endLine == lineAfterPrevious - 1,
-                   between.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                    between.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty })
+                {
                     examples[previous.index].shownOutput = block.lines
                     examples[previous.index].outputLine = block.startLine
                 } else if var introduced = introducedCommand(before: block, lines: lines, file: file) {
@@ -318,7 +326,9 @@ enum DocumentExamples {
         for (offset, line) in block.lines.enumerated() {
             if line.hasPrefix("$ ") {
                 finish()
-                if let command = command(String(line.dropFirst(2))) { current = example(command, file: file, line: block.startLine + 1 + offset) }
+                if let command = command(String(line.dropFirst(2))) {
+                    current = example(command, file: file, line: block.startLine + 1 + offset)
+                }
             } else if current != nil {
                 output.append(line)
             }
@@ -334,7 +344,9 @@ enum DocumentExamples {
         guard n >= 0 else { return nil }
         let prose = lines[n].trimmingCharacters(in: .whitespaces)
         guard prose.hasSuffix(":") || prose.hasSuffix("：") else { return nil }
-        let spans = prose.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        let spans = prose.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map {
+            String($0.element)
+        }
         let commands = spans.compactMap(command)
         guard commands.count == 1 else { return nil }
         return example(commands[0], file: file, line: n + 1)
@@ -360,12 +372,16 @@ enum OutputMatch {
             } else if !afterElision, cursor < actualLines.count, actualLines[cursor] == line {
                 cursor += 1
             } else {
-                let printed = afterElision ? "not printed after line \(cursor)" : "printed \"\(cursor < actualLines.count ? actualLines[cursor] : "<nothing>")\""
+                let printed =
+                    afterElision
+                    ? "not printed after line \(cursor)" : "printed \"\(cursor < actualLines.count ? actualLines[cursor] : "<nothing>")\""
                 return "shown line \(i + 1) \"\(line)\" is \(printed)\nprinted:\n\(actual)"
             }
             afterElision = false
         }
-        return afterElision ? "printed lines match; this should not happen" : "\(actualLines.count - cursor) more lines printed than shown, from \"\(actualLines[cursor])\"\nprinted:\n\(actual)"
+        return afterElision
+            ? "printed lines match; this should not happen"
+            : "\(actualLines.count - cursor) more lines printed than shown, from \"\(actualLines[cursor])\"\nprinted:\n\(actual)"
     }
 
     static func isElision(_ line: String) -> Bool { line.trimmingCharacters(in: .whitespaces) == "…" }
@@ -409,7 +425,8 @@ struct ScratchCheckout {
 
     /// The `ogilint` that `swift test` built, found as the CLI tests find it.
     static func binary() throws -> String {
-        let beside = (URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path as NSString).appendingPathComponent("ogilint")
+        let beside = (URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path as NSString).appendingPathComponent(
+            "ogilint")
         let path = FileManager.default.isExecutableFile(atPath: beside) ? beside : Repo.path(".build/debug/ogilint")
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw XCTSkip("ogilint binary not found at \(path); `swift test` builds it")
