@@ -31,7 +31,9 @@ if [ "$static_libxml2" = 1 ]; then
   # naming the static archives: libxml2 and what it needs (ICU, zlib, liblzma: `Libs.private` of the system's
   # libxml-2.0.pc); Debian's libxml2-dev ships them all. Our zlib.pc drops zlib's -L of the system folder,
   # which would otherwise be searched first and yield the shared libxml2. ldd below proves the outcome.
-  libdir=$(pkg-config --variable=libdir libxml-2.0 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)
+  command -v pkg-config >/dev/null || fail "pkg-config is needed to link libxml2 statically (Debian: apt-get install pkg-config)"
+  pkg-config --exists libxml-2.0 zlib || fail "pkg-config knows no libxml-2.0 or zlib (Debian: apt-get install libxml2-dev zlib1g-dev)"
+  libdir=$(pkg-config --variable=libdir libxml-2.0)
   for lib in libxml2 libicui18n libicuuc libicudata libz liblzma; do
     [ -f "$libdir/$lib.a" ] || fail "$libdir/$lib.a is missing (Debian: apt-get install libxml2-dev); or pass --dynamic-libxml2"
   done
