@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# CI: builds the release archive (scripts/release.sh), unpacks it into a temporary prefix and runs the README's
+# sample check with it as a user without Swift would: a clean environment (PATH = the prefix's bin, /usr/bin,
+# /bin; no OGILINT_RULES), from a folder outside the repository. Exits 1 and says why when anything is off.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "release check: FAILED: $*" >&2; exit 1; }
+
+# The archive.
+scripts/release.sh | tee "$tmp/release.log"
+[ "${PIPESTATUS[0]}" = 0 ] || fail "scripts/release.sh failed (see above)"
+archive=$(tail -n 1 "$tmp/release.log")
+[ -f "$archive" ] || fail "scripts/release.sh did not name an archive on its last line (got '$archive')"
+name=$(basename "$archive" .tar.gz)
+[[ "$name" =~ ^ogilint-[0-9]+\.[0-9]+\.[0-9]+.*-linux-[a-z0-9_]+$ ]] || fail "unexpected archive name $name"
+version=${name#ogilint-}
+version=${version%-linux-*}
+
+# It holds one folder with exactly the documented layout.
+top=$(tar -tzf "$archive" | cut -d/ -f1 | sort -u)
+[ "$top" = "$name" ] || fail "the archive should hold the single folder $name/, holds: $top"
+prefix="$tmp/prefix"
+mkdir -p "$prefix"
+tar -xzf "$archive" -C "$prefix" --strip-components=1 || fail "cannot unpack $archive"
+for f in bin/ogilint share/ogilint/rules/templates/common.yml share/ogilint/rules/national README.md LICENSE; do
+  [ -e "$prefix/$f" ] || fail "$f is missing from the archive"
+done
+extra=$(cd "$prefix" && ls -A | grep -vxE 'bin|share|README\.md|LICENSE' || true)
+[ -z "$extra" ] || fail "unexpected entries at the top of the archive: $extra"
+diff -r rules "$prefix/share/ogilint/rules" >/dev/null || fail "share/ogilint/rules differs from the repository's rules/"
+if ldd "$prefix/bin/ogilint" | grep -iE 'swift|Foundation|dispatch|BlocksRuntime|not found'; then
+  fail "bin/ogilint needs libraries of the Swift toolchain (listed above)"
+fi
+
+# A user's folder outside the repository, holding reports copied from the samples.
+work="$tmp/work"
+mkdir -p "$work/samples/broken"
+cp samples/clean-2021-government.* samples/clean-2019-department.* "$work/samples/" || fail "cannot copy the samples"
+cp samples/broken/app-balance.txt "$work/samples/broken/" || fail "cannot copy the samples"
+cd "$work" || fail "cannot enter $work"
+links="$tmp/links"   # as after `ln -s PREFIX/bin/ogilint /usr/local/bin/ogilint`
+mkdir -p "$links"
+ln -s "$prefix/bin/ogilint" "$links/ogilint"
+
+# expect CODE WHAT PATHDIR ARGS...: runs ogilint found on a clean PATH; prints its output; fails unless it exits CODE.
+expect() {
+  local code=$1 what=$2 bindir=$3
+  shift 3
+  echo "release check: $what: ogilint $*"
+  env -i HOME="$tmp" PATH="$bindir:/usr/bin:/bin" ogilint "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  cat "$tmp/out" "$tmp/err"
+  [ "$got" = "$code" ] || fail "'ogilint $*' ($what) exited $got, expected $code"
+}
+
+expect 0 "version" "$prefix/bin" --version
+[ "$(cat "$tmp/out")" = "$version" ] || fail "'ogilint --version' says $(cat "$tmp/out"), the archive is named for $version"
+expect 0 "README sample" "$prefix/bin" check samples/clean-2021-government.txt
+grep -q "0 errors" "$tmp/out" || fail "the clean sample's output has no '0 errors' summary"
+expect 1 "broken sample" "$prefix/bin" check samples/broken/app-balance.txt
+grep -q "APP-BALANCE" "$tmp/out" || fail "the broken sample's output does not report APP-BALANCE"
+# The rules used are the archive's own.
+expect 0 "bundled rules" "$prefix/bin" rules APP-BALANCE
+grep -qF "$prefix/share/ogilint/rules/" "$tmp/out" || fail "'ogilint rules APP-BALANCE' does not name a file under the prefix's share/ogilint/rules"
+# Every reader built into the binary works, libxml2 included (DOCX, HTML in UTF-8 and in GBK, report models).
+for f in samples/clean-2021-government.docx samples/clean-2021-government.html samples/clean-2019-department.html \
+         samples/clean-2019-department.yml samples/clean-2021-government.json; do
+  expect 0 "reader" "$prefix/bin" check "$f"
+done
+# Installed as a link on the PATH.
+expect 0 "through a symbolic link" "$links" check samples/clean-2021-government.txt
+expect 1 "through a symbolic link" "$links" check samples/broken/app-balance.txt
+
+cd "$repo"
+echo "release check: passed ($archive)"

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Builds the archive users install without a Swift toolchain:
+#   dist/ogilint-VERSION-linux-ARCH.tar.gz, holding one folder ogilint-VERSION-linux-ARCH/ with
+#     bin/ogilint                 the release binary: Swift runtime, Foundation and libxml2 linked in statically
+#     share/ogilint/rules/        the bundled rule packs and templates (found there by bin/ogilint, see BundledRules)
+#     README.md, LICENSE
+# The binary needs only glibc, libstdc++, libgcc and zlib from the system (checked below with ldd), and poppler's
+# pdftotext for PDF input.
+#
+# Usage: scripts/release.sh [--dynamic-libxml2]
+#   --dynamic-libxml2  link the system libxml2 dynamically (smaller binary; users then need Debian's libxml2)
+# Prints the archive's path on the last line of standard output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+static_libxml2=1
+case "${1:-}" in
+  "") ;;
+  --dynamic-libxml2) static_libxml2=0 ;;
+  *) echo "usage: scripts/release.sh [--dynamic-libxml2]" >&2; exit 2 ;;
+esac
+
+fail() { echo "release.sh: $*" >&2; exit 1; }
+[ "$(uname -s)" = Linux ] || fail "builds the Linux archive only; run it on Linux"
+arch=$(uname -m)
+
+build_flags=(-c release --static-swift-stdlib --product ogilint)
+if [ "$static_libxml2" = 1 ]; then
+  # The CLibXML2 module asks the linker for -lxml2, found through pkg-config's libxml-2.0. Our own
+  # libxml-2.0.pc (first on PKG_CONFIG_PATH) points the linker at a folder where "libxml2.a" is a linker script
+  # naming the static archives: libxml2 and what it needs (ICU, zlib, liblzma: `Libs.private` of the system's
+  # libxml-2.0.pc); Debian's libxml2-dev ships them all. Our zlib.pc drops zlib's -L of the system folder,
+  # which would otherwise be searched first and yield the shared libxml2. ldd below proves the outcome.
+  command -v pkg-config >/dev/null || fail "pkg-config is needed to link libxml2 statically (Debian: apt-get install pkg-config)"
+  pkg-config --exists libxml-2.0 zlib || fail "pkg-config knows no libxml-2.0 or zlib (Debian: apt-get install libxml2-dev zlib1g-dev)"
+  libdir=$(pkg-config --variable=libdir libxml-2.0)
+  for lib in libxml2 libicui18n libicuuc libicudata libz liblzma; do
+    [ -f "$libdir/$lib.a" ] || fail "$libdir/$lib.a is missing (Debian: apt-get install libxml2-dev); or pass --dynamic-libxml2"
+  done
+  linkdir="$PWD/.build/release-static-libxml2"
+  mkdir -p "$linkdir"
+  cat >"$linkdir/libxml2.a" <<EOF
+/* Written by scripts/release.sh: link libxml2 and its dependencies statically. */
+GROUP ( $libdir/libxml2.a $libdir/libicui18n.a $libdir/libicuuc.a $libdir/libicudata.a $libdir/libz.a $libdir/liblzma.a -lstdc++ -lm )
+EOF
+  cat >"$linkdir/libxml-2.0.pc" <<EOF
+Name: libxml-2.0
+Version: $(pkg-config --modversion libxml-2.0)
+Description: libxml2, linked statically by scripts/release.sh
+Libs: -L$linkdir -lxml2
+Cflags: $(pkg-config --cflags libxml-2.0)
+EOF
+  cat >"$linkdir/zlib.pc" <<EOF
+Name: zlib
+Version: $(pkg-config --modversion zlib)
+Description: zlib, without -L of the system library folder
+Libs: -lz
+Cflags: $(pkg-config --cflags zlib)
+EOF
+  export PKG_CONFIG_PATH="$linkdir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+fi
+
+start=$(date +%s)
+swift build "${build_flags[@]}"
+bin_dir=$(swift build "${build_flags[@]}" --show-bin-path)
+binary="$bin_dir/ogilint"
+[ -x "$binary" ] || fail "no binary at $binary after the build"
+echo "release.sh: built in $(( $(date +%s) - start )) s"
+
+# The version the tool reports, which must be the one in the sources.
+version=$("$binary" --version | tr -d '[:space:]')
+source_version=$(sed -nE 's/.*static let string = "([^"]+)".*/\1/p' Sources/OGILint/Linter.swift)
+[ -n "$version" ] || fail "'ogilint --version' printed nothing"
+[ "$version" = "$source_version" ] || fail "'ogilint --version' says $version, Sources/OGILint/Linter.swift says $source_version"
+
+# Nothing of the Swift toolchain may be loaded at run time: only the C and C++ runtime of the system
+# (and libxml2 with its dependencies when it is linked dynamically).
+allowed='linux-vdso|ld-linux|libc\.so|libm\.so|libdl\.so|libpthread\.so|librt\.so|libutil\.so|libstdc\+\+\.so|libgcc_s\.so|libz\.so'
+if [ "$static_libxml2" = 0 ]; then allowed="$allowed|libxml2\.so|libicu[a-z0-9]*\.so|liblzma\.so"; fi
+deps=$(ldd "$binary")
+unexpected=$(grep -vE "$allowed" <<<"$deps" || true)
+[ -z "$unexpected" ] || fail "the binary loads libraries a user may not have:"$'\n'"$unexpected"
+if grep -q "not found" <<<"$deps"; then fail "unresolved libraries:"$'\n'"$deps"; fi
+glibc=$(objdump -T "$binary" | grep -oE 'GLIBC_[0-9.]+' | sort -uV | tail -n 1)
+
+name="ogilint-$version-linux-$arch"
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+root="$stage/$name"
+mkdir -p "$root/bin" "$root/share/ogilint"
+install -m 0755 "$binary" "$root/bin/ogilint"
+strip "$root/bin/ogilint"
+cp -R rules "$root/share/ogilint/rules"
+cp README.md LICENSE "$root/"
+mkdir -p dist
+archive="dist/$name.tar.gz"
+# Sorted names, fixed owner and times: the same sources give the same archive.
+tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$(git log -1 --format=%ct 2>/dev/null || echo 0)" \
+  -C "$stage" -czf "$archive" "$name"
+
+echo "release.sh: $(du -h "$root/bin/ogilint" | cut -f1) binary, needs glibc >= ${glibc#GLIBC_}; libraries:"
+sed -E 's/^[[:space:]]+/  /; s/ \(0x[0-9a-f]+\)//' <<<"$deps"
+echo "$archive"
