@@ -6,14 +6,22 @@ import ZIPFoundation
 /// their list numbering, tables row by row with merged cells resolved, tracked insertions kept and
 /// deletions dropped. The result is linearised (one line per paragraph, one tab-separated line per table
 /// row) and read like text, so every format goes through the same table mapper.
-public struct DocxReader {
+public struct DocxReader: ReportReader {
     let text: TextReader
+    let budget: ReadBudget
     /// Largest uncompressed size accepted for one part of the package.
-    let maxPartBytes: Int
+    var maxPartBytes: Int { budget.maxDecodedBytes }
 
-    public init(context: ReaderContext, maxPartBytes: Int) {
-        self.text = TextReader(context: context)
-        self.maxPartBytes = maxPartBytes
+    public init(context: ReaderContext, budget: ReadBudget = ReadBudget()) {
+        self.text = TextReader(context: context, budget: budget)
+        self.budget = budget
+    }
+
+    public var name: String { "docx" }
+    public var extensions: [String] { ["docx"] }
+    public func claim(_ input: InputSniffer) -> ReaderClaim {
+        if input.starts(with: [0x50, 0x4B, 0x03, 0x04]) || input.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return .signature }
+        return input.pathExtension == "docx" ? .fileExtension : .none
     }
 
     /// Where each linearised line came from.

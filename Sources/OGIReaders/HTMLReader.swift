@@ -5,13 +5,24 @@ import OGIModel
 /// not at all), parses it tolerantly with libxml2, finds the report body among the page furniture,
 /// resolves `rowspan`/`colspan` in data tables, and reads the result like text. Locations are lines of the
 /// HTML source.
-public struct HTMLReader {
+public struct HTMLReader: ReportReader {
     let text: TextReader
     let ctx: ReaderContext
+    let budget: ReadBudget
 
-    public init(context: ReaderContext) {
+    public init(context: ReaderContext, budget: ReadBudget = ReadBudget()) {
         self.ctx = context
-        self.text = TextReader(context: context)
+        self.budget = budget
+        self.text = TextReader(context: context, budget: budget)
+    }
+
+    public var name: String { "html" }
+    public var extensions: [String] { ["html", "htm", "xhtml"] }
+    static let openingTags = ["<html", "<!doctype html", "<body", "<table", "<div", "<p>", "<p ", "<meta", "<head"]
+    public func claim(_ input: InputSniffer) -> ReaderClaim {
+        if extensions.contains(input.pathExtension) { return .content }
+        if input.trimmedText.hasPrefix("<"), Self.openingTags.contains(where: { input.lowercasedText.contains($0) }) { return .content }
+        return .none
     }
 
     static let blockTags: Set<String> = ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",

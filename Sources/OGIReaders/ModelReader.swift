@@ -4,10 +4,32 @@ import Yams
 
 /// Reads a submitted report model (YAML or JSON, format `ogilint_model: 1`) into a `Report`,
 /// checking every table, row and column key against the templates.
-public struct ModelReader {
-    let ctx: ReaderContext
+public struct ModelReader: ReportReader {
+    /// The two notations of a model.
+    public enum Syntax: String, Sendable { case yaml, json }
 
-    public init(context: ReaderContext) { self.ctx = context }
+    let ctx: ReaderContext
+    let budget: ReadBudget
+    /// The notation this reader claims; `read(path:data:json:)` reads either.
+    public let syntax: Syntax
+
+    public init(context: ReaderContext, budget: ReadBudget = ReadBudget(), syntax: Syntax = .yaml) {
+        self.ctx = context; self.budget = budget; self.syntax = syntax
+    }
+
+    public var name: String { syntax == .json ? "json-model" : "yaml-model" }
+    public var extensions: [String] { syntax == .json ? ["json"] : ["yml", "yaml"] }
+    public func claim(_ input: InputSniffer) -> ReaderClaim {
+        if extensions.contains(input.pathExtension) { return .declared }
+        switch syntax {
+        case .json: return input.trimmedText.hasPrefix("{") && input.lowercasedText.contains("\"ogilint_model\"") ? .declared : .none
+        case .yaml: return input.trimmedText.hasPrefix("ogilint_model:") ? .declared : .none
+        }
+    }
+
+    public func read(path: String, data: Data) throws -> Report {
+        try read(path: path, data: data, json: syntax == .json)
+    }
 
     /// The model as submitted: every field optional except the format marker.
     struct Document: Decodable {

@@ -4,13 +4,28 @@ import OGIModel
 /// Reads a PDF through poppler's `pdftotext -layout` (Debian package poppler-utils), run as a subprocess
 /// with a timeout, then reads the text like any other: labels broken across lines and headers split into
 /// single characters are handled by the label-anchored table mapper. Locations are page and line.
-public struct PDFReader {
+public struct PDFReader: ReportReader {
     let text: TextReader
+    let budget: ReadBudget
     let timeout: TimeInterval
 
-    public init(context: ReaderContext, timeout: TimeInterval = 30) {
-        self.text = TextReader(context: context)
+    public init(context: ReaderContext, budget: ReadBudget = ReadBudget(), timeout: TimeInterval = 30) {
+        self.text = TextReader(context: context, budget: budget)
+        self.budget = budget
         self.timeout = timeout
+    }
+
+    public var name: String { "pdf" }
+    public var extensions: [String] { ["pdf"] }
+    /// `%PDF-` within the first kilobyte (the PDF specification allows leading bytes), else the extension.
+    public func claim(_ input: InputSniffer) -> ReaderClaim {
+        let marker = Array("%PDF-".utf8)
+        let window = input.head.prefix(1024)
+        if input.starts(with: Array("%PDF".utf8)) { return .signature }
+        if window.count >= marker.count, (0...(window.count - marker.count)).contains(where: { window[$0..<($0 + marker.count)].elementsEqual(marker) }) {
+            return .signature
+        }
+        return input.pathExtension == "pdf" ? .fileExtension : .none
     }
 
     /// The pdftotext executable: `$OGILINT_PDFTOTEXT`, else the first on PATH.

@@ -2,20 +2,35 @@ import Foundation
 import OGIModel
 
 /// Reads a plain-text draft (exported from Word or copied from a web page or PDF) into a `Report`.
-public struct TextReader {
+/// Also the reader of last resort: any input no other reader claims is tried as text.
+public struct TextReader: ReportReader {
     let ctx: ReaderContext
+    let budget: ReadBudget
 
-    public init(context: ReaderContext) { self.ctx = context }
+    public init(context: ReaderContext, budget: ReadBudget = ReadBudget()) { self.ctx = context; self.budget = budget }
 
-    /// Reads a file from disk: decodes it, then parses it.
+    public var name: String { "text" }
+    public var extensions: [String] { ["txt", "text", "md"] }
+    public func claim(_ input: InputSniffer) -> ReaderClaim { .fallback }
+
+    /// Reads a file from disk: decodes it, refuses it when it holds no text, then parses it.
     public func read(path: String, data: Data) throws -> Report {
         let (text, _) = try TextDecoding.decode(data, path: path)
-        return parse(text: text, path: path)
+        if FastText.trim(text).isEmpty { throw ReaderError.empty(path: path) }
+        return parse(lines: try Self.lines(of: text, path: path, budget: budget), path: path, sourceFormat: "text")
     }
 
     /// Parses already-decoded text.
     public func parse(text: String, path: String) -> Report {
         parse(lines: Self.lines(of: text), path: path, sourceFormat: "text")
+    }
+
+    /// Splits text into numbered lines, refusing more lines than the budget allows (counted before any is built).
+    static func lines(of text: String, path: String, budget: ReadBudget) throws -> [SourceLine] {
+        var count = 0
+        for b in text.utf8 where b == 0x0A { count += 1 }
+        try budget.check(count, budget.maxLines, path, "the text has \(count) lines", unit: "lines")
+        return lines(of: text)
     }
 
     /// Splits text into numbered lines (1-based, `\r\n` or `\n`).
