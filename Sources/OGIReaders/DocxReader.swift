@@ -28,6 +28,9 @@ public struct DocxReader: ReportReader {
     enum Origin { case paragraph(Int), tableRow(table: Int, row: Int) }
 
     public func read(path: String, data: Data) throws -> Report {
+        if let problem = ZipStructure.problem(in: data) {
+            throw ReaderError.corrupt(path: path, detail: "it is not a readable zip archive (DOCX files are zip archives): \(problem)")
+        }
         let archive: Archive
         do { archive = try Archive(data: data, accessMode: .read) } catch {
             throw ReaderError.corrupt(path: path, detail: "it is not a readable zip archive (DOCX files are zip archives)")

@@ -19,6 +19,8 @@ public struct ReadBudget: Sendable, Equatable {
     public var maxSpan: Int
     /// Most nodes of a report model, counting each YAML alias as a copy of what it names.
     public var maxModelNodes: Int
+    /// Most YAML aliases (`*name`) in a report model.
+    public var maxYAMLAliases: Int
 
     /// The default `--max-size`: 50 MB.
     public static let defaultMaxInputBytes = 50 * 1024 * 1024
@@ -32,6 +34,7 @@ public struct ReadBudget: Sendable, Equatable {
         maxTableCells = max(20_000, m / 256)
         maxSpan = 1_000
         maxModelNodes = max(20_000, m / 256)
+        maxYAMLAliases = max(1_000, m / 4096)
     }
 
     /// The error for input over one of the limits: what was found, the limit, and the option that raises it.
