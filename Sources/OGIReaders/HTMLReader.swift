@@ -32,20 +32,22 @@ public struct HTMLReader: ReportReader {
 
     public func read(path: String, data: Data) throws -> Report {
         let utf8 = try Self.decode(data, path: path)
-        let head = String(decoding: utf8.prefix(4096), as: UTF8.self).uppercased()
-        if head.contains("<!ENTITY") {
+        try budget.check(utf8.count, budget.maxDecodedBytes, path, "the page is \(utf8.count) bytes once decoded", unit: "bytes")
+        if XMLTree.containsDeclaration(utf8, "ENTITY") {
             throw ReaderError.unsafe(path: path, detail: "the page declares entities; ogilint does not expand them")
         }
+        let elements = XMLTree.elementCount(utf8)
+        try budget.check(elements, budget.maxElements, path, "the page has \(elements) elements", unit: "elements")
         let root: XNode
         do { root = try XMLTree.parseHTML(utf8) } catch {
             throw ReaderError.corrupt(path: path, detail: "the HTML could not be parsed")
         }
         let body = root.first("body") ?? root
         let content = reportBody(body)
-        var out = Lineariser()
+        var out = Lineariser(budget: budget)
         // The title often sits outside the content block (in a page header): keep the first title line before it.
         if content !== body {
-            var all = Lineariser()
+            var all = Lineariser(budget: budget)
             all.walk(body, stopAt: content)
             let words = ctx.templates.profile.titleWords
             if let t = all.lines.last(where: { l in words.contains { l.text.contains($0) } && l.text.count <= 80 }) {
@@ -54,6 +56,10 @@ public struct HTMLReader: ReportReader {
         }
         out.walk(content, stopAt: nil)
         out.flush()
+        if out.overCells {
+            throw budget.refusal(path, "the page's tables have more than \(budget.maxTableCells) cells once rowspan and colspan are spread out", limit: budget.maxTableCells, unit: "table cells")
+        }
+        try budget.check(out.lines.count, budget.maxLines, path, "the page has \(out.lines.count) lines of text", unit: "lines")
         let lines = out.lines.enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element.text) }
         let origins = out.lines
         return text.parse(lines: lines, path: path, sourceFormat: "html") { line, field in
@@ -117,7 +123,11 @@ public struct HTMLReader: ReportReader {
 /// Turns an HTML tree into lines: block elements end lines; data tables give one tab-separated line per row.
 struct Lineariser {
     struct Line { var text: String; var sourceLine: Int; var table: Int?; var row: Int? }
+    let budget: ReadBudget
     var lines: [Line] = []
+    /// Grid cells placed so far, counting those that spans cover; reading stops past the budget.
+    var cells = 0
+    var overCells = false
     var current = ""
     var currentLine = 0
     var tableCount = 0
@@ -139,6 +149,7 @@ struct Lineariser {
         }
         if HTMLReader.skipTags.contains(n.name) { return false }
         if n.name == "br" { flush(); return false }
+        if overCells || lines.count > budget.maxLines { return true }
         if n.name == "table" {
             flush()
             // A data table holds only text and paragraphs in its cells; a table holding tables, headings,
@@ -165,6 +176,7 @@ struct Lineariser {
         let rows = table.descendants("tr")
         var pending: [Int: Int] = [:]   // grid column → rows still covered by a rowspan from above
         for (ri, tr) in rows.enumerated() {
+            if overCells { return }
             var fields: [String] = []
             var col = 0
             func skipCovered() {
@@ -176,13 +188,16 @@ struct Lineariser {
             }
             for cell in tr.children where cell.name == "td" || cell.name == "th" {
                 skipCovered()
-                var inner = Lineariser()
+                var inner = Lineariser(budget: budget)
                 for c in cell.children { inner.walk(c, stopAt: nil) }
                 inner.flush()
                 let text = inner.lines.map(\.text).joined(separator: " ").replacingOccurrences(of: "\t", with: " ")
-                // Spans are clamped: a page cannot make the grid (and the work) arbitrarily large.
-                let rowspan = min(1000, max(1, Int(cell.attributes["rowspan"] ?? "1") ?? 1))
-                let colspan = min(100, max(1, Int(cell.attributes["colspan"] ?? "1") ?? 1))
+                // Spans are clamped (a rowspan to the rows left in the table), and every grid cell a span covers
+                // counts against the budget, so a page cannot make the grid, and the work, arbitrarily large.
+                let rowspan = min(budget.maxSpan, rows.count - ri, max(1, Int(cell.attributes["rowspan"] ?? "1") ?? 1))
+                let colspan = min(budget.maxSpan, max(1, Int(cell.attributes["colspan"] ?? "1") ?? 1))
+                cells += rowspan * colspan
+                if cells > budget.maxTableCells { overCells = true; return }
                 fields.append(text)
                 for k in 0..<colspan {
                     if rowspan > 1 { pending[col + k] = rowspan - 1 }
