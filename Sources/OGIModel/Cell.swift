@@ -97,7 +97,10 @@ public struct CellSyntax: Codable, Sendable, Equatable {
         guard let first = raw.unicodeScalars.first(where: { !FastText.isSpace($0) }) else { return nil }
         let isDigit = ("0"..."9").contains(first) || (0xFF10...0xFF19).contains(first.value)
         if !isDigit && !"+-.－＋−".unicodeScalars.contains(first)
-            && !(placeholders + blanks + increaseWords + decreaseWords).contains(where: { $0.unicodeScalars.first == first }) {
+            && !placeholders.contains(where: { $0.unicodeScalars.first == first })
+            && !blanks.contains(where: { $0.unicodeScalars.first == first })
+            && !increaseWords.contains(where: { $0.unicodeScalars.first == first })
+            && !decreaseWords.contains(where: { $0.unicodeScalars.first == first }) {
             return nil
         }
         let p = parse(raw)

@@ -43,32 +43,35 @@ public struct PDFReader: ReportReader {
         guard let tool = Self.pdftotext() else {
             throw ReaderError.tool(path: path, detail: "reading PDF needs pdftotext, which is not installed; install it with `apt-get install poppler-utils` (Debian/Ubuntu) or `brew install poppler` (macOS)")
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-pdf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("in.pdf"), output = dir.appendingPathComponent("out.txt")
-        try data.write(to: input)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = ["-layout", "-enc", "UTF-8", "-q", input.path, output.path]
-        p.standardOutput = FileHandle.nullDevice
-        let err = Pipe()
-        p.standardError = err
-        do { try p.run() } catch {
-            throw ReaderError.tool(path: path, detail: "cannot run \(tool): \(error.localizedDescription)")
+        let run = try PDFToText(tool: tool, timeout: timeout, maxOutputBytes: budget.maxDecodedBytes).run(data, path: path)
+        switch run {
+        case .text(let out):
+            return try lines(of: out, data: data, path: path)
+        case .failed(let message):
+            if Self.isEncrypted(data) || message.localizedCaseInsensitiveContains("password") { throw ReaderError.encryptedPDF(path: path) }
+            if !Self.hasEndMarker(data) {
+                throw ReaderError.damagedPDF(path: path, detail: "it is cut off: the end-of-file marker is missing, so the download or copy is incomplete")
+            }
+            throw ReaderError.damagedPDF(path: path, detail: "pdftotext could not read it\(message.isEmpty ? "" : ": \(message)")")
+        case .timedOut:
+            throw ReaderError.tool(path: path, detail: "pdftotext did not finish within \(Int(timeout)) s and was stopped; the PDF may be damaged or very large")
+        case .tooMuchOutput:
+            throw budget.refusal(path, "pdftotext wrote more than \(budget.maxDecodedBytes) bytes of text", limit: budget.maxDecodedBytes, unit: "bytes")
         }
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(10_000) }
-        if p.isRunning {
-            p.terminate()
-            p.waitUntilExit()
-            throw ReaderError.tool(path: path, detail: "pdftotext did not finish within \(Int(timeout)) s; the PDF may be damaged or very large")
-        }
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, let out = try? Data(contentsOf: output) else {
-            let msg = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw ReaderError.corrupt(path: path, detail: "pdftotext could not read it\(msg.isEmpty ? "" : " (\(msg))")")
-        }
+    }
+
+    /// True when the PDF names an encryption dictionary (`/Encrypt` in a trailer).
+    static func isEncrypted(_ data: Data) -> Bool {
+        data.range(of: Data("/Encrypt".utf8)) != nil
+    }
+
+    /// True when `%%EOF` is in the last kilobyte, as in every complete PDF.
+    static func hasEndMarker(_ data: Data) -> Bool {
+        data.suffix(1024).range(of: Data("%%EOF".utf8)) != nil
+    }
+
+    /// Splits pdftotext's output into lines that remember their page, and reads them as text.
+    func lines(of out: Data, data: Data, path: String) throws -> Report {
         // Pages are separated by form feeds; each line keeps its page and its line on that page.
         var lines: [SourceLine] = []
         var origin: [(page: Int, line: Int)] = []
@@ -79,7 +82,11 @@ public struct PDFReader: ReportReader {
                 origin.append((pi + 1, li + 1))
             }
         }
+        try budget.check(lines.count, budget.maxLines, path, "pdftotext gave \(lines.count) lines", unit: "lines")
         if lines.allSatisfy({ FastText.trim($0.text).isEmpty }) {
+            if !Self.hasEndMarker(data) {
+                throw ReaderError.damagedPDF(path: path, detail: "it is cut off: the end-of-file marker is missing, so the download or copy is incomplete")
+            }
             throw ReaderError.unsupportedFormat(path: path, detail: "the PDF has no text layer (a scanned image?); ogilint needs the text, not a picture of it")
         }
         let map = origin

@@ -254,7 +254,8 @@ public struct TextReader: ReportReader {
 
     func extractPublished(_ lines: [SourceLine], locate: Locator, into meta: inout Metadata) {
         for p in ctx.publishedPatterns {
-            for l in lines.reversed() {
+            // A date is written with digits: a line without any cannot hold one, and needs no regex.
+            for l in lines.reversed() where l.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
                 guard let g = p.firstGroups(l.text, names: ["y", "m", "d"])?.groups,
                       let y = g["y"].flatMap({ Int($0) }), let m = g["m"].flatMap({ Int($0) }), let d = g["d"].flatMap({ Int($0) }) else { continue }
                 let date = CalendarDate(year: y, month: m, day: d)
