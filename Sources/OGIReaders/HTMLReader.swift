@@ -62,11 +62,74 @@ public struct HTMLReader: ReportReader {
         try budget.check(out.lines.count, budget.maxLines, path, "the page has \(out.lines.count) lines of text", unit: "lines")
         let lines = out.lines.enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element.text) }
         let origins = out.lines
-        return text.parse(lines: lines, path: path, sourceFormat: "html") { line, field in
+        var report = text.parse(lines: lines, path: path, sourceFormat: "html") { line, field in
             guard line >= 1, line <= origins.count else { return SourceLocation() }
             let o = origins[line - 1]
             return SourceLocation(line: o.sourceLine, tableIndex: o.table, rowIndex: o.row, cellIndex: o.row == nil ? nil : field)
         }
+        // Without a signature date, the page's own publication date: its <meta> tags, else a visible
+        // date line (发布时间 …) in the page around the report body.
+        if report.metadata.published == nil {
+            if let (date, line) = Self.metaDate(root) {
+                report.metadata.published = date
+                report.metadata.publishedLocation = SourceLocation(line: line)
+            } else if content !== body {
+                var page = Lineariser(budget: budget)
+                page.walk(body, stopAt: nil)
+                page.flush()
+                if let (date, line) = pageDate(page.lines) {
+                    report.metadata.published = date
+                    report.metadata.publishedLocation = SourceLocation(line: line)
+                }
+            }
+        }
+        return report
+    }
+
+    /// `<meta>` names and properties that carry a page's publication date.
+    static let dateMetaNames: Set<String> = ["pubdate", "publishdate", "article:published_time"]
+
+    /// The publication date in a `<meta name="PubDate" content="2021-03-05 08:58">` tag, and its line.
+    static func metaDate(_ root: XNode) -> (CalendarDate, Int)? {
+        let scope = root.first("head") ?? root
+        for m in scope.descendants("meta") {
+            let name = (m.attributes["name"] ?? m.attributes["property"] ?? m.attributes["itemprop"] ?? "").lowercased()
+            guard dateMetaNames.contains(name), let content = m.attributes["content"], let d = leadingDate(content) else { continue }
+            return (d, m.line)
+        }
+        return nil
+    }
+
+    /// The first `YYYY-MM-DD` (also `/`, `.` or 年月日) in a text, when it is a real date.
+    static func leadingDate(_ s: String) -> CalendarDate? {
+        var numbers: [Int] = []
+        var current = ""
+        for ch in s {
+            if ch.isASCII, ch.isNumber { current.append(ch); continue }
+            if !current.isEmpty {
+                numbers.append(Int(current) ?? -1)
+                current = ""
+                if numbers.count == 3 { break }
+                if !"-/.年月 ".contains(ch) { numbers = [] }
+            }
+        }
+        if !current.isEmpty, numbers.count < 3 { numbers.append(Int(current) ?? -1) }
+        guard numbers.count == 3, (1900...2200).contains(numbers[0]) else { return nil }
+        let d = CalendarDate(year: numbers[0], month: numbers[1], day: numbers[2])
+        return d.isValid ? d : nil
+    }
+
+    /// A visible date line anywhere on the page, read with the profile's publication-date patterns.
+    func pageDate(_ lines: [Lineariser.Line]) -> (CalendarDate, Int)? {
+        for p in ctx.publishedPatterns {
+            for l in lines.reversed() where l.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
+                guard let g = p.firstGroups(l.text, names: ["y", "m", "d"])?.groups,
+                      let y = g["y"].flatMap({ Int($0) }), let m = g["m"].flatMap({ Int($0) }), let d = g["d"].flatMap({ Int($0) }) else { continue }
+                let date = CalendarDate(year: y, month: m, day: d)
+                if date.isValid { return (date, l.sourceLine) }
+            }
+        }
+        return nil
     }
 
     /// The deepest element holding the most part headings: the report body without menus and footers.

@@ -106,10 +106,11 @@ public struct TextReader: ReportReader {
         let firstHeading = ordered.first?.lineIndex ?? lines.count
         let preambleLines = Array(lines[0..<firstHeading])
         extractTitle(preambleLines.isEmpty ? Array(lines.prefix(5)) : preambleLines, locate: locate, into: &meta)
+        let preambleYear = meta.title == nil ? extractAgencyFromPreamble(preambleLines, into: &meta) : nil
         let periodScope = Array(lines[0..<min(lines.count, max(firstHeading, 0) + 40)])
         extractPeriod(periodScope, locate: locate, into: &meta)
         extractPublished(lines, locate: locate, into: &meta)
-        meta.year = meta.titleYear ?? meta.periodEnd?.year ?? meta.periodStart?.year
+        meta.year = meta.titleYear ?? meta.periodEnd?.year ?? meta.periodStart?.year ?? preambleYear
         if meta.year == nil {
             for l in preambleLines {
                 if let y = ctx.yearPattern.firstGroups(l.text, names: ["y"])?.groups["y"].flatMap({ Int($0) }) { meta.year = y; break }
@@ -234,6 +235,28 @@ public struct TextReader: ReportReader {
             if let r = after.range(of: LabelText.normalize(tail)) { after = String(after[..<r.lowerBound]); break }
         }
         meta.agency = after.isEmpty ? nil : after
+    }
+
+    /// Without a title, the agency and year named in a preamble sentence that names the report
+    /// ("现发布某省教育厅2021年政府信息公开工作年度报告。").
+    /// Returns the year of that sentence.
+    func extractAgencyFromPreamble(_ lines: [SourceLine], into meta: inout Metadata) -> Int? {
+        let profile = ctx.templates.profile
+        for l in lines.prefix(40) {
+            let t = l.text
+            guard let w = profile.titleWords.compactMap({ t.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { continue }
+            // The clause that ends with the title word: from the last punctuation before it.
+            let upTo = t[..<w.upperBound]
+            let start = upTo.lastIndex(where: { "，。；：,;:（(《“\"、".contains($0) }).map { upTo.index(after: $0) } ?? upTo.startIndex
+            var clause = LabelText.normalize(String(upTo[start...]))
+            for lead in profile.titleLeads where clause.hasPrefix(lead) { clause.removeFirst(lead.count) }
+            guard let ym = ctx.yearPattern.firstGroups(clause, names: ["y"]) else { continue }
+            let agency = String(clause[..<ym.range.lowerBound])
+            guard !agency.isEmpty, agency.count <= 40 else { continue }
+            meta.agency = agency
+            return ym.groups["y"].flatMap { Int($0) }
+        }
+        return nil
     }
 
     func extractPeriod(_ lines: [SourceLine], locate: Locator, into meta: inout Metadata) {
