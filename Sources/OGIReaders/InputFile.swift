@@ -49,6 +49,19 @@ public enum InputFile {
         return data
     }
 
+    /// The first bytes of a regular file, without blocking; nil for anything else (a FIFO, a device, a
+    /// folder, a missing file). For a folder scan deciding whether a `.yml` is a report model.
+    public static func head(path: String, count: Int) -> Data? {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if fd < 0 { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        var data = Data(count: count)
+        let n = data.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress!, count) }
+        return n < 0 ? nil : data.prefix(n)
+    }
+
     private static func systemRead(_ fd: Int32, _ buf: UnsafeMutableRawPointer, _ count: Int) -> Int {
         #if canImport(Glibc)
         return Glibc.read(fd, buf, count)

@@ -189,3 +189,18 @@ enum FormatFixtures {
         return try Data(contentsOf: dir.appendingPathComponent("out.zip"))
     }
 }
+
+final class InputFileHeadTests: XCTestCase {
+    func testHeadReadsOnlyRegularFilesWithoutBlocking() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-head-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("model.yml").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        XCTAssertNil(InputFile.head(path: fifo, count: 64))
+        XCTAssertNil(InputFile.head(path: dir.path, count: 64))
+        let file = dir.appendingPathComponent("m.yml")
+        try Data("ogilint_model: 1\n".utf8).write(to: file)
+        XCTAssertEqual(InputFile.head(path: file.path, count: 7), Data("ogilint".utf8))
+    }
+}
