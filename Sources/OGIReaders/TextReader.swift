@@ -112,7 +112,7 @@ public struct TextReader: ReportReader {
         extractPublished(lines, locate: locate, into: &meta)
         meta.year = meta.titleYear ?? meta.periodEnd?.year ?? meta.periodStart?.year ?? preambleYear
         if meta.year == nil {
-            for l in preambleLines {
+            for l in preambleLines where Self.hasDigit(l.text) {
                 if let y = ctx.yearPattern.firstGroups(l.text, names: ["y"])?.groups["y"].flatMap({ Int($0) }) { meta.year = y; break }
             }
         }
@@ -144,7 +144,7 @@ public struct TextReader: ReportReader {
         }
         var years: [Int] = []
         if let typ = ctx.tableYearPattern {
-            for l in tableScope {
+            for l in tableScope where Self.hasDigit(l.text) {
                 if let y = typ.firstGroups(l.text, names: ["y"])?.groups["y"].flatMap({ Int($0) }), !years.contains(y) { years.append(y) }
             }
         }
@@ -182,6 +182,10 @@ public struct TextReader: ReportReader {
         return Report(path: path, sourceFormat: sourceFormat, metadata: meta,
                       preamble: paragraphs(lines[0..<firstHeading]), parts: parts, tables: tables)
     }
+
+    /// True when the text has an ASCII digit. Year and date patterns capture digits that must parse as
+    /// integers, so a line without one cannot give a year or a date and needs no regular expression.
+    static func hasDigit(_ s: String) -> Bool { s.utf8.contains { $0 >= 0x30 && $0 <= 0x39 } }
 
     /// The part of `rest` left after its normalised form's prefix `prefix`.
     static func remainder(of rest: String, afterNormalizedPrefix prefix: String) -> String {
@@ -261,7 +265,7 @@ public struct TextReader: ReportReader {
 
     func extractPeriod(_ lines: [SourceLine], locate: Locator, into meta: inout Metadata) {
         let names = ["y1", "m1", "d1", "y2", "m2", "d2"]
-        for l in lines {
+        for l in lines where Self.hasDigit(l.text) {
             for p in ctx.periodPatterns {
                 guard let g = p.firstGroups(l.text, names: names)?.groups,
                       let y1 = g["y1"].flatMap({ Int($0) }), let m1 = g["m1"].flatMap({ Int($0) }), let d1 = g["d1"].flatMap({ Int($0) }),
@@ -278,7 +282,7 @@ public struct TextReader: ReportReader {
     func extractPublished(_ lines: [SourceLine], locate: Locator, into meta: inout Metadata) {
         for p in ctx.publishedPatterns {
             // A date is written with digits: a line without any cannot hold one, and needs no regex.
-            for l in lines.reversed() where l.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
+            for l in lines.reversed() where Self.hasDigit(l.text) {
                 guard let g = p.firstGroups(l.text, names: ["y", "m", "d"])?.groups,
                       let y = g["y"].flatMap({ Int($0) }), let m = g["m"].flatMap({ Int($0) }), let d = g["d"].flatMap({ Int($0) }) else { continue }
                 let date = CalendarDate(year: y, month: m, day: d)
