@@ -45,6 +45,12 @@ public final class Linter: Sendable {
     /// Loads the rule folders (the bundled one first, then any extra packs), then applies a configuration's
     /// disabled rules and severity changes.
     public init(ruleDirectories: [String], options: LintOptions = LintOptions(), configuration: LintConfiguration? = nil) throws {
+        if let y = options.year, !ModelShape.plausibleYears.contains(y) {
+            throw ReaderError.invalidOption(option: "--year", problem: "\(y) is not a plausible report year; give the four-digit year the report covers, e.g. 2023")
+        }
+        if options.maxInputBytes < 1 {
+            throw ReaderError.invalidOption(option: "--max-size", problem: "\(options.maxInputBytes) is not a size; give the largest input in bytes, e.g. 52428800")
+        }
         var set = try RulePackLoader.load(directories: ruleDirectories + (configuration?.rules ?? []))
         if let configuration { set = try configuration.apply(to: set) }
         self.configuration = configuration

@@ -5,7 +5,7 @@ import Yams
 /// Checks a report model's YAML (or JSON) nodes before decoding, so every mistake is reported with its
 /// line: field names (with "did you mean"), table, row, part and column keys against the templates, keys
 /// given twice, and implausible years.
-struct ModelShape {
+public struct ModelShape {
     let templates: TemplateSet
     let path: String
 
@@ -37,7 +37,7 @@ struct ModelShape {
     }
 
     /// Years a report can be about or published in.
-    static let plausibleYears = 1000...9999
+    public static let plausibleYears = 1000...9999
 
     func fail(_ node: Node?, _ problem: String) -> ReaderError {
         .invalidModel(path: path, line: node?.mark?.line, problem: problem)

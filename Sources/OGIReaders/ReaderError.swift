@@ -20,6 +20,8 @@ public enum ReaderError: Error, CustomStringConvertible, Equatable {
     case notAReport(path: String, what: String)
     /// A password-protected PDF.
     case encryptedPDF(path: String)
+    /// A reading option (`--year`, `--max-size`) with a value that cannot be right.
+    case invalidOption(option: String, problem: String)
     /// A damaged or incomplete PDF (truncated download, broken cross-reference table).
     case damagedPDF(path: String, detail: String)
 
@@ -51,6 +53,8 @@ public enum ReaderError: Error, CustomStringConvertible, Equatable {
             return "\(path): this is \(what), not a report; pass the report itself as .docx, .txt, .html, a PDF with a text layer, or a report model (.yml/.json)"
         case let .encryptedPDF(path):
             return "\(path): the PDF is encrypted (password-protected), so its text cannot be read; export or save it again without a password and check that copy"
+        case let .invalidOption(option, problem):
+            return "\(option): \(problem)"
         case let .damagedPDF(path, detail):
             return "\(path): the PDF is damaged or incomplete (\(detail)); download or export it again from the original document"
         }

@@ -117,3 +117,15 @@ final class CellPrecisionTests: XCTestCase {
         XCTAssertTrue(syntax.isValueToken(exact38 + "1"), "still read as a cell, not as label text")
     }
 }
+
+final class ReadingOptionTests: XCTestCase {
+    func testAbsurdYearOptionIsRefusedBeforeAnyReport() {
+        XCTAssertThrowsError(try Linter(ruleDirectories: [Repo.rules], options: LintOptions(year: Int.max))) { e in
+            XCTAssertTrue("\(e)".hasPrefix("--year: 9223372036854775807 is not a plausible report year"), "\(e)")
+        }
+        XCTAssertThrowsError(try Linter(ruleDirectories: [Repo.rules], options: LintOptions(maxInputBytes: 0))) { e in
+            XCTAssertTrue("\(e)".hasPrefix("--max-size"), "\(e)")
+        }
+        XCTAssertNoThrow(try Linter(ruleDirectories: [Repo.rules], options: LintOptions(year: 2023)))
+    }
+}
