@@ -15,10 +15,26 @@ struct PDFToText {
     let timeout: TimeInterval
     let maxOutputBytes: Int
 
+    /// util-linux's `setpriv`, which can ask the kernel to signal the child when its parent dies.
+    static let setpriv: String? = {
+        #if os(Linux)
+        return ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        #else
+        return nil
+        #endif
+    }()
+
     func run(_ pdf: Data, path: String) throws -> Outcome {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = ["-layout", "-enc", "UTF-8", "-q", "-", "-"]
+        let arguments = ["-layout", "-enc", "UTF-8", "-q", "-", "-"]
+        if let setpriv = Self.setpriv {
+            // Linux: the kernel kills pdftotext if ogilint dies first (even by SIGKILL), so none is left running.
+            p.executableURL = URL(fileURLWithPath: setpriv)
+            p.arguments = ["--pdeathsig", "KILL", "--", tool] + arguments
+        } else {
+            p.executableURL = URL(fileURLWithPath: tool)
+            p.arguments = arguments
+        }
         let input = Pipe(), output = Pipe(), errors = Pipe()
         p.standardInput = input
         p.standardOutput = output

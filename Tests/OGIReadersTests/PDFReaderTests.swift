@@ -71,4 +71,44 @@ final class PDFReaderTests: XCTestCase {
         let after = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))
         XCTAssertTrue(after.subtracting(before).filter { $0.hasPrefix("ogilint") }.isEmpty)
     }
+
+    func testKillingOgilintEndsPdftotext() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { throw XCTSkip("needs util-linux setpriv") }
+        let beside = (URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path as NSString).appendingPathComponent("ogilint")
+        let binary = FileManager.default.isExecutableFile(atPath: beside) ? beside : Repo.path(".build/debug/ogilint")
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("ogilint binary not built") }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-kill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pidFile = dir.appendingPathComponent("pid").path
+        let fake = dir.appendingPathComponent("pdftotext").path
+        try "#!/bin/sh\necho $$ > \(pidFile)\nexec sleep 30\n".write(toFile: fake, atomically: true, encoding: .utf8)
+        XCTAssertEqual(chmod(fake, 0o755), 0)
+        let pdf = dir.appendingPathComponent("r.pdf")
+        try Self.minimalPDF(encrypted: false).write(to: pdf)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = ["check", pdf.path]
+        p.environment = ProcessInfo.processInfo.environment.merging(["OGILINT_PDFTOTEXT": fake]) { $1 }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var child: pid_t = 0
+        for _ in 0..<100 where child == 0 {
+            usleep(50_000)
+            child = pid_t((try? String(contentsOfFile: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        }
+        XCTAssertGreaterThan(child, 0, "the fake pdftotext started")
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        func alive(_ pid: pid_t) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            // A zombie waiting for its new parent to reap it is already dead.
+            return !(stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? true)
+        }
+        var gone = false
+        for _ in 0..<40 where !gone { usleep(50_000); gone = !alive(child) }
+        if !gone { kill(child, SIGKILL) }
+        XCTAssertTrue(gone, "pdftotext ended with ogilint")
+    }
 }
