@@ -43,6 +43,9 @@ public struct PDFReader: ReportReader {
         guard let tool = Self.pdftotext() else {
             throw ReaderError.tool(path: path, detail: "reading PDF needs pdftotext, which is not installed; install it with `apt-get install poppler-utils` (Debian/Ubuntu) or `brew install poppler` (macOS)")
         }
+        guard FileManager.default.isExecutableFile(atPath: tool) else {
+            throw ReaderError.tool(path: path, detail: "cannot run \(tool) (named by OGILINT_PDFTOTEXT): it is not an executable file")
+        }
         let run = try PDFToText(tool: tool, timeout: timeout, maxOutputBytes: budget.maxDecodedBytes).run(data, path: path)
         switch run {
         case .text(let out):
