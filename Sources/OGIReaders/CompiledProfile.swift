@@ -13,6 +13,7 @@ public final class ReaderContext: @unchecked Sendable {
     let departmentNames: [Pattern]
     let headingPattern: Pattern
     let mapper: TableMapper
+    let headingMatcher: HeadingMatcher
 
     /// Compiles the profile's patterns. Patterns were validated when the pack was loaded.
     public init(templates: TemplateSet) throws {
@@ -28,7 +29,8 @@ public final class ReaderContext: @unchecked Sendable {
         departmentNames = try p.departmentNames.map(Pattern.init)
         let seps = p.partNumberSeparators.isEmpty ? ["、"] : p.partNumberSeparators
         headingPattern = try Pattern("^\\s*#*\\s*(?<n>[\(p.partNumerals)])\\s*(?:\(seps.joined(separator: "|")))\\s*(?<rest>.*)$")
-        mapper = TableMapper(numerals: p.partNumerals, syntax: p.cells)
+        headingMatcher = HeadingMatcher(profile: p)
+        mapper = TableMapper(numerals: p.partNumerals, syntax: p.cells, templates: templates.templates)
     }
 
     /// The agency kind implied by an agency name, from the profile's name patterns.

@@ -13,6 +13,33 @@ public enum LabelText {
         return String(out)
     }
 
+    /// Characters left out when labels are compared: brackets, quotes, list and sentence punctuation.
+    static let ignoredInComparison: Set<Unicode.Scalar> = Set("()（）[]【】<>《》“”\"'‘’、.．,，:：;；。!！?？·-—–/／_".unicodeScalars)
+
+    /// A label in the form used for similarity: normalised, numbering removed, punctuation left out.
+    public static func comparable(_ s: String, numerals: String) -> String {
+        let bare = stripNumbering(normalize(s), numerals: numerals)
+        var out = String.UnicodeScalarView()
+        for u in bare.unicodeScalars where !ignoredInComparison.contains(u) { out.append(u) }
+        return String(out)
+    }
+
+    /// Levenshtein distance between two short strings (headings, labels), on Unicode scalars.
+    public static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+
     /// Removes leading numbering such as `一、`, `(一)`, `1.`, `3、`, repeated (`三、(一)`), from a normalised label.
     public static func stripNumbering(_ s: String, numerals: String) -> String {
         var chars = Substring(s)

@@ -62,9 +62,40 @@ public enum CellTokenizer {
         return out
     }
 
+    /// A number written with thousands separators ("1,234", "1，234", full-width digits too), read without them.
+    static func separatedNumber(_ w: String, syntax: CellSyntax) -> (state: CellState, value: Decimal?, unit: String?)? {
+        guard w.unicodeScalars.contains(where: { $0 == "," || $0 == "，" || $0 == "\u{FF0C}" }) else { return nil }
+        var digitsBefore = 0, groups: [Int] = [], sawDot = false
+        var plain = ""
+        for (i, u) in w.unicodeScalars.enumerated() {
+            let isDigit = ("0"..."9").contains(u) || (0xFF10...0xFF19).contains(u.value)
+            if isDigit {
+                if groups.isEmpty || sawDot { digitsBefore += groups.isEmpty ? 1 : 0 } else { groups[groups.count - 1] += 1 }
+                plain.unicodeScalars.append(u)
+            } else if u == "," || u == "，" {
+                if sawDot || (groups.isEmpty && digitsBefore == 0) { return nil }
+                groups.append(0)
+            } else if u == "." && !sawDot {
+                sawDot = true; plain.append(".")
+            } else if i == 0 && (u == "-" || u == "+") {
+                plain.unicodeScalars.append(u)
+            } else {
+                return nil
+            }
+        }
+        guard !groups.isEmpty, (1...3).contains(digitsBefore), groups.allSatisfy({ $0 == 3 }) else { return nil }
+        let p = syntax.parse(plain)
+        return p.state == .number ? p : nil
+    }
+
     private static func appendField(_ f: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
-        if let p = syntax.parseValue(f) { var t = CellToken(kind: .value, raw: f, line: line); t.parsed = p; out.append(t); return }
+        if let p = syntax.parseValue(f) ?? separatedNumber(f, syntax: syntax) { var t = CellToken(kind: .value, raw: f, line: line); t.parsed = p; out.append(t); return }
         let words = f.unicodeScalars.split(whereSeparator: FastText.isSpace).map { String($0) }
+        // A sign written apart from its number inside one cell ("- 51", "减 51") is one signed value.
+        if words.count == 2, ["-", "+", "－", "＋"].contains(words[0]) || (syntax.increaseWords + syntax.decreaseWords).contains(words[0]),
+           let p = syntax.parseValue(words[1]), p.state == .number {
+            var t = CellToken(kind: .value, raw: f, line: line); t.parsed = syntax.parse(words[0] + words[1]); out.append(t); return
+        }
         if words.count > 1 {
             for w in words { appendWord(w, line: line, syntax: syntax, into: &out) }
         } else {
@@ -73,7 +104,7 @@ public enum CellTokenizer {
     }
 
     private static func appendWord(_ w: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
-        if let p = syntax.parseValue(w) { var t = CellToken(kind: .value, raw: w, line: line); t.parsed = p; out.append(t) }
+        if let p = syntax.parseValue(w) ?? separatedNumber(w, syntax: syntax) { var t = CellToken(kind: .value, raw: w, line: line); t.parsed = p; out.append(t) }
         else { out.append(CellToken(kind: .text, raw: w, norm: LabelText.normalize(w), line: line)) }
     }
 }
@@ -90,9 +121,17 @@ public struct TableMapper {
     /// Punctuation that marks a token as running prose rather than a label.
     let sentenceEnds: Set<Unicode.Scalar> = ["。", "；"]
 
-    public init(numerals: String, syntax: CellSyntax) {
+    /// Labelled template tables prepared once, keyed by `template/table`.
+    var prepared: [String: PreparedTable] = [:]
+
+    public init(numerals: String, syntax: CellSyntax, templates: [Template] = []) {
         self.numerals = numerals
         self.syntax = syntax
+        for t in templates {
+            for spec in t.tables where !spec.rows.contains(where: \.unlabeled) {
+                prepared[t.id + "/" + spec.key] = PreparedTable(spec: spec, numerals: numerals)
+            }
+        }
     }
 
     /// A label group followed by the value tokens up to the next label.
@@ -266,11 +305,32 @@ public struct TableMapper {
     }
 
     /// Maps every table of `template` found in `tokens`, using `partRanges` (token index ranges per part key).
-    public func mapTables(tokens: [CellToken], template: Template, partRanges: [String: Range<Int>], file: String?) -> (tables: [Table], consumedLines: [ClosedRange<Int>]) {
+    /// Labelled tables are aligned with the template's rows (`RowAligner`); a table whose part was not found,
+    /// or is not in its part, is looked for in the whole text by its own row labels.
+    public func mapTables(tokens: [CellToken], template: Template, partRanges: [String: Range<Int>], file: String?)
+        -> (tables: [Table], consumedLines: [ClosedRange<Int>], notes: [ExtractionNote]) {
         var tables: [Table] = []
         var consumed: [ClosedRange<Int>] = []
+        var notes: [ExtractionNote] = []
         var segCache: [String: [Segment]] = [:]
+        let aligner = RowAligner(numerals: numerals, syntax: syntax, locate: locate)
         for spec in template.tables {
+            if let prep = prepared[template.id + "/" + spec.key] {
+                let inPart = partRanges[spec.part]
+                var found = inPart.flatMap { alignedTable(tokens: tokens, range: $0, spec: spec, template: template, prep: prep, aligner: aligner) }
+                // Not under its heading (or no heading): the whole text, with enough rows to be sure.
+                if (found?.rows.count ?? 0) == 0, inPart != tokens.indices {
+                    if let whole = alignedTable(tokens: tokens, range: tokens.indices, spec: spec, template: template, prep: prep, aligner: aligner),
+                       whole.rows.count >= min(3, spec.rows.count) || (whole.title != nil && !whole.rows.isEmpty) {
+                        found = whole
+                    }
+                }
+                guard let t = found, !t.rows.isEmpty || t.title != nil else { continue }
+                tables.append(t.table)
+                consumed.append(contentsOf: t.consumed)
+                notes.append(contentsOf: t.notes)
+                continue
+            }
             // Without its part, a table is searched for in the whole text only when it has anchors of its own.
             guard let range = partRanges[spec.part] ?? (spec.anchors.isEmpty ? nil : tokens.indices) else { continue }
             let segs: [Segment]
@@ -297,6 +357,40 @@ public struct TableMapper {
             tables.append(Table(key: spec.key, title: spec.title,
                                 location: (titleLine ?? rows.first.flatMap { _ in first }).map { locate($0, nil) }, rows: rows))
         }
-        return (tables, consumed)
+        return (tables, consumed, notes)
+    }
+
+    struct AlignedTable {
+        var table: Table
+        var rows: [Row] { table.rows }
+        var title: String?
+        var consumed: [ClosedRange<Int>]
+        var notes: [ExtractionNote]
+    }
+
+    /// Aligns one labelled table inside `range`: from its anchor (when it has anchors) to the next table's anchor.
+    func alignedTable(tokens: [CellToken], range: Range<Int>, spec: TableSpec, template: Template, prep: PreparedTable,
+                      aligner: RowAligner) -> AlignedTable? {
+        var region = range
+        var title: String?
+        var titleLine: Int?
+        if !spec.anchors.isEmpty {
+            let mine = spec.anchors.map(LabelText.normalize)
+            guard let a = range.first(where: { i in tokens[i].kind == .text && mine.contains { m in FastText.contains(tokens[i].norm, m) } }) else {
+                return nil
+            }
+            let others = template.tables.filter { $0.key != spec.key }.flatMap(\.anchors).map(LabelText.normalize)
+            let end = (a + 1..<range.upperBound).first { i in tokens[i].kind == .text && others.contains { FastText.contains(tokens[i].norm, $0) } }
+                ?? range.upperBound
+            region = a..<end
+            title = spec.title
+            titleLine = tokens[a].line
+        }
+        let r = aligner.align(tokens[region], spec: spec, table: prep)
+        var consumed: [ClosedRange<Int>] = []
+        let first = titleLine ?? r.firstLine
+        if let f = first, let l = r.lastLine ?? first, l >= f { consumed.append(f...l) }
+        let table = Table(key: spec.key, title: spec.title, location: first.map { locate($0, nil) }, rows: r.rows)
+        return AlignedTable(table: table, title: title, consumed: consumed, notes: r.notes)
     }
 }

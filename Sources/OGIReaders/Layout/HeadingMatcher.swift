@@ -1,0 +1,115 @@
+import OGIModel
+
+/// Recognises part headings by similarity to the template's wording and its accepted variants: with the
+/// numeral (Chinese or Arabic), with the numeral lost ("、主动公开…"), or alone on a line without one.
+/// A heading read through a slip or without its numeral carries the standard heading, so a rule can quote it.
+/// The variants are prepared once per rule set.
+struct HeadingMatcher: Sendable {
+    struct PreparedPart: Sendable {
+        var spec: PartSpec
+        var variants: [[Unicode.Scalar]]
+        var standard: String
+    }
+    let parts: [PreparedPart]
+    let numerals: Set<Unicode.Scalar>
+    let numeralList: [Character]
+    /// Separators after a numeral.
+    let separators: Set<Unicode.Scalar> = ["、", ".", "．", " ", "\u{3000}", "\t"]
+
+    init(profile: ReaderProfile) {
+        numeralList = Array(profile.partNumerals)
+        numerals = Set(profile.partNumerals.unicodeScalars)
+        let list = numeralList
+        parts = profile.parts.map { spec in
+            let vs = ([spec.title] + spec.headings).map { Array(LabelText.comparable($0, numerals: "").unicodeScalars) }
+            let numeral = spec.number - 1 < list.count ? String(list[spec.number - 1]) : String(spec.number)
+            return PreparedPart(spec: spec, variants: vs, standard: numeral + "、" + spec.title)
+        }
+    }
+
+    struct Match {
+        var spec: PartSpec
+        var heading: String
+        var rest: String
+        var standardHeading: String?
+    }
+
+    /// Splits a line in which a heading follows the end of a sentence ("…。一、总体情况2019年…") in two lines
+    /// with the same number, when what follows the numeral is a part heading.
+    func splittingRunInHeadings(_ lines: [SourceLine]) -> [SourceLine] {
+        var out: [SourceLine] = []
+        out.reserveCapacity(lines.count)
+        for l in lines {
+            let scalars = Array(l.text.unicodeScalars)
+            var cut: Int?
+            if scalars.count > 6 {
+                for i in 1..<(scalars.count - 2) where (scalars[i - 1] == "。" || scalars[i - 1] == "；") && numerals.contains(scalars[i])
+                    && separators.contains(scalars[i + 1]) {
+                    let tail = String(String.UnicodeScalarView(scalars[i...]))
+                    if match(tail, excluding: []) != nil { cut = i; break }
+                }
+            }
+            if let c = cut {
+                out.append(SourceLine(number: l.number, text: String(String.UnicodeScalarView(scalars[..<c]))))
+                out.append(SourceLine(number: l.number, text: String(String.UnicodeScalarView(scalars[c...]))))
+            } else {
+                out.append(l)
+            }
+        }
+        return out
+    }
+
+    /// The part heading that `line` starts with, if any, among the parts not in `excluding`.
+    func match(_ line: String, excluding: Set<String>) -> Match? {
+        var scalars = Substring(line).unicodeScalars.drop { FastText.isSpace($0) || $0 == "#" }
+        guard let first = scalars.first else { return nil }
+        var lostNumeral = false
+        var hasNumeral = false
+        if numerals.contains(first) || ("1"..."9").contains(first) {
+            var rest = scalars.dropFirst()
+            if ("0"..."9").contains(first) { rest = rest.drop { ("0"..."9").contains($0) } }
+            guard let sep = rest.first, separators.contains(sep) else { return nil }
+            scalars = rest.dropFirst().drop { FastText.isSpace($0) }
+            hasNumeral = true
+        } else if first == "、" {
+            scalars = scalars.dropFirst().drop { FastText.isSpace($0) }
+            lostNumeral = true
+        }
+        // The comparable text of the rest, remembering where each comparable character came from.
+        var comp: [Unicode.Scalar] = []
+        var origin: [String.UnicodeScalarView.Index] = []
+        var idx = scalars.startIndex
+        while idx < scalars.endIndex, comp.count < 40 {
+            let u = scalars[idx]
+            if !FastText.isSpace(u) && !LabelText.ignoredInComparison.contains(u) {
+                let n = (0xFF01...0xFF5E).contains(u.value) ? Unicode.Scalar(u.value - 0xFEE0)! : u
+                if !LabelText.ignoredInComparison.contains(n) { comp.append(n); origin.append(idx) }
+            }
+            idx = scalars.index(after: idx)
+        }
+        guard comp.count >= 2 else { return nil }
+        var best: (part: PreparedPart, distance: Int, length: Int)?
+        for p in parts where !excluding.contains(p.spec.key) {
+            for v in p.variants where v.count >= 2 {
+                let allowed = hasNumeral || lostNumeral ? (v.count >= 12 ? 2 : v.count >= 6 ? 1 : 0) : (v.count >= 8 ? 1 : 0)
+                let lo = max(1, v.count - allowed), hi = min(comp.count, v.count + allowed)
+                guard lo <= hi else { continue }
+                for len in lo...hi {
+                    let d = len == v.count && Array(comp[..<len]) == v ? 0 : LabelText.editDistance(Array(comp[..<len]), v)
+                    guard d <= allowed else { continue }
+                    if best == nil || d < best!.distance || (d == best!.distance && len > best!.length) { best = (p, d, len) }
+                }
+            }
+        }
+        guard let b = best else { return nil }
+        // Without a numeral, the heading must be the whole line.
+        if !hasNumeral && !lostNumeral && b.length < comp.count { return nil }
+        let end = b.length < origin.count ? origin[b.length] : scalars.endIndex
+        let headingText = String(String.UnicodeScalarView(Substring(line).unicodeScalars[..<end]))
+            .trimmingCharacters(in: .whitespaces)
+        let shown = String(headingText.drop { $0 == "#" || $0 == " " })
+        let rest = String(String.UnicodeScalarView(Substring(line).unicodeScalars[end...])).trimmingCharacters(in: .whitespaces)
+        let deviates = b.distance > 0 || lostNumeral
+        return Match(spec: b.part.spec, heading: shown, rest: rest, standardHeading: deviates ? b.part.standard : nil)
+    }
+}
