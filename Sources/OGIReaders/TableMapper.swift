@@ -375,12 +375,20 @@ public struct TableMapper {
         var title: String?
         var titleLine: Int?
         if !spec.anchors.isEmpty {
+            // An anchor may be written in pieces on one line ("第二十条 第（一）项").
+            func lineText(_ i: Int) -> String? {
+                guard tokens[i].kind == .text else { return nil }
+                var s = tokens[i].norm
+                var j = i + 1
+                while j < range.upperBound, j < i + 4, tokens[j].kind == .text, tokens[j].line == tokens[i].line { s += tokens[j].norm; j += 1 }
+                return s
+            }
             let mine = spec.anchors.map(LabelText.normalize)
-            guard let a = range.first(where: { i in tokens[i].kind == .text && mine.contains { m in FastText.contains(tokens[i].norm, m) } }) else {
+            guard let a = range.first(where: { i in lineText(i).map { t in mine.contains { FastText.contains(t, $0) } } ?? false }) else {
                 return nil
             }
             let others = template.tables.filter { $0.key != spec.key }.flatMap(\.anchors).map(LabelText.normalize)
-            let end = (a + 1..<range.upperBound).first { i in tokens[i].kind == .text && others.contains { FastText.contains(tokens[i].norm, $0) } }
+            let end = (a + 1..<range.upperBound).first { i in lineText(i).map { t in others.contains { FastText.contains(t, $0) } } ?? false }
                 ?? range.upperBound
             region = a..<end
             title = spec.title
@@ -388,7 +396,10 @@ public struct TableMapper {
         }
         let r = aligner.align(tokens[region], spec: spec, table: prep)
         var consumed: [ClosedRange<Int>] = []
-        let first = titleLine ?? r.firstLine
+        // A table without a title starts at the first text of its part (its header), when read inside its part.
+        let headerLine = region == range && range != tokens.indices && !r.rows.isEmpty
+            ? region.first(where: { tokens[$0].kind == .text }).map { tokens[$0].line } : nil
+        let first = titleLine ?? headerLine.map { min($0, r.firstLine ?? $0) } ?? r.firstLine
         if let f = first, let l = r.lastLine ?? first, l >= f { consumed.append(f...l) }
         let table = Table(key: spec.key, title: spec.title, location: first.map { locate($0, nil) }, rows: r.rows)
         return AlignedTable(table: table, title: title, consumed: consumed, notes: r.notes)

@@ -31,6 +31,21 @@ public struct TextReader {
     /// `locate` turns a line (and a field of a delimited line) into the location reported to the user.
     public func parse(lines input: [SourceLine], path: String, sourceFormat: String,
                       locate: @escaping Locator = { line, _ in SourceLocation(line: line) }) -> Report {
+        let report = parseOnce(lines: input, path: path, sourceFormat: sourceFormat, locate: locate)
+        // A report in traditional characters finds few headings and tables: read it again in simplified ones.
+        guard report.parts.count < 3 && report.tables.count < 2 else { return report }
+        var changed = false
+        let simplified = input.map { l -> SourceLine in
+            guard let s = l.text.applyingTransform(StringTransform("Hant-Hans"), reverse: false), s != l.text else { return l }
+            changed = true
+            return SourceLine(number: l.number, text: s)
+        }
+        guard changed else { return report }
+        let second = parseOnce(lines: simplified, path: path, sourceFormat: sourceFormat, locate: locate)
+        return second.parts.count + second.tables.count > report.parts.count + report.tables.count ? second : report
+    }
+
+    func parseOnce(lines input: [SourceLine], path: String, sourceFormat: String, locate: @escaping Locator) -> Report {
         let profile = ctx.templates.profile
         // 1. Noise removed, original numbering kept. Inline patterns run once over the whole text.
         var joined = input.map(\.text).joined(separator: "\n")

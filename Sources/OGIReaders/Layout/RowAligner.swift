@@ -156,6 +156,17 @@ struct RowAligner {
                 guard case .piece(let p) = items[idx] else { continue }
                 add(idx, weight: p.token.line == run.firstLine ? 1.0 : 0.9)
             }
+            // A short label spaced out on one line ("规 章") is its pieces on that line joined.
+            var g = 0
+            let ordered = Array(before.reversed())
+            while g < ordered.count {
+                guard case .piece(let p0) = items[ordered[g]] else { g += 1; continue }
+                var h = g + 1
+                var chars = p0.chars
+                while h < ordered.count, case .piece(let ph) = items[ordered[h]], ph.token.line == p0.token.line { chars += ph.chars; h += 1 }
+                if h - g > 1 { ctx.wholePieces.append((ordered[h - 1], chars, p0.token.line == run.firstLine ? 1.0 : 0.9)) }
+                g = h
+            }
             // After: up to the next run, leaving out the pieces on the next run's own line.
             let nextLine = j + 1 < runs.count ? runs[j + 1].firstLine : Int.max
             var n = run.item + 1
@@ -309,6 +320,15 @@ struct RowAligner {
                 let run = runs[jj]
                 let labelPieces: [Piece] = m.pieces.compactMap { if case .piece(let p) = items[$0] { return p } else { return nil } }
                 let written = labelPieces.map(\.token.raw).joined()
+                // The label as shown: on one line, that line's pieces up to the label (a block label in front
+                // of it included, "三、本年度办理结果 （一）予以公开"); over several lines, the pieces that carried it.
+                var shown = labelPieces.map(\.token.raw).joined(separator: " ")
+                if let lastItem = m.pieces.last, let line = labelPieces.first?.token.line, labelPieces.allSatisfy({ $0.token.line == line }) {
+                    var k = lastItem
+                    var onLine: [String] = []
+                    while k >= 0, case .piece(let p) = items[k], p.token.line == line, !p.prose { onLine.insert(p.token.raw, at: 0); k -= 1 }
+                    shown = onLine.joined(separator: " ")
+                }
                 let used: String? = m.coverage < 1 ? written : (m.variant.nonstandard ? m.variant.text : nil)
                 let labelLine = labelPieces.first?.token.line ?? run.firstLine
                 var cells: [Cell] = []
@@ -325,7 +345,7 @@ struct RowAligner {
                                                        location: locate(run.firstLine, run.cells.first?.field)))
                     cells = spec.columns.map { Cell.missing(column: $0.key, location: locate(run.firstLine, nil)) }
                 }
-                result.rows.append(Row(key: prow.spec.key, label: written.isEmpty ? prow.spec.label : written, matchedVariant: used,
+                result.rows.append(Row(key: prow.spec.key, label: shown.isEmpty ? prow.spec.label : shown, matchedVariant: used,
                                        location: locate(labelLine, nil), cells: cells))
                 result.firstLine = min(result.firstLine ?? Int.max, labelLine, run.firstLine)
                 result.lastLine = max(result.lastLine ?? 0, run.lastLine, labelPieces.last?.token.line ?? 0)
