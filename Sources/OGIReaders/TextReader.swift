@@ -41,8 +41,23 @@ public struct TextReader {
             return SourceLine(number: l.number, text: s)
         }
         guard changed else { return report }
-        let second = parseOnce(lines: simplified, path: path, sourceFormat: sourceFormat, locate: locate)
-        return second.parts.count + second.tables.count > report.parts.count + report.tables.count ? second : report
+        var second = parseOnce(lines: simplified, path: path, sourceFormat: sourceFormat, locate: locate)
+        guard second.parts.count + second.tables.count > report.parts.count + report.tables.count else { return report }
+        // Conversion is not one-to-one (覆 stays 覆 where the template prints 复): a label read through a slip
+        // in converted text is the conversion's doing, not the agency's. The template's own nonstandard
+        // variants are still reported.
+        if let layout = second.metadata.template.flatMap({ ctx.templates.template($0) }) {
+            for ti in second.tables.indices {
+                guard let spec = layout.table(second.tables[ti].key) else { continue }
+                for ri in second.tables[ti].rows.indices {
+                    let row = second.tables[ti].rows[ri]
+                    if let used = row.matchedVariant, !(spec.row(row.key)?.nonstandard.contains(used) ?? false) {
+                        second.tables[ti].rows[ri].matchedVariant = nil
+                    }
+                }
+            }
+        }
+        return second
     }
 
     func parseOnce(lines input: [SourceLine], path: String, sourceFormat: String, locate: @escaping Locator) -> Report {
