@@ -62,6 +62,13 @@ public enum CellTokenizer {
         return out
     }
 
+    /// The value a field or word is read as. A comma is only a thousands separator ("1,234"); "12,34" may be
+    /// two cells run together, so it is not read as a number.
+    static func value(_ w: String, syntax: CellSyntax) -> (state: CellState, value: Decimal?, unit: String?)? {
+        if w.unicodeScalars.contains(where: { $0 == "," || $0 == "，" }) { return separatedNumber(w, syntax: syntax) }
+        return syntax.parseValue(w)
+    }
+
     /// A number written with thousands separators ("1,234", "1，234", full-width digits too), read without them.
     static func separatedNumber(_ w: String, syntax: CellSyntax) -> (state: CellState, value: Decimal?, unit: String?)? {
         guard w.unicodeScalars.contains(where: { $0 == "," || $0 == "，" || $0 == "\u{FF0C}" }) else { return nil }
@@ -89,7 +96,7 @@ public enum CellTokenizer {
     }
 
     private static func appendField(_ f: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
-        if let p = syntax.parseValue(f) ?? separatedNumber(f, syntax: syntax) { var t = CellToken(kind: .value, raw: f, line: line); t.parsed = p; out.append(t); return }
+        if let p = Self.value(f, syntax: syntax) { var t = CellToken(kind: .value, raw: f, line: line); t.parsed = p; out.append(t); return }
         let words = f.unicodeScalars.split(whereSeparator: FastText.isSpace).map { String($0) }
         // A sign written apart from its number inside one cell ("- 51", "减 51") is one signed value.
         if words.count == 2, ["-", "+", "－", "＋"].contains(words[0]) || (syntax.increaseWords + syntax.decreaseWords).contains(words[0]),
@@ -104,7 +111,7 @@ public enum CellTokenizer {
     }
 
     private static func appendWord(_ w: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
-        if let p = syntax.parseValue(w) ?? separatedNumber(w, syntax: syntax) { var t = CellToken(kind: .value, raw: w, line: line); t.parsed = p; out.append(t) }
+        if let p = Self.value(w, syntax: syntax) { var t = CellToken(kind: .value, raw: w, line: line); t.parsed = p; out.append(t) }
         else { out.append(CellToken(kind: .text, raw: w, norm: LabelText.normalize(w), line: line)) }
     }
 }

@@ -222,11 +222,11 @@ struct RowAligner {
         return a.score > b.score
     }
 
-    /// Characters of a variant of length `n` that must be read: all for 3, one slip up to 7, two from 8.
+    /// Characters of a variant of length `n` that must be read: all up to 3, one slip up to 7, then three in four.
     static func required(_ n: Int) -> Int {
         if n <= 3 { return n }
         if n < 8 { return n - 1 }
-        return max(n - 2, Int((Float(n) * 0.75).rounded(.up)))
+        return Int((Float(n) * 0.75).rounded(.up))
     }
 
     /// Weighted LCS of `v` against the context: matched count, matched weight, pieces used.
