@@ -103,7 +103,9 @@ public enum CellTokenizer {
            let p = syntax.parseValue(words[1]), p.state == .number {
             var t = CellToken(kind: .value, raw: f, line: line); t.parsed = syntax.parse(words[0] + words[1]); out.append(t); return
         }
-        if words.count > 1 {
+        // "1. 属于国家秘密": numbering set apart from its label inside one cell is part of the label.
+        let numbered = words.count > 1 && value(words[0], syntax: syntax) != nil && words.dropFirst().allSatisfy { value($0, syntax: syntax) == nil }
+        if words.count > 1 && !numbered {
             for w in words { appendWord(w, line: line, syntax: syntax, into: &out) }
         } else {
             out.append(CellToken(kind: .text, raw: f, norm: LabelText.normalize(f), line: line))
@@ -326,10 +328,18 @@ public struct TableMapper {
                 let inPart = partRanges[spec.part]
                 var found = inPart.flatMap { alignedTable(tokens: tokens, range: $0, spec: spec, template: template, prep: prep, aligner: aligner) }
                 // Not under its heading (or no heading): the whole text, with enough rows to be sure.
-                if (found?.rows.count ?? 0) == 0, inPart != tokens.indices {
-                    if let whole = alignedTable(tokens: tokens, range: tokens.indices, spec: spec, template: template, prep: prep, aligner: aligner),
-                       whole.rows.count >= min(3, spec.rows.count) || (whole.title != nil && !whole.rows.isEmpty) {
-                        found = whole
+                // A table with a title of its own whose rows are not after its title (a copy that repeats the
+                // table elsewhere) is looked for by its rows alone.
+                if (found?.rows.count ?? 0) == 0 {
+                    for anchored in spec.anchors.isEmpty ? [true] : [true, false] where (found?.rows.count ?? 0) == 0 {
+                        // By its rows alone only inside its part, when the part was found.
+                        let scope = anchored ? tokens.indices : (inPart ?? tokens.indices)
+                        if !anchored || inPart != tokens.indices,
+                           let whole = alignedTable(tokens: tokens, range: scope, spec: spec, template: template, prep: prep,
+                                                    aligner: aligner, useAnchors: anchored),
+                           whole.rows.count >= min(3, spec.rows.count) {
+                            found = whole
+                        }
                     }
                 }
                 guard let t = found, !t.rows.isEmpty || t.title != nil else { continue }
@@ -377,11 +387,11 @@ public struct TableMapper {
 
     /// Aligns one labelled table inside `range`: from its anchor (when it has anchors) to the next table's anchor.
     func alignedTable(tokens: [CellToken], range: Range<Int>, spec: TableSpec, template: Template, prep: PreparedTable,
-                      aligner: RowAligner) -> AlignedTable? {
+                      aligner: RowAligner, useAnchors: Bool = true) -> AlignedTable? {
         var region = range
         var title: String?
         var titleLine: Int?
-        if !spec.anchors.isEmpty {
+        if !spec.anchors.isEmpty && useAnchors {
             // An anchor may be written in pieces on one line ("第二十条 第（一）项").
             func lineText(_ i: Int) -> String? {
                 guard tokens[i].kind == .text else { return nil }
@@ -401,7 +411,7 @@ public struct TableMapper {
             title = spec.title
             titleLine = tokens[a].line
         }
-        let r = aligner.align(tokens[region], spec: spec, table: prep)
+        let r = aligner.align(tokens[region], spec: spec, table: prep, strict: !useAnchors && !spec.anchors.isEmpty)
         var consumed: [ClosedRange<Int>] = []
         // A table without a title starts at the first text of its part (its header), when read inside its part.
         let headerLine = region == range && range != tokens.indices && !r.rows.isEmpty

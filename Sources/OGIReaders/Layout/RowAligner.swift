@@ -94,8 +94,8 @@ struct RowAligner {
             case .text:
                 let c = LabelText.comparable(t.raw, numerals: numerals)
                 let prose = t.norm.unicodeScalars.contains { $0 == "。" || $0 == "；" }
-                // A text cell between two values of the same line (e.g. "若干") belongs to the run.
-                if open, !prose, let last = runs.last?.cells.last, last.line == t.line, nextValue(after: i) != nil,
+                // A text cell between two values of the same delimited line (e.g. "若干") belongs to the run.
+                if open, !prose, t.field != nil, let last = runs.last?.cells.last, last.line == t.line, nextValue(after: i) != nil,
                    !table.allVariants.contains(c), c.unicodeScalars.count <= 8 {
                     var cell = CellToken(kind: .value, raw: t.raw, line: t.line, field: t.field)
                     cell.parsed = syntax.parse(t.raw)
@@ -270,7 +270,9 @@ struct RowAligner {
     // MARK: alignment
 
     /// Aligns `table`'s rows with the runs in `tokens`, then reads each matched row's cells.
-    func align(_ tokens: ArraySlice<CellToken>, spec: TableSpec, table: PreparedTable) -> Result {
+    /// `strict`: only labels written in full on the line of their numbers count (used when a table is looked
+    /// for without its title, where another table's rows are near).
+    func align(_ tokens: ArraySlice<CellToken>, spec: TableSpec, table: PreparedTable, strict: Bool = false) -> Result {
         let (items, runs) = observe(tokens, table: table)
         let k = spec.columns.count
         let ctxs = contexts(items: items, runs: runs)
@@ -284,8 +286,18 @@ struct RowAligner {
         for r in 0..<R {
             for j in 0..<J {
                 guard var m = match(rows[r], ctxs[j]) else { continue }
-                // A run of blanks only (a spanned title row) is weaker evidence than numbers.
-                if runs[j].cells.allSatisfy({ $0.kind == .blank }) { m.score *= 0.5 }
+                if strict {
+                    let line = runs[j].firstLine
+                    guard m.coverage == 1, m.pieces.allSatisfy({ if case .piece(let p) = items[$0] { return p.token.line == line } else { return false } })
+                    else { continue }
+                }
+                // A run of blanks only is a row's empty cells only when the label is on its line, in front of
+                // them; otherwise it is padding of a spanned title or header row.
+                if runs[j].cells.allSatisfy({ $0.kind == .blank }) {
+                    let line = runs[j].firstLine
+                    guard m.pieces.allSatisfy({ if case .piece(let p) = items[$0] { return p.token.line == line } else { return false } }) else { continue }
+                    m.score *= 0.5
+                }
                 matches[r * J + j] = m
             }
         }
@@ -332,7 +344,7 @@ struct RowAligner {
                 let used: String? = m.coverage < 1 ? written : (m.variant.nonstandard ? m.variant.text : nil)
                 let labelLine = labelPieces.first?.token.line ?? run.firstLine
                 var cells: [Cell] = []
-                if let fitted = fit(run, k: k, items: items) {
+                if let fitted = fit(run, k: k, items: items, label: Set(m.pieces)) {
                     for (ci, t) in fitted.enumerated() {
                         let p = t.parsed ?? syntax.parse(t.raw)
                         cells.append(Cell(column: spec.columns[ci].key, raw: t.kind == .blank ? "" : t.raw,
@@ -364,8 +376,10 @@ struct RowAligner {
     func standaloneLabel(_ row: PreparedTable.PreparedRow, items: [Item], runs: [Run], assigned: [Int?], row ri: Int) -> Piece? {
         let prevRun = assigned[..<ri].compactMap { $0 }.last
         let nextRun = assigned[(ri + 1)...].compactMap { $0 }.first
+        // Only between two rows that were read: a label at the end of a copy that breaks off has lost its cells.
+        guard let next = nextRun else { return nil }
         let lo = prevRun.map { runs[$0].item + 1 } ?? 0
-        let hi = nextRun.map { runs[$0].item } ?? items.count
+        let hi = runs[next].item
         guard lo < hi else { return nil }
         for idx in lo..<hi {
             guard case .piece(let p) = items[idx], !p.prose else { continue }
@@ -377,8 +391,9 @@ struct RowAligner {
         return nil
     }
 
-    /// The run's cells fitted to `k` columns, or nil when they cannot be placed with certainty.
-    func fit(_ run: Run, k: Int, items: [Item]) -> [CellToken]? {
+    /// The run's cells fitted to `k` columns, or nil when they cannot be placed with certainty. `label` holds the
+    /// items of the row's label, which are never taken for cells.
+    func fit(_ run: Run, k: Int, items: [Item], label: Set<Int> = []) -> [CellToken]? {
         var cells = run.cells
         if cells.count == k { return cells }
         if cells.count > k {
@@ -399,14 +414,25 @@ struct RowAligner {
                 }
                 merged.append(t); i += 1
             }
-            return merged.count == k ? merged : nil
+            if merged.count == k { return merged }
+            // Numbers over several lines: the line the label is on, when it holds exactly the row's cells
+            // (the other lines are stray numbers of a broken copy, left unread).
+            let labelLines = Set(label.compactMap { i -> Int? in if case .piece(let p) = items[i] { return p.token.line } else { return nil } })
+            let first = run.cells.filter { $0.line == run.firstLine }
+            if labelLines.contains(run.firstLine), run.lastLine != run.firstLine {
+                var lineCells = first
+                while lineCells.count > k, lineCells.first?.kind == .blank { lineCells.removeFirst() }
+                while lineCells.count > k, lineCells.last?.kind == .blank { lineCells.removeLast() }
+                if lineCells.count == k { return lineCells }
+            }
+            return nil
         }
         // Fewer: text fields right before the numbers on the same delimited line may be the row's first cells ("无数据").
         let item = run.item
         var lead: [CellToken] = []
         var idx = item - 1
         while idx >= 0, lead.count < k - cells.count, case .piece(let p) = items[idx], p.token.line == run.firstLine, !p.prose,
-              p.token.field != nil {
+              p.token.field != nil, !label.contains(idx) {
             lead.insert(p.token, at: 0); idx -= 1
         }
         // Only when a label remains in front of them on that line or above.
