@@ -24,20 +24,22 @@ public enum LabelText {
         return String(out)
     }
 
-    /// Levenshtein distance between two short strings (headings, labels), on Unicode scalars.
-    public static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var prev = Array(0...b.count)
-        var cur = [Int](repeating: 0, count: b.count + 1)
+    /// Edit distance between `a` and each prefix of `b`: element `k` is the distance to `b`'s first `k` scalars.
+    public static func prefixDistances(_ a: [Unicode.Scalar], _ b: ArraySlice<Unicode.Scalar>) -> [Int] {
+        let bs = Array(b)
+        var prev = Array(0...bs.count)
+        if a.isEmpty { return prev }
+        var cur = [Int](repeating: 0, count: bs.count + 1)
         for i in 1...a.count {
             cur[0] = i
-            for j in 1...b.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            if !bs.isEmpty {
+                for j in 1...bs.count {
+                    cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == bs[j - 1] ? 0 : 1))
+                }
             }
             swap(&prev, &cur)
         }
-        return prev[b.count]
+        return prev
     }
 
     /// Removes leading numbering such as `一、`, `(一)`, `1.`, `3、`, repeated (`三、(一)`), from a normalised label.

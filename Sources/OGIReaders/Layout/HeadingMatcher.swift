@@ -8,6 +8,7 @@ struct HeadingMatcher: Sendable {
     struct PreparedPart: Sendable {
         var spec: PartSpec
         var variants: [[Unicode.Scalar]]
+        var sets: [Set<Unicode.Scalar>]
         var standard: String
     }
     let parts: [PreparedPart]
@@ -16,6 +17,10 @@ struct HeadingMatcher: Sendable {
     /// Separators after a numeral.
     let separators: Set<Unicode.Scalar> = ["、", ".", "．", " ", "\u{3000}", "\t"]
 
+    /// The longest variant, and the characters variants start with.
+    let longest: Int
+    let firstChars: Set<Unicode.Scalar>
+
     init(profile: ReaderProfile) {
         numeralList = Array(profile.partNumerals)
         numerals = Set(profile.partNumerals.unicodeScalars)
@@ -23,8 +28,10 @@ struct HeadingMatcher: Sendable {
         parts = profile.parts.map { spec in
             let vs = ([spec.title] + spec.headings).map { Array(LabelText.comparable($0, numerals: "").unicodeScalars) }
             let numeral = spec.number - 1 < list.count ? String(list[spec.number - 1]) : String(spec.number)
-            return PreparedPart(spec: spec, variants: vs, standard: numeral + "、" + spec.title)
+            return PreparedPart(spec: spec, variants: vs, sets: vs.map(Set.init), standard: numeral + "、" + spec.title)
         }
+        longest = parts.flatMap(\.variants).map(\.count).max() ?? 0
+        firstChars = Set(parts.flatMap(\.variants).compactMap(\.first))
     }
 
     struct Match {
@@ -88,14 +95,25 @@ struct HeadingMatcher: Sendable {
             idx = scalars.index(after: idx)
         }
         guard comp.count >= 2 else { return nil }
+        // Without a numeral only a short line that starts like a heading can be one (most lines are prose).
+        if !hasNumeral && !lostNumeral {
+            guard comp.count <= longest + 1, firstChars.contains(comp[0]) else { return nil }
+        }
         var best: (part: PreparedPart, distance: Int, length: Int)?
         for p in parts where !excluding.contains(p.spec.key) {
-            for v in p.variants where v.count >= 2 {
+            for (vi, v) in p.variants.enumerated() where v.count >= 2 {
                 let allowed = hasNumeral || lostNumeral ? (v.count >= 12 ? 2 : v.count >= 6 ? 1 : 0) : (v.count >= 8 ? 1 : 0)
                 let lo = max(1, v.count - allowed), hi = min(comp.count, v.count + allowed)
                 guard lo <= hi else { continue }
+                // Quick rejection: too few of the line's first characters occur in the variant.
+                let set = p.sets[vi]
+                var shared = 0
+                for c in comp[..<min(comp.count, v.count)] where set.contains(c) { shared += 1 }
+                guard shared >= v.count - 2 * allowed else { continue }
+                // Edit distance of the variant to every prefix of the line, in one pass.
+                let dist = LabelText.prefixDistances(v, comp[..<hi])
                 for len in lo...hi {
-                    let d = len == v.count && Array(comp[..<len]) == v ? 0 : LabelText.editDistance(Array(comp[..<len]), v)
+                    let d = dist[len]
                     guard d <= allowed else { continue }
                     if best == nil || d < best!.distance || (d == best!.distance && len > best!.length) { best = (p, d, len) }
                 }

@@ -78,14 +78,14 @@ struct RowAligner {
         var open = false
         let toks = Array(tokens.filter { $0.kind != .rowBreak })
         var i = 0
-        let signWords = Set(syntax.increaseWords + syntax.decreaseWords)
+        let signWords = Set(syntax.increaseWords + syntax.decreaseWords + ["+", "＋"])
         func nextValue(after i: Int) -> CellToken? {
             i + 1 < toks.count && toks[i + 1].kind == .value && toks[i + 1].line == toks[i].line ? toks[i + 1] : nil
         }
         while i < toks.count {
             var t = toks[i]
             if t.kind == .text, signWords.contains(t.raw), let n = nextValue(after: i), let p = n.parsed, p.state == .number {
-                // "减 51": one signed cell.
+                // "减 51", "+ 7": one signed cell.
                 t = CellToken(kind: .value, raw: t.raw + " " + n.raw, line: t.line, field: t.field)
                 t.parsed = syntax.parse(toks[i].raw + n.raw)
                 i += 1
@@ -127,7 +127,8 @@ struct RowAligner {
         var chars: [Unicode.Scalar] = []
         var weights: [Float] = []
         var pieceOf: [Int] = []
-        var bloom: UInt64 = 0
+        /// Which characters occur (hashed into 1024 bits), for quick rejection.
+        var bloom = [UInt64](repeating: 0, count: 16)
         /// Pieces (item indices) whose whole comparable text is a short label, for exact matching.
         var wholePieces: [(item: Int, chars: [Unicode.Scalar], weight: Float)] = []
     }
@@ -141,7 +142,7 @@ struct RowAligner {
                 guard case .piece(let p) = items[idx] else { return }
                 for c in p.chars {
                     ctx.chars.append(c); ctx.weights.append(weight); ctx.pieceOf.append(idx)
-                    ctx.bloom |= 1 << UInt64(c.value % 64)
+                    ctx.bloom[Int(c.value % 1024) >> 6] |= 1 << UInt64(c.value % 64)
                 }
                 ctx.wholePieces.append((idx, p.chars, weight))
             }
@@ -191,7 +192,10 @@ struct RowAligner {
 
     /// How well `ctx` carries one of `row`'s variants: weighted longest common subsequence, normalised by
     /// the variant's length. Short variants (two characters or fewer) must be a whole piece.
-    func match(_ row: PreparedTable.PreparedRow, _ ctx: Context) -> Match? {
+    /// Buffers reused by every comparison of one alignment.
+    struct Scratch { var score: [Float] = []; var count: [Int16] = [] }
+
+    func match(_ row: PreparedTable.PreparedRow, _ ctx: Context, _ scratch: inout Scratch) -> Match? {
         var best: Match?
         for v in row.variants {
             let n = v.chars.count
@@ -204,10 +208,10 @@ struct RowAligner {
             }
             // Quick rejection: too few of the variant's characters occur in the context at all.
             var present = 0
-            for c in v.chars where ctx.bloom & (1 << UInt64(c.value % 64)) != 0 { present += 1 }
+            for c in v.chars where ctx.bloom[Int(c.value % 1024) >> 6] & (1 << UInt64(c.value % 64)) != 0 { present += 1 }
             let need = Self.required(n)
             if present < need { continue }
-            let (matched, weight, pieces) = lcs(v.chars, ctx)
+            let (matched, weight, pieces) = lcs(v.chars, ctx, &scratch)
             guard matched >= need else { continue }
             let m = Match(score: weight / Float(n), coverage: Float(matched) / Float(n), variant: v, pieces: pieces)
             if best.map({ better(m, than: $0) }) ?? true { best = m }
@@ -230,12 +234,26 @@ struct RowAligner {
     }
 
     /// Weighted LCS of `v` against the context: matched count, matched weight, pieces used.
-    func lcs(_ v: [Unicode.Scalar], _ ctx: Context) -> (Int, Float, [Int]) {
+    func lcs(_ v: [Unicode.Scalar], _ ctx: Context, _ scratch: inout Scratch) -> (Int, Float, [Int]) {
         let n = v.count, m = ctx.chars.count
         if m == 0 { return (0, 0, []) }
         // score[i][j] over v[..<i], ctx[..<j]; ties broken by count.
-        var score = [Float](repeating: 0, count: (n + 1) * (m + 1))
-        var count = [Int16](repeating: 0, count: (n + 1) * (m + 1))
+        let size = (n + 1) * (m + 1)
+        if scratch.score.count < size {
+            scratch.score = [Float](repeating: 0, count: size); scratch.count = [Int16](repeating: 0, count: size)
+        }
+        let w = m + 1
+        for j in 0...m { scratch.score[j] = 0; scratch.count[j] = 0 }
+        for i in 0...n { scratch.score[i * w] = 0; scratch.count[i * w] = 0 }
+        return scratch.score.withUnsafeMutableBufferPointer { score in
+            scratch.count.withUnsafeMutableBufferPointer { count in
+                lcsFill(v, ctx, n: n, m: m, score: score, count: count)
+            }
+        }
+    }
+
+    private func lcsFill(_ v: [Unicode.Scalar], _ ctx: Context, n: Int, m: Int,
+                         score: UnsafeMutableBufferPointer<Float>, count: UnsafeMutableBufferPointer<Int16>) -> (Int, Float, [Int]) {
         let w = m + 1
         for i in 1...n {
             for j in 1...m {
@@ -282,10 +300,11 @@ struct RowAligner {
         guard R > 0 else { return result }
 
         // Scores of every (row, run) pair that the label evidence allows.
+        var scratch = Scratch()
         var matches = [Match?](repeating: nil, count: R * max(J, 1))
         for r in 0..<R {
             for j in 0..<J {
-                guard var m = match(rows[r], ctxs[j]) else { continue }
+                guard var m = match(rows[r], ctxs[j], &scratch) else { continue }
                 if strict {
                     let line = runs[j].firstLine
                     guard m.coverage == 1, m.pieces.allSatisfy({ if case .piece(let p) = items[$0] { return p.token.line == line } else { return false } })
@@ -377,9 +396,10 @@ struct RowAligner {
         let prevRun = assigned[..<ri].compactMap { $0 }.last
         let nextRun = assigned[(ri + 1)...].compactMap { $0 }.first
         // Only between two rows that were read: a label at the end of a copy that breaks off has lost its cells.
-        guard let next = nextRun else { return nil }
+        // The template's last row may end its table with empty cells.
+        guard nextRun != nil || ri == assigned.count - 1 else { return nil }
         let lo = prevRun.map { runs[$0].item + 1 } ?? 0
-        let hi = runs[next].item
+        let hi = nextRun.map { runs[$0].item } ?? items.count
         guard lo < hi else { return nil }
         for idx in lo..<hi {
             guard case .piece(let p) = items[idx], !p.prose else { continue }
