@@ -34,6 +34,12 @@ SOURCES = [
     "samples/broken/cell-blank",
     "samples/broken/nonstandard-label",
     "samples/broken/missing-part",
+    "samples/broken/app-missing-row",
+    "samples/broken/a20-missing-block",
+    "samples/broken/cell-sign-text",
+    "samples/broken/cell-placeholder",
+    "samples/broken/review-short",
+    "samples/broken/cell-text",
 ]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -95,6 +95,32 @@ final class TableReconstructionTests: XCTestCase {
         XCTAssertEqual(findings.errors.map(\.rule), ["PARTS-PRESENT"])
     }
 
+    func testArticle20TablesSideBySide() throws {
+        let src = try String(contentsOfFile: Repo.path("samples/clean-2019-department.txt"), encoding: .utf8)
+        let start = try XCTUnwrap(src.range(of: "二、主动公开政府信息情况\n")).upperBound
+        let end = try XCTUnwrap(src.range(of: "三、收到和处理政府信息公开申请情况")).lowerBound
+        let block = """
+                 第二十条第（一）项                                   第二十条第（五）项
+        信息内容  本年新制作数量 本年新公开数量 对外公开总数量   信息内容  上一年项目数量  本年增/减  处理决定数量
+        规章          0            0            0         行政许可        312          -51        261
+        规范性文件    0            0            0         其他对外管理服务事项  3     +7         10
+                 第二十条第（六）项                                   第二十条第（八）项
+        信息内容  上一年项目数量  本年增/减  处理决定数量        信息内容  上一年项目数量  本年增/减
+        行政处罚     25          -8         17              行政事业性收费    0          0
+        行政强制     0           +1         1
+                 第二十条第（九）项
+        信息内容  采购项目数量  采购总金额
+        政府集中采购  12   6032.346
+
+        """
+        let (r, findings) = check(String(src[..<start]) + block + String(src[end...]))
+        let sample = Repo.linter.read(text: src, path: "s.txt")
+        for key in ["regulations", "licensing", "enforcement", "fees", "procurement"] {
+            XCTAssertEqual(r.table(key)?.rows.map { $0.cells.map(\.value) }, sample.table(key)?.rows.map { $0.cells.map(\.value) }, key)
+        }
+        XCTAssertEqual(findings.map(\.message), [])
+    }
+
     func testCorpusCasesFromTheIssue() throws {
         guard let shared = Repo.shared else { throw XCTSkip("../shared is not present") }
         func read(_ name: String) throws -> Report {
