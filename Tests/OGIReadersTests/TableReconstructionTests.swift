@@ -95,6 +95,17 @@ final class TableReconstructionTests: XCTestCase {
         XCTAssertEqual(findings.errors.map(\.rule), ["PARTS-PRESENT"])
     }
 
+    /// One cell per line: a row whose cells are all lost sits between two rows that have theirs. The numbers
+    /// after it belong to the label just above them, not to the lost row.
+    func testARowWithoutCellsDoesNotTakeTheNextRowsNumbers() throws {
+        var text = try String(contentsOfFile: Repo.path("samples/clean-2019-department.txt"), encoding: .utf8)
+        text = edited(text, "\t行政处罚\n\t25\n\t-8\n\t17\n", "\t行政处罚\n\n")
+        let (r, findings) = check(text)
+        XCTAssertEqual(r.table("enforcement")?.row("penalty")?.cells.map(\.state), [.blank, .blank, .blank])
+        XCTAssertEqual(r.table("enforcement")?.row("coercion")?.cells.map(\.raw), ["0", "+1", "1"])
+        XCTAssertEqual(Set(findings.map(\.rule)), ["CELL-BLANK"])
+    }
+
     func testArticle20TablesSideBySide() throws {
         let src = try String(contentsOfFile: Repo.path("samples/clean-2019-department.txt"), encoding: .utf8)
         let start = try XCTUnwrap(src.range(of: "二、主动公开政府信息情况\n")).upperBound

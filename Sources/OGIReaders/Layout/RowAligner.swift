@@ -122,7 +122,8 @@ struct RowAligner {
     // MARK: scoring
 
     /// Label text around a run, each character weighted by where it sits: on the run's own line before the
-    /// numbers (1.0), on the lines above (0.9), on the lines after it up to the next run's line (0.7).
+    /// numbers (1.0), on the lines above (0.9), on the lines after it up to the next run's line (0.7), a little
+    /// less for each line further away.
     struct Context {
         var chars: [Unicode.Scalar] = []
         var weights: [Float] = []
@@ -155,7 +156,8 @@ struct RowAligner {
             }
             for idx in before.reversed() {
                 guard case .piece(let p) = items[idx] else { continue }
-                add(idx, weight: p.token.line == run.firstLine ? 1.0 : 0.9)
+                // Nearer text is stronger evidence: a label two lines up belongs here less than one just above.
+                add(idx, weight: p.token.line == run.firstLine ? 1.0 : max(0.6, 0.9 - 0.01 * Float(run.firstLine - p.token.line)))
             }
             // A short label spaced out on one line ("规 章") is its pieces on that line joined.
             var g = 0
@@ -174,7 +176,7 @@ struct RowAligner {
             var taken = 0
             while n < items.count, taken < 16 {
                 guard case .piece(let p) = items[n], !p.prose, p.token.line < nextLine else { break }
-                add(n, weight: 0.7)
+                add(n, weight: max(0.4, 0.7 - 0.01 * Float(p.token.line - run.lastLine)))
                 n += 1; taken += 1
             }
             out.append(ctx)
