@@ -80,9 +80,13 @@ public struct TextReader {
         lines = matcher.splittingRunInHeadings(lines)
         struct Heading { var spec: PartSpec; var lineIndex: Int; var heading: String; var rest: String; var standard: String? }
         var headings: [Heading] = []
-        for (i, l) in lines.enumerated() {
-            guard let m = matcher.match(l.text, excluding: Set(headings.map(\.spec.key))) else { continue }
-            headings.append(Heading(spec: m.spec, lineIndex: i, heading: m.heading, rest: m.rest, standard: m.standardHeading))
+        // Numbered headings first; a line that is only a heading's wording, for the parts still missing.
+        for numbered in [true, false] {
+            for (i, l) in lines.enumerated() where !headings.contains(where: { $0.lineIndex == i }) {
+                guard let m = matcher.match(l.text, excluding: Set(headings.map(\.spec.key)), numbered: numbered) else { continue }
+                headings.append(Heading(spec: m.spec, lineIndex: i, heading: m.heading, rest: m.rest, standard: m.standardHeading))
+            }
+            if headings.count == profile.parts.count { break }
         }
         let ordered = headings.sorted { $0.lineIndex < $1.lineIndex }
 

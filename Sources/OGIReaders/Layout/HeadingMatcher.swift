@@ -67,7 +67,9 @@ struct HeadingMatcher: Sendable {
     }
 
     /// The part heading that `line` starts with, if any, among the parts not in `excluding`.
-    func match(_ line: String, excluding: Set<String>) -> Match? {
+    /// `numbered`: only headings with a numeral (or the separator left of a lost one); otherwise also a line
+    /// that is nothing but a heading's wording.
+    func match(_ line: String, excluding: Set<String>, numbered: Bool = false) -> Match? {
         var scalars = Substring(line).unicodeScalars.drop { FastText.isSpace($0) || $0 == "#" }
         guard let first = scalars.first else { return nil }
         var lostNumeral = false
@@ -97,7 +99,7 @@ struct HeadingMatcher: Sendable {
         guard comp.count >= 2 else { return nil }
         // Without a numeral only a short line that starts like a heading can be one (most lines are prose).
         if !hasNumeral && !lostNumeral {
-            guard comp.count <= longest + 1, firstChars.contains(comp[0]) else { return nil }
+            guard !numbered, comp.count <= longest + 1, firstChars.contains(comp[0]) else { return nil }
         }
         var best: (part: PreparedPart, distance: Int, length: Int)?
         for p in parts where !excluding.contains(p.spec.key) {
