@@ -11,7 +11,6 @@ public final class ReaderContext: @unchecked Sendable {
     let tableYearPattern: Pattern?
     let governmentNames: [Pattern]
     let departmentNames: [Pattern]
-    let headingPattern: Pattern
     let mapper: TableMapper
     let headingMatcher: HeadingMatcher
 
@@ -27,8 +26,6 @@ public final class ReaderContext: @unchecked Sendable {
         tableYearPattern = p.tableYearPattern.isEmpty ? nil : try Pattern(p.tableYearPattern)
         governmentNames = try p.governmentNames.map(Pattern.init)
         departmentNames = try p.departmentNames.map(Pattern.init)
-        let seps = p.partNumberSeparators.isEmpty ? ["、"] : p.partNumberSeparators
-        headingPattern = try Pattern("^\\s*#*\\s*(?<n>[\(p.partNumerals)])\\s*(?:\(seps.joined(separator: "|")))\\s*(?<rest>.*)$")
         headingMatcher = HeadingMatcher(profile: p)
         mapper = TableMapper(numerals: p.partNumerals, syntax: p.cells, templates: templates.templates)
     }

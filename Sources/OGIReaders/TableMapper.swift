@@ -118,11 +118,12 @@ public enum CellTokenizer {
     }
 }
 
-/// Places a token stream onto a template table by anchoring on row labels, in template order.
-/// Shared by every reader: whatever the file format, a table arrives here as tokens.
 /// Turns a line number (and, for delimited lines, a field number) into a source location.
 public typealias Locator = @Sendable (_ line: Int, _ field: Int?) -> SourceLocation
 
+/// Places a token stream onto a template's tables. Shared by every reader: whatever the file format, a table
+/// arrives here as tokens. Labelled tables are aligned with the template's rows (`RowAligner`); a table
+/// whose only row has no label (table 4) takes the numbers that follow its header.
 public struct TableMapper {
     let numerals: String
     let syntax: CellSyntax

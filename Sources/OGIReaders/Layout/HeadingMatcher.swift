@@ -14,14 +14,19 @@ struct HeadingMatcher: Sendable {
     let parts: [PreparedPart]
     let numerals: Set<Unicode.Scalar>
     let numeralList: [Character]
-    /// Separators after a numeral.
-    let separators: Set<Unicode.Scalar> = ["、", ".", "．", " ", "\u{3000}", "\t"]
+    /// Separators after a numeral, from the profile's `part_number_separators` (single characters, `\.`, `\s`).
+    let separators: Set<Unicode.Scalar>
 
     /// The longest variant, and the characters variants start with.
     let longest: Int
     let firstChars: Set<Unicode.Scalar>
 
     init(profile: ReaderProfile) {
+        var seps = Set<Unicode.Scalar>()
+        for sep in profile.partNumberSeparators.isEmpty ? ["、"] : profile.partNumberSeparators {
+            if sep == "\\s" { seps.formUnion([" ", "\u{3000}", "\t"]) } else if let u = sep.replacingOccurrences(of: "\\", with: "").unicodeScalars.first { seps.insert(u) }
+        }
+        separators = seps
         numeralList = Array(profile.partNumerals)
         numerals = Set(profile.partNumerals.unicodeScalars)
         let list = numeralList
