@@ -18,6 +18,9 @@ public struct CellToken: Sendable {
     public var line: Int
     /// 1-based position of the cell among the line's separated fields, when the line is delimited.
     public var field: Int?
+    /// Display column where the token starts on an undelimited line (wide characters count two), used to
+    /// place the numbers of a row that has fewer than its columns (PDF text, where an empty cell is spaces).
+    public var column: Int?
     /// What a value token was read as (kept so the cell is not parsed twice).
     var parsed: (state: CellState, value: Decimal?, unit: String?)?
 
@@ -54,9 +57,21 @@ public enum CellTokenizer {
                     }
                 }
             } else {
-                for f in t.unicodeScalars.split(whereSeparator: FastText.isSpace) {
-                    appendWord(String(f), line: line.number, syntax: syntax, into: &out)
+                var col = 0
+                var start: Int?
+                var word = String.UnicodeScalarView()
+                func flush() {
+                    guard let st = start else { return }
+                    let before = out.count
+                    appendWord(String(word), line: line.number, syntax: syntax, into: &out)
+                    for j in before..<out.count { out[j].column = st }
+                    word = String.UnicodeScalarView(); start = nil
                 }
+                for u in t.unicodeScalars {
+                    if FastText.isSpace(u) { flush() } else { if start == nil { start = col }; word.append(u) }
+                    col += u.value >= 0x1100 && u != "\u{3000}" ? 2 : (u == "\u{3000}" ? 2 : 1)
+                }
+                flush()
             }
         }
         return out

@@ -106,6 +106,20 @@ final class TableReconstructionTests: XCTestCase {
         XCTAssertEqual(Set(findings.map(\.rule)), ["CELL-BLANK"])
     }
 
+    /// PDF text: an empty cell is only spaces; the other rows' columns say which cell is empty.
+    func testAnEmptyCellInPDFTextIsPlacedByTheOtherRowsColumns() throws {
+        var text = try String(contentsOfFile: Repo.path("samples/clean-2021-government.txt"), encoding: .utf8)
+        text = edited(text, "规章\t2\t0\t11\n行政规范性文件\t109\t489\t597",
+                      "规章              2                  11\n行政规范性文件    109      489      597")
+        let (r, findings) = check(text)
+        XCTAssertEqual(r.table("regulations")?.row("rules")?.cells.map(\.raw), ["2", "", "11"])
+        XCTAssertEqual(r.table("regulations")?.row("rules")?.cells.map(\.state), [.number, .blank, .number])
+        XCTAssertEqual(findings.map(\.rule), ["CELL-BLANK"])
+        // A number between two columns is not placed.
+        let unclear = edited(text, "规章              2                  11", "规章                   2             11")
+        XCTAssertEqual(check(unclear).0.extractionNotes.map(\.row), ["rules"])
+    }
+
     func testArticle20TablesSideBySide() throws {
         let src = try String(contentsOfFile: Repo.path("samples/clean-2019-department.txt"), encoding: .utf8)
         let start = try XCTUnwrap(src.range(of: "二、主动公开政府信息情况\n")).upperBound

@@ -347,6 +347,15 @@ struct RowAligner {
             }
         }
 
+        // Where each column's numbers start, from the rows whose numbers fill one undelimited line exactly.
+        var columnStarts: [[Int]] = Array(repeating: [], count: k)
+        for (ri, jj) in assigned.enumerated() {
+            guard let jj, let m = matches[ri * J + jj], let cells = fit(runs[jj], k: k, items: items, label: Set(m.pieces)),
+                  cells.allSatisfy({ $0.column != nil && $0.line == cells[0].line }) else { continue }
+            for (ci, c) in cells.enumerated() { columnStarts[ci].append(c.column!) }
+        }
+        let columnAt: [Int]? = columnStarts.allSatisfy({ !$0.isEmpty }) ? columnStarts.map { $0.sorted()[$0.count / 2] } : nil
+
         // Rows: matched ones with their cells; unmatched ones whose label stands alone get blank cells.
         for (ri, prow) in rows.enumerated() {
             if let jj = assigned[ri], let m = matches[ri * J + jj] {
@@ -365,7 +374,7 @@ struct RowAligner {
                 let used: String? = m.coverage < 1 ? written : (m.variant.nonstandard ? m.variant.text : nil)
                 let labelLine = labelPieces.first?.token.line ?? run.firstLine
                 var cells: [Cell] = []
-                if let fitted = fit(run, k: k, items: items, label: Set(m.pieces)) {
+                if let fitted = fit(run, k: k, items: items, label: Set(m.pieces)) ?? placedByColumn(run, columnAt: columnAt) {
                     for (ci, t) in fitted.enumerated() {
                         let p = t.parsed ?? syntax.parse(t.raw)
                         cells.append(Cell(column: spec.columns[ci].key, raw: t.kind == .blank ? "" : t.raw,
@@ -411,6 +420,25 @@ struct RowAligner {
             }
         }
         return nil
+    }
+
+    /// A row with fewer numbers than columns on one undelimited line, placed by where its numbers start
+    /// against the other rows' columns: each number must sit clearly nearest one column (within 3 display
+    /// columns, and twice as near as to any other), the columns in order; the cells left are blank.
+    func placedByColumn(_ run: Run, columnAt: [Int]?) -> [CellToken]? {
+        guard let at = columnAt, run.cells.count < at.count, run.firstLine == run.lastLine,
+              run.cells.allSatisfy({ $0.column != nil && $0.kind == .value }) else { return nil }
+        var placed: [Int: CellToken] = [:]
+        var last = -1
+        for t in run.cells {
+            let d = at.enumerated().map { (i: $0.offset, d: abs($0.element - t.column!)) }.sorted { $0.d < $1.d }
+            guard let best = d.first, best.d <= 3, d.count < 2 || d[1].d >= 2 * max(best.d, 2), best.i > last else { return nil }
+            placed[best.i] = t
+            last = best.i
+        }
+        return (0..<at.count).map { i in
+            placed[i] ?? CellToken(kind: .blank, raw: "", line: run.firstLine)
+        }
     }
 
     /// The run's cells fitted to `k` columns, or nil when they cannot be placed with certainty. `label` holds the
