@@ -97,6 +97,8 @@ final class SeedAndCorpusTests: XCTestCase {
             let findings = Repo.linter.check(report)
             XCTAssertEqual(findings.filter { $0.category == .completeness && $0.rule.hasSuffix("-COMPLETE") }.map(\.message), [], name)
             XCTAssertEqual(findings.filter { $0.category == .extraction }.map(\.message), [], name)
+            XCTAssertEqual(c.report.extractionNotes.map(\.found), [], "\(name): every row placed with certainty")
+            XCTAssertEqual(c.report.parts.compactMap(\.standardHeading), [], "\(name): standard headings")
             let app = try XCTUnwrap(c.report.table("applications"), name)
             XCTAssertEqual(app.row("new")?.cell("total")?.raw, figures.new, name)
             XCTAssertEqual(app.row("results_total")?.cell("total")?.raw, figures.done, name)
