@@ -43,10 +43,16 @@ public struct Engine: Sendable {
 
     /// One root cause, one finding: each finding a repair explains (same rule and a cell of a failing constraint)
     /// moves under the repair finding's `related`.
-    static func fold(_ findings: [Finding], _ folds: [(rule: String, message: String, keys: Set<String>)]) -> [Finding] {
+    static func fold(_ findings: [Finding], _ folds: [Fold]) -> [Finding] {
         guard !folds.isEmpty else { return findings }
         var out = findings
         for f in folds {
+            if let note = f.note {
+                for i in out.indices where out[i].location.cell.map({ f.keys.contains("\(out[i].rule)|\($0)") }) ?? false {
+                    out[i].fix = [out[i].fix, note].compactMap { $0 }.joined(separator: "；")
+                }
+                continue
+            }
             guard let host = out.firstIndex(where: { $0.rule == f.rule && $0.message == f.message }) else { continue }
             var related: [Finding] = []
             var kept: [Finding] = []
@@ -189,4 +195,13 @@ public final class RuleRun {
     func matches(_ spec: TableSpec, _ patterns: [String]) -> Bool {
         patterns.contains { p in KeyPattern.matches(spec.key, pattern: p) || (spec.group.map { KeyPattern.matches($0, pattern: p) } ?? false) }
     }
+}
+
+/// What a `repair` rule asks the engine to do with the findings of the failing sums it explains (keys "rule|cell"):
+/// fold them under its own finding (`message`), or, when several repairs fit, add `note` (the repairs) to their fixes.
+struct Fold {
+    var rule: String
+    var message: String?
+    var keys: Set<String>
+    var note: String?
 }

@@ -49,7 +49,10 @@ final class Evaluator {
     var ruleSet: RuleSet?
     /// Findings of `repair` rules (rule id, message) with the failing sums they explain, as "rule|cell" keys: the
     /// engine folds those findings under the repair finding.
-    var folds: [(rule: String, message: String, keys: Set<String>)] = []
+    var folds: [Fold] = []
+    /// Tables whose own sums fail, computed on first use: prose is not compared with a table that does not add up
+    /// (the arithmetic finding is the root cause).
+    lazy var inconsistentTables: Set<String> = RepairKind.inconsistentTables(self)
     /// Prose analyses built once per report and shared by every rule (see `ProseCache`).
     lazy var prose = ProseCache(report: report)
 

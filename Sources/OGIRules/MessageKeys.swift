@@ -106,7 +106,6 @@ public enum MessageKeys {
             "engine.repair.unique_fix": kind(RepairKind.provided),
             "engine.repair.pair": kind(RepairKind.provided),
             "engine.repair.ambiguous": kind(RepairKind.provided),
-            "engine.repair.ambiguous_fix": kind(RepairKind.provided),
             "engine.repair.option": ["changes"],
             "engine.repair.row_and_column": [],
             "engine.repair.cell": ["row", "col"],

@@ -20,17 +20,21 @@ final class ProseCache {
     /// starts over in every part.
     static let eachPart = "parts"
 
-    /// The prose paragraphs as a reader wrote them: table rows that stayed in the text (cells separated by tabs
-    /// or "|") are left out, and Markdown heading marks of converted pages are dropped.
+    /// The prose paragraphs as a reader wrote them: table rows that stayed in the text (cells separated by two or
+    /// more tabs or " | ") are left out, and Markdown heading marks of converted pages are dropped.
     static func prose(_ ps: [Paragraph]) -> [Paragraph] {
         ps.compactMap { p in
-            if p.text.contains("\t") || p.text.contains("|") { return nil }
+            if isTableRow(p.text) { return nil }
             var t = Substring(p.text)
             if t.hasPrefix("#") {
                 t = t.drop { $0 == "#" }.drop { $0 == " " }
             }
             return Paragraph(text: String(t), location: p.location)
         }
+    }
+
+    static func isTableRow(_ t: String) -> Bool {
+        t.hasPrefix("|") || t.components(separatedBy: " | ").count >= 3 || t.utf8.lazy.filter { $0 == 9 }.count >= 2
     }
 
     /// The texts of a scope: one for the report or a part, one per part for `parts`.
@@ -149,10 +153,13 @@ extension RuleRun {
                                 fix: rule.fix.map { MessageCatalog.fill($0, all) } ?? messages.text(fixKey, all), location: location))
     }
 
-    /// A number read by an expression, or nil when the report lacks it (prose rules then stay silent).
+    /// A number read by an expression, or nil when the report lacks it or it reads a table whose own sums fail
+    /// (prose rules then stay silent: the arithmetic finding is the root cause).
     func number(_ e: Expr) -> Decimal? {
+        let inconsistent = ev.inconsistentTables
         ev.touched = []
         guard case .num(let d)? = try? ev.eval(e) else { return nil }
+        if ev.touched.contains(where: { inconsistent.contains($0.table.key) }) { return nil }
         return d
     }
 }

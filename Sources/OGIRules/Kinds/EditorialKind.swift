@@ -79,7 +79,8 @@ public struct EditorialKind: RuleKind {
         switch check {
         case .repeatedSentences: repeated(run, text)
         case .strayYears:
-            guard let year = run.ev.report.metadata.year else { return }
+            // A year outside the calendar range a report can have (a corrupt title) is not compared.
+            guard let year = run.ev.report.metadata.year, (1000...9999).contains(year) else { return }
             let facts = ProseFacts(text: text, vocabulary: ProseVocabulary())
             emit(run, text, EditorialDetectors.strayYears(in: facts, reportYear: year, thisYearWords: words, planWords: planWords))
         case .doubledWords:

@@ -145,6 +145,15 @@ public struct FactsKind: RuleKind {
 
     func written(_ q: Quantity) -> String { q.numberText + q.unit }
 
+    /// A recomputed figure with as many decimals as the sentence wrote (0.70, not 0.7).
+    static func fixed(_ d: Decimal, _ places: Int) -> String {
+        var s = ExactDecimal.format(d)
+        guard places > 0 else { return s }
+        if !s.contains(".") { s += "." }
+        let have = s.count - 1 - s.distance(from: s.startIndex, to: s.firstIndex(of: ".")!)
+        return s + String(repeating: "0", count: max(0, places - have))
+    }
+
     func selected(_ facts: ProseFacts) -> [Int] {
         guard let s = selector else { return [] }
         return facts.quantities.indices.filter { i in
@@ -247,10 +256,10 @@ public struct FactsKind: RuleKind {
                 results.append((r.name, g.fit, g.recomputed))
             }
             guard !results.isEmpty, !results.contains(where: { $0.fit != .neither }) else { continue }
-            let recomputed = results.map { run.messages.text("engine.facts.reading", ["name": $0.name, "value": ExactDecimal.format($0.recomputed) + q.unit]) }
+            let recomputed = results.map { run.messages.text("engine.facts.reading", ["name": $0.name, "value": Self.fixed($0.recomputed, q.decimals) + q.unit]) }
             run.emitProse(["quantity": facts.quantities[s].label + written(facts.quantities[s]), "stated": written(q),
                            "sentence": run.quote(facts.sentenceText(q.sentence)), "recomputed": recomputed.joined(separator: sep),
-                           "percent": ExactDecimal.format(results[0].recomputed) + q.unit],
+                           "percent": Self.fixed(results[0].recomputed, q.decimals) + q.unit],
                           messageKey: "engine.facts.growth", fixKey: "engine.facts.growth_fix",
                           location: run.location(facts.text, q.span.start))
         }
@@ -262,7 +271,7 @@ public struct FactsKind: RuleKind {
             let q = facts.quantities[p.quantity]
             run.emitProse(["quantity": facts.quantities[s].label + written(facts.quantities[s]), "whole": written(facts.quantities[w]),
                            "stated": written(q), "sentence": run.quote(facts.sentenceText(q.sentence)),
-                           "percent": ExactDecimal.format(r.recomputed) + q.unit],
+                           "percent": Self.fixed(r.recomputed, q.decimals) + q.unit],
                           messageKey: "engine.facts.share", fixKey: "engine.facts.share_fix",
                           location: run.location(facts.text, q.span.start))
         }

@@ -42,14 +42,47 @@ public struct RepairKind: RuleKind {
 
     static func key(_ t: TouchedCell) -> String { "\(t.table.key).\(t.row.key).\(t.column.key)" }
 
-    func repair(_ spec: TableSpec, _ rules: [Rule], _ run: RuleRun) {
-        let ev = run.ev
-        let savedBindings = ev.bindings
-        defer { ev.bindings = savedBindings }
+    /// A table's linear constraints as the rule set states them, with the cells they read.
+    struct TableConstraints {
         var cells: [String: RepairCellValue] = [:]
         var refs: [String: TouchedCell] = [:]
         var constraints: [LinearConstraint<String>] = []
         var owners: [(rule: String, direction: Direction)] = []
+
+        /// Indices of the constraints that fail as filed.
+        var violated: [Int] {
+            constraints.indices.filter { i in
+                let c = constraints[i]
+                let l = c.left.reduce(Decimal(0)) { $0 + $1.coefficient * (cells[$1.cell].map(Self.value) ?? 0) }
+                let r = c.right.reduce(Decimal(0)) { $0 + $1.coefficient * (cells[$1.cell].map(Self.value) ?? 0) }
+                return abs(l - r) > abs(c.tolerance)
+            }
+        }
+
+        static func value(_ v: RepairCellValue) -> Decimal { if case .number(let d) = v { return d }; return 0 }
+    }
+
+    /// The sum rules of a table and the assert rules that are linear equations over its cells, read from the report.
+    static func constraints(_ spec: TableSpec, _ rules: [Rule], _ ev: Evaluator) -> TableConstraints {
+        let savedBindings = ev.bindings, savedTouched = ev.touched
+        defer { ev.bindings = savedBindings; ev.touched = savedTouched }
+        var t = TableConstraints()
+        collect(spec, rules, ev, &t.cells, &t.refs, &t.constraints, &t.owners)
+        return t
+    }
+
+    /// Tables of the report whose sums or linear assertions fail (prose is not compared with them).
+    static func inconsistentTables(_ ev: Evaluator) -> Set<String> {
+        guard let layout = ev.layout, let rules = ev.ruleSet?.rules else { return [] }
+        var out = Set<String>()
+        for spec in layout.tables where !constraints(spec, rules, ev).violated.isEmpty { out.insert(spec.key) }
+        return out
+    }
+
+    static func collect(_ spec: TableSpec, _ rules: [Rule], _ ev: Evaluator, _ cells: inout [String: RepairCellValue],
+                        _ refs: inout [String: TouchedCell], _ constraints: inout [LinearConstraint<String>],
+                        _ owners: inout [(rule: String, direction: Direction)]) {
+        guard let layout = ev.layout else { return }
         func add(_ t: TouchedCell) -> Bool {
             let k = Self.key(t)
             switch t.cell.state {
@@ -61,7 +94,6 @@ public struct RepairKind: RuleKind {
             refs[k] = t
             return true
         }
-        guard let layout = ev.layout else { return }
         for rule in rules where rule.templates.contains(layout.id) {
             if let sum = rule.kind as? SumKind, sum.table == spec.key {
                 let direction: Direction = sum.along == .rows ? .column : .row
@@ -73,10 +105,10 @@ public struct RepairKind: RuleKind {
                         owners.append((rule.id, direction))
                     }
                 }
-                bind(sum.forEach, ev, collect)
+                Self.bind(sum.forEach, ev, collect)
             } else if let a = rule.kind as? AssertKind, case let .binary("==", lhs, rhs) = a.expression {
-                bind(a.forEach, ev) {
-                    guard let l = linear(lhs, ev, spec), let r = linear(rhs, ev, spec), l.constant == r.constant,
+                Self.bind(a.forEach, ev) {
+                    guard let l = Self.linear(lhs, ev, spec), let r = Self.linear(rhs, ev, spec), l.constant == r.constant,
                           !(l.terms.isEmpty && r.terms.isEmpty), (l.terms + r.terms).allSatisfy({ add($0.cell) }) else { return }
                     constraints.append(LinearConstraint(name: rule.id, left: l.terms.map { (Self.key($0.cell), $0.coefficient) },
                                                         right: r.terms.map { (Self.key($0.cell), $0.coefficient) }, tolerance: a.tolerance))
@@ -84,9 +116,14 @@ public struct RepairKind: RuleKind {
                 }
             }
         }
-        ev.touched = []
-        guard !constraints.isEmpty else { return }
-        let result = RepairSolver.solve(cells: cells, constraints: constraints)
+    }
+
+    func repair(_ spec: TableSpec, _ rules: [Rule], _ run: RuleRun) {
+        let ev = run.ev
+        let table = Self.constraints(spec, rules, ev)
+        let (refs, constraints, owners) = (table.refs, table.constraints, table.owners)
+        guard !constraints.isEmpty, !table.violated.isEmpty else { return }
+        let result = RepairSolver.solve(cells: table.cells, constraints: constraints)
         let folded = Set(result.violated.flatMap { i in
             (constraints[i].left + constraints[i].right).map { "\(owners[i].rule)|\($0.cell)" }
         })
@@ -126,20 +163,20 @@ public struct RepairKind: RuleKind {
                                             ?? run.messages.text(repair.changes.count == 1 ? "engine.repair.unique" : "engine.repair.pair", vars),
                                         fix: run.rule.fix.map { MessageCatalog.fill($0, vars) } ?? run.messages.text("engine.repair.unique_fix", vars),
                                         location: loc, suggestion: suggestion))
-            ev.folds.append((run.rule.id, run.findings[run.findings.count - 1].message, folded))
+            ev.folds.append(Fold(rule: run.rule.id, message: run.findings[run.findings.count - 1].message, keys: folded, note: nil))
         case .ambiguous(let repairs):
-            guard repairs.count <= maxListed, let firstCell = repairs[0].changes.first?.cell, let t = refs[firstCell] else { return }
+            // No single cell to blame: each failing sum keeps its own finding, and its fix lists the repairs.
+            guard repairs.count <= maxListed else { return }
             vars["count"] = String(repairs.count)
             vars["options"] = repairs.map { r in
                 run.messages.text("engine.repair.option", ["changes": r.changes.map(changeText).joined(separator: sep)])
             }.joined(separator: run.messages.text("separator.reasons"))
-            run.emitProse(vars, messageKey: "engine.repair.ambiguous", fixKey: "engine.repair.ambiguous_fix", location: run.location(t))
-            ev.folds.append((run.rule.id, run.findings[run.findings.count - 1].message, folded))
+            ev.folds.append(Fold(rule: run.rule.id, message: nil, keys: folded, note: run.messages.text("engine.repair.ambiguous", vars)))
         }
     }
 
     /// Runs `body` once per binding of the iteration.
-    func bind(_ it: Iteration?, _ ev: Evaluator, _ body: () -> Void) {
+    static func bind(_ it: Iteration?, _ ev: Evaluator, _ body: () -> Void) {
         guard let it else { body(); return }
         switch it {
         case let .values(values, name):
@@ -155,7 +192,7 @@ public struct RepairKind: RuleKind {
     }
 
     /// An expression as Σ coefficient·cell + constant over cells of `spec`, nil when it is not linear in them.
-    func linear(_ e: Expr, _ ev: Evaluator, _ spec: TableSpec) -> (terms: [(cell: TouchedCell, coefficient: Decimal)], constant: Decimal)? {
+    static func linear(_ e: Expr, _ ev: Evaluator, _ spec: TableSpec) -> (terms: [(cell: TouchedCell, coefficient: Decimal)], constant: Decimal)? {
         switch e {
         case .number(let d): return ([], d)
         case .path(let segs):
@@ -163,17 +200,17 @@ public struct RepairKind: RuleKind {
                   let t = try? ev.cell(keys) else { return nil }
             return ([(t, 1)], 0)
         case .unary("-", let a):
-            guard let l = linear(a, ev, spec) else { return nil }
+            guard let l = Self.linear(a, ev, spec) else { return nil }
             return (l.terms.map { ($0.cell, -$0.coefficient) }, -l.constant)
         case .binary(let op, let a, let b) where op == "+" || op == "-":
-            guard let l = linear(a, ev, spec), let r = linear(b, ev, spec) else { return nil }
+            guard let l = Self.linear(a, ev, spec), let r = Self.linear(b, ev, spec) else { return nil }
             let sign: Decimal = op == "+" ? 1 : -1
             return (l.terms + r.terms.map { ($0.cell, sign * $0.coefficient) }, l.constant + sign * r.constant)
         case .call("sum", let args):
             var terms: [(cell: TouchedCell, coefficient: Decimal)] = []
             var c: Decimal = 0
             for a in args {
-                guard let l = linear(a, ev, spec) else { return nil }
+                guard let l = Self.linear(a, ev, spec) else { return nil }
                 terms += l.terms; c += l.constant
             }
             return (terms, c)
