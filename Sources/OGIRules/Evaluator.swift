@@ -53,6 +53,8 @@ final class Evaluator {
     /// Tables whose own sums fail, computed on first use: prose is not compared with a table that does not add up
     /// (the arithmetic finding is the root cause).
     lazy var inconsistentTables: Set<String> = RepairKind.inconsistentTables(self)
+    /// Each table's constraints as the rule set states them, read once per report (repair and prose rules share them).
+    var tableConstraints: [String: RepairKind.TableConstraints] = [:]
     /// Prose analyses built once per report and shared by every rule (see `ProseCache`).
     lazy var prose = ProseCache(report: report)
 

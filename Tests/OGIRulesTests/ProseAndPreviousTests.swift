@@ -185,6 +185,7 @@ final class ProseAndPreviousTests: XCTestCase {
         _ = Repo.linter.engine.check(report, previous: last)
         let start = Date()
         for _ in 0..<5 { _ = Repo.linter.engine.check(report, previous: last) }
-        XCTAssertLessThan(Date().timeIntervalSince(start) / 5, 0.25, "a long report and its predecessor, in a debug build")
+        // About 0.2 s in a debug build on a shared machine (a release build is several times faster).
+        XCTAssertLessThan(Date().timeIntervalSince(start) / 5, 0.6, "a long report and its predecessor, in a debug build")
     }
 }

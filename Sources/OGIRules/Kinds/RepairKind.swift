@@ -64,10 +64,12 @@ public struct RepairKind: RuleKind {
 
     /// The sum rules of a table and the assert rules that are linear equations over its cells, read from the report.
     static func constraints(_ spec: TableSpec, _ rules: [Rule], _ ev: Evaluator) -> TableConstraints {
+        if let hit = ev.tableConstraints[spec.key] { return hit }
         let savedBindings = ev.bindings, savedTouched = ev.touched
         defer { ev.bindings = savedBindings; ev.touched = savedTouched }
         var t = TableConstraints()
         collect(spec, rules, ev, &t.cells, &t.refs, &t.constraints, &t.owners)
+        ev.tableConstraints[spec.key] = t
         return t
     }
 
