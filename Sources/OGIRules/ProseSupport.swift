@@ -20,6 +20,10 @@ final class ProseCache {
     /// starts over in every part.
     static let eachPart = "parts"
 
+    /// The parts' paragraphs without the title, preamble and headings, whose wording differs between input formats
+    /// (a Word heading numbered automatically, a web page's title outside its content).
+    static let body = "body"
+
     /// The prose paragraphs as a reader wrote them: table rows that stayed in the text (cells separated by two or
     /// more tabs or " | ") are left out, and Markdown heading marks of converted pages are dropped.
     static func prose(_ ps: [Paragraph]) -> [Paragraph] {
@@ -53,6 +57,8 @@ final class ProseCache {
             var ps = report.preamble
             for part in report.parts { ps += [Paragraph(text: part.heading, location: part.location)] + part.paragraphs }
             t = ProseText(paragraphs: Self.prose(ps), joinWrappedLines: join)
+        } else if scope == Self.body {
+            t = ProseText(paragraphs: Self.prose(report.parts.flatMap(\.paragraphs)), joinWrappedLines: join)
         } else if scope.hasPrefix("part:") {
             t = report.part(String(scope.dropFirst(5))).map { ProseText(paragraphs: Self.prose($0.paragraphs), joinWrappedLines: join) }
         } else {

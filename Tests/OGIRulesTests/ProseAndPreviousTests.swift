@@ -74,6 +74,22 @@ final class ProseAndPreviousTests: XCTestCase {
         XCTAssertEqual(hits.filter { $0.rule == "PREV-CARRIED-OVER" }.map(\.message), [])
     }
 
+    /// Each last-year/this-year sample gives the same findings as text, DOCX and HTML.
+    func testPreviousSamplesGiveIdenticalFindingsInEveryFormat() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Repo.path("samples/previous")).filter { $0.hasSuffix(".txt") }.map { $0.dropLast(4) }
+        XCTAssertEqual(names.count, 7)
+        for name in names.sorted() {
+            var said: [[String]] = []
+            for ext in ["txt", "docx", "html"] {
+                let last = try read("samples/previous/last-year.\(ext)")
+                let hits = Repo.linter.engine.check(try read("samples/previous/\(name).\(ext)"), previous: last)
+                said.append(hits.map { "\($0.rule) \($0.severity) \($0.message) \($0.location.cell ?? "")" }.sorted())
+            }
+            XCTAssertEqual(said[1], said[0], "\(name) docx")
+            XCTAssertEqual(said[2], said[0], "\(name) html")
+        }
+    }
+
     func testPairingReportsOfOneAgencyInConsecutiveYears() throws {
         let last = try read("samples/previous/last-year.txt"), this = try read("samples/previous/this-year.txt")
         let other = try read("samples/clean-2019-department.txt")

@@ -36,11 +36,15 @@ public struct CopiedTextKind: RuleKind {
     }
 
     public func evaluate(_ run: RuleRun) {
-        guard let previous = run.ev.previous, let last = previous.prose.text(scope), let this = run.ev.prose.text(scope) else { return }
+        // Headings and the title are left out: they are the same every year and read differently from each format.
+        let key = scope == ProseCache.wholeReport ? ProseCache.body : "part:" + scope
+        guard let previous = run.ev.previous, let last = previous.prose.text(key), let this = run.ev.prose.text(key) else { return }
         let r = CopiedText.compare(previous: last, current: this, minLength: minLength, maxPassages: maxPassages)
         guard r.totalCharacters >= minCharacters, r.percent >= threshold, let first = r.passages.first else { return }
         let sep = run.messages.text("separator.list")
-        let passages = r.passages.map { run.messages.text("engine.copied.passage", ["text": run.quote($0.text, limit: 40), "length": String($0.length)]) }
+        let passages = r.passages.map { p in
+            run.messages.text("engine.copied.passage", ["text": run.quote(p.text.replacingOccurrences(of: "\n", with: ""), limit: 40), "length": String(p.length)])
+        }
         let part = scope == ProseCache.wholeReport ? run.messages.text("engine.copied.whole_report") : run.ev.partTitle(scope)
         run.emitProse(["part": part, "percent": ExactDecimal.format(r.percent), "copied": String(r.copiedCharacters),
                        "total": String(r.totalCharacters), "passages": passages.joined(separator: sep),
