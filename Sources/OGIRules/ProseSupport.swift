@@ -68,6 +68,16 @@ final class ProseCache {
         return t
     }
 
+    private var strings: [String: String] = [:]
+
+    /// The joined text of a scope as one string, for quick "does it say this at all" tests.
+    func string(_ scope: String) -> String {
+        if let s = strings[scope] { return s }
+        let s = text(scope)?.string ?? ""
+        strings[scope] = s
+        return s
+    }
+
     func facts(_ scope: String, _ vocabulary: ProseVocabulary) -> ProseFacts? {
         if let hit = facts.first(where: { $0.scope == scope && $0.vocabulary == vocabulary }) { return hit.facts }
         guard let t = text(scope) else { return nil }

@@ -229,6 +229,11 @@ public struct FactsKind: RuleKind {
     }
 
     func statement(_ run: RuleRun, _ facts: ProseFacts) {
+        // Most reports lack one fragment of every pattern: then no sentence can match.
+        let whole = run.ev.prose.string(scope)
+        guard patterns.contains(where: { p in
+            p.fragments.allSatisfy { alts in alts.contains { FastText.contains(whole, String(String.UnicodeScalarView($0))) } }
+        }) else { return }
         let matches = StatementScanner.find(patterns, in: facts)
         guard !matches.isEmpty else { return }
         let known = values.compactMap(run.number)
