@@ -144,6 +144,13 @@ final class ProseAndPreviousTests: XCTestCase {
         let ri = broken.tables[ti].rows.firstIndex { $0.key == "procurement" }!
         broken.tables[ti].rows[ri].cells[0] = Cell(column: "projects", raw: "13", location: nil, syntax: Repo.linter.ruleSet.templates.profile.cells)
         XCTAssertEqual(Repo.linter.engine.check(broken).filter { $0.rule == "FACT-PROCUREMENT" }.count, 1)
+        // "收到…8件" is compared with table 3: written as 9, no reading fits.
+        guard let dir = Repo.shared else { return }
+        let text = try String(contentsOfFile: (dir as NSString).appendingPathComponent("seed/000_39c027d6b48abaaa.txt"), encoding: .utf8)
+        let nine = Repo.linter.read(text: text.replacingOccurrences(of: "收到依申请公开政府信息8件", with: "收到依申请公开政府信息9件"), path: "seed.txt")
+        let hit = Repo.linter.engine.check(nine).filter { $0.rule == "FACT-APPLICATIONS-RECEIVED" }
+        XCTAssertEqual(hit.map(\.severity), [.error])
+        XCTAssertTrue(hit.first?.message.contains("本年新收 8") ?? false, "\(hit.map(\.message))")
     }
 
     // MARK: The cell to fix
