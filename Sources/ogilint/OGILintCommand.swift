@@ -20,7 +20,7 @@ struct OGILintCommand: ParsableCommand {
         commandName: "ogilint",
         abstract: "Checks government information disclosure annual reports (政府信息公开工作年度报告) before publication.",
         version: OGILintVersion.string,
-        subcommands: [Check.self, Model.self, Rules.self, TestRules.self, Init.self],
+        subcommands: [Check.self, Model.self, Rules.self, TestRules.self, Init.self, Serve.self],
         defaultSubcommand: Check.self)
 
     /// Parses, runs and maps every failure onto the documented exit codes.
