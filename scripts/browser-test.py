@@ -119,7 +119,8 @@ def main():
                                                   "download.prompt_for_download": False})
         driver = webdriver.Chrome(service=Service(driver_path), options=options)
         driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
-        driver.set_window_size(1280, 800)
+        # The page's own viewport at 1280×800, whatever the headless window's frame takes.
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
         wait = WebDriverWait(driver, 30)
         driver.get(base + "/")
         check("ogilint" in driver.title, "the page loads")
@@ -129,6 +130,7 @@ def main():
         file_input = driver.find_element(By.ID, "file-input")
         driver.execute_script("arguments[0].hidden = false;", file_input)
         file_input.send_keys(os.path.join(ROOT, CLEAN) + "\n" + os.path.join(ROOT, BROKEN))
+        driver.execute_script("arguments[0].hidden = true;", file_input)
         wait.until(lambda d: "已检查 2 个文件" in d.find_element(By.ID, "status").text)
 
         expected = cli_json(args.ogilint, CLEAN, BROKEN)["summary"]
@@ -149,10 +151,14 @@ def main():
         driver.find_element(By.CSS_SELECTOR, '#files th button[data-sort="name"]').click()
         names = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#files tbody td.name button")]
         check(names == sorted(names), f"sorting by name ({names})")
+        driver.find_element(By.CSS_SELECTOR, '#files th button[data-sort="name"]').click()
+        names = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#files tbody td.name button")]
+        check(names == sorted(names, reverse=True), f"sorting by name again reverses it ({names})")
         driver.find_element(By.CSS_SELECTOR, '#files th button[data-sort="errors"]').click()
         names = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#files tbody td.name button")]
         check(names[0] == "app-balance.txt", "sorting by errors puts the broken file first")
 
+        driver.save_screenshot(os.path.join(args.out, "2-report-top.png"))
         # The broken report is selected; click its first finding's locate button.
         check(driver.find_element(By.ID, "report-title").text == "app-balance.txt", "the worst report is shown")
         first = broken[0]
@@ -164,7 +170,7 @@ def main():
         check("marked" in classes and "sev-error" in classes, f"clicking the finding marks its cell {first['location']['cell']} ({classes})")
         check(driver.switch_to.active_element == cell, "focus moves to the cell")
         check(cell.text.strip() != "" and cell.text.strip() != "—", f"the cell shows its value ({cell.text})")
-        driver.save_screenshot(os.path.join(args.out, "2-finding-cell.png"))
+        driver.save_screenshot(os.path.join(args.out, "3-finding-cell.png"))
         if args.readme_shot:
             driver.save_screenshot(args.readme_shot)
 
@@ -185,7 +191,7 @@ def main():
         driver.find_element(By.CSS_SELECTOR, "#finding-0 button.explain").click()
         wait.until(lambda d: first["rule"] + " — " in d.find_element(By.ID, "rule-title").text)
         check(driver.find_element(By.ID, "rule-dialog").get_attribute("open") is not None, "the rule explanation opens")
-        driver.save_screenshot(os.path.join(args.out, "3-rule.png"))
+        driver.save_screenshot(os.path.join(args.out, "4-rule.png"))
         driver.find_element(By.ID, "rule-dialog").send_keys(Keys.ESCAPE)
         wait.until(lambda d: d.find_element(By.ID, "rule-dialog").get_attribute("open") is None)
 
@@ -217,7 +223,7 @@ def main():
         wait.until(lambda d: d.find_element(By.ID, "report-title").text == "clean-2021-government.txt")
         check("没有发现问题" in driver.find_element(By.ID, "report").text, "the clean report says there is nothing to fix")
         check(len(driver.find_elements(By.CSS_SELECTOR, "table.grid")) >= 5, "its tables are drawn")
-        driver.save_screenshot(os.path.join(args.out, "4-clean.png"))
+        driver.save_screenshot(os.path.join(args.out, "5-clean.png"))
 
         logs = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
         check(not logs, f"no errors in the browser console {logs}")

@@ -299,12 +299,13 @@ function tablesToDraw(d) {
 function drawTable({ spec, table }, cellFindings) {
   const rows = new Map((table ? table.rows : []).map(r => [r.key, r]));
   const caption = el("caption", {}, spec.title, table ? null : el("span", { class: "where", text: "（报告中未找到此表）" }));
-  const head = el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "" }), spec.columns.map(c => el("th", { scope: "col", text: c.label + (c.unit ? `（${c.unit}）` : "") }))));
+  const head = drawHead(spec.columns);
   const body = el("tbody");
   for (const rs of spec.rows) {
     const row = rows.get(rs.key);
     const cells = new Map((row ? row.cells : []).map(c => [c.column, c]));
-    const tr = el("tr", {}, el("th", { scope: "row", text: row ? row.label || rs.label : rs.label || "（无行名）" }));
+    const label = rs.unlabeled || !row ? rs.label : row.label || rs.label;
+    const tr = el("tr", {}, el("th", { scope: "row", text: label || "（无行名）" }));
     for (const cs of spec.columns) {
       const key = `${spec.key}.${rs.key}.${cs.key}`;
       const cell = cells.get(cs.key);
@@ -327,6 +328,27 @@ function drawTable({ spec, table }, cellFindings) {
     body.append(tr);
   }
   return el("div", { class: "tablewrap" }, el("table", { class: "grid", "data-table": spec.key }, caption, head, body));
+}
+
+/// The column headings; labels written `group·name` (as the template writes grouped columns) get a
+/// second heading row with the group spanning its columns.
+function drawHead(columns) {
+  const title = c => c.label + (c.unit && !c.label.includes(c.unit) ? `（${c.unit}）` : "");
+  const split = c => { const i = c.label.indexOf("·"); return i < 0 ? [null, title(c)] : [c.label.slice(0, i), title(c).slice(i + 1)]; };
+  if (!columns.some(c => c.label.includes("·"))) {
+    return el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "" }), columns.map(c => el("th", { scope: "col", text: title(c) }))));
+  }
+  const top = el("tr", {}, el("th", { scope: "col", rowspan: 2, text: "" }));
+  const bottom = el("tr");
+  for (let i = 0; i < columns.length;) {
+    const [group, name] = split(columns[i]);
+    if (group === null) { top.append(el("th", { scope: "col", rowspan: 2, text: name })); i++; continue; }
+    let j = i;
+    while (j < columns.length && split(columns[j])[0] === group) { bottom.append(el("th", { scope: "col", text: split(columns[j])[1] })); j++; }
+    top.append(el("th", { scope: "colgroup", colspan: j - i, text: group }));
+    i = j;
+  }
+  return el("thead", {}, top, bottom);
 }
 
 function cellId(key) { return "cell-" + key.replace(/[^A-Za-z0-9_-]/g, "_"); }
