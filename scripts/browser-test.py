@@ -225,6 +225,13 @@ def main():
         check(len(driver.find_elements(By.CSS_SELECTOR, "table.grid")) >= 5, "its tables are drawn")
         driver.save_screenshot(os.path.join(args.out, "5-clean.png"))
 
+        # A laptop screen at 125% zoom: 1280×800 device pixels are 1024×640 CSS pixels.
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1024, "height": 640, "deviceScaleFactor": 1.25, "mobile": False})
+        [b for b in driver.find_elements(By.CSS_SELECTOR, "#files tbody td.name button") if b.text == "app-balance.txt"][0].click()
+        overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        check(overflow <= 0, f"at 125% zoom the page needs no sideways scrolling (overflow {overflow}px)")
+        driver.save_screenshot(os.path.join(args.out, "6-zoom-125.png"))
+
         logs = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
         check(not logs, f"no errors in the browser console {logs}")
         print(f"browser-test: all checks passed; screenshots in {args.out}")

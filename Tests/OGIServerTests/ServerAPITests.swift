@@ -233,6 +233,30 @@ final class ServerAPITests: XCTestCase {
         }
     }
 
+    /// Every path in docs/openapi.yaml is served with the method it documents, and nothing undocumented is.
+    func testTheOpenAPIFileDescribesTheRoutes() async throws {
+        let spec = try String(contentsOfFile: Repo.path("docs/openapi.yaml"), encoding: .utf8)
+        var documented: [(String, String)] = []
+        var path: String?
+        for line in spec.components(separatedBy: "\n") {
+            if line.hasPrefix("  /"), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()); continue }
+            if let p = path, ["    get:", "    post:"].contains(line) { documented.append((String(line.dropFirst(4).dropLast()), p)) }
+            if line.hasPrefix("components:") { break }
+        }
+        XCTAssertEqual(documented.map { "\($0.0) \($0.1)" }.sorted(),
+                       ["get /api/rules", "get /api/rules/{id}", "get /healthz", "post /api/check", "post /api/inspect"])
+        try await app().test(.router) { client in
+            for (method, p) in documented {
+                let uri = p.replacingOccurrences(of: "{id}", with: "APP-BALANCE")
+                let (body, headers) = multipart([("a.txt", try sample("samples/clean-2021-government.txt"))])
+                try await client.execute(uri: uri, method: method == "get" ? .get : .post, headers: method == "get" ? [:] : headers,
+                                         body: method == "get" ? nil : body) { r in
+                    XCTAssertEqual(r.status, .ok, "\(method) \(uri)")
+                }
+            }
+        }
+    }
+
     // MARK: Host and Origin checks (DNS rebinding, cross-site posts)
 
     func testForeignHostAndOriginAreRefused() async throws {
