@@ -50,6 +50,10 @@ final class ServerAPITests: XCTestCase {
                 XCTAssertEqual((json["summary"] as! [String: Int])["reports"], 2)
                 XCTAssertEqual((json["summary"] as! [String: Int])["errors"], 2)
             }
+            // `only=1`: the document for the second file alone, as `check` gives for that file.
+            try await client.execute(uri: "/api/check?only=1", method: .post, headers: h2, body: two) { r in
+                XCTAssertEqual(String(buffer: r.body), expected)
+            }
         }
     }
 
