@@ -102,11 +102,6 @@ public final class LintService: Sendable {
         }
     }
 
-    /// Checks a submitted report model (JSON) the same way as a `.json` model file named `name`.
-    public func checkModel(json data: Data, name: String) -> CheckedBatch {
-        check([Upload(name: name, data: data)])
-    }
-
     /// The configuration's suppressions, matched against the upload's name as `check` matches a path.
     func suppressed(_ findings: [Finding], path: String) -> [Finding] {
         guard let conf = linter.configuration, !conf.suppress.isEmpty else { return findings }

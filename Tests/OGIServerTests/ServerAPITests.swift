@@ -155,6 +155,21 @@ final class ServerAPITests: XCTestCase {
         }
     }
 
+    func testADecompressionBombIsRefusedAsCheckRefusesIt() async throws {
+        let bomb = try zipped("word/document.xml", Data(repeating: UInt8(ascii: " "), count: 3_000_000))
+        XCTAssertLessThan(bomb.count, 100_000)
+        let service = try LintService(rulesRoot: Repo.rules, maxFileBytes: 100_000)
+        let (body, headers) = multipart([("bomb.docx", bomb)])
+        try await app(service: service).test(.router) { client in
+            try await client.execute(uri: "/api/check", method: .post, headers: headers, body: body) { r in
+                XCTAssertEqual(r.status, .unprocessableContent)
+                let message = try errorMessage(r.body)
+                XCTAssertTrue(message.hasPrefix("bomb.docx: refused for safety: word/document.xml"), message)
+            }
+            try await client.execute(uri: "/healthz", method: .get) { r in XCTAssertEqual(r.status, .ok, "the server keeps serving") }
+        }
+    }
+
     func testRequestCapsAndBadRequests() async throws {
         var settings = ServerSettings()
         settings.maxFilesPerRequest = 2
@@ -379,4 +394,20 @@ func errorMessage(_ body: ByteBuffer) throws -> String {
     let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
     let error = try XCTUnwrap(json?["error"] as? [String: Any], "error responses are {\"error\": {...}}")
     return try XCTUnwrap(error["message"] as? String)
+}
+
+/// A zip with one entry, made by Python's zipfile in memory (stdin to stdout).
+func zipped(_ name: String, _ data: Data) throws -> Data {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", "import io,sys,zipfile\nb=io.BytesIO()\nz=zipfile.ZipFile(b,'w',zipfile.ZIP_DEFLATED)\nz.writestr(sys.argv[1],sys.stdin.buffer.read())\nz.close()\nsys.stdout.buffer.write(b.getvalue())", name]
+    let input = Pipe(), output = Pipe()
+    p.standardInput = input
+    p.standardOutput = output
+    try p.run()
+    input.fileHandleForWriting.write(data)
+    try input.fileHandleForWriting.close()
+    let zip = output.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return zip
 }
