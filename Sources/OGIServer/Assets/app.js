@@ -482,7 +482,7 @@ async function explain(id) {
     body.replaceChildren(el("dl", {},
       row("严重程度", SEV_NAME[r.severity]), row("类别", CATEGORY_NAME[r.category] || r.category),
       row("依据", r.reference), row("适用条件", r.applies_when),
-      row("检查内容", r.checks.length ? el("ul", {}, r.checks.map(c => el("li", { text: c.text }))) : null),
+      row("检查内容", r.checks.length ? el("ul", {}, r.checks.map(c => el("li", { text: c.label === "checks" ? c.text : `${c.label}: ${c.text}` }))) : null),
       row("说明", r.description), row("改正", r.fix)));
   } catch (e) {
     body.replaceChildren(el("p", { text: "无法载入规则说明：" + e.message }));
