@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
     ],
     targets: [
         // The report model: metadata, parts, tables of cells, findings. No dependencies.
@@ -32,9 +33,14 @@ let package = Package(
         .target(name: "OGILint", dependencies: ["OGIModel", "OGIReaders", "OGIRules"]),
         // Output formats (one protocol, one file each, one registry), output files, the model writer.
         .target(name: "OGIOutput", dependencies: ["OGIModel", "OGIRules", "OGILint", .product(name: "Yams", package: "Yams")]),
+        // The reviewer's web page and HTTP API (`ogilint serve`), on Hummingbird 2.
+        .target(name: "OGIServer", dependencies: [
+            "OGILint", "OGIModel", "OGIRules", "OGIOutput", "OGIReaders",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], resources: [.embedInCode("Assets/index.html"), .embedInCode("Assets/app.css"), .embedInCode("Assets/app.js")]),
         // The thin command-line front end.
         .executableTarget(name: "ogilint", dependencies: [
-            "OGILint", "OGIOutput",
+            "OGILint", "OGIOutput", "OGIServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared test fixtures: repository paths, one loaded linter, golden-file comparison.
@@ -45,6 +51,10 @@ let package = Package(
         .testTarget(name: "OGIAnalysisTests", dependencies: ["OGIAnalysis", "OGIModel", "OGITestSupport"]),
         .testTarget(name: "OGIRulesTests", dependencies: ["OGIRules", "OGILint", "OGIModel", "OGITestSupport"]),
         .testTarget(name: "OGIOutputTests", dependencies: ["OGIOutput", "OGILint", "OGIModel", "OGIReaders", "OGITestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "OGIServerTests", dependencies: [
+            "OGIServer", "OGILint", "OGIOutput", "OGITestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "OGILintTests", dependencies: ["OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput", "OGITestSupport"]),
     ]
 )
