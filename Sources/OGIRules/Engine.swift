@@ -22,12 +22,21 @@ public struct Engine: Sendable {
             ev.touchedMeta = []
             out += check(rule, ev)
         }
+        out = Self.onlyNotAReport(out, ruleSet)
         // Top to bottom as a reviewer reads; findings about the whole report (no line) come last.
         return out.enumerated().sorted { a, b in
             let la = (a.element.location.page ?? 0, a.element.location.line ?? a.element.location.paragraph ?? Int.max)
             let lb = (b.element.location.page ?? 0, b.element.location.line ?? b.element.location.paragraph ?? Int.max)
             return la != lb ? la < lb : a.offset < b.offset
         }.map(\.element)
+    }
+
+    /// A document that is not an annual report gets only the finding saying so: every other finding would
+    /// follow from that.
+    static func onlyNotAReport(_ findings: [Finding], _ ruleSet: RuleSet) -> [Finding] {
+        let ids = Set(ruleSet.rules.filter { $0.kind is NotReportKind }.map(\.id))
+        let own = findings.filter { ids.contains($0.rule) }
+        return own.isEmpty ? findings : own
     }
 
     func check(_ rule: Rule, _ ev: Evaluator) -> [Finding] {

@@ -74,6 +74,10 @@ public enum MessageKeys {
             "engine.parts.preamble.listed_absent": ["parts"],
             "engine.parts.preamble.both_absent": ["parts"],
             "engine.parts.preamble.count_mismatch": ["stated", "listed"],
+            "engine.notes.cell_count": kind(NotesKind.provided),
+            "engine.not_report.message": kind(["opening"]),
+            "engine.headings.standard": kind(["part", "number", "heading", "standard"]),
+            "engine.headings.numbering": kind(["part", "number", "heading", "numeral", "expected", "previous"]),
             "session.unused_suppression.message": ["file", "line", "rule", "reason"],
             "session.unused_suppression.fix": [],
         ]

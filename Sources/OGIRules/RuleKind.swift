@@ -30,6 +30,9 @@ public enum RuleKinds {
         CompleteKind.self,
         PartsKind.self,
         LabelsKind.self,
+        NotesKind.self,
+        HeadingsKind.self,
+        NotReportKind.self,
     ]
 
     static func named(_ name: String) -> (any RuleKind.Type)? { all.first { $0.name == name } }
