@@ -35,7 +35,8 @@ public final class JSONFormat: OutputFormat {
     public func finish(_ s: RunSummary, to out: OutputSink) throws {
         let summary = JSONValue.object([("reports", .int(s.reports)), ("errors", .int(s.errors)),
                                         ("warnings", .int(s.warnings)), ("infos", .int(s.infos)),
-                                        ("skipped_files", .int(s.skippedFiles)), ("skipped_folders", .int(s.skippedFolders))])
+                                        ("skipped_files", .int(s.skippedFiles)), ("skipped_folders", .int(s.skippedFolders)),
+                                        ("skipped_not_reports", .int(s.notReports))])
         try out.write((written == 0 ? "[]" : "\n  ]") + ",\n  \"summary\": \(summary.render(indent: 1))\n}\n")
     }
 

@@ -83,6 +83,9 @@ public final class TextFormat: OutputFormat {
             if s.skippedFolders > 0 { parts.append("\(s.skippedFolders) folder\(s.skippedFolders == 1 ? "" : "s")") }
             line += "; skipped \(parts.joined(separator: " and ")) in scanned folders (hidden, build output or not reports)"
         }
+        if s.notReports > 0 {
+            line += "; left out \(s.notReports) file\(s.notReports == 1 ? "" : "s") in scanned folders that \(s.notReports == 1 ? "is" : "are") not an annual report (NOT-A-REPORT; name a file to check it)"
+        }
         return line
     }
 }
