@@ -75,7 +75,7 @@ public enum MessageKeys {
             "engine.parts.preamble.both_absent": ["parts"],
             "engine.parts.preamble.count_mismatch": ["stated", "listed"],
             "engine.notes.cell_count": kind(NotesKind.provided),
-            "engine.not_report.message": kind(["opening"]),
+            "engine.not_report.message": kind([]),
             "engine.headings.standard": kind(["part", "number", "heading", "standard"]),
             "engine.headings.numbering": kind(["part", "number", "heading", "numeral", "expected", "previous"]),
             "session.unused_suppression.message": ["file", "line", "rule", "reason"],

@@ -16,7 +16,7 @@ public struct NotReportKind: RuleKind {
         return NotReportKind(titleWords: words)
     }
 
-    public var placeholders: Set<String> { ["opening"] }
+    public var placeholders: Set<String> { [] }
     public var references: RuleReferences { RuleReferences() }
 
     public func describe(code: (String) -> String) -> [(String, String)] {
@@ -36,8 +36,7 @@ public struct NotReportKind: RuleKind {
     public func evaluate(_ run: RuleRun) {
         let report = run.ev.report
         guard isNotReport(report) else { return }
-        var vars = run.bindingVars()
-        vars["opening"] = String((report.metadata.title ?? report.preamble.first?.text ?? "").prefix(40))
+        let vars = run.bindingVars()
         run.emit(vars: vars, defaultKey: "engine.not_report.message", location: FindingLocation(report.preamble.first?.location))
     }
 }
