@@ -77,6 +77,7 @@ public final class RuleRun {
 
     /// The findings, with one extraction finding when some inputs were missing.
     func finish() -> [Finding] {
+        ev.lastUnevaluated = unevaluated
         guard !unevaluated.isEmpty else { return findings }
         var reasons = unevaluated.prefix(5).map { messages.text($0) }.joined(separator: messages.text("separator.reasons"))
         if unevaluated.count > 5 { reasons += messages.text("engine.unevaluated.more", ["count": String(unevaluated.count)]) }
