@@ -35,7 +35,7 @@ public final class TextFormat: OutputFormat {
         } else {
             let ruleWidth = max(20, (input.findings.map { TextLayout.displayWidth($0.rule) }.max() ?? 0) + 1)
             for f in input.findings {
-                let line = TextLayout.position(f.location)
+                let line = TextLayout.position(f.location, in: input.report)
                 text += "  \(TextLayout.pad(line, 6))\(sev(f.severity))\(TextLayout.pad(TextLayout.visible(f.rule), ruleWidth)) \(TextLayout.visible(f.message))\n"
                 let place = [f.location.table, f.location.row, f.location.column].compactMap { $0 }
                 if !place.isEmpty { text += "        at: \(TextLayout.visible(place.joined(separator: " › ")))\n" }
