@@ -33,7 +33,7 @@ final class LocationTests: XCTestCase {
 
     func testAOneLineWebPageShowsElementsNotItsSingleLine() throws {
         let html = try String(contentsOfFile: Repo.path("samples/broken/app-row-total.html"), encoding: .utf8)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-loc-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loc-case-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("one-line.html")

@@ -66,7 +66,7 @@ final class StructureRulesTests: XCTestCase {
     func testFeeStatementRecognisesTheWordingsAgenciesUse() throws {
         let sample = try String(contentsOfFile: Repo.path("samples/clean-2021-government.txt"), encoding: .utf8)
         let original = try XCTUnwrap(sample.split(separator: "\n").first { $0.hasPrefix("2023年全市对25件") })
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-fee-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fee-case-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let cases: [(String, Bool)] = [
@@ -109,7 +109,7 @@ final class StructureRulesTests: XCTestCase {
     }
 
     func testAFolderScanLeavesOutNotReportsButANamedFileIsChecked() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-scan-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scan-case-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         for n in ["clean-2021-government.txt", "broken/not-a-report.txt", "broken/not-a-report.docx"] {

@@ -76,7 +76,7 @@ final class RootCauseTests: XCTestCase {
 extension RootCauseTests {
     /// A missing part is the root of its tables' "missing" findings and of everything that follows from them.
     func testAMissingPartFoldsItsTablesAndTheirConsequences() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-roots-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roots-case-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         // Part 3 and its table cut out of the clean sample.
