@@ -206,7 +206,7 @@ def blocks(report):
     for n in r.get("order", [1, 2, 3, 4, 5, 6]):
         if n in r.get("drop_parts", []):
             continue
-        out.append(("h", n, PART_TITLES[n]))
+        out.append(("h", n, r.get("title_override", {}).get(n, PART_TITLES[n])))
         if n == 2 and not r.get("drop_tables"):
             for num, title, header, rows in (A20_2019 if r["layout"] == "2019" else A20_2021):
                 if num in r.get("drop_blocks", []):
@@ -355,7 +355,10 @@ def render_docx(report, path):
             else:
                 parts.append(para(text))
         elif b[0] == "h":
-            parts.append(para(b[2].split("、", 1)[1], numbered=True))
+            if report.get("written_numerals"):
+                parts.append(para(b[2]))   # numerals typed by hand, so they can be wrong
+            else:
+                parts.append(para(b[2].split("、", 1)[1], numbered=True))
         else:
             rows = []
             for cells in spans(b[1], b[2]):
@@ -480,6 +483,18 @@ BROKEN = {
     "late-department": variant(DEPT_2020, signature=["示例市生态环境局", "2021年2月8日"]),
     "late-government": variant(GOV_2023, signature=["示例市人民政府办公室", "2024年4月10日"]),
     "published-early": variant(DEPT_2020, signature=["示例市生态环境局", "2020年12月20日"]),
+    "no-date": variant(DEPT_2020, signature=["示例市生态环境局"]),
+    # reading: a row whose numbers run together cannot be split into its seven columns
+    "row-digit-run": variant(GOV_2023, p=set_app("withheld.prohibited", ["270000027"])),
+    # headings
+    "heading-slip": variant(GOV_2023, title_override={4: "四、政府信息公开行政法复议、行政诉讼情况"}),
+    "heading-numbering": variant(GOV_2023, written_numerals=True, title_override={5: "六、存在的主要问题及改进情况"}),
+    # not a report at all: a meeting notice, in our own words
+    "not-a-report": variant(GOV_2023, order=[], title_lines=["关于召开全市安全生产工作会议的通知"], preamble=[
+        "各区县应急管理局，市直有关单位：",
+        "经研究，定于下周三上午九时在市政府第三会议室召开全市安全生产工作会议，部署下一阶段重点工作。",
+        "请各单位主要负责同志准时参加，并于会前一日将参会人员名单报市应急管理局办公室。",
+    ], signature=["示例市应急管理局办公室", "2024年3月1日"]),
 }
 
 

@@ -21,6 +21,10 @@ public struct InputFinder {
     /// Folders a scan did not enter: hidden or build output.
     public private(set) var skippedFolders = 0
 
+    /// Files found by scanning a folder (not named on the command line): a scan leaves out the ones that turn
+    /// out not to be annual reports at all.
+    public private(set) var scanned = Set<String>()
+
     private var seen = Set<String>()
 
     public init(_ args: [String]) throws {
@@ -42,6 +46,7 @@ public struct InputFinder {
                 throw SessionError.inputs(.noReports(path: arg, detail: "no report files (.txt, .docx, .html, .pdf or report models) in this folder"))
             }
             found.sorted().forEach { append($0) }
+            scanned.formUnion(found)
         } else if arg.contains(where: { "*?[".contains($0) }) {
             // The folder part before the first wildcard, then everything below it matched against the pattern.
             let parts = arg.split(separator: "/", omittingEmptySubsequences: false)

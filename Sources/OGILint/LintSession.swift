@@ -46,6 +46,8 @@ public final class LintSession {
         /// Files in scanned folders that were left out, and folders not entered.
         public var skippedFiles: Int
         public var skippedFolders: Int
+        /// Files found by scanning a folder; one of them that is not an annual report is left out of the results.
+        var scannedFiles: Set<String> = []
         let groups: [Group]
         /// The group of each input.
         let groupOf: [Int]
@@ -109,7 +111,7 @@ public final class LintSession {
         let first = groups[0].linter.ruleSet
         let baseline = try options.baselinePath.map { try Baseline.load($0) }
         return Plan(start: RunStart(files: files, rules: first.rules, templates: first.templates, failOn: failOn),
-                    skippedFiles: finder.skippedFiles, skippedFolders: finder.skippedFolders,
+                    skippedFiles: finder.skippedFiles, skippedFolders: finder.skippedFolders, scannedFiles: finder.scanned,
                     groups: groups, groupOf: groupOf, baseline: baseline)
     }
 
@@ -134,6 +136,11 @@ public final class LintSession {
             }
         }, emit: { i, checked in
             var input = checked
+            if plan.scannedFiles.contains(input.path), Self.isNotAReport(input, groups[groupOf[i]].linter.ruleSet) {
+                summary.notReports += 1
+                options.progress?(i + 1, total)
+                return
+            }
             if let conf = groups[groupOf[i]].configuration, !conf.suppress.isEmpty {
                 // Suppressions: matched findings are removed; ones that match nothing are reported at the end.
                 let rel = Self.relative(input.path, to: ((conf.file ?? ".") as NSString).deletingLastPathComponent)
@@ -163,6 +170,12 @@ public final class LintSession {
         }
         try consumer.finish(summary)
         return summary
+    }
+
+    /// True when the input's only findings say it is not an annual report (`kind: not_report`).
+    static func isNotAReport(_ input: CheckedInput, _ ruleSet: RuleSet) -> Bool {
+        let ids = Set(ruleSet.rules.filter { $0.kind is NotReportKind }.map(\.id))
+        return !input.findings.isEmpty && input.findings.allSatisfy { ids.contains($0.rule) }
     }
 
     /// Plans and runs, keeping every result (for tests and small callers; the CLI streams).

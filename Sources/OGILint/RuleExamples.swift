@@ -64,7 +64,8 @@ public enum RuleExamples {
             do { previous = try linter.read(path: p) } catch { return "cannot read last year's report of the example: \(error)" }
         }
         let hits = linter.engine.check(report, previous: previous, only: [c.rule.id])
-        let real = hits.filter { $0.category != .extraction }
+        // A rule whose own findings are about extraction (EXTRACTION-ROW) counts them as real.
+        let real = hits.filter { $0.category != .extraction || c.rule.category == .extraction }
         if !c.expectFailure {
             return hits.first.map { "expected no finding, got: \($0.message)" }
         }

@@ -83,6 +83,8 @@ public struct RunSummary: Sendable, Equatable {
     public var skippedFiles = 0
     /// Folders a scan did not enter (hidden, build output).
     public var skippedFolders = 0
+    /// Files in scanned folders that were read but are not annual reports at all (NOT-A-REPORT), left out.
+    public var notReports = 0
 
     public init() {}
 

@@ -38,6 +38,51 @@ public enum TextLayout {
         return "-"
     }
 
+    /// The position as a reviewer can follow it in the document: the line (or page and line, or paragraph) when
+    /// the finding has one and it means something; otherwise, and on a web page whose body is one line, the
+    /// table, row and cell the finding is about (`T5/R7/C3`, 1-based, as the reader counted them).
+    public static func position(_ l: FindingLocation, in report: Report?) -> String {
+        let plain = position(l)
+        guard let report else { return plain }
+        let oneLine = isOneLinePage(report)
+        if plain != "-" && !oneLine { return plain }
+        if let s = element(l, in: report) {
+            let parts = [s.tableIndex.map { "T\($0)" }, s.rowIndex.map { "R\($0)" }, s.cellIndex.map { "C\($0)" }].compactMap { $0 }
+            if !parts.isEmpty { return parts.joined(separator: "/") }
+            if let p = s.paragraph { return "¶\(p)" }
+        }
+        return oneLine ? "-" : plain
+    }
+
+    /// An HTML page whose headings and tables all sit on one source line: its line numbers point nowhere useful.
+    static func isOneLinePage(_ report: Report) -> Bool {
+        guard report.sourceFormat == "html" else { return false }
+        let lines = (report.parts.map(\.location) + report.tables.map(\.location)).compactMap { $0?.line }
+        return lines.count > 1 && Set(lines).count == 1
+    }
+
+    /// Where the cell, row or table a finding names was read.
+    static func element(_ l: FindingLocation, in report: Report) -> SourceLocation? {
+        if let key = l.cell {
+            // `table.row.column`, where table and row keys may themselves contain dots: try every split.
+            let p = key.split(separator: ".").map(String.init)
+            for i in 1..<max(1, p.count) {
+                guard let t = report.table(p[..<i].joined(separator: ".")) else { continue }
+                for j in (i + 1)..<max(i + 1, p.count) {
+                    if let row = t.row(p[i..<j].joined(separator: ".")), let c = row.cells.first(where: { $0.column == p[j...].joined(separator: ".") }) {
+                        return c.location ?? row.location
+                    }
+                }
+            }
+        }
+        if let label = l.row {
+            for t in report.tables {
+                if let row = t.rows.first(where: { $0.label == label || $0.matchedVariant == label || $0.label.hasSuffix(label) }) { return row.location }
+            }
+        }
+        return nil
+    }
+
     /// `s` with every control character shown rather than obeyed, so report text and file names cannot move
     /// the cursor, clear the screen, set the window title or ring the bell: C0 controls become their
     /// Control Pictures (ESC → ␛), DEL → ␡, C1 controls and bidirectional overrides `<U+XXXX>`. Line feeds

@@ -15,8 +15,23 @@ public struct Engine: Sendable {
 
     /// All findings for one report checked against last year's report of the same agency (`previous.` references,
     /// copied text, 同比 figures). Rules that read last year's report say nothing when `previous` is nil.
+    /// One root cause, one finding: what a missing part, table or row made impossible is folded under that
+    /// finding's `related`, and so are the failing sums a single repaired cell explains.
     public func check(_ report: Report, previous: Report?, only: Set<String>? = nil) -> [Finding] {
-        var out: [Finding] = []
+        let (caused, folds) = run(report, previous: previous, only: only)
+        var out = RootCauses.fold(caused).map { f -> Finding in
+            var root = f.root.finding
+            root.related += f.related.map(\.finding)
+            return root
+        }
+        out = Self.fold(out, folds)
+        return out
+    }
+
+    /// The findings of every rule, each with its root-cause keys, before folding; in reading order. A document
+    /// that is not an annual report keeps only the finding saying so.
+    func run(_ report: Report, previous: Report?, only: Set<String>?) -> (findings: [CausedFinding], folds: [Fold]) {
+        var out: [CausedFinding] = []
         let sums = ruleSet.rules.compactMap { $0.kind as? SumKind }
         let last = previous.map {
             Evaluator(report: $0, layout: layout(for: $0), templates: ruleSet.templates, messages: ruleSet.messages, sums: sums)
@@ -30,15 +45,19 @@ public struct Engine: Sendable {
             ev.bindings = [:]
             ev.touched = []
             ev.touchedMeta = []
-            out += check(rule, ev)
+            ev.lastUnevaluated = []
+            let found = check(rule, ev)
+            out += RootCauses.annotate(found, rule: rule, reasons: ev.lastUnevaluated, ev: ev)
         }
-        out = Self.fold(out, ev.folds)
+        let kept = Set(Self.onlyNotAReport(out.map(\.finding), ruleSet).map(\.rule))
+        if kept.count < Set(out.map(\.finding.rule)).count { out = out.filter { kept.contains($0.finding.rule) } }
         // Top to bottom as a reviewer reads; findings about the whole report (no line) come last.
-        return out.enumerated().sorted { a, b in
-            let la = (a.element.location.page ?? 0, a.element.location.line ?? a.element.location.paragraph ?? Int.max)
-            let lb = (b.element.location.page ?? 0, b.element.location.line ?? b.element.location.paragraph ?? Int.max)
+        let sorted = out.enumerated().sorted { a, b in
+            let la = (a.element.finding.location.page ?? 0, a.element.finding.location.line ?? a.element.finding.location.paragraph ?? Int.max)
+            let lb = (b.element.finding.location.page ?? 0, b.element.finding.location.line ?? b.element.finding.location.paragraph ?? Int.max)
             return la != lb ? la < lb : a.offset < b.offset
         }.map(\.element)
+        return (sorted, ev.folds)
     }
 
     /// One root cause, one finding: each finding a repair explains (same rule and a cell of a failing constraint)
@@ -64,6 +83,14 @@ public struct Engine: Sendable {
             out = kept
         }
         return out
+    }
+
+    /// A document that is not an annual report gets only the finding saying so: every other finding would
+    /// follow from that.
+    static func onlyNotAReport(_ findings: [Finding], _ ruleSet: RuleSet) -> [Finding] {
+        let ids = Set(ruleSet.rules.filter { $0.kind is NotReportKind }.map(\.id))
+        let own = findings.filter { ids.contains($0.rule) }
+        return own.isEmpty ? findings : own
     }
 
     func check(_ rule: Rule, _ ev: Evaluator) -> [Finding] {
@@ -104,6 +131,7 @@ public final class RuleRun {
 
     /// The findings, with one extraction finding when some inputs were missing.
     func finish() -> [Finding] {
+        ev.lastUnevaluated = unevaluated
         guard !unevaluated.isEmpty else { return findings }
         var reasons = unevaluated.prefix(5).map { messages.text($0) }.joined(separator: messages.text("separator.reasons"))
         if unevaluated.count > 5 { reasons += messages.text("engine.unevaluated.more", ["count": String(unevaluated.count)]) }

@@ -42,6 +42,8 @@ final class Evaluator {
     var bindings: [String: String] = [:]
     var touched: [TouchedCell] = []
     var touchedMeta: [ReportField] = []
+    /// Why the last rule run could not be evaluated (kept for root-cause keys, see RootCauses.swift).
+    var lastUnevaluated: [CatalogMessage] = []
 
     /// The sum rules of the set, to tell a blank total what it should hold.
     let sums: [SumKind]

@@ -67,6 +67,7 @@ public enum MessageKeys {
             "engine.cells.message": kind(CellsKind.provided),
             "engine.complete.table_missing": kind(["table", "part", "layout"]),
             "engine.complete.row_missing": kind(["table", "row", "row_label"]),
+            "engine.complete.rows_missing": kind(["table", "layout", "count", "rows"]),
             "engine.complete.cells_missing": kind(["table", "row", "found", "expected", "missing"]),
             "engine.labels.message": kind(["table", "row", "used", "layout"]),
             "engine.parts.missing": kind(["part", "number"]),
@@ -112,6 +113,10 @@ public enum MessageKeys {
             "engine.repair.row": [],
             "engine.repair.column": [],
             "engine.repair.sums": [],
+            "engine.notes.cell_count": kind(NotesKind.provided),
+            "engine.not_report.message": kind([]),
+            "engine.headings.standard": kind(["part", "number", "heading", "standard"]),
+            "engine.headings.numbering": kind(["part", "number", "heading", "numeral", "expected", "previous"]),
             "session.unused_suppression.message": ["file", "line", "rule", "reason"],
             "session.unused_suppression.fix": [],
         ]

@@ -35,6 +35,9 @@ public enum RuleKinds {
         EditorialKind.self,
         CopiedTextKind.self,
         RepairKind.self,
+        NotesKind.self,
+        HeadingsKind.self,
+        NotReportKind.self,
     ]
 
     static func named(_ name: String) -> (any RuleKind.Type)? { all.first { $0.name == name } }

@@ -58,7 +58,17 @@ final class RenderingTests: XCTestCase {
                 continue
             }
             XCTAssertEqual(result.report.extractionNotes, [], path)
-            XCTAssertEqual(said(result.findings), expected, path)
+            var findings = result.findings
+            if path.hasSuffix(".slips.txt") {
+                // Headings with slips are read as their parts, and each gets one warning quoting the standard heading.
+                let slipped = result.report.parts.filter { $0.standardHeading != nil }
+                let headings = findings.filter { $0.rule == "HEADING-STANDARD" }
+                XCTAssertGreaterThanOrEqual(slipped.count, 2, path)
+                XCTAssertEqual(headings.map(\.fix), slipped.map { "改为标准标题“\($0.standardHeading!)”" }, path)
+                XCTAssertTrue(headings.allSatisfy { $0.severity == .warning && $0.category == .editorial }, path)
+                findings.removeAll { $0.rule == "HEADING-STANDARD" }
+            }
+            XCTAssertEqual(said(findings), expected, path)
         }
     }
 

@@ -8,7 +8,7 @@ import OGIRules
 final class RuleKindTests: XCTestCase {
     func testTheRegistryListsEveryKindOnceWithItsOwnKeys() {
         let names = RuleKinds.all.map { $0.name }
-        XCTAssertEqual(names, ["assert", "sum", "cells", "complete", "parts", "labels", "facts", "editorial", "copied_text", "repair"])
+        XCTAssertEqual(names, ["assert", "sum", "cells", "complete", "parts", "labels", "facts", "editorial", "copied_text", "repair", "notes", "headings", "not_report"])
         for k in RuleKinds.all {
             XCTAssertFalse(k.keys.isEmpty, k.name)
             XCTAssertEqual(Set(k.keys).count, k.keys.count, k.name)

@@ -17,7 +17,9 @@ public final class GitHubFormat: OutputFormat {
             let command = f.severity == .error ? "error" : f.severity == .warning ? "warning" : "notice"
             var props = "file=\(Self.prop(input.path))"
             if let line = f.location.line { props += ",line=\(line)" }
-            props += ",title=\(Self.prop("\(f.rule) (\(f.category.rawValue))"))"
+            let place = TextLayout.position(f.location, in: input.report)
+            let shown = place == "-" || f.location.line.map(String.init) == place ? "" : " \(place)"
+            props += ",title=\(Self.prop("\(f.rule) (\(f.category.rawValue))\(shown)"))"
             var message = f.message
             if let fix = f.fix { message += "\n建议：\(fix)" }
             text += "::\(command) \(props)::\(Self.data(message))\n"

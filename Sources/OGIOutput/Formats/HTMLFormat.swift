@@ -94,7 +94,7 @@ public final class HTMLFormat: OutputFormat {
             for f in input.findings {
                 let target = input.report == nil ? nil
                     : f.location.cell.map { "#r\(number)-c-\(Self.anchor($0))" } ?? Self.textAnchor(f.location).map { "#r\(number)-\($0)" }
-                let place = ([TextLayout.position(f.location)] + [f.location.table, f.location.row, f.location.column].compactMap { $0 }).joined(separator: " › ")
+                let place = ([TextLayout.position(f.location, in: input.report)] + [f.location.table, f.location.row, f.location.column].compactMap { $0 }).joined(separator: " › ")
                 out += "<li class=\"finding sev-\(f.severity.rawValue)\" data-sev=\"\(f.severity.rawValue)\">"
                 out += "<span class=\"sev\">\(f.severity.rawValue)</span> <code>\(Self.esc(f.rule))</code> "
                 out += target.map { "<a href=\"\($0)\">\(Self.esc(place))</a>" } ?? "<span class=\"place\">\(Self.esc(place))</span>"

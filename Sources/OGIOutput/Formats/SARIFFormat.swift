@@ -61,7 +61,7 @@ public final class SARIFFormat: OutputFormat {
                 ("locations", .array([.object([("physicalLocation", .object([("artifactLocation", .object([("uri", .string(Self.uri(input.path)))]))]))])])),
             ]))
         }
-        for f in input.findings {
+        func locationOf(_ f: Finding) -> [(String, JSONValue)] {
             var physical: [(String, JSONValue)] = [("artifactLocation", .object([("uri", .string(Self.uri(input.path)))]))]
             if let line = f.location.line, line >= 1 { physical.append(("region", .object([("startLine", .int(line))]))) }
             var location: [(String, JSONValue)] = [("physicalLocation", .object(physical))]
@@ -70,14 +70,29 @@ public final class SARIFFormat: OutputFormat {
                 location.append(("logicalLocations", .array([.object([("name", .string(logical.joined(separator: " › "))),
                                                                      ("fullyQualifiedName", .string(f.location.cell ?? logical.joined(separator: "/")))])])))
             }
+            return location
+        }
+        for f in input.findings {
+            let location = locationOf(f)
             var result: [(String, JSONValue)] = [("ruleId", .string(f.rule))]
             if let i = index[f.rule] { result.append(("ruleIndex", .int(i))) }
             result += [
                 ("level", .string(Self.level(f.severity))),
                 ("message", .object([("text", .string(f.message + (f.fix.map { "\n建议：\($0)" } ?? "")))])),
                 ("locations", .array([.object(location)])),
-                ("properties", .object([("category", .string(f.category.rawValue)), ("fix", .opt(f.fix))])),
             ]
+            // What the same root cause made fail or impossible, folded under this result.
+            if !f.related.isEmpty {
+                result.append(("relatedLocations", .array(f.related.enumerated().map { i, r in
+                    .object([("id", .int(i + 1))] + locationOf(r) + [("message", .object([("text", .string("\(r.rule): \(r.message)"))]))])
+                })))
+            }
+            var properties: [(String, JSONValue)] = [("category", .string(f.category.rawValue)), ("fix", .opt(f.fix))]
+            if let sg = f.suggestion {
+                properties.append(("suggestion", .object([("cell", .string(sg.cell)), ("value", .opt(sg.value.map(ExactDecimal.format))),
+                                                          ("suggested_value", .string(ExactDecimal.format(sg.suggestedValue)))])))
+            }
+            result.append(("properties", .object(properties)))
             try out.write((written == 0 ? "[\n        " : ",\n        ") + JSONValue.object(result).render(indent: 4))
             written += 1
         }

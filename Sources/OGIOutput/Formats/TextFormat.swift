@@ -35,11 +35,12 @@ public final class TextFormat: OutputFormat {
         } else {
             let ruleWidth = max(20, (input.findings.map { TextLayout.displayWidth($0.rule) }.max() ?? 0) + 1)
             for f in input.findings {
-                let line = TextLayout.position(f.location)
+                let line = TextLayout.position(f.location, in: input.report)
                 text += "  \(TextLayout.pad(line, 6))\(sev(f.severity))\(TextLayout.pad(TextLayout.visible(f.rule), ruleWidth)) \(TextLayout.visible(f.message))\n"
                 let place = [f.location.table, f.location.row, f.location.column].compactMap { $0 }
                 if !place.isEmpty { text += "        at: \(TextLayout.visible(place.joined(separator: " › ")))\n" }
                 if let fix = f.fix { text += "        " + paint("fix:", "32") + " \(TextLayout.visible(fix))\n" }
+                if !f.related.isEmpty { text += "        " + Self.folded(f.related) + "\n" }
             }
             text += "\n"
         }
@@ -83,6 +84,17 @@ public final class TextFormat: OutputFormat {
             if s.skippedFolders > 0 { parts.append("\(s.skippedFolders) folder\(s.skippedFolders == 1 ? "" : "s")") }
             line += "; skipped \(parts.joined(separator: " and ")) in scanned folders (hidden, build output or not reports)"
         }
+        if s.notReports > 0 {
+            line += "; left out \(s.notReports) file\(s.notReports == 1 ? "" : "s") in scanned folders that \(s.notReports == 1 ? "is" : "are") not an annual report (NOT-A-REPORT; name a file to check it)"
+        }
         return line
+    }
+
+    /// The line under a root finding that counts what was folded under it (listed in full in JSON and SARIF).
+    static func folded(_ related: [Finding]) -> String {
+        var ids: [String] = []
+        for r in related where !ids.contains(r.rule) { ids.append(r.rule) }
+        let unchecked = related.allSatisfy { $0.category == .extraction || $0.category == .completeness }
+        return "(另有 \(related.count) 项\(unchecked ? "因此未检查" : "出于同一原因")：\(TextLayout.visible(ids.joined(separator: "、"))))"
     }
 }

@@ -5,12 +5,14 @@ import OGIModel
 public struct CompleteKind: RuleKind {
     public static let name = "complete"
     public static let keys = ["tables"]
+    /// From this many missing rows of one table on, they are reported as one finding.
+    static let groupedRows = 3
 
     public var tables: [String]
 
     public static func parse(_ f: RuleFields) throws -> CompleteKind { CompleteKind(tables: try f.tablePatterns()) }
 
-    public var placeholders: Set<String> { ["table", "part", "layout", "row", "row_label", "found", "expected", "missing"] }
+    public var placeholders: Set<String> { ["table", "part", "layout", "row", "row_label", "found", "expected", "missing", "count", "rows"] }
     public var references: RuleReferences { RuleReferences() }
 
     public func describe(code: (String) -> String) -> [(String, String)] {
@@ -30,12 +32,23 @@ public struct CompleteKind: RuleKind {
                 run.emit(vars: vars, defaultKey: "engine.complete.table_missing", location: FindingLocation(partLoc, table: spec.title))
                 continue
             }
+            // Several rows missing from a table that was found (a copy cut off, a table pasted in part): one
+            // finding for the table, which every consequence folds under, not one per row.
+            let absent = spec.rows.filter { table.row($0.key) == nil }
+            if absent.count >= Self.groupedRows {
+                var rv = vars
+                rv["count"] = String(absent.count)
+                rv["rows"] = absent.map { Evaluator.displayLabel($0) }.joined(separator: run.messages.text("separator.list"))
+                run.emit(vars: rv, defaultKey: "engine.complete.rows_missing", location: FindingLocation(table.location, table: spec.title))
+            }
             for rs in spec.rows {
                 var rv = vars
                 rv["row"] = Evaluator.displayLabel(rs)
                 rv["row_label"] = rs.label
                 guard let row = table.row(rs.key) else {
-                    run.emit(vars: rv, defaultKey: "engine.complete.row_missing", location: FindingLocation(table.location, table: spec.title, row: rv["row"]))
+                    if absent.count < Self.groupedRows {
+                        run.emit(vars: rv, defaultKey: "engine.complete.row_missing", location: FindingLocation(table.location, table: spec.title, row: rv["row"]))
+                    }
                     continue
                 }
                 let missing = row.cells.filter { $0.state == .missing }

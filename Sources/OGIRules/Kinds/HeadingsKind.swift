@@ -1,0 +1,79 @@
+import Foundation
+import OGIModel
+
+/// `kind: headings` — part headings as written: in the standard wording, and numbered in sequence.
+public struct HeadingsKind: RuleKind {
+    public static let name = "headings"
+    public static let keys = ["check"]
+
+    /// A heading check.
+    public enum Check: String, Sendable, CaseIterable {
+        /// A heading recognised only by similarity (a slip, a lost numeral, run into the text) is reported with
+        /// the standard heading as fix.
+        case standard
+        /// The numeral written before a heading follows the previous heading's numeral, or is the part's own
+        /// number (a gap left by a missing part, or parts out of order, are other rules' findings).
+        case numbering
+    }
+
+    public var check: Check
+
+    public static func parse(_ f: RuleFields) throws -> HeadingsKind {
+        HeadingsKind(check: Check(rawValue: try f.required("check").oneOf(Check.allCases.map(\.rawValue), what: "headings check"))!)
+    }
+
+    public var placeholders: Set<String> { ["part", "number", "heading", "standard", "numeral", "expected", "previous"] }
+    public var references: RuleReferences { RuleReferences() }
+
+    public func describe(code: (String) -> String) -> [(String, String)] {
+        [("checks", "part headings — \(code(check.rawValue))")]
+    }
+
+    public func evaluate(_ run: RuleRun) {
+        let report = run.ev.report
+        let specs = run.ev.templates.profile.parts
+        switch check {
+        case .standard:
+            for p in report.parts {
+                guard let standard = p.standardHeading else { continue }
+                var vars = run.bindingVars()
+                vars["part"] = specs.first { $0.key == p.key }?.title ?? p.heading
+                vars["number"] = String(p.number)
+                vars["heading"] = p.heading
+                vars["standard"] = standard
+                run.emit(vars: vars, defaultKey: "engine.headings.standard", location: FindingLocation(p.location))
+            }
+        case .numbering:
+            var previous: (n: Int, heading: String)?
+            for p in report.parts {
+                guard let (numeral, n) = Self.numeral(p.heading) else { continue }
+                defer { previous = (n, p.heading) }
+                guard let prev = previous, n != prev.n + 1, n != p.number else { continue }
+                var vars = run.bindingVars()
+                vars["part"] = specs.first { $0.key == p.key }?.title ?? p.heading
+                vars["number"] = String(p.number)
+                vars["heading"] = p.heading
+                vars["numeral"] = numeral
+                vars["expected"] = String(prev.n + 1)
+                vars["previous"] = prev.heading
+                run.emit(vars: vars, defaultKey: "engine.headings.numbering", location: FindingLocation(p.location))
+            }
+        }
+    }
+
+    /// The numeral a heading starts with ("四、…", "4．…", "（四）…") and its value.
+    static func numeral(_ heading: String) -> (String, Int)? {
+        var s = Substring(heading.trimmingCharacters(in: .whitespaces))
+        if let f = s.first, "（(".contains(f) { s = s.dropFirst() }
+        let digits = s.prefix { "一二两三四五六七八九十0123456789０１２３４５６７８９".contains($0) }
+        guard !digits.isEmpty, digits.count <= 3 else { return nil }
+        let rest = s.dropFirst(digits.count).first
+        guard let rest, "、.．)）,，: 　".contains(rest) else { return nil }
+        let ascii = String(digits.map { c -> Character in
+            guard let v = c.unicodeScalars.first?.value, v >= 0xFF10, v <= 0xFF19 else { return c }
+            return Character(UnicodeScalar(v - 0xFF10 + 0x30)!)
+        })
+        guard let n = ChineseNumber.parse(ascii) else { return nil }
+        return (String(digits), n)
+    }
+}

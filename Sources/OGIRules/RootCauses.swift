@@ -1,0 +1,138 @@
+import Foundation
+import OGIModel
+
+/// A finding with what it says about root causes: the key of the defect it reports when it is a root cause
+/// (`part:problems`, `table:applications`, `row:applications.granted`, `cells:applications.granted`,
+/// `cell:applications.new.natural`), and the keys of the defects that caused it when it is a consequence
+/// (a row or "not evaluated" because a part, table or row is missing or unreadable).
+public struct CausedFinding: Sendable, Equatable {
+    public var finding: Finding
+    /// Set when the finding reports a missing or unreadable part, table, row or cell (several keys when one
+    /// finding reports several missing rows of a table).
+    public var rootKeys: [String] = []
+    public var rootKey: String? {
+        get { rootKeys.first }
+        set { rootKeys = newValue.map { [$0] } ?? [] }
+    }
+    /// The roots this finding follows from; empty when it stands on its own.
+    public var causeKeys: [String]
+}
+
+/// One root finding and the findings folded under it (its consequences, transitively).
+public struct FoldedFinding: Sendable, Equatable {
+    public var root: CausedFinding
+    public var related: [CausedFinding]
+}
+
+extension Engine {
+    /// The findings of `check` before folding, in the same order, each with its root key and cause keys.
+    public func checkWithCauses(_ report: Report, previous: Report? = nil, only: Set<String>? = nil) -> [CausedFinding] {
+        run(report, previous: previous, only: only).findings
+    }
+}
+
+/// Root-cause keys for findings, and folding of consequences under their roots.
+public enum RootCauses {
+    /// Folds `findings`: a finding whose cause keys are all reported by root findings goes under the root of
+    /// its first cause, following chains (a table missing because its part is missing goes under the part, and
+    /// so do that table's consequences). Findings that fold nowhere are roots of their own, in their order.
+    public static func fold(_ findings: [CausedFinding]) -> [FoldedFinding] {
+        var rootIndex: [String: Int] = [:]
+        for (i, f) in findings.enumerated() { for k in f.rootKeys where rootIndex[k] == nil { rootIndex[k] = i } }
+        func top(_ i: Int, _ seen: Set<Int> = []) -> Int {
+            let f = findings[i]
+            guard !f.causeKeys.isEmpty, f.causeKeys.allSatisfy({ rootIndex[$0] != nil }),
+                  let parent = rootIndex[f.causeKeys[0]], parent != i, !seen.contains(parent) else { return i }
+            return top(parent, seen.union([i]))
+        }
+        var order: [Int] = []
+        var related: [Int: [CausedFinding]] = [:]
+        for i in findings.indices {
+            let t = top(i)
+            if t == i { order.append(i) } else { related[t, default: []].append(findings[i]) }
+        }
+        return order.map { FoldedFinding(root: findings[$0], related: related[$0] ?? []) }
+    }
+
+    static func annotate(_ found: [Finding], rule: Rule, reasons: [CatalogMessage], ev: Evaluator) -> [CausedFinding] {
+        let report = ev.report
+        let parts = ev.templates.profile.parts
+        var missingParts = parts.filter { report.part($0.key) == nil }.map(\.key)[...]
+        return found.map { f in
+            var c = CausedFinding(finding: f, causeKeys: [])
+            // The finding `finish` adds when the rule could not be evaluated: caused by what its reasons name.
+            if f.category == .extraction, f.location == FindingLocation(), rule.category != .extraction {
+                c.causeKeys = reasons.compactMap { causeKey($0, ev) }
+                return c
+            }
+            switch rule.kind {
+            case let p as PartsKind where p.check == .present:
+                if let k = missingParts.popFirst() { c.rootKey = "part:\(k)" }
+            case is CompleteKind:
+                guard let spec = tableSpec(f.location.table, ev) else { break }
+                guard let rowLabel = f.location.row else {
+                    if let table = report.table(spec.key) {
+                        // Several missing rows of a table that was found, reported as one finding.
+                        c.rootKeys = spec.rows.filter { table.row($0.key) == nil }.map { "row:\(spec.key).\($0.key)" }
+                        break
+                    }
+                    c.rootKey = "table:\(spec.key)"
+                    if report.part(spec.part) == nil { c.causeKeys = ["part:\(spec.part)"] }
+                    break
+                }
+                guard let rs = rowSpec(rowLabel, spec) else { break }
+                if report.table(spec.key)?.row(rs.key) == nil {
+                    c.rootKey = "row:\(spec.key).\(rs.key)"
+                } else if hasNote(spec.key, rs.key, report) {
+                    c.causeKeys = ["row:\(spec.key).\(rs.key)"]
+                } else {
+                    c.rootKey = "cells:\(spec.key).\(rs.key)"
+                }
+            case is NotesKind:
+                if let spec = tableSpec(f.location.table, ev), let label = f.location.row, let rs = rowSpec(label, spec) {
+                    c.rootKey = "row:\(spec.key).\(rs.key)"
+                }
+            case is CellsKind:
+                if let cell = f.location.cell { c.rootKey = "cell:\(cell)" }
+            default: break
+            }
+            return c
+        }
+    }
+
+    /// The key of the defect a "not evaluated" reason names, if it names one.
+    static func causeKey(_ r: CatalogMessage, _ ev: Evaluator) -> String? {
+        let v = r.values
+        switch r.key {
+        case "engine.not_evaluated.part_missing":
+            return ev.templates.profile.parts.first { $0.title == v["part"] }.map { "part:\($0.key)" }
+        case "engine.not_evaluated.table_missing":
+            return tableSpec(v["table"], ev).map { "table:\($0.key)" }
+        case "engine.not_evaluated.row_missing":
+            guard let spec = tableSpec(v["table"], ev), let rs = v["row"].flatMap({ rowSpec($0, spec) }) else { return nil }
+            return "row:\(spec.key).\(rs.key)"
+        case "engine.not_evaluated.cell_missing":
+            guard let spec = tableSpec(v["table"], ev), let rs = v["row"].flatMap({ rowSpec($0, spec) }) else { return nil }
+            return hasNote(spec.key, rs.key, ev.report) ? "row:\(spec.key).\(rs.key)" : "cells:\(spec.key).\(rs.key)"
+        case "engine.not_evaluated.not_number", "engine.not_evaluated.not_number_at_line":
+            guard let spec = tableSpec(v["table"], ev), let rs = v["row"].flatMap({ rowSpec($0, spec) }),
+                  let col = spec.columns.first(where: { $0.label == v["col"] }) else { return nil }
+            return "cell:\(spec.key).\(rs.key).\(col.key)"
+        default:
+            return nil
+        }
+    }
+
+    static func hasNote(_ table: String, _ row: String, _ report: Report) -> Bool {
+        report.extractionNotes.contains { $0.table == table && $0.row == row }
+    }
+
+    static func tableSpec(_ title: String?, _ ev: Evaluator) -> TableSpec? {
+        guard let title, let layout = ev.layout else { return nil }
+        return layout.tables.first { $0.title == title }
+    }
+
+    static func rowSpec(_ label: String, _ spec: TableSpec) -> RowSpec? {
+        spec.rows.first { Evaluator.displayLabel($0) == label || $0.label == label }
+    }
+}
