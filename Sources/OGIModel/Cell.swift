@@ -16,6 +16,9 @@ public enum CellState: String, Codable, Sendable, CaseIterable {
     case text
     /// The cell was expected but not found in the input.
     case missing
+    /// A number with more significant digits than exact arithmetic holds (`CellSyntax.maxSignificantDigits`).
+    /// It is never rounded to fit: it has no value, so no rule computes with it.
+    case tooManyDigits = "too_many_digits"
 }
 
 /// How cell text is read: which tokens are placeholders, which words mean plus or minus, which units exist.
@@ -61,11 +64,30 @@ public struct CellSyntax: Codable, Sendable, Equatable {
         }
         if !signed, body.hasPrefix("+") { body.removeFirst() }
         body = String(FastText.trim(body))
+        if Self.significantDigits(body) > Self.maxSignificantDigits {
+            return ExactDecimal.parse(body) == nil ? (.text, nil, nil) : (.tooManyDigits, nil, unit)
+        }
         guard let v = ExactDecimal.parse(body) else { return (.text, nil, nil) }
         let value = sign == -1 ? -v : v
         if signed { return (.signedText, value, unit) }
         if unit != nil { return (.numberWithUnit, value, unit) }
         return (.number, value, nil)
+    }
+
+    /// Most significant digits a cell's number may have: what `Decimal` holds exactly.
+    public static let maxSignificantDigits = 38
+
+    /// Digits of a plain decimal literal without leading zeros and without trailing zeros after the point.
+    static func significantDigits(_ s: String) -> Int {
+        var digits: [UInt8] = []
+        var fractionStart: Int?
+        for b in s.utf8 {
+            if b >= 48 && b <= 57 { digits.append(b) } else if b == UInt8(ascii: "."), fractionStart == nil { fractionStart = digits.count }
+        }
+        var lo = 0, hi = digits.count
+        while lo < hi, digits[lo] == 48 { lo += 1 }
+        if let f = fractionStart { while hi > max(lo, f), digits[hi - 1] == 48 { hi -= 1 } }
+        return hi - lo
     }
 
     /// The parse of `raw` when it is a cell value (number, sign word, placeholder or blank marker), else nil.
@@ -75,7 +97,10 @@ public struct CellSyntax: Codable, Sendable, Equatable {
         guard let first = raw.unicodeScalars.first(where: { !FastText.isSpace($0) }) else { return nil }
         let isDigit = ("0"..."9").contains(first) || (0xFF10...0xFF19).contains(first.value)
         if !isDigit && !"+-.－＋−".unicodeScalars.contains(first)
-            && !(placeholders + blanks + increaseWords + decreaseWords).contains(where: { $0.unicodeScalars.first == first }) {
+            && !placeholders.contains(where: { $0.unicodeScalars.first == first })
+            && !blanks.contains(where: { $0.unicodeScalars.first == first })
+            && !increaseWords.contains(where: { $0.unicodeScalars.first == first })
+            && !decreaseWords.contains(where: { $0.unicodeScalars.first == first }) {
             return nil
         }
         let p = parse(raw)

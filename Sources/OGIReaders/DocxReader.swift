@@ -6,20 +6,31 @@ import ZIPFoundation
 /// their list numbering, tables row by row with merged cells resolved, tracked insertions kept and
 /// deletions dropped. The result is linearised (one line per paragraph, one tab-separated line per table
 /// row) and read like text, so every format goes through the same table mapper.
-public struct DocxReader {
+public struct DocxReader: ReportReader {
     let text: TextReader
+    let budget: ReadBudget
     /// Largest uncompressed size accepted for one part of the package.
-    let maxPartBytes: Int
+    var maxPartBytes: Int { budget.maxDecodedBytes }
 
-    public init(context: ReaderContext, maxPartBytes: Int) {
-        self.text = TextReader(context: context)
-        self.maxPartBytes = maxPartBytes
+    public init(context: ReaderContext, budget: ReadBudget = ReadBudget()) {
+        self.text = TextReader(context: context, budget: budget)
+        self.budget = budget
+    }
+
+    public var name: String { "docx" }
+    public var extensions: [String] { ["docx"] }
+    public func claim(_ input: InputSniffer) -> ReaderClaim {
+        if input.starts(with: [0x50, 0x4B, 0x03, 0x04]) || input.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return .signature }
+        return input.pathExtension == "docx" ? .fileExtension : .none
     }
 
     /// Where each linearised line came from.
     enum Origin { case paragraph(Int), tableRow(table: Int, row: Int) }
 
     public func read(path: String, data: Data) throws -> Report {
+        if let problem = ZipStructure.problem(in: data) {
+            throw ReaderError.corrupt(path: path, detail: "it is not a readable zip archive (DOCX files are zip archives): \(problem)")
+        }
         let archive: Archive
         do { archive = try Archive(data: data, accessMode: .read) } catch {
             throw ReaderError.corrupt(path: path, detail: "it is not a readable zip archive (DOCX files are zip archives)")
@@ -43,7 +54,7 @@ public struct DocxReader {
     /// Extracts one XML part, refusing oversized parts and DOCTYPE declarations, and parses it.
     func part(_ archive: Archive, _ entry: Entry, path: String) throws -> XNode {
         if entry.uncompressedSize > UInt64(maxPartBytes) {
-            throw ReaderError.unsafe(path: path, detail: "\(entry.path) would unpack to \(entry.uncompressedSize) bytes, over the \(maxPartBytes)-byte limit")
+            throw ReaderError.overLimit(path: path, detail: "\(entry.path) would unpack to \(entry.uncompressedSize) bytes, over the \(maxPartBytes)-byte limit")
         }
         var data = Data()
         let limit = maxPartBytes
@@ -55,17 +66,28 @@ public struct DocxReader {
                 if data.count > limit { throw TooBig() }
             }
         } catch is TooBig {
-            throw ReaderError.unsafe(path: path, detail: "\(entry.path) unpacks to more than \(limit) bytes (a decompression bomb?)")
+            throw ReaderError.overLimit(path: path, detail: "\(entry.path) unpacks to more than \(limit) bytes, over the \(limit)-byte limit (a decompression bomb?)")
         } catch {
             throw ReaderError.corrupt(path: path, detail: "\(entry.path) cannot be unpacked")
         }
-        let head = String(decoding: data.prefix(4096), as: UTF8.self).uppercased()
-        if head.contains("<!DOCTYPE") || head.contains("<!ENTITY") {
-            throw ReaderError.unsafe(path: path, detail: "\(entry.path) declares a DOCTYPE or entities; Word never writes these, and ogilint does not expand or fetch them")
+        // Word writes parts in UTF-8; another encoding would hide declarations from the scan below.
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) || data.prefix(64).contains(0) {
+            throw ReaderError.unsafe(path: path, detail: "\(entry.path) is not UTF-8; Word and WPS always write UTF-8, so the file was not saved by them")
         }
+        if XMLTree.containsDeclaration(data, "DOCTYPE") || XMLTree.containsDeclaration(data, "ENTITY") {
+            throw Self.declaresDTD(path, entry.path)
+        }
+        let elements = XMLTree.elementCount(data)
+        try budget.check(elements, budget.maxElements, path, "\(entry.path) has \(elements) XML elements", unit: "elements")
         do { return try XMLTree.parseXML(data) } catch XMLTree.Failure.unparseable(let why) {
             throw ReaderError.corrupt(path: path, detail: "\(entry.path) is not well-formed XML (\(why))")
+        } catch {
+            throw Self.declaresDTD(path, entry.path)
         }
+    }
+
+    static func declaresDTD(_ path: String, _ part: String) -> ReaderError {
+        .unsafe(path: path, detail: "\(part) declares a DOCTYPE or entities; Word never writes these, and ogilint does not expand or fetch them")
     }
 
     func linearise(document: XNode, numbering: XNode?, path: String) throws -> ([SourceLine], [Origin]) {
@@ -76,7 +98,9 @@ public struct DocxReader {
         var origins: [Origin] = []
         var paragraphNo = 0, tableNo = 0
         let numberer = ListNumberer(numbering)
+        var overBudget = false
         func add(_ text: String, _ origin: Origin) {
+            if lines.count >= budget.maxLines { overBudget = true; return }
             lines.append(SourceLine(number: lines.count + 1, text: text))
             origins.append(origin)
         }
@@ -111,6 +135,9 @@ public struct DocxReader {
             }
         }
         body.children.forEach(block)
+        if overBudget {
+            throw budget.refusal(path, "word/document.xml has more than \(budget.maxLines) paragraphs and table rows", limit: budget.maxLines, unit: "paragraphs and rows")
+        }
         return (lines, origins)
     }
 

@@ -5,13 +5,24 @@ import OGIModel
 /// not at all), parses it tolerantly with libxml2, finds the report body among the page furniture,
 /// resolves `rowspan`/`colspan` in data tables, and reads the result like text. Locations are lines of the
 /// HTML source.
-public struct HTMLReader {
+public struct HTMLReader: ReportReader {
     let text: TextReader
     let ctx: ReaderContext
+    let budget: ReadBudget
 
-    public init(context: ReaderContext) {
+    public init(context: ReaderContext, budget: ReadBudget = ReadBudget()) {
         self.ctx = context
-        self.text = TextReader(context: context)
+        self.budget = budget
+        self.text = TextReader(context: context, budget: budget)
+    }
+
+    public var name: String { "html" }
+    public var extensions: [String] { ["html", "htm", "xhtml"] }
+    static let openingTags = ["<html", "<!doctype html", "<body", "<table", "<div", "<p>", "<p ", "<meta", "<head"]
+    public func claim(_ input: InputSniffer) -> ReaderClaim {
+        if extensions.contains(input.pathExtension) { return .content }
+        if input.trimmedText.hasPrefix("<"), Self.openingTags.contains(where: { input.lowercasedText.contains($0) }) { return .content }
+        return .none
     }
 
     static let blockTags: Set<String> = ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
@@ -21,20 +32,22 @@ public struct HTMLReader {
 
     public func read(path: String, data: Data) throws -> Report {
         let utf8 = try Self.decode(data, path: path)
-        let head = String(decoding: utf8.prefix(4096), as: UTF8.self).uppercased()
-        if head.contains("<!ENTITY") {
+        try budget.check(utf8.count, budget.maxDecodedBytes, path, "the page is \(utf8.count) bytes once decoded", unit: "bytes")
+        if XMLTree.containsDeclaration(utf8, "ENTITY") {
             throw ReaderError.unsafe(path: path, detail: "the page declares entities; ogilint does not expand them")
         }
+        let elements = XMLTree.elementCount(utf8)
+        try budget.check(elements, budget.maxElements, path, "the page has \(elements) elements", unit: "elements")
         let root: XNode
         do { root = try XMLTree.parseHTML(utf8) } catch {
             throw ReaderError.corrupt(path: path, detail: "the HTML could not be parsed")
         }
         let body = root.first("body") ?? root
         let content = reportBody(body)
-        var out = Lineariser()
+        var out = Lineariser(budget: budget)
         // The title often sits outside the content block (in a page header): keep the first title line before it.
         if content !== body {
-            var all = Lineariser()
+            var all = Lineariser(budget: budget)
             all.walk(body, stopAt: content)
             let words = ctx.templates.profile.titleWords
             if let t = all.lines.last(where: { l in words.contains { l.text.contains($0) } && l.text.count <= 80 }) {
@@ -43,13 +56,80 @@ public struct HTMLReader {
         }
         out.walk(content, stopAt: nil)
         out.flush()
+        if out.overCells {
+            throw budget.refusal(path, "the page's tables have more than \(budget.maxTableCells) cells once rowspan and colspan are spread out", limit: budget.maxTableCells, unit: "table cells")
+        }
+        try budget.check(out.lines.count, budget.maxLines, path, "the page has \(out.lines.count) lines of text", unit: "lines")
         let lines = out.lines.enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element.text) }
         let origins = out.lines
-        return text.parse(lines: lines, path: path, sourceFormat: "html") { line, field in
+        var report = text.parse(lines: lines, path: path, sourceFormat: "html") { line, field in
             guard line >= 1, line <= origins.count else { return SourceLocation() }
             let o = origins[line - 1]
             return SourceLocation(line: o.sourceLine, tableIndex: o.table, rowIndex: o.row, cellIndex: o.row == nil ? nil : field)
         }
+        // Without a signature date, the page's own publication date: its <meta> tags, else a visible
+        // date line (发布时间 …) in the page around the report body.
+        if report.metadata.published == nil {
+            if let (date, line) = Self.metaDate(root) {
+                report.metadata.published = date
+                report.metadata.publishedLocation = SourceLocation(line: line)
+            } else if content !== body {
+                var page = Lineariser(budget: budget)
+                page.walk(body, stopAt: nil)
+                page.flush()
+                if let (date, line) = pageDate(page.lines) {
+                    report.metadata.published = date
+                    report.metadata.publishedLocation = SourceLocation(line: line)
+                }
+            }
+        }
+        return report
+    }
+
+    /// `<meta>` names and properties that carry a page's publication date.
+    static let dateMetaNames: Set<String> = ["pubdate", "publishdate", "article:published_time"]
+
+    /// The publication date in a `<meta name="PubDate" content="2021-03-05 08:58">` tag, and its line.
+    static func metaDate(_ root: XNode) -> (CalendarDate, Int)? {
+        let scope = root.first("head") ?? root
+        for m in scope.descendants("meta") {
+            let name = (m.attributes["name"] ?? m.attributes["property"] ?? m.attributes["itemprop"] ?? "").lowercased()
+            guard dateMetaNames.contains(name), let content = m.attributes["content"], let d = leadingDate(content) else { continue }
+            return (d, m.line)
+        }
+        return nil
+    }
+
+    /// The first `YYYY-MM-DD` (also `/`, `.` or 年月日) in a text, when it is a real date.
+    static func leadingDate(_ s: String) -> CalendarDate? {
+        var numbers: [Int] = []
+        var current = ""
+        for ch in s {
+            if ch.isASCII, ch.isNumber { current.append(ch); continue }
+            if !current.isEmpty {
+                numbers.append(Int(current) ?? -1)
+                current = ""
+                if numbers.count == 3 { break }
+                if !"-/.年月 ".contains(ch) { numbers = [] }
+            }
+        }
+        if !current.isEmpty, numbers.count < 3 { numbers.append(Int(current) ?? -1) }
+        guard numbers.count == 3, (1900...2200).contains(numbers[0]) else { return nil }
+        let d = CalendarDate(year: numbers[0], month: numbers[1], day: numbers[2])
+        return d.isValid ? d : nil
+    }
+
+    /// A visible date line anywhere on the page, read with the profile's publication-date patterns.
+    func pageDate(_ lines: [Lineariser.Line]) -> (CalendarDate, Int)? {
+        for p in ctx.publishedPatterns {
+            for l in lines.reversed() where l.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
+                guard let g = p.firstGroups(l.text, names: ["y", "m", "d"])?.groups,
+                      let y = g["y"].flatMap({ Int($0) }), let m = g["m"].flatMap({ Int($0) }), let d = g["d"].flatMap({ Int($0) }) else { continue }
+                let date = CalendarDate(year: y, month: m, day: d)
+                if date.isValid { return (date, l.sourceLine) }
+            }
+        }
+        return nil
     }
 
     /// The deepest element holding the most part headings: the report body without menus and footers.
@@ -106,7 +186,11 @@ public struct HTMLReader {
 /// Turns an HTML tree into lines: block elements end lines; data tables give one tab-separated line per row.
 struct Lineariser {
     struct Line { var text: String; var sourceLine: Int; var table: Int?; var row: Int? }
+    let budget: ReadBudget
     var lines: [Line] = []
+    /// Grid cells placed so far, counting those that spans cover; reading stops past the budget.
+    var cells = 0
+    var overCells = false
     var current = ""
     var currentLine = 0
     var tableCount = 0
@@ -128,6 +212,7 @@ struct Lineariser {
         }
         if HTMLReader.skipTags.contains(n.name) { return false }
         if n.name == "br" { flush(); return false }
+        if overCells || lines.count > budget.maxLines { return true }
         if n.name == "table" {
             flush()
             // A data table holds only text and paragraphs in its cells; a table holding tables, headings,
@@ -154,6 +239,7 @@ struct Lineariser {
         let rows = table.descendants("tr")
         var pending: [Int: Int] = [:]   // grid column → rows still covered by a rowspan from above
         for (ri, tr) in rows.enumerated() {
+            if overCells { return }
             var fields: [String] = []
             var col = 0
             func skipCovered() {
@@ -165,13 +251,16 @@ struct Lineariser {
             }
             for cell in tr.children where cell.name == "td" || cell.name == "th" {
                 skipCovered()
-                var inner = Lineariser()
+                var inner = Lineariser(budget: budget)
                 for c in cell.children { inner.walk(c, stopAt: nil) }
                 inner.flush()
                 let text = inner.lines.map(\.text).joined(separator: " ").replacingOccurrences(of: "\t", with: " ")
-                // Spans are clamped: a page cannot make the grid (and the work) arbitrarily large.
-                let rowspan = min(1000, max(1, Int(cell.attributes["rowspan"] ?? "1") ?? 1))
-                let colspan = min(100, max(1, Int(cell.attributes["colspan"] ?? "1") ?? 1))
+                // Spans are clamped (a rowspan to the rows left in the table), and every grid cell a span covers
+                // counts against the budget, so a page cannot make the grid, and the work, arbitrarily large.
+                let rowspan = min(budget.maxSpan, rows.count - ri, max(1, Int(cell.attributes["rowspan"] ?? "1") ?? 1))
+                let colspan = min(budget.maxSpan, max(1, Int(cell.attributes["colspan"] ?? "1") ?? 1))
+                cells += rowspan * colspan
+                if cells > budget.maxTableCells { overCells = true; return }
                 fields.append(text)
                 for k in 0..<colspan {
                     if rowspan > 1 { pending[col + k] = rowspan - 1 }

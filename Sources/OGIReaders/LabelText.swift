@@ -16,12 +16,14 @@ public enum LabelText {
     /// Removes leading numbering such as `一、`, `(一)`, `1.`, `3、`, repeated (`三、(一)`), from a normalised label.
     public static func stripNumbering(_ s: String, numerals: String) -> String {
         var chars = Substring(s)
-        let digits = Set(numerals + "0123456789")
+        // Most labels start with no numbering at all: nothing to strip, nothing to build.
+        guard let head = chars.first, head == "(" || head.isASCII && head.isNumber || numerals.contains(head) else { return s }
+        func isDigit(_ c: Character) -> Bool { (c.isASCII && c.isNumber) || numerals.contains(c) }
         while true {
             var rest = chars
             var opened = false
             if rest.first == "(" { opened = true; rest = rest.dropFirst() }
-            let n = rest.prefix(while: { digits.contains($0) })
+            let n = rest.prefix(while: isDigit)
             if n.isEmpty { break }
             rest = rest.dropFirst(n.count)
             if opened {

@@ -4,10 +4,32 @@ import Yams
 
 /// Reads a submitted report model (YAML or JSON, format `ogilint_model: 1`) into a `Report`,
 /// checking every table, row and column key against the templates.
-public struct ModelReader {
-    let ctx: ReaderContext
+public struct ModelReader: ReportReader {
+    /// The two notations of a model.
+    public enum Syntax: String, Sendable { case yaml, json }
 
-    public init(context: ReaderContext) { self.ctx = context }
+    let ctx: ReaderContext
+    let budget: ReadBudget
+    /// The notation this reader claims; `read(path:data:json:)` reads either.
+    public let syntax: Syntax
+
+    public init(context: ReaderContext, budget: ReadBudget = ReadBudget(), syntax: Syntax = .yaml) {
+        self.ctx = context; self.budget = budget; self.syntax = syntax
+    }
+
+    public var name: String { syntax == .json ? "json-model" : "yaml-model" }
+    public var extensions: [String] { syntax == .json ? ["json"] : ["yml", "yaml"] }
+    public func claim(_ input: InputSniffer) -> ReaderClaim {
+        if extensions.contains(input.pathExtension) { return .declared }
+        switch syntax {
+        case .json: return input.trimmedText.hasPrefix("{") && input.lowercasedText.contains("\"ogilint_model\"") ? .declared : .none
+        case .yaml: return input.trimmedText.hasPrefix("ogilint_model:") ? .declared : .none
+        }
+    }
+
+    public func read(path: String, data: Data) throws -> Report {
+        try read(path: path, data: data, json: syntax == .json)
+    }
 
     /// The model as submitted: every field optional except the format marker.
     struct Document: Decodable {
@@ -15,7 +37,7 @@ public struct ModelReader {
         var metadata: Metadata?
         var preamble: [Paragraph]?
         var parts: [PartDoc]?
-        var tables: [Table]?
+        var tables: [TableDoc]?
     }
 
     struct PartDoc: Decodable {
@@ -25,17 +47,43 @@ public struct ModelReader {
         var paragraphs: [Paragraph]?
     }
 
+    /// A table as submitted: only the key is required.
+    struct TableDoc: Decodable {
+        var key: String
+        var title: String?
+        var location: SourceLocation?
+        var rows: [RowDoc]?
+    }
+
+    /// A row as submitted: only the key is required; the label is taken from the template when left out.
+    struct RowDoc: Decodable {
+        var key: String
+        var label: String?
+        var matched_variant: String?
+        var location: SourceLocation?
+        var cells: [Cell]?
+    }
+
     public func read(path: String, data: Data, json: Bool) throws -> Report {
         let doc: Document
         do {
+            let (text, _) = try TextDecoding.decode(data, path: path)
+            if FastText.trim(text).isEmpty { throw ReaderError.empty(path: path) }
             if json {
+                // JSON is read exactly by JSONDecoder; its shape is checked on the YAML nodes of the same text
+                // (JSON is YAML) for line numbers, when libyaml accepts it.
+                if let node = try? Yams.compose(yaml: text) { try ModelShape(templates: ctx.templates, path: path).check(node) }
                 doc = try JSONDecoder().decode(Document.self, from: data)
             } else {
-                let (text, _) = try TextDecoding.decode(data, path: path)
-                doc = try YAMLDecoder().decode(Document.self, from: text)
+                try YAMLBudget.check(text, path: path, budget: budget)
+                guard let node = try Yams.compose(yaml: text) else { throw ReaderError.empty(path: path) }
+                try ModelShape(templates: ctx.templates, path: path).check(node)
+                doc = try YAMLDecoder().decode(Document.self, from: node)
             }
         } catch let e as ReaderError {
             throw e
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            throw ReaderError.invalidModel(path: path, line: context.mark.line, problem: "the field \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) is given twice in one mapping; give each field once")
         } catch let DecodingError.dataCorrupted(c) where c.underlyingError is YamlError {
             let (line, problem) = Self.yamlProblem(c.underlyingError)
             throw ReaderError.invalidModel(path: path, line: line, problem: "YAML syntax error: \(problem)")
@@ -47,7 +95,7 @@ public struct ModelReader {
             throw ReaderError.invalidModel(path: path, line: nil, problem: "\(Self.pathText(c.codingPath)): \(c.debugDescription)")
         } catch let DecodingError.valueNotFound(_, c) {
             throw ReaderError.invalidModel(path: path, line: nil, problem: "\(Self.pathText(c.codingPath)): \(c.debugDescription)")
-        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _) {
+        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _), let YamlError.composer(_, problem, mark, _) {
             throw ReaderError.invalidModel(path: path, line: mark.line, problem: "YAML syntax error: \(problem)")
         } catch {
             throw ReaderError.invalidModel(path: path, line: nil, problem: "\(error)")
@@ -64,6 +112,12 @@ public struct ModelReader {
         if meta.agencyKind == nil, let a = meta.agency, let k = ctx.agencyKind(forName: a) {
             meta.agencyKind = k; meta.agencyKindSource = "name"
         }
+        for (name, y) in [("year", meta.year), ("title_year", meta.titleYear), ("published", meta.published?.year),
+                          ("period_start", meta.periodStart?.year), ("period_end", meta.periodEnd?.year)] {
+            if let y, !ModelShape.plausibleYears.contains(y) {
+                throw ReaderError.invalidModel(path: path, line: nil, problem: "metadata.\(name): \(y) is not a plausible report year; write the four-digit year, e.g. 2023")
+            }
+        }
         if meta.year == nil { meta.year = meta.titleYear ?? meta.periodEnd?.year }
         if let t = meta.template, ctx.templates.template(t) == nil {
             throw ReaderError.invalidModel(path: path, line: nil, problem: "metadata.template '\(t)' is unknown; expected one of: \(ctx.templates.templates.map(\.id).joined(separator: ", "))")
@@ -77,35 +131,46 @@ public struct ModelReader {
         }
         let layout = meta.template.flatMap { ctx.templates.template($0) } ?? meta.year.flatMap { ctx.templates.template(forYear: $0) }
         var tables: [Table] = []
-        for var t in doc.tables ?? [] {
-            let specs = ctx.templates.templates.compactMap { $0.table(t.key) }
+        for td in doc.tables ?? [] {
+            let specs = ctx.templates.templates.compactMap { $0.table(td.key) }
             guard !specs.isEmpty else {
                 let all = Set(ctx.templates.templates.flatMap { $0.tables.map(\.key) }).sorted()
-                throw ReaderError.invalidModel(path: path, line: nil, problem: "tables: unknown table key '\(t.key)'; expected one of: \(all.joined(separator: ", "))")
+                throw ReaderError.invalidModel(path: path, line: nil, problem: "tables: unknown table key '\(td.key)'\(ModelShape.hint(td.key, all))")
             }
-            let spec = layout?.table(t.key) ?? specs[0]
-            for ri in t.rows.indices {
-                guard let rs = spec.row(t.rows[ri].key) else {
-                    throw ReaderError.invalidModel(path: path, line: nil, problem: "tables.\(t.key): unknown row key '\(t.rows[ri].key)'; expected one of: \(spec.rows.map(\.key).joined(separator: ", "))")
+            if tables.contains(where: { $0.key == td.key }) {
+                throw ReaderError.invalidModel(path: path, line: nil, problem: "tables: table '\(td.key)' is given twice; give each table once")
+            }
+            let spec = layout?.table(td.key) ?? specs[0]
+            var rows: [Row] = []
+            for rd in td.rows ?? [] {
+                guard let rs = spec.row(rd.key) else {
+                    let keys = spec.rows.map(\.key)
+                    throw ReaderError.invalidModel(path: path, line: nil, problem: "tables.\(td.key): unknown row key '\(rd.key)'\(ModelShape.hint(rd.key, keys))")
                 }
-                if t.rows[ri].label.isEmpty { t.rows[ri].label = rs.label }
-                for ci in t.rows[ri].cells.indices {
-                    let col = t.rows[ri].cells[ci].column
+                if rows.contains(where: { $0.key == rd.key }) {
+                    throw ReaderError.invalidModel(path: path, line: nil, problem: "tables.\(td.key): row '\(rd.key)' is given twice; give each row once")
+                }
+                var cells = rd.cells ?? []
+                var present = Set<String>()
+                for ci in cells.indices {
+                    let col = cells[ci].column
                     guard spec.column(col) != nil else {
-                        throw ReaderError.invalidModel(path: path, line: nil, problem: "tables.\(t.key).\(t.rows[ri].key): unknown column key '\(col)'; expected one of: \(spec.columns.map(\.key).joined(separator: ", "))")
+                        let keys = spec.columns.map(\.key)
+                        throw ReaderError.invalidModel(path: path, line: nil, problem: "tables.\(td.key).\(rd.key): unknown column key '\(col)'\(ModelShape.hint(col, keys))")
                     }
-                    t.rows[ri].cells[ci].reparse(with: profile.cells)
+                    guard present.insert(col).inserted else {
+                        throw ReaderError.invalidModel(path: path, line: nil, problem: "tables.\(td.key).\(rd.key): column '\(col)' is given twice; give each cell once")
+                    }
+                    cells[ci].reparse(with: profile.cells)
                 }
                 // Columns the model leaves out are missing, like cells a text reader could not find.
-                let present = Set(t.rows[ri].cells.map(\.column))
-                var ordered: [Cell] = []
-                for c in spec.columns {
-                    if let cell = t.rows[ri].cells.first(where: { $0.column == c.key }) { ordered.append(cell) }
-                    else if !present.contains(c.key) { ordered.append(.missing(column: c.key, location: t.rows[ri].location)) }
+                let ordered = spec.columns.map { c in
+                    cells.first(where: { $0.column == c.key }) ?? .missing(column: c.key, location: rd.location)
                 }
-                t.rows[ri].cells = ordered
+                let label = (rd.label?.isEmpty ?? true) ? rs.label : rd.label!
+                rows.append(Row(key: rd.key, label: label, matchedVariant: rd.matched_variant, location: rd.location, cells: ordered))
             }
-            tables.append(t)
+            tables.append(Table(key: td.key, title: td.title, location: td.location, rows: rows))
         }
         return Report(path: path, sourceFormat: json ? "json" : "yaml", metadata: meta,
                       preamble: doc.preamble ?? [], parts: parts, tables: tables)

@@ -4,13 +4,28 @@ import OGIModel
 /// Reads a PDF through poppler's `pdftotext -layout` (Debian package poppler-utils), run as a subprocess
 /// with a timeout, then reads the text like any other: labels broken across lines and headers split into
 /// single characters are handled by the label-anchored table mapper. Locations are page and line.
-public struct PDFReader {
+public struct PDFReader: ReportReader {
     let text: TextReader
+    let budget: ReadBudget
     let timeout: TimeInterval
 
-    public init(context: ReaderContext, timeout: TimeInterval = 30) {
-        self.text = TextReader(context: context)
+    public init(context: ReaderContext, budget: ReadBudget = ReadBudget(), timeout: TimeInterval = 30) {
+        self.text = TextReader(context: context, budget: budget)
+        self.budget = budget
         self.timeout = timeout
+    }
+
+    public var name: String { "pdf" }
+    public var extensions: [String] { ["pdf"] }
+    /// `%PDF-` within the first kilobyte (the PDF specification allows leading bytes), else the extension.
+    public func claim(_ input: InputSniffer) -> ReaderClaim {
+        let marker = Array("%PDF-".utf8)
+        let window = input.head.prefix(1024)
+        if input.starts(with: Array("%PDF".utf8)) { return .signature }
+        if window.count >= marker.count, (0...(window.count - marker.count)).contains(where: { window[$0..<($0 + marker.count)].elementsEqual(marker) }) {
+            return .signature
+        }
+        return input.pathExtension == "pdf" ? .fileExtension : .none
     }
 
     /// The pdftotext executable: `$OGILINT_PDFTOTEXT`, else the first on PATH.
@@ -28,32 +43,38 @@ public struct PDFReader {
         guard let tool = Self.pdftotext() else {
             throw ReaderError.tool(path: path, detail: "reading PDF needs pdftotext, which is not installed; install it with `apt-get install poppler-utils` (Debian/Ubuntu) or `brew install poppler` (macOS)")
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-pdf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("in.pdf"), output = dir.appendingPathComponent("out.txt")
-        try data.write(to: input)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = ["-layout", "-enc", "UTF-8", "-q", input.path, output.path]
-        p.standardOutput = FileHandle.nullDevice
-        let err = Pipe()
-        p.standardError = err
-        do { try p.run() } catch {
-            throw ReaderError.tool(path: path, detail: "cannot run \(tool): \(error.localizedDescription)")
+        guard FileManager.default.isExecutableFile(atPath: tool) else {
+            throw ReaderError.tool(path: path, detail: "cannot run \(tool) (named by OGILINT_PDFTOTEXT): it is not an executable file")
         }
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(10_000) }
-        if p.isRunning {
-            p.terminate()
-            p.waitUntilExit()
-            throw ReaderError.tool(path: path, detail: "pdftotext did not finish within \(Int(timeout)) s; the PDF may be damaged or very large")
+        let run = try PDFToText(tool: tool, timeout: timeout, maxOutputBytes: budget.maxDecodedBytes).run(data, path: path)
+        switch run {
+        case .text(let out):
+            return try lines(of: out, data: data, path: path)
+        case .failed(let message):
+            if Self.isEncrypted(data) || message.localizedCaseInsensitiveContains("password") { throw ReaderError.encryptedPDF(path: path) }
+            if !Self.hasEndMarker(data) {
+                throw ReaderError.damagedPDF(path: path, detail: "it is cut off: the end-of-file marker is missing, so the download or copy is incomplete")
+            }
+            throw ReaderError.damagedPDF(path: path, detail: "pdftotext could not read it\(message.isEmpty ? "" : ": \(message)")")
+        case .timedOut:
+            throw ReaderError.tool(path: path, detail: "pdftotext did not finish within \(Int(timeout)) s and was stopped; the PDF may be damaged or very large")
+        case .tooMuchOutput:
+            throw budget.refusal(path, "pdftotext wrote more than \(budget.maxDecodedBytes) bytes of text", limit: budget.maxDecodedBytes, unit: "bytes")
         }
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, let out = try? Data(contentsOf: output) else {
-            let msg = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw ReaderError.corrupt(path: path, detail: "pdftotext could not read it\(msg.isEmpty ? "" : " (\(msg))")")
-        }
+    }
+
+    /// True when the PDF names an encryption dictionary (`/Encrypt` in a trailer).
+    static func isEncrypted(_ data: Data) -> Bool {
+        data.range(of: Data("/Encrypt".utf8)) != nil
+    }
+
+    /// True when `%%EOF` is in the last kilobyte, as in every complete PDF.
+    static func hasEndMarker(_ data: Data) -> Bool {
+        data.suffix(1024).range(of: Data("%%EOF".utf8)) != nil
+    }
+
+    /// Splits pdftotext's output into lines that remember their page, and reads them as text.
+    func lines(of out: Data, data: Data, path: String) throws -> Report {
         // Pages are separated by form feeds; each line keeps its page and its line on that page.
         var lines: [SourceLine] = []
         var origin: [(page: Int, line: Int)] = []
@@ -64,7 +85,11 @@ public struct PDFReader {
                 origin.append((pi + 1, li + 1))
             }
         }
+        try budget.check(lines.count, budget.maxLines, path, "pdftotext gave \(lines.count) lines", unit: "lines")
         if lines.allSatisfy({ FastText.trim($0.text).isEmpty }) {
+            if !Self.hasEndMarker(data) {
+                throw ReaderError.damagedPDF(path: path, detail: "it is cut off: the end-of-file marker is missing, so the download or copy is incomplete")
+            }
             throw ReaderError.unsupportedFormat(path: path, detail: "the PDF has no text layer (a scanned image?); ogilint needs the text, not a picture of it")
         }
         let map = origin

@@ -14,6 +14,16 @@ public enum ReaderError: Error, CustomStringConvertible, Equatable {
     case tool(path: String, detail: String)
     /// A folder or wildcard named no report.
     case noReports(path: String, detail: String)
+    /// Input over one of the limits of the read budget (`--max-size`); the detail names the limit.
+    case overLimit(path: String, detail: String)
+    /// A file of a known kind that is not a report's text at all (an image, an archive); `what` names it.
+    case notAReport(path: String, what: String)
+    /// A password-protected PDF.
+    case encryptedPDF(path: String)
+    /// A reading option (`--year`, `--max-size`) with a value that cannot be right.
+    case invalidOption(option: String, problem: String)
+    /// A damaged or incomplete PDF (truncated download, broken cross-reference table).
+    case damagedPDF(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -37,6 +47,16 @@ public enum ReaderError: Error, CustomStringConvertible, Equatable {
             return "\(path): \(detail)"
         case let .noReports(path, detail):
             return "\(path): \(detail); nothing was checked"
+        case let .overLimit(path, detail):
+            return "\(path): refused: \(detail); is this really a report? If it is, raise the limit with --max-size"
+        case let .notAReport(path, what):
+            return "\(path): this is \(what), not a report; pass the report itself as .docx, .txt, .html, a PDF with a text layer, or a report model (.yml/.json)"
+        case let .encryptedPDF(path):
+            return "\(path): the PDF is encrypted (password-protected), so its text cannot be read; export or save it again without a password and check that copy"
+        case let .invalidOption(option, problem):
+            return "\(option): \(problem)"
+        case let .damagedPDF(path, detail):
+            return "\(path): the PDF is damaged or incomplete (\(detail)); download or export it again from the original document"
         }
     }
 }

@@ -2,20 +2,35 @@ import Foundation
 import OGIModel
 
 /// Reads a plain-text draft (exported from Word or copied from a web page or PDF) into a `Report`.
-public struct TextReader {
+/// Also the reader of last resort: any input no other reader claims is tried as text.
+public struct TextReader: ReportReader {
     let ctx: ReaderContext
+    let budget: ReadBudget
 
-    public init(context: ReaderContext) { self.ctx = context }
+    public init(context: ReaderContext, budget: ReadBudget = ReadBudget()) { self.ctx = context; self.budget = budget }
 
-    /// Reads a file from disk: decodes it, then parses it.
+    public var name: String { "text" }
+    public var extensions: [String] { ["txt", "text", "md"] }
+    public func claim(_ input: InputSniffer) -> ReaderClaim { .fallback }
+
+    /// Reads a file from disk: decodes it, refuses it when it holds no text, then parses it.
     public func read(path: String, data: Data) throws -> Report {
         let (text, _) = try TextDecoding.decode(data, path: path)
-        return parse(text: text, path: path)
+        if FastText.trim(text).isEmpty { throw ReaderError.empty(path: path) }
+        return parse(lines: try Self.lines(of: text, path: path, budget: budget), path: path, sourceFormat: "text")
     }
 
     /// Parses already-decoded text.
     public func parse(text: String, path: String) -> Report {
         parse(lines: Self.lines(of: text), path: path, sourceFormat: "text")
+    }
+
+    /// Splits text into numbered lines, refusing more lines than the budget allows (counted before any is built).
+    static func lines(of text: String, path: String, budget: ReadBudget) throws -> [SourceLine] {
+        var count = 0
+        for b in text.utf8 where b == 0x0A { count += 1 }
+        try budget.check(count, budget.maxLines, path, "the text has \(count) lines", unit: "lines")
+        return lines(of: text)
     }
 
     /// Splits text into numbered lines (1-based, `\r\n` or `\n`).
@@ -91,12 +106,13 @@ public struct TextReader {
         let firstHeading = ordered.first?.lineIndex ?? lines.count
         let preambleLines = Array(lines[0..<firstHeading])
         extractTitle(preambleLines.isEmpty ? Array(lines.prefix(5)) : preambleLines, locate: locate, into: &meta)
+        let preambleYear = meta.title == nil ? extractAgencyFromPreamble(preambleLines, into: &meta) : nil
         let periodScope = Array(lines[0..<min(lines.count, max(firstHeading, 0) + 40)])
         extractPeriod(periodScope, locate: locate, into: &meta)
         extractPublished(lines, locate: locate, into: &meta)
-        meta.year = meta.titleYear ?? meta.periodEnd?.year ?? meta.periodStart?.year
+        meta.year = meta.titleYear ?? meta.periodEnd?.year ?? meta.periodStart?.year ?? preambleYear
         if meta.year == nil {
-            for l in preambleLines {
+            for l in preambleLines where Self.hasDigit(l.text) {
                 if let y = ctx.yearPattern.firstGroups(l.text, names: ["y"])?.groups["y"].flatMap({ Int($0) }) { meta.year = y; break }
             }
         }
@@ -128,7 +144,7 @@ public struct TextReader {
         }
         var years: [Int] = []
         if let typ = ctx.tableYearPattern {
-            for l in tableScope {
+            for l in tableScope where Self.hasDigit(l.text) {
                 if let y = typ.firstGroups(l.text, names: ["y"])?.groups["y"].flatMap({ Int($0) }), !years.contains(y) { years.append(y) }
             }
         }
@@ -166,6 +182,10 @@ public struct TextReader {
         return Report(path: path, sourceFormat: sourceFormat, metadata: meta,
                       preamble: paragraphs(lines[0..<firstHeading]), parts: parts, tables: tables)
     }
+
+    /// True when the text has an ASCII digit. Year and date patterns capture digits that must parse as
+    /// integers, so a line without one cannot give a year or a date and needs no regular expression.
+    static func hasDigit(_ s: String) -> Bool { s.utf8.contains { $0 >= 0x30 && $0 <= 0x39 } }
 
     /// The part of `rest` left after its normalised form's prefix `prefix`.
     static func remainder(of rest: String, afterNormalizedPrefix prefix: String) -> String {
@@ -221,9 +241,31 @@ public struct TextReader {
         meta.agency = after.isEmpty ? nil : after
     }
 
+    /// Without a title, the agency and year named in a preamble sentence that names the report
+    /// ("现发布某省教育厅2021年政府信息公开工作年度报告。").
+    /// Returns the year of that sentence.
+    func extractAgencyFromPreamble(_ lines: [SourceLine], into meta: inout Metadata) -> Int? {
+        let profile = ctx.templates.profile
+        for l in lines.prefix(40) {
+            let t = l.text
+            guard let w = profile.titleWords.compactMap({ t.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { continue }
+            // The clause that ends with the title word: from the last punctuation before it.
+            let upTo = t[..<w.upperBound]
+            let start = upTo.lastIndex(where: { "，。；：,;:（(《“\"、".contains($0) }).map { upTo.index(after: $0) } ?? upTo.startIndex
+            var clause = LabelText.normalize(String(upTo[start...]))
+            for lead in profile.titleLeads where clause.hasPrefix(lead) { clause.removeFirst(lead.count) }
+            guard let ym = ctx.yearPattern.firstGroups(clause, names: ["y"]) else { continue }
+            let agency = String(clause[..<ym.range.lowerBound])
+            guard !agency.isEmpty, agency.count <= 40 else { continue }
+            meta.agency = agency
+            return ym.groups["y"].flatMap { Int($0) }
+        }
+        return nil
+    }
+
     func extractPeriod(_ lines: [SourceLine], locate: Locator, into meta: inout Metadata) {
         let names = ["y1", "m1", "d1", "y2", "m2", "d2"]
-        for l in lines {
+        for l in lines where Self.hasDigit(l.text) {
             for p in ctx.periodPatterns {
                 guard let g = p.firstGroups(l.text, names: names)?.groups,
                       let y1 = g["y1"].flatMap({ Int($0) }), let m1 = g["m1"].flatMap({ Int($0) }), let d1 = g["d1"].flatMap({ Int($0) }),
@@ -239,7 +281,8 @@ public struct TextReader {
 
     func extractPublished(_ lines: [SourceLine], locate: Locator, into meta: inout Metadata) {
         for p in ctx.publishedPatterns {
-            for l in lines.reversed() {
+            // A date is written with digits: a line without any cannot hold one, and needs no regex.
+            for l in lines.reversed() where Self.hasDigit(l.text) {
                 guard let g = p.firstGroups(l.text, names: ["y", "m", "d"])?.groups,
                       let y = g["y"].flatMap({ Int($0) }), let m = g["m"].flatMap({ Int($0) }), let d = g["d"].flatMap({ Int($0) }) else { continue }
                 let date = CalendarDate(year: y, month: m, day: d)

@@ -39,12 +39,55 @@ final class XNode {
 
 /// Parses XML and HTML with libxml2: no network, no DTD loading, no entity substitution.
 enum XMLTree {
-    enum Failure: Error { case unparseable(String) }
+    enum Failure: Error {
+        case unparseable(String)
+        /// The document has a DOCTYPE (internal or external subset), wherever it was written.
+        case declaresDTD
+    }
 
-    /// Parses an XML document (a DOCX part). Documents that declare a DOCTYPE are refused by the caller.
+    /// Parses an XML document (a DOCX part) as UTF-8. A document with a DOCTYPE is refused even if the
+    /// caller's scan of the bytes missed it: libxml2 records it, and it is checked before any use.
     static func parseXML(_ data: Data) throws -> XNode {
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
         return try parse(data, html: false) { xmlReadMemory($0, $1, "document.xml", "UTF-8", options) }
+    }
+
+    /// Counts element start tags (`<` followed by a name) in UTF-8 or ASCII-compatible bytes, without parsing.
+    static func elementCount(_ data: Data) -> Int {
+        data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) -> Int in
+            let b = buf.bindMemory(to: UInt8.self)
+            var n = 0
+            var i = 0
+            let end = b.count - 1
+            while i < end {
+                if b[i] == 0x3C {
+                    let c = b[i + 1] | 0x20
+                    if (c >= 0x61 && c <= 0x7A) || b[i + 1] == 0x5F || b[i + 1] == 0x3A || b[i + 1] >= 0x80 { n += 1 }
+                }
+                i += 1
+            }
+            return n
+        }
+    }
+
+    /// True when the bytes contain `<!` + `word` anywhere (ASCII letters compared without case).
+    static func containsDeclaration(_ data: Data, _ word: String) -> Bool {
+        let w = Array(word.uppercased().utf8)
+        return data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) -> Bool in
+            let b = buf.bindMemory(to: UInt8.self)
+            guard b.count >= w.count + 2 else { return false }
+            var i = 0
+            let last = b.count - w.count - 2
+            while i <= last {
+                if b[i] == 0x3C, b[i + 1] == 0x21 {
+                    var k = 0
+                    while k < w.count, (b[i + 2 + k] & 0xDF) == w[k] { k += 1 }
+                    if k == w.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
     }
 
     /// Parses HTML tolerantly (broken markup is repaired, as browsers do). `utf8` must already be UTF-8.
@@ -58,6 +101,7 @@ enum XMLTree {
         let doc = data.withUnsafeBytes { buf in read(buf.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buf.count)) }
         guard let doc else { throw Failure.unparseable(lastError() ?? (html ? "the HTML could not be parsed" : "not well-formed XML")) }
         defer { xmlFreeDoc(doc) }
+        if !html, doc.pointee.intSubset != nil || doc.pointee.extSubset != nil { throw Failure.declaresDTD }
         guard let root = xmlDocGetRootElement(doc) else { throw Failure.unparseable(html ? "the HTML has no elements" : "the XML has no root element") }
         return copy(root, html: html)
     }

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Checks a zip archive's directory before ZIPFoundation sees it. ZIPFoundation's in-memory archive traps
+/// (ends the process) when a record points past the end of the data, so every offset it will seek to is
+/// validated here first: the end-of-central-directory record (found the way ZIPFoundation finds it, the last
+/// one in the file), each central-directory entry, each local header, its data and its data descriptor.
+/// ZIP64 is refused: a report's DOCX is never near 4 GB, and ZIP64's 64-bit fields are where overflows hide.
+enum ZipStructure {
+    /// What is wrong with the archive, or nil when ZIPFoundation can safely read it.
+    static func problem(in data: Data) -> String? {
+        let bytes = [UInt8](data)
+        let n = bytes.count
+        func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
+        func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
+        func signature(_ at: Int, _ sig: UInt32) -> Bool { at >= 0 && at + 4 <= n && UInt32(u32(at)) == sig }
+
+        guard n >= 22 else { return "it is too short to be a zip archive" }
+        // ZIPFoundation scans backwards from 22 bytes before the end and takes the first signature it meets.
+        var eocd = -1
+        var p = n - 22
+        while p >= 0 { if signature(p, 0x0605_4B50) { eocd = p; break }; p -= 1 }
+        guard eocd >= 0 else { return "its end-of-central-directory record is missing" }
+        if eocd >= 20, signature(eocd - 20, 0x0706_4B50) || signature(eocd - 76, 0x0606_4B50) {
+            return "it uses ZIP64 records, which a report's DOCX never needs"
+        }
+        let total = u16(eocd + 10)
+        let cdSize = u32(eocd + 12)
+        let cdOffset = u32(eocd + 16)
+        guard cdOffset <= eocd, cdOffset + cdSize <= eocd else {
+            return "its central directory (offset \(cdOffset), \(cdSize) bytes) lies outside the \(n)-byte file"
+        }
+        var pos = cdOffset
+        for i in 0..<total {
+            // ZIPFoundation stops at the first record without the signature; past the end it would trap.
+            guard pos <= n else { return "central-directory entry \(i + 1) lies past the end of the file" }
+            guard signature(pos, 0x0201_4B50) else { break }
+            guard pos + 46 <= n else { return "central-directory entry \(i + 1) is cut off" }
+            let version = u16(pos + 6) & 0xFF
+            let flags = u16(pos + 8)
+            let method = u16(pos + 10)
+            let compressed = u32(pos + 20), uncompressed = u32(pos + 24)
+            let nameLength = u16(pos + 28), extraLength = u16(pos + 30), commentLength = u16(pos + 32)
+            let local = u32(pos + 42)
+            let end = pos + 46 + nameLength + extraLength + commentLength
+            guard end <= n else { return "central-directory entry \(i + 1) is cut off" }
+            if version >= 45 || [compressed, uncompressed, local].contains(0xFFFF_FFFF) {
+                return "it uses ZIP64 entries, which a report's DOCX never needs"
+            }
+            var e = pos + 46 + nameLength
+            while e + 4 <= pos + 46 + nameLength + extraLength {
+                if u16(e) == 0x0001 { return "it uses ZIP64 entries, which a report's DOCX never needs" }
+                e += 4 + u16(e + 2)
+            }
+            guard local + 30 <= n, signature(local, 0x0403_4B50) else {
+                return "entry \(i + 1)'s local header (offset \(local)) is missing or lies past the end of the file"
+            }
+            let dataOffset = local + 30 + u16(local + 26) + u16(local + 28)
+            let dataSize = method == 0 ? uncompressed : compressed
+            guard dataOffset + compressed <= n, dataOffset + dataSize <= n else {
+                return "entry \(i + 1)'s data (\(compressed) bytes at offset \(dataOffset)) runs past the end of the file"
+            }
+            if flags & 0x08 != 0, dataOffset + dataSize > n {
+                return "entry \(i + 1)'s data descriptor lies past the end of the file"
+            }
+            pos = end
+        }
+        return nil
+    }
+}
