@@ -43,6 +43,8 @@ binary="$root/Fuzz/.build/debug/fuzz-$target"
 
 export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1:${ASAN_OPTIONS:-}"
 export OGILINT_RULES="$root/rules"
+# Swift's own crash backtracer does not run under AddressSanitizer; libFuzzer prints the stack instead.
+export SWIFT_BACKTRACE=enable=no
 
 if [ "$1" = "--repro" ]; then
   shift
