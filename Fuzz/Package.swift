@@ -9,10 +9,17 @@ let fuzzTargets = ["fuzz-text", "fuzz-docx", "fuzz-html", "fuzz-model", "fuzz-ru
 
 let package = Package(
     name: "ogilint-fuzz",
-    dependencies: [.package(name: "ogilint", path: "..")],
+    dependencies: [
+        .package(name: "ogilint", path: ".."),
+        // The version the main package pins; read here only to unpack a sample DOCX once per process.
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
+    ],
     targets: [
         // What every target shares: the bundled rules loaded once, a sample report, a stored-zip writer.
-        .target(name: "FuzzSupport", dependencies: [.product(name: "OGILint", package: "ogilint")]),
+        .target(name: "FuzzSupport", dependencies: [
+            .product(name: "OGILint", package: "ogilint"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
     ] + fuzzTargets.map {
         .executableTarget(name: $0, dependencies: ["FuzzSupport", .product(name: "OGILint", package: "ogilint")])
     }

@@ -88,10 +88,10 @@ log="$crashes/last-run.log"
 "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=10 \
   -max_len="$max_len" -print_final_stats=1 -artifact_prefix="$crashes/" "$@" "$corpus" "$seeds" >"$log" 2>&1
 status=$?
-grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs)" "$log" | sed 's/^/  /'
+grep -aE "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs)" "$log" | sed 's/^/  /'
 found=$(ls "$crashes" | grep -v '^last-run.log$' | wc -l)
 if [ "$status" -ne 0 ] || [ "$found" -gt "$before" ]; then
-  grep -E "^==[0-9]+==ERROR|SUMMARY|Fatal error|ALARM|out-of-memory|Test unit written" "$log" | head -n 10 >&2
+  grep -aE "^==[0-9]+==ERROR|SUMMARY|Fatal error|ALARM|out-of-memory|Test unit written" "$log" | head -n 10 >&2
   echo "fuzz.sh: fuzz-$target FOUND A PROBLEM (exit $status); full log: $log" >&2
   for f in $(ls -t "$crashes" | grep -v '^last-run.log$' | head -n 5); do
     echo "  reproducer: $crashes/$f   (rerun: scripts/fuzz.sh $target --repro $crashes/$f)" >&2

@@ -42,7 +42,7 @@ public enum FuzzSupport {
 
     /// Loads the shared state before the first input, so its one-time allocations are not charged to an input.
     public static func warmUp() {
-        _ = sampleReport; _ = packFoundation; _ = scratchFolder
+        _ = sampleReport; _ = packFoundation; _ = scratchFolder; _ = StoredZip.sampleParts
     }
 
     /// Reads `data` as the file `path` and checks it: a thrown error is a correct outcome (the input was

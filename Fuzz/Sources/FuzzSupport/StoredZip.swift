@@ -1,4 +1,5 @@
 import Foundation
+import ZIPFoundation
 
 /// Builds a zip archive whose entries are stored (not compressed), so a fuzzer can mutate a DOCX's XML
 /// directly instead of its deflated bytes and checksums.
@@ -31,14 +32,23 @@ public enum StoredZip {
         return out
     }
 
-    /// A minimal DOCX around a `word/document.xml` body.
+    /// The parts of samples/clean-2021-government.docx (content types, relationships, numbering…), unpacked
+    /// once: the frame a fuzzed `word/document.xml` is put into.
+    public static let sampleParts: [(String, Data)] = {
+        let path = (FuzzSupport.rulesFolder as NSString).deletingLastPathComponent + "/samples/clean-2021-government.docx"
+        do {
+            let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+            return try archive.map { entry in
+                var data = Data()
+                _ = try archive.extract(entry) { data.append($0) }
+                return (entry.path, data)
+            }
+        } catch { fatalError("fuzz: cannot unpack \(path): \(error)") }
+    }()
+
+    /// The sample DOCX with its `word/document.xml` replaced by `documentXML`, every part stored.
     public static func docx(documentXML: Data) -> Data {
-        let types = Data("""
-        <?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
-        <Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" \
-        ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>
-        """.utf8)
-        return archive([("[Content_Types].xml", types), ("word/document.xml", documentXML)])
+        archive(sampleParts.map { $0.0 == "word/document.xml" ? ($0.0, documentXML) : $0 })
     }
 
     static func le16(_ v: UInt16) -> Data { Data([UInt8(v & 0xFF), UInt8(v >> 8)]) }

@@ -3,7 +3,8 @@ import FuzzSupport
 
 /// libFuzzer entry for DOCX. Bytes starting with `PK` are a whole zip archive read as `x.docx` (the zip
 /// directory, entry sizes and compression are fuzzed); any other bytes are the `word/document.xml` of a
-/// stored zip built around them (the XML walker, tables and paragraphs are fuzzed without fighting CRCs).
+/// stored zip holding the other parts of samples/clean-2021-government.docx (the XML walker, tables and
+/// paragraphs are fuzzed without fighting deflate and CRCs).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let data = FuzzSupport.data(bytes, count)
