@@ -90,6 +90,27 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(Self.crc32(Data("123456789".utf8)), 0xCBF4_3926, "the CRC-32 check value")
     }
 
+    /// The hand-written seeds in Fuzz/seeds/ are valid inputs, so mutations start from deep inside the parsers
+    /// (a seed that fails at its first line would only fuzz the error path).
+    func testHandWrittenSeedsAreValidInputs() throws {
+        let seeds = Repo.path("Fuzz/seeds")
+        for name in try FileManager.default.contentsOfDirectory(atPath: seeds + "/config").sorted() {
+            let configuration = try LintConfiguration.load(seeds + "/config/" + name)
+            XCTAssertNoThrow(try configuration.apply(to: Repo.linter.ruleSet), name)
+            XCTAssertFalse(configuration.disable.isEmpty, "\(name) sets rules to disable")
+        }
+        let starter = try LintConfiguration.load(seeds + "/config/starter-filled.yml")
+        for key in ["rules", "disable", "severity", "suppress", "agency_kind", "year", "blank_cells", "fail_on"] {
+            XCTAssert(LintConfiguration.starter.contains("# \(key):"), "ogilint init's starter no longer shows '\(key)'; update Fuzz/seeds/config/starter-filled.yml")
+        }
+        XCTAssertEqual(starter.suppress.count, 1)
+        XCTAssertEqual(starter.year, 2024)
+        for name in try FileManager.default.contentsOfDirectory(atPath: seeds + "/model").sorted() {
+            let report = try Repo.linter.read(path: seeds + "/model/" + name)
+            XCTAssertEqual(report.tables.first?.rows.count, 2, name)
+        }
+    }
+
     /// A batch that mixes the reproducers with good reports, checked on several threads: every hostile file
     /// gets its own error, every good one its findings, in input order (a trap in one file once ended the whole
     /// batch). scripts/ci-tsan.sh runs this under the thread sanitizer.
