@@ -25,7 +25,7 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         // Rule packs and templates as YAML, the expression language and the evaluation engine.
-        .target(name: "OGIRules", dependencies: ["OGIModel", .product(name: "Yams", package: "Yams")]),
+        .target(name: "OGIRules", dependencies: ["OGIModel", "OGIAnalysis", .product(name: "Yams", package: "Yams")]),
         // Pure analysis algorithms the rule kinds call: cell repair, prose facts, text overlap, editorial slips.
         .target(name: "OGIAnalysis", dependencies: ["OGIModel"]),
         // The pipeline a CLI or a test calls: load packs, read files, check, stream results in input order.

@@ -461,6 +461,7 @@ BROKEN = {
     "app-results-total": variant(GOV_2023, p=set_app("granted", [1170, 12, 0, 3, 1, 0, 1186])),
     "app-row-total": variant(GOV_2023, p=set_app("partly", [319, 7, 0, 0, 2, 0, 329])),
     "review-total": variant(GOV_2023, reviews=[309, 17, 88, 26, 441] + GOV_2023["reviews"][5:]),
+    "app-cell-to-fix": variant(GOV_2023, p=set_app("granted", [1175, 13, 0, 3, 1, 0, 1191])),
     # cells
     "cell-blank": variant(DEPT_2020, p=a20("rules", ["", "0", "0"])),
     "cell-placeholder": variant(DEPT_2020, p=a20("normative", ["/", "0", "0"])),
@@ -482,6 +483,95 @@ BROKEN = {
 }
 
 
+def add_to(section, index, text):
+    """Appends `text` to paragraph `index` of a part (the line count stays the same)."""
+    def f(r):
+        r["parts"][section] = list(r["parts"][section])
+        r["parts"][section][index] = r["parts"][section][index] + text
+    return f
+
+
+def both(*fs):
+    def f(r):
+        for g in fs:
+            g(r)
+    return f
+
+
+# Prose facts and editorial slips: the clean prose varied by one sentence or one word; the tables stay clean.
+BROKEN.update({
+    # prose against its own lists and against the tables
+    "fact-list-exceeds": variant(DEPT_2020, p=replace_in(1, "全年主动公开政府信息612条。",
+                                                         "全年主动公开政府信息612条，其中环境质量信息320条、行政审批信息215条、监管执法信息98条。")),
+    "fact-share": variant(GOV_2023, p=replace_in(1, "新开设公开专栏18个。", "新开设公开专栏18个，其中政策解读专栏6个（占40%）、重点领域专栏12个。")),
+    "fact-received": variant(DEPT_2020, p=replace_in(1, "全年收到政府信息公开申请8件", "全年收到政府信息公开申请9件")),
+    "fact-done": variant(GOV_2023, p=replace_in(1, "按期办结3486件", "按期办结3468件")),
+    "fact-reviews": variant(GOV_2023, p=add_to(1, 4, "全年办理政府信息公开行政复议案件430件。")),
+    "fact-lawsuits": variant(GOV_2023, p=add_to(1, 4, "全年发生政府信息公开行政诉讼案件100件。")),
+    "fact-procurement": variant(DEPT_2020, p=add_to(1, 1, "在公共资源交易平台公示政府采购项目，涉及13个项目，总预算金额6032.346万元。")),
+    "fact-procurement-amount": variant(DEPT_2020, p=add_to(1, 1, "在公共资源交易平台公示政府采购项目，涉及12个项目，总预算金额6023.346万元。")),
+    "fact-all-done": variant(GOV_2023, p=replace_in(1, "按期办结3486件。", "所有申请均已按期办结。")),
+    "fact-none-received": variant(DEPT_2020, p=replace_in(1, "全年收到政府信息公开申请8件，均在法定期限内答复。", "全年未收到政府信息公开申请。")),
+    "fact-no-review": variant(GOV_2023, p=add_to(6, 0, "全年未发生政府信息公开行政复议、行政诉讼。")),
+    "fact-no-fee": variant(GOV_2023, p=lambda r: r["parts"].__setitem__(6, ["2023年全市未收取政府信息公开信息处理费。"])),
+    # editorial slips
+    "ed-repeated": variant(GOV_2023, p=add_to(5, 0, "下一步将组织案列培训，统一答复文书格式。")),
+    "ed-doubled-word": variant(GOV_2023, p=replace_in(5, "统一答复文书格式", "统一答复文书文书格式")),
+    "ed-nested-quotes": variant(GOV_2023, p=replace_in(1, "推进政务公开。", "推进政务公开，开展“我为群众办实事“政务公开”专项行动”。")),
+    "ed-space-punctuation": variant(GOV_2023, p=replace_in(1, "统一规范性文件的公开格式，", "统一规范性文件的公开格式 ，")),
+    "ed-half-width": variant(GOV_2023, p=replace_in(1, "统一规范性文件的公开格式，", "统一规范性文件的公开格式,")),
+    "ed-unbalanced": variant(GOV_2023, p=replace_in(1, "编印《政府公报》12期。", "编印《政府公报》12期（含电子版。")),
+    "ed-empty-brackets": variant(GOV_2023, p=replace_in(1, "完成数据上传。", "按〔 〕号文件要求完成数据上传。")),
+    "ed-placeholder": variant(GOV_2023, p=replace_in(1, "持续改版政府网站", "持续改版XX市政府网站")),
+    "ed-numbering": variant(GOV_2023, p=replace_in(1, "（五）监督保障。", "（六）监督保障。")),
+    "ed-figure-numbering": variant(GOV_2023, p=lambda r: r["parts"].__setitem__(1, r["parts"][1][:3] + ["图1 依申请公开办理情况"] + r["parts"][1][3:5] + ["图3 政府网站改版前后"] + r["parts"][1][5:])),
+    "ed-stray-year": variant(GOV_2023, p=replace_in(1, "（二）依申请公开。全市全年收办", "（二）依申请公开。2021年全市全年收办")),
+})
+
+# Prose that agrees with the tables: each fact rule's wording, with the right figures (passing examples).
+PROSE_AGREES = {
+    "prose-agrees-2019": variant(DEPT_2020, p=both(
+        add_to(1, 0, "其中环境质量信息320条、行政审批信息215条、监管执法信息77条。"),
+        add_to(1, 1, "在公共资源交易平台公示政府采购项目，涉及12个项目，总预算金额6032.346万元。"),
+        replace_in(1, "均在法定期限内答复。", "所有申请均已办结。"))),
+    "prose-agrees-2021": variant(GOV_2023, p=both(
+        replace_in(1, "新开设公开专栏18个。", "新开设公开专栏18个，其中政策解读专栏6个（占33.3%）、重点领域专栏12个。"),
+        add_to(1, 4, "全年办理政府信息公开行政复议案件440件、行政诉讼案件113件。"))),
+}
+
+# Last year and this year: a 2022 report of the same city whose carried-over applications and regulations in force
+# lead into the 2023 sample, this year's report with a 同比 figure, and one broken variant per rule.
+LAST_2022 = variant(GOV_2023, p=set_year(2022, "2023年3月22日"))
+LAST_2022["parts"] = {
+    1: [
+        "2022年，全市以规范依申请公开办理为重点推进政务公开。",
+        "（一）主动公开。梳理行政规范性文件目录，集中清理失效文件。",
+        "（二）依申请公开。全市全年收办政府信息公开申请3582件，按期办结3486件。",
+        "（三）政府信息管理。建立公开前保密审查台账。",
+        "（四）平台建设。完成政府网站集约化迁移，编印《政府公报》12期。",
+        "（五）监督保障。将政务公开纳入年度绩效考核，全年未发生需要责任追究的情形。",
+    ],
+    5: ["依申请公开答复文书的说理还不充分，部分答复未写明救济途径。基层政务公开专区的内容更新不及时，部分事项指南与实际办理流程不一致。"
+        "下一步将修订答复文书范本，组织基层工作人员业务培训，每季度抽查专区内容。"],
+    6: ["2022年全市对18件政府信息公开申请收取信息处理费共2100元，收费标准符合《政府信息公开信息处理费管理办法》。"],
+}
+LAST_2022["a20"] = dict(GOV_2023["a20"], rules=["3", "1", "9"], normative=["120", "30", "977"])
+LAST_2022["app"] = dict(GOV_2023["app"], new=[3396, 100, 0, 4, 8, 1, 3509], carried_in=[70, 2, 0, 0, 1, 0, 73],
+                        carried_out=[91, 3, 0, 0, 2, 0, 96])
+THIS_2023 = variant(GOV_2023, p=replace_in(1, "收办政府信息公开申请3607件，", "收办政府信息公开申请3607件，同比增长0.70%，"))
+
+PREVIOUS = {
+    "last-year": LAST_2022,
+    "this-year": THIS_2023,
+    "this-year-carried-in": variant(THIS_2023, p=both(set_app("carried_in", [81, 3, 0, 0, 2, 0, 86]),
+                                                      set_app("results_total", [3365, 99, 0, 4, 7, 1, 3476]),
+                                                      set_app("other.other", [277, 3, 0, 0, 1, 0, 281]))),
+    "this-year-in-force": variant(THIS_2023, p=a20("normative", ["109", "489", "600"])),
+    "this-year-growth": variant(THIS_2023, p=replace_in(1, "同比增长0.70%", "同比增长0.76%")),
+    "this-year-copied": variant(THIS_2023, p=lambda r: r["parts"].__setitem__(5, list(LAST_2022["parts"][5]))),
+    "last-year-copied": variant(THIS_2023, p=lambda r: r["parts"].update({k: [t.replace("2022", "2023") for t in v] for k, v in LAST_2022["parts"].items()})),
+}
+
 def write(path, text, encoding="utf-8"):
     with open(path, "w", encoding=encoding) as f:
         f.write(text)
@@ -498,9 +588,13 @@ def main():
     # The department sample's page is published in GBK, as many government sites still are.
     write_all(os.path.join(OUT, "clean-2019-department"), DEPT_2020, html_charset="gbk")
     write_all(os.path.join(OUT, "clean-2021-government"), GOV_2023)
-    for name, r in BROKEN.items():
+    for name, r in list(BROKEN.items()) + list(PROSE_AGREES.items()):
         write_all(os.path.join(OUT, "broken", name), r)
-    print(f"wrote 2 clean samples and {len(BROKEN)} broken variants (.txt, .html, .docx) to {os.path.normpath(OUT)}", file=sys.stderr)
+    os.makedirs(os.path.join(OUT, "previous"), exist_ok=True)
+    for name, r in PREVIOUS.items():
+        write_all(os.path.join(OUT, "previous", name), r)
+    print(f"wrote 2 clean samples, {len(BROKEN)} broken variants, {len(PROSE_AGREES)} prose variants and {len(PREVIOUS)} "
+          f"last-year/this-year reports (.txt, .html, .docx) to {os.path.normpath(OUT)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -24,9 +24,14 @@ public enum RuleExamples {
         }
 
         /// The example file's path (relative paths are relative to the rule file).
-        public var path: String {
-            (example.file as NSString).isAbsolutePath ? example.file
-                : ((rule.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(example.file)
+        public var path: String { resolve(example.file) }
+
+        /// Last year's report the example is checked against, if it names one.
+        public var previousPath: String? { example.previous.map(resolve) }
+
+        func resolve(_ file: String) -> String {
+            (file as NSString).isAbsolutePath ? file
+                : ((rule.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file)
         }
     }
 
@@ -54,7 +59,11 @@ public enum RuleExamples {
     public static func problem(_ c: Case, _ linter: Linter) -> String? {
         let report: Report
         do { report = try linter.read(path: c.path) } catch { return "cannot read the example: \(error)" }
-        let hits = linter.engine.check(report, only: [c.rule.id])
+        var previous: Report?
+        if let p = c.previousPath {
+            do { previous = try linter.read(path: p) } catch { return "cannot read last year's report of the example: \(error)" }
+        }
+        let hits = linter.engine.check(report, previous: previous, only: [c.rule.id])
         let real = hits.filter { $0.category != .extraction }
         if !c.expectFailure {
             return hits.first.map { "expected no finding, got: \($0.message)" }

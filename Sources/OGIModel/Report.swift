@@ -111,10 +111,18 @@ public struct Part: Codable, Sendable, Equatable {
     public var heading: String
     public var location: SourceLocation?
     public var paragraphs: [Paragraph]
+    /// The standard heading (numeral and title), set only when the heading as written deviates from the
+    /// template's wording and its accepted variants (a slip, a lost numeral) and was recognised by similarity.
+    public var standardHeading: String?
 
-    public init(number: Int, key: String, heading: String, location: SourceLocation?, paragraphs: [Paragraph] = []) {
+    public init(number: Int, key: String, heading: String, location: SourceLocation?, paragraphs: [Paragraph] = [],
+                standardHeading: String? = nil) {
         self.number = number; self.key = key; self.heading = heading
-        self.location = location; self.paragraphs = paragraphs
+        self.location = location; self.paragraphs = paragraphs; self.standardHeading = standardHeading
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case number, key, heading, location, paragraphs, standardHeading = "standard_heading"
     }
 
     /// All paragraphs joined by newlines.
@@ -156,6 +164,39 @@ public struct Table: Codable, Sendable, Equatable {
     public func row(_ key: String) -> Row? { rows.first { $0.key == key } }
 }
 
+/// Something the reader saw but could not place with certainty, e.g. a row whose numbers do not fit its
+/// columns. The row's cells are left `missing`, so no rule evaluates a number from it.
+public struct ExtractionNote: Codable, Sendable, Equatable {
+    /// Why the text could not be placed.
+    public enum Reason: String, Codable, Sendable {
+        /// More or fewer numbers than the row has columns, with no delimiters or header to align them by.
+        case cellCount = "cell_count"
+    }
+    public var reason: Reason
+    /// Template table key, e.g. `applications`.
+    public var table: String
+    /// Template row key, e.g. `withheld.secret`.
+    public var row: String
+    /// The row's label as the template prints it.
+    public var rowLabel: String
+    /// The text found for the row's cells, as written (cells joined by single spaces).
+    public var found: String
+    /// How many cells were found, and how many the row has.
+    public var foundCells: Int
+    public var expectedCells: Int
+    public var location: SourceLocation?
+
+    public init(reason: Reason, table: String, row: String, rowLabel: String, found: String,
+                foundCells: Int, expectedCells: Int, location: SourceLocation?) {
+        self.reason = reason; self.table = table; self.row = row; self.rowLabel = rowLabel; self.found = found
+        self.foundCells = foundCells; self.expectedCells = expectedCells; self.location = location
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case reason, table, row, rowLabel = "row_label", found, foundCells = "found_cells", expectedCells = "expected_cells", location
+    }
+}
+
 /// The report model every reader produces and every rule reads. Also the submitted-model format (version 1).
 public struct Report: Codable, Sendable, Equatable {
     /// Model format version; see README "The report model".
@@ -171,16 +212,43 @@ public struct Report: Codable, Sendable, Equatable {
     public var preamble: [Paragraph]
     public var parts: [Part]
     public var tables: [Table]
+    /// What the reader found but could not place with certainty; empty (and absent in a model) when all was read.
+    public var extractionNotes: [ExtractionNote]
 
     public init(path: String, sourceFormat: String, metadata: Metadata = Metadata(),
-                preamble: [Paragraph] = [], parts: [Part] = [], tables: [Table] = []) {
+                preamble: [Paragraph] = [], parts: [Part] = [], tables: [Table] = [], extractionNotes: [ExtractionNote] = []) {
         self.ogilintModel = Report.formatVersion
         self.path = path; self.sourceFormat = sourceFormat; self.metadata = metadata
-        self.preamble = preamble; self.parts = parts; self.tables = tables
+        self.preamble = preamble; self.parts = parts; self.tables = tables; self.extractionNotes = extractionNotes
     }
 
     enum CodingKeys: String, CodingKey {
         case ogilintModel = "ogilint_model", path, sourceFormat = "source_format", metadata, preamble, parts, tables
+        case extractionNotes = "extraction_notes"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ogilintModel = try c.decode(Int.self, forKey: .ogilintModel)
+        path = try c.decode(String.self, forKey: .path)
+        sourceFormat = try c.decode(String.self, forKey: .sourceFormat)
+        metadata = try c.decode(Metadata.self, forKey: .metadata)
+        preamble = try c.decode([Paragraph].self, forKey: .preamble)
+        parts = try c.decode([Part].self, forKey: .parts)
+        tables = try c.decode([Table].self, forKey: .tables)
+        extractionNotes = try c.decodeIfPresent([ExtractionNote].self, forKey: .extractionNotes) ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(ogilintModel, forKey: .ogilintModel)
+        try c.encode(path, forKey: .path)
+        try c.encode(sourceFormat, forKey: .sourceFormat)
+        try c.encode(metadata, forKey: .metadata)
+        try c.encode(preamble, forKey: .preamble)
+        try c.encode(parts, forKey: .parts)
+        try c.encode(tables, forKey: .tables)
+        if !extractionNotes.isEmpty { try c.encode(extractionNotes, forKey: .extractionNotes) }
     }
 
     public func table(_ key: String) -> Table? { tables.first { $0.key == key } }

@@ -11,8 +11,8 @@ public final class ReaderContext: @unchecked Sendable {
     let tableYearPattern: Pattern?
     let governmentNames: [Pattern]
     let departmentNames: [Pattern]
-    let headingPattern: Pattern
     let mapper: TableMapper
+    let headingMatcher: HeadingMatcher
 
     /// Compiles the profile's patterns. Patterns were validated when the pack was loaded.
     public init(templates: TemplateSet) throws {
@@ -26,9 +26,8 @@ public final class ReaderContext: @unchecked Sendable {
         tableYearPattern = p.tableYearPattern.isEmpty ? nil : try Pattern(p.tableYearPattern)
         governmentNames = try p.governmentNames.map(Pattern.init)
         departmentNames = try p.departmentNames.map(Pattern.init)
-        let seps = p.partNumberSeparators.isEmpty ? ["、"] : p.partNumberSeparators
-        headingPattern = try Pattern("^\\s*#*\\s*(?<n>[\(p.partNumerals)])\\s*(?:\(seps.joined(separator: "|")))\\s*(?<rest>.*)$")
-        mapper = TableMapper(numerals: p.partNumerals, syntax: p.cells)
+        headingMatcher = HeadingMatcher(profile: p)
+        mapper = TableMapper(numerals: p.partNumerals, syntax: p.cells, templates: templates.templates)
     }
 
     /// The agency kind implied by an agency name, from the profile's name patterns.

@@ -13,6 +13,35 @@ public enum LabelText {
         return String(out)
     }
 
+    /// Characters left out when labels are compared: brackets, quotes, list and sentence punctuation.
+    static let ignoredInComparison: Set<Unicode.Scalar> = Set("()（）[]【】<>《》“”\"'‘’、.．,，:：;；。!！?？·-—–/／_".unicodeScalars)
+
+    /// A label in the form used for similarity: normalised, numbering removed, punctuation left out.
+    public static func comparable(_ s: String, numerals: String) -> String {
+        let bare = stripNumbering(normalize(s), numerals: numerals)
+        var out = String.UnicodeScalarView()
+        for u in bare.unicodeScalars where !ignoredInComparison.contains(u) { out.append(u) }
+        return String(out)
+    }
+
+    /// Edit distance between `a` and each prefix of `b`: element `k` is the distance to `b`'s first `k` scalars.
+    public static func prefixDistances(_ a: [Unicode.Scalar], _ b: ArraySlice<Unicode.Scalar>) -> [Int] {
+        let bs = Array(b)
+        var prev = Array(0...bs.count)
+        if a.isEmpty { return prev }
+        var cur = [Int](repeating: 0, count: bs.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            if !bs.isEmpty {
+                for j in 1...bs.count {
+                    cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == bs[j - 1] ? 0 : 1))
+                }
+            }
+            swap(&prev, &cur)
+        }
+        return prev
+    }
+
     /// Removes leading numbering such as `一、`, `(一)`, `1.`, `3、`, repeated (`三、(一)`), from a normalised label.
     public static func stripNumbering(_ s: String, numerals: String) -> String {
         var chars = Substring(s)

@@ -18,6 +18,9 @@ public struct CellToken: Sendable {
     public var line: Int
     /// 1-based position of the cell among the line's separated fields, when the line is delimited.
     public var field: Int?
+    /// Display column where the token starts on an undelimited line (wide characters count two), used to
+    /// place the numbers of a row that has fewer than its columns (PDF text, where an empty cell is spaces).
+    public var column: Int?
     /// What a value token was read as (kept so the cell is not parsed twice).
     var parsed: (state: CellState, value: Decimal?, unit: String?)?
 
@@ -54,18 +57,70 @@ public enum CellTokenizer {
                     }
                 }
             } else {
-                for f in t.unicodeScalars.split(whereSeparator: FastText.isSpace) {
-                    appendWord(String(f), line: line.number, syntax: syntax, into: &out)
+                var col = 0
+                var start: Int?
+                var word = String.UnicodeScalarView()
+                func flush() {
+                    guard let st = start else { return }
+                    let before = out.count
+                    appendWord(String(word), line: line.number, syntax: syntax, into: &out)
+                    for j in before..<out.count { out[j].column = st }
+                    word = String.UnicodeScalarView(); start = nil
                 }
+                for u in t.unicodeScalars {
+                    if FastText.isSpace(u) { flush() } else { if start == nil { start = col }; word.append(u) }
+                    col += u.value >= 0x1100 && u != "\u{3000}" ? 2 : (u == "\u{3000}" ? 2 : 1)
+                }
+                flush()
             }
         }
         return out
     }
 
+    /// The value a field or word is read as. A comma is only a thousands separator ("1,234"); "12,34" may be
+    /// two cells run together, so it is not read as a number.
+    static func value(_ w: String, syntax: CellSyntax) -> (state: CellState, value: Decimal?, unit: String?)? {
+        if w.unicodeScalars.contains(where: { $0 == "," || $0 == "，" }) { return separatedNumber(w, syntax: syntax) }
+        return syntax.parseValue(w)
+    }
+
+    /// A number written with thousands separators ("1,234", "1，234", full-width digits too), read without them.
+    static func separatedNumber(_ w: String, syntax: CellSyntax) -> (state: CellState, value: Decimal?, unit: String?)? {
+        guard w.unicodeScalars.contains(where: { $0 == "," || $0 == "，" || $0 == "\u{FF0C}" }) else { return nil }
+        var digitsBefore = 0, groups: [Int] = [], sawDot = false
+        var plain = ""
+        for (i, u) in w.unicodeScalars.enumerated() {
+            let isDigit = ("0"..."9").contains(u) || (0xFF10...0xFF19).contains(u.value)
+            if isDigit {
+                if groups.isEmpty || sawDot { digitsBefore += groups.isEmpty ? 1 : 0 } else { groups[groups.count - 1] += 1 }
+                plain.unicodeScalars.append(u)
+            } else if u == "," || u == "，" {
+                if sawDot || (groups.isEmpty && digitsBefore == 0) { return nil }
+                groups.append(0)
+            } else if u == "." && !sawDot {
+                sawDot = true; plain.append(".")
+            } else if i == 0 && (u == "-" || u == "+") {
+                plain.unicodeScalars.append(u)
+            } else {
+                return nil
+            }
+        }
+        guard !groups.isEmpty, (1...3).contains(digitsBefore), groups.allSatisfy({ $0 == 3 }) else { return nil }
+        let p = syntax.parse(plain)
+        return p.state == .number ? p : nil
+    }
+
     private static func appendField(_ f: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
-        if let p = syntax.parseValue(f) { var t = CellToken(kind: .value, raw: f, line: line); t.parsed = p; out.append(t); return }
+        if let p = Self.value(f, syntax: syntax) { var t = CellToken(kind: .value, raw: f, line: line); t.parsed = p; out.append(t); return }
         let words = f.unicodeScalars.split(whereSeparator: FastText.isSpace).map { String($0) }
-        if words.count > 1 {
+        // A sign written apart from its number inside one cell ("- 51", "减 51") is one signed value.
+        if words.count == 2, ["-", "+", "－", "＋"].contains(words[0]) || (syntax.increaseWords + syntax.decreaseWords).contains(words[0]),
+           let p = syntax.parseValue(words[1]), p.state == .number {
+            var t = CellToken(kind: .value, raw: f, line: line); t.parsed = syntax.parse(words[0] + words[1]); out.append(t); return
+        }
+        // "1. 属于国家秘密": numbering set apart from its label inside one cell is part of the label.
+        let numbered = words.count > 1 && value(words[0], syntax: syntax) != nil && words.dropFirst().allSatisfy { value($0, syntax: syntax) == nil }
+        if words.count > 1 && !numbered {
             for w in words { appendWord(w, line: line, syntax: syntax, into: &out) }
         } else {
             out.append(CellToken(kind: .text, raw: f, norm: LabelText.normalize(f), line: line))
@@ -73,16 +128,17 @@ public enum CellTokenizer {
     }
 
     private static func appendWord(_ w: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
-        if let p = syntax.parseValue(w) { var t = CellToken(kind: .value, raw: w, line: line); t.parsed = p; out.append(t) }
+        if let p = Self.value(w, syntax: syntax) { var t = CellToken(kind: .value, raw: w, line: line); t.parsed = p; out.append(t) }
         else { out.append(CellToken(kind: .text, raw: w, norm: LabelText.normalize(w), line: line)) }
     }
 }
 
-/// Places a token stream onto a template table by anchoring on row labels, in template order.
-/// Shared by every reader: whatever the file format, a table arrives here as tokens.
 /// Turns a line number (and, for delimited lines, a field number) into a source location.
 public typealias Locator = @Sendable (_ line: Int, _ field: Int?) -> SourceLocation
 
+/// Places a token stream onto a template's tables. Shared by every reader: whatever the file format, a table
+/// arrives here as tokens. Labelled tables are aligned with the template's rows (`RowAligner`); a table
+/// whose only row has no label (table 4) takes the numbers that follow its header.
 public struct TableMapper {
     let numerals: String
     let syntax: CellSyntax
@@ -90,9 +146,17 @@ public struct TableMapper {
     /// Punctuation that marks a token as running prose rather than a label.
     let sentenceEnds: Set<Unicode.Scalar> = ["。", "；"]
 
-    public init(numerals: String, syntax: CellSyntax) {
+    /// Labelled template tables prepared once, keyed by `template/table`.
+    var prepared: [String: PreparedTable] = [:]
+
+    public init(numerals: String, syntax: CellSyntax, templates: [Template] = []) {
         self.numerals = numerals
         self.syntax = syntax
+        for t in templates {
+            for spec in t.tables where !spec.rows.contains(where: \.unlabeled) {
+                prepared[t.id + "/" + spec.key] = PreparedTable(spec: spec, numerals: numerals)
+            }
+        }
     }
 
     /// A label group followed by the value tokens up to the next label.
@@ -266,11 +330,40 @@ public struct TableMapper {
     }
 
     /// Maps every table of `template` found in `tokens`, using `partRanges` (token index ranges per part key).
-    public func mapTables(tokens: [CellToken], template: Template, partRanges: [String: Range<Int>], file: String?) -> (tables: [Table], consumedLines: [ClosedRange<Int>]) {
+    /// Labelled tables are aligned with the template's rows (`RowAligner`); a table whose part was not found,
+    /// or is not in its part, is looked for in the whole text by its own row labels.
+    public func mapTables(tokens: [CellToken], template: Template, partRanges: [String: Range<Int>], file: String?)
+        -> (tables: [Table], consumedLines: [ClosedRange<Int>], notes: [ExtractionNote]) {
         var tables: [Table] = []
         var consumed: [ClosedRange<Int>] = []
+        var notes: [ExtractionNote] = []
         var segCache: [String: [Segment]] = [:]
+        let aligner = RowAligner(numerals: numerals, syntax: syntax, locate: locate)
         for spec in template.tables {
+            if let prep = prepared[template.id + "/" + spec.key] {
+                let inPart = partRanges[spec.part]
+                var found = inPart.flatMap { alignedTable(tokens: tokens, range: $0, spec: spec, template: template, prep: prep, aligner: aligner) }
+                // Not under its heading (or no heading): the whole text, with enough rows to be sure.
+                // A table with a title of its own whose rows are not after its title (a copy that repeats the
+                // table elsewhere) is looked for by its rows alone.
+                if (found?.rows.count ?? 0) == 0 {
+                    for anchored in spec.anchors.isEmpty ? [true] : [true, false] where (found?.rows.count ?? 0) == 0 {
+                        // By its rows alone only inside its part, when the part was found.
+                        let scope = anchored ? tokens.indices : (inPart ?? tokens.indices)
+                        if !anchored || inPart != tokens.indices,
+                           let whole = alignedTable(tokens: tokens, range: scope, spec: spec, template: template, prep: prep,
+                                                    aligner: aligner, useAnchors: anchored),
+                           whole.rows.count >= min(3, spec.rows.count) {
+                            found = whole
+                        }
+                    }
+                }
+                guard let t = found, !t.rows.isEmpty || t.title != nil else { continue }
+                tables.append(t.table)
+                consumed.append(contentsOf: t.consumed)
+                notes.append(contentsOf: t.notes)
+                continue
+            }
             // Without its part, a table is searched for in the whole text only when it has anchors of its own.
             guard let range = partRanges[spec.part] ?? (spec.anchors.isEmpty ? nil : tokens.indices) else { continue }
             let segs: [Segment]
@@ -297,6 +390,51 @@ public struct TableMapper {
             tables.append(Table(key: spec.key, title: spec.title,
                                 location: (titleLine ?? rows.first.flatMap { _ in first }).map { locate($0, nil) }, rows: rows))
         }
-        return (tables, consumed)
+        return (tables, consumed, notes)
+    }
+
+    struct AlignedTable {
+        var table: Table
+        var rows: [Row] { table.rows }
+        var title: String?
+        var consumed: [ClosedRange<Int>]
+        var notes: [ExtractionNote]
+    }
+
+    /// Aligns one labelled table inside `range`: from its anchor (when it has anchors) to the next table's anchor.
+    func alignedTable(tokens: [CellToken], range: Range<Int>, spec: TableSpec, template: Template, prep: PreparedTable,
+                      aligner: RowAligner, useAnchors: Bool = true) -> AlignedTable? {
+        var region = range
+        var title: String?
+        var titleLine: Int?
+        if !spec.anchors.isEmpty && useAnchors {
+            // An anchor may be written in pieces on one line ("第二十条 第（一）项").
+            func lineText(_ i: Int) -> String? {
+                guard tokens[i].kind == .text else { return nil }
+                var s = tokens[i].norm
+                var j = i + 1
+                while j < range.upperBound, j < i + 4, tokens[j].kind == .text, tokens[j].line == tokens[i].line { s += tokens[j].norm; j += 1 }
+                return s
+            }
+            let mine = spec.anchors.map(LabelText.normalize)
+            guard let a = range.first(where: { i in lineText(i).map { t in mine.contains { FastText.contains(t, $0) } } ?? false }) else {
+                return nil
+            }
+            let others = template.tables.filter { $0.key != spec.key }.flatMap(\.anchors).map(LabelText.normalize)
+            let end = (a + 1..<range.upperBound).first { i in lineText(i).map { t in others.contains { FastText.contains(t, $0) } } ?? false }
+                ?? range.upperBound
+            region = a..<end
+            title = spec.title
+            titleLine = tokens[a].line
+        }
+        let r = aligner.align(tokens[region], spec: spec, table: prep, strict: !useAnchors && !spec.anchors.isEmpty)
+        var consumed: [ClosedRange<Int>] = []
+        // A table without a title starts at the first text of its part (its header), when read inside its part.
+        let headerLine = region == range && range != tokens.indices && !r.rows.isEmpty
+            ? region.first(where: { tokens[$0].kind == .text }).map { tokens[$0].line } : nil
+        let first = titleLine ?? headerLine.map { min($0, r.firstLine ?? $0) } ?? r.firstLine
+        if let f = first, let l = r.lastLine ?? first, l >= f { consumed.append(f...l) }
+        let table = Table(key: spec.key, title: spec.title, location: first.map { locate($0, nil) }, rows: r.rows)
+        return AlignedTable(table: table, title: title, consumed: consumed, notes: r.notes)
     }
 }

@@ -46,6 +46,36 @@ public struct TextReader: ReportReader {
     /// `locate` turns a line (and a field of a delimited line) into the location reported to the user.
     public func parse(lines input: [SourceLine], path: String, sourceFormat: String,
                       locate: @escaping Locator = { line, _ in SourceLocation(line: line) }) -> Report {
+        let report = parseOnce(lines: input, path: path, sourceFormat: sourceFormat, locate: locate)
+        // A report in traditional characters finds few headings and tables: read it again in simplified ones.
+        guard report.parts.count < 3 && report.tables.count < 2 else { return report }
+        var changed = false
+        let simplified = input.map { l -> SourceLine in
+            guard let s = l.text.applyingTransform(StringTransform("Hant-Hans"), reverse: false), s != l.text else { return l }
+            changed = true
+            return SourceLine(number: l.number, text: s)
+        }
+        guard changed else { return report }
+        var second = parseOnce(lines: simplified, path: path, sourceFormat: sourceFormat, locate: locate)
+        guard second.parts.count + second.tables.count > report.parts.count + report.tables.count else { return report }
+        // Conversion is not one-to-one (覆 stays 覆 where the template prints 复): a label read through a slip
+        // in converted text is the conversion's doing, not the agency's. The template's own nonstandard
+        // variants are still reported.
+        if let layout = second.metadata.template.flatMap({ ctx.templates.template($0) }) {
+            for ti in second.tables.indices {
+                guard let spec = layout.table(second.tables[ti].key) else { continue }
+                for ri in second.tables[ti].rows.indices {
+                    let row = second.tables[ti].rows[ri]
+                    if let used = row.matchedVariant, !(spec.row(row.key)?.nonstandard.contains(used) ?? false) {
+                        second.tables[ti].rows[ri].matchedVariant = nil
+                    }
+                }
+            }
+        }
+        return second
+    }
+
+    func parseOnce(lines input: [SourceLine], path: String, sourceFormat: String, locate: @escaping Locator) -> Report {
         let profile = ctx.templates.profile
         // 1. Noise removed, original numbering kept. Inline patterns run once over the whole text.
         var joined = input.map(\.text).joined(separator: "\n")
@@ -59,26 +89,19 @@ public struct TextReader: ReportReader {
             lines.append(SourceLine(number: l.number, text: text))
         }
 
-        // 2. Part headings, identified by their wording, not their numeral.
-        struct Heading { var spec: PartSpec; var lineIndex: Int; var heading: String; var rest: String }
+        // 2. Part headings, identified by their wording (by similarity), not their numeral. A heading run into
+        //    the paragraph before it ("…。一、总体情况…") starts a line of its own.
+        let matcher = ctx.headingMatcher
+        lines = matcher.splittingRunInHeadings(lines)
+        struct Heading { var spec: PartSpec; var lineIndex: Int; var heading: String; var rest: String; var standard: String? }
         var headings: [Heading] = []
-        let normalizedHeadings = profile.parts.map { spec in (spec, spec.headings.map(LabelText.normalize)) }
-        let numerals = Set(profile.partNumerals.unicodeScalars)
-        for (i, l) in lines.enumerated() {
-            // Only lines that start with a numeral (after spaces or Markdown '#') can be headings.
-            guard let first = l.text.unicodeScalars.first(where: { !FastText.isSpace($0) && $0 != "#" }), numerals.contains(first) else { continue }
-            guard let m = ctx.headingPattern.firstGroups(l.text, names: ["n", "rest"]), let rest = m.groups["rest"] else { continue }
-            let nr = LabelText.normalize(rest)
-            for (spec, variants) in normalizedHeadings {
-                guard !headings.contains(where: { $0.spec.key == spec.key }) else { continue }
-                if let v = variants.first(where: { nr.hasPrefix($0) }) {
-                    let remainder = Self.remainder(of: rest, afterNormalizedPrefix: v)
-                    let headingText = l.text.trimmingCharacters(in: .whitespaces)
-                    let shown = remainder.isEmpty ? headingText : String(headingText.dropLast(remainder.count)).trimmingCharacters(in: .whitespaces)
-                    headings.append(Heading(spec: spec, lineIndex: i, heading: shown.trimmingCharacters(in: CharacterSet(charactersIn: "# ")), rest: remainder))
-                    break
-                }
+        // Numbered headings first; a line that is only a heading's wording, for the parts still missing.
+        for numbered in [true, false] {
+            for (i, l) in lines.enumerated() where !headings.contains(where: { $0.lineIndex == i }) {
+                guard let m = matcher.match(l.text, excluding: Set(headings.map(\.spec.key)), numbered: numbered) else { continue }
+                headings.append(Heading(spec: m.spec, lineIndex: i, heading: m.heading, rest: m.rest, standard: m.standardHeading))
             }
+            if headings.count == profile.parts.count { break }
         }
         let ordered = headings.sorted { $0.lineIndex < $1.lineIndex }
 
@@ -155,20 +178,31 @@ public struct TextReader: ReportReader {
             ?? ctx.templates.templates.last
         var tables: [Table] = []
         var consumed: [ClosedRange<Int>] = []
+        var notes: [ExtractionNote] = []
         if let layout {
             var mapper = ctx.mapper
             mapper.locate = locate
-            (tables, consumed) = mapper.mapTables(tokens: tokens, template: layout, partRanges: partRanges, file: path)
+            (tables, consumed, notes) = mapper.mapTables(tokens: tokens, template: layout, partRanges: partRanges, file: path)
         }
 
         // 6. Paragraphs: preamble and part prose, leaving out lines that tables consumed.
         func isConsumed(_ line: Int) -> Bool { consumed.contains { $0.contains(line) } }
+        // A line of PDF text wrapped inside a sentence (long, no closing punctuation) continues on the next line.
         func paragraphs(_ ls: ArraySlice<SourceLine>) -> [Paragraph] {
-            ls.compactMap { l in
+            var out: [Paragraph] = []
+            var open = false
+            for l in ls {
                 let t = String(FastText.trim(l.text))
-                if t.isEmpty || isConsumed(l.number) { return nil }
-                return Paragraph(text: t, location: locate(l.number, nil))
+                if t.isEmpty || isConsumed(l.number) { open = false; continue }
+                if open, let last = out.last {
+                    out[out.count - 1] = Paragraph(text: last.text + t, location: last.location)
+                } else {
+                    out.append(Paragraph(text: t, location: locate(l.number, nil)))
+                }
+                let wrapped = t.count >= 30 && !"。；：！？:;!?）)」”".contains(t.last!) && !t.contains("\t")
+                open = wrapped && sourceFormat != "docx" && sourceFormat != "html"
             }
+            return out
         }
         var parts: [Part] = []
         for h in ordered {
@@ -177,10 +211,10 @@ public struct TextReader: ReportReader {
                 paras.insert(Paragraph(text: h.rest, location: locate(lines[h.lineIndex].number, nil)), at: 0)
             }
             parts.append(Part(number: h.spec.number, key: h.spec.key, heading: h.heading,
-                              location: locate(lines[h.lineIndex].number, nil), paragraphs: paras))
+                              location: locate(lines[h.lineIndex].number, nil), paragraphs: paras, standardHeading: h.standard))
         }
         return Report(path: path, sourceFormat: sourceFormat, metadata: meta,
-                      preamble: paragraphs(lines[0..<firstHeading]), parts: parts, tables: tables)
+                      preamble: paragraphs(lines[0..<firstHeading]), parts: parts, tables: tables, extractionNotes: notes)
     }
 
     /// True when the text has an ASCII digit. Year and date patterns capture digits that must parse as

@@ -11,23 +11,59 @@ public struct Engine: Sendable {
     public func layout(for report: Report) -> Template? { ruleSet.layout(for: report) }
 
     /// All findings for one report, ordered by line; within a line, in rule order.
-    public func check(_ report: Report, only: Set<String>? = nil) -> [Finding] {
+    public func check(_ report: Report, only: Set<String>? = nil) -> [Finding] { check(report, previous: nil, only: only) }
+
+    /// All findings for one report checked against last year's report of the same agency (`previous.` references,
+    /// copied text, 同比 figures). Rules that read last year's report say nothing when `previous` is nil.
+    public func check(_ report: Report, previous: Report?, only: Set<String>? = nil) -> [Finding] {
         var out: [Finding] = []
+        let sums = ruleSet.rules.compactMap { $0.kind as? SumKind }
+        let last = previous.map {
+            Evaluator(report: $0, layout: layout(for: $0), templates: ruleSet.templates, messages: ruleSet.messages, sums: sums)
+        }
         // One evaluator per report: its layout and row index are built once and shared by every rule.
         let ev = Evaluator(report: report, layout: layout(for: report), templates: ruleSet.templates, messages: ruleSet.messages,
-                           sums: ruleSet.rules.compactMap { $0.kind as? SumKind })
+                           sums: sums, previous: last)
+        ev.ruleSet = ruleSet
         for rule in ruleSet.rules where only?.contains(rule.id) ?? true {
+            if rule.needsPrevious && previous == nil { continue }
             ev.bindings = [:]
             ev.touched = []
             ev.touchedMeta = []
             out += check(rule, ev)
         }
+        out = Self.fold(out, ev.folds)
         // Top to bottom as a reviewer reads; findings about the whole report (no line) come last.
         return out.enumerated().sorted { a, b in
             let la = (a.element.location.page ?? 0, a.element.location.line ?? a.element.location.paragraph ?? Int.max)
             let lb = (b.element.location.page ?? 0, b.element.location.line ?? b.element.location.paragraph ?? Int.max)
             return la != lb ? la < lb : a.offset < b.offset
         }.map(\.element)
+    }
+
+    /// One root cause, one finding: each finding a repair explains (same rule and a cell of a failing constraint)
+    /// moves under the repair finding's `related`.
+    static func fold(_ findings: [Finding], _ folds: [Fold]) -> [Finding] {
+        guard !folds.isEmpty else { return findings }
+        var out = findings
+        for f in folds {
+            if let note = f.note {
+                for i in out.indices where out[i].location.cell.map({ f.keys.contains("\(out[i].rule)|\($0)") }) ?? false {
+                    out[i].fix = [out[i].fix, note].compactMap { $0 }.joined(separator: "；")
+                }
+                continue
+            }
+            guard let host = out.firstIndex(where: { $0.rule == f.rule && $0.message == f.message }) else { continue }
+            var related: [Finding] = []
+            var kept: [Finding] = []
+            for (i, x) in out.enumerated() {
+                if i != host, x.related.isEmpty, let cell = x.location.cell, f.keys.contains("\(x.rule)|\(cell)") { related.append(x) } else { kept.append(x) }
+            }
+            guard let h = kept.firstIndex(where: { $0.rule == f.rule && $0.message == f.message }) else { continue }
+            kept[h].related += related
+            out = kept
+        }
+        return out
     }
 
     func check(_ rule: Rule, _ ev: Evaluator) -> [Finding] {
@@ -159,4 +195,13 @@ public final class RuleRun {
     func matches(_ spec: TableSpec, _ patterns: [String]) -> Bool {
         patterns.contains { p in KeyPattern.matches(spec.key, pattern: p) || (spec.group.map { KeyPattern.matches($0, pattern: p) } ?? false) }
     }
+}
+
+/// What a `repair` rule asks the engine to do with the findings of the failing sums it explains (keys "rule|cell"):
+/// fold them under its own finding (`message`), or, when several repairs fit, add `note` (the repairs) to their fixes.
+struct Fold {
+    var rule: String
+    var message: String?
+    var keys: Set<String>
+    var note: String?
 }

@@ -45,8 +45,25 @@ final class Evaluator {
 
     /// The sum rules of the set, to tell a blank total what it should hold.
     let sums: [SumKind]
+    /// The whole rule set (the repair kind reads the arithmetic rules of a table).
+    var ruleSet: RuleSet?
+    /// Findings of `repair` rules (rule id, message) with the failing sums they explain, as "rule|cell" keys: the
+    /// engine folds those findings under the repair finding.
+    var folds: [Fold] = []
+    /// Tables whose own sums fail, computed on first use: prose is not compared with a table that does not add up
+    /// (the arithmetic finding is the root cause).
+    lazy var inconsistentTables: Set<String> = RepairKind.inconsistentTables(self)
+    /// Each table's constraints as the rule set states them, read once per report (repair and prose rules share them).
+    var tableConstraints: [String: RepairKind.TableConstraints] = [:]
+    /// Prose analyses built once per report and shared by every rule (see `ProseCache`).
+    lazy var prose = ProseCache(report: report)
 
-    init(report: Report, layout: Template?, templates: TemplateSet, messages: MessageCatalog, sums: [SumKind] = []) {
+    /// Last year's report, read by `previous.` paths (nil when none was given).
+    let previous: Evaluator?
+
+    init(report: Report, layout: Template?, templates: TemplateSet, messages: MessageCatalog, sums: [SumKind] = [],
+         previous: Evaluator? = nil) {
+        self.previous = previous
         self.report = report
         self.layout = layout
         self.templates = templates
@@ -158,6 +175,14 @@ final class Evaluator {
         case .null: return .null
         case .bool(let b): return .bool(b)
         case .path(let segs):
+            if let rest = Expr.previousPath(segs) {
+                guard let previous else { throw NotEvaluated("engine.not_evaluated.no_previous") }
+                // Loop variables and indexes are this year's; the cell is read from last year's report.
+                let keys = try keys(of: rest)
+                previous.bindings = bindings
+                // Last year's report laid out on another template, or lacking the table: the rule does not apply.
+                do { return try previous.eval(.path(keys.map { .name($0) })) } catch is NotEvaluated { throw NotEvaluated(reasons: []) }
+            }
             if segs.count == 1, case .variable(let v) = segs[0] {
                 guard let b = bindings[v] else { throw NotEvaluated("engine.not_evaluated.unbound_variable", ["name": "$" + v]) }
                 if v == "it", let n = OGIModel.ExactDecimal.parse(b) { return .num(n) }

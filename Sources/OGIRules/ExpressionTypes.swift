@@ -28,6 +28,7 @@ struct ExpressionTypes {
         case .null: return .null
         case .bool: return .boolean
         case .path(let segs):
+            if let rest = Expr.previousPath(segs) { return try check(.path(rest)) }
             if segs.count == 1, case .variable(let v) = segs[0] { return v == "it" ? .unknown : .text }
             if segs.count == 1, case .name(let n) = segs[0], let f = ReportField(rawValue: n) { return f.type }
             for s in segs { if case .index(let i) = s { _ = try check(i) } }
@@ -105,7 +106,8 @@ struct ExpressionTypes {
         case .unary(_, let a): return cells(in: a)
         case .binary(_, let a, let b): return cells(in: a) + cells(in: b)
         case .call(_, let args): return args.flatMap(cells)
-        case .path(let segs):
+        case .path(let all):
+            let segs = Expr.previousPath(all) ?? all
             var names: [String] = []
             for s in segs {
                 guard case .name(let n) = s else { return [] }
@@ -123,7 +125,8 @@ struct ExpressionTypes {
         case .unary(_, let a): return tables(in: a)
         case .binary(_, let a, let b): return tables(in: a) + tables(in: b)
         case .call(_, let args): return args.flatMap(tables)
-        case .path(let segs):
+        case .path(let all):
+            let segs = Expr.previousPath(all) ?? all
             guard segs.count > 1, case .name(let t) = segs[0] else { return [] }
             return [t]
         }
@@ -136,8 +139,33 @@ struct ExpressionTypes {
         case .unary(_, let a): return paths(in: a)
         case .binary(_, let a, let b): return paths(in: a) + paths(in: b)
         case .call(_, let args): return args.flatMap(paths)
-        case .path(let segs):
+        case .path(let all):
+            let segs = Expr.previousPath(all) ?? all
             return [segs] + segs.flatMap { s -> [[Expr.PathSegment]] in if case .index(let i) = s { return paths(in: i) }; return [] }
+        }
+    }
+}
+
+extension Expr {
+    /// The prefix that makes a path read last year's report: `previous.applications.carried_out.total`, `previous.year`.
+    public static let previousPrefix = "previous"
+
+    /// The rest of a `previous.…` path, nil for a path of this year's report.
+    static func previousPath(_ segs: [PathSegment]) -> [PathSegment]? {
+        guard segs.count >= 2, case .name(let n) = segs[0], n == previousPrefix else { return nil }
+        return Array(segs.dropFirst())
+    }
+
+    /// True when the expression reads last year's report anywhere.
+    var readsPrevious: Bool {
+        switch self {
+        case .number, .string, .null, .bool: return false
+        case .unary(_, let a): return a.readsPrevious
+        case .binary(_, let a, let b): return a.readsPrevious || b.readsPrevious
+        case .call(_, let args): return args.contains { $0.readsPrevious }
+        case .path(let segs):
+            if Expr.previousPath(segs) != nil { return true }
+            return segs.contains { if case .index(let i) = $0 { return i.readsPrevious }; return false }
         }
     }
 }

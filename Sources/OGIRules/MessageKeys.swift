@@ -10,6 +10,7 @@ public enum MessageKeys {
     static let bindings: Set<String> = ["col", "col_key", "row", "row_key", "item"]
 
     static func kind(_ names: Set<String>) -> Set<String> { reportPlaceholders.union(bindings).union(names) }
+    static func kind_(_ names: Set<String>) -> Set<String> { kind(names) }
 
     /// Every key and its allowed placeholders.
     public static let all: [String: Set<String>] = {
@@ -50,6 +51,7 @@ public enum MessageKeys {
             "engine.not_evaluated.pattern_too_slow": ["pattern", "limit"],
             "engine.not_evaluated.text_too_long": ["function", "limit"],
             "engine.not_evaluated.error": ["error"],
+            "engine.not_evaluated.no_previous": [],
             "engine.term.deadline": [],
             "engine.term.cell": ["label", "value"],
             "engine.term.cell_with_raw": ["label", "value", "raw"],
@@ -74,11 +76,54 @@ public enum MessageKeys {
             "engine.parts.preamble.listed_absent": ["parts"],
             "engine.parts.preamble.both_absent": ["parts"],
             "engine.parts.preamble.count_mismatch": ["stated", "listed"],
+            "engine.facts.list_exceeds": kind(FactsKind.provided),
+            "engine.facts.list_exceeds_fix": kind(FactsKind.provided),
+            "engine.facts.list_short": kind(FactsKind.provided),
+            "engine.facts.list_short_fix": kind(FactsKind.provided),
+            "engine.facts.reading": ["name", "value"],
+            "engine.facts.compare_none": kind(FactsKind.provided),
+            "engine.facts.compare_none_fix": kind(FactsKind.provided),
+            "engine.facts.compare_other": kind(FactsKind.provided),
+            "engine.facts.compare_other_fix": kind(FactsKind.provided),
+            "engine.facts.statement": kind(FactsKind.provided),
+            "engine.facts.statement_fix": kind(FactsKind.provided),
+            "engine.facts.growth": kind(FactsKind.provided),
+            "engine.facts.growth_fix": kind(FactsKind.provided),
+            "engine.facts.share": kind(FactsKind.provided),
+            "engine.facts.share_fix": kind(FactsKind.provided),
+            "engine.editorial.fix": kind(EditorialKind.provided),
+            "engine.editorial.fix_many": kind(EditorialKind.provided),
+            "engine.editorial.repeated": kind(EditorialKind.provided),
+            "engine.editorial.repeated_fix": kind(EditorialKind.provided),
+            "engine.editorial.near_repeated": kind(EditorialKind.provided),
+            "engine.editorial.near_repeated_fix": kind(EditorialKind.provided),
+            "engine.copied.passage": ["text", "length"],
+            "engine.copied.whole_report": [],
+            "engine.copied.message": kind(["part", "percent", "copied", "total", "passages", "threshold"]),
+            "engine.copied.fix": kind(["part", "percent", "copied", "total", "passages", "threshold"]),
+            "engine.repair.change": ["cell", "value", "suggested", "sums"],
+            "engine.repair.unique": kind(RepairKind.provided),
+            "engine.repair.unique_fix": kind(RepairKind.provided),
+            "engine.repair.pair": kind(RepairKind.provided),
+            "engine.repair.ambiguous": kind(RepairKind.provided),
+            "engine.repair.option": ["changes"],
+            "engine.repair.row_and_column": [],
+            "engine.repair.cell": ["row", "col"],
+            "engine.repair.row": [],
+            "engine.repair.column": [],
+            "engine.repair.sums": [],
             "session.unused_suppression.message": ["file", "line", "rule", "reason"],
             "session.unused_suppression.fix": [],
         ]
         for f in ReportField.allCases { k["field.\(f.rawValue)"] = [] }
         for a in AgencyKind.allCases { k["agency_kind.\(a.rawValue)"] = [] }
+        for kind in ["doubled_word", "nested_double_quotes", "space_before_punctuation", "half_width_punctuation", "unbalanced_bracket",
+                     "numbering_skip", "numbering_repeat", "numbering_restart", "numbering_out_of_order", "figure_numbering_gap",
+                     "figure_numbering_repeat", "placeholder", "empty_brackets", "stray_year"] {
+            k["engine.editorial.\(kind)"] = kind_(EditorialKind.provided)
+        }
+        for kind in ["space_before_punctuation", "half_width_punctuation"] { k["engine.editorial.\(kind)_many"] = kind_(EditorialKind.provided) }
+        for kind in ["unbalanced_bracket", "empty_brackets", "placeholder"] { k["engine.editorial.fix_\(kind)"] = kind_(EditorialKind.provided) }
         return k
     }()
 }

@@ -52,7 +52,9 @@ public struct RuleExample: Sendable, Equatable {
     }
     public var file: String
     public var at: Place?
-    public init(file: String, at: Place? = nil) { self.file = file; self.at = at }
+    /// Last year's report to check the example against (for rules reading `previous.`).
+    public var previous: String?
+    public init(file: String, at: Place? = nil, previous: String? = nil) { self.file = file; self.at = at; self.previous = previous }
 }
 
 /// One rule from a rule pack.
@@ -83,6 +85,8 @@ public struct Rule: Sendable {
     public var templatesStated: Bool
     /// True when the rule applies to every template of its rule set.
     public var appliesToEveryTemplate: Bool
+    /// True when the rule reads last year's report (`previous.`): without one it does not apply and says nothing.
+    public var needsPrevious: Bool = false
     /// Where the rule is defined.
     public var file: String
     public var line: Int

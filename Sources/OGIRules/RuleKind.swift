@@ -1,4 +1,5 @@
 import Foundation
+import OGIAnalysis
 import OGIModel
 
 /// A kind of rule: its YAML keys, how it is parsed (with positions), evaluated and described.
@@ -30,6 +31,10 @@ public enum RuleKinds {
         CompleteKind.self,
         PartsKind.self,
         LabelsKind.self,
+        FactsKind.self,
+        EditorialKind.self,
+        CopiedTextKind.self,
+        RepairKind.self,
     ]
 
     static func named(_ name: String) -> (any RuleKind.Type)? { all.first { $0.name == name } }
@@ -45,6 +50,8 @@ public struct RuleReferences: Sendable {
     public var rows: [(table: String, row: String)] = []
     /// Columns named literally with a row chosen at run time (`regulations[$row].in_force`).
     public var columns: [(table: String, column: String)] = []
+    /// True when the rule reads last year's report.
+    public var previous: Bool = false
 
     public init(tables: [String] = [], cells: [(table: String, cell: String)] = [],
                 rows: [(table: String, row: String)] = [], columns: [(table: String, column: String)] = []) {
@@ -54,6 +61,7 @@ public struct RuleReferences: Sendable {
     /// The references of a rule's expressions.
     static func of(_ exprs: [Expr], tables: [String] = []) -> RuleReferences {
         var r = RuleReferences(tables: tables)
+        r.previous = exprs.contains { $0.readsPrevious }
         for e in exprs {
             r.tables += ExpressionTypes.tables(in: e)
             r.cells += ExpressionTypes.cells(in: e)
@@ -89,6 +97,8 @@ public struct RuleFields {
     /// Loop variables bound by `for_each` (plus `it`).
     let variables: Set<String>
     let iteration: Iteration?
+    /// The prose vocabulary of the rule's pack (`prose:`), for rules that read the prose.
+    var vocabulary: ProseVocabulary? = nil
 
     subscript(_ key: String) -> YNode? { fields[key] }
 

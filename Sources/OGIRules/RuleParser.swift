@@ -1,4 +1,5 @@
 import Foundation
+import OGIAnalysis
 import OGIModel
 import Yams
 
@@ -10,12 +11,13 @@ struct RuleParser {
                              "message", "fix", "unevaluated", "examples", "templates"]
 
     func parsePack(_ root: YNode) throws -> [Rule] {
-        let top = try root.mapping(allowed: ["pack", "description", "rules"], what: "a rule pack")
+        let top = try root.mapping(allowed: ["pack", "description", "prose", "rules"], what: "a rule pack")
         guard let list = top["rules"] else { throw root.fail("a rule pack needs a 'rules:' list") }
-        return try list.list("rules").map(parseRule)
+        let vocabulary = try top["prose"].map(ProseYAML.vocabulary)
+        return try list.list("rules").map { try parseRule($0, vocabulary: vocabulary) }
     }
 
-    func parseRule(_ n: YNode) throws -> Rule {
+    func parseRule(_ n: YNode, vocabulary: ProseVocabulary? = nil) throws -> Rule {
         guard case let .mapping(m) = n.node else { throw n.fail("each rule must be a mapping with at least 'id', 'severity' and 'category'") }
         let presentKeys = m.keys.compactMap(\.string)
         let kindNames = RuleKinds.all.map { $0.name }.sorted()
@@ -51,7 +53,8 @@ struct RuleParser {
             if t != .boolean && t != .unknown { throw node.fail("'when' must be a condition that is true or false; this expression is a \(t.rawValue)") }
             return e
         }
-        let kind = try kindType.parse(RuleFields(fields: f, node: n, id: id, templates: templates, variables: vars, iteration: iteration))
+        let kind = try kindType.parse(RuleFields(fields: f, node: n, id: id, templates: templates, variables: vars, iteration: iteration,
+                                                   vocabulary: vocabulary))
         var examples = Rule.Examples(pass: [], fail: [])
         if let ex = f["examples"] {
             let em = try ex.mapping(allowed: ["pass", "fail"], what: "examples")
@@ -90,7 +93,8 @@ struct RuleParser {
         return Rule(id: id, title: try f["title"]?.string("title") ?? id, severity: severity, category: category,
                     reference: try f["reference"]?.string("reference"), description: try f["description"]?.string("description"),
                     when: when, kind: kind, message: try f["message"]?.string("message"), fix: try f["fix"]?.string("fix"),
-                    unevaluated: unevaluated, examples: examples, templates: applies, templatesStated: stated, appliesToEveryTemplate: applies.count == ids.count, file: n.file, line: n.line)
+                    unevaluated: unevaluated, examples: examples, templates: applies, templatesStated: stated, appliesToEveryTemplate: applies.count == ids.count,
+                    needsPrevious: kind.references.previous || (when?.readsPrevious ?? false), file: n.file, line: n.line)
     }
 
     /// `[file, …]` or `[{file: F, at: table.row.column}, {file: F, at: {line: 54}}]`.
@@ -98,9 +102,10 @@ struct RuleParser {
         if case .scalar = n.node { return [RuleExample(file: try n.string(what))] }
         return try n.list(what).map { item in
             if case .scalar = item.node { return RuleExample(file: try item.string(what)) }
-            let m = try item.mapping(allowed: ["file", "at"], what: "an example")
+            let m = try item.mapping(allowed: ["file", "at", "previous"], what: "an example")
             guard let file = m["file"] else { throw item.fail("an example needs 'file'") }
             var ex = RuleExample(file: try file.string("file"))
+            ex.previous = try m["previous"]?.string("previous")
             if let at = m["at"] {
                 if case .mapping = at.node {
                     let am = try at.mapping(allowed: ["line"], what: "'at'")
@@ -206,7 +211,9 @@ struct RuleParser {
         case .unary(_, let a): try check(a, vars: vars, fail: fail)
         case .binary(_, let a, let b): try check(a, vars: vars, fail: fail); try check(b, vars: vars, fail: fail)
         case .call(_, let args): for a in args { try check(a, vars: vars, fail: fail) }
-        case .path(let segs):
+        case .path(let all):
+            if let rest = Expr.previousPath(all) { try check(.path(rest), vars: vars, fail: fail); return }
+            let segs = all
             var names: [String] = []
             var dynamic = false
             for s in segs {

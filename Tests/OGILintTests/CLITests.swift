@@ -5,32 +5,9 @@ import OGIRules
 
 /// The command-line front end: exit codes and streams. Everything else is tested through the libraries.
 final class CLITests: XCTestCase {
-    var binary: String {
-        let beside = (URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path as NSString).appendingPathComponent("ogilint")
-        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        return Repo.path(".build/debug/ogilint")
-    }
-
     func run(_ args: [String], env: [String: String] = [:]) throws -> (code: Int32, out: String, err: String) {
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            XCTFail("ogilint binary not found at \(binary); `swift test` builds it")
-            return (-1, "", "")
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: Repo.root)
-        var environment = ProcessInfo.processInfo.environment
-        for (k, v) in env { environment[k] = v }
-        p.environment = environment
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try CLI.run(args, env: env)
+        return (r.code, r.out, r.err)
     }
 
     func testExitCodes() throws {
@@ -100,7 +77,7 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(bad.err.contains(".ogilint.yml:1:10"), bad.err)
         // init writes a starter file that loads as it is, and does not overwrite.
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
         p.arguments = ["init"]
         p.currentDirectoryURL = dir
         p.standardOutput = FileHandle.nullDevice
@@ -109,7 +86,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(p.terminationStatus, 0)
         XCTAssertNoThrow(try OGIRules.LintConfiguration.load(dir.appendingPathComponent(".ogilint.yml").path))
         let again = Process()
-        again.executableURL = URL(fileURLWithPath: binary)
+        again.executableURL = URL(fileURLWithPath: CLI.binary)
         again.arguments = ["init"]
         again.currentDirectoryURL = dir
         again.standardError = FileHandle.nullDevice
@@ -117,6 +94,6 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(again.terminationStatus, 2)
         let tr = try run(["test-rules"])
         XCTAssertEqual(tr.code, 0)
-        XCTAssertTrue(tr.out.hasSuffix("86 passed, 0 failed (30 rules, 86 examples)\n"), tr.out)
+        XCTAssertTrue(tr.out.hasSuffix("172 passed, 0 failed (60 rules, 172 examples)\n"), tr.out)
     }
 }

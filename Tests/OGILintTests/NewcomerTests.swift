@@ -8,36 +8,12 @@ import OGIOutput
 /// What a newcomer trips over (issue 13, items 3, 4 and 7): commands, sizes, folder scans, text alignment,
 /// SARIF rule help, the HTML index.
 final class NewcomerTests: XCTestCase {
-    var binary: String {
-        let beside = (URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path as NSString).appendingPathComponent("ogilint")
-        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        return Repo.path(".build/debug/ogilint")
-    }
-
     func run(_ args: [String], in dir: String = Repo.root) throws -> (code: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        var env = ProcessInfo.processInfo.environment
-        env["OGILINT_RULES"] = Repo.rules
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try CLI.run(args, in: dir)
+        return (r.code, r.out, r.err)
     }
 
-    func folder() throws -> String {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-new-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: d) }
-        return d
-    }
+    func folder() throws -> String { try temporaryFolder("ogilint-new") }
 
     func testUnknownSubcommandsGetASuggestionAndFilesStillWork() throws {
         let r = try run(["chek", "x"])

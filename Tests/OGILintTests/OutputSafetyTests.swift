@@ -11,17 +11,9 @@ import OGIReaders
 
 /// Outputs never destroy anything and never pass report text through unescaped (issue 10, items 12–20).
 final class OutputSafetyTests: XCTestCase {
-    var binary: String {
-        let beside = (URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path as NSString).appendingPathComponent("ogilint")
-        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        return Repo.path(".build/debug/ogilint")
-    }
-
     /// A fresh folder holding a clean report `in.txt` and a broken one `bad.txt`.
     func folder() throws -> String {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-out-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: d) }
+        let d = try temporaryFolder("ogilint-out")
         try FileManager.default.copyItem(atPath: Repo.path("samples/clean-2021-government.txt"), toPath: d + "/in.txt")
         try FileManager.default.copyItem(atPath: Repo.path("samples/broken/app-balance.txt"), toPath: d + "/bad.txt")
         return d
@@ -29,21 +21,8 @@ final class OutputSafetyTests: XCTestCase {
 
     @discardableResult
     func run(_ args: [String], in dir: String) throws -> (code: Int32, out: Data, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        var env = ProcessInfo.processInfo.environment
-        env["OGILINT_RULES"] = Repo.rules
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, o, String(decoding: e, as: UTF8.self))
+        let r = try CLI.run(args, in: dir)
+        return (r.code, r.outData, r.err)
     }
 
     func contents(_ path: String) -> String? { FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } }
@@ -247,7 +226,7 @@ final class OutputSafetyTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: d + "/many", withIntermediateDirectories: true)
         for i in 0..<400 { try FileManager.default.copyItem(atPath: d + "/bad.txt", toPath: d + "/many/r\(i).txt") }
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
         p.arguments = ["check", "--format", "json=out.json", "many"]
         p.currentDirectoryURL = URL(fileURLWithPath: d)
         p.environment = ProcessInfo.processInfo.environment.merging(["OGILINT_RULES": Repo.rules]) { $1 }

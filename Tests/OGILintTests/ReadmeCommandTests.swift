@@ -84,13 +84,6 @@ final class ReadmeCommandTests: XCTestCase {
         defer { scratch.remove() }
         try block.lines.joined(separator: "\n").write(toFile: scratch.path("readme-model.yml"), atomically: true, encoding: .utf8)
         let result = try scratch.run("ogilint model readme-model.yml")
-        // TODO(merge): remove this skip once model rows need only a key (issue 13 item 2, another branch). Until
-        // then the README's example is rejected for exactly this reason, and only this reason is tolerated.
-        if result.code == 2, result.err.contains("missing required key 'label'") {
-            let reason = result.err.trimmingCharacters(in: .whitespacesAndNewlines)
-            throw XCTSkip(
-                "README.md:\(block.startLine): the model example is still rejected (\(reason)); passes once row labels are optional")
-        }
         XCTAssertEqual(result.code, 0, "README.md:\(block.startLine): the report-model example is rejected:\n\(result.err)")
         XCTAssertTrue(result.out.hasPrefix("ogilint_model: 1"), result.out)
     }

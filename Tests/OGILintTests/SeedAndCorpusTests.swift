@@ -12,14 +12,16 @@ final class SeedAndCorpusTests: XCTestCase {
         return s
     }
 
-    func testSeedHasNoErrorsAndExactlyItsSignedTextWarnings() throws {
+    func testSeedHasNoErrorsAndExactlyItsSignedTextWarningsAndEditorialSlips() throws {
         let dir = (try sharedDir() as NSString).appendingPathComponent("seed")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".txt") }
         XCTAssertEqual(files.count, 1)
         let result = try Repo.linter.check(path: (dir as NSString).appendingPathComponent(files[0]))
         XCTAssertEqual(result.findings.errors, [])
-        XCTAssertEqual(result.findings.map(\.rule), Array(repeating: "CELL-SIGN-TEXT", count: 4))
-        XCTAssertEqual(result.findings.compactMap(\.location.line), [89, 94, 106, 111])
+        // The nested quotes, the sentence pasted twice with 完/安, the four signed changes and the space before a comma.
+        XCTAssertEqual(result.findings.map(\.rule), ["ED-NESTED-QUOTES", "ED-REPEATED-SENTENCE"] + Array(repeating: "CELL-SIGN-TEXT", count: 4)
+                       + ["ED-SPACE-PUNCTUATION"])
+        XCTAssertEqual(result.findings.compactMap(\.location.line), [14, 47, 89, 94, 106, 111, 448])
         let m = result.report.metadata
         XCTAssertEqual(m.year, 2020)
         XCTAssertEqual(m.agency, "赣州市生态环境局")
@@ -97,6 +99,8 @@ final class SeedAndCorpusTests: XCTestCase {
             let findings = Repo.linter.check(report)
             XCTAssertEqual(findings.filter { $0.category == .completeness && $0.rule.hasSuffix("-COMPLETE") }.map(\.message), [], name)
             XCTAssertEqual(findings.filter { $0.category == .extraction }.map(\.message), [], name)
+            XCTAssertEqual(c.report.extractionNotes.map(\.found), [], "\(name): every row placed with certainty")
+            XCTAssertEqual(c.report.parts.compactMap(\.standardHeading), [], "\(name): standard headings")
             let app = try XCTUnwrap(c.report.table("applications"), name)
             XCTAssertEqual(app.row("new")?.cell("total")?.raw, figures.new, name)
             XCTAssertEqual(app.row("results_total")?.cell("total")?.raw, figures.done, name)

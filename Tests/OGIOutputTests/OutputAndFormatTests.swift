@@ -60,7 +60,10 @@ final class OutputAndFormatTests: XCTestCase {
             let ti = broken.tables.firstIndex { $0.key == "applications" }!
             let ri = broken.tables[ti].rows.firstIndex { $0.key == "new" }!
             broken.tables[ti].rows[ri].cells[0] = Cell(column: "natural", raw: "1000", location: nil, syntax: Repo.linter.ruleSet.templates.profile.cells)
-            XCTAssertTrue(Repo.linter.check(broken).contains { $0.rule == "APP-BALANCE" }, base)
+            // One wrong cell: reported as the cell to fix, with the balance it breaks folded under it.
+            let fix = Repo.linter.check(broken).first { $0.rule == "CELL-TO-FIX" }
+            XCTAssertEqual(fix?.suggestion?.cell, "applications.new.natural", base)
+            XCTAssertTrue(fix?.related.contains { $0.rule == "APP-BALANCE" } ?? false, base)
         }
     }
 

@@ -94,22 +94,7 @@ final class FormatReaderTests: XCTestCase {
 
     // MARK: bad input: one test per case, each a clear error naming the file
 
-    func zip(_ entries: [(String, Data)]) throws -> Data {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-zip-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        for (name, data) in entries {
-            let f = dir.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: f.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: f)
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.currentDirectoryURL = dir
-        p.arguments = ["python3", "-c", "import zipfile,sys,os\nz=zipfile.ZipFile('out.zip','w',zipfile.ZIP_DEFLATED)\n[z.write(os.path.join(r,f), os.path.relpath(os.path.join(r,f))) for r,_,fs in os.walk('.') for f in fs if f!='out.zip']\nz.close()"]
-        try p.run(); p.waitUntilExit()
-        return try Data(contentsOf: dir.appendingPathComponent("out.zip"))
-    }
+    func zip(_ entries: [(String, Data)]) throws -> Data { try FormatFixtures.zip(entries) }
 
     func assertRefused(_ data: Data, _ name: String, _ expected: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertThrowsError(try Repo.linter.read(path: name, data: data), file: file, line: line) { e in

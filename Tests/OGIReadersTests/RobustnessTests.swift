@@ -7,16 +7,7 @@ import OGIModel
 /// Mangled drafts never crash the reader or the engine: lines dropped, duplicated, cut or shuffled,
 /// cells replaced with junk. A fixed seed keeps the test repeatable.
 final class RobustnessTests: XCTestCase {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
+    // SplitMix (HardeningTests.swift) gives the repeatable random numbers.
 
     func testMangledDraftsAreReadWithoutCrashing() throws {
         var rng = SplitMix(state: 20261129)

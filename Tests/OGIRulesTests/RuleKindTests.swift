@@ -8,7 +8,7 @@ import OGIRules
 final class RuleKindTests: XCTestCase {
     func testTheRegistryListsEveryKindOnceWithItsOwnKeys() {
         let names = RuleKinds.all.map { $0.name }
-        XCTAssertEqual(names, ["assert", "sum", "cells", "complete", "parts", "labels"])
+        XCTAssertEqual(names, ["assert", "sum", "cells", "complete", "parts", "labels", "facts", "editorial", "copied_text", "repair"])
         for k in RuleKinds.all {
             XCTAssertFalse(k.keys.isEmpty, k.name)
             XCTAssertEqual(Set(k.keys).count, k.keys.count, k.name)
@@ -18,6 +18,32 @@ final class RuleKindTests: XCTestCase {
             XCTAssertTrue(names.contains(r.kindName), r.id)
             XCTAssertEqual(r.kind.describe(code: { $0 }).first?.0, "checks", r.id)
         }
+    }
+
+    func testProseRulesAreCheckedAtLoad() {
+        let vocabulary = "prose:\n  units: [件, 条]\n"
+        // A prose rule needs its pack's vocabulary.
+        PackFixture.assertRejected(try PackFixture.rules(PackFixture.oneRule("    kind: facts\n    check: lists\n")),
+                                   "needs a 'prose:' vocabulary", line: 2)
+        // A unit the vocabulary does not have.
+        PackFixture.assertRejected(try PackFixture.rules(vocabulary + PackFixture.oneRule(
+            "    kind: facts\n    check: compare\n    quantity: {label: [收到], units: [篇]}\n    readings: [{name: 新收, value: applications.new.total}]\n")),
+                                   "unit '篇' is not in the pack's prose units", line: 10)
+        // A reading's expression is checked against the templates like any other.
+        PackFixture.assertRejected(try PackFixture.rules(vocabulary + PackFixture.oneRule(
+            "    kind: facts\n    check: compare\n    quantity: {label: [收到], units: [件]}\n    readings: [{name: 新收, value: applications.neww.total}]\n")),
+                                   "names no cell", line: 11)
+        // A growth reading needs both years.
+        PackFixture.assertRejected(try PackFixture.rules(vocabulary + PackFixture.oneRule(
+            "    kind: facts\n    check: growth\n    quantity: {label: [申请]}\n    readings: [{name: 新收, current: applications.new.total}]\n")),
+                                   "needs 'current' and 'previous'", line: 11)
+        // An editorial check that needs its word list.
+        PackFixture.assertRejected(try PackFixture.rules(PackFixture.oneRule("    kind: editorial\n    check: placeholders\n")),
+                                   "needs 'words'", line: 2)
+        // A rule reading last year's report says so; one that does not, does not.
+        let set = try? PackFixture.rules(PackFixture.oneRule("    assert: applications.carried_in.total == previous.applications.carried_out.total\n"))
+        XCTAssertEqual(set?.rule("T-ONE")?.needsPrevious, true)
+        XCTAssertEqual(Repo.linter.ruleSet.rule("APP-BALANCE")?.needsPrevious, false)
     }
 
     func testAKeyOfAnotherKindIsRejected() {

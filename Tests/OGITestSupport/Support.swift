@@ -56,3 +56,57 @@ public func assertGolden(_ actual: String, _ name: String, directory: String = "
         XCTFail("\(name) differs from the golden file at line \(i + 1):\n  expected: \(i < e.count ? String(e[i]) : "<end>")\n  actual:   \(i < a.count ? String(a[i]) : "<end>")\n(run with OGILINT_UPDATE_GOLDEN=1 to accept)", file: file, line: line)
     }
 }
+
+/// The built `ogilint` binary, run as a user would: arguments, working folder, environment, and what it printed.
+public enum CLI {
+    /// What one run printed and how it ended.
+    public struct Result {
+        public var code: Int32
+        public var outData: Data
+        public var err: String
+        public var out: String { String(decoding: outData, as: UTF8.self) }
+    }
+
+    /// The binary `swift test` built beside the test bundle, else the debug build of the checkout.
+    public static var binary: String {
+        let beside = (URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path as NSString)
+            .appendingPathComponent("ogilint")
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return Repo.path(".build/debug/ogilint")
+    }
+
+    /// Runs `ogilint ARGS` in `dir` (the checkout by default) with the checkout's rules, plus `env`.
+    public static func run(_ args: [String], in dir: String = Repo.root, env: [String: String] = [:],
+                           file: StaticString = #filePath, line: UInt = #line) throws -> Result {
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            XCTFail("ogilint binary not found at \(binary); `swift test` builds it", file: file, line: line)
+            return Result(code: -1, outData: Data(), err: "")
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        var environment = ProcessInfo.processInfo.environment
+        environment["OGILINT_RULES"] = Repo.rules
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(code: p.terminationStatus, outData: o, err: String(decoding: e, as: UTF8.self))
+    }
+}
+
+extension XCTestCase {
+    /// A new empty folder under the system's temporary folder, removed when the test ends.
+    public func temporaryFolder(_ prefix: String = "ogilint-test") throws -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: d) }
+        return d
+    }
+}

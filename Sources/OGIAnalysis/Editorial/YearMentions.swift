@@ -22,7 +22,8 @@ extension EditorialDetectors {
             if u == "》", titleDepth > 0 { titleDepth -= 1 }
             guard CharClass.digitValue(u) != nil, i == 0 || (CharClass.digitValue(s[i - 1]) == nil && !CharClass.isASCIIAlnum(s[i - 1])) else { i += 1; continue }
             var j = i, n = 0
-            while j < s.count, let d = CharClass.digitValue(s[j]) { n = n * 10 + d; j += 1 }
+            // Only the first five digits are kept: a longer run is not a year, and must not overflow.
+            while j < s.count, let d = CharClass.digitValue(s[j]) { if j - i < 5 { n = n * 10 + d }; j += 1 }
             defer { i = j }
             guard j - i == 4, (1900...2100).contains(n) else { continue }
             var k = j

@@ -1,0 +1,140 @@
+import OGIModel
+
+/// Recognises part headings by similarity to the template's wording and its accepted variants: with the
+/// numeral (Chinese or Arabic), with the numeral lost ("、主动公开…"), or alone on a line without one.
+/// A heading read through a slip or without its numeral carries the standard heading, so a rule can quote it.
+/// The variants are prepared once per rule set.
+struct HeadingMatcher: Sendable {
+    struct PreparedPart: Sendable {
+        var spec: PartSpec
+        var variants: [[Unicode.Scalar]]
+        var sets: [Set<Unicode.Scalar>]
+        var standard: String
+    }
+    let parts: [PreparedPart]
+    let numerals: Set<Unicode.Scalar>
+    let numeralList: [Character]
+    /// Separators after a numeral, from the profile's `part_number_separators` (single characters, `\.`, `\s`).
+    let separators: Set<Unicode.Scalar>
+
+    /// The longest variant, and the characters variants start with.
+    let longest: Int
+    let firstChars: Set<Unicode.Scalar>
+
+    init(profile: ReaderProfile) {
+        var seps = Set<Unicode.Scalar>()
+        for sep in profile.partNumberSeparators.isEmpty ? ["、"] : profile.partNumberSeparators {
+            if sep == "\\s" { seps.formUnion([" ", "\u{3000}", "\t"]) } else if let u = sep.replacingOccurrences(of: "\\", with: "").unicodeScalars.first { seps.insert(u) }
+        }
+        separators = seps
+        numeralList = Array(profile.partNumerals)
+        numerals = Set(profile.partNumerals.unicodeScalars)
+        let list = numeralList
+        parts = profile.parts.map { spec in
+            let vs = ([spec.title] + spec.headings).map { Array(LabelText.comparable($0, numerals: "").unicodeScalars) }
+            let numeral = spec.number - 1 < list.count ? String(list[spec.number - 1]) : String(spec.number)
+            return PreparedPart(spec: spec, variants: vs, sets: vs.map(Set.init), standard: numeral + "、" + spec.title)
+        }
+        longest = parts.flatMap(\.variants).map(\.count).max() ?? 0
+        firstChars = Set(parts.flatMap(\.variants).compactMap(\.first))
+    }
+
+    struct Match {
+        var spec: PartSpec
+        var heading: String
+        var rest: String
+        var standardHeading: String?
+    }
+
+    /// Splits a line in which a heading follows the end of a sentence ("…。一、总体情况2019年…") in two lines
+    /// with the same number, when what follows the numeral is a part heading.
+    func splittingRunInHeadings(_ lines: [SourceLine]) -> [SourceLine] {
+        var out: [SourceLine] = []
+        out.reserveCapacity(lines.count)
+        for l in lines {
+            let scalars = Array(l.text.unicodeScalars)
+            var cut: Int?
+            if scalars.count > 6 {
+                for i in 1..<(scalars.count - 2) where (scalars[i - 1] == "。" || scalars[i - 1] == "；") && numerals.contains(scalars[i])
+                    && separators.contains(scalars[i + 1]) {
+                    let tail = String(String.UnicodeScalarView(scalars[i...]))
+                    if match(tail, excluding: []) != nil { cut = i; break }
+                }
+            }
+            if let c = cut {
+                out.append(SourceLine(number: l.number, text: String(String.UnicodeScalarView(scalars[..<c]))))
+                out.append(SourceLine(number: l.number, text: String(String.UnicodeScalarView(scalars[c...]))))
+            } else {
+                out.append(l)
+            }
+        }
+        return out
+    }
+
+    /// The part heading that `line` starts with, if any, among the parts not in `excluding`.
+    /// `numbered`: only headings with a numeral (or the separator left of a lost one); otherwise also a line
+    /// that is nothing but a heading's wording.
+    func match(_ line: String, excluding: Set<String>, numbered: Bool = false) -> Match? {
+        var scalars = Substring(line).unicodeScalars.drop { FastText.isSpace($0) || $0 == "#" }
+        guard let first = scalars.first else { return nil }
+        var lostNumeral = false
+        var hasNumeral = false
+        if numerals.contains(first) || ("1"..."9").contains(first) {
+            var rest = scalars.dropFirst()
+            if ("0"..."9").contains(first) { rest = rest.drop { ("0"..."9").contains($0) } }
+            guard let sep = rest.first, separators.contains(sep) else { return nil }
+            scalars = rest.dropFirst().drop { FastText.isSpace($0) }
+            hasNumeral = true
+        } else if first == "、" {
+            scalars = scalars.dropFirst().drop { FastText.isSpace($0) }
+            lostNumeral = true
+        }
+        // The comparable text of the rest, remembering where each comparable character came from.
+        var comp: [Unicode.Scalar] = []
+        var origin: [String.UnicodeScalarView.Index] = []
+        var idx = scalars.startIndex
+        while idx < scalars.endIndex, comp.count < 40 {
+            let u = scalars[idx]
+            if !FastText.isSpace(u) && !LabelText.ignoredInComparison.contains(u) {
+                let n = (0xFF01...0xFF5E).contains(u.value) ? Unicode.Scalar(u.value - 0xFEE0)! : u
+                if !LabelText.ignoredInComparison.contains(n) { comp.append(n); origin.append(idx) }
+            }
+            idx = scalars.index(after: idx)
+        }
+        guard comp.count >= 2 else { return nil }
+        // Without a numeral only a short line that starts like a heading can be one (most lines are prose).
+        if !hasNumeral && !lostNumeral {
+            guard !numbered, comp.count <= longest + 1, firstChars.contains(comp[0]) else { return nil }
+        }
+        var best: (part: PreparedPart, distance: Int, length: Int)?
+        for p in parts where !excluding.contains(p.spec.key) {
+            for (vi, v) in p.variants.enumerated() where v.count >= 2 {
+                let allowed = hasNumeral || lostNumeral ? (v.count >= 12 ? 2 : v.count >= 6 ? 1 : 0) : (v.count >= 8 ? 1 : 0)
+                let lo = max(1, v.count - allowed), hi = min(comp.count, v.count + allowed)
+                guard lo <= hi else { continue }
+                // Quick rejection: too few of the line's first characters occur in the variant.
+                let set = p.sets[vi]
+                var shared = 0
+                for c in comp[..<min(comp.count, v.count)] where set.contains(c) { shared += 1 }
+                guard shared >= v.count - 2 * allowed else { continue }
+                // Edit distance of the variant to every prefix of the line, in one pass.
+                let dist = LabelText.prefixDistances(v, comp[..<hi])
+                for len in lo...hi {
+                    let d = dist[len]
+                    guard d <= allowed else { continue }
+                    if best == nil || d < best!.distance || (d == best!.distance && len > best!.length) { best = (p, d, len) }
+                }
+            }
+        }
+        guard let b = best else { return nil }
+        // Without a numeral, the heading must be the whole line.
+        if !hasNumeral && !lostNumeral && b.length < comp.count { return nil }
+        let end = b.length < origin.count ? origin[b.length] : scalars.endIndex
+        let headingText = String(String.UnicodeScalarView(Substring(line).unicodeScalars[..<end]))
+            .trimmingCharacters(in: .whitespaces)
+        let shown = String(headingText.drop { $0 == "#" || $0 == " " })
+        let rest = String(String.UnicodeScalarView(Substring(line).unicodeScalars[end...])).trimmingCharacters(in: .whitespaces)
+        let deviates = b.distance > 0 || lostNumeral
+        return Match(spec: b.part.spec, heading: shown, rest: rest, standardHeading: deviates ? b.part.standard : nil)
+    }
+}

@@ -1,0 +1,284 @@
+import Foundation
+import OGIAnalysis
+import OGIModel
+
+/// `kind: facts` — numbers and statements of the prose against the tables, against other prose numbers and
+/// against their own parts. What the prose is read for is data: the pack's `prose:` vocabulary (units, 其中, 同比…)
+/// and the rule's own label words, readings and statement patterns.
+///
+/// - `check: lists` — each 其中 list against its whole: parts that exceed the whole are wrong under any reading
+///   (the rule's severity); parts short of a whole the wording presents as complete are a warning.
+/// - `check: compare` — each prose quantity the `quantity:` selector picks against `readings:` (expressions over
+///   cells): no reading fits → the rule's severity; only a reading other than the plain one fits → a warning naming
+///   both. A reading's `plain_for:` words make it the plain one when the quantity's label holds one of them.
+/// - `check: statement` — a qualitative statement (`statement:` patterns, "…" between fragments, "|" between
+///   alternatives) against the cells it implies are zero or positive (`expect:`, `value:`).
+/// - `check: growth` — 同比 percentages whose subject the selector picks, recomputed from `readings:` with
+///   `current:` and `previous:` expressions, within the rounding the sentence uses.
+/// - `check: shares` — bracketed or 占 shares of a 其中 list recomputed against its whole.
+public struct FactsKind: RuleKind {
+    public static let name = "facts"
+    public static let keys = ["check", "scope", "quantity", "readings", "statement", "expect", "value", "tolerance"]
+
+    public enum Check: String, Sendable, CaseIterable { case lists, compare, statement, growth, shares }
+
+    /// Which prose quantities a rule compares: label words, words its label must not hold, units, words after the unit
+    /// and words its sentence must hold.
+    public struct Selector: Sendable {
+        var label: WordsMatcher
+        var exclude: [String]
+        var units: [String]
+        var following: WordsMatcher
+        var sentence: WordsMatcher
+        var sentenceExclude: [String]
+    }
+
+    /// One reading of a sentence: its name (for the message), the value it implies, and the words that make it the
+    /// plain reading.
+    public struct ReadingSpec: Sendable {
+        var name: String
+        var value: Expr?
+        var current: Expr?
+        var previous: Expr?
+        var plainFor: [String]
+    }
+
+    public var check: Check
+    public var scope: String
+    public var vocabulary: ProseVocabulary
+    public var selector: Selector?
+    public var readings: [ReadingSpec]
+    public var patterns: [StatementPattern]
+    public var expectation: StatementExpectation
+    /// The cells a statement speaks of; those the report has are added up (a blank total beside filled columns is
+    /// left out).
+    public var values: [Expr]
+    public var tolerance: Decimal
+
+    public static func parse(_ f: RuleFields) throws -> FactsKind {
+        let checkNode = try f.required("check")
+        let check = Check(rawValue: try checkNode.oneOf(Check.allCases.map(\.rawValue), what: "check"))!
+        var k = FactsKind(check: check, scope: try ProseYAML.scope(f), vocabulary: try ProseYAML.vocabulary(f), selector: nil,
+                          readings: [], patterns: [], expectation: .zero, values: [], tolerance: try f.tolerance())
+        if let q = f["quantity"] {
+            let m = try q.mapping(allowed: ["label", "exclude", "units", "following", "sentence", "sentence_exclude"], what: "quantity")
+            func words(_ key: String) throws -> [String] { try m[key]?.stringList(key) ?? [] }
+            k.selector = Selector(label: WordsMatcher(try words("label")), exclude: try words("exclude"), units: try words("units"),
+                                  following: WordsMatcher(try words("following")), sentence: WordsMatcher(try words("sentence")),
+                                  sentenceExclude: try words("sentence_exclude"))
+            for u in k.selector!.units where !k.vocabulary.units.contains(u) && !k.vocabulary.percentUnits.contains(u) {
+                throw q.fail("unit '\(u)' is not in the pack's prose units (\(k.vocabulary.units.joined(separator: ", ")))")
+            }
+        }
+        if let r = f["readings"] {
+            k.readings = try r.list("readings").map { item in
+                let m = try item.mapping(allowed: ["name", "value", "current", "previous", "plain_for"], what: "a reading")
+                guard let name = m["name"] else { throw item.fail("a reading needs 'name' (how the message names it)") }
+                let spec = ReadingSpec(name: try name.string("name"), value: try m["value"].map(f.expression),
+                                       current: try m["current"].map(f.expression), previous: try m["previous"].map(f.expression),
+                                       plainFor: try m["plain_for"]?.stringList("plain_for") ?? [])
+                if check == .growth && (spec.current == nil || spec.previous == nil) {
+                    throw item.fail("a reading of a growth check needs 'current' and 'previous' (expressions; previous.… reads last year's report)")
+                }
+                if check == .compare && spec.value == nil { throw item.fail("a reading needs 'value' (an expression over cells)") }
+                return spec
+            }
+        }
+        if let s = f["statement"] {
+            let m = try s.mapping(allowed: ["patterns", "exclude", "max_gap"], what: "statement")
+            guard let p = m["patterns"] else { throw s.fail("a statement needs 'patterns' (e.g. [未收到…申请])") }
+            let exclude = try m["exclude"]?.stringList("exclude") ?? []
+            let gap = try m["max_gap"]?.int("max_gap") ?? 30
+            k.patterns = try p.stringList("patterns").map { StatementPattern(name: f.id, pattern: $0, maxGap: gap, exclusions: exclude) }
+        }
+        if let e = f["expect"] {
+            k.expectation = StatementExpectation(rawValue: try e.oneOf(["zero", "positive"], what: "expect"))!
+        }
+        if let v = f["value"] {
+            if case .sequence = v.node { k.values = try v.list("value").map(f.expression) } else { k.values = [try f.expression(v)] }
+        }
+        switch check {
+        case .compare, .growth:
+            guard k.selector != nil else { throw f.node.fail("rule \(f.id): check '\(check.rawValue)' needs 'quantity' (label words, units)") }
+            guard !k.readings.isEmpty else { throw f.node.fail("rule \(f.id): check '\(check.rawValue)' needs 'readings'") }
+        case .statement:
+            guard !k.patterns.isEmpty, !k.values.isEmpty else { throw f.node.fail("rule \(f.id): check 'statement' needs 'statement' patterns and 'value' (the cells it speaks of)") }
+        case .lists, .shares: break
+        }
+        return k
+    }
+
+    static let provided: Set<String> = ["quantity", "stated", "sentence", "readings", "fitting", "plain", "whole", "sum",
+                                        "parts_terms", "statement", "value", "recomputed", "percent"]
+    public var placeholders: Set<String> { Self.provided }
+
+    public var references: RuleReferences {
+        RuleReferences.of(readings.flatMap { [$0.value, $0.current, $0.previous].compactMap { $0 } } + values)
+    }
+
+    public func describe(code: (String) -> String) -> [(String, String)] {
+        var out = [("checks", "prose \(check.rawValue) in \(code(scope))")]
+        if let s = selector {
+            out.append(("quantity", "label \(s.label.description(" | "))" + (s.units.isEmpty ? "" : ", units \(s.units.joined(separator: " "))")))
+        }
+        for r in readings {
+            let v = r.value.map { code("\($0)") } ?? "\(code(r.current.map { "\($0)" } ?? "")) vs \(code(r.previous.map { "\($0)" } ?? ""))"
+            out.append(("reading", "\(r.name): \(v)"))
+        }
+        if !patterns.isEmpty { out.append(("statement", patterns.map { $0.fragments.map { $0.map { String(String.UnicodeScalarView($0)) }.joined(separator: "|") }.joined(separator: "…") }.joined(separator: "; "))) }
+        if !values.isEmpty {
+            out.append(("expects", "\(values.map { code("\($0)") }.joined(separator: " + ")) \(expectation == .zero ? "= 0" : "> 0")"))
+        }
+        return out
+    }
+
+    public func evaluate(_ run: RuleRun) {
+        guard let facts = run.ev.prose.facts(scope, vocabulary) else { return }
+        switch check {
+        case .lists: lists(run, facts)
+        case .compare: compare(run, facts)
+        case .statement: statement(run, facts)
+        case .growth: growth(run, facts)
+        case .shares: shares(run, facts)
+        }
+    }
+
+    func written(_ q: Quantity) -> String { q.numberText + q.unit }
+
+    /// A recomputed figure with as many decimals as the sentence wrote (0.70, not 0.7).
+    static func fixed(_ d: Decimal, _ places: Int) -> String {
+        var s = ExactDecimal.format(d)
+        guard places > 0 else { return s }
+        if !s.contains(".") { s += "." }
+        let have = s.count - 1 - s.distance(from: s.startIndex, to: s.firstIndex(of: ".")!)
+        return s + String(repeating: "0", count: max(0, places - have))
+    }
+
+    func selected(_ facts: ProseFacts) -> [Int] {
+        guard let s = selector else { return [] }
+        return facts.quantities.indices.filter { i in
+            let q = facts.quantities[i]
+            if !s.units.isEmpty && !s.units.contains(where: { vocabulary.compatible($0, q.unit) }) { return false }
+            if !s.label.isEmpty && !s.label.matches(q.label) { return false }
+            if s.exclude.contains(where: { q.label.contains($0) }) { return false }
+            if !s.following.isEmpty && !s.following.matches(q.following) { return false }
+            if !s.sentence.isEmpty || !s.sentenceExclude.isEmpty {
+                let text = facts.sentenceText(q.sentence)
+                if !s.sentence.isEmpty && !s.sentence.matches(text) { return false }
+                if s.sentenceExclude.contains(where: { text.contains($0) }) { return false }
+            }
+            return true
+        }
+    }
+
+    func lists(_ run: RuleRun, _ facts: ProseFacts) {
+        for b in facts.breakdowns {
+            let whole = facts.quantities[b.whole]
+            let verdict = FactChecks.check(b, in: facts)
+            let key: String
+            var severity = run.rule.severity
+            switch verdict {
+            case .exceedsWhole: key = "exceeds"
+            case .shortOfWhole: key = "short"; severity = min(severity, .warning)
+            case .matches, .withinOpenList: continue
+            }
+            let sum = b.parts.reduce(Decimal(0)) { $0 + facts.quantities[$1].value }
+            let terms = b.parts.map { written(facts.quantities[$0]) }.joined(separator: " + ")
+            run.emitProse(["whole": written(whole), "sum": ExactDecimal.format(sum), "parts_terms": terms,
+                           "sentence": run.quote(facts.sentenceText(whole.sentence))],
+                          messageKey: "engine.facts.list_\(key)", fixKey: "engine.facts.list_\(key)_fix",
+                          location: run.location(facts.text, whole.span.start), severity: severity)
+        }
+    }
+
+    /// The readings the quantity's wording suggests (those whose `plain_for` words are in its label; the first
+    /// reading when none are), then the others.
+    func ordered(_ q: Quantity) -> (readings: [ReadingSpec], plain: Int) {
+        var plain = readings.filter { r in r.plainFor.contains { q.label.contains($0) } }
+        if plain.isEmpty { plain = Array(readings.prefix(1)) }
+        return (plain + readings.filter { r in !plain.contains { $0.name == r.name } }, plain.count)
+    }
+
+    func compare(_ run: RuleRun, _ facts: ProseFacts) {
+        let sep = run.messages.text("separator.list")
+        for i in selected(facts) {
+            let q = facts.quantities[i]
+            let (specs, plainCount) = ordered(q)
+            let values = specs.map { r in Reading(name: r.name, value: r.value.flatMap(run.number)) }
+            var verdict = FactChecks.compare(stated: q.value, readings: values, tolerance: tolerance)
+            // Several plain readings (an ambiguous word such as 受理): any of them fitting is no finding.
+            if case let .fitsOther(fitting, _) = verdict, fitting.contains(where: { f in values.prefix(plainCount).contains { $0.name == f } }) {
+                verdict = .fitsFirst(fitting[0])
+            }
+            let listed = values.compactMap { r in r.value.map { run.messages.text("engine.facts.reading", ["name": r.name, "value": ExactDecimal.format($0)]) } }
+                .joined(separator: sep)
+            var vars = ["quantity": q.label + written(q), "stated": written(q), "sentence": run.quote(facts.sentenceText(q.sentence)),
+                        "readings": listed]
+            switch verdict {
+            case .fitsFirst, .notEvaluated: continue
+            case .fitsNone:
+                run.emitProse(vars, messageKey: "engine.facts.compare_none", fixKey: "engine.facts.compare_none_fix",
+                              location: run.location(facts.text, q.span.start))
+            case let .fitsOther(fitting, first):
+                vars["fitting"] = fitting.joined(separator: sep)
+                vars["plain"] = first
+                run.emitProse(vars, messageKey: "engine.facts.compare_other", fixKey: "engine.facts.compare_other_fix",
+                              location: run.location(facts.text, q.span.start), severity: min(run.rule.severity, .warning))
+            }
+        }
+    }
+
+    func statement(_ run: RuleRun, _ facts: ProseFacts) {
+        // Most reports lack one fragment of every pattern: then no sentence can match.
+        let whole = run.ev.prose.string(scope)
+        guard patterns.contains(where: { p in
+            p.fragments.allSatisfy { alts in alts.contains { FastText.contains(whole, String(String.UnicodeScalarView($0))) } }
+        }) else { return }
+        let matches = StatementScanner.find(patterns, in: facts)
+        guard !matches.isEmpty else { return }
+        let known = values.compactMap(run.number)
+        guard !known.isEmpty else { return }
+        // The first figure that speaks against the statement (the total when the report has it).
+        let v = known.first { $0 != 0 } ?? known[0]
+        for m in matches where FactChecks.contradicts(expectation, values: known) {
+            run.emitProse(["statement": facts.text.text(m.span), "sentence": run.quote(facts.sentenceText(m.sentence)),
+                           "value": ExactDecimal.format(v)],
+                          messageKey: "engine.facts.statement", fixKey: "engine.facts.statement_fix",
+                          location: run.location(facts.text, m.span.start))
+        }
+    }
+
+    func growth(_ run: RuleRun, _ facts: ProseFacts) {
+        let subjects = Set(selected(facts))
+        let sep = run.messages.text("separator.list")
+        for p in facts.percentages where p.yearOnYear {
+            guard let s = p.subject, subjects.contains(s) else { continue }
+            let q = facts.quantities[p.quantity]
+            var results: [(name: String, fit: RoundingFit, recomputed: Decimal)] = []
+            for r in ordered(facts.quantities[s]).readings {
+                guard let c = r.current.flatMap(run.number), let pr = r.previous.flatMap(run.number),
+                      let g = FactChecks.checkGrowth(p, in: facts, current: c, previous: pr) else { continue }
+                results.append((r.name, g.fit, g.recomputed))
+            }
+            guard !results.isEmpty, !results.contains(where: { $0.fit != .neither }) else { continue }
+            let recomputed = results.map { run.messages.text("engine.facts.reading", ["name": $0.name, "value": Self.fixed($0.recomputed, q.decimals) + q.unit]) }
+            run.emitProse(["quantity": facts.quantities[s].label + written(facts.quantities[s]), "stated": written(q),
+                           "sentence": run.quote(facts.sentenceText(q.sentence)), "recomputed": recomputed.joined(separator: sep),
+                           "percent": Self.fixed(results[0].recomputed, q.decimals) + q.unit],
+                          messageKey: "engine.facts.growth", fixKey: "engine.facts.growth_fix",
+                          location: run.location(facts.text, q.span.start))
+        }
+    }
+
+    func shares(_ run: RuleRun, _ facts: ProseFacts) {
+        for p in facts.percentages where p.isShare {
+            guard let r = FactChecks.checkShare(p, in: facts), r.fit == .neither, let s = p.subject, let w = p.whole else { continue }
+            let q = facts.quantities[p.quantity]
+            run.emitProse(["quantity": facts.quantities[s].label + written(facts.quantities[s]), "whole": written(facts.quantities[w]),
+                           "stated": written(q), "sentence": run.quote(facts.sentenceText(q.sentence)),
+                           "percent": Self.fixed(r.recomputed, q.decimals) + q.unit],
+                          messageKey: "engine.facts.share", fixKey: "engine.facts.share_fix",
+                          location: run.location(facts.text, q.span.start))
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import OGIAnalysis
+import OGIModel
+
+/// The prose analyses of one report, built on first use and shared by every prose rule of a check: the text of
+/// each scope (the whole report or one part) and its `ProseFacts` per vocabulary. A report's prose is read once.
+final class ProseCache {
+    let report: Report
+    private var texts: [String: ProseText?] = [:]
+    /// Texts with wrapped lines joined (for numbers and units split over two lines) are kept apart from texts read
+    /// line by line (for marks at paragraph starts).
+    private var joined: [String: ProseText?] = [:]
+    private var facts: [(scope: String, vocabulary: ProseVocabulary, facts: ProseFacts)] = []
+
+    init(report: Report) { self.report = report }
+
+    /// The scope that means the whole report (preamble, part headings and prose).
+    static let wholeReport = "report"
+    /// The scope that means each part's paragraphs on their own (headings left out), e.g. for item numbering that
+    /// starts over in every part.
+    static let eachPart = "parts"
+
+    /// The parts' paragraphs without the title, preamble and headings, whose wording differs between input formats
+    /// (a Word heading numbered automatically, a web page's title outside its content).
+    static let body = "body"
+
+    /// The prose paragraphs as a reader wrote them: table rows that stayed in the text (cells separated by two or
+    /// more tabs or " | ") are left out, and Markdown heading marks of converted pages are dropped.
+    static func prose(_ ps: [Paragraph]) -> [Paragraph] {
+        ps.compactMap { p in
+            if isTableRow(p.text) { return nil }
+            var t = Substring(p.text)
+            if t.hasPrefix("#") {
+                t = t.drop { $0 == "#" }.drop { $0 == " " }
+            }
+            return Paragraph(text: String(t), location: p.location)
+        }
+    }
+
+    static func isTableRow(_ t: String) -> Bool {
+        t.hasPrefix("|") || t.components(separatedBy: " | ").count >= 3 || t.utf8.lazy.filter { $0 == 9 }.count >= 2
+    }
+
+    /// The texts of a scope: one for the report or a part, one per part for `parts`.
+    func texts(_ scope: String, join: Bool) -> [ProseText] {
+        if scope == Self.eachPart { return report.parts.compactMap { text("part:" + $0.key, join: join) } }
+        return text(scope, join: join).map { [$0] } ?? []
+    }
+
+    /// The prose of a scope: the whole report, or one part's paragraphs (nil when the part is missing). Lines a
+    /// PDF or a text export wrapped in mid-sentence are joined, so a number and its unit split over two lines are
+    /// read together.
+    func text(_ scope: String, join: Bool = true) -> ProseText? {
+        if let t = (join ? joined : texts)[scope] { return t }
+        let t: ProseText?
+        if scope == Self.wholeReport {
+            var ps = report.preamble
+            for part in report.parts { ps += [Paragraph(text: part.heading, location: part.location)] + part.paragraphs }
+            t = ProseText(paragraphs: Self.prose(ps), joinWrappedLines: join)
+        } else if scope == Self.body {
+            t = ProseText(paragraphs: Self.prose(report.parts.flatMap(\.paragraphs)), joinWrappedLines: join)
+        } else if scope.hasPrefix("part:") {
+            t = report.part(String(scope.dropFirst(5))).map { ProseText(paragraphs: Self.prose($0.paragraphs), joinWrappedLines: join) }
+        } else {
+            t = report.part(scope).map { ProseText(paragraphs: Self.prose([Paragraph(text: $0.heading, location: $0.location)] + $0.paragraphs), joinWrappedLines: join) }
+        }
+        if join { joined[scope] = t } else { texts[scope] = t }
+        return t
+    }
+
+    private var strings: [String: String] = [:]
+
+    /// The joined text of a scope as one string, for quick "does it say this at all" tests.
+    func string(_ scope: String) -> String {
+        if let s = strings[scope] { return s }
+        let s = text(scope)?.string ?? ""
+        strings[scope] = s
+        return s
+    }
+
+    func facts(_ scope: String, _ vocabulary: ProseVocabulary) -> ProseFacts? {
+        if let hit = facts.first(where: { $0.scope == scope && $0.vocabulary == vocabulary }) { return hit.facts }
+        guard let t = text(scope) else { return nil }
+        let f = ProseFacts(text: t, vocabulary: vocabulary)
+        facts.append((scope, vocabulary, f))
+        return f
+    }
+}
+
+/// Reading the prose vocabulary of a rule pack (`prose:` beside `rules:`) and the prose keys rules share.
+enum ProseYAML {
+    static let vocabularyKeys = ["units", "percent_units", "unit_groups", "breakdown_markers", "breakdown_markers_after_quantity",
+                                 "open_ended_markers", "continuation_markers", "year_on_year_markers", "increase_words",
+                                 "decrease_words", "share_markers", "chinese_numerals"]
+
+    static func vocabulary(_ n: YNode) throws -> ProseVocabulary {
+        let m = try n.mapping(allowed: vocabularyKeys, what: "the prose vocabulary")
+        func list(_ k: String) throws -> [String] { try m[k]?.stringList(k) ?? [] }
+        guard let units = m["units"] else { throw n.fail("the prose vocabulary needs 'units' (e.g. [件, 条, 项])") }
+        return ProseVocabulary(
+            units: try units.stringList("units"), percentUnits: try list("percent_units"),
+            unitGroups: try m["unit_groups"]?.list("unit_groups").map { try $0.stringList("a unit group") } ?? [],
+            breakdownMarkers: try list("breakdown_markers"), breakdownMarkersAfterQuantity: try list("breakdown_markers_after_quantity"),
+            openEndedMarkers: try list("open_ended_markers"), continuationMarkers: try list("continuation_markers"),
+            yearOnYearMarkers: try list("year_on_year_markers"), increaseWords: try list("increase_words"),
+            decreaseWords: try list("decrease_words"), shareMarkers: try list("share_markers"),
+            chineseNumerals: try m["chinese_numerals"]?.bool("chinese_numerals") ?? false)
+    }
+
+    /// `scope: report` or a part key from the reader profile.
+    static func scope(_ f: RuleFields, eachPart: Bool = false) throws -> String {
+        guard let n = f["scope"] else { return ProseCache.wholeReport }
+        let keys = [ProseCache.wholeReport] + (eachPart ? [ProseCache.eachPart] : []) + f.templates.profile.parts.map(\.key)
+        return try n.oneOf(keys, what: "scope (the whole report or a part key)")
+    }
+
+    static func vocabulary(_ f: RuleFields) throws -> ProseVocabulary {
+        if let v = f.vocabulary { return v }
+        throw f.node.fail("rule \(f.id) reads the prose; its pack needs a 'prose:' vocabulary beside 'rules:' (units, markers, …)")
+    }
+}
+
+/// Words a label or a sentence must contain: alternatives, each a run of fragments separated by "…" that occur
+/// in order (`收到…申请`); a trailing "$" makes the last fragment end the text (`办结$`).
+struct WordsMatcher: Sendable {
+    var alternatives: [[String]]
+
+    init(_ words: [String]) { alternatives = words.map { $0.components(separatedBy: "…").filter { !$0.isEmpty } } }
+
+    var isEmpty: Bool { alternatives.isEmpty }
+
+    /// True when one alternative's fragments occur in order; a final "$" makes the last fragment end the text.
+    func matches(_ text: String) -> Bool {
+        alternatives.contains { frags in
+            var rest = Substring(text)
+            for (i, f) in frags.enumerated() {
+                let anchored = i == frags.count - 1 && f.hasSuffix("$")
+                let word = anchored ? String(f.dropLast()) : f
+                guard let r = anchored ? rest.range(of: word, options: .backwards) : rest.range(of: word) else { return false }
+                if anchored && r.upperBound != rest.endIndex { return false }
+                rest = rest[r.upperBound...]
+            }
+            return true
+        }
+    }
+
+    func description(_ sep: String) -> String { alternatives.map { $0.joined(separator: "…") }.joined(separator: sep) }
+}
+
+extension RuleRun {
+    /// The finding location of an offset of a prose text.
+    func location(_ text: ProseText, _ offset: Int) -> FindingLocation {
+        FindingLocation(text.location(of: offset))
+    }
+
+    /// A sentence as a message quotes it, shortened in the middle when long.
+    func quote(_ s: String, limit: Int = 60) -> String {
+        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard t.count > limit else { return t }
+        return String(t.prefix(limit - 10)) + "…" + String(t.suffix(8))
+    }
+
+    /// Adds a finding whose message and fix are catalog texts unless the rule words them itself.
+    func emitProse(_ vars: [String: String], messageKey: String, fixKey: String, location: FindingLocation, severity: Severity? = nil) {
+        var all = bindingVars()
+        for (k, v) in vars { all[k] = v }
+        findings.append(Finding(rule: rule.id, severity: severity ?? rule.severity, category: rule.category,
+                                message: rule.message.map { MessageCatalog.fill($0, all) } ?? messages.text(messageKey, all),
+                                fix: rule.fix.map { MessageCatalog.fill($0, all) } ?? messages.text(fixKey, all), location: location))
+    }
+
+    /// A number read by an expression, or nil when the report lacks it or it reads a table whose own sums fail
+    /// (prose rules then stay silent: the arithmetic finding is the root cause).
+    func number(_ e: Expr) -> Decimal? {
+        let inconsistent = ev.inconsistentTables
+        ev.touched = []
+        guard case .num(let d)? = try? ev.eval(e) else { return nil }
+        if ev.touched.contains(where: { inconsistent.contains($0.table.key) }) { return nil }
+        return d
+    }
+}
