@@ -8,7 +8,9 @@ seconds=${FUZZ_SECONDS:-20}
 start=$(date +%s)
 echo "ci-fuzz: building Fuzz/ (libFuzzer + AddressSanitizer)"
 log=$(mktemp)
-if ! swift build --package-path Fuzz -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >"$log" 2>&1; then
+build() { swift build --package-path Fuzz -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >"$log" 2>&1; }
+# Retried once, as in fuzz.sh (a stale incremental build after the main manifest changed).
+if ! build && ! build; then
   grep -v "Cannot export local symbol" "$log" | tail -n 40 >&2
   rm -f "$log"
   echo "ci-fuzz: FAILED to build the fuzz targets" >&2

@@ -31,8 +31,11 @@ esac
 # Build (incremental: a no-op when nothing changed). libFuzzer + AddressSanitizer, debug so that
 # preconditions and overflow checks trap; -parse-as-library because libFuzzer supplies the entry.
 build_log=$(mktemp)
-if ! swift build --package-path Fuzz -c debug --product "fuzz-$target" \
-      -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >"$build_log" 2>&1; then
+build() { swift build --package-path Fuzz -c debug --product "fuzz-$target" \
+      -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >"$build_log" 2>&1; }
+# Retried once: after the main package's manifest gains a target, SwiftPM's first incremental build of Fuzz/
+# can compile a module before its new dependency ("no such module"); the second build is right.
+if ! build && ! build; then
   grep -v "Cannot export local symbol" "$build_log" | tail -n 40 >&2
   rm -f "$build_log"
   echo "fuzz.sh: building fuzz-$target failed" >&2
