@@ -109,7 +109,9 @@ final class ProseAndPreviousTests: XCTestCase {
         let rongan = Repo.linter.engine.check(try shared("corpus/2024-rongan-dapoxiang.txt"))
         XCTAssertEqual(rongan.filter { $0.rule == "FACT-LIST-PARTS" }.map(\.severity), [.error])
         let shanghai = Repo.linter.engine.check(try shared("corpus/peer-shanghai-science-technology-commission_2024.txt"))
-        XCTAssertEqual(shanghai.filter { $0.rule == "FACT-ALL-DONE" }.count, 1)
+        // Its 结转下年度 row is a pipe row whose total cell is empty: the reader cannot place its six numbers, so the
+        // statement is reported as not checked (never passed quietly), beside the extraction finding for the row.
+        XCTAssertEqual(shanghai.filter { $0.rule == "FACT-ALL-DONE" }.map(\.category), [.extraction])
         XCTAssertEqual(shanghai.filter { $0.rule == "ED-DOUBLED-WORD" }.map { $0.fix ?? "" }, ["改为“资金”"])
     }
 
@@ -125,7 +127,6 @@ final class ProseAndPreviousTests: XCTestCase {
         XCTAssertEqual(errors, [
             "2024-rongan-dapoxiang.txt FACT-LIST-PARTS",
             "2024-suqian-shi-renminzhengfu.txt FACT-REVIEWS", "2024-suqian-shi-renminzhengfu.txt FACT-LAWSUITS",
-            "peer-shanghai-science-technology-commission_2024.txt FACT-ALL-DONE",
             "peer-shanghai-science-technology-commission_2024.txt FACT-LIST-PARTS",
             "peer-suqian-city_2024.txt FACT-REVIEWS", "peer-suqian-city_2024.txt FACT-LAWSUITS",
         ])

@@ -237,7 +237,12 @@ public struct FactsKind: RuleKind {
         let matches = StatementScanner.find(patterns, in: facts)
         guard !matches.isEmpty else { return }
         let known = values.compactMap(run.number)
-        guard !known.isEmpty else { return }
+        guard !known.isEmpty else {
+            // The statement is made but none of the cells it speaks of can be read: say so, never pass quietly.
+            run.ev.touched = []
+            do { _ = try run.ev.eval(values[0]) } catch { run.skip(error) }
+            return
+        }
         // The first figure that speaks against the statement (the total when the report has it).
         let v = known.first { $0 != 0 } ?? known[0]
         for m in matches where FactChecks.contradicts(expectation, values: known) {

@@ -49,10 +49,12 @@ public struct RepairKind: RuleKind {
         var constraints: [LinearConstraint<String>] = []
         var owners: [(rule: String, direction: Direction)] = []
 
-        /// Indices of the constraints that fail as filed.
+        /// Indices of the constraints that fail as filed. A constraint over a blank cell is left to CELL-BLANK
+        /// (which says what the blank should hold), so a blank never makes a table "not add up".
         var violated: [Int] {
             constraints.indices.filter { i in
                 let c = constraints[i]
+                if (c.left + c.right).contains(where: { if case .blank? = cells[$0.cell] { return true }; return false }) { return false }
                 let l = c.left.reduce(Decimal(0)) { $0 + $1.coefficient * (cells[$1.cell].map(Self.value) ?? 0) }
                 let r = c.right.reduce(Decimal(0)) { $0 + $1.coefficient * (cells[$1.cell].map(Self.value) ?? 0) }
                 return abs(l - r) > abs(c.tolerance)
