@@ -77,6 +77,34 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(seen, Set(Self.expected.keys), "entries in FuzzRegressionTests.expected without a file")
     }
 
+    /// Found by the docx target (15:29, after ~4 min of docx fuzzing): word/document.xml's deflate stream has no
+    /// final block. ZIPFoundation 0.9.20 (Data.decode) reads on past the entry to the end of the file, then
+    /// loops forever on empty chunks waiting for Z_STREAM_END: a 4 KB file hangs `ogilint check` (and the whole
+    /// batch) for good. Kept in Fuzz/known-hangs/ (not seeded, not replayed in-process) and run here in a
+    /// child process with a deadline; while the reader still hangs the test is skipped with that message. Once
+    /// DocxReader refuses it, move the file to Fuzz/regressions/docx/ with its entry in `expected`.
+    func testDeflateStreamWithoutEndIsRefusedInTime() throws {
+        let file = Repo.path("Fuzz/known-hangs/docx/deflate-stream-without-end.docx")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = ["check", "--no-config", file]
+        p.environment = ProcessInfo.processInfo.environment.merging(["OGILINT_RULES": Repo.rules]) { $1 }
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(30)
+        while p.isRunning && Date() < deadline { usleep(100_000) }
+        if p.isRunning {
+            p.terminate()
+            p.waitUntilExit()
+            throw XCTSkip("KNOWN HANG (issue 10): \(file) still hangs DocxReader in ZIPFoundation's inflate loop")
+        }
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(p.terminationStatus, 2, message)
+        XCTAssert(message.contains("deflate-stream-without-end.docx"), message)
+    }
+
     /// The harness's own pieces stay honest: the stored-zip wrapper the docx target uses yields a DOCX the
     /// reader accepts, so fuzzing `word/document.xml` really reaches the XML walker.
     func testDocumentXMLWrappedInAStoredZipIsReadAsTheSampleIs() throws {
