@@ -38,8 +38,8 @@ public struct DocxReader: ReportReader {
         guard let docEntry = archive["word/document.xml"] else {
             throw ReaderError.unsupportedFormat(path: path, detail: "this zip archive is not a DOCX (it has no word/document.xml); save the draft from Word or WPS as .docx")
         }
-        let document = try part(archive, docEntry, path: path)
-        let numbering = try archive["word/numbering.xml"].map { try part(archive, $0, path: path) }
+        let document = try part(archive, docEntry, zipData: data, path: path)
+        let numbering = try archive["word/numbering.xml"].map { try part(archive, $0, zipData: data, path: path) }
         let (lines, origins) = try linearise(document: document, numbering: numbering, path: path)
         let originByLine = origins
         return text.parse(lines: lines, path: path, sourceFormat: "docx") { line, field in
@@ -52,18 +52,32 @@ public struct DocxReader: ReportReader {
     }
 
     /// Extracts one XML part, refusing oversized parts and DOCTYPE declarations, and parses it.
-    func part(_ archive: Archive, _ entry: Entry, path: String) throws -> XNode {
+    func part(_ archive: Archive, _ entry: Entry, zipData: Data, path: String) throws -> XNode {
         if entry.uncompressedSize > UInt64(maxPartBytes) {
             throw ReaderError.overLimit(path: path, detail: "\(entry.path) would unpack to \(entry.uncompressedSize) bytes, over the \(maxPartBytes)-byte limit")
         }
         var data = Data()
         let limit = maxPartBytes
         struct TooBig: Error {}
+        struct Unterminated: Error {}
+        let append: (Data) throws -> Void = { chunk in
+            data.append(chunk)
+            // The size in the zip header can lie; count what is really unpacked.
+            if data.count > limit { throw TooBig() }
+        }
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                data.append(chunk)
-                // The size in the zip header can lie; count what is really unpacked.
-                if data.count > limit { throw TooBig() }
+            if let stored = ZipStructure.storedData(of: entry.path, in: zipData), stored.method == 8 {
+                // Inflate exactly the entry's own compressed bytes. A deflate stream that does not end inside them
+                // is damaged: ZIPFoundation would read on past the entry and wait forever for its end.
+                let bytes = zipData[stored.range]
+                let crc = try Data.decompress(size: Int64(bytes.count), bufferSize: 64 * 1024, skipCRC32: false, provider: { position, size in
+                    let start = bytes.startIndex + Int(position)
+                    guard start < bytes.endIndex else { throw Unterminated() }
+                    return Data(bytes[start..<min(bytes.endIndex, start + size)])
+                }, consumer: append)
+                guard crc == entry.checksum else { throw Unterminated() }
+            } else {
+                _ = try archive.extract(entry, skipCRC32: false, consumer: append)
             }
         } catch is TooBig {
             throw ReaderError.overLimit(path: path, detail: "\(entry.path) unpacks to more than \(limit) bytes, over the \(limit)-byte limit (a decompression bomb?)")

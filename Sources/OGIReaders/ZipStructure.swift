@@ -66,4 +66,34 @@ enum ZipStructure {
         }
         return nil
     }
+
+    /// Where the stored bytes of the entry named `name` lie and how they are stored (method 0 stored, 8 deflated),
+    /// from the central directory and the entry's local header; nil when there is no such entry. Call only on
+    /// data `problem(in:)` accepted.
+    static func storedData(of name: String, in data: Data) -> (range: Range<Int>, method: Int)? {
+        let bytes = [UInt8](data)
+        let n = bytes.count
+        func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
+        func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
+        var eocd = n - 22
+        while eocd >= 0, !(UInt32(u32(eocd)) == 0x0605_4B50) { eocd -= 1 }
+        guard eocd >= 0 else { return nil }
+        let target = Array(name.utf8)
+        var pos = u32(eocd + 16)
+        for _ in 0..<u16(eocd + 10) {
+            guard pos + 46 <= n, UInt32(u32(pos)) == 0x0201_4B50 else { return nil }
+            let method = u16(pos + 10)
+            let compressed = u32(pos + 20), uncompressed = u32(pos + 24)
+            let nameLength = u16(pos + 28), extraLength = u16(pos + 30), commentLength = u16(pos + 32)
+            let local = u32(pos + 42)
+            if pos + 46 + nameLength <= n, Array(bytes[(pos + 46)..<(pos + 46 + nameLength)]) == target, local + 30 <= n {
+                let start = local + 30 + u16(local + 26) + u16(local + 28)
+                let size = method == 0 ? uncompressed : compressed
+                guard start + size <= n else { return nil }
+                return (start..<(start + size), method)
+            }
+            pos += 46 + nameLength + extraLength + commentLength
+        }
+        return nil
+    }
 }
