@@ -13,6 +13,7 @@
 #   --rounds R  paired rounds per format (default 5)
 #   --full      also the batch of 100,000 text reports (about 3 minutes at today's speed, ~1 GB of temp files)
 #   --no-batch  single-report rows only
+# OGILINT_BIN=PATH measures that ogilint binary instead of building this checkout's.
 # Needs: hyperfine, /usr/bin/time (GNU time), python3, pdftotext; LibreOffice to make the PDF sample from the
 # HTML sample (scripts/bench-pdf.sh), else /work/shared/corpus/original/huaian-shi-2024.pdf or $OGILINT_BENCH_PDF is used.
 set -euo pipefail
@@ -35,8 +36,12 @@ done
 [ -x /usr/bin/time ] || { echo "bench.sh: GNU time is not installed (apt-get install time)" >&2; exit 2; }
 
 echo "building ogilint and the floor (release, static Swift runtime)..." >&2
-swift build -c release --static-swift-stdlib --product ogilint >/dev/null
-bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/ogilint"
+if [ -n "${OGILINT_BIN:-}" ]; then
+  bin="$OGILINT_BIN"   # an ogilint built elsewhere, e.g. a copy of an earlier build to compare with
+else
+  swift build -c release --static-swift-stdlib --product ogilint >/dev/null
+  bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/ogilint"
+fi
 swift build -c release --static-swift-stdlib --package-path scripts/floor >/dev/null
 floor="$(swift build -c release --static-swift-stdlib --package-path scripts/floor --show-bin-path)/floor"
 
@@ -64,7 +69,7 @@ single() {
   fi
   for r in $(seq "$rounds"); do
     hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$tmp/$format-$r.json" \
-      "$base $file" "$bin check --fail-on never $file" >/dev/null
+      "$base $file" "$bin check --fail-on never $file" >/dev/null 2>&1
   done
   local rss_base rss_ogi
   rss_base=$(peak_mb "$base" "$file")
@@ -135,7 +140,7 @@ fi
 
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 echo
-echo "ogilint $(git rev-parse --short HEAD) on $(date -u +%Y-%m-%d), $(uname -m) ${cpu:-unknown CPU}, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(swift --version 2>/dev/null | head -1 | sed 's/ (.*//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "ogilint ${OGILINT_BIN:-$(git rev-parse --short HEAD)} on $(date -u +%Y-%m-%d), $(uname -m) ${cpu:-unknown CPU}, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(swift --version 2>/dev/null | head -1 | sed 's/ (.*//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| what | ogilint | floor / measure | ratio | peak RSS |"
 echo "|---|---|---|---|---|"
