@@ -35,20 +35,22 @@ for tool in hyperfine python3 pdftotext; do
 done
 [ -x /usr/bin/time ] || { echo "bench.sh: GNU time is not installed (apt-get install time)" >&2; exit 2; }
 
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# Builds quietly; shows the build's output only when it fails.
+quiet() { "$@" >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; exit 2; }; }
+
 echo "building ogilint and the floor (release, static Swift runtime)..." >&2
 if [ -n "${OGILINT_BIN:-}" ]; then
   bin="$OGILINT_BIN"   # an ogilint built elsewhere, e.g. a copy of an earlier build to compare with
 else
-  swift build -c release --static-swift-stdlib --product ogilint >/dev/null
+  quiet swift build -c release --static-swift-stdlib --product ogilint
   bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/ogilint"
 fi
-swift build -c release --static-swift-stdlib --package-path scripts/floor >/dev/null
+quiet swift build -c release --static-swift-stdlib --package-path scripts/floor
 floor="$(swift build -c release --static-swift-stdlib --package-path scripts/floor --show-bin-path)/floor"
 
 pdf=$(scripts/bench-pdf.sh)
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 # Peak RSS in MB of one command, from GNU time.
 peak_mb() {
