@@ -7,6 +7,11 @@ let package = Package(
     products: [
         .executable(name: "ogilint", targets: ["ogilint"]),
         .library(name: "OGILint", targets: ["OGILint"]),
+        // The layers as libraries, so the benchmark package (Benchmarks/) can measure each on its own.
+        .library(name: "OGIModel", targets: ["OGIModel"]),
+        .library(name: "OGIReaders", targets: ["OGIReaders"]),
+        .library(name: "OGIRules", targets: ["OGIRules"]),
+        .library(name: "OGIOutput", targets: ["OGIOutput"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),

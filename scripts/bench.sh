@@ -1,38 +1,150 @@
 #!/usr/bin/env bash
-# Benchmark: one report end to end (process start to exit) and a batch of 1,000 reports, release build.
-# Usage: scripts/bench.sh [RUNS]   (RUNS single-report runs to average; default 50)
+# Process-level benchmark of ogilint against the floor program (scripts/floor/floor.swift), release builds
+# with the static Swift runtime. Prints one Markdown table:
+#   - one report per format (text, DOCX, HTML, PDF), process start to exit: ogilint's time as a multiple of
+#     the floor's (PDF: of pdftotext + the floor), wall clock and CPU (user + system), from paired hyperfine
+#     runs (ROUNDS rounds, each timing the floor and ogilint back to back; the ratio is the median of the
+#     rounds' ratios, so drift in the machine's load hits both sides alike);
+#   - batches of 1,000 and 10,000 generated text reports (100,000 with --full), plus 1,000 DOCX and 1,000
+#     HTML reports: reports/s and CPU per report;
+#   - peak RSS (/usr/bin/time -v) for every row.
+# Usage: scripts/bench.sh [--runs N] [--rounds R] [--full] [--no-batch]
+#   --runs N    hyperfine runs per command and round (default 20)
+#   --rounds R  paired rounds per format (default 5)
+#   --full      also the batch of 100,000 text reports (about 3 minutes at today's speed, ~1 GB of temp files)
+#   --no-batch  single-report rows only
+# OGILINT_BIN=PATH measures that ogilint binary instead of building this checkout's.
+# Needs: hyperfine, /usr/bin/time (GNU time), python3, pdftotext; LibreOffice to make the PDF sample from the
+# HTML sample (scripts/bench-pdf.sh), else /work/shared/corpus/original/huaian-shi-2024.pdf or $OGILINT_BENCH_PDF is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs="${1:-50}"
-# A statically linked Swift runtime, as a Linux CLI is shipped: it starts in about half the time.
-swift build -c release --static-swift-stdlib --product ogilint >/dev/null
-bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/ogilint"
-sample=samples/clean-2021-government.txt
+root=$(pwd)
 
-now() { date +%s%N; }
-
-"$bin" check "$sample" >/dev/null   # warm the file cache
-start=$(now)
-for _ in $(seq "$runs"); do "$bin" check "$sample" >/dev/null; done
-end=$(now)
-single_ms=$(awk -v s="$start" -v e="$end" -v n="$runs" 'BEGIN { printf "%.1f", (e - s) / n / 1e6 }')
-# What the same loop costs for /bin/true: the shell's own fork and exec, included above.
-start=$(now)
-for _ in $(seq "$runs"); do /bin/true; done
-end=$(now)
-spawn_ms=$(awk -v s="$start" -v e="$end" -v n="$runs" 'BEGIN { printf "%.1f", (e - s) / n / 1e6 }')
-echo "single report ($sample), process start to exit: ${single_ms} ms (mean of $runs runs; the loop's own spawn cost, measured with /bin/true: ${spawn_ms} ms)"
+runs=20; rounds=5; full=0; batch=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --full) full=1; shift ;;
+    --no-batch) batch=0; shift ;;
+    *) echo "bench.sh: unknown option $1 (see the usage at the top of the script)" >&2; exit 2 ;;
+  esac
+done
+for tool in hyperfine python3 pdftotext; do
+  command -v "$tool" >/dev/null || { echo "bench.sh: $tool is not installed (apt-get install $tool)" >&2; exit 2; }
+done
+[ -x /usr/bin/time ] || { echo "bench.sh: GNU time is not installed (apt-get install time)" >&2; exit 2; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-i=0
-while [ "$i" -lt 1000 ]; do
-  for f in samples/clean-2019-department.txt samples/clean-2021-government.txt samples/broken/*.txt; do
-    [ "$i" -lt 1000 ] || break
-    cp "$f" "$tmp/r$i.txt"; i=$((i + 1))
+# Builds quietly; shows the build's output only when it fails.
+quiet() { "$@" >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log" >&2; exit 2; }; }
+
+echo "building ogilint and the floor (release, static Swift runtime)..." >&2
+if [ -n "${OGILINT_BIN:-}" ]; then
+  bin="$OGILINT_BIN"   # an ogilint built elsewhere, e.g. a copy of an earlier build to compare with
+else
+  quiet swift build -c release --static-swift-stdlib --product ogilint
+  bin="$(swift build -c release --static-swift-stdlib --show-bin-path)/ogilint"
+fi
+quiet swift build -c release --static-swift-stdlib --package-path scripts/floor
+floor="$(swift build -c release --static-swift-stdlib --package-path scripts/floor --show-bin-path)/floor"
+
+pdf=$(scripts/bench-pdf.sh)
+
+# Peak RSS in MB of one command, from GNU time.
+peak_mb() {
+  /usr/bin/time -v "$@" >/dev/null 2>"$tmp/time.txt" || true
+  awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$tmp/time.txt"
+}
+
+# One single-report row: FORMAT FILE. The floor side of a PDF is pdftotext (as ogilint runs it) + the floor.
+rows="$tmp/rows.txt"; : >"$rows"
+single() {
+  local format="$1" file="$2" base
+  if [ "$format" = PDF ]; then
+    printf '#!/bin/sh\npdftotext -layout -enc UTF-8 -q "$1" "%s/floor-pdf.txt" && exec "%s" "$1"\n' "$tmp" "$floor" >"$tmp/floor-pdf.sh"
+    chmod +x "$tmp/floor-pdf.sh"
+    base="$tmp/floor-pdf.sh"
+  else
+    base="$floor"
+  fi
+  for r in $(seq "$rounds"); do
+    hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$tmp/$format-$r.json" \
+      "$base $file" "$bin check --fail-on never $file" >/dev/null 2>&1
   done
-done
-start=$(now)
-"$bin" check --fail-on never --format json "$tmp"/*.txt >/dev/null
-end=$(now)
-awk -v s="$start" -v e="$end" -v cores="$(nproc)" 'BEGIN { t = (e - s) / 1e9; printf "batch of 1000 reports: %.2f s, %.0f reports/s on %d cores\n", t, 1000 / t, cores }'
+  local rss_base rss_ogi
+  rss_base=$(peak_mb "$base" "$file")
+  rss_ogi=$(peak_mb "$bin" check --fail-on never "$file")
+  python3 - "$format" "$rss_base" "$rss_ogi" "$tmp"/"$format"-*.json >>"$rows" <<'EOF'
+import json, statistics, sys
+fmt, rss_base, rss_ogi, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+wall_ratios, cpu_ratios, base_ms, ogi_ms, base_cpu, ogi_cpu = [], [], [], [], [], []
+for f in files:
+    base, ogi = json.load(open(f))["results"]
+    wall_ratios.append(ogi["median"] / base["median"])
+    cpu_ratios.append((ogi["user"] + ogi["system"]) / (base["user"] + base["system"]))
+    base_ms.append(base["median"] * 1e3); ogi_ms.append(ogi["median"] * 1e3)
+    base_cpu.append((base["user"] + base["system"]) * 1e3); ogi_cpu.append((ogi["user"] + ogi["system"]) * 1e3)
+m = statistics.median
+floor_name = "pdftotext + floor" if fmt == "PDF" else "floor"
+print(f"| one {fmt} report | {m(ogi_ms):.1f} ms wall, {m(ogi_cpu):.1f} ms CPU | {floor_name}: {m(base_ms):.1f} ms wall, {m(base_cpu):.1f} ms CPU "
+      f"| **{m(wall_ratios):.2f}×** wall, **{m(cpu_ratios):.2f}×** CPU | {rss_ogi} MB (floor {rss_base} MB) |")
+EOF
+}
+
+echo "timing single reports ($rounds paired rounds of $runs runs each)..." >&2
+single text "$root/samples/clean-2021-government.txt"
+single DOCX "$root/samples/clean-2021-government.docx"
+single HTML "$root/samples/clean-2021-government.html"
+single PDF "$pdf"
+
+# One batch row: COUNT EXTENSION SOURCES...; copies the sources round-robin into a folder and checks the folder.
+batch_row() {
+  local count="$1" ext="$2"; shift 2
+  local dir="$tmp/batch-$ext-$count"
+  mkdir -p "$dir"
+  local sources=("$@") n=${#sources[@]} i=0
+  while [ "$i" -lt "$count" ]; do
+    cp "${sources[$((i % n))]}" "$dir/r$i.$ext"
+    i=$((i + 1))
+  done
+  /usr/bin/time -v "$bin" check --fail-on never --format json "$dir" >/dev/null 2>"$tmp/time.txt"
+  python3 - "$count" "$ext" "$(nproc)" "$tmp/time.txt" >>"$rows" <<'EOF'
+import re, sys
+count, ext, cores, path = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+text = open(path).read()
+def field(name):
+    return re.search(re.escape(name) + r": (.*)", text).group(1).strip()
+parts = [float(p) for p in field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")]
+wall = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+rss = int(field("Maximum resident set size (kbytes)")) / 1024
+label = {"txt": "text", "docx": "DOCX", "html": "HTML"}[ext]
+print(f"| batch of {count:,} {label} reports, {cores} cores | **{count / wall:,.0f} reports/s** ({wall:.1f} s wall) "
+      f"| {cpu / count * 1e3:.2f} ms CPU per report | | {rss:.1f} MB |")
+EOF
+  rm -rf "$dir"
+}
+
+if [ "$batch" = 1 ]; then
+  texts=("$root"/samples/clean-2019-department.txt "$root"/samples/clean-2021-government.txt "$root"/samples/broken/*.txt)
+  sizes=(1000 10000)
+  [ "$full" = 1 ] && sizes+=(100000)
+  for count in "${sizes[@]}"; do
+    echo "batch of $count text reports..." >&2
+    batch_row "$count" txt "${texts[@]}"
+  done
+  echo "batches of 1000 DOCX and HTML reports..." >&2
+  batch_row 1000 docx "$root"/samples/clean-2019-department.docx "$root"/samples/clean-2021-government.docx
+  batch_row 1000 html "$root"/samples/clean-2019-department.html "$root"/samples/clean-2021-government.html
+fi
+
+cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
+echo
+echo "ogilint ${OGILINT_BIN:-$(git rev-parse --short HEAD)} on $(date -u +%Y-%m-%d), $(uname -m) ${cpu:-unknown CPU}, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(swift --version 2>/dev/null | head -1 | sed 's/ (.*//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| what | ogilint | floor / measure | ratio | peak RSS |"
+echo "|---|---|---|---|---|"
+cat "$rows"
+[ "$full" = 1 ] || [ "$batch" = 0 ] || echo "(100,000 reports: run with --full)"

@@ -41,6 +41,20 @@ public enum ExactDecimal {
         return NSDecimalNumber(decimal: rounded).stringValue
     }
 
+    /// Significant digits of the mantissa, trailing zeros dropped, and the power of ten of the last one:
+    /// 1200 → (2, 2), 0.05 → (1, -2), -6032.346 → (7, -3), 0 → (0, 0).
+    /// Reads the digits of the integer mantissa once: the evaluator asks this of both sides of every addition,
+    /// and stripping zeros by Decimal division and rounding cost more than the rest of the evaluation.
+    public static func shape(_ value: Decimal) -> (count: Int, exponent: Int) {
+        if value.isNaN || value.isZero { return (0, 0) }
+        var count = 0, trailingZeros = 0
+        for byte in value.significand.magnitude.description.utf8 where byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+            count += 1
+            trailingZeros = byte == UInt8(ascii: "0") ? trailingZeros + 1 : 0
+        }
+        return (count - trailingZeros, value.exponent + trailingZeros)
+    }
+
     /// True when the value has no fractional part.
     public static func isInteger(_ value: Decimal) -> Bool {
         var v = value

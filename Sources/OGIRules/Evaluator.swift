@@ -428,15 +428,7 @@ enum Exact {
     }
 
     /// Significant digits of the mantissa and the exponent of the last one.
-    static func shape(_ d: Decimal) -> (count: Int, exponent: Int) {
-        if d == 0 { return (0, 0) }
-        var m = d.significand.magnitude
-        var e = d.exponent
-        // Drop trailing zeros of the mantissa.
-        while ExactDecimal.isInteger(m / 10) && m != 0 { m /= 10; e += 1 }
-        let n = ExactDecimal.format(m).filter(\.isNumber).count
-        return (n, e)
-    }
+    static func shape(_ d: Decimal) -> (count: Int, exponent: Int) { ExactDecimal.shape(d) }
 
     static func add(_ a: Decimal, _ b: Decimal, _ e: Expr) throws -> Decimal {
         try check(a, e); try check(b, e)
