@@ -161,21 +161,7 @@ public final class HTMLFormat: OutputFormat {
 
     /// Text for HTML content and attribute values; control characters other than line breaks and tabs are
     /// dropped (HTML forbids most of them).
-    static func esc(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default:
-                if (u.value < 0x20 && u != "\n" && u != "\t") || (0x7F..<0xA0).contains(u.value) { continue }
-                out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
+    static func esc(_ s: String) -> String { MarkupEscaping.escape(s, for: .html) }
 
     static let css = """
     body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#222;background:#fafafa}

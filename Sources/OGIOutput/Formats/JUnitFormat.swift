@@ -66,21 +66,5 @@ public final class JUnitFormat: OutputFormat {
 
     /// Text for XML 1.0 content and attribute values: markup escaped, and the code points XML 1.0 forbids
     /// (C0 controls other than tab, line feed and carriage return; U+FFFE and U+FFFF) dropped.
-    static func esc(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                if u.value < 0x20 && u != "\n" && u != "\t" && u != "\r" { continue }
-                if u.value == 0xFFFE || u.value == 0xFFFF { continue }
-                out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
+    static func esc(_ s: String) -> String { MarkupEscaping.escape(s, for: .xml) }
 }
