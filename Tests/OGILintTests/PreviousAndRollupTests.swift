@@ -1,0 +1,119 @@
+import Foundation
+import XCTest
+import OGITestSupport
+import OGILint
+import OGIModel
+import OGIRules
+
+/// Last year's report (`check --previous`, automatic pairs, `previous:` pairs in `.ogilint.yml`).
+final class PreviousAndRollupTests: XCTestCase {
+    func temp() throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("prevtest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: d) }
+        return d
+    }
+
+    func copy(_ sample: String, to dir: URL, as name: String? = nil) throws -> String {
+        let src = Repo.path("samples/previous/\(sample)")
+        let dst = dir.appendingPathComponent(name ?? sample).path
+        try FileManager.default.copyItem(atPath: src, toPath: dst)
+        return dst
+    }
+
+    func session(previous: String? = nil, noConfig: Bool = true) -> LintSession {
+        var o = LintSession.Options(rulesRoot: Repo.rules)
+        o.useConfiguration = !noConfig
+        o.previousPath = previous
+        o.workers = 2
+        return LintSession(options: o)
+    }
+
+    func rules(_ input: CheckedInput) -> [String] { input.findings.map(\.rule) }
+
+    func testGivenPreviousReportIsCheckedAgainstInEveryFormat() throws {
+        for ext in ["txt", "docx", "html"] {
+            let last = Repo.path("samples/previous/last-year.\(ext)")
+            let broken = try session(previous: last).run([Repo.path("samples/previous/this-year-carried-in.\(ext)")])
+            XCTAssertEqual(broken.inputs.count, 1, "the previous report is not itself reported")
+            let carried = broken.inputs[0].findings.filter { $0.rule == "PREV-CARRIED-OVER" }
+            XCTAssertFalse(carried.isEmpty, ext)
+            XCTAssertTrue(carried.contains { $0.message.contains("81") && $0.message.contains("91") }, "\(ext): \(carried.map(\.message))")
+            let clean = try session(previous: last).run([Repo.path("samples/previous/this-year.\(ext)")])
+            XCTAssertFalse(rules(clean.inputs[0]).contains { $0.hasPrefix("PREV-") }, "\(ext): \(rules(clean.inputs[0]))")
+        }
+    }
+
+    func testWithoutPreviousReportNoPreviousRuleSpeaks() throws {
+        let r = try session().run([Repo.path("samples/previous/this-year-carried-in.txt")])
+        XCTAssertFalse(rules(r.inputs[0]).contains { $0.hasPrefix("PREV-") })
+    }
+
+    func testUnreadablePreviousReportIsAToolError() throws {
+        XCTAssertThrowsError(try session(previous: "/nonexistent/last.txt").run([Repo.path("samples/previous/this-year.txt")])) { e in
+            XCTAssertTrue("\(e)".contains("--previous"), "\(e)")
+            XCTAssertEqual((e as? SessionError)?.exitStatus, .toolError)
+        }
+    }
+
+    func testFolderPairsConsecutiveYearsOfOneAgencyAndStillChecksLastYear() throws {
+        let dir = try temp()
+        _ = try copy("last-year.txt", to: dir)
+        _ = try copy("this-year-carried-in.txt", to: dir)
+        let r = try session().run([dir.path])
+        XCTAssertEqual(r.inputs.count, 2)
+        let this = try XCTUnwrap(r.inputs.first { $0.path.hasSuffix("this-year-carried-in.txt") })
+        let last = try XCTUnwrap(r.inputs.first { $0.path.hasSuffix("last-year.txt") })
+        XCTAssertTrue(rules(this).contains("PREV-CARRIED-OVER"), "\(rules(this))")
+        XCTAssertFalse(rules(last).contains { $0.hasPrefix("PREV-") }, "last year has no earlier report")
+        // Paired automatically exactly as the given previous report.
+        let given = try session(previous: Repo.path("samples/previous/last-year.txt")).run([Repo.path("samples/previous/this-year-carried-in.txt")])
+        XCTAssertEqual(this.findings.map(\.message), given.inputs[0].findings.map(\.message))
+        // One report alone in a run is not paired with anything.
+        let alone = try session().run([dir.appendingPathComponent("this-year-carried-in.txt").path])
+        XCTAssertFalse(rules(alone.inputs[0]).contains { $0.hasPrefix("PREV-") })
+    }
+
+    func testConfigurationPairWinsOverTheAutomaticOne() throws {
+        let dir = try temp()
+        _ = try copy("last-year.txt", to: dir)
+        _ = try copy("this-year.txt", to: dir)
+        let other = dir.appendingPathComponent("archive")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        // Last year's report as another copy with 90 carried over instead of 91.
+        let text = try String(contentsOfFile: Repo.path("samples/previous/last-year.txt"), encoding: .utf8)
+        let altered = text.replacingOccurrences(of: "四、结转下年度继续办理\t91\t", with: "四、结转下年度继续办理\t90\t")
+        XCTAssertNotEqual(text, altered)
+        try altered.write(to: other.appendingPathComponent("2022.txt"), atomically: true, encoding: .utf8)
+        // Automatic pair: clean.
+        let auto = try session().run([dir.appendingPathComponent("last-year.txt").path, dir.appendingPathComponent("this-year.txt").path])
+        XCTAssertFalse(auto.inputs.flatMap(rules).contains { $0.hasPrefix("PREV-") })
+        try "previous:\n  - {current: \"this-*.txt\", previous: archive/2022.txt}\n".write(to: dir.appendingPathComponent(".ogilint.yml"), atomically: true, encoding: .utf8)
+        let r = try session(noConfig: false).run([dir.path])
+        let this = try XCTUnwrap(r.inputs.first { $0.path.hasSuffix("this-year.txt") })
+        let carried = this.findings.filter { $0.rule == "PREV-CARRIED-OVER" }
+        XCTAssertEqual(carried.count, 1, "\(rules(this))")
+        XCTAssertTrue(carried[0].message.contains("90"), carried[0].message)
+    }
+
+    func testConfigurationPairsAreValidatedWithLineNumbers() throws {
+        let dir = try temp()
+        let conf = dir.appendingPathComponent(".ogilint.yml")
+        try "fail_on: error\nprevious:\n  - {current: \"*.txt\", previous: missing.txt}\n".write(to: conf, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try LintConfiguration.load(conf.path)) { e in
+            XCTAssertTrue("\(e)".contains(":3:"), "\(e)")
+            XCTAssertTrue("\(e)".contains("missing.txt"), "\(e)")
+        }
+        try "previous:\n  - {current: \"*.txt\"}\n".write(to: conf, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try LintConfiguration.load(conf.path)) { e in XCTAssertTrue("\(e)".contains(":2:"), "\(e)") }
+        try "previous:\n  - {current: \"*.txt\", previous: a.txt, when: x}\n".write(to: conf, atomically: true, encoding: .utf8)
+        try "x".write(to: dir.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try LintConfiguration.load(conf.path)) { e in XCTAssertTrue("\(e)".contains("when"), "\(e)") }
+        try "previous:\n  - {current: \"*.txt\", previous: a.txt}\n".write(to: conf, atomically: true, encoding: .utf8)
+        let c = try LintConfiguration.load(conf.path)
+        XCTAssertEqual(c.previous.count, 1)
+        XCTAssertEqual(c.previous[0].previousPath(base: dir.path), dir.appendingPathComponent("a.txt").path)
+        XCTAssertTrue(c.previous[0].covers(path: "sub/b.txt"))
+        XCTAssertFalse(c.previous[0].covers(path: "b.docx"))
+    }
+}
