@@ -9,10 +9,11 @@ import OGILint
 /// its options and names an existing file is taken as a file. Files are then passed after `--`, in the order
 /// given, so the parser never reads one as options.
 enum CommandLineArguments {
-    static let subcommands = ["check", "model", "rules", "test-rules", "init", "help"]
+    /// The root command's subcommands (from its configuration, so a new subcommand needs no change here), and `help`.
+    static let subcommands = OGILintCommand.configuration.subcommands.map { $0._commandName } + ["help"]
     /// `check`'s options that take a value (a test compares these with `ogilint check --help`).
     static let checkOptionsWithValue: Set<String> = ["--format", "--fail-on", "--config", "--baseline", "--write-baseline",
-                                                     "--rules", "--rules-root", "--agency-kind", "--year", "--max-size"]
+                                                     "--rules", "--rules-root", "--agency-kind", "--year", "--max-size", "--previous"]
     /// `check`'s flags.
     static let checkFlags: Set<String> = ["-q", "--quiet", "--no-config", "-h", "--help", "--version"]
 

@@ -109,9 +109,9 @@ final class CIAndConfigTests: XCTestCase {
         // Exactly the suspected cell carries the mark, with its suggested value; the finding names the value and links to it.
         let marked = html.matches(of: /<td id="([^"]+)" class="[^"]*\bsuspect\b[^"]*" title="[^"]*建议改为 ([0-9.]+)"/).map { (String($0.1), String($0.2)) }
         XCTAssertEqual(marked.map(\.0), [id], html.matches(of: /<td id="[^"]+" class="[^"]*hl-[^"]*"/).map { String($0.0) }.joined(separator: "\n"))
-        XCTAssertEqual(marked.first?.1, "\(s.suggestedValue)")
+        XCTAssertEqual(marked.first?.1, ExactDecimal.format(s.suggestedValue))
         XCTAssertTrue(html.contains("<div class=\"suspect\">疑似填错的单元格：<a href=\"#\(id)\">"), "the finding links to the suspected cell")
-        XCTAssertTrue(html.contains("建议改为 <b>\(s.suggestedValue)</b>"))
+        XCTAssertTrue(html.contains("建议改为 <b>\(ExactDecimal.format(s.suggestedValue))</b>"))
         XCTAssertTrue(html.contains("<span class=\"suspect\">疑似填错的单元格"), "the legend explains the mark")
         // Cells that only take part in the failing sums are highlighted, not marked as suspected.
         XCTAssertGreaterThan(html.matches(of: /<td [^>]*class="[^"]*hl-error[^"]*"/).count, 1)

@@ -96,6 +96,20 @@ final class PreviousAndRollupTests: XCTestCase {
         XCTAssertTrue(carried[0].message.contains("90"), carried[0].message)
     }
 
+    func testCommandLinePreviousOption() throws {
+        let broken = try CLI.run(["check", "--previous", "samples/previous/last-year.docx", "--format", "json", "samples/previous/this-year-carried-in.txt"])
+        XCTAssertEqual(broken.code, 1, broken.err)
+        let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(broken.out.utf8)) as? [String: Any])
+        let reports = try XCTUnwrap(doc["reports"] as? [[String: Any]])
+        XCTAssertEqual(reports.count, 1, "last year's report is not itself reported")
+        let rules = (reports[0]["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
+        XCTAssertTrue(rules.contains("PREV-CARRIED-OVER"), "\(rules)")
+        XCTAssertEqual(try CLI.run(["check", "--previous", "samples/previous/last-year.txt", "samples/previous/this-year.txt"]).code, 0)
+        let missing = try CLI.run(["check", "--previous", "samples/previous/nope.txt", "samples/previous/this-year.txt"])
+        XCTAssertEqual(missing.code, 2)
+        XCTAssertTrue(missing.err.contains("nope.txt") && missing.err.contains("--previous"), missing.err)
+    }
+
     func testConfigurationPairsAreValidatedWithLineNumbers() throws {
         let dir = try temp()
         let conf = dir.appendingPathComponent(".ogilint.yml")

@@ -107,9 +107,9 @@ public final class HTMLFormat: OutputFormat {
                 if let fix = f.fix { out += "<div class=\"fix\">建议：\(Self.esc(fix))</div>" }
                 if let s = f.suggestion {
                     let cellPlace = [s.location.table, s.location.row, s.location.column].compactMap { $0 }.joined(separator: " › ")
-                    let filed = s.value.map { "\($0)" } ?? "（空）"
+                    let filed = s.value.map(ExactDecimal.format) ?? "（空）"
                     let link = input.report == nil ? Self.esc(cellPlace) : "<a href=\"#r\(number)-c-\(Self.anchor(s.cell))\">\(Self.esc(cellPlace))</a>"
-                    out += "<div class=\"suspect\">疑似填错的单元格：\(link)，填报 \(Self.esc(filed))，建议改为 <b>\(Self.esc("\(s.suggestedValue)"))</b></div>"
+                    out += "<div class=\"suspect\">疑似填错的单元格：\(link)，填报 \(Self.esc(filed))，建议改为 <b>\(Self.esc(ExactDecimal.format(s.suggestedValue)))</b></div>"
                 }
                 out += "</li>\n"
             }
@@ -140,7 +140,7 @@ public final class HTMLFormat: OutputFormat {
                     var title = ""
                     if let s = suspected[cellKey] {
                         cls += " suspect"
-                        title = " title=\"疑似填错，建议改为 \(Self.esc("\(s.suggestedValue)"))\""
+                        title = " title=\"疑似填错，建议改为 \(Self.esc(ExactDecimal.format(s.suggestedValue)))\""
                     }
                     let text = cell.map { $0.state == .missing ? "—缺—" : ($0.raw.isEmpty ? "（空）" : $0.raw) } ?? "—缺—"
                     out += "<td id=\"r\(number)-c-\(Self.anchor(cellKey))\" class=\"\(cls)\"\(title)>\(Self.esc(text))</td>"
