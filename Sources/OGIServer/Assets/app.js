@@ -251,9 +251,14 @@ function renderReport() {
 
   // Tables in the template's layout, cells marked by the most severe visible finding.
   const cellFindings = new Map();
-  for (const f of shown) if (f.location.cell) {
-    if (!cellFindings.has(f.location.cell)) cellFindings.set(f.location.cell, []);
-    cellFindings.get(f.location.cell).push(f);
+  const addCell = (cell, f) => {
+    if (!cellFindings.has(cell)) cellFindings.set(cell, []);
+    if (!cellFindings.get(cell).includes(f)) cellFindings.get(cell).push(f);
+  };
+  for (const f of shown) {
+    if (f.location.cell) addCell(f.location.cell, f);
+    // The sums a repair explains are folded under it: their cells take part and lead to the same finding.
+    for (const r of f.related || []) if (r.location && r.location.cell) addCell(r.location.cell, f);
   }
   // The cell a repair names (finding.suggestion): marked apart from the cells that merely take part.
   const suspected = new Map();
