@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
+@testable import OGILint
 import OGITestSupport
-import OGILint
 import OGIModel
 import OGIRules
 
@@ -129,5 +129,96 @@ final class PreviousAndRollupTests: XCTestCase {
         XCTAssertEqual(c.previous[0].previousPath(base: dir.path), dir.appendingPathComponent("a.txt").path)
         XCTAssertTrue(c.previous[0].covers(path: "sub/b.txt"))
         XCTAssertFalse(c.previous[0].covers(path: "b.docx"))
+    }
+
+    // MARK: rollup
+
+    let districts = (1...3).map { Repo.path("samples/rollup/district-\($0).txt") }
+
+    func rollup(_ parent: String, _ children: [String], force: Bool = false) throws -> CheckedInput {
+        try Rollup(linter: Repo.linter).check(parent: parent, children: children, force: force)
+    }
+
+    func testCompiledReportThatSumsItsChildrenExactlyIsClean() throws {
+        let r = try rollup(Repo.path("samples/rollup/city-compiled.txt"), districts)
+        XCTAssertEqual(r.findings.map(\.message), [])
+        XCTAssertGreaterThan(Rollup.numberCells(try XCTUnwrap(r.report), layout: Repo.linter.ruleSet.templates.layout(for: r.report!)).count, 100,
+                             "every number cell of the tables is compared")
+        // Leaving a child out is not a sum any more: every non-zero cell differs.
+        let short = try rollup(Repo.path("samples/rollup/city-compiled.txt"), Array(districts.prefix(2)))
+        XCTAssertGreaterThan(short.findings.filter { $0.rule == Rollup.sumRule }.count, 50)
+    }
+
+    func testEachCellThatDiffersIsNamedWithTheChildrensValues() throws {
+        let r = try rollup(Repo.path("samples/rollup/city-compiled-broken.txt"), districts)
+        XCTAssertEqual(r.findings.map(\.rule), [Rollup.sumRule])
+        let f = r.findings[0]
+        XCTAssertEqual(f.severity, .error)
+        XCTAssertEqual(f.location.cell, "applications.granted.commercial")
+        XCTAssertEqual(f.location.line, 33)
+        XCTAssertEqual(f.suggestion?.suggestedValue, 72)
+        XCTAssertEqual(f.suggestion?.value, 73)
+        for part in ["73", "72", "district-1.txt 12", "district-2.txt 24", "district-3.txt 36", "相差 1"] {
+            XCTAssertTrue(f.message.contains(part), "\(part) in \(f.message)")
+        }
+    }
+
+    func testMissingChildFiguresAreNamedAndNotCompared() throws {
+        let dir = try temp()
+        // A child whose 商业企业 cell of 予以公开 is blank, and one without table 4's figures.
+        let text = try String(contentsOfFile: districts[2], encoding: .utf8)
+        let blank = text.replacingOccurrences(of: "（一）予以公开\t3525\t36\t", with: "（一）予以公开\t3525\t\t")
+        XCTAssertNotEqual(blank, text)
+        let blankPath = dir.appendingPathComponent("blank.txt").path
+        try blank.write(toFile: blankPath, atomically: true, encoding: .utf8)
+        let r = try rollup(Repo.path("samples/rollup/city-compiled-broken.txt"), [districts[0], districts[1], blankPath])
+        let missing = r.findings.filter { $0.rule == Rollup.childMissingRule }
+        XCTAssertEqual(missing.count, 1, "\(r.findings.map(\.message))")
+        XCTAssertEqual(missing.first?.severity, .warning)
+        XCTAssertTrue(missing.first?.message.contains("blank.txt") ?? false)
+        XCTAssertTrue(missing.first?.message.contains("商业企业") ?? false, missing.first?.message ?? "")
+        XCTAssertFalse(r.findings.contains { $0.rule == Rollup.sumRule }, "the incomplete cell is not compared; the others add up")
+        // An unreadable child: named, and nothing is compared.
+        let gone = try rollup(Repo.path("samples/rollup/city-compiled-broken.txt"), [districts[0], districts[1], dir.appendingPathComponent("gone.txt").path])
+        XCTAssertEqual(gone.findings.map(\.rule), [Rollup.childMissingRule])
+        XCTAssertTrue(gone.findings[0].message.contains("gone.txt"))
+        // A child without table 4's figures: the table is named.
+        let lines = text.components(separatedBy: "\n")
+        let noTable4 = lines.filter { !$0.hasPrefix("\(Int(309 * 3))\t") }.joined(separator: "\n")
+        XCTAssertNotEqual(noTable4, text)
+        let noTablePath = dir.appendingPathComponent("no-table-4.txt").path
+        try noTable4.write(toFile: noTablePath, atomically: true, encoding: .utf8)
+        let cut = try rollup(Repo.path("samples/rollup/city-compiled.txt"), [districts[0], districts[1], noTablePath])
+        XCTAssertFalse(cut.findings.isEmpty)
+        XCTAssertTrue(cut.findings.allSatisfy { $0.rule == Rollup.childMissingRule && $0.message.contains("no-table-4.txt") }, "\(cut.findings.map(\.message))")
+    }
+
+    func testParentMustDeclareItselfACompilationUnlessForced() throws {
+        XCTAssertTrue(Repo.linter.ruleSet.templates.profile.compilationWords.contains("汇总"))
+        XCTAssertThrowsError(try rollup(districts[0], [districts[0]])) { e in
+            XCTAssertEqual((e as? RollupError)?.exitStatus, .toolError)
+            XCTAssertTrue("\(e)".contains("--force"), "\(e)")
+        }
+        XCTAssertEqual(try rollup(districts[0], [districts[0]], force: true).findings.map(\.rule), [])
+        XCTAssertEqual(try rollup(districts[1], [districts[0]], force: true).findings.first?.rule, Rollup.sumRule)
+    }
+
+    func testRollupCommandOutputsAndExitCodes() throws {
+        let clean = try CLI.run(["rollup", "samples/rollup/city-compiled.txt"] + (1...3).map { "samples/rollup/district-\($0).txt" })
+        XCTAssertEqual(clean.code, 0, clean.err)
+        let broken = try CLI.run(["rollup", "--format", "json", "samples/rollup/city-compiled-broken.txt"] + (1...3).map { "samples/rollup/district-\($0).txt" })
+        XCTAssertEqual(broken.code, 1, broken.err)
+        let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(broken.out.utf8)) as? [String: Any])
+        let findings = try XCTUnwrap((doc["reports"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]])
+        XCTAssertEqual(findings.compactMap { $0["rule"] as? String }, ["ROLLUP-SUM"])
+        XCTAssertEqual((findings[0]["suggestion"] as? [String: Any])?["suggested_value"] as? String, "72")
+        let text = try CLI.run(["rollup", "samples/rollup/city-compiled-broken.txt"] + (1...3).map { "samples/rollup/district-\($0).txt" })
+        XCTAssertTrue(text.out.contains("ROLLUP-SUM") && text.out.contains("district-3.txt 36"), text.out)
+        XCTAssertEqual(try CLI.run(["rollup", "--fail-on", "never", "samples/rollup/city-compiled-broken.txt", "samples/rollup/district-1.txt"]).code, 0)
+        let notCompiled = try CLI.run(["rollup", "samples/rollup/district-2.txt", "samples/rollup/district-1.txt"])
+        XCTAssertEqual(notCompiled.code, 2)
+        XCTAssertTrue(notCompiled.err.contains("--force"), notCompiled.err)
+        XCTAssertEqual(try CLI.run(["rollup", "samples/rollup/city-compiled.txt"]).code, 2, "no children")
+        XCTAssertEqual(try CLI.run(["rollup", "--format", "sarif", "samples/rollup/city-compiled.txt", "samples/rollup/district-1.txt"]).code, 2)
     }
 }
