@@ -105,6 +105,12 @@ final class PreviousAndRollupTests: XCTestCase {
         let rules = (reports[0]["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
         XCTAssertTrue(rules.contains("PREV-CARRIED-OVER"), "\(rules)")
         XCTAssertEqual(try CLI.run(["check", "--previous", "samples/previous/last-year.txt", "samples/previous/this-year.txt"]).code, 0)
+        // Automatic pairs, and --no-pairing.
+        let paired = try CLI.run(["check", "samples/previous/last-year.txt", "samples/previous/this-year-carried-in.txt"])
+        XCTAssertEqual(paired.code, 1, paired.out)
+        XCTAssertTrue(paired.out.contains("PREV-CARRIED-OVER"), paired.out)
+        let unpaired = try CLI.run(["check", "--no-pairing", "samples/previous/last-year.txt", "samples/previous/this-year-carried-in.txt"])
+        XCTAssertFalse(unpaired.out.contains("PREV-"), unpaired.out)
         let missing = try CLI.run(["check", "--previous", "samples/previous/nope.txt", "samples/previous/this-year.txt"])
         XCTAssertEqual(missing.code, 2)
         XCTAssertTrue(missing.err.contains("nope.txt") && missing.err.contains("--previous"), missing.err)
