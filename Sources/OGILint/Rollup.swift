@@ -5,7 +5,7 @@ import OGIRules
 /// `ogilint rollup`: a compiled report (a region's report made from its subordinate agencies' reports) against
 /// the sum of those reports. Every number cell of the compiled report's tables must equal the sum of the same
 /// cell in the subordinate reports (ROLLUP-SUM, error). A subordinate report that cannot be read, or lacks a
-/// table or a cell's number, is named (ROLLUP-CHILD-MISSING, warning), and the cells it leaves incomplete are
+/// table or a cell's number, is named (ROLLUP-CHILD-MISSING, warning; a path that names no file is a tool error), and the cells it leaves incomplete are
 /// not compared (a sum with a part missing would report differences that are not there). A placeholder such as
 /// "/" counts as 0, as the templates use it for "none"; a blank or a word does not count.
 ///
@@ -29,6 +29,8 @@ public struct Rollup {
     /// findings. Throws when the compiled report cannot be read, or (unless `force`) does not declare itself
     /// a compilation.
     public func check(parent path: String, children: [String], force: Bool = false) throws -> CheckedInput {
+        // A path that names no file is a mistake on the command line, as in `check` (exit 2), not a missing figure.
+        for child in children where !FileManager.default.fileExists(atPath: child) { throw RollupError.childNotFound(path: child) }
         let parent: Report
         do { parent = try linter.read(path: path) } catch { throw RollupError.parentUnreadable(InputError(path: path, error: error)) }
         if !force && !declaresCompilation(parent) {
@@ -143,6 +145,7 @@ public struct Rollup {
 public enum RollupError: ToolError {
     case parentUnreadable(InputError)
     case notCompilation(path: String, words: [String])
+    case childNotFound(path: String)
 
     public var exitStatus: ExitStatus { .toolError }
 
@@ -150,6 +153,8 @@ public enum RollupError: ToolError {
         switch self {
         case let .parentUnreadable(e):
             return "cannot read the compiled report: \(e)"
+        case let .childNotFound(path):
+            return "\(path): no such subordinate report; check the path"
         case let .notCompilation(path, words):
             return "\(path) does not say it is compiled from other reports (none of \(words.joined(separator: ", ")) in its title or text); "
                 + "give --force to compare it with the reports listed anyway"

@@ -185,9 +185,16 @@ final class PreviousAndRollupTests: XCTestCase {
         XCTAssertTrue(missing.first?.message.contains("商业企业") ?? false, missing.first?.message ?? "")
         XCTAssertFalse(r.findings.contains { $0.rule == Rollup.sumRule }, "the incomplete cell is not compared; the others add up")
         // An unreadable child: named, and nothing is compared.
-        let gone = try rollup(Repo.path("samples/rollup/city-compiled-broken.txt"), [districts[0], districts[1], dir.appendingPathComponent("gone.txt").path])
+        let corrupt = dir.appendingPathComponent("corrupt.docx")
+        try Data("PK\u{3}\u{4} not a zip".utf8).write(to: corrupt)
+        let gone = try rollup(Repo.path("samples/rollup/city-compiled-broken.txt"), [districts[0], districts[1], corrupt.path])
         XCTAssertEqual(gone.findings.map(\.rule), [Rollup.childMissingRule])
-        XCTAssertTrue(gone.findings[0].message.contains("gone.txt"))
+        XCTAssertTrue(gone.findings[0].message.contains("corrupt.docx"))
+        // A path that names no file is a command-line mistake.
+        XCTAssertThrowsError(try rollup(Repo.path("samples/rollup/city-compiled.txt"), [dir.appendingPathComponent("gone.txt").path])) { e in
+            XCTAssertEqual((e as? RollupError)?.exitStatus, .toolError)
+            XCTAssertTrue("\(e)".contains("gone.txt"))
+        }
         // A child without table 4's figures: the table is named.
         let lines = text.components(separatedBy: "\n")
         let noTable4 = lines.filter { !$0.hasPrefix("\(Int(309 * 3))\t") }.joined(separator: "\n")
