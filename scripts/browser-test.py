@@ -24,6 +24,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLEAN = "samples/clean-2021-government.txt"
 BROKEN = "samples/broken/app-balance.txt"
+CELL_TO_FIX = "samples/broken/app-cell-to-fix.txt"
 
 
 def fail(message):
@@ -231,6 +232,29 @@ def main():
         overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
         check(overflow <= 0, f"at 125% zoom the page needs no sideways scrolling (overflow {overflow}px)")
         driver.save_screenshot(os.path.join(args.out, "6-zoom-125.png"))
+
+        # The suspected cell: a report whose table names one cell to fix marks that cell apart, with its value.
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        file_input = driver.find_element(By.ID, "file-input")
+        driver.execute_script("arguments[0].hidden = false;", file_input)
+        file_input.send_keys(os.path.join(ROOT, CELL_TO_FIX))
+        driver.execute_script("arguments[0].hidden = true;", file_input)
+        wait.until(lambda d: d.find_element(By.ID, "report-title").text == os.path.basename(CELL_TO_FIX))
+        fixes = [f for f in cli_json(args.ogilint, CELL_TO_FIX)["reports"][0]["findings"] if f.get("suggestion")]
+        check(fixes, "the cell-to-fix sample names a cell to change")
+        suggestion = fixes[0]["suggestion"]
+        suspects = driver.find_elements(By.CSS_SELECTOR, "td.suspect")
+        check([c.get_attribute("data-cell") for c in suspects] == [suggestion["cell"]],
+              f"only the suspected cell {suggestion['cell']} is marked apart ({[c.get_attribute('data-cell') for c in suspects]})")
+        check(suspects[0].get_attribute("data-suggested") == suggestion["suggested_value"], "the mark carries the suggested value")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "td.sev-error:not(.suspect)")) >= 1, "cells that only take part are not marked as suspected")
+        check(driver.find_elements(By.CSS_SELECTOR, ".legend .ls"), "the legend explains the mark")
+        li = [e for e in driver.find_elements(By.CSS_SELECTOR, ".finding") if e.find_elements(By.CSS_SELECTOR, ".suspect")][0]
+        check("建议改为 " + suggestion["suggested_value"] in li.text, f"the finding says the suggested value ({li.text})")
+        suspects[0].send_keys(Keys.ENTER)
+        check(any(c.find_elements(By.CSS_SELECTOR, ".suspect") for c in driver.find_elements(By.CSS_SELECTOR, ".finding.current")),
+              "Enter on the suspected cell selects its finding")
+        driver.save_screenshot(os.path.join(args.out, "7-suspected-cell.png"))
 
         logs = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
         check(not logs, f"no errors in the browser console {logs}")

@@ -22,6 +22,12 @@ public final class LintSession {
         public var progress: ((Int, Int) -> Void)?
         /// Threads checking files (default: all cores).
         public var workers = ProcessInfo.processInfo.activeProcessorCount
+        /// Last year's report (`check --previous`): every input is checked against it, and no report is paired
+        /// automatically.
+        public var previousPath: String?
+        /// When true (the default), in a run of several inputs the reports of one agency in consecutive years
+        /// are paired (`PreviousPairing`), unless a configuration's `previous:` names the pair.
+        public var pairPrevious = true
 
         public init(rulesRoot: String) { self.rulesRoot = rulesRoot }
     }
@@ -52,6 +58,8 @@ public final class LintSession {
         /// The group of each input.
         let groupOf: [Int]
         let baseline: Baseline?
+        /// Last year's report given with `--previous`, read once while planning.
+        let previous: Report?
     }
 
     /// The inputs that share a configuration file, and the linter built from it.
@@ -110,9 +118,13 @@ public final class LintSession {
         let failOn: Severity? = configured.map { $0.failOn.flatMap(Severity.init(rawValue:)) } ?? .error
         let first = groups[0].linter.ruleSet
         let baseline = try options.baselinePath.map { try Baseline.load($0) }
+        var previous: Report?
+        if let p = options.previousPath {
+            do { previous = try groups[0].linter.read(path: p) } catch { throw SessionError.previousUnreadable(InputError(path: p, error: error)) }
+        }
         return Plan(start: RunStart(files: files, rules: first.rules, templates: first.templates, failOn: failOn),
                     skippedFiles: finder.skippedFiles, skippedFolders: finder.skippedFolders, scannedFiles: finder.scanned,
-                    groups: groups, groupOf: groupOf, baseline: baseline)
+                    groups: groups, groupOf: groupOf, baseline: baseline, previous: previous)
     }
 
     /// Checks every input of `plan` and streams the results to `consumer` in input order: `begin`, one
@@ -127,9 +139,19 @@ public final class LintSession {
         let groups = plan.groups, groupOf = plan.groupOf
         var uses = groups.map { [Int](repeating: 0, count: $0.configuration?.suppress.count ?? 0) }
         let total = files.count
+        let previousOf = try previousFiles(plan)
+        let givenPrevious = plan.previous
         try OrderedParallel.run(count: files.count, workers: options.workers, work: { i in
             do {
-                let r = try groups[groupOf[i]].linter.check(path: files[i])
+                let linter = groups[groupOf[i]].linter
+                var previous = givenPrevious
+                if let p = previousOf[i] {
+                    // Last year's report is read for this pair only and released with it.
+                    do { previous = try linter.read(path: p) } catch {
+                        return CheckedInput(path: files[i], error: InputError(path: p, error: PreviousReadError(previous: p, current: files[i], error: error)))
+                    }
+                }
+                let r = try linter.check(path: files[i], previous: previous)
                 return CheckedInput(path: files[i], report: r.report, findings: r.findings)
             } catch {
                 return CheckedInput(path: files[i], error: InputError(path: files[i], error: error))
@@ -170,6 +192,34 @@ public final class LintSession {
         }
         try consumer.finish(summary)
         return summary
+    }
+
+    /// Last year's report file of each input: the configuration's `previous:` pairs first, then (in a run of
+    /// several inputs, without `--previous`) the reports of the same agency one year earlier among the inputs.
+    /// Only each input's agency and year are kept while pairing, so memory stays bounded.
+    func previousFiles(_ plan: Plan) throws -> [Int: String] {
+        let files = plan.start.files
+        var out: [Int: String] = [:]
+        if plan.previous != nil { return out }
+        for (i, f) in files.enumerated() {
+            guard let conf = plan.groups[plan.groupOf[i]].configuration, !conf.previous.isEmpty else { continue }
+            let base = ((conf.file ?? ".") as NSString).deletingLastPathComponent
+            let rel = Self.relative(f, to: base)
+            if let pair = conf.previous.first(where: { $0.covers(path: rel) }) { out[i] = pair.previousPath(base: base) }
+        }
+        guard options.pairPrevious, files.count > 1 else { return out }
+        let groups = plan.groups, groupOf = plan.groupOf
+        var keys = [Report?](repeating: nil, count: files.count)
+        try OrderedParallel.run(count: files.count, workers: options.workers, work: { i -> Report? in
+            guard let r = try? groups[groupOf[i]].linter.read(path: files[i]) else { return nil }
+            return Report(path: r.path, sourceFormat: r.sourceFormat, metadata: r.metadata)
+        }, emit: { i, key in keys[i] = key })
+        let known = keys.indices.filter { keys[$0] != nil }
+        for pair in PreviousPairing.pairIndices(known.map { keys[$0]! }) {
+            let current = known[pair.current], previous = known[pair.previous]
+            if out[current] == nil { out[current] = files[previous] }
+        }
+        return out
     }
 
     /// True when the input's only findings say it is not an annual report (`kind: not_report`).

@@ -95,4 +95,10 @@ public final class Linter: Sendable {
         let r = try read(path: path)
         return ReportResult(report: r, findings: engine.check(r))
     }
+
+    /// Reads and checks a file against last year's report (`previous.` rules say nothing without one).
+    public func check(path: String, previous: Report?) throws -> ReportResult {
+        let r = try read(path: path)
+        return ReportResult(report: r, findings: engine.check(r, previous: previous))
+    }
 }

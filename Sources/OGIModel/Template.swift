@@ -131,6 +131,8 @@ public struct ReaderProfile: Sendable, Equatable {
     public var titleLeads: [String] = []
     /// Words that may follow the year in a title before the agency name (e.g. `度` in `2024年度`).
     public var titleYearSuffixes: [String] = []
+    /// Phrases by which a report declares itself compiled from its subordinate agencies' reports (`ogilint rollup`).
+    public var compilationWords: [String] = []
     public var cells: CellSyntax
     public var parts: [PartSpec]
 

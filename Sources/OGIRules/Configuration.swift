@@ -30,8 +30,28 @@ public struct LintConfiguration: Sendable {
         }
     }
 
+    /// A pair named in `previous:`: inputs matching `current` are checked against last year's report `previous`.
+    public struct PreviousPair: Sendable {
+        /// A wildcard over input paths relative to the configuration's folder (or over file names).
+        public var current: String
+        /// Last year's report, relative to the configuration's folder.
+        public var previous: String
+        public var line: Int
+
+        public func covers(path: String) -> Bool {
+            Glob.matches(path, current) || Glob.matches((path as NSString).lastPathComponent, current)
+        }
+
+        /// Last year's report's path, resolved against the configuration's folder `base`.
+        public func previousPath(base: String) -> String {
+            (previous as NSString).isAbsolutePath ? previous : ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(previous)
+        }
+    }
+
     public var file: String?
     public var rules: [String] = []
+    /// Pairs of this year's and last year's reports; they win over pairs found automatically.
+    public var previous: [PreviousPair] = []
     public var disable: [(id: String, line: Int, column: Int)] = []
     public var severity: [(id: String, level: Severity, line: Int, column: Int)] = []
     public var suppress: [Suppression] = []
@@ -43,7 +63,7 @@ public struct LintConfiguration: Sendable {
     public init() {}
 
     public static let fileName = ".ogilint.yml"
-    static let keys = ["rules", "disable", "severity", "suppress", "agency_kind", "year", "blank_cells", "fail_on"]
+    static let keys = ["rules", "disable", "severity", "suppress", "agency_kind", "year", "blank_cells", "fail_on", "previous"]
 
     /// The nearest `.ogilint.yml` in `directory` or one of its parents.
     public static func find(from directory: String) -> String? {
@@ -109,6 +129,21 @@ public struct LintConfiguration: Sendable {
         }
         if let b = m["blank_cells"] { c.blankCells = BlankCellPolicy(rawValue: try b.oneOf(BlankCellPolicy.allCases.map(\.rawValue), what: "blank_cells policy")) }
         if let f = m["fail_on"] { c.failOn = try f.oneOf(["error", "warning", "info", "never"], what: "fail_on") }
+        if let list = m["previous"] {
+            for item in try list.list("previous") {
+                let pm = try item.mapping(allowed: ["current", "previous"], what: "a previous-year pair")
+                guard let cur = pm["current"], let prev = pm["previous"] else {
+                    throw item.fail("a previous-year pair needs 'current' (a wildcard over this year's reports) and 'previous' (last year's report file)")
+                }
+                let pair = PreviousPair(current: try cur.string("current"), previous: try prev.string("previous"), line: item.line)
+                let resolved = pair.previousPath(base: base)
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDir), !isDir.boolValue else {
+                    throw prev.fail("last year's report '\(pair.previous)' is not a file (looked for \(resolved)); paths are relative to this configuration file")
+                }
+                c.previous.append(pair)
+            }
+        }
         return c
     }
 
@@ -180,6 +215,11 @@ public struct LintConfiguration: Sendable {
 
     # Exit 1 when a finding is at or above: error (default), warning, info, or never.
     # fail_on: error
+
+    # Last year's report for this year's drafts (relative to this file); reports of one agency in
+    # consecutive years among the inputs are paired automatically, these pairs win over that.
+    # previous:
+    #   - {current: "2024/*.docx", previous: 2023/report.docx}
 
     """
 }

@@ -119,6 +119,14 @@ public enum MessageKeys {
             "engine.headings.numbering": kind(["part", "number", "heading", "numeral", "expected", "previous"]),
             "session.unused_suppression.message": ["file", "line", "rule", "reason"],
             "session.unused_suppression.fix": [],
+            "rollup.sum.message": ["cell", "parent", "sum", "children", "diff"],
+            "rollup.sum.fix": ["cell", "sum"],
+            "rollup.sum.child": ["child", "value"],
+            "rollup.child.unreadable": ["child", "reason"],
+            "rollup.child.table_missing": ["child", "table", "count"],
+            "rollup.child.cells_missing": ["child", "table", "count", "cells"],
+            "rollup.child.fix": ["child"],
+            "rollup.blank": [],
         ]
         for f in ReportField.allCases { k["field.\(f.rawValue)"] = [] }
         for a in AgencyKind.allCases { k["agency_kind.\(a.rawValue)"] = [] }

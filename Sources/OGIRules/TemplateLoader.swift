@@ -8,7 +8,7 @@ enum TemplateLoader {
         if let p = top["profile"] {
             let m = try p.mapping(allowed: ["inline_noise", "line_noise", "part_numerals", "part_number_separators",
                                             "title_words", "title_tails", "title_leads", "title_year_suffixes", "period_patterns", "published_patterns",
-                                            "year_pattern", "table_year_pattern", "agency_kinds", "cells"], what: "profile")
+                                            "year_pattern", "table_year_pattern", "agency_kinds", "cells", "compilation_words"], what: "profile")
             func strings(_ k: String) throws -> [String] { try m[k]?.stringList(k) ?? [] }
             for k in ["inline_noise", "line_noise", "period_patterns", "published_patterns", "part_number_separators"] {
                 for (i, rx) in try strings(k).enumerated() { try checkRegex(rx, at: m[k]!, index: i, what: k) }
@@ -41,6 +41,7 @@ enum TemplateLoader {
                 cells: cells, parts: [])
             profile?.titleLeads = try strings("title_leads")
             profile?.titleYearSuffixes = try strings("title_year_suffixes")
+            profile?.compilationWords = try strings("compilation_words")
         }
         if let ps = top["parts"] {
             var seen = Set<String>()

@@ -13,9 +13,9 @@ enum CommandLineArguments {
     static let subcommands = OGILintCommand.configuration.subcommands.map { $0._commandName } + ["help"]
     /// `check`'s options that take a value (a test compares these with `ogilint check --help`).
     static let checkOptionsWithValue: Set<String> = ["--format", "--fail-on", "--config", "--baseline", "--write-baseline",
-                                                     "--rules", "--rules-root", "--agency-kind", "--year", "--max-size"]
+                                                     "--rules", "--rules-root", "--agency-kind", "--year", "--max-size", "--previous"]
     /// `check`'s flags.
-    static let checkFlags: Set<String> = ["-q", "--quiet", "--no-config", "-h", "--help", "--version"]
+    static let checkFlags: Set<String> = ["-q", "--quiet", "--no-config", "--no-pairing", "-h", "--help", "--version"]
 
     static func prepare(_ args: [String]) throws -> [String] {
         guard let first = args.first else { return args }

@@ -93,10 +93,31 @@ final class CIAndConfigTests: XCTestCase {
         let links = html.matches(of: /href="#([^"]+)"/).map { String($0.1) }
         // The batch opens with an index: one link per report, to its section.
         XCTAssertEqual(links.filter { $0.wholeMatch(of: /r[0-9]+/) != nil }, (1...input.count).map { "r\($0)" })
-        XCTAssertEqual(links.filter { $0.contains("-") }.count, input.flatMap(\.findings).filter { $0.location.cell != nil || $0.location.line != nil || $0.location.paragraph != nil }.count)
+        // One link per located finding, and one more to the suspected cell of each finding that names one.
+        XCTAssertEqual(links.filter { $0.contains("-") }.count, input.flatMap(\.findings).filter { $0.location.cell != nil || $0.location.line != nil || $0.location.paragraph != nil }.count
+                       + input.flatMap(\.findings).filter { $0.suggestion != nil }.count)
         for l in links { XCTAssertTrue(ids.contains(l), "link #\(l) has a target") }
         XCTAssertTrue(html.contains("hl-error"), "the cell a finding points at is highlighted")
         XCTAssertTrue(html.contains("data-sev=\"warning\""))
+    }
+
+    func testHTMLReportMarksTheSuspectedCellApart() throws {
+        let input = try inputs(["samples/broken/app-cell-to-fix.txt"])
+        let s = try XCTUnwrap(input[0].findings.compactMap(\.suggestion).first, "the sample names a cell to fix")
+        let html = HTMLFormat.render(input, run: run, options: OutputOptions(version: "t"))
+        let id = "r1-c-" + s.cell.replacingOccurrences(of: ".", with: "-")
+        // Exactly the suspected cell carries the mark, with its suggested value; the finding names the value and links to it.
+        let marked = html.matches(of: /<td id="([^"]+)" class="[^"]*\bsuspect\b[^"]*" title="[^"]*建议改为 ([0-9.]+)"/).map { (String($0.1), String($0.2)) }
+        XCTAssertEqual(marked.map(\.0), [id], html.matches(of: /<td id="[^"]+" class="[^"]*hl-[^"]*"/).map { String($0.0) }.joined(separator: "\n"))
+        XCTAssertEqual(marked.first?.1, ExactDecimal.format(s.suggestedValue))
+        XCTAssertTrue(html.contains("<div class=\"suspect\">疑似填错的单元格：<a href=\"#\(id)\">"), "the finding links to the suspected cell")
+        XCTAssertTrue(html.contains("建议改为 <b>\(ExactDecimal.format(s.suggestedValue))</b>"))
+        XCTAssertTrue(html.contains("<span class=\"suspect\">疑似填错的单元格"), "the legend explains the mark")
+        // Cells that only take part in the failing sums are highlighted, not marked as suspected.
+        XCTAssertGreaterThan(html.matches(of: /<td [^>]*class="[^"]*hl-error[^"]*"/).count, 1)
+        // A clean report has no suspected cell and no legend entry for it.
+        let clean = HTMLFormat.render(try inputs(["samples/clean-2021-government.txt"]), run: run, options: OutputOptions(version: "t"))
+        XCTAssertFalse(clean.contains("class=\"suspect\"") || clean.contains(" suspect\""))
     }
 
     // MARK: configuration

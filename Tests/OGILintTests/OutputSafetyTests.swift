@@ -67,9 +67,9 @@ final class OutputSafetyTests: XCTestCase {
     func testTheOptionListsMatchTheHelp() throws {
         let help = String(decoding: try run(["check", "--help"], in: Repo.root).out, as: UTF8.self)
         let withValue = Set(help.matches(of: /(--[a-z-]+) </).map { String($0.1) })
-        XCTAssertEqual(withValue, ["--format", "--fail-on", "--config", "--baseline", "--write-baseline", "--rules", "--rules-root", "--agency-kind", "--year", "--max-size"])
+        XCTAssertEqual(withValue, ["--format", "--fail-on", "--config", "--baseline", "--write-baseline", "--rules", "--rules-root", "--agency-kind", "--year", "--max-size", "--previous"])
         let all = Set(help.matches(of: /(?m)^  (?:-[a-z], )?(--[a-z-]+)/).map { String($0.1) })
-        XCTAssertEqual(all.subtracting(withValue), ["--quiet", "--no-config", "--help", "--version"])
+        XCTAssertEqual(all.subtracting(withValue), ["--quiet", "--no-config", "--no-pairing", "--help", "--version"])
     }
 
     // Item 14

@@ -83,9 +83,14 @@ public final class HTMLFormat: OutputFormat {
         // Findings, each linked to the cell or line it is about (in a report; a configuration file has no anchors).
         var cellSeverity: [String: Severity] = [:]
         var lineSeverity: [String: Severity] = [:]
+        // The cells a repair names (`suggestion`): marked apart from the cells that merely take part.
+        var suspected: [String: CellSuggestion] = [:]
         for f in input.findings {
             if let c = f.location.cell { cellSeverity[c] = max(cellSeverity[c] ?? .info, f.severity) }
             else if let a = Self.textAnchor(f.location) { lineSeverity[a] = max(lineSeverity[a] ?? .info, f.severity) }
+            if let s = f.suggestion { suspected[s.cell] = s }
+            // The sums a repair explains are folded under it; their cells take part and are highlighted too.
+            for r in f.related { if let c = r.location.cell { cellSeverity[c] = max(cellSeverity[c] ?? .info, r.severity) } }
         }
         if input.findings.isEmpty {
             out += "<p class=\"clean\">没有发现问题。</p>\n"
@@ -100,6 +105,12 @@ public final class HTMLFormat: OutputFormat {
                 out += target.map { "<a href=\"\($0)\">\(Self.esc(place))</a>" } ?? "<span class=\"place\">\(Self.esc(place))</span>"
                 out += "<div class=\"msg\">\(Self.esc(f.message))</div>"
                 if let fix = f.fix { out += "<div class=\"fix\">建议：\(Self.esc(fix))</div>" }
+                if let s = f.suggestion {
+                    let cellPlace = [s.location.table, s.location.row, s.location.column].compactMap { $0 }.joined(separator: " › ")
+                    let filed = s.value.map(ExactDecimal.format) ?? "（空）"
+                    let link = input.report == nil ? Self.esc(cellPlace) : "<a href=\"#r\(number)-c-\(Self.anchor(s.cell))\">\(Self.esc(cellPlace))</a>"
+                    out += "<div class=\"suspect\">疑似填错的单元格：\(link)，填报 \(Self.esc(filed))，建议改为 <b>\(Self.esc(ExactDecimal.format(s.suggestedValue)))</b></div>"
+                }
                 out += "</li>\n"
             }
             out += "</ol>\n"
@@ -107,6 +118,11 @@ public final class HTMLFormat: OutputFormat {
         guard let report = input.report, let m else { return out + end }
         // The tables as read, on the template's grid.
         let layout = m.template.flatMap { templates?.template($0) } ?? m.year.flatMap { templates?.template(forYear: $0) }
+        if !report.tables.isEmpty && !input.findings.isEmpty {
+            out += "<p class=\"legend\">图例：<span class=\"hl-error\">有错误的单元格</span> <span class=\"hl-warning\">有警告的单元格</span>"
+            if !suspected.isEmpty { out += " <span class=\"suspect\">疑似填错的单元格（建议改动）</span>" }
+            out += "</p>\n"
+        }
         for t in report.tables {
             let spec = layout?.table(t.key)
             out += "<h3>\(Self.esc(t.title ?? t.key))</h3>\n<div class=\"scroll\"><table class=\"data\"><thead><tr><th></th>"
@@ -121,8 +137,13 @@ public final class HTMLFormat: OutputFormat {
                     let cell = row.cell(key)
                     var cls = "st-\(cell?.state.rawValue ?? "missing")"
                     if let sev = cellSeverity[cellKey] { cls += " hl-\(sev.rawValue)" }
+                    var title = ""
+                    if let s = suspected[cellKey] {
+                        cls += " suspect"
+                        title = " title=\"疑似填错，建议改为 \(Self.esc(ExactDecimal.format(s.suggestedValue)))\""
+                    }
                     let text = cell.map { $0.state == .missing ? "—缺—" : ($0.raw.isEmpty ? "（空）" : $0.raw) } ?? "—缺—"
-                    out += "<td id=\"r\(number)-c-\(Self.anchor(cellKey))\" class=\"\(cls)\">\(Self.esc(text))</td>"
+                    out += "<td id=\"r\(number)-c-\(Self.anchor(cellKey))\" class=\"\(cls)\"\(title)>\(Self.esc(text))</td>"
                 }
                 out += "</tr>\n"
             }
@@ -184,6 +205,9 @@ public final class HTMLFormat: OutputFormat {
     .hl-error{outline:3px solid #c62828;outline-offset:-3px;background:#ffebee !important}
     .hl-warning{outline:3px solid #ef8f00;outline-offset:-3px;background:#fff3e0 !important}
     .hl-info{outline:3px solid #1565c0;outline-offset:-3px}
+    td.suspect{outline:3px dashed #6a1b9a;outline-offset:-5px;background:#f3e5f5 !important;font-weight:bold}
+    .suspect{color:#6a1b9a}div.suspect{margin-top:4px}
+    .legend span{display:inline-block;padding:1px 8px;margin-right:8px;border:1px solid #ccc}.legend span.suspect{outline:3px dashed #6a1b9a;outline-offset:-3px;background:#f3e5f5}
     td:target,p:target,h4:target{box-shadow:0 0 0 3px #000 inset}
     details.text p{margin:4px 0}.ln{display:inline-block;min-width:3em;color:#999;font-size:12px}
     .clean{color:#2e7d32}.unreadable{color:#c62828}footer{color:#888;font-size:12px;padding:12px 24px}

@@ -251,12 +251,24 @@ function renderReport() {
 
   // Tables in the template's layout, cells marked by the most severe visible finding.
   const cellFindings = new Map();
-  for (const f of shown) if (f.location.cell) {
-    if (!cellFindings.has(f.location.cell)) cellFindings.set(f.location.cell, []);
-    cellFindings.get(f.location.cell).push(f);
+  const addCell = (cell, f) => {
+    if (!cellFindings.has(cell)) cellFindings.set(cell, []);
+    if (!cellFindings.get(cell).includes(f)) cellFindings.get(cell).push(f);
+  };
+  for (const f of shown) {
+    if (f.location.cell) addCell(f.location.cell, f);
+    // The sums a repair explains are folded under it: their cells take part and lead to the same finding.
+    for (const r of f.related || []) if (r.location && r.location.cell) addCell(r.location.cell, f);
   }
-  left.append(el("p", { class: "legend" }, "单元格底色：", el("i", { class: "le" }), "错误", el("i", { class: "lw" }), "警告", el("i", { class: "li" }), "提示", "；点击有底色的单元格查看对应发现。"));
-  for (const t of tablesToDraw(d)) left.append(drawTable(t, cellFindings));
+  // The cell a repair names (finding.suggestion): marked apart from the cells that merely take part.
+  const suspected = new Map();
+  for (const f of shown) if (f.suggestion) {
+    if (!suspected.has(f.suggestion.cell)) suspected.set(f.suggestion.cell, []);
+    suspected.get(f.suggestion.cell).push(f);
+  }
+  left.append(el("p", { class: "legend" }, "单元格底色：", el("i", { class: "le" }), "错误", el("i", { class: "lw" }), "警告", el("i", { class: "li" }), "提示",
+    suspected.size ? [el("i", { class: "ls" }), "疑似填错（建议改动）"] : null, "；点击有底色的单元格查看对应发现。"));
+  for (const t of tablesToDraw(d)) left.append(drawTable(t, cellFindings, suspected));
 
   // The report text, with the sentences findings point at and quote highlighted.
   const text = d.text || [];
@@ -296,7 +308,7 @@ function tablesToDraw(d) {
   return drawn;
 }
 
-function drawTable({ spec, table }, cellFindings) {
+function drawTable({ spec, table }, cellFindings, suspected) {
   const rows = new Map((table ? table.rows : []).map(r => [r.key, r]));
   const caption = el("caption", {}, spec.title, table ? null : el("span", { class: "where", text: "（报告中未找到此表）" }));
   const head = drawHead(spec.columns);
@@ -309,14 +321,19 @@ function drawTable({ spec, table }, cellFindings) {
     for (const cs of spec.columns) {
       const key = `${spec.key}.${rs.key}.${cs.key}`;
       const cell = cells.get(cs.key);
-      const own = cellFindings.get(key) || [];
+      const suspects = (suspected && suspected.get(key)) || [];
+      const own = [...(cellFindings.get(key) || [])];
+      for (const f of suspects) if (!own.includes(f)) own.push(f);
       const worst = own.length ? SEVERITIES.find(s => own.some(f => f.severity === s)) : null;
       const raw = cell ? cell.raw : "";
       const state_ = cell ? cell.state : "missing";
+      const suggested = suspects.length ? suspects[0].suggestion.suggested_value : null;
       const td = el("td", {
-        class: [state_, worst ? "sev-" + worst : ""].join(" ").trim(), "data-cell": key, id: cellId(key),
+        class: [state_, worst ? "sev-" + worst : "", suspects.length ? "suspect" : ""].join(" ").trim(), "data-cell": key, id: cellId(key),
         "data-findings": own.length ? own.map(f => f.index).join(" ") : null, tabindex: own.length ? "0" : null,
-        title: `${row ? row.label : rs.label} › ${cs.label}` + (own.length ? `：${own.length} 条发现，按回车查看` : ""),
+        "data-suggested": suggested === null ? null : String(suggested),
+        title: `${row ? row.label : rs.label} › ${cs.label}` + (suggested === null ? "" : `：疑似填错，建议改为 ${suggested}`)
+          + (own.length ? `：${own.length} 条发现，按回车查看` : ""),
         role: own.length ? "button" : null,
       }, cell ? (raw === "" ? "（空）" : raw) : "—");
       if (own.length) {
@@ -429,9 +446,13 @@ function drawFinding(f, entry, paraFor) {
       el("span", { class: "where", text: CATEGORY_NAME[f.category] || f.category })),
     el("p", { class: "message", text: f.message }),
     f.fix ? el("p", { class: "fix", text: "改正：" + f.fix }) : null,
+    f.suggestion ? el("p", { class: "suspect" }, "疑似填错的单元格：" + locationText(f.suggestion.location) + "，填报 "
+      + (f.suggestion.value == null ? "（空）" : f.suggestion.value) + "，建议改为 ", el("b", { text: String(f.suggestion.suggested_value) })) : null,
     el("p", { class: "where", text: locationText(f.location) }),
     el("div", { class: "actions" },
       target ? el("button", { type: "button", class: "goto", onclick: () => goTo(f, target) }, f.location.cell ? "定位单元格" : "定位正文") : null,
+      f.suggestion && f.suggestion.cell !== f.location.cell
+        ? el("button", { type: "button", class: "goto-suspect", onclick: () => goTo(f, cellId(f.suggestion.cell)) }, "定位疑似单元格") : null,
       el("button", { type: "button", class: "explain", onclick: () => explain(f.rule) }, "规则说明"),
       el("button", { type: "button", class: "suppress", onclick: () => openSuppress(f, entry) }, "复制抑制条目")));
   return li;

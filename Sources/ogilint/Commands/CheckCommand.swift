@@ -44,6 +44,12 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong("write-baseline"), help: ArgumentHelp("Write the current findings to this baseline file instead of any output (exit 0; 2 when an input cannot be read, and then no baseline is written).", valueName: "FILE"))
     var writeBaseline: String?
 
+    @Option(help: ArgumentHelp("Last year's report of the same agency (any input format): every report is checked against it (PREV-* rules and 同比 figures need it). Without it, reports of one agency in consecutive years among the inputs are paired automatically.", valueName: "LAST_YEAR_FILE"))
+    var previous: String?
+
+    @Flag(name: .customLong("no-pairing"), help: "Do not pair reports of one agency in consecutive years automatically (saves reading every input twice in a large run); .ogilint.yml previous: pairs still apply.")
+    var noPairing = false
+
     @OptionGroup var rules: RuleOptions
     @OptionGroup var read: ReadOptions
 
@@ -62,6 +68,8 @@ struct CheckCommand: ParsableCommand {
         options.configPath = config
         options.useConfiguration = !noConfig
         options.baselinePath = baseline
+        options.previousPath = previous
+        options.pairPrevious = !noPairing
         if isTerminal(2) && !quiet {
             options.progress = { done, total in
                 guard total >= 20, done % 10 == 0 || done == total else { return }
