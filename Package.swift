@@ -25,11 +25,13 @@ let package = Package(
         // libxml2 from the system (Debian package libxml2-dev), for DOCX XML and tolerant HTML parsing.
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // Readers: plain text, DOCX, HTML, PDF (through pdftotext) and submitted YAML/JSON models, all producing a Report.
-        .target(name: "OGIReaders", dependencies: [
-            "OGIModel", "CLibXML2",
-            .product(name: "Yams", package: "Yams"),
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        ]),
+        .target(
+            name: "OGIReaders",
+            dependencies: [
+                "OGIModel", "CLibXML2",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         // Rule packs and templates as YAML, the expression language and the evaluation engine.
         .target(name: "OGIRules", dependencies: ["OGIModel", "OGIAnalysis", .product(name: "Yams", package: "Yams")]),
         // Pure analysis algorithms the rule kinds call: cell repair, prose facts, text overlap, editorial slips.
@@ -39,15 +41,19 @@ let package = Package(
         // Output formats (one protocol, one file each, one registry), output files, the model writer.
         .target(name: "OGIOutput", dependencies: ["OGIModel", "OGIRules", "OGILint", .product(name: "Yams", package: "Yams")]),
         // The reviewer's web page and HTTP API (`ogilint serve`), on Hummingbird 2.
-        .target(name: "OGIServer", dependencies: [
-            "OGILint", "OGIModel", "OGIRules", "OGIOutput", "OGIReaders",
-            .product(name: "Hummingbird", package: "hummingbird"),
-        ], resources: [.embedInCode("Assets/index.html"), .embedInCode("Assets/app.css"), .embedInCode("Assets/app.js")]),
+        .target(
+            name: "OGIServer",
+            dependencies: [
+                "OGILint", "OGIModel", "OGIRules", "OGIOutput", "OGIReaders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ], resources: [.embedInCode("Assets/index.html"), .embedInCode("Assets/app.css"), .embedInCode("Assets/app.js")]),
         // The thin command-line front end.
-        .executableTarget(name: "ogilint", dependencies: [
-            "OGILint", "OGIOutput", "OGIServer",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "ogilint",
+            dependencies: [
+                "OGILint", "OGIOutput", "OGIServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // Shared test fixtures: repository paths, one loaded linter, golden-file comparison.
         .target(name: "OGITestSupport", dependencies: ["OGILint", "OGIModel", "OGIOutput", "OGIRules"], path: "Tests/OGITestSupport"),
         // One test target per library module.
@@ -55,11 +61,14 @@ let package = Package(
         .testTarget(name: "OGIReadersTests", dependencies: ["OGIReaders", "OGILint", "OGIModel", "OGITestSupport"]),
         .testTarget(name: "OGIAnalysisTests", dependencies: ["OGIAnalysis", "OGIModel", "OGITestSupport"]),
         .testTarget(name: "OGIRulesTests", dependencies: ["OGIRules", "OGILint", "OGIModel", "OGITestSupport"]),
-        .testTarget(name: "OGIOutputTests", dependencies: ["OGIOutput", "OGILint", "OGIModel", "OGIReaders", "OGITestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "OGIServerTests", dependencies: [
-            "OGIServer", "OGILint", "OGIOutput", "OGITestSupport",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-        ]),
+        .testTarget(
+            name: "OGIOutputTests", dependencies: ["OGIOutput", "OGILint", "OGIModel", "OGIReaders", "OGITestSupport"], exclude: ["Golden"]),
+        .testTarget(
+            name: "OGIServerTests",
+            dependencies: [
+                "OGIServer", "OGILint", "OGIOutput", "OGITestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(name: "OGILintTests", dependencies: ["OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput", "OGITestSupport"]),
     ]
 )

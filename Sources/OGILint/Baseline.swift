@@ -27,9 +27,10 @@ public struct BaselineFile: Codable, Equatable, Sendable {
 
     /// The stable key of a finding in the report at `path` (relative to the baseline's folder).
     public static func fingerprint(_ f: Finding, path: String) -> String {
-        let key = [f.rule, path, f.location.table ?? "", f.location.row ?? "", f.location.column ?? "", f.message].joined(separator: "\u{1F}")
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in key.utf8 { h ^= UInt64(b); h = h &* 0x100000001b3 }
+        let key = [f.rule, path, f.location.table ?? "", f.location.row ?? "", f.location.column ?? "", f.message].joined(
+            separator: "\u{1F}")
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in key.utf8 { h ^= UInt64(b); h = h &* 0x100_0000_01b3 }
         return String(h, radix: 16)
     }
 

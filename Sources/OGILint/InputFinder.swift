@@ -43,9 +43,10 @@ public struct InputFinder {
             }
             // An empty folder must not pass a gate silently.
             if found.isEmpty {
-                throw SessionError.inputs(.noReports(path: arg, detail: "no report files (.txt, .docx, .html, .pdf or report models) in this folder"))
+                throw SessionError.inputs(
+                    .noReports(path: arg, detail: "no report files (.txt, .docx, .html, .pdf or report models) in this folder"))
             }
-            found.sorted().forEach { append($0) }
+            for f in found.sorted() { append(f) }
             scanned.formUnion(found)
         } else if arg.contains(where: { "*?[".contains($0) }) {
             // The folder part before the first wildcard, then everything below it matched against the pattern.
@@ -53,9 +54,9 @@ public struct InputFinder {
             let fixed = parts.prefix { !$0.contains(where: { "*?[".contains($0) }) }.joined(separator: "/")
             let found = walk(fixed.isEmpty ? "." : fixed, prefix: fixed.isEmpty ? "" : nil).filter { Glob.matches($0, arg) }
             if found.isEmpty { throw SessionError.inputs(.noReports(path: arg, detail: "no file matches this pattern")) }
-            found.sorted().forEach { append($0) }
+            for f in found.sorted() { append(f) }
         } else {
-            append(arg)   // does not exist: reading it reports the error
+            append(arg)  // does not exist: reading it reports the error
         }
     }
 
@@ -73,12 +74,15 @@ public struct InputFinder {
                 guard lstat(full, &st) == 0 else { skippedFiles += 1; continue }
                 switch st.st_mode & S_IFMT {
                 case S_IFDIR:
-                    if name.hasPrefix(".") || Self.skippedFolderNames.contains(name) { skippedFolders += 1 }
-                    else { stack.append((full, display)) }
+                    if name.hasPrefix(".") || Self.skippedFolderNames.contains(name) {
+                        skippedFolders += 1
+                    } else {
+                        stack.append((full, display))
+                    }
                 case S_IFREG:
                     if name.hasPrefix(".") { skippedFiles += 1 } else { files.append(display) }
                 default:
-                    skippedFiles += 1   // FIFOs, sockets, devices, symbolic links
+                    skippedFiles += 1  // FIFOs, sockets, devices, symbolic links
                 }
             }
         }
@@ -92,7 +96,7 @@ public struct InputFinder {
         let isModel = modelExtensions.contains(ext)
         guard reportExtensions.contains(ext) || isModel else { return false }
         guard ext == "html" || ext == "htm" || isModel else { return true }
-        guard let h = FileHandle(forReadingAtPath: path) else { return true }   // reading it reports the error
+        guard let h = FileHandle(forReadingAtPath: path) else { return true }  // reading it reports the error
         defer { try? h.close() }
         let head = String(decoding: h.readData(ofLength: 8192), as: UTF8.self)
         if ogilintOutputMarkers.contains(where: head.contains) { return false }

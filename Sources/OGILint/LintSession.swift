@@ -87,11 +87,15 @@ public final class LintSession {
         var groupOf: [Int] = []
         for f in files {
             let config: String?
-            if let explicit = options.configPath { config = explicit }
-            else if !options.useConfiguration { config = nil }
-            else {
+            if let explicit = options.configPath {
+                config = explicit
+            } else if !options.useConfiguration {
+                config = nil
+            } else {
                 let dir = (f as NSString).deletingLastPathComponent
-                if let cached = configFor[dir] { config = cached } else {
+                if let cached = configFor[dir] {
+                    config = cached
+                } else {
                     config = LintConfiguration.find(from: dir.isEmpty ? "." : dir)
                     configFor[dir] = config
                 }
@@ -105,9 +109,11 @@ public final class LintSession {
         do {
             for path in configPaths {
                 let conf = try path.map { try LintConfiguration.load($0) }
-                let lintOptions = LintOptions(agencyKind: options.agencyKind ?? conf?.agencyKind, year: options.year ?? conf?.year,
-                                              maxInputBytes: options.maxInputBytes)
-                let linter = try Linter(ruleDirectories: [options.rulesRoot] + options.extraRules, options: lintOptions, configuration: conf)
+                let lintOptions = LintOptions(
+                    agencyKind: options.agencyKind ?? conf?.agencyKind, year: options.year ?? conf?.year,
+                    maxInputBytes: options.maxInputBytes)
+                let linter = try Linter(
+                    ruleDirectories: [options.rulesRoot] + options.extraRules, options: lintOptions, configuration: conf)
                 groups.append(Group(configuration: conf, linter: linter))
             }
         } catch let e as RulePackError {
@@ -120,11 +126,14 @@ public final class LintSession {
         let baseline = try options.baselinePath.map { try Baseline.load($0) }
         var previous: Report?
         if let p = options.previousPath {
-            do { previous = try groups[0].linter.read(path: p) } catch { throw SessionError.previousUnreadable(InputError(path: p, error: error)) }
+            do { previous = try groups[0].linter.read(path: p) } catch {
+                throw SessionError.previousUnreadable(InputError(path: p, error: error))
+            }
         }
-        return Plan(start: RunStart(files: files, rules: first.rules, templates: first.templates, failOn: failOn),
-                    skippedFiles: finder.skippedFiles, skippedFolders: finder.skippedFolders, scannedFiles: finder.scanned,
-                    groups: groups, groupOf: groupOf, baseline: baseline, previous: previous)
+        return Plan(
+            start: RunStart(files: files, rules: first.rules, templates: first.templates, failOn: failOn),
+            skippedFiles: finder.skippedFiles, skippedFolders: finder.skippedFolders, scannedFiles: finder.scanned,
+            groups: groups, groupOf: groupOf, baseline: baseline, previous: previous)
     }
 
     /// Checks every input of `plan` and streams the results to `consumer` in input order: `begin`, one
@@ -141,50 +150,57 @@ public final class LintSession {
         let total = files.count
         let previousOf = try previousFiles(plan)
         let givenPrevious = plan.previous
-        try OrderedParallel.run(count: files.count, workers: options.workers, work: { i in
-            do {
-                let linter = groups[groupOf[i]].linter
-                var previous = givenPrevious
-                if let p = previousOf[i] {
-                    // Last year's report is read for this pair only and released with it.
-                    do { previous = try linter.read(path: p) } catch {
-                        return CheckedInput(path: files[i], error: InputError(path: p, error: PreviousReadError(previous: p, current: files[i], error: error)))
+        try OrderedParallel.run(
+            count: files.count, workers: options.workers,
+            work: { i in
+                do {
+                    let linter = groups[groupOf[i]].linter
+                    var previous = givenPrevious
+                    if let p = previousOf[i] {
+                        // Last year's report is read for this pair only and released with it.
+                        do { previous = try linter.read(path: p) } catch {
+                            return CheckedInput(
+                                path: files[i],
+                                error: InputError(path: p, error: PreviousReadError(previous: p, current: files[i], error: error)))
+                        }
+                    }
+                    let r = try linter.check(path: files[i], previous: previous)
+                    return CheckedInput(path: files[i], report: r.report, findings: r.findings)
+                } catch {
+                    return CheckedInput(path: files[i], error: InputError(path: files[i], error: error))
+                }
+            },
+            emit: { i, checked in
+                var input = checked
+                if plan.scannedFiles.contains(input.path), Self.isNotAReport(input, groups[groupOf[i]].linter.ruleSet) {
+                    summary.notReports += 1
+                    options.progress?(i + 1, total)
+                    return
+                }
+                if let conf = groups[groupOf[i]].configuration, !conf.suppress.isEmpty {
+                    // Suppressions: matched findings are removed; ones that match nothing are reported at the end.
+                    let rel = Self.relative(input.path, to: ((conf.file ?? ".") as NSString).deletingLastPathComponent)
+                    input.findings = input.findings.filter { f in
+                        if let s = conf.suppress.firstIndex(where: { $0.covers(f, path: rel) }) { uses[groupOf[i]][s] += 1; return false }
+                        return true
                     }
                 }
-                let r = try linter.check(path: files[i], previous: previous)
-                return CheckedInput(path: files[i], report: r.report, findings: r.findings)
-            } catch {
-                return CheckedInput(path: files[i], error: InputError(path: files[i], error: error))
-            }
-        }, emit: { i, checked in
-            var input = checked
-            if plan.scannedFiles.contains(input.path), Self.isNotAReport(input, groups[groupOf[i]].linter.ruleSet) {
-                summary.notReports += 1
-                options.progress?(i + 1, total)
-                return
-            }
-            if let conf = groups[groupOf[i]].configuration, !conf.suppress.isEmpty {
-                // Suppressions: matched findings are removed; ones that match nothing are reported at the end.
-                let rel = Self.relative(input.path, to: ((conf.file ?? ".") as NSString).deletingLastPathComponent)
-                input.findings = input.findings.filter { f in
-                    if let s = conf.suppress.firstIndex(where: { $0.covers(f, path: rel) }) { uses[groupOf[i]][s] += 1; return false }
-                    return true
+                if let baseline = plan.baseline {
+                    let before = input.findings.count
+                    let rel = Self.relative(input.path, to: baseline.base)
+                    input.findings = input.findings.filter { !baseline.contains($0, relativePath: rel) }
+                    summary.baselined += before - input.findings.count
                 }
-            }
-            if let baseline = plan.baseline {
-                let before = input.findings.count
-                let rel = Self.relative(input.path, to: baseline.base)
-                input.findings = input.findings.filter { !baseline.contains($0, relativePath: rel) }
-                summary.baselined += before - input.findings.count
-            }
-            summary.add(input)
-            try consumer.add(input)
-            options.progress?(i + 1, total)
-        })
+                summary.add(input)
+                try consumer.add(input)
+                options.progress?(i + 1, total)
+            })
         for (g, group) in groups.enumerated() {
             guard let conf = group.configuration else { continue }
             let file = conf.file ?? LintConfiguration.fileName
-            let unused = uses[g].indices.filter { uses[g][$0] == 0 }.map { Self.unusedSuppression(conf.suppress[$0], file: file, messages: group.linter.ruleSet.messages) }
+            let unused = uses[g].indices.filter { uses[g][$0] == 0 }.map {
+                Self.unusedSuppression(conf.suppress[$0], file: file, messages: group.linter.ruleSet.messages)
+            }
             if unused.isEmpty { continue }
             let input = CheckedInput(configuration: Self.relative(file, to: "."), findings: unused)
             summary.add(input)
@@ -210,10 +226,12 @@ public final class LintSession {
         guard options.pairPrevious, files.count > 1 else { return out }
         let groups = plan.groups, groupOf = plan.groupOf
         var keys = [Report?](repeating: nil, count: files.count)
-        try OrderedParallel.run(count: files.count, workers: options.workers, work: { i -> Report? in
-            guard let r = try? groups[groupOf[i]].linter.read(path: files[i]) else { return nil }
-            return Report(path: r.path, sourceFormat: r.sourceFormat, metadata: r.metadata)
-        }, emit: { i, key in keys[i] = key })
+        try OrderedParallel.run(
+            count: files.count, workers: options.workers,
+            work: { i -> Report? in
+                guard let r = try? groups[groupOf[i]].linter.read(path: files[i]) else { return nil }
+                return Report(path: r.path, sourceFormat: r.sourceFormat, metadata: r.metadata)
+            }, emit: { i, key in keys[i] = key })
         let known = keys.indices.filter { keys[$0] != nil }
         for pair in PreviousPairing.pairIndices(known.map { keys[$0]! }) {
             let current = known[pair.current], previous = known[pair.previous]
@@ -233,15 +251,17 @@ public final class LintSession {
         let plan = try plan(args)
         let collected = CollectedRun()
         let summary = try run(plan, to: collected)
-        return Result(inputs: collected.inputs, rules: plan.start.rules, templates: plan.groups[0].linter.ruleSet.templates,
-                      failOn: plan.start.failOn, summary: summary)
+        return Result(
+            inputs: collected.inputs, rules: plan.start.rules, templates: plan.groups[0].linter.ruleSet.templates,
+            failOn: plan.start.failOn, summary: summary)
     }
 
     /// The warning for a suppression in `file` that matched no finding.
     static func unusedSuppression(_ s: LintConfiguration.Suppression, file: String, messages: MessageCatalog) -> Finding {
         Finding(
             rule: "CONFIG-UNUSED-SUPPRESSION", severity: .warning, category: .consistency,
-            message: messages.text("session.unused_suppression.message", ["file": file, "line": String(s.line), "rule": s.rule, "reason": s.reason]),
+            message: messages.text(
+                "session.unused_suppression.message", ["file": file, "line": String(s.line), "rule": s.rule, "reason": s.reason]),
             fix: messages.text("session.unused_suppression.fix"),
             location: FindingLocation(line: s.line))
     }
@@ -249,7 +269,9 @@ public final class LintSession {
     /// `path` relative to `dir` when it lies below it (both made absolute first).
     public static func relative(_ path: String, to dir: String) -> String {
         let cwd = FileManager.default.currentDirectoryPath
-        func abs(_ p: String) -> String { (((p as NSString).isAbsolutePath ? p : (cwd as NSString).appendingPathComponent(p)) as NSString).standardizingPath }
+        func abs(_ p: String) -> String {
+            (((p as NSString).isAbsolutePath ? p : (cwd as NSString).appendingPathComponent(p)) as NSString).standardizingPath
+        }
         let a = abs(path), d = abs(dir.isEmpty ? "." : dir)
         return a.hasPrefix(d + "/") ? String(a.dropFirst(d.count + 1)) : a
     }

@@ -46,10 +46,12 @@ public final class Linter: Sendable {
     /// disabled rules and severity changes.
     public init(ruleDirectories: [String], options: LintOptions = LintOptions(), configuration: LintConfiguration? = nil) throws {
         if let y = options.year, !ModelShape.plausibleYears.contains(y) {
-            throw ReaderError.invalidOption(option: "--year", problem: "\(y) is not a plausible report year; give the four-digit year the report covers, e.g. 2023")
+            throw ReaderError.invalidOption(
+                option: "--year", problem: "\(y) is not a plausible report year; give the four-digit year the report covers, e.g. 2023")
         }
         if options.maxInputBytes < 1 {
-            throw ReaderError.invalidOption(option: "--max-size", problem: "\(options.maxInputBytes) is not a size; give the largest input in bytes, e.g. 52428800")
+            throw ReaderError.invalidOption(
+                option: "--max-size", problem: "\(options.maxInputBytes) is not a size; give the largest input in bytes, e.g. 52428800")
         }
         var set = try RulePackLoader.load(directories: ruleDirectories + (configuration?.rules ?? []))
         if let configuration { set = try configuration.apply(to: set) }

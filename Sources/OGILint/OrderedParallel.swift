@@ -6,9 +6,11 @@ enum OrderedParallel {
     /// Calls `work(i)` for every `i` in `0..<count` on up to `workers` threads, and `emit(i, result)` on the
     /// calling thread in index order. At most `window` results wait at a time. When `emit` throws, the
     /// workers stop after their current item and the error is rethrown.
-    static func run<T: Sendable>(count: Int, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                                 window: Int? = nil, work: @escaping @Sendable (Int) -> T,
-                                 emit: (Int, T) throws -> Void) throws {
+    static func run<T: Sendable>(
+        count: Int, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        window: Int? = nil, work: @escaping @Sendable (Int) -> T,
+        emit: (Int, T) throws -> Void
+    ) throws {
         let workers = max(1, min(workers, count))
         if workers <= 1 {
             for i in 0..<count { try emit(i, work(i)) }

@@ -21,7 +21,8 @@ public struct Rollup {
     /// True when the report's title or text contains one of the profile's `compilation_words`.
     public func declaresCompilation(_ report: Report) -> Bool {
         let words = linter.ruleSet.templates.profile.compilationWords.filter { !$0.isEmpty }
-        let texts = [report.metadata.title ?? ""] + report.preamble.map(\.text) + report.parts.flatMap { [$0.heading] + $0.paragraphs.map(\.text) }
+        let texts =
+            [report.metadata.title ?? ""] + report.preamble.map(\.text) + report.parts.flatMap { [$0.heading] + $0.paragraphs.map(\.text) }
         return texts.contains { t in words.contains { t.contains($0) } }
     }
 
@@ -46,9 +47,11 @@ public struct Rollup {
         for childPath in children {
             let name = (childPath as NSString).lastPathComponent
             func missing(_ key: String, _ values: [String: String]) {
-                findings.append(Finding(rule: Self.childMissingRule, severity: .warning, category: .completeness,
-                                        message: messages.text(key, values), fix: messages.text("rollup.child.fix", ["child": name]),
-                                        location: FindingLocation()))
+                findings.append(
+                    Finding(
+                        rule: Self.childMissingRule, severity: .warning, category: .completeness,
+                        message: messages.text(key, values), fix: messages.text("rollup.child.fix", ["child": name]),
+                        location: FindingLocation()))
             }
             let child: Report
             do { child = try linter.read(path: childPath) } catch {
@@ -60,8 +63,11 @@ public struct Rollup {
             var absentTables: [(table: String, count: Int)] = []
             for target in targets {
                 guard let table = child.tables.first(where: { $0.key == target.table }) else {
-                    if let i = absentTables.firstIndex(where: { $0.table == target.tableTitle }) { absentTables[i].count += 1 }
-                    else { absentTables.append((target.tableTitle, 1)) }
+                    if let i = absentTables.firstIndex(where: { $0.table == target.tableTitle }) {
+                        absentTables[i].count += 1
+                    } else {
+                        absentTables.append((target.tableTitle, 1))
+                    }
                     incomplete.insert(target.key)
                     continue
                 }
@@ -69,15 +75,21 @@ public struct Rollup {
                     parts[target.key, default: []].append((name, value))
                 } else {
                     let label = messages.text("engine.repair.cell", ["row": target.rowLabel, "col": target.columnLabel])
-                    if let i = lacking.firstIndex(where: { $0.table == target.tableTitle }) { lacking[i].cells.append(label) }
-                    else { lacking.append((target.tableTitle, [label])) }
+                    if let i = lacking.firstIndex(where: { $0.table == target.tableTitle }) {
+                        lacking[i].cells.append(label)
+                    } else {
+                        lacking.append((target.tableTitle, [label]))
+                    }
                     incomplete.insert(target.key)
                 }
             }
-            for t in absentTables { missing("rollup.child.table_missing", ["child": childPath, "table": t.table, "count": String(t.count)]) }
+            for t in absentTables {
+                missing("rollup.child.table_missing", ["child": childPath, "table": t.table, "count": String(t.count)])
+            }
             for t in lacking {
                 let shown = t.cells.prefix(5).joined(separator: messages.text("separator.list")) + (t.cells.count > 5 ? "…" : "")
-                missing("rollup.child.cells_missing", ["child": childPath, "table": t.table, "count": String(t.cells.count), "cells": shown])
+                missing(
+                    "rollup.child.cells_missing", ["child": childPath, "table": t.table, "count": String(t.cells.count), "cells": shown])
             }
         }
         if !children.isEmpty {
@@ -88,14 +100,19 @@ public struct Rollup {
                 let cellName = messages.text("engine.repair.cell", ["row": target.rowLabel, "col": target.columnLabel])
                 let listed = values.map { messages.text("rollup.sum.child", ["child": $0.child, "value": ExactDecimal.format($0.value)]) }
                     .joined(separator: messages.text("separator.list"))
-                findings.append(Finding(
-                    rule: Self.sumRule, severity: .error, category: .arithmetic,
-                    message: messages.text("rollup.sum.message", ["cell": cellName, "parent": ExactDecimal.format(target.value),
-                                                                  "sum": ExactDecimal.format(sum), "children": listed,
-                                                                  "diff": ExactDecimal.format(target.value - sum)]),
-                    fix: messages.text("rollup.sum.fix", ["cell": cellName, "sum": ExactDecimal.format(sum)]),
-                    location: target.location,
-                    suggestion: CellSuggestion(cell: target.key, location: target.location, value: target.value, suggestedValue: sum)))
+                findings.append(
+                    Finding(
+                        rule: Self.sumRule, severity: .error, category: .arithmetic,
+                        message: messages.text(
+                            "rollup.sum.message",
+                            [
+                                "cell": cellName, "parent": ExactDecimal.format(target.value),
+                                "sum": ExactDecimal.format(sum), "children": listed,
+                                "diff": ExactDecimal.format(target.value - sum),
+                            ]),
+                        fix: messages.text("rollup.sum.fix", ["cell": cellName, "sum": ExactDecimal.format(sum)]),
+                        location: target.location,
+                        suggestion: CellSuggestion(cell: target.key, location: target.location, value: target.value, suggestedValue: sum)))
             }
         }
         return CheckedInput(path: path, report: parent, findings: findings)
@@ -121,9 +138,11 @@ public struct Rollup {
                     guard let value = countedValue(cell) else { continue }
                     let column = spec?.column(cell.column)?.label ?? cell.column
                     let key = "\(table.key).\(row.key).\(cell.column)"
-                    out.append(Target(key: key, table: table.key, row: row.key, column: cell.column, tableTitle: title,
-                                      rowLabel: row.label, columnLabel: column, value: value,
-                                      location: FindingLocation(cell.location, table: title, row: row.label, column: column, cell: key)))
+                    out.append(
+                        Target(
+                            key: key, table: table.key, row: row.key, column: cell.column, tableTitle: title,
+                            rowLabel: row.label, columnLabel: column, value: value,
+                            location: FindingLocation(cell.location, table: title, row: row.label, column: column, cell: key)))
                 }
             }
         }
@@ -156,7 +175,8 @@ public enum RollupError: ToolError {
         case let .childNotFound(path):
             return "\(path): no such subordinate report; check the path"
         case let .notCompilation(path, words):
-            return "\(path) does not say it is compiled from other reports (none of \(words.joined(separator: ", ")) in its title or text); "
+            return
+                "\(path) does not say it is compiled from other reports (none of \(words.joined(separator: ", ")) in its title or text); "
                 + "give --force to compare it with the reports listed anyway"
         }
     }

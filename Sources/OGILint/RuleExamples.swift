@@ -20,7 +20,8 @@ public enum RuleExamples {
         public var expectFailure: Bool
 
         public var description: String {
-            "\(rule.id) \(expectFailure ? "fails" : "passes") on \((example.file as NSString).lastPathComponent)" + (example.at.map { " at \($0)" } ?? "")
+            "\(rule.id) \(expectFailure ? "fails" : "passes") on \((example.file as NSString).lastPathComponent)"
+                + (example.at.map { " at \($0)" } ?? "")
         }
 
         /// The example file's path (relative paths are relative to the rule file).
@@ -30,7 +31,8 @@ public enum RuleExamples {
         public var previousPath: String? { example.previous.map(resolve) }
 
         func resolve(_ file: String) -> String {
-            (file as NSString).isAbsolutePath ? file
+            (file as NSString).isAbsolutePath
+                ? file
                 : ((rule.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file)
         }
     }
@@ -70,11 +72,16 @@ public enum RuleExamples {
             return hits.first.map { "expected no finding, got: \($0.message)" }
         }
         if real.isEmpty {
-            return hits.isEmpty ? "expected a finding, got none" : "expected a finding, but the rule could not be evaluated: \(hits[0].message)"
+            return hits.isEmpty
+                ? "expected a finding, got none" : "expected a finding, but the rule could not be evaluated: \(hits[0].message)"
         }
         for h in real {
-            if h.severity != c.rule.severity { return "finding has severity \(h.severity.rawValue), the rule says \(c.rule.severity.rawValue): \(h.message)" }
-            if h.category != c.rule.category { return "finding has category \(h.category.rawValue), the rule says \(c.rule.category.rawValue): \(h.message)" }
+            if h.severity != c.rule.severity {
+                return "finding has severity \(h.severity.rawValue), the rule says \(c.rule.severity.rawValue): \(h.message)"
+            }
+            if h.category != c.rule.category {
+                return "finding has category \(h.category.rawValue), the rule says \(c.rule.category.rawValue): \(h.message)"
+            }
             if h.fix == nil { return "finding suggests no fix: \(h.message)" }
             if h.message.contains("{") && h.message.contains("}") { return "finding shows a raw placeholder: \(h.message)" }
         }
@@ -97,8 +104,13 @@ public enum RuleExamples {
     public static func run(_ linter: Linter, definedUnder only: String? = nil) -> [Outcome] {
         var out: [Outcome] = []
         for rule in rules(linter.ruleSet, definedUnder: only) where rule.examples.pass.isEmpty || rule.examples.fail.isEmpty {
-            let missing = rule.examples.pass.isEmpty && rule.examples.fail.isEmpty ? "examples" : rule.examples.pass.isEmpty ? "passing example" : "failing example"
-            out.append(Outcome(rule: rule.id, example: "-", expectFailure: false, problem: "the rule has no \(missing) (add examples: {pass: [...], fail: [...]})"))
+            let missing =
+                rule.examples.pass.isEmpty && rule.examples.fail.isEmpty
+                ? "examples" : rule.examples.pass.isEmpty ? "passing example" : "failing example"
+            out.append(
+                Outcome(
+                    rule: rule.id, example: "-", expectFailure: false,
+                    problem: "the rule has no \(missing) (add examples: {pass: [...], fail: [...]})"))
         }
         for c in cases(linter.ruleSet, definedUnder: only) {
             out.append(Outcome(rule: c.rule.id, example: c.example.file, expectFailure: c.expectFailure, problem: problem(c, linter)))

@@ -9,7 +9,9 @@ struct PreviousReadError: Error, CustomStringConvertible {
     var previous: String
     var current: String
     var error: any Error
-    var description: String { "cannot read last year's report \(previous) for \(current): \(error); fix it or change the configuration's previous: pair" }
+    var description: String {
+        "cannot read last year's report \(previous) for \(current): \(error); fix it or change the configuration's previous: pair"
+    }
 }
 
 public enum SessionError: ToolError {
@@ -44,7 +46,8 @@ public enum SessionError: ToolError {
         case let .invalidBaseline(path, problem):
             return "\(path): \(problem)"
         case let .baselineWithUnreadableInputs(path, count):
-            return "the baseline \(path) was not written: \(count) input\(count == 1 ? "" : "s") could not be read (see above); fix or leave them out, then write the baseline again"
+            return
+                "the baseline \(path) was not written: \(count) input\(count == 1 ? "" : "s") could not be read (see above); fix or leave them out, then write the baseline again"
         case let .baselineNotWritten(path, reason):
             return "cannot write the baseline \(path): \(reason)"
         case let .previousUnreadable(e):

@@ -30,8 +30,10 @@ public struct CellSyntax: Codable, Sendable, Equatable {
     public var decreaseWords: [String]
     public var units: [String]
 
-    public init(placeholders: [String] = ["/", "-", "—"], blanks: [String] = [],
-                increaseWords: [String] = [], decreaseWords: [String] = [], units: [String] = []) {
+    public init(
+        placeholders: [String] = ["/", "-", "—"], blanks: [String] = [],
+        increaseWords: [String] = [], decreaseWords: [String] = [], units: [String] = []
+    ) {
         self.placeholders = placeholders
         self.blanks = blanks
         self.increaseWords = increaseWords
@@ -100,7 +102,8 @@ public struct CellSyntax: Codable, Sendable, Equatable {
             && !placeholders.contains(where: { $0.unicodeScalars.first == first })
             && !blanks.contains(where: { $0.unicodeScalars.first == first })
             && !increaseWords.contains(where: { $0.unicodeScalars.first == first })
-            && !decreaseWords.contains(where: { $0.unicodeScalars.first == first }) {
+            && !decreaseWords.contains(where: { $0.unicodeScalars.first == first })
+        {
             return nil
         }
         let p = parse(raw)

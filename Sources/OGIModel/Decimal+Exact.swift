@@ -29,7 +29,9 @@ public enum ExactDecimal {
         }
         guard sawDigit else { return nil }
         if !sawDot && !overflow { return Decimal(negative ? -intValue : intValue) }
-        guard let d = Decimal(string: String(decoding: digits, as: UTF8.self), locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+        guard let d = Decimal(string: String(decoding: digits, as: UTF8.self), locale: Locale(identifier: "en_US_POSIX")) else {
+            return nil
+        }
         return negative ? -d : d
     }
 

@@ -1,4 +1,3 @@
-
 /// Byte-level text helpers for hot paths (Foundation's `contains`/`range(of:)` go through NSString and are slow).
 public enum FastText {
     /// True when `needle` occurs in `haystack` (exact UTF-8 bytes).

@@ -4,7 +4,13 @@ import Foundation
 public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
     case info, warning, error
 
-    public var rank: Int { switch self { case .info: 0; case .warning: 1; case .error: 2 } }
+    public var rank: Int {
+        switch self {
+        case .info: 0;
+        case .warning: 1;
+        case .error: 2
+        }
+    }
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
 
@@ -25,8 +31,10 @@ public struct FindingLocation: Codable, Sendable, Equatable {
     /// The stable key of the cell, e.g. `applications.new.natural`, when the finding is about one cell.
     public var cell: String?
 
-    public init(line: Int? = nil, page: Int? = nil, paragraph: Int? = nil, table: String? = nil, row: String? = nil,
-                column: String? = nil, cell: String? = nil) {
+    public init(
+        line: Int? = nil, page: Int? = nil, paragraph: Int? = nil, table: String? = nil, row: String? = nil,
+        column: String? = nil, cell: String? = nil
+    ) {
         self.line = line; self.page = page; self.paragraph = paragraph
         self.table = table; self.row = row; self.column = column; self.cell = cell
     }
@@ -66,8 +74,10 @@ public struct Finding: Codable, Sendable, Equatable {
     /// Findings folded under this one because they share its root cause (e.g. the sums one wrong cell breaks).
     public var related: [Finding]
 
-    public init(rule: String, severity: Severity, category: Category, message: String, fix: String?, location: FindingLocation,
-                suggestion: CellSuggestion? = nil, related: [Finding] = []) {
+    public init(
+        rule: String, severity: Severity, category: Category, message: String, fix: String?, location: FindingLocation,
+        suggestion: CellSuggestion? = nil, related: [Finding] = []
+    ) {
         self.rule = rule; self.severity = severity; self.category = category
         self.message = message; self.fix = fix; self.location = location
         self.suggestion = suggestion; self.related = related

@@ -115,8 +115,10 @@ public struct Part: Codable, Sendable, Equatable {
     /// template's wording and its accepted variants (a slip, a lost numeral) and was recognised by similarity.
     public var standardHeading: String?
 
-    public init(number: Int, key: String, heading: String, location: SourceLocation?, paragraphs: [Paragraph] = [],
-                standardHeading: String? = nil) {
+    public init(
+        number: Int, key: String, heading: String, location: SourceLocation?, paragraphs: [Paragraph] = [],
+        standardHeading: String? = nil
+    ) {
         self.number = number; self.key = key; self.heading = heading
         self.location = location; self.paragraphs = paragraphs; self.standardHeading = standardHeading
     }
@@ -186,8 +188,10 @@ public struct ExtractionNote: Codable, Sendable, Equatable {
     public var expectedCells: Int
     public var location: SourceLocation?
 
-    public init(reason: Reason, table: String, row: String, rowLabel: String, found: String,
-                foundCells: Int, expectedCells: Int, location: SourceLocation?) {
+    public init(
+        reason: Reason, table: String, row: String, rowLabel: String, found: String,
+        foundCells: Int, expectedCells: Int, location: SourceLocation?
+    ) {
         self.reason = reason; self.table = table; self.row = row; self.rowLabel = rowLabel; self.found = found
         self.foundCells = foundCells; self.expectedCells = expectedCells; self.location = location
     }
@@ -215,8 +219,10 @@ public struct Report: Codable, Sendable, Equatable {
     /// What the reader found but could not place with certainty; empty (and absent in a model) when all was read.
     public var extractionNotes: [ExtractionNote]
 
-    public init(path: String, sourceFormat: String, metadata: Metadata = Metadata(),
-                preamble: [Paragraph] = [], parts: [Part] = [], tables: [Table] = [], extractionNotes: [ExtractionNote] = []) {
+    public init(
+        path: String, sourceFormat: String, metadata: Metadata = Metadata(),
+        preamble: [Paragraph] = [], parts: [Part] = [], tables: [Table] = [], extractionNotes: [ExtractionNote] = []
+    ) {
         self.ogilintModel = Report.formatVersion
         self.path = path; self.sourceFormat = sourceFormat; self.metadata = metadata
         self.preamble = preamble; self.parts = parts; self.tables = tables; self.extractionNotes = extractionNotes

@@ -10,8 +10,10 @@ public struct SourceLocation: Codable, Hashable, Sendable {
     public var rowIndex: Int?
     public var cellIndex: Int?
 
-    public init(file: String? = nil, line: Int? = nil, column: Int? = nil, page: Int? = nil,
-                paragraph: Int? = nil, tableIndex: Int? = nil, rowIndex: Int? = nil, cellIndex: Int? = nil) {
+    public init(
+        file: String? = nil, line: Int? = nil, column: Int? = nil, page: Int? = nil,
+        paragraph: Int? = nil, tableIndex: Int? = nil, rowIndex: Int? = nil, cellIndex: Int? = nil
+    ) {
         self.file = file
         self.line = line
         self.column = column

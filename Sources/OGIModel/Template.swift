@@ -51,8 +51,10 @@ public struct TableSpec: Sendable, Equatable {
     public var rows: [RowSpec]
     public var reference: String?
 
-    public init(key: String, title: String, part: String, group: String?, anchors: [String],
-                columns: [ColumnSpec], rows: [RowSpec], reference: String?) {
+    public init(
+        key: String, title: String, part: String, group: String?, anchors: [String],
+        columns: [ColumnSpec], rows: [RowSpec], reference: String?
+    ) {
         self.key = key; self.title = title; self.part = part; self.group = group; self.anchors = anchors
         self.columns = columns; self.rows = rows; self.reference = reference
     }
@@ -136,9 +138,11 @@ public struct ReaderProfile: Sendable, Equatable {
     public var cells: CellSyntax
     public var parts: [PartSpec]
 
-    public init(inlineNoise: [String], lineNoise: [String], partNumerals: String, partNumberSeparators: [String],
-                titleWords: [String], periodPatterns: [String], publishedPatterns: [String], yearPattern: String, tableYearPattern: String,
-                governmentNames: [String], departmentNames: [String], titleTails: [String], cells: CellSyntax, parts: [PartSpec]) {
+    public init(
+        inlineNoise: [String], lineNoise: [String], partNumerals: String, partNumberSeparators: [String],
+        titleWords: [String], periodPatterns: [String], publishedPatterns: [String], yearPattern: String, tableYearPattern: String,
+        governmentNames: [String], departmentNames: [String], titleTails: [String], cells: CellSyntax, parts: [PartSpec]
+    ) {
         self.inlineNoise = inlineNoise; self.lineNoise = lineNoise; self.partNumerals = partNumerals
         self.partNumberSeparators = partNumberSeparators; self.titleWords = titleWords
         self.periodPatterns = periodPatterns; self.publishedPatterns = publishedPatterns; self.yearPattern = yearPattern

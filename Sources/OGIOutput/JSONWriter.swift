@@ -1,3 +1,5 @@
+import Foundation
+
 /// A minimal JSON writer that keeps key order and writes explicit nulls, so output is stable byte for byte.
 public indirect enum JSONValue {
     case object([(String, JSONValue)])
@@ -24,7 +26,8 @@ public indirect enum JSONValue {
             return "[\n" + a.map { inner + $0.render(indent: indent + 1) }.joined(separator: ",\n") + "\n\(pad)]"
         case .object(let o):
             if o.isEmpty { return "{}" }
-            return "{\n" + o.map { inner + JSONValue.quote($0.0) + ": " + $0.1.render(indent: indent + 1) }.joined(separator: ",\n") + "\n\(pad)}"
+            return "{\n" + o.map { inner + JSONValue.quote($0.0) + ": " + $0.1.render(indent: indent + 1) }.joined(separator: ",\n")
+                + "\n\(pad)}"
         }
     }
 
@@ -44,5 +47,3 @@ public indirect enum JSONValue {
         return out + "\""
     }
 }
-
-import Foundation

@@ -29,7 +29,8 @@ public enum OutputError: ToolError, Equatable {
     public var description: String {
         switch self {
         case let .isFolder(path):
-            return "cannot write \(path): it is a folder; give a file name, e.g. \((path as NSString).appendingPathComponent("ogilint-report.html"))"
+            return
+                "cannot write \(path): it is a folder; give a file name, e.g. \((path as NSString).appendingPathComponent("ogilint-report.html"))"
         case let .isInput(path, input):
             return "refusing to write \(path): it is the input \(input), which would be overwritten; write the output somewhere else"
         case let .sameOutput(path, other):

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import OGILint
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The files a run writes, checked and opened before anything is written, and put in place only at the end.
 ///
@@ -64,7 +65,9 @@ public final class OutputFiles {
                 try o.sink.flush()
                 o.sink.close()
                 if let t = o.temporary {
-                    guard rename(t, o.target) == 0 else { throw OutputError.cannotWrite(path: o.path, reason: String(cString: strerror(errno))) }
+                    guard rename(t, o.target) == 0 else {
+                        throw OutputError.cannotWrite(path: o.path, reason: String(cString: strerror(errno)))
+                    }
                     TemporaryFiles.forget(t)
                 }
             } catch {
@@ -130,7 +133,9 @@ public final class OutputFiles {
         // The mode a new file gets (0666 less the umask), or the mode of the file it replaces.
         var existing = stat()
         let mode: mode_t
-        if stat(target, &existing) == 0 { mode = existing.st_mode & 0o7777 } else {
+        if stat(target, &existing) == 0 {
+            mode = existing.st_mode & 0o7777
+        } else {
             let mask = umask(0); umask(mask)
             mode = 0o666 & ~mask
         }
@@ -139,7 +144,8 @@ public final class OutputFiles {
     }
 
     static func absolute(_ path: String) -> String {
-        let abs = (path as NSString).isAbsolutePath ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        let abs =
+            (path as NSString).isAbsolutePath ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
         return (abs as NSString).standardizingPath
     }
 }

@@ -51,8 +51,10 @@ public protocol OutputFormat: AnyObject {
 
 extension OutputFormat {
     /// The whole output for inputs held in memory.
-    public static func render(_ inputs: [CheckedInput], run: RunStart, options: OutputOptions = OutputOptions(),
-                              summary: RunSummary? = nil) -> String {
+    public static func render(
+        _ inputs: [CheckedInput], run: RunStart, options: OutputOptions = OutputOptions(),
+        summary: RunSummary? = nil
+    ) -> String {
         let sink = StringSink()
         let format = Self(options: options)
         // A StringSink never fails, and formats throw only what their sink throws.

@@ -7,7 +7,8 @@ public enum RuleListFormatter {
     public static func list(_ rules: [Rule]) -> String {
         var out = ""
         for r in rules {
-            out += "\(TextFormatter.pad(r.id, 20))\(TextFormatter.pad(r.severity.rawValue, 8))\(TextFormatter.pad(r.category.rawValue, 13))\(r.title)\n"
+            out +=
+                "\(TextFormatter.pad(r.id, 20))\(TextFormatter.pad(r.severity.rawValue, 8))\(TextFormatter.pad(r.category.rawValue, 13))\(r.title)\n"
         }
         out += "\(rules.count) rules\n"
         return out

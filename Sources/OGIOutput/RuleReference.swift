@@ -16,9 +16,14 @@ public enum RuleReference {
             if let w = r.when { out += "- applies when: `\(w)`\n" }
             for (label, text) in RuleListFormatter.facts(r, code: { "`\($0)`" }) { out += "- \(label): \(text)\n" }
             if let fix = r.fix { out += "- fix: \(fix)\n" }
-            let file = r.file.hasPrefix(root) ? String(r.file.dropFirst(root.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/")) : r.file
+            let file =
+                r.file.hasPrefix(root)
+                ? String(r.file.dropFirst(root.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/")) : r.file
             out += "- defined in: `\(file)`\n"
-            if !r.examples.fail.isEmpty { out += "- failing example: \(r.examples.fail.map { "`\(($0.file as NSString).lastPathComponent)`" }.joined(separator: ", "))\n" }
+            if !r.examples.fail.isEmpty {
+                out +=
+                    "- failing example: \(r.examples.fail.map { "`\(($0.file as NSString).lastPathComponent)`" }.joined(separator: ", "))\n"
+            }
             if let d = r.description { out += "\n\(d)\n" }
             out += "\n"
         }

@@ -38,8 +38,10 @@ public final class RunOutputs: RunConsumer {
     ///   - inputs: the files being checked, which no output may overwrite.
     ///   - quiet: leave out the format that would go to standard output.
     ///   - color: colour for a text format on standard output.
-    public init(requests: [OutputRequest], baselinePath: String?, inputs: [String], options: OutputOptions,
-                quiet: Bool = false, color: Bool = false) throws {
+    public init(
+        requests: [OutputRequest], baselinePath: String?, inputs: [String], options: OutputOptions,
+        quiet: Bool = false, color: Bool = false
+    ) throws {
         let requests = baselinePath == nil ? requests.filter { !($0.path == nil && quiet) } : []
         let files = try OutputFiles(paths: requests.compactMap(\.path) + (baselinePath.map { [$0] } ?? []), inputs: inputs)
         self.files = files

@@ -19,7 +19,8 @@ public enum TextLayout {
             || (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v)
             || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v)
             || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v)
-            || (0x1F900...0x1F9FF).contains(v) || (0x20000...0x3FFFD).contains(v) {
+            || (0x1F900...0x1F9FF).contains(v) || (0x20000...0x3FFFD).contains(v)
+        {
             return 2
         }
         return 1
@@ -69,7 +70,9 @@ public enum TextLayout {
             for i in 1..<max(1, p.count) {
                 guard let t = report.table(p[..<i].joined(separator: ".")) else { continue }
                 for j in (i + 1)..<max(i + 1, p.count) {
-                    if let row = t.row(p[i..<j].joined(separator: ".")), let c = row.cells.first(where: { $0.column == p[j...].joined(separator: ".") }) {
+                    if let row = t.row(p[i..<j].joined(separator: ".")),
+                        let c = row.cells.first(where: { $0.column == p[j...].joined(separator: ".") })
+                    {
                         return c.location ?? row.location
                     }
                 }
@@ -77,7 +80,9 @@ public enum TextLayout {
         }
         if let label = l.row {
             for t in report.tables {
-                if let row = t.rows.first(where: { $0.label == label || $0.matchedVariant == label || $0.label.hasSuffix(label) }) { return row.location }
+                if let row = t.rows.first(where: { $0.label == label || $0.matchedVariant == label || $0.label.hasSuffix(label) }) {
+                    return row.location
+                }
             }
         }
         return nil

@@ -28,7 +28,9 @@ public enum GitHubFormatter {
 }
 
 public enum MarkdownFormatter {
-    public static func format(_ inputs: [CheckedInput]) -> String { MarkdownFormat.render(inputs, run: RunStart(files: inputs.map(\.path))) }
+    public static func format(_ inputs: [CheckedInput]) -> String {
+        MarkdownFormat.render(inputs, run: RunStart(files: inputs.map(\.path)))
+    }
 }
 
 public enum HTMLReportFormatter {

@@ -36,7 +36,9 @@ public struct DocxReader: ReportReader {
             throw ReaderError.corrupt(path: path, detail: "it is not a readable zip archive (DOCX files are zip archives)")
         }
         guard let docEntry = archive["word/document.xml"] else {
-            throw ReaderError.unsupportedFormat(path: path, detail: "this zip archive is not a DOCX (it has no word/document.xml); save the draft from Word or WPS as .docx")
+            throw ReaderError.unsupportedFormat(
+                path: path, detail: "this zip archive is not a DOCX (it has no word/document.xml); save the draft from Word or WPS as .docx"
+            )
         }
         let document = try part(archive, docEntry, zipData: data, path: path)
         let numbering = try archive["word/numbering.xml"].map { try part(archive, $0, zipData: data, path: path) }
@@ -54,7 +56,8 @@ public struct DocxReader: ReportReader {
     /// Extracts one XML part, refusing oversized parts and DOCTYPE declarations, and parses it.
     func part(_ archive: Archive, _ entry: Entry, zipData: Data, path: String) throws -> XNode {
         if entry.uncompressedSize > UInt64(maxPartBytes) {
-            throw ReaderError.overLimit(path: path, detail: "\(entry.path) would unpack to \(entry.uncompressedSize) bytes, over the \(maxPartBytes)-byte limit")
+            throw ReaderError.overLimit(
+                path: path, detail: "\(entry.path) would unpack to \(entry.uncompressedSize) bytes, over the \(maxPartBytes)-byte limit")
         }
         var data = Data()
         let limit = maxPartBytes
@@ -70,23 +73,28 @@ public struct DocxReader: ReportReader {
                 // Inflate exactly the entry's own compressed bytes. A deflate stream that does not end inside them
                 // is damaged: ZIPFoundation would read on past the entry and wait forever for its end.
                 let bytes = zipData[stored.range]
-                let crc = try Data.decompress(size: Int64(bytes.count), bufferSize: 64 * 1024, skipCRC32: false, provider: { position, size in
-                    let start = bytes.startIndex + Int(position)
-                    guard start < bytes.endIndex else { throw Unterminated() }
-                    return Data(bytes[start..<min(bytes.endIndex, start + size)])
-                }, consumer: append)
+                let crc = try Data.decompress(
+                    size: Int64(bytes.count), bufferSize: 64 * 1024, skipCRC32: false,
+                    provider: { position, size in
+                        let start = bytes.startIndex + Int(position)
+                        guard start < bytes.endIndex else { throw Unterminated() }
+                        return Data(bytes[start..<min(bytes.endIndex, start + size)])
+                    }, consumer: append)
                 guard crc == entry.checksum else { throw Unterminated() }
             } else {
                 _ = try archive.extract(entry, skipCRC32: false, consumer: append)
             }
         } catch is TooBig {
-            throw ReaderError.overLimit(path: path, detail: "\(entry.path) unpacks to more than \(limit) bytes, over the \(limit)-byte limit (a decompression bomb?)")
+            throw ReaderError.overLimit(
+                path: path,
+                detail: "\(entry.path) unpacks to more than \(limit) bytes, over the \(limit)-byte limit (a decompression bomb?)")
         } catch {
             throw ReaderError.corrupt(path: path, detail: "\(entry.path) cannot be unpacked")
         }
         // Word writes parts in UTF-8; another encoding would hide declarations from the scan below.
         if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) || data.prefix(64).contains(0) {
-            throw ReaderError.unsafe(path: path, detail: "\(entry.path) is not UTF-8; Word and WPS always write UTF-8, so the file was not saved by them")
+            throw ReaderError.unsafe(
+                path: path, detail: "\(entry.path) is not UTF-8; Word and WPS always write UTF-8, so the file was not saved by them")
         }
         if XMLTree.containsDeclaration(data, "DOCTYPE") || XMLTree.containsDeclaration(data, "ENTITY") {
             throw Self.declaresDTD(path, entry.path)
@@ -101,7 +109,9 @@ public struct DocxReader: ReportReader {
     }
 
     static func declaresDTD(_ path: String, _ part: String) -> ReaderError {
-        .unsafe(path: path, detail: "\(part) declares a DOCTYPE or entities; Word never writes these, and ogilint does not expand or fetch them")
+        .unsafe(
+            path: path, detail: "\(part) declares a DOCTYPE or entities; Word never writes these, and ogilint does not expand or fetch them"
+        )
     }
 
     func linearise(document: XNode, numbering: XNode?, path: String) throws -> ([SourceLine], [Origin]) {
@@ -150,7 +160,9 @@ public struct DocxReader: ReportReader {
         }
         body.children.forEach(block)
         if overBudget {
-            throw budget.refusal(path, "word/document.xml has more than \(budget.maxLines) paragraphs and table rows", limit: budget.maxLines, unit: "paragraphs and rows")
+            throw budget.refusal(
+                path, "word/document.xml has more than \(budget.maxLines) paragraphs and table rows", limit: budget.maxLines,
+                unit: "paragraphs and rows")
         }
         return (lines, origins)
     }
@@ -175,9 +187,9 @@ public struct DocxReader: ReportReader {
 /// Recreates the text of Word's automatic list numbering (e.g. `一、`, `（二）`, `3.`) from numbering.xml.
 final class ListNumberer {
     struct Level { var format: String; var text: String; var start: Int }
-    private var levels: [String: [Int: Level]] = [:]     // abstractNumId → ilvl → level
-    private var abstractOf: [String: String] = [:]        // numId → abstractNumId
-    private var counters: [String: [Int: Int]] = [:]      // numId → ilvl → current value
+    private var levels: [String: [Int: Level]] = [:]  // abstractNumId → ilvl → level
+    private var abstractOf: [String: String] = [:]  // numId → abstractNumId
+    private var counters: [String: [Int: Int]] = [:]  // numId → ilvl → current value
 
     init(_ numbering: XNode?) {
         guard let numbering else { return }
@@ -188,9 +200,10 @@ final class ListNumberer {
                 // Word has levels 0–8; values outside sane ranges are ignored rather than trusted.
                 guard let i = l.attributes["ilvl"].flatMap(Int.init), (0...8).contains(i) else { continue }
                 let start = l.first("start")?.attributes["val"].flatMap(Int.init) ?? 1
-                ls[i] = Level(format: l.first("numFmt")?.attributes["val"] ?? "decimal",
-                              text: l.first("lvlText")?.attributes["val"] ?? "",
-                              start: (0...100_000).contains(start) ? start : 1)
+                ls[i] = Level(
+                    format: l.first("numFmt")?.attributes["val"] ?? "decimal",
+                    text: l.first("lvlText")?.attributes["val"] ?? "",
+                    start: (0...100_000).contains(start) ? start : 1)
             }
             levels[id] = ls
         }
@@ -201,8 +214,9 @@ final class ListNumberer {
 
     func prefix(for p: XNode) -> String {
         guard let numPr = p.first("pPr")?.first("numPr"),
-              let numId = numPr.first("numId")?.attributes["val"], numId != "0",
-              let abstract = abstractOf[numId], let lvls = levels[abstract] else { return "" }
+            let numId = numPr.first("numId")?.attributes["val"], numId != "0",
+            let abstract = abstractOf[numId], let lvls = levels[abstract]
+        else { return "" }
         let ilvl = numPr.first("ilvl")?.attributes["val"].flatMap(Int.init) ?? 0
         guard (0...8).contains(ilvl), let level = lvls[ilvl] else { return "" }
         var c = counters[numId] ?? [:]
@@ -219,7 +233,8 @@ final class ListNumberer {
 
     static func format(_ n: Int, _ fmt: String) -> String {
         switch fmt {
-        case "chineseCounting", "chineseCountingThousand", "ideographTraditional", "ideographDigital", "japaneseCounting", "taiwaneseCounting":
+        case "chineseCounting", "chineseCountingThousand", "ideographTraditional", "ideographDigital", "japaneseCounting",
+            "taiwaneseCounting":
             return chinese(n)
         case "lowerLetter": return n >= 1 && n <= 26 ? String(UnicodeScalar(96 + n)!) : String(n)
         case "upperLetter": return n >= 1 && n <= 26 ? String(UnicodeScalar(64 + n)!) : String(n)

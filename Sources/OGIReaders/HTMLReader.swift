@@ -25,10 +25,14 @@ public struct HTMLReader: ReportReader {
         return .none
     }
 
-    static let blockTags: Set<String> = ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
-                                         "header", "footer", "main", "blockquote", "pre", "dd", "dt", "dl", "center", "form",
-                                         "tbody", "thead", "tfoot", "caption", "nav", "aside", "figure", "figcaption", "body", "html"]
-    static let skipTags: Set<String> = ["script", "style", "noscript", "head", "title", "iframe", "object", "svg", "template", "select", "button"]
+    static let blockTags: Set<String> = [
+        "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
+        "header", "footer", "main", "blockquote", "pre", "dd", "dt", "dl", "center", "form",
+        "tbody", "thead", "tfoot", "caption", "nav", "aside", "figure", "figcaption", "body", "html",
+    ]
+    static let skipTags: Set<String> = [
+        "script", "style", "noscript", "head", "title", "iframe", "object", "svg", "template", "select", "button",
+    ]
 
     public func read(path: String, data: Data) throws -> Report {
         let utf8 = try Self.decode(data, path: path)
@@ -57,7 +61,9 @@ public struct HTMLReader: ReportReader {
         out.walk(content, stopAt: nil)
         out.flush()
         if out.overCells {
-            throw budget.refusal(path, "the page's tables have more than \(budget.maxTableCells) cells once rowspan and colspan are spread out", limit: budget.maxTableCells, unit: "table cells")
+            throw budget.refusal(
+                path, "the page's tables have more than \(budget.maxTableCells) cells once rowspan and colspan are spread out",
+                limit: budget.maxTableCells, unit: "table cells")
         }
         try budget.check(out.lines.count, budget.maxLines, path, "the page has \(out.lines.count) lines of text", unit: "lines")
         let lines = out.lines.enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element.text) }
@@ -124,7 +130,8 @@ public struct HTMLReader: ReportReader {
         for p in ctx.publishedPatterns {
             for l in lines.reversed() where l.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
                 guard let g = p.firstGroups(l.text, names: ["y", "m", "d"])?.groups,
-                      let y = g["y"].flatMap({ Int($0) }), let m = g["m"].flatMap({ Int($0) }), let d = g["d"].flatMap({ Int($0) }) else { continue }
+                    let y = g["y"].flatMap({ Int($0) }), let m = g["m"].flatMap({ Int($0) }), let d = g["d"].flatMap({ Int($0) })
+                else { continue }
                 let date = CalendarDate(year: y, month: m, day: d)
                 if date.isValid { return (date, l.sourceLine) }
             }
@@ -137,7 +144,7 @@ public struct HTMLReader: ReportReader {
     func reportBody(_ body: XNode) -> XNode {
         let numerals = ctx.templates.profile.partNumerals
         let headings = ctx.templates.profile.parts.map { $0.headings.map(LabelText.normalize) }
-        var best: (XNode, Int, Int)? = nil   // node, score, depth
+        var best: (XNode, Int, Int)? = nil  // node, score, depth
         func parts(_ n: XNode, depth: Int) -> Set<Int> {
             if let t = n.text {
                 let norm = LabelText.normalize(t)
@@ -222,7 +229,7 @@ struct Lineariser {
                 emitTable(n)
             } else {
                 // A layout table: its cells are page regions, read as blocks.
-                for c in n.children { if walk(c, stopAt: stopAt) { return true } ; flush() }
+                for c in n.children { if walk(c, stopAt: stopAt) { return true }; flush() }
             }
             return false
         }
@@ -237,7 +244,7 @@ struct Lineariser {
     mutating func emitTable(_ table: XNode) {
         tableCount += 1
         let rows = table.descendants("tr")
-        var pending: [Int: Int] = [:]   // grid column → rows still covered by a rowspan from above
+        var pending: [Int: Int] = [:]  // grid column → rows still covered by a rowspan from above
         for (ri, tr) in rows.enumerated() {
             if overCells { return }
             var fields: [String] = []

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads an input file from disk: only a regular file (a FIFO, a device or a socket would block or never
@@ -22,8 +23,10 @@ public enum InputFile {
         switch st.st_mode & S_IFMT {
         case S_IFREG: break
         case S_IFDIR: throw ReaderError.unreadable(path: path, reason: "it is a folder; pass the report files inside it")
-        case S_IFIFO: throw ReaderError.unreadable(path: path, reason: "it is a named pipe (FIFO), not a file; ogilint reads only regular files")
-        case S_IFCHR, S_IFBLK: throw ReaderError.unreadable(path: path, reason: "it is a device, not a file; ogilint reads only regular files")
+        case S_IFIFO:
+            throw ReaderError.unreadable(path: path, reason: "it is a named pipe (FIFO), not a file; ogilint reads only regular files")
+        case S_IFCHR, S_IFBLK:
+            throw ReaderError.unreadable(path: path, reason: "it is a device, not a file; ogilint reads only regular files")
         case S_IFSOCK: throw ReaderError.unreadable(path: path, reason: "it is a socket, not a file; ogilint reads only regular files")
         default: throw ReaderError.unreadable(path: path, reason: "it is not a regular file; ogilint reads only regular files")
         }
@@ -64,9 +67,9 @@ public enum InputFile {
 
     private static func systemRead(_ fd: Int32, _ buf: UnsafeMutableRawPointer, _ count: Int) -> Int {
         #if canImport(Glibc)
-        return Glibc.read(fd, buf, count)
+            return Glibc.read(fd, buf, count)
         #else
-        return Darwin.read(fd, buf, count)
+            return Darwin.read(fd, buf, count)
         #endif
     }
 

@@ -84,7 +84,8 @@ final class Pattern: @unchecked Sendable {
     /// The first match's named groups (absent groups are left out) and its range.
     func firstGroups(_ s: String, names: [String]) -> (groups: [String: String], range: Range<String.Index>)? {
         guard let m = regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)),
-              let whole = Range(m.range, in: s) else { return nil }
+            let whole = Range(m.range, in: s)
+        else { return nil }
         var out: [String: String] = [:]
         for n in names {
             let r = m.range(withName: n)

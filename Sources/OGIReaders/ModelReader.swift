@@ -83,28 +83,38 @@ public struct ModelReader: ReportReader {
         } catch let e as ReaderError {
             throw e
         } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
-            throw ReaderError.invalidModel(path: path, line: context.mark.line, problem: "the field \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) is given twice in one mapping; give each field once")
+            throw ReaderError.invalidModel(
+                path: path, line: context.mark.line,
+                problem:
+                    "the field \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) is given twice in one mapping; give each field once")
         } catch let DecodingError.dataCorrupted(c) where c.underlyingError is YamlError {
             let (line, problem) = Self.yamlProblem(c.underlyingError)
             throw ReaderError.invalidModel(path: path, line: line, problem: "YAML syntax error: \(problem)")
         } catch let DecodingError.dataCorrupted(c) {
-            throw ReaderError.invalidModel(path: path, line: Self.line(c.underlyingError), problem: "\(Self.pathText(c.codingPath)): \(c.debugDescription)")
+            throw ReaderError.invalidModel(
+                path: path, line: Self.line(c.underlyingError), problem: "\(Self.pathText(c.codingPath)): \(c.debugDescription)")
         } catch let DecodingError.keyNotFound(k, c) {
-            throw ReaderError.invalidModel(path: path, line: nil, problem: "\(Self.pathText(c.codingPath)): missing required key '\(k.stringValue)'")
+            throw ReaderError.invalidModel(
+                path: path, line: nil, problem: "\(Self.pathText(c.codingPath)): missing required key '\(k.stringValue)'")
         } catch let DecodingError.typeMismatch(_, c) {
             throw ReaderError.invalidModel(path: path, line: nil, problem: "\(Self.pathText(c.codingPath)): \(c.debugDescription)")
         } catch let DecodingError.valueNotFound(_, c) {
             throw ReaderError.invalidModel(path: path, line: nil, problem: "\(Self.pathText(c.codingPath)): \(c.debugDescription)")
-        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _), let YamlError.composer(_, problem, mark, _) {
+        } catch let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _), let YamlError.composer(
+            _, problem, mark, _)
+        {
             throw ReaderError.invalidModel(path: path, line: mark.line, problem: "YAML syntax error: \(problem)")
         } catch {
             throw ReaderError.invalidModel(path: path, line: nil, problem: "\(error)")
         }
         guard let version = doc.ogilint_model else {
-            throw ReaderError.invalidModel(path: path, line: nil, problem: "missing 'ogilint_model: \(Report.formatVersion)' at the top; is this a report model?")
+            throw ReaderError.invalidModel(
+                path: path, line: nil, problem: "missing 'ogilint_model: \(Report.formatVersion)' at the top; is this a report model?")
         }
         guard version == Report.formatVersion else {
-            throw ReaderError.invalidModel(path: path, line: nil, problem: "model format \(version) is not supported; this ogilint reads format \(Report.formatVersion)")
+            throw ReaderError.invalidModel(
+                path: path, line: nil,
+                problem: "model format \(version) is not supported; this ogilint reads format \(Report.formatVersion)")
         }
         let profile = ctx.templates.profile
         var meta = doc.metadata ?? Metadata()
@@ -112,22 +122,34 @@ public struct ModelReader: ReportReader {
         if meta.agencyKind == nil, let a = meta.agency, let k = ctx.agencyKind(forName: a) {
             meta.agencyKind = k; meta.agencyKindSource = "name"
         }
-        for (name, y) in [("year", meta.year), ("title_year", meta.titleYear), ("published", meta.published?.year),
-                          ("period_start", meta.periodStart?.year), ("period_end", meta.periodEnd?.year)] {
+        for (name, y) in [
+            ("year", meta.year), ("title_year", meta.titleYear), ("published", meta.published?.year),
+            ("period_start", meta.periodStart?.year), ("period_end", meta.periodEnd?.year),
+        ] {
             if let y, !ModelShape.plausibleYears.contains(y) {
-                throw ReaderError.invalidModel(path: path, line: nil, problem: "metadata.\(name): \(y) is not a plausible report year; write the four-digit year, e.g. 2023")
+                throw ReaderError.invalidModel(
+                    path: path, line: nil,
+                    problem: "metadata.\(name): \(y) is not a plausible report year; write the four-digit year, e.g. 2023")
             }
         }
         if meta.year == nil { meta.year = meta.titleYear ?? meta.periodEnd?.year }
         if let t = meta.template, ctx.templates.template(t) == nil {
-            throw ReaderError.invalidModel(path: path, line: nil, problem: "metadata.template '\(t)' is unknown; expected one of: \(ctx.templates.templates.map(\.id).joined(separator: ", "))")
+            throw ReaderError.invalidModel(
+                path: path, line: nil,
+                problem:
+                    "metadata.template '\(t)' is unknown; expected one of: \(ctx.templates.templates.map(\.id).joined(separator: ", "))")
         }
         var parts: [Part] = []
         for p in doc.parts ?? [] {
             guard let spec = profile.parts.first(where: { $0.key == p.key }) else {
-                throw ReaderError.invalidModel(path: path, line: nil, problem: "parts: unknown part key '\(p.key)'; expected one of: \(profile.parts.map(\.key).joined(separator: ", "))")
+                throw ReaderError.invalidModel(
+                    path: path, line: nil,
+                    problem: "parts: unknown part key '\(p.key)'; expected one of: \(profile.parts.map(\.key).joined(separator: ", "))")
             }
-            parts.append(Part(number: spec.number, key: spec.key, heading: p.heading ?? spec.title, location: p.location, paragraphs: p.paragraphs ?? []))
+            parts.append(
+                Part(
+                    number: spec.number, key: spec.key, heading: p.heading ?? spec.title, location: p.location,
+                    paragraphs: p.paragraphs ?? []))
         }
         let layout = meta.template.flatMap { ctx.templates.template($0) } ?? meta.year.flatMap { ctx.templates.template(forYear: $0) }
         var tables: [Table] = []
@@ -135,20 +157,24 @@ public struct ModelReader: ReportReader {
             let specs = ctx.templates.templates.compactMap { $0.table(td.key) }
             guard !specs.isEmpty else {
                 let all = Set(ctx.templates.templates.flatMap { $0.tables.map(\.key) }).sorted()
-                throw ReaderError.invalidModel(path: path, line: nil, problem: "tables: unknown table key '\(td.key)'\(ModelShape.hint(td.key, all))")
+                throw ReaderError.invalidModel(
+                    path: path, line: nil, problem: "tables: unknown table key '\(td.key)'\(ModelShape.hint(td.key, all))")
             }
             if tables.contains(where: { $0.key == td.key }) {
-                throw ReaderError.invalidModel(path: path, line: nil, problem: "tables: table '\(td.key)' is given twice; give each table once")
+                throw ReaderError.invalidModel(
+                    path: path, line: nil, problem: "tables: table '\(td.key)' is given twice; give each table once")
             }
             let spec = layout?.table(td.key) ?? specs[0]
             var rows: [Row] = []
             for rd in td.rows ?? [] {
                 guard let rs = spec.row(rd.key) else {
                     let keys = spec.rows.map(\.key)
-                    throw ReaderError.invalidModel(path: path, line: nil, problem: "tables.\(td.key): unknown row key '\(rd.key)'\(ModelShape.hint(rd.key, keys))")
+                    throw ReaderError.invalidModel(
+                        path: path, line: nil, problem: "tables.\(td.key): unknown row key '\(rd.key)'\(ModelShape.hint(rd.key, keys))")
                 }
                 if rows.contains(where: { $0.key == rd.key }) {
-                    throw ReaderError.invalidModel(path: path, line: nil, problem: "tables.\(td.key): row '\(rd.key)' is given twice; give each row once")
+                    throw ReaderError.invalidModel(
+                        path: path, line: nil, problem: "tables.\(td.key): row '\(rd.key)' is given twice; give each row once")
                 }
                 var cells = rd.cells ?? []
                 var present = Set<String>()
@@ -156,10 +182,14 @@ public struct ModelReader: ReportReader {
                     let col = cells[ci].column
                     guard spec.column(col) != nil else {
                         let keys = spec.columns.map(\.key)
-                        throw ReaderError.invalidModel(path: path, line: nil, problem: "tables.\(td.key).\(rd.key): unknown column key '\(col)'\(ModelShape.hint(col, keys))")
+                        throw ReaderError.invalidModel(
+                            path: path, line: nil,
+                            problem: "tables.\(td.key).\(rd.key): unknown column key '\(col)'\(ModelShape.hint(col, keys))")
                     }
                     guard present.insert(col).inserted else {
-                        throw ReaderError.invalidModel(path: path, line: nil, problem: "tables.\(td.key).\(rd.key): column '\(col)' is given twice; give each cell once")
+                        throw ReaderError.invalidModel(
+                            path: path, line: nil,
+                            problem: "tables.\(td.key).\(rd.key): column '\(col)' is given twice; give each cell once")
                     }
                     cells[ci].reparse(with: profile.cells)
                 }
@@ -172,12 +202,16 @@ public struct ModelReader: ReportReader {
             }
             tables.append(Table(key: td.key, title: td.title, location: td.location, rows: rows))
         }
-        return Report(path: path, sourceFormat: json ? "json" : "yaml", metadata: meta,
-                      preamble: doc.preamble ?? [], parts: parts, tables: tables)
+        return Report(
+            path: path, sourceFormat: json ? "json" : "yaml", metadata: meta,
+            preamble: doc.preamble ?? [], parts: parts, tables: tables)
     }
 
     static func pathText(_ p: [CodingKey]) -> String {
-        p.isEmpty ? "top level" : p.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        p.isEmpty
+            ? "top level"
+            : p.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(
+                in: CharacterSet(charactersIn: "."))
     }
 
     static func yamlProblem(_ e: Error?) -> (Int?, String) {

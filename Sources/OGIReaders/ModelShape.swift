@@ -55,7 +55,9 @@ public struct ModelShape {
             guard let keyNode = m["key"], let key = keyNode.string else { throw fail(p, "parts: a part has no 'key'") }
             let known = templates.profile.parts.map(\.key)
             if !known.contains(key) { throw fail(keyNode, "parts: unknown part key '\(key)'\(Self.hint(key, known))") }
-            if let first = partsSeen[key] { throw fail(keyNode, "parts: part '\(key)' is given twice (first at line \(first.mark?.line ?? 0)); give each part once") }
+            if let first = partsSeen[key] {
+                throw fail(keyNode, "parts: part '\(key)' is given twice (first at line \(first.mark?.line ?? 0)); give each part once")
+            }
             partsSeen[key] = keyNode
             for para in m["paragraphs"]?.sequence ?? [] { try paragraph(para, where: "parts.\(key)") }
             if let l = m["location"] { try location(l, where: "parts.\(key)") }
@@ -70,7 +72,9 @@ public struct ModelShape {
             guard let spec = layout?.table(key) ?? templates.templates.lazy.compactMap({ $0.table(key) }).first else {
                 throw fail(keyNode, "tables: unknown table key '\(key)'\(Self.hint(key, all))")
             }
-            if let first = tablesSeen[key] { throw fail(keyNode, "tables: table '\(key)' is given twice (first at line \(first.mark?.line ?? 0)); give each table once") }
+            if let first = tablesSeen[key] {
+                throw fail(keyNode, "tables: table '\(key)' is given twice (first at line \(first.mark?.line ?? 0)); give each table once")
+            }
             tablesSeen[key] = keyNode
             if let l = m["location"] { try location(l, where: "tables.\(key)") }
             var rowsSeen: [String: Node] = [:]
@@ -82,19 +86,29 @@ public struct ModelShape {
                 guard let rowSpec = spec.row(rk) else {
                     throw fail(rkNode, "tables.\(key): unknown row key '\(rk)'\(Self.hint(rk, rowKeys))")
                 }
-                if let first = rowsSeen[rk] { throw fail(rkNode, "tables.\(key): row '\(rk)' is given twice (first at line \(first.mark?.line ?? 0)); give each row once") }
+                if let first = rowsSeen[rk] {
+                    throw fail(
+                        rkNode, "tables.\(key): row '\(rk)' is given twice (first at line \(first.mark?.line ?? 0)); give each row once")
+                }
                 rowsSeen[rk] = rkNode
                 if let l = rm["location"] { try location(l, where: "tables.\(key).\(rk)") }
                 var cellsSeen: [String: Node] = [:]
                 for c in rm["cells"]?.sequence ?? [] {
                     guard let cm = c.mapping else { throw fail(c, "tables.\(key).\(rk): each cell must be a mapping with a 'column'") }
                     try fields(cm, "cell", where: "a cell of tables.\(key).\(rk)")
-                    guard let colNode = cm["column"], let col = colNode.string else { throw fail(c, "tables.\(key).\(rk): a cell has no 'column'") }
+                    guard let colNode = cm["column"], let col = colNode.string else {
+                        throw fail(c, "tables.\(key).\(rk): a cell has no 'column'")
+                    }
                     let cols = spec.columns.map(\.key)
                     if spec.column(col) == nil {
                         throw fail(colNode, "tables.\(key).\(rk): unknown column key '\(col)'\(Self.hint(col, cols))")
                     }
-                    if let first = cellsSeen[col] { throw fail(colNode, "tables.\(key).\(rowSpec.key): column '\(col)' is given twice (first at line \(first.mark?.line ?? 0)); give each cell once") }
+                    if let first = cellsSeen[col] {
+                        throw fail(
+                            colNode,
+                            "tables.\(key).\(rowSpec.key): column '\(col)' is given twice (first at line \(first.mark?.line ?? 0)); give each cell once"
+                        )
+                    }
                     cellsSeen[col] = colNode
                     if let l = cm["location"] { try location(l, where: "tables.\(key).\(rk).\(col)") }
                 }

@@ -22,7 +22,9 @@ public struct PDFReader: ReportReader {
         let marker = Array("%PDF-".utf8)
         let window = input.head.prefix(1024)
         if input.starts(with: Array("%PDF".utf8)) { return .signature }
-        if window.count >= marker.count, (0...(window.count - marker.count)).contains(where: { window[$0..<($0 + marker.count)].elementsEqual(marker) }) {
+        if window.count >= marker.count,
+            (0...(window.count - marker.count)).contains(where: { window[$0..<($0 + marker.count)].elementsEqual(marker) })
+        {
             return .signature
         }
         return input.pathExtension == "pdf" ? .fileExtension : .none
@@ -41,7 +43,11 @@ public struct PDFReader: ReportReader {
 
     public func read(path: String, data: Data) throws -> Report {
         guard let tool = Self.pdftotext() else {
-            throw ReaderError.tool(path: path, detail: "reading PDF needs pdftotext, which is not installed; install it with `apt-get install poppler-utils` (Debian/Ubuntu) or `brew install poppler` (macOS)")
+            throw ReaderError.tool(
+                path: path,
+                detail:
+                    "reading PDF needs pdftotext, which is not installed; install it with `apt-get install poppler-utils` (Debian/Ubuntu) or `brew install poppler` (macOS)"
+            )
         }
         guard FileManager.default.isExecutableFile(atPath: tool) else {
             throw ReaderError.tool(path: path, detail: "cannot run \(tool) (named by OGILINT_PDFTOTEXT): it is not an executable file")
@@ -53,13 +59,17 @@ public struct PDFReader: ReportReader {
         case .failed(let message):
             if Self.isEncrypted(data) || message.localizedCaseInsensitiveContains("password") { throw ReaderError.encryptedPDF(path: path) }
             if !Self.hasEndMarker(data) {
-                throw ReaderError.damagedPDF(path: path, detail: "it is cut off: the end-of-file marker is missing, so the download or copy is incomplete")
+                throw ReaderError.damagedPDF(
+                    path: path, detail: "it is cut off: the end-of-file marker is missing, so the download or copy is incomplete")
             }
             throw ReaderError.damagedPDF(path: path, detail: "pdftotext could not read it\(message.isEmpty ? "" : ": \(message)")")
         case .timedOut:
-            throw ReaderError.tool(path: path, detail: "pdftotext did not finish within \(Int(timeout)) s and was stopped; the PDF may be damaged or very large")
+            throw ReaderError.tool(
+                path: path,
+                detail: "pdftotext did not finish within \(Int(timeout)) s and was stopped; the PDF may be damaged or very large")
         case .tooMuchOutput:
-            throw budget.refusal(path, "pdftotext wrote more than \(budget.maxDecodedBytes) bytes of text", limit: budget.maxDecodedBytes, unit: "bytes")
+            throw budget.refusal(
+                path, "pdftotext wrote more than \(budget.maxDecodedBytes) bytes of text", limit: budget.maxDecodedBytes, unit: "bytes")
         }
     }
 
@@ -88,9 +98,11 @@ public struct PDFReader: ReportReader {
         try budget.check(lines.count, budget.maxLines, path, "pdftotext gave \(lines.count) lines", unit: "lines")
         if lines.allSatisfy({ FastText.trim($0.text).isEmpty }) {
             if !Self.hasEndMarker(data) {
-                throw ReaderError.damagedPDF(path: path, detail: "it is cut off: the end-of-file marker is missing, so the download or copy is incomplete")
+                throw ReaderError.damagedPDF(
+                    path: path, detail: "it is cut off: the end-of-file marker is missing, so the download or copy is incomplete")
             }
-            throw ReaderError.unsupportedFormat(path: path, detail: "the PDF has no text layer (a scanned image?); ogilint needs the text, not a picture of it")
+            throw ReaderError.unsupportedFormat(
+                path: path, detail: "the PDF has no text layer (a scanned image?); ogilint needs the text, not a picture of it")
         }
         let map = origin
         return text.parse(lines: lines, path: path, sourceFormat: "pdf") { line, _ in

@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Runs `pdftotext -layout - -`: the PDF goes in on standard input and the text comes out on standard
@@ -18,9 +19,9 @@ struct PDFToText {
     /// util-linux's `setpriv`, which can ask the kernel to signal the child when its parent dies.
     static let setpriv: String? = {
         #if os(Linux)
-        return ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            return ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
         #else
-        return nil
+            return nil
         #endif
     }()
 

@@ -32,7 +32,8 @@ public enum ReaderError: Error, CustomStringConvertible, Equatable {
         case let .empty(path):
             return "\(path): the file is empty; export the report text again"
         case let .binary(path):
-            return "\(path): this looks like a binary file, not text; save the draft as plain text (UTF-8), or pass a report model (.yml/.json)"
+            return
+                "\(path): this looks like a binary file, not text; save the draft as plain text (UTF-8), or pass a report model (.yml/.json)"
         case let .undecodable(path):
             return "\(path): the text is neither UTF-8, UTF-16 nor GB18030; save it again as UTF-8"
         case let .invalidModel(path, line, problem):
@@ -50,9 +51,11 @@ public enum ReaderError: Error, CustomStringConvertible, Equatable {
         case let .overLimit(path, detail):
             return "\(path): refused: \(detail); is this really a report? If it is, raise the limit with --max-size"
         case let .notAReport(path, what):
-            return "\(path): this is \(what), not a report; pass the report itself as .docx, .txt, .html, a PDF with a text layer, or a report model (.yml/.json)"
+            return
+                "\(path): this is \(what), not a report; pass the report itself as .docx, .txt, .html, a PDF with a text layer, or a report model (.yml/.json)"
         case let .encryptedPDF(path):
-            return "\(path): the PDF is encrypted (password-protected), so its text cannot be read; export or save it again without a password and check that copy"
+            return
+                "\(path): the PDF is encrypted (password-protected), so its text cannot be read; export or save it again without a password and check that copy"
         case let .invalidOption(option, problem):
             return "\(option): \(problem)"
         case let .damagedPDF(path, detail):

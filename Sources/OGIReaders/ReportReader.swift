@@ -97,7 +97,8 @@ public struct ReaderRegistry: Sendable {
     /// Reads the input with the reader that claims it.
     public func read(path: String, data: Data) throws -> Report {
         guard let reader = reader(forPath: path, data: data) else {
-            throw ReaderError.unsupportedFormat(path: path, detail: "no reader recognises this file; pass a .txt, .docx, .html, .pdf or a report model (.yml/.json)")
+            throw ReaderError.unsupportedFormat(
+                path: path, detail: "no reader recognises this file; pass a .txt, .docx, .html, .pdf or a report model (.yml/.json)")
         }
         return try reader.read(path: path, data: data)
     }
@@ -115,7 +116,8 @@ public struct LegacyWordRefusal: ReportReader {
         input.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) ? .signature : .none
     }
     public func read(path: String, data: Data) throws -> Report {
-        throw ReaderError.unsupportedFormat(path: path, detail: "this is a legacy Word/WPS binary file (.doc/.wps); open it in Word or WPS and save it as .docx")
+        throw ReaderError.unsupportedFormat(
+            path: path, detail: "this is a legacy Word/WPS binary file (.doc/.wps); open it in Word or WPS and save it as .docx")
     }
 }
 

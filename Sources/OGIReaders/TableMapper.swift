@@ -111,15 +111,19 @@ public enum CellTokenizer {
     }
 
     private static func appendField(_ f: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
-        if let p = Self.value(f, syntax: syntax) { var t = CellToken(kind: .value, raw: f, line: line); t.parsed = p; out.append(t); return }
+        if let p = Self.value(f, syntax: syntax) {
+            var t = CellToken(kind: .value, raw: f, line: line); t.parsed = p; out.append(t); return
+        }
         let words = f.unicodeScalars.split(whereSeparator: FastText.isSpace).map { String($0) }
         // A sign written apart from its number inside one cell ("- 51", "减 51") is one signed value.
         if words.count == 2, ["-", "+", "－", "＋"].contains(words[0]) || (syntax.increaseWords + syntax.decreaseWords).contains(words[0]),
-           let p = syntax.parseValue(words[1]), p.state == .number {
+            let p = syntax.parseValue(words[1]), p.state == .number
+        {
             var t = CellToken(kind: .value, raw: f, line: line); t.parsed = syntax.parse(words[0] + words[1]); out.append(t); return
         }
         // "1. 属于国家秘密": numbering set apart from its label inside one cell is part of the label.
-        let numbered = words.count > 1 && value(words[0], syntax: syntax) != nil && words.dropFirst().allSatisfy { value($0, syntax: syntax) == nil }
+        let numbered =
+            words.count > 1 && value(words[0], syntax: syntax) != nil && words.dropFirst().allSatisfy { value($0, syntax: syntax) == nil }
         if words.count > 1 && !numbered {
             for w in words { appendWord(w, line: line, syntax: syntax, into: &out) }
         } else {
@@ -128,8 +132,11 @@ public enum CellTokenizer {
     }
 
     private static func appendWord(_ w: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
-        if let p = Self.value(w, syntax: syntax) { var t = CellToken(kind: .value, raw: w, line: line); t.parsed = p; out.append(t) }
-        else { out.append(CellToken(kind: .text, raw: w, norm: LabelText.normalize(w), line: line)) }
+        if let p = Self.value(w, syntax: syntax) {
+            var t = CellToken(kind: .value, raw: w, line: line); t.parsed = p; out.append(t)
+        } else {
+            out.append(CellToken(kind: .text, raw: w, norm: LabelText.normalize(w), line: line))
+        }
     }
 }
 
@@ -300,8 +307,10 @@ public struct TableMapper {
             // above); when only the pieces joined matched, all of them (a label broken across lines).
             let labelPieces = piece.map { pi in seg.pieces[...pi].filter { $0.line == seg.pieces[pi].line } } ?? seg.pieces
             let label = labelPieces.map(\.raw).joined(separator: " ")
-            rows.append(Row(key: rs.key, label: label.isEmpty ? rs.label : label, matchedVariant: nonstandard,
-                            location: labelLine.map { locate($0, nil) }, cells: cells))
+            rows.append(
+                Row(
+                    key: rs.key, label: label.isEmpty ? rs.label : label, matchedVariant: nonstandard,
+                    location: labelLine.map { locate($0, nil) }, cells: cells))
             cursor = idx + 1
         }
         return (rows, lastUsed)
@@ -333,7 +342,8 @@ public struct TableMapper {
     /// Labelled tables are aligned with the template's rows (`RowAligner`); a table whose part was not found,
     /// or is not in its part, is looked for in the whole text by its own row labels.
     public func mapTables(tokens: [CellToken], template: Template, partRanges: [String: Range<Int>], file: String?)
-        -> (tables: [Table], consumedLines: [ClosedRange<Int>], notes: [ExtractionNote]) {
+        -> (tables: [Table], consumedLines: [ClosedRange<Int>], notes: [ExtractionNote])
+    {
         var tables: [Table] = []
         var consumed: [ClosedRange<Int>] = []
         var notes: [ExtractionNote] = []
@@ -342,7 +352,9 @@ public struct TableMapper {
         for spec in template.tables {
             if let prep = prepared[template.id + "/" + spec.key] {
                 let inPart = partRanges[spec.part]
-                var found = inPart.flatMap { alignedTable(tokens: tokens, range: $0, spec: spec, template: template, prep: prep, aligner: aligner) }
+                var found = inPart.flatMap {
+                    alignedTable(tokens: tokens, range: $0, spec: spec, template: template, prep: prep, aligner: aligner)
+                }
                 // Not under its heading (or no heading): the whole text, with enough rows to be sure.
                 // A table with a title of its own whose rows are not after its title (a copy that repeats the
                 // table elsewhere) is looked for by its rows alone.
@@ -351,9 +363,11 @@ public struct TableMapper {
                         // By its rows alone only inside its part, when the part was found.
                         let scope = anchored ? tokens.indices : (inPart ?? tokens.indices)
                         if !anchored || inPart != tokens.indices,
-                           let whole = alignedTable(tokens: tokens, range: scope, spec: spec, template: template, prep: prep,
-                                                    aligner: aligner, useAnchors: anchored),
-                           whole.rows.count >= min(3, spec.rows.count) {
+                            let whole = alignedTable(
+                                tokens: tokens, range: scope, spec: spec, template: template, prep: prep,
+                                aligner: aligner, useAnchors: anchored),
+                            whole.rows.count >= min(3, spec.rows.count)
+                        {
                             found = whole
                         }
                     }
@@ -367,7 +381,9 @@ public struct TableMapper {
             // Without its part, a table is searched for in the whole text only when it has anchors of its own.
             guard let range = partRanges[spec.part] ?? (spec.anchors.isEmpty ? nil : tokens.indices) else { continue }
             let segs: [Segment]
-            if let s = segCache[spec.part] { segs = s } else {
+            if let s = segCache[spec.part] {
+                segs = s
+            } else {
                 segs = segments(tokens[range]); segCache[spec.part] = segs
             }
             var region = segs[...]
@@ -387,8 +403,10 @@ public struct TableMapper {
             let first = titleLine ?? region.first { !$0.pieces.isEmpty }?.pieces.first?.line
             let last = lastLine ?? first
             if let f = first, let l = last, l >= f { consumed.append(f...l) }
-            tables.append(Table(key: spec.key, title: spec.title,
-                                location: (titleLine ?? rows.first.flatMap { _ in first }).map { locate($0, nil) }, rows: rows))
+            tables.append(
+                Table(
+                    key: spec.key, title: spec.title,
+                    location: (titleLine ?? rows.first.flatMap { _ in first }).map { locate($0, nil) }, rows: rows))
         }
         return (tables, consumed, notes)
     }
@@ -402,8 +420,10 @@ public struct TableMapper {
     }
 
     /// Aligns one labelled table inside `range`: from its anchor (when it has anchors) to the next table's anchor.
-    func alignedTable(tokens: [CellToken], range: Range<Int>, spec: TableSpec, template: Template, prep: PreparedTable,
-                      aligner: RowAligner, useAnchors: Bool = true) -> AlignedTable? {
+    func alignedTable(
+        tokens: [CellToken], range: Range<Int>, spec: TableSpec, template: Template, prep: PreparedTable,
+        aligner: RowAligner, useAnchors: Bool = true
+    ) -> AlignedTable? {
         var region = range
         var title: String?
         var titleLine: Int?
@@ -413,7 +433,9 @@ public struct TableMapper {
                 guard tokens[i].kind == .text else { return nil }
                 var s = tokens[i].norm
                 var j = i + 1
-                while j < range.upperBound, j < i + 4, tokens[j].kind == .text, tokens[j].line == tokens[i].line { s += tokens[j].norm; j += 1 }
+                while j < range.upperBound, j < i + 4, tokens[j].kind == .text, tokens[j].line == tokens[i].line {
+                    s += tokens[j].norm; j += 1
+                }
                 return s
             }
             let mine = spec.anchors.map(LabelText.normalize)
@@ -421,7 +443,8 @@ public struct TableMapper {
                 return nil
             }
             let others = template.tables.filter { $0.key != spec.key }.flatMap(\.anchors).map(LabelText.normalize)
-            let end = (a + 1..<range.upperBound).first { i in lineText(i).map { t in others.contains { FastText.contains(t, $0) } } ?? false }
+            let end =
+                (a + 1..<range.upperBound).first { i in lineText(i).map { t in others.contains { FastText.contains(t, $0) } } ?? false }
                 ?? range.upperBound
             region = a..<end
             title = spec.title
@@ -430,7 +453,8 @@ public struct TableMapper {
         let r = aligner.align(tokens[region], spec: spec, table: prep, strict: !useAnchors && !spec.anchors.isEmpty)
         var consumed: [ClosedRange<Int>] = []
         // A table without a title starts at the first text of its part (its header), when read inside its part.
-        let headerLine = region == range && range != tokens.indices && !r.rows.isEmpty
+        let headerLine =
+            region == range && range != tokens.indices && !r.rows.isEmpty
             ? region.first(where: { tokens[$0].kind == .text }).map { tokens[$0].line } : nil
         let first = titleLine ?? headerLine.map { min($0, r.firstLine ?? $0) } ?? r.firstLine
         if let f = first, let l = r.lastLine ?? first, l >= f { consumed.append(f...l) }

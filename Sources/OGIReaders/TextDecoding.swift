@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Turns the bytes of a text export into a String: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030.
@@ -18,11 +19,15 @@ public enum TextDecoding {
             return (s, .utf8)
         }
         if bytes.starts(with: [0xFF, 0xFE]) {
-            guard let s = String(data: Data(bytes.dropFirst(2)), encoding: .utf16LittleEndian) else { throw ReaderError.undecodable(path: path) }
+            guard let s = String(data: Data(bytes.dropFirst(2)), encoding: .utf16LittleEndian) else {
+                throw ReaderError.undecodable(path: path)
+            }
             return (s, .utf16le)
         }
         if bytes.starts(with: [0xFE, 0xFF]) {
-            guard let s = String(data: Data(bytes.dropFirst(2)), encoding: .utf16BigEndian) else { throw ReaderError.undecodable(path: path) }
+            guard let s = String(data: Data(bytes.dropFirst(2)), encoding: .utf16BigEndian) else {
+                throw ReaderError.undecodable(path: path)
+            }
             return (s, .utf16be)
         }
         // NUL bytes in a file without a UTF-16 BOM mean binary content (a .doc, a zip, an image).
@@ -53,4 +58,3 @@ public enum TextDecoding {
         return String(decoding: output[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
-

@@ -44,8 +44,10 @@ public struct TextReader: ReportReader {
 
     /// Parses numbered lines: text files, or the linearised text of a DOCX, HTML or PDF file.
     /// `locate` turns a line (and a field of a delimited line) into the location reported to the user.
-    public func parse(lines input: [SourceLine], path: String, sourceFormat: String,
-                      locate: @escaping Locator = { line, _ in SourceLocation(line: line) }) -> Report {
+    public func parse(
+        lines input: [SourceLine], path: String, sourceFormat: String,
+        locate: @escaping Locator = { line, _ in SourceLocation(line: line) }
+    ) -> Report {
         let report = parseOnce(lines: input, path: path, sourceFormat: sourceFormat, locate: locate)
         // A report in traditional characters finds few headings and tables: read it again in simplified ones.
         guard report.parts.count < 3 && report.tables.count < 2 else { return report }
@@ -159,7 +161,9 @@ public struct TextReader: ReportReader {
             guard !hits.isEmpty else { continue }
             if let b = best {
                 if hits.count > b.1.count { best = (t, hits); tie = false } else if hits.count == b.1.count { tie = true }
-            } else { best = (t, hits) }
+            } else {
+                best = (t, hits)
+            }
         }
         if let b = best, !tie {
             meta.template = b.0.id
@@ -173,7 +177,8 @@ public struct TextReader: ReportReader {
         }
         meta.tableYears = years.isEmpty ? nil : years
 
-        let layout = meta.template.flatMap { ctx.templates.template($0) }
+        let layout =
+            meta.template.flatMap { ctx.templates.template($0) }
             ?? meta.year.flatMap { ctx.templates.template(forYear: $0) }
             ?? ctx.templates.templates.last
         var tables: [Table] = []
@@ -210,11 +215,14 @@ public struct TextReader: ReportReader {
             if !h.rest.trimmingCharacters(in: .whitespaces).isEmpty {
                 paras.insert(Paragraph(text: h.rest, location: locate(lines[h.lineIndex].number, nil)), at: 0)
             }
-            parts.append(Part(number: h.spec.number, key: h.spec.key, heading: h.heading,
-                              location: locate(lines[h.lineIndex].number, nil), paragraphs: paras, standardHeading: h.standard))
+            parts.append(
+                Part(
+                    number: h.spec.number, key: h.spec.key, heading: h.heading,
+                    location: locate(lines[h.lineIndex].number, nil), paragraphs: paras, standardHeading: h.standard))
         }
-        return Report(path: path, sourceFormat: sourceFormat, metadata: meta,
-                      preamble: paragraphs(lines[0..<firstHeading]), parts: parts, tables: tables, extractionNotes: notes)
+        return Report(
+            path: path, sourceFormat: sourceFormat, metadata: meta,
+            preamble: paragraphs(lines[0..<firstHeading]), parts: parts, tables: tables, extractionNotes: notes)
     }
 
     /// True when the text has an ASCII digit. Year and date patterns capture digits that must parse as
@@ -248,9 +256,12 @@ public struct TextReader: ReportReader {
         var prefixLine: String?
         if idx > content.startIndex {
             let prev = content[content.index(before: idx)].text.trimmingCharacters(in: CharacterSet(charactersIn: "# \t\u{3000}"))
-            let isShort = prev.count <= 30 && !prev.contains(where: { "。，,:：".contains($0) }) && !prev.contains(where: { $0.isASCII && $0.isLetter })
+            let isShort =
+                prev.count <= 30 && !prev.contains(where: { "。，,:：".contains($0) }) && !prev.contains(where: { $0.isASCII && $0.isLetter })
             let normLine = LabelText.normalize(line)
-            if isShort && (ctx.yearPattern.firstGroups(normLine, names: ["y"])?.range.lowerBound == normLine.startIndex || normLine.count <= 6) {
+            if isShort
+                && (ctx.yearPattern.firstGroups(normLine, names: ["y"])?.range.lowerBound == normLine.startIndex || normLine.count <= 6)
+            {
                 prefixLine = prev
                 title = prev + line
             }
@@ -302,8 +313,9 @@ public struct TextReader: ReportReader {
         for l in lines where Self.hasDigit(l.text) {
             for p in ctx.periodPatterns {
                 guard let g = p.firstGroups(l.text, names: names)?.groups,
-                      let y1 = g["y1"].flatMap({ Int($0) }), let m1 = g["m1"].flatMap({ Int($0) }), let d1 = g["d1"].flatMap({ Int($0) }),
-                      let m2 = g["m2"].flatMap({ Int($0) }), let d2 = g["d2"].flatMap({ Int($0) }) else { continue }
+                    let y1 = g["y1"].flatMap({ Int($0) }), let m1 = g["m1"].flatMap({ Int($0) }), let d1 = g["d1"].flatMap({ Int($0) }),
+                    let m2 = g["m2"].flatMap({ Int($0) }), let d2 = g["d2"].flatMap({ Int($0) })
+                else { continue }
                 let y2 = g["y2"].flatMap { Int($0) } ?? y1
                 meta.periodStart = CalendarDate(year: y1, month: m1, day: d1)
                 meta.periodEnd = CalendarDate(year: y2, month: m2, day: d2)
@@ -318,7 +330,8 @@ public struct TextReader: ReportReader {
             // A date is written with digits: a line without any cannot hold one, and needs no regex.
             for l in lines.reversed() where Self.hasDigit(l.text) {
                 guard let g = p.firstGroups(l.text, names: ["y", "m", "d"])?.groups,
-                      let y = g["y"].flatMap({ Int($0) }), let m = g["m"].flatMap({ Int($0) }), let d = g["d"].flatMap({ Int($0) }) else { continue }
+                    let y = g["y"].flatMap({ Int($0) }), let m = g["m"].flatMap({ Int($0) }), let d = g["d"].flatMap({ Int($0) })
+                else { continue }
                 let date = CalendarDate(year: y, month: m, day: d)
                 guard date.isValid else { continue }
                 meta.published = date

@@ -48,7 +48,8 @@ enum XMLTree {
     /// Parses an XML document (a DOCX part) as UTF-8. A document with a DOCTYPE is refused even if the
     /// caller's scan of the bytes missed it: libxml2 records it, and it is checked before any use.
     static func parseXML(_ data: Data) throws -> XNode {
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
+        let options = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
         return try parse(data, html: false) { xmlReadMemory($0, $1, "document.xml", "UTF-8", options) }
     }
 
@@ -92,7 +93,8 @@ enum XMLTree {
 
     /// Parses HTML tolerantly (broken markup is repaired, as browsers do). `utf8` must already be UTF-8.
     static func parseHTML(_ utf8: Data) throws -> XNode {
-        let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
+        let options = Int32(
+            HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
         return try parse(utf8, html: true) { htmlReadMemory($0, $1, "page.html", "UTF-8", options) }
     }
 
@@ -102,7 +104,9 @@ enum XMLTree {
         guard let doc else { throw Failure.unparseable(lastError() ?? (html ? "the HTML could not be parsed" : "not well-formed XML")) }
         defer { xmlFreeDoc(doc) }
         if !html, doc.pointee.intSubset != nil || doc.pointee.extSubset != nil { throw Failure.declaresDTD }
-        guard let root = xmlDocGetRootElement(doc) else { throw Failure.unparseable(html ? "the HTML has no elements" : "the XML has no root element") }
+        guard let root = xmlDocGetRootElement(doc) else {
+            throw Failure.unparseable(html ? "the HTML has no elements" : "the XML has no root element")
+        }
         return copy(root, html: html)
     }
 

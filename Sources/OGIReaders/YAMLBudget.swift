@@ -29,10 +29,12 @@ enum YAMLBudget {
             top.bytes += s.bytes
             stack[stack.count - 1].size = top
             // Every collection is part of the document, so none may exceed what the whole may reach.
-            try budget.check(top.nodes, budget.maxModelNodes, path,
-                             "expanding its YAML aliases (up to line \(line)) gives the model more values", unit: "values")
-            try budget.check(top.bytes, budget.maxDecodedBytes, path,
-                             "expanding its YAML aliases (up to line \(line)) gives the model more text", unit: "bytes")
+            try budget.check(
+                top.nodes, budget.maxModelNodes, path,
+                "expanding its YAML aliases (up to line \(line)) gives the model more values", unit: "values")
+            try budget.check(
+                top.bytes, budget.maxDecodedBytes, path,
+                "expanding its YAML aliases (up to line \(line)) gives the model more text", unit: "bytes")
         }
         try bytes.withUnsafeMutableBufferPointer { buf in
             yaml_parser_set_input_string(&parser, buf.baseAddress, buf.count)
@@ -51,7 +53,8 @@ enum YAMLBudget {
                     try add(s, line: line)
                 case YAML_ALIAS_EVENT:
                     aliases += 1
-                    try budget.check(aliases, budget.maxYAMLAliases, path, "the model uses more YAML aliases (line \(line))", unit: "aliases")
+                    try budget.check(
+                        aliases, budget.maxYAMLAliases, path, "the model uses more YAML aliases (line \(line))", unit: "aliases")
                     if let a = anchorName(event.data.alias.anchor), let s = anchors[a] { try add(s, line: line) }
                 case YAML_SEQUENCE_START_EVENT:
                     stack.append((Size(), anchorName(event.data.sequence_start.anchor)))

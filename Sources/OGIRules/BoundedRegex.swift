@@ -29,7 +29,9 @@ enum BoundedRegex {
 enum PatternSafety {
     static func check(_ pattern: String, at node: YNode, what: String) throws {
         if let problem = nestedRepetition(pattern) {
-            throw node.fail("\(what) '\(pattern)' repeats a group that itself repeats (\(problem)), which can take exponential time; rewrite it without the nested repetition, e.g. (ab)+ instead of (a+b?)+")
+            throw node.fail(
+                "\(what) '\(pattern)' repeats a group that itself repeats (\(problem)), which can take exponential time; rewrite it without the nested repetition, e.g. (ab)+ instead of (a+b?)+"
+            )
         }
     }
 

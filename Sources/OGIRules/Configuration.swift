@@ -109,7 +109,8 @@ public struct LintConfiguration: Sendable {
                 guard let reason = sm["reason"], !(try reason.string("reason")).trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw item.fail("a suppression needs a 'reason': say why the finding is accepted")
                 }
-                var s = Suppression(rule: try rule.string("rule"), reason: try reason.string("reason"), line: rule.line, column_: rule.column)
+                var s = Suppression(
+                    rule: try rule.string("rule"), reason: try reason.string("reason"), line: rule.line, column_: rule.column)
                 if let w = sm["where"] {
                     let wm = try w.mapping(allowed: ["file", "table", "row", "column", "cell"], what: "where")
                     s.file = try wm["file"]?.string("file")
@@ -121,25 +122,33 @@ public struct LintConfiguration: Sendable {
                 c.suppress.append(s)
             }
         }
-        if let a = m["agency_kind"] { c.agencyKind = AgencyKind(rawValue: try a.oneOf(AgencyKind.allCases.map(\.rawValue), what: "agency_kind")) }
+        if let a = m["agency_kind"] {
+            c.agencyKind = AgencyKind(rawValue: try a.oneOf(AgencyKind.allCases.map(\.rawValue), what: "agency_kind"))
+        }
         if let y = m["year"] {
             let v = try y.int("year")
             guard (2008...2100).contains(v) else { throw y.fail("year \(v) is not a plausible report year") }
             c.year = v
         }
-        if let b = m["blank_cells"] { c.blankCells = BlankCellPolicy(rawValue: try b.oneOf(BlankCellPolicy.allCases.map(\.rawValue), what: "blank_cells policy")) }
+        if let b = m["blank_cells"] {
+            c.blankCells = BlankCellPolicy(rawValue: try b.oneOf(BlankCellPolicy.allCases.map(\.rawValue), what: "blank_cells policy"))
+        }
         if let f = m["fail_on"] { c.failOn = try f.oneOf(["error", "warning", "info", "never"], what: "fail_on") }
         if let list = m["previous"] {
             for item in try list.list("previous") {
                 let pm = try item.mapping(allowed: ["current", "previous"], what: "a previous-year pair")
                 guard let cur = pm["current"], let prev = pm["previous"] else {
-                    throw item.fail("a previous-year pair needs 'current' (a wildcard over this year's reports) and 'previous' (last year's report file)")
+                    throw item.fail(
+                        "a previous-year pair needs 'current' (a wildcard over this year's reports) and 'previous' (last year's report file)"
+                    )
                 }
                 let pair = PreviousPair(current: try cur.string("current"), previous: try prev.string("previous"), line: item.line)
                 let resolved = pair.previousPath(base: base)
                 var isDir: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDir), !isDir.boolValue else {
-                    throw prev.fail("last year's report '\(pair.previous)' is not a file (looked for \(resolved)); paths are relative to this configuration file")
+                    throw prev.fail(
+                        "last year's report '\(pair.previous)' is not a file (looked for \(resolved)); paths are relative to this configuration file"
+                    )
                 }
                 c.previous.append(pair)
             }
@@ -187,41 +196,41 @@ public struct LintConfiguration: Sendable {
 
     /// The commented starter file `ogilint init` writes.
     public static let starter = """
-    # ogilint configuration. ogilint uses the nearest .ogilint.yml above each report it checks.
-    # Every key is optional; unknown keys and bad values are errors.
+        # ogilint configuration. ogilint uses the nearest .ogilint.yml above each report it checks.
+        # Every key is optional; unknown keys and bad values are errors.
 
-    # Extra rule pack folders (a province's own rules), relative to this file.
-    # rules: [rules-province]
+        # Extra rule pack folders (a province's own rules), relative to this file.
+        # rules: [rules-province]
 
-    # Rules not to run at all.
-    # disable: [FEE-STATEMENT]
+        # Rules not to run at all.
+        # disable: [FEE-STATEMENT]
 
-    # Severity changes: error, warning or info.
-    # severity:
-    #   CELL-SIGN-TEXT: info
+        # Severity changes: error, warning or info.
+        # severity:
+        #   CELL-SIGN-TEXT: info
 
-    # Findings accepted on purpose. `reason` is required; a suppression that matches nothing is reported.
-    # suppress:
-    #   - rule: CELL-SIGN-TEXT
-    #     where: {file: "drafts/*.txt", table: 第二十条第（五）项, row: 行政许可}
-    #     reason: 本省填报说明要求写“增/减”
+        # Findings accepted on purpose. `reason` is required; a suppression that matches nothing is reported.
+        # suppress:
+        #   - rule: CELL-SIGN-TEXT
+        #     where: {file: "drafts/*.txt", table: 第二十条第（五）项, row: 行政许可}
+        #     reason: 本省填报说明要求写“增/减”
 
-    # Facts the drafts do not state clearly.
-    # agency_kind: department      # or government
-    # year: 2024
+        # Facts the drafts do not state clearly.
+        # agency_kind: department      # or government
+        # year: 2024
 
-    # Blank and placeholder cells ("/", "-"): warning (default), error, or ignore.
-    # blank_cells: warning
+        # Blank and placeholder cells ("/", "-"): warning (default), error, or ignore.
+        # blank_cells: warning
 
-    # Exit 1 when a finding is at or above: error (default), warning, info, or never.
-    # fail_on: error
+        # Exit 1 when a finding is at or above: error (default), warning, info, or never.
+        # fail_on: error
 
-    # Last year's report for this year's drafts (relative to this file); reports of one agency in
-    # consecutive years among the inputs are paired automatically, these pairs win over that.
-    # previous:
-    #   - {current: "2024/*.docx", previous: 2023/report.docx}
+        # Last year's report for this year's drafts (relative to this file); reports of one agency in
+        # consecutive years among the inputs are paired automatically, these pairs win over that.
+        # previous:
+        #   - {current: "2024/*.docx", previous: 2023/report.docx}
 
-    """
+        """
 }
 
 /// Shell-style wildcards for file names: `*` (not crossing `/`), `**` (any folders), `?`.

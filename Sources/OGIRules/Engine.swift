@@ -37,8 +37,9 @@ public struct Engine: Sendable {
             Evaluator(report: $0, layout: layout(for: $0), templates: ruleSet.templates, messages: ruleSet.messages, sums: sums)
         }
         // One evaluator per report: its layout and row index are built once and shared by every rule.
-        let ev = Evaluator(report: report, layout: layout(for: report), templates: ruleSet.templates, messages: ruleSet.messages,
-                           sums: sums, previous: last)
+        let ev = Evaluator(
+            report: report, layout: layout(for: report), templates: ruleSet.templates, messages: ruleSet.messages,
+            sums: sums, previous: last)
         ev.ruleSet = ruleSet
         for rule in ruleSet.rules where only?.contains(rule.id) ?? true {
             if rule.needsPrevious && previous == nil { continue }
@@ -53,8 +54,12 @@ public struct Engine: Sendable {
         if kept.count < Set(out.map(\.finding.rule)).count { out = out.filter { kept.contains($0.finding.rule) } }
         // Top to bottom as a reviewer reads; findings about the whole report (no line) come last.
         let sorted = out.enumerated().sorted { a, b in
-            let la = (a.element.finding.location.page ?? 0, a.element.finding.location.line ?? a.element.finding.location.paragraph ?? Int.max)
-            let lb = (b.element.finding.location.page ?? 0, b.element.finding.location.line ?? b.element.finding.location.paragraph ?? Int.max)
+            let la = (
+                a.element.finding.location.page ?? 0, a.element.finding.location.line ?? a.element.finding.location.paragraph ?? Int.max
+            )
+            let lb = (
+                b.element.finding.location.page ?? 0, b.element.finding.location.line ?? b.element.finding.location.paragraph ?? Int.max
+            )
             return la != lb ? la < lb : a.offset < b.offset
         }.map(\.element)
         return (sorted, ev.folds)
@@ -76,7 +81,11 @@ public struct Engine: Sendable {
             var related: [Finding] = []
             var kept: [Finding] = []
             for (i, x) in out.enumerated() {
-                if i != host, x.related.isEmpty, let cell = x.location.cell, f.keys.contains("\(x.rule)|\(cell)") { related.append(x) } else { kept.append(x) }
+                if i != host, x.related.isEmpty, let cell = x.location.cell, f.keys.contains("\(x.rule)|\(cell)") {
+                    related.append(x)
+                } else {
+                    kept.append(x)
+                }
             }
             guard let h = kept.firstIndex(where: { $0.rule == f.rule && $0.message == f.message }) else { continue }
             kept[h].related += related
@@ -126,7 +135,11 @@ public final class RuleRun {
     }
 
     func skip(_ error: Error) {
-        if let n = error as? NotEvaluated { skip(n.reasons) } else { skip([CatalogMessage("engine.not_evaluated.error", ["error": "\(error)"])]) }
+        if let n = error as? NotEvaluated {
+            skip(n.reasons)
+        } else {
+            skip([CatalogMessage("engine.not_evaluated.error", ["error": "\(error)"])])
+        }
     }
 
     /// The findings, with one extraction finding when some inputs were missing.
@@ -135,10 +148,13 @@ public final class RuleRun {
         guard !unevaluated.isEmpty else { return findings }
         var reasons = unevaluated.prefix(5).map { messages.text($0) }.joined(separator: messages.text("separator.reasons"))
         if unevaluated.count > 5 { reasons += messages.text("engine.unevaluated.more", ["count": String(unevaluated.count)]) }
-        return findings + [Finding(rule: rule.id, severity: rule.unevaluated, category: .extraction,
-                                   message: messages.text("engine.unevaluated.message", ["title": rule.title, "reasons": reasons]),
-                                   fix: messages.text("engine.unevaluated.fix"),
-                                   location: FindingLocation())]
+        return findings + [
+            Finding(
+                rule: rule.id, severity: rule.unevaluated, category: .extraction,
+                message: messages.text("engine.unevaluated.message", ["title": rule.title, "reasons": reasons]),
+                fix: messages.text("engine.unevaluated.fix"),
+                location: FindingLocation())
+        ]
     }
 
     // MARK: iteration
@@ -151,7 +167,9 @@ public final class RuleRun {
         case let .columns(table, except), let .rows(table, except):
             guard let layout = ev.layout else { skip([CatalogMessage("engine.not_evaluated.no_layout")]); return }
             guard let spec = layout.table(table) else { return }
-            let isCols: Bool = { if case .columns = it { return true }; return false }()
+            let isCols: Bool = {
+                if case .columns = it { return true }; return false
+            }()
             let keys = isCols ? spec.columns.map(\.key) : spec.rows.map(\.key)
             for k in keys where !except.contains(k) {
                 ev.bindings[isCols ? "col" : "row"] = k
@@ -177,8 +195,9 @@ public final class RuleRun {
     }
 
     func location(_ t: TouchedCell) -> FindingLocation {
-        FindingLocation(t.cell.location, table: t.table.title, row: Evaluator.displayLabel(t.row), column: t.column.label,
-                        cell: "\(t.table.key).\(t.row.key).\(t.column.key)")
+        FindingLocation(
+            t.cell.location, table: t.table.title, row: Evaluator.displayLabel(t.row), column: t.column.label,
+            cell: "\(t.table.key).\(t.row.key).\(t.column.key)")
     }
 
     func metaLocation(_ fields: [ReportField]) -> FindingLocation? {
@@ -196,7 +215,9 @@ public final class RuleRun {
             vars[k] = v
             if let layout = ev.layout {
                 if k == "col", let c = layout.tables.lazy.compactMap({ $0.column(v) }).first { vars["col"] = c.label; vars["col_key"] = v }
-                if k == "row", let r = layout.tables.lazy.compactMap({ $0.row(v) }).first { vars["row"] = Evaluator.displayLabel(r); vars["row_key"] = v }
+                if k == "row", let r = layout.tables.lazy.compactMap({ $0.row(v) }).first {
+                    vars["row"] = Evaluator.displayLabel(r); vars["row_key"] = v
+                }
             }
         }
         return vars
@@ -208,20 +229,26 @@ public final class RuleRun {
     }
 
     func emit(vars: [String: String], defaultMessage: String, location: FindingLocation, severity: Severity? = nil) {
-        findings.append(Finding(rule: rule.id, severity: severity ?? rule.severity, category: rule.category,
-                                message: rule.message.map { MessageCatalog.fill($0, vars) } ?? defaultMessage,
-                                fix: rule.fix.map { MessageCatalog.fill($0, vars) }, location: location))
+        findings.append(
+            Finding(
+                rule: rule.id, severity: severity ?? rule.severity, category: rule.category,
+                message: rule.message.map { MessageCatalog.fill($0, vars) } ?? defaultMessage,
+                fix: rule.fix.map { MessageCatalog.fill($0, vars) }, location: location))
     }
 
     /// Adds a finding worded entirely by the catalog (a case the rule's own message does not describe).
     func emit(messageKey: String, fixKey: String, vars: [String: String], location: FindingLocation) {
-        findings.append(Finding(rule: rule.id, severity: rule.severity, category: rule.category,
-                                message: messages.text(messageKey, vars), fix: messages.text(fixKey, vars), location: location))
+        findings.append(
+            Finding(
+                rule: rule.id, severity: rule.severity, category: rule.category,
+                message: messages.text(messageKey, vars), fix: messages.text(fixKey, vars), location: location))
     }
 
     /// True when the table spec's key or group matches one of the patterns.
     func matches(_ spec: TableSpec, _ patterns: [String]) -> Bool {
-        patterns.contains { p in KeyPattern.matches(spec.key, pattern: p) || (spec.group.map { KeyPattern.matches($0, pattern: p) } ?? false) }
+        patterns.contains { p in
+            KeyPattern.matches(spec.key, pattern: p) || (spec.group.map { KeyPattern.matches($0, pattern: p) } ?? false)
+        }
     }
 }
 

@@ -63,8 +63,10 @@ final class Evaluator {
     /// Last year's report, read by `previous.` paths (nil when none was given).
     let previous: Evaluator?
 
-    init(report: Report, layout: Template?, templates: TemplateSet, messages: MessageCatalog, sums: [SumKind] = [],
-         previous: Evaluator? = nil) {
+    init(
+        report: Report, layout: Template?, templates: TemplateSet, messages: MessageCatalog, sums: [SumKind] = [],
+        previous: Evaluator? = nil
+    ) {
         self.previous = previous
         self.report = report
         self.layout = layout
@@ -119,9 +121,13 @@ final class Evaluator {
         }
         guard let (rs, cs) = spec.resolve(rest) else {
             let sep = messages.text("separator.list")
-            throw NotEvaluated("engine.not_evaluated.no_such_cell", ["table": spec.title, "cell": rest,
-                                                                      "rows": spec.rows.map(\.key).joined(separator: sep),
-                                                                      "columns": spec.columns.map(\.key).joined(separator: sep)])
+            throw NotEvaluated(
+                "engine.not_evaluated.no_such_cell",
+                [
+                    "table": spec.title, "cell": rest,
+                    "rows": spec.rows.map(\.key).joined(separator: sep),
+                    "columns": spec.columns.map(\.key).joined(separator: sep),
+                ])
         }
         return try cell(spec: spec, row: rs, column: cs)
     }
@@ -290,7 +296,10 @@ final class Evaluator {
             switch try eval(a) {
             case .num(let d): out.append(d)
             case .list(let l):
-                for v in l { guard case .num(let d) = v else { throw NotEvaluated("engine.not_evaluated.needs_numbers", ["function": f]) }; out.append(d) }
+                for v in l {
+                    guard case .num(let d) = v else { throw NotEvaluated("engine.not_evaluated.needs_numbers", ["function": f]) };
+                    out.append(d)
+                }
             case let v: throw nullOrType(v, a, f)
             }
         }
@@ -305,7 +314,9 @@ final class Evaluator {
 
     /// A whole number argument (digits for `round`), within a small range.
     func smallInt(_ d: Decimal, _ f: String) throws -> Int {
-        guard ExactDecimal.isInteger(d), d >= -38, d <= 38 else { throw NotEvaluated("engine.not_evaluated.needs_numbers", ["function": f]) }
+        guard ExactDecimal.isInteger(d), d >= -38, d <= 38 else {
+            throw NotEvaluated("engine.not_evaluated.needs_numbers", ["function": f])
+        }
         return NSDecimalNumber(decimal: d).intValue
     }
 
@@ -354,7 +365,9 @@ final class Evaluator {
             guard (text as NSString).length <= BoundedRegex.maxTextLength else {
                 throw NotEvaluated("engine.not_evaluated.text_too_long", ["function": f, "limit": String(BoundedRegex.maxTextLength)])
             }
-            guard let rx = try? RegexCache.shared.compile(pattern) else { throw NotEvaluated("engine.not_evaluated.needs_text", ["function": f]) }
+            guard let rx = try? RegexCache.shared.compile(pattern) else {
+                throw NotEvaluated("engine.not_evaluated.needs_text", ["function": f])
+            }
             do { return .bool(try BoundedRegex.firstMatch(rx, in: text) != nil) } catch {
                 throw NotEvaluated("engine.not_evaluated.pattern_too_slow", ["pattern": pattern, "limit": "\(BoundedRegex.timeLimit)"])
             }
@@ -366,7 +379,9 @@ final class Evaluator {
             }
             let i = n.map { NSDecimalNumber(decimal: $0).intValue }
             let d = CalendarDate(year: i[0], month: i[1], day: i[2])
-            guard d.isValid else { throw NotEvaluated("engine.not_evaluated.invalid_date", ["args": n.map { ExactDecimal.format($0) }.joined(separator: ", ")]) }
+            guard d.isValid else {
+                throw NotEvaluated("engine.not_evaluated.invalid_date", ["args": n.map { ExactDecimal.format($0) }.joined(separator: ", ")])
+            }
             return .date(d)
         case "contains":
             try arity(2...100)
@@ -379,7 +394,9 @@ final class Evaluator {
             return .bool(false)
         case "part_text", "has_part":
             try arity(1...1)
-            guard case .str(let key) = try eval(args[0]) else { throw NotEvaluated("engine.not_evaluated.part_key_needed", ["function": f]) }
+            guard case .str(let key) = try eval(args[0]) else {
+                throw NotEvaluated("engine.not_evaluated.part_key_needed", ["function": f])
+            }
             guard templates.profile.parts.contains(where: { $0.key == key }) else {
                 throw NotEvaluated("engine.not_evaluated.unknown_part_key", ["key": key])
             }

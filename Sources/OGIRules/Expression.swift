@@ -69,7 +69,6 @@ public indirect enum Expr: Sendable, CustomStringConvertible {
     }
 }
 
-
 /// A syntax error in an expression, with the character offset where it was found.
 public struct ExpressionError: Error, Sendable {
     public var offset: Int
@@ -99,7 +98,8 @@ public struct ExpressionParser {
         var p = ExpressionParser()
         p.toks = try lex(source)
         if p.toks.count > maxTokens + 1 {
-            throw ExpressionError(offset: p.toks[maxTokens].1, message: "the expression has more than \(maxTokens) tokens; split the rule into smaller ones")
+            throw ExpressionError(
+                offset: p.toks[maxTokens].1, message: "the expression has more than \(maxTokens) tokens; split the rule into smaller ones")
         }
         let e = try p.parseOr()
         guard case .end = p.toks[p.pos].0 else {
@@ -196,7 +196,10 @@ public struct ExpressionParser {
     private mutating func enter() throws {
         depth += 1
         if depth > Self.maxDepth {
-            throw ExpressionError(offset: offset, message: "the expression nests more than \(Self.maxDepth) levels deep (parentheses, brackets, calls, 'not' or '-'); simplify it")
+            throw ExpressionError(
+                offset: offset,
+                message:
+                    "the expression nests more than \(Self.maxDepth) levels deep (parentheses, brackets, calls, 'not' or '-'); simplify it")
         }
     }
 
@@ -267,7 +270,9 @@ public struct ExpressionParser {
                 }
                 if toks[pos + 1].0 == .lparen {
                     guard Self.functions.contains(name) else {
-                        throw ExpressionError(offset: offset, message: "unknown function '\(name)'; available: \(Self.functions.sorted().joined(separator: ", "))")
+                        throw ExpressionError(
+                            offset: offset,
+                            message: "unknown function '\(name)'; available: \(Self.functions.sorted().joined(separator: ", "))")
                     }
                     pos += 2
                     var args: [Expr] = []
@@ -299,12 +304,15 @@ public struct ExpressionParser {
         }
         try segment()
         while true {
-            if cur == .dot { pos += 1; try segment() }
-            else if cur == .lbracket {
+            if cur == .dot {
+                pos += 1; try segment()
+            } else if cur == .lbracket {
                 pos += 1
                 segs.append(.index(try parseOr()))
                 try expect(.rbracket, "']'")
-            } else { break }
+            } else {
+                break
+            }
         }
         return .path(segs)
     }

@@ -46,8 +46,9 @@ struct ExpressionTypes {
                 return .boolean
             case "==", "!=":
                 if ta != tb, ![ta, tb].contains(.unknown), ![ta, tb].contains(.null) {
-                    throw TypeError(message: "'\(e)' compares a \(ta.rawValue) with a \(tb.rawValue); both sides must be the same type"
-                                    + (tb == .text || ta == .text ? " (write numbers without quotes: 0, not \"0\")" : ""))
+                    throw TypeError(
+                        message: "'\(e)' compares a \(ta.rawValue) with a \(tb.rawValue); both sides must be the same type"
+                            + (tb == .text || ta == .text ? " (write numbers without quotes: 0, not \"0\")" : ""))
                 }
                 return .boolean
             case "<", "<=", ">", ">=":
@@ -65,7 +66,10 @@ struct ExpressionTypes {
         case .call(let f, let args):
             guard let spec = Self.functions[f] else { throw TypeError(message: "unknown function '\(f)'") }
             guard spec.arity.contains(args.count) else {
-                throw TypeError(message: "\(f) takes \(spec.arity.lowerBound == spec.arity.upperBound ? "\(spec.arity.lowerBound)" : "\(spec.arity.lowerBound) to \(spec.arity.upperBound)") argument(s), found \(args.count)")
+                throw TypeError(
+                    message:
+                        "\(f) takes \(spec.arity.lowerBound == spec.arity.upperBound ? "\(spec.arity.lowerBound)" : "\(spec.arity.lowerBound) to \(spec.arity.upperBound)") argument(s), found \(args.count)"
+                )
             }
             let types = try args.map(check)
             switch f {
@@ -76,9 +80,12 @@ struct ExpressionTypes {
             case "matches":
                 for (t, a) in zip(types, args) { try expect(t, .text, f, a) }
                 if case .string(let p) = args[1] {
-                    do { _ = try RegexCache.shared.compile(p) } catch { throw TypeError(message: "matches: '\(p)' is not a valid regular expression") }
+                    do { _ = try RegexCache.shared.compile(p) } catch {
+                        throw TypeError(message: "matches: '\(p)' is not a valid regular expression")
+                    }
                     if let g = PatternSafety.nestedRepetition(p) {
-                        throw TypeError(message: "matches: '\(p)' repeats a group that itself repeats (\(g)), which can take exponential time")
+                        throw TypeError(
+                            message: "matches: '\(p)' repeats a group that itself repeats (\(g)), which can take exponential time")
                     }
                 }
             case "contains":
@@ -141,7 +148,10 @@ struct ExpressionTypes {
         case .call(_, let args): return args.flatMap(paths)
         case .path(let all):
             let segs = Expr.previousPath(all) ?? all
-            return [segs] + segs.flatMap { s -> [[Expr.PathSegment]] in if case .index(let i) = s { return paths(in: i) }; return [] }
+            return [segs]
+                + segs.flatMap { s -> [[Expr.PathSegment]] in
+                    if case .index(let i) = s { return paths(in: i) }; return []
+                }
         }
     }
 }
@@ -165,7 +175,9 @@ extension Expr {
         case .call(_, let args): return args.contains { $0.readsPrevious }
         case .path(let segs):
             if Expr.previousPath(segs) != nil { return true }
-            return segs.contains { if case .index(let i) = $0 { return i.readsPrevious }; return false }
+            return segs.contains {
+                if case .index(let i) = $0 { return i.readsPrevious }; return false
+            }
         }
     }
 }

@@ -17,14 +17,18 @@ enum MessageCatalogLoader {
                 let key = try kn.string("a message key")
                 guard let allowed = known[key] else {
                     var msg = "unknown message key '\(key)'"
-                    if let near = YNode.closest(key, in: Array(known.keys)) { msg += " (did you mean '\(near)'?)" }
-                    else { msg += "; the keys are those of the bundled rules/messages.yml" }
+                    if let near = YNode.closest(key, in: Array(known.keys)) {
+                        msg += " (did you mean '\(near)'?)"
+                    } else {
+                        msg += "; the keys are those of the bundled rules/messages.yml"
+                    }
                     throw kn.fail(msg)
                 }
                 let text = try vn.string(key)
                 try RuleParser.checkTemplate(text, at: vn)
                 for p in MessageCatalog.placeholders(in: text) where !allowed.contains(p) {
-                    var msg = "unknown placeholder {\(p)} in message '\(key)'; it provides: \(allowed.isEmpty ? "no placeholders" : allowed.sorted().map { "{\($0)}" }.joined(separator: ", "))"
+                    var msg =
+                        "unknown placeholder {\(p)} in message '\(key)'; it provides: \(allowed.isEmpty ? "no placeholders" : allowed.sorted().map { "{\($0)}" }.joined(separator: ", "))"
                     if let near = YNode.closest(p, in: Array(allowed)) { msg += " (did you mean {\(near)}?)" }
                     throw vn.fail(msg)
                 }
@@ -37,7 +41,9 @@ enum MessageCatalogLoader {
             if let last = docs.last {
                 throw last.fail("the message catalog lacks \(shown); the bundled rules/messages.yml defines every key")
             }
-            throw RulePackError.unreadable(path: fallbackFile, reason: "no message catalog found (a file with 'messages:'; the bundled one is rules/messages.yml) — it lacks \(shown)")
+            throw RulePackError.unreadable(
+                path: fallbackFile,
+                reason: "no message catalog found (a file with 'messages:'; the bundled one is rules/messages.yml) — it lacks \(shown)")
         }
         return catalog
     }

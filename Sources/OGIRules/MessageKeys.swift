@@ -130,13 +130,19 @@ public enum MessageKeys {
         ]
         for f in ReportField.allCases { k["field.\(f.rawValue)"] = [] }
         for a in AgencyKind.allCases { k["agency_kind.\(a.rawValue)"] = [] }
-        for kind in ["doubled_word", "nested_double_quotes", "space_before_punctuation", "half_width_punctuation", "unbalanced_bracket",
-                     "numbering_skip", "numbering_repeat", "numbering_restart", "numbering_out_of_order", "figure_numbering_gap",
-                     "figure_numbering_repeat", "placeholder", "empty_brackets", "stray_year"] {
+        for kind in [
+            "doubled_word", "nested_double_quotes", "space_before_punctuation", "half_width_punctuation", "unbalanced_bracket",
+            "numbering_skip", "numbering_repeat", "numbering_restart", "numbering_out_of_order", "figure_numbering_gap",
+            "figure_numbering_repeat", "placeholder", "empty_brackets", "stray_year",
+        ] {
             k["engine.editorial.\(kind)"] = kind_(EditorialKind.provided)
         }
-        for kind in ["space_before_punctuation", "half_width_punctuation"] { k["engine.editorial.\(kind)_many"] = kind_(EditorialKind.provided) }
-        for kind in ["unbalanced_bracket", "empty_brackets", "placeholder"] { k["engine.editorial.fix_\(kind)"] = kind_(EditorialKind.provided) }
+        for kind in ["space_before_punctuation", "half_width_punctuation"] {
+            k["engine.editorial.\(kind)_many"] = kind_(EditorialKind.provided)
+        }
+        for kind in ["unbalanced_bracket", "empty_brackets", "placeholder"] {
+            k["engine.editorial.fix_\(kind)"] = kind_(EditorialKind.provided)
+        }
         return k
     }()
 }

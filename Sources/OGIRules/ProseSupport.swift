@@ -62,7 +62,10 @@ final class ProseCache {
         } else if scope.hasPrefix("part:") {
             t = report.part(String(scope.dropFirst(5))).map { ProseText(paragraphs: Self.prose($0.paragraphs), joinWrappedLines: join) }
         } else {
-            t = report.part(scope).map { ProseText(paragraphs: Self.prose([Paragraph(text: $0.heading, location: $0.location)] + $0.paragraphs), joinWrappedLines: join) }
+            t = report.part(scope).map {
+                ProseText(
+                    paragraphs: Self.prose([Paragraph(text: $0.heading, location: $0.location)] + $0.paragraphs), joinWrappedLines: join)
+            }
         }
         if join { joined[scope] = t } else { texts[scope] = t }
         return t
@@ -89,9 +92,11 @@ final class ProseCache {
 
 /// Reading the prose vocabulary of a rule pack (`prose:` beside `rules:`) and the prose keys rules share.
 enum ProseYAML {
-    static let vocabularyKeys = ["units", "percent_units", "unit_groups", "breakdown_markers", "breakdown_markers_after_quantity",
-                                 "open_ended_markers", "continuation_markers", "year_on_year_markers", "increase_words",
-                                 "decrease_words", "share_markers", "chinese_numerals"]
+    static let vocabularyKeys = [
+        "units", "percent_units", "unit_groups", "breakdown_markers", "breakdown_markers_after_quantity",
+        "open_ended_markers", "continuation_markers", "year_on_year_markers", "increase_words",
+        "decrease_words", "share_markers", "chinese_numerals",
+    ]
 
     static func vocabulary(_ n: YNode) throws -> ProseVocabulary {
         let m = try n.mapping(allowed: vocabularyKeys, what: "the prose vocabulary")
@@ -164,9 +169,11 @@ extension RuleRun {
     func emitProse(_ vars: [String: String], messageKey: String, fixKey: String, location: FindingLocation, severity: Severity? = nil) {
         var all = bindingVars()
         for (k, v) in vars { all[k] = v }
-        findings.append(Finding(rule: rule.id, severity: severity ?? rule.severity, category: rule.category,
-                                message: rule.message.map { MessageCatalog.fill($0, all) } ?? messages.text(messageKey, all),
-                                fix: rule.fix.map { MessageCatalog.fill($0, all) } ?? messages.text(fixKey, all), location: location))
+        findings.append(
+            Finding(
+                rule: rule.id, severity: severity ?? rule.severity, category: rule.category,
+                message: rule.message.map { MessageCatalog.fill($0, all) } ?? messages.text(messageKey, all),
+                fix: rule.fix.map { MessageCatalog.fill($0, all) } ?? messages.text(fixKey, all), location: location))
     }
 
     /// A number read by an expression, or nil when the report lacks it or it reads a table whose own sums fail

@@ -42,7 +42,8 @@ public enum RootCauses {
         func top(_ i: Int, _ seen: Set<Int> = []) -> Int {
             let f = findings[i]
             guard !f.causeKeys.isEmpty, f.causeKeys.allSatisfy({ rootIndex[$0] != nil }),
-                  let parent = rootIndex[f.causeKeys[0]], parent != i, !seen.contains(parent) else { return i }
+                let parent = rootIndex[f.causeKeys[0]], parent != i, !seen.contains(parent)
+            else { return i }
             return top(parent, seen.union([i]))
         }
         var order: [Int] = []
@@ -116,7 +117,8 @@ public enum RootCauses {
             return hasNote(spec.key, rs.key, ev.report) ? "row:\(spec.key).\(rs.key)" : "cells:\(spec.key).\(rs.key)"
         case "engine.not_evaluated.not_number", "engine.not_evaluated.not_number_at_line":
             guard let spec = tableSpec(v["table"], ev), let rs = v["row"].flatMap({ rowSpec($0, spec) }),
-                  let col = spec.columns.first(where: { $0.label == v["col"] }) else { return nil }
+                let col = spec.columns.first(where: { $0.label == v["col"] })
+            else { return nil }
             return "cell:\(spec.key).\(rs.key).\(col.key)"
         default:
             return nil

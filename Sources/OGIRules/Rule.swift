@@ -30,7 +30,8 @@ public enum Iteration: Sendable {
     /// How `ogilint rules ID` and the reference describe it.
     public var summary: String {
         switch self {
-        case let .columns(t, except): return "column of \(t)" + (except.isEmpty ? "" : " except \(except.joined(separator: ", "))") + " ($col)"
+        case let .columns(t, except):
+            return "column of \(t)" + (except.isEmpty ? "" : " except \(except.joined(separator: ", "))") + " ($col)"
         case let .rows(t, except): return "row of \(t)" + (except.isEmpty ? "" : " except \(except.joined(separator: ", "))") + " ($row)"
         case let .values(v, name): return "\(v.joined(separator: ", ")) ($\(name))"
         }

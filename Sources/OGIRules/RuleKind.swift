@@ -56,8 +56,10 @@ public struct RuleReferences: Sendable {
     /// True when the rule reads last year's report.
     public var previous: Bool = false
 
-    public init(tables: [String] = [], cells: [(table: String, cell: String)] = [],
-                rows: [(table: String, row: String)] = [], columns: [(table: String, column: String)] = []) {
+    public init(
+        tables: [String] = [], cells: [(table: String, cell: String)] = [],
+        rows: [(table: String, row: String)] = [], columns: [(table: String, column: String)] = []
+    ) {
         self.tables = tables; self.cells = cells; self.rows = rows; self.columns = columns
     }
 
@@ -79,7 +81,10 @@ public struct RuleReferences: Sendable {
 
     /// True when `t` has everything referenced.
     func satisfied(by t: Template) -> Bool {
-        for p in tables where !t.tables.contains(where: { KeyPattern.matches($0.key, pattern: p) || ($0.group.map { KeyPattern.matches($0, pattern: p) } ?? false) }) {
+        for p in tables
+        where !t.tables.contains(where: {
+            KeyPattern.matches($0.key, pattern: p) || ($0.group.map { KeyPattern.matches($0, pattern: p) } ?? false)
+        }) {
             return false
         }
         for (table, cell) in cells {

@@ -37,7 +37,11 @@ public enum RulePackLoader {
             for name in names where !name.hasPrefix(".") {
                 seen += 1
                 if seen > maxFolderEntries {
-                    throw RulePackError.unreadable(path: dir, reason: "more than \(maxFolderEntries) entries below it; a rule folder holds a few YAML files — check the 'rules:' path")
+                    throw RulePackError.unreadable(
+                        path: dir,
+                        reason:
+                            "more than \(maxFolderEntries) entries below it; a rule folder holds a few YAML files — check the 'rules:' path"
+                    )
                 }
                 let r = rel.isEmpty ? name : (rel as NSString).appendingPathComponent(name)
                 let path = (dir as NSString).appendingPathComponent(r)
@@ -47,7 +51,8 @@ public enum RulePackLoader {
                 guard fm.fileExists(atPath: path, isDirectory: &sub) else { continue }
                 if sub.boolValue {
                     if depth + 1 > maxFolderDepth {
-                        throw RulePackError.unreadable(path: dir, reason: "folders nested more than \(maxFolderDepth) deep below it; check the 'rules:' path")
+                        throw RulePackError.unreadable(
+                            path: dir, reason: "folders nested more than \(maxFolderDepth) deep below it; check the 'rules:' path")
                     }
                     queue.append((r, depth + 1))
                 } else if name.hasSuffix(".yml") || name.hasSuffix(".yaml") {
@@ -62,8 +67,12 @@ public enum RulePackLoader {
     public static func load(files: [String]) throws -> RuleSet {
         var docs: [(String, YNode)] = []
         for f in files {
-            guard let data = FileManager.default.contents(atPath: f) else { throw RulePackError.unreadable(path: f, reason: "cannot read the file") }
-            guard let text = String(validating: data, as: UTF8.self) else { throw RulePackError.unreadable(path: f, reason: "not UTF-8 text") }
+            guard let data = FileManager.default.contents(atPath: f) else {
+                throw RulePackError.unreadable(path: f, reason: "cannot read the file")
+            }
+            guard let text = String(validating: data, as: UTF8.self) else {
+                throw RulePackError.unreadable(path: f, reason: "not UTF-8 text")
+            }
             if let n = try YNode.parse(text, file: f) { docs.append((f, n)) }
         }
         return try load(documents: docs)
@@ -100,11 +109,15 @@ public enum RulePackLoader {
             } else if keys.contains("messages") {
                 messageDocs.append(n)
             } else {
-                throw n.fail("this file is neither a rule pack (top-level 'rules:'), a template ('template:'), a reader profile ('profile:'/'parts:') nor a message catalog ('messages:')")
+                throw n.fail(
+                    "this file is neither a rule pack (top-level 'rules:'), a template ('template:'), a reader profile ('profile:'/'parts:') nor a message catalog ('messages:')"
+                )
             }
         }
         guard var prof = profile else {
-            throw RulePackError.unreadable(path: documents.first?.0 ?? "<rules>", reason: "no reader profile found (a file with 'profile:' and 'parts:'; the bundled one is rules/templates/common.yml)")
+            throw RulePackError.unreadable(
+                path: documents.first?.0 ?? "<rules>",
+                reason: "no reader profile found (a file with 'profile:' and 'parts:'; the bundled one is rules/templates/common.yml)")
         }
         guard !parts.isEmpty else {
             throw RulePackError.unreadable(path: documents.first?.0 ?? "<rules>", reason: "no 'parts:' list found in the reader profile")
@@ -139,4 +152,3 @@ public enum RulePackLoader {
         return RuleSet(templates: set, rules: rules, messages: messages)
     }
 }
-

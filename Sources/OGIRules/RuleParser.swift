@@ -7,8 +7,10 @@ import Yams
 struct RuleParser {
     let templates: TemplateSet
 
-    static let commonKeys = ["id", "title", "severity", "category", "reference", "description", "when", "kind",
-                             "message", "fix", "unevaluated", "examples", "templates"]
+    static let commonKeys = [
+        "id", "title", "severity", "category", "reference", "description", "when", "kind",
+        "message", "fix", "unevaluated", "examples", "templates",
+    ]
 
     func parsePack(_ root: YNode) throws -> [Rule] {
         let top = try root.mapping(allowed: ["pack", "description", "prose", "rules"], what: "a rule pack")
@@ -18,7 +20,9 @@ struct RuleParser {
     }
 
     func parseRule(_ n: YNode, vocabulary: ProseVocabulary? = nil) throws -> Rule {
-        guard case let .mapping(m) = n.node else { throw n.fail("each rule must be a mapping with at least 'id', 'severity' and 'category'") }
+        guard case let .mapping(m) = n.node else {
+            throw n.fail("each rule must be a mapping with at least 'id', 'severity' and 'category'")
+        }
         let presentKeys = m.keys.compactMap(\.string)
         let kindNames = RuleKinds.all.map { $0.name }.sorted()
         let kindType: any RuleKind.Type
@@ -33,7 +37,8 @@ struct RuleParser {
         guard let idNode = f["id"] else { throw n.fail("a rule needs an 'id'") }
         let id = try idNode.string("id")
         let words = id.split(separator: "-", omittingEmptySubsequences: false)
-        let wellFormed = !words.isEmpty && words.allSatisfy { w in !w.isEmpty && w.allSatisfy { ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") } }
+        let wellFormed =
+            !words.isEmpty && words.allSatisfy { w in !w.isEmpty && w.allSatisfy { ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") } }
             && id.first.map { $0 >= "A" && $0 <= "Z" } == true
         guard wellFormed else {
             throw idNode.fail("rule id '\(id)' should be upper case words joined by '-', e.g. APP-BALANCE")
@@ -44,17 +49,22 @@ struct RuleParser {
         }
         let severity = Severity(rawValue: try req("severity").oneOf(Severity.allCases.map(\.rawValue), what: "severity"))!
         let category = Category(rawValue: try req("category").oneOf(Category.allCases.map(\.rawValue), what: "category"))!
-        let unevaluated = try f["unevaluated"].map { Severity(rawValue: try $0.oneOf(Severity.allCases.map(\.rawValue), what: "severity"))! } ?? .warning
+        let unevaluated =
+            try f["unevaluated"].map { Severity(rawValue: try $0.oneOf(Severity.allCases.map(\.rawValue), what: "severity"))! } ?? .warning
         var vars: Set<String> = []
         let iteration = try f["for_each"].map { try parseIteration($0, vars: &vars) }
         let when = try f["when"].map { node -> Expr in
             let e = try expression(node, vars: [])
             let t = ExpressionTypes(templates: templates).type(of: e)
-            if t != .boolean && t != .unknown { throw node.fail("'when' must be a condition that is true or false; this expression is a \(t.rawValue)") }
+            if t != .boolean && t != .unknown {
+                throw node.fail("'when' must be a condition that is true or false; this expression is a \(t.rawValue)")
+            }
             return e
         }
-        let kind = try kindType.parse(RuleFields(fields: f, node: n, id: id, templates: templates, variables: vars, iteration: iteration,
-                                                   vocabulary: vocabulary))
+        let kind = try kindType.parse(
+            RuleFields(
+                fields: f, node: n, id: id, templates: templates, variables: vars, iteration: iteration,
+                vocabulary: vocabulary))
         var examples = Rule.Examples(pass: [], fail: [])
         if let ex = f["examples"] {
             let em = try ex.mapping(allowed: ["pass", "fail"], what: "examples")
@@ -72,7 +82,8 @@ struct RuleParser {
             let text = try node.string(k)
             try Self.checkTemplate(text, at: node)
             for p in MessageCatalog.placeholders(in: text) where !allowed.contains(p) {
-                var msg = "unknown placeholder {\(p)} in \(k); a rule of kind '\(kindType.name)' provides: \(allowed.sorted().map { "{\($0)}" }.joined(separator: ", "))"
+                var msg =
+                    "unknown placeholder {\(p)} in \(k); a rule of kind '\(kindType.name)' provides: \(allowed.sorted().map { "{\($0)}" }.joined(separator: ", "))"
                 if let near = YNode.closest(p, in: Array(allowed)) { msg += " (did you mean {\(near)}?)" }
                 throw node.fail(msg)
             }
@@ -90,11 +101,13 @@ struct RuleParser {
                 throw n.fail("rule \(id) reads cells that no single template has; name the cells of one template, or split the rule")
             }
         }
-        return Rule(id: id, title: try f["title"]?.string("title") ?? id, severity: severity, category: category,
-                    reference: try f["reference"]?.string("reference"), description: try f["description"]?.string("description"),
-                    when: when, kind: kind, message: try f["message"]?.string("message"), fix: try f["fix"]?.string("fix"),
-                    unevaluated: unevaluated, examples: examples, templates: applies, templatesStated: stated, appliesToEveryTemplate: applies.count == ids.count,
-                    needsPrevious: kind.references.previous || (when?.readsPrevious ?? false), file: n.file, line: n.line)
+        return Rule(
+            id: id, title: try f["title"]?.string("title") ?? id, severity: severity, category: category,
+            reference: try f["reference"]?.string("reference"), description: try f["description"]?.string("description"),
+            when: when, kind: kind, message: try f["message"]?.string("message"), fix: try f["fix"]?.string("fix"),
+            unevaluated: unevaluated, examples: examples, templates: applies, templatesStated: stated,
+            appliesToEveryTemplate: applies.count == ids.count,
+            needsPrevious: kind.references.previous || (when?.readsPrevious ?? false), file: n.file, line: n.line)
     }
 
     /// `[file, …]` or `[{file: F, at: table.row.column}, {file: F, at: {line: 54}}]`.
@@ -109,7 +122,9 @@ struct RuleParser {
             if let at = m["at"] {
                 if case .mapping = at.node {
                     let am = try at.mapping(allowed: ["line"], what: "'at'")
-                    guard let l = am["line"] else { throw at.fail("'at' needs 'line: N' or a cell key such as applications.results_total.total") }
+                    guard let l = am["line"] else {
+                        throw at.fail("'at' needs 'line: N' or a cell key such as applications.results_total.total")
+                    }
                     let line = try l.int("line")
                     guard line >= 1 else { throw l.fail("a line number starts at 1") }
                     ex.at = .line(line)
@@ -119,8 +134,12 @@ struct RuleParser {
                     let specs = parts.count == 2 ? templates.templates.compactMap { $0.table(parts[0]) } : []
                     guard !specs.isEmpty, specs.contains(where: { $0.resolve(parts[1]) != nil }) else {
                         var msg = "'at: \(key)' names no cell; write TABLE.ROW.COLUMN"
-                        if let spec = specs.first { msg += " with ROW one of \(spec.rows.map(\.key).joined(separator: ", ")) and COLUMN one of \(spec.columns.map(\.key).joined(separator: ", "))" }
-                        else if parts.count == 2 || parts.count == 1 { msg = "'at: \(key)' names no cell: " + unknownTable(parts[0]) }
+                        if let spec = specs.first {
+                            msg +=
+                                " with ROW one of \(spec.rows.map(\.key).joined(separator: ", ")) and COLUMN one of \(spec.columns.map(\.key).joined(separator: ", "))"
+                        } else if parts.count == 2 || parts.count == 1 {
+                            msg = "'at: \(key)' names no cell: " + unknownTable(parts[0])
+                        }
                         throw at.fail(msg)
                     }
                     ex.at = .cell(key)
@@ -150,7 +169,9 @@ struct RuleParser {
     func tolerance(_ n: YNode?) throws -> Decimal {
         guard let n else { return 0 }
         let s = try n.string("tolerance")
-        guard let d = OGIModel.ExactDecimal.parse(s), d >= 0 else { throw n.fail("tolerance must be a non-negative number, e.g. 0.01; found '\(s)'") }
+        guard let d = OGIModel.ExactDecimal.parse(s), d >= 0 else {
+            throw n.fail("tolerance must be a non-negative number, e.g. 0.01; found '\(s)'")
+        }
         return d
     }
 
@@ -192,7 +213,9 @@ struct RuleParser {
     /// Parses an expression and checks its names against the templates; errors point into the YAML scalar.
     func expression(_ n: YNode, vars: Set<String>) throws -> Expr {
         let src = try n.string("an expression")
-        let quoted: Bool = { if case let .scalar(s) = n.node { return s.style == .singleQuoted || s.style == .doubleQuoted }; return false }()
+        let quoted: Bool = {
+            if case let .scalar(s) = n.node { return s.style == .singleQuoted || s.style == .doubleQuoted }; return false
+        }()
         func fail(_ offset: Int, _ msg: String) -> RulePackError {
             .invalid(file: n.file, line: n.line, column: n.column + offset + (quoted ? 1 : 0), problem: "in expression: \(msg)")
         }
@@ -221,7 +244,9 @@ struct RuleParser {
                 case .name(let n): names.append(n)
                 case .variable(let v):
                     guard vars.contains(v) else {
-                        throw fail("unknown variable '$\(v)'; variables come from for_each (available here: \(vars.sorted().map { "$" + $0 }.joined(separator: ", ")))")
+                        throw fail(
+                            "unknown variable '$\(v)'; variables come from for_each (available here: \(vars.sorted().map { "$" + $0 }.joined(separator: ", ")))"
+                        )
                     }
                     dynamic = true
                 case .index(let ie): try check(ie, vars: vars, fail: fail); dynamic = true
@@ -249,12 +274,16 @@ struct RuleParser {
                 return (t.id, spec, String(rest.dropFirst(row.key.count + 1)))
             }
             if let col = withRow.first?.2 {
-                let listed = withRow.map { id, spec, _ in spec.columns.map(\.key).joined(separator: ", ") + (withRow.count > 1 ? " (template \(id))" : "") }
-                var msg = "'\(names.joined(separator: "."))' names no cell: table \(first) has no column '\(col)'; columns: \(listed.joined(separator: "; "))"
+                let listed = withRow.map { id, spec, _ in
+                    spec.columns.map(\.key).joined(separator: ", ") + (withRow.count > 1 ? " (template \(id))" : "")
+                }
+                var msg =
+                    "'\(names.joined(separator: "."))' names no cell: table \(first) has no column '\(col)'; columns: \(listed.joined(separator: "; "))"
                 if let near = YNode.closest(col, in: withRow.flatMap { $0.1.columns.map(\.key) }) { msg += " (did you mean '\(near)'?)" }
                 throw fail(msg)
             }
-            var msg = "'\(names.joined(separator: "."))' names no cell: expected \(first).ROW.COLUMN with ROW one of \(rowKeys.joined(separator: ", "))"
+            var msg =
+                "'\(names.joined(separator: "."))' names no cell: expected \(first).ROW.COLUMN with ROW one of \(rowKeys.joined(separator: ", "))"
             if let r = names.dropFirst().first, let near = YNode.closest(r, in: rowKeys) { msg += " (did you mean '\(near)'?)" }
             throw fail(msg)
         }

@@ -19,13 +19,21 @@ public struct YNode {
             guard let n = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return nil }
             return YNode(node: n, file: file)
         } catch let YamlError.scanner(context, problem, mark, _) {
-            throw RulePackError.syntax(file: file, line: mark.line, column: mark.column, problem: [context?.text, problem].compactMap { $0 }.joined(separator: " "))
+            throw RulePackError.syntax(
+                file: file, line: mark.line, column: mark.column,
+                problem: [context?.text, problem].compactMap { $0 }.joined(separator: " "))
         } catch let YamlError.parser(context, problem, mark, _) {
-            throw RulePackError.syntax(file: file, line: mark.line, column: mark.column, problem: [context?.text, problem].compactMap { $0 }.joined(separator: " "))
+            throw RulePackError.syntax(
+                file: file, line: mark.line, column: mark.column,
+                problem: [context?.text, problem].compactMap { $0 }.joined(separator: " "))
         } catch let YamlError.composer(context, problem, mark, _) {
-            throw RulePackError.syntax(file: file, line: mark.line, column: mark.column, problem: [context?.text, problem].compactMap { $0 }.joined(separator: " "))
+            throw RulePackError.syntax(
+                file: file, line: mark.line, column: mark.column,
+                problem: [context?.text, problem].compactMap { $0 }.joined(separator: " "))
         } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
-            throw RulePackError.syntax(file: file, line: context.mark.line, column: context.mark.column, problem: "duplicate keys: \(duplicates.joined(separator: ", "))")
+            throw RulePackError.syntax(
+                file: file, line: context.mark.line, column: context.mark.column,
+                problem: "duplicate keys: \(duplicates.joined(separator: ", "))")
         } catch let YamlError.reader(problem, offset, value, _) {
             // The reader reports a byte offset: turn it into the line and column a user can go to.
             let (line, column) = offset.map { position(ofByte: $0, in: text) } ?? (1, 1)
@@ -80,7 +88,9 @@ public struct YNode {
     }
 
     func int(_ what: String) throws -> Int {
-        guard case let .scalar(s) = node, let v = Int(s.string) else { throw fail("expected a whole number for \(what), found \(kindName)") }
+        guard case let .scalar(s) = node, let v = Int(s.string) else {
+            throw fail("expected a whole number for \(what), found \(kindName)")
+        }
         return v
     }
 

@@ -54,12 +54,15 @@ struct ErrorAndHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             response = APIError(e.status, message).response()
         } catch {
-            response = APIError(.internalServerError, "internal error while handling the request; the server keeps running, try again or report it").response()
+            response = APIError(
+                .internalServerError, "internal error while handling the request; the server keeps running, try again or report it"
+            ).response()
         }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
         response.headers[.init("X-Frame-Options")!] = "DENY"
-        response.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data: blob:; script-src 'self'; style-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+        response.headers[.contentSecurityPolicy] =
+            "default-src 'self'; img-src 'self' data: blob:; script-src 'self'; style-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }

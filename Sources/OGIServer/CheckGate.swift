@@ -63,7 +63,7 @@ final class CheckGate: @unchecked Sendable {
     private func release() {
         lock.lock()
         if waiting.isEmpty { running -= 1; lock.unlock(); return }
-        let next = waiting.removeFirst() // the slot passes straight to the next waiter
+        let next = waiting.removeFirst()  // the slot passes straight to the next waiter
         lock.unlock()
         next.resume()
     }

@@ -72,7 +72,10 @@ struct HostGuardMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(.badRequest, "the request has no Host header")
         }
         guard guardian.accepts(authority: authority) else {
-            throw APIError(.misdirectedRequest, "this server does not answer to the host '\(authority)'; open it at the address 'ogilint serve' printed, or start it with --allow-host NAME")
+            throw APIError(
+                .misdirectedRequest,
+                "this server does not answer to the host '\(authority)'; open it at the address 'ogilint serve' printed, or start it with --allow-host NAME"
+            )
         }
         if let origin = request.headers[.origin], origin != "null" {
             let url = URL(string: origin)

@@ -30,7 +30,12 @@ public enum ServedFormat: String, Sendable, CaseIterable {
     }
 
     var fileExtension: String {
-        switch self { case .json: "json"; case .sarif: "sarif"; case .markdown: "md"; case .html: "html" }
+        switch self {
+        case .json: "json";
+        case .sarif: "sarif";
+        case .markdown: "md";
+        case .html: "html"
+        }
     }
 }
 
@@ -60,7 +65,8 @@ public final class LintService: Sendable {
     /// Throws a message that says what to fix when the rules or the configuration are invalid.
     public init(rulesRoot: String?, extraRules: [String] = [], configPath: String? = nil, maxFileBytes: Int) throws {
         guard let root = rulesRoot ?? BundledRules.locate() else {
-            throw ServiceSetupError(message: "cannot find the bundled rules folder; pass --rules-root DIR or set OGILINT_RULES to the rules/ folder of ogilint")
+            throw ServiceSetupError(
+                message: "cannot find the bundled rules folder; pass --rules-root DIR or set OGILINT_RULES to the rules/ folder of ogilint")
         }
         do {
             let configuration = try configPath.map { try LintConfiguration.load($0) }
@@ -95,10 +101,17 @@ public final class LintService: Sendable {
         } catch {
             let message = "\(error)"
             let kind: ReadFailure.Kind
-            if upload.data.count > linter.options.maxInputBytes { kind = .tooLarge }
-            else if case ReaderError.unsupportedFormat = error { kind = .unsupported }
-            else { kind = .unreadable }
-            return (CheckedInput(path: upload.name, error: InputError(path: upload.name, error: error)), ReadFailure(kind: kind, message: message))
+            if upload.data.count > linter.options.maxInputBytes {
+                kind = .tooLarge
+            } else if case ReaderError.unsupportedFormat = error {
+                kind = .unsupported
+            } else {
+                kind = .unreadable
+            }
+            return (
+                CheckedInput(path: upload.name, error: InputError(path: upload.name, error: error)),
+                ReadFailure(kind: kind, message: message)
+            )
         }
     }
 
@@ -163,9 +176,12 @@ public final class LintService: Sendable {
     func paragraphs(_ report: Report) -> [JSONValue] {
         var out: [JSONValue] = []
         func add(_ p: Paragraph, heading: Bool) {
-            out.append(.object([("text", .string(p.text)), ("heading", .bool(heading)),
-                                ("line", .opt(p.location?.line)), ("page", .opt(p.location?.page)),
-                                ("paragraph", .opt(p.location?.paragraph))]))
+            out.append(
+                .object([
+                    ("text", .string(p.text)), ("heading", .bool(heading)),
+                    ("line", .opt(p.location?.line)), ("page", .opt(p.location?.page)),
+                    ("paragraph", .opt(p.location?.paragraph)),
+                ]))
         }
         for p in report.preamble { add(p, heading: false) }
         for part in report.parts {
@@ -178,24 +194,47 @@ public final class LintService: Sendable {
     func table(_ t: Table) -> JSONValue {
         .object([
             ("key", .string(t.key)), ("title", .opt(t.title)), ("line", .opt(t.location?.line)),
-            ("rows", .array(t.rows.map { r in
-                .object([("key", .string(r.key)), ("label", .string(r.label)), ("line", .opt(r.location?.line)),
-                         ("cells", .array(r.cells.map { c in
-                             .object([("column", .string(c.column)), ("raw", .string(c.raw)), ("state", .string(c.state.rawValue))])
-                         }))])
-            })),
+            (
+                "rows",
+                .array(
+                    t.rows.map { r in
+                        .object([
+                            ("key", .string(r.key)), ("label", .string(r.label)), ("line", .opt(r.location?.line)),
+                            (
+                                "cells",
+                                .array(
+                                    r.cells.map { c in
+                                        .object([
+                                            ("column", .string(c.column)), ("raw", .string(c.raw)), ("state", .string(c.state.rawValue)),
+                                        ])
+                                    })
+                            ),
+                        ])
+                    })
+            ),
         ])
     }
 
     func layout(_ t: TableSpec) -> JSONValue {
         .object([
             ("key", .string(t.key)), ("title", .string(t.title)), ("part", .string(t.part)), ("group", .opt(t.group)),
-            ("columns", .array(t.columns.map { c in
-                .object([("key", .string(c.key)), ("label", .string(c.label)), ("kind", .string(c.kind.rawValue)), ("unit", .opt(c.unit))])
-            })),
-            ("rows", .array(t.rows.map { r in
-                .object([("key", .string(r.key)), ("label", .string(r.label)), ("unlabeled", .bool(r.unlabeled))])
-            })),
+            (
+                "columns",
+                .array(
+                    t.columns.map { c in
+                        .object([
+                            ("key", .string(c.key)), ("label", .string(c.label)), ("kind", .string(c.kind.rawValue)),
+                            ("unit", .opt(c.unit)),
+                        ])
+                    })
+            ),
+            (
+                "rows",
+                .array(
+                    t.rows.map { r in
+                        .object([("key", .string(r.key)), ("label", .string(r.label)), ("unlabeled", .bool(r.unlabeled))])
+                    })
+            ),
         ])
     }
 
@@ -213,15 +252,20 @@ public final class LintService: Sendable {
         fields += [
             ("description", .opt(r.description)), ("fix", .opt(r.fix)), ("kind", .string(type(of: r.kind).name)),
             ("applies_when", .opt(r.when?.description)),
-            ("checks", .array(RuleListFormatter.facts(r, code: { $0 }).map { .object([("label", .string($0.0)), ("text", .string($0.1))]) })),
+            (
+                "checks",
+                .array(RuleListFormatter.facts(r, code: { $0 }).map { .object([("label", .string($0.0)), ("text", .string($0.1))]) })
+            ),
             ("explanation", .string(RuleListFormatter.explain(r))),
         ]
         return JSONValue.object(fields).render() + "\n"
     }
 
     func ruleSummary(_ r: Rule) -> JSONValue {
-        .object([("id", .string(r.id)), ("title", .string(r.title)), ("severity", .string(r.severity.rawValue)),
-                 ("category", .string(r.category.rawValue)), ("reference", .opt(r.reference))])
+        .object([
+            ("id", .string(r.id)), ("title", .string(r.title)), ("severity", .string(r.severity.rawValue)),
+            ("category", .string(r.category.rawValue)), ("reference", .opt(r.reference)),
+        ])
     }
 
     /// Version of ogilint, for /healthz.

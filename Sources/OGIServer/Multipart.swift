@@ -69,7 +69,7 @@ enum MultipartForm {
         // Skip the disposition type.
         while i < value.endIndex, value[i] != ";" { i = value.index(after: i) }
         while i < value.endIndex {
-            i = value.index(after: i) // past ';'
+            i = value.index(after: i)  // past ';'
             skipSpaces()
             var key = ""
             while i < value.endIndex, value[i] != "=", value[i] != ";" { key.append(value[i]); i = value.index(after: i) }

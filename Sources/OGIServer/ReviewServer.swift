@@ -34,7 +34,8 @@ public struct ReviewServer: Sendable {
 
     public init(service: LintService, settings: ServerSettings) {
         self.service = service; self.settings = settings
-        gate = CheckGate(maxRunning: settings.maxConcurrentChecks, maxWaiting: settings.maxWaitingChecks, timeLimit: settings.checkTimeLimit)
+        gate = CheckGate(
+            maxRunning: settings.maxConcurrentChecks, maxWaiting: settings.maxWaitingChecks, timeLimit: settings.checkTimeLimit)
     }
 
     /// The routes, behind the error and host middleware.
@@ -48,7 +49,9 @@ public struct ReviewServer: Sendable {
         router.get("/assets/app.js") { _, _ in Self.asset(PageAssets.js, type: "text/javascript; charset=utf-8") }
         router.get("/healthz") { _, _ in
             let load = gate.load
-            return Self.json("{\"status\": \"ok\", \"version\": \"\(LintService.version)\", \"checks_running\": \(load.running), \"checks_waiting\": \(load.waiting)}\n")
+            return Self.json(
+                "{\"status\": \"ok\", \"version\": \"\(LintService.version)\", \"checks_running\": \(load.running), \"checks_waiting\": \(load.waiting)}\n"
+            )
         }
         router.get("/api/rules") { _, _ in Self.json(service.rulesDocument()) }
         router.get("/api/rules/:id") { _, context in
@@ -65,9 +68,10 @@ public struct ReviewServer: Sendable {
 
     /// The application, listening on the configured address; `onRunning` is called once it listens.
     public func application(onRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
-        Application(router: router(),
-                    configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "ogilint"),
-                    onServerRunning: { _ in await onRunning() })
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "ogilint"),
+            onServerRunning: { _ in await onRunning() })
     }
 
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight and returns.
@@ -80,10 +84,13 @@ public struct ReviewServer: Sendable {
     func check(_ request: Request, page: Bool) async throws -> Response {
         let uploads = try await readUploads(request)
         let format: ServedFormat
-        if page { format = .json } else {
+        if page {
+            format = .json
+        } else {
             let name = request.uri.queryParameters.get("format") ?? "json"
             guard let f = ServedFormat(rawValue: name) else {
-                throw APIError.badRequest("unknown format '\(name)'; use one of: \(ServedFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw APIError.badRequest(
+                    "unknown format '\(name)'; use one of: \(ServedFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             format = f
         }
@@ -95,7 +102,9 @@ public struct ReviewServer: Sendable {
             return (batch, text)
         }
         guard case let .done((batch, text)) = outcome else {
-            throw APIError.unavailable("the check took longer than \(Int(settings.checkTimeLimit)) s and was abandoned; split the batch or check the file with 'ogilint check'")
+            throw APIError.unavailable(
+                "the check took longer than \(Int(settings.checkTimeLimit)) s and was abandoned; split the batch or check the file with 'ogilint check'"
+            )
         }
         // One file that could not be read: an error status with the reader's message, as `check` exits 2.
         if batch.count == 1, let failure = batch.failures[0] {
@@ -121,17 +130,21 @@ public struct ReviewServer: Sendable {
             throw APIError.unsupported("send the reports as multipart/form-data (field 'files'), or one report model as application/json")
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > settings.maxRequestBytes {
-            throw APIError.tooLarge("the request is \(length) bytes, over the \(settings.maxRequestBytes)-byte limit per request; send fewer files at once")
+            throw APIError.tooLarge(
+                "the request is \(length) bytes, over the \(settings.maxRequestBytes)-byte limit per request; send fewer files at once")
         }
         var body: [UInt8] = []
         for try await chunk in request.body {
             if body.count + chunk.readableBytes > settings.maxRequestBytes {
-                throw APIError.tooLarge("the request is over the \(settings.maxRequestBytes)-byte limit per request; send fewer files at once")
+                throw APIError.tooLarge(
+                    "the request is over the \(settings.maxRequestBytes)-byte limit per request; send fewer files at once")
             }
             body.append(contentsOf: chunk.readableBytesView)
         }
         if isJSON {
-            guard !body.isEmpty else { throw APIError.badRequest("the request body is empty; send a report model (ogilint_model: 1) as JSON") }
+            guard !body.isEmpty else {
+                throw APIError.badRequest("the request body is empty; send a report model (ogilint_model: 1) as JSON")
+            }
             let name = MultipartForm.label(request.uri.queryParameters.get("name") ?? "model.json", index: 0)
             return [Upload(name: name.lowercased().hasSuffix(".json") ? name : name + ".json", data: Data(body))]
         }
@@ -140,7 +153,8 @@ public struct ReviewServer: Sendable {
             throw APIError.badRequest("the request carries no file; attach reports in the multipart field 'files'")
         }
         guard parts.count <= settings.maxFilesPerRequest else {
-            throw APIError.tooLarge("\(parts.count) files in one request, over the limit of \(settings.maxFilesPerRequest); send them in smaller batches")
+            throw APIError.tooLarge(
+                "\(parts.count) files in one request, over the limit of \(settings.maxFilesPerRequest); send them in smaller batches")
         }
         return parts.enumerated().map { i, p in Upload(name: MultipartForm.label(p.fileName, index: i), data: p.data) }
     }

@@ -12,8 +12,10 @@ enum CommandLineArguments {
     /// The root command's subcommands (from its configuration, so a new subcommand needs no change here), and `help`.
     static let subcommands = OGILintCommand.configuration.subcommands.map { $0._commandName } + ["help"]
     /// `check`'s options that take a value (a test compares these with `ogilint check --help`).
-    static let checkOptionsWithValue: Set<String> = ["--format", "--fail-on", "--config", "--baseline", "--write-baseline",
-                                                     "--rules", "--rules-root", "--agency-kind", "--year", "--max-size", "--previous"]
+    static let checkOptionsWithValue: Set<String> = [
+        "--format", "--fail-on", "--config", "--baseline", "--write-baseline",
+        "--rules", "--rules-root", "--agency-kind", "--year", "--max-size", "--previous",
+    ]
     /// `check`'s flags.
     static let checkFlags: Set<String> = ["-q", "--quiet", "--no-config", "--no-pairing", "-h", "--help", "--version"]
 
@@ -23,8 +25,11 @@ enum CommandLineArguments {
             return first == "check" ? ["check"] + checkArguments(Array(args.dropFirst())) : args
         }
         if !first.hasPrefix("-"), !FileManager.default.fileExists(atPath: first), !first.contains(where: { "*?[/.".contains($0) }),
-           let near = NearMatch.suggestions(for: first, in: subcommands.filter { $0 != "help" }, limit: 1).first {
-            throw UsageError("unknown command '\(first)' (did you mean '\(near)'?); commands: \(subcommands.dropLast().joined(separator: ", ")). To check a file of that name, give its path, e.g. ./\(first)")
+            let near = NearMatch.suggestions(for: first, in: subcommands.filter { $0 != "help" }, limit: 1).first
+        {
+            throw UsageError(
+                "unknown command '\(first)' (did you mean '\(near)'?); commands: \(subcommands.dropLast().joined(separator: ", ")). To check a file of that name, give its path, e.g. ./\(first)"
+            )
         }
         return checkArguments(args)
     }
@@ -47,7 +52,7 @@ enum CommandLineArguments {
             if a.hasPrefix("-") && a != "-" && (checkFlags.contains(a) || checkOptionsWithValue.contains(name)) {
                 options.append(a)
             } else if a.hasPrefix("-") && a != "-" && !FileManager.default.fileExists(atPath: a) {
-                options.append(a)   // not a file: the parser reports the unknown option
+                options.append(a)  // not a file: the parser reports the unknown option
             } else {
                 files.append(a)
             }

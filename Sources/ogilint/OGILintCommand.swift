@@ -11,7 +11,10 @@ struct OGILintCommand: ParsableCommand {
         commandName: "ogilint",
         abstract: "Checks government information disclosure annual reports (政府信息公开工作年度报告) before publication.",
         version: OGILintVersion.string,
-        subcommands: [CheckCommand.self, ModelCommand.self, RulesCommand.self, TestRulesCommand.self, InitCommand.self, Serve.self, RollupCommand.self],
+        subcommands: [
+            CheckCommand.self, ModelCommand.self, RulesCommand.self, TestRulesCommand.self, InitCommand.self, Serve.self,
+            RollupCommand.self,
+        ],
         defaultSubcommand: CheckCommand.self)
 
     static func main() {

@@ -1,7 +1,7 @@
 import Foundation
-import XCTest
 import OGIAnalysis
 import OGITestSupport
+import XCTest
 
 /// Vocabulary and real texts shared by the analysis tests. The word lists here stand in for the rule YAML.
 enum Fixtures {

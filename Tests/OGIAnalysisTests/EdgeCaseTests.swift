@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import OGIAnalysis
+import XCTest
 
 /// Every analysis on degenerate input: no crash, no finding from nothing.
 final class EdgeCaseTests: XCTestCase {

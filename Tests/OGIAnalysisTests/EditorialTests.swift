@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import OGIAnalysis
+import XCTest
 
 /// The editorial detectors on short texts and on real reports.
 final class EditorialTests: XCTestCase {
@@ -47,8 +47,9 @@ final class EditorialTests: XCTestCase {
     }
 
     func testNumberingSkipsRepeatsAndRestarts() {
-        let t = text("一、总体情况", "（一）主动公开", "（三）依申请公开", "二、主动公开情况", "（一）规章", "（一）规范性文件",
-                     "四、复议诉讼", "一、存在的问题", "1.问题一", "3.问题三")
+        let t = text(
+            "一、总体情况", "（一）主动公开", "（三）依申请公开", "二、主动公开情况", "（一）规章", "（一）规范性文件",
+            "四、复议诉讼", "一、存在的问题", "1.问题一", "3.问题三")
         let hits = EditorialDetectors.numbering(in: t)
         XCTAssertEqual(hits.map(\.kind), [.numberingSkip, .numberingRepeat, .numberingSkip, .numberingRestart, .numberingSkip])
         XCTAssertEqual(hits.map(\.text), ["（三）", "（一）", "四、", "一、", "3."])
@@ -94,8 +95,10 @@ final class EditorialTests: XCTestCase {
     }
 
     func testStrayYearsInSentencesAboutThisYearsWork() {
-        let f = Fixtures.facts(["2022年，我局全年主动公开政府信息162条。", "2024年全年收到申请8件，2023年为7件。",
-                                "2025年，我局将继续做好全年公开工作。", "印发《2018年工作要点》，全年落实2018-2020年规划和2024－2027 年行动方案。"])
+        let f = Fixtures.facts([
+            "2022年，我局全年主动公开政府信息162条。", "2024年全年收到申请8件，2023年为7件。",
+            "2025年，我局将继续做好全年公开工作。", "印发《2018年工作要点》，全年落实2018-2020年规划和2024－2027 年行动方案。",
+        ])
         XCTAssertEqual(EditorialDetectors.yearMentions(in: f).map(\.year), [2022, 2024, 2023, 2025])
         let hits = EditorialDetectors.strayYears(in: f, reportYear: 2024, thisYearWords: ["全年", "本年"], planWords: ["将"])
         XCTAssertEqual(hits.map(\.text), ["2022年"])

@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import OGIAnalysis
+import XCTest
 
 /// Copied text between years and repeated sentences within a report.
 final class OverlapTests: XCTestCase {

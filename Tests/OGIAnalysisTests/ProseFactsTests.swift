@@ -1,7 +1,7 @@
 import Foundation
-import XCTest
 import OGIAnalysis
 import OGIModel
+import XCTest
 
 /// Quantities, 其中 lists, percentages and statements read from prose, on short phrases and on real reports.
 final class ProseFactsTests: XCTestCase {
@@ -59,8 +59,10 @@ final class ProseFactsTests: XCTestCase {
     }
 
     func testOffsetsBecomeSourceLocations() {
-        let paragraphs = [Paragraph(text: "总体情况。", location: SourceLocation(file: "r.txt", line: 7)),
-                          Paragraph(text: "主动公开政府信息162条。", location: SourceLocation(file: "r.txt", line: 9))]
+        let paragraphs = [
+            Paragraph(text: "总体情况。", location: SourceLocation(file: "r.txt", line: 7)),
+            Paragraph(text: "主动公开政府信息162条。", location: SourceLocation(file: "r.txt", line: 9)),
+        ]
         let f = ProseFacts(text: ProseText(paragraphs: paragraphs), vocabulary: Fixtures.vocabulary)
         let loc = f.text.location(of: f.quantities[0].span.start)
         XCTAssertEqual(loc, SourceLocation(file: "r.txt", line: 9, column: 9))
@@ -102,7 +104,9 @@ final class ProseFactsTests: XCTestCase {
 
     func testSiblingListsAfterClassificationWordsShareTheWhole() throws {
         // The seed's sentence shape: a whole, then three 分类 lists separated by ；.
-        let f = Fixtures.facts(["2020年度，我局收到依申请公开政府信息8件，全部已经依法办结。按申请途径分类：在线申请4件，邮寄申请4件；按申请人属性分类：自然人3件，社会公益组织4件，其他1件；按办理结果分类：予以公开的2件，部分公开2件，不予公开2件，无法提供2件。"])
+        let f = Fixtures.facts([
+            "2020年度，我局收到依申请公开政府信息8件，全部已经依法办结。按申请途径分类：在线申请4件，邮寄申请4件；按申请人属性分类：自然人3件，社会公益组织4件，其他1件；按办理结果分类：予以公开的2件，部分公开2件，不予公开2件，无法提供2件。"
+        ])
         XCTAssertEqual(f.breakdowns.count, 3)
         for b in f.breakdowns {
             XCTAssertEqual(f.quantities[b.whole].value, 8)
@@ -182,7 +186,9 @@ final class ProseFactsTests: XCTestCase {
     }
 
     func testBracketedSharesOfAListAreRecomputedAgainstItsWhole() throws {
-        let f = Fixtures.facts(["办结 1191 件（含上年结转 189 件），均在法定期限内答复。其中，予以公开及部分公开 208 件（17.46%），不予公开 20 件（1.68%），无法提供 564 件（47.36%），不予处理 80 件（6.72%），其他处理 319 件（26.79%，含申请人主动撤回 157 件）。"])
+        let f = Fixtures.facts([
+            "办结 1191 件（含上年结转 189 件），均在法定期限内答复。其中，予以公开及部分公开 208 件（17.46%），不予公开 20 件（1.68%），无法提供 564 件（47.36%），不予处理 80 件（6.72%），其他处理 319 件（26.79%，含申请人主动撤回 157 件）。"
+        ])
         let b = try XCTUnwrap(f.breakdowns.first)
         XCTAssertEqual(f.quantities[b.whole].value, 1191)
         XCTAssertEqual(FactChecks.check(b, in: f), .matches)
@@ -215,8 +221,10 @@ final class ProseFactsTests: XCTestCase {
     ]
 
     func testQualitativeStatementsAreFoundBySentence() {
-        let f = Fixtures.facts(["本年度未收到政府信息公开申请。", "未发生因政府信息公开引起的行政复议、行政诉讼。",
-                                "我局承办的上述建议和提案已全部办结。", "除1件外所有申请均已办结。", "全年未收取任何费用。"])
+        let f = Fixtures.facts([
+            "本年度未收到政府信息公开申请。", "未发生因政府信息公开引起的行政复议、行政诉讼。",
+            "我局承办的上述建议和提案已全部办结。", "除1件外所有申请均已办结。", "全年未收取任何费用。",
+        ])
         XCTAssertEqual(StatementScanner.find(Self.statements, in: f).map(\.pattern), ["none_received", "no_review", "no_fee"])
     }
 

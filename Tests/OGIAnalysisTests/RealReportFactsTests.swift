@@ -1,14 +1,15 @@
 import Foundation
-import XCTest
 import OGIAnalysis
 import OGIModel
 import OGITestSupport
+import XCTest
 
 /// The facts the issue lists, read from the seed and the corpus reports in ../shared (skipped when absent).
 final class RealReportFactsTests: XCTestCase {
     private func breakdown(_ f: ProseFacts, whole: Decimal, unit: String) throws -> Breakdown {
-        try XCTUnwrap(f.breakdowns.first { f.quantities[$0.whole].value == whole && f.quantities[$0.whole].unit == unit },
-                      "no list with the whole \(whole)\(unit)")
+        try XCTUnwrap(
+            f.breakdowns.first { f.quantities[$0.whole].value == whole && f.quantities[$0.whole].unit == unit },
+            "no list with the whole \(whole)\(unit)")
     }
 
     func testSeedFacts() throws {
@@ -33,11 +34,12 @@ final class RealReportFactsTests: XCTestCase {
         XCTAssertEqual(amount.value, Decimal(string: "6032.346"))
         XCTAssertEqual(amount.label, "总预算金额")
         // No list in the seed fails.
-        XCTAssertTrue(f.breakdowns.allSatisfy {
-            if case .exceedsWhole = FactChecks.check($0, in: f) { return false }
-            if case .shortOfWhole = FactChecks.check($0, in: f) { return false }
-            return true
-        }, "\(f.breakdowns.map { (f.quantities[$0.whole].value, FactChecks.check($0, in: f)) })")
+        XCTAssertTrue(
+            f.breakdowns.allSatisfy {
+                if case .exceedsWhole = FactChecks.check($0, in: f) { return false }
+                if case .shortOfWhole = FactChecks.check($0, in: f) { return false }
+                return true
+            }, "\(f.breakdowns.map { (f.quantities[$0.whole].value, FactChecks.check($0, in: f)) })")
         // 全部已经依法办结 with nothing carried over: no contradiction.
         let done = StatementScanner.find(ProseFactsTests.statements, in: f).filter { $0.pattern == "all_done" }
         XCTAssertEqual(done.count, 1)
@@ -62,10 +64,13 @@ final class RealReportFactsTests: XCTestCase {
         XCTAssertEqual(f.quantities[review].value, 134)
         XCTAssertEqual(f.quantities[suit].value, 57)
         XCTAssertEqual(FactChecks.compare(stated: 134, readings: [Reading(name: "行政复议·总计", value: 170)]), .fitsNone)
-        XCTAssertEqual(FactChecks.compare(stated: 57, readings: [
-            Reading(name: "行政诉讼·总计", value: 77), Reading(name: "未经复议直接起诉·总计", value: 25),
-            Reading(name: "复议后起诉·总计", value: 52),
-        ]), .fitsNone)
+        XCTAssertEqual(
+            FactChecks.compare(
+                stated: 57,
+                readings: [
+                    Reading(name: "行政诉讼·总计", value: 77), Reading(name: "未经复议直接起诉·总计", value: 25),
+                    Reading(name: "复议后起诉·总计", value: 52),
+                ]), .fitsNone)
         // 98期 = 48 + 17 + 15 + 9 + 7 + 2.
         XCTAssertEqual(FactChecks.check(try breakdown(f, whole: 98, unit: "期"), in: f), .matches)
     }
@@ -89,9 +94,11 @@ final class RealReportFactsTests: XCTestCase {
         XCTAssertTrue(FactChecks.contradicts(.zero, values: [f.quantities[carried].value]))
         // "received 34, carried in 2" is 34 under the plain reading and 36 under the other.
         let received = try XCTUnwrap(f.quantities(labelContains: ["收到政府信息公开申请"], units: ["件"]).first)
-        XCTAssertEqual(FactChecks.compare(stated: f.quantities[received].value,
-                                          readings: [Reading(name: "新收", value: 34), Reading(name: "新收 + 上年结转", value: 36)]),
-                       .fitsFirst("新收"))
+        XCTAssertEqual(
+            FactChecks.compare(
+                stated: f.quantities[received].value,
+                readings: [Reading(name: "新收", value: 34), Reading(name: "新收 + 上年结转", value: 36)]),
+            .fitsFirst("新收"))
         // 未发生…收费 is found and agrees with zero fees.
         XCTAssertTrue(StatementScanner.find(ProseFactsTests.statements, in: f).contains { $0.pattern == "no_fee" })
     }

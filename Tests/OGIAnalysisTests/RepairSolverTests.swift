@@ -1,8 +1,8 @@
 import Foundation
-import XCTest
 import OGIAnalysis
 import OGIModel
 import OGITestSupport
+import XCTest
 
 /// The repair solver on hand-made constraints and on table 3 of the clean 2021 sample.
 final class RepairSolverTests: XCTestCase {
@@ -29,11 +29,14 @@ final class RepairSolverTests: XCTestCase {
         }
         var constraints: [C] = []
         for row in table.rows {
-            constraints.append(.sum("row-total \(row.key)", total: "\(row.key)·total", parts: columns.dropLast().map { "\(row.key)·\($0)" }))
+            constraints.append(
+                .sum("row-total \(row.key)", total: "\(row.key)·total", parts: columns.dropLast().map { "\(row.key)·\($0)" }))
         }
         for col in columns {
             constraints.append(.sum("results-total \(col)", total: "results_total·\(col)", parts: resultRows.map { "\($0)·\(col)" }))
-            constraints.append(.balance("balance \(col)", left: ["new·\(col)", "carried_in·\(col)"], right: ["results_total·\(col)", "carried_out·\(col)"]))
+            constraints.append(
+                .balance(
+                    "balance \(col)", left: ["new·\(col)", "carried_in·\(col)"], right: ["results_total·\(col)", "carried_out·\(col)"]))
         }
         return (cells, constraints)
     }
@@ -87,15 +90,19 @@ final class RepairSolverTests: XCTestCase {
     }
 
     func testThreeSlipsInTable3AreBeyondTwoChangesAndSaidQuickly() throws {
-        let (cells, constraints) = try Self.table3(change: ["granted·commercial": 13, "withheld.third_party·natural": 40, "carried_out·legal": 5])
+        let (cells, constraints) = try Self.table3(change: [
+            "granted·commercial": 13, "withheld.third_party·natural": 40, "carried_out·legal": 5,
+        ])
         let start = Date()
         let r = RepairSolver.solve(cells: cells, constraints: constraints)
         XCTAssertLessThan(Date().timeIntervalSince(start), 0.1)
         guard case .noneWithinLimit = r.outcome else { return XCTFail("got \(r.outcome)") }
-        XCTAssertEqual(Set(r.violated.map { constraints[$0].name }), [
-            "row-total granted", "results-total commercial", "row-total withheld.third_party", "results-total natural",
-            "row-total carried_out", "balance legal",
-        ])
+        XCTAssertEqual(
+            Set(r.violated.map { constraints[$0].name }),
+            [
+                "row-total granted", "results-total commercial", "row-total withheld.third_party", "results-total natural",
+                "row-total carried_out", "balance legal",
+            ])
     }
 
     func testSwappedValuesInOneRowAreAmbiguous() {
@@ -158,7 +165,8 @@ final class RepairSolverTests: XCTestCase {
 
     func testAmountsWithinToleranceHold() {
         let cells: [String: RepairCellValue] = ["t": .number(Decimal(string: "10.01")!), "a": .number(4), "b": .number(6)]
-        let r = RepairSolver.solve(cells: cells, constraints: [C.sum("s", total: "t", parts: ["a", "b"], tolerance: Decimal(string: "0.01")!)])
+        let r = RepairSolver.solve(
+            cells: cells, constraints: [C.sum("s", total: "t", parts: ["a", "b"], tolerance: Decimal(string: "0.01")!)])
         guard case .consistent = r.outcome else { return XCTFail("got \(r.outcome)") }
     }
 }

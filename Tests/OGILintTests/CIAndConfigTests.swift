@@ -1,13 +1,14 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIOutput
 import OGIRules
+import OGITestSupport
+import XCTest
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Outputs for CI and reviewers, configuration, suppressions, baselines and batch runs.
 final class CIAndConfigTests: XCTestCase {
@@ -20,8 +21,10 @@ final class CIAndConfigTests: XCTestCase {
 
     let run = RunStart(files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates)
 
-    let samples = ["samples/clean-2021-government.txt", "samples/broken/app-balance.txt", "samples/broken/cell-sign-text.docx",
-                   "samples/broken/late-department.html"]
+    let samples = [
+        "samples/clean-2021-government.txt", "samples/broken/app-balance.txt", "samples/broken/cell-sign-text.docx",
+        "samples/broken/late-department.html",
+    ]
 
     func temp() throws -> URL {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-t-\(UUID().uuidString)")
@@ -49,12 +52,15 @@ final class CIAndConfigTests: XCTestCase {
         try sarif.write(to: file, atomically: true, encoding: .utf8)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", """
-        import json, sys, jsonschema
-        schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))
-        jsonschema.validate(doc, schema)
-        print("valid")
-        """, schema, file.path]
+        p.arguments = [
+            "python3", "-c",
+            """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))
+            jsonschema.validate(doc, schema)
+            print("valid")
+            """, schema, file.path,
+        ]
         let out = Pipe(); p.standardOutput = out; p.standardError = out
         try p.run(); p.waitUntilExit()
         let said = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -69,7 +75,9 @@ final class CIAndConfigTests: XCTestCase {
         let doc = try XMLDocument(xmlString: xml)
         let cases = try doc.nodes(forXPath: "//testcase")
         XCTAssertEqual(cases.count, samples.count * Repo.linter.ruleSet.rules.count)
-        let failures = try doc.nodes(forXPath: "//testcase[failure]").compactMap { ($0 as? XMLElement)?.attribute(forName: "name")?.stringValue }
+        let failures = try doc.nodes(forXPath: "//testcase[failure]").compactMap {
+            ($0 as? XMLElement)?.attribute(forName: "name")?.stringValue
+        }
         XCTAssertEqual(Set(failures.map { String($0.prefix { $0 != ":" }) }), ["APP-BALANCE", "DEADLINE-DEPARTMENT"])
         // A warning is output, not a failure, when the gate is on errors.
         XCTAssertTrue(xml.contains("<system-out>[warning]"))
@@ -78,7 +86,8 @@ final class CIAndConfigTests: XCTestCase {
     func testGitHubAnnotationsAndMarkdown() throws {
         let gh = GitHubFormat.render(try inputs(["samples/broken/app-balance.txt"]), run: run)
         XCTAssertTrue(gh.hasPrefix("::error file=samples/broken/app-balance.txt,line=54,title=APP-BALANCE (arithmetic)::"), gh)
-        XCTAssertFalse(gh.dropLast().contains("\n::error file=samples/broken/app-balance.txt,line=54,title=APP-BALANCE (arithmetic)::\n") && false)
+        XCTAssertFalse(
+            gh.dropLast().contains("\n::error file=samples/broken/app-balance.txt,line=54,title=APP-BALANCE (arithmetic)::\n") && false)
         XCTAssertTrue(gh.contains("%0A建议："), "newlines inside a message are escaped")
         let md = MarkdownFormat.render(try inputs(samples), run: run)
         XCTAssertTrue(md.contains("| file | errors | warnings | infos |"))
@@ -94,8 +103,10 @@ final class CIAndConfigTests: XCTestCase {
         // The batch opens with an index: one link per report, to its section.
         XCTAssertEqual(links.filter { $0.wholeMatch(of: /r[0-9]+/) != nil }, (1...input.count).map { "r\($0)" })
         // One link per located finding, and one more to the suspected cell of each finding that names one.
-        XCTAssertEqual(links.filter { $0.contains("-") }.count, input.flatMap(\.findings).filter { $0.location.cell != nil || $0.location.line != nil || $0.location.paragraph != nil }.count
-                       + input.flatMap(\.findings).filter { $0.suggestion != nil }.count)
+        XCTAssertEqual(
+            links.filter { $0.contains("-") }.count,
+            input.flatMap(\.findings).filter { $0.location.cell != nil || $0.location.line != nil || $0.location.paragraph != nil }.count
+                + input.flatMap(\.findings).filter { $0.suggestion != nil }.count)
         for l in links { XCTAssertTrue(ids.contains(l), "link #\(l) has a target") }
         XCTAssertTrue(html.contains("hl-error"), "the cell a finding points at is highlighted")
         XCTAssertTrue(html.contains("data-sev=\"warning\""))
@@ -107,8 +118,11 @@ final class CIAndConfigTests: XCTestCase {
         let html = HTMLFormat.render(input, run: run, options: OutputOptions(version: "t"))
         let id = "r1-c-" + s.cell.replacingOccurrences(of: ".", with: "-")
         // Exactly the suspected cell carries the mark, with its suggested value; the finding names the value and links to it.
-        let marked = html.matches(of: /<td id="([^"]+)" class="[^"]*\bsuspect\b[^"]*" title="[^"]*建议改为 ([0-9.]+)"/).map { (String($0.1), String($0.2)) }
-        XCTAssertEqual(marked.map(\.0), [id], html.matches(of: /<td id="[^"]+" class="[^"]*hl-[^"]*"/).map { String($0.0) }.joined(separator: "\n"))
+        let marked = html.matches(of: /<td id="([^"]+)" class="[^"]*\bsuspect\b[^"]*" title="[^"]*建议改为 ([0-9.]+)"/).map {
+            (String($0.1), String($0.2))
+        }
+        XCTAssertEqual(
+            marked.map(\.0), [id], html.matches(of: /<td id="[^"]+" class="[^"]*hl-[^"]*"/).map { String($0.0) }.joined(separator: "\n"))
         XCTAssertEqual(marked.first?.1, ExactDecimal.format(s.suggestedValue))
         XCTAssertTrue(html.contains("<div class=\"suspect\">疑似填错的单元格：<a href=\"#\(id)\">"), "the finding links to the suspected cell")
         XCTAssertTrue(html.contains("建议改为 <b>\(ExactDecimal.format(s.suggestedValue))</b>"))
@@ -156,20 +170,22 @@ final class CIAndConfigTests: XCTestCase {
     func testSuppressionsSeverityDisableAndBlankCells() throws {
         let dir = try temp()
         for f in ["cell-sign-text", "cell-blank", "app-balance"] {
-            try FileManager.default.copyItem(at: URL(fileURLWithPath: Repo.path("samples/broken/\(f).txt")), to: dir.appendingPathComponent("\(f).txt"))
+            try FileManager.default.copyItem(
+                at: URL(fileURLWithPath: Repo.path("samples/broken/\(f).txt")), to: dir.appendingPathComponent("\(f).txt"))
         }
-        _ = try writeConfig("""
-        severity: {APP-BALANCE: warning}
-        blank_cells: error
-        disable: [FEE-STATEMENT]
-        suppress:
-          - rule: CELL-SIGN-TEXT
-            where: {file: "cell-*.txt", table: 第二十条第（五）项, row: 行政许可}
-            reason: 本省口径写“增/减”
-          - rule: CELL-PLACEHOLDER
-            reason: 一条不再需要的抑制
-        fail_on: warning
-        """, in: dir)
+        _ = try writeConfig(
+            """
+            severity: {APP-BALANCE: warning}
+            blank_cells: error
+            disable: [FEE-STATEMENT]
+            suppress:
+              - rule: CELL-SIGN-TEXT
+                where: {file: "cell-*.txt", table: 第二十条第（五）项, row: 行政许可}
+                reason: 本省口径写“增/减”
+              - rule: CELL-PLACEHOLDER
+                reason: 一条不再需要的抑制
+            fail_on: warning
+            """, in: dir)
         let r = try session(dir, ["cell-sign-text.txt", "cell-blank.txt", "app-balance.txt"])
         XCTAssertEqual(r.inputs[0].findings.map(\.rule), [], "suppressed")
         // The unused suppression is reported under the configuration file's name, at its line, after the reports.
@@ -208,7 +224,10 @@ final class CIAndConfigTests: XCTestCase {
         let dir = try temp()
         let sub = dir.appendingPathComponent("a/b")
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
-        for (name, src) in [("a/b/z.txt", "clean-2021-government.txt"), ("a/y.docx", "clean-2021-government.docx"), ("a/x.yml", "clean-2021-government.yml")] {
+        for (name, src) in [
+            ("a/b/z.txt", "clean-2021-government.txt"), ("a/y.docx", "clean-2021-government.docx"),
+            ("a/x.yml", "clean-2021-government.yml"),
+        ] {
             try FileManager.default.copyItem(at: URL(fileURLWithPath: Repo.path("samples/" + src)), to: dir.appendingPathComponent(name))
         }
         try "not a report".write(to: dir.appendingPathComponent("a/notes.md"), atomically: true, encoding: .utf8)
@@ -248,8 +267,9 @@ final class CIAndConfigTests: XCTestCase {
         let linter = try Linter(ruleDirectories: [Repo.rules, dir.path])
         let outcomes = RuleExamples.run(linter, definedUnder: dir.path)
         XCTAssertEqual(outcomes.count, 2)
-        XCTAssertEqual(outcomes.filter { $0.problem != nil }.map(\.example), [Repo.path("samples/broken/cell-text.txt")],
-                       "the clean sample's fees are not 0, so its 'pass' example fails")
+        XCTAssertEqual(
+            outcomes.filter { $0.problem != nil }.map(\.example), [Repo.path("samples/broken/cell-text.txt")],
+            "the clean sample's fees are not 0, so its 'pass' example fails")
         XCTAssertEqual(RuleExamples.run(Repo.linter).filter { $0.problem != nil }.map { "\($0.rule) \($0.example) \($0.problem!)" }, [])
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGIRules
+import OGITestSupport
+import XCTest
 
 /// The command-line front end: exit codes and streams. Everything else is tested through the libraries.
 final class CLITests: XCTestCase {
@@ -29,7 +29,8 @@ final class CLITests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-rules-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        try "rules:\n  - id: PROV-X\n    severity: eror\n    category: cell\n    assert: 'true'\n".write(to: dir.appendingPathComponent("p.yml"), atomically: true, encoding: .utf8)
+        try "rules:\n  - id: PROV-X\n    severity: eror\n    category: cell\n    assert: 'true'\n".write(
+            to: dir.appendingPathComponent("p.yml"), atomically: true, encoding: .utf8)
         let r = try run(["check", "--rules", dir.path, "samples/clean-2021-government.txt"])
         XCTAssertEqual(r.code, 2)
         XCTAssertTrue(r.err.contains("p.yml:3:15"), r.err)
@@ -57,16 +58,21 @@ final class CLITests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let sarif = dir.appendingPathComponent("out.sarif").path, junit = dir.appendingPathComponent("out.xml").path
-        let r = try run(["check", "--format", "text", "--format", "sarif=\(sarif)", "--format", "junit=\(junit)", "samples/broken/app-balance.txt"])
+        let r = try run([
+            "check", "--format", "text", "--format", "sarif=\(sarif)", "--format", "junit=\(junit)", "samples/broken/app-balance.txt",
+        ])
         XCTAssertEqual(r.code, 1)
         XCTAssertTrue(r.out.contains("APP-BALANCE"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: sarif) && FileManager.default.fileExists(atPath: junit))
-        XCTAssertEqual(try run(["check", "--format", "text", "--format", "json", "samples/clean-2021-government.txt"]).code, 2, "two formats on standard output")
+        XCTAssertEqual(
+            try run(["check", "--format", "text", "--format", "json", "samples/clean-2021-government.txt"]).code, 2,
+            "two formats on standard output")
         let quiet = try run(["check", "--quiet", "samples/broken/app-balance.txt"])
         XCTAssertEqual(quiet.code, 1)
         XCTAssertEqual(quiet.out, "")
         // fail_on from the configuration, found upward from the report; --fail-on overrides it.
-        try FileManager.default.copyItem(atPath: Repo.path("samples/broken/cell-sign-text.txt"), toPath: dir.appendingPathComponent("r.txt").path)
+        try FileManager.default.copyItem(
+            atPath: Repo.path("samples/broken/cell-sign-text.txt"), toPath: dir.appendingPathComponent("r.txt").path)
         try "fail_on: warning\n".write(to: dir.appendingPathComponent(".ogilint.yml"), atomically: true, encoding: .utf8)
         XCTAssertEqual(try run(["check", dir.appendingPathComponent("r.txt").path]).code, 1)
         XCTAssertEqual(try run(["check", "--fail-on", "error", dir.appendingPathComponent("r.txt").path]).code, 0)

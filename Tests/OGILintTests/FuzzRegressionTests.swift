@@ -1,10 +1,10 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIReaders
 import OGIRules
+import OGITestSupport
+import XCTest
 
 /// Inputs the fuzzers (Fuzz/, scripts/fuzz.sh) found crashing, hanging or exhausting memory, replayed the
 /// way their fuzz target feeds them. Each must now end with a typed error that names the file (or be read and
@@ -130,7 +130,9 @@ final class FuzzRegressionTests: XCTestCase {
         }
         let starter = try LintConfiguration.load(seeds + "/config/starter-filled.yml")
         for key in ["rules", "disable", "severity", "suppress", "agency_kind", "year", "blank_cells", "fail_on"] {
-            XCTAssert(LintConfiguration.starter.contains("# \(key):"), "ogilint init's starter no longer shows '\(key)'; update Fuzz/seeds/config/starter-filled.yml")
+            XCTAssert(
+                LintConfiguration.starter.contains("# \(key):"),
+                "ogilint init's starter no longer shows '\(key)'; update Fuzz/seeds/config/starter-filled.yml")
         }
         XCTAssertEqual(starter.suppress.count, 1)
         XCTAssertEqual(starter.year, 2024)
@@ -199,15 +201,21 @@ final class FuzzRegressionTests: XCTestCase {
         let parts = try sampleParts().map { $0.0 == "word/document.xml" ? ($0.0, documentXML) : $0 }
         for (name, content) in parts {
             let crc = Int(crc32(content)), size = content.count, offset = out.count, nameBytes = Data(name.utf8)
-            for (v, n) in [(0x0403_4B50, 4), (20, 2), (0, 2), (0, 2), (0, 2), (0, 2), (crc, 4), (size, 4), (size, 4), (nameBytes.count, 2), (0, 2)] { le(v, n, into: &out) }
+            for (v, n) in [
+                (0x0403_4B50, 4), (20, 2), (0, 2), (0, 2), (0, 2), (0, 2), (crc, 4), (size, 4), (size, 4), (nameBytes.count, 2), (0, 2),
+            ] { le(v, n, into: &out) }
             out.append(nameBytes); out.append(content)
-            for (v, n) in [(0x0201_4B50, 4), (20, 2), (20, 2), (0, 2), (0, 2), (0, 2), (0, 2), (crc, 4), (size, 4), (size, 4),
-                           (nameBytes.count, 2), (0, 2), (0, 2), (0, 2), (0, 2), (0, 4), (offset, 4)] { le(v, n, into: &central) }
+            for (v, n) in [
+                (0x0201_4B50, 4), (20, 2), (20, 2), (0, 2), (0, 2), (0, 2), (0, 2), (crc, 4), (size, 4), (size, 4),
+                (nameBytes.count, 2), (0, 2), (0, 2), (0, 2), (0, 2), (0, 4), (offset, 4),
+            ] { le(v, n, into: &central) }
             central.append(nameBytes)
         }
         let centralOffset = out.count
         out.append(central)
-        for (v, n) in [(0x0605_4B50, 4), (0, 2), (0, 2), (parts.count, 2), (parts.count, 2), (central.count, 4), (centralOffset, 4), (0, 2)] { le(v, n, into: &out) }
+        for (v, n) in [
+            (0x0605_4B50, 4), (0, 2), (0, 2), (parts.count, 2), (parts.count, 2), (central.count, 4), (centralOffset, 4), (0, 2),
+        ] { le(v, n, into: &out) }
         return out
     }
 
@@ -225,11 +233,14 @@ final class FuzzRegressionTests: XCTestCase {
     static func sampleParts() throws -> [(String, Data)] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", """
+        p.arguments = [
+            "python3", "-c",
+            """
             import base64, sys, zipfile
             z = zipfile.ZipFile(sys.argv[1])
             for i in z.infolist(): print(i.filename + "\t" + base64.b64encode(z.read(i)).decode())
-            """, Repo.path("samples/clean-2021-government.docx")]
+            """, Repo.path("samples/clean-2021-government.docx"),
+        ]
         let pipe = Pipe()
         p.standardOutput = pipe
         try p.run()

@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIOutput
+import OGITestSupport
+import XCTest
 
 /// Locations a reviewer can follow (issue 8 item 5): table/row/cell for DOCX tables and one-line web pages,
 /// and links in the HTML report that lead somewhere for every input format.
@@ -22,7 +22,7 @@ final class LocationTests: XCTestCase {
         let text = TextFormat.render(input, run: run)
         XCTAssertTrue(text.contains("  T5/R7/C9 "), text)
         let gh = GitHubFormat.render(input, run: run)
-        XCTAssertTrue(gh.contains("CELL-TO-FIX (arithmetic) T5/R7/C9::"), gh)   // the repaired cell, with APP-ROW-TOTAL folded under it
+        XCTAssertTrue(gh.contains("CELL-TO-FIX (arithmetic) T5/R7/C9::"), gh)  // the repaired cell, with APP-ROW-TOTAL folded under it
         // A row-level finding names the row.
         let row = TextFormat.render(try inputs(["samples/broken/row-digit-run.docx"]), run: run)
         XCTAssertTrue(row.contains("T5/R9 "), row)
@@ -39,7 +39,8 @@ final class LocationTests: XCTestCase {
         let url = dir.appendingPathComponent("one-line.html")
         try html.replacingOccurrences(of: "\n", with: " ").write(to: url, atomically: true, encoding: .utf8)
         let input = try inputs([url.path])
-        XCTAssertEqual(input[0].findings.map(\.message).sorted(), try Repo.findings("samples/broken/app-row-total.html").map(\.message).sorted())
+        XCTAssertEqual(
+            input[0].findings.map(\.message).sorted(), try Repo.findings("samples/broken/app-row-total.html").map(\.message).sorted())
         let text = TextFormat.render(input, run: run)
         XCTAssertTrue(text.contains("  T5/R7/C9 "), text)
         XCTAssertFalse(text.contains("\n  1     error"), text)
@@ -49,8 +50,10 @@ final class LocationTests: XCTestCase {
 
     /// Every link in the HTML report has a target, for DOCX and PDF inputs too.
     func testHTMLReportLinksLeadSomewhereForDocxAndPDF() throws {
-        for paths in [["samples/broken/app-row-total.docx", "samples/broken/heading-slip.docx", "samples/broken/row-digit-run.docx"],
-                      ["samples/renderings/clean-2021-government.pdf", "samples/renderings/clean-2019-department.pdf"]] {
+        for paths in [
+            ["samples/broken/app-row-total.docx", "samples/broken/heading-slip.docx", "samples/broken/row-digit-run.docx"],
+            ["samples/renderings/clean-2021-government.pdf", "samples/renderings/clean-2019-department.pdf"],
+        ] {
             let input = try inputs(paths)
             let html = HTMLFormat.render(input, run: run, options: OutputOptions(version: "t"))
             let ids = Set(html.matches(of: /id="([^"]+)"/).map { String($0.1) })

@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIOutput
+import OGITestSupport
+import XCTest
 
 /// What a newcomer trips over (issue 13, items 3, 4 and 7): commands, sizes, folder scans, text alignment,
 /// SARIF rule help, the HTML index.
@@ -76,7 +76,10 @@ final class NewcomerTests: XCTestCase {
         XCTAssertEqual(r.code, 1)
         XCTAssertTrue(r.out.contains("./reports/2024/r.txt"))
         XCTAssertEqual(r.out.split(separator: "\n").filter { $0.hasPrefix("./") }.count, 1, r.out)
-        XCTAssertTrue(r.out.hasSuffix("1 report checked: 2 errors, 0 warnings, 0 infos; skipped 2 files and 4 folders in scanned folders (hidden, build output or not reports)\n"), r.out)
+        XCTAssertTrue(
+            r.out.hasSuffix(
+                "1 report checked: 2 errors, 0 warnings, 0 infos; skipped 2 files and 4 folders in scanned folders (hidden, build output or not reports)\n"
+            ), r.out)
         let json = try run(["check", "--format", "json", "."], in: d)
         let summary = (try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])?["summary"] as? [String: Int]
         XCTAssertEqual(summary?["skipped_files"], 2)
@@ -87,10 +90,14 @@ final class NewcomerTests: XCTestCase {
 
     func testTheTextTableIsAlignedByDisplayWidth() throws {
         let long = String(repeating: "很长的文件夹名称/", count: 6) + "报告.txt"
-        let f = Finding(rule: "PROVINCE-VERY-LONG-RULE-ID-42", severity: .warning, category: .cell, message: "m", fix: nil, location: FindingLocation(line: 1))
+        let f = Finding(
+            rule: "PROVINCE-VERY-LONG-RULE-ID-42", severity: .warning, category: .cell, message: "m", fix: nil,
+            location: FindingLocation(line: 1))
         let g = Finding(rule: "X", severity: .warning, category: .cell, message: "m", fix: nil, location: FindingLocation(line: 2))
-        let inputs = [CheckedInput(path: "湖北省/武汉市.txt", report: nil, findings: [f, g]), CheckedInput(path: "a.txt", report: nil, findings: []),
-                      CheckedInput(path: long, report: nil, findings: [f])]
+        let inputs = [
+            CheckedInput(path: "湖北省/武汉市.txt", report: nil, findings: [f, g]), CheckedInput(path: "a.txt", report: nil, findings: []),
+            CheckedInput(path: long, report: nil, findings: [f]),
+        ]
         let text = TextFormat.render(inputs, run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates))
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // Finding lines: the message starts in the same column whatever the rule id's length.
@@ -122,7 +129,8 @@ final class NewcomerTests: XCTestCase {
     }
 
     func testSARIFRuleHelpHasDescriptionAndFixWithoutPlaceholders() throws {
-        let sarif = SARIFFormat.render([], run: RunStart(files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates))
+        let sarif = SARIFFormat.render(
+            [], run: RunStart(files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates))
         let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any])
         let driver = try XCTUnwrap((((root["runs"] as? [[String: Any]])?.first?["tool"]) as? [String: Any])?["driver"] as? [String: Any])
         let rules = try XCTUnwrap(driver["rules"] as? [[String: Any]])
@@ -147,8 +155,10 @@ final class NewcomerTests: XCTestCase {
         let run = RunStart(files: files, rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates)
         let html = HTMLFormat.render(inputs, run: run)
         let index = try XCTUnwrap(html.firstRange(of: "<nav class=\"index\""))
-        XCTAssertLessThan(index.lowerBound, try XCTUnwrap(html.firstRange(of: "<section class=\"report\"")).lowerBound, "the index comes first")
-        XCTAssertTrue(html.contains("<td><a href=\"#r2\">samples/broken/app-balance.txt</a></td><td>2</td><td>0</td><td>0</td>"), "counts and links")
+        XCTAssertLessThan(
+            index.lowerBound, try XCTUnwrap(html.firstRange(of: "<section class=\"report\"")).lowerBound, "the index comes first")
+        XCTAssertTrue(
+            html.contains("<td><a href=\"#r2\">samples/broken/app-balance.txt</a></td><td>2</td><td>0</td><td>0</td>"), "counts and links")
         XCTAssertTrue(html.contains("data-col=\"2\">错误</button>"), "sortable headers")
         XCTAssertEqual(html.matches(of: /<section class="report" id="r[0-9]+"><details open>/).count, 2)
         XCTAssertTrue(html.contains("<meta name=\"generator\" content=\"ogilint"))

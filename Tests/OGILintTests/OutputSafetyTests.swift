@@ -1,13 +1,14 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIOutput
 import OGIReaders
+import OGITestSupport
+import XCTest
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Outputs never destroy anything and never pass report text through unescaped (issue 10, items 12–20).
 final class OutputSafetyTests: XCTestCase {
@@ -50,7 +51,9 @@ final class OutputSafetyTests: XCTestCase {
     func testFileNamesStartingWithADashAreFiles() throws {
         let d = try folder()
         try FileManager.default.copyItem(atPath: d + "/bad.txt", toPath: d + "/-dash.txt")
-        for args in [["-dash.txt"], ["check", "-dash.txt"], ["check", "in.txt", "-dash.txt", "--format", "json"], ["check", "--", "-dash.txt"]] {
+        for args in [
+            ["-dash.txt"], ["check", "-dash.txt"], ["check", "in.txt", "-dash.txt", "--format", "json"], ["check", "--", "-dash.txt"],
+        ] {
             let r = try run(args, in: d)
             XCTAssertEqual(r.code, 1, "\(args): \(r.err)")
             XCTAssertTrue(String(decoding: r.out, as: UTF8.self).contains("-dash.txt"), "\(args)")
@@ -67,7 +70,12 @@ final class OutputSafetyTests: XCTestCase {
     func testTheOptionListsMatchTheHelp() throws {
         let help = String(decoding: try run(["check", "--help"], in: Repo.root).out, as: UTF8.self)
         let withValue = Set(help.matches(of: /(--[a-z-]+) </).map { String($0.1) })
-        XCTAssertEqual(withValue, ["--format", "--fail-on", "--config", "--baseline", "--write-baseline", "--rules", "--rules-root", "--agency-kind", "--year", "--max-size", "--previous"])
+        XCTAssertEqual(
+            withValue,
+            [
+                "--format", "--fail-on", "--config", "--baseline", "--write-baseline", "--rules", "--rules-root", "--agency-kind", "--year",
+                "--max-size", "--previous",
+            ])
         let all = Set(help.matches(of: /(?m)^  (?:-[a-z], )?(--[a-z-]+)/).map { String($0.1) })
         XCTAssertEqual(all.subtracting(withValue), ["--quiet", "--no-config", "--no-pairing", "--help", "--version"])
     }
@@ -78,8 +86,10 @@ final class OutputSafetyTests: XCTestCase {
         let original = contents(d + "/in.txt")
         try FileManager.default.createSymbolicLink(atPath: d + "/link.txt", withDestinationPath: d + "/in.txt")
         try FileManager.default.linkItem(atPath: d + "/in.txt", toPath: d + "/hard.txt")
-        for args in [["--format", "html=in.txt", "in.txt"], ["--format", "json=./in.txt", "in.txt"], ["--write-baseline", "in.txt", "in.txt"],
-                     ["--format", "sarif=link.txt", "in.txt"], ["--format", "sarif=hard.txt", "in.txt"], ["--format", "json=in.txt", "."]] {
+        for args in [
+            ["--format", "html=in.txt", "in.txt"], ["--format", "json=./in.txt", "in.txt"], ["--write-baseline", "in.txt", "in.txt"],
+            ["--format", "sarif=link.txt", "in.txt"], ["--format", "sarif=hard.txt", "in.txt"], ["--format", "json=in.txt", "."],
+        ] {
             let r = try run(["check"] + args, in: d)
             XCTAssertEqual(r.code, 2, "\(args)")
             XCTAssertTrue(r.err.contains("refusing to write") && r.err.contains("in.txt"), r.err)
@@ -109,7 +119,9 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(st.st_mode & S_IFMT, S_IFIFO, "still a FIFO")
         // A character device is written in place.
         XCTAssertEqual(try run(["check", "--format", "sarif=/dev/null", "in.txt"], in: d).code, 0)
-        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType, FileAttributeType.typeCharacterSpecial)
+        XCTAssertEqual(
+            try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType,
+            FileAttributeType.typeCharacterSpecial)
         // A symbolic link stays a link; the file it points at gets the output.
         try "old".write(toFile: d + "/target.json", atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: d + "/out.json", withDestinationPath: "target.json")
@@ -134,7 +146,8 @@ final class OutputSafetyTests: XCTestCase {
         let second = try run(["check", "--format", "sarif=first.sarif", "--format", "json=missing/o.json", "in.txt"], in: d)
         XCTAssertEqual(second.code, 2)
         XCTAssertTrue(second.err.contains("missing") && second.err.contains("does not exist"), second.err)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: d + "/first.sarif"), "the first output is not written when the second is refused")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: d + "/first.sarif"), "the first output is not written when the second is refused")
         // An existing output keeps its old content when the run fails before writing.
         try "old".write(toFile: d + "/keep.json", atomically: true, encoding: .utf8)
         XCTAssertEqual(try run(["check", "--format", "json=keep.json", "--config", "nope.yml", "in.txt"], in: d).code, 2)
@@ -145,10 +158,13 @@ final class OutputSafetyTests: XCTestCase {
     // Item 17
     func testTextOutputShowsControlCharactersInsteadOfSendingThem() throws {
         let hostile = "\u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}31m"
-        var f = Finding(rule: "X", severity: .error, category: .cell, message: "值\(hostile)", fix: "改\(hostile)", location: FindingLocation(line: 3, table: "表\u{1B}", row: "行", column: "列"))
+        var f = Finding(
+            rule: "X", severity: .error, category: .cell, message: "值\(hostile)", fix: "改\(hostile)",
+            location: FindingLocation(line: 3, table: "表\u{1B}", row: "行", column: "列"))
         f.location.cell = "a.b.c"
         let input = CheckedInput(path: "r\(hostile).txt", report: nil, findings: [f])
-        let bad = CheckedInput(path: "e\u{1B}.txt", error: InputError(path: "e\u{1B}.txt", error: ReaderError.empty(path: "e\u{1B}[2J.txt")))
+        let bad = CheckedInput(
+            path: "e\u{1B}.txt", error: InputError(path: "e\u{1B}.txt", error: ReaderError.empty(path: "e\u{1B}[2J.txt")))
         let text = TextFormat.render([input, bad], run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates))
         let forbidden: Set<UInt32> = [0x1B, 0x07, 0x9B]
         XCTAssertFalse(text.unicodeScalars.contains { forbidden.contains($0.value) }, text)
@@ -163,9 +179,12 @@ final class OutputSafetyTests: XCTestCase {
 
     // Item 18
     func testJUnitDropsWhatXMLForbids() throws {
-        let f = Finding(rule: "APP-BALANCE", severity: .error, category: .arithmetic, message: "a\u{FFFE}b\u{FFFF}c\u{01}d\u{1B}e<&>", fix: nil, location: FindingLocation())
-        let xml = JUnitFormat.render([CheckedInput(path: "p\u{FFFF}.txt", report: nil, findings: [f])],
-                                     run: RunStart(files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates))
+        let f = Finding(
+            rule: "APP-BALANCE", severity: .error, category: .arithmetic, message: "a\u{FFFE}b\u{FFFF}c\u{01}d\u{1B}e<&>", fix: nil,
+            location: FindingLocation())
+        let xml = JUnitFormat.render(
+            [CheckedInput(path: "p\u{FFFF}.txt", report: nil, findings: [f])],
+            run: RunStart(files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates))
         let doc = try XMLDocument(xmlString: xml)
         let failure = try XCTUnwrap(try doc.nodes(forXPath: "//failure").first as? XMLElement)
         XCTAssertEqual(failure.attribute(forName: "message")?.stringValue, "abcde<&>")
@@ -175,9 +194,12 @@ final class OutputSafetyTests: XCTestCase {
 
     // Item 19
     func testMarkdownEscapesHTMLAndBackticks() throws {
-        let f = Finding(rule: "X", severity: .error, category: .cell, message: "<img/src=x/onerror=alert(1)> `code` | *b*", fix: "<script>x</script>", location: FindingLocation(row: "a|b"))
-        let md = MarkdownFormat.render([CheckedInput(path: "a`b``c.txt", report: nil, findings: [f]), CheckedInput(path: "`x", report: nil, findings: [])],
-                                       run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates))
+        let f = Finding(
+            rule: "X", severity: .error, category: .cell, message: "<img/src=x/onerror=alert(1)> `code` | *b*", fix: "<script>x</script>",
+            location: FindingLocation(row: "a|b"))
+        let md = MarkdownFormat.render(
+            [CheckedInput(path: "a`b``c.txt", report: nil, findings: [f]), CheckedInput(path: "`x", report: nil, findings: [])],
+            run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates))
         XCTAssertFalse(md.contains("<img") || md.contains("<script"), md)
         XCTAssertTrue(md.contains("&lt;img/src=x/onerror=alert(1)&gt; \\`code\\` \\| \\*b\\*"), md)
         XCTAssertTrue(md.contains("### ```a`b``c.txt```"), "a code span fenced longer than any backtick run inside: \(md)")
@@ -196,10 +218,14 @@ final class OutputSafetyTests: XCTestCase {
 
     func testOwnOutputsAndSpecialFilesInAScannedFolderAreNotReports() throws {
         let d = try folder()
-        XCTAssertEqual(try run(["check", "--format", "html=report.html", "--format", "json=report.json", "--format", "sarif=report.sarif", "."], in: d).code, 1)
+        XCTAssertEqual(
+            try run(
+                ["check", "--format", "html=report.html", "--format", "json=report.json", "--format", "sarif=report.sarif", "."], in: d
+            ).code, 1)
         XCTAssertEqual(try run(["check", "--write-baseline", "baseline.json", "."], in: d).code, 0)
         XCTAssertEqual(mkfifo(d + "/fifo.txt", 0o600), 0, "a FIFO would block a reader forever")
-        try FileManager.default.createSymbolicLink(atPath: d + "/outside.txt", withDestinationPath: Repo.path("samples/broken/cell-blank.txt"))
+        try FileManager.default.createSymbolicLink(
+            atPath: d + "/outside.txt", withDestinationPath: Repo.path("samples/broken/cell-blank.txt"))
         let json = try run(["check", "--format", "json", "."], in: d)
         let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: json.out) as? [String: Any])
         let paths = (root["reports"] as? [[String: Any]])?.compactMap { $0["path"] as? String }

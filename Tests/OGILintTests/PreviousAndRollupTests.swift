@@ -1,9 +1,10 @@
 import Foundation
-import XCTest
-@testable import OGILint
-import OGITestSupport
 import OGIModel
 import OGIRules
+import OGITestSupport
+import XCTest
+
+@testable import OGILint
 
 /// Last year's report (`check --previous`, automatic pairs, `previous:` pairs in `.ogilint.yml`).
 final class PreviousAndRollupTests: XCTestCase {
@@ -67,7 +68,9 @@ final class PreviousAndRollupTests: XCTestCase {
         XCTAssertTrue(rules(this).contains("PREV-CARRIED-OVER"), "\(rules(this))")
         XCTAssertFalse(rules(last).contains { $0.hasPrefix("PREV-") }, "last year has no earlier report")
         // Paired automatically exactly as the given previous report.
-        let given = try session(previous: Repo.path("samples/previous/last-year.txt")).run([Repo.path("samples/previous/this-year-carried-in.txt")])
+        let given = try session(previous: Repo.path("samples/previous/last-year.txt")).run([
+            Repo.path("samples/previous/this-year-carried-in.txt")
+        ])
         XCTAssertEqual(this.findings.map(\.message), given.inputs[0].findings.map(\.message))
         // One report alone in a run is not paired with anything.
         let alone = try session().run([dir.appendingPathComponent("this-year-carried-in.txt").path])
@@ -88,7 +91,8 @@ final class PreviousAndRollupTests: XCTestCase {
         // Automatic pair: clean.
         let auto = try session().run([dir.appendingPathComponent("last-year.txt").path, dir.appendingPathComponent("this-year.txt").path])
         XCTAssertFalse(auto.inputs.flatMap(rules).contains { $0.hasPrefix("PREV-") })
-        try "previous:\n  - {current: \"this-*.txt\", previous: archive/2022.txt}\n".write(to: dir.appendingPathComponent(".ogilint.yml"), atomically: true, encoding: .utf8)
+        try "previous:\n  - {current: \"this-*.txt\", previous: archive/2022.txt}\n".write(
+            to: dir.appendingPathComponent(".ogilint.yml"), atomically: true, encoding: .utf8)
         let r = try session(noConfig: false).run([dir.path])
         let this = try XCTUnwrap(r.inputs.first { $0.path.hasSuffix("this-year.txt") })
         let carried = this.findings.filter { $0.rule == "PREV-CARRIED-OVER" }
@@ -97,7 +101,9 @@ final class PreviousAndRollupTests: XCTestCase {
     }
 
     func testCommandLinePreviousOption() throws {
-        let broken = try CLI.run(["check", "--previous", "samples/previous/last-year.docx", "--format", "json", "samples/previous/this-year-carried-in.txt"])
+        let broken = try CLI.run([
+            "check", "--previous", "samples/previous/last-year.docx", "--format", "json", "samples/previous/this-year-carried-in.txt",
+        ])
         XCTAssertEqual(broken.code, 1, broken.err)
         let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(broken.out.utf8)) as? [String: Any])
         let reports = try XCTUnwrap(doc["reports"] as? [[String: Any]])
@@ -119,7 +125,8 @@ final class PreviousAndRollupTests: XCTestCase {
     func testConfigurationPairsAreValidatedWithLineNumbers() throws {
         let dir = try temp()
         let conf = dir.appendingPathComponent(".ogilint.yml")
-        try "fail_on: error\nprevious:\n  - {current: \"*.txt\", previous: missing.txt}\n".write(to: conf, atomically: true, encoding: .utf8)
+        try "fail_on: error\nprevious:\n  - {current: \"*.txt\", previous: missing.txt}\n".write(
+            to: conf, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try LintConfiguration.load(conf.path)) { e in
             XCTAssertTrue("\(e)".contains(":3:"), "\(e)")
             XCTAssertTrue("\(e)".contains("missing.txt"), "\(e)")
@@ -148,8 +155,9 @@ final class PreviousAndRollupTests: XCTestCase {
     func testCompiledReportThatSumsItsChildrenExactlyIsClean() throws {
         let r = try rollup(Repo.path("samples/rollup/city-compiled.txt"), districts)
         XCTAssertEqual(r.findings.map(\.message), [])
-        XCTAssertGreaterThan(Rollup.numberCells(try XCTUnwrap(r.report), layout: Repo.linter.ruleSet.templates.layout(for: r.report!)).count, 100,
-                             "every number cell of the tables is compared")
+        XCTAssertGreaterThan(
+            Rollup.numberCells(try XCTUnwrap(r.report), layout: Repo.linter.ruleSet.templates.layout(for: r.report!)).count, 100,
+            "every number cell of the tables is compared")
         // Leaving a child out is not a sum any more: every non-zero cell differs.
         let short = try rollup(Repo.path("samples/rollup/city-compiled.txt"), Array(districts.prefix(2)))
         XCTAssertGreaterThan(short.findings.filter { $0.rule == Rollup.sumRule }.count, 50)
@@ -191,7 +199,8 @@ final class PreviousAndRollupTests: XCTestCase {
         XCTAssertEqual(gone.findings.map(\.rule), [Rollup.childMissingRule])
         XCTAssertTrue(gone.findings[0].message.contains("corrupt.docx"))
         // A path that names no file is a command-line mistake.
-        XCTAssertThrowsError(try rollup(Repo.path("samples/rollup/city-compiled.txt"), [dir.appendingPathComponent("gone.txt").path])) { e in
+        XCTAssertThrowsError(try rollup(Repo.path("samples/rollup/city-compiled.txt"), [dir.appendingPathComponent("gone.txt").path])) {
+            e in
             XCTAssertEqual((e as? RollupError)?.exitStatus, .toolError)
             XCTAssertTrue("\(e)".contains("gone.txt"))
         }
@@ -203,7 +212,9 @@ final class PreviousAndRollupTests: XCTestCase {
         try noTable4.write(toFile: noTablePath, atomically: true, encoding: .utf8)
         let cut = try rollup(Repo.path("samples/rollup/city-compiled.txt"), [districts[0], districts[1], noTablePath])
         XCTAssertFalse(cut.findings.isEmpty)
-        XCTAssertTrue(cut.findings.allSatisfy { $0.rule == Rollup.childMissingRule && $0.message.contains("no-table-4.txt") }, "\(cut.findings.map(\.message))")
+        XCTAssertTrue(
+            cut.findings.allSatisfy { $0.rule == Rollup.childMissingRule && $0.message.contains("no-table-4.txt") },
+            "\(cut.findings.map(\.message))")
     }
 
     func testParentMustDeclareItselfACompilationUnlessForced() throws {
@@ -219,7 +230,8 @@ final class PreviousAndRollupTests: XCTestCase {
     func testRollupCommandOutputsAndExitCodes() throws {
         let clean = try CLI.run(["rollup", "samples/rollup/city-compiled.txt"] + (1...3).map { "samples/rollup/district-\($0).txt" })
         XCTAssertEqual(clean.code, 0, clean.err)
-        let broken = try CLI.run(["rollup", "--format", "json", "samples/rollup/city-compiled-broken.txt"] + (1...3).map { "samples/rollup/district-\($0).txt" })
+        let broken = try CLI.run(
+            ["rollup", "--format", "json", "samples/rollup/city-compiled-broken.txt"] + (1...3).map { "samples/rollup/district-\($0).txt" })
         XCTAssertEqual(broken.code, 1, broken.err)
         let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(broken.out.utf8)) as? [String: Any])
         let findings = try XCTUnwrap((doc["reports"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]])
@@ -227,11 +239,14 @@ final class PreviousAndRollupTests: XCTestCase {
         XCTAssertEqual((findings[0]["suggestion"] as? [String: Any])?["suggested_value"] as? String, "72")
         let text = try CLI.run(["rollup", "samples/rollup/city-compiled-broken.txt"] + (1...3).map { "samples/rollup/district-\($0).txt" })
         XCTAssertTrue(text.out.contains("ROLLUP-SUM") && text.out.contains("district-3.txt 36"), text.out)
-        XCTAssertEqual(try CLI.run(["rollup", "--fail-on", "never", "samples/rollup/city-compiled-broken.txt", "samples/rollup/district-1.txt"]).code, 0)
+        XCTAssertEqual(
+            try CLI.run(["rollup", "--fail-on", "never", "samples/rollup/city-compiled-broken.txt", "samples/rollup/district-1.txt"]).code,
+            0)
         let notCompiled = try CLI.run(["rollup", "samples/rollup/district-2.txt", "samples/rollup/district-1.txt"])
         XCTAssertEqual(notCompiled.code, 2)
         XCTAssertTrue(notCompiled.err.contains("--force"), notCompiled.err)
         XCTAssertEqual(try CLI.run(["rollup", "samples/rollup/city-compiled.txt"]).code, 2, "no children")
-        XCTAssertEqual(try CLI.run(["rollup", "--format", "sarif", "samples/rollup/city-compiled.txt", "samples/rollup/district-1.txt"]).code, 2)
+        XCTAssertEqual(
+            try CLI.run(["rollup", "--format", "sarif", "samples/rollup/city-compiled.txt", "samples/rollup/district-1.txt"]).code, 2)
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIReaders
+import OGITestSupport
+import XCTest
 
 /// The seed report and the real corpus in ../shared (skipped when ../shared is absent).
 final class SeedAndCorpusTests: XCTestCase {
@@ -19,8 +19,10 @@ final class SeedAndCorpusTests: XCTestCase {
         let result = try Repo.linter.check(path: (dir as NSString).appendingPathComponent(files[0]))
         XCTAssertEqual(result.findings.errors, [])
         // The nested quotes, the sentence pasted twice with 完/安, the four signed changes and the space before a comma.
-        XCTAssertEqual(result.findings.map(\.rule), ["ED-NESTED-QUOTES", "ED-REPEATED-SENTENCE"] + Array(repeating: "CELL-SIGN-TEXT", count: 4)
-                       + ["ED-SPACE-PUNCTUATION"])
+        XCTAssertEqual(
+            result.findings.map(\.rule),
+            ["ED-NESTED-QUOTES", "ED-REPEATED-SENTENCE"] + Array(repeating: "CELL-SIGN-TEXT", count: 4)
+                + ["ED-SPACE-PUNCTUATION"])
         XCTAssertEqual(result.findings.compactMap(\.location.line), [14, 47, 89, 94, 106, 111, 448])
         let m = result.report.metadata
         XCTAssertEqual(m.year, 2020)
@@ -65,10 +67,11 @@ final class SeedAndCorpusTests: XCTestCase {
 
     func testCorpusMetadataMatchesHeaders() throws {
         for c in try corpus() where !c.header.isEmpty {
-            let fields = Dictionary(uniqueKeysWithValues: c.header.split(separator: "\n").compactMap { line -> (String, String)? in
-                guard let i = line.firstIndex(of: ":") else { return nil }
-                return (String(line[..<i]), line[line.index(after: i)...].trimmingCharacters(in: .whitespaces))
-            })
+            let fields = Dictionary(
+                uniqueKeysWithValues: c.header.split(separator: "\n").compactMap { line -> (String, String)? in
+                    guard let i = line.firstIndex(of: ":") else { return nil }
+                    return (String(line[..<i]), line[line.index(after: i)...].trimmingCharacters(in: .whitespaces))
+                })
             if let t = c.report.metadata.template, let f = fields["format"] {
                 XCTAssertTrue(f.hasPrefix(t), "\(c.name): detected template \(t), header says \(f)")
             }

@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIOutput
+import OGITestSupport
+import XCTest
 
 /// The session streams results to the outputs in input order, whatever the number of threads.
 final class StreamingTests: XCTestCase {
@@ -52,8 +52,9 @@ final class StreamingTests: XCTestCase {
         let result = try LintSession(options: o).run([dir.path])
         let run = RunStart(files: result.inputs.map(\.path), rules: result.rules, templates: result.templates)
         for format in OutputFormats.all {
-            XCTAssertEqual(try output(dir, workers: 3, format: format).text,
-                           format.render(result.inputs, run: run, options: OutputOptions(version: "t"), summary: result.summary), format.name)
+            XCTAssertEqual(
+                try output(dir, workers: 3, format: format).text,
+                format.render(result.inputs, run: run, options: OutputOptions(version: "t"), summary: result.summary), format.name)
         }
         XCTAssertEqual(result.summary.unreadable, 1)
         XCTAssertEqual(result.summary.exitStatus(failOn: .error), .toolError)

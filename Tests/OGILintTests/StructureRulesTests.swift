@@ -1,8 +1,8 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
+import OGITestSupport
+import XCTest
 
 /// Issue 8's remaining pieces: reader notes as findings, heading rules, the missing publication date,
 /// fee-statement wordings, and documents that are not annual reports.
@@ -99,7 +99,9 @@ final class StructureRulesTests: XCTestCase {
     }
 
     func testADocumentThatIsNotAReportGetsOneErrorAndNothingElse() throws {
-        for path in ["samples/broken/not-a-report.txt", "samples/broken/not-a-report.html", "samples/broken/not-a-report.docx", "README.md"] {
+        for path in [
+            "samples/broken/not-a-report.txt", "samples/broken/not-a-report.html", "samples/broken/not-a-report.docx", "README.md",
+        ] {
             let f = try Repo.findings(path)
             XCTAssertEqual(f.map(\.rule), ["NOT-A-REPORT"], path)
             XCTAssertEqual(f.first?.severity, .error, path)
@@ -113,7 +115,8 @@ final class StructureRulesTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         for n in ["clean-2021-government.txt", "broken/not-a-report.txt", "broken/not-a-report.docx"] {
-            try FileManager.default.copyItem(atPath: Repo.path("samples/" + n), toPath: dir.appendingPathComponent((n as NSString).lastPathComponent).path)
+            try FileManager.default.copyItem(
+                atPath: Repo.path("samples/" + n), toPath: dir.appendingPathComponent((n as NSString).lastPathComponent).path)
         }
         var o = LintSession.Options(rulesRoot: Repo.rules)
         o.useConfiguration = false

@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import OGIModel
+import XCTest
 
 /// `ExactDecimal.shape` counts a mantissa's digits on its words; it must agree with the slow definition
 /// through Decimal division and formatting that the evaluator used before.
@@ -25,16 +25,20 @@ final class ExactDecimalTests: XCTestCase {
 
     func testShapeAgreesWithTheDefinition() {
         var values: [Decimal] = []
-        let literals = ["1", "10", "100", "7", "65535", "65536", "4294967296", "18446744073709551616", "99999999999999999999999999999999999999",
-                        "10000000000000000000000000000000000000", "12345678901234567890.123456789", "0.000001", "3.14159", "-42.500",
-                        "1,234", "0.1", "250000", "-0.0002"]
+        let literals = [
+            "1", "10", "100", "7", "65535", "65536", "4294967296", "18446744073709551616", "99999999999999999999999999999999999999",
+            "10000000000000000000000000000000000000", "12345678901234567890.123456789", "0.000001", "3.14159", "-42.500",
+            "1,234", "0.1", "250000", "-0.0002",
+        ]
         values += literals.compactMap(ExactDecimal.parse)
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<500 {
             let mantissa = Decimal(UInt64.random(in: 0...UInt64.max, using: &generator))
             let scale = Decimal(sign: .plus, exponent: Int.random(in: -20...20, using: &generator), significand: 1)
             values.append(mantissa * scale)
-            values.append(Decimal(Int.random(in: -1_000_000...1_000_000, using: &generator)) * Decimal(sign: .plus, exponent: -Int.random(in: 0...6, using: &generator), significand: 1))
+            values.append(
+                Decimal(Int.random(in: -1_000_000...1_000_000, using: &generator))
+                    * Decimal(sign: .plus, exponent: -Int.random(in: 0...6, using: &generator), significand: 1))
         }
         for value in values {
             let fast = ExactDecimal.shape(value), slow = referenceShape(value)

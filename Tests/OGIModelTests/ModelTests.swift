@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 import OGIModel
+import XCTest
 
 /// The report model on its own: dates, cell values and the Codable form used for submitted models.
 final class ModelTests: XCTestCase {
@@ -19,8 +19,9 @@ final class ModelTests: XCTestCase {
         meta.agency = "示例市人民政府"
         meta.agencyKind = .government
         meta.published = CalendarDate(year: 2024, month: 3, day: 20)
-        let report = Report(path: "x.json", sourceFormat: "json", metadata: meta,
-                            parts: [Part(number: 1, key: "overview", heading: "一、总体情况", location: SourceLocation(line: 3))])
+        let report = Report(
+            path: "x.json", sourceFormat: "json", metadata: meta,
+            parts: [Part(number: 1, key: "overview", heading: "一、总体情况", location: SourceLocation(line: 3))])
         let data = try JSONEncoder().encode(report)
         let back = try JSONDecoder().decode(Report.self, from: data)
         XCTAssertEqual(back, report)

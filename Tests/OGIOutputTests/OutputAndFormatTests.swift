@@ -1,10 +1,10 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIOutput
 import OGIReaders
+import OGITestSupport
+import XCTest
 
 /// Golden outputs, and the same report in every input format giving the same findings.
 final class OutputAndFormatTests: XCTestCase {
@@ -41,7 +41,8 @@ final class OutputAndFormatTests: XCTestCase {
         XCTAssertEqual(Set(reports[0].keys), ["path", "year", "agency", "agency_kind", "template", "findings"])
         let f = try XCTUnwrap((reports[2]["findings"] as? [[String: Any]])?.first)
         XCTAssertEqual(Set(f.keys), ["rule", "severity", "category", "message", "fix", "location"])
-        XCTAssertEqual(Set((f["location"] as? [String: Any])?.keys ?? [:].keys), ["line", "page", "paragraph", "table", "row", "column", "cell"])
+        XCTAssertEqual(
+            Set((f["location"] as? [String: Any])?.keys ?? [:].keys), ["line", "page", "paragraph", "table", "row", "column", "cell"])
         let summary = try XCTUnwrap(root["summary"] as? [String: Int])
         XCTAssertEqual(summary["reports"], samples.count)
     }
@@ -59,7 +60,8 @@ final class OutputAndFormatTests: XCTestCase {
             var broken = yaml
             let ti = broken.tables.firstIndex { $0.key == "applications" }!
             let ri = broken.tables[ti].rows.firstIndex { $0.key == "new" }!
-            broken.tables[ti].rows[ri].cells[0] = Cell(column: "natural", raw: "1000", location: nil, syntax: Repo.linter.ruleSet.templates.profile.cells)
+            broken.tables[ti].rows[ri].cells[0] = Cell(
+                column: "natural", raw: "1000", location: nil, syntax: Repo.linter.ruleSet.templates.profile.cells)
             // One wrong cell: reported as the cell to fix, with the balance it breaks folded under it.
             let fix = Repo.linter.check(broken).first { $0.rule == "CELL-TO-FIX" }
             XCTAssertEqual(fix?.suggestion?.cell, "applications.new.natural", base)
@@ -82,7 +84,10 @@ final class OutputAndFormatTests: XCTestCase {
             ("metadata: {year: 2020}\n", "missing 'ogilint_model: 1'"),
             ("ogilint_model: 2\n", "format 2 is not supported"),
             ("ogilint_model: 1\ntables:\n  - key: applicatons\n    rows: []\n", "unknown table key 'applicatons'"),
-            ("ogilint_model: 1\nmetadata: {year: 2020}\ntables:\n  - key: applications\n    rows:\n      - {key: nwe, label: x, cells: []}\n", "unknown row key 'nwe'"),
+            (
+                "ogilint_model: 1\nmetadata: {year: 2020}\ntables:\n  - key: applications\n    rows:\n      - {key: nwe, label: x, cells: []}\n",
+                "unknown row key 'nwe'"
+            ),
             ("ogilint_model: 1\nmetadata: {published: 2021-13-45}\n", "not a date"),
             ("ogilint_model: 1\nparts: [\n", "YAML syntax error"),
         ]

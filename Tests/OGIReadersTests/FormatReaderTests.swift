@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIReaders
+import OGITestSupport
+import XCTest
 
 /// DOCX, HTML and PDF: the same findings as text, locations of their own, and clear refusals of bad input.
 final class FormatReaderTests: XCTestCase {
@@ -12,8 +12,9 @@ final class FormatReaderTests: XCTestCase {
 
     func said(_ path: String) throws -> [Said] {
         try Repo.findings(path).map {
-            Said(rule: $0.rule, severity: $0.severity.rawValue, message: $0.message,
-                 table: $0.location.table ?? "", row: $0.location.row ?? "", column: $0.location.column ?? "")
+            Said(
+                rule: $0.rule, severity: $0.severity.rawValue, message: $0.message,
+                table: $0.location.table ?? "", row: $0.location.row ?? "", column: $0.location.column ?? "")
         }.sorted { "\($0)" < "\($1)" }
     }
 
@@ -56,7 +57,7 @@ final class FormatReaderTests: XCTestCase {
     func testHTMLFindsTheBodyAndReadsGBK() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: Repo.path("samples/clean-2019-department.html")))
         XCTAssertNil(String(data: data, encoding: .utf8), "the sample page is GBK-encoded")
-        let r = try Repo.linter.read(path: "page.txt", data: data)   // an .htm saved as .txt: found by content
+        let r = try Repo.linter.read(path: "page.txt", data: data)  // an .htm saved as .txt: found by content
         XCTAssertEqual(r.sourceFormat, "html")
         XCTAssertEqual(r.metadata.agency, "示例市生态环境局")
         XCTAssertFalse(r.preamble.contains { $0.text.contains("首页") || $0.text.contains("机构职能") }, "page furniture left out")
@@ -124,9 +125,9 @@ final class FormatReaderTests: XCTestCase {
 
     func testDoctypeAndEntitiesAreRefused() throws {
         let xml = """
-        <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>
-        <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>
-        """
+            <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>
+            <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>
+            """
         assertRefused(try zip([("word/document.xml", Data(xml.utf8))]), "entities.docx", "DOCTYPE")
         let external = "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY x SYSTEM \"http://127.0.0.1:1/x\">]><d>&x;</d>"
         assertRefused(try zip([("word/document.xml", Data(external.utf8))]), "external.docx", "DOCTYPE")

@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIReaders
+import OGITestSupport
+import XCTest
 
 /// Hostile inputs (issue 10): each ends in a clear refusal naming the file, never a crash, a hang or
 /// unbounded memory. Large inputs are generated here, never committed.
@@ -77,7 +77,8 @@ final class HardeningTests: XCTestCase {
         var bad = [UInt8](try sampleDocx())
         put32(&bad, eocd(bad) + 16, UInt32(bad.count + 1000))
         try Data(bad).write(to: dir.appendingPathComponent("a-bad.docx"))
-        try FileManager.default.copyItem(atPath: Repo.path("samples/clean-2021-government.txt"), toPath: dir.appendingPathComponent("b-good.txt").path)
+        try FileManager.default.copyItem(
+            atPath: Repo.path("samples/clean-2021-government.txt"), toPath: dir.appendingPathComponent("b-good.txt").path)
         let session = LintSession(options: LintSession.Options(rulesRoot: Repo.rules))
         let result = try session.run([dir.path])
         XCTAssertEqual(result.inputs.count, 2)
@@ -102,7 +103,8 @@ final class HardeningTests: XCTestCase {
 
     func testDocxWithMillionsOfEmptyParagraphsIsRefused() throws {
         let paragraphs = String(repeating: "<w:p/>", count: 2_000_000)
-        let xml = "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>\(paragraphs)</w:body></w:document>"
+        let xml =
+            "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>\(paragraphs)</w:body></w:document>"
         let docx = try FormatFixtures.zip([("word/document.xml", Data(xml.utf8))])
         XCTAssertLessThan(docx.count, 200_000)
         let start = Date()
@@ -130,7 +132,8 @@ final class HardeningTests: XCTestCase {
 
     func testDoctypeAfterTheFirstKilobytesIsRefused() throws {
         let filler = String(repeating: "<w:p><w:r><w:t>正文</w:t></w:r></w:p>", count: 2_000)
-        let xml = "<?xml version=\"1.0\"?><!-- \(String(repeating: "x", count: 10_000)) --><!DOCTYPE d [<!ENTITY a \"b\">]><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>\(filler)</w:body></w:document>"
+        let xml =
+            "<?xml version=\"1.0\"?><!-- \(String(repeating: "x", count: 10_000)) --><!DOCTYPE d [<!ENTITY a \"b\">]><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>\(filler)</w:body></w:document>"
         XCTAssertTrue(refusal(try FormatFixtures.zip([("word/document.xml", Data(xml.utf8))]), "late.docx").contains("DOCTYPE"))
         let lower = "<?xml version=\"1.0\"?>" + String(repeating: " ", count: 8_000) + "<!doctype d><d/>"
         XCTAssertTrue(refusal(try FormatFixtures.zip([("word/document.xml", Data(lower.utf8))]), "lower.docx").contains("DOCTYPE"))
@@ -162,10 +165,10 @@ final class HardeningTests: XCTestCase {
 struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
+        state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
 }
@@ -184,7 +187,10 @@ enum FormatFixtures {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.currentDirectoryURL = dir
-        p.arguments = ["python3", "-c", "import zipfile,os\nz=zipfile.ZipFile('out.zip','w',zipfile.ZIP_DEFLATED)\n[z.write(os.path.join(r,f), os.path.relpath(os.path.join(r,f))) for r,_,fs in os.walk('.') for f in fs if f!='out.zip']\nz.close()"]
+        p.arguments = [
+            "python3", "-c",
+            "import zipfile,os\nz=zipfile.ZipFile('out.zip','w',zipfile.ZIP_DEFLATED)\n[z.write(os.path.join(r,f), os.path.relpath(os.path.join(r,f))) for r,_,fs in os.walk('.') for f in fs if f!='out.zip']\nz.close()",
+        ]
         try p.run(); p.waitUntilExit()
         return try Data(contentsOf: dir.appendingPathComponent("out.zip"))
     }

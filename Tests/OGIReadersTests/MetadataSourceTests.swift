@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIReaders
+import OGITestSupport
+import XCTest
 
 /// Metadata from wherever a person finds it (issue 8 item 3): page dates and a preamble that names the report.
 final class MetadataSourceTests: XCTestCase {
@@ -17,7 +17,9 @@ final class MetadataSourceTests: XCTestCase {
             XCTAssertEqual(r.metadata.published, CalendarDate(year: 2021, month: 3, day: 5), name)
             XCTAssertEqual(r.metadata.publishedLocation?.line, 2)
         }
-        let og = try read("<html><head><meta property=\"article:published_time\" content=\"2022-01-28T10:00:00+08:00\"></head><body>\(Self.body)</body></html>")
+        let og = try read(
+            "<html><head><meta property=\"article:published_time\" content=\"2022-01-28T10:00:00+08:00\"></head><body>\(Self.body)</body></html>"
+        )
         XCTAssertEqual(og.metadata.published, CalendarDate(year: 2022, month: 1, day: 28))
         let bad = try read("<html><head><meta name=\"PubDate\" content=\"2021-02-30\"></head><body>\(Self.body)</body></html>")
         XCTAssertNil(bad.metadata.published, "not a real date")

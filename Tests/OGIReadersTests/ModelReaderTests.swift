@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIReaders
+import OGITestSupport
+import XCTest
 
 /// Submitted report models: what is required, and how mistakes are reported (with their line).
 final class ModelReaderTests: XCTestCase {
@@ -11,7 +11,9 @@ final class ModelReaderTests: XCTestCase {
         try linter.read(path: name, data: Data(yaml.utf8))
     }
 
-    func assertModelError(_ yaml: String, line: Int?, _ expected: [String], name: String = "m.yml", file: StaticString = #filePath, at: UInt = #line) {
+    func assertModelError(
+        _ yaml: String, line: Int?, _ expected: [String], name: String = "m.yml", file: StaticString = #filePath, at: UInt = #line
+    ) {
         XCTAssertThrowsError(try read(yaml, name), file: file, line: at) { e in
             let m = "\(e)"
             if let line { XCTAssertTrue(m.hasPrefix("\(name):\(line):"), "expected line \(line): \(m)", file: file, line: at) }
@@ -22,14 +24,15 @@ final class ModelReaderTests: XCTestCase {
     static let head = "ogilint_model: 1\nmetadata:\n  year: 2023\n  template: '2021'\n"
 
     func testRowsNeedOnlyAKey() throws {
-        let r = try read(Self.head + """
-        tables:
-          - key: applications
-            rows:
-              - key: new
-                cells:
-                  - {column: natural, raw: '3402'}
-        """)
+        let r = try read(
+            Self.head + """
+                tables:
+                  - key: applications
+                    rows:
+                      - key: new
+                        cells:
+                          - {column: natural, raw: '3402'}
+                """)
         let row = try XCTUnwrap(r.table("applications")?.row("new"))
         XCTAssertFalse(row.label.isEmpty, "the label comes from the template")
         XCTAssertEqual(row.cell("natural")?.value, 3402)
@@ -37,18 +40,32 @@ final class ModelReaderTests: XCTestCase {
     }
 
     func testKeyTyposGetSuggestionsAndLines() {
-        assertModelError(Self.head + "tables:\n  - key: applications\n    rows:\n      - key: nwe\n", line: 8, ["unknown row key 'nwe'", "did you mean 'new'?"])
-        assertModelError(Self.head + "tables:\n  - key: aplications\n", line: 6, ["unknown table key 'aplications'", "did you mean 'applications'?"])
-        assertModelError(Self.head + "tables:\n  - key: applications\n    rows:\n      - key: new\n        lable: x\n", line: 9, ["unknown field 'lable'", "did you mean 'label'?"])
-        assertModelError(Self.head + "tables:\n  - key: applications\n    rows:\n      - key: new\n        cells:\n          - {column: natrual, raw: '1'}\n", line: 10, ["unknown column key 'natrual'", "did you mean 'natural'?"])
+        assertModelError(
+            Self.head + "tables:\n  - key: applications\n    rows:\n      - key: nwe\n", line: 8,
+            ["unknown row key 'nwe'", "did you mean 'new'?"])
+        assertModelError(
+            Self.head + "tables:\n  - key: aplications\n", line: 6, ["unknown table key 'aplications'", "did you mean 'applications'?"])
+        assertModelError(
+            Self.head + "tables:\n  - key: applications\n    rows:\n      - key: new\n        lable: x\n", line: 9,
+            ["unknown field 'lable'", "did you mean 'label'?"])
+        assertModelError(
+            Self.head
+                + "tables:\n  - key: applications\n    rows:\n      - key: new\n        cells:\n          - {column: natrual, raw: '1'}\n",
+            line: 10, ["unknown column key 'natrual'", "did you mean 'natural'?"])
         assertModelError("ogilint_model: 1\nmetdata:\n  year: 2023\n", line: 2, ["unknown field 'metdata'", "did you mean 'metadata'?"])
-        assertModelError("ogilint_model: 1\nparts:\n  - key: overveiw\n", line: 3, ["unknown part key 'overveiw'", "did you mean 'overview'?"])
+        assertModelError(
+            "ogilint_model: 1\nparts:\n  - key: overveiw\n", line: 3, ["unknown part key 'overveiw'", "did you mean 'overview'?"])
     }
 
     func testDuplicateKeysAreRefusedWithTheirLine() {
-        assertModelError(Self.head + "tables:\n  - key: applications\n    rows:\n      - key: new\n      - key: new\n", line: 9, ["row 'new' is given twice", "first at line 8"])
+        assertModelError(
+            Self.head + "tables:\n  - key: applications\n    rows:\n      - key: new\n      - key: new\n", line: 9,
+            ["row 'new' is given twice", "first at line 8"])
         assertModelError(Self.head + "tables:\n  - key: reviews\n  - key: reviews\n", line: 7, ["table 'reviews' is given twice"])
-        assertModelError(Self.head + "tables:\n  - key: applications\n    rows:\n      - key: new\n        cells:\n          - {column: natural, raw: '1'}\n          - {column: natural, raw: '2'}\n", line: 11, ["column 'natural' is given twice"])
+        assertModelError(
+            Self.head
+                + "tables:\n  - key: applications\n    rows:\n      - key: new\n        cells:\n          - {column: natural, raw: '1'}\n          - {column: natural, raw: '2'}\n",
+            line: 11, ["column 'natural' is given twice"])
         assertModelError("ogilint_model: 1\nmetadata:\n  year: 2023\n  year: 2024\n", line: nil, ["'year' is given twice"])
         // JSON is checked the same way.
         let json = #"{"ogilint_model": 1, "tables": [{"key": "reviews", "rows": [{"key": "cases"}, {"key": "cases"}]}]}"#
@@ -59,7 +76,8 @@ final class ModelReaderTests: XCTestCase {
         assertModelError("ogilint_model: 1\nmetadata:\n  year: 9223372036854775807\n", line: 3, ["not a plausible report year"])
         assertModelError("ogilint_model: 1\nmetadata:\n  title_year: -5\n", line: 3, ["not a plausible report year"])
         assertModelError("ogilint_model: 1\nmetadata:\n  published: '99999-01-01'\n", line: 3, ["plausible year"])
-        assertModelError(#"{"ogilint_model": 1, "metadata": {"year": 9223372036854775807}}"#, line: nil, ["not a plausible report year"], name: "m.json")
+        assertModelError(
+            #"{"ogilint_model": 1, "metadata": {"year": 9223372036854775807}}"#, line: nil, ["not a plausible report year"], name: "m.json")
     }
 
     func testAliasExpansionIsBounded() throws {
@@ -99,16 +117,21 @@ final class CellPrecisionTests: XCTestCase {
         let exact38 = String(repeating: "9", count: 38)
         XCTAssertEqual(syntax.parse(exact38).state, .number)
         XCTAssertEqual(syntax.parse(exact38).value.map(ExactDecimal.format), exact38)
-        for raw in [exact38 + "9", "1" + String(repeating: "0", count: 38) + "1", "0.000" + String(repeating: "3", count: 39), "-" + exact38 + "1"] {
+        for raw in [
+            exact38 + "9", "1" + String(repeating: "0", count: 38) + "1", "0.000" + String(repeating: "3", count: 39), "-" + exact38 + "1",
+        ] {
             let p = syntax.parse(raw)
             XCTAssertEqual(p.state, .tooManyDigits, raw)
             XCTAssertNil(p.value, raw)
         }
         XCTAssertEqual(syntax.parse("000000000000000000000000000000000000000012").state, .number, "leading zeros are not significant")
-        XCTAssertEqual(syntax.parse("12.5000000000000000000000000000000000000000").state, .number, "trailing fractional zeros are not significant")
+        XCTAssertEqual(
+            syntax.parse("12.5000000000000000000000000000000000000000").state, .number, "trailing fractional zeros are not significant")
         // A total off by one in the 40th digit cannot pass: the cells have no value, so the sum is not evaluated.
         let a = "1" + String(repeating: "0", count: 39), b = "1" + String(repeating: "0", count: 38) + "1"
-        let yaml = ModelReaderTests.head + "tables:\n  - key: reviews\n    rows:\n      - key: cases\n        cells:\n          - {column: review.upheld, raw: '\(a)'}\n          - {column: review.total, raw: '\(b)'}\n"
+        let yaml =
+            ModelReaderTests.head
+            + "tables:\n  - key: reviews\n    rows:\n      - key: cases\n        cells:\n          - {column: review.upheld, raw: '\(a)'}\n          - {column: review.total, raw: '\(b)'}\n"
         let r = try Repo.linter.read(path: "m.yml", data: Data(yaml.utf8))
         let row = try XCTUnwrap(r.table("reviews")?.row("cases"))
         XCTAssertEqual(row.cell("review.upheld")?.state, .tooManyDigits)

@@ -1,18 +1,22 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIReaders
+import OGITestSupport
+import XCTest
 
 /// PDFs that cannot be read say what is wrong with them; pdftotext is waited on and stopped at its deadline.
 final class PDFReaderTests: XCTestCase {
     /// A one-page PDF without text, optionally with an encryption dictionary in its trailer.
     static func minimalPDF(encrypted: Bool) -> Data {
-        var objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"]
+        var objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        ]
         if encrypted {
-            objects.append("<< /Filter /Standard /V 1 /R 2 /O <\(String(repeating: "11", count: 32))> /U <\(String(repeating: "22", count: 32))> /P -4 >>")
+            objects.append(
+                "<< /Filter /Standard /V 1 /R 2 /O <\(String(repeating: "11", count: 32))> /U <\(String(repeating: "22", count: 32))> /P -4 >>"
+            )
         }
         var out = "%PDF-1.4\n"
         var offsets: [Int] = []
@@ -24,7 +28,8 @@ final class PDFReaderTests: XCTestCase {
         out += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
         for o in offsets { out += String(format: "%010d 00000 n \n", o) }
         let id = String(repeating: "ab", count: 16)
-        out += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R\(encrypted ? " /Encrypt 4 0 R" : "") /ID [<\(id)> <\(id)>] >>\nstartxref\n\(xref)\n%%EOF\n"
+        out +=
+            "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R\(encrypted ? " /Encrypt 4 0 R" : "") /ID [<\(id)> <\(id)>] >>\nstartxref\n\(xref)\n%%EOF\n"
         return Data(out.utf8)
     }
 
@@ -74,7 +79,8 @@ final class PDFReaderTests: XCTestCase {
 
     func testKillingOgilintEndsPdftotext() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { throw XCTSkip("needs util-linux setpriv") }
-        let beside = (URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path as NSString).appendingPathComponent("ogilint")
+        let beside = (URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path as NSString).appendingPathComponent(
+            "ogilint")
         let binary = FileManager.default.isExecutableFile(atPath: beside) ? beside : Repo.path(".build/debug/ogilint")
         guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("ogilint binary not built") }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-kill-\(UUID().uuidString)")
@@ -96,7 +102,8 @@ final class PDFReaderTests: XCTestCase {
         var child: pid_t = 0
         for _ in 0..<100 where child == 0 {
             usleep(50_000)
-            child = pid_t((try? String(contentsOfFile: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+            child =
+                pid_t((try? String(contentsOfFile: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
         }
         XCTAssertGreaterThan(child, 0, "the fake pdftotext started")
         kill(p.processIdentifier, SIGKILL)

@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIReaders
+import OGITestSupport
+import XCTest
 
 /// The registry gives each input to the reader with the strongest claim on its bytes and name.
 final class ReaderRegistryTests: XCTestCase {

@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIReaders
+import OGITestSupport
+import XCTest
 
 /// Encodings, table layouts and bad input for the text reader.
 final class ReaderTests: XCTestCase {

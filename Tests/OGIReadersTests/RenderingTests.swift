@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIReaders
+import OGITestSupport
+import XCTest
 
 /// Our own samples laid out the way real copies arrive (samples/renderings, made by scripts/make-renderings.py):
 /// PDF text with wrapped labels, pandoc Markdown with merged cells as empty cells, one cell per line with blank
@@ -19,8 +19,9 @@ final class RenderingTests: XCTestCase {
     /// spaces signs apart is the same cell as "减51").
     func said(_ findings: [Finding]) -> [Said] {
         findings.map {
-            Said(rule: $0.rule, severity: $0.severity.rawValue, message: $0.message.filter { !$0.isWhitespace },
-                 table: $0.location.table ?? "", row: $0.location.row ?? "", column: $0.location.column ?? "")
+            Said(
+                rule: $0.rule, severity: $0.severity.rawValue, message: $0.message.filter { !$0.isWhitespace },
+                table: $0.location.table ?? "", row: $0.location.row ?? "", column: $0.location.column ?? "")
         }.sorted { "\($0)" < "\($1)" }
     }
 
@@ -33,7 +34,9 @@ final class RenderingTests: XCTestCase {
         for n in names {
             guard let kind = Self.kinds.first(where: { n.hasSuffix($0) }) else { continue }
             let base = String(n.dropLast(kind.count))
-            let source = FileManager.default.fileExists(atPath: Repo.path("samples/\(base).txt")) ? "samples/\(base).txt" : "samples/broken/\(base).txt"
+            let source =
+                FileManager.default.fileExists(atPath: Repo.path("samples/\(base).txt"))
+                ? "samples/\(base).txt" : "samples/broken/\(base).txt"
             out.append(("samples/renderings/" + n, source))
         }
         return out
@@ -48,10 +51,13 @@ final class RenderingTests: XCTestCase {
             // A blank cell leaves no trace in one-cell-per-line text (in PDF text the other rows' columns place the
             // numbers), and a text cell in undelimited text cannot be told from a piece of label: the row cannot be
             // placed with certainty, which the reader records instead of guessing (so no rule reads a number from it).
-            let unplaceable = ["cell-blank.txt": ("regulations", "rules", [".cells.txt"]),
-                               "cell-text.txt": ("applications", "rejected.publication", [".pdf.txt", ".cells.txt"])]
+            let unplaceable = [
+                "cell-blank.txt": ("regulations", "rules", [".cells.txt"]),
+                "cell-text.txt": ("applications", "rejected.publication", [".pdf.txt", ".cells.txt"]),
+            ]
             if let (table, row, kinds) = unplaceable.first(where: { source.hasSuffix("/" + $0.key) })?.value,
-               kinds.contains(where: { path.hasSuffix($0) }) {
+                kinds.contains(where: { path.hasSuffix($0) })
+            {
                 XCTAssertEqual(result.report.extractionNotes.map { "\($0.table).\($0.row)" }, ["\(table).\(row)"], path)
                 XCTAssertTrue(result.report.table(table)?.row(row)?.cells.allSatisfy { $0.state == .missing } ?? false, path)
                 XCTAssertEqual(result.findings.filter { $0.category == .arithmetic && $0.severity == .error }.map(\.message), [], path)
@@ -96,11 +102,13 @@ final class RenderingTests: XCTestCase {
         let r = try Repo.linter.read(path: Repo.path("samples/renderings/clean-2021-government.slips.txt"))
         XCTAssertEqual(r.parts.map(\.key), ["overview", "proactive", "applications", "reviews", "problems", "other"])
         let deviating = Dictionary(uniqueKeysWithValues: r.parts.compactMap { p in p.standardHeading.map { (p.key, $0) } })
-        XCTAssertEqual(deviating, [
-            "proactive": "二、主动公开政府信息情况",
-            "reviews": "四、政府信息公开行政复议、行政诉讼情况",
-            "problems": "五、存在的主要问题及改进情况",
-        ], "a lost numeral and two slips")
+        XCTAssertEqual(
+            deviating,
+            [
+                "proactive": "二、主动公开政府信息情况",
+                "reviews": "四、政府信息公开行政复议、行政诉讼情况",
+                "problems": "五、存在的主要问题及改进情况",
+            ], "a lost numeral and two slips")
         // The heading run into the paragraph before it: the preamble keeps its sentence, the part its text.
         XCTAssertEqual(r.part("overview")?.heading, "一、总体情况")
         XCTAssertTrue(r.part("overview")?.paragraphs.first?.text.hasPrefix("2023年") ?? false)

@@ -1,8 +1,8 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
+import OGITestSupport
+import XCTest
 
 /// Mangled drafts never crash the reader or the engine: lines dropped, duplicated, cut or shuffled,
 /// cells replaced with junk. A fixed seed keeps the test repeatable.
@@ -10,11 +10,14 @@ final class RobustnessTests: XCTestCase {
     // SplitMix (HardeningTests.swift) gives the repeatable random numbers.
 
     func testMangledDraftsAreReadWithoutCrashing() throws {
-        var rng = SplitMix(state: 20261129)
+        var rng = SplitMix(state: 20_261_129)
         let sources = try ["samples/clean-2019-department.txt", "samples/clean-2021-government.txt"].map {
             try String(contentsOfFile: Repo.path($0), encoding: .utf8).components(separatedBy: "\n")
         }
-        let junk = ["", "\t", "/", "减", "增增7", "—", "1.", "（", "）", "三、", "|", "||", "1e9", "-0", "0.0.0", "９９", "∞", "\u{0}", "[image:", "99999999999999999999999"]
+        let junk = [
+            "", "\t", "/", "减", "增增7", "—", "1.", "（", "）", "三、", "|", "||", "1e9", "-0", "0.0.0", "９９", "∞", "\u{0}", "[image:",
+            "99999999999999999999999",
+        ]
         var checked = 0
         for _ in 0..<400 {
             var lines = sources[Int.random(in: 0..<sources.count, using: &rng)]

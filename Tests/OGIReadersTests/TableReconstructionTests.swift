@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIReaders
+import OGITestSupport
+import XCTest
 
 /// Template-guided table reconstruction: the template's rows drive the alignment, the layout is evidence,
 /// and a row whose numbers cannot be placed with certainty is noted, never guessed.
@@ -87,8 +87,9 @@ final class TableReconstructionTests: XCTestCase {
 
     func testATableIsFoundWithoutItsHeadingAndAHeaderRepeatedAfterAPageBreakIsSkipped() throws {
         var text = edited(try clean2021(), "三、收到和处理政府信息公开申请情况\n", "")
-        text = edited(text, "\t\t8.属于行政查询事项\t20\t1\t0\t0\t0\t0\t21\n",
-                      "\t\t8.属于行政查询事项\t20\t1\t0\t0\t0\t0\t21\n- 4 -\n\t自然人\t法人或其他组织\t总计\n\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\n")
+        text = edited(
+            text, "\t\t8.属于行政查询事项\t20\t1\t0\t0\t0\t0\t21\n",
+            "\t\t8.属于行政查询事项\t20\t1\t0\t0\t0\t0\t21\n- 4 -\n\t自然人\t法人或其他组织\t总计\n\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\n")
         let (r, findings) = check(text)
         XCTAssertEqual(r.table("applications")?.rows.count, 25)
         XCTAssertEqual(r.table("applications")?.row("unavailable.not_held")?.cells.map(\.raw), ["968", "74", "0", "1", "3", "1", "1047"])
@@ -109,8 +110,9 @@ final class TableReconstructionTests: XCTestCase {
     /// PDF text: an empty cell is only spaces; the other rows' columns say which cell is empty.
     func testAnEmptyCellInPDFTextIsPlacedByTheOtherRowsColumns() throws {
         var text = try String(contentsOfFile: Repo.path("samples/clean-2021-government.txt"), encoding: .utf8)
-        text = edited(text, "规章\t2\t0\t11\n行政规范性文件\t109\t489\t597",
-                      "规章              2                  11\n行政规范性文件    109      489      597")
+        text = edited(
+            text, "规章\t2\t0\t11\n行政规范性文件\t109\t489\t597",
+            "规章              2                  11\n行政规范性文件    109      489      597")
         let (r, findings) = check(text)
         XCTAssertEqual(r.table("regulations")?.row("rules")?.cells.map(\.raw), ["2", "", "11"])
         XCTAssertEqual(r.table("regulations")?.row("rules")?.cells.map(\.state), [.number, .blank, .number])
@@ -125,19 +127,19 @@ final class TableReconstructionTests: XCTestCase {
         let start = try XCTUnwrap(src.range(of: "二、主动公开政府信息情况\n")).upperBound
         let end = try XCTUnwrap(src.range(of: "三、收到和处理政府信息公开申请情况")).lowerBound
         let block = """
-                 第二十条第（一）项                                   第二十条第（五）项
-        信息内容  本年新制作数量 本年新公开数量 对外公开总数量   信息内容  上一年项目数量  本年增/减  处理决定数量
-        规章          0            0            0         行政许可        312          -51        261
-        规范性文件    0            0            0         其他对外管理服务事项  3     +7         10
-                 第二十条第（六）项                                   第二十条第（八）项
-        信息内容  上一年项目数量  本年增/减  处理决定数量        信息内容  上一年项目数量  本年增/减
-        行政处罚     25          -8         17              行政事业性收费    0          0
-        行政强制     0           +1         1
-                 第二十条第（九）项
-        信息内容  采购项目数量  采购总金额
-        政府集中采购  12   6032.346
+                     第二十条第（一）项                                   第二十条第（五）项
+            信息内容  本年新制作数量 本年新公开数量 对外公开总数量   信息内容  上一年项目数量  本年增/减  处理决定数量
+            规章          0            0            0         行政许可        312          -51        261
+            规范性文件    0            0            0         其他对外管理服务事项  3     +7         10
+                     第二十条第（六）项                                   第二十条第（八）项
+            信息内容  上一年项目数量  本年增/减  处理决定数量        信息内容  上一年项目数量  本年增/减
+            行政处罚     25          -8         17              行政事业性收费    0          0
+            行政强制     0           +1         1
+                     第二十条第（九）项
+            信息内容  采购项目数量  采购总金额
+            政府集中采购  12   6032.346
 
-        """
+            """
         let (r, findings) = check(String(src[..<start]) + block + String(src[end...]))
         let sample = Repo.linter.read(text: src, path: "s.txt")
         for key in ["regulations", "licensing", "enforcement", "fees", "procurement"] {

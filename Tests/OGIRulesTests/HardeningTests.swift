@@ -1,9 +1,10 @@
 import Foundation
-import XCTest
-@testable import OGIRules
-import OGITestSupport
 import OGILint
 import OGIModel
+import OGITestSupport
+import XCTest
+
+@testable import OGIRules
 
 /// Issue 10 on the engine: no input crashes, hangs or gives a wrong "equal". Inputs are generated here.
 final class HardeningTests: XCTestCase {
@@ -40,17 +41,20 @@ final class HardeningTests: XCTestCase {
         let deep = String(repeating: "(", count: 14_000) + "1" + String(repeating: ")", count: 14_000) + " > 0"
         XCTAssertThrowsError(try ExpressionParser.parse(deep)) { e in XCTAssertTrue("\(e)".contains("tokens"), "\(e)") }
         let nested = String(repeating: "(", count: 100) + "1" + String(repeating: ")", count: 100) + " > 0"
-        PackFixture.assertRejected(try PackFixture.rules(PackFixture.oneRule("    assert: \(nested)\n")), "nests more than 64 levels", line: 6)
+        PackFixture.assertRejected(
+            try PackFixture.rules(PackFixture.oneRule("    assert: \(nested)\n")), "nests more than 64 levels", line: 6)
         let nots = String(repeating: "not ", count: 100) + "true"
         XCTAssertThrowsError(try ExpressionParser.parse(nots)) { e in XCTAssertTrue("\(e)".contains("nests more than"), "\(e)") }
     }
 
     /// 10.8: a count_pattern that backtracks catastrophically is refused at load.
     func testACatastrophicCountPatternIsRefused() {
-        PackFixture.assertRejected(try PackFixture.rules(PackFixture.oneRule("    kind: parts\n    check: preamble\n    count_pattern: '(?<n>(\\d+)+)x'\n")),
-                                   "repeats a group that itself repeats", line: 8)
-        PackFixture.assertRejected(try PackFixture.rules(PackFixture.oneRule("    assert: 'matches(agency, \"^(a+)+$\")'\n")),
-                                   "repeats a group that itself repeats", line: 6)
+        PackFixture.assertRejected(
+            try PackFixture.rules(PackFixture.oneRule("    kind: parts\n    check: preamble\n    count_pattern: '(?<n>(\\d+)+)x'\n")),
+            "repeats a group that itself repeats", line: 8)
+        PackFixture.assertRejected(
+            try PackFixture.rules(PackFixture.oneRule("    assert: 'matches(agency, \"^(a+)+$\")'\n")),
+            "repeats a group that itself repeats", line: 6)
     }
 
     /// 10.8: a pattern that slips past the load check is stopped by the match-time limit: the rule ends fast, not evaluated.
@@ -72,14 +76,15 @@ final class HardeningTests: XCTestCase {
     func testOverflowAndInexactResultsAreNotEvaluated() throws {
         let big = "1" + String(repeating: "0", count: 100)
         let long = "12345678901234567890123456789012345678"
-        let set = try PackFixture.rules("""
-        rules:
-          - {id: OVERFLOW, title: o, severity: error, category: arithmetic, assert: '\(big) * \(big) == \(big) * \(big)'}
-          - {id: INEXACT-ADD, title: a, severity: error, category: arithmetic, assert: '\(long) + 0.5 == \(long)'}
-          - {id: INEXACT-MUL, title: m, severity: error, category: arithmetic, assert: '\(long) * \(long) >= 0'}
-          - {id: INEXACT-DIV, title: d, severity: error, category: arithmetic, assert: '1 / 3 * 3 == 1'}
-          - {id: EXACT-DIV, title: e, severity: error, category: arithmetic, assert: '1 / 8 == 0.125 and 10 / 4 == 2.5'}
-        """)
+        let set = try PackFixture.rules(
+            """
+            rules:
+              - {id: OVERFLOW, title: o, severity: error, category: arithmetic, assert: '\(big) * \(big) == \(big) * \(big)'}
+              - {id: INEXACT-ADD, title: a, severity: error, category: arithmetic, assert: '\(long) + 0.5 == \(long)'}
+              - {id: INEXACT-MUL, title: m, severity: error, category: arithmetic, assert: '\(long) * \(long) >= 0'}
+              - {id: INEXACT-DIV, title: d, severity: error, category: arithmetic, assert: '1 / 3 * 3 == 1'}
+              - {id: EXACT-DIV, title: e, severity: error, category: arithmetic, assert: '1 / 8 == 0.125 and 10 / 4 == 2.5'}
+            """)
         let f = Engine(ruleSet: set).check(Report(path: "x", sourceFormat: "yaml"))
         XCTAssertEqual(f.map(\.rule), ["OVERFLOW", "INEXACT-ADD", "INEXACT-MUL", "INEXACT-DIV"])
         XCTAssertEqual(Set(f.map(\.category)), [.extraction])

@@ -1,8 +1,8 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGIModel
 import OGIRules
+import OGITestSupport
+import XCTest
 
 /// Bundled templates, profile and message catalog plus extra YAML texts, loaded as one rule set.
 enum PackFixture {
@@ -24,8 +24,10 @@ enum PackFixture {
     }
 
     /// Asserts that loading fails at `file:line:` with `expected` in the message.
-    static func assertRejected(_ load: @autoclosure () throws -> RuleSet, _ expected: String, file name: String = "extra.yml", line: Int,
-                               file: StaticString = #filePath, _ l: UInt = #line) {
+    static func assertRejected(
+        _ load: @autoclosure () throws -> RuleSet, _ expected: String, file name: String = "extra.yml", line: Int,
+        file: StaticString = #filePath, _ l: UInt = #line
+    ) {
         XCTAssertThrowsError(try load(), file: file, line: l) { e in
             let s = "\(e)"
             XCTAssertTrue(s.hasPrefix("\(name):\(line):"), "expected \(name):\(line): in “\(s)”", file: file, line: l)

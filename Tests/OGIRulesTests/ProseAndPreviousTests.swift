@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIRules
+import OGITestSupport
+import XCTest
 
 /// Prose facts, editorial slips, last year against this year and the cell to fix, through the engine.
 final class ProseAndPreviousTests: XCTestCase {
@@ -49,8 +49,12 @@ final class ProseAndPreviousTests: XCTestCase {
 
     func testYearOnYearFigureIsRecomputedWithinItsRounding() throws {
         let last = try read("samples/previous/last-year.txt")
-        XCTAssertEqual(Repo.linter.engine.check(try read("samples/previous/this-year.txt"), previous: last).filter { $0.rule == "PREV-GROWTH" }.count, 0)
-        let hits = Repo.linter.engine.check(try read("samples/previous/this-year-growth.txt"), previous: last).filter { $0.rule == "PREV-GROWTH" }
+        XCTAssertEqual(
+            Repo.linter.engine.check(try read("samples/previous/this-year.txt"), previous: last).filter { $0.rule == "PREV-GROWTH" }.count,
+            0)
+        let hits = Repo.linter.engine.check(try read("samples/previous/this-year-growth.txt"), previous: last).filter {
+            $0.rule == "PREV-GROWTH"
+        }
         XCTAssertEqual(hits.count, 1)
         XCTAssertTrue(hits[0].message.contains("0.76%") && hits[0].message.contains("0.70%"), hits[0].message)
     }
@@ -76,7 +80,9 @@ final class ProseAndPreviousTests: XCTestCase {
 
     /// Each last-year/this-year sample gives the same findings as text, DOCX and HTML.
     func testPreviousSamplesGiveIdenticalFindingsInEveryFormat() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Repo.path("samples/previous")).filter { $0.hasSuffix(".txt") }.map { $0.dropLast(4) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: Repo.path("samples/previous")).filter { $0.hasSuffix(".txt") }.map {
+            $0.dropLast(4)
+        }
         XCTAssertEqual(names.count, 7)
         for name in names.sorted() {
             var said: [[String]] = []
@@ -119,19 +125,23 @@ final class ProseAndPreviousTests: XCTestCase {
 
     func testNoProseErrorOnTheCorpusBeyondTheRealContradictions() throws {
         guard let dir = Repo.shared else { throw XCTSkip("../shared is not available") }
-        let names = try FileManager.default.contentsOfDirectory(atPath: (dir as NSString).appendingPathComponent("corpus")).filter { $0.hasSuffix(".txt") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: (dir as NSString).appendingPathComponent("corpus")).filter {
+            $0.hasSuffix(".txt")
+        }.sorted()
         var errors: [String] = []
         for n in names {
             for f in Repo.linter.engine.check(try shared("corpus/" + n)) where f.rule.hasPrefix("FACT-") && f.severity == .error {
                 errors.append("\(n) \(f.rule)")
             }
         }
-        XCTAssertEqual(errors, [
-            "2024-rongan-dapoxiang.txt FACT-LIST-PARTS",
-            "2024-suqian-shi-renminzhengfu.txt FACT-REVIEWS", "2024-suqian-shi-renminzhengfu.txt FACT-LAWSUITS",
-            "peer-shanghai-science-technology-commission_2024.txt FACT-LIST-PARTS",
-            "peer-suqian-city_2024.txt FACT-REVIEWS", "peer-suqian-city_2024.txt FACT-LAWSUITS",
-        ])
+        XCTAssertEqual(
+            errors,
+            [
+                "2024-rongan-dapoxiang.txt FACT-LIST-PARTS",
+                "2024-suqian-shi-renminzhengfu.txt FACT-REVIEWS", "2024-suqian-shi-renminzhengfu.txt FACT-LAWSUITS",
+                "peer-shanghai-science-technology-commission_2024.txt FACT-LIST-PARTS",
+                "peer-suqian-city_2024.txt FACT-REVIEWS", "peer-suqian-city_2024.txt FACT-LAWSUITS",
+            ])
     }
 
     func testSeedFactsAgreeAndItsSlipsAreFound() throws {
@@ -145,7 +155,8 @@ final class ProseAndPreviousTests: XCTestCase {
         var broken = changed
         let ti = broken.tables.firstIndex { $0.key == "procurement" }!
         let ri = broken.tables[ti].rows.firstIndex { $0.key == "procurement" }!
-        broken.tables[ti].rows[ri].cells[0] = Cell(column: "projects", raw: "13", location: nil, syntax: Repo.linter.ruleSet.templates.profile.cells)
+        broken.tables[ti].rows[ri].cells[0] = Cell(
+            column: "projects", raw: "13", location: nil, syntax: Repo.linter.ruleSet.templates.profile.cells)
         XCTAssertEqual(Repo.linter.engine.check(broken).filter { $0.rule == "FACT-PROCUREMENT" }.count, 1)
         // "收到…8件" is compared with table 3: written as 9, no reading fits.
         guard let dir = Repo.shared else { return }

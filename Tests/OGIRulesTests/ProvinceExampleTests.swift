@@ -1,10 +1,10 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
-import OGIRules
 import OGIOutput
+import OGIRules
+import OGITestSupport
+import XCTest
 
 /// The pack written in docs/rules-authoring.md passes `ogilint test-rules`, and each rule finds what the tutorial says.
 final class ProvinceExampleTests: XCTestCase {
@@ -24,8 +24,10 @@ final class ProvinceExampleTests: XCTestCase {
             linter.engine.check(try linter.read(path: Self.dir + "/examples/" + file), only: [rule]).map(\.message)
         }
         let doc = try String(contentsOfFile: Repo.path("docs/rules-authoring.md"), encoding: .utf8)
-        for (file, rule) in [("procurement-five-decimals.txt", "PROV-PROCUREMENT-DECIMALS"), ("in-force-below-issued.txt", "PROV-IN-FORCE"),
-                             ("granted-above-received.txt", "PROV-GRANTED-WITHIN-RECEIVED")] {
+        for (file, rule) in [
+            ("procurement-five-decimals.txt", "PROV-PROCUREMENT-DECIMALS"), ("in-force-below-issued.txt", "PROV-IN-FORCE"),
+            ("granted-above-received.txt", "PROV-GRANTED-WITHIN-RECEIVED"),
+        ] {
             let m = try messages(file, rule)
             XCTAssertEqual(m.count, 1, "\(rule): \(m)")
             XCTAssertTrue(doc.contains(m[0]), "docs/rules-authoring.md should show “\(m[0])”")
@@ -37,7 +39,9 @@ final class ProvinceExampleTests: XCTestCase {
     /// `ogilint rules ID` says which templates a rule applies to when not all.
     func testRulesSaysWhereARuleApplies() throws {
         let linter = try RuleExamples.linter(bundled: Repo.rules, testing: Self.dir)
-        XCTAssertTrue(RuleListFormatter.explain(linter.ruleSet.rule("PROV-IN-FORCE")!).contains("  templates: 2021 only (the other templates lack cells it reads)\n"))
+        XCTAssertTrue(
+            RuleListFormatter.explain(linter.ruleSet.rule("PROV-IN-FORCE")!).contains(
+                "  templates: 2021 only (the other templates lack cells it reads)\n"))
         XCTAssertTrue(RuleListFormatter.explain(linter.ruleSet.rule("PROV-PROCUREMENT-DECIMALS")!).contains("  templates: 2019 only"))
         XCTAssertFalse(RuleListFormatter.explain(linter.ruleSet.rule("PROV-GRANTED-WITHIN-RECEIVED")!).contains("templates:"))
     }

@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIRules
+import OGITestSupport
+import XCTest
 
 /// Root-cause keys (issue 8 item 4, prepared for folding): roots carry the key of what is missing or unreadable,
 /// consequences the keys of what caused them.
@@ -15,15 +15,18 @@ final class RootCauseTests: XCTestCase {
 
     func describe(_ folded: [FoldedFinding]) -> [String] {
         folded.map { f in
-            "\(f.root.finding.rule) \(f.root.rootKey ?? "-") ← " + f.related.map { "\($0.finding.rule)[\($0.causeKeys.joined(separator: ","))]" }.joined(separator: " ")
+            "\(f.root.finding.rule) \(f.root.rootKey ?? "-") ← "
+                + f.related.map { "\($0.finding.rule)[\($0.causeKeys.joined(separator: ","))]" }.joined(separator: " ")
         }
     }
 
     /// `check` gives exactly the annotated findings folded under their roots, in the same order.
     func testCheckFoldsTheCausedFindings() throws {
-        for p in ["samples/clean-2021-government.txt", "samples/broken/missing-part.txt", "samples/broken/app-missing-row.txt",
-                  "samples/broken/row-digit-run.txt", "samples/broken/cell-text.txt", "samples/broken/a20-missing-block.txt",
-                  "samples/broken/not-a-report.txt"] {
+        for p in [
+            "samples/clean-2021-government.txt", "samples/broken/missing-part.txt", "samples/broken/app-missing-row.txt",
+            "samples/broken/row-digit-run.txt", "samples/broken/cell-text.txt", "samples/broken/a20-missing-block.txt",
+            "samples/broken/not-a-report.txt",
+        ] {
             let (plain, caused) = try caused(Repo.path(p))
             let folded = RootCauses.fold(caused).map { f -> Finding in
                 var root = f.root.finding
@@ -71,8 +74,9 @@ final class RootCauseTests: XCTestCase {
         // The excerpt stops after the first row of table 3 and leaves out three Article 20 tables: each missing
         // table is a root, the 24 missing rows of table 3 are one root, and the arithmetic that needs them folds
         // under it: 6 findings where there were 27.
-        XCTAssertEqual(folded.filter { $0.root.finding.rule == "A20-COMPLETE" }.compactMap(\.root.rootKey),
-                       ["table:licensing", "table:enforcement", "table:fees"])
+        XCTAssertEqual(
+            folded.filter { $0.root.finding.rule == "A20-COMPLETE" }.compactMap(\.root.rootKey),
+            ["table:licensing", "table:enforcement", "table:fees"])
         let rows = try XCTUnwrap(folded.first { $0.root.finding.rule == "APP-COMPLETE" }, lines.joined(separator: "\n"))
         XCTAssertEqual(folded.filter { $0.root.finding.rule == "APP-COMPLETE" }.count, 1)
         XCTAssertEqual(rows.root.rootKeys.count, 24)

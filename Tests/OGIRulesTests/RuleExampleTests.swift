@@ -1,10 +1,10 @@
 import Foundation
-import Testing
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIRules
+import OGITestSupport
+import Testing
+import XCTest
 
 /// Every example of every rule, one test case each, run by the same runner as `ogilint test-rules`.
 @Test(arguments: RuleExamples.cases(Repo.linter.ruleSet))

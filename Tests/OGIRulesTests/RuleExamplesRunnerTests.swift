@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGILint
 import OGIModel
 import OGIRules
+import OGITestSupport
+import XCTest
 
 /// The runner behind `ogilint test-rules` and the parameterized example tests.
 final class RuleExamplesRunnerTests: XCTestCase {
@@ -22,8 +22,10 @@ final class RuleExamplesRunnerTests: XCTestCase {
         var c = RuleExamples.cases(Repo.linter.ruleSet).first { $0.rule.id == "APP-BALANCE" && $0.expectFailure }!
         XCTAssertNil(RuleExamples.problem(c, Repo.linter))
         c.example.at = .cell("applications.new.natural")
-        XCTAssertEqual(RuleExamples.problem(c, Repo.linter),
-                       "expected a finding at applications.new.natural, got findings at: applications.results_total.natural, applications.results_total.total")
+        XCTAssertEqual(
+            RuleExamples.problem(c, Repo.linter),
+            "expected a finding at applications.new.natural, got findings at: applications.results_total.natural, applications.results_total.total"
+        )
         c.example.at = .line(3)
         XCTAssertTrue(RuleExamples.problem(c, Repo.linter)?.hasPrefix("expected a finding at line 3") == true)
         XCTAssertEqual(c.description, "APP-BALANCE fails on app-balance.txt at line 3")
@@ -31,13 +33,17 @@ final class RuleExamplesRunnerTests: XCTestCase {
 
     func testExamplePlacesAreCheckedWhenThePackLoads() {
         let head = PackFixture.oneRule("    assert: year > 2000\n    examples:\n")
-        PackFixture.assertRejected(try PackFixture.rules(head + "      fail: [{file: x.txt, at: applications.new.naturl}]\n"),
-                                   "COLUMN one of natural, commercial", line: 8)
-        PackFixture.assertRejected(try PackFixture.rules(head + "      fail: [{file: x.txt, at: aplications.new.natural}]\n"),
-                                   "did you mean 'applications'", line: 8)
+        PackFixture.assertRejected(
+            try PackFixture.rules(head + "      fail: [{file: x.txt, at: applications.new.naturl}]\n"),
+            "COLUMN one of natural, commercial", line: 8)
+        PackFixture.assertRejected(
+            try PackFixture.rules(head + "      fail: [{file: x.txt, at: aplications.new.natural}]\n"),
+            "did you mean 'applications'", line: 8)
         PackFixture.assertRejected(try PackFixture.rules(head + "      fail: [{file: x.txt, at: {line: 0}}]\n"), "starts at 1", line: 8)
-        PackFixture.assertRejected(try PackFixture.rules(head + "      pass: [{file: x.txt, at: {line: 3}}]\n"), "cannot say where", line: 8)
-        XCTAssertNoThrow(try PackFixture.rules(head + "      fail: [{file: x.txt, at: {line: 3}}, {file: y.txt, at: reviews.cases.review.total}]\n"))
+        PackFixture.assertRejected(
+            try PackFixture.rules(head + "      pass: [{file: x.txt, at: {line: 3}}]\n"), "cannot say where", line: 8)
+        XCTAssertNoThrow(
+            try PackFixture.rules(head + "      fail: [{file: x.txt, at: {line: 3}}, {file: y.txt, at: reviews.cases.review.total}]\n"))
     }
 
     /// The runner is as strict as the tests were: severity, category, a fix, no raw placeholder.
@@ -57,8 +63,12 @@ final class RuleExamplesRunnerTests: XCTestCase {
         """.write(to: dir.appendingPathComponent("p.yml"), atomically: true, encoding: .utf8)
         let linter = try Linter(ruleDirectories: [Repo.rules, dir.path])
         let out = RuleExamples.run(linter, definedUnder: dir.path)
-        XCTAssertEqual(out.compactMap(\.problem), ["the rule has no passing example (add examples: {pass: [...], fail: [...]})",
-                                                   "finding suggests no fix: 年度 2023"])
+        XCTAssertEqual(
+            out.compactMap(\.problem),
+            [
+                "the rule has no passing example (add examples: {pass: [...], fail: [...]})",
+                "finding suggests no fix: 年度 2023",
+            ])
     }
 
     /// `test-rules DIR` loads DIR once: the bundled pack itself, a folder inside it, or a full pack of its own.

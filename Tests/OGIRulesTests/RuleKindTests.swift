@@ -1,14 +1,19 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGIModel
 import OGIRules
+import OGITestSupport
+import XCTest
 
 /// Rule kinds share one protocol and one registry; report fields are one enum; one function picks a report's layout.
 final class RuleKindTests: XCTestCase {
     func testTheRegistryListsEveryKindOnceWithItsOwnKeys() {
         let names = RuleKinds.all.map { $0.name }
-        XCTAssertEqual(names, ["assert", "sum", "cells", "complete", "parts", "labels", "facts", "editorial", "copied_text", "repair", "notes", "headings", "not_report"])
+        XCTAssertEqual(
+            names,
+            [
+                "assert", "sum", "cells", "complete", "parts", "labels", "facts", "editorial", "copied_text", "repair", "notes", "headings",
+                "not_report",
+            ])
         for k in RuleKinds.all {
             XCTAssertFalse(k.keys.isEmpty, k.name)
             XCTAssertEqual(Set(k.keys).count, k.keys.count, k.name)
@@ -23,37 +28,54 @@ final class RuleKindTests: XCTestCase {
     func testProseRulesAreCheckedAtLoad() {
         let vocabulary = "prose:\n  units: [件, 条]\n"
         // A prose rule needs its pack's vocabulary.
-        PackFixture.assertRejected(try PackFixture.rules(PackFixture.oneRule("    kind: facts\n    check: lists\n")),
-                                   "needs a 'prose:' vocabulary", line: 2)
+        PackFixture.assertRejected(
+            try PackFixture.rules(PackFixture.oneRule("    kind: facts\n    check: lists\n")),
+            "needs a 'prose:' vocabulary", line: 2)
         // A unit the vocabulary does not have.
-        PackFixture.assertRejected(try PackFixture.rules(vocabulary + PackFixture.oneRule(
-            "    kind: facts\n    check: compare\n    quantity: {label: [收到], units: [篇]}\n    readings: [{name: 新收, value: applications.new.total}]\n")),
-                                   "unit '篇' is not in the pack's prose units", line: 10)
+        PackFixture.assertRejected(
+            try PackFixture.rules(
+                vocabulary
+                    + PackFixture.oneRule(
+                        "    kind: facts\n    check: compare\n    quantity: {label: [收到], units: [篇]}\n    readings: [{name: 新收, value: applications.new.total}]\n"
+                    )),
+            "unit '篇' is not in the pack's prose units", line: 10)
         // A reading's expression is checked against the templates like any other.
-        PackFixture.assertRejected(try PackFixture.rules(vocabulary + PackFixture.oneRule(
-            "    kind: facts\n    check: compare\n    quantity: {label: [收到], units: [件]}\n    readings: [{name: 新收, value: applications.neww.total}]\n")),
-                                   "names no cell", line: 11)
+        PackFixture.assertRejected(
+            try PackFixture.rules(
+                vocabulary
+                    + PackFixture.oneRule(
+                        "    kind: facts\n    check: compare\n    quantity: {label: [收到], units: [件]}\n    readings: [{name: 新收, value: applications.neww.total}]\n"
+                    )),
+            "names no cell", line: 11)
         // A growth reading needs both years.
-        PackFixture.assertRejected(try PackFixture.rules(vocabulary + PackFixture.oneRule(
-            "    kind: facts\n    check: growth\n    quantity: {label: [申请]}\n    readings: [{name: 新收, current: applications.new.total}]\n")),
-                                   "needs 'current' and 'previous'", line: 11)
+        PackFixture.assertRejected(
+            try PackFixture.rules(
+                vocabulary
+                    + PackFixture.oneRule(
+                        "    kind: facts\n    check: growth\n    quantity: {label: [申请]}\n    readings: [{name: 新收, current: applications.new.total}]\n"
+                    )),
+            "needs 'current' and 'previous'", line: 11)
         // An editorial check that needs its word list.
-        PackFixture.assertRejected(try PackFixture.rules(PackFixture.oneRule("    kind: editorial\n    check: placeholders\n")),
-                                   "needs 'words'", line: 2)
+        PackFixture.assertRejected(
+            try PackFixture.rules(PackFixture.oneRule("    kind: editorial\n    check: placeholders\n")),
+            "needs 'words'", line: 2)
         // A rule reading last year's report says so; one that does not, does not.
-        let set = try? PackFixture.rules(PackFixture.oneRule("    assert: applications.carried_in.total == previous.applications.carried_out.total\n"))
+        let set = try? PackFixture.rules(
+            PackFixture.oneRule("    assert: applications.carried_in.total == previous.applications.carried_out.total\n"))
         XCTAssertEqual(set?.rule("T-ONE")?.needsPrevious, true)
         XCTAssertEqual(Repo.linter.ruleSet.rule("APP-BALANCE")?.needsPrevious, false)
     }
 
     func testAKeyOfAnotherKindIsRejected() {
-        PackFixture.assertRejected(try PackFixture.rules(PackFixture.oneRule("    kind: cells\n    match: blank\n    along: rows\n")),
-                                   "unknown key 'along' in a rule of kind 'cells'", line: 8)
+        PackFixture.assertRejected(
+            try PackFixture.rules(PackFixture.oneRule("    kind: cells\n    match: blank\n    along: rows\n")),
+            "unknown key 'along' in a rule of kind 'cells'", line: 8)
     }
 
     func testReportFieldsAreOneList() throws {
-        XCTAssertEqual(Set(ReportField.allCases.map(\.rawValue)),
-                       ["year", "title_year", "published", "period_start", "period_end", "agency", "agency_kind", "template", "title", "table_years"])
+        XCTAssertEqual(
+            Set(ReportField.allCases.map(\.rawValue)),
+            ["year", "title_year", "published", "period_start", "period_end", "agency", "agency_kind", "template", "title", "table_years"])
         // Each has a name in the catalog, used in "not evaluated" reasons.
         for f in ReportField.allCases { XCTAssertNotEqual(Repo.linter.ruleSet.messages.text("field.\(f.rawValue)"), "field.\(f.rawValue)") }
         XCTAssertTrue(MessageKeys.reportPlaceholders.isSuperset(of: ReportField.allCases.map(\.rawValue)))

@@ -1,8 +1,8 @@
 import Foundation
-import XCTest
-import OGITestSupport
 import OGIModel
 import OGIRules
+import OGITestSupport
+import XCTest
 
 /// Rule packs with typos are rejected with file:line:column and what was expected; the expression language is exact.
 final class RulePackTests: XCTestCase {
@@ -33,8 +33,13 @@ final class RulePackTests: XCTestCase {
         assertRejected(head + "    severity: error\n    assert: year = 2000\n", "use '==' to compare", line: 6)
         assertRejected(head + "    severity: error\n    assert: (year > 2000\n", "expected ')'", line: 6)
         assertRejected(head + "    severity: error\n    assert: applications.new[$col] > 0\n", "unknown variable '$col'", line: 6)
-        assertRejected(head + "    severity: error\n    kind: sum\n    table: aplications\n    along: rows\n    total: t\n    parts: [a]\n", "did you mean 'applications'", line: 7)
-        assertRejected(head + "    severity: error\n    kind: sum\n    table: applications\n    along: rows\n    total: results_totl\n    parts: [granted]\n", "matches no row", line: 9)
+        assertRejected(
+            head + "    severity: error\n    kind: sum\n    table: aplications\n    along: rows\n    total: t\n    parts: [a]\n",
+            "did you mean 'applications'", line: 7)
+        assertRejected(
+            head
+                + "    severity: error\n    kind: sum\n    table: applications\n    along: rows\n    total: results_totl\n    parts: [granted]\n",
+            "matches no row", line: 9)
         assertRejected(head + "    severity: error\n    kind: celss\n", "did you mean 'cells'", line: 6)
         assertRejected(head + "    severity: error\n    assert: year > 2000\n    message: \"{lhs\"\n", "unclosed '{'", line: 7)
         assertRejected("rules:\n  - id: lower-case\n    severity: error\n    category: cell\n    assert: true\n", "upper case", line: 2)
@@ -42,24 +47,25 @@ final class RulePackTests: XCTestCase {
     }
 
     func testDuplicateIdsAreRejected() {
-        let r = "rules:\n  - {id: DUP, severity: error, category: cell, assert: 'true'}\n  - {id: DUP, severity: error, category: cell, assert: 'true'}\n"
+        let r =
+            "rules:\n  - {id: DUP, severity: error, category: cell, assert: 'true'}\n  - {id: DUP, severity: error, category: cell, assert: 'true'}\n"
         XCTAssertThrowsError(try load(r)) { e in XCTAssertTrue("\(e)".contains("'DUP' is already defined"), "\(e)") }
     }
 
     func testAProvincialRuleNeedsNoSwift() throws {
         // A province that wants 20(一) 现行有效件数 never to shrink below this year's new files.
         let yaml = """
-        rules:
-          - id: PROV-IN-FORCE
-            title: 现行有效件数不小于本年制发件数
-            severity: warning
-            category: consistency
-            when: template == "2021"
-            for_each: {rows: regulations}
-            assert: regulations[$row].in_force >= regulations[$row].issued
-            message: "{row}：现行有效 {lhs} 少于本年制发 {rhs}"
-            fix: 核对“{row}”的现行有效件数
-        """
+            rules:
+              - id: PROV-IN-FORCE
+                title: 现行有效件数不小于本年制发件数
+                severity: warning
+                category: consistency
+                when: template == "2021"
+                for_each: {rows: regulations}
+                assert: regulations[$row].in_force >= regulations[$row].issued
+                message: "{row}：现行有效 {lhs} 少于本年制发 {rhs}"
+                fix: 核对“{row}”的现行有效件数
+            """
         let set = try load(yaml)
         let engine = Engine(ruleSet: set)
         var report = Report(path: "p.yml", sourceFormat: "yaml")
@@ -67,26 +73,36 @@ final class RulePackTests: XCTestCase {
         report.metadata.year = 2023
         let syntax = set.templates.profile.cells
         func cell(_ c: String, _ v: String) -> Cell { Cell(column: c, raw: v, location: SourceLocation(line: 7), syntax: syntax) }
-        report.tables = [Table(key: "regulations", title: nil, location: nil, rows: [
-            Row(key: "rules", label: "规章", location: nil, cells: [cell("issued", "2"), cell("repealed", "0"), cell("in_force", "11")]),
-            Row(key: "normative", label: "行政规范性文件", location: nil, cells: [cell("issued", "9"), cell("repealed", "0"), cell("in_force", "5")]),
-        ])]
+        report.tables = [
+            Table(
+                key: "regulations", title: nil, location: nil,
+                rows: [
+                    Row(
+                        key: "rules", label: "规章", location: nil,
+                        cells: [cell("issued", "2"), cell("repealed", "0"), cell("in_force", "11")]),
+                    Row(
+                        key: "normative", label: "行政规范性文件", location: nil,
+                        cells: [cell("issued", "9"), cell("repealed", "0"), cell("in_force", "5")]),
+                ])
+        ]
         let f = engine.check(report, only: ["PROV-IN-FORCE"])
         XCTAssertEqual(f.map(\.message), ["行政规范性文件：现行有效 5 少于本年制发 9"])
-        XCTAssertEqual(f.first?.location, FindingLocation(line: 7, table: "第二十条第（一）项", row: "行政规范性文件", column: "本年制发件数", cell: "regulations.normative.issued"))
+        XCTAssertEqual(
+            f.first?.location,
+            FindingLocation(line: 7, table: "第二十条第（一）项", row: "行政规范性文件", column: "本年制发件数", cell: "regulations.normative.issued"))
     }
 
     func testExpressionsAreExactAndRespectTolerance() throws {
         let yaml = """
-        rules:
-          - {id: EXACT, title: e, severity: error, category: arithmetic, assert: '0.1 + 0.2 == 0.3'}
-          - {id: TOL, title: t, severity: error, category: arithmetic, assert: '10.004 == 10', tolerance: 0.005}
-          - {id: NOTOL, title: t, severity: error, category: arithmetic, assert: '10.004 == 10'}
-          - {id: PREC, title: p, severity: error, category: arithmetic, assert: '1 + 2 * 3 == 7 and not (2 > 3) or false'}
-          - {id: DATES, title: d, severity: error, category: timeliness, assert: 'date(2021, 1, 31) < date(2021, 2, 1)'}
-          - {id: MISSING, title: m, severity: error, category: arithmetic, assert: 'applications.new.total > 0'}
-          - {id: NULLMETA, title: n, severity: error, category: timeliness, assert: 'published <= date(2021, 1, 31)'}
-        """
+            rules:
+              - {id: EXACT, title: e, severity: error, category: arithmetic, assert: '0.1 + 0.2 == 0.3'}
+              - {id: TOL, title: t, severity: error, category: arithmetic, assert: '10.004 == 10', tolerance: 0.005}
+              - {id: NOTOL, title: t, severity: error, category: arithmetic, assert: '10.004 == 10'}
+              - {id: PREC, title: p, severity: error, category: arithmetic, assert: '1 + 2 * 3 == 7 and not (2 > 3) or false'}
+              - {id: DATES, title: d, severity: error, category: timeliness, assert: 'date(2021, 1, 31) < date(2021, 2, 1)'}
+              - {id: MISSING, title: m, severity: error, category: arithmetic, assert: 'applications.new.total > 0'}
+              - {id: NULLMETA, title: n, severity: error, category: timeliness, assert: 'published <= date(2021, 1, 31)'}
+            """
         let set = try load(yaml)
         var report = Report(path: "x", sourceFormat: "yaml")
         report.metadata.year = 2020

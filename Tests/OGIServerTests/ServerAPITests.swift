@@ -5,6 +5,7 @@ import OGILint
 import OGIOutput
 import OGITestSupport
 import XCTest
+
 @testable import OGIServer
 
 /// The HTTP API as a client uses it, through Hummingbird's test client.
@@ -63,7 +64,9 @@ final class ServerAPITests: XCTestCase {
             let (body, headers) = multipart([("app-balance.txt", data)])
             let expected = try cliDocument("samples/broken/app-balance.txt", format: format)
             try await app().test(.router) { client in
-                try await client.execute(uri: "/api/check?format=\(format.rawValue)&download=1", method: .post, headers: headers, body: body) { r in
+                try await client.execute(
+                    uri: "/api/check?format=\(format.rawValue)&download=1", method: .post, headers: headers, body: body
+                ) { r in
                     XCTAssertEqual(r.status, .ok)
                     XCTAssertEqual(r.headers[.contentType], format.contentType)
                     XCTAssertEqual(r.headers[.contentDisposition], "attachment; filename=\"ogilint-results.\(format.fileExtension)\"")
@@ -76,7 +79,10 @@ final class ServerAPITests: XCTestCase {
     func testAReportModelSentAsJSON() async throws {
         let model = try sample("samples/clean-2021-government.json")
         try await app().test(.router) { client in
-            try await client.execute(uri: "/api/check?name=draft.json", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: model)) { r in
+            try await client.execute(
+                uri: "/api/check?name=draft.json", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(bytes: model)
+            ) { r in
                 XCTAssertEqual(r.status, .ok)
                 let json = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any]
                 let report = (json["reports"] as! [[String: Any]])[0]
@@ -84,7 +90,10 @@ final class ServerAPITests: XCTestCase {
                 XCTAssertEqual(report["template"] as? String, "2021")
                 XCTAssertEqual((report["findings"] as! [Any]).count, 0)
             }
-            try await client.execute(uri: "/api/check", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{\"ogilint_model\": 1, \"tables\": 3}")) { r in
+            try await client.execute(
+                uri: "/api/check", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: "{\"ogilint_model\": 1, \"tables\": 3}")
+            ) { r in
                 XCTAssertEqual(r.status, .unprocessableContent)
                 XCTAssertTrue(try errorMessage(r.body).contains("invalid report model"), String(buffer: r.body))
             }
@@ -99,7 +108,8 @@ final class ServerAPITests: XCTestCase {
                 XCTAssertEqual(r.status, .ok)
                 let json = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any]
                 let check = try JSONSerialization.data(withJSONObject: json["check"]!, options: [.sortedKeys])
-                let cli = try JSONSerialization.data(withJSONObject: try JSONSerialization.jsonObject(with: Data(expected.utf8)), options: [.sortedKeys])
+                let cli = try JSONSerialization.data(
+                    withJSONObject: try JSONSerialization.jsonObject(with: Data(expected.utf8)), options: [.sortedKeys])
                 XCTAssertEqual(check, cli)
                 let detail = (json["details"] as! [[String: Any]])[0]
                 XCTAssertEqual((detail["metadata"] as! [String: Any])["agency"] as? String, "示例市人民政府")
@@ -125,7 +135,10 @@ final class ServerAPITests: XCTestCase {
             let (big, h1) = multipart([("big.txt", Data(repeating: 0x41, count: 2000))])
             try await client.execute(uri: "/api/check", method: .post, headers: h1, body: big) { r in
                 XCTAssertEqual(r.status, .contentTooLarge)
-                XCTAssertEqual(try errorMessage(r.body), "big.txt: refused: the file is 2000 bytes, over the 1000-byte limit; is this really a report? If it is, raise the limit with --max-size")
+                XCTAssertEqual(
+                    try errorMessage(r.body),
+                    "big.txt: refused: the file is 2000 bytes, over the 1000-byte limit; is this really a report? If it is, raise the limit with --max-size"
+                )
             }
             let (doc, h2) = multipart([("old.doc", Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]))])
             try await client.execute(uri: "/api/check", method: .post, headers: h2, body: doc) { r in
@@ -185,11 +198,16 @@ final class ServerAPITests: XCTestCase {
                 XCTAssertEqual(r.status, .contentTooLarge)
                 XCTAssertTrue(try errorMessage(r.body).contains("5000-byte limit per request"))
             }
-            try await client.execute(uri: "/api/check", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "hello")) { r in
+            try await client.execute(
+                uri: "/api/check", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "hello")
+            ) { r in
                 XCTAssertEqual(r.status, .unsupportedMediaType)
                 XCTAssertTrue(try errorMessage(r.body).contains("multipart/form-data"))
             }
-            try await client.execute(uri: "/api/check", method: .post, headers: [.contentType: "multipart/form-data; boundary=zzz"], body: ByteBuffer(string: "garbage")) { r in
+            try await client.execute(
+                uri: "/api/check", method: .post, headers: [.contentType: "multipart/form-data; boundary=zzz"],
+                body: ByteBuffer(string: "garbage")
+            ) { r in
                 XCTAssertEqual(r.status, .badRequest)
                 XCTAssertTrue(try errorMessage(r.body).contains("not multipart/form-data"))
             }
@@ -262,15 +280,18 @@ final class ServerAPITests: XCTestCase {
             if let p = path, ["    get:", "    post:"].contains(line) { documented.append((String(line.dropFirst(4).dropLast()), p)) }
             if line.hasPrefix("components:") { break }
         }
-        XCTAssertEqual(documented.map { "\($0.0) \($0.1)" }.sorted(),
-                       ["get /api/rules", "get /api/rules/{id}", "get /healthz", "post /api/check", "post /api/inspect"])
+        XCTAssertEqual(
+            documented.map { "\($0.0) \($0.1)" }.sorted(),
+            ["get /api/rules", "get /api/rules/{id}", "get /healthz", "post /api/check", "post /api/inspect"])
         let routes = documented
         try await app().test(.router) { client in
             for (method, p) in routes {
                 let uri = p.replacingOccurrences(of: "{id}", with: "APP-BALANCE")
                 let (body, headers) = multipart([("a.txt", try sample("samples/clean-2021-government.txt"))])
-                try await client.execute(uri: uri, method: method == "get" ? .get : .post, headers: method == "get" ? [:] : headers,
-                                         body: method == "get" ? nil : body) { r in
+                try await client.execute(
+                    uri: uri, method: method == "get" ? .get : .post, headers: method == "get" ? [:] : headers,
+                    body: method == "get" ? nil : body
+                ) { r in
                     XCTAssertEqual(r.status, .ok, "\(method) \(uri)")
                 }
             }
@@ -320,7 +341,11 @@ final class ServerAPITests: XCTestCase {
     func testCheckGateRefusesBeyondItsQueueAndGivesUpAfterTheTimeLimit() async throws {
         let gate = CheckGate(maxRunning: 1, maxWaiting: 0, timeLimit: 0.2)
         let release = DispatchSemaphore(value: 0)
-        let first = Task { try await gate.run { release.wait(); return 1 } }
+        let first = Task {
+            try await gate.run {
+                release.wait(); return 1
+            }
+        }
         // Wait until the first check holds the only slot.
         while gate.load.running == 0 { try await Task.sleep(for: .milliseconds(5)) }
         do {
@@ -343,7 +368,8 @@ final class ServerAPITests: XCTestCase {
 
     func testMultipartNamesAreLabelsNeverPaths() throws {
         let boundary = "b"
-        let body = "--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"../../etc/passwd\"\r\n\r\nA\r\n"
+        let body =
+            "--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"../../etc/passwd\"\r\n\r\nA\r\n"
             + "--b\r\nContent-Disposition: form-data; name=\"files\"; filename*=UTF-8''%E6%8A%A5%E5%91%8A.txt\r\n\r\nB\r\n"
             + "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nnot a file\r\n--b--\r\n"
         let parts = try MultipartForm.parse(Array(body.utf8), boundary: boundary)
@@ -356,7 +382,9 @@ final class ServerAPITests: XCTestCase {
         XCTAssertEqual(MultipartForm.label("\u{0}\u{1}", index: 4), "upload-5")
         XCTAssertEqual(MultipartForm.boundary(contentType: "multipart/form-data; boundary=\"x y\""), "x y")
         XCTAssertNil(MultipartForm.boundary(contentType: "text/plain"))
-        XCTAssertThrowsError(try MultipartForm.parse(Array("--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\"\r\n\r\ncut off".utf8), boundary: "b"))
+        XCTAssertThrowsError(
+            try MultipartForm.parse(
+                Array("--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\"\r\n\r\ncut off".utf8), boundary: "b"))
     }
 }
 
@@ -364,7 +392,9 @@ final class ServerAPITests: XCTestCase {
 func multipart(_ files: [(String, Data)], boundary: String = "ogilint-test-boundary") -> (ByteBuffer, HTTPFields) {
     var body = Data()
     for (name, data) in files {
-        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+        body += Data(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                .utf8)
         body += data
         body += Data("\r\n".utf8)
     }
@@ -400,7 +430,11 @@ func errorMessage(_ body: ByteBuffer) throws -> String {
 func zipped(_ name: String, _ data: Data) throws -> Data {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "-c", "import io,sys,zipfile\nb=io.BytesIO()\nz=zipfile.ZipFile(b,'w',zipfile.ZIP_DEFLATED)\nz.writestr(sys.argv[1],sys.stdin.buffer.read())\nz.close()\nsys.stdout.buffer.write(b.getvalue())", name]
+    p.arguments = [
+        "python3", "-c",
+        "import io,sys,zipfile\nb=io.BytesIO()\nz=zipfile.ZipFile(b,'w',zipfile.ZIP_DEFLATED)\nz.writestr(sys.argv[1],sys.stdin.buffer.read())\nz.close()\nsys.stdout.buffer.write(b.getvalue())",
+        name,
+    ]
     let input = Pipe(), output = Pipe()
     p.standardInput = input
     p.standardOutput = output

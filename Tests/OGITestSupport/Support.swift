@@ -1,9 +1,9 @@
 import Foundation
-import XCTest
 import OGILint
 import OGIModel
 import OGIOutput
 import OGIRules
+import XCTest
 
 /// Paths and shared fixtures for the tests.
 public enum Repo {
@@ -41,7 +41,9 @@ extension Array where Element == Finding {
 
 /// Writes `actual` to the golden file when OGILINT_UPDATE_GOLDEN=1, else compares with it.
 /// `directory` is the test target's folder under Tests/ that holds a `Golden/` folder.
-public func assertGolden(_ actual: String, _ name: String, directory: String = "OGIOutputTests", file: StaticString = #filePath, line: UInt = #line) throws {
+public func assertGolden(
+    _ actual: String, _ name: String, directory: String = "OGIOutputTests", file: StaticString = #filePath, line: UInt = #line
+) throws {
     let path = Repo.path("Tests/\(directory)/Golden/\(name)")
     if ProcessInfo.processInfo.environment["OGILINT_UPDATE_GOLDEN"] == "1" {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -53,7 +55,9 @@ public func assertGolden(_ actual: String, _ name: String, directory: String = "
         let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
         let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
         let i = (0..<min(a.count, e.count)).first { a[$0] != e[$0] } ?? min(a.count, e.count)
-        XCTFail("\(name) differs from the golden file at line \(i + 1):\n  expected: \(i < e.count ? String(e[i]) : "<end>")\n  actual:   \(i < a.count ? String(a[i]) : "<end>")\n(run with OGILINT_UPDATE_GOLDEN=1 to accept)", file: file, line: line)
+        XCTFail(
+            "\(name) differs from the golden file at line \(i + 1):\n  expected: \(i < e.count ? String(e[i]) : "<end>")\n  actual:   \(i < a.count ? String(a[i]) : "<end>")\n(run with OGILINT_UPDATE_GOLDEN=1 to accept)",
+            file: file, line: line)
     }
 }
 
@@ -76,8 +80,10 @@ public enum CLI {
     }
 
     /// Runs `ogilint ARGS` in `dir` (the checkout by default) with the checkout's rules, plus `env`.
-    public static func run(_ args: [String], in dir: String = Repo.root, env: [String: String] = [:],
-                           file: StaticString = #filePath, line: UInt = #line) throws -> Result {
+    public static func run(
+        _ args: [String], in dir: String = Repo.root, env: [String: String] = [:],
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             XCTFail("ogilint binary not found at \(binary); `swift test` builds it", file: file, line: line)
             return Result(code: -1, outData: Data(), err: "")

@@ -49,7 +49,8 @@ public enum EditorialDetectors {
                     let word = s.string(i..<(i + len))
                     let doubled = word + word
                     if allowed.contains(doubled) || allowed.contains(word) { continue }
-                    out.append(EditorialHit(kind: .doubledWord, span: TextSpan(start: i, end: i + 2 * len), text: doubled, suggestion: word))
+                    out.append(
+                        EditorialHit(kind: .doubledWord, span: TextSpan(start: i, end: i + 2 * len), text: doubled, suggestion: word))
                     i += 2 * len
                     found = true
                     break
@@ -78,8 +79,10 @@ public enum EditorialDetectors {
                 } else if !inner.isEmpty {
                     var fixed = Array(s[open...i])
                     for (a, b) in inner { fixed[a - open] = "‘"; fixed[b - open] = "’" }
-                    out.append(EditorialHit(kind: .nestedDoubleQuotes, span: TextSpan(start: open, end: i + 1),
-                                            text: s.string(open..<(i + 1)), suggestion: fixed.string(0..<fixed.count)))
+                    out.append(
+                        EditorialHit(
+                            kind: .nestedDoubleQuotes, span: TextSpan(start: open, end: i + 1),
+                            text: s.string(open..<(i + 1)), suggestion: fixed.string(0..<fixed.count)))
                     inner = []
                 }
             }
@@ -103,8 +106,10 @@ public enum EditorialDetectors {
                 // Only between text and the mark, not indentation at a paragraph start.
                 if j < s.count, chinesePunctuation.contains(s[j]), i > 0, s[i - 1] != "\n" {
                     let from = i - 1
-                    out.append(EditorialHit(kind: .spaceBeforePunctuation, span: TextSpan(start: from, end: j + 1),
-                                            text: s.string(from..<(j + 1)), suggestion: String(Character(s[from])) + String(Character(s[j]))))
+                    out.append(
+                        EditorialHit(
+                            kind: .spaceBeforePunctuation, span: TextSpan(start: from, end: j + 1),
+                            text: s.string(from..<(j + 1)), suggestion: String(Character(s[from])) + String(Character(s[j]))))
                 }
                 i = j
                 continue
@@ -119,7 +124,9 @@ public enum EditorialDetectors {
 
     /// A half-width mark between Chinese characters ("六部分,本报告" → "六部分，本报告"). A mark followed by a space
     /// and a Chinese character counts too.
-    public static func halfWidthPunctuation(in text: ProseText, marks: [Unicode.Scalar: Unicode.Scalar] = defaultHalfWidthMarks) -> [EditorialHit] {
+    public static func halfWidthPunctuation(in text: ProseText, marks: [Unicode.Scalar: Unicode.Scalar] = defaultHalfWidthMarks)
+        -> [EditorialHit]
+    {
         let s = text.scalars
         var out: [EditorialHit] = []
         for i in 1..<max(1, s.count) {
@@ -127,9 +134,11 @@ public enum EditorialDetectors {
             var j = i + 1
             while j < s.count, s[j] == " " { j += 1 }
             guard j < s.count, CharClass.isCJK(s[j]) || CharClass.openBrackets.contains(s[j]) else { continue }
-            out.append(EditorialHit(kind: .halfWidthPunctuation, span: TextSpan(start: i - 1, end: j + 1),
-                                    text: s.string((i - 1)..<(j + 1)),
-                                    suggestion: String(Character(s[i - 1])) + String(Character(full)) + String(Character(s[j]))))
+            out.append(
+                EditorialHit(
+                    kind: .halfWidthPunctuation, span: TextSpan(start: i - 1, end: j + 1),
+                    text: s.string((i - 1)..<(j + 1)),
+                    suggestion: String(Character(s[i - 1])) + String(Character(full)) + String(Character(s[j]))))
         }
         return out
     }
@@ -145,7 +154,9 @@ public enum EditorialDetectors {
         var paragraphStart = 0
         func flush() {
             for o in stack {
-                out.append(EditorialHit(kind: .unbalancedBracket, span: TextSpan(start: o, end: o + 1), text: String(Character(s[o])), suggestion: nil))
+                out.append(
+                    EditorialHit(
+                        kind: .unbalancedBracket, span: TextSpan(start: o, end: o + 1), text: String(Character(s[o])), suggestion: nil))
             }
             stack = []
         }
@@ -158,7 +169,9 @@ public enum EditorialDetectors {
             if let k = stack.lastIndex(where: { s[$0] == opener }) {
                 // Everything opened after the matching opener is unclosed.
                 for o in stack[(k + 1)...] {
-                    out.append(EditorialHit(kind: .unbalancedBracket, span: TextSpan(start: o, end: o + 1), text: String(Character(s[o])), suggestion: nil))
+                    out.append(
+                        EditorialHit(
+                            kind: .unbalancedBracket, span: TextSpan(start: o, end: o + 1), text: String(Character(s[o])), suggestion: nil))
                 }
                 stack.removeSubrange(k...)
                 continue
@@ -166,9 +179,12 @@ public enum EditorialDetectors {
             // A closer with no opener: allowed after a leading list number ("1）", "a)").
             var j = paragraphStart
             while j < i, FastText.isSpace(s[j]) { j += 1 }
-            let lead = (j..<i).allSatisfy { CharClass.digitValue(s[$0]) != nil || CharClass.isASCIIAlnum(s[$0]) || ChineseNumeral.digit(s[$0]) != nil || s[$0] == "十" }
+            let lead = (j..<i).allSatisfy {
+                CharClass.digitValue(s[$0]) != nil || CharClass.isASCIIAlnum(s[$0]) || ChineseNumeral.digit(s[$0]) != nil || s[$0] == "十"
+            }
             if lead && i - j <= 3 && i > j { continue }
-            out.append(EditorialHit(kind: .unbalancedBracket, span: TextSpan(start: i, end: i + 1), text: String(Character(u)), suggestion: nil))
+            out.append(
+                EditorialHit(kind: .unbalancedBracket, span: TextSpan(start: i, end: i + 1), text: String(Character(u)), suggestion: nil))
         }
         flush()
         return out.sorted { $0.span < $1.span }
@@ -182,7 +198,8 @@ public enum EditorialDetectors {
             var j = i + 1
             while j < s.count, s[j] != "\n", FastText.isSpace(s[j]) { j += 1 }
             if j < s.count, CharClass.pairOf[s[j]] == s[i] {
-                out.append(EditorialHit(kind: .emptyBrackets, span: TextSpan(start: i, end: j + 1), text: s.string(i..<(j + 1)), suggestion: nil))
+                out.append(
+                    EditorialHit(kind: .emptyBrackets, span: TextSpan(start: i, end: j + 1), text: s.string(i..<(j + 1)), suggestion: nil))
             }
         }
         return out
@@ -204,8 +221,10 @@ public enum EditorialDetectors {
             let uniform = Set(w).count == 1
             if uniform { while end < s.count, s[end] == w[0] { end += 1 } }
             let latin = w.allSatisfy { CharClass.isASCIIAlnum($0) }
-            if latin && ((i > 0 && CharClass.isASCIIAlnum(s[i - 1]) && !(uniform && s[i - 1] == w[0]))
-                         || (end < s.count && CharClass.isASCIIAlnum(s[end]))) {
+            if latin
+                && ((i > 0 && CharClass.isASCIIAlnum(s[i - 1]) && !(uniform && s[i - 1] == w[0]))
+                    || (end < s.count && CharClass.isASCIIAlnum(s[end])))
+            {
                 i = end
                 continue
             }

@@ -57,7 +57,9 @@ extension EditorialDetectors {
                 if digits == 0, let (cn, e) = ChineseNumeral.read(s, from: j) { n = cn; k = e; digits = e - j }
                 guard digits > 0, n > 0 else { continue }
                 // "图1-2" or "图12.5" are not plain captions.
-                if k < s.count, s[k] == "." || s[k] == "-" || s[k] == "－", k + 1 < s.count, CharClass.digitValue(s[k + 1]) != nil { continue }
+                if k < s.count, s[k] == "." || s[k] == "-" || s[k] == "－", k + 1 < s.count, CharClass.digitValue(s[k + 1]) != nil {
+                    continue
+                }
                 let span = TextSpan(start: i, end: k)
                 let written = s.string(i..<k)
                 if n == last {

@@ -20,7 +20,8 @@ extension EditorialDetectors {
             if u == "\n" { titleDepth = 0 }
             if u == "《" { titleDepth += 1 }
             if u == "》", titleDepth > 0 { titleDepth -= 1 }
-            guard CharClass.digitValue(u) != nil, i == 0 || (CharClass.digitValue(s[i - 1]) == nil && !CharClass.isASCIIAlnum(s[i - 1])) else { i += 1; continue }
+            guard CharClass.digitValue(u) != nil, i == 0 || (CharClass.digitValue(s[i - 1]) == nil && !CharClass.isASCIIAlnum(s[i - 1]))
+            else { i += 1; continue }
             var j = i, n = 0
             // Only the first five digits are kept: a longer run is not a year, and must not overflow.
             while j < s.count, let d = CharClass.digitValue(s[j]) { if j - i < 5 { n = n * 10 + d }; j += 1 }
@@ -51,12 +52,15 @@ extension EditorialDetectors {
     /// Years that are neither the report year nor the one before, in sentences that speak of this year's work
     /// (they contain one of `thisYearWords`, e.g. 全年 本年 今年) and not of plans (none of `planWords`, e.g. 将 计划).
     /// The suggestion is the report year.
-    public static func strayYears(in facts: ProseFacts, reportYear: Int, thisYearWords: [String], planWords: [String] = []) -> [EditorialHit] {
+    public static func strayYears(in facts: ProseFacts, reportYear: Int, thisYearWords: [String], planWords: [String] = [])
+        -> [EditorialHit]
+    {
         var out: [EditorialHit] = []
         for m in yearMentions(in: facts) where m.year != reportYear && m.year != reportYear - 1 {
             let sentence = facts.sentenceText(m.sentence)
             guard thisYearWords.contains(where: { FastText.contains(sentence, $0) }),
-                  !planWords.contains(where: { FastText.contains(sentence, $0) }) else { continue }
+                !planWords.contains(where: { FastText.contains(sentence, $0) })
+            else { continue }
             out.append(EditorialHit(kind: .strayYear, span: m.span, text: facts.text.text(m.span), suggestion: "\(reportYear)年"))
         }
         return out

@@ -37,7 +37,7 @@ public enum CopiedText {
         let sam = SuffixAutomaton(prev.units)
         var copied = 0
         var coveredUpTo = -1
-        var maximal: [(start: Int, end: Int, prevEnd: Int)] = []   // normalised, end exclusive
+        var maximal: [(start: Int, end: Int, prevEnd: Int)] = []  // normalised, end exclusive
         var v: Int32 = 0, l = 0
         var matchLength = [Int](repeating: 0, count: cur.count)
         var matchState = [Int32](repeating: 0, count: cur.count)
@@ -70,8 +70,10 @@ public enum CopiedText {
             taken.append(r)
             let len = m.end - m.start
             let span = cur.sourceSpan(m.start, m.end)
-            chosen.append(CopiedPassage(current: span, previous: prev.sourceSpan(m.prevEnd - len, m.prevEnd),
-                                        length: len, text: current.text(span)))
+            chosen.append(
+                CopiedPassage(
+                    current: span, previous: prev.sourceSpan(m.prevEnd - len, m.prevEnd),
+                    length: len, text: current.text(span)))
         }
         let percent = cur.count == 0 ? 0 : FactChecks.round(Decimal(copied) * 100 / Decimal(cur.count), decimals: 1)
         return CopiedTextReport(copiedCharacters: copied, totalCharacters: cur.count, percent: percent, passages: chosen)

@@ -23,8 +23,10 @@ public enum RepeatedSentences {
     ///   - minLength: shortest sentence considered, in normalised characters.
     ///   - maxEdits: a pair at this edit distance or less is a near repeat…
     ///   - minSimilarity: …and so is one with 1 − distance / longer length at least this.
-    public static func find(in text: ProseText, sentences: [Sentence], minLength: Int = 15, maxEdits: Int = 2,
-                            minSimilarity: Double = 0.95) -> [RepeatedSentence] {
+    public static func find(
+        in text: ProseText, sentences: [Sentence], minLength: Int = 15, maxEdits: Int = 2,
+        minSimilarity: Double = 0.95
+    ) -> [RepeatedSentence] {
         struct Item { var index: Int; var units: [UInt32]; var bigrams: [UInt64] }
         var items: [Item] = []
         for s in sentences {
@@ -73,8 +75,9 @@ public enum RepeatedSentences {
         var q = 0
         while a.end - q > a.start + p, b.end - q > b.start + p, s[a.end - 1 - q] == s[b.end - 1 - q] { q += 1 }
         let diffA = TextSpan(start: a.start + p, end: a.end - q), diffB = TextSpan(start: b.start + p, end: b.end - q)
-        return RepeatedSentence(first: i, second: j, firstSpan: a, secondSpan: b, distance: d,
-                                firstDifference: text.text(diffA), secondDifference: text.text(diffB), secondDifferenceSpan: diffB)
+        return RepeatedSentence(
+            first: i, second: j, firstSpan: a, secondSpan: b, distance: d,
+            firstDifference: text.text(diffA), secondDifference: text.text(diffB), secondDifferenceSpan: diffB)
     }
 
     /// Size of the multiset intersection of two sorted arrays.

@@ -66,7 +66,8 @@ public enum FactChecks {
     /// The stated percentage as a signed figure with its decimals, checked against the change from
     /// `previous` to `current`. `recomputed` is the figure the sentence should give, at its own rounding.
     public static func checkGrowth(_ p: PercentFact, in facts: ProseFacts, current: Decimal, previous: Decimal)
-        -> (fit: RoundingFit, recomputed: Decimal)? {
+        -> (fit: RoundingFit, recomputed: Decimal)?
+    {
         guard let g = growthPercent(current: current, previous: previous) else { return nil }
         let q = facts.quantities[p.quantity]
         // Without a direction word the sign is unknown: compare magnitudes.
@@ -79,7 +80,8 @@ public enum FactChecks {
     /// whole is 0.
     public static func checkShare(_ p: PercentFact, in facts: ProseFacts) -> (fit: RoundingFit, recomputed: Decimal)? {
         guard p.isShare, let subject = p.subject, let whole = p.whole,
-              let share = sharePercent(part: facts.quantities[subject].value, whole: facts.quantities[whole].value) else { return nil }
+            let share = sharePercent(part: facts.quantities[subject].value, whole: facts.quantities[whole].value)
+        else { return nil }
         let q = facts.quantities[p.quantity]
         return (fit(stated: q.value, decimals: q.decimals, computed: share), round(share, decimals: q.decimals))
     }

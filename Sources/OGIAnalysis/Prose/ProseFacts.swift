@@ -75,7 +75,8 @@ public struct ProseFacts: Sendable {
         self.quantities = q
         let breakdowns = BreakdownReader(text: text, vocabulary: vocabulary, sentences: sentences, quantities: q).read()
         self.breakdowns = breakdowns
-        self.percentages = PercentReader.read(text: text, vocabulary: vocabulary, sentences: sentences, quantities: q, breakdowns: breakdowns)
+        self.percentages = PercentReader.read(
+            text: text, vocabulary: vocabulary, sentences: sentences, quantities: q, breakdowns: breakdowns)
     }
 
     /// Quantities whose label contains one of `labelContains` (all when empty), none of `labelExcludes`, and
@@ -131,11 +132,14 @@ struct QuantityScanner {
             if (u == "）" || u == ")") && depth > 0 { depth -= 1 }
             let prev: Unicode.Scalar? = i > 0 ? s[i - 1] : nil
             var parsed: (value: Decimal, decimals: Int, text: String, end: Int)?
-            if CharClass.digitValue(u) != nil, !(prev.map { CharClass.digitValue($0) != nil || CharClass.isASCIIAlnum($0) || $0 == "." || $0 == "．" } ?? false) {
+            if CharClass.digitValue(u) != nil,
+                !(prev.map { CharClass.digitValue($0) != nil || CharClass.isASCIIAlnum($0) || $0 == "." || $0 == "．" } ?? false)
+            {
                 parsed = readArabic(s, i)
             } else if vocabulary.chineseNumerals, ChineseNumeral.digit(u) != nil || u == "十",
-                      !(prev.map { ChineseNumeral.digit($0) != nil || $0 == "十" || $0 == "百" || $0 == "千" } ?? false),
-                      let (n, e) = ChineseNumeral.read(s, from: i) {
+                !(prev.map { ChineseNumeral.digit($0) != nil || $0 == "十" || $0 == "百" || $0 == "千" } ?? false),
+                let (n, e) = ChineseNumeral.read(s, from: i)
+            {
                 parsed = (Decimal(n), 0, s.string(i..<e), e)
             }
             guard let p = parsed else { i += 1; continue }
@@ -147,10 +151,12 @@ struct QuantityScanner {
             let end = j + unit.1.count
             let sentence = ProseFacts.sentenceIndex(sentences, i) ?? max(0, (sentences.lastIndex { $0.span.start <= i }) ?? 0)
             let clause = sentences.isEmpty ? 0 : (sentences[sentence].clauses.firstIndex { $0.start <= i && i < $0.end } ?? 0)
-            out.append(Quantity(value: p.value, decimals: p.decimals, unit: unit.0, span: TextSpan(start: i, end: end),
-                                numberText: p.text, label: label(s, before: i, floor: sentences.isEmpty ? 0 : sentences[sentence].span.start),
-                                following: following(s, after: end), sentence: sentence, clause: clause,
-                                bracketDepth: depth, isPercent: vocabulary.isPercent(unit.0)))
+            out.append(
+                Quantity(
+                    value: p.value, decimals: p.decimals, unit: unit.0, span: TextSpan(start: i, end: end),
+                    numberText: p.text, label: label(s, before: i, floor: sentences.isEmpty ? 0 : sentences[sentence].span.start),
+                    following: following(s, after: end), sentence: sentence, clause: clause,
+                    bracketDepth: depth, isPercent: vocabulary.isPercent(unit.0)))
             i = end
         }
         return out
@@ -167,8 +173,9 @@ struct QuantityScanner {
                 if decimals >= 0 { decimals += 1 }
                 j += 1
             } else if (s[j] == "," || s[j] == "，") && decimals < 0 && j + 3 < s.count
-                        && (1...3).allSatisfy({ CharClass.digitValue(s[j + $0]) != nil })
-                        && (j + 4 >= s.count || CharClass.digitValue(s[j + 4]) == nil) && s[j] == "," {
+                && (1...3).allSatisfy({ CharClass.digitValue(s[j + $0]) != nil })
+                && (j + 4 >= s.count || CharClass.digitValue(s[j + 4]) == nil) && s[j] == ","
+            {
                 j += 1
             } else if (s[j] == "." || s[j] == "．") && decimals < 0 && j + 1 < s.count && CharClass.digitValue(s[j + 1]) != nil {
                 ascii.append(".")
@@ -209,7 +216,7 @@ struct BreakdownReader {
         let afterQuantity = vocabulary.breakdownMarkersAfterQuantity.map { ($0, Array($0.unicodeScalars)) }.filter { !$0.1.isEmpty }
         // Markers in text order.
         var hits: [MarkerHit] = []
-        var qEnds: [Int: Int] = [:]   // end offset → quantity index
+        var qEnds: [Int: Int] = [:]  // end offset → quantity index
         for (k, q) in quantities.enumerated() { qEnds[q.span.end] = k }
         var depth = 0
         var i = 0
@@ -220,7 +227,9 @@ struct BreakdownReader {
             if (u == "）" || u == ")") && depth > 0 { depth -= 1 }
             var matched = false
             for (m, ms) in anywhere where s.matches(ms, at: i) {
-                hits.append(MarkerHit(offset: i, end: i + ms.count, marker: m, sentence: ProseFacts.sentenceIndex(sentences, i) ?? -1, depth: depth))
+                hits.append(
+                    MarkerHit(offset: i, end: i + ms.count, marker: m, sentence: ProseFacts.sentenceIndex(sentences, i) ?? -1, depth: depth)
+                )
                 i += ms.count; matched = true; break
             }
             if matched { continue }
@@ -235,7 +244,7 @@ struct BreakdownReader {
         }
 
         var out: [Breakdown] = []
-        var partOwner: [Int: Int] = [:]   // quantity → breakdown whose part it is
+        var partOwner: [Int: Int] = [:]  // quantity → breakdown whose part it is
         for (h, hit) in hits.enumerated() where hit.sentence >= 0 {
             let sentence = sentences[hit.sentence]
             // Parts: from the marker to the end of its clause (；) or sentence, or the next marker at the same depth,
@@ -254,7 +263,8 @@ struct BreakdownReader {
             }
             var si = hit.sentence
             while end == sentences[si].span.end, si + 1 < sentences.count, sentences[si + 1].paragraph == sentence.paragraph,
-                  vocabulary.continuationMarkers.contains(where: { s.matches(Array($0.unicodeScalars), at: sentences[si + 1].span.start) }) {
+                vocabulary.continuationMarkers.contains(where: { s.matches(Array($0.unicodeScalars), at: sentences[si + 1].span.start) })
+            {
                 si += 1
                 end = sentences[si].span.end
             }
@@ -270,12 +280,17 @@ struct BreakdownReader {
             let partsEnd = quantities[parts.last!].span.end
             let tail = min(s.count, max(partsEnd, end))
             // One part is a subset ("1640篇，其中原创文章294篇"), never a complete list.
-            let openEnded = parts.count == 1 || vocabulary.openEndedMarkers.contains { m in
-                let ms = Array(m.unicodeScalars)
-                return (hit.end..<tail).contains { s.matches(ms, at: $0) }
-            }
+            let openEnded =
+                parts.count == 1
+                || vocabulary.openEndedMarkers.contains { m in
+                    let ms = Array(m.unicodeScalars)
+                    return (hit.end..<tail).contains { s.matches(ms, at: $0) }
+                }
             for p in parts { partOwner[p] = out.count }
-            out.append(Breakdown(whole: whole, parts: parts, marker: hit.marker, markerSpan: TextSpan(start: hit.offset, end: hit.end), openEnded: openEnded))
+            out.append(
+                Breakdown(
+                    whole: whole, parts: parts, marker: hit.marker, markerSpan: TextSpan(start: hit.offset, end: hit.end),
+                    openEnded: openEnded))
         }
         return out
     }
@@ -301,10 +316,11 @@ struct BreakdownReader {
         }
         // Sibling lists ("按途径分类：…；按属性分类：…") share the whole of the list just before.
         if let last = previous.last, let lastPart = last.parts.last,
-           quantities[last.whole].span.end <= hit.offset, quantities[lastPart].span.end <= hit.offset,
-           sentences[quantities[last.whole].sentence].paragraph == sentence.paragraph,
-           hit.sentence - quantities[lastPart].sentence <= 1,
-           vocabulary.compatible(quantities[last.whole].unit, unit) {
+            quantities[last.whole].span.end <= hit.offset, quantities[lastPart].span.end <= hit.offset,
+            sentences[quantities[last.whole].sentence].paragraph == sentence.paragraph,
+            hit.sentence - quantities[lastPart].sentence <= 1,
+            vocabulary.compatible(quantities[last.whole].unit, unit)
+        {
             return last.whole
         }
         guard hit.sentence > 0, sentences[hit.sentence - 1].paragraph == sentence.paragraph else { return nil }
@@ -316,35 +332,46 @@ struct BreakdownReader {
 }
 
 enum PercentReader {
-    static func read(text: ProseText, vocabulary: ProseVocabulary, sentences: [Sentence], quantities: [Quantity],
-                     breakdowns: [Breakdown]) -> [PercentFact] {
+    static func read(
+        text: ProseText, vocabulary: ProseVocabulary, sentences: [Sentence], quantities: [Quantity],
+        breakdowns: [Breakdown]
+    ) -> [PercentFact] {
         let s = text.scalars
         var out: [PercentFact] = []
         var wholeOfPart: [Int: Int] = [:]
         for b in breakdowns { for p in b.parts { wholeOfPart[p] = b.whole } }
         for (k, q) in quantities.enumerated() where q.isPercent {
             // The words between the previous quantity (or the clause start) and the number.
-            let clauseStart = sentences.isEmpty ? 0 : (sentences[q.sentence].clauses.first { $0.start <= q.span.start && q.span.start < $0.end }?.start ?? sentences[q.sentence].span.start)
+            let clauseStart =
+                sentences.isEmpty
+                ? 0
+                : (sentences[q.sentence].clauses.first { $0.start <= q.span.start && q.span.start < $0.end }?.start
+                    ?? sentences[q.sentence].span.start)
             let prevEnd = quantities[..<k].last { $0.sentence == q.sentence }?.span.end ?? clauseStart
             let from = max(clauseStart, prevEnd)
             let before = s.string(from..<q.span.start)
             let yoy = vocabulary.yearOnYearMarkers.contains { FastText.contains(before, $0) }
             let subject = quantities[..<k].lastIndex { $0.sentence == q.sentence && !$0.isPercent && $0.bracketDepth <= q.bracketDepth }
             // "208件（17.46%）": a bracketed percentage right after its quantity.
-            let bracketedAfter = subject.map { j in
-                q.bracketDepth > quantities[j].bracketDepth
-                    && s[quantities[j].span.end..<q.span.start].allSatisfy { $0 == "（" || $0 == "(" || FastText.isSpace($0) }
-            } ?? false
+            let bracketedAfter =
+                subject.map { j in
+                    q.bracketDepth > quantities[j].bracketDepth
+                        && s[quantities[j].span.end..<q.span.start].allSatisfy { $0 == "（" || $0 == "(" || FastText.isSpace($0) }
+                } ?? false
             let share = bracketedAfter || vocabulary.shareMarkers.contains { FastText.contains(before, $0) }
             // The nearest direction word wins.
             func lastOffset(_ words: [String]) -> Int {
-                words.compactMap { w -> Int? in before.range(of: w, options: .backwards).map { before.distance(from: before.startIndex, to: $0.lowerBound) } }.max() ?? -1
+                words.compactMap { w -> Int? in
+                    before.range(of: w, options: .backwards).map { before.distance(from: before.startIndex, to: $0.lowerBound) }
+                }.max() ?? -1
             }
             let up = lastOffset(vocabulary.increaseWords), down = lastOffset(vocabulary.decreaseWords)
             let direction = up < 0 && down < 0 ? 0 : (up > down ? 1 : -1)
-            out.append(PercentFact(quantity: k, yearOnYear: yoy, direction: direction, isShare: share, subject: subject,
-                                   whole: share ? subject.flatMap { wholeOfPart[$0] } : nil,
-                                   signedValue: direction < 0 ? -q.value : q.value))
+            out.append(
+                PercentFact(
+                    quantity: k, yearOnYear: yoy, direction: direction, isShare: share, subject: subject,
+                    whole: share ? subject.flatMap { wholeOfPart[$0] } : nil,
+                    signedValue: direction < 0 ? -q.value : q.value))
         }
         return out
     }

@@ -25,11 +25,13 @@ public struct ProseVocabulary: Sendable, Equatable {
     /// Read 一 … 九十九 before a unit as a number too ("四场").
     public var chineseNumerals: Bool
 
-    public init(units: [String] = [], percentUnits: [String] = [], unitGroups: [[String]] = [],
-                breakdownMarkers: [String] = [], breakdownMarkersAfterQuantity: [String] = [],
-                openEndedMarkers: [String] = [], continuationMarkers: [String] = [],
-                yearOnYearMarkers: [String] = [], increaseWords: [String] = [], decreaseWords: [String] = [],
-                shareMarkers: [String] = [], chineseNumerals: Bool = false) {
+    public init(
+        units: [String] = [], percentUnits: [String] = [], unitGroups: [[String]] = [],
+        breakdownMarkers: [String] = [], breakdownMarkersAfterQuantity: [String] = [],
+        openEndedMarkers: [String] = [], continuationMarkers: [String] = [],
+        yearOnYearMarkers: [String] = [], increaseWords: [String] = [], decreaseWords: [String] = [],
+        shareMarkers: [String] = [], chineseNumerals: Bool = false
+    ) {
         self.units = units; self.percentUnits = percentUnits; self.unitGroups = unitGroups
         self.breakdownMarkers = breakdownMarkers; self.breakdownMarkersAfterQuantity = breakdownMarkersAfterQuantity
         self.openEndedMarkers = openEndedMarkers; self.continuationMarkers = continuationMarkers

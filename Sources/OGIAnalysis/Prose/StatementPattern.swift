@@ -35,7 +35,9 @@ public enum StatementScanner {
         for sentence in facts.sentences {
             var named = Set<String>()
             for p in patterns where !p.fragments.isEmpty && !named.contains(p.name) {
-                if p.exclusions.contains(where: { e in (sentence.span.start..<sentence.span.end).contains { s.matches(e, at: $0) } }) { continue }
+                if p.exclusions.contains(where: { e in (sentence.span.start..<sentence.span.end).contains { s.matches(e, at: $0) } }) {
+                    continue
+                }
                 if let span = match(p, s, from: sentence.span.start, to: sentence.span.end) {
                     out.append(StatementMatch(pattern: p.name, sentence: sentence.index, span: span))
                     named.insert(p.name)

@@ -109,8 +109,10 @@ public struct RepairOptions: Sendable {
 /// are checked against every constraint either cell takes part in. Cost: O(cells in the smallest violated
 /// constraint × candidates × constraints per cell), well under a millisecond for a 150-cell table.
 public enum RepairSolver {
-    public static func solve<ID>(cells: [ID: RepairCellValue], constraints: [LinearConstraint<ID>],
-                                 options: RepairOptions = RepairOptions()) -> RepairResult<ID> {
+    public static func solve<ID>(
+        cells: [ID: RepairCellValue], constraints: [LinearConstraint<ID>],
+        options: RepairOptions = RepairOptions()
+    ) -> RepairResult<ID> {
         // Normalise; leave out constraints that name unknown cells.
         var rows: [(index: Int, a: [ID: Decimal], tol: Decimal)] = []
         var unevaluated: [Int] = []
@@ -133,10 +135,12 @@ public enum RepairSolver {
         // Which rows each cell takes part in.
         var rowsOf: [ID: [Int]] = [:]
         for (ri, r) in rows.enumerated() { for id in r.a.keys { rowsOf[id, default: []].append(ri) } }
-        let integers = options.integersOnly ?? cells.values.allSatisfy {
-            if case .number(let v) = $0 { return ExactDecimal.isInteger(v) }
-            return true
-        }
+        let integers =
+            options.integersOnly
+            ?? cells.values.allSatisfy {
+                if case .number(let v) = $0 { return ExactDecimal.isInteger(v) }
+                return true
+            }
         func admissible(_ id: ID, _ newValue: Decimal) -> Bool {
             if integers && !ExactDecimal.isInteger(newValue) { return false }
             if options.nonNegative && newValue < 0 && (cells[id]?.numeric ?? 0) >= 0 { return false }
@@ -148,11 +152,14 @@ public enum RepairSolver {
             return abs(r) <= rows[ri].tol
         }
         func makeRepair(_ deltas: [(ID, Decimal)]) -> Repair<ID> {
-            Repair(changes: deltas.sorted { $0.0 < $1.0 }.map { id, d in
-                let from: Decimal? = { if case .number(let v) = cells[id]! { return v }; return nil }()
-                let fixes = violatedRows.filter { rows[$0].a[id] != nil }.map { rows[$0].index }
-                return CellChange(cell: id, from: from, to: (from ?? 0) + d, fixes: fixes)
-            })
+            Repair(
+                changes: deltas.sorted { $0.0 < $1.0 }.map { id, d in
+                    let from: Decimal? = {
+                        if case .number(let v) = cells[id]! { return v }; return nil
+                    }()
+                    let fixes = violatedRows.filter { rows[$0].a[id] != nil }.map { rows[$0].index }
+                    return CellChange(cell: id, from: from, to: (from ?? 0) + d, fixes: fixes)
+                })
         }
 
         // Size 1.
@@ -191,8 +198,9 @@ public enum RepairSolver {
                 let key = i < j ? [i, j] : [j, i]
                 guard seen.insert(key).inserted else { continue }
                 guard let (di, dj) = solvePair(i, j, rowsOf: rowsOf, rows: rows, residuals: residuals),
-                      di != 0, dj != 0,
-                      admissible(i, value(i) + di), admissible(j, value(j) + dj) else { continue }
+                    di != 0, dj != 0,
+                    admissible(i, value(i) + di), admissible(j, value(j) + dj)
+                else { continue }
                 let change = [i: di, j: dj]
                 let touched = Set(rowsOf[i, default: []] + rowsOf[j, default: []])
                 guard touched.allSatisfy({ holds($0, change) }), violatedRows.allSatisfy({ touched.contains($0) }) else { continue }
@@ -213,8 +221,10 @@ public enum RepairSolver {
     }
 
     /// Solves a_i·δi + a_j·δj = −r over every row either cell is in; nil when the rows give no unique solution.
-    private static func solvePair<ID>(_ i: ID, _ j: ID, rowsOf: [ID: [Int]], rows: [(index: Int, a: [ID: Decimal], tol: Decimal)],
-                                      residuals: [Decimal]) -> (Decimal, Decimal)? {
+    private static func solvePair<ID>(
+        _ i: ID, _ j: ID, rowsOf: [ID: [Int]], rows: [(index: Int, a: [ID: Decimal], tol: Decimal)],
+        residuals: [Decimal]
+    ) -> (Decimal, Decimal)? {
         let touched = Array(Set(rowsOf[i, default: []] + rowsOf[j, default: []])).sorted()
         let eqs = touched.map { (rows[$0].a[i] ?? 0, rows[$0].a[j] ?? 0, -residuals[$0]) }
         for x in 0..<eqs.count {

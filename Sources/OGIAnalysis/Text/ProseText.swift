@@ -56,7 +56,8 @@ public struct ProseText: Sendable {
             let isHeading = ps.count <= ProseText.headingLength && NumberingMarker.startsWithMarker(ps)
             defer { previousIsHeading = isHeading }
             if i > 0 {
-                let joins = joinWrappedLines && !out.isEmpty && !ProseText.endsSentence(out) && !ps.isEmpty
+                let joins =
+                    joinWrappedLines && !out.isEmpty && !ProseText.endsSentence(out) && !ps.isEmpty
                     && !NumberingMarker.startsWithMarker(ps) && !previousIsHeading
                 if joins {
                     if let a = out.last, let b = ps.first, CharClass.isASCIIAlnum(a), CharClass.isASCIIAlnum(b) {
@@ -186,7 +187,7 @@ public enum CharClass {
         if isCJK(u) || isASCIIAlnum(u) || digitValue(u) != nil || FastText.isSpace(u) { return false }
         switch u.value {
         case 0x21...0x2F, 0x3A...0x40, 0x5B...0x60, 0x7B...0x7E, 0x2010...0x206F, 0x3000...0x303F, 0xFF01...0xFF0F,
-             0xFF1A...0xFF20, 0xFF3B...0xFF40, 0xFF5B...0xFF65, 0x00B7, 0x00D7:
+            0xFF1A...0xFF20, 0xFF3B...0xFF40, 0xFF5B...0xFF65, 0x00B7, 0x00D7:
             return true
         default:
             return false

@@ -30,7 +30,8 @@ public enum SentenceSplitter {
                 var cl = clauses.filter { $0.end > a }.map { TextSpan(start: max($0.start, a), end: $0.end) }
                 if clauseStart < b { cl.append(TextSpan(start: max(clauseStart, a), end: b)) }
                 cl = cl.filter { $0.length > 0 }
-                out.append(Sentence(index: out.count, paragraph: text.logicalParagraph(of: a), span: TextSpan(start: a, end: b), clauses: cl))
+                out.append(
+                    Sentence(index: out.count, paragraph: text.logicalParagraph(of: a), span: TextSpan(start: a, end: b), clauses: cl))
             }
             clauses = []
         }

@@ -33,10 +33,12 @@ public final class JSONFormat: OutputFormat {
     }
 
     public func finish(_ s: RunSummary, to out: OutputSink) throws {
-        let summary = JSONValue.object([("reports", .int(s.reports)), ("errors", .int(s.errors)),
-                                        ("warnings", .int(s.warnings)), ("infos", .int(s.infos)),
-                                        ("skipped_files", .int(s.skippedFiles)), ("skipped_folders", .int(s.skippedFolders)),
-                                        ("skipped_not_reports", .int(s.notReports))])
+        let summary = JSONValue.object([
+            ("reports", .int(s.reports)), ("errors", .int(s.errors)),
+            ("warnings", .int(s.warnings)), ("infos", .int(s.infos)),
+            ("skipped_files", .int(s.skippedFiles)), ("skipped_folders", .int(s.skippedFolders)),
+            ("skipped_not_reports", .int(s.notReports)),
+        ])
         try out.write((written == 0 ? "[]" : "\n  ]") + ",\n  \"summary\": \(summary.render(indent: 1))\n}\n")
     }
 
@@ -47,9 +49,15 @@ public final class JSONFormat: OutputFormat {
         ]
         // The cell to change and the value the table's sums call for (only when the engine names one).
         if let sg = f.suggestion {
-            fields.append(("suggestion", .object([("cell", .string(sg.cell)), ("location", location(sg.location)),
-                                                  ("value", .opt(sg.value.map(ExactDecimal.format))),
-                                                  ("suggested_value", .string(ExactDecimal.format(sg.suggestedValue)))])))
+            fields.append(
+                (
+                    "suggestion",
+                    .object([
+                        ("cell", .string(sg.cell)), ("location", location(sg.location)),
+                        ("value", .opt(sg.value.map(ExactDecimal.format))),
+                        ("suggested_value", .string(ExactDecimal.format(sg.suggestedValue))),
+                    ])
+                ))
         }
         // Findings with the same root cause, folded under this one (only when there are any).
         if !f.related.isEmpty { fields.append(("related", .array(f.related.map(finding)))) }
@@ -57,7 +65,9 @@ public final class JSONFormat: OutputFormat {
     }
 
     static func location(_ l: FindingLocation) -> JSONValue {
-        .object([("line", .opt(l.line)), ("page", .opt(l.page)), ("paragraph", .opt(l.paragraph)), ("table", .opt(l.table)),
-                 ("row", .opt(l.row)), ("column", .opt(l.column)), ("cell", .opt(l.cell))])
+        .object([
+            ("line", .opt(l.line)), ("page", .opt(l.page)), ("paragraph", .opt(l.paragraph)), ("table", .opt(l.table)),
+            ("row", .opt(l.row)), ("column", .opt(l.column)), ("cell", .opt(l.cell)),
+        ])
     }
 }

@@ -23,10 +23,12 @@ public final class JUnitFormat: OutputFormat {
         var suiteFailures = 0
         if let e = input.error {
             errors += 1
-            cases += "    <testcase classname=\"\(Self.esc(input.path))\" name=\"read\"><error message=\"\(Self.esc(e.description))\" type=\"unreadable\"/></testcase>\n"
+            cases +=
+                "    <testcase classname=\"\(Self.esc(input.path))\" name=\"read\"><error message=\"\(Self.esc(e.description))\" type=\"unreadable\"/></testcase>\n"
         }
         // A configuration file's warnings are test cases of the rules they name.
-        let caseRules: [(id: String, title: String)] = input.isConfiguration
+        let caseRules: [(id: String, title: String)] =
+            input.isConfiguration
             ? input.findings.map(\.rule).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.map { ($0, $0) }
             : rules.map { ($0.id, $0.title) }
         for r in caseRules where input.error == nil {
@@ -38,7 +40,8 @@ public final class JUnitFormat: OutputFormat {
             if !failing.isEmpty {
                 suiteFailures += 1
                 let body = failing.map(Self.detail).joined(separator: "\n")
-                cases += "      <failure message=\"\(Self.esc(failing[0].message))\" type=\"\(failing[0].severity.rawValue)\">\(Self.esc(body))</failure>\n"
+                cases +=
+                    "      <failure message=\"\(Self.esc(failing[0].message))\" type=\"\(failing[0].severity.rawValue)\">\(Self.esc(body))</failure>\n"
             }
             let rest = found.filter { f in !failing.contains(f) }
             if !rest.isEmpty { cases += "      <system-out>\(Self.esc(rest.map(Self.detail).joined(separator: "\n")))</system-out>\n" }
@@ -47,11 +50,15 @@ public final class JUnitFormat: OutputFormat {
         let count = input.error == nil ? caseRules.count : 1
         total += count
         failures += suiteFailures
-        try suites.write("  <testsuite name=\"\(Self.esc(input.path))\" tests=\"\(count)\" failures=\"\(suiteFailures)\" errors=\"\(input.error == nil ? 0 : 1)\">\n\(cases)  </testsuite>\n")
+        try suites.write(
+            "  <testsuite name=\"\(Self.esc(input.path))\" tests=\"\(count)\" failures=\"\(suiteFailures)\" errors=\"\(input.error == nil ? 0 : 1)\">\n\(cases)  </testsuite>\n"
+        )
     }
 
     public func finish(_ summary: RunSummary, to out: OutputSink) throws {
-        try out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"ogilint\" tests=\"\(total)\" failures=\"\(failures)\" errors=\"\(errors)\">\n")
+        try out.write(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"ogilint\" tests=\"\(total)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+        )
         try suites.copy(to: out)
         try out.write("</testsuites>\n")
     }

@@ -37,7 +37,8 @@ public final class MarkdownFormat: OutputFormat {
     }
 
     public func finish(_ s: RunSummary, to out: OutputSink) throws {
-        var text = "## ogilint\n\n**\(s.reports)** report\(s.reports == 1 ? "" : "s") checked: **\(s.errors)** error\(s.errors == 1 ? "" : "s"), **\(s.warnings)** warning\(s.warnings == 1 ? "" : "s"), **\(s.infos)** info\(s.infos == 1 ? "" : "s")\n\n"
+        var text =
+            "## ogilint\n\n**\(s.reports)** report\(s.reports == 1 ? "" : "s") checked: **\(s.errors)** error\(s.errors == 1 ? "" : "s"), **\(s.warnings)** warning\(s.warnings == 1 ? "" : "s"), **\(s.infos)** info\(s.infos == 1 ? "" : "s")\n\n"
         if rows.count > 1 {
             text += "| file | errors | warnings | infos |\n|---|---:|---:|---:|\n" + rows.joined() + "\n"
         }

@@ -32,11 +32,18 @@ public final class SARIFFormat: OutputFormat {
                 ("properties", .object([("category", .string(r.category.rawValue)), ("tags", .array([.string(r.category.rawValue)]))])),
             ])
         }
-        let tool = JSONValue.object([("driver", .object([
-            ("name", .string("ogilint")), ("version", .string(options.version)), ("semanticVersion", .string(options.version)),
-            ("rules", .array(driverRules)),
-        ]))])
-        try out.write("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": \(tool.render(indent: 3)),\n      \"results\": ")
+        let tool = JSONValue.object([
+            (
+                "driver",
+                .object([
+                    ("name", .string("ogilint")), ("version", .string(options.version)), ("semanticVersion", .string(options.version)),
+                    ("rules", .array(driverRules)),
+                ])
+            )
+        ])
+        try out.write(
+            "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": \(tool.render(indent: 3)),\n      \"results\": "
+        )
     }
 
     /// The rule's help text: what it checks, what to do, then the legal basis. Rule texts name values of one
@@ -56,10 +63,18 @@ public final class SARIFFormat: OutputFormat {
 
     public func add(_ input: CheckedInput, to out: OutputSink) throws {
         if let e = input.error {
-            notifications.append(.object([
-                ("level", .string("error")), ("message", .object([("text", .string(e.description))])),
-                ("locations", .array([.object([("physicalLocation", .object([("artifactLocation", .object([("uri", .string(Self.uri(input.path)))]))]))])])),
-            ]))
+            notifications.append(
+                .object([
+                    ("level", .string("error")), ("message", .object([("text", .string(e.description))])),
+                    (
+                        "locations",
+                        .array([
+                            .object([
+                                ("physicalLocation", .object([("artifactLocation", .object([("uri", .string(Self.uri(input.path)))]))]))
+                            ])
+                        ])
+                    ),
+                ]))
         }
         func locationOf(_ f: Finding) -> [(String, JSONValue)] {
             var physical: [(String, JSONValue)] = [("artifactLocation", .object([("uri", .string(Self.uri(input.path)))]))]
@@ -67,8 +82,16 @@ public final class SARIFFormat: OutputFormat {
             var location: [(String, JSONValue)] = [("physicalLocation", .object(physical))]
             let logical = [f.location.table, f.location.row, f.location.column].compactMap { $0 }
             if !logical.isEmpty {
-                location.append(("logicalLocations", .array([.object([("name", .string(logical.joined(separator: " › "))),
-                                                                     ("fullyQualifiedName", .string(f.location.cell ?? logical.joined(separator: "/")))])])))
+                location.append(
+                    (
+                        "logicalLocations",
+                        .array([
+                            .object([
+                                ("name", .string(logical.joined(separator: " › "))),
+                                ("fullyQualifiedName", .string(f.location.cell ?? logical.joined(separator: "/"))),
+                            ])
+                        ])
+                    ))
             }
             return location
         }
@@ -83,14 +106,28 @@ public final class SARIFFormat: OutputFormat {
             ]
             // What the same root cause made fail or impossible, folded under this result.
             if !f.related.isEmpty {
-                result.append(("relatedLocations", .array(f.related.enumerated().map { i, r in
-                    .object([("id", .int(i + 1))] + locationOf(r) + [("message", .object([("text", .string("\(r.rule): \(r.message)"))]))])
-                })))
+                result.append(
+                    (
+                        "relatedLocations",
+                        .array(
+                            f.related.enumerated().map { i, r in
+                                .object(
+                                    [("id", .int(i + 1))] + locationOf(r) + [
+                                        ("message", .object([("text", .string("\(r.rule): \(r.message)"))]))
+                                    ])
+                            })
+                    ))
             }
             var properties: [(String, JSONValue)] = [("category", .string(f.category.rawValue)), ("fix", .opt(f.fix))]
             if let sg = f.suggestion {
-                properties.append(("suggestion", .object([("cell", .string(sg.cell)), ("value", .opt(sg.value.map(ExactDecimal.format))),
-                                                          ("suggested_value", .string(ExactDecimal.format(sg.suggestedValue)))])))
+                properties.append(
+                    (
+                        "suggestion",
+                        .object([
+                            ("cell", .string(sg.cell)), ("value", .opt(sg.value.map(ExactDecimal.format))),
+                            ("suggested_value", .string(ExactDecimal.format(sg.suggestedValue))),
+                        ])
+                    ))
             }
             result.append(("properties", .object(properties)))
             try out.write((written == 0 ? "[\n        " : ",\n        ") + JSONValue.object(result).render(indent: 4))
@@ -101,7 +138,9 @@ public final class SARIFFormat: OutputFormat {
     public func finish(_ summary: RunSummary, to out: OutputSink) throws {
         var text = written == 0 ? "[]" : "\n      ]"
         if !notifications.isEmpty {
-            let invocations = JSONValue.array([.object([("executionSuccessful", .bool(false)), ("toolExecutionNotifications", .array(notifications))])])
+            let invocations = JSONValue.array([
+                .object([("executionSuccessful", .bool(false)), ("toolExecutionNotifications", .array(notifications))])
+            ])
             text += ",\n      \"invocations\": \(invocations.render(indent: 3))"
         }
         try out.write(text + "\n    }\n  ]\n}\n")

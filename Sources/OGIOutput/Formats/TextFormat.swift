@@ -18,7 +18,11 @@ public final class TextFormat: OutputFormat {
 
     func sev(_ v: Severity) -> String {
         let t = TextLayout.pad(v.rawValue, 8)
-        switch v { case .error: return paint(t, "1;31"); case .warning: return paint(t, "33"); case .info: return paint(t, "36") }
+        switch v {
+        case .error: return paint(t, "1;31");
+        case .warning: return paint(t, "33");
+        case .info: return paint(t, "36")
+        }
     }
 
     public func begin(_ run: RunStart, to out: OutputSink) throws {}
@@ -36,7 +40,8 @@ public final class TextFormat: OutputFormat {
             let ruleWidth = max(20, (input.findings.map { TextLayout.displayWidth($0.rule) }.max() ?? 0) + 1)
             for f in input.findings {
                 let line = TextLayout.position(f.location, in: input.report)
-                text += "  \(TextLayout.pad(line, 6))\(sev(f.severity))\(TextLayout.pad(TextLayout.visible(f.rule), ruleWidth)) \(TextLayout.visible(f.message))\n"
+                text +=
+                    "  \(TextLayout.pad(line, 6))\(sev(f.severity))\(TextLayout.pad(TextLayout.visible(f.rule), ruleWidth)) \(TextLayout.visible(f.message))\n"
                 let place = [f.location.table, f.location.row, f.location.column].compactMap { $0 }
                 if !place.isEmpty { text += "        at: \(TextLayout.visible(place.joined(separator: " › ")))\n" }
                 if let fix = f.fix { text += "        " + paint("fix:", "32") + " \(TextLayout.visible(fix))\n" }
@@ -54,7 +59,9 @@ public final class TextFormat: OutputFormat {
             text += TextLayout.pad("file", width + 2) + "errors  warnings  infos\n"
             for r in rows {
                 // A path longer than the column goes on a line of its own, and its counts under the column.
-                let name = TextLayout.displayWidth(r.path) > width ? r.path + "\n" + String(repeating: " ", count: width + 2) : TextLayout.pad(r.path, width + 2)
+                let name =
+                    TextLayout.displayWidth(r.path) > width
+                    ? r.path + "\n" + String(repeating: " ", count: width + 2) : TextLayout.pad(r.path, width + 2)
                 text += name + TextLayout.pad(r.counts, 8) + TextLayout.pad(String(r.warnings), 10) + String(r.infos) + "\n"
             }
             text += "\n"
@@ -76,7 +83,8 @@ public final class TextFormat: OutputFormat {
     }
 
     public static func summaryLine(_ s: RunSummary) -> String {
-        var line = "\(s.reports) report\(s.reports == 1 ? "" : "s") checked: \(s.errors) error\(s.errors == 1 ? "" : "s"), \(s.warnings) warning\(s.warnings == 1 ? "" : "s"), \(s.infos) info\(s.infos == 1 ? "" : "s")"
+        var line =
+            "\(s.reports) report\(s.reports == 1 ? "" : "s") checked: \(s.errors) error\(s.errors == 1 ? "" : "s"), \(s.warnings) warning\(s.warnings == 1 ? "" : "s"), \(s.infos) info\(s.infos == 1 ? "" : "s")"
         if s.unreadable > 0 { line += ", \(s.unreadable) unreadable" }
         if s.skippedFiles + s.skippedFolders > 0 {
             var parts: [String] = []
@@ -85,7 +93,8 @@ public final class TextFormat: OutputFormat {
             line += "; skipped \(parts.joined(separator: " and ")) in scanned folders (hidden, build output or not reports)"
         }
         if s.notReports > 0 {
-            line += "; left out \(s.notReports) file\(s.notReports == 1 ? "" : "s") in scanned folders that \(s.notReports == 1 ? "is" : "are") not an annual report (NOT-A-REPORT; name a file to check it)"
+            line +=
+                "; left out \(s.notReports) file\(s.notReports == 1 ? "" : "s") in scanned folders that \(s.notReports == 1 ? "is" : "are") not an annual report (NOT-A-REPORT; name a file to check it)"
         }
         return line
     }

@@ -24,7 +24,11 @@ struct HeadingMatcher: Sendable {
     init(profile: ReaderProfile) {
         var seps = Set<Unicode.Scalar>()
         for sep in profile.partNumberSeparators.isEmpty ? ["、"] : profile.partNumberSeparators {
-            if sep == "\\s" { seps.formUnion([" ", "\u{3000}", "\t"]) } else if let u = sep.replacingOccurrences(of: "\\", with: "").unicodeScalars.first { seps.insert(u) }
+            if sep == "\\s" {
+                seps.formUnion([" ", "\u{3000}", "\t"])
+            } else if let u = sep.replacingOccurrences(of: "\\", with: "").unicodeScalars.first {
+                seps.insert(u)
+            }
         }
         separators = seps
         numeralList = Array(profile.partNumerals)
@@ -55,8 +59,10 @@ struct HeadingMatcher: Sendable {
             let scalars = Array(l.text.unicodeScalars)
             var cut: Int?
             if scalars.count > 6 {
-                for i in 1..<(scalars.count - 2) where (scalars[i - 1] == "。" || scalars[i - 1] == "；") && numerals.contains(scalars[i])
-                    && separators.contains(scalars[i + 1]) {
+                for i in 1..<(scalars.count - 2)
+                where (scalars[i - 1] == "。" || scalars[i - 1] == "；") && numerals.contains(scalars[i])
+                    && separators.contains(scalars[i + 1])
+                {
                     let tail = String(String.UnicodeScalarView(scalars[i...]))
                     if match(tail, excluding: []) != nil { cut = i; break }
                 }

@@ -96,7 +96,8 @@ struct RowAligner {
                 let prose = t.norm.unicodeScalars.contains { $0 == "。" || $0 == "；" }
                 // A text cell between two values of the same delimited line (e.g. "若干") belongs to the run.
                 if open, !prose, t.field != nil, let last = runs.last?.cells.last, last.line == t.line, nextValue(after: i) != nil,
-                   !table.allVariants.contains(c), c.unicodeScalars.count <= 8 {
+                    !table.allVariants.contains(c), c.unicodeScalars.count <= 8
+                {
                     var cell = CellToken(kind: .value, raw: t.raw, line: t.line, field: t.field)
                     cell.parsed = syntax.parse(t.raw)
                     runs[runs.count - 1].cells.append(cell)
@@ -166,7 +167,9 @@ struct RowAligner {
                 guard case .piece(let p0) = items[ordered[g]] else { g += 1; continue }
                 var h = g + 1
                 var chars = p0.chars
-                while h < ordered.count, case .piece(let ph) = items[ordered[h]], ph.token.line == p0.token.line { chars += ph.chars; h += 1 }
+                while h < ordered.count, case .piece(let ph) = items[ordered[h]], ph.token.line == p0.token.line {
+                    chars += ph.chars; h += 1
+                }
                 if h - g > 1 { ctx.wholePieces.append((ordered[h - 1], chars, p0.token.line == run.firstLine ? 1.0 : 0.9)) }
                 g = h
             }
@@ -254,8 +257,10 @@ struct RowAligner {
         }
     }
 
-    private func lcsFill(_ v: [Unicode.Scalar], _ ctx: Context, n: Int, m: Int,
-                         score: UnsafeMutableBufferPointer<Float>, count: UnsafeMutableBufferPointer<Int16>) -> (Int, Float, [Int]) {
+    private func lcsFill(
+        _ v: [Unicode.Scalar], _ ctx: Context, n: Int, m: Int,
+        score: UnsafeMutableBufferPointer<Float>, count: UnsafeMutableBufferPointer<Int16>
+    ) -> (Int, Float, [Int]) {
         let w = m + 1
         for i in 1...n {
             for j in 1...m {
@@ -275,7 +280,8 @@ struct RowAligner {
         var i = n, j = m
         while i > 0 && j > 0 {
             if v[i - 1] == ctx.chars[j - 1], score[i * w + j] == score[(i - 1) * w + j - 1] + ctx.weights[j - 1],
-               count[i * w + j] == count[(i - 1) * w + j - 1] + 1 {
+                count[i * w + j] == count[(i - 1) * w + j - 1] + 1
+            {
                 if pieces.last != ctx.pieceOf[j - 1] { pieces.append(ctx.pieceOf[j - 1]) }
                 i -= 1; j -= 1
             } else if score[(i - 1) * w + j] == score[i * w + j] && count[(i - 1) * w + j] == count[i * w + j] {
@@ -309,14 +315,16 @@ struct RowAligner {
                 guard var m = match(rows[r], ctxs[j], &scratch) else { continue }
                 if strict {
                     let line = runs[j].firstLine
-                    guard m.coverage == 1, m.pieces.allSatisfy({ if case .piece(let p) = items[$0] { return p.token.line == line } else { return false } })
+                    guard m.coverage == 1,
+                        m.pieces.allSatisfy({ if case .piece(let p) = items[$0] { return p.token.line == line } else { return false } })
                     else { continue }
                 }
                 // A run of blanks only is a row's empty cells only when the label is on its line, in front of
                 // them; otherwise it is padding of a spanned title or header row.
                 if runs[j].cells.allSatisfy({ $0.kind == .blank }) {
                     let line = runs[j].firstLine
-                    guard m.pieces.allSatisfy({ if case .piece(let p) = items[$0] { return p.token.line == line } else { return false } }) else { continue }
+                    guard m.pieces.allSatisfy({ if case .piece(let p) = items[$0] { return p.token.line == line } else { return false } })
+                    else { continue }
                     m.score *= 0.5
                 }
                 matches[r * J + j] = m
@@ -338,7 +346,8 @@ struct RowAligner {
         var r = R, j = J
         while r > 0 && j > 0 {
             if let m = matches[(r - 1) * J + (j - 1)], best[r * w + j] == best[(r - 1) * w + j - 1] + m.score,
-               best[r * w + j] != best[(r - 1) * w + j] {
+                best[r * w + j] != best[(r - 1) * w + j]
+            {
                 assigned[r - 1] = j - 1; r -= 1; j -= 1
             } else if best[r * w + j] == best[(r - 1) * w + j] {
                 r -= 1
@@ -351,7 +360,8 @@ struct RowAligner {
         var columnStarts: [[Int]] = Array(repeating: [], count: k)
         for (ri, jj) in assigned.enumerated() {
             guard let jj, let m = matches[ri * J + jj], let cells = fit(runs[jj], k: k, items: items, label: Set(m.pieces)),
-                  cells.allSatisfy({ $0.column != nil && $0.line == cells[0].line }) else { continue }
+                cells.allSatisfy({ $0.column != nil && $0.line == cells[0].line })
+            else { continue }
             for (ci, c) in cells.enumerated() { columnStarts[ci].append(c.column!) }
         }
         let columnAt: [Int]? = columnStarts.allSatisfy({ !$0.isEmpty }) ? columnStarts.map { $0.sorted()[$0.count / 2] } : nil
@@ -365,10 +375,13 @@ struct RowAligner {
                 // The label as shown: on one line, that line's pieces up to the label (a block label in front
                 // of it included, "三、本年度办理结果 （一）予以公开"); over several lines, the pieces that carried it.
                 var shown = labelPieces.map(\.token.raw).joined(separator: " ")
-                if let lastItem = m.pieces.last, let line = labelPieces.first?.token.line, labelPieces.allSatisfy({ $0.token.line == line }) {
+                if let lastItem = m.pieces.last, let line = labelPieces.first?.token.line, labelPieces.allSatisfy({ $0.token.line == line })
+                {
                     var k = lastItem
                     var onLine: [String] = []
-                    while k >= 0, case .piece(let p) = items[k], p.token.line == line, !p.prose { onLine.insert(p.token.raw, at: 0); k -= 1 }
+                    while k >= 0, case .piece(let p) = items[k], p.token.line == line, !p.prose {
+                        onLine.insert(p.token.raw, at: 0); k -= 1
+                    }
                     shown = onLine.joined(separator: " ")
                 }
                 let used: String? = m.coverage < 1 ? written : (m.variant.nonstandard ? m.variant.text : nil)
@@ -377,22 +390,30 @@ struct RowAligner {
                 if let fitted = fit(run, k: k, items: items, label: Set(m.pieces)) ?? placedByColumn(run, columnAt: columnAt) {
                     for (ci, t) in fitted.enumerated() {
                         let p = t.parsed ?? syntax.parse(t.raw)
-                        cells.append(Cell(column: spec.columns[ci].key, raw: t.kind == .blank ? "" : t.raw,
-                                          location: locate(t.line, t.field), parsed: t.kind == .blank ? (.blank, 0, nil) : p))
+                        cells.append(
+                            Cell(
+                                column: spec.columns[ci].key, raw: t.kind == .blank ? "" : t.raw,
+                                location: locate(t.line, t.field), parsed: t.kind == .blank ? (.blank, 0, nil) : p))
                     }
                 } else {
                     let found = run.cells.map { $0.kind == .blank ? "" : $0.raw }
-                    result.notes.append(ExtractionNote(reason: .cellCount, table: spec.key, row: prow.spec.key, rowLabel: prow.spec.label,
-                                                       found: found.joined(separator: " "), foundCells: found.count, expectedCells: k,
-                                                       location: locate(run.firstLine, run.cells.first?.field)))
+                    result.notes.append(
+                        ExtractionNote(
+                            reason: .cellCount, table: spec.key, row: prow.spec.key, rowLabel: prow.spec.label,
+                            found: found.joined(separator: " "), foundCells: found.count, expectedCells: k,
+                            location: locate(run.firstLine, run.cells.first?.field)))
                     cells = spec.columns.map { Cell.missing(column: $0.key, location: locate(run.firstLine, nil)) }
                 }
-                result.rows.append(Row(key: prow.spec.key, label: shown.isEmpty ? prow.spec.label : shown, matchedVariant: used,
-                                       location: locate(labelLine, nil), cells: cells))
+                result.rows.append(
+                    Row(
+                        key: prow.spec.key, label: shown.isEmpty ? prow.spec.label : shown, matchedVariant: used,
+                        location: locate(labelLine, nil), cells: cells))
                 result.firstLine = min(result.firstLine ?? Int.max, labelLine, run.firstLine)
                 result.lastLine = max(result.lastLine ?? 0, run.lastLine, labelPieces.last?.token.line ?? 0)
             } else if let piece = standaloneLabel(prow, items: items, runs: runs, assigned: assigned, row: ri) {
-                let cells = spec.columns.map { Cell(column: $0.key, raw: "", location: locate(piece.token.line, nil), parsed: (.blank, 0, nil)) }
+                let cells = spec.columns.map {
+                    Cell(column: $0.key, raw: "", location: locate(piece.token.line, nil), parsed: (.blank, 0, nil))
+                }
                 result.rows.append(Row(key: prow.spec.key, label: piece.token.raw, location: locate(piece.token.line, nil), cells: cells))
                 result.firstLine = min(result.firstLine ?? Int.max, piece.token.line)
                 result.lastLine = max(result.lastLine ?? 0, piece.token.line)
@@ -427,7 +448,8 @@ struct RowAligner {
     /// columns, and twice as near as to any other), the columns in order; the cells left are blank.
     func placedByColumn(_ run: Run, columnAt: [Int]?) -> [CellToken]? {
         guard let at = columnAt, run.cells.count < at.count, run.firstLine == run.lastLine,
-              run.cells.allSatisfy({ $0.column != nil && $0.kind == .value }) else { return nil }
+            run.cells.allSatisfy({ $0.column != nil && $0.kind == .value })
+        else { return nil }
         var placed: [Int: CellToken] = [:]
         var last = -1
         for t in run.cells {
@@ -457,7 +479,8 @@ struct RowAligner {
             while i < cells.count {
                 let t = cells[i]
                 if merged.count + (cells.count - i) > k, t.field == nil, ["-", "+", "－", "＋"].contains(t.raw), i + 1 < cells.count,
-                   cells[i + 1].line == t.line, cells[i + 1].field == nil, cells[i + 1].parsed?.state == .number {
+                    cells[i + 1].line == t.line, cells[i + 1].field == nil, cells[i + 1].parsed?.state == .number
+                {
                     var m = CellToken(kind: .value, raw: t.raw + " " + cells[i + 1].raw, line: t.line)
                     m.parsed = syntax.parse(t.raw + cells[i + 1].raw)
                     merged.append(m); i += 2; continue
@@ -467,7 +490,8 @@ struct RowAligner {
             if merged.count == k { return merged }
             // Numbers over several lines: the line the label is on, when it holds exactly the row's cells
             // (the other lines are stray numbers of a broken copy, left unread).
-            let labelLines = Set(label.compactMap { i -> Int? in if case .piece(let p) = items[i] { return p.token.line } else { return nil } })
+            let labelLines = Set(
+                label.compactMap { i -> Int? in if case .piece(let p) = items[i] { return p.token.line } else { return nil } })
             let first = run.cells.filter { $0.line == run.firstLine }
             if labelLines.contains(run.firstLine), run.lastLine != run.firstLine {
                 var lineCells = first
@@ -482,7 +506,8 @@ struct RowAligner {
         var lead: [CellToken] = []
         var idx = item - 1
         while idx >= 0, lead.count < k - cells.count, case .piece(let p) = items[idx], p.token.line == run.firstLine, !p.prose,
-              p.token.field != nil, !label.contains(idx) {
+            p.token.field != nil, !label.contains(idx)
+        {
             lead.insert(p.token, at: 0); idx -= 1
         }
         // Only when a label remains in front of them on that line or above.

@@ -60,14 +60,18 @@ public struct AssertKind: RuleKind {
                 // A blank total whose parts are filled is reported as that blank cell (CELL-BLANK, with the value it
                 // should hold), not as an arithmetic error of the filled cells beside it.
                 let blankTotals = ev.expectedTotals()
-                if (lhsCells + rhsCells).contains(where: { blankTotals["\($0.table.key).\($0.row.key).\($0.column.key)"] != nil }) { return }
+                if (lhsCells + rhsCells).contains(where: { blankTotals["\($0.table.key).\($0.row.key).\($0.column.key)"] != nil }) {
+                    return
+                }
                 // Row labels alone are ambiguous when the terms span several columns.
                 let withColumn = Set((lhsCells + rhsCells).map(\.column.key)).count > 1
                 vars["lhs"] = ev.text(lv)
                 vars["rhs"] = ev.text(rv)
                 vars["lhs_terms"] = terms(a, lhsCells, run, withColumn)
                 vars["rhs_terms"] = terms(b, rhsCells, run, withColumn)
-                if case let (.num(x), .num(y)) = (lv, rv), let d = try? Exact.add(x, -y, .binary(op, a, b)) { vars["diff"] = ExactDecimal.format(d) }
+                if case let (.num(x), .num(y)) = (lv, rv), let d = try? Exact.add(x, -y, .binary(op, a, b)) {
+                    vars["diff"] = ExactDecimal.format(d)
+                }
                 loc = (rhsCells.first ?? lhsCells.first).map(run.location) ?? run.metaLocation(lhsMeta + ev.touchedMeta)
             }
             if let at {
@@ -75,7 +79,9 @@ public struct AssertKind: RuleKind {
                 if (try? ev.eval(at)) != nil, let t = ev.touched.first { loc = run.location(t) }
             }
             if loc == nil { loc = ev.touched.first.map(run.location) ?? run.metaLocation(ev.touchedMeta) ?? FindingLocation() }
-            let defaultMessage = vars["lhs"] == nil ? run.rule.title
+            let defaultMessage =
+                vars["lhs"] == nil
+                ? run.rule.title
                 : run.messages.text(vars["diff"] == nil ? "engine.assert.message" : "engine.assert.message_with_diff", vars)
             run.emit(vars: vars, defaultMessage: defaultMessage, location: loc!)
         } catch {
@@ -106,6 +112,7 @@ public struct AssertKind: RuleKind {
             if case .call("date", _) = e { return run.messages.text("engine.term.deadline") }
             return e.description
         }
-        return cells.map { run.term($0, label: withColumn ? run.rowAndColumn($0) : Evaluator.displayLabel($0.row)) }.joined(separator: " + ")
+        return cells.map { run.term($0, label: withColumn ? run.rowAndColumn($0) : Evaluator.displayLabel($0.row)) }.joined(
+            separator: " + ")
     }
 }

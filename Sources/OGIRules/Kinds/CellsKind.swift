@@ -16,9 +16,12 @@ public struct CellsKind: RuleKind {
     public var match: Match
 
     public static func parse(_ f: RuleFields) throws -> CellsKind {
-        let kinds = try f["column_kinds"].map { node in
-            try node.list("column_kinds").map { ColumnSpec.Kind(rawValue: try $0.oneOf(ColumnSpec.Kind.allCases.map(\.rawValue), what: "column kind"))! }
-        } ?? ColumnSpec.Kind.allCases
+        let kinds =
+            try f["column_kinds"].map { node in
+                try node.list("column_kinds").map {
+                    ColumnSpec.Kind(rawValue: try $0.oneOf(ColumnSpec.Kind.allCases.map(\.rawValue), what: "column kind"))!
+                }
+            } ?? ColumnSpec.Kind.allCases
         let match = Match(rawValue: try f.required("match").oneOf(Match.allCases.map(\.rawValue), what: "cell match"))!
         return CellsKind(tables: try f.tablePatterns(), columnKinds: Set(kinds), match: match)
     }
@@ -28,7 +31,12 @@ public struct CellsKind: RuleKind {
     public var references: RuleReferences { RuleReferences() }
 
     public func describe(code: (String) -> String) -> [(String, String)] {
-        [("checks", "cells that are \(code(match.rawValue)) in \(tables.map(code).joined(separator: ", ")) (column kinds: \(columnKinds.map(\.rawValue).sorted().joined(separator: ", ")))")]
+        [
+            (
+                "checks",
+                "cells that are \(code(match.rawValue)) in \(tables.map(code).joined(separator: ", ")) (column kinds: \(columnKinds.map(\.rawValue).sorted().joined(separator: ", ")))"
+            )
+        ]
     }
 
     public func evaluate(_ run: RuleRun) {
@@ -52,7 +60,8 @@ public struct CellsKind: RuleKind {
                     vars["unit"] = cell.unit ?? ""
                     vars["expected_unit"] = cs.unit ?? ""
                     let key = "\(spec.key).\(row.key).\(cs.key)"
-                    let loc = FindingLocation(cell.location ?? row.location, table: spec.title, row: vars["row"], column: cs.label, cell: key)
+                    let loc = FindingLocation(
+                        cell.location ?? row.location, table: spec.title, row: vars["row"], column: cs.label, cell: key)
                     if let total = expected[key] {
                         vars["expected"] = ExactDecimal.format(total)
                         run.emit(messageKey: "engine.cells.blank_total", fixKey: "engine.cells.blank_total_fix", vars: vars, location: loc)

@@ -12,7 +12,9 @@ public struct CompleteKind: RuleKind {
 
     public static func parse(_ f: RuleFields) throws -> CompleteKind { CompleteKind(tables: try f.tablePatterns()) }
 
-    public var placeholders: Set<String> { ["table", "part", "layout", "row", "row_label", "found", "expected", "missing", "count", "rows"] }
+    public var placeholders: Set<String> {
+        ["table", "part", "layout", "row", "row_label", "found", "expected", "missing", "count", "rows"]
+    }
     public var references: RuleReferences { RuleReferences() }
 
     public func describe(code: (String) -> String) -> [(String, String)] {
@@ -47,16 +49,21 @@ public struct CompleteKind: RuleKind {
                 rv["row_label"] = rs.label
                 guard let row = table.row(rs.key) else {
                     if absent.count < Self.groupedRows {
-                        run.emit(vars: rv, defaultKey: "engine.complete.row_missing", location: FindingLocation(table.location, table: spec.title, row: rv["row"]))
+                        run.emit(
+                            vars: rv, defaultKey: "engine.complete.row_missing",
+                            location: FindingLocation(table.location, table: spec.title, row: rv["row"]))
                     }
                     continue
                 }
                 let missing = row.cells.filter { $0.state == .missing }
                 if !missing.isEmpty {
-                    rv["missing"] = missing.compactMap { spec.column($0.column)?.label }.joined(separator: run.messages.text("separator.list"))
+                    rv["missing"] = missing.compactMap { spec.column($0.column)?.label }.joined(
+                        separator: run.messages.text("separator.list"))
                     rv["found"] = String(row.cells.count - missing.count)
                     rv["expected"] = String(spec.columns.count)
-                    run.emit(vars: rv, defaultKey: "engine.complete.cells_missing", location: FindingLocation(row.location, table: spec.title, row: rv["row"]))
+                    run.emit(
+                        vars: rv, defaultKey: "engine.complete.cells_missing",
+                        location: FindingLocation(row.location, table: spec.title, row: rv["row"]))
                 }
             }
         }

@@ -18,21 +18,27 @@ public struct CopiedTextKind: RuleKind {
     public var minCharacters: Int
 
     public static func parse(_ f: RuleFields) throws -> CopiedTextKind {
-        let threshold = try f["threshold"].map { n -> Decimal in
-            guard let d = ExactDecimal.parse(try n.string("threshold")), d >= 0, d <= 100 else { throw n.fail("threshold is a percentage from 0 to 100") }
-            return d
-        } ?? 80
-        return CopiedTextKind(scope: try ProseYAML.scope(f), minLength: try f["min_length"]?.int("min_length") ?? 20, threshold: threshold,
-                              maxPassages: try f["max_passages"]?.int("max_passages") ?? 3,
-                              minCharacters: try f["min_characters"]?.int("min_characters") ?? 40)
+        let threshold =
+            try f["threshold"].map { n -> Decimal in
+                guard let d = ExactDecimal.parse(try n.string("threshold")), d >= 0, d <= 100 else {
+                    throw n.fail("threshold is a percentage from 0 to 100")
+                }
+                return d
+            } ?? 80
+        return CopiedTextKind(
+            scope: try ProseYAML.scope(f), minLength: try f["min_length"]?.int("min_length") ?? 20, threshold: threshold,
+            maxPassages: try f["max_passages"]?.int("max_passages") ?? 3,
+            minCharacters: try f["min_characters"]?.int("min_characters") ?? 40)
     }
 
     public var placeholders: Set<String> { ["part", "percent", "copied", "total", "passages", "threshold"] }
     public var references: RuleReferences { var r = RuleReferences(); r.previous = true; return r }
 
     public func describe(code: (String) -> String) -> [(String, String)] {
-        [("checks", "text of \(code(scope)) copied from last year's report (passages of \(minLength)+ characters)"),
-         ("threshold", "\(ExactDecimal.format(threshold))%")]
+        [
+            ("checks", "text of \(code(scope)) copied from last year's report (passages of \(minLength)+ characters)"),
+            ("threshold", "\(ExactDecimal.format(threshold))%"),
+        ]
     }
 
     public func evaluate(_ run: RuleRun) {
@@ -43,12 +49,17 @@ public struct CopiedTextKind: RuleKind {
         guard r.totalCharacters >= minCharacters, r.percent >= threshold, let first = r.passages.first else { return }
         let sep = run.messages.text("separator.list")
         let passages = r.passages.map { p in
-            run.messages.text("engine.copied.passage", ["text": run.quote(p.text.replacingOccurrences(of: "\n", with: ""), limit: 40), "length": String(p.length)])
+            run.messages.text(
+                "engine.copied.passage",
+                ["text": run.quote(p.text.replacingOccurrences(of: "\n", with: ""), limit: 40), "length": String(p.length)])
         }
         let part = scope == ProseCache.wholeReport ? run.messages.text("engine.copied.whole_report") : run.ev.partTitle(scope)
-        run.emitProse(["part": part, "percent": ExactDecimal.format(r.percent), "copied": String(r.copiedCharacters),
-                       "total": String(r.totalCharacters), "passages": passages.joined(separator: sep),
-                       "threshold": ExactDecimal.format(threshold)],
-                      messageKey: "engine.copied.message", fixKey: "engine.copied.fix", location: run.location(this, first.current.start))
+        run.emitProse(
+            [
+                "part": part, "percent": ExactDecimal.format(r.percent), "copied": String(r.copiedCharacters),
+                "total": String(r.totalCharacters), "passages": passages.joined(separator: sep),
+                "threshold": ExactDecimal.format(threshold),
+            ],
+            messageKey: "engine.copied.message", fixKey: "engine.copied.fix", location: run.location(this, first.current.start))
     }
 }

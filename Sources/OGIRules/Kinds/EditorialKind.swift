@@ -8,8 +8,10 @@ import OGIModel
 /// item numbering, figure numbering, and years that are neither the report year nor the one before.
 public struct EditorialKind: RuleKind {
     public static let name = "editorial"
-    public static let keys = ["check", "scope", "words", "allowed", "plan_words", "inline_suffixes", "min_length", "max_edits",
-                              "min_similarity", "max_length", "group", "skip_paragraphs"]
+    public static let keys = [
+        "check", "scope", "words", "allowed", "plan_words", "inline_suffixes", "min_length", "max_edits",
+        "min_similarity", "max_length", "group", "skip_paragraphs",
+    ]
 
     public enum Check: String, Sendable, CaseIterable {
         case repeatedSentences = "repeated_sentences", doubledWords = "doubled_words", nestedQuotes = "nested_quotes"
@@ -41,16 +43,19 @@ public struct EditorialKind: RuleKind {
         let checkNode = try f.required("check")
         let check = Check(rawValue: try checkNode.oneOf(Check.allCases.map(\.rawValue), what: "check"))!
         func list(_ k: String) throws -> [String] { try f[k]?.stringList(k) ?? [] }
-        let k = EditorialKind(check: check, scope: try ProseYAML.scope(f, eachPart: true), words: try list("words"), allowed: try list("allowed"),
-                              planWords: try list("plan_words"), inlineSuffixes: try list("inline_suffixes"),
-                              minLength: try f["min_length"]?.int("min_length"), maxLength: try f["max_length"]?.int("max_length"),
-                              maxEdits: try f["max_edits"]?.int("max_edits"),
-                              minSimilarity: try f["min_similarity"].map { n -> Double in
-                                  guard let d = Double(try n.string("min_similarity")), d > 0, d <= 1 else { throw n.fail("min_similarity is a number in (0, 1]") }
-                                  return d
-                              },
-                              vocabulary: f.vocabulary ?? ProseVocabulary(), group: try f["group"]?.bool("group") ?? false,
-                              skipParagraphs: try list("skip_paragraphs"))
+        let k = EditorialKind(
+            check: check, scope: try ProseYAML.scope(f, eachPart: true), words: try list("words"), allowed: try list("allowed"),
+            planWords: try list("plan_words"), inlineSuffixes: try list("inline_suffixes"),
+            minLength: try f["min_length"]?.int("min_length"), maxLength: try f["max_length"]?.int("max_length"),
+            maxEdits: try f["max_edits"]?.int("max_edits"),
+            minSimilarity: try f["min_similarity"].map { n -> Double in
+                guard let d = Double(try n.string("min_similarity")), d > 0, d <= 1 else {
+                    throw n.fail("min_similarity is a number in (0, 1]")
+                }
+                return d
+            },
+            vocabulary: f.vocabulary ?? ProseVocabulary(), group: try f["group"]?.bool("group") ?? false,
+            skipParagraphs: try list("skip_paragraphs"))
         if [.placeholders, .figureNumbering, .strayYears].contains(check) && k.words.isEmpty {
             throw f.node.fail("rule \(f.id): check '\(check.rawValue)' needs 'words' (placeholders, caption prefixes or this-year words)")
         }
@@ -84,7 +89,9 @@ public struct EditorialKind: RuleKind {
             let facts = ProseFacts(text: text, vocabulary: ProseVocabulary())
             emit(run, text, EditorialDetectors.strayYears(in: facts, reportYear: year, thisYearWords: words, planWords: planWords))
         case .doubledWords:
-            emit(run, text, EditorialDetectors.doubledWords(in: text, minLength: minLength ?? 2, maxLength: maxLength ?? 4, allowed: allowed))
+            emit(
+                run, text, EditorialDetectors.doubledWords(in: text, minLength: minLength ?? 2, maxLength: maxLength ?? 4, allowed: allowed)
+            )
         case .nestedQuotes: emit(run, text, EditorialDetectors.nestedDoubleQuotes(in: text))
         case .spaceBeforePunctuation: emit(run, text, EditorialDetectors.spaceBeforePunctuation(in: text))
         case .halfWidthPunctuation: emit(run, text, EditorialDetectors.halfWidthPunctuation(in: text))
@@ -125,7 +132,11 @@ public struct EditorialKind: RuleKind {
             var vars = ["text": h.text, "sentence": run.quote(sentence(text, sentences, h.span.start))]
             if let m = YearMentionText.year(h.text) { vars["year"] = m }
             var fixKey: String
-            if let s = h.suggestion { vars["suggestion"] = s; fixKey = "engine.editorial.fix" } else { fixKey = "engine.editorial.fix_\(h.kind.rawValue)" }
+            if let s = h.suggestion {
+                vars["suggestion"] = s; fixKey = "engine.editorial.fix"
+            } else {
+                fixKey = "engine.editorial.fix_\(h.kind.rawValue)"
+            }
             var messageKey = "engine.editorial.\(h.kind.rawValue)"
             if group && hits.count > 1 {
                 vars["count"] = String(hits.count)
@@ -138,17 +149,21 @@ public struct EditorialKind: RuleKind {
 
     func repeated(_ run: RuleRun, _ text: ProseText) {
         let sentences = SentenceSplitter.sentences(of: text)
-        let pairs = RepeatedSentences.find(in: text, sentences: sentences, minLength: minLength ?? 15, maxEdits: maxEdits ?? 2,
-                                           minSimilarity: minSimilarity ?? 0.95)
+        let pairs = RepeatedSentences.find(
+            in: text, sentences: sentences, minLength: minLength ?? 15, maxEdits: maxEdits ?? 2,
+            minSimilarity: minSimilarity ?? 0.95)
         for p in pairs {
             let firstLine = text.location(of: p.firstSpan.start)?.line.map(String.init) ?? ""
-            var vars = ["sentence": run.quote(text.text(p.secondSpan)), "first_line": firstLine,
-                        "first": p.firstDifference, "second": p.secondDifference, "text": text.text(p.secondSpan)]
+            var vars = [
+                "sentence": run.quote(text.text(p.secondSpan)), "first_line": firstLine,
+                "first": p.firstDifference, "second": p.secondDifference, "text": text.text(p.secondSpan),
+            ]
             let exact = p.distance == 0
             vars["suggestion"] = exact ? "" : p.firstDifference
-            run.emitProse(vars, messageKey: exact ? "engine.editorial.repeated" : "engine.editorial.near_repeated",
-                          fixKey: exact ? "engine.editorial.repeated_fix" : "engine.editorial.near_repeated_fix",
-                          location: run.location(text, p.secondSpan.start))
+            run.emitProse(
+                vars, messageKey: exact ? "engine.editorial.repeated" : "engine.editorial.near_repeated",
+                fixKey: exact ? "engine.editorial.repeated_fix" : "engine.editorial.near_repeated_fix",
+                location: run.location(text, p.secondSpan.start))
         }
     }
 }

@@ -58,14 +58,16 @@ public struct FactsKind: RuleKind {
     public static func parse(_ f: RuleFields) throws -> FactsKind {
         let checkNode = try f.required("check")
         let check = Check(rawValue: try checkNode.oneOf(Check.allCases.map(\.rawValue), what: "check"))!
-        var k = FactsKind(check: check, scope: try ProseYAML.scope(f), vocabulary: try ProseYAML.vocabulary(f), selector: nil,
-                          readings: [], patterns: [], expectation: .zero, values: [], tolerance: try f.tolerance())
+        var k = FactsKind(
+            check: check, scope: try ProseYAML.scope(f), vocabulary: try ProseYAML.vocabulary(f), selector: nil,
+            readings: [], patterns: [], expectation: .zero, values: [], tolerance: try f.tolerance())
         if let q = f["quantity"] {
             let m = try q.mapping(allowed: ["label", "exclude", "units", "following", "sentence", "sentence_exclude"], what: "quantity")
             func words(_ key: String) throws -> [String] { try m[key]?.stringList(key) ?? [] }
-            k.selector = Selector(label: WordsMatcher(try words("label")), exclude: try words("exclude"), units: try words("units"),
-                                  following: WordsMatcher(try words("following")), sentence: WordsMatcher(try words("sentence")),
-                                  sentenceExclude: try words("sentence_exclude"))
+            k.selector = Selector(
+                label: WordsMatcher(try words("label")), exclude: try words("exclude"), units: try words("units"),
+                following: WordsMatcher(try words("following")), sentence: WordsMatcher(try words("sentence")),
+                sentenceExclude: try words("sentence_exclude"))
             for u in k.selector!.units where !k.vocabulary.units.contains(u) && !k.vocabulary.percentUnits.contains(u) {
                 throw q.fail("unit '\(u)' is not in the pack's prose units (\(k.vocabulary.units.joined(separator: ", ")))")
             }
@@ -74,11 +76,13 @@ public struct FactsKind: RuleKind {
             k.readings = try r.list("readings").map { item in
                 let m = try item.mapping(allowed: ["name", "value", "current", "previous", "plain_for"], what: "a reading")
                 guard let name = m["name"] else { throw item.fail("a reading needs 'name' (how the message names it)") }
-                let spec = ReadingSpec(name: try name.string("name"), value: try m["value"].map(f.expression),
-                                       current: try m["current"].map(f.expression), previous: try m["previous"].map(f.expression),
-                                       plainFor: try m["plain_for"]?.stringList("plain_for") ?? [])
+                let spec = ReadingSpec(
+                    name: try name.string("name"), value: try m["value"].map(f.expression),
+                    current: try m["current"].map(f.expression), previous: try m["previous"].map(f.expression),
+                    plainFor: try m["plain_for"]?.stringList("plain_for") ?? [])
                 if check == .growth && (spec.current == nil || spec.previous == nil) {
-                    throw item.fail("a reading of a growth check needs 'current' and 'previous' (expressions; previous.… reads last year's report)")
+                    throw item.fail(
+                        "a reading of a growth check needs 'current' and 'previous' (expressions; previous.… reads last year's report)")
                 }
                 if check == .compare && spec.value == nil { throw item.fail("a reading needs 'value' (an expression over cells)") }
                 return spec
@@ -99,17 +103,23 @@ public struct FactsKind: RuleKind {
         }
         switch check {
         case .compare, .growth:
-            guard k.selector != nil else { throw f.node.fail("rule \(f.id): check '\(check.rawValue)' needs 'quantity' (label words, units)") }
+            guard k.selector != nil else {
+                throw f.node.fail("rule \(f.id): check '\(check.rawValue)' needs 'quantity' (label words, units)")
+            }
             guard !k.readings.isEmpty else { throw f.node.fail("rule \(f.id): check '\(check.rawValue)' needs 'readings'") }
         case .statement:
-            guard !k.patterns.isEmpty, !k.values.isEmpty else { throw f.node.fail("rule \(f.id): check 'statement' needs 'statement' patterns and 'value' (the cells it speaks of)") }
+            guard !k.patterns.isEmpty, !k.values.isEmpty else {
+                throw f.node.fail("rule \(f.id): check 'statement' needs 'statement' patterns and 'value' (the cells it speaks of)")
+            }
         case .lists, .shares: break
         }
         return k
     }
 
-    static let provided: Set<String> = ["quantity", "stated", "sentence", "readings", "fitting", "plain", "whole", "sum",
-                                        "parts_terms", "statement", "value", "recomputed", "percent"]
+    static let provided: Set<String> = [
+        "quantity", "stated", "sentence", "readings", "fitting", "plain", "whole", "sum",
+        "parts_terms", "statement", "value", "recomputed", "percent",
+    ]
     public var placeholders: Set<String> { Self.provided }
 
     public var references: RuleReferences {
@@ -119,13 +129,22 @@ public struct FactsKind: RuleKind {
     public func describe(code: (String) -> String) -> [(String, String)] {
         var out = [("checks", "prose \(check.rawValue) in \(code(scope))")]
         if let s = selector {
-            out.append(("quantity", "label \(s.label.description(" | "))" + (s.units.isEmpty ? "" : ", units \(s.units.joined(separator: " "))")))
+            out.append(
+                ("quantity", "label \(s.label.description(" | "))" + (s.units.isEmpty ? "" : ", units \(s.units.joined(separator: " "))")))
         }
         for r in readings {
             let v = r.value.map { code("\($0)") } ?? "\(code(r.current.map { "\($0)" } ?? "")) vs \(code(r.previous.map { "\($0)" } ?? ""))"
             out.append(("reading", "\(r.name): \(v)"))
         }
-        if !patterns.isEmpty { out.append(("statement", patterns.map { $0.fragments.map { $0.map { String(String.UnicodeScalarView($0)) }.joined(separator: "|") }.joined(separator: "…") }.joined(separator: "; "))) }
+        if !patterns.isEmpty {
+            out.append(
+                (
+                    "statement",
+                    patterns.map {
+                        $0.fragments.map { $0.map { String(String.UnicodeScalarView($0)) }.joined(separator: "|") }.joined(separator: "…")
+                    }.joined(separator: "; ")
+                ))
+        }
         if !values.isEmpty {
             out.append(("expects", "\(values.map { code("\($0)") }.joined(separator: " + ")) \(expectation == .zero ? "= 0" : "> 0")"))
         }
@@ -184,10 +203,13 @@ public struct FactsKind: RuleKind {
             }
             let sum = b.parts.reduce(Decimal(0)) { $0 + facts.quantities[$1].value }
             let terms = b.parts.map { written(facts.quantities[$0]) }.joined(separator: " + ")
-            run.emitProse(["whole": written(whole), "sum": ExactDecimal.format(sum), "parts_terms": terms,
-                           "sentence": run.quote(facts.sentenceText(whole.sentence))],
-                          messageKey: "engine.facts.list_\(key)", fixKey: "engine.facts.list_\(key)_fix",
-                          location: run.location(facts.text, whole.span.start), severity: severity)
+            run.emitProse(
+                [
+                    "whole": written(whole), "sum": ExactDecimal.format(sum), "parts_terms": terms,
+                    "sentence": run.quote(facts.sentenceText(whole.sentence)),
+                ],
+                messageKey: "engine.facts.list_\(key)", fixKey: "engine.facts.list_\(key)_fix",
+                location: run.location(facts.text, whole.span.start), severity: severity)
         }
     }
 
@@ -207,23 +229,31 @@ public struct FactsKind: RuleKind {
             let values = specs.map { r in Reading(name: r.name, value: r.value.flatMap(run.number)) }
             var verdict = FactChecks.compare(stated: q.value, readings: values, tolerance: tolerance)
             // Several plain readings (an ambiguous word such as 受理): any of them fitting is no finding.
-            if case let .fitsOther(fitting, _) = verdict, fitting.contains(where: { f in values.prefix(plainCount).contains { $0.name == f } }) {
+            if case let .fitsOther(fitting, _) = verdict,
+                fitting.contains(where: { f in values.prefix(plainCount).contains { $0.name == f } })
+            {
                 verdict = .fitsFirst(fitting[0])
             }
-            let listed = values.compactMap { r in r.value.map { run.messages.text("engine.facts.reading", ["name": r.name, "value": ExactDecimal.format($0)]) } }
-                .joined(separator: sep)
-            var vars = ["quantity": q.label + written(q), "stated": written(q), "sentence": run.quote(facts.sentenceText(q.sentence)),
-                        "readings": listed]
+            let listed = values.compactMap { r in
+                r.value.map { run.messages.text("engine.facts.reading", ["name": r.name, "value": ExactDecimal.format($0)]) }
+            }
+            .joined(separator: sep)
+            var vars = [
+                "quantity": q.label + written(q), "stated": written(q), "sentence": run.quote(facts.sentenceText(q.sentence)),
+                "readings": listed,
+            ]
             switch verdict {
             case .fitsFirst, .notEvaluated: continue
             case .fitsNone:
-                run.emitProse(vars, messageKey: "engine.facts.compare_none", fixKey: "engine.facts.compare_none_fix",
-                              location: run.location(facts.text, q.span.start))
+                run.emitProse(
+                    vars, messageKey: "engine.facts.compare_none", fixKey: "engine.facts.compare_none_fix",
+                    location: run.location(facts.text, q.span.start))
             case let .fitsOther(fitting, first):
                 vars["fitting"] = fitting.joined(separator: sep)
                 vars["plain"] = first
-                run.emitProse(vars, messageKey: "engine.facts.compare_other", fixKey: "engine.facts.compare_other_fix",
-                              location: run.location(facts.text, q.span.start), severity: min(run.rule.severity, .warning))
+                run.emitProse(
+                    vars, messageKey: "engine.facts.compare_other", fixKey: "engine.facts.compare_other_fix",
+                    location: run.location(facts.text, q.span.start), severity: min(run.rule.severity, .warning))
             }
         }
     }
@@ -231,9 +261,11 @@ public struct FactsKind: RuleKind {
     func statement(_ run: RuleRun, _ facts: ProseFacts) {
         // Most reports lack one fragment of every pattern: then no sentence can match.
         let whole = run.ev.prose.string(scope)
-        guard patterns.contains(where: { p in
-            p.fragments.allSatisfy { alts in alts.contains { FastText.contains(whole, String(String.UnicodeScalarView($0))) } }
-        }) else { return }
+        guard
+            patterns.contains(where: { p in
+                p.fragments.allSatisfy { alts in alts.contains { FastText.contains(whole, String(String.UnicodeScalarView($0))) } }
+            })
+        else { return }
         let matches = StatementScanner.find(patterns, in: facts)
         guard !matches.isEmpty else { return }
         let known = values.compactMap(run.number)
@@ -246,10 +278,13 @@ public struct FactsKind: RuleKind {
         // The first figure that speaks against the statement (the total when the report has it).
         let v = known.first { $0 != 0 } ?? known[0]
         for m in matches where FactChecks.contradicts(expectation, values: known) {
-            run.emitProse(["statement": facts.text.text(m.span), "sentence": run.quote(facts.sentenceText(m.sentence)),
-                           "value": ExactDecimal.format(v)],
-                          messageKey: "engine.facts.statement", fixKey: "engine.facts.statement_fix",
-                          location: run.location(facts.text, m.span.start))
+            run.emitProse(
+                [
+                    "statement": facts.text.text(m.span), "sentence": run.quote(facts.sentenceText(m.sentence)),
+                    "value": ExactDecimal.format(v),
+                ],
+                messageKey: "engine.facts.statement", fixKey: "engine.facts.statement_fix",
+                location: run.location(facts.text, m.span.start))
         }
     }
 
@@ -262,16 +297,22 @@ public struct FactsKind: RuleKind {
             var results: [(name: String, fit: RoundingFit, recomputed: Decimal)] = []
             for r in ordered(facts.quantities[s]).readings {
                 guard let c = r.current.flatMap(run.number), let pr = r.previous.flatMap(run.number),
-                      let g = FactChecks.checkGrowth(p, in: facts, current: c, previous: pr) else { continue }
+                    let g = FactChecks.checkGrowth(p, in: facts, current: c, previous: pr)
+                else { continue }
                 results.append((r.name, g.fit, g.recomputed))
             }
             guard !results.isEmpty, !results.contains(where: { $0.fit != .neither }) else { continue }
-            let recomputed = results.map { run.messages.text("engine.facts.reading", ["name": $0.name, "value": Self.fixed($0.recomputed, q.decimals) + q.unit]) }
-            run.emitProse(["quantity": facts.quantities[s].label + written(facts.quantities[s]), "stated": written(q),
-                           "sentence": run.quote(facts.sentenceText(q.sentence)), "recomputed": recomputed.joined(separator: sep),
-                           "percent": Self.fixed(results[0].recomputed, q.decimals) + q.unit],
-                          messageKey: "engine.facts.growth", fixKey: "engine.facts.growth_fix",
-                          location: run.location(facts.text, q.span.start))
+            let recomputed = results.map {
+                run.messages.text("engine.facts.reading", ["name": $0.name, "value": Self.fixed($0.recomputed, q.decimals) + q.unit])
+            }
+            run.emitProse(
+                [
+                    "quantity": facts.quantities[s].label + written(facts.quantities[s]), "stated": written(q),
+                    "sentence": run.quote(facts.sentenceText(q.sentence)), "recomputed": recomputed.joined(separator: sep),
+                    "percent": Self.fixed(results[0].recomputed, q.decimals) + q.unit,
+                ],
+                messageKey: "engine.facts.growth", fixKey: "engine.facts.growth_fix",
+                location: run.location(facts.text, q.span.start))
         }
     }
 
@@ -279,11 +320,14 @@ public struct FactsKind: RuleKind {
         for p in facts.percentages where p.isShare {
             guard let r = FactChecks.checkShare(p, in: facts), r.fit == .neither, let s = p.subject, let w = p.whole else { continue }
             let q = facts.quantities[p.quantity]
-            run.emitProse(["quantity": facts.quantities[s].label + written(facts.quantities[s]), "whole": written(facts.quantities[w]),
-                           "stated": written(q), "sentence": run.quote(facts.sentenceText(q.sentence)),
-                           "percent": Self.fixed(r.recomputed, q.decimals) + q.unit],
-                          messageKey: "engine.facts.share", fixKey: "engine.facts.share_fix",
-                          location: run.location(facts.text, q.span.start))
+            run.emitProse(
+                [
+                    "quantity": facts.quantities[s].label + written(facts.quantities[s]), "whole": written(facts.quantities[w]),
+                    "stated": written(q), "sentence": run.quote(facts.sentenceText(q.sentence)),
+                    "percent": Self.fixed(r.recomputed, q.decimals) + q.unit,
+                ],
+                messageKey: "engine.facts.share", fixKey: "engine.facts.share_fix",
+                location: run.location(facts.text, q.span.start))
         }
     }
 }

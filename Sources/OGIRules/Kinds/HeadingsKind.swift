@@ -69,10 +69,11 @@ public struct HeadingsKind: RuleKind {
         guard !digits.isEmpty, digits.count <= 3 else { return nil }
         let rest = s.dropFirst(digits.count).first
         guard let rest, "、.．)）,，: 　".contains(rest) else { return nil }
-        let ascii = String(digits.map { c -> Character in
-            guard let v = c.unicodeScalars.first?.value, v >= 0xFF10, v <= 0xFF19 else { return c }
-            return Character(UnicodeScalar(v - 0xFF10 + 0x30)!)
-        })
+        let ascii = String(
+            digits.map { c -> Character in
+                guard let v = c.unicodeScalars.first?.value, v >= 0xFF10, v <= 0xFF19 else { return c }
+                return Character(UnicodeScalar(v - 0xFF10 + 0x30)!)
+            })
         guard let n = ChineseNumber.parse(ascii) else { return nil }
         return (String(digits), n)
     }

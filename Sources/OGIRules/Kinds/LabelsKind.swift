@@ -29,7 +29,9 @@ public struct LabelsKind: RuleKind {
                 vars["row"] = rs.label
                 vars["used"] = used
                 vars["layout"] = layout.id
-                run.emit(vars: vars, defaultKey: "engine.labels.message", location: FindingLocation(row.location, table: spec.title, row: rs.label))
+                run.emit(
+                    vars: vars, defaultKey: "engine.labels.message",
+                    location: FindingLocation(row.location, table: spec.title, row: rs.label))
             }
         }
     }

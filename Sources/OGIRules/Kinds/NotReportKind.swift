@@ -20,7 +20,12 @@ public struct NotReportKind: RuleKind {
     public var references: RuleReferences { RuleReferences() }
 
     public func describe(code: (String) -> String) -> [(String, String)] {
-        [("checks", "the document has a template table, a part heading, or one of \(titleWords.map(code).joined(separator: ", ")) in its title")]
+        [
+            (
+                "checks",
+                "the document has a template table, a part heading, or one of \(titleWords.map(code).joined(separator: ", ")) in its title"
+            )
+        ]
     }
 
     /// True when `report` shows none of the signs of an annual report.

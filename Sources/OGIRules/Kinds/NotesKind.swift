@@ -26,8 +26,11 @@ public struct NotesKind: RuleKind {
         let ev = run.ev
         for note in ev.report.extractionNotes {
             let spec = ev.layout?.table(note.table) ?? ev.templates.templates.lazy.compactMap { $0.table(note.table) }.first
-            if let spec { guard run.matches(spec, tables) else { continue } }
-            else { guard tables.contains(where: { KeyPattern.matches(note.table, pattern: $0) }) else { continue } }
+            if let spec {
+                guard run.matches(spec, tables) else { continue }
+            } else {
+                guard tables.contains(where: { KeyPattern.matches(note.table, pattern: $0) }) else { continue }
+            }
             var vars = run.bindingVars()
             vars["table"] = spec?.title ?? note.table
             vars["row"] = spec?.row(note.row).map(Evaluator.displayLabel) ?? note.rowLabel
@@ -35,8 +38,9 @@ public struct NotesKind: RuleKind {
             vars["found"] = note.found
             vars["found_cells"] = String(note.foundCells)
             vars["expected"] = String(note.expectedCells)
-            run.emit(vars: vars, defaultKey: "engine.notes.cell_count",
-                     location: FindingLocation(note.location, table: vars["table"], row: vars["row"]))
+            run.emit(
+                vars: vars, defaultKey: "engine.notes.cell_count",
+                location: FindingLocation(note.location, table: vars["table"], row: vars["row"]))
         }
     }
 }

@@ -81,17 +81,28 @@ public struct PartsKind: RuleKind {
             let notNamed = specs.filter { present.contains($0.key) && !namedKeys.contains($0.key) }.map(\.title)
             let namedAbsent = named.filter { !present.contains($0.key) }.map(\.title)
             let unnamedRequired = specs.filter { !namedKeys.contains($0.key) && !present.contains($0.key) }.map(\.title)
-            if !notNamed.isEmpty { problems.append(run.messages.text("engine.parts.preamble.not_listed", ["parts": notNamed.joined(separator: sep)])) }
-            if !namedAbsent.isEmpty { problems.append(run.messages.text("engine.parts.preamble.listed_absent", ["parts": namedAbsent.joined(separator: sep)])) }
-            if !unnamedRequired.isEmpty { problems.append(run.messages.text("engine.parts.preamble.both_absent", ["parts": unnamedRequired.joined(separator: sep)])) }
+            if !notNamed.isEmpty {
+                problems.append(run.messages.text("engine.parts.preamble.not_listed", ["parts": notNamed.joined(separator: sep)]))
+            }
+            if !namedAbsent.isEmpty {
+                problems.append(run.messages.text("engine.parts.preamble.listed_absent", ["parts": namedAbsent.joined(separator: sep)]))
+            }
+            if !unnamedRequired.isEmpty {
+                problems.append(run.messages.text("engine.parts.preamble.both_absent", ["parts": unnamedRequired.joined(separator: sep)]))
+            }
             if let cp = countPattern, let rx = try? RegexCache.shared.compile(cp) {
                 do {
                     if let m = try BoundedRegex.firstMatch(rx, in: sentence),
-                       let r = Range(m.range(withName: "n"), in: sentence), let n = ChineseNumber.parse(String(sentence[r])), n != named.count {
-                        problems.append(run.messages.text("engine.parts.preamble.count_mismatch", ["stated": String(n), "listed": String(named.count)]))
+                        let r = Range(m.range(withName: "n"), in: sentence), let n = ChineseNumber.parse(String(sentence[r])),
+                        n != named.count
+                    {
+                        problems.append(
+                            run.messages.text("engine.parts.preamble.count_mismatch", ["stated": String(n), "listed": String(named.count)]))
                     }
                 } catch {
-                    run.skip([CatalogMessage("engine.not_evaluated.pattern_too_slow", ["pattern": cp, "limit": "\(BoundedRegex.timeLimit)"])])
+                    run.skip([
+                        CatalogMessage("engine.not_evaluated.pattern_too_slow", ["pattern": cp, "limit": "\(BoundedRegex.timeLimit)"])
+                    ])
                 }
             }
             guard !problems.isEmpty else { return }

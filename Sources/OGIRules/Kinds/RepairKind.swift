@@ -25,8 +25,10 @@ public struct RepairKind: RuleKind {
     public var references: RuleReferences { RuleReferences(tables: tables) }
 
     public func describe(code: (String) -> String) -> [(String, String)] {
-        [("checks", "the cell to fix when the sums and linear assertions of \(tables.map(code).joined(separator: ", ")) fail"),
-         ("lists", "up to \(maxListed) repairs of the same size")]
+        [
+            ("checks", "the cell to fix when the sums and linear assertions of \(tables.map(code).joined(separator: ", ")) fail"),
+            ("lists", "up to \(maxListed) repairs of the same size"),
+        ]
     }
 
     /// A cell of the table: its key (`table.row.column`) and where it was read.
@@ -54,7 +56,11 @@ public struct RepairKind: RuleKind {
         var violated: [Int] {
             constraints.indices.filter { i in
                 let c = constraints[i]
-                if (c.left + c.right).contains(where: { if case .blank? = cells[$0.cell] { return true }; return false }) { return false }
+                if (c.left + c.right).contains(where: {
+                    if case .blank? = cells[$0.cell] { return true }; return false
+                }) {
+                    return false
+                }
                 let l = c.left.reduce(Decimal(0)) { $0 + $1.coefficient * (cells[$1.cell].map(Self.value) ?? 0) }
                 let r = c.right.reduce(Decimal(0)) { $0 + $1.coefficient * (cells[$1.cell].map(Self.value) ?? 0) }
                 return abs(l - r) > abs(c.tolerance)
@@ -83,9 +89,11 @@ public struct RepairKind: RuleKind {
         return out
     }
 
-    static func collect(_ spec: TableSpec, _ rules: [Rule], _ ev: Evaluator, _ cells: inout [String: RepairCellValue],
-                        _ refs: inout [String: TouchedCell], _ constraints: inout [LinearConstraint<String>],
-                        _ owners: inout [(rule: String, direction: Direction)]) {
+    static func collect(
+        _ spec: TableSpec, _ rules: [Rule], _ ev: Evaluator, _ cells: inout [String: RepairCellValue],
+        _ refs: inout [String: TouchedCell], _ constraints: inout [LinearConstraint<String>],
+        _ owners: inout [(rule: String, direction: Direction)]
+    ) {
         guard let layout = ev.layout else { return }
         func add(_ t: TouchedCell) -> Bool {
             let k = Self.key(t)
@@ -113,9 +121,12 @@ public struct RepairKind: RuleKind {
             } else if let a = rule.kind as? AssertKind, case let .binary("==", lhs, rhs) = a.expression {
                 Self.bind(a.forEach, ev) {
                     guard let l = Self.linear(lhs, ev, spec), let r = Self.linear(rhs, ev, spec), l.constant == r.constant,
-                          !(l.terms.isEmpty && r.terms.isEmpty), (l.terms + r.terms).allSatisfy({ add($0.cell) }) else { return }
-                    constraints.append(LinearConstraint(name: rule.id, left: l.terms.map { (Self.key($0.cell), $0.coefficient) },
-                                                        right: r.terms.map { (Self.key($0.cell), $0.coefficient) }, tolerance: a.tolerance))
+                        !(l.terms.isEmpty && r.terms.isEmpty), (l.terms + r.terms).allSatisfy({ add($0.cell) })
+                    else { return }
+                    constraints.append(
+                        LinearConstraint(
+                            name: rule.id, left: l.terms.map { (Self.key($0.cell), $0.coefficient) },
+                            right: r.terms.map { (Self.key($0.cell), $0.coefficient) }, tolerance: a.tolerance))
                     owners.append((rule.id, .other))
                 }
             }
@@ -128,9 +139,10 @@ public struct RepairKind: RuleKind {
         let (refs, constraints, owners) = (table.refs, table.constraints, table.owners)
         guard !constraints.isEmpty, !table.violated.isEmpty else { return }
         let result = RepairSolver.solve(cells: table.cells, constraints: constraints)
-        let folded = Set(result.violated.flatMap { i in
-            (constraints[i].left + constraints[i].right).map { "\(owners[i].rule)|\($0.cell)" }
-        })
+        let folded = Set(
+            result.violated.flatMap { i in
+                (constraints[i].left + constraints[i].right).map { "\(owners[i].rule)|\($0.cell)" }
+            })
         let sep = run.messages.text("separator.list")
         func label(_ k: String) -> String {
             guard let t = refs[k] else { return k }
@@ -144,8 +156,12 @@ public struct RepairKind: RuleKind {
             return run.messages.text("engine.repair.sums")
         }
         func changeText(_ c: CellChange<String>) -> String {
-            run.messages.text("engine.repair.change", ["cell": label(c.cell), "value": c.from.map(ExactDecimal.format) ?? run.messages.text("value.none"),
-                                                        "suggested": ExactDecimal.format(c.to), "sums": sums(c)])
+            run.messages.text(
+                "engine.repair.change",
+                [
+                    "cell": label(c.cell), "value": c.from.map(ExactDecimal.format) ?? run.messages.text("value.none"),
+                    "suggested": ExactDecimal.format(c.to), "sums": sums(c),
+                ])
         }
         var vars = run.bindingVars()
         vars["table"] = spec.title
@@ -162,11 +178,13 @@ public struct RepairKind: RuleKind {
             vars["count"] = String(repair.changes.count)
             let loc = run.location(t)
             let suggestion = CellSuggestion(cell: first.cell, location: loc, value: first.from, suggestedValue: first.to)
-            run.findings.append(Finding(rule: run.rule.id, severity: run.rule.severity, category: run.rule.category,
-                                        message: run.rule.message.map { MessageCatalog.fill($0, vars) }
-                                            ?? run.messages.text(repair.changes.count == 1 ? "engine.repair.unique" : "engine.repair.pair", vars),
-                                        fix: run.rule.fix.map { MessageCatalog.fill($0, vars) } ?? run.messages.text("engine.repair.unique_fix", vars),
-                                        location: loc, suggestion: suggestion))
+            run.findings.append(
+                Finding(
+                    rule: run.rule.id, severity: run.rule.severity, category: run.rule.category,
+                    message: run.rule.message.map { MessageCatalog.fill($0, vars) }
+                        ?? run.messages.text(repair.changes.count == 1 ? "engine.repair.unique" : "engine.repair.pair", vars),
+                    fix: run.rule.fix.map { MessageCatalog.fill($0, vars) } ?? run.messages.text("engine.repair.unique_fix", vars),
+                    location: loc, suggestion: suggestion))
             ev.folds.append(Fold(rule: run.rule.id, message: run.findings[run.findings.count - 1].message, keys: folded, note: nil))
         case .ambiguous(let repairs):
             // No single cell to blame: each failing sum keeps its own finding, and its fix lists the repairs.
@@ -187,7 +205,9 @@ public struct RepairKind: RuleKind {
             for v in values { ev.bindings[name] = v; body() }
         case let .columns(table, except), let .rows(table, except):
             guard let spec = ev.layout?.table(table) else { return }
-            let isCols: Bool = { if case .columns = it { return true }; return false }()
+            let isCols: Bool = {
+                if case .columns = it { return true }; return false
+            }()
             for k in (isCols ? spec.columns.map(\.key) : spec.rows.map(\.key)) where !except.contains(k) {
                 ev.bindings[isCols ? "col" : "row"] = k
                 body()
@@ -196,12 +216,15 @@ public struct RepairKind: RuleKind {
     }
 
     /// An expression as Σ coefficient·cell + constant over cells of `spec`, nil when it is not linear in them.
-    static func linear(_ e: Expr, _ ev: Evaluator, _ spec: TableSpec) -> (terms: [(cell: TouchedCell, coefficient: Decimal)], constant: Decimal)? {
+    static func linear(_ e: Expr, _ ev: Evaluator, _ spec: TableSpec) -> (
+        terms: [(cell: TouchedCell, coefficient: Decimal)], constant: Decimal
+    )? {
         switch e {
         case .number(let d): return ([], d)
         case .path(let segs):
             guard Expr.previousPath(segs) == nil, let keys = try? ev.keys(of: segs), keys.first == spec.key,
-                  let t = try? ev.cell(keys) else { return nil }
+                let t = try? ev.cell(keys)
+            else { return nil }
             return ([(t, 1)], 0)
         case .unary("-", let a):
             guard let l = Self.linear(a, ev, spec) else { return nil }

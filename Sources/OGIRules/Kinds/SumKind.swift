@@ -26,14 +26,18 @@ public struct SumKind: RuleKind {
         let total = try totalNode.string("total")
         let partsNode = try f.required("parts")
         let parts = try partsNode.stringList("parts")
-        let values: [String] = { if case let .values(v, _)? = f.iteration { return v }; return [] }()
+        let values: [String] = {
+            if case let .values(v, _)? = f.iteration { return v }; return []
+        }()
         let variable = f.iteration?.variable
         for (key, node) in [(total, totalNode)] + parts.map({ ($0, partsNode) }) {
             // `$g.total` with `for_each: {values: [...], as: g}`: check each value.
-            let concrete = key.contains("$") && variable != nil ? values.map { key.replacingOccurrences(of: "$" + variable!, with: $0) } : [key]
+            let concrete =
+                key.contains("$") && variable != nil ? values.map { key.replacingOccurrences(of: "$" + variable!, with: $0) } : [key]
             let keys = specs.flatMap { axis == .rows ? $0.rows.map(\.key) : $0.columns.map(\.key) }
             for k in concrete where !k.contains("$") && !keys.contains(where: { KeyPattern.matches($0, pattern: k) }) {
-                var msg = "'\(k)' matches no \(axis == .rows ? "row" : "column") of table \(table); known: \(Array(Set(keys)).sorted().joined(separator: ", "))"
+                var msg =
+                    "'\(k)' matches no \(axis == .rows ? "row" : "column") of table \(table); known: \(Array(Set(keys)).sorted().joined(separator: ", "))"
                 if let near = YNode.closest(k, in: Array(Set(keys))) { msg += " (did you mean '\(near)'?)" }
                 throw node.fail(msg)
             }
@@ -120,7 +124,9 @@ public struct SumKind: RuleKind {
             if !reasons.isEmpty { run.skip(reasons); continue }
             // A blank total with filled parts is reported as a blank cell with the value it should hold, and a filled
             // total with only blank parts as blank cells: neither is an arithmetic error of the filled cells.
-            if Self.blankTotalWithFilledParts(line) || (!line.parts.isEmpty && line.parts.allSatisfy { $0.cell.state == .blank }) { continue }
+            if Self.blankTotalWithFilledParts(line) || (!line.parts.isEmpty && line.parts.allSatisfy { $0.cell.state == .blank }) {
+                continue
+            }
             let sum: Decimal
             let tv = t.cell.value!
             let diff: Decimal

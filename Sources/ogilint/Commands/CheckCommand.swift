@@ -9,24 +9,34 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check reports (files, folders or wildcards) and print findings.",
         discussion: """
-        Formats:
-        \(OutputFormats.all.map { "  \($0.name.padding(toLength: 10, withPad: " ", startingAt: 0))\($0.purpose)" }.joined(separator: "\n"))
+            Formats:
+            \(OutputFormats.all.map { "  \($0.name.padding(toLength: 10, withPad: " ", startingAt: 0))\($0.purpose)" }.joined(separator: "\n"))
 
-        \(usage)
-        """)
+            \(usage)
+            """)
 
-    static let usage = "Give --format several times to write several in one run, e.g. --format text --format sarif=out.sarif "
+    static let usage =
+        "Give --format several times to write several in one run, e.g. --format text --format sarif=out.sarif "
         + "--format html=report.html (at most one without =PATH). Output files are checked before anything is written: "
         + "an output that is an input, two outputs to one file, or a folder are refused. A file name that starts with '-' "
         + "is taken as a file when it exists; '--' ends the options."
 
-    @Argument(help: "Reports: .txt, .docx, .html, .pdf, or report models (.yml, .json); folders are searched for them; quoted wildcards such as 'drafts/**/*.docx' are expanded.")
+    @Argument(
+        help:
+            "Reports: .txt, .docx, .html, .pdf, or report models (.yml, .json); folders are searched for them; quoted wildcards such as 'drafts/**/*.docx' are expanded."
+    )
     var files: [String] = []
 
-    @Option(name: .customLong("format"), help: ArgumentHelp("Output format, optionally written to a file: NAME or NAME=PATH (repeatable).", valueName: "FORMAT[=PATH]"))
+    @Option(
+        name: .customLong("format"),
+        help: ArgumentHelp("Output format, optionally written to a file: NAME or NAME=PATH (repeatable).", valueName: "FORMAT[=PATH]"))
     var formats: [String] = []
 
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity: error, warning, info, never (default: the configuration's fail_on, else error).")
+    @Option(
+        name: .customLong("fail-on"),
+        help:
+            "Exit 1 when a finding is at or above this severity: error, warning, info, never (default: the configuration's fail_on, else error)."
+    )
     var failOn: FailThreshold?
 
     @Flag(name: .shortAndLong, help: "Print nothing on standard output; only the exit code (and errors on standard error) tell the result.")
@@ -41,13 +51,24 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Leave out findings listed in this baseline file.", valueName: "FILE"))
     var baseline: String?
 
-    @Option(name: .customLong("write-baseline"), help: ArgumentHelp("Write the current findings to this baseline file instead of any output (exit 0; 2 when an input cannot be read, and then no baseline is written).", valueName: "FILE"))
+    @Option(
+        name: .customLong("write-baseline"),
+        help: ArgumentHelp(
+            "Write the current findings to this baseline file instead of any output (exit 0; 2 when an input cannot be read, and then no baseline is written).",
+            valueName: "FILE"))
     var writeBaseline: String?
 
-    @Option(help: ArgumentHelp("Last year's report of the same agency (any input format): every report is checked against it (PREV-* rules and 同比 figures need it). Without it, reports of one agency in consecutive years among the inputs are paired automatically.", valueName: "LAST_YEAR_FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Last year's report of the same agency (any input format): every report is checked against it (PREV-* rules and 同比 figures need it). Without it, reports of one agency in consecutive years among the inputs are paired automatically.",
+            valueName: "LAST_YEAR_FILE"))
     var previous: String?
 
-    @Flag(name: .customLong("no-pairing"), help: "Do not pair reports of one agency in consecutive years automatically (saves reading every input twice in a large run); .ogilint.yml previous: pairs still apply.")
+    @Flag(
+        name: .customLong("no-pairing"),
+        help:
+            "Do not pair reports of one agency in consecutive years automatically (saves reading every input twice in a large run); .ogilint.yml previous: pairs still apply."
+    )
     var noPairing = false
 
     @OptionGroup var rules: RuleOptions
@@ -84,9 +105,10 @@ struct CheckCommand: ParsableCommand {
         let plan = try session.plan(files)
         let threshold = failOn.map(\.severity) ?? plan.start.failOn
         // Every output is checked and opened before any input is read.
-        let outputs = try RunOutputs(requests: try OutputRequest.parse(formats), baselinePath: writeBaseline, inputs: plan.start.files,
-                                     options: OutputOptions(version: OGILintVersion.string, failOn: threshold), quiet: quiet,
-                                     color: isTerminal(1) && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
+        let outputs = try RunOutputs(
+            requests: try OutputRequest.parse(formats), baselinePath: writeBaseline, inputs: plan.start.files,
+            options: OutputOptions(version: OGILintVersion.string, failOn: threshold), quiet: quiet,
+            color: isTerminal(1) && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
         let problems = InputErrorLog()
         let summary: RunSummary
         do {

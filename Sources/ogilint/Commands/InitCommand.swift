@@ -5,7 +5,8 @@ import OGIOutput
 import OGIRules
 
 struct InitCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "init", abstract: "Write a commented starter .ogilint.yml in the current folder.")
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Write a commented starter .ogilint.yml in the current folder.")
 
     @Flag(help: "Overwrite an existing .ogilint.yml.")
     var force = false

@@ -5,7 +5,9 @@ import OGIModel
 import OGIOutput
 
 struct ModelCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "model", abstract: "Print the report model read from a file (metadata, parts, every cell with its raw text and location).")
+    static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Print the report model read from a file (metadata, parts, every cell with its raw text and location).")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case yaml, json }
 

@@ -4,7 +4,8 @@ import OGILint
 import OGIOutput
 
 struct RulesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rules", abstract: "List the loaded rules, explain one, or write the rule reference (--format markdown).")
+    static let configuration = CommandConfiguration(
+        commandName: "rules", abstract: "List the loaded rules, explain one, or write the rule reference (--format markdown).")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown }
 

@@ -8,9 +8,9 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve a local web page to drop drafts on and see what to fix (and its HTTP API).",
         discussion: """
-        Listens on 127.0.0.1:8080 unless told otherwise; open the address it prints. Uploads are checked in
-        memory and never stored. Stop it with Ctrl-C. The API is described in docs/openapi.yaml.
-        """)
+            Listens on 127.0.0.1:8080 unless told otherwise; open the address it prints. Uploads are checked in
+            memory and never stored. Stop it with Ctrl-C. The API is described in docs/openapi.yaml.
+            """)
 
     @Option(help: "Address to listen on (default: loopback only). Use 0.0.0.0 to accept other machines.")
     var host = "127.0.0.1"
@@ -42,7 +42,9 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("time-limit"), help: "Seconds one request's checks may take before the server gives up (503).")
     var timeLimit = 30
 
-    @Option(name: .customLong("allow-host"), help: ArgumentHelp("Accept this name in the Host header too (repeatable), e.g. behind a reverse proxy.", valueName: "NAME"))
+    @Option(
+        name: .customLong("allow-host"),
+        help: ArgumentHelp("Accept this name in the Host header too (repeatable), e.g. behind a reverse proxy.", valueName: "NAME"))
     var allowHosts: [String] = []
 
     func validate() throws {

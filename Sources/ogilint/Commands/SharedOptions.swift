@@ -9,7 +9,11 @@ struct RuleOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: ArgumentHelp("Add a rule pack folder (repeatable).", valueName: "DIR"))
     var extraRules: [String] = []
 
-    @Option(name: .customLong("rules-root"), help: ArgumentHelp("Use this folder instead of the bundled rules (default: $OGILINT_RULES, or the rules/ folder shipped with ogilint).", valueName: "DIR"))
+    @Option(
+        name: .customLong("rules-root"),
+        help: ArgumentHelp(
+            "Use this folder instead of the bundled rules (default: $OGILINT_RULES, or the rules/ folder shipped with ogilint).",
+            valueName: "DIR"))
     var rulesRoot: String?
 
     func root() throws -> String {
@@ -35,7 +39,9 @@ struct ReadOptions: ParsableArguments {
     @Option(help: "Override the report year read from the title.")
     var year: Int?
 
-    @Option(name: .customLong("max-size"), help: ArgumentHelp("Largest input accepted (also the cap on what a DOCX may unpack to).", valueName: "SIZE"))
+    @Option(
+        name: .customLong("max-size"),
+        help: ArgumentHelp("Largest input accepted (also the cap on what a DOCX may unpack to).", valueName: "SIZE"))
     var maxSize: ByteSize = ByteSize(bytes: 50 * 1024 * 1024)
 
     var lintOptions: LintOptions { LintOptions(agencyKind: agencyKind, year: year, maxInputBytes: maxSize.bytes) }

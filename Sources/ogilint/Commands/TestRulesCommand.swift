@@ -7,7 +7,9 @@ struct TestRulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test-rules",
         abstract: "Run the passing and failing examples that rules carry in their YAML.",
-        discussion: "With DIR, tests only the rules defined there: DIR is loaded over the bundled pack (or alone when it is the bundled pack or a complete rules root with templates); without, tests every loaded rule.")
+        discussion:
+            "With DIR, tests only the rules defined there: DIR is loaded over the bundled pack (or alone when it is the bundled pack or a complete rules root with templates); without, tests every loaded rule."
+    )
 
     @Argument(help: "A rule pack folder to test.")
     var dir: String?
