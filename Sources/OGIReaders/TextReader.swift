@@ -229,17 +229,6 @@ public struct TextReader: ReportReader {
     /// integers, so a line without one cannot give a year or a date and needs no regular expression.
     static func hasDigit(_ s: String) -> Bool { s.utf8.contains { $0 >= 0x30 && $0 <= 0x39 } }
 
-    /// The part of `rest` left after its normalised form's prefix `prefix`.
-    static func remainder(of rest: String, afterNormalizedPrefix prefix: String) -> String {
-        var consumed = 0
-        var idx = rest.startIndex
-        while idx < rest.endIndex, consumed < prefix.count {
-            if !LabelText.normalize(String(rest[idx])).isEmpty { consumed += 1 }
-            idx = rest.index(after: idx)
-        }
-        return String(rest[idx...]).trimmingCharacters(in: .whitespaces)
-    }
-
     func extractTitle(_ lines: [SourceLine], locate: Locator, into meta: inout Metadata) {
         let words = ctx.templates.profile.titleWords
         let content = lines.prefix(40).filter { !FastText.trim($0.text).isEmpty }.prefix(12)

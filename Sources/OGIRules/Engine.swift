@@ -160,22 +160,7 @@ public final class RuleRun {
     // MARK: iteration
 
     func forEachBinding(_ it: Iteration?, _ body: () -> Void) {
-        guard let it else { body(); return }
-        switch it {
-        case let .values(values, name):
-            for v in values { ev.bindings[name] = v; body() }
-        case let .columns(table, except), let .rows(table, except):
-            guard let layout = ev.layout else { skip([CatalogMessage("engine.not_evaluated.no_layout")]); return }
-            guard let spec = layout.table(table) else { return }
-            let isCols: Bool = {
-                if case .columns = it { return true }; return false
-            }()
-            let keys = isCols ? spec.columns.map(\.key) : spec.rows.map(\.key)
-            for k in keys where !except.contains(k) {
-                ev.bindings[isCols ? "col" : "row"] = k
-                body()
-            }
-        }
+        if !ev.forEachBinding(it, body) { skip([CatalogMessage("engine.not_evaluated.no_layout")]) }
     }
 
     // MARK: wording
@@ -259,4 +244,28 @@ struct Fold {
     var message: String?
     var keys: Set<String>
     var note: String?
+}
+
+extension Evaluator {
+    /// Runs `body` once per binding of a rule's `for_each` (`$col`, `$row` or a named value), or once without
+    /// one. False when the iteration is over a table's columns or rows and no template is known.
+    @discardableResult
+    func forEachBinding(_ it: Iteration?, _ body: () -> Void) -> Bool {
+        guard let it else { body(); return true }
+        switch it {
+        case let .values(values, name):
+            for v in values { bindings[name] = v; body() }
+        case let .columns(table, except), let .rows(table, except):
+            guard let layout else { return false }
+            guard let spec = layout.table(table) else { return true }
+            let isCols: Bool = {
+                if case .columns = it { return true }; return false
+            }()
+            for k in (isCols ? spec.columns.map(\.key) : spec.rows.map(\.key)) where !except.contains(k) {
+                bindings[isCols ? "col" : "row"] = k
+                body()
+            }
+        }
+        return true
+    }
 }

@@ -117,9 +117,9 @@ public struct RepairKind: RuleKind {
                         owners.append((rule.id, direction))
                     }
                 }
-                Self.bind(sum.forEach, ev, collect)
+                ev.forEachBinding(sum.forEach, collect)
             } else if let a = rule.kind as? AssertKind, case let .binary("==", lhs, rhs) = a.expression {
-                Self.bind(a.forEach, ev) {
+                ev.forEachBinding(a.forEach) {
                     guard let l = Self.linear(lhs, ev, spec), let r = Self.linear(rhs, ev, spec), l.constant == r.constant,
                         !(l.terms.isEmpty && r.terms.isEmpty), (l.terms + r.terms).allSatisfy({ add($0.cell) })
                     else { return }
@@ -194,24 +194,6 @@ public struct RepairKind: RuleKind {
                 run.messages.text("engine.repair.option", ["changes": r.changes.map(changeText).joined(separator: sep)])
             }.joined(separator: run.messages.text("separator.reasons"))
             ev.folds.append(Fold(rule: run.rule.id, message: nil, keys: folded, note: run.messages.text("engine.repair.ambiguous", vars)))
-        }
-    }
-
-    /// Runs `body` once per binding of the iteration.
-    static func bind(_ it: Iteration?, _ ev: Evaluator, _ body: () -> Void) {
-        guard let it else { body(); return }
-        switch it {
-        case let .values(values, name):
-            for v in values { ev.bindings[name] = v; body() }
-        case let .columns(table, except), let .rows(table, except):
-            guard let spec = ev.layout?.table(table) else { return }
-            let isCols: Bool = {
-                if case .columns = it { return true }; return false
-            }()
-            for k in (isCols ? spec.columns.map(\.key) : spec.rows.map(\.key)) where !except.contains(k) {
-                ev.bindings[isCols ? "col" : "row"] = k
-                body()
-            }
         }
     }
 
