@@ -18,17 +18,15 @@ struct Serve: ParsableCommand {
     @Option(help: "Port to listen on.")
     var port = 8080
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("Add a rule pack folder (repeatable).", valueName: "DIR"))
-    var extraRules: [String] = []
-
-    @Option(name: .customLong("rules-root"), help: ArgumentHelp("Use this folder instead of the bundled rules.", valueName: "DIR"))
-    var rulesRoot: String?
+    @OptionGroup var rules: RuleOptions
 
     @Option(help: ArgumentHelp("Apply this configuration file (.ogilint.yml) to every upload.", valueName: "FILE"))
     var config: String?
 
-    @Option(name: .customLong("max-size"), help: "Largest file accepted, in bytes (also the cap on what a DOCX may unpack to).")
-    var maxSize = 50 * 1024 * 1024
+    @Option(
+        name: .customLong("max-size"),
+        help: "Largest file accepted, as for check (units k, M, G; also the budget every read limit is derived from).")
+    var maxSize: ByteSize = ByteSize(bytes: 50 * 1024 * 1024)
 
     @Option(name: .customLong("max-request-size"), help: "Largest request, all files together, in bytes.")
     var maxRequestSize = 100 * 1024 * 1024
@@ -49,7 +47,7 @@ struct Serve: ParsableCommand {
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
-        guard maxSize > 0, maxRequestSize > 0, maxFiles > 0, timeLimit > 0 else {
+        guard maxSize.bytes > 0, maxRequestSize > 0, maxFiles > 0, timeLimit > 0 else {
             throw ValidationError("--max-size, --max-request-size, --max-files and --time-limit must be positive")
         }
         if let maxChecks, maxChecks <= 0 { throw ValidationError("--max-checks must be positive") }
@@ -58,7 +56,8 @@ struct Serve: ParsableCommand {
     func run() throws {
         let service: LintService
         do {
-            service = try LintService(rulesRoot: rulesRoot, extraRules: extraRules, configPath: config, maxFileBytes: maxSize)
+            service = try LintService(
+                rulesRoot: rules.rulesRoot, extraRules: rules.extraRules, configPath: config, maxFileBytes: maxSize.bytes)
         } catch {
             FileHandle.standardError.write(Data("ogilint: \(error)\n".utf8))
             throw ExitCode(2)
