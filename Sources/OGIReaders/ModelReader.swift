@@ -151,7 +151,7 @@ public struct ModelReader: ReportReader {
                     number: spec.number, key: spec.key, heading: p.heading ?? spec.title, location: p.location,
                     paragraphs: p.paragraphs ?? []))
         }
-        let layout = meta.template.flatMap { ctx.templates.template($0) } ?? meta.year.flatMap { ctx.templates.template(forYear: $0) }
+        let layout = ctx.templates.layout(template: meta.template, year: meta.year)
         var tables: [Table] = []
         for td in doc.tables ?? [] {
             let specs = ctx.templates.templates.compactMap { $0.table(td.key) }

@@ -178,9 +178,7 @@ public struct TextReader: ReportReader {
         meta.tableYears = years.isEmpty ? nil : years
 
         let layout =
-            meta.template.flatMap { ctx.templates.template($0) }
-            ?? meta.year.flatMap { ctx.templates.template(forYear: $0) }
-            ?? ctx.templates.templates.last
+            ctx.templates.layout(template: meta.template, year: meta.year) ?? ctx.templates.templates.last
         var tables: [Table] = []
         var consumed: [ClosedRange<Int>] = []
         var notes: [ExtractionNote] = []

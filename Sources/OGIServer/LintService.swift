@@ -141,7 +141,7 @@ public final class LintService: Sendable {
         let check = document(batch, format: .json)
         let details: [JSONValue] = batch.inputs.map { input in
             guard let report = input.report else { return .null }
-            let template = report.metadata.template.flatMap { linter.ruleSet.templates.template($0) }
+            let template = linter.ruleSet.templates.layout(for: report)
             return .object([
                 ("metadata", metadata(report.metadata)),
                 ("deadline", .opt(deadlineRule(for: report.metadata.agencyKind)?.title)),

@@ -131,7 +131,7 @@ public final class HTMLFormat: OutputFormat {
         }
         guard let report = input.report, let m else { return out + end }
         // The tables as read, on the template's grid.
-        let layout = m.template.flatMap { templates?.template($0) } ?? m.year.flatMap { templates?.template(forYear: $0) }
+        let layout = templates?.layout(template: m.template, year: m.year)
         if !report.tables.isEmpty && !input.findings.isEmpty {
             out += "<p class=\"legend\">图例：<span class=\"hl-error\">有错误的单元格</span> <span class=\"hl-warning\">有警告的单元格</span>"
             if !suspected.isEmpty { out += " <span class=\"suspect\">疑似填错的单元格（建议改动）</span>" }
