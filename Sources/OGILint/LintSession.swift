@@ -229,8 +229,8 @@ public final class LintSession {
         try OrderedParallel.run(
             count: files.count, workers: options.workers,
             work: { i -> Report? in
-                guard let r = try? groups[groupOf[i]].linter.read(path: files[i]) else { return nil }
-                return Report(path: r.path, sourceFormat: r.sourceFormat, metadata: r.metadata)
+                guard let meta = try? groups[groupOf[i]].linter.readMetadata(path: files[i]) else { return nil }
+                return Report(path: files[i], sourceFormat: "", metadata: meta)
             }, emit: { i, key in keys[i] = key })
         let known = keys.indices.filter { keys[$0] != nil }
         for pair in PreviousPairing.pairIndices(known.map { keys[$0]! }) {

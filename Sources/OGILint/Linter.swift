@@ -79,6 +79,16 @@ public final class Linter: Sendable {
         return report
     }
 
+    /// Reads only the metadata of a file (agency, year, dates), as `read(path:)` would give it: what a batch
+    /// needs to pair reports with last year's, without reading their tables.
+    public func readMetadata(path: String) throws -> Metadata {
+        let data = try InputFile.read(path: path, budget: budget)
+        if data.count > budget.maxInputBytes { throw InputFile.oversize(path, data.count, budget) }
+        var report = Report(path: path, sourceFormat: "", metadata: try registry.readMetadata(path: path, data: data))
+        apply(options, to: &report)
+        return report.metadata
+    }
+
     /// Reads already-decoded draft text (for callers that hold the text in memory).
     public func read(text: String, path: String) -> Report {
         var report = TextReader(context: context, budget: budget).parse(text: text, path: path)

@@ -60,6 +60,13 @@ public protocol ReportReader: Sendable {
     func claim(_ input: InputSniffer) -> ReaderClaim
     /// Reads the whole input.
     func read(path: String, data: Data) throws -> Report
+    /// Reads only what the input says about itself (title, agency, year, dates): what a batch needs to pair
+    /// each report with last year's. It equals `read(path:data:).metadata`; a reader may skip the tables.
+    func readMetadata(path: String, data: Data) throws -> Metadata
+}
+
+extension ReportReader {
+    public func readMetadata(path: String, data: Data) throws -> Metadata { try read(path: path, data: data).metadata }
 }
 
 /// The readers of a run, in order of precedence for equal claims.
@@ -101,6 +108,15 @@ public struct ReaderRegistry: Sendable {
                 path: path, detail: "no reader recognises this file; pass a .txt, .docx, .html, .pdf or a report model (.yml/.json)")
         }
         return try reader.read(path: path, data: data)
+    }
+
+    /// Reads the input's metadata only, with the reader that claims it (`ReportReader.readMetadata`).
+    public func readMetadata(path: String, data: Data) throws -> Metadata {
+        guard let reader = reader(forPath: path, data: data) else {
+            throw ReaderError.unsupportedFormat(
+                path: path, detail: "no reader recognises this file; pass a .txt, .docx, .html, .pdf or a report model (.yml/.json)")
+        }
+        return try reader.readMetadata(path: path, data: data)
     }
 
     /// The reader named `name`, if there is one.
