@@ -126,7 +126,7 @@ public final class LintSession {
         let baseline = try options.baselinePath.map { try Baseline.load($0) }
         var previous: Report?
         if let p = options.previousPath {
-            do { previous = try groups[0].linter.read(path: p) } catch {
+            do { previous = try groups[0].linter.readPrevious(path: p) } catch {
                 throw SessionError.previousUnreadable(InputError(path: p, error: error))
             }
         }
@@ -158,7 +158,7 @@ public final class LintSession {
                     var previous = givenPrevious
                     if let p = previousOf[i] {
                         // Last year's report is read for this pair only and released with it.
-                        do { previous = try linter.read(path: p) } catch {
+                        do { previous = try linter.readPrevious(path: p) } catch {
                             return CheckedInput(
                                 path: files[i],
                                 error: InputError(path: p, error: PreviousReadError(previous: p, current: files[i], error: error)))

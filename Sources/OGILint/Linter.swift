@@ -79,6 +79,18 @@ public final class Linter: Sendable {
         return report
     }
 
+    /// Reads last year's report of a check: as `read(path:)`, but `--year` (this year's report year) is not
+    /// forced on it, so its own year and template layout stay its own.
+    public func readPrevious(path: String) throws -> Report {
+        let data = try InputFile.read(path: path, budget: budget)
+        if data.count > budget.maxInputBytes { throw InputFile.oversize(path, data.count, budget) }
+        var report = try registry.read(path: path, data: data)
+        var forced = options
+        forced.year = nil
+        apply(forced, to: &report)
+        return report
+    }
+
     /// Reads only the metadata of a file (agency, year, dates), as `read(path:)` would give it: what a batch
     /// needs to pair reports with last year's, without reading their tables.
     public func readMetadata(path: String) throws -> Metadata {

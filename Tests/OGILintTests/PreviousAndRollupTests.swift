@@ -50,6 +50,20 @@ final class PreviousAndRollupTests: XCTestCase {
         XCTAssertFalse(rules(r.inputs[0]).contains { $0.hasPrefix("PREV-") })
     }
 
+    func testYearOptionIsNotForcedOnLastYearsReport() throws {
+        // `--year` says which year this year's report covers; last year's report keeps its own year.
+        let linter = try Linter(ruleDirectories: [Repo.rules], options: LintOptions(year: 2023))
+        let last = Repo.path("samples/previous/last-year.txt")
+        XCTAssertEqual(try linter.read(path: last).metadata.year, 2023, "the option applies to a report being checked")
+        XCTAssertEqual(try linter.readPrevious(path: last).metadata.year, 2022)
+        var o = LintSession.Options(rulesRoot: Repo.rules)
+        o.useConfiguration = false
+        o.previousPath = last
+        o.year = 2023
+        let r = try LintSession(options: o).run([Repo.path("samples/previous/this-year-carried-in.txt")])
+        XCTAssertTrue(rules(r.inputs[0]).contains("PREV-CARRIED-OVER"), "\(rules(r.inputs[0]))")
+    }
+
     func testUnreadablePreviousReportIsAToolError() throws {
         XCTAssertThrowsError(try session(previous: "/nonexistent/last.txt").run([Repo.path("samples/previous/this-year.txt")])) { e in
             XCTAssertTrue("\(e)".contains("--previous"), "\(e)")
