@@ -25,12 +25,28 @@ struct NotEvaluated: Error {
     init(reasons: [CatalogMessage]) { self.reasons = reasons }
 }
 
-/// A cell an expression read, kept for messages and locations.
+/// A cell an expression read, kept for messages and locations: the report's table on the template (a reference),
+/// the row and column indices, and the cell's state and value. Cheap to copy; labels and text are read on demand.
 struct TouchedCell {
-    var table: TableSpec
-    var row: RowSpec
-    var column: ColumnSpec
-    var cell: Cell
+    let cells: TableCells
+    let row: Int
+    let column: Int
+
+    var index: Int { row * cells.table.columnCount + column }
+    var state: CellState { cells.states[index] }
+    var value: Decimal? { cells.values[index] }
+    /// The report's cell (present: a touched cell was read).
+    var cell: Cell { cells.cells[index]! }
+    var table: CompiledTable { cells.table }
+    var tableKey: String { cells.table.key }
+    var tableTitle: String { cells.table.title }
+    var rowKey: String { cells.table.rowKeys[row] }
+    /// The row label as messages show it.
+    var rowLabel: String { cells.table.rowLabels[row] }
+    var columnKey: String { cells.table.columnKeys[column] }
+    var columnLabel: String { cells.table.columnLabels[column] }
+    /// `table.row.column`.
+    var key: String { "\(tableKey).\(rowKey).\(columnKey)" }
 }
 
 /// Evaluates expressions against one report, with the template it is laid out on and the current bindings.
@@ -56,20 +72,34 @@ final class Evaluator {
     /// (the arithmetic finding is the root cause).
     lazy var inconsistentTables: Set<String> = RepairKind.inconsistentTables(self)
     /// Each table's constraints as the rule set states them, read once per report (repair and prose rules share them).
-    var tableConstraints: [String: RepairKind.TableConstraints] = [:]
+    lazy var tableConstraints: [RepairKind.TableConstraints?] = Array(repeating: nil, count: compiled?.tables.count ?? 0)
+    /// The report's fields as messages show them (`ReportField.text`) and `next_year`: the placeholder values every
+    /// finding of the report has, built once.
+    lazy var reportVars: [String: String] = {
+        var vars: [String: String] = [:]
+        let m = report.metadata
+        for f in ReportField.allCases where f != .title { vars[f.rawValue] = f.text(m, messages) }
+        if let y = m.year { let (n, overflow) = y.addingReportingOverflow(1); if !overflow { vars["next_year"] = String(n) } }
+        return vars
+    }()
     /// Prose analyses built once per report and shared by every rule (see `ProseCache`).
     lazy var prose = ProseCache(report: report)
 
     /// Last year's report, read by `previous.` paths (nil when none was given).
     let previous: Evaluator?
 
+    /// The layout compiled once per rule set (nil when no template is known).
+    let compiled: CompiledLayout?
+
     init(
-        report: Report, layout: Template?, templates: TemplateSet, messages: MessageCatalog, sums: [SumKind] = [],
+        report: Report, layout: CompiledLayout?, templates: TemplateSet, messages: MessageCatalog, sums: [SumKind] = [],
         previous: Evaluator? = nil
     ) {
         self.previous = previous
         self.report = report
-        self.layout = layout
+        self.compiled = layout
+        self.layout = layout?.template
+        self.tableCells = Array(repeating: nil, count: layout?.tables.count ?? 0)
         self.templates = templates
         self.messages = messages
         self.sums = sums
@@ -114,60 +144,55 @@ final class Evaluator {
     /// Resolves `table.row.column` against the layout and the report, reading the cell.
     func cell(_ keys: [String]) throws -> TouchedCell {
         let tableKey = keys[0]
-        let rest = keys.dropFirst().joined(separator: ".")
-        guard let layout else { throw NotEvaluated("engine.not_evaluated.no_layout") }
-        guard let spec = layout.table(tableKey) else {
-            throw NotEvaluated("engine.not_evaluated.template_lacks_table", ["template": layout.id, "table": tableKey])
+        guard let compiled else { throw NotEvaluated("engine.not_evaluated.no_layout") }
+        guard let table = compiled.table(tableKey) else {
+            throw NotEvaluated("engine.not_evaluated.template_lacks_table", ["template": compiled.template.id, "table": tableKey])
         }
-        guard let (rs, cs) = spec.resolve(rest) else {
+        guard let (r, c) = table.resolve(keys.dropFirst()) else {
             let sep = messages.text("separator.list")
             throw NotEvaluated(
                 "engine.not_evaluated.no_such_cell",
                 [
-                    "table": spec.title, "cell": rest,
-                    "rows": spec.rows.map(\.key).joined(separator: sep),
-                    "columns": spec.columns.map(\.key).joined(separator: sep),
+                    "table": table.title, "cell": keys.dropFirst().joined(separator: "."),
+                    "rows": table.rowKeys.joined(separator: sep),
+                    "columns": table.columnKeys.joined(separator: sep),
                 ])
         }
-        return try cell(spec: spec, row: rs, column: cs)
+        return try cell(cells(table.index), row: r, column: c)
     }
 
-    /// Report tables indexed by key, and their rows by key, built on first use.
-    private var rowIndex: [String: [String: Row]]?
+    /// The report's cells of each template table, by table index, built on first use.
+    private var tableCells: [TableCells?]
 
-    func reportRow(_ table: String, _ row: String) -> (tableFound: Bool, row: Row?) {
-        if rowIndex == nil {
-            var idx: [String: [String: Row]] = [:]
-            for t in report.tables {
-                var rows: [String: Row] = [:]
-                for r in t.rows where rows[r.key] == nil { rows[r.key] = r }
-                if idx[t.key] == nil { idx[t.key] = rows }
-            }
-            rowIndex = idx
-        }
-        guard let t = rowIndex![table] else { return (false, nil) }
-        return (true, t[row])
+    /// The report's cells of the layout's table at `index`.
+    func cells(_ index: Int) -> TableCells {
+        if let t = tableCells[index] { return t }
+        let t = TableCells(compiled!.tables[index], report: report)
+        tableCells[index] = t
+        return t
     }
 
-    /// Reads one cell whose table, row and column specs are already known.
-    func cell(spec: TableSpec, row rs: RowSpec, column cs: ColumnSpec) throws -> TouchedCell {
-        let (tableFound, found) = reportRow(spec.key, rs.key)
-        guard tableFound else { throw NotEvaluated("engine.not_evaluated.table_missing", ["table": spec.title]) }
-        guard let row = found else {
-            throw NotEvaluated("engine.not_evaluated.row_missing", ["table": spec.title, "row": Self.displayLabel(rs)])
+    /// Reads one cell whose table, row and column indices are already known.
+    func cell(_ cells: TableCells, row: Int, column: Int) throws -> TouchedCell {
+        guard cells.found else { throw NotEvaluated("engine.not_evaluated.table_missing", ["table": cells.table.title]) }
+        guard cells.rows[row] != nil else {
+            throw NotEvaluated("engine.not_evaluated.row_missing", ["table": cells.table.title, "row": cells.table.rowLabels[row]])
         }
-        guard let c = row.cell(cs.key), c.state != .missing else {
-            throw NotEvaluated("engine.not_evaluated.cell_missing", ["table": spec.title, "row": Self.displayLabel(rs), "col": cs.label])
+        let t = TouchedCell(cells: cells, row: row, column: column)
+        guard t.state != .missing else {
+            throw NotEvaluated(
+                "engine.not_evaluated.cell_missing",
+                ["table": cells.table.title, "row": cells.table.rowLabels[row], "col": cells.table.columnLabels[column]])
         }
-        let t = TouchedCell(table: spec, row: rs, column: cs, cell: c)
         touched.append(t)
         return t
     }
 
     /// Why a cell's content cannot be used as a number.
     func notNumber(_ t: TouchedCell, withLine: Bool) -> CatalogMessage {
-        var v = ["table": t.table.title, "row": Self.displayLabel(t.row), "col": t.column.label, "raw": t.cell.raw]
-        if withLine, let l = t.cell.location?.line {
+        let cell = t.cell
+        var v = ["table": t.tableTitle, "row": t.rowLabel, "col": t.columnLabel, "raw": cell.raw]
+        if withLine, let l = cell.location?.line {
             v["line"] = String(l)
             return CatalogMessage("engine.not_evaluated.not_number_at_line", v)
         }
@@ -201,7 +226,7 @@ final class Evaluator {
                 return f.value(report.metadata)
             }
             let t = try cell(try keys(of: segs))
-            guard let v = t.cell.value else { throw NotEvaluated(reasons: [notNumber(t, withLine: true)]) }
+            guard let v = t.value else { throw NotEvaluated(reasons: [notNumber(t, withLine: true)]) }
             return .num(v)
         case .unary(let op, let a):
             let v = try eval(a)

@@ -182,7 +182,7 @@ extension RuleRun {
         let inconsistent = ev.inconsistentTables
         ev.touched = []
         guard case .num(let d)? = try? ev.eval(e) else { return nil }
-        if ev.touched.contains(where: { inconsistent.contains($0.table.key) }) { return nil }
+        if ev.touched.contains(where: { inconsistent.contains($0.tableKey) }) { return nil }
         return d
     }
 }

@@ -222,7 +222,7 @@ public struct FactsKind: RuleKind {
     }
 
     func compare(_ run: RuleRun, _ facts: ProseFacts) {
-        let sep = run.messages.text("separator.list")
+        var sep: String { run.messages.text("separator.list") }
         for i in selected(facts) {
             let q = facts.quantities[i]
             let (specs, plainCount) = ordered(q)
@@ -234,6 +234,11 @@ public struct FactsKind: RuleKind {
             {
                 verdict = .fitsFirst(fitting[0])
             }
+            switch verdict {
+            case .fitsFirst, .notEvaluated: continue
+            default: break
+            }
+            // Words are built only for a finding.
             let listed = values.compactMap { r in
                 r.value.map { run.messages.text("engine.facts.reading", ["name": r.name, "value": ExactDecimal.format($0)]) }
             }

@@ -1,0 +1,223 @@
+import Foundation
+import OGIModel
+
+/// A template table compiled once for evaluation: its rows and columns by integer index, their keys and the labels
+/// messages show, and key lookups by dictionary instead of scans. Immutable and shared by every report.
+final class CompiledTable: Sendable {
+    /// Position of the table in its template.
+    let index: Int
+    let spec: TableSpec
+    let key: String
+    let title: String
+    let rowKeys: [String]
+    /// Row labels as messages show them (`Evaluator.displayLabel`).
+    let rowLabels: [String]
+    let columnKeys: [String]
+    let columnLabels: [String]
+    /// First row or column of each key (as `TableSpec.row(_:)` and `column(_:)` find them).
+    let rowIndex: [String: Int]
+    let columnIndex: [String: Int]
+    /// True when no `row.column` text is spelled by two different (row, column) pairs: then any split of a cell
+    /// reference into a known row and a known column is the one `TableSpec.resolve` finds.
+    let unambiguous: Bool
+
+    var columnCount: Int { columnKeys.count }
+    var rowCount: Int { rowKeys.count }
+
+    init(index: Int, spec: TableSpec) {
+        self.index = index
+        self.spec = spec
+        key = spec.key
+        title = spec.title
+        rowKeys = spec.rows.map(\.key)
+        rowLabels = spec.rows.map(Evaluator.displayLabel)
+        columnKeys = spec.columns.map(\.key)
+        columnLabels = spec.columns.map(\.label)
+        var rows: [String: Int] = [:]
+        for (i, k) in rowKeys.enumerated() where rows[k] == nil { rows[k] = i }
+        var cols: [String: Int] = [:]
+        for (i, k) in columnKeys.enumerated() where cols[k] == nil { cols[k] = i }
+        rowIndex = rows
+        columnIndex = cols
+        // Two spellings can coincide only when a row key and a column key both hold a dot (`a.b` + `c` = `a` + `b.c`).
+        let dot = UInt8(ascii: ".")
+        if !rowKeys.contains(where: { $0.utf8.contains(dot) }) || !columnKeys.contains(where: { $0.utf8.contains(dot) }) {
+            unambiguous = true
+        } else {
+            var spelled = Set<String>()
+            var unique = true
+            for r in Set(rowKeys) {
+                for c in Set(columnKeys) where !spelled.insert(r + "." + c).inserted { unique = false }
+            }
+            unambiguous = unique
+        }
+    }
+
+    /// The (row, column) indices `rest` (`row.column`, dots inside keys allowed) names, as `TableSpec.resolve`.
+    func resolve(_ segments: ArraySlice<String>) -> (row: Int, column: Int)? {
+        if unambiguous, segments.count >= 2 {
+            // Split between whole segments first: no string is built when a binding holds a whole key.
+            let start = segments.startIndex
+            for split in (start + 1)..<segments.endIndex {
+                let row = split == start + 1 ? segments[start] : segments[start..<split].joined(separator: ".")
+                guard let r = rowIndex[row] else { continue }
+                let col = split == segments.endIndex - 1 ? segments[split] : segments[split...].joined(separator: ".")
+                if let c = columnIndex[col] { return (r, c) }
+            }
+        }
+        let rest = segments.joined(separator: ".")
+        guard let (rs, cs) = spec.resolve(rest) else { return nil }
+        guard let r = spec.rows.firstIndex(where: { $0.key == rs.key }), let c = columnIndex[cs.key] else { return nil }
+        return (r, c)
+    }
+}
+
+/// A template compiled for evaluation: its tables by index and by key. Built once per rule set.
+final class CompiledLayout: Sendable {
+    let template: Template
+    let tables: [CompiledTable]
+    /// First table of each key (as `Template.table(_:)` finds it).
+    let tableIndex: [String: Int]
+    /// Sum plans by rule spelling, filled on first use.
+    let sumPlans = SharedCache<SumPlanKey, SumPlan>()
+    /// Per rule of the set (by index): true when the rule applies to this template.
+    let ruleApplies: [Bool]
+    /// Per table (by index): the rules stating its linear constraints (its `sum` rules and the `assert` rules whose
+    /// condition is an equation), by rule index, in rule order; what the `repair` kind reads.
+    let constraintRules: [[Int]]
+
+    init(_ template: Template, rules: [Rule]) {
+        self.template = template
+        tables = template.tables.enumerated().map { CompiledTable(index: $0.offset, spec: $0.element) }
+        var idx: [String: Int] = [:]
+        for (i, t) in template.tables.enumerated() where idx[t.key] == nil { idx[t.key] = i }
+        tableIndex = idx
+        ruleApplies = rules.map { $0.templates.contains(template.id) }
+        constraintRules = template.tables.map { spec in
+            rules.indices.filter { i in
+                guard rules[i].templates.contains(template.id) else { return false }
+                if let sum = rules[i].kind as? SumKind { return sum.table == spec.key }
+                if let a = rules[i].kind as? AssertKind, case .binary("==", let l, let r) = a.expression {
+                    return RepairKind.mayBeLinear(l, over: spec.key) && RepairKind.mayBeLinear(r, over: spec.key)
+                }
+                return false
+            }
+        }
+    }
+
+    func table(_ key: String) -> CompiledTable? { tableIndex[key].map { tables[$0] } }
+}
+
+/// Every template of a rule set, compiled once; what the engine shares across reports and threads.
+final class CompiledTemplates: Sendable {
+    let layouts: [CompiledLayout]
+
+    init(_ ruleSet: RuleSet) { layouts = ruleSet.templates.templates.map { CompiledLayout($0, rules: ruleSet.rules) } }
+
+    /// The compiled layout a report's tables are laid out on, chosen as `TemplateSet.layout(for:)` chooses it.
+    func layout(for report: Report) -> CompiledLayout? {
+        let m = report.metadata
+        return m.template.flatMap { id in layouts.first { $0.template.id == id } }
+            ?? m.year.flatMap { y in layouts.first { $0.template.applies(toYear: y) } }
+    }
+}
+
+/// One template table as one report filled it: the report's cells at the template's row and column indices.
+/// Built on first use per report; states and values sit in flat arrays, so reading a number copies no strings.
+final class TableCells {
+    let table: CompiledTable
+    /// False when the report has no table with this key.
+    let found: Bool
+    /// Per template row: the report's row (the first with the row's key), nil when absent.
+    let rows: [Row?]
+    /// Per cell (row × column count + column): the report's cell, nil when the row or the cell is absent.
+    let cells: [Cell?]
+    /// Per cell: the cell's state (`.missing` when absent) and value.
+    let states: [CellState]
+    let values: [Decimal?]
+
+    init(_ table: CompiledTable, report: Report) {
+        self.table = table
+        let n = table.rowCount * table.columnCount
+        guard let t = report.tables.first(where: { $0.key == table.key }) else {
+            found = false
+            rows = Array(repeating: nil, count: table.rowCount)
+            cells = Array(repeating: nil, count: n)
+            states = Array(repeating: .missing, count: n)
+            values = Array(repeating: nil, count: n)
+            return
+        }
+        found = true
+        var byKey: [String: Int] = [:]
+        for (i, r) in t.rows.enumerated() where byKey[r.key] == nil { byKey[r.key] = i }
+        var rows: [Row?] = []
+        rows.reserveCapacity(table.rowCount)
+        var cells = [Cell?](repeating: nil, count: n)
+        var states = [CellState](repeating: .missing, count: n)
+        var values = [Decimal?](repeating: nil, count: n)
+        for r in 0..<table.rowCount {
+            guard let ri = byKey[table.rowKeys[r]] else { rows.append(nil); continue }
+            let row = t.rows[ri]
+            rows.append(row)
+            for (c, colKey) in table.columnKeys.enumerated() {
+                guard let cell = row.cells.first(where: { $0.column == colKey }) else { continue }
+                let i = r * table.columnCount + c
+                cells[i] = cell
+                states[i] = cell.state
+                values[i] = cell.value
+            }
+        }
+        self.rows = rows
+        self.cells = cells
+        self.states = states
+        self.values = values
+    }
+}
+
+/// The rows (or columns) a `sum` rule adds up on one template table, for one spelling of its total and parts
+/// (after `$variable` substitution): computed once per rule set, not per report.
+struct SumPlan: Sendable {
+    /// Index of the total's row (along rows) or column (along columns); nil when the table has none of that key.
+    var total: Int?
+    var parts: [Int]
+}
+
+/// What a `SumPlan` is computed from.
+struct SumPlanKey: Hashable, Sendable {
+    var table: Int
+    var total: String
+    var parts: [String]
+    var alongRows: Bool
+}
+
+/// A cache filled on first use and shared across threads (plans depend only on the rule set).
+final class SharedCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Key: Value] = [:]
+
+    func value(_ key: Key, _ make: () -> Value) -> Value {
+        lock.lock()
+        if let v = values[key] { lock.unlock(); return v }
+        lock.unlock()
+        let v = make()
+        lock.lock()
+        values[key] = v
+        lock.unlock()
+        return v
+    }
+}
+
+extension CompiledLayout {
+    /// The total and part indices of a sum on table `table`, as `SumKind` chose them by key and key pattern.
+    func sumPlan(_ key: SumPlanKey) -> SumPlan {
+        sumPlans.value(key) {
+            let t = tables[key.table]
+            let keys = key.alongRows ? t.rowKeys : t.columnKeys
+            let total = (key.alongRows ? t.rowIndex : t.columnIndex)[key.total]
+            let parts = keys.indices.filter { i in
+                keys[i] != key.total && key.parts.contains { KeyPattern.matches(keys[i], pattern: $0) }
+            }
+            return SumPlan(total: total, parts: parts)
+        }
+    }
+}
