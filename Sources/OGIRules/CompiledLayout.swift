@@ -14,6 +14,7 @@ final class CompiledTable: Sendable {
     let rowLabels: [String]
     let columnKeys: [String]
     let columnLabels: [String]
+    let columnKinds: [ColumnSpec.Kind]
     /// First row or column of each key (as `TableSpec.row(_:)` and `column(_:)` find them).
     let rowIndex: [String: Int]
     let columnIndex: [String: Int]
@@ -33,6 +34,7 @@ final class CompiledTable: Sendable {
         rowLabels = spec.rows.map(Evaluator.displayLabel)
         columnKeys = spec.columns.map(\.key)
         columnLabels = spec.columns.map(\.label)
+        columnKinds = spec.columns.map(\.kind)
         var rows: [String: Int] = [:]
         for (i, k) in rowKeys.enumerated() where rows[k] == nil { rows[k] = i }
         var cols: [String: Int] = [:]
@@ -80,6 +82,8 @@ final class CompiledLayout: Sendable {
     let tableIndex: [String: Int]
     /// Sum plans by rule spelling, filled on first use.
     let sumPlans = SharedCache<SumPlanKey, SumPlan>()
+    /// Which tables a list of key patterns (`tables:` of a rule) matches, by table index, filled on first use.
+    let tablePatterns = SharedCache<[String], [Bool]>()
     /// Per rule of the set (by index): true when the rule applies to this template.
     let ruleApplies: [Bool]
     /// Per table (by index): the rules stating its linear constraints (its `sum` rules and the `assert` rules whose
@@ -106,6 +110,17 @@ final class CompiledLayout: Sendable {
     }
 
     func table(_ key: String) -> CompiledTable? { tableIndex[key].map { tables[$0] } }
+
+    /// Per table: true when its key or group matches one of `patterns` (as `RuleRun.matches`).
+    func tablesMatching(_ patterns: [String]) -> [Bool] {
+        tablePatterns.value(patterns) { _ in
+            tables.map { t in
+                patterns.contains { p in
+                    KeyPattern.matches(t.key, pattern: p) || (t.spec.group.map { KeyPattern.matches($0, pattern: p) } ?? false)
+                }
+            }
+        }
+    }
 }
 
 /// Every template of a rule set, compiled once; what the engine shares across reports and threads.
@@ -130,26 +145,38 @@ final class TableCells {
     let found: Bool
     /// Per template row: the report's row (the first with the row's key), nil when absent.
     let rows: [Row?]
+    /// Per template row: true when the report has it.
+    let rowFound: [Bool]
+    let columnCount: Int
     /// Per cell (row × column count + column): the report's cell, nil when the row or the cell is absent.
     let cells: [Cell?]
     /// Per cell: the cell's state (`.missing` when absent) and value.
     let states: [CellState]
     let values: [Decimal?]
+    /// True when the report's table repeats no template row and no row repeats a template column: then the cells
+    /// above are every cell of the table a rule can name.
+    let complete: Bool
 
     init(_ table: CompiledTable, report: Report) {
         self.table = table
+        columnCount = table.columnCount
         let n = table.rowCount * table.columnCount
         guard let t = report.tables.first(where: { $0.key == table.key }) else {
             found = false
             rows = Array(repeating: nil, count: table.rowCount)
+            rowFound = Array(repeating: false, count: table.rowCount)
             cells = Array(repeating: nil, count: n)
             states = Array(repeating: .missing, count: n)
             values = Array(repeating: nil, count: n)
+            complete = true
             return
         }
         found = true
         var byKey: [String: Int] = [:]
-        for (i, r) in t.rows.enumerated() where byKey[r.key] == nil { byKey[r.key] = i }
+        var repeats = false
+        for (i, r) in t.rows.enumerated() {
+            if byKey[r.key] == nil { byKey[r.key] = i } else if table.rowIndex[r.key] != nil { repeats = true }
+        }
         var rows: [Row?] = []
         rows.reserveCapacity(table.rowCount)
         var cells = [Cell?](repeating: nil, count: n)
@@ -159,6 +186,8 @@ final class TableCells {
             guard let ri = byKey[table.rowKeys[r]] else { rows.append(nil); continue }
             let row = t.rows[ri]
             rows.append(row)
+            var seen = Set<String>()
+            for c in row.cells where table.columnIndex[c.column] != nil && !seen.insert(c.column).inserted { repeats = true }
             for (c, colKey) in table.columnKeys.enumerated() {
                 guard let cell = row.cells.first(where: { $0.column == colKey }) else { continue }
                 let i = r * table.columnCount + c
@@ -168,15 +197,19 @@ final class TableCells {
             }
         }
         self.rows = rows
+        rowFound = rows.map { $0 != nil }
         self.cells = cells
         self.states = states
         self.values = values
+        complete = !repeats
     }
 }
 
 /// The rows (or columns) a `sum` rule adds up on one template table, for one spelling of its total and parts
 /// (after `$variable` substitution): computed once per rule set, not per report.
 struct SumPlan: Sendable {
+    /// Unique within its layout: a report keeps the lines it read under it.
+    var id: Int
     /// Index of the total's row (along rows) or column (along columns); nil when the table has none of that key.
     var total: Int?
     var parts: [Int]
@@ -195,14 +228,13 @@ final class SharedCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked S
     private let lock = NSLock()
     private var values: [Key: Value] = [:]
 
-    func value(_ key: Key, _ make: () -> Value) -> Value {
+    /// The value for `key`, made on first use; `make` receives a number unique in this cache.
+    func value(_ key: Key, _ make: (Int) -> Value) -> Value {
         lock.lock()
-        if let v = values[key] { lock.unlock(); return v }
-        lock.unlock()
-        let v = make()
-        lock.lock()
+        defer { lock.unlock() }
+        if let v = values[key] { return v }
+        let v = make(values.count)
         values[key] = v
-        lock.unlock()
         return v
     }
 }
@@ -210,14 +242,14 @@ final class SharedCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked S
 extension CompiledLayout {
     /// The total and part indices of a sum on table `table`, as `SumKind` chose them by key and key pattern.
     func sumPlan(_ key: SumPlanKey) -> SumPlan {
-        sumPlans.value(key) {
+        sumPlans.value(key) { id in
             let t = tables[key.table]
             let keys = key.alongRows ? t.rowKeys : t.columnKeys
             let total = (key.alongRows ? t.rowIndex : t.columnIndex)[key.total]
             let parts = keys.indices.filter { i in
                 keys[i] != key.total && key.parts.contains { KeyPattern.matches(keys[i], pattern: $0) }
             }
-            return SumPlan(total: total, parts: parts)
+            return SumPlan(id: id, total: total, parts: parts)
         }
     }
 }

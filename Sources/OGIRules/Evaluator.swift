@@ -1,4 +1,5 @@
 import Foundation
+import OGIAnalysis
 import OGIModel
 
 /// A runtime value of a rule expression.
@@ -31,8 +32,13 @@ struct TouchedCell {
     let cells: TableCells
     let row: Int
     let column: Int
+    /// `row × column count + column`: the cell's slot in `cells`.
+    let index: Int
 
-    var index: Int { row * cells.table.columnCount + column }
+    init(cells: TableCells, row: Int, column: Int) {
+        self.cells = cells; self.row = row; self.column = column; index = row &* cells.columnCount &+ column
+    }
+
     var state: CellState { cells.states[index] }
     var value: Decimal? { cells.values[index] }
     /// The report's cell (present: a touched cell was read).
@@ -73,6 +79,8 @@ final class Evaluator {
     lazy var inconsistentTables: Set<String> = RepairKind.inconsistentTables(self)
     /// Each table's constraints as the rule set states them, read once per report (repair and prose rules share them).
     lazy var tableConstraints: [RepairKind.TableConstraints?] = Array(repeating: nil, count: compiled?.tables.count ?? 0)
+    /// The lines of each sum read so far, by `SumPlan.id`.
+    var sumLines: [Int: [Result<SumKind.Line, Error>]] = [:]
     /// The report's fields as messages show them (`ReportField.text`) and `next_year`: the placeholder values every
     /// finding of the report has, built once.
     lazy var reportVars: [String: String] = {
@@ -174,18 +182,22 @@ final class Evaluator {
 
     /// Reads one cell whose table, row and column indices are already known.
     func cell(_ cells: TableCells, row: Int, column: Int) throws -> TouchedCell {
-        guard cells.found else { throw NotEvaluated("engine.not_evaluated.table_missing", ["table": cells.table.title]) }
-        guard cells.rows[row] != nil else {
-            throw NotEvaluated("engine.not_evaluated.row_missing", ["table": cells.table.title, "row": cells.table.rowLabels[row]])
-        }
         let t = TouchedCell(cells: cells, row: row, column: column)
-        guard t.state != .missing else {
-            throw NotEvaluated(
-                "engine.not_evaluated.cell_missing",
-                ["table": cells.table.title, "row": cells.table.rowLabels[row], "col": cells.table.columnLabels[column]])
-        }
+        // A cell that is present says so by its state; only an absent one needs to know why.
+        guard cells.states[t.index] != .missing else { throw missing(cells, row: row, column: column) }
         touched.append(t)
         return t
+    }
+
+    /// Why a cell is absent: its table, its row, or the cell itself.
+    func missing(_ cells: TableCells, row: Int, column: Int) -> NotEvaluated {
+        guard cells.found else { return NotEvaluated("engine.not_evaluated.table_missing", ["table": cells.table.title]) }
+        guard cells.rowFound[row] else {
+            return NotEvaluated("engine.not_evaluated.row_missing", ["table": cells.table.title, "row": cells.table.rowLabels[row]])
+        }
+        return NotEvaluated(
+            "engine.not_evaluated.cell_missing",
+            ["table": cells.table.title, "row": cells.table.rowLabels[row], "col": cells.table.columnLabels[column]])
     }
 
     /// Why a cell's content cannot be used as a number.
@@ -266,7 +278,8 @@ final class Evaluator {
         default: break
         }
         let x = try eval(a), y = try eval(b)
-        let whole = Expr.binary(op, a, b)
+        // The whole expression, for a reason it could not be computed: built only then.
+        var whole: Expr { Expr.binary(op, a, b) }
         if op == "==" || op == "!=" {
             var eq: Bool
             switch (x, y) {
@@ -349,7 +362,7 @@ final class Evaluator {
         func arity(_ n: ClosedRange<Int>) throws {
             guard n.contains(args.count) else { throw NotEvaluated("engine.not_evaluated.arity", ["function": f]) }
         }
-        let whole = Expr.call(f, args)
+        var whole: Expr { Expr.call(f, args) }
         switch f {
         case "sum": return .num(try numbers(args, f).reduce(Decimal(0)) { try Exact.add($0, $1, whole) })
         case "abs": try arity(1...1); return .num(abs(try numbers(args, f)[0]))
@@ -414,7 +427,7 @@ final class Evaluator {
             guard case .str(let text) = t else { throw nullOrType(t, args[0], f) }
             for a in args.dropFirst() {
                 guard case .str(let w) = try eval(a) else { throw NotEvaluated("engine.not_evaluated.keyword_not_text", ["function": f]) }
-                if text.contains(w) { return .bool(true) }
+                if TextSearch.contains(text, w) { return .bool(true) }
             }
             return .bool(false)
         case "part_text", "has_part":
@@ -465,54 +478,61 @@ enum Exact {
     /// Significant digits a `Decimal` holds exactly.
     static let digits = 38
 
-    static func check(_ d: Decimal, _ e: Expr) throws {
-        if d.isNaN { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e)"]) }
+    static func check(_ d: Decimal, _ e: @autoclosure () -> Expr) throws {
+        if d.isNaN { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e())"]) }
     }
 
     /// Significant digits of the mantissa and the exponent of the last one.
     static func shape(_ d: Decimal) -> (count: Int, exponent: Int) { ExactDecimal.shape(d) }
 
-    static func add(_ a: Decimal, _ b: Decimal, _ e: Expr) throws -> Decimal {
-        try check(a, e); try check(b, e)
+    /// Whole numbers below 10^15 written without a negative exponent: any two of them add exactly (at most 16
+    /// digits), so `add` need not measure their digits.
+    static let smallBound = Decimal(1_000_000_000_000_000)
+    static func isSmallInteger(_ d: Decimal) -> Bool { d.exponent >= 0 && d.magnitude < smallBound }
+
+    static func add(_ a: Decimal, _ b: Decimal, _ e: @autoclosure () -> Expr) throws -> Decimal {
+        try check(a, e()); try check(b, e())
         if a == 0 { return b }
         if b == 0 { return a }
-        let sa = shape(a), sb = shape(b)
-        let top = max(sa.exponent + sa.count, sb.exponent + sb.count) + 1
-        let bottom = min(sa.exponent, sb.exponent)
-        guard top - bottom <= digits else { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e)"]) }
+        if !(isSmallInteger(a) && isSmallInteger(b)) {
+            let sa = shape(a), sb = shape(b)
+            let top = max(sa.exponent + sa.count, sb.exponent + sb.count) + 1
+            let bottom = min(sa.exponent, sb.exponent)
+            guard top - bottom <= digits else { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e())"]) }
+        }
         var x = a, y = b, r = Decimal()
         let err = NSDecimalAdd(&r, &x, &y, .plain)
-        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e)"]) }
+        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e())"]) }
         return r
     }
 
-    static func multiply(_ a: Decimal, _ b: Decimal, _ e: Expr) throws -> Decimal {
-        try check(a, e); try check(b, e)
+    static func multiply(_ a: Decimal, _ b: Decimal, _ e: @autoclosure () -> Expr) throws -> Decimal {
+        try check(a, e()); try check(b, e())
         if a == 0 || b == 0 { return 0 }
-        guard shape(a).count + shape(b).count <= digits else { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e)"]) }
+        guard shape(a).count + shape(b).count <= digits else { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e())"]) }
         var x = a, y = b, r = Decimal()
         let err = NSDecimalMultiply(&r, &x, &y, .plain)
-        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e)"]) }
+        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e())"]) }
         return r
     }
 
     /// `a / b`; when `exact`, a quotient that does not terminate within 38 digits (1 / 3) is not evaluated.
-    static func divide(_ a: Decimal, _ b: Decimal, _ e: Expr, exact: Bool = true) throws -> Decimal {
-        try check(a, e); try check(b, e)
+    static func divide(_ a: Decimal, _ b: Decimal, _ e: @autoclosure () -> Expr, exact: Bool = true) throws -> Decimal {
+        try check(a, e()); try check(b, e())
         var x = a, y = b, r = Decimal()
         let err = NSDecimalDivide(&r, &x, &y, .plain)
-        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e)"]) }
+        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e())"]) }
         if exact {
             // Exact when multiplying back gives the dividend (1 / 3 does not).
             var p = Decimal(), rr = r
             let back = NSDecimalMultiply(&p, &rr, &y, .plain)
-            if back != .noError || p != a { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e)"]) }
+            if back != .noError || p != a { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e())"]) }
         }
         return r
     }
 
     /// |a − b| ≤ tolerance, never true for NaN or an overflowing difference.
-    static func within(_ a: Decimal, _ b: Decimal, _ tolerance: Decimal, _ e: Expr) throws -> Bool {
-        abs(try add(a, -b, e)) <= tolerance
+    static func within(_ a: Decimal, _ b: Decimal, _ tolerance: Decimal, _ e: @autoclosure () -> Expr) throws -> Bool {
+        abs(try add(a, -b, e())) <= tolerance
     }
 }

@@ -43,8 +43,12 @@ public struct CellsKind: RuleKind {
         let ev = run.ev
         guard let compiled = ev.compiled else { return }
         // A blank total whose parts are filled: say what it should hold (the sum rules do not report it).
-        let expected = match == .blank ? ev.expectedTotals() : [String: Decimal]()
-        for t in compiled.tables where run.matches(t.spec, tables) {
+        var expected: [String: Decimal] { match == .blank ? ev.expectedTotals() : [:] }
+        let matching = compiled.tablesMatching(tables)
+        for t in compiled.tables where matching[t.index] {
+            // Most tables have no cell the rule looks for: the report's cells by index say so without reading them.
+            let cells = ev.cells(t.index)
+            if cells.complete && !mayMatch(cells) { continue }
             guard let table = ev.report.table(t.key) else { continue }
             for row in table.rows {
                 guard let r = t.rowIndex[row.key] else { continue }
@@ -74,6 +78,32 @@ public struct CellsKind: RuleKind {
                 }
             }
         }
+    }
+
+    /// False when no cell of the table can match (states, values and column kinds only; `unit_mismatch` is always
+    /// checked cell by cell).
+    func mayMatch(_ cells: TableCells) -> Bool {
+        let t = cells.table
+        for c in 0..<t.columnCount where columnKinds.contains(t.columnKinds[c]) {
+            var i = c
+            while i < cells.states.count {
+                let state = cells.states[i]
+                if state != .missing {
+                    switch match {
+                    case .blank: if state == .blank { return true }
+                    case .placeholder: if state == .placeholder { return true }
+                    case .signed_text: if state == .signedText { return true }
+                    case .number_with_unit: if state == .numberWithUnit { return true }
+                    case .text: if state == .text { return true }
+                    case .negative: if let v = cells.values[i], v < 0 { return true }
+                    case .fraction: if let v = cells.values[i], v.exponent < 0, !ExactDecimal.isInteger(v) { return true }
+                    case .unit_mismatch: return true
+                    }
+                }
+                i += t.columnCount
+            }
+        }
+        return false
     }
 
     /// True when the cell's state or value is what the rule looks for (every match but `unit_mismatch`).

@@ -23,10 +23,11 @@ public struct CompleteKind: RuleKind {
 
     public func evaluate(_ run: RuleRun) {
         let ev = run.ev
-        guard let layout = ev.layout, ev.compiled != nil else {
+        guard let layout = ev.layout, let compiled = ev.compiled else {
             run.skip([CatalogMessage("engine.not_evaluated.no_layout")]); return
         }
-        for (ti, spec) in layout.tables.enumerated() where run.matches(spec, tables) {
+        let matching = compiled.tablesMatching(tables)
+        for (ti, spec) in layout.tables.enumerated() where matching[ti] {
             // Placeholder values are built only for a finding: most tables are complete.
             var vars: [String: String] {
                 var v = run.bindingVars()

@@ -179,12 +179,12 @@ public struct FactsKind: RuleKind {
             let q = facts.quantities[i]
             if !s.units.isEmpty && !s.units.contains(where: { vocabulary.compatible($0, q.unit) }) { return false }
             if !s.label.isEmpty && !s.label.matches(q.label) { return false }
-            if s.exclude.contains(where: { q.label.contains($0) }) { return false }
+            if s.exclude.contains(where: { TextSearch.contains(q.label, $0) }) { return false }
             if !s.following.isEmpty && !s.following.matches(q.following) { return false }
             if !s.sentence.isEmpty || !s.sentenceExclude.isEmpty {
                 let text = facts.sentenceText(q.sentence)
                 if !s.sentence.isEmpty && !s.sentence.matches(text) { return false }
-                if s.sentenceExclude.contains(where: { text.contains($0) }) { return false }
+                if s.sentenceExclude.contains(where: { TextSearch.contains(text, $0) }) { return false }
             }
             return true
         }
@@ -216,7 +216,7 @@ public struct FactsKind: RuleKind {
     /// The readings the quantity's wording suggests (those whose `plain_for` words are in its label; the first
     /// reading when none are), then the others.
     func ordered(_ q: Quantity) -> (readings: [ReadingSpec], plain: Int) {
-        var plain = readings.filter { r in r.plainFor.contains { q.label.contains($0) } }
+        var plain = readings.filter { r in r.plainFor.contains { TextSearch.contains(q.label, $0) } }
         if plain.isEmpty { plain = Array(readings.prefix(1)) }
         return (plain + readings.filter { r in !plain.contains { $0.name == r.name } }, plain.count)
     }

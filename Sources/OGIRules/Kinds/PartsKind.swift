@@ -1,4 +1,5 @@
 import Foundation
+import OGIAnalysis
 import OGIModel
 
 /// `kind: parts` — the required parts: present, in order, and as the preamble lists them.
@@ -70,7 +71,8 @@ public struct PartsKind: RuleKind {
             var best: (String, [PartSpec], SourceLocation?)?
             for para in report.preamble {
                 for sentence in para.text.split(whereSeparator: { "。；".contains($0) }).map(String.init) {
-                    let named = specs.filter { s in s.mentions.contains { sentence.contains($0) } }
+                    let plain = TextSearch.isPlain(sentence)
+                    let named = specs.filter { s in s.mentions.contains { TextSearch.contains(sentence, $0, haystackIsPlain: plain) } }
                     if named.count >= 3, named.count > (best?.1.count ?? 0) { best = (sentence, named, para.location) }
                 }
             }

@@ -36,7 +36,8 @@ public struct RepairKind: RuleKind {
 
     public func evaluate(_ run: RuleRun) {
         guard let compiled = run.ev.compiled, let rules = run.ev.ruleSet?.rules else { return }
-        for t in compiled.tables where run.matches(t.spec, tables) { repair(t, rules, run) }
+        let matching = compiled.tablesMatching(tables)
+        for t in compiled.tables where matching[t.index] { repair(t, rules, run) }
     }
 
     /// A table's linear constraints as the rule set states them, over the table's cells by index (row × column
@@ -56,15 +57,21 @@ public struct RepairKind: RuleKind {
 
         /// Indices of the constraints that fail as filed. A constraint over a blank cell is left to CELL-BLANK
         /// (which says what the blank should hold), so a blank never makes a table "not add up".
-        var violated: [Int] {
+        /// Computed once the constraints are collected (`constraints(_:_:_:)`).
+        var violated: [Int] = []
+
+        func computeViolated() -> [Int] {
             constraints.indices.filter { i in
                 let c = constraints[i]
                 if c.left.contains(where: { isBlank($0.cell) }) || c.right.contains(where: { isBlank($0.cell) }) { return false }
-                let l = c.left.reduce(Decimal(0)) { $0 + $1.coefficient * value($1.cell) }
-                let r = c.right.reduce(Decimal(0)) { $0 + $1.coefficient * value($1.cell) }
+                let l = c.left.reduce(Decimal(0)) { $0 + term($1.coefficient, value($1.cell)) }
+                let r = c.right.reduce(Decimal(0)) { $0 + term($1.coefficient, value($1.cell)) }
                 return abs(l - r) > abs(c.tolerance)
             }
         }
+
+        /// coefficient × value, without a multiplication for the usual coefficient 1.
+        func term(_ coefficient: Decimal, _ value: Decimal) -> Decimal { coefficient == 1 ? value : coefficient * value }
 
         func isBlank(_ i: Int) -> Bool { if case .blank? = cells[i] { return true }; return false }
         func value(_ i: Int) -> Decimal { if case .number(let d)? = cells[i] { return d }; return 0 }
@@ -82,6 +89,7 @@ public struct RepairKind: RuleKind {
         defer { ev.bindings = savedBindings; ev.touched = savedTouched }
         var t = TableConstraints(table: ev.cells(spec.index))
         collect(spec, rules, ev, &t)
+        t.violated = t.computeViolated()
         ev.tableConstraints[spec.index] = t
         return t
     }

@@ -75,13 +75,15 @@ public struct SumKind: RuleKind {
         let subst: (String) -> String = { key in
             guard key.utf8.contains(UInt8(ascii: "$")) else { return key }
             var k = key
-            for (v, val) in ev.bindings { k = k.replacingOccurrences(of: "$" + v, with: val) }
+            for (v, val) in ev.bindings { k = Self.replacing("$" + v, with: val, in: k) }
             return k
         }
         let alongRows = along == .rows
         let plan = compiled.sumPlan(SumPlanKey(table: spec.index, total: subst(total), parts: parts.map(subst), alongRows: alongRows))
         // Along rows: the total and the parts are rows, checked in every column; along columns, the reverse.
         guard let totalIndex = plan.total else { return (spec, []) }
+        // The same sum is read by its own rule, the repair rule and blank totals: once per report.
+        if let hit = ev.sumLines[plan.id] { return (spec, hit) }
         let cells = ev.cells(spec.index)
         var out: [Result<Line, Error>] = []
         let lineCount = alongRows ? spec.columnCount : spec.rowCount
@@ -101,7 +103,32 @@ public struct SumKind: RuleKind {
                 out.append(.success(Line(total: t, parts: partCells, reasons: reasons)))
             } catch { out.append(.failure(error)) }
         }
+        ev.sumLines[plan.id] = out
         return (spec, out)
+    }
+
+    /// `text` with every occurrence of `target` replaced, left to right; ASCII text is replaced byte by byte,
+    /// anything else as Foundation's `replacingOccurrences` does.
+    static func replacing(_ target: String, with replacement: String, in text: String) -> String {
+        let t = Array(target.utf8), s = Array(text.utf8)
+        guard !t.isEmpty, s.allSatisfy({ $0 < 0x80 }), t.allSatisfy({ $0 < 0x80 }) else {
+            return text.replacingOccurrences(of: target, with: replacement)
+        }
+        guard s.count >= t.count else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        var i = 0, replaced = false
+        while i < s.count {
+            if i + t.count <= s.count, s[i] == t[0], s[i..<(i + t.count)].elementsEqual(t) {
+                out += replacement.utf8
+                i += t.count
+                replaced = true
+            } else {
+                out.append(s[i])
+                i += 1
+            }
+        }
+        return replaced ? String(decoding: out, as: UTF8.self) : text
     }
 
     func check(_ run: RuleRun) {
