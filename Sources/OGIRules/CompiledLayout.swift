@@ -138,21 +138,28 @@ final class CompiledTemplates: Sendable {
 }
 
 /// One template table as one report filled it: the report's cells at the template's row and column indices.
-/// Built on first use per report; states and values sit in flat arrays, so reading a number copies no strings.
+/// Built on first use per report; states, values and small whole numbers sit in flat arrays, so reading a number
+/// copies no strings, and the report's rows and cells are reached by position only for messages.
 final class TableCells {
     let table: CompiledTable
     /// False when the report has no table with this key.
     let found: Bool
-    /// Per template row: the report's row (the first with the row's key), nil when absent.
-    let rows: [Row?]
+    /// The report's table (the first with the key), when found.
+    private let source: Table?
+    /// Per template row: the report's row position (the first row with the row's key), -1 when absent.
+    private let rowPositions: [Int]
+    /// Per cell (row × column count + column): the position of the report's cell in its row (the first cell with
+    /// the column's key), -1 when the row or the cell is absent.
+    private let cellPositions: [Int]
     /// Per template row: true when the report has it.
     let rowFound: [Bool]
     let columnCount: Int
-    /// Per cell (row × column count + column): the report's cell, nil when the row or the cell is absent.
-    let cells: [Cell?]
     /// Per cell: the cell's state (`.missing` when absent) and value.
     let states: [CellState]
     let values: [Decimal?]
+    /// Per cell: the value as a whole number when it is one written plainly (`0`…`999999999999999`, optionally
+    /// negative) or a blank or placeholder (0): exact integer arithmetic gives the same sums as `Decimal`.
+    let ints: [Int64?]
     /// True when the report's table repeats no template row and no row repeats a template column: then the cells
     /// above are every cell of the table a rule can name.
     let complete: Bool
@@ -161,47 +168,68 @@ final class TableCells {
         self.table = table
         columnCount = table.columnCount
         let n = table.rowCount * table.columnCount
-        guard let t = report.tables.first(where: { $0.key == table.key }) else {
-            found = false
-            rows = Array(repeating: nil, count: table.rowCount)
-            rowFound = Array(repeating: false, count: table.rowCount)
-            cells = Array(repeating: nil, count: n)
-            states = Array(repeating: .missing, count: n)
-            values = Array(repeating: nil, count: n)
-            complete = true
-            return
-        }
-        found = true
-        var byKey: [String: Int] = [:]
-        var repeats = false
-        for (i, r) in t.rows.enumerated() {
-            if byKey[r.key] == nil { byKey[r.key] = i } else if table.rowIndex[r.key] != nil { repeats = true }
-        }
-        var rows: [Row?] = []
-        rows.reserveCapacity(table.rowCount)
-        var cells = [Cell?](repeating: nil, count: n)
+        var rowPositions = [Int](repeating: -1, count: table.rowCount)
+        var cellPositions = [Int](repeating: -1, count: n)
         var states = [CellState](repeating: .missing, count: n)
         var values = [Decimal?](repeating: nil, count: n)
-        for r in 0..<table.rowCount {
-            guard let ri = byKey[table.rowKeys[r]] else { rows.append(nil); continue }
-            let row = t.rows[ri]
-            rows.append(row)
-            var seen = Set<String>()
-            for c in row.cells where table.columnIndex[c.column] != nil && !seen.insert(c.column).inserted { repeats = true }
-            for (c, colKey) in table.columnKeys.enumerated() {
-                guard let cell = row.cells.first(where: { $0.column == colKey }) else { continue }
-                let i = r * table.columnCount + c
-                cells[i] = cell
-                states[i] = cell.state
-                values[i] = cell.value
+        var ints = [Int64?](repeating: nil, count: n)
+        var repeats = false
+        let source = report.tables.first(where: { $0.key == table.key })
+        if let t = source {
+            for (ri, r) in t.rows.enumerated() {
+                guard let tr = table.rowIndex[r.key] else { continue }
+                if rowPositions[tr] >= 0 { repeats = true; continue }
+                rowPositions[tr] = ri
+                let base = tr * table.columnCount
+                for (ci, cell) in r.cells.enumerated() {
+                    guard let c = table.columnIndex[cell.column] else { continue }
+                    let i = base + c
+                    if cellPositions[i] >= 0 { repeats = true; continue }
+                    cellPositions[i] = ci
+                    states[i] = cell.state
+                    values[i] = cell.value
+                    ints[i] = Self.plainInteger(cell)
+                }
             }
         }
-        self.rows = rows
-        rowFound = rows.map { $0 != nil }
-        self.cells = cells
+        found = source != nil
+        self.source = source
+        self.rowPositions = rowPositions
+        self.cellPositions = cellPositions
+        rowFound = rowPositions.map { $0 >= 0 }
         self.states = states
         self.values = values
+        self.ints = ints
         complete = !repeats
+    }
+
+    /// The report's row at template row `r`, nil when absent.
+    func row(_ r: Int) -> Row? { rowPositions[r] < 0 ? nil : source!.rows[rowPositions[r]] }
+
+    /// The report's cell at slot `i`, nil when absent.
+    func cell(_ i: Int) -> Cell? {
+        guard cellPositions[i] >= 0 else { return nil }
+        return source!.rows[rowPositions[i / columnCount]].cells[cellPositions[i]]
+    }
+
+    /// The cell's value as an `Int64` when its text is plain digits (at most 15, optionally after "-") read as a
+    /// number, or it is blank or a placeholder (value 0); nil otherwise.
+    static func plainInteger(_ cell: Cell) -> Int64? {
+        switch cell.state {
+        case .blank, .placeholder: return cell.value?.isZero == true ? 0 : nil
+        case .number:
+            guard cell.value != nil else { return nil }
+            var v: Int64 = 0, digits = 0, negative = false
+            for (i, b) in cell.raw.utf8.enumerated() {
+                if i == 0 && b == UInt8(ascii: "-") { negative = true; continue }
+                guard b >= 48 && b <= 57 else { return nil }
+                v = v * 10 + Int64(b - 48)
+                digits += 1
+                if digits > 15 { return nil }
+            }
+            return digits == 0 ? nil : (negative ? -v : v)
+        default: return nil
+        }
     }
 }
 

@@ -42,7 +42,9 @@ struct TouchedCell {
     var state: CellState { cells.states[index] }
     var value: Decimal? { cells.values[index] }
     /// The report's cell (present: a touched cell was read).
-    var cell: Cell { cells.cells[index]! }
+    var cell: Cell { cells.cell(index)! }
+    /// The value as a plain whole number, when it is one (`TableCells.ints`).
+    var int: Int64? { cells.ints[index] }
     var table: CompiledTable { cells.table }
     var tableKey: String { cells.table.key }
     var tableTitle: String { cells.table.title }

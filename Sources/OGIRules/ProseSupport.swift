@@ -38,23 +38,27 @@ final class ProseCache {
     }
 
     static func isTableRow(_ t: String) -> Bool {
-        t.hasPrefix("|") || t.utf8.lazy.filter { $0 == 9 }.count >= 2 || (barSeparators(t) >= 2 && t.components(separatedBy: " | ").count >= 3)
+        if t.hasPrefix("|") { return true }
+        let (tabs, bars) = separators(t)
+        return tabs >= 2 || (bars >= 2 && t.components(separatedBy: " | ").count >= 3)
     }
 
-    /// Non-overlapping " | " byte runs, left to right: at least as many as the separators Foundation finds, so a
-    /// line with fewer than two is no table row and Foundation is asked only about the rest.
-    static func barSeparators(_ t: String) -> Int {
-        var count = 0, run = 0
+    /// Tabs, and non-overlapping " | " byte runs left to right, in one pass. The runs are at least as many as the
+    /// separators Foundation finds, so a line with fewer than two is no table row and Foundation is asked only
+    /// about the rest.
+    static func separators(_ t: String) -> (tabs: Int, bars: Int) {
+        var tabs = 0, bars = 0, run = 0
         for b in t.utf8 {
+            if b == 9 { tabs += 1 }
             switch (run, b) {
             case (0, 0x20): run = 1
             case (1, 0x7C): run = 2
             case (1, 0x20): run = 1
-            case (2, 0x20): count += 1; run = 0
+            case (2, 0x20): bars += 1; run = 0
             default: run = b == 0x20 ? 1 : 0
             }
         }
-        return count
+        return (tabs, bars)
     }
 
     /// The texts of a scope: one for the report or a part, one per part for `parts`.

@@ -33,4 +33,13 @@ final class TextSearchTests: XCTestCase {
         XCTAssertNil(TextSearch.range(of: [], in: h, from: 0), "an empty needle is found nowhere, as in Foundation")
         XCTAssertNil(TextSearch.range(of: n, in: h, from: 7))
     }
+
+    func testCharacterClassTestsAgreeWithTheirSets() {
+        for v in UInt32(0)..<0x10000 {
+            guard let u = Unicode.Scalar(v) else { continue }
+            XCTAssertEqual(CharClass.isSentenceEnder(u), CharClass.sentenceEnders.contains(u), "\(v)")
+            XCTAssertEqual(CharClass.isCloser(u), CharClass.closers.contains(u), "\(v)")
+            XCTAssertEqual(CharClass.isOpenBracket(u), CharClass.openBrackets.contains(u), "\(v)")
+        }
+    }
 }

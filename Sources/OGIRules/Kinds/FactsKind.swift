@@ -54,6 +54,8 @@ public struct FactsKind: RuleKind {
     /// left out).
     public var values: [Expr]
     public var tolerance: Decimal
+    /// The statement patterns' fragment alternatives as strings (for the quick "does the text say it at all" test).
+    var fragmentTexts: [[[String]]] = []
 
     public static func parse(_ f: RuleFields) throws -> FactsKind {
         let checkNode = try f.required("check")
@@ -94,6 +96,7 @@ public struct FactsKind: RuleKind {
             let exclude = try m["exclude"]?.stringList("exclude") ?? []
             let gap = try m["max_gap"]?.int("max_gap") ?? 30
             k.patterns = try p.stringList("patterns").map { StatementPattern(name: f.id, pattern: $0, maxGap: gap, exclusions: exclude) }
+            k.fragmentTexts = k.patterns.map { $0.fragments.map { $0.map { String(String.UnicodeScalarView($0)) } } }
         }
         if let e = f["expect"] {
             k.expectation = StatementExpectation(rawValue: try e.oneOf(["zero", "positive"], what: "expect"))!
@@ -267,8 +270,8 @@ public struct FactsKind: RuleKind {
         // Most reports lack one fragment of every pattern: then no sentence can match.
         let whole = run.ev.prose.string(scope)
         guard
-            patterns.contains(where: { p in
-                p.fragments.allSatisfy { alts in alts.contains { FastText.contains(whole, String(String.UnicodeScalarView($0))) } }
+            fragmentTexts.contains(where: { p in
+                p.allSatisfy { alts in alts.contains { FastText.contains(whole, $0) } }
             })
         else { return }
         let matches = StatementScanner.find(patterns, in: facts)

@@ -49,6 +49,8 @@ public struct RepairKind: RuleKind {
         var cells: [RepairCellValue?]
         var constraints: [LinearConstraint<Int>] = []
         var owners: [(rule: String, direction: Direction)] = []
+        /// Per constraint: true when every coefficient is 1 or -1 (then whole-number cells add up in `Int64`).
+        var unit: [Bool] = []
 
         init(table: TableCells) {
             self.table = table
@@ -64,6 +66,10 @@ public struct RepairKind: RuleKind {
             constraints.indices.filter { i in
                 let c = constraints[i]
                 if c.left.contains(where: { isBlank($0.cell) }) || c.right.contains(where: { isBlank($0.cell) }) { return false }
+                if unit[i], let l = intSide(c.left), let r = intSide(c.right) {
+                    // Exact in Int64 (whole numbers of at most 15 digits): the Decimal sums below agree.
+                    return l != r && Decimal((l - r).magnitude) > abs(c.tolerance)
+                }
                 let l = c.left.reduce(Decimal(0)) { $0 + term($1.coefficient, value($1.cell)) }
                 let r = c.right.reduce(Decimal(0)) { $0 + term($1.coefficient, value($1.cell)) }
                 return abs(l - r) > abs(c.tolerance)
@@ -72,6 +78,16 @@ public struct RepairKind: RuleKind {
 
         /// coefficient × value, without a multiplication for the usual coefficient 1.
         func term(_ coefficient: Decimal, _ value: Decimal) -> Decimal { coefficient == 1 ? value : coefficient * value }
+
+        /// Σ ±value over terms whose coefficients are ±1 and whose cells are plain whole numbers, else nil.
+        func intSide(_ terms: [(cell: Int, coefficient: Decimal)]) -> Int64? {
+            var s: Int64 = 0
+            for t in terms {
+                guard let v = table.ints[t.cell] else { return nil }
+                s += t.coefficient.sign == .minus ? -v : v
+            }
+            return s
+        }
 
         func isBlank(_ i: Int) -> Bool { if case .blank? = cells[i] { return true }; return false }
         func value(_ i: Int) -> Decimal { if case .number(let d)? = cells[i] { return d }; return 0 }
@@ -124,6 +140,7 @@ public struct RepairKind: RuleKind {
                         guard add(l.total), l.parts.allSatisfy(add) else { continue }
                         t.constraints.append(.sum(rule.id, total: l.total.index, parts: l.parts.map(\.index), tolerance: sum.tolerance))
                         t.owners.append((rule.id, direction))
+                        t.unit.append(true)
                     }
                 }
                 ev.forEachBinding(sum.forEach, collect)
@@ -137,6 +154,7 @@ public struct RepairKind: RuleKind {
                             name: rule.id, left: l.terms.map { ($0.cell.index, $0.coefficient) },
                             right: r.terms.map { ($0.cell.index, $0.coefficient) }, tolerance: a.tolerance))
                     t.owners.append((rule.id, .other))
+                    t.unit.append((l.terms + r.terms).allSatisfy { $0.coefficient.magnitude == 1 })
                 }
             }
         }

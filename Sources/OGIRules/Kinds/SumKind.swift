@@ -137,6 +137,8 @@ public struct SumKind: RuleKind {
         let read: (CompiledTable, [Result<Line, Error>])?
         do { read = try lines(ev) } catch { run.skip(error); return }
         guard let (spec, lines) = read else { return }
+        // Whether a difference of 0 is within the tolerance (it is unless the tolerance is negative).
+        var zeroWithin: Bool?
         for result in lines {
             let line: Line
             switch result {
@@ -156,11 +158,24 @@ public struct SumKind: RuleKind {
             let sum: Decimal
             let tv = t.value!
             let diff: Decimal
-            do {
-                sum = try line.parts.reduce(Decimal(0)) { try Exact.add($0, $1.value!, .path([.name(table)])) }
-                diff = try Exact.add(tv, -sum, .path([.name(table)]))
-            } catch { run.skip(error); continue }
-            if abs(diff) <= tolerance { continue }
+            if let ti = t.int, let s = Self.plainSum(line.parts) {
+                // Whole numbers of at most 15 digits: Int64 gives the exact sum `Decimal` would.
+                let d = ti - s
+                if d == 0 {
+                    if zeroWithin == nil { zeroWithin = Decimal(0) <= tolerance }
+                    if zeroWithin! { continue }
+                } else if Decimal(d.magnitude) <= tolerance {
+                    continue
+                }
+                sum = Decimal(s)
+                diff = Decimal(d)
+            } else {
+                do {
+                    sum = try line.parts.reduce(Decimal(0)) { try Exact.add($0, $1.value!, .path([.name(table)])) }
+                    diff = try Exact.add(tv, -sum, .path([.name(table)]))
+                } catch { run.skip(error); continue }
+                if abs(diff) <= tolerance { continue }
+            }
             var vars = run.bindingVars()
             let nonzero = line.parts.filter { $0.value! != 0 }
             let label: (TouchedCell) -> String = { along == .rows ? $0.rowLabel : $0.columnLabel }
@@ -183,7 +198,17 @@ public struct SumKind: RuleKind {
     }
 
     static func blankTotalWithFilledParts(_ line: Line) -> Bool {
-        line.total.state == .blank && line.parts.contains { $0.state != .blank && ($0.value ?? 0) != 0 }
+        line.total.state == .blank && line.parts.contains { $0.state != .blank && !($0.value?.isZero ?? true) }
+    }
+
+    /// The sum of the parts when every one is a plain whole number (`TouchedCell.int`), else nil.
+    static func plainSum(_ parts: [TouchedCell]) -> Int64? {
+        var s: Int64 = 0
+        for p in parts {
+            guard let v = p.int else { return nil }
+            s += v
+        }
+        return s
     }
 
     /// Cell keys of blank totals whose parts are filled, with the value each should hold.
