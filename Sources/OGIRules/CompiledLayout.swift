@@ -90,7 +90,25 @@ final class CompiledLayout: Sendable {
     /// condition is an equation), by rule index, in rule order; what the `repair` kind reads.
     let constraintRules: [[Int]]
 
-    init(_ template: Template, rules: [Rule]) {
+    /// What the repair kind reads of each rule: its sum, or the two sides of its equation (`assert: A == B`).
+    struct ConstraintSource {
+        var sumTable: String?
+        var equation: (Expr, Expr)?
+
+        init(_ rule: Rule) {
+            if let sum = rule.kind as? SumKind {
+                sumTable = sum.table
+            } else if let a = rule.kind as? AssertKind, case .binary("==", let l, let r) = a.expression {
+                equation = (l, r)
+            }
+        }
+    }
+
+    convenience init(_ template: Template, rules: [Rule]) {
+        self.init(template, rules: rules, sources: rules.map(ConstraintSource.init))
+    }
+
+    init(_ template: Template, rules: [Rule], sources: [ConstraintSource]) {
         self.template = template
         tables = template.tables.enumerated().map { CompiledTable(index: $0.offset, spec: $0.element) }
         var idx: [String: Int] = [:]
@@ -99,9 +117,11 @@ final class CompiledLayout: Sendable {
         ruleApplies = rules.map { $0.templates.contains(template.id) }
         constraintRules = template.tables.map { spec in
             rules.indices.filter { i in
-                guard rules[i].templates.contains(template.id) else { return false }
-                if let sum = rules[i].kind as? SumKind { return sum.table == spec.key }
-                if let a = rules[i].kind as? AssertKind, case .binary("==", let l, let r) = a.expression {
+                guard sources[i].sumTable != nil || sources[i].equation != nil, rules[i].templates.contains(template.id) else {
+                    return false
+                }
+                if let table = sources[i].sumTable { return table == spec.key }
+                if let (l, r) = sources[i].equation {
                     return RepairKind.mayBeLinear(l, over: spec.key) && RepairKind.mayBeLinear(r, over: spec.key)
                 }
                 return false
@@ -127,7 +147,10 @@ final class CompiledLayout: Sendable {
 final class CompiledTemplates: Sendable {
     let layouts: [CompiledLayout]
 
-    init(_ ruleSet: RuleSet) { layouts = ruleSet.templates.templates.map { CompiledLayout($0, rules: ruleSet.rules) } }
+    init(_ ruleSet: RuleSet) {
+        let sources = ruleSet.rules.map(CompiledLayout.ConstraintSource.init)
+        layouts = ruleSet.templates.templates.map { CompiledLayout($0, rules: ruleSet.rules, sources: sources) }
+    }
 
     /// The compiled layout a report's tables are laid out on, chosen as `TemplateSet.layout(for:)` chooses it.
     func layout(for report: Report) -> CompiledLayout? {
