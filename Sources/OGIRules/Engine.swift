@@ -4,8 +4,15 @@ import OGIModel
 /// Evaluates a rule set against reports. Pure: no I/O, safe to share across threads.
 public struct Engine: Sendable {
     public let ruleSet: RuleSet
+    /// The templates compiled once (rows and columns by index) and the sum rules, shared by every report.
+    let compiled: CompiledTemplates
+    let sums: [SumKind]
 
-    public init(ruleSet: RuleSet) { self.ruleSet = ruleSet }
+    public init(ruleSet: RuleSet) {
+        self.ruleSet = ruleSet
+        compiled = CompiledTemplates(ruleSet)
+        sums = ruleSet.rules.compactMap { $0.kind as? SumKind }
+    }
 
     /// The template a report's tables are laid out on: the detected one, else the one in force for its year.
     public func layout(for report: Report) -> Template? { ruleSet.layout(for: report) }
@@ -32,21 +39,22 @@ public struct Engine: Sendable {
     /// that is not an annual report keeps only the finding saying so.
     func run(_ report: Report, previous: Report?, only: Set<String>?) -> (findings: [CausedFinding], folds: [Fold]) {
         var out: [CausedFinding] = []
-        let sums = ruleSet.rules.compactMap { $0.kind as? SumKind }
         let last = previous.map {
-            Evaluator(report: $0, layout: layout(for: $0), templates: ruleSet.templates, messages: ruleSet.messages, sums: sums)
+            Evaluator(report: $0, layout: compiled.layout(for: $0), templates: ruleSet.templates, messages: ruleSet.messages, sums: sums)
         }
-        // One evaluator per report: its layout and row index are built once and shared by every rule.
+        // One evaluator per report: its cells are indexed once and shared by every rule.
         let ev = Evaluator(
-            report: report, layout: layout(for: report), templates: ruleSet.templates, messages: ruleSet.messages,
+            report: report, layout: compiled.layout(for: report), templates: ruleSet.templates, messages: ruleSet.messages,
             sums: sums, previous: last)
         ev.ruleSet = ruleSet
-        for rule in ruleSet.rules where only?.contains(rule.id) ?? true {
+        for (index, rule) in ruleSet.rules.enumerated() where only?.contains(rule.id) ?? true {
             if rule.needsPrevious && previous == nil { continue }
             ev.bindings = [:]
             ev.touched = []
             ev.touchedMeta = []
             ev.lastUnevaluated = []
+            // A rule does not apply to a template that lacks the cells it reads.
+            if let layout = ev.compiled, !layout.ruleApplies[index] { continue }
             let found = check(rule, ev)
             out += RootCauses.annotate(found, rule: rule, reasons: ev.lastUnevaluated, ev: ev)
         }
@@ -176,13 +184,11 @@ public final class RuleRun {
 
     /// "Row「Column」" for a term whose column is not otherwise clear.
     func rowAndColumn(_ t: TouchedCell) -> String {
-        messages.text("engine.term.row_column", ["row": Evaluator.displayLabel(t.row), "col": t.column.label])
+        messages.text("engine.term.row_column", ["row": t.rowLabel, "col": t.columnLabel])
     }
 
     func location(_ t: TouchedCell) -> FindingLocation {
-        FindingLocation(
-            t.cell.location, table: t.table.title, row: Evaluator.displayLabel(t.row), column: t.column.label,
-            cell: "\(t.table.key).\(t.row.key).\(t.column.key)")
+        FindingLocation(t.cell.location, table: t.tableTitle, row: t.rowLabel, column: t.columnLabel, cell: t.key)
     }
 
     func metaLocation(_ fields: [ReportField]) -> FindingLocation? {
@@ -192,16 +198,16 @@ public final class RuleRun {
 
     /// Placeholder values every finding has: the rule title, the report's fields and the loop variables.
     func bindingVars() -> [String: String] {
-        var vars: [String: String] = ["title": rule.title]
-        let m = ev.report.metadata
-        for f in ReportField.allCases where f != .title { vars[f.rawValue] = f.text(m, messages) }
-        if let y = m.year { let (n, overflow) = y.addingReportingOverflow(1); if !overflow { vars["next_year"] = String(n) } }
+        var vars = ev.reportVars
+        vars["title"] = rule.title
         for (k, v) in ev.bindings {
             vars[k] = v
-            if let layout = ev.layout {
-                if k == "col", let c = layout.tables.lazy.compactMap({ $0.column(v) }).first { vars["col"] = c.label; vars["col_key"] = v }
-                if k == "row", let r = layout.tables.lazy.compactMap({ $0.row(v) }).first {
-                    vars["row"] = Evaluator.displayLabel(r); vars["row_key"] = v
+            if let layout = ev.compiled {
+                if k == "col", let (t, c) = layout.tables.lazy.compactMap({ t in t.columnIndex[v].map { (t, $0) } }).first {
+                    vars["col"] = t.columnLabels[c]; vars["col_key"] = v
+                }
+                if k == "row", let (t, r) = layout.tables.lazy.compactMap({ t in t.rowIndex[v].map { (t, $0) } }).first {
+                    vars["row"] = t.rowLabels[r]; vars["row_key"] = v
                 }
             }
         }
@@ -256,13 +262,14 @@ extension Evaluator {
         case let .values(values, name):
             for v in values { bindings[name] = v; body() }
         case let .columns(table, except), let .rows(table, except):
-            guard let layout else { return false }
-            guard let spec = layout.table(table) else { return true }
+            guard let compiled else { return false }
+            guard let spec = compiled.table(table) else { return true }
             let isCols: Bool = {
                 if case .columns = it { return true }; return false
             }()
-            for k in (isCols ? spec.columns.map(\.key) : spec.rows.map(\.key)) where !except.contains(k) {
-                bindings[isCols ? "col" : "row"] = k
+            let name = isCols ? "col" : "row"
+            for k in (isCols ? spec.columnKeys : spec.rowKeys) where !except.contains(k) {
+                bindings[name] = k
                 body()
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import OGIAnalysis
 import OGIModel
 
 /// A runtime value of a rule expression.
@@ -25,12 +26,35 @@ struct NotEvaluated: Error {
     init(reasons: [CatalogMessage]) { self.reasons = reasons }
 }
 
-/// A cell an expression read, kept for messages and locations.
+/// A cell an expression read, kept for messages and locations: the report's table on the template (a reference),
+/// the row and column indices, and the cell's state and value. Cheap to copy; labels and text are read on demand.
 struct TouchedCell {
-    var table: TableSpec
-    var row: RowSpec
-    var column: ColumnSpec
-    var cell: Cell
+    let cells: TableCells
+    let row: Int
+    let column: Int
+    /// `row × column count + column`: the cell's slot in `cells`.
+    let index: Int
+
+    init(cells: TableCells, row: Int, column: Int) {
+        self.cells = cells; self.row = row; self.column = column; index = row &* cells.columnCount &+ column
+    }
+
+    var state: CellState { cells.states[index] }
+    var value: Decimal? { cells.values[index] }
+    /// The report's cell (present: a touched cell was read).
+    var cell: Cell { cells.cell(index)! }
+    /// The value as a plain whole number, when it is one (`TableCells.ints`).
+    var int: Int64? { cells.ints[index] }
+    var table: CompiledTable { cells.table }
+    var tableKey: String { cells.table.key }
+    var tableTitle: String { cells.table.title }
+    var rowKey: String { cells.table.rowKeys[row] }
+    /// The row label as messages show it.
+    var rowLabel: String { cells.table.rowLabels[row] }
+    var columnKey: String { cells.table.columnKeys[column] }
+    var columnLabel: String { cells.table.columnLabels[column] }
+    /// `table.row.column`.
+    var key: String { "\(tableKey).\(rowKey).\(columnKey)" }
 }
 
 /// Evaluates expressions against one report, with the template it is laid out on and the current bindings.
@@ -56,20 +80,36 @@ final class Evaluator {
     /// (the arithmetic finding is the root cause).
     lazy var inconsistentTables: Set<String> = RepairKind.inconsistentTables(self)
     /// Each table's constraints as the rule set states them, read once per report (repair and prose rules share them).
-    var tableConstraints: [String: RepairKind.TableConstraints] = [:]
+    lazy var tableConstraints: [RepairKind.TableConstraints?] = Array(repeating: nil, count: compiled?.tables.count ?? 0)
+    /// The lines of each sum read so far, by `SumPlan.id`.
+    var sumLines: [Int: [Result<SumKind.Line, Error>]] = [:]
+    /// The report's fields as messages show them (`ReportField.text`) and `next_year`: the placeholder values every
+    /// finding of the report has, built once.
+    lazy var reportVars: [String: String] = {
+        var vars: [String: String] = [:]
+        let m = report.metadata
+        for f in ReportField.allCases where f != .title { vars[f.rawValue] = f.text(m, messages) }
+        if let y = m.year { let (n, overflow) = y.addingReportingOverflow(1); if !overflow { vars["next_year"] = String(n) } }
+        return vars
+    }()
     /// Prose analyses built once per report and shared by every rule (see `ProseCache`).
     lazy var prose = ProseCache(report: report)
 
     /// Last year's report, read by `previous.` paths (nil when none was given).
     let previous: Evaluator?
 
+    /// The layout compiled once per rule set (nil when no template is known).
+    let compiled: CompiledLayout?
+
     init(
-        report: Report, layout: Template?, templates: TemplateSet, messages: MessageCatalog, sums: [SumKind] = [],
+        report: Report, layout: CompiledLayout?, templates: TemplateSet, messages: MessageCatalog, sums: [SumKind] = [],
         previous: Evaluator? = nil
     ) {
         self.previous = previous
         self.report = report
-        self.layout = layout
+        self.compiled = layout
+        self.layout = layout?.template
+        self.tableCells = Array(repeating: nil, count: layout?.tables.count ?? 0)
         self.templates = templates
         self.messages = messages
         self.sums = sums
@@ -114,60 +154,59 @@ final class Evaluator {
     /// Resolves `table.row.column` against the layout and the report, reading the cell.
     func cell(_ keys: [String]) throws -> TouchedCell {
         let tableKey = keys[0]
-        let rest = keys.dropFirst().joined(separator: ".")
-        guard let layout else { throw NotEvaluated("engine.not_evaluated.no_layout") }
-        guard let spec = layout.table(tableKey) else {
-            throw NotEvaluated("engine.not_evaluated.template_lacks_table", ["template": layout.id, "table": tableKey])
+        guard let compiled else { throw NotEvaluated("engine.not_evaluated.no_layout") }
+        guard let table = compiled.table(tableKey) else {
+            throw NotEvaluated("engine.not_evaluated.template_lacks_table", ["template": compiled.template.id, "table": tableKey])
         }
-        guard let (rs, cs) = spec.resolve(rest) else {
+        guard let (r, c) = table.resolve(keys.dropFirst()) else {
             let sep = messages.text("separator.list")
             throw NotEvaluated(
                 "engine.not_evaluated.no_such_cell",
                 [
-                    "table": spec.title, "cell": rest,
-                    "rows": spec.rows.map(\.key).joined(separator: sep),
-                    "columns": spec.columns.map(\.key).joined(separator: sep),
+                    "table": table.title, "cell": keys.dropFirst().joined(separator: "."),
+                    "rows": table.rowKeys.joined(separator: sep),
+                    "columns": table.columnKeys.joined(separator: sep),
                 ])
         }
-        return try cell(spec: spec, row: rs, column: cs)
+        return try cell(cells(table.index), row: r, column: c)
     }
 
-    /// Report tables indexed by key, and their rows by key, built on first use.
-    private var rowIndex: [String: [String: Row]]?
+    /// The report's cells of each template table, by table index, built on first use.
+    private var tableCells: [TableCells?]
 
-    func reportRow(_ table: String, _ row: String) -> (tableFound: Bool, row: Row?) {
-        if rowIndex == nil {
-            var idx: [String: [String: Row]] = [:]
-            for t in report.tables {
-                var rows: [String: Row] = [:]
-                for r in t.rows where rows[r.key] == nil { rows[r.key] = r }
-                if idx[t.key] == nil { idx[t.key] = rows }
-            }
-            rowIndex = idx
-        }
-        guard let t = rowIndex![table] else { return (false, nil) }
-        return (true, t[row])
+    /// The report's cells of the layout's table at `index`.
+    func cells(_ index: Int) -> TableCells {
+        if let t = tableCells[index] { return t }
+        let t = TableCells(compiled!.tables[index], report: report)
+        tableCells[index] = t
+        return t
     }
 
-    /// Reads one cell whose table, row and column specs are already known.
-    func cell(spec: TableSpec, row rs: RowSpec, column cs: ColumnSpec) throws -> TouchedCell {
-        let (tableFound, found) = reportRow(spec.key, rs.key)
-        guard tableFound else { throw NotEvaluated("engine.not_evaluated.table_missing", ["table": spec.title]) }
-        guard let row = found else {
-            throw NotEvaluated("engine.not_evaluated.row_missing", ["table": spec.title, "row": Self.displayLabel(rs)])
-        }
-        guard let c = row.cell(cs.key), c.state != .missing else {
-            throw NotEvaluated("engine.not_evaluated.cell_missing", ["table": spec.title, "row": Self.displayLabel(rs), "col": cs.label])
-        }
-        let t = TouchedCell(table: spec, row: rs, column: cs, cell: c)
+    /// Reads one cell whose table, row and column indices are already known.
+    func cell(_ cells: TableCells, row: Int, column: Int) throws -> TouchedCell {
+        let t = TouchedCell(cells: cells, row: row, column: column)
+        // A cell that is present says so by its state; only an absent one needs to know why.
+        guard cells.states[t.index] != .missing else { throw missing(cells, row: row, column: column) }
         touched.append(t)
         return t
     }
 
+    /// Why a cell is absent: its table, its row, or the cell itself.
+    func missing(_ cells: TableCells, row: Int, column: Int) -> NotEvaluated {
+        guard cells.found else { return NotEvaluated("engine.not_evaluated.table_missing", ["table": cells.table.title]) }
+        guard cells.rowFound[row] else {
+            return NotEvaluated("engine.not_evaluated.row_missing", ["table": cells.table.title, "row": cells.table.rowLabels[row]])
+        }
+        return NotEvaluated(
+            "engine.not_evaluated.cell_missing",
+            ["table": cells.table.title, "row": cells.table.rowLabels[row], "col": cells.table.columnLabels[column]])
+    }
+
     /// Why a cell's content cannot be used as a number.
     func notNumber(_ t: TouchedCell, withLine: Bool) -> CatalogMessage {
-        var v = ["table": t.table.title, "row": Self.displayLabel(t.row), "col": t.column.label, "raw": t.cell.raw]
-        if withLine, let l = t.cell.location?.line {
+        let cell = t.cell
+        var v = ["table": t.tableTitle, "row": t.rowLabel, "col": t.columnLabel, "raw": cell.raw]
+        if withLine, let l = cell.location?.line {
             v["line"] = String(l)
             return CatalogMessage("engine.not_evaluated.not_number_at_line", v)
         }
@@ -201,7 +240,7 @@ final class Evaluator {
                 return f.value(report.metadata)
             }
             let t = try cell(try keys(of: segs))
-            guard let v = t.cell.value else { throw NotEvaluated(reasons: [notNumber(t, withLine: true)]) }
+            guard let v = t.value else { throw NotEvaluated(reasons: [notNumber(t, withLine: true)]) }
             return .num(v)
         case .unary(let op, let a):
             let v = try eval(a)
@@ -241,7 +280,8 @@ final class Evaluator {
         default: break
         }
         let x = try eval(a), y = try eval(b)
-        let whole = Expr.binary(op, a, b)
+        // The whole expression, for a reason it could not be computed: built only then.
+        var whole: Expr { Expr.binary(op, a, b) }
         if op == "==" || op == "!=" {
             var eq: Bool
             switch (x, y) {
@@ -324,7 +364,7 @@ final class Evaluator {
         func arity(_ n: ClosedRange<Int>) throws {
             guard n.contains(args.count) else { throw NotEvaluated("engine.not_evaluated.arity", ["function": f]) }
         }
-        let whole = Expr.call(f, args)
+        var whole: Expr { Expr.call(f, args) }
         switch f {
         case "sum": return .num(try numbers(args, f).reduce(Decimal(0)) { try Exact.add($0, $1, whole) })
         case "abs": try arity(1...1); return .num(abs(try numbers(args, f)[0]))
@@ -389,7 +429,7 @@ final class Evaluator {
             guard case .str(let text) = t else { throw nullOrType(t, args[0], f) }
             for a in args.dropFirst() {
                 guard case .str(let w) = try eval(a) else { throw NotEvaluated("engine.not_evaluated.keyword_not_text", ["function": f]) }
-                if text.contains(w) { return .bool(true) }
+                if TextSearch.contains(text, w) { return .bool(true) }
             }
             return .bool(false)
         case "part_text", "has_part":
@@ -440,54 +480,61 @@ enum Exact {
     /// Significant digits a `Decimal` holds exactly.
     static let digits = 38
 
-    static func check(_ d: Decimal, _ e: Expr) throws {
-        if d.isNaN { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e)"]) }
+    static func check(_ d: Decimal, _ e: @autoclosure () -> Expr) throws {
+        if d.isNaN { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e())"]) }
     }
 
     /// Significant digits of the mantissa and the exponent of the last one.
     static func shape(_ d: Decimal) -> (count: Int, exponent: Int) { ExactDecimal.shape(d) }
 
-    static func add(_ a: Decimal, _ b: Decimal, _ e: Expr) throws -> Decimal {
-        try check(a, e); try check(b, e)
+    /// Whole numbers below 10^15 written without a negative exponent: any two of them add exactly (at most 16
+    /// digits), so `add` need not measure their digits.
+    static let smallBound = Decimal(1_000_000_000_000_000)
+    static func isSmallInteger(_ d: Decimal) -> Bool { d.exponent >= 0 && d.magnitude < smallBound }
+
+    static func add(_ a: Decimal, _ b: Decimal, _ e: @autoclosure () -> Expr) throws -> Decimal {
+        try check(a, e()); try check(b, e())
         if a == 0 { return b }
         if b == 0 { return a }
-        let sa = shape(a), sb = shape(b)
-        let top = max(sa.exponent + sa.count, sb.exponent + sb.count) + 1
-        let bottom = min(sa.exponent, sb.exponent)
-        guard top - bottom <= digits else { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e)"]) }
+        if !(isSmallInteger(a) && isSmallInteger(b)) {
+            let sa = shape(a), sb = shape(b)
+            let top = max(sa.exponent + sa.count, sb.exponent + sb.count) + 1
+            let bottom = min(sa.exponent, sb.exponent)
+            guard top - bottom <= digits else { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e())"]) }
+        }
         var x = a, y = b, r = Decimal()
         let err = NSDecimalAdd(&r, &x, &y, .plain)
-        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e)"]) }
+        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e())"]) }
         return r
     }
 
-    static func multiply(_ a: Decimal, _ b: Decimal, _ e: Expr) throws -> Decimal {
-        try check(a, e); try check(b, e)
+    static func multiply(_ a: Decimal, _ b: Decimal, _ e: @autoclosure () -> Expr) throws -> Decimal {
+        try check(a, e()); try check(b, e())
         if a == 0 || b == 0 { return 0 }
-        guard shape(a).count + shape(b).count <= digits else { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e)"]) }
+        guard shape(a).count + shape(b).count <= digits else { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e())"]) }
         var x = a, y = b, r = Decimal()
         let err = NSDecimalMultiply(&r, &x, &y, .plain)
-        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e)"]) }
+        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e())"]) }
         return r
     }
 
     /// `a / b`; when `exact`, a quotient that does not terminate within 38 digits (1 / 3) is not evaluated.
-    static func divide(_ a: Decimal, _ b: Decimal, _ e: Expr, exact: Bool = true) throws -> Decimal {
-        try check(a, e); try check(b, e)
+    static func divide(_ a: Decimal, _ b: Decimal, _ e: @autoclosure () -> Expr, exact: Bool = true) throws -> Decimal {
+        try check(a, e()); try check(b, e())
         var x = a, y = b, r = Decimal()
         let err = NSDecimalDivide(&r, &x, &y, .plain)
-        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e)"]) }
+        guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e())"]) }
         if exact {
             // Exact when multiplying back gives the dividend (1 / 3 does not).
             var p = Decimal(), rr = r
             let back = NSDecimalMultiply(&p, &rr, &y, .plain)
-            if back != .noError || p != a { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e)"]) }
+            if back != .noError || p != a { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e())"]) }
         }
         return r
     }
 
     /// |a − b| ≤ tolerance, never true for NaN or an overflowing difference.
-    static func within(_ a: Decimal, _ b: Decimal, _ tolerance: Decimal, _ e: Expr) throws -> Bool {
-        abs(try add(a, -b, e)) <= tolerance
+    static func within(_ a: Decimal, _ b: Decimal, _ tolerance: Decimal, _ e: @autoclosure () -> Expr) throws -> Bool {
+        abs(try add(a, -b, e())) <= tolerance
     }
 }

@@ -38,7 +38,27 @@ final class ProseCache {
     }
 
     static func isTableRow(_ t: String) -> Bool {
-        t.hasPrefix("|") || t.components(separatedBy: " | ").count >= 3 || t.utf8.lazy.filter { $0 == 9 }.count >= 2
+        if t.hasPrefix("|") { return true }
+        let (tabs, bars) = separators(t)
+        return tabs >= 2 || (bars >= 2 && t.components(separatedBy: " | ").count >= 3)
+    }
+
+    /// Tabs, and non-overlapping " | " byte runs left to right, in one pass. The runs are at least as many as the
+    /// separators Foundation finds, so a line with fewer than two is no table row and Foundation is asked only
+    /// about the rest.
+    static func separators(_ t: String) -> (tabs: Int, bars: Int) {
+        var tabs = 0, bars = 0, run = 0
+        for b in t.utf8 {
+            if b == 9 { tabs += 1 }
+            switch (run, b) {
+            case (0, 0x20): run = 1
+            case (1, 0x7C): run = 2
+            case (1, 0x20): run = 1
+            case (2, 0x20): bars += 1; run = 0
+            default: run = b == 0x20 ? 1 : 0
+            }
+        }
+        return (tabs, bars)
     }
 
     /// The texts of a scope: one for the report or a part, one per part for `parts`.
@@ -129,14 +149,39 @@ enum ProseYAML {
 /// in order (`收到…申请`); a trailing "$" makes the last fragment end the text (`办结$`).
 struct WordsMatcher: Sendable {
     var alternatives: [[String]]
+    /// The alternatives as UTF-8 bytes (the last fragment's "$" taken off and marked), when every fragment is plain
+    /// text (`TextSearch.isPlain`): then plain text is matched byte by byte.
+    private var plainAlternatives: [[(bytes: [UInt8], anchored: Bool)]]?
 
-    init(_ words: [String]) { alternatives = words.map { $0.components(separatedBy: "…").filter { !$0.isEmpty } } }
+    init(_ words: [String]) {
+        alternatives = words.map { $0.components(separatedBy: "…").filter { !$0.isEmpty } }
+        if alternatives.allSatisfy({ $0.allSatisfy(TextSearch.isPlain) }) {
+            plainAlternatives = alternatives.map { frags in
+                frags.enumerated().map { i, f in
+                    let anchored = i == frags.count - 1 && f.hasSuffix("$")
+                    return (Array((anchored ? String(f.dropLast()) : f).utf8), anchored)
+                }
+            }
+        }
+    }
 
     var isEmpty: Bool { alternatives.isEmpty }
 
     /// True when one alternative's fragments occur in order; a final "$" makes the last fragment end the text.
     func matches(_ text: String) -> Bool {
-        alternatives.contains { frags in
+        if let plainAlternatives, TextSearch.isPlain(text) {
+            let h = Array(text.utf8)
+            return plainAlternatives.contains { frags in
+                var from = 0
+                for f in frags {
+                    guard let r = TextSearch.range(of: f.bytes, in: h, from: from, backwards: f.anchored) else { return false }
+                    if f.anchored && r.upperBound != h.count { return false }
+                    from = r.upperBound
+                }
+                return true
+            }
+        }
+        return alternatives.contains { frags in
             var rest = Substring(text)
             for (i, f) in frags.enumerated() {
                 let anchored = i == frags.count - 1 && f.hasSuffix("$")
@@ -182,7 +227,7 @@ extension RuleRun {
         let inconsistent = ev.inconsistentTables
         ev.touched = []
         guard case .num(let d)? = try? ev.eval(e) else { return nil }
-        if ev.touched.contains(where: { inconsistent.contains($0.table.key) }) { return nil }
+        if ev.touched.contains(where: { inconsistent.contains($0.tableKey) }) { return nil }
         return d
     }
 }

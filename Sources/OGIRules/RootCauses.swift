@@ -56,6 +56,7 @@ public enum RootCauses {
     }
 
     static func annotate(_ found: [Finding], rule: Rule, reasons: [CatalogMessage], ev: Evaluator) -> [CausedFinding] {
+        if found.isEmpty { return [] }
         let report = ev.report
         let parts = ev.templates.profile.parts
         var missingParts = parts.filter { report.part($0.key) == nil }.map(\.key)[...]

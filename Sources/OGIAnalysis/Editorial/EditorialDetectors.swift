@@ -133,7 +133,7 @@ public enum EditorialDetectors {
             guard let full = marks[s[i]], CharClass.isCJK(s[i - 1]) else { continue }
             var j = i + 1
             while j < s.count, s[j] == " " { j += 1 }
-            guard j < s.count, CharClass.isCJK(s[j]) || CharClass.openBrackets.contains(s[j]) else { continue }
+            guard j < s.count, CharClass.isCJK(s[j]) || CharClass.isOpenBracket(s[j]) else { continue }
             out.append(
                 EditorialHit(
                     kind: .halfWidthPunctuation, span: TextSpan(start: i - 1, end: j + 1),
@@ -163,7 +163,7 @@ public enum EditorialDetectors {
         for i in 0..<s.count {
             let u = s[i]
             if u == "\n" { flush(); paragraphStart = i + 1; continue }
-            if CharClass.openBrackets.contains(u) { stack.append(i); continue }
+            if CharClass.isOpenBracket(u) { stack.append(i); continue }
             guard let opener = CharClass.pairOf[u] else { continue }
             if let top = stack.last, s[top] == opener { stack.removeLast(); continue }
             if let k = stack.lastIndex(where: { s[$0] == opener }) {
@@ -194,7 +194,7 @@ public enum EditorialDetectors {
     public static func emptyBrackets(in text: ProseText) -> [EditorialHit] {
         let s = text.scalars
         var out: [EditorialHit] = []
-        for i in 0..<s.count where CharClass.openBrackets.contains(s[i]) && s[i] != "“" && s[i] != "‘" {
+        for i in 0..<s.count where CharClass.isOpenBracket(s[i]) && s[i] != "“" && s[i] != "‘" {
             var j = i + 1
             while j < s.count, s[j] != "\n", FastText.isSpace(s[j]) { j += 1 }
             if j < s.count, CharClass.pairOf[s[j]] == s[i] {

@@ -99,10 +99,13 @@ public struct ProseText: Sendable {
     static let headingLength = 30
 
     public func text(_ span: TextSpan) -> String {
-        var s = String.UnicodeScalarView()
         let lo = max(0, span.start), hi = min(scalars.count, span.end)
-        if lo < hi { s.append(contentsOf: scalars[lo..<hi]) }
-        return String(s)
+        guard lo < hi else { return "" }
+        // Encoded once into bytes: appending scalar by scalar to a string costs several times more.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity((hi - lo) * 3)
+        for i in lo..<hi { UTF8.encode(scalars[i]) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public var string: String { text(TextSpan(start: 0, end: scalars.count)) }
@@ -141,9 +144,9 @@ public struct ProseText: Sendable {
     static func endsSentence(_ s: [Unicode.Scalar]) -> Bool {
         var i = s.count - 1
         while i >= 0, FastText.isSpace(s[i]) { i -= 1 }
-        while i >= 0, CharClass.closers.contains(s[i]) { i -= 1 }
+        while i >= 0, CharClass.isCloser(s[i]) { i -= 1 }
         guard i >= 0 else { return true }
-        return CharClass.sentenceEnders.contains(s[i]) || s[i] == "；" || s[i] == "：" || s[i] == ":"
+        return CharClass.isSentenceEnder(s[i]) || s[i] == "；" || s[i] == "：" || s[i] == ":"
     }
 }
 
@@ -158,6 +161,28 @@ public enum CharClass {
     public static let pairOf: [Unicode.Scalar: Unicode.Scalar] = [
         "）": "（", ")": "(", "】": "【", "]": "[", "》": "《", "」": "「", "』": "『", "〕": "〔", "”": "“", "’": "‘",
     ]
+
+    /// Membership tests of the sets above without hashing (the scanners ask them of every scalar).
+    @inline(__always) public static func isSentenceEnder(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x3002, 0xFF01, 0xFF1F, 0x21, 0x3F: return true
+        default: return false
+        }
+    }
+
+    @inline(__always) public static func isCloser(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x201D, 0x2019, 0xFF09, 0x29, 0x300D, 0x300F, 0x300B, 0x3011, 0x3015: return true
+        default: return false
+        }
+    }
+
+    @inline(__always) public static func isOpenBracket(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0xFF08, 0x28, 0x3010, 0x5B, 0x300A, 0x300C, 0x300E, 0x3014, 0x201C, 0x2018: return true
+        default: return false
+        }
+    }
 
     @inline(__always) public static func isCJK(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
@@ -208,8 +233,10 @@ extension Array where Element == Unicode.Scalar {
     }
 
     func string(_ r: Range<Int>) -> String {
-        var s = String.UnicodeScalarView()
-        s.append(contentsOf: self[r])
-        return String(s)
+        guard !r.isEmpty else { return "" }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(r.count * 3)
+        for i in r { UTF8.encode(self[i]) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

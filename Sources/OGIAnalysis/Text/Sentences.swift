@@ -40,9 +40,9 @@ public enum SentenceSplitter {
             if u == "\n" {
                 emit(i)
                 start = i + 1; clauseStart = start
-            } else if CharClass.sentenceEnders.contains(u) {
+            } else if CharClass.isSentenceEnder(u) {
                 var j = i + 1
-                while j < s.count, CharClass.sentenceEnders.contains(s[j]) || CharClass.closers.contains(s[j]) { j += 1 }
+                while j < s.count, CharClass.isSentenceEnder(s[j]) || CharClass.isCloser(s[j]) { j += 1 }
                 emit(j)
                 start = j; clauseStart = j
                 i = j

@@ -60,11 +60,11 @@ public struct AssertKind: RuleKind {
                 // A blank total whose parts are filled is reported as that blank cell (CELL-BLANK, with the value it
                 // should hold), not as an arithmetic error of the filled cells beside it.
                 let blankTotals = ev.expectedTotals()
-                if (lhsCells + rhsCells).contains(where: { blankTotals["\($0.table.key).\($0.row.key).\($0.column.key)"] != nil }) {
+                if (lhsCells + rhsCells).contains(where: { blankTotals[$0.key] != nil }) {
                     return
                 }
                 // Row labels alone are ambiguous when the terms span several columns.
-                let withColumn = Set((lhsCells + rhsCells).map(\.column.key)).count > 1
+                let withColumn = Set((lhsCells + rhsCells).map(\.columnKey)).count > 1
                 vars["lhs"] = ev.text(lv)
                 vars["rhs"] = ev.text(rv)
                 vars["lhs_terms"] = terms(a, lhsCells, run, withColumn)
@@ -112,7 +112,7 @@ public struct AssertKind: RuleKind {
             if case .call("date", _) = e { return run.messages.text("engine.term.deadline") }
             return e.description
         }
-        return cells.map { run.term($0, label: withColumn ? run.rowAndColumn($0) : Evaluator.displayLabel($0.row)) }.joined(
+        return cells.map { run.term($0, label: withColumn ? run.rowAndColumn($0) : $0.rowLabel) }.joined(
             separator: " + ")
     }
 }

@@ -41,27 +41,34 @@ public struct CellsKind: RuleKind {
 
     public func evaluate(_ run: RuleRun) {
         let ev = run.ev
-        guard let layout = ev.layout else { return }
+        guard let compiled = ev.compiled else { return }
         // A blank total whose parts are filled: say what it should hold (the sum rules do not report it).
-        let expected = match == .blank ? ev.expectedTotals() : [String: Decimal]()
-        for spec in layout.tables where run.matches(spec, tables) {
-            guard let table = ev.report.table(spec.key) else { continue }
+        var expected: [String: Decimal] { match == .blank ? ev.expectedTotals() : [:] }
+        let matching = compiled.tablesMatching(tables)
+        for t in compiled.tables where matching[t.index] {
+            // Most tables have no cell the rule looks for: the report's cells by index say so without reading them.
+            let cells = ev.cells(t.index)
+            if cells.complete && !mayMatch(cells) { continue }
+            guard let table = ev.report.table(t.key) else { continue }
             for row in table.rows {
-                guard let rs = spec.row(row.key) else { continue }
+                guard let r = t.rowIndex[row.key] else { continue }
                 for cell in row.cells {
-                    guard let cs = spec.column(cell.column), columnKinds.contains(cs.kind) else { continue }
-                    if !cellMatches(cell, cs) { continue }
+                    // The cell's own state first: most cells match nothing, and then no column is looked up.
+                    if match != .unit_mismatch && !stateMatches(cell) { continue }
+                    guard let c = t.columnIndex[cell.column] else { continue }
+                    let cs = t.spec.columns[c]
+                    guard columnKinds.contains(cs.kind), cellMatches(cell, cs) else { continue }
                     var vars = run.bindingVars()
-                    vars["table"] = spec.title
-                    vars["row"] = Evaluator.displayLabel(rs)
+                    vars["table"] = t.title
+                    vars["row"] = t.rowLabels[r]
                     vars["col"] = cs.label
                     vars["raw"] = cell.raw
                     vars["value"] = cell.value.map(ExactDecimal.format) ?? ""
                     vars["unit"] = cell.unit ?? ""
                     vars["expected_unit"] = cs.unit ?? ""
-                    let key = "\(spec.key).\(row.key).\(cs.key)"
+                    let key = "\(t.key).\(row.key).\(cs.key)"
                     let loc = FindingLocation(
-                        cell.location ?? row.location, table: spec.title, row: vars["row"], column: cs.label, cell: key)
+                        cell.location ?? row.location, table: t.title, row: vars["row"], column: cs.label, cell: key)
                     if let total = expected[key] {
                         vars["expected"] = ExactDecimal.format(total)
                         run.emit(messageKey: "engine.cells.blank_total", fixKey: "engine.cells.blank_total_fix", vars: vars, location: loc)
@@ -73,7 +80,41 @@ public struct CellsKind: RuleKind {
         }
     }
 
-    func cellMatches(_ c: Cell, _ cs: ColumnSpec) -> Bool {
+    /// False when no cell of the table can match (states, values and column kinds only; `unit_mismatch` is always
+    /// checked cell by cell).
+    func mayMatch(_ cells: TableCells) -> Bool {
+        let t = cells.table
+        for c in 0..<t.columnCount where columnKinds.contains(t.columnKinds[c]) {
+            var i = c
+            while i < cells.states.count {
+                let state = cells.states[i]
+                if state != .missing {
+                    switch match {
+                    case .blank: if state == .blank { return true }
+                    case .placeholder: if state == .placeholder { return true }
+                    case .signed_text: if state == .signedText { return true }
+                    case .number_with_unit: if state == .numberWithUnit { return true }
+                    case .text: if state == .text { return true }
+                    case .negative: if let v = cells.values[i], v < 0 { return true }
+                    case .fraction: if let v = cells.values[i], v.exponent < 0, !ExactDecimal.isInteger(v) { return true }
+                    case .unit_mismatch: return true
+                    }
+                }
+                i += t.columnCount
+            }
+        }
+        return false
+    }
+
+    /// True when the cell's state or value is what the rule looks for (every match but `unit_mismatch`).
+    func stateMatches(_ c: Cell) -> Bool {
+        switch match {
+        case .unit_mismatch: return true
+        default: return cellMatches(c, nil)
+        }
+    }
+
+    func cellMatches(_ c: Cell, _ cs: ColumnSpec?) -> Bool {
         switch match {
         case .blank: return c.state == .blank
         case .placeholder: return c.state == .placeholder
@@ -83,7 +124,7 @@ public struct CellsKind: RuleKind {
         case .negative: return (c.value ?? 0) < 0
         case .fraction: return c.value.map { !ExactDecimal.isInteger($0) } ?? false
         case .unit_mismatch:
-            guard let u = c.unit, let expected = cs.unit else { return false }
+            guard let u = c.unit, let expected = cs?.unit else { return false }
             return u != expected
         }
     }

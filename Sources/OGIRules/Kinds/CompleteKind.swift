@@ -23,12 +23,20 @@ public struct CompleteKind: RuleKind {
 
     public func evaluate(_ run: RuleRun) {
         let ev = run.ev
-        guard let layout = ev.layout else { run.skip([CatalogMessage("engine.not_evaluated.no_layout")]); return }
-        for spec in layout.tables where run.matches(spec, tables) {
-            var vars = run.bindingVars()
-            vars["table"] = spec.title
-            vars["layout"] = layout.id
+        guard let layout = ev.layout, let compiled = ev.compiled else {
+            run.skip([CatalogMessage("engine.not_evaluated.no_layout")]); return
+        }
+        let matching = compiled.tablesMatching(tables)
+        for (ti, spec) in layout.tables.enumerated() where matching[ti] {
+            // Placeholder values are built only for a finding: most tables are complete.
+            var vars: [String: String] {
+                var v = run.bindingVars()
+                v["table"] = spec.title
+                v["layout"] = layout.id
+                return v
+            }
             guard let table = ev.report.table(spec.key) else {
+                var vars = vars
                 let partLoc = ev.report.part(spec.part)?.location
                 vars["part"] = ev.partTitle(spec.part)
                 run.emit(vars: vars, defaultKey: "engine.complete.table_missing", location: FindingLocation(partLoc, table: spec.title))
@@ -36,18 +44,19 @@ public struct CompleteKind: RuleKind {
             }
             // Several rows missing from a table that was found (a copy cut off, a table pasted in part): one
             // finding for the table, which every consequence folds under, not one per row.
-            let absent = spec.rows.filter { table.row($0.key) == nil }
+            let cells = ev.cells(ti)
+            let absent = spec.rows.indices.filter { !cells.rowFound[$0] }.map { spec.rows[$0] }
             if absent.count >= Self.groupedRows {
                 var rv = vars
                 rv["count"] = String(absent.count)
                 rv["rows"] = absent.map { Evaluator.displayLabel($0) }.joined(separator: run.messages.text("separator.list"))
                 run.emit(vars: rv, defaultKey: "engine.complete.rows_missing", location: FindingLocation(table.location, table: spec.title))
             }
-            for rs in spec.rows {
-                var rv = vars
-                rv["row"] = Evaluator.displayLabel(rs)
-                rv["row_label"] = rs.label
-                guard let row = table.row(rs.key) else {
+            for (ri, rs) in spec.rows.enumerated() {
+                guard let row = cells.row(ri) else {
+                    var rv = vars
+                    rv["row"] = Evaluator.displayLabel(rs)
+                    rv["row_label"] = rs.label
                     if absent.count < Self.groupedRows {
                         run.emit(
                             vars: rv, defaultKey: "engine.complete.row_missing",
@@ -57,6 +66,9 @@ public struct CompleteKind: RuleKind {
                 }
                 let missing = row.cells.filter { $0.state == .missing }
                 if !missing.isEmpty {
+                    var rv = vars
+                    rv["row"] = Evaluator.displayLabel(rs)
+                    rv["row_label"] = rs.label
                     rv["missing"] = missing.compactMap { spec.column($0.column)?.label }.joined(
                         separator: run.messages.text("separator.list"))
                     rv["found"] = String(row.cells.count - missing.count)

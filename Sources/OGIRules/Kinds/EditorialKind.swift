@@ -121,7 +121,7 @@ public struct EditorialKind: RuleKind {
         var hi = lo
         while hi < text.scalars.count, text.scalars[hi] != "\n" { hi += 1 }
         let paragraph = text.text(TextSpan(start: lo, end: hi))
-        return skipParagraphs.contains { paragraph.contains($0) }
+        return skipParagraphs.contains { TextSearch.contains(paragraph, $0) }
     }
 
     func emit(_ run: RuleRun, _ text: ProseText, _ found: [EditorialHit]) {

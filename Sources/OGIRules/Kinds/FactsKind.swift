@@ -54,6 +54,8 @@ public struct FactsKind: RuleKind {
     /// left out).
     public var values: [Expr]
     public var tolerance: Decimal
+    /// The statement patterns' fragment alternatives as strings (for the quick "does the text say it at all" test).
+    var fragmentTexts: [[[String]]] = []
 
     public static func parse(_ f: RuleFields) throws -> FactsKind {
         let checkNode = try f.required("check")
@@ -94,6 +96,7 @@ public struct FactsKind: RuleKind {
             let exclude = try m["exclude"]?.stringList("exclude") ?? []
             let gap = try m["max_gap"]?.int("max_gap") ?? 30
             k.patterns = try p.stringList("patterns").map { StatementPattern(name: f.id, pattern: $0, maxGap: gap, exclusions: exclude) }
+            k.fragmentTexts = k.patterns.map { $0.fragments.map { $0.map { String(String.UnicodeScalarView($0)) } } }
         }
         if let e = f["expect"] {
             k.expectation = StatementExpectation(rawValue: try e.oneOf(["zero", "positive"], what: "expect"))!
@@ -179,12 +182,12 @@ public struct FactsKind: RuleKind {
             let q = facts.quantities[i]
             if !s.units.isEmpty && !s.units.contains(where: { vocabulary.compatible($0, q.unit) }) { return false }
             if !s.label.isEmpty && !s.label.matches(q.label) { return false }
-            if s.exclude.contains(where: { q.label.contains($0) }) { return false }
+            if s.exclude.contains(where: { TextSearch.contains(q.label, $0) }) { return false }
             if !s.following.isEmpty && !s.following.matches(q.following) { return false }
             if !s.sentence.isEmpty || !s.sentenceExclude.isEmpty {
                 let text = facts.sentenceText(q.sentence)
                 if !s.sentence.isEmpty && !s.sentence.matches(text) { return false }
-                if s.sentenceExclude.contains(where: { text.contains($0) }) { return false }
+                if s.sentenceExclude.contains(where: { TextSearch.contains(text, $0) }) { return false }
             }
             return true
         }
@@ -216,13 +219,13 @@ public struct FactsKind: RuleKind {
     /// The readings the quantity's wording suggests (those whose `plain_for` words are in its label; the first
     /// reading when none are), then the others.
     func ordered(_ q: Quantity) -> (readings: [ReadingSpec], plain: Int) {
-        var plain = readings.filter { r in r.plainFor.contains { q.label.contains($0) } }
+        var plain = readings.filter { r in r.plainFor.contains { TextSearch.contains(q.label, $0) } }
         if plain.isEmpty { plain = Array(readings.prefix(1)) }
         return (plain + readings.filter { r in !plain.contains { $0.name == r.name } }, plain.count)
     }
 
     func compare(_ run: RuleRun, _ facts: ProseFacts) {
-        let sep = run.messages.text("separator.list")
+        var sep: String { run.messages.text("separator.list") }
         for i in selected(facts) {
             let q = facts.quantities[i]
             let (specs, plainCount) = ordered(q)
@@ -234,6 +237,11 @@ public struct FactsKind: RuleKind {
             {
                 verdict = .fitsFirst(fitting[0])
             }
+            switch verdict {
+            case .fitsFirst, .notEvaluated: continue
+            default: break
+            }
+            // Words are built only for a finding.
             let listed = values.compactMap { r in
                 r.value.map { run.messages.text("engine.facts.reading", ["name": r.name, "value": ExactDecimal.format($0)]) }
             }
@@ -262,8 +270,8 @@ public struct FactsKind: RuleKind {
         // Most reports lack one fragment of every pattern: then no sentence can match.
         let whole = run.ev.prose.string(scope)
         guard
-            patterns.contains(where: { p in
-                p.fragments.allSatisfy { alts in alts.contains { FastText.contains(whole, String(String.UnicodeScalarView($0))) } }
+            fragmentTexts.contains(where: { p in
+                p.allSatisfy { alts in alts.contains { FastText.contains(whole, $0) } }
             })
         else { return }
         let matches = StatementScanner.find(patterns, in: facts)

@@ -1,4 +1,5 @@
 import Foundation
+import OGIAnalysis
 import OGIModel
 
 /// `kind: not_report` — a document that is not an annual report at all: no template table holding a number, no part heading,
@@ -35,7 +36,7 @@ public struct NotReportKind: RuleKind {
         guard !hasTable, report.parts.isEmpty else { return false }
         // The title as read; without one, the first paragraph (site navigation before a title does not count).
         let opening = report.metadata.title ?? report.preamble.first?.text ?? ""
-        return !titleWords.contains { opening.contains($0) }
+        return !titleWords.contains { TextSearch.contains(opening, $0) }
     }
 
     public func evaluate(_ run: RuleRun) {

@@ -1,4 +1,5 @@
 import Foundation
+import OGIAnalysis
 import OGIModel
 
 /// `kind: parts` — the required parts: present, in order, and as the preamble lists them.
@@ -69,8 +70,9 @@ public struct PartsKind: RuleKind {
             // The preamble sentence naming the most parts is taken as its list of parts.
             var best: (String, [PartSpec], SourceLocation?)?
             for para in report.preamble {
-                for sentence in para.text.split(whereSeparator: { "。；".contains($0) }).map(String.init) {
-                    let named = specs.filter { s in s.mentions.contains { sentence.contains($0) } }
+                for sentence in para.text.split(whereSeparator: { $0 == "。" || $0 == "；" }).map(String.init) {
+                    let plain = TextSearch.isPlain(sentence)
+                    let named = specs.filter { s in s.mentions.contains { TextSearch.contains(sentence, $0, haystackIsPlain: plain) } }
                     if named.count >= 3, named.count > (best?.1.count ?? 0) { best = (sentence, named, para.location) }
                 }
             }

@@ -31,90 +31,116 @@ public struct RepairKind: RuleKind {
         ]
     }
 
-    /// A cell of the table: its key (`table.row.column`) and where it was read.
-    struct CellRef { var touched: TouchedCell }
-
     /// Where a constraint runs: along a row (a row total), down a column, or between rows and columns.
     enum Direction { case row, column, other }
 
     public func evaluate(_ run: RuleRun) {
-        guard let layout = run.ev.layout, let rules = run.ev.ruleSet?.rules else { return }
-        for spec in layout.tables where run.matches(spec, tables) { repair(spec, rules, run) }
+        guard let compiled = run.ev.compiled, let rules = run.ev.ruleSet?.rules else { return }
+        let matching = compiled.tablesMatching(tables)
+        for t in compiled.tables where matching[t.index] { repair(t, rules, run) }
     }
 
-    static func key(_ t: TouchedCell) -> String { "\(t.table.key).\(t.row.key).\(t.column.key)" }
-
-    /// A table's linear constraints as the rule set states them, with the cells they read.
+    /// A table's linear constraints as the rule set states them, over the table's cells by index (row × column
+    /// count + column).
     struct TableConstraints {
-        var cells: [String: RepairCellValue] = [:]
-        var refs: [String: TouchedCell] = [:]
-        var constraints: [LinearConstraint<String>] = []
+        /// The report's cells of the table.
+        var table: TableCells
+        /// Values of the cells the constraints read (nil for a cell no constraint read).
+        var cells: [RepairCellValue?]
+        var constraints: [LinearConstraint<Int>] = []
         var owners: [(rule: String, direction: Direction)] = []
+        /// Per constraint: true when every coefficient is 1 or -1 (then whole-number cells add up in `Int64`).
+        var unit: [Bool] = []
+
+        init(table: TableCells) {
+            self.table = table
+            cells = Array(repeating: nil, count: table.states.count)
+        }
 
         /// Indices of the constraints that fail as filed. A constraint over a blank cell is left to CELL-BLANK
         /// (which says what the blank should hold), so a blank never makes a table "not add up".
-        var violated: [Int] {
+        /// Computed once the constraints are collected (`constraints(_:_:_:)`).
+        var violated: [Int] = []
+
+        func computeViolated() -> [Int] {
             constraints.indices.filter { i in
                 let c = constraints[i]
-                if (c.left + c.right).contains(where: {
-                    if case .blank? = cells[$0.cell] { return true }; return false
-                }) {
-                    return false
+                if c.left.contains(where: { isBlank($0.cell) }) || c.right.contains(where: { isBlank($0.cell) }) { return false }
+                if unit[i], let l = intSide(c.left), let r = intSide(c.right) {
+                    // Exact in Int64 (whole numbers of at most 15 digits): the Decimal sums below agree.
+                    return l != r && Decimal((l - r).magnitude) > abs(c.tolerance)
                 }
-                let l = c.left.reduce(Decimal(0)) { $0 + $1.coefficient * (cells[$1.cell].map(Self.value) ?? 0) }
-                let r = c.right.reduce(Decimal(0)) { $0 + $1.coefficient * (cells[$1.cell].map(Self.value) ?? 0) }
+                let l = c.left.reduce(Decimal(0)) { $0 + term($1.coefficient, value($1.cell)) }
+                let r = c.right.reduce(Decimal(0)) { $0 + term($1.coefficient, value($1.cell)) }
                 return abs(l - r) > abs(c.tolerance)
             }
         }
 
-        static func value(_ v: RepairCellValue) -> Decimal { if case .number(let d) = v { return d }; return 0 }
+        /// coefficient × value, without a multiplication for the usual coefficient 1.
+        func term(_ coefficient: Decimal, _ value: Decimal) -> Decimal { coefficient == 1 ? value : coefficient * value }
+
+        /// Σ ±value over terms whose coefficients are ±1 and whose cells are plain whole numbers, else nil.
+        func intSide(_ terms: [(cell: Int, coefficient: Decimal)]) -> Int64? {
+            var s: Int64 = 0
+            for t in terms {
+                guard let v = table.ints[t.cell] else { return nil }
+                s += t.coefficient.sign == .minus ? -v : v
+            }
+            return s
+        }
+
+        func isBlank(_ i: Int) -> Bool { if case .blank? = cells[i] { return true }; return false }
+        func value(_ i: Int) -> Decimal { if case .number(let d)? = cells[i] { return d }; return 0 }
+
+        /// The touched cell at an index, for labels and locations.
+        func touched(_ i: Int) -> TouchedCell {
+            TouchedCell(cells: table, row: i / table.table.columnCount, column: i % table.table.columnCount)
+        }
     }
 
     /// The sum rules of a table and the assert rules that are linear equations over its cells, read from the report.
-    static func constraints(_ spec: TableSpec, _ rules: [Rule], _ ev: Evaluator) -> TableConstraints {
-        if let hit = ev.tableConstraints[spec.key] { return hit }
+    static func constraints(_ spec: CompiledTable, _ rules: [Rule], _ ev: Evaluator) -> TableConstraints {
+        if let hit = ev.tableConstraints[spec.index] { return hit }
         let savedBindings = ev.bindings, savedTouched = ev.touched
         defer { ev.bindings = savedBindings; ev.touched = savedTouched }
-        var t = TableConstraints()
-        collect(spec, rules, ev, &t.cells, &t.refs, &t.constraints, &t.owners)
-        ev.tableConstraints[spec.key] = t
+        var t = TableConstraints(table: ev.cells(spec.index))
+        collect(spec, rules, ev, &t)
+        t.violated = t.computeViolated()
+        ev.tableConstraints[spec.index] = t
         return t
     }
 
     /// Tables of the report whose sums or linear assertions fail (prose is not compared with them).
     static func inconsistentTables(_ ev: Evaluator) -> Set<String> {
-        guard let layout = ev.layout, let rules = ev.ruleSet?.rules else { return [] }
+        guard let compiled = ev.compiled, let rules = ev.ruleSet?.rules else { return [] }
         var out = Set<String>()
-        for spec in layout.tables where !constraints(spec, rules, ev).violated.isEmpty { out.insert(spec.key) }
+        for spec in compiled.tables where !constraints(spec, rules, ev).violated.isEmpty { out.insert(spec.key) }
         return out
     }
 
-    static func collect(
-        _ spec: TableSpec, _ rules: [Rule], _ ev: Evaluator, _ cells: inout [String: RepairCellValue],
-        _ refs: inout [String: TouchedCell], _ constraints: inout [LinearConstraint<String>],
-        _ owners: inout [(rule: String, direction: Direction)]
-    ) {
-        guard let layout = ev.layout else { return }
-        func add(_ t: TouchedCell) -> Bool {
-            let k = Self.key(t)
-            switch t.cell.state {
-            case .blank: cells[k] = .blank
+    static func collect(_ spec: CompiledTable, _ rules: [Rule], _ ev: Evaluator, _ t: inout TableConstraints) {
+        guard let compiled = ev.compiled else { return }
+        func add(_ c: TouchedCell) -> Bool {
+            let k = c.index
+            switch c.state {
+            case .blank: t.cells[k] = .blank
             default:
-                guard let v = t.cell.value else { return false }
-                cells[k] = .number(v)
+                guard let v = c.value else { return false }
+                t.cells[k] = .number(v)
             }
-            refs[k] = t
             return true
         }
-        for rule in rules where rule.templates.contains(layout.id) {
-            if let sum = rule.kind as? SumKind, sum.table == spec.key {
+        for ri in compiled.constraintRules[spec.index] {
+            let rule = rules[ri]
+            if let sum = rule.kind as? SumKind {
                 let direction: Direction = sum.along == .rows ? .column : .row
                 func collect() {
                     guard let (_, lines) = try? sum.lines(ev) else { return }
                     for case .success(let l) in lines where l.reasons.isEmpty {
-                        guard ([l.total] + l.parts).allSatisfy(add) else { continue }
-                        constraints.append(.sum(rule.id, total: Self.key(l.total), parts: l.parts.map(Self.key), tolerance: sum.tolerance))
-                        owners.append((rule.id, direction))
+                        guard add(l.total), l.parts.allSatisfy(add) else { continue }
+                        t.constraints.append(.sum(rule.id, total: l.total.index, parts: l.parts.map(\.index), tolerance: sum.tolerance))
+                        t.owners.append((rule.id, direction))
+                        t.unit.append(true)
                     }
                 }
                 ev.forEachBinding(sum.forEach, collect)
@@ -123,22 +149,43 @@ public struct RepairKind: RuleKind {
                     guard let l = Self.linear(lhs, ev, spec), let r = Self.linear(rhs, ev, spec), l.constant == r.constant,
                         !(l.terms.isEmpty && r.terms.isEmpty), (l.terms + r.terms).allSatisfy({ add($0.cell) })
                     else { return }
-                    constraints.append(
+                    t.constraints.append(
                         LinearConstraint(
-                            name: rule.id, left: l.terms.map { (Self.key($0.cell), $0.coefficient) },
-                            right: r.terms.map { (Self.key($0.cell), $0.coefficient) }, tolerance: a.tolerance))
-                    owners.append((rule.id, .other))
+                            name: rule.id, left: l.terms.map { ($0.cell.index, $0.coefficient) },
+                            right: r.terms.map { ($0.cell.index, $0.coefficient) }, tolerance: a.tolerance))
+                    t.owners.append((rule.id, .other))
+                    t.unit.append((l.terms + r.terms).allSatisfy { $0.coefficient.magnitude == 1 })
                 }
             }
         }
     }
 
-    func repair(_ spec: TableSpec, _ rules: [Rule], _ run: RuleRun) {
+    func repair(_ spec: CompiledTable, _ rules: [Rule], _ run: RuleRun) {
         let ev = run.ev
         let table = Self.constraints(spec, rules, ev)
-        let (refs, constraints, owners) = (table.refs, table.constraints, table.owners)
-        guard !constraints.isEmpty, !table.violated.isEmpty else { return }
-        let result = RepairSolver.solve(cells: table.cells, constraints: constraints)
+        guard !table.constraints.isEmpty, !table.violated.isEmpty else { return }
+        // The solver orders cells by key (`table.row.column`): its repairs and their order are those of the keys.
+        var keys: [Int: String] = [:]
+        func key(_ i: Int) -> String {
+            if let k = keys[i] { return k }
+            let k = table.touched(i).key
+            keys[i] = k
+            return k
+        }
+        var cells: [String: RepairCellValue] = [:]
+        var refs: [String: TouchedCell] = [:]
+        for (i, v) in table.cells.enumerated() {
+            guard let v else { continue }
+            cells[key(i)] = v
+            refs[key(i)] = table.touched(i)
+        }
+        let constraints = table.constraints.map { c in
+            LinearConstraint(
+                name: c.name, left: c.left.map { (key($0.cell), $0.coefficient) }, right: c.right.map { (key($0.cell), $0.coefficient) },
+                tolerance: c.tolerance)
+        }
+        let owners = table.owners
+        let result = RepairSolver.solve(cells: cells, constraints: constraints)
         let folded = Set(
             result.violated.flatMap { i in
                 (constraints[i].left + constraints[i].right).map { "\(owners[i].rule)|\($0.cell)" }
@@ -146,7 +193,7 @@ public struct RepairKind: RuleKind {
         let sep = run.messages.text("separator.list")
         func label(_ k: String) -> String {
             guard let t = refs[k] else { return k }
-            return run.messages.text("engine.repair.cell", ["row": Evaluator.displayLabel(t.row), "col": t.column.label])
+            return run.messages.text("engine.repair.cell", ["row": t.rowLabel, "col": t.columnLabel])
         }
         func sums(_ change: CellChange<String>) -> String {
             let dirs = Set(change.fixes.map { owners[$0].direction })
@@ -197,8 +244,26 @@ public struct RepairKind: RuleKind {
         }
     }
 
+    /// False when `linear(e, …, table)` is nil for every report and binding: the expression has a part that is not
+    /// a number, a cell path, `-`, `+`, `-` or `sum(…)`, or a path into another table or last year's report. Decided
+    /// once per rule set, so a report does not try assertions that can never be linear equations of `table`.
+    static func mayBeLinear(_ e: Expr, over table: String) -> Bool {
+        switch e {
+        case .number: return true
+        case .path(let segs):
+            guard Expr.previousPath(segs) == nil, let first = segs.first else { return false }
+            if case .name(let n) = first { return n == table }
+            return true
+        case .unary("-", let a): return mayBeLinear(a, over: table)
+        case .binary(let op, let a, let b) where op == "+" || op == "-":
+            return mayBeLinear(a, over: table) && mayBeLinear(b, over: table)
+        case .call("sum", let args): return args.allSatisfy { mayBeLinear($0, over: table) }
+        default: return false
+        }
+    }
+
     /// An expression as Σ coefficient·cell + constant over cells of `spec`, nil when it is not linear in them.
-    static func linear(_ e: Expr, _ ev: Evaluator, _ spec: TableSpec) -> (
+    static func linear(_ e: Expr, _ ev: Evaluator, _ spec: CompiledTable) -> (
         terms: [(cell: TouchedCell, coefficient: Decimal)], constant: Decimal
     )? {
         switch e {

@@ -68,50 +68,77 @@ public struct SumKind: RuleKind {
     }
 
     /// Each line of the sum in the current bindings, read from the report (nil when the template lacks the table).
-    func lines(_ ev: Evaluator) throws -> (TableSpec, [Result<Line, Error>])? {
-        guard let layout = ev.layout else { throw NotEvaluated("engine.not_evaluated.no_layout") }
-        guard let spec = layout.table(table) else { return nil }
+    /// Which rows and columns take part is planned once per rule set; a report only reads its cells by index.
+    func lines(_ ev: Evaluator) throws -> (CompiledTable, [Result<Line, Error>])? {
+        guard let compiled = ev.compiled else { throw NotEvaluated("engine.not_evaluated.no_layout") }
+        guard let spec = compiled.table(table) else { return nil }
         let subst: (String) -> String = { key in
             guard key.utf8.contains(UInt8(ascii: "$")) else { return key }
             var k = key
-            for (v, val) in ev.bindings { k = k.replacingOccurrences(of: "$" + v, with: val) }
+            for (v, val) in ev.bindings { k = Self.replacing("$" + v, with: val, in: k) }
             return k
         }
-        let totalKey = subst(total)
-        let partPatterns = parts.map(subst)
+        let alongRows = along == .rows
+        let plan = compiled.sumPlan(SumPlanKey(table: spec.index, total: subst(total), parts: parts.map(subst), alongRows: alongRows))
         // Along rows: the total and the parts are rows, checked in every column; along columns, the reverse.
-        let lineSpecs: [(RowSpec?, ColumnSpec?)] = along == .rows ? spec.columns.map { (nil, $0) } : spec.rows.map { ($0, nil) }
-        let partSpecs: [(RowSpec?, ColumnSpec?)] = (along == .rows ? spec.rows.map { ($0, nil) } : spec.columns.map { (nil, $0) })
-            .filter { r, c in
-                let k = r?.key ?? c!.key
-                return k != totalKey && partPatterns.contains { KeyPattern.matches(k, pattern: $0) }
-            }
-        let totalSpec: (RowSpec?, ColumnSpec?) = along == .rows ? (spec.row(totalKey), nil) : (nil, spec.column(totalKey))
-        guard totalSpec.0 != nil || totalSpec.1 != nil else { return (spec, []) }
+        guard let totalIndex = plan.total else { return (spec, []) }
+        // The same sum is read by its own rule, the repair rule and blank totals: once per report.
+        if let hit = ev.sumLines[plan.id] { return (spec, hit) }
+        let cells = ev.cells(spec.index)
         var out: [Result<Line, Error>] = []
-        for line in lineSpecs {
-            func ref(_ s: (RowSpec?, ColumnSpec?)) throws -> TouchedCell {
-                try ev.cell(spec: spec, row: (s.0 ?? line.0)!, column: (s.1 ?? line.1)!)
+        let lineCount = alongRows ? spec.columnCount : spec.rowCount
+        out.reserveCapacity(lineCount)
+        for line in 0..<lineCount {
+            func ref(_ i: Int) throws -> TouchedCell {
+                alongRows ? try ev.cell(cells, row: i, column: line) : try ev.cell(cells, row: line, column: i)
             }
             do {
-                let t = try ref(totalSpec)
+                let t = try ref(totalIndex)
                 var reasons: [CatalogMessage] = []
                 var partCells: [TouchedCell] = []
-                for ps in partSpecs {
+                partCells.reserveCapacity(plan.parts.count)
+                for ps in plan.parts {
                     do { partCells.append(try ref(ps)) } catch let n as NotEvaluated { reasons += n.reasons }
                 }
                 out.append(.success(Line(total: t, parts: partCells, reasons: reasons)))
             } catch { out.append(.failure(error)) }
         }
+        ev.sumLines[plan.id] = out
         return (spec, out)
+    }
+
+    /// `text` with every occurrence of `target` replaced, left to right; ASCII text is replaced byte by byte,
+    /// anything else as Foundation's `replacingOccurrences` does.
+    static func replacing(_ target: String, with replacement: String, in text: String) -> String {
+        let t = Array(target.utf8), s = Array(text.utf8)
+        guard !t.isEmpty, s.allSatisfy({ $0 < 0x80 }), t.allSatisfy({ $0 < 0x80 }) else {
+            return text.replacingOccurrences(of: target, with: replacement)
+        }
+        guard s.count >= t.count else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        var i = 0, replaced = false
+        while i < s.count {
+            if i + t.count <= s.count, s[i] == t[0], s[i..<(i + t.count)].elementsEqual(t) {
+                out += replacement.utf8
+                i += t.count
+                replaced = true
+            } else {
+                out.append(s[i])
+                i += 1
+            }
+        }
+        return replaced ? String(decoding: out, as: UTF8.self) : text
     }
 
     func check(_ run: RuleRun) {
         let ev = run.ev
         ev.touched = []
-        let read: (TableSpec, [Result<Line, Error>])?
+        let read: (CompiledTable, [Result<Line, Error>])?
         do { read = try lines(ev) } catch { run.skip(error); return }
         guard let (spec, lines) = read else { return }
+        // Whether a difference of 0 is within the tolerance (it is unless the tolerance is negative).
+        var zeroWithin: Bool?
         for result in lines {
             let line: Line
             switch result {
@@ -120,27 +147,41 @@ public struct SumKind: RuleKind {
             }
             let t = line.total
             var reasons = line.reasons
-            for c in [t] + line.parts where c.cell.value == nil { reasons.append(ev.notNumber(c, withLine: false)) }
+            if t.value == nil { reasons.append(ev.notNumber(t, withLine: false)) }
+            for c in line.parts where c.value == nil { reasons.append(ev.notNumber(c, withLine: false)) }
             if !reasons.isEmpty { run.skip(reasons); continue }
             // A blank total with filled parts is reported as a blank cell with the value it should hold, and a filled
             // total with only blank parts as blank cells: neither is an arithmetic error of the filled cells.
-            if Self.blankTotalWithFilledParts(line) || (!line.parts.isEmpty && line.parts.allSatisfy { $0.cell.state == .blank }) {
+            if Self.blankTotalWithFilledParts(line) || (!line.parts.isEmpty && line.parts.allSatisfy { $0.state == .blank }) {
                 continue
             }
             let sum: Decimal
-            let tv = t.cell.value!
+            let tv = t.value!
             let diff: Decimal
-            do {
-                sum = try line.parts.reduce(Decimal(0)) { try Exact.add($0, $1.cell.value!, .path([.name(table)])) }
-                diff = try Exact.add(tv, -sum, .path([.name(table)]))
-            } catch { run.skip(error); continue }
-            if abs(diff) <= tolerance { continue }
+            if let ti = t.int, let s = Self.plainSum(line.parts) {
+                // Whole numbers of at most 15 digits: Int64 gives the exact sum `Decimal` would.
+                let d = ti - s
+                if d == 0 {
+                    if zeroWithin == nil { zeroWithin = Decimal(0) <= tolerance }
+                    if zeroWithin! { continue }
+                } else if Decimal(d.magnitude) <= tolerance {
+                    continue
+                }
+                sum = Decimal(s)
+                diff = Decimal(d)
+            } else {
+                do {
+                    sum = try line.parts.reduce(Decimal(0)) { try Exact.add($0, $1.value!, .path([.name(table)])) }
+                    diff = try Exact.add(tv, -sum, .path([.name(table)]))
+                } catch { run.skip(error); continue }
+                if abs(diff) <= tolerance { continue }
+            }
             var vars = run.bindingVars()
-            let nonzero = line.parts.filter { $0.cell.value! != 0 }
-            let label: (TouchedCell) -> String = { along == .rows ? Evaluator.displayLabel($0.row) : $0.column.label }
+            let nonzero = line.parts.filter { $0.value! != 0 }
+            let label: (TouchedCell) -> String = { along == .rows ? $0.rowLabel : $0.columnLabel }
             var termText = nonzero.map { run.term($0, label: label($0)) }.joined(separator: " + ")
             if termText.isEmpty {
-                let blank = line.parts.allSatisfy { $0.cell.state == .blank || $0.cell.state == .placeholder }
+                let blank = line.parts.allSatisfy { $0.state == .blank || $0.state == .placeholder }
                 termText = run.messages.text(blank ? "engine.sum.all_blank" : "engine.sum.all_zero")
             } else if nonzero.count < line.parts.count {
                 termText += run.messages.text("engine.sum.rest_zero", ["count": String(line.parts.count - nonzero.count)])
@@ -149,15 +190,25 @@ public struct SumKind: RuleKind {
             vars["sum"] = ExactDecimal.format(sum)
             vars["diff"] = ExactDecimal.format(diff)
             vars["parts_terms"] = termText
-            vars["total_label"] = along == .rows ? Evaluator.displayLabel(t.row) : t.column.label
-            vars["scope"] = along == .rows ? t.column.label : Evaluator.displayLabel(t.row)
+            vars["total_label"] = along == .rows ? t.rowLabel : t.columnLabel
+            vars["scope"] = along == .rows ? t.columnLabel : t.rowLabel
             vars["table"] = spec.title
             run.emit(vars: vars, defaultKey: "engine.sum.message", location: run.location(t))
         }
     }
 
     static func blankTotalWithFilledParts(_ line: Line) -> Bool {
-        line.total.cell.state == .blank && line.parts.contains { $0.cell.state != .blank && ($0.cell.value ?? 0) != 0 }
+        line.total.state == .blank && line.parts.contains { $0.state != .blank && !($0.value?.isZero ?? true) }
+    }
+
+    /// The sum of the parts when every one is a plain whole number (`TouchedCell.int`), else nil.
+    static func plainSum(_ parts: [TouchedCell]) -> Int64? {
+        var s: Int64 = 0
+        for p in parts {
+            guard let v = p.int else { return nil }
+            s += v
+        }
+        return s
     }
 
     /// Cell keys of blank totals whose parts are filled, with the value each should hold.
@@ -167,8 +218,8 @@ public struct SumKind: RuleKind {
         func collect() {
             guard let (_, lines) = try? lines(ev) else { return }
             for case .success(let l) in lines where l.reasons.isEmpty && Self.blankTotalWithFilledParts(l) {
-                guard let s = try? l.parts.reduce(Decimal(0), { try Exact.add($0, $1.cell.value ?? 0, .null) }) else { continue }
-                out["\(l.total.table.key).\(l.total.row.key).\(l.total.column.key)"] = s
+                guard let s = try? l.parts.reduce(Decimal(0), { try Exact.add($0, $1.value ?? 0, .null) }) else { continue }
+                out[l.total.key] = s
             }
         }
         if case let .values(values, name)? = forEach {

@@ -1,0 +1,64 @@
+import Foundation
+import OGIModel
+
+/// Substring search that gives Foundation's answer (`range(of:)`, which compares canonically equivalent text)
+/// without its cost where it can: text made only of "plain" scalars — ones that are their own canonical form and
+/// never join a neighbour in one character (ASCII but CR, CJK ideographs and punctuation, full-width forms, common
+/// dashes and quotes) — is searched byte by byte; anything else is left to Foundation.
+public enum TextSearch {
+    /// True when every scalar of `s` is plain: then canonical and byte-wise comparison agree, and every scalar is
+    /// a character of its own.
+    public static func isPlain(_ s: String) -> Bool {
+        for u in s.unicodeScalars where !isPlain(u) { return false }
+        return true
+    }
+
+    @inline(__always) static func isPlain(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x09, 0x0A, 0x20...0x7E, 0xB7, 0x2010...0x2027, 0x3000...0x3029, 0x3030...0x303F, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+            0xFF01...0xFF5E:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// True when `needle` occurs in `haystack`, as Foundation's `haystack.range(of: needle) != nil`.
+    public static func contains(_ haystack: String, _ needle: String) -> Bool {
+        contains(haystack, needle, haystackIsPlain: isPlain(haystack))
+    }
+
+    /// `contains` for a haystack already known to be plain (or not), when one text is searched for many words.
+    public static func contains(_ haystack: String, _ needle: String, haystackIsPlain: Bool) -> Bool {
+        if haystackIsPlain, !needle.isEmpty, isPlain(needle) { return FastText.contains(haystack, needle) }
+        return haystack.range(of: needle) != nil
+    }
+
+    /// The first (or, `backwards`, the last) byte range of `needle` in `haystack[from...]`; both are UTF-8 bytes
+    /// of plain text. Nil for an empty needle, as Foundation finds nothing there.
+    public static func range(of needle: [UInt8], in haystack: [UInt8], from: Int, backwards: Bool = false) -> Range<Int>? {
+        let n = needle.count
+        guard n > 0, haystack.count - from >= n else { return nil }
+        let first = needle[0]
+        func at(_ i: Int) -> Bool {
+            guard haystack[i] == first else { return false }
+            var j = 1
+            while j < n && haystack[i + j] == needle[j] { j += 1 }
+            return j == n
+        }
+        if backwards {
+            var i = haystack.count - n
+            while i >= from {
+                if at(i) { return i..<(i + n) }
+                i -= 1
+            }
+        } else {
+            var i = from
+            while i <= haystack.count - n {
+                if at(i) { return i..<(i + n) }
+                i += 1
+            }
+        }
+        return nil
+    }
+}

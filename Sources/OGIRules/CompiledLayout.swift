@@ -1,0 +1,306 @@
+import Foundation
+import OGIModel
+
+/// A template table compiled once for evaluation: its rows and columns by integer index, their keys and the labels
+/// messages show, and key lookups by dictionary instead of scans. Immutable and shared by every report.
+final class CompiledTable: Sendable {
+    /// Position of the table in its template.
+    let index: Int
+    let spec: TableSpec
+    let key: String
+    let title: String
+    let rowKeys: [String]
+    /// Row labels as messages show them (`Evaluator.displayLabel`).
+    let rowLabels: [String]
+    let columnKeys: [String]
+    let columnLabels: [String]
+    let columnKinds: [ColumnSpec.Kind]
+    /// First row or column of each key (as `TableSpec.row(_:)` and `column(_:)` find them).
+    let rowIndex: [String: Int]
+    let columnIndex: [String: Int]
+    /// True when no `row.column` text is spelled by two different (row, column) pairs: then any split of a cell
+    /// reference into a known row and a known column is the one `TableSpec.resolve` finds.
+    let unambiguous: Bool
+
+    var columnCount: Int { columnKeys.count }
+    var rowCount: Int { rowKeys.count }
+
+    init(index: Int, spec: TableSpec) {
+        self.index = index
+        self.spec = spec
+        key = spec.key
+        title = spec.title
+        rowKeys = spec.rows.map(\.key)
+        rowLabels = spec.rows.map(Evaluator.displayLabel)
+        columnKeys = spec.columns.map(\.key)
+        columnLabels = spec.columns.map(\.label)
+        columnKinds = spec.columns.map(\.kind)
+        var rows: [String: Int] = [:]
+        for (i, k) in rowKeys.enumerated() where rows[k] == nil { rows[k] = i }
+        var cols: [String: Int] = [:]
+        for (i, k) in columnKeys.enumerated() where cols[k] == nil { cols[k] = i }
+        rowIndex = rows
+        columnIndex = cols
+        // Two spellings can coincide only when a row key and a column key both hold a dot (`a.b` + `c` = `a` + `b.c`).
+        let dot = UInt8(ascii: ".")
+        if !rowKeys.contains(where: { $0.utf8.contains(dot) }) || !columnKeys.contains(where: { $0.utf8.contains(dot) }) {
+            unambiguous = true
+        } else {
+            var spelled = Set<String>()
+            var unique = true
+            for r in Set(rowKeys) {
+                for c in Set(columnKeys) where !spelled.insert(r + "." + c).inserted { unique = false }
+            }
+            unambiguous = unique
+        }
+    }
+
+    /// The (row, column) indices `rest` (`row.column`, dots inside keys allowed) names, as `TableSpec.resolve`.
+    func resolve(_ segments: ArraySlice<String>) -> (row: Int, column: Int)? {
+        if unambiguous, segments.count >= 2 {
+            // Split between whole segments first: no string is built when a binding holds a whole key.
+            let start = segments.startIndex
+            for split in (start + 1)..<segments.endIndex {
+                let row = split == start + 1 ? segments[start] : segments[start..<split].joined(separator: ".")
+                guard let r = rowIndex[row] else { continue }
+                let col = split == segments.endIndex - 1 ? segments[split] : segments[split...].joined(separator: ".")
+                if let c = columnIndex[col] { return (r, c) }
+            }
+        }
+        let rest = segments.joined(separator: ".")
+        guard let (rs, cs) = spec.resolve(rest) else { return nil }
+        guard let r = spec.rows.firstIndex(where: { $0.key == rs.key }), let c = columnIndex[cs.key] else { return nil }
+        return (r, c)
+    }
+}
+
+/// A template compiled for evaluation: its tables by index and by key. Built once per rule set.
+final class CompiledLayout: Sendable {
+    let template: Template
+    let tables: [CompiledTable]
+    /// First table of each key (as `Template.table(_:)` finds it).
+    let tableIndex: [String: Int]
+    /// Sum plans by rule spelling, filled on first use.
+    let sumPlans = SharedCache<SumPlanKey, SumPlan>()
+    /// Which tables a list of key patterns (`tables:` of a rule) matches, by table index, filled on first use.
+    let tablePatterns = SharedCache<[String], [Bool]>()
+    /// Per rule of the set (by index): true when the rule applies to this template.
+    let ruleApplies: [Bool]
+    /// Per table (by index): the rules stating its linear constraints (its `sum` rules and the `assert` rules whose
+    /// condition is an equation), by rule index, in rule order; what the `repair` kind reads.
+    let constraintRules: [[Int]]
+
+    /// What the repair kind reads of each rule: its sum, or the two sides of its equation (`assert: A == B`).
+    struct ConstraintSource {
+        var sumTable: String?
+        var equation: (Expr, Expr)?
+
+        init(_ rule: Rule) {
+            if let sum = rule.kind as? SumKind {
+                sumTable = sum.table
+            } else if let a = rule.kind as? AssertKind, case .binary("==", let l, let r) = a.expression {
+                equation = (l, r)
+            }
+        }
+    }
+
+    convenience init(_ template: Template, rules: [Rule]) {
+        self.init(template, rules: rules, sources: rules.map(ConstraintSource.init))
+    }
+
+    init(_ template: Template, rules: [Rule], sources: [ConstraintSource]) {
+        self.template = template
+        tables = template.tables.enumerated().map { CompiledTable(index: $0.offset, spec: $0.element) }
+        var idx: [String: Int] = [:]
+        for (i, t) in template.tables.enumerated() where idx[t.key] == nil { idx[t.key] = i }
+        tableIndex = idx
+        ruleApplies = rules.map { $0.templates.contains(template.id) }
+        constraintRules = template.tables.map { spec in
+            rules.indices.filter { i in
+                guard sources[i].sumTable != nil || sources[i].equation != nil, rules[i].templates.contains(template.id) else {
+                    return false
+                }
+                if let table = sources[i].sumTable { return table == spec.key }
+                if let (l, r) = sources[i].equation {
+                    return RepairKind.mayBeLinear(l, over: spec.key) && RepairKind.mayBeLinear(r, over: spec.key)
+                }
+                return false
+            }
+        }
+    }
+
+    func table(_ key: String) -> CompiledTable? { tableIndex[key].map { tables[$0] } }
+
+    /// Per table: true when its key or group matches one of `patterns` (as `RuleRun.matches`).
+    func tablesMatching(_ patterns: [String]) -> [Bool] {
+        tablePatterns.value(patterns) { _ in
+            tables.map { t in
+                patterns.contains { p in
+                    KeyPattern.matches(t.key, pattern: p) || (t.spec.group.map { KeyPattern.matches($0, pattern: p) } ?? false)
+                }
+            }
+        }
+    }
+}
+
+/// Every template of a rule set, compiled once; what the engine shares across reports and threads.
+final class CompiledTemplates: Sendable {
+    let layouts: [CompiledLayout]
+
+    init(_ ruleSet: RuleSet) {
+        let sources = ruleSet.rules.map(CompiledLayout.ConstraintSource.init)
+        layouts = ruleSet.templates.templates.map { CompiledLayout($0, rules: ruleSet.rules, sources: sources) }
+    }
+
+    /// The compiled layout a report's tables are laid out on, chosen as `TemplateSet.layout(for:)` chooses it.
+    func layout(for report: Report) -> CompiledLayout? {
+        let m = report.metadata
+        return m.template.flatMap { id in layouts.first { $0.template.id == id } }
+            ?? m.year.flatMap { y in layouts.first { $0.template.applies(toYear: y) } }
+    }
+}
+
+/// One template table as one report filled it: the report's cells at the template's row and column indices.
+/// Built on first use per report; states, values and small whole numbers sit in flat arrays, so reading a number
+/// copies no strings, and the report's rows and cells are reached by position only for messages.
+final class TableCells {
+    let table: CompiledTable
+    /// False when the report has no table with this key.
+    let found: Bool
+    /// The report's table (the first with the key), when found.
+    private let source: Table?
+    /// Per template row: the report's row position (the first row with the row's key), -1 when absent.
+    private let rowPositions: [Int]
+    /// Per cell (row × column count + column): the position of the report's cell in its row (the first cell with
+    /// the column's key), -1 when the row or the cell is absent.
+    private let cellPositions: [Int]
+    /// Per template row: true when the report has it.
+    let rowFound: [Bool]
+    let columnCount: Int
+    /// Per cell: the cell's state (`.missing` when absent) and value.
+    let states: [CellState]
+    let values: [Decimal?]
+    /// Per cell: the value as a whole number when it is one written plainly (`0`…`999999999999999`, optionally
+    /// negative) or a blank or placeholder (0): exact integer arithmetic gives the same sums as `Decimal`.
+    let ints: [Int64?]
+    /// True when the report's table repeats no template row and no row repeats a template column: then the cells
+    /// above are every cell of the table a rule can name.
+    let complete: Bool
+
+    init(_ table: CompiledTable, report: Report) {
+        self.table = table
+        columnCount = table.columnCount
+        let n = table.rowCount * table.columnCount
+        var rowPositions = [Int](repeating: -1, count: table.rowCount)
+        var cellPositions = [Int](repeating: -1, count: n)
+        var states = [CellState](repeating: .missing, count: n)
+        var values = [Decimal?](repeating: nil, count: n)
+        var ints = [Int64?](repeating: nil, count: n)
+        var repeats = false
+        let source = report.tables.first(where: { $0.key == table.key })
+        if let t = source {
+            for (ri, r) in t.rows.enumerated() {
+                guard let tr = table.rowIndex[r.key] else { continue }
+                if rowPositions[tr] >= 0 { repeats = true; continue }
+                rowPositions[tr] = ri
+                let base = tr * table.columnCount
+                for (ci, cell) in r.cells.enumerated() {
+                    guard let c = table.columnIndex[cell.column] else { continue }
+                    let i = base + c
+                    if cellPositions[i] >= 0 { repeats = true; continue }
+                    cellPositions[i] = ci
+                    states[i] = cell.state
+                    values[i] = cell.value
+                    ints[i] = Self.plainInteger(cell)
+                }
+            }
+        }
+        found = source != nil
+        self.source = source
+        self.rowPositions = rowPositions
+        self.cellPositions = cellPositions
+        rowFound = rowPositions.map { $0 >= 0 }
+        self.states = states
+        self.values = values
+        self.ints = ints
+        complete = !repeats
+    }
+
+    /// The report's row at template row `r`, nil when absent.
+    func row(_ r: Int) -> Row? { rowPositions[r] < 0 ? nil : source!.rows[rowPositions[r]] }
+
+    /// The report's cell at slot `i`, nil when absent.
+    func cell(_ i: Int) -> Cell? {
+        guard cellPositions[i] >= 0 else { return nil }
+        return source!.rows[rowPositions[i / columnCount]].cells[cellPositions[i]]
+    }
+
+    /// The cell's value as an `Int64` when its text is plain digits (at most 15, optionally after "-") read as a
+    /// number, or it is blank or a placeholder (value 0); nil otherwise.
+    static func plainInteger(_ cell: Cell) -> Int64? {
+        switch cell.state {
+        case .blank, .placeholder: return cell.value?.isZero == true ? 0 : nil
+        case .number:
+            guard cell.value != nil else { return nil }
+            var v: Int64 = 0, digits = 0, negative = false
+            for (i, b) in cell.raw.utf8.enumerated() {
+                if i == 0 && b == UInt8(ascii: "-") { negative = true; continue }
+                guard b >= 48 && b <= 57 else { return nil }
+                v = v * 10 + Int64(b - 48)
+                digits += 1
+                if digits > 15 { return nil }
+            }
+            return digits == 0 ? nil : (negative ? -v : v)
+        default: return nil
+        }
+    }
+}
+
+/// The rows (or columns) a `sum` rule adds up on one template table, for one spelling of its total and parts
+/// (after `$variable` substitution): computed once per rule set, not per report.
+struct SumPlan: Sendable {
+    /// Unique within its layout: a report keeps the lines it read under it.
+    var id: Int
+    /// Index of the total's row (along rows) or column (along columns); nil when the table has none of that key.
+    var total: Int?
+    var parts: [Int]
+}
+
+/// What a `SumPlan` is computed from.
+struct SumPlanKey: Hashable, Sendable {
+    var table: Int
+    var total: String
+    var parts: [String]
+    var alongRows: Bool
+}
+
+/// A cache filled on first use and shared across threads (plans depend only on the rule set).
+final class SharedCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Key: Value] = [:]
+
+    /// The value for `key`, made on first use; `make` receives a number unique in this cache.
+    func value(_ key: Key, _ make: (Int) -> Value) -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let v = values[key] { return v }
+        let v = make(values.count)
+        values[key] = v
+        return v
+    }
+}
+
+extension CompiledLayout {
+    /// The total and part indices of a sum on table `table`, as `SumKind` chose them by key and key pattern.
+    func sumPlan(_ key: SumPlanKey) -> SumPlan {
+        sumPlans.value(key) { id in
+            let t = tables[key.table]
+            let keys = key.alongRows ? t.rowKeys : t.columnKeys
+            let total = (key.alongRows ? t.rowIndex : t.columnIndex)[key.total]
+            let parts = keys.indices.filter { i in
+                keys[i] != key.total && key.parts.contains { KeyPattern.matches(keys[i], pattern: $0) }
+            }
+            return SumPlan(id: id, total: total, parts: parts)
+        }
+    }
+}
