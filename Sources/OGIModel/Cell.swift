@@ -24,11 +24,16 @@ public enum CellState: String, Codable, Sendable, CaseIterable {
 /// How cell text is read: which tokens are placeholders, which words mean plus or minus, which units exist.
 /// Loaded from the rule packs (`rules/templates/common.yml`), never written in Swift.
 public struct CellSyntax: Codable, Sendable, Equatable {
-    public var placeholders: [String]
-    public var blanks: [String]
-    public var increaseWords: [String]
-    public var decreaseWords: [String]
-    public var units: [String]
+    public var placeholders: [String] { didSet { prepare() } }
+    public var blanks: [String] { didSet { prepare() } }
+    public var increaseWords: [String] { didSet { prepare() } }
+    public var decreaseWords: [String] { didSet { prepare() } }
+    public var units: [String] { didSet { prepare() } }
+
+    /// Derived from the word lists once (not per cell): the first scalars a value can start with, and whether
+    /// a plain decimal literal ("123", "6.5") can be read without looking at the word lists at all.
+    private var valueStarts: [Unicode.Scalar] = []
+    private var plainLiteralsAreNumbers = false
 
     public init(
         placeholders: [String] = ["/", "-", "—"], blanks: [String] = [],
@@ -40,10 +45,73 @@ public struct CellSyntax: Codable, Sendable, Equatable {
         self.decreaseWords = decreaseWords
         // Longest first, so "万元" is tried before "元".
         self.units = units.sorted { $0.count > $1.count }
+        prepare()
+    }
+
+    enum CodingKeys: String, CodingKey { case placeholders, blanks, increaseWords, decreaseWords, units }
+
+    /// Decodes the word lists as written (units in their given order) and prepares the lookup tables.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        placeholders = try c.decode([String].self, forKey: .placeholders)
+        blanks = try c.decode([String].self, forKey: .blanks)
+        increaseWords = try c.decode([String].self, forKey: .increaseWords)
+        decreaseWords = try c.decode([String].self, forKey: .decreaseWords)
+        units = try c.decode([String].self, forKey: .units)
+        prepare()
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(placeholders, forKey: .placeholders)
+        try c.encode(blanks, forKey: .blanks)
+        try c.encode(increaseWords, forKey: .increaseWords)
+        try c.encode(decreaseWords, forKey: .decreaseWords)
+        try c.encode(units, forKey: .units)
+    }
+
+    public static func == (a: CellSyntax, b: CellSyntax) -> Bool {
+        a.placeholders == b.placeholders && a.blanks == b.blanks && a.increaseWords == b.increaseWords
+            && a.decreaseWords == b.decreaseWords && a.units == b.units
+    }
+
+    private mutating func prepare() {
+        var starts: [Unicode.Scalar] = Array("+-.－＋−".unicodeScalars)
+        for w in placeholders + blanks + increaseWords + decreaseWords {
+            if let f = w.unicodeScalars.first, !starts.contains(f) { starts.append(f) }
+        }
+        valueStarts = starts
+        // A word that is empty or holds a digit or a point could be a prefix, suffix or whole of a plain literal.
+        plainLiteralsAreNumbers = !(placeholders + blanks + increaseWords + decreaseWords + units).contains { w in
+            w.isEmpty || w.unicodeScalars.contains { ("0"..."9").contains($0) || $0 == "." }
+        }
+    }
+
+    /// True when `raw` is a non-empty run of ASCII digits and points with at least one digit.
+    private static func isPlainLiteral(_ raw: String) -> Bool {
+        var digit = false
+        for b in raw.utf8 {
+            if b >= 0x30 && b <= 0x39 { digit = true } else if b != 0x2E { return false }
+        }
+        return digit
     }
 
     /// Reads raw cell text into a state, a value (for arithmetic) and a unit.
     public func parse(_ raw: String) -> (state: CellState, value: Decimal?, unit: String?) {
+        // A plain literal ("123", "6.5") with no word list touching digits or points: no trimming, no word,
+        // no unit, no sign applies, so only the number itself is read (the same steps as below).
+        if plainLiteralsAreNumbers && Self.isPlainLiteral(raw) {
+            if Self.significantDigits(raw) > Self.maxSignificantDigits {
+                return ExactDecimal.parse(raw) == nil ? (.text, nil, nil) : (.tooManyDigits, nil, nil)
+            }
+            guard let v = ExactDecimal.parse(raw) else { return (.text, nil, nil) }
+            return (.number, v, nil)
+        }
+        return parseInFull(raw)
+    }
+
+    /// `parse` without the plain-literal shortcut (kept callable so tests can compare the two).
+    public func parseInFull(_ raw: String) -> (state: CellState, value: Decimal?, unit: String?) {
         let t = String(FastText.trim(raw))
         if t.isEmpty || blanks.contains(t) { return (.blank, 0, nil) }
         if placeholders.contains(t) { return (.placeholder, 0, nil) }
@@ -98,14 +166,7 @@ public struct CellSyntax: Codable, Sendable, Equatable {
         // placeholder, blank marker or sign word.
         guard let first = raw.unicodeScalars.first(where: { !FastText.isSpace($0) }) else { return nil }
         let isDigit = ("0"..."9").contains(first) || (0xFF10...0xFF19).contains(first.value)
-        if !isDigit && !"+-.－＋−".unicodeScalars.contains(first)
-            && !placeholders.contains(where: { $0.unicodeScalars.first == first })
-            && !blanks.contains(where: { $0.unicodeScalars.first == first })
-            && !increaseWords.contains(where: { $0.unicodeScalars.first == first })
-            && !decreaseWords.contains(where: { $0.unicodeScalars.first == first })
-        {
-            return nil
-        }
+        if !isDigit && !valueStarts.contains(first) { return nil }
         let p = parse(raw)
         switch p.state {
         case .text, .missing: return nil

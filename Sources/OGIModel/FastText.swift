@@ -23,6 +23,53 @@ public enum FastText {
         }
     }
 
+    /// True for scalars that are their own character and equal (as characters) only to themselves: printable
+    /// ASCII, CJK symbols and punctuation (not its combining tone marks), general punctuation, CJK unified
+    /// ideographs and full-width forms. None has a canonical decomposition or joins a neighbour.
+    @inline(__always) public static func isPlainScalar(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x20...0x7E, 0x2010...0x2027, 0x2030...0x205E, 0x3000...0x3029, 0x3030...0x303F, 0x4E00...0x9FFF, 0xFF01...0xFF5E: return true
+        default: return false
+        }
+    }
+
+    /// `set.contains(c)` (characters compared as Swift compares them), without comparing characters when both
+    /// sides are plain scalars (`isPlainScalar`).
+    @inline(__always) public static func contains(_ set: String, _ c: Character) -> Bool {
+        let us = c.unicodeScalars
+        let u = us.first!
+        if isPlainScalar(u), us.index(after: us.startIndex) == us.endIndex, set.unicodeScalars.allSatisfy(isPlainScalar) {
+            return set.unicodeScalars.contains(u)
+        }
+        return set.contains(c)
+    }
+
+    /// The scalars of `s` mapped one by one (nil drops one), written as UTF-8 straight into the new string.
+    /// `transform` must never return a scalar longer in UTF-8 than the one it replaces.
+    @inline(__always) public static func mapScalars(_ s: String, _ transform: (Unicode.Scalar) -> Unicode.Scalar?) -> String {
+        let capacity = s.utf8.count
+        if capacity == 0 { return s }
+        return String(unsafeUninitializedCapacity: capacity) { buf in
+            var n = 0
+            for u in s.unicodeScalars {
+                guard let m = transform(u) else { continue }
+                let v = m.value
+                if v < 0x80 {
+                    buf[n] = UInt8(v); n += 1
+                } else if v < 0x800 {
+                    buf[n] = UInt8(0xC0 | (v >> 6)); buf[n + 1] = UInt8(0x80 | (v & 0x3F)); n += 2
+                } else if v < 0x10000 {
+                    buf[n] = UInt8(0xE0 | (v >> 12)); buf[n + 1] = UInt8(0x80 | ((v >> 6) & 0x3F)); buf[n + 2] = UInt8(0x80 | (v & 0x3F))
+                    n += 3
+                } else {
+                    buf[n] = UInt8(0xF0 | (v >> 18)); buf[n + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
+                    buf[n + 2] = UInt8(0x80 | ((v >> 6) & 0x3F)); buf[n + 3] = UInt8(0x80 | (v & 0x3F)); n += 4
+                }
+            }
+            return n
+        }
+    }
+
     /// Trims white space (including U+3000 and no-break space) from both ends.
     public static func trim(_ s: String) -> Substring {
         let scalars = s.unicodeScalars
@@ -40,5 +87,29 @@ public enum FastText {
         default:
             return false
         }
+    }
+}
+
+/// A set of Unicode scalars with constant-time membership and no hashing: a bit per scalar of the Basic
+/// Multilingual Plane, a short list for the others. Built once (word lists, punctuation), read per character.
+public struct ScalarSet: Sendable {
+    private var bits = [UInt64](repeating: 0, count: 1024)
+    private var astral: [Unicode.Scalar] = []
+
+    public init<S: Sequence>(_ scalars: S) where S.Element == Unicode.Scalar {
+        for u in scalars { insert(u) }
+    }
+
+    public mutating func insert(_ u: Unicode.Scalar) {
+        if u.value < 0x10000 {
+            bits[Int(u.value >> 6)] |= 1 << UInt64(u.value & 63)
+        } else if !astral.contains(u) {
+            astral.append(u)
+        }
+    }
+
+    @inline(__always) public func contains(_ u: Unicode.Scalar) -> Bool {
+        if u.value < 0x10000 { return bits[Int(u.value >> 6)] & (1 << UInt64(u.value & 63)) != 0 }
+        return astral.contains(u)
     }
 }

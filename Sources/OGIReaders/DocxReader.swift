@@ -145,10 +145,11 @@ public struct DocxReader: ReportReader {
                         // A vertically merged continuation cell is empty in the grid; its text is in the first cell.
                         let merge = tc.first("tcPr")?.first("vMerge")
                         if let m = merge, (m.attributes["val"] ?? "continue") == "continue" { return "" }
-                        return tc.children.filter { $0.name == "p" || $0.name == "tbl" }
+                        let text = tc.children.filter { $0.name == "p" || $0.name == "tbl" }
                             .map { $0.name == "p" ? Self.paragraphText($0) : $0.allText }
                             .joined(separator: " ")
-                            .replacingOccurrences(of: "\t", with: " ")
+                        // A tab is a character of its own: without one there is nothing to replace.
+                        return text.utf8.contains(0x09) ? text.replacingOccurrences(of: "\t", with: " ") : text
                     }
                     add(texts.joined(separator: "\t"), .tableRow(table: tableNo, row: rowNo))
                 }

@@ -185,7 +185,9 @@ public struct HTMLReader: ReportReader {
             text = try TextDecoding.decode(data, path: path).0
         }
         // The bytes handed to libxml2 are UTF-8 whatever the page declared.
-        text = text.replacingOccurrences(of: #"charset\s*=\s*["']?[A-Za-z0-9_-]+"#, with: "charset=utf-8", options: .regularExpression)
+        if FastText.contains(text, "charset") {
+            text = text.replacingOccurrences(of: #"charset\s*=\s*["']?[A-Za-z0-9_-]+"#, with: "charset=utf-8", options: .regularExpression)
+        }
         return Data(text.utf8)
     }
 }
@@ -203,7 +205,7 @@ struct Lineariser {
     var tableCount = 0
 
     mutating func flush() {
-        let t = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = Self.trimmed(current)
         if !t.isEmpty { lines.append(Line(text: t, sourceLine: currentLine, table: nil, row: nil)) }
         current = ""
     }
@@ -214,7 +216,7 @@ struct Lineariser {
         if let s = stopAt, n === s { flush(); return true }
         if let t = n.text {
             if current.isEmpty { currentLine = n.line }
-            current += t.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\u{00A0}", with: " ")
+            current += Self.spacedOut(t)
             return false
         }
         if HTMLReader.skipTags.contains(n.name) { return false }
@@ -224,8 +226,7 @@ struct Lineariser {
             flush()
             // A data table holds only text and paragraphs in its cells; a table holding tables, headings,
             // sections or lists is page layout.
-            let layoutTags = ["table", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "form", "section", "article"]
-            if !layoutTags.contains(where: { !n.descendants($0).isEmpty }) {
+            if !n.hasDescendant(named: Self.layoutTags) {
                 emitTable(n)
             } else {
                 // A layout table: its cells are page regions, read as blocks.
@@ -238,6 +239,33 @@ struct Lineariser {
         for c in n.children { if walk(c, stopAt: stopAt) { return true } }
         if block { flush() }
         return false
+    }
+
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)`; scalar by scalar for text of plain scalars and tabs,
+    /// among which the white space is tab, space and U+3000.
+    static func trimmed(_ s: String) -> String {
+        let us = s.unicodeScalars
+        guard us.allSatisfy({ $0 == "\t" || FastText.isPlainScalar($0) }) else {
+            return s.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func isSpace(_ u: Unicode.Scalar) -> Bool { u == "\t" || u == " " || u == "\u{3000}" }
+        var start = us.startIndex, end = us.endIndex
+        while start < end, isSpace(us[start]) { start = us.index(after: start) }
+        while end > start, isSpace(us[us.index(before: end)]) { end = us.index(before: end) }
+        if start == us.startIndex && end == us.endIndex { return s }
+        return String(Substring(us[start..<end]))
+    }
+
+    /// Tags that make a table page layout when they occur inside it.
+    static let layoutTags: Set<String> = ["table", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "form", "section", "article"]
+
+    /// A text node's text with line feeds and no-break spaces made spaces. Text of plain scalars, tabs and line
+    /// feeds only (`FastText.isPlainScalar`: no character joins another) is rewritten scalar by scalar.
+    static func spacedOut(_ t: String) -> String {
+        if t.unicodeScalars.allSatisfy({ $0 == "\n" || $0 == "\t" || FastText.isPlainScalar($0) }) {
+            return t.utf8.contains(0x0A) ? FastText.mapScalars(t) { $0 == "\n" ? " " : $0 } : t
+        }
+        return t.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\u{00A0}", with: " ")
     }
 
     /// A data table: cells placed on a grid with rowspan/colspan; each row one line, cells separated by tabs.
@@ -261,7 +289,9 @@ struct Lineariser {
                 var inner = Lineariser(budget: budget)
                 for c in cell.children { inner.walk(c, stopAt: nil) }
                 inner.flush()
-                let text = inner.lines.map(\.text).joined(separator: " ").replacingOccurrences(of: "\t", with: " ")
+                let joined = inner.lines.map(\.text).joined(separator: " ")
+                // A tab is a character of its own: without one there is nothing to replace.
+                let text = joined.utf8.contains(0x09) ? joined.replacingOccurrences(of: "\t", with: " ") : joined
                 // Spans are clamped (a rowspan to the rows left in the table), and every grid cell a span covers
                 // counts against the budget, so a page cannot make the grid, and the work, arbitrarily large.
                 let rowspan = min(budget.maxSpan, rows.count - ri, max(1, Int(cell.attributes["rowspan"] ?? "1") ?? 1))

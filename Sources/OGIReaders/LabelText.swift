@@ -5,23 +5,25 @@ import OGIModel
 /// so "规 章", "第二十条第(一)项" and "第二十条 第（一）项" compare equal.
 public enum LabelText {
     public static func normalize(_ s: String) -> String {
-        var out = String.UnicodeScalarView()
-        for u in s.unicodeScalars {
-            if FastText.isSpace(u) { continue }
-            if (0xFF01...0xFF5E).contains(u.value) { out.append(UnicodeScalar(u.value - 0xFEE0)!) } else { out.append(u) }
+        FastText.mapScalars(s) { u in
+            if FastText.isSpace(u) { return nil }
+            return (0xFF01...0xFF5E).contains(u.value) ? UnicodeScalar(u.value - 0xFEE0)! : u
         }
-        return String(out)
     }
 
     /// Characters left out when labels are compared: brackets, quotes, list and sentence punctuation.
-    static let ignoredInComparison: Set<Unicode.Scalar> = Set("()（）[]【】<>《》“”\"'‘’、.．,，:：;；。!！?？·-—–/／_".unicodeScalars)
+    static let ignoredInComparison = ScalarSet("()（）[]【】<>《》“”\"'‘’、.．,，:：;；。!！?？·-—–/／_".unicodeScalars)
 
     /// A label in the form used for similarity: normalised, numbering removed, punctuation left out.
     public static func comparable(_ s: String, numerals: String) -> String {
-        let bare = stripNumbering(normalize(s), numerals: numerals)
-        var out = String.UnicodeScalarView()
-        for u in bare.unicodeScalars where !ignoredInComparison.contains(u) { out.append(u) }
-        return String(out)
+        comparable(normalized: normalize(s), numerals: numerals)
+    }
+
+    /// `comparable` of a text already normalised (`normalize`), e.g. a label token's `norm`.
+    static func comparable(normalized: String, numerals: String) -> String {
+        let bare = stripNumbering(normalized, numerals: numerals)
+        let ignored = ignoredInComparison
+        return FastText.mapScalars(bare) { ignored.contains($0) ? nil : $0 }
     }
 
     /// Edit distance between `a` and each prefix of `b`: element `k` is the distance to `b`'s first `k` scalars.
@@ -46,8 +48,8 @@ public enum LabelText {
     public static func stripNumbering(_ s: String, numerals: String) -> String {
         var chars = Substring(s)
         // Most labels start with no numbering at all: nothing to strip, nothing to build.
-        guard let head = chars.first, head == "(" || head.isASCII && head.isNumber || numerals.contains(head) else { return s }
-        func isDigit(_ c: Character) -> Bool { (c.isASCII && c.isNumber) || numerals.contains(c) }
+        guard let head = chars.first, head == "(" || head.isASCII && head.isNumber || FastText.contains(numerals, head) else { return s }
+        func isDigit(_ c: Character) -> Bool { (c.isASCII && c.isNumber) || FastText.contains(numerals, c) }
         while true {
             var rest = chars
             var opened = false
@@ -58,9 +60,9 @@ public enum LabelText {
             if opened {
                 guard rest.first == ")" else { break }
                 rest = rest.dropFirst()
-                if let f = rest.first, "、.,:".contains(f) { rest = rest.dropFirst() }
+                if let f = rest.first, FastText.contains("、.,:", f) { rest = rest.dropFirst() }
             } else {
-                guard let f = rest.first, "、.,:)".contains(f) else { break }
+                guard let f = rest.first, FastText.contains("、.,:)", f) else { break }
                 rest = rest.dropFirst()
             }
             chars = rest
@@ -72,18 +74,35 @@ public enum LabelText {
 /// A compiled regular expression with named-group access; wraps NSRegularExpression.
 final class Pattern: @unchecked Sendable {
     let regex: NSRegularExpression
+    /// Characters a match cannot do without (`RequiredScalars`): a text lacking one of them is not searched.
+    let required: RequiredScalars?
 
     init(_ source: String) throws {
         regex = try RegexCache.shared.compile(source)
+        required = RequiredScalars(pattern: source)
+    }
+
+    /// False when the text cannot hold a match (it lacks a character every match has); true when it may.
+    @inline(__always) func mayMatch(_ s: String) -> Bool { required?.allPresent(in: s) ?? true }
+
+    /// `mayMatch` of the lines joined with "\n", without joining them.
+    func mayMatch(joinedLinesOf lines: [String]) -> Bool {
+        guard let required else { return true }
+        for set in required.sets {
+            if lines.count > 1 && set.contains("\n") { continue }
+            if !lines.contains(where: { $0.unicodeScalars.contains(where: { set.contains($0) }) }) { return false }
+        }
+        return true
     }
 
     func matches(_ s: String) -> Bool {
-        regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+        guard mayMatch(s) else { return false }
+        return regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
     }
 
     /// The first match's named groups (absent groups are left out) and its range.
     func firstGroups(_ s: String, names: [String]) -> (groups: [String: String], range: Range<String.Index>)? {
-        guard let m = regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)),
+        guard mayMatch(s), let m = regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)),
             let whole = Range(m.range, in: s)
         else { return nil }
         var out: [String: String] = [:]
@@ -96,6 +115,7 @@ final class Pattern: @unchecked Sendable {
 
     /// Removes every match, keeping any line breaks inside a match so line numbers do not move.
     func removingAllKeepingNewlines(in s: String) -> String {
+        guard mayMatch(s) else { return s }
         let ns = s as NSString
         let matches = regex.matches(in: s, range: NSRange(location: 0, length: ns.length))
         if matches.isEmpty { return s }
@@ -116,8 +136,140 @@ final class Pattern: @unchecked Sendable {
         var out = Set<Int>()
         for (i, l) in lines.enumerated() where !l.isEmpty {
             let s = String(l)
+            guard mayMatch(s) else { continue }
             if regex.firstMatch(in: s, range: NSRange(location: 0, length: (s as NSString).length)) != nil { out.insert(i) }
         }
         return out
+    }
+}
+
+/// The characters every match of a regular expression must contain, read from its source: one set per
+/// top-level item that must occur at least once (a literal character, an escaped one, or a bracket class of
+/// plain characters). A text without any character of one set cannot match, so the regex need not run.
+/// The reading is conservative: a pattern with top-level alternation, inline flags, or any construct it does
+/// not know gives no sets (nil), and every text is searched.
+struct RequiredScalars: Sendable {
+    let sets: [[Unicode.Scalar]]
+
+    init?(pattern: String) {
+        let u = Array(pattern.unicodeScalars)
+        var sets: [[Unicode.Scalar]] = []
+        var i = 0
+        func isAlnum(_ c: Unicode.Scalar) -> Bool { c.isASCII && (("0"..."9").contains(c) || ("a"..."z").contains(c) || ("A"..."Z").contains(c)) }
+        /// Index after the bracket class opening at `j`, with its characters when they are all plain (nil otherwise).
+        func bracket(_ j: Int) -> (end: Int, chars: [Unicode.Scalar]?)? {
+            var k = j + 1
+            var chars: [Unicode.Scalar] = []
+            var plain = true
+            if k < u.count, u[k] == "^" { plain = false; k += 1 }
+            var first = true
+            while k < u.count {
+                let c = u[k]
+                if c == "]" {
+                    if first { return nil }  // "[]…" is read differently by different engines: not read
+                    return (k + 1, plain && !chars.isEmpty ? chars : nil)
+                }
+                first = false
+                if c == "[" { return nil }  // nested sets and set operations: not read
+                if c == "\\" {
+                    guard k + 1 < u.count else { return nil }
+                    let n = u[k + 1]
+                    if isAlnum(n) {
+                        plain = false
+                        if n == "p" || n == "P" {
+                            guard let close = u[(k + 2)...].firstIndex(of: "}"), k + 2 < u.count, u[k + 2] == "{" else { return nil }
+                            k = close + 1; continue
+                        }
+                        guard "dDsSwW".unicodeScalars.contains(n) else { return nil }
+                    } else {
+                        chars.append(n)
+                    }
+                    k += 2; continue
+                }
+                if c == "-", k + 1 < u.count, u[k + 1] != "]", !chars.isEmpty || !plain { plain = false }
+                if c == "&" && k + 1 < u.count && u[k + 1] == "&" { return nil }
+                chars.append(c)
+                k += 1
+            }
+            return nil
+        }
+        /// Index after the group opening at `j` (nested groups, classes and escapes skipped).
+        func group(_ j: Int) -> Int? {
+            var depth = 0
+            var k = j
+            while k < u.count {
+                switch u[k] {
+                case "\\": k += 2; continue
+                case "[": guard let b = bracket(k) else { return nil }; k = b.end; continue
+                case "(": depth += 1
+                case ")": depth -= 1; if depth == 0 { return k + 1 }
+                default: break
+                }
+                k += 1
+            }
+            return nil
+        }
+        while i < u.count {
+            let c = u[i]
+            var atom: [Unicode.Scalar]?
+            switch c {
+            case "|", "*", "+", "?", "{", "}", ")": return nil
+            case "(":
+                if i + 2 < u.count, u[i + 1] == "?", !":=!<>".unicodeScalars.contains(u[i + 2]) { return nil }  // inline flags
+                guard let end = group(i) else { return nil }
+                i = end
+            case "[":
+                guard let b = bracket(i) else { return nil }
+                atom = b.chars; i = b.end
+            case "\\":
+                guard i + 1 < u.count else { return nil }
+                let n = u[i + 1]
+                if isAlnum(n) {
+                    if n == "p" || n == "P" {
+                        guard i + 2 < u.count, u[i + 2] == "{", let close = u[(i + 2)...].firstIndex(of: "}") else { return nil }
+                        i = close + 1
+                    } else {
+                        guard "dDsSwWbB".unicodeScalars.contains(n) else { return nil }
+                        i += 2
+                    }
+                } else {
+                    atom = [n]; i += 2
+                }
+            case ".", "^", "$":
+                i += 1
+            default:
+                atom = [c]; i += 1
+            }
+            // The quantifier, if any: the item is required only when it must occur at least once.
+            var required = true
+            if i < u.count {
+                switch u[i] {
+                case "*", "?": required = false; i += 1
+                case "+": i += 1
+                case "{":
+                    var k = i + 1
+                    var n = 0, digits = 0
+                    while k < u.count, let d = Int(String(u[k])), ("0"..."9").contains(u[k]) { n = n * 10 + d; digits += 1; k += 1 }
+                    guard digits > 0, k < u.count else { return nil }
+                    if u[k] == "," { k += 1; while k < u.count, ("0"..."9").contains(u[k]) { k += 1 } }
+                    guard k < u.count, u[k] == "}" else { return nil }
+                    required = n >= 1; i = k + 1
+                default: break
+                }
+                if i < u.count, u[i] == "?" || u[i] == "+" {
+                    i += 1
+                    if i < u.count, "*+?{".unicodeScalars.contains(u[i]) { return nil }
+                }
+            }
+            if required, let a = atom { sets.append(a) }
+        }
+        if sets.isEmpty { return nil }
+        self.sets = sets
+    }
+
+    /// True when the text has at least one character of every set.
+    func allPresent(in s: String) -> Bool {
+        for set in sets where !s.unicodeScalars.contains(where: { set.contains($0) }) { return false }
+        return true
     }
 }

@@ -38,8 +38,45 @@ public struct InputSniffer: Sendable {
         head = [UInt8](data.prefix(2048))
         var text = String(decoding: head, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        lowercasedText = text.lowercased()
-        trimmedText = lowercasedText.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let fast = Self.caselessLowercased(text) {
+            lowercasedText = fast.lowercased
+            trimmedText = fast.trimmed
+        } else {
+            lowercasedText = text.lowercased()
+            trimmedText = lowercasedText.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    /// Lower case and trimmed forms of a text made only of ASCII and of blocks without letter case (CJK
+    /// ideographs and punctuation, general punctuation, full-width digits and punctuation, U+FFFD), which are
+    /// what `lowercased()` and `trimmingCharacters(in: .whitespacesAndNewlines)` give, computed per scalar;
+    /// nil for any other text (the general functions are used).
+    static func caselessLowercased(_ text: String) -> (lowercased: String, trimmed: String)? {
+        for u in text.unicodeScalars {
+            switch u.value {
+            // Marks that join the character before them (a joined space would not be trimmed alone).
+            case 0x200C, 0x200D, 0x302A...0x302F: return nil
+            case 0...0x7F, 0x2000...0x206F, 0x3000...0x303F, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF20, 0xFF3B...0xFF40,
+                0xFF5B...0xFF64, 0xFFFD:
+                continue
+            default: return nil
+            }
+        }
+        // Only ASCII letters change; the other scalars are copied as they are.
+        let lowered = FastText.mapScalars(text) { u in (0x41...0x5A).contains(u.value) ? Unicode.Scalar(u.value + 0x20)! : u }
+        // White space and line ends among those blocks: Zs, Zl, Zp, tab and U+000A–U+000D.
+        func isSpace(_ u: Unicode.Scalar) -> Bool {
+            switch u.value {
+            case 0x09...0x0D, 0x20, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+            default: return false
+            }
+        }
+        let out = lowered.unicodeScalars
+        var start = out.startIndex, end = out.endIndex
+        while start < end, isSpace(out[start]) { start = out.index(after: start) }
+        while end > start, isSpace(out[out.index(before: end)]) { end = out.index(before: end) }
+        if start == out.startIndex && end == out.endIndex { return (lowered, lowered) }
+        return (lowered, String(Substring(out[start..<end])))
     }
 
     /// True when the bytes start with `signature`.

@@ -13,7 +13,7 @@ public struct CellToken: Sendable {
     public enum Kind: Sendable { case text, value, blank, rowBreak }
     public var kind: Kind
     public var raw: String
-    /// Normalised text (labels only).
+    /// Normalised text (labels only): always `LabelText.normalize(raw)`.
     public var norm: String
     public var line: Int
     /// 1-based position of the cell among the line's separated fields, when the line is delimited.
@@ -43,7 +43,9 @@ public enum CellTokenizer {
                 continue
             }
             if delimited {
-                let all = t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
+                let all =
+                    plainFields(t)
+                    ?? t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
                     .map { String(FastText.trim(String($0))) }
                 let first = all.firstIndex { !$0.isEmpty } ?? 0
                 let last = all.lastIndex { !$0.isEmpty } ?? -1
@@ -59,22 +61,51 @@ public enum CellTokenizer {
             } else {
                 var col = 0
                 var start: Int?
-                var word = String.UnicodeScalarView()
-                func flush() {
+                let scalars = t.unicodeScalars
+                var wordStart = scalars.startIndex
+                func flush(_ end: String.UnicodeScalarView.Index) {
                     guard let st = start else { return }
                     let before = out.count
-                    appendWord(String(word), line: line.number, syntax: syntax, into: &out)
+                    appendWord(String(Substring(scalars[wordStart..<end])), line: line.number, syntax: syntax, into: &out)
                     for j in before..<out.count { out[j].column = st }
-                    word = String.UnicodeScalarView(); start = nil
+                    start = nil
                 }
-                for u in t.unicodeScalars {
-                    if FastText.isSpace(u) { flush() } else { if start == nil { start = col }; word.append(u) }
+                var idx = scalars.startIndex
+                while idx < scalars.endIndex {
+                    let u = scalars[idx]
+                    if FastText.isSpace(u) {
+                        flush(idx)
+                    } else if start == nil {
+                        start = col; wordStart = idx
+                    }
                     col += u.value >= 0x1100 && u != "\u{3000}" ? 2 : (u == "\u{3000}" ? 2 : 1)
+                    idx = scalars.index(after: idx)
                 }
-                flush()
+                flush(scalars.endIndex)
             }
         }
         return out
+    }
+
+    /// The trimmed fields of a delimited line split at tabs, `|` and `｜`, read scalar by scalar when every
+    /// scalar is a tab or plain (`FastText.isPlainScalar`: each its own character, so the split is the same as
+    /// splitting the characters); nil otherwise.
+    static func plainFields(_ t: String) -> [String]? {
+        let scalars = t.unicodeScalars
+        guard scalars.allSatisfy({ $0 == "\t" || FastText.isPlainScalar($0) }) else { return nil }
+        var fields: [String] = []
+        var start = scalars.startIndex
+        var i = start
+        while i < scalars.endIndex {
+            let u = scalars[i]
+            if u == "\t" || u == "|" || u == "｜" {
+                fields.append(String(FastText.trim(String(Substring(scalars[start..<i])))))
+                start = scalars.index(after: i)
+            }
+            i = scalars.index(after: i)
+        }
+        fields.append(String(FastText.trim(String(Substring(scalars[start..<scalars.endIndex])))))
+        return fields
     }
 
     /// The value a field or word is read as. A comma is only a thousands separator ("1,234"); "12,34" may be

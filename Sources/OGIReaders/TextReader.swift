@@ -34,12 +34,29 @@ public struct TextReader: ReportReader {
     }
 
     /// Splits text into numbered lines (1-based, `\r\n` or `\n`).
+    /// Works on the UTF-8 bytes with the semantics of splitting the characters at "\n": a line feed right after
+    /// a carriage return is part of the character "\r\n" and does not end a line.
     public static func lines(of text: String) -> [SourceLine] {
-        var raw = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-            line.last == "\r" ? line.dropLast() : line
+        var text = text
+        return text.withUTF8 { buf -> [SourceLine] in
+            var ranges: [Range<Int>] = []
+            var start = 0
+            for i in 0..<buf.count where buf[i] == 0x0A && (i == 0 || buf[i - 1] != 0x0D) {
+                ranges.append(start..<i)
+                start = i + 1
+            }
+            ranges.append(start..<buf.count)
+            for k in ranges.indices where !ranges[k].isEmpty && buf[ranges[k].upperBound - 1] == 0x0D {
+                ranges[k] = ranges[k].lowerBound..<(ranges[k].upperBound - 1)
+            }
+            if ranges.last?.isEmpty == true { ranges.removeLast() }
+            var out: [SourceLine] = []
+            out.reserveCapacity(ranges.count)
+            for (k, r) in ranges.enumerated() {
+                out.append(SourceLine(number: k + 1, text: String(decoding: UnsafeBufferPointer(rebasing: buf[r]), as: UTF8.self)))
+            }
+            return out
         }
-        if raw.last?.isEmpty == true { raw.removeLast() }
-        return raw.enumerated().map { SourceLine(number: $0.offset + 1, text: String($0.element)) }
     }
 
     /// Parses numbered lines: text files, or the linearised text of a DOCX, HTML or PDF file.
@@ -80,13 +97,23 @@ public struct TextReader: ReportReader {
     func parseOnce(lines input: [SourceLine], path: String, sourceFormat: String, locate: @escaping Locator) -> Report {
         let profile = ctx.templates.profile
         // 1. Noise removed, original numbering kept. Inline patterns run once over the whole text.
-        var joined = input.map(\.text).joined(separator: "\n")
-        for p in ctx.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }
-        let cleaned = joined.split(separator: "\n", omittingEmptySubsequences: false)
+        let texts = input.map(\.text)
+        let cleaned: [String]
+        // Lines without line breaks in them that no inline pattern can match come out of the join, removal
+        // and split below unchanged: skip those steps.
+        if !texts.contains(where: { $0.utf8.contains(0x0A) || $0.utf8.contains(0x0D) }),
+            !ctx.inlineNoise.contains(where: { $0.mayMatch(joinedLinesOf: texts) })
+        {
+            cleaned = texts
+        } else {
+            var joined = texts.joined(separator: "\n")
+            for p in ctx.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }
+            cleaned = joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
         var lines: [SourceLine] = []
         lines.reserveCapacity(input.count)
         for (i, l) in input.enumerated() {
-            let text = i < cleaned.count ? String(cleaned[i]) : l.text
+            let text = i < cleaned.count ? cleaned[i] : l.text
             if !text.isEmpty, ctx.lineNoise.contains(where: { $0.matches(text) }) { continue }
             lines.append(SourceLine(number: l.number, text: text))
         }
@@ -98,10 +125,14 @@ public struct TextReader: ReportReader {
         struct Heading { var spec: PartSpec; var lineIndex: Int; var heading: String; var rest: String; var standard: String? }
         var headings: [Heading] = []
         // Numbered headings first; a line that is only a heading's wording, for the parts still missing.
+        var found = Set<String>()
+        var headingLines = Set<Int>()
         for numbered in [true, false] {
-            for (i, l) in lines.enumerated() where !headings.contains(where: { $0.lineIndex == i }) {
-                guard let m = matcher.match(l.text, excluding: Set(headings.map(\.spec.key)), numbered: numbered) else { continue }
+            for (i, l) in lines.enumerated() where !headingLines.contains(i) {
+                guard let m = matcher.match(l.text, excluding: found, numbered: numbered) else { continue }
                 headings.append(Heading(spec: m.spec, lineIndex: i, heading: m.heading, rest: m.rest, standard: m.standardHeading))
+                found.insert(m.spec.key)
+                headingLines.insert(i)
             }
             if headings.count == profile.parts.count { break }
         }

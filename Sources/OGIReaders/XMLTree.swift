@@ -34,6 +34,11 @@ final class XNode {
         return out
     }
 
+    /// True when some element below this one (not this one) has one of `names`.
+    func hasDescendant(named names: Set<String>) -> Bool {
+        children.contains { names.contains($0.name) || $0.hasDescendant(named: names) }
+    }
+
     func contains(_ name: String) -> Bool { children.contains { $0.name == name || $0.contains(name) } }
 }
 

@@ -8,18 +8,18 @@ struct HeadingMatcher: Sendable {
     struct PreparedPart: Sendable {
         var spec: PartSpec
         var variants: [[Unicode.Scalar]]
-        var sets: [Set<Unicode.Scalar>]
+        var sets: [ScalarSet]
         var standard: String
     }
     let parts: [PreparedPart]
-    let numerals: Set<Unicode.Scalar>
+    let numerals: ScalarSet
     let numeralList: [Character]
     /// Separators after a numeral, from the profile's `part_number_separators` (single characters, `\.`, `\s`).
-    let separators: Set<Unicode.Scalar>
+    let separators: ScalarSet
 
     /// The longest variant, and the characters variants start with.
     let longest: Int
-    let firstChars: Set<Unicode.Scalar>
+    let firstChars: ScalarSet
 
     init(profile: ReaderProfile) {
         var seps = Set<Unicode.Scalar>()
@@ -30,17 +30,17 @@ struct HeadingMatcher: Sendable {
                 seps.insert(u)
             }
         }
-        separators = seps
+        separators = ScalarSet(seps)
         numeralList = Array(profile.partNumerals)
-        numerals = Set(profile.partNumerals.unicodeScalars)
+        numerals = ScalarSet(profile.partNumerals.unicodeScalars)
         let list = numeralList
         parts = profile.parts.map { spec in
             let vs = ([spec.title] + spec.headings).map { Array(LabelText.comparable($0, numerals: "").unicodeScalars) }
             let numeral = spec.number - 1 < list.count ? String(list[spec.number - 1]) : String(spec.number)
-            return PreparedPart(spec: spec, variants: vs, sets: vs.map(Set.init), standard: numeral + "、" + spec.title)
+            return PreparedPart(spec: spec, variants: vs, sets: vs.map { ScalarSet($0) }, standard: numeral + "、" + spec.title)
         }
         longest = parts.flatMap(\.variants).map(\.count).max() ?? 0
-        firstChars = Set(parts.flatMap(\.variants).compactMap(\.first))
+        firstChars = ScalarSet(parts.flatMap(\.variants).compactMap(\.first))
     }
 
     struct Match {
@@ -96,14 +96,22 @@ struct HeadingMatcher: Sendable {
             lostNumeral = true
         }
         // The comparable text of the rest, remembering where each comparable character came from.
+        // Without a numeral only a short line that starts like a heading can be one (most lines are prose):
+        // such a line is read no further than a heading could reach.
+        let plain = !hasNumeral && !lostNumeral
+        if plain && numbered { return nil }
+        let cap = plain ? min(40, longest + 2) : 40
         var comp: [Unicode.Scalar] = []
         var origin: [String.UnicodeScalarView.Index] = []
         var idx = scalars.startIndex
-        while idx < scalars.endIndex, comp.count < 40 {
+        while idx < scalars.endIndex, comp.count < cap {
             let u = scalars[idx]
             if !FastText.isSpace(u) && !LabelText.ignoredInComparison.contains(u) {
                 let n = (0xFF01...0xFF5E).contains(u.value) ? Unicode.Scalar(u.value - 0xFEE0)! : u
-                if !LabelText.ignoredInComparison.contains(n) { comp.append(n); origin.append(idx) }
+                if !LabelText.ignoredInComparison.contains(n) {
+                    if plain && comp.isEmpty && !firstChars.contains(n) { return nil }
+                    comp.append(n); origin.append(idx)
+                }
             }
             idx = scalars.index(after: idx)
         }

@@ -92,7 +92,8 @@ struct RowAligner {
             }
             switch t.kind {
             case .text:
-                let c = LabelText.comparable(t.raw, numerals: numerals)
+                // A label token's `norm` is its raw text normalised (`CellTokenizer`).
+                let c = LabelText.comparable(normalized: t.norm, numerals: numerals)
                 let prose = t.norm.unicodeScalars.contains { $0 == "。" || $0 == "；" }
                 // A text cell between two values of the same delimited line (e.g. "若干") belongs to the run.
                 if open, !prose, t.field != nil, let last = runs.last?.cells.last, last.line == t.line, nextValue(after: i) != nil,
