@@ -1,6 +1,5 @@
 import Foundation
 import OGIModel
-import Yams
 
 /// Loads rule folders: every `.yml`/`.yaml` file below them, classified by its top-level key:
 /// `profile`/`parts` (reader profile), `template` (a template generation), `rules` (a rule pack) or

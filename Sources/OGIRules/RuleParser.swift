@@ -1,7 +1,6 @@
 import Foundation
 import OGIAnalysis
 import OGIModel
-import Yams
 
 /// Turns a rule pack's YAML into `Rule` values, validating every field, expression and key with its position.
 struct RuleParser {
