@@ -20,7 +20,7 @@ public indirect enum YAMLValue: Sendable {
         public var string: String
         public var style: Style
         public var mark: YAMLMark
-        /// The explicit tag, when one was written (`!!str 1`); quoted scalars count as `!!str`.
+        /// The explicit tag, when one other than `!!str` was written (`!!int 1`): keys equal only with equal tags.
         var tag: String?
     }
 
@@ -143,7 +143,7 @@ struct YAMLEventReader {
         case YAML_SCALAR_EVENT:
             let s = first.data.scalar
             let text = s.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: s.length), as: UTF8.self) } ?? ""
-            let tag = s.quoted_implicit == 1 ? "tag:yaml.org,2002:str" : Self.string(s.tag)
+            let tag = s.quoted_implicit == 1 ? nil : Self.string(s.tag).flatMap { $0 == "tag:yaml.org,2002:str" ? nil : $0 }
             let value = YAMLValue.scalar(
                 .init(string: text, style: YAMLValue.Scalar.Style(rawValue: s.style.rawValue) ?? .any, mark: mark, tag: tag))
             if let a = Self.string(s.anchor) { anchors[a] = value }
@@ -179,15 +179,17 @@ struct YAMLEventReader {
     /// Scalar keys that occur more than once (same text and tag), named in sorted order at the first one's place.
     private static func checkDuplicates(_ pairs: [(key: YAMLValue, value: YAMLValue)]) throws {
         guard pairs.count > 1 else { return }
-        var first: [String: (string: String, mark: YAMLMark)] = [:]
-        var repeated: Set<String> = []
-        for p in pairs {
-            guard case let .scalar(s) = p.key else { continue }
-            let identity = (s.tag ?? "tag:yaml.org,2002:str") + "\u{0}" + s.string
-            if first[identity] == nil { first[identity] = (s.string, s.mark) } else { repeated.insert(identity) }
+        var repeated: [YAMLValue.Scalar] = []  // the first occurrence of each repeated key
+        for i in 1..<pairs.count {
+            guard case let .scalar(s) = pairs[i].key else { continue }
+            for j in 0..<i {
+                guard case let .scalar(earlier) = pairs[j].key, earlier.string == s.string, earlier.tag == s.tag else { continue }
+                if !repeated.contains(where: { $0.string == s.string && $0.tag == s.tag }) { repeated.append(earlier) }
+                break
+            }
         }
         guard !repeated.isEmpty else { return }
-        let keys = repeated.compactMap { first[$0] }.sorted { $0.string < $1.string }
+        let keys = repeated.sorted { $0.string < $1.string }
         throw YAMLSyntaxError(
             kind: .located(keys[0].mark), context: nil, problem: "duplicate keys: \(keys.map(\.string).joined(separator: ", "))")
     }
