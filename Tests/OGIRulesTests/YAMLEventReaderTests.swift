@@ -8,15 +8,7 @@ import Yams
 /// The rule loader reads YAML with libyaml's events instead of `Yams.compose`: it must read the same trees and
 /// report the same errors at the same places. Yams is the reference here.
 final class YAMLEventReaderTests: XCTestCase {
-    /// A tree as text: kinds, scalar texts and styles, and every node's line and column.
-    func shape(_ v: YAMLValue) -> String {
-        switch v {
-        case .scalar(let s): return "S(\(s.string)|\(s.style.rawValue)@\(s.mark.line):\(s.mark.column))"
-        case .sequence(let l): return "L@\(l.mark.line):\(l.mark.column)[" + l.map(shape).joined(separator: ",") + "]"
-        case .mapping(let m):
-            return "M@\(m.mark.line):\(m.mark.column){" + m.map { shape($0.key) + "=" + shape($0.value) }.joined(separator: ",") + "}"
-        }
-    }
+    func shape(_ v: YAMLValue) -> String { yamlShape(v) }
 
     func shape(_ n: Node) -> String {
         let mark = n.mark.map { "\($0.line):\($0.column)" } ?? "?"
@@ -96,5 +88,15 @@ final class YAMLEventReaderTests: XCTestCase {
             XCTAssertNotNil(yamsError(t), t)
             XCTAssertEqual(loaderError(t), yamsError(t), t)
         }
+    }
+}
+
+/// A tree as text: kinds, scalar texts and styles, and every node's line and column.
+func yamlShape(_ v: YAMLValue) -> String {
+    switch v {
+    case .scalar(let s): return "S(\(s.string)|\(s.style.rawValue)@\(s.mark.line):\(s.mark.column))"
+    case .sequence(let l): return "L@\(l.mark.line):\(l.mark.column)[" + l.map(yamlShape).joined(separator: ",") + "]"
+    case .mapping(let m):
+        return "M@\(m.mark.line):\(m.mark.column){" + m.map { yamlShape($0.key) + "=" + yamlShape($0.value) }.joined(separator: ",") + "}"
     }
 }
