@@ -56,16 +56,18 @@ public struct ParsedRulesCache: Sendable {
         var sum = StableHash()
         bytes.withUnsafeBytes { sum.add(bytes: UnsafeRawBufferPointer(rebasing: $0[..<payload])) }
         guard String(decoding: bytes[payload..<(bytes.count - 1)], as: UTF8.self) == sum.hex else { return nil }
-        var reader = TreeDecoder(bytes: Array(bytes[..<payload]))
-        guard reader.string() == Self.format, reader.string() == key, let count = reader.int(), count == files.count else { return nil }
-        var trees: [YAMLValue?] = []
-        for _ in 0..<count {
-            guard let present = reader.byte() else { return nil }
-            if present == 0 { trees.append(nil); continue }
-            guard let t = reader.value(depth: 0) else { return nil }
-            trees.append(t)
+        return bytes.withUnsafeBufferPointer { all -> [YAMLValue?]? in
+            var reader = TreeDecoder(bytes: UnsafeBufferPointer(rebasing: all[..<payload]))
+            guard reader.string() == Self.format, reader.string() == key, let count = reader.int(), count == files.count else { return nil }
+            var trees: [YAMLValue?] = []
+            for _ in 0..<count {
+                guard let present = reader.byte() else { return nil }
+                if present == 0 { trees.append(nil); continue }
+                guard let t = reader.value(depth: 0) else { return nil }
+                trees.append(t)
+            }
+            return reader.atEnd ? trees : nil
         }
-        return reader.atEnd ? trees : nil
     }
 
     /// Stores the trees; any failure (no folder, read-only, full disk) is ignored.
@@ -156,8 +158,9 @@ struct TreeEncoder {
 }
 
 /// Reads what `TreeEncoder` wrote; any malformed byte gives nil (a corrupt entry), never a crash.
+/// Texts are decoded without a second UTF-8 check: the entry's checksum already vouches for its bytes.
 struct TreeDecoder {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var offset = 0
     static let maxDepth = 200
 
@@ -165,26 +168,30 @@ struct TreeDecoder {
 
     mutating func byte() -> UInt8? {
         guard offset < bytes.count else { return nil }
-        defer { offset += 1 }
-        return bytes[offset]
+        let b = bytes[offset]
+        offset += 1
+        return b
     }
 
     mutating func int() -> Int? {
-        var v: UInt64 = 0
-        var shift: UInt64 = 0
-        while let b = byte() {
-            v |= UInt64(b & 0x7f) << shift
-            if b & 0x80 == 0 { return v <= UInt64(Int32.max) ? Int(v) : nil }
+        var v = 0
+        var shift = 0
+        while offset < bytes.count {
+            let b = bytes[offset]
+            offset += 1
+            v |= Int(b & 0x7f) << shift
+            if b & 0x80 == 0 { return v }
             shift += 7
-            if shift > 35 { return nil }
+            if shift > 28 { return nil }
         }
         return nil
     }
 
     mutating func string() -> String? {
         guard let n = int(), n <= bytes.count - offset else { return nil }
-        defer { offset += n }
-        return String(validating: bytes[offset..<(offset + n)], as: UTF8.self)
+        let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<(offset + n)]), as: UTF8.self)
+        offset += n
+        return s
     }
 
     mutating func mark() -> YAMLMark? {
