@@ -86,7 +86,7 @@ public struct ParsedRulesCache: Sendable {
         let fm = FileManager.default
         guard (try? fm.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else { return }
         // Written beside the entry and renamed over it, so a reader never sees half an entry.
-        let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+        let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tmp"
         guard fm.createFile(atPath: temporary, contents: Data(w.bytes)) else { return }
         if rename(temporary, path) != 0 { try? fm.removeItem(atPath: temporary) }
     }
