@@ -60,7 +60,9 @@ let package = Package(
         .testTarget(name: "OGIModelTests", dependencies: ["OGIModel", "OGITestSupport"]),
         .testTarget(name: "OGIReadersTests", dependencies: ["OGIReaders", "OGILint", "OGIModel", "OGITestSupport"]),
         .testTarget(name: "OGIAnalysisTests", dependencies: ["OGIAnalysis", "OGIModel", "OGITestSupport"]),
-        .testTarget(name: "OGIRulesTests", dependencies: ["OGIRules", "OGILint", "OGIModel", "OGITestSupport"]),
+        .testTarget(
+            name: "OGIRulesTests",
+            dependencies: ["OGIRules", "OGILint", "OGIModel", "OGITestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "OGIOutputTests", dependencies: ["OGIOutput", "OGILint", "OGIModel", "OGIReaders", "OGITestSupport"], exclude: ["Golden"]),
         .testTarget(

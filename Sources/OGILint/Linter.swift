@@ -44,7 +44,12 @@ public final class Linter: Sendable {
 
     /// Loads the rule folders (the bundled one first, then any extra packs), then applies a configuration's
     /// disabled rules and severity changes.
-    public init(ruleDirectories: [String], options: LintOptions = LintOptions(), configuration: LintConfiguration? = nil) throws {
+    /// `rulesCache` keeps the parsed YAML of unchanged rule files between runs (`ParsedRulesCache.standard`:
+    /// the user's cache folder, off with `OGILINT_NO_CACHE=1`); the rules are validated on every run either way.
+    public init(
+        ruleDirectories: [String], options: LintOptions = LintOptions(), configuration: LintConfiguration? = nil,
+        rulesCache: ParsedRulesCache? = .standard
+    ) throws {
         if let y = options.year, !ModelShape.plausibleYears.contains(y) {
             throw ReaderError.invalidOption(
                 option: "--year", problem: "\(y) is not a plausible report year; give the four-digit year the report covers, e.g. 2023")
@@ -53,7 +58,7 @@ public final class Linter: Sendable {
             throw ReaderError.invalidOption(
                 option: "--max-size", problem: "\(options.maxInputBytes) is not a size; give the largest input in bytes, e.g. 52428800")
         }
-        var set = try RulePackLoader.load(directories: ruleDirectories + (configuration?.rules ?? []))
+        var set = try RulePackLoader.load(directories: ruleDirectories + (configuration?.rules ?? []), cache: rulesCache)
         if let configuration { set = try configuration.apply(to: set) }
         self.configuration = configuration
         self.ruleSet = set

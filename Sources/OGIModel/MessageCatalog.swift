@@ -56,6 +56,20 @@ public struct MessageCatalog: Sendable {
 
     /// The `{name}` placeholders a template uses, in order of first use.
     public static func placeholders(in template: String) -> [String] {
+        if bracesStandAlone(template) {
+            // Byte scan: each brace is a character of its own, so bytes give the same names as characters.
+            var out: [String] = []
+            var start: Int?
+            let bytes = Array(template.utf8)
+            for (i, b) in bytes.enumerated() {
+                if b == UInt8(ascii: "{") { start = i + 1 } else if b == UInt8(ascii: "}"), let s = start {
+                    let name = String(decoding: bytes[s..<i], as: UTF8.self)
+                    if !out.contains(name) { out.append(name) }
+                    start = nil
+                }
+            }
+            return out
+        }
         var out: [String] = []
         var name = ""
         var inBrace = false
@@ -65,5 +79,22 @@ public struct MessageCatalog: Sendable {
             if inBrace { name.append(c) }
         }
         return out
+    }
+
+    /// True when every `{` and `}` is followed by a scalar that never joins the character before it (ASCII, CJK
+    /// ideographs and punctuation, full-width forms) or ends the text: then each brace is a character of its own,
+    /// and a scan over bytes sees the same braces as one over characters.
+    public static func bracesStandAlone(_ text: String) -> Bool {
+        var afterBrace = false
+        for u in text.unicodeScalars {
+            if afterBrace {
+                switch u.value {
+                case 0..<0x80, 0x3001...0x3029, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF5E: break
+                default: return false
+                }
+            }
+            afterBrace = u == "{" || u == "}"
+        }
+        return true
     }
 }

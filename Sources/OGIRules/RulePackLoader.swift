@@ -1,6 +1,5 @@
 import Foundation
 import OGIModel
-import Yams
 
 /// Loads rule folders: every `.yml`/`.yaml` file below them, classified by its top-level key:
 /// `profile`/`parts` (reader profile), `template` (a template generation), `rules` (a rule pack) or
@@ -11,10 +10,11 @@ public enum RulePackLoader {
     public static let maxFolderEntries = 5_000
     public static let maxFolderDepth = 6
 
-    public static func load(directories: [String]) throws -> RuleSet {
+    /// Loads every rule file below `directories`; `cache` (off by default) saves parsing unchanged files again.
+    public static func load(directories: [String], cache: ParsedRulesCache? = nil) throws -> RuleSet {
         var files: [String] = []
         for dir in directories { files += try ruleFiles(in: dir) }
-        return try load(files: files)
+        return try load(files: files, cache: cache)
     }
 
     /// The YAML files of one rule folder (or the file itself), sorted; hidden entries are skipped.
@@ -64,18 +64,29 @@ public enum RulePackLoader {
         return found.sorted()
     }
 
-    public static func load(files: [String]) throws -> RuleSet {
+    public static func load(files: [String], cache: ParsedRulesCache? = nil) throws -> RuleSet {
+        // Read first (for the cache key); an unreadable file is reported in file order below, as when parsing.
+        let contents = files.map { (path: $0, data: FileManager.default.contents(atPath: $0)) }
+        let readable = contents.compactMap { c in c.data.map { (path: c.path, data: $0) } }
+        let key = cache != nil && readable.count == files.count ? ParsedRulesCache.contentKey(readable) : nil
+        // Same bytes as a rule set that loaded completely before: its trees, without parsing the YAML again.
+        if let cache, let key, let trees = cache.load(files: files, key: key) {
+            return try load(documents: zip(files, trees).compactMap { f, t in t.map { (f, YNode(node: $0, file: f)) } })
+        }
         var docs: [(String, YNode)] = []
-        for f in files {
-            guard let data = FileManager.default.contents(atPath: f) else {
-                throw RulePackError.unreadable(path: f, reason: "cannot read the file")
-            }
+        var trees: [YAMLValue?] = []
+        for (f, data) in contents {
+            guard let data else { throw RulePackError.unreadable(path: f, reason: "cannot read the file") }
             guard let text = String(validating: data, as: UTF8.self) else {
                 throw RulePackError.unreadable(path: f, reason: "not UTF-8 text")
             }
-            if let n = try YNode.parse(text, file: f) { docs.append((f, n)) }
+            let n = try YNode.parse(text, file: f)
+            trees.append(n?.node)
+            if let n { docs.append((f, n)) }
         }
-        return try load(documents: docs)
+        let set = try load(documents: docs)
+        if let cache, let key { cache.store(files: files, key: key, trees: trees) }
+        return set
     }
 
     /// Loads already-parsed YAML texts (used by tests): pairs of (file name, YAML text).

@@ -1,7 +1,6 @@
 import Foundation
 import OGIAnalysis
 import OGIModel
-import Yams
 
 /// Turns a rule pack's YAML into `Rule` values, validating every field, expression and key with its position.
 struct RuleParser {
@@ -292,6 +291,14 @@ struct RuleParser {
     /// Message and fix templates may use {name} placeholders; an unclosed brace is an error.
     static func checkTemplate(_ t: String, at n: YNode) throws {
         var depth = 0
+        if MessageCatalog.bracesStandAlone(t) {
+            for b in t.utf8 {
+                if b == UInt8(ascii: "{") { depth += 1; if depth > 1 { throw n.fail("nested '{' in a message template") } }
+                if b == UInt8(ascii: "}") { depth -= 1; if depth < 0 { throw n.fail("'}' without '{' in a message template") } }
+            }
+            if depth != 0 { throw n.fail("unclosed '{' in a message template") }
+            return
+        }
         for c in t {
             if c == "{" { depth += 1; if depth > 1 { throw n.fail("nested '{' in a message template") } }
             if c == "}" { depth -= 1; if depth < 0 { throw n.fail("'}' without '{' in a message template") } }

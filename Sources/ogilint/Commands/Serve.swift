@@ -5,7 +5,9 @@ import OGIServer
 
 /// `ogilint serve`: the reviewer's web page and its HTTP API on a local address.
 struct Serve: ParsableCommand {
+    // The name is written out: deriving it from the type's name costs a runtime type lookup on every run.
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve a local web page to drop drafts on and see what to fix (and its HTTP API).",
         discussion: """
             Listens on 127.0.0.1:8080 unless told otherwise; open the address it prints. Uploads are checked in

@@ -1,13 +1,11 @@
-import Yams
-
 /// A YAML node with the file it came from, offering typed access that fails with file:line:column.
 /// Public only so rule kinds can name it; its members are internal.
 public struct YNode {
-    let node: Node
+    let node: YAMLValue
     let file: String
 
-    var line: Int { node.mark?.line ?? 1 }
-    var column: Int { node.mark?.column ?? 1 }
+    var line: Int { node.mark.line }
+    var column: Int { node.mark.column }
 
     func fail(_ problem: String) -> RulePackError {
         .invalid(file: file, line: line, column: column, problem: problem)
@@ -16,30 +14,20 @@ public struct YNode {
     /// Parses a whole YAML document; a syntax error becomes `RulePackError.syntax`.
     static func parse(_ text: String, file: String) throws -> YNode? {
         do {
-            guard let n = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return nil }
+            guard let n = try YAMLEventReader.document(text) else { return nil }
             return YNode(node: n, file: file)
-        } catch let YamlError.scanner(context, problem, mark, _) {
-            throw RulePackError.syntax(
-                file: file, line: mark.line, column: mark.column,
-                problem: [context?.text, problem].compactMap { $0 }.joined(separator: " "))
-        } catch let YamlError.parser(context, problem, mark, _) {
-            throw RulePackError.syntax(
-                file: file, line: mark.line, column: mark.column,
-                problem: [context?.text, problem].compactMap { $0 }.joined(separator: " "))
-        } catch let YamlError.composer(context, problem, mark, _) {
-            throw RulePackError.syntax(
-                file: file, line: mark.line, column: mark.column,
-                problem: [context?.text, problem].compactMap { $0 }.joined(separator: " "))
-        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
-            throw RulePackError.syntax(
-                file: file, line: context.mark.line, column: context.mark.column,
-                problem: "duplicate keys: \(duplicates.joined(separator: ", "))")
-        } catch let YamlError.reader(problem, offset, value, _) {
-            // The reader reports a byte offset: turn it into the line and column a user can go to.
-            let (line, column) = offset.map { position(ofByte: $0, in: text) } ?? (1, 1)
-            throw RulePackError.syntax(file: file, line: line, column: column, problem: "\(problem) (character code \(value))")
-        } catch {
-            throw RulePackError.syntax(file: file, line: 1, column: 1, problem: "\(error)")
+        } catch let error as YAMLSyntaxError {
+            let problem = [error.context, error.problem].compactMap { $0 }.joined(separator: " ")
+            switch error.kind {
+            case .located(let mark):
+                throw RulePackError.syntax(file: file, line: mark.line, column: mark.column, problem: problem)
+            case .reader(let offset, let value):
+                // The reader reports an offset: turn it into the line and column a user can go to.
+                let (line, column) = offset.map { position(ofByte: $0, in: text) } ?? (1, 1)
+                throw RulePackError.syntax(file: file, line: line, column: column, problem: "\(error.problem) (character code \(value))")
+            case .other:
+                throw RulePackError.syntax(file: file, line: 1, column: 1, problem: problem)
+            }
         }
     }
 
@@ -78,7 +66,6 @@ public struct YNode {
         case .scalar(let s): return "the scalar '\(s.string)'"
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case .alias: return "an alias"
         }
     }
 

@@ -1,0 +1,233 @@
+import Foundation
+
+/// A cache of the parsed YAML of a rule set, so a run whose rule files have not changed skips libyaml.
+///
+/// It stores the `YAMLValue` trees of every rule, template, profile and message file (this loader's own parse
+/// results, not the rule kinds' state), keyed by a hash of every file's path and bytes and the loader's format.
+/// Only a rule set that loaded and validated completely is stored; the trees are validated again on every run
+/// (so a user's pack still gets its positions), only the YAML parsing is saved. Nothing here ever fails a run:
+/// an unreadable, stale or corrupt entry is ignored and rewritten, and a cache that cannot be written is skipped.
+/// `OGILINT_NO_CACHE=1` turns it off; it lives in `$XDG_CACHE_HOME/ogilint` or `~/.cache/ogilint`.
+public struct ParsedRulesCache: Sendable {
+    /// The folder entries are written to; nil turns the cache off.
+    public var directory: String?
+
+    public init(directory: String?) { self.directory = directory }
+
+    /// Changes whenever the encoding below changes, so an older entry is never misread.
+    static let format = "ogilint-parsed-rules-2"
+
+    /// The cache the command line uses: off when `OGILINT_NO_CACHE` is set, else in the user's cache folder.
+    public static var standard: ParsedRulesCache {
+        let env = ProcessInfo.processInfo.environment
+        if let off = env["OGILINT_NO_CACHE"], !off.isEmpty, off != "0" { return ParsedRulesCache(directory: nil) }
+        if let xdg = env["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return ParsedRulesCache(directory: xdg + "/ogilint") }
+        if let home = env["HOME"], home.hasPrefix("/") { return ParsedRulesCache(directory: home + "/.cache/ogilint") }
+        return ParsedRulesCache(directory: nil)
+    }
+
+    /// Where the trees of this list of files are kept (one entry per list of paths, replaced when contents change).
+    func entryPath(files: [String]) -> String? {
+        guard let directory else { return nil }
+        var h = StableHash()
+        for f in files { h.add(f); h.addByte(0) }
+        return directory + "/rules-\(h.hex).bin"
+    }
+
+    /// The key of the files' contents: every path and byte, and the format.
+    static func contentKey(_ files: [(path: String, data: Data)]) -> String {
+        var h = StableHash()
+        h.add(format)
+        for f in files {
+            h.add(f.path); h.addByte(0)
+            h.addWord(UInt64(f.data.count))
+            f.data.withUnsafeBytes { h.add(bytes: $0) }
+        }
+        return h.hex
+    }
+
+    /// The stored trees (nil for an empty document), when the entry exists and matches `key`.
+    func load(files: [String], key: String) -> [YAMLValue?]? {
+        guard let path = entryPath(files: files), let data = FileManager.default.contents(atPath: path) else { return nil }
+        let bytes = [UInt8](data)
+        // The entry ends with the checksum of what precedes it, then the checksum's length in one byte.
+        guard let length = bytes.last.map(Int.init), bytes.count > length + 1 else { return nil }
+        let payload = bytes.count - length - 1
+        var sum = StableHash()
+        bytes.withUnsafeBytes { sum.add(bytes: UnsafeRawBufferPointer(rebasing: $0[..<payload])) }
+        guard String(decoding: bytes[payload..<(bytes.count - 1)], as: UTF8.self) == sum.hex else { return nil }
+        return bytes.withUnsafeBufferPointer { all -> [YAMLValue?]? in
+            var reader = TreeDecoder(bytes: UnsafeBufferPointer(rebasing: all[..<payload]))
+            guard reader.string() == Self.format, reader.string() == key, let count = reader.int(), count == files.count else { return nil }
+            var trees: [YAMLValue?] = []
+            for _ in 0..<count {
+                guard let present = reader.byte() else { return nil }
+                if present == 0 { trees.append(nil); continue }
+                guard let t = reader.value(depth: 0) else { return nil }
+                trees.append(t)
+            }
+            return reader.atEnd ? trees : nil
+        }
+    }
+
+    /// Stores the trees; any failure (no folder, read-only, full disk) is ignored.
+    func store(files: [String], key: String, trees: [YAMLValue?]) {
+        guard let directory, let path = entryPath(files: files) else { return }
+        var w = TreeEncoder()
+        w.string(Self.format); w.string(key); w.int(trees.count)
+        for t in trees {
+            if let t { w.byte(1); w.value(t) } else { w.byte(0) }
+        }
+        // A checksum of everything before it, so a damaged entry is noticed rather than misread.
+        var sum = StableHash()
+        w.bytes.withUnsafeBytes { sum.add(bytes: $0) }
+        w.bytes.append(contentsOf: sum.hex.utf8)
+        w.byte(UInt8(sum.hex.utf8.count))
+        let fm = FileManager.default
+        guard (try? fm.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else { return }
+        // Written beside the entry and renamed over it, so a reader never sees half an entry.
+        let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        guard fm.createFile(atPath: temporary, contents: Data(w.bytes)) else { return }
+        if rename(temporary, path) != 0 { try? fm.removeItem(atPath: temporary) }
+    }
+}
+
+/// A 128-bit hash that is the same in every process (Swift's `Hasher` is seeded per process): two FNV-1a lanes.
+struct StableHash {
+    private var a: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var b: UInt64 = 0x6c62_272e_07bb_0142
+
+    /// Eight bytes at a time, then the rest one by one.
+    mutating func add(bytes: UnsafeRawBufferPointer) {
+        let words = bytes.count / 8
+        for i in 0..<words {
+            let w = bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
+            a = (a ^ w) &* 0x0000_0100_0000_01b3
+            a ^= a >> 31
+            b = (b ^ w.byteSwapped) &* 0x9e37_79b9_7f4a_7c15
+            b ^= b >> 29
+        }
+        for byte in bytes[(words * 8)...] { addByte(byte) }
+    }
+
+    mutating func addByte(_ byte: UInt8) {
+        a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        b = (b ^ UInt64(byte ^ 0x5a)) &* 0x0000_0100_0000_01b3
+        b = b &+ (b >> 29)
+    }
+
+    mutating func add(_ s: String) { for byte in s.utf8 { addByte(byte) } }
+
+    mutating func addWord(_ n: UInt64) { for i in 0..<8 { addByte(UInt8(truncatingIfNeeded: n >> (8 * UInt64(i)))) } }
+
+    var hex: String { String(a, radix: 16) + "-" + String(b, radix: 16) }
+}
+
+/// Writes `YAMLValue` trees as bytes: a kind byte, the position, then the text or the children.
+struct TreeEncoder {
+    var bytes: [UInt8] = []
+
+    mutating func byte(_ b: UInt8) { bytes.append(b) }
+
+    mutating func int(_ n: Int) {
+        var v = UInt64(n)
+        repeat {
+            bytes.append(UInt8(v & 0x7f) | (v > 0x7f ? 0x80 : 0))
+            v >>= 7
+        } while v > 0
+    }
+
+    mutating func string(_ s: String) {
+        int(s.utf8.count)
+        bytes.append(contentsOf: s.utf8)
+    }
+
+    mutating func value(_ v: YAMLValue) {
+        switch v {
+        case .scalar(let s):
+            byte(s.tag == nil ? 0 : 1); byte(UInt8(s.style.rawValue)); int(s.mark.line); int(s.mark.column); string(s.string)
+            if let tag = s.tag { string(tag) }
+        case .sequence(let l):
+            byte(2); int(l.mark.line); int(l.mark.column); int(l.items.count)
+            for item in l.items { value(item) }
+        case .mapping(let m):
+            byte(3); int(m.mark.line); int(m.mark.column); int(m.pairs.count)
+            for p in m.pairs { value(p.key); value(p.value) }
+        }
+    }
+}
+
+/// Reads what `TreeEncoder` wrote; any malformed byte gives nil (a corrupt entry), never a crash.
+/// Texts are decoded without a second UTF-8 check: the entry's checksum already vouches for its bytes.
+struct TreeDecoder {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var offset = 0
+    static let maxDepth = 200
+
+    var atEnd: Bool { offset == bytes.count }
+
+    mutating func byte() -> UInt8? {
+        guard offset < bytes.count else { return nil }
+        let b = bytes[offset]
+        offset += 1
+        return b
+    }
+
+    mutating func int() -> Int? {
+        var v = 0
+        var shift = 0
+        while offset < bytes.count {
+            let b = bytes[offset]
+            offset += 1
+            v |= Int(b & 0x7f) << shift
+            if b & 0x80 == 0 { return v }
+            shift += 7
+            if shift > 28 { return nil }
+        }
+        return nil
+    }
+
+    mutating func string() -> String? {
+        guard let n = int(), n <= bytes.count - offset else { return nil }
+        let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<(offset + n)]), as: UTF8.self)
+        offset += n
+        return s
+    }
+
+    mutating func mark() -> YAMLMark? {
+        guard let line = int(), let column = int() else { return nil }
+        return YAMLMark(line: line, column: column)
+    }
+
+    mutating func value(depth: Int) -> YAMLValue? {
+        guard depth < Self.maxDepth, let kind = byte() else { return nil }
+        switch kind {
+        case 0, 1:
+            guard let style = byte().flatMap({ YAMLValue.Scalar.Style(rawValue: UInt32($0)) }), let mark = mark(), let text = string()
+            else { return nil }
+            var tag: String?
+            if kind == 1 { guard let t = string() else { return nil }; tag = t }
+            return .scalar(.init(string: text, style: style, mark: mark, tag: tag))
+        case 2:
+            guard let mark = mark(), let n = int(), n <= bytes.count - offset else { return nil }
+            var items: [YAMLValue] = []
+            items.reserveCapacity(n)
+            for _ in 0..<n {
+                guard let item = value(depth: depth + 1) else { return nil }
+                items.append(item)
+            }
+            return .sequence(.init(items: items, mark: mark))
+        case 3:
+            guard let mark = mark(), let n = int(), n <= bytes.count - offset else { return nil }
+            var pairs: [(key: YAMLValue, value: YAMLValue)] = []
+            pairs.reserveCapacity(n)
+            for _ in 0..<n {
+                guard let k = value(depth: depth + 1), let v = value(depth: depth + 1) else { return nil }
+                pairs.append((k, v))
+            }
+            return .mapping(.init(pairs: pairs, mark: mark))
+        default:
+            return nil
+        }
+    }
+}

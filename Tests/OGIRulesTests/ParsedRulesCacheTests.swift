@@ -1,0 +1,122 @@
+import Foundation
+import OGIModel
+import OGITestSupport
+import XCTest
+
+@testable import OGIRules
+
+/// The parsed-rules cache: a hit gives the same rule set as parsing, a changed, corrupt or missing entry is
+/// rebuilt, and a cache that cannot be written never fails a load.
+final class ParsedRulesCacheTests: XCTestCase {
+    func temp() throws -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-cache-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: d) }
+        return d
+    }
+
+    /// A copy of the bundled rule folder that a test may change.
+    func rulesCopy() throws -> String {
+        let d = try temp() + "/rules"
+        try FileManager.default.copyItem(atPath: Repo.rules, toPath: d)
+        return d
+    }
+
+    func summary(_ set: RuleSet) -> String {
+        let rules = set.rules.map { "\($0.id) \($0.kindName) \($0.severity) \($0.templates) \($0.line) \($0.message ?? "")" }
+        let messages = set.messages.entries.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.text)@\($0.value.line):\($0.value.column)" }
+        let tables = set.templates.templates.map { t in t.id + ":" + t.tables.map { $0.key + "/" + $0.rows.map(\.key).joined(separator: ",") }.joined(separator: ";") }
+        return (rules + messages + tables + set.templates.profile.parts.map(\.key)).joined(separator: "\n")
+    }
+
+    func entry(_ cache: ParsedRulesCache, _ dir: String) throws -> String {
+        try XCTUnwrap(cache.entryPath(files: try RulePackLoader.ruleFiles(in: dir)))
+    }
+
+    func testAHitGivesTheSameRulesAsParsing() throws {
+        let cache = ParsedRulesCache(directory: try temp())
+        let parsed = try RulePackLoader.load(directories: [Repo.rules])
+        let first = try RulePackLoader.load(directories: [Repo.rules], cache: cache)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: try entry(cache, Repo.rules)), "a validated load is stored")
+        let files = try RulePackLoader.ruleFiles(in: Repo.rules)
+        let key = ParsedRulesCache.contentKey(files.map { ($0, FileManager.default.contents(atPath: $0)!) })
+        let trees = try XCTUnwrap(cache.load(files: files, key: key))
+        // The stored trees are the parsed ones, node for node.
+        for (f, t) in zip(files, trees) {
+            let text = try String(contentsOfFile: f, encoding: .utf8)
+            XCTAssertEqual(t.map(yamlShape), try YAMLEventReader.document(text).map(yamlShape), f)
+        }
+        let second = try RulePackLoader.load(directories: [Repo.rules], cache: cache)
+        XCTAssertEqual(summary(first), summary(parsed))
+        XCTAssertEqual(summary(second), summary(parsed))
+    }
+
+    func testAChangedFileIsParsedAgain() throws {
+        let rules = try rulesCopy()
+        let cache = ParsedRulesCache(directory: try temp())
+        let before = try RulePackLoader.load(directories: [rules], cache: cache)
+        let file = rules + "/messages.yml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let key = "engine.unevaluated.fix:"
+        let line = try XCTUnwrap(text.split(separator: "\n").first { $0.contains(key) })
+        try text.replacingOccurrences(of: String(line), with: "  \(key) 换了一个说法").write(toFile: file, atomically: true, encoding: .utf8)
+        let after = try RulePackLoader.load(directories: [rules], cache: cache)
+        XCTAssertNotEqual(before.messages.text("engine.unevaluated.fix"), "换了一个说法")
+        XCTAssertEqual(after.messages.text("engine.unevaluated.fix"), "换了一个说法")
+        // And the entry now holds the new content: a third load (a hit) agrees.
+        XCTAssertEqual(try RulePackLoader.load(directories: [rules], cache: cache).messages.text("engine.unevaluated.fix"), "换了一个说法")
+    }
+
+    func testACorruptOrTruncatedEntryIsIgnoredAndRebuilt() throws {
+        let cache = ParsedRulesCache(directory: try temp())
+        let expected = summary(try RulePackLoader.load(directories: [Repo.rules]))
+        _ = try RulePackLoader.load(directories: [Repo.rules], cache: cache)
+        let path = try entry(cache, Repo.rules)
+        let good = try XCTUnwrap(FileManager.default.contents(atPath: path))
+        var flipped = [UInt8](good)
+        for i in stride(from: 60, to: flipped.count, by: 97) { flipped[i] ^= 0xff }
+        // One byte off by one still decodes as trees (a line number, a count): the checksum catches it.
+        var nudged = [UInt8](good)
+        nudged[good.count / 2] &+= 1
+        for bad in [Data("garbage".utf8), good.prefix(good.count / 2), Data(flipped), Data(nudged), Data()] {
+            try bad.write(to: URL(fileURLWithPath: path))
+            XCTAssertEqual(summary(try RulePackLoader.load(directories: [Repo.rules], cache: cache)), expected)
+            XCTAssertEqual(FileManager.default.contents(atPath: path), good, "the entry is written again")
+        }
+    }
+
+    func testACacheThatCannotBeWrittenDoesNotFailTheLoad() throws {
+        let blocker = try temp() + "/a-file"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: blocker))
+        let cache = ParsedRulesCache(directory: blocker + "/ogilint")
+        XCTAssertEqual(
+            summary(try RulePackLoader.load(directories: [Repo.rules], cache: cache)),
+            summary(try RulePackLoader.load(directories: [Repo.rules])))
+    }
+
+    func testAPackWithAnErrorIsNotStoredAndFailsTheSameWay() throws {
+        let rules = try rulesCopy()
+        let cache = ParsedRulesCache(directory: try temp())
+        try "rules:\n  - id: BAD\n    kind: nonsense\n".write(toFile: rules + "/national/zz-bad.yml", atomically: true, encoding: .utf8)
+        func failure(_ cache: ParsedRulesCache?) -> String {
+            do { _ = try RulePackLoader.load(directories: [rules], cache: cache); return "loaded" } catch { return "\(error)" }
+        }
+        let plain = failure(nil)
+        XCTAssertTrue(plain.contains("zz-bad.yml"), plain)
+        XCTAssertEqual(failure(cache), plain)
+        XCTAssertEqual(failure(cache), plain)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: try entry(cache, rules)))
+    }
+
+    func testTheEnvironmentTurnsTheCacheOff() {
+        let old = ProcessInfo.processInfo.environment["OGILINT_NO_CACHE"]
+        defer { if let old { setenv("OGILINT_NO_CACHE", old, 1) } else { unsetenv("OGILINT_NO_CACHE") } }
+        setenv("OGILINT_NO_CACHE", "1", 1)
+        XCTAssertNil(ParsedRulesCache.standard.directory)
+        unsetenv("OGILINT_NO_CACHE")
+        let xdg = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"]
+        defer { if let xdg { setenv("XDG_CACHE_HOME", xdg, 1) } else { unsetenv("XDG_CACHE_HOME") } }
+        setenv("XDG_CACHE_HOME", "/somewhere/cache", 1)
+        XCTAssertEqual(ParsedRulesCache.standard.directory, "/somewhere/cache/ogilint")
+    }
+}
