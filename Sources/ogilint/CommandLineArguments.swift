@@ -34,6 +34,22 @@ enum CommandLineArguments {
         return checkArguments(args)
     }
 
+    /// Options only the root command answers (help, version, completion scripts).
+    static let rootOnlyOptions: Set<String> = ["-h", "--help", "--version", "--generate-completion-script", "--experimental-dump-help"]
+
+    /// The arguments of `check` alone, from prepared arguments that run `check` (named, or as the default
+    /// subcommand) without asking for help, the version or a completion script; nil otherwise.
+    static func checkOnly(_ prepared: [String]) -> [String]? {
+        guard let first = prepared.first else { return nil }
+        let rest = first == "check" ? Array(prepared.dropFirst()) : prepared
+        if rest.first.map({ subcommands.contains($0) }) ?? false { return nil }
+        let options = rest.prefix { $0 != "--" }
+        if options.contains(where: { rootOnlyOptions.contains(String($0.prefix { $0 != "=" })) || $0.hasPrefix("--generate-completion") }) {
+            return nil
+        }
+        return rest
+    }
+
     /// `check`'s arguments with every file after `--`, in the order given.
     static func checkArguments(_ args: [String]) -> [String] {
         var options: [String] = []

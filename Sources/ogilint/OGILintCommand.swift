@@ -26,7 +26,11 @@ struct OGILintCommand: ParsableCommand {
             Foundation.exit(ExitStatus.toolError.rawValue)
         }
         do {
-            var command = try parseAsRoot(try CommandLineArguments.prepare(arguments))
+            let prepared = try CommandLineArguments.prepare(arguments)
+            // `check` alone is parsed without the other subcommands' option trees (a quarter of a single run's
+            // start-up); anything it cannot parse is parsed again from the root, so messages stay the root's.
+            let checkOnly = CommandLineArguments.checkOnly(prepared).flatMap { try? CheckCommand.parseAsRoot($0) }
+            var command = try checkOnly ?? parseAsRoot(prepared)
             try command.run()
         } catch let e as ToolError {
             FileHandle.standardError.write(Data("ogilint: \(e)\n".utf8))

@@ -108,6 +108,24 @@ final class ParsedRulesCacheTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: try entry(cache, rules)))
     }
 
+    func testOldEntriesBeyondTheLimitAreRemovedNewestKept() throws {
+        let dir = try temp()
+        let cache = ParsedRulesCache(directory: dir)
+        // Entries of rule folders that no longer exist, older than anything written now.
+        for i in 0..<(ParsedRulesCache.maxEntries + 5) {
+            let path = dir + "/rules-old\(i).bin"
+            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("x".utf8)))
+            let date = Date(timeIntervalSinceNow: -Double(1000 + i))
+            try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: path)
+        }
+        _ = try RulePackLoader.load(directories: [Repo.rules], cache: cache)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".bin") }
+        XCTAssertEqual(names.count, ParsedRulesCache.maxEntries)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: try entry(cache, Repo.rules)), "the entry just written stays")
+        XCTAssertTrue(names.contains("rules-old0.bin"), "the newest old entries stay")
+        XCTAssertFalse(names.contains("rules-old\(ParsedRulesCache.maxEntries + 4).bin"), "the oldest go")
+    }
+
     func testTheEnvironmentTurnsTheCacheOff() {
         let old = ProcessInfo.processInfo.environment["OGILINT_NO_CACHE"]
         defer { if let old { setenv("OGILINT_NO_CACHE", old, 1) } else { unsetenv("OGILINT_NO_CACHE") } }

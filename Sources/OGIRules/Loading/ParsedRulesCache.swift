@@ -89,6 +89,27 @@ public struct ParsedRulesCache: Sendable {
         let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tmp"
         guard fm.createFile(atPath: temporary, contents: Data(w.bytes)) else { return }
         if rename(temporary, path) != 0 { try? fm.removeItem(atPath: temporary) }
+        prune(keeping: path)
+    }
+
+    /// Most entries kept: one per list of rule files, so rule folders that came and went (temporary packs,
+    /// renamed folders) do not pile up; the least recently written go first.
+    static let maxEntries = 16
+
+    /// Removes the oldest entries beyond `maxEntries`, never `keeping`; failures are ignored.
+    func prune(keeping: String) {
+        guard let directory else { return }
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: directory) else { return }
+        let entries = names.filter { $0.hasPrefix("rules-") && $0.hasSuffix(".bin") }.map { directory + "/" + $0 }
+        guard entries.count > Self.maxEntries else { return }
+        let dated = entries.map { path -> (path: String, date: Date) in
+            let date = (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? .distantPast
+            return (path, date ?? .distantPast)
+        }
+        for old in dated.sorted(by: { $0.date > $1.date }).dropFirst(Self.maxEntries) where old.path != keeping {
+            try? fm.removeItem(atPath: old.path)
+        }
     }
 }
 
