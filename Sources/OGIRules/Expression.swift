@@ -109,6 +109,75 @@ public struct ExpressionParser {
     }
 
     static func lex(_ s: String) throws -> [(Tok, Int)] {
+        // Most expressions are ASCII: read as bytes, where a byte is a character (no CR, which joins LF into
+        // one character), with the same tokens, offsets and errors as the character reading below.
+        if !s.utf8.contains(where: { $0 >= 0x80 || $0 == 0x0D }) { return try lexASCII(Array(s.utf8)) }
+        return try lexCharacters(s)
+    }
+
+    /// `lex` of an ASCII text without CR, byte by byte.
+    static func lexASCII(_ b: [UInt8]) throws -> [(Tok, Int)] {
+        func text(_ r: Range<Int>) -> String { String(decoding: b[r], as: UTF8.self) }
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
+        func isIdent(_ c: UInt8) -> Bool { c == 0x5F || isLetter(c) || isDigit(c) }
+        var out: [(Tok, Int)] = []
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            // Character.isWhitespace in ASCII: tab, LF, VT, FF, CR and space.
+            if (c >= 0x09 && c <= 0x0D) || c == 0x20 { i += 1; continue }
+            let start = i
+            if isDigit(c) {
+                var j = i
+                while j < b.count, isDigit(b[j]) || b[j] == 0x2E {
+                    if b[j] == 0x2E, j + 1 < b.count, !isDigit(b[j + 1]) { break }
+                    j += 1
+                }
+                guard let d = OGIModel.ExactDecimal.parse(text(i..<j)) else {
+                    throw ExpressionError(offset: i, message: "'\(text(i..<j))' is not a number")
+                }
+                out.append((.num(d), start)); i = j; continue
+            }
+            if c == 0x22 || c == 0x27 {
+                var j = i + 1
+                while j < b.count, b[j] != c { j += 1 }
+                guard j < b.count else { throw ExpressionError(offset: i, message: "unterminated string") }
+                out.append((.str(text((i + 1)..<j)), start)); i = j + 1; continue
+            }
+            if c == 0x24 {
+                var j = i + 1
+                while j < b.count, isIdent(b[j]) { j += 1 }
+                guard j > i + 1 else { throw ExpressionError(offset: i, message: "'$' must be followed by a variable name, e.g. $col") }
+                out.append((.variable(text((i + 1)..<j)), start)); i = j; continue
+            }
+            if c == 0x5F || isLetter(c) {
+                var j = i
+                while j < b.count, isIdent(b[j]) { j += 1 }
+                out.append((.ident(text(i..<j)), start)); i = j; continue
+            }
+            if i + 1 < b.count, b[i + 1] == 0x3D, c == 0x3D || c == 0x21 || c == 0x3C || c == 0x3E {
+                out.append((.op(text(i..<(i + 2))), start)); i += 2; continue
+            }
+            switch c {
+            case 0x3C, 0x3E, 0x2B, 0x2D, 0x2A, 0x2F: out.append((.op(text(i..<(i + 1))), start))
+            case 0x28: out.append((.lparen, start))
+            case 0x29: out.append((.rparen, start))
+            case 0x5B: out.append((.lbracket, start))
+            case 0x5D: out.append((.rbracket, start))
+            case 0x2C: out.append((.comma, start))
+            case 0x2E: out.append((.dot, start))
+            case 0x3D: throw ExpressionError(offset: i, message: "'=' is not an operator; use '==' to compare")
+            default: throw ExpressionError(offset: i, message: "unexpected character '\(text(i..<(i + 1)))'")
+            }
+            i += 1
+        }
+        out.append((.end, b.count))
+        return out
+    }
+
+    /// `lex` by characters (any text).
+    static func lexCharacters(_ s: String) throws -> [(Tok, Int)] {
         let chars = Array(s)
         var out: [(Tok, Int)] = []
         var i = 0
