@@ -28,6 +28,18 @@ public struct DocxReader: ReportReader {
     enum Origin { case paragraph(Int), tableRow(table: Int, row: Int) }
 
     public func read(path: String, data: Data) throws -> Report {
+        let (lines, locate) = try linearLines(path: path, data: data)
+        return text.parse(lines: lines, path: path, sourceFormat: "docx", locate: locate)
+    }
+
+    /// The metadata `read(path:data:)` gives, without mapping the tables.
+    public func readMetadata(path: String, data: Data) throws -> Metadata {
+        let (lines, locate) = try linearLines(path: path, data: data)
+        return text.parseMetadata(lines: lines, path: path, sourceFormat: "docx", locate: locate)
+    }
+
+    /// The document's lines as the text reader reads them, and where each line came from.
+    func linearLines(path: String, data: Data) throws -> ([SourceLine], Locator) {
         if let problem = ZipStructure.problem(in: data) {
             throw ReaderError.corrupt(path: path, detail: "it is not a readable zip archive (DOCX files are zip archives): \(problem)")
         }
@@ -44,13 +56,13 @@ public struct DocxReader: ReportReader {
         let numbering = try archive["word/numbering.xml"].map { try part(archive, $0, zipData: data, path: path) }
         let (lines, origins) = try linearise(document: document, numbering: numbering, path: path)
         let originByLine = origins
-        return text.parse(lines: lines, path: path, sourceFormat: "docx") { line, field in
+        return (lines, { line, field in
             guard line >= 1, line <= originByLine.count else { return SourceLocation() }
             switch originByLine[line - 1] {
             case .paragraph(let p): return SourceLocation(paragraph: p)
             case let .tableRow(t, r): return SourceLocation(tableIndex: t, rowIndex: r, cellIndex: field)
             }
-        }
+        })
     }
 
     /// Extracts one XML part, refusing oversized parts and DOCTYPE declarations, and parses it.

@@ -35,6 +35,16 @@ public struct HTMLReader: ReportReader {
     ]
 
     public func read(path: String, data: Data) throws -> Report {
+        try read(path: path, data: data, metadataOnly: false)
+    }
+
+    /// The metadata `read(path:data:)` gives, without mapping the tables.
+    public func readMetadata(path: String, data: Data) throws -> Metadata {
+        try read(path: path, data: data, metadataOnly: true).metadata
+    }
+
+    /// Reads the page; with `metadataOnly`, only the returned report's metadata is meaningful.
+    func read(path: String, data: Data, metadataOnly: Bool) throws -> Report {
         let utf8 = try Self.decode(data, path: path)
         try budget.check(utf8.count, budget.maxDecodedBytes, path, "the page is \(utf8.count) bytes once decoded", unit: "bytes")
         if XMLTree.containsDeclaration(utf8, "ENTITY") {
@@ -68,11 +78,15 @@ public struct HTMLReader: ReportReader {
         try budget.check(out.lines.count, budget.maxLines, path, "the page has \(out.lines.count) lines of text", unit: "lines")
         let lines = out.lines.enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element.text) }
         let origins = out.lines
-        var report = text.parse(lines: lines, path: path, sourceFormat: "html") { line, field in
+        let locate: Locator = { line, field in
             guard line >= 1, line <= origins.count else { return SourceLocation() }
             let o = origins[line - 1]
             return SourceLocation(line: o.sourceLine, tableIndex: o.table, rowIndex: o.row, cellIndex: o.row == nil ? nil : field)
         }
+        var report =
+            metadataOnly
+            ? Report(path: path, sourceFormat: "html", metadata: text.parseMetadata(lines: lines, path: path, sourceFormat: "html", locate: locate))
+            : text.parse(lines: lines, path: path, sourceFormat: "html", locate: locate)
         // Without a signature date, the page's own publication date: its <meta> tags, else a visible
         // date line (发布时间 …) in the page around the report body.
         if report.metadata.published == nil {

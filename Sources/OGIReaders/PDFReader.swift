@@ -42,6 +42,16 @@ public struct PDFReader: ReportReader {
     }
 
     public func read(path: String, data: Data) throws -> Report {
+        try read(path: path, data: data, metadataOnly: false)
+    }
+
+    /// The metadata `read(path:data:)` gives, without mapping the tables.
+    public func readMetadata(path: String, data: Data) throws -> Metadata {
+        try read(path: path, data: data, metadataOnly: true).metadata
+    }
+
+    /// Reads the PDF; with `metadataOnly`, only the returned report's metadata is meaningful.
+    func read(path: String, data: Data, metadataOnly: Bool) throws -> Report {
         guard let tool = Self.pdftotext() else {
             throw ReaderError.tool(
                 path: path,
@@ -55,7 +65,7 @@ public struct PDFReader: ReportReader {
         let run = try PDFToText(tool: tool, timeout: timeout, maxOutputBytes: budget.maxDecodedBytes).run(data, path: path)
         switch run {
         case .text(let out):
-            return try lines(of: out, data: data, path: path)
+            return try lines(of: out, data: data, path: path, metadataOnly: metadataOnly)
         case .failed(let message):
             if Self.isEncrypted(data) || message.localizedCaseInsensitiveContains("password") { throw ReaderError.encryptedPDF(path: path) }
             if !Self.hasEndMarker(data) {
@@ -84,7 +94,7 @@ public struct PDFReader: ReportReader {
     }
 
     /// Splits pdftotext's output into lines that remember their page, and reads them as text.
-    func lines(of out: Data, data: Data, path: String) throws -> Report {
+    func lines(of out: Data, data: Data, path: String, metadataOnly: Bool = false) throws -> Report {
         // Pages are separated by form feeds; each line keeps its page and its line on that page.
         var lines: [SourceLine] = []
         var origin: [(page: Int, line: Int)] = []
@@ -105,9 +115,13 @@ public struct PDFReader: ReportReader {
                 path: path, detail: "the PDF has no text layer (a scanned image?); ogilint needs the text, not a picture of it")
         }
         let map = origin
-        return text.parse(lines: lines, path: path, sourceFormat: "pdf") { line, _ in
+        let locate: Locator = { line, _ in
             guard line >= 1, line <= map.count else { return SourceLocation() }
             return SourceLocation(line: map[line - 1].line, page: map[line - 1].page)
         }
+        if metadataOnly {
+            return Report(path: path, sourceFormat: "pdf", metadata: text.parseMetadata(lines: lines, path: path, sourceFormat: "pdf", locate: locate))
+        }
+        return text.parse(lines: lines, path: path, sourceFormat: "pdf", locate: locate)
     }
 }

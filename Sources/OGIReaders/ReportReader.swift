@@ -27,23 +27,44 @@ public struct InputSniffer: Sendable {
     public let pathExtension: String
     /// The first bytes of the input (at most 2 KB).
     public let head: [UInt8]
-    /// `head` as text (UTF-8, BOM removed), lower case.
-    public let lowercasedText: String
+    /// `head` as text (UTF-8, BOM removed), lower case. Computed on first use: a reader that claims the input
+    /// by its signature (zip, PDF) is asked first, and the text of binary bytes is costly to lower-case.
+    public var lowercasedText: String { textForms.forms.lowercased }
     /// `lowercasedText` without leading and trailing white space.
-    public let trimmedText: String
+    public var trimmedText: String { textForms.forms.trimmed }
+    private let textForms: TextForms
 
     public init(path: String, data: Data) {
         self.path = path
         pathExtension = (path as NSString).pathExtension.lowercased()
         head = [UInt8](data.prefix(2048))
-        var text = String(decoding: head, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        if let fast = Self.caselessLowercased(text) {
-            lowercasedText = fast.lowercased
-            trimmedText = fast.trimmed
-        } else {
-            lowercasedText = text.lowercased()
-            trimmedText = lowercasedText.trimmingCharacters(in: .whitespacesAndNewlines)
+        textForms = TextForms(head: head)
+    }
+
+    /// The lower-cased and trimmed text of the head, computed once on first use (under a lock, so a sniffer
+    /// may be shared between threads).
+    final class TextForms: @unchecked Sendable {
+        private let head: [UInt8]
+        private var computed: (lowercased: String, trimmed: String)?
+        private let lock = NSLock()
+
+        init(head: [UInt8]) { self.head = head }
+
+        var forms: (lowercased: String, trimmed: String) {
+            lock.lock()
+            defer { lock.unlock() }
+            if let computed { return computed }
+            var text = String(decoding: head, as: UTF8.self)
+            if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+            let result: (lowercased: String, trimmed: String)
+            if let fast = InputSniffer.caselessLowercased(text) {
+                result = fast
+            } else {
+                let lowered = text.lowercased()
+                result = (lowered, lowered.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            computed = result
+            return result
         }
     }
 
@@ -134,6 +155,8 @@ public struct ReaderRegistry: Sendable {
         for r in readers {
             let c = r.claim(input)
             if c > bestClaim { best = r; bestClaim = c }
+            // The strongest claim there is: a later reader could only tie, and the first listed wins a tie.
+            if bestClaim == .signature { break }
         }
         return best
     }

@@ -186,15 +186,46 @@ public struct TableMapper {
 
     /// Labelled template tables prepared once, keyed by `template/table`.
     var prepared: [String: PreparedTable] = [:]
+    /// Every template table's anchors and row variants in the forms matching uses, keyed by `template/table`.
+    var searchForms: [String: SearchForms] = [:]
+
+    /// A template table's anchors (normalised) and row label variants, prepared once per template.
+    struct SearchForms: Sendable {
+        /// The table's own anchors.
+        var anchors: [String]
+        /// The anchors of the template's other tables.
+        var otherAnchors: [String]
+        /// The anchors of the other tables of the same part.
+        var otherAnchorsInPart: [String]
+        /// Per template row: its variants and its nonstandard variants, prepared for matching.
+        var rowVariants: [(variants: [Variant], nonstandard: [Variant])]
+
+        init(spec: TableSpec, template: Template, numerals: String) {
+            anchors = spec.anchors.map(LabelText.normalize)
+            otherAnchors = template.tables.filter { $0.key != spec.key }.flatMap(\.anchors).map(LabelText.normalize)
+            otherAnchorsInPart = template.tables.filter { $0.part == spec.part && $0.key != spec.key }.flatMap(\.anchors).map(LabelText.normalize)
+            rowVariants = spec.rows.map { rs in
+                (rs.variants.map { Variant($0, numerals: numerals) }, rs.nonstandard.map { Variant($0, numerals: numerals) })
+            }
+        }
+    }
 
     public init(numerals: String, syntax: CellSyntax, templates: [Template] = []) {
         self.numerals = numerals
         self.syntax = syntax
         for t in templates {
-            for spec in t.tables where !spec.rows.contains(where: \.unlabeled) {
-                prepared[t.id + "/" + spec.key] = PreparedTable(spec: spec, numerals: numerals)
+            for spec in t.tables {
+                searchForms[t.id + "/" + spec.key] = SearchForms(spec: spec, template: t, numerals: numerals)
+                if !spec.rows.contains(where: \.unlabeled) {
+                    prepared[t.id + "/" + spec.key] = PreparedTable(spec: spec, numerals: numerals)
+                }
             }
         }
+    }
+
+    /// The search forms of a template table: prepared ones, or made now for a template not given at init.
+    func searchForms(_ spec: TableSpec, in template: Template) -> SearchForms {
+        searchForms[template.id + "/" + spec.key] ?? SearchForms(spec: spec, template: template, numerals: numerals)
     }
 
     /// A label group followed by the value tokens up to the next label.
@@ -239,7 +270,7 @@ public struct TableMapper {
     }
 
     /// A label variant prepared for matching: normalised, and without numbering.
-    struct Variant {
+    struct Variant: Sendable {
         var text: String
         var norm: String
         var bare: String
@@ -275,8 +306,8 @@ public struct TableMapper {
     }
 
     /// True when some segment in `tokens` contains one of `anchors`; returns the index of the first such segment.
-    func findAnchor(_ segs: [Segment], anchors: [String], from: Int = 0) -> Int? {
-        let ns = anchors.map { LabelText.normalize($0) }
+    /// `normalizedAnchors` are already normalised (`LabelText.normalize`).
+    func findAnchor(_ segs: [Segment], normalizedAnchors ns: [String], from: Int = 0) -> Int? {
         guard from < segs.count else { return nil }
         for i in from..<segs.count where ns.contains(where: { FastText.contains(segs[i].joined, $0) }) { return i }
         return nil
@@ -284,14 +315,13 @@ public struct TableMapper {
 
     /// Maps the segments of one table region onto `spec`. Rows not found are left out; short rows get `missing` cells.
     /// The rows, and the last input line they used (in input line numbers, before any locator).
-    func mapRowsWithSpan(_ segs: [Segment], spec: TableSpec) -> (rows: [Row], lastLine: Int?) {
+    func mapRowsWithSpan(_ segs: [Segment], spec: TableSpec, forms: SearchForms) -> (rows: [Row], lastLine: Int?) {
         var lastUsed: Int?
         var rows: [Row] = []
         var cursor = 0
         let k = spec.columns.count
-        for rs in spec.rows {
-            let variants = rs.variants.map { Variant($0, numerals: numerals) }
-            let nonstandard = rs.nonstandard.map { Variant($0, numerals: numerals) }
+        for (ri, rs) in spec.rows.enumerated() {
+            let (variants, nonstandard) = forms.rowVariants[ri]
             var found: (Int, String?)?
             var piece: Int?
             if rs.unlabeled {
@@ -411,6 +441,7 @@ public struct TableMapper {
             }
             // Without its part, a table is searched for in the whole text only when it has anchors of its own.
             guard let range = partRanges[spec.part] ?? (spec.anchors.isEmpty ? nil : tokens.indices) else { continue }
+            let forms = searchForms(spec, in: template)
             let segs: [Segment]
             if let s = segCache[spec.part] {
                 segs = s
@@ -421,15 +452,14 @@ public struct TableMapper {
             var title: String?
             var titleLine: Int?
             if !spec.anchors.isEmpty {
-                if let a = findAnchor(segs, anchors: spec.anchors) {
-                    let others = template.tables.filter { $0.part == spec.part && $0.key != spec.key }.flatMap(\.anchors)
-                    let end = findAnchor(segs, anchors: others, from: a + 1) ?? segs.count
+                if let a = findAnchor(segs, normalizedAnchors: forms.anchors) {
+                    let end = findAnchor(segs, normalizedAnchors: forms.otherAnchorsInPart, from: a + 1) ?? segs.count
                     region = segs[a..<end]
                     title = spec.title
                     titleLine = segs[a].pieces.first?.line
                 }
             }
-            let (rows, lastLine) = mapRowsWithSpan(Array(region), spec: spec)
+            let (rows, lastLine) = mapRowsWithSpan(Array(region), spec: spec, forms: forms)
             if rows.isEmpty && title == nil { continue }
             let first = titleLine ?? region.first { !$0.pieces.isEmpty }?.pieces.first?.line
             let last = lastLine ?? first
@@ -469,11 +499,12 @@ public struct TableMapper {
                 }
                 return s
             }
-            let mine = spec.anchors.map(LabelText.normalize)
+            let forms = searchForms(spec, in: template)
+            let mine = forms.anchors
             guard let a = range.first(where: { i in lineText(i).map { t in mine.contains { FastText.contains(t, $0) } } ?? false }) else {
                 return nil
             }
-            let others = template.tables.filter { $0.key != spec.key }.flatMap(\.anchors).map(LabelText.normalize)
+            let others = forms.otherAnchors
             let end =
                 (a + 1..<range.upperBound).first { i in lineText(i).map { t in others.contains { FastText.contains(t, $0) } } ?? false }
                 ?? range.upperBound

@@ -20,6 +20,13 @@ public struct TextReader: ReportReader {
         return parse(lines: try Self.lines(of: text, path: path, budget: budget), path: path, sourceFormat: "text")
     }
 
+    /// Reads only the metadata of a file: what `read(path:data:).metadata` gives, without mapping the tables.
+    public func readMetadata(path: String, data: Data) throws -> Metadata {
+        let (text, _) = try TextDecoding.decode(data, path: path)
+        if FastText.trim(text).isEmpty { throw ReaderError.empty(path: path) }
+        return parseMetadata(lines: try Self.lines(of: text, path: path, budget: budget), path: path, sourceFormat: "text")
+    }
+
     /// Parses already-decoded text.
     public func parse(text: String, path: String) -> Report {
         parse(lines: Self.lines(of: text), path: path, sourceFormat: "text")
@@ -94,7 +101,24 @@ public struct TextReader: ReportReader {
         return second
     }
 
-    func parseOnce(lines input: [SourceLine], path: String, sourceFormat: String, locate: @escaping Locator) -> Report {
+    /// The metadata `parse(lines:path:sourceFormat:locate:)` gives, without tokenising or mapping the tables.
+    /// The metadata comes from the noise-free lines, the headings, the title, preamble and signature, and the
+    /// template markers; the tables only matter when a second reading in simplified characters may replace
+    /// the first (fewer than three parts found), and then the full reading is done.
+    public func parseMetadata(
+        lines input: [SourceLine], path: String, sourceFormat: String,
+        locate: @escaping Locator = { line, _ in SourceLocation(line: line) }
+    ) -> Metadata {
+        let quick = parseOnce(lines: input, path: path, sourceFormat: sourceFormat, locate: locate, metadataOnly: true)
+        guard quick.parts.count >= 3 else { return parse(lines: input, path: path, sourceFormat: sourceFormat, locate: locate).metadata }
+        return quick.metadata
+    }
+
+    /// One reading of the lines. With `metadataOnly`, the tables are neither tokenised nor mapped and the
+    /// parts carry no paragraphs: only the metadata and the number of parts are meaningful.
+    func parseOnce(
+        lines input: [SourceLine], path: String, sourceFormat: String, locate: @escaping Locator, metadataOnly: Bool = false
+    ) -> Report {
         let profile = ctx.templates.profile
         // 1. Noise removed, original numbering kept. Inline patterns run once over the whole text.
         let texts = input.map(\.text)
@@ -139,7 +163,7 @@ public struct TextReader: ReportReader {
         let ordered = headings.sorted { $0.lineIndex < $1.lineIndex }
 
         // 3. Tokens for table mapping, and the token range of each part.
-        let tokens = CellTokenizer.tokens(of: lines, syntax: profile.cells)
+        let tokens = metadataOnly ? [] : CellTokenizer.tokens(of: lines, syntax: profile.cells)
         var tokenStartOfLine: [Int: Int] = [:]
         for (i, t) in tokens.enumerated() where tokenStartOfLine[t.line] == nil { tokenStartOfLine[t.line] = i }
         func tokenIndex(atOrAfterLineIndex li: Int) -> Int {
@@ -207,6 +231,12 @@ public struct TextReader: ReportReader {
             }
         }
         meta.tableYears = years.isEmpty ? nil : years
+        if metadataOnly {
+            let parts = ordered.map {
+                Part(number: $0.spec.number, key: $0.spec.key, heading: $0.heading, location: SourceLocation(), paragraphs: [], standardHeading: $0.standard)
+            }
+            return Report(path: path, sourceFormat: sourceFormat, metadata: meta, parts: parts)
+        }
 
         let layout =
             ctx.templates.layout(template: meta.template, year: meta.year) ?? ctx.templates.templates.last
