@@ -29,16 +29,20 @@ final class ProseCache {
     static func prose(_ ps: [Paragraph]) -> [Paragraph] {
         ps.compactMap { p in
             if isTableRow(p.text) { return nil }
-            var t = Substring(p.text)
-            if t.hasPrefix("#") {
-                t = t.drop { $0 == "#" }.drop { $0 == " " }
-            }
+            guard p.text.utf8.first == UInt8(ascii: "#") else { return p }
+            let t = Substring(p.text).drop { $0 == "#" }.drop { $0 == " " }
             return Paragraph(text: String(t), location: p.location)
         }
     }
 
+    /// The preamble, and each part's heading and paragraphs, as `prose` reads them: filtered once per report and
+    /// shared by every scope's text.
+    private lazy var prosePreamble = Self.prose(report.preamble)
+    private lazy var proseHeadings = report.parts.map { Self.prose([Paragraph(text: $0.heading, location: $0.location)]) }
+    private lazy var proseParagraphs = report.parts.map { Self.prose($0.paragraphs) }
+
     static func isTableRow(_ t: String) -> Bool {
-        if t.hasPrefix("|") { return true }
+        if t.utf8.first == UInt8(ascii: "|") { return true }
         let (tabs, bars) = separators(t)
         return tabs >= 2 || (bars >= 2 && t.components(separatedBy: " | ").count >= 3)
     }
@@ -67,6 +71,26 @@ final class ProseCache {
         return text(scope, join: join).map { [$0] } ?? []
     }
 
+    private var sentenceCache: [String: [Sentence]] = [:]
+
+    /// The texts of a scope (as `texts`) with their sentences, split on first use once per text and shared by the
+    /// rules.
+    func textsWithSentences(_ scope: String, join: Bool) -> [(text: ProseText, sentences: () -> [Sentence])] {
+        let scopes = scope == Self.eachPart ? report.parts.map { "part:" + $0.key } : [scope]
+        return scopes.compactMap { key in
+            guard let t = text(key, join: join) else { return nil }
+            return (t, { self.sentences(key, join: join, t) })
+        }
+    }
+
+    private func sentences(_ scope: String, join: Bool, _ t: ProseText) -> [Sentence] {
+        let key = (join ? "j:" : "l:") + scope
+        if let hit = sentenceCache[key] { return hit }
+        let s = SentenceSplitter.sentences(of: t)
+        sentenceCache[key] = s
+        return s
+    }
+
     /// The prose of a scope: the whole report, or one part's paragraphs (nil when the part is missing). Lines a
     /// PDF or a text export wrapped in mid-sentence are joined, so a number and its unit split over two lines are
     /// read together.
@@ -74,22 +98,22 @@ final class ProseCache {
         if let t = (join ? joined : texts)[scope] { return t }
         let t: ProseText?
         if scope == Self.wholeReport {
-            var ps = report.preamble
-            for part in report.parts { ps += [Paragraph(text: part.heading, location: part.location)] + part.paragraphs }
-            t = ProseText(paragraphs: Self.prose(ps), joinWrappedLines: join)
+            var ps = prosePreamble
+            for k in report.parts.indices { ps += proseHeadings[k] + proseParagraphs[k] }
+            t = ProseText(paragraphs: ps, joinWrappedLines: join)
         } else if scope == Self.body {
-            t = ProseText(paragraphs: Self.prose(report.parts.flatMap(\.paragraphs)), joinWrappedLines: join)
+            t = ProseText(paragraphs: proseParagraphs.flatMap { $0 }, joinWrappedLines: join)
         } else if scope.hasPrefix("part:") {
-            t = report.part(String(scope.dropFirst(5))).map { ProseText(paragraphs: Self.prose($0.paragraphs), joinWrappedLines: join) }
+            t = partIndex(String(scope.dropFirst(5))).map { ProseText(paragraphs: proseParagraphs[$0], joinWrappedLines: join) }
         } else {
-            t = report.part(scope).map {
-                ProseText(
-                    paragraphs: Self.prose([Paragraph(text: $0.heading, location: $0.location)] + $0.paragraphs), joinWrappedLines: join)
-            }
+            t = partIndex(scope).map { ProseText(paragraphs: proseHeadings[$0] + proseParagraphs[$0], joinWrappedLines: join) }
         }
         if join { joined[scope] = t } else { texts[scope] = t }
         return t
     }
+
+    /// The index of the part `report.part(key)` finds (the first with the key).
+    private func partIndex(_ key: String) -> Int? { report.parts.firstIndex { $0.key == key } }
 
     private var strings: [String: String] = [:]
 
@@ -104,7 +128,7 @@ final class ProseCache {
     func facts(_ scope: String, _ vocabulary: ProseVocabulary) -> ProseFacts? {
         if let hit = facts.first(where: { $0.scope == scope && $0.vocabulary == vocabulary }) { return hit.facts }
         guard let t = text(scope) else { return nil }
-        let f = ProseFacts(text: t, vocabulary: vocabulary)
+        let f = ProseFacts(text: t, vocabulary: vocabulary, sentences: sentences(scope, join: true, t))
         facts.append((scope, vocabulary, f))
         return f
     }

@@ -129,8 +129,10 @@ public enum EditorialDetectors {
     {
         let s = text.scalars
         var out: [EditorialHit] = []
+        // The marks are looked up only for scalars in their range (ASCII for the usual marks).
+        let highest = marks.keys.map(\.value).max() ?? 0
         for i in 1..<max(1, s.count) {
-            guard let full = marks[s[i]], CharClass.isCJK(s[i - 1]) else { continue }
+            guard s[i].value <= highest, let full = marks[s[i]], CharClass.isCJK(s[i - 1]) else { continue }
             var j = i + 1
             while j < s.count, s[j] == " " { j += 1 }
             guard j < s.count, CharClass.isCJK(s[j]) || CharClass.isOpenBracket(s[j]) else { continue }
@@ -164,7 +166,7 @@ public enum EditorialDetectors {
             let u = s[i]
             if u == "\n" { flush(); paragraphStart = i + 1; continue }
             if CharClass.isOpenBracket(u) { stack.append(i); continue }
-            guard let opener = CharClass.pairOf[u] else { continue }
+            guard let opener = CharClass.opener(of: u) else { continue }
             if let top = stack.last, s[top] == opener { stack.removeLast(); continue }
             if let k = stack.lastIndex(where: { s[$0] == opener }) {
                 // Everything opened after the matching opener is unclosed.
@@ -197,7 +199,7 @@ public enum EditorialDetectors {
         for i in 0..<s.count where CharClass.isOpenBracket(s[i]) && s[i] != "“" && s[i] != "‘" {
             var j = i + 1
             while j < s.count, s[j] != "\n", FastText.isSpace(s[j]) { j += 1 }
-            if j < s.count, CharClass.pairOf[s[j]] == s[i] {
+            if j < s.count, CharClass.opener(of: s[j]) == s[i] {
                 out.append(
                     EditorialHit(kind: .emptyBrackets, span: TextSpan(start: i, end: j + 1), text: s.string(i..<(j + 1)), suggestion: nil))
             }

@@ -67,9 +67,14 @@ public struct ProseFacts: Sendable {
     public let percentages: [PercentFact]
 
     public init(text: ProseText, vocabulary: ProseVocabulary) {
+        self.init(text: text, vocabulary: vocabulary, sentences: SentenceSplitter.sentences(of: text))
+    }
+
+    /// Facts of a text whose sentences were already split (`SentenceSplitter.sentences(of: text)`), when several
+    /// analyses of one text share them.
+    public init(text: ProseText, vocabulary: ProseVocabulary, sentences: [Sentence]) {
         self.text = text
         self.vocabulary = vocabulary
-        let sentences = SentenceSplitter.sentences(of: text)
         self.sentences = sentences
         let q = QuantityScanner(text: text, vocabulary: vocabulary, sentences: sentences).scan()
         self.quantities = q
@@ -135,6 +140,10 @@ struct QuantityScanner {
             if CharClass.digitValue(u) != nil,
                 !(prev.map { CharClass.digitValue($0) != nil || CharClass.isASCIIAlnum($0) || $0 == "." || $0 == "．" } ?? false)
             {
+                // Most numbers of a report have no unit (dates, table figures): the number's end is found first, and
+                // a short number (whose digits always parse) without a unit after it is passed over unread.
+                let end = arabicEnd(s, i)
+                if end - i <= 30, unitAt(s, end, units) == nil { i = end; continue }
                 parsed = readArabic(s, i)
             } else if vocabulary.chineseNumerals, ChineseNumeral.digit(u) != nil || u == "十",
                 !(prev.map { ChineseNumeral.digit($0) != nil || $0 == "十" || $0 == "百" || $0 == "千" } ?? false),
@@ -144,11 +153,7 @@ struct QuantityScanner {
             }
             guard let p = parsed else { i += 1; continue }
             if prev == "第" { i = p.end; continue }
-            var j = p.end
-            var spaces = 0
-            while j < s.count, spaces < 2, s[j] == " " || s[j] == "\u{3000}" || s[j] == "\u{a0}" { j += 1; spaces += 1 }
-            guard let unit = units.first(where: { s.matches($0.1, at: j) }) else { i = p.end; continue }
-            let end = j + unit.1.count
+            guard let (unit, end) = unitAt(s, p.end, units) else { i = p.end; continue }
             let sentence = ProseFacts.sentenceIndex(sentences, i) ?? max(0, (sentences.lastIndex { $0.span.start <= i }) ?? 0)
             let clause = sentences.isEmpty ? 0 : (sentences[sentence].clauses.firstIndex { $0.start <= i && i < $0.end } ?? 0)
             out.append(
@@ -160,6 +165,40 @@ struct QuantityScanner {
             i = end
         }
         return out
+    }
+
+    /// The unit right after a number (up to two spaces between), longest first, and where it ends.
+    @inline(__always) func unitAt(_ s: [Unicode.Scalar], _ from: Int, _ units: [(String, [Unicode.Scalar])])
+        -> ((String, [Unicode.Scalar]), Int)?
+    {
+        var j = from
+        var spaces = 0
+        while j < s.count, spaces < 2, s[j] == " " || s[j] == "\u{3000}" || s[j] == "\u{a0}" { j += 1; spaces += 1 }
+        guard let unit = units.first(where: { s.matches($0.1, at: j) }) else { return nil }
+        return (unit, j + unit.1.count)
+    }
+
+    /// Where `readArabic` stops, without building its strings.
+    func arabicEnd(_ s: [Unicode.Scalar], _ start: Int) -> Int {
+        var j = start
+        var decimals = -1
+        while j < s.count {
+            if CharClass.digitValue(s[j]) != nil {
+                if decimals >= 0 { decimals += 1 }
+                j += 1
+            } else if s[j] == "," && decimals < 0 && j + 3 < s.count
+                && (1...3).allSatisfy({ CharClass.digitValue(s[j + $0]) != nil })
+                && (j + 4 >= s.count || CharClass.digitValue(s[j + 4]) == nil)
+            {
+                j += 1
+            } else if (s[j] == "." || s[j] == "．") && decimals < 0 && j + 1 < s.count && CharClass.digitValue(s[j + 1]) != nil {
+                decimals = 0
+                j += 1
+            } else {
+                break
+            }
+        }
+        return j
     }
 
     /// Digits with optional thousands commas and one decimal point.
@@ -359,10 +398,22 @@ enum PercentReader {
                         && s[quantities[j].span.end..<q.span.start].allSatisfy { $0 == "（" || $0 == "(" || FastText.isSpace($0) }
                 } ?? false
             let share = bracketedAfter || vocabulary.shareMarkers.contains { FastText.contains(before, $0) }
-            // The nearest direction word wins.
+            // The nearest direction word wins. Plain text (every scalar a character of its own, `TextSearch.isPlain`)
+            // is searched scalar by scalar; anything else is left to Foundation, which counts characters.
+            let plainBefore = (from..<q.span.start).allSatisfy { TextSearch.isPlain(s[$0]) }
             func lastOffset(_ words: [String]) -> Int {
                 words.compactMap { w -> Int? in
-                    before.range(of: w, options: .backwards).map { before.distance(from: before.startIndex, to: $0.lowerBound) }
+                    if plainBefore, TextSearch.isPlain(w) {
+                        let ws = Array(w.unicodeScalars)
+                        guard !ws.isEmpty else { return nil }
+                        var i = q.span.start - ws.count
+                        while i >= from {
+                            if s.matches(ws, at: i) { return i - from }
+                            i -= 1
+                        }
+                        return nil
+                    }
+                    return before.range(of: w, options: .backwards).map { before.distance(from: before.startIndex, to: $0.lowerBound) }
                 }.max() ?? -1
             }
             let up = lastOffset(vocabulary.increaseWords), down = lastOffset(vocabulary.decreaseWords)

@@ -35,7 +35,9 @@ public enum StatementScanner {
         for sentence in facts.sentences {
             var named = Set<String>()
             for p in patterns where !p.fragments.isEmpty && !named.contains(p.name) {
-                if p.exclusions.contains(where: { e in (sentence.span.start..<sentence.span.end).contains { s.matches(e, at: $0) } }) {
+                if p.exclusions.contains(where: { e in
+                    (sentence.span.start..<sentence.span.end).contains { e.first == s[$0] && s.matches(e, at: $0) }
+                }) {
                     continue
                 }
                 if let span = match(p, s, from: sentence.span.start, to: sentence.span.end) {
@@ -52,7 +54,8 @@ public enum StatementScanner {
         func occurrence(_ alts: [[Unicode.Scalar]], _ lo: Int, _ hi: Int) -> (Int, Int)? {
             var i = lo
             while i < hi {
-                for a in alts where i + a.count <= to && s.matches(a, at: i) { return (i, i + a.count) }
+                let u = s[i]
+                for a in alts where a.first == u && i + a.count <= to && s.matches(a, at: i) { return (i, i + a.count) }
                 i += 1
             }
             return nil

@@ -177,6 +177,23 @@ public enum CharClass {
         }
     }
 
+    /// `pairOf[u]` without hashing: the opening bracket of a closing one, nil for any other scalar.
+    @inline(__always) public static func opener(of u: Unicode.Scalar) -> Unicode.Scalar? {
+        switch u.value {
+        case 0xFF09: return "（"
+        case 0x29: return "("
+        case 0x3011: return "【"
+        case 0x5D: return "["
+        case 0x300B: return "《"
+        case 0x300D: return "「"
+        case 0x300F: return "『"
+        case 0x3015: return "〔"
+        case 0x201D: return "“"
+        case 0x2019: return "‘"
+        default: return nil
+        }
+    }
+
     @inline(__always) public static func isOpenBracket(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
         case 0xFF08, 0x28, 0x3010, 0x5B, 0x300A, 0x300C, 0x300E, 0x3014, 0x201C, 0x2018: return true

@@ -77,29 +77,30 @@ public struct EditorialKind: RuleKind {
     public func evaluate(_ run: RuleRun) {
         // Marks at paragraph starts are read line by line; everything else from lines a PDF wrapped joined again.
         let join = check != .numbering && check != .figureNumbering && check != .nestedQuotes
-        for text in run.ev.prose.texts(scope, join: join) { evaluate(run, text) }
+        for (text, split) in run.ev.prose.textsWithSentences(scope, join: join) { evaluate(run, text, split) }
     }
 
-    func evaluate(_ run: RuleRun, _ text: ProseText) {
+    func evaluate(_ run: RuleRun, _ text: ProseText, _ split: () -> [Sentence]) {
         switch check {
-        case .repeatedSentences: repeated(run, text)
+        case .repeatedSentences: repeated(run, text, split)
         case .strayYears:
             // A year outside the calendar range a report can have (a corrupt title) is not compared.
             guard let year = run.ev.report.metadata.year, (1000...9999).contains(year) else { return }
-            let facts = ProseFacts(text: text, vocabulary: ProseVocabulary())
-            emit(run, text, EditorialDetectors.strayYears(in: facts, reportYear: year, thisYearWords: words, planWords: planWords))
+            // Years need only the sentences: no vocabulary, so no quantities or lists are read.
+            let facts = ProseFacts(text: text, vocabulary: ProseVocabulary(), sentences: split())
+            emit(run, text, split, EditorialDetectors.strayYears(in: facts, reportYear: year, thisYearWords: words, planWords: planWords))
         case .doubledWords:
             emit(
-                run, text, EditorialDetectors.doubledWords(in: text, minLength: minLength ?? 2, maxLength: maxLength ?? 4, allowed: allowed)
+                run, text, split, EditorialDetectors.doubledWords(in: text, minLength: minLength ?? 2, maxLength: maxLength ?? 4, allowed: allowed)
             )
-        case .nestedQuotes: emit(run, text, EditorialDetectors.nestedDoubleQuotes(in: text))
-        case .spaceBeforePunctuation: emit(run, text, EditorialDetectors.spaceBeforePunctuation(in: text))
-        case .halfWidthPunctuation: emit(run, text, EditorialDetectors.halfWidthPunctuation(in: text))
-        case .unbalancedBrackets: emit(run, text, EditorialDetectors.unbalancedBrackets(in: text))
-        case .emptyBrackets: emit(run, text, EditorialDetectors.emptyBrackets(in: text))
-        case .placeholders: emit(run, text, EditorialDetectors.placeholders(in: text, words: words))
-        case .numbering: emit(run, text, EditorialDetectors.numbering(in: text, inlineSuffixes: inlineSuffixes))
-        case .figureNumbering: emit(run, text, EditorialDetectors.figureNumbering(in: text, prefixes: words))
+        case .nestedQuotes: emit(run, text, split, EditorialDetectors.nestedDoubleQuotes(in: text))
+        case .spaceBeforePunctuation: emit(run, text, split, EditorialDetectors.spaceBeforePunctuation(in: text))
+        case .halfWidthPunctuation: emit(run, text, split, EditorialDetectors.halfWidthPunctuation(in: text))
+        case .unbalancedBrackets: emit(run, text, split, EditorialDetectors.unbalancedBrackets(in: text))
+        case .emptyBrackets: emit(run, text, split, EditorialDetectors.emptyBrackets(in: text))
+        case .placeholders: emit(run, text, split, EditorialDetectors.placeholders(in: text, words: words))
+        case .numbering: emit(run, text, split, EditorialDetectors.numbering(in: text, inlineSuffixes: inlineSuffixes))
+        case .figureNumbering: emit(run, text, split, EditorialDetectors.figureNumbering(in: text, prefixes: words))
         }
     }
 
@@ -124,10 +125,10 @@ public struct EditorialKind: RuleKind {
         return skipParagraphs.contains { TextSearch.contains(paragraph, $0) }
     }
 
-    func emit(_ run: RuleRun, _ text: ProseText, _ found: [EditorialHit]) {
+    func emit(_ run: RuleRun, _ text: ProseText, _ split: () -> [Sentence], _ found: [EditorialHit]) {
         let hits = found.filter { !partLevel($0) && !skipped(text, $0) }
         guard !hits.isEmpty else { return }
-        let sentences = SentenceSplitter.sentences(of: text)
+        let sentences = split()
         for h in group ? [hits[0]] : hits {
             var vars = ["text": h.text, "sentence": run.quote(sentence(text, sentences, h.span.start))]
             if let m = YearMentionText.year(h.text) { vars["year"] = m }
@@ -147,8 +148,8 @@ public struct EditorialKind: RuleKind {
         }
     }
 
-    func repeated(_ run: RuleRun, _ text: ProseText) {
-        let sentences = SentenceSplitter.sentences(of: text)
+    func repeated(_ run: RuleRun, _ text: ProseText, _ split: () -> [Sentence]) {
+        let sentences = split()
         let pairs = RepeatedSentences.find(
             in: text, sentences: sentences, minLength: minLength ?? 15, maxEdits: maxEdits ?? 2,
             minSimilarity: minSimilarity ?? 0.95)

@@ -217,19 +217,37 @@ public struct FactsKind: RuleKind {
     }
 
     /// The readings the quantity's wording suggests (those whose `plain_for` words are in its label; the first
-    /// reading when none are), then the others.
-    func ordered(_ q: Quantity) -> (readings: [ReadingSpec], plain: Int) {
-        var plain = readings.filter { r in r.plainFor.contains { TextSearch.contains(q.label, $0) } }
-        if plain.isEmpty { plain = Array(readings.prefix(1)) }
-        return (plain + readings.filter { r in !plain.contains { $0.name == r.name } }, plain.count)
+    /// reading when none are), then the others: indices into `readings`.
+    func ordered(_ q: Quantity) -> (readings: [Int], plain: Int) {
+        var plain = readings.indices.filter { i in readings[i].plainFor.contains { TextSearch.contains(q.label, $0) } }
+        if plain.isEmpty { plain = Array(readings.indices.prefix(1)) }
+        return (plain + readings.indices.filter { i in !plain.contains { readings[$0].name == readings[i].name } }, plain.count)
+    }
+
+    /// The value of each expression of a rule's readings, evaluated on first use and then shared by every quantity
+    /// of the report (an expression reads the same cells whatever the sentence).
+    final class ReadingValues {
+        let run: RuleRun
+        private var cache: [Int: Decimal?] = [:]
+        init(_ run: RuleRun) { self.run = run }
+        /// `slot` tells the expressions of one reading apart (value, current, previous).
+        func value(_ reading: Int, _ slot: Int, _ e: Expr?) -> Decimal? {
+            guard let e else { return nil }
+            let key = reading * 3 + slot
+            if let hit = cache[key] { return hit }
+            let v = run.number(e)
+            cache[key] = v
+            return v
+        }
     }
 
     func compare(_ run: RuleRun, _ facts: ProseFacts) {
         var sep: String { run.messages.text("separator.list") }
+        let cells = ReadingValues(run)
         for i in selected(facts) {
             let q = facts.quantities[i]
-            let (specs, plainCount) = ordered(q)
-            let values = specs.map { r in Reading(name: r.name, value: r.value.flatMap(run.number)) }
+            let (order, plainCount) = ordered(q)
+            let values = order.map { r in Reading(name: readings[r].name, value: cells.value(r, 0, readings[r].value)) }
             var verdict = FactChecks.compare(stated: q.value, readings: values, tolerance: tolerance)
             // Several plain readings (an ambiguous word such as 受理): any of them fitting is no finding.
             if case let .fitsOther(fitting, _) = verdict,
@@ -299,12 +317,14 @@ public struct FactsKind: RuleKind {
     func growth(_ run: RuleRun, _ facts: ProseFacts) {
         let subjects = Set(selected(facts))
         let sep = run.messages.text("separator.list")
+        let cells = ReadingValues(run)
         for p in facts.percentages where p.yearOnYear {
             guard let s = p.subject, subjects.contains(s) else { continue }
             let q = facts.quantities[p.quantity]
             var results: [(name: String, fit: RoundingFit, recomputed: Decimal)] = []
-            for r in ordered(facts.quantities[s]).readings {
-                guard let c = r.current.flatMap(run.number), let pr = r.previous.flatMap(run.number),
+            for k in ordered(facts.quantities[s]).readings {
+                let r = readings[k]
+                guard let c = cells.value(k, 1, r.current), let pr = cells.value(k, 2, r.previous),
                     let g = FactChecks.checkGrowth(p, in: facts, current: c, previous: pr)
                 else { continue }
                 results.append((r.name, g.fit, g.recomputed))
