@@ -225,17 +225,16 @@ public final class LintSession {
         }
         guard options.pairPrevious, files.count > 1 else { return out }
         let groups = plan.groups, groupOf = plan.groupOf
-        var keys = [Report?](repeating: nil, count: files.count)
+        // Only each input's pairing key (agency and year) is kept, never its model.
+        var keys = [PreviousPairing.Key?](repeating: nil, count: files.count)
         try OrderedParallel.run(
             count: files.count, workers: options.workers,
-            work: { i -> Report? in
+            work: { i -> PreviousPairing.Key? in
                 guard let meta = try? groups[groupOf[i]].linter.readMetadata(path: files[i]) else { return nil }
-                return Report(path: files[i], sourceFormat: "", metadata: meta)
+                return PreviousPairing.key(of: meta)
             }, emit: { i, key in keys[i] = key })
-        let known = keys.indices.filter { keys[$0] != nil }
-        for pair in PreviousPairing.pairIndices(known.map { keys[$0]! }) {
-            let current = known[pair.current], previous = known[pair.previous]
-            if out[current] == nil { out[current] = files[previous] }
+        for pair in PreviousPairing.pairIndices(keys: keys) where out[pair.current] == nil {
+            out[pair.current] = files[pair.previous]
         }
         return out
     }

@@ -62,7 +62,9 @@ public struct MessageCatalog: Sendable {
             var start: Int?
             let bytes = Array(template.utf8)
             for (i, b) in bytes.enumerated() {
-                if b == UInt8(ascii: "{") { start = i + 1 } else if b == UInt8(ascii: "}"), let s = start {
+                if b == UInt8(ascii: "{") {
+                    start = i + 1
+                } else if b == UInt8(ascii: "}"), let s = start {
                     let name = String(decoding: bytes[s..<i], as: UTF8.self)
                     if !out.contains(name) { out.append(name) }
                     start = nil

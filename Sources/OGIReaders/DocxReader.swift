@@ -56,13 +56,16 @@ public struct DocxReader: ReportReader {
         let numbering = try archive["word/numbering.xml"].map { try part(archive, $0, zipData: data, path: path) }
         let (lines, origins) = try linearise(document: document, numbering: numbering, path: path)
         let originByLine = origins
-        return (lines, { line, field in
-            guard line >= 1, line <= originByLine.count else { return SourceLocation() }
-            switch originByLine[line - 1] {
-            case .paragraph(let p): return SourceLocation(paragraph: p)
-            case let .tableRow(t, r): return SourceLocation(tableIndex: t, rowIndex: r, cellIndex: field)
+        return (
+            lines,
+            { line, field in
+                guard line >= 1, line <= originByLine.count else { return SourceLocation() }
+                switch originByLine[line - 1] {
+                case .paragraph(let p): return SourceLocation(paragraph: p)
+                case let .tableRow(t, r): return SourceLocation(tableIndex: t, rowIndex: r, cellIndex: field)
+                }
             }
-        })
+        )
     }
 
     /// Extracts one XML part, refusing oversized parts and DOCTYPE declarations, and parses it.

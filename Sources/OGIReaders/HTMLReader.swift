@@ -85,7 +85,9 @@ public struct HTMLReader: ReportReader {
         }
         var report =
             metadataOnly
-            ? Report(path: path, sourceFormat: "html", metadata: text.parseMetadata(lines: lines, path: path, sourceFormat: "html", locate: locate))
+            ? Report(
+                path: path, sourceFormat: "html",
+                metadata: text.parseMetadata(lines: lines, path: path, sourceFormat: "html", locate: locate))
             : text.parse(lines: lines, path: path, sourceFormat: "html", locate: locate)
         // Without a signature date, the page's own publication date: its <meta> tags, else a visible
         // date line (发布时间 …) in the page around the report body.

@@ -155,7 +155,9 @@ struct RequiredScalars: Sendable {
         let u = Array(pattern.unicodeScalars)
         var sets: [[Unicode.Scalar]] = []
         var i = 0
-        func isAlnum(_ c: Unicode.Scalar) -> Bool { c.isASCII && (("0"..."9").contains(c) || ("a"..."z").contains(c) || ("A"..."Z").contains(c)) }
+        func isAlnum(_ c: Unicode.Scalar) -> Bool {
+            c.isASCII && (("0"..."9").contains(c) || ("a"..."z").contains(c) || ("A"..."Z").contains(c))
+        }
         /// Index after the bracket class opening at `j`, with its characters when they are all plain (nil otherwise).
         func bracket(_ j: Int) -> (end: Int, chars: [Unicode.Scalar]?)? {
             var k = j + 1

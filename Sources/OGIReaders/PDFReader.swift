@@ -120,7 +120,9 @@ public struct PDFReader: ReportReader {
             return SourceLocation(line: map[line - 1].line, page: map[line - 1].page)
         }
         if metadataOnly {
-            return Report(path: path, sourceFormat: "pdf", metadata: text.parseMetadata(lines: lines, path: path, sourceFormat: "pdf", locate: locate))
+            return Report(
+                path: path, sourceFormat: "pdf", metadata: text.parseMetadata(lines: lines, path: path, sourceFormat: "pdf", locate: locate)
+            )
         }
         return text.parse(lines: lines, path: path, sourceFormat: "pdf", locate: locate)
     }

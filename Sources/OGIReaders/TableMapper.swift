@@ -203,7 +203,8 @@ public struct TableMapper {
         init(spec: TableSpec, template: Template, numerals: String) {
             anchors = spec.anchors.map(LabelText.normalize)
             otherAnchors = template.tables.filter { $0.key != spec.key }.flatMap(\.anchors).map(LabelText.normalize)
-            otherAnchorsInPart = template.tables.filter { $0.part == spec.part && $0.key != spec.key }.flatMap(\.anchors).map(LabelText.normalize)
+            otherAnchorsInPart = template.tables.filter { $0.part == spec.part && $0.key != spec.key }.flatMap(\.anchors).map(
+                LabelText.normalize)
             rowVariants = spec.rows.map { rs in
                 (rs.variants.map { Variant($0, numerals: numerals) }, rs.nonstandard.map { Variant($0, numerals: numerals) })
             }

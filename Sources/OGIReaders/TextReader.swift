@@ -233,7 +233,9 @@ public struct TextReader: ReportReader {
         meta.tableYears = years.isEmpty ? nil : years
         if metadataOnly {
             let parts = ordered.map {
-                Part(number: $0.spec.number, key: $0.spec.key, heading: $0.heading, location: SourceLocation(), paragraphs: [], standardHeading: $0.standard)
+                Part(
+                    number: $0.spec.number, key: $0.spec.key, heading: $0.heading, location: SourceLocation(), paragraphs: [],
+                    standardHeading: $0.standard)
             }
             return Report(path: path, sourceFormat: sourceFormat, metadata: meta, parts: parts)
         }

@@ -6,18 +6,37 @@ import OGIModel
 /// consecutive; a report whose agency or year is unknown, or whose agency has two reports for last year, is not
 /// paired (guessing the wrong previous report would report differences that are not there).
 public enum PreviousPairing {
+    /// What pairing needs of a report: its agency reduced to letters, digits and CJK characters, and its year.
+    /// A batch keeps only this of each input until pairing is done, so memory stays small.
+    public struct Key: Sendable, Hashable {
+        public var agency: String
+        public var year: Int
+    }
+
+    /// The pairing key of a report's metadata; nil when its agency or year is unknown.
+    public static func key(of metadata: Metadata) -> Key? {
+        guard let a = metadata.agency, let y = metadata.year else { return nil }
+        let k = String(String.UnicodeScalarView(a.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }))
+        return k.isEmpty ? nil : Key(agency: k, year: y)
+    }
+
     /// Index pairs into `reports`: (this year's report, last year's report).
     public static func pairIndices(_ reports: [Report]) -> [(current: Int, previous: Int)] {
-        var byKey: [String: [Int]] = [:]
-        for (i, r) in reports.enumerated() {
-            guard let key = key(r) else { continue }
-            byKey[key, default: []].append(i)
+        pairIndices(keys: reports.map { key(of: $0.metadata) })
+    }
+
+    /// Index pairs into `keys` (nil: a report that cannot be paired): (this year's, last year's).
+    public static func pairIndices(keys: [Key?]) -> [(current: Int, previous: Int)] {
+        var byKey: [Key: [Int]] = [:]
+        for (i, k) in keys.enumerated() {
+            guard let k else { continue }
+            byKey[k, default: []].append(i)
         }
         var out: [(current: Int, previous: Int)] = []
-        for (i, r) in reports.enumerated() {
-            guard let agency = agencyKey(r), let year = r.metadata.year else { continue }
-            let (last, overflow) = year.subtractingReportingOverflow(1)
-            guard !overflow, let candidates = byKey["\(agency)#\(last)"], candidates.count == 1 else { continue }
+        for (i, k) in keys.enumerated() {
+            guard let k else { continue }
+            let (last, overflow) = k.year.subtractingReportingOverflow(1)
+            guard !overflow, let candidates = byKey[Key(agency: k.agency, year: last)], candidates.count == 1 else { continue }
             out.append((i, candidates[0]))
         }
         return out
@@ -26,17 +45,5 @@ public enum PreviousPairing {
     /// The reports paired: (this year's report, last year's report).
     public static func pair(_ reports: [Report]) -> [(current: Report, previous: Report)] {
         pairIndices(reports).map { (reports[$0.current], reports[$0.previous]) }
-    }
-
-    static func key(_ r: Report) -> String? {
-        guard let a = agencyKey(r), let y = r.metadata.year else { return nil }
-        return "\(a)#\(y)"
-    }
-
-    /// The agency name reduced to letters, digits and CJK characters.
-    static func agencyKey(_ r: Report) -> String? {
-        guard let a = r.metadata.agency else { return nil }
-        let k = String(String.UnicodeScalarView(a.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }))
-        return k.isEmpty ? nil : k
     }
 }

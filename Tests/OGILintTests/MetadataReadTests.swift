@@ -21,7 +21,8 @@ final class MetadataReadTests: XCTestCase {
         for path in files {
             let full: Metadata
             do { full = try Repo.linter.read(path: path).metadata } catch {
-                XCTAssertThrowsError(try Repo.linter.readMetadata(path: path), "\(path): the full read fails, so must this", file: file, line: line)
+                XCTAssertThrowsError(
+                    try Repo.linter.readMetadata(path: path), "\(path): the full read fails, so must this", file: file, line: line)
                 continue
             }
             do {
@@ -43,7 +44,8 @@ final class MetadataReadTests: XCTestCase {
 
     func testCorpusGivesTheFullReadsMetadata() throws {
         guard let shared = Repo.shared else { throw XCTSkip("../shared is not beside the repository") }
-        let files = reports(under: (shared as NSString).appendingPathComponent("corpus")).filter { !$0.hasSuffix(".pdf") }
+        let files =
+            reports(under: (shared as NSString).appendingPathComponent("corpus")).filter { !$0.hasSuffix(".pdf") }
             + reports(under: (shared as NSString).appendingPathComponent("seed"))
         assertSameMetadata(files)
     }

@@ -93,7 +93,10 @@ final class FastPathTests: XCTestCase {
     }
 
     func testSnifferShortcutEqualsLowercasingAndTrimming() throws {
-        var heads = Self.tricky + ["  <HTML>\n", "\u{3000}ＡＢＣ ", "ΣΑΣ ", "İ", "\u{3000}\u{302A}x", " \u{200D}a", "<!DOCTYPE Html>\t", "Ogilint_Model: 1"]
+        var heads =
+            Self.tricky + [
+                "  <HTML>\n", "\u{3000}ＡＢＣ ", "ΣΑΣ ", "İ", "\u{3000}\u{302A}x", " \u{200D}a", "<!DOCTYPE Html>\t", "Ogilint_Model: 1",
+            ]
         for t in try Self.texts() { heads.append(String(decoding: Array(t.text.utf8.prefix(2048)), as: UTF8.self)) }
         var fast = 0
         for h in heads {
@@ -152,7 +155,9 @@ final class FastPathTests: XCTestCase {
         let numerals = Repo.linter.ruleSet.templates.profile.partNumerals
         var labels = Self.trickyLabels
         for t in try Self.texts() {
-            for line in t.text.split(separator: "\n") { labels += line.split(whereSeparator: { $0 == "\t" || $0 == "|" || $0 == " " }).map(String.init) }
+            for line in t.text.split(separator: "\n") {
+                labels += line.split(whereSeparator: { $0 == "\t" || $0 == "|" || $0 == " " }).map(String.init)
+            }
         }
         XCTAssertGreaterThan(labels.count, 10_000)
         for l in labels {

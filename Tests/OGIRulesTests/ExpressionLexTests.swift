@@ -15,7 +15,8 @@ final class ExpressionLexTests: XCTestCase {
 
     func assertSame(_ s: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(
-            outcome { try ExpressionParser.lexASCII(Array(s.utf8)) }, outcome { try ExpressionParser.lexCharacters(s) }, "\(s.debugDescription)",
+            outcome { try ExpressionParser.lexASCII(Array(s.utf8)) }, outcome { try ExpressionParser.lexCharacters(s) },
+            "\(s.debugDescription)",
             file: file, line: line)
     }
 

@@ -24,8 +24,12 @@ final class ParsedRulesCacheTests: XCTestCase {
 
     func summary(_ set: RuleSet) -> String {
         let rules = set.rules.map { "\($0.id) \($0.kindName) \($0.severity) \($0.templates) \($0.line) \($0.message ?? "")" }
-        let messages = set.messages.entries.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.text)@\($0.value.line):\($0.value.column)" }
-        let tables = set.templates.templates.map { t in t.id + ":" + t.tables.map { $0.key + "/" + $0.rows.map(\.key).joined(separator: ",") }.joined(separator: ";") }
+        let messages = set.messages.entries.sorted { $0.key < $1.key }.map {
+            "\($0.key)=\($0.value.text)@\($0.value.line):\($0.value.column)"
+        }
+        let tables = set.templates.templates.map { t in
+            t.id + ":" + t.tables.map { $0.key + "/" + $0.rows.map(\.key).joined(separator: ",") }.joined(separator: ";")
+        }
         return (rules + messages + tables + set.templates.profile.parts.map(\.key)).joined(separator: "\n")
     }
 

@@ -91,7 +91,8 @@ public struct EditorialKind: RuleKind {
             emit(run, text, split, EditorialDetectors.strayYears(in: facts, reportYear: year, thisYearWords: words, planWords: planWords))
         case .doubledWords:
             emit(
-                run, text, split, EditorialDetectors.doubledWords(in: text, minLength: minLength ?? 2, maxLength: maxLength ?? 4, allowed: allowed)
+                run, text, split,
+                EditorialDetectors.doubledWords(in: text, minLength: minLength ?? 2, maxLength: maxLength ?? 4, allowed: allowed)
             )
         case .nestedQuotes: emit(run, text, split, EditorialDetectors.nestedDoubleQuotes(in: text))
         case .spaceBeforePunctuation: emit(run, text, split, EditorialDetectors.spaceBeforePunctuation(in: text))
