@@ -78,44 +78,45 @@ public final class Linter: Sendable {
     /// Reads bytes that came from `path`. The reader is the one in the registry with the strongest claim
     /// on the content and the extension (a `.doc` that is really DOCX, an `.htm` saved as `.txt`).
     public func read(path: String, data: Data) throws -> Report {
-        if data.count > budget.maxInputBytes { throw InputFile.oversize(path, data.count, budget) }
-        var report = try registry.read(path: path, data: data)
-        apply(options, to: &report)
+        var report = try registry.read(path: path, data: checked(data, path: path))
+        apply(options, to: &report.metadata)
         return report
     }
 
     /// Reads last year's report of a check: as `read(path:)`, but `--year` (this year's report year) is not
     /// forced on it, so its own year and template layout stay its own.
     public func readPrevious(path: String) throws -> Report {
-        let data = try InputFile.read(path: path, budget: budget)
-        if data.count > budget.maxInputBytes { throw InputFile.oversize(path, data.count, budget) }
-        var report = try registry.read(path: path, data: data)
-        var forced = options
-        forced.year = nil
-        apply(forced, to: &report)
+        var report = try registry.read(path: path, data: checked(InputFile.read(path: path, budget: budget), path: path))
+        var own = options
+        own.year = nil
+        apply(own, to: &report.metadata)
         return report
     }
 
     /// Reads only the metadata of a file (agency, year, dates), as `read(path:)` would give it: what a batch
     /// needs to pair reports with last year's, without reading their tables.
     public func readMetadata(path: String) throws -> Metadata {
-        let data = try InputFile.read(path: path, budget: budget)
+        var meta = try registry.readMetadata(path: path, data: checked(InputFile.read(path: path, budget: budget), path: path))
+        apply(options, to: &meta)
+        return meta
+    }
+
+    /// `data`, refused when it is larger than the read budget allows.
+    func checked(_ data: Data, path: String) throws -> Data {
         if data.count > budget.maxInputBytes { throw InputFile.oversize(path, data.count, budget) }
-        var report = Report(path: path, sourceFormat: "", metadata: try registry.readMetadata(path: path, data: data))
-        apply(options, to: &report)
-        return report.metadata
+        return data
     }
 
     /// Reads already-decoded draft text (for callers that hold the text in memory).
     public func read(text: String, path: String) -> Report {
         var report = TextReader(context: context, budget: budget).parse(text: text, path: path)
-        apply(options, to: &report)
+        apply(options, to: &report.metadata)
         return report
     }
 
-    func apply(_ options: LintOptions, to report: inout Report) {
-        if let k = options.agencyKind { report.metadata.agencyKind = k; report.metadata.agencyKindSource = "option" }
-        if let y = options.year { report.metadata.year = y }
+    func apply(_ options: LintOptions, to metadata: inout Metadata) {
+        if let k = options.agencyKind { metadata.agencyKind = k; metadata.agencyKindSource = "option" }
+        if let y = options.year { metadata.year = y }
     }
 
     public func check(_ report: Report) -> [Finding] { engine.check(report) }

@@ -163,20 +163,21 @@ public struct ReaderRegistry: Sendable {
 
     /// Reads the input with the reader that claims it.
     public func read(path: String, data: Data) throws -> Report {
-        guard let reader = reader(forPath: path, data: data) else {
-            throw ReaderError.unsupportedFormat(
-                path: path, detail: "no reader recognises this file; pass a .txt, .docx, .html, .pdf or a report model (.yml/.json)")
-        }
-        return try reader.read(path: path, data: data)
+        try claimant(path: path, data: data).read(path: path, data: data)
     }
 
     /// Reads the input's metadata only, with the reader that claims it (`ReportReader.readMetadata`).
     public func readMetadata(path: String, data: Data) throws -> Metadata {
+        try claimant(path: path, data: data).readMetadata(path: path, data: data)
+    }
+
+    /// The reader that claims the input, or the error that says none does.
+    func claimant(path: String, data: Data) throws -> any ReportReader {
         guard let reader = reader(forPath: path, data: data) else {
             throw ReaderError.unsupportedFormat(
                 path: path, detail: "no reader recognises this file; pass a .txt, .docx, .html, .pdf or a report model (.yml/.json)")
         }
-        return try reader.readMetadata(path: path, data: data)
+        return reader
     }
 
     /// The reader named `name`, if there is one.

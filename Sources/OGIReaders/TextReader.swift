@@ -15,16 +15,19 @@ public struct TextReader: ReportReader {
 
     /// Reads a file from disk: decodes it, refuses it when it holds no text, then parses it.
     public func read(path: String, data: Data) throws -> Report {
-        let (text, _) = try TextDecoding.decode(data, path: path)
-        if FastText.trim(text).isEmpty { throw ReaderError.empty(path: path) }
-        return parse(lines: try Self.lines(of: text, path: path, budget: budget), path: path, sourceFormat: "text")
+        parse(lines: try decodedLines(path: path, data: data), path: path, sourceFormat: "text")
     }
 
     /// Reads only the metadata of a file: what `read(path:data:).metadata` gives, without mapping the tables.
     public func readMetadata(path: String, data: Data) throws -> Metadata {
+        parseMetadata(lines: try decodedLines(path: path, data: data), path: path, sourceFormat: "text")
+    }
+
+    /// The file's text in numbered lines; an error when it holds no text.
+    func decodedLines(path: String, data: Data) throws -> [SourceLine] {
         let (text, _) = try TextDecoding.decode(data, path: path)
         if FastText.trim(text).isEmpty { throw ReaderError.empty(path: path) }
-        return parseMetadata(lines: try Self.lines(of: text, path: path, budget: budget), path: path, sourceFormat: "text")
+        return try Self.lines(of: text, path: path, budget: budget)
     }
 
     /// Parses already-decoded text.

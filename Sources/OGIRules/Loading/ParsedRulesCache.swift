@@ -104,8 +104,7 @@ public struct ParsedRulesCache: Sendable {
         let entries = names.filter { $0.hasPrefix("rules-") && $0.hasSuffix(".bin") }.map { directory + "/" + $0 }
         guard entries.count > Self.maxEntries else { return }
         let dated = entries.map { path -> (path: String, date: Date) in
-            let date = (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? .distantPast
-            return (path, date ?? .distantPast)
+            (path, (try? fm.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? .distantPast)
         }
         for old in dated.sorted(by: { $0.date > $1.date }).dropFirst(Self.maxEntries) where old.path != keeping {
             try? fm.removeItem(atPath: old.path)
