@@ -67,7 +67,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(
         name: .customLong("no-pairing"),
         help:
-            "Do not pair reports of one agency in consecutive years automatically (saves reading every input twice in a large run); .ogilint.yml previous: pairs still apply."
+            "Do not pair reports of one agency in consecutive years automatically (saves the first pass that reads each input's title, agency and year); .ogilint.yml previous: pairs still apply."
     )
     var noPairing = false
 
