@@ -4,9 +4,10 @@ import OGIModel
 /// Reads `messages:` files into a `MessageCatalog`: every key must be one the tool uses (`MessageKeys.all`),
 /// every placeholder one its key provides, and after all folders are read every key must have a text.
 enum MessageCatalogLoader {
-    static func load(_ docs: [YNode], fallbackFile: String) throws -> MessageCatalog {
+    /// `validate: false` (a trusted cache hit) skips the key and placeholder checks, which can only fail.
+    static func load(_ docs: [YNode], fallbackFile: String, validate: Bool = true) throws -> MessageCatalog {
         var catalog = MessageCatalog()
-        let known = MessageKeys.all
+        let known = validate ? MessageKeys.all : [:]
         for doc in docs {
             let top = try doc.mapping(allowed: ["messages", "description"], what: "a message catalog")
             guard let m = top["messages"], case let .mapping(map) = m.node else {
@@ -15,6 +16,10 @@ enum MessageCatalogLoader {
             for (k, v) in map {
                 let kn = YNode(node: k, file: doc.file), vn = YNode(node: v, file: doc.file)
                 let key = try kn.string("a message key")
+                if !validate {
+                    catalog.set(key, MessageCatalog.Entry(text: try vn.string(key), file: doc.file, line: vn.line, column: vn.column))
+                    continue
+                }
                 guard let allowed = known[key] else {
                     var msg = "unknown message key '\(key)'"
                     if let near = YNode.closest(key, in: Array(known.keys)) {
@@ -35,6 +40,7 @@ enum MessageCatalogLoader {
                 catalog.set(key, MessageCatalog.Entry(text: text, file: doc.file, line: vn.line, column: vn.column))
             }
         }
+        guard validate else { return catalog }
         let missing = known.keys.filter { catalog.entries[$0] == nil }.sorted()
         if !missing.isEmpty {
             let shown = missing.prefix(8).joined(separator: ", ") + (missing.count > 8 ? " and \(missing.count - 8) more" : "")

@@ -107,6 +107,9 @@ public struct RuleFields {
     let iteration: Iteration?
     /// The prose vocabulary of the rule's pack (`prose:`), for rules that read the prose.
     var vocabulary: ProseVocabulary? = nil
+    /// False when the YAML was validated by an earlier load (see `RuleParser.validate`): a kind's parse then
+    /// skips the checks that can only throw.
+    var validate = true
 
     subscript(_ key: String) -> YNode? { fields[key] }
 
@@ -115,7 +118,7 @@ public struct RuleFields {
         return v
     }
 
-    func parser() -> RuleParser { RuleParser(templates: templates) }
+    func parser() -> RuleParser { RuleParser(templates: templates, validate: validate) }
 
     func expression(_ n: YNode) throws -> Expr { try parser().expression(n, vars: variables) }
 

@@ -69,9 +69,12 @@ public enum RulePackLoader {
         let contents = files.map { (path: $0, data: FileManager.default.contents(atPath: $0)) }
         let readable = contents.compactMap { c in c.data.map { (path: c.path, data: $0) } }
         let key = cache != nil && readable.count == files.count ? ParsedRulesCache.contentKey(readable) : nil
-        // Same bytes as a rule set that loaded completely before: its trees, without parsing the YAML again.
+        // Same bytes as a rule set this executable loaded and validated completely before: its trees, without
+        // parsing the YAML again, and without validating again when the key names this executable.
         if let cache, let key, let trees = cache.load(files: files, key: key) {
-            return try load(documents: zip(files, trees).compactMap { f, t in t.map { (f, YNode(node: $0, file: f)) } })
+            return try load(
+                documents: zip(files, trees).compactMap { f, t in t.map { (f, YNode(node: $0, file: f)) } },
+                validate: !ParsedRulesCache.hitsAreTrusted)
         }
         var docs: [(String, YNode)] = []
         var trees: [YAMLValue?] = []
@@ -99,7 +102,10 @@ public enum RulePackLoader {
         return m.keys.compactMap(\.string)
     }
 
-    static func load(documents: [(String, YNode)]) throws -> RuleSet {
+    /// Builds the rule set of parsed documents. `validate: false` is only for documents that already loaded with
+    /// validation (a trusted cache hit): it skips the checks that can only fail (names, types, placeholders,
+    /// patterns), never what builds the rules, so it gives the same rule set as a validated load.
+    static func load(documents: [(String, YNode)], validate: Bool = true) throws -> RuleSet {
         var profile: ReaderProfile?
         var parts: [PartSpec] = []
         var ruleDocs: [YNode] = []
@@ -112,7 +118,7 @@ public enum RulePackLoader {
                     throw RulePackError.duplicate(file: file, line: n.line, column: n.column, id: "the reader profile", firstFile: first)
                 }
                 profileFile = file
-                try TemplateLoader.loadProfile(n, into: &profile, parts: &parts)
+                try TemplateLoader.loadProfile(n, into: &profile, parts: &parts, validate: validate)
             } else if keys.contains("template") {
                 continue
             } else if keys.contains("rules") {
@@ -151,7 +157,7 @@ public enum RulePackLoader {
         var rules: [Rule] = []
         var ruleFiles: [String: String] = [:]
         for doc in ruleDocs {
-            for r in try RuleParser(templates: set).parsePack(doc) {
+            for r in try RuleParser(templates: set, validate: validate).parsePack(doc) {
                 if let first = ruleFiles[r.id] {
                     throw RulePackError.duplicate(file: r.file, line: r.line, column: 1, id: r.id, firstFile: first)
                 }
@@ -159,7 +165,7 @@ public enum RulePackLoader {
                 rules.append(r)
             }
         }
-        let messages = try MessageCatalogLoader.load(messageDocs, fallbackFile: documents.first?.0 ?? "<rules>")
+        let messages = try MessageCatalogLoader.load(messageDocs, fallbackFile: documents.first?.0 ?? "<rules>", validate: validate)
         return RuleSet(templates: set, rules: rules, messages: messages)
     }
 }

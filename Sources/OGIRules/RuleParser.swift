@@ -5,6 +5,10 @@ import OGIModel
 /// Turns a rule pack's YAML into `Rule` values, validating every field, expression and key with its position.
 struct RuleParser {
     let templates: TemplateSet
+    /// False only for YAML this executable already loaded with validation (a trusted `ParsedRulesCache` hit):
+    /// then the checks that can only throw (names against the templates, types, placeholders, patterns) are
+    /// skipped; everything that builds a rule runs as before, so the rules are the same.
+    var validate = true
 
     static let commonKeys = [
         "id", "title", "severity", "category", "reference", "description", "when", "kind",
@@ -35,11 +39,7 @@ struct RuleParser {
         let f = try n.mapping(allowed: Self.commonKeys + kindType.keys, what: "a rule of kind '\(kindType.name)'")
         guard let idNode = f["id"] else { throw n.fail("a rule needs an 'id'") }
         let id = try idNode.string("id")
-        let words = id.split(separator: "-", omittingEmptySubsequences: false)
-        let wellFormed =
-            !words.isEmpty && words.allSatisfy { w in !w.isEmpty && w.allSatisfy { ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") } }
-            && id.first.map { $0 >= "A" && $0 <= "Z" } == true
-        guard wellFormed else {
+        guard !validate || Self.wellFormed(id: id) else {
             throw idNode.fail("rule id '\(id)' should be upper case words joined by '-', e.g. APP-BALANCE")
         }
         func req(_ k: String) throws -> YNode {
@@ -54,6 +54,7 @@ struct RuleParser {
         let iteration = try f["for_each"].map { try parseIteration($0, vars: &vars) }
         let when = try f["when"].map { node -> Expr in
             let e = try expression(node, vars: [])
+            guard validate else { return e }
             let t = ExpressionTypes(templates: templates).type(of: e)
             if t != .boolean && t != .unknown {
                 throw node.fail("'when' must be a condition that is true or false; this expression is a \(t.rawValue)")
@@ -63,21 +64,21 @@ struct RuleParser {
         let kind = try kindType.parse(
             RuleFields(
                 fields: f, node: n, id: id, templates: templates, variables: vars, iteration: iteration,
-                vocabulary: vocabulary))
+                vocabulary: vocabulary, validate: validate))
         var examples = Rule.Examples(pass: [], fail: [])
         if let ex = f["examples"] {
             let em = try ex.mapping(allowed: ["pass", "fail"], what: "examples")
             examples.pass = try em["pass"].map { try parseExamples($0, "pass") } ?? []
             examples.fail = try em["fail"].map { try parseExamples($0, "fail") } ?? []
-            if let p = examples.pass.first(where: { $0.at != nil }), let node = em["pass"] {
+            if validate, let p = examples.pass.first(where: { $0.at != nil }), let node = em["pass"] {
                 throw node.fail("a passing example expects no finding, so it cannot say where one is ('at' on \(p.file))")
             }
         }
         // Placeholders: the report's fields, loop variables and what the kind provides.
-        var allowed = MessageKeys.reportPlaceholders.union(kind.placeholders)
-        for v in vars { allowed.insert(v); allowed.insert(v + "_key") }
-        for k in ["message", "fix"] {
+        for k in ["message", "fix"] where validate {
             guard let node = f[k] else { continue }
+            var allowed = MessageKeys.reportPlaceholders.union(kind.placeholders)
+            for v in vars { allowed.insert(v); allowed.insert(v + "_key") }
             let text = try node.string(k)
             try Self.checkTemplate(text, at: node)
             for p in MessageCatalog.placeholders(in: text) where !allowed.contains(p) {
@@ -89,12 +90,12 @@ struct RuleParser {
         }
         // Templates: stated, or every template that has the cells and tables the rule reads.
         let ids = templates.templates.map(\.id)
+        let refs = kind.references  // computed once: a kind derives it from its expressions
         var applies: [String]
         let stated = f["templates"] != nil
         if let tn = f["templates"] {
             applies = try tn.list("templates").map { try $0.oneOf(ids, what: "template") }
         } else {
-            let refs = kind.references
             applies = templates.templates.filter { refs.satisfied(by: $0) }.map(\.id)
             if applies.isEmpty {
                 throw n.fail("rule \(id) reads cells that no single template has; name the cells of one template, or split the rule")
@@ -106,7 +107,15 @@ struct RuleParser {
             when: when, kind: kind, message: try f["message"]?.string("message"), fix: try f["fix"]?.string("fix"),
             unevaluated: unevaluated, examples: examples, templates: applies, templatesStated: stated,
             appliesToEveryTemplate: applies.count == ids.count,
-            needsPrevious: kind.references.previous || (when?.readsPrevious ?? false), file: n.file, line: n.line)
+            needsPrevious: refs.previous || (when?.readsPrevious ?? false), file: n.file, line: n.line)
+    }
+
+    /// A rule id is upper case words of letters and digits joined by '-', starting with a letter.
+    static func wellFormed(id: String) -> Bool {
+        let words = id.split(separator: "-", omittingEmptySubsequences: false)
+        return !words.isEmpty
+            && words.allSatisfy { w in !w.isEmpty && w.allSatisfy { ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") } }
+            && id.first.map { $0 >= "A" && $0 <= "Z" } == true
     }
 
     /// `[file, …]` or `[{file: F, at: table.row.column}, {file: F, at: {line: 54}}]`.
@@ -129,6 +138,10 @@ struct RuleParser {
                     ex.at = .line(line)
                 } else {
                     let key = try at.string("at")
+                    guard validate else {
+                        ex.at = .cell(key)
+                        return ex
+                    }
                     let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
                     let specs = parts.count == 2 ? templates.templates.compactMap { $0.table(parts[0]) } : []
                     guard !specs.isEmpty, specs.contains(where: { $0.resolve(parts[1]) != nil }) else {
@@ -158,6 +171,7 @@ struct RuleParser {
     func tablePatterns(_ n: YNode?) throws -> [String] {
         guard let n else { return ["*"] }
         let pats = try n.stringList("tables")
+        guard validate else { return pats }
         let all = templates.templates.flatMap { $0.tables.flatMap { [$0.key, $0.group ?? ""] } }
         for p in pats where !all.contains(where: { KeyPattern.matches($0, pattern: p) }) {
             throw n.fail(unknownTable(p))
@@ -184,12 +198,12 @@ struct RuleParser {
             let except = try m["except"]?.stringList("except") ?? []
             if let t = m["columns"] {
                 let table = try t.string("columns")
-                guard templates.templates.contains(where: { $0.table(table) != nil }) else { throw t.fail(unknownTable(table)) }
+                guard !validate || templates.templates.contains(where: { $0.table(table) != nil }) else { throw t.fail(unknownTable(table)) }
                 vars.insert("col"); return .columns(table: table, except: except)
             }
             if let t = m["rows"] {
                 let table = try t.string("rows")
-                guard templates.templates.contains(where: { $0.table(table) != nil }) else { throw t.fail(unknownTable(table)) }
+                guard !validate || templates.templates.contains(where: { $0.table(table) != nil }) else { throw t.fail(unknownTable(table)) }
                 vars.insert("row"); return .rows(table: table, except: except)
             }
             if let v = m["values"] {
@@ -204,7 +218,9 @@ struct RuleParser {
         guard parts.count == 2, ["columns", "rows"].contains(parts[1]) else {
             throw n.fail("for_each must be TABLE.columns, TABLE.rows, a list of values, or a mapping; found '\(s)'")
         }
-        guard templates.templates.contains(where: { $0.table(parts[0]) != nil }) else { throw n.fail(unknownTable(parts[0])) }
+        guard !validate || templates.templates.contains(where: { $0.table(parts[0]) != nil }) else {
+            throw n.fail(unknownTable(parts[0]))
+        }
         if parts[1] == "columns" { vars.insert("col"); return .columns(table: parts[0], except: []) }
         vars.insert("row"); return .rows(table: parts[0], except: [])
     }
@@ -222,6 +238,7 @@ struct RuleParser {
         do { e = try ExpressionParser.parse(src) } catch let err as ExpressionError {
             throw fail(err.offset, err.message)
         }
+        guard validate else { return e }
         try check(e, vars: vars.union(["it"]), fail: { fail(0, $0) })
         do { _ = try ExpressionTypes(templates: templates).check(e) } catch let t as ExpressionTypes.TypeError { throw fail(0, t.message) }
         return e

@@ -3,7 +3,8 @@ import OGIModel
 
 /// Reads `profile`/`parts` files and template files (YAML) into a `TemplateSet`.
 enum TemplateLoader {
-    static func loadProfile(_ root: YNode, into profile: inout ReaderProfile?, parts: inout [PartSpec]) throws {
+    /// `validate: false` (a trusted cache hit) skips compiling the patterns only to check them.
+    static func loadProfile(_ root: YNode, into profile: inout ReaderProfile?, parts: inout [PartSpec], validate: Bool = true) throws {
         let top = try root.mapping(allowed: ["profile", "parts"], what: "the reader profile file")
         if let p = top["profile"] {
             let m = try p.mapping(
@@ -13,7 +14,7 @@ enum TemplateLoader {
                     "year_pattern", "table_year_pattern", "agency_kinds", "cells", "compilation_words",
                 ], what: "profile")
             func strings(_ k: String) throws -> [String] { try m[k]?.stringList(k) ?? [] }
-            for k in ["inline_noise", "line_noise", "period_patterns", "published_patterns", "part_number_separators"] {
+            for k in ["inline_noise", "line_noise", "period_patterns", "published_patterns", "part_number_separators"] where validate {
                 for (i, rx) in try strings(k).enumerated() { try checkRegex(rx, at: m[k]!, index: i, what: k) }
             }
             var gov: [String] = [], dep: [String] = []

@@ -70,7 +70,7 @@ public struct FactsKind: RuleKind {
                 label: WordsMatcher(try words("label")), exclude: try words("exclude"), units: try words("units"),
                 following: WordsMatcher(try words("following")), sentence: WordsMatcher(try words("sentence")),
                 sentenceExclude: try words("sentence_exclude"))
-            for u in k.selector!.units where !k.vocabulary.units.contains(u) && !k.vocabulary.percentUnits.contains(u) {
+            for u in k.selector!.units where f.validate && !k.vocabulary.units.contains(u) && !k.vocabulary.percentUnits.contains(u) {
                 throw q.fail("unit '\(u)' is not in the pack's prose units (\(k.vocabulary.units.joined(separator: ", ")))")
             }
         }

@@ -24,7 +24,7 @@ public struct PartsKind: RuleKind {
     public static func parse(_ f: RuleFields) throws -> PartsKind {
         let check = Check(rawValue: try f.required("check").oneOf(Check.allCases.map(\.rawValue), what: "parts check"))!
         let cp = try f["count_pattern"]?.string("count_pattern")
-        if let cp, let node = f["count_pattern"] {
+        if f.validate, let cp, let node = f["count_pattern"] {
             try TemplateLoader.checkRegex(cp, at: node, index: 0, what: "count_pattern")
             try PatternSafety.check(cp, at: node, what: "count_pattern")
         }

@@ -30,7 +30,7 @@ public struct SumKind: RuleKind {
             if case let .values(v, _)? = f.iteration { return v }; return []
         }()
         let variable = f.iteration?.variable
-        for (key, node) in [(total, totalNode)] + parts.map({ ($0, partsNode) }) {
+        for (key, node) in [(total, totalNode)] + parts.map({ ($0, partsNode) }) where f.validate {
             // `$g.total` with `for_each: {values: [...], as: g}`: check each value.
             let concrete =
                 key.contains("$") && variable != nil ? values.map { key.replacingOccurrences(of: "$" + variable!, with: $0) } : [key]

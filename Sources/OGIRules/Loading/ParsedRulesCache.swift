@@ -1,11 +1,15 @@
 import Foundation
 
-/// A cache of the parsed YAML of a rule set, so a run whose rule files have not changed skips libyaml.
+/// A cache of the parsed YAML of a rule set, so a run whose rule files have not changed skips libyaml and
+/// the validation.
 ///
 /// It stores the `YAMLValue` trees of every rule, template, profile and message file (this loader's own parse
-/// results, not the rule kinds' state), keyed by a hash of every file's path and bytes and the loader's format.
-/// Only a rule set that loaded and validated completely is stored; the trees are validated again on every run
-/// (so a user's pack still gets its positions), only the YAML parsing is saved. Nothing here ever fails a run:
+/// results, not the rule kinds' state), keyed by a hash of every file's path and bytes, the loader's format and
+/// the running executable (`toolIdentity`). Only a rule set that loaded and validated completely is stored, so a
+/// hit is a rule set this very build already validated from these very bytes: it is built again from the trees
+/// without validating (`RulePackLoader.load(documents:validate:)`), which gives the same rules. A user's pack is
+/// validated with positions on its first load like any other; an error is never stored. When the executable
+/// cannot be identified, a hit is validated again (only the YAML parsing is saved). Nothing here ever fails a run:
 /// an unreadable, stale or corrupt entry is ignored and rewritten, and a cache that cannot be written is skipped.
 /// `OGILINT_NO_CACHE=1` turns it off; it lives in `$XDG_CACHE_HOME/ogilint` or `~/.cache/ogilint`.
 public struct ParsedRulesCache: Sendable {
@@ -15,7 +19,23 @@ public struct ParsedRulesCache: Sendable {
     public init(directory: String?) { self.directory = directory }
 
     /// Changes whenever the encoding below changes, so an older entry is never misread.
-    static let format = "ogilint-parsed-rules-2"
+    static let format = "ogilint-parsed-rules-3"
+
+    /// The running executable's device, inode, size and modification time: a rebuilt or replaced tool (whose
+    /// validation may differ) never trusts an entry an older one wrote. Nil when it cannot be read.
+    static let toolIdentity: String? = {
+        var st = stat()
+        guard stat("/proc/self/exe", &st) == 0 else { return nil }
+        #if os(Linux)
+            let modified = (Int64(st.st_mtim.tv_sec), Int64(st.st_mtim.tv_nsec))
+        #else
+            let modified = (Int64(st.st_mtimespec.tv_sec), Int64(st.st_mtimespec.tv_nsec))
+        #endif
+        return "\(st.st_dev):\(st.st_ino):\(st.st_size):\(modified.0).\(modified.1)"
+    }()
+
+    /// True when a hit may be loaded without validating it again: the key then names this executable.
+    static var hitsAreTrusted: Bool { toolIdentity != nil }
 
     /// The cache the command line uses: off when `OGILINT_NO_CACHE` is set, else in the user's cache folder.
     public static var standard: ParsedRulesCache {
@@ -34,10 +54,12 @@ public struct ParsedRulesCache: Sendable {
         return directory + "/rules-\(h.hex).bin"
     }
 
-    /// The key of the files' contents: every path and byte, and the format.
-    static func contentKey(_ files: [(path: String, data: Data)]) -> String {
+    /// The key of the files' contents: every path and byte, the format and the executable (`tool`).
+    static func contentKey(_ files: [(path: String, data: Data)], tool: String? = toolIdentity) -> String {
         var h = StableHash()
-        h.add(format)
+        h.add(format); h.addByte(0)
+        if let tool { h.addByte(1); h.add(tool) } else { h.addByte(0) }
+        h.addByte(0)
         for f in files {
             h.add(f.path); h.addByte(0)
             h.addWord(UInt64(f.data.count))
