@@ -71,6 +71,12 @@ let package = Package(
                 "OGIServer", "OGILint", "OGIOutput", "OGITestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
-        .testTarget(name: "OGILintTests", dependencies: ["OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput", "OGITestSupport"]),
+        // Also the command-line front end, for its hand argument parser (`StartupFastPathTests`).
+        .testTarget(
+            name: "OGILintTests",
+            dependencies: [
+                "OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput", "OGITestSupport", "ogilint",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
     ]
 )

@@ -10,8 +10,7 @@ public enum BundledRules {
         func isPack(_ dir: String) -> Bool { fm.fileExists(atPath: (dir as NSString).appendingPathComponent("templates/common.yml")) }
         if let env = ProcessInfo.processInfo.environment["OGILINT_RULES"], !env.isEmpty { return env }
         var starts: [String] = []
-        let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent().path
-        starts.append(exe)
+        starts.append(folder(ofExecutable: executable))
         starts.append(fm.currentDirectoryPath)
         for start in starts {
             let share = ((start as NSString).deletingLastPathComponent as NSString).appendingPathComponent("share/ogilint/rules")
@@ -26,6 +25,17 @@ public enum BundledRules {
             }
         }
         return nil
+    }
+
+    /// The folder of the executable at `path`, symbolic links resolved. `realpath` gives what
+    /// `URL.resolvingSymlinksInPath` gives for a file that exists (a test compares them), without the
+    /// runtime look-ups Foundation's version costs every run; a path that does not resolve goes to Foundation.
+    static func folder(ofExecutable path: String) -> String {
+        guard let resolved = realpath(path, nil) else {
+            return URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent().path
+        }
+        defer { free(resolved) }
+        return (String(cString: resolved) as NSString).deletingLastPathComponent
     }
 
     /// The path of the running program. On Linux `/proc/self/exe`, because `argv[0]` is only the name typed

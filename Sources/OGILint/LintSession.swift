@@ -66,6 +66,14 @@ public final class LintSession {
     struct Group {
         var configuration: LintConfiguration?
         var linter: Linter
+        /// The ids of the linter's rules that say an input is not an annual report (`kind: not_report`), found once.
+        var notReportRules: Set<String>
+
+        init(configuration: LintConfiguration?, linter: Linter) {
+            self.configuration = configuration
+            self.linter = linter
+            notReportRules = Set(linter.ruleSet.rules.filter { $0.kind is NotReportKind }.map(\.id))
+        }
     }
 
     public let options: Options
@@ -82,7 +90,10 @@ public final class LintSession {
         let files = finder.files
         // Group inputs by their configuration file, in order of first use.
         var configFor: [String: String?] = [:]
-        var groupIndex: [String?: Int] = [:]
+        // The group of each configuration file, and of no configuration (not one dictionary keyed by
+        // `String?`: its first use costs a single run a runtime conformance lookup of half a million instructions).
+        var groupIndex: [String: Int] = [:]
+        var unconfiguredGroup: Int?
         var configPaths: [String?] = []
         var groupOf: [Int] = []
         for f in files {
@@ -100,8 +111,14 @@ public final class LintSession {
                     configFor[dir] = config
                 }
             }
-            if groupIndex[config] == nil { groupIndex[config] = configPaths.count; configPaths.append(config) }
-            groupOf.append(groupIndex[config]!)
+            let known: Int? = if let config { groupIndex[config] } else { unconfiguredGroup }
+            if let known {
+                groupOf.append(known)
+            } else {
+                if let config { groupIndex[config] = configPaths.count } else { unconfiguredGroup = configPaths.count }
+                groupOf.append(configPaths.count)
+                configPaths.append(config)
+            }
         }
         // No input still loads the rules once, so the run always carries them.
         if configPaths.isEmpty { configPaths = [options.configPath] }
@@ -172,7 +189,7 @@ public final class LintSession {
             },
             emit: { i, checked in
                 var input = checked
-                if plan.scannedFiles.contains(input.path), Self.isNotAReport(input, groups[groupOf[i]].linter.ruleSet) {
+                if plan.scannedFiles.contains(input.path), Self.isNotAReport(input, notReportRules: groups[groupOf[i]].notReportRules) {
                     summary.notReports += 1
                     options.progress?(i + 1, total)
                     return
@@ -240,9 +257,8 @@ public final class LintSession {
     }
 
     /// True when the input's only findings say it is not an annual report (`kind: not_report`).
-    static func isNotAReport(_ input: CheckedInput, _ ruleSet: RuleSet) -> Bool {
-        let ids = Set(ruleSet.rules.filter { $0.kind is NotReportKind }.map(\.id))
-        return !input.findings.isEmpty && input.findings.allSatisfy { ids.contains($0.rule) }
+    static func isNotAReport(_ input: CheckedInput, notReportRules ids: Set<String>) -> Bool {
+        !input.findings.isEmpty && input.findings.allSatisfy { ids.contains($0.rule) }
     }
 
     /// Plans and runs, keeping every result (for tests and small callers; the CLI streams).

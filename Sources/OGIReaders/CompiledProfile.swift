@@ -14,18 +14,19 @@ public final class ReaderContext: @unchecked Sendable {
     let mapper: TableMapper
     let headingMatcher: HeadingMatcher
 
-    /// Compiles the profile's patterns. Patterns were validated when the pack was loaded.
+    /// Prepares the profile's patterns; each is compiled on its first use (`Pattern`), as most never run in
+    /// a single check. Patterns were validated when the pack was loaded. (Still `throws`, for callers.)
     public init(templates: TemplateSet) throws {
         self.templates = templates
         let p = templates.profile
-        inlineNoise = try p.inlineNoise.map(Pattern.init)
-        lineNoise = try p.lineNoise.map(Pattern.init)
-        periodPatterns = try p.periodPatterns.map(Pattern.init)
-        publishedPatterns = try p.publishedPatterns.map(Pattern.init)
-        yearPattern = try Pattern(p.yearPattern)
-        tableYearPattern = p.tableYearPattern.isEmpty ? nil : try Pattern(p.tableYearPattern)
-        governmentNames = try p.governmentNames.map(Pattern.init)
-        departmentNames = try p.departmentNames.map(Pattern.init)
+        inlineNoise = p.inlineNoise.map(Pattern.init)
+        lineNoise = p.lineNoise.map(Pattern.init)
+        periodPatterns = p.periodPatterns.map(Pattern.init)
+        publishedPatterns = p.publishedPatterns.map(Pattern.init)
+        yearPattern = Pattern(p.yearPattern)
+        tableYearPattern = p.tableYearPattern.isEmpty ? nil : Pattern(p.tableYearPattern)
+        governmentNames = p.governmentNames.map(Pattern.init)
+        departmentNames = p.departmentNames.map(Pattern.init)
         headingMatcher = HeadingMatcher(profile: p)
         mapper = TableMapper(numerals: p.partNumerals, syntax: p.cells, templates: templates.templates)
     }

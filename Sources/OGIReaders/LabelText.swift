@@ -71,16 +71,39 @@ public enum LabelText {
     }
 }
 
-/// A compiled regular expression with named-group access; wraps NSRegularExpression.
+/// A regular expression with named-group access; wraps NSRegularExpression, compiled on first use.
+///
+/// Compiling is deferred because most patterns of a profile never run in a single check (a text lacking a
+/// character every match needs is not searched), and the first compile of a process also sets up ICU.
+/// The sources were validated (compiled) when the rule pack was loaded, so compiling here cannot fail.
 final class Pattern: @unchecked Sendable {
-    let regex: NSRegularExpression
+    let source: String
     /// Characters a match cannot do without (`RequiredScalars`): a text lacking one of them is not searched.
     let required: RequiredScalars?
+    private let lock = NSLock()
+    private var compiled: NSRegularExpression?
 
-    init(_ source: String) throws {
-        regex = try RegexCache.shared.compile(source)
+    init(_ source: String) {
+        self.source = source
         required = RequiredScalars(pattern: source)
     }
+
+    /// The compiled expression, compiled by the first caller (under a lock: readers share patterns across threads).
+    var regex: NSRegularExpression {
+        lock.lock()
+        defer { lock.unlock() }
+        if let compiled { return compiled }
+        do {
+            let r = try RegexCache.shared.compile(source)
+            compiled = r
+            return r
+        } catch {
+            preconditionFailure("the profile pattern '\(source)' was validated when its rule pack was loaded: \(error)")
+        }
+    }
+
+    /// True once the expression has been compiled (for tests of the deferral).
+    var isCompiled: Bool { lock.lock(); defer { lock.unlock() }; return compiled != nil }
 
     /// False when the text cannot hold a match (it lacks a character every match has); true when it may.
     @inline(__always) func mayMatch(_ s: String) -> Bool { required?.allPresent(in: s) ?? true }

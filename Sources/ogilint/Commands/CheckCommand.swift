@@ -74,6 +74,38 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var rules: RuleOptions
     @OptionGroup var read: ReadOptions
 
+    /// The parsed values, which `run` works from (the fast path in `CheckArgumentsFastPath` makes the same).
+    var arguments: CheckArguments {
+        CheckArguments(
+            files: files, formats: formats, failOn: failOn, quiet: quiet, config: config, noConfig: noConfig, baseline: baseline,
+            writeBaseline: writeBaseline, previous: previous, noPairing: noPairing, extraRules: rules.extraRules,
+            rulesRoot: rules.rulesRoot, agencyKind: read.agencyKind, year: read.year, maxSize: read.maxSize)
+    }
+
+    func validate() throws { try arguments.validate() }
+
+    func run() throws { try arguments.run() }
+}
+
+/// `check`'s options as plain values: what ArgumentParser makes of them (`CheckCommand.arguments`) and what
+/// the hand parser for the common argument shapes makes (`CheckArgumentsFastPath`), so both run the same code.
+struct CheckArguments: Equatable {
+    var files: [String] = []
+    var formats: [String] = []
+    var failOn: FailThreshold?
+    var quiet = false
+    var config: String?
+    var noConfig = false
+    var baseline: String?
+    var writeBaseline: String?
+    var previous: String?
+    var noPairing = false
+    var extraRules: [String] = []
+    var rulesRoot: String?
+    var agencyKind: AgencyKind?
+    var year: Int?
+    var maxSize = ByteSize(bytes: 50 * 1024 * 1024)
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one report file or folder") }
         do { _ = try OutputRequest.parse(formats) } catch let e as OutputError { throw ValidationError(e.description) }
@@ -81,11 +113,11 @@ struct CheckCommand: ParsableCommand {
     }
 
     func sessionOptions() throws -> LintSession.Options {
-        var options = LintSession.Options(rulesRoot: try rules.root())
-        options.extraRules = rules.extraRules
-        options.agencyKind = read.agencyKind
-        options.year = read.year
-        options.maxInputBytes = read.maxSize.bytes
+        var options = LintSession.Options(rulesRoot: try RuleOptions.root(given: rulesRoot))
+        options.extraRules = extraRules
+        options.agencyKind = agencyKind
+        options.year = year
+        options.maxInputBytes = maxSize.bytes
         options.configPath = config
         options.useConfiguration = !noConfig
         options.baselinePath = baseline

@@ -16,7 +16,10 @@ struct RuleOptions: ParsableArguments {
             valueName: "DIR"))
     var rulesRoot: String?
 
-    func root() throws -> String {
+    func root() throws -> String { try Self.root(given: rulesRoot) }
+
+    /// The folder given with `--rules-root`, else the bundled rules.
+    static func root(given rulesRoot: String?) throws -> String {
         guard let root = rulesRoot ?? BundledRules.locate() else { throw SessionError.rulesNotFound }
         return root
     }
@@ -50,7 +53,7 @@ struct ReadOptions: ParsableArguments {
 extension AgencyKind: ExpressibleByArgument {}
 
 /// A size in bytes, written as a number with an optional unit: `10k`, `50M`, `1G` (powers of 1024).
-struct ByteSize: ExpressibleByArgument {
+struct ByteSize: ExpressibleByArgument, Equatable {
     var bytes: Int
 
     init(bytes: Int) { self.bytes = bytes }
@@ -76,7 +79,7 @@ struct ByteSize: ExpressibleByArgument {
 }
 
 /// The failure threshold: a severity, or `never`.
-struct FailThreshold: ExpressibleByArgument {
+struct FailThreshold: ExpressibleByArgument, Equatable {
     /// Nil means never fail on findings.
     var severity: Severity?
 
