@@ -25,7 +25,7 @@ public struct DocxReader: ReportReader {
     }
 
     /// Where each linearised line came from.
-    enum Origin { case paragraph(Int), tableRow(table: Int, row: Int) }
+    enum Origin: Equatable { case paragraph(Int), tableRow(table: Int, row: Int) }
 
     public func read(path: String, data: Data) throws -> Report {
         let (lines, locate) = try linearLines(path: path, data: data)
@@ -69,7 +69,18 @@ public struct DocxReader: ReportReader {
     }
 
     /// Extracts one XML part, refusing oversized parts and DOCTYPE declarations, and parses it.
-    func part(_ archive: Archive, _ entry: Entry, zipData: Data, path: String) throws -> XNode {
+    func part(_ archive: Archive, _ entry: Entry, zipData: Data, path: String) throws -> XMLDocument {
+        let data = try partData(archive, entry, zipData: zipData, path: path)
+        do { return try XMLTree.parseXML(data) } catch XMLTree.Failure.unparseable(let why) {
+            throw ReaderError.corrupt(path: path, detail: "\(entry.path) is not well-formed XML (\(why))")
+        } catch {
+            throw Self.declaresDTD(path, entry.path)
+        }
+    }
+
+    /// The bytes of one XML part, refused when oversized, not UTF-8, declaring a DOCTYPE or entities, or over the
+    /// element budget.
+    func partData(_ archive: Archive, _ entry: Entry, zipData: Data, path: String) throws -> Data {
         if entry.uncompressedSize > UInt64(maxPartBytes) {
             throw ReaderError.overLimit(
                 path: path, detail: "\(entry.path) would unpack to \(entry.uncompressedSize) bytes, over the \(maxPartBytes)-byte limit")
@@ -116,11 +127,7 @@ public struct DocxReader: ReportReader {
         }
         let elements = XMLTree.elementCount(data)
         try budget.check(elements, budget.maxElements, path, "\(entry.path) has \(elements) XML elements", unit: "elements")
-        do { return try XMLTree.parseXML(data) } catch XMLTree.Failure.unparseable(let why) {
-            throw ReaderError.corrupt(path: path, detail: "\(entry.path) is not well-formed XML (\(why))")
-        } catch {
-            throw Self.declaresDTD(path, entry.path)
-        }
+        return data
     }
 
     static func declaresDTD(_ path: String, _ part: String) -> ReaderError {
@@ -129,49 +136,42 @@ public struct DocxReader: ReportReader {
         )
     }
 
-    func linearise(document: XNode, numbering: XNode?, path: String) throws -> ([SourceLine], [Origin]) {
-        guard let body = document.first("body") else {
+    func linearise(document: XMLDocument, numbering: XMLDocument?, path: String) throws -> ([SourceLine], [Origin]) {
+        guard let body = document.root.first("body") else {
             throw ReaderError.corrupt(path: path, detail: "word/document.xml has no document body")
         }
         var lines: [SourceLine] = []
         var origins: [Origin] = []
         var paragraphNo = 0, tableNo = 0
-        let numberer = ListNumberer(numbering)
+        let numberer = ListNumberer(numbering?.root)
         var overBudget = false
         func add(_ text: String, _ origin: Origin) {
             if lines.count >= budget.maxLines { overBudget = true; return }
             lines.append(SourceLine(number: lines.count + 1, text: text))
             origins.append(origin)
         }
-        func block(_ node: XNode) {
-            switch node.name {
-            case "p":
+        func block(_ node: XMLNode) {
+            if node.isElement(named: "p") {
                 paragraphNo += 1
                 add(numberer.prefix(for: node) + Self.paragraphText(node), .paragraph(paragraphNo))
-            case "tbl":
+            } else if node.isElement(named: "tbl") {
                 tableNo += 1
                 var rowNo = 0
-                for tr in node.all("tr") {
+                for tr in node.children where tr.isElement(named: "tr") {
                     rowNo += 1
-                    let cells = tr.children.filter { $0.name == "tc" || $0.name == "sdt" }.flatMap { c in
-                        c.name == "sdt" ? (c.first("sdtContent")?.all("tc") ?? []) : [c]
-                    }
-                    let texts = cells.map { tc -> String in
-                        // A vertically merged continuation cell is empty in the grid; its text is in the first cell.
-                        let merge = tc.first("tcPr")?.first("vMerge")
-                        if let m = merge, (m.attributes["val"] ?? "continue") == "continue" { return "" }
-                        let text = tc.children.filter { $0.name == "p" || $0.name == "tbl" }
-                            .map { $0.name == "p" ? Self.paragraphText($0) : $0.allText }
-                            .joined(separator: " ")
-                        // A tab is a character of its own: without one there is nothing to replace.
-                        return text.utf8.contains(0x09) ? text.replacingOccurrences(of: "\t", with: " ") : text
+                    // The row's cells in order, those inside content controls (`sdt`) in their place.
+                    var texts: [String] = []
+                    for c in tr.children {
+                        if c.isElement(named: "tc") {
+                            texts.append(Self.cellText(c))
+                        } else if c.isElement(named: "sdt"), let content = c.first("sdtContent") {
+                            for tc in content.children where tc.isElement(named: "tc") { texts.append(Self.cellText(tc)) }
+                        }
                     }
                     add(texts.joined(separator: "\t"), .tableRow(table: tableNo, row: rowNo))
                 }
-            case "sdt":
+            } else if node.isElement(named: "sdt") {
                 node.first("sdtContent")?.children.forEach(block)
-            default:
-                break
             }
         }
         body.children.forEach(block)
@@ -183,21 +183,44 @@ public struct DocxReader: ReportReader {
         return (lines, origins)
     }
 
+    /// A table cell's text: its paragraphs and nested tables joined with spaces, tabs made spaces.
+    static func cellText(_ tc: XMLNode) -> String {
+        // A vertically merged continuation cell is empty in the grid; its text is in the first cell.
+        if let m = tc.first("tcPr")?.first("vMerge"), (m.attribute("val", html: false) ?? "continue") == "continue" { return "" }
+        var text = ""
+        var first = true
+        for c in tc.children {
+            let isParagraph = c.isElement(named: "p")
+            guard isParagraph || c.isElement(named: "tbl") else { continue }
+            if !first { text += " " }
+            first = false
+            text += isParagraph ? paragraphText(c) : c.allText
+        }
+        // A tab is a character of its own: without one there is nothing to replace.
+        return text.utf8.contains(0x09) ? text.replacingOccurrences(of: "\t", with: " ") : text
+    }
+
     /// A paragraph's text: runs joined, tracked insertions kept, deletions and field codes left out.
-    static func paragraphText(_ p: XNode) -> String {
+    static func paragraphText(_ p: XMLNode) -> String {
         var out = ""
-        func walk(_ n: XNode) {
-            switch n.name {
-            case "t": out += n.allText
-            case "tab", "br", "cr": out += " "
-            case "del", "delText", "instrText", "commentReference", "footnoteReference", "endnoteReference", "pPr", "rPr":
-                return
-            default: n.children.forEach(walk)
+        func walk(_ n: XMLNode) {
+            guard n.isElement else { return }  // text outside a `t` element is not document text
+            if n.isElement(named: "t") {
+                out += n.allText
+            } else if n.isElement(named: "tab") || n.isElement(named: "br") || n.isElement(named: "cr") {
+                out += " "
+            } else if !Self.paragraphTextSkipped.contains(where: { n.isElement(named: $0) }) {
+                n.children.forEach(walk)
             }
         }
         p.children.forEach(walk)
         return out
     }
+
+    /// Elements whose text is not the paragraph's: tracked deletions, field codes, references, properties.
+    static let paragraphTextSkipped: [StaticString] = [
+        "del", "delText", "instrText", "commentReference", "footnoteReference", "endnoteReference", "pPr", "rPr",
+    ]
 }
 
 /// Recreates the text of Word's automatic list numbering (e.g. `一、`, `（二）`, `3.`) from numbering.xml.
@@ -207,33 +230,34 @@ final class ListNumberer {
     private var abstractOf: [String: String] = [:]  // numId → abstractNumId
     private var counters: [String: [Int: Int]] = [:]  // numId → ilvl → current value
 
-    init(_ numbering: XNode?) {
+    init(_ numbering: XMLNode?) {
         guard let numbering else { return }
+        func value(_ n: XMLNode?, _ name: String) -> String? { n?.attribute(name, html: false) }
         for a in numbering.all("abstractNum") {
-            guard let id = a.attributes["abstractNumId"] else { continue }
+            guard let id = value(a, "abstractNumId") else { continue }
             var ls: [Int: Level] = [:]
             for l in a.all("lvl") {
                 // Word has levels 0–8; values outside sane ranges are ignored rather than trusted.
-                guard let i = l.attributes["ilvl"].flatMap(Int.init), (0...8).contains(i) else { continue }
-                let start = l.first("start")?.attributes["val"].flatMap(Int.init) ?? 1
+                guard let i = value(l, "ilvl").flatMap(Int.init), (0...8).contains(i) else { continue }
+                let start = value(l.first("start"), "val").flatMap(Int.init) ?? 1
                 ls[i] = Level(
-                    format: l.first("numFmt")?.attributes["val"] ?? "decimal",
-                    text: l.first("lvlText")?.attributes["val"] ?? "",
+                    format: value(l.first("numFmt"), "val") ?? "decimal",
+                    text: value(l.first("lvlText"), "val") ?? "",
                     start: (0...100_000).contains(start) ? start : 1)
             }
             levels[id] = ls
         }
         for n in numbering.all("num") {
-            if let id = n.attributes["numId"], let a = n.first("abstractNumId")?.attributes["val"] { abstractOf[id] = a }
+            if let id = value(n, "numId"), let a = value(n.first("abstractNumId"), "val") { abstractOf[id] = a }
         }
     }
 
-    func prefix(for p: XNode) -> String {
+    func prefix(for p: XMLNode) -> String {
         guard let numPr = p.first("pPr")?.first("numPr"),
-            let numId = numPr.first("numId")?.attributes["val"], numId != "0",
+            let numId = numPr.first("numId")?.attribute("val", html: false), numId != "0",
             let abstract = abstractOf[numId], let lvls = levels[abstract]
         else { return "" }
-        let ilvl = numPr.first("ilvl")?.attributes["val"].flatMap(Int.init) ?? 0
+        let ilvl = numPr.first("ilvl")?.attribute("val", html: false).flatMap(Int.init) ?? 0
         guard (0...8).contains(ilvl), let level = lvls[ilvl] else { return "" }
         var c = counters[numId] ?? [:]
         c[ilvl] = (c[ilvl] ?? (level.start - 1)) + 1

@@ -52,24 +52,13 @@ public struct HTMLReader: ReportReader {
         }
         let elements = XMLTree.elementCount(utf8)
         try budget.check(elements, budget.maxElements, path, "the page has \(elements) elements", unit: "elements")
-        let root: XNode
-        do { root = try XMLTree.parseHTML(utf8) } catch {
+        let document: XMLDocument
+        do { document = try XMLTree.parseHTML(utf8) } catch {
             throw ReaderError.corrupt(path: path, detail: "the HTML could not be parsed")
         }
-        let body = root.first("body") ?? root
-        let content = reportBody(body)
-        var out = Lineariser(budget: budget)
-        // The title often sits outside the content block (in a page header): keep the first title line before it.
-        if content !== body {
-            var all = Lineariser(budget: budget)
-            all.walk(body, stopAt: content)
-            let words = ctx.templates.profile.titleWords
-            if let t = all.lines.last(where: { l in words.contains { l.text.contains($0) } && l.text.count <= 80 }) {
-                out.lines.append(t)
-            }
-        }
-        out.walk(content, stopAt: nil)
-        out.flush()
+        // The nodes below are views into `document`, which lives until this function returns.
+        let root = document.root
+        let out = bodyReading(root)
         if out.overCells {
             throw budget.refusal(
                 path, "the page's tables have more than \(budget.maxTableCells) cells once rowspan and colspan are spread out",
@@ -95,11 +84,8 @@ public struct HTMLReader: ReportReader {
             if let (date, line) = Self.metaDate(root) {
                 report.metadata.published = date
                 report.metadata.publishedLocation = SourceLocation(line: line)
-            } else if content !== body {
-                var page = Lineariser(budget: budget)
-                page.walk(body, stopAt: nil)
-                page.flush()
-                if let (date, line) = pageDate(page.lines) {
+            } else if out.content != out.body {
+                if let (date, line) = pageDate(pageLines(out.body)) {
                     report.metadata.published = date
                     report.metadata.publishedLocation = SourceLocation(line: line)
                 }
@@ -108,18 +94,73 @@ public struct HTMLReader: ReportReader {
         return report
     }
 
+    /// The report's lines in a parsed page, and where they came from.
+    struct BodyReading {
+        /// The report body's lines, after the title line found before it when the body is not the whole page.
+        var lines: [Lineariser.Line]
+        /// True when the tables went over the cell budget (reading stopped there).
+        var overCells: Bool
+        /// The page's `<body>` (or the root without one) and the report body found in it.
+        var body: XMLNode
+        var content: XMLNode
+    }
+
+    /// Finds the report body in the page and reads its lines; one walk over the page's elements up to the end of
+    /// the report body (what precedes it is read only for the title line).
+    func bodyReading(_ root: XMLNode) -> BodyReading {
+        let body = Self.firstChild(of: root, named: "body") ?? root
+        let content = reportBody(body)
+        var out = Lineariser(budget: budget)
+        // The title often sits outside the content block (in a page header): keep the first title line before it.
+        if content != body {
+            var all = Lineariser(budget: budget)
+            all.walk(body, stopAt: content)
+            let words = ctx.templates.profile.titleWords
+            if let t = all.lines.last(where: { l in words.contains { l.text.contains($0) } && l.text.count <= 80 }) {
+                out.lines.append(t)
+            }
+        }
+        out.walk(content, stopAt: nil)
+        out.flush()
+        return BodyReading(lines: out.lines, overCells: out.overCells, body: body, content: content)
+    }
+
+    /// Every line of the page body, furniture included: where a publication date outside the report is looked for.
+    func pageLines(_ body: XMLNode) -> [Lineariser.Line] {
+        var page = Lineariser(budget: budget)
+        page.walk(body, stopAt: nil)
+        page.flush()
+        return page.lines
+    }
+
     /// `<meta>` names and properties that carry a page's publication date.
     static let dateMetaNames: Set<String> = ["pubdate", "publishdate", "article:published_time"]
 
     /// The publication date in a `<meta name="PubDate" content="2021-03-05 08:58">` tag, and its line.
-    static func metaDate(_ root: XNode) -> (CalendarDate, Int)? {
-        let scope = root.first("head") ?? root
-        for m in scope.descendants("meta") {
-            let name = (m.attributes["name"] ?? m.attributes["property"] ?? m.attributes["itemprop"] ?? "").lowercased()
-            guard dateMetaNames.contains(name), let content = m.attributes["content"], let d = leadingDate(content) else { continue }
-            return (d, m.line)
+    static func metaDate(_ root: XMLNode) -> (CalendarDate, Int)? {
+        let scope = firstChild(of: root, named: "head") ?? root
+        var found: (CalendarDate, Int)?
+        func visit(_ n: XMLNode) -> Bool {
+            for c in n.children where c.isElement {
+                if c.lowercasedName == "meta" {
+                    let name = (c.attribute("name", html: true) ?? c.attribute("property", html: true) ?? c.attribute("itemprop", html: true) ?? "")
+                        .lowercased()
+                    if dateMetaNames.contains(name), let content = c.attribute("content", html: true), let d = leadingDate(content) {
+                        found = (d, c.line)
+                        return true
+                    }
+                }
+                if visit(c) { return true }
+            }
+            return false
         }
-        return nil
+        _ = visit(scope)
+        return found
+    }
+
+    /// The first child element of `n` whose lower-cased name is `name`.
+    static func firstChild(of n: XMLNode, named name: String) -> XMLNode? {
+        n.children.first { $0.isElement && $0.lowercasedName == name }
     }
 
     /// The first `YYYY-MM-DD` (also `/`, `.` or 年月日) in a text, when it is a real date.
@@ -157,18 +198,21 @@ public struct HTMLReader: ReportReader {
 
     /// The deepest element holding the most part headings: the report body without menus and footers.
     /// A heading counts only where a text starts with it (after its numeral), not where a sentence names it.
-    func reportBody(_ body: XNode) -> XNode {
+    func reportBody(_ body: XMLNode) -> XMLNode {
         let numerals = ctx.templates.profile.partNumerals
         let headings = ctx.templates.profile.parts.map { $0.headings.map(LabelText.normalize) }
-        var best: (XNode, Int, Int)? = nil  // node, score, depth
-        func parts(_ n: XNode, depth: Int) -> Set<Int> {
+        let scan = HeadingScan(numerals: numerals, headings: headings)
+        var best: (XMLNode, Int, Int)? = nil  // node, score, depth
+        func parts(_ n: XMLNode, depth: Int) -> Set<Int> {
             if let t = n.text {
+                guard scan.mayBeNumbered(t) else { return [] }
                 let norm = LabelText.normalize(t)
                 let bare = LabelText.stripNumbering(norm, numerals: numerals)
                 guard bare != norm else { return [] }
-                return Set(headings.indices.filter { i in headings[i].contains { bare.hasPrefix($0) } })
+                let plain = scan.plainHeadings && bare.unicodeScalars.allSatisfy(FastText.isPlainScalar)
+                return Set(headings.indices.filter { i in headings[i].contains { HeadingScan.hasPrefix(bare, $0, plain: plain) } })
             }
-            if Self.skipTags.contains(n.name) { return [] }
+            if Self.skipTags.contains(n.lowercasedName) { return [] }
             var found = Set<Int>()
             for c in n.children { found.formUnion(parts(c, depth: depth + 1)) }
             if !found.isEmpty, best == nil || found.count > best!.1 || (found.count == best!.1 && depth > best!.2) {
@@ -188,29 +232,21 @@ public struct HTMLReader: ReportReader {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) || bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             return Data(try TextDecoding.decode(data, path: path).0.utf8)
         }
-        let ascii = String(decoding: bytes.prefix(4096).map { $0 < 0x80 ? $0 : 0x20 }, as: UTF8.self).lowercased()
-        var declared: String?
-        if let r = ascii.range(of: #"charset\s*=\s*["']?([a-z0-9_-]+)"#, options: .regularExpression) {
-            declared = String(ascii[r]).components(separatedBy: "=").last?.trimmingCharacters(in: CharacterSet(charactersIn: "\"' "))
-        }
-        var text: String
-        if let d = declared, ["gbk", "gb2312", "gb18030", "x-gbk", "cp936"].contains(d) {
+        let text: String
+        if HTMLCharset.declaresGBK(bytes) {
             guard let t = TextDecoding.gb18030(bytes) else { throw ReaderError.undecodable(path: path) }
             text = t
         } else {
             text = try TextDecoding.decode(data, path: path).0
         }
         // The bytes handed to libxml2 are UTF-8 whatever the page declared.
-        if FastText.contains(text, "charset") {
-            text = text.replacingOccurrences(of: #"charset\s*=\s*["']?[A-Za-z0-9_-]+"#, with: "charset=utf-8", options: .regularExpression)
-        }
-        return Data(text.utf8)
+        return Data(HTMLCharset.declaringUTF8(text).utf8)
     }
 }
 
 /// Turns an HTML tree into lines: block elements end lines; data tables give one tab-separated line per row.
 struct Lineariser {
-    struct Line { var text: String; var sourceLine: Int; var table: Int?; var row: Int? }
+    struct Line: Equatable { var text: String; var sourceLine: Int; var table: Int?; var row: Int? }
     let budget: ReadBudget
     var lines: [Line] = []
     /// Grid cells placed so far, counting those that spans cover; reading stops past the budget.
@@ -228,21 +264,22 @@ struct Lineariser {
 
     /// Walks `n`; when `stopAt` is reached, stops (used to collect what precedes the report body).
     @discardableResult
-    mutating func walk(_ n: XNode, stopAt: XNode?) -> Bool {
-        if let s = stopAt, n === s { flush(); return true }
+    mutating func walk(_ n: XMLNode, stopAt: XMLNode?) -> Bool {
+        if let s = stopAt, n == s { flush(); return true }
         if let t = n.text {
             if current.isEmpty { currentLine = n.line }
             current += Self.spacedOut(t)
             return false
         }
-        if HTMLReader.skipTags.contains(n.name) { return false }
-        if n.name == "br" { flush(); return false }
+        let name = n.lowercasedName
+        if HTMLReader.skipTags.contains(name) { return false }
+        if name == "br" { flush(); return false }
         if overCells || lines.count > budget.maxLines { return true }
-        if n.name == "table" {
+        if name == "table" {
             flush()
             // A data table holds only text and paragraphs in its cells; a table holding tables, headings,
             // sections or lists is page layout.
-            if !n.hasDescendant(named: Self.layoutTags) {
+            if !Self.hasDescendant(n, named: Self.layoutTags) {
                 emitTable(n)
             } else {
                 // A layout table: its cells are page regions, read as blocks.
@@ -250,7 +287,7 @@ struct Lineariser {
             }
             return false
         }
-        let block = HTMLReader.blockTags.contains(n.name) || n.name == "tr" || n.name == "td" || n.name == "th"
+        let block = HTMLReader.blockTags.contains(name) || name == "tr" || name == "td" || name == "th"
         if block { flush() }
         for c in n.children { if walk(c, stopAt: stopAt) { return true } }
         if block { flush() }
@@ -272,6 +309,29 @@ struct Lineariser {
         return String(Substring(us[start..<end]))
     }
 
+    /// The text of a cell with only text children (`spacedOut`, joined); nil when it has an element child.
+    static func textOnly(_ cell: XMLNode) -> String? {
+        var out = ""
+        for c in cell.children {
+            guard let t = c.text else { return nil }
+            out += spacedOut(t)
+        }
+        return out
+    }
+
+    /// True when some element below `n` (not `n` itself) has one of `names`.
+    static func hasDescendant(_ n: XMLNode, named names: Set<String>) -> Bool {
+        n.children.contains { $0.isElement && (names.contains($0.lowercasedName) || hasDescendant($0, named: names)) }
+    }
+
+    /// The `tr` elements below `n`, in document order.
+    static func rows(_ n: XMLNode, into out: inout [XMLNode]) {
+        for c in n.children where c.isElement {
+            if c.lowercasedName == "tr" { out.append(c) }
+            rows(c, into: &out)
+        }
+    }
+
     /// Tags that make a table page layout when they occur inside it.
     static let layoutTags: Set<String> = ["table", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "form", "section", "article"]
 
@@ -285,9 +345,10 @@ struct Lineariser {
     }
 
     /// A data table: cells placed on a grid with rowspan/colspan; each row one line, cells separated by tabs.
-    mutating func emitTable(_ table: XNode) {
+    mutating func emitTable(_ table: XMLNode) {
         tableCount += 1
-        let rows = table.descendants("tr")
+        var rows: [XMLNode] = []
+        Self.rows(table, into: &rows)
         var pending: [Int: Int] = [:]  // grid column → rows still covered by a rowspan from above
         for (ri, tr) in rows.enumerated() {
             if overCells { return }
@@ -300,18 +361,24 @@ struct Lineariser {
                     col += 1
                 }
             }
-            for cell in tr.children where cell.name == "td" || cell.name == "th" {
+            for cell in tr.children where cell.isElement && (cell.lowercasedName == "td" || cell.lowercasedName == "th") {
                 skipCovered()
-                var inner = Lineariser(budget: budget)
-                for c in cell.children { inner.walk(c, stopAt: nil) }
-                inner.flush()
-                let joined = inner.lines.map(\.text).joined(separator: " ")
+                let joined: String
+                if let text = Self.textOnly(cell) {
+                    // What a lineariser walking the text children gives: their text as one line, trimmed.
+                    joined = Self.trimmed(text)
+                } else {
+                    var inner = Lineariser(budget: budget)
+                    for c in cell.children { inner.walk(c, stopAt: nil) }
+                    inner.flush()
+                    joined = inner.lines.map(\.text).joined(separator: " ")
+                }
                 // A tab is a character of its own: without one there is nothing to replace.
                 let text = joined.utf8.contains(0x09) ? joined.replacingOccurrences(of: "\t", with: " ") : joined
                 // Spans are clamped (a rowspan to the rows left in the table), and every grid cell a span covers
                 // counts against the budget, so a page cannot make the grid, and the work, arbitrarily large.
-                let rowspan = min(budget.maxSpan, rows.count - ri, max(1, Int(cell.attributes["rowspan"] ?? "1") ?? 1))
-                let colspan = min(budget.maxSpan, max(1, Int(cell.attributes["colspan"] ?? "1") ?? 1))
+                let rowspan = min(budget.maxSpan, rows.count - ri, max(1, Int(cell.attribute("rowspan", html: true) ?? "1") ?? 1))
+                let colspan = min(budget.maxSpan, max(1, Int(cell.attribute("colspan", html: true) ?? "1") ?? 1))
                 cells += rowspan * colspan
                 if cells > budget.maxTableCells { overCells = true; return }
                 fields.append(text)

@@ -1,45 +1,125 @@
 import CLibXML2
 import Foundation
 
-/// An element or text node copied out of a libxml2 document, so readers walk plain Swift values.
-final class XNode {
-    /// Local element name (lower case for HTML); empty for text nodes.
-    let name: String
-    let attributes: [String: String]
-    var children: [XNode] = []
-    /// Text content, for text nodes.
-    let text: String?
-    /// Line in the source document where libxml2 saw the node.
-    let line: Int
+/// A parsed libxml2 document, freed when the last reference goes. Readers walk its nodes in place
+/// (`XMLNode`), once, instead of copying the tree into Swift values first.
+final class XMLDocument {
+    let doc: xmlDocPtr
+    let root: XMLNode
+    /// Element names are lower-cased (HTML) or compared exactly (XML).
+    let html: Bool
 
-    init(name: String, attributes: [String: String], text: String?, line: Int) {
-        self.name = name; self.attributes = attributes; self.text = text; self.line = line
+    init(doc: xmlDocPtr, root: xmlNodePtr, html: Bool) {
+        self.doc = doc; self.root = XMLNode(root); self.html = html
     }
 
-    func first(_ name: String) -> XNode? { children.first { $0.name == name } }
-    func all(_ name: String) -> [XNode] { children.filter { $0.name == name } }
+    deinit { xmlFreeDoc(doc) }
+}
+
+/// One element or text node of a libxml2 tree, read in place; valid while its `XMLDocument` lives.
+/// Children are the element, text and CDATA children (comments, processing instructions and the like are
+/// left out), the nodes a reader reads.
+struct XMLNode: Equatable {
+    let ptr: xmlNodePtr
+    init(_ ptr: xmlNodePtr) { self.ptr = ptr }
+
+    var isElement: Bool { ptr.pointee.type == XML_ELEMENT_NODE }
+
+    /// Text content, for text and CDATA nodes; nil for elements.
+    var text: String? {
+        guard !isElement, let content = ptr.pointee.content else { return nil }
+        return String(cString: content)
+    }
+
+    /// Line in the source document where libxml2 saw the node.
+    var line: Int { Int(xmlGetLineNo(ptr)) }
+
+    /// The element's local name exactly as written (XML); empty for text nodes.
+    var name: String { isElement ? String(cString: ptr.pointee.name) : "" }
+
+    /// The element's local name in lower case (HTML); empty for text nodes. Names of ASCII bytes (all libxml2's
+    /// HTML parser makes) are lower-cased byte by byte, which is what `lowercased()` gives for ASCII.
+    var lowercasedName: String { isElement ? Self.lowercased(ptr.pointee.name) : "" }
+
+    /// True for an element whose local name is exactly `name`. Byte equality is string equality here: no
+    /// other text is canonically equivalent to an ASCII name without `K`, `;` or `` ` ``, and the readers
+    /// ask only for letter names without `K`.
+    @inline(__always) func isElement(named name: StaticString) -> Bool {
+        guard isElement, let own = ptr.pointee.name else { return false }
+        return name.withUTF8Buffer { want in
+            for i in 0..<want.count where own[i] != want[i] { return false }
+            return own[want.count] == 0
+        }
+    }
+
+    var children: Children { Children(cursor: ptr.pointee.children) }
+
+    /// The element, text and CDATA children in document order.
+    struct Children: Sequence, IteratorProtocol {
+        var cursor: xmlNodePtr?
+        mutating func next() -> XMLNode? {
+            while let c = cursor {
+                cursor = c.pointee.next
+                switch c.pointee.type {
+                case XML_ELEMENT_NODE: return XMLNode(c)
+                case XML_TEXT_NODE, XML_CDATA_SECTION_NODE: if c.pointee.content != nil { return XMLNode(c) }
+                default: continue
+                }
+            }
+            return nil
+        }
+    }
+
+    /// The first child element named `name` (exact, XML).
+    func first(_ name: StaticString) -> XMLNode? { children.first { $0.isElement(named: name) } }
+
+    /// The child elements named `name` (exact, XML).
+    func all(_ name: StaticString) -> [XMLNode] { children.filter { $0.isElement(named: name) } }
 
     /// All descendant text, in document order.
     var allText: String {
         if let text { return text }
-        return children.map(\.allText).joined()
-    }
-
-    func descendants(_ name: String) -> [XNode] {
-        var out: [XNode] = []
-        for c in children {
-            if c.name == name { out.append(c) }
-            out += c.descendants(name)
-        }
+        var out = ""
+        appendText(to: &out)
         return out
     }
 
-    /// True when some element below this one (not this one) has one of `names`.
-    func hasDescendant(named names: Set<String>) -> Bool {
-        children.contains { names.contains($0.name) || $0.hasDescendant(named: names) }
+    private func appendText(to out: inout String) {
+        for c in children {
+            if c.isElement { c.appendText(to: &out) } else if let content = c.ptr.pointee.content { out += String(cString: content) }
+        }
     }
 
-    func contains(_ name: String) -> Bool { children.contains { $0.name == name || $0.contains(name) } }
+    /// The value of the attribute whose local name is `name` (lower-cased first with `html`); when several
+    /// have it, the last, as a dictionary filled in document order would keep.
+    func attribute(_ name: String, html: Bool) -> String? {
+        var found: String?
+        var a = ptr.pointee.properties
+        while let attr = a {
+            let key = html ? Self.lowercased(attr.pointee.name) : String(cString: attr.pointee.name)
+            if key == name, let v = xmlNodeGetContent(UnsafeMutablePointer<xmlNode>(OpaquePointer(attr))) {
+                found = String(cString: v)
+                ogilint_xml_free(v)
+            }
+            a = attr.pointee.next
+        }
+        return found
+    }
+
+    /// `String(cString:).lowercased()`, byte by byte when every byte is ASCII.
+    static func lowercased(_ name: UnsafePointer<xmlChar>) -> String {
+        let count = strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
+        var ascii = true
+        for i in 0..<count where name[i] >= 0x80 { ascii = false; break }
+        guard ascii else { return String(cString: name).lowercased() }
+        return String(unsafeUninitializedCapacity: count) { buf in
+            for i in 0..<count {
+                let b = name[i]
+                buf[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+            }
+            return count
+        }
+    }
 }
 
 /// Parses XML and HTML with libxml2: no network, no DTD loading, no entity substitution.
@@ -52,40 +132,44 @@ enum XMLTree {
 
     /// Parses an XML document (a DOCX part) as UTF-8. A document with a DOCTYPE is refused even if the
     /// caller's scan of the bytes missed it: libxml2 records it, and it is checked before any use.
-    static func parseXML(_ data: Data) throws -> XNode {
+    static func parseXML(_ data: Data) throws -> XMLDocument {
         let options = Int32(
             XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
         return try parse(data, html: false) { xmlReadMemory($0, $1, "document.xml", "UTF-8", options) }
     }
 
     /// Counts element start tags (`<` followed by a name) in UTF-8 or ASCII-compatible bytes, without parsing.
+    /// `memchr` finds each `<`.
     static func elementCount(_ data: Data) -> Int {
         data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) -> Int in
+            guard buf.count >= 2, let base = buf.baseAddress else { return 0 }
             let b = buf.bindMemory(to: UInt8.self)
             var n = 0
             var i = 0
             let end = b.count - 1
-            while i < end {
-                if b[i] == 0x3C {
-                    let c = b[i + 1] | 0x20
-                    if (c >= 0x61 && c <= 0x7A) || b[i + 1] == 0x5F || b[i + 1] == 0x3A || b[i + 1] >= 0x80 { n += 1 }
-                }
+            while i < end, let hit = memchr(base + i, 0x3C, end - i) {
+                i = base.distance(to: UnsafeRawPointer(hit))
+                let next = b[i + 1]
+                let c = next | 0x20
+                if (c >= 0x61 && c <= 0x7A) || next == 0x5F || next == 0x3A || next >= 0x80 { n += 1 }
                 i += 1
             }
             return n
         }
     }
 
-    /// True when the bytes contain `<!` + `word` anywhere (ASCII letters compared without case).
+    /// True when the bytes contain `<!` + `word` anywhere (ASCII letters compared without case). `memchr` finds
+    /// each `<`.
     static func containsDeclaration(_ data: Data, _ word: String) -> Bool {
         let w = Array(word.uppercased().utf8)
         return data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) -> Bool in
             let b = buf.bindMemory(to: UInt8.self)
-            guard b.count >= w.count + 2 else { return false }
+            guard b.count >= w.count + 2, let base = buf.baseAddress else { return false }
             var i = 0
             let last = b.count - w.count - 2
-            while i <= last {
-                if b[i] == 0x3C, b[i + 1] == 0x21 {
+            while i <= last, let hit = memchr(base + i, 0x3C, last + 1 - i) {
+                i = base.distance(to: UnsafeRawPointer(hit))
+                if b[i + 1] == 0x21 {
                     var k = 0
                     while k < w.count, (b[i + 2 + k] & 0xDF) == w[k] { k += 1 }
                     if k == w.count { return true }
@@ -97,56 +181,29 @@ enum XMLTree {
     }
 
     /// Parses HTML tolerantly (broken markup is repaired, as browsers do). `utf8` must already be UTF-8.
-    static func parseHTML(_ utf8: Data) throws -> XNode {
+    static func parseHTML(_ utf8: Data) throws -> XMLDocument {
         let options = Int32(
             HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
         return try parse(utf8, html: true) { htmlReadMemory($0, $1, "page.html", "UTF-8", options) }
     }
 
-    /// Runs one libxml2 parse over the bytes and copies the tree out, freeing the document.
-    private static func parse(_ data: Data, html: Bool, _ read: (UnsafePointer<CChar>?, Int32) -> xmlDocPtr?) throws -> XNode {
+    /// Runs one libxml2 parse over the bytes; the document is freed when the returned value is released.
+    private static func parse(_ data: Data, html: Bool, _ read: (UnsafePointer<CChar>?, Int32) -> xmlDocPtr?) throws -> XMLDocument {
         let doc = data.withUnsafeBytes { buf in read(buf.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buf.count)) }
         guard let doc else { throw Failure.unparseable(lastError() ?? (html ? "the HTML could not be parsed" : "not well-formed XML")) }
-        defer { xmlFreeDoc(doc) }
-        if !html, doc.pointee.intSubset != nil || doc.pointee.extSubset != nil { throw Failure.declaresDTD }
+        if !html, doc.pointee.intSubset != nil || doc.pointee.extSubset != nil {
+            xmlFreeDoc(doc)
+            throw Failure.declaresDTD
+        }
         guard let root = xmlDocGetRootElement(doc) else {
+            xmlFreeDoc(doc)
             throw Failure.unparseable(html ? "the HTML has no elements" : "the XML has no root element")
         }
-        return copy(root, html: html)
+        return XMLDocument(doc: doc, root: root, html: html)
     }
 
     static func lastError() -> String? {
         guard let e = xmlGetLastError(), let m = e.pointee.message else { return nil }
         return String(cString: m).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    static func copy(_ node: xmlNodePtr, html: Bool) -> XNode {
-        var attrs: [String: String] = [:]
-        var a = node.pointee.properties
-        while let attr = a {
-            let key = String(cString: attr.pointee.name)
-            if let v = xmlNodeGetContent(UnsafeMutablePointer<xmlNode>(OpaquePointer(attr))) {
-                attrs[html ? key.lowercased() : key] = String(cString: v)
-                ogilint_xml_free(v)
-            }
-            a = attr.pointee.next
-        }
-        let name = String(cString: node.pointee.name)
-        let x = XNode(name: html ? name.lowercased() : name, attributes: attrs, text: nil, line: Int(xmlGetLineNo(node)))
-        var c = node.pointee.children
-        while let child = c {
-            switch child.pointee.type {
-            case XML_ELEMENT_NODE:
-                x.children.append(copy(child, html: html))
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = child.pointee.content {
-                    x.children.append(XNode(name: "", attributes: [:], text: String(cString: content), line: Int(xmlGetLineNo(child))))
-                }
-            default:
-                break
-            }
-            c = child.pointee.next
-        }
-        return x
     }
 }

@@ -1,0 +1,109 @@
+import Foundation
+import OGIModel
+
+/// A page's `charset=` declarations, found and rewritten with a scan of the bytes instead of a regular expression
+/// over the page. The scan matches what the pattern `charset\s*=\s*["']?[A-Za-z0-9_-]+` matches (ICU's `\s`:
+/// the Unicode White_Space characters), leftmost first, so a page reads as it did with the expression
+/// (HTMLCharsetTests compares the two).
+enum HTMLCharset {
+    /// The declared names that mean GBK, whose superset GB18030 is what the page is decoded as.
+    static let gbkNames: Set<String> = ["gbk", "gb2312", "gb18030", "x-gbk", "cp936"]
+
+    /// True when the first 4,096 bytes (non-ASCII bytes read as spaces, letters in lower case) declare a GBK
+    /// charset: the first `charset=name` there names one, with only spaces (or a quote after them) between the
+    /// `=` and the name. The expression-based reading trimmed spaces and quotes, not other white space, from
+    /// what followed the `=`, so a name after a tab or a line feed was never taken as GBK.
+    static func declaresGBK(_ bytes: [UInt8]) -> Bool {
+        let head = bytes.prefix(4096).map { b -> UInt8 in
+            b >= 0x80 ? 0x20 : (b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+        }
+        return head.withUnsafeBufferPointer { b -> Bool in
+            guard let m = nextDeclaration(in: b, from: 0, lowerCaseNamesOnly: true), m.spacesOnlyAfterEquals else { return false }
+            return gbkNames.contains(String(decoding: b[m.name], as: UTF8.self))
+        }
+    }
+
+    /// `text` with every `charset=name` made `charset=utf-8`: the bytes libxml2 gets are UTF-8 whatever the
+    /// page declared.
+    static func declaringUTF8(_ text: String) -> String {
+        guard FastText.contains(text, "charset") else { return text }
+        var source = text
+        return source.withUTF8 { b -> String in
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count)
+            var copied = 0
+            var i = 0
+            while let m = nextDeclaration(in: b, from: i, lowerCaseNamesOnly: false) {
+                out.append(contentsOf: b[copied..<m.range.lowerBound])
+                out.append(contentsOf: "charset=utf-8".utf8)
+                copied = m.range.upperBound
+                i = m.range.upperBound
+            }
+            if copied == 0 { return text }
+            out.append(contentsOf: b[copied..<b.count])
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    struct Declaration {
+        /// The whole match, from `charset` to the end of the name.
+        var range: Range<Int>
+        /// The name's bytes.
+        var name: Range<Int>
+        /// True when the white space between `=` and the name (or its quote) is all spaces (U+0020).
+        var spacesOnlyAfterEquals: Bool
+    }
+
+    /// The leftmost match at or after `start`. Names are `[a-z0-9_-]+` with `lowerCaseNamesOnly`, else
+    /// `[A-Za-z0-9_-]+`.
+    static func nextDeclaration(in b: UnsafeBufferPointer<UInt8>, from start: Int, lowerCaseNamesOnly: Bool) -> Declaration? {
+        let word: [UInt8] = Array("charset".utf8)
+        var i = start
+        while i + word.count <= b.count {
+            guard b[i] == 0x63 else { i += 1; continue }
+            var k = 1
+            while k < word.count, b[i + k] == word[k] { k += 1 }
+            guard k == word.count else { i += 1; continue }
+            var p = i + word.count
+            while p < b.count, let n = whiteSpaceLength(b, p) { p += n }
+            guard p < b.count, b[p] == 0x3D else { i += 1; continue }
+            p += 1
+            var spacesOnly = true
+            while p < b.count, let n = whiteSpaceLength(b, p) {
+                if b[p] != 0x20 { spacesOnly = false }
+                p += n
+            }
+            if p < b.count, b[p] == 0x22 || b[p] == 0x27 { p += 1 }
+            let nameStart = p
+            while p < b.count, isNameByte(b[p], lowerCaseOnly: lowerCaseNamesOnly) { p += 1 }
+            guard p > nameStart else { i += 1; continue }
+            return Declaration(range: i..<p, name: nameStart..<p, spacesOnlyAfterEquals: spacesOnly)
+        }
+        return nil
+    }
+
+    @inline(__always) static func isNameByte(_ c: UInt8, lowerCaseOnly: Bool) -> Bool {
+        (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x5F || c == 0x2D || (!lowerCaseOnly && c >= 0x41 && c <= 0x5A)
+    }
+
+    /// The length in bytes of the white-space character (Unicode White_Space, what ICU's `\s` matches) at `p`
+    /// of valid UTF-8, or nil.
+    @inline(__always) static func whiteSpaceLength(_ b: UnsafeBufferPointer<UInt8>, _ p: Int) -> Int? {
+        let c = b[p]
+        if c < 0x80 { return (c >= 0x09 && c <= 0x0D) || c == 0x20 ? 1 : nil }
+        guard c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 else { return nil }
+        var u: UInt32 = 0
+        var n = 0
+        if c == 0xC2, p + 1 < b.count {
+            u = UInt32(c & 0x1F) << 6 | UInt32(b[p + 1] & 0x3F); n = 2
+        } else if c != 0xC2, p + 2 < b.count {
+            u = UInt32(c & 0x0F) << 12 | UInt32(b[p + 1] & 0x3F) << 6 | UInt32(b[p + 2] & 0x3F); n = 3
+        } else {
+            return nil
+        }
+        switch u {
+        case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return n
+        default: return nil
+        }
+    }
+}

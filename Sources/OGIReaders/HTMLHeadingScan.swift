@@ -1,0 +1,45 @@
+import OGIModel
+
+/// Exact shortcuts for finding part headings among a page's texts (`HTMLReader.reportBody`), where most texts
+/// are neither numbered nor headings.
+struct HeadingScan {
+    /// The scalars a numbered text can start with once normalised: `(`, ASCII digits and the numerals; nil when
+    /// the numerals are not all plain scalars (then every text is read in full).
+    let numberingStarts: ScalarSet?
+    /// True when every heading is plain-scalar text (`FastText.isPlainScalar`).
+    let plainHeadings: Bool
+
+    init(numerals: String, headings: [[String]]) {
+        if numerals.unicodeScalars.allSatisfy(FastText.isPlainScalar) {
+            var starts = ScalarSet("(0123456789".unicodeScalars)
+            for u in numerals.unicodeScalars { starts.insert(u) }
+            numberingStarts = starts
+        } else {
+            numberingStarts = nil
+        }
+        plainHeadings = headings.allSatisfy { $0.allSatisfy { $0.unicodeScalars.allSatisfy(FastText.isPlainScalar) } }
+    }
+
+    /// False only when `LabelText.stripNumbering(LabelText.normalize(text), numerals:)` surely returns its input:
+    /// the text is only white space (normalised, it is empty), or its first scalar once normalised (white space
+    /// left out, full-width forms made ASCII) is a plain scalar that is not `(`, a digit or a numeral. A plain
+    /// scalar is a character of its own, equal only to itself, so no numbering can start there.
+    func mayBeNumbered(_ text: String) -> Bool {
+        guard let starts = numberingStarts else { return true }
+        for u in text.unicodeScalars {
+            if FastText.isSpace(u) { continue }
+            let m = (0xFF01...0xFF5E).contains(u.value) ? Unicode.Scalar(u.value - 0xFEE0)! : u
+            return !FastText.isPlainScalar(m) || starts.contains(m)
+        }
+        return false
+    }
+
+    /// `text.hasPrefix(prefix)`; by bytes when both are plain-scalar text (`plain`), where every scalar is a
+    /// character of its own and equal only to itself, so characters compare as their bytes do.
+    @inline(__always) static func hasPrefix(_ text: String, _ prefix: String, plain: Bool) -> Bool {
+        guard plain else { return text.hasPrefix(prefix) }
+        let t = text.utf8, p = prefix.utf8
+        guard p.count <= t.count else { return false }
+        return t.starts(with: p)
+    }
+}
