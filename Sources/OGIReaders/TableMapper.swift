@@ -171,6 +171,22 @@ public enum CellTokenizer {
     }
 }
 
+/// A set of short words (sign words, placeholders) with a cheap length test in front of the hashing:
+/// `contains` equals `Set<String>.contains`. Strings compare by canonical equivalence; a scalar's canonical
+/// decomposition has at most 4 scalars and a scalar takes at most 4 UTF-8 bytes, so a text equal to a word of
+/// `n` scalars has at most `16 * n` bytes. Longer texts (labels, prose) are rejected without hashing them.
+struct ShortWordSet: Sendable {
+    let words: Set<String>
+    let maxBytes: Int
+
+    init<S: Sequence>(_ words: S) where S.Element == String {
+        self.words = Set(words)
+        maxBytes = 16 * (self.words.map { $0.unicodeScalars.count }.max() ?? 0)
+    }
+
+    @inline(__always) func contains(_ s: String) -> Bool { s.utf8.count <= maxBytes && words.contains(s) }
+}
+
 /// Turns a line number (and, for delimited lines, a field number) into a source location.
 public typealias Locator = @Sendable (_ line: Int, _ field: Int?) -> SourceLocation
 
@@ -183,6 +199,9 @@ public struct TableMapper {
     var locate: Locator = { line, _ in SourceLocation(line: line) }
     /// Punctuation that marks a token as running prose rather than a label.
     let sentenceEnds: Set<Unicode.Scalar> = ["。", "；"]
+
+    /// The sign words a value may be written apart from ("减 51", "+ 7"), gathered once.
+    let signWords: ShortWordSet
 
     /// Labelled template tables prepared once, keyed by `template/table`.
     var prepared: [String: PreparedTable] = [:]
@@ -214,6 +233,7 @@ public struct TableMapper {
     public init(numerals: String, syntax: CellSyntax, templates: [Template] = []) {
         self.numerals = numerals
         self.syntax = syntax
+        signWords = ShortWordSet(syntax.increaseWords + syntax.decreaseWords + ["+", "＋"])
         for t in templates {
             for spec in t.tables {
                 searchForms[t.id + "/" + spec.key] = SearchForms(spec: spec, template: t, numerals: numerals)
@@ -410,7 +430,8 @@ public struct TableMapper {
         var consumed: [ClosedRange<Int>] = []
         var notes: [ExtractionNote] = []
         var segCache: [String: [Segment]] = [:]
-        let aligner = RowAligner(numerals: numerals, syntax: syntax, locate: locate)
+        let aligner = RowAligner(
+            numerals: numerals, syntax: syntax, locate: locate, signWords: signWords, comparable: ComparableLabels(count: tokens.count))
         for spec in template.tables {
             if let prep = prepared[template.id + "/" + spec.key] {
                 let inPart = partRanges[spec.part]

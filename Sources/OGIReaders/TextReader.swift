@@ -78,13 +78,7 @@ public struct TextReader: ReportReader {
         let report = parseOnce(lines: input, path: path, sourceFormat: sourceFormat, locate: locate)
         // A report in traditional characters finds few headings and tables: read it again in simplified ones.
         guard report.parts.count < 3 && report.tables.count < 2 else { return report }
-        var changed = false
-        let simplified = input.map { l -> SourceLine in
-            guard let s = l.text.applyingTransform(StringTransform("Hant-Hans"), reverse: false), s != l.text else { return l }
-            changed = true
-            return SourceLine(number: l.number, text: s)
-        }
-        guard changed else { return report }
+        guard let simplified = Self.simplified(input) else { return report }
         var second = parseOnce(lines: simplified, path: path, sourceFormat: sourceFormat, locate: locate)
         guard second.parts.count + second.tables.count > report.parts.count + report.tables.count else { return report }
         // Conversion is not one-to-one (覆 stays 覆 where the template prints 复): a label read through a slip
@@ -113,8 +107,27 @@ public struct TextReader: ReportReader {
         locate: @escaping Locator = { line, _ in SourceLocation(line: line) }
     ) -> Metadata {
         let quick = parseOnce(lines: input, path: path, sourceFormat: sourceFormat, locate: locate, metadataOnly: true)
-        guard quick.parts.count >= 3 else { return parse(lines: input, path: path, sourceFormat: sourceFormat, locate: locate).metadata }
-        return quick.metadata
+        guard quick.parts.count < 3 else { return quick.metadata }
+        // The steps of `parse`, reading tables only where their number decides which reading is kept. A
+        // reading's metadata and parts do not depend on its tables, so a metadata-only reading gives them.
+        let first = parseOnce(lines: input, path: path, sourceFormat: sourceFormat, locate: locate)
+        guard first.tables.count < 2, let simplified = Self.simplified(input) else { return first.metadata }
+        let secondQuick = parseOnce(lines: simplified, path: path, sourceFormat: sourceFormat, locate: locate, metadataOnly: true)
+        // More parts alone than the first reading's parts and tables: the second reading is kept whatever its tables.
+        if secondQuick.parts.count > first.parts.count + first.tables.count { return secondQuick.metadata }
+        let second = parseOnce(lines: simplified, path: path, sourceFormat: sourceFormat, locate: locate)
+        return second.parts.count + second.tables.count > first.parts.count + first.tables.count ? second.metadata : first.metadata
+    }
+
+    /// The lines converted from traditional to simplified characters, or nil when no line changes.
+    static func simplified(_ input: [SourceLine]) -> [SourceLine]? {
+        var changed = false
+        let out = input.map { l -> SourceLine in
+            guard let s = l.text.applyingTransform(StringTransform("Hant-Hans"), reverse: false), s != l.text else { return l }
+            changed = true
+            return SourceLine(number: l.number, text: s)
+        }
+        return changed ? out : nil
     }
 
     /// One reading of the lines. With `metadataOnly`, the tables are neither tokenised nor mapped and the
@@ -276,7 +289,7 @@ public struct TextReader: ReportReader {
         var parts: [Part] = []
         for h in ordered {
             var paras = paragraphs(lines[partLineRanges[h.spec.key]!])
-            if !h.rest.trimmingCharacters(in: .whitespaces).isEmpty {
+            if !TextScan.trimmingWhitespaces(h.rest).isEmpty {
                 paras.insert(Paragraph(text: h.rest, location: locate(lines[h.lineIndex].number, nil)), at: 0)
             }
             parts.append(
@@ -298,8 +311,8 @@ public struct TextReader: ReportReader {
         let content = lines.prefix(40).filter { !FastText.trim($0.text).isEmpty }.prefix(12)
         // A title run into the following sentence (PDF text) is cut after the title word.
         func titlePart(_ text: String) -> String? {
-            let t = text.trimmingCharacters(in: CharacterSet(charactersIn: "# \t\u{3000}"))
-            guard let w = words.compactMap({ t.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { return nil }
+            let t = TextScan.trimmingTitleMarks(text)
+            guard let w = words.compactMap({ TextScan.firstRange(of: $0, in: t) }).min(by: { $0.lowerBound < $1.lowerBound }) else { return nil }
             let cut = String(t[..<w.upperBound])
             if cut.contains(where: { ($0.isASCII && $0.isLetter) || "。，,；《》".contains($0) }) { return nil }
             return cut
@@ -308,7 +321,7 @@ public struct TextReader: ReportReader {
         var title = line
         var prefixLine: String?
         if idx > content.startIndex {
-            let prev = content[content.index(before: idx)].text.trimmingCharacters(in: CharacterSet(charactersIn: "# \t\u{3000}"))
+            let prev = TextScan.trimmingTitleMarks(content[content.index(before: idx)].text)
             let isShort =
                 prev.count <= 30 && !prev.contains(where: { "。，,:：".contains($0) }) && !prev.contains(where: { $0.isASCII && $0.isLetter })
             let normLine = LabelText.normalize(line)
@@ -346,7 +359,7 @@ public struct TextReader: ReportReader {
         let profile = ctx.templates.profile
         for l in lines.prefix(40) {
             let t = l.text
-            guard let w = profile.titleWords.compactMap({ t.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { continue }
+            guard let w = profile.titleWords.compactMap({ TextScan.firstRange(of: $0, in: t) }).min(by: { $0.lowerBound < $1.lowerBound }) else { continue }
             // The clause that ends with the title word: from the last punctuation before it.
             let upTo = t[..<w.upperBound]
             let start = upTo.lastIndex(where: { "，。；：,;:（(《“\"、".contains($0) }).map { upTo.index(after: $0) } ?? upTo.startIndex
@@ -392,5 +405,71 @@ public struct TextReader: ReportReader {
                 return
             }
         }
+    }
+}
+
+/// Scans that replace Foundation calls on the text reader's hot paths (`trimmingCharacters(in:)` and
+/// `range(of:)` go through NSString and cost tens of thousands of instructions a call). Each gives exactly
+/// what the Foundation call gives; `ReadFastPathTests` compares them.
+enum TextScan {
+    /// The marks trimmed around a title line: `#`, space, tab and the ideographic space.
+    static func isTitleMark(_ u: Unicode.Scalar) -> Bool { u == "#" || u == " " || u == "\t" || u == "\u{3000}" }
+
+    /// `s.trimmingCharacters(in: CharacterSet(charactersIn: "# \t\u{3000}"))`. Foundation trims UTF-16 units
+    /// of the set from both ends; the set holds only scalars of the Basic Multilingual Plane, so trimming
+    /// scalars gives the same text.
+    static func trimmingTitleMarks(_ s: String) -> String { trimming(s, isTitleMark) }
+
+    /// `CharacterSet.whitespaces` (tab and the space separators, Zs), as scalars.
+    static func isWhitespace(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+
+    /// `s.trimmingCharacters(in: .whitespaces)`: the set holds only scalars of the Basic Multilingual Plane
+    /// (`isWhitespace`), so trimming scalars gives the same text.
+    static func trimmingWhitespaces(_ s: String) -> String { trimming(s, isWhitespace) }
+
+    /// `s` without the scalars `trimmed` accepts at either end; `s` itself when there are none.
+    static func trimming(_ s: String, _ trimmed: (Unicode.Scalar) -> Bool) -> String {
+        let us = s.unicodeScalars
+        var start = us.startIndex, end = us.endIndex
+        while start < end, trimmed(us[start]) { start = us.index(after: start) }
+        while end > start, trimmed(us[us.index(before: end)]) { end = us.index(before: end) }
+        if start == us.startIndex && end == us.endIndex { return s }
+        return String(us[start..<end])
+    }
+
+    /// `s.range(of: word)` (Foundation). When both texts are made of plain scalars (`FastText.isPlainScalar`:
+    /// each its own character, with no canonical decomposition), Foundation's comparison of composed
+    /// character sequences is a comparison of scalars, and the first match is the first byte match.
+    /// Otherwise Foundation is asked.
+    static func firstRange(of word: String, in s: String) -> Range<String.Index>? {
+        guard !word.isEmpty, word.unicodeScalars.allSatisfy(FastText.isPlainScalar), s.unicodeScalars.allSatisfy(FastText.isPlainScalar)
+        else { return s.range(of: word) }
+        var hay = s, needle = word
+        let offset: Int? = hay.withUTF8 { hb in
+            needle.withUTF8 { nb in
+                let hc = hb.count, nc = nb.count
+                guard nc <= hc else { return nil }
+                let first = nb[0]
+                var i = 0
+                while i <= hc - nc {
+                    if hb[i] == first {
+                        var j = 1
+                        while j < nc && hb[i + j] == nb[j] { j += 1 }
+                        if j == nc { return i }
+                    }
+                    i += 1
+                }
+                return nil
+            }
+        }
+        guard let offset else { return nil }
+        let u = s.utf8
+        let lower = u.index(u.startIndex, offsetBy: offset)
+        return lower..<u.index(lower, offsetBy: word.utf8.count)
     }
 }
