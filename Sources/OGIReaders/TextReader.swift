@@ -179,7 +179,7 @@ public struct TextReader: ReportReader {
         let ordered = headings.sorted { $0.lineIndex < $1.lineIndex }
 
         // 3. Tokens for table mapping, and the token range of each part.
-        let tokens = metadataOnly ? [] : CellTokenizer.tokens(of: lines, syntax: profile.cells)
+        let tokens = metadataOnly ? [] : CellTokenizer.tokens(of: lines, syntax: profile.cells, filter: ctx.mapper.valueScalars)
         var tokenStartOfLine: [Int: Int] = [:]
         for (i, t) in tokens.enumerated() where tokenStartOfLine[t.line] == nil { tokenStartOfLine[t.line] = i }
         func tokenIndex(atOrAfterLineIndex li: Int) -> Int {

@@ -56,6 +56,8 @@ struct HeadingMatcher: Sendable {
         var out: [SourceLine] = []
         out.reserveCapacity(lines.count)
         for l in lines {
+            // A cut follows a 。 or ；: a line without either is kept whole, without reading it into scalars.
+            guard l.text.unicodeScalars.contains(where: { $0 == "。" || $0 == "；" }) else { out.append(l); continue }
             let scalars = Array(l.text.unicodeScalars)
             var cut: Int?
             if scalars.count > 6 {
