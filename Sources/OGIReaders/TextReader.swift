@@ -137,19 +137,7 @@ public struct TextReader: ReportReader {
     ) -> Report {
         let profile = ctx.templates.profile
         // 1. Noise removed, original numbering kept. Inline patterns run once over the whole text.
-        let texts = input.map(\.text)
-        let cleaned: [String]
-        // Lines without line breaks in them that no inline pattern can match come out of the join, removal
-        // and split below unchanged: skip those steps.
-        if !texts.contains(where: { $0.utf8.contains(0x0A) || $0.utf8.contains(0x0D) }),
-            !ctx.inlineNoise.contains(where: { $0.mayMatch(joinedLinesOf: texts) })
-        {
-            cleaned = texts
-        } else {
-            var joined = texts.joined(separator: "\n")
-            for p in ctx.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }
-            cleaned = joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        }
+        let cleaned = removingInlineNoise(input.map(\.text))
         var lines: [SourceLine] = []
         lines.reserveCapacity(input.count)
         for (i, l) in input.enumerated() {
@@ -300,6 +288,21 @@ public struct TextReader: ReportReader {
         return Report(
             path: path, sourceFormat: sourceFormat, metadata: meta,
             preamble: paragraphs(lines[0..<firstHeading]), parts: parts, tables: tables, extractionNotes: notes)
+    }
+
+    /// The lines with the profile's inline noise removed, as if removed from the whole text joined with line
+    /// feeds and split again (a line break inside a match is kept, so line numbers do not move).
+    func removingInlineNoise(_ texts: [String]) -> [String] {
+        // Lines without line breaks in them that no inline pattern can match come out of the join, removal
+        // and split unchanged: skip those steps. A line feed is a character of its own (never joined to a
+        // neighbour), so splitting the joined lines at it gives them back when nothing was removed.
+        let hasBreaks = texts.contains(where: { $0.utf8.contains { $0 == 0x0A || $0 == 0x0D } })
+        if !hasBreaks, !ctx.inlineNoise.contains(where: { $0.mayMatch(joinedLinesOf: texts) }) { return texts }
+        let original = texts.joined(separator: "\n")
+        var joined = original
+        for p in ctx.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }
+        if !hasBreaks && joined.utf8.count == original.utf8.count && joined.utf8.elementsEqual(original.utf8) { return texts }
+        return joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
     /// True when the text has an ASCII digit. Year and date patterns capture digits that must parse as

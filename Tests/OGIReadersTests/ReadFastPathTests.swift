@@ -205,3 +205,28 @@ extension ReadFastPathTests {
         }
     }
 }
+
+extension ReadFastPathTests {
+    /// Inline noise as it was removed: always joined, removed and split again.
+    func testInlineNoiseRemovalEqualsJoiningAndSplitting() throws {
+        let context = try ReaderContext(templates: Repo.linter.ruleSet.templates)
+        let reader = TextReader(context: context)
+        func reference(_ texts: [String]) -> [String] {
+            var joined = texts.joined(separator: "\n")
+            for p in context.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }
+            return joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
+        var documents = try FastPathTests.texts().map { TextReader.lines(of: $0.text).map(\.text) }
+        documents += [
+            ["a\rb", "c"], ["x\r", "y"], ["数(shù)据", "第(1)项"], ["[bookmark:x]正文", "(a)"], ["(", ")"], ["\u{301}(ab)", "汉(ab)"], [],
+            ["规章(gz)"],
+        ]
+        var skipped = 0
+        for d in documents {
+            let fast = reader.removingInlineNoise(d)
+            XCTAssertEqual(fast, reference(d), d.prefix(3).joined(separator: "⏎"))
+            if fast == d { skipped += 1 }
+        }
+        XCTAssertGreaterThan(skipped, 50)
+    }
+}
