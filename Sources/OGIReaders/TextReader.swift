@@ -423,10 +423,10 @@ enum TextScan {
     /// scalars gives the same text.
     static func trimmingTitleMarks(_ s: String) -> String { trimming(s, isTitleMark) }
 
-    /// `CharacterSet.whitespaces` (tab and the space separators, Zs), as scalars.
+    /// `CharacterSet.whitespaces` (tab, the space separators Zs, and U+200B as Foundation has it), as scalars.
     static func isWhitespace(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
-        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: return true
+        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: return true
         default: return false
         }
     }

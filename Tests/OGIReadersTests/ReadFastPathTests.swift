@@ -207,11 +207,17 @@ extension ReadFastPathTests {
 }
 
 extension ReadFastPathTests {
-    /// Inline noise as it was removed: always joined, removed and split again.
+    /// Inline noise as it was removed: joined, removed and split again unless no line has a break and no
+    /// pattern can match.
     func testInlineNoiseRemovalEqualsJoiningAndSplitting() throws {
         let context = try ReaderContext(templates: Repo.linter.ruleSet.templates)
         let reader = TextReader(context: context)
         func reference(_ texts: [String]) -> [String] {
+            if !texts.contains(where: { $0.utf8.contains(0x0A) || $0.utf8.contains(0x0D) }),
+                !context.inlineNoise.contains(where: { $0.mayMatch(joinedLinesOf: texts) })
+            {
+                return texts
+            }
             var joined = texts.joined(separator: "\n")
             for p in context.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }
             return joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
