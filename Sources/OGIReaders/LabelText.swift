@@ -46,6 +46,82 @@ public enum LabelText {
 
     /// Removes leading numbering such as `一、`, `(一)`, `1.`, `3、`, repeated (`三、(一)`), from a normalised label.
     public static func stripNumbering(_ s: String, numerals: String) -> String {
+        if let fast = stripNumberingOnScalars(s, numerals: numerals) { return fast }
+        return stripNumberingOnCharacters(s, numerals: numerals)
+    }
+
+    /// `stripNumbering` read scalar by scalar, or nil when that reading could differ from the character reading.
+    /// Exact because it only looks at plain scalars (`FastText.isPlainScalar`) followed by a plain scalar or
+    /// the end: there is a character boundary on both sides of such a scalar, so it is a character of its own,
+    /// equal (as characters compare) only to itself. Any other scalar where the reading looks gives nil.
+    static func stripNumberingOnScalars(_ s: String, numerals: String) -> String? {
+        let us = s.unicodeScalars
+        let end = us.endIndex
+        var numeralsArePlain = true
+        for u in numerals.unicodeScalars where !FastText.isPlainScalar(u) { numeralsArePlain = false; break }
+        if !numeralsArePlain { return nil }
+        /// The scalar at `i` when it is a whole character (see above); `.none` at the end; nil when unsure.
+        enum Read { case end, char(Unicode.Scalar), unsure }
+        @inline(__always) func read(_ i: String.UnicodeScalarView.Index) -> Read {
+            if i == end { return .end }
+            let u = us[i]
+            guard FastText.isPlainScalar(u) else { return .unsure }
+            let n = us.index(after: i)
+            if n != end && !FastText.isPlainScalar(us[n]) { return .unsure }
+            return .char(u)
+        }
+        @inline(__always) func isDigit(_ u: Unicode.Scalar) -> Bool {
+            (u.value >= 0x30 && u.value <= 0x39) || numerals.unicodeScalars.contains(u)
+        }
+        switch read(us.startIndex) {
+        case .end: return s
+        case .unsure: return nil
+        case .char(let head): if !(head == "(" || isDigit(head)) { return s }
+        }
+        var cur = us.startIndex
+        while true {
+            var r = cur
+            var opened = false
+            switch read(r) {
+            case .unsure: return nil
+            case .char("("): opened = true; r = us.index(after: r)
+            default: break
+            }
+            var digits = 0
+            scan: while true {
+                switch read(r) {
+                case .unsure: return nil
+                case .char(let u) where isDigit(u): digits += 1; r = us.index(after: r)
+                default: break scan
+                }
+            }
+            if digits == 0 { break }
+            if opened {
+                guard case .char(")") = read(r) else {
+                    if case .unsure = read(r) { return nil }
+                    break
+                }
+                r = us.index(after: r)
+                switch read(r) {
+                case .unsure: return nil
+                case .char(let f) where f == "、" || f == "." || f == "," || f == ":": r = us.index(after: r)
+                default: break
+                }
+            } else {
+                switch read(r) {
+                case .unsure: return nil
+                case .char(let f) where f == "、" || f == "." || f == "," || f == ":" || f == ")": r = us.index(after: r)
+                default:
+                    return cur == us.startIndex ? s : String(us[cur...])
+                }
+            }
+            cur = r
+        }
+        return cur == us.startIndex ? s : String(us[cur...])
+    }
+
+    /// `stripNumbering` comparing characters: the general reading.
+    static func stripNumberingOnCharacters(_ s: String, numerals: String) -> String {
         var chars = Substring(s)
         // Most labels start with no numbering at all: nothing to strip, nothing to build.
         guard let head = chars.first, head == "(" || head.isASCII && head.isNumber || FastText.contains(numerals, head) else { return s }

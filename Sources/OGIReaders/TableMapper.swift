@@ -33,6 +33,11 @@ public struct CellToken: Sendable {
 /// or separated by runs of spaces (web and PDF copies).
 public enum CellTokenizer {
     public static func tokens(of lines: [SourceLine], syntax: CellSyntax) -> [CellToken] {
+        tokens(of: lines, syntax: syntax, filter: ValueScalars(syntax: syntax))
+    }
+
+    /// `tokens(of:syntax:)` with the syntax's `ValueScalars` built once (`TableMapper.valueScalars`).
+    static func tokens(of lines: [SourceLine], syntax: CellSyntax, filter: ValueScalars) -> [CellToken] {
         var out: [CellToken] = []
         out.reserveCapacity(lines.count * 2)
         for line in lines {
@@ -54,7 +59,7 @@ public enum CellTokenizer {
                         let f = all[i]
                         if f.isEmpty { out.append(CellToken(kind: .blank, raw: "", line: line.number, field: i + 1)); continue }
                         let before = out.count
-                        appendField(f, line: line.number, syntax: syntax, into: &out)
+                        appendField(f, line: line.number, syntax: syntax, filter: filter, into: &out)
                         for j in before..<out.count { out[j].field = i + 1 }
                     }
                 }
@@ -66,7 +71,7 @@ public enum CellTokenizer {
                 func flush(_ end: String.UnicodeScalarView.Index) {
                     guard let st = start else { return }
                     let before = out.count
-                    appendWord(String(Substring(scalars[wordStart..<end])), line: line.number, syntax: syntax, into: &out)
+                    appendWord(String(Substring(scalars[wordStart..<end])), line: line.number, syntax: syntax, filter: filter, into: &out)
                     for j in before..<out.count { out[j].column = st }
                     start = nil
                 }
@@ -115,6 +120,13 @@ public enum CellTokenizer {
         return syntax.parseValue(w)
     }
 
+    /// `value(_:syntax:)`, answering nil at once for a word `filter` knows to be text.
+    static func value(_ w: String, syntax: CellSyntax, filter: ValueScalars) -> (state: CellState, value: Decimal?, unit: String?)? {
+        if w.unicodeScalars.contains(where: { $0 == "," || $0 == "，" }) { return separatedNumber(w, syntax: syntax) }
+        if filter.isCertainlyText(w) { return nil }
+        return syntax.parseValue(w)
+    }
+
     /// A number written with thousands separators ("1,234", "1，234", full-width digits too), read without them.
     static func separatedNumber(_ w: String, syntax: CellSyntax) -> (state: CellState, value: Decimal?, unit: String?)? {
         guard w.unicodeScalars.contains(where: { $0 == "," || $0 == "，" || $0 == "\u{FF0C}" }) else { return nil }
@@ -141,8 +153,8 @@ public enum CellTokenizer {
         return p.state == .number ? p : nil
     }
 
-    private static func appendField(_ f: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
-        if let p = Self.value(f, syntax: syntax) {
+    private static func appendField(_ f: String, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]) {
+        if let p = Self.value(f, syntax: syntax, filter: filter) {
             var t = CellToken(kind: .value, raw: f, line: line); t.parsed = p; out.append(t); return
         }
         let words = f.unicodeScalars.split(whereSeparator: FastText.isSpace).map { String($0) }
@@ -154,21 +166,72 @@ public enum CellTokenizer {
         }
         // "1. 属于国家秘密": numbering set apart from its label inside one cell is part of the label.
         let numbered =
-            words.count > 1 && value(words[0], syntax: syntax) != nil && words.dropFirst().allSatisfy { value($0, syntax: syntax) == nil }
+            words.count > 1 && value(words[0], syntax: syntax, filter: filter) != nil
+            && words.dropFirst().allSatisfy { value($0, syntax: syntax, filter: filter) == nil }
         if words.count > 1 && !numbered {
-            for w in words { appendWord(w, line: line, syntax: syntax, into: &out) }
+            for w in words { appendWord(w, line: line, syntax: syntax, filter: filter, into: &out) }
         } else {
             out.append(CellToken(kind: .text, raw: f, norm: LabelText.normalize(f), line: line))
         }
     }
 
-    private static func appendWord(_ w: String, line: Int, syntax: CellSyntax, into out: inout [CellToken]) {
-        if let p = Self.value(w, syntax: syntax) {
+    private static func appendWord(_ w: String, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]) {
+        if let p = Self.value(w, syntax: syntax, filter: filter) {
             var t = CellToken(kind: .value, raw: w, line: line); t.parsed = p; out.append(t)
         } else {
             out.append(CellToken(kind: .text, raw: w, norm: LabelText.normalize(w), line: line))
         }
     }
+}
+
+/// The scalars a cell value can be written with, for rejecting label text before `CellSyntax.parseValue`
+/// reads it in full: digits, points, commas, signs (ASCII and full-width), white space, and every scalar of
+/// the syntax's placeholders, blank markers, sign words and units.
+struct ValueScalars: Sendable {
+    let allowed: ScalarSet
+    /// True when every word of the syntax is made of plain scalars (`FastText.isPlainScalar`).
+    let wordsArePlain: Bool
+
+    init(syntax: CellSyntax) {
+        let words = syntax.placeholders + syntax.blanks + syntax.increaseWords + syntax.decreaseWords + syntax.units
+        var set = ScalarSet("0123456789.,+-\u{FF0E}\u{FF0B}\u{FF0D}\u{2212}".unicodeScalars)
+        for v in UInt32(0xFF10)...0xFF19 { set.insert(Unicode.Scalar(v)!) }
+        for v in UInt32(0)...0x3000 where FastText.isSpace(Unicode.Scalar(v) ?? " ") { set.insert(Unicode.Scalar(v)!) }
+        set.insert("\u{FEFF}")
+        for w in words { for u in w.unicodeScalars { set.insert(u) } }
+        allowed = set
+        wordsArePlain = words.allSatisfy { $0.unicodeScalars.allSatisfy(FastText.isPlainScalar) }
+    }
+
+    /// True when `CellSyntax.parse` reads `w` as text, known from one scalar: `w` is made of plain scalars
+    /// and has one outside `allowed`. Exact: plain strings are equal only when their scalars are, so `w`
+    /// is no placeholder or blank marker; that scalar is not changed by the digit normalisation, removed
+    /// with a unit or sign word, or trimmed, so the number left contains it and is not a decimal.
+    func isCertainlyText(_ w: String) -> Bool {
+        guard wordsArePlain else { return false }
+        var outside = false
+        for u in w.unicodeScalars {
+            guard FastText.isPlainScalar(u) else { return false }
+            if !allowed.contains(u) { outside = true }
+        }
+        return outside
+    }
+}
+
+/// A set of short words (sign words, placeholders) with a cheap length test in front of the hashing:
+/// `contains` equals `Set<String>.contains`. Strings compare by canonical equivalence; a scalar's canonical
+/// decomposition has at most 4 scalars and a scalar takes at most 4 UTF-8 bytes, so a text equal to a word of
+/// `n` scalars has at most `16 * n` bytes. Longer texts (labels, prose) are rejected without hashing them.
+struct ShortWordSet: Sendable {
+    let words: Set<String>
+    let maxBytes: Int
+
+    init<S: Sequence>(_ words: S) where S.Element == String {
+        self.words = Set(words)
+        maxBytes = 16 * (self.words.map { $0.unicodeScalars.count }.max() ?? 0)
+    }
+
+    @inline(__always) func contains(_ s: String) -> Bool { s.utf8.count <= maxBytes && words.contains(s) }
 }
 
 /// Turns a line number (and, for delimited lines, a field number) into a source location.
@@ -183,6 +246,11 @@ public struct TableMapper {
     var locate: Locator = { line, _ in SourceLocation(line: line) }
     /// Punctuation that marks a token as running prose rather than a label.
     let sentenceEnds: Set<Unicode.Scalar> = ["。", "；"]
+
+    /// The sign words a value may be written apart from ("减 51", "+ 7"), gathered once.
+    let signWords: ShortWordSet
+    /// The scalars of cell values, for the tokenizer (`ValueScalars`).
+    let valueScalars: ValueScalars
 
     /// Labelled template tables prepared once, keyed by `template/table`.
     var prepared: [String: PreparedTable] = [:]
@@ -214,6 +282,8 @@ public struct TableMapper {
     public init(numerals: String, syntax: CellSyntax, templates: [Template] = []) {
         self.numerals = numerals
         self.syntax = syntax
+        signWords = ShortWordSet(syntax.increaseWords + syntax.decreaseWords + ["+", "＋"])
+        valueScalars = ValueScalars(syntax: syntax)
         for t in templates {
             for spec in t.tables {
                 searchForms[t.id + "/" + spec.key] = SearchForms(spec: spec, template: t, numerals: numerals)
@@ -410,7 +480,8 @@ public struct TableMapper {
         var consumed: [ClosedRange<Int>] = []
         var notes: [ExtractionNote] = []
         var segCache: [String: [Segment]] = [:]
-        let aligner = RowAligner(numerals: numerals, syntax: syntax, locate: locate)
+        let aligner = RowAligner(
+            numerals: numerals, syntax: syntax, locate: locate, signWords: signWords, comparable: ComparableLabels(count: tokens.count))
         for spec in template.tables {
             if let prep = prepared[template.id + "/" + spec.key] {
                 let inPart = partRanges[spec.part]

@@ -78,13 +78,7 @@ public struct TextReader: ReportReader {
         let report = parseOnce(lines: input, path: path, sourceFormat: sourceFormat, locate: locate)
         // A report in traditional characters finds few headings and tables: read it again in simplified ones.
         guard report.parts.count < 3 && report.tables.count < 2 else { return report }
-        var changed = false
-        let simplified = input.map { l -> SourceLine in
-            guard let s = l.text.applyingTransform(StringTransform("Hant-Hans"), reverse: false), s != l.text else { return l }
-            changed = true
-            return SourceLine(number: l.number, text: s)
-        }
-        guard changed else { return report }
+        guard let simplified = Self.simplified(input) else { return report }
         var second = parseOnce(lines: simplified, path: path, sourceFormat: sourceFormat, locate: locate)
         guard second.parts.count + second.tables.count > report.parts.count + report.tables.count else { return report }
         // Conversion is not one-to-one (覆 stays 覆 where the template prints 复): a label read through a slip
@@ -113,8 +107,27 @@ public struct TextReader: ReportReader {
         locate: @escaping Locator = { line, _ in SourceLocation(line: line) }
     ) -> Metadata {
         let quick = parseOnce(lines: input, path: path, sourceFormat: sourceFormat, locate: locate, metadataOnly: true)
-        guard quick.parts.count >= 3 else { return parse(lines: input, path: path, sourceFormat: sourceFormat, locate: locate).metadata }
-        return quick.metadata
+        guard quick.parts.count < 3 else { return quick.metadata }
+        // The steps of `parse`, reading tables only where their number decides which reading is kept. A
+        // reading's metadata and parts do not depend on its tables, so a metadata-only reading gives them.
+        let first = parseOnce(lines: input, path: path, sourceFormat: sourceFormat, locate: locate)
+        guard first.tables.count < 2, let simplified = Self.simplified(input) else { return first.metadata }
+        let secondQuick = parseOnce(lines: simplified, path: path, sourceFormat: sourceFormat, locate: locate, metadataOnly: true)
+        // More parts alone than the first reading's parts and tables: the second reading is kept whatever its tables.
+        if secondQuick.parts.count > first.parts.count + first.tables.count { return secondQuick.metadata }
+        let second = parseOnce(lines: simplified, path: path, sourceFormat: sourceFormat, locate: locate)
+        return second.parts.count + second.tables.count > first.parts.count + first.tables.count ? second.metadata : first.metadata
+    }
+
+    /// The lines converted from traditional to simplified characters, or nil when no line changes.
+    static func simplified(_ input: [SourceLine]) -> [SourceLine]? {
+        var changed = false
+        let out = input.map { l -> SourceLine in
+            guard let s = l.text.applyingTransform(StringTransform("Hant-Hans"), reverse: false), s != l.text else { return l }
+            changed = true
+            return SourceLine(number: l.number, text: s)
+        }
+        return changed ? out : nil
     }
 
     /// One reading of the lines. With `metadataOnly`, the tables are neither tokenised nor mapped and the
@@ -124,19 +137,7 @@ public struct TextReader: ReportReader {
     ) -> Report {
         let profile = ctx.templates.profile
         // 1. Noise removed, original numbering kept. Inline patterns run once over the whole text.
-        let texts = input.map(\.text)
-        let cleaned: [String]
-        // Lines without line breaks in them that no inline pattern can match come out of the join, removal
-        // and split below unchanged: skip those steps.
-        if !texts.contains(where: { $0.utf8.contains(0x0A) || $0.utf8.contains(0x0D) }),
-            !ctx.inlineNoise.contains(where: { $0.mayMatch(joinedLinesOf: texts) })
-        {
-            cleaned = texts
-        } else {
-            var joined = texts.joined(separator: "\n")
-            for p in ctx.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }
-            cleaned = joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        }
+        let cleaned = removingInlineNoise(input.map(\.text))
         var lines: [SourceLine] = []
         lines.reserveCapacity(input.count)
         for (i, l) in input.enumerated() {
@@ -166,7 +167,7 @@ public struct TextReader: ReportReader {
         let ordered = headings.sorted { $0.lineIndex < $1.lineIndex }
 
         // 3. Tokens for table mapping, and the token range of each part.
-        let tokens = metadataOnly ? [] : CellTokenizer.tokens(of: lines, syntax: profile.cells)
+        let tokens = metadataOnly ? [] : CellTokenizer.tokens(of: lines, syntax: profile.cells, filter: ctx.mapper.valueScalars)
         var tokenStartOfLine: [Int: Int] = [:]
         for (i, t) in tokens.enumerated() where tokenStartOfLine[t.line] == nil { tokenStartOfLine[t.line] = i }
         func tokenIndex(atOrAfterLineIndex li: Int) -> Int {
@@ -276,7 +277,7 @@ public struct TextReader: ReportReader {
         var parts: [Part] = []
         for h in ordered {
             var paras = paragraphs(lines[partLineRanges[h.spec.key]!])
-            if !h.rest.trimmingCharacters(in: .whitespaces).isEmpty {
+            if !TextScan.trimmingWhitespaces(h.rest).isEmpty {
                 paras.insert(Paragraph(text: h.rest, location: locate(lines[h.lineIndex].number, nil)), at: 0)
             }
             parts.append(
@@ -289,6 +290,21 @@ public struct TextReader: ReportReader {
             preamble: paragraphs(lines[0..<firstHeading]), parts: parts, tables: tables, extractionNotes: notes)
     }
 
+    /// The lines with the profile's inline noise removed, as if removed from the whole text joined with line
+    /// feeds and split again (a line break inside a match is kept, so line numbers do not move).
+    func removingInlineNoise(_ texts: [String]) -> [String] {
+        // Lines without line breaks in them that no inline pattern can match come out of the join, removal
+        // and split unchanged: skip those steps. A line feed is a character of its own (never joined to a
+        // neighbour), so splitting the joined lines at it gives them back when nothing was removed.
+        let hasBreaks = texts.contains(where: { $0.utf8.contains { $0 == 0x0A || $0 == 0x0D } })
+        if !hasBreaks, !ctx.inlineNoise.contains(where: { $0.mayMatch(joinedLinesOf: texts) }) { return texts }
+        let original = texts.joined(separator: "\n")
+        var joined = original
+        for p in ctx.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }
+        if !hasBreaks && joined.utf8.count == original.utf8.count && joined.utf8.elementsEqual(original.utf8) { return texts }
+        return joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
     /// True when the text has an ASCII digit. Year and date patterns capture digits that must parse as
     /// integers, so a line without one cannot give a year or a date and needs no regular expression.
     static func hasDigit(_ s: String) -> Bool { s.utf8.contains { $0 >= 0x30 && $0 <= 0x39 } }
@@ -298,8 +314,8 @@ public struct TextReader: ReportReader {
         let content = lines.prefix(40).filter { !FastText.trim($0.text).isEmpty }.prefix(12)
         // A title run into the following sentence (PDF text) is cut after the title word.
         func titlePart(_ text: String) -> String? {
-            let t = text.trimmingCharacters(in: CharacterSet(charactersIn: "# \t\u{3000}"))
-            guard let w = words.compactMap({ t.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { return nil }
+            let t = TextScan.trimmingTitleMarks(text)
+            guard let w = words.compactMap({ TextScan.firstRange(of: $0, in: t) }).min(by: { $0.lowerBound < $1.lowerBound }) else { return nil }
             let cut = String(t[..<w.upperBound])
             if cut.contains(where: { ($0.isASCII && $0.isLetter) || "。，,；《》".contains($0) }) { return nil }
             return cut
@@ -308,7 +324,7 @@ public struct TextReader: ReportReader {
         var title = line
         var prefixLine: String?
         if idx > content.startIndex {
-            let prev = content[content.index(before: idx)].text.trimmingCharacters(in: CharacterSet(charactersIn: "# \t\u{3000}"))
+            let prev = TextScan.trimmingTitleMarks(content[content.index(before: idx)].text)
             let isShort =
                 prev.count <= 30 && !prev.contains(where: { "。，,:：".contains($0) }) && !prev.contains(where: { $0.isASCII && $0.isLetter })
             let normLine = LabelText.normalize(line)
@@ -346,7 +362,7 @@ public struct TextReader: ReportReader {
         let profile = ctx.templates.profile
         for l in lines.prefix(40) {
             let t = l.text
-            guard let w = profile.titleWords.compactMap({ t.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { continue }
+            guard let w = profile.titleWords.compactMap({ TextScan.firstRange(of: $0, in: t) }).min(by: { $0.lowerBound < $1.lowerBound }) else { continue }
             // The clause that ends with the title word: from the last punctuation before it.
             let upTo = t[..<w.upperBound]
             let start = upTo.lastIndex(where: { "，。；：,;:（(《“\"、".contains($0) }).map { upTo.index(after: $0) } ?? upTo.startIndex
@@ -392,5 +408,71 @@ public struct TextReader: ReportReader {
                 return
             }
         }
+    }
+}
+
+/// Scans that replace Foundation calls on the text reader's hot paths (`trimmingCharacters(in:)` and
+/// `range(of:)` go through NSString and cost tens of thousands of instructions a call). Each gives exactly
+/// what the Foundation call gives; `ReadFastPathTests` compares them.
+enum TextScan {
+    /// The marks trimmed around a title line: `#`, space, tab and the ideographic space.
+    static func isTitleMark(_ u: Unicode.Scalar) -> Bool { u == "#" || u == " " || u == "\t" || u == "\u{3000}" }
+
+    /// `s.trimmingCharacters(in: CharacterSet(charactersIn: "# \t\u{3000}"))`. Foundation trims UTF-16 units
+    /// of the set from both ends; the set holds only scalars of the Basic Multilingual Plane, so trimming
+    /// scalars gives the same text.
+    static func trimmingTitleMarks(_ s: String) -> String { trimming(s, isTitleMark) }
+
+    /// `CharacterSet.whitespaces` (tab, the space separators Zs, and U+200B as Foundation has it), as scalars.
+    static func isWhitespace(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+
+    /// `s.trimmingCharacters(in: .whitespaces)`: the set holds only scalars of the Basic Multilingual Plane
+    /// (`isWhitespace`), so trimming scalars gives the same text.
+    static func trimmingWhitespaces(_ s: String) -> String { trimming(s, isWhitespace) }
+
+    /// `s` without the scalars `trimmed` accepts at either end; `s` itself when there are none.
+    static func trimming(_ s: String, _ trimmed: (Unicode.Scalar) -> Bool) -> String {
+        let us = s.unicodeScalars
+        var start = us.startIndex, end = us.endIndex
+        while start < end, trimmed(us[start]) { start = us.index(after: start) }
+        while end > start, trimmed(us[us.index(before: end)]) { end = us.index(before: end) }
+        if start == us.startIndex && end == us.endIndex { return s }
+        return String(us[start..<end])
+    }
+
+    /// `s.range(of: word)` (Foundation). When both texts are made of plain scalars (`FastText.isPlainScalar`:
+    /// each its own character, with no canonical decomposition), Foundation's comparison of composed
+    /// character sequences is a comparison of scalars, and the first match is the first byte match.
+    /// Otherwise Foundation is asked.
+    static func firstRange(of word: String, in s: String) -> Range<String.Index>? {
+        guard !word.isEmpty, word.unicodeScalars.allSatisfy(FastText.isPlainScalar), s.unicodeScalars.allSatisfy(FastText.isPlainScalar)
+        else { return s.range(of: word) }
+        var hay = s, needle = word
+        let offset: Int? = hay.withUTF8 { hb in
+            needle.withUTF8 { nb in
+                let hc = hb.count, nc = nb.count
+                guard nc <= hc else { return nil }
+                let first = nb[0]
+                var i = 0
+                while i <= hc - nc {
+                    if hb[i] == first {
+                        var j = 1
+                        while j < nc && hb[i + j] == nb[j] { j += 1 }
+                        if j == nc { return i }
+                    }
+                    i += 1
+                }
+                return nil
+            }
+        }
+        guard let offset else { return nil }
+        let u = s.utf8
+        let lower = u.index(u.startIndex, offsetBy: offset)
+        return lower..<u.index(lower, offsetBy: word.utf8.count)
     }
 }

@@ -56,6 +56,8 @@ struct HeadingMatcher: Sendable {
         var out: [SourceLine] = []
         out.reserveCapacity(lines.count)
         for l in lines {
+            // A cut follows a 。 or ；: a line without either is kept whole, without reading it into scalars.
+            guard l.text.unicodeScalars.contains(where: { $0 == "。" || $0 == "；" }) else { out.append(l); continue }
             let scalars = Array(l.text.unicodeScalars)
             var cut: Int?
             if scalars.count > 6 {
@@ -144,10 +146,9 @@ struct HeadingMatcher: Sendable {
         // Without a numeral, the heading must be the whole line.
         if !hasNumeral && !lostNumeral && b.length < comp.count { return nil }
         let end = b.length < origin.count ? origin[b.length] : scalars.endIndex
-        let headingText = String(String.UnicodeScalarView(Substring(line).unicodeScalars[..<end]))
-            .trimmingCharacters(in: .whitespaces)
+        let headingText = TextScan.trimmingWhitespaces(String(String.UnicodeScalarView(Substring(line).unicodeScalars[..<end])))
         let shown = String(headingText.drop { $0 == "#" || $0 == " " })
-        let rest = String(String.UnicodeScalarView(Substring(line).unicodeScalars[end...])).trimmingCharacters(in: .whitespaces)
+        let rest = TextScan.trimmingWhitespaces(String(String.UnicodeScalarView(Substring(line).unicodeScalars[end...])))
         let deviates = b.distance > 0 || lostNumeral
         return Match(spec: b.part.spec, heading: shown, rest: rest, standardHeading: deviates ? b.part.standard : nil)
     }

@@ -34,6 +34,22 @@ struct PreparedTable: Sendable {
     }
 }
 
+/// The comparable form (`LabelText.comparable(normalized:)`) of the text tokens of one token stream, by
+/// position, each computed once on first use.
+final class ComparableLabels {
+    private var forms: [String?]
+
+    init(count: Int) { forms = [String?](repeating: nil, count: count) }
+
+    /// The comparable form of `token`, the text token at `position` of the stream this cache was made for.
+    func form(of token: CellToken, at position: Int, numerals: String) -> String {
+        if position < forms.count, let f = forms[position] { return f }
+        let f = LabelText.comparable(normalized: token.norm, numerals: numerals)
+        if position < forms.count { forms[position] = f }
+        return f
+    }
+}
+
 /// Aligns the observed sequence of label fragments and number groups of one table region with the
 /// template's row sequence (dynamic programming, as in sequence alignment). The template decides which
 /// rows exist, in which order, and how many cells each holds; line breaks, blank lines and separators are
@@ -42,6 +58,11 @@ struct RowAligner {
     let numerals: String
     let syntax: CellSyntax
     let locate: Locator
+    /// The sign words a value may be written apart from (`TableMapper.signWords`).
+    let signWords: ShortWordSet
+    /// The comparable form of each text token, computed on first use and shared by every alignment of one
+    /// token stream (a table may be aligned in its part, then in the whole text).
+    let comparable: ComparableLabels
 
     /// A label fragment: one text token in comparable form.
     struct Piece {
@@ -76,24 +97,28 @@ struct RowAligner {
         var items: [Item] = []
         var runs: [Run] = []
         var open = false
-        let toks = Array(tokens.filter { $0.kind != .rowBreak })
+        // Positions (in the token stream) of the tokens that are not row breaks, read in order.
+        let toks = tokens.indices.filter { tokens[$0].kind != .rowBreak }
         var i = 0
-        let signWords = Set(syntax.increaseWords + syntax.decreaseWords + ["+", "＋"])
         func nextValue(after i: Int) -> CellToken? {
-            i + 1 < toks.count && toks[i + 1].kind == .value && toks[i + 1].line == toks[i].line ? toks[i + 1] : nil
+            guard i + 1 < toks.count else { return nil }
+            let n = tokens[toks[i + 1]]
+            return n.kind == .value && n.line == tokens[toks[i]].line ? n : nil
         }
         while i < toks.count {
-            var t = toks[i]
+            var t = tokens[toks[i]]
+            let position = toks[i]
             if t.kind == .text, signWords.contains(t.raw), let n = nextValue(after: i), let p = n.parsed, p.state == .number {
                 // "减 51", "+ 7": one signed cell.
-                t = CellToken(kind: .value, raw: t.raw + " " + n.raw, line: t.line, field: t.field)
-                t.parsed = syntax.parse(toks[i].raw + n.raw)
+                let sign = t.raw
+                t = CellToken(kind: .value, raw: sign + " " + n.raw, line: t.line, field: t.field)
+                t.parsed = syntax.parse(sign + n.raw)
                 i += 1
             }
             switch t.kind {
             case .text:
                 // A label token's `norm` is its raw text normalised (`CellTokenizer`).
-                let c = LabelText.comparable(normalized: t.norm, numerals: numerals)
+                let c = comparable.form(of: t, at: position, numerals: numerals)
                 let prose = t.norm.unicodeScalars.contains { $0 == "。" || $0 == "；" }
                 // A text cell between two values of the same delimited line (e.g. "若干") belongs to the run.
                 if open, !prose, t.field != nil, let last = runs.last?.cells.last, last.line == t.line, nextValue(after: i) != nil,
