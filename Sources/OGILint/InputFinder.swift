@@ -1,4 +1,5 @@
 import Foundation
+import OGIModel
 import OGIReaders
 import OGIRules
 
@@ -99,8 +100,10 @@ public struct InputFinder {
         guard let h = FileHandle(forReadingAtPath: path) else { return true }  // reading it reports the error
         defer { try? h.close() }
         let head = String(decoding: h.readData(ofLength: 8192), as: UTF8.self)
-        if ogilintOutputMarkers.contains(where: head.contains) { return false }
-        return !isModel || head.contains("ogilint_model")
+        // The markers are ASCII, so a byte search finds exactly what a character search would, short of a
+        // combining mark glued to a marker's last letter (Foundation's search took about 9 M instructions a file).
+        if ogilintOutputMarkers.contains(where: { FastText.contains(head, $0) }) { return false }
+        return !isModel || FastText.contains(head, "ogilint_model")
     }
 
     /// Text that only ogilint's own outputs carry near their start.
