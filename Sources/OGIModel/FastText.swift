@@ -26,7 +26,7 @@ public enum FastText {
     /// True for scalars that are their own character and equal (as characters) only to themselves: printable
     /// ASCII, CJK symbols and punctuation (not its combining tone marks), general punctuation, CJK unified
     /// ideographs and full-width forms. None has a canonical decomposition or joins a neighbour.
-    @inline(__always) public static func isPlainScalar(_ u: Unicode.Scalar) -> Bool {
+    @inlinable public static func isPlainScalar(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
         case 0x20...0x7E, 0x2010...0x2027, 0x2030...0x205E, 0x3000...0x3029, 0x3030...0x303F, 0x4E00...0x9FFF, 0xFF01...0xFF5E: return true
         default: return false
@@ -80,7 +80,7 @@ public enum FastText {
     }
 
     /// White space, including the Unicode spaces Chinese documents use (U+3000, no-break and thin spaces).
-    @inline(__always) public static func isSpace(_ u: Unicode.Scalar) -> Bool {
+    @inlinable public static func isSpace(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
         case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF:
             return true
@@ -93,8 +93,8 @@ public enum FastText {
 /// A set of Unicode scalars with constant-time membership and no hashing: a bit per scalar of the Basic
 /// Multilingual Plane, a short list for the others. Built once (word lists, punctuation), read per character.
 public struct ScalarSet: Sendable {
-    private var bits = [UInt64](repeating: 0, count: 1024)
-    private var astral: [Unicode.Scalar] = []
+    @usableFromInline var bits = [UInt64](repeating: 0, count: 1024)
+    @usableFromInline var astral: [Unicode.Scalar] = []
 
     public init<S: Sequence>(_ scalars: S) where S.Element == Unicode.Scalar {
         for u in scalars { insert(u) }
@@ -108,7 +108,8 @@ public struct ScalarSet: Sendable {
         }
     }
 
-    @inline(__always) public func contains(_ u: Unicode.Scalar) -> Bool {
+    /// Inlinable so that readers in other modules test membership without a call per character.
+    @inlinable public func contains(_ u: Unicode.Scalar) -> Bool {
         if u.value < 0x10000 { return bits[Int(u.value >> 6)] & (1 << UInt64(u.value & 63)) != 0 }
         return astral.contains(u)
     }
