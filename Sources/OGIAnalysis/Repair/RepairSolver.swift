@@ -12,6 +12,9 @@ public enum RepairCellValue: Hashable, Sendable {
     }
 }
 
+/// The coefficient 1 of sums and balances, made once (a `Decimal` literal is converted on every use).
+private let unitCoefficient: Decimal = 1
+
 /// One linear constraint of a table: Σ coefficient·cell on the left equals Σ coefficient·cell on the right,
 /// within `tolerance` (0 for counts; amounts may declare one). `name` is the caller's handle (a rule id and scope).
 public struct LinearConstraint<ID: Hashable & Comparable & Sendable>: Sendable {
@@ -26,12 +29,13 @@ public struct LinearConstraint<ID: Hashable & Comparable & Sendable>: Sendable {
 
     /// `total = parts[0] + parts[1] + …`
     public static func sum(_ name: String, total: ID, parts: [ID], tolerance: Decimal = 0) -> LinearConstraint {
-        LinearConstraint(name: name, left: [(total, 1)], right: parts.map { ($0, 1) }, tolerance: tolerance)
+        LinearConstraint(name: name, left: [(total, unitCoefficient)], right: parts.map { ($0, unitCoefficient) }, tolerance: tolerance)
     }
 
     /// `left[0] + left[1] + … = right[0] + right[1] + …`
     public static func balance(_ name: String, left: [ID], right: [ID], tolerance: Decimal = 0) -> LinearConstraint {
-        LinearConstraint(name: name, left: left.map { ($0, 1) }, right: right.map { ($0, 1) }, tolerance: tolerance)
+        LinearConstraint(
+            name: name, left: left.map { ($0, unitCoefficient) }, right: right.map { ($0, unitCoefficient) }, tolerance: tolerance)
     }
 
     /// The constraint as Σ a·x = 0 with each cell once (coefficients of a cell on both sides combined).

@@ -117,9 +117,11 @@ public struct PartsKind: RuleKind {
 
 /// Reads small Chinese or Arabic numerals (一 … 九十九, 1 … 99).
 enum ChineseNumber {
+    /// Built once: a dictionary literal inside `parse` was built again on every call.
+    static let digits: [Character: Int] = ["一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
+
     static func parse(_ s: String) -> Int? {
         if let n = Int(s) { return n }
-        let digits: [Character: Int] = ["一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
         if s == "十" { return 10 }
         if s.count == 1 { return digits[s.first!] }
         let c = Array(s)
