@@ -106,7 +106,7 @@ final class RepairSolverFastPathTests: XCTestCase {
             }
         }
         // The fast path is taken for most tables and finds repairs, and falls back for the others.
-        XCTAssertGreaterThan(fast, 800)
+        XCTAssertGreaterThan(fast, 500)
         XCTAssertLessThan(fast, 1_450)
         XCTAssertGreaterThan(repaired, 100)
     }

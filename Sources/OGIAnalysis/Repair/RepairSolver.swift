@@ -121,6 +121,21 @@ public enum RepairSolver {
         cells: [ID: RepairCellValue], constraints: [LinearConstraint<ID>],
         options: RepairOptions = RepairOptions(), wholeNumbers: [ID: Int64]? = nil
     ) -> RepairResult<ID> {
+        run(cells: cells, constraints: constraints, options: options, wholeNumbers: wholeNumbers)
+    }
+
+    /// `solve` for cells named by integers (the repair rule names them by key rank): compiled for `Int` here, so
+    /// its dictionaries and sets of cells are not reached through generic code at run time.
+    public static func solve(
+        cells: [Int: RepairCellValue], constraints: [LinearConstraint<Int>],
+        options: RepairOptions = RepairOptions(), wholeNumbers: [Int: Int64]? = nil
+    ) -> RepairResult<Int> {
+        run(cells: cells, constraints: constraints, options: options, wholeNumbers: wholeNumbers)
+    }
+
+    private static func run<ID>(
+        cells: [ID: RepairCellValue], constraints: [LinearConstraint<ID>], options: RepairOptions, wholeNumbers: [ID: Int64]?
+    ) -> RepairResult<ID> {
         if let wholeNumbers, let r = solveInWholeNumbers(cells: cells, wholeNumbers: wholeNumbers, constraints: constraints, options: options) {
             return r
         }

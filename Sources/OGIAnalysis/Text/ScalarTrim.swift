@@ -2,10 +2,10 @@
 /// `CharacterSet.whitespaces` and `.whitespacesAndNewlines` (`trimmingCharacters(in:)` costs tens of thousands of
 /// instructions a call; a scan costs a few per scalar). Like Foundation, it trims Unicode scalars, not characters.
 public enum ScalarTrim {
-    /// `CharacterSet.whitespaces`: general category Zs and the tab.
+    /// `CharacterSet.whitespaces` as Foundation has it here: general category Zs, the tab and U+200B (zero width space).
     @inline(__always) public static func isWhitespace(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
-        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: return true
+        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: return true
         default: return false
         }
     }

@@ -70,8 +70,9 @@ public struct PartsKind: RuleKind {
             // The preamble sentence naming the most parts is taken as its list of parts.
             var best: (String, [PartSpec], SourceLocation?)?
             for para in report.preamble {
-                for sentence in para.text.split(whereSeparator: { $0 == "。" || $0 == "；" }).map(String.init) {
-                    let plain = TextSearch.isPlain(sentence)
+                let (sentences, plainParagraph) = Self.sentences(para.text)
+                for sentence in sentences {
+                    let plain = plainParagraph || TextSearch.isPlain(sentence)
                     let named = specs.filter { s in s.mentions.contains { TextSearch.contains(sentence, $0, haystackIsPlain: plain) } }
                     if named.count >= 3, named.count > (best?.1.count ?? 0) { best = (sentence, named, para.location) }
                 }
@@ -112,6 +113,18 @@ public struct PartsKind: RuleKind {
             vars["problems"] = problems.joined(separator: run.messages.text("separator.reasons"))
             run.emit(vars: vars, defaultKey: "engine.parts.preamble", location: FindingLocation(line))
         }
+    }
+}
+
+extension PartsKind {
+    /// A preamble paragraph split at 。 and ；, and whether it is plain text (`TextSearch.isPlain`). Plain text splits
+    /// the same on scalars as on characters (each of its scalars is a character of its own), without comparing
+    /// characters; other text is split on characters.
+    static func sentences(_ text: String) -> (sentences: [String], plain: Bool) {
+        if TextSearch.isPlain(text) {
+            return (text.unicodeScalars.split(whereSeparator: { $0 == "。" || $0 == "；" }).map { String(String.UnicodeScalarView($0)) }, true)
+        }
+        return (text.split(whereSeparator: { $0 == "。" || $0 == "；" }).map(String.init), false)
     }
 }
 
