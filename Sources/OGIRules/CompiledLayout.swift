@@ -25,6 +25,24 @@ final class CompiledTable: Sendable {
     var columnCount: Int { columnKeys.count }
     var rowCount: Int { rowKeys.count }
 
+    /// Per cell slot (row × column count + column): the rank of its key `table.row.column` among the table's
+    /// distinct keys in `String` order (equal keys share a rank). The repair solver orders cells by this integer
+    /// instead of comparing and hashing key strings; made on first use.
+    var keyRanks: [Int] {
+        keyRanksCache.value {
+            let keys = (0..<(rowCount * columnCount)).map { i in "\(key).\(rowKeys[i / columnCount]).\(columnKeys[i % columnCount])" }
+            let order = keys.indices.sorted { keys[$0] < keys[$1] }
+            var ranks = [Int](repeating: 0, count: keys.count)
+            var rank = -1
+            for (n, slot) in order.enumerated() {
+                if n == 0 || keys[order[n - 1]] != keys[slot] { rank += 1 }
+                ranks[slot] = rank
+            }
+            return ranks
+        }
+    }
+    private let keyRanksCache = SharedLazy<[Int]>()
+
     init(index: Int, spec: TableSpec) {
         self.index = index
         self.spec = spec
@@ -286,6 +304,21 @@ final class SharedCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked S
         if let v = values[key] { return v }
         let v = make(values.count)
         values[key] = v
+        return v
+    }
+}
+
+/// A value made on first use and shared across threads.
+final class SharedLazy<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: Value?
+
+    func value(_ make: () -> Value) -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let v = make()
+        made = v
         return v
     }
 }

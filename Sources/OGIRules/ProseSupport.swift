@@ -229,7 +229,7 @@ extension RuleRun {
 
     /// A sentence as a message quotes it, shortened in the middle when long.
     func quote(_ s: String, limit: Int = 60) -> String {
-        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = ScalarTrim.whitespacesAndNewlines(s)
         guard t.count > limit else { return t }
         return String(t.prefix(limit - 10)) + "…" + String(t.suffix(8))
     }

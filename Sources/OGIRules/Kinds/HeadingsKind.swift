@@ -1,4 +1,5 @@
 import Foundation
+import OGIAnalysis
 import OGIModel
 
 /// `kind: headings` — part headings as written: in the standard wording, and numbered in sequence.
@@ -63,7 +64,7 @@ public struct HeadingsKind: RuleKind {
 
     /// The numeral a heading starts with ("四、…", "4．…", "（四）…") and its value.
     static func numeral(_ heading: String) -> (String, Int)? {
-        var s = Substring(heading.trimmingCharacters(in: .whitespaces))
+        var s = Substring(ScalarTrim.whitespaces(heading))
         if let f = s.first, "（(".contains(f) { s = s.dropFirst() }
         let digits = s.prefix { "一二两三四五六七八九十0123456789０１２３４５６７８９".contains($0) }
         guard !digits.isEmpty, digits.count <= 3 else { return nil }

@@ -70,8 +70,9 @@ public struct PartsKind: RuleKind {
             // The preamble sentence naming the most parts is taken as its list of parts.
             var best: (String, [PartSpec], SourceLocation?)?
             for para in report.preamble {
-                for sentence in para.text.split(whereSeparator: { $0 == "。" || $0 == "；" }).map(String.init) {
-                    let plain = TextSearch.isPlain(sentence)
+                let (sentences, plainParagraph) = Self.sentences(para.text)
+                for sentence in sentences {
+                    let plain = plainParagraph || TextSearch.isPlain(sentence)
                     let named = specs.filter { s in s.mentions.contains { TextSearch.contains(sentence, $0, haystackIsPlain: plain) } }
                     if named.count >= 3, named.count > (best?.1.count ?? 0) { best = (sentence, named, para.location) }
                 }
@@ -115,11 +116,25 @@ public struct PartsKind: RuleKind {
     }
 }
 
+extension PartsKind {
+    /// A preamble paragraph split at 。 and ；, and whether it is plain text (`TextSearch.isPlain`). Plain text splits
+    /// the same on scalars as on characters (each of its scalars is a character of its own), without comparing
+    /// characters; other text is split on characters.
+    static func sentences(_ text: String) -> (sentences: [String], plain: Bool) {
+        if TextSearch.isPlain(text) {
+            return (text.unicodeScalars.split(whereSeparator: { $0 == "。" || $0 == "；" }).map { String(String.UnicodeScalarView($0)) }, true)
+        }
+        return (text.split(whereSeparator: { $0 == "。" || $0 == "；" }).map(String.init), false)
+    }
+}
+
 /// Reads small Chinese or Arabic numerals (一 … 九十九, 1 … 99).
 enum ChineseNumber {
+    /// Built once: a dictionary literal inside `parse` was built again on every call.
+    static let digits: [Character: Int] = ["一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
+
     static func parse(_ s: String) -> Int? {
         if let n = Int(s) { return n }
-        let digits: [Character: Int] = ["一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9]
         if s == "十" { return 10 }
         if s.count == 1 { return digits[s.first!] }
         let c = Array(s)

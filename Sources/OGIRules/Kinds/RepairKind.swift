@@ -165,44 +165,47 @@ public struct RepairKind: RuleKind {
         let table = Self.constraints(spec, rules, ev)
         guard !table.constraints.isEmpty, !table.violated.isEmpty else { return }
         // The solver orders cells by key (`table.row.column`): its repairs and their order are those of the keys.
-        var keys: [Int: String] = [:]
-        func key(_ i: Int) -> String {
-            if let k = keys[i] { return k }
-            let k = table.touched(i).key
-            keys[i] = k
-            return k
-        }
-        var cells: [String: RepairCellValue] = [:]
-        var refs: [String: TouchedCell] = [:]
+        // It is given each cell's key rank (`CompiledTable.keyRanks`), which orders the same way without a string;
+        // cells with equal keys share a rank, the last one read standing for it, as in a dictionary by key.
+        let ranks = spec.keyRanks
+        var cells: [Int: RepairCellValue] = [:]
+        var wholeNumbers: [Int: Int64]? = [:]
+        var refs: [Int: TouchedCell] = [:]
         for (i, v) in table.cells.enumerated() {
             guard let v else { continue }
-            cells[key(i)] = v
-            refs[key(i)] = table.touched(i)
+            let r = ranks[i]
+            cells[r] = v
+            refs[r] = table.touched(i)
+            if wholeNumbers != nil { wholeNumbers![r] = table.table.ints[i] }
+            if table.table.ints[i] == nil { wholeNumbers = nil }
         }
         let constraints = table.constraints.map { c in
             LinearConstraint(
-                name: c.name, left: c.left.map { (key($0.cell), $0.coefficient) }, right: c.right.map { (key($0.cell), $0.coefficient) },
+                name: c.name, left: c.left.map { (ranks[$0.cell], $0.coefficient) }, right: c.right.map { (ranks[$0.cell], $0.coefficient) },
                 tolerance: c.tolerance)
         }
         let owners = table.owners
-        let result = RepairSolver.solve(cells: cells, constraints: constraints)
-        let folded = Set(
-            result.violated.flatMap { i in
-                (constraints[i].left + constraints[i].right).map { "\(owners[i].rule)|\($0.cell)" }
-            })
+        let result = RepairSolver.solve(cells: cells, constraints: constraints, wholeNumbers: wholeNumbers)
+        func key(_ r: Int) -> String { refs[r]?.key ?? "" }
+        var folded: Set<String> {
+            Set(
+                result.violated.flatMap { i in
+                    (constraints[i].left + constraints[i].right).map { "\(owners[i].rule)|\(key($0.cell))" }
+                })
+        }
         let sep = run.messages.text("separator.list")
-        func label(_ k: String) -> String {
-            guard let t = refs[k] else { return k }
+        func label(_ k: Int) -> String {
+            guard let t = refs[k] else { return key(k) }
             return run.messages.text("engine.repair.cell", ["row": t.rowLabel, "col": t.columnLabel])
         }
-        func sums(_ change: CellChange<String>) -> String {
+        func sums(_ change: CellChange<Int>) -> String {
             let dirs = Set(change.fixes.map { owners[$0].direction })
             if dirs == [.row, .column] { return run.messages.text("engine.repair.row_and_column") }
             if dirs == [.row] { return run.messages.text("engine.repair.row") }
             if dirs == [.column] { return run.messages.text("engine.repair.column") }
             return run.messages.text("engine.repair.sums")
         }
-        func changeText(_ c: CellChange<String>) -> String {
+        func changeText(_ c: CellChange<Int>) -> String {
             run.messages.text(
                 "engine.repair.change",
                 [
@@ -224,7 +227,7 @@ public struct RepairKind: RuleKind {
             vars["options"] = repair.changes.map(changeText).joined(separator: sep)
             vars["count"] = String(repair.changes.count)
             let loc = run.location(t)
-            let suggestion = CellSuggestion(cell: first.cell, location: loc, value: first.from, suggestedValue: first.to)
+            let suggestion = CellSuggestion(cell: key(first.cell), location: loc, value: first.from, suggestedValue: first.to)
             run.findings.append(
                 Finding(
                     rule: run.rule.id, severity: run.rule.severity, category: run.rule.category,

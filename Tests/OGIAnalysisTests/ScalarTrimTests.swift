@@ -1,0 +1,47 @@
+import Foundation
+import OGIAnalysis
+import XCTest
+
+/// `ScalarTrim` trims exactly what Foundation's `trimmingCharacters(in:)` trims, for the two sets it replaces.
+final class ScalarTrimTests: XCTestCase {
+    func testScalarClassesAreFoundationsSetsForEveryScalar() {
+        for v in UInt32(0)...0x10FFFF {
+            guard let u = Unicode.Scalar(v) else { continue }
+            XCTAssertEqual(ScalarTrim.isWhitespace(u), CharacterSet.whitespaces.contains(u), "U+\(String(v, radix: 16))")
+            XCTAssertEqual(
+                ScalarTrim.isWhitespaceOrNewline(u), CharacterSet.whitespacesAndNewlines.contains(u), "U+\(String(v, radix: 16))")
+        }
+    }
+
+    func testTrimmingAgreesWithFoundationOnGeneratedStrings() {
+        // Spaces of every kind, newlines, combining marks that attach to a space, CJK, ASCII and emoji.
+        let pieces: [String] = [
+            " ", "\t", "\n", "\r\n", "\u{3000}", "\u{A0}", "\u{2003}", "\u{200B}", "\u{FEFF}", "\u{85}", "\u{2028}",
+            "\u{301}", "e\u{301}", "四", "、", "（", "1", "a", "👍🏽", "．", "\u{1680}", "\u{202F}",
+        ]
+        var rng = SplitMix(seed: 11)
+        for _ in 0..<20_000 {
+            let n = Int(rng.next() % 7)
+            let s = (0..<n).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            XCTAssertEqual(ScalarTrim.whitespaces(s), s.trimmingCharacters(in: .whitespaces), s.debugDescription)
+            XCTAssertEqual(
+                ScalarTrim.whitespacesAndNewlines(s), s.trimmingCharacters(in: .whitespacesAndNewlines), s.debugDescription)
+            // Equal as strings is not enough for the callers that count characters: compare the scalars too.
+            XCTAssertEqual(
+                Array(ScalarTrim.whitespaces(s).unicodeScalars), Array(s.trimmingCharacters(in: .whitespaces).unicodeScalars))
+        }
+    }
+}
+
+/// A small deterministic generator for the differential tests (the same inputs on every run).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
