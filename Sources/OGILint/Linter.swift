@@ -45,7 +45,9 @@ public final class Linter: Sendable {
     /// Loads the rule folders (the bundled one first, then any extra packs), then applies a configuration's
     /// disabled rules and severity changes.
     /// `rulesCache` keeps the parsed YAML of unchanged rule files between runs (`ParsedRulesCache.standard`:
-    /// the user's cache folder, off with `OGILINT_NO_CACHE=1`); the rules are validated on every run either way.
+    /// the user's cache folder, off with `OGILINT_NO_CACHE=1`). It stores only rule sets that validated
+    /// completely, so a hit from the same executable and the same bytes is not validated again; anything
+    /// else (a changed file, a new pack, another build) is validated with file and line positions.
     public init(
         ruleDirectories: [String], options: LintOptions = LintOptions(), configuration: LintConfiguration? = nil,
         rulesCache: ParsedRulesCache? = .standard
