@@ -143,7 +143,8 @@ public struct HTMLReader: ReportReader {
         func visit(_ n: XMLNode) -> Bool {
             for c in n.children where c.isElement {
                 if c.lowercasedName == "meta" {
-                    let name = (c.attribute("name", html: true) ?? c.attribute("property", html: true) ?? c.attribute("itemprop", html: true) ?? "")
+                    let name =
+                        (c.attribute("name", html: true) ?? c.attribute("property", html: true) ?? c.attribute("itemprop", html: true) ?? "")
                         .lowercased()
                     if dateMetaNames.contains(name), let content = c.attribute("content", html: true), let d = leadingDate(content) {
                         found = (d, c.line)

@@ -315,7 +315,9 @@ public struct TextReader: ReportReader {
         // A title run into the following sentence (PDF text) is cut after the title word.
         func titlePart(_ text: String) -> String? {
             let t = TextScan.trimmingTitleMarks(text)
-            guard let w = words.compactMap({ TextScan.firstRange(of: $0, in: t) }).min(by: { $0.lowerBound < $1.lowerBound }) else { return nil }
+            guard let w = words.compactMap({ TextScan.firstRange(of: $0, in: t) }).min(by: { $0.lowerBound < $1.lowerBound }) else {
+                return nil
+            }
             let cut = String(t[..<w.upperBound])
             if cut.contains(where: { ($0.isASCII && $0.isLetter) || "。，,；《》".contains($0) }) { return nil }
             return cut
@@ -362,7 +364,8 @@ public struct TextReader: ReportReader {
         let profile = ctx.templates.profile
         for l in lines.prefix(40) {
             let t = l.text
-            guard let w = profile.titleWords.compactMap({ TextScan.firstRange(of: $0, in: t) }).min(by: { $0.lowerBound < $1.lowerBound }) else { continue }
+            guard let w = profile.titleWords.compactMap({ TextScan.firstRange(of: $0, in: t) }).min(by: { $0.lowerBound < $1.lowerBound })
+            else { continue }
             // The clause that ends with the title word: from the last punctuation before it.
             let upTo = t[..<w.upperBound]
             let start = upTo.lastIndex(where: { "，。；：,;:（(《“\"、".contains($0) }).map { upTo.index(after: $0) } ?? upTo.startIndex

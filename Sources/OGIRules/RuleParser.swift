@@ -198,12 +198,16 @@ struct RuleParser {
             let except = try m["except"]?.stringList("except") ?? []
             if let t = m["columns"] {
                 let table = try t.string("columns")
-                guard !validate || templates.templates.contains(where: { $0.table(table) != nil }) else { throw t.fail(unknownTable(table)) }
+                guard !validate || templates.templates.contains(where: { $0.table(table) != nil }) else {
+                    throw t.fail(unknownTable(table))
+                }
                 vars.insert("col"); return .columns(table: table, except: except)
             }
             if let t = m["rows"] {
                 let table = try t.string("rows")
-                guard !validate || templates.templates.contains(where: { $0.table(table) != nil }) else { throw t.fail(unknownTable(table)) }
+                guard !validate || templates.templates.contains(where: { $0.table(table) != nil }) else {
+                    throw t.fail(unknownTable(table))
+                }
                 vars.insert("row"); return .rows(table: table, except: except)
             }
             if let v = m["values"] {

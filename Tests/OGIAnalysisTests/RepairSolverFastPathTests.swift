@@ -144,7 +144,9 @@ final class RepairSolverFastPathTests: XCTestCase {
             var byRank: [Int: RepairCellValue] = [:]
             for (id, v) in c.cells { byKey[key(id)] = v; byRank[rank[key(id)]!] = v }
             let keyed = c.constraints.map { k in
-                LinearConstraint(name: k.name, left: k.left.map { (key($0.cell), $0.coefficient) }, right: k.right.map { (key($0.cell), $0.coefficient) })
+                LinearConstraint(
+                    name: k.name, left: k.left.map { (key($0.cell), $0.coefficient) }, right: k.right.map { (key($0.cell), $0.coefficient) }
+                )
             }
             let ranked = c.constraints.map { k in
                 LinearConstraint(

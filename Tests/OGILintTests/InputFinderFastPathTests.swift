@@ -69,15 +69,19 @@ final class InputFinderFastPathTests: XCTestCase {
 
     func testMarkersAtAwkwardPlacesAreFoundAsBefore() throws {
         let dir = try temporaryFolder()
-        let markers = ["<meta name=\"generator\" content=\"ogilint", "\"ogilint_baseline\"", "ogilint_model",
-                       "\"$schema\": \"https://json.schemastore.org/sarif", "\"tool\": {\n    \"name\": \"ogilint\""]
+        let markers = [
+            "<meta name=\"generator\" content=\"ogilint", "\"ogilint_baseline\"", "ogilint_model",
+            "\"$schema\": \"https://json.schemastore.org/sarif", "\"tool\": {\n    \"name\": \"ogilint\"",
+        ]
         let fillers = ["", "报告正文", "a", "é", "\u{301}", "\r\n", "\"ogilint"]
         var generator = SystemRandomNumberGenerator()
         var index = 0
         for marker in markers {
             for filler in fillers {
                 // Around the 8 KB window's end: whole, cut in the middle, just outside.
-                for offset in [0, 8192 - marker.utf8.count, 8192 - marker.utf8.count / 2, 8192, Int.random(in: 0..<9000, using: &generator)] {
+                for offset in [
+                    0, 8192 - marker.utf8.count, 8192 - marker.utf8.count / 2, 8192, Int.random(in: 0..<9000, using: &generator),
+                ] {
                     var text = String(repeating: filler.isEmpty ? " " : filler, count: max(0, offset / max(1, filler.utf8.count)))
                     while text.utf8.count > offset, !text.isEmpty { text.removeLast() }
                     text += marker + filler
@@ -92,8 +96,9 @@ final class InputFinderFastPathTests: XCTestCase {
                             XCTAssertEqual(fast, marker == "ogilint_model", "\(marker.debugDescription) in .\(ext)")
                             continue
                         }
-                        XCTAssertEqual(fast, referenceIsReportFile(url.path),
-                                       "marker \(marker.debugDescription) after \(offset) bytes of \(filler.debugDescription) in .\(ext)")
+                        XCTAssertEqual(
+                            fast, referenceIsReportFile(url.path),
+                            "marker \(marker.debugDescription) after \(offset) bytes of \(filler.debugDescription) in .\(ext)")
                     }
                 }
             }

@@ -60,7 +60,10 @@ final class StartupFastPathTests: XCTestCase {
             agencyKind: .department, year: 2023, maxSize: ByteSize(bytes: 10 << 20))
         XCTAssertEqual(
             CheckArgumentsFastPath.parse(
-                ["--format", "json", "--fail-on", "never", "-q", "--agency-kind", "department", "--year", "2023", "--max-size", "10M", "--", "x/2023.txt"]),
+                [
+                    "--format", "json", "--fail-on", "never", "-q", "--agency-kind", "department", "--year", "2023", "--max-size", "10M",
+                    "--", "x/2023.txt",
+                ]),
             expected)
     }
 

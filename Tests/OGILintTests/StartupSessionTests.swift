@@ -26,7 +26,9 @@ final class StartupSessionTests: XCTestCase {
             let foundation = URL(fileURLWithPath: p).resolvingSymlinksInPath().deletingLastPathComponent().path
             XCTAssertEqual(BundledRules.folder(ofExecutable: p), foundation, p)
         }
-        XCTAssertEqual(BundledRules.folder(ofExecutable: (linked as NSString).appendingPathComponent("ogilint")), URL(fileURLWithPath: real).resolvingSymlinksInPath().path)
+        XCTAssertEqual(
+            BundledRules.folder(ofExecutable: (linked as NSString).appendingPathComponent("ogilint")),
+            URL(fileURLWithPath: real).resolvingSymlinksInPath().path)
     }
 
     /// Inputs in folders with and without a configuration: grouped by configuration file, in order of first use.

@@ -49,7 +49,9 @@ final class HTMLCharsetTests: XCTestCase {
             "", " ", "  ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{1680}", "\u{2000}", "\u{200A}", "\u{200B}",
             "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}", "\u{FEFF}", " \t", "\t ", "\u{3000} ",
         ]
-        let names = ["gbk", "GBK", "gb2312", "GB18030", "x-gbk", "cp936", "utf-8", "UTF-8", "gb_2312", "", "\"", "'gbk'", "\"gbk", "gbk;", "中文"]
+        let names = [
+            "gbk", "GBK", "gb2312", "GB18030", "x-gbk", "cp936", "utf-8", "UTF-8", "gb_2312", "", "\"", "'gbk'", "\"gbk", "gbk;", "中文",
+        ]
         let heads = ["charset", "CHARSET", "Charset", "charsetcharset", "x-charset", "chars et"]
         var cases: [String] = []
         for h in heads {

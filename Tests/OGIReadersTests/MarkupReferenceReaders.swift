@@ -60,7 +60,8 @@ final class ReferenceNode {
                 x.children.append(copy(child, html: html))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = child.pointee.content {
-                    x.children.append(ReferenceNode(name: "", attributes: [:], text: String(cString: content), line: Int(xmlGetLineNo(child))))
+                    x.children.append(
+                        ReferenceNode(name: "", attributes: [:], text: String(cString: content), line: Int(xmlGetLineNo(child))))
                 }
             default:
                 break

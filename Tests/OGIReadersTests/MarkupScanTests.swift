@@ -43,13 +43,17 @@ final class MarkupScanTests: XCTestCase {
         XCTAssertEqual(XMLTree.elementCount(data), Self.referenceElementCount(data), name, file: file, line: line)
         for word in ["DOCTYPE", "ENTITY", "doctype", "E"] {
             XCTAssertEqual(
-                XMLTree.containsDeclaration(data, word), Self.referenceContainsDeclaration(data, word), "\(name) \(word)", file: file, line: line)
+                XMLTree.containsDeclaration(data, word), Self.referenceContainsDeclaration(data, word), "\(name) \(word)", file: file,
+                line: line)
         }
     }
 
     func testScansEqualTheLoopsTheyReplace() {
         for (name, data) in MarkupStreamingTests.files(["html", "htm", "docx", "txt"]) { assertSame(data, name) }
-        var cases = ["", "<", "<a", "a<", "<!", "<!E", "<!DOCTYPE", "<!doctype", "x<!ENTITY", "<!ENTIT", "<<!ENTITY", "<!{OCTYPE", "<_x><:y><9><\u{4E00}>", "<a><b>"]
+        var cases = [
+            "", "<", "<a", "a<", "<!", "<!E", "<!DOCTYPE", "<!doctype", "x<!ENTITY", "<!ENTIT", "<<!ENTITY", "<!{OCTYPE",
+            "<_x><:y><9><\u{4E00}>", "<a><b>",
+        ]
         for k in 0..<12 { cases.append(String(repeating: "x", count: k) + "<!ENTITY" + String(repeating: "<", count: k)) }
         for c in cases { assertSame(Data(c.utf8), c.debugDescription) }
         var rng = SplitMix(state: 11)

@@ -63,7 +63,9 @@ final class MarkupStreamingTests: XCTestCase {
             try assertSameHTMLReading(data, name)
             guard let text = try? TextDecoding.decode(data, path: name).0 else { continue }
             let upper = Self.mapTags(text) { $0.uppercased() }
-            let mixed = Self.mapTags(text) { s in String(s.enumerated().flatMap { $0.offset % 2 == 0 ? Array($0.element.uppercased()) : [$0.element] }) }
+            let mixed = Self.mapTags(text) { s in
+                String(s.enumerated().flatMap { $0.offset % 2 == 0 ? Array($0.element.uppercased()) : [$0.element] })
+            }
             let unclosed = text.replacingOccurrences(of: #"</(td|tr|p|th|li)>"#, with: "", options: .regularExpression)
             for (variant, t) in [("upper", upper), ("mixed", mixed), ("unclosed", unclosed)] {
                 try assertSameHTMLReading(Data(t.utf8), "\(name) \(variant)")
@@ -187,10 +189,16 @@ final class MarkupStreamingTests: XCTestCase {
     func assertSameDocxReading(document: Data, numbering: Data?, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
         guard let doc = try? XMLTree.parseXML(document) else { return XCTFail("\(name) is not well-formed", file: file, line: line) }
         let num = numbering.flatMap { try? XMLTree.parseXML($0) }
-        for budget in [ReadBudget(), { var b = ReadBudget(); b.maxLines = 20; return b }()] {
+        for budget in [
+            ReadBudget(),
+            {
+                var b = ReadBudget(); b.maxLines = 20; return b
+            }(),
+        ] {
             let streamed = try? DocxReader(context: context, budget: budget).linearise(document: doc, numbering: num, path: name)
             let copied = ReferenceDocxReading(budget: budget).linearise(
-                document: ReferenceNode.copy(doc.root.ptr, html: false), numbering: num.map { ReferenceNode.copy($0.root.ptr, html: false) })
+                document: ReferenceNode.copy(doc.root.ptr, html: false), numbering: num.map { ReferenceNode.copy($0.root.ptr, html: false) }
+            )
             XCTAssertEqual(streamed?.0.map(\.text), copied?.0, name, file: file, line: line)
             XCTAssertEqual(streamed?.1, copied?.1, name, file: file, line: line)
         }
@@ -244,12 +252,14 @@ final class MarkupStreamingTests: XCTestCase {
             numbered("总体情况", num: 1, level: 0) + numbered("主动公开", num: 1, level: 1) + numbered("细目", num: 1, level: 2)
                 + numbered("再一项", num: 1, level: 1) + numbered("依申请公开", num: 1, level: 0) + numbered("下级", num: 1, level: 1)
                 + numbered("要点", num: 2, level: 0) + numbered("未知", num: 3, level: 0) + numbered("越界", num: 1, level: 12)
-                + numbered("零", num: 0, level: 0) + "<w:p><w:pPr><w:numPr><w:numId w:val=\"1\"/></w:numPr></w:pPr><w:r><w:t>无级别</w:t></w:r></w:p>"),
+                + numbered("零", num: 0, level: 0)
+                + "<w:p><w:pPr><w:numPr><w:numId w:val=\"1\"/></w:numPr></w:pPr><w:r><w:t>无级别</w:t></w:r></w:p>"),
         // Tracked changes, field codes, tabs and breaks, text outside runs, CDATA and entities in text.
         docx(
             "<w:p><w:r><w:t xml:space=\"preserve\">本报告 </w:t></w:r><w:del><w:r><w:delText>旧稿</w:delText></w:r></w:del><w:ins><w:r><w:t>新稿</w:t></w:r></w:ins>"
                 + "<w:r><w:instrText> PAGE </w:instrText><w:tab/><w:t>a&amp;b&#x4E00;</w:t><w:br/><w:cr/><w:t><![CDATA[<c>]]></w:t></w:r>游离文字"
-                + "<w:r><w:rPr><w:t>格式</w:t></w:rPr><w:commentReference/><w:footnoteReference/><w:t>尾</w:t></w:r><w:hyperlink><w:r><w:t>链接</w:t></w:r></w:hyperlink></w:p>"),
+                + "<w:r><w:rPr><w:t>格式</w:t></w:rPr><w:commentReference/><w:footnoteReference/><w:t>尾</w:t></w:r><w:hyperlink><w:r><w:t>链接</w:t></w:r></w:hyperlink></w:p>"
+        ),
         // Tables: merged cells down (restart, continue, no value), cells in content controls, nested tables, tabs in cells.
         docx(
             "<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr><w:p><w:r><w:t>不予公开</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr>"

@@ -77,7 +77,10 @@ final class ReadFastPathTests: XCTestCase {
 
     /// Lines of the texts, with white space and marks around them, and tricky text.
     static func lines() throws -> [String] {
-        var out = FastPathTests.tricky + ["# 标题 #", "\u{3000}\t# x", " \u{301}年度报告 ", "\u{00A0}a\u{2003}", "\u{200B}x\u{200B}", "\u{205F}\u{3000}"]
+        var out =
+            FastPathTests.tricky + [
+                "# 标题 #", "\u{3000}\t# x", " \u{301}年度报告 ", "\u{00A0}a\u{2003}", "\u{200B}x\u{200B}", "\u{205F}\u{3000}",
+            ]
         for t in try FastPathTests.texts() {
             for l in t.text.components(separatedBy: "\n").prefix(300) { out += [l, " \(l)\u{3000}", "#\t\(l) #", "\u{00A0}\(l)\u{2002}"] }
         }
@@ -140,7 +143,9 @@ final class ReadFastPathTests: XCTestCase {
         var texts = try FastPathTests.texts()
         // Traditional-character variants of a few reports: the second reading in simplified characters.
         for t in texts.prefix(8) {
-            if let hant = t.text.applyingTransform(StringTransform("Hans-Hant"), reverse: false) { texts.append((t.name + " (hant)", hant)) }
+            if let hant = t.text.applyingTransform(StringTransform("Hans-Hant"), reverse: false) {
+                texts.append((t.name + " (hant)", hant))
+            }
         }
         var fallbacks = 0
         for t in texts {
@@ -161,7 +166,9 @@ extension ReadFastPathTests {
         let profileSyntax = Repo.linter.ruleSet.templates.profile.cells
         let odd = CellSyntax(placeholders: ["/", "e\u{301}"], increaseWords: ["增"], decreaseWords: ["减"], units: ["元"])
         var words = try Self.labels() + Self.generatedLabels(numerals: "一二三")
-        words += ["增51", "减 3", "51元", "１２", "+7", "－4", "−4", "/", "无", "空", "（空）", "1,234", "12,34", "1.5万元", "e\u{301}", "\u{E9}", "5件", "3x"]
+        words += [
+            "增51", "减 3", "51元", "１２", "+7", "－4", "−4", "/", "无", "空", "（空）", "1,234", "12,34", "1.5万元", "e\u{301}", "\u{E9}", "5件", "3x",
+        ]
         var rejected = 0
         for syntax in [profileSyntax, odd, CellSyntax()] {
             let filter = ValueScalars(syntax: syntax)

@@ -53,7 +53,10 @@ final class EvaluationFastPathTests: XCTestCase {
         }
         XCTAssertGreaterThan(headings.count, 100)
         // Generated: numerals, marks and spaces of every kind around them, combining marks after a space.
-        let pieces = ["四", "十", "二十一", "1", "１２", "（", "(", "、", "．", ")", "）", " ", "\t", "\u{3000}", "\u{A0}", "\u{2003}", "\u{301}", "一", "x", "\n"]
+        let pieces = [
+            "四", "十", "二十一", "1", "１２", "（", "(", "、", "．", ")", "）", " ", "\t", "\u{3000}", "\u{A0}", "\u{2003}", "\u{301}", "一", "x",
+            "\n",
+        ]
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<5_000 {
             headings.append((0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())

@@ -136,7 +136,9 @@ public enum RepairSolver {
     private static func run<ID>(
         cells: [ID: RepairCellValue], constraints: [LinearConstraint<ID>], options: RepairOptions, wholeNumbers: [ID: Int64]?
     ) -> RepairResult<ID> {
-        if let wholeNumbers, let r = solveInWholeNumbers(cells: cells, wholeNumbers: wholeNumbers, constraints: constraints, options: options) {
+        if let wholeNumbers,
+            let r = solveInWholeNumbers(cells: cells, wholeNumbers: wholeNumbers, constraints: constraints, options: options)
+        {
             return r
         }
         return solveInDecimal(cells: cells, constraints: constraints, options: options)

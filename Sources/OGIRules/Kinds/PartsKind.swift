@@ -122,7 +122,9 @@ extension PartsKind {
     /// characters; other text is split on characters.
     static func sentences(_ text: String) -> (sentences: [String], plain: Bool) {
         if TextSearch.isPlain(text) {
-            return (text.unicodeScalars.split(whereSeparator: { $0 == "。" || $0 == "；" }).map { String(String.UnicodeScalarView($0)) }, true)
+            return (
+                text.unicodeScalars.split(whereSeparator: { $0 == "。" || $0 == "；" }).map { String(String.UnicodeScalarView($0)) }, true
+            )
         }
         return (text.split(whereSeparator: { $0 == "。" || $0 == "；" }).map(String.init), false)
     }

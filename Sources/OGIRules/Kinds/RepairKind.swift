@@ -181,7 +181,8 @@ public struct RepairKind: RuleKind {
         }
         let constraints = table.constraints.map { c in
             LinearConstraint(
-                name: c.name, left: c.left.map { (ranks[$0.cell], $0.coefficient) }, right: c.right.map { (ranks[$0.cell], $0.coefficient) },
+                name: c.name, left: c.left.map { (ranks[$0.cell], $0.coefficient) },
+                right: c.right.map { (ranks[$0.cell], $0.coefficient) },
                 tolerance: c.tolerance)
         }
         let owners = table.owners
