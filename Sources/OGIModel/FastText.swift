@@ -1,24 +1,33 @@
+import Foundation
+
 /// Byte-level text helpers for hot paths (Foundation's `contains`/`range(of:)` go through NSString and are slow).
 public enum FastText {
     /// True when `needle` occurs in `haystack` (exact UTF-8 bytes).
     public static func contains(_ haystack: String, _ needle: String) -> Bool {
-        if needle.isEmpty { return true }
+        needle.isEmpty || firstByteOffset(of: needle, in: haystack) != nil
+    }
+
+    /// The UTF-8 offset in `haystack` where the first occurrence of `needle`'s bytes starts; nil when there is
+    /// none or `needle` is empty. The C library's `memchr` finds each place the needle's last byte occurs (in
+    /// Chinese text a UTF-8 continuation byte, far rarer than a lead byte) and only there are the bytes
+    /// compared; ends are tried in order, so the first end found is the first occurrence.
+    public static func firstByteOffset(of needle: String, in haystack: String) -> Int? {
+        if needle.isEmpty { return nil }
         var h = haystack, n = needle
         return h.withUTF8 { hb in
-            n.withUTF8 { nb in
-                let n = nb.count, h = hb.count
-                guard n <= h else { return false }
-                let first = nb[0]
-                var i = 0
-                while i <= h - n {
-                    if hb[i] == first {
-                        var j = 1
-                        while j < n && hb[i + j] == nb[j] { j += 1 }
-                        if j == n { return true }
-                    }
-                    i += 1
+            n.withUTF8 { nb -> Int? in
+                let hc = hb.count, nc = nb.count
+                guard nc <= hc, let hp = hb.baseAddress, let np = nb.baseAddress else { return nil }
+                let base = UnsafeRawPointer(hp)
+                let last = Int32(nb[nc - 1])
+                var end = nc - 1
+                while end < hc {
+                    guard let found = memchr(base + end, last, hc - end) else { return nil }
+                    end = base.distance(to: UnsafeRawPointer(found))
+                    if memcmp(base + (end - nc + 1), np, nc) == 0 { return end - nc + 1 }
+                    end += 1
                 }
-                return false
+                return nil
             }
         }
     }

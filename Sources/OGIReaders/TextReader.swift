@@ -277,7 +277,7 @@ public struct TextReader: ReportReader {
         var parts: [Part] = []
         for h in ordered {
             var paras = paragraphs(lines[partLineRanges[h.spec.key]!])
-            if !TextScan.trimmingWhitespaces(h.rest).isEmpty {
+            if !ScalarTrim.whitespaces(h.rest).isEmpty {
                 paras.insert(Paragraph(text: h.rest, location: locate(lines[h.lineIndex].number, nil)), at: 0)
             }
             parts.append(
@@ -424,29 +424,7 @@ enum TextScan {
     /// `s.trimmingCharacters(in: CharacterSet(charactersIn: "# \t\u{3000}"))`. Foundation trims UTF-16 units
     /// of the set from both ends; the set holds only scalars of the Basic Multilingual Plane, so trimming
     /// scalars gives the same text.
-    static func trimmingTitleMarks(_ s: String) -> String { trimming(s, isTitleMark) }
-
-    /// `CharacterSet.whitespaces` (tab, the space separators Zs, and U+200B as Foundation has it), as scalars.
-    static func isWhitespace(_ u: Unicode.Scalar) -> Bool {
-        switch u.value {
-        case 0x09, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x202F, 0x205F, 0x3000: return true
-        default: return false
-        }
-    }
-
-    /// `s.trimmingCharacters(in: .whitespaces)`: the set holds only scalars of the Basic Multilingual Plane
-    /// (`isWhitespace`), so trimming scalars gives the same text.
-    static func trimmingWhitespaces(_ s: String) -> String { trimming(s, isWhitespace) }
-
-    /// `s` without the scalars `trimmed` accepts at either end; `s` itself when there are none.
-    static func trimming(_ s: String, _ trimmed: (Unicode.Scalar) -> Bool) -> String {
-        let us = s.unicodeScalars
-        var start = us.startIndex, end = us.endIndex
-        while start < end, trimmed(us[start]) { start = us.index(after: start) }
-        while end > start, trimmed(us[us.index(before: end)]) { end = us.index(before: end) }
-        if start == us.startIndex && end == us.endIndex { return s }
-        return String(us[start..<end])
-    }
+    static func trimmingTitleMarks(_ s: String) -> String { ScalarTrim.trim(s, isTitleMark) }
 
     /// `s.range(of: word)` (Foundation). When both texts are made of plain scalars (`FastText.isPlainScalar`:
     /// each its own character, with no canonical decomposition), Foundation's comparison of composed
@@ -455,25 +433,7 @@ enum TextScan {
     static func firstRange(of word: String, in s: String) -> Range<String.Index>? {
         guard !word.isEmpty, word.unicodeScalars.allSatisfy(FastText.isPlainScalar), s.unicodeScalars.allSatisfy(FastText.isPlainScalar)
         else { return s.range(of: word) }
-        var hay = s, needle = word
-        let offset: Int? = hay.withUTF8 { hb in
-            needle.withUTF8 { nb in
-                let hc = hb.count, nc = nb.count
-                guard nc <= hc else { return nil }
-                let first = nb[0]
-                var i = 0
-                while i <= hc - nc {
-                    if hb[i] == first {
-                        var j = 1
-                        while j < nc && hb[i + j] == nb[j] { j += 1 }
-                        if j == nc { return i }
-                    }
-                    i += 1
-                }
-                return nil
-            }
-        }
-        guard let offset else { return nil }
+        guard let offset = FastText.firstByteOffset(of: word, in: s) else { return nil }
         let u = s.utf8
         let lower = u.index(u.startIndex, offsetBy: offset)
         return lower..<u.index(lower, offsetBy: word.utf8.count)

@@ -1,6 +1,7 @@
 import Foundation
 import OGIAnalysis
 import OGIModel
+import OGITestSupport
 import XCTest
 
 /// The solver's `Int64` search gives the answers of its `Decimal` search, on generated tables: consistent ones, one,

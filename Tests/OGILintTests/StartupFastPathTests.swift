@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OGITestSupport
 import XCTest
 
 @testable import ogilint
@@ -106,7 +107,7 @@ final class StartupFastPathTests: XCTestCase {
             ["--max-size", "99999999999999G"], ["--max-size", " 7k "], ["--max-size", "-1"],
             ["x/a.txt"], ["x/b.docx"], ["dir/"], ["-"], ["--"], ["-h"], ["--bogus"], ["--quiet=1"], ["-x"], ["check"],
         ]
-        var generator = SeededRandom(seed: 0x0615_1A7E)
+        var generator = SplitMix(seed: 0x0615_1A7E)
         var taken = 0
         let count = 600
         for _ in 0..<count {
@@ -117,18 +118,5 @@ final class StartupFastPathTests: XCTestCase {
             if compare(argv) { taken += 1 }
         }
         XCTAssertGreaterThan(taken, count / 10, "the fast path took too few vectors to test it")
-    }
-}
-
-/// A small seeded generator, so the random vectors are the same on every run.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -161,18 +161,6 @@ final class HardeningTests: XCTestCase {
     }
 }
 
-/// Small deterministic random numbers for repeatable damage.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Zip archives made for tests, with Python's zipfile.
 enum FormatFixtures {
     static func zip(_ entries: [(String, Data)]) throws -> Data {

@@ -91,12 +91,12 @@ final class ReadFastPathTests: XCTestCase {
         let marks = CharacterSet(charactersIn: "# \t\u{3000}")
         for l in try Self.lines() {
             XCTAssertEqual(TextScan.trimmingTitleMarks(l), l.trimmingCharacters(in: marks), l.debugDescription)
-            XCTAssertEqual(TextScan.trimmingWhitespaces(l), l.trimmingCharacters(in: .whitespaces), l.debugDescription)
+            XCTAssertEqual(ScalarTrim.whitespaces(l), l.trimmingCharacters(in: .whitespaces), l.debugDescription)
         }
         // The scalar test is exactly Foundation's set, over every scalar.
         for v in UInt32(0)...0x10FFFF {
             guard let u = Unicode.Scalar(v) else { continue }
-            XCTAssertEqual(TextScan.isWhitespace(u), CharacterSet.whitespaces.contains(u), String(v, radix: 16))
+            XCTAssertEqual(ScalarTrim.isWhitespace(u), CharacterSet.whitespaces.contains(u), String(v, radix: 16))
             XCTAssertEqual(TextScan.isTitleMark(u), marks.contains(u), String(v, radix: 16))
         }
     }

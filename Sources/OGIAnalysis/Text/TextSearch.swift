@@ -30,32 +30,8 @@ public enum TextSearch {
 
     /// `contains` for a haystack already known to be plain (or not), when one text is searched for many words.
     public static func contains(_ haystack: String, _ needle: String, haystackIsPlain: Bool) -> Bool {
-        if haystackIsPlain, !needle.isEmpty, isPlain(needle) { return bytesContain(haystack, needle) }
+        if haystackIsPlain, !needle.isEmpty, isPlain(needle) { return FastText.contains(haystack, needle) }
         return haystack.range(of: needle) != nil
-    }
-
-    /// True when the UTF-8 bytes of `needle` occur in those of `haystack` (`FastText.contains`). The C library's
-    /// `memchr` finds each place the needle's last byte occurs (a UTF-8 continuation byte, far rarer in Chinese
-    /// text than a lead byte) and only there are the bytes compared: a whole report is searched for many words.
-    public static func bytesContain(_ haystack: String, _ needle: String) -> Bool {
-        if needle.isEmpty { return true }
-        var h = haystack, n = needle
-        return h.withUTF8 { hb in
-            n.withUTF8 { nb in
-                let hc = hb.count, nc = nb.count
-                guard nc <= hc, let hp = hb.baseAddress, let np = nb.baseAddress else { return false }
-                let base = UnsafeRawPointer(hp)
-                let last = Int32(nb[nc - 1])
-                var end = nc - 1
-                while end < hc {
-                    guard let found = memchr(base + end, last, hc - end) else { return false }
-                    end = base.distance(to: UnsafeRawPointer(found))
-                    if memcmp(base + (end - nc + 1), np, nc) == 0 { return true }
-                    end += 1
-                }
-                return false
-            }
-        }
     }
 
     /// The first (or, `backwards`, the last) byte range of `needle` in `haystack[from...]`; both are UTF-8 bytes

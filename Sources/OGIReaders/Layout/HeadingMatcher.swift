@@ -146,9 +146,9 @@ struct HeadingMatcher: Sendable {
         // Without a numeral, the heading must be the whole line.
         if !hasNumeral && !lostNumeral && b.length < comp.count { return nil }
         let end = b.length < origin.count ? origin[b.length] : scalars.endIndex
-        let headingText = TextScan.trimmingWhitespaces(String(String.UnicodeScalarView(Substring(line).unicodeScalars[..<end])))
+        let headingText = ScalarTrim.whitespaces(String(String.UnicodeScalarView(Substring(line).unicodeScalars[..<end])))
         let shown = String(headingText.drop { $0 == "#" || $0 == " " })
-        let rest = TextScan.trimmingWhitespaces(String(String.UnicodeScalarView(Substring(line).unicodeScalars[end...])))
+        let rest = ScalarTrim.whitespaces(String(String.UnicodeScalarView(Substring(line).unicodeScalars[end...])))
         let deviates = b.distance > 0 || lostNumeral
         return Match(spec: b.part.spec, heading: shown, rest: rest, standardHeading: deviates ? b.part.standard : nil)
     }

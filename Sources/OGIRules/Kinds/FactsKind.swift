@@ -289,7 +289,7 @@ public struct FactsKind: RuleKind {
         let whole = run.ev.prose.string(scope)
         guard
             fragmentTexts.contains(where: { p in
-                p.allSatisfy { alts in alts.contains { TextSearch.bytesContain(whole, $0) } }
+                p.allSatisfy { alts in alts.contains { FastText.contains(whole, $0) } }
             })
         else { return }
         let matches = StatementScanner.find(patterns, in: facts)

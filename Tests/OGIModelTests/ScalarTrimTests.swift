@@ -1,5 +1,6 @@
 import Foundation
-import OGIAnalysis
+import OGIModel
+import OGITestSupport
 import XCTest
 
 /// `ScalarTrim` trims exactly what Foundation's `trimmingCharacters(in:)` trims, for the two sets it replaces.
@@ -30,18 +31,5 @@ final class ScalarTrimTests: XCTestCase {
             XCTAssertEqual(
                 Array(ScalarTrim.whitespaces(s).unicodeScalars), Array(s.trimmingCharacters(in: .whitespaces).unicodeScalars))
         }
-    }
-}
-
-/// A small deterministic generator for the differential tests (the same inputs on every run).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -24,7 +24,9 @@ public enum ScalarTrim {
     /// `s.trimmingCharacters(in: .whitespacesAndNewlines)`.
     public static func whitespacesAndNewlines(_ s: String) -> String { trim(s, isWhitespaceOrNewline) }
 
-    @inline(__always) static func trim(_ s: String, _ drop: (Unicode.Scalar) -> Bool) -> String {
+    /// `s` without the scalars `drop` accepts at either end; `s` itself when there are none. Equal to
+    /// Foundation's `trimmingCharacters(in:)` for a set of scalars of the Basic Multilingual Plane.
+    @inline(__always) public static func trim(_ s: String, _ drop: (Unicode.Scalar) -> Bool) -> String {
         let scalars = s.unicodeScalars
         var start = scalars.startIndex, end = scalars.endIndex
         while start < end, drop(scalars[start]) { start = scalars.index(after: start) }

@@ -1,0 +1,45 @@
+import Foundation
+import OGIModel
+import OGITestSupport
+import XCTest
+
+/// `FastText.firstByteOffset` and `contains` (the C library's `memchr` on the needle's last byte) answer as a
+/// plain byte-by-byte loop does: the same first occurrence, or none.
+final class ByteSearchTests: XCTestCase {
+    /// The first offset where `needle`'s UTF-8 bytes occur in `haystack`'s, by comparing at every offset.
+    func referenceOffset(_ needle: String, _ haystack: String) -> Int? {
+        let h = Array(haystack.utf8), n = Array(needle.utf8)
+        guard !n.isEmpty, n.count <= h.count else { return nil }
+        return (0...(h.count - n.count)).first { i in h[i..<(i + n.count)].elementsEqual(n) }
+    }
+
+    func check(_ h: String, _ n: String, file: StaticString = #filePath, line: UInt = #line) {
+        let expected = referenceOffset(n, h)
+        XCTAssertEqual(
+            FastText.firstByteOffset(of: n, in: h), expected, "\(n.debugDescription) in \(h.debugDescription)", file: file, line: line)
+        XCTAssertEqual(
+            FastText.contains(h, n), n.isEmpty || expected != nil, "\(n.debugDescription) in \(h.debugDescription)", file: file, line: line)
+    }
+
+    func testTheByteSearchAgreesWithTheByteLoopOnGeneratedText() {
+        let pieces = ["收到", "申请", "件", "0", "1", "2", "，", "。", "a", "ab", "", "\u{301}", "e", "政府信息", "公开", "aaa"]
+        var rng = SplitMix(seed: 5)
+        func text(_ n: Int) -> String { (0..<n).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined() }
+        var found = 0
+        for _ in 0..<20_000 {
+            let h = text(Int(rng.next() % 30)), n = text(Int(rng.next() % 4))
+            check(h, n)
+            if !n.isEmpty, referenceOffset(n, h) != nil { found += 1 }
+        }
+        XCTAssertGreaterThan(found, 1_000)
+    }
+
+    func testTheByteSearchAgreesOnARealReport() throws {
+        let report = try String(contentsOfFile: Repo.path("samples/clean-2021-government.txt"), encoding: .utf8)
+        let words = report.components(separatedBy: CharacterSet(charactersIn: "，。；\n")).filter { !$0.isEmpty }.prefix(300)
+        for w in words + ["不存在的词语", "2021年", "依申请公开"] {
+            check(report, w)
+            check(report, w + "X")
+        }
+    }
+}
