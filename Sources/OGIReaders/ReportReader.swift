@@ -85,19 +85,8 @@ public struct InputSniffer: Sendable {
         }
         // Only ASCII letters change; the other scalars are copied as they are.
         let lowered = FastText.mapScalars(text) { u in (0x41...0x5A).contains(u.value) ? Unicode.Scalar(u.value + 0x20)! : u }
-        // White space and line ends among those blocks: Zs, Zl, Zp, tab and U+000A–U+000D.
-        func isSpace(_ u: Unicode.Scalar) -> Bool {
-            switch u.value {
-            case 0x09...0x0D, 0x20, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
-            default: return false
-            }
-        }
-        let out = lowered.unicodeScalars
-        var start = out.startIndex, end = out.endIndex
-        while start < end, isSpace(out[start]) { start = out.index(after: start) }
-        while end > start, isSpace(out[out.index(before: end)]) { end = out.index(before: end) }
-        if start == out.startIndex && end == out.endIndex { return (lowered, lowered) }
-        return (lowered, String(Substring(out[start..<end])))
+        // Trimmed by scalars with exactly Foundation's white space and newline set (U+200B included).
+        return (lowered, ScalarTrim.whitespacesAndNewlines(lowered))
     }
 
     /// True when the bytes start with `signature`.

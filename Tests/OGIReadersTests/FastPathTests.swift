@@ -96,6 +96,7 @@ final class FastPathTests: XCTestCase {
         var heads =
             Self.tricky + [
                 "  <HTML>\n", "\u{3000}ＡＢＣ ", "ΣΑΣ ", "İ", "\u{3000}\u{302A}x", " \u{200D}a", "<!DOCTYPE Html>\t", "Ogilint_Model: 1",
+                "\u{200B}<html>\u{200B}", "\u{2060}{ }\u{2060}",
             ]
         for t in try Self.texts() { heads.append(String(decoding: Array(t.text.utf8.prefix(2048)), as: UTF8.self)) }
         var fast = 0
