@@ -12,7 +12,7 @@ public final class LintSession {
         public var extraRules: [String] = []
         public var agencyKind: AgencyKind?
         public var year: Int?
-        public var maxInputBytes: Int = 50 * 1024 * 1024
+        public var maxInputBytes: Int = ReadBudget.defaultMaxInputBytes
         /// An explicit configuration file, used for every input.
         public var configPath: String?
         /// When false, no `.ogilint.yml` is looked for.

@@ -27,13 +27,6 @@ final class InputFinderFastPathTests: XCTestCase {
         return !isModel || head.contains("ogilint_model")
     }
 
-    func temporaryFolder() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-finder-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        return dir
-    }
-
     func testEverySampleIsClassifiedAsBefore() throws {
         let root = Repo.path("samples")
         let files = FileManager.default.enumerator(atPath: root)!.compactMap { $0 as? String }
@@ -47,7 +40,7 @@ final class InputFinderFastPathTests: XCTestCase {
     }
 
     func testOgilintOutputsInEveryFormatAreLeftOutAsBefore() throws {
-        let dir = try temporaryFolder()
+        let dir = URL(fileURLWithPath: try temporaryFolder("ogilint-finder"))
         var o = LintSession.Options(rulesRoot: Repo.rules)
         o.useConfiguration = false
         let session = LintSession(options: o)
@@ -68,7 +61,7 @@ final class InputFinderFastPathTests: XCTestCase {
     }
 
     func testMarkersAtAwkwardPlacesAreFoundAsBefore() throws {
-        let dir = try temporaryFolder()
+        let dir = URL(fileURLWithPath: try temporaryFolder("ogilint-finder"))
         let markers = [
             "<meta name=\"generator\" content=\"ogilint", "\"ogilint_baseline\"", "ogilint_model",
             "\"$schema\": \"https://json.schemastore.org/sarif", "\"tool\": {\n    \"name\": \"ogilint\"",

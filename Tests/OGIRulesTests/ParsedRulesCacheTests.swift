@@ -8,16 +8,9 @@ import XCTest
 /// The parsed-rules cache: a hit gives the same rule set as parsing, a changed, corrupt or missing entry is
 /// rebuilt, and a cache that cannot be written never fails a load.
 final class ParsedRulesCacheTests: XCTestCase {
-    func temp() throws -> String {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-cache-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: d) }
-        return d
-    }
-
     /// A copy of the bundled rule folder that a test may change.
     func rulesCopy() throws -> String {
-        let d = try temp() + "/rules"
+        let d = try temporaryFolder("ogilint-cache") + "/rules"
         try FileManager.default.copyItem(atPath: Repo.rules, toPath: d)
         return d
     }
@@ -38,7 +31,7 @@ final class ParsedRulesCacheTests: XCTestCase {
     }
 
     func testAHitGivesTheSameRulesAsParsing() throws {
-        let cache = ParsedRulesCache(directory: try temp())
+        let cache = ParsedRulesCache(directory: try temporaryFolder("ogilint-cache"))
         let parsed = try RulePackLoader.load(directories: [Repo.rules])
         let first = try RulePackLoader.load(directories: [Repo.rules], cache: cache)
         XCTAssertTrue(FileManager.default.fileExists(atPath: try entry(cache, Repo.rules)), "a validated load is stored")
@@ -57,7 +50,7 @@ final class ParsedRulesCacheTests: XCTestCase {
 
     func testAChangedFileIsParsedAgain() throws {
         let rules = try rulesCopy()
-        let cache = ParsedRulesCache(directory: try temp())
+        let cache = ParsedRulesCache(directory: try temporaryFolder("ogilint-cache"))
         let before = try RulePackLoader.load(directories: [rules], cache: cache)
         let file = rules + "/messages.yml"
         let text = try String(contentsOfFile: file, encoding: .utf8)
@@ -72,7 +65,7 @@ final class ParsedRulesCacheTests: XCTestCase {
     }
 
     func testACorruptOrTruncatedEntryIsIgnoredAndRebuilt() throws {
-        let cache = ParsedRulesCache(directory: try temp())
+        let cache = ParsedRulesCache(directory: try temporaryFolder("ogilint-cache"))
         let expected = summary(try RulePackLoader.load(directories: [Repo.rules]))
         _ = try RulePackLoader.load(directories: [Repo.rules], cache: cache)
         let path = try entry(cache, Repo.rules)
@@ -90,7 +83,7 @@ final class ParsedRulesCacheTests: XCTestCase {
     }
 
     func testACacheThatCannotBeWrittenDoesNotFailTheLoad() throws {
-        let blocker = try temp() + "/a-file"
+        let blocker = try temporaryFolder("ogilint-cache") + "/a-file"
         try Data("x".utf8).write(to: URL(fileURLWithPath: blocker))
         let cache = ParsedRulesCache(directory: blocker + "/ogilint")
         XCTAssertEqual(
@@ -100,7 +93,7 @@ final class ParsedRulesCacheTests: XCTestCase {
 
     func testAPackWithAnErrorIsNotStoredAndFailsTheSameWay() throws {
         let rules = try rulesCopy()
-        let cache = ParsedRulesCache(directory: try temp())
+        let cache = ParsedRulesCache(directory: try temporaryFolder("ogilint-cache"))
         try "rules:\n  - id: BAD\n    kind: nonsense\n".write(toFile: rules + "/national/zz-bad.yml", atomically: true, encoding: .utf8)
         func failure(_ cache: ParsedRulesCache?) -> String {
             do { _ = try RulePackLoader.load(directories: [rules], cache: cache); return "loaded" } catch { return "\(error)" }
@@ -113,7 +106,7 @@ final class ParsedRulesCacheTests: XCTestCase {
     }
 
     func testOldEntriesBeyondTheLimitAreRemovedNewestKept() throws {
-        let dir = try temp()
+        let dir = try temporaryFolder("ogilint-cache")
         let cache = ParsedRulesCache(directory: dir)
         // Entries of rule folders that no longer exist, older than anything written now.
         for i in 0..<(ParsedRulesCache.maxEntries + 5) {

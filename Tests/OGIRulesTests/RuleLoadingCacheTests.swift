@@ -9,13 +9,6 @@ import XCTest
 /// validated load gives (every field of every rule, kind, template and message), and it must only ever be used
 /// for bytes this executable validated before.
 final class RuleLoadingCacheTests: XCTestCase {
-    func temp() throws -> String {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-rulesload-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: d) }
-        return d
-    }
-
     /// The rule folders compared: the bundled pack alone, and with the province example pack on top.
     static let folderSets: [[String]] = [[Repo.rules], [Repo.rules, Repo.path("samples/province-example")]]
 
@@ -80,7 +73,7 @@ final class RuleLoadingCacheTests: XCTestCase {
     func testACacheHitGivesTheSameRuleSetAsAFreshParse() throws {
         XCTAssertTrue(ParsedRulesCache.hitsAreTrusted, "on Linux the executable is known, so hits skip validation")
         for folders in Self.folderSets {
-            let cache = ParsedRulesCache(directory: try temp())
+            let cache = ParsedRulesCache(directory: try temporaryFolder("ogilint-rulesload"))
             let fresh = everything(try RulePackLoader.load(directories: folders))
             let miss = everything(try RulePackLoader.load(directories: folders, cache: cache))
             var files: [String] = []
@@ -95,7 +88,7 @@ final class RuleLoadingCacheTests: XCTestCase {
     /// The proof that a hit is not validated again: an entry written for bytes that never validated (which a
     /// real load never stores) loads, while the same bytes without the cache fail with their position.
     func testAHitIsTrustedAndThereforeOnlyStoredAfterValidation() throws {
-        let rules = try temp() + "/rules"
+        let rules = try temporaryFolder("ogilint-rulesload") + "/rules"
         try FileManager.default.copyItem(atPath: Repo.rules, toPath: rules)
         let bad = rules + "/national/zz-bad.yml"
         try """
@@ -106,7 +99,7 @@ final class RuleLoadingCacheTests: XCTestCase {
             assert: year > 0
             message: "年份 {no_such_placeholder}"
         """.write(toFile: bad, atomically: true, encoding: .utf8)
-        let cache = ParsedRulesCache(directory: try temp())
+        let cache = ParsedRulesCache(directory: try temporaryFolder("ogilint-rulesload"))
         func failure(_ cache: ParsedRulesCache?) -> String? {
             do { _ = try RulePackLoader.load(directories: [rules], cache: cache); return nil } catch { return "\(error)" }
         }
@@ -146,14 +139,14 @@ final class RuleLoadingCacheTests: XCTestCase {
 
     /// An entry written by another build of the tool (another key) is a miss: the pack is validated again.
     func testAnEntryOfAnotherBuildIsNotUsed() throws {
-        let rules = try temp() + "/rules"
+        let rules = try temporaryFolder("ogilint-rulesload") + "/rules"
         try FileManager.default.copyItem(atPath: Repo.rules, toPath: rules)
         try "rules:\n  - id: zz-lower\n    severity: warning\n    category: arithmetic\n    assert: year > 0\n"
             .write(toFile: rules + "/national/zz-bad.yml", atomically: true, encoding: .utf8)
         let files = try RulePackLoader.ruleFiles(in: rules)
         let contents = files.map { (path: $0, data: FileManager.default.contents(atPath: $0)!) }
         let trees = try contents.map { try YAMLEventReader.document(String(decoding: $0.data, as: UTF8.self)) }
-        let cache = ParsedRulesCache(directory: try temp())
+        let cache = ParsedRulesCache(directory: try temporaryFolder("ogilint-rulesload"))
         cache.store(files: files, key: ParsedRulesCache.contentKey(contents, tool: "an older build"), trees: trees)
         XCTAssertThrowsError(try RulePackLoader.load(directories: [rules], cache: cache)) { error in
             XCTAssertTrue("\(error)".contains("zz-bad.yml:2:"), "\(error)")

@@ -104,7 +104,7 @@ struct CheckArguments: Equatable {
     var rulesRoot: String?
     var agencyKind: AgencyKind?
     var year: Int?
-    var maxSize = ByteSize(bytes: 50 * 1024 * 1024)
+    var maxSize = ByteSize.defaultMaxInput
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one report file or folder") }

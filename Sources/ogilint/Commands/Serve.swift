@@ -28,7 +28,7 @@ struct Serve: ParsableCommand {
     @Option(
         name: .customLong("max-size"),
         help: "Largest file accepted, as for check (units k, M, G; also the budget every read limit is derived from).")
-    var maxSize: ByteSize = ByteSize(bytes: 50 * 1024 * 1024)
+    var maxSize: ByteSize = .defaultMaxInput
 
     @Option(name: .customLong("max-request-size"), help: "Largest request, all files together, in bytes.")
     var maxRequestSize = 100 * 1024 * 1024

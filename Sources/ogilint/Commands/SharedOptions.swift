@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OGILint
 import OGIModel
+import OGIReaders
 import OGIRules
 
 /// Options shared by commands that load rules.
@@ -45,7 +46,7 @@ struct ReadOptions: ParsableArguments {
     @Option(
         name: .customLong("max-size"),
         help: ArgumentHelp("Largest input accepted (also the cap on what a DOCX may unpack to).", valueName: "SIZE"))
-    var maxSize: ByteSize = ByteSize(bytes: 50 * 1024 * 1024)
+    var maxSize: ByteSize = .defaultMaxInput
 
     var lintOptions: LintOptions { LintOptions(agencyKind: agencyKind, year: year, maxInputBytes: maxSize.bytes) }
 }
@@ -57,6 +58,9 @@ struct ByteSize: ExpressibleByArgument, Equatable {
     var bytes: Int
 
     init(bytes: Int) { self.bytes = bytes }
+
+    /// The reader's default budget for one input, the default of every `--max-size`.
+    static let defaultMaxInput = ByteSize(bytes: ReadBudget.defaultMaxInputBytes)
 
     init?(argument: String) {
         guard let bytes = ByteSize.parse(argument) else { return nil }
