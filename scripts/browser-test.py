@@ -80,6 +80,7 @@ def main():
         from selenium.webdriver.common.by import By
         from selenium.webdriver.common.keys import Keys
         from selenium.webdriver.support.ui import WebDriverWait
+        from selenium.common.exceptions import StaleElementReferenceException
     except ImportError:
         print("browser-test: selenium is missing (pip install selenium)", file=sys.stderr)
         sys.exit(2)
@@ -122,7 +123,9 @@ def main():
         driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
         # The page's own viewport at 1280×800, whatever the headless window's frame takes.
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
-        wait = WebDriverWait(driver, 30)
+        # The page re-renders its panels; an element found just before a re-render goes stale, so a wait
+        # looks it up again instead of failing.
+        wait = WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException])
         driver.get(base + "/")
         check("ogilint" in driver.title, "the page loads")
         driver.save_screenshot(os.path.join(args.out, "1-empty.png"))
