@@ -52,8 +52,9 @@ public final class LintSession {
         /// Files in scanned folders that were left out, and folders not entered.
         public var skippedFiles: Int
         public var skippedFolders: Int
-        /// Files found by scanning a folder; one of them that is not an annual report is left out of the results.
-        var scannedFiles: Set<String> = []
+        /// For each input, whether a folder scan found it; such an input that is not an annual report is left
+        /// out of the results.
+        var scanned: [Bool] = []
         let groups: [Group]
         /// The group of each input.
         let groupOf: [Int]
@@ -103,7 +104,7 @@ public final class LintSession {
             } else if !options.useConfiguration {
                 config = nil
             } else {
-                let dir = (f as NSString).deletingLastPathComponent
+                let dir = PathParts.deletingLastPathComponent(f)
                 if let cached = configFor[dir] {
                     config = cached
                 } else {
@@ -149,7 +150,7 @@ public final class LintSession {
         }
         return Plan(
             start: RunStart(files: files, rules: first.rules, templates: first.templates, failOn: failOn),
-            skippedFiles: finder.skippedFiles, skippedFolders: finder.skippedFolders, scannedFiles: finder.scanned,
+            skippedFiles: finder.skippedFiles, skippedFolders: finder.skippedFolders, scanned: finder.scannedFlags,
             groups: groups, groupOf: groupOf, baseline: baseline, previous: previous)
     }
 
@@ -189,7 +190,7 @@ public final class LintSession {
             },
             emit: { i, checked in
                 var input = checked
-                if plan.scannedFiles.contains(input.path), Self.isNotAReport(input, notReportRules: groups[groupOf[i]].notReportRules) {
+                if plan.scanned[i], Self.isNotAReport(input, notReportRules: groups[groupOf[i]].notReportRules) {
                     summary.notReports += 1
                     options.progress?(i + 1, total)
                     return
