@@ -7,11 +7,14 @@ public struct Engine: Sendable {
     /// The templates compiled once (rows and columns by index) and the sum rules, shared by every report.
     let compiled: CompiledTemplates
     let sums: [SumKind]
+    /// The ids of the rules that say a document is not an annual report, found once per rule set.
+    let notAReportRules: Set<String>
 
     public init(ruleSet: RuleSet) {
         self.ruleSet = ruleSet
         compiled = CompiledTemplates(ruleSet)
         sums = ruleSet.rules.compactMap { $0.kind as? SumKind }
+        notAReportRules = Self.notAReportRules(ruleSet)
     }
 
     /// The template a report's tables are laid out on: the detected one, else the one in force for its year.
@@ -58,8 +61,7 @@ public struct Engine: Sendable {
             let found = check(rule, ev)
             out += RootCauses.annotate(found, rule: rule, reasons: ev.lastUnevaluated, ev: ev)
         }
-        let kept = Set(Self.onlyNotAReport(out.map(\.finding), ruleSet).map(\.rule))
-        if kept.count < Set(out.map(\.finding.rule)).count { out = out.filter { kept.contains($0.finding.rule) } }
+        out = onlyNotAReport(out) { $0.finding.rule }
         // Top to bottom as a reviewer reads; findings about the whole report (no line) come last.
         let sorted = out.enumerated().sorted { a, b in
             let la = (
@@ -105,9 +107,21 @@ public struct Engine: Sendable {
     /// A document that is not an annual report gets only the finding saying so: every other finding would
     /// follow from that.
     static func onlyNotAReport(_ findings: [Finding], _ ruleSet: RuleSet) -> [Finding] {
-        let ids = Set(ruleSet.rules.filter { $0.kind is NotReportKind }.map(\.id))
+        let ids = notAReportRules(ruleSet)
         let own = findings.filter { ids.contains($0.rule) }
         return own.isEmpty ? findings : own
+    }
+
+    /// `onlyNotAReport` with the rule set's not-a-report rules found once: when one of them found something, only
+    /// its findings stay (the same list `onlyNotAReport` keeps, in the same order).
+    func onlyNotAReport<T>(_ items: [T], rule: (T) -> String) -> [T] {
+        guard items.contains(where: { notAReportRules.contains(rule($0)) }) else { return items }
+        return items.filter { notAReportRules.contains(rule($0)) }
+    }
+
+    /// The ids of a rule set's `not_report` rules.
+    static func notAReportRules(_ ruleSet: RuleSet) -> Set<String> {
+        Set(ruleSet.rules.filter { $0.kind is NotReportKind }.map(\.id))
     }
 
     func check(_ rule: Rule, _ ev: Evaluator) -> [Finding] {

@@ -92,6 +92,9 @@ final class Evaluator {
         if let y = m.year { let (n, overflow) = y.addingReportingOverflow(1); if !overflow { vars["next_year"] = String(n) } }
         return vars
     }()
+    /// Comparisons of whole numbers in `Int64` (`integerComparison`); off only in the tests that compare it with
+    /// the `Decimal` evaluation.
+    var integerShortcut = true
     /// Prose analyses built once per report and shared by every rule (see `ProseCache`).
     lazy var prose = ProseCache(report: report)
 
@@ -110,6 +113,7 @@ final class Evaluator {
         self.compiled = layout
         self.layout = layout?.template
         self.tableCells = Array(repeating: nil, count: layout?.tables.count ?? 0)
+        self.cellSummaries = Array(repeating: nil, count: layout?.tables.count ?? 0)
         self.templates = templates
         self.messages = messages
         self.sums = sums
@@ -170,6 +174,9 @@ final class Evaluator {
         }
         return try cell(cells(table.index), row: r, column: c)
     }
+
+    /// What each table's cells hold for the `cells` rules, by table index, made on first use.
+    var cellSummaries: [CellsKind.Summary?]
 
     /// The report's cells of each template table, by table index, built on first use.
     private var tableCells: [TableCells?]
@@ -279,6 +286,7 @@ final class Evaluator {
         case "or": return .bool(try truth(a) || truth(b))
         default: break
         }
+        if let r = try integerComparison(op, a, b, tolerance: tolerance) { return .bool(r) }
         let x = try eval(a), y = try eval(b)
         // The whole expression, for a reason it could not be computed: built only then.
         var whole: Expr { Expr.binary(op, a, b) }
@@ -326,6 +334,92 @@ final class Evaluator {
         default: break
         }
         throw NotEvaluated("engine.not_evaluated.cannot_compute", ["lhs": "\(a)", "op": op, "rhs": "\(b)"])
+    }
+
+    // MARK: whole numbers
+
+    /// `binary(op, a, b, tolerance: 0)` for a comparison whose sides are whole numbers (`integer`), compared in
+    /// `Int64`; nil when it is not such a comparison, and then `touched` is as it was before the call. Whole numbers
+    /// below 2^63 compare, add and subtract exactly in `Decimal` too (38 digits), so the answer is the same.
+    func integerComparison(_ op: String, _ a: Expr, _ b: Expr, tolerance: Decimal) throws -> Bool? {
+        switch op {
+        case "==", "!=", "<", "<=", ">", ">=": break
+        default: return nil
+        }
+        guard integerShortcut, tolerance.isZero else { return nil }
+        let mark = touched.count
+        if let x = try integer(a), let y = try integer(b) {
+            switch op {
+            case "==": return x == y
+            case "!=": return x != y
+            case "<": return x < y
+            case "<=": return x <= y
+            case ">": return x > y
+            default: return x >= y
+            }
+        }
+        touched.removeSubrange(mark...)
+        return nil
+    }
+
+    /// `eval(e)` as an `Int64` for the shapes table arithmetic is written in: a whole-number literal, a cell path
+    /// (names, `$variable` and `[$variable]` segments) whose cell is a plain whole number (`TableCells.ints`, equal
+    /// to its value), unary `-`, `+`, `-` and `sum(…)` of those. Nil when `e` has another shape, a cell holds no
+    /// plain whole number or a result overflows: the caller then rolls `touched` back and evaluates with `Decimal`.
+    /// Cells are read in `eval`'s order, so a missing cell or an unbound variable throws what `eval` throws, after
+    /// the same cells were touched.
+    func integer(_ e: Expr) throws -> Int64? {
+        switch e {
+        case .number(let d): return Self.literalInteger(d)
+        case .path(let segs):
+            // One segment is a variable or a report field; `previous.` reads last year's report: `eval` decides.
+            guard segs.count > 1, Expr.previousPath(segs) == nil else { return nil }
+            var keys: [String] = []
+            keys.reserveCapacity(segs.count)
+            for seg in segs {
+                switch seg {
+                case .name(let n): keys.append(n)
+                case .variable(let v): keys.append(try binding(v))
+                case .index(.path(let inner)):
+                    // `[$col]`: the variable's text, as `keys(of:)` reads it (`$it` may be read as a number: `eval`).
+                    guard inner.count == 1, case .variable(let v) = inner[0], v != "it" else { return nil }
+                    keys.append(try binding(v))
+                default: return nil
+                }
+            }
+            return try cell(keys).int
+        case .unary("-", let a):
+            guard let v = try integer(a), v != .min else { return nil }
+            return -v
+        case .binary(let op, let a, let b) where op == "+" || op == "-":
+            guard let x = try integer(a), let y = try integer(b) else { return nil }
+            let (r, overflow) = op == "+" ? x.addingReportingOverflow(y) : x.subtractingReportingOverflow(y)
+            return overflow ? nil : r
+        case .call("sum", let args):
+            var total: Int64 = 0
+            for a in args {
+                guard let v = try integer(a) else { return nil }
+                let (r, overflow) = total.addingReportingOverflow(v)
+                if overflow { return nil }
+                total = r
+            }
+            return total
+        default: return nil
+        }
+    }
+
+    /// A bound variable's text, or the error `keys(of:)` and `eval` raise for an unbound one.
+    func binding(_ v: String) throws -> String {
+        guard let b = bindings[v] else { throw NotEvaluated("engine.not_evaluated.unbound_variable", ["name": "$" + v]) }
+        return b
+    }
+
+    /// A literal as an `Int64` when it is a whole number below 10^15 (nil otherwise: `eval` reads it).
+    static func literalInteger(_ d: Decimal) -> Int64? {
+        if d.isZero { return 0 }
+        guard !d.isNaN, d.magnitude < Exact.smallBound else { return nil }
+        let n = NSDecimalNumber(decimal: d).int64Value
+        return Decimal(n) == d ? n : nil
     }
 
     func isNullLiteral(_ e: Expr) -> Bool { if case .null = e { return true }; return false }

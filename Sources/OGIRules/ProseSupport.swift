@@ -35,11 +35,14 @@ final class ProseCache {
         }
     }
 
-    /// The preamble, and each part's heading and paragraphs, as `prose` reads them: filtered once per report and
-    /// shared by every scope's text.
-    private lazy var prosePreamble = Self.prose(report.preamble)
-    private lazy var proseHeadings = report.parts.map { Self.prose([Paragraph(text: $0.heading, location: $0.location)]) }
-    private lazy var proseParagraphs = report.parts.map { Self.prose($0.paragraphs) }
+    /// The preamble, and each part's heading and paragraphs, as `prose` reads them: filtered and read into scalars
+    /// once per report and shared by every scope's text (`ProseParagraph`).
+    private lazy var prosePreamble = Self.prepared(report.preamble)
+    private lazy var proseHeadings = report.parts.map { Self.prepared([Paragraph(text: $0.heading, location: $0.location)]) }
+    private lazy var proseParagraphs = report.parts.map { Self.prepared($0.paragraphs) }
+
+    /// `prose(ps)`, each paragraph read once into scalars.
+    static func prepared(_ ps: [Paragraph]) -> [ProseParagraph] { prose(ps).map(ProseParagraph.init) }
 
     static func isTableRow(_ t: String) -> Bool {
         if t.utf8.first == UInt8(ascii: "|") { return true }
@@ -100,13 +103,13 @@ final class ProseCache {
         if scope == Self.wholeReport {
             var ps = prosePreamble
             for k in report.parts.indices { ps += proseHeadings[k] + proseParagraphs[k] }
-            t = ProseText(paragraphs: ps, joinWrappedLines: join)
+            t = ProseText(prepared: ps, joinWrappedLines: join)
         } else if scope == Self.body {
-            t = ProseText(paragraphs: proseParagraphs.flatMap { $0 }, joinWrappedLines: join)
+            t = ProseText(prepared: proseParagraphs.flatMap { $0 }, joinWrappedLines: join)
         } else if scope.hasPrefix("part:") {
-            t = partIndex(String(scope.dropFirst(5))).map { ProseText(paragraphs: proseParagraphs[$0], joinWrappedLines: join) }
+            t = partIndex(String(scope.dropFirst(5))).map { ProseText(prepared: proseParagraphs[$0], joinWrappedLines: join) }
         } else {
-            t = partIndex(scope).map { ProseText(paragraphs: proseHeadings[$0] + proseParagraphs[$0], joinWrappedLines: join) }
+            t = partIndex(scope).map { ProseText(prepared: proseHeadings[$0] + proseParagraphs[$0], joinWrappedLines: join) }
         }
         if join { joined[scope] = t } else { texts[scope] = t }
         return t

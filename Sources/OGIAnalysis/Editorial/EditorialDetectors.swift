@@ -214,10 +214,12 @@ public enum EditorialDetectors {
     public static func placeholders(in text: ProseText, words: [String]) -> [EditorialHit] {
         let s = text.scalars
         let ws = words.map { Array($0.unicodeScalars) }.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+        // A word matches only where its first scalar is: most offsets are passed over on that test alone.
+        let firsts = ws.map { $0[0] }
         var out: [EditorialHit] = []
         var i = 0
         while i < s.count {
-            guard let w = ws.first(where: { s.matches($0, at: i) }) else { i += 1; continue }
+            guard firsts.contains(s[i]), let w = ws.first(where: { s.matches($0, at: i) }) else { i += 1; continue }
             var end = i + w.count
             // Extend over a run of the same character(s).
             let uniform = Set(w).count == 1

@@ -13,7 +13,7 @@ public enum RepairCellValue: Hashable, Sendable {
 }
 
 /// The coefficient 1 of sums and balances, made once (a `Decimal` literal is converted on every use).
-private let unitCoefficient: Decimal = 1
+@usableFromInline let unitCoefficient: Decimal = 1
 
 /// One linear constraint of a table: Σ coefficient·cell on the left equals Σ coefficient·cell on the right,
 /// within `tolerance` (0 for counts; amounts may declare one). `name` is the caller's handle (a rule id and scope).
@@ -27,12 +27,15 @@ public struct LinearConstraint<ID: Hashable & Comparable & Sendable>: Sendable {
         self.name = name; self.left = left; self.right = right; self.tolerance = tolerance
     }
 
-    /// `total = parts[0] + parts[1] + …`
+    /// `total = parts[0] + parts[1] + …`. Inlinable, so a caller in another module gets it specialized for its
+    /// cell type (the generic `map` cost several thousand instructions per call).
+    @inlinable
     public static func sum(_ name: String, total: ID, parts: [ID], tolerance: Decimal = 0) -> LinearConstraint {
         LinearConstraint(name: name, left: [(total, unitCoefficient)], right: parts.map { ($0, unitCoefficient) }, tolerance: tolerance)
     }
 
-    /// `left[0] + left[1] + … = right[0] + right[1] + …`
+    /// `left[0] + left[1] + … = right[0] + right[1] + …` (inlinable, as `sum`).
+    @inlinable
     public static func balance(_ name: String, left: [ID], right: [ID], tolerance: Decimal = 0) -> LinearConstraint {
         LinearConstraint(
             name: name, left: left.map { ($0, unitCoefficient) }, right: right.map { ($0, unitCoefficient) }, tolerance: tolerance)

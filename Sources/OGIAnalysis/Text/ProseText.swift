@@ -17,6 +17,23 @@ public struct TextOrigin: Hashable, Sendable {
     public var column: Int
 }
 
+/// A source paragraph as `ProseText` reads it: its scalars and whether it starts with a numbering marker, worked
+/// out once so that every text built from the paragraph shares them.
+public struct ProseParagraph: Sendable {
+    public let scalars: [Unicode.Scalar]
+    public let location: SourceLocation?
+    /// `NumberingMarker.startsWithMarker(scalars)`.
+    let startsWithMarker: Bool
+
+    public init(_ text: String, location: SourceLocation? = nil) {
+        scalars = Array(text.unicodeScalars)
+        self.location = location
+        startsWithMarker = NumberingMarker.startsWithMarker(scalars)
+    }
+
+    public init(_ paragraph: Paragraph) { self.init(paragraph.text, location: paragraph.location) }
+}
+
 /// The prose of one scope (a part, a whole report) as one scalar array that all analyses share, with a map back
 /// to the source paragraphs. Logical paragraphs are separated by a single "\n".
 ///
@@ -47,18 +64,28 @@ public struct ProseText: Sendable {
     }
 
     init(paragraphs: [String], locations: [SourceLocation?], joinWrappedLines: Bool) {
+        self.init(prepared: paragraphs.map { ProseParagraph($0) }, locations: locations, joinWrappedLines: joinWrappedLines)
+    }
+
+    /// Paragraphs whose scalars were read once (`ProseParagraph`), e.g. shared by the several texts of one report
+    /// (the whole report, its body, each part, joined or line by line).
+    public init(prepared paragraphs: [ProseParagraph], joinWrappedLines: Bool = false) {
+        self.init(prepared: paragraphs, locations: paragraphs.map(\.location), joinWrappedLines: joinWrappedLines)
+    }
+
+    init(prepared paragraphs: [ProseParagraph], locations: [SourceLocation?], joinWrappedLines: Bool) {
         var out: [Unicode.Scalar] = []
         var starts: [Int] = []
         var logical: [Int] = []
         var previousIsHeading = false
         for (i, p) in paragraphs.enumerated() {
-            let ps = Array(p.unicodeScalars)
-            let isHeading = ps.count <= ProseText.headingLength && NumberingMarker.startsWithMarker(ps)
+            let ps = p.scalars
+            let isHeading = ps.count <= ProseText.headingLength && p.startsWithMarker
             defer { previousIsHeading = isHeading }
             if i > 0 {
                 let joins =
                     joinWrappedLines && !out.isEmpty && !ProseText.endsSentence(out) && !ps.isEmpty
-                    && !NumberingMarker.startsWithMarker(ps) && !previousIsHeading
+                    && !p.startsWithMarker && !previousIsHeading
                 if joins {
                     if let a = out.last, let b = ps.first, CharClass.isASCIIAlnum(a), CharClass.isASCIIAlnum(b) {
                         out.append(" ")

@@ -47,8 +47,13 @@ public struct CellsKind: RuleKind {
         let matching = compiled.tablesMatching(tables)
         for t in compiled.tables where matching[t.index] {
             // Most tables have no cell the rule looks for: the report's cells by index say so without reading them.
-            let cells = ev.cells(t.index)
-            if cells.complete && !mayMatch(cells) { continue }
+            if match == .unit_mismatch {
+                // Only a column with a unit (of a kind the rule reads) can hold a mismatched unit: most tables have none.
+                guard hasUnitColumn(t) else { continue }
+            } else {
+                let cells = ev.cells(t.index)
+                if cells.complete && !Self.summary(ev, t).mayMatch(match, columnKinds) { continue }
+            }
             guard let table = ev.report.table(t.key) else { continue }
             for row in table.rows {
                 guard let r = t.rowIndex[row.key] else { continue }
@@ -106,6 +111,11 @@ public struct CellsKind: RuleKind {
         return false
     }
 
+    /// True when a column of a kind the rule reads declares a unit (`cellMatches` finds no `unit_mismatch` elsewhere).
+    func hasUnitColumn(_ t: CompiledTable) -> Bool {
+        t.spec.columns.indices.contains { columnKinds.contains(t.columnKinds[$0]) && t.spec.columns[$0].unit != nil }
+    }
+
     /// True when the cell's state or value is what the rule looks for (every match but `unit_mismatch`).
     func stateMatches(_ c: Cell) -> Bool {
         switch match {
@@ -127,5 +137,62 @@ public struct CellsKind: RuleKind {
             guard let u = c.unit, let expected = cs?.unit else { return false }
             return u != expected
         }
+    }
+}
+
+extension CellsKind {
+    /// The matches some cell of a table makes, per column kind, found in one pass over the report's cells and
+    /// shared by every `cells` rule of the report (each of which scanned the cells itself, `mayMatch`).
+    struct Summary {
+        /// By `ColumnSpec.Kind.allCases` index, then by `Match.allCases` index.
+        var found: [[Bool]]
+
+        init(_ cells: TableCells) {
+            let kinds = ColumnSpec.Kind.allCases, matches = Match.allCases
+            found = Array(repeating: Array(repeating: false, count: matches.count), count: kinds.count)
+            let t = cells.table
+            for c in 0..<t.columnCount {
+                guard let k = kinds.firstIndex(of: t.columnKinds[c]) else { continue }
+                var i = c
+                while i < cells.states.count {
+                    let state = cells.states[i]
+                    if state != .missing {
+                        for (m, match) in matches.enumerated() where !found[k][m] {
+                            if Self.cell(state, cells.values[i], makes: match) { found[k][m] = true }
+                        }
+                    }
+                    i += t.columnCount
+                }
+            }
+        }
+
+        /// `mayMatch`'s test of one present cell.
+        static func cell(_ state: CellState, _ value: Decimal?, makes match: Match) -> Bool {
+            switch match {
+            case .blank: return state == .blank
+            case .placeholder: return state == .placeholder
+            case .signed_text: return state == .signedText
+            case .number_with_unit: return state == .numberWithUnit
+            case .text: return state == .text
+            case .negative: if let v = value, v < 0 { return true }; return false
+            case .fraction: if let v = value, v.exponent < 0, !ExactDecimal.isInteger(v) { return true }; return false
+            case .unit_mismatch: return true
+            }
+        }
+
+        /// `mayMatch` for a rule looking for `match` in columns of `kinds`.
+        func mayMatch(_ match: Match, _ kinds: Set<ColumnSpec.Kind>) -> Bool {
+            guard let m = Match.allCases.firstIndex(of: match) else { return true }
+            for (k, kind) in ColumnSpec.Kind.allCases.enumerated() where found[k][m] && kinds.contains(kind) { return true }
+            return false
+        }
+    }
+
+    /// The report's summary of a table's cells, made on first use.
+    static func summary(_ ev: Evaluator, _ t: CompiledTable) -> Summary {
+        if let s = ev.cellSummaries[t.index] { return s }
+        let s = Summary(ev.cells(t.index))
+        ev.cellSummaries[t.index] = s
+        return s
     }
 }

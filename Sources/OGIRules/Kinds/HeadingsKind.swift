@@ -65,11 +65,11 @@ public struct HeadingsKind: RuleKind {
     /// The numeral a heading starts with ("四、…", "4．…", "（四）…") and its value.
     static func numeral(_ heading: String) -> (String, Int)? {
         var s = Substring(ScalarTrim.whitespaces(heading))
-        if let f = s.first, "（(".contains(f) { s = s.dropFirst() }
-        let digits = s.prefix { "一二两三四五六七八九十0123456789０１２３４５６７８９".contains($0) }
+        if let f = s.first, isOne(of: openingMarks, f) { s = s.dropFirst() }
+        let digits = s.prefix { isOne(of: numerals, $0) }
         guard !digits.isEmpty, digits.count <= 3 else { return nil }
         let rest = s.dropFirst(digits.count).first
-        guard let rest, "、.．)）,，: 　".contains(rest) else { return nil }
+        guard let rest, isOne(of: closingMarks, rest) else { return nil }
         let ascii = String(
             digits.map { c -> Character in
                 guard let v = c.unicodeScalars.first?.value, v >= 0xFF10, v <= 0xFF19 else { return c }
@@ -77,5 +77,37 @@ public struct HeadingsKind: RuleKind {
             })
         guard let n = ChineseNumber.parse(ascii) else { return nil }
         return (String(digits), n)
+    }
+
+    /// The characters a numeral may open with, be written in, and be followed by.
+    static let openingMarks = CharacterList("（(")
+    static let numerals = CharacterList("一二两三四五六七八九十0123456789０１２３４５６７８９")
+    static let closingMarks = CharacterList("、.．)）,，: 　")
+
+    /// `list.characters.contains(c)` (Character equality is canonical equivalence), with the answer for a
+    /// one-scalar character read from the list's scalars where that is exact: a scalar in the list matches; an
+    /// ASCII, CJK ideograph, CJK punctuation or full-width form scalar equals only itself under canonical
+    /// equivalence, so one not in the list does not match. Every other character (several scalars, or a scalar
+    /// such as U+F9D1 that is canonically a listed ideograph) is compared as a character.
+    static func isOne(of list: CharacterList, _ c: Character) -> Bool {
+        let scalars = c.unicodeScalars
+        if let s = scalars.first, scalars.index(after: scalars.startIndex) == scalars.endIndex {
+            if list.scalars.contains(s.value) { return true }
+            switch s.value {
+            case 0..<0x80, 0x3000..<0x3040, 0x3400..<0x4DC0, 0x4E00..<0xA000, 0xFF00..<0xFFF0: return false
+            default: break
+            }
+        }
+        return list.characters.contains(c)
+    }
+
+    /// A short list of characters, with their scalars for the one-scalar test of `isOne(of:_:)`.
+    struct CharacterList: Sendable {
+        let characters: String
+        let scalars: [UInt32]
+        init(_ characters: String) {
+            self.characters = characters
+            scalars = characters.unicodeScalars.map(\.value)
+        }
     }
 }

@@ -121,12 +121,35 @@ extension PartsKind {
     /// the same on scalars as on characters (each of its scalars is a character of its own), without comparing
     /// characters; other text is split on characters.
     static func sentences(_ text: String) -> (sentences: [String], plain: Bool) {
-        if TextSearch.isPlain(text) {
-            return (
-                text.unicodeScalars.split(whereSeparator: { $0 == "。" || $0 == "；" }).map { String(String.UnicodeScalarView($0)) }, true
-            )
-        }
+        if TextSearch.isPlain(text) { return (plainSentences(text), true) }
         return (text.split(whereSeparator: { $0 == "。" || $0 == "；" }).map(String.init), false)
+    }
+}
+
+extension PartsKind {
+    /// `text` split at 。 (E3 80 82) and ； (EF BC 9B) on its UTF-8 bytes, empty pieces left out, for plain text:
+    /// its scalars are its characters, and a separator's bytes only ever encode that separator, so the pieces are
+    /// those of the scalar split, copied from the bytes without building strings scalar by scalar.
+    static func plainSentences(_ text: String) -> [String] {
+        var text = text
+        return text.withUTF8 { b in
+            var out: [String] = []
+            var start = 0, i = 0
+            while i < b.count {
+                let c = b[i]
+                if (c == 0xE3 || c == 0xEF) && i + 2 < b.count
+                    && ((c == 0xE3 && b[i + 1] == 0x80 && b[i + 2] == 0x82) || (c == 0xEF && b[i + 1] == 0xBC && b[i + 2] == 0x9B))
+                {
+                    if start < i { out.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)) }
+                    i += 3
+                    start = i
+                    continue
+                }
+                i += 1
+            }
+            if start < b.count { out.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<b.count]), as: UTF8.self)) }
+            return out
+        }
     }
 }
 
