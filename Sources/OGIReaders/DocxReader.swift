@@ -52,9 +52,11 @@ public struct DocxReader: ReportReader {
                 path: path, detail: "this zip archive is not a DOCX (it has no word/document.xml); save the draft from Word or WPS as .docx"
             )
         }
-        let document = try part(archive, docEntry, zipData: data, path: path)
+        // The document is streamed (no tree); its numbering part, small, is read as a tree after it, as before.
+        let document = DocxLineariser(maxLines: budget.maxLines)
+        try stream(archive, docEntry, zipData: data, path: path, into: document)
         let numbering = try archive["word/numbering.xml"].map { try part(archive, $0, zipData: data, path: path) }
-        let (lines, origins) = try linearise(document: document, numbering: numbering, path: path)
+        let (lines, origins) = try document.lines(numbering: numbering, budget: budget, path: path)
         let originByLine = origins
         return (
             lines,
@@ -72,6 +74,16 @@ public struct DocxReader: ReportReader {
     func part(_ archive: Archive, _ entry: Entry, zipData: Data, path: String) throws -> XMLDocument {
         let data = try partData(archive, entry, zipData: zipData, path: path)
         do { return try XMLTree.parseXML(data) } catch XMLTree.Failure.unparseable(let why) {
+            throw ReaderError.corrupt(path: path, detail: "\(entry.path) is not well-formed XML (\(why))")
+        } catch {
+            throw Self.declaresDTD(path, entry.path)
+        }
+    }
+
+    /// Extracts one XML part with the checks `part` makes and streams it to `reader`, with `part`'s errors.
+    func stream(_ archive: Archive, _ entry: Entry, zipData: Data, path: String, into reader: XMLStreamReader) throws {
+        let data = try partData(archive, entry, zipData: zipData, path: path)
+        do { try XMLTree.streamXML(data, into: reader) } catch XMLTree.Failure.unparseable(let why) {
             throw ReaderError.corrupt(path: path, detail: "\(entry.path) is not well-formed XML (\(why))")
         } catch {
             throw Self.declaresDTD(path, entry.path)
@@ -99,14 +111,12 @@ public struct DocxReader: ReportReader {
                 // Inflate exactly the entry's own compressed bytes. A deflate stream that does not end inside them
                 // is damaged: ZIPFoundation would read on past the entry and wait forever for its end.
                 let bytes = zipData[stored.range]
-                let crc = try Data.decompress(
-                    size: Int64(bytes.count), bufferSize: 64 * 1024, skipCRC32: false,
-                    provider: { position, size in
-                        let start = bytes.startIndex + Int(position)
-                        guard start < bytes.endIndex else { throw Unterminated() }
-                        return Data(bytes[start..<min(bytes.endIndex, start + size)])
-                    }, consumer: append)
-                guard crc == entry.checksum else { throw Unterminated() }
+                let expected = Int(clamping: entry.uncompressedSize)
+                do {
+                    data = try bytes.withUnsafeBytes { buf in
+                        try ZipStructure.inflate(buf, expectedSize: expected, limit: limit, crc: entry.checksum)
+                    }
+                } catch ZipStructure.InflateFailure.tooBig { throw TooBig() } catch { throw Unterminated() }
             } else {
                 _ = try archive.extract(entry, skipCRC32: false, consumer: append)
             }
@@ -122,7 +132,7 @@ public struct DocxReader: ReportReader {
             throw ReaderError.unsafe(
                 path: path, detail: "\(entry.path) is not UTF-8; Word and WPS always write UTF-8, so the file was not saved by them")
         }
-        if XMLTree.containsDeclaration(data, "DOCTYPE") || XMLTree.containsDeclaration(data, "ENTITY") {
+        if XMLTree.containsDeclaration(data, anyOf: ["DOCTYPE", "ENTITY"]) {
             throw Self.declaresDTD(path, entry.path)
         }
         let elements = XMLTree.elementCount(data)
@@ -135,92 +145,6 @@ public struct DocxReader: ReportReader {
             path: path, detail: "\(part) declares a DOCTYPE or entities; Word never writes these, and ogilint does not expand or fetch them"
         )
     }
-
-    func linearise(document: XMLDocument, numbering: XMLDocument?, path: String) throws -> ([SourceLine], [Origin]) {
-        guard let body = document.root.first("body") else {
-            throw ReaderError.corrupt(path: path, detail: "word/document.xml has no document body")
-        }
-        var lines: [SourceLine] = []
-        var origins: [Origin] = []
-        var paragraphNo = 0, tableNo = 0
-        let numberer = ListNumberer(numbering?.root)
-        var overBudget = false
-        func add(_ text: String, _ origin: Origin) {
-            if lines.count >= budget.maxLines { overBudget = true; return }
-            lines.append(SourceLine(number: lines.count + 1, text: text))
-            origins.append(origin)
-        }
-        func block(_ node: XMLNode) {
-            if node.isElement(named: "p") {
-                paragraphNo += 1
-                add(numberer.prefix(for: node) + Self.paragraphText(node), .paragraph(paragraphNo))
-            } else if node.isElement(named: "tbl") {
-                tableNo += 1
-                var rowNo = 0
-                for tr in node.children where tr.isElement(named: "tr") {
-                    rowNo += 1
-                    // The row's cells in order, those inside content controls (`sdt`) in their place.
-                    var texts: [String] = []
-                    for c in tr.children {
-                        if c.isElement(named: "tc") {
-                            texts.append(Self.cellText(c))
-                        } else if c.isElement(named: "sdt"), let content = c.first("sdtContent") {
-                            for tc in content.children where tc.isElement(named: "tc") { texts.append(Self.cellText(tc)) }
-                        }
-                    }
-                    add(texts.joined(separator: "\t"), .tableRow(table: tableNo, row: rowNo))
-                }
-            } else if node.isElement(named: "sdt") {
-                node.first("sdtContent")?.children.forEach(block)
-            }
-        }
-        body.children.forEach(block)
-        if overBudget {
-            throw budget.refusal(
-                path, "word/document.xml has more than \(budget.maxLines) paragraphs and table rows", limit: budget.maxLines,
-                unit: "paragraphs and rows")
-        }
-        return (lines, origins)
-    }
-
-    /// A table cell's text: its paragraphs and nested tables joined with spaces, tabs made spaces.
-    static func cellText(_ tc: XMLNode) -> String {
-        // A vertically merged continuation cell is empty in the grid; its text is in the first cell.
-        if let m = tc.first("tcPr")?.first("vMerge"), (m.attribute("val", html: false) ?? "continue") == "continue" { return "" }
-        var text = ""
-        var first = true
-        for c in tc.children {
-            let isParagraph = c.isElement(named: "p")
-            guard isParagraph || c.isElement(named: "tbl") else { continue }
-            if !first { text += " " }
-            first = false
-            text += isParagraph ? paragraphText(c) : c.allText
-        }
-        // A tab is a character of its own: without one there is nothing to replace.
-        return text.utf8.contains(0x09) ? text.replacingOccurrences(of: "\t", with: " ") : text
-    }
-
-    /// A paragraph's text: runs joined, tracked insertions kept, deletions and field codes left out.
-    static func paragraphText(_ p: XMLNode) -> String {
-        var out = ""
-        func walk(_ n: XMLNode) {
-            guard n.isElement else { return }  // text outside a `t` element is not document text
-            if n.isElement(named: "t") {
-                out += n.allText
-            } else if n.isElement(named: "tab") || n.isElement(named: "br") || n.isElement(named: "cr") {
-                out += " "
-            } else if !Self.paragraphTextSkipped.contains(where: { n.isElement(named: $0) }) {
-                n.children.forEach(walk)
-            }
-        }
-        p.children.forEach(walk)
-        return out
-    }
-
-    /// Elements whose text is not the paragraph's: tracked deletions, field codes, references, properties.
-    static let paragraphTextSkipped: [StaticString] = [
-        "del", "delText", "instrText", "commentReference", "footnoteReference", "endnoteReference", "pPr", "rPr",
-    ]
 }
 
 /// Recreates the text of Word's automatic list numbering (e.g. `一、`, `（二）`, `3.`) from numbering.xml.
@@ -252,12 +176,12 @@ final class ListNumberer {
         }
     }
 
-    func prefix(for p: XMLNode) -> String {
-        guard let numPr = p.first("pPr")?.first("numPr"),
-            let numId = numPr.first("numId")?.attribute("val", html: false), numId != "0",
-            let abstract = abstractOf[numId], let lvls = levels[abstract]
-        else { return "" }
-        let ilvl = numPr.first("ilvl")?.attribute("val", html: false).flatMap(Int.init) ?? 0
+    /// The numbering text of the next paragraph of list `numId` (the `val` of the paragraph's first `pPr`'s
+    /// first `numPr`'s first `numId`) at level `ilvl` (the `val` of that `numPr`'s first `ilvl`); empty for no
+    /// list or a bullet. Counts the paragraph: call once per numbered paragraph, in document order.
+    func prefix(numId: String?, ilvl ilvlValue: String?) -> String {
+        guard let numId, numId != "0", let abstract = abstractOf[numId], let lvls = levels[abstract] else { return "" }
+        let ilvl = ilvlValue.flatMap(Int.init) ?? 0
         guard (0...8).contains(ilvl), let level = lvls[ilvl] else { return "" }
         var c = counters[numId] ?? [:]
         c[ilvl] = (c[ilvl] ?? (level.start - 1)) + 1
@@ -288,5 +212,261 @@ final class ListNumberer {
         if n < 20 { return "十" + (n % 10 == 0 ? "" : d[n % 10]) }
         if n < 100 { return d[n / 10] + "十" + (n % 10 == 0 ? "" : d[n % 10]) }
         return String(n)
+    }
+}
+
+/// Linearises `word/document.xml` as it streams from the parser (`XMLTree.streamXML`, through `DocxLineariser`), without a tree: one line per
+/// body paragraph (with its list numbering, added once the numbering part is read), one tab-separated line per
+/// table row. It reads what the tree walk it replaced read (MarkupFastPath2Tests compares the two):
+/// - blocks are the paragraphs, tables and content controls (`sdt`, their first `sdtContent`) among the children
+///   of the document element's first `body`;
+/// - a paragraph's text is its runs' `t` text (all of it, nested elements included), a space for each `tab`,
+///   `br` and `cr`, nothing from `del`, `delText`, `instrText`, references, `pPr` and `rPr`;
+/// - a table's rows are its `tr` children; a row's cells its `tc` children and those of its content controls;
+///   a cell's text its paragraphs and nested tables (all their text) joined with spaces, tabs made spaces, and
+///   empty when its first `tcPr`'s first `vMerge` continues a merge.
+/// Elements are told apart by local name, as the tree walk did; "first" is the first child of that name.
+struct DocxReading {
+    /// What an open element is to the linearisation.
+    enum Role {
+        /// The document element: its first `body` holds the blocks.
+        case document
+        /// The body, or a block content control's content: its children are blocks.
+        case blocks
+        /// A content control among blocks or cells: its first `sdtContent` holds blocks or cells.
+        case blockControl, cellControl
+        /// A body paragraph: its first `pPr` holds the numbering; other children are walked for text.
+        case paragraph
+        /// That `pPr`: its first `numPr`. That `numPr`: its first `numId` and first `ilvl`.
+        case paragraphProperties, numberingProperties
+        /// An element inside a paragraph (a run, a hyperlink, an insertion, ...) walked for text.
+        case textWalk
+        case table, row
+        /// A row content control's content: its `tc` children are cells.
+        case rowCells
+        /// A cell: its first `tcPr`, paragraphs and nested tables. That `tcPr`: its first `vMerge`.
+        case cell, cellProperties
+    }
+
+    struct Frame {
+        let role: Role
+        /// Bits for the children of which only the first counts, set once that child was met.
+        var seen: UInt8 = 0
+    }
+
+    /// One line in document order: a body paragraph (its numbering still to be added) or a table row.
+    struct Item {
+        var text: String
+        var origin: DocxReader.Origin
+        var numId: String?
+        var ilvl: String?
+    }
+
+    let maxLines: Int
+    private(set) var items: [Item] = []
+    private(set) var overBudget = false
+    private(set) var foundBody = false
+    private var stack: [Frame] = []
+    /// Depth inside an element whose whole subtree is ignored, or whose whole text is kept (`t`, a nested table).
+    private var ignoredDepth = 0
+    private var collectedDepth = 0
+    /// The text of the body paragraph or table cell being read; the row being read.
+    private var text: [UInt8] = []
+    private var row: [UInt8] = []
+    private var cellsInRow = 0
+    private var partsInCell = 0
+    private var cellContinuesMerge = false
+    private var numId: String?
+    private var ilvl: String?
+    private var paragraphNo = 0, tableNo = 0, rowNo = 0
+
+    init(maxLines: Int) {
+        self.maxLines = maxLines
+        text.reserveCapacity(1024)
+        row.reserveCapacity(1024)
+    }
+
+    mutating func start(_ e: XMLStreamElement) {
+        if ignoredDepth > 0 { ignoredDepth += 1; return }
+        if collectedDepth > 0 { collectedDepth += 1; return }
+        guard let top = stack.last else { return stack.append(Frame(role: .document)) }
+        switch top.role {
+        case .document:
+            if e.isNamed("body"), firstOfItsName(0) {
+                foundBody = true
+                stack.append(Frame(role: .blocks))
+            } else {
+                ignoredDepth = 1
+            }
+        case .blocks:
+            if e.isNamed("p") {
+                paragraphNo += 1
+                text.removeAll(keepingCapacity: true)
+                numId = nil
+                ilvl = nil
+                stack.append(Frame(role: .paragraph))
+            } else if e.isNamed("tbl") {
+                tableNo += 1
+                rowNo = 0
+                stack.append(Frame(role: .table))
+            } else if e.isNamed("sdt") {
+                stack.append(Frame(role: .blockControl))
+            } else {
+                ignoredDepth = 1
+            }
+        case .blockControl, .cellControl:
+            if e.isNamed("sdtContent"), firstOfItsName(0) {
+                stack.append(Frame(role: top.role == .blockControl ? .blocks : .rowCells))
+            } else {
+                ignoredDepth = 1
+            }
+        case .paragraph:
+            if e.isNamed("pPr"), firstOfItsName(0) { stack.append(Frame(role: .paragraphProperties)) } else { walkText(e) }
+        case .paragraphProperties:
+            if e.isNamed("numPr"), firstOfItsName(0) { stack.append(Frame(role: .numberingProperties)) } else { ignoredDepth = 1 }
+        case .numberingProperties:
+            if e.isNamed("numId") {
+                if firstOfItsName(0) { numId = e.attribute("val") }
+            } else if e.isNamed("ilvl") {
+                if firstOfItsName(1) { ilvl = e.attribute("val") }
+            }
+            ignoredDepth = 1
+        case .textWalk:
+            walkText(e)
+        case .table:
+            if e.isNamed("tr") {
+                rowNo += 1
+                row.removeAll(keepingCapacity: true)
+                cellsInRow = 0
+                stack.append(Frame(role: .row))
+            } else {
+                ignoredDepth = 1
+            }
+        case .row, .rowCells:
+            if e.isNamed("tc") {
+                text.removeAll(keepingCapacity: true)
+                partsInCell = 0
+                cellContinuesMerge = false
+                stack.append(Frame(role: .cell))
+            } else if top.role == .row, e.isNamed("sdt") {
+                stack.append(Frame(role: .cellControl))
+            } else {
+                ignoredDepth = 1
+            }
+        case .cell:
+            if e.isNamed("tcPr"), firstOfItsName(0) {
+                stack.append(Frame(role: .cellProperties))
+            } else if e.isNamed("p") {
+                if partsInCell > 0 { text.append(0x20) }
+                partsInCell += 1
+                stack.append(Frame(role: .textWalk))
+            } else if e.isNamed("tbl") {
+                if partsInCell > 0 { text.append(0x20) }
+                partsInCell += 1
+                collectedDepth = 1
+            } else {
+                ignoredDepth = 1
+            }
+        case .cellProperties:
+            if e.isNamed("vMerge"), firstOfItsName(0) { cellContinuesMerge = (e.attribute("val") ?? "continue") == "continue" }
+            ignoredDepth = 1
+        }
+    }
+
+    /// A child of a paragraph or of an element walked for its text.
+    @inline(__always) private mutating func walkText(_ e: XMLStreamElement) {
+        if e.isNamed("t") {
+            collectedDepth = 1
+        } else if e.isNamed("tab") || e.isNamed("br") || e.isNamed("cr") {
+            text.append(0x20)
+            ignoredDepth = 1
+        } else if e.isNamed("del") || e.isNamed("delText") || e.isNamed("instrText") || e.isNamed("commentReference")
+            || e.isNamed("footnoteReference") || e.isNamed("endnoteReference") || e.isNamed("pPr") || e.isNamed("rPr")
+        {
+            ignoredDepth = 1
+        } else {
+            stack.append(Frame(role: .textWalk))
+        }
+    }
+
+    /// True the first time the top element meets a child of the kind `bit` stands for.
+    @inline(__always) private mutating func firstOfItsName(_ bit: UInt8) -> Bool {
+        let mask: UInt8 = 1 << bit
+        guard stack[stack.count - 1].seen & mask == 0 else { return false }
+        stack[stack.count - 1].seen |= mask
+        return true
+    }
+
+    mutating func end() {
+        if ignoredDepth > 0 { ignoredDepth -= 1; return }
+        if collectedDepth > 0 { collectedDepth -= 1; return }
+        guard let frame = stack.popLast() else { return }
+        switch frame.role {
+        case .paragraph:
+            add(Item(text: String(decoding: text, as: UTF8.self), origin: .paragraph(paragraphNo), numId: numId, ilvl: ilvl))
+        case .cell:
+            if cellsInRow > 0 { row.append(0x09) }
+            cellsInRow += 1
+            guard !cellContinuesMerge else { break }
+            // A tab is a character of its own: without one there is nothing to replace.
+            if text.contains(0x09) {
+                row.append(contentsOf: String(decoding: text, as: UTF8.self).replacingOccurrences(of: "\t", with: " ").utf8)
+            } else {
+                row.append(contentsOf: text)
+            }
+        case .row:
+            add(Item(text: String(decoding: row, as: UTF8.self), origin: .tableRow(table: tableNo, row: rowNo)))
+        default:
+            break
+        }
+    }
+
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if collectedDepth > 0 { text.append(contentsOf: bytes) }
+    }
+
+    private mutating func add(_ item: Item) {
+        if items.count >= maxLines { overBudget = true; return }
+        items.append(item)
+    }
+
+    /// The lines, numbered paragraphs with their numbering text, once the document was read; the errors the tree
+    /// walk gave for a document without a body or with too many lines.
+    func lines(numbering: XMLDocument?, budget: ReadBudget, path: String) throws -> ([SourceLine], [DocxReader.Origin]) {
+        guard foundBody else { throw ReaderError.corrupt(path: path, detail: "word/document.xml has no document body") }
+        if overBudget {
+            throw budget.refusal(
+                path, "word/document.xml has more than \(budget.maxLines) paragraphs and table rows", limit: budget.maxLines,
+                unit: "paragraphs and rows")
+        }
+        let numberer = ListNumberer(numbering?.root)
+        var lines: [SourceLine] = []
+        lines.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            var line = item.text
+            if case .paragraph = item.origin {
+                let prefix = numberer.prefix(numId: item.numId, ilvl: item.ilvl)
+                if !prefix.isEmpty { line = prefix + line }
+            }
+            lines.append(SourceLine(number: i + 1, text: line))
+        }
+        return (lines, items.map(\.origin))
+    }
+}
+
+/// Streams `word/document.xml` into a `DocxReading`: one access to it per parser callback (a class's stored
+/// properties are checked for exclusive access at run time on every mutation; a struct's, inside its own mutating
+/// methods, are not).
+final class DocxLineariser: XMLStreamReader {
+    var reading: DocxReading
+
+    init(maxLines: Int) { reading = DocxReading(maxLines: maxLines) }
+
+    override func start(_ element: XMLStreamElement) { reading.start(element) }
+    override func end() { reading.end() }
+    override func text(_ bytes: UnsafeBufferPointer<UInt8>) { reading.text(bytes) }
+
+    func lines(numbering: XMLDocument?, budget: ReadBudget, path: String) throws -> ([SourceLine], [DocxReader.Origin]) {
+        try reading.lines(numbering: numbering, budget: budget, path: path)
     }
 }

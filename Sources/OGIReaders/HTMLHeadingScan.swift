@@ -1,3 +1,4 @@
+import Foundation
 import OGIModel
 
 /// Exact shortcuts for finding part headings among a page's texts (`HTMLReader.reportBody`), where most texts
@@ -32,6 +33,27 @@ struct HeadingScan {
             return !FastText.isPlainScalar(m) || starts.contains(m)
         }
         return false
+    }
+
+    /// `mayBeNumbered(String(cString: text))` without making the string: the scalars are decoded from the bytes
+    /// as `String` decodes them (an ill-formed sequence reads as U+FFFD, which is neither white space nor plain,
+    /// so the answer is the same however the sequence is cut).
+    func mayBeNumbered(utf8 text: UnsafePointer<UInt8>) -> Bool {
+        guard let starts = numberingStarts else { return true }
+        var bytes = UnsafeBufferPointer(start: text, count: strlen(UnsafeRawPointer(text).assumingMemoryBound(to: CChar.self)))
+            .makeIterator()
+        var decoder = Unicode.UTF8()
+        while true {
+            let u: Unicode.Scalar
+            switch decoder.decode(&bytes) {
+            case .scalarValue(let s): u = s
+            case .emptyInput: return false
+            case .error: u = "\u{FFFD}"
+            }
+            if FastText.isSpace(u) { continue }
+            let m = (0xFF01...0xFF5E).contains(u.value) ? Unicode.Scalar(u.value - 0xFEE0)! : u
+            return !FastText.isPlainScalar(m) || starts.contains(m)
+        }
     }
 
     /// `text.hasPrefix(prefix)`; by bytes when both are plain-scalar text (`plain`), where every scalar is a

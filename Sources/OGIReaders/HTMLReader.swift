@@ -1,3 +1,4 @@
+import CLibXML2
 import Foundation
 import OGIModel
 
@@ -199,7 +200,43 @@ public struct HTMLReader: ReportReader {
 
     /// The deepest element holding the most part headings: the report body without menus and footers.
     /// A heading counts only where a text starts with it (after its numeral), not where a sentence names it.
+    /// The parts an element holds are bits of a word (a profile has far fewer than 64 parts; one with more is read
+    /// with sets, `reportBodyBySets`), and a text is made a string only when it may start with numbering.
     func reportBody(_ body: XMLNode) -> XMLNode {
+        let numerals = ctx.templates.profile.partNumerals
+        let headings = ctx.templates.profile.parts.map { $0.headings.map(LabelText.normalize) }
+        guard headings.count <= 64 else { return reportBodyBySets(body) }
+        let scan = HeadingScan(numerals: numerals, headings: headings)
+        var best: (XMLNode, Int, Int)? = nil  // node, score, depth
+        func parts(_ n: XMLNode, depth: Int) -> UInt64 {
+            if !n.isElement {
+                guard let content = n.ptr.pointee.content, scan.mayBeNumbered(utf8: content) else { return 0 }
+                let norm = LabelText.normalize(String(cString: content))
+                let bare = LabelText.stripNumbering(norm, numerals: numerals)
+                guard bare != norm else { return 0 }
+                let plain = scan.plainHeadings && bare.unicodeScalars.allSatisfy(FastText.isPlainScalar)
+                var found: UInt64 = 0
+                for i in headings.indices where headings[i].contains(where: { HeadingScan.hasPrefix(bare, $0, plain: plain) }) {
+                    found |= 1 << UInt64(i)
+                }
+                return found
+            }
+            if HTMLTag.of(n).contains(.skipped) { return 0 }
+            var found: UInt64 = 0
+            for c in n.children { found |= parts(c, depth: depth + 1) }
+            let count = found.nonzeroBitCount
+            if found != 0, best == nil || count > best!.1 || (count == best!.1 && depth > best!.2) {
+                best = (n, count, depth)
+            }
+            return found
+        }
+        _ = parts(body, depth: 0)
+        guard let b = best, b.1 >= 3 else { return body }
+        return b.0
+    }
+
+    /// `reportBody` with the parts an element holds in sets, for a profile of more than 64 parts.
+    func reportBodyBySets(_ body: XMLNode) -> XMLNode {
         let numerals = ctx.templates.profile.partNumerals
         let headings = ctx.templates.profile.parts.map { $0.headings.map(LabelText.normalize) }
         let scan = HeadingScan(numerals: numerals, headings: headings)
@@ -272,15 +309,15 @@ struct Lineariser {
             current += Self.spacedOut(t)
             return false
         }
-        let name = n.lowercasedName
-        if HTMLReader.skipTags.contains(name) { return false }
-        if name == "br" { flush(); return false }
+        let tag = HTMLTag.of(n)
+        if tag.contains(.skipped) { return false }
+        if tag.contains(.lineBreak) { flush(); return false }
         if overCells || lines.count > budget.maxLines { return true }
-        if name == "table" {
+        if tag.contains(.table) {
             flush()
             // A data table holds only text and paragraphs in its cells; a table holding tables, headings,
             // sections or lists is page layout.
-            if !Self.hasDescendant(n, named: Self.layoutTags) {
+            if !Self.hasLayoutDescendant(n) {
                 emitTable(n)
             } else {
                 // A layout table: its cells are page regions, read as blocks.
@@ -288,7 +325,7 @@ struct Lineariser {
             }
             return false
         }
-        let block = HTMLReader.blockTags.contains(name) || name == "tr" || name == "td" || name == "th"
+        let block = tag.contains(.endsLine)
         if block { flush() }
         for c in n.children { if walk(c, stopAt: stopAt) { return true } }
         if block { flush() }
@@ -320,15 +357,15 @@ struct Lineariser {
         return out
     }
 
-    /// True when some element below `n` (not `n` itself) has one of `names`.
-    static func hasDescendant(_ n: XMLNode, named names: Set<String>) -> Bool {
-        n.children.contains { $0.isElement && (names.contains($0.lowercasedName) || hasDescendant($0, named: names)) }
+    /// True when some element below `n` (not `n` itself) is named one of `layoutTags`.
+    static func hasLayoutDescendant(_ n: XMLNode) -> Bool {
+        n.children.contains { $0.isElement && (HTMLTag.of($0).contains(.layout) || hasLayoutDescendant($0)) }
     }
 
     /// The `tr` elements below `n`, in document order.
     static func rows(_ n: XMLNode, into out: inout [XMLNode]) {
         for c in n.children where c.isElement {
-            if c.lowercasedName == "tr" { out.append(c) }
+            if HTMLTag.of(c).contains(.row) { out.append(c) }
             rows(c, into: &out)
         }
     }
@@ -362,7 +399,7 @@ struct Lineariser {
                     col += 1
                 }
             }
-            for cell in tr.children where cell.isElement && (cell.lowercasedName == "td" || cell.lowercasedName == "th") {
+            for cell in tr.children where cell.isElement && HTMLTag.of(cell).contains(.cell) {
                 skipCovered()
                 let joined: String
                 if let text = Self.textOnly(cell) {
@@ -391,5 +428,78 @@ struct Lineariser {
             skipCovered()
             lines.append(Line(text: fields.joined(separator: "\t"), sourceLine: tr.line, table: tableCount, row: ri + 1))
         }
+    }
+}
+
+/// What the HTML reader makes of an element, by its lower-cased name (`XMLNode.lowercasedName`), found without
+/// making the name a string: the flags are membership of `HTMLReader.skipTags`, `HTMLReader.blockTags`,
+/// `Lineariser.layoutTags` and of the names `br`, `table`, `tr`, `td`, `th`, looked up by the name's bytes packed
+/// into two words. A name of other than ASCII bytes, or longer than 16 bytes, is looked up in the sets themselves.
+struct HTMLTag: OptionSet {
+    let rawValue: UInt8
+    static let skipped = HTMLTag(rawValue: 1)
+    /// A block (`blockTags`) or `tr`, `td`, `th`: it starts and ends a line.
+    static let endsLine = HTMLTag(rawValue: 2)
+    static let layout = HTMLTag(rawValue: 4)
+    /// `br`.
+    static let lineBreak = HTMLTag(rawValue: 8)
+    static let table = HTMLTag(rawValue: 16)
+    static let row = HTMLTag(rawValue: 32)
+    /// `td` or `th`.
+    static let cell = HTMLTag(rawValue: 64)
+
+    struct Key: Comparable {
+        var low: UInt64, high: UInt64
+        static func < (a: Key, b: Key) -> Bool { a.high != b.high ? a.high < b.high : a.low < b.low }
+    }
+
+    /// The flags for a lower-cased name, from the sets.
+    static func named(_ name: String) -> HTMLTag {
+        var tag: HTMLTag = []
+        if HTMLReader.skipTags.contains(name) { tag.insert(.skipped) }
+        if HTMLReader.blockTags.contains(name) || name == "tr" || name == "td" || name == "th" { tag.insert(.endsLine) }
+        if Lineariser.layoutTags.contains(name) { tag.insert(.layout) }
+        if name == "br" { tag.insert(.lineBreak) }
+        if name == "table" { tag.insert(.table) }
+        if name == "tr" { tag.insert(.row) }
+        if name == "td" || name == "th" { tag.insert(.cell) }
+        return tag
+    }
+
+    /// The packed key of up to 16 ASCII bytes.
+    static func key(_ bytes: some Sequence<UInt8>) -> Key {
+        var k = Key(low: 0, high: 0)
+        for (i, b) in bytes.enumerated() {
+            if i < 8 { k.low |= UInt64(b) << UInt64(8 * i) } else { k.high |= UInt64(b) << UInt64(8 * (i - 8)) }
+        }
+        return k
+    }
+
+    /// Every name with flags, sorted by key.
+    static let byKey: [(key: Key, tag: HTMLTag)] = {
+        let names = HTMLReader.skipTags.union(HTMLReader.blockTags).union(Lineariser.layoutTags).union(["br", "table", "tr", "td", "th"])
+        return names.filter { $0.utf8.count <= 16 && $0.utf8.allSatisfy { $0 < 0x80 } }
+            .map { (key: key($0.utf8), tag: named($0)) }.sorted { $0.key < $1.key }
+    }()
+
+    /// The flags of an element (none for a text node).
+    static func of(_ node: XMLNode) -> HTMLTag {
+        guard node.isElement, let name = node.ptr.pointee.name else { return [] }
+        var k = Key(low: 0, high: 0)
+        var i = 0
+        while name[i] != 0 {
+            var b = name[i]
+            if b >= 0x80 || i == 16 { return named(node.lowercasedName) }
+            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+            if i < 8 { k.low |= UInt64(b) << UInt64(8 * i) } else { k.high |= UInt64(b) << UInt64(8 * (i - 8)) }
+            i += 1
+        }
+        let t = byKey
+        var lo = 0, hi = t.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if t[mid].key < k { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < t.count && t[lo].key == k ? t[lo].tag : []
     }
 }

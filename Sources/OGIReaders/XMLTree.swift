@@ -122,6 +122,68 @@ struct XMLNode: Equatable {
     }
 }
 
+/// An element start as a streamed parse reports it (`XMLTree.streamXML`); valid only during the callback.
+struct XMLStreamElement {
+    /// The local name; nil when the name has a prefix bound to no namespace: the tree names such an element
+    /// `prefix:name`, which no reader asks for.
+    let name: UnsafePointer<xmlChar>?
+    let attributeCount: Int
+    /// libxml2's SAX2 attribute array: local name, prefix, namespace, value start, value end for each.
+    let attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+
+    /// True when the local name is exactly `want` (as `XMLNode.isElement(named:)` compares).
+    @inline(__always) func isNamed(_ want: StaticString) -> Bool {
+        guard let name else { return false }
+        return XMLTree.equals(name, want)
+    }
+
+    /// The value of the attribute whose local name is `want`, as `XMLNode.attribute(_:html: false)` reads it from
+    /// the tree: the last such attribute, none with a prefix bound to no namespace (the tree names those
+    /// `prefix:name`). The parser hands over each `&` of a value as the character reference `&#38;` (every
+    /// other reference it has already replaced), which the tree turns back into `&`; so does this.
+    func attribute(_ want: StaticString) -> String? {
+        guard let a = attributes else { return nil }
+        var found: String?
+        for i in 0..<attributeCount {
+            guard let local = a[5 * i], a[5 * i + 1] == nil || a[5 * i + 2] != nil, XMLTree.equals(local, want) else { continue }
+            guard let start = a[5 * i + 3], let end = a[5 * i + 4], end > start else {
+                found = ""
+                continue
+            }
+            let bytes = UnsafeBufferPointer(start: start, count: end - start)
+            found = bytes.contains(0x26) ? Self.ampersandsRestored(bytes) : String(decoding: bytes, as: UTF8.self)
+        }
+        return found
+    }
+
+    /// The value with every `&#38;` made `&`.
+    static func ampersandsRestored(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let reference: [UInt8] = Array("&#38;".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x26, i + reference.count <= bytes.count, bytes[i..<(i + reference.count)].elementsEqual(reference) {
+                out.append(0x26)
+                i += reference.count
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Receives the elements and text of a streamed parse (`XMLTree.streamXML`), in document order; subclasses keep
+/// what they read.
+class XMLStreamReader {
+    func start(_ element: XMLStreamElement) {}
+    func end() {}
+    /// Text, CDATA and white space between elements, as libxml2 hands it over (a text node may come in pieces).
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) {}
+}
+
 /// Parses XML and HTML with libxml2: no network, no DTD loading, no entity substitution.
 enum XMLTree {
     enum Failure: Error {
@@ -136,6 +198,49 @@ enum XMLTree {
         let options = Int32(
             XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
         return try parse(data, html: false) { xmlReadMemory($0, $1, "document.xml", "UTF-8", options) }
+    }
+
+    /// Parses an XML document (a DOCX part) as `parseXML` does, with the same options, encoding and errors, but
+    /// streams its elements and text to `reader` instead of building a tree: no node is made or freed.
+    static func streamXML(_ data: Data, into reader: XMLStreamReader) throws {
+        let options = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
+        var doctype: Int32 = 0
+        let state = Unmanaged.passUnretained(reader).toOpaque()
+        let result = withExtendedLifetime(reader) {
+            data.withUnsafeBytes { buf in
+                ogilint_xml_stream(
+                    buf.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buf.count), "document.xml", "UTF-8", options,
+                    streamStart, streamEnd, streamText, state, &doctype)
+            }
+        }
+        guard result == 1 else { throw Failure.unparseable(lastError() ?? "not well-formed XML") }
+        if doctype != 0 { throw Failure.declaresDTD }
+    }
+
+    /// True when the NUL-terminated `name` is exactly `want`.
+    @inline(__always) static func equals(_ name: UnsafePointer<xmlChar>, _ want: StaticString) -> Bool {
+        want.withUTF8Buffer { w in
+            for i in 0..<w.count where name[i] != w[i] { return false }
+            return name[w.count] == 0
+        }
+    }
+
+    @inline(__always) static func streamReader(_ ctx: UnsafeMutableRawPointer?) -> XMLStreamReader {
+        let context = ctx!.assumingMemoryBound(to: xmlParserCtxt.self)
+        return Unmanaged<XMLStreamReader>.fromOpaque(context.pointee._private!).takeUnretainedValue()
+    }
+
+    static let streamStart: startElementNsSAX2Func = { ctx, localname, prefix, uri, _, _, count, _, attributes in
+        let name = prefix != nil && uri == nil ? nil : localname
+        XMLTree.streamReader(ctx).start(XMLStreamElement(name: name, attributeCount: Int(count), attributes: attributes))
+    }
+
+    static let streamEnd: endElementNsSAX2Func = { ctx, _, _, _ in XMLTree.streamReader(ctx).end() }
+
+    static let streamText: charactersSAXFunc = { ctx, bytes, count in
+        guard let bytes, count > 0 else { return }
+        XMLTree.streamReader(ctx).text(UnsafeBufferPointer(start: bytes, count: Int(count)))
     }
 
     /// Counts element start tags (`<` followed by a name) in UTF-8 or ASCII-compatible bytes, without parsing.
@@ -158,33 +263,49 @@ enum XMLTree {
         }
     }
 
-    /// True when the bytes contain `<!` + `word` anywhere (ASCII letters compared without case). `memchr` finds
-    /// each `<`.
+    /// True when the bytes contain `<!` + `word` anywhere (ASCII letters compared without case).
     static func containsDeclaration(_ data: Data, _ word: String) -> Bool {
-        let w = Array(word.uppercased().utf8)
+        containsDeclaration(data, anyOf: [word])
+    }
+
+    /// True when the bytes contain `<!` followed by one of `words` (ASCII letters compared without case), in one
+    /// pass: `memchr` finds each `!` (rare in markup and in Chinese text, which writes `！`), then the `<` before it
+    /// and the words after it are checked.
+    static func containsDeclaration(_ data: Data, anyOf words: [String]) -> Bool {
+        let ws = words.map { Array($0.uppercased().utf8) }
         return data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) -> Bool in
             let b = buf.bindMemory(to: UInt8.self)
-            guard b.count >= w.count + 2, let base = buf.baseAddress else { return false }
-            var i = 0
-            let last = b.count - w.count - 2
-            while i <= last, let hit = memchr(base + i, 0x3C, last + 1 - i) {
-                i = base.distance(to: UnsafeRawPointer(hit))
-                if b[i + 1] == 0x21 {
+            guard b.count >= 2, let base = buf.baseAddress else { return false }
+            var bang = 1
+            while bang < b.count, let hit = memchr(base + bang, 0x21, b.count - bang) {
+                bang = base.distance(to: UnsafeRawPointer(hit))
+                let i = bang - 1
+                bang += 1
+                guard b[i] == 0x3C else { continue }
+                for w in ws where i + 2 + w.count <= b.count {
                     var k = 0
                     while k < w.count, (b[i + 2 + k] & 0xDF) == w[k] { k += 1 }
                     if k == w.count { return true }
                 }
-                i += 1
             }
             return false
         }
     }
 
     /// Parses HTML tolerantly (broken markup is repaired, as browsers do). `utf8` must already be UTF-8.
+    /// `HTML_PARSE_COMPACT` keeps short texts inside their nodes instead of in blocks of their own, and
+    /// `HTML_PARSE_NODEFDTD` leaves out the default DOCTYPE node a page without one would get: neither changes an
+    /// element, attribute or text the readers see (MarkupFastPath2Tests compares the trees).
     static func parseHTML(_ utf8: Data) throws -> XMLDocument {
-        let options = Int32(
-            HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
-        return try parse(utf8, html: true) { htmlReadMemory($0, $1, "page.html", "UTF-8", options) }
+        try parseHTML(utf8, options: htmlOptions | Int32(HTML_PARSE_COMPACT.rawValue | HTML_PARSE_NODEFDTD.rawValue))
+    }
+
+    /// The options every HTML parse has: no network, repair, no error output.
+    static let htmlOptions = Int32(
+        HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
+
+    static func parseHTML(_ utf8: Data, options: Int32) throws -> XMLDocument {
+        try parse(utf8, html: true) { htmlReadMemory($0, $1, "page.html", "UTF-8", options) }
     }
 
     /// Runs one libxml2 parse over the bytes; the document is freed when the returned value is released.

@@ -1,3 +1,4 @@
+import CLibXML2
 import Foundation
 
 /// Checks a zip archive's directory before ZIPFoundation sees it. ZIPFoundation's in-memory archive traps
@@ -95,5 +96,56 @@ enum ZipStructure {
             pos += 46 + nameLength + extraLength + commentLength
         }
         return nil
+    }
+
+    /// Why `inflate` gave up.
+    enum InflateFailure: Error {
+        /// More than the limit came out: the stream (or its header) lied about its size, or it is a bomb.
+        case tooBig
+        /// The stream is damaged, does not end inside the entry's bytes, or its CRC is not the entry's.
+        case damaged
+    }
+
+    /// The raw deflate stream `compressed` inflated, checked against `crc`. What ZIPFoundation's
+    /// `Data.decompress(bufferSize: 64 KiB, skipCRC32: false)` gave the reader, fed the same 64 KiB input chunks and
+    /// counting output after each 64 KiB `inflate` call as its consumer did (over `limit` is `tooBig`; an
+    /// `inflate` error, a stream that does not end inside the bytes or a CRC mismatch is `damaged`), without
+    /// a `Data` per chunk: output goes straight into one buffer.
+    static func inflate(_ compressed: UnsafeRawBufferPointer, expectedSize: Int, limit: Int, crc expected: UInt32) throws -> Data {
+        let chunk = 64 * 1024
+        var stream = z_stream()
+        guard ogilint_inflate_init_raw(&stream) == Z_OK else { throw InflateFailure.damaged }
+        defer { inflateEnd(&stream) }
+        var out = Data(count: min(max(expectedSize, 0), limit) + chunk)
+        var produced = 0
+        var consumed = 0
+        var result = Z_OK
+        guard let base = compressed.baseAddress?.assumingMemoryBound(to: UInt8.self) else { throw InflateFailure.damaged }
+        repeat {
+            // The next input chunk; none left means the stream never ended.
+            guard consumed < compressed.count else { throw InflateFailure.damaged }
+            let size = min(chunk, compressed.count - consumed)
+            stream.next_in = UnsafeMutablePointer(mutating: base + consumed)
+            stream.avail_in = UInt32(size)
+            consumed += size
+            repeat {
+                if out.count < produced + chunk { out.count = max(out.count * 2, produced + chunk) }
+                let filled = out.withUnsafeMutableBytes { (buf: UnsafeMutableRawBufferPointer) -> UInt32 in
+                    stream.next_out = buf.baseAddress!.assumingMemoryBound(to: UInt8.self) + produced
+                    stream.avail_out = UInt32(chunk)
+                    result = CLibXML2.inflate(&stream, Z_NO_FLUSH)
+                    return UInt32(chunk) - stream.avail_out
+                }
+                guard result != Z_NEED_DICT, result != Z_DATA_ERROR, result != Z_MEM_ERROR else { throw InflateFailure.damaged }
+                produced += Int(filled)
+                if produced > limit { throw InflateFailure.tooBig }
+            } while stream.avail_out == 0
+        } while result != Z_STREAM_END
+        out.count = produced
+        let crc = out.withUnsafeBytes { buf in
+            UInt32(crc32(0, buf.baseAddress?.assumingMemoryBound(to: UInt8.self), uInt(buf.count)))
+        }
+        guard crc == expected else { throw InflateFailure.damaged }
+        return out
     }
 }
