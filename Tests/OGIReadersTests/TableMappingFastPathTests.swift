@@ -136,14 +136,14 @@ final class TableMappingFastPathTests: XCTestCase {
         templates.append(twin)
         for numerals in [Self.numerals, ""] {
             let eager = Self.eagerPreparation(templates, numerals: numerals)
-            let lazy = PreparedTemplates(templates: templates, numerals: numerals)
+            let onFirstUse = PreparedTemplates(templates: templates, numerals: numerals)
             var compared = 0
             // From parallel workers, as a batch asks: every one gets the same preparation.
             let ids = Set(templates.map(\.id)).sorted()
             let results = LockedResults()
             DispatchQueue.concurrentPerform(iterations: ids.count * 8) { i in
                 let id = ids[i % ids.count]
-                results.add(id, lazy.preparation(ofTemplate: id))
+                results.add(id, onFirstUse.preparation(ofTemplate: id))
             }
             for id in ids {
                 let seen = results.all(id)
@@ -168,7 +168,7 @@ final class TableMappingFastPathTests: XCTestCase {
                 }
             }
             XCTAssertGreaterThan(compared, 8 * 10)
-            XCTAssertNil(lazy.preparation(ofTemplate: "no such template"))
+            XCTAssertNil(onFirstUse.preparation(ofTemplate: "no such template"))
         }
         // A mapper made without templates prepares none (tables are then mapped by their labels alone).
         XCTAssertNil(TableMapper(numerals: Self.numerals, syntax: Self.syntax).preparedTemplates.preparation(ofTemplate: templates[0].id))

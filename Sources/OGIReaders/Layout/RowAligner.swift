@@ -112,10 +112,17 @@ struct RowAligner {
             let n = tokens[toks[i + 1]]
             return n.kind == .value && n.line == tokens[toks[i]].line ? n : nil
         }
+        /// `nextValue(after: i) != nil`, without copying the token.
+        func hasNextValue(after i: Int) -> Bool {
+            i + 1 < toks.count && tokens[toks[i + 1]].kind == .value && tokens[toks[i + 1]].line == tokens[toks[i]].line
+        }
         while i < toks.count {
             var t = tokens[toks[i]]
             let position = toks[i]
-            if t.kind == .text, signWords.contains(t.raw), let n = nextValue(after: i), let p = n.parsed, p.state == .number {
+            // The cheap tests first (what follows the token), the hashing of the sign words last.
+            if t.kind == .text, hasNextValue(after: i), tokens[toks[i + 1]].parsed?.state == .number, signWords.contains(t.raw),
+                let n = nextValue(after: i), let p = n.parsed, p.state == .number
+            {
                 // "减 51", "+ 7": one signed cell.
                 let sign = t.raw
                 t = CellToken(kind: .value, raw: sign + " " + n.raw, line: t.line, field: t.field)
@@ -128,8 +135,8 @@ struct RowAligner {
                 let c = comparable.form(of: t, at: position, numerals: numerals)
                 let prose = t.norm.unicodeScalars.contains { $0 == "。" || $0 == "；" }
                 // A text cell between two values of the same delimited line (e.g. "若干") belongs to the run.
-                if open, !prose, t.field != nil, let last = runs.last?.cells.last, last.line == t.line, nextValue(after: i) != nil,
-                    !table.allVariants.contains(c), c.unicodeScalars.count <= 8
+                if open, !prose, t.field != nil, let last = runs.last?.cells.last, last.line == t.line, hasNextValue(after: i),
+                    c.unicodeScalars.count <= 8, !table.allVariants.contains(c)
                 {
                     var cell = CellToken(kind: .value, raw: t.raw, line: t.line, field: t.field)
                     cell.parsed = syntax.parse(t.raw)
@@ -236,29 +243,27 @@ struct RowAligner {
     /// Buffers reused by every comparison of one alignment.
     struct Scratch { var score: [Float] = []; var count: [Int16] = [] }
 
-    func match(_ row: PreparedTable.PreparedRow, _ ctx: Context, _ scratch: inout Scratch) -> Match? {
+    /// `variants` are one template row's variants, read in place: a variant is copied only into a match.
+    func match(_ variants: UnsafeBufferPointer<PreparedTable.Variant>, _ ctx: Context, _ scratch: inout Scratch) -> Match? {
         var best: Match?
-        // The variants read in place, not copied one by one.
-        row.variants.withUnsafeBufferPointer { variants in
-            for v in variants {
-                let n = v.chars.count
-                if n <= 2 {
-                    if let w = ctx.wholePieces.last(where: { $0.chars == v.chars }) {
-                        let m = Match(score: w.weight, coverage: 1, variant: v, pieces: [w.item])
-                        if best.map({ better(m, than: $0) }) ?? true { best = m }
-                    }
-                    continue
+        for vi in variants.indices {
+            let n = variants[vi].chars.count
+            if n <= 2 {
+                if let w = ctx.wholePieces.last(where: { $0.chars == variants[vi].chars }) {
+                    let m = Match(score: w.weight, coverage: 1, variant: variants[vi], pieces: [w.item])
+                    if best.map({ better(m, than: $0) }) ?? true { best = m }
                 }
-                // Quick rejection: too few of the variant's characters occur in the context at all.
-                var present = 0
-                for c in v.chars where ctx.bloom[Int(c.value % 1024) >> 6] & (1 << UInt64(c.value % 64)) != 0 { present += 1 }
-                let need = v.required
-                if present < need { continue }
-                let (matched, weight, pieces) = lcs(v.chars, ctx, &scratch)
-                guard matched >= need else { continue }
-                let m = Match(score: weight / Float(n), coverage: Float(matched) / Float(n), variant: v, pieces: pieces)
-                if best.map({ better(m, than: $0) }) ?? true { best = m }
+                continue
             }
+            // Quick rejection: too few of the variant's characters occur in the context at all.
+            var present = 0
+            for c in variants[vi].chars where ctx.bloom[Int(c.value % 1024) >> 6] & (1 << UInt64(c.value % 64)) != 0 { present += 1 }
+            let need = variants[vi].required
+            if present < need { continue }
+            let (matched, weight, pieces) = lcs(variants[vi].chars, ctx, &scratch)
+            guard matched >= need else { continue }
+            let m = Match(score: weight / Float(n), coverage: Float(matched) / Float(n), variant: variants[vi], pieces: pieces)
+            if best.map({ better(m, than: $0) }) ?? true { best = m }
         }
         return best
     }
@@ -363,12 +368,12 @@ struct RowAligner {
         var scratch = Scratch()
         var matches = [Match?](repeating: nil, count: R * max(J, 1))
         let blankOnly = runs.map { $0.cells.allSatisfy { $0.kind == .blank } }
-        // Rows and contexts read in place (buffer pointers), not copied for every pair.
-        rows.withUnsafeBufferPointer { rowBuffer in
-            ctxs.withUnsafeBufferPointer { ctxBuffer in
-                for r in 0..<R {
+        // Row variants and contexts read in place (buffer pointers), not copied for every pair.
+        ctxs.withUnsafeBufferPointer { ctxBuffer in
+            for r in 0..<R {
+                rows[r].variants.withUnsafeBufferPointer { variants in
                     for j in 0..<J {
-                        guard var m = match(rowBuffer[r], ctxBuffer[j], &scratch) else { continue }
+                        guard var m = match(variants, ctxBuffer[j], &scratch) else { continue }
                         if strict {
                             let line = runs[j].firstLine
                             guard m.coverage == 1,
