@@ -42,14 +42,15 @@ public enum CellTokenizer {
         out.reserveCapacity(lines.count * 2)
         for line in lines {
             let t = line.text
-            let delimited = t.utf8.contains(9) || t.utf8.contains(UInt8(ascii: "|")) || t.unicodeScalars.contains("｜")
-            if t.unicodeScalars.allSatisfy(FastText.isSpace) {
+            let shape = LineShape(t)
+            let delimited = shape.delimited
+            if shape.blank {
                 out.append(CellToken(kind: delimited ? .blank : .rowBreak, raw: "", line: line.number))
                 continue
             }
             if delimited {
                 let all =
-                    plainFields(t)
+                    (shape.plain ? plainFieldsOfPlainLine(t) : nil)
                     ?? t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
                     .map { String(FastText.trim(String($0))) }
                 let first = all.firstIndex { !$0.isEmpty } ?? 0
@@ -113,6 +114,72 @@ public enum CellTokenizer {
         return fields
     }
 
+    /// What one pass over a line's scalars tells the tokenizer: whether it has a field separator (tab, `|`,
+    /// `｜`), is white space only (`FastText.isSpace`), and is made of tabs and plain scalars only
+    /// (`FastText.isPlainScalar`, the condition of `plainFields`).
+    struct LineShape {
+        var delimited = false
+        var blank = true
+        var plain = true
+
+        init(_ t: String) {
+            for u in t.unicodeScalars {
+                let v = u.value
+                if v == 9 || v == 0x7C || v == 0xFF5C { delimited = true }
+                if blank && !FastText.isSpace(u) { blank = false }
+                if plain && v != 9 && !FastText.isPlainScalar(u) { plain = false }
+            }
+        }
+    }
+
+    /// `plainFields(t)` for a line known to be plain (`LineShape.plain`), split and trimmed on its UTF-8 bytes.
+    /// Exact: a tab and `|` are single bytes that occur in UTF-8 only as themselves, and `EF BD 9C` (`｜`)
+    /// starts with a lead byte, so it is that scalar wherever it is found; among tabs and plain scalars the
+    /// only white space is U+0020 and U+3000 (`E3 80 80`), so trimming those bytes at the ends of a field is
+    /// `FastText.trim`. The fields hold the same bytes, so they are the same strings.
+    static func plainFieldsOfPlainLine(_ line: String) -> [String] {
+        var text = line
+        return text.withUTF8 { b in
+            let n = b.count
+            func field(_ from: Int, _ to: Int) -> String {
+                var lo = from, hi = to
+                while lo < hi {
+                    if b[lo] == 0x20 {
+                        lo += 1
+                    } else if hi - lo >= 3, b[lo] == 0xE3, b[lo + 1] == 0x80, b[lo + 2] == 0x80 {
+                        lo += 3
+                    } else {
+                        break
+                    }
+                }
+                while hi > lo {
+                    if b[hi - 1] == 0x20 {
+                        hi -= 1
+                    } else if hi - lo >= 3, b[hi - 3] == 0xE3, b[hi - 2] == 0x80, b[hi - 1] == 0x80 {
+                        hi -= 3
+                    } else {
+                        break
+                    }
+                }
+                return lo == hi ? "" : String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
+            }
+            var fields: [String] = []
+            var start = 0, i = 0
+            while i < n {
+                let c = b[i]
+                if c == 9 || c == 0x7C {
+                    fields.append(field(start, i)); i += 1; start = i
+                } else if c == 0xEF, i + 2 < n, b[i + 1] == 0xBD, b[i + 2] == 0x9C {
+                    fields.append(field(start, i)); i += 3; start = i
+                } else {
+                    i += 1
+                }
+            }
+            fields.append(field(start, n))
+            return fields
+        }
+    }
+
     /// The value a field or word is read as. A comma is only a thousands separator ("1,234"); "12,34" may be
     /// two cells run together, so it is not read as a number.
     static func value(_ w: String, syntax: CellSyntax) -> (state: CellState, value: Decimal?, unit: String?)? {
@@ -156,6 +223,11 @@ public enum CellTokenizer {
     private static func appendField(_ f: String, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]) {
         if let p = Self.value(f, syntax: syntax, filter: filter) {
             var t = CellToken(kind: .value, raw: f, line: line); t.parsed = p; out.append(t); return
+        }
+        // One word (no white space inside): neither a sign apart from its number nor numbering apart from
+        // its label, so the field is one text token, as the general reading below finds.
+        if !f.unicodeScalars.contains(where: FastText.isSpace) {
+            out.append(CellToken(kind: .text, raw: f, norm: LabelText.normalize(f), line: line)); return
         }
         let words = f.unicodeScalars.split(whereSeparator: FastText.isSpace).map { String($0) }
         // A sign written apart from its number inside one cell ("- 51", "减 51") is one signed value.
@@ -252,10 +324,8 @@ public struct TableMapper {
     /// The scalars of cell values, for the tokenizer (`ValueScalars`).
     let valueScalars: ValueScalars
 
-    /// Labelled template tables prepared once, keyed by `template/table`.
-    var prepared: [String: PreparedTable] = [:]
-    /// Every template table's anchors and row variants in the forms matching uses, keyed by `template/table`.
-    var searchForms: [String: SearchForms] = [:]
+    /// The templates given at init, each prepared on its first use (shared by copies of this mapper).
+    let preparedTemplates: PreparedTemplates
 
     /// A template table's anchors (normalised) and row label variants, prepared once per template.
     struct SearchForms: Sendable {
@@ -265,17 +335,29 @@ public struct TableMapper {
         var otherAnchors: [String]
         /// The anchors of the other tables of the same part.
         var otherAnchorsInPart: [String]
-        /// Per template row: its variants and its nonstandard variants, prepared for matching.
+        /// Per template row: its variants and its nonstandard variants, prepared for matching
+        /// (`mapRowsWithSpan`); empty when made for a table `RowAligner` aligns, which never reads them.
         var rowVariants: [(variants: [Variant], nonstandard: [Variant])]
 
         init(spec: TableSpec, template: Template, numerals: String) {
+            self.init(spec: spec, template: template, numerals: numerals, normalizedAnchors: nil, rowVariants: true)
+        }
+
+        /// `normalizedAnchors`: each of the template's tables' anchors normalised (`LabelText.normalize`), by
+        /// table index, when the caller has them (made once per template rather than once per table).
+        init(spec: TableSpec, template: Template, numerals: String, normalizedAnchors: [[String]]?, rowVariants withRows: Bool) {
+            let normalized = normalizedAnchors ?? template.tables.map { $0.anchors.map(LabelText.normalize) }
             anchors = spec.anchors.map(LabelText.normalize)
-            otherAnchors = template.tables.filter { $0.key != spec.key }.flatMap(\.anchors).map(LabelText.normalize)
-            otherAnchorsInPart = template.tables.filter { $0.part == spec.part && $0.key != spec.key }.flatMap(\.anchors).map(
-                LabelText.normalize)
-            rowVariants = spec.rows.map { rs in
-                (rs.variants.map { Variant($0, numerals: numerals) }, rs.nonstandard.map { Variant($0, numerals: numerals) })
+            otherAnchors = template.tables.indices.filter { template.tables[$0].key != spec.key }.flatMap { normalized[$0] }
+            otherAnchorsInPart = template.tables.indices.filter {
+                template.tables[$0].part == spec.part && template.tables[$0].key != spec.key
             }
+            .flatMap { normalized[$0] }
+            rowVariants =
+                withRows
+                ? spec.rows.map { rs in
+                    (rs.variants.map { Variant($0, numerals: numerals) }, rs.nonstandard.map { Variant($0, numerals: numerals) })
+                } : []
         }
     }
 
@@ -284,19 +366,13 @@ public struct TableMapper {
         self.syntax = syntax
         signWords = ShortWordSet(syntax.increaseWords + syntax.decreaseWords + ["+", "＋"])
         valueScalars = ValueScalars(syntax: syntax)
-        for t in templates {
-            for spec in t.tables {
-                searchForms[t.id + "/" + spec.key] = SearchForms(spec: spec, template: t, numerals: numerals)
-                if !spec.rows.contains(where: \.unlabeled) {
-                    prepared[t.id + "/" + spec.key] = PreparedTable(spec: spec, numerals: numerals)
-                }
-            }
-        }
+        preparedTemplates = PreparedTemplates(templates: templates, numerals: numerals)
     }
 
-    /// The search forms of a template table: prepared ones, or made now for a template not given at init.
-    func searchForms(_ spec: TableSpec, in template: Template) -> SearchForms {
-        searchForms[template.id + "/" + spec.key] ?? SearchForms(spec: spec, template: template, numerals: numerals)
+    /// The search forms of a template table: prepared ones (`prep`, the template's preparation), or made now
+    /// for a template not given at init.
+    func searchForms(_ spec: TableSpec, in template: Template, prep: PreparedTemplates.Preparation?) -> SearchForms {
+        prep?.searchForms[spec.key] ?? SearchForms(spec: spec, template: template, numerals: numerals)
     }
 
     /// A label group followed by the value tokens up to the next label.
@@ -482,11 +558,13 @@ public struct TableMapper {
         var segCache: [String: [Segment]] = [:]
         let aligner = RowAligner(
             numerals: numerals, syntax: syntax, locate: locate, signWords: signWords, comparable: ComparableLabels(count: tokens.count))
+        let preparation = preparedTemplates.preparation(ofTemplate: template.id)
         for spec in template.tables {
-            if let prep = prepared[template.id + "/" + spec.key] {
+            if let prep = preparation?.tables[spec.key] {
                 let inPart = partRanges[spec.part]
                 var found = inPart.flatMap {
-                    alignedTable(tokens: tokens, range: $0, spec: spec, template: template, prep: prep, aligner: aligner)
+                    alignedTable(
+                        tokens: tokens, range: $0, spec: spec, template: template, forms: preparation, prep: prep, aligner: aligner)
                 }
                 // Not under its heading (or no heading): the whole text, with enough rows to be sure.
                 // A table with a title of its own whose rows are not after its title (a copy that repeats the
@@ -497,7 +575,7 @@ public struct TableMapper {
                         let scope = anchored ? tokens.indices : (inPart ?? tokens.indices)
                         if !anchored || inPart != tokens.indices,
                             let whole = alignedTable(
-                                tokens: tokens, range: scope, spec: spec, template: template, prep: prep,
+                                tokens: tokens, range: scope, spec: spec, template: template, forms: preparation, prep: prep,
                                 aligner: aligner, useAnchors: anchored),
                             whole.rows.count >= min(3, spec.rows.count)
                         {
@@ -513,7 +591,7 @@ public struct TableMapper {
             }
             // Without its part, a table is searched for in the whole text only when it has anchors of its own.
             guard let range = partRanges[spec.part] ?? (spec.anchors.isEmpty ? nil : tokens.indices) else { continue }
-            let forms = searchForms(spec, in: template)
+            let forms = searchForms(spec, in: template, prep: preparation)
             let segs: [Segment]
             if let s = segCache[spec.part] {
                 segs = s
@@ -554,7 +632,8 @@ public struct TableMapper {
 
     /// Aligns one labelled table inside `range`: from its anchor (when it has anchors) to the next table's anchor.
     func alignedTable(
-        tokens: [CellToken], range: Range<Int>, spec: TableSpec, template: Template, prep: PreparedTable,
+        tokens: [CellToken], range: Range<Int>, spec: TableSpec, template: Template, forms preparation: PreparedTemplates.Preparation?,
+        prep: PreparedTable,
         aligner: RowAligner, useAnchors: Bool = true
     ) -> AlignedTable? {
         var region = range
@@ -571,7 +650,7 @@ public struct TableMapper {
                 }
                 return s
             }
-            let forms = searchForms(spec, in: template)
+            let forms = searchForms(spec, in: template, prep: preparation)
             let mine = forms.anchors
             guard let a = range.first(where: { i in lineText(i).map { t in mine.contains { FastText.contains(t, $0) } } ?? false }) else {
                 return nil
@@ -594,5 +673,61 @@ public struct TableMapper {
         if let f = first, let l = r.lastLine ?? first, l >= f { consumed.append(f...l) }
         let table = Table(key: spec.key, title: spec.title, location: first.map { locate($0, nil) }, rows: r.rows)
         return AlignedTable(table: table, title: title, consumed: consumed, notes: r.notes)
+    }
+}
+
+/// The template tables of a `TableMapper`, prepared on first use of each template rather than all at init:
+/// a report uses one template, and a run that reads one report needs only its tables. Thread-safe: the
+/// mapper (through `ReaderContext`) is shared by parallel workers; the first to ask prepares, under a lock.
+/// Exact: a preparation depends only on the templates given at init and the numerals, so preparing later
+/// gives what preparing at init gave (a template id given twice: the later one's tables win, key by key, as
+/// at init).
+final class PreparedTemplates: @unchecked Sendable {
+    /// One template's tables, keyed by table key.
+    struct Preparation: Sendable {
+        /// Labelled tables (no unlabelled row) prepared for `RowAligner`.
+        var tables: [String: PreparedTable] = [:]
+        /// Every table's anchors and row variants in the forms matching uses.
+        var searchForms: [String: TableMapper.SearchForms] = [:]
+    }
+
+    private let templates: [Template]
+    private let numerals: String
+    private let lock = NSLock()
+    /// Preparations made so far, by template id; nil for an id no template given at init has.
+    private var done: [String: Preparation?] = [:]
+
+    init(templates: [Template], numerals: String) {
+        self.templates = templates
+        self.numerals = numerals
+    }
+
+    /// The preparation of the template with `id` among those given at init, made now when first asked for;
+    /// nil when there is none.
+    func preparation(ofTemplate id: String) -> Preparation? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let p = done[id] { return p }
+        let p = Self.prepare(templates.filter { $0.id == id }, numerals: numerals)
+        done[id] = p
+        return p
+    }
+
+    /// The tables of `templates` (all with one id) prepared as `TableMapper.init` once prepared every template.
+    static func prepare(_ templates: [Template], numerals: String) -> Preparation? {
+        guard !templates.isEmpty else { return nil }
+        var p = Preparation()
+        for t in templates {
+            let normalizedAnchors = t.tables.map { $0.anchors.map(LabelText.normalize) }
+            for spec in t.tables {
+                // A table with an unlabelled row is mapped by its row labels (`mapRowsWithSpan`), the others
+                // are aligned (`RowAligner`) and need no row variants in their search forms.
+                let aligned = !spec.rows.contains(where: \.unlabeled)
+                p.searchForms[spec.key] = TableMapper.SearchForms(
+                    spec: spec, template: t, numerals: numerals, normalizedAnchors: normalizedAnchors, rowVariants: !aligned)
+                if aligned { p.tables[spec.key] = PreparedTable(spec: spec, numerals: numerals) }
+            }
+        }
+        return p
     }
 }

@@ -8,6 +8,13 @@ struct PreparedTable: Sendable {
         var chars: [Unicode.Scalar]
         /// A variant the template accepts but does not print (e.g. 规范性文件 for 行政规范性文件).
         var nonstandard: Bool
+        /// `RowAligner.required(chars.count)`, computed once.
+        var required: Int
+
+        init(text: String, chars: [Unicode.Scalar], nonstandard: Bool) {
+            self.text = text; self.chars = chars; self.nonstandard = nonstandard
+            required = RowAligner.required(chars.count)
+        }
     }
     struct PreparedRow: Sendable {
         var spec: RowSpec
@@ -105,10 +112,17 @@ struct RowAligner {
             let n = tokens[toks[i + 1]]
             return n.kind == .value && n.line == tokens[toks[i]].line ? n : nil
         }
+        /// `nextValue(after: i) != nil`, without copying the token.
+        func hasNextValue(after i: Int) -> Bool {
+            i + 1 < toks.count && tokens[toks[i + 1]].kind == .value && tokens[toks[i + 1]].line == tokens[toks[i]].line
+        }
         while i < toks.count {
             var t = tokens[toks[i]]
             let position = toks[i]
-            if t.kind == .text, signWords.contains(t.raw), let n = nextValue(after: i), let p = n.parsed, p.state == .number {
+            // The cheap tests first (what follows the token), the hashing of the sign words last.
+            if t.kind == .text, hasNextValue(after: i), tokens[toks[i + 1]].parsed?.state == .number, signWords.contains(t.raw),
+                let n = nextValue(after: i), let p = n.parsed, p.state == .number
+            {
                 // "减 51", "+ 7": one signed cell.
                 let sign = t.raw
                 t = CellToken(kind: .value, raw: sign + " " + n.raw, line: t.line, field: t.field)
@@ -121,8 +135,8 @@ struct RowAligner {
                 let c = comparable.form(of: t, at: position, numerals: numerals)
                 let prose = t.norm.unicodeScalars.contains { $0 == "。" || $0 == "；" }
                 // A text cell between two values of the same delimited line (e.g. "若干") belongs to the run.
-                if open, !prose, t.field != nil, let last = runs.last?.cells.last, last.line == t.line, nextValue(after: i) != nil,
-                    !table.allVariants.contains(c), c.unicodeScalars.count <= 8
+                if open, !prose, t.field != nil, let last = runs.last?.cells.last, last.line == t.line, hasNextValue(after: i),
+                    c.unicodeScalars.count <= 8, !table.allVariants.contains(c)
                 {
                     var cell = CellToken(kind: .value, raw: t.raw, line: t.line, field: t.field)
                     cell.parsed = syntax.parse(t.raw)
@@ -166,14 +180,6 @@ struct RowAligner {
         out.reserveCapacity(runs.count)
         for (j, run) in runs.enumerated() {
             var ctx = Context()
-            func add(_ idx: Int, weight: Float) {
-                guard case .piece(let p) = items[idx] else { return }
-                for c in p.chars {
-                    ctx.chars.append(c); ctx.weights.append(weight); ctx.pieceOf.append(idx)
-                    ctx.bloom[Int(c.value % 1024) >> 6] |= 1 << UInt64(c.value % 64)
-                }
-                ctx.wholePieces.append((idx, p.chars, weight))
-            }
             // Before: back to the previous run or prose, at most 16 pieces.
             var before: [Int] = []
             var k = run.item - 1
@@ -184,7 +190,9 @@ struct RowAligner {
             for idx in before.reversed() {
                 guard case .piece(let p) = items[idx] else { continue }
                 // Nearer text is stronger evidence: a label two lines up belongs here less than one just above.
-                add(idx, weight: p.token.line == run.firstLine ? 1.0 : max(0.6, 0.9 - 0.01 * Float(run.firstLine - p.token.line)))
+                Self.add(
+                    p, item: idx, weight: p.token.line == run.firstLine ? 1.0 : max(0.6, 0.9 - 0.01 * Float(run.firstLine - p.token.line)),
+                    to: &ctx)
             }
             // A short label spaced out on one line ("规 章") is its pieces on that line joined.
             var g = 0
@@ -205,12 +213,21 @@ struct RowAligner {
             var taken = 0
             while n < items.count, taken < 16 {
                 guard case .piece(let p) = items[n], !p.prose, p.token.line < nextLine else { break }
-                add(n, weight: max(0.4, 0.7 - 0.01 * Float(p.token.line - run.lastLine)))
+                Self.add(p, item: n, weight: max(0.4, 0.7 - 0.01 * Float(p.token.line - run.lastLine)), to: &ctx)
                 n += 1; taken += 1
             }
             out.append(ctx)
         }
         return out
+    }
+
+    /// Appends piece `p` (item `item`) to `ctx` with `weight` on each of its characters.
+    private static func add(_ p: Piece, item: Int, weight: Float, to ctx: inout Context) {
+        ctx.chars.append(contentsOf: p.chars)
+        ctx.weights.append(contentsOf: repeatElement(weight, count: p.chars.count))
+        ctx.pieceOf.append(contentsOf: repeatElement(item, count: p.chars.count))
+        for c in p.chars { ctx.bloom[Int(c.value % 1024) >> 6] |= 1 << UInt64(c.value % 64) }
+        ctx.wholePieces.append((item, p.chars, weight))
     }
 
     struct Match {
@@ -226,25 +243,26 @@ struct RowAligner {
     /// Buffers reused by every comparison of one alignment.
     struct Scratch { var score: [Float] = []; var count: [Int16] = [] }
 
-    func match(_ row: PreparedTable.PreparedRow, _ ctx: Context, _ scratch: inout Scratch) -> Match? {
+    /// `variants` are one template row's variants, read in place: a variant is copied only into a match.
+    func match(_ variants: UnsafeBufferPointer<PreparedTable.Variant>, _ ctx: Context, _ scratch: inout Scratch) -> Match? {
         var best: Match?
-        for v in row.variants {
-            let n = v.chars.count
+        for vi in variants.indices {
+            let n = variants[vi].chars.count
             if n <= 2 {
-                if let w = ctx.wholePieces.last(where: { $0.chars == v.chars }) {
-                    let m = Match(score: w.weight, coverage: 1, variant: v, pieces: [w.item])
+                if let w = ctx.wholePieces.last(where: { $0.chars == variants[vi].chars }) {
+                    let m = Match(score: w.weight, coverage: 1, variant: variants[vi], pieces: [w.item])
                     if best.map({ better(m, than: $0) }) ?? true { best = m }
                 }
                 continue
             }
             // Quick rejection: too few of the variant's characters occur in the context at all.
             var present = 0
-            for c in v.chars where ctx.bloom[Int(c.value % 1024) >> 6] & (1 << UInt64(c.value % 64)) != 0 { present += 1 }
-            let need = Self.required(n)
+            for c in variants[vi].chars where ctx.bloom[Int(c.value % 1024) >> 6] & (1 << UInt64(c.value % 64)) != 0 { present += 1 }
+            let need = variants[vi].required
             if present < need { continue }
-            let (matched, weight, pieces) = lcs(v.chars, ctx, &scratch)
+            let (matched, weight, pieces) = lcs(variants[vi].chars, ctx, &scratch)
             guard matched >= need else { continue }
-            let m = Match(score: weight / Float(n), coverage: Float(matched) / Float(n), variant: v, pieces: pieces)
+            let m = Match(score: weight / Float(n), coverage: Float(matched) / Float(n), variant: variants[vi], pieces: pieces)
             if best.map({ better(m, than: $0) }) ?? true { best = m }
         }
         return best
@@ -283,22 +301,35 @@ struct RowAligner {
         }
     }
 
+    /// Fills the score and count tables row by row through raw pointers (no bounds checks in the inner loop);
+    /// each cell is computed from the same values in the same order as the indexed form
+    /// (`score[i][j - 1]` is the cell just written, kept in `leftScore`), so the tables are the same.
     private func lcsFill(
         _ v: [Unicode.Scalar], _ ctx: Context, n: Int, m: Int,
         score: UnsafeMutableBufferPointer<Float>, count: UnsafeMutableBufferPointer<Int16>
     ) -> (Int, Float, [Int]) {
         let w = m + 1
-        for i in 1...n {
-            for j in 1...m {
-                var s = score[(i - 1) * w + j], c = count[(i - 1) * w + j]
-                if score[i * w + j - 1] > s || (score[i * w + j - 1] == s && count[i * w + j - 1] > c) {
-                    s = score[i * w + j - 1]; c = count[i * w + j - 1]
+        let sp = score.baseAddress!, cp = count.baseAddress!
+        v.withUnsafeBufferPointer { vb in
+            ctx.chars.withUnsafeBufferPointer { cb in
+                ctx.weights.withUnsafeBufferPointer { wb in
+                    for i in 1...n {
+                        let vi = vb[i - 1]
+                        let upScore = sp + (i - 1) * w, rowScore = sp + i * w
+                        let upCount = cp + (i - 1) * w, rowCount = cp + i * w
+                        var leftScore = rowScore[0], leftCount = rowCount[0]
+                        for j in 1...m {
+                            var s = upScore[j], c = upCount[j]
+                            if leftScore > s || (leftScore == s && leftCount > c) { s = leftScore; c = leftCount }
+                            if vi == cb[j - 1] {
+                                let d = upScore[j - 1] + wb[j - 1]
+                                if d > s { s = d; c = upCount[j - 1] + 1 }
+                            }
+                            rowScore[j] = s; rowCount[j] = c
+                            leftScore = s; leftCount = c
+                        }
+                    }
                 }
-                if v[i - 1] == ctx.chars[j - 1] {
-                    let d = score[(i - 1) * w + j - 1] + ctx.weights[j - 1]
-                    if d > s { s = d; c = count[(i - 1) * w + j - 1] + 1 }
-                }
-                score[i * w + j] = s; count[i * w + j] = c
             }
         }
         // Trace back the pieces that carried matched characters.
@@ -336,24 +367,35 @@ struct RowAligner {
         // Scores of every (row, run) pair that the label evidence allows.
         var scratch = Scratch()
         var matches = [Match?](repeating: nil, count: R * max(J, 1))
-        for r in 0..<R {
-            for j in 0..<J {
-                guard var m = match(rows[r], ctxs[j], &scratch) else { continue }
-                if strict {
-                    let line = runs[j].firstLine
-                    guard m.coverage == 1,
-                        m.pieces.allSatisfy({ if case .piece(let p) = items[$0] { return p.token.line == line } else { return false } })
-                    else { continue }
+        let blankOnly = runs.map { $0.cells.allSatisfy { $0.kind == .blank } }
+        // Row variants and contexts read in place (buffer pointers), not copied for every pair.
+        ctxs.withUnsafeBufferPointer { ctxBuffer in
+            for r in 0..<R {
+                rows[r].variants.withUnsafeBufferPointer { variants in
+                    for j in 0..<J {
+                        guard var m = match(variants, ctxBuffer[j], &scratch) else { continue }
+                        if strict {
+                            let line = runs[j].firstLine
+                            guard m.coverage == 1,
+                                m.pieces.allSatisfy({
+                                    if case .piece(let p) = items[$0] { return p.token.line == line } else { return false }
+                                })
+                            else { continue }
+                        }
+                        // A run of blanks only is a row's empty cells only when the label is on its line, in front of
+                        // them; otherwise it is padding of a spanned title or header row.
+                        if blankOnly[j] {
+                            let line = runs[j].firstLine
+                            guard
+                                m.pieces.allSatisfy({
+                                    if case .piece(let p) = items[$0] { return p.token.line == line } else { return false }
+                                })
+                            else { continue }
+                            m.score *= 0.5
+                        }
+                        matches[r * J + j] = m
+                    }
                 }
-                // A run of blanks only is a row's empty cells only when the label is on its line, in front of
-                // them; otherwise it is padding of a spanned title or header row.
-                if runs[j].cells.allSatisfy({ $0.kind == .blank }) {
-                    let line = runs[j].firstLine
-                    guard m.pieces.allSatisfy({ if case .piece(let p) = items[$0] { return p.token.line == line } else { return false } })
-                    else { continue }
-                    m.score *= 0.5
-                }
-                matches[r * J + j] = m
             }
         }
         // Monotone alignment maximising the summed scores.
