@@ -95,9 +95,8 @@ public struct LintConfiguration: Sendable {
             c.disable = try d.list("disable").map { (try $0.string("a rule id"), $0.line, $0.column) }
         }
         if let s = m["severity"] {
-            guard case let .mapping(map) = s.node else { throw s.fail("severity must map rule ids to levels, e.g. CELL-BLANK: error") }
-            for (k, v) in map {
-                let kn = YNode(node: k, file: path), vn = YNode(node: v, file: path)
+            guard s.isMapping else { throw s.fail("severity must map rule ids to levels, e.g. CELL-BLANK: error") }
+            for (kn, vn) in s.pairs {
                 let level = Severity(rawValue: try vn.oneOf(Severity.allCases.map(\.rawValue), what: "severity"))!
                 c.severity.append((try kn.string("a rule id"), level, kn.line, kn.column))
             }

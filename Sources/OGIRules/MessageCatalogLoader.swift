@@ -10,11 +10,10 @@ enum MessageCatalogLoader {
         let known = validate ? MessageKeys.all : [:]
         for doc in docs {
             let top = try doc.mapping(allowed: ["messages", "description"], what: "a message catalog")
-            guard let m = top["messages"], case let .mapping(map) = m.node else {
+            guard let m = top["messages"], m.isMapping else {
                 throw doc.fail("'messages:' must map keys to texts, e.g. engine.unevaluated.fix: 确认报告包含所需的表格")
             }
-            for (k, v) in map {
-                let kn = YNode(node: k, file: doc.file), vn = YNode(node: v, file: doc.file)
+            for (kn, vn) in m.pairs {
                 let key = try kn.string("a message key")
                 if !validate {
                     catalog.set(key, MessageCatalog.Entry(text: try vn.string(key), file: doc.file, line: vn.line, column: vn.column))

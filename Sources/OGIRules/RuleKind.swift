@@ -98,7 +98,7 @@ public struct RuleReferences: Sendable {
 
 /// A rule's YAML fields while it is parsed, with the templates to check names against.
 public struct RuleFields {
-    let fields: [String: YNode]
+    let fields: YFields
     let node: YNode
     let id: String
     let templates: TemplateSet

@@ -71,24 +71,23 @@ public enum RulePackLoader {
         let key = cache != nil && readable.count == files.count ? ParsedRulesCache.contentKey(readable) : nil
         // Same bytes as a rule set this executable loaded and validated completely before: its trees, without
         // parsing the YAML again, and without validating again when the key names this executable.
-        if let cache, let key, let trees = cache.load(files: files, key: key) {
+        if let cache, let key, let (table, roots) = cache.loadTable(files: files, key: key) {
             return try load(
-                documents: zip(files, trees).compactMap { f, t in t.map { (f, YNode(node: $0, file: f)) } },
+                documents: zip(files, roots).compactMap { f, r in r.map { (f, YNode(table: table, index: $0, file: f)) } },
                 validate: !ParsedRulesCache.hitsAreTrusted)
         }
-        var docs: [(String, YNode)] = []
         var trees: [YAMLValue?] = []
         for (f, data) in contents {
             guard let data else { throw RulePackError.unreadable(path: f, reason: "cannot read the file") }
             guard let text = String(validating: data, as: UTF8.self) else {
                 throw RulePackError.unreadable(path: f, reason: "not UTF-8 text")
             }
-            let n = try YNode.parse(text, file: f)
-            trees.append(n?.node)
-            if let n { docs.append((f, n)) }
+            trees.append(try YNode.tree(text, file: f))
         }
-        let set = try load(documents: docs)
-        if let cache, let key { cache.store(files: files, key: key, trees: trees) }
+        // One table of every file, read as a cache hit reads it; its encoding is what the entry stores.
+        let (nodes, encoded) = try YNode.flatten(trees, files: files)
+        let set = try load(documents: zip(files, nodes).compactMap { f, n in n.map { (f, $0) } })
+        if let cache, let key { cache.store(files: files, key: key, documents: encoded, count: files.count) }
         return set
     }
 
@@ -98,8 +97,7 @@ public enum RulePackLoader {
     }
 
     static func topKeys(_ n: YNode) -> [String] {
-        guard case let .mapping(m) = n.node else { return [] }
-        return m.keys.compactMap(\.string)
+        n.keyTexts
     }
 
     /// Builds the rule set of parsed documents. `validate: false` is only for documents that already loaded with

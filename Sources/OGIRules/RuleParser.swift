@@ -15,6 +15,13 @@ struct RuleParser {
         "message", "fix", "unevaluated", "examples", "templates",
     ]
 
+    /// Every kind's name, sorted (as error messages list them).
+    static let kindNames = RuleKinds.all.map { $0.name }.sorted()
+    /// The keys a rule of each kind may have: the common ones, then the kind's own.
+    static let allowedKeys = Dictionary(uniqueKeysWithValues: RuleKinds.all.map { (ObjectIdentifier($0), commonKeys + $0.keys) })
+    static let severities = Severity.allCases.map(\.rawValue)
+    static let categories = Category.allCases.map(\.rawValue)
+
     func parsePack(_ root: YNode) throws -> [Rule] {
         let top = try root.mapping(allowed: ["pack", "description", "prose", "rules"], what: "a rule pack")
         guard let list = top["rules"] else { throw root.fail("a rule pack needs a 'rules:' list") }
@@ -23,20 +30,19 @@ struct RuleParser {
     }
 
     func parseRule(_ n: YNode, vocabulary: ProseVocabulary? = nil) throws -> Rule {
-        guard case let .mapping(m) = n.node else {
+        guard n.isMapping else {
             throw n.fail("each rule must be a mapping with at least 'id', 'severity' and 'category'")
         }
-        let presentKeys = m.keys.compactMap(\.string)
-        let kindNames = RuleKinds.all.map { $0.name }.sorted()
+        let kindNames = Self.kindNames
         let kindType: any RuleKind.Type
-        if let k = m["kind"] {
-            kindType = RuleKinds.named(try YNode(node: k, file: n.file).oneOf(kindNames, what: "rule kind"))!
-        } else if presentKeys.contains("assert") {
+        if let k = n.firstValue(forKey: "kind") {
+            kindType = RuleKinds.named(try k.oneOf(kindNames, what: "rule kind"))!
+        } else if n.hasKey("assert") {
             kindType = AssertKind.self
         } else {
             throw n.fail("a rule needs 'assert: EXPRESSION' or 'kind:' (one of: \(kindNames.joined(separator: ", ")))")
         }
-        let f = try n.mapping(allowed: Self.commonKeys + kindType.keys, what: "a rule of kind '\(kindType.name)'")
+        let f = try n.mapping(allowed: Self.allowedKeys[ObjectIdentifier(kindType)]!, what: "a rule of kind '\(kindType.name)'")
         guard let idNode = f["id"] else { throw n.fail("a rule needs an 'id'") }
         let id = try idNode.string("id")
         guard !validate || Self.wellFormed(id: id) else {
@@ -46,10 +52,9 @@ struct RuleParser {
             guard let v = f[k] else { throw n.fail("rule \(id) needs '\(k)'") }
             return v
         }
-        let severity = Severity(rawValue: try req("severity").oneOf(Severity.allCases.map(\.rawValue), what: "severity"))!
-        let category = Category(rawValue: try req("category").oneOf(Category.allCases.map(\.rawValue), what: "category"))!
-        let unevaluated =
-            try f["unevaluated"].map { Severity(rawValue: try $0.oneOf(Severity.allCases.map(\.rawValue), what: "severity"))! } ?? .warning
+        let severity = Severity(rawValue: try req("severity").oneOf(Self.severities, what: "severity"))!
+        let category = Category(rawValue: try req("category").oneOf(Self.categories, what: "category"))!
+        let unevaluated = try f["unevaluated"].map { Severity(rawValue: try $0.oneOf(Self.severities, what: "severity"))! } ?? .warning
         var vars: Set<String> = []
         let iteration = try f["for_each"].map { try parseIteration($0, vars: &vars) }
         let when = try f["when"].map { node -> Expr in
@@ -120,15 +125,15 @@ struct RuleParser {
 
     /// `[file, …]` or `[{file: F, at: table.row.column}, {file: F, at: {line: 54}}]`.
     func parseExamples(_ n: YNode, _ what: String) throws -> [RuleExample] {
-        if case .scalar = n.node { return [RuleExample(file: try n.string(what))] }
+        if n.isScalar { return [RuleExample(file: try n.string(what))] }
         return try n.list(what).map { item in
-            if case .scalar = item.node { return RuleExample(file: try item.string(what)) }
+            if item.isScalar { return RuleExample(file: try item.string(what)) }
             let m = try item.mapping(allowed: ["file", "at", "previous"], what: "an example")
             guard let file = m["file"] else { throw item.fail("an example needs 'file'") }
             var ex = RuleExample(file: try file.string("file"))
             ex.previous = try m["previous"]?.string("previous")
             if let at = m["at"] {
-                if case .mapping = at.node {
+                if at.isMapping {
                     let am = try at.mapping(allowed: ["line"], what: "'at'")
                     guard let l = am["line"] else {
                         throw at.fail("'at' needs 'line: N' or a cell key such as applications.results_total.total")
@@ -189,11 +194,11 @@ struct RuleParser {
     }
 
     func parseIteration(_ n: YNode, vars: inout Set<String>) throws -> Iteration {
-        if case .sequence = n.node {
+        if n.isSequence {
             vars.insert("item")
             return .values(try n.stringList("for_each"), name: "item")
         }
-        if case .mapping = n.node {
+        if n.isMapping {
             let m = try n.mapping(allowed: ["columns", "rows", "values", "as", "except"], what: "for_each")
             let except = try m["except"]?.stringList("except") ?? []
             if let t = m["columns"] {
@@ -232,9 +237,7 @@ struct RuleParser {
     /// Parses an expression and checks its names against the templates; errors point into the YAML scalar.
     func expression(_ n: YNode, vars: Set<String>) throws -> Expr {
         let src = try n.string("an expression")
-        let quoted: Bool = {
-            if case let .scalar(s) = n.node { return s.style == .singleQuoted || s.style == .doubleQuoted }; return false
-        }()
+        let quoted = n.scalarStyle == .singleQuoted || n.scalarStyle == .doubleQuoted
         func fail(_ offset: Int, _ msg: String) -> RulePackError {
             .invalid(file: n.file, line: n.line, column: n.column + offset + (quoted ? 1 : 0), problem: "in expression: \(msg)")
         }
@@ -332,6 +335,53 @@ struct RuleParser {
 public enum KeyPattern {
     public static func matches(_ key: String, pattern: String) -> Bool {
         if !pattern.utf8.contains(UInt8(ascii: "*")) { return key == pattern }
+        if let fast = asciiMatches(key, pattern: pattern) { return fast }
+        return charactersMatch(key, pattern: pattern)
+    }
+
+    /// `matches` over bytes, without splitting the pattern into strings: exact for ASCII texts without CR, where
+    /// a byte is a character (CR and LF would make one) and equal characters are equal bytes. Nil for other
+    /// texts and for an empty part between two stars, which `charactersMatch` decides.
+    static func asciiMatches(_ key: String, pattern: String) -> Bool? {
+        var key = key, pattern = pattern
+        return key.withUTF8 { k -> Bool? in
+            pattern.withUTF8 { p -> Bool? in
+                func plain(_ b: UnsafeBufferPointer<UInt8>) -> Bool { !b.contains { $0 >= 0x80 || $0 == 0x0D } }
+                guard plain(k), plain(p) else { return nil }
+                func equal(_ kStart: Int, _ part: Range<Int>) -> Bool {
+                    for i in 0..<part.count where k[kStart + i] != p[part.lowerBound + i] { return false }
+                    return true
+                }
+                let star = UInt8(ascii: "*")
+                var end = 0
+                while p[end] != star { end += 1 }  // the pattern has a star
+                guard end <= k.count, equal(0, 0..<end) else { return false }
+                var at = end  // in the key, after what matched so far
+                var start = end + 1  // in the pattern, the next part
+                while true {
+                    var stop = start
+                    while stop < p.count, p[stop] != star { stop += 1 }
+                    let part = start..<stop
+                    if stop == p.count {
+                        return part.isEmpty || (k.count - at >= part.count && equal(k.count - part.count, part))
+                    }
+                    if part.isEmpty { return nil }
+                    guard k.count - at >= part.count else { return false }
+                    var found: Int?
+                    for i in at...(k.count - part.count) where equal(i, part) {
+                        found = i
+                        break
+                    }
+                    guard let found else { return false }
+                    at = found + part.count
+                    start = stop + 1
+                }
+            }
+        }
+    }
+
+    /// `matches` character by character, for a pattern with a star.
+    static func charactersMatch(_ key: String, pattern: String) -> Bool {
         let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
         var rest = Substring(key)
         for (i, p) in parts.enumerated() {

@@ -102,7 +102,7 @@ public struct FactsKind: RuleKind {
             k.expectation = StatementExpectation(rawValue: try e.oneOf(["zero", "positive"], what: "expect"))!
         }
         if let v = f["value"] {
-            if case .sequence = v.node { k.values = try v.list("value").map(f.expression) } else { k.values = [try f.expression(v)] }
+            if v.isSequence { k.values = try v.list("value").map(f.expression) } else { k.values = [try f.expression(v)] }
         }
         switch check {
         case .compare, .growth:

@@ -4,7 +4,7 @@ import Foundation
 /// the validation.
 ///
 /// It stores the `YAMLValue` trees of every rule, template, profile and message file (this loader's own parse
-/// results, not the rule kinds' state), keyed by a hash of every file's path and bytes, the loader's format and
+/// results, not the rule kinds' state; read back as one `FlatYAML` table, without building the trees), keyed by a hash of every file's path and bytes, the loader's format and
 /// the running executable (`toolIdentity`). Only a rule set that loaded and validated completely is stored, so a
 /// hit is a rule set this very build already validated from these very bytes: it is built again from the trees
 /// without validating (`RulePackLoader.load(documents:validate:)`), which gives the same rules. A user's pack is
@@ -19,7 +19,7 @@ public struct ParsedRulesCache: Sendable {
     public init(directory: String?) { self.directory = directory }
 
     /// Changes whenever the encoding below changes, so an older entry is never misread.
-    static let format = "ogilint-parsed-rules-3"
+    static let format = "ogilint-parsed-rules-4"
 
     /// The running executable's device, inode, size and modification time: a rebuilt or replaced tool (whose
     /// validation may differ) never trusts an entry an older one wrote. Nil when it cannot be read.
@@ -68,8 +68,9 @@ public struct ParsedRulesCache: Sendable {
         return h.hex
     }
 
-    /// The stored trees (nil for an empty document), when the entry exists and matches `key`.
-    func load(files: [String], key: String) -> [YAMLValue?]? {
+    /// The stored documents as one flat table with each file's root (nil for an empty document), when the entry
+    /// exists and matches `key`.
+    func loadTable(files: [String], key: String) -> (table: FlatYAML, roots: [Int?])? {
         guard let path = entryPath(files: files), let data = FileManager.default.contents(atPath: path) else { return nil }
         let bytes = [UInt8](data)
         // The entry ends with the checksum of what precedes it, then the checksum's length in one byte.
@@ -78,28 +79,34 @@ public struct ParsedRulesCache: Sendable {
         var sum = StableHash()
         bytes.withUnsafeBytes { sum.add(bytes: UnsafeRawBufferPointer(rebasing: $0[..<payload])) }
         guard String(decoding: bytes[payload..<(bytes.count - 1)], as: UTF8.self) == sum.hex else { return nil }
-        return bytes.withUnsafeBufferPointer { all -> [YAMLValue?]? in
+        let start = bytes.withUnsafeBufferPointer { all -> Int? in
             var reader = TreeDecoder(bytes: UnsafeBufferPointer(rebasing: all[..<payload]))
             guard reader.string() == Self.format, reader.string() == key, let count = reader.int(), count == files.count else { return nil }
-            var trees: [YAMLValue?] = []
-            for _ in 0..<count {
-                guard let present = reader.byte() else { return nil }
-                if present == 0 { trees.append(nil); continue }
-                guard let t = reader.value(depth: 0) else { return nil }
-                trees.append(t)
-            }
-            return reader.atEnd ? trees : nil
+            return reader.offset
         }
+        guard let start else { return nil }
+        return FlatYAML.decode(bytes, range: start..<payload, count: files.count)
+    }
+
+    /// The stored trees (nil for an empty document), when the entry exists and matches `key`.
+    func load(files: [String], key: String) -> [YAMLValue?]? {
+        guard let (table, roots) = loadTable(files: files, key: key) else { return nil }
+        return roots.map { $0.map(table.value) }
     }
 
     /// Stores the trees; any failure (no folder, read-only, full disk) is ignored.
     func store(files: [String], key: String, trees: [YAMLValue?]) {
+        var w = TreeEncoder()
+        for t in trees { w.document(t) }
+        store(files: files, key: key, documents: w.bytes, count: trees.count)
+    }
+
+    /// Stores documents `TreeEncoder` wrote (`count` of them, in the order of `files`); failures are ignored.
+    func store(files: [String], key: String, documents: [UInt8], count: Int) {
         guard let directory, let path = entryPath(files: files) else { return }
         var w = TreeEncoder()
-        w.string(Self.format); w.string(key); w.int(trees.count)
-        for t in trees {
-            if let t { w.byte(1); w.value(t) } else { w.byte(0) }
-        }
+        w.string(Self.format); w.string(key); w.int(count)
+        w.bytes.append(contentsOf: documents)
         // A checksum of everything before it, so a damaged entry is noticed rather than misread.
         var sum = StableHash()
         w.bytes.withUnsafeBytes { sum.add(bytes: $0) }
@@ -184,6 +191,11 @@ struct TreeEncoder {
         bytes.append(contentsOf: s.utf8)
     }
 
+    /// One document: a presence byte (0 for an empty document), then its root.
+    mutating func document(_ v: YAMLValue?) {
+        if let v { byte(1); value(v) } else { byte(0) }
+    }
+
     mutating func value(_ v: YAMLValue) {
         switch v {
         case .scalar(let s):
@@ -199,12 +211,11 @@ struct TreeEncoder {
     }
 }
 
-/// Reads what `TreeEncoder` wrote; any malformed byte gives nil (a corrupt entry), never a crash.
-/// Texts are decoded without a second UTF-8 check: the entry's checksum already vouches for its bytes.
+/// Reads the numbers and texts `TreeEncoder` wrote (`FlatYAML.decode` reads its trees); any malformed byte gives
+/// nil (a corrupt entry), never a crash.
 struct TreeDecoder {
     let bytes: UnsafeBufferPointer<UInt8>
     var offset = 0
-    static let maxDepth = 200
 
     var atEnd: Bool { offset == bytes.count }
 
@@ -234,42 +245,5 @@ struct TreeDecoder {
         let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<(offset + n)]), as: UTF8.self)
         offset += n
         return s
-    }
-
-    mutating func mark() -> YAMLMark? {
-        guard let line = int(), let column = int() else { return nil }
-        return YAMLMark(line: line, column: column)
-    }
-
-    mutating func value(depth: Int) -> YAMLValue? {
-        guard depth < Self.maxDepth, let kind = byte() else { return nil }
-        switch kind {
-        case 0, 1:
-            guard let style = byte().flatMap({ YAMLValue.Scalar.Style(rawValue: UInt32($0)) }), let mark = mark(), let text = string()
-            else { return nil }
-            var tag: String?
-            if kind == 1 { guard let t = string() else { return nil }; tag = t }
-            return .scalar(.init(string: text, style: style, mark: mark, tag: tag))
-        case 2:
-            guard let mark = mark(), let n = int(), n <= bytes.count - offset else { return nil }
-            var items: [YAMLValue] = []
-            items.reserveCapacity(n)
-            for _ in 0..<n {
-                guard let item = value(depth: depth + 1) else { return nil }
-                items.append(item)
-            }
-            return .sequence(.init(items: items, mark: mark))
-        case 3:
-            guard let mark = mark(), let n = int(), n <= bytes.count - offset else { return nil }
-            var pairs: [(key: YAMLValue, value: YAMLValue)] = []
-            pairs.reserveCapacity(n)
-            for _ in 0..<n {
-                guard let k = value(depth: depth + 1), let v = value(depth: depth + 1) else { return nil }
-                pairs.append((k, v))
-            }
-            return .mapping(.init(pairs: pairs, mark: mark))
-        default:
-            return nil
-        }
     }
 }

@@ -1,11 +1,59 @@
 /// A YAML node with the file it came from, offering typed access that fails with file:line:column.
-/// Public only so rule kinds can name it; its members are internal.
+/// Public only so rule kinds can name it; its members are internal. It is a place in a `FlatYAML` table: texts
+/// become strings only when asked for.
 public struct YNode {
-    let node: YAMLValue
+    let table: FlatYAML
+    let index: Int
     let file: String
 
-    var line: Int { node.mark.line }
-    var column: Int { node.mark.column }
+    init(table: FlatYAML, index: Int, file: String) {
+        self.table = table; self.index = index; self.file = file
+    }
+
+    private var record: FlatYAML.Node { table.nodes[index] }
+    var line: Int { Int(record.line) }
+    var column: Int { Int(record.column) }
+
+    var isScalar: Bool { record.kind <= 1 }
+    var isSequence: Bool { record.kind == 2 }
+    var isMapping: Bool { record.kind == 3 }
+
+    /// The text of a scalar; nil for a sequence or mapping.
+    var scalarText: String? { isScalar ? table.text(index) : nil }
+
+    /// How a scalar was written; nil for a sequence or mapping.
+    var scalarStyle: YAMLValue.Scalar.Style? { isScalar ? YAMLValue.Scalar.Style(rawValue: UInt32(record.style)) : nil }
+
+    /// The node as a `YAMLValue` tree.
+    var value: YAMLValue { table.value(index) }
+
+    /// The items of a sequence (none for a scalar or mapping).
+    var items: [YNode] { isSequence ? table.items(index).map { YNode(table: table, index: $0, file: file) } : [] }
+
+    /// The pairs of a mapping in document order (none for a scalar or sequence).
+    var pairs: [(key: YNode, value: YNode)] {
+        guard isMapping else { return [] }
+        let all = table.items(index)
+        return stride(from: 0, to: all.count, by: 2).map {
+            (YNode(table: table, index: all[$0], file: file), YNode(table: table, index: all[$0 + 1], file: file))
+        }
+    }
+
+    /// The texts of a mapping's scalar keys (none for a scalar or sequence).
+    var keyTexts: [String] { pairs.compactMap(\.key.scalarText) }
+
+    /// True when a mapping has a scalar key with exactly the bytes of `key`.
+    func hasKey(_ key: String) -> Bool { firstValue(forKey: key) != nil }
+
+    /// The value of a mapping's first pair whose key is the scalar `key` (nil for a scalar or sequence).
+    func firstValue(forKey key: String) -> YNode? {
+        guard isMapping else { return nil }
+        let all = table.items(index)
+        for k in stride(from: 0, to: all.count, by: 2) where table.text(all[k], equals: key) {
+            return YNode(table: table, index: all[k + 1], file: file)
+        }
+        return nil
+    }
 
     func fail(_ problem: String) -> RulePackError {
         .invalid(file: file, line: line, column: column, problem: problem)
@@ -13,9 +61,14 @@ public struct YNode {
 
     /// Parses a whole YAML document; a syntax error becomes `RulePackError.syntax`.
     static func parse(_ text: String, file: String) throws -> YNode? {
+        guard let root = try tree(text, file: file) else { return nil }
+        return try documents([root], files: [file])[0]
+    }
+
+    /// Parses a whole YAML document into a tree; a syntax error becomes `RulePackError.syntax`.
+    static func tree(_ text: String, file: String) throws -> YAMLValue? {
         do {
-            guard let n = try YAMLEventReader.document(text) else { return nil }
-            return YNode(node: n, file: file)
+            return try YAMLEventReader.document(text)
         } catch let error as YAMLSyntaxError {
             let problem = [error.context, error.problem].compactMap { $0 }.joined(separator: " ")
             switch error.kind {
@@ -31,6 +84,20 @@ public struct YNode {
         }
     }
 
+    /// The nodes of parsed documents (nil for an empty one), read through one `FlatYAML` table, with its
+    /// encoding (what a cache entry stores).
+    static func documents(_ trees: [YAMLValue?], files: [String]) throws -> [YNode?] {
+        try flatten(trees, files: files).nodes
+    }
+
+    static func flatten(_ trees: [YAMLValue?], files: [String]) throws -> (nodes: [YNode?], encoded: [UInt8]) {
+        guard let (table, roots, encoded) = FlatYAML.of(trees) else {
+            throw RulePackError.unreadable(
+                path: files.first ?? "<rules>", reason: "a file is too large to read (more lines than ogilint counts)")
+        }
+        return (zip(roots, files).map { r, f in r.map { YNode(table: table, index: $0, file: f) } }, encoded)
+    }
+
     /// 1-based line and column (in characters) of a UTF-8 byte offset.
     static func position(ofByte offset: Int, in text: String) -> (Int, Int) {
         var line = 1, column = 1, seen = 0
@@ -43,61 +110,61 @@ public struct YNode {
     }
 
     /// The mapping's entries, after checking that every key is one of `allowed` (suggesting the closest on a typo).
-    func mapping(allowed: [String], what: String) throws -> [String: YNode] {
-        guard case let .mapping(m) = node else {
-            throw fail("expected a mapping (key: value) for \(what), found \(kindName)")
+    func mapping(allowed: [String], what: @autoclosure () -> String) throws -> YFields {
+        guard isMapping else {
+            throw fail("expected a mapping (key: value) for \(what()), found \(kindName)")
         }
-        var out: [String: YNode] = [:]
-        for (k, v) in m {
-            let key = k.string ?? ""
-            if !allowed.contains(key) {
-                let kn = YNode(node: k, file: file)
-                var msg = "unknown key '\(key)' in \(what); expected one of: \(allowed.joined(separator: ", "))"
-                if let near = YNode.closest(key, in: allowed) { msg += " (did you mean '\(near)'?)" }
-                throw kn.fail(msg)
+        var values = [Int](repeating: -1, count: allowed.count)
+        let all = table.items(index)
+        for k in stride(from: 0, to: all.count, by: 2) {
+            let key = table.nodes[all[k]].kind <= 1 ? table.text(all[k]) : ""
+            // A later pair with the same key replaces an earlier one, as in a dictionary.
+            if let slot = allowed.firstIndex(of: key) {
+                values[slot] = all[k + 1]
+                continue
             }
-            out[key] = YNode(node: v, file: file)
+            let kn = YNode(table: table, index: all[k], file: file)
+            var msg = "unknown key '\(key)' in \(what()); expected one of: \(allowed.joined(separator: ", "))"
+            if let near = YNode.closest(key, in: allowed) { msg += " (did you mean '\(near)'?)" }
+            throw kn.fail(msg)
         }
-        return out
+        return YFields(table: table, file: file, allowed: allowed, values: values)
     }
 
     var kindName: String {
-        switch node {
-        case .scalar(let s): return "the scalar '\(s.string)'"
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        }
+        if let s = scalarText { return "the scalar '\(s)'" }
+        return isMapping ? "a mapping" : "a list"
     }
 
-    func string(_ what: String) throws -> String {
-        guard case let .scalar(s) = node else { throw fail("expected text for \(what), found \(kindName)") }
-        return s.string
+    func string(_ what: @autoclosure () -> String) throws -> String {
+        guard let s = scalarText else { throw fail("expected text for \(what()), found \(kindName)") }
+        return s
     }
 
     func int(_ what: String) throws -> Int {
-        guard case let .scalar(s) = node, let v = Int(s.string) else {
+        guard let s = scalarText, let v = Int(s) else {
             throw fail("expected a whole number for \(what), found \(kindName)")
         }
         return v
     }
 
     func bool(_ what: String) throws -> Bool {
-        guard case let .scalar(s) = node else { throw fail("expected true or false for \(what), found \(kindName)") }
-        switch s.string.lowercased() {
+        guard let s = scalarText else { throw fail("expected true or false for \(what), found \(kindName)") }
+        switch s.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
-        default: throw fail("expected true or false for \(what), found '\(s.string)'")
+        default: throw fail("expected true or false for \(what), found '\(s)'")
         }
     }
 
     func list(_ what: String) throws -> [YNode] {
-        guard case let .sequence(seq) = node else { throw fail("expected a list for \(what), found \(kindName)") }
-        return seq.map { YNode(node: $0, file: file) }
+        guard isSequence else { throw fail("expected a list for \(what), found \(kindName)") }
+        return items
     }
 
     /// A list of strings; a single scalar is accepted as a one-item list.
     func stringList(_ what: String) throws -> [String] {
-        if case let .scalar(s) = node { return [s.string] }
+        if let s = scalarText { return [s] }
         return try list(what).map { try $0.string(what) }
     }
 
@@ -134,5 +201,21 @@ public struct YNode {
             prev = cur
         }
         return prev[b.count]
+    }
+}
+
+/// A mapping's entries by key, as `YNode.mapping(allowed:what:)` checked them: the value of each allowed key (the
+/// last pair's, as in a dictionary filled in document order), found by the key's place among the allowed ones —
+/// a rule has a dozen keys, so no dictionary is hashed and no node is visited again.
+public struct YFields {
+    let table: FlatYAML
+    let file: String
+    let allowed: [String]
+    /// Per allowed key, the node index of its value, or -1.
+    let values: [Int]
+
+    subscript(_ key: String) -> YNode? {
+        guard let slot = allowed.firstIndex(of: key), values[slot] >= 0 else { return nil }
+        return YNode(table: table, index: values[slot], file: file)
     }
 }
