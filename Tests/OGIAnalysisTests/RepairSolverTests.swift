@@ -52,9 +52,7 @@ final class RepairSolverTests: XCTestCase {
 
     func testOneChangedCellIsPointedOutWhereTheFailingRowAndColumnCross() throws {
         let (cells, constraints) = try Self.table3(change: ["granted·commercial": 13])
-        let start = Date()
         let r = RepairSolver.solve(cells: cells, constraints: constraints)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 0.05)
         // Both the row total of 予以公开 and the column total of 商业企业 fail…
         let failing = Set(r.violated.map { constraints[$0].name })
         XCTAssertTrue(failing.contains("row-total granted"))
@@ -93,9 +91,7 @@ final class RepairSolverTests: XCTestCase {
         let (cells, constraints) = try Self.table3(change: [
             "granted·commercial": 13, "withheld.third_party·natural": 40, "carried_out·legal": 5,
         ])
-        let start = Date()
         let r = RepairSolver.solve(cells: cells, constraints: constraints)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 0.1)
         guard case .noneWithinLimit = r.outcome else { return XCTFail("got \(r.outcome)") }
         XCTAssertEqual(
             Set(r.violated.map { constraints[$0].name }),
