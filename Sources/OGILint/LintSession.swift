@@ -243,14 +243,20 @@ public final class LintSession {
         }
         guard options.pairPrevious, files.count > 1 else { return out }
         let groups = plan.groups, groupOf = plan.groupOf
+        // `--year` (or a configuration's year) gives every report of its group that year: when every group has
+        // one and no two are consecutive, no report can have last year's among the inputs, whatever they say.
+        let forcedYears = Set(groups.compactMap { $0.linter.options.year })
+        if groups.allSatisfy({ $0.linter.options.year != nil }),
+            !forcedYears.contains(where: { $0 > Int.min && forcedYears.contains($0 - 1) })
+        {
+            return out
+        }
         // Only each input's pairing key (agency and year) is kept, never its model.
         var keys = [PreviousPairing.Key?](repeating: nil, count: files.count)
         try OrderedParallel.run(
             count: files.count, workers: options.workers,
-            work: { i -> PreviousPairing.Key? in
-                guard let meta = try? groups[groupOf[i]].linter.readMetadata(path: files[i]) else { return nil }
-                return PreviousPairing.key(of: meta)
-            }, emit: { i, key in keys[i] = key })
+            work: { i -> PreviousPairing.Key? in try? groups[groupOf[i]].linter.readPairingKey(path: files[i]) },
+            emit: { i, key in keys[i] = key })
         for pair in PreviousPairing.pairIndices(keys: keys) where out[pair.current] == nil {
             out[pair.current] = files[pair.previous]
         }

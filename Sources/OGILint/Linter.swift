@@ -103,6 +103,14 @@ public final class Linter: Sendable {
         return meta
     }
 
+    /// The pairing key of a file (`PreviousPairing.key`): what `PreviousPairing.key(of: readMetadata(path:))`
+    /// gives, from a reading of only the agency and year (`ReaderRegistry.readPairingMetadata`).
+    public func readPairingKey(path: String) throws -> PreviousPairing.Key? {
+        var meta = try registry.readPairingMetadata(path: path, data: checked(InputFile.read(path: path, budget: budget), path: path))
+        apply(options, to: &meta)
+        return PreviousPairing.key(of: meta)
+    }
+
     /// `data`, refused when it is larger than the read budget allows.
     func checked(_ data: Data, path: String) throws -> Data {
         if data.count > budget.maxInputBytes { throw InputFile.oversize(path, data.count, budget) }

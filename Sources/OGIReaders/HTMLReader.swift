@@ -36,16 +36,17 @@ public struct HTMLReader: ReportReader {
     ]
 
     public func read(path: String, data: Data) throws -> Report {
-        try read(path: path, data: data, metadataOnly: false)
+        try read(path: path, data: data, depth: .report)
     }
 
     /// The metadata `read(path:data:)` gives, without mapping the tables.
     public func readMetadata(path: String, data: Data) throws -> Metadata {
-        try read(path: path, data: data, metadataOnly: true).metadata
+        try read(path: path, data: data, depth: .metadata).metadata
     }
 
-    /// Reads the page; with `metadataOnly`, only the returned report's metadata is meaningful.
-    func read(path: String, data: Data, metadataOnly: Bool) throws -> Report {
+    /// Reads the page; below `.report` depth, only the returned report's metadata is meaningful (at `.pairing`,
+    /// only its agency and year).
+    func read(path: String, data: Data, depth: ReadDepth) throws -> Report {
         let utf8 = try Self.decode(data, path: path)
         try budget.check(utf8.count, budget.maxDecodedBytes, path, "the page is \(utf8.count) bytes once decoded", unit: "bytes")
         if XMLTree.containsDeclaration(utf8, "ENTITY") {
@@ -73,12 +74,19 @@ public struct HTMLReader: ReportReader {
             let o = origins[line - 1]
             return SourceLocation(line: o.sourceLine, tableIndex: o.table, rowIndex: o.row, cellIndex: o.row == nil ? nil : field)
         }
-        var report =
-            metadataOnly
-            ? Report(
+        var report: Report
+        switch depth {
+        case .report: report = text.parse(lines: lines, path: path, sourceFormat: "html", locate: locate)
+        case .metadata:
+            report = Report(
                 path: path, sourceFormat: "html",
                 metadata: text.parseMetadata(lines: lines, path: path, sourceFormat: "html", locate: locate))
-            : text.parse(lines: lines, path: path, sourceFormat: "html", locate: locate)
+        case .pairing:
+            // The publication date below is neither the agency nor the year.
+            return Report(
+                path: path, sourceFormat: "html",
+                metadata: text.pairingMetadata(lines: lines, path: path, sourceFormat: "html", locate: locate))
+        }
         // Without a signature date, the page's own publication date: its <meta> tags, else a visible
         // date line (发布时间 …) in the page around the report body.
         if report.metadata.published == nil {

@@ -42,16 +42,17 @@ public struct PDFReader: ReportReader {
     }
 
     public func read(path: String, data: Data) throws -> Report {
-        try read(path: path, data: data, metadataOnly: false)
+        try read(path: path, data: data, depth: .report)
     }
 
     /// The metadata `read(path:data:)` gives, without mapping the tables.
     public func readMetadata(path: String, data: Data) throws -> Metadata {
-        try read(path: path, data: data, metadataOnly: true).metadata
+        try read(path: path, data: data, depth: .metadata).metadata
     }
 
-    /// Reads the PDF; with `metadataOnly`, only the returned report's metadata is meaningful.
-    func read(path: String, data: Data, metadataOnly: Bool) throws -> Report {
+    /// Reads the PDF; below `.report` depth, only the returned report's metadata is meaningful (at `.pairing`,
+    /// only its agency and year).
+    func read(path: String, data: Data, depth: ReadDepth) throws -> Report {
         guard let tool = Self.pdftotext() else {
             throw ReaderError.tool(
                 path: path,
@@ -65,7 +66,7 @@ public struct PDFReader: ReportReader {
         let run = try PDFToText(tool: tool, timeout: timeout, maxOutputBytes: budget.maxDecodedBytes).run(data, path: path)
         switch run {
         case .text(let out):
-            return try lines(of: out, data: data, path: path, metadataOnly: metadataOnly)
+            return try lines(of: out, data: data, path: path, depth: depth)
         case .failed(let message):
             if Self.isEncrypted(data) || message.localizedCaseInsensitiveContains("password") { throw ReaderError.encryptedPDF(path: path) }
             if !Self.hasEndMarker(data) {
@@ -94,7 +95,7 @@ public struct PDFReader: ReportReader {
     }
 
     /// Splits pdftotext's output into lines that remember their page, and reads them as text.
-    func lines(of out: Data, data: Data, path: String, metadataOnly: Bool = false) throws -> Report {
+    func lines(of out: Data, data: Data, path: String, depth: ReadDepth = .report) throws -> Report {
         // Pages are separated by form feeds; each line keeps its page and its line on that page.
         var lines: [SourceLine] = []
         var origin: [(page: Int, line: Int)] = []
@@ -119,11 +120,16 @@ public struct PDFReader: ReportReader {
             guard line >= 1, line <= map.count else { return SourceLocation() }
             return SourceLocation(line: map[line - 1].line, page: map[line - 1].page)
         }
-        if metadataOnly {
+        switch depth {
+        case .report: return text.parse(lines: lines, path: path, sourceFormat: "pdf", locate: locate)
+        case .metadata:
             return Report(
                 path: path, sourceFormat: "pdf", metadata: text.parseMetadata(lines: lines, path: path, sourceFormat: "pdf", locate: locate)
             )
+        case .pairing:
+            return Report(
+                path: path, sourceFormat: "pdf",
+                metadata: text.pairingMetadata(lines: lines, path: path, sourceFormat: "pdf", locate: locate))
         }
-        return text.parse(lines: lines, path: path, sourceFormat: "pdf", locate: locate)
     }
 }

@@ -110,6 +110,9 @@ public protocol ReportReader: Sendable {
     /// Reads only what the input says about itself (title, agency, year, dates): what a batch needs to pair
     /// each report with last year's. It equals `read(path:data:).metadata`; a reader may skip the tables.
     func readMetadata(path: String, data: Data) throws -> Metadata
+    /// Reads only the agency and year, what pairing needs (`PreviousPairing.key`): `readMetadata`'s agency and
+    /// year in an otherwise empty `Metadata`; it throws exactly when `readMetadata` throws.
+    func readPairingMetadata(path: String, data: Data) throws -> Metadata
 }
 
 extension ReportReader {

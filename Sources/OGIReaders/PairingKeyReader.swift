@@ -1,0 +1,199 @@
+import Foundation
+import OGIModel
+
+// The reading a batch does of every input before checking it, to pair each report with last year's: only the
+// agency and year (`PreviousPairing.key`), which `readMetadata` gives along with much more. Each function here
+// gives exactly the agency and year of its `readMetadata` counterpart; `PairingKeyFastPathTests` compares them
+// over the samples, their renderings, the corpus and generated variants.
+
+/// How much of an input a reader reads.
+enum ReadDepth {
+    /// The whole report.
+    case report
+    /// The metadata only (`ReportReader.readMetadata`).
+    case metadata
+    /// The agency and year only (`ReportReader.readPairingMetadata`).
+    case pairing
+}
+
+extension ReportReader {
+    public func readPairingMetadata(path: String, data: Data) throws -> Metadata {
+        let full = try readMetadata(path: path, data: data)
+        return Metadata.pairingFields(agency: full.agency, year: full.year)
+    }
+}
+
+extension Metadata {
+    /// Metadata that holds an agency and a year and nothing else: what a pairing reading gives.
+    static func pairingFields(agency: String?, year: Int?) -> Metadata {
+        var m = Metadata()
+        m.agency = agency
+        m.year = year
+        return m
+    }
+}
+
+extension ReaderRegistry {
+    /// The input's agency and year as `readMetadata(path:data:)` gives them (the other fields left empty), read
+    /// by the reader that claims it; it throws exactly when `readMetadata` throws.
+    public func readPairingMetadata(path: String, data: Data) throws -> Metadata {
+        try claimant(path: path, data: data).readPairingMetadata(path: path, data: data)
+    }
+}
+
+extension TextReader {
+    public func readPairingMetadata(path: String, data: Data) throws -> Metadata {
+        pairingMetadata(lines: try decodedLines(path: path, data: data), path: path, sourceFormat: "text")
+    }
+
+    /// The agency and year of `parseMetadata(lines:path:sourceFormat:locate:)`, in a `Metadata` that holds
+    /// nothing else.
+    ///
+    /// `parseMetadata` reads the metadata of one reading, or of the better of two when the first finds fewer
+    /// than three parts (the text may be in traditional characters) — and which is better depends on the
+    /// tables, so it reads both fully. Here the full readings are needed only when the two readings' agency or
+    /// year differ: when the text has no traditional character to convert, the first reading is kept; when
+    /// both readings give the same agency and year, it does not matter which one is kept.
+    public func pairingMetadata(
+        lines input: [SourceLine], path: String, sourceFormat: String,
+        locate: @escaping Locator = { line, _ in SourceLocation(line: line) }
+    ) -> Metadata {
+        let first = pairingReading(input)
+        guard first.fewerThanThreeParts, let simplified = Self.simplified(input) else { return first.metadata }
+        let second = pairingReading(simplified)
+        if second.metadata == first.metadata { return first.metadata }
+        let full = parseMetadata(lines: input, path: path, sourceFormat: sourceFormat, locate: locate)
+        return Metadata.pairingFields(agency: full.agency, year: full.year)
+    }
+
+    /// One reading's agency and year (`parseOnce(…, metadataOnly: true).metadata`'s), and whether it found fewer
+    /// than three parts.
+    ///
+    /// The agency and year come from the title (looked for in the preamble, the lines before the first part
+    /// heading), else a preamble sentence naming the report; the year else from the statistics period (looked
+    /// for up to 40 lines after the first heading) or a year in the preamble. So this reading needs the first
+    /// heading's position, whether there are three parts, and the lines up to 40 after the first heading; it
+    /// cleans the lines as `parseOnce` does, but only as far as those need (line by line: only the inline noise
+    /// is removed from the whole text, as a match may span lines), and leaves out the rest of the metadata
+    /// (signature date, template markers, table years, agency kind) and the parts.
+    ///
+    /// `parseOnce` finds headings with a numeral on every line, then (unless every part was found) headings
+    /// that are only a part's wording on the other lines, excluding the parts found so far. Here:
+    /// - numbered headings are matched in line order until three are found: those are the ones `parseOnce`
+    ///   finds first, so it finds at least three parts;
+    /// - a wording-only heading before the first numbered one would be the first heading. Which parts are
+    ///   excluded there depends on the numbered headings of the whole text, but a line that is no heading of
+    ///   any single part (every other part excluded) is none with any parts excluded (the match kept is the best
+    ///   of one part's). When no line of the preamble can be one, the first numbered heading is the first;
+    ///   otherwise, and when fewer than three numbered headings are found, headings are found on every line.
+    func pairingReading(_ input: [SourceLine]) -> (metadata: Metadata, fewerThanThreeParts: Bool) {
+        let matcher = ctx.headingMatcher
+        // 1. Noise removed, original numbering kept; run-in headings split (as `parseOnce`), made on demand.
+        let cleaned = removingInlineNoise(input.map(\.text))
+        var lines: [SourceLine] = []
+        var nextInput = 0
+        /// Cleans the next input lines; false when there are none left.
+        func cleanMore() -> Bool {
+            guard nextInput < input.count else { return false }
+            let end = min(input.count, nextInput + 32)
+            var chunk: [SourceLine] = []
+            for i in nextInput..<end {
+                let text = i < cleaned.count ? cleaned[i] : input[i].text
+                if !text.isEmpty, ctx.lineNoise.contains(where: { $0.matches(text) }) { continue }
+                chunk.append(SourceLine(number: input[i].number, text: text))
+            }
+            nextInput = end
+            lines += matcher.splittingRunInHeadings(chunk)
+            return true
+        }
+        /// True when line `i` exists, cleaning lines up to it.
+        func hasLine(_ i: Int) -> Bool {
+            while i >= lines.count { if !cleanMore() { return false } }
+            return true
+        }
+
+        // 2. The first part heading, and whether there are fewer than three parts.
+        var found = Set<String>()
+        var numberedLines = Set<Int>()
+        var firstHeading: Int?
+        var next = 0
+        /// Numbered headings from line `next` on, until `enough` are found or the lines end.
+        func matchNumbered(until enough: Int) {
+            while numberedLines.count < enough, hasLine(next) {
+                if let m = matcher.match(lines[next].text, excluding: found, numbered: true) {
+                    found.insert(m.spec.key)
+                    numberedLines.insert(next)
+                    if firstHeading == nil { firstHeading = next }
+                }
+                next += 1
+            }
+        }
+        let allParts = ctx.templates.profile.parts.map(\.key)
+        matchNumbered(until: 3)
+        if numberedLines.count >= 3, let firstNumbered = firstHeading {
+            let mayBeHeading = (0..<firstNumbered).contains { i in
+                allParts.contains { key in
+                    matcher.match(lines[i].text, excluding: Set(allParts.filter { $0 != key }), numbered: false) != nil
+                }
+            }
+            if mayBeHeading {
+                matchNumbered(until: Int.max)
+                if numberedLines.count != allParts.count {
+                    for i in 0..<firstNumbered where matcher.match(lines[i].text, excluding: found, numbered: false) != nil {
+                        firstHeading = i
+                        break
+                    }
+                }
+            }
+        }
+        var partCount = numberedLines.count
+        if partCount < 3 && partCount != allParts.count {
+            // Every line was read: the wording-only headings of `parseOnce`, on the lines that are no numbered one.
+            for (i, l) in lines.enumerated() where !numberedLines.contains(i) {
+                guard let m = matcher.match(l.text, excluding: found, numbered: false) else { continue }
+                found.insert(m.spec.key)
+                partCount += 1
+                firstHeading = min(firstHeading ?? i, i)
+            }
+        }
+
+        // 3. Agency and year from the title, preamble and period (as `parseOnce` step 4). The period only
+        //    matters when the title has no year.
+        let headingLine = firstHeading ?? lines.count
+        _ = hasLine(headingLine + 39)
+        var meta = Metadata()
+        let preambleLines = Array(lines[0..<headingLine])
+        let noLocation: Locator = { _, _ in SourceLocation() }
+        extractTitle(preambleLines.isEmpty ? Array(lines.prefix(5)) : preambleLines, locate: noLocation, into: &meta)
+        let preambleYear = meta.title == nil ? extractAgencyFromPreamble(preambleLines, into: &meta) : nil
+        if meta.titleYear == nil {
+            extractPeriod(Array(lines[0..<min(lines.count, headingLine + 40)]), locate: noLocation, into: &meta)
+        }
+        var year = meta.titleYear ?? meta.periodEnd?.year ?? meta.periodStart?.year ?? preambleYear
+        if year == nil {
+            for l in preambleLines where Self.hasDigit(l.text) {
+                if let y = ctx.yearPattern.firstGroups(l.text, names: ["y"])?.groups["y"].flatMap({ Int($0) }) { year = y; break }
+            }
+        }
+        return (Metadata.pairingFields(agency: meta.agency, year: year), partCount < 3)
+    }
+}
+
+extension DocxReader {
+    public func readPairingMetadata(path: String, data: Data) throws -> Metadata {
+        let (lines, locate) = try linearLines(path: path, data: data)
+        return text.pairingMetadata(lines: lines, path: path, sourceFormat: "docx", locate: locate)
+    }
+}
+
+extension HTMLReader {
+    public func readPairingMetadata(path: String, data: Data) throws -> Metadata {
+        try read(path: path, data: data, depth: .pairing).metadata
+    }
+}
+
+extension PDFReader {
+    public func readPairingMetadata(path: String, data: Data) throws -> Metadata {
+        try read(path: path, data: data, depth: .pairing).metadata
+    }
+}
