@@ -32,6 +32,18 @@ public enum FastText {
         }
     }
 
+    /// True when the two texts have the same UTF-8 bytes (`a.utf8.elementsEqual(b.utf8)`, compared with `memcmp`).
+    public static func bytesEqual(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { ab in
+            b.withUTF8 { bb in
+                guard ab.count == bb.count else { return false }
+                guard let ap = ab.baseAddress, let bp = bb.baseAddress else { return true }
+                return memcmp(ap, bp, ab.count) == 0
+            }
+        }
+    }
+
     /// True for scalars that are their own character and equal (as characters) only to themselves: printable
     /// ASCII, CJK symbols and punctuation (not its combining tone marks), general punctuation, CJK unified
     /// ideographs and full-width forms. None has a canonical decomposition or joins a neighbour.

@@ -184,12 +184,18 @@ final class Pattern: @unchecked Sendable {
     /// False when the text cannot hold a match (it lacks a character every match has); true when it may.
     @inline(__always) func mayMatch(_ s: String) -> Bool { required?.allPresent(in: s) ?? true }
 
-    /// `mayMatch` of the lines joined with "\n", without joining them.
+    /// `mayMatch` of the lines joined with "\n", without joining them. A set or pair that holds a line feed
+    /// could be met by the joining line feeds and is not required; a pair without one cannot straddle two
+    /// lines, so it must occur inside one.
     func mayMatch(joinedLinesOf lines: [String]) -> Bool {
         guard let required else { return true }
-        for set in required.sets {
-            if lines.count > 1 && set.contains("\n") { continue }
+        for (k, set) in required.lookups.enumerated() {
+            if lines.count > 1 && required.sets[k].contains("\n") { continue }
             if !lines.contains(where: { $0.unicodeScalars.contains(where: { set.contains($0) }) }) { return false }
+        }
+        for pair in required.pairs {
+            if lines.count > 1 && (pair.first.contains("\n") || pair.second.contains("\n")) { continue }
+            if !lines.contains(where: { pair.occurs(in: $0) }) { return false }
         }
         return true
     }
@@ -247,12 +253,48 @@ final class Pattern: @unchecked Sendable {
 /// plain characters). A text without any character of one set cannot match, so the regex need not run.
 /// The reading is conservative: a pattern with top-level alternation, inline flags, or any construct it does
 /// not know gives no sets (nil), and every text is searched.
+///
+/// It also reads the pairs of items that must occur side by side: an item that occurs exactly once followed
+/// directly by an item that must occur at least once (`\([a-z]{1,6}`: a "(" right before a letter of the
+/// class). A text without such a neighbouring pair of characters cannot match either.
 struct RequiredScalars: Sendable {
     let sets: [[Unicode.Scalar]]
+    /// `sets` as constant-time sets, in the same order.
+    let lookups: [ScalarSet]
+    /// Items that must occur side by side: a character of `first` directly followed by one of `second`.
+    let pairs: [Pair]
+
+    /// Two neighbouring items of a pattern: every match has a character of `first` right before one of `second`.
+    struct Pair: Sendable {
+        let first: [Unicode.Scalar]
+        let second: [Unicode.Scalar]
+        let firstSet: ScalarSet
+        let secondSet: ScalarSet
+
+        init(first: [Unicode.Scalar], second: [Unicode.Scalar]) {
+            self.first = first
+            self.second = second
+            firstSet = ScalarSet(first)
+            secondSet = ScalarSet(second)
+        }
+
+        /// True when the text has a character of `first` directly followed by one of `second`.
+        func occurs(in s: String) -> Bool {
+            var previousIsFirst = false
+            for u in s.unicodeScalars {
+                if previousIsFirst && secondSet.contains(u) { return true }
+                previousIsFirst = firstSet.contains(u)
+            }
+            return false
+        }
+    }
 
     init?(pattern: String) {
         let u = Array(pattern.unicodeScalars)
         var sets: [[Unicode.Scalar]] = []
+        var pairs: [Pair] = []
+        /// The characters of the item just read when it is a single character that occurs exactly once.
+        var previousOnce: [Unicode.Scalar]?
         var i = 0
         func isAlnum(_ c: Unicode.Scalar) -> Bool {
             c.isASCII && (("0"..."9").contains(c) || ("a"..."z").contains(c) || ("A"..."Z").contains(c))
@@ -343,6 +385,8 @@ struct RequiredScalars: Sendable {
             }
             // The quantifier, if any: the item is required only when it must occur at least once.
             var required = true
+            var quantified = false
+            if i < u.count, "*?+{".unicodeScalars.contains(u[i]) { quantified = true }
             if i < u.count {
                 switch u[i] {
                 case "*", "?": required = false; i += 1
@@ -362,15 +406,24 @@ struct RequiredScalars: Sendable {
                     if i < u.count, "*+?{".unicodeScalars.contains(u[i]) { return nil }
                 }
             }
-            if required, let a = atom { sets.append(a) }
+            if required, let a = atom {
+                sets.append(a)
+                if let p = previousOnce { pairs.append(Pair(first: p, second: a)) }
+            }
+            // Anything but a single character read exactly once (a group, an anchor, a class escape, a
+            // quantified item) ends the run of neighbours.
+            previousOnce = quantified ? nil : atom
         }
         if sets.isEmpty { return nil }
         self.sets = sets
+        self.lookups = sets.map { ScalarSet($0) }
+        self.pairs = pairs
     }
 
-    /// True when the text has at least one character of every set.
+    /// True when the text has at least one character of every set, and every pair side by side.
     func allPresent(in s: String) -> Bool {
-        for set in sets where !s.unicodeScalars.contains(where: { set.contains($0) }) { return false }
+        for set in lookups where !s.unicodeScalars.contains(where: { set.contains($0) }) { return false }
+        for pair in pairs where !pair.occurs(in: s) { return false }
         return true
     }
 }

@@ -38,7 +38,8 @@ public struct TextReader: ReportReader {
     /// Splits text into numbered lines, refusing more lines than the budget allows (counted before any is built).
     static func lines(of text: String, path: String, budget: ReadBudget) throws -> [SourceLine] {
         var count = 0
-        for b in text.utf8 where b == 0x0A { count += 1 }
+        var bytes = text
+        bytes.withUTF8 { buf in for b in buf where b == 0x0A { count += 1 } }
         try budget.check(count, budget.maxLines, path, "the text has \(count) lines", unit: "lines")
         return lines(of: text)
     }
@@ -46,9 +47,11 @@ public struct TextReader: ReportReader {
     /// Splits text into numbered lines (1-based, `\r\n` or `\n`).
     /// Works on the UTF-8 bytes with the semantics of splitting the characters at "\n": a line feed right after
     /// a carriage return is part of the character "\r\n" and does not end a line.
+    /// Each line is a slice of the text's bytes cut at ASCII bytes, so at scalar boundaries: copied as it
+    /// is, without decoding it again.
     public static func lines(of text: String) -> [SourceLine] {
         var text = text
-        return text.withUTF8 { buf -> [SourceLine] in
+        let ranges = text.withUTF8 { buf -> [Range<Int>] in
             var ranges: [Range<Int>] = []
             var start = 0
             for i in 0..<buf.count where buf[i] == 0x0A && (i == 0 || buf[i - 1] != 0x0D) {
@@ -60,13 +63,17 @@ public struct TextReader: ReportReader {
                 ranges[k] = ranges[k].lowerBound..<(ranges[k].upperBound - 1)
             }
             if ranges.last?.isEmpty == true { ranges.removeLast() }
-            var out: [SourceLine] = []
-            out.reserveCapacity(ranges.count)
-            for (k, r) in ranges.enumerated() {
-                out.append(SourceLine(number: k + 1, text: String(decoding: UnsafeBufferPointer(rebasing: buf[r]), as: UTF8.self)))
-            }
-            return out
+            return ranges
         }
+        let utf8 = text.utf8
+        var out: [SourceLine] = []
+        out.reserveCapacity(ranges.count)
+        for (k, r) in ranges.enumerated() {
+            let lower = utf8.index(utf8.startIndex, offsetBy: r.lowerBound)
+            let upper = utf8.index(lower, offsetBy: r.count)
+            out.append(SourceLine(number: k + 1, text: String(Substring(utf8[lower..<upper]))))
+        }
+        return out
     }
 
     /// Parses numbered lines: text files, or the linearised text of a DOCX, HTML or PDF file.
@@ -120,14 +127,53 @@ public struct TextReader: ReportReader {
     }
 
     /// The lines converted from traditional to simplified characters, or nil when no line changes.
+    ///
+    /// What ICU's Hant-Hans transform is makes two shortcuts exact: its rules are plain replacements
+    /// (`key > value`, no context, anchor or filter), and every key is made of CJK characters (U+3000 and up)
+    /// and a line feed in none.
+    /// - A line without a scalar from `firstConvertible` up holds no key: no rule applies, the line stays.
+    /// - The other lines are converted in one call, joined with line feeds: no key matches across a line
+    ///   feed, so each line converts as it would alone and the line feeds come out as they went in (checked:
+    ///   with another count of lines, or a line feed inside a line, each line is converted alone).
+    /// `TextFrontFastPathTests` compares both with converting every line alone.
     static func simplified(_ input: [SourceLine]) -> [SourceLine]? {
+        let convertible = input.indices.filter { mayChangeWhenSimplified(input[$0].text) }
+        if convertible.isEmpty { return nil }
+        let texts = convertible.map { input[$0].text }
+        let converted = simplifiedTogether(texts) ?? texts.map(simplifiedAlone)
+        var out = input
         var changed = false
-        let out = input.map { l -> SourceLine in
-            guard let s = l.text.applyingTransform(StringTransform("Hant-Hans"), reverse: false), s != l.text else { return l }
+        for (k, i) in convertible.enumerated() where converted[k] != input[i].text {
+            out[i] = SourceLine(number: input[i].number, text: converted[k])
             changed = true
-            return SourceLine(number: l.number, text: s)
         }
         return changed ? out : nil
+    }
+
+    /// The lowest scalar a Hant-Hans rule key starts from, with a margin (the keys start at U+300C; the CJK
+    /// radicals block starts here).
+    static let firstConvertible: UInt32 = 0x2E80
+
+    /// False when the text has no scalar from `firstConvertible` up, so that no Hant-Hans rule can apply.
+    static func mayChangeWhenSimplified(_ s: String) -> Bool {
+        // Such a scalar takes three or four UTF-8 bytes, whose lead byte is 0xE2 or above.
+        guard s.utf8.contains(where: { $0 >= 0xE2 }) else { return false }
+        return s.unicodeScalars.contains { $0.value >= firstConvertible }
+    }
+
+    /// One line converted to simplified characters (unchanged when the transform fails).
+    static func simplifiedAlone(_ s: String) -> String {
+        s.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? s
+    }
+
+    /// The lines converted in one call, joined with line feeds; nil when a line holds a line feed or the
+    /// output does not split into as many lines.
+    static func simplifiedTogether(_ texts: [String]) -> [String]? {
+        if texts.contains(where: { $0.utf8.contains(0x0A) }) { return nil }
+        guard let all = texts.joined(separator: "\n").applyingTransform(StringTransform("Hant-Hans"), reverse: false) else { return nil }
+        let pieces = all.utf8.split(separator: 0x0A, omittingEmptySubsequences: false)
+        guard pieces.count == texts.count else { return nil }
+        return pieces.map { String(Substring($0)) }
     }
 
     /// One reading of the lines. With `metadataOnly`, the tables are neither tokenised nor mapped and the
@@ -296,12 +342,14 @@ public struct TextReader: ReportReader {
         // Lines without line breaks in them that no inline pattern can match come out of the join, removal
         // and split unchanged: skip those steps. A line feed is a character of its own (never joined to a
         // neighbour), so splitting the joined lines at it gives them back when nothing was removed.
-        let hasBreaks = texts.contains(where: { $0.utf8.contains { $0 == 0x0A || $0 == 0x0D } })
+        let hasBreaks = texts.contains(where: {
+            FastText.firstByteOffset(of: "\n", in: $0) != nil || FastText.firstByteOffset(of: "\r", in: $0) != nil
+        })
         if !hasBreaks, !ctx.inlineNoise.contains(where: { $0.mayMatch(joinedLinesOf: texts) }) { return texts }
         let original = texts.joined(separator: "\n")
         var joined = original
         for p in ctx.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }
-        if !hasBreaks && joined.utf8.count == original.utf8.count && joined.utf8.elementsEqual(original.utf8) { return texts }
+        if !hasBreaks && FastText.bytesEqual(joined, original) { return texts }
         return joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
@@ -319,7 +367,7 @@ public struct TextReader: ReportReader {
                 return nil
             }
             let cut = String(t[..<w.upperBound])
-            if cut.contains(where: { ($0.isASCII && $0.isLetter) || "。，,；《》".contains($0) }) { return nil }
+            if TextScan.hasLetterOrSentenceMark(cut) { return nil }
             return cut
         }
         guard let idx = content.firstIndex(where: { titlePart($0.text) != nil }), let line = titlePart(content[idx].text) else { return }
@@ -425,6 +473,20 @@ enum TextScan {
     /// of the set from both ends; the set holds only scalars of the Basic Multilingual Plane, so trimming
     /// scalars gives the same text.
     static func trimmingTitleMarks(_ s: String) -> String { ScalarTrim.trim(s, isTitleMark) }
+
+    /// The marks that tell a sentence from a title.
+    static let sentenceMarks = "。，,；《》"
+    static let sentenceMarkScalars = ScalarSet(sentenceMarks.unicodeScalars)
+
+    /// `s.contains(where: { ($0.isASCII && $0.isLetter) || sentenceMarks.contains($0) })`, read scalar by
+    /// scalar when every scalar is plain (`FastText.isPlainScalar`: each its own character, so a character
+    /// is an ASCII letter or one of the marks exactly when its scalar is).
+    static func hasLetterOrSentenceMark(_ s: String) -> Bool {
+        guard s.unicodeScalars.allSatisfy(FastText.isPlainScalar) else {
+            return s.contains(where: { ($0.isASCII && $0.isLetter) || sentenceMarks.contains($0) })
+        }
+        return s.unicodeScalars.contains { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || sentenceMarkScalars.contains($0) }
+    }
 
     /// `s.range(of: word)` (Foundation). When both texts are made of plain scalars (`FastText.isPlainScalar`:
     /// each its own character, with no canonical decomposition), Foundation's comparison of composed

@@ -105,6 +105,8 @@ struct HeadingMatcher: Sendable {
         let cap = plain ? min(40, longest + 2) : 40
         var comp: [Unicode.Scalar] = []
         var origin: [String.UnicodeScalarView.Index] = []
+        comp.reserveCapacity(cap)
+        origin.reserveCapacity(cap)
         var idx = scalars.startIndex
         while idx < scalars.endIndex, comp.count < cap {
             let u = scalars[idx]
@@ -122,34 +124,44 @@ struct HeadingMatcher: Sendable {
         if !hasNumeral && !lostNumeral {
             guard !numbered, comp.count <= longest + 1, firstChars.contains(comp[0]) else { return nil }
         }
-        var best: (part: PreparedPart, distance: Int, length: Int)?
-        for p in parts where !excluding.contains(p.spec.key) {
-            for (vi, v) in p.variants.enumerated() where v.count >= 2 {
+        // The parts are read in place (no copy of a part per line), and whether a part is excluded is asked
+        // only of a part with a variant close enough to count: the same best match, fewer hashes.
+        var best: (part: Int, distance: Int, length: Int)?
+        for pi in parts.indices {
+            var isExcluded: Bool?
+            for vi in parts[pi].variants.indices {
+                let v = parts[pi].variants[vi]
+                guard v.count >= 2 else { continue }
                 let allowed = hasNumeral || lostNumeral ? (v.count >= 12 ? 2 : v.count >= 6 ? 1 : 0) : (v.count >= 8 ? 1 : 0)
                 let lo = max(1, v.count - allowed), hi = min(comp.count, v.count + allowed)
                 guard lo <= hi else { continue }
                 // Quick rejection: too few of the line's first characters occur in the variant.
-                let set = p.sets[vi]
                 var shared = 0
-                for c in comp[..<min(comp.count, v.count)] where set.contains(c) { shared += 1 }
+                for c in comp[..<min(comp.count, v.count)] where parts[pi].sets[vi].contains(c) { shared += 1 }
                 guard shared >= v.count - 2 * allowed else { continue }
                 // Edit distance of the variant to every prefix of the line, in one pass.
                 let dist = LabelText.prefixDistances(v, comp[..<hi])
                 for len in lo...hi {
                     let d = dist[len]
                     guard d <= allowed else { continue }
-                    if best == nil || d < best!.distance || (d == best!.distance && len > best!.length) { best = (p, d, len) }
+                    if isExcluded == nil { isExcluded = excluding.contains(parts[pi].spec.key) }
+                    if isExcluded == true { break }
+                    if best == nil || d < best!.distance || (d == best!.distance && len > best!.length) { best = (pi, d, len) }
                 }
+                if isExcluded == true { break }
             }
         }
         guard let b = best else { return nil }
+        let part = parts[b.part]
         // Without a numeral, the heading must be the whole line.
         if !hasNumeral && !lostNumeral && b.length < comp.count { return nil }
         let end = b.length < origin.count ? origin[b.length] : scalars.endIndex
-        let headingText = ScalarTrim.whitespaces(String(String.UnicodeScalarView(Substring(line).unicodeScalars[..<end])))
+        // The scalar view's slices end where the match ends (a String slice would round to a character).
+        let lineScalars = Substring(line).unicodeScalars
+        let headingText = ScalarTrim.whitespaces(String(Substring(lineScalars[..<end])))
         let shown = String(headingText.drop { $0 == "#" || $0 == " " })
-        let rest = ScalarTrim.whitespaces(String(String.UnicodeScalarView(Substring(line).unicodeScalars[end...])))
+        let rest = ScalarTrim.whitespaces(String(Substring(lineScalars[end...])))
         let deviates = b.distance > 0 || lostNumeral
-        return Match(spec: b.part.spec, heading: shown, rest: rest, standardHeading: deviates ? b.part.standard : nil)
+        return Match(spec: part.spec, heading: shown, rest: rest, standardHeading: deviates ? part.standard : nil)
     }
 }
