@@ -34,4 +34,19 @@ enum Fixtures {
     }
 
     static func seedLines() throws -> [String] { try sharedLines("seed/000_39c027d6b48abaaa.txt") }
+
+    /// Every text report in samples/ and samples/broken, then the corpus's when ../shared is beside the repository.
+    static func sampleAndCorpusTextFiles() -> [String] {
+        var files: [String] = []
+        for dir in ["samples", "samples/broken"] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: Repo.path(dir))) ?? []
+            files += names.filter { $0.hasSuffix(".txt") }.map { Repo.path(dir + "/" + $0) }
+        }
+        if let corpus = Repo.shared.map({ ($0 as NSString).appendingPathComponent("corpus") }),
+            let names = try? FileManager.default.contentsOfDirectory(atPath: corpus)
+        {
+            files += names.filter { $0.hasSuffix(".txt") }.map { (corpus as NSString).appendingPathComponent($0) }
+        }
+        return files
+    }
 }

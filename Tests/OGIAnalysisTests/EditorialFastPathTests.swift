@@ -34,16 +34,7 @@ final class EditorialFastPathTests: XCTestCase {
 
     func testPlaceholdersFoundOnlyWhereAWordStarts() throws {
         var texts: [String] = []
-        var files: [String] = []
-        for dir in ["samples", "samples/broken"] {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: Repo.path(dir))) ?? []
-            files += names.filter { $0.hasSuffix(".txt") }.map { Repo.path(dir + "/" + $0) }
-        }
-        if let corpus = Repo.shared.map({ ($0 as NSString).appendingPathComponent("corpus") }),
-            let names = try? FileManager.default.contentsOfDirectory(atPath: corpus)
-        {
-            files += names.filter { $0.hasSuffix(".txt") }.map { (corpus as NSString).appendingPathComponent($0) }
-        }
+        let files = Fixtures.sampleAndCorpusTextFiles()
         for f in files { if let t = try? String(contentsOfFile: f, encoding: .utf8) { texts.append(t) } }
         // Generated: the words next to each other, inside Latin words, in runs of one character.
         let pieces = ["XX", "X", "x", "××", "×", "此处填写", "此处", "填写", "某某", "某", "a", "1", "。", "\n", " ", "XXX"]

@@ -40,16 +40,7 @@ final class ProseTextPreparedTests: XCTestCase {
 
     func testPreparedParagraphsBuildTheSameText() throws {
         var documents: [[String]] = [[], [""], ["一、总体情况", "2023", "年", "（一）主动公开", "本年新制发", "文件 12 件。"]]
-        var files: [String] = []
-        for dir in ["samples", "samples/broken"] {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: Repo.path(dir))) ?? []
-            files += names.filter { $0.hasSuffix(".txt") }.map { Repo.path(dir + "/" + $0) }
-        }
-        if let corpus = Repo.shared.map({ ($0 as NSString).appendingPathComponent("corpus") }),
-            let names = try? FileManager.default.contentsOfDirectory(atPath: corpus)
-        {
-            files += names.filter { $0.hasSuffix(".txt") }.map { (corpus as NSString).appendingPathComponent($0) }
-        }
+        let files = Fixtures.sampleAndCorpusTextFiles()
         for f in files {
             guard let text = try? String(contentsOfFile: f, encoding: .utf8) else { continue }
             documents.append(text.components(separatedBy: "\n"))
