@@ -125,7 +125,9 @@ final class TextFrontFastPathTests: XCTestCase {
                 if req.lookups.allSatisfy({ set in l.unicodeScalars.contains(where: { set.contains($0) }) }) { skippedForPair += 1 }
             }
         }
-        XCTAssertGreaterThan(skippedForPair, 100)
+        // Enough skipped texts that the pair shortcut is really exercised: about 50 from the samples alone (a
+        // clean clone without ../shared), more with the corpus.
+        XCTAssertGreaterThan(skippedForPair, Repo.shared == nil ? 30 : 100)
         XCTAssertTrue(Pattern(long).mayMatch("x" + long))
         XCTAssertFalse(Pattern(long).mayMatch(String(repeating: "a b ", count: 40)))
         // The joined form: a pair must sit inside one line unless it holds a line feed.
