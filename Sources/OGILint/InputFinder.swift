@@ -27,9 +27,6 @@ public struct InputFinder {
     /// so a scan of 100,000 files keeps no second copy of the list.
     public private(set) var scannedFlags: [Bool] = []
 
-    /// The files found by scanning a folder, as a set (for callers that ask by path).
-    public var scanned: Set<String> { Set(files.indices.lazy.filter { scannedFlags[$0] }.map { files[$0] }) }
-
     /// The index of each file in `files`, for leaving out duplicates; built only once a second argument
     /// arrives (the first argument's own list is free of duplicates once sorted).
     private var indexOf: [String: Int]?

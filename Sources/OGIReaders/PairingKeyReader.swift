@@ -96,14 +96,8 @@ extension TextReader {
         func cleanMore() -> Bool {
             guard nextInput < input.count else { return false }
             let end = min(input.count, nextInput + 32)
-            var chunk: [SourceLine] = []
-            for i in nextInput..<end {
-                let text = i < cleaned.count ? cleaned[i] : input[i].text
-                if !text.isEmpty, ctx.lineNoise.contains(where: { $0.matches(text) }) { continue }
-                chunk.append(SourceLine(number: input[i].number, text: text))
-            }
+            lines += matcher.splittingRunInHeadings(noiseFreeLines(input, cleaned: cleaned, in: nextInput..<end))
             nextInput = end
-            lines += matcher.splittingRunInHeadings(chunk)
             return true
         }
         /// True when line `i` exists, cleaning lines up to it.

@@ -176,6 +176,19 @@ public struct TextReader: ReportReader {
         return pieces.map { String(Substring($0)) }
     }
 
+    /// The input lines in `range` with their inline noise removed (`cleaned`: `removingInlineNoise` of every
+    /// input line's text) and noise lines left out, numbered as in the input.
+    func noiseFreeLines(_ input: [SourceLine], cleaned: [String], in range: Range<Int>) -> [SourceLine] {
+        var lines: [SourceLine] = []
+        lines.reserveCapacity(range.count)
+        for i in range {
+            let text = i < cleaned.count ? cleaned[i] : input[i].text
+            if !text.isEmpty, ctx.lineNoise.contains(where: { $0.matches(text) }) { continue }
+            lines.append(SourceLine(number: input[i].number, text: text))
+        }
+        return lines
+    }
+
     /// One reading of the lines. With `metadataOnly`, the tables are neither tokenised nor mapped and the
     /// parts carry no paragraphs: only the metadata and the number of parts are meaningful.
     func parseOnce(
@@ -184,13 +197,7 @@ public struct TextReader: ReportReader {
         let profile = ctx.templates.profile
         // 1. Noise removed, original numbering kept. Inline patterns run once over the whole text.
         let cleaned = removingInlineNoise(input.map(\.text))
-        var lines: [SourceLine] = []
-        lines.reserveCapacity(input.count)
-        for (i, l) in input.enumerated() {
-            let text = i < cleaned.count ? cleaned[i] : l.text
-            if !text.isEmpty, ctx.lineNoise.contains(where: { $0.matches(text) }) { continue }
-            lines.append(SourceLine(number: l.number, text: text))
-        }
+        var lines = noiseFreeLines(input, cleaned: cleaned, in: input.indices)
 
         // 2. Part headings, identified by their wording (by similarity), not their numeral. A heading run into
         //    the paragraph before it ("…。一、总体情况…") starts a line of its own.
