@@ -1,4 +1,5 @@
 import Foundation
+import OGIModel
 
 /// Finds the rule folder shipped with ogilint.
 public enum BundledRules {
@@ -8,7 +9,7 @@ public enum BundledRules {
     public static func locate(executable: String = runningExecutable) -> String? {
         let fm = FileManager.default
         func isPack(_ dir: String) -> Bool { fm.fileExists(atPath: (dir as NSString).appendingPathComponent("templates/common.yml")) }
-        if let env = ProcessInfo.processInfo.environment["OGILINT_RULES"], !env.isEmpty { return env }
+        if let env = EnvironmentVariable.value("OGILINT_RULES"), !env.isEmpty { return env }
         var starts: [String] = []
         starts.append(folder(ofExecutable: executable))
         starts.append(fm.currentDirectoryPath)

@@ -291,9 +291,12 @@ public struct ExpressionParser {
         return try parseComparison()
     }
 
+    /// The comparison operators, built once rather than as an array literal on every comparison parsed.
+    static let comparisons = ["==", "!=", "<", "<=", ">", ">="]
+
     mutating func parseComparison() throws -> Expr {
         let e = try parseAdditive()
-        if case .op(let o) = cur, ["==", "!=", "<", "<=", ">", ">="].contains(o) {
+        if case .op(let o) = cur, Self.comparisons.contains(o) {
             pos += 1
             return .binary(o, e, try parseAdditive())
         }

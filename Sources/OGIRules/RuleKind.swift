@@ -40,7 +40,10 @@ public enum RuleKinds {
         NotReportKind.self,
     ]
 
-    static func named(_ name: String) -> (any RuleKind.Type)? { all.first { $0.name == name } }
+    static func named(_ name: String) -> (any RuleKind.Type)? { index(named: name).map { all[$0] } }
+
+    /// The place of the kind called `name` in `all`.
+    static func index(named name: String) -> Int? { all.firstIndex { $0.name == name } }
 }
 
 /// What a rule reads from the templates: whole tables and single cells.
@@ -79,21 +82,65 @@ public struct RuleReferences: Sendable {
         return r
     }
 
-    /// True when `t` has everything referenced.
+    /// True when `t` has everything referenced. Reads the template's tables in place (no copy of a
+    /// `TableSpec` per look-up); a key without `*` is compared with `==`, as `KeyPattern.matches` does, and a
+    /// cell is found as `TableSpec.resolve` finds it (`hasCell`).
     func satisfied(by t: Template) -> Bool {
-        for p in tables
-        where !t.tables.contains(where: {
-            KeyPattern.matches($0.key, pattern: p) || ($0.group.map { KeyPattern.matches($0, pattern: p) } ?? false)
-        }) {
-            return false
+        for p in tables {
+            let found =
+                p.utf8.contains(UInt8(ascii: "*"))
+                ? t.tables.contains {
+                    KeyPattern.matches($0.key, pattern: p) || ($0.group.map { KeyPattern.matches($0, pattern: p) } ?? false)
+                }
+                : t.tables.contains { $0.key == p || $0.group == p }
+            if !found { return false }
         }
         for (table, cell) in cells {
-            guard let spec = t.table(table), spec.resolve(cell) != nil else { return false }
+            guard let i = t.tables.firstIndex(where: { $0.key == table }), Self.hasCell(t.tables[i], cell) else { return false }
         }
-        for (table, row) in rows where t.table(table)?.row(row) == nil { return false }
-        for (table, column) in columns where t.table(table)?.column(column) == nil { return false }
+        for (table, row) in rows {
+            guard let i = t.tables.firstIndex(where: { $0.key == table }), t.tables[i].rows.contains(where: { $0.key == row }) else {
+                return false
+            }
+        }
+        for (table, column) in columns {
+            guard let i = t.tables.firstIndex(where: { $0.key == table }), t.tables[i].columns.contains(where: { $0.key == column })
+            else { return false }
+        }
         return true
     }
+
+    /// `spec.resolve(rowAndColumn) != nil`, comparing bytes where that is exact: for a key and row and column
+    /// keys in ASCII without CR a character is a byte, and only equal bytes are equal characters. Any other key
+    /// goes to `resolve` (Unicode equivalence, e.g. U+212A KELVIN SIGN equals "K").
+    static func hasCell(_ spec: TableSpec, _ rowAndColumn: String) -> Bool {
+        let key = Array(rowAndColumn.utf8)
+        guard isPlain(key), spec.rows.allSatisfy({ isPlain($0.key) }), spec.columns.allSatisfy({ isPlain($0.key) }) else {
+            return spec.resolve(rowAndColumn) != nil
+        }
+        return key.withUnsafeBufferPointer { k in
+            for r in spec.rows {
+                // The row key and a dot start the key; the rest is a column key.
+                let restStart = r.key.utf8.withContiguousStorageIfAvailable { row -> Int? in
+                    guard row.count < k.count, k[row.count] == UInt8(ascii: "."), row.elementsEqual(k[..<row.count]) else { return nil }
+                    return row.count + 1
+                }
+                guard let start = restStart ?? nil else { continue }
+                let rest = UnsafeBufferPointer(rebasing: k[start...])
+                if spec.columns.contains(where: { c in c.key.utf8.withContiguousStorageIfAvailable { rest.elementsEqual($0) } ?? false }) {
+                    return true
+                }
+            }
+            return false
+        }
+    }
+
+    /// True when the text is ASCII without CR and its bytes can be read in place (a native string).
+    static func isPlain(_ s: String) -> Bool {
+        s.utf8.withContiguousStorageIfAvailable { isPlain($0) } ?? false
+    }
+
+    static func isPlain<C: Collection<UInt8>>(_ bytes: C) -> Bool { !bytes.contains { $0 >= 0x80 || $0 == 0x0D } }
 }
 
 /// A rule's YAML fields while it is parsed, with the templates to check names against.

@@ -19,18 +19,17 @@ public enum RulePackLoader {
 
     /// The YAML files of one rule folder (or the file itself), sorted; hidden entries are skipped.
     public static func ruleFiles(in dir: String) throws -> [String] {
-        let fm = FileManager.default
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: dir, isDirectory: &isDir) else {
-            throw RulePackError.unreadable(path: dir, reason: "no such folder")
+        switch RuleFolderListing.type(of: dir, followingLinks: true) {
+        case .missing: throw RulePackError.unreadable(path: dir, reason: "no such folder")
+        case .folder: break
+        case .link, .other: return [dir]
         }
-        if !isDir.boolValue { return [dir] }
         var found: [String] = []
         var seen = 0
         var queue: [(String, Int)] = [("", 0)]
         while let (rel, depth) = queue.popLast() {
             let full = rel.isEmpty ? dir : (dir as NSString).appendingPathComponent(rel)
-            guard let names = try? fm.contentsOfDirectory(atPath: full) else {
+            guard let names = RuleFolderListing.names(in: full) else {
                 if rel.isEmpty { throw RulePackError.unreadable(path: dir, reason: "cannot list the folder") }
                 continue
             }
@@ -45,11 +44,10 @@ public enum RulePackLoader {
                 }
                 let r = rel.isEmpty ? name : (rel as NSString).appendingPathComponent(name)
                 let path = (dir as NSString).appendingPathComponent(r)
-                var sub: ObjCBool = false
+                let type = RuleFolderListing.type(of: path, followingLinks: false)
                 // Links are not followed out of the folder.
-                if (try? fm.destinationOfSymbolicLink(atPath: path)) != nil { continue }
-                guard fm.fileExists(atPath: path, isDirectory: &sub) else { continue }
-                if sub.boolValue {
+                if type == .link || type == .missing { continue }
+                if type == .folder {
                     if depth + 1 > maxFolderDepth {
                         throw RulePackError.unreadable(
                             path: dir, reason: "folders nested more than \(maxFolderDepth) deep below it; check the 'rules:' path")
@@ -66,7 +64,7 @@ public enum RulePackLoader {
 
     public static func load(files: [String], cache: ParsedRulesCache? = nil) throws -> RuleSet {
         // Read first (for the cache key); an unreadable file is reported in file order below, as when parsing.
-        let contents = files.map { (path: $0, data: FileManager.default.contents(atPath: $0)) }
+        let contents = files.map { (path: $0, data: RuleFolderListing.contents(of: $0)) }
         let readable = contents.compactMap { c in c.data.map { (path: c.path, data: $0) } }
         let key = cache != nil && readable.count == files.count ? ParsedRulesCache.contentKey(readable) : nil
         // Same bytes as a rule set this executable loaded and validated completely before: its trees, without

@@ -17,8 +17,10 @@ struct RuleParser {
 
     /// Every kind's name, sorted (as error messages list them).
     static let kindNames = RuleKinds.all.map { $0.name }.sorted()
-    /// The keys a rule of each kind may have: the common ones, then the kind's own.
-    static let allowedKeys = Dictionary(uniqueKeysWithValues: RuleKinds.all.map { (ObjectIdentifier($0), commonKeys + $0.keys) })
+    /// The keys a rule of each kind may have: the common ones, then the kind's own; in the order of
+    /// `RuleKinds.all` (an array, not a dictionary keyed by `ObjectIdentifier`, whose first use would cost the
+    /// run a scan of every protocol conformance in the program).
+    static let allowedKeys = RuleKinds.all.map { commonKeys + $0.keys }
     static let severities = Severity.allCases.map(\.rawValue)
     static let categories = Category.allCases.map(\.rawValue)
 
@@ -34,15 +36,16 @@ struct RuleParser {
             throw n.fail("each rule must be a mapping with at least 'id', 'severity' and 'category'")
         }
         let kindNames = Self.kindNames
-        let kindType: any RuleKind.Type
+        let kindIndex: Int
         if let k = n.firstValue(forKey: "kind") {
-            kindType = RuleKinds.named(try k.oneOf(kindNames, what: "rule kind"))!
+            kindIndex = RuleKinds.index(named: try k.oneOf(kindNames, what: "rule kind"))!
         } else if n.hasKey("assert") {
-            kindType = AssertKind.self
+            kindIndex = RuleKinds.index(named: AssertKind.name)!
         } else {
             throw n.fail("a rule needs 'assert: EXPRESSION' or 'kind:' (one of: \(kindNames.joined(separator: ", ")))")
         }
-        let f = try n.mapping(allowed: Self.allowedKeys[ObjectIdentifier(kindType)]!, what: "a rule of kind '\(kindType.name)'")
+        let kindType = RuleKinds.all[kindIndex]
+        let f = try n.mapping(allowed: Self.allowedKeys[kindIndex], what: "a rule of kind '\(kindType.name)'")
         guard let idNode = f["id"] else { throw n.fail("a rule needs an 'id'") }
         let id = try idNode.string("id")
         guard !validate || Self.wellFormed(id: id) else {

@@ -1,4 +1,5 @@
 import Foundation
+import OGIModel
 
 /// A cache of the parsed YAML of a rule set, so a run whose rule files have not changed skips libyaml and
 /// the validation.
@@ -39,10 +40,10 @@ public struct ParsedRulesCache: Sendable {
 
     /// The cache the command line uses: off when `OGILINT_NO_CACHE` is set, else in the user's cache folder.
     public static var standard: ParsedRulesCache {
-        let env = ProcessInfo.processInfo.environment
-        if let off = env["OGILINT_NO_CACHE"], !off.isEmpty, off != "0" { return ParsedRulesCache(directory: nil) }
-        if let xdg = env["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return ParsedRulesCache(directory: xdg + "/ogilint") }
-        if let home = env["HOME"], home.hasPrefix("/") { return ParsedRulesCache(directory: home + "/.cache/ogilint") }
+        let env = EnvironmentVariable.value
+        if let off = env("OGILINT_NO_CACHE"), !off.isEmpty, off != "0" { return ParsedRulesCache(directory: nil) }
+        if let xdg = env("XDG_CACHE_HOME"), xdg.hasPrefix("/") { return ParsedRulesCache(directory: xdg + "/ogilint") }
+        if let home = env("HOME"), home.hasPrefix("/") { return ParsedRulesCache(directory: home + "/.cache/ogilint") }
         return ParsedRulesCache(directory: nil)
     }
 
@@ -71,7 +72,7 @@ public struct ParsedRulesCache: Sendable {
     /// The stored documents as one flat table with each file's root (nil for an empty document), when the entry
     /// exists and matches `key`.
     func loadTable(files: [String], key: String) -> (table: FlatYAML, roots: [Int?])? {
-        guard let path = entryPath(files: files), let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let path = entryPath(files: files), let data = RuleFolderListing.contents(of: path) else { return nil }
         let bytes = [UInt8](data)
         // The entry ends with the checksum of what precedes it, then the checksum's length in one byte.
         guard let length = bytes.last.map(Int.init), bytes.count > length + 1 else { return nil }

@@ -48,9 +48,12 @@ public struct YNode {
     /// The value of a mapping's first pair whose key is the scalar `key` (nil for a scalar or sequence).
     func firstValue(forKey key: String) -> YNode? {
         guard isMapping else { return nil }
-        let all = table.items(index)
-        for k in stride(from: 0, to: all.count, by: 2) where table.text(all[k], equals: key) {
-            return YNode(table: table, index: all[k + 1], file: file)
+        // The pairs are walked in place (a key's record, then its value's subtree), without listing the items.
+        var k = index + 1
+        for _ in 0..<record.a {
+            let value = k + table.size(k)
+            if table.text(k, equals: key) { return YNode(table: table, index: value, file: file) }
+            k = value + table.size(value)
         }
         return nil
     }

@@ -64,7 +64,7 @@ struct RollupCommand: ParsableCommand {
         let outputs = try RunOutputs(
             requests: try OutputRequest.parse(formats), baselinePath: nil, inputs: [parent] + children,
             options: OutputOptions(version: OGILintVersion.string, failOn: threshold), quiet: quiet,
-            color: isTerminal(1) && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true)
+            color: isTerminal(1) && EnvironmentVariable.value("NO_COLOR").map(\.isEmpty) ?? true)
         let summary: RunSummary
         do {
             let input = try Rollup(linter: linter).check(parent: parent, children: children, force: force)
