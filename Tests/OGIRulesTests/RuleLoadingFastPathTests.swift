@@ -6,7 +6,7 @@ import XCTest
 @testable import OGIRules
 
 /// The load-time shortcuts of a single run, each against the code it replaces.
-final class StartupFastPathTests: XCTestCase {
+final class RuleLoadingFastPathTests: XCTestCase {
     static let folderSets: [[String]] = [[Repo.rules], [Repo.rules, Repo.path("samples/province-example")]]
 
     /// `RuleReferences.satisfied` as it was written before it read the tables in place (through `TableSpec.resolve`).
