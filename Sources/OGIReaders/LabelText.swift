@@ -44,6 +44,32 @@ public enum LabelText {
         return prev
     }
 
+    /// `prefixDistances(a, b)` written into `out` (`b.count + 1` elements), with `work` (as many) as the other
+    /// row: the same recurrence over the same cells in the same order, in caller-owned memory instead of
+    /// three arrays allocated per call (`HeadingMatcher.match` asks for it for every variant of every line).
+    static func prefixDistances(
+        _ a: UnsafeBufferPointer<Unicode.Scalar>, _ b: UnsafeBufferPointer<Unicode.Scalar>,
+        into out: UnsafeMutablePointer<Int>, work: UnsafeMutablePointer<Int>
+    ) {
+        let m = b.count
+        // Each row ends with a swap, so the last row written is the first `prev` after an even number of
+        // rows and the first `cur` after an odd one: start so that it is `out`.
+        var prev = out, cur = work
+        if a.count % 2 == 1 { swap(&prev, &cur) }
+        for j in 0...m { prev[j] = j }
+        if a.isEmpty { return }
+        for i in 1...a.count {
+            cur[0] = i
+            if m > 0 {
+                let ai = a[i - 1]
+                for j in 1...m {
+                    cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ai == b[j - 1] ? 0 : 1))
+                }
+            }
+            swap(&prev, &cur)
+        }
+    }
+
     /// Removes leading numbering such as `一、`, `(一)`, `1.`, `3、`, repeated (`三、(一)`), from a normalised label.
     public static func stripNumbering(_ s: String, numerals: String) -> String {
         if let fast = stripNumberingOnScalars(s, numerals: numerals) { return fast }

@@ -207,13 +207,18 @@ public struct TextReader: ReportReader {
         var headings: [Heading] = []
         // Numbered headings first; a line that is only a heading's wording, for the parts still missing.
         var found = Set<String>()
-        var headingLines = Set<Int>()
+        // Per line: whether it is settled after the first pass (a heading, or a line that cannot become one
+        // in the second; see `HeadingMatcher.mayMatchWithoutNumeral`).
+        var settled = [Bool](repeating: false, count: lines.count)
         for numbered in [true, false] {
-            for (i, l) in lines.enumerated() where !headingLines.contains(i) {
-                guard let m = matcher.match(l.text, excluding: found, numbered: numbered) else { continue }
+            for (i, l) in lines.enumerated() where !settled[i] {
+                guard let m = matcher.match(l.text, excluding: found, numbered: numbered) else {
+                    if numbered && !matcher.mayMatchWithoutNumeral(l.text) { settled[i] = true }
+                    continue
+                }
                 headings.append(Heading(spec: m.spec, lineIndex: i, heading: m.heading, rest: m.rest, standard: m.standardHeading))
                 found.insert(m.spec.key)
-                headingLines.insert(i)
+                settled[i] = true
             }
             if headings.count == profile.parts.count { break }
         }
@@ -221,11 +226,22 @@ public struct TextReader: ReportReader {
 
         // 3. Tokens for table mapping, and the token range of each part.
         let tokens = metadataOnly ? [] : CellTokenizer.tokens(of: lines, syntax: profile.cells, filter: ctx.mapper.valueScalars)
-        var tokenStartOfLine: [Int: Int] = [:]
-        for (i, t) in tokens.enumerated() where tokenStartOfLine[t.line] == nil { tokenStartOfLine[t.line] = i }
+        // The first token of each line, in an array indexed by line number (from the smallest), not a
+        // dictionary: every token's line is the number of one of `lines`.
+        let lowestNumber = lines.map(\.number).min() ?? 0
+        let numberSpan = (lines.map(\.number).max() ?? lowestNumber) - lowestNumber + 1
+        var tokenStartOfLine = [Int](repeating: -1, count: lines.isEmpty ? 0 : numberSpan)
+        for i in tokens.indices {
+            let slot = tokens[i].line - lowestNumber
+            if slot >= 0, slot < tokenStartOfLine.count, tokenStartOfLine[slot] < 0 { tokenStartOfLine[slot] = i }
+        }
         func tokenIndex(atOrAfterLineIndex li: Int) -> Int {
             var j = li
-            while j < lines.count { if let t = tokenStartOfLine[lines[j].number] { return t }; j += 1 }
+            while j < lines.count {
+                let slot = lines[j].number - lowestNumber
+                if tokenStartOfLine[slot] >= 0 { return tokenStartOfLine[slot] }
+                j += 1
+            }
             return tokens.count
         }
         var partRanges: [String: Range<Int>] = [:]
@@ -322,7 +338,7 @@ public struct TextReader: ReportReader {
                 } else {
                     out.append(Paragraph(text: t, location: locate(l.number, nil)))
                 }
-                let wrapped = t.count >= 30 && !"。；：！？:;!?）)」”".contains(t.last!) && !t.contains("\t")
+                let wrapped = TextScan.isWrappedLine(t)
                 open = wrapped && sourceFormat != "docx" && sourceFormat != "html"
             }
             return out
@@ -493,6 +509,31 @@ enum TextScan {
             return s.contains(where: { ($0.isASCII && $0.isLetter) || sentenceMarks.contains($0) })
         }
         return s.unicodeScalars.contains { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || sentenceMarkScalars.contains($0) }
+    }
+
+    /// The marks that close a sentence or a clause at the end of a line (a line ending in one is not wrapped).
+    static let lineClosers = "。；：！？:;!?）)」”"
+    static let lineCloserScalars = ScalarSet(lineClosers.unicodeScalars)
+
+    /// True when a non-empty paragraph line looks wrapped inside a sentence: 30 characters or more, no
+    /// closing mark at its end, no tab. Read scalar by scalar when every scalar is plain
+    /// (`FastText.isPlainScalar`: each its own character, so the scalars count the characters, the last
+    /// scalar is the last character, and there is no tab, which is not plain); otherwise by characters
+    /// (`isWrappedLineByCharacters`).
+    static func isWrappedLine(_ t: String) -> Bool {
+        var count = 0
+        var last: Unicode.Scalar = " "
+        for u in t.unicodeScalars {
+            guard FastText.isPlainScalar(u) else { return isWrappedLineByCharacters(t) }
+            count += 1
+            last = u
+        }
+        return count >= 30 && !lineCloserScalars.contains(last)
+    }
+
+    /// `isWrappedLine` comparing characters: the general reading.
+    static func isWrappedLineByCharacters(_ t: String) -> Bool {
+        t.count >= 30 && !lineClosers.contains(t.last!) && !t.contains("\t")
     }
 
     /// `s.range(of: word)` (Foundation). When both texts are made of plain scalars (`FastText.isPlainScalar`:

@@ -81,6 +81,16 @@ struct HeadingMatcher: Sendable {
         return out
     }
 
+    /// False when `match(line, excluding: e, numbered: false)` is nil for every `e` that contains the parts
+    /// `match(line, excluding: d, numbered: true)` was nil for (`d` ⊆ `e`): the line has no text after its
+    /// marks, or starts with a numeral (or digits) or with a lost numeral's `、`. Such a line is read the same
+    /// way whatever `numbered` says (it only stops lines without a numeral), and more exclusions leave fewer
+    /// parts to be the best match, so a line no part matched matches none later. True for every other line.
+    func mayMatchWithoutNumeral(_ line: String) -> Bool {
+        guard let first = Substring(line).unicodeScalars.first(where: { !(FastText.isSpace($0) || $0 == "#") }) else { return false }
+        return !(numerals.contains(first) || ("1"..."9").contains(first) || first == "、")
+    }
+
     /// The part heading that `line` starts with, if any, among the parts not in `excluding`.
     /// `numbered`: only headings with a numeral (or the separator left of a lost one); otherwise also a line
     /// that is nothing but a heading's wording.
@@ -129,6 +139,10 @@ struct HeadingMatcher: Sendable {
         // The parts are read in place (no copy of a part per line), and whether a part is excluded is asked
         // only of a part with a variant close enough to count: the same best match, fewer hashes.
         var best: (part: Int, distance: Int, length: Int)?
+        // The edit distances of every variant are written into one buffer of the line's length (no arrays per
+        // variant); `hi` never exceeds `comp.count`.
+        let distances = UnsafeMutablePointer<Int>.allocate(capacity: 2 * (comp.count + 1))
+        defer { distances.deallocate() }
         for pi in parts.indices {
             var isExcluded: Bool?
             for vi in parts[pi].variants.indices {
@@ -142,7 +156,13 @@ struct HeadingMatcher: Sendable {
                 for c in comp[..<min(comp.count, v.count)] where parts[pi].sets[vi].contains(c) { shared += 1 }
                 guard shared >= v.count - 2 * allowed else { continue }
                 // Edit distance of the variant to every prefix of the line, in one pass.
-                let dist = LabelText.prefixDistances(v, comp[..<hi])
+                v.withUnsafeBufferPointer { vb in
+                    comp.withUnsafeBufferPointer { cb in
+                        LabelText.prefixDistances(
+                            vb, UnsafeBufferPointer(rebasing: cb[..<hi]), into: distances, work: distances + (comp.count + 1))
+                    }
+                }
+                let dist = distances
                 for len in lo...hi {
                     let d = dist[len]
                     guard d <= allowed else { continue }

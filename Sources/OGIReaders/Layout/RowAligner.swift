@@ -368,33 +368,45 @@ struct RowAligner {
         var scratch = Scratch()
         var matches = [Match?](repeating: nil, count: R * max(J, 1))
         let blankOnly = runs.map { $0.cells.allSatisfy { $0.kind == .blank } }
-        // Row variants and contexts read in place (buffer pointers), not copied for every pair.
-        ctxs.withUnsafeBufferPointer { ctxBuffer in
-            for r in 0..<R {
-                rows[r].variants.withUnsafeBufferPointer { variants in
-                    for j in 0..<J {
-                        guard var m = match(variants, ctxBuffer[j], &scratch) else { continue }
-                        if strict {
-                            let line = runs[j].firstLine
-                            guard m.coverage == 1,
-                                m.pieces.allSatisfy({
-                                    if case .piece(let p) = items[$0] { return p.token.line == line } else { return false }
-                                })
-                            else { continue }
-                        }
-                        // A run of blanks only is a row's empty cells only when the label is on its line, in front of
-                        // them; otherwise it is padding of a spanned title or header row.
-                        if blankOnly[j] {
-                            let line = runs[j].firstLine
-                            guard
-                                m.pieces.allSatisfy({
-                                    if case .piece(let p) = items[$0] { return p.token.line == line } else { return false }
-                                })
-                            else { continue }
-                            m.score *= 0.5
-                        }
-                        matches[r * J + j] = m
+        // Every row's variants in one array (each row a range of it), read in place through one buffer
+        // pointer, and each run's context taken once for all rows: the pairs are scored run by run, not row
+        // by row, which copied the run's context (five arrays) for every pair. Exact: a pair's match depends
+        // only on its row's variants and its run's context, and each comparison clears the scratch cells it
+        // reads (`lcs`), so the order in which pairs are scored changes nothing.
+        var allVariants: [PreparedTable.Variant] = []
+        var variantRanges: [Range<Int>] = []
+        variantRanges.reserveCapacity(R)
+        for r in 0..<R {
+            let lo = allVariants.count
+            allVariants.append(contentsOf: rows[r].variants)
+            variantRanges.append(lo..<allVariants.count)
+        }
+        allVariants.withUnsafeBufferPointer { all in
+            for j in 0..<J {
+                let context = ctxs[j]
+                for r in 0..<R {
+                    let variants = UnsafeBufferPointer(rebasing: all[variantRanges[r]])
+                    guard var m = match(variants, context, &scratch) else { continue }
+                    if strict {
+                        let line = runs[j].firstLine
+                        guard m.coverage == 1,
+                            m.pieces.allSatisfy({
+                                if case .piece(let p) = items[$0] { return p.token.line == line } else { return false }
+                            })
+                        else { continue }
                     }
+                    // A run of blanks only is a row's empty cells only when the label is on its line, in front of
+                    // them; otherwise it is padding of a spanned title or header row.
+                    if blankOnly[j] {
+                        let line = runs[j].firstLine
+                        guard
+                            m.pieces.allSatisfy({
+                                if case .piece(let p) = items[$0] { return p.token.line == line } else { return false }
+                            })
+                        else { continue }
+                        m.score *= 0.5
+                    }
+                    matches[r * J + j] = m
                 }
             }
         }
