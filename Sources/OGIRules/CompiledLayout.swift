@@ -18,6 +18,11 @@ final class CompiledTable: Sendable {
     /// First row or column of each key (as `TableSpec.row(_:)` and `column(_:)` find them).
     let rowIndex: [String: Int]
     let columnIndex: [String: Int]
+    /// Per row (column): true when it is the first with its key, i.e. `rowIndex[rowKeys[i]] == i`. A report's rows
+    /// and cells mostly come in template order, so `TableCells` first tries the expected position and compares one
+    /// key (no hashing); it is the answer `rowIndex` gives exactly when the keys are equal and this is true.
+    let rowIsFirst: [Bool]
+    let columnIsFirst: [Bool]
     /// True when no `row.column` text is spelled by two different (row, column) pairs: then any split of a cell
     /// reference into a known row and a known column is the one `TableSpec.resolve` finds.
     let unambiguous: Bool
@@ -59,6 +64,9 @@ final class CompiledTable: Sendable {
         for (i, k) in columnKeys.enumerated() where cols[k] == nil { cols[k] = i }
         rowIndex = rows
         columnIndex = cols
+        let rowKeys = self.rowKeys, columnKeys = self.columnKeys
+        rowIsFirst = rowKeys.indices.map { rows[rowKeys[$0]] == $0 }
+        columnIsFirst = columnKeys.indices.map { cols[columnKeys[$0]] == $0 }
         // Two spellings can coincide only when a row key and a column key both hold a dot (`a.b` + `c` = `a` + `b.c`).
         let dot = UInt8(ascii: ".")
         if !rowKeys.contains(where: { $0.utf8.contains(dot) }) || !columnKeys.contains(where: { $0.utf8.contains(dot) }) {
@@ -100,6 +108,8 @@ final class CompiledLayout: Sendable {
     let tableIndex: [String: Int]
     /// Sum plans by rule spelling, filled on first use.
     let sumPlans = SharedCache<SumPlanKey, SumPlan>()
+    /// The repair kind's reading of each assertion's equation, by rule, table and variable values, filled on first use.
+    let equations = SharedCache<RepairKind.EquationKey, RepairKind.PlannedEquation>()
     /// Which tables a list of key patterns (`tables:` of a rule) matches, by table index, filled on first use.
     let tablePatterns = SharedCache<[String], [Bool]>()
     /// Per rule of the set (by index): true when the rule applies to this template.
@@ -217,19 +227,40 @@ final class TableCells {
         var repeats = false
         let source = report.tables.first(where: { $0.key == table.key })
         if let t = source {
-            for (ri, r) in t.rows.enumerated() {
-                guard let tr = table.rowIndex[r.key] else { continue }
+            // The template row after the last one found is tried first (`CompiledTable.rowIsFirst`).
+            var nextRow = 0
+            for ri in t.rows.indices {
+                let r = t.rows[ri]
+                let tr: Int
+                if nextRow < table.rowCount, table.rowIsFirst[nextRow], table.rowKeys[nextRow] == r.key {
+                    tr = nextRow
+                } else if let found = table.rowIndex[r.key] {
+                    tr = found
+                } else {
+                    continue
+                }
+                nextRow = tr + 1
                 if rowPositions[tr] >= 0 { repeats = true; continue }
                 rowPositions[tr] = ri
                 let base = tr * table.columnCount
-                for (ci, cell) in r.cells.enumerated() {
-                    guard let c = table.columnIndex[cell.column] else { continue }
+                var nextColumn = 0
+                for ci in r.cells.indices {
+                    let column = r.cells[ci].column
+                    let c: Int
+                    if nextColumn < table.columnCount, table.columnIsFirst[nextColumn], table.columnKeys[nextColumn] == column {
+                        c = nextColumn
+                    } else if let found = table.columnIndex[column] {
+                        c = found
+                    } else {
+                        continue
+                    }
+                    nextColumn = c + 1
                     let i = base + c
                     if cellPositions[i] >= 0 { repeats = true; continue }
                     cellPositions[i] = ci
-                    states[i] = cell.state
-                    values[i] = cell.value
-                    ints[i] = Self.plainInteger(cell)
+                    states[i] = r.cells[ci].state
+                    values[i] = r.cells[ci].value
+                    ints[i] = Self.plainInteger(state: r.cells[ci].state, value: r.cells[ci].value, raw: r.cells[ci].raw)
                 }
             }
         }
@@ -255,13 +286,16 @@ final class TableCells {
 
     /// The cell's value as an `Int64` when its text is plain digits (at most 15, optionally after "-") read as a
     /// number, or it is blank or a placeholder (value 0); nil otherwise.
-    static func plainInteger(_ cell: Cell) -> Int64? {
-        switch cell.state {
-        case .blank, .placeholder: return cell.value?.isZero == true ? 0 : nil
+    static func plainInteger(_ cell: Cell) -> Int64? { plainInteger(state: cell.state, value: cell.value, raw: cell.raw) }
+
+    /// `plainInteger(_:)` of a cell with this state, value and text (without copying the cell).
+    static func plainInteger(state: CellState, value: Decimal?, raw: String) -> Int64? {
+        switch state {
+        case .blank, .placeholder: return value?.isZero == true ? 0 : nil
         case .number:
-            guard cell.value != nil else { return nil }
+            guard value != nil else { return nil }
             var v: Int64 = 0, digits = 0, negative = false
-            for (i, b) in cell.raw.utf8.enumerated() {
+            for (i, b) in raw.utf8.enumerated() {
                 if i == 0 && b == UInt8(ascii: "-") { negative = true; continue }
                 guard b >= 48 && b <= 57 else { return nil }
                 v = v * 10 + Int64(b - 48)

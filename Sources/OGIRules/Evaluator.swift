@@ -95,6 +95,9 @@ final class Evaluator {
     /// Comparisons of whole numbers in `Int64` (`integerComparison`); off only in the tests that compare it with
     /// the `Decimal` evaluation.
     var integerShortcut = true
+    /// Assertions' equations read by the repair kind from plans made once per layout (`RepairKind.plannedEquation`);
+    /// off only in the tests that compare them with `RepairKind.linear`.
+    var equationPlans = true
     /// Prose analyses built once per report and shared by every rule (see `ProseCache`).
     lazy var prose = ProseCache(report: report)
 

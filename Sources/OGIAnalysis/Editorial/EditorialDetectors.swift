@@ -41,6 +41,8 @@ public enum EditorialDetectors {
             var found = false
             if CharClass.isCJK(s[i]) {
                 for len in stride(from: maxLength, through: minLength, by: -1) where i + 2 * len <= s.count {
+                    // The first pair of the comparison below, asked first: most positions fail it.
+                    guard s[i] == s[i + len] else { continue }
                     var same = true
                     for k in 0..<len where !(CharClass.isCJK(s[i + k]) && s[i + k] == s[i + len + k]) { same = false; break }
                     guard same else { continue }

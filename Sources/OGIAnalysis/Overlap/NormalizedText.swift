@@ -24,6 +24,16 @@ public struct NormalizedText: Sendable {
 
     public var count: Int { units.count }
 
+    /// `NormalizedText(scalars, range: range).units`, without the origins.
+    public static func units(_ scalars: [Unicode.Scalar], range: Range<Int>) -> [UInt32] {
+        var u: [UInt32] = []
+        u.reserveCapacity(range.count)
+        for i in range {
+            if let v = fold(scalars[i]) { u.append(v) }
+        }
+        return u
+    }
+
     /// The source span of normalised units `lo..<hi`.
     public func sourceSpan(_ lo: Int, _ hi: Int) -> TextSpan {
         TextSpan(start: origin[lo], end: origin[hi - 1] + 1)

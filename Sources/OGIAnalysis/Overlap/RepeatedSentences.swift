@@ -30,12 +30,12 @@ public enum RepeatedSentences {
         struct Item { var index: Int; var units: [UInt32]; var bigrams: [UInt64] }
         var items: [Item] = []
         for s in sentences {
-            let n = NormalizedText(text.scalars, range: s.span.start..<s.span.end)
-            guard n.count >= minLength else { continue }
+            let units = NormalizedText.units(text.scalars, range: s.span.start..<s.span.end)
+            guard units.count >= minLength else { continue }
             var bg: [UInt64] = []
-            bg.reserveCapacity(n.count)
-            for i in stride(from: 1, to: n.count, by: 1) { bg.append(UInt64(n.units[i - 1]) << 32 | UInt64(n.units[i])) }
-            items.append(Item(index: s.index, units: n.units, bigrams: bg.sorted()))
+            bg.reserveCapacity(units.count)
+            for i in stride(from: 1, to: units.count, by: 1) { bg.append(UInt64(units[i - 1]) << 32 | UInt64(units[i])) }
+            items.append(Item(index: s.index, units: units, bigrams: bg.sorted()))
         }
         items.sort { ($0.units.count, $0.index) < ($1.units.count, $1.index) }
         func allowed(_ longer: Int) -> Int { max(maxEdits, Int((1 - minSimilarity) * Double(longer) + 1e-9)) }

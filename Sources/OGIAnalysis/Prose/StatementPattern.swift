@@ -31,22 +31,34 @@ public enum StatementScanner {
     /// are alternative wordings of one statement).
     public static func find(_ patterns: [StatementPattern], in facts: ProseFacts) -> [StatementMatch] {
         let s = facts.text.scalars
+        // A pattern with a fragment that occurs nowhere in the text matches no sentence: it is left out at once.
+        let possible = patterns.filter { p in !p.fragments.isEmpty && p.fragments.allSatisfy { occurs($0, in: s) } }
         var out: [StatementMatch] = []
         for sentence in facts.sentences {
             var named = Set<String>()
-            for p in patterns where !p.fragments.isEmpty && !named.contains(p.name) {
+            for p in possible where !named.contains(p.name) {
+                // The match is looked for before the exclusions: a sentence that is excluded or does not match adds
+                // nothing either way, and most sentences do not match.
+                guard let span = match(p, s, from: sentence.span.start, to: sentence.span.end) else { continue }
                 if p.exclusions.contains(where: { e in
                     (sentence.span.start..<sentence.span.end).contains { e.first == s[$0] && s.matches(e, at: $0) }
                 }) {
                     continue
                 }
-                if let span = match(p, s, from: sentence.span.start, to: sentence.span.end) {
-                    out.append(StatementMatch(pattern: p.name, sentence: sentence.index, span: span))
-                    named.insert(p.name)
-                }
+                out.append(StatementMatch(pattern: p.name, sentence: sentence.index, span: span))
+                named.insert(p.name)
             }
         }
         return out.sorted { ($0.span.start, $0.pattern) < ($1.span.start, $1.pattern) }
+    }
+
+    /// True when one of the alternatives occurs somewhere in `s` (as `match` would find it in a sentence).
+    static func occurs(_ alts: [[Unicode.Scalar]], in s: [Unicode.Scalar]) -> Bool {
+        for i in s.indices {
+            let u = s[i]
+            for a in alts where a.first == u && i + a.count <= s.count && s.matches(a, at: i) { return true }
+        }
+        return false
     }
 
     /// Leftmost match of the fragments in order, trying each occurrence of the first fragment.

@@ -149,21 +149,27 @@ extension CellsKind {
 
         init(_ cells: TableCells) {
             let kinds = ColumnSpec.Kind.allCases, matches = Match.allCases
-            found = Array(repeating: Array(repeating: false, count: matches.count), count: kinds.count)
+            // One bit per match (by `Match.allCases` index) per column kind; a column stops being read once its kind
+            // has every bit, since further cells cannot add one.
+            var masks = [UInt32](repeating: 0, count: kinds.count)
+            let every: UInt32 = (1 << UInt32(matches.count)) - 1
             let t = cells.table
             for c in 0..<t.columnCount {
                 guard let k = kinds.firstIndex(of: t.columnKinds[c]) else { continue }
+                var mask = masks[k]
                 var i = c
-                while i < cells.states.count {
+                while i < cells.states.count, mask != every {
                     let state = cells.states[i]
                     if state != .missing {
-                        for (m, match) in matches.enumerated() where !found[k][m] {
-                            if Self.cell(state, cells.values[i], makes: match) { found[k][m] = true }
+                        for m in matches.indices where mask & (1 << UInt32(m)) == 0 {
+                            if Self.cell(state, cells.values[i], makes: matches[m]) { mask |= 1 << UInt32(m) }
                         }
                     }
                     i += t.columnCount
                 }
+                masks[k] = mask
             }
+            found = masks.map { mask in matches.indices.map { mask & (1 << UInt32($0)) != 0 } }
         }
 
         /// `mayMatch`'s test of one present cell.

@@ -146,6 +146,22 @@ public struct RepairKind: RuleKind {
                 ev.forEachBinding(sum.forEach, collect)
             } else if let a = rule.kind as? AssertKind, case let .binary("==", lhs, rhs) = a.expression {
                 ev.forEachBinding(a.forEach) {
+                    switch ev.equationPlans ? Self.plannedEquation(rule: ri, lhs, rhs, ev, spec, compiled) : .dynamic {
+                    case .notLinear: return
+                    case .linear(let lp, let rp):
+                        // The cells are read in `linear`'s order; a missing one makes the equation unusable.
+                        guard let l = Self.read(lp, ev), let r = Self.read(rp, ev), (l + r).allSatisfy({ add($0.cell) }) else {
+                            return
+                        }
+                        t.constraints.append(
+                            LinearConstraint(
+                                name: rule.id, left: l.map { ($0.cell.index, $0.coefficient) },
+                                right: r.map { ($0.cell.index, $0.coefficient) }, tolerance: a.tolerance))
+                        t.owners.append((rule.id, .other))
+                        t.unit.append((l + r).allSatisfy { $0.coefficient.magnitude == 1 })
+                        return
+                    case .dynamic: break
+                    }
                     guard let l = Self.linear(lhs, ev, spec), let r = Self.linear(rhs, ev, spec), l.constant == r.constant,
                         !(l.terms.isEmpty && r.terms.isEmpty), (l.terms + r.terms).allSatisfy({ add($0.cell) })
                     else { return }
@@ -264,6 +280,140 @@ public struct RepairKind: RuleKind {
         case .call("sum", let args): return args.allSatisfy { mayBeLinear($0, over: table) }
         default: return false
         }
+    }
+
+    /// `linear(e, ev, spec)` decided without the report: the cells it reads, as (table, row, column) indices, with
+    /// their coefficients, and the constant. What the report adds is only whether each cell is present.
+    struct LinearForm: Sendable {
+        var terms: [(table: Int, row: Int, column: Int, coefficient: Decimal)]
+        var constant: Decimal
+    }
+
+    /// An assertion's equation as the repair kind reads it for one binding of its variables, planned once per layout.
+    enum PlannedEquation: Sendable {
+        /// `linear` is nil for a side whatever the report holds, or the constants differ, or there is no cell.
+        case notLinear
+        case linear(LinearForm, LinearForm)
+        /// A path indexes with an expression other than `[$variable]`: `linear` reads the report to decide.
+        case dynamic
+    }
+
+    /// What a `PlannedEquation` depends on: the rule, the table, and the values of the variables the equation reads.
+    struct EquationKey: Hashable, Sendable {
+        var rule: Int
+        var table: Int
+        var variables: [String?]
+    }
+
+    /// The equation `lhs == rhs` of rule `rule` over `spec` in the current bindings, from the layout's cache.
+    static func plannedEquation(
+        rule: Int, _ lhs: Expr, _ rhs: Expr, _ ev: Evaluator, _ spec: CompiledTable, _ compiled: CompiledLayout
+    ) -> PlannedEquation {
+        var names: [String] = []
+        variables(lhs, &names)
+        variables(rhs, &names)
+        let key = EquationKey(rule: rule, table: spec.index, variables: names.map { ev.bindings[$0] })
+        return compiled.equations.value(key) { _ in
+            guard let l = form(lhs, ev, spec, compiled), let r = form(rhs, ev, spec, compiled) else { return .notLinear }
+            guard case .linear(let lf) = l, case .linear(let rf) = r else { return .dynamic }
+            guard lf.constant == rf.constant, !(lf.terms.isEmpty && rf.terms.isEmpty) else { return .notLinear }
+            return .linear(lf, rf)
+        }
+    }
+
+    /// The names of the variables an expression's paths read, in order (repeats allowed).
+    static func variables(_ e: Expr, _ out: inout [String]) {
+        switch e {
+        case .number, .string, .null, .bool: return
+        case .path(let segs):
+            for seg in segs {
+                switch seg {
+                case .name: continue
+                case .variable(let v): out.append(v)
+                case .index(let i): variables(i, &out)
+                }
+            }
+        case .call(_, let args): for a in args { variables(a, &out) }
+        case .unary(_, let a): variables(a, &out)
+        case .binary(_, let a, let b): variables(a, &out); variables(b, &out)
+        }
+    }
+
+    /// One side of an equation planned: its linear form, or `dynamic` when `linear` reads the report to decide.
+    enum PlannedSide {
+        case linear(LinearForm)
+        case dynamic
+    }
+
+    /// `linear(e, ev, spec)` without the report: its form, `.dynamic` when it depends on the report beyond which
+    /// cells are present, or nil when it is nil for every report. Same recursion and the same `Decimal` operations
+    /// as `linear`.
+    static func form(_ e: Expr, _ ev: Evaluator, _ spec: CompiledTable, _ compiled: CompiledLayout) -> PlannedSide? {
+        func one(_ f: LinearForm) -> PlannedSide { .linear(f) }
+        switch e {
+        case .number(let d): return one(LinearForm(terms: [], constant: d))
+        case .path(let segs):
+            guard Expr.previousPath(segs) == nil else { return nil }
+            var keys: [String] = []
+            for seg in segs {
+                switch seg {
+                case .name(let n): keys.append(n)
+                case .variable(let v):
+                    guard let b = ev.bindings[v] else { return nil }
+                    keys.append(b)
+                case .index(.path(let inner)):
+                    // `[$v]` reads the binding's text (`keys(of:)` through `eval`); `$it` may be read as a number.
+                    guard inner.count == 1, case .variable(let v) = inner[0], v != "it" else { return .dynamic }
+                    guard let b = ev.bindings[v] else { return nil }
+                    keys.append(b)
+                case .index: return .dynamic
+                }
+            }
+            // `Evaluator.cell(keys)` without reading the cell: the table by key, then the row and column.
+            guard keys.first == spec.key, let table = compiled.table(keys[0]), let (r, c) = table.resolve(keys.dropFirst()) else {
+                return nil
+            }
+            return one(LinearForm(terms: [(table.index, r, c, 1)], constant: 0))
+        case .unary("-", let a):
+            guard let p = form(a, ev, spec, compiled) else { return nil }
+            guard case .linear(let l) = p else { return p }
+            return one(LinearForm(terms: l.terms.map { ($0.table, $0.row, $0.column, -$0.coefficient) }, constant: -l.constant))
+        case .binary(let op, let a, let b) where op == "+" || op == "-":
+            guard let pa = form(a, ev, spec, compiled) else { return nil }
+            guard let pb = form(b, ev, spec, compiled) else {
+                if case .dynamic = pa { return .dynamic }
+                return nil
+            }
+            guard case .linear(let l) = pa, case .linear(let r) = pb else { return .dynamic }
+            let sign: Decimal = op == "+" ? 1 : -1
+            return one(
+                LinearForm(
+                    terms: l.terms + r.terms.map { ($0.table, $0.row, $0.column, sign * $0.coefficient) },
+                    constant: l.constant + sign * r.constant))
+        case .call("sum", let args):
+            var terms: [(table: Int, row: Int, column: Int, coefficient: Decimal)] = []
+            var c: Decimal = 0
+            var dynamic = false
+            for a in args {
+                guard let p = form(a, ev, spec, compiled) else { return dynamic ? .dynamic : nil }
+                guard case .linear(let l) = p else { dynamic = true; continue }
+                terms += l.terms; c += l.constant
+            }
+            return dynamic ? .dynamic : one(LinearForm(terms: terms, constant: c))
+        default: return nil
+        }
+    }
+
+    /// The report's cells of a planned side, in order; nil when one is missing (as `linear` is).
+    static func read(_ f: LinearForm, _ ev: Evaluator) -> [(cell: TouchedCell, coefficient: Decimal)]? {
+        var out: [(cell: TouchedCell, coefficient: Decimal)] = []
+        out.reserveCapacity(f.terms.count)
+        for t in f.terms {
+            let cell = TouchedCell(cells: ev.cells(t.table), row: t.row, column: t.column)
+            guard cell.state != .missing else { return nil }
+            out.append((cell, t.coefficient))
+        }
+        return out
     }
 
     /// An expression as Σ coefficient·cell + constant over cells of `spec`, nil when it is not linear in them.
