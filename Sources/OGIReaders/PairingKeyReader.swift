@@ -125,11 +125,14 @@ extension TextReader {
         let allParts = ctx.templates.profile.parts.map(\.key)
         matchNumbered(until: 3)
         if numberedLines.count >= 3, let firstNumbered = firstHeading {
-            let mayBeHeading = (0..<firstNumbered).contains { i in
-                allParts.contains { key in
-                    matcher.match(lines[i].text, excluding: Set(allParts.filter { $0 != key }), numbered: false) != nil
+            // Whether some preamble line is a heading of some single part: the same question asked part by part,
+            // so each part's exclusion set is built once, not once per line.
+            let mayBeHeading =
+                firstNumbered > 0
+                && allParts.contains { key in
+                    let others = Set(allParts.filter { $0 != key })
+                    return (0..<firstNumbered).contains { i in matcher.match(lines[i].text, excluding: others, numbered: false) != nil }
                 }
-            }
             if mayBeHeading {
                 matchNumbered(until: Int.max)
                 if numberedLines.count != allParts.count {

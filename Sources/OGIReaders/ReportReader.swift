@@ -70,23 +70,48 @@ public struct InputSniffer: Sendable {
 
     /// Lower case and trimmed forms of a text made only of ASCII and of blocks without letter case (CJK
     /// ideographs and punctuation, general punctuation, full-width digits and punctuation, U+FFFD), which are
-    /// what `lowercased()` and `trimmingCharacters(in: .whitespacesAndNewlines)` give, computed per scalar;
-    /// nil for any other text (the general functions are used).
+    /// what `lowercased()` and `trimmingCharacters(in: .whitespacesAndNewlines)` give; nil for any other text
+    /// (the general functions are used).
+    ///
+    /// Works on the UTF-8 bytes: every scalar of those blocks is one byte (ASCII) or three (U+0800 to U+FFFF),
+    /// so a two- or four-byte sequence means another block. Only ASCII capitals change, and their bytes
+    /// (0x41 to 0x5A) occur in no multi-byte sequence, so mapping those bytes maps the scalars.
     static func caselessLowercased(_ text: String) -> (lowercased: String, trimmed: String)? {
-        for u in text.unicodeScalars {
-            switch u.value {
-            // Marks that join the character before them (a joined space would not be trimmed alone).
-            case 0x200C, 0x200D, 0x302A...0x302F: return nil
-            case 0...0x7F, 0x2000...0x206F, 0x3000...0x303F, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF20, 0xFF3B...0xFF40,
-                0xFF5B...0xFF64, 0xFFFD:
-                continue
-            default: return nil
+        var bytesOf = text
+        // nil: a scalar of another block; an empty array: no capital (the text is its own lower case).
+        let mapped = bytesOf.withUTF8 { bytes -> [UInt8]? in
+            var hasCapital = false
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b < 0x80 {
+                    if b >= 0x41 && b <= 0x5A { hasCapital = true }
+                    i += 1
+                    continue
+                }
+                // A String is valid UTF-8: a lead byte from 0xE0 to 0xEF starts a complete three-byte scalar.
+                guard b >= 0xE0 && b < 0xF0 else { return nil }
+                let u = UInt32(b & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                guard isCaseless(u) else { return nil }
+                i += 3
             }
+            return hasCapital ? bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 } : []
         }
-        // Only ASCII letters change; the other scalars are copied as they are.
-        let lowered = FastText.mapScalars(text) { u in (0x41...0x5A).contains(u.value) ? Unicode.Scalar(u.value + 0x20)! : u }
+        guard let mapped else { return nil }
+        let lowered = mapped.isEmpty ? text : String(decoding: mapped, as: UTF8.self)
         // Trimmed by scalars with exactly Foundation's white space and newline set (U+200B included).
         return (lowered, ScalarTrim.whitespacesAndNewlines(lowered))
+    }
+
+    /// True for a scalar of U+0800 to U+FFFF in a block without letter case (listed above). Marks that join the
+    /// character before them (U+200C, U+200D, U+302A to U+302F) are not: a joined space would not be trimmed alone.
+    static func isCaseless(_ u: UInt32) -> Bool {
+        switch u {
+        case 0x200C, 0x200D, 0x302A...0x302F: return false
+        case 0x2000...0x206F, 0x3000...0x303F, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF20, 0xFF3B...0xFF40, 0xFF5B...0xFF64, 0xFFFD:
+            return true
+        default: return false
+        }
     }
 
     /// True when the bytes start with `signature`.

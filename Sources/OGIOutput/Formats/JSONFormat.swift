@@ -28,7 +28,9 @@ public final class JSONFormat: OutputFormat {
         ]
         if let e = input.error { fields.append(("error", .string(e.description))) }
         if input.isConfiguration { fields.append(("configuration", .bool(true))) }
-        try out.write((written == 0 ? "[\n    " : ",\n    ") + JSONValue.object(fields).render(indent: 2))
+        var text = written == 0 ? "[\n    " : ",\n    "
+        JSONValue.object(fields).render(into: &text, indent: 2)
+        try out.write(text)
         written += 1
     }
 

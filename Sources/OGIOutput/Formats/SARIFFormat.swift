@@ -130,7 +130,9 @@ public final class SARIFFormat: OutputFormat {
                     ))
             }
             result.append(("properties", .object(properties)))
-            try out.write((written == 0 ? "[\n        " : ",\n        ") + JSONValue.object(result).render(indent: 4))
+            var text = written == 0 ? "[\n        " : ",\n        "
+            JSONValue.object(result).render(into: &text, indent: 4)
+            try out.write(text)
             written += 1
         }
     }
