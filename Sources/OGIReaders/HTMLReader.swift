@@ -406,16 +406,18 @@ struct Lineariser {
     /// `s.replacingOccurrences(of: "\t", with: " ")`, byte by byte: a tab is a character of its own (grapheme
     /// clusters break before and after a control character, and no other text is equivalent to it), and in UTF-8
     /// the byte 0x09 is only ever a tab. Without a tab there is nothing to replace.
-    static func tabsMadeSpaces(_ s: String) -> String {
-        var source = s
+    static func tabsMadeSpaces(_ t: String) -> String {
+        var source = t
         let replaced = source.withUTF8 { b -> String? in
             guard let base = b.baseAddress, memchr(base, 0x09, b.count) != nil else { return nil }
+            // A tab followed by a mark or joiner is not a character of its own: those are left to Foundation.
+            for i in 0..<(b.count - 1) where b[i] == 0x09 && b[i + 1] >= 0x80 { return t.replacingOccurrences(of: "\t", with: " ") }
             return String(unsafeUninitializedCapacity: b.count) { out in
                 for i in 0..<b.count { out[i] = b[i] == 0x09 ? 0x20 : b[i] }
                 return b.count
             }
         }
-        return replaced ?? s
+        return replaced ?? t
     }
 
     /// A data table: cells placed on a grid with rowspan/colspan; each row one line, cells separated by tabs.
