@@ -454,19 +454,28 @@ struct DocxReading {
     }
 }
 
-/// Streams `word/document.xml` into a `DocxReading`: one access to it per parser callback (a class's stored
-/// properties are checked for exclusive access at run time on every mutation; a struct's, inside its own mutating
-/// methods, are not).
+/// Streams `word/document.xml` into a `DocxReading`, kept behind a pointer the lineariser owns: a class's stored
+/// properties are checked for exclusive access at run time on every mutation (a struct's, inside its own mutating
+/// methods, are not), and the pointee is not, so a parser callback costs no access check. Only the parse running
+/// on one thread touches it.
 final class DocxLineariser: XMLStreamReader {
-    var reading: DocxReading
+    private let reading: UnsafeMutablePointer<DocxReading>
 
-    init(maxLines: Int) { reading = DocxReading(maxLines: maxLines) }
+    init(maxLines: Int) {
+        reading = .allocate(capacity: 1)
+        reading.initialize(to: DocxReading(maxLines: maxLines))
+    }
 
-    override func start(_ element: XMLStreamElement) { reading.start(element) }
-    override func end() { reading.end() }
-    override func text(_ bytes: UnsafeBufferPointer<UInt8>) { reading.text(bytes) }
+    deinit {
+        reading.deinitialize(count: 1)
+        reading.deallocate()
+    }
+
+    override func start(_ element: XMLStreamElement) { reading.pointee.start(element) }
+    override func end() { reading.pointee.end() }
+    override func text(_ bytes: UnsafeBufferPointer<UInt8>) { reading.pointee.text(bytes) }
 
     func lines(numbering: XMLDocument?, budget: ReadBudget, path: String) throws -> ([SourceLine], [DocxReader.Origin]) {
-        try reading.lines(numbering: numbering, budget: budget, path: path)
+        try reading.pointee.lines(numbering: numbering, budget: budget, path: path)
     }
 }

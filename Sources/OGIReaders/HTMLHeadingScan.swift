@@ -9,6 +9,9 @@ struct HeadingScan {
     let numberingStarts: ScalarSet?
     /// True when every heading is plain-scalar text (`FastText.isPlainScalar`).
     let plainHeadings: Bool
+    /// True when every heading starts with a plain scalar that is not a `numberByte` (a text of number bytes only
+    /// then holds no heading: `holdsNoHeading`).
+    let headingsStartOutsideNumbers: Bool
 
     init(numerals: String, headings: [[String]]) {
         if numerals.unicodeScalars.allSatisfy(FastText.isPlainScalar) {
@@ -19,6 +22,35 @@ struct HeadingScan {
             numberingStarts = nil
         }
         plainHeadings = headings.allSatisfy { $0.allSatisfy { $0.unicodeScalars.allSatisfy(FastText.isPlainScalar) } }
+        headingsStartOutsideNumbers = headings.allSatisfy { forms in
+            forms.allSatisfy { h in
+                guard let u = h.unicodeScalars.first else { return false }
+                return FastText.isPlainScalar(u) && !(u.isASCII && Self.isNumberByte(UInt8(u.value)))
+            }
+        }
+    }
+
+    /// The bytes of a table's figures: ASCII digits, `.,:()%+-/` and the white space `LabelText.normalize` drops.
+    @inline(__always) static func isNumberByte(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x30...0x39, 0x2E, 0x2C, 0x3A, 0x28, 0x29, 0x25, 0x2B, 0x2D, 0x2F, 0x20, 0x09, 0x0A, 0x0D: return true
+        default: return false
+        }
+    }
+
+    /// True only when no heading can start the text once normalised and stripped of its numbering: every byte is
+    /// a number byte (most texts of a table's cells) and every heading starts outside them. Normalising drops the
+    /// white space and keeps the other bytes; stripping the numbering leaves an end of what is left
+    /// (`LabelText.stripNumbering`), so of number bytes only; a heading's first scalar is a plain scalar, a
+    /// character of its own equal only to itself, which no number byte is.
+    func holdsNoHeading(utf8 text: UnsafePointer<UInt8>) -> Bool {
+        guard headingsStartOutsideNumbers else { return false }
+        var i = 0
+        while text[i] != 0 {
+            if !Self.isNumberByte(text[i]) { return false }
+            i += 1
+        }
+        return true
     }
 
     /// False only when `LabelText.stripNumbering(LabelText.normalize(text), numerals:)` surely returns its input:

@@ -218,7 +218,9 @@ public struct HTMLReader: ReportReader {
         var best: (XMLNode, Int, Int)? = nil  // node, score, depth
         func parts(_ n: XMLNode, depth: Int) -> UInt64 {
             if !n.isElement {
-                guard let content = n.ptr.pointee.content, scan.mayBeNumbered(utf8: content) else { return 0 }
+                guard let content = n.ptr.pointee.content, scan.mayBeNumbered(utf8: content), !scan.holdsNoHeading(utf8: content) else {
+                    return 0
+                }
                 let norm = LabelText.normalize(String(cString: content))
                 let bare = LabelText.stripNumbering(norm, numerals: numerals)
                 guard bare != norm else { return 0 }
@@ -383,11 +385,39 @@ struct Lineariser {
 
     /// A text node's text with line feeds and no-break spaces made spaces. Text of plain scalars, tabs and line
     /// feeds only (`FastText.isPlainScalar`: no character joins another) is rewritten scalar by scalar.
+    /// Text of plain scalars, tabs, line feeds and no-break spaces (the `&nbsp;` of empty cells) is rewritten
+    /// scalar by scalar too: there every scalar is a character of its own (a no-break space is neither a mark nor
+    /// a joiner, and none stands beside it), and no other text is equivalent to a no-break space (its
+    /// decomposition is a compatibility one), so replacing the characters is replacing the scalars.
     static func spacedOut(_ t: String) -> String {
-        if t.unicodeScalars.allSatisfy({ $0 == "\n" || $0 == "\t" || FastText.isPlainScalar($0) }) {
-            return t.utf8.contains(0x0A) ? FastText.mapScalars(t) { $0 == "\n" ? " " : $0 } : t
+        if t.unicodeScalars.allSatisfy({ $0 == "\n" || $0 == "\t" || $0 == "\u{00A0}" || FastText.isPlainScalar($0) }) {
+            // Among these scalars, 0xC2 starts only a no-break space.
+            guard t.utf8.contains(where: { $0 == 0x0A || $0 == 0xC2 }) else { return t }
+            return FastText.mapScalars(t) { $0 == "\n" || $0 == "\u{00A0}" ? " " : $0 }
         }
-        return t.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\u{00A0}", with: " ")
+        return generallySpacedOut(t)
+    }
+
+    /// `spacedOut` for any text.
+    static func generallySpacedOut(_ t: String) -> String {
+        t.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\u{00A0}", with: " ")
+    }
+
+    /// `s.replacingOccurrences(of: "\t", with: " ")`, byte by byte: a tab is a character of its own (grapheme
+    /// clusters break before and after a control character, and no other text is equivalent to it), and in UTF-8
+    /// the byte 0x09 is only ever a tab. Without a tab there is nothing to replace.
+    static func tabsMadeSpaces(_ t: String) -> String {
+        var source = t
+        let replaced = source.withUTF8 { b -> String? in
+            guard let base = b.baseAddress, memchr(base, 0x09, b.count) != nil else { return nil }
+            // A tab followed by a mark or joiner is not a character of its own: those are left to Foundation.
+            for i in 0..<(b.count - 1) where b[i] == 0x09 && b[i + 1] >= 0x80 { return t.replacingOccurrences(of: "\t", with: " ") }
+            return String(unsafeUninitializedCapacity: b.count) { out in
+                for i in 0..<b.count { out[i] = b[i] == 0x09 ? 0x20 : b[i] }
+                return b.count
+            }
+        }
+        return replaced ?? t
     }
 
     /// A data table: cells placed on a grid with rowspan/colspan; each row one line, cells separated by tabs.
@@ -419,8 +449,7 @@ struct Lineariser {
                     inner.flush()
                     joined = inner.lines.map(\.text).joined(separator: " ")
                 }
-                // A tab is a character of its own: without one there is nothing to replace.
-                let text = joined.utf8.contains(0x09) ? joined.replacingOccurrences(of: "\t", with: " ") : joined
+                let text = Self.tabsMadeSpaces(joined)
                 // Spans are clamped (a rowspan to the rows left in the table), and every grid cell a span covers
                 // counts against the budget, so a page cannot make the grid, and the work, arbitrarily large.
                 let rowspan = min(budget.maxSpan, rows.count - ri, max(1, Int(cell.attribute("rowspan", html: true) ?? "1") ?? 1))

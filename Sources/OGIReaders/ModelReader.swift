@@ -21,9 +21,29 @@ public struct ModelReader: ReportReader {
     public var extensions: [String] { syntax == .json ? ["json"] : ["yml", "yaml"] }
     public func claim(_ input: InputSniffer) -> ReaderClaim {
         if extensions.contains(input.pathExtension) { return .declared }
+        if Self.ruledOutByFirstByte(input.head, syntax: syntax) { return .none }
+        return claimByText(input)
+    }
+
+    /// The claim from the sniffer's lower-cased and trimmed text (costly to compute for a page in GBK, whose
+    /// bytes read as UTF-8 are letters of other scripts), for an input without a model extension.
+    func claimByText(_ input: InputSniffer) -> ReaderClaim {
         switch syntax {
         case .json: return input.trimmedText.hasPrefix("{") && input.lowercasedText.contains("\"ogilint_model\"") ? .declared : .none
         case .yaml: return input.trimmedText.hasPrefix("ogilint_model:") ? .declared : .none
+        }
+    }
+
+    /// True when the head's first byte alone shows `claimByText` gives `.none`: a visible ASCII byte (not white
+    /// space, not a control, so not trimmed, and no byte-order mark) that is not where a model's trimmed text
+    /// starts (`{` for JSON, `o` or `O` for YAML). That byte is the text's first scalar and its lower case the
+    /// trimmed text's, so the text cannot start with `{` or `ogilint_model:` (a mark after it would only make its
+    /// first character differ more). A page starts with `<`.
+    static func ruledOutByFirstByte(_ head: [UInt8], syntax: Syntax) -> Bool {
+        guard let first = head.first, first > 0x20, first < 0x7F else { return false }
+        switch syntax {
+        case .json: return first != 0x7B
+        case .yaml: return first | 0x20 != 0x6F
         }
     }
 

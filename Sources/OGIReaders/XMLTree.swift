@@ -226,21 +226,22 @@ enum XMLTree {
         }
     }
 
-    @inline(__always) static func streamReader(_ ctx: UnsafeMutableRawPointer?) -> XMLStreamReader {
+    /// The reader of a streamed parse, reached without retaining it: `streamXML` keeps it alive for the whole parse.
+    @inline(__always) static func withStreamReader(_ ctx: UnsafeMutableRawPointer?, _ body: (XMLStreamReader) -> Void) {
         let context = ctx!.assumingMemoryBound(to: xmlParserCtxt.self)
-        return Unmanaged<XMLStreamReader>.fromOpaque(context.pointee._private!).takeUnretainedValue()
+        Unmanaged<XMLStreamReader>.fromOpaque(context.pointee._private!)._withUnsafeGuaranteedRef(body)
     }
 
     static let streamStart: startElementNsSAX2Func = { ctx, localname, prefix, uri, _, _, count, _, attributes in
         let name = prefix != nil && uri == nil ? nil : localname
-        XMLTree.streamReader(ctx).start(XMLStreamElement(name: name, attributeCount: Int(count), attributes: attributes))
+        XMLTree.withStreamReader(ctx) { $0.start(XMLStreamElement(name: name, attributeCount: Int(count), attributes: attributes)) }
     }
 
-    static let streamEnd: endElementNsSAX2Func = { ctx, _, _, _ in XMLTree.streamReader(ctx).end() }
+    static let streamEnd: endElementNsSAX2Func = { ctx, _, _, _ in XMLTree.withStreamReader(ctx) { $0.end() } }
 
     static let streamText: charactersSAXFunc = { ctx, bytes, count in
         guard let bytes, count > 0 else { return }
-        XMLTree.streamReader(ctx).text(UnsafeBufferPointer(start: bytes, count: Int(count)))
+        XMLTree.withStreamReader(ctx) { $0.text(UnsafeBufferPointer(start: bytes, count: Int(count))) }
     }
 
     /// Counts element start tags (`<` followed by a name) in UTF-8 or ASCII-compatible bytes, without parsing.

@@ -116,7 +116,12 @@ enum ZipStructure {
         var stream = z_stream()
         guard ogilint_inflate_init_raw(&stream) == Z_OK else { throw InflateFailure.damaged }
         defer { inflateEnd(&stream) }
-        var out = Data(count: min(max(expectedSize, 0), limit) + chunk)
+        // Output goes into memory that is not zero-filled first (every byte handed on was written by zlib), grown
+        // as a `Data` of that size would have been, and handed to the returned `Data` without a copy.
+        var capacity = min(max(expectedSize, 0), limit) + chunk
+        guard var out = malloc(capacity)?.assumingMemoryBound(to: UInt8.self) else { throw InflateFailure.tooBig }
+        var owned = true
+        defer { if owned { free(out) } }
         var produced = 0
         var consumed = 0
         var result = Z_OK
@@ -129,23 +134,23 @@ enum ZipStructure {
             stream.avail_in = UInt32(size)
             consumed += size
             repeat {
-                if out.count < produced + chunk { out.count = max(out.count * 2, produced + chunk) }
-                let filled = out.withUnsafeMutableBytes { (buf: UnsafeMutableRawBufferPointer) -> UInt32 in
-                    stream.next_out = buf.baseAddress!.assumingMemoryBound(to: UInt8.self) + produced
-                    stream.avail_out = UInt32(chunk)
-                    result = CLibXML2.inflate(&stream, Z_NO_FLUSH)
-                    return UInt32(chunk) - stream.avail_out
+                if capacity < produced + chunk {
+                    let grown = max(capacity * 2, produced + chunk)
+                    guard let bigger = realloc(out, grown)?.assumingMemoryBound(to: UInt8.self) else { throw InflateFailure.tooBig }
+                    out = bigger
+                    capacity = grown
                 }
+                stream.next_out = out + produced
+                stream.avail_out = UInt32(chunk)
+                result = CLibXML2.inflate(&stream, Z_NO_FLUSH)
+                let filled = UInt32(chunk) - stream.avail_out
                 guard result != Z_NEED_DICT, result != Z_DATA_ERROR, result != Z_MEM_ERROR else { throw InflateFailure.damaged }
                 produced += Int(filled)
                 if produced > limit { throw InflateFailure.tooBig }
             } while stream.avail_out == 0
         } while result != Z_STREAM_END
-        out.count = produced
-        let crc = out.withUnsafeBytes { buf in
-            UInt32(crc32(0, buf.baseAddress?.assumingMemoryBound(to: UInt8.self), uInt(buf.count)))
-        }
-        guard crc == expected else { throw InflateFailure.damaged }
-        return out
+        guard UInt32(crc32(0, out, uInt(produced))) == expected else { throw InflateFailure.damaged }
+        owned = false
+        return Data(bytesNoCopy: out, count: produced, deallocator: .free)
     }
 }
