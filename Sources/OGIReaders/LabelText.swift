@@ -173,17 +173,18 @@ public enum LabelText {
     }
 }
 
-/// A regular expression with named-group access; wraps NSRegularExpression, compiled on first use.
+/// A regular expression with named-group access, compiled on first use: by `ScalarRegex` when the pattern is
+/// inside its subset (as the bundled profile's are), else by NSRegularExpression (`CompiledRegex`).
 ///
 /// Compiling is deferred because most patterns of a profile never run in a single check (a text lacking a
-/// character every match needs is not searched), and the first compile of a process also sets up ICU.
-/// The sources were validated (compiled) when the rule pack was loaded, so compiling here cannot fail.
+/// character every match needs is not searched). The sources were validated (compiled) when the rule pack was
+/// loaded, so compiling here cannot fail.
 final class Pattern: @unchecked Sendable {
     let source: String
     /// Characters a match cannot do without (`RequiredScalars`): a text lacking one of them is not searched.
     let required: RequiredScalars?
     private let lock = NSLock()
-    private var compiled: NSRegularExpression?
+    private var compiled: CompiledRegex?
 
     init(_ source: String) {
         self.source = source
@@ -191,7 +192,7 @@ final class Pattern: @unchecked Sendable {
     }
 
     /// The compiled expression, compiled by the first caller (under a lock: readers share patterns across threads).
-    var regex: NSRegularExpression {
+    var matcher: CompiledRegex {
         lock.lock()
         defer { lock.unlock() }
         if let compiled { return compiled }
@@ -203,6 +204,9 @@ final class Pattern: @unchecked Sendable {
             preconditionFailure("the profile pattern '\(source)' was validated when its rule pack was loaded: \(error)")
         }
     }
+
+    /// The pattern compiled by NSRegularExpression: the reference the tests compare `matcher` with.
+    var regex: NSRegularExpression { matcher.foundation }
 
     /// True once the expression has been compiled (for tests of the deferral).
     var isCompiled: Bool { lock.lock(); defer { lock.unlock() }; return compiled != nil }
@@ -228,14 +232,12 @@ final class Pattern: @unchecked Sendable {
 
     func matches(_ s: String) -> Bool {
         guard mayMatch(s) else { return false }
-        return regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+        return matcher.firstMatch(in: s) != nil
     }
 
     /// The first match's named groups (absent groups are left out) and its range.
     func firstGroups(_ s: String, names: [String]) -> (groups: [String: String], range: Range<String.Index>)? {
-        guard mayMatch(s), let m = regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)),
-            let whole = Range(m.range, in: s)
-        else { return nil }
+        guard mayMatch(s), let m = matcher.firstMatch(in: s), let whole = Range(m.range, in: s) else { return nil }
         var out: [String: String] = [:]
         for n in names {
             let r = m.range(withName: n)
@@ -247,9 +249,9 @@ final class Pattern: @unchecked Sendable {
     /// Removes every match, keeping any line breaks inside a match so line numbers do not move.
     func removingAllKeepingNewlines(in s: String) -> String {
         guard mayMatch(s) else { return s }
-        let ns = s as NSString
-        let matches = regex.matches(in: s, range: NSRange(location: 0, length: ns.length))
+        let matches = matcher.matches(in: s)
         if matches.isEmpty { return s }
+        let ns = s as NSString
         var out = ""
         var last = 0
         for m in matches {
@@ -268,7 +270,7 @@ final class Pattern: @unchecked Sendable {
         for (i, l) in lines.enumerated() where !l.isEmpty {
             let s = String(l)
             guard mayMatch(s) else { continue }
-            if regex.firstMatch(in: s, range: NSRange(location: 0, length: (s as NSString).length)) != nil { out.insert(i) }
+            if matcher.firstMatch(in: s) != nil { out.insert(i) }
         }
         return out
     }

@@ -1,15 +1,28 @@
 import Foundation
 import OGIModel
 
-/// Regular expression matching with a time limit, for patterns written in rule packs (`matches`, `count_pattern`):
-/// a pattern that backtracks catastrophically is stopped instead of hanging the run.
+/// Regular expression matching with a limit, for patterns written in rule packs (`matches`, `count_pattern`):
+/// a pattern that backtracks catastrophically is stopped instead of hanging the run. A pattern run by
+/// `ScalarRegex` is stopped by a step budget, so the same text and pattern give the same finding on every
+/// machine; a pattern outside its subset runs on NSRegularExpression with a wall-clock limit.
 enum BoundedRegex {
-    /// Longest time one match may take.
+    /// Longest time one match may take on NSRegularExpression; also the figure the "too slow" finding names.
     static let timeLimit: TimeInterval = 0.25
+    /// Most steps one search by `ScalarRegex` may take. A pattern without nested backtracking scans even the
+    /// longest text allowed (`maxTextLength`) in a few million steps; a catastrophic one passes this in a
+    /// fraction of `timeLimit`.
+    static let stepBudget = 10_000_000
     /// Longest text a pattern is matched against, in UTF-16 units.
     static let maxTextLength = 200_000
 
     struct TimedOut: Error {}
+
+    /// The first match of `rx` in `text`, or nil; throws `TimedOut` when the search passes the step budget
+    /// (`ScalarRegex`) or the time limit (NSRegularExpression).
+    static func firstMatch(_ rx: CompiledRegex, in text: String) throws -> RegexMatch? {
+        guard rx.scalarRegex != nil else { return try firstMatch(rx.foundation, in: text).map(RegexMatch.init) }
+        do { return try rx.firstMatch(in: text, stepBudget: stepBudget) } catch { throw TimedOut() }
+    }
 
     /// The first match of `pattern` in `text`, or nil; throws `TimedOut` when the match takes longer than the limit.
     static func firstMatch(_ rx: NSRegularExpression, in text: String, limit: TimeInterval = timeLimit) throws -> NSTextCheckingResult? {

@@ -235,8 +235,14 @@ public struct LintConfiguration: Sendable {
 /// Shell-style wildcards for file names: `*` (not crossing `/`), `**` (any folders), `?`.
 public enum Glob {
     public static func matches(_ path: String, _ pattern: String) -> Bool {
+        // Compiled once per pattern, and run by ScalarRegex: the translation uses only its subset.
+        (try? RegexCache.shared.compile(regularExpression(for: pattern)))?.firstMatch(in: path) != nil
+    }
+
+    /// The regular expression a glob stands for, anchored at both ends.
+    static func regularExpression(for pattern: String) -> String {
         var rx = "^"
-        var chars = Array(pattern)
+        let chars = Array(pattern)
         var i = 0
         while i < chars.count {
             let c = chars[i]
@@ -254,7 +260,6 @@ public enum Glob {
             }
             i += 1
         }
-        chars = []
-        return path.range(of: rx + "$", options: .regularExpression) != nil
+        return rx + "$"
     }
 }

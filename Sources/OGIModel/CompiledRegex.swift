@@ -1,0 +1,140 @@
+import Foundation
+
+/// A regular expression ready to match: run by `ScalarRegex` when the pattern is inside its subset, else by
+/// NSRegularExpression. Either way a search gives NSRegularExpression's results, with ranges in UTF-16
+/// units (`NSRange`) as NSRegularExpression reports them.
+public final class CompiledRegex: @unchecked Sendable {
+    public let pattern: String
+    /// The matcher of our own; nil when the pattern is outside its subset.
+    public let scalarRegex: ScalarRegex?
+    private let lock = NSLock()
+    private var compiledFoundation: NSRegularExpression?
+
+    /// Steps a search by `ScalarRegex` may take in the unbounded searches (`firstMatch(in:)`,
+    /// `matches(in:)`) before it is handed to NSRegularExpression, which then finishes it as before.
+    public static let exactSearchStepBudget = 20_000_000
+
+    /// Compiles `pattern`; throws NSRegularExpression's error when the pattern is invalid (a pattern inside
+    /// the subset is always valid).
+    init(pattern: String) throws {
+        self.pattern = pattern
+        scalarRegex = ScalarRegex(pattern)
+        if scalarRegex == nil { compiledFoundation = try RegexCache.shared.foundationRegex(pattern) }
+    }
+
+    /// The pattern compiled by NSRegularExpression, compiled on first use when `scalarRegex` runs it.
+    public var foundation: NSRegularExpression {
+        lock.lock()
+        defer { lock.unlock() }
+        if let compiledFoundation { return compiledFoundation }
+        do {
+            let r = try RegexCache.shared.foundationRegex(pattern)
+            compiledFoundation = r
+            return r
+        } catch {
+            preconditionFailure("'\(pattern)' is inside ScalarRegex's subset, which ICU accepts: \(error)")
+        }
+    }
+
+    /// The first match in `text`, or nil.
+    public func firstMatch(in text: String) -> RegexMatch? {
+        if scalarRegex != nil, let result = try? firstMatch(in: text, stepBudget: Self.exactSearchStepBudget) { return result }
+        return foundation.firstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count)).map(RegexMatch.init)
+    }
+
+    /// Every match in `text`, in order, as NSRegularExpression's `matches(in:range:)` finds them.
+    public func matches(in text: String) -> [RegexMatch] {
+        if let scalarRegex {
+            let scalars = ScalarText(text)
+            var steps = 0
+            if let all = try? scalarRegex.allMatches(in: scalars.values, steps: &steps, budget: Self.exactSearchStepBudget) {
+                return all.map { RegexMatch(slots: $0, in: scalars, groupNumbers: scalarRegex.groupNumbers) }
+            }
+        }
+        return foundation.matches(in: text, range: NSRange(location: 0, length: text.utf16.count)).map(RegexMatch.init)
+    }
+
+    /// The first match in `text` found by `ScalarRegex` within `stepBudget` steps; only for a pattern inside
+    /// its subset (`scalarRegex` not nil).
+    public func firstMatch(in text: String, stepBudget: Int) throws(ScalarRegex.StepBudgetExceeded) -> RegexMatch? {
+        guard let scalarRegex else { preconditionFailure("'\(pattern)' is not run by ScalarRegex") }
+        let scalars = ScalarText(text)
+        var steps = 0
+        guard let slots = try scalarRegex.firstMatch(in: scalars.values, from: 0, steps: &steps, budget: stepBudget) else { return nil }
+        return RegexMatch(slots: slots, in: scalars, groupNumbers: scalarRegex.groupNumbers)
+    }
+}
+
+/// One match: the whole match's range and each group's, in UTF-16 units (location `NSNotFound` for a group
+/// that took no part), as `NSTextCheckingResult` gives them.
+public struct RegexMatch {
+    private enum Source {
+        case scalar(ranges: [NSRange], groupNumbers: [String: Int])
+        case foundation(NSTextCheckingResult)
+    }
+    private let source: Source
+
+    public init(_ result: NSTextCheckingResult) { source = .foundation(result) }
+
+    init(slots: [Int], in text: ScalarText, groupNumbers: [String: Int]) {
+        var ranges: [NSRange] = []
+        ranges.reserveCapacity(slots.count / 2)
+        for g in 0..<slots.count / 2 {
+            let start = slots[2 * g]
+            let end = slots[2 * g + 1]
+            if start < 0 || end < 0 {
+                ranges.append(NSRange(location: NSNotFound, length: 0))
+            } else {
+                let location = text.utf16Offset(ofScalar: start)
+                ranges.append(NSRange(location: location, length: text.utf16Offset(ofScalar: end) - location))
+            }
+        }
+        source = .scalar(ranges: ranges, groupNumbers: groupNumbers)
+    }
+
+    /// The whole match.
+    public var range: NSRange { range(at: 0) }
+
+    /// Number of ranges: the whole match and one per capturing group.
+    public var numberOfRanges: Int {
+        switch source {
+        case .scalar(let ranges, _): return ranges.count
+        case .foundation(let r): return r.numberOfRanges
+        }
+    }
+
+    /// Group `k`'s range (0: the whole match).
+    public func range(at k: Int) -> NSRange {
+        switch source {
+        case .scalar(let ranges, _): return ranges[k]
+        case .foundation(let r): return r.range(at: k)
+        }
+    }
+
+    /// The named group's range; location `NSNotFound` when it took no part or there is no such group.
+    public func range(withName name: String) -> NSRange {
+        switch source {
+        case .scalar(let ranges, let numbers): return numbers[name].map { ranges[$0] } ?? NSRange(location: NSNotFound, length: 0)
+        case .foundation(let r): return r.range(withName: name)
+        }
+    }
+}
+
+/// A text as Unicode scalar values, with the conversion of scalar offsets to UTF-16 offsets.
+struct ScalarText {
+    let values: [UInt32]
+    /// True when some scalar takes two UTF-16 units (outside the Basic Multilingual Plane).
+    let hasSupplementary: Bool
+
+    init(_ s: String) {
+        values = s.unicodeScalars.map(\.value)
+        hasSupplementary = s.utf16.count != values.count
+    }
+
+    func utf16Offset(ofScalar k: Int) -> Int {
+        guard hasSupplementary else { return k }
+        var offset = k
+        for v in values[..<k] where v > 0xFFFF { offset += 1 }
+        return offset
+    }
+}

@@ -1,0 +1,763 @@
+/// A small backtracking matcher for the part of ICU's regular-expression syntax that rule packs and reading
+/// profiles use, matching exactly as NSRegularExpression (ICU, no options) does for those patterns, without
+/// ICU's process-wide set-up (several million instructions on the first expression of a process).
+///
+/// The subset: literal characters; escaped punctuation; `\t \n \r \f \xhh \uhhhh`; `.` (any character but a
+/// line terminator); classes `[...]` and `[^...]` of characters, ranges and `\d \s \w \D \S \W`; those six
+/// escapes with ICU's Unicode meanings (`\d` a decimal digit of any script, `\s` Unicode white space, `\w`
+/// letters, marks, decimal digits, connector punctuation, ZWNJ and ZWJ); groups `(...)`, `(?<name>...)`,
+/// `(?:...)`; alternation; the quantifiers `? * + {m} {m,} {m,n}` greedy or lazy (`*?`); `^` (start of the
+/// text) and `$` (end of the text, or before a line terminator that ends it) as ICU reads them without the
+/// multiline flag; `\p{Han}` and `\P{Han}` (the Han script); a lookbehind of one character, `(?<=X)` or
+/// `(?<!X)`. `init?` returns nil for anything else (other lookaround, `\b`, other properties, back
+/// references, flags, possessive quantifiers, a repeated group that can match the empty string, ...): callers
+/// run such a pattern through NSRegularExpression. Matching works on Unicode scalars, as ICU matches code
+/// points.
+///
+/// Every search counts its steps (one per instruction, per character consumed and per backtrack) and stops
+/// with `StepBudgetExceeded` past its budget, so a catastrophic pattern cannot hang a run and is stopped at
+/// the same point on every machine.
+public struct ScalarRegex: Sendable {
+    /// The search needed more steps (or more backtracking memory) than it was allowed.
+    public struct StepBudgetExceeded: Error {}
+
+    /// Number of capturing groups (group 0, the whole match, not counted).
+    public let groupCount: Int
+    /// Capturing group numbers by name.
+    public let groupNumbers: [String: Int]
+    let program: [Instruction]
+    let sets: [RegexCharacterSet]
+    /// True when every match must start at the start of the text (`^` first in every alternative).
+    let anchoredAtStart: Bool
+    /// What a match's first character can be; nil when a match may be empty or the first item is unknown.
+    let firstItems: [FirstItem]?
+
+    /// Largest number of instructions a pattern may compile to (counted repetitions are written out).
+    static let maxProgramLength = 20_000
+    /// Largest backtracking stack, in frames; a search needing more stops as over budget.
+    public static let maxFrames = 1_000_000
+
+    /// Compiles `pattern`; nil when it uses anything outside the supported subset.
+    public init?(_ pattern: String) {
+        var parser = RegexParser(pattern: Array(pattern.unicodeScalars))
+        guard let tree = try? parser.parseWhole() else { return nil }
+        var compiler = RegexCompiler(sets: parser.sets)
+        compiler.emit(.save(0))
+        guard (try? compiler.compile(tree)) != nil else { return nil }
+        compiler.emit(.save(1))
+        compiler.emit(.match)
+        guard compiler.program.count <= Self.maxProgramLength else { return nil }
+        program = compiler.program
+        sets = compiler.sets
+        groupCount = parser.groupCount
+        groupNumbers = parser.groupNumbers
+        anchoredAtStart = tree.isAnchoredAtStart
+        let first = tree.firstItems
+        firstItems = first.nullable ? nil : first.items
+    }
+
+    /// The first match starting at or after scalar offset `start`: the start and end offsets (in scalars) of
+    /// the whole match and of every group, -1 for a group that took no part. `steps` counts the work done
+    /// and the search throws once it passes `budget`.
+    public func firstMatch(in text: [UInt32], from start: Int, steps: inout Int, budget: Int) throws(StepBudgetExceeded) -> [Int]? {
+        var matcher = Backtracker(regex: self, text: text, budget: budget, steps: steps)
+        defer { steps = matcher.steps }
+        if anchoredAtStart {
+            guard start == 0 else { return nil }
+            return try matcher.attempt(at: 0) ? matcher.slots : nil
+        }
+        var position = start
+        let n = text.count
+        while position <= n {
+            if let firstItems {
+                // A match consumes a first character: skip the positions that cannot start one.
+                while position < n && !firstItems.contains(where: { $0.admits(text[position], sets) }) {
+                    position += 1
+                    try matcher.count(1)
+                }
+                if position == n { return nil }
+            }
+            if try matcher.attempt(at: position) { return matcher.slots }
+            position += 1
+        }
+        return nil
+    }
+
+    /// Every match from the start, found as ICU finds them one after another: the next search starts where
+    /// the last match ended, or one character further after an empty match.
+    public func allMatches(in text: [UInt32], steps: inout Int, budget: Int) throws(StepBudgetExceeded) -> [[Int]] {
+        var out: [[Int]] = []
+        var position = 0
+        while position <= text.count, let m = try firstMatch(in: text, from: position, steps: &steps, budget: budget) {
+            out.append(m)
+            position = m[1] == m[0] ? m[1] + 1 : m[1]
+        }
+        return out
+    }
+}
+
+// MARK: - Character sets
+
+/// The character classes written with a backslash, with ICU's definitions.
+enum BuiltinClass: Sendable {
+    case digit, space, word, notLineTerminator, han
+
+    /// The code points of the Han script (`\p{Han}`), as ICU 76 (Unicode 16) has them; the tests compare them
+    /// with ICU's over every scalar.
+    static let hanRanges: [ClosedRange<UInt32>] = [
+        0x2E80...0x2E99, 0x2E9B...0x2EF3, 0x2F00...0x2FD5, 0x3005...0x3005, 0x3007...0x3007, 0x3021...0x3029, 0x3038...0x303B,
+        0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFA6D, 0xFA70...0xFAD9, 0x16FE2...0x16FE3, 0x16FF0...0x16FF1,
+        0x20000...0x2A6DF, 0x2A700...0x2B739, 0x2B740...0x2B81D, 0x2B820...0x2CEA1, 0x2CEB0...0x2EBE0, 0x2EBF0...0x2EE5D,
+        0x2F800...0x2FA1D, 0x30000...0x3134A, 0x31350...0x323AF,
+    ]
+
+    /// The newest Unicode version whose characters ICU (76: Unicode 16) knows; a character the standard
+    /// library knows from a later version is unassigned to ICU, so in none of these classes.
+    static let icuUnicodeMajorVersion = 16
+
+    /// The scalar's properties when ICU knows the character.
+    static func knownProperties(_ v: UInt32) -> Unicode.Scalar.Properties? {
+        guard let p = Unicode.Scalar(v)?.properties, let age = p.age, age.major <= icuUnicodeMajorVersion else { return nil }
+        return p
+    }
+
+    func contains(_ v: UInt32) -> Bool {
+        switch self {
+        case .digit:
+            if v < 128 { return v >= 0x30 && v <= 0x39 }
+            return Self.knownProperties(v).map { $0.generalCategory == .decimalNumber } ?? false
+        case .space:
+            if v < 128 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
+            return Self.knownProperties(v).map { $0.isWhitespace } ?? false
+        case .word:
+            if v < 128 {
+                return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x5F
+            }
+            if v == 0x200C || v == 0x200D { return true }
+            guard let p = Self.knownProperties(v) else { return false }
+            if p.isAlphabetic { return true }
+            switch p.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .connectorPunctuation: return true
+            default: return false
+            }
+        case .notLineTerminator:
+            return !((v >= 0x0A && v <= 0x0D) || v == 0x85 || v == 0x2028 || v == 0x2029)
+        case .han:
+            if v >= 0x4E00 && v <= 0x9FFF { return true }
+            return v >= 0x2E80 && Self.hanRanges.contains { $0.contains(v) }
+        }
+    }
+}
+
+/// A set of Unicode scalars: ranges and builtin classes (each possibly negated), the whole possibly negated;
+/// ASCII membership is precomputed in a bitmap.
+struct RegexCharacterSet: Sendable {
+    var ranges: [ClosedRange<UInt32>] = []
+    var classes: [(BuiltinClass, negated: Bool)] = []
+    var negated = false
+    private var asciiLow: UInt64 = 0
+    private var asciiHigh: UInt64 = 0
+
+    init(ranges: [ClosedRange<UInt32>] = [], classes: [(BuiltinClass, negated: Bool)] = [], negated: Bool = false) {
+        self.ranges = ranges
+        self.classes = classes
+        self.negated = negated
+        for v in UInt32(0)..<128 where slowContains(v) {
+            if v < 64 { asciiLow |= 1 << UInt64(v) } else { asciiHigh |= 1 << UInt64(v - 64) }
+        }
+    }
+
+    @inline(__always) func contains(_ v: UInt32) -> Bool {
+        if v < 64 { return asciiLow & (1 << UInt64(v)) != 0 }
+        if v < 128 { return asciiHigh & (1 << UInt64(v - 64)) != 0 }
+        return slowContains(v)
+    }
+
+    private func slowContains(_ v: UInt32) -> Bool {
+        var hit = ranges.contains { $0.contains(v) }
+        if !hit { hit = classes.contains { $0.0.contains(v) != $0.negated } }
+        return hit != negated
+    }
+}
+
+// MARK: - Syntax tree
+
+/// A parsed pattern.
+indirect enum RegexNode: Sendable {
+    case scalar(UInt32)
+    case set(Int)
+    case textStart
+    case textEnd
+    /// `(?<=X)` (or `(?<!X)` when negated) of a one-character X, as a set.
+    case lookbehind(Int, negated: Bool)
+    case capture(Int, RegexNode)
+    case sequence([RegexNode])
+    case alternation([RegexNode])
+    case repetition(RegexNode, min: Int, max: Int?, lazy: Bool)
+
+    /// True when the node can match without consuming a character.
+    var canBeEmpty: Bool {
+        switch self {
+        case .scalar, .set: return false
+        case .textStart, .textEnd, .lookbehind: return true
+        case .capture(_, let body): return body.canBeEmpty
+        case .sequence(let items): return items.allSatisfy(\.canBeEmpty)
+        case .alternation(let branches): return branches.contains(where: \.canBeEmpty)
+        case .repetition(let body, let min, _, _): return min == 0 || body.canBeEmpty
+        }
+    }
+
+    /// True when every match of the node starts with `^`.
+    var isAnchoredAtStart: Bool {
+        switch self {
+        case .textStart: return true
+        case .capture(_, let body): return body.isAnchoredAtStart
+        case .sequence(let items): return items.first?.isAnchoredAtStart ?? false
+        case .alternation(let branches): return branches.allSatisfy(\.isAnchoredAtStart)
+        default: return false
+        }
+    }
+
+    /// The items the first consumed character must match, and whether the node may consume nothing.
+    var firstItems: (items: [FirstItem], nullable: Bool) {
+        switch self {
+        case .scalar(let v): return ([.scalar(v)], false)
+        case .set(let k): return ([.set(k)], false)
+        case .textStart, .textEnd, .lookbehind: return ([], true)
+        case .capture(_, let body): return body.firstItems
+        case .sequence(let items):
+            var out: [FirstItem] = []
+            for item in items {
+                let f = item.firstItems
+                out += f.items
+                if !f.nullable { return (out, false) }
+            }
+            return (out, true)
+        case .alternation(let branches):
+            var out: [FirstItem] = []
+            var nullable = false
+            for b in branches {
+                let f = b.firstItems
+                out += f.items
+                nullable = nullable || f.nullable
+            }
+            return (out, nullable)
+        case .repetition(let body, let min, _, _):
+            let f = body.firstItems
+            return (f.items, f.nullable || min == 0)
+        }
+    }
+}
+
+/// One possible first character of a match.
+enum FirstItem: Sendable {
+    case scalar(UInt32)
+    case set(Int)
+
+    @inline(__always) func admits(_ v: UInt32, _ sets: [RegexCharacterSet]) -> Bool {
+        switch self {
+        case .scalar(let s): return s == v
+        case .set(let k): return sets[k].contains(v)
+        }
+    }
+}
+
+/// The pattern uses something outside the subset.
+struct UnsupportedSyntax: Error {}
+
+/// Reads a pattern into a `RegexNode`, refusing (with `UnsupportedSyntax`) anything outside the subset,
+/// including everything ICU would reject as invalid.
+struct RegexParser {
+    let pattern: [Unicode.Scalar]
+    var i = 0
+    var groupCount = 0
+    var groupNumbers: [String: Int] = [:]
+    var sets: [RegexCharacterSet] = []
+    /// Largest count written in `{m,n}`.
+    static let maxCount = 1000
+
+    init(pattern: [Unicode.Scalar]) { self.pattern = pattern }
+
+    var atEnd: Bool { i >= pattern.count }
+    var peek: Unicode.Scalar? { i < pattern.count ? pattern[i] : nil }
+
+    mutating func parseWhole() throws(UnsupportedSyntax) -> RegexNode {
+        let node = try parseAlternation()
+        guard atEnd else { throw UnsupportedSyntax() }
+        return node
+    }
+
+    mutating func parseAlternation() throws(UnsupportedSyntax) -> RegexNode {
+        var branches = [try parseSequence()]
+        while peek == "|" {
+            i += 1
+            branches.append(try parseSequence())
+        }
+        return branches.count == 1 ? branches[0] : .alternation(branches)
+    }
+
+    mutating func parseSequence() throws(UnsupportedSyntax) -> RegexNode {
+        var items: [RegexNode] = []
+        while let c = peek, c != "|", c != ")" {
+            let atom = try parseAtom()
+            items.append(try parseQuantifier(on: atom))
+        }
+        return items.count == 1 ? items[0] : .sequence(items)
+    }
+
+    mutating func parseAtom() throws(UnsupportedSyntax) -> RegexNode {
+        let c = pattern[i]
+        i += 1
+        switch c {
+        case "(":
+            var number: Int?
+            if peek == "?" {
+                i += 1
+                if peek == ":" {
+                    i += 1
+                } else if peek == "<" {
+                    i += 1
+                    if let kind = peek, kind == "=" || kind == "!" {
+                        i += 1
+                        let body = try parseAlternation()
+                        guard peek == ")" else { throw UnsupportedSyntax() }
+                        i += 1
+                        switch body {
+                        case .scalar(let v): return .lookbehind(addSet(RegexCharacterSet(ranges: [v...v])), negated: kind == "!")
+                        case .set(let k): return .lookbehind(k, negated: kind == "!")
+                        default: throw UnsupportedSyntax()
+                        }
+                    }
+                    let name = try parseGroupName()
+                    groupCount += 1
+                    guard groupNumbers[name] == nil else { throw UnsupportedSyntax() }
+                    groupNumbers[name] = groupCount
+                    number = groupCount
+                } else {
+                    throw UnsupportedSyntax()
+                }
+            } else {
+                groupCount += 1
+                number = groupCount
+            }
+            let body = try parseAlternation()
+            guard peek == ")" else { throw UnsupportedSyntax() }
+            i += 1
+            return number.map { .capture($0, body) } ?? body
+        case "[": return .set(try parseClass())
+        case ".": return .set(addSet(RegexCharacterSet(classes: [(.notLineTerminator, false)])))
+        case "^": return .textStart
+        case "$": return .textEnd
+        case "\\":
+            switch try parseEscape(inClass: false) {
+            case .scalar(let v): return .scalar(v)
+            case .builtin(let b, let negated): return .set(addSet(RegexCharacterSet(classes: [(b, negated)])))
+            }
+        case "*", "+", "?", "{", "}", "]", ")", "|": throw UnsupportedSyntax()
+        default: return .scalar(c.value)
+        }
+    }
+
+    mutating func parseGroupName() throws(UnsupportedSyntax) -> String {
+        var name = ""
+        while let c = peek, c != ">" {
+            let isLetter = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z")
+            let isDigit = c >= "0" && c <= "9"
+            guard isLetter || (isDigit && !name.isEmpty) else { throw UnsupportedSyntax() }
+            name.unicodeScalars.append(c)
+            i += 1
+        }
+        guard peek == ">", !name.isEmpty else { throw UnsupportedSyntax() }
+        i += 1
+        return name
+    }
+
+    mutating func parseQuantifier(on atom: RegexNode) throws(UnsupportedSyntax) -> RegexNode {
+        guard let c = peek else { return atom }
+        var min = 0
+        var max: Int?
+        switch c {
+        case "*": i += 1
+        case "+": i += 1; min = 1
+        case "?": i += 1; max = 1
+        case "{":
+            i += 1
+            min = try parseCount()
+            if peek == "," {
+                i += 1
+                if peek != "}" { max = try parseCount() }
+            } else {
+                max = min
+            }
+            guard peek == "}" else { throw UnsupportedSyntax() }
+            i += 1
+            if let max, max < min || max == 0 { throw UnsupportedSyntax() }
+        default: return atom
+        }
+        var lazy = false
+        if peek == "?" { lazy = true; i += 1 }
+        // Possessive quantifiers and quantified quantifiers are outside the subset.
+        if let next = peek, next == "+" || next == "*" || next == "?" || next == "{" { throw UnsupportedSyntax() }
+        switch atom {
+        case .textStart, .textEnd, .lookbehind: throw UnsupportedSyntax()
+        case .scalar, .set: break
+        default:
+            // A repeated group that can match the empty string: ICU's special handling of empty iterations
+            // is not reproduced.
+            if atom.canBeEmpty && (max ?? 2) > 1 { throw UnsupportedSyntax() }
+        }
+        return .repetition(atom, min: min, max: max, lazy: lazy)
+    }
+
+    mutating func parseCount() throws(UnsupportedSyntax) -> Int {
+        var n = 0
+        var digits = 0
+        while let c = peek, c >= "0" && c <= "9" {
+            n = n * 10 + Int(c.value - 0x30)
+            digits += 1
+            i += 1
+            guard n <= Self.maxCount else { throw UnsupportedSyntax() }
+        }
+        guard digits > 0 else { throw UnsupportedSyntax() }
+        return n
+    }
+
+    enum Escaped {
+        case scalar(UInt32)
+        case builtin(BuiltinClass, negated: Bool)
+    }
+
+    /// An escape after its backslash.
+    mutating func parseEscape(inClass: Bool) throws(UnsupportedSyntax) -> Escaped {
+        guard let c = peek else { throw UnsupportedSyntax() }
+        i += 1
+        switch c {
+        case "d": return .builtin(.digit, negated: false)
+        case "D": return .builtin(.digit, negated: true)
+        case "s": return .builtin(.space, negated: false)
+        case "S": return .builtin(.space, negated: true)
+        case "w": return .builtin(.word, negated: false)
+        case "W": return .builtin(.word, negated: true)
+        case "t": return .scalar(0x09)
+        case "n": return .scalar(0x0A)
+        case "r": return .scalar(0x0D)
+        case "f": return .scalar(0x0C)
+        case "x": return .scalar(try parseHex(digits: 2))
+        case "p", "P":
+            // Only the Han script, written exactly `\p{Han}`.
+            let name = "{Han}".unicodeScalars
+            guard i + name.count <= pattern.count, pattern[i..<i + name.count].elementsEqual(name) else { throw UnsupportedSyntax() }
+            i += name.count
+            return .builtin(.han, negated: c == "P")
+        case "u": return .scalar(try parseHex(digits: 4))
+        default:
+            // Escaped ASCII punctuation stands for itself.
+            let v = c.value
+            let punctuation = (v >= 0x21 && v <= 0x2F) || (v >= 0x3A && v <= 0x40) || (v >= 0x5B && v <= 0x60) || (v >= 0x7B && v <= 0x7E)
+            guard punctuation else { throw UnsupportedSyntax() }
+            return .scalar(v)
+        }
+    }
+
+    mutating func parseHex(digits: Int) throws(UnsupportedSyntax) -> UInt32 {
+        var v: UInt32 = 0
+        for _ in 0..<digits {
+            guard let c = peek, let d = c.properties.isASCIIHexDigit ? Int(String(c), radix: 16) : nil else { throw UnsupportedSyntax() }
+            v = v * 16 + UInt32(d)
+            i += 1
+        }
+        // Surrogate code points cannot occur in a Swift string.
+        guard Unicode.Scalar(v) != nil else { throw UnsupportedSyntax() }
+        return v
+    }
+
+    /// Unescaped ASCII characters a class may hold as themselves: anything with a meaning in ICU's set
+    /// syntax (`[ ] & $ { } ^ :` ...) is refused.
+    static let plainClassPunctuation: Set<UInt32> = Set(".,/;!?'\"()*+|<>=@#%~_`".unicodeScalars.map(\.value))
+
+    /// A class after its `[`; returns the index of its set.
+    mutating func parseClass() throws(UnsupportedSyntax) -> Int {
+        var negated = false
+        if peek == "^" { negated = true; i += 1 }
+        var ranges: [ClosedRange<UInt32>] = []
+        var classes: [(BuiltinClass, negated: Bool)] = []
+        var first = true
+        while true {
+            guard let c = peek else { throw UnsupportedSyntax() }
+            if c == "]" {
+                guard !first else { throw UnsupportedSyntax() }
+                i += 1
+                break
+            }
+            let item = try parseClassItem(first: first)
+            first = false
+            switch item {
+            case .builtin(let b, let n):
+                classes.append((b, n))
+                if peek == "-" && pattern.indices.contains(i + 1) && pattern[i + 1] != "]" { throw UnsupportedSyntax() }
+            case .scalar(let lo):
+                if peek == "-", i + 1 < pattern.count, pattern[i + 1] != "]" {
+                    i += 1
+                    guard case .scalar(let hi) = try parseClassItem(first: false), lo <= hi else { throw UnsupportedSyntax() }
+                    ranges.append(lo...hi)
+                } else {
+                    ranges.append(lo...lo)
+                }
+            }
+        }
+        return addSet(RegexCharacterSet(ranges: ranges, classes: classes, negated: negated))
+    }
+
+    mutating func parseClassItem(first: Bool) throws(UnsupportedSyntax) -> Escaped {
+        let c = pattern[i]
+        i += 1
+        if c == "\\" { return try parseEscape(inClass: true) }
+        let v = c.value
+        if v < 0x80 {
+            let plain = (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x20
+            if c == "-" {
+                // A hyphen is itself only first or last (`[-a]`, `[a-]`), never as `--`.
+                guard first || peek == "]" else { throw UnsupportedSyntax() }
+            } else if c == ":" {
+                // `[:name:]` is a POSIX-style property; a colon first is accepted only when no `:]` follows.
+                if first {
+                    var k = i
+                    while k < pattern.count && pattern[k] != "]" { k += 1 }
+                    guard k < pattern.count, pattern[k - 1] != ":" else { throw UnsupportedSyntax() }
+                }
+            } else if !plain && !Self.plainClassPunctuation.contains(v) {
+                throw UnsupportedSyntax()
+            }
+        }
+        return .scalar(v)
+    }
+
+    mutating func addSet(_ s: RegexCharacterSet) -> Int {
+        sets.append(s)
+        return sets.count - 1
+    }
+}
+
+// MARK: - Program
+
+/// One instruction of the backtracking program.
+enum Instruction: Sendable {
+    case scalar(UInt32)
+    case set(Int)
+    case textStart
+    case textEnd
+    case lookbehind(set: Int, negated: Bool)
+    /// Continue at `preferred`; on failure, at `other`.
+    case split(preferred: Int, other: Int)
+    case jump(Int)
+    /// Record the position in a capture slot (2g start, 2g+1 end of group g).
+    case save(Int)
+    /// A run of characters of one set, `min` to `max` of them, as many as possible or as few.
+    case repeatSet(set: Int, min: Int, max: Int, lazy: Bool)
+    case match
+}
+
+struct RegexCompiler {
+    var sets: [RegexCharacterSet]
+    var program: [Instruction] = []
+
+    mutating func emit(_ i: Instruction) { program.append(i) }
+
+    mutating func compile(_ node: RegexNode) throws(UnsupportedSyntax) {
+        guard program.count <= ScalarRegex.maxProgramLength else { throw UnsupportedSyntax() }
+        switch node {
+        case .scalar(let v): emit(.scalar(v))
+        case .set(let k): emit(.set(k))
+        case .textStart: emit(.textStart)
+        case .textEnd: emit(.textEnd)
+        case .lookbehind(let k, let negated): emit(.lookbehind(set: k, negated: negated))
+        case .capture(let g, let body):
+            emit(.save(2 * g))
+            try compile(body)
+            emit(.save(2 * g + 1))
+        case .sequence(let items):
+            for item in items { try compile(item) }
+        case .alternation(let branches):
+            var jumpsToEnd: [Int] = []
+            for (k, b) in branches.enumerated() {
+                if k < branches.count - 1 {
+                    let split = program.count
+                    emit(.split(preferred: split + 1, other: -1))
+                    try compile(b)
+                    jumpsToEnd.append(program.count)
+                    emit(.jump(-1))
+                    program[split] = .split(preferred: split + 1, other: program.count)
+                } else {
+                    try compile(b)
+                }
+            }
+            for j in jumpsToEnd { program[j] = .jump(program.count) }
+        case .repetition(let body, let min, let max, let lazy):
+            switch body {
+            case .scalar(let v):
+                sets.append(RegexCharacterSet(ranges: [v...v]))
+                emit(.repeatSet(set: sets.count - 1, min: min, max: max ?? Int.max, lazy: lazy))
+            case .set(let k):
+                emit(.repeatSet(set: k, min: min, max: max ?? Int.max, lazy: lazy))
+            default:
+                for _ in 0..<min { try compile(body) }
+                if let max {
+                    // Each optional copy either runs or skips to the end of the whole repetition.
+                    var splits: [Int] = []
+                    for _ in min..<max {
+                        splits.append(program.count)
+                        emit(.split(preferred: -1, other: -1))
+                        try compile(body)
+                    }
+                    let end = program.count
+                    for s in splits { program[s] = lazy ? .split(preferred: end, other: s + 1) : .split(preferred: s + 1, other: end) }
+                } else {
+                    let loop = program.count
+                    emit(.split(preferred: -1, other: -1))
+                    try compile(body)
+                    emit(.jump(loop))
+                    let end = program.count
+                    program[loop] = lazy ? .split(preferred: end, other: loop + 1) : .split(preferred: loop + 1, other: end)
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Matching
+
+/// Runs a program at one start position after another, with an explicit stack of backtracking frames.
+struct Backtracker {
+    /// A way back: resume at `pc` and `position` (`branch`); put `position` back into slot `value` (`restore`);
+    /// give back one character of a greedy run down to `value` (`greedy`); take one more character of a
+    /// lazy run up to `value` (`lazy`).
+    struct Frame {
+        enum Kind { case branch, restore, greedy, lazy }
+        var kind: Kind
+        var pc: Int
+        var position: Int
+        var value: Int
+    }
+
+    let program: [Instruction]
+    let sets: [RegexCharacterSet]
+    let text: [UInt32]
+    let budget: Int
+    var steps: Int
+    var slots: [Int]
+    var stack: [Frame] = []
+
+    init(regex: ScalarRegex, text: [UInt32], budget: Int, steps: Int) {
+        program = regex.program
+        sets = regex.sets
+        self.text = text
+        self.budget = budget
+        self.steps = steps
+        slots = Array(repeating: -1, count: 2 * (regex.groupCount + 1))
+    }
+
+    @inline(__always) mutating func count(_ n: Int) throws(ScalarRegex.StepBudgetExceeded) {
+        steps += n
+        if steps > budget { throw ScalarRegex.StepBudgetExceeded() }
+    }
+
+    /// `$` without the multiline flag: the end, or before a line terminator that ends the text (not between
+    /// the CR and LF of a final CR LF), or before a final CR LF.
+    func isTextEnd(_ p: Int) -> Bool {
+        let n = text.count
+        if p >= n { return true }
+        let c = text[p]
+        let isTerminator = (c >= 0x0A && c <= 0x0D) || c == 0x85 || c == 0x2028 || c == 0x2029
+        if p + 1 == n { return isTerminator && !(c == 0x0A && p > 0 && text[p - 1] == 0x0D) }
+        return p + 2 == n && c == 0x0D && text[p + 1] == 0x0A
+    }
+
+    mutating func push(_ f: Frame) throws(ScalarRegex.StepBudgetExceeded) {
+        guard stack.count < ScalarRegex.maxFrames else { throw ScalarRegex.StepBudgetExceeded() }
+        stack.append(f)
+    }
+
+    /// True when the program matches at `start`; the capture slots then hold the match.
+    mutating func attempt(at start: Int) throws(ScalarRegex.StepBudgetExceeded) -> Bool {
+        stack.removeAll(keepingCapacity: true)
+        for k in slots.indices { slots[k] = -1 }
+        let n = text.count
+        var pc = 0
+        var position = start
+        while true {
+            try count(1)
+            var failed = false
+            switch program[pc] {
+            case .scalar(let v):
+                if position < n && text[position] == v { position += 1; pc += 1 } else { failed = true }
+            case .set(let k):
+                if position < n && sets[k].contains(text[position]) { position += 1; pc += 1 } else { failed = true }
+            case .textStart:
+                if position == 0 { pc += 1 } else { failed = true }
+            case .textEnd:
+                if isTextEnd(position) { pc += 1 } else { failed = true }
+            case .lookbehind(let k, let negated):
+                if (position > 0 && sets[k].contains(text[position - 1])) != negated { pc += 1 } else { failed = true }
+            case .split(let preferred, let other):
+                try push(Frame(kind: .branch, pc: other, position: position, value: 0))
+                pc = preferred
+            case .jump(let target):
+                pc = target
+            case .save(let slot):
+                try push(Frame(kind: .restore, pc: 0, position: slots[slot], value: slot))
+                slots[slot] = position
+                pc += 1
+            case .repeatSet(let k, let min, let max, let lazy):
+                let set = sets[k]
+                var end = position
+                let wanted = lazy ? min : max
+                while end - position < wanted && end < n && set.contains(text[end]) { end += 1 }
+                try count(end - position)
+                if end - position < min {
+                    failed = true
+                } else {
+                    if lazy {
+                        if max > min {
+                            try push(Frame(kind: .lazy, pc: pc + 1, position: end, value: max == Int.max ? Int.max : position + max))
+                        }
+                    } else if end - position > min {
+                        try push(Frame(kind: .greedy, pc: pc + 1, position: end, value: position + min))
+                    }
+                    position = end
+                    pc += 1
+                }
+            case .match:
+                return true
+            }
+            guard failed else { continue }
+            // Backtrack to the most recent way back that still has an alternative.
+            backtracking: while true {
+                guard var f = stack.popLast() else { return false }
+                try count(1)
+                switch f.kind {
+                case .restore:
+                    slots[f.value] = f.position
+                case .branch:
+                    pc = f.pc
+                    position = f.position
+                    break backtracking
+                case .greedy:
+                    f.position -= 1
+                    if f.position > f.value { stack.append(f) }
+                    pc = f.pc
+                    position = f.position
+                    break backtracking
+                case .lazy:
+                    guard case .repeatSet(let k, _, _, _) = program[f.pc - 1], f.position < f.value, f.position < n,
+                        sets[k].contains(text[f.position])
+                    else { continue }
+                    f.position += 1
+                    if f.position < f.value { stack.append(f) }
+                    pc = f.pc
+                    position = f.position
+                    break backtracking
+                }
+            }
+        }
+    }
+}
