@@ -3,15 +3,15 @@ import Foundation
 /// Runs work on all cores and hands the results back in index order, with a bounded number of results
 /// computed but not yet handed back, so memory stays flat however many items there are.
 enum OrderedParallel {
-    /// Calls `work(i)` for every `i` in `0..<count` on up to `workers` threads, and `emit(i, result)` on the
-    /// calling thread in index order. At most `window` results wait at a time. When `emit` throws, the
-    /// workers stop after their current item and the error is rethrown.
+    /// Calls `work(i)` for every `i` in `0..<count` on up to `workers` threads (nil: one per core), and
+    /// `emit(i, result)` on the calling thread in index order. At most `window` results wait at a time. When
+    /// `emit` throws, the workers stop after their current item and the error is rethrown.
     static func run<T: Sendable>(
-        count: Int, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        count: Int, workers: Int? = nil,
         window: Int? = nil, work: @escaping @Sendable (Int) -> T,
         emit: (Int, T) throws -> Void
     ) throws {
-        let workers = max(1, min(workers, count))
+        let workers = count <= 1 ? 1 : max(1, min(workers ?? ProcessInfo.processInfo.activeProcessorCount, count))
         if workers <= 1 {
             for i in 0..<count { try emit(i, work(i)) }
             return

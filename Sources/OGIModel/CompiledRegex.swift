@@ -38,7 +38,10 @@ public final class CompiledRegex: @unchecked Sendable {
 
     /// The first match in `text`, or nil.
     public func firstMatch(in text: String) -> RegexMatch? {
-        if scalarRegex != nil, let result = try? firstMatch(in: text, stepBudget: Self.exactSearchStepBudget) { return result }
+        if scalarRegex != nil {
+            // No match is an answer too: only a search stopped by the step budget goes to NSRegularExpression.
+            do { return try firstMatch(in: text, stepBudget: Self.exactSearchStepBudget) } catch {}
+        }
         return foundation.firstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count)).map(RegexMatch.init)
     }
 
