@@ -126,18 +126,27 @@ public struct RegexMatch {
 /// A text as Unicode scalar values, with the conversion of scalar offsets to UTF-16 offsets.
 struct ScalarText {
     let values: [UInt32]
-    /// True when some scalar takes two UTF-16 units (outside the Basic Multilingual Plane).
-    let hasSupplementary: Bool
+    /// The UTF-16 offset of every scalar offset (`values.count + 1` of them), only when some scalar takes two
+    /// UTF-16 units (outside the Basic Multilingual Plane); else a scalar offset is its UTF-16 offset. Counted
+    /// once, so converting the ranges of many matches stays linear in the text.
+    private let utf16Offsets: [Int]?
 
     init(_ s: String) {
         values = s.unicodeScalars.map(\.value)
-        hasSupplementary = s.utf16.count != values.count
+        guard s.utf16.count != values.count else {
+            utf16Offsets = nil
+            return
+        }
+        var offsets: [Int] = []
+        offsets.reserveCapacity(values.count + 1)
+        var offset = 0
+        for v in values {
+            offsets.append(offset)
+            offset += v > 0xFFFF ? 2 : 1
+        }
+        offsets.append(offset)
+        utf16Offsets = offsets
     }
 
-    func utf16Offset(ofScalar k: Int) -> Int {
-        guard hasSupplementary else { return k }
-        var offset = k
-        for v in values[..<k] where v > 0xFFFF { offset += 1 }
-        return offset
-    }
+    func utf16Offset(ofScalar k: Int) -> Int { utf16Offsets?[k] ?? k }
 }

@@ -353,7 +353,8 @@ struct RegexParser {
             case .scalar(let v): return .scalar(v)
             case .builtin(let b, let negated): return .set(addSet(RegexCharacterSet(classes: [(b, negated)])))
             }
-        case "*", "+", "?", "{", "}", "]", ")", "|": throw UnsupportedSyntax()
+        case "]": return .scalar(c.value)  // outside a class ICU reads ']' as itself
+        case "*", "+", "?", "{", "}", ")", "|": throw UnsupportedSyntax()
         default: return .scalar(c.value)
         }
     }

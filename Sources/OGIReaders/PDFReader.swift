@@ -32,8 +32,8 @@ public struct PDFReader: ReportReader {
 
     /// The pdftotext executable: `$OGILINT_PDFTOTEXT`, else the first on PATH.
     static func pdftotext() -> String? {
-        if let p = ProcessInfo.processInfo.environment["OGILINT_PDFTOTEXT"], !p.isEmpty { return p }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        if let p = EnvironmentVariable.value("OGILINT_PDFTOTEXT"), !p.isEmpty { return p }
+        let path = EnvironmentVariable.value("PATH") ?? "/usr/bin:/bin"
         for dir in path.split(separator: ":") {
             let candidate = "\(dir)/pdftotext"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }

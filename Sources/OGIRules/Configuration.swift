@@ -255,8 +255,6 @@ public enum Glob {
                 rx += "[^/]*"
             } else if c == "?" {
                 rx += "[^/]"
-            } else if c == "]" {
-                rx += "\\]"  // a literal ']' either way; escaped, the pattern stays in ScalarRegex's subset
             } else {
                 rx += NSRegularExpression.escapedPattern(for: String(c))
             }

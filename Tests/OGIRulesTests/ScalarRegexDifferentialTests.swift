@@ -241,6 +241,8 @@ final class ScalarRegexDifferentialTests: XCTestCase {
             ("[:：]", [":", "：", "a:"]),
             ("x[a:]+", ["xa:b", "x:"]),
             (#"[\::]"#, [":"]),
+            ("a]b", ["a]b", "ab", "]a]b"]),
+            (#"^\[x]\.txt$"#, ["[x].txt", "x.txt", "[x]txt"]),
         ]
         for (pattern, texts) in cases {
             for t in texts { XCTAssertNil(Self.difference(pattern, t)) }
