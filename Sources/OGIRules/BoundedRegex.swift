@@ -6,26 +6,40 @@ import OGIModel
 /// `ScalarRegex` is stopped by a step budget, so the same text and pattern give the same finding on every
 /// machine; a pattern outside its subset runs on NSRegularExpression with a wall-clock limit.
 enum BoundedRegex {
-    /// Longest time one match may take on NSRegularExpression; also the figure the "too slow" finding names.
+    /// Longest time one match may take on NSRegularExpression; the figure the "too slow" reason names for it.
     static let timeLimit: TimeInterval = 0.25
-    /// Most steps one search by `ScalarRegex` may take. A pattern without nested backtracking scans even the
-    /// longest text allowed (`maxTextLength`) in a few million steps; a catastrophic one passes this in a
-    /// fraction of `timeLimit`.
+    /// Most steps one search by `ScalarRegex` may take; the figure the "too many steps" reason names. A pattern
+    /// without nested backtracking scans even the longest text allowed (`maxTextLength`) in a few million steps;
+    /// a catastrophic one passes this in a fraction of `timeLimit`.
     static let stepBudget = 10_000_000
     /// Longest text a pattern is matched against, in UTF-16 units.
     static let maxTextLength = 200_000
 
-    struct TimedOut: Error {}
+    /// A search stopped by a limit: the step budget (`ScalarRegex`) or the time limit (NSRegularExpression).
+    struct TimedOut: Error {
+        /// True when the step budget stopped it, false when the time limit did.
+        var byStepBudget = false
+
+        /// The "not evaluated" reason for `pattern`, naming the limit that stopped it (steps or seconds).
+        func reason(pattern: String) -> CatalogMessage {
+            byStepBudget
+                ? CatalogMessage(
+                    "engine.not_evaluated.pattern_too_many_steps", ["pattern": pattern, "limit": String(BoundedRegex.stepBudget)])
+                : CatalogMessage("engine.not_evaluated.pattern_too_slow", ["pattern": pattern, "limit": "\(BoundedRegex.timeLimit)"])
+        }
+    }
 
     /// The first match of `rx` in `text`, or nil; throws `TimedOut` when the search passes the step budget
     /// (`ScalarRegex`) or the time limit (NSRegularExpression).
-    static func firstMatch(_ rx: CompiledRegex, in text: String) throws -> RegexMatch? {
+    static func firstMatch(_ rx: CompiledRegex, in text: String) throws(TimedOut) -> RegexMatch? {
         guard rx.scalarRegex != nil else { return try firstMatch(rx.foundation, in: text).map(RegexMatch.init) }
-        do { return try rx.firstMatch(in: text, stepBudget: stepBudget) } catch { throw TimedOut() }
+        do { return try rx.firstMatch(in: text, stepBudget: stepBudget) } catch { throw TimedOut(byStepBudget: true) }
     }
 
     /// The first match of `pattern` in `text`, or nil; throws `TimedOut` when the match takes longer than the limit.
-    static func firstMatch(_ rx: NSRegularExpression, in text: String, limit: TimeInterval = timeLimit) throws -> NSTextCheckingResult? {
+    static func firstMatch(_ rx: NSRegularExpression, in text: String, limit: TimeInterval = timeLimit) throws(TimedOut)
+        -> NSTextCheckingResult?
+    {
         let deadline = Date().addingTimeInterval(limit)
         var found: NSTextCheckingResult?
         var timedOut = false

@@ -506,7 +506,7 @@ final class Evaluator {
                 throw NotEvaluated("engine.not_evaluated.needs_text", ["function": f])
             }
             do { return .bool(try BoundedRegex.firstMatch(rx, in: text) != nil) } catch {
-                throw NotEvaluated("engine.not_evaluated.pattern_too_slow", ["pattern": pattern, "limit": "\(BoundedRegex.timeLimit)"])
+                throw NotEvaluated(reasons: [error.reason(pattern: pattern)])
             }
         case "date":
             try arity(3...3)

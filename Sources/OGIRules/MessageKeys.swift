@@ -49,6 +49,7 @@ public enum MessageKeys {
             "engine.not_evaluated.overflow": ["expr"],
             "engine.not_evaluated.year_out_of_range": ["year"],
             "engine.not_evaluated.pattern_too_slow": ["pattern", "limit"],
+            "engine.not_evaluated.pattern_too_many_steps": ["pattern", "limit"],
             "engine.not_evaluated.text_too_long": ["function", "limit"],
             "engine.not_evaluated.error": ["error"],
             "engine.not_evaluated.no_previous": [],

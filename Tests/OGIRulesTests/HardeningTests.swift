@@ -66,10 +66,23 @@ final class HardeningTests: XCTestCase {
         let f = Engine(ruleSet: set).check(report)
         XCTAssertLessThan(Date().timeIntervalSince(start), 5)
         XCTAssertEqual(f.map(\.category), [.extraction])
-        XCTAssertTrue(f.first?.message.contains("匹配超过 0.25 秒") == true, "\(f)")
+        // ogilint's own matcher runs this pattern: its step budget stopped it, and the reason names steps.
+        XCTAssertTrue(f.first?.message.contains("匹配超过 \(BoundedRegex.stepBudget) 步") == true, "\(f)")
         // Directly: the bounded matcher throws instead of running on.
         let rx = try NSRegularExpression(pattern: "^(a|aa)+b$")
         XCTAssertThrowsError(try BoundedRegex.firstMatch(rx, in: String(repeating: "a", count: 200), limit: 0.1))
+    }
+
+    /// 10.8: a pattern outside ogilint's own matcher (a look-ahead) runs on NSRegularExpression, which the time
+    /// limit stops; the reason then names seconds.
+    func testASlowMatchOutsideTheOwnMatcherNamesTheTimeLimit() throws {
+        XCTAssertNil(try RegexCache.shared.compile("^(?=a)(a|aa)+b$").scalarRegex)
+        let set = try PackFixture.rules(PackFixture.oneRule("    assert: 'not matches(agency, \"^(?=a)(a|aa)+b$\")'\n"))
+        var report = Report(path: "x", sourceFormat: "yaml")
+        report.metadata.agency = String(repeating: "a", count: 200)
+        let f = Engine(ruleSet: set).check(report)
+        XCTAssertEqual(f.map(\.category), [.extraction])
+        XCTAssertTrue(f.first?.message.contains("匹配超过 \(BoundedRegex.timeLimit) 秒") == true, "\(f)")
     }
 
     /// 10.9: an overflow is never "equal"; a result that is not exact makes the rule not evaluated, with the reason.

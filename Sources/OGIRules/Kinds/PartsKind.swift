@@ -103,9 +103,7 @@ public struct PartsKind: RuleKind {
                             run.messages.text("engine.parts.preamble.count_mismatch", ["stated": String(n), "listed": String(named.count)]))
                     }
                 } catch {
-                    run.skip([
-                        CatalogMessage("engine.not_evaluated.pattern_too_slow", ["pattern": cp, "limit": "\(BoundedRegex.timeLimit)"])
-                    ])
+                    run.skip([error.reason(pattern: cp)])
                 }
             }
             guard !problems.isEmpty else { return }
