@@ -74,4 +74,26 @@ final class StreamingTests: XCTestCase {
         XCTAssertFalse(xml.contains("\u{FFFD}"))
         XCTAssertEqual(xml.components(separatedBy: "<testsuite ").count - 1, many.count)
     }
+    /// The text format's closing table of a batch too large to keep in memory (its rows go to a temporary file)
+    /// is the table built from every row at once: same widths, same order, multi-byte paths intact.
+    func testALargeTextClosingTableIsSpooledIntact() throws {
+        let f = Finding(rule: "X", severity: .warning, category: .cell, message: "m", fix: nil, location: FindingLocation(line: 1))
+        let inputs = (0..<40_000).map { i in
+            CheckedInput(
+                path: String(repeating: "湖北省", count: i % 7) + "/报告\(i).txt", report: nil, findings: i % 3 == 0 ? [f] : [])
+        }
+        let text = TextFormat.render(inputs, run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates))
+        // The table as the format built it before rows were spooled: all rows in memory, the widest path (at most
+        // 60) setting the column.
+        let width = min(60, inputs.map { TextLayout.displayWidth($0.path) }.max()!)
+        var table = TextLayout.pad("file", width + 2) + "errors  warnings  infos\n"
+        for input in inputs {
+            let c = RunSummary.counts(input.findings)
+            table += TextLayout.pad(input.path, width + 2) + TextLayout.pad(String(c.errors), 8) + TextLayout.pad(String(c.warnings), 10)
+            table += String(c.infos) + "\n"
+        }
+        XCTAssertGreaterThan(table.utf8.count, 2 << 20, "the rows alone are over the in-memory limit")
+        XCTAssertTrue(text.contains("\n\n" + table + "\n"), "the closing table differs")
+        XCTAssertFalse(text.contains("\u{FFFD}"))
+    }
 }

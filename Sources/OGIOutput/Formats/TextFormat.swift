@@ -9,8 +9,13 @@ public final class TextFormat: OutputFormat {
     public static let purpose = "findings grouped by file, for a terminal (the default)"
 
     let options: OutputOptions
-    /// Per-file counts for the closing table.
-    var rows: [(path: String, counts: String, warnings: Int, infos: Int)] = []
+    /// Per-file counts for the closing table, one line per file ("path\tcounts\twarnings\tinfos"; a shown path
+    /// holds no tab or newline), spooled so memory stays flat whatever the batch size.
+    let rows = Spool()
+    /// How many files the closing table lists, and the display width of the widest path (up to 61: wider
+    /// paths than the column's 60 are all treated alike).
+    var rowCount = 0
+    var widestPath = 0
 
     public init(options: OutputOptions) { self.options = options }
 
@@ -30,7 +35,9 @@ public final class TextFormat: OutputFormat {
     public func add(_ input: CheckedInput, to out: OutputSink) throws {
         let c = RunSummary.counts(input.findings)
         let path = TextLayout.visible(input.path, keepNewlines: false)
-        rows.append((path, input.error == nil ? String(c.errors) : "unreadable", c.warnings, c.infos))
+        try rows.write("\(path)\t\(input.error == nil ? String(c.errors) : "unreadable")\t\(c.warnings)\t\(c.infos)\n")
+        rowCount += 1
+        widestPath = max(widestPath, min(61, TextLayout.displayWidth(path)))
         var text = paint(Self.header(input), "1") + "\n"
         if let e = input.error {
             text += "  " + paint("error:", "1;31") + " \(TextLayout.visible(e.description))\n\n"
@@ -54,15 +61,20 @@ public final class TextFormat: OutputFormat {
 
     public func finish(_ s: RunSummary, to out: OutputSink) throws {
         var text = ""
-        if rows.count > 1 {
-            let width = min(60, rows.map { TextLayout.displayWidth($0.path) }.max() ?? 10)
+        if rowCount > 1 {
+            let width = min(60, widestPath)
             text += TextLayout.pad("file", width + 2) + "errors  warnings  infos\n"
-            for r in rows {
+            try rows.forEachLine { line in
+                let r = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
                 // A path longer than the column goes on a line of its own, and its counts under the column.
                 let name =
-                    TextLayout.displayWidth(r.path) > width
-                    ? r.path + "\n" + String(repeating: " ", count: width + 2) : TextLayout.pad(r.path, width + 2)
-                text += name + TextLayout.pad(r.counts, 8) + TextLayout.pad(String(r.warnings), 10) + String(r.infos) + "\n"
+                    TextLayout.displayWidth(r[0]) > width
+                    ? r[0] + "\n" + String(repeating: " ", count: width + 2) : TextLayout.pad(r[0], width + 2)
+                text += name + TextLayout.pad(r[1], 8) + TextLayout.pad(r[2], 10) + r[3] + "\n"
+                if text.utf8.count >= 1 << 16 {
+                    try out.write(text)
+                    text = ""
+                }
             }
             text += "\n"
         }
