@@ -96,4 +96,17 @@ final class StreamingTests: XCTestCase {
         XCTAssertTrue(text.contains("\n\n" + table + "\n"), "the closing table differs")
         XCTAssertFalse(text.contains("\u{FFFD}"))
     }
+    /// The HTML format's index of a batch too large to keep in memory comes back whole and in order.
+    func testALargeHTMLIndexIsSpooledIntact() throws {
+        let inputs = (0..<20_000).map { i in CheckedInput(path: "湖北省/报告\(i).txt", report: nil, findings: []) }
+        let html = HTMLFormat.render(inputs, run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates))
+        let index = try XCTUnwrap(html.range(of: "<tbody>\n")).upperBound
+        let end = try XCTUnwrap(html.range(of: "</tbody></table></nav>", range: index..<html.endIndex)).lowerBound
+        let rows = html[index..<end].split(separator: "\n")
+        XCTAssertGreaterThan(html[index..<end].utf8.count, 1 << 20, "over the in-memory limit")
+        XCTAssertEqual(rows.count, inputs.count)
+        XCTAssertEqual(
+            String(rows[12_345]), "<tr><td>12346</td><td><a href=\"#r12346\">湖北省/报告12345.txt</a></td><td>0</td><td>0</td><td>0</td></tr>")
+        XCTAssertFalse(html.contains("\u{FFFD}"))
+    }
 }

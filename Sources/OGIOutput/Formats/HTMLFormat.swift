@@ -17,7 +17,10 @@ public final class HTMLFormat: OutputFormat {
     let options: OutputOptions
     var templates: TemplateSet?
     var expected = 0
-    var index: [(number: Int, path: String, errors: String, warnings: Int, infos: Int)] = []
+    /// How many files the run has written, and the index's rows (one `<tr>` per file), spooled like the
+    /// sections so memory stays flat whatever the batch size.
+    var files = 0
+    let index = Spool()
     let sections = Spool()
 
     public init(options: OutputOptions) { self.options = options }
@@ -28,9 +31,13 @@ public final class HTMLFormat: OutputFormat {
     }
 
     public func add(_ input: CheckedInput, to out: OutputSink) throws {
-        let number = index.count + 1
+        files += 1
+        let number = files
         let c = RunSummary.counts(input.findings)
-        index.append((number, input.path, input.error == nil ? String(c.errors) : "无法读取", c.warnings, c.infos))
+        let errors = input.error == nil ? String(c.errors) : "无法读取"
+        try index.write(
+            "<tr><td>\(number)</td><td><a href=\"#r\(number)\">\(Self.esc(input.path))</a></td><td>\(Self.esc(errors))</td><td>\(c.warnings)</td><td>\(c.infos)</td></tr>\n"
+        )
         try sections.write(report(input, number: number, open: expected <= Self.openUpTo))
     }
 
@@ -53,16 +60,14 @@ public final class HTMLFormat: OutputFormat {
             <main>
 
             """
-        if index.count > 1 {
+        if files > 1 {
             head += "<nav class=\"index\" aria-label=\"文件\"><table class=\"files\"><thead><tr>"
             head += "<th><button type=\"button\" data-col=\"0\">#</button></th><th><button type=\"button\" data-col=\"1\">文件</button></th>"
             head += "<th><button type=\"button\" data-col=\"2\">错误</button></th><th><button type=\"button\" data-col=\"3\">警告</button></th>"
             head += "<th><button type=\"button\" data-col=\"4\">提示</button></th></tr></thead><tbody>\n"
-            for r in index {
-                head +=
-                    "<tr><td>\(r.number)</td><td><a href=\"#r\(r.number)\">\(Self.esc(r.path))</a></td><td>\(Self.esc(r.errors))</td><td>\(r.warnings)</td><td>\(r.infos)</td></tr>\n"
-            }
-            head += "</tbody></table></nav>\n"
+            try out.write(head)
+            try index.copy(to: out)
+            head = "</tbody></table></nav>\n"
         }
         try out.write(head)
         try sections.copy(to: out)
