@@ -90,6 +90,7 @@ struct ServeCommand: ParsableCommand {
         settings.checkTimeLimit = TimeInterval(timeLimit)
         let server = ReviewServer(service: service, settings: settings)
         let address = settings.url
+        let host = host, port = port  // the task below captures these, not the command (which holds non-Sendable options)
         let loopback = host == "127.0.0.1" || host == "localhost" || host == "::1"
         // The command line is synchronous; the server runs on Swift's async runtime until Ctrl-C.
         let done = DispatchSemaphore(value: 0)
