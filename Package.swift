@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ogilint", targets: ["ogilint"]),
+        // `ogilint serve`'s web server, a program of its own so that `ogilint` does not link SwiftNIO and
+        // Hummingbird: `swift build --product ogilint` compiles none of them, and a check loads none of them.
+        .executable(name: "ogilint-server", targets: ["OGIServerCommand"]),
         .library(name: "OGILint", targets: ["OGILint"]),
         // The layers as libraries, so the benchmark package (Benchmarks/) can measure each on its own.
         .library(name: "OGIModel", targets: ["OGIModel"]),
@@ -47,11 +50,24 @@ let package = Package(
                 "OGILint", "OGIModel", "OGIRules", "OGIOutput", "OGIReaders",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ], resources: [.embedInCode("Assets/index.html"), .embedInCode("Assets/app.css"), .embedInCode("Assets/app.js")]),
-        // The thin command-line front end.
+        // Options and argument types shared by the two programs below.
+        .target(
+            name: "OGICommandLine",
+            dependencies: [
+                "OGILint", "OGIModel", "OGIReaders", "OGIRules", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // The thin command-line front end; `ogilint serve` starts the program `ogilint-server` beside it.
         .executableTarget(
             name: "ogilint",
             dependencies: [
-                "OGILint", "OGIOutput", "OGIServer",
+                "OGILint", "OGIOutput", "OGICommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // The program `ogilint-server`: `ogilint serve`'s options, and the server they start.
+        .executableTarget(
+            name: "OGIServerCommand",
+            dependencies: [
+                "OGIServer", "OGILint", "OGICommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Shared test fixtures: repository paths, one loaded linter, golden-file comparison.
@@ -75,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "OGILintTests",
             dependencies: [
-                "OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput", "OGITestSupport", "ogilint",
+                "OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput", "OGITestSupport", "ogilint", "OGICommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
     ]

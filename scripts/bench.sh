@@ -7,7 +7,8 @@
 #     rounds' ratios, so drift in the machine's load hits both sides alike);
 #   - batches of 1,000 and 10,000 generated text reports (100,000 with --full), plus 1,000 DOCX and 1,000
 #     HTML reports: reports/s and CPU per report;
-#   - peak RSS (/usr/bin/time -v) for every row.
+#   - peak RSS (/usr/bin/time -v) for every row, and the page faults of one report;
+#   - the size of both binaries (as built and stripped).
 # Usage: scripts/bench.sh [--runs N] [--rounds R] [--full] [--no-batch]
 #   --runs N    hyperfine runs per command and round (default 20)
 #   --rounds R  paired rounds per format (default 5)
@@ -52,10 +53,16 @@ floor="$(swift build -c release --static-swift-stdlib --package-path scripts/flo
 
 pdf=$(scripts/bench-pdf.sh)
 
-# Peak RSS in MB of one command, from GNU time.
+# Peak RSS in MB of one command and its minor page faults, from GNU time.
 peak_mb() {
   /usr/bin/time -v "$@" >/dev/null 2>"$tmp/time.txt" || true
-  awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$tmp/time.txt"
+  awk -F': ' '/Maximum resident set size/ { rss = $2 / 1024 } /Minor \(reclaiming a frame\) page faults/ { faults = $2 }
+    END { printf "%.1f MB, %d page faults", rss, faults }' "$tmp/time.txt"
+}
+# Size in MB of a binary as built and stripped.
+size_mb() {
+  strip -o "$tmp/stripped" "$1"
+  printf "%.1f MB (%.1f MB stripped)" "$(stat -c %s "$1")e-6" "$(stat -c %s "$tmp/stripped")e-6"
 }
 
 # One single-report row: FORMAT FILE. The floor side of a PDF is pdftotext (as ogilint runs it) + the floor.
@@ -89,7 +96,7 @@ for f in files:
 m = statistics.median
 floor_name = "pdftotext + floor" if fmt == "PDF" else "floor"
 print(f"| one {fmt} report | {m(ogi_ms):.1f} ms wall, {m(ogi_cpu):.1f} ms CPU | {floor_name}: {m(base_ms):.1f} ms wall, {m(base_cpu):.1f} ms CPU "
-      f"| **{m(wall_ratios):.2f}×** wall, **{m(cpu_ratios):.2f}×** CPU | {rss_ogi} MB (floor {rss_base} MB) |")
+      f"| **{m(wall_ratios):.2f}×** wall, **{m(cpu_ratios):.2f}×** CPU | {rss_ogi} (floor {rss_base}) |")
 EOF
 }
 
@@ -143,6 +150,8 @@ fi
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 echo
 echo "ogilint ${OGILINT_BIN:-$(git rev-parse --short HEAD)} on $(date -u +%Y-%m-%d), $(uname -m) ${cpu:-unknown CPU}, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(swift --version 2>/dev/null | head -1 | sed 's/ (.*//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "binaries: ogilint $(size_mb "$bin"), floor $(size_mb "$floor")"
 echo
 echo "| what | ogilint | floor / measure | ratio | peak RSS |"
 echo "|---|---|---|---|---|"

@@ -13,5 +13,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q selenium
+# `ogilint serve` runs the program ogilint-server beside ogilint: both are needed.
 [ -x .build/debug/ogilint ] || swift build --product ogilint
+[ -x .build/debug/ogilint-server ] || swift build --product ogilint-server
 python3 scripts/browser-test.py --ogilint .build/debug/ogilint --out .build/browser-test "$@"

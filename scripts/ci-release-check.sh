@@ -25,15 +25,17 @@ top=$(tar -tzf "$archive" | cut -d/ -f1 | sort -u)
 prefix="$tmp/prefix"
 mkdir -p "$prefix"
 tar -xzf "$archive" -C "$prefix" --strip-components=1 || fail "cannot unpack $archive"
-for f in bin/ogilint share/ogilint/rules/templates/common.yml share/ogilint/rules/national README.md LICENSE; do
+for f in bin/ogilint bin/ogilint-server share/ogilint/rules/templates/common.yml share/ogilint/rules/national README.md LICENSE; do
   [ -e "$prefix/$f" ] || fail "$f is missing from the archive"
 done
 extra=$(cd "$prefix" && ls -A | grep -vxE 'bin|share|README\.md|LICENSE' || true)
 [ -z "$extra" ] || fail "unexpected entries at the top of the archive: $extra"
 diff -r rules "$prefix/share/ogilint/rules" >/dev/null || fail "share/ogilint/rules differs from the repository's rules/"
-if ldd "$prefix/bin/ogilint" | grep -iE 'swift|Foundation|dispatch|BlocksRuntime|not found'; then
-  fail "bin/ogilint needs libraries of the Swift toolchain (listed above)"
-fi
+for program in ogilint ogilint-server; do
+  if ldd "$prefix/bin/$program" | grep -iE 'swift|Foundation|dispatch|BlocksRuntime|not found'; then
+    fail "bin/$program needs libraries of the Swift toolchain (listed above)"
+  fi
+done
 
 # A user's folder outside the repository, holding reports copied from the samples.
 work="$tmp/work"
@@ -73,6 +75,9 @@ done
 # Installed as a link on the PATH.
 expect 0 "through a symbolic link" "$links" check samples/clean-2021-government.txt
 expect 1 "through a symbolic link" "$links" check samples/broken/app-balance.txt
+# `ogilint serve` finds the server program beside the real binary, also through the link.
+expect 0 "serve's help through a symbolic link" "$links" serve --help
+grep -q -- "--max-checks" "$tmp/out" || fail "'ogilint serve --help' does not list the server's options"
 
 cd "$repo"
 echo "release check: passed ($archive)"

@@ -22,6 +22,7 @@ while [ $# -gt 0 ]; do
 done
 if [ -z "$bin" ]; then
   swift build -c release --product ogilint >/dev/null
+  swift build -c release --product ogilint-server >/dev/null   # what `ogilint serve` runs, beside ogilint
   bin=$(swift build -c release --show-bin-path)/ogilint
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -2,6 +2,7 @@
 # Builds the archive users install without a Swift toolchain:
 #   dist/ogilint-VERSION-linux-ARCH.tar.gz, holding one folder ogilint-VERSION-linux-ARCH/ with
 #     bin/ogilint                 the release binary: Swift runtime, Foundation and libxml2 linked in statically
+#     bin/ogilint-server          the web server `ogilint serve` runs (found beside bin/ogilint), linked the same way
 #     share/ogilint/rules/        the bundled rule packs and templates (found there by bin/ogilint, see BundledRules)
 #     README.md, LICENSE
 # The binary needs only glibc, libstdc++, libgcc and zlib from the system (checked below with ldd), and poppler's
@@ -24,7 +25,7 @@ fail() { echo "release.sh: $*" >&2; exit 1; }
 [ "$(uname -s)" = Linux ] || fail "builds the Linux archive only; run it on Linux"
 arch=$(uname -m)
 
-build_flags=(-c release --static-swift-stdlib --product ogilint)
+build_flags=(-c release --static-swift-stdlib)
 if [ "$static_libxml2" = 1 ]; then
   # The CLibXML2 module asks the linker for -lxml2, found through pkg-config's libxml-2.0. Our own
   # libxml-2.0.pc (first on PKG_CONFIG_PATH) points the linker at a folder where "libxml2.a" is a linker script
@@ -61,10 +62,13 @@ EOF
 fi
 
 start=$(date +%s)
-swift build "${build_flags[@]}"
+swift build "${build_flags[@]}" --product ogilint
+swift build "${build_flags[@]}" --product ogilint-server
 bin_dir=$(swift build "${build_flags[@]}" --show-bin-path)
 binary="$bin_dir/ogilint"
+server="$bin_dir/ogilint-server"
 [ -x "$binary" ] || fail "no binary at $binary after the build"
+[ -x "$server" ] || fail "no server program at $server after the build"
 echo "release.sh: built in $(( $(date +%s) - start )) s"
 
 # The version the tool reports, which must be the one in the sources.
@@ -77,11 +81,13 @@ source_version=$(sed -nE 's/.*static let string = "([^"]+)".*/\1/p' Sources/OGIL
 # (and libxml2 with its dependencies when it is linked dynamically).
 allowed='linux-vdso|ld-linux|libc\.so|libm\.so|libdl\.so|libpthread\.so|librt\.so|libutil\.so|libstdc\+\+\.so|libgcc_s\.so|libz\.so'
 if [ "$static_libxml2" = 0 ]; then allowed="$allowed|libxml2\.so|libicu[a-z0-9]*\.so|liblzma\.so"; fi
-deps=$(ldd "$binary")
-unexpected=$(grep -vE "$allowed" <<<"$deps" || true)
-[ -z "$unexpected" ] || fail "the binary loads libraries a user may not have:"$'\n'"$unexpected"
-if grep -q "not found" <<<"$deps"; then fail "unresolved libraries:"$'\n'"$deps"; fi
-glibc=$(objdump -T "$binary" | grep -oE 'GLIBC_[0-9.]+' | sort -uV | tail -n 1)
+for program in "$server" "$binary"; do   # $deps is then the checker's, printed below
+  deps=$(ldd "$program")
+  unexpected=$(grep -vE "$allowed" <<<"$deps" || true)
+  [ -z "$unexpected" ] || fail "$(basename "$program") loads libraries a user may not have:"$'\n'"$unexpected"
+  if grep -q "not found" <<<"$deps"; then fail "unresolved libraries of $(basename "$program"):"$'\n'"$deps"; fi
+done
+glibc=$(objdump -T "$binary" "$server" | grep -oE 'GLIBC_[0-9.]+' | sort -uV | tail -n 1)
 
 name="ogilint-$version-linux-$arch"
 stage=$(mktemp -d)
@@ -89,7 +95,8 @@ trap 'rm -rf "$stage"' EXIT
 root="$stage/$name"
 mkdir -p "$root/bin" "$root/share/ogilint"
 install -m 0755 "$binary" "$root/bin/ogilint"
-strip "$root/bin/ogilint"
+install -m 0755 "$server" "$root/bin/ogilint-server"
+strip "$root/bin/ogilint" "$root/bin/ogilint-server"
 cp -R rules "$root/share/ogilint/rules"
 cp README.md LICENSE "$root/"
 mkdir -p dist
@@ -98,6 +105,6 @@ archive="dist/$name.tar.gz"
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$(git log -1 --format=%ct 2>/dev/null || echo 0)" \
   -C "$stage" -czf "$archive" "$name"
 
-echo "release.sh: $(du -h "$root/bin/ogilint" | cut -f1) binary, needs glibc >= ${glibc#GLIBC_}; libraries:"
+echo "release.sh: $(du -h "$root/bin/ogilint" | cut -f1) binary ($(du -h "$root/bin/ogilint-server" | cut -f1) server), needs glibc >= ${glibc#GLIBC_}; libraries:"
 sed -E 's/^[[:space:]]+/  /; s/ \(0x[0-9a-f]+\)//' <<<"$deps"
 echo "$archive"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OGICommandLine
 import OGIModel
 
 /// `check`'s arguments parsed by hand for the shapes a run nearly always has: known options, each in the

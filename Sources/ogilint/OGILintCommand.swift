@@ -27,6 +27,10 @@ struct OGILintCommand: ParsableCommand {
         }
         do {
             let prepared = try CommandLineArguments.prepare(arguments)
+            // `serve` is a program of its own (`ogilint-server`), so that a check does not load the web server.
+            if let serverArguments = ServerLauncher.serverArguments(prepared) {
+                try ServerLauncher.replaceProcess(arguments: serverArguments)
+            }
             let checkArguments = CommandLineArguments.checkOnly(prepared)
             // The common shapes of `check` are parsed by hand, without ArgumentParser's reflection (a sixth
             // of a single run); anything else by ArgumentParser.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OGICommandLine
 import OGITestSupport
 import XCTest
 

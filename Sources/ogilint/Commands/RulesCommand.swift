@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OGICommandLine
 import OGILint
 import OGIOutput
 

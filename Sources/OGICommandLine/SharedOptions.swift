@@ -6,29 +6,31 @@ import OGIReaders
 import OGIRules
 
 /// Options shared by commands that load rules.
-struct RuleOptions: ParsableArguments {
+public struct RuleOptions: ParsableArguments {
+    public init() {}
+
     @Option(name: .customLong("rules"), help: ArgumentHelp("Add a rule pack folder (repeatable).", valueName: "DIR"))
-    var extraRules: [String] = []
+    public var extraRules: [String] = []
 
     @Option(
         name: .customLong("rules-root"),
         help: ArgumentHelp(
             "Use this folder instead of the bundled rules (default: $OGILINT_RULES, or the rules/ folder shipped with ogilint).",
             valueName: "DIR"))
-    var rulesRoot: String?
+    public var rulesRoot: String?
 
-    func root() throws -> String { try Self.root(given: rulesRoot) }
+    public func root() throws -> String { try Self.root(given: rulesRoot) }
 
     /// The folder given with `--rules-root`, else the bundled rules.
-    static func root(given rulesRoot: String?) throws -> String {
+    public static func root(given rulesRoot: String?) throws -> String {
         guard let root = rulesRoot ?? BundledRules.locate() else { throw SessionError.rulesNotFound }
         return root
     }
 
-    func directories() throws -> [String] { [try root()] + extraRules }
+    public func directories() throws -> [String] { [try root()] + extraRules }
 
     /// The rules loaded, without a configuration.
-    func linter(_ options: LintOptions = LintOptions()) throws -> Linter {
+    public func linter(_ options: LintOptions = LintOptions()) throws -> Linter {
         do { return try Linter(ruleDirectories: try directories(), options: options) } catch let e as RulePackError {
             throw SessionError.rulePack(e, configuration: false)
         }
@@ -36,38 +38,40 @@ struct RuleOptions: ParsableArguments {
 }
 
 /// Options that change how reports are read.
-struct ReadOptions: ParsableArguments {
+public struct ReadOptions: ParsableArguments {
+    public init() {}
+
     @Option(name: .customLong("agency-kind"), help: "Override the agency kind inferred from the name: government or department.")
-    var agencyKind: AgencyKind?
+    public var agencyKind: AgencyKind?
 
     @Option(help: "Override the report year read from the title.")
-    var year: Int?
+    public var year: Int?
 
     @Option(
         name: .customLong("max-size"),
         help: ArgumentHelp("Largest input accepted (also the cap on what a DOCX may unpack to).", valueName: "SIZE"))
-    var maxSize: ByteSize = .defaultMaxInput
+    public var maxSize: ByteSize = .defaultMaxInput
 
-    var lintOptions: LintOptions { LintOptions(agencyKind: agencyKind, year: year, maxInputBytes: maxSize.bytes) }
+    public var lintOptions: LintOptions { LintOptions(agencyKind: agencyKind, year: year, maxInputBytes: maxSize.bytes) }
 }
 
 extension AgencyKind: ExpressibleByArgument {}
 
 /// A size in bytes, written as a number with an optional unit: `10k`, `50M`, `1G` (powers of 1024).
-struct ByteSize: ExpressibleByArgument, Equatable {
-    var bytes: Int
+public struct ByteSize: ExpressibleByArgument, Equatable, Sendable {
+    public var bytes: Int
 
-    init(bytes: Int) { self.bytes = bytes }
+    public init(bytes: Int) { self.bytes = bytes }
 
     /// The reader's default budget for one input, the default of every `--max-size`.
-    static let defaultMaxInput = ByteSize(bytes: ReadBudget.defaultMaxInputBytes)
+    public static let defaultMaxInput = ByteSize(bytes: ReadBudget.defaultMaxInputBytes)
 
-    init?(argument: String) {
+    public init?(argument: String) {
         guard let bytes = ByteSize.parse(argument) else { return nil }
         self.bytes = bytes
     }
 
-    static func parse(_ text: String) -> Int? {
+    public static func parse(_ text: String) -> Int? {
         var s = text.trimmingCharacters(in: .whitespaces).lowercased()
         if s.hasSuffix("ib") { s.removeLast(2) } else if s.hasSuffix("b") { s.removeLast() }
         let units: [Character: Int] = ["k": 1 << 10, "m": 1 << 20, "g": 1 << 30]
@@ -78,20 +82,21 @@ struct ByteSize: ExpressibleByArgument, Equatable {
         return overflow ? nil : bytes
     }
 
-    static var defaultValueDescription: String { "50M" }
-    var defaultValueDescription: String { bytes % (1 << 20) == 0 ? "\(bytes >> 20)M" : "\(bytes)" }
+    public static var defaultValueDescription: String { "50M" }
+    public var defaultValueDescription: String { bytes % (1 << 20) == 0 ? "\(bytes >> 20)M" : "\(bytes)" }
 }
 
 /// The failure threshold: a severity, or `never`.
-struct FailThreshold: ExpressibleByArgument, Equatable {
+public struct FailThreshold: ExpressibleByArgument, Equatable, Sendable {
     /// Nil means never fail on findings.
-    var severity: Severity?
+    public var severity: Severity?
 
-    init?(argument: String) {
+    public init?(argument: String) {
         if argument == "never" { severity = nil } else if let s = Severity(rawValue: argument) { severity = s } else { return nil }
     }
 
-    static var allValueStrings: [String] { ["error", "warning", "info", "never"] }
+    public static var allValueStrings: [String] { ["error", "warning", "info", "never"] }
 }
 
-func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+/// Whether the file descriptor is a terminal (colours, progress).
+public func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
