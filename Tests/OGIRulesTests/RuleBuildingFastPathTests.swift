@@ -266,7 +266,8 @@ final class KnownRuleFactsCacheTests: XCTestCase {
         let contents = files.map { (path: $0, data: FileManager.default.contents(atPath: $0)!) }
         let trees = try contents.map { try YAMLEventReader.document(String(decoding: $0.data, as: UTF8.self)) }
         let (_, encoded) = try YNode.flatten(trees, files: files)
-        cache.store(files: files, key: ParsedRulesCache.contentKey(contents), documents: encoded, count: files.count,
+        cache.store(
+            files: files, key: ParsedRulesCache.contentKey(contents), documents: encoded, count: files.count,
             known: KnownBuild(rules: rules, templates: templates))
     }
 
@@ -309,10 +310,11 @@ final class KnownRuleFactsCacheTests: XCTestCase {
         XCTAssertEqual(back, all)
         for cut in stride(from: 0, to: w.bytes.count, by: max(1, w.bytes.count / 300)) {
             let part = Array(w.bytes.prefix(cut))
-            XCTAssertNil(part.withUnsafeBufferPointer { b -> [Template]? in
-                var d = TreeDecoder(bytes: b)
-                return d.templates()
-            }, "cut at \(cut)")
+            XCTAssertNil(
+                part.withUnsafeBufferPointer { b -> [Template]? in
+                    var d = TreeDecoder(bytes: b)
+                    return d.templates()
+                }, "cut at \(cut)")
         }
     }
 
@@ -333,7 +335,8 @@ final class KnownRuleFactsCacheTests: XCTestCase {
             let cache = ParsedRulesCache(directory: try temporaryFolder("ogilint-facts"))
             try forge(cache, folders, rules: [])
             XCTAssertEqual(
-                everything(try RulePackLoader.load(directories: folders, cache: cache)), everything(try RulePackLoader.load(directories: folders)))
+                everything(try RulePackLoader.load(directories: folders, cache: cache)),
+                everything(try RulePackLoader.load(directories: folders)))
         }
     }
 

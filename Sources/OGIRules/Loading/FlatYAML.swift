@@ -109,7 +109,9 @@ final class FlatYAML: Sendable {
         guard n.b > 0 else { return "" }
         // A buffer from a start and a count, not a slice of the whole: the same bytes, without the `Slice` type
         // whose first use costs a search of the runtime's conformance records.
-        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(start: $0.baseAddress! + n.a, count: n.b), as: UTF8.self) }
+        return bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(start: $0.baseAddress! + n.a, count: n.b), as: UTF8.self)
+        }
     }
 
     /// True when the scalar at `i` has exactly the bytes of `key`.
