@@ -85,7 +85,15 @@ public struct ExpressionParser {
     private var pos = 0
 
     /// The functions of the rule language.
-    public static var functions: Set<String> { Set(ExpressionTypes.functions.keys) }
+    public static var functions: Set<String> { Set(functionNames) }
+
+    /// The names of `ExpressionTypes.functions`, sorted, as a plain array: parsing a call looks its name up here,
+    /// without building that table (a dictionary of tuples, whose first use costs a search of the runtime's type
+    /// records) or a set for every call. A test checks the two stay the same.
+    static let functionNames = [
+        "abs", "all", "any", "ceil", "contains", "date", "decimals", "floor", "has_part", "len", "matches", "max", "min",
+        "mod", "part_text", "round", "sum",
+    ]
 
     /// Most tokens in one expression, and deepest nesting of parentheses, brackets, calls and unary operators:
     /// beyond these an expression is refused at load (a deeper one could exhaust the stack).
@@ -179,6 +187,13 @@ public struct ExpressionParser {
     /// `lex` by characters (any text).
     static func lexCharacters(_ s: String) throws -> [(Tok, Int)] {
         let chars = Array(s)
+        // The characters `chars[r]` as a text, appended one by one: `String(chars[r])` is the same text, but the
+        // generic initialiser's first use costs a search of the runtime's conformance records.
+        func text(_ r: Range<Int>) -> String {
+            var out = ""
+            for i in r { out.append(chars[i]) }
+            return out
+        }
         var out: [(Tok, Int)] = []
         var i = 0
         func isIdentStart(_ c: Character) -> Bool { c == "_" || c.isLetter }
@@ -194,8 +209,8 @@ public struct ExpressionParser {
                     if chars[j] == ".", j + 1 < chars.count, !(chars[j + 1].isASCII && chars[j + 1].isNumber) { break }
                     j += 1
                 }
-                guard let d = OGIModel.ExactDecimal.parse(String(chars[i..<j])) else {
-                    throw ExpressionError(offset: i, message: "'\(String(chars[i..<j]))' is not a number")
+                guard let d = OGIModel.ExactDecimal.parse(text(i..<j)) else {
+                    throw ExpressionError(offset: i, message: "'\(text(i..<j))' is not a number")
                 }
                 out.append((.num(d), start)); i = j; continue
             }
@@ -210,14 +225,14 @@ public struct ExpressionParser {
                 var j = i + 1
                 while j < chars.count, isIdent(chars[j]) { j += 1 }
                 guard j > i + 1 else { throw ExpressionError(offset: i, message: "'$' must be followed by a variable name, e.g. $col") }
-                out.append((.variable(String(chars[(i + 1)..<j])), start)); i = j; continue
+                out.append((.variable(text((i + 1)..<j)), start)); i = j; continue
             }
             if isIdentStart(c) {
                 var j = i
                 while j < chars.count, isIdent(chars[j]) { j += 1 }
-                out.append((.ident(String(chars[i..<j])), start)); i = j; continue
+                out.append((.ident(text(i..<j)), start)); i = j; continue
             }
-            let two = i + 1 < chars.count ? String(chars[i...(i + 1)]) : ""
+            let two = i + 1 < chars.count ? text(i..<(i + 2)) : ""
             if ["==", "!=", "<=", ">="].contains(two) { out.append((.op(two), start)); i += 2; continue }
             switch c {
             case "<", ">", "+", "-", "*", "/": out.append((.op(String(c)), start))
@@ -341,10 +356,10 @@ public struct ExpressionParser {
                 default: break
                 }
                 if toks[pos + 1].0 == .lparen {
-                    guard Self.functions.contains(name) else {
+                    guard Self.functionNames.contains(name) else {
                         throw ExpressionError(
                             offset: offset,
-                            message: "unknown function '\(name)'; available: \(Self.functions.sorted().joined(separator: ", "))")
+                            message: "unknown function '\(name)'; available: \(Self.functionNames.joined(separator: ", "))")
                     }
                     pos += 2
                     var args: [Expr] = []

@@ -6,7 +6,10 @@ import OGIModel
 enum MessageCatalogLoader {
     /// `validate: false` (a trusted cache hit) skips the key and placeholder checks, which can only fail.
     static func load(_ docs: [YNode], fallbackFile: String, validate: Bool = true) throws -> MessageCatalog {
-        var catalog = MessageCatalog()
+        // The texts are gathered in one dictionary sized for them (a later folder's text replaces an earlier one's,
+        // as `MessageCatalog.set` does), so it is not grown and rehashed along the way.
+        var entries: [String: MessageCatalog.Entry] = [:]
+        entries.reserveCapacity(docs.reduce(0) { $0 + ($1.firstValue(forKey: "messages").map { $0.isMapping ? $0.pairCount : 0 } ?? 0) })
         let known = validate ? MessageKeys.all : [:]
         for doc in docs {
             let top = try doc.mapping(allowed: ["messages", "description"], what: "a message catalog")
@@ -16,7 +19,7 @@ enum MessageCatalogLoader {
             for (kn, vn) in m.pairs {
                 let key = try kn.string("a message key")
                 if !validate {
-                    catalog.set(key, MessageCatalog.Entry(text: try vn.string(key), file: doc.file, line: vn.line, column: vn.column))
+                    entries[key] = MessageCatalog.Entry(text: try vn.string(key), file: doc.file, line: vn.line, column: vn.column)
                     continue
                 }
                 guard let allowed = known[key] else {
@@ -36,9 +39,10 @@ enum MessageCatalogLoader {
                     if let near = YNode.closest(p, in: Array(allowed)) { msg += " (did you mean {\(near)}?)" }
                     throw vn.fail(msg)
                 }
-                catalog.set(key, MessageCatalog.Entry(text: text, file: doc.file, line: vn.line, column: vn.column))
+                entries[key] = MessageCatalog.Entry(text: text, file: doc.file, line: vn.line, column: vn.column)
             }
         }
+        let catalog = MessageCatalog(entries: entries)
         guard validate else { return catalog }
         let missing = known.keys.filter { catalog.entries[$0] == nil }.sorted()
         if !missing.isEmpty {

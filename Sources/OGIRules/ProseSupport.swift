@@ -181,7 +181,7 @@ struct WordsMatcher: Sendable {
     private var plainAlternatives: [[(bytes: [UInt8], anchored: Bool)]]?
 
     init(_ words: [String]) {
-        alternatives = words.map { $0.components(separatedBy: "…").filter { !$0.isEmpty } }
+        alternatives = words.map { Self.fragments(of: $0) }
         if alternatives.allSatisfy({ $0.allSatisfy(TextSearch.isPlain) }) {
             plainAlternatives = alternatives.map { frags in
                 frags.enumerated().map { i, f in
@@ -190,6 +190,26 @@ struct WordsMatcher: Sendable {
                 }
             }
         }
+    }
+
+    /// The non-empty parts of `word` between "…", as `word.components(separatedBy: "…").filter { !$0.isEmpty }`.
+    /// A plain text (`TextSearch.isPlain`: no combining mark or CR, so every scalar is a character of its own
+    /// and a match is a run of equal scalars) is cut at each U+2026 scalar without Foundation; any other text
+    /// goes through Foundation as before.
+    static func fragments(of word: String) -> [String] {
+        guard TextSearch.isPlain(word) else { return word.components(separatedBy: "…").filter { !$0.isEmpty } }
+        var out: [String] = []
+        var current = String.UnicodeScalarView()
+        for u in word.unicodeScalars {
+            if u == "\u{2026}" {
+                if !current.isEmpty { out.append(String(current)) }
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(u)
+            }
+        }
+        if !current.isEmpty { out.append(String(current)) }
+        return out
     }
 
     var isEmpty: Bool { alternatives.isEmpty }

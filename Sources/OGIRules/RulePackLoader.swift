@@ -69,10 +69,10 @@ public enum RulePackLoader {
         let key = cache != nil && readable.count == files.count ? ParsedRulesCache.contentKey(readable) : nil
         // Same bytes as a rule set this executable loaded and validated completely before: its trees, without
         // parsing the YAML again, and without validating again when the key names this executable.
-        if let cache, let key, let (table, roots) = cache.loadTable(files: files, key: key) {
+        if let cache, let key, let hit = cache.loadEntry(files: files, key: key) {
             return try load(
-                documents: zip(files, roots).compactMap { f, r in r.map { (f, YNode(table: table, index: $0, file: f)) } },
-                validate: !ParsedRulesCache.hitsAreTrusted)
+                documents: zip(files, hit.roots).compactMap { f, r in r.map { (f, YNode(table: hit.table, index: $0, file: f)) } },
+                validate: !ParsedRulesCache.hitsAreTrusted, known: hit.known)
         }
         var trees: [YAMLValue?] = []
         for (f, data) in contents {
@@ -85,7 +85,9 @@ public enum RulePackLoader {
         // One table of every file, read as a cache hit reads it; its encoding is what the entry stores.
         let (nodes, encoded) = try YNode.flatten(trees, files: files)
         let set = try load(documents: zip(files, nodes).compactMap { f, n in n.map { (f, $0) } })
-        if let cache, let key { cache.store(files: files, key: key, documents: encoded, count: files.count) }
+        if let cache, let key {
+            cache.store(files: files, key: key, documents: encoded, count: files.count, known: KnownBuild(set))
+        }
         return set
     }
 
@@ -100,8 +102,10 @@ public enum RulePackLoader {
 
     /// Builds the rule set of parsed documents. `validate: false` is only for documents that already loaded with
     /// validation (a trusted cache hit): it skips the checks that can only fail (names, types, placeholders,
-    /// patterns), never what builds the rules, so it gives the same rule set as a validated load.
-    static func load(documents: [(String, YNode)], validate: Bool = true) throws -> RuleSet {
+    /// patterns), never what builds the rules, so it gives the same rule set as a validated load. `known` is what
+    /// the validated load of the same bytes built (each rule's derived facts, the templates), which then is not
+    /// built again; it is used only without validation.
+    static func load(documents: [(String, YNode)], validate: Bool = true, known: KnownBuild = KnownBuild()) throws -> RuleSet {
         var profile: ReaderProfile?
         var parts: [PartSpec] = []
         var ruleDocs: [YNode] = []
@@ -137,23 +141,33 @@ public enum RulePackLoader {
         }
         prof.parts = parts
         // Templates were loaded before the part keys were known: check their `part` references now.
-        let partKeys = Set(parts.map(\.key))
         var templates: [Template] = []
-        var seen: [String: String] = [:]
-        for (file, n) in documents where topKeys(n).contains("template") {
-            let t = try TemplateLoader.loadTemplate(n, partKeys: partKeys)
-            if let first = seen[t.id] {
-                throw RulePackError.duplicate(file: file, line: n.line, column: n.column, id: "template \(t.id)", firstFile: first)
+        if !validate, let built = known.templates {
+            // The templates a validated load built from these very bytes (sorted as below).
+            templates = built
+        } else {
+            let partKeys = Set(parts.map(\.key))
+            var seen: [String: String] = [:]
+            for (file, n) in documents where topKeys(n).contains("template") {
+                let t = try TemplateLoader.loadTemplate(n, partKeys: partKeys)
+                if let first = seen[t.id] {
+                    throw RulePackError.duplicate(file: file, line: n.line, column: n.column, id: "template \(t.id)", firstFile: first)
+                }
+                seen[t.id] = file
+                templates.append(t)
             }
-            seen[t.id] = file
-            templates.append(t)
+            templates.sort { ($0.fromYear ?? 0, $0.id) < ($1.fromYear ?? 0, $1.id) }
         }
-        templates.sort { ($0.fromYear ?? 0, $0.id) < ($1.fromYear ?? 0, $1.id) }
         let set = TemplateSet(profile: prof, templates: templates)
         var rules: [Rule] = []
         var ruleFiles: [String: String] = [:]
         for doc in ruleDocs {
-            for r in try RuleParser(templates: set, validate: validate).parsePack(doc) {
+            var parser = RuleParser(templates: set, validate: validate)
+            if !validate {
+                parser.known = known.rules
+                parser.knownOffset = rules.count
+            }
+            for r in try parser.parsePack(doc) {
                 if let first = ruleFiles[r.id] {
                     throw RulePackError.duplicate(file: r.file, line: r.line, column: 1, id: r.id, firstFile: first)
                 }

@@ -9,6 +9,10 @@ struct RuleParser {
     /// then the checks that can only throw (names against the templates, types, placeholders, patterns) are
     /// skipped; everything that builds a rule runs as before, so the rules are the same.
     var validate = true
+    /// What an earlier validated load derived for each rule of the set, in load order (a trusted
+    /// `ParsedRulesCache` hit; empty otherwise), and the place of this pack's first rule among them.
+    var known: [KnownRuleFacts] = []
+    var knownOffset = 0
 
     static let commonKeys = [
         "id", "title", "severity", "category", "reference", "description", "when", "kind",
@@ -28,10 +32,19 @@ struct RuleParser {
         let top = try root.mapping(allowed: ["pack", "description", "prose", "rules"], what: "a rule pack")
         guard let list = top["rules"] else { throw root.fail("a rule pack needs a 'rules:' list") }
         let vocabulary = try top["prose"].map(ProseYAML.vocabulary)
-        return try list.list("rules").map { try parseRule($0, vocabulary: vocabulary) }
+        let items = try list.list("rules")
+        var rules: [Rule] = []
+        rules.reserveCapacity(items.count)
+        for i in items.indices {
+            let place = knownOffset + i
+            rules.append(try parseRule(items[i], vocabulary: vocabulary, known: place < known.count ? known[place] : nil))
+        }
+        return rules
     }
 
-    func parseRule(_ n: YNode, vocabulary: ProseVocabulary? = nil) throws -> Rule {
+    /// `known`: what a validated load of the same bytes derived for this rule; used only without validation,
+    /// and only when its id is this rule's.
+    func parseRule(_ n: YNode, vocabulary: ProseVocabulary? = nil, known: KnownRuleFacts? = nil) throws -> Rule {
         guard n.isMapping else {
             throw n.fail("each rule must be a mapping with at least 'id', 'severity' and 'category'")
         }
@@ -98,16 +111,24 @@ struct RuleParser {
         }
         // Templates: stated, or every template that has the cells and tables the rule reads.
         let ids = templates.templates.map(\.id)
-        let refs = kind.references  // computed once: a kind derives it from its expressions
         var applies: [String]
         let stated = f["templates"] != nil
-        if let tn = f["templates"] {
-            applies = try tn.list("templates").map { try $0.oneOf(ids, what: "template") }
+        let needsPrevious: Bool
+        if !validate, let known, known.id == id {
+            // The same bytes gave these when they were validated; deriving them again gives the same.
+            applies = known.templates
+            needsPrevious = known.needsPrevious
         } else {
-            applies = templates.templates.filter { refs.satisfied(by: $0) }.map(\.id)
-            if applies.isEmpty {
-                throw n.fail("rule \(id) reads cells that no single template has; name the cells of one template, or split the rule")
+            let refs = kind.references  // computed once: a kind derives it from its expressions
+            if let tn = f["templates"] {
+                applies = try tn.list("templates").map { try $0.oneOf(ids, what: "template") }
+            } else {
+                applies = templates.templates.filter { refs.satisfied(by: $0) }.map(\.id)
+                if applies.isEmpty {
+                    throw n.fail("rule \(id) reads cells that no single template has; name the cells of one template, or split the rule")
+                }
             }
+            needsPrevious = refs.previous || (when?.readsPrevious ?? false)
         }
         return Rule(
             id: id, title: try f["title"]?.string("title") ?? id, severity: severity, category: category,
@@ -115,7 +136,7 @@ struct RuleParser {
             when: when, kind: kind, message: try f["message"]?.string("message"), fix: try f["fix"]?.string("fix"),
             unevaluated: unevaluated, examples: examples, templates: applies, templatesStated: stated,
             appliesToEveryTemplate: applies.count == ids.count,
-            needsPrevious: refs.previous || (when?.readsPrevious ?? false), file: n.file, line: n.line)
+            needsPrevious: needsPrevious, file: n.file, line: n.line)
     }
 
     /// A rule id is upper case words of letters and digits joined by '-', starting with a letter.
@@ -332,6 +353,23 @@ struct RuleParser {
         }
         if depth != 0 { throw n.fail("unclosed '{' in a message template") }
     }
+}
+
+/// What building a rule derives from its kind's expressions and the templates (the slow part of building it),
+/// as a validated load found it: stored beside the parsed YAML in a `ParsedRulesCache` entry so a trusted hit
+/// need not derive it again.
+struct KnownRuleFacts: Equatable {
+    var id: String
+    /// `Rule.templates`.
+    var templates: [String]
+    /// `Rule.needsPrevious`.
+    var needsPrevious: Bool
+
+    init(id: String, templates: [String], needsPrevious: Bool) {
+        self.id = id; self.templates = templates; self.needsPrevious = needsPrevious
+    }
+
+    init(_ rule: Rule) { self.init(id: rule.id, templates: rule.templates, needsPrevious: rule.needsPrevious) }
 }
 
 /// Key patterns in rules: `*` matches any run of characters (`withheld.*`, `other*`).

@@ -96,7 +96,14 @@ public struct FactsKind: RuleKind {
             let exclude = try m["exclude"]?.stringList("exclude") ?? []
             let gap = try m["max_gap"]?.int("max_gap") ?? 30
             k.patterns = try p.stringList("patterns").map { StatementPattern(name: f.id, pattern: $0, maxGap: gap, exclusions: exclude) }
-            k.fragmentTexts = k.patterns.map { $0.fragments.map { $0.map { String(String.UnicodeScalarView($0)) } } }
+            // Each fragment's scalars appended one by one: the same text as `String(String.UnicodeScalarView($0))`,
+            // without the generic `append(contentsOf:)` whose first use searches the runtime's conformance records.
+            func text(_ scalars: [Unicode.Scalar]) -> String {
+                var out = String.UnicodeScalarView()
+                for scalar in scalars { out.append(scalar) }
+                return String(out)
+            }
+            k.fragmentTexts = k.patterns.map { $0.fragments.map { $0.map(text) } }
         }
         if let e = f["expect"] {
             k.expectation = StatementExpectation(rawValue: try e.oneOf(["zero", "positive"], what: "expect"))!

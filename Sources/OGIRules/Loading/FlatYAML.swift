@@ -36,7 +36,7 @@ final class FlatYAML: Sendable {
         var roots: [Int?] = []
         roots.reserveCapacity(count)
         let ok = bytes.withUnsafeBufferPointer { all -> Bool in
-            var r = TreeDecoder(bytes: UnsafeBufferPointer(rebasing: all[..<range.upperBound]), offset: range.lowerBound)
+            var r = TreeDecoder(bytes: UnsafeBufferPointer(start: all.baseAddress, count: range.upperBound), offset: range.lowerBound)
             // Containers still reading items: (node index, items left to read).
             var open: [(index: Int, left: Int)] = []
             for _ in 0..<count {
@@ -106,7 +106,12 @@ final class FlatYAML: Sendable {
     /// The text of the scalar at `i`.
     func text(_ i: Int) -> String {
         let n = nodes[i]
-        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[n.a..<(n.a + n.b)]), as: UTF8.self) }
+        guard n.b > 0 else { return "" }
+        // A buffer from a start and a count, not a slice of the whole: the same bytes, without the `Slice` type
+        // whose first use costs a search of the runtime's conformance records.
+        return bytes.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(start: $0.baseAddress! + n.a, count: n.b), as: UTF8.self)
+        }
     }
 
     /// True when the scalar at `i` has exactly the bytes of `key`.

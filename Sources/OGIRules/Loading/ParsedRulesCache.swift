@@ -20,7 +20,7 @@ public struct ParsedRulesCache: Sendable {
     public init(directory: String?) { self.directory = directory }
 
     /// Changes whenever the encoding below changes, so an older entry is never misread.
-    static let format = "ogilint-parsed-rules-4"
+    static let format = "ogilint-parsed-rules-5"
 
     /// The running executable's device, inode, size and modification time: a rebuilt or replaced tool (whose
     /// validation may differ) never trusts an entry an older one wrote. Nil when it cannot be read.
@@ -69,24 +69,39 @@ public struct ParsedRulesCache: Sendable {
         return h.hex
     }
 
+    /// What an entry holds: the documents as one flat table with each file's root (nil for an empty document),
+    /// and what the validated load derived for each rule (`KnownRuleFacts`, in load order; none in an entry
+    /// written from trees alone).
+    struct Entry {
+        var table: FlatYAML
+        var roots: [Int?]
+        var known: KnownBuild
+    }
+
     /// The stored documents as one flat table with each file's root (nil for an empty document), when the entry
     /// exists and matches `key`.
     func loadTable(files: [String], key: String) -> (table: FlatYAML, roots: [Int?])? {
+        loadEntry(files: files, key: key).map { ($0.table, $0.roots) }
+    }
+
+    /// The entry for `files`, when it exists, is whole and matches `key`.
+    func loadEntry(files: [String], key: String) -> Entry? {
         guard let path = entryPath(files: files), let data = RuleFolderListing.contents(of: path) else { return nil }
         let bytes = [UInt8](data)
         // The entry ends with the checksum of what precedes it, then the checksum's length in one byte.
         guard let length = bytes.last.map(Int.init), bytes.count > length + 1 else { return nil }
         let payload = bytes.count - length - 1
         var sum = StableHash()
-        bytes.withUnsafeBytes { sum.add(bytes: UnsafeRawBufferPointer(rebasing: $0[..<payload])) }
+        bytes.withUnsafeBytes { sum.add(bytes: UnsafeRawBufferPointer(start: $0.baseAddress, count: payload)) }
         guard String(decoding: bytes[payload..<(bytes.count - 1)], as: UTF8.self) == sum.hex else { return nil }
-        let start = bytes.withUnsafeBufferPointer { all -> Int? in
-            var reader = TreeDecoder(bytes: UnsafeBufferPointer(rebasing: all[..<payload]))
+        let header = bytes.withUnsafeBufferPointer { all -> (start: Int, known: KnownBuild)? in
+            var reader = TreeDecoder(bytes: UnsafeBufferPointer(start: all.baseAddress, count: payload))
             guard reader.string() == Self.format, reader.string() == key, let count = reader.int(), count == files.count else { return nil }
-            return reader.offset
+            guard let known = reader.knownBuild() else { return nil }
+            return (reader.offset, known)
         }
-        guard let start else { return nil }
-        return FlatYAML.decode(bytes, range: start..<payload, count: files.count)
+        guard let header, let (table, roots) = FlatYAML.decode(bytes, range: header.start..<payload, count: files.count) else { return nil }
+        return Entry(table: table, roots: roots, known: header.known)
     }
 
     /// The stored trees (nil for an empty document), when the entry exists and matches `key`.
@@ -102,11 +117,13 @@ public struct ParsedRulesCache: Sendable {
         store(files: files, key: key, documents: w.bytes, count: trees.count)
     }
 
-    /// Stores documents `TreeEncoder` wrote (`count` of them, in the order of `files`); failures are ignored.
-    func store(files: [String], key: String, documents: [UInt8], count: Int) {
+    /// Stores documents `TreeEncoder` wrote (`count` of them, in the order of `files`), with what the validated
+    /// load built from them (`known`); failures are ignored.
+    func store(files: [String], key: String, documents: [UInt8], count: Int, known: KnownBuild = KnownBuild()) {
         guard let directory, let path = entryPath(files: files) else { return }
         var w = TreeEncoder()
         w.string(Self.format); w.string(key); w.int(count)
+        w.knownBuild(known)
         w.bytes.append(contentsOf: documents)
         // A checksum of everything before it, so a damaged entry is noticed rather than misread.
         var sum = StableHash()
@@ -142,6 +159,21 @@ public struct ParsedRulesCache: Sendable {
     }
 }
 
+/// What a validated load built from a rule set's YAML that a trusted `ParsedRulesCache` hit of the same bytes
+/// takes as it is instead of building it again: each rule's derived facts (in load order) and the templates.
+struct KnownBuild {
+    var rules: [KnownRuleFacts] = []
+    /// `TemplateSet.templates`, sorted as the loader sorts them; nil when not stored.
+    var templates: [Template]? = nil
+
+    init(rules: [KnownRuleFacts] = [], templates: [Template]? = nil) {
+        self.rules = rules; self.templates = templates
+    }
+
+    /// What `set` holds of it.
+    init(_ set: RuleSet) { self.init(rules: set.rules.map(KnownRuleFacts.init), templates: set.templates.templates) }
+}
+
 /// A 128-bit hash that is the same in every process (Swift's `Hasher` is seeded per process): two FNV-1a lanes.
 struct StableHash {
     private var a: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -157,7 +189,7 @@ struct StableHash {
             b = (b ^ w.byteSwapped) &* 0x9e37_79b9_7f4a_7c15
             b ^= b >> 29
         }
-        for byte in bytes[(words * 8)...] { addByte(byte) }
+        for i in (words * 8)..<bytes.count { addByte(bytes[i]) }
     }
 
     mutating func addByte(_ byte: UInt8) {
@@ -190,6 +222,24 @@ struct TreeEncoder {
     mutating func string(_ s: String) {
         int(s.utf8.count)
         bytes.append(contentsOf: s.utf8)
+    }
+
+    /// What a validated load built: the rules' facts, then a presence byte and the templates.
+    mutating func knownBuild(_ known: KnownBuild) {
+        ruleFacts(known.rules)
+        if let t = known.templates { byte(1); templates(t) } else { byte(0) }
+    }
+
+    /// The rules' derived facts: their number, then per rule its id, 1 if it needs last year's report (else 0),
+    /// and its templates (a number, then the ids).
+    mutating func ruleFacts(_ rules: [KnownRuleFacts]) {
+        int(rules.count)
+        for r in rules {
+            string(r.id)
+            byte(r.needsPrevious ? 1 : 0)
+            int(r.templates.count)
+            for t in r.templates { string(t) }
+        }
     }
 
     /// One document: a presence byte (0 for an empty document), then its root.
@@ -241,9 +291,39 @@ struct TreeDecoder {
         return nil
     }
 
+    /// What `TreeEncoder.knownBuild` wrote; nil when the bytes are not that.
+    mutating func knownBuild() -> KnownBuild? {
+        guard let rules = ruleFacts() else { return nil }
+        switch byte() {
+        case 0: return KnownBuild(rules: rules)
+        case 1:
+            guard let templates = templates() else { return nil }
+            return KnownBuild(rules: rules, templates: templates)
+        default: return nil
+        }
+    }
+
+    /// What `TreeEncoder.ruleFacts` wrote; nil when the bytes are not that.
+    mutating func ruleFacts() -> [KnownRuleFacts]? {
+        guard let count = int(), count <= bytes.count - offset else { return nil }
+        var out: [KnownRuleFacts] = []
+        out.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let id = string(), let previous = byte(), previous <= 1, let n = int(), n <= bytes.count - offset else { return nil }
+            var templates: [String] = []
+            templates.reserveCapacity(n)
+            for _ in 0..<n {
+                guard let t = string() else { return nil }
+                templates.append(t)
+            }
+            out.append(KnownRuleFacts(id: id, templates: templates, needsPrevious: previous == 1))
+        }
+        return out
+    }
+
     mutating func string() -> String? {
         guard let n = int(), n <= bytes.count - offset else { return nil }
-        let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<(offset + n)]), as: UTF8.self)
+        let s = n == 0 ? "" : String(decoding: UnsafeBufferPointer(start: bytes.baseAddress! + offset, count: n), as: UTF8.self)
         offset += n
         return s
     }

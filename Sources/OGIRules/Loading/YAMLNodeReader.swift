@@ -39,6 +39,9 @@ public struct YNode {
         }
     }
 
+    /// The number of pairs of a mapping (0 for a scalar or sequence).
+    var pairCount: Int { isMapping ? record.a : 0 }
+
     /// The texts of a mapping's scalar keys (none for a scalar or sequence).
     var keyTexts: [String] { pairs.compactMap(\.key.scalarText) }
 
@@ -168,7 +171,17 @@ public struct YNode {
     /// A list of strings; a single scalar is accepted as a one-item list.
     func stringList(_ what: String) throws -> [String] {
         if let s = scalarText { return [s] }
-        return try list(what).map { try $0.string(what) }
+        guard isSequence else { throw fail("expected a list for \(what), found \(kindName)") }
+        // The items are read in place (a record, then the next after its subtree), without a `YNode` per item.
+        var out: [String] = []
+        out.reserveCapacity(record.a)
+        var item = index + 1
+        for _ in 0..<record.a {
+            guard table.nodes[item].kind <= 1 else { return try items.map { try $0.string(what) } }
+            out.append(table.text(item))
+            item += table.size(item)
+        }
+        return out
     }
 
     func oneOf(_ allowed: [String], what: String) throws -> String {
@@ -217,8 +230,13 @@ public struct YFields {
     /// Per allowed key, the node index of its value, or -1.
     let values: [Int]
 
+    /// Only the keys the mapping has are compared (a rule has a few of its dozen or more allowed keys): the
+    /// first of them equal to `key` is the slot `allowed.firstIndex(of: key)` names, since a value is only ever
+    /// stored at a key's first slot; a key the mapping lacks gives nil either way.
     subscript(_ key: String) -> YNode? {
-        guard let slot = allowed.firstIndex(of: key), values[slot] >= 0 else { return nil }
-        return YNode(table: table, index: values[slot], file: file)
+        for slot in values.indices where values[slot] >= 0 && allowed[slot] == key {
+            return YNode(table: table, index: values[slot], file: file)
+        }
+        return nil
     }
 }
