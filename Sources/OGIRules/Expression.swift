@@ -181,6 +181,13 @@ public struct ExpressionParser {
         let chars = Array(s)
         var out: [(Tok, Int)] = []
         var i = 0
+        // The characters `r` as a string, appended one by one: what `String(chars[r])` gives, without the
+        // unspecialised generic initialiser that looks up the slice's associated types in the runtime.
+        func text(_ r: Range<Int>) -> String {
+            var t = ""
+            for k in r { t.append(chars[k]) }
+            return t
+        }
         func isIdentStart(_ c: Character) -> Bool { c == "_" || c.isLetter }
         func isIdent(_ c: Character) -> Bool { c == "_" || c.isLetter || c.isNumber }
         while i < chars.count {
@@ -194,8 +201,8 @@ public struct ExpressionParser {
                     if chars[j] == ".", j + 1 < chars.count, !(chars[j + 1].isASCII && chars[j + 1].isNumber) { break }
                     j += 1
                 }
-                guard let d = OGIModel.ExactDecimal.parse(String(chars[i..<j])) else {
-                    throw ExpressionError(offset: i, message: "'\(String(chars[i..<j]))' is not a number")
+                guard let d = OGIModel.ExactDecimal.parse(text(i..<j)) else {
+                    throw ExpressionError(offset: i, message: "'\(text(i..<j))' is not a number")
                 }
                 out.append((.num(d), start)); i = j; continue
             }
@@ -210,14 +217,14 @@ public struct ExpressionParser {
                 var j = i + 1
                 while j < chars.count, isIdent(chars[j]) { j += 1 }
                 guard j > i + 1 else { throw ExpressionError(offset: i, message: "'$' must be followed by a variable name, e.g. $col") }
-                out.append((.variable(String(chars[(i + 1)..<j])), start)); i = j; continue
+                out.append((.variable(text((i + 1)..<j)), start)); i = j; continue
             }
             if isIdentStart(c) {
                 var j = i
                 while j < chars.count, isIdent(chars[j]) { j += 1 }
-                out.append((.ident(String(chars[i..<j])), start)); i = j; continue
+                out.append((.ident(text(i..<j)), start)); i = j; continue
             }
-            let two = i + 1 < chars.count ? String(chars[i...(i + 1)]) : ""
+            let two = i + 1 < chars.count ? text(i..<(i + 2)) : ""
             if ["==", "!=", "<=", ">="].contains(two) { out.append((.op(two), start)); i += 2; continue }
             switch c {
             case "<", ">", "+", "-", "*", "/": out.append((.op(String(c)), start))
