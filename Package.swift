@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Compiler settings for ogilint's own targets. `-disable-concrete-type-metadata-mangled-name-accessors`: the
+/// metadata of a generic type at concrete arguments (`Dictionary<NumberingStyle, Int>`, `Set<String>`,
+/// `SharedCache<SumPlanKey, SumPlan>`) is fetched by an accessor that passes the witness tables itself, instead of
+/// by mangled name, which makes the runtime check every `Hashable`/`Sendable` requirement by scanning all
+/// protocol conformance records of the process (~0.5 M instructions each first time; ~10 M of a single run).
+let ogilintSwiftSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])
+]
+
 let package = Package(
     name: "ogilint",
     platforms: [.macOS(.v13)],
@@ -24,7 +33,7 @@ let package = Package(
     ],
     targets: [
         // The report model: metadata, parts, tables of cells, findings. No dependencies.
-        .target(name: "OGIModel"),
+        .target(name: "OGIModel", swiftSettings: ogilintSwiftSettings),
         // libxml2 from the system (Debian package libxml2-dev), for DOCX XML and tolerant HTML parsing.
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // Readers: plain text, DOCX, HTML, PDF (through pdftotext) and submitted YAML/JSON models, all producing a Report.
@@ -34,42 +43,47 @@ let package = Package(
                 "OGIModel", "CLibXML2",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]),
+            ], swiftSettings: ogilintSwiftSettings),
         // Rule packs and templates as YAML, the expression language and the evaluation engine.
-        .target(name: "OGIRules", dependencies: ["OGIModel", "OGIAnalysis", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "OGIRules", dependencies: ["OGIModel", "OGIAnalysis", .product(name: "Yams", package: "Yams")],
+            swiftSettings: ogilintSwiftSettings),
         // Pure analysis algorithms the rule kinds call: cell repair, prose facts, text overlap, editorial slips.
-        .target(name: "OGIAnalysis", dependencies: ["OGIModel"]),
+        .target(name: "OGIAnalysis", dependencies: ["OGIModel"], swiftSettings: ogilintSwiftSettings),
         // The pipeline a CLI or a test calls: load packs, read files, check, stream results in input order.
-        .target(name: "OGILint", dependencies: ["OGIModel", "OGIReaders", "OGIRules"]),
+        .target(name: "OGILint", dependencies: ["OGIModel", "OGIReaders", "OGIRules"], swiftSettings: ogilintSwiftSettings),
         // Output formats (one protocol, one file each, one registry), output files, the model writer.
-        .target(name: "OGIOutput", dependencies: ["OGIModel", "OGIRules", "OGILint", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "OGIOutput", dependencies: ["OGIModel", "OGIRules", "OGILint", .product(name: "Yams", package: "Yams")],
+            swiftSettings: ogilintSwiftSettings),
         // The reviewer's web page and HTTP API (`ogilint serve`), on Hummingbird 2.
         .target(
             name: "OGIServer",
             dependencies: [
                 "OGILint", "OGIModel", "OGIRules", "OGIOutput", "OGIReaders",
                 .product(name: "Hummingbird", package: "hummingbird"),
-            ], resources: [.embedInCode("Assets/index.html"), .embedInCode("Assets/app.css"), .embedInCode("Assets/app.js")]),
+            ], resources: [.embedInCode("Assets/index.html"), .embedInCode("Assets/app.css"), .embedInCode("Assets/app.js")],
+            swiftSettings: ogilintSwiftSettings),
         // Options and argument types shared by the two programs below.
         .target(
             name: "OGICommandLine",
             dependencies: [
                 "OGILint", "OGIModel", "OGIReaders", "OGIRules", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ], swiftSettings: ogilintSwiftSettings),
         // The thin command-line front end; `ogilint serve` starts the program `ogilint-server` beside it.
         .executableTarget(
             name: "ogilint",
             dependencies: [
                 "OGILint", "OGIOutput", "OGICommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ], swiftSettings: ogilintSwiftSettings),
         // The program `ogilint-server`: `ogilint serve`'s options, and the server they start.
         .executableTarget(
             name: "OGIServerCommand",
             dependencies: [
                 "OGIServer", "OGILint", "OGICommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ], swiftSettings: ogilintSwiftSettings),
         // Shared test fixtures: repository paths, one loaded linter, golden-file comparison.
         .target(name: "OGITestSupport", dependencies: ["OGILint", "OGIModel", "OGIOutput", "OGIRules"], path: "Tests/OGITestSupport"),
         // One test target per library module.

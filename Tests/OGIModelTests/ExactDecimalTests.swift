@@ -45,4 +45,39 @@ final class ExactDecimalTests: XCTestCase {
             XCTAssertTrue(fast == slow, "shape(\(value)) = \(fast), the definition gives \(slow)")
         }
     }
+
+    /// `parse` reads fractional numbers with `Decimal(string:)` and no locale (no ICU number formatter); the
+    /// en_US_POSIX locale it passed before must read every such literal the same.
+    func testParseWithoutLocaleAgreesWithPOSIX() {
+        let posix = Locale(identifier: "en_US_POSIX")
+        var literals = [
+            "0.5", "6032.346", "-51.0", "1,234.5", "+3.25", "12345678901234567890.123456789", "9223372036854775808",
+            "99999999999999999999999999999999999999.9", "0.000001", ".5", "5.", "1.2.3", "-", "", "1e5", "1,2,3.4",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789.,-+")
+        for _ in 0..<3000 {
+            let length = Int.random(in: 1...24, using: &generator)
+            literals.append(String((0..<length).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        for literal in literals {
+            let old: Decimal? = {
+                // The previous definition, locale included.
+                var digits = "", sawDigit = false, sawDot = false, negative = false
+                for (i, c) in literal.enumerated() {
+                    switch c {
+                    case "0"..."9": sawDigit = true; digits.append(c)
+                    case ".": if sawDot { return nil }; sawDot = true; digits.append(c)
+                    case ",": continue
+                    case "-" where i == 0: negative = true
+                    case "+" where i == 0: continue
+                    default: return nil
+                    }
+                }
+                guard sawDigit, let d = Decimal(string: digits, locale: posix) else { return nil }
+                return negative ? -d : d
+            }()
+            XCTAssertEqual(ExactDecimal.parse(literal), old, "parse(\(literal))")
+        }
+    }
 }

@@ -25,6 +25,10 @@ struct PreparedTable: Sendable {
     var allVariants: Set<String>
 
     init(spec: TableSpec, numerals: String) {
+        // Each variant's comparable form as it was computed (`chars` are its scalars): rebuilding the strings from
+        // `chars` went through the unspecialised `UnicodeScalarView.append(contentsOf:)`, which looks up the
+        // sequence's associated types in the runtime on every call.
+        var comparableForms = Set<String>()
         rows = spec.rows.map { rs in
             var vs: [Variant] = []
             var seen = Set<String>()
@@ -33,11 +37,12 @@ struct PreparedTable: Sendable {
                     let c = LabelText.comparable(t, numerals: numerals)
                     guard !c.isEmpty, seen.insert(c).inserted else { continue }
                     vs.append(Variant(text: t, chars: Array(c.unicodeScalars), nonstandard: nonstandard))
+                    comparableForms.insert(c)
                 }
             }
             return PreparedRow(spec: rs, variants: vs)
         }
-        allVariants = Set(rows.flatMap { $0.variants.map { String(String.UnicodeScalarView($0.chars)) } })
+        allVariants = comparableForms
     }
 }
 
