@@ -53,8 +53,13 @@ public struct DocxReader: ReportReader {
             )
         }
         // The document is streamed (no tree); its numbering part, small, is read as a tree after it, as before.
-        let document = DocxLineariser(maxLines: budget.maxLines)
-        try stream(archive, docEntry, zipData: data, path: path, into: document)
+        let documentData = try partData(archive, docEntry, zipData: data, path: path)
+        var document = DocxLineariser(maxLines: budget.maxLines)
+        // Word's plain XML is scanned without libxml2; anything else is parsed by it, into a fresh lineariser.
+        if !DocxReaderScanner.stream(documentData, into: document) {
+            document = DocxLineariser(maxLines: budget.maxLines)
+            try stream(documentData, entry: docEntry, path: path, into: document)
+        }
         let numbering = try archive["word/numbering.xml"].map { try part(archive, $0, zipData: data, path: path) }
         let (lines, origins) = try document.lines(numbering: numbering, budget: budget, path: path)
         let originByLine = origins
@@ -80,9 +85,8 @@ public struct DocxReader: ReportReader {
         }
     }
 
-    /// Extracts one XML part with the checks `part` makes and streams it to `reader`, with `part`'s errors.
-    func stream(_ archive: Archive, _ entry: Entry, zipData: Data, path: String, into reader: XMLStreamReader) throws {
-        let data = try partData(archive, entry, zipData: zipData, path: path)
+    /// Streams one XML part's bytes (from `partData`) to `reader` through libxml2, with `part`'s errors.
+    func stream(_ data: Data, entry: Entry, path: String, into reader: XMLStreamReader) throws {
         do { try XMLTree.streamXML(data, into: reader) } catch XMLTree.Failure.unparseable(let why) {
             throw ReaderError.corrupt(path: path, detail: "\(entry.path) is not well-formed XML (\(why))")
         } catch {
@@ -459,7 +463,8 @@ struct DocxReading {
 /// methods, are not), and the pointee is not, so a parser callback costs no access check. Only the parse running
 /// on one thread touches it.
 final class DocxLineariser: XMLStreamReader {
-    private let reading: UnsafeMutablePointer<DocxReading>
+    /// The reading; `DocxReaderScanner` drives it through this pointer directly.
+    let reading: UnsafeMutablePointer<DocxReading>
 
     init(maxLines: Int) {
         reading = .allocate(capacity: 1)

@@ -452,8 +452,11 @@ struct Lineariser {
                 let text = Self.tabsMadeSpaces(joined)
                 // Spans are clamped (a rowspan to the rows left in the table), and every grid cell a span covers
                 // counts against the budget, so a page cannot make the grid, and the work, arbitrarily large.
-                let rowspan = min(budget.maxSpan, rows.count - ri, max(1, Int(cell.attribute("rowspan", html: true) ?? "1") ?? 1))
-                let colspan = min(budget.maxSpan, max(1, Int(cell.attribute("colspan", html: true) ?? "1") ?? 1))
+                // A cell without attributes (most) spans one row and one column: its attributes are not looked up.
+                let hasAttributes = cell.ptr.pointee.properties != nil
+                let rowspan = min(
+                    budget.maxSpan, rows.count - ri, hasAttributes ? max(1, Int(cell.attribute("rowspan", html: true) ?? "1") ?? 1) : 1)
+                let colspan = min(budget.maxSpan, hasAttributes ? max(1, Int(cell.attribute("colspan", html: true) ?? "1") ?? 1) : 1)
                 cells += rowspan * colspan
                 if cells > budget.maxTableCells { overCells = true; return }
                 fields.append(text)

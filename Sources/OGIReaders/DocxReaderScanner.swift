@@ -1,0 +1,489 @@
+import CLibXML2
+import Foundation
+
+/// Streams `word/document.xml` to a `DocxLineariser` without libxml2, for documents written in the plain subset
+/// of XML that Word, WPS and LibreOffice write; any other document is left to libxml2 (`XMLTree.streamXML`).
+///
+/// libxml2 spends about 100 instructions a byte on a document part (a 28 KB part costs 2.8 M instructions, and a
+/// batch reads each DOCX twice: once for its pairing key, once to check it). This scanner hands the lineariser
+/// exactly the calls libxml2's parse does — element starts with their local names and attributes, element ends,
+/// and the text between tags with its references replaced — for every document it accepts, and accepts only
+/// documents that libxml2 reads as well-formed, with every element and attribute prefix bound. It gives up
+/// (`stream` returns false, the lineariser is then discarded) at the first thing outside the subset:
+/// - a byte-order mark; an XML declaration other than `<?xml version="1.0"` with an optional UTF-8 `encoding` and
+///   `standalone` (libxml2 is told the part is UTF-8 whatever it says); comments, processing instructions,
+///   CDATA sections, DOCTYPE, anything before or after the root element but white space;
+/// - names that are not ASCII `[A-Za-z_][A-Za-z0-9_.-]*`, optionally with one prefix of the same form; a prefix
+///   bound to no namespace (libxml2 then hands over no name); prefixes `xmlns` on elements or `xml` redeclared;
+///   a namespace declared empty or as the `xml`/`xmlns` namespace; two attributes with one local name, or two
+///   declarations of one prefix, on an element;
+/// - an attribute value with `<`, `&`, a tab, line feed or carriage return (libxml2 rewrites those), or missing
+///   white space between attributes;
+/// - in text: a carriage return (libxml2 rewrites line ends), another control character but tab and line feed,
+///   `]]>`, a reference other than the five predefined entities and character references to XML characters;
+/// - bytes that are not UTF-8, or the non-characters U+FFFE and U+FFFF, anywhere;
+/// - elements nested deeper than 200 (libxml2 stops at 256), names over 1,000 bytes, text runs over 1 MB (libxml2
+///   limits text to 10 MB), more than 256 attributes on an element, an end tag that does not close the element
+///   open, or a document that ends before its root element does.
+/// `DocxScannerTests` compares the two on every DOCX sample and on generated variants (pretty-printed, with
+/// references, cut short, mutated byte by byte).
+enum DocxReaderScanner {
+    /// Streams `data` to `reader`; false when the document is outside the subset (the reader must then be
+    /// discarded: it may have been handed part of the document).
+    static func stream(_ data: Data, into reader: DocxLineariser) -> Bool {
+        // A copy that names can be terminated in, as libxml2 hands names over NUL-terminated.
+        let count = data.count
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: count + 1)
+        defer { bytes.deallocate() }
+        data.copyBytes(to: bytes, count: count)
+        bytes[count] = 0
+        return withExtendedLifetime(reader) {
+            var scanner = Scan(bytes, count: count, reader: reader)
+            defer { scanner.deallocate() }
+            return scanner.document()
+        }
+    }
+
+    static let maxDepth = 200
+    static let maxNameBytes = 1_000
+    static let maxTextBytes = 1_000_000
+    static let maxAttributes = 256
+    static let maxDeclarations = 1_024
+
+    /// A name in the document: the prefix (empty when none) and the local name, as byte offsets.
+    struct QName {
+        var start: Int
+        /// Offset of the local name (`start` when there is no prefix).
+        var local: Int
+        var end: Int
+        var hasPrefix: Bool { local != start }
+    }
+
+    /// An attribute of the tag being read.
+    struct Attribute {
+        var name: QName
+        var valueStart: Int
+        var valueEnd: Int
+    }
+
+    /// A namespace prefix declared by an open element.
+    struct Declaration {
+        var start: Int
+        var count: Int
+        var depth: Int
+    }
+
+    struct Scan {
+        let p: UnsafeMutablePointer<UInt8>
+        let n: Int
+        /// The lineariser's reading, driven directly (no class dispatch or reference counting per call).
+        let reading: UnsafeMutablePointer<DocxReading>
+        var i = 0
+        /// The open elements' names (`depth` of them), the prefixes they declare, the attributes of the tag
+        /// being read: fixed buffers, as the subset bounds each.
+        let open: UnsafeMutablePointer<QName>
+        var depth = 0
+        let declarations: UnsafeMutablePointer<Declaration>
+        var declarationCount = 0
+        let attributes: UnsafeMutablePointer<Attribute>
+        var attributeCount = 0
+        /// The last prefix found bound (offset and length), forgotten when a declaration goes out of scope.
+        var boundPrefix = (start: 0, count: -1)
+        /// libxml2's SAX2 attribute array (local name, prefix, namespace, value start, value end for each).
+        let sax: UnsafeMutablePointer<UnsafePointer<xmlChar>?>
+        /// A non-nil pointer standing for a prefix or namespace (the lineariser only asks whether there is one).
+        let bound: UnsafePointer<xmlChar>
+
+        init(_ p: UnsafeMutablePointer<UInt8>, count: Int, reader: DocxLineariser) {
+            self.p = p
+            self.n = count
+            self.reading = reader.reading
+            open = .allocate(capacity: DocxReaderScanner.maxDepth + 1)
+            declarations = .allocate(capacity: DocxReaderScanner.maxDeclarations)
+            attributes = .allocate(capacity: DocxReaderScanner.maxAttributes)
+            sax = .allocate(capacity: 5 * DocxReaderScanner.maxAttributes)
+            bound = UnsafePointer(p)
+        }
+
+        func deallocate() {
+            open.deallocate()
+            declarations.deallocate()
+            attributes.deallocate()
+            sax.deallocate()
+        }
+
+        @inline(__always) func byte(_ k: Int) -> UInt8 { k < n ? p[k] : 0 }
+
+        @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A }
+
+        @inline(__always) mutating func skipSpace() { while i < n, Self.isSpace(p[i]) { i += 1 } }
+
+        /// True when the bytes at `k` are `s`.
+        func matches(_ s: StaticString, at k: Int) -> Bool {
+            s.withUTF8Buffer { w in
+                guard k + w.count <= n else { return false }
+                for j in 0..<w.count where p[k + j] != w[j] { return false }
+                return true
+            }
+        }
+
+        @inline(__always) func equal(_ a: Int, _ b: Int, count: Int) -> Bool {
+            var k = 0
+            while k < count {
+                if p[a + k] != p[b + k] { return false }
+                k += 1
+            }
+            return true
+        }
+
+        func equalsLiteral(_ start: Int, _ count: Int, _ s: StaticString) -> Bool { count == s.utf8CodeUnitCount && matches(s, at: start) }
+
+        /// The whole document; false when it is outside the subset.
+        mutating func document() -> Bool {
+            if matches("<?xml", at: 0) { guard declaration() else { return false } }
+            skipSpace()
+            guard i < n, p[i] == 0x3C, Self.isNameStart(byte(i + 1)) else { return false }
+            while i < n {
+                if p[i] == 0x3C {
+                    let next = byte(i + 1)
+                    if next == 0x2F {
+                        guard endTag() else { return false }
+                        if depth == 0 {
+                            skipSpace()
+                            return i == n
+                        }
+                    } else if Self.isNameStart(next) {
+                        guard startTag() else { return false }
+                        if depth == 0 { skipSpace(); return i == n }
+                    } else {
+                        return false
+                    }
+                } else {
+                    guard text() else { return false }
+                }
+            }
+            return false
+        }
+
+        /// `<?xml version="1.0" [encoding="UTF-8"] [standalone="yes"|"no"] ?>` at the start.
+        mutating func declaration() -> Bool {
+            i = 5
+            var seen = 0  // 1: version, 2: encoding, 3: standalone
+            while true {
+                let hadSpace = i < n && Self.isSpace(p[i])
+                skipSpace()
+                if matches("?>", at: i) { i += 2; return seen >= 1 }
+                guard hadSpace else { return false }
+                let nameStart = i
+                while i < n, (p[i] | 0x20) >= 0x61, (p[i] | 0x20) <= 0x7A { i += 1 }
+                let nameCount = i - nameStart
+                skipSpace()
+                guard byte(i) == 0x3D else { return false }
+                i += 1
+                skipSpace()
+                let quote = byte(i)
+                guard quote == 0x22 || quote == 0x27 else { return false }
+                let valueStart = i + 1
+                i = valueStart
+                while i < n, p[i] != quote {
+                    guard p[i] >= 0x21, p[i] < 0x7F, p[i] != 0x3C, p[i] != 0x26 else { return false }
+                    i += 1
+                }
+                guard i < n else { return false }
+                let valueCount = i - valueStart
+                i += 1
+                if seen == 0, equalsLiteral(nameStart, nameCount, "version") {
+                    guard equalsLiteral(valueStart, valueCount, "1.0") else { return false }
+                    seen = 1
+                } else if seen == 1, equalsLiteral(nameStart, nameCount, "encoding") {
+                    guard valueCount == 5, (p[valueStart] | 0x20) == 0x75, (p[valueStart + 1] | 0x20) == 0x74,
+                        (p[valueStart + 2] | 0x20) == 0x66, p[valueStart + 3] == 0x2D, p[valueStart + 4] == 0x38
+                    else { return false }
+                    seen = 2
+                } else if seen >= 1, seen < 3, equalsLiteral(nameStart, nameCount, "standalone") {
+                    guard equalsLiteral(valueStart, valueCount, "yes") || equalsLiteral(valueStart, valueCount, "no") else { return false }
+                    seen = 3
+                } else {
+                    return false
+                }
+            }
+        }
+
+        @inline(__always) static func isNameStart(_ b: UInt8) -> Bool { ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) || b == 0x5F }
+
+        @inline(__always) static func isNameByte(_ b: UInt8) -> Bool {
+            isNameStart(b) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x2D
+        }
+
+        /// A name with at most one prefix, at `i`.
+        mutating func qname() -> QName? {
+            let start = i
+            guard Self.isNameStart(byte(i)) else { return nil }
+            i += 1
+            while i < n, Self.isNameByte(p[i]) { i += 1 }
+            var local = start
+            if byte(i) == 0x3A {
+                i += 1
+                local = i
+                guard Self.isNameStart(byte(i)) else { return nil }
+                i += 1
+                while i < n, Self.isNameByte(p[i]) { i += 1 }
+            }
+            guard i - start <= DocxReaderScanner.maxNameBytes else { return nil }
+            return QName(start: start, local: local, end: i)
+        }
+
+        /// True when the prefix of `name` is declared by an open element or the one being read, or is `xml`.
+        mutating func isBound(_ name: QName) -> Bool {
+            let count = name.local - 1 - name.start
+            if count == boundPrefix.count, equal(boundPrefix.start, name.start, count: count) { return true }
+            if equalsLiteral(name.start, count, "xml") { return true }
+            var k = declarationCount - 1
+            while k >= 0 {
+                let d = declarations[k]
+                if d.count == count, equal(d.start, name.start, count: count) {
+                    boundPrefix = (name.start, count)
+                    return true
+                }
+                k -= 1
+            }
+            return false
+        }
+
+        mutating func startTag() -> Bool {
+            i += 1
+            guard let name = qname(), depth < DocxReaderScanner.maxDepth else { return false }
+            let level = depth + 1
+            attributeCount = 0
+            let firstDeclaration = declarationCount
+            var empty = false
+            while true {
+                let hadSpace = i < n && Self.isSpace(p[i])
+                skipSpace()
+                guard i < n else { return false }
+                if p[i] == 0x3E { i += 1; break }
+                if p[i] == 0x2F {
+                    guard byte(i + 1) == 0x3E else { return false }
+                    i += 2
+                    empty = true
+                    break
+                }
+                guard hadSpace, let attribute = qname() else { return false }
+                skipSpace()
+                guard byte(i) == 0x3D else { return false }
+                i += 1
+                skipSpace()
+                let quote = byte(i)
+                guard quote == 0x22 || quote == 0x27 else { return false }
+                i += 1
+                let valueStart = i
+                while i < n, p[i] != quote {
+                    let b = p[i]
+                    if b < 0x80 {
+                        guard b >= 0x20, b != 0x3C, b != 0x26 else { return false }
+                        i += 1
+                    } else {
+                        let length = Self.utf8Length(p, i, n)
+                        guard length > 0 else { return false }
+                        i += length
+                    }
+                }
+                guard i < n, i - valueStart <= DocxReaderScanner.maxTextBytes else { return false }
+                let valueEnd = i
+                i += 1
+                if !attribute.hasPrefix, equalsLiteral(attribute.start, attribute.end - attribute.start, "xmlns") {
+                    // The default namespace: it binds no prefix.
+                    guard !isReservedNamespace(valueStart, valueEnd - valueStart) else { return false }
+                } else if attribute.hasPrefix, equalsLiteral(attribute.start, attribute.local - 1 - attribute.start, "xmlns") {
+                    let count = attribute.end - attribute.local
+                    guard valueEnd > valueStart, !isReservedNamespace(valueStart, valueEnd - valueStart),
+                        !equalsLiteral(attribute.local, count, "xml"), !equalsLiteral(attribute.local, count, "xmlns")
+                    else { return false }
+                    guard declarationCount < DocxReaderScanner.maxDeclarations else { return false }
+                    for k in firstDeclaration..<declarationCount
+                    where declarations[k].count == count && equal(declarations[k].start, attribute.local, count: count) {
+                        return false
+                    }
+                    declarations[declarationCount] = Declaration(start: attribute.local, count: count, depth: level)
+                    declarationCount += 1
+                } else {
+                    guard attributeCount < DocxReaderScanner.maxAttributes else { return false }
+                    let count = attribute.end - attribute.local
+                    for k in 0..<attributeCount {
+                        let a = attributes[k].name
+                        if a.end - a.local == count, equal(a.local, attribute.local, count: count) { return false }
+                    }
+                    attributes[attributeCount] = Attribute(name: attribute, valueStart: valueStart, valueEnd: valueEnd)
+                    attributeCount += 1
+                }
+            }
+            if name.hasPrefix {
+                let prefixCount = name.local - 1 - name.start
+                guard !equalsLiteral(name.start, prefixCount, "xmlns"), !equalsLiteral(name.start, prefixCount, "xml"), isBound(name) else {
+                    return false
+                }
+            }
+            for k in 0..<attributeCount where attributes[k].name.hasPrefix { guard isBound(attributes[k].name) else { return false } }
+            // Every name is followed by a delimiter already read: NUL-terminate the local names there.
+            p[name.end] = 0
+            for k in 0..<attributeCount {
+                let a = attributes[k]
+                p[a.name.end] = 0
+                sax[5 * k] = UnsafePointer(p + a.name.local)
+                sax[5 * k + 1] = a.name.hasPrefix ? bound : nil
+                sax[5 * k + 2] = a.name.hasPrefix ? bound : nil
+                sax[5 * k + 3] = UnsafePointer(p + a.valueStart)
+                sax[5 * k + 4] = UnsafePointer(p + a.valueEnd)
+            }
+            reading.pointee.start(XMLStreamElement(name: UnsafePointer(p + name.local), attributeCount: attributeCount, attributes: sax))
+            if empty {
+                reading.pointee.end()
+                closeDeclarations(level)
+            } else {
+                open[depth] = name
+                depth = level
+            }
+            return true
+        }
+
+        /// True when the value is the `xml` or `xmlns` namespace, which no prefix may be bound to.
+        func isReservedNamespace(_ start: Int, _ count: Int) -> Bool {
+            equalsLiteral(start, count, "http://www.w3.org/XML/1998/namespace")
+                || equalsLiteral(start, count, "http://www.w3.org/2000/xmlns/")
+        }
+
+        mutating func closeDeclarations(_ level: Int) {
+            guard declarationCount > 0, declarations[declarationCount - 1].depth >= level else { return }
+            while declarationCount > 0, declarations[declarationCount - 1].depth >= level { declarationCount -= 1 }
+            boundPrefix = (0, -1)
+        }
+
+        mutating func endTag() -> Bool {
+            i += 2
+            guard depth > 0, let name = qname() else { return false }
+            let top = open[depth - 1]
+            guard name.end - name.start == top.end - top.start, name.local - name.start == top.local - top.start,
+                equal(name.start, top.start, count: name.end - name.start)
+            else { return false }
+            skipSpace()
+            guard byte(i) == 0x3E else { return false }
+            i += 1
+            reading.pointee.end()
+            closeDeclarations(depth)
+            depth -= 1
+            return true
+        }
+
+        /// Text up to the next tag, handed over in runs between references.
+        mutating func text() -> Bool {
+            let start = i
+            var run = i
+            while i < n {
+                let b = p[i]
+                if b == 0x3C { break }
+                if b < 0x80 {
+                    if b < 0x20 {
+                        guard b == 0x09 || b == 0x0A else { return false }
+                    } else if b == 0x26 {
+                        if i > run { reading.pointee.text(UnsafeBufferPointer(start: p + run, count: i - run)) }
+                        guard reference() else { return false }
+                        run = i
+                        continue
+                    } else if b == 0x5D, byte(i + 1) == 0x5D, byte(i + 2) == 0x3E {
+                        return false
+                    }
+                    i += 1
+                } else {
+                    let length = Self.utf8Length(p, i, n)
+                    guard length > 0 else { return false }
+                    i += length
+                }
+            }
+            guard i < n, i - start <= DocxReaderScanner.maxTextBytes else { return false }
+            if i > run { reading.pointee.text(UnsafeBufferPointer(start: p + run, count: i - run)) }
+            return true
+        }
+
+        /// A predefined entity or character reference at `i`, handed over as its character.
+        mutating func reference() -> Bool {
+            var scalar: UInt32
+            if matches("&amp;", at: i) {
+                scalar = 0x26; i += 5
+            } else if matches("&lt;", at: i) {
+                scalar = 0x3C; i += 4
+            } else if matches("&gt;", at: i) {
+                scalar = 0x3E; i += 4
+            } else if matches("&quot;", at: i) {
+                scalar = 0x22; i += 6
+            } else if matches("&apos;", at: i) {
+                scalar = 0x27; i += 6
+            } else if matches("&#", at: i) {
+                i += 2
+                let hex = byte(i) == 0x78
+                if hex { i += 1 }
+                let digitsStart = i
+                scalar = 0
+                while i < n, i - digitsStart < 8 {
+                    let b = p[i]
+                    if b >= 0x30 && b <= 0x39 {
+                        scalar = scalar * (hex ? 16 : 10) + UInt32(b - 0x30)
+                    } else if hex, (b | 0x20) >= 0x61, (b | 0x20) <= 0x66 {
+                        scalar = scalar * 16 + UInt32((b | 0x20) - 0x61 + 10)
+                    } else {
+                        break
+                    }
+                    i += 1
+                }
+                guard i > digitsStart, byte(i) == 0x3B else { return false }
+                i += 1
+                let isChar =
+                    scalar == 0x09 || scalar == 0x0A || scalar == 0x0D || (0x20...0xD7FF).contains(scalar)
+                    || (0xE000...0xFFFD).contains(scalar)
+                    || (0x10000...0x10FFFF).contains(scalar)
+                guard isChar else { return false }
+            } else {
+                return false
+            }
+            var encoded: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+            let count = withUnsafeMutableBytes(of: &encoded) { out -> Int in
+                var k = 0
+                for unit in UTF8.encode(Unicode.Scalar(scalar)!)! {
+                    out[k] = unit
+                    k += 1
+                }
+                return k
+            }
+            withUnsafeBytes(of: &encoded) { raw in
+                reading.pointee.text(UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress!, count: count))
+            }
+            return true
+        }
+
+        /// The length of the well-formed UTF-8 sequence of an XML character at `k` (not U+FFFE or U+FFFF); 0 for none.
+        @inline(__always) static func utf8Length(_ p: UnsafeMutablePointer<UInt8>, _ k: Int, _ n: Int) -> Int {
+            let b0 = p[k]
+            @inline(__always) func cont(_ j: Int) -> Bool { k + j < n && p[k + j] & 0xC0 == 0x80 }
+            switch b0 {
+            case 0xC2...0xDF:
+                return cont(1) ? 2 : 0
+            case 0xE0:
+                return cont(1) && p[k + 1] >= 0xA0 && cont(2) ? 3 : 0
+            case 0xED:
+                return cont(1) && p[k + 1] < 0xA0 && cont(2) ? 3 : 0
+            case 0xEF:
+                guard cont(1), cont(2) else { return 0 }
+                return p[k + 1] == 0xBF && (p[k + 2] == 0xBE || p[k + 2] == 0xBF) ? 0 : 3
+            case 0xE1...0xEC, 0xEE:
+                return cont(1) && cont(2) ? 3 : 0
+            case 0xF0:
+                return cont(1) && p[k + 1] >= 0x90 && cont(2) && cont(3) ? 4 : 0
+            case 0xF1...0xF3:
+                return cont(1) && cont(2) && cont(3) ? 4 : 0
+            case 0xF4:
+                return cont(1) && p[k + 1] < 0x90 && cont(2) && cont(3) ? 4 : 0
+            default:
+                return 0
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import OGIModel
+import OGITestSupport
+import XCTest
+import ZIPFoundation
+
+@testable import OGIReaders
+
+/// The DOCX reader scans Word's plain XML itself (`DocxReaderScanner`) and leaves any other document part to
+/// libxml2; where the scanner accepts a part, it must hand the lineariser exactly what libxml2's parse hands it
+/// (the same lines, origins and line-budget errors), and it must accept only parts libxml2 reads as well-formed.
+/// Compared on every draft the repository has, cut at many points and mutated byte by byte, pretty-printed, with
+/// references, and on the generated drafts of the streaming tests.
+final class DocxScannerTests: XCTestCase {
+    /// The scanner's reading of a document part (lines and origins, or the error), or nil when it leaves the part
+    /// to libxml2.
+    static func scanned(_ document: Data, numbering: Data?, budget: ReadBudget) -> String? {
+        let reader = DocxReader(context: MarkupFastPath2Tests.context, budget: budget)
+        let lineariser = DocxLineariser(maxLines: budget.maxLines)
+        guard DocxReaderScanner.stream(document, into: lineariser) else { return nil }
+        do {
+            let num = try numbering.map { try XMLTree.parseXML($0) }
+            let (lines, origins) = try lineariser.lines(numbering: num, budget: reader.budget, path: "d.docx")
+            return MarkupFastPath2Tests.describe(lines, origins)
+        } catch {
+            return "error: \(error)"
+        }
+    }
+
+    /// Compares the two readings; true when the scanner accepted the part.
+    @discardableResult
+    func assertSame(_ document: Data, numbering: Data?, _ name: String, file: StaticString = #filePath, line: UInt = #line) -> Bool {
+        var accepted = false
+        for budget in MarkupFastPath2Tests.budgets {
+            guard let s = Self.scanned(document, numbering: numbering, budget: budget) else { continue }
+            accepted = true
+            let parsed = MarkupFastPath2Tests.streamed(document, numbering: numbering, budget: budget)
+            XCTAssertEqual(s, parsed, "\(name) (max \(budget.maxLines) lines)", file: file, line: line)
+        }
+        return accepted
+    }
+
+    /// The document parts of every draft in the repository.
+    static func draftParts() -> [(name: String, document: Data, numbering: Data?)] {
+        let reader = DocxReader(context: MarkupFastPath2Tests.context)
+        return MarkupStreamingTests.files(["docx"]).compactMap { name, data in
+            guard ZipStructure.problem(in: data) == nil, let archive = try? Archive(data: data, accessMode: .read),
+                let entry = archive["word/document.xml"], let document = try? reader.partData(archive, entry, zipData: data, path: name)
+            else { return nil }
+            let numbering = archive["word/numbering.xml"].flatMap { try? reader.partData(archive, $0, zipData: data, path: name) }
+            return (name, document, numbering)
+        }
+    }
+
+    func testScannerEqualsLibxml2OnEveryDraftAndTakesThemAll() {
+        let parts = Self.draftParts()
+        XCTAssertGreaterThanOrEqual(parts.count, 70)
+        for (name, document, numbering) in parts {
+            // The drafts are what Word writes: the scanner reads every one of them.
+            XCTAssertTrue(assertSame(document, numbering: numbering, name), "\(name): left to libxml2")
+        }
+    }
+
+    /// Every draft cut short at many points: a cut part is never accepted (its root is not closed), whatever is cut.
+    func testScannerLeavesCutPartsToLibxml2() {
+        for (name, document, numbering) in Self.draftParts().prefix(12) {
+            for k in stride(from: 0, to: document.count, by: max(1, document.count / 97)) {
+                XCTAssertFalse(assertSame(document.prefix(k), numbering: numbering, "\(name) cut at \(k)"), "\(name) cut at \(k)")
+            }
+        }
+    }
+
+    /// Every draft with single bytes changed at random into bytes that matter to XML: where the scanner accepts
+    /// the result, libxml2 reads it the same.
+    func testScannerEqualsLibxml2OnMutatedDrafts() {
+        var rng = SplitMix(seed: 29)
+        let replacements: [[UInt8]] = [
+            [0x3C], [0x3E], [0x2F], [0x26], [0x22], [0x27], [0x3D], [0x3A], [0x20], [0x0A], [0x0D], [0x09], [0x00], [0x01],
+            [0x5D, 0x5D, 0x3E], [0x80], [0xE4], [0xEF, 0xBF, 0xBE], [0x61], [0x31], [0x2D], [0x2E], [0x3F], [0x21],
+            Array("&amp;".utf8), Array("&#38;".utf8), Array("&#x4E00;".utf8), Array("&#0;".utf8), Array("&nbsp;".utf8),
+            Array("<!-- c -->".utf8), Array("<![CDATA[x]]>".utf8), Array(" q:a=\"1\"".utf8), Array(" xmlns:q=\"urn:q\"".utf8),
+            Array(" xmlns:q=\"\"".utf8), Array(" a=\"1\" a=\"2\"".utf8), Array("<q:x/>".utf8), Array("<w:x/>".utf8),
+        ]
+        var accepted = 0, compared = 0
+        for (name, document, numbering) in Self.draftParts().prefix(20) {
+            let bytes = [UInt8](document)
+            for _ in 0..<100 {
+                var v = bytes
+                let at = Int(rng.next() % UInt64(v.count))
+                let r = replacements[Int(rng.next() % UInt64(replacements.count))]
+                if rng.next() % 2 == 0 { v.replaceSubrange(at..<(at + 1), with: r) } else { v.insert(contentsOf: r, at: at) }
+                if assertSame(Data(v), numbering: numbering, "\(name) mutated at \(at) with \(r)") { accepted += 1 }
+                compared += 1
+            }
+        }
+        // Some mutations land in text, where they leave a well-formed part (about one in nine).
+        XCTAssertGreaterThan(accepted, compared / 20)
+        XCTAssertLessThan(accepted, compared)
+    }
+
+    /// Pretty-printed drafts (white space between elements everywhere, nested tables' white space included) and
+    /// drafts with their text written as references.
+    func testScannerEqualsLibxml2OnRewrittenDrafts() throws {
+        for (name, document, numbering) in Self.draftParts().prefix(20) {
+            let text = String(decoding: document, as: UTF8.self)
+            let indented = text.replacingOccurrences(of: "><", with: ">\n  <")
+            XCTAssertTrue(assertSame(Data(indented.utf8), numbering: numbering, "\(name) indented"), name)
+            let spaced = text.replacingOccurrences(of: "/>", with: " \t/>").replacingOccurrences(of: "=\"", with: " = \"")
+            XCTAssertTrue(assertSame(Data(spaced.utf8), numbering: numbering, "\(name) spaced"), name)
+            let referenced = text.replacingOccurrences(of: "情况", with: "&#24773;&#x51B5;").replacingOccurrences(
+                of: "、", with: "&amp;&lt;&gt;&quot;&apos;")
+            XCTAssertTrue(assertSame(Data(referenced.utf8), numbering: numbering, "\(name) referenced"), name)
+            let singleQuoted = text.replacingOccurrences(of: "w:val=\"", with: "w:val='").replacingOccurrences(of: "\"/>", with: "'/>")
+            assertSame(Data(singleQuoted.utf8), numbering: numbering, "\(name) single quotes")
+            let crlf = indented.replacingOccurrences(of: "\n", with: "\r\n")
+            XCTAssertFalse(assertSame(Data(crlf.utf8), numbering: numbering, "\(name) CRLF"), name)
+        }
+    }
+
+    func testScannerEqualsLibxml2OnGeneratedDrafts() {
+        let numbering = Data(MarkupStreamingTests.numbering.utf8)
+        var accepted = 0
+        let drafts = MarkupStreamingTests.generatedDrafts + MarkupFastPath2Tests.generatedDrafts + Self.generatedDrafts
+        for (i, xml) in drafts.enumerated() {
+            if assertSame(Data(xml.utf8), numbering: numbering, "generated \(i)") { accepted += 1 }
+            assertSame(Data(xml.utf8), numbering: nil, "generated \(i) without numbering")
+        }
+        XCTAssertGreaterThan(accepted, 10)
+    }
+
+    /// A draft written from a text: a paragraph per line, a table row per line with tabs, text escaped.
+    static func draft(fromLines lines: [String]) -> String {
+        func escaped(_ s: String) -> String {
+            // Control characters are no XML characters: a draft cannot hold them.
+            let s = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 || $0 == "\t" }))
+            return s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+                of: ">", with: "&gt;")
+        }
+        func paragraph(_ s: String) -> String { "<w:p><w:r><w:t xml:space=\"preserve\">\(escaped(s))</w:t></w:r></w:p>" }
+        var body = ""
+        var inTable = false
+        for line in lines {
+            if line.contains("\t") {
+                if !inTable { body += "<w:tbl>" }
+                inTable = true
+                body +=
+                    "<w:tr>"
+                    + line.split(separator: "\t", omittingEmptySubsequences: false).map { "<w:tc>\(paragraph(String($0)))</w:tc>" }.joined()
+                    + "</w:tr>"
+            } else {
+                if inTable { body += "</w:tbl>" }
+                inTable = false
+                body += paragraph(line)
+            }
+        }
+        if inTable { body += "</w:tbl>" }
+        return docx(body)
+    }
+
+    /// Drafts made from the text samples and the corpus, as written and in traditional characters, with the
+    /// title moved after the first table and the lines reversed: every one is scanned, as libxml2 reads it.
+    func testScannerEqualsLibxml2OnDraftsMadeFromTexts() throws {
+        var paths = ["samples/clean-2019-department.txt", "samples/clean-2021-government.txt"].map(Repo.path)
+        paths += (try FileManager.default.contentsOfDirectory(atPath: Repo.path("samples/previous"))).filter { $0.hasSuffix(".txt") }
+            .sorted().map { Repo.path("samples/previous/\($0)") }
+        if let shared = Repo.shared {
+            let corpus = (shared as NSString).appendingPathComponent("corpus")
+            paths += (try FileManager.default.contentsOfDirectory(atPath: corpus)).filter { $0.hasSuffix(".txt") }.sorted()
+                .map { (corpus as NSString).appendingPathComponent($0) }
+        }
+        var compared = 0
+        for path in paths {
+            let (text, _) = try TextDecoding.decode(Data(contentsOf: URL(fileURLWithPath: path)), path: path)
+            let lines = text.components(separatedBy: "\n").map { $0.replacingOccurrences(of: "\r", with: "") }
+            let hant = lines.map { $0.applyingTransform(StringTransform("Hans-Hant"), reverse: false) ?? $0 }
+            var moved = lines
+            if let table = moved.firstIndex(where: { $0.contains("\t") }), table > 0 { moved.insert(moved.removeFirst(), at: table) }
+            for (what, variant) in [("as is", lines), ("traditional", hant), ("title moved", moved), ("reversed", lines.reversed())] {
+                let xml = Self.draft(fromLines: variant)
+                XCTAssertTrue(assertSame(Data(xml.utf8), numbering: nil, "\(path) (\(what))"), "\(path) (\(what)): left to libxml2")
+                compared += 1
+            }
+        }
+        XCTAssertGreaterThan(compared, 40)
+    }
+
+    static func docx(_ body: String) -> String { MarkupStreamingTests.docx(body) }
+
+    /// Documents at the edges of the subset, accepted or not.
+    static let generatedDrafts: [String] = [
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>无声明</w:t></w:r></w:p></w:body></w:document>",
+        "\n <w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>前有空白</w:t></w:r></w:p></w:body></w:document>\n\t ",
+        " <?xml version=\"1.0\"?><w:document xmlns:w=\"urn:w\"><w:body/></w:document>",
+        "<?xml version='1.0' encoding='utf-8'?><w:document xmlns:w='urn:w'><w:body><w:p><w:r><w:t>单引号</w:t></w:r></w:p></w:body></w:document>",
+        "<?xml version=\"1.1\"?><w:document xmlns:w=\"urn:w\"><w:body/></w:document>",
+        "<?xml encoding=\"UTF-8\" version=\"1.0\"?><w:document xmlns:w=\"urn:w\"><w:body/></w:document>",
+        "<?xml version=\"1.0\" standalone=\"yes\" encoding=\"UTF-8\"?><w:document xmlns:w=\"urn:w\"><w:body/></w:document>",
+        "<?xml version=\"1.0\"standalone=\"yes\"?><w:document xmlns:w=\"urn:w\"><w:body/></w:document>",
+        "<?xml-stylesheet href=\"a\"?><w:document xmlns:w=\"urn:w\"><w:body/></w:document>",
+        "<document><body><p><r><t>无前缀</t></r></p></body></document>",
+        "<document xmlns=\"urn:w\"><body><p><r><t>默认空间</t></r></p></body></document>",
+        "<document xmlns=\"\"><body><p><r><t>空默认</t></r></p></body></document>",
+        "<w:document xmlns:w=\"\"><w:body/></w:document>",
+        "<w:document xmlns:w=\"http://www.w3.org/XML/1998/namespace\"><w:body/></w:document>",
+        "<xml:document><xml:body/></xml:document>",
+        "<w:document xmlns:w=\"urn:w\" xmlns:w=\"urn:v\"><w:body/></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p xmlns:w=\"urn:v\"><w:r><w:t>重声明</w:t></w:r></w:p><v:p xmlns:v=\"urn:v\"/><v:p/></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:pPr><w:numPr><w:numId w:val=\"1\" x:val=\"2\"/></w:numPr></w:pPr></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\" xmlns:x=\"urn:x\"><w:body><w:p><w:pPr><w:numPr><w:numId w:val=\"1\" x:val=\"2\"/></w:numPr></w:pPr><w:r><w:t>两值</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t a=\"1\"b=\"2\">紧挨</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>a]]>b</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>a]]b]>c</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>&#x10FFFF;&#65533;&#xFFFE;</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>&#x10FFFF;&#65533;&#9;&#10;&#13;&#000065;</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>&#123456789;</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>&#x;&#;</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>\u{7F}\u{85}\u{FFFD}\u{10000}</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r ><w:t\n>换行</w:t\n></w:r ></w:p></w:body ></w:document >",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>错配</w:x></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>前缀错配</v:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>x</w:t></w:r></w:p></w:body></w:document><!-- 尾注 -->",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>x</w:t></w:r></w:p></w:body></w:document>y",
+        "<w:document xmlns:w=\"urn:w\"/>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t xml:space=\"preserve\" xml:lang=\"zh\">  两端空白  </w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t xml:space=\"keep\">坏值</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t w:a-b.c_d=\"1\" _x=\"2\">名字</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t a:b:c=\"1\">双冒号</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>" + String(repeating: "长", count: 400_000)
+            + "</w:t></w:r></w:p></w:body></w:document>",
+        docx(String(repeating: "<w:ins>", count: 199) + "<w:p><w:r><w:t>深层</w:t></w:r></w:p>" + String(repeating: "</w:ins>", count: 199)),
+        docx(String(repeating: "<w:ins>", count: 260) + "<w:p><w:r><w:t>过深</w:t></w:r></w:p>" + String(repeating: "</w:ins>", count: 260)),
+    ]
+}
