@@ -196,13 +196,6 @@ public struct ExpressionParser {
         }
         var out: [(Tok, Int)] = []
         var i = 0
-        // The characters `r` as a string, appended one by one: what `String(chars[r])` gives, without the
-        // unspecialised generic initialiser that looks up the slice's associated types in the runtime.
-        func text(_ r: Range<Int>) -> String {
-            var t = ""
-            for k in r { t.append(chars[k]) }
-            return t
-        }
         func isIdentStart(_ c: Character) -> Bool { c == "_" || c.isLetter }
         func isIdent(_ c: Character) -> Bool { c == "_" || c.isLetter || c.isNumber }
         while i < chars.count {
