@@ -181,7 +181,10 @@ final class DocxScannerTests: XCTestCase {
                 compared += 1
             }
         }
-        XCTAssertGreaterThan(compared, 40)
+        // Every draft of every text was compared (the corpus is absent from a clean checkout; the samples alone
+        // give several texts).
+        XCTAssertGreaterThan(paths.count, 4)
+        XCTAssertEqual(compared, 4 * paths.count)
     }
 
     static func docx(_ body: String) -> String { MarkupStreamingTests.docx(body) }
