@@ -18,15 +18,8 @@ struct ServeCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let e as ExitCode {
-            Foundation.exit(e.rawValue)
         } catch {
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(ExitStatus.clean.rawValue)
-            }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(ExitStatus.toolError.rawValue)
+            exitForArgumentError(error)
         }
     }
 

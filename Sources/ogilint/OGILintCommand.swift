@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OGICommandLine
 import OGILint
 import OGIOutput
 
@@ -46,16 +47,9 @@ struct OGILintCommand: ParsableCommand {
         } catch let e as ToolError {
             FileHandle.standardError.write(Data("ogilint: \(e)\n".utf8))
             Foundation.exit(e.exitStatus.rawValue)
-        } catch let e as ExitCode {
-            Foundation.exit(e.rawValue)
         } catch {
             // Errors of the argument parser: usage errors, and --help / --version (exit 0, on standard output).
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(ExitStatus.clean.rawValue)
-            }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(ExitStatus.toolError.rawValue)
+            exitForArgumentError(error)
         }
     }
 }
