@@ -32,41 +32,34 @@ final class Spool {
     /// Calls `body` with every line spooled, in order (the text written must be whole lines, each ending in
     /// "\n"; the line is passed without it), and empties the spool.
     func forEachLine(_ body: (Substring) throws -> Void) throws {
-        if let file {
-            do {
-                try file.seek(toOffset: 0)
-                var pending = Data()
-                while let chunk = try file.read(upToCount: 1 << 20), !chunk.isEmpty {
-                    pending.append(chunk)
-                    // Lines split at "\n" bytes only, so a chunk boundary inside a character never splits it.
-                    guard let lastNewline = pending.lastIndex(of: 0x0A) else { continue }
-                    let whole = pending[pending.startIndex...lastNewline]
-                    for line in String(decoding: whole, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-                        try body(line)
-                    }
-                    pending = Data(pending[(lastNewline + 1)...])
-                }
-            } catch let e as OutputError { throw e } catch { throw OutputError.spool(reason: "\(error)") }
-            try? file.close()
-            self.file = nil
+        var pending = Data()
+        try drain { chunk in
+            pending.append(chunk)
+            // Lines split at "\n" bytes only, so a chunk boundary inside a character never splits it.
+            guard let lastNewline = pending.lastIndex(of: 0x0A) else { return }
+            let whole = String(decoding: pending[pending.startIndex...lastNewline], as: UTF8.self)
+            for line in whole.split(separator: "\n", omittingEmptySubsequences: false).dropLast() { try body(line) }
+            pending = Data(pending[(lastNewline + 1)...])
         }
-        for line in buffer.split(separator: "\n", omittingEmptySubsequences: false).dropLast() { try body(line) }
-        buffer = ""
     }
 
     /// Writes everything spooled to `out`, in order, and empties the spool.
     func copy(to out: OutputSink) throws {
+        try drain { try out.write($0) }
+    }
+
+    /// Passes the spooled text to `body` in order (the temporary file's bytes in chunks of up to 1 MB, then
+    /// what is still in memory) and empties the spool.
+    private func drain(_ body: (Data) throws -> Void) throws {
         if let file {
             do {
                 try file.seek(toOffset: 0)
-                while let chunk = try file.read(upToCount: 1 << 20), !chunk.isEmpty {
-                    try out.write(chunk)
-                }
+                while let chunk = try file.read(upToCount: 1 << 20), !chunk.isEmpty { try body(chunk) }
             } catch let e as OutputError { throw e } catch { throw OutputError.spool(reason: "\(error)") }
             try? file.close()
             self.file = nil
         }
-        try out.write(buffer)
+        try body(Data(buffer.utf8))
         buffer = ""
     }
 }
