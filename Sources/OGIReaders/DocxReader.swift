@@ -47,7 +47,8 @@ public struct DocxReader: ReportReader {
         do { archive = try Archive(data: data, accessMode: .read) } catch {
             throw ReaderError.corrupt(path: path, detail: "it is not a readable zip archive (DOCX files are zip archives)")
         }
-        guard let docEntry = archive["word/document.xml"] else {
+        let (documentEntry, numberingEntry) = Self.documentParts(archive)
+        guard let docEntry = documentEntry else {
             throw ReaderError.unsupportedFormat(
                 path: path, detail: "this zip archive is not a DOCX (it has no word/document.xml); save the draft from Word or WPS as .docx"
             )
@@ -60,7 +61,7 @@ public struct DocxReader: ReportReader {
             document = DocxLineariser(maxLines: budget.maxLines)
             try stream(documentData, entry: docEntry, path: path, into: document)
         }
-        let numbering = try archive["word/numbering.xml"].map { try part(archive, $0, zipData: data, path: path) }
+        let numbering = try numberingEntry.map { try part(archive, $0, zipData: data, path: path) }
         let (lines, origins) = try document.lines(numbering: numbering, budget: budget, path: path)
         let originByLine = origins
         return (
@@ -73,6 +74,22 @@ public struct DocxReader: ReportReader {
                 }
             }
         )
+    }
+
+    /// The entries `word/document.xml` and `word/numbering.xml`, found in one pass over the archive's entries (each
+    /// `archive[path]` is a pass of its own): the first entry of each path, as `archive[path]` gives.
+    static func documentParts(_ archive: Archive) -> (document: Entry?, numbering: Entry?) {
+        var document: Entry?
+        var numbering: Entry?
+        for entry in archive {
+            if document == nil, entry.path == "word/document.xml" {
+                document = entry
+            } else if numbering == nil, entry.path == "word/numbering.xml" {
+                numbering = entry
+            }
+            if document != nil, numbering != nil { break }
+        }
+        return (document, numbering)
     }
 
     /// Extracts one XML part, refusing oversized parts and DOCTYPE declarations, and parses it.

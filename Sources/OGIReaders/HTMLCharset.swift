@@ -1,6 +1,12 @@
 import Foundation
 import OGIModel
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A page's `charset=` declarations, found and rewritten with a scan of the bytes instead of a regular expression
 /// over the page. The scan matches what the pattern `charset\s*=\s*["']?[A-Za-z0-9_-]+` matches (ICU's `\s`:
 /// the Unicode White_Space characters), leftmost first, so a page reads as it did with the expression
@@ -45,6 +51,57 @@ enum HTMLCharset {
         }
     }
 
+    /// `declaringUTF8` on text of valid UTF-8 bytes, giving its UTF-8 bytes. Every match is ASCII from `charset` to
+    /// the name (its white space whole characters), so the bytes between matches are whole characters and the
+    /// rewritten bytes are valid UTF-8: `String(decoding:)` of them, as `declaringUTF8` makes, repairs nothing.
+    static func declaringUTF8(utf8 b: UnsafeBufferPointer<UInt8>) -> Data {
+        var out: [UInt8] = []
+        var copied = 0
+        var i = 0
+        while let m = nextDeclaration(in: b, from: i, lowerCaseNamesOnly: false) {
+            if copied == 0 { out.reserveCapacity(b.count + 16) }
+            out.append(contentsOf: b[copied..<m.range.lowerBound])
+            out.append(contentsOf: "charset=utf-8".utf8)
+            copied = m.range.upperBound
+            i = m.range.upperBound
+        }
+        if copied == 0 { return Data(b) }
+        out.append(contentsOf: b[copied..<b.count])
+        return Data(out)
+    }
+
+    /// The UTF-8 bytes of `TextDecoding.gb18030(bytes)`, made without the copies between `CChar` and `UInt8`: what
+    /// iconv gives up to its first NUL byte, repaired as `String(decoding:)` repairs (iconv writes valid UTF-8, so
+    /// nothing is); nil when iconv fails.
+    static func utf8FromGB18030(_ bytes: [UInt8]) -> [UInt8]? {
+        let cd = iconv_open("UTF-8", "GB18030")
+        if cd == iconv_t(bitPattern: -1) { return nil }
+        defer { iconv_close(cd) }
+        let capacity = bytes.count * 4 + 16
+        var input = bytes
+        var output = [UInt8](repeating: 0, count: capacity)
+        let written: Int? = input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress)?.assumingMemoryBound(to: CChar.self)
+                var inLeft = inBuf.count
+                let outBase = UnsafeMutableRawPointer(outBuf.baseAddress!).assumingMemoryBound(to: CChar.self)
+                var outPtr: UnsafeMutablePointer<CChar>? = outBase
+                var outLeft = outBuf.count
+                let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                guard r != -1, inLeft == 0 else { return nil }
+                return outBuf.count - outLeft
+            }
+        }
+        guard let written else { return nil }
+        // The old reading ended the text at the first NUL of the whole (zero-filled) output buffer.
+        let end = output.withUnsafeBufferPointer { b in
+            (memchr(b.baseAddress!, 0, written)).map { b.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? written
+        }
+        output.removeSubrange(end...)
+        if String(validating: output, as: UTF8.self) == nil { return Array(String(decoding: output, as: UTF8.self).utf8) }
+        return output
+    }
+
     struct Declaration {
         /// The whole match, from `charset` to the end of the name.
         var range: Range<Int>
@@ -60,7 +117,12 @@ enum HTMLCharset {
         let word: [UInt8] = Array("charset".utf8)
         var i = start
         while i + word.count <= b.count {
-            guard b[i] == 0x63 else { i += 1; continue }
+            // The next `c`, found by memchr (a match starts only there).
+            guard b[i] == 0x63 else {
+                guard let hit = memchr(b.baseAddress! + i, 0x63, b.count - i) else { return nil }
+                i = b.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                continue
+            }
             var k = 1
             while k < word.count, b[i + k] == word[k] { k += 1 }
             guard k == word.count else { i += 1; continue }

@@ -274,7 +274,30 @@ public struct HTMLReader: ReportReader {
     }
 
     /// Decodes to UTF-8 bytes, honouring a BOM, then a `<meta>` charset, then trying UTF-8 and GB18030.
+    ///
+    /// `decodedByString` made a `String` of the page and then the bytes again; here the bytes are rewritten
+    /// directly when that gives the same bytes: a page of valid UTF-8 without a BOM and without a NUL in its first
+    /// 8,192 bytes is what `TextDecoding.decode` returns unchanged, and a page declaring GBK is iconv's output
+    /// (`HTMLCharset.utf8FromGB18030`). `HTMLDecodeFastPathTests` compares the two.
     static func decode(_ data: Data, path: String) throws -> Data {
+        if data.isEmpty { throw ReaderError.empty(path: path) }
+        let bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) || bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            return try decodedByString(data, path: path)
+        }
+        if HTMLCharset.declaresGBK(bytes) {
+            guard let utf8 = HTMLCharset.utf8FromGB18030(bytes) else { throw ReaderError.undecodable(path: path) }
+            return utf8.withUnsafeBufferPointer { HTMLCharset.declaringUTF8(utf8: $0) }
+        }
+        let plain = bytes.withUnsafeBufferPointer { b in
+            memchr(b.baseAddress!, 0, min(b.count, 8192)) == nil && String(validating: b, as: UTF8.self) != nil
+        }
+        guard plain else { return try decodedByString(data, path: path) }
+        return bytes.withUnsafeBufferPointer { HTMLCharset.declaringUTF8(utf8: $0) }
+    }
+
+    /// `decode` through a `String` of the whole page.
+    static func decodedByString(_ data: Data, path: String) throws -> Data {
         if data.isEmpty { throw ReaderError.empty(path: path) }
         let bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) || bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
@@ -425,15 +448,16 @@ struct Lineariser {
         tableCount += 1
         var rows: [XMLNode] = []
         Self.rows(table, into: &rows)
-        var pending: [Int: Int] = [:]  // grid column → rows still covered by a rowspan from above
+        // Grid column → rows still covered by a rowspan from above (0 for a column no rowspan covers).
+        var pending: [Int] = []
         for (ri, tr) in rows.enumerated() {
             if overCells { return }
             var fields: [String] = []
             var col = 0
             func skipCovered() {
-                while let left = pending[col], left > 0 {
+                while col < pending.count, pending[col] > 0 {
                     fields.append("")
-                    pending[col] = left - 1
+                    pending[col] -= 1
                     col += 1
                 }
             }
@@ -460,8 +484,9 @@ struct Lineariser {
                 cells += rowspan * colspan
                 if cells > budget.maxTableCells { overCells = true; return }
                 fields.append(text)
-                for k in 0..<colspan {
-                    if rowspan > 1 { pending[col + k] = rowspan - 1 }
+                if rowspan > 1 {
+                    if pending.count < col + colspan { pending += repeatElement(0, count: col + colspan - pending.count) }
+                    for k in 0..<colspan { pending[col + k] = rowspan - 1 }
                 }
                 col += colspan
             }
@@ -522,8 +547,20 @@ struct HTMLTag: OptionSet {
             .map { (key: key($0.utf8), tag: named($0)) }.sorted { $0.key < $1.key }
     }()
 
-    /// The flags of an element (none for a text node).
+    /// The flags of an element (none for a text node). A page's elements are looked at several times (finding the
+    /// report body, the title, each table's rows and layout): the flags found the first time are kept in the
+    /// node's `_private` pointer, which libxml2 leaves to the application (its HTML parser sets it to nil and never
+    /// reads it), as `0x100 | flags`, so a kept value is never nil.
     static func of(_ node: XMLNode) -> HTMLTag {
+        guard node.isElement else { return [] }
+        if let kept = node.ptr.pointee._private { return HTMLTag(rawValue: UInt8(truncatingIfNeeded: Int(bitPattern: kept))) }
+        let tag = looked(up: node)
+        node.ptr.pointee._private = UnsafeMutableRawPointer(bitPattern: 0x100 | Int(tag.rawValue))
+        return tag
+    }
+
+    /// The flags of an element, from its name.
+    static func looked(up node: XMLNode) -> HTMLTag {
         guard node.isElement, let name = node.ptr.pointee.name else { return [] }
         var k = Key(low: 0, high: 0)
         var i = 0
