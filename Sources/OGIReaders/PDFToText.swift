@@ -8,7 +8,9 @@ import Foundation
 
 /// Runs `pdftotext -layout - -`: the PDF goes in on standard input and the text comes out on standard
 /// output, so no temporary copy is written and nothing is left behind if ogilint is stopped (the pipes
-/// close and pdftotext ends). The process is waited on, not polled; past the timeout it is killed.
+/// close and pdftotext ends). The process is started with `posix_spawn` and served by one `poll` loop on the
+/// calling thread (Foundation's `Process` cost a single run about 10 M instructions of set-up, threads and
+/// run-time look-ups); past the timeout it is killed.
 struct PDFToText {
     enum Outcome { case text(Data), failed(String), timedOut, tooMuchOutput }
 
@@ -19,87 +21,248 @@ struct PDFToText {
     /// util-linux's `setpriv`, which can ask the kernel to signal the child when its parent dies.
     static let setpriv: String? = {
         #if os(Linux)
-            return ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            return ["/usr/bin/setpriv", "/bin/setpriv"].first { access($0, X_OK) == 0 }
         #else
             return nil
         #endif
     }()
 
-    func run(_ pdf: Data, path: String) throws -> Outcome {
-        let p = Process()
+    /// The program started and its argument vector (`argv[0]` first).
+    var command: (program: String, arguments: [String]) {
         let arguments = ["-layout", "-enc", "UTF-8", "-q", "-", "-"]
         if let setpriv = Self.setpriv {
             // Linux: the kernel kills pdftotext if ogilint dies first (even by SIGKILL), so none is left running.
-            p.executableURL = URL(fileURLWithPath: setpriv)
-            p.arguments = ["--pdeathsig", "KILL", "--", tool] + arguments
-        } else {
-            p.executableURL = URL(fileURLWithPath: tool)
-            p.arguments = arguments
+            return (setpriv, [setpriv, "--pdeathsig", "KILL", "--", tool] + arguments)
         }
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        p.standardError = errors
-        let exited = DispatchSemaphore(value: 0)
-        p.terminationHandler = { _ in exited.signal() }
-        do { try p.run() } catch {
-            throw ReaderError.tool(path: path, detail: "cannot run \(tool): \(error.localizedDescription)")
-        }
+        return (tool, [tool] + arguments)
+    }
+
+    func run(_ pdf: Data, path: String) throws -> Outcome {
         // A write to a pipe whose reader has gone must fail with EPIPE, not end ogilint with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
-            let h = input.fileHandleForWriting
-            try? h.write(contentsOf: pdf)
-            try? h.close()
+        let (program, arguments) = command
+        // The pipes are made and the child started under one lock: another worker's child started in between
+        // could otherwise inherit these pipes before they are marked close-on-exec, and hold them open.
+        Self.spawnLock.lock()
+        guard let input = Self.pipe(), let output = Self.pipe(), let errors = Self.pipe() else {
+            Self.spawnLock.unlock()
+            throw ReaderError.tool(path: path, detail: "cannot run \(tool): \(String(cString: strerror(errno)))")
         }
-        let errorText = DataBox()
-        DispatchQueue.global().async(group: group) {
-            errorText.data = (try? errors.fileHandleForReading.readToEnd()) ?? Data()
+        let spawned = Self.spawn(program, arguments, stdin: input.read, stdout: output.write, stderr: errors.write)
+        Self.spawnLock.unlock()
+        // The child's ends are the child's alone now.
+        close(input.read); close(output.write); close(errors.write)
+        let pid: pid_t
+        switch spawned {
+        case .success(let p): pid = p
+        case .failure(let e):
+            close(input.write); close(output.read); close(errors.read)
+            throw ReaderError.tool(path: path, detail: "cannot run \(tool): \(String(cString: strerror(e.code)))")
         }
-        // The deadline kills the process, which closes its output and ends the read below.
-        let timedOut = ManagedFlag()
-        let killer = DispatchWorkItem {
-            guard p.isRunning else { return }
-            timedOut.set()
-            kill(p.processIdentifier, SIGKILL)
+        let exchange = Exchange(
+            pid: pid, input: input.write, output: output.read, errors: errors.read, pdf: pdf, maxOutputBytes: maxOutputBytes,
+            deadline: Self.now() + max(0, timeout))
+        let finish = exchange.run()
+        guard let status = Self.wait(pid, deadline: exchange.deadline, killed: finish != .done) else { return .timedOut }
+        switch finish {
+        case .timedOut: return .timedOut
+        case .tooMuchOutput: return .tooMuchOutput
+        case .done: break
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
-        var text = Data()
-        var tooMuch = false
-        let reader = output.fileHandleForReading
-        while true {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            text.append(chunk)
-            if text.count > maxOutputBytes {
-                tooMuch = true
-                kill(p.processIdentifier, SIGKILL)
-                break
-            }
-        }
-        exited.wait()
-        killer.cancel()
-        group.wait()
-        if timedOut.isSet { return .timedOut }
-        if tooMuch { return .tooMuchOutput }
-        guard p.terminationReason == .exit, p.terminationStatus == 0 else {
-            let message = String(decoding: errorText.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard status.exited, status.code == 0 else {
+            let message = String(decoding: exchange.errorText, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             return .failed(message.split(separator: "\n").prefix(3).joined(separator: "; "))
         }
-        return .text(text)
+        return .text(Data(exchange.text))
     }
-}
 
-/// A flag set from one thread and read from another.
-final class ManagedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.lock(); value = true; lock.unlock() }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-}
+    /// Held while pipes are made and a child is started (see `run`).
+    static let spawnLock = NSLock()
 
-/// Bytes filled in by another thread, read after it has finished (the group wait orders the two).
-final class DataBox: @unchecked Sendable {
-    var data = Data()
+    /// A pipe whose two ends are closed on `exec` (so no other child inherits them); nil when none can be made.
+    static func pipe() -> (read: Int32, write: Int32)? {
+        var fds: [Int32] = [-1, -1]
+        #if canImport(Glibc)
+            guard Glibc.pipe(&fds) == 0 else { return nil }
+        #else
+            guard Darwin.pipe(&fds) == 0 else { return nil }
+        #endif
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        return (fds[0], fds[1])
+    }
+
+    /// Starts `program` with the three descriptors as its standard streams, the caller's environment, no blocked
+    /// signals and SIGPIPE at its default (ogilint ignores it; the child should not inherit that). The process
+    /// id, or the `errno` of the failure.
+    static func spawn(_ program: String, _ arguments: [String], stdin: Int32, stdout: Int32, stderr: Int32) -> Result<pid_t, SpawnError> {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        let code = argv.withUnsafeBufferPointer { av in
+            posix_spawn(&pid, program, &actions, &attributes, av.baseAddress!, environ)
+        }
+        return code == 0 ? .success(pid) : .failure(SpawnError(code: code))
+    }
+
+    struct SpawnError: Error { var code: Int32 }
+
+    /// The exit of the process: whether it exited (rather than being killed by a signal) and its status.
+    struct ExitStatus {
+        var exited: Bool
+        var code: Int32
+    }
+
+    /// Reaps `pid`. Its output pipes are closed by now, so it has exited or is about to; one that closed them and
+    /// goes on running is waited for in short naps until `deadline` and then killed (nil: it was stopped
+    /// there). `killed`: it was already killed (past the deadline or the output limit), so it is reaped at once.
+    static func wait(_ pid: pid_t, deadline: Double, killed alreadyKilled: Bool) -> ExitStatus? {
+        var status: Int32 = 0
+        var nap: UInt32 = 20
+        var killed = false
+        while true {
+            let r = waitpid(pid, &status, killed || alreadyKilled ? 0 : WNOHANG)
+            if r == pid { break }
+            if r < 0 {
+                if errno == EINTR { continue }
+                return killed ? nil : ExitStatus(exited: false, code: -1)
+            }
+            if now() >= deadline {
+                kill(pid, SIGKILL)
+                killed = true
+                continue
+            }
+            usleep(nap)
+            nap = min(nap * 2, 10_000)
+        }
+        if killed { return nil }
+        // The bits of `<sys/wait.h>`'s WIFEXITED and WEXITSTATUS, which Swift does not import (they are macros).
+        let exited = status & 0x7f == 0
+        return ExitStatus(exited: exited, code: (status >> 8) & 0xff)
+    }
+
+    /// Seconds on a clock that only moves forward.
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    /// Feeds the PDF to the child and collects what it writes on its two outputs, all from one `poll` loop,
+    /// until both outputs are closed, the output passes its limit or the deadline passes (the child is then
+    /// killed). Every descriptor it was given is closed when `run` returns.
+    final class Exchange {
+        enum Finish { case done, timedOut, tooMuchOutput }
+
+        let pid: pid_t
+        var input: Int32
+        var output: Int32
+        var errors: Int32
+        let pdf: Data
+        let maxOutputBytes: Int
+        let deadline: Double
+        var written = 0
+        var text: [UInt8] = []
+        var errorText: [UInt8] = []
+
+        init(pid: pid_t, input: Int32, output: Int32, errors: Int32, pdf: Data, maxOutputBytes: Int, deadline: Double) {
+            self.pid = pid; self.input = input; self.output = output; self.errors = errors
+            self.pdf = pdf; self.maxOutputBytes = maxOutputBytes; self.deadline = deadline
+        }
+
+        func run() -> Finish {
+            defer {
+                for fd in [input, output, errors] where fd >= 0 { close(fd) }
+                input = -1; output = -1; errors = -1
+            }
+            if pdf.isEmpty {
+                closeInput()
+            } else {
+                _ = fcntl(input, F_SETFL, fcntl(input, F_GETFL) | O_NONBLOCK)
+            }
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while output >= 0 || errors >= 0 {
+                let left = deadline - PDFToText.now()
+                if left <= 0 {
+                    kill(pid, SIGKILL)
+                    return .timedOut
+                }
+                var fds: [pollfd] = []
+                if input >= 0 { fds.append(pollfd(fd: input, events: Int16(POLLOUT), revents: 0)) }
+                if output >= 0 { fds.append(pollfd(fd: output, events: Int16(POLLIN), revents: 0)) }
+                if errors >= 0 { fds.append(pollfd(fd: errors, events: Int16(POLLIN), revents: 0)) }
+                let r = poll(&fds, nfds_t(fds.count), Int32(min(left * 1000 + 1, 60_000)))
+                if r < 0 {
+                    if errno == EINTR { continue }
+                    kill(pid, SIGKILL)
+                    return .done
+                }
+                if r == 0 { continue }
+                for p in fds where p.revents != 0 {
+                    if p.fd == input {
+                        feed()
+                    } else if p.fd == output {
+                        guard drain(&output, into: &text, buffer: &buffer) else { continue }
+                        if text.count > maxOutputBytes {
+                            kill(pid, SIGKILL)
+                            return .tooMuchOutput
+                        }
+                    } else if p.fd == errors {
+                        _ = drain(&errors, into: &errorText, buffer: &buffer)
+                    }
+                }
+            }
+            return .done
+        }
+
+        /// Writes what the pipe takes of the rest of the PDF; closes the input when all is written or the reader
+        /// has gone.
+        func feed() {
+            let n = pdf.withUnsafeBytes { all in
+                write(input, all.baseAddress! + written, min(all.count - written, 65_536))
+            }
+            if n > 0 {
+                written += n
+                if written == pdf.count { closeInput() }
+            } else if n < 0, errno != EAGAIN, errno != EINTR {
+                closeInput()
+            }
+        }
+
+        func closeInput() {
+            if input >= 0 { close(input) }
+            input = -1
+        }
+
+        /// Reads once from `fd` into `out`; at its end (or an error) closes it and sets it to -1. True when bytes
+        /// were added.
+        func drain(_ fd: inout Int32, into out: inout [UInt8], buffer: inout [UInt8]) -> Bool {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                out.append(contentsOf: buffer[0..<n])
+                return true
+            }
+            if n < 0, errno == EINTR || errno == EAGAIN { return false }
+            close(fd)
+            fd = -1
+            return false
+        }
+    }
 }

@@ -157,6 +157,9 @@ public struct RuleFields {
     /// False when the YAML was validated by an earlier load (see `RuleParser.validate`): a kind's parse then
     /// skips the checks that can only throw.
     var validate = true
+    /// The trees of a trusted hit, and where a validated load keeps the trees it parses (see `RuleParser`).
+    var knownExpressions: KnownExpressions? = nil
+    var recordedExpressions: KnownExpressions? = nil
 
     subscript(_ key: String) -> YNode? { fields[key] }
 
@@ -165,7 +168,12 @@ public struct RuleFields {
         return v
     }
 
-    func parser() -> RuleParser { RuleParser(templates: templates, validate: validate) }
+    func parser() -> RuleParser {
+        var p = RuleParser(templates: templates, validate: validate)
+        p.knownExpressions = knownExpressions
+        p.recordedExpressions = recordedExpressions
+        return p
+    }
 
     func expression(_ n: YNode) throws -> Expr { try parser().expression(n, vars: variables) }
 

@@ -84,9 +84,13 @@ public enum RulePackLoader {
         }
         // One table of every file, read as a cache hit reads it; its encoding is what the entry stores.
         let (nodes, encoded) = try YNode.flatten(trees, files: files)
-        let set = try load(documents: zip(files, nodes).compactMap { f, n in n.map { (f, $0) } })
+        // The expression trees this load parses are kept by node (the hit's table has the same nodes).
+        let parsed = cache != nil && key != nil ? KnownExpressions() : nil
+        let set = try load(documents: zip(files, nodes).compactMap { f, n in n.map { (f, $0) } }, recording: parsed)
         if let cache, let key {
-            cache.store(files: files, key: key, documents: encoded, count: files.count, known: KnownBuild(set))
+            cache.store(
+                files: files, key: key, documents: encoded, count: files.count,
+                known: KnownBuild(set, expressions: parsed ?? KnownExpressions()))
         }
         return set
     }
@@ -105,7 +109,10 @@ public enum RulePackLoader {
     /// patterns), never what builds the rules, so it gives the same rule set as a validated load. `known` is what
     /// the validated load of the same bytes built (each rule's derived facts, the templates), which then is not
     /// built again; it is used only without validation.
-    static func load(documents: [(String, YNode)], validate: Bool = true, known: KnownBuild = KnownBuild()) throws -> RuleSet {
+    /// `recording` collects the expression trees a validated load parses (for the cache entry).
+    static func load(
+        documents: [(String, YNode)], validate: Bool = true, known: KnownBuild = KnownBuild(), recording: KnownExpressions? = nil
+    ) throws -> RuleSet {
         var profile: ReaderProfile?
         var parts: [PartSpec] = []
         var ruleDocs: [YNode] = []
@@ -166,8 +173,16 @@ public enum RulePackLoader {
             if !validate {
                 parser.known = known.rules
                 parser.knownOffset = rules.count
+                parser.knownExpressions = known.expressions
+            } else {
+                parser.recordedExpressions = recording
             }
             for r in try parser.parsePack(doc) {
+                // A trusted hit loaded without duplicates when it was validated: its ids are not hashed again.
+                guard validate else {
+                    rules.append(r)
+                    continue
+                }
                 if let first = ruleFiles[r.id] {
                     throw RulePackError.duplicate(file: r.file, line: r.line, column: 1, id: r.id, firstFile: first)
                 }

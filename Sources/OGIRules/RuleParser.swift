@@ -13,6 +13,10 @@ struct RuleParser {
     /// `ParsedRulesCache` hit; empty otherwise), and the place of this pack's first rule among them.
     var known: [KnownRuleFacts] = []
     var knownOffset = 0
+    /// The expression trees a validated load of the same bytes parsed (a trusted hit; used only without
+    /// validation), and where a validated load keeps the trees it parses (for the cache entry).
+    var knownExpressions: KnownExpressions? = nil
+    var recordedExpressions: KnownExpressions? = nil
 
     static let commonKeys = [
         "id", "title", "severity", "category", "reference", "description", "when", "kind",
@@ -85,7 +89,8 @@ struct RuleParser {
         let kind = try kindType.parse(
             RuleFields(
                 fields: f, node: n, id: id, templates: templates, variables: vars, iteration: iteration,
-                vocabulary: vocabulary, validate: validate))
+                vocabulary: vocabulary, validate: validate, knownExpressions: knownExpressions,
+                recordedExpressions: recordedExpressions))
         var examples = Rule.Examples(pass: [], fail: [])
         if let ex = f["examples"] {
             let em = try ex.mapping(allowed: ["pass", "fail"], what: "examples")
@@ -260,6 +265,7 @@ struct RuleParser {
 
     /// Parses an expression and checks its names against the templates; errors point into the YAML scalar.
     func expression(_ n: YNode, vars: Set<String>) throws -> Expr {
+        if !validate, let tree = knownExpressions?.tree(at: n.index, in: n.table) { return tree }
         let src = try n.string("an expression")
         let quoted = n.scalarStyle == .singleQuoted || n.scalarStyle == .doubleQuoted
         func fail(_ offset: Int, _ msg: String) -> RulePackError {
@@ -272,6 +278,7 @@ struct RuleParser {
         guard validate else { return e }
         try check(e, vars: vars.union(["it"]), fail: { fail(0, $0) })
         do { _ = try ExpressionTypes(templates: templates).check(e) } catch let t as ExpressionTypes.TypeError { throw fail(0, t.message) }
+        recordedExpressions?.record(node: n.index, source: src, tree: e)
         return e
     }
 

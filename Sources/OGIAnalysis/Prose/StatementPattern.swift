@@ -11,10 +11,53 @@ public struct StatementPattern: Hashable, Sendable {
     public init(name: String, pattern: String, maxGap: Int = 30, exclusions: [String] = []) {
         self.name = name
         self.maxGap = maxGap
-        self.fragments = pattern.components(separatedBy: "…").map { f in
+        self.fragments = Self.fragments(of: pattern)
+        self.exclusions = exclusions.map { Array($0.unicodeScalars) }.filter { !$0.isEmpty }
+    }
+
+    /// The pattern's fragments: split at "…", each split at "|" into its alternatives, empty ones left out. A
+    /// pattern of plain scalars (`isPlain`) is split on scalars, without Foundation or substrings: none of them
+    /// joins a separator into a larger character, so the scalar splits are the character splits (a test compares
+    /// the two); any other pattern is split by characters as before.
+    static func fragments(of pattern: String) -> [[[Unicode.Scalar]]] {
+        guard pattern.unicodeScalars.allSatisfy(isPlain) else { return fragmentsByCharacters(of: pattern) }
+        var fragments: [[[Unicode.Scalar]]] = []
+        var alternatives: [[Unicode.Scalar]] = []
+        var word: [Unicode.Scalar] = []
+        for u in pattern.unicodeScalars {
+            switch u {
+            case "…":
+                if !word.isEmpty { alternatives.append(word) }
+                if !alternatives.isEmpty { fragments.append(alternatives) }
+                word = []; alternatives = []
+            case "|":
+                if !word.isEmpty { alternatives.append(word) }
+                word = []
+            default:
+                word.append(u)
+            }
+        }
+        if !word.isEmpty { alternatives.append(word) }
+        if !alternatives.isEmpty { fragments.append(alternatives) }
+        return fragments
+    }
+
+    /// Scalars that form a character of their own or only with other plain scalars (Latin-1, general
+    /// punctuation up to "…", CJK punctuation without its combining tone marks, CJK ideographs, full-width forms):
+    /// none is a combining mark, joiner, spacing mark or prepended mark that could glue a separator to a neighbour.
+    static func isPlain(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0..<0x300, 0x2010...0x2027, 0x3000...0x3029, 0x3030...0x303F, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF5E: return true
+        default: return false
+        }
+    }
+
+    /// The fragments as the first version split them (Foundation's `components(separatedBy:)`, then characters);
+    /// kept for the test that compares the two.
+    static func fragmentsByCharacters(of pattern: String) -> [[[Unicode.Scalar]]] {
+        pattern.components(separatedBy: "…").map { f in
             f.split(separator: "|").map { Array(String($0).unicodeScalars) }.filter { !$0.isEmpty }
         }.filter { !$0.isEmpty }
-        self.exclusions = exclusions.map { Array($0.unicodeScalars) }.filter { !$0.isEmpty }
     }
 }
 

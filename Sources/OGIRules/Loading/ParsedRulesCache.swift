@@ -19,8 +19,9 @@ public struct ParsedRulesCache: Sendable {
 
     public init(directory: String?) { self.directory = directory }
 
-    /// Changes whenever the encoding below changes, so an older entry is never misread.
-    static let format = "ogilint-parsed-rules-5"
+    /// Changes whenever the encoding below changes, so an older entry is never misread (6: the expression trees
+    /// of the validated load, `KnownExpressions`, follow the templates).
+    static let format = "ogilint-parsed-rules-6"
 
     /// The running executable's device, inode, size and modification time: a rebuilt or replaced tool (whose
     /// validation may differ) never trusts an entry an older one wrote. Nil when it cannot be read.
@@ -165,13 +166,17 @@ struct KnownBuild {
     var rules: [KnownRuleFacts] = []
     /// `TemplateSet.templates`, sorted as the loader sorts them; nil when not stored.
     var templates: [Template]? = nil
+    /// The rules' expression trees by the node of their text (none when not stored).
+    var expressions = KnownExpressions()
 
-    init(rules: [KnownRuleFacts] = [], templates: [Template]? = nil) {
-        self.rules = rules; self.templates = templates
+    init(rules: [KnownRuleFacts] = [], templates: [Template]? = nil, expressions: KnownExpressions = KnownExpressions()) {
+        self.rules = rules; self.templates = templates; self.expressions = expressions
     }
 
-    /// What `set` holds of it.
-    init(_ set: RuleSet) { self.init(rules: set.rules.map(KnownRuleFacts.init), templates: set.templates.templates) }
+    /// What `set` holds of it, with the trees its load parsed (`expressions`).
+    init(_ set: RuleSet, expressions: KnownExpressions = KnownExpressions()) {
+        self.init(rules: set.rules.map(KnownRuleFacts.init), templates: set.templates.templates, expressions: expressions.sorted())
+    }
 }
 
 /// A 128-bit hash that is the same in every process (Swift's `Hasher` is seeded per process): two FNV-1a lanes.
@@ -224,10 +229,12 @@ struct TreeEncoder {
         bytes.append(contentsOf: s.utf8)
     }
 
-    /// What a validated load built: the rules' facts, then a presence byte and the templates.
+    /// What a validated load built: the rules' facts, then a presence byte and the templates, then the expression
+    /// trees.
     mutating func knownBuild(_ known: KnownBuild) {
         ruleFacts(known.rules)
         if let t = known.templates { byte(1); templates(t) } else { byte(0) }
+        knownExpressions(known.expressions)
     }
 
     /// The rules' derived facts: their number, then per rule its id, 1 if it needs last year's report (else 0),
@@ -294,13 +301,16 @@ struct TreeDecoder {
     /// What `TreeEncoder.knownBuild` wrote; nil when the bytes are not that.
     mutating func knownBuild() -> KnownBuild? {
         guard let rules = ruleFacts() else { return nil }
+        var templates: [Template]?
         switch byte() {
-        case 0: return KnownBuild(rules: rules)
+        case 0: templates = nil
         case 1:
-            guard let templates = templates() else { return nil }
-            return KnownBuild(rules: rules, templates: templates)
+            guard let t = self.templates() else { return nil }
+            templates = t
         default: return nil
         }
+        guard let expressions = knownExpressions() else { return nil }
+        return KnownBuild(rules: rules, templates: templates, expressions: expressions)
     }
 
     /// What `TreeEncoder.ruleFacts` wrote; nil when the bytes are not that.

@@ -123,8 +123,15 @@ public struct YNode {
         var values = [Int](repeating: -1, count: allowed.count)
         let all = table.items(index)
         for k in stride(from: 0, to: all.count, by: 2) {
+            // A later pair with the same key replaces an earlier one, as in a dictionary. The key's bytes are
+            // compared first, without making it a string: a byte-equal key is an equal one (an allowed list has no
+            // two keys that are equal as strings); only a key no allowed one has the bytes of is compared as a
+            // string (canonically equivalent spellings), as before.
+            if let slot = allowed.firstIndex(where: { table.text(all[k], equals: $0) }) {
+                values[slot] = all[k + 1]
+                continue
+            }
             let key = table.nodes[all[k]].kind <= 1 ? table.text(all[k]) : ""
-            // A later pair with the same key replaces an earlier one, as in a dictionary.
             if let slot = allowed.firstIndex(of: key) {
                 values[slot] = all[k + 1]
                 continue

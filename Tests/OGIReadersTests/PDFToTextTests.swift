@@ -1,0 +1,88 @@
+import Foundation
+import XCTest
+
+@testable import OGIReaders
+
+/// `PDFToText` starts the tool with `posix_spawn` and serves its three pipes from one `poll` loop: the input is
+/// fed whole (past a pipe's buffer), both outputs are read to their end, a failure keeps the first lines of the
+/// error output, too much output and the deadline stop the tool.
+final class PDFToTextTests: XCTestCase {
+    /// A fake pdftotext running `script` (sh), in a fresh folder.
+    func fake(_ script: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-fake-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("pdftotext").path
+        try "#!/bin/sh\n\(script)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(chmod(path, 0o755), 0)
+        return path
+    }
+
+    func run(_ script: String, input: Data, timeout: TimeInterval = 20, max: Int = 50_000_000) throws -> PDFToText.Outcome {
+        try PDFToText(tool: try fake(script), timeout: timeout, maxOutputBytes: max).run(input, path: "x.pdf")
+    }
+
+    func testTheWholeInputGoesInAndTheWholeOutputComesOut() throws {
+        // Larger than a pipe's buffer both ways, with bytes of every value.
+        var input = Data()
+        for i in 0..<700_000 { input.append(UInt8(truncatingIfNeeded: i &* 31 &+ i >> 9)) }
+        guard case .text(let out) = try run("cat; echo done >&2", input: input) else { return XCTFail("not text") }
+        XCTAssertEqual(out, input)
+        guard case .text(let empty) = try run("cat", input: Data()) else { return XCTFail("not text") }
+        XCTAssertEqual(empty, Data())
+    }
+
+    func testTheArgumentsAreThoseOfReadingStandardInputToStandardOutput() throws {
+        guard case .text(let out) = try run("printf '%s|' \"$@\"", input: Data("x".utf8)) else { return XCTFail("not text") }
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), "-layout|-enc|UTF-8|-q|-|-|")
+    }
+
+    func testAFailureKeepsTheFirstThreeLinesOfItsErrors() throws {
+        let outcome = try run(
+            "cat >/dev/null; printf ' one\\ntwo\\nthree\\nfour\\n' >&2; exit 3", input: Data(repeating: 7, count: 200_000))
+        guard case .failed(let message) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertEqual(message, "one; two; three")
+    }
+
+    func testAToolThatReadsNothingStillEnds() throws {
+        // The input cannot all be written: the write fails when the reader has gone, without ending ogilint.
+        let outcome = try run("echo partial; exit 0", input: Data(repeating: 1, count: 2_000_000))
+        guard case .text(let out) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), "partial\n")
+    }
+
+    func testASignalIsAFailure() throws {
+        let outcome = try run("cat >/dev/null; kill -TERM $$", input: Data("x".utf8))
+        guard case .failed = outcome else { return XCTFail("\(outcome)") }
+    }
+
+    func testTooMuchOutputStopsTheTool() throws {
+        let start = Date()
+        let outcome = try run("exec yes", input: Data("x".utf8), max: 100_000)
+        guard case .tooMuchOutput = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+    }
+
+    func testTheDeadlineStopsATool() throws {
+        let start = Date()
+        let outcome = try run("exec sleep 60", input: Data("x".utf8), timeout: 1)
+        guard case .timedOut = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+        // One that closes its outputs and goes on running is stopped at the deadline too.
+        let closed = try run("exec sleep 60 >/dev/null 2>&1 </dev/null", input: Data("x".utf8), timeout: 1)
+        guard case .timedOut = closed else { return XCTFail("\(closed)") }
+    }
+
+    func testAToolThatCannotStartIsAToolError() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-none-\(UUID().uuidString)").path
+        do {
+            let outcome = try PDFToText(tool: missing, timeout: 5, maxOutputBytes: 1000).run(Data("x".utf8), path: "x.pdf")
+            // Through setpriv the tool is started by setpriv, which then fails.
+            guard case .failed = outcome else { return XCTFail("\(outcome)") }
+            XCTAssertNotNil(PDFToText.setpriv)
+        } catch let e as ReaderError {
+            XCTAssertNil(PDFToText.setpriv)
+            XCTAssertTrue("\(e)".contains("cannot run"), "\(e)")
+        }
+    }
+}
