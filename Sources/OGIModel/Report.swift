@@ -32,7 +32,31 @@ public struct CalendarDate: Codable, Hashable, Comparable, Sendable, CustomStrin
         return day <= lengths[month - 1]
     }
 
+    /// `yyyy-mm-dd`, as `String(format: "%04d-%02d-%02d", …)` writes it. Within 0…9999 and 0…99 the digits are
+    /// written directly (the same zero-padded text, without starting a Foundation formatter for every finding
+    /// that names a date); any other date is formatted as before.
     public var description: String {
+        guard (0...9999).contains(year), (0...99).contains(month), (0...99).contains(day) else {
+            return Self.formatted(year, month, day)
+        }
+        return String(unsafeUninitializedCapacity: 10) { out in
+            let zero = UInt8(ascii: "0")
+            out[0] = zero &+ UInt8(year / 1000)
+            out[1] = zero &+ UInt8(year / 100 % 10)
+            out[2] = zero &+ UInt8(year / 10 % 10)
+            out[3] = zero &+ UInt8(year % 10)
+            out[4] = UInt8(ascii: "-")
+            out[5] = zero &+ UInt8(month / 10)
+            out[6] = zero &+ UInt8(month % 10)
+            out[7] = UInt8(ascii: "-")
+            out[8] = zero &+ UInt8(day / 10)
+            out[9] = zero &+ UInt8(day % 10)
+            return 10
+        }
+    }
+
+    /// The date through Foundation's formatter (what `description` gives for every date).
+    static func formatted(_ year: Int, _ month: Int, _ day: Int) -> String {
         String(format: "%04d-%02d-%02d", year, month, day)
     }
 

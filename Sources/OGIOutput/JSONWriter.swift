@@ -54,10 +54,17 @@ public indirect enum JSONValue {
         }
     }
 
-    /// Two spaces per level.
+    /// Two spaces per level (one append of a padding made once for the usual depths).
     static func appendPad(_ level: Int, to out: inout String) {
-        for _ in 0..<max(0, level) { out += "  " }
+        if level < pads.count {
+            if level > 0 { out += pads[level] }
+            return
+        }
+        for _ in 0..<level { out += "  " }
     }
+
+    /// The padding of each level below 16.
+    static let pads: [String] = (0..<16).map { String(repeating: "  ", count: $0) }
 
     /// The string in JSON quotes, with `"`, `\`, line feed, carriage return and tab escaped by name and the
     /// other control characters below U+0020 as `\u00xx`.
@@ -99,4 +106,67 @@ public indirect enum JSONValue {
         if !escaped { out += s }
         out += "\""
     }
+}
+
+/// Writes JSON straight into one buffer, container by container, byte for byte what rendering the equivalent
+/// `JSONValue` with `render(into:indent:)` gives: no tree of values is built for a report's findings.
+/// Open a container, write its members (`key` before each member of an object, `element` before each item of
+/// an array), close it; scalars are written with `string`, `int`, `null`, `bool`.
+public struct JSONBuffer {
+    public var text: String
+    /// The indentation of the value the buffer starts with (as `render(into:indent:)`'s `indent`).
+    private let base: Int
+    /// Per open container: whether it has a member yet.
+    private var filled: [Bool] = []
+
+    public init(text: String = "", indent: Int) { self.text = text; base = indent }
+
+    /// `{` or `[`.
+    public mutating func open(_ bracket: Character) {
+        text.append(bracket)
+        filled.append(false)
+    }
+
+    /// `}` or `]`: an empty container stays `{}` / `[]`, a filled one closes on a line of its own.
+    public mutating func close(_ bracket: Character) {
+        if filled.removeLast() {
+            text += "\n"
+            JSONValue.appendPad(base + filled.count, to: &text)
+        }
+        text.append(bracket)
+    }
+
+    /// Starts the next item of the innermost array (or member of an object, after which `key` writes the name).
+    public mutating func element() {
+        let depth = filled.count
+        if filled[depth - 1] {
+            text += ",\n"
+        } else {
+            text += "\n"
+            filled[depth - 1] = true
+        }
+        JSONValue.appendPad(base + depth, to: &text)
+    }
+
+    /// Starts the next member of the innermost object: `"key": `.
+    public mutating func key(_ k: String) {
+        element()
+        JSONValue.appendQuoted(k, to: &text)
+        text += ": "
+    }
+
+    /// `key(k)` for a name that needs no escaping (letters, digits and `_`): written without scanning it.
+    public mutating func plainKey(_ k: String) {
+        element()
+        text += "\""
+        text += k
+        text += "\": "
+    }
+
+    public mutating func string(_ s: String) { JSONValue.appendQuoted(s, to: &text) }
+    public mutating func string(_ s: String?) { if let s { string(s) } else { null() } }
+    public mutating func int(_ i: Int) { text += String(i) }
+    public mutating func int(_ i: Int?) { if let i { int(i) } else { null() } }
+    public mutating func bool(_ b: Bool) { text += b ? "true" : "false" }
+    public mutating func null() { text += "null" }
 }

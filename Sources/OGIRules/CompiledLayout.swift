@@ -108,6 +108,8 @@ final class CompiledLayout: Sendable {
     let tableIndex: [String: Int]
     /// Sum plans by rule spelling, filled on first use.
     let sumPlans = SharedCache<SumPlanKey, SumPlan>()
+    /// Sum plans of spellings with `$variables`, by the spelling and the bindings (`SumKind.lines`).
+    let boundSumPlans = SharedCache<BoundSumPlanKey, SumPlan>()
     /// The repair kind's reading of each assertion's equation, by rule, table and variable values, filled on first use.
     let equations = SharedCache<RepairKind.EquationKey, RepairKind.PlannedEquation>()
     /// Which tables a list of key patterns (`tables:` of a rule) matches, by table index, filled on first use.
@@ -324,6 +326,16 @@ struct SumPlanKey: Hashable, Sendable {
     var total: String
     var parts: [String]
     var alongRows: Bool
+}
+
+/// A sum's spelling before `$variable` substitution, with the variables bound when it is read: what the
+/// substituted `SumPlanKey` is made from.
+struct BoundSumPlanKey: Hashable, Sendable {
+    var table: Int
+    var total: String
+    var parts: [String]
+    var alongRows: Bool
+    var bindings: [String: String]
 }
 
 /// A cache filled on first use and shared across threads (plans depend only on the rule set).

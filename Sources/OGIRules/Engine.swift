@@ -50,16 +50,19 @@ public struct Engine: Sendable {
             report: report, layout: compiled.layout(for: report), templates: ruleSet.templates, messages: ruleSet.messages,
             sums: sums, previous: last)
         ev.ruleSet = ruleSet
-        for (index, rule) in ruleSet.rules.enumerated() where only?.contains(rule.id) ?? true {
-            if rule.needsPrevious && previous == nil { continue }
-            ev.bindings = [:]
-            ev.touched = []
-            ev.touchedMeta = []
-            ev.lastUnevaluated = []
+        // Rules are read in place (`rules[index]`), never copied: a `Rule` holds a dozen references.
+        let rules = ruleSet.rules
+        for index in rules.indices {
+            if let only, !only.contains(rules[index].id) { continue }
+            if rules[index].needsPrevious && previous == nil { continue }
             // A rule does not apply to a template that lacks the cells it reads.
             if let layout = ev.compiled, !layout.ruleApplies[index] { continue }
-            let found = check(rule, ev)
-            out += RootCauses.annotate(found, rule: rule, reasons: ev.lastUnevaluated, ev: ev)
+            if !ev.bindings.isEmpty { ev.bindings = [:] }
+            ev.touched.removeAll(keepingCapacity: true)
+            ev.touchedMeta.removeAll(keepingCapacity: true)
+            ev.lastUnevaluated = []
+            let found = check(rules, index, ev)
+            if !found.isEmpty { out += RootCauses.annotate(found, rule: rules[index], reasons: ev.lastUnevaluated, ev: ev) }
         }
         out = onlyNotAReport(out) { $0.finding.rule }
         // Top to bottom as a reviewer reads; findings about the whole report (no line) come last.
@@ -124,18 +127,20 @@ public struct Engine: Sendable {
         Set(ruleSet.rules.filter { $0.kind is NotReportKind }.map(\.id))
     }
 
-    func check(_ rule: Rule, _ ev: Evaluator) -> [Finding] {
-        // A rule does not apply to a template that lacks the cells it reads.
-        if let layout = ev.layout, !rule.templates.contains(layout.id) { return [] }
-        let run = RuleRun(rule: rule, ev: ev)
-        if let w = rule.when {
+    /// The findings of rule `index` of `rules` (read in place) on the evaluator's report.
+    func check(_ rules: [Rule], _ index: Int, _ ev: Evaluator) -> [Finding] {
+        // A rule does not apply to a template that lacks the cells it reads (with a compiled layout, `run` has
+        // already asked `ruleApplies`, the same test made once per rule set).
+        if ev.compiled == nil, let layout = ev.layout, !rules[index].templates.contains(layout.id) { return [] }
+        let run = RuleRun(rules: rules, index: index, ev: ev)
+        if let w = rules[index].when {
             do {
                 guard try ev.truth(w) else { return [] }
             } catch let n as NotEvaluated {
                 run.skip(n.reasons); return run.finish()
             } catch { run.skip([CatalogMessage("engine.not_evaluated.error", ["error": "\(error)"])]); return run.finish() }
         }
-        rule.kind.evaluate(run)
+        rules[index].kind.evaluate(run)
         return run.finish()
     }
 }
@@ -143,12 +148,19 @@ public struct Engine: Sendable {
 /// The state of one rule applied to one report: findings so far and reasons it could not be evaluated.
 /// Kinds use it to read the report and to word their findings.
 public final class RuleRun {
-    let rule: Rule
+    /// The rule set's rules and the position of this run's rule: the rule is read in place, not copied per report.
+    private let rules: [Rule]
+    private let index: Int
     let ev: Evaluator
     var findings: [Finding] = []
     var unevaluated: [CatalogMessage] = []
 
-    init(rule: Rule, ev: Evaluator) { self.rule = rule; self.ev = ev }
+    init(rules: [Rule], index: Int, ev: Evaluator) { self.rules = rules; self.index = index; self.ev = ev }
+
+    /// The rule being applied (borrowed from the rule set's array).
+    var rule: Rule {
+        _read { yield rules[index] }
+    }
 
     var messages: MessageCatalog { ev.messages }
 

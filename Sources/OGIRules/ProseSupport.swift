@@ -46,8 +46,20 @@ final class ProseCache {
 
     static func isTableRow(_ t: String) -> Bool {
         if t.utf8.first == UInt8(ascii: "|") { return true }
+        // Both kinds of separator hold a tab or a "|" byte: a paragraph with neither (most prose) is no table row,
+        // found by one plain byte scan instead of `separators`' run counting.
+        guard mayHoldSeparators(t) else { return false }
         let (tabs, bars) = separators(t)
         return tabs >= 2 || (bars >= 2 && t.components(separatedBy: " | ").count >= 3)
+    }
+
+    /// True when `t` holds a tab or a "|" byte (false: `separators(t)` is (0, 0)).
+    static func mayHoldSeparators(_ t: String) -> Bool {
+        let tab = UInt8(ascii: "\t"), bar = UInt8(ascii: "|")
+        if let found = t.utf8.withContiguousStorageIfAvailable({ bytes in bytes.contains { $0 == tab || $0 == bar } }) {
+            return found
+        }
+        return t.utf8.contains { $0 == tab || $0 == bar }
     }
 
     /// Tabs, and non-overlapping " | " byte runs left to right, in one pass. The runs are at least as many as the
@@ -129,7 +141,8 @@ final class ProseCache {
     }
 
     func facts(_ scope: String, _ vocabulary: ProseVocabulary) -> ProseFacts? {
-        if let hit = facts.first(where: { $0.scope == scope && $0.vocabulary == vocabulary }) { return hit.facts }
+        // Looked up in place: an element is a scope, a vocabulary and the facts, too much to copy for a comparison.
+        for i in facts.indices where facts[i].scope == scope && facts[i].vocabulary == vocabulary { return facts[i].facts }
         guard let t = text(scope) else { return nil }
         let f = ProseFacts(text: t, vocabulary: vocabulary, sentences: sentences(scope, join: true, t))
         facts.append((scope, vocabulary, f))

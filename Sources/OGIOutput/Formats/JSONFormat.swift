@@ -17,6 +17,79 @@ public final class JSONFormat: OutputFormat {
     }
 
     public func add(_ input: CheckedInput, to out: OutputSink) throws {
+        var json = JSONBuffer(text: written == 0 ? "[\n    " : ",\n    ", indent: 2)
+        Self.write(input, into: &json)
+        try out.write(json.text)
+        written += 1
+    }
+
+    /// One report's object, written straight into `json` (what rendering `report(input)` writes).
+    static func write(_ input: CheckedInput, into json: inout JSONBuffer) {
+        let m = input.report?.metadata
+        json.open("{")
+        json.plainKey("path"); json.string(input.path)
+        json.plainKey("year"); json.int(m?.year)
+        json.plainKey("agency"); json.string(m?.agency)
+        json.plainKey("agency_kind"); json.string(m?.agencyKind?.rawValue)
+        json.plainKey("template"); json.string(m?.template)
+        json.plainKey("findings")
+        json.open("[")
+        for f in input.findings {
+            json.element()
+            write(f, into: &json)
+        }
+        json.close("]")
+        if let e = input.error { json.plainKey("error"); json.string(e.description) }
+        if input.isConfiguration { json.plainKey("configuration"); json.bool(true) }
+        json.close("}")
+    }
+
+    /// A finding's object, as rendering `finding(f)` writes it.
+    static func write(_ f: Finding, into json: inout JSONBuffer) {
+        json.open("{")
+        json.plainKey("rule"); json.string(f.rule)
+        json.plainKey("severity"); json.string(f.severity.rawValue)
+        json.plainKey("category"); json.string(f.category.rawValue)
+        json.plainKey("message"); json.string(f.message)
+        json.plainKey("fix"); json.string(f.fix)
+        json.plainKey("location"); write(f.location, into: &json)
+        if let sg = f.suggestion {
+            json.plainKey("suggestion")
+            json.open("{")
+            json.plainKey("cell"); json.string(sg.cell)
+            json.plainKey("location"); write(sg.location, into: &json)
+            json.plainKey("value"); json.string(sg.value.map(ExactDecimal.format))
+            json.plainKey("suggested_value"); json.string(ExactDecimal.format(sg.suggestedValue))
+            json.close("}")
+        }
+        if !f.related.isEmpty {
+            json.plainKey("related")
+            json.open("[")
+            for r in f.related {
+                json.element()
+                write(r, into: &json)
+            }
+            json.close("]")
+        }
+        json.close("}")
+    }
+
+    /// A location's object, as rendering `location(l)` writes it.
+    static func write(_ l: FindingLocation, into json: inout JSONBuffer) {
+        json.open("{")
+        json.plainKey("line"); json.int(l.line)
+        json.plainKey("page"); json.int(l.page)
+        json.plainKey("paragraph"); json.int(l.paragraph)
+        json.plainKey("table"); json.string(l.table)
+        json.plainKey("row"); json.string(l.row)
+        json.plainKey("column"); json.string(l.column)
+        json.plainKey("cell"); json.string(l.cell)
+        json.close("}")
+    }
+
+    /// One report as a `JSONValue` (the tree `write(_:into:)` writes without building; kept for the tests that
+    /// compare the two).
+    static func report(_ input: CheckedInput) -> JSONValue {
         var fields: [(String, JSONValue)] = [("path", .string(input.path))]
         let m = input.report?.metadata
         fields += [
@@ -28,10 +101,7 @@ public final class JSONFormat: OutputFormat {
         ]
         if let e = input.error { fields.append(("error", .string(e.description))) }
         if input.isConfiguration { fields.append(("configuration", .bool(true))) }
-        var text = written == 0 ? "[\n    " : ",\n    "
-        JSONValue.object(fields).render(into: &text, indent: 2)
-        try out.write(text)
-        written += 1
+        return .object(fields)
     }
 
     public func finish(_ s: RunSummary, to out: OutputSink) throws {

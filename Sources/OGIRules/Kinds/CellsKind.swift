@@ -160,16 +160,46 @@ extension CellsKind {
                 var i = c
                 while i < cells.states.count, mask != every {
                     let state = cells.states[i]
-                    if state != .missing {
-                        for m in matches.indices where mask & (1 << UInt32(m)) == 0 {
-                            if Self.cell(state, cells.values[i], makes: matches[m]) { mask |= 1 << UInt32(m) }
-                        }
-                    }
+                    if state != .missing { mask |= Self.bits(state, cells.values[i], missing: every & ~mask) }
                     i += t.columnCount
                 }
                 masks[k] = mask
             }
             found = masks.map { mask in matches.indices.map { mask & (1 << UInt32($0)) != 0 } }
+        }
+
+        /// The bits (by `Match.allCases` index) among `missing` whose match one present cell makes: what asking
+        /// `cell(_:_:makes:)` for each of them gives, with the state read once and a value compared only for the
+        /// bits still missing.
+        static func bits(_ state: CellState, _ value: Decimal?, missing: UInt32) -> UInt32 {
+            var out: UInt32 = bit(.unit_mismatch)
+            switch state {
+            case .blank: out |= bit(.blank)
+            case .placeholder: out |= bit(.placeholder)
+            case .signedText: out |= bit(.signed_text)
+            case .numberWithUnit: out |= bit(.number_with_unit)
+            case .text: out |= bit(.text)
+            default: break
+            }
+            if let v = value {
+                if missing & bit(.negative) != 0, v < 0 { out |= bit(.negative) }
+                if missing & bit(.fraction) != 0, v.exponent < 0, !ExactDecimal.isInteger(v) { out |= bit(.fraction) }
+            }
+            return out & missing
+        }
+
+        /// The bit of a match: its `Match.allCases` index.
+        static func bit(_ m: Match) -> UInt32 {
+            switch m {
+            case .blank: return 1 << 0
+            case .placeholder: return 1 << 1
+            case .signed_text: return 1 << 2
+            case .number_with_unit: return 1 << 3
+            case .text: return 1 << 4
+            case .negative: return 1 << 5
+            case .fraction: return 1 << 6
+            case .unit_mismatch: return 1 << 7
+            }
         }
 
         /// `mayMatch`'s test of one present cell.

@@ -79,7 +79,20 @@ public struct SumKind: RuleKind {
             return k
         }
         let alongRows = along == .rows
-        let plan = compiled.sumPlan(SumPlanKey(table: spec.index, total: subst(total), parts: parts.map(subst), alongRows: alongRows))
+        let plan: SumPlan
+        let dollar = UInt8(ascii: "$")
+        if !total.utf8.contains(dollar) && !parts.contains(where: { $0.utf8.contains(dollar) }) {
+            plan = compiled.sumPlan(SumPlanKey(table: spec.index, total: total, parts: parts, alongRows: alongRows))
+        } else if ev.bindings["it"] == nil {
+            // `$g.total` with `g` bound: the spelling after substitution depends only on the spelling and the
+            // bindings (loop values of the rule set, never a report's text), so it is made once per rule set.
+            let key = BoundSumPlanKey(table: spec.index, total: total, parts: parts, alongRows: alongRows, bindings: ev.bindings)
+            plan = compiled.boundSumPlans.value(key) { _ in
+                compiled.sumPlan(SumPlanKey(table: spec.index, total: subst(total), parts: parts.map(subst), alongRows: alongRows))
+            }
+        } else {
+            plan = compiled.sumPlan(SumPlanKey(table: spec.index, total: subst(total), parts: parts.map(subst), alongRows: alongRows))
+        }
         // Along rows: the total and the parts are rows, checked in every column; along columns, the reverse.
         guard let totalIndex = plan.total else { return (spec, []) }
         // The same sum is read by its own rule, the repair rule and blank totals: once per report.
