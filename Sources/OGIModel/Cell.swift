@@ -148,7 +148,36 @@ public struct CellSyntax: Codable, Sendable, Equatable {
     public static let maxSignificantDigits = 38
 
     /// Digits of a plain decimal literal without leading zeros and without trailing zeros after the point.
+    /// Counted in one pass without collecting the digits: with the digits `D` (every ASCII digit in order),
+    /// `lo` the index of the first nonzero one, `f` the number of digits before the first point, the count is
+    /// `D` up to its end less the zeros at its end past `max(lo, f)` (only when there is a point), less `lo`.
+    /// `significantDigitsCollected` is the form that collects them; `ReadOnePass2Tests` compares the two.
     static func significantDigits(_ s: String) -> Int {
+        var n = 0
+        var lo = -1
+        var trailingZeros = 0
+        var fractionStart = -1
+        for b in s.utf8 {
+            if b >= 48 && b <= 57 {
+                if b == 48 {
+                    trailingZeros += 1
+                } else {
+                    trailingZeros = 0
+                    if lo < 0 { lo = n }
+                }
+                n += 1
+            } else if b == UInt8(ascii: "."), fractionStart < 0 {
+                fractionStart = n
+            }
+        }
+        if lo < 0 { lo = n }
+        var hi = n
+        if fractionStart >= 0 { hi -= max(0, min(trailingZeros, n - max(lo, fractionStart))) }
+        return hi - lo
+    }
+
+    /// `significantDigits` collecting the digits first: the reference the one-pass count is compared with.
+    static func significantDigitsCollected(_ s: String) -> Int {
         var digits: [UInt8] = []
         var fractionStart: Int?
         for b in s.utf8 {
@@ -267,10 +296,8 @@ public struct Cell: Codable, Sendable, Equatable {
     }
 
     /// A cell that the template expects but the input did not have.
+    /// Made directly (no `CellSyntax` built per cell): the fields reading "" and then marking it missing gave.
     public static func missing(column: String, location: SourceLocation?) -> Cell {
-        var c = Cell(column: column, raw: "", location: location, syntax: CellSyntax())
-        c.state = .missing
-        c.value = nil
-        return c
+        Cell(column: column, raw: "", location: location, parsed: (.missing, nil, nil))
     }
 }

@@ -101,6 +101,13 @@ public enum FastText {
     }
 
     /// White space, including the Unicode spaces Chinese documents use (U+3000, no-break and thin spaces).
+    /// Every scalar `isSpace` accepts, in increasing order (`ByteSearchTests` checks it against `isSpace` over
+    /// every scalar), for tables built from the set without testing every scalar.
+    public static let spaceScalars: [Unicode.Scalar] = {
+        let values: [UInt32] = [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680] + Array(0x2000...0x200B)
+        return (values + [0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF]).map { Unicode.Scalar($0)! }
+    }()
+
     @inlinable public static func isSpace(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
         case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF:
@@ -114,14 +121,20 @@ public enum FastText {
 /// A set of Unicode scalars with constant-time membership and no hashing: a bit per scalar of the Basic
 /// Multilingual Plane, a short list for the others. Built once (word lists, punctuation), read per character.
 public struct ScalarSet: Sendable {
-    @usableFromInline var bits = [UInt64](repeating: 0, count: 1024)
+    @usableFromInline var bits: [UInt64]
     @usableFromInline var astral: [Unicode.Scalar] = []
 
-    public init<S: Sequence>(_ scalars: S) where S.Element == Unicode.Scalar {
+    /// The bits of the empty set, made once: a new set shares them and copies them (one block copy) on its first
+    /// insertion, instead of filling 1,024 words for every set.
+    @usableFromInline static let emptyBits = [UInt64](repeating: 0, count: 1024)
+
+    /// Inlinable so that the caller's concrete sequence is read without generic calls per scalar.
+    @inlinable public init<S: Sequence>(_ scalars: S) where S.Element == Unicode.Scalar {
+        bits = Self.emptyBits
         for u in scalars { insert(u) }
     }
 
-    public mutating func insert(_ u: Unicode.Scalar) {
+    @inlinable public mutating func insert(_ u: Unicode.Scalar) {
         if u.value < 0x10000 {
             bits[Int(u.value >> 6)] |= 1 << UInt64(u.value & 63)
         } else if !astral.contains(u) {

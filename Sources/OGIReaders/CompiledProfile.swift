@@ -5,6 +5,9 @@ public final class ReaderContext: @unchecked Sendable {
     public let templates: TemplateSet
     let inlineNoise: [Pattern]
     let lineNoise: [Pattern]
+    /// The required characters of `inlineNoise` and of `lineNoise`, read in one pass (nil: read pattern by pattern).
+    let inlineNoiseScreen: RequiredScalarsScreen?
+    let lineNoiseScreen: RequiredScalarsScreen?
     let periodPatterns: [Pattern]
     let publishedPatterns: [Pattern]
     let yearPattern: Pattern
@@ -21,6 +24,8 @@ public final class ReaderContext: @unchecked Sendable {
         let p = templates.profile
         inlineNoise = p.inlineNoise.map(Pattern.init)
         lineNoise = p.lineNoise.map(Pattern.init)
+        inlineNoiseScreen = RequiredScalarsScreen(inlineNoise)
+        lineNoiseScreen = RequiredScalarsScreen(lineNoise)
         periodPatterns = p.periodPatterns.map(Pattern.init)
         publishedPatterns = p.publishedPatterns.map(Pattern.init)
         yearPattern = Pattern(p.yearPattern)

@@ -455,3 +455,81 @@ struct RequiredScalars: Sendable {
         return true
     }
 }
+
+/// The required characters (`RequiredScalars`) of a list of patterns, read for all of them in one pass over
+/// a text: which of their required sets the text has a character of, one bit per set ("slot"). A pattern's
+/// `mayMatch` is then a mask test (and its pairs, only when every set is there) instead of one scan of the
+/// text per set. Exact: a slot's bit is set exactly when the text has a scalar of that set, which is what
+/// `RequiredScalars.allPresent` asks of each set; pairs are checked as before. `ReadOnePass2Tests` compares it
+/// with `Pattern.mayMatch` on every line of the samples and on generated lines.
+struct RequiredScalarsScreen: Sendable {
+    /// Per pattern: the slots of its required sets, or nil when it has none (every text may match).
+    let masks: [UInt64?]
+    /// Per pattern: its pairs (`RequiredScalars.pairs`).
+    let pairs: [[RequiredScalars.Pair]]
+    /// Per pattern: the slots whose set holds a line feed (left out for lines joined, as `mayMatch(joinedLinesOf:)`).
+    let newlineMasks: [UInt64]
+    /// Per slot: its set.
+    let slotSets: [ScalarSet]
+    /// Every scalar of every slot: most scalars of a text are in none, and are passed over with one test.
+    let any: ScalarSet
+
+    /// Nil when the patterns have more than 64 required sets in all.
+    init?(_ patterns: [Pattern]) {
+        var masks: [UInt64?] = []
+        var pairs: [[RequiredScalars.Pair]] = []
+        var newlineMasks: [UInt64] = []
+        var slotSets: [ScalarSet] = []
+        var any = ScalarSet([])
+        for p in patterns {
+            guard let r = p.required else { masks.append(nil); pairs.append([]); newlineMasks.append(0); continue }
+            var mask: UInt64 = 0
+            var newline: UInt64 = 0
+            for (k, set) in r.sets.enumerated() {
+                guard slotSets.count < 64 else { return nil }
+                let bit = UInt64(1) << UInt64(slotSets.count)
+                slotSets.append(r.lookups[k])
+                for u in set { any.insert(u) }
+                mask |= bit
+                if set.contains("\n") { newline |= bit }
+            }
+            masks.append(mask)
+            pairs.append(r.pairs)
+            newlineMasks.append(newline)
+        }
+        self.masks = masks
+        self.pairs = pairs
+        self.newlineMasks = newlineMasks
+        self.slotSets = slotSets
+        self.any = any
+    }
+
+    /// The slots whose set has a scalar in `s`.
+    func presentSlots(_ s: String) -> UInt64 {
+        var present: UInt64 = 0
+        for u in s.unicodeScalars where any.contains(u) {
+            for k in slotSets.indices where slotSets[k].contains(u) { present |= UInt64(1) << UInt64(k) }
+        }
+        return present
+    }
+
+    /// `patterns[k].mayMatch(s)`, with `present` = `presentSlots(s)`.
+    func mayMatch(_ k: Int, _ s: String, present: UInt64) -> Bool {
+        guard let mask = masks[k] else { return true }
+        if present & mask != mask { return false }
+        for pair in pairs[k] where !pair.occurs(in: s) { return false }
+        return true
+    }
+
+    /// `patterns[k].mayMatch(joinedLinesOf: lines)`, with `present` = the union of `presentSlots` of the lines.
+    func mayMatch(_ k: Int, joinedLinesOf lines: [String], present: UInt64) -> Bool {
+        guard var mask = masks[k] else { return true }
+        if lines.count > 1 { mask &= ~newlineMasks[k] }
+        if present & mask != mask { return false }
+        for pair in pairs[k] {
+            if lines.count > 1 && (pair.first.contains("\n") || pair.second.contains("\n")) { continue }
+            if !lines.contains(where: { pair.occurs(in: $0) }) { return false }
+        }
+        return true
+    }
+}

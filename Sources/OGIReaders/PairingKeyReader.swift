@@ -89,7 +89,7 @@ extension TextReader {
     func pairingReading(_ input: [SourceLine]) -> (metadata: Metadata, fewerThanThreeParts: Bool) {
         let matcher = ctx.headingMatcher
         // 1. Noise removed, original numbering kept; run-in headings split (as `parseOnce`), made on demand.
-        let cleaned = removingInlineNoise(input.map(\.text))
+        let cleaned = removingInlineNoise(input.map { $0.text })
         var lines: [SourceLine] = []
         var nextInput = 0
         /// Cleans the next input lines; false when there are none left.

@@ -268,7 +268,8 @@ struct ValueScalars: Sendable {
         let words = syntax.placeholders + syntax.blanks + syntax.increaseWords + syntax.decreaseWords + syntax.units
         var set = ScalarSet("0123456789.,+-\u{FF0E}\u{FF0B}\u{FF0D}\u{2212}".unicodeScalars)
         for v in UInt32(0xFF10)...0xFF19 { set.insert(Unicode.Scalar(v)!) }
-        for v in UInt32(0)...0x3000 where FastText.isSpace(Unicode.Scalar(v) ?? " ") { set.insert(Unicode.Scalar(v)!) }
+        // The white space up to U+3000 (`FastText.isSpace`), from its list rather than by testing every scalar.
+        for u in FastText.spaceScalars where u.value <= 0x3000 { set.insert(u) }
         set.insert("\u{FEFF}")
         for w in words { for u in w.unicodeScalars { set.insert(u) } }
         allowed = set
@@ -410,7 +411,7 @@ public struct TableMapper {
         }
         if let c = cur { segs.append(c) }
         for i in segs.indices {
-            segs[i].joined = segs[i].pieces.map(\.norm).joined()
+            segs[i].joined = segs[i].pieces.map { $0.norm }.joined()
             segs[i].bare = segs[i].pieces.map { LabelText.stripNumbering($0.norm, numerals: numerals) }
         }
         return segs
@@ -514,7 +515,7 @@ public struct TableMapper {
             // The label as written: the matched piece and what precedes it on its own line (not the header
             // above); when only the pieces joined matched, all of them (a label broken across lines).
             let labelPieces = piece.map { pi in seg.pieces[...pi].filter { $0.line == seg.pieces[pi].line } } ?? seg.pieces
-            let label = labelPieces.map(\.raw).joined(separator: " ")
+            let label = labelPieces.map { $0.raw }.joined(separator: " ")
             rows.append(
                 Row(
                     key: rs.key, label: label.isEmpty ? rs.label : label, matchedVariant: nonstandard,
@@ -533,7 +534,7 @@ public struct TableMapper {
             if t.kind == .rowBreak { if taken.isEmpty { continue } else { break } }
             taken.append(t)
         }
-        let lines = Set(taken.map(\.line))
+        let lines = Set(taken.map { $0.line })
         if lines.count > 1 {
             var byLine: [(Int, [CellToken])] = []
             for t in values where t.kind != .rowBreak {

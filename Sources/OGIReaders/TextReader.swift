@@ -183,10 +183,30 @@ public struct TextReader: ReportReader {
         lines.reserveCapacity(range.count)
         for i in range {
             let text = i < cleaned.count ? cleaned[i] : input[i].text
-            if !text.isEmpty, ctx.lineNoise.contains(where: { $0.matches(text) }) { continue }
+            if !text.isEmpty, isLineNoise(text) { continue }
             lines.append(SourceLine(number: input[i].number, text: text))
         }
         return lines
+    }
+
+    /// True when a line-noise pattern matches `text` (`ctx.lineNoise.contains { $0.matches(text) }`), the
+    /// patterns' required characters read in one pass over the line (`RequiredScalarsScreen`).
+    func isLineNoise(_ text: String) -> Bool {
+        guard let screen = ctx.lineNoiseScreen else { return ctx.lineNoise.contains(where: { $0.matches(text) }) }
+        let present = screen.presentSlots(text)
+        for k in ctx.lineNoise.indices where screen.mayMatch(k, text, present: present) {
+            if ctx.lineNoise[k].matcher.firstMatch(in: text) != nil { return true }
+        }
+        return false
+    }
+
+    /// True when an inline-noise pattern may match the lines joined with line feeds
+    /// (`ctx.inlineNoise.contains { $0.mayMatch(joinedLinesOf: texts) }`), every line read once.
+    func inlineNoiseMayMatch(joinedLinesOf texts: [String]) -> Bool {
+        guard let screen = ctx.inlineNoiseScreen else { return ctx.inlineNoise.contains(where: { $0.mayMatch(joinedLinesOf: texts) }) }
+        var present: UInt64 = 0
+        for t in texts { present |= screen.presentSlots(t) }
+        return ctx.inlineNoise.indices.contains { screen.mayMatch($0, joinedLinesOf: texts, present: present) }
     }
 
     /// One reading of the lines. With `metadataOnly`, the tables are neither tokenised nor mapped and the
@@ -196,7 +216,7 @@ public struct TextReader: ReportReader {
     ) -> Report {
         let profile = ctx.templates.profile
         // 1. Noise removed, original numbering kept. Inline patterns run once over the whole text.
-        let cleaned = removingInlineNoise(input.map(\.text))
+        let cleaned = removingInlineNoise(input.map { $0.text })
         var lines = noiseFreeLines(input, cleaned: cleaned, in: input.indices)
 
         // 2. Part headings, identified by their wording (by similarity), not their numeral. A heading run into
@@ -228,8 +248,8 @@ public struct TextReader: ReportReader {
         let tokens = metadataOnly ? [] : CellTokenizer.tokens(of: lines, syntax: profile.cells, filter: ctx.mapper.valueScalars)
         // The first token of each line, in an array indexed by line number (from the smallest), not a
         // dictionary: every token's line is the number of one of `lines`.
-        let lowestNumber = lines.map(\.number).min() ?? 0
-        let numberSpan = (lines.map(\.number).max() ?? lowestNumber) - lowestNumber + 1
+        let lowestNumber = lines.map { $0.number }.min() ?? 0
+        let numberSpan = (lines.map { $0.number }.max() ?? lowestNumber) - lowestNumber + 1
         var tokenStartOfLine = [Int](repeating: -1, count: lines.isEmpty ? 0 : numberSpan)
         for i in tokens.indices {
             let slot = tokens[i].line - lowestNumber
@@ -281,7 +301,7 @@ public struct TextReader: ReportReader {
             if rs.isEmpty { return lines }
             return rs.sorted { $0.lowerBound < $1.lowerBound }.flatMap { Array(lines[$0]) }
         }()
-        let scopeText = LabelText.normalize(tableScope.map(\.text).joined())
+        let scopeText = LabelText.normalize(tableScope.map { $0.text }.joined())
         var best: (Template, [String])?
         var tie = false
         for t in ctx.templates.templates {
@@ -368,7 +388,7 @@ public struct TextReader: ReportReader {
         let hasBreaks = texts.contains(where: {
             FastText.firstByteOffset(of: "\n", in: $0) != nil || FastText.firstByteOffset(of: "\r", in: $0) != nil
         })
-        if !hasBreaks, !ctx.inlineNoise.contains(where: { $0.mayMatch(joinedLinesOf: texts) }) { return texts }
+        if !hasBreaks, !inlineNoiseMayMatch(joinedLinesOf: texts) { return texts }
         let original = texts.joined(separator: "\n")
         var joined = original
         for p in ctx.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }

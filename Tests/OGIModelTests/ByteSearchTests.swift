@@ -42,4 +42,23 @@ final class ByteSearchTests: XCTestCase {
             check(report, w + "X")
         }
     }
+
+    /// `FastText.spaceScalars` is exactly the set `FastText.isSpace` accepts, in increasing order; a
+    /// `ScalarSet` made from a list holds exactly the list's scalars (sets share their empty bits until written).
+    func testSpaceScalarListAndScalarSetsAreExact() {
+        var fromTest: [Unicode.Scalar] = []
+        for v in UInt32(0)...0x10FFFF { if let u = Unicode.Scalar(v), FastText.isSpace(u) { fromTest.append(u) } }
+        XCTAssertEqual(FastText.spaceScalars, fromTest)
+        let a = ScalarSet("规章a\u{3000}".unicodeScalars)
+        let b = ScalarSet(FastText.spaceScalars)
+        let empty = ScalarSet([])
+        let listed = Array("规章a\u{3000}".unicodeScalars)
+        var wrong: [UInt32] = []
+        for v in UInt32(0)...0x10FFFF {
+            guard let u = Unicode.Scalar(v) else { continue }
+            if a.contains(u) != listed.contains(u) || b.contains(u) != FastText.isSpace(u) || empty.contains(u) { wrong.append(v) }
+        }
+        XCTAssertEqual(wrong, [])
+        XCTAssertTrue(a.contains("章") && b.contains("\u{3000}") && !a.contains("b"))
+    }
 }

@@ -47,11 +47,16 @@ struct PreparedTable: Sendable {
 }
 
 /// The comparable form (`LabelText.comparable(normalized:)`) of the text tokens of one token stream, by
-/// position, each computed once on first use.
+/// position, each computed once on first use, with its scalars (a table aligned in its part, then in the
+/// whole text, reads the same tokens again: neither the form nor its scalars are made twice).
 final class ComparableLabels {
     private var forms: [String?]
+    private var scalars: [[Unicode.Scalar]?]
 
-    init(count: Int) { forms = [String?](repeating: nil, count: count) }
+    init(count: Int) {
+        forms = [String?](repeating: nil, count: count)
+        scalars = [[Unicode.Scalar]?](repeating: nil, count: count)
+    }
 
     /// The comparable form of `token`, the text token at `position` of the stream this cache was made for.
     func form(of token: CellToken, at position: Int, numerals: String) -> String {
@@ -59,6 +64,15 @@ final class ComparableLabels {
         let f = LabelText.comparable(normalized: token.norm, numerals: numerals)
         if position < forms.count { forms[position] = f }
         return f
+    }
+
+    /// `form(of:at:numerals:)` and its scalars (`Array(form.unicodeScalars)`).
+    func formAndScalars(of token: CellToken, at position: Int, numerals: String) -> (form: String, scalars: [Unicode.Scalar]) {
+        let f = form(of: token, at: position, numerals: numerals)
+        if position < scalars.count, let c = scalars[position] { return (f, c) }
+        let c = Array(f.unicodeScalars)
+        if position < scalars.count { scalars[position] = c }
+        return (f, c)
     }
 }
 
@@ -136,18 +150,26 @@ struct RowAligner {
             }
             switch t.kind {
             case .text:
-                // A label token's `norm` is its raw text normalised (`CellTokenizer`).
-                let c = comparable.form(of: t, at: position, numerals: numerals)
                 let prose = t.norm.unicodeScalars.contains { $0 == "。" || $0 == "；" }
+                // A prose piece's characters are never read: the contexts stop at prose (`contexts`), and a
+                // standalone label, a label shown and a row's leading cells are never prose. So prose is not
+                // put in comparable form (it is the longest text of a report): its piece has no characters.
+                if prose {
+                    items.append(.piece(Piece(token: t, chars: [], prose: true)))
+                    open = false
+                    break
+                }
+                // A label token's `norm` is its raw text normalised (`CellTokenizer`).
+                let (c, chars) = comparable.formAndScalars(of: t, at: position, numerals: numerals)
                 // A text cell between two values of the same delimited line (e.g. "若干") belongs to the run.
-                if open, !prose, t.field != nil, let last = runs.last?.cells.last, last.line == t.line, hasNextValue(after: i),
-                    c.unicodeScalars.count <= 8, !table.allVariants.contains(c)
+                if open, t.field != nil, let last = runs.last?.cells.last, last.line == t.line, hasNextValue(after: i),
+                    chars.count <= 8, !table.allVariants.contains(c)
                 {
                     var cell = CellToken(kind: .value, raw: t.raw, line: t.line, field: t.field)
                     cell.parsed = syntax.parse(t.raw)
                     runs[runs.count - 1].cells.append(cell)
                 } else {
-                    items.append(.piece(Piece(token: t, chars: Array(c.unicodeScalars), prose: prose)))
+                    items.append(.piece(Piece(token: t, chars: chars, prose: false)))
                     open = false
                 }
             case .value, .blank:
@@ -444,7 +466,7 @@ struct RowAligner {
         // Where each column's numbers start, from the rows whose numbers fill one undelimited line exactly.
         var columnStarts: [[Int]] = Array(repeating: [], count: k)
         for (ri, jj) in assigned.enumerated() {
-            guard let jj, let m = matches[ri * J + jj], let cells = fit(runs[jj], k: k, items: items, label: Set(m.pieces)),
+            guard let jj, let m = matches[ri * J + jj], let cells = fit(runs[jj], k: k, items: items, label: m.pieces),
                 cells.allSatisfy({ $0.column != nil && $0.line == cells[0].line })
             else { continue }
             for (ci, c) in cells.enumerated() { columnStarts[ci].append(c.column!) }
@@ -456,10 +478,10 @@ struct RowAligner {
             if let jj = assigned[ri], let m = matches[ri * J + jj] {
                 let run = runs[jj]
                 let labelPieces: [Piece] = m.pieces.compactMap { if case .piece(let p) = items[$0] { return p } else { return nil } }
-                let written = labelPieces.map(\.token.raw).joined()
+                let written = labelPieces.map { $0.token.raw }.joined()
                 // The label as shown: on one line, that line's pieces up to the label (a block label in front
                 // of it included, "三、本年度办理结果 （一）予以公开"); over several lines, the pieces that carried it.
-                var shown = labelPieces.map(\.token.raw).joined(separator: " ")
+                var shown = labelPieces.map { $0.token.raw }.joined(separator: " ")
                 if let lastItem = m.pieces.last, let line = labelPieces.first?.token.line, labelPieces.allSatisfy({ $0.token.line == line })
                 {
                     var k = lastItem
@@ -472,7 +494,7 @@ struct RowAligner {
                 let used: String? = m.coverage < 1 ? written : (m.variant.nonstandard ? m.variant.text : nil)
                 let labelLine = labelPieces.first?.token.line ?? run.firstLine
                 var cells: [Cell] = []
-                if let fitted = fit(run, k: k, items: items, label: Set(m.pieces)) ?? placedByColumn(run, columnAt: columnAt) {
+                if let fitted = fit(run, k: k, items: items, label: m.pieces) ?? placedByColumn(run, columnAt: columnAt) {
                     for (ci, t) in fitted.enumerated() {
                         let p = t.parsed ?? syntax.parse(t.raw)
                         cells.append(
@@ -549,8 +571,9 @@ struct RowAligner {
     }
 
     /// The run's cells fitted to `k` columns, or nil when they cannot be placed with certainty. `label` holds the
-    /// items of the row's label, which are never taken for cells.
-    func fit(_ run: Run, k: Int, items: [Item], label: Set<Int> = []) -> [CellToken]? {
+    /// items of the row's label, which are never taken for cells (a few items: asked in the array, as a set would
+    /// answer, without building a set per row).
+    func fit(_ run: Run, k: Int, items: [Item], label: [Int] = []) -> [CellToken]? {
         var cells = run.cells
         if cells.count == k { return cells }
         if cells.count > k {

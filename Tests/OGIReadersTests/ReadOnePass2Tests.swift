@@ -1,0 +1,148 @@
+import Foundation
+import OGILint
+import OGITestSupport
+import XCTest
+
+@testable import OGIModel
+@testable import OGIReaders
+
+/// The text reader's one-pass shortcuts must give what the code they replace gives: the noise patterns'
+/// required characters read for all patterns in one pass over a line (`RequiredScalarsScreen`), prose
+/// pieces aligned without their comparable form (never read), and significant digits counted without
+/// collecting them. Compared on every sample, rendering and corpus text and on generated inputs.
+final class ReadOnePass2Tests: XCTestCase {
+    static let context = try! ReaderContext(templates: Repo.linter.ruleSet.templates)
+
+    /// Every line of every text, and lines generated from the characters the noise patterns look for.
+    static func lines() throws -> [String] {
+        var out: [String] = []
+        for t in try FastPathTests.texts() { out += t.text.components(separatedBy: "\n") }
+        out += FastPathTests.tricky
+        var rng = SplitMix(seed: 23)
+        let alphabet = Array("[]()bookmarkimage:数据-—–－第页共/|\\ 1234\n\rāǚü年报告。（）".unicodeScalars)
+        for _ in 0..<3000 {
+            var s = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...24, using: &rng) { s.append(alphabet.randomElement(using: &rng)!) }
+            out.append(String(s))
+        }
+        return out
+    }
+
+    func testNoiseScreenEqualsPatternByPattern() throws {
+        let ctx = Self.context
+        let reader = TextReader(context: ctx)
+        let inline = try XCTUnwrap(ctx.inlineNoiseScreen)
+        let line = try XCTUnwrap(ctx.lineNoiseScreen)
+        let lines = try Self.lines()
+        XCTAssertGreaterThan(lines.count, 3000)
+        var mayMatch = 0, noise = 0
+        for s in lines {
+            for (k, p) in ctx.lineNoise.enumerated() {
+                let a = line.mayMatch(k, s, present: line.presentSlots(s))
+                XCTAssertEqual(a, p.mayMatch(s), "\(p.source) \(s.debugDescription)")
+                if a { mayMatch += 1 }
+            }
+            for (k, p) in ctx.inlineNoise.enumerated() {
+                let a = inline.mayMatch(k, s, present: inline.presentSlots(s))
+                XCTAssertEqual(a, p.mayMatch(s), "\(p.source) \(s.debugDescription)")
+                if a { mayMatch += 1 }
+            }
+            let isNoise = ctx.lineNoise.contains(where: { $0.matches(s) })
+            XCTAssertEqual(reader.isLineNoise(s), isNoise, s.debugDescription)
+            if isNoise { noise += 1 }
+        }
+        XCTAssertGreaterThan(mayMatch, 100)
+        XCTAssertGreaterThan(noise, 5)
+        // Lines joined: runs of 1, 2, 7 and 40 lines from every place of the list.
+        var joinedMay = 0
+        for size in [1, 2, 7, 40] {
+            var i = 0
+            while i < lines.count {
+                let chunk = Array(lines[i..<min(lines.count, i + size)])
+                let ref = ctx.inlineNoise.contains(where: { $0.mayMatch(joinedLinesOf: chunk) })
+                XCTAssertEqual(reader.inlineNoiseMayMatch(joinedLinesOf: chunk), ref, chunk.joined(separator: "⏎").debugDescription)
+                if ref { joinedMay += 1 }
+                i += size
+            }
+        }
+        XCTAssertGreaterThan(joinedMay, 50)
+        // Whole texts: the noise-free lines as the pattern-by-pattern reading gives them.
+        for t in try FastPathTests.texts() {
+            let input = TextReader.lines(of: t.text)
+            let cleaned = reader.removingInlineNoise(input.map(\.text))
+            let new = reader.noiseFreeLines(input, cleaned: cleaned, in: input.indices)
+            let ref = input.indices.compactMap { i -> SourceLine? in
+                let text = i < cleaned.count ? cleaned[i] : input[i].text
+                if !text.isEmpty, ctx.lineNoise.contains(where: { $0.matches(text) }) { return nil }
+                return SourceLine(number: input[i].number, text: text)
+            }
+            XCTAssertEqual(new.map(\.text), ref.map(\.text), t.name)
+            XCTAssertEqual(new.map(\.number), ref.map(\.number), t.name)
+        }
+    }
+
+    func testSignificantDigitsCountedInOnePassEqualCollected() throws {
+        var words: [String] = ["", ".", "0", "00", "0.0", "0.", ".0", "100", "100.", "100.00", "0.0100", "1.2.3", "00.00100", "1e5"]
+        for t in try FastPathTests.texts() {
+            words += t.text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "|" }).map(String.init).prefix(400)
+        }
+        var rng = SplitMix(seed: 5)
+        let alphabet = Array("0000123456789..-+a".unicodeScalars)
+        for _ in 0..<20000 {
+            var s = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...50, using: &rng) { s.append(alphabet.randomElement(using: &rng)!) }
+            words.append(String(s))
+        }
+        var over = 0
+        for w in words {
+            let a = CellSyntax.significantDigits(w), b = CellSyntax.significantDigitsCollected(w)
+            XCTAssertEqual(a, b, w.debugDescription)
+            if a > CellSyntax.maxSignificantDigits { over += 1 }
+        }
+        XCTAssertGreaterThan(over, 10)
+    }
+
+    /// Prose pieces carry no characters; the contexts and standalone labels read from the items are the same
+    /// as with prose pieces carrying their comparable form (what `observe` built before).
+    func testProsePiecesWithoutCharactersAlignAsBefore() throws {
+        let ctx = Self.context
+        let mapper = ctx.mapper
+        let syntax = ctx.templates.profile.cells
+        let numerals = ctx.templates.profile.partNumerals
+        var tables: [PreparedTable] = []
+        for t in ctx.templates.templates {
+            let p = try XCTUnwrap(mapper.preparedTemplates.preparation(ofTemplate: t.id))
+            tables += t.tables.compactMap { p.tables[$0.key] }
+        }
+        var prose = 0, compared = 0
+        for (n, t) in try FastPathTests.texts().enumerated() where n % 3 == 0 {
+            let tokens = CellTokenizer.tokens(of: TextReader.lines(of: t.text), syntax: syntax, filter: mapper.valueScalars)
+            let aligner = RowAligner(
+                numerals: numerals, syntax: syntax, locate: mapper.locate, signWords: mapper.signWords,
+                comparable: ComparableLabels(count: tokens.count))
+            for table in tables {
+                let (items, runs) = aligner.observe(tokens[...], table: table)
+                let filled = items.map { item -> RowAligner.Item in
+                    guard case .piece(var p) = item, p.prose else { return item }
+                    XCTAssertTrue(p.chars.isEmpty)
+                    p.chars = Array(LabelText.comparable(normalized: p.token.norm, numerals: numerals).unicodeScalars)
+                    prose += 1
+                    return .piece(p)
+                }
+                let a = aligner.contexts(items: items, runs: runs), b = aligner.contexts(items: filled, runs: runs)
+                XCTAssertEqual(a.map { TableMappingFastPathTests.describe($0) }, b.map { TableMappingFastPathTests.describe($0) }, t.name)
+                // Every other row given a run in order, so that the rows between are looked for between runs.
+                let assigned = (0..<table.rows.count).map { r -> Int? in r % 2 == 0 && r / 2 < runs.count ? r / 2 : nil }
+                for (ri, row) in table.rows.enumerated() {
+                    let x = aligner.standaloneLabel(row, items: items, runs: runs, assigned: assigned, row: ri)
+                    let y = aligner.standaloneLabel(row, items: filled, runs: runs, assigned: assigned, row: ri)
+                    XCTAssertEqual(x?.token.line, y?.token.line)
+                    XCTAssertEqual(x?.chars, y?.chars)
+                    compared += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(prose, 100)
+        XCTAssertGreaterThan(compared, 100)
+    }
+}
