@@ -44,10 +44,14 @@ struct PDFToText {
         // The pipes are made and the child started under one lock: another worker's child started in between
         // could otherwise inherit these pipes before they are marked close-on-exec, and hold them open.
         Self.spawnLock.lock()
-        guard let input = Self.pipe(), let output = Self.pipe(), let errors = Self.pipe() else {
+        let pipes: [(read: Int32, write: Int32)]
+        switch Self.pipes(3) {
+        case .success(let made): pipes = made
+        case .failure(let e):
             Self.spawnLock.unlock()
-            throw ReaderError.tool(path: path, detail: "cannot run \(tool): \(String(cString: strerror(errno)))")
+            throw ReaderError.tool(path: path, detail: "cannot run \(tool): \(String(cString: strerror(e.code)))")
         }
+        let (input, output, errors) = (pipes[0], pipes[1], pipes[2])
         let spawned = Self.spawn(program, arguments, stdin: input.read, stdout: output.write, stderr: errors.write)
         Self.spawnLock.unlock()
         // The child's ends are the child's alone now.
@@ -78,6 +82,23 @@ struct PDFToText {
 
     /// Held while pipes are made and a child is started (see `run`).
     static let spawnLock = NSLock()
+
+    /// `count` pipes made by `make`, or the `errno` of the first that could not be made; the pipes made before
+    /// it are closed then (a run that fails for want of descriptors must not leak more of them).
+    static func pipes(
+        _ count: Int, make: () -> (read: Int32, write: Int32)? = { pipe() }
+    ) -> Result<[(read: Int32, write: Int32)], SpawnError> {
+        var made: [(read: Int32, write: Int32)] = []
+        for _ in 0..<count {
+            guard let p = make() else {
+                let code = errno
+                for q in made { close(q.read); close(q.write) }
+                return .failure(SpawnError(code: code))
+            }
+            made.append(p)
+        }
+        return .success(made)
+    }
 
     /// A pipe whose two ends are closed on `exec` (so no other child inherits them); nil when none can be made.
     static func pipe() -> (read: Int32, write: Int32)? {

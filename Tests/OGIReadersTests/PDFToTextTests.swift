@@ -86,3 +86,32 @@ final class PDFToTextTests: XCTestCase {
         }
     }
 }
+
+/// When one of the three pipes cannot be made (descriptors exhausted), the ones already made are closed.
+final class PDFToTextPipeTests: XCTestCase {
+    func testPipesMadeBeforeAFailureAreClosed() {
+        var made: [(read: Int32, write: Int32)] = []
+        let result = PDFToText.pipes(3) {
+            guard made.count < 2, let p = PDFToText.pipe() else { errno = EMFILE; return nil }
+            made.append(p)
+            return p
+        }
+        guard case .failure(let e) = result else { return XCTFail("three pipes made") }
+        XCTAssertEqual(e.code, EMFILE)
+        XCTAssertEqual(made.count, 2)
+        for p in made {
+            XCTAssertEqual(fcntl(p.read, F_GETFD), -1, "read end \(p.read) still open")
+            XCTAssertEqual(fcntl(p.write, F_GETFD), -1, "write end \(p.write) still open")
+        }
+    }
+
+    func testAllPipesAreMadeAndOpen() {
+        guard case .success(let pipes) = PDFToText.pipes(3) else { return XCTFail("no pipes") }
+        XCTAssertEqual(pipes.count, 3)
+        for p in pipes {
+            XCTAssertNotEqual(fcntl(p.read, F_GETFD), -1)
+            XCTAssertNotEqual(fcntl(p.write, F_GETFD) & FD_CLOEXEC, 0, "not close-on-exec")
+            close(p.read); close(p.write)
+        }
+    }
+}
