@@ -7,12 +7,12 @@ import XCTest
 @testable import OGIOutput
 
 /// `JSONFormat.add` writes each report straight into a `JSONBuffer`; it must give byte for byte what rendering
-/// the report's `JSONValue` tree (`JSONFormat.report`) gave, for every sample and for findings with every field.
+/// the report's `JSONValue` tree (`ReportJSONTree.report`, the code it replaced) gave, for every sample and for findings with every field.
 final class JSONBufferTests: XCTestCase {
     /// The report object both ways, at the indentation `add` writes it.
     func assertSame(_ input: CheckedInput, file: StaticString = #filePath, line: UInt = #line) {
         var reference = ""
-        JSONFormat.report(input).render(into: &reference, indent: 2)
+        ReportJSONTree.report(input).render(into: &reference, indent: 2)
         var json = JSONBuffer(indent: 2)
         JSONFormat.write(input, into: &json)
         XCTAssertEqual(json.text, reference, input.path, file: file, line: line)
@@ -66,5 +66,53 @@ final class JSONBufferTests: XCTestCase {
         assertSame(CheckedInput(path: "none", report: nil, findings: findings))
         assertSame(CheckedInput(configuration: ".ogilint.yml", findings: findings))
         assertSame(CheckedInput(path: "bad\"path", error: InputError(path: "bad\"path", error: CocoaError(.fileNoSuchFile))))
+    }
+}
+
+/// The report, finding and location objects as `JSONValue` trees, as `JSONFormat` built them before `JSONBuffer`.
+enum ReportJSONTree {
+    /// One report as a `JSONValue`: the tree `JSONFormat` rendered before it wrote reports straight into a buffer.
+    static func report(_ input: CheckedInput) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("path", .string(input.path))]
+        let m = input.report?.metadata
+        fields += [
+            ("year", .opt(m?.year)),
+            ("agency", .opt(m?.agency)),
+            ("agency_kind", .opt(m?.agencyKind?.rawValue)),
+            ("template", .opt(m?.template)),
+            ("findings", .array(input.findings.map(finding))),
+        ]
+        if let e = input.error { fields.append(("error", .string(e.description))) }
+        if input.isConfiguration { fields.append(("configuration", .bool(true))) }
+        return .object(fields)
+    }
+
+    static func finding(_ f: Finding) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)), ("category", .string(f.category.rawValue)),
+            ("message", .string(f.message)), ("fix", .opt(f.fix)), ("location", location(f.location)),
+        ]
+        // The cell to change and the value the table's sums call for (only when the engine names one).
+        if let sg = f.suggestion {
+            fields.append(
+                (
+                    "suggestion",
+                    .object([
+                        ("cell", .string(sg.cell)), ("location", location(sg.location)),
+                        ("value", .opt(sg.value.map(ExactDecimal.format))),
+                        ("suggested_value", .string(ExactDecimal.format(sg.suggestedValue))),
+                    ])
+                ))
+        }
+        // Findings with the same root cause, folded under this one (only when there are any).
+        if !f.related.isEmpty { fields.append(("related", .array(f.related.map(finding)))) }
+        return .object(fields)
+    }
+
+    static func location(_ l: FindingLocation) -> JSONValue {
+        .object([
+            ("line", .opt(l.line)), ("page", .opt(l.page)), ("paragraph", .opt(l.paragraph)), ("table", .opt(l.table)),
+            ("row", .opt(l.row)), ("column", .opt(l.column)), ("cell", .opt(l.cell)),
+        ])
     }
 }
