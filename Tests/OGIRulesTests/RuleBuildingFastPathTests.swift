@@ -8,7 +8,8 @@ import XCTest
 /// The shortcuts of building rules from parsed YAML (what a warm cache run does at start-up), each against the
 /// code it replaces: same texts, same nodes, same errors.
 final class RuleBuildingFastPathTests: XCTestCase {
-    static let folderSets: [[String]] = [[Repo.rules], [Repo.rules, Repo.path("samples/province-example")]]
+    /// The rule folders compared (the bundled pack alone, and with the province example pack on top).
+    static let folderSets = RuleLoadingCacheTests.folderSets
 
     /// Every document of the bundled rules, the province example pack and the YAML files of the tests.
     func documents() throws -> [YNode] {
@@ -244,41 +245,13 @@ final class WordsFragmentsTests: XCTestCase {
 /// A cache entry also keeps what the validated load derived for each rule (its templates, whether it reads last
 /// year's report), so a trusted hit does not derive it again: the rule set is the same with or without it, it is
 /// only used for the rule it was derived for, and a damaged one is never read.
-final class KnownRuleFactsCacheTests: XCTestCase {
-    /// Every field of every rule, kind, template and message (as `RuleLoadingCacheTests` compares them).
-    func everything(_ set: RuleSet) -> String {
-        var out = ""
-        dump(set.rules, to: &out, maxDepth: .max, maxItems: .max)
-        dump(set.templates, to: &out, maxDepth: .max, maxItems: .max)
-        for (key, entry) in set.messages.entries.sorted(by: { $0.key < $1.key }) { dump((key, entry), to: &out) }
-        return RuleLoadingCacheTests.unordered(out)
-    }
-
-    func files(_ folders: [String]) throws -> [String] {
-        var files: [String] = []
-        for f in folders { files += try RulePackLoader.ruleFiles(in: f) }
-        return files
-    }
-
-    /// Writes an entry for the folders' current bytes with the given facts, as a validated load would.
-    func forge(_ cache: ParsedRulesCache, _ folders: [String], rules: [KnownRuleFacts], templates: [Template]? = nil) throws {
-        let files = try files(folders)
-        let contents = files.map { (path: $0, data: FileManager.default.contents(atPath: $0)!) }
-        let trees = try contents.map { try YAMLEventReader.document(String(decoding: $0.data, as: UTF8.self)) }
-        let (_, encoded) = try YNode.flatten(trees, files: files)
-        cache.store(
-            files: files, key: ParsedRulesCache.contentKey(contents), documents: encoded, count: files.count,
-            known: KnownBuild(rules: rules, templates: templates))
-    }
-
+final class KnownRuleFactsCacheTests: XCTestCase, RuleCacheTesting {
     func testAMissStoresEveryRulesFactsAndAHitGivesTheSameRuleSet() throws {
         for folders in RuleBuildingFastPathTests.folderSets {
             let cache = ParsedRulesCache(directory: try temporaryFolder("ogilint-facts"))
             let fresh = try RulePackLoader.load(directories: folders)
             _ = try RulePackLoader.load(directories: folders, cache: cache)
-            let files = try files(folders)
-            let contents = files.map { (path: $0, data: FileManager.default.contents(atPath: $0)!) }
-            let stored = try XCTUnwrap(cache.loadEntry(files: files, key: ParsedRulesCache.contentKey(contents)))
+            let stored = try entry(cache, folders)
             XCTAssertEqual(stored.known.rules, fresh.rules.map(KnownRuleFacts.init), "\(folders)")
             XCTAssertTrue(stored.known.rules.contains { $0.needsPrevious }, "the facts cover rules reading last year's report")
             XCTAssertTrue(stored.known.rules.contains { $0.templates.count == 1 }, "and rules of one template only")

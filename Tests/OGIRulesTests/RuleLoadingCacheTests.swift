@@ -8,18 +8,9 @@ import XCTest
 /// A trusted cache hit builds the rules without validating them again: it must give exactly the rule set a
 /// validated load gives (every field of every rule, kind, template and message), and it must only ever be used
 /// for bytes this executable validated before.
-final class RuleLoadingCacheTests: XCTestCase {
+final class RuleLoadingCacheTests: XCTestCase, RuleCacheTesting {
     /// The rule folders compared: the bundled pack alone, and with the province example pack on top.
     static let folderSets: [[String]] = [[Repo.rules], [Repo.rules, Repo.path("samples/province-example")]]
-
-    /// Everything a rule set holds, field by field (`dump` walks every stored property, kinds included).
-    func everything(_ set: RuleSet) -> String {
-        var out = ""
-        dump(set.rules, to: &out, maxDepth: .max, maxItems: .max)
-        dump(set.templates, to: &out, maxDepth: .max, maxItems: .max)
-        for (key, entry) in set.messages.entries.sorted(by: { $0.key < $1.key }) { dump((key, entry), to: &out) }
-        return Self.unordered(out)
-    }
 
     /// `dump` with the members of every set and dictionary in sorted order: their order differs between two equal
     /// instances (each has its own hash seed), so the lines under such a header are compared as a sorted list.

@@ -9,42 +9,7 @@ import XCTest
 /// A cache entry (format 6) also keeps the expression trees the validated load parsed, by the node of their text:
 /// a trusted hit takes them instead of parsing again. Each tree is the parser's tree of its text, it is used only
 /// for a node with exactly that text, and a hit gives the rule set a fresh load gives.
-final class KnownExpressionsCacheTests: XCTestCase {
-    func files(_ folders: [String]) throws -> [String] {
-        var files: [String] = []
-        for f in folders { files += try RulePackLoader.ruleFiles(in: f) }
-        return files
-    }
-
-    func entry(_ cache: ParsedRulesCache, _ folders: [String]) throws -> ParsedRulesCache.Entry {
-        let files = try files(folders)
-        let contents = files.map { (path: $0, data: FileManager.default.contents(atPath: $0)!) }
-        return try XCTUnwrap(cache.loadEntry(files: files, key: ParsedRulesCache.contentKey(contents)))
-    }
-
-    /// Every field of every rule, kind, template and message (as `KnownRuleFactsCacheTests` compares them).
-    func everything(_ set: RuleSet) -> String {
-        var out = ""
-        dump(set.rules, to: &out, maxDepth: .max, maxItems: .max)
-        dump(set.templates, to: &out, maxDepth: .max, maxItems: .max)
-        for (key, entry) in set.messages.entries.sorted(by: { $0.key < $1.key }) { dump((key, entry), to: &out) }
-        return RuleLoadingCacheTests.unordered(out)
-    }
-
-    /// Writes an entry for the folders' current bytes with the given facts and trees, as a validated load would.
-    func forge(
-        _ cache: ParsedRulesCache, _ folders: [String], rules: [KnownRuleFacts], templates: [Template]?,
-        expressions: KnownExpressions = KnownExpressions()
-    ) throws {
-        let files = try files(folders)
-        let contents = files.map { (path: $0, data: FileManager.default.contents(atPath: $0)!) }
-        let trees = try contents.map { try YAMLEventReader.document(String(decoding: $0.data, as: UTF8.self)) }
-        let (_, encoded) = try YNode.flatten(trees, files: files)
-        cache.store(
-            files: files, key: ParsedRulesCache.contentKey(contents), documents: encoded, count: files.count,
-            known: KnownBuild(rules: rules, templates: templates, expressions: expressions))
-    }
-
+final class KnownExpressionsCacheTests: XCTestCase, RuleCacheTesting {
     func text(_ e: Expr) -> String {
         var out = ""
         dump(e, to: &out, maxDepth: .max, maxItems: .max)
