@@ -20,11 +20,7 @@ final class ReadOnePass2Tests: XCTestCase {
         out += FastPathTests.tricky
         var rng = SplitMix(seed: 23)
         let alphabet = Array("[]()bookmarkimage:数据-—–－第页共/|\\ 1234\n\rāǚü年报告。（）".unicodeScalars)
-        for _ in 0..<3000 {
-            var s = String.UnicodeScalarView()
-            for _ in 0..<Int.random(in: 0...24, using: &rng) { s.append(alphabet.randomElement(using: &rng)!) }
-            out.append(String(s))
-        }
+        for _ in 0..<3000 { out.append(rng.string(from: alphabet, maxLength: 24)) }
         return out
     }
 
@@ -88,11 +84,7 @@ final class ReadOnePass2Tests: XCTestCase {
         }
         var rng = SplitMix(seed: 5)
         let alphabet = Array("0000123456789..-+a".unicodeScalars)
-        for _ in 0..<20000 {
-            var s = String.UnicodeScalarView()
-            for _ in 0..<Int.random(in: 0...50, using: &rng) { s.append(alphabet.randomElement(using: &rng)!) }
-            words.append(String(s))
-        }
+        for _ in 0..<20000 { words.append(rng.string(from: alphabet, maxLength: 50)) }
         var over = 0
         for w in words {
             let a = CellSyntax.significantDigits(w), b = CellSyntax.significantDigitsCollected(w)
