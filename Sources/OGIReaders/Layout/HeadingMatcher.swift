@@ -21,6 +21,8 @@ struct HeadingMatcher: Sendable {
     /// The longest variant, and the characters variants start with.
     let longest: Int
     let firstChars: ScalarSet
+    /// Every character of every variant: a line character outside it is shared with no variant.
+    let variantChars: ScalarSet
 
     init(profile: ReaderProfile) {
         // A `ScalarSet` filled directly, and the backslashes skipped scalar by scalar: no `Set<Unicode.Scalar>`
@@ -44,6 +46,7 @@ struct HeadingMatcher: Sendable {
         }
         longest = parts.flatMap(\.variants).map(\.count).max() ?? 0
         firstChars = ScalarSet(parts.flatMap(\.variants).compactMap(\.first))
+        variantChars = ScalarSet(parts.flatMap(\.variants).joined())
     }
 
     struct Match {
@@ -210,8 +213,14 @@ struct HeadingMatcher: Sendable {
         -> (part: Int, distance: Int, length: Int)?
     {
         var best: (part: Int, distance: Int, length: Int)?
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * (Self.maxComparable + 1)) { buffer in
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (Self.maxComparable + 1)) { buffer in
             let distances = buffer.baseAddress!
+            // inVariants[k]: how many of the line's first k characters occur in some variant, a bound of the
+            // characters a variant shares with them: a variant that cannot reach its quota of shared characters
+            // with that bound is passed over before its own characters are counted (as the count would).
+            let inVariants = distances + 2 * (Self.maxComparable + 1)
+            inVariants[0] = 0
+            for k in 0..<comp.count { inVariants[k + 1] = inVariants[k] + (variantChars.contains(comp[k]) ? 1 : 0) }
             for pi in parts.indices {
                 var isExcluded: Bool?
                 for vi in parts[pi].variants.indices {
@@ -219,7 +228,7 @@ struct HeadingMatcher: Sendable {
                     guard v.count >= 2 else { continue }
                     let allowed = numeral ? (v.count >= 12 ? 2 : v.count >= 6 ? 1 : 0) : (v.count >= 8 ? 1 : 0)
                     let lo = max(1, v.count - allowed), hi = min(comp.count, v.count + allowed)
-                    guard lo <= hi else { continue }
+                    guard lo <= hi, inVariants[min(comp.count, v.count)] >= v.count - 2 * allowed else { continue }
                     var shared = 0
                     for c in comp[..<min(comp.count, v.count)] where parts[pi].sets[vi].contains(c) { shared += 1 }
                     guard shared >= v.count - 2 * allowed else { continue }
