@@ -91,6 +91,35 @@ public enum FastText {
         }
     }
 
+    /// `mapScalars(s) { set.contains($0) ? nil : $0 }` read on the UTF-8 bytes: a scalar kept is copied as it is
+    /// (its bytes are what re-encoding it gives), and a text holding no scalar of the set is returned as it is.
+    public static func removingScalars(in set: ScalarSet, from s: String) -> String {
+        var t = s
+        return t.withUTF8 { b in
+            let n = b.count
+            var i = 0
+            while i < n {
+                let (v, len) = UTF8Scan.scalar(b, i)
+                if set.contains(Unicode.Scalar(v)!) { break }
+                i += len
+            }
+            if i == n { return s }
+            return String(unsafeUninitializedCapacity: n) { out in
+                for k in 0..<i { out[k] = b[k] }
+                var o = i
+                while i < n {
+                    let (v, len) = UTF8Scan.scalar(b, i)
+                    if !set.contains(Unicode.Scalar(v)!) {
+                        for k in 0..<len { out[o + k] = b[i + k] }
+                        o += len
+                    }
+                    i += len
+                }
+                return o
+            }
+        }
+    }
+
     /// Trims white space (including U+3000 and no-break space) from both ends.
     public static func trim(_ s: String) -> Substring {
         let scalars = s.unicodeScalars
@@ -146,5 +175,38 @@ public struct ScalarSet: Sendable {
     @inlinable public func contains(_ u: Unicode.Scalar) -> Bool {
         if u.value < 0x10000 { return bits[Int(u.value >> 6)] & (1 << UInt64(u.value & 63)) != 0 }
         return astral.contains(u)
+    }
+}
+
+/// Decoding scalars from the UTF-8 bytes of a Swift string (always valid UTF-8), for scans that read a
+/// text's scalars without the scalar view's indices.
+public enum UTF8Scan {
+    /// `Array(s.unicodeScalars)`, decoded from the bytes into an array made once (room for one scalar a byte).
+    public static func scalars(of s: String) -> [Unicode.Scalar] {
+        var t = s
+        return t.withUTF8 { b in
+            [Unicode.Scalar](unsafeUninitializedCapacity: b.count) { out, count in
+                var i = 0, k = 0
+                while i < b.count {
+                    let (v, len) = scalar(b, i)
+                    out[k] = Unicode.Scalar(v)!
+                    k += 1
+                    i += len
+                }
+                count = k
+            }
+        }
+    }
+
+    /// The scalar value whose encoding starts at `i`, and the number of its bytes.
+    @inlinable @inline(__always)
+    public static func scalar(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (value: UInt32, length: Int) {
+        let c = b[i]
+        if c < 0x80 { return (UInt32(c), 1) }
+        if c < 0xE0 { return ((UInt32(c & 0x1F) << 6) | UInt32(b[i + 1] & 0x3F), 2) }
+        if c < 0xF0 { return ((UInt32(c & 0x0F) << 12) | (UInt32(b[i + 1] & 0x3F) << 6) | UInt32(b[i + 2] & 0x3F), 3) }
+        return (
+            (UInt32(c & 0x07) << 18) | (UInt32(b[i + 1] & 0x3F) << 12) | (UInt32(b[i + 2] & 0x3F) << 6) | UInt32(b[i + 3] & 0x3F), 4
+        )
     }
 }

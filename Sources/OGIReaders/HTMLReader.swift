@@ -212,6 +212,7 @@ public struct HTMLReader: ReportReader {
     /// with sets, `reportBodyBySets`), and a text is made a string only when it may start with numbering.
     func reportBody(_ body: XMLNode) -> XMLNode {
         let numerals = ctx.templates.profile.partNumerals
+        let numeralForm = LabelNumerals(numerals)
         let headings = ctx.templates.profile.parts.map { $0.headings.map(LabelText.normalize) }
         guard headings.count <= 64 else { return reportBodyBySets(body) }
         let scan = HeadingScan(numerals: numerals, headings: headings)
@@ -222,7 +223,7 @@ public struct HTMLReader: ReportReader {
                     return 0
                 }
                 let norm = LabelText.normalize(String(cString: content))
-                let bare = LabelText.stripNumbering(norm, numerals: numerals)
+                let bare = LabelText.stripNumbering(norm, numerals: numeralForm)
                 guard bare != norm else { return 0 }
                 let plain = scan.plainHeadings && bare.unicodeScalars.allSatisfy(FastText.isPlainScalar)
                 var found: UInt64 = 0
@@ -248,6 +249,7 @@ public struct HTMLReader: ReportReader {
     /// `reportBody` with the parts an element holds in sets, for a profile of more than 64 parts.
     func reportBodyBySets(_ body: XMLNode) -> XMLNode {
         let numerals = ctx.templates.profile.partNumerals
+        let numeralForm = LabelNumerals(numerals)
         let headings = ctx.templates.profile.parts.map { $0.headings.map(LabelText.normalize) }
         let scan = HeadingScan(numerals: numerals, headings: headings)
         var best: (XMLNode, Int, Int)? = nil  // node, score, depth
@@ -255,7 +257,7 @@ public struct HTMLReader: ReportReader {
             if let t = n.text {
                 guard scan.mayBeNumbered(t) else { return [] }
                 let norm = LabelText.normalize(t)
-                let bare = LabelText.stripNumbering(norm, numerals: numerals)
+                let bare = LabelText.stripNumbering(norm, numerals: numeralForm)
                 guard bare != norm else { return [] }
                 let plain = scan.plainHeadings && bare.unicodeScalars.allSatisfy(FastText.isPlainScalar)
                 return Set(headings.indices.filter { i in headings[i].contains { HeadingScan.hasPrefix(bare, $0, plain: plain) } })

@@ -5,9 +5,45 @@ import OGIModel
 /// so "规 章", "第二十条第(一)项" and "第二十条 第（一）项" compare equal.
 public enum LabelText {
     public static func normalize(_ s: String) -> String {
-        FastText.mapScalars(s) { u in
-            if FastText.isSpace(u) { return nil }
-            return (0xFF01...0xFF5E).contains(u.value) ? UnicodeScalar(u.value - 0xFEE0)! : u
+        var t = s
+        return t.withUTF8 { b in
+            // Most labels hold no white space and no full-width form: they are their own normal form.
+            var i = 0
+            let n = b.count
+            while i < n {
+                let (v, len) = UTF8Scan.scalar(b, i)
+                if FastText.isSpace(Unicode.Scalar(v)!) || (v >= 0xFF01 && v <= 0xFF5E) { break }
+                i += len
+            }
+            if i == n { return s }
+            return normalizedCopy(b, from: i)
+        }
+    }
+
+    /// `normalize` of the text in `b` whose first `start` bytes need no change, written byte by byte: a scalar
+    /// kept is copied as it is (its UTF-8 form is what re-encoding it gives), white space is dropped and a
+    /// full-width form (three bytes) becomes its ASCII byte. `Read5LabelTests` compares it with the
+    /// scalar mapping it replaces.
+    private static func normalizedCopy(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> String {
+        let n = b.count
+        return String(unsafeUninitializedCapacity: n) { out in
+            var o = 0
+            for k in 0..<start { out[k] = b[k] }
+            o = start
+            var i = start
+            while i < n {
+                let (v, len) = UTF8Scan.scalar(b, i)
+                if FastText.isSpace(Unicode.Scalar(v)!) {
+                    // dropped
+                } else if v >= 0xFF01 && v <= 0xFF5E {
+                    out[o] = UInt8(v - 0xFEE0); o += 1
+                } else {
+                    for k in 0..<len { out[o + k] = b[i + k] }
+                    o += len
+                }
+                i += len
+            }
+            return o
         }
     }
 
@@ -21,9 +57,17 @@ public enum LabelText {
 
     /// `comparable` of a text already normalised (`normalize`), e.g. a label token's `norm`.
     static func comparable(normalized: String, numerals: String) -> String {
-        let bare = stripNumbering(normalized, numerals: numerals)
-        let ignored = ignoredInComparison
-        return FastText.mapScalars(bare) { ignored.contains($0) ? nil : $0 }
+        comparable(normalized: normalized, numerals: LabelNumerals(numerals))
+    }
+
+    /// `comparable(normalized:numerals:)` with the numerals read once (`LabelNumerals`).
+    static func comparable(normalized: String, numerals: LabelNumerals) -> String {
+        FastText.removingScalars(in: ignoredInComparison, from: stripNumbering(normalized, numerals: numerals))
+    }
+
+    /// `comparable(_:numerals:)` with the numerals read once (`LabelNumerals`).
+    static func comparable(_ s: String, numerals: LabelNumerals) -> String {
+        comparable(normalized: normalize(s), numerals: numerals)
     }
 
     /// Edit distance between `a` and each prefix of `b`: element `k` is the distance to `b`'s first `k` scalars.
@@ -72,8 +116,70 @@ public enum LabelText {
 
     /// Removes leading numbering such as `一、`, `(一)`, `1.`, `3、`, repeated (`三、(一)`), from a normalised label.
     public static func stripNumbering(_ s: String, numerals: String) -> String {
-        if let fast = stripNumberingOnScalars(s, numerals: numerals) { return fast }
-        return stripNumberingOnCharacters(s, numerals: numerals)
+        stripNumbering(s, numerals: LabelNumerals(numerals))
+    }
+
+    /// `stripNumbering(_:numerals:)` with the numerals read once (`LabelNumerals`).
+    static func stripNumbering(_ s: String, numerals: LabelNumerals) -> String {
+        if let fast = stripNumberingOnBytes(s, numerals: numerals) { return fast }
+        return stripNumberingOnCharacters(s, numerals: numerals.text)
+    }
+
+    /// `stripNumberingOnScalars` read on the UTF-8 bytes, the numerals read once: the same reading (the same
+    /// scalars asked the same questions in the same order), each scalar decoded from its bytes instead of
+    /// through the scalar view's indices. The text left is the bytes from a scalar boundary on.
+    static func stripNumberingOnBytes(_ s: String, numerals: LabelNumerals) -> String? {
+        if !numerals.plain { return nil }
+        var t = s
+        return t.withUTF8 { b -> String? in
+            let end = b.count
+            /// The scalar at `i` when it is a whole character (see `stripNumberingOnScalars`): its value and
+            /// byte length; `end` (length 0) at the end; nil when unsure.
+            @inline(__always) func read(_ i: Int) -> (value: UInt32, length: Int)? {
+                if i == end { return (0, 0) }
+                let (u, len) = UTF8Scan.scalar(b, i)
+                guard FastText.isPlainScalar(Unicode.Scalar(u)!) else { return nil }
+                let n = i + len
+                if n != end && !FastText.isPlainScalar(Unicode.Scalar(UTF8Scan.scalar(b, n).value)!) { return nil }
+                return (u, len)
+            }
+            @inline(__always) func isDigit(_ u: UInt32) -> Bool { (u >= 0x30 && u <= 0x39) || numerals.contains(u) }
+            @inline(__always) func rest(_ cur: Int) -> String {
+                cur == 0 ? s : String(decoding: UnsafeBufferPointer(rebasing: b[cur...]), as: UTF8.self)
+            }
+            guard let head = read(0) else { return nil }
+            if head.length == 0 { return s }
+            if !(head.value == 0x28 || isDigit(head.value)) { return s }
+            var cur = 0
+            while true {
+                var r = cur
+                var opened = false
+                guard let first = read(r) else { return nil }
+                if first.length > 0 && first.value == 0x28 { opened = true; r += first.length }
+                var digits = 0
+                while true {
+                    guard let d = read(r) else { return nil }
+                    if d.length > 0 && isDigit(d.value) { digits += 1; r += d.length } else { break }
+                }
+                if digits == 0 { break }
+                if opened {
+                    guard let close = read(r) else { return nil }
+                    guard close.length > 0 && close.value == 0x29 else { break }
+                    r += close.length
+                    guard let f = read(r) else { return nil }
+                    if f.length > 0 && (f.value == 0x3001 || f.value == 0x2E || f.value == 0x2C || f.value == 0x3A) { r += f.length }
+                } else {
+                    guard let f = read(r) else { return nil }
+                    if f.length > 0 && (f.value == 0x3001 || f.value == 0x2E || f.value == 0x2C || f.value == 0x3A || f.value == 0x29) {
+                        r += f.length
+                    } else {
+                        return rest(cur)
+                    }
+                }
+                cur = r
+            }
+            return rest(cur)
+        }
     }
 
     /// `stripNumbering` read scalar by scalar, or nil when that reading could differ from the character reading.
@@ -170,6 +276,25 @@ public enum LabelText {
             chars = rest
         }
         return String(chars)
+    }
+}
+
+/// A profile's numerals read once for `LabelText.stripNumbering`: whether they are all plain scalars
+/// (`FastText.isPlainScalar`), and their values for membership tests without reading the string again.
+struct LabelNumerals: Sendable {
+    let text: String
+    let plain: Bool
+    let values: [UInt32]
+
+    init(_ text: String) {
+        self.text = text
+        values = text.unicodeScalars.map(\.value)
+        plain = text.unicodeScalars.allSatisfy(FastText.isPlainScalar)
+    }
+
+    @inline(__always) func contains(_ v: UInt32) -> Bool {
+        for x in values where x == v { return true }
+        return false
     }
 }
 
@@ -473,6 +598,8 @@ struct RequiredScalarsScreen: Sendable {
     let slotSets: [ScalarSet]
     /// Every scalar of every slot: most scalars of a text are in none, and are passed over with one test.
     let any: ScalarSet
+    /// Per ASCII scalar (by value): the slots whose set holds it.
+    let asciiSlots: [UInt64]
 
     /// Nil when the patterns have more than 64 required sets in all.
     init?(_ patterns: [Pattern]) {
@@ -502,14 +629,51 @@ struct RequiredScalarsScreen: Sendable {
         self.newlineMasks = newlineMasks
         self.slotSets = slotSets
         self.any = any
+        asciiSlots = (0..<128).map { v -> UInt64 in
+            let u = Unicode.Scalar(UInt8(v))
+            var m: UInt64 = 0
+            for k in slotSets.indices where slotSets[k].contains(u) { m |= UInt64(1) << UInt64(k) }
+            return m
+        }
     }
 
-    /// The slots whose set has a scalar in `s`.
+    /// The slots whose set has a scalar in `s`, read on the UTF-8 bytes: an ASCII byte is its scalar, looked
+    /// up in `asciiSlots`; other scalars are decoded and asked of `any` first, as before.
     func presentSlots(_ s: String) -> UInt64 {
-        var present: UInt64 = 0
-        for u in s.unicodeScalars where any.contains(u) {
-            for k in slotSets.indices where slotSets[k].contains(u) { present |= UInt64(1) << UInt64(k) }
+        var t = s
+        return t.withUTF8 { b in
+            var present: UInt64 = 0
+            var i = 0
+            let n = b.count
+            asciiSlots.withUnsafeBufferPointer { ascii in
+                while i < n {
+                    let c = b[i]
+                    if c < 0x80 {
+                        present |= ascii[Int(c)]
+                        i += 1
+                        continue
+                    }
+                    let (v, len) = UTF8Scan.scalar(b, i)
+                    i += len
+                    let u = Unicode.Scalar(v)!
+                    if any.contains(u) { present |= slots(of: u) }
+                }
+            }
+            return present
         }
+    }
+
+    /// The slots whose set holds `u`.
+    @inline(__always) func slots(of u: Unicode.Scalar) -> UInt64 {
+        var m: UInt64 = 0
+        for k in slotSets.indices where slotSets[k].contains(u) { m |= UInt64(1) << UInt64(k) }
+        return m
+    }
+
+    /// `presentSlots` read scalar by scalar through the scalar view: the reference the byte reading is compared with.
+    func presentSlotsByScalars(_ s: String) -> UInt64 {
+        var present: UInt64 = 0
+        for u in s.unicodeScalars where any.contains(u) { present |= slots(of: u) }
         return present
     }
 

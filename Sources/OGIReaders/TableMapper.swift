@@ -27,6 +27,12 @@ public struct CellToken: Sendable {
     public init(kind: Kind, raw: String, norm: String = "", line: Int, field: Int? = nil) {
         self.kind = kind; self.raw = raw; self.norm = norm; self.line = line; self.field = field
     }
+
+    /// A value token with what it was read as, made in place (not copied into the stream after `parsed` is set).
+    init(value raw: String, line: Int, parsed: (state: CellState, value: Decimal?, unit: String?)) {
+        self.init(kind: .value, raw: raw, line: line)
+        self.parsed = parsed
+    }
 }
 
 /// Splits lines into cell tokens. Rows may be one cell per line (Word export), tab- or `|`-separated,
@@ -122,7 +128,28 @@ public enum CellTokenizer {
         var blank = true
         var plain = true
 
+        /// Read on the UTF-8 bytes, each scalar decoded from them and asked the same questions in the same order.
         init(_ t: String) {
+            var text = t
+            var delimited = false, blank = true, plain = true
+            text.withUTF8 { b in
+                var i = 0
+                while i < b.count {
+                    let (v, len) = UTF8Scan.scalar(b, i)
+                    let u = Unicode.Scalar(v)!
+                    if v == 9 || v == 0x7C || v == 0xFF5C { delimited = true }
+                    if blank && !FastText.isSpace(u) { blank = false }
+                    if plain && v != 9 && !FastText.isPlainScalar(u) { plain = false }
+                    i += len
+                }
+            }
+            self.delimited = delimited
+            self.blank = blank
+            self.plain = plain
+        }
+
+        /// The reading scalar by scalar through the scalar view (the reference for tests).
+        init(scalarsOf t: String) {
             for u in t.unicodeScalars {
                 let v = u.value
                 if v == 9 || v == 0x7C || v == 0xFF5C { delimited = true }
@@ -183,15 +210,45 @@ public enum CellTokenizer {
     /// The value a field or word is read as. A comma is only a thousands separator ("1,234"); "12,34" may be
     /// two cells run together, so it is not read as a number.
     static func value(_ w: String, syntax: CellSyntax) -> (state: CellState, value: Decimal?, unit: String?)? {
-        if w.unicodeScalars.contains(where: { $0 == "," || $0 == "，" }) { return separatedNumber(w, syntax: syntax) }
+        if hasComma(w) { return separatedNumber(w, syntax: syntax) }
         return syntax.parseValue(w)
     }
 
     /// `value(_:syntax:)`, answering nil at once for a word `filter` knows to be text.
     static func value(_ w: String, syntax: CellSyntax, filter: ValueScalars) -> (state: CellState, value: Decimal?, unit: String?)? {
-        if w.unicodeScalars.contains(where: { $0 == "," || $0 == "，" }) { return separatedNumber(w, syntax: syntax) }
+        if hasComma(w) { return separatedNumber(w, syntax: syntax) }
         if filter.isCertainlyText(w) { return nil }
         return syntax.parseValue(w)
+    }
+
+    /// `w.unicodeScalars.contains { $0 == "," || $0 == "，" }` read on the UTF-8 bytes: `,` is the byte `2C` (which
+    /// occurs in UTF-8 only as itself) and `，` (U+FF0C) is `EF BC 8C`, found where its lead byte is.
+    static func hasComma(_ w: String) -> Bool {
+        var t = w
+        return t.withUTF8 { b in
+            var i = 0
+            while i < b.count {
+                let c = b[i]
+                if c == 0x2C { return true }
+                if c == 0xEF, i + 2 < b.count, b[i + 1] == 0xBC, b[i + 2] == 0x8C { return true }
+                i += 1
+            }
+            return false
+        }
+    }
+
+    /// `s.unicodeScalars.contains(where: FastText.isSpace)`, each scalar decoded from the UTF-8 bytes.
+    static func hasSpace(_ s: String) -> Bool {
+        var t = s
+        return t.withUTF8 { b in
+            var i = 0
+            while i < b.count {
+                let (v, len) = UTF8Scan.scalar(b, i)
+                if FastText.isSpace(Unicode.Scalar(v)!) { return true }
+                i += len
+            }
+            return false
+        }
     }
 
     /// A number written with thousands separators ("1,234", "1，234", full-width digits too), read without them.
@@ -222,11 +279,11 @@ public enum CellTokenizer {
 
     private static func appendField(_ f: String, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]) {
         if let p = Self.value(f, syntax: syntax, filter: filter) {
-            var t = CellToken(kind: .value, raw: f, line: line); t.parsed = p; out.append(t); return
+            out.append(CellToken(value: f, line: line, parsed: p)); return
         }
         // One word (no white space inside): neither a sign apart from its number nor numbering apart from
         // its label, so the field is one text token, as the general reading below finds.
-        if !f.unicodeScalars.contains(where: FastText.isSpace) {
+        if !hasSpace(f) {
             out.append(CellToken(kind: .text, raw: f, norm: LabelText.normalize(f), line: line)); return
         }
         let words = f.unicodeScalars.split(whereSeparator: FastText.isSpace).map { String($0) }
@@ -234,7 +291,7 @@ public enum CellTokenizer {
         if words.count == 2, ["-", "+", "－", "＋"].contains(words[0]) || (syntax.increaseWords + syntax.decreaseWords).contains(words[0]),
             let p = syntax.parseValue(words[1]), p.state == .number
         {
-            var t = CellToken(kind: .value, raw: f, line: line); t.parsed = syntax.parse(words[0] + words[1]); out.append(t); return
+            out.append(CellToken(value: f, line: line, parsed: syntax.parse(words[0] + words[1]))); return
         }
         // "1. 属于国家秘密": numbering set apart from its label inside one cell is part of the label.
         let numbered =
@@ -249,7 +306,7 @@ public enum CellTokenizer {
 
     private static func appendWord(_ w: String, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]) {
         if let p = Self.value(w, syntax: syntax, filter: filter) {
-            var t = CellToken(kind: .value, raw: w, line: line); t.parsed = p; out.append(t)
+            out.append(CellToken(value: w, line: line, parsed: p))
         } else {
             out.append(CellToken(kind: .text, raw: w, norm: LabelText.normalize(w), line: line))
         }
@@ -315,6 +372,8 @@ public typealias Locator = @Sendable (_ line: Int, _ field: Int?) -> SourceLocat
 /// whose only row has no label (table 4) takes the numbers that follow its header.
 public struct TableMapper {
     let numerals: String
+    /// `numerals` read once for `LabelText.stripNumbering`.
+    let numeralForm: LabelNumerals
     let syntax: CellSyntax
     var locate: Locator = { line, _ in SourceLocation(line: line) }
     /// Punctuation that marks a token as running prose rather than a label.
@@ -364,6 +423,7 @@ public struct TableMapper {
 
     public init(numerals: String, syntax: CellSyntax, templates: [Template] = []) {
         self.numerals = numerals
+        numeralForm = LabelNumerals(numerals)
         self.syntax = syntax
         signWords = ShortWordSet(syntax.increaseWords + syntax.decreaseWords + ["+", "＋"])
         valueScalars = ValueScalars(syntax: syntax)
@@ -412,7 +472,7 @@ public struct TableMapper {
         if let c = cur { segs.append(c) }
         for i in segs.indices {
             segs[i].joined = segs[i].pieces.map { $0.norm }.joined()
-            segs[i].bare = segs[i].pieces.map { LabelText.stripNumbering($0.norm, numerals: numerals) }
+            segs[i].bare = segs[i].pieces.map { LabelText.stripNumbering($0.norm, numerals: numeralForm) }
         }
         return segs
     }
@@ -445,7 +505,7 @@ public struct TableMapper {
                 var j = i
                 var lineText = ""
                 while j < seg.pieces.count, seg.pieces[j].line == seg.pieces[i].line { lineText += seg.pieces[j].norm; j += 1 }
-                if j - i > 1, LabelText.stripNumbering(lineText, numerals: numerals) == bare { return (v.text, j - 1) }
+                if j - i > 1, LabelText.stripNumbering(lineText, numerals: numeralForm) == bare { return (v.text, j - 1) }
                 i = j
             }
             if bare.count >= 3 && FastText.contains(seg.joined, bare) { return (v.text, nil) }

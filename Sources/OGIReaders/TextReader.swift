@@ -39,7 +39,15 @@ public struct TextReader: ReportReader {
     static func lines(of text: String, path: String, budget: ReadBudget) throws -> [SourceLine] {
         var count = 0
         var bytes = text
-        bytes.withUTF8 { buf in for b in buf where b == 0x0A { count += 1 } }
+        // Line feeds counted with `memchr`, one call per line feed found.
+        bytes.withUTF8 { buf in
+            guard let p = buf.baseAddress else { return }
+            var from = 0
+            while from < buf.count, let q = memchr(p + from, 0x0A, buf.count - from) {
+                count += 1
+                from = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(q)) + 1
+            }
+        }
         try budget.check(count, budget.maxLines, path, "the text has \(count) lines", unit: "lines")
         return lines(of: text)
     }
@@ -65,15 +73,15 @@ public struct TextReader: ReportReader {
             if ranges.last?.isEmpty == true { ranges.removeLast() }
             return ranges
         }
-        let utf8 = text.utf8
-        var out: [SourceLine] = []
-        out.reserveCapacity(ranges.count)
-        for (k, r) in ranges.enumerated() {
-            let lower = utf8.index(utf8.startIndex, offsetBy: r.lowerBound)
-            let upper = utf8.index(lower, offsetBy: r.count)
-            out.append(SourceLine(number: k + 1, text: String(Substring(utf8[lower..<upper]))))
+        // Each line made from its bytes (the same bytes as the slice of the text the lines were once cut as).
+        return text.withUTF8 { buf in
+            var out: [SourceLine] = []
+            out.reserveCapacity(ranges.count)
+            for (k, r) in ranges.enumerated() {
+                out.append(SourceLine(number: k + 1, text: String(decoding: UnsafeBufferPointer(rebasing: buf[r]), as: UTF8.self)))
+            }
+            return out
         }
-        return out
     }
 
     /// Parses numbered lines: text files, or the linearised text of a DOCX, HTML or PDF file.
@@ -385,15 +393,24 @@ public struct TextReader: ReportReader {
         // Lines without line breaks in them that no inline pattern can match come out of the join, removal
         // and split unchanged: skip those steps. A line feed is a character of its own (never joined to a
         // neighbour), so splitting the joined lines at it gives them back when nothing was removed.
-        let hasBreaks = texts.contains(where: {
-            FastText.firstByteOffset(of: "\n", in: $0) != nil || FastText.firstByteOffset(of: "\r", in: $0) != nil
-        })
+        let hasBreaks = texts.contains(where: Self.hasLineBreakByte)
         if !hasBreaks, !inlineNoiseMayMatch(joinedLinesOf: texts) { return texts }
         let original = texts.joined(separator: "\n")
         var joined = original
         for p in ctx.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }
         if !hasBreaks && FastText.bytesEqual(joined, original) { return texts }
         return joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// True when the text holds a line feed or a carriage return byte (each a scalar of its own in UTF-8):
+    /// `firstByteOffset(of: "\n") != nil || firstByteOffset(of: "\r") != nil`, both bytes looked for with
+    /// `memchr` in one access to the text's bytes.
+    static func hasLineBreakByte(_ s: String) -> Bool {
+        var t = s
+        return t.withUTF8 { b in
+            guard let p = b.baseAddress, b.count > 0 else { return false }
+            return memchr(p, 0x0A, b.count) != nil || memchr(p, 0x0D, b.count) != nil
+        }
     }
 
     /// True when the text has an ASCII digit. Year and date patterns capture digits that must parse as

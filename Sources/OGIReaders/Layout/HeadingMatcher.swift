@@ -1,3 +1,4 @@
+import Foundation
 import OGIModel
 
 /// Recognises part headings by similarity to the template's wording and its accepted variants: with the
@@ -20,6 +21,8 @@ struct HeadingMatcher: Sendable {
     /// The longest variant, and the characters variants start with.
     let longest: Int
     let firstChars: ScalarSet
+    /// Every character of every variant: a line character outside it is shared with no variant.
+    let variantChars: ScalarSet
 
     init(profile: ReaderProfile) {
         // A `ScalarSet` filled directly, and the backslashes skipped scalar by scalar: no `Set<Unicode.Scalar>`
@@ -43,6 +46,7 @@ struct HeadingMatcher: Sendable {
         }
         longest = parts.flatMap(\.variants).map(\.count).max() ?? 0
         firstChars = ScalarSet(parts.flatMap(\.variants).compactMap(\.first))
+        variantChars = ScalarSet(parts.flatMap(\.variants).joined())
     }
 
     struct Match {
@@ -59,7 +63,7 @@ struct HeadingMatcher: Sendable {
         out.reserveCapacity(lines.count)
         for l in lines {
             // A cut follows a 。 or ；: a line without either is kept whole, without reading it into scalars.
-            guard l.text.unicodeScalars.contains(where: { $0 == "。" || $0 == "；" }) else { out.append(l); continue }
+            guard Self.hasSentenceEnd(l.text) else { out.append(l); continue }
             let scalars = Array(l.text.unicodeScalars)
             var cut: Int?
             if scalars.count > 6 {
@@ -81,6 +85,28 @@ struct HeadingMatcher: Sendable {
         return out
     }
 
+    /// `s.unicodeScalars.contains { $0 == "。" || $0 == "；" }` read on the UTF-8 bytes: 。 is `E3 80 82` and ；
+    /// is `EF BC 9B`; a lead byte (`E3`, `EF`) starts a scalar wherever it occurs, so three bytes found in a row
+    /// are that scalar. Each last byte is looked for with `memchr`, the two bytes before it compared there.
+    static func hasSentenceEnd(_ s: String) -> Bool {
+        var t = s
+        return t.withUTF8 { b in
+            guard let p = b.baseAddress else { return false }
+            let n = b.count
+            func occurs(_ first: UInt8, _ second: UInt8, _ last: UInt8) -> Bool {
+                var from = 2
+                while from < n {
+                    guard let q = memchr(p + from, Int32(last), n - from) else { return false }
+                    let k = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(q))
+                    if b[k - 2] == first && b[k - 1] == second { return true }
+                    from = k + 1
+                }
+                return false
+            }
+            return occurs(0xE3, 0x80, 0x82) || occurs(0xEF, 0xBC, 0x9B)
+        }
+    }
+
     /// False when `match(line, excluding: e, numbered: false)` is nil for every `e` that contains the parts
     /// `match(line, excluding: d, numbered: true)` was nil for (`d` ⊆ `e`): the line has no text after its
     /// marks, or starts with a numeral (or digits) or with a lost numeral's `、`. Such a line is read the same
@@ -94,7 +120,138 @@ struct HeadingMatcher: Sendable {
     /// The part heading that `line` starts with, if any, among the parts not in `excluding`.
     /// `numbered`: only headings with a numeral (or the separator left of a lost one); otherwise also a line
     /// that is nothing but a heading's wording.
+    ///
+    /// Read on the line's UTF-8 bytes, the comparable characters and the distances in stack buffers: the same
+    /// steps as `matchOnScalarView` (each scalar decoded from its bytes, each comparable character's origin a
+    /// byte offset instead of a scalar index, the heading and the rest cut at that offset), without the scalar
+    /// view's indices and three allocations a line. `Read5HeadingTests` compares the two.
     func match(_ line: String, excluding: Set<String>, numbered: Bool = false) -> Match? {
+        var text = line
+        return text.withUTF8 { b in match(bytes: b, excluding: excluding, numbered: numbered) }
+    }
+
+    /// Most comparable characters a line is read for (`matchOnScalarView`'s cap).
+    static let maxComparable = 40
+
+    private func match(bytes b: UnsafeBufferPointer<UInt8>, excluding: Set<String>, numbered: Bool) -> Match? {
+        let n = b.count
+        @inline(__always) func skipSpaces(_ from: Int) -> Int {
+            var i = from
+            while i < n {
+                let (v, len) = UTF8Scan.scalar(b, i)
+                guard FastText.isSpace(Unicode.Scalar(v)!) else { break }
+                i += len
+            }
+            return i
+        }
+        var i = 0
+        while i < n {
+            let (v, len) = UTF8Scan.scalar(b, i)
+            guard FastText.isSpace(Unicode.Scalar(v)!) || v == 0x23 else { break }
+            i += len
+        }
+        guard i < n else { return nil }
+        let (firstValue, firstLength) = UTF8Scan.scalar(b, i)
+        var lostNumeral = false
+        var hasNumeral = false
+        if numerals.contains(Unicode.Scalar(firstValue)!) || (firstValue >= 0x31 && firstValue <= 0x39) {
+            var r = i + firstLength
+            if firstValue >= 0x30 && firstValue <= 0x39 { while r < n, b[r] >= 0x30, b[r] <= 0x39 { r += 1 } }
+            guard r < n else { return nil }
+            let (sep, sepLength) = UTF8Scan.scalar(b, r)
+            guard separators.contains(Unicode.Scalar(sep)!) else { return nil }
+            i = skipSpaces(r + sepLength)
+            hasNumeral = true
+        } else if firstValue == 0x3001 {
+            i = skipSpaces(i + firstLength)
+            lostNumeral = true
+        }
+        let plain = !hasNumeral && !lostNumeral
+        if plain && numbered { return nil }
+        let cap = plain ? min(Self.maxComparable, longest + 2) : Self.maxComparable
+        let ignored = LabelText.ignoredInComparison
+        return withUnsafeTemporaryAllocation(of: Unicode.Scalar.self, capacity: Self.maxComparable) { compBuffer in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.maxComparable) { origin -> Match? in
+                var count = 0
+                var idx = i
+                while idx < n, count < cap {
+                    let (v, len) = UTF8Scan.scalar(b, idx)
+                    let u = Unicode.Scalar(v)!
+                    if !FastText.isSpace(u) && !ignored.contains(u) {
+                        let c = (0xFF01...0xFF5E).contains(v) ? Unicode.Scalar(v - 0xFEE0)! : u
+                        if !ignored.contains(c) {
+                            if plain && count == 0 && !firstChars.contains(c) { return nil }
+                            compBuffer[count] = c
+                            origin[count] = idx
+                            count += 1
+                        }
+                    }
+                    idx += len
+                }
+                guard count >= 2 else { return nil }
+                let comp = UnsafeBufferPointer(rebasing: compBuffer[..<count])
+                if plain {
+                    guard !numbered, count <= longest + 1, firstChars.contains(comp[0]) else { return nil }
+                }
+                guard let best = bestPart(comp, excluding: excluding, numeral: hasNumeral || lostNumeral) else { return nil }
+                let part = parts[best.part]
+                // Without a numeral, the heading must be the whole line.
+                if plain && best.length < count { return nil }
+                let end = best.length < count ? origin[best.length] : n
+                let headingText = ScalarTrim.whitespaces(String(decoding: UnsafeBufferPointer(rebasing: b[0..<end]), as: UTF8.self))
+                let shown = String(headingText.drop { $0 == "#" || $0 == " " })
+                let rest = ScalarTrim.whitespaces(String(decoding: UnsafeBufferPointer(rebasing: b[end..<n]), as: UTF8.self))
+                let deviates = best.distance > 0 || lostNumeral
+                return Match(spec: part.spec, heading: shown, rest: rest, standardHeading: deviates ? part.standard : nil)
+            }
+        }
+    }
+
+    /// The best part for the comparable characters `comp` of a line (`matchOnScalarView`'s search): the least
+    /// distance, then the longest prefix; `numeral` when the line has a numeral or a lost one's separator.
+    private func bestPart(_ comp: UnsafeBufferPointer<Unicode.Scalar>, excluding: Set<String>, numeral: Bool)
+        -> (part: Int, distance: Int, length: Int)?
+    {
+        var best: (part: Int, distance: Int, length: Int)?
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (Self.maxComparable + 1)) { buffer in
+            let distances = buffer.baseAddress!
+            // inVariants[k]: how many of the line's first k characters occur in some variant, a bound of the
+            // characters a variant shares with them: a variant that cannot reach its quota of shared characters
+            // with that bound is passed over before its own characters are counted (as the count would).
+            let inVariants = distances + 2 * (Self.maxComparable + 1)
+            inVariants[0] = 0
+            for k in 0..<comp.count { inVariants[k + 1] = inVariants[k] + (variantChars.contains(comp[k]) ? 1 : 0) }
+            for pi in parts.indices {
+                var isExcluded: Bool?
+                for vi in parts[pi].variants.indices {
+                    let v = parts[pi].variants[vi]
+                    guard v.count >= 2 else { continue }
+                    let allowed = numeral ? (v.count >= 12 ? 2 : v.count >= 6 ? 1 : 0) : (v.count >= 8 ? 1 : 0)
+                    let lo = max(1, v.count - allowed), hi = min(comp.count, v.count + allowed)
+                    guard lo <= hi, inVariants[min(comp.count, v.count)] >= v.count - 2 * allowed else { continue }
+                    var shared = 0
+                    for c in comp[..<min(comp.count, v.count)] where parts[pi].sets[vi].contains(c) { shared += 1 }
+                    guard shared >= v.count - 2 * allowed else { continue }
+                    v.withUnsafeBufferPointer { vb in
+                        LabelText.prefixDistances(
+                            vb, UnsafeBufferPointer(rebasing: comp[..<hi]), into: distances, work: distances + (comp.count + 1))
+                    }
+                    for len in lo...hi {
+                        let d = distances[len]
+                        guard d <= allowed else { continue }
+                        if isExcluded == nil { isExcluded = excluding.contains(parts[pi].spec.key) }
+                        if isExcluded == true { break }
+                        if best == nil || d < best!.distance || (d == best!.distance && len > best!.length) { best = (pi, d, len) }
+                    }
+                    if isExcluded == true { break }
+                }
+            }
+            return best
+        }
+    }
+
+    /// `match` read through the line's scalar view: the reading the byte reading is compared with.
+    func matchOnScalarView(_ line: String, excluding: Set<String>, numbered: Bool = false) -> Match? {
         var scalars = Substring(line).unicodeScalars.drop { FastText.isSpace($0) || $0 == "#" }
         guard let first = scalars.first else { return nil }
         var lostNumeral = false

@@ -29,14 +29,17 @@ struct PreparedTable: Sendable {
         // `chars` went through the unspecialised `UnicodeScalarView.append(contentsOf:)`, which looks up the
         // sequence's associated types in the runtime on every call.
         var comparableForms = Set<String>()
+        let numeralForm = LabelNumerals(numerals)
         rows = spec.rows.map { rs in
             var vs: [Variant] = []
-            var seen = Set<String>()
+            // A row has a few variants: asked in an array (`==`, as the set's membership is), not hashed.
+            var seen: [String] = []
             for (texts, nonstandard) in [(rs.variants.isEmpty ? [rs.label] : [rs.label] + rs.variants, false), (rs.nonstandard, true)] {
                 for t in texts {
-                    let c = LabelText.comparable(t, numerals: numerals)
-                    guard !c.isEmpty, seen.insert(c).inserted else { continue }
-                    vs.append(Variant(text: t, chars: Array(c.unicodeScalars), nonstandard: nonstandard))
+                    let c = LabelText.comparable(t, numerals: numeralForm)
+                    guard !c.isEmpty, !seen.contains(c) else { continue }
+                    seen.append(c)
+                    vs.append(Variant(text: t, chars: UTF8Scan.scalars(of: c), nonstandard: nonstandard))
                     comparableForms.insert(c)
                 }
             }
@@ -52,6 +55,8 @@ struct PreparedTable: Sendable {
 final class ComparableLabels {
     private var forms: [String?]
     private var scalars: [[Unicode.Scalar]?]
+    /// The numerals last asked with, read once (`LabelNumerals`).
+    private var numeralForm: LabelNumerals?
 
     init(count: Int) {
         forms = [String?](repeating: nil, count: count)
@@ -61,7 +66,8 @@ final class ComparableLabels {
     /// The comparable form of `token`, the text token at `position` of the stream this cache was made for.
     func form(of token: CellToken, at position: Int, numerals: String) -> String {
         if position < forms.count, let f = forms[position] { return f }
-        let f = LabelText.comparable(normalized: token.norm, numerals: numerals)
+        if numeralForm?.text != numerals { numeralForm = LabelNumerals(numerals) }
+        let f = LabelText.comparable(normalized: token.norm, numerals: numeralForm!)
         if position < forms.count { forms[position] = f }
         return f
     }
@@ -70,7 +76,7 @@ final class ComparableLabels {
     func formAndScalars(of token: CellToken, at position: Int, numerals: String) -> (form: String, scalars: [Unicode.Scalar]) {
         let f = form(of: token, at: position, numerals: numerals)
         if position < scalars.count, let c = scalars[position] { return (f, c) }
-        let c = Array(f.unicodeScalars)
+        let c = UTF8Scan.scalars(of: f)
         if position < scalars.count { scalars[position] = c }
         return (f, c)
     }
@@ -207,6 +213,11 @@ struct RowAligner {
         out.reserveCapacity(runs.count)
         for (j, run) in runs.enumerated() {
             var ctx = Context()
+            // Room for a few labels' characters at once (the arrays grew from empty, reallocated many times).
+            ctx.chars.reserveCapacity(64)
+            ctx.weights.reserveCapacity(64)
+            ctx.pieceOf.reserveCapacity(64)
+            ctx.wholePieces.reserveCapacity(16)
             // Before: back to the previous run or prose, at most 16 pieces.
             var before: [Int] = []
             var k = run.item - 1
@@ -393,7 +404,11 @@ struct RowAligner {
 
         // Scores of every (row, run) pair that the label evidence allows.
         var scratch = Scratch()
-        var matches = [Match?](repeating: nil, count: R * max(J, 1))
+        // The matches found, and per (row, run) pair the index of its match among them (-1: none). Most pairs
+        // have none: an array of optional matches (large values, each destroyed) cost more than the scoring.
+        var found: [Match] = []
+        var matchAt = [Int32](repeating: -1, count: R * max(J, 1))
+        func matches(_ k: Int) -> Match? { matchAt[k] < 0 ? nil : found[Int(matchAt[k])] }
         let blankOnly = runs.map { $0.cells.allSatisfy { $0.kind == .blank } }
         // Every row's variants in one array (each row a range of it), read in place through one buffer
         // pointer, and each run's context taken once for all rows: the pairs are scored run by run, not row
@@ -433,7 +448,8 @@ struct RowAligner {
                         else { continue }
                         m.score *= 0.5
                     }
-                    matches[r * J + j] = m
+                    matchAt[r * J + j] = Int32(found.count)
+                    found.append(m)
                 }
             }
         }
@@ -444,7 +460,8 @@ struct RowAligner {
             for r in 1...R {
                 for j in 1...J {
                     var s = max(best[(r - 1) * w + j], best[r * w + j - 1])
-                    if let m = matches[(r - 1) * J + (j - 1)] { s = max(s, best[(r - 1) * w + j - 1] + m.score) }
+                    let k = matchAt[(r - 1) * J + (j - 1)]
+                    if k >= 0 { s = max(s, best[(r - 1) * w + j - 1] + found[Int(k)].score) }
                     best[r * w + j] = s
                 }
             }
@@ -452,7 +469,7 @@ struct RowAligner {
         var assigned = [Int?](repeating: nil, count: R)
         var r = R, j = J
         while r > 0 && j > 0 {
-            if let m = matches[(r - 1) * J + (j - 1)], best[r * w + j] == best[(r - 1) * w + j - 1] + m.score,
+            if case let k = matchAt[(r - 1) * J + (j - 1)], k >= 0, best[r * w + j] == best[(r - 1) * w + j - 1] + found[Int(k)].score,
                 best[r * w + j] != best[(r - 1) * w + j]
             {
                 assigned[r - 1] = j - 1; r -= 1; j -= 1
@@ -466,7 +483,7 @@ struct RowAligner {
         // Where each column's numbers start, from the rows whose numbers fill one undelimited line exactly.
         var columnStarts: [[Int]] = Array(repeating: [], count: k)
         for (ri, jj) in assigned.enumerated() {
-            guard let jj, let m = matches[ri * J + jj], let cells = fit(runs[jj], k: k, items: items, label: m.pieces),
+            guard let jj, let m = matches(ri * J + jj), let cells = fit(runs[jj], k: k, items: items, label: m.pieces),
                 cells.allSatisfy({ $0.column != nil && $0.line == cells[0].line })
             else { continue }
             for (ci, c) in cells.enumerated() { columnStarts[ci].append(c.column!) }
@@ -475,7 +492,7 @@ struct RowAligner {
 
         // Rows: matched ones with their cells; unmatched ones whose label stands alone get blank cells.
         for (ri, prow) in rows.enumerated() {
-            if let jj = assigned[ri], let m = matches[ri * J + jj] {
+            if let jj = assigned[ri], let m = matches(ri * J + jj) {
                 let run = runs[jj]
                 let labelPieces: [Piece] = m.pieces.compactMap { if case .piece(let p) = items[$0] { return p } else { return nil } }
                 let written = labelPieces.map { $0.token.raw }.joined()
