@@ -8,7 +8,8 @@ import XCTest
 
 /// The fifth pass's evaluation shortcuts give the answers of the code they replace: a table's repair constraints are
 /// tested for a failure without being built (`RepairKind.anyViolated`, planned once per layout or read through the
-/// rules), a sum's lines are read without touching their cells and a row's missing cells are found in place.
+/// rules), a sum's lines are read without touching their cells, a row's missing cells are found in place, and `\d`
+/// and `\s` pass over CJK ideographs without reading their properties.
 final class Eval5FastPathTests: XCTestCase {
     static var namedReports: [(path: String, report: Report)] { EvaluationFastPath2Tests.namedReports }
 
@@ -132,6 +133,21 @@ final class Eval5FastPathTests: XCTestCase {
             found += a.count
         }
         if !Self.namedReports.isEmpty { XCTAssertGreaterThan(found, 10) }
+    }
+
+    // MARK: digits and white space in CJK text
+
+    /// `\d` and `\s` answer for CJK ideographs without reading properties what the properties say: no ideograph is
+    /// a decimal digit or white space (the classes against ICU over every scalar: `ScalarRegexDifferentialTests`).
+    func testIdeographsAreNeitherDigitsNorSpace() {
+        var checked = 0
+        for v in UInt32(0x3000)...0xA000 {
+            let p = BuiltinClass.knownProperties(v)
+            XCTAssertEqual(BuiltinClass.digit.contains(v), p.map { $0.generalCategory == .decimalNumber } ?? false, String(v, radix: 16))
+            XCTAssertEqual(BuiltinClass.space.contains(v), p.map { $0.isWhitespace } ?? false, String(v, radix: 16))
+            if BuiltinClass.isIdeograph(v) { checked += 1 }
+        }
+        XCTAssertEqual(checked, 0x4DC0 - 0x3400 + 0xA000 - 0x4E00)
     }
 
     // MARK: rows with missing cells, sum lines
