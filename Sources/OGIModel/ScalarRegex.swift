@@ -121,13 +121,19 @@ enum BuiltinClass: Sendable {
         return p
     }
 
+    /// CJK Extension A and the unified ideographs: letters (or unassigned), so never a digit or white space;
+    /// answered without reading the scalar's properties, which Chinese text would ask of nearly every scalar.
+    @inline(__always) static func isIdeograph(_ v: UInt32) -> Bool { (v >= 0x3400 && v <= 0x4DBF) || (v >= 0x4E00 && v <= 0x9FFF) }
+
     func contains(_ v: UInt32) -> Bool {
         switch self {
         case .digit:
             if v < 128 { return v >= 0x30 && v <= 0x39 }
+            if Self.isIdeograph(v) { return false }
             return Self.knownProperties(v).map { $0.generalCategory == .decimalNumber } ?? false
         case .space:
             if v < 128 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
+            if Self.isIdeograph(v) { return false }
             return Self.knownProperties(v).map { $0.isWhitespace } ?? false
         case .word:
             if v < 128 {

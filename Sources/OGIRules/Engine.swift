@@ -9,6 +9,8 @@ public struct Engine: Sendable {
     let sums: [SumKind]
     /// The ids of the rules that say a document is not an annual report, found once per rule set.
     let notAReportRules: Set<String>
+    /// The repair kind's constraints of each table, planned on first use and shared by every report.
+    let constraintPlans = SharedCache<RepairKind.ConstraintPlanKey, [RepairKind.PlannedConstraint]>()
 
     public init(ruleSet: RuleSet) {
         self.ruleSet = ruleSet
@@ -50,6 +52,7 @@ public struct Engine: Sendable {
             report: report, layout: compiled.layout(for: report), templates: ruleSet.templates, messages: ruleSet.messages,
             sums: sums, previous: last)
         ev.ruleSet = ruleSet
+        ev.constraintPlans = constraintPlans
         // Rules are read in place (`rules[index]`), never copied: a `Rule` holds a dozen references.
         let rules = ruleSet.rules
         for index in rules.indices {

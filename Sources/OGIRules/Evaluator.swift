@@ -81,6 +81,14 @@ final class Evaluator {
     lazy var inconsistentTables: Set<String> = RepairKind.inconsistentTables(self)
     /// Each table's constraints as the rule set states them, read once per report (repair and prose rules share them).
     lazy var tableConstraints: [RepairKind.TableConstraints?] = Array(repeating: nil, count: compiled?.tables.count ?? 0)
+    /// Whether a constraint of each table fails as filed (`RepairKind.anyViolated`), by table index, found on first use.
+    lazy var tableFails: [Bool?] = Array(repeating: nil, count: compiled?.tables.count ?? 0)
+    /// Tables whose constraints all hold are passed over by the repair rule before its constraints are built
+    /// (`RepairKind.anyViolated`); off only in the tests that compare the two.
+    var repairScreen = true
+    /// The repair constraints of each table planned once per rule set (`RepairKind.planConstraints`), shared by the
+    /// engine's reports; nil (then they are read through the rules each time) for an evaluator made without an engine.
+    var constraintPlans: SharedCache<RepairKind.ConstraintPlanKey, [RepairKind.PlannedConstraint]>?
     /// The lines of each sum read so far, by `SumPlan.id`.
     var sumLines: [Int: [Result<SumKind.Line, Error>]] = [:]
     /// The report's fields as messages show them (`ReportField.text`) and `next_year`: the placeholder values every
@@ -198,6 +206,14 @@ final class Evaluator {
         // A cell that is present says so by its state; only an absent one needs to know why.
         guard cells.states[t.index] != .missing else { throw missing(cells, row: row, column: column) }
         touched.append(t)
+        return t
+    }
+
+    /// `cell(cells, row:, column:)` without adding the cell to `touched`, for readers that never look at `touched`
+    /// (a sum's lines, which every reader takes from the report's cache of lines).
+    func presentCell(_ cells: TableCells, row: Int, column: Int) throws -> TouchedCell {
+        let t = TouchedCell(cells: cells, row: row, column: column)
+        guard cells.states[t.index] != .missing else { throw missing(cells, row: row, column: column) }
         return t
     }
 

@@ -218,10 +218,14 @@ public enum EditorialDetectors {
         let ws = words.map { Array($0.unicodeScalars) }.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
         // A word matches only where its first scalar is: most offsets are passed over on that test alone.
         let firsts = ws.map { $0[0] }
+        // The same test on the low six bits of each first scalar first: in Chinese text few scalars pass it.
+        var mask: UInt64 = 0
+        for f in firsts { mask |= 1 << UInt64(f.value & 63) }
         var out: [EditorialHit] = []
         var i = 0
         while i < s.count {
-            guard firsts.contains(s[i]), let w = ws.first(where: { s.matches($0, at: i) }) else { i += 1; continue }
+            guard mask & (1 << UInt64(s[i].value & 63)) != 0, firsts.contains(s[i]), let w = ws.first(where: { s.matches($0, at: i) })
+            else { i += 1; continue }
             var end = i + w.count
             // Extend over a run of the same character(s).
             let uniform = Set(w).count == 1

@@ -27,17 +27,23 @@ public enum RepeatedSentences {
         in text: ProseText, sentences: [Sentence], minLength: Int = 15, maxEdits: Int = 2,
         minSimilarity: Double = 0.95
     ) -> [RepeatedSentence] {
-        struct Item { var index: Int; var units: [UInt32]; var bigrams: [UInt64] }
+        struct Item { var index: Int; var units: [UInt32] }
         var items: [Item] = []
         for s in sentences {
             let units = NormalizedText.units(text.scalars, range: s.span.start..<s.span.end)
             guard units.count >= minLength else { continue }
-            var bg: [UInt64] = []
-            bg.reserveCapacity(units.count)
-            for i in stride(from: 1, to: units.count, by: 1) { bg.append(UInt64(units[i - 1]) << 32 | UInt64(units[i])) }
-            items.append(Item(index: s.index, units: units, bigrams: bg.sorted()))
+            items.append(Item(index: s.index, units: units))
         }
         items.sort { ($0.units.count, $0.index) < ($1.units.count, $1.index) }
+        // Each item's sorted bigrams, made when a pair first needs them: most sentences have no other of a length
+        // close enough to compare, or only exact copies.
+        var sortedBigrams = [[UInt64]?](repeating: nil, count: items.count)
+        func bigrams(_ k: Int) -> [UInt64] {
+            if let b = sortedBigrams[k] { return b }
+            let b = Self.sortedBigrams(items[k].units)
+            sortedBigrams[k] = b
+            return b
+        }
         func allowed(_ longer: Int) -> Int { max(maxEdits, Int((1 - minSimilarity) * Double(longer) + 1e-9)) }
         var out: [RepeatedSentence] = []
         var exactSeen: [[UInt32]: Int] = [:]
@@ -45,7 +51,7 @@ public enum RepeatedSentences {
             let A = items[a]
             var b = a + 1
             while b < items.count {
-                let B = items[b]
+                let B = items[b], j = b
                 let k = allowed(B.units.count)
                 if B.units.count - A.units.count > k { break }
                 b += 1
@@ -57,7 +63,8 @@ public enum RepeatedSentences {
                     out.append(pair(text, sentences, A.index, B.index, 0))
                     continue
                 }
-                if commonCount(A.bigrams, B.bigrams) < max(A.bigrams.count, B.bigrams.count) - 2 * k { continue }
+                let a2 = bigrams(a), b2 = bigrams(j)
+                if commonCount(a2, b2) < max(a2.count, b2.count) - 2 * k { continue }
                 if let d = bandedDistance(A.units, B.units, k) {
                     out.append(pair(text, sentences, A.index, B.index, d))
                 }
@@ -78,6 +85,14 @@ public enum RepeatedSentences {
         return RepeatedSentence(
             first: i, second: j, firstSpan: a, secondSpan: b, distance: d,
             firstDifference: text.text(diffA), secondDifference: text.text(diffB), secondDifferenceSpan: diffB)
+    }
+
+    /// The bigrams of a sentence's units (each pair of neighbours as one number), sorted.
+    static func sortedBigrams(_ units: [UInt32]) -> [UInt64] {
+        var bg: [UInt64] = []
+        bg.reserveCapacity(units.count)
+        for i in stride(from: 1, to: units.count, by: 1) { bg.append(UInt64(units[i - 1]) << 32 | UInt64(units[i])) }
+        return bg.sorted()
     }
 
     /// Size of the multiset intersection of two sorted arrays.

@@ -124,6 +124,9 @@ struct QuantityScanner {
     let sentences: [Sentence]
 
     func scan() -> [Quantity] {
+        // A quantity is a number with a unit: without units (the stray-year check reads only sentences) there is
+        // none, and the text is not scanned.
+        if vocabulary.units.isEmpty && vocabulary.percentUnits.isEmpty { return [] }
         let s = text.scalars
         let units = (vocabulary.units + vocabulary.percentUnits).map { ($0, Array($0.unicodeScalars)) }
             .sorted { $0.1.count > $1.1.count }
@@ -249,14 +252,23 @@ struct BreakdownReader {
 
     struct MarkerHit { var offset: Int; var end: Int; var marker: String; var sentence: Int; var depth: Int }
 
-    func read() -> [Breakdown] {
+    func read() -> [Breakdown] { lists(from: markerHits()) }
+
+    /// The list markers of the text in text order: markers that open a list anywhere, and markers right after a
+    /// quantity.
+    func markerHits() -> [MarkerHit] {
         let s = text.scalars
         let anywhere = vocabulary.breakdownMarkers.map { ($0, Array($0.unicodeScalars)) }.filter { !$0.1.isEmpty }
         let afterQuantity = vocabulary.breakdownMarkersAfterQuantity.map { ($0, Array($0.unicodeScalars)) }.filter { !$0.1.isEmpty }
+        // Without markers there is no hit.
+        if anywhere.isEmpty && afterQuantity.isEmpty { return [] }
         // Markers in text order.
         var hits: [MarkerHit] = []
-        var qEnds: [Int: Int] = [:]  // end offset → quantity index
-        for (k, q) in quantities.enumerated() { qEnds[q.span.end] = k }
+        var ends = QuantityEnds(quantities)
+        // A marker can start only at a scalar whose low six bits one of the markers' first scalars has: most scalars
+        // are passed over on that bit alone.
+        var firsts: UInt64 = 0
+        for (_, ms) in anywhere { firsts |= 1 << UInt64(ms[0].value & 63) }
         var depth = 0
         var i = 0
         while i < s.count {
@@ -265,14 +277,17 @@ struct BreakdownReader {
             if u == "（" || u == "(" { depth += 1 }
             if (u == "）" || u == ")") && depth > 0 { depth -= 1 }
             var matched = false
-            for (m, ms) in anywhere where s.matches(ms, at: i) {
-                hits.append(
-                    MarkerHit(offset: i, end: i + ms.count, marker: m, sentence: ProseFacts.sentenceIndex(sentences, i) ?? -1, depth: depth)
-                )
-                i += ms.count; matched = true; break
+            if firsts & (1 << UInt64(u.value & 63)) != 0 {
+                for (m, ms) in anywhere where s.matches(ms, at: i) {
+                    hits.append(
+                        MarkerHit(
+                            offset: i, end: i + ms.count, marker: m, sentence: ProseFacts.sentenceIndex(sentences, i) ?? -1, depth: depth)
+                    )
+                    i += ms.count; matched = true; break
+                }
             }
             if matched { continue }
-            if let k = qEnds[i], !quantities[k].isPercent {
+            if let k = ends.quantity(endingAt: i), !quantities[k].isPercent {
                 for (m, ms) in afterQuantity where s.matches(ms, at: i) {
                     hits.append(MarkerHit(offset: i, end: i + ms.count, marker: m, sentence: quantities[k].sentence, depth: depth))
                     i += ms.count; matched = true; break
@@ -281,7 +296,12 @@ struct BreakdownReader {
             }
             i += 1
         }
+        return hits
+    }
 
+    /// The lists the marker hits open, each with its whole and parts.
+    func lists(from hits: [MarkerHit]) -> [Breakdown] {
+        let s = text.scalars
         var out: [Breakdown] = []
         var partOwner: [Int: Int] = [:]  // quantity → breakdown whose part it is
         for (h, hit) in hits.enumerated() where hit.sentence >= 0 {
@@ -332,6 +352,33 @@ struct BreakdownReader {
                     openEnded: openEnded))
         }
         return out
+    }
+
+    /// The quantity that ends at an offset, asked for offsets in increasing order: a walk along the quantities,
+    /// which the scanner gives in text order with increasing ends. Quantities in any other order (built by hand)
+    /// are looked up in a dictionary by end, the last one with an end winning, as before.
+    struct QuantityEnds {
+        let ends: [Int]
+        let byEnd: [Int: Int]?
+        var next = 0
+
+        init(_ quantities: [Quantity]) {
+            ends = quantities.map(\.span.end)
+            if zip(ends, ends.dropFirst()).allSatisfy({ $0 < $1 }) {
+                byEnd = nil
+            } else {
+                var d: [Int: Int] = [:]
+                for (k, e) in ends.enumerated() { d[e] = k }
+                byEnd = d
+            }
+        }
+
+        /// The index of the quantity ending at `offset`; `offset` never decreases from one call to the next.
+        mutating func quantity(endingAt offset: Int) -> Int? {
+            if let byEnd { return byEnd[offset] }
+            while next < ends.count && ends[next] < offset { next += 1 }
+            return next < ends.count && ends[next] == offset ? next : nil
+        }
     }
 
     /// The whole a list refers to: the last compatible quantity before the marker in the same sentence (not a part of

@@ -76,10 +76,23 @@ public enum StatementScanner {
         let s = facts.text.scalars
         // A pattern with a fragment that occurs nowhere in the text matches no sentence: it is left out at once.
         let possible = patterns.filter { p in !p.fragments.isEmpty && p.fragments.allSatisfy { occurs($0, in: s) } }
+        return find(possible: possible, in: facts)
+    }
+
+    /// `find` for patterns the caller has already screened as `find` does: each has fragments, and each fragment
+    /// an alternative that occurs in the text (e.g. found by a byte search of the text's UTF-8, which finds the
+    /// same occurrences). The patterns keep their order.
+    public static func find(possible: [StatementPattern], in facts: ProseFacts) -> [StatementMatch] {
+        let s = facts.text.scalars
+        let possible = possible.filter { !$0.fragments.isEmpty }
+        // Where each pattern's first fragment occurs: a sentence that holds none of its occurrences whole cannot
+        // match, so `match` is asked only of sentences that do.
+        let firsts = possible.map { firstFragmentOccurrences($0.fragments[0], in: s) }
         var out: [StatementMatch] = []
         for sentence in facts.sentences {
             var named = Set<String>()
-            for p in possible where !named.contains(p.name) {
+            for (k, p) in possible.enumerated() where !named.contains(p.name) {
+                guard firsts[k].holdsOne(from: sentence.span.start, to: sentence.span.end) else { continue }
                 // The match is looked for before the exclusions: a sentence that is excluded or does not match adds
                 // nothing either way, and most sentences do not match.
                 guard let span = match(p, s, from: sentence.span.start, to: sentence.span.end) else { continue }
@@ -93,6 +106,49 @@ public enum StatementScanner {
             }
         }
         return out.sorted { ($0.span.start, $0.pattern) < ($1.span.start, $1.pattern) }
+    }
+
+    /// The offsets where an alternative of a fragment occurs, each with the shortest alternative occurring there,
+    /// in text order.
+    struct Occurrences {
+        var starts: [Int] = []
+        var lengths: [Int] = []
+
+        /// True when an occurrence lies wholly in `from..<to` (where `match` looks for the first fragment).
+        func holdsOne(from: Int, to: Int) -> Bool {
+            // The first occurrence at or after `from`.
+            var lo = 0, hi = starts.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if starts[mid] < from { lo = mid + 1 } else { hi = mid }
+            }
+            var k = lo
+            while k < starts.count, starts[k] < to {
+                if starts[k] + lengths[k] <= to { return true }
+                k += 1
+            }
+            return false
+        }
+    }
+
+    /// Every offset of `s` where one of the alternatives occurs.
+    static func firstFragmentOccurrences(_ alts: [[Unicode.Scalar]], in s: [Unicode.Scalar]) -> Occurrences {
+        var out = Occurrences()
+        // An alternative can start only at a scalar whose low six bits one of their first scalars has: most scalars
+        // are passed over on that bit alone.
+        var firsts: UInt64 = 0
+        for a in alts { if let f = a.first { firsts |= 1 << UInt64(f.value & 63) } }
+        for i in s.indices {
+            let u = s[i]
+            guard firsts & (1 << UInt64(u.value & 63)) != 0 else { continue }
+            var shortest = Int.max
+            for a in alts where a.first == u && a.count < shortest && i + a.count <= s.count && s.matches(a, at: i) { shortest = a.count }
+            if shortest != Int.max {
+                out.starts.append(i)
+                out.lengths.append(shortest)
+            }
+        }
+        return out
     }
 
     /// True when one of the alternatives occurs somewhere in `s` (as `match` would find it in a sentence).

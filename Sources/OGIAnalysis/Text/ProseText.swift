@@ -26,12 +26,44 @@ public struct ProseParagraph: Sendable {
     let startsWithMarker: Bool
 
     public init(_ text: String, location: SourceLocation? = nil) {
-        scalars = Array(text.unicodeScalars)
+        scalars = Self.scalars(of: text)
         self.location = location
         startsWithMarker = NumberingMarker.startsWithMarker(scalars)
     }
 
     public init(_ paragraph: Paragraph) { self.init(paragraph.text, location: paragraph.location) }
+
+    /// `Array(text.unicodeScalars)`, decoded from the string's UTF-8 in one pass (a string's UTF-8 is always
+    /// valid, so each lead byte says how many continuation bytes follow).
+    static func scalars(of text: String) -> [Unicode.Scalar] {
+        var text = text
+        return text.withUTF8 { b in
+            let n = b.count
+            return [Unicode.Scalar](unsafeUninitializedCapacity: n) { out, count in
+                var i = 0, k = 0
+                while i < n {
+                    let c = UInt32(b[i])
+                    let v: UInt32
+                    if c < 0x80 {
+                        v = c
+                        i += 1
+                    } else if c < 0xE0 {
+                        v = (c & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F)
+                        i += 2
+                    } else if c < 0xF0 {
+                        v = (c & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F)
+                        i += 3
+                    } else {
+                        v = (c & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6 | UInt32(b[i + 3] & 0x3F)
+                        i += 4
+                    }
+                    (out.baseAddress! + k).initialize(to: Unicode.Scalar(v)!)
+                    k += 1
+                }
+                count = k
+            }
+        }
+    }
 }
 
 /// The prose of one scope (a part, a whole report) as one scalar array that all analyses share, with a map back
@@ -128,11 +160,7 @@ public struct ProseText: Sendable {
     public func text(_ span: TextSpan) -> String {
         let lo = max(0, span.start), hi = min(scalars.count, span.end)
         guard lo < hi else { return "" }
-        // Encoded once into bytes: appending scalar by scalar to a string costs several times more.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity((hi - lo) * 3)
-        for i in lo..<hi { UTF8.encode(scalars[i]) { bytes.append($0) } }
-        return String(decoding: bytes, as: UTF8.self)
+        return scalars.string(lo..<hi)
     }
 
     public var string: String { text(TextSpan(start: 0, end: scalars.count)) }
@@ -276,11 +304,37 @@ extension Array where Element == Unicode.Scalar {
         return true
     }
 
+    /// The scalars in `r` as a string, encoded as UTF-8 straight into the string's storage (no byte array, no
+    /// append per scalar).
     func string(_ r: Range<Int>) -> String {
         guard !r.isEmpty else { return "" }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(r.count * 3)
-        for i in r { UTF8.encode(self[i]) { bytes.append($0) } }
-        return String(decoding: bytes, as: UTF8.self)
+        return withUnsafeBufferPointer { sc in
+            String(unsafeUninitializedCapacity: r.count * 4) { buf in
+                var n = 0
+                for i in r {
+                    let v = sc[i].value
+                    if v < 0x80 {
+                        buf[n] = UInt8(truncatingIfNeeded: v)
+                        n += 1
+                    } else if v < 0x800 {
+                        buf[n] = UInt8(truncatingIfNeeded: 0xC0 | (v >> 6))
+                        buf[n + 1] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
+                        n += 2
+                    } else if v < 0x10000 {
+                        buf[n] = UInt8(truncatingIfNeeded: 0xE0 | (v >> 12))
+                        buf[n + 1] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F))
+                        buf[n + 2] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
+                        n += 3
+                    } else {
+                        buf[n] = UInt8(truncatingIfNeeded: 0xF0 | (v >> 18))
+                        buf[n + 1] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 12) & 0x3F))
+                        buf[n + 2] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F))
+                        buf[n + 3] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
+                        n += 4
+                    }
+                }
+                return n
+            }
+        }
     }
 }

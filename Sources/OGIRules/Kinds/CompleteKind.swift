@@ -64,6 +64,8 @@ public struct CompleteKind: RuleKind {
                     }
                     continue
                 }
+                // Asked of each cell's state in place first: copying every cell for the filter cost more than the rest.
+                guard Self.hasMissingCell(row) else { continue }
                 let missing = row.cells.filter { $0.state == .missing }
                 if !missing.isEmpty {
                     var rv = vars
@@ -79,5 +81,17 @@ public struct CompleteKind: RuleKind {
                 }
             }
         }
+    }
+
+    /// True when a cell of the row is `.missing` (`!row.cells.filter { $0.state == .missing }.isEmpty`), reading
+    /// each cell's state in place.
+    static func hasMissingCell(_ row: Row) -> Bool {
+        var i = 0
+        let n = row.cells.count
+        while i < n {
+            if row.cells[i].state == .missing { return true }
+            i += 1
+        }
+        return false
     }
 }

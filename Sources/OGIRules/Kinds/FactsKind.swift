@@ -189,12 +189,19 @@ public struct FactsKind: RuleKind {
             let q = facts.quantities[i]
             if !s.units.isEmpty && !s.units.contains(where: { vocabulary.compatible($0, q.unit) }) { return false }
             if !s.label.isEmpty && !s.label.matches(q.label) { return false }
-            if s.exclude.contains(where: { TextSearch.contains(q.label, $0) }) { return false }
+            // Whether the label is plain text is found once for all the words (what `TextSearch.contains` asks per word).
+            if !s.exclude.isEmpty {
+                let plain = TextSearch.isPlain(q.label)
+                if s.exclude.contains(where: { TextSearch.contains(q.label, $0, haystackIsPlain: plain) }) { return false }
+            }
             if !s.following.isEmpty && !s.following.matches(q.following) { return false }
             if !s.sentence.isEmpty || !s.sentenceExclude.isEmpty {
                 let text = facts.sentenceText(q.sentence)
                 if !s.sentence.isEmpty && !s.sentence.matches(text) { return false }
-                if s.sentenceExclude.contains(where: { TextSearch.contains(text, $0) }) { return false }
+                if !s.sentenceExclude.isEmpty {
+                    let plain = TextSearch.isPlain(text)
+                    if s.sentenceExclude.contains(where: { TextSearch.contains(text, $0, haystackIsPlain: plain) }) { return false }
+                }
             }
             return true
         }
@@ -292,14 +299,16 @@ public struct FactsKind: RuleKind {
     }
 
     func statement(_ run: RuleRun, _ facts: ProseFacts) {
-        // Most reports lack one fragment of every pattern: then no sentence can match.
+        // Most reports lack one fragment of every pattern: then no sentence can match. The patterns whose every
+        // fragment occurs are found on the text's bytes (the same occurrences `StatementScanner.find` looks for in
+        // its scalars) and handed to the scanner as already screened.
         let whole = run.ev.prose.string(scope)
-        guard
-            fragmentTexts.contains(where: { p in
-                p.allSatisfy { alts in alts.contains { FastText.contains(whole, $0) } }
-            })
-        else { return }
-        let matches = StatementScanner.find(patterns, in: facts)
+        let possible = patterns.indices.filter { i in
+            i < fragmentTexts.count && !patterns[i].fragments.isEmpty
+                && fragmentTexts[i].allSatisfy { alts in alts.contains { FastText.contains(whole, $0) } }
+        }
+        guard !possible.isEmpty else { return }
+        let matches = StatementScanner.find(possible: possible.map { patterns[$0] }, in: facts)
         guard !matches.isEmpty else { return }
         let known = values.compactMap(run.number)
         guard !known.isEmpty else {

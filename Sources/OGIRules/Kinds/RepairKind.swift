@@ -114,8 +114,223 @@ public struct RepairKind: RuleKind {
     static func inconsistentTables(_ ev: Evaluator) -> Set<String> {
         guard let compiled = ev.compiled, let rules = ev.ruleSet?.rules else { return [] }
         var out = Set<String>()
-        for spec in compiled.tables where !constraints(spec, rules, ev).violated.isEmpty { out.insert(spec.key) }
+        for spec in compiled.tables
+        where ev.repairScreen ? anyViolated(spec, rules, ev) : !constraints(spec, rules, ev).violated.isEmpty {
+            out.insert(spec.key)
+        }
         return out
+    }
+
+    /// `!constraints(spec, rules, ev).violated.isEmpty`, found without building the constraints when they were not
+    /// built yet: the same constraints are read in the same order (`collect`) and each is tested as
+    /// `TableConstraints.computeViolated` tests it, stopping at the first that fails. Most tables add up, and then
+    /// nothing else needs their constraints. Remembered per table for the report.
+    static func anyViolated(_ spec: CompiledTable, _ rules: [Rule], _ ev: Evaluator) -> Bool {
+        if let known = ev.tableFails[spec.index] { return known }
+        let fails: Bool
+        if let built = ev.tableConstraints[spec.index] {
+            fails = !built.violated.isEmpty
+        } else {
+            let savedBindings = ev.bindings, savedTouched = ev.touched
+            defer { ev.bindings = savedBindings; ev.touched = savedTouched }
+            if ev.equationPlans, let plans = ev.constraintPlans, let compiled = ev.compiled {
+                // The constraints' cells planned once per layout, table and entry bindings; the report adds which
+                // cells are present and their values.
+                let key = ConstraintPlanKey(layout: ObjectIdentifier(compiled), table: spec.index, bindings: ev.bindings)
+                let plan = plans.value(key) { _ in planConstraints(spec, rules, ev, compiled) }
+                fails = plannedViolation(plan, rules, spec, ev)
+            } else {
+                fails = scanViolations(spec, rules, ev)
+            }
+        }
+        ev.tableFails[spec.index] = fails
+        return fails
+    }
+
+    /// True when a constraint `collect` would add fails as filed: `collect` and `computeViolated` in one pass,
+    /// without arrays of constraints, stopping at the first failure.
+    static func scanViolations(_ spec: CompiledTable, _ rules: [Rule], _ ev: Evaluator) -> Bool {
+        guard let compiled = ev.compiled else { return false }
+        // `collect`'s `add`: a cell takes part when it is blank or holds a value.
+        func usable(_ c: TouchedCell) -> Bool { c.state == .blank || c.value != nil }
+        var found = false
+        for ri in compiled.constraintRules[spec.index] {
+            let rule = rules[ri]
+            if let sum = rule.kind as? SumKind {
+                func scan() {
+                    guard !found, let (_, lines) = try? sum.lines(ev) else { return }
+                    for case .success(let l) in lines where l.reasons.isEmpty {
+                        guard usable(l.total), l.parts.allSatisfy(usable) else { continue }
+                        if sumFails(l, tolerance: sum.tolerance) { found = true; return }
+                    }
+                }
+                ev.forEachBinding(sum.forEach, scan)
+            } else if let a = rule.kind as? AssertKind, case let .binary("==", lhs, rhs) = a.expression {
+                ev.forEachBinding(a.forEach) {
+                    guard !found else { return }
+                    switch ev.equationPlans ? Self.plannedEquation(rule: ri, lhs, rhs, ev, spec, compiled) : .dynamic {
+                    case .notLinear: return
+                    case .linear(let lp, let rp):
+                        guard let l = Self.read(lp, ev), let r = Self.read(rp, ev), l.allSatisfy({ usable($0.cell) }),
+                            r.allSatisfy({ usable($0.cell) })
+                        else { return }
+                        if equationFails(l, r, tolerance: a.tolerance) { found = true }
+                        return
+                    case .dynamic: break
+                    }
+                    guard let l = Self.linear(lhs, ev, spec), let r = Self.linear(rhs, ev, spec), l.constant == r.constant,
+                        !(l.terms.isEmpty && r.terms.isEmpty), l.terms.allSatisfy({ usable($0.cell) }),
+                        r.terms.allSatisfy({ usable($0.cell) })
+                    else { return }
+                    if equationFails(l.terms, r.terms, tolerance: a.tolerance) { found = true }
+                }
+            }
+            if found { return true }
+        }
+        return false
+    }
+
+    /// One linear constraint source of a table as `collect` reads it, planned without the report: a sum in one
+    /// binding (each of its lines a constraint), an assertion's equation with its cells by index, or an assertion
+    /// whose equation only `linear` can read with the report.
+    enum PlannedConstraint: Sendable {
+        /// The lines of a sum: the total and the parts are rows (`alongRows`, one line per column) or columns.
+        case sum(table: Int, total: Int, parts: [Int], alongRows: Bool, lines: Int, tolerance: Decimal)
+        case equation(LinearForm, LinearForm, tolerance: Decimal)
+        /// `PlannedEquation.dynamic`: read by `linear` in these bindings.
+        case dynamic(rule: Int, bindings: [String: String])
+    }
+
+    /// What a table's planned constraints depend on: the layout, the table, and the bindings `anyViolated` was
+    /// entered with (loops over values leave their variable bound for the rules after them, as in `collect`).
+    struct ConstraintPlanKey: Hashable, Sendable {
+        var layout: ObjectIdentifier
+        var table: Int
+        var bindings: [String: String]
+    }
+
+    /// The constraint sources of `spec` in `collect`'s order, with `collect`'s bindings: sums by their plans
+    /// (`SumKind.plan`), assertions by their planned equations.
+    static func planConstraints(_ spec: CompiledTable, _ rules: [Rule], _ ev: Evaluator, _ compiled: CompiledLayout)
+        -> [PlannedConstraint]
+    {
+        var out: [PlannedConstraint] = []
+        for ri in compiled.constraintRules[spec.index] {
+            let rule = rules[ri]
+            if let sum = rule.kind as? SumKind {
+                ev.forEachBinding(sum.forEach) {
+                    // `SumKind.lines`: no lines without the sum's table or its total.
+                    guard let table = compiled.table(sum.table) else { return }
+                    let plan = sum.plan(ev, compiled, table)
+                    guard let total = plan.total else { return }
+                    let alongRows = sum.along == .rows
+                    out.append(
+                        .sum(
+                            table: table.index, total: total, parts: plan.parts, alongRows: alongRows,
+                            lines: alongRows ? table.columnCount : table.rowCount, tolerance: sum.tolerance))
+                }
+            } else if let a = rule.kind as? AssertKind, case let .binary("==", lhs, rhs) = a.expression {
+                ev.forEachBinding(a.forEach) {
+                    switch Self.plannedEquation(rule: ri, lhs, rhs, ev, spec, compiled) {
+                    case .notLinear: return
+                    case .linear(let l, let r): out.append(.equation(l, r, tolerance: a.tolerance))
+                    case .dynamic: out.append(.dynamic(rule: ri, bindings: ev.bindings))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// `scanViolations` over planned constraints: each sum line and equation read from the report's cells by index.
+    static func plannedViolation(_ plan: [PlannedConstraint], _ rules: [Rule], _ spec: CompiledTable, _ ev: Evaluator) -> Bool {
+        for c in plan {
+            switch c {
+            case let .sum(t, total, parts, alongRows, lines, tolerance):
+                let cells = ev.cells(t)
+                let columns = cells.columnCount
+                var slots = [Int](repeating: 0, count: parts.count)
+                for line in 0..<lines {
+                    let ti = alongRows ? total &* columns &+ line : line &* columns &+ total
+                    // A line with a missing cell is not read (`lines`); one whose cells are usable is a constraint.
+                    guard cells.usable(ti) else { continue }
+                    var usable = true
+                    for (k, p) in parts.enumerated() {
+                        let slot = alongRows ? p &* columns &+ line : line &* columns &+ p
+                        guard cells.usable(slot) else { usable = false; break }
+                        slots[k] = slot
+                    }
+                    if usable && sumFails(cells, total: ti, parts: slots, tolerance: tolerance) { return true }
+                }
+            case let .equation(l, r, tolerance):
+                // `read`: every cell present, else the equation is not used; then every cell usable.
+                guard let left = Self.read(l, ev), let right = Self.read(r, ev), left.allSatisfy({ $0.cell.cells.usable($0.cell.index) }),
+                    right.allSatisfy({ $0.cell.cells.usable($0.cell.index) })
+                else { continue }
+                if equationFails(left, right, tolerance: tolerance) { return true }
+            case let .dynamic(ri, bindings):
+                guard let a = rules[ri].kind as? AssertKind, case let .binary("==", lhs, rhs) = a.expression else { continue }
+                ev.bindings = bindings
+                guard let l = Self.linear(lhs, ev, spec), let r = Self.linear(rhs, ev, spec), l.constant == r.constant,
+                    !(l.terms.isEmpty && r.terms.isEmpty), l.terms.allSatisfy({ $0.cell.cells.usable($0.cell.index) }),
+                    r.terms.allSatisfy({ $0.cell.cells.usable($0.cell.index) })
+                else { continue }
+                if equationFails(l.terms, r.terms, tolerance: a.tolerance) { return true }
+            }
+        }
+        return false
+    }
+
+    /// `sumFails` for a line read by slot.
+    static func sumFails(_ cells: TableCells, total: Int, parts: [Int], tolerance: Decimal) -> Bool {
+        if cells.states[total] == .blank || parts.contains(where: { cells.states[$0] == .blank }) { return false }
+        if let t = cells.ints[total] {
+            var s: Int64 = 0
+            var whole = true
+            for p in parts {
+                guard let v = cells.ints[p] else { whole = false; break }
+                s += v
+            }
+            if whole { return t != s && Decimal((t - s).magnitude) > abs(tolerance) }
+        }
+        let left = Decimal(0) + cells.values[total]!
+        let right = parts.reduce(Decimal(0)) { $0 + cells.values[$1]! }
+        return abs(left - right) > abs(tolerance)
+    }
+
+    /// `computeViolated`'s test of the constraint `total = Σ parts` of a sum line whose cells are all usable.
+    static func sumFails(_ l: SumKind.Line, tolerance: Decimal) -> Bool {
+        if l.total.state == .blank || l.parts.contains(where: { $0.state == .blank }) { return false }
+        if let t = l.total.int, let s = SumKind.plainSum(l.parts) {
+            // `intSide` of each side: the total alone, and the parts (coefficients 1).
+            return t != s && Decimal((t - s).magnitude) > abs(tolerance)
+        }
+        let left = Decimal(0) + l.total.value!
+        let right = l.parts.reduce(Decimal(0)) { $0 + $1.value! }
+        return abs(left - right) > abs(tolerance)
+    }
+
+    /// `computeViolated`'s test of the equation `Σ left = Σ right` (cells with coefficients, all usable).
+    static func equationFails(
+        _ left: [(cell: TouchedCell, coefficient: Decimal)], _ right: [(cell: TouchedCell, coefficient: Decimal)], tolerance: Decimal
+    ) -> Bool {
+        if left.contains(where: { $0.cell.state == .blank }) || right.contains(where: { $0.cell.state == .blank }) { return false }
+        let unit = left.allSatisfy { $0.coefficient.magnitude == 1 } && right.allSatisfy { $0.coefficient.magnitude == 1 }
+        func intSide(_ terms: [(cell: TouchedCell, coefficient: Decimal)]) -> Int64? {
+            var s: Int64 = 0
+            for t in terms {
+                guard let v = t.cell.int else { return nil }
+                s += t.coefficient.sign == .minus ? -v : v
+            }
+            return s
+        }
+        if unit, let l = intSide(left), let r = intSide(right) {
+            return l != r && Decimal((l - r).magnitude) > abs(tolerance)
+        }
+        func term(_ coefficient: Decimal, _ value: Decimal) -> Decimal { coefficient == 1 ? value : coefficient * value }
+        let l = left.reduce(Decimal(0)) { $0 + term($1.coefficient, $1.cell.value!) }
+        let r = right.reduce(Decimal(0)) { $0 + term($1.coefficient, $1.cell.value!) }
+        return abs(l - r) > abs(tolerance)
     }
 
     static func collect(_ spec: CompiledTable, _ rules: [Rule], _ ev: Evaluator, _ t: inout TableConstraints) {
@@ -178,6 +393,8 @@ public struct RepairKind: RuleKind {
 
     func repair(_ spec: CompiledTable, _ rules: [Rule], _ run: RuleRun) {
         let ev = run.ev
+        // Most tables add up: then no constraint is built (`anyViolated` says so first).
+        guard ev.repairScreen ? Self.anyViolated(spec, rules, ev) : true else { return }
         let table = Self.constraints(spec, rules, ev)
         guard !table.constraints.isEmpty, !table.violated.isEmpty else { return }
         // The solver orders cells by key (`table.row.column`): its repairs and their order are those of the keys.
@@ -445,4 +662,9 @@ public struct RepairKind: RuleKind {
         default: return nil
         }
     }
+}
+
+extension TableCells {
+    /// `collect`'s test of a cell at a slot: blank, or holding a value (a missing cell holds neither).
+    func usable(_ i: Int) -> Bool { states[i] == .blank || values[i] != nil }
 }

@@ -72,6 +72,39 @@ public struct SumKind: RuleKind {
     func lines(_ ev: Evaluator) throws -> (CompiledTable, [Result<Line, Error>])? {
         guard let compiled = ev.compiled else { throw NotEvaluated("engine.not_evaluated.no_layout") }
         guard let spec = compiled.table(table) else { return nil }
+        let alongRows = along == .rows
+        let plan = self.plan(ev, compiled, spec)
+        // Along rows: the total and the parts are rows, checked in every column; along columns, the reverse.
+        guard let totalIndex = plan.total else { return (spec, []) }
+        // The same sum is read by its own rule, the repair rule and blank totals: once per report.
+        if let hit = ev.sumLines[plan.id] { return (spec, hit) }
+        let cells = ev.cells(spec.index)
+        var out: [Result<Line, Error>] = []
+        let lineCount = alongRows ? spec.columnCount : spec.rowCount
+        out.reserveCapacity(lineCount)
+        for line in 0..<lineCount {
+            // No reader of a sum's lines looks at `touched` (they come from the report's cache after the first read).
+            func ref(_ i: Int) throws -> TouchedCell {
+                alongRows ? try ev.presentCell(cells, row: i, column: line) : try ev.presentCell(cells, row: line, column: i)
+            }
+            do {
+                let t = try ref(totalIndex)
+                var reasons: [CatalogMessage] = []
+                var partCells: [TouchedCell] = []
+                partCells.reserveCapacity(plan.parts.count)
+                for ps in plan.parts {
+                    do { partCells.append(try ref(ps)) } catch let n as NotEvaluated { reasons += n.reasons }
+                }
+                out.append(.success(Line(total: t, parts: partCells, reasons: reasons)))
+            } catch { out.append(.failure(error)) }
+        }
+        ev.sumLines[plan.id] = out
+        return (spec, out)
+    }
+
+    /// Which rows and columns the sum reads in the current bindings (`$g.total` spelled out), planned once per rule
+    /// set: the same plan for every report.
+    func plan(_ ev: Evaluator, _ compiled: CompiledLayout, _ spec: CompiledTable) -> SumPlan {
         let subst: (String) -> String = { key in
             guard key.utf8.contains(UInt8(ascii: "$")) else { return key }
             var k = key
@@ -93,31 +126,7 @@ public struct SumKind: RuleKind {
         } else {
             plan = compiled.sumPlan(SumPlanKey(table: spec.index, total: subst(total), parts: parts.map(subst), alongRows: alongRows))
         }
-        // Along rows: the total and the parts are rows, checked in every column; along columns, the reverse.
-        guard let totalIndex = plan.total else { return (spec, []) }
-        // The same sum is read by its own rule, the repair rule and blank totals: once per report.
-        if let hit = ev.sumLines[plan.id] { return (spec, hit) }
-        let cells = ev.cells(spec.index)
-        var out: [Result<Line, Error>] = []
-        let lineCount = alongRows ? spec.columnCount : spec.rowCount
-        out.reserveCapacity(lineCount)
-        for line in 0..<lineCount {
-            func ref(_ i: Int) throws -> TouchedCell {
-                alongRows ? try ev.cell(cells, row: i, column: line) : try ev.cell(cells, row: line, column: i)
-            }
-            do {
-                let t = try ref(totalIndex)
-                var reasons: [CatalogMessage] = []
-                var partCells: [TouchedCell] = []
-                partCells.reserveCapacity(plan.parts.count)
-                for ps in plan.parts {
-                    do { partCells.append(try ref(ps)) } catch let n as NotEvaluated { reasons += n.reasons }
-                }
-                out.append(.success(Line(total: t, parts: partCells, reasons: reasons)))
-            } catch { out.append(.failure(error)) }
-        }
-        ev.sumLines[plan.id] = out
-        return (spec, out)
+        return plan
     }
 
     /// `text` with every occurrence of `target` replaced, left to right; ASCII text is replaced byte by byte,
