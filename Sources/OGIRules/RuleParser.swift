@@ -17,6 +17,10 @@ struct RuleParser {
     /// validation), and where a validated load keeps the trees it parses (for the cache entry).
     var knownExpressions: KnownExpressions? = nil
     var recordedExpressions: KnownExpressions? = nil
+    /// What a validated load of the same bytes built of each rule besides its kind, in load order like `known`
+    /// (a trusted hit; empty otherwise), and where a validated load keeps what it builds (for the cache entry).
+    var knownRules: [KnownRule] = []
+    var recordedRules: KnownRuleRecorder? = nil
 
     static let commonKeys = [
         "id", "title", "severity", "category", "reference", "description", "when", "kind",
@@ -41,6 +45,12 @@ struct RuleParser {
         rules.reserveCapacity(items.count)
         for i in items.indices {
             let place = knownOffset + i
+            if !validate, place < knownRules.count, place < known.count,
+                let rule = try builtRule(items[i], vocabulary: vocabulary, facts: known[place], built: knownRules[place])
+            {
+                rules.append(rule)
+                continue
+            }
             rules.append(try parseRule(items[i], vocabulary: vocabulary, known: place < known.count ? known[place] : nil))
         }
         return rules
@@ -135,13 +145,15 @@ struct RuleParser {
             }
             needsPrevious = refs.previous || (when?.readsPrevious ?? false)
         }
-        return Rule(
+        let rule = Rule(
             id: id, title: try f["title"]?.string("title") ?? id, severity: severity, category: category,
             reference: try f["reference"]?.string("reference"), description: try f["description"]?.string("description"),
             when: when, kind: kind, message: try f["message"]?.string("message"), fix: try f["fix"]?.string("fix"),
             unevaluated: unevaluated, examples: examples, templates: applies, templatesStated: stated,
             appliesToEveryTemplate: applies.count == ids.count,
             needsPrevious: needsPrevious, file: n.file, line: n.line)
+        recordedRules?.record(KnownRule(rule, node: n.index, kind: kindIndex, fields: f.values))
+        return rule
     }
 
     /// A rule id is upper case words of letters and digits joined by '-', starting with a letter.
