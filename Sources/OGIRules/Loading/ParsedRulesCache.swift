@@ -88,8 +88,7 @@ public struct ParsedRulesCache: Sendable {
 
     /// The entry for `files`, when it exists, is whole and matches `key`.
     func loadEntry(files: [String], key: String) -> Entry? {
-        guard let path = entryPath(files: files), let data = RuleFolderListing.contents(of: path) else { return nil }
-        let bytes = [UInt8](data)
+        guard let path = entryPath(files: files), let bytes = RuleFolderListing.bytes(of: path) else { return nil }
         // The entry ends with the checksum of what precedes it, then the checksum's length in one byte.
         guard let length = bytes.last.map(Int.init), bytes.count > length + 1 else { return nil }
         let payload = bytes.count - length - 1
