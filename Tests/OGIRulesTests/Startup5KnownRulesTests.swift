@@ -5,7 +5,7 @@ import XCTest
 @testable import OGIModel
 @testable import OGIRules
 
-/// A cache entry (format 7) also keeps what the validated load built of each rule besides its kind (`KnownRule`):
+/// A cache entry (since format 7) also keeps what the validated load built of each rule besides its kind (`KnownRule`):
 /// a trusted hit takes it and parses only the kind. The hit's rule set is the one a validated load builds, for the
 /// bundled rules, the province example pack and generated packs; what is kept is used only for its own rule.
 final class KnownRulesCacheTests: XCTestCase, RuleCacheTesting {

@@ -225,6 +225,16 @@ final class FlatYAML: Sendable {
         }
     }
 
+    /// True when the node at `i` is a scalar whose text is ASCII.
+    func isASCIIScalar(_ i: Int) -> Bool {
+        let n = nodes[i]
+        guard n.kind <= 1 else { return false }
+        return bytes.withUnsafeBufferPointer { all in
+            for j in n.a..<(n.a + n.b) where all[j] >= 0x80 { return false }
+            return true
+        }
+    }
+
     /// The items of the container at `i` in order (keys and values alternating for a mapping).
     func items(_ i: Int) -> [Int] {
         let n = nodes[i]

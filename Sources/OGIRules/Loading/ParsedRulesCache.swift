@@ -21,8 +21,8 @@ public struct ParsedRulesCache: Sendable {
 
     /// Changes whenever the encoding below changes, so an older entry is never misread (6: the expression trees
     /// of the validated load, `KnownExpressions`, follow the templates; 7: then what it built of each rule besides
-    /// its kind, `KnownRule`).
-    static let format = "ogilint-parsed-rules-7"
+    /// its kind, `KnownRule`; 8: each rule's texts and examples last, so a hit reads them when first asked for).
+    static let format = "ogilint-parsed-rules-8"
 
     /// The running executable's device, inode, size and modification time: a rebuilt or replaced tool (whose
     /// validation may differ) never trusts an entry an older one wrote. Nil when it cannot be read.
@@ -98,7 +98,8 @@ public struct ParsedRulesCache: Sendable {
         let header = bytes.withUnsafeBufferPointer { all -> (start: Int, known: KnownBuild)? in
             var reader = TreeDecoder(bytes: UnsafeBufferPointer(start: all.baseAddress, count: payload))
             guard reader.string() == Self.format, reader.string() == key, let count = reader.int(), count == files.count else { return nil }
-            guard let known = reader.knownBuild() else { return nil }
+            // The rules' texts stay in the entry until asked for (`bytes` is the array `reader` starts at).
+            guard let known = reader.knownBuild(source: bytes) else { return nil }
             return (reader.offset, known)
         }
         guard let header, let (table, roots) = FlatYAML.decode(bytes, range: header.start..<payload, count: files.count) else { return nil }
@@ -308,8 +309,8 @@ struct TreeDecoder {
         return nil
     }
 
-    /// What `TreeEncoder.knownBuild` wrote; nil when the bytes are not that.
-    mutating func knownBuild() -> KnownBuild? {
+    /// What `TreeEncoder.knownBuild` wrote; nil when the bytes are not that. `source`: see `knownRules(source:)`.
+    mutating func knownBuild(source: [UInt8]? = nil) -> KnownBuild? {
         guard let rules = ruleFacts() else { return nil }
         var templates: [Template]?
         switch byte() {
@@ -319,7 +320,7 @@ struct TreeDecoder {
             templates = t
         default: return nil
         }
-        guard let expressions = knownExpressions(), let built = knownRules() else { return nil }
+        guard let expressions = knownExpressions(), let built = knownRules(source: source) else { return nil }
         return KnownBuild(rules: rules, templates: templates, expressions: expressions, built: built)
     }
 
