@@ -172,8 +172,9 @@ public enum RulePackLoader {
         let set = TemplateSet(profile: prof, templates: templates)
         var rules: [Rule] = []
         var ruleFiles: [String: String] = [:]
+        let shared = SharedTemplateSet(set)
         for doc in ruleDocs {
-            var parser = RuleParser(templates: set, validate: validate)
+            var parser = RuleParser(shared: shared, validate: validate)
             if !validate {
                 parser.known = known.rules
                 parser.knownOffset = rules.count

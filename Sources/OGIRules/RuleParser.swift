@@ -4,7 +4,10 @@ import OGIModel
 
 /// Turns a rule pack's YAML into `Rule` values, validating every field, expression and key with its position.
 struct RuleParser {
-    let templates: TemplateSet
+    /// The templates, held once for every parser and rule fields of a load (copying a `TemplateSet`, a profile of
+    /// dozens of lists, for each expression a kind parses cost a load a third of a million instructions).
+    let shared: SharedTemplateSet
+    var templates: TemplateSet { shared.set }
     /// False only for YAML this executable already loaded with validation (a trusted `ParsedRulesCache` hit):
     /// then the checks that can only throw (names against the templates, types, placeholders, patterns) are
     /// skipped; everything that builds a rule runs as before, so the rules are the same.
@@ -21,6 +24,15 @@ struct RuleParser {
     /// (a trusted hit; empty otherwise), and where a validated load keeps what it builds (for the cache entry).
     var knownRules: [KnownRule] = []
     var recordedRules: KnownRuleRecorder? = nil
+
+    init(templates: TemplateSet, validate: Bool = true) {
+        self.init(shared: SharedTemplateSet(templates), validate: validate)
+    }
+
+    init(shared: SharedTemplateSet, validate: Bool = true) {
+        self.shared = shared
+        self.validate = validate
+    }
 
     static let commonKeys = [
         "id", "title", "severity", "category", "reference", "description", "when", "kind",
@@ -98,7 +110,7 @@ struct RuleParser {
         }
         let kind = try kindType.parse(
             RuleFields(
-                fields: f, node: n, id: id, templates: templates, variables: vars, iteration: iteration,
+                fields: f, node: n, id: id, shared: shared, variables: vars, iteration: iteration,
                 vocabulary: vocabulary, validate: validate, knownExpressions: knownExpressions,
                 recordedExpressions: recordedExpressions))
         var examples = Rule.Examples(pass: [], fail: [])

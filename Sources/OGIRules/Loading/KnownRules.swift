@@ -96,7 +96,7 @@ extension RuleParser {
         let when = try f["when"].map { try expression($0, vars: []) }
         let kind = try kindType.parse(
             RuleFields(
-                fields: f, node: n, id: facts.id, templates: templates, variables: vars, iteration: iteration,
+                fields: f, node: n, id: facts.id, shared: shared, variables: vars, iteration: iteration,
                 vocabulary: vocabulary, validate: false, knownExpressions: knownExpressions, recordedExpressions: nil))
         return Rule(
             id: facts.id, severity: built.severity, category: built.category, when: when, kind: kind,
