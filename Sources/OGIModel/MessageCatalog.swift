@@ -1,3 +1,5 @@
+import Foundation
+
 /// A message not yet put into words: a catalog key and the values for its `{name}` placeholders.
 /// Rendered through a `MessageCatalog` only when a finding is made, so a province can reword it.
 public struct CatalogMessage: Sendable, Hashable {
@@ -24,16 +26,41 @@ public struct MessageCatalog: Sendable {
         }
     }
 
-    public private(set) var entries: [String: Entry]
+    /// Every text by key.
+    public var entries: [String: Entry] { source?.all ?? stored }
+    private var stored: [String: Entry]
+    /// Where the texts are read from when they were not all read yet (a trusted rule cache hit).
+    private var source: MessageSource?
 
-    public init(entries: [String: Entry] = [:]) { self.entries = entries }
+    public init(entries: [String: Entry] = [:]) {
+        stored = entries
+        source = nil
+    }
+
+    /// A catalog whose texts `source` reads when they are first asked for.
+    public init(source: MessageSource) {
+        stored = [:]
+        self.source = source
+    }
 
     /// Adds or replaces one text (a later rule folder overrides an earlier one).
-    public mutating func set(_ key: String, _ entry: Entry) { entries[key] = entry }
+    public mutating func set(_ key: String, _ entry: Entry) {
+        if let source {
+            stored = source.all
+            self.source = nil
+        }
+        stored[key] = entry
+    }
+
+    /// The text of `key`, as `entries[key]`.
+    public func entry(_ key: String) -> Entry? {
+        if let source { return source.entry(key) }
+        return stored[key]
+    }
 
     /// The text for `key` with its placeholders filled. A key the loader did not check renders as the key itself.
     public func text(_ key: String, _ values: [String: String] = [:]) -> String {
-        guard let e = entries[key] else { return key }
+        guard let e = entry(key) else { return key }
         return Self.fill(e.text, values)
     }
 
@@ -98,5 +125,53 @@ public struct MessageCatalog: Sendable {
             afterBrace = u == "{" || u == "}"
         }
         return true
+    }
+}
+
+/// The texts of a message catalog read on demand: one key at a time by `find` (a run that reports nothing asks for
+/// a few), all of them by `readAll` once more than `maxLookups` keys were asked for or `all` is read. Made once
+/// each, under a lock, so a catalog can be shared across threads. `find` gives what `readAll()[key]` gives for
+/// every key whose UTF-8 is ASCII; any other key is looked up in `all`.
+public final class MessageSource: @unchecked Sendable {
+    private let lock = NSLock()
+    private let find: @Sendable (String) -> MessageCatalog.Entry?
+    private let readAll: @Sendable () -> [String: MessageCatalog.Entry]
+    private var found: [String: MessageCatalog.Entry?] = [:]
+    private var made: [String: MessageCatalog.Entry]?
+
+    /// Keys looked up one at a time before every text is read.
+    public static let maxLookups = 24
+
+    public init(
+        find: @escaping @Sendable (String) -> MessageCatalog.Entry?, all: @escaping @Sendable () -> [String: MessageCatalog.Entry]
+    ) {
+        self.find = find
+        readAll = all
+    }
+
+    /// Every text by key.
+    public var all: [String: MessageCatalog.Entry] {
+        lock.lock()
+        defer { lock.unlock() }
+        return allLocked()
+    }
+
+    private func allLocked() -> [String: MessageCatalog.Entry] {
+        if let made { return made }
+        let all = readAll()
+        made = all
+        return all
+    }
+
+    /// The text of `key`.
+    public func entry(_ key: String) -> MessageCatalog.Entry? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made[key] }
+        if let known = found[key] { return known }
+        guard found.count < Self.maxLookups, key.utf8.allSatisfy({ $0 < 0x80 }) else { return allLocked()[key] }
+        let e = find(key)
+        found[key] = e
+        return e
     }
 }

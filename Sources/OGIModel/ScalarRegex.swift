@@ -125,6 +125,27 @@ enum BuiltinClass: Sendable {
     /// answered without reading the scalar's properties, which Chinese text would ask of nearly every scalar.
     @inline(__always) static func isIdeograph(_ v: UInt32) -> Bool { (v >= 0x3400 && v <= 0x4DBF) || (v >= 0x4E00 && v <= 0x9FFF) }
 
+    /// The class's members below 128 as two bit masks (scalars 0–63, 64–127), from `contains`; made once per class.
+    var asciiMask: (low: UInt64, high: UInt64) {
+        switch self {
+        case .digit: Self.asciiMasks[0]
+        case .space: Self.asciiMasks[1]
+        case .word: Self.asciiMasks[2]
+        case .notLineTerminator: Self.asciiMasks[3]
+        case .han: Self.asciiMasks[4]
+        }
+    }
+
+    private static let asciiMasks: [(low: UInt64, high: UInt64)] = ([.digit, .space, .word, .notLineTerminator, .han] as [BuiltinClass]).map
+    {
+        (c: BuiltinClass) -> (low: UInt64, high: UInt64) in
+        var low: UInt64 = 0, high: UInt64 = 0
+        for v in UInt32(0)..<128 where c.contains(v) {
+            if v < 64 { low |= 1 << UInt64(v) } else { high |= 1 << UInt64(v - 64) }
+        }
+        return (low, high)
+    }
+
     func contains(_ v: UInt32) -> Bool {
         switch self {
         case .digit:
@@ -168,10 +189,39 @@ struct RegexCharacterSet: Sendable {
         self.ranges = ranges
         self.classes = classes
         self.negated = negated
-        for v in UInt32(0)..<128 where slowContains(v) {
-            if v < 64 { asciiLow |= 1 << UInt64(v) } else { asciiHigh |= 1 << UInt64(v - 64) }
-        }
+        (asciiLow, asciiHigh) = Self.asciiBits(ranges: ranges, classes: classes, negated: negated)
     }
+
+    /// The ASCII members as two bit masks (scalars 0–63, 64–127): what `slowContains` says of each, found range by
+    /// range and class by class instead of asking it 128 times.
+    static func asciiBits(ranges: [ClosedRange<UInt32>], classes: [(BuiltinClass, negated: Bool)], negated: Bool) -> (UInt64, UInt64) {
+        var bits: (low: UInt64, high: UInt64) = (0, 0)
+        func insert(_ v: UInt32) {
+            if v < 64 { bits.low |= 1 << UInt64(v) } else { bits.high |= 1 << UInt64(v - 64) }
+        }
+        for r in ranges where r.lowerBound < 128 {
+            for v in r.lowerBound...min(r.upperBound, 127) { insert(v) }
+        }
+        for (c, classNegated) in classes {
+            let mask = c.asciiMask
+            bits.low |= classNegated ? ~mask.low : mask.low
+            bits.high |= classNegated ? ~mask.high : mask.high
+        }
+        return negated ? (~bits.low, ~bits.high) : bits
+    }
+
+    /// The ASCII members as `slowContains` gives them, one scalar at a time (the reference `asciiBits` is tested
+    /// against).
+    func asciiBitsOneByOne() -> (UInt64, UInt64) {
+        var low: UInt64 = 0, high: UInt64 = 0
+        for v in UInt32(0)..<128 where slowContains(v) {
+            if v < 64 { low |= 1 << UInt64(v) } else { high |= 1 << UInt64(v - 64) }
+        }
+        return (low, high)
+    }
+
+    /// The two masks `init` made (for tests).
+    var asciiMasks: (UInt64, UInt64) { (asciiLow, asciiHigh) }
 
     @inline(__always) func contains(_ v: UInt32) -> Bool {
         if v < 64 { return asciiLow & (1 << UInt64(v)) != 0 }

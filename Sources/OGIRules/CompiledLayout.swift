@@ -121,7 +121,7 @@ final class CompiledLayout: Sendable {
     let constraintRules: [[Int]]
 
     /// What the repair kind reads of each rule: its sum, or the two sides of its equation (`assert: A == B`).
-    struct ConstraintSource {
+    struct ConstraintSource: Sendable {
         var sumTable: String?
         var equation: (Expr, Expr)?
 
@@ -173,20 +173,40 @@ final class CompiledLayout: Sendable {
     }
 }
 
-/// Every template of a rule set, compiled once; what the engine shares across reports and threads.
+/// Every template of a rule set, each compiled on first use (a single report needs one); what the engine shares
+/// across reports and threads.
 final class CompiledTemplates: Sendable {
-    let layouts: [CompiledLayout]
+    let ruleSet: RuleSet
+    /// What the repair kind reads of each rule, made once for every template (on the first layout made).
+    private let sources = SharedLazy<[CompiledLayout.ConstraintSource]>()
+    /// Per template of `ruleSet` (in its order), its layout once made.
+    private let made: [SharedLazy<CompiledLayout>]
 
     init(_ ruleSet: RuleSet) {
-        let sources = ruleSet.rules.map(CompiledLayout.ConstraintSource.init)
-        layouts = ruleSet.templates.templates.map { CompiledLayout($0, rules: ruleSet.rules, sources: sources) }
+        self.ruleSet = ruleSet
+        made = ruleSet.templates.templates.map { _ in SharedLazy() }
     }
+
+    /// The layout of the template at `index` of the rule set's templates, made on first use.
+    func layout(at index: Int) -> CompiledLayout {
+        made[index].value {
+            let rules = ruleSet.rules
+            let sources = sources.value { rules.map(CompiledLayout.ConstraintSource.init) }
+            return CompiledLayout(ruleSet.templates.templates[index], rules: rules, sources: sources)
+        }
+    }
+
+    /// Every template's layout, in the rule set's order.
+    var layouts: [CompiledLayout] { made.indices.map(layout(at:)) }
 
     /// The compiled layout a report's tables are laid out on, chosen as `TemplateSet.layout(for:)` chooses it.
     func layout(for report: Report) -> CompiledLayout? {
         let m = report.metadata
-        return m.template.flatMap { id in layouts.first { $0.template.id == id } }
-            ?? m.year.flatMap { y in layouts.first { $0.template.applies(toYear: y) } }
+        let templates = ruleSet.templates.templates
+        let index =
+            m.template.flatMap { id in templates.firstIndex { $0.id == id } }
+            ?? m.year.flatMap { y in templates.firstIndex { $0.applies(toYear: y) } }
+        return index.map(layout(at:))
     }
 }
 

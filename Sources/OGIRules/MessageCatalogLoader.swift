@@ -6,6 +6,51 @@ import OGIModel
 enum MessageCatalogLoader {
     /// `validate: false` (a trusted cache hit) skips the key and placeholder checks, which can only fail.
     static func load(_ docs: [YNode], fallbackFile: String, validate: Bool = true) throws -> MessageCatalog {
+        if !validate, let lazy = try lazyCatalog(docs) { return lazy }
+        return try loadNow(docs, fallbackFile: fallbackFile, validate: validate)
+    }
+
+    /// Without validation (a trusted hit), a catalog that reads its texts when asked for (`MessageSource`): each
+    /// key by a scan of the mappings' keys, later files first, the last pair of a mapping first, as the dictionary
+    /// `loadNow` fills gives it; all of them by `loadNow`. Nil (read now) unless every key is a scalar of ASCII
+    /// text, where equal bytes are equal keys.
+    static func lazyCatalog(_ docs: [YNode]) throws -> MessageCatalog? {
+        var found: [(file: String, mapping: YNode)] = []
+        for doc in docs {
+            let top = try doc.mapping(allowed: ["messages", "description"], what: "a message catalog")
+            guard let m = top["messages"], m.isMapping else { return nil }
+            var k = m.index + 1
+            for _ in 0..<m.pairCount {
+                guard m.table.isASCIIScalar(k) else { return nil }
+                let v = k + 1
+                guard m.table.nodes[v].kind <= 1 else { return nil }
+                k = v + m.table.size(v)
+            }
+            found.append((doc.file, m))
+        }
+        let maps = found
+        let source = MessageSource(
+            find: { key in
+                for (file, m) in maps.reversed() {
+                    var found: MessageCatalog.Entry?
+                    var k = m.index + 1
+                    for _ in 0..<m.pairCount {
+                        let v = k + 1
+                        if m.table.text(k, equals: key) {
+                            found = MessageCatalog.Entry(
+                                text: m.table.text(v), file: file, line: Int(m.table.nodes[v].line), column: Int(m.table.nodes[v].column))
+                        }
+                        k = v + m.table.size(v)
+                    }
+                    if let found { return found }
+                }
+                return nil
+            },
+            all: { (try? loadNow(docs, fallbackFile: "", validate: false).entries) ?? [:] })
+        return MessageCatalog(source: source)
+    }
+
+    static func loadNow(_ docs: [YNode], fallbackFile: String, validate: Bool) throws -> MessageCatalog {
         // The texts are gathered in one dictionary sized for them (a later folder's text replaces an earlier one's,
         // as `MessageCatalog.set` does), so it is not grown and rehashed along the way.
         var entries: [String: MessageCatalog.Entry] = [:]

@@ -67,19 +67,37 @@ public struct Rule: Sendable {
     }
 
     public var id: String
-    public var title: String
+    public var title: String {
+        get { texts.value.title }
+        set { texts = texts.with { $0.title = newValue } }
+    }
     public var severity: Severity
     public var category: Category
-    public var reference: String?
-    public var description: String?
+    public var reference: String? {
+        get { texts.value.reference }
+        set { texts = texts.with { $0.reference = newValue } }
+    }
+    public var description: String? {
+        get { texts.value.description }
+        set { texts = texts.with { $0.description = newValue } }
+    }
     public var when: Expr?
     /// What the rule checks and how; one type per kind under `Kinds/`.
     public var kind: any RuleKind
-    public var message: String?
-    public var fix: String?
+    public var message: String? {
+        get { texts.value.message }
+        set { texts = texts.with { $0.message = newValue } }
+    }
+    public var fix: String? {
+        get { texts.value.fix }
+        set { texts = texts.with { $0.fix = newValue } }
+    }
     /// Severity of the finding reported when the rule cannot be evaluated.
     public var unevaluated: Severity
-    public var examples: Examples
+    public var examples: Examples {
+        get { texts.value.examples }
+        set { texts = texts.with { $0.examples = newValue } }
+    }
     /// The templates the rule applies to: those having every cell it names, or those it lists in `templates:`.
     public var templates: [String]
     /// True when `templates:` was written in the rule rather than derived from its cells.
@@ -91,6 +109,35 @@ public struct Rule: Sendable {
     /// Where the rule is defined.
     public var file: String
     public var line: Int
+    /// The title, reference, description, message, fix and examples: as read, or read on first use (a trusted
+    /// cache hit keeps them in the entry until a finding or a listing asks for them).
+    var texts: RuleTexts
+
+    init(
+        id: String, title: String, severity: Severity, category: Category, reference: String?, description: String?,
+        when: Expr?, kind: any RuleKind, message: String?, fix: String?, unevaluated: Severity, examples: Examples,
+        templates: [String], templatesStated: Bool, appliesToEveryTemplate: Bool, needsPrevious: Bool = false, file: String,
+        line: Int
+    ) {
+        self.init(
+            id: id, severity: severity, category: category, when: when, kind: kind, unevaluated: unevaluated,
+            texts: RuleTexts(
+                RuleTexts.Values(
+                    title: title, reference: reference, description: description, message: message, fix: fix, examples: examples)),
+            templates: templates, templatesStated: templatesStated, appliesToEveryTemplate: appliesToEveryTemplate,
+            needsPrevious: needsPrevious, file: file, line: line)
+    }
+
+    init(
+        id: String, severity: Severity, category: Category, when: Expr?, kind: any RuleKind, unevaluated: Severity,
+        texts: RuleTexts, templates: [String], templatesStated: Bool, appliesToEveryTemplate: Bool, needsPrevious: Bool,
+        file: String, line: Int
+    ) {
+        self.id = id; self.severity = severity; self.category = category; self.when = when; self.kind = kind
+        self.unevaluated = unevaluated; self.texts = texts; self.templates = templates; self.templatesStated = templatesStated
+        self.appliesToEveryTemplate = appliesToEveryTemplate; self.needsPrevious = needsPrevious; self.file = file
+        self.line = line
+    }
 
     /// The kind's name as written in YAML (`assert`, `sum`, …).
     public var kindName: String { type(of: kind).name }
@@ -104,6 +151,68 @@ public struct Rule: Sendable {
             return MessageCatalog.fill(s, values)
         }
         return [description.map(clean), fix.map(clean)].compactMap { $0 }.joined(separator: "\n")
+    }
+}
+
+extension Rule: CustomReflectable {
+    /// The rule's fields in declaration order with the texts as values, however they are held (as read or still
+    /// in a cache entry): two equal rules reflect (and `dump`) alike.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                ("id", id as Any), ("title", title), ("severity", severity), ("category", category), ("reference", reference),
+                ("description", description), ("when", when), ("kind", kind), ("message", message), ("fix", fix),
+                ("unevaluated", unevaluated), ("examples", examples), ("templates", templates),
+                ("templatesStated", templatesStated), ("appliesToEveryTemplate", appliesToEveryTemplate),
+                ("needsPrevious", needsPrevious), ("file", file), ("line", line),
+            ], displayStyle: .struct)
+    }
+}
+
+/// A rule's title, reference, description, message, fix and examples, either as read or read on first use by
+/// `read` (made once, under a lock, so rules can be shared across threads). Replaced, never changed, when a rule's
+/// text is set.
+final class RuleTexts: @unchecked Sendable {
+    struct Values: Equatable {
+        var title: String
+        var reference: String?
+        var description: String?
+        var message: String?
+        var fix: String?
+        var examples: Rule.Examples
+
+        static func == (a: Values, b: Values) -> Bool {
+            a.title == b.title && a.reference == b.reference && a.description == b.description && a.message == b.message
+                && a.fix == b.fix && a.examples.pass == b.examples.pass && a.examples.fail == b.examples.fail
+        }
+    }
+
+    private let lock = NSLock()
+    private var made: Values?
+    private let read: (@Sendable () -> Values)?
+
+    init(_ values: Values) {
+        made = values
+        read = nil
+    }
+
+    init(reading: @escaping @Sendable () -> Values) { read = reading }
+
+    var value: Values {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let v = read!()
+        made = v
+        return v
+    }
+
+    /// New texts: these with `change` applied.
+    func with(_ change: (inout Values) -> Void) -> RuleTexts {
+        var v = value
+        change(&v)
+        return RuleTexts(v)
     }
 }
 

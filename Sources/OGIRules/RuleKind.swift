@@ -148,7 +148,9 @@ public struct RuleFields {
     let fields: YFields
     let node: YNode
     let id: String
-    let templates: TemplateSet
+    /// The templates, shared with the parser (see `RuleParser.shared`).
+    let shared: SharedTemplateSet
+    var templates: TemplateSet { shared.set }
     /// Loop variables bound by `for_each` (plus `it`).
     let variables: Set<String>
     let iteration: Iteration?
@@ -169,7 +171,7 @@ public struct RuleFields {
     }
 
     func parser() -> RuleParser {
-        var p = RuleParser(templates: templates, validate: validate)
+        var p = RuleParser(shared: shared, validate: validate)
         p.knownExpressions = knownExpressions
         p.recordedExpressions = recordedExpressions
         return p
@@ -180,4 +182,11 @@ public struct RuleFields {
     func tolerance() throws -> Decimal { try parser().tolerance(fields["tolerance"]) }
 
     func tablePatterns() throws -> [String] { try parser().tablePatterns(fields["tables"]) }
+}
+
+/// A rule set's templates held by reference, so the parsers and rule fields of a load share one copy.
+final class SharedTemplateSet: Sendable {
+    let set: TemplateSet
+
+    init(_ set: TemplateSet) { self.set = set }
 }

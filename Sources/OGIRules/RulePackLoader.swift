@@ -86,11 +86,13 @@ public enum RulePackLoader {
         let (nodes, encoded) = try YNode.flatten(trees, files: files)
         // The expression trees this load parses are kept by node (the hit's table has the same nodes).
         let parsed = cache != nil && key != nil ? KnownExpressions() : nil
-        let set = try load(documents: zip(files, nodes).compactMap { f, n in n.map { (f, $0) } }, recording: parsed)
+        let built = cache != nil && key != nil ? KnownRuleRecorder() : nil
+        let set = try load(
+            documents: zip(files, nodes).compactMap { f, n in n.map { (f, $0) } }, recording: parsed, recordingRules: built)
         if let cache, let key {
             cache.store(
                 files: files, key: key, documents: encoded, count: files.count,
-                known: KnownBuild(set, expressions: parsed ?? KnownExpressions()))
+                known: KnownBuild(set, expressions: parsed ?? KnownExpressions(), built: built?.rules ?? []))
         }
         return set
     }
@@ -109,9 +111,11 @@ public enum RulePackLoader {
     /// patterns), never what builds the rules, so it gives the same rule set as a validated load. `known` is what
     /// the validated load of the same bytes built (each rule's derived facts, the templates), which then is not
     /// built again; it is used only without validation.
-    /// `recording` collects the expression trees a validated load parses (for the cache entry).
+    /// `recording` collects the expression trees a validated load parses, `recordingRules` what it builds of each
+    /// rule besides its kind (both for the cache entry).
     static func load(
-        documents: [(String, YNode)], validate: Bool = true, known: KnownBuild = KnownBuild(), recording: KnownExpressions? = nil
+        documents: [(String, YNode)], validate: Bool = true, known: KnownBuild = KnownBuild(), recording: KnownExpressions? = nil,
+        recordingRules: KnownRuleRecorder? = nil
     ) throws -> RuleSet {
         var profile: ReaderProfile?
         var parts: [PartSpec] = []
@@ -168,14 +172,17 @@ public enum RulePackLoader {
         let set = TemplateSet(profile: prof, templates: templates)
         var rules: [Rule] = []
         var ruleFiles: [String: String] = [:]
+        let shared = SharedTemplateSet(set)
         for doc in ruleDocs {
-            var parser = RuleParser(templates: set, validate: validate)
+            var parser = RuleParser(shared: shared, validate: validate)
             if !validate {
                 parser.known = known.rules
                 parser.knownOffset = rules.count
                 parser.knownExpressions = known.expressions
+                parser.knownRules = known.built
             } else {
                 parser.recordedExpressions = recording
+                parser.recordedRules = recordingRules
             }
             for r in try parser.parsePack(doc) {
                 // A trusted hit loaded without duplicates when it was validated: its ids are not hashed again.

@@ -4,7 +4,10 @@ import OGIModel
 
 /// Turns a rule pack's YAML into `Rule` values, validating every field, expression and key with its position.
 struct RuleParser {
-    let templates: TemplateSet
+    /// The templates, held once for every parser and rule fields of a load (copying a `TemplateSet`, a profile of
+    /// dozens of lists, for each expression a kind parses cost a load a third of a million instructions).
+    let shared: SharedTemplateSet
+    var templates: TemplateSet { shared.set }
     /// False only for YAML this executable already loaded with validation (a trusted `ParsedRulesCache` hit):
     /// then the checks that can only throw (names against the templates, types, placeholders, patterns) are
     /// skipped; everything that builds a rule runs as before, so the rules are the same.
@@ -17,6 +20,19 @@ struct RuleParser {
     /// validation), and where a validated load keeps the trees it parses (for the cache entry).
     var knownExpressions: KnownExpressions? = nil
     var recordedExpressions: KnownExpressions? = nil
+    /// What a validated load of the same bytes built of each rule besides its kind, in load order like `known`
+    /// (a trusted hit; empty otherwise), and where a validated load keeps what it builds (for the cache entry).
+    var knownRules: [KnownRule] = []
+    var recordedRules: KnownRuleRecorder? = nil
+
+    init(templates: TemplateSet, validate: Bool = true) {
+        self.init(shared: SharedTemplateSet(templates), validate: validate)
+    }
+
+    init(shared: SharedTemplateSet, validate: Bool = true) {
+        self.shared = shared
+        self.validate = validate
+    }
 
     static let commonKeys = [
         "id", "title", "severity", "category", "reference", "description", "when", "kind",
@@ -41,6 +57,12 @@ struct RuleParser {
         rules.reserveCapacity(items.count)
         for i in items.indices {
             let place = knownOffset + i
+            if !validate, place < knownRules.count, place < known.count,
+                let rule = try builtRule(items[i], vocabulary: vocabulary, facts: known[place], built: knownRules[place])
+            {
+                rules.append(rule)
+                continue
+            }
             rules.append(try parseRule(items[i], vocabulary: vocabulary, known: place < known.count ? known[place] : nil))
         }
         return rules
@@ -88,7 +110,7 @@ struct RuleParser {
         }
         let kind = try kindType.parse(
             RuleFields(
-                fields: f, node: n, id: id, templates: templates, variables: vars, iteration: iteration,
+                fields: f, node: n, id: id, shared: shared, variables: vars, iteration: iteration,
                 vocabulary: vocabulary, validate: validate, knownExpressions: knownExpressions,
                 recordedExpressions: recordedExpressions))
         var examples = Rule.Examples(pass: [], fail: [])
@@ -135,13 +157,15 @@ struct RuleParser {
             }
             needsPrevious = refs.previous || (when?.readsPrevious ?? false)
         }
-        return Rule(
+        let rule = Rule(
             id: id, title: try f["title"]?.string("title") ?? id, severity: severity, category: category,
             reference: try f["reference"]?.string("reference"), description: try f["description"]?.string("description"),
             when: when, kind: kind, message: try f["message"]?.string("message"), fix: try f["fix"]?.string("fix"),
             unevaluated: unevaluated, examples: examples, templates: applies, templatesStated: stated,
             appliesToEveryTemplate: applies.count == ids.count,
             needsPrevious: needsPrevious, file: n.file, line: n.line)
+        recordedRules?.record(KnownRule(rule, node: n.index, kind: kindIndex, fields: f.values))
+        return rule
     }
 
     /// A rule id is upper case words of letters and digits joined by '-', starting with a letter.

@@ -29,8 +29,107 @@ final class FlatYAML: Sendable {
 
     /// Reads `count` documents (each a presence byte, then the root) that fill `bytes[range]` exactly; the roots'
     /// node indices (nil for an empty document). Nil when the bytes are not such documents: a corrupt entry is
-    /// never a crash. Iterative, so no nesting is too deep to read.
+    /// never a crash. Iterative, so no nesting is too deep to read. The records are written straight into a list
+    /// sized for the most nodes the bytes can hold (every record takes at least four bytes), with the open
+    /// containers on a stack of the same bound: what `decodeByRecords` reads, without growing either per node.
     static func decode(_ bytes: [UInt8], range: Range<Int>, count: Int) -> (table: FlatYAML, roots: [Int?])? {
+        guard range.lowerBound >= 0, range.upperBound <= bytes.count, count >= 0 else { return nil }
+        if range.isEmpty { return count == 0 ? (FlatYAML(bytes: bytes, nodes: []), []) : nil }
+        var roots: [Int?] = []
+        roots.reserveCapacity(count)
+        let capacity = range.count / 4 + 1
+        var ok = false
+        let nodes = bytes.withUnsafeBufferPointer { all -> [Node] in
+            let p = all.baseAddress!
+            let end = range.upperBound
+            // Per open container: its node index, then the items still to read.
+            let open = UnsafeMutablePointer<Int>.allocate(capacity: 2 * capacity)
+            defer { open.deallocate() }
+            return [Node](unsafeUninitializedCapacity: capacity) { buffer, made in
+                var at = range.lowerBound
+                var depth = 0
+                for _ in 0..<count {
+                    guard at < end else { return }
+                    let present = p[at]
+                    at += 1
+                    if present == 0 {
+                        roots.append(nil)
+                        continue
+                    }
+                    roots.append(made)
+                    repeat {
+                        guard at < end, made < capacity else { return }
+                        let kind = p[at]
+                        at += 1
+                        guard kind <= 3 else { return }
+                        var style: UInt8 = 0
+                        if kind <= 1 {
+                            // `YAMLValue.Scalar.Style`'s raw values are 0 through 5.
+                            guard at < end, p[at] <= 5 else { return }
+                            style = p[at]
+                            at += 1
+                        }
+                        guard let line = varint(p, &at, end), let column = varint(p, &at, end), let n = varint(p, &at, end),
+                            n <= end - at
+                        else { return }
+                        if kind <= 1 {
+                            // The text's length was read as `n`: its bytes follow, then a tag's.
+                            buffer[made] = Node(
+                                kind: kind, style: style, line: Int32(clamping: line), column: Int32(clamping: column), a: at, b: n)
+                            made += 1
+                            at += n
+                            if kind == 1 {
+                                guard let t = varint(p, &at, end), t <= end - at else { return }
+                                at += t
+                            }
+                        } else {
+                            buffer[made] = Node(
+                                kind: kind, style: 0, line: Int32(clamping: line), column: Int32(clamping: column), a: n, b: 1)
+                            made += 1
+                            open[2 * depth] = made - 1
+                            open[2 * depth + 1] = kind == 3 ? 2 * n : n
+                            depth += 1
+                        }
+                        // A scalar or an empty container is complete; so is every container whose last item it was.
+                        var complete = kind <= 1
+                        if !complete, open[2 * depth - 1] == 0 {
+                            depth -= 1
+                            complete = true
+                        }
+                        while complete, depth > 0 {
+                            open[2 * depth - 1] -= 1
+                            guard open[2 * depth - 1] == 0 else { break }
+                            depth -= 1
+                            let done = open[2 * depth]
+                            buffer[done].b = made - done
+                        }
+                    } while depth > 0
+                }
+                ok = at == end
+            }
+        }
+        return ok ? (FlatYAML(bytes: bytes, nodes: nodes), roots) : nil
+    }
+
+    /// `TreeDecoder.int` on a pointer: a number of at most five 7-bit groups, nil past `end` or past five groups.
+    @inline(__always)
+    private static func varint(_ p: UnsafePointer<UInt8>, _ at: inout Int, _ end: Int) -> Int? {
+        var v = 0
+        var shift = 0
+        while at < end {
+            let b = p[at]
+            at += 1
+            v |= Int(b & 0x7f) << shift
+            if b & 0x80 == 0 { return v }
+            shift += 7
+            if shift > 28 { return nil }
+        }
+        return nil
+    }
+
+    /// `decode` record by record through `TreeDecoder`, growing the node list and a stack of open containers: the
+    /// reference the tests compare `decode` with (same nodes, same roots, nil for the same bytes).
+    static func decodeByRecords(_ bytes: [UInt8], range: Range<Int>, count: Int) -> (table: FlatYAML, roots: [Int?])? {
         var nodes: [Node] = []
         nodes.reserveCapacity(range.count / 8)
         var roots: [Int?] = []
@@ -123,6 +222,16 @@ final class FlatYAML: Sendable {
             return k.withUTF8 { kb in
                 n.b == 0 || memcmp(all.baseAddress! + n.a, kb.baseAddress!, n.b) == 0
             }
+        }
+    }
+
+    /// True when the node at `i` is a scalar whose text is ASCII.
+    func isASCIIScalar(_ i: Int) -> Bool {
+        let n = nodes[i]
+        guard n.kind <= 1 else { return false }
+        return bytes.withUnsafeBufferPointer { all in
+            for j in n.a..<(n.a + n.b) where all[j] >= 0x80 { return false }
+            return true
         }
     }
 

@@ -20,8 +20,9 @@ public struct ParsedRulesCache: Sendable {
     public init(directory: String?) { self.directory = directory }
 
     /// Changes whenever the encoding below changes, so an older entry is never misread (6: the expression trees
-    /// of the validated load, `KnownExpressions`, follow the templates).
-    static let format = "ogilint-parsed-rules-6"
+    /// of the validated load, `KnownExpressions`, follow the templates; 7: then what it built of each rule besides
+    /// its kind, `KnownRule`; 8: each rule's texts and examples last, so a hit reads them when first asked for).
+    static let format = "ogilint-parsed-rules-8"
 
     /// The running executable's device, inode, size and modification time: a rebuilt or replaced tool (whose
     /// validation may differ) never trusts an entry an older one wrote. Nil when it cannot be read.
@@ -87,8 +88,7 @@ public struct ParsedRulesCache: Sendable {
 
     /// The entry for `files`, when it exists, is whole and matches `key`.
     func loadEntry(files: [String], key: String) -> Entry? {
-        guard let path = entryPath(files: files), let data = RuleFolderListing.contents(of: path) else { return nil }
-        let bytes = [UInt8](data)
+        guard let path = entryPath(files: files), let bytes = RuleFolderListing.bytes(of: path) else { return nil }
         // The entry ends with the checksum of what precedes it, then the checksum's length in one byte.
         guard let length = bytes.last.map(Int.init), bytes.count > length + 1 else { return nil }
         let payload = bytes.count - length - 1
@@ -98,7 +98,8 @@ public struct ParsedRulesCache: Sendable {
         let header = bytes.withUnsafeBufferPointer { all -> (start: Int, known: KnownBuild)? in
             var reader = TreeDecoder(bytes: UnsafeBufferPointer(start: all.baseAddress, count: payload))
             guard reader.string() == Self.format, reader.string() == key, let count = reader.int(), count == files.count else { return nil }
-            guard let known = reader.knownBuild() else { return nil }
+            // The rules' texts stay in the entry until asked for (`bytes` is the array `reader` starts at).
+            guard let known = reader.knownBuild(source: bytes) else { return nil }
             return (reader.offset, known)
         }
         guard let header, let (table, roots) = FlatYAML.decode(bytes, range: header.start..<payload, count: files.count) else { return nil }
@@ -168,14 +169,23 @@ struct KnownBuild {
     var templates: [Template]? = nil
     /// The rules' expression trees by the node of their text (none when not stored).
     var expressions = KnownExpressions()
+    /// What was built of each rule besides its kind, in load order (`rules`' order; none when not stored).
+    var built: [KnownRule] = []
 
-    init(rules: [KnownRuleFacts] = [], templates: [Template]? = nil, expressions: KnownExpressions = KnownExpressions()) {
+    init(
+        rules: [KnownRuleFacts] = [], templates: [Template]? = nil, expressions: KnownExpressions = KnownExpressions(),
+        built: [KnownRule] = []
+    ) {
         self.rules = rules; self.templates = templates; self.expressions = expressions
+        // Only a list of one per rule is kept: it is read by the rule's place.
+        self.built = built.count == rules.count ? built : []
     }
 
-    /// What `set` holds of it, with the trees its load parsed (`expressions`).
-    init(_ set: RuleSet, expressions: KnownExpressions = KnownExpressions()) {
-        self.init(rules: set.rules.map(KnownRuleFacts.init), templates: set.templates.templates, expressions: expressions.sorted())
+    /// What `set` holds of it, with the trees its load parsed (`expressions`) and what it built of each rule (`built`).
+    init(_ set: RuleSet, expressions: KnownExpressions = KnownExpressions(), built: [KnownRule] = []) {
+        self.init(
+            rules: set.rules.map(KnownRuleFacts.init), templates: set.templates.templates, expressions: expressions.sorted(),
+            built: built)
     }
 }
 
@@ -230,11 +240,12 @@ struct TreeEncoder {
     }
 
     /// What a validated load built: the rules' facts, then a presence byte and the templates, then the expression
-    /// trees.
+    /// trees, then what it built of each rule besides its kind.
     mutating func knownBuild(_ known: KnownBuild) {
         ruleFacts(known.rules)
         if let t = known.templates { byte(1); templates(t) } else { byte(0) }
         knownExpressions(known.expressions)
+        knownRules(known.built)
     }
 
     /// The rules' derived facts: their number, then per rule its id, 1 if it needs last year's report (else 0),
@@ -298,8 +309,8 @@ struct TreeDecoder {
         return nil
     }
 
-    /// What `TreeEncoder.knownBuild` wrote; nil when the bytes are not that.
-    mutating func knownBuild() -> KnownBuild? {
+    /// What `TreeEncoder.knownBuild` wrote; nil when the bytes are not that. `source`: see `knownRules(source:)`.
+    mutating func knownBuild(source: [UInt8]? = nil) -> KnownBuild? {
         guard let rules = ruleFacts() else { return nil }
         var templates: [Template]?
         switch byte() {
@@ -309,8 +320,8 @@ struct TreeDecoder {
             templates = t
         default: return nil
         }
-        guard let expressions = knownExpressions() else { return nil }
-        return KnownBuild(rules: rules, templates: templates, expressions: expressions)
+        guard let expressions = knownExpressions(), let built = knownRules(source: source) else { return nil }
+        return KnownBuild(rules: rules, templates: templates, expressions: expressions, built: built)
     }
 
     /// What `TreeEncoder.ruleFacts` wrote; nil when the bytes are not that.

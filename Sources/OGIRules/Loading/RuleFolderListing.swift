@@ -41,28 +41,57 @@ enum RuleFolderListing {
     /// The bytes of a regular file; nil when it cannot be opened or read, or is not a regular file (a FIFO
     /// would block a read).
     static func contents(of path: String) -> Data? {
+        withRegularFile(path) { fd, size in
+            var data = Data(count: size)
+            let filled = data.withUnsafeMutableBytes { (buf: UnsafeMutableRawBufferPointer) -> Int? in
+                readFully(fd, into: buf.baseAddress, count: size)
+            }
+            guard let filled else { return nil }
+            if filled < data.count { data.removeSubrange(filled..<data.count) }
+            return data
+        }
+    }
+
+    /// `contents(of:)` as an array of bytes, read straight into it (no `Data` to copy from).
+    static func bytes(of path: String) -> [UInt8]? {
+        withRegularFile(path) { fd, size in
+            guard size > 0 else { return [] }
+            var failed = false
+            let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, count in
+                guard let filled = readFully(fd, into: UnsafeMutableRawPointer(buf.baseAddress), count: size) else {
+                    failed = true
+                    count = 0
+                    return
+                }
+                count = filled
+            }
+            return failed ? nil : bytes
+        }
+    }
+
+    /// `body` with the open file and its size, when `path` is a regular file that opens; nil otherwise.
+    private static func withRegularFile<T>(_ path: String, _ body: (Int32, Int) -> T?) -> T? {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
-        var data = Data(count: Int(st.st_size))
+        return body(fd, Int(st.st_size))
+    }
+
+    /// Reads up to `count` bytes into `buffer` (fewer at the end of the file); the number read, nil on an error.
+    private static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawPointer?, count: Int) -> Int? {
         var filled = 0
-        let ok = data.withUnsafeMutableBytes { (buf: UnsafeMutableRawBufferPointer) -> Bool in
-            while filled < buf.count {
-                let n = read(fd, buf.baseAddress! + filled, buf.count - filled)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                if n == 0 { break }
-                filled += n
+        while filled < count {
+            let n = read(fd, buffer! + filled, count - filled)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
             }
-            return true
+            if n == 0 { break }
+            filled += n
         }
-        guard ok else { return nil }
-        if filled < data.count { data.removeSubrange(filled..<data.count) }
-        return data
+        return filled
     }
 }

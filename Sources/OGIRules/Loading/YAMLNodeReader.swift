@@ -1,7 +1,7 @@
 /// A YAML node with the file it came from, offering typed access that fails with file:line:column.
 /// Public only so rule kinds can name it; its members are internal. It is a place in a `FlatYAML` table: texts
 /// become strings only when asked for.
-public struct YNode {
+public struct YNode: Sendable {
     let table: FlatYAML
     let index: Int
     let file: String
