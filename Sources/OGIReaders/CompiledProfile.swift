@@ -8,6 +8,9 @@ public final class ReaderContext: @unchecked Sendable {
     /// The required characters of `inlineNoise` and of `lineNoise`, read in one pass (nil: read pattern by pattern).
     let inlineNoiseScreen: RequiredScalarsScreen?
     let lineNoiseScreen: RequiredScalarsScreen?
+    /// The required characters of `inlineNoise` followed by `lineNoise` (pattern `inlineNoise.count + k` is
+    /// line-noise pattern `k`), so that one pass over a line answers both checks (nil: over 64 sets in all).
+    let noiseScreen: RequiredScalarsScreen?
     let periodPatterns: [Pattern]
     let publishedPatterns: [Pattern]
     let yearPattern: Pattern
@@ -15,6 +18,9 @@ public final class ReaderContext: @unchecked Sendable {
     let governmentNames: [Pattern]
     let departmentNames: [Pattern]
     let mapper: TableMapper
+    /// Per part of the profile (in its order): the keys of every other part, the exclusions under which a line
+    /// can be a heading of that part only (`TextReader.pairingReading`).
+    let partKeysButOne: [Set<String>]
     let headingMatcher: HeadingMatcher
 
     /// Prepares the profile's patterns; each is compiled on its first use (`Pattern`), as most never run in
@@ -26,6 +32,7 @@ public final class ReaderContext: @unchecked Sendable {
         lineNoise = p.lineNoise.map(Pattern.init)
         inlineNoiseScreen = RequiredScalarsScreen(inlineNoise)
         lineNoiseScreen = RequiredScalarsScreen(lineNoise)
+        noiseScreen = RequiredScalarsScreen(inlineNoise + lineNoise)
         periodPatterns = p.periodPatterns.map(Pattern.init)
         publishedPatterns = p.publishedPatterns.map(Pattern.init)
         yearPattern = Pattern(p.yearPattern)
@@ -33,6 +40,8 @@ public final class ReaderContext: @unchecked Sendable {
         governmentNames = p.governmentNames.map(Pattern.init)
         departmentNames = p.departmentNames.map(Pattern.init)
         headingMatcher = HeadingMatcher(profile: p)
+        let keys = p.parts.map(\.key)
+        partKeysButOne = keys.map { key in Set(keys.filter { $0 != key }) }
         mapper = TableMapper(numerals: p.partNumerals, syntax: p.cells, templates: templates.templates)
     }
 

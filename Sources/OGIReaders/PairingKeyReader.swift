@@ -89,14 +89,17 @@ extension TextReader {
     func pairingReading(_ input: [SourceLine]) -> (metadata: Metadata, fewerThanThreeParts: Bool) {
         let matcher = ctx.headingMatcher
         // 1. Noise removed, original numbering kept; run-in headings split (as `parseOnce`), made on demand.
-        let cleaned = removingInlineNoise(input.map { $0.text })
+        let texts = input.map { $0.text }
+        let slots = noiseSlots(texts)
+        let (cleaned, unchanged) = removingInlineNoise(texts, slots: slots)
+        let cleanedSlots = unchanged ? slots : nil
         var lines: [SourceLine] = []
         var nextInput = 0
         /// Cleans the next input lines; false when there are none left.
         func cleanMore() -> Bool {
             guard nextInput < input.count else { return false }
             let end = min(input.count, nextInput + 32)
-            lines += matcher.splittingRunInHeadings(noiseFreeLines(input, cleaned: cleaned, in: nextInput..<end))
+            lines += matcher.splittingRunInHeadings(noiseFreeLines(input, cleaned: cleaned, in: nextInput..<end, slots: cleanedSlots))
             nextInput = end
             return true
         }
@@ -126,12 +129,11 @@ extension TextReader {
         matchNumbered(until: 3)
         if numberedLines.count >= 3, let firstNumbered = firstHeading {
             // Whether some preamble line is a heading of some single part: the same question asked part by part,
-            // so each part's exclusion set is built once, not once per line.
+            // each part's exclusion set built once per context (`ReaderContext.partKeysButOne`).
             let mayBeHeading =
                 firstNumbered > 0
-                && allParts.contains { key in
-                    let others = Set(allParts.filter { $0 != key })
-                    return (0..<firstNumbered).contains { i in matcher.match(lines[i].text, excluding: others, numbered: false) != nil }
+                && ctx.partKeysButOne.contains { others in
+                    (0..<firstNumbered).contains { i in matcher.match(lines[i].text, excluding: others, numbered: false) != nil }
                 }
             if mayBeHeading {
                 matchNumbered(until: Int.max)

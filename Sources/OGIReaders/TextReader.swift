@@ -197,6 +197,59 @@ public struct TextReader: ReportReader {
         return lines
     }
 
+    /// Per text: the slots of `ctx.noiseScreen` it has (the inline-noise patterns' required sets, then the
+    /// line-noise patterns'), each text read once for both checks; nil when there is no such screen.
+    func noiseSlots(_ texts: [String]) -> [UInt64]? {
+        guard let screen = ctx.noiseScreen else { return nil }
+        return texts.map { screen.presentSlots($0) }
+    }
+
+    /// `removingInlineNoise(texts)`, with `slots` = `noiseSlots(texts)` standing in for a new reading of the
+    /// texts by the inline-noise screen; `unchanged` is true when the texts come back as they are (so their
+    /// slots still hold for `isLineNoise(_:present:)`).
+    func removingInlineNoise(_ texts: [String], slots: [UInt64]?) -> (texts: [String], unchanged: Bool) {
+        guard let slots, let screen = ctx.noiseScreen, slots.count == texts.count else { return (removingInlineNoise(texts), false) }
+        let hasBreaks = texts.contains(where: Self.hasLineBreakByte)
+        if !hasBreaks {
+            var present: UInt64 = 0
+            for s in slots { present |= s }
+            if !ctx.inlineNoise.indices.contains(where: { screen.mayMatch($0, joinedLinesOf: texts, present: present) }) {
+                return (texts, true)
+            }
+        }
+        let original = texts.joined(separator: "\n")
+        var joined = original
+        for p in ctx.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }
+        if !hasBreaks && FastText.bytesEqual(joined, original) { return (texts, true) }
+        return (joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), false)
+    }
+
+    /// `noiseFreeLines(input, cleaned:in:)`, where `slots` (when given) are the `noiseSlots` of the cleaned
+    /// texts, so that the line-noise check does not read them again.
+    func noiseFreeLines(_ input: [SourceLine], cleaned: [String], in range: Range<Int>, slots: [UInt64]?) -> [SourceLine] {
+        guard let slots, ctx.noiseScreen != nil, slots.count == cleaned.count, cleaned.count == input.count else {
+            return noiseFreeLines(input, cleaned: cleaned, in: range)
+        }
+        var lines: [SourceLine] = []
+        lines.reserveCapacity(range.count)
+        for i in range {
+            let text = cleaned[i]
+            if !text.isEmpty, isLineNoise(text, present: slots[i]) { continue }
+            lines.append(SourceLine(number: input[i].number, text: text))
+        }
+        return lines
+    }
+
+    /// `isLineNoise(text)`, with `present` = `ctx.noiseScreen.presentSlots(text)` (the screen must exist).
+    func isLineNoise(_ text: String, present: UInt64) -> Bool {
+        guard let screen = ctx.noiseScreen else { return isLineNoise(text) }
+        let offset = ctx.inlineNoise.count
+        for k in ctx.lineNoise.indices where screen.mayMatch(offset + k, text, present: present) {
+            if ctx.lineNoise[k].matcher.firstMatch(in: text) != nil { return true }
+        }
+        return false
+    }
+
     /// True when a line-noise pattern matches `text` (`ctx.lineNoise.contains { $0.matches(text) }`), the
     /// patterns' required characters read in one pass over the line (`RequiredScalarsScreen`).
     func isLineNoise(_ text: String) -> Bool {
@@ -224,8 +277,11 @@ public struct TextReader: ReportReader {
     ) -> Report {
         let profile = ctx.templates.profile
         // 1. Noise removed, original numbering kept. Inline patterns run once over the whole text.
-        let cleaned = removingInlineNoise(input.map { $0.text })
-        var lines = noiseFreeLines(input, cleaned: cleaned, in: input.indices)
+        //    Each line is read once for the required characters of both kinds of noise (`noiseSlots`).
+        let texts = input.map { $0.text }
+        let slots = noiseSlots(texts)
+        let (cleaned, unchanged) = removingInlineNoise(texts, slots: slots)
+        var lines = noiseFreeLines(input, cleaned: cleaned, in: input.indices, slots: unchanged ? slots : nil)
 
         // 2. Part headings, identified by their wording (by similarity), not their numeral. A heading run into
         //    the paragraph before it ("…。一、总体情况…") starts a line of its own.

@@ -62,8 +62,9 @@ struct HeadingMatcher: Sendable {
         var out: [SourceLine] = []
         out.reserveCapacity(lines.count)
         for l in lines {
-            // A cut follows a 。 or ；: a line without either is kept whole, without reading it into scalars.
-            guard Self.hasSentenceEnd(l.text) else { out.append(l); continue }
+            // A cut follows a 。 or ； followed by a numeral and a separator: a line without such three scalars
+            // in a row is kept whole, without reading it into scalars.
+            guard mayHaveRunInHeading(l.text) else { out.append(l); continue }
             let scalars = Array(l.text.unicodeScalars)
             var cut: Int?
             if scalars.count > 6 {
@@ -83,6 +84,32 @@ struct HeadingMatcher: Sendable {
             }
         }
         return out
+    }
+
+    /// True when a 。 or ； in `s` is directly followed by a scalar of `numerals` and then one of `separators`
+    /// (what a cut of `splittingRunInHeadings` needs, before its bounds and heading match). Read on the UTF-8
+    /// bytes as `hasSentenceEnd` finds the sentence ends; the two scalars after one are decoded in place.
+    func mayHaveRunInHeading(_ s: String) -> Bool {
+        var t = s
+        return t.withUTF8 { b in
+            guard let p = b.baseAddress else { return false }
+            let n = b.count
+            func follows(_ first: UInt8, _ second: UInt8, _ last: UInt8) -> Bool {
+                var from = 2
+                while from < n {
+                    guard let q = memchr(p + from, Int32(last), n - from) else { return false }
+                    let k = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(q))
+                    from = k + 1
+                    guard b[k - 2] == first && b[k - 1] == second, k + 1 < n else { continue }
+                    let (numeral, length) = UTF8Scan.scalar(b, k + 1)
+                    guard k + 1 + length < n, numerals.contains(Unicode.Scalar(numeral)!) else { continue }
+                    let (separator, _) = UTF8Scan.scalar(b, k + 1 + length)
+                    if separators.contains(Unicode.Scalar(separator)!) { return true }
+                }
+                return false
+            }
+            return follows(0xE3, 0x80, 0x82) || follows(0xEF, 0xBC, 0x9B)
+        }
     }
 
     /// `s.unicodeScalars.contains { $0 == "。" || $0 == "；" }` read on the UTF-8 bytes: 。 is `E3 80 82` and ；

@@ -1,0 +1,157 @@
+import Foundation
+import OGILint
+import OGITestSupport
+import XCTest
+
+@testable import OGIModel
+@testable import OGIReaders
+
+/// The inline-noise and line-noise checks answered from one reading of each line (`ReaderContext.noiseScreen`,
+/// `TextReader.noiseSlots`) must give what the two separate screens give: the same cleaned texts and the same
+/// noise-free lines. Compared on every sample, rendering and corpus text, their generated variants
+/// (`TextFrontFastPathTests.documents`), and runs of generated lines holding the characters the patterns
+/// look for (line breaks among them).
+final class Read6NoiseTests: XCTestCase {
+    static let context = ReadOnePass2Tests.context
+
+    func testCombinedScreenEqualsPatternByPattern() throws {
+        let ctx = Self.context
+        let reader = TextReader(context: ctx)
+        let screen = try XCTUnwrap(ctx.noiseScreen)
+        let offset = ctx.inlineNoise.count
+        var noise = 0, mayMatch = 0
+        for s in try ReadOnePass2Tests.lines() {
+            let present = screen.presentSlots(s)
+            XCTAssertEqual(present, screen.presentSlotsByScalars(s), s.debugDescription)
+            for (k, p) in ctx.inlineNoise.enumerated() {
+                let a = screen.mayMatch(k, s, present: present)
+                XCTAssertEqual(a, p.mayMatch(s), "\(p.source) \(s.debugDescription)")
+                if a { mayMatch += 1 }
+            }
+            for (k, p) in ctx.lineNoise.enumerated() {
+                let a = screen.mayMatch(offset + k, s, present: present)
+                XCTAssertEqual(a, p.mayMatch(s), "\(p.source) \(s.debugDescription)")
+                if a { mayMatch += 1 }
+            }
+            let isNoise = reader.isLineNoise(s, present: present)
+            XCTAssertEqual(isNoise, reader.isLineNoise(s), s.debugDescription)
+            XCTAssertEqual(isNoise, ctx.lineNoise.contains(where: { $0.matches(s) }), s.debugDescription)
+            if isNoise { noise += 1 }
+        }
+        XCTAssertGreaterThan(mayMatch, 100)
+        XCTAssertGreaterThan(noise, 5)
+    }
+
+    /// `removingInlineNoise(_:slots:)` and `noiseFreeLines(…, slots:)` against the readings without slots,
+    /// over whole documents and over the ranges of 32 lines the pairing reading cleans.
+    func testOneReadingCleansAsTheTwoScreens() throws {
+        let reader = TextReader(context: Self.context)
+        var docs = try TextFrontFastPathTests.documents()
+        let generated = try ReadOnePass2Tests.lines()
+        for size in [1, 2, 7, 40] {
+            var i = 0
+            while i < generated.count {
+                let end = min(generated.count, i + size)
+                docs.append((i..<end).map { SourceLine(number: $0 + 1, text: generated[$0]) })
+                i = end
+            }
+        }
+        XCTAssertGreaterThan(docs.count, 1000)
+        var unchanged = 0, changed = 0, dropped = 0
+        for doc in docs {
+            let texts = doc.map(\.text)
+            let reference = reader.removingInlineNoise(texts)
+            let slots = reader.noiseSlots(texts)
+            XCTAssertNotNil(slots)
+            let new = reader.removingInlineNoise(texts, slots: slots)
+            XCTAssertEqual(new.texts, reference, texts.joined(separator: "⏎").debugDescription)
+            if new.unchanged {
+                XCTAssertEqual(new.texts.count, texts.count)
+                for (a, b) in zip(new.texts, texts) { XCTAssertTrue(FastText.bytesEqual(a, b)) }
+                unchanged += 1
+            } else {
+                changed += 1
+            }
+            let cleanedSlots = new.unchanged ? slots : nil
+            var ranges = [doc.indices]
+            var start = 0
+            while start < doc.count {
+                ranges.append(start..<min(doc.count, start + 32))
+                start += 32
+            }
+            for r in ranges {
+                let old = reader.noiseFreeLines(doc, cleaned: reference, in: r)
+                let fast = reader.noiseFreeLines(doc, cleaned: new.texts, in: r, slots: cleanedSlots)
+                XCTAssertEqual(fast.map(\.text), old.map(\.text))
+                XCTAssertEqual(fast.map(\.number), old.map(\.number))
+                if r == doc.indices { dropped += r.count - old.count }
+            }
+        }
+        XCTAssertGreaterThan(unchanged, 100)
+        XCTAssertGreaterThan(changed, 10)
+        XCTAssertGreaterThan(dropped, 10)
+    }
+}
+
+/// `HeadingMatcher.splittingRunInHeadings` screening lines with `mayHaveRunInHeading` (a sentence end, a
+/// numeral and a separator in a row, read on bytes) must split every line as the reading it replaces, which
+/// read every line with a sentence end into scalars (`referenceSplitting`, kept here).
+final class Read6RunInHeadingTests: XCTestCase {
+    /// The splitting as it was: every line with a 。 or ； read into scalars and searched for a cut.
+    static func referenceSplitting(_ matcher: HeadingMatcher, _ lines: [SourceLine]) -> [SourceLine] {
+        var out: [SourceLine] = []
+        for l in lines {
+            guard HeadingMatcher.hasSentenceEnd(l.text) else { out.append(l); continue }
+            let scalars = Array(l.text.unicodeScalars)
+            var cut: Int?
+            if scalars.count > 6 {
+                for i in 1..<(scalars.count - 2)
+                where (scalars[i - 1] == "。" || scalars[i - 1] == "；") && matcher.numerals.contains(scalars[i])
+                    && matcher.separators.contains(scalars[i + 1])
+                {
+                    let tail = String(String.UnicodeScalarView(scalars[i...]))
+                    if matcher.match(tail, excluding: []) != nil { cut = i; break }
+                }
+            }
+            if let c = cut {
+                out.append(SourceLine(number: l.number, text: String(String.UnicodeScalarView(scalars[..<c]))))
+                out.append(SourceLine(number: l.number, text: String(String.UnicodeScalarView(scalars[c...]))))
+            } else {
+                out.append(l)
+            }
+        }
+        return out
+    }
+
+    func testScreenedSplittingEqualsTheScalarReading() throws {
+        let ctx = ReadOnePass2Tests.context
+        let matcher = ctx.headingMatcher
+        var docs = try TextFrontFastPathTests.documents()
+        // Generated lines: sentence ends, numerals, separators and heading words in every order, with
+        // multi-byte and astral neighbours; and sample lines with a heading run in after a sentence end.
+        let numerals = matcher.numeralList
+        let headings = ctx.templates.profile.parts.map { String(numerals[($0.number - 1) % numerals.count]) + "、" + $0.title }
+        var rng = SplitMix(seed: 606)
+        let alphabet = Array("。；一二三四五六七八九十、.． 1a总体情况主动公开😀é\u{301}".unicodeScalars)
+        var generated: [SourceLine] = []
+        for n in 0..<6000 {
+            var s = rng.string(from: alphabet, maxLength: 20)
+            if n % 3 == 0, let h = headings.randomElement(using: &rng) {
+                s += (n % 2 == 0 ? "。" : "；") + h + rng.string(from: alphabet, maxLength: 6)
+            }
+            generated.append(SourceLine(number: n + 1, text: s))
+        }
+        docs.append(generated)
+        var candidates = 0, cuts = 0
+        for doc in docs {
+            for l in doc where matcher.mayHaveRunInHeading(l.text) { candidates += 1 }
+            let fast = matcher.splittingRunInHeadings(doc)
+            let reference = Self.referenceSplitting(matcher, doc)
+            XCTAssertEqual(fast.map(\.text), reference.map(\.text))
+            XCTAssertEqual(fast.map(\.number), reference.map(\.number))
+            cuts += reference.count - doc.count
+        }
+        XCTAssertGreaterThan(candidates, 100)
+        XCTAssertGreaterThan(cuts, 20)
+    }
+}
