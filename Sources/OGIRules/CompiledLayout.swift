@@ -251,12 +251,14 @@ final class TableCells {
         if let t = source {
             // The template row after the last one found is tried first (`CompiledTable.rowIsFirst`).
             var nextRow = 0
+            // Rows and cells are read field by field in place: copying a whole `Row` or `Cell` retains each of its
+            // strings and arrays.
             for ri in t.rows.indices {
-                let r = t.rows[ri]
+                let rowKey = t.rows[ri].key
                 let tr: Int
-                if nextRow < table.rowCount, table.rowIsFirst[nextRow], table.rowKeys[nextRow] == r.key {
+                if nextRow < table.rowCount, table.rowIsFirst[nextRow], table.rowKeys[nextRow] == rowKey {
                     tr = nextRow
-                } else if let found = table.rowIndex[r.key] {
+                } else if let found = table.rowIndex[rowKey] {
                     tr = found
                 } else {
                     continue
@@ -266,8 +268,9 @@ final class TableCells {
                 rowPositions[tr] = ri
                 let base = tr * table.columnCount
                 var nextColumn = 0
-                for ci in r.cells.indices {
-                    let column = r.cells[ci].column
+                let cells = t.rows[ri].cells
+                for ci in cells.indices {
+                    let column = cells[ci].column
                     let c: Int
                     if nextColumn < table.columnCount, table.columnIsFirst[nextColumn], table.columnKeys[nextColumn] == column {
                         c = nextColumn
@@ -280,9 +283,10 @@ final class TableCells {
                     let i = base + c
                     if cellPositions[i] >= 0 { repeats = true; continue }
                     cellPositions[i] = ci
-                    states[i] = r.cells[ci].state
-                    values[i] = r.cells[ci].value
-                    ints[i] = Self.plainInteger(state: r.cells[ci].state, value: r.cells[ci].value, raw: r.cells[ci].raw)
+                    let state = cells[ci].state, value = cells[ci].value
+                    states[i] = state
+                    values[i] = value
+                    ints[i] = Self.plainInteger(state: state, value: value, raw: cells[ci].raw)
                 }
             }
         }
@@ -316,17 +320,28 @@ final class TableCells {
         case .blank, .placeholder: return value?.isZero == true ? 0 : nil
         case .number:
             guard value != nil else { return nil }
-            var v: Int64 = 0, digits = 0, negative = false
-            for (i, b) in raw.utf8.enumerated() {
-                if i == 0 && b == UInt8(ascii: "-") { negative = true; continue }
-                guard b >= 48 && b <= 57 else { return nil }
-                v = v * 10 + Int64(b - 48)
-                digits += 1
-                if digits > 15 { return nil }
-            }
-            return digits == 0 ? nil : (negative ? -v : v)
+            // Native strings (small ones too) are read as bytes in place.
+            if let n = raw.utf8.withContiguousStorageIfAvailable(plainDigits) { return n }
+            return plainDigits(raw.utf8)
         default: return nil
         }
+    }
+
+    /// Plain digits (at most 15, optionally after "-") as an `Int64`; nil for anything else.
+    @inline(__always)
+    static func plainDigits<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int64? {
+        var v: Int64 = 0, digits = 0, negative = false, first = true
+        for b in bytes {
+            if first {
+                first = false
+                if b == UInt8(ascii: "-") { negative = true; continue }
+            }
+            guard b >= 48 && b <= 57 else { return nil }
+            v = v &* 10 &+ Int64(b &- 48)
+            digits += 1
+            if digits > 15 { return nil }
+        }
+        return digits == 0 ? nil : (negative ? -v : v)
     }
 }
 

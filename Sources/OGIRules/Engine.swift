@@ -11,6 +11,8 @@ public struct Engine: Sendable {
     let notAReportRules: Set<String>
     /// The repair kind's constraints of each table, planned on first use and shared by every report.
     let constraintPlans = SharedCache<RepairKind.ConstraintPlanKey, [RepairKind.PlannedConstraint]>()
+    /// Assertions' whole-number comparisons resolved to cells, by layout, rule index, node and bindings.
+    let comparisonPlans = SharedCache<IntegerComparisonPlan.Key, IntegerComparisonPlan?>()
 
     public init(ruleSet: RuleSet) {
         self.ruleSet = ruleSet
@@ -53,6 +55,7 @@ public struct Engine: Sendable {
             sums: sums, previous: last)
         ev.ruleSet = ruleSet
         ev.constraintPlans = constraintPlans
+        ev.comparisonPlans = comparisonPlans
         // Rules are read in place (`rules[index]`), never copied: a `Rule` holds a dozen references.
         let rules = ruleSet.rules
         for index in rules.indices {
@@ -153,7 +156,8 @@ public struct Engine: Sendable {
 public final class RuleRun {
     /// The rule set's rules and the position of this run's rule: the rule is read in place, not copied per report.
     private let rules: [Rule]
-    private let index: Int
+    /// The rule's position in `rules` (keys plans made once per rule set).
+    let index: Int
     let ev: Evaluator
     var findings: [Finding] = []
     var unevaluated: [CatalogMessage] = []

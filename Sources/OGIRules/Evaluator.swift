@@ -89,6 +89,10 @@ final class Evaluator {
     /// The repair constraints of each table planned once per rule set (`RepairKind.planConstraints`), shared by the
     /// engine's reports; nil (then they are read through the rules each time) for an evaluator made without an engine.
     var constraintPlans: SharedCache<RepairKind.ConstraintPlanKey, [RepairKind.PlannedConstraint]>?
+    /// Assertions' whole-number comparisons with their cells resolved once per rule set (`IntegerComparisonPlan`),
+    /// shared by the engine's reports; nil (then every comparison resolves its paths) for an evaluator made
+    /// without an engine.
+    var comparisonPlans: SharedCache<IntegerComparisonPlan.Key, IntegerComparisonPlan?>?
     /// The lines of each sum read so far, by `SumPlan.id`.
     var sumLines: [Int: [Result<SumKind.Line, Error>]] = [:]
     /// The report's fields as messages show them (`ReportField.text`) and `next_year`: the placeholder values every
@@ -299,13 +303,14 @@ final class Evaluator {
         return b
     }
 
-    func binary(_ op: String, _ a: Expr, _ b: Expr, tolerance: Decimal) throws -> Value {
+    /// `integerTried`: the caller already tried the `Int64` comparison (a planned one) and it gave no answer.
+    func binary(_ op: String, _ a: Expr, _ b: Expr, tolerance: Decimal, integerTried: Bool = false) throws -> Value {
         switch op {
         case "and": return .bool(try truth(a) && truth(b))
         case "or": return .bool(try truth(a) || truth(b))
         default: break
         }
-        if let r = try integerComparison(op, a, b, tolerance: tolerance) { return .bool(r) }
+        if !integerTried, let r = try integerComparison(op, a, b, tolerance: tolerance) { return .bool(r) }
         let x = try eval(a), y = try eval(b)
         // The whole expression, for a reason it could not be computed: built only then.
         var whole: Expr { Expr.binary(op, a, b) }
@@ -425,6 +430,42 @@ final class Evaluator {
             return total
         default: return nil
         }
+    }
+
+    /// `integerComparison(op, a, b, tolerance: 0)` from the comparison's plan: the same cells read in the same
+    /// order (a missing one throws what `cell` throws), nil (and `touched` as before) when a cell holds no plain
+    /// whole number or a sum overflows.
+    func integerComparison(_ op: String, _ plan: IntegerComparisonPlan) throws -> Bool? {
+        let mark = touched.count
+        if let x = try plannedInteger(plan.lhs), let y = try plannedInteger(plan.rhs) {
+            switch op {
+            case "==": return x == y
+            case "!=": return x != y
+            case "<": return x < y
+            case "<=": return x <= y
+            case ">": return x > y
+            default: return x >= y
+            }
+        }
+        touched.removeSubrange(mark...)
+        return nil
+    }
+
+    /// The signed sum of a plan's terms, reading its cells in order; nil at the first cell without a plain whole
+    /// number or on overflow.
+    func plannedInteger(_ terms: [IntegerComparisonPlan.Term]) throws -> Int64? {
+        var total: Int64 = 0
+        for t in terms {
+            var v = t.literal
+            if t.table >= 0 {
+                guard let n = try cell(cells(t.table), row: t.row, column: t.column).int else { return nil }
+                v = t.negated ? -n : n
+            }
+            let (r, overflow) = total.addingReportingOverflow(v)
+            if overflow { return nil }
+            total = r
+        }
+        return total
     }
 
     /// A bound variable's text, or the error `keys(of:)` and `eval` raise for an unbound one.
@@ -584,6 +625,76 @@ final class Evaluator {
             if afterPoint { if digit { places += 1 } else { break } }
         }
         return places
+    }
+}
+
+/// A comparison both of whose sides have the shapes `Evaluator.integer` reads (literals, cell paths, unary `-`, `+`,
+/// `-`, `sum`), flattened into signed terms with every cell path resolved to its table and cell: made once per
+/// rule set, layout and bindings, so a report reads the cells without building or looking up keys.
+struct IntegerComparisonPlan: Sendable {
+    /// A literal (`table` −1) or a cell, negated when under an odd number of minus signs.
+    struct Term: Sendable, Equatable {
+        var table = -1, row = 0, column = 0
+        var negated = false
+        var literal: Int64 = 0
+    }
+
+    /// Which comparison: the layout, the rule's index in its set, the node's position in the assertion (heap
+    /// numbering of the `and`/`or` tree) and the bindings its paths read.
+    struct Key: Hashable, Sendable {
+        var layout: ObjectIdentifier
+        var rule: Int
+        var node: Int
+        var bindings: [String: String]
+    }
+
+    var lhs: [Term]
+    var rhs: [Term]
+
+    /// The plan of `a op b` under `ev`'s bindings; nil when a side has another shape, a literal is no small whole
+    /// number, a variable is unbound or a path names no cell of the layout (the evaluator then decides as always).
+    static func make(_ a: Expr, _ b: Expr, _ ev: Evaluator) -> IntegerComparisonPlan? {
+        guard let compiled = ev.compiled else { return nil }
+        var lhs: [Term] = [], rhs: [Term] = []
+        guard terms(a, negated: false, ev, compiled, into: &lhs), terms(b, negated: false, ev, compiled, into: &rhs) else { return nil }
+        return IntegerComparisonPlan(lhs: lhs, rhs: rhs)
+    }
+
+    /// Appends `e`'s terms in `Evaluator.integer`'s reading order; false when `e` cannot be planned.
+    static func terms(_ e: Expr, negated: Bool, _ ev: Evaluator, _ compiled: CompiledLayout, into out: inout [Term]) -> Bool {
+        switch e {
+        case .number(let d):
+            guard let n = Evaluator.literalInteger(d) else { return false }
+            out.append(Term(literal: negated ? -n : n))
+            return true
+        case .path(let segs):
+            guard segs.count > 1, Expr.previousPath(segs) == nil else { return false }
+            var keys: [String] = []
+            for seg in segs {
+                switch seg {
+                case .name(let n): keys.append(n)
+                case .variable(let v):
+                    guard let b = ev.bindings[v] else { return false }
+                    keys.append(b)
+                case .index(.path(let inner)):
+                    guard inner.count == 1, case .variable(let v) = inner[0], v != "it", let b = ev.bindings[v] else { return false }
+                    keys.append(b)
+                default: return false
+                }
+            }
+            guard let table = compiled.table(keys[0]), let (r, c) = table.resolve(keys.dropFirst()) else { return false }
+            out.append(Term(table: table.index, row: r, column: c, negated: negated))
+            return true
+        case .unary("-", let a):
+            return terms(a, negated: !negated, ev, compiled, into: &out)
+        case .binary(let op, let a, let b) where op == "+" || op == "-":
+            return terms(a, negated: negated, ev, compiled, into: &out)
+                && terms(b, negated: op == "-" ? !negated : negated, ev, compiled, into: &out)
+        case .call("sum", let args):
+            for a in args where !terms(a, negated: negated, ev, compiled, into: &out) { return false }
+            return true
+        default: return false
+        }
     }
 }
 

@@ -45,7 +45,7 @@ public struct AssertKind: RuleKind {
         let ev = run.ev
         ev.touched = []; ev.touchedMeta = []
         do {
-            if try truthWithTolerance(expression, ev) { return }
+            if try truthWithTolerance(expression, ev, run: run, node: 0) { return }
             // Find the comparison that failed, for the numbers in the message.
             let culprit = failing(expression, ev)
             var vars = run.bindingVars()
@@ -89,13 +89,32 @@ public struct AssertKind: RuleKind {
         }
     }
 
-    func truthWithTolerance(_ e: Expr, _ ev: Evaluator) throws -> Bool {
+    /// Whether `e` holds, comparisons within `tolerance`. With `run` (and the engine's plans), whole-number
+    /// comparisons are read from plans made once per rule set, keyed by `node`: the position of `e` in the
+    /// `and`/`or` tree (root 0, children 2n+1 and 2n+2).
+    func truthWithTolerance(_ e: Expr, _ ev: Evaluator, run: RuleRun? = nil, node: Int = 0) throws -> Bool {
         if case let .binary(op, a, b) = e, Self.comparisons.contains(op) {
-            guard case .bool(let r) = try ev.binary(op, a, b, tolerance: tolerance) else { return false }
+            var integerTried = false
+            if let run, let plans = ev.comparisonPlans, let compiled = ev.compiled, ev.integerShortcut, tolerance.isZero {
+                let key = IntegerComparisonPlan.Key(layout: ObjectIdentifier(compiled), rule: run.index, node: node, bindings: ev.bindings)
+                if let plan = plans.value(key, { _ in IntegerComparisonPlan.make(a, b, ev) }) {
+                    if let r = try ev.integerComparison(op, plan) { return r }
+                    integerTried = true
+                }
+            }
+            guard case .bool(let r) = try ev.binary(op, a, b, tolerance: tolerance, integerTried: integerTried) else { return false }
             return r
         }
-        if case let .binary("and", a, b) = e { return try truthWithTolerance(a, ev) && truthWithTolerance(b, ev) }
-        if case let .binary("or", a, b) = e { return try truthWithTolerance(a, ev) || truthWithTolerance(b, ev) }
+        // Past 2^40 the positions of a deep tree would not stay unique: its deeper comparisons go unplanned.
+        let planned = node < 1 << 40 ? run : nil
+        if case let .binary("and", a, b) = e {
+            return try truthWithTolerance(a, ev, run: planned, node: 2 &* node &+ 1)
+                && truthWithTolerance(b, ev, run: planned, node: 2 &* node &+ 2)
+        }
+        if case let .binary("or", a, b) = e {
+            return try truthWithTolerance(a, ev, run: planned, node: 2 &* node &+ 1)
+                || truthWithTolerance(b, ev, run: planned, node: 2 &* node &+ 2)
+        }
         return try ev.truth(e)
     }
 
