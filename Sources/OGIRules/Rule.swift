@@ -161,8 +161,9 @@ extension Rule: CustomReflectable {
         Mirror(
             self,
             children: [
-                ("id", id as Any), ("title", title), ("severity", severity), ("category", category), ("reference", reference),
-                ("description", description), ("when", when), ("kind", kind), ("message", message), ("fix", fix),
+                ("id", id as Any), ("title", title), ("severity", severity), ("category", category), ("reference", reference as Any),
+                ("description", description as Any), ("when", when as Any), ("kind", kind), ("message", message as Any),
+                ("fix", fix as Any),
                 ("unevaluated", unevaluated), ("examples", examples), ("templates", templates),
                 ("templatesStated", templatesStated), ("appliesToEveryTemplate", appliesToEveryTemplate),
                 ("needsPrevious", needsPrevious), ("file", file), ("line", line),
