@@ -373,14 +373,7 @@ final class Evaluator {
         guard integerShortcut, tolerance.isZero else { return nil }
         let mark = touched.count
         if let x = try integer(a), let y = try integer(b) {
-            switch op {
-            case "==": return x == y
-            case "!=": return x != y
-            case "<": return x < y
-            case "<=": return x <= y
-            case ">": return x > y
-            default: return x >= y
-            }
+            return Self.compare(op, x, y)
         }
         touched.removeSubrange(mark...)
         return nil
@@ -432,20 +425,25 @@ final class Evaluator {
         }
     }
 
+    /// `x op y` for a comparison operator already known to be one of `== != < <= > >=` (`>=` for the last).
+    static func compare(_ op: String, _ x: Int64, _ y: Int64) -> Bool {
+        switch op {
+        case "==": x == y
+        case "!=": x != y
+        case "<": x < y
+        case "<=": x <= y
+        case ">": x > y
+        default: x >= y
+        }
+    }
+
     /// `integerComparison(op, a, b, tolerance: 0)` from the comparison's plan: the same cells read in the same
     /// order (a missing one throws what `cell` throws), nil (and `touched` as before) when a cell holds no plain
     /// whole number or a sum overflows.
     func integerComparison(_ op: String, _ plan: IntegerComparisonPlan) throws -> Bool? {
         let mark = touched.count
         if let x = try plannedInteger(plan.lhs), let y = try plannedInteger(plan.rhs) {
-            switch op {
-            case "==": return x == y
-            case "!=": return x != y
-            case "<": return x < y
-            case "<=": return x <= y
-            case ">": return x > y
-            default: return x >= y
-            }
+            return Self.compare(op, x, y)
         }
         touched.removeSubrange(mark...)
         return nil
