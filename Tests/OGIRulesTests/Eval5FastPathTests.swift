@@ -10,17 +10,8 @@ import XCTest
 /// tested for a failure without being built (`RepairKind.anyViolated`, planned once per layout or read through the
 /// rules), a sum's lines are read without touching their cells, a row's missing cells are found in place, and `\d`
 /// and `\s` pass over CJK ideographs without reading their properties.
-final class Eval5FastPathTests: XCTestCase {
+final class Eval5FastPathTests: XCTestCase, BundledEvaluatorTesting {
     static var namedReports: [(path: String, report: Report)] { EvaluationFastPath2Tests.namedReports }
-
-    func evaluator(_ report: Report) -> Evaluator {
-        let engine = Repo.linter.engine
-        let ev = Evaluator(
-            report: report, layout: engine.compiled.layout(for: report), templates: engine.ruleSet.templates,
-            messages: engine.ruleSet.messages, sums: engine.sums)
-        ev.ruleSet = engine.ruleSet
-        return ev
-    }
 
     /// Every report and `EvaluationFastPath3Tests`' variants (rows and cells moved, dropped, repeated), and variants
     /// whose number cells are made blank, placeholders, fractions, negatives, text, numbers past 15 digits or near

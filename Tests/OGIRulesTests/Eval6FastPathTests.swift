@@ -9,16 +9,7 @@ import XCTest
 /// The sixth pass's evaluation shortcuts give the answers of the code they replace: assertions' whole-number
 /// comparisons read from plans made once per rule set (`IntegerComparisonPlan`) and plain whole numbers read from
 /// a cell's bytes in place (`TableCells.plainDigits`).
-final class Eval6FastPathTests: XCTestCase {
-    func evaluator(_ report: Report) -> Evaluator {
-        let engine = Repo.linter.engine
-        let ev = Evaluator(
-            report: report, layout: engine.compiled.layout(for: report), templates: engine.ruleSet.templates,
-            messages: engine.ruleSet.messages, sums: engine.sums)
-        ev.ruleSet = engine.ruleSet
-        return ev
-    }
-
+final class Eval6FastPathTests: XCTestCase, BundledEvaluatorTesting {
     // MARK: planned comparisons
 
     /// What one comparison gave: its answer (nil: no `Int64` answer) or the reasons it could not be made, and the

@@ -9,17 +9,8 @@ import XCTest
 /// The evaluation's third round of shortcuts gives the answers of the code it replaces: a report's cells found at
 /// their expected template positions before any key is hashed, the repair kind's equations planned once per layout,
 /// and the doubled-word scan's first comparison asked first.
-final class EvaluationFastPath3Tests: XCTestCase {
+final class EvaluationFastPath3Tests: XCTestCase, BundledEvaluatorTesting {
     static var namedReports: [(path: String, report: Report)] { EvaluationFastPath2Tests.namedReports }
-
-    func evaluator(_ report: Report) -> Evaluator {
-        let engine = Repo.linter.engine
-        let ev = Evaluator(
-            report: report, layout: engine.compiled.layout(for: report), templates: engine.ruleSet.templates,
-            messages: engine.ruleSet.messages, sums: engine.sums)
-        ev.ruleSet = engine.ruleSet
-        return ev
-    }
 
     /// The reports, and variants of each that reorder, repeat, drop and rename rows and cells (deterministic).
     static func reportsAndVariants() -> [Report] {
