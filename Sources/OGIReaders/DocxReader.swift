@@ -208,12 +208,30 @@ final class ListNumberer {
         c[ilvl] = (c[ilvl] ?? (level.start - 1)) + 1
         for deeper in c.keys where deeper > ilvl { c[deeper] = nil }
         counters[numId] = c
+        guard level.format != "bullet" else { return "" }
         var text = level.text
-        for i in 0...ilvl {
+        for i in 0...ilvl where text.utf8.contains(UInt8(ascii: "%")) {
             let value = c[i] ?? (lvls[i]?.start ?? 1)
-            text = text.replacingOccurrences(of: "%\(i + 1)", with: Self.format(value, lvls[i]?.format ?? "decimal"))
+            text = Self.replacing(placeholder: Character("\(i + 1)"), in: text, with: Self.format(value, lvls[i]?.format ?? "decimal"))
         }
-        return level.format == "bullet" ? "" : text
+        return text
+    }
+
+    /// `text` with every `%` followed by `placeholder` (compared as characters, left to right, without overlap)
+    /// replaced by `value`: what `replacingOccurrences(of: "%1", with:)` gives, without Foundation's general search.
+    static func replacing(placeholder: Character, in text: String, with value: String) -> String {
+        var out = ""
+        var pendingPercent = false
+        for ch in text {
+            if pendingPercent {
+                pendingPercent = false
+                if ch == placeholder { out += value; continue }
+                out.append("%")
+            }
+            if ch == "%" { pendingPercent = true } else { out.append(ch) }
+        }
+        if pendingPercent { out.append("%") }
+        return out
     }
 
     static func format(_ n: Int, _ fmt: String) -> String {

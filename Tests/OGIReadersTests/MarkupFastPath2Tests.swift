@@ -426,6 +426,30 @@ extension MarkupFastPath2Tests {
             }
         }
     }
+
+    /// List numbering fills `%1`…`%9` with its own scan; on level texts made of percent signs, digits, letters,
+    /// ideographs and combining marks it gives what Foundation's `replacingOccurrences` gave, for every level.
+    func testNumberingPlaceholdersEqualReplacingOccurrences() {
+        let pieces = ["%", "%%", "1", "2", "9", "%1", "%2", "、", "（", "）", ".", "a", "\u{301}", "一", " ", "%1\u{301}"]
+        var rng = SystemRandomNumberGenerator()
+        var texts = ["", "%1", "%1.", "%1.%2", "（%1）", "%%1", "%1%1", "第%1章", "%12", "%", "1%"]
+        for _ in 0..<3000 {
+            texts.append((0..<Int.random(in: 1...7, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+        }
+        var replaced = 0
+        for text in texts {
+            for level in 1...9 {
+                for value in ["3", "十二", "", "%1", "b"] {
+                    let expected = text.replacingOccurrences(of: "%\(level)", with: value)
+                    XCTAssertEqual(
+                        ListNumberer.replacing(placeholder: Character("\(level)"), in: text, with: value), expected,
+                        "level \(level) in \(text.unicodeScalars.map { String($0.value, radix: 16) }) with \(value)")
+                    if expected != text { replaced += 1 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(replaced, 1000)
+    }
 }
 
 /// The DOCX tree walk the streamed reading replaced, as it was (the reference MarkupFastPath2Tests and
