@@ -454,11 +454,18 @@ struct Lineariser {
         var pending: [Int] = []
         for (ri, tr) in rows.enumerated() {
             if overCells { return }
-            var fields: [String] = []
+            // The row's fields joined by tabs as they are placed (what `[String].joined(separator: "\t")` gave).
+            var line = ""
+            var fieldCount = 0
+            func addField(_ text: String) {
+                if fieldCount > 0 { line.append("\t") }
+                line.append(text)
+                fieldCount += 1
+            }
             var col = 0
             func skipCovered() {
                 while col < pending.count, pending[col] > 0 {
-                    fields.append("")
+                    addField("")
                     pending[col] -= 1
                     col += 1
                 }
@@ -485,7 +492,7 @@ struct Lineariser {
                 let colspan = min(budget.maxSpan, hasAttributes ? max(1, Int(cell.attribute("colspan", html: true) ?? "1") ?? 1) : 1)
                 cells += rowspan * colspan
                 if cells > budget.maxTableCells { overCells = true; return }
-                fields.append(text)
+                addField(text)
                 if rowspan > 1 {
                     if pending.count < col + colspan { pending += repeatElement(0, count: col + colspan - pending.count) }
                     for k in 0..<colspan { pending[col + k] = rowspan - 1 }
@@ -493,7 +500,7 @@ struct Lineariser {
                 col += colspan
             }
             skipCovered()
-            lines.append(Line(text: fields.joined(separator: "\t"), sourceLine: tr.line, table: tableCount, row: ri + 1))
+            lines.append(Line(text: line, sourceLine: tr.line, table: tableCount, row: ri + 1))
         }
     }
 }
