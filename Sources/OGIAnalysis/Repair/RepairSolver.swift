@@ -179,113 +179,235 @@ public enum RepairSolver {
 
     /// The search itself, in the arithmetic of `N`: `Decimal` never fails; `WholeNumber` throws where it would
     /// leave its exact range, and the caller then searches in `Decimal`.
+    ///
+    /// Cells are numbered 0..<n in their `ID` order, so "sorted by cell" is "sorted by number"; each constraint
+    /// kept is a row of ascending cell numbers with their coefficients (none zero), and a cell's coefficient in
+    /// a row is found by binary search. No dictionary or set of cells is touched inside the search.
     private static func search<ID, N: RepairArithmetic>(
         cells: [ID: RepairCellValue], values: [ID: N], constraints: [LinearConstraint<ID>], options: RepairOptions,
         integers: Bool
     ) throws(N.Failure) -> RepairResult<ID> {
+        let ids = cells.keys.sorted()
+        var numberOf: [ID: Int] = [:]
+        numberOf.reserveCapacity(ids.count)
+        for (x, id) in ids.enumerated() { numberOf[id] = x }
+        let value = ids.map { values[$0] ?? N.zero }
+
         // Normalise; leave out constraints that name unknown cells.
-        var rows: [(index: Int, a: [ID: N], tol: N)] = []
+        var kept: [Row<N>] = []
         var unevaluated: [Int] = []
         for (k, c) in constraints.enumerated() {
-            let a = try normalized(c, N.self)
-            if a.keys.allSatisfy({ cells[$0] != nil }) {
-                rows.append((k, a, try N.exactly(c.tolerance).magnitude))
-            } else {
+            guard let (cols, coefs) = try normalizedRow(c, numberOf, N.self) else {
                 unevaluated.append(k)
+                continue
             }
+            kept.append(Row(index: k, cols: cols, coefs: coefs, tol: try N.exactly(c.tolerance).magnitude))
         }
-        func value(_ id: ID) -> N { values[id] ?? N.zero }
-        var residuals: [N] = []
-        residuals.reserveCapacity(rows.count)
+        // Constants from here on (the functions below read them without exclusivity checks).
+        let rows = kept
+        /// The coefficient of cell `x` in row `ri`, nil when the cell is not in it.
+        func coefficient(_ ri: Int, _ x: Int) -> N? {
+            let cols = rows[ri].cols
+            var lo = 0, hi = cols.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if cols[mid] < x { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < cols.count && cols[lo] == x ? rows[ri].coefs[lo] : nil
+        }
+        var sums: [N] = []
+        sums.reserveCapacity(rows.count)
         for r in rows {
             var sum = N.zero
-            for (id, a) in r.a { sum = try N.add(sum, try N.multiply(a, value(id))) }
-            residuals.append(sum)
+            for (t, x) in r.cols.enumerated() { sum = try N.add(sum, try N.multiply(r.coefs[t], value[x])) }
+            sums.append(sum)
         }
+        let residuals = sums
         let violatedRows = rows.indices.filter { residuals[$0].magnitude > rows[$0].tol }
         let violated = violatedRows.map { rows[$0].index }
         if violatedRows.isEmpty {
             return RepairResult(outcome: .consistent, violated: [], unevaluated: unevaluated)
         }
 
-        // Which rows each cell takes part in.
-        var rowsOf: [ID: [Int]] = [:]
-        for (ri, r) in rows.enumerated() { for id in r.a.keys { rowsOf[id, default: []].append(ri) } }
-        func admissible(_ id: ID, _ newValue: N) -> Bool {
+        // Which rows each cell takes part in, ascending.
+        var cellRows = [[Int]](repeating: [], count: ids.count)
+        for (ri, r) in rows.enumerated() { for x in r.cols { cellRows[x].append(ri) } }
+        let rowsOf = cellRows
+        func admissible(_ x: Int, _ newValue: N) -> Bool {
             if integers && !newValue.isInteger { return false }
-            if options.nonNegative && newValue < N.zero && value(id) >= N.zero { return false }
+            if options.nonNegative && newValue < N.zero && value[x] >= N.zero { return false }
             return true
         }
-        func holds(_ ri: Int, _ change: [ID: N]) throws(N.Failure) -> Bool {
+        /// Whether row `ri` holds after cell `x` changes by `dx` (and cell `y`, when given, by `dy`).
+        func holds(_ ri: Int, _ x: Int, _ dx: N, _ y: Int = -1, _ dy: N = N.zero) throws(N.Failure) -> Bool {
             var r = residuals[ri]
-            for (id, d) in change { if let a = rows[ri].a[id] { r = try N.add(r, try N.multiply(a, d)) } }
+            if let a = coefficient(ri, x) { r = try N.add(r, try N.multiply(a, dx)) }
+            if y >= 0, let a = coefficient(ri, y) { r = try N.add(r, try N.multiply(a, dy)) }
             return r.magnitude <= rows[ri].tol
         }
-        func makeRepair(_ deltas: [(ID, N)]) -> Repair<ID> {
+        func makeRepair(_ deltas: [(Int, N)]) -> Repair<ID> {
             Repair(
-                changes: deltas.sorted { $0.0 < $1.0 }.map { id, d in
+                changes: deltas.sorted { $0.0 < $1.0 }.map { x, d in
                     let from: Decimal? = {
-                        if case .number(let v) = cells[id]! { return v }; return nil
+                        if case .number(let v) = cells[ids[x]]! { return v }; return nil
                     }()
-                    let fixes = violatedRows.filter { rows[$0].a[id] != nil }.map { rows[$0].index }
-                    return CellChange(cell: id, from: from, to: (from ?? 0) + d.decimal, fixes: fixes)
+                    let fixes = violatedRows.filter { coefficient($0, x) != nil }.map { rows[$0].index }
+                    return CellChange(cell: ids[x], from: from, to: (from ?? 0) + d.decimal, fixes: fixes)
                 })
         }
         /// A quotient that is no whole number: `Decimal` would go on with the fraction, which `admissible` refuses
         /// when only integers are proposed; otherwise only `Decimal` can go on.
         func fraction() throws(N.Failure) { if !integers { try N.fractionFound() } }
 
-        // Size 1.
+        // Size 1: the cells of every violated row.
         var single: [Repair<ID>] = []
-        var cellsInViolated = Set(rows[violatedRows[0]].a.keys)
-        for ri in violatedRows.dropFirst() { cellsInViolated.formIntersection(rows[ri].a.keys) }
-        for id in cellsInViolated.sorted() {
-            let r0 = violatedRows[0]
-            guard let delta = try N.divide(residuals[r0].negated, rows[r0].a[id]!) else { try fraction(); continue }
-            guard delta != N.zero, admissible(id, try N.add(value(id), delta)) else { continue }
+        let r0 = violatedRows[0]
+        for (t, x) in rows[r0].cols.enumerated() where violatedRows.dropFirst().allSatisfy({ coefficient($0, x) != nil }) {
+            guard let delta = try N.divide(residuals[r0].negated, rows[r0].coefs[t]) else { try fraction(); continue }
+            guard delta != N.zero, admissible(x, try N.add(value[x], delta)) else { continue }
             var all = true
-            for ri in rowsOf[id, default: []] where !(try holds(ri, [id: delta])) { all = false; break }
-            if all { single.append(makeRepair([(id, delta)])) }
+            for ri in rowsOf[x] where !(try holds(ri, x, delta)) { all = false; break }
+            if all { single.append(makeRepair([(x, delta)])) }
         }
         if let outcome = outcome(single, options) { return RepairResult(outcome: outcome, violated: violated, unevaluated: unevaluated) }
         guard options.maxChanges >= 2 else {
             return RepairResult(outcome: .noneWithinLimit, violated: violated, unevaluated: unevaluated)
         }
 
+        /// Solves a_i·δi + a_j·δj = −r over the rows either cell is in (`touched`, ascending): Cramer's rule on the
+        /// first two rows whose determinant is not zero; nil when there are none. A quotient that is no whole number
+        /// in `WholeNumber` arithmetic is nil inside the pair.
+        func solvePair(_ i: Int, _ j: Int, _ touched: [Int]) throws(N.Failure) -> (N?, N?)? {
+            for x in 0..<touched.count {
+                let a1 = coefficient(touched[x], i) ?? N.zero, b1 = coefficient(touched[x], j) ?? N.zero
+                let c1 = residuals[touched[x]].negated
+                for y in (x + 1)..<max(x + 1, touched.count) {
+                    let a2 = coefficient(touched[y], i) ?? N.zero, b2 = coefficient(touched[y], j) ?? N.zero
+                    let det = try N.subtract(try N.multiply(a1, b2), try N.multiply(a2, b1))
+                    if det == N.zero { continue }
+                    let c2 = residuals[touched[y]].negated
+                    let ni = try N.subtract(try N.multiply(c1, b2), try N.multiply(c2, b1))
+                    let nj = try N.subtract(try N.multiply(a1, c2), try N.multiply(a2, c1))
+                    return (try N.divide(ni, det), try N.divide(nj, det))
+                }
+            }
+            return nil
+        }
+
         // Size 2.
-        let pivot = violatedRows.min { rows[$0].a.count < rows[$1].a.count }!
-        var seen = Set<[ID]>()
+        let pivot = violatedRows.min { rows[$0].cols.count < rows[$1].cols.count }!
+        // The pairs tried, as smaller · n + larger: in a table of flags up to 512 cells, else in a set.
+        let n = ids.count
+        var seenFlags = n <= 512 ? [Bool](repeating: false, count: n * n) : []
+        var seenSet = Set<Int>()
+        func firstTry(_ key: Int) -> Bool {
+            if seenFlags.isEmpty { return seenSet.insert(key).inserted }
+            if seenFlags[key] { return false }
+            seenFlags[key] = true
+            return true
+        }
         var pairs: [Repair<ID>] = []
-        for i in rows[pivot].a.keys.sorted() {
-            let missed = violatedRows.filter { rows[$0].a[i] == nil }
-            var partners: Set<ID>
+        var marked = [Bool](repeating: false, count: ids.count)
+        var touchedStamp = [Int](repeating: -1, count: rows.count)
+        var touched: [Int] = []
+        var pairNumber = 0
+        for i in rows[pivot].cols {
+            let missed = violatedRows.filter { coefficient($0, i) == nil }
+            var partners: [Int]
             if let first = missed.first {
-                partners = Set(rows[first].a.keys)
-                for ri in missed.dropFirst() { partners.formIntersection(rows[ri].a.keys) }
+                partners = rows[first].cols.filter { x in missed.dropFirst().allSatisfy { coefficient($0, x) != nil } }
             } else {
                 partners = []
-                for ri in rowsOf[i, default: []] { partners.formUnion(rows[ri].a.keys) }
+                for ri in rowsOf[i] { for x in rows[ri].cols where !marked[x] { marked[x] = true; partners.append(x) } }
+                for x in partners { marked[x] = false }
+                partners.sort()
             }
-            partners.remove(i)
-            for j in partners.sorted() {
-                let key = i < j ? [i, j] : [j, i]
-                guard seen.insert(key).inserted else { continue }
-                guard let (qi, qj) = try solvePair(i, j, rowsOf: rowsOf, rows: rows, residuals: residuals) else { continue }
+            for j in partners where j != i {
+                guard firstTry(i < j ? i * n + j : j * n + i) else { continue }
+                // The rows either cell is in, ascending, each once.
+                pairNumber += 1
+                touched.removeAll(keepingCapacity: true)
+                for ri in rowsOf[i] where touchedStamp[ri] != pairNumber { touchedStamp[ri] = pairNumber; touched.append(ri) }
+                for ri in rowsOf[j] where touchedStamp[ri] != pairNumber { touchedStamp[ri] = pairNumber; touched.append(ri) }
+                touched.sort()
+                guard let (qi, qj) = try solvePair(i, j, touched) else { continue }
                 guard let di = qi, let dj = qj else { try fraction(); continue }
                 guard di != N.zero, dj != N.zero,
-                    admissible(i, try N.add(value(i), di)), admissible(j, try N.add(value(j), dj))
+                    admissible(i, try N.add(value[i], di)), admissible(j, try N.add(value[j], dj))
                 else { continue }
-                let change = [i: di, j: dj]
-                let touched = Set(rowsOf[i, default: []] + rowsOf[j, default: []])
                 var all = true
-                for ri in touched where !(try holds(ri, change)) { all = false; break }
-                guard all, violatedRows.allSatisfy({ touched.contains($0) }) else { continue }
+                for ri in touched where !(try holds(ri, i, di, j, dj)) { all = false; break }
+                guard all else { continue }
+                var coversViolated = true
+                for ri in violatedRows where touchedStamp[ri] != pairNumber { coversViolated = false; break }
+                guard coversViolated else { continue }
                 pairs.append(makeRepair([(i, di), (j, dj)]))
             }
         }
         pairs.sort { $0.changes.map(\.cell).lexicographicallyPrecedes($1.changes.map(\.cell)) }
         if let outcome = outcome(pairs, options) { return RepairResult(outcome: outcome, violated: violated, unevaluated: unevaluated) }
         return RepairResult(outcome: .noneWithinLimit, violated: violated, unevaluated: unevaluated)
+    }
+
+    /// One constraint kept by the search: its index in the input, its cells (ascending numbers) with their
+    /// coefficients, and its tolerance.
+    private struct Row<N> {
+        var index: Int
+        var cols: [Int]
+        var coefs: [N]
+        var tol: N
+    }
+
+    /// The constraint as Σ a·x = 0 over cell numbers (`numberOf`), each cell once, ascending, zero coefficients
+    /// left out: `normalized` as a row. Nil when a cell it keeps is not in the table (one whose coefficients
+    /// cancel out does not count, as in `normalized`).
+    private static func normalizedRow<ID, N: RepairArithmetic>(
+        _ c: LinearConstraint<ID>, _ numberOf: [ID: Int], _: N.Type
+    ) throws(N.Failure) -> (cols: [Int], coefs: [N])? {
+        var terms: [(x: Int, a: N)] = []
+        terms.reserveCapacity(c.left.count + c.right.count)
+        for (id, k) in c.left {
+            guard let x = numberOf[id] else { return try normalizedRowNamingUnknownCells(c, numberOf, N.self) }
+            terms.append((x, try N.exactly(k)))
+        }
+        for (id, k) in c.right {
+            guard let x = numberOf[id] else { return try normalizedRowNamingUnknownCells(c, numberOf, N.self) }
+            terms.append((x, try N.exactly(k).negated))
+        }
+        terms.sort { $0.x < $1.x }
+        var cols: [Int] = []
+        var coefs: [N] = []
+        cols.reserveCapacity(terms.count)
+        coefs.reserveCapacity(terms.count)
+        var t = 0
+        while t < terms.count {
+            var a = terms[t].a
+            var u = t + 1
+            while u < terms.count && terms[u].x == terms[t].x {
+                a = try N.add(a, terms[u].a)
+                u += 1
+            }
+            if a != N.zero {
+                cols.append(terms[t].x)
+                coefs.append(a)
+            }
+            t = u
+        }
+        return (cols, coefs)
+    }
+
+    /// `normalizedRow` for a constraint that names a cell not in the table: normalised by cell first, so that a
+    /// cell whose coefficients cancel out is dropped before the cells are looked up.
+    private static func normalizedRowNamingUnknownCells<ID, N: RepairArithmetic>(
+        _ c: LinearConstraint<ID>, _ numberOf: [ID: Int], _: N.Type
+    ) throws(N.Failure) -> (cols: [Int], coefs: [N])? {
+        var kept: [(x: Int, a: N)] = []
+        for (id, a) in try normalized(c, N.self) {
+            guard let x = numberOf[id] else { return nil }
+            kept.append((x, a))
+        }
+        kept.sort { $0.x < $1.x }
+        return (kept.map(\.x), kept.map(\.a))
     }
 
     /// The constraint as Σ a·x = 0 with each cell once (coefficients of a cell on both sides combined), as
@@ -305,25 +427,6 @@ public enum RepairSolver {
         }
     }
 
-    /// Solves a_i·δi + a_j·δj = −r over every row either cell is in; nil when the rows give no unique solution. A
-    /// quotient that is no whole number in `WholeNumber` arithmetic is nil inside the pair.
-    private static func solvePair<ID, N: RepairArithmetic>(
-        _ i: ID, _ j: ID, rowsOf: [ID: [Int]], rows: [(index: Int, a: [ID: N], tol: N)], residuals: [N]
-    ) throws(N.Failure) -> (N?, N?)? {
-        let touched = Array(Set(rowsOf[i, default: []] + rowsOf[j, default: []])).sorted()
-        let eqs = touched.map { (rows[$0].a[i] ?? N.zero, rows[$0].a[j] ?? N.zero, residuals[$0].negated) }
-        for x in 0..<eqs.count {
-            for y in (x + 1)..<max(x + 1, eqs.count) {
-                let (a1, b1, c1) = eqs[x], (a2, b2, c2) = eqs[y]
-                let det = try N.subtract(try N.multiply(a1, b2), try N.multiply(a2, b1))
-                if det == N.zero { continue }
-                let ni = try N.subtract(try N.multiply(c1, b2), try N.multiply(c2, b1))
-                let nj = try N.subtract(try N.multiply(a1, c2), try N.multiply(a2, c1))
-                return (try N.divide(ni, det), try N.divide(nj, det))
-            }
-        }
-        return nil
-    }
 }
 
 /// The arithmetic the repair search runs in. Each operation gives the exact result or throws `Failure`; `Decimal`
