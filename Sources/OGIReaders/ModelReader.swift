@@ -39,7 +39,15 @@ public struct ModelReader: ReportReader {
     /// starts (`{` for JSON, `o` or `O` for YAML). That byte is the text's first scalar and its lower case the
     /// trimmed text's, so the text cannot start with `{` or `ogilint_model:` (a mark after it would only make its
     /// first character differ more). A page starts with `<`.
+    ///
+    /// The same holds for a head that starts with a CJK ideograph (U+3400 to U+4DBF, U+4E00 to U+9FFF, three
+    /// well-formed UTF-8 bytes led by 0xE3 to 0xE9), as a report's title does: not white space, not a mark, its
+    /// own lower case, and neither `{` nor `o`.
     static func ruledOutByFirstByte(_ head: [UInt8], syntax: Syntax) -> Bool {
+        if head.count >= 3, head[0] >= 0xE3, head[0] <= 0xE9, head[1] & 0xC0 == 0x80, head[2] & 0xC0 == 0x80 {
+            let u = UInt32(head[0] & 0x0F) << 12 | UInt32(head[1] & 0x3F) << 6 | UInt32(head[2] & 0x3F)
+            if (0x3400...0x4DBF).contains(u) || (0x4E00...0x9FFF).contains(u) { return true }
+        }
         guard let first = head.first, first > 0x20, first < 0x7F else { return false }
         switch syntax {
         case .json: return first != 0x7B

@@ -19,13 +19,15 @@ public struct PDFReader: ReportReader {
     public var extensions: [String] { ["pdf"] }
     /// `%PDF-` within the first kilobyte (the PDF specification allows leading bytes), else the extension.
     public func claim(_ input: InputSniffer) -> ReaderClaim {
-        let marker = Array("%PDF-".utf8)
-        let window = input.head.prefix(1024)
         if input.starts(with: Array("%PDF".utf8)) { return .signature }
-        if window.count >= marker.count,
-            (0...(window.count - marker.count)).contains(where: { window[$0..<($0 + marker.count)].elementsEqual(marker) })
-        {
-            return .signature
+        // `%PDF-` anywhere in the first 1 KB (some writers put bytes before it), found at each `%`.
+        let window = input.head.prefix(1024)
+        var i = window.startIndex
+        while let at = window[i...].firstIndex(of: 0x25) {
+            if window.count - at >= 5, window[at + 1] == 0x50, window[at + 2] == 0x44, window[at + 3] == 0x46, window[at + 4] == 0x2D {
+                return .signature
+            }
+            i = at + 1
         }
         return input.pathExtension == "pdf" ? .fileExtension : .none
     }

@@ -40,6 +40,7 @@ final class MarkupFastPath3Tests: XCTestCase {
         "<html><body>一、总体情况</body></html>",
         "<!DOCTYPE html>", "[\"ogilint_model\"]", "ogilint_model 1", "o", "O", "x", "ｏgilint_model: 1", "｛\"ogilint_model\"｝",
         "ΟGILINT_MODEL: 1", "\u{212A}", "#ogilint_model: 1", "一、总体情况",
+        "㐀ogilint_model: 1", "䶿{", "鿿{", "丁\u{301}{", "\u{4DC0}ogilint_model: 1", "\u{A000}{", "\u{3000}{", "\u{33FF}{", "\u{E000}{",
     ]
 
     func testFirstByteShortcutEqualsTheTextForms() throws {
@@ -49,6 +50,12 @@ final class MarkupFastPath3Tests: XCTestCase {
         // GBK bytes of a page read as UTF-8, and single bytes of every value.
         if let gbk = "<html><meta charset=gbk>一、总体情况".data(using: .init(rawValue: 0x8000_0632)) { heads.append(("gbk", [UInt8](gbk))) }
         heads += (0...255).map { ("byte \($0)", [UInt8($0)] + Array("ogilint_model: 1 {\"ogilint_model\"}".utf8)) }
+        // Three-byte leads with every second byte, well-formed or not, before a model.
+        for lead in UInt8(0xE2)...0xEA {
+            for second in stride(from: 0, through: 255, by: 5) {
+                heads.append(("bytes \(lead) \(second)", [lead, UInt8(second), 0x80] + Array("{\"ogilint_model\": 1}".utf8)))
+            }
+        }
         var ruledOut = 0
         for syntax in [ModelReader.Syntax.json, .yaml] {
             let reader = ModelReader(context: Self.context, syntax: syntax)
@@ -61,6 +68,44 @@ final class MarkupFastPath3Tests: XCTestCase {
         }
         // The shortcut is taken for most inputs (pages start with `<`).
         XCTAssertGreaterThan(ruledOut, 300)
+    }
+
+    /// The PDF reader finds `%PDF-` in the first kilobyte at each `%`; it claims what the search at every offset
+    /// claimed, on every file and on heads with the marker cut, repeated, late, past 1 KB and after other `%`s.
+    func testPDFSignatureScanEqualsTheSearchAtEveryOffset() throws {
+        func reference(_ input: InputSniffer) -> ReaderClaim {
+            let marker = Array("%PDF-".utf8)
+            let window = input.head.prefix(1024)
+            if input.starts(with: Array("%PDF".utf8)) { return .signature }
+            if window.count >= marker.count,
+                (0...(window.count - marker.count)).contains(where: { window[$0..<($0 + marker.count)].elementsEqual(marker) })
+            {
+                return .signature
+            }
+            return input.pathExtension == "pdf" ? .fileExtension : .none
+        }
+        var heads: [[UInt8]] = Self.allFiles().map { [UInt8]($0.data.prefix(2048)) }
+        let pieces: [[UInt8]] = [
+            Array("%PDF-".utf8), Array("%PDF".utf8), Array("%%PD".utf8), Array("%".utf8), Array("x".utf8), Array("F-".utf8),
+        ]
+        var rng = SplitMix(seed: 11)
+        for _ in 0..<2_000 {
+            var h: [UInt8] = []
+            for _ in 0..<Int(rng.next() % 6) { h += pieces[Int(rng.next() % UInt64(pieces.count))] }
+            // Sometimes padded so that the marker sits across or past the 1 KB window.
+            if rng.next() % 3 == 0 { h = [UInt8](repeating: 0x20, count: 1015 + Int(rng.next() % 12)) + h }
+            heads.append(h)
+        }
+        var signatures = 0
+        for (n, head) in heads.enumerated() {
+            for path in ["/tmp/a.pdf", "/tmp/a.txt"] {
+                let input = InputSniffer(path: path, data: Data(head))
+                let claim = PDFReader(context: Self.context).claim(input)
+                XCTAssertEqual(claim, reference(input), "head \(n) \(path)")
+                if claim == .signature { signatures += 1 }
+            }
+        }
+        XCTAssertGreaterThan(signatures, 500)
     }
 
     /// Every text node of a parsed page, in document order.
