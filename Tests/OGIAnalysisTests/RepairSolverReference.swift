@@ -10,12 +10,8 @@ enum ReferenceRepairSolver {
         -> RepairResult<ID>
     {
         let values = cells.mapValues(\.numeric)
-        let integers =
-            options.integersOnly
-            ?? cells.values.allSatisfy {
-                if case .number(let v) = $0 { return ExactDecimal.isInteger(v) }
-                return true
-            }
+        // Which values may be proposed did not change with the search: the solver's own rule.
+        let integers = RepairSolver.integersProposed(cells: cells, options: options)
         var rows: [(index: Int, a: [ID: Decimal], tol: Decimal)] = []
         var unevaluated: [Int] = []
         for (k, c) in constraints.enumerated() {

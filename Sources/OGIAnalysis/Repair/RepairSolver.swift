@@ -152,13 +152,19 @@ public enum RepairSolver {
         cells: [ID: RepairCellValue], constraints: [LinearConstraint<ID>], options: RepairOptions = RepairOptions()
     ) -> RepairResult<ID> {
         let values = cells.mapValues(\.numeric)
-        let integers =
-            options.integersOnly
+        return search(
+            cells: cells, values: values, constraints: constraints, options: options,
+            integers: integersProposed(cells: cells, options: options))
+    }
+
+    /// Whether the `Decimal` search proposes only whole numbers: as the options say, else when every filed number
+    /// is one (a blank counts as one).
+    static func integersProposed<ID>(cells: [ID: RepairCellValue], options: RepairOptions) -> Bool {
+        options.integersOnly
             ?? cells.values.allSatisfy {
                 if case .number(let v) = $0 { return ExactDecimal.isInteger(v) }
                 return true
             }
-        return search(cells: cells, values: values, constraints: constraints, options: options, integers: integers)
     }
 
     /// The search in `Int64` arithmetic, nil when it cannot give the `Decimal` answer: a cell's whole number does not
