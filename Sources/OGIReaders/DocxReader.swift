@@ -39,29 +39,42 @@ public struct DocxReader: ReportReader {
     }
 
     /// The document's lines as the text reader reads them, and where each line came from.
-    func linearLines(path: String, data: Data) throws -> ([SourceLine], Locator) {
+    /// `throughArchive` finds the parts through ZIPFoundation even where the directory alone settles them (tests
+    /// compare the two).
+    func linearLines(path: String, data: Data, throughArchive: Bool = false) throws -> ([SourceLine], Locator) {
         if let problem = ZipStructure.problem(in: data) {
             throw ReaderError.corrupt(path: path, detail: "it is not a readable zip archive (DOCX files are zip archives): \(problem)")
         }
-        let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch {
-            throw ReaderError.corrupt(path: path, detail: "it is not a readable zip archive (DOCX files are zip archives)")
-        }
-        let (documentEntry, numberingEntry) = Self.documentParts(archive)
-        guard let docEntry = documentEntry else {
-            throw ReaderError.unsupportedFormat(
-                path: path, detail: "this zip archive is not a DOCX (it has no word/document.xml); save the draft from Word or WPS as .docx"
-            )
+        let documentPart: PartSource
+        let numberingPart: PartSource?
+        if !throughArchive, let parts = ZipStructure.deflatedParts(in: data, document: Self.documentPath, numbering: Self.numberingPath) {
+            // Both parts deflated and described by the directory alone (what Word and WPS write): no archive object.
+            documentPart = .deflated(parts.document)
+            numberingPart = parts.numbering.map(PartSource.deflated)
+        } else {
+            let archive: Archive
+            do { archive = try Archive(data: data, accessMode: .read) } catch {
+                throw ReaderError.corrupt(path: path, detail: "it is not a readable zip archive (DOCX files are zip archives)")
+            }
+            let (documentEntry, numberingEntry) = Self.documentParts(archive)
+            guard let docEntry = documentEntry else {
+                throw ReaderError.unsupportedFormat(
+                    path: path,
+                    detail: "this zip archive is not a DOCX (it has no \(Self.documentPath)); save the draft from Word or WPS as .docx"
+                )
+            }
+            documentPart = .archive(archive, docEntry)
+            numberingPart = numberingEntry.map { .archive(archive, $0) }
         }
         // The document is streamed (no tree); its numbering part, small, is read as a tree after it, as before.
-        let documentData = try partData(archive, docEntry, zipData: data, path: path)
+        let documentData = try partData(documentPart, zipData: data, path: path)
         var document = DocxLineariser(maxLines: budget.maxLines)
         // Word's plain XML is scanned without libxml2; anything else is parsed by it, into a fresh lineariser.
         if !DocxReaderScanner.stream(documentData, into: document) {
             document = DocxLineariser(maxLines: budget.maxLines)
-            try stream(documentData, entry: docEntry, path: path, into: document)
+            try stream(documentData, partPath: documentPart.path, path: path, into: document)
         }
-        let numbering = try numberingEntry.map { try part(archive, $0, zipData: data, path: path) }
+        let numbering = try numberingPart.map { try part($0, zipData: data, path: path) }
         let (lines, origins) = try document.lines(numbering: numbering, budget: budget, path: path)
         let originByLine = origins
         return (
@@ -76,15 +89,19 @@ public struct DocxReader: ReportReader {
         )
     }
 
+    /// The package's main part and its list numbering part.
+    static let documentPath = "word/document.xml"
+    static let numberingPath = "word/numbering.xml"
+
     /// The entries `word/document.xml` and `word/numbering.xml`, found in one pass over the archive's entries (each
     /// `archive[path]` is a pass of its own): the first entry of each path, as `archive[path]` gives.
     static func documentParts(_ archive: Archive) -> (document: Entry?, numbering: Entry?) {
         var document: Entry?
         var numbering: Entry?
         for entry in archive {
-            if document == nil, entry.path == "word/document.xml" {
+            if document == nil, entry.path == documentPath {
                 document = entry
-            } else if numbering == nil, entry.path == "word/numbering.xml" {
+            } else if numbering == nil, entry.path == numberingPath {
                 numbering = entry
             }
             if document != nil, numbering != nil { break }
@@ -92,31 +109,58 @@ public struct DocxReader: ReportReader {
         return (document, numbering)
     }
 
+    /// Where one part's bytes come from: read off the zip's bytes as the directory describes them, or through
+    /// ZIPFoundation's entry.
+    enum PartSource {
+        case deflated(ZipStructure.DeflatedPart)
+        case archive(Archive, Entry)
+
+        var path: String {
+            switch self {
+            case .deflated(let part): part.path
+            case .archive(_, let entry): entry.path
+            }
+        }
+
+        var uncompressedSize: UInt64 {
+            switch self {
+            case .deflated(let part): part.uncompressedSize
+            case .archive(_, let entry): entry.uncompressedSize
+            }
+        }
+    }
+
     /// Extracts one XML part, refusing oversized parts and DOCTYPE declarations, and parses it.
-    func part(_ archive: Archive, _ entry: Entry, zipData: Data, path: String) throws -> XMLDocument {
-        let data = try partData(archive, entry, zipData: zipData, path: path)
+    func part(_ source: PartSource, zipData: Data, path: String) throws -> XMLDocument {
+        let data = try partData(source, zipData: zipData, path: path)
         do { return try XMLTree.parseXML(data) } catch XMLTree.Failure.unparseable(let why) {
-            throw ReaderError.corrupt(path: path, detail: "\(entry.path) is not well-formed XML (\(why))")
+            throw ReaderError.corrupt(path: path, detail: "\(source.path) is not well-formed XML (\(why))")
         } catch {
-            throw Self.declaresDTD(path, entry.path)
+            throw Self.declaresDTD(path, source.path)
         }
     }
 
     /// Streams one XML part's bytes (from `partData`) to `reader` through libxml2, with `part`'s errors.
-    func stream(_ data: Data, entry: Entry, path: String, into reader: XMLStreamReader) throws {
+    func stream(_ data: Data, partPath: String, path: String, into reader: XMLStreamReader) throws {
         do { try XMLTree.streamXML(data, into: reader) } catch XMLTree.Failure.unparseable(let why) {
-            throw ReaderError.corrupt(path: path, detail: "\(entry.path) is not well-formed XML (\(why))")
+            throw ReaderError.corrupt(path: path, detail: "\(partPath) is not well-formed XML (\(why))")
         } catch {
-            throw Self.declaresDTD(path, entry.path)
+            throw Self.declaresDTD(path, partPath)
         }
+    }
+
+    /// `partData` of an entry ZIPFoundation found.
+    func partData(_ archive: Archive, _ entry: Entry, zipData: Data, path: String) throws -> Data {
+        try partData(.archive(archive, entry), zipData: zipData, path: path)
     }
 
     /// The bytes of one XML part, refused when oversized, not UTF-8, declaring a DOCTYPE or entities, or over the
     /// element budget.
-    func partData(_ archive: Archive, _ entry: Entry, zipData: Data, path: String) throws -> Data {
-        if entry.uncompressedSize > UInt64(maxPartBytes) {
+    func partData(_ source: PartSource, zipData: Data, path: String) throws -> Data {
+        let partPath = source.path
+        if source.uncompressedSize > UInt64(maxPartBytes) {
             throw ReaderError.overLimit(
-                path: path, detail: "\(entry.path) would unpack to \(entry.uncompressedSize) bytes, over the \(maxPartBytes)-byte limit")
+                path: path, detail: "\(partPath) would unpack to \(source.uncompressedSize) bytes, over the \(maxPartBytes)-byte limit")
         }
         var data = Data()
         let limit = maxPartBytes
@@ -127,37 +171,43 @@ public struct DocxReader: ReportReader {
             // The size in the zip header can lie; count what is really unpacked.
             if data.count > limit { throw TooBig() }
         }
+        /// Inflates exactly the entry's own compressed bytes. A deflate stream that does not end inside them is
+        /// damaged: ZIPFoundation would read on past the entry and wait forever for its end.
+        func inflate(_ range: Range<Int>, expected: UInt64, checksum: UInt32) throws -> Data {
+            do {
+                return try zipData[range].withUnsafeBytes { buf in
+                    try ZipStructure.inflate(buf, expectedSize: Int(clamping: expected), limit: limit, crc: checksum)
+                }
+            } catch ZipStructure.InflateFailure.tooBig { throw TooBig() } catch { throw Unterminated() }
+        }
         do {
-            if let stored = ZipStructure.storedData(of: entry.path, in: zipData), stored.method == 8 {
-                // Inflate exactly the entry's own compressed bytes. A deflate stream that does not end inside them
-                // is damaged: ZIPFoundation would read on past the entry and wait forever for its end.
-                let bytes = zipData[stored.range]
-                let expected = Int(clamping: entry.uncompressedSize)
-                do {
-                    data = try bytes.withUnsafeBytes { buf in
-                        try ZipStructure.inflate(buf, expectedSize: expected, limit: limit, crc: entry.checksum)
-                    }
-                } catch ZipStructure.InflateFailure.tooBig { throw TooBig() } catch { throw Unterminated() }
-            } else {
-                _ = try archive.extract(entry, skipCRC32: false, consumer: append)
+            switch source {
+            case .deflated(let part):
+                data = try inflate(part.range, expected: part.uncompressedSize, checksum: part.checksum)
+            case let .archive(archive, entry):
+                if let stored = ZipStructure.storedData(of: entry.path, in: zipData), stored.method == 8 {
+                    data = try inflate(stored.range, expected: entry.uncompressedSize, checksum: entry.checksum)
+                } else {
+                    _ = try archive.extract(entry, skipCRC32: false, consumer: append)
+                }
             }
         } catch is TooBig {
             throw ReaderError.overLimit(
                 path: path,
-                detail: "\(entry.path) unpacks to more than \(limit) bytes, over the \(limit)-byte limit (a decompression bomb?)")
+                detail: "\(partPath) unpacks to more than \(limit) bytes, over the \(limit)-byte limit (a decompression bomb?)")
         } catch {
-            throw ReaderError.corrupt(path: path, detail: "\(entry.path) cannot be unpacked")
+            throw ReaderError.corrupt(path: path, detail: "\(partPath) cannot be unpacked")
         }
         // Word writes parts in UTF-8; another encoding would hide declarations from the scan below.
         if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) || data.prefix(64).contains(0) {
             throw ReaderError.unsafe(
-                path: path, detail: "\(entry.path) is not UTF-8; Word and WPS always write UTF-8, so the file was not saved by them")
+                path: path, detail: "\(partPath) is not UTF-8; Word and WPS always write UTF-8, so the file was not saved by them")
         }
         if XMLTree.containsDeclaration(data, anyOf: ["DOCTYPE", "ENTITY"]) {
-            throw Self.declaresDTD(path, entry.path)
+            throw Self.declaresDTD(path, partPath)
         }
         let elements = XMLTree.elementCount(data)
-        try budget.check(elements, budget.maxElements, path, "\(entry.path) has \(elements) XML elements", unit: "elements")
+        try budget.check(elements, budget.maxElements, path, "\(partPath) has \(elements) XML elements", unit: "elements")
         return data
     }
 

@@ -98,6 +98,61 @@ enum ZipStructure {
         return nil
     }
 
+    /// A deflated part found from the central directory alone: its name, what the directory says of it, and
+    /// where its deflated bytes lie.
+    struct DeflatedPart: Equatable {
+        let path: String
+        let uncompressedSize: UInt64
+        let checksum: UInt32
+        let range: Range<Int>
+    }
+
+    /// The first entries named `document` and `numbering` (ASCII names), found as ZIPFoundation's iteration over
+    /// the archive finds them (from the last end-of-central-directory record, stopping at the first record it
+    /// cannot read or at an encrypted entry), when that can be settled from the directory's bytes alone: nil
+    /// whenever ZIPFoundation must decide (the record's comment runs past the end, a UTF-8 flagged name starts
+    /// with a byte-order mark, no `document`), or a found part is not deflated or keeps its sizes in a data
+    /// descriptor. Call only on data `problem(in:)` accepted, whose records all lie inside the data.
+    static func deflatedParts(in data: Data, document: String, numbering: String) -> (document: DeflatedPart, numbering: DeflatedPart?)? {
+        data.withUnsafeBytes { raw -> (document: DeflatedPart, numbering: DeflatedPart?)? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let n = bytes.count
+            func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
+            func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
+            var eocd = n - 22
+            while eocd >= 0, UInt32(u32(eocd)) != 0x0605_4B50 { eocd -= 1 }
+            // ZIPFoundation refuses an end record whose comment is cut off: its error is the slow path's.
+            guard eocd >= 0, eocd + 22 + u16(eocd + 20) <= n else { return nil }
+            let targets = [Array(document.utf8), Array(numbering.utf8)]
+            var found: [DeflatedPart?] = [nil, nil]
+            var pos = u32(eocd + 16)
+            for _ in 0..<u16(eocd + 10) {
+                guard pos + 46 <= n, UInt32(u32(pos)) == 0x0201_4B50 else { break }
+                let flags = u16(pos + 8)
+                let nameLength = u16(pos + 28)
+                let end = pos + 46 + nameLength + u16(pos + 30) + u16(pos + 32)
+                guard end <= n, flags & 0x01 == 0 else { break }
+                let name = UnsafeBufferPointer(rebasing: bytes[(pos + 46)..<(pos + 46 + nameLength)])
+                // A UTF-8 name is decoded by Foundation, which may drop a leading byte-order mark.
+                if flags & 0x800 != 0, name.starts(with: [0xEF, 0xBB, 0xBF]) { return nil }
+                if let which = (0..<2).first(where: { found[$0] == nil && name.elementsEqual(targets[$0]) }) {
+                    let local = u32(pos + 42)
+                    guard u16(pos + 10) == 8, flags & 0x08 == 0, local + 30 <= n else { return nil }
+                    let start = local + 30 + u16(local + 26) + u16(local + 28)
+                    let compressed = u32(pos + 20)
+                    guard start + compressed <= n else { return nil }
+                    found[which] = DeflatedPart(
+                        path: which == 0 ? document : numbering, uncompressedSize: UInt64(u32(pos + 24)),
+                        checksum: UInt32(u32(pos + 16)), range: start..<(start + compressed))
+                    if found[0] != nil, found[1] != nil { break }
+                }
+                pos = end
+            }
+            guard let first = found[0] else { return nil }
+            return (first, found[1])
+        }
+    }
+
     /// Why `inflate` gave up.
     enum InflateFailure: Error {
         /// More than the limit came out: the stream (or its header) lied about its size, or it is a bomb.
