@@ -210,3 +210,34 @@ public enum UTF8Scan {
         )
     }
 }
+
+extension Array where Element == String {
+    /// The strings with `separator` between them: what the standard library's `joined(separator:)` gives, which
+    /// this overload takes the place of for arrays of strings everywhere OGIModel is imported. The standard
+    /// library's is reached through its generic entry point, whose first call in a process resolves the array's
+    /// associated types at run time (about 0.27 M instructions, a tenth of a text report's reading); this one is
+    /// plain code. `FastPathTests` compares the two.
+    public func joined(separator: String = "") -> String {
+        if count <= 1 { return first ?? "" }
+        var separator = separator
+        var size = separator.utf8.count * (count - 1)
+        for s in self { size += s.utf8.count }
+        // One buffer of the final size, each piece's UTF-8 copied in (pieces of valid strings make a valid string).
+        return String(unsafeUninitializedCapacity: size) { buffer in
+            guard let base = buffer.baseAddress else { return 0 }
+            var at = 0
+            func copy(_ piece: inout String) {
+                piece.withUTF8 { bytes in
+                    if let source = bytes.baseAddress, bytes.count > 0 { (base + at).update(from: source, count: bytes.count) }
+                    at += bytes.count
+                }
+            }
+            for i in indices {
+                if i > 0 { copy(&separator) }
+                var piece = self[i]
+                copy(&piece)
+            }
+            return at
+        }
+    }
+}

@@ -9,6 +9,30 @@ import XCTest
 /// The reading shortcuts (byte and scalar scans instead of regular expressions, String.split and Foundation)
 /// must give what the general code gives, on every sample, rendering and corpus report and on tricky text.
 final class FastPathTests: XCTestCase {
+    /// OGIModel's `joined(separator:)` for arrays of strings gives the standard library's string (reached here
+    /// through an array slice, which the overload does not cover), on empty arrays, empty strings, separators
+    /// of every kind and text with combining marks, CJK and emoji.
+    func testArrayJoinedEqualsTheStandardLibrary() {
+        let pieces = ["", "a", "一、总体情况", "e\u{301}", "\u{301}", "👩‍👩‍👧", "\t", "\n", "12", "（七）总计", " "]
+        let separators = ["", " ", "\t", "\n", "、", " › ", "\u{301}", ", "]
+        var state: UInt64 = 7
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var compared = 0
+        for _ in 0..<2_000 {
+            let array = (0..<next(7)).map { _ in pieces[next(pieces.count)] }
+            let separator = separators[next(separators.count)]
+            let mine = array.joined(separator: separator)
+            let standard = array[...].joined(separator: separator)
+            XCTAssertEqual(Array(mine.utf8), Array(standard.utf8), "\(array) \(separator)")
+            XCTAssertEqual(array.joined(), array[...].joined())
+            compared += 1
+        }
+        XCTAssertEqual(compared, 2_000)
+    }
+
     /// Every text input the repository has (samples, renderings, previous years, roll-ups) and the shared corpus.
     static func texts() throws -> [(name: String, text: String)] {
         var dirs = ["samples", "samples/broken", "samples/renderings", "samples/previous", "samples/rollup"].map(Repo.path)
