@@ -149,11 +149,6 @@ public struct DocxReader: ReportReader {
         }
     }
 
-    /// `partData` of an entry ZIPFoundation found.
-    func partData(_ archive: Archive, _ entry: Entry, zipData: Data, path: String) throws -> Data {
-        try partData(.archive(archive, entry), zipData: zipData, path: path)
-    }
-
     /// The bytes of one XML part, refused when oversized, not UTF-8, declaring a DOCTYPE or entities, or over the
     /// element budget.
     func partData(_ source: PartSource, zipData: Data, path: String) throws -> Data {

@@ -7,6 +7,17 @@ import Foundation
 /// one in the file), each central-directory entry, each local header, its data and its data descriptor.
 /// ZIP64 is refused: a report's DOCX is never near 4 GB, and ZIP64's 64-bit fields are where overflows hide.
 enum ZipStructure {
+    /// Offset of the end-of-central-directory record as ZIPFoundation finds it: the first signature met scanning
+    /// backwards from 22 bytes before the end; nil when there is none.
+    static func endRecord<Bytes: RandomAccessCollection>(in bytes: Bytes) -> Int? where Bytes.Element == UInt8, Bytes.Index == Int {
+        var p = bytes.endIndex - 22
+        while p >= bytes.startIndex {
+            if bytes[p] == 0x50, bytes[p + 1] == 0x4B, bytes[p + 2] == 0x05, bytes[p + 3] == 0x06 { return p }
+            p -= 1
+        }
+        return nil
+    }
+
     /// What is wrong with the archive, or nil when ZIPFoundation can safely read it.
     static func problem(in data: Data) -> String? {
         let bytes = [UInt8](data)
@@ -16,11 +27,7 @@ enum ZipStructure {
         func signature(_ at: Int, _ sig: UInt32) -> Bool { at >= 0 && at + 4 <= n && UInt32(u32(at)) == sig }
 
         guard n >= 22 else { return "it is too short to be a zip archive" }
-        // ZIPFoundation scans backwards from 22 bytes before the end and takes the first signature it meets.
-        var eocd = -1
-        var p = n - 22
-        while p >= 0 { if signature(p, 0x0605_4B50) { eocd = p; break }; p -= 1 }
-        guard eocd >= 0 else { return "its end-of-central-directory record is missing" }
+        guard let eocd = endRecord(in: bytes) else { return "its end-of-central-directory record is missing" }
         if eocd >= 20, signature(eocd - 20, 0x0706_4B50) || signature(eocd - 76, 0x0606_4B50) {
             return "it uses ZIP64 records, which a report's DOCX never needs"
         }
@@ -76,9 +83,7 @@ enum ZipStructure {
         let n = bytes.count
         func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
         func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
-        var eocd = n - 22
-        while eocd >= 0, !(UInt32(u32(eocd)) == 0x0605_4B50) { eocd -= 1 }
-        guard eocd >= 0 else { return nil }
+        guard let eocd = endRecord(in: bytes) else { return nil }
         let target = Array(name.utf8)
         var pos = u32(eocd + 16)
         for _ in 0..<u16(eocd + 10) {
@@ -119,10 +124,8 @@ enum ZipStructure {
             let n = bytes.count
             func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
             func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
-            var eocd = n - 22
-            while eocd >= 0, UInt32(u32(eocd)) != 0x0605_4B50 { eocd -= 1 }
             // ZIPFoundation refuses an end record whose comment is cut off: its error is the slow path's.
-            guard eocd >= 0, eocd + 22 + u16(eocd + 20) <= n else { return nil }
+            guard let eocd = endRecord(in: bytes), eocd + 22 + u16(eocd + 20) <= n else { return nil }
             let targets = [Array(document.utf8), Array(numbering.utf8)]
             var found: [DeflatedPart?] = [nil, nil]
             var pos = u32(eocd + 16)

@@ -45,9 +45,10 @@ final class DocxScannerTests: XCTestCase {
         let reader = DocxReader(context: MarkupFastPath2Tests.context)
         return MarkupStreamingTests.files(["docx"]).compactMap { name, data in
             guard ZipStructure.problem(in: data) == nil, let archive = try? Archive(data: data, accessMode: .read),
-                let entry = archive["word/document.xml"], let document = try? reader.partData(archive, entry, zipData: data, path: name)
+                let entry = archive["word/document.xml"],
+                let document = try? reader.partData(.archive(archive, entry), zipData: data, path: name)
             else { return nil }
-            let numbering = archive["word/numbering.xml"].flatMap { try? reader.partData(archive, $0, zipData: data, path: name) }
+            let numbering = archive["word/numbering.xml"].flatMap { try? reader.partData(.archive(archive, $0), zipData: data, path: name) }
             return (name, document, numbering)
         }
     }

@@ -15,11 +15,8 @@ final class FastPathTests: XCTestCase {
     func testArrayJoinedEqualsTheStandardLibrary() {
         let pieces = ["", "a", "一、总体情况", "e\u{301}", "\u{301}", "👩‍👩‍👧", "\t", "\n", "12", "（七）总计", " "]
         let separators = ["", " ", "\t", "\n", "、", " › ", "\u{301}", ", "]
-        var state: UInt64 = 7
-        func next(_ n: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(n))
-        }
+        var rng = SplitMix(seed: 7)
+        func next(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
         var compared = 0
         for _ in 0..<2_000 {
             let array = (0..<next(7)).map { _ in pieces[next(pieces.count)] }

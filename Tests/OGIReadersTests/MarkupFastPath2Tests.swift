@@ -71,9 +71,10 @@ final class MarkupFastPath2Tests: XCTestCase {
         var read = 0
         for (name, data) in drafts {
             guard ZipStructure.problem(in: data) == nil, let archive = try? Archive(data: data, accessMode: .read),
-                let entry = archive["word/document.xml"], let document = try? reader.partData(archive, entry, zipData: data, path: name)
+                let entry = archive["word/document.xml"],
+                let document = try? reader.partData(.archive(archive, entry), zipData: data, path: name)
             else { continue }
-            let numbering = archive["word/numbering.xml"].flatMap { try? reader.partData(archive, $0, zipData: data, path: name) }
+            let numbering = archive["word/numbering.xml"].flatMap { try? reader.partData(.archive(archive, $0), zipData: data, path: name) }
             assertSame(document, numbering: numbering, name)
             for k in [1, 3, 5] { assertSame(document.prefix(document.count * k / 7), numbering: numbering, "\(name) cut \(k)/7") }
             read += 1

@@ -212,10 +212,11 @@ final class MarkupStreamingTests: XCTestCase {
         var read = 0
         for (name, data) in drafts {
             guard ZipStructure.problem(in: data) == nil, let archive = try? Archive(data: data, accessMode: .read),
-                let entry = archive["word/document.xml"], let document = try? reader.partData(archive, entry, zipData: data, path: name),
+                let entry = archive["word/document.xml"],
+                let document = try? reader.partData(.archive(archive, entry), zipData: data, path: name),
                 (try? XMLTree.parseXML(document)) != nil
             else { continue }
-            let numbering = archive["word/numbering.xml"].flatMap { try? reader.partData(archive, $0, zipData: data, path: name) }
+            let numbering = archive["word/numbering.xml"].flatMap { try? reader.partData(.archive(archive, $0), zipData: data, path: name) }
             assertSameDocxReading(document: document, numbering: numbering, name)
             read += 1
         }
