@@ -94,6 +94,12 @@ struct HeadingScan {
         guard plain else { return text.hasPrefix(prefix) }
         let t = text.utf8, p = prefix.utf8
         guard p.count <= t.count else { return false }
+        if p.isEmpty { return true }
+        // The bytes compared in place when both strings are stored contiguously (native strings are).
+        let compared = t.withContiguousStorageIfAvailable { tb in
+            p.withContiguousStorageIfAvailable { pb in memcmp(tb.baseAddress!, pb.baseAddress!, pb.count) == 0 }
+        }
+        if let c = compared, let equal = c { return equal }
         return t.starts(with: p)
     }
 }

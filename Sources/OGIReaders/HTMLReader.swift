@@ -454,12 +454,15 @@ struct Lineariser {
         var pending: [Int] = []
         for (ri, tr) in rows.enumerated() {
             if overCells { return }
-            // The row's fields joined by tabs as they are placed (what `[String].joined(separator: "\t")` gave).
-            var line = ""
+            // The row's fields joined by tabs as they are placed (what `[String].joined(separator: "\t")` gave), as
+            // UTF-8 bytes: pieces of valid strings and tabs make valid UTF-8, which becomes the line's string once.
+            var line: [UInt8] = []
+            line.reserveCapacity(256)
             var fieldCount = 0
             func addField(_ text: String) {
-                if fieldCount > 0 { line.append("\t") }
-                line.append(text)
+                if fieldCount > 0 { line.append(0x09) }
+                var text = text
+                text.withUTF8 { line.append(contentsOf: $0) }
                 fieldCount += 1
             }
             var col = 0
@@ -500,7 +503,7 @@ struct Lineariser {
                 col += colspan
             }
             skipCovered()
-            lines.append(Line(text: line, sourceLine: tr.line, table: tableCount, row: ri + 1))
+            lines.append(Line(text: String(decoding: line, as: UTF8.self), sourceLine: tr.line, table: tableCount, row: ri + 1))
         }
     }
 }
@@ -549,12 +552,67 @@ struct HTMLTag: OptionSet {
         return k
     }
 
-    /// Every name with flags, sorted by key.
-    static let byKey: [(key: Key, tag: HTMLTag)] = {
+    /// Every name with flags, sorted by key: `byKeyFromSets` written out (a name's key is its bytes, the first in
+    /// the low byte), so that a process does not build it from the sets on its first page. `MarkupFastPath2Tests`
+    /// checks that the two are equal.
+    static let byKey: [(key: Key, tag: HTMLTag)] = [
+        (Key(low: 0x0000_0000_0000_0070, high: 0x0000), [.endsLine]),  // p
+        (Key(low: 0x0000_0000_0000_3168, high: 0x0000), [.endsLine, .layout]),  // h1
+        (Key(low: 0x0000_0000_0000_3268, high: 0x0000), [.endsLine, .layout]),  // h2
+        (Key(low: 0x0000_0000_0000_3368, high: 0x0000), [.endsLine, .layout]),  // h3
+        (Key(low: 0x0000_0000_0000_3468, high: 0x0000), [.endsLine, .layout]),  // h4
+        (Key(low: 0x0000_0000_0000_3568, high: 0x0000), [.endsLine, .layout]),  // h5
+        (Key(low: 0x0000_0000_0000_3668, high: 0x0000), [.endsLine, .layout]),  // h6
+        (Key(low: 0x0000_0000_0000_6464, high: 0x0000), [.endsLine]),  // dd
+        (Key(low: 0x0000_0000_0000_6474, high: 0x0000), [.endsLine, .cell]),  // td
+        (Key(low: 0x0000_0000_0000_6874, high: 0x0000), [.endsLine, .cell]),  // th
+        (Key(low: 0x0000_0000_0000_696C, high: 0x0000), [.endsLine]),  // li
+        (Key(low: 0x0000_0000_0000_6C64, high: 0x0000), [.endsLine]),  // dl
+        (Key(low: 0x0000_0000_0000_6C6F, high: 0x0000), [.endsLine, .layout]),  // ol
+        (Key(low: 0x0000_0000_0000_6C75, high: 0x0000), [.endsLine, .layout]),  // ul
+        (Key(low: 0x0000_0000_0000_7262, high: 0x0000), [.lineBreak]),  // br
+        (Key(low: 0x0000_0000_0000_7274, high: 0x0000), [.endsLine, .row]),  // tr
+        (Key(low: 0x0000_0000_0000_7464, high: 0x0000), [.endsLine]),  // dt
+        (Key(low: 0x0000_0000_0065_7270, high: 0x0000), [.endsLine]),  // pre
+        (Key(low: 0x0000_0000_0067_7673, high: 0x0000), [.skipped]),  // svg
+        (Key(low: 0x0000_0000_0076_616E, high: 0x0000), [.endsLine]),  // nav
+        (Key(low: 0x0000_0000_0076_6964, high: 0x0000), [.endsLine, .layout]),  // div
+        (Key(low: 0x0000_0000_6461_6568, high: 0x0000), [.skipped]),  // head
+        (Key(low: 0x0000_0000_6C6D_7468, high: 0x0000), [.endsLine]),  // html
+        (Key(low: 0x0000_0000_6D72_6F66, high: 0x0000), [.endsLine, .layout]),  // form
+        (Key(low: 0x0000_0000_6E69_616D, high: 0x0000), [.endsLine]),  // main
+        (Key(low: 0x0000_0000_7964_6F62, high: 0x0000), [.endsLine]),  // body
+        (Key(low: 0x0000_0064_6165_6874, high: 0x0000), [.endsLine]),  // thead
+        (Key(low: 0x0000_0065_6469_7361, high: 0x0000), [.endsLine]),  // aside
+        (Key(low: 0x0000_0065_6C62_6174, high: 0x0000), [.layout, .table]),  // table
+        (Key(low: 0x0000_0065_6C74_6974, high: 0x0000), [.skipped]),  // title
+        (Key(low: 0x0000_0065_6C79_7473, high: 0x0000), [.skipped]),  // style
+        (Key(low: 0x0000_0074_6F6F_6674, high: 0x0000), [.endsLine]),  // tfoot
+        (Key(low: 0x0000_0079_646F_6274, high: 0x0000), [.endsLine]),  // tbody
+        (Key(low: 0x0000_656D_6172_6669, high: 0x0000), [.skipped]),  // iframe
+        (Key(low: 0x0000_6572_7567_6966, high: 0x0000), [.endsLine]),  // figure
+        (Key(low: 0x0000_6E6F_7474_7562, high: 0x0000), [.skipped]),  // button
+        (Key(low: 0x0000_7265_6461_6568, high: 0x0000), [.endsLine]),  // header
+        (Key(low: 0x0000_7265_746E_6563, high: 0x0000), [.endsLine]),  // center
+        (Key(low: 0x0000_7265_746F_6F66, high: 0x0000), [.endsLine]),  // footer
+        (Key(low: 0x0000_7463_656A_626F, high: 0x0000), [.skipped]),  // object
+        (Key(low: 0x0000_7463_656C_6573, high: 0x0000), [.skipped]),  // select
+        (Key(low: 0x0000_7470_6972_6373, high: 0x0000), [.skipped]),  // script
+        (Key(low: 0x0065_6C63_6974_7261, high: 0x0000), [.endsLine, .layout]),  // article
+        (Key(low: 0x006E_6F69_7463_6573, high: 0x0000), [.endsLine, .layout]),  // section
+        (Key(low: 0x006E_6F69_7470_6163, high: 0x0000), [.endsLine]),  // caption
+        (Key(low: 0x6574_616C_706D_6574, high: 0x0000), [.skipped]),  // template
+        (Key(low: 0x7470_6972_6373_6F6E, high: 0x0000), [.skipped]),  // noscript
+        (Key(low: 0x6F75_716B_636F_6C62, high: 0x6574), [.endsLine]),  // blockquote
+        (Key(low: 0x6974_7061_6367_6966, high: 0x6E6F), [.endsLine]),  // figcaption
+    ]
+
+    /// Every name in the sets (of at most 16 ASCII bytes) with its flags, sorted by key: what `byKey` must hold.
+    static func byKeyFromSets() -> [(key: Key, tag: HTMLTag)] {
         let names = HTMLReader.skipTags.union(HTMLReader.blockTags).union(Lineariser.layoutTags).union(["br", "table", "tr", "td", "th"])
         return names.filter { $0.utf8.count <= 16 && $0.utf8.allSatisfy { $0 < 0x80 } }
             .map { (key: key($0.utf8), tag: named($0)) }.sorted { $0.key < $1.key }
-    }()
+    }
 
     /// The flags of an element (none for a text node). A page's elements are looked at several times (finding the
     /// report body, the title, each table's rows and layout): the flags found the first time are kept in the

@@ -259,6 +259,17 @@ extension MarkupFastPath2Tests {
         XCTAssertFalse(HTMLTag.byKey.isEmpty)
     }
 
+    /// The name table written out in the source equals the one built from the sets: same keys, same order, same flags.
+    func testHTMLTagTableEqualsTheOneFromTheSets() {
+        let written = HTMLTag.byKey, built = HTMLTag.byKeyFromSets()
+        XCTAssertEqual(written.count, built.count)
+        for (w, b) in zip(written, built) {
+            XCTAssertEqual(w.key, b.key)
+            XCTAssertEqual(w.tag, b.tag, "\(w.key)")
+        }
+        XCTAssertEqual(built.count, 49)
+    }
+
     /// The report body found with part bits equals the one found with sets, on every page (and re-cased and cut
     /// copies) and on the generated pages; the byte-level numbering check equals the string one on every text.
     func testReportBodyWithBitsEqualsSets() throws {
