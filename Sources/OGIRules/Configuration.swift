@@ -67,7 +67,7 @@ public struct LintConfiguration: Sendable {
 
     /// The nearest `.ogilint.yml` in `directory` or one of its parents.
     public static func find(from directory: String) -> String? {
-        var dir = (directory as NSString).standardizingPath
+        var dir = standardized(directory)
         if !dir.hasPrefix("/") { dir = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(dir) }
         while true {
             let candidate = (dir as NSString).appendingPathComponent(fileName)
@@ -76,6 +76,19 @@ public struct LintConfiguration: Sendable {
             if parent == dir || parent.isEmpty { return nil }
             dir = parent
         }
+    }
+
+    /// `(directory as NSString).standardizingPath`. An absolute path that `realpath(3)` returns unchanged names an
+    /// existing directory by its canonical path (no symbolic link, `.`, `..`, doubled or trailing slash on the way),
+    /// which Foundation's standardizing returns as it is; that path is returned without Foundation resolving it
+    /// again component by component (~0.5 M instructions for a deep path). Any other path goes to Foundation.
+    /// `ConfigurationFindTests` compares the two.
+    static func standardized(_ directory: String) -> String {
+        if directory.hasPrefix("/"), let resolved = realpath(directory, nil) {
+            defer { free(resolved) }
+            if strcmp(resolved, directory) == 0 { return directory }
+        }
+        return (directory as NSString).standardizingPath
     }
 
     /// Reads and validates a configuration file; every mistake is reported with its line and column.
