@@ -83,6 +83,12 @@ public struct PDFReader: ReportReader {
         case .tooMuchOutput:
             throw budget.refusal(
                 path, "pdftotext wrote more than \(budget.maxDecodedBytes) bytes of text", limit: budget.maxDecodedBytes, unit: "bytes")
+        case .serveFailed(let code):
+            throw ReaderError.tool(
+                path: path,
+                detail:
+                    "pdftotext was stopped: ogilint could not wait on its pipes (\(String(cString: strerror(code)))); the PDF was not read, try again"
+            )
         }
     }
 

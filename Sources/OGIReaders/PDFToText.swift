@@ -12,7 +12,15 @@ import Foundation
 /// calling thread (Foundation's `Process` cost a single run about 10 M instructions of set-up, threads and
 /// run-time look-ups); past the timeout it is killed.
 struct PDFToText {
-    enum Outcome { case text(Data), failed(String), timedOut, tooMuchOutput }
+    /// `serveFailed`: the pipes could not be served (`poll` failed with this errno); the tool was stopped.
+    enum Outcome { case text(Data), failed(String), timedOut, tooMuchOutput, serveFailed(Int32) }
+
+    /// The most of the tool's error output kept: a failure's message is its first lines, and a tool writing
+    /// endless warnings must not fill ogilint's memory (the rest is read and dropped, so the tool never blocks).
+    static let maxErrorBytes = 65_536
+    /// How long a tool that has closed both outputs is given to exit, even past the deadline: its output is
+    /// complete, so finishing just before the deadline is not a timeout.
+    static let exitGrace: Double = 2
 
     let tool: String
     let timeout: TimeInterval
@@ -67,10 +75,12 @@ struct PDFToText {
             pid: pid, input: input.write, output: output.read, errors: errors.read, pdf: pdf, maxOutputBytes: maxOutputBytes,
             deadline: Self.now() + max(0, timeout))
         let finish = exchange.run()
-        guard let status = Self.wait(pid, deadline: exchange.deadline, killed: finish != .done) else { return .timedOut }
+        let reapBy = finish == .done ? max(exchange.deadline, Self.now() + Self.exitGrace) : exchange.deadline
+        guard let status = Self.wait(pid, deadline: reapBy, killed: finish != .done) else { return .timedOut }
         switch finish {
         case .timedOut: return .timedOut
         case .tooMuchOutput: return .tooMuchOutput
+        case .serveFailed(let code): return .serveFailed(code)
         case .done: break
         }
         guard status.exited, status.code == 0 else {
@@ -190,7 +200,7 @@ struct PDFToText {
     /// until both outputs are closed, the output passes its limit or the deadline passes (the child is then
     /// killed). Every descriptor it was given is closed when `run` returns.
     final class Exchange {
-        enum Finish { case done, timedOut, tooMuchOutput }
+        enum Finish: Equatable { case done, timedOut, tooMuchOutput, serveFailed(Int32) }
 
         let pid: pid_t
         var input: Int32
@@ -231,9 +241,10 @@ struct PDFToText {
                 if errors >= 0 { fds.append(pollfd(fd: errors, events: Int16(POLLIN), revents: 0)) }
                 let r = poll(&fds, nfds_t(fds.count), Int32(min(left * 1000 + 1, 60_000)))
                 if r < 0 {
-                    if errno == EINTR { continue }
+                    let code = errno
+                    if code == EINTR { continue }
                     kill(pid, SIGKILL)
-                    return .done
+                    return .serveFailed(code)
                 }
                 if r == 0 { continue }
                 for p in fds where p.revents != 0 {
@@ -246,7 +257,7 @@ struct PDFToText {
                             return .tooMuchOutput
                         }
                     } else if p.fd == errors {
-                        _ = drain(&errors, into: &errorText, buffer: &buffer)
+                        _ = drain(&errors, into: &errorText, buffer: &buffer, keepingAtMost: PDFToText.maxErrorBytes)
                     }
                 }
             }
@@ -272,12 +283,13 @@ struct PDFToText {
             input = -1
         }
 
-        /// Reads once from `fd` into `out`; at its end (or an error) closes it and sets it to -1. True when bytes
-        /// were added.
-        func drain(_ fd: inout Int32, into out: inout [UInt8], buffer: inout [UInt8]) -> Bool {
+        /// Reads once from `fd` into `out`, which keeps at most `limit` bytes (what is read past them is dropped);
+        /// at its end (or an error) closes it and sets it to -1. True when bytes were read.
+        func drain(_ fd: inout Int32, into out: inout [UInt8], buffer: inout [UInt8], keepingAtMost limit: Int = .max) -> Bool {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n > 0 {
-                out.append(contentsOf: buffer[0..<n])
+                let kept = min(n, max(0, limit - out.count))
+                if kept > 0 { out.append(contentsOf: buffer[0..<kept]) }
                 return true
             }
             if n < 0, errno == EINTR || errno == EAGAIN { return false }

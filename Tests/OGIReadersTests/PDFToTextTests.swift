@@ -63,12 +63,48 @@ final class PDFToTextTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 10)
     }
 
+    /// A tool that closes both outputs shortly before the deadline and exits shortly after it has finished: its
+    /// output is complete, so it is read, not taken for a timeout.
+    func testAToolThatClosesItsOutputsBeforeTheDeadlineIsNotTimedOut() throws {
+        let outcome = try run("cat; sleep 1; exec >&- 2>&-; sleep 1.2", input: Data("late".utf8), timeout: 2)
+        guard case .text(let out) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), "late")
+    }
+
+    /// Endless error output is read to its end but only its first bytes are kept; the message is its first lines.
+    func testErrorOutputIsKeptUpToItsLimit() throws {
+        let outcome = try run(
+            "cat >/dev/null; printf 'one\\ntwo\\nthree\\n' >&2; head -c 3000000 /dev/zero | tr '\\0' x >&2; exit 3",
+            input: Data("x".utf8))
+        guard case .failed(let message) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertEqual(message, "one; two; three")
+    }
+
+    func testDrainKeepsAtMostItsLimitAndReadsTheRest() throws {
+        guard let p = PDFToText.pipe() else { return XCTFail("no pipe") }
+        let bytes = [UInt8](repeating: 0x61, count: 300)
+        XCTAssertEqual(write(p.write, bytes, bytes.count), 300)
+        close(p.write)
+        let exchange = PDFToText.Exchange(
+            pid: 1 << 30, input: -1, output: -1, errors: -1, pdf: Data(), maxOutputBytes: 0, deadline: 0)
+        var fd = p.read
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 128)
+        var reads = 0
+        while fd >= 0 {
+            if exchange.drain(&fd, into: &out, buffer: &buffer, keepingAtMost: 200) { reads += 1 }
+        }
+        XCTAssertEqual(reads, 3)
+        XCTAssertEqual(out.count, 200)
+        XCTAssertEqual(fd, -1)
+    }
+
     func testTheDeadlineStopsATool() throws {
         let start = Date()
         let outcome = try run("exec sleep 60", input: Data("x".utf8), timeout: 1)
         guard case .timedOut = outcome else { return XCTFail("\(outcome)") }
         XCTAssertLessThan(Date().timeIntervalSince(start), 10)
-        // One that closes its outputs and goes on running is stopped at the deadline too.
+        // One that closes its outputs and goes on running is stopped too, once its grace to exit (PDFToText.exitGrace) is over.
         let closed = try run("exec sleep 60 >/dev/null 2>&1 </dev/null", input: Data("x".utf8), timeout: 1)
         guard case .timedOut = closed else { return XCTFail("\(closed)") }
     }
