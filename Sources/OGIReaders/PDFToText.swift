@@ -20,7 +20,7 @@ struct PDFToText {
     static let maxErrorBytes = 65_536
     /// How long a tool that has closed both outputs is given to exit, even past the deadline: its output is
     /// complete, so finishing just before the deadline is not a timeout.
-    static let exitGrace: Double = 2
+    static let exitGrace: Double = 3
 
     let tool: String
     let timeout: TimeInterval

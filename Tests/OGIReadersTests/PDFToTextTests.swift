@@ -66,18 +66,24 @@ final class PDFToTextTests: XCTestCase {
     /// A tool that closes both outputs shortly before the deadline and exits shortly after it has finished: its
     /// output is complete, so it is read, not taken for a timeout.
     func testAToolThatClosesItsOutputsBeforeTheDeadlineIsNotTimedOut() throws {
-        let outcome = try run("cat; sleep 1; exec >&- 2>&-; sleep 1.2", input: Data("late".utf8), timeout: 2)
+        // Outputs closed at ~0.8 s (1.2 s before the deadline), exit at ~2.6 s (past it, 1.2 s before the grace ends).
+        let outcome = try run("cat; sleep 0.8; exec >&- 2>&-; sleep 1.8", input: Data("late".utf8), timeout: 2)
         guard case .text(let out) = outcome else { return XCTFail("\(outcome)") }
         XCTAssertEqual(String(decoding: out, as: UTF8.self), "late")
     }
 
-    /// Endless error output is read to its end but only its first bytes are kept; the message is its first lines.
+    /// Endless error output is read to its end but only its first bytes are kept: a 3 MB line of errors gives a
+    /// message of the kept bytes; lines after a cut-off are not read into the message.
     func testErrorOutputIsKeptUpToItsLimit() throws {
-        let outcome = try run(
+        let outcome = try run("cat >/dev/null; head -c 3000000 /dev/zero | tr '\\0' x >&2; exit 3", input: Data("x".utf8))
+        guard case .failed(let message) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertEqual(message.utf8.count, PDFToText.maxErrorBytes)
+        XCTAssertTrue(message.utf8.allSatisfy { $0 == 0x78 })
+        let lines = try run(
             "cat >/dev/null; printf 'one\\ntwo\\nthree\\n' >&2; head -c 3000000 /dev/zero | tr '\\0' x >&2; exit 3",
             input: Data("x".utf8))
-        guard case .failed(let message) = outcome else { return XCTFail("\(outcome)") }
-        XCTAssertEqual(message, "one; two; three")
+        guard case .failed(let first) = lines else { return XCTFail("\(lines)") }
+        XCTAssertEqual(first, "one; two; three")
     }
 
     func testDrainKeepsAtMostItsLimitAndReadsTheRest() throws {
