@@ -39,6 +39,8 @@ public final class LintSession {
         /// The rules of the first configuration group (for SARIF and JUnit).
         public var rules: [Rule]
         public var templates: TemplateSet
+        /// The message catalog of the first configuration group (`RunStart.messages`).
+        public var messages: MessageCatalog
         /// The configuration's `fail_on` (default error; nil: never).
         public var failOn: Severity?
         public var summary: RunSummary
@@ -150,7 +152,7 @@ public final class LintSession {
             }
         }
         return Plan(
-            start: RunStart(files: files, rules: first.rules, templates: first.templates, failOn: failOn),
+            start: RunStart(files: files, rules: first.rules, templates: first.templates, failOn: failOn, messages: first.messages),
             skippedFiles: finder.skippedFiles, skippedFolders: finder.skippedFolders, scanned: finder.scannedFlags,
             groups: groups, groupOf: groupOf, baseline: baseline, previous: previous)
     }
@@ -276,7 +278,7 @@ public final class LintSession {
         let summary = try run(plan, to: collected)
         return Result(
             inputs: collected.inputs, rules: plan.start.rules, templates: plan.groups[0].linter.ruleSet.templates,
-            failOn: plan.start.failOn, summary: summary)
+            messages: plan.groups[0].linter.ruleSet.messages, failOn: plan.start.failOn, summary: summary)
     }
 
     /// The warning for a suppression in `file` that matched no finding.

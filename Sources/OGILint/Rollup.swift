@@ -186,7 +186,10 @@ extension Rollup {
     /// Streams one roll-up result to `consumer` as a run of one report, and returns its summary.
     public static func write(_ input: CheckedInput, linter: Linter, failOn: Severity?, to consumer: any RunConsumer) throws -> RunSummary {
         var summary = RunSummary()
-        try consumer.begin(RunStart(files: [input.path], rules: linter.ruleSet.rules, templates: linter.ruleSet.templates, failOn: failOn))
+        try consumer.begin(
+            RunStart(
+                files: [input.path], rules: linter.ruleSet.rules, templates: linter.ruleSet.templates, failOn: failOn,
+                messages: linter.ruleSet.messages))
         summary.add(input)
         try consumer.add(input)
         try consumer.finish(summary)

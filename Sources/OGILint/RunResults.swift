@@ -139,9 +139,14 @@ public struct RunStart: Sendable {
     public var templates: TemplateSet?
     /// The threshold from the configuration (`fail_on`), or `error` when none sets it; nil means never.
     public var failOn: Severity?
+    /// The message catalog of the first configuration group, for the words an output puts around findings (the
+    /// text format's report facts and folded-findings line); nil: such words are left out.
+    public var messages: MessageCatalog?
 
-    public init(files: [String] = [], rules: [Rule] = [], templates: TemplateSet? = nil, failOn: Severity? = .error) {
-        self.files = files; self.rules = rules; self.templates = templates; self.failOn = failOn
+    public init(
+        files: [String] = [], rules: [Rule] = [], templates: TemplateSet? = nil, failOn: Severity? = .error, messages: MessageCatalog? = nil
+    ) {
+        self.files = files; self.rules = rules; self.templates = templates; self.failOn = failOn; self.messages = messages
     }
 }
 

@@ -16,6 +16,9 @@ public enum MessageKeys {
     public static let all: [String: Set<String>] = {
         var k: [String: Set<String>] = [
             "separator.reasons": [], "separator.list": [],
+            "output.header.year": ["year"], "output.header.year_unknown": [], "output.header.agency_kind_unknown": [],
+            "output.header.template": ["template"], "output.header.template_unknown": [],
+            "output.folded.unchecked": ["count", "rules"], "output.folded.same_cause": ["count", "rules"],
             "value.yes": [], "value.no": [], "value.none": [], "value.unknown": [], "value.unrecognised": [],
             "engine.unevaluated.message": ["title", "reasons"],
             "engine.unevaluated.more": ["count"],

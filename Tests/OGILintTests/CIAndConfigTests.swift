@@ -19,7 +19,8 @@ final class CIAndConfigTests: XCTestCase {
         }
     }
 
-    let run = RunStart(files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates)
+    let run = RunStart(
+        files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates, messages: Repo.linter.ruleSet.messages)
 
     let samples = [
         "samples/clean-2021-government.txt", "samples/broken/app-balance.txt", "samples/broken/cell-sign-text.docx",

@@ -8,7 +8,8 @@ import XCTest
 /// Locations a reviewer can follow (issue 8 item 5): table/row/cell for DOCX tables and one-line web pages,
 /// and links in the HTML report that lead somewhere for every input format.
 final class LocationTests: XCTestCase {
-    let run = RunStart(files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates)
+    let run = RunStart(
+        files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates, messages: Repo.linter.ruleSet.messages)
 
     func inputs(_ paths: [String]) throws -> [CheckedInput] {
         try paths.map { p in

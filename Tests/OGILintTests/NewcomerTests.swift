@@ -98,7 +98,8 @@ final class NewcomerTests: XCTestCase {
             CheckedInput(path: "湖北省/武汉市.txt", report: nil, findings: [f, g]), CheckedInput(path: "a.txt", report: nil, findings: []),
             CheckedInput(path: long, report: nil, findings: [f]),
         ]
-        let text = TextFormat.render(inputs, run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates))
+        let text = TextFormat.render(
+            inputs, run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates, messages: Repo.linter.ruleSet.messages))
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // Finding lines: the message starts in the same column whatever the rule id's length.
         let findingLines = lines.filter { $0.hasPrefix("  1 ") || $0.hasPrefix("  2 ") }.prefix(2)
@@ -130,7 +131,10 @@ final class NewcomerTests: XCTestCase {
 
     func testSARIFRuleHelpHasDescriptionAndFixWithoutPlaceholders() throws {
         let sarif = SARIFFormat.render(
-            [], run: RunStart(files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates))
+            [],
+            run: RunStart(
+                files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates,
+                messages: Repo.linter.ruleSet.messages))
         let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any])
         let driver = try XCTUnwrap((((root["runs"] as? [[String: Any]])?.first?["tool"]) as? [String: Any])?["driver"] as? [String: Any])
         let rules = try XCTUnwrap(driver["rules"] as? [[String: Any]])
@@ -152,7 +156,9 @@ final class NewcomerTests: XCTestCase {
             let c = try Repo.linter.check(path: Repo.path(f))
             return CheckedInput(path: f, report: c.report, findings: c.findings)
         }
-        let run = RunStart(files: files, rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates)
+        let run = RunStart(
+            files: files, rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates, messages: Repo.linter.ruleSet.messages
+        )
         let html = HTMLFormat.render(inputs, run: run)
         let index = try XCTUnwrap(html.firstRange(of: "<nav class=\"index\""))
         XCTAssertLessThan(

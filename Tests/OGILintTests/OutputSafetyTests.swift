@@ -165,7 +165,9 @@ final class OutputSafetyTests: XCTestCase {
         let input = CheckedInput(path: "r\(hostile).txt", report: nil, findings: [f])
         let bad = CheckedInput(
             path: "e\u{1B}.txt", error: InputError(path: "e\u{1B}.txt", error: ReaderError.empty(path: "e\u{1B}[2J.txt")))
-        let text = TextFormat.render([input, bad], run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates))
+        let text = TextFormat.render(
+            [input, bad],
+            run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates, messages: Repo.linter.ruleSet.messages))
         let forbidden: Set<UInt32> = [0x1B, 0x07, 0x9B]
         XCTAssertFalse(text.unicodeScalars.contains { forbidden.contains($0.value) }, text)
         XCTAssertTrue(text.contains("r␛]0;pwned␇␛[2J<U+9B>31m.txt"), text)
@@ -184,7 +186,9 @@ final class OutputSafetyTests: XCTestCase {
             location: FindingLocation())
         let xml = JUnitFormat.render(
             [CheckedInput(path: "p\u{FFFF}.txt", report: nil, findings: [f])],
-            run: RunStart(files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates))
+            run: RunStart(
+                files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates,
+                messages: Repo.linter.ruleSet.messages))
         let doc = try XMLDocument(xmlString: xml)
         let failure = try XCTUnwrap(try doc.nodes(forXPath: "//failure").first as? XMLElement)
         XCTAssertEqual(failure.attribute(forName: "message")?.stringValue, "abcde<&>")
@@ -199,7 +203,7 @@ final class OutputSafetyTests: XCTestCase {
             location: FindingLocation(row: "a|b"))
         let md = MarkdownFormat.render(
             [CheckedInput(path: "a`b``c.txt", report: nil, findings: [f]), CheckedInput(path: "`x", report: nil, findings: [])],
-            run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates))
+            run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates, messages: Repo.linter.ruleSet.messages))
         XCTAssertFalse(md.contains("<img") || md.contains("<script"), md)
         XCTAssertTrue(md.contains("&lt;img/src=x/onerror=alert(1)&gt; \\`code\\` \\| \\*b\\*"), md)
         XCTAssertTrue(md.contains("### ```a`b``c.txt```"), "a code span fenced longer than any backtick run inside: \(md)")

@@ -50,7 +50,7 @@ final class StreamingTests: XCTestCase {
         var o = LintSession.Options(rulesRoot: Repo.rules)
         o.useConfiguration = false
         let result = try LintSession(options: o).run([dir.path])
-        let run = RunStart(files: result.inputs.map(\.path), rules: result.rules, templates: result.templates)
+        let run = RunStart(files: result.inputs.map(\.path), rules: result.rules, templates: result.templates, messages: result.messages)
         for format in OutputFormats.all {
             XCTAssertEqual(
                 try output(dir, workers: 3, format: format).text,
@@ -82,7 +82,8 @@ final class StreamingTests: XCTestCase {
             CheckedInput(
                 path: String(repeating: "湖北省", count: i % 7) + "/报告\(i).txt", report: nil, findings: i % 3 == 0 ? [f] : [])
         }
-        let text = TextFormat.render(inputs, run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates))
+        let text = TextFormat.render(
+            inputs, run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates, messages: Repo.linter.ruleSet.messages))
         // The table as the format built it before rows were spooled: all rows in memory, the widest path (at most
         // 60) setting the column.
         let width = min(60, inputs.map { TextLayout.displayWidth($0.path) }.max()!)
@@ -99,7 +100,8 @@ final class StreamingTests: XCTestCase {
     /// The HTML format's index of a batch too large to keep in memory comes back whole and in order.
     func testALargeHTMLIndexIsSpooledIntact() throws {
         let inputs = (0..<20_000).map { i in CheckedInput(path: "湖北省/报告\(i).txt", report: nil, findings: []) }
-        let html = HTMLFormat.render(inputs, run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates))
+        let html = HTMLFormat.render(
+            inputs, run: RunStart(files: [], rules: [], templates: Repo.linter.ruleSet.templates, messages: Repo.linter.ruleSet.messages))
         let index = try XCTUnwrap(html.range(of: "<tbody>\n")).upperBound
         let end = try XCTUnwrap(html.range(of: "</tbody></table></nav>", range: index..<html.endIndex)).lowerBound
         let rows = html[index..<end].split(separator: "\n")

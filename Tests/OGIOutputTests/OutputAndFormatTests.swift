@@ -21,10 +21,35 @@ final class OutputAndFormatTests: XCTestCase {
         }
     }
 
-    let run = RunStart(files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates)
+    let run = RunStart(
+        files: [], rules: Repo.linter.ruleSet.rules, templates: Repo.linter.ruleSet.templates, messages: Repo.linter.ruleSet.messages)
 
     func testGoldenText() throws {
         try assertGolden(TextFormat.render(try inputs(), run: run), "samples.txt")
+    }
+
+    /// The text output's report facts and folded line are the catalog's words: a catalog that rewords them rewords
+    /// the output; without a catalog the file line is the path alone and the folded line counts and lists.
+    func testTextWordsComeFromTheCatalog() throws {
+        let checked = try inputs()
+        var catalog = Repo.linter.ruleSet.messages
+        let at = MessageCatalog.Entry(text: "", file: "t.yml", line: 1, column: 1)
+        func reword(_ key: String, _ text: String) { var e = at; e.text = text; catalog.set(key, e) }
+        reword("output.header.year", "year {year}")
+        reword("agency_kind.government", "government")
+        reword("output.header.template", "template {template}")
+        reword("output.folded.unchecked", "[+{count} unchecked: {rules}]")
+        reword("output.folded.same_cause", "[+{count} same cause: {rules}]")
+        let reworded = TextFormat.render(checked, run: RunStart(templates: Repo.linter.ruleSet.templates, messages: catalog))
+        XCTAssertTrue(reworded.contains("samples/clean-2021-government.txt (year 2023 · "), reworded)
+        XCTAssertTrue(reworded.contains(" · government · template 2021)"), reworded)
+        XCTAssertTrue(reworded.contains("[+"), reworded)
+        XCTAssertFalse(reworded.contains("年度 ·"))
+        XCTAssertFalse(reworded.contains("另有"))
+        let bare = TextFormat.render(checked, run: RunStart(templates: Repo.linter.ruleSet.templates))
+        XCTAssertTrue(bare.contains("\nsamples/clean-2021-government.txt\n") || bare.hasPrefix("samples/clean-2021-government.txt\n"), bare)
+        XCTAssertTrue(bare.contains("        (+"), bare)
+        XCTAssertFalse(bare.contains("年度 ·"))
     }
 
     func testGoldenJSON() throws {

@@ -16,6 +16,8 @@ public final class TextFormat: OutputFormat {
     /// paths than the column's 60 are all treated alike).
     var rowCount = 0
     var widestPath = 0
+    /// The run's message catalog (`RunStart.messages`): the words of the report facts and the folded line.
+    var messages: MessageCatalog?
 
     public init(options: OutputOptions) { self.options = options }
 
@@ -30,7 +32,7 @@ public final class TextFormat: OutputFormat {
         }
     }
 
-    public func begin(_ run: RunStart, to out: OutputSink) throws {}
+    public func begin(_ run: RunStart, to out: OutputSink) throws { messages = run.messages }
 
     public func add(_ input: CheckedInput, to out: OutputSink) throws {
         let c = RunSummary.counts(input.findings)
@@ -38,7 +40,7 @@ public final class TextFormat: OutputFormat {
         try rows.write("\(path)\t\(input.error == nil ? String(c.errors) : "unreadable")\t\(c.warnings)\t\(c.infos)\n")
         rowCount += 1
         widestPath = max(widestPath, min(61, TextLayout.displayWidth(path)))
-        var text = paint(Self.header(input), "1") + "\n"
+        var text = paint(Self.header(input, messages: messages), "1") + "\n"
         if let e = input.error {
             text += "  " + paint("error:", "1;31") + " \(TextLayout.visible(e.description))\n\n"
         } else if input.findings.isEmpty {
@@ -52,7 +54,7 @@ public final class TextFormat: OutputFormat {
                 let place = [f.location.table, f.location.row, f.location.column].compactMap { $0 }
                 if !place.isEmpty { text += "        at: \(TextLayout.visible(place.joined(separator: " › ")))\n" }
                 if let fix = f.fix { text += "        " + paint("fix:", "32") + " \(TextLayout.visible(fix))\n" }
-                if !f.related.isEmpty { text += "        " + Self.folded(f.related) + "\n" }
+                if !f.related.isEmpty { text += "        " + Self.folded(f.related, messages: messages) + "\n" }
             }
             text += "\n"
         }
@@ -83,14 +85,16 @@ public final class TextFormat: OutputFormat {
         try out.write(text)
     }
 
-    static func header(_ input: CheckedInput) -> String {
+    /// The file's line: its path, then what was read of the report (year, agency, its kind, template), worded by
+    /// the catalog's `output.header.*` keys; the path alone without a catalog or a report.
+    static func header(_ input: CheckedInput, messages: MessageCatalog?) -> String {
         let path = TextLayout.visible(input.path, keepNewlines: false)
-        guard let m = input.report?.metadata else { return path }
+        guard let m = input.report?.metadata, let c = messages else { return path }
         var facts: [String] = []
-        facts.append(m.year.map { "\($0)年度" } ?? "年度未知")
+        facts.append(m.year.map { c.text("output.header.year", ["year": String($0)]) } ?? c.text("output.header.year_unknown"))
         if let a = m.agency { facts.append(a) }
-        facts.append(m.agencyKind.map { $0 == .government ? "人民政府" : "部门" } ?? "机关类型未知")
-        facts.append(m.template.map { "\($0) 年版模板" } ?? "模板未识别")
+        facts.append(m.agencyKind.map { c.text("agency_kind.\($0.rawValue)") } ?? c.text("output.header.agency_kind_unknown"))
+        facts.append(m.template.map { c.text("output.header.template", ["template": $0]) } ?? c.text("output.header.template_unknown"))
         return "\(path) (\(TextLayout.visible(facts.joined(separator: " · "), keepNewlines: false)))"
     }
 
@@ -111,11 +115,14 @@ public final class TextFormat: OutputFormat {
         return line
     }
 
-    /// The line under a root finding that counts what was folded under it (listed in full in JSON and SARIF).
-    static func folded(_ related: [Finding]) -> String {
+    /// The line under a root finding that counts what was folded under it (listed in full in JSON and SARIF),
+    /// worded by the catalog's `output.folded.*` keys (without a catalog: the count and the rule ids).
+    static func folded(_ related: [Finding], messages: MessageCatalog?) -> String {
         var ids: [String] = []
         for r in related where !ids.contains(r.rule) { ids.append(r.rule) }
+        guard let c = messages else { return "(+\(related.count): \(TextLayout.visible(ids.joined(separator: ", "))))" }
         let unchecked = related.allSatisfy { $0.category == .extraction || $0.category == .completeness }
-        return "(另有 \(related.count) 项\(unchecked ? "因此未检查" : "出于同一原因")：\(TextLayout.visible(ids.joined(separator: "、"))))"
+        let values = ["count": String(related.count), "rules": TextLayout.visible(ids.joined(separator: c.text("separator.list")))]
+        return c.text(unchecked ? "output.folded.unchecked" : "output.folded.same_cause", values)
     }
 }
