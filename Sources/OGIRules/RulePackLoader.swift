@@ -63,17 +63,21 @@ public enum RulePackLoader {
     }
 
     public static func load(files: [String], cache: ParsedRulesCache? = nil) throws -> RuleSet {
-        // Read first (for the cache key); an unreadable file is reported in file order below, as when parsing.
-        let contents = files.map { (path: $0, data: RuleFolderListing.contents(of: $0)) }
-        let readable = contents.compactMap { c in c.data.map { (path: c.path, data: $0) } }
-        let key = cache != nil && readable.count == files.count ? ParsedRulesCache.contentKey(readable) : nil
         // Same bytes as a rule set this executable loaded and validated completely before: its trees, without
-        // parsing the YAML again, and without validating again when the key names this executable.
-        if let cache, let key, let hit = cache.loadEntry(files: files, key: key) {
+        // parsing the YAML again, and without validating again when the key names this executable. The key is
+        // hashed from the files read one after another into one buffer (a hit needs nothing else of them).
+        if let cache, let key = ParsedRulesCache.contentKey(ofFiles: files),
+            let hit = cache.loadEntry(files: files, key: key)
+        {
             return try load(
                 documents: zip(files, hit.roots).compactMap { f, r in r.map { (f, YNode(table: hit.table, index: $0, file: f)) } },
                 validate: !ParsedRulesCache.hitsAreTrusted, known: hit.known)
         }
+        // Read (the key again from these bytes, the ones parsed); an unreadable file is reported in file order
+        // below, as when parsing.
+        let contents = files.map { (path: $0, data: RuleFolderListing.contents(of: $0)) }
+        let readable = contents.compactMap { c in c.data.map { (path: c.path, data: $0) } }
+        let key = cache != nil && readable.count == files.count ? ParsedRulesCache.contentKey(readable) : nil
         var trees: [YAMLValue?] = []
         for (f, data) in contents {
             guard let data else { throw RulePackError.unreadable(path: f, reason: "cannot read the file") }

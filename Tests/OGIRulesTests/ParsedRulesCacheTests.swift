@@ -26,6 +26,27 @@ final class ParsedRulesCacheTests: XCTestCase {
         return (rules + messages + tables + set.templates.profile.parts.map(\.key)).joined(separator: "\n")
     }
 
+    /// The key hashed from the files read into one buffer equals the key of their bytes read one by one: the
+    /// bundled files in order and reversed, with an empty file and a file larger than all before it (the buffer
+    /// grows), and with a tool name or none; a file that cannot be read gives no key.
+    func testKeyFromFilesEqualsTheKeyOfTheirBytes() throws {
+        let dir = try rulesCopy()
+        let empty = dir + "/empty.yml"
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        let large = dir + "/large.yml"
+        FileManager.default.createFile(atPath: large, contents: Data(repeating: 0x61, count: 300_000))
+        let bundled = try RulePackLoader.ruleFiles(in: Repo.rules)
+        for files in [bundled, bundled.reversed(), [empty] + bundled + [large, empty], [large] + bundled, []] {
+            let read = files.map { (path: $0, data: try! XCTUnwrap(RuleFolderListing.contents(of: $0))) }
+            for tool in [nil, "tool"] as [String?] {
+                XCTAssertEqual(ParsedRulesCache.contentKey(ofFiles: files, tool: tool), ParsedRulesCache.contentKey(read, tool: tool))
+            }
+        }
+        XCTAssertNotEqual(ParsedRulesCache.contentKey(ofFiles: [empty, large]), ParsedRulesCache.contentKey(ofFiles: [large, empty]))
+        XCTAssertNil(ParsedRulesCache.contentKey(ofFiles: bundled + [dir + "/missing.yml"]))
+        XCTAssertNil(ParsedRulesCache.contentKey(ofFiles: [dir]))
+    }
+
     func entry(_ cache: ParsedRulesCache, _ dir: String) throws -> String {
         try XCTUnwrap(cache.entryPath(files: try RulePackLoader.ruleFiles(in: dir)))
     }

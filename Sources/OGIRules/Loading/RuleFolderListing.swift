@@ -69,6 +69,19 @@ enum RuleFolderListing {
         }
     }
 
+    /// `body` with the bytes of a regular file, read into `buffer` (grown when the file is larger and kept for the
+    /// next file); false, without calling `body`, when `contents(of:)` would be nil.
+    static func readFile(_ path: String, into buffer: inout [UInt8], _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        withRegularFile(path) { fd, size -> Bool? in
+            if buffer.count < size { buffer = [UInt8](repeating: 0, count: max(size, 2 * buffer.count)) }
+            return buffer.withUnsafeMutableBytes { b -> Bool? in
+                guard let filled = readFully(fd, into: b.baseAddress, count: size) else { return nil }
+                body(UnsafeRawBufferPointer(start: b.baseAddress, count: filled))
+                return true
+            }
+        } ?? false
+    }
+
     /// `body` with the open file and its size, when `path` is a regular file that opens; nil otherwise.
     private static func withRegularFile<T>(_ path: String, _ body: (Int32, Int) -> T?) -> T? {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
