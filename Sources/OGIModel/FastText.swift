@@ -174,7 +174,7 @@ public struct ScalarSet: Sendable {
         for u in scalars { insert(u) }
     }
 
-    @inlinable public mutating func insert(_ u: Unicode.Scalar) {
+    @inlinable @inline(__always) public mutating func insert(_ u: Unicode.Scalar) {
         let v = u.value
         if v < 0x10000 {
             var block = Int(blockOf[Int(v >> 8)])
@@ -194,8 +194,10 @@ public struct ScalarSet: Sendable {
     @inlinable @inline(__always) public func contains(_ u: Unicode.Scalar) -> Bool {
         let v = u.value
         if v < 0x10000 {
-            let block = Int(blockOf[Int(v >> 8)])
-            return words[block << 2 | Int((v >> 6) & 3)] & (1 << UInt64(v & 63)) != 0
+            // In bounds by construction (256 entries in `blockOf`, each the number of a block of `words`), so read
+            // without bounds checks: this is called for most characters a report reads.
+            let block = blockOf.withUnsafeBufferPointer { Int($0[Int(v >> 8)]) }
+            return words.withUnsafeBufferPointer { $0[block << 2 | Int((v >> 6) & 3)] } & (1 << UInt64(v & 63)) != 0
         }
         return astral.contains(u)
     }
