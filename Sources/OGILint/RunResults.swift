@@ -140,7 +140,9 @@ public struct RunStart: Sendable {
     /// The threshold from the configuration (`fail_on`), or `error` when none sets it; nil means never.
     public var failOn: Severity?
     /// The message catalog of the first configuration group, for the words an output puts around findings (the
-    /// text format's report facts and folded-findings line); nil: such words are left out.
+    /// text format's report facts and folded-findings line); nil: the file line is the path alone and the folded
+    /// line only counts and lists (`(+2: RULE-A, RULE-B)`). A run with several configuration groups words every
+    /// file with the first group's catalog.
     public var messages: MessageCatalog?
 
     public init(

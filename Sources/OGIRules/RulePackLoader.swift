@@ -66,7 +66,7 @@ public enum RulePackLoader {
         // Same bytes as a rule set this executable loaded and validated completely before: its trees, without
         // parsing the YAML again, and without validating again when the key names this executable. The key is
         // hashed from the files read one after another into one buffer (a hit needs nothing else of them).
-        if let cache, let key = ParsedRulesCache.contentKey(ofFiles: files),
+        if let cache, cache.directory != nil, let key = ParsedRulesCache.contentKey(ofFiles: files),
             let hit = cache.loadEntry(files: files, key: key)
         {
             return try load(
@@ -77,7 +77,7 @@ public enum RulePackLoader {
         // below, as when parsing.
         let contents = files.map { (path: $0, data: RuleFolderListing.contents(of: $0)) }
         let readable = contents.compactMap { c in c.data.map { (path: c.path, data: $0) } }
-        let key = cache != nil && readable.count == files.count ? ParsedRulesCache.contentKey(readable) : nil
+        let key = cache?.directory != nil && readable.count == files.count ? ParsedRulesCache.contentKey(readable) : nil
         var trees: [YAMLValue?] = []
         for (f, data) in contents {
             guard let data else { throw RulePackError.unreadable(path: f, reason: "cannot read the file") }

@@ -52,6 +52,49 @@ final class OutputAndFormatTests: XCTestCase {
         XCTAssertFalse(bare.contains("年度 ·"))
     }
 
+    /// Every `output.*` key, and the agency kinds, reach the text output: a report with nothing read (year, kind
+    /// and template unknown), a department's report, and folded findings of both kinds, with a catalog that
+    /// rewords each key; control characters in a catalog's text are shown, not obeyed.
+    func testEveryOutputKeyIsWorded() throws {
+        var catalog = Repo.linter.ruleSet.messages
+        let at = MessageCatalog.Entry(text: "", file: "t.yml", line: 1, column: 1)
+        func reword(_ key: String, _ text: String) { var e = at; e.text = text; catalog.set(key, e) }
+        reword("output.header.year", "Y{year}")
+        reword("output.header.year_unknown", "Y?")
+        reword("output.header.agency_kind_unknown", "K?")
+        reword("output.header.template", "T{template}")
+        reword("output.header.template_unknown", "T?")
+        reword("agency_kind.department", "DEPT")
+        reword("output.folded.unchecked", "[U {count}: {rules}]")
+        reword("output.folded.same_cause", "[S {count}: {rules}\u{1B}]")
+        func finding(_ rule: String, _ category: OGIModel.Category, related: [Finding] = []) -> Finding {
+            Finding(
+                rule: rule, severity: .error, category: category, message: "m", fix: nil, location: FindingLocation(line: 1),
+                related: related)
+        }
+        var known = Metadata()
+        known.year = 2022
+        known.agencyKind = .department
+        known.template = "2021"
+        let inputs = [
+            CheckedInput(
+                path: "unknown.txt", report: Report(path: "unknown.txt", sourceFormat: "text"),
+                findings: [finding("ROOT-A", .extraction, related: [finding("R-1", .extraction), finding("R-2", .completeness)])],
+                error: nil),
+            CheckedInput(
+                path: "known.txt", report: Report(path: "known.txt", sourceFormat: "text", metadata: known),
+                findings: [finding("ROOT-B", .arithmetic, related: [finding("R-3", .arithmetic), finding("R-3", .arithmetic)])], error: nil),
+        ]
+        let text = TextFormat.render(inputs, run: RunStart(messages: catalog))
+        XCTAssertTrue(text.contains("unknown.txt (Y? · K? · T?)"), text)
+        XCTAssertTrue(text.contains("known.txt (Y2022 · DEPT · T2021)"), text)
+        XCTAssertTrue(text.contains("[U 2: R-1、R-2]"), text)
+        XCTAssertTrue(text.contains("[S 2: R-3␛]"), text)
+        XCTAssertFalse(text.contains("\u{1B}"))
+        let bare = TextFormat.render(inputs, run: RunStart())
+        XCTAssertTrue(bare.contains("(+2: R-1, R-2)") && bare.contains("(+2: R-3)"), bare)
+    }
+
     func testGoldenJSON() throws {
         try assertGolden(JSONFormat.render(try inputs(), run: run, options: OutputOptions(version: "test")), "samples.json")
     }

@@ -122,7 +122,8 @@ public final class TextFormat: OutputFormat {
         for r in related where !ids.contains(r.rule) { ids.append(r.rule) }
         guard let c = messages else { return "(+\(related.count): \(TextLayout.visible(ids.joined(separator: ", "))))" }
         let unchecked = related.allSatisfy { $0.category == .extraction || $0.category == .completeness }
-        let values = ["count": String(related.count), "rules": TextLayout.visible(ids.joined(separator: c.text("separator.list")))]
-        return c.text(unchecked ? "output.folded.unchecked" : "output.folded.same_cause", values)
+        let values = ["count": String(related.count), "rules": ids.joined(separator: c.text("separator.list"))]
+        // Shown on one line whatever a province's catalog holds (its words are not trusted with control characters).
+        return TextLayout.visible(c.text(unchecked ? "output.folded.unchecked" : "output.folded.same_cause", values), keepNewlines: false)
     }
 }

@@ -57,7 +57,6 @@ public struct ParsedRulesCache: Sendable {
         return directory + "/rules-\(h.hex).bin"
     }
 
-    /// The key of the files' contents: every path and byte, the format and the executable (`tool`).
     /// `contentKey` of the files' bytes, read one after another into one buffer (the bytes of a dozen rule files
     /// read into arrays of their own touched about 30 fresh memory pages a run); nil when a file cannot be read.
     static func contentKey(ofFiles files: [String], tool: String? = toolIdentity) -> String? {
@@ -77,6 +76,7 @@ public struct ParsedRulesCache: Sendable {
         return h.hex
     }
 
+    /// The key of the files' contents: every path and byte, the format and the executable (`tool`).
     static func contentKey(_ files: [(path: String, data: Data)], tool: String? = toolIdentity) -> String {
         var h = StableHash()
         h.add(format); h.addByte(0)
