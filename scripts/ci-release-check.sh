@@ -72,6 +72,11 @@ for f in samples/clean-2021-government.docx samples/clean-2021-government.html s
          samples/clean-2019-department.yml samples/clean-2021-government.json; do
   expect 0 "reader" "$prefix/bin" check "$f"
 done
+# libxml2 is built in: the binary reads HTML without looking for the system's (OGILINT_LIBXML2, which names the
+# library the loader would open, points nowhere and must not matter).
+env -i HOME="$tmp" PATH="$prefix/bin:/usr/bin:/bin" OGILINT_LIBXML2=/nonexistent/libxml2.so.2 \
+  ogilint check samples/clean-2021-government.html >"$tmp/out" 2>"$tmp/err" \
+  || fail "the release binary did not read HTML with its built-in libxml2: $(cat "$tmp/err")"
 # Installed as a link on the PATH.
 expect 0 "through a symbolic link" "$links" check samples/clean-2021-government.txt
 expect 1 "through a symbolic link" "$links" check samples/broken/app-balance.txt

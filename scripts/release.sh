@@ -9,7 +9,8 @@
 # pdftotext for PDF input.
 #
 # Usage: scripts/release.sh [--dynamic-libxml2]
-#   --dynamic-libxml2  link the system libxml2 dynamically (smaller binary; users then need Debian's libxml2)
+#   --dynamic-libxml2  leave libxml2 out (smaller binary): it is loaded from the system when a DOCX or HTML file
+#                      needs it (users then need Debian's libxml2 for those)
 # Prints the archive's path on the last line of standard output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,38 +28,23 @@ arch=$(uname -m)
 
 build_flags=(-c release --static-swift-stdlib)
 if [ "$static_libxml2" = 1 ]; then
-  # The CLibXML2 module asks the linker for -lxml2, found through pkg-config's libxml-2.0. Our own
-  # libxml-2.0.pc (first on PKG_CONFIG_PATH) points the linker at a folder where "libxml2.a" is a linker script
-  # naming the static archives: libxml2 and what it needs (ICU, zlib, liblzma: `Libs.private` of the system's
-  # libxml-2.0.pc); Debian's libxml2-dev ships them all. Our zlib.pc drops zlib's -L of the system folder,
-  # which would otherwise be searched first and yield the shared libxml2. ldd below proves the outcome.
-  command -v pkg-config >/dev/null || fail "pkg-config is needed to link libxml2 statically (Debian: apt-get install pkg-config)"
-  pkg-config --exists libxml-2.0 zlib || fail "pkg-config knows no libxml-2.0 or zlib (Debian: apt-get install libxml2-dev zlib1g-dev)"
+  # ogilint loads libxml2 with dlopen when a DOCX or HTML file first needs it (Sources/CLibXML2Loader). Here the
+  # loader is compiled to call the linked functions instead (OGILINT_LIBXML2_LINKED), and the linker is given a
+  # linker script naming the static archives: libxml2 and what it needs (ICU, zlib, liblzma: `Libs.private` of
+  # the system's libxml-2.0.pc); Debian's libxml2-dev ships them all. ldd below proves the outcome.
+  command -v pkg-config >/dev/null || fail "pkg-config is needed to find libxml2's archives (Debian: apt-get install pkg-config)"
+  pkg-config --exists libxml-2.0 || fail "pkg-config knows no libxml-2.0 (Debian: apt-get install libxml2-dev)"
   libdir=$(pkg-config --variable=libdir libxml-2.0)
   for lib in libxml2 libicui18n libicuuc libicudata libz liblzma; do
     [ -f "$libdir/$lib.a" ] || fail "$libdir/$lib.a is missing (Debian: apt-get install libxml2-dev); or pass --dynamic-libxml2"
   done
   linkdir="$PWD/.build/release-static-libxml2"
   mkdir -p "$linkdir"
-  cat >"$linkdir/libxml2.a" <<EOF
+  cat >"$linkdir/libxml2-static.ld" <<EOF
 /* Written by scripts/release.sh: link libxml2 and its dependencies statically. */
 GROUP ( $libdir/libxml2.a $libdir/libicui18n.a $libdir/libicuuc.a $libdir/libicudata.a $libdir/libz.a $libdir/liblzma.a -lstdc++ -lm )
 EOF
-  cat >"$linkdir/libxml-2.0.pc" <<EOF
-Name: libxml-2.0
-Version: $(pkg-config --modversion libxml-2.0)
-Description: libxml2, linked statically by scripts/release.sh
-Libs: -L$linkdir -lxml2
-Cflags: $(pkg-config --cflags libxml-2.0)
-EOF
-  cat >"$linkdir/zlib.pc" <<EOF
-Name: zlib
-Version: $(pkg-config --modversion zlib)
-Description: zlib, without -L of the system library folder
-Libs: -lz
-Cflags: $(pkg-config --cflags zlib)
-EOF
-  export PKG_CONFIG_PATH="$linkdir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+  build_flags+=(-Xcc -DOGILINT_LIBXML2_LINKED -Xlinker "$linkdir/libxml2-static.ld")
 fi
 
 start=$(date +%s)
@@ -78,9 +64,8 @@ source_version=$(sed -nE 's/.*static let string = "([^"]+)".*/\1/p' Sources/OGIL
 [ "$version" = "$source_version" ] || fail "'ogilint --version' says $version, Sources/OGILint/Linter.swift says $source_version"
 
 # Nothing of the Swift toolchain may be loaded at run time: only the C and C++ runtime of the system
-# (and libxml2 with its dependencies when it is linked dynamically).
+# (libxml2, when it is not linked in, is loaded only when a file needs it, and never shows here).
 allowed='linux-vdso|ld-linux|libc\.so|libm\.so|libdl\.so|libpthread\.so|librt\.so|libutil\.so|libstdc\+\+\.so|libgcc_s\.so|libz\.so'
-if [ "$static_libxml2" = 0 ]; then allowed="$allowed|libxml2\.so|libicu[a-z0-9]*\.so|liblzma\.so"; fi
 for program in "$server" "$binary"; do   # $deps is then the checker's, printed below
   deps=$(ldd "$program")
   unexpected=$(grep -vE "$allowed" <<<"$deps" || true)

@@ -66,16 +66,24 @@ public struct DocxReader: ReportReader {
             documentPart = .archive(archive, docEntry)
             numberingPart = numberingEntry.map { .archive(archive, $0) }
         }
-        // The document is streamed (no tree); its numbering part, small, is read as a tree after it, as before.
+        // Both parts are streamed (no tree): the document, then its numbering part. Word's plain XML is scanned
+        // without libxml2; anything else is parsed by it, into a fresh reader.
         let documentData = try partData(documentPart, zipData: data, path: path)
         var document = DocxLineariser(maxLines: budget.maxLines)
-        // Word's plain XML is scanned without libxml2; anything else is parsed by it, into a fresh lineariser.
         if !DocxReaderScanner.stream(documentData, into: document) {
             document = DocxLineariser(maxLines: budget.maxLines)
             try stream(documentData, partPath: documentPart.path, path: path, into: document)
         }
-        let numbering = try numberingPart.map { try part($0, zipData: data, path: path) }
-        let (lines, origins) = try document.lines(numbering: numbering, budget: budget, path: path)
+        let numberer = try numberingPart.map { source in
+            let numberingData = try partData(source, zipData: data, path: path)
+            var numbering = XMLStreamDriver(ListNumberingReading())
+            if !DocxReaderScanner.stream(numberingData, into: numbering) {
+                numbering = XMLStreamDriver(ListNumberingReading())
+                try stream(numberingData, partPath: source.path, path: path, into: numbering)
+            }
+            return numbering.reading.pointee.numberer
+        }
+        let (lines, origins) = try document.lines(numberer: numberer ?? ListNumberer(), budget: budget, path: path)
         let originByLine = origins
         return (
             lines,
@@ -130,20 +138,13 @@ public struct DocxReader: ReportReader {
         }
     }
 
-    /// Extracts one XML part, refusing oversized parts and DOCTYPE declarations, and parses it.
-    func part(_ source: PartSource, zipData: Data, path: String) throws -> XMLDocument {
-        let data = try partData(source, zipData: zipData, path: path)
-        do { return try XMLTree.parseXML(data) } catch XMLTree.Failure.unparseable(let why) {
-            throw ReaderError.corrupt(path: path, detail: "\(source.path) is not well-formed XML (\(why))")
-        } catch {
-            throw Self.declaresDTD(path, source.path)
-        }
-    }
-
-    /// Streams one XML part's bytes (from `partData`) to `reader` through libxml2, with `part`'s errors.
+    /// Streams one XML part's bytes (from `partData`) to `reader` through libxml2: a part that is not well-formed
+    /// is a damaged file, one with a DOCTYPE is refused.
     func stream(_ data: Data, partPath: String, path: String, into reader: XMLStreamReader) throws {
         do { try XMLTree.streamXML(data, into: reader) } catch XMLTree.Failure.unparseable(let why) {
             throw ReaderError.corrupt(path: path, detail: "\(partPath) is not well-formed XML (\(why))")
+        } catch XMLTree.Failure.libraryUnavailable(let why) {
+            throw XMLTree.libraryError(path, why, "this DOCX file")
         } catch {
             throw Self.declaresDTD(path, partPath)
         }
@@ -213,33 +214,105 @@ public struct DocxReader: ReportReader {
     }
 }
 
+/// Reads `word/numbering.xml` as it streams (from `DocxReaderScanner`, or libxml2 through an `XMLStreamDriver`)
+/// into a `ListNumberer`: each
+/// `abstractNum` child of the root with an `abstractNumId`, with its `lvl` children (`ListNumberer.level`), and
+/// each `num` child of the root with a `numId` and a first `abstractNumId` child with a `val`. Where an id comes
+/// twice, the later one counts.
+struct ListNumberingReading: XMLStreamReading {
+    private var levels: [String: [Int: ListNumberer.Level]] = [:]
+    private var abstractOf: [String: String] = [:]
+    /// The depth of the element being read; the root is 1.
+    private var depth = 0
+    /// What the depth-2 element being read is.
+    private enum Top { case other, abstract(id: String?), num(id: String?) }
+    private var top = Top.other
+    /// The levels of the `abstractNum` being read.
+    private var abstractLevels: [Int: ListNumberer.Level] = [:]
+    /// The `lvl` being read: its `ilvl`, and the `val` of its first `start`, `numFmt` and `lvlText` (nil: no such
+    /// child yet; .some(nil): a first child without `val`).
+    private var level: (ilvl: String?, start: String??, format: String??, text: String??)?
+    /// The `val` of the `num` being read's first `abstractNumId` (nil: none yet).
+    private var numAbstract: String??
+
+    var numberer: ListNumberer { ListNumberer(levels: levels, abstractOf: abstractOf) }
+
+    mutating func start(_ e: XMLStreamElement) {
+        depth += 1
+        switch depth {
+        case 2:
+            if e.isNamed("abstractNum") {
+                top = .abstract(id: e.attribute("abstractNumId"))
+                abstractLevels = [:]
+            } else if e.isNamed("num") {
+                top = .num(id: e.attribute("numId"))
+                numAbstract = nil
+            } else {
+                top = .other
+            }
+        case 3:
+            switch top {
+            case .abstract: if e.isNamed("lvl") { level = (e.attribute("ilvl"), nil, nil, nil) }
+            case .num: if numAbstract == nil, e.isNamed("abstractNumId") { numAbstract = .some(e.attribute("val")) }
+            case .other: break
+            }
+        case 4:
+            guard level != nil else { break }
+            if level!.start == nil, e.isNamed("start") {
+                level!.start = .some(e.attribute("val"))
+            } else if level!.format == nil, e.isNamed("numFmt") {
+                level!.format = .some(e.attribute("val"))
+            } else if level!.text == nil, e.isNamed("lvlText") {
+                level!.text = .some(e.attribute("val"))
+            }
+        default: break
+        }
+    }
+
+    mutating func end() {
+        switch depth {
+        case 3:
+            if let l = level {
+                if let (i, made) = ListNumberer.level(ilvl: l.ilvl, start: l.start ?? nil, format: l.format ?? nil, text: l.text ?? nil) {
+                    abstractLevels[i] = made
+                }
+                level = nil
+            }
+        case 2:
+            switch top {
+            case .abstract(let id): if let id { levels[id] = abstractLevels }
+            case .num(let id): if let id, let a = numAbstract ?? nil { abstractOf[id] = a }
+            case .other: break
+            }
+            top = .other
+        default: break
+        }
+        depth -= 1
+    }
+
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {}
+}
+
 /// Recreates the text of Word's automatic list numbering (e.g. `一、`, `（二）`, `3.`) from numbering.xml.
 final class ListNumberer {
-    struct Level { var format: String; var text: String; var start: Int }
-    private var levels: [String: [Int: Level]] = [:]  // abstractNumId → ilvl → level
-    private var abstractOf: [String: String] = [:]  // numId → abstractNumId
+    struct Level: Equatable { var format: String; var text: String; var start: Int }
+    private(set) var levels: [String: [Int: Level]] = [:]  // abstractNumId → ilvl → level
+    private(set) var abstractOf: [String: String] = [:]  // numId → abstractNumId
     private var counters: [String: [Int: Int]] = [:]  // numId → ilvl → current value
 
-    init(_ numbering: XMLNode?) {
-        guard let numbering else { return }
-        func value(_ n: XMLNode?, _ name: String) -> String? { n?.attribute(name, html: false) }
-        for a in numbering.all("abstractNum") {
-            guard let id = value(a, "abstractNumId") else { continue }
-            var ls: [Int: Level] = [:]
-            for l in a.all("lvl") {
-                // Word has levels 0–8; values outside sane ranges are ignored rather than trusted.
-                guard let i = value(l, "ilvl").flatMap(Int.init), (0...8).contains(i) else { continue }
-                let start = value(l.first("start"), "val").flatMap(Int.init) ?? 1
-                ls[i] = Level(
-                    format: value(l.first("numFmt"), "val") ?? "decimal",
-                    text: value(l.first("lvlText"), "val") ?? "",
-                    start: (0...100_000).contains(start) ? start : 1)
-            }
-            levels[id] = ls
-        }
-        for n in numbering.all("num") {
-            if let id = value(n, "numId"), let a = value(n.first("abstractNumId"), "val") { abstractOf[id] = a }
-        }
+    /// The lists of a numbering part (`ListNumberingReader` reads them); none by default (a DOCX without one).
+    init(levels: [String: [Int: Level]] = [:], abstractOf: [String: String] = [:]) {
+        self.levels = levels
+        self.abstractOf = abstractOf
+    }
+
+    /// A level as numbering.xml's `lvl` gives it: `ilvl` and the `val` of its first `start`, `numFmt` and `lvlText`
+    /// children (nil where missing). Word has levels 0–8; values outside sane ranges are ignored rather than
+    /// trusted: nil for a level to leave out.
+    static func level(ilvl: String?, start: String?, format: String?, text: String?) -> (index: Int, level: Level)? {
+        guard let i = ilvl.flatMap(Int.init), (0...8).contains(i) else { return nil }
+        let first = start.flatMap(Int.init) ?? 1
+        return (i, Level(format: format ?? "decimal", text: text ?? "", start: (0...100_000).contains(first) ? first : 1))
     }
 
     /// The numbering text of the next paragraph of list `numId` (the `val` of the paragraph's first `pPr`'s
@@ -310,7 +383,7 @@ final class ListNumberer {
 ///   a cell's text its paragraphs and nested tables (all their text) joined with spaces, tabs made spaces, and
 ///   empty when its first `tcPr`'s first `vMerge` continues a merge.
 /// Elements are told apart by local name, as the tree walk did; "first" is the first child of that name.
-struct DocxReading {
+struct DocxReading: XMLStreamReading {
     /// What an open element is to the linearisation.
     enum Role {
         /// The document element: its first `body` holds the blocks.
@@ -516,14 +589,13 @@ struct DocxReading {
 
     /// The lines, numbered paragraphs with their numbering text, once the document was read; the errors the tree
     /// walk gave for a document without a body or with too many lines.
-    func lines(numbering: XMLDocument?, budget: ReadBudget, path: String) throws -> ([SourceLine], [DocxReader.Origin]) {
+    func lines(numberer: ListNumberer, budget: ReadBudget, path: String) throws -> ([SourceLine], [DocxReader.Origin]) {
         guard foundBody else { throw ReaderError.corrupt(path: path, detail: "word/document.xml has no document body") }
         if overBudget {
             throw budget.refusal(
                 path, "word/document.xml has more than \(budget.maxLines) paragraphs and table rows", limit: budget.maxLines,
                 unit: "paragraphs and rows")
         }
-        let numberer = ListNumberer(numbering?.root)
         var lines: [SourceLine] = []
         lines.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
@@ -560,7 +632,7 @@ final class DocxLineariser: XMLStreamReader {
     override func end() { reading.pointee.end() }
     override func text(_ bytes: UnsafeBufferPointer<UInt8>) { reading.pointee.text(bytes) }
 
-    func lines(numbering: XMLDocument?, budget: ReadBudget, path: String) throws -> ([SourceLine], [DocxReader.Origin]) {
-        try reading.pointee.lines(numbering: numbering, budget: budget, path: path)
+    func lines(numberer: ListNumberer, budget: ReadBudget, path: String) throws -> ([SourceLine], [DocxReader.Origin]) {
+        try reading.pointee.lines(numberer: numberer, budget: budget, path: path)
     }
 }

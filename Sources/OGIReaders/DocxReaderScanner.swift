@@ -1,8 +1,8 @@
-import CLibXML2
 import Foundation
 
-/// Streams `word/document.xml` to a `DocxLineariser` without libxml2, for documents written in the plain subset
-/// of XML that Word, WPS and LibreOffice write; any other document is left to libxml2 (`XMLTree.streamXML`).
+/// Streams a DOCX part (`word/document.xml` to a `DocxLineariser`, `word/numbering.xml` to a
+/// `ListNumberingReading`) without libxml2, for parts written in the plain subset of XML that Word, WPS and
+/// LibreOffice write; any other part is left to libxml2 (`XMLTree.streamXML`), which is then loaded.
 ///
 /// libxml2 spends about 100 instructions a byte on a document part (a 28 KB part costs 2.8 M instructions, and a
 /// batch reads each DOCX twice: once for its pairing key, once to check it). This scanner hands the lineariser
@@ -31,17 +31,25 @@ enum DocxReaderScanner {
     /// Streams `data` to `reader`; false when the document is outside the subset (the reader must then be
     /// discarded: it may have been handed part of the document).
     static func stream(_ data: Data, into reader: DocxLineariser) -> Bool {
+        withExtendedLifetime(reader) { stream(data, into: reader.reading) }
+    }
+
+    /// Streams `data` to the reading `reader` drives (`XMLStreamDriver`); false as above.
+    static func stream<Reading: XMLStreamReading>(_ data: Data, into reader: XMLStreamDriver<Reading>) -> Bool {
+        withExtendedLifetime(reader) { stream(data, into: reader.reading) }
+    }
+
+    /// Streams `data` to the reading at `reading`, which the caller keeps alive; false as above.
+    static func stream<Reading: XMLStreamReading>(_ data: Data, into reading: UnsafeMutablePointer<Reading>) -> Bool {
         // A copy that names can be terminated in, as libxml2 hands names over NUL-terminated.
         let count = data.count
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: count + 1)
         defer { bytes.deallocate() }
         data.copyBytes(to: bytes, count: count)
         bytes[count] = 0
-        return withExtendedLifetime(reader) {
-            var scanner = Scan(bytes, count: count, reader: reader)
-            defer { scanner.deallocate() }
-            return scanner.document()
-        }
+        var scanner = Scan(bytes, count: count, reading: reading)
+        defer { scanner.deallocate() }
+        return scanner.document()
     }
 
     static let maxDepth = 200
@@ -73,11 +81,11 @@ enum DocxReaderScanner {
         var depth: Int
     }
 
-    struct Scan {
+    struct Scan<Reading: XMLStreamReading> {
         let p: UnsafeMutablePointer<UInt8>
         let n: Int
-        /// The lineariser's reading, driven directly (no class dispatch or reference counting per call).
-        let reading: UnsafeMutablePointer<DocxReading>
+        /// The reading, driven directly (no class dispatch or reference counting per call).
+        let reading: UnsafeMutablePointer<Reading>
         var i = 0
         /// The open elements' names (`depth` of them), the prefixes they declare, the attributes of the tag
         /// being read: fixed buffers, as the subset bounds each.
@@ -90,14 +98,14 @@ enum DocxReaderScanner {
         /// The last prefix found bound (offset and length), forgotten when a declaration goes out of scope.
         var boundPrefix = (start: 0, count: -1)
         /// libxml2's SAX2 attribute array (local name, prefix, namespace, value start, value end for each).
-        let sax: UnsafeMutablePointer<UnsafePointer<xmlChar>?>
+        let sax: UnsafeMutablePointer<UnsafePointer<XMLChar>?>
         /// A non-nil pointer standing for a prefix or namespace (the lineariser only asks whether there is one).
-        let bound: UnsafePointer<xmlChar>
+        let bound: UnsafePointer<XMLChar>
 
-        init(_ p: UnsafeMutablePointer<UInt8>, count: Int, reader: DocxLineariser) {
+        init(_ p: UnsafeMutablePointer<UInt8>, count: Int, reading: UnsafeMutablePointer<Reading>) {
             self.p = p
             self.n = count
-            self.reading = reader.reading
+            self.reading = reading
             open = .allocate(capacity: DocxReaderScanner.maxDepth + 1)
             declarations = .allocate(capacity: DocxReaderScanner.maxDeclarations)
             attributes = .allocate(capacity: DocxReaderScanner.maxAttributes)

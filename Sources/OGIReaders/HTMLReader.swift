@@ -1,4 +1,3 @@
-import CLibXML2
 import Foundation
 import OGIModel
 
@@ -55,7 +54,9 @@ public struct HTMLReader: ReportReader {
         let elements = XMLTree.elementCount(utf8)
         try budget.check(elements, budget.maxElements, path, "the page has \(elements) elements", unit: "elements")
         let document: XMLDocument
-        do { document = try XMLTree.parseHTML(utf8) } catch {
+        do { document = try XMLTree.parseHTML(utf8) } catch XMLTree.Failure.libraryUnavailable(let why) {
+            throw XMLTree.libraryError(path, why, "HTML")
+        } catch {
             throw ReaderError.corrupt(path: path, detail: "the HTML could not be parsed")
         }
         // The nodes below are views into `document`, which lives until this function returns.
@@ -219,7 +220,7 @@ public struct HTMLReader: ReportReader {
         var best: (XMLNode, Int, Int)? = nil  // node, score, depth
         func parts(_ n: XMLNode, depth: Int) -> UInt64 {
             if !n.isElement {
-                guard let content = n.ptr.pointee.content, scan.mayBeNumbered(utf8: content), !scan.holdsNoHeading(utf8: content) else {
+                guard let content = n.content, scan.mayBeNumbered(utf8: content), !scan.holdsNoHeading(utf8: content) else {
                     return 0
                 }
                 let norm = LabelText.normalize(String(cString: content))
@@ -489,7 +490,7 @@ struct Lineariser {
                 // Spans are clamped (a rowspan to the rows left in the table), and every grid cell a span covers
                 // counts against the budget, so a page cannot make the grid, and the work, arbitrarily large.
                 // A cell without attributes (most) spans one row and one column: its attributes are not looked up.
-                let hasAttributes = cell.ptr.pointee.properties != nil
+                let hasAttributes = cell.hasAttributes
                 let rowspan = min(
                     budget.maxSpan, rows.count - ri, hasAttributes ? max(1, Int(cell.attribute("rowspan", html: true) ?? "1") ?? 1) : 1)
                 let colspan = min(budget.maxSpan, hasAttributes ? max(1, Int(cell.attribute("colspan", html: true) ?? "1") ?? 1) : 1)
@@ -620,15 +621,15 @@ struct HTMLTag: OptionSet {
     /// reads it), as `0x100 | flags`, so a kept value is never nil.
     static func of(_ node: XMLNode) -> HTMLTag {
         guard node.isElement else { return [] }
-        if let kept = node.ptr.pointee._private { return HTMLTag(rawValue: UInt8(truncatingIfNeeded: Int(bitPattern: kept))) }
+        if let kept = node.mark { return HTMLTag(rawValue: UInt8(truncatingIfNeeded: Int(bitPattern: kept))) }
         let tag = looked(up: node)
-        node.ptr.pointee._private = UnsafeMutableRawPointer(bitPattern: 0x100 | Int(tag.rawValue))
+        node.mark = UnsafeMutableRawPointer(bitPattern: 0x100 | Int(tag.rawValue))
         return tag
     }
 
     /// The flags of an element, from its name.
     static func looked(up node: XMLNode) -> HTMLTag {
-        guard node.isElement, let name = node.ptr.pointee.name else { return [] }
+        guard node.isElement, let name = node.rawName else { return [] }
         var k = Key(low: 0, high: 0)
         var i = 0
         while name[i] != 0 {

@@ -1,70 +1,105 @@
-import CLibXML2
+import CLibXML2Loader
 import Foundation
+
+/// libxml2's character type (`xmlChar`, an unsigned char).
+typealias XMLChar = UInt8
+
+/// Where libxml2 keeps the node fields the readers read, its node types and ogilint's parser options, measured
+/// from libxml2's headers by CLibXML2Loader (no Swift module sees those headers).
+let libxml2 = ogilint_libxml2_layout
 
 /// A parsed libxml2 document, freed when the last reference goes. Readers walk its nodes in place
 /// (`XMLNode`), once, instead of copying the tree into Swift values first.
 final class XMLDocument {
-    let doc: xmlDocPtr
+    /// libxml2's xmlDocPtr.
+    let doc: UnsafeMutableRawPointer
     let root: XMLNode
     /// Element names are lower-cased (HTML) or compared exactly (XML).
     let html: Bool
 
-    init(doc: xmlDocPtr, root: xmlNodePtr, html: Bool) {
+    init(doc: UnsafeMutableRawPointer, root: UnsafeMutableRawPointer, html: Bool) {
         self.doc = doc; self.root = XMLNode(root); self.html = html
     }
 
-    deinit { xmlFreeDoc(doc) }
+    deinit { ogilint_xmlFreeDoc(doc) }
 }
 
 /// One element or text node of a libxml2 tree, read in place; valid while its `XMLDocument` lives.
 /// Children are the element, text and CDATA children (comments, processing instructions and the like are
 /// left out), the nodes a reader reads.
 struct XMLNode: Equatable {
-    let ptr: xmlNodePtr
-    init(_ ptr: xmlNodePtr) { self.ptr = ptr }
+    /// libxml2's xmlNodePtr.
+    let ptr: UnsafeMutableRawPointer
+    init(_ ptr: UnsafeMutableRawPointer) { self.ptr = ptr }
 
-    var isElement: Bool { ptr.pointee.type == XML_ELEMENT_NODE }
+    /// libxml2's node type (xmlElementType) of the node at `ptr`.
+    @inline(__always) static func type(_ ptr: UnsafeMutableRawPointer) -> Int32 {
+        ptr.load(fromByteOffset: libxml2.nodeType, as: Int32.self)
+    }
+
+    /// The `content` field of the node at `ptr`: the text of a text or CDATA node.
+    @inline(__always) static func content(_ ptr: UnsafeMutableRawPointer) -> UnsafePointer<XMLChar>? {
+        ptr.load(fromByteOffset: libxml2.nodeContent, as: UnsafePointer<XMLChar>?.self)
+    }
+
+    var isElement: Bool { Self.type(ptr) == libxml2.elementNode }
+
+    /// The node's `content` field (the text of a text or CDATA node), as libxml2 keeps it.
+    var content: UnsafePointer<XMLChar>? { Self.content(ptr) }
+
+    /// The node's `name` field: an element's local name.
+    var rawName: UnsafePointer<XMLChar>? { ptr.load(fromByteOffset: libxml2.nodeName, as: UnsafePointer<XMLChar>?.self) }
+
+    /// True when the element has attributes.
+    var hasAttributes: Bool { ptr.load(fromByteOffset: libxml2.nodeProperties, as: UnsafeRawPointer?.self) != nil }
+
+    /// The node's `_private` field, which libxml2 leaves to its user: a reader may keep a mark there while it
+    /// reads the tree.
+    var mark: UnsafeMutableRawPointer? {
+        get { ptr.load(fromByteOffset: libxml2.nodePrivate, as: UnsafeMutableRawPointer?.self) }
+        nonmutating set { ptr.storeBytes(of: newValue, toByteOffset: libxml2.nodePrivate, as: UnsafeMutableRawPointer?.self) }
+    }
 
     /// Text content, for text and CDATA nodes; nil for elements.
     var text: String? {
-        guard !isElement, let content = ptr.pointee.content else { return nil }
+        guard !isElement, let content else { return nil }
         return String(cString: content)
     }
 
     /// Line in the source document where libxml2 saw the node.
-    var line: Int { Int(xmlGetLineNo(ptr)) }
+    var line: Int { Int(ogilint_xmlGetLineNo(ptr)) }
 
     /// The element's local name exactly as written (XML); empty for text nodes.
-    var name: String { isElement ? String(cString: ptr.pointee.name) : "" }
+    var name: String { isElement ? String(cString: rawName!) : "" }
 
     /// The element's local name in lower case (HTML); empty for text nodes. Names of ASCII bytes (all libxml2's
     /// HTML parser makes) are lower-cased byte by byte, which is what `lowercased()` gives for ASCII.
-    var lowercasedName: String { isElement ? Self.lowercased(ptr.pointee.name) : "" }
+    var lowercasedName: String { isElement ? Self.lowercased(rawName!) : "" }
 
     /// True for an element whose local name is exactly `name`. Byte equality is string equality here: no
     /// other text is canonically equivalent to an ASCII name without `K`, `;` or `` ` ``, and the readers
     /// ask only for letter names without `K`.
     @inline(__always) func isElement(named name: StaticString) -> Bool {
-        guard isElement, let own = ptr.pointee.name else { return false }
+        guard isElement, let own = rawName else { return false }
         return name.withUTF8Buffer { want in
             for i in 0..<want.count where own[i] != want[i] { return false }
             return own[want.count] == 0
         }
     }
 
-    var children: Children { Children(cursor: ptr.pointee.children) }
+    var children: Children {
+        Children(cursor: ptr.load(fromByteOffset: libxml2.nodeChildren, as: UnsafeMutableRawPointer?.self))
+    }
 
     /// The element, text and CDATA children in document order.
     struct Children: Sequence, IteratorProtocol {
-        var cursor: xmlNodePtr?
+        var cursor: UnsafeMutableRawPointer?
         mutating func next() -> XMLNode? {
             while let c = cursor {
-                cursor = c.pointee.next
-                switch c.pointee.type {
-                case XML_ELEMENT_NODE: return XMLNode(c)
-                case XML_TEXT_NODE, XML_CDATA_SECTION_NODE: if c.pointee.content != nil { return XMLNode(c) }
-                default: continue
-                }
+                cursor = c.load(fromByteOffset: libxml2.nodeNext, as: UnsafeMutableRawPointer?.self)
+                let type = XMLNode.type(c)
+                if type == libxml2.elementNode { return XMLNode(c) }
+                if type == libxml2.textNode || type == libxml2.cdataNode, XMLNode.content(c) != nil { return XMLNode(c) }
             }
             return nil
         }
@@ -86,7 +121,7 @@ struct XMLNode: Equatable {
 
     private func appendText(to out: inout String) {
         for c in children {
-            if c.isElement { c.appendText(to: &out) } else if let content = c.ptr.pointee.content { out += String(cString: content) }
+            if c.isElement { c.appendText(to: &out) } else if let content = c.content { out += String(cString: content) }
         }
     }
 
@@ -94,20 +129,21 @@ struct XMLNode: Equatable {
     /// have it, the last, as a dictionary filled in document order would keep.
     func attribute(_ name: String, html: Bool) -> String? {
         var found: String?
-        var a = ptr.pointee.properties
+        var a = ptr.load(fromByteOffset: libxml2.nodeProperties, as: UnsafeMutableRawPointer?.self)
         while let attr = a {
-            let key = html ? Self.lowercased(attr.pointee.name) : String(cString: attr.pointee.name)
-            if key == name, let v = xmlNodeGetContent(UnsafeMutablePointer<xmlNode>(OpaquePointer(attr))) {
+            let attrName = attr.load(fromByteOffset: libxml2.attributeName, as: UnsafePointer<XMLChar>.self)
+            let key = html ? Self.lowercased(attrName) : String(cString: attrName)
+            if key == name, let v = ogilint_xmlNodeGetContent(attr) {
                 found = String(cString: v)
                 ogilint_xml_free(v)
             }
-            a = attr.pointee.next
+            a = attr.load(fromByteOffset: libxml2.attributeNext, as: UnsafeMutableRawPointer?.self)
         }
         return found
     }
 
     /// `String(cString:).lowercased()`, byte by byte when every byte is ASCII.
-    static func lowercased(_ name: UnsafePointer<xmlChar>) -> String {
+    static func lowercased(_ name: UnsafePointer<XMLChar>) -> String {
         let count = strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
         var ascii = true
         for i in 0..<count where name[i] >= 0x80 { ascii = false; break }
@@ -126,10 +162,10 @@ struct XMLNode: Equatable {
 struct XMLStreamElement {
     /// The local name; nil when the name has a prefix bound to no namespace: the tree names such an element
     /// `prefix:name`, which no reader asks for.
-    let name: UnsafePointer<xmlChar>?
+    let name: UnsafePointer<XMLChar>?
     let attributeCount: Int
     /// libxml2's SAX2 attribute array: local name, prefix, namespace, value start, value end for each.
-    let attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    let attributes: UnsafeMutablePointer<UnsafePointer<XMLChar>?>?
 
     /// True when the local name is exactly `want` (as `XMLNode.isElement(named:)` compares).
     @inline(__always) func isNamed(_ want: StaticString) -> Bool {
@@ -184,27 +220,71 @@ class XMLStreamReader {
     func text(_ bytes: UnsafeBufferPointer<UInt8>) {}
 }
 
+/// What a streamed parse drives, in document order: `DocxReaderScanner` calls these directly, libxml2 through an
+/// `XMLStreamDriver`.
+protocol XMLStreamReading {
+    mutating func start(_ element: XMLStreamElement)
+    mutating func end()
+    /// Text, CDATA and white space between elements (a text node may come in pieces).
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>)
+}
+
+/// The `XMLStreamReader` of a reading kept at a stable address (`reading`, which `DocxReaderScanner` drives
+/// directly), for libxml2's streamed parse.
+final class XMLStreamDriver<Reading: XMLStreamReading>: XMLStreamReader {
+    let reading: UnsafeMutablePointer<Reading>
+
+    init(_ initial: Reading) {
+        reading = .allocate(capacity: 1)
+        reading.initialize(to: initial)
+    }
+
+    deinit {
+        reading.deinitialize(count: 1)
+        reading.deallocate()
+    }
+
+    override func start(_ element: XMLStreamElement) { reading.pointee.start(element) }
+    override func end() { reading.pointee.end() }
+    override func text(_ bytes: UnsafeBufferPointer<UInt8>) { reading.pointee.text(bytes) }
+}
+
 /// Parses XML and HTML with libxml2: no network, no DTD loading, no entity substitution.
 enum XMLTree {
     enum Failure: Error {
         case unparseable(String)
         /// The document has a DOCTYPE (internal or external subset), wherever it was written.
         case declaresDTD
+        /// libxml2 could not be loaded (`ogilint_libxml2_open`'s reason): nothing was parsed.
+        case libraryUnavailable(String)
+    }
+
+    /// Loads libxml2 the first time a document needs it (every later call is one check of a finished once-only
+    /// load); throws `libraryUnavailable` when it cannot be loaded.
+    static func openLibrary() throws {
+        if let why = ogilint_libxml2_open() { throw Failure.libraryUnavailable(String(cString: why)) }
+    }
+
+    /// The reader error for a missing libxml2: a tool error (the file may be fine), with what to install.
+    static func libraryError(_ path: String, _ why: String, _ what: String) -> ReaderError {
+        .tool(
+            path: path,
+            detail: "reading \(what) needs libxml2, and \(why); install it (Debian and Ubuntu: apt-get install libxml2) or use "
+                + "a release binary, which has it built in")
     }
 
     /// Parses an XML document (a DOCX part) as UTF-8. A document with a DOCTYPE is refused even if the
     /// caller's scan of the bytes missed it: libxml2 records it, and it is checked before any use.
     static func parseXML(_ data: Data) throws -> XMLDocument {
-        let options = Int32(
-            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
-        return try parse(data, html: false) { xmlReadMemory($0, $1, "document.xml", "UTF-8", options) }
+        let options = libxml2.xmlOptions
+        return try parse(data, html: false) { ogilint_xmlReadMemory($0, $1, "document.xml", "UTF-8", options) }
     }
 
     /// Parses an XML document (a DOCX part) as `parseXML` does, with the same options, encoding and errors, but
     /// streams its elements and text to `reader` instead of building a tree: no node is made or freed.
     static func streamXML(_ data: Data, into reader: XMLStreamReader) throws {
-        let options = Int32(
-            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
+        let options = libxml2.xmlOptions
+        try openLibrary()
         var doctype: Int32 = 0
         let state = Unmanaged.passUnretained(reader).toOpaque()
         let result = withExtendedLifetime(reader) {
@@ -219,7 +299,7 @@ enum XMLTree {
     }
 
     /// True when the NUL-terminated `name` is exactly `want`.
-    @inline(__always) static func equals(_ name: UnsafePointer<xmlChar>, _ want: StaticString) -> Bool {
+    @inline(__always) static func equals(_ name: UnsafePointer<XMLChar>, _ want: StaticString) -> Bool {
         want.withUTF8Buffer { w in
             for i in 0..<w.count where name[i] != w[i] { return false }
             return name[w.count] == 0
@@ -227,19 +307,18 @@ enum XMLTree {
     }
 
     /// The reader of a streamed parse, reached without retaining it: `streamXML` keeps it alive for the whole parse.
-    @inline(__always) static func withStreamReader(_ ctx: UnsafeMutableRawPointer?, _ body: (XMLStreamReader) -> Void) {
-        let context = ctx!.assumingMemoryBound(to: xmlParserCtxt.self)
-        Unmanaged<XMLStreamReader>.fromOpaque(context.pointee._private!)._withUnsafeGuaranteedRef(body)
+    @inline(__always) static func withStreamReader(_ state: UnsafeMutableRawPointer?, _ body: (XMLStreamReader) -> Void) {
+        Unmanaged<XMLStreamReader>.fromOpaque(state!)._withUnsafeGuaranteedRef(body)
     }
 
-    static let streamStart: startElementNsSAX2Func = { ctx, localname, prefix, uri, _, _, count, _, attributes in
+    static let streamStart: ogilint_xml_start_element = { ctx, localname, prefix, uri, _, _, count, _, attributes in
         let name = prefix != nil && uri == nil ? nil : localname
         XMLTree.withStreamReader(ctx) { $0.start(XMLStreamElement(name: name, attributeCount: Int(count), attributes: attributes)) }
     }
 
-    static let streamEnd: endElementNsSAX2Func = { ctx, _, _, _ in XMLTree.withStreamReader(ctx) { $0.end() } }
+    static let streamEnd: ogilint_xml_end_element = { ctx, _, _, _ in XMLTree.withStreamReader(ctx) { $0.end() } }
 
-    static let streamText: charactersSAXFunc = { ctx, bytes, count in
+    static let streamText: ogilint_xml_text = { ctx, bytes, count in
         guard let bytes, count > 0 else { return }
         XMLTree.withStreamReader(ctx) { $0.text(UnsafeBufferPointer(start: bytes, count: Int(count))) }
     }
@@ -298,34 +377,38 @@ enum XMLTree {
     /// `HTML_PARSE_NODEFDTD` leaves out the default DOCTYPE node a page without one would get: neither changes an
     /// element, attribute or text the readers see (MarkupFastPath2Tests compares the trees).
     static func parseHTML(_ utf8: Data) throws -> XMLDocument {
-        try parseHTML(utf8, options: htmlOptions | Int32(HTML_PARSE_COMPACT.rawValue | HTML_PARSE_NODEFDTD.rawValue))
+        try parseHTML(utf8, options: htmlOptions | libxml2.htmlTreeOptions)
     }
 
     /// The options every HTML parse has: no network, repair, no error output.
-    static let htmlOptions = Int32(
-        HTML_PARSE_NONET.rawValue | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
+    static let htmlOptions = libxml2.htmlOptions
 
     static func parseHTML(_ utf8: Data, options: Int32) throws -> XMLDocument {
-        try parse(utf8, html: true) { htmlReadMemory($0, $1, "page.html", "UTF-8", options) }
+        try parse(utf8, html: true) { ogilint_htmlReadMemory($0, $1, "page.html", "UTF-8", options) }
     }
 
     /// Runs one libxml2 parse over the bytes; the document is freed when the returned value is released.
-    private static func parse(_ data: Data, html: Bool, _ read: (UnsafePointer<CChar>?, Int32) -> xmlDocPtr?) throws -> XMLDocument {
-        let doc = data.withUnsafeBytes { buf in read(buf.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buf.count)) }
-        guard let doc else { throw Failure.unparseable(lastError() ?? (html ? "the HTML could not be parsed" : "not well-formed XML")) }
-        if !html, doc.pointee.intSubset != nil || doc.pointee.extSubset != nil {
-            xmlFreeDoc(doc)
+    private static func parse(
+        _ data: Data, html: Bool, _ read: (UnsafePointer<CChar>?, Int32) -> UnsafeMutableRawPointer?
+    ) throws -> XMLDocument {
+        try openLibrary()
+        let parsed = data.withUnsafeBytes { buf in read(buf.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buf.count)) }
+        guard let doc = parsed else {
+            throw Failure.unparseable(lastError() ?? (html ? "the HTML could not be parsed" : "not well-formed XML"))
+        }
+        if !html, ogilint_xml_document_has_dtd(doc) != 0 {
+            ogilint_xmlFreeDoc(doc)
             throw Failure.declaresDTD
         }
-        guard let root = xmlDocGetRootElement(doc) else {
-            xmlFreeDoc(doc)
+        guard let root = ogilint_xmlDocGetRootElement(doc) else {
+            ogilint_xmlFreeDoc(doc)
             throw Failure.unparseable(html ? "the HTML has no elements" : "the XML has no root element")
         }
         return XMLDocument(doc: doc, root: root, html: html)
     }
 
     static func lastError() -> String? {
-        guard let e = xmlGetLastError(), let m = e.pointee.message else { return nil }
+        guard let m = ogilint_xml_last_error_message() else { return nil }
         return String(cString: m).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -1,4 +1,4 @@
-import CLibXML2
+import COGIZlib
 import Foundation
 
 /// Checks a zip archive's directory before ZIPFoundation sees it. ZIPFoundation's in-memory archive traps
@@ -200,7 +200,7 @@ enum ZipStructure {
                 }
                 stream.next_out = out + produced
                 stream.avail_out = UInt32(chunk)
-                result = CLibXML2.inflate(&stream, Z_NO_FLUSH)
+                result = COGIZlib.inflate(&stream, Z_NO_FLUSH)
                 let filled = UInt32(chunk) - stream.avail_out
                 guard result != Z_NEED_DICT, result != Z_DATA_ERROR, result != Z_MEM_ERROR else { throw InflateFailure.damaged }
                 produced += Int(filled)

@@ -19,8 +19,15 @@ final class DocxScannerTests: XCTestCase {
         let lineariser = DocxLineariser(maxLines: budget.maxLines)
         guard DocxReaderScanner.stream(document, into: lineariser) else { return nil }
         do {
-            let num = try numbering.map { try XMLTree.parseXML($0) }
-            let (lines, origins) = try lineariser.lines(numbering: num, budget: reader.budget, path: "d.docx")
+            let numberer = try numbering.map { data in
+                var driver = XMLStreamDriver(ListNumberingReading())
+                if !DocxReaderScanner.stream(data, into: driver) {
+                    driver = XMLStreamDriver(ListNumberingReading())
+                    try XMLTree.streamXML(data, into: driver)
+                }
+                return driver.reading.pointee.numberer
+            }
+            let (lines, origins) = try lineariser.lines(numberer: numberer ?? ListNumberer(), budget: reader.budget, path: "d.docx")
             return MarkupFastPath2Tests.describe(lines, origins)
         } catch {
             return "error: \(error)"

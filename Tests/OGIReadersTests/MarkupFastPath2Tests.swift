@@ -23,8 +23,12 @@ final class MarkupFastPath2Tests: XCTestCase {
             do { try XMLTree.streamXML(document, into: lineariser) } catch XMLTree.Failure.unparseable(let why) {
                 return "unparseable: \(why)"
             }
-            let num = try numbering.map { try XMLTree.parseXML($0) }
-            let (lines, origins) = try lineariser.lines(numbering: num, budget: reader.budget, path: "d.docx")
+            let numberer = try numbering.map { data in
+                let driver = XMLStreamDriver(ListNumberingReading())
+                try XMLTree.streamXML(data, into: driver)
+                return driver.reading.pointee.numberer
+            }
+            let (lines, origins) = try lineariser.lines(numberer: numberer ?? ListNumberer(), budget: reader.budget, path: "d.docx")
             return describe(lines, origins)
         } catch {
             return "error: \(error)"
@@ -293,7 +297,7 @@ extension MarkupFastPath2Tests {
                 func visit(_ n: XMLNode) {
                     for c in n.children {
                         if let t = c.text {
-                            XCTAssertEqual(scan.mayBeNumbered(utf8: c.ptr.pointee.content!), scan.mayBeNumbered(t), t)
+                            XCTAssertEqual(scan.mayBeNumbered(utf8: c.content!), scan.mayBeNumbered(t), t)
                             texts += 1
                         } else {
                             visit(c)
@@ -464,6 +468,33 @@ extension MarkupFastPath2Tests {
     }
 }
 
+/// The tree walk over numbering.xml the streamed reading (`ListNumberingReading`) replaced, as it was.
+extension ListNumberer {
+    static func fromTree(_ numbering: XMLNode?) -> ListNumberer {
+        guard let numbering else { return ListNumberer() }
+        var levels: [String: [Int: Level]] = [:]
+        var abstractOf: [String: String] = [:]
+        func value(_ n: XMLNode?, _ name: String) -> String? { n?.attribute(name, html: false) }
+        for a in numbering.all("abstractNum") {
+            guard let id = value(a, "abstractNumId") else { continue }
+            var ls: [Int: Level] = [:]
+            for l in a.all("lvl") {
+                guard let i = value(l, "ilvl").flatMap(Int.init), (0...8).contains(i) else { continue }
+                let start = value(l.first("start"), "val").flatMap(Int.init) ?? 1
+                ls[i] = Level(
+                    format: value(l.first("numFmt"), "val") ?? "decimal",
+                    text: value(l.first("lvlText"), "val") ?? "",
+                    start: (0...100_000).contains(start) ? start : 1)
+            }
+            levels[id] = ls
+        }
+        for n in numbering.all("num") {
+            if let id = value(n, "numId"), let a = value(n.first("abstractNumId"), "val") { abstractOf[id] = a }
+        }
+        return ListNumberer(levels: levels, abstractOf: abstractOf)
+    }
+}
+
 /// The DOCX tree walk the streamed reading replaced, as it was (the reference MarkupFastPath2Tests and
 /// MarkupStreamingTests compare with).
 extension DocxReader {
@@ -474,7 +505,7 @@ extension DocxReader {
         var lines: [SourceLine] = []
         var origins: [Origin] = []
         var paragraphNo = 0, tableNo = 0
-        let numberer = ListNumberer(numbering?.root)
+        let numberer = ListNumberer.fromTree(numbering?.root)
         var overBudget = false
         func add(_ text: String, _ origin: Origin) {
             if lines.count >= budget.maxLines { overBudget = true; return }

@@ -1,4 +1,5 @@
 import CLibXML2
+import CLibXML2Loader
 import Foundation
 import OGIModel
 
@@ -40,6 +41,11 @@ final class ReferenceNode {
     }
 
     /// The copy the readers made of a libxml2 element.
+    static func copy(_ raw: UnsafeMutableRawPointer, html: Bool) -> ReferenceNode {
+        copy(raw.assumingMemoryBound(to: xmlNode.self), html: html)
+    }
+
+    /// The copy the readers made of a libxml2 element, read through libxml2's own declarations.
     static func copy(_ node: xmlNodePtr, html: Bool) -> ReferenceNode {
         var attrs: [String: String] = [:]
         var a = node.pointee.properties

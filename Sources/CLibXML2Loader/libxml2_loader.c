@@ -1,0 +1,245 @@
+// libxml2 through a table of function pointers filled on first use.
+//
+// By default the table is filled with dlopen/dlsym, and the ogilint executable is linked with --as-needed, so that
+// libxml2 is not among the libraries loaded at start: loading it (with ICU, liblzma and zlib) costs about 0.7 ms and
+// 70 page faults, which a check of a text report would pay for nothing. A build that links libxml2 into the binary
+// (scripts/release.sh, -Xcc -DOGILINT_LIBXML2_LINKED) fills the table with the linked functions instead.
+#include "ogilint_libxml2.h"
+
+// As in the CLibXML2 module: Debian's libxml2 headers would pull in the system ICU's, which are not needed.
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include <pthread.h>
+#include <stddef.h>
+
+#ifndef OGILINT_LIBXML2_LINKED
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#endif
+
+// Every libxml2 function called, by name.
+#define OGILINT_XML_FUNCTIONS(X)                                                                                       \
+    X(xmlInitParser)                                                                                                   \
+    X(xmlCreateMemoryParserCtxt)                                                                                       \
+    X(xmlStrdup)                                                                                                       \
+    X(xmlCtxtUseOptions)                                                                                               \
+    X(xmlFindCharEncodingHandler)                                                                                      \
+    X(xmlSwitchToEncoding)                                                                                             \
+    X(xmlParseDocument)                                                                                                \
+    X(xmlFreeParserCtxt)                                                                                               \
+    X(xmlReadMemory)                                                                                                   \
+    X(htmlReadMemory)                                                                                                  \
+    X(xmlFreeDoc)                                                                                                      \
+    X(xmlDocGetRootElement)                                                                                            \
+    X(xmlGetLineNo)                                                                                                    \
+    X(xmlNodeGetContent)                                                                                               \
+    X(xmlGetLastError)
+
+static struct {
+#define OGILINT_XML_FIELD(name) __typeof__(name) *name;
+    OGILINT_XML_FUNCTIONS(OGILINT_XML_FIELD)
+#undef OGILINT_XML_FIELD
+#ifdef LIBXML_THREAD_ALLOC_ENABLED
+    xmlFreeFunc *(*freeFunction)(void); // __xmlFree: the calling thread's xmlFree
+#else
+    xmlFreeFunc *freeFunction; // the global xmlFree
+#endif
+} api;
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static const char *failure = NULL;
+
+#ifdef OGILINT_LIBXML2_LINKED
+
+static void load(void) {
+#define OGILINT_XML_LINK(name) api.name = &name;
+    OGILINT_XML_FUNCTIONS(OGILINT_XML_LINK)
+#undef OGILINT_XML_LINK
+#ifdef LIBXML_THREAD_ALLOC_ENABLED
+    api.freeFunction = &__xmlFree;
+#else
+    api.freeFunction = &xmlFree;
+#endif
+}
+
+#else
+
+#ifdef __APPLE__
+#define OGILINT_LIBXML2_NAME "libxml2.2.dylib"
+#else
+#define OGILINT_LIBXML2_NAME "libxml2.so.2"
+#endif
+
+static char message[512];
+
+static void load(void) {
+    // OGILINT_LIBXML2 names another libxml2 to load (a path, or a name the dynamic loader looks up).
+    const char *name = getenv("OGILINT_LIBXML2");
+    if (name == NULL || *name == '\0') name = OGILINT_LIBXML2_NAME;
+    void *library = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (library == NULL) {
+        const char *why = dlerror();
+        snprintf(message, sizeof message, "%s could not be loaded (%s)", name, why ? why : "no reason given");
+        failure = message;
+        return;
+    }
+    const char *missing = NULL;
+#define OGILINT_XML_LOOK_UP(name)                                                                                      \
+    api.name = (__typeof__(name) *)dlsym(library, #name);                                                              \
+    if (api.name == NULL && missing == NULL) missing = #name;
+    OGILINT_XML_FUNCTIONS(OGILINT_XML_LOOK_UP)
+#undef OGILINT_XML_LOOK_UP
+#ifdef LIBXML_THREAD_ALLOC_ENABLED
+    api.freeFunction = (xmlFreeFunc * (*)(void)) dlsym(library, "__xmlFree");
+    if (api.freeFunction == NULL && missing == NULL) missing = "__xmlFree";
+#else
+    api.freeFunction = (xmlFreeFunc *)dlsym(library, "xmlFree");
+    if (api.freeFunction == NULL && missing == NULL) missing = "xmlFree";
+#endif
+    if (missing != NULL) {
+        snprintf(message, sizeof message, "%s has no function %s; it is not the libxml2 2.9 or later that ogilint needs",
+                 name, missing);
+        failure = message;
+    }
+}
+
+#endif
+
+const char *ogilint_libxml2_open(void) {
+    pthread_once(&once, load);
+    return failure;
+}
+
+#ifdef LIBXML_THREAD_ALLOC_ENABLED
+#define OGILINT_XML_FREE (*api.freeFunction())
+#else
+#define OGILINT_XML_FREE (*api.freeFunction)
+#endif
+
+void ogilint_xml_free(void *p) { OGILINT_XML_FREE(p); }
+
+void *ogilint_xmlReadMemory(const char *buffer, int size, const char *url, const char *encoding, int options) {
+    return api.xmlReadMemory(buffer, size, url, encoding, options);
+}
+
+void *ogilint_htmlReadMemory(const char *buffer, int size, const char *url, const char *encoding, int options) {
+    return api.htmlReadMemory(buffer, size, url, encoding, options);
+}
+
+const ogilint_xml_layout ogilint_libxml2_layout = {
+    .nodePrivate = offsetof(xmlNode, _private),
+    .nodeType = offsetof(xmlNode, type),
+    .nodeName = offsetof(xmlNode, name),
+    .nodeChildren = offsetof(xmlNode, children),
+    .nodeNext = offsetof(xmlNode, next),
+    .nodeContent = offsetof(xmlNode, content),
+    .nodeProperties = offsetof(xmlNode, properties),
+    .attributeName = offsetof(xmlAttr, name),
+    .attributeNext = offsetof(xmlAttr, next),
+    .elementNode = XML_ELEMENT_NODE,
+    .textNode = XML_TEXT_NODE,
+    .cdataNode = XML_CDATA_SECTION_NODE,
+    .xmlOptions = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA,
+    .htmlOptions = HTML_PARSE_NONET | HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING,
+    .htmlTreeOptions = HTML_PARSE_COMPACT | HTML_PARSE_NODEFDTD,
+};
+
+// The checks Swift relies on when it reads these fields: the node type is an int, the rest are pointers.
+_Static_assert(sizeof(((xmlNode *)0)->type) == sizeof(int), "xmlElementType is not an int");
+_Static_assert(sizeof(((xmlNode *)0)->_private) == sizeof(void *), "xmlNode._private is not a pointer");
+
+void ogilint_xmlFreeDoc(void *doc) { api.xmlFreeDoc((xmlDocPtr)doc); }
+
+int ogilint_xml_document_has_dtd(const void *doc) {
+    return ((const xmlDoc *)doc)->intSubset != NULL || ((const xmlDoc *)doc)->extSubset != NULL;
+}
+
+void *ogilint_xmlDocGetRootElement(const void *doc) { return api.xmlDocGetRootElement((const xmlDoc *)doc); }
+
+long ogilint_xmlGetLineNo(const void *node) { return api.xmlGetLineNo((const xmlNode *)node); }
+
+unsigned char *ogilint_xmlNodeGetContent(const void *node) { return api.xmlNodeGetContent((const xmlNode *)node); }
+
+const char *ogilint_xml_last_error_message(void) {
+    const xmlError *error = api.xmlGetLastError();
+    return error != NULL ? error->message : NULL;
+}
+
+// A streamed parse's callbacks and state, kept in the parser context's `_private`; the functions below hand libxml2's
+// events on with the state.
+typedef struct {
+    ogilint_xml_start_element start;
+    ogilint_xml_end_element end;
+    ogilint_xml_text text;
+    void *state;
+} stream_target;
+
+static void stream_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+                         int namespaceCount, const xmlChar **namespaces, int attributeCount, int defaultedCount,
+                         const xmlChar **attributes) {
+    const stream_target *target = ((xmlParserCtxtPtr)ctx)->_private;
+    target->start(target->state, localname, prefix, uri, namespaceCount, namespaces, attributeCount, defaultedCount,
+                  attributes);
+}
+
+static void stream_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri) {
+    const stream_target *target = ((xmlParserCtxtPtr)ctx)->_private;
+    target->end(target->state, localname, prefix, uri);
+}
+
+static void stream_text(void *ctx, const xmlChar *text, int length) {
+    const stream_target *target = ((xmlParserCtxtPtr)ctx)->_private;
+    target->text(target->state, text, length);
+}
+
+int ogilint_xml_stream(const char *buffer, int size, const char *url, const char *encoding, int options,
+                       ogilint_xml_start_element start, ogilint_xml_end_element end, ogilint_xml_text text, void *state,
+                       int *doctype) {
+    *doctype = 0;
+    api.xmlInitParser();
+    xmlParserCtxtPtr ctxt = api.xmlCreateMemoryParserCtxt(buffer, size);
+    if (ctxt == NULL) return -1;
+    xmlSAXHandlerPtr sax = ctxt->sax;
+    sax->startDocument = NULL;
+    sax->endDocument = NULL;
+    sax->internalSubset = NULL;
+    sax->externalSubset = NULL;
+    sax->startElement = NULL;
+    sax->endElement = NULL;
+    sax->startElementNs = stream_start;
+    sax->endElementNs = stream_end;
+    sax->characters = stream_text;
+    sax->ignorableWhitespace = stream_text;
+    sax->cdataBlock = stream_text;
+    sax->comment = NULL;
+    sax->processingInstruction = NULL;
+    sax->reference = NULL;
+    stream_target target = {start, end, text, state};
+    ctxt->_private = &target;
+    // xmlDoRead: xmlCtxtUseOptionsInternal(ctxt, options, encoding), then the forced encoding and the file name.
+    if (encoding != NULL) {
+        if (ctxt->encoding != NULL) OGILINT_XML_FREE((xmlChar *)ctxt->encoding);
+        ctxt->encoding = api.xmlStrdup((const xmlChar *)encoding);
+    }
+    api.xmlCtxtUseOptions(ctxt, options);
+    if (encoding != NULL) {
+        xmlCharEncodingHandlerPtr handler = api.xmlFindCharEncodingHandler(encoding);
+        if (handler != NULL) api.xmlSwitchToEncoding(ctxt, handler);
+    }
+    if ((url != NULL) && (ctxt->input != NULL) && (ctxt->input->filename == NULL))
+        ctxt->input->filename = (char *)api.xmlStrdup((const xmlChar *)url);
+    api.xmlParseDocument(ctxt);
+    int wellFormed = ctxt->wellFormed || ctxt->recovery;
+    *doctype = (ctxt->intSubName != NULL) || (ctxt->extSubURI != NULL) || (ctxt->extSubSystem != NULL);
+    if (ctxt->myDoc != NULL) api.xmlFreeDoc(ctxt->myDoc);
+    ctxt->myDoc = NULL;
+    api.xmlFreeParserCtxt(ctxt);
+    return wellFormed ? 1 : 0;
+}
