@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "CLibXML2Loader",
             cSettings: [
-                .unsafeFlags(["-I/usr/include/libxml2"], .when(platforms: [.linux])),
+                .unsafeFlags(["-I/usr/include/libxml2", "-I/usr/local/include/libxml2"], .when(platforms: [.linux])),
                 .unsafeFlags(["-iwithsysroot", "/usr/include/libxml2"], .when(platforms: [.macOS])),
             ],
             linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),

@@ -1,8 +1,8 @@
 // libxml2 through a table of function pointers filled on first use.
 //
-// By default the table is filled with dlopen/dlsym, and the ogilint executable is linked with --as-needed, so that
-// libxml2 is not among the libraries loaded at start: loading it (with ICU, liblzma and zlib) costs about 0.7 ms and
-// 70 page faults, which a check of a text report would pay for nothing. A build that links libxml2 into the binary
+// By default the table is filled with dlopen/dlsym, and nothing else in ogilint refers to libxml2, so it is not
+// among the libraries loaded at start: loading it (with ICU, liblzma and zlib) costs about 0.7 ms and 70 page
+// faults, which a check of a text report would pay for nothing. A build that links libxml2 into the binary
 // (scripts/release.sh, -Xcc -DOGILINT_LIBXML2_LINKED) fills the table with the linked functions instead.
 #include "ogilint_libxml2.h"
 
@@ -17,6 +17,12 @@
 
 #include <pthread.h>
 #include <stddef.h>
+
+// libxml2's xmlFree is the calling thread's (the function __xmlFree returns a pointer to it) under the same
+// condition as in its globals.h, else one global variable.
+#if defined(LIBXML_THREAD_ALLOC_ENABLED) && defined(LIBXML_THREAD_ENABLED)
+#define OGILINT_PER_THREAD_FREE 1
+#endif
 
 #ifndef OGILINT_LIBXML2_LINKED
 #include <dlfcn.h>
@@ -46,7 +52,7 @@ static struct {
 #define OGILINT_XML_FIELD(name) __typeof__(name) *name;
     OGILINT_XML_FUNCTIONS(OGILINT_XML_FIELD)
 #undef OGILINT_XML_FIELD
-#ifdef LIBXML_THREAD_ALLOC_ENABLED
+#ifdef OGILINT_PER_THREAD_FREE
     xmlFreeFunc *(*freeFunction)(void); // __xmlFree: the calling thread's xmlFree
 #else
     xmlFreeFunc *freeFunction; // the global xmlFree
@@ -62,11 +68,12 @@ static void load(void) {
 #define OGILINT_XML_LINK(name) api.name = &name;
     OGILINT_XML_FUNCTIONS(OGILINT_XML_LINK)
 #undef OGILINT_XML_LINK
-#ifdef LIBXML_THREAD_ALLOC_ENABLED
+#ifdef OGILINT_PER_THREAD_FREE
     api.freeFunction = &__xmlFree;
 #else
     api.freeFunction = &xmlFree;
 #endif
+    api.xmlInitParser(); // once, before any parse, whichever thread parses first
 }
 
 #else
@@ -96,7 +103,7 @@ static void load(void) {
     if (api.name == NULL && missing == NULL) missing = #name;
     OGILINT_XML_FUNCTIONS(OGILINT_XML_LOOK_UP)
 #undef OGILINT_XML_LOOK_UP
-#ifdef LIBXML_THREAD_ALLOC_ENABLED
+#ifdef OGILINT_PER_THREAD_FREE
     api.freeFunction = (xmlFreeFunc * (*)(void)) dlsym(library, "__xmlFree");
     if (api.freeFunction == NULL && missing == NULL) missing = "__xmlFree";
 #else
@@ -104,10 +111,13 @@ static void load(void) {
     if (api.freeFunction == NULL && missing == NULL) missing = "xmlFree";
 #endif
     if (missing != NULL) {
-        snprintf(message, sizeof message, "%s has no function %s; it is not the libxml2 2.9 or later that ogilint needs",
+        snprintf(message, sizeof message, "%s has no symbol %s; it is not the libxml2 2.9 or later that ogilint needs",
                  name, missing);
         failure = message;
+        dlclose(library);
+        return;
     }
+    api.xmlInitParser(); // once, before any parse, whichever thread parses first
 }
 
 #endif
@@ -117,7 +127,7 @@ const char *ogilint_libxml2_open(void) {
     return failure;
 }
 
-#ifdef LIBXML_THREAD_ALLOC_ENABLED
+#ifdef OGILINT_PER_THREAD_FREE
 #define OGILINT_XML_FREE (*api.freeFunction())
 #else
 #define OGILINT_XML_FREE (*api.freeFunction)

@@ -300,7 +300,7 @@ final class ListNumberer {
     private(set) var abstractOf: [String: String] = [:]  // numId → abstractNumId
     private var counters: [String: [Int: Int]] = [:]  // numId → ilvl → current value
 
-    /// The lists of a numbering part (`ListNumberingReader` reads them); none by default (a DOCX without one).
+    /// The lists of a numbering part (`ListNumberingReading` reads them); none by default (a DOCX without one).
     init(levels: [String: [Int: Level]] = [:], abstractOf: [String: String] = [:]) {
         self.levels = levels
         self.abstractOf = abstractOf

@@ -5,8 +5,11 @@ import Foundation
 typealias XMLChar = UInt8
 
 /// Where libxml2 keeps the node fields the readers read, its node types and ogilint's parser options, measured
-/// from libxml2's headers by CLibXML2Loader (no Swift module sees those headers).
-let libxml2 = ogilint_libxml2_layout
+/// from libxml2's headers by CLibXML2Loader (no Swift module sees those headers). Read from the C constant at
+/// each use (a Swift global copy of it would be initialised lazily, with a check at every read).
+var libxml2: ogilint_xml_layout {
+    @inline(__always) get { ogilint_libxml2_layout }
+}
 
 /// A parsed libxml2 document, freed when the last reference goes. Readers walk its nodes in place
 /// (`XMLNode`), once, instead of copying the tree into Swift values first.
@@ -269,8 +272,8 @@ enum XMLTree {
     static func libraryError(_ path: String, _ why: String, _ what: String) -> ReaderError {
         .tool(
             path: path,
-            detail: "reading \(what) needs libxml2, and \(why); install it (Debian and Ubuntu: apt-get install libxml2) or use "
-                + "a release binary, which has it built in")
+            detail: "reading \(what) needs libxml2, and \(why); install it (Debian and Ubuntu: apt-get install libxml2) "
+                + "or name a copy with OGILINT_LIBXML2=PATH")
     }
 
     /// Parses an XML document (a DOCX part) as UTF-8. A document with a DOCTYPE is refused even if the
