@@ -10,6 +10,14 @@ let ogilintSwiftSettings: [SwiftSetting] = [
     .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])
 ]
 
+/// Linker settings of the programs. `--no-export-dynamic` undoes the `--export-dynamic` SwiftPM links executables
+/// with on Linux: nothing loads the program as a library, and with it every public symbol of every module (about
+/// 6,000) lands in the dynamic symbol table, which the runtime's start-up (`dladdr` in the backtracer's set-up)
+/// and the dynamic loader walk on every run.
+let ogilintProgramLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))
+]
+
 let package = Package(
     name: "ogilint",
     platforms: [.macOS(.v13)],
@@ -89,7 +97,7 @@ let package = Package(
             dependencies: [
                 "OGILint", "OGIOutput", "OGICommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ], swiftSettings: ogilintSwiftSettings),
+            ], swiftSettings: ogilintSwiftSettings, linkerSettings: ogilintProgramLinkerSettings),
         // The program `ogilint-server`: `ogilint serve`'s options, and the server they start.
         .executableTarget(
             name: "OGIServerCommand",
