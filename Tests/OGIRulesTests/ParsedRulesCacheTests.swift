@@ -47,6 +47,22 @@ final class ParsedRulesCacheTests: XCTestCase {
         XCTAssertNil(ParsedRulesCache.contentKey(ofFiles: [dir]))
     }
 
+    /// Each executable has its own entry for a list of rule files; the same executable always the same one.
+    func testEntriesAreKeptPerExecutable() throws {
+        let cache = ParsedRulesCache(directory: "/cache")
+        let files = ["/r/a.yml", "/r/b.yml"]
+        let release = cache.entryPath(files: files, tool: "/opt/ogilint/bin/ogilint")
+        let debug = cache.entryPath(files: files, tool: "/src/ogilint/.build/debug/ogilint")
+        XCTAssertNotEqual(release, debug)
+        XCTAssertEqual(release, cache.entryPath(files: files, tool: "/opt/ogilint/bin/ogilint"))
+        XCTAssertNotEqual(release, cache.entryPath(files: files, tool: nil))
+        XCTAssertNotEqual(release, cache.entryPath(files: ["/r/a.yml"], tool: "/opt/ogilint/bin/ogilint"))
+        XCTAssertTrue(release?.hasPrefix("/cache/rules-") ?? false)
+        #if os(Linux)
+            XCTAssertEqual(ParsedRulesCache.toolPath, try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        #endif
+    }
+
     func entry(_ cache: ParsedRulesCache, _ dir: String) throws -> String {
         try XCTUnwrap(cache.entryPath(files: try RulePackLoader.ruleFiles(in: dir)))
     }

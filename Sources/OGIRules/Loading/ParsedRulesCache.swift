@@ -49,11 +49,23 @@ public struct ParsedRulesCache: Sendable {
         return ParsedRulesCache(directory: nil)
     }
 
-    /// Where the trees of this list of files are kept (one entry per list of paths, replaced when contents change).
-    func entryPath(files: [String]) -> String? {
+    /// The running executable's path (nil where it cannot be read): two builds of ogilint (a release and a
+    /// development build, say) keep entries of their own instead of replacing each other's on every switch, and a
+    /// rebuilt tool at the same path replaces its own.
+    static let toolPath: String? = {
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let count = readlink("/proc/self/exe", &buffer, 4096)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
+
+    /// Where the trees of this list of files are kept by the executable at `tool` (one entry per list of paths and
+    /// executable, replaced when contents change).
+    func entryPath(files: [String], tool: String? = toolPath) -> String? {
         guard let directory else { return nil }
         var h = StableHash()
         for f in files { h.add(f); h.addByte(0) }
+        if let tool { h.addByte(1); h.add(tool) }
         return directory + "/rules-\(h.hex).bin"
     }
 
