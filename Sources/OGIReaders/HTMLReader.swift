@@ -609,11 +609,6 @@ struct HTMLTag: OptionSet {
     ]
 
     /// Every name in the sets (of at most 16 ASCII bytes) with its flags, sorted by key: what `byKey` must hold.
-    static func byKeyFromSets() -> [(key: Key, tag: HTMLTag)] {
-        let names = HTMLReader.skipTags.union(HTMLReader.blockTags).union(Lineariser.layoutTags).union(["br", "table", "tr", "td", "th"])
-        return names.filter { $0.utf8.count <= 16 && $0.utf8.allSatisfy { $0 < 0x80 } }
-            .map { (key: key($0.utf8), tag: named($0)) }.sorted { $0.key < $1.key }
-    }
 
     /// The flags of an element (none for a text node). A page's elements are looked at several times (finding the
     /// report body, the title, each table's rows and layout): the flags found the first time are kept in the

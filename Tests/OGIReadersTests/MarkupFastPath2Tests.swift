@@ -592,3 +592,12 @@ extension ListNumberer {
         return prefix(numId: numPr.first("numId")?.attribute("val", html: false), ilvl: numPr.first("ilvl")?.attribute("val", html: false))
     }
 }
+
+extension HTMLTag {
+    /// The name table built from the reader's tag sets: what `byKey` writes out (only this test builds it).
+    static func byKeyFromSets() -> [(key: Key, tag: HTMLTag)] {
+        let names = HTMLReader.skipTags.union(HTMLReader.blockTags).union(Lineariser.layoutTags).union(["br", "table", "tr", "td", "th"])
+        return names.filter { $0.utf8.count <= 16 && $0.utf8.allSatisfy { $0 < 0x80 } }
+            .map { (key: key($0.utf8), tag: named($0)) }.sorted { $0.key < $1.key }
+    }
+}
