@@ -213,7 +213,6 @@ int ogilint_xml_stream(const char *buffer, int size, const char *url, const char
                        ogilint_xml_start_element start, ogilint_xml_end_element end, ogilint_xml_text text, void *state,
                        int *doctype) {
     *doctype = 0;
-    api.xmlInitParser();
     xmlParserCtxtPtr ctxt = api.xmlCreateMemoryParserCtxt(buffer, size);
     if (ctxt == NULL) return -1;
     xmlSAXHandlerPtr sax = ctxt->sax;

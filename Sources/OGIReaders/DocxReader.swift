@@ -66,22 +66,12 @@ public struct DocxReader: ReportReader {
             documentPart = .archive(archive, docEntry)
             numberingPart = numberingEntry.map { .archive(archive, $0) }
         }
-        // Both parts are streamed (no tree): the document, then its numbering part. Word's plain XML is scanned
-        // without libxml2; anything else is parsed by it, into a fresh reader.
+        // Both parts are streamed (no tree): the document, then its numbering part.
         let documentData = try partData(documentPart, zipData: data, path: path)
-        var document = DocxLineariser(maxLines: budget.maxLines)
-        if !DocxReaderScanner.stream(documentData, into: document) {
-            document = DocxLineariser(maxLines: budget.maxLines)
-            try stream(documentData, partPath: documentPart.path, path: path, into: document)
-        }
+        let document = try stream(documentData, partPath: documentPart.path, path: path) { DocxReading(maxLines: budget.maxLines) }
         let numberer = try numberingPart.map { source in
             let numberingData = try partData(source, zipData: data, path: path)
-            var numbering = XMLStreamDriver(ListNumberingReading())
-            if !DocxReaderScanner.stream(numberingData, into: numbering) {
-                numbering = XMLStreamDriver(ListNumberingReading())
-                try stream(numberingData, partPath: source.path, path: path, into: numbering)
-            }
-            return numbering.reading.pointee.numberer
+            return try stream(numberingData, partPath: source.path, path: path) { ListNumberingReading() }.withReading(\.numberer)
         }
         let (lines, origins) = try document.lines(numberer: numberer ?? ListNumberer(), budget: budget, path: path)
         let originByLine = origins
@@ -136,6 +126,19 @@ public struct DocxReader: ReportReader {
             case .archive(_, let entry): entry.uncompressedSize
             }
         }
+    }
+
+    /// Streams one XML part's bytes (from `partData`) into a fresh reading: Word's plain XML through
+    /// `DocxReaderScanner`, anything else through libxml2 into another fresh reading (the scanner may have handed
+    /// the first one the start of the part before giving up), with `stream(_:partPath:path:into:)`'s errors.
+    func stream<Reading: XMLStreamReading>(
+        _ data: Data, partPath: String, path: String, fresh: () -> Reading
+    ) throws -> XMLStreamDriver<Reading> {
+        let scanned = XMLStreamDriver(fresh())
+        if DocxReaderScanner.stream(data, into: scanned) { return scanned }
+        let parsed = XMLStreamDriver(fresh())
+        try stream(data, partPath: partPath, path: path, into: parsed)
+        return parsed
     }
 
     /// Streams one XML part's bytes (from `partData`) to `reader` through libxml2: a part that is not well-formed
@@ -610,27 +613,11 @@ struct DocxReading: XMLStreamReading {
     }
 }
 
-/// Streams `word/document.xml` into a `DocxReading`, kept behind a pointer the lineariser owns: a class's stored
-/// properties are checked for exclusive access at run time on every mutation (a struct's, inside its own mutating
-/// methods, are not), and the pointee is not, so a parser callback costs no access check. Only the parse running
-/// on one thread touches it.
-final class DocxLineariser: XMLStreamReader {
-    /// The reading; `DocxReaderScanner` drives it through this pointer directly.
-    let reading: UnsafeMutablePointer<DocxReading>
+/// Streams `word/document.xml` into a `DocxReading` (behind `XMLStreamDriver`'s pointer).
+typealias DocxLineariser = XMLStreamDriver<DocxReading>
 
-    init(maxLines: Int) {
-        reading = .allocate(capacity: 1)
-        reading.initialize(to: DocxReading(maxLines: maxLines))
-    }
-
-    deinit {
-        reading.deinitialize(count: 1)
-        reading.deallocate()
-    }
-
-    override func start(_ element: XMLStreamElement) { reading.pointee.start(element) }
-    override func end() { reading.pointee.end() }
-    override func text(_ bytes: UnsafeBufferPointer<UInt8>) { reading.pointee.text(bytes) }
+extension XMLStreamDriver where Reading == DocxReading {
+    convenience init(maxLines: Int) { self.init(DocxReading(maxLines: maxLines)) }
 
     func lines(numberer: ListNumberer, budget: ReadBudget, path: String) throws -> ([SourceLine], [DocxReader.Origin]) {
         try reading.pointee.lines(numberer: numberer, budget: budget, path: path)

@@ -28,13 +28,8 @@ import Foundation
 /// `DocxScannerTests` compares the two on every DOCX sample and on generated variants (pretty-printed, with
 /// references, cut short, mutated byte by byte).
 enum DocxReaderScanner {
-    /// Streams `data` to `reader`; false when the document is outside the subset (the reader must then be
-    /// discarded: it may have been handed part of the document).
-    static func stream(_ data: Data, into reader: DocxLineariser) -> Bool {
-        withExtendedLifetime(reader) { stream(data, into: reader.reading) }
-    }
-
-    /// Streams `data` to the reading `reader` drives (`XMLStreamDriver`); false as above.
+    /// Streams `data` to the reading `reader` drives (`XMLStreamDriver`); false when the document is outside the
+    /// subset (the reader must then be discarded: it may have been handed part of the document).
     static func stream<Reading: XMLStreamReading>(_ data: Data, into reader: XMLStreamDriver<Reading>) -> Bool {
         withExtendedLifetime(reader) { stream(data, into: reader.reading) }
     }

@@ -79,17 +79,6 @@ struct XMLNode: Equatable {
     /// HTML parser makes) are lower-cased byte by byte, which is what `lowercased()` gives for ASCII.
     var lowercasedName: String { isElement ? Self.lowercased(rawName!) : "" }
 
-    /// True for an element whose local name is exactly `name`. Byte equality is string equality here: no
-    /// other text is canonically equivalent to an ASCII name without `K`, `;` or `` ` ``, and the readers
-    /// ask only for letter names without `K`.
-    @inline(__always) func isElement(named name: StaticString) -> Bool {
-        guard isElement, let own = rawName else { return false }
-        return name.withUTF8Buffer { want in
-            for i in 0..<want.count where own[i] != want[i] { return false }
-            return own[want.count] == 0
-        }
-    }
-
     var children: Children {
         Children(cursor: ptr.load(fromByteOffset: libxml2.nodeChildren, as: UnsafeMutableRawPointer?.self))
     }
@@ -107,12 +96,6 @@ struct XMLNode: Equatable {
             return nil
         }
     }
-
-    /// The first child element named `name` (exact, XML).
-    func first(_ name: StaticString) -> XMLNode? { children.first { $0.isElement(named: name) } }
-
-    /// The child elements named `name` (exact, XML).
-    func all(_ name: StaticString) -> [XMLNode] { children.filter { $0.isElement(named: name) } }
 
     /// All descendant text, in document order.
     var allText: String {
@@ -170,7 +153,7 @@ struct XMLStreamElement {
     /// libxml2's SAX2 attribute array: local name, prefix, namespace, value start, value end for each.
     let attributes: UnsafeMutablePointer<UnsafePointer<XMLChar>?>?
 
-    /// True when the local name is exactly `want` (as `XMLNode.isElement(named:)` compares).
+    /// True when the local name is exactly `want` (bytes compared; the readers ask only for ASCII letter names).
     @inline(__always) func isNamed(_ want: StaticString) -> Bool {
         guard let name else { return false }
         return XMLTree.equals(name, want)
@@ -233,7 +216,10 @@ protocol XMLStreamReading {
 }
 
 /// The `XMLStreamReader` of a reading kept at a stable address (`reading`, which `DocxReaderScanner` drives
-/// directly), for libxml2's streamed parse.
+/// directly), for libxml2's streamed parse. The reading is behind a pointer the driver owns: a class's stored
+/// properties are checked for exclusive access at run time on every mutation (a struct's, inside its own mutating
+/// methods, are not), and the pointee is not, so a parser callback costs no access check. Only the parse running
+/// on one thread touches it.
 final class XMLStreamDriver<Reading: XMLStreamReading>: XMLStreamReader {
     let reading: UnsafeMutablePointer<Reading>
 
@@ -250,6 +236,11 @@ final class XMLStreamDriver<Reading: XMLStreamReading>: XMLStreamReader {
     override func start(_ element: XMLStreamElement) { reading.pointee.start(element) }
     override func end() { reading.pointee.end() }
     override func text(_ bytes: UnsafeBufferPointer<UInt8>) { reading.pointee.text(bytes) }
+
+    /// What `body` makes of the reading. Read it through here, not through `reading` from outside: a method keeps
+    /// the driver, which frees the reading, alive until `body` returns, whereas a caller's last use of the driver
+    /// may be the load of the pointer, after which the driver may already be gone.
+    func withReading<T>(_ body: (inout Reading) throws -> T) rethrows -> T { try body(&reading.pointee) }
 }
 
 /// Parses XML and HTML with libxml2: no network, no DTD loading, no entity substitution.
@@ -276,15 +267,9 @@ enum XMLTree {
                 + "or name a copy with OGILINT_LIBXML2=PATH")
     }
 
-    /// Parses an XML document (a DOCX part) as UTF-8. A document with a DOCTYPE is refused even if the
-    /// caller's scan of the bytes missed it: libxml2 records it, and it is checked before any use.
-    static func parseXML(_ data: Data) throws -> XMLDocument {
-        let options = libxml2.xmlOptions
-        return try parse(data, html: false) { ogilint_xmlReadMemory($0, $1, "document.xml", "UTF-8", options) }
-    }
-
-    /// Parses an XML document (a DOCX part) as `parseXML` does, with the same options, encoding and errors, but
-    /// streams its elements and text to `reader` instead of building a tree: no node is made or freed.
+    /// Parses an XML document (a DOCX part) as UTF-8 with libxml2 (no network, no DTD loading, no entity
+    /// substitution) and streams its elements and text to `reader`: no tree node is made or freed. A document with
+    /// a DOCTYPE is refused even if the caller's scan of the bytes missed it: libxml2 records it.
     static func streamXML(_ data: Data, into reader: XMLStreamReader) throws {
         let options = libxml2.xmlOptions
         try openLibrary()
@@ -391,7 +376,7 @@ enum XMLTree {
     }
 
     /// Runs one libxml2 parse over the bytes; the document is freed when the returned value is released.
-    private static func parse(
+    static func parse(
         _ data: Data, html: Bool, _ read: (UnsafePointer<CChar>?, Int32) -> UnsafeMutableRawPointer?
     ) throws -> XMLDocument {
         try openLibrary()

@@ -28,18 +28,24 @@ final class OutputAndFormatTests: XCTestCase {
         try assertGolden(TextFormat.render(try inputs(), run: run), "samples.txt")
     }
 
+    /// The bundled catalog with `texts` in place of its entries for those keys.
+    static func catalog(rewording texts: [String: String]) -> MessageCatalog {
+        var catalog = Repo.linter.ruleSet.messages
+        for (key, text) in texts { catalog.set(key, MessageCatalog.Entry(text: text, file: "t.yml", line: 1, column: 1)) }
+        return catalog
+    }
+
     /// The text output's report facts and folded line are the catalog's words: a catalog that rewords them rewords
     /// the output; without a catalog the file line is the path alone and the folded line counts and lists.
     func testTextWordsComeFromTheCatalog() throws {
         let checked = try inputs()
-        var catalog = Repo.linter.ruleSet.messages
-        let at = MessageCatalog.Entry(text: "", file: "t.yml", line: 1, column: 1)
-        func reword(_ key: String, _ text: String) { var e = at; e.text = text; catalog.set(key, e) }
-        reword("output.header.year", "year {year}")
-        reword("agency_kind.government", "government")
-        reword("output.header.template", "template {template}")
-        reword("output.folded.unchecked", "[+{count} unchecked: {rules}]")
-        reword("output.folded.same_cause", "[+{count} same cause: {rules}]")
+        let catalog = Self.catalog(rewording: [
+            "output.header.year": "year {year}",
+            "agency_kind.government": "government",
+            "output.header.template": "template {template}",
+            "output.folded.unchecked": "[+{count} unchecked: {rules}]",
+            "output.folded.same_cause": "[+{count} same cause: {rules}]",
+        ])
         let reworded = TextFormat.render(checked, run: RunStart(templates: Repo.linter.ruleSet.templates, messages: catalog))
         XCTAssertTrue(reworded.contains("samples/clean-2021-government.txt (year 2023 · "), reworded)
         XCTAssertTrue(reworded.contains(" · government · template 2021)"), reworded)
@@ -56,17 +62,16 @@ final class OutputAndFormatTests: XCTestCase {
     /// and template unknown), a department's report, and folded findings of both kinds, with a catalog that
     /// rewords each key; control characters in a catalog's text are shown, not obeyed.
     func testEveryOutputKeyIsWorded() throws {
-        var catalog = Repo.linter.ruleSet.messages
-        let at = MessageCatalog.Entry(text: "", file: "t.yml", line: 1, column: 1)
-        func reword(_ key: String, _ text: String) { var e = at; e.text = text; catalog.set(key, e) }
-        reword("output.header.year", "Y{year}")
-        reword("output.header.year_unknown", "Y?")
-        reword("output.header.agency_kind_unknown", "K?")
-        reword("output.header.template", "T{template}")
-        reword("output.header.template_unknown", "T?")
-        reword("agency_kind.department", "DEPT")
-        reword("output.folded.unchecked", "[U {count}: {rules}]")
-        reword("output.folded.same_cause", "[S {count}: {rules}\u{1B}]")
+        let catalog = Self.catalog(rewording: [
+            "output.header.year": "Y{year}",
+            "output.header.year_unknown": "Y?",
+            "output.header.agency_kind_unknown": "K?",
+            "output.header.template": "T{template}",
+            "output.header.template_unknown": "T?",
+            "agency_kind.department": "DEPT",
+            "output.folded.unchecked": "[U {count}: {rules}]",
+            "output.folded.same_cause": "[S {count}: {rules}\u{1B}]",
+        ])
         func finding(_ rule: String, _ category: OGIModel.Category, related: [Finding] = []) -> Finding {
             Finding(
                 rule: rule, severity: .error, category: category, message: "m", fix: nil, location: FindingLocation(line: 1),

@@ -25,7 +25,7 @@ final class DocxScannerTests: XCTestCase {
                     driver = XMLStreamDriver(ListNumberingReading())
                     try XMLTree.streamXML(data, into: driver)
                 }
-                return driver.reading.pointee.numberer
+                return driver.withReading(\.numberer)
             }
             let (lines, origins) = try lineariser.lines(numberer: numberer ?? ListNumberer(), budget: reader.budget, path: "d.docx")
             return MarkupFastPath2Tests.describe(lines, origins)

@@ -22,7 +22,7 @@ final class ListNumberingStreamTests: XCTestCase {
         XCTAssertNoThrow(try XMLTree.streamXML(data, into: streamed), file: file, line: line)
         let scanned = XMLStreamDriver(ListNumberingReading())
         let accepted = DocxReaderScanner.stream(data, into: scanned)
-        return (ListNumberer.fromTree(document.root), streamed.reading.pointee.numberer, accepted ? scanned.reading.pointee.numberer : nil)
+        return (ListNumberer.fromTree(document.root), streamed.withReading(\.numberer), accepted ? scanned.withReading(\.numberer) : nil)
     }
 
     private func assertSame(_ xml: String, scannerTakesIt: Bool = true, file: StaticString = #filePath, line: UInt = #line) {

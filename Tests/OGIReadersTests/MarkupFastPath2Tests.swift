@@ -26,7 +26,7 @@ final class MarkupFastPath2Tests: XCTestCase {
             let numberer = try numbering.map { data in
                 let driver = XMLStreamDriver(ListNumberingReading())
                 try XMLTree.streamXML(data, into: driver)
-                return driver.reading.pointee.numberer
+                return driver.withReading(\.numberer)
             }
             let (lines, origins) = try lineariser.lines(numberer: numberer ?? ListNumberer(), budget: reader.budget, path: "d.docx")
             return describe(lines, origins)

@@ -341,3 +341,28 @@ struct ReferenceDocxReading {
         }
     }
 }
+
+/// A DOCX part as a libxml2 tree, which the readers no longer build (they stream both parts): the tree the
+/// reference readings walk.
+extension XMLTree {
+    /// Parses an XML document (a DOCX part) as UTF-8, with the options `streamXML` uses. A document with a DOCTYPE
+    /// is refused even if the caller's scan of the bytes missed it: libxml2 records it, and it is checked first.
+    static func parseXML(_ data: Data) throws -> XMLDocument {
+        let options = libxml2.xmlOptions
+        return try parse(data, html: false) { ogilint_xmlReadMemory($0, $1, "document.xml", "UTF-8", options) }
+    }
+}
+
+extension XMLNode {
+    /// True for an element whose local name is exactly `name` (bytes compared, as `XMLStreamElement.isNamed`).
+    func isElement(named name: StaticString) -> Bool {
+        guard isElement, let own = rawName else { return false }
+        return XMLTree.equals(own, name)
+    }
+
+    /// The first child element named `name` (exact, XML).
+    func first(_ name: StaticString) -> XMLNode? { children.first { $0.isElement(named: name) } }
+
+    /// The child elements named `name` (exact, XML).
+    func all(_ name: StaticString) -> [XMLNode] { children.filter { $0.isElement(named: name) } }
+}
