@@ -169,7 +169,11 @@ public final class LintSession {
         let groups = plan.groups, groupOf = plan.groupOf
         var uses = groups.map { [Int](repeating: 0, count: $0.configuration?.suppress.count ?? 0) }
         let total = files.count
-        let previousOf = try previousFiles(plan)
+        // DOCX, HTML and PDF inputs read while pairing are kept as drafts and checked from them, not parsed again.
+        let drafts = DraftStore()
+        var pairedInputs: [Int: Int] = [:]
+        let previousOf = try previousFiles(plan, keepingDraftsIn: drafts, pairedInputs: &pairedInputs)
+        let previousIndex = pairedInputs
         let givenPrevious = plan.previous
         try OrderedParallel.run(
             count: files.count, workers: options.workers,
@@ -178,14 +182,21 @@ public final class LintSession {
                     let linter = groups[groupOf[i]].linter
                     var previous = givenPrevious
                     if let p = previousOf[i] {
-                        // Last year's report is read for this pair only and released with it.
-                        do { previous = try linter.readPrevious(path: p) } catch {
+                        // Last year's report is read for this pair only and released with it (from its draft when it
+                        // is an input the pairing pass kept).
+                        do {
+                            previous =
+                                try previousIndex[i].flatMap { drafts.take($0) }.flatMap { linter.readPrevious(draft: $0) }
+                                ?? linter.readPrevious(path: p)
+                        } catch {
                             return CheckedInput(
                                 path: files[i],
                                 error: InputError(path: p, error: PreviousReadError(previous: p, current: files[i], error: error)))
                         }
                     }
-                    let r = try linter.check(path: files[i], previous: previous)
+                    let r =
+                        try drafts.take(i).map { try linter.check(draft: $0, previous: previous) }
+                        ?? linter.check(path: files[i], previous: previous)
                     return CheckedInput(path: files[i], report: r.report, findings: r.findings)
                 } catch {
                     return CheckedInput(path: files[i], error: InputError(path: files[i], error: error))
@@ -233,8 +244,16 @@ public final class LintSession {
 
     /// Last year's report file of each input: the configuration's `previous:` pairs first, then (in a run of
     /// several inputs, without `--previous`) the reports of the same agency one year earlier among the inputs.
-    /// Only each input's agency and year are kept while pairing, so memory stays bounded.
-    func previousFiles(_ plan: Plan) throws -> [Int: String] {
+    /// Only each input's agency and year are kept while pairing, and the drafts `drafts` has room for, so memory
+    /// stays bounded.
+    func previousFiles(_ plan: Plan, keepingDraftsIn drafts: DraftStore? = nil) throws -> [Int: String] {
+        var paired: [Int: Int] = [:]
+        return try previousFiles(plan, keepingDraftsIn: drafts, pairedInputs: &paired)
+    }
+
+    /// As `previousFiles(_:keepingDraftsIn:)`; `pairedInputs` gets, for each input paired with another input of its
+    /// configuration group, that input's index, and the store keeps that input's draft for the extra use.
+    func previousFiles(_ plan: Plan, keepingDraftsIn drafts: DraftStore?, pairedInputs: inout [Int: Int]) throws -> [Int: String] {
         let files = plan.start.files
         var out: [Int: String] = [:]
         if plan.previous != nil { return out }
@@ -254,14 +273,27 @@ public final class LintSession {
         {
             return out
         }
-        // Only each input's pairing key (agency and year) is kept, never its model.
+        // Only each input's pairing key (agency and year) is kept, never its model; and its draft, encoded by the
+        // worker, when there is one and the store has room.
         var keys = [PreviousPairing.Key?](repeating: nil, count: files.count)
+        let keepDrafts = drafts != nil
         try OrderedParallel.run(
             count: files.count, workers: options.workers,
-            work: { i -> PreviousPairing.Key? in try? groups[groupOf[i]].linter.readPairingKey(path: files[i]) },
-            emit: { i, key in keys[i] = key })
+            work: { i -> (key: PreviousPairing.Key?, draft: [UInt8]?) in
+                guard let read = try? groups[groupOf[i]].linter.readPairing(path: files[i]) else { return (nil, nil) }
+                return (read.key, keepDrafts ? read.draft?.encoded() : nil)
+            },
+            emit: { i, read in
+                keys[i] = read.key
+                if let bytes = read.draft { drafts?.put(bytes, at: i) }
+            })
         for pair in PreviousPairing.pairIndices(keys: keys) where out[pair.current] == nil {
             out[pair.current] = files[pair.previous]
+            // A draft is made with its group's reading context: it serves as last year's report in that group only.
+            if groupOf[pair.current] == groupOf[pair.previous] {
+                pairedInputs[pair.current] = pair.previous
+                drafts?.addUse(pair.previous)
+            }
         }
         return out
     }

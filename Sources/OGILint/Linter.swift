@@ -95,6 +95,16 @@ public final class Linter: Sendable {
         return report
     }
 
+    /// Last year's report from its draft (`readPairing(path:)`), as `readPrevious(path:)` reads its file; nil when
+    /// the draft cannot settle it.
+    public func readPrevious(draft: LinedDraft) -> Report? {
+        guard var report = TextReader(context: context, budget: budget).report(from: draft) else { return nil }
+        var own = options
+        own.year = nil
+        apply(own, to: &report.metadata)
+        return report
+    }
+
     /// Reads only the metadata of a file (agency, year, dates), as `read(path:)` would give it: what a batch
     /// needs to pair reports with last year's, without reading their tables.
     public func readMetadata(path: String) throws -> Metadata {
@@ -109,6 +119,31 @@ public final class Linter: Sendable {
         var meta = try registry.readPairingMetadata(path: path, data: checked(InputFile.read(path: path, budget: budget), path: path))
         apply(options, to: &meta)
         return PreviousPairing.key(of: meta)
+    }
+
+    /// The pairing key of a file (as `readPairingKey(path:)`) and, when its reader makes one (DOCX, HTML, PDF),
+    /// the draft it was read from, so the check can start from it (`check(draft:previous:)`) instead of parsing
+    /// the file again.
+    public func readPairing(path: String) throws -> (key: PreviousPairing.Key?, draft: LinedDraft?) {
+        let data = try checked(InputFile.read(path: path, budget: budget), path: path)
+        var meta: Metadata
+        var draft: LinedDraft?
+        switch try registry.pairingReading(path: path, data: data) {
+        case .metadata(let m): meta = m
+        case .draft(let d):
+            meta = TextReader(context: context, budget: budget).pairingMetadata(of: d)
+            draft = d
+        }
+        apply(options, to: &meta)
+        return (PreviousPairing.key(of: meta), draft)
+    }
+
+    /// The report of a draft made by `readPairing(path:)`: what `read(path:)` gives for its file; nil when the
+    /// draft cannot settle it (`TextReader.report(from:depth:)`).
+    public func read(draft: LinedDraft) -> Report? {
+        guard var report = TextReader(context: context, budget: budget).report(from: draft) else { return nil }
+        apply(options, to: &report.metadata)
+        return report
     }
 
     /// `data`, refused when it is larger than the read budget allows.
@@ -139,6 +174,13 @@ public final class Linter: Sendable {
     /// Reads and checks a file against last year's report (`previous.` rules say nothing without one).
     public func check(path: String, previous: Report?) throws -> ReportResult {
         let r = try read(path: path)
+        return ReportResult(report: r, findings: engine.check(r, previous: previous))
+    }
+
+    /// Checks the report of a draft made by `readPairing(path:)` as `check(path:previous:)` checks its file, or
+    /// checks the file when the draft cannot settle the report.
+    public func check(draft: LinedDraft, previous: Report?) throws -> ReportResult {
+        guard let r = read(draft: draft) else { return try check(path: draft.path, previous: previous) }
         return ReportResult(report: r, findings: engine.check(r, previous: previous))
     }
 }

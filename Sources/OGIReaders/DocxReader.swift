@@ -6,7 +6,7 @@ import ZIPFoundation
 /// their list numbering, tables row by row with merged cells resolved, tracked insertions kept and
 /// deletions dropped. The result is linearised (one line per paragraph, one tab-separated line per table
 /// row) and read like text, so every format goes through the same table mapper.
-public struct DocxReader: ReportReader {
+public struct DocxReader: DraftingReader {
     let text: TextReader
     let budget: ReadBudget
     /// Largest uncompressed size accepted for one part of the package.
@@ -28,20 +28,28 @@ public struct DocxReader: ReportReader {
     enum Origin: Equatable { case paragraph(Int), tableRow(table: Int, row: Int) }
 
     public func read(path: String, data: Data) throws -> Report {
-        let (lines, locate) = try linearLines(path: path, data: data)
-        return text.parse(lines: lines, path: path, sourceFormat: "docx", locate: locate)
+        text.report(from: try draft(path: path, data: data), depth: .report) { nil }
     }
 
     /// The metadata `read(path:data:)` gives, without mapping the tables.
     public func readMetadata(path: String, data: Data) throws -> Metadata {
-        let (lines, locate) = try linearLines(path: path, data: data)
-        return text.parseMetadata(lines: lines, path: path, sourceFormat: "docx", locate: locate)
+        text.report(from: try draft(path: path, data: data), depth: .metadata) { nil }.metadata
     }
 
     /// The document's lines as the text reader reads them, and where each line came from.
+    func linearLines(path: String, data: Data, throughArchive: Bool = false) throws -> ([SourceLine], Locator) {
+        let d = try draft(path: path, data: data, throughArchive: throughArchive)
+        return (d.lines, d.locator)
+    }
+
+    public func draft(path: String, data: Data) throws -> LinedDraft {
+        try draft(path: path, data: data, throughArchive: false)
+    }
+
+    /// The document's lines, each with its paragraph or table row.
     /// `throughArchive` finds the parts through ZIPFoundation even where the directory alone settles them (tests
     /// compare the two).
-    func linearLines(path: String, data: Data, throughArchive: Bool = false) throws -> ([SourceLine], Locator) {
+    func draft(path: String, data: Data, throughArchive: Bool) throws -> LinedDraft {
         if let problem = ZipStructure.problem(in: data) {
             throw ReaderError.corrupt(path: path, detail: "it is not a readable zip archive (DOCX files are zip archives): \(problem)")
         }
@@ -74,17 +82,14 @@ public struct DocxReader: ReportReader {
             return try stream(numberingData, partPath: source.path, path: path) { ListNumberingReading() }.withReading(\.numberer)
         }
         let (lines, origins) = try document.lines(numberer: numberer ?? ListNumberer(), budget: budget, path: path)
-        let originByLine = origins
-        return (
-            lines,
-            { line, field in
-                guard line >= 1, line <= originByLine.count else { return SourceLocation() }
-                switch originByLine[line - 1] {
-                case .paragraph(let p): return SourceLocation(paragraph: p)
-                case let .tableRow(t, r): return SourceLocation(tableIndex: t, rowIndex: r, cellIndex: field)
+        return LinedDraft(
+            path: path, sourceFormat: "docx", lines: lines,
+            origins: origins.map { origin in
+                switch origin {
+                case .paragraph(let p): LineOrigin(paragraph: p)
+                case let .tableRow(t, r): LineOrigin(table: t, row: r, fieldIsCell: true)
                 }
-            }
-        )
+            })
     }
 
     /// The package's main part and its list numbering part.

@@ -5,7 +5,7 @@ import OGIModel
 /// not at all), parses it tolerantly with libxml2, finds the report body among the page furniture,
 /// resolves `rowspan`/`colspan` in data tables, and reads the result like text. Locations are lines of the
 /// HTML source.
-public struct HTMLReader: ReportReader {
+public struct HTMLReader: DraftingReader {
     let text: TextReader
     let ctx: ReaderContext
     let budget: ReadBudget
@@ -44,8 +44,21 @@ public struct HTMLReader: ReportReader {
     }
 
     /// Reads the page; below `.report` depth, only the returned report's metadata is meaningful (at `.pairing`,
-    /// only its agency and year).
+    /// only its agency and year). The page's own date is looked for only when the report has none.
     func read(path: String, data: Data, depth: ReadDepth) throws -> Report {
+        try withDraft(path: path, data: data) { draft, pageDate in text.report(from: draft, depth: depth, pageDate: pageDate) }
+    }
+
+    /// The page's lines; its <meta> date, and whether it may have a date line outside the report body (looked for
+    /// only by a report without a signature date, which is then read from the file: `pageDateUnresolved`).
+    public func draft(path: String, data: Data) throws -> LinedDraft {
+        try withDraft(path: path, data: data) { draft, _ in draft }
+    }
+
+    /// Parses the page and calls `body` with its draft (with the <meta> date) and a function that finds the page's
+    /// own publication date (its <meta> tags, else a visible date line (发布时间 …) in the page around the report
+    /// body), valid only during the call.
+    func withDraft<T>(path: String, data: Data, _ body: (LinedDraft, () -> LinedDraft.PageDate?) throws -> T) throws -> T {
         let utf8 = try Self.decode(data, path: path)
         try budget.check(utf8.count, budget.maxDecodedBytes, path, "the page is \(utf8.count) bytes once decoded", unit: "bytes")
         if XMLTree.containsDeclaration(utf8, "ENTITY") {
@@ -60,48 +73,29 @@ public struct HTMLReader: ReportReader {
             throw ReaderError.corrupt(path: path, detail: "the HTML could not be parsed")
         }
         // The nodes below are views into `document`, which lives until this function returns.
-        let root = document.root
-        let out = bodyReading(root)
-        if out.overCells {
-            throw budget.refusal(
-                path, "the page's tables have more than \(budget.maxTableCells) cells once rowspan and colspan are spread out",
-                limit: budget.maxTableCells, unit: "table cells")
-        }
-        try budget.check(out.lines.count, budget.maxLines, path, "the page has \(out.lines.count) lines of text", unit: "lines")
-        let lines = out.lines.enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element.text) }
-        let origins = out.lines
-        let locate: Locator = { line, field in
-            guard line >= 1, line <= origins.count else { return SourceLocation() }
-            let o = origins[line - 1]
-            return SourceLocation(line: o.sourceLine, tableIndex: o.table, rowIndex: o.row, cellIndex: o.row == nil ? nil : field)
-        }
-        var report: Report
-        switch depth {
-        case .report: report = text.parse(lines: lines, path: path, sourceFormat: "html", locate: locate)
-        case .metadata:
-            report = Report(
+        return try withExtendedLifetime(document) {
+            let root = document.root
+            let out = bodyReading(root)
+            if out.overCells {
+                throw budget.refusal(
+                    path, "the page's tables have more than \(budget.maxTableCells) cells once rowspan and colspan are spread out",
+                    limit: budget.maxTableCells, unit: "table cells")
+            }
+            try budget.check(out.lines.count, budget.maxLines, path, "the page has \(out.lines.count) lines of text", unit: "lines")
+            let meta = Self.metaDate(root).map { LinedDraft.PageDate(date: $0.0, line: $0.1) }
+            let draft = LinedDraft(
                 path: path, sourceFormat: "html",
-                metadata: text.parseMetadata(lines: lines, path: path, sourceFormat: "html", locate: locate))
-        case .pairing:
-            // The publication date below is neither the agency nor the year.
-            return Report(
-                path: path, sourceFormat: "html",
-                metadata: text.pairingMetadata(lines: lines, path: path, sourceFormat: "html", locate: locate))
-        }
-        // Without a signature date, the page's own publication date: its <meta> tags, else a visible
-        // date line (发布时间 …) in the page around the report body.
-        if report.metadata.published == nil {
-            if let (date, line) = Self.metaDate(root) {
-                report.metadata.published = date
-                report.metadata.publishedLocation = SourceLocation(line: line)
-            } else if out.content != out.body {
-                if let (date, line) = pageDate(pageLines(out.body)) {
-                    report.metadata.published = date
-                    report.metadata.publishedLocation = SourceLocation(line: line)
+                lines: out.lines.enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element.text) },
+                origins: out.lines.map { LineOrigin(line: $0.sourceLine, table: $0.table, row: $0.row, fieldIsCell: $0.row != nil) },
+                pageDate: meta, pageDateUnresolved: meta == nil && out.content != out.body)
+            return try body(draft) {
+                if let meta { return meta }
+                if out.content != out.body, let (date, line) = pageDate(pageLines(out.body)) {
+                    return LinedDraft.PageDate(date: date, line: line)
                 }
+                return nil
             }
         }
-        return report
     }
 
     /// The report's lines in a parsed page, and where they came from.

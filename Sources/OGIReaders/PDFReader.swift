@@ -4,7 +4,7 @@ import OGIModel
 /// Reads a PDF through poppler's `pdftotext -layout` (Debian package poppler-utils), run as a subprocess
 /// with a timeout, then reads the text like any other: labels broken across lines and headers split into
 /// single characters are handled by the label-anchored table mapper. Locations are page and line.
-public struct PDFReader: ReportReader {
+public struct PDFReader: DraftingReader {
     let text: TextReader
     let budget: ReadBudget
     let timeout: TimeInterval
@@ -55,6 +55,11 @@ public struct PDFReader: ReportReader {
     /// Reads the PDF; below `.report` depth, only the returned report's metadata is meaningful (at `.pairing`,
     /// only its agency and year).
     func read(path: String, data: Data, depth: ReadDepth) throws -> Report {
+        text.report(from: try draft(path: path, data: data), depth: depth) { nil }
+    }
+
+    /// pdftotext's text of the PDF, as lines that remember their page.
+    public func draft(path: String, data: Data) throws -> LinedDraft {
         guard let tool = Self.pdftotext() else {
             throw ReaderError.tool(
                 path: path,
@@ -68,7 +73,7 @@ public struct PDFReader: ReportReader {
         let run = try PDFToText(tool: tool, timeout: timeout, maxOutputBytes: budget.maxDecodedBytes).run(data, path: path)
         switch run {
         case .text(let out):
-            return try lines(of: out, data: data, path: path, depth: depth)
+            return try draft(of: out, data: data, path: path)
         case .failed(let message):
             if Self.isEncrypted(data) || message.localizedCaseInsensitiveContains("password") { throw ReaderError.encryptedPDF(path: path) }
             if !Self.hasEndMarker(data) {
@@ -102,16 +107,16 @@ public struct PDFReader: ReportReader {
         data.suffix(1024).range(of: Data("%%EOF".utf8)) != nil
     }
 
-    /// Splits pdftotext's output into lines that remember their page, and reads them as text.
-    func lines(of out: Data, data: Data, path: String, depth: ReadDepth = .report) throws -> Report {
+    /// Splits pdftotext's output into lines that remember their page and their line on it.
+    func draft(of out: Data, data: Data, path: String) throws -> LinedDraft {
         // Pages are separated by form feeds; each line keeps its page and its line on that page.
         var lines: [SourceLine] = []
-        var origin: [(page: Int, line: Int)] = []
+        var origins: [LineOrigin] = []
         let all = String(decoding: out, as: UTF8.self)
         for (pi, page) in all.split(separator: "\u{0C}", omittingEmptySubsequences: false).enumerated() {
             for (li, l) in page.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 lines.append(SourceLine(number: lines.count + 1, text: String(l)))
-                origin.append((pi + 1, li + 1))
+                origins.append(LineOrigin(line: li + 1, page: pi + 1))
             }
         }
         try budget.check(lines.count, budget.maxLines, path, "pdftotext gave \(lines.count) lines", unit: "lines")
@@ -123,21 +128,6 @@ public struct PDFReader: ReportReader {
             throw ReaderError.unsupportedFormat(
                 path: path, detail: "the PDF has no text layer (a scanned image?); ogilint needs the text, not a picture of it")
         }
-        let map = origin
-        let locate: Locator = { line, _ in
-            guard line >= 1, line <= map.count else { return SourceLocation() }
-            return SourceLocation(line: map[line - 1].line, page: map[line - 1].page)
-        }
-        switch depth {
-        case .report: return text.parse(lines: lines, path: path, sourceFormat: "pdf", locate: locate)
-        case .metadata:
-            return Report(
-                path: path, sourceFormat: "pdf", metadata: text.parseMetadata(lines: lines, path: path, sourceFormat: "pdf", locate: locate)
-            )
-        case .pairing:
-            return Report(
-                path: path, sourceFormat: "pdf",
-                metadata: text.pairingMetadata(lines: lines, path: path, sourceFormat: "pdf", locate: locate))
-        }
+        return LinedDraft(path: path, sourceFormat: "pdf", lines: lines, origins: origins)
     }
 }

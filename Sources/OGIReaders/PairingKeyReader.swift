@@ -7,7 +7,7 @@ import OGIModel
 // over the samples, their renderings, the corpus and generated variants.
 
 /// How much of an input a reader reads.
-enum ReadDepth {
+public enum ReadDepth: Sendable {
     /// The whole report.
     case report
     /// The metadata only (`ReportReader.readMetadata`).
@@ -180,8 +180,7 @@ extension TextReader {
 
 extension DocxReader {
     public func readPairingMetadata(path: String, data: Data) throws -> Metadata {
-        let (lines, locate) = try linearLines(path: path, data: data)
-        return text.pairingMetadata(lines: lines, path: path, sourceFormat: "docx", locate: locate)
+        text.pairingMetadata(of: try draft(path: path, data: data))
     }
 }
 
