@@ -10,7 +10,8 @@ import OGIReaders
 /// The drafts a batch's pairing pass made (`Linter.readPairing`), kept until each input is checked, so a DOCX,
 /// HTML page or PDF is parsed once, not once to pair it and again to check it.
 ///
-/// Drafts are kept encoded (`LinedDraft.encoded()`): in memory up to `memoryLimit` bytes, then in an anonymous
+/// Drafts are kept encoded (`LinedDraft.encoded()`): in memory up to `memoryLimit` bytes (a few MB: held drafts
+/// cost their reader threads' heaps more than their size), then in an anonymous
 /// temporary file (unlinked at once) up to `fileLimit` bytes, so memory stays flat whatever the batch size. A
 /// draft that fits in neither, or that the file could not take, is not kept: its input is read again from its
 /// file, as it would be without the store. Each draft is taken once (and once more for each `addUse`), and freed
@@ -29,7 +30,7 @@ final class DraftStore: @unchecked Sendable {
     /// True once the temporary file could not be made or written: nothing more is put there.
     private var fileFailed = false
 
-    init(memoryLimit: Int = 16 << 20, fileLimit: Int = 2 << 30) {
+    init(memoryLimit: Int = 2 << 20, fileLimit: Int = 1 << 30) {
         self.memoryLimit = memoryLimit
         self.fileLimit = fileLimit
     }
