@@ -11,14 +11,33 @@ import OGIReaders
 /// HTML page or PDF is parsed once, not once to pair it and again to check it.
 ///
 /// Drafts are kept encoded (`LinedDraft.encoded()`): in memory up to `memoryLimit` bytes (a few MB: held drafts
-/// cost their reader threads' heaps more than their size), then in an anonymous
-/// temporary file (unlinked at once) up to `fileLimit` bytes, so memory stays flat whatever the batch size. A
-/// draft that fits in neither, or that the file could not take, is not kept: its input is read again from its
-/// file, as it would be without the store. Each draft is taken once (and once more for each `addUse`), and freed
-/// at its last use.
+/// cost their reader threads' heaps more than their size), then in an anonymous temporary file in `directory`
+/// (unlinked at once, closed on exec so no pdftotext inherits it) up to `fileLimit` bytes. The file takes at most
+/// a quarter of the file system's free space and half the process's file-size limit, and 64 MB on a tmpfs (which
+/// is memory), so memory stays flat whatever the batch size and the outputs keep their room. A draft that fits in
+/// neither, or that the file could not take, is not kept: its input is read again from its file, as it would be
+/// without the store. Each draft is taken once (and once more for each `addUse`); it is dropped from memory at its
+/// last use (the file only grows until the run ends).
 final class DraftStore: @unchecked Sendable {
-    let memoryLimit: Int
-    let fileLimit: Int
+    /// How much a store keeps, in bytes of encoded drafts.
+    struct Limits: Sendable {
+        var memory = 2 << 20
+        var file = 1 << 30
+        /// The folder of the temporary file; nil: `NSTemporaryDirectory()` (`$TMPDIR`, else /tmp).
+        var directory: String?
+    }
+
+    /// What a store did over its life (for tests and measurements).
+    struct Counts: Equatable {
+        /// Drafts held now, and of those in the file.
+        var kept = 0
+        var inFile = 0
+        /// Drafts ever written to the file, and takes that returned a draft.
+        var written = 0
+        var taken = 0
+    }
+
+    let limits: Limits
     private let lock = NSLock()
     private var inMemory: [Int: [UInt8]] = [:]
     private var memoryBytes = 0
@@ -26,37 +45,40 @@ final class DraftStore: @unchecked Sendable {
     /// Uses a draft has beyond its first (as last year's report of other inputs).
     private var extraUses: [Int: Int] = [:]
     private var fileBytes = 0
+    /// The file's limit once it is open: `limits.file` capped by the file system and the process.
+    private var fileCap = 0
     private var fd: Int32 = -1
     /// True once the temporary file could not be made or written: nothing more is put there.
     private var fileFailed = false
+    private var written = 0
+    private var taken = 0
 
-    init(memoryLimit: Int = 2 << 20, fileLimit: Int = 1 << 30) {
-        self.memoryLimit = memoryLimit
-        self.fileLimit = fileLimit
+    init(_ limits: Limits = Limits()) {
+        self.limits = limits
     }
 
     deinit { if fd >= 0 { close(fd) } }
 
-    /// How many drafts are kept, and how many of those are in the temporary file.
-    var counts: (kept: Int, inFile: Int) {
+    var counts: Counts {
         lock.lock()
         defer { lock.unlock() }
-        return (inMemory.count + onDisk.count, onDisk.count)
+        return Counts(kept: inMemory.count + onDisk.count, inFile: onDisk.count, written: written, taken: taken)
     }
 
     /// Keeps the encoded draft of input `index`, or does not when it fits nowhere.
     func put(_ bytes: [UInt8], at index: Int) {
         lock.lock()
         defer { lock.unlock() }
-        if memoryBytes + bytes.count <= memoryLimit {
+        if memoryBytes + bytes.count <= limits.memory {
             inMemory[index] = bytes
             memoryBytes += bytes.count
             return
         }
-        guard !fileFailed, fileBytes + bytes.count <= fileLimit, openFile() else { return }
+        guard !fileFailed, fileBytes + bytes.count <= limits.file, openFile(), fileBytes + bytes.count <= fileCap else { return }
         if writeAll(bytes, at: fileBytes) {
             onDisk[index] = (fileBytes, bytes.count)
             fileBytes += bytes.count
+            written += 1
         } else {
             fileFailed = true
         }
@@ -78,7 +100,7 @@ final class DraftStore: @unchecked Sendable {
         if let bytes = last ? inMemory.removeValue(forKey: index) : inMemory[index] {
             if last { memoryBytes -= bytes.count }
             lock.unlock()
-            return bytes.withUnsafeBytes { LinedDraft(encoded: $0) }
+            return counted(bytes.withUnsafeBytes { LinedDraft(encoded: $0) })
         }
         let place = last ? onDisk.removeValue(forKey: index) : onDisk[index]
         let file = fd
@@ -96,21 +118,67 @@ final class DraftStore: @unchecked Sendable {
             initialized = done
         }
         guard bytes.count == place.count else { return nil }
-        return bytes.withUnsafeBytes { LinedDraft(encoded: $0) }
+        return counted(bytes.withUnsafeBytes { LinedDraft(encoded: $0) })
     }
 
-    /// Opens the temporary file on first need (unlinked at once, so nothing is left behind); false when it cannot be.
+    private func counted(_ draft: LinedDraft?) -> LinedDraft? {
+        guard let draft else { return nil }
+        lock.lock()
+        taken += 1
+        lock.unlock()
+        return draft
+    }
+
+    /// Opens the temporary file on first need, and sets how much it may take; false when it cannot be opened.
     private func openFile() -> Bool {
         if fd >= 0 { return true }
-        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("ogilint-drafts-XXXXXX").utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let dir = limits.directory ?? NSTemporaryDirectory()
+        let path = (dir as NSString).appendingPathComponent("ogilint-drafts-\(UUID().uuidString)")
+        // O_CLOEXEC in the open itself: workers may be starting pdftotext at this moment.
+        let made = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard made >= 0 else {
             fileFailed = true
             return false
         }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        unlink(path)
         fd = made
+        var cap = limits.file
+        var space = statvfs()
+        if fstatvfs(made, &space) == 0 {
+            cap = min(cap, Int(clamping: UInt64(space.f_bavail) &* UInt64(space.f_frsize)) / 4)
+        }
+        if let rlimit = Self.fileSizeLimit() { cap = min(cap, rlimit / 2) }
+        if Self.isMemoryFileSystem(dir) { cap = min(cap, 64 << 20) }
+        fileCap = cap
         return true
+    }
+
+    /// The process's file-size limit in bytes (`ulimit -f`): a write past it would end the process with SIGXFSZ.
+    static func fileSizeLimit() -> Int? {
+        var limit = rlimit()
+        #if os(Linux)
+            guard getrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit) == 0 else { return nil }
+        #else
+            guard getrlimit(RLIMIT_FSIZE, &limit) == 0 else { return nil }
+        #endif
+        return limit.rlim_cur == rlim_t.max ? nil : Int(clamping: limit.rlim_cur)
+    }
+
+    /// True when `dir` lies on a tmpfs (its files are memory), from the longest mount point above it in
+    /// /proc/self/mounts (Linux; elsewhere false).
+    static func isMemoryFileSystem(_ dir: String) -> Bool {
+        guard let mounts = try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8) else { return false }
+        let target = ((dir as NSString).resolvingSymlinksInPath as NSString).standardizingPath
+        var best: (length: Int, type: Substring)?
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3 else { continue }
+            // Mount points escape spaces as \040.
+            let point = fields[1].replacingOccurrences(of: "\\040", with: " ")
+            let covers = point == "/" || target == point || target.hasPrefix(point + "/")
+            if covers, point.count > (best?.length ?? -1) { best = (point.count, fields[2]) }
+        }
+        return best?.type == "tmpfs"
     }
 
     private func writeAll(_ bytes: [UInt8], at offset: Int) -> Bool {

@@ -81,6 +81,10 @@ public final class LintSession {
     }
 
     public let options: Options
+    /// How much of the pairing pass's drafts a run keeps (tests make it small to reach the file and the fallback).
+    var draftLimits = DraftStore.Limits()
+    /// The last run's draft store, for tests.
+    private(set) var lastDrafts: DraftStore?
 
     public init(options: Options) { self.options = options }
 
@@ -170,7 +174,8 @@ public final class LintSession {
         var uses = groups.map { [Int](repeating: 0, count: $0.configuration?.suppress.count ?? 0) }
         let total = files.count
         // DOCX, HTML and PDF inputs read while pairing are kept as drafts and checked from them, not parsed again.
-        let drafts = DraftStore()
+        let drafts = DraftStore(draftLimits)
+        lastDrafts = drafts
         var pairedInputs: [Int: Int] = [:]
         let previousOf = try previousFiles(plan, keepingDraftsIn: drafts, pairedInputs: &pairedInputs)
         let previousIndex = pairedInputs
@@ -189,6 +194,7 @@ public final class LintSession {
                                 try previousIndex[i].flatMap { drafts.take($0) }.flatMap { linter.readPrevious(draft: $0) }
                                 ?? linter.readPrevious(path: p)
                         } catch {
+                            _ = drafts.take(i)  // this input's own draft is not needed: release it
                             return CheckedInput(
                                 path: files[i],
                                 error: InputError(path: p, error: PreviousReadError(previous: p, current: files[i], error: error)))

@@ -160,9 +160,13 @@ extension LinedDraft {
         string(path)
         string(sourceFormat)
         int(lines.count)
-        for (l, o) in zip(lines, origins) {
+        for l in lines {
             int(l.number)
             string(l.text)
+        }
+        // The readers give one origin a line; the count is kept apart so any draft comes back as it was.
+        int(origins.count)
+        for o in origins {
             optional(o.line); optional(o.page); optional(o.paragraph); optional(o.table); optional(o.row)
             out.append(o.fieldIsCell ? 1 : 0)
         }
@@ -195,20 +199,28 @@ extension LinedDraft {
             return bytes[at]
         }
         func string() -> String? {
-            guard let n = int(), n >= 0, at + n <= bytes.count else { return nil }
+            guard let n = int(), n >= 0, n <= bytes.count - at else { return nil }
             defer { at += n }
             return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<at + n]), as: UTF8.self)
         }
-        guard let path = string(), let format = string(), let count = int(), count >= 0, count <= bytes.count else { return nil }
+        // Every line takes at least 16 bytes and every origin 41: a count beyond what the bytes can hold is refused
+        // before anything is reserved for it.
+        guard let path = string(), let format = string(), let count = int(), count >= 0, count <= (bytes.count - at) / 16 else {
+            return nil
+        }
         var lines: [SourceLine] = []
-        var origins: [LineOrigin] = []
         lines.reserveCapacity(count)
-        origins.reserveCapacity(count)
         for _ in 0..<count {
-            guard let number = int(), let text = string(), let line = optional(), let page = optional(), let paragraph = optional(),
-                let table = optional(), let row = optional(), let cell = byte()
-            else { return nil }
+            guard let number = int(), let text = string() else { return nil }
             lines.append(SourceLine(number: number, text: text))
+        }
+        guard let originCount = int(), originCount >= 0, originCount <= (bytes.count - at) / 41 else { return nil }
+        var origins: [LineOrigin] = []
+        origins.reserveCapacity(originCount)
+        for _ in 0..<originCount {
+            guard let line = optional(), let page = optional(), let paragraph = optional(), let table = optional(),
+                let row = optional(), let cell = byte(), cell <= 1
+            else { return nil }
             origins.append(LineOrigin(line: line, page: page, paragraph: paragraph, table: table, row: row, fieldIsCell: cell == 1))
         }
         var pageDate: PageDate?

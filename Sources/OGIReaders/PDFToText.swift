@@ -124,7 +124,7 @@ struct PDFToText {
     }
 
     /// Starts `program` with the three descriptors as its standard streams, the caller's environment, no blocked
-    /// signals and SIGPIPE at its default (ogilint ignores it; the child should not inherit that). The process
+    /// signals and SIGPIPE and SIGXFSZ at their defaults (ogilint ignores them; the child should not inherit that). The process
     /// id, or the `errno` of the failure.
     static func spawn(_ program: String, _ arguments: [String], stdin: Int32, stdout: Int32, stderr: Int32) -> Result<pid_t, SpawnError> {
         var actions = posix_spawn_file_actions_t()
@@ -142,6 +142,7 @@ struct PDFToText {
         var defaults = sigset_t()
         sigemptyset(&defaults)
         sigaddset(&defaults, SIGPIPE)
+        sigaddset(&defaults, SIGXFSZ)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]

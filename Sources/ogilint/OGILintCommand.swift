@@ -21,6 +21,9 @@ struct OGILintCommand: ParsableCommand {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         TemporaryFiles.removeOnInterrupt()
+        // Under a file-size limit (`ulimit -f`), a write past it must fail with EFBIG (an output error, exit 2; a
+        // rule cache or draft file left out), not end the process with SIGXFSZ and no output.
+        signal(SIGXFSZ, SIG_IGN)
         if arguments.isEmpty {
             // Nothing to check is not a pass: the commands are listed, and the exit status is 2.
             print(helpMessage())

@@ -125,9 +125,31 @@ final class LinedDraftTests: XCTestCase {
         unresolved.pageDate = nil
         unresolved.pageDateUnresolved = true
         XCTAssertEqual(unresolved.encoded().withUnsafeBytes { LinedDraft(encoded: $0) }, unresolved)
-        var wrongFlag = bytes
-        wrongFlag[bytes.count - 33] = 2
-        XCTAssertNil(wrongFlag.withUnsafeBytes { LinedDraft(encoded: $0) }, "an unknown page-date flag")
+        for flag: UInt8 in [3, 0xFF] {
+            var wrongFlag = bytes
+            wrongFlag[bytes.count - 33] = flag
+            XCTAssertNil(wrongFlag.withUnsafeBytes { LinedDraft(encoded: $0) }, "an unknown page-date flag")
+        }
+        // Lengths and counts that no bytes could hold, or negative ones, are refused (not trapped on).
+        func int(_ v: Int64) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        for n: Int64 in [.max, .max - 4, -1, Int64.min, 1 << 40] {
+            XCTAssertNil((int(n) + [0, 0, 0, 0]).withUnsafeBytes { LinedDraft(encoded: $0) }, "path length \(n)")
+            let header = int(1) + Array("x".utf8) + int(4) + Array("html".utf8)
+            XCTAssertNil((header + int(n) + int(0)).withUnsafeBytes { LinedDraft(encoded: $0) }, "line count \(n)")
+            XCTAssertNil((header + int(0) + int(n) + [0]).withUnsafeBytes { LinedDraft(encoded: $0) }, "origin count \(n)")
+        }
+        // A cell flag other than 0 or 1.
+        let cellFlagAt = bytes.count - 33 - 1
+        XCTAssertEqual(bytes[cellFlagAt], small.origins[2].fieldIsCell ? 1 : 0)
+        var wrongCell = bytes
+        wrongCell[cellFlagAt] = 2
+        XCTAssertNil(wrongCell.withUnsafeBytes { LinedDraft(encoded: $0) }, "an unknown cell flag")
+        // Lines and origins of different counts come back as they were.
+        var uneven = small
+        uneven.origins.removeLast()
+        XCTAssertEqual(uneven.encoded().withUnsafeBytes { LinedDraft(encoded: $0) }, uneven)
+        uneven.origins += [LineOrigin(line: 1), LineOrigin(page: 2)]
+        XCTAssertEqual(uneven.encoded().withUnsafeBytes { LinedDraft(encoded: $0) }, uneven)
     }
 
     /// Origins give the locations each reader gave before drafts: a DOCX table row names its cells, a paragraph
