@@ -19,10 +19,11 @@ final class Spool {
 
     private func spill() throws {
         if file == nil {
-            var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("ogilint-spool-XXXXXX").utf8CString)
-            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            // Closed on exec in the open itself, so no pdftotext started meanwhile inherits it.
+            let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("ogilint-spool-\(UUID().uuidString)")
+            let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw OutputError.spool(reason: String(cString: strerror(errno))) }
-            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+            unlink(path)
             file = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         }
         do { try file!.write(contentsOf: Data(buffer.utf8)) } catch { throw OutputError.spool(reason: "\(error)") }
