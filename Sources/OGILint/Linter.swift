@@ -89,20 +89,21 @@ public final class Linter: Sendable {
     /// forced on it, so its own year and template layout stay its own.
     public func readPrevious(path: String) throws -> Report {
         var report = try registry.read(path: path, data: checked(InputFile.read(path: path, budget: budget), path: path))
-        var own = options
-        own.year = nil
-        apply(own, to: &report.metadata)
+        apply(previousOptions, to: &report.metadata)
         return report
     }
 
     /// Last year's report from its draft (`readPairing(path:)`), as `readPrevious(path:)` reads its file; nil when
     /// the draft cannot settle it.
     public func readPrevious(draft: LinedDraft) -> Report? {
-        guard var report = TextReader(context: context, budget: budget).report(from: draft) else { return nil }
+        report(from: draft, applying: previousOptions)
+    }
+
+    /// The options applied to last year's report: this run's, without `--year`.
+    var previousOptions: LintOptions {
         var own = options
         own.year = nil
-        apply(own, to: &report.metadata)
-        return report
+        return own
     }
 
     /// Reads only the metadata of a file (agency, year, dates), as `read(path:)` would give it: what a batch
@@ -114,15 +115,8 @@ public final class Linter: Sendable {
     }
 
     /// The pairing key of a file (`PreviousPairing.key`): what `PreviousPairing.key(of: readMetadata(path:))`
-    /// gives, from a reading of only the agency and year (`ReaderRegistry.readPairingMetadata`).
-    public func readPairingKey(path: String) throws -> PreviousPairing.Key? {
-        var meta = try registry.readPairingMetadata(path: path, data: checked(InputFile.read(path: path, budget: budget), path: path))
-        apply(options, to: &meta)
-        return PreviousPairing.key(of: meta)
-    }
-
-    /// The pairing key of a file (as `readPairingKey(path:)`) and, when its reader makes one (DOCX, HTML, PDF),
-    /// the draft it was read from, so the check can start from it (`check(draft:previous:)`) instead of parsing
+    /// gives, from a reading of only the agency and year; and, when its reader makes one (DOCX, HTML, PDF), the
+    /// draft it was read from, so the check can start from it (`check(draft:previous:)`) instead of parsing
     /// the file again.
     public func readPairing(path: String) throws -> (key: PreviousPairing.Key?, draft: LinedDraft?) {
         let data = try checked(InputFile.read(path: path, budget: budget), path: path)
@@ -141,6 +135,11 @@ public final class Linter: Sendable {
     /// The report of a draft made by `readPairing(path:)`: what `read(path:)` gives for its file; nil when the
     /// draft cannot settle it (`TextReader.report(from:depth:)`).
     public func read(draft: LinedDraft) -> Report? {
+        report(from: draft, applying: options)
+    }
+
+    /// The report of a draft with `options` applied to its metadata; nil when the draft cannot settle it.
+    func report(from draft: LinedDraft, applying options: LintOptions) -> Report? {
         guard var report = TextReader(context: context, budget: budget).report(from: draft) else { return nil }
         apply(options, to: &report.metadata)
         return report

@@ -36,12 +36,6 @@ public struct DocxReader: DraftingReader {
         text.report(from: try draft(path: path, data: data), depth: .metadata) { nil }.metadata
     }
 
-    /// The document's lines as the text reader reads them, and where each line came from.
-    func linearLines(path: String, data: Data, throughArchive: Bool = false) throws -> ([SourceLine], Locator) {
-        let d = try draft(path: path, data: data, throughArchive: throughArchive)
-        return (d.lines, d.locator)
-    }
-
     public func draft(path: String, data: Data) throws -> LinedDraft {
         try draft(path: path, data: data, throughArchive: false)
     }

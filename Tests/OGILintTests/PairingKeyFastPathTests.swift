@@ -8,7 +8,7 @@ import XCTest
 @testable import OGIReaders
 
 /// A batch pairs its reports with last year's from a reading of only the agency and year
-/// (`Linter.readPairingKey`, `TextReader.pairingMetadata`); it must give exactly the agency and year of the
+/// (`Linter.readPairing`, `TextReader.pairingMetadata`); it must give exactly the agency and year of the
 /// metadata reading it replaces (`readMetadata`, `parseMetadata`), or the pairs would differ.
 final class PairingKeyFastPathTests: XCTestCase {
     static let reader = TextReader(context: Repo.linter.context)
@@ -38,11 +38,11 @@ final class PairingKeyFastPathTests: XCTestCase {
             let full: Metadata
             do { full = try linter.readMetadata(path: path) } catch {
                 XCTAssertThrowsError(
-                    try linter.readPairingKey(path: path), "\(path): the metadata read fails, so must this", file: file, line: line)
+                    try linter.readPairing(path: path).key, "\(path): the metadata read fails, so must this", file: file, line: line)
                 continue
             }
             do {
-                let key = try linter.readPairingKey(path: path)
+                let key = try linter.readPairing(path: path).key
                 XCTAssertEqual(key, PreviousPairing.key(of: full), path, file: file, line: line)
                 if key != nil { keyed += 1 }
                 // The readers' own answer (before `--year`): the same agency and year, and nothing else.

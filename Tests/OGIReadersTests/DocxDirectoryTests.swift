@@ -8,7 +8,7 @@ import ZIPFoundation
 
 /// `ZipStructure.deflatedParts` finds a draft's parts from the zip's central directory without ZIPFoundation's
 /// archive object. Every draft of the repository, archives laid out in other ways and damaged copies of them are
-/// read both ways (`DocxReader.linearLines` with and without `throughArchive`): the same lines, the same source
+/// read both ways (`DocxReader.draft` with and without `throughArchive`): the same lines, the same source
 /// of every line, the same error.
 final class DocxDirectoryTests: XCTestCase {
     static let reader = DocxReader(context: MarkupStreamingTests.sharedContext)
@@ -23,7 +23,8 @@ final class DocxDirectoryTests: XCTestCase {
     /// What reading gives, as text: every line with where it came from, or the error.
     static func outcome(_ data: Data, throughArchive: Bool, reader: DocxReader = reader) -> String {
         do {
-            let (lines, locate) = try reader.linearLines(path: "d.docx", data: data, throughArchive: throughArchive)
+            let draft = try reader.draft(path: "d.docx", data: data, throughArchive: throughArchive)
+            let (lines, locate) = (draft.lines, draft.locator)
             return lines.map { "\($0.number) \($0.text) \(locate($0.number, nil)) \(locate($0.number, 1))" }.joined(separator: "\n")
         } catch {
             return "error: \(error)"

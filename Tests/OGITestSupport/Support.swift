@@ -68,6 +68,8 @@ public enum CLI {
         public var code: Int32
         public var outData: Data
         public var err: String
+        /// True when a signal ended the process (`code` is then the signal's number).
+        public var signalled = false
         public var out: String { String(decoding: outData, as: UTF8.self) }
     }
 
@@ -79,9 +81,10 @@ public enum CLI {
         return Repo.path(".build/debug/ogilint")
     }
 
-    /// Runs `ogilint ARGS` in `dir` (the checkout by default) with the checkout's rules, plus `env`.
+    /// Runs `ogilint ARGS` in `dir` (the checkout by default) with the checkout's rules, plus `env`; `shellFirst`
+    /// is a shell command run before it in the same process (`ulimit -f 2000`).
     public static func run(
-        _ args: [String], in dir: String = Repo.root, env: [String: String] = [:],
+        _ args: [String], in dir: String = Repo.root, env: [String: String] = [:], shellFirst: String? = nil,
         file: StaticString = #filePath, line: UInt = #line
     ) throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -89,8 +92,13 @@ public enum CLI {
             return Result(code: -1, outData: Data(), err: "")
         }
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
+        if let shellFirst {
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", shellFirst + "; exec \"$0\" \"$@\"", binary] + args
+        } else {
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = args
+        }
         p.currentDirectoryURL = URL(fileURLWithPath: dir)
         var environment = ProcessInfo.processInfo.environment
         environment["OGILINT_RULES"] = Repo.rules
@@ -103,7 +111,9 @@ public enum CLI {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Result(code: p.terminationStatus, outData: o, err: String(decoding: e, as: UTF8.self))
+        return Result(
+            code: p.terminationStatus, outData: o, err: String(decoding: e, as: UTF8.self),
+            signalled: p.terminationReason == .uncaughtSignal)
     }
 }
 
