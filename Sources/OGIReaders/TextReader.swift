@@ -140,7 +140,9 @@ public struct TextReader: ReportReader {
     /// What ICU's Hant-Hans transform is makes two shortcuts exact: its rules are plain replacements
     /// (`key > value`, no context, anchor or filter), and every key is made of CJK characters (U+3000 and up)
     /// and a line feed in none.
-    /// - A line without a scalar from `firstConvertible` up holds no key: no rule applies, the line stays.
+    /// - A line in which no key of a rule that changes text occurs stays as it is (`SimplificationKeys`); such a
+    ///   line is not given to ICU, and a text with no such line is not converted at all (most texts read a
+    ///   second time are simplified already).
     /// - The other lines are converted in one call, joined with line feeds: no key matches across a line
     ///   feed, so each line converts as it would alone and the line feeds come out as they went in (checked:
     ///   with another count of lines, or a line feed inside a line, each line is converted alone).
@@ -163,11 +165,12 @@ public struct TextReader: ReportReader {
     /// radicals block starts here).
     static let firstConvertible: UInt32 = 0x2E80
 
-    /// False when the text has no scalar from `firstConvertible` up, so that no Hant-Hans rule can apply.
+    /// False when the Hant-Hans transform leaves the text as it is: no key of a rule that changes text occurs
+    /// in it (`SimplificationKeys`). A text without a scalar from `firstConvertible` up holds no key at all.
     static func mayChangeWhenSimplified(_ s: String) -> Bool {
         // Such a scalar takes three or four UTF-8 bytes, whose lead byte is 0xE2 or above.
         guard s.utf8.contains(where: { $0 >= 0xE2 }) else { return false }
-        return s.unicodeScalars.contains { $0.value >= firstConvertible }
+        return SimplificationKeys.hantHans.occurs(in: s)
     }
 
     /// One line converted to simplified characters (unchanged when the transform fails).
