@@ -57,6 +57,16 @@ public final class CompiledRegex: @unchecked Sendable {
         return foundation.matches(in: text, range: NSRange(location: 0, length: text.utf16.count)).map(RegexMatch.init)
     }
 
+    /// Every match of `matches(in:)` as a range of scalar offsets into `values` (the text's scalars), when
+    /// `ScalarRegex` runs the pattern and finishes within the step budget; nil otherwise (then `matches(in:)`
+    /// asks NSRegularExpression). Each range is the whole match's.
+    public func scalarMatchRanges(in values: [UInt32]) -> [Range<Int>]? {
+        guard let scalarRegex else { return nil }
+        var steps = 0
+        guard let all = try? scalarRegex.allMatches(in: values, steps: &steps, budget: Self.exactSearchStepBudget) else { return nil }
+        return all.map { $0[0]..<$0[1] }
+    }
+
     /// The first match in `text` found by `ScalarRegex` within `stepBudget` steps; only for a pattern inside
     /// its subset (`scalarRegex` not nil).
     public func firstMatch(in text: String, stepBudget: Int) throws(ScalarRegex.StepBudgetExceeded) -> RegexMatch? {
@@ -132,8 +142,10 @@ struct ScalarText {
     private let utf16Offsets: [Int]?
 
     init(_ s: String) {
-        values = s.unicodeScalars.map(\.value)
-        guard s.utf16.count != values.count else {
+        // Decoded from the UTF-8 bytes; a four-byte scalar is the one kind that takes two UTF-16 units.
+        let (values, astral) = UTF8Scan.scalarValues(of: s)
+        self.values = values
+        guard astral else {
             utf16Offsets = nil
             return
         }

@@ -223,6 +223,28 @@ public enum UTF8Scan {
         }
     }
 
+    /// `s.unicodeScalars.map(\.value)`, decoded from the bytes, and whether a scalar lies outside the Basic
+    /// Multilingual Plane (takes two UTF-16 units): what `s.utf16.count != s.unicodeScalars.count` tells, without
+    /// counting the UTF-16 view.
+    public static func scalarValues(of s: String) -> (values: [UInt32], astral: Bool) {
+        var t = s
+        var astral = false
+        let values = t.withUTF8 { b in
+            [UInt32](unsafeUninitializedCapacity: b.count) { out, count in
+                var i = 0, k = 0
+                while i < b.count {
+                    let (v, len) = scalar(b, i)
+                    out[k] = v
+                    if len == 4 { astral = true }
+                    k += 1
+                    i += len
+                }
+                count = k
+            }
+        }
+        return (values, astral)
+    }
+
     /// The scalar value whose encoding starts at `i`, and the number of its bytes.
     @inlinable @inline(__always)
     public static func scalar(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (value: UInt32, length: Int) {

@@ -374,6 +374,7 @@ final class Pattern: @unchecked Sendable {
     /// Removes every match, keeping any line breaks inside a match so line numbers do not move.
     func removingAllKeepingNewlines(in s: String) -> String {
         guard mayMatch(s) else { return s }
+        if let removed = Self.removingAllKeepingNewlines(in: s, matcher: matcher) { return removed }
         let matches = matcher.matches(in: s)
         if matches.isEmpty { return s }
         let ns = s as NSString
@@ -387,6 +388,44 @@ final class Pattern: @unchecked Sendable {
         }
         out += ns.substring(from: last)
         return out
+    }
+
+    /// `removingAllKeepingNewlines(in:)` on the text's scalars, when `ScalarRegex` finds the matches (nil: the
+    /// caller goes through NSString as before). The same text: the kept scalars between matches, and for each
+    /// match as many line feeds as the removed text has `Character`s equal to "\n" — a line feed not right
+    /// after a carriage return inside the match ("\r\n" is one character, and a line feed is never joined to
+    /// what follows it).
+    static func removingAllKeepingNewlines(in s: String, matcher: CompiledRegex) -> String? {
+        let (values, _) = UTF8Scan.scalarValues(of: s)
+        guard let ranges = matcher.scalarMatchRanges(in: values) else { return nil }
+        if ranges.isEmpty { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        func append(_ lo: Int, _ hi: Int) {
+            for k in lo..<hi { appendUTF8(values[k], to: &out) }
+        }
+        var last = 0
+        for r in ranges {
+            append(last, r.lowerBound)
+            for k in r where values[k] == 0x0A && (k == r.lowerBound || values[k - 1] != 0x0D) { out.append(0x0A) }
+            last = r.upperBound
+        }
+        append(last, values.count)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 encoding of scalar value `v` (a valid scalar: it was decoded from a string).
+    @inline(__always) static func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
+        if v < 0x80 {
+            out.append(UInt8(v))
+        } else if v < 0x800 {
+            out.append(UInt8(0xC0 | v >> 6)); out.append(UInt8(0x80 | v & 0x3F))
+        } else if v < 0x10000 {
+            out.append(UInt8(0xE0 | v >> 12)); out.append(UInt8(0x80 | (v >> 6) & 0x3F)); out.append(UInt8(0x80 | v & 0x3F))
+        } else {
+            out.append(UInt8(0xF0 | v >> 18)); out.append(UInt8(0x80 | (v >> 12) & 0x3F))
+            out.append(UInt8(0x80 | (v >> 6) & 0x3F)); out.append(UInt8(0x80 | v & 0x3F))
+        }
     }
 
     /// Indices of the lines that this pattern matches in full or in part.

@@ -214,16 +214,32 @@ public struct TextReader: ReportReader {
     func removingInlineNoise(_ texts: [String], slots: [UInt64]?) -> (texts: [String], unchanged: Bool) {
         guard let slots, let screen = ctx.noiseScreen, slots.count == texts.count else { return (removingInlineNoise(texts), false) }
         let hasBreaks = texts.contains(where: Self.hasLineBreakByte)
+        // Per pattern: whether the screen lets it match the joined lines (always, with line breaks in a line).
+        var mayMatch = [Bool](repeating: true, count: ctx.inlineNoise.count)
         if !hasBreaks {
             var present: UInt64 = 0
             for s in slots { present |= s }
-            if !ctx.inlineNoise.indices.contains(where: { screen.mayMatch($0, joinedLinesOf: texts, present: present) }) {
-                return (texts, true)
-            }
+            for k in mayMatch.indices { mayMatch[k] = screen.mayMatch(k, joinedLinesOf: texts, present: present) }
+            if !mayMatch.contains(true) { return (texts, true) }
         }
         let original = texts.joined(separator: "\n")
         var joined = original
-        for p in ctx.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }
+        // While no pattern has removed anything, the joined text is the one the screen read: a pattern it rules
+        // out finds nothing and is not run, and one it lets through is run without its own reading of the
+        // whole text for its required characters (`Pattern.mayMatch`), which only saves a search that would find
+        // nothing. A removal only takes characters out (a match's line feeds are put back), so the text is
+        // unchanged exactly when its length is.
+        var untouched = true
+        for (k, p) in ctx.inlineNoise.enumerated() {
+            if untouched && !mayMatch[k] { continue }
+            let before = joined.utf8.count
+            if untouched, let removed = Pattern.removingAllKeepingNewlines(in: joined, matcher: p.matcher) {
+                joined = removed
+            } else {
+                joined = p.removingAllKeepingNewlines(in: joined)
+            }
+            if joined.utf8.count != before { untouched = false }
+        }
         if !hasBreaks && FastText.bytesEqual(joined, original) { return (texts, true) }
         return (joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), false)
     }

@@ -56,6 +56,58 @@ final class LazyPatternTests: XCTestCase {
         XCTAssertGreaterThan(matched, 100)
     }
 
+    /// The removal as it was, through NSString: the kept UTF-16 ranges between matches, and per match as many
+    /// line feeds as the removed text has `Character`s equal to "\n".
+    static func referenceRemoval(_ p: Pattern, _ s: String) -> String {
+        guard p.mayMatch(s) else { return s }
+        let matches = p.matcher.matches(in: s)
+        if matches.isEmpty { return s }
+        let ns = s as NSString
+        var out = ""
+        var last = 0
+        for m in matches {
+            out += ns.substring(with: NSRange(location: last, length: m.range.location - last))
+            let removed = ns.substring(with: m.range)
+            out += String(repeating: "\n", count: removed.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) })
+            last = m.range.location + m.range.length
+        }
+        out += ns.substring(from: last)
+        return out
+    }
+
+    /// The removal through the text's scalars gives what the removal through NSString gave: on the joined texts
+    /// of the samples and the corpus (their pinyin and bookmark notes), and on generated texts with line breaks
+    /// ("\n", "\r\n", "\r") inside, at the ends of and around matches, characters outside the Basic Multilingual
+    /// Plane, and patterns that match nothing, an empty text or a line break.
+    func testRemovalThroughScalarsEqualsTheNSStringRemoval() throws {
+        var sources = Repo.linter.ruleSet.templates.profile.inlineNoise
+        sources += [#"\[bookmark:[^\]]*\]"#, "a*", #"\r?\n"#, #"\r"#, #"[\r\n]+x"#, #"\n\("#, "國", "𠀀+"]
+        var texts = try FastPathTests.texts().map(\.text)
+        let pieces = [
+            "數(shù)據(jù)", "[bookmark:a\nb]", "[bookmark:\r\n]", "[bookmark:x\r]\n", "\r\n", "\n", "\r", "𠀀", "國(guó)", "a", "x",
+            "[image:圖\n\n]", "(", "(a)", "汉(ab)", "\u{301}", "\n\u{301}", "", "[bookmark:", "]",
+        ]
+        var rng = SplitMix(seed: 5)
+        for _ in 0..<400 {
+            texts.append((0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+        }
+        var changed = 0, compared = 0
+        for source in sources {
+            let p = Pattern(source)
+            for t in texts {
+                let reference = Self.referenceRemoval(p, t)
+                guard p.mayMatch(t) else { continue }
+                let fast = try XCTUnwrap(Pattern.removingAllKeepingNewlines(in: t, matcher: p.matcher), source)
+                XCTAssertEqual(Array(fast.unicodeScalars), Array(reference.unicodeScalars), "\(source) on \(t.debugDescription)")
+                XCTAssertEqual(p.removingAllKeepingNewlines(in: t), reference)
+                compared += 1
+                if reference != t { changed += 1 }
+            }
+        }
+        XCTAssertGreaterThan(compared, 1000)
+        XCTAssertGreaterThan(changed, 300)
+    }
+
     /// Threads that use one pattern first at the same time all get the one compiled expression.
     func testConcurrentFirstUseCompilesOnce() {
         let pattern = Pattern("人民政府$")
