@@ -44,9 +44,19 @@ struct HeadingMatcher: Sendable {
             let numeral = spec.number - 1 < list.count ? String(list[spec.number - 1]) : String(spec.number)
             return PreparedPart(spec: spec, variants: vs, sets: vs.map { ScalarSet($0) }, standard: numeral + "、" + spec.title)
         }
-        longest = parts.flatMap(\.variants).map(\.count).max() ?? 0
-        firstChars = ScalarSet(parts.flatMap(\.variants).compactMap(\.first))
-        variantChars = ScalarSet(parts.flatMap(\.variants).joined())
+        // One loop, not key paths: each key path literal is made by the runtime on a run's first use.
+        var longest = 0
+        var firstChars = ScalarSet([]), variantChars = ScalarSet([])
+        for part in parts {
+            for v in part.variants {
+                longest = max(longest, v.count)
+                if let first = v.first { firstChars.insert(first) }
+                for u in v { variantChars.insert(u) }
+            }
+        }
+        self.longest = longest
+        self.firstChars = firstChars
+        self.variantChars = variantChars
     }
 
     struct Match {
