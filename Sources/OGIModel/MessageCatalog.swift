@@ -70,6 +70,12 @@ public struct MessageCatalog: Sendable {
     /// Replaces each `{name}` with its value; an unknown name stays as written.
     public static func fill(_ template: String, _ values: [String: String]) -> String {
         guard template.utf8.contains(UInt8(ascii: "{")) else { return template }
+        if bracesStandAloneOnBothSides(template) { return fillBytes(template, values) }
+        return fillCharacters(template, values)
+    }
+
+    /// `fill` read character by character: the reference `fillBytes` gives the same text as.
+    static func fillCharacters(_ template: String, _ values: [String: String]) -> String {
         var out = ""
         var name = ""
         var inBrace = false
@@ -79,6 +85,58 @@ public struct MessageCatalog: Sendable {
             if inBrace { name.append(c) } else { out.append(c) }
         }
         return out
+    }
+
+    /// `fill` over the template's bytes, for a template whose braces are characters of their own
+    /// (`bracesStandAloneOnBothSides`): a `{` or `}` byte is then exactly a `{` or `}` character, and the bytes
+    /// between them are the characters the character scan collects. As there: a `{` starts a new name (dropping
+    /// one not closed), a `}` outside a name is text, and a name left open at the end is dropped.
+    static func fillBytes(_ template: String, _ values: [String: String]) -> String {
+        var t = template
+        return t.withUTF8 { b in
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count + 64)
+            var nameStart = -1
+            for i in 0..<b.count {
+                let c = b[i]
+                if c == UInt8(ascii: "{") { nameStart = i + 1; continue }
+                if c == UInt8(ascii: "}") && nameStart >= 0 {
+                    let name = String(decoding: UnsafeBufferPointer(rebasing: b[nameStart..<i]), as: UTF8.self)
+                    if let value = values[name] {
+                        out.append(contentsOf: value.utf8)
+                    } else {
+                        out.append(UInt8(ascii: "{")); out.append(contentsOf: name.utf8); out.append(UInt8(ascii: "}"))
+                    }
+                    nameStart = -1
+                    continue
+                }
+                if nameStart < 0 { out.append(c) }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// True when the scalars on both sides of every `{` and `}` (where there are any) are of the kinds
+    /// `bracesStandAlone` lets follow a brace: ASCII, CJK ideographs and punctuation, full-width forms. None of
+    /// them joins a brace to the character before or after it (no prepended mark, no combining mark), so every
+    /// brace is a character of its own.
+    public static func bracesStandAloneOnBothSides(_ text: String) -> Bool {
+        func plain(_ v: UInt32) -> Bool {
+            switch v {
+            case 0..<0x80, 0x3001...0x3029, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF5E: return true
+            default: return false
+            }
+        }
+        var previous: UInt32?
+        var afterBrace = false
+        for u in text.unicodeScalars {
+            let isBrace = u == "{" || u == "}"
+            if afterBrace && !plain(u.value) { return false }
+            if isBrace, let p = previous, !plain(p) { return false }
+            afterBrace = isBrace
+            previous = u.value
+        }
+        return true
     }
 
     /// The `{name}` placeholders a template uses, in order of first use.

@@ -1,6 +1,7 @@
-import OGIModel
+import OGITestSupport
 import XCTest
 
+@testable import OGIModel
 @testable import OGIRules
 
 /// Placeholders and brace checks scan bytes when every brace stands alone; they must find what a scan over
@@ -29,6 +30,36 @@ final class PlaceholderScanTests: XCTestCase {
         XCTAssertEqual(MessageCatalog.placeholders(in: "{表格}第{row}行"), ["表格", "row"])
         XCTAssertFalse(MessageCatalog.bracesStandAlone("{\u{301}x}"))
         XCTAssertTrue(MessageCatalog.bracesStandAlone("{表格}第"))
+    }
+
+    /// Filling over bytes gives what filling over characters gives: every template of the bundled catalog with
+    /// its placeholders given, some left out and values that hold braces, and the edge templates above plus
+    /// braces next to a prepended mark (U+0600 joins the character after it) or a combining one.
+    func testFillOverBytesEqualsTheCharacterFill() throws {
+        var all = templates + ["\u{600}{a}", "{a}\u{600}", "x\u{600}}", "{a\u{301}}", "{a}{", "}{", "{{a}", "前{a}后\u{FE0F}"]
+        all += Repo.linter.ruleSet.messages.entries.values.map(\.text)
+        all += Repo.linter.ruleSet.rules.flatMap { [$0.message, $0.fix].compactMap { $0 } }
+        XCTAssertGreaterThan(all.count, 100)
+        var bytes = 0
+        for t in all {
+            let names = MessageCatalog.placeholders(in: t)
+            for values in [
+                Dictionary(uniqueKeysWithValues: names.map { ($0, "值\($0)") }),
+                Dictionary(uniqueKeysWithValues: names.enumerated().filter { $0.offset % 2 == 0 }.map { ($0.element, "{x}") }),
+                ["a": "1", "b": "二", "row": "{row}"],
+            ] {
+                XCTAssertEqual(MessageCatalog.fill(t, values), MessageCatalog.fillCharacters(t, values), t)
+                if MessageCatalog.bracesStandAloneOnBothSides(t) {
+                    XCTAssertEqual(MessageCatalog.fillBytes(t, values), MessageCatalog.fillCharacters(t, values), t)
+                    bytes += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(bytes, 200)
+        XCTAssertFalse(MessageCatalog.bracesStandAloneOnBothSides("\u{600}{a}"))
+        XCTAssertFalse(MessageCatalog.bracesStandAloneOnBothSides("{a\u{301}}"))
+        XCTAssertTrue(MessageCatalog.bracesStandAloneOnBothSides("第{row}行"))
+        XCTAssertEqual(MessageCatalog.fill("\u{600}{a}", ["a": "x"]), MessageCatalog.fillCharacters("\u{600}{a}", ["a": "x"]))
     }
 
     func testBraceChecksGiveTheSameVerdicts() throws {
