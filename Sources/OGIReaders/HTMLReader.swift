@@ -21,8 +21,27 @@ public struct HTMLReader: DraftingReader {
     static let openingTags = ["<html", "<!doctype html", "<body", "<table", "<div", "<p>", "<p ", "<meta", "<head"]
     public func claim(_ input: InputSniffer) -> ReaderClaim {
         if extensions.contains(input.pathExtension) { return .content }
+        if Self.ruledOutByFirstByte(input.head) { return .none }
+        return claimByText(input)
+    }
+
+    /// The claim from the sniffer's lower-cased and trimmed text, for an input without an HTML extension.
+    func claimByText(_ input: InputSniffer) -> ReaderClaim {
         if input.trimmedText.hasPrefix("<"), Self.openingTags.contains(where: { input.lowercasedText.contains($0) }) { return .content }
         return .none
+    }
+
+    /// True when the head's first byte alone shows `claimByText` gives `.none`, as `ModelReader.ruledOutByFirstByte`
+    /// reads it: a visible ASCII byte other than `<`, or a CJK ideograph (a report's title), is the text's first
+    /// scalar, neither trimmed nor changed by lower-casing, so the trimmed text cannot start with `<`. The text
+    /// forms (lower-casing 2 KB, costly when they hold letters of other scripts) are then not computed.
+    static func ruledOutByFirstByte(_ head: [UInt8]) -> Bool {
+        if head.count >= 3, head[0] >= 0xE3, head[0] <= 0xE9, head[1] & 0xC0 == 0x80, head[2] & 0xC0 == 0x80 {
+            let u = UInt32(head[0] & 0x0F) << 12 | UInt32(head[1] & 0x3F) << 6 | UInt32(head[2] & 0x3F)
+            if (0x3400...0x4DBF).contains(u) || (0x4E00...0x9FFF).contains(u) { return true }
+        }
+        guard let first = head.first, first > 0x20, first < 0x7F else { return false }
+        return first != UInt8(ascii: "<")
     }
 
     static let blockTags: Set<String> = [

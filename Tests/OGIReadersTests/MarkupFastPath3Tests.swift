@@ -68,6 +68,21 @@ final class MarkupFastPath3Tests: XCTestCase {
         }
         // The shortcut is taken for most inputs (pages start with `<`).
         XCTAssertGreaterThan(ruledOut, 300)
+        // The HTML reader's shortcut, on the same heads and on heads that lead to a page.
+        heads += ["<html>", " <html>", "\u{FEFF}<html>", "\u{FEFF}\u{301}<html>", "<\u{301}html>", "\u{3000}<html>", "x<html>", "一<html>"]
+            .map {
+                ($0, Array($0.utf8))
+            }
+        let html = HTMLReader(context: Self.context)
+        var htmlRuledOut = 0, claimed = 0
+        for (name, head) in heads {
+            let input = InputSniffer(path: "/tmp/input.unknown", data: Data(head))
+            XCTAssertEqual(html.claim(input), html.claimByText(input), "html \(name)")
+            if HTMLReader.ruledOutByFirstByte(input.head) { htmlRuledOut += 1 }
+            if html.claim(input) == .content { claimed += 1 }
+        }
+        XCTAssertGreaterThan(htmlRuledOut, 300)
+        XCTAssertGreaterThan(claimed, 20)
     }
 
     /// The PDF reader finds `%PDF-` in the first kilobyte at each `%`; it claims what the search at every offset
