@@ -5,8 +5,9 @@
 #     the floor's (PDF: of pdftotext + the floor), wall clock and CPU (user + system), from paired hyperfine
 #     runs (ROUNDS rounds, each timing the floor and ogilint back to back; the ratio is the median of the
 #     rounds' ratios, so drift in the machine's load hits both sides alike);
-#   - batches of 1,000 and 10,000 generated text reports (100,000 with --full), plus 1,000 DOCX and 1,000
-#     HTML reports: reports/s and CPU per report;
+#   - batches of 1,000 and 10,000 generated text reports (100,000 with --full), 1,000 copies of the shared
+#     corpus's real reports when it is there (../shared/corpus or $OGILINT_BENCH_CORPUS), plus 1,000 DOCX and
+#     1,000 HTML reports: reports/s and CPU per report;
 #   - peak RSS (/usr/bin/time -v) for every row, and the page faults of one report;
 #   - the size of both binaries (as built and stripped).
 # Usage: scripts/bench.sh [--runs N] [--rounds R] [--full] [--no-batch]
@@ -142,6 +143,14 @@ if [ "$batch" = 1 ]; then
     echo "batch of $count text reports..." >&2
     batch_row "$count" txt "${texts[@]}"
   done
+  # Real published reports, when the shared corpus sits beside the checkout (../shared/corpus, or
+  # $OGILINT_BENCH_CORPUS): cut pages, traditional-character copies and converter noise that the samples lack.
+  corpus="${OGILINT_BENCH_CORPUS:-$root/../shared/corpus}"
+  if compgen -G "$corpus/*.txt" >/dev/null; then
+    echo "batch of 1000 corpus reports..." >&2
+    batch_row 1000 txt "$corpus"/*.txt
+    sed -i '$ s/text reports/corpus text reports/' "$rows"
+  fi
   echo "batches of 1000 DOCX and HTML reports..." >&2
   batch_row 1000 docx "$root"/samples/clean-2019-department.docx "$root"/samples/clean-2021-government.docx
   batch_row 1000 html "$root"/samples/clean-2019-department.html "$root"/samples/clean-2021-government.html
