@@ -375,7 +375,14 @@ final class Pattern: @unchecked Sendable {
     func removingAllKeepingNewlines(in s: String) -> String {
         guard mayMatch(s) else { return s }
         if let removed = Self.removingAllKeepingNewlines(in: s, matcher: matcher) { return removed }
-        let matches = matcher.matches(in: s)
+        return removingAllThroughFoundation(in: s)
+    }
+
+    /// The removal through NSString with NSRegularExpression's matches: for a pattern outside ScalarRegex's subset,
+    /// or a search it handed over (out of steps), where `removingAllKeepingNewlines(in:matcher:)` gives nil. The
+    /// matches are those `matcher.matches(in:)` gives then, without asking ScalarRegex again.
+    func removingAllThroughFoundation(in s: String) -> String {
+        let matches = matcher.foundation.matches(in: s, range: NSRange(location: 0, length: s.utf16.count)).map(RegexMatch.init)
         if matches.isEmpty { return s }
         let ns = s as NSString
         var out = ""

@@ -30,9 +30,10 @@ struct SimplificationKeys: Sendable {
         var singles = ScalarSet([]), longFirsts = ScalarSet([])
         var longTails: [UInt32: [[Unicode.Scalar]]] = [:]
         var keys: [String] = []
-        for word in source.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-            let scalars = Array(word.unicodeScalars)
-            keys.append(String(word))
+        // Split on the separating scalars, not characters: a key never merges with the space before it.
+        for word in source.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            let scalars = Array(word)
+            keys.append(String(String.UnicodeScalarView(scalars)))
             if scalars.count == 1 {
                 singles.insert(scalars[0])
             } else {

@@ -69,10 +69,13 @@ final class MarkupFastPath3Tests: XCTestCase {
         // The shortcut is taken for most inputs (pages start with `<`).
         XCTAssertGreaterThan(ruledOut, 300)
         // The HTML reader's shortcut, on the same heads and on heads that lead to a page.
-        heads += ["<html>", " <html>", "\u{FEFF}<html>", "\u{FEFF}\u{301}<html>", "<\u{301}html>", "\u{3000}<html>", "x<html>", "一<html>"]
-            .map {
-                ($0, Array($0.utf8))
-            }
+        heads += [
+            "<html>", " <html>", "\u{FEFF}<html>", "\u{FEFF}\u{301}<html>", "<\u{301}html>", "\u{3000}<html>", "x<html>", "一<html>",
+            "\u{7F}<html>", "\u{1C}<html>", "一\u{301}<html>", "\u{FEFF}x<html>", "\u{85}<html>", "\u{2028}<html>",
+        ]
+        .map {
+            ($0, Array($0.utf8))
+        }
         let html = HTMLReader(context: Self.context)
         var htmlRuledOut = 0, claimed = 0
         for (name, head) in heads {

@@ -91,6 +91,39 @@ final class Read6NoiseTests: XCTestCase {
         XCTAssertGreaterThan(changed, 10)
         XCTAssertGreaterThan(dropped, 10)
     }
+    /// `removingInlineNoise(_:slots:)` against the removal as it was before the scalar one: every pattern in
+    /// order over the joined text through NSString (`LazyPatternTests.referenceRemoval`), compared byte for byte.
+    /// Among the documents, texts where a removal makes the only match of a later pattern that the screen
+    /// ruled out on the text as read (a bookmark note inside pinyin brackets).
+    func testCleaningEqualsTheNSStringRemovalPatternByPattern() throws {
+        let ctx = Self.context
+        let reader = TextReader(context: ctx)
+        var docs = try TextFrontFastPathTests.documents().map { $0.map(\.text) }
+        docs += [
+            ["數([bookmark:x]shù)據"], ["一", "數([bookmark:a]shù)", "二"], ["據([image:p]jù)", "[bookmark:b]"],
+            ["數(shù)[bookmark:\r\n]"], ["a\r\nb", "數(shù)"], ["𠀀(zhù)", "國([bookmark:]guó)"],
+        ]
+        var changedByChain = 0, compared = 0
+        for texts in docs {
+            let original = texts.joined(separator: "\n")
+            var joined = original
+            for p in ctx.inlineNoise { joined = LazyPatternTests.referenceRemoval(p, joined) }
+            let hasBreaks = texts.contains(where: TextReader.hasLineBreakByte)
+            let reference =
+                !hasBreaks && FastText.bytesEqual(joined, original)
+                ? texts : joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let new = reader.removingInlineNoise(texts, slots: reader.noiseSlots(texts))
+            XCTAssertEqual(new.texts.map { Array($0.utf8) }, reference.map { Array($0.utf8) }, original.debugDescription)
+            compared += 1
+            if original.contains("([bookmark:"), !FastText.bytesEqual(joined, original) { changedByChain += 1 }
+        }
+        XCTAssertGreaterThan(compared, 100)
+        XCTAssertGreaterThanOrEqual(changedByChain, 3)
+        // The chain: the pinyin pattern cannot match the text as read, only once the bookmark is gone.
+        let chained = ["數([bookmark:x]shù)據"]
+        XCTAssertEqual(reader.removingInlineNoise(chained, slots: reader.noiseSlots(chained)).texts, ["數據"])
+    }
+
 }
 
 /// `HeadingMatcher.splittingRunInHeadings` screening lines with `mayHaveRunInHeading` (a sentence end, a
@@ -154,4 +187,5 @@ final class Read6RunInHeadingTests: XCTestCase {
         XCTAssertGreaterThan(candidates, 100)
         XCTAssertGreaterThan(cuts, 20)
     }
+
 }

@@ -25,7 +25,7 @@ final class SimplificationKeysTests: XCTestCase {
             let length = swift_utrans_toRules(transform, 0, &buffer, Int32(buffer.count), &status)
             XCTAssertLessThanOrEqual(status.rawValue, 0)
             let rules = String(decoding: buffer[0..<Int(length)], as: UTF16.self)
-            var changing = Set<String>()
+            var changing = Set<[UInt32]>()
             var plain = 0
             for line in rules.split(separator: "\n") {
                 let sides = line.trimmingCharacters(in: .whitespaces).components(separatedBy: " > ")
@@ -34,11 +34,12 @@ final class SimplificationKeysTests: XCTestCase {
                 plain += 1
                 let key = sides[0], value = String(sides[1].dropLast())
                 XCTAssertTrue(key.unicodeScalars.allSatisfy { $0.value >= 0x3000 }, "a key outside CJK: \(line)")
-                if key != value { changing.insert(key) }
+                if Array(key.unicodeScalars) != Array(value.unicodeScalars) { changing.insert(key.unicodeScalars.map(\.value)) }
             }
             XCTAssertGreaterThan(plain, 4000)
+            XCTAssertEqual(Set(keys.keys.map { $0.unicodeScalars.map(\.value) }).count, keys.keys.count, "a key listed twice")
             XCTAssertEqual(
-                changing, Set(keys.keys),
+                changing, Set(keys.keys.map { $0.unicodeScalars.map(\.value) }),
                 "the toolchain's ICU has other Hant-Hans rules than Sources/OGIReaders/HantHansKeys.swift: run scripts/hant-hans-keys/generate.sh"
             )
         #else
@@ -49,7 +50,10 @@ final class SimplificationKeysTests: XCTestCase {
     /// Every key is changed by the transform as Foundation applies it, and every CJK character (the BMP's and
     /// the supplementary ideographs) that the transform changes on its own is a key: converted 400 at a time,
     /// one per line (no key spans a line feed), and compared line by line.
-    func testEveryCharacterTheTransformChangesIsAKey() {
+    func testEveryCharacterTheTransformChangesIsAKey() throws {
+        #if !os(Linux)
+            throw XCTSkip("Foundation uses the system's ICU here, not the toolchain's the keys were read from")
+        #endif
         let simplify = { (s: String) in s.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? s }
         for k in keys.keys { XCTAssertNotEqual(simplify(k), k, k) }
         var scalars: [Unicode.Scalar] = []
@@ -76,7 +80,10 @@ final class SimplificationKeysTests: XCTestCase {
     /// Texts in which no key occurs come out of the transform unchanged; those with a key may change. Simplified
     /// wording around phrase keys whose characters are not changed alone (巡察 becomes 巡查), keys at the start
     /// and end of a line, and traditional text.
-    func testTextsWithoutAKeyAreUnchanged() {
+    func testTextsWithoutAKeyAreUnchanged() throws {
+        #if !os(Linux)
+            throw XCTSkip("Foundation uses the system's ICU here, not the toolchain's the keys were read from")
+        #endif
         let simplify = { (s: String) in s.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? s }
         let texts = [
             "", "abc 123", "政府信息公开工作年度报告", "一、总体情况", "巡察", "开展巡察工作", "巡", "察", "巡 察", "稽察", "份子", "像片",
