@@ -70,7 +70,7 @@ public struct MessageCatalog: Sendable {
     /// Replaces each `{name}` with its value; an unknown name stays as written.
     public static func fill(_ template: String, _ values: [String: String]) -> String {
         guard template.utf8.contains(UInt8(ascii: "{")) else { return template }
-        if bracesStandAloneOnBothSides(template) { return fillBytes(template, values) }
+        if bracesStandAlone(template) { return fillBytes(template, values) }
         return fillCharacters(template, values)
     }
 
@@ -88,7 +88,7 @@ public struct MessageCatalog: Sendable {
     }
 
     /// `fill` over the template's bytes, for a template whose braces are characters of their own
-    /// (`bracesStandAloneOnBothSides`): a `{` or `}` byte is then exactly a `{` or `}` character, and the bytes
+    /// (`bracesStandAlone`): a `{` or `}` byte is then exactly a `{` or `}` character, and the bytes
     /// between them are the characters the character scan collects. As there: a `{` starts a new name (dropping
     /// one not closed), a `}` outside a name is text, and a name left open at the end is dropped.
     static func fillBytes(_ template: String, _ values: [String: String]) -> String {
@@ -114,29 +114,6 @@ public struct MessageCatalog: Sendable {
             }
             return String(decoding: out, as: UTF8.self)
         }
-    }
-
-    /// True when the scalars on both sides of every `{` and `}` (where there are any) are of the kinds
-    /// `bracesStandAlone` lets follow a brace: ASCII, CJK ideographs and punctuation, full-width forms. None of
-    /// them joins a brace to the character before or after it (no prepended mark, no combining mark), so every
-    /// brace is a character of its own.
-    public static func bracesStandAloneOnBothSides(_ text: String) -> Bool {
-        func plain(_ v: UInt32) -> Bool {
-            switch v {
-            case 0..<0x80, 0x3001...0x3029, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF5E: return true
-            default: return false
-            }
-        }
-        var previous: UInt32?
-        var afterBrace = false
-        for u in text.unicodeScalars {
-            let isBrace = u == "{" || u == "}"
-            if afterBrace && !plain(u.value) { return false }
-            if isBrace, let p = previous, !plain(p) { return false }
-            afterBrace = isBrace
-            previous = u.value
-        }
-        return true
     }
 
     /// The `{name}` placeholders a template uses, in order of first use.
@@ -168,19 +145,25 @@ public struct MessageCatalog: Sendable {
         return out
     }
 
-    /// True when every `{` and `}` is followed by a scalar that never joins the character before it (ASCII, CJK
-    /// ideographs and punctuation, full-width forms) or ends the text: then each brace is a character of its own,
-    /// and a scan over bytes sees the same braces as one over characters.
+    /// True when the scalars on both sides of every `{` and `}` (where there are any) are ASCII, CJK ideographs
+    /// and punctuation, or full-width forms. None of them joins a brace to the character before or after it (no
+    /// prepended mark such as U+0600 before it, no combining mark after it), so every brace is a character of its
+    /// own and a scan over bytes sees the same braces, and the same text between them, as one over characters.
     public static func bracesStandAlone(_ text: String) -> Bool {
+        func plain(_ v: UInt32) -> Bool {
+            switch v {
+            case 0..<0x80, 0x3001...0x3029, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF5E: return true
+            default: return false
+            }
+        }
+        var previous: UInt32?
         var afterBrace = false
         for u in text.unicodeScalars {
-            if afterBrace {
-                switch u.value {
-                case 0..<0x80, 0x3001...0x3029, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF5E: break
-                default: return false
-                }
-            }
-            afterBrace = u == "{" || u == "}"
+            let isBrace = u == "{" || u == "}"
+            if afterBrace && !plain(u.value) { return false }
+            if isBrace, let p = previous, !plain(p) { return false }
+            afterBrace = isBrace
+            previous = u.value
         }
         return true
     }
