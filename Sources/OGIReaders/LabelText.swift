@@ -382,7 +382,12 @@ final class Pattern: @unchecked Sendable {
     /// or a search it handed over (out of steps), where `removingAllKeepingNewlines(in:matcher:)` gives nil. The
     /// matches are those `matcher.matches(in:)` gives then, without asking ScalarRegex again.
     func removingAllThroughFoundation(in s: String) -> String {
-        let matches = matcher.foundation.matches(in: s, range: NSRange(location: 0, length: s.utf16.count)).map(RegexMatch.init)
+        Self.removing(matcher.foundation.matches(in: s, range: NSRange(location: 0, length: s.utf16.count)).map(RegexMatch.init), from: s)
+    }
+
+    /// `s` without `matches` (in order, UTF-16 ranges), through NSString: each match's text replaced by as many
+    /// line feeds as it has `Character`s equal to "\n".
+    static func removing(_ matches: [RegexMatch], from s: String) -> String {
         if matches.isEmpty { return s }
         let ns = s as NSString
         var out = ""
@@ -398,7 +403,7 @@ final class Pattern: @unchecked Sendable {
     }
 
     /// `removingAllKeepingNewlines(in:)` on the text's scalars, when `ScalarRegex` finds the matches (nil: the
-    /// caller goes through NSString as before). The same text: the kept scalars between matches, and for each
+    /// caller goes through NSString as before). The same text: the text's own bytes between matches, and for each
     /// match as many line feeds as the removed text has `Character`s equal to "\n" — a line feed not right
     /// after a carriage return inside the match ("\r\n" is one character, and a line feed is never joined to
     /// what follows it).
@@ -406,32 +411,25 @@ final class Pattern: @unchecked Sendable {
         let (values, _) = UTF8Scan.scalarValues(of: s)
         guard let ranges = matcher.scalarMatchRanges(in: values) else { return nil }
         if ranges.isEmpty { return s }
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
-        func append(_ lo: Int, _ hi: Int) {
-            for k in lo..<hi { appendUTF8(values[k], to: &out) }
-        }
-        var last = 0
-        for r in ranges {
-            append(last, r.lowerBound)
-            for k in r where values[k] == 0x0A && (k == r.lowerBound || values[k - 1] != 0x0D) { out.append(0x0A) }
-            last = r.upperBound
-        }
-        append(last, values.count)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Appends the UTF-8 encoding of scalar value `v` (a valid scalar: it was decoded from a string).
-    @inline(__always) static func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
-        if v < 0x80 {
-            out.append(UInt8(v))
-        } else if v < 0x800 {
-            out.append(UInt8(0xC0 | v >> 6)); out.append(UInt8(0x80 | v & 0x3F))
-        } else if v < 0x10000 {
-            out.append(UInt8(0xE0 | v >> 12)); out.append(UInt8(0x80 | (v >> 6) & 0x3F)); out.append(UInt8(0x80 | v & 0x3F))
-        } else {
-            out.append(UInt8(0xF0 | v >> 18)); out.append(UInt8(0x80 | (v >> 12) & 0x3F))
-            out.append(UInt8(0x80 | (v >> 6) & 0x3F)); out.append(UInt8(0x80 | v & 0x3F))
+        var t = s
+        return t.withUTF8 { b in
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count)
+            // The byte offset of scalar `scalar`, walked forward as the ranges go (they are in order).
+            var scalar = 0, byte = 0
+            func advance(to k: Int) {
+                while scalar < k { byte += UTF8Scan.scalar(b, byte).length; scalar += 1 }
+            }
+            var keptFrom = 0
+            for r in ranges {
+                advance(to: r.lowerBound)
+                out.append(contentsOf: b[keptFrom..<byte])
+                for k in r where values[k] == 0x0A && (k == r.lowerBound || values[k - 1] != 0x0D) { out.append(0x0A) }
+                advance(to: r.upperBound)
+                keptFrom = byte
+            }
+            out.append(contentsOf: b[keptFrom..<b.count])
+            return String(decoding: out, as: UTF8.self)
         }
     }
 

@@ -56,23 +56,10 @@ final class LazyPatternTests: XCTestCase {
         XCTAssertGreaterThan(matched, 100)
     }
 
-    /// The removal as it was, through NSString: the kept UTF-16 ranges between matches, and per match as many
-    /// line feeds as the removed text has `Character`s equal to "\n".
+    /// The removal as it was: the pattern's matches (`CompiledRegex.matches(in:)`) taken out through NSString.
     static func referenceRemoval(_ p: Pattern, _ s: String) -> String {
         guard p.mayMatch(s) else { return s }
-        let matches = p.matcher.matches(in: s)
-        if matches.isEmpty { return s }
-        let ns = s as NSString
-        var out = ""
-        var last = 0
-        for m in matches {
-            out += ns.substring(with: NSRange(location: last, length: m.range.location - last))
-            let removed = ns.substring(with: m.range)
-            out += String(repeating: "\n", count: removed.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) })
-            last = m.range.location + m.range.length
-        }
-        out += ns.substring(from: last)
-        return out
+        return Pattern.removing(p.matcher.matches(in: s), from: s)
     }
 
     /// The removal through the text's scalars gives what the removal through NSString gave: on the joined texts
