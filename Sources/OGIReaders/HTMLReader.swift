@@ -9,6 +9,9 @@ public struct HTMLReader: DraftingReader {
     let text: TextReader
     let ctx: ReaderContext
     let budget: ReadBudget
+    /// Whether the attributes no reader reads are taken out before libxml2 parses the page
+    /// (`HTMLAttributeStripper`); off only in the tests that compare both readings.
+    var stripsAttributes = true
 
     public init(context: ReaderContext, budget: ReadBudget = ReadBudget()) {
         self.ctx = context
@@ -86,7 +89,8 @@ public struct HTMLReader: DraftingReader {
         let elements = XMLTree.elementCount(utf8)
         try budget.check(elements, budget.maxElements, path, "the page has \(elements) elements", unit: "elements")
         let document: XMLDocument
-        do { document = try XMLTree.parseHTML(utf8) } catch XMLTree.Failure.libraryUnavailable(let why) {
+        let parsed = stripsAttributes ? HTMLAttributeStripper.stripped(utf8) ?? utf8 : utf8
+        do { document = try XMLTree.parseHTML(parsed) } catch XMLTree.Failure.libraryUnavailable(let why) {
             throw XMLTree.libraryError(path, why, "HTML")
         } catch {
             throw ReaderError.corrupt(path: path, detail: "the HTML could not be parsed")
