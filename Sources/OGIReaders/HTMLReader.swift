@@ -310,7 +310,7 @@ public struct HTMLReader: DraftingReader {
             return utf8.withUnsafeBufferPointer { HTMLCharset.declaringUTF8(utf8: $0) }
         }
         let plain = bytes.withUnsafeBufferPointer { b in
-            memchr(b.baseAddress!, 0, min(b.count, 8192)) == nil && String(validating: b, as: UTF8.self) != nil
+            memchr(b.baseAddress!, 0, min(b.count, 8192)) == nil && TextDecoding.isValidUTF8(b)
         }
         guard plain else { return try decodedByString(data, path: path) }
         return bytes.withUnsafeBufferPointer { HTMLCharset.declaringUTF8(utf8: $0) }

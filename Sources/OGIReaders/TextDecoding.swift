@@ -57,4 +57,49 @@ public enum TextDecoding {
         let end = output.firstIndex(of: 0) ?? output.count
         return String(decoding: output[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
+
+    /// True when `b` is well-formed UTF-8 (Unicode table 3-7: no overlong forms, no surrogates, nothing past
+    /// U+10FFFF, no sequence cut short): what `String(validating: b, as: UTF8.self) != nil` answers, with runs of
+    /// ASCII checked eight bytes at a time (a web page is mostly ASCII markup). `UTF8ValidationTests` compares both.
+    static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress else { return true }
+        let n = b.count
+        var i = 0
+        while i < n {
+            while i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            guard i < n else { return true }
+            let c0 = base[i]
+            if c0 < 0x80 {
+                i += 1
+                continue
+            }
+            @inline(__always) func continuation(_ k: Int) -> Bool { k < n && base[k] & 0xC0 == 0x80 }
+            switch c0 {
+            case 0xC2...0xDF:
+                guard continuation(i + 1) else { return false }
+                i += 2
+            case 0xE0...0xEF:
+                guard i + 2 < n, continuation(i + 2) else { return false }
+                let c1 = base[i + 1]
+                switch c0 {
+                case 0xE0: guard c1 >= 0xA0, c1 <= 0xBF else { return false }  // no overlong forms
+                case 0xED: guard c1 >= 0x80, c1 <= 0x9F else { return false }  // no surrogates
+                default: guard c1 & 0xC0 == 0x80 else { return false }
+                }
+                i += 3
+            case 0xF0...0xF4:
+                guard i + 3 < n, continuation(i + 2), continuation(i + 3) else { return false }
+                let c1 = base[i + 1]
+                switch c0 {
+                case 0xF0: guard c1 >= 0x90, c1 <= 0xBF else { return false }  // no overlong forms
+                case 0xF4: guard c1 >= 0x80, c1 <= 0x8F else { return false }  // nothing past U+10FFFF
+                default: guard c1 & 0xC0 == 0x80 else { return false }
+                }
+                i += 4
+            default:
+                return false  // a continuation byte without a lead, C0, C1, F5...FF
+            }
+        }
+        return true
+    }
 }

@@ -1,0 +1,56 @@
+import Foundation
+import XCTest
+
+@testable import OGIReaders
+
+/// `TextDecoding.isValidUTF8` must answer what `String(validating:as: UTF8.self)` answers, for every byte sequence.
+final class UTF8ValidationTests: XCTestCase {
+    func assertSame(_ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) {
+        let fast = bytes.withUnsafeBufferPointer { TextDecoding.isValidUTF8($0) }
+        let reference = String(validating: bytes, as: UTF8.self) != nil
+        if fast != reference { XCTFail("\(bytes.map { String($0, radix: 16) }): \(fast) vs \(reference)", file: file, line: line) }
+    }
+
+    /// Every sequence of one and two bytes, and every three-byte sequence (each at several offsets after ASCII, so
+    /// that the eight-byte ASCII steps end in every position before it).
+    func testEveryShortSequence() {
+        for a in 0...255 {
+            assertSame([UInt8(a)])
+            for b in 0...255 { assertSame([UInt8(a), UInt8(b)]) }
+        }
+        for a in 0xC0...0xFF {
+            for b in 0...255 {
+                for c in stride(from: 0, through: 255, by: 1) where c < 0x70 || c >= 0x78 || c % 3 == 0 {
+                    let pad = (a + b + c) % 11
+                    assertSame(Array(repeating: 0x61, count: pad) + [UInt8(a), UInt8(b), UInt8(c)])
+                }
+            }
+        }
+    }
+
+    /// Four-byte sequences around every boundary of the table, and random byte strings of mostly ASCII with lead
+    /// and continuation bytes at every offset.
+    func testFourByteSequencesAndRandomStrings() {
+        let edges: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF]
+        for a in 0xF0...0xF7 {
+            for b in edges { for c in edges { for d in edges { assertSame([UInt8(a), b, c, d]) } } }
+        }
+        var rng = StrippingRandom(seed: 0x0F8_7E57)
+        let pieces: [[UInt8]] = [
+            Array("abcdefgh".utf8), Array("一、".utf8), Array("𠀀".utf8), [0xC2], [0x80], [0xE0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90],
+            [0xEF, 0xBF, 0xBF], [0xF0, 0x9F, 0x98], [0x0A], [0xFF], [0xC3, 0xA9],
+        ]
+        for _ in 0..<20000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<rng.next(upTo: 12) { bytes += pieces[rng.next(upTo: pieces.count)] }
+            assertSame(bytes)
+        }
+    }
+
+    func testEveryPageInTheRepository() {
+        for (name, data) in MarkupStreamingTests.files(["html", "htm", "txt", "md", "yml", "json"]) {
+            let bytes = [UInt8](data)
+            XCTAssertEqual(bytes.withUnsafeBufferPointer { TextDecoding.isValidUTF8($0) }, String(validating: bytes, as: UTF8.self) != nil, name)
+        }
+    }
+}
