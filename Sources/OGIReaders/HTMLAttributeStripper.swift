@@ -4,13 +4,16 @@ import Foundation
 /// nor stores them. A page saved from Word, or a portal page around a report, is mostly attributes (a `style`,
 /// `class` and `lang` on every run of text and every cell): parsing them was most of the cost of reading it.
 ///
-/// The tree libxml2 builds from the stripped page is the tree it builds from the page, less those attributes:
-/// the same elements, texts, comments and line numbers. That holds because the scan below follows libxml2
+/// The tree libxml2 builds from the stripped page is the tree it builds from the page, less those attributes
+/// (and the script text below): the same elements, texts, comments and line numbers. That holds because the scan below follows libxml2
 /// 2.9's HTML parser (`HTMLparser.c`) through everything that decides where a start tag and its attributes
 /// begin and end (end tags, comments, processing instructions, the DOCTYPE, `script` and `style` text), and
 /// gives up, leaving the page as it is, on anything it does not follow exactly. Within a start tag only the
 /// attributes are removed: the name and the `>` or `/>` that ends it stay as written, and every line break of
 /// a removed attribute stays inside the tag, so each node is counted on the line it was on.
+///
+/// The text of `script` and `style` elements, which no reader reads (the readers skip both elements), goes
+/// too, but for its line breaks: libxml2 reads it character by character.
 ///
 /// Kept: every attribute of `meta` (the page's date and charset), `rowspan` and `colspan` (table cells). Those
 /// are the attributes the HTML reader asks for (`XMLNode.attribute`); a cell left without attributes reads as
@@ -122,7 +125,9 @@ enum HTMLAttributeStripper {
                         if at(lt + 1) == 0x2F, matches(raw, at: lt + 2) { stop = lt; break }
                         j = lt + 1
                     }
-                    guard let s = stop else { return true }  // raw to the end of the page
+                    // The text itself is never read (`script` and `style` are skipped): only its line breaks stay.
+                    let s = stop ?? n  // without the end tag, raw to the end of the page
+                    keepBreaksOnly(from: i, to: s)
                     i = s
                     continue
                 }
@@ -297,6 +302,16 @@ enum HTMLAttributeStripper {
             }
             breaks(from: k, to: terminator)
             append(from: terminator, to: end)
+            copied = end
+            changed = true
+        }
+
+        /// Replaces `start..<end` (a `script` or `style` element's text) with its line breaks.
+        mutating func keepBreaksOnly(from start: Int, to end: Int) {
+            guard end > start else { return }
+            if out.isEmpty { out.reserveCapacity(n) }
+            append(from: copied, to: start)
+            breaks(from: start, to: end)
             copied = end
             changed = true
         }

@@ -31,7 +31,9 @@ final class UTF8ValidationTests: XCTestCase {
     /// Four-byte sequences around every boundary of the table, and random byte strings of mostly ASCII with lead
     /// and continuation bytes at every offset.
     func testFourByteSequencesAndRandomStrings() {
-        let edges: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF]
+        let edges: [UInt8] = [
+            0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF,
+        ]
         for a in 0xF0...0xF7 {
             for b in edges { for c in edges { for d in edges { assertSame([UInt8(a), b, c, d]) } } }
         }
@@ -50,7 +52,8 @@ final class UTF8ValidationTests: XCTestCase {
     func testEveryPageInTheRepository() {
         for (name, data) in MarkupStreamingTests.files(["html", "htm", "txt", "md", "yml", "json"]) {
             let bytes = [UInt8](data)
-            XCTAssertEqual(bytes.withUnsafeBufferPointer { TextDecoding.isValidUTF8($0) }, String(validating: bytes, as: UTF8.self) != nil, name)
+            XCTAssertEqual(
+                bytes.withUnsafeBufferPointer { TextDecoding.isValidUTF8($0) }, String(validating: bytes, as: UTF8.self) != nil, name)
         }
     }
 }
