@@ -5,15 +5,16 @@ import Foundation
 /// `class` and `lang` on every run of text and every cell): parsing them was most of the cost of reading it.
 ///
 /// The tree libxml2 builds from the stripped page is the tree it builds from the page, less those attributes
-/// (and the script text below): the same elements, texts, comments and line numbers. That holds because the scan below follows libxml2
+/// (and the text of comments, scripts and styles, below): the same elements, texts, comments and line numbers. That holds because the scan below follows libxml2
 /// 2.9's HTML parser (`HTMLparser.c`) through everything that decides where a start tag and its attributes
 /// begin and end (end tags, comments, processing instructions, the DOCTYPE, `script` and `style` text), and
 /// gives up, leaving the page as it is, on anything it does not follow exactly. Within a start tag only the
 /// attributes are removed: the name and the `>` or `/>` that ends it stay as written, and every line break of
 /// a removed attribute stays inside the tag, so each node is counted on the line it was on.
 ///
-/// The text of `script` and `style` elements, which no reader reads (the readers skip both elements), goes
-/// too, but for its line breaks: libxml2 reads it character by character.
+/// The text of comments and of `script` and `style` elements, which no reader reads (the readers skip comments
+/// and both elements), goes too, but for its line breaks: libxml2 reads it character by character (Word puts tens
+/// of kilobytes of style definitions and latent styles in a page's head).
 ///
 /// Kept: every attribute of `meta` (the page's date and charset), `rowspan` and `colspan` (table cells). Those
 /// are the attributes the HTML reader asks for (`XMLNode.attribute`); a cell left without attributes reads as
@@ -140,7 +141,10 @@ enum HTMLAttributeStripper {
                     guard let end = doctype(at: i) else { return false }
                     i = end
                 } else if c1 == 0x21, at(i + 2) == 0x2D, at(i + 3) == 0x2D {
-                    i = comment(at: i)
+                    let (textEnd, end) = comment(at: i)
+                    // A comment's text is never read either: only its line breaks stay.
+                    keepBreaksOnly(from: i + 4, to: textEnd)
+                    i = end
                 } else if c1 == 0x3F {
                     guard let end = processingInstruction(at: i) else { return false }
                     i = end
@@ -171,17 +175,18 @@ enum HTMLAttributeStripper {
         }
 
         /// `htmlParseComment` from `i` ("<!--"): it ends after the first "-->" or "--!>" that begins two or more
-        /// characters after the opening; without one, the comment runs to the end of the page.
-        func comment(at i: Int) -> Int {
+        /// characters after the opening; without one, the comment runs to the end of the page. Returns where its
+        /// text ends and where the comment does.
+        func comment(at i: Int) -> (textEnd: Int, end: Int) {
             var j = i + 4
             while let dash = find(0x2D, from: j) {
                 if at(dash + 1) == 0x2D {
-                    if at(dash + 2) == 0x3E { return dash + 3 }
-                    if at(dash + 2) == 0x21, at(dash + 3) == 0x3E { return dash + 4 }
+                    if at(dash + 2) == 0x3E { return (dash, dash + 3) }
+                    if at(dash + 2) == 0x21, at(dash + 3) == 0x3E { return (dash, dash + 4) }
                 }
                 j = dash + 1
             }
-            return n
+            return (n, n)
         }
 
         /// `htmlParsePI` from `i` ("<?"), for targets of ASCII characters: where it stops, or nil.
