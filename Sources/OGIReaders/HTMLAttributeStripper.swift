@@ -139,6 +139,9 @@ enum HTMLAttributeStripper {
                     i = endTag(at: i)
                 } else if c1 == 0x21, matches(HTMLAttributeStripper.doctypeWord, at: i + 2) {
                     guard let end = doctype(at: i) else { return false }
+                    // After a DOCTYPE inside the page, libxml2 goes on without looking for an end tag: "</" there
+                    // is text. Not followed (nor after the DOCTYPE that opens a page, where it is an end tag).
+                    if at(end) == 0x3C, at(end + 1) == 0x2F { return false }
                     i = end
                 } else if c1 == 0x21, at(i + 2) == 0x2D, at(i + 3) == 0x2D {
                     let (textEnd, end) = comment(at: i)
@@ -290,7 +293,8 @@ enum HTMLAttributeStripper {
         }
 
         /// Writes the tag at `tag`: '<' and its name as written, each kept attribute after a space, every line
-        /// break of what is left out (in order), then the terminator ("/>" or ">") as written.
+        /// break of what is left out (in order), then the terminator ("/>" or ">") as written, after a blank when it is
+        /// "/>".
         mutating func rewrite(tag: Int, nameEnd: Int, terminator: Int, end: Int) {
             if out.isEmpty { out.reserveCapacity(n) }
             append(from: copied, to: nameEnd)
@@ -306,6 +310,8 @@ enum HTMLAttributeStripper {
                 k = a.end
             }
             breaks(from: k, to: terminator)
+            // "/>" right after a kept unquoted value would be read as part of it ("rowspan=2/"): a blank between.
+            if end - terminator == 2, let last = out.last, !Self.isBlank(last) { out.append(0x20) }
             append(from: terminator, to: end)
             copied = end
             changed = true
