@@ -5,10 +5,11 @@ import Foundation
 /// `class` and `lang` on every run of text and every cell): parsing them was most of the cost of reading it.
 ///
 /// The tree libxml2 builds from the stripped page is the tree it builds from the page, less those attributes
-/// (and the text of comments, scripts and styles, below): the same elements, texts, comments and line numbers. That holds because the scan below follows libxml2
-/// 2.9's HTML parser (`HTMLparser.c`) through everything that decides where a start tag and its attributes
-/// begin and end (end tags, comments, processing instructions, the DOCTYPE, `script` and `style` text), and
-/// gives up, leaving the page as it is, on anything it does not follow exactly. Within a start tag only the
+/// (and the text of comments, scripts and styles, below): the same elements, texts, comments and line numbers.
+/// That holds because the scan below follows libxml2 2.9's HTML parser (`HTMLparser.c`) through everything that
+/// decides where a start tag and its attributes begin and end (end tags, comments, processing instructions, the
+/// DOCTYPE, `script` and `style` text), and gives up, leaving the page as it is, on anything it does not follow
+/// exactly. Within a start tag only the
 /// attributes are removed: the name and the `>` or `/>` that ends it stay as written, and every line break of
 /// a removed attribute stays inside the tag, so each node is counted on the line it was on.
 ///
@@ -317,7 +318,7 @@ enum HTMLAttributeStripper {
             changed = true
         }
 
-        /// Replaces `start..<end` (a `script` or `style` element's text) with its line breaks.
+        /// Replaces `start..<end` (a comment's text, or a `script` or `style` element's) with its line breaks.
         mutating func keepBreaksOnly(from start: Int, to end: Int) {
             guard end > start else { return }
             if out.isEmpty { out.reserveCapacity(n) }

@@ -20,6 +20,7 @@ final class HTMLAttributeStrippingTests: XCTestCase {
     /// Every node of a libxml2 document, one line each: depth, type, name, line, content, the attributes that are
     /// kept (all of `meta`'s; `rowspan` and `colspan` elsewhere).
     static func describe(_ document: XMLDocument) -> [String] {
+        let commentNode: Int32 = 8  // XML_COMMENT_NODE (the loader's layout names only the types the readers read)
         var out: [String] = []
         func visit(_ ptr: UnsafeMutableRawPointer, depth: Int) {
             var child = ptr.load(fromByteOffset: libxml2.nodeChildren, as: UnsafeMutableRawPointer?.self)
@@ -31,7 +32,7 @@ final class HTMLAttributeStrippingTests: XCTestCase {
                 if !node.isElement, let content = node.content {
                     let text = String(cString: content)
                     // A comment's text is never read; the stripper keeps only its line breaks.
-                    line += type == 8 ? " comment: \(text.utf8.filter { $0 == 0x0A }.count)" : " [\(Array(text.utf8))]"
+                    line += type == commentNode ? " comment: \(text.utf8.filter { $0 == 0x0A }.count)" : " [\(Array(text.utf8))]"
                 }
                 if node.isElement {
                     if node.lowercasedName == "meta" {
@@ -56,7 +57,7 @@ final class HTMLAttributeStrippingTests: XCTestCase {
         return out
     }
 
-    /// The line feeds in the text below `element` (libxml2 has made each CR LF one line feed).
+    /// The line breaks in the text below `element` (libxml2 has made each CR LF, and each lone CR, one line feed).
     static func breaks(in element: UnsafeMutableRawPointer) -> Int {
         var count = 0
         var child = element.load(fromByteOffset: libxml2.nodeChildren, as: UnsafeMutableRawPointer?.self)
