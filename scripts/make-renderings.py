@@ -10,11 +10,14 @@ For each source sample (samples/clean-*.txt/.docx and a few samples/broken/*) th
   NAME.hant.txt       the text sample in traditional characters (OpenCC s2t)
   NAME.slips.txt      headings with slips: a changed character, a lost numeral, a heading run into
                       the paragraph before it; signs and numbers spaced and written with separators
+  NAME.word.docx      the DOCX sample as Word saves it (scripts/make-word-docx.py): CR LF after the XML
+                      declaration, Word's namespaces, revision ids, run, paragraph, row and cell properties
 
 Needs (at generation time only): libreoffice-writer, pdftotext (poppler-utils), pandoc, opencc.
 The results are committed, so tests and CI need none of these tools.
 
-Usage: scripts/make-renderings.py   (from the repository root)
+Usage: scripts/make-renderings.py          (from the repository root)
+       scripts/make-renderings.py --word   (only the NAME.word.docx renderings: needs nothing but Python)
 """
 import os
 import re
@@ -165,7 +168,16 @@ def slips_rendering(text: str) -> str:
     return text
 
 
+def word_rendering(base: str, name: str):
+    run([sys.executable, os.path.join(ROOT, "scripts", "make-word-docx.py"), os.path.join(ROOT, base + ".docx"),
+         os.path.join(OUT, f"{name}.word.docx")])
+
+
 def main():
+    if sys.argv[1:] == ["--word"]:
+        for base in SOURCES:
+            word_rendering(base, os.path.basename(base))
+        return
     for tool in ["libreoffice", "pdftotext", "pandoc", "opencc"]:
         if shutil.which(tool) is None:
             sys.exit(f"make-renderings: {tool} is not installed (see the docstring)")
@@ -175,6 +187,7 @@ def main():
         with open(os.path.join(ROOT, base + ".txt"), encoding="utf-8") as f:
             text = f.read()
         pdf_rendering(base, name)
+        word_rendering(base, name)
         for suffix, make in [("cells", cells_rendering), ("hant", traditional_rendering), ("slips", slips_rendering)]:
             with open(os.path.join(OUT, f"{name}.{suffix}.txt"), "w", encoding="utf-8") as f:
                 f.write(make(text))

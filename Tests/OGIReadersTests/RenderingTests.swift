@@ -7,7 +7,8 @@ import XCTest
 
 /// Our own samples laid out the way real copies arrive (samples/renderings, made by scripts/make-renderings.py):
 /// PDF text with wrapped labels, pandoc Markdown with merged cells as empty cells, one cell per line with blank
-/// lines between, traditional characters, heading slips with spaced signs and thousands separators.
+/// lines between, traditional characters, heading slips with spaced signs and thousands separators, and the DOCX
+/// as Word saves it (scripts/make-word-docx.py).
 /// Each rendering must give the findings of the sample it was made from.
 final class RenderingTests: XCTestCase {
     struct Said: Hashable, CustomStringConvertible {
@@ -25,7 +26,7 @@ final class RenderingTests: XCTestCase {
         }.sorted { "\($0)" < "\($1)" }
     }
 
-    static let kinds = [".pdf.txt", ".md", ".cells.txt", ".hant.txt", ".slips.txt"]
+    static let kinds = [".pdf.txt", ".md", ".cells.txt", ".hant.txt", ".slips.txt", ".word.docx"]
 
     func renderings() throws -> [(path: String, source: String)] {
         let dir = Repo.path("samples/renderings")
@@ -44,7 +45,7 @@ final class RenderingTests: XCTestCase {
 
     func testEveryRenderingGivesTheFindingsOfItsSample() throws {
         let all = try renderings()
-        XCTAssertGreaterThanOrEqual(all.count, 65)
+        XCTAssertGreaterThanOrEqual(all.count, 78)
         for (path, source) in all {
             let expected = said(try Repo.findings(source))
             let result = try Repo.linter.check(path: Repo.path(path))
