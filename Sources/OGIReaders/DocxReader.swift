@@ -69,10 +69,10 @@ public struct DocxReader: DraftingReader {
             numberingPart = numberingEntry.map { .archive(archive, $0) }
         }
         // Both parts are streamed (no tree): the document, then its numbering part.
-        let documentData = try partData(documentPart, zipData: data, path: path)
+        let documentData = try partData(documentPart, zipData: data, path: path, checkingElements: false)
         let document = try stream(documentData, partPath: documentPart.path, path: path) { DocxReading(maxLines: budget.maxLines) }
         let numberer = try numberingPart.map { source in
-            let numberingData = try partData(source, zipData: data, path: path)
+            let numberingData = try partData(source, zipData: data, path: path, checkingElements: false)
             return try stream(numberingData, partPath: source.path, path: path) { ListNumberingReading() }.withReading(\.numberer)
         }
         let (lines, origins) = try document.lines(numberer: numberer ?? ListNumberer(), budget: budget, path: path)
@@ -127,14 +127,20 @@ public struct DocxReader: DraftingReader {
         }
     }
 
-    /// Streams one XML part's bytes (from `partData`) into a fresh reading: Word's plain XML through
-    /// `DocxReaderScanner`, anything else through libxml2 into another fresh reading (the scanner may have handed
-    /// the first one the start of the part before giving up), with `stream(_:partPath:path:into:)`'s errors.
+    /// Streams one XML part's bytes (from `partData` without its element check) into a fresh reading: Word's plain
+    /// XML through `DocxReaderScanner`, anything else through libxml2 into another fresh reading (the scanner may
+    /// have handed the first one the start of the part before giving up), with `stream(_:partPath:path:into:)`'s
+    /// errors. The element budget is checked against the scanner's count of start tags, which for a part it accepts
+    /// is `XMLTree.elementCount` (every `<` there begins a tag), or else against that count, before libxml2 parses.
     func stream<Reading: XMLStreamReading>(
         _ data: Data, partPath: String, path: String, fresh: () -> Reading
     ) throws -> XMLStreamDriver<Reading> {
         let scanned = XMLStreamDriver(fresh())
-        if DocxReaderScanner.stream(data, into: scanned) { return scanned }
+        if let elements = DocxReaderScanner.streamCountingElements(data, into: scanned, maxElements: budget.maxElements) {
+            try checkElements(elements, partPath: partPath, path: path)
+            return scanned
+        }
+        try checkElements(XMLTree.elementCount(data), partPath: partPath, path: path)
         let parsed = XMLStreamDriver(fresh())
         try stream(data, partPath: partPath, path: path, into: parsed)
         return parsed
@@ -152,9 +158,9 @@ public struct DocxReader: DraftingReader {
         }
     }
 
-    /// The bytes of one XML part, refused when oversized, not UTF-8, declaring a DOCTYPE or entities, or over the
-    /// element budget.
-    func partData(_ source: PartSource, zipData: Data, path: String) throws -> Data {
+    /// The bytes of one XML part, refused when oversized, not UTF-8, declaring a DOCTYPE or entities, or (unless
+    /// `checkingElements` is false: `stream` checks them) over the element budget.
+    func partData(_ source: PartSource, zipData: Data, path: String, checkingElements: Bool = true) throws -> Data {
         let partPath = source.path
         if source.uncompressedSize > UInt64(maxPartBytes) {
             throw ReaderError.overLimit(
@@ -204,9 +210,13 @@ public struct DocxReader: DraftingReader {
         if XMLTree.containsDeclaration(data, anyOf: ["DOCTYPE", "ENTITY"]) {
             throw Self.declaresDTD(path, partPath)
         }
-        let elements = XMLTree.elementCount(data)
-        try budget.check(elements, budget.maxElements, path, "\(partPath) has \(elements) XML elements", unit: "elements")
+        if checkingElements { try checkElements(XMLTree.elementCount(data), partPath: partPath, path: path) }
         return data
+    }
+
+    /// Refuses a part with more elements than the budget allows.
+    func checkElements(_ elements: Int, partPath: String, path: String) throws {
+        try budget.check(elements, budget.maxElements, path, "\(partPath) has \(elements) XML elements", unit: "elements")
     }
 
     static func declaresDTD(_ path: String, _ part: String) -> ReaderError {
@@ -583,6 +593,10 @@ struct DocxReading: XMLStreamReading {
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
         if collectedDepth > 0 { text.append(contentsOf: bytes) }
     }
+
+    /// Inside an ignored element, `start` and `end` only count the depth and `text` keeps nothing (nothing sets
+    /// `collectedDepth` there).
+    var ignoresContent: Bool { ignoredDepth > 0 }
 
     private mutating func add(_ item: Item) {
         if items.count >= maxLines { overBudget = true; return }

@@ -8,7 +8,8 @@ import Foundation
 /// batch reads each DOCX twice: once for its pairing key, once to check it). This scanner hands the lineariser
 /// exactly the calls libxml2's parse does — element starts with their local names and attributes, element ends,
 /// and the text between tags with its references replaced — for every document it accepts, and accepts only
-/// documents that libxml2 reads as well-formed, with every element and attribute prefix bound. It gives up
+/// documents that libxml2 reads as well-formed, with every element and attribute prefix bound. White space is
+/// XML's, carriage returns included: Word and WPS end the XML declaration with CR LF. It gives up
 /// (`stream` returns false, the lineariser is then discarded) at the first thing outside the subset:
 /// - a byte-order mark; an XML declaration other than `<?xml version="1.0"` with an optional UTF-8 `encoding` and
 ///   `standalone` (libxml2 is told the part is UTF-8 whatever it says); comments, processing instructions,
@@ -19,8 +20,9 @@ import Foundation
 ///   declarations of one prefix, on an element;
 /// - an attribute value with `<`, `&`, a tab, line feed or carriage return (libxml2 rewrites those), or missing
 ///   white space between attributes;
-/// - in text: a carriage return (libxml2 rewrites line ends), another control character but tab and line feed,
-///   `]]>`, a reference other than the five predefined entities and character references to XML characters;
+/// - in text: a control character but tab, line feed and carriage return (a CR LF or a lone CR is handed over as
+///   a line feed, as libxml2 does), `]]>`, a reference other than the five predefined entities and character
+///   references to XML characters;
 /// - bytes that are not UTF-8, or the non-characters U+FFFE and U+FFFF, anywhere;
 /// - elements nested deeper than 200 (libxml2 stops at 256), names over 1,000 bytes, text runs over 1 MB (libxml2
 ///   limits text to 10 MB), more than 256 attributes on an element, an end tag that does not close the element
@@ -31,11 +33,22 @@ enum DocxReaderScanner {
     /// Streams `data` to the reading `reader` drives (`XMLStreamDriver`); false when the document is outside the
     /// subset (the reader must then be discarded: it may have been handed part of the document).
     static func stream<Reading: XMLStreamReading>(_ data: Data, into reader: XMLStreamDriver<Reading>) -> Bool {
-        withExtendedLifetime(reader) { stream(data, into: reader.reading) }
+        streamCountingElements(data, into: reader) != nil
     }
 
-    /// Streams `data` to the reading at `reading`, which the caller keeps alive; false as above.
-    static func stream<Reading: XMLStreamReading>(_ data: Data, into reading: UnsafeMutablePointer<Reading>) -> Bool {
+    /// As `stream`, with the number of elements (start tags) of a document it accepts; nil when it does not, or
+    /// when the document has more than `maxElements` (the caller's budget then refuses it without a full scan).
+    static func streamCountingElements<Reading: XMLStreamReading>(
+        _ data: Data, into reader: XMLStreamDriver<Reading>, maxElements: Int = .max
+    ) -> Int? {
+        withExtendedLifetime(reader) { stream(data, into: reader.reading, maxElements: maxElements) }
+    }
+
+    /// Streams `data` to the reading at `reading`, which the caller keeps alive; the number of elements, or nil
+    /// as above.
+    static func stream<Reading: XMLStreamReading>(
+        _ data: Data, into reading: UnsafeMutablePointer<Reading>, maxElements: Int
+    ) -> Int? {
         // A copy that names can be terminated in, as libxml2 hands names over NUL-terminated.
         let count = data.count
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: count + 1)
@@ -43,11 +56,33 @@ enum DocxReaderScanner {
         data.copyBytes(to: bytes, count: count)
         bytes[count] = 0
         var scanner = Scan(bytes, count: count, reading: reading)
+        scanner.maxElements = maxElements
         defer { scanner.deallocate() }
-        return scanner.document()
+        return scanner.document() ? scanner.elements : nil
     }
 
     static let maxDepth = 200
+    /// The line feed a line end in text is handed over as.
+    static let lineFeed: UInt8 = 0x0A
+
+    /// Byte classes, one table lookup per byte in the name and value loops: `nameStart` (`[A-Za-z_]`), `nameByte`
+    /// (those, digits, `.` and `-`), `plainValue` (printable ASCII that an attribute value holds as it is: not `<`,
+    /// `&` or a quote). NUL is in no class, so a loop stops at the terminator after the document.
+    static let nameStart: UInt8 = 1, nameByte: UInt8 = 2, plainValue: UInt8 = 4
+    nonisolated(unsafe) static let byteClasses: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        table.initialize(repeating: 0, count: 256)
+        for b in 0..<256 {
+            let c = UInt8(b)
+            var bits: UInt8 = 0
+            let letter = ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A) || c == 0x5F
+            if letter { bits |= nameStart | nameByte }
+            if (c >= 0x30 && c <= 0x39) || c == 0x2E || c == 0x2D { bits |= nameByte }
+            if c >= 0x20, c < 0x7F, c != 0x3C, c != 0x26, c != 0x22, c != 0x27 { bits |= plainValue }
+            table[b] = bits
+        }
+        return UnsafePointer(table)
+    }()
     static let maxNameBytes = 1_000
     static let maxTextBytes = 1_000_000
     static let maxAttributes = 256
@@ -96,6 +131,14 @@ enum DocxReaderScanner {
         let sax: UnsafeMutablePointer<UnsafePointer<XMLChar>?>
         /// A non-nil pointer standing for a prefix or namespace (the lineariser only asks whether there is one).
         let bound: UnsafePointer<XMLChar>
+        /// `DocxReaderScanner.byteClasses`.
+        let classes = DocxReaderScanner.byteClasses
+        /// The level of the open element whose content the reading ignores (`XMLStreamReading.ignoresContent`),
+        /// `Int.max` when none: inside it the document is still checked in full, but nothing is handed over.
+        var muteLevel = Int.max
+        /// Start tags read, and the most the scan reads before giving up.
+        var elements = 0
+        var maxElements = Int.max
 
         init(_ p: UnsafeMutablePointer<UInt8>, count: Int, reading: UnsafeMutablePointer<Reading>) {
             self.p = p
@@ -117,17 +160,23 @@ enum DocxReaderScanner {
 
         @inline(__always) func byte(_ k: Int) -> UInt8 { k < n ? p[k] : 0 }
 
-        @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A }
+        /// XML's white space: space, tab, line feed and carriage return. Word ends the XML declaration with CR LF.
+        @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
 
         @inline(__always) mutating func skipSpace() { while i < n, Self.isSpace(p[i]) { i += 1 } }
 
-        /// True when the bytes at `k` are `s`.
-        func matches(_ s: StaticString, at k: Int) -> Bool {
-            s.withUTF8Buffer { w in
-                guard k + w.count <= n else { return false }
-                for j in 0..<w.count where p[k + j] != w[j] { return false }
-                return true
+        /// True when the bytes at `k` are `s` (an ASCII literal: read through its pointer, as a closure over
+        /// `withUTF8Buffer` would copy the scan's state at every call).
+        @inline(__always) func matches(_ s: StaticString, at k: Int) -> Bool {
+            let count = s.utf8CodeUnitCount
+            guard k + count <= n else { return false }
+            let w = s.utf8Start
+            var j = 0
+            while j < count {
+                if p[k + j] != w[j] { return false }
+                j += 1
             }
+            return true
         }
 
         @inline(__always) func equal(_ a: Int, _ b: Int, count: Int) -> Bool {
@@ -218,19 +267,20 @@ enum DocxReaderScanner {
             isNameStart(b) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x2D
         }
 
-        /// A name with at most one prefix, at `i`.
+        /// A name with at most one prefix, at `i`. The loops need no bound: the byte after the document is NUL, in no
+        /// class.
         mutating func qname() -> QName? {
             let start = i
-            guard Self.isNameStart(byte(i)) else { return nil }
+            guard classes[Int(p[i])] & DocxReaderScanner.nameStart != 0 else { return nil }
             i += 1
-            while i < n, Self.isNameByte(p[i]) { i += 1 }
+            while classes[Int(p[i])] & DocxReaderScanner.nameByte != 0 { i += 1 }
             var local = start
-            if byte(i) == 0x3A {
+            if p[i] == 0x3A {
                 i += 1
                 local = i
-                guard Self.isNameStart(byte(i)) else { return nil }
+                guard classes[Int(p[i])] & DocxReaderScanner.nameStart != 0 else { return nil }
                 i += 1
-                while i < n, Self.isNameByte(p[i]) { i += 1 }
+                while classes[Int(p[i])] & DocxReaderScanner.nameByte != 0 { i += 1 }
             }
             guard i - start <= DocxReaderScanner.maxNameBytes else { return nil }
             return QName(start: start, local: local, end: i)
@@ -240,7 +290,7 @@ enum DocxReaderScanner {
         mutating func isBound(_ name: QName) -> Bool {
             let count = name.local - 1 - name.start
             if count == boundPrefix.count, equal(boundPrefix.start, name.start, count: count) { return true }
-            if equalsLiteral(name.start, count, "xml") { return true }
+            if count == 3, p[name.start] == 0x78, p[name.start + 1] == 0x6D, p[name.start + 2] == 0x6C { return true }  // xml
             var k = declarationCount - 1
             while k >= 0 {
                 let d = declarations[k]
@@ -255,6 +305,8 @@ enum DocxReaderScanner {
 
         mutating func startTag() -> Bool {
             i += 1
+            elements += 1
+            guard elements <= maxElements else { return false }
             guard let name = qname(), depth < DocxReaderScanner.maxDepth else { return false }
             let level = depth + 1
             attributeCount = 0
@@ -280,10 +332,13 @@ enum DocxReaderScanner {
                 guard quote == 0x22 || quote == 0x27 else { return false }
                 i += 1
                 let valueStart = i
-                while i < n, p[i] != quote {
+                while true {
+                    while classes[Int(p[i])] & DocxReaderScanner.plainValue != 0 { i += 1 }
                     let b = p[i]
+                    if b == quote { break }
                     if b < 0x80 {
-                        guard b >= 0x20, b != 0x3C, b != 0x26 else { return false }
+                        // The other quote; or `<`, `&`, a control character or the end (NUL).
+                        guard b == 0x22 || b == 0x27 else { return false }
                         i += 1
                     } else {
                         let length = Self.utf8Length(p, i, n)
@@ -327,6 +382,15 @@ enum DocxReaderScanner {
                 }
             }
             for k in 0..<attributeCount where attributes[k].name.hasPrefix { guard isBound(attributes[k].name) else { return false } }
+            if depth >= muteLevel {
+                if empty {
+                    closeDeclarations(level)
+                } else {
+                    open[depth] = name
+                    depth = level
+                }
+                return true
+            }
             // Every name is followed by a delimiter already read: NUL-terminate the local names there.
             p[name.end] = 0
             for k in 0..<attributeCount {
@@ -345,6 +409,7 @@ enum DocxReaderScanner {
             } else {
                 open[depth] = name
                 depth = level
+                if reading.pointee.ignoresContent { muteLevel = level }
             }
             return true
         }
@@ -371,25 +436,41 @@ enum DocxReaderScanner {
             skipSpace()
             guard byte(i) == 0x3E else { return false }
             i += 1
-            reading.pointee.end()
+            if depth <= muteLevel {
+                reading.pointee.end()
+                if depth == muteLevel { muteLevel = .max }
+            }
             closeDeclarations(depth)
             depth -= 1
             return true
         }
 
-        /// Text up to the next tag, handed over in runs between references.
+        /// Text up to the next tag, handed over in runs between references (unless muted).
         mutating func text() -> Bool {
             let start = i
             var run = i
+            let muted = depth >= muteLevel
             while i < n {
                 let b = p[i]
                 if b == 0x3C { break }
                 if b < 0x80 {
                     if b < 0x20 {
+                        if b == 0x0D {
+                            // A line end: CR LF and a lone CR are handed over as one line feed, as libxml2 does.
+                            if i > run, !muted { reading.pointee.text(UnsafeBufferPointer(start: p + run, count: i - run)) }
+                            i += byte(i + 1) == 0x0A ? 2 : 1
+                            run = i
+                            if !muted {
+                                withUnsafePointer(to: DocxReaderScanner.lineFeed) {
+                                    reading.pointee.text(UnsafeBufferPointer(start: $0, count: 1))
+                                }
+                            }
+                            continue
+                        }
                         guard b == 0x09 || b == 0x0A else { return false }
                     } else if b == 0x26 {
-                        if i > run { reading.pointee.text(UnsafeBufferPointer(start: p + run, count: i - run)) }
-                        guard reference() else { return false }
+                        if i > run, !muted { reading.pointee.text(UnsafeBufferPointer(start: p + run, count: i - run)) }
+                        guard reference(muted: muted) else { return false }
                         run = i
                         continue
                     } else if b == 0x5D, byte(i + 1) == 0x5D, byte(i + 2) == 0x3E {
@@ -403,12 +484,12 @@ enum DocxReaderScanner {
                 }
             }
             guard i < n, i - start <= DocxReaderScanner.maxTextBytes else { return false }
-            if i > run { reading.pointee.text(UnsafeBufferPointer(start: p + run, count: i - run)) }
+            if i > run, !muted { reading.pointee.text(UnsafeBufferPointer(start: p + run, count: i - run)) }
             return true
         }
 
-        /// A predefined entity or character reference at `i`, handed over as its character.
-        mutating func reference() -> Bool {
+        /// A predefined entity or character reference at `i`, handed over as its character (unless `muted`).
+        mutating func reference(muted: Bool) -> Bool {
             var scalar: UInt32
             if matches("&amp;", at: i) {
                 scalar = 0x26; i += 5
@@ -447,6 +528,7 @@ enum DocxReaderScanner {
             } else {
                 return false
             }
+            if muted { return true }
             var encoded: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
             let count = withUnsafeMutableBytes(of: &encoded) { out -> Int in
                 var k = 0

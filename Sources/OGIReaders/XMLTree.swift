@@ -213,6 +213,14 @@ protocol XMLStreamReading {
     mutating func end()
     /// Text, CDATA and white space between elements (a text node may come in pieces).
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>)
+    /// True when the reading ignores the whole content of the element it was last handed the start of: until
+    /// that element's end, every `start` it is handed has its `end` and changes nothing else, and `text` changes
+    /// nothing. `DocxReaderScanner` then calls none of these until that end (which it does call).
+    var ignoresContent: Bool { get }
+}
+
+extension XMLStreamReading {
+    var ignoresContent: Bool { false }
 }
 
 /// The `XMLStreamReader` of a reading kept at a stable address (`reading`, which `DocxReaderScanner` drives

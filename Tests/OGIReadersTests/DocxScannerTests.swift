@@ -17,7 +17,9 @@ final class DocxScannerTests: XCTestCase {
     static func scanned(_ document: Data, numbering: Data?, budget: ReadBudget) -> String? {
         let reader = DocxReader(context: MarkupFastPath2Tests.context, budget: budget)
         let lineariser = DocxLineariser(maxLines: budget.maxLines)
-        guard DocxReaderScanner.stream(document, into: lineariser) else { return nil }
+        guard let elements = DocxReaderScanner.streamCountingElements(document, into: lineariser) else { return nil }
+        // The element budget is checked against the scanner's count where it accepts a part.
+        XCTAssertEqual(elements, XMLTree.elementCount(document), "the scanner counts the elements the budget counts")
         do {
             let numberer = try numbering.map { data in
                 var driver = XMLStreamDriver(ListNumberingReading())
@@ -66,6 +68,11 @@ final class DocxScannerTests: XCTestCase {
         for (name, document, numbering) in parts {
             // The drafts are what Word writes: the scanner reads every one of them.
             XCTAssertTrue(assertSame(document, numbering: numbering, name), "\(name): left to libxml2")
+            // And so is each as Word saves it (CR LF after the declaration, properties and revision ids).
+            let word = Data(Self.wordSaved(String(decoding: document, as: UTF8.self)).utf8)
+            let wordNumbering = numbering.map { Data(Self.wordSaved(String(decoding: $0, as: UTF8.self)).utf8) }
+            XCTAssertTrue(
+                assertSame(word, numbering: wordNumbering, "\(name) as Word saves it"), "\(name) as Word saves it: left to libxml2")
         }
     }
 
@@ -120,8 +127,87 @@ final class DocxScannerTests: XCTestCase {
             XCTAssertTrue(assertSame(Data(referenced.utf8), numbering: numbering, "\(name) referenced"), name)
             let singleQuoted = text.replacingOccurrences(of: "w:val=\"", with: "w:val='").replacingOccurrences(of: "\"/>", with: "'/>")
             assertSame(Data(singleQuoted.utf8), numbering: numbering, "\(name) single quotes")
+            // Line ends written CR LF or CR alone: white space in tags, and line feeds in text.
             let crlf = indented.replacingOccurrences(of: "\n", with: "\r\n")
-            XCTAssertFalse(assertSame(Data(crlf.utf8), numbering: numbering, "\(name) CRLF"), name)
+            XCTAssertTrue(assertSame(Data(crlf.utf8), numbering: numbering, "\(name) CRLF"), name)
+            let cr = indented.replacingOccurrences(of: "\n", with: "\r")
+            XCTAssertTrue(assertSame(Data(cr.utf8), numbering: numbering, "\(name) CR"), name)
+            let mixed = text.replacingOccurrences(of: "><", with: ">\r\r\n\n\r<").replacingOccurrences(of: " w:", with: "\r\n w:")
+            XCTAssertTrue(assertSame(Data(mixed.utf8), numbering: numbering, "\(name) mixed line ends"), name)
+            let inText = text.replacingOccurrences(of: "情况", with: "情\r\n况\r").replacingOccurrences(of: "、", with: "\r&amp;\r")
+            XCTAssertTrue(assertSame(Data(inText.utf8), numbering: numbering, "\(name) line ends in text"), name)
+            let word = Self.wordSaved(text)
+            XCTAssertTrue(
+                assertSame(
+                    Data(word.utf8), numbering: numbering.map { Data(Self.wordSaved(String(decoding: $0, as: UTF8.self)).utf8) },
+                    "\(name) as Word saves it"), name)
+        }
+    }
+
+    /// A part as Word writes it: the declaration ended with CR LF, Word's namespaces on the root, revision ids on
+    /// paragraphs, runs and rows, run properties on every run (fonts, sizes, language), paragraph properties.
+    static func wordSaved(_ part: String) -> String {
+        var text = part
+        if let end = text.range(of: "?>"), text.hasPrefix("<?xml") { text.removeSubrange(text.startIndex..<end.upperBound) }
+        let namespaces =
+            " xmlns:wpc=\"http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas\""
+            + " xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\""
+            + " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""
+            + " xmlns:w14=\"http://schemas.microsoft.com/office/word/2010/wordml\" mc:Ignorable=\"w14 wp14\""
+        if let close = text.firstIndex(of: ">"), text[text.startIndex..<close].contains("xmlns:w=") {
+            text.insert(contentsOf: namespaces, at: text[..<close].last == "/" ? text.index(before: close) : close)
+        }
+        let runProperties =
+            "<w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:eastAsia=\"仿宋_GB2312\" w:hAnsi=\"Times New Roman\" w:hint=\"eastAsia\"/>"
+            + "<w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/><w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:rPr>"
+        text = text.replacingOccurrences(of: "<w:r>", with: "<w:r w:rsidRPr=\"00A1B2C3\">" + runProperties)
+            .replacingOccurrences(
+                of: "<w:p>",
+                with: "<w:p w14:paraId=\"1A2B3C4D\" w14:textId=\"77777777\" w:rsidR=\"00D4E5F6\" w:rsidRDefault=\"00D4E5F6\">"
+                    + "<w:pPr><w:spacing w:line=\"560\" w:lineRule=\"exact\"/><w:ind w:firstLineChars=\"200\"/>" + runProperties
+                    + "</w:pPr>"
+            )
+            .replacingOccurrences(of: "<w:tr>", with: "<w:tr w:rsidR=\"00A1B2C3\"><w:trPr><w:trHeight w:val=\"454\"/></w:trPr>")
+            .replacingOccurrences(
+                of: "<w:tc>", with: "<w:tc><w:tcPr><w:tcW w:w=\"1200\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>"
+            )
+            .replacingOccurrences(of: "<w:t>", with: "<w:proofErr w:type=\"gramStart\"/><w:t>")
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n" + text
+    }
+
+    /// The element budget refuses a part with one element too many, with the same error whether the scanner reads
+    /// the part or leaves it to libxml2 (a comment sends it there), and lets a part with exactly as many through.
+    func testTheElementBudgetIsTheSameThroughTheScannerAndLibxml2() throws {
+        for (name, document, _) in Self.draftParts().prefix(8) {
+            let count = XMLTree.elementCount(document)
+            let text = String(decoding: document, as: UTF8.self)
+            let close = try XCTUnwrap(text.range(of: "<w:body>"), name)
+            let commented = Data(text.replacingCharacters(in: close, with: "<w:body><!-- 注释 -->").utf8)
+            XCTAssertEqual(XMLTree.elementCount(commented), count, name)
+            XCTAssertTrue(assertSame(document, numbering: nil, name) && !assertSame(commented, numbering: nil, name), name)
+            for limit in [count - 1, count] {
+                var budget = ReadBudget()
+                budget.maxElements = limit
+                let reader = DocxReader(context: MarkupFastPath2Tests.context, budget: budget)
+                var outcomes: [String] = []
+                for part in [document, commented] {
+                    do {
+                        let driver = try reader.stream(part, partPath: "word/document.xml", path: name) {
+                            DocxReading(maxLines: budget.maxLines)
+                        }
+                        let (lines, _) = try driver.lines(numberer: ListNumberer(), budget: budget, path: name)
+                        outcomes.append("\(lines.count) lines")
+                    } catch {
+                        outcomes.append("\(error)")
+                    }
+                }
+                XCTAssertEqual(outcomes[0], outcomes[1], "\(name) with at most \(limit) elements")
+                if limit < count {
+                    XCTAssertTrue(outcomes[0].contains("has \(count) XML elements"), outcomes[0])
+                } else {
+                    XCTAssertTrue(outcomes[0].hasSuffix(" lines"), outcomes[0])
+                }
+            }
         }
     }
 
@@ -238,6 +324,12 @@ final class DocxScannerTests: XCTestCase {
         "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t a:b:c=\"1\">双冒号</w:t></w:r></w:p></w:body></w:document>",
         "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>" + String(repeating: "长", count: 400_000)
             + "</w:t></w:r></w:p></w:body></w:document>",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<w:document\r\nxmlns:w=\"urn:w\"\r><w:body\r\n><w:p><w:r><w:t>回车\r</w:t\r\n></w:r></w:p></w:body></w:document\r>\r\n\r",
+        "<?xml\rversion=\"1.0\"\r\nencoding=\"UTF-8\"\r?>\r<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>\r\r\n\n\r&#13;\r&amp;\r</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>\r\n" + String(repeating: "行\r\n", count: 2_000)
+            + "</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:pPr><w:numPr><w:numId w:val=\"1\r\n\"/></w:numPr></w:pPr><w:r><w:t>值里回车</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>\r]]>\r</w:t></w:r></w:p></w:body></w:document>",
         docx(String(repeating: "<w:ins>", count: 199) + "<w:p><w:r><w:t>深层</w:t></w:r></w:p>" + String(repeating: "</w:ins>", count: 199)),
         docx(String(repeating: "<w:ins>", count: 260) + "<w:p><w:r><w:t>过深</w:t></w:r></w:p>" + String(repeating: "</w:ins>", count: 260)),
     ]
