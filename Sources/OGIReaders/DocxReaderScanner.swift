@@ -188,7 +188,10 @@ enum DocxReaderScanner {
             return true
         }
 
-        func equalsLiteral(_ start: Int, _ count: Int, _ s: StaticString) -> Bool { count == s.utf8CodeUnitCount && matches(s, at: start) }
+        /// Inlined, as every non-mutating method: a call would copy the scan's state (self) for the callee.
+        @inline(__always) func equalsLiteral(_ start: Int, _ count: Int, _ s: StaticString) -> Bool {
+            count == s.utf8CodeUnitCount && matches(s, at: start)
+        }
 
         /// The whole document; false when it is outside the subset.
         mutating func document() -> Bool {
@@ -269,7 +272,7 @@ enum DocxReaderScanner {
 
         /// A name with at most one prefix, at `i`. The loops need no bound: the byte after the document is NUL, in no
         /// class.
-        mutating func qname() -> QName? {
+        @inline(__always) mutating func qname() -> QName? {
             let start = i
             guard classes[Int(p[i])] & DocxReaderScanner.nameStart != 0 else { return nil }
             i += 1
@@ -287,9 +290,14 @@ enum DocxReaderScanner {
         }
 
         /// True when the prefix of `name` is declared by an open element or the one being read, or is `xml`.
-        mutating func isBound(_ name: QName) -> Bool {
+        @inline(__always) mutating func isBound(_ name: QName) -> Bool {
             let count = name.local - 1 - name.start
             if count == boundPrefix.count, equal(boundPrefix.start, name.start, count: count) { return true }
+            return isBoundOtherThanLast(name, count)
+        }
+
+        /// `isBound` for a prefix other than the last one found bound.
+        mutating func isBoundOtherThanLast(_ name: QName, _ count: Int) -> Bool {
             if count == 3, p[name.start] == 0x78, p[name.start + 1] == 0x6D, p[name.start + 2] == 0x6C { return true }  // xml
             var k = declarationCount - 1
             while k >= 0 {
