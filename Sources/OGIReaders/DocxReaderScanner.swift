@@ -104,6 +104,25 @@ enum DocxReaderScanner {
         var valueEnd: Int
     }
 
+    /// The content of an element the reading ignored (from after its start tag to after its end tag), found
+    /// well-formed: the same bytes after another start tag of that name, under the same declarations, are
+    /// well-formed too and hand the reading nothing, so they are compared instead of scanned. Word writes the
+    /// same run properties (`w:rPr`) around most runs, about half of a document's bytes.
+    struct IgnoredContent {
+        /// The element's name, and where its content is.
+        var name: QName
+        var start: Int
+        var count: Int
+        /// The content's first eight bytes (a quick filter), its start tags and how many levels it nests below
+        /// the element, and `declarationsVersion` when it was read.
+        var head: UInt64
+        var elements: Int
+        var levels: Int
+        var version: Int
+    }
+
+    static let maxIgnoredContents = 16
+
     /// A namespace prefix declared by an open element.
     struct Declaration {
         var start: Int
@@ -136,6 +155,13 @@ enum DocxReaderScanner {
         /// The level of the open element whose content the reading ignores (`XMLStreamReading.ignoresContent`),
         /// `Int.max` when none: inside it the document is still checked in full, but nothing is handed over.
         var muteLevel = Int.max
+        /// Ignored contents found well-formed (`IgnoredContent`), replaced in turn; and the one being read: where
+        /// it starts, the start tags before it, the levels it nests, the declarations version (-1: not kept).
+        let ignored: UnsafeMutablePointer<IgnoredContent>
+        var ignoredCount = 0, ignoredNext = 0
+        var muteStart = 0, muteElements = 0, muteLevels = 0, muteVersion = -1
+        /// Changes whenever a declaration comes into or goes out of scope.
+        var declarationsVersion = 0
         /// Start tags read, and the most the scan reads before giving up.
         var elements = 0
         var maxElements = Int.max
@@ -148,10 +174,12 @@ enum DocxReaderScanner {
             declarations = .allocate(capacity: DocxReaderScanner.maxDeclarations)
             attributes = .allocate(capacity: DocxReaderScanner.maxAttributes)
             sax = .allocate(capacity: 5 * DocxReaderScanner.maxAttributes)
+            ignored = .allocate(capacity: DocxReaderScanner.maxIgnoredContents)
             bound = UnsafePointer(p)
         }
 
         func deallocate() {
+            ignored.deallocate()
             open.deallocate()
             declarations.deallocate()
             attributes.deallocate()
@@ -372,6 +400,7 @@ enum DocxReaderScanner {
                     }
                     declarations[declarationCount] = Declaration(start: attribute.local, count: count, depth: level)
                     declarationCount += 1
+                    declarationsVersion += 1
                 } else {
                     guard attributeCount < DocxReaderScanner.maxAttributes else { return false }
                     let count = attribute.end - attribute.local
@@ -391,6 +420,7 @@ enum DocxReaderScanner {
             }
             for k in 0..<attributeCount where attributes[k].name.hasPrefix { guard isBound(attributes[k].name) else { return false } }
             if depth >= muteLevel {
+                if level - muteLevel > muteLevels { muteLevels = level - muteLevel }
                 if empty {
                     closeDeclarations(level)
                 } else {
@@ -417,9 +447,53 @@ enum DocxReaderScanner {
             } else {
                 open[depth] = name
                 depth = level
-                if reading.pointee.ignoresContent { muteLevel = level }
+                if reading.pointee.ignoresContent {
+                    muteLevel = level
+                    muteVersion = -1
+                    // An element that declares nothing: its content may be one read before, else it is kept.
+                    if declarationCount == firstDeclaration {
+                        if let seen = ignoredContent(named: name), level + seen.levels <= DocxReaderScanner.maxDepth,
+                            elements + seen.elements <= maxElements
+                        {
+                            i += seen.count
+                            elements += seen.elements
+                            reading.pointee.end()
+                            muteLevel = .max
+                            depth = level - 1
+                            return true
+                        }
+                        muteStart = i
+                        muteElements = elements
+                        muteLevels = 0
+                        muteVersion = declarationsVersion
+                    }
+                }
             }
             return true
+        }
+
+        /// The first eight bytes at `k` (fewer, then zeros, near the end), as a filter.
+        @inline(__always) func head(at k: Int) -> UInt64 {
+            if k + 8 <= n { return UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self) }
+            var h: UInt64 = 0
+            for j in 0..<8 { h = h << 8 | UInt64(byte(k + j)) }
+            return h
+        }
+
+        /// A kept ignored content of an element named `name` whose bytes are those at `i`, under the declarations now
+        /// in scope.
+        func ignoredContent(named name: QName) -> IgnoredContent? {
+            let h = head(at: i)
+            let nameCount = name.end - name.start
+            for k in 0..<ignoredCount {
+                let seen = ignored[k]
+                guard seen.head == h, seen.version == declarationsVersion, seen.count <= n - i,
+                    seen.name.end - seen.name.start == nameCount, seen.name.local - seen.name.start == name.local - name.start,
+                    equal(seen.name.start, name.start, count: nameCount), memcmp(p + i, p + seen.start, seen.count) == 0
+                else { continue }
+                return seen
+            }
+            return nil
         }
 
         /// True when the value is the `xml` or `xmlns` namespace, which no prefix may be bound to.
@@ -431,6 +505,7 @@ enum DocxReaderScanner {
         mutating func closeDeclarations(_ level: Int) {
             guard declarationCount > 0, declarations[declarationCount - 1].depth >= level else { return }
             while declarationCount > 0, declarations[declarationCount - 1].depth >= level { declarationCount -= 1 }
+            declarationsVersion += 1
             boundPrefix = (0, -1)
         }
 
@@ -446,7 +521,17 @@ enum DocxReaderScanner {
             i += 1
             if depth <= muteLevel {
                 reading.pointee.end()
-                if depth == muteLevel { muteLevel = .max }
+                if depth == muteLevel {
+                    muteLevel = .max
+                    // Nothing was declared from the element's start to its end: its content is kept.
+                    if muteVersion == declarationsVersion {
+                        ignored[ignoredNext] = IgnoredContent(
+                            name: top, start: muteStart, count: i - muteStart, head: head(at: muteStart), elements: elements - muteElements,
+                            levels: muteLevels, version: muteVersion)
+                        ignoredNext = (ignoredNext + 1) % DocxReaderScanner.maxIgnoredContents
+                        if ignoredCount < DocxReaderScanner.maxIgnoredContents { ignoredCount += 1 }
+                    }
+                }
             }
             closeDeclarations(depth)
             depth -= 1

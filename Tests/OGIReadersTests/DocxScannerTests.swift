@@ -36,11 +36,38 @@ final class DocxScannerTests: XCTestCase {
         }
     }
 
-    /// Compares the two readings; true when the scanner accepted the part.
+    /// A reading that hands every call to a `DocxReading` but never says it ignores an element's content, so the
+    /// scanner hands it everything and scans every byte (no `IgnoredContent` is kept or compared).
+    struct Unmuted: XMLStreamReading {
+        var inner: DocxReading
+        mutating func start(_ element: XMLStreamElement) { inner.start(element) }
+        mutating func end() { inner.end() }
+        mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) { inner.text(bytes) }
+        var ignoresContent: Bool { false }
+    }
+
+    /// The scanner's reading through `Unmuted`, or nil when it leaves the part to libxml2.
+    static func scannedUnmuted(_ document: Data, budget: ReadBudget) -> String? {
+        let driver = XMLStreamDriver(Unmuted(inner: DocxReading(maxLines: budget.maxLines)))
+        guard DocxReaderScanner.stream(document, into: driver) else { return nil }
+        do {
+            let (lines, origins) = try driver.withReading { try $0.inner.lines(numberer: ListNumberer(), budget: budget, path: "d.docx") }
+            return MarkupFastPath2Tests.describe(lines, origins)
+        } catch {
+            return "error: \(error)"
+        }
+    }
+
+    /// Compares the two readings; true when the scanner accepted the part. The scanner must also accept and read
+    /// the part the same when it hands the reading every call (`Unmuted`).
     @discardableResult
     func assertSame(_ document: Data, numbering: Data?, _ name: String, file: StaticString = #filePath, line: UInt = #line) -> Bool {
         var accepted = false
         for budget in MarkupFastPath2Tests.budgets {
+            let unmuted = Self.scannedUnmuted(document, budget: budget)
+            XCTAssertEqual(
+                unmuted, Self.scanned(document, numbering: nil, budget: budget), "\(name) muted and unmuted (max \(budget.maxLines) lines)",
+                file: file, line: line)
             guard let s = Self.scanned(document, numbering: numbering, budget: budget) else { continue }
             accepted = true
             let parsed = MarkupFastPath2Tests.streamed(document, numbering: numbering, budget: budget)
@@ -178,7 +205,11 @@ final class DocxScannerTests: XCTestCase {
     /// The element budget refuses a part with one element too many, with the same error whether the scanner reads
     /// the part or leaves it to libxml2 (a comment sends it there), and lets a part with exactly as many through.
     func testTheElementBudgetIsTheSameThroughTheScannerAndLibxml2() throws {
-        for (name, document, _) in Self.draftParts().prefix(8) {
+        let parts = Self.draftParts().prefix(8)
+        let wordSaved = parts.map {
+            ($0.name + " as Word saves it", Data(Self.wordSaved(String(decoding: $0.document, as: UTF8.self)).utf8))
+        }
+        for (name, document) in parts.map({ ($0.name, $0.document) }) + wordSaved {
             let count = XMLTree.elementCount(document)
             let text = String(decoding: document, as: UTF8.self)
             let close = try XCTUnwrap(text.range(of: "<w:body>"), name)
@@ -208,6 +239,73 @@ final class DocxScannerTests: XCTestCase {
                     XCTAssertTrue(outcomes[0].hasSuffix(" lines"), outcomes[0])
                 }
             }
+        }
+    }
+
+    /// Content the reading ignores is compared with content read before instead of being scanned again: never where
+    /// the same bytes would not be well-formed, because they nest too deep, name a prefix no longer declared, close
+    /// an element of another name, or come after the element budget is spent.
+    func testIgnoredContentSeenBeforeIsReusedOnlyWhereItIsWellFormed() throws {
+        let w = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+        func document(_ body: String) -> Data {
+            Data(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<w:document \(w)><w:body>\(body)</w:body></w:document>"
+                    .utf8)
+        }
+        func run(_ properties: String, _ text: String) -> String { "<w:r><w:rPr>\(properties)</w:rPr><w:t>\(text)</w:t></w:r>" }
+        let nested = "<w:rFonts w:ascii=\"宋体\"/><w:lang><w:x><w:y/></w:x></w:lang><w:sz w:val=\"32\"/>"
+        let paragraph = "<w:p>" + run(nested, "一") + run(nested, "二") + "</w:p>"
+        // Accepted: the same run properties over and over, read the same as libxml2 and as when nothing is reused.
+        let repeated = document(String(repeating: paragraph, count: 30))
+        XCTAssertTrue(assertSame(repeated, numbering: nil, "repeated run properties"))
+        XCTAssertEqual(Self.scanned(repeated, numbering: nil, budget: ReadBudget())?.components(separatedBy: "\n").count, 30)
+        // Too deep the second time: the scanner's depth limit (200) is met inside the repeated content, nested in
+        // insertions the reading walks (document, body, paragraph, insertions, run, properties, then 3 levels).
+        func nestedInParagraph(_ insertions: Int) -> Data {
+            document(
+                paragraph + "<w:p>" + String(repeating: "<w:ins>", count: insertions) + run(nested, "三")
+                    + String(repeating: "</w:ins>", count: insertions) + "</w:p>")
+        }
+        let depth = DocxReaderScanner.maxDepth
+        let deep = nestedInParagraph(depth - 7), deepEnough = nestedInParagraph(depth - 8)
+        for budget in MarkupFastPath2Tests.budgets {
+            XCTAssertNil(Self.scanned(deep, numbering: nil, budget: budget), "nested past the depth limit")
+            XCTAssertNil(Self.scannedUnmuted(deep, budget: budget))
+            XCTAssertNotNil(Self.scanned(deepEnough, numbering: nil, budget: budget), "nested to the depth limit")
+        }
+        XCTAssertTrue(assertSame(deepEnough, numbering: nil, "nested to the depth limit"))
+        // A prefix declared around the first content and not around the second (nor on the element itself).
+        let prefixed = "<w:b x:val=\"1\"/>"
+        let declared = "<w:p xmlns:x=\"urn:x\">" + run(prefixed, "一") + run(prefixed, "二") + "</w:p>"
+        XCTAssertTrue(assertSame(document(declared + declared), numbering: nil, "declared each time"))
+        XCTAssertNil(Self.scanned(document(declared + "<w:p>" + run(prefixed, "三") + "</w:p>"), numbering: nil, budget: ReadBudget()))
+        let onElement = "<w:p><w:r><w:rPr xmlns:x=\"urn:x\">\(prefixed)</w:rPr><w:t>一</w:t></w:r>" + run(prefixed, "二") + "</w:p>"
+        XCTAssertNil(Self.scanned(document(onElement), numbering: nil, budget: ReadBudget()))
+        // The same content after a start tag of another name: its end tag does not close that element.
+        let otherName = "<w:p>" + run(nested, "一") + "<w:r><w:tab>\(nested)</w:rPr><w:t>二</w:t></w:r></w:p>"
+        XCTAssertNil(Self.scanned(document(otherName), numbering: nil, budget: ReadBudget()))
+        // The element budget: spent exactly, and one short, inside repeated content that ends the document's start
+        // tags (run properties after the text).
+        let last = document(String(repeating: "<w:p><w:r><w:t>一</w:t><w:rPr>\(nested)</w:rPr></w:r></w:p>", count: 30))
+        XCTAssertTrue(assertSame(last, numbering: nil, "run properties last"))
+        let count = XMLTree.elementCount(last)
+        for limit in [count - 1, count, count - 7] {
+            let counted = DocxReaderScanner.streamCountingElements(last, into: DocxLineariser(maxLines: 2_000), maxElements: limit)
+            XCTAssertEqual(counted, limit >= count ? count : nil, "at most \(limit) elements")
+            var budget = ReadBudget()
+            budget.maxElements = limit
+            let reader = DocxReader(context: MarkupFastPath2Tests.context, budget: budget)
+            let outcome: String
+            do {
+                let driver = try reader.stream(last, partPath: "word/document.xml", path: "d.docx") {
+                    DocxReading(maxLines: budget.maxLines)
+                }
+                outcome = "\(try driver.lines(numberer: ListNumberer(), budget: budget, path: "d.docx").0.count) lines"
+            } catch {
+                outcome = "\(error)"
+            }
+            XCTAssertEqual(outcome.hasSuffix(" lines"), limit >= count, outcome)
+            XCTAssertEqual(outcome.contains("has \(count) XML elements"), limit < count, outcome)
         }
     }
 
