@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Process-level benchmark of ogilint against the floor program (scripts/floor/floor.swift), release builds
 # with the static Swift runtime. Prints one Markdown table:
-#   - one report per format (text, DOCX, HTML, PDF, and the HTML sample saved from Word as a portal's web page by
-#     scripts/make-web-page.py), process start to exit: ogilint's time as a multiple of
+#   - one report per format (text, DOCX, HTML, PDF, the DOCX sample as Word saves it, by scripts/make-word-docx.py,
+#     and the HTML sample saved from Word as a portal's web page by scripts/make-web-page.py), process start to exit: ogilint's time as a multiple of
 #     the floor's (PDF: of pdftotext + the floor), wall clock and CPU (user + system), from paired hyperfine
 #     runs (ROUNDS rounds, each timing the floor and ogilint back to back; the ratio is the median of the
 #     rounds' ratios, so drift in the machine's load hits both sides alike);
 #   - batches of 1,000 and 10,000 generated text reports (100,000 with --full), 1,000 copies of the shared
 #     corpus's real reports when it is there (../shared/corpus or $OGILINT_BENCH_CORPUS), plus 1,000 DOCX,
-#     1,000 HTML and 1,000 Word-saved web-page reports: reports/s and CPU per report;
+#     1,000 Word-saved DOCX, 1,000 HTML and 1,000 Word-saved web-page reports: reports/s and CPU per report;
 #   - peak RSS (/usr/bin/time -v) for every row, and the page faults of one report;
 #   - the size of both binaries (as built and stripped).
 # Usage: scripts/bench.sh [--runs N] [--rounds R] [--full] [--no-batch]
@@ -97,7 +97,7 @@ for f in files:
     base_cpu.append((base["user"] + base["system"]) * 1e3); ogi_cpu.append((ogi["user"] + ogi["system"]) * 1e3)
 m = statistics.median
 floor_name = "pdftotext + floor" if fmt == "PDF" else "floor"
-label = "Word-saved web page (330 KB)" if fmt == "web" else fmt
+label = {"web": "Word-saved web page (330 KB)", "word": "Word-saved DOCX (380 KB document.xml)"}.get(fmt, fmt)
 print(f"| one {label} report | {m(ogi_ms):.1f} ms wall, {m(ogi_cpu):.1f} ms CPU | {floor_name}: {m(base_ms):.1f} ms wall, {m(base_cpu):.1f} ms CPU "
       f"| **{m(wall_ratios):.2f}×** wall, **{m(cpu_ratios):.2f}×** CPU | {rss_ogi} (floor {rss_base}) |")
 EOF
@@ -106,6 +106,10 @@ EOF
 echo "timing single reports ($rounds paired rounds of $runs runs each)..." >&2
 single text "$root/samples/clean-2021-government.txt"
 single DOCX "$root/samples/clean-2021-government.docx"
+# The DOCX sample as Word saves it: Word's namespaces, revision ids and run properties (380 KB of document.xml).
+python3 "$root/scripts/make-word-docx.py" "$root/samples/clean-2021-government.docx" "$tmp/word-2021.docx"
+python3 "$root/scripts/make-word-docx.py" "$root/samples/clean-2019-department.docx" "$tmp/word-2019.docx"
+single word "$tmp/word-2021.docx"
 single HTML "$root/samples/clean-2021-government.html"
 # The HTML sample as agencies publish it: saved from Word as a web page inside a portal page (about 330 KB).
 python3 "$root/scripts/make-web-page.py" "$root/samples/clean-2021-government.html" "$tmp/web-2021.html"
@@ -159,6 +163,8 @@ if [ "$batch" = 1 ]; then
   fi
   echo "batches of 1000 DOCX and HTML reports..." >&2
   batch_row 1000 docx "$root"/samples/clean-2019-department.docx "$root"/samples/clean-2021-government.docx
+  batch_row 1000 docx "$tmp/word-2019.docx" "$tmp/word-2021.docx"
+  sed -i '$ s/DOCX reports/Word-saved DOCX reports/' "$rows"
   batch_row 1000 html "$root"/samples/clean-2019-department.html "$root"/samples/clean-2021-government.html
   batch_row 1000 html "$tmp/web-2019.html" "$tmp/web-2021.html"
   sed -i '$ s/HTML reports/Word-saved web-page reports (330 KB)/' "$rows"

@@ -69,11 +69,11 @@ public struct DocxReader: DraftingReader {
             numberingPart = numberingEntry.map { .archive(archive, $0) }
         }
         // Both parts are streamed (no tree): the document, then its numbering part.
-        let documentData = try partData(documentPart, zipData: data, path: path, checkingElements: false)
-        let document = try stream(documentData, partPath: documentPart.path, path: path) { DocxReading(maxLines: budget.maxLines) }
+        let documentBytes = try partBytes(documentPart, zipData: data, path: path, checkingElements: false)
+        let document = try stream(documentBytes, partPath: documentPart.path, path: path) { DocxReading(maxLines: budget.maxLines) }
         let numberer = try numberingPart.map { source in
-            let numberingData = try partData(source, zipData: data, path: path, checkingElements: false)
-            return try stream(numberingData, partPath: source.path, path: path) { ListNumberingReading() }.withReading(\.numberer)
+            let numberingBytes = try partBytes(source, zipData: data, path: path, checkingElements: false)
+            return try stream(numberingBytes, partPath: source.path, path: path) { ListNumberingReading() }.withReading(\.numberer)
         }
         let (lines, origins) = try document.lines(numberer: numberer ?? ListNumberer(), budget: budget, path: path)
         return LinedDraft(
@@ -135,8 +135,17 @@ public struct DocxReader: DraftingReader {
     func stream<Reading: XMLStreamReading>(
         _ data: Data, partPath: String, path: String, fresh: () -> Reading
     ) throws -> XMLStreamDriver<Reading> {
+        try stream(PartBytes(data: data, terminated: false), partPath: partPath, path: path, fresh: fresh)
+    }
+
+    func stream<Reading: XMLStreamReading>(
+        _ part: PartBytes, partPath: String, path: String, fresh: () -> Reading
+    ) throws -> XMLStreamDriver<Reading> {
+        let data = part.data
         let scanned = XMLStreamDriver(fresh())
-        if let elements = DocxReaderScanner.streamCountingElements(data, into: scanned, maxElements: budget.maxElements) {
+        if let elements = DocxReaderScanner.streamCountingElements(
+            data, terminated: part.terminated, into: scanned, maxElements: budget.maxElements)
+        {
             try checkElements(elements, partPath: partPath, path: path)
             return scanned
         }
@@ -158,15 +167,28 @@ public struct DocxReader: DraftingReader {
         }
     }
 
-    /// The bytes of one XML part, refused when oversized, not UTF-8, declaring a DOCTYPE or entities, or (unless
-    /// `checkingElements` is false: `stream` checks them) over the element budget.
-    func partData(_ source: PartSource, zipData: Data, path: String, checkingElements: Bool = true) throws -> Data {
+    /// One part's bytes, and whether `ZipStructure.inflate` made them (then a NUL follows them in their allocation).
+    struct PartBytes {
+        var data: Data
+        var terminated: Bool
+    }
+
+    /// The bytes of one XML part, refused when oversized, not UTF-8, declaring a DOCTYPE or entities, or over the
+    /// element budget.
+    func partData(_ source: PartSource, zipData: Data, path: String) throws -> Data {
+        try partBytes(source, zipData: zipData, path: path, checkingElements: true).data
+    }
+
+    /// `partData`'s bytes, with whether they are NUL-terminated; `checkingElements` false leaves the element
+    /// budget to `stream`.
+    func partBytes(_ source: PartSource, zipData: Data, path: String, checkingElements: Bool) throws -> PartBytes {
         let partPath = source.path
         if source.uncompressedSize > UInt64(maxPartBytes) {
             throw ReaderError.overLimit(
                 path: path, detail: "\(partPath) would unpack to \(source.uncompressedSize) bytes, over the \(maxPartBytes)-byte limit")
         }
         var data = Data()
+        var terminated = false
         let limit = maxPartBytes
         struct TooBig: Error {}
         struct Unterminated: Error {}
@@ -188,9 +210,11 @@ public struct DocxReader: DraftingReader {
             switch source {
             case .deflated(let part):
                 data = try inflate(part.range, expected: part.uncompressedSize, checksum: part.checksum)
+                terminated = true
             case let .archive(archive, entry):
                 if let stored = ZipStructure.storedData(of: entry.path, in: zipData), stored.method == 8 {
                     data = try inflate(stored.range, expected: entry.uncompressedSize, checksum: entry.checksum)
+                    terminated = true
                 } else {
                     _ = try archive.extract(entry, skipCRC32: false, consumer: append)
                 }
@@ -211,7 +235,7 @@ public struct DocxReader: DraftingReader {
             throw Self.declaresDTD(path, partPath)
         }
         if checkingElements { try checkElements(XMLTree.elementCount(data), partPath: partPath, path: path) }
-        return data
+        return PartBytes(data: data, terminated: terminated)
     }
 
     /// Refuses a part with more elements than the budget allows.

@@ -38,23 +38,36 @@ enum DocxReaderScanner {
 
     /// As `stream`, with the number of elements (start tags) of a document it accepts; nil when it does not, or
     /// when the document has more than `maxElements` (the caller's budget then refuses it without a full scan).
+    /// `terminated`: the byte after `data`'s bytes, in the same allocation, is NUL (`ZipStructure.inflate`'s
+    /// output), so the scan reads them in place (for 64 bytes and more: a `Data` copies fewer into itself);
+    /// otherwise it reads a terminated copy.
     static func streamCountingElements<Reading: XMLStreamReading>(
-        _ data: Data, into reader: XMLStreamDriver<Reading>, maxElements: Int = .max
+        _ data: Data, terminated: Bool = false, into reader: XMLStreamDriver<Reading>, maxElements: Int = .max
     ) -> Int? {
-        withExtendedLifetime(reader) { stream(data, into: reader.reading, maxElements: maxElements) }
+        withExtendedLifetime(reader) {
+            data.withUnsafeBytes { buffer -> Int? in
+                if terminated, buffer.count >= 64, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                    base[buffer.count] == 0
+                {
+                    return stream(base, count: buffer.count, into: reader.reading, maxElements: maxElements)
+                }
+                let count = buffer.count
+                let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: count + 1)
+                defer { bytes.deallocate() }
+                if count > 0, let base = buffer.baseAddress {
+                    bytes.initialize(from: base.assumingMemoryBound(to: UInt8.self), count: count)
+                }
+                bytes[count] = 0
+                return stream(UnsafePointer(bytes), count: count, into: reader.reading, maxElements: maxElements)
+            }
+        }
     }
 
-    /// Streams `data` to the reading at `reading`, which the caller keeps alive; the number of elements, or nil
-    /// as above.
+    /// Streams the `count` bytes at `bytes`, followed by a NUL, to the reading at `reading`, which the caller keeps
+    /// alive; the number of elements, or nil as above. The bytes are only read.
     static func stream<Reading: XMLStreamReading>(
-        _ data: Data, into reading: UnsafeMutablePointer<Reading>, maxElements: Int
+        _ bytes: UnsafePointer<UInt8>, count: Int, into reading: UnsafeMutablePointer<Reading>, maxElements: Int
     ) -> Int? {
-        // A copy that names can be terminated in, as libxml2 hands names over NUL-terminated.
-        let count = data.count
-        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: count + 1)
-        defer { bytes.deallocate() }
-        data.copyBytes(to: bytes, count: count)
-        bytes[count] = 0
         var scanner = Scan(bytes, count: count, reading: reading)
         scanner.maxElements = maxElements
         defer { scanner.deallocate() }
@@ -131,7 +144,7 @@ enum DocxReaderScanner {
     }
 
     struct Scan<Reading: XMLStreamReading> {
-        let p: UnsafeMutablePointer<UInt8>
+        let p: UnsafePointer<UInt8>
         let n: Int
         /// The reading, driven directly (no class dispatch or reference counting per call).
         let reading: UnsafeMutablePointer<Reading>
@@ -166,7 +179,7 @@ enum DocxReaderScanner {
         var elements = 0
         var maxElements = Int.max
 
-        init(_ p: UnsafeMutablePointer<UInt8>, count: Int, reading: UnsafeMutablePointer<Reading>) {
+        init(_ p: UnsafePointer<UInt8>, count: Int, reading: UnsafeMutablePointer<Reading>) {
             self.p = p
             self.n = count
             self.reading = reading
@@ -175,7 +188,7 @@ enum DocxReaderScanner {
             attributes = .allocate(capacity: DocxReaderScanner.maxAttributes)
             sax = .allocate(capacity: 5 * DocxReaderScanner.maxAttributes)
             ignored = .allocate(capacity: DocxReaderScanner.maxIgnoredContents)
-            bound = UnsafePointer(p)
+            bound = p
         }
 
         func deallocate() {
@@ -429,18 +442,18 @@ enum DocxReaderScanner {
                 }
                 return true
             }
-            // Every name is followed by a delimiter already read: NUL-terminate the local names there.
-            p[name.end] = 0
+            // Names are handed over where they stand, each ended by its delimiter (white space, `>`, `/` or `=`: see
+            // `XMLTree.endsName`), not by a NUL as libxml2 ends them; the document is only read.
+            let elementName = p + name.local
             for k in 0..<attributeCount {
                 let a = attributes[k]
-                p[a.name.end] = 0
-                sax[5 * k] = UnsafePointer(p + a.name.local)
+                sax[5 * k] = p + a.name.local
                 sax[5 * k + 1] = a.name.hasPrefix ? bound : nil
                 sax[5 * k + 2] = a.name.hasPrefix ? bound : nil
-                sax[5 * k + 3] = UnsafePointer(p + a.valueStart)
-                sax[5 * k + 4] = UnsafePointer(p + a.valueEnd)
+                sax[5 * k + 3] = p + a.valueStart
+                sax[5 * k + 4] = p + a.valueEnd
             }
-            reading.pointee.start(XMLStreamElement(name: UnsafePointer(p + name.local), attributeCount: attributeCount, attributes: sax))
+            reading.pointee.start(XMLStreamElement(name: elementName, attributeCount: attributeCount, attributes: sax))
             if empty {
                 reading.pointee.end()
                 closeDeclarations(level)
@@ -638,7 +651,7 @@ enum DocxReaderScanner {
         }
 
         /// The length of the well-formed UTF-8 sequence of an XML character at `k` (not U+FFFE or U+FFFF); 0 for none.
-        @inline(__always) static func utf8Length(_ p: UnsafeMutablePointer<UInt8>, _ k: Int, _ n: Int) -> Int {
+        @inline(__always) static func utf8Length(_ p: UnsafePointer<UInt8>, _ k: Int, _ n: Int) -> Int {
             let b0 = p[k]
             @inline(__always) func cont(_ j: Int) -> Bool { k + j < n && p[k + j] & 0xC0 == 0x80 }
             switch b0 {

@@ -147,7 +147,8 @@ struct XMLNode: Equatable {
 /// An element start as a streamed parse reports it (`XMLTree.streamXML`); valid only during the callback.
 struct XMLStreamElement {
     /// The local name; nil when the name has a prefix bound to no namespace: the tree names such an element
-    /// `prefix:name`, which no reader asks for.
+    /// `prefix:name`, which no reader asks for. Ended by a NUL (libxml2) or by the delimiter after it in the
+    /// document (`DocxReaderScanner`): see `XMLTree.endsName`. So are the attributes' local names.
     let name: UnsafePointer<XMLChar>?
     let attributeCount: Int
     /// libxml2's SAX2 attribute array: local name, prefix, namespace, value start, value end for each.
@@ -294,12 +295,19 @@ enum XMLTree {
         if doctype != 0 { throw Failure.declaresDTD }
     }
 
-    /// True when the NUL-terminated `name` is exactly `want`.
+    /// True when `name`, ended as `endsName` says, is exactly `want`.
     @inline(__always) static func equals(_ name: UnsafePointer<XMLChar>, _ want: StaticString) -> Bool {
         want.withUTF8Buffer { w in
             for i in 0..<w.count where name[i] != w[i] { return false }
-            return name[w.count] == 0
+            return endsName(name[w.count])
         }
+    }
+
+    /// True for the byte after a name as the parsers hand names over: libxml2's NUL, or the delimiter after a name
+    /// that `DocxReaderScanner` hands over where it stands in the document (white space, `>`, `/`, `=`). None of
+    /// these is a character of a name, so for a NUL-terminated name this is the same as asking for the NUL.
+    @inline(__always) static func endsName(_ b: UInt8) -> Bool {
+        b == 0 || b == 0x20 || b == 0x3E || b == 0x2F || b == 0x3D || b == 0x0A || b == 0x09 || b == 0x0D
     }
 
     /// The reader of a streamed parse, reached without retaining it: `streamXML` keeps it alive for the whole parse.
