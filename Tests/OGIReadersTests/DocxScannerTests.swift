@@ -202,6 +202,38 @@ final class DocxScannerTests: XCTestCase {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n" + text
     }
 
+    /// A part as the DOCX reader unpacks it (`ZipStructure.inflate`, a NUL after it) is scanned in place, and
+    /// reads the same as a copy of it, for every DOCX in the repository (samples, renderings, Word-saved ones).
+    func testPartsAreScannedInPlaceAsTheirCopies() throws {
+        var inPlace = 0
+        for (name, data) in MarkupStreamingTests.files(["docx"]) + RenderingDocx.files() {
+            guard let parts = ZipStructure.deflatedParts(in: data, document: "word/document.xml", numbering: "word/numbering.xml") else {
+                continue
+            }
+            for part in [parts.document] + (parts.numbering.map { [$0] } ?? []) {
+                let unpacked = try data[part.range].withUnsafeBytes {
+                    try ZipStructure.inflate($0, expectedSize: Int(part.uncompressedSize), limit: 1 << 26, crc: part.checksum)
+                }
+                XCTAssertEqual(unpacked.withUnsafeBytes { $0.baseAddress!.load(fromByteOffset: $0.count, as: UInt8.self) }, 0, name)
+                let copied = Data(Array(unpacked))
+                for budget in MarkupFastPath2Tests.budgets {
+                    let a = DocxLineariser(maxLines: budget.maxLines), b = DocxLineariser(maxLines: budget.maxLines)
+                    let countA = DocxReaderScanner.streamCountingElements(unpacked, terminated: true, into: a)
+                    let countB = DocxReaderScanner.streamCountingElements(copied, terminated: false, into: b)
+                    XCTAssertEqual(countA, countB, name)
+                    guard countA != nil else { continue }
+                    inPlace += 1
+                    let readA = try? a.lines(numberer: ListNumberer(), budget: budget, path: name)
+                    let readB = try? b.lines(numberer: ListNumberer(), budget: budget, path: name)
+                    XCTAssertEqual(
+                        readA.map { MarkupFastPath2Tests.describe($0.0, $0.1) }, readB.map { MarkupFastPath2Tests.describe($0.0, $0.1) },
+                        name)
+                }
+            }
+        }
+        XCTAssertGreaterThan(inPlace, 100)
+    }
+
     /// The element budget refuses a part with one element too many, with the same error whether the scanner reads
     /// the part or leaves it to libxml2 (a comment sends it there), and lets a part with exactly as many through.
     func testTheElementBudgetIsTheSameThroughTheScannerAndLibxml2() throws {
@@ -431,4 +463,15 @@ final class DocxScannerTests: XCTestCase {
         docx(String(repeating: "<w:ins>", count: 199) + "<w:p><w:r><w:t>深层</w:t></w:r></w:p>" + String(repeating: "</w:ins>", count: 199)),
         docx(String(repeating: "<w:ins>", count: 260) + "<w:p><w:r><w:t>过深</w:t></w:r></w:p>" + String(repeating: "</w:ins>", count: 260)),
     ]
+}
+
+/// The DOCX renderings (samples/renderings/*.docx: the samples as Word saves them).
+enum RenderingDocx {
+    static func files() -> [(name: String, data: Data)] {
+        let dir = Repo.path("samples/renderings")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".docx") }.sorted().compactMap {
+            n in
+            FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent(n)).map { (n, $0) }
+        }
+    }
 }
