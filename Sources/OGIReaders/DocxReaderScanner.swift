@@ -18,8 +18,9 @@ import Foundation
 ///   bound to no namespace (libxml2 then hands over no name); prefixes `xmlns` on elements or `xml` redeclared;
 ///   a namespace declared empty or as the `xml`/`xmlns` namespace; two attributes with one local name, or two
 ///   declarations of one prefix, on an element;
-/// - an attribute value with `<`, `&`, a tab, line feed or carriage return (libxml2 rewrites those), or missing
-///   white space between attributes;
+/// - an attribute value with `<` or a reference other than those allowed in text (below), a namespace
+///   declaration with a reference, tab, line feed or carriage return in its value, or missing white space
+///   between attributes (values with references, tabs and line ends are handed over as libxml2 rewrites them);
 /// - in text: a control character but tab, line feed and carriage return (a CR LF or a lone CR is handed over as
 ///   a line feed, as libxml2 does), `]]>`, a reference other than the five predefined entities and character
 ///   references to XML characters;
@@ -115,6 +116,8 @@ enum DocxReaderScanner {
         var name: QName
         var valueStart: Int
         var valueEnd: Int
+        /// The value holds a reference or a tab, line feed or carriage return, which libxml2 rewrites.
+        var rewritten: Bool
     }
 
     /// The content of an element the reading ignored (from after its start tag to after its end tag), found
@@ -165,6 +168,9 @@ enum DocxReaderScanner {
         let bound: UnsafePointer<XMLChar>
         /// `DocxReaderScanner.byteClasses`.
         let classes = DocxReaderScanner.byteClasses
+        /// The values libxml2 rewrites (`rewrittenValue`) of the tag being handed over, made when first needed: a
+        /// tag's rewritten values fit in the document's length.
+        var values: UnsafeMutablePointer<UInt8>?
         /// The level of the open element whose content the reading ignores (`XMLStreamReading.ignoresContent`),
         /// `Int.max` when none: inside it the document is still checked in full, but nothing is handed over.
         var muteLevel = Int.max
@@ -192,6 +198,7 @@ enum DocxReaderScanner {
         }
 
         func deallocate() {
+            values?.deallocate()
             ignored.deallocate()
             open.deallocate()
             declarations.deallocate()
@@ -381,14 +388,23 @@ enum DocxReaderScanner {
                 guard quote == 0x22 || quote == 0x27 else { return false }
                 i += 1
                 let valueStart = i
+                var rewritten = false
                 while true {
                     while classes[Int(p[i])] & DocxReaderScanner.plainValue != 0 { i += 1 }
                     let b = p[i]
                     if b == quote { break }
                     if b < 0x80 {
-                        // The other quote; or `<`, `&`, a control character or the end (NUL).
-                        guard b == 0x22 || b == 0x27 else { return false }
-                        i += 1
+                        if b == 0x26 {
+                            guard referenceScalar() != nil else { return false }
+                            rewritten = true
+                        } else if b == 0x09 || b == 0x0A || b == 0x0D {
+                            rewritten = true
+                            i += 1
+                        } else {
+                            // The other quote; or `<`, another control character or the end (NUL).
+                            guard b == 0x22 || b == 0x27 else { return false }
+                            i += 1
+                        }
                     } else {
                         let length = Self.utf8Length(p, i, n)
                         guard length > 0 else { return false }
@@ -400,10 +416,10 @@ enum DocxReaderScanner {
                 i += 1
                 if !attribute.hasPrefix, equalsLiteral(attribute.start, attribute.end - attribute.start, "xmlns") {
                     // The default namespace: it binds no prefix.
-                    guard !isReservedNamespace(valueStart, valueEnd - valueStart) else { return false }
+                    guard !rewritten, !isReservedNamespace(valueStart, valueEnd - valueStart) else { return false }
                 } else if attribute.hasPrefix, equalsLiteral(attribute.start, attribute.local - 1 - attribute.start, "xmlns") {
                     let count = attribute.end - attribute.local
-                    guard valueEnd > valueStart, !isReservedNamespace(valueStart, valueEnd - valueStart),
+                    guard !rewritten, valueEnd > valueStart, !isReservedNamespace(valueStart, valueEnd - valueStart),
                         !equalsLiteral(attribute.local, count, "xml"), !equalsLiteral(attribute.local, count, "xmlns")
                     else { return false }
                     guard declarationCount < DocxReaderScanner.maxDeclarations else { return false }
@@ -421,7 +437,8 @@ enum DocxReaderScanner {
                         let a = attributes[k].name
                         if a.end - a.local == count, equal(a.local, attribute.local, count: count) { return false }
                     }
-                    attributes[attributeCount] = Attribute(name: attribute, valueStart: valueStart, valueEnd: valueEnd)
+                    attributes[attributeCount] = Attribute(
+                        name: attribute, valueStart: valueStart, valueEnd: valueEnd, rewritten: rewritten)
                     attributeCount += 1
                 }
             }
@@ -445,13 +462,20 @@ enum DocxReaderScanner {
             // Names are handed over where they stand, each ended by its delimiter (white space, `>`, `/` or `=`: see
             // `XMLTree.endsName`), not by a NUL as libxml2 ends them; the document is only read.
             let elementName = p + name.local
+            var used = 0
             for k in 0..<attributeCount {
                 let a = attributes[k]
                 sax[5 * k] = p + a.name.local
                 sax[5 * k + 1] = a.name.hasPrefix ? bound : nil
                 sax[5 * k + 2] = a.name.hasPrefix ? bound : nil
-                sax[5 * k + 3] = p + a.valueStart
-                sax[5 * k + 4] = p + a.valueEnd
+                if a.rewritten {
+                    let (start, end) = rewrittenValue(a.valueStart, a.valueEnd, at: &used)
+                    sax[5 * k + 3] = start
+                    sax[5 * k + 4] = end
+                } else {
+                    sax[5 * k + 3] = p + a.valueStart
+                    sax[5 * k + 4] = p + a.valueEnd
+                }
             }
             reading.pointee.start(XMLStreamElement(name: elementName, attributeCount: attributeCount, attributes: sax))
             if empty {
@@ -483,6 +507,47 @@ enum DocxReaderScanner {
                 }
             }
             return true
+        }
+
+        /// The value from `start` to `end` as libxml2's SAX2 parse hands it over, written into `values` at `used`: each
+        /// tab, line feed and carriage return (a CR LF as one) a space; each reference its character, but `&` as the
+        /// reference `&#38;` (which `XMLStreamElement.attribute` turns back into `&`). Never longer than the value.
+        mutating func rewrittenValue(_ start: Int, _ end: Int, at used: inout Int) -> (UnsafePointer<UInt8>, UnsafePointer<UInt8>) {
+            if values == nil { values = .allocate(capacity: n + 1) }
+            let out = values! + used
+            var k = 0
+            let resume = i
+            i = start
+            while i < end {
+                let b = p[i]
+                if b == 0x26 {
+                    // Checked when the tag was read.
+                    let scalar = referenceScalar() ?? 0xFFFD
+                    if scalar == 0x26 {
+                        for c in "&#38;".utf8 {
+                            out[k] = c
+                            k += 1
+                        }
+                    } else {
+                        for unit in UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}")! {
+                            out[k] = unit
+                            k += 1
+                        }
+                    }
+                    continue
+                }
+                if b == 0x09 || b == 0x0A || b == 0x0D {
+                    out[k] = 0x20
+                    if b == 0x0D, i + 1 < end, p[i + 1] == 0x0A { i += 1 }
+                } else {
+                    out[k] = b
+                }
+                k += 1
+                i += 1
+            }
+            i = resume
+            used += k
+            return (UnsafePointer(out), UnsafePointer(out + k))
         }
 
         /// The first eight bytes at `k` (fewer, then zeros, near the end), as a filter.
@@ -596,6 +661,26 @@ enum DocxReaderScanner {
 
         /// A predefined entity or character reference at `i`, handed over as its character (unless `muted`).
         mutating func reference(muted: Bool) -> Bool {
+            guard let scalar = referenceScalar() else { return false }
+            if muted { return true }
+            var encoded: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+            let count = withUnsafeMutableBytes(of: &encoded) { out -> Int in
+                var k = 0
+                for unit in UTF8.encode(Unicode.Scalar(scalar)!)! {
+                    out[k] = unit
+                    k += 1
+                }
+                return k
+            }
+            withUnsafeBytes(of: &encoded) { raw in
+                reading.pointee.text(UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress!, count: count))
+            }
+            return true
+        }
+
+        /// The character of the predefined entity or character reference (to an XML character) at `i`, which is
+        /// passed; nil for anything else.
+        mutating func referenceScalar() -> UInt32? {
             var scalar: UInt32
             if matches("&amp;", at: i) {
                 scalar = 0x26; i += 5
@@ -624,30 +709,17 @@ enum DocxReaderScanner {
                     }
                     i += 1
                 }
-                guard i > digitsStart, byte(i) == 0x3B else { return false }
+                guard i > digitsStart, byte(i) == 0x3B else { return nil }
                 i += 1
                 let isChar =
                     scalar == 0x09 || scalar == 0x0A || scalar == 0x0D || (0x20...0xD7FF).contains(scalar)
                     || (0xE000...0xFFFD).contains(scalar)
                     || (0x10000...0x10FFFF).contains(scalar)
-                guard isChar else { return false }
+                guard isChar else { return nil }
             } else {
-                return false
+                return nil
             }
-            if muted { return true }
-            var encoded: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
-            let count = withUnsafeMutableBytes(of: &encoded) { out -> Int in
-                var k = 0
-                for unit in UTF8.encode(Unicode.Scalar(scalar)!)! {
-                    out[k] = unit
-                    k += 1
-                }
-                return k
-            }
-            withUnsafeBytes(of: &encoded) { raw in
-                reading.pointee.text(UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress!, count: count))
-            }
-            return true
+            return scalar
         }
 
         /// The length of the well-formed UTF-8 sequence of an XML character at `k` (not U+FFFE or U+FFFF); 0 for none.

@@ -341,13 +341,44 @@ final class DocxScannerTests: XCTestCase {
         }
     }
 
+    /// Attribute values with references, tabs and line ends are read by the scanner, handed over as libxml2 rewrites
+    /// them (compared with libxml2 by `assertSame`); an unknown or non-character reference, and any of these in
+    /// a namespace declaration, leave the part to libxml2.
+    func testAttributeValuesWithReferencesAndLineEndsAreRead() {
+        let read = Self.generatedDrafts.filter { $0.contains("属性值") }
+        XCTAssertEqual(read.count, 4)
+        for xml in read { XCTAssertTrue(assertSame(Data(xml.utf8), numbering: nil, xml), xml) }
+        let left = Self.generatedDrafts.filter { xml in ["&nbsp;", "&#0;", "声明引用", "声明换行"].contains { xml.contains($0) } }
+        XCTAssertEqual(left.count, 4)
+        for xml in left { XCTAssertNil(Self.scanned(Data(xml.utf8), numbering: nil, budget: ReadBudget()), xml) }
+        // A list whose level text holds references, a tab and a line end: read into the paragraph's numbering.
+        let numbering =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<w:numbering xmlns:w=\"urn:w\">"
+            + "<w:abstractNum w:abstractNumId=\"&#48;\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"chineseCounting\"/>"
+            + "<w:lvlText w:val=\"第%1&amp;&#12289;&amp;#38;\r\n&lt;\t\"/></w:lvl></w:abstractNum>"
+            + "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num></w:numbering>"
+        let driver = XMLStreamDriver(ListNumberingReading())
+        XCTAssertTrue(DocxReaderScanner.stream(Data(numbering.utf8), into: driver), "the scanner reads the list")
+        let document =
+            "<w:document xmlns:w=\"urn:w\"><w:body>" + MarkupStreamingTests.numbered("标题", num: 1, level: 0) + "</w:body></w:document>"
+        XCTAssertTrue(assertSame(Data(document.utf8), numbering: Data(numbering.utf8), "a list with references"))
+        XCTAssertEqual(
+            Self.scanned(Data(document.utf8), numbering: Data(numbering.utf8), budget: ReadBudget())?.hasSuffix("|第一&、&#38; < 标题"), true,
+            Self.scanned(Data(document.utf8), numbering: Data(numbering.utf8), budget: ReadBudget()) ?? "")
+    }
+
     func testScannerEqualsLibxml2OnGeneratedDrafts() {
         let numbering = Data(MarkupStreamingTests.numbering.utf8)
+        // Numbering whose values hold references and line ends (level texts are read into the lines).
+        let referenced = Data(
+            MarkupStreamingTests.numbering.replacingOccurrences(of: "\"%1、\"", with: "\"第%1&amp;&#12289;\r\n&lt;\t\"")
+                .replacingOccurrences(of: "w:abstractNumId=\"0\"", with: "w:abstractNumId=\"&#48;\"").utf8)
         var accepted = 0
         let drafts = MarkupStreamingTests.generatedDrafts + MarkupFastPath2Tests.generatedDrafts + Self.generatedDrafts
         for (i, xml) in drafts.enumerated() {
             if assertSame(Data(xml.utf8), numbering: numbering, "generated \(i)") { accepted += 1 }
             assertSame(Data(xml.utf8), numbering: nil, "generated \(i) without numbering")
+            assertSame(Data(xml.utf8), numbering: referenced, "generated \(i) with referenced numbering")
         }
         XCTAssertGreaterThan(accepted, 10)
     }
@@ -460,6 +491,15 @@ final class DocxScannerTests: XCTestCase {
             + "</w:t></w:r></w:p></w:body></w:document>",
         "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:pPr><w:numPr><w:numId w:val=\"1\r\n\"/></w:numPr></w:pPr><w:r><w:t>值里回车</w:t></w:r></w:p></w:body></w:document>",
         "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>\r]]>\r</w:t></w:r></w:p></w:body></w:document>",
+        // Attribute values with references and line ends, as the reader reads them (numbering ids, merges).
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:pPr><w:numPr><w:ilvl w:val=\"&#48;\"/><w:numId w:val=\"&#x31;\"/></w:numPr></w:pPr><w:r><w:t>属性值一</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1&amp;2\"/></w:numPr></w:pPr><w:r><w:t>属性值二</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:pPr><w:numPr><w:numId w:val=\"\t1\r\n2\r3\n&#13;&#10;&#9;&#38;&#x26;&lt;&gt;&quot;&apos;'\"/></w:numPr></w:pPr><w:r><w:t>属性值三</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val=\"&#x63;ontinue\"/></w:tcPr><w:p><w:r><w:t>属性值四</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:vMerge w:val='re&#115;tart' w:x=\"&amp;&amp;\"/></w:tcPr><w:p><w:r><w:t>乙</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:pPr><w:numPr><w:numId w:val=\"&nbsp;\"/></w:numPr></w:pPr></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:pPr><w:numPr><w:numId w:val=\"&#0;\"/></w:numPr></w:pPr></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\" xmlns:x=\"urn:&#120;\"><w:body><w:p x:a=\"1\"><w:r><w:t>声明引用</w:t></w:r></w:p></w:body></w:document>",
+        "<w:document xmlns:w=\"urn:w\" xmlns:x=\"urn:\r\nx\"><w:body><w:p x:a=\"1\"><w:r><w:t>声明换行</w:t></w:r></w:p></w:body></w:document>",
         docx(String(repeating: "<w:ins>", count: 199) + "<w:p><w:r><w:t>深层</w:t></w:r></w:p>" + String(repeating: "</w:ins>", count: 199)),
         docx(String(repeating: "<w:ins>", count: 260) + "<w:p><w:r><w:t>过深</w:t></w:r></w:p>" + String(repeating: "</w:ins>", count: 260)),
     ]
