@@ -17,7 +17,7 @@ import Foundation
 /// - names that are not ASCII `[A-Za-z_][A-Za-z0-9_.-]*`, optionally with one prefix of the same form; a prefix
 ///   bound to no namespace (libxml2 then hands over no name); prefixes `xmlns` on elements or `xml` redeclared;
 ///   a namespace declared empty or as the `xml`/`xmlns` namespace; two attributes with one local name, or two
-///   declarations of one prefix, on an element;
+///   declarations of one prefix or of the default namespace, on an element;
 /// - an attribute value with `<` or a reference other than those allowed in text (below), a namespace
 ///   declaration with a reference, tab, line feed or carriage return in its value, or missing white space
 ///   between attributes (values with references, tabs and line ends are handed over as libxml2 rewrites them);
@@ -367,6 +367,7 @@ enum DocxReaderScanner {
             let level = depth + 1
             attributeCount = 0
             let firstDeclaration = declarationCount
+            var declaresDefault = false
             var empty = false
             while true {
                 let hadSpace = i < n && Self.isSpace(p[i])
@@ -415,8 +416,9 @@ enum DocxReaderScanner {
                 let valueEnd = i
                 i += 1
                 if !attribute.hasPrefix, equalsLiteral(attribute.start, attribute.end - attribute.start, "xmlns") {
-                    // The default namespace: it binds no prefix.
-                    guard !rewritten, !isReservedNamespace(valueStart, valueEnd - valueStart) else { return false }
+                    // The default namespace: it binds no prefix; declared twice on one element, libxml2 refuses it.
+                    guard !declaresDefault, !rewritten, !isReservedNamespace(valueStart, valueEnd - valueStart) else { return false }
+                    declaresDefault = true
                 } else if attribute.hasPrefix, equalsLiteral(attribute.start, attribute.local - 1 - attribute.start, "xmlns") {
                     let count = attribute.end - attribute.local
                     guard !rewritten, valueEnd > valueStart, !isReservedNamespace(valueStart, valueEnd - valueStart),

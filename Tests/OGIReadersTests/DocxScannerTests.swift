@@ -491,6 +491,11 @@ final class DocxScannerTests: XCTestCase {
             + "</w:t></w:r></w:p></w:body></w:document>",
         "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:pPr><w:numPr><w:numId w:val=\"1\r\n\"/></w:numPr></w:pPr><w:r><w:t>值里回车</w:t></w:r></w:p></w:body></w:document>",
         "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:r><w:t>\r]]>\r</w:t></w:r></w:p></w:body></w:document>",
+        // The default namespace declared twice on one element (libxml2: "Attribute xmlns redefined"), found by a
+        // differential fuzzer; once on each of two elements is well-formed.
+        "<?xml version='1.0' standalone=\"no\"?><a xmlns=\"\" xmlns=\"\"></a>",
+        "<?xml version=\"1.0\" standalone=\"no\"?><p:b a=\"\" xmlns:p='a'><p:b xmlns=\"\" xmlns=\"\">惠</p:b></p:b>",
+        "<w:document xmlns:w=\"urn:w\" xmlns=\"urn:d\"><w:body xmlns=\"urn:e\"><w:p><w:r><w:t>默认两次</w:t></w:r></w:p></w:body></w:document>",
         // Attribute values with references and line ends, as the reader reads them (numbering ids, merges).
         "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:pPr><w:numPr><w:ilvl w:val=\"&#48;\"/><w:numId w:val=\"&#x31;\"/></w:numPr></w:pPr><w:r><w:t>属性值一</w:t></w:r></w:p></w:body></w:document>",
         "<w:document xmlns:w=\"urn:w\"><w:body><w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1&amp;2\"/></w:numPr></w:pPr><w:r><w:t>属性值二</w:t></w:r></w:p></w:body></w:document>",
