@@ -1,3 +1,4 @@
+import COGICRC32
 import COGIZlib
 import Foundation
 
@@ -164,12 +165,12 @@ enum ZipStructure {
         case damaged
     }
 
-    /// The raw deflate stream `compressed` inflated, checked against `crc`. What ZIPFoundation's
-    /// `Data.decompress(bufferSize: 64 KiB, skipCRC32: false)` gave the reader, fed the same 64 KiB input chunks and
-    /// counting output after each 64 KiB `inflate` call as its consumer did (over `limit` is `tooBig`; an
-    /// `inflate` error, a stream that does not end inside the bytes or a CRC mismatch is `damaged`), without
-    /// a `Data` per chunk: output goes straight into one buffer. The byte after the returned bytes, in the same
-    /// allocation, is NUL, so `DocxReaderScanner` reads them in place.
+    /// The raw deflate stream `compressed` inflated, checked against `crc` (with `ogilint_crc32`, zlib's CRC-32).
+    /// What ZIPFoundation's `Data.decompress(bufferSize: 64 KiB, skipCRC32: false)` gave the reader, fed the same
+    /// 64 KiB input chunks and counting output after each 64 KiB `inflate` call as its consumer did (over `limit` is
+    /// `tooBig`; an `inflate` error, a stream that does not end inside the bytes or a CRC mismatch is `damaged`),
+    /// without a `Data` per chunk: output goes straight into one buffer. The byte after the returned bytes, in the
+    /// same allocation, is NUL, so `DocxReaderScanner` reads them in place.
     static func inflate(_ compressed: UnsafeRawBufferPointer, expectedSize: Int, limit: Int, crc expected: UInt32) throws -> Data {
         let chunk = 64 * 1024
         var stream = z_stream()
@@ -208,7 +209,7 @@ enum ZipStructure {
                 if produced > limit { throw InflateFailure.tooBig }
             } while stream.avail_out == 0
         } while result != Z_STREAM_END
-        guard UInt32(crc32(0, out, uInt(produced))) == expected else { throw InflateFailure.damaged }
+        guard ogilint_crc32(0, out, produced) == expected else { throw InflateFailure.damaged }
         if capacity == produced {
             guard let bigger = realloc(out, produced + 1)?.assumingMemoryBound(to: UInt8.self) else { throw InflateFailure.tooBig }
             out = bigger
