@@ -69,10 +69,10 @@ public struct DocxReader: DraftingReader {
             numberingPart = numberingEntry.map { .archive(archive, $0) }
         }
         // Both parts are streamed (no tree): the document, then its numbering part.
-        let documentBytes = try partBytes(documentPart, zipData: data, path: path, checkingElements: false)
+        let documentBytes = try partBytes(documentPart, zipData: data, path: path)
         let document = try stream(documentBytes, partPath: documentPart.path, path: path) { DocxReading(maxLines: budget.maxLines) }
         let numberer = try numberingPart.map { source in
-            let numberingBytes = try partBytes(source, zipData: data, path: path, checkingElements: false)
+            let numberingBytes = try partBytes(source, zipData: data, path: path)
             return try stream(numberingBytes, partPath: source.path, path: path) { ListNumberingReading() }.withReading(\.numberer)
         }
         let (lines, origins) = try document.lines(numberer: numberer ?? ListNumberer(), budget: budget, path: path)
@@ -127,17 +127,11 @@ public struct DocxReader: DraftingReader {
         }
     }
 
-    /// Streams one XML part's bytes (from `partData` without its element check) into a fresh reading: Word's plain
-    /// XML through `DocxReaderScanner`, anything else through libxml2 into another fresh reading (the scanner may
-    /// have handed the first one the start of the part before giving up), with `stream(_:partPath:path:into:)`'s
-    /// errors. The element budget is checked against the scanner's count of start tags, which for a part it accepts
-    /// is `XMLTree.elementCount` (every `<` there begins a tag), or else against that count, before libxml2 parses.
-    func stream<Reading: XMLStreamReading>(
-        _ data: Data, partPath: String, path: String, fresh: () -> Reading
-    ) throws -> XMLStreamDriver<Reading> {
-        try stream(PartBytes(data: data, terminated: false), partPath: partPath, path: path, fresh: fresh)
-    }
-
+    /// Streams one XML part's bytes (from `partBytes`) into a fresh reading: Word's plain XML through
+    /// `DocxReaderScanner`, anything else through libxml2 into another fresh reading (the scanner may have handed the
+    /// first one the start of the part before giving up), with `stream(_:partPath:path:into:)`'s errors. The element
+    /// budget is checked against the scanner's count of start tags, which for a part it accepts is
+    /// `XMLTree.elementCount` (every `<` there begins a tag), or else against that count, before libxml2 parses.
     func stream<Reading: XMLStreamReading>(
         _ part: PartBytes, partPath: String, path: String, fresh: () -> Reading
     ) throws -> XMLStreamDriver<Reading> {
@@ -176,12 +170,13 @@ public struct DocxReader: DraftingReader {
     /// The bytes of one XML part, refused when oversized, not UTF-8, declaring a DOCTYPE or entities, or over the
     /// element budget.
     func partData(_ source: PartSource, zipData: Data, path: String) throws -> Data {
-        try partBytes(source, zipData: zipData, path: path, checkingElements: true).data
+        let data = try partBytes(source, zipData: zipData, path: path).data
+        try checkElements(XMLTree.elementCount(data), partPath: source.path, path: path)
+        return data
     }
 
-    /// `partData`'s bytes, with whether they are NUL-terminated; `checkingElements` false leaves the element
-    /// budget to `stream`.
-    func partBytes(_ source: PartSource, zipData: Data, path: String, checkingElements: Bool) throws -> PartBytes {
+    /// `partData`'s bytes without the element check (`stream` makes it), with whether they are NUL-terminated.
+    func partBytes(_ source: PartSource, zipData: Data, path: String) throws -> PartBytes {
         let partPath = source.path
         if source.uncompressedSize > UInt64(maxPartBytes) {
             throw ReaderError.overLimit(
@@ -234,7 +229,6 @@ public struct DocxReader: DraftingReader {
         if XMLTree.containsDeclaration(data, anyOf: ["DOCTYPE", "ENTITY"]) {
             throw Self.declaresDTD(path, partPath)
         }
-        if checkingElements { try checkElements(XMLTree.elementCount(data), partPath: partPath, path: path) }
         return PartBytes(data: data, terminated: terminated)
     }
 

@@ -97,6 +97,17 @@ enum DocxReaderScanner {
         }
         return UnsafePointer(table)
     }()
+    /// Writes the UTF-8 of `scalar`, an XML character (a reference's, checked by `referenceScalar`), at `out`;
+    /// the number of bytes written (1 to 4).
+    @inline(__always) static func encodeUTF8(_ scalar: UInt32, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        var k = 0
+        for unit in UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}")! {
+            out[k] = unit
+            k += 1
+        }
+        return k
+    }
+
     static let maxNameBytes = 1_000
     static let maxTextBytes = 1_000_000
     static let maxAttributes = 256
@@ -245,7 +256,7 @@ enum DocxReaderScanner {
         mutating func document() -> Bool {
             if matches("<?xml", at: 0) { guard declaration() else { return false } }
             skipSpace()
-            guard i < n, p[i] == 0x3C, Self.isNameStart(byte(i + 1)) else { return false }
+            guard i < n, p[i] == 0x3C, startsName(byte(i + 1)) else { return false }
             while i < n {
                 if p[i] == 0x3C {
                     let next = byte(i + 1)
@@ -255,7 +266,7 @@ enum DocxReaderScanner {
                             skipSpace()
                             return i == n
                         }
-                    } else if Self.isNameStart(next) {
+                    } else if startsName(next) {
                         guard startTag() else { return false }
                         if depth == 0 { skipSpace(); return i == n }
                     } else {
@@ -312,24 +323,21 @@ enum DocxReaderScanner {
             }
         }
 
-        @inline(__always) static func isNameStart(_ b: UInt8) -> Bool { ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A) || b == 0x5F }
-
-        @inline(__always) static func isNameByte(_ b: UInt8) -> Bool {
-            isNameStart(b) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x2D
-        }
+        /// True when `b` may begin a name (`DocxReaderScanner.byteClasses`).
+        @inline(__always) func startsName(_ b: UInt8) -> Bool { classes[Int(b)] & DocxReaderScanner.nameStart != 0 }
 
         /// A name with at most one prefix, at `i`. The loops need no bound: the byte after the document is NUL, in no
         /// class.
         @inline(__always) mutating func qname() -> QName? {
             let start = i
-            guard classes[Int(p[i])] & DocxReaderScanner.nameStart != 0 else { return nil }
+            guard startsName(p[i]) else { return nil }
             i += 1
             while classes[Int(p[i])] & DocxReaderScanner.nameByte != 0 { i += 1 }
             var local = start
             if p[i] == 0x3A {
                 i += 1
                 local = i
-                guard classes[Int(p[i])] & DocxReaderScanner.nameStart != 0 else { return nil }
+                guard startsName(p[i]) else { return nil }
                 i += 1
                 while classes[Int(p[i])] & DocxReaderScanner.nameByte != 0 { i += 1 }
             }
@@ -531,10 +539,7 @@ enum DocxReaderScanner {
                             k += 1
                         }
                     } else {
-                        for unit in UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}")! {
-                            out[k] = unit
-                            k += 1
-                        }
+                        k += DocxReaderScanner.encodeUTF8(scalar, into: out + k)
                     }
                     continue
                 }
@@ -666,13 +671,8 @@ enum DocxReaderScanner {
             guard let scalar = referenceScalar() else { return false }
             if muted { return true }
             var encoded: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
-            let count = withUnsafeMutableBytes(of: &encoded) { out -> Int in
-                var k = 0
-                for unit in UTF8.encode(Unicode.Scalar(scalar)!)! {
-                    out[k] = unit
-                    k += 1
-                }
-                return k
+            let count = withUnsafeMutableBytes(of: &encoded) {
+                DocxReaderScanner.encodeUTF8(scalar, into: $0.bindMemory(to: UInt8.self).baseAddress!)
             }
             withUnsafeBytes(of: &encoded) { raw in
                 reading.pointee.text(UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self).baseAddress!, count: count))

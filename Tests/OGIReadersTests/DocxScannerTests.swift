@@ -255,7 +255,9 @@ final class DocxScannerTests: XCTestCase {
                 var outcomes: [String] = []
                 for part in [document, commented] {
                     do {
-                        let driver = try reader.stream(part, partPath: "word/document.xml", path: name) {
+                        let driver = try reader.stream(
+                            DocxReader.PartBytes(data: part, terminated: false), partPath: "word/document.xml", path: name
+                        ) {
                             DocxReading(maxLines: budget.maxLines)
                         }
                         let (lines, _) = try driver.lines(numberer: ListNumberer(), budget: budget, path: name)
@@ -329,7 +331,9 @@ final class DocxScannerTests: XCTestCase {
             let reader = DocxReader(context: MarkupFastPath2Tests.context, budget: budget)
             let outcome: String
             do {
-                let driver = try reader.stream(last, partPath: "word/document.xml", path: "d.docx") {
+                let driver = try reader.stream(
+                    DocxReader.PartBytes(data: last, terminated: false), partPath: "word/document.xml", path: "d.docx"
+                ) {
                     DocxReading(maxLines: budget.maxLines)
                 }
                 outcome = "\(try driver.lines(numberer: ListNumberer(), budget: budget, path: "d.docx").0.count) lines"
