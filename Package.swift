@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "ogilint",
             dependencies: [
-                "OGILint", "OGIOutput", "OGICommandLine",
+                "OGILint", "OGIOutput", "OGICommandLine", "OGIReaders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], swiftSettings: ogilintSwiftSettings, linkerSettings: ogilintProgramLinkerSettings),
         // The program `ogilint-server`: `ogilint serve`'s options, and the server they start.

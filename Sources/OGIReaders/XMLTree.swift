@@ -11,8 +11,17 @@ var libxml2: ogilint_xml_layout {
     @inline(__always) get { ogilint_libxml2_layout }
 }
 
-/// A parsed libxml2 document, freed when the last reference goes. Readers walk its nodes in place
-/// (`XMLNode`), once, instead of copying the tree into Swift values first.
+/// Whether parsed DOCX and HTML trees are freed when their reader is done with them (the default) or left to the
+/// process's exit. A check of one input sets `leftToExit` while it runs: freeing a tree node by node is work its
+/// exit does at once (for a web page saved from Word, about 2% of the run), and one tree is all such a run holds.
+/// A batch never sets it, so its memory stays flat.
+public enum ParsedTreeLifetime {
+    /// Set before reading starts and reset after, on the thread that starts the run; readers only read it.
+    nonisolated(unsafe) public static var leftToExit = false
+}
+
+/// A parsed libxml2 document, freed when the last reference goes (unless `ParsedTreeLifetime.leftToExit`).
+/// Readers walk its nodes in place (`XMLNode`), once, instead of copying the tree into Swift values first.
 final class XMLDocument {
     /// libxml2's xmlDocPtr.
     let doc: UnsafeMutableRawPointer
@@ -24,7 +33,7 @@ final class XMLDocument {
         self.doc = doc; self.root = XMLNode(root); self.html = html
     }
 
-    deinit { ogilint_xmlFreeDoc(doc) }
+    deinit { if !ParsedTreeLifetime.leftToExit { ogilint_xmlFreeDoc(doc) } }
 }
 
 /// One element or text node of a libxml2 tree, read in place; valid while its `XMLDocument` lives.

@@ -4,6 +4,7 @@ import OGICommandLine
 import OGILint
 import OGIModel
 import OGIOutput
+import OGIReaders
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -137,6 +138,10 @@ struct CheckArguments: Equatable {
         let session = LintSession(options: try sessionOptions())
         let plan = try session.plan(files)
         KeptUntilExit.keep(session: session, plan: plan)
+        // A check of one input leaves its parsed DOCX or HTML tree to the exit too; a batch frees each as it goes.
+        let single = plan.start.files.count == 1
+        if single { ParsedTreeLifetime.leftToExit = true }
+        defer { if single { ParsedTreeLifetime.leftToExit = false } }
         let threshold = failOn.map(\.severity) ?? plan.start.failOn
         // Every output is checked and opened before any input is read.
         let outputs = try RunOutputs(
