@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+#if os(Linux)
+    import Foundation
+#endif
+
 /// Compiler settings for ogilint's own targets. `-disable-concrete-type-metadata-mangled-name-accessors`: the
 /// metadata of a generic type at concrete arguments (`Dictionary<NumberingStyle, Int>`, `Set<String>`,
 /// `SharedCache<SumPlanKey, SumPlan>`) is fetched by an accessor that passes the witness tables itself, instead of
@@ -17,6 +21,90 @@ let ogilintSwiftSettings: [SwiftSetting] = [
 let ogilintProgramLinkerSettings: [LinkerSetting] = [
     .unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))
 ]
+
+/// libxml2's static archive, linked into the `ogilint` program's release build on Linux (Sources/CLibXML2Linked), so
+/// that reading HTML does not load libxml2, ICU and liblzma at run time. Found in the system's library folders
+/// (Debian: libxml2-dev); used only when every ICU name the archive refers to is one of the converter functions
+/// CLibXML2Linked answers in ICU's stead, and liblzma's archive is there when libxml2 needs it. Otherwise (another
+/// libxml2, macOS) nothing changes: the program loads libxml2 with dlopen when a file first needs it.
+struct LinkedLibXML2 {
+    /// The archives to link: libxml2's, then liblzma's when it needs it.
+    var archives: [String]
+    /// The suffix ICU's names carry in the archive ("_72"), nil when it refers to no ICU name.
+    var icuSuffix: String?
+
+    /// The ICU names CLibXML2Linked answers, without their version suffix.
+    static let answeredICUNames: Set<String> = [
+        "ucnv_open", "ucnv_close", "ucnv_setToUCallBack", "ucnv_setFromUCallBack", "ucnv_convertEx",
+        "UCNV_TO_U_CALLBACK_STOP", "UCNV_FROM_U_CALLBACK_STOP",
+    ]
+
+    static func find() -> LinkedLibXML2? {
+        #if os(Linux)
+            for folder in ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"] {
+                guard let archive = FileManager.default.contents(atPath: folder + "/libxml2.a") else { continue }
+                var linked = LinkedLibXML2(archives: [folder + "/libxml2.a"], icuSuffix: nil)
+                if archive.range(of: Data("lzma_code\0".utf8)) != nil {
+                    guard FileManager.default.fileExists(atPath: folder + "/liblzma.a") else { return nil }
+                    linked.archives.append(folder + "/liblzma.a")
+                }
+                // ICU's C names in the archive's string tables: "ucnv_open_72\0" and the like.
+                let bytes = [UInt8](archive)
+                let suffix = Array("ucnv_open".utf8)
+                var i = 0
+                while i + suffix.count < bytes.count {
+                    if bytes[i] == suffix[0], bytes[i..<(i + suffix.count)].elementsEqual(suffix) {
+                        var j = i + suffix.count
+                        while j < bytes.count, bytes[j] == UInt8(ascii: "_") || (bytes[j] >= 0x30 && bytes[j] <= 0x39) { j += 1 }
+                        if j < bytes.count, bytes[j] == 0 {
+                            linked.icuSuffix = String(decoding: bytes[(i + suffix.count)..<j], as: UTF8.self)
+                            break
+                        }
+                    }
+                    i += 1
+                }
+                if let icu = linked.icuSuffix {
+                    // Every name of ICU's API the archive holds (ucnv_…, UCNV_…, u_…, with the suffix) must be answered.
+                    let tail = Array((icu + "\0").utf8)
+                    var names = Set<String>()
+                    var start = 0
+                    for k in 0..<bytes.count where bytes[k] == 0 {
+                        let name = bytes[start..<k]
+                        start = k + 1
+                        guard name.count > tail.count - 1,
+                            name.starts(with: Array("ucnv_".utf8)) || name.starts(with: Array("UCNV_".utf8))
+                                || name.starts(with: Array("u_".utf8)) || name.starts(with: Array("ubrk_".utf8)),
+                            bytes[(k - (tail.count - 1))..<k].elementsEqual(tail.dropLast())
+                        else { continue }
+                        names.insert(String(decoding: name.dropLast(tail.count - 1), as: UTF8.self))
+                    }
+                    guard names.isSubset(of: answeredICUNames) else { return nil }
+                }
+                return linked
+            }
+        #endif
+        return nil
+    }
+}
+let linkedLibXML2 = LinkedLibXML2.find()
+
+/// The `ogilint` program's own C target and linker flags for `linkedLibXML2` (none when it is nil).
+let linkedLibXML2Targets: [Target] =
+    linkedLibXML2.map { linked in
+        [
+            .target(
+                name: "CLibXML2Linked",
+                cSettings: [
+                    .unsafeFlags(["-I/usr/include/libxml2", "-I/usr/local/include/libxml2"]),
+                    .define("OGILINT_LINK_LIBXML2", .when(configuration: .release)),
+                ] + (linked.icuSuffix.map { [.define("OGILINT_ICU_SUFFIX", to: $0)] } ?? []))
+        ]
+    } ?? []
+let linkedLibXML2Dependencies: [Target.Dependency] = linkedLibXML2 == nil ? [] : ["CLibXML2Linked"]
+let linkedLibXML2LinkerSettings: [LinkerSetting] =
+    linkedLibXML2.map { linked in
+        [.unsafeFlags(linked.archives.flatMap { ["-Xlinker", $0] }, .when(platforms: [.linux], configuration: .release))]
+    } ?? []
 
 let package = Package(
     name: "ogilint",
@@ -100,7 +188,8 @@ let package = Package(
             dependencies: [
                 "OGILint", "OGIOutput", "OGICommandLine", "OGIReaders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ], swiftSettings: ogilintSwiftSettings, linkerSettings: ogilintProgramLinkerSettings),
+            ] + linkedLibXML2Dependencies, swiftSettings: ogilintSwiftSettings,
+            linkerSettings: ogilintProgramLinkerSettings + linkedLibXML2LinkerSettings),
         // The program `ogilint-server`: `ogilint serve`'s options, and the server they start.
         .executableTarget(
             name: "OGIServerCommand",
@@ -136,5 +225,5 @@ let package = Package(
                 "OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput", "OGITestSupport", "ogilint", "OGICommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-    ]
+    ] + linkedLibXML2Targets
 )

@@ -2,27 +2,15 @@
 //
 // By default the table is filled with dlopen/dlsym, and nothing else in ogilint refers to libxml2, so it is not
 // among the libraries loaded at start: loading it (with ICU, liblzma and zlib) costs about 0.7 ms and 70 page
-// faults, which a check of a text report would pay for nothing. A build that links libxml2 into the binary
-// (scripts/release.sh, -Xcc -DOGILINT_LIBXML2_LINKED) fills the table with the linked functions instead.
+// faults, which a check of a text report would pay for nothing. The `ogilint` program's release build on Linux
+// links libxml2's static archive in without ICU (Sources/CLibXML2Linked, which fills the table); a build with
+// -Xcc -DOGILINT_LIBXML2_LINKED (scripts/release.sh, for both programs) fills it with the linked functions too.
 #include "ogilint_libxml2.h"
 
-// As in the CLibXML2 module: Debian's libxml2 headers would pull in the system ICU's, which are not needed.
-#include <libxml/xmlversion.h>
-#undef LIBXML_ICU_ENABLED
-#include <libxml/HTMLparser.h>
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
+#include "libxml2_api.h"
 
 #include <pthread.h>
 #include <stddef.h>
-
-// libxml2's xmlFree is the calling thread's (the function __xmlFree returns a pointer to it) under the same
-// condition as in its globals.h, else one global variable.
-#if defined(LIBXML_THREAD_ALLOC_ENABLED) && defined(LIBXML_THREAD_ENABLED)
-#define OGILINT_PER_THREAD_FREE 1
-#endif
 
 #ifndef OGILINT_LIBXML2_LINKED
 #include <dlfcn.h>
@@ -30,34 +18,7 @@
 #include <stdlib.h>
 #endif
 
-// Every libxml2 function called, by name.
-#define OGILINT_XML_FUNCTIONS(X)                                                                                       \
-    X(xmlInitParser)                                                                                                   \
-    X(xmlCreateMemoryParserCtxt)                                                                                       \
-    X(xmlStrdup)                                                                                                       \
-    X(xmlCtxtUseOptions)                                                                                               \
-    X(xmlFindCharEncodingHandler)                                                                                      \
-    X(xmlSwitchToEncoding)                                                                                             \
-    X(xmlParseDocument)                                                                                                \
-    X(xmlFreeParserCtxt)                                                                                               \
-    X(xmlReadMemory)                                                                                                   \
-    X(htmlReadMemory)                                                                                                  \
-    X(xmlFreeDoc)                                                                                                      \
-    X(xmlDocGetRootElement)                                                                                            \
-    X(xmlGetLineNo)                                                                                                    \
-    X(xmlNodeGetContent)                                                                                               \
-    X(xmlGetLastError)
-
-static struct {
-#define OGILINT_XML_FIELD(name) __typeof__(name) *name;
-    OGILINT_XML_FUNCTIONS(OGILINT_XML_FIELD)
-#undef OGILINT_XML_FIELD
-#ifdef OGILINT_PER_THREAD_FREE
-    xmlFreeFunc *(*freeFunction)(void); // __xmlFree: the calling thread's xmlFree
-#else
-    xmlFreeFunc *freeFunction; // the global xmlFree
-#endif
-} api;
+static ogilint_libxml2_api api;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static const char *failure = NULL;
@@ -87,6 +48,12 @@ static void load(void) {
 static char message[512];
 
 static void load(void) {
+    // A program that links libxml2 in (the `ogilint` program's release build on Linux) fills the table itself.
+    if (ogilint_libxml2_linked_api != NULL) {
+        ogilint_libxml2_linked_api(&api);
+        api.xmlInitParser(); // once, before any parse, whichever thread parses first
+        return;
+    }
     // OGILINT_LIBXML2 names another libxml2 to load (a path, or a name the dynamic loader looks up).
     const char *name = getenv("OGILINT_LIBXML2");
     if (name == NULL || *name == '\0') name = OGILINT_LIBXML2_NAME;

@@ -143,7 +143,11 @@ public struct HTMLReader: DraftingReader {
             var all = Lineariser(budget: budget)
             all.walk(body, stopAt: content)
             let words = ctx.templates.profile.titleWords
-            if let t = all.lines.last(where: { l in words.contains { l.text.contains($0) } && l.text.count <= 80 }) {
+            // `TextScan.firstRange` is Foundation's `contains` (a portal's menus are hundreds of lines, each asked for every
+            // title word), on bytes where both texts are plain scalars.
+            if let t = all.lines.last(where: { l in
+                words.contains { TextScan.firstRange(of: $0, in: l.text) != nil } && l.text.count <= 80
+            }) {
                 out.lines.append(t)
             }
         }
