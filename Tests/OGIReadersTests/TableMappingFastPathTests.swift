@@ -416,6 +416,54 @@ final class TableMappingFastPathTests: XCTestCase {
         return (Int(count[n * w + m]), score[n * w + m], pieces.reversed())
     }
 
+    /// The LCS filled over the columns the variant's characters may be in (`RowAligner.lcs`) against the full
+    /// table, on random small inputs: few distinct characters (long runs of left-out columns, at the start, the
+    /// end and between kept ones), characters whose hashes collide (kept columns that match nothing), weights
+    /// from a few values (many ties), one scratch reused by every comparison.
+    func testFilteredLCSEqualsTheFullTableOnRandomInputs() {
+        var rng = SystemRandomNumberGenerator()
+        var seed = UInt64.random(in: 0...UInt64.max, using: &rng)
+        func next() -> UInt64 {
+            seed &+= 0x9E37_79B9_7F4A_7C15
+            var z = seed
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9; z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        let startSeed = seed
+        // "a".."f", "a" + 1024 and "b" + 2048 (same hash as "a", "b"), 规, 章, 文, 件.
+        let alphabet: [Unicode.Scalar] = ["a", "b", "c", "d", "e", "f", "\u{461}", "\u{862}", "规", "章", "文", "件"]
+        let weightSet: [Float] = [1.0, 0.5, 0.25, 0.75, 0.9, 0.89, 0.7, 0.4, 0.6]
+        let aligner = RowAligner(
+            numerals: Self.numerals, syntax: Self.syntax, locate: { line, _ in SourceLocation(line: line) },
+            signWords: ShortWordSet([String]()), comparable: ComparableLabels(count: 0))
+        var scratch = RowAligner.Scratch()
+        var compared = 0, nonEmpty = 0
+        for _ in 0..<50000 {
+            let sub = Int(next() % 5) + 1
+            let letters = (0..<sub).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] }
+            let n = Int(next() % 9) + 1
+            let v = (0..<n).map { _ in letters[Int(next() % UInt64(letters.count))] }
+            var ctx = RowAligner.Context()
+            let m = Int(next() % 30)
+            var piece = 0
+            for _ in 0..<m {
+                if next() % 4 == 0 { piece += 1 }
+                ctx.chars.append(alphabet[Int(next() % UInt64(next() % 3 == 0 ? alphabet.count : min(alphabet.count, 8)))])
+                ctx.weights.append(weightSet[Int(next() % UInt64(weightSet.count))])
+                ctx.pieceOf.append(piece)
+            }
+            let a = aligner.lcs(v, bloom: RowAligner.bloom(of: v), ctx, &scratch)
+            let b = Self.referenceLCS(v, ctx)
+            XCTAssertTrue(
+                a.0 == b.0 && a.1.bitPattern == b.1.bitPattern && a.2 == b.2,
+                "seed \(startSeed): \(v) against \(ctx.chars) \(ctx.weights): \(a) != \(b)")
+            compared += 1
+            if !b.2.isEmpty { nonEmpty += 1 }
+        }
+        XCTAssertEqual(compared, 50000)
+        XCTAssertGreaterThan(nonEmpty, 10000)
+    }
+
     func testAlignerContextsAndLCSEqualTheReference() throws {
         let ctx = try ReaderContext(templates: Self.templates)
         let mapper = ctx.mapper
@@ -445,7 +493,7 @@ final class TableMappingFastPathTests: XCTestCase {
                 for c in new.prefix(12) {
                     for row in table.rows {
                         for v in row.variants where v.chars.count > 2 {
-                            let a = aligner.lcs(v.chars, c, &scratch)
+                            let a = aligner.lcs(v.chars, bloom: v.bloom, c, &scratch)
                             let b = Self.referenceLCS(v.chars, c)
                             XCTAssertTrue(a.0 == b.0 && a.1.bitPattern == b.1.bitPattern && a.2 == b.2, "\(t.name) \(v.text)")
                             compared += 1
@@ -474,7 +522,7 @@ final class TableMappingFastPathTests: XCTestCase {
             let v = (0..<Int.random(in: 1...14, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
             let aligner = RowAligner(
                 numerals: "", syntax: syntax, locate: mapper.locate, signWords: mapper.signWords, comparable: ComparableLabels(count: 0))
-            let a = aligner.lcs(v, c, &scratch)
+            let a = aligner.lcs(v, bloom: RowAligner.bloom(of: v), c, &scratch)
             let b = Self.referenceLCS(v, c)
             XCTAssertTrue(a.0 == b.0 && a.1.bitPattern == b.1.bitPattern && a.2 == b.2, "\(v) \(c.chars)")
         }

@@ -10,10 +10,13 @@ struct PreparedTable: Sendable {
         var nonstandard: Bool
         /// `RowAligner.required(chars.count)`, computed once.
         var required: Int
+        /// Which characters occur, hashed into 1024 bits as a context's are (`RowAligner.Context.bloom`).
+        var bloom: [UInt64]
 
         init(text: String, chars: [Unicode.Scalar], nonstandard: Bool) {
             self.text = text; self.chars = chars; self.nonstandard = nonstandard
             required = RowAligner.required(chars.count)
+            bloom = RowAligner.bloom(of: chars)
         }
     }
     struct PreparedRow: Sendable {
@@ -23,6 +26,10 @@ struct PreparedTable: Sendable {
     var rows: [PreparedRow]
     /// Every row variant, for telling a label from a text cell.
     var allVariants: Set<String>
+    /// Every row's variants in one array, row by row (`variantRanges[r]` are row r's), read in place by
+    /// `RowAligner.align`.
+    var allRowVariants: [Variant]
+    var variantRanges: [Range<Int>]
 
     init(spec: TableSpec, numerals: String) {
         // Each variant's comparable form as it was computed (`chars` are its scalars): rebuilding the strings from
@@ -46,6 +53,13 @@ struct PreparedTable: Sendable {
             return PreparedRow(spec: rs, variants: vs)
         }
         allVariants = comparableForms
+        allRowVariants = []
+        variantRanges = []
+        for row in rows {
+            let lo = allRowVariants.count
+            allRowVariants.append(contentsOf: row.variants)
+            variantRanges.append(lo..<allRowVariants.count)
+        }
     }
 }
 
@@ -268,39 +282,96 @@ struct RowAligner {
         ctx.wholePieces.append((item, p.chars, weight))
     }
 
+    /// `chars` hashed into 1024 bits (16 words), as a context's characters are.
+    static func bloom(of chars: [Unicode.Scalar]) -> [UInt64] {
+        var b = [UInt64](repeating: 0, count: 16)
+        for c in chars { b[Int(c.value % 1024) >> 6] |= 1 << UInt64(c.value % 64) }
+        return b
+    }
+
     struct Match {
         var score: Float
         var coverage: Float
-        var variant: PreparedTable.Variant
+        /// The variant read: its index among its row's variants, and whether it is nonstandard (a match holds no
+        /// copy of the variant, whose text and characters were retained and released with every match).
+        var variant: Int
+        var nonstandard: Bool
         /// Item indices of the pieces that carried the label.
         var pieces: [Int]
     }
 
+    /// Buffers reused by every comparison of one alignment: the table (`lcs`: a cell's score and count in one
+    /// key), and the kept columns of one comparison (context positions, characters, weights). Raw memory, grown
+    /// as needed.
+    final class Scratch {
+        private(set) var keys: UnsafeMutablePointer<UInt64>
+        private(set) var columns: UnsafeMutablePointer<Int>
+        private(set) var chars: UnsafeMutablePointer<Unicode.Scalar>
+        private(set) var weights: UnsafeMutablePointer<Float>
+        private var cellCapacity = 256
+        private var columnCapacity = 64
+
+        init() {
+            keys = .allocate(capacity: cellCapacity)
+            columns = .allocate(capacity: columnCapacity); chars = .allocate(capacity: columnCapacity)
+            weights = .allocate(capacity: columnCapacity)
+        }
+
+        deinit {
+            keys.deallocate(); columns.deallocate(); chars.deallocate(); weights.deallocate()
+        }
+
+        /// Room for `columns` kept columns.
+        func reserve(columns n: Int) {
+            guard n > columnCapacity else { return }
+            columns.deallocate(); chars.deallocate(); weights.deallocate()
+            columnCapacity = max(n, 2 * columnCapacity)
+            columns = .allocate(capacity: columnCapacity); chars = .allocate(capacity: columnCapacity)
+            weights = .allocate(capacity: columnCapacity)
+        }
+
+        /// Room for `cells` table cells.
+        func reserve(cells n: Int) {
+            guard n > cellCapacity else { return }
+            keys.deallocate()
+            cellCapacity = max(n, 2 * cellCapacity)
+            keys = .allocate(capacity: cellCapacity)
+        }
+    }
+
     /// How well `ctx` carries one of `row`'s variants: weighted longest common subsequence, normalised by
     /// the variant's length. Short variants (two characters or fewer) must be a whole piece.
-    /// Buffers reused by every comparison of one alignment.
-    struct Scratch { var score: [Float] = []; var count: [Int16] = [] }
-
-    /// `variants` are one template row's variants, read in place: a variant is copied only into a match.
+    /// `variants` are one template row's variants, read in place.
     func match(_ variants: UnsafeBufferPointer<PreparedTable.Variant>, _ ctx: Context, _ scratch: inout Scratch) -> Match? {
         var best: Match?
         for vi in variants.indices {
             let n = variants[vi].chars.count
             if n <= 2 {
                 if let w = ctx.wholePieces.last(where: { $0.chars == variants[vi].chars }) {
-                    let m = Match(score: w.weight, coverage: 1, variant: variants[vi], pieces: [w.item])
+                    let m = Match(score: w.weight, coverage: 1, variant: vi, nonstandard: variants[vi].nonstandard, pieces: [w.item])
                     if best.map({ better(m, than: $0) }) ?? true { best = m }
                 }
                 continue
             }
-            // Quick rejection: too few of the variant's characters occur in the context at all.
-            var present = 0
-            for c in variants[vi].chars where ctx.bloom[Int(c.value % 1024) >> 6] & (1 << UInt64(c.value % 64)) != 0 { present += 1 }
+            // Quick rejection: too few of the variant's characters occur in the context at all (present < need,
+            // that is more than n - need missing: counted until there are too many).
             let need = variants[vi].required
-            if present < need { continue }
-            let (matched, weight, pieces) = lcs(variants[vi].chars, ctx, &scratch)
+            let allowed = n - need
+            var missing = 0
+            ctx.bloom.withUnsafeBufferPointer { bloom in
+                variants[vi].chars.withUnsafeBufferPointer { chars in
+                    for c in chars where bloom[Int(c.value >> 6) & 15] & (1 << UInt64(c.value & 63)) == 0 {
+                        missing += 1
+                        if missing > allowed { break }
+                    }
+                }
+            }
+            if missing > allowed { continue }
+            let (matched, weight, pieces) = lcs(variants[vi].chars, bloom: variants[vi].bloom, ctx, &scratch, need: need)
             guard matched >= need else { continue }
-            let m = Match(score: weight / Float(n), coverage: Float(matched) / Float(n), variant: variants[vi], pieces: pieces)
+            let m = Match(
+                score: weight / Float(n), coverage: Float(matched) / Float(n), variant: vi, nonstandard: variants[vi].nonstandard,
+                pieces: pieces)
             if best.map({ better(m, than: $0) }) ?? true { best = m }
         }
         return best
@@ -309,7 +380,7 @@ struct RowAligner {
     /// A standard variant wins over a nonstandard one unless the nonstandard one is read better.
     func better(_ a: Match, than b: Match) -> Bool {
         if a.coverage != b.coverage { return a.coverage > b.coverage }
-        if a.variant.nonstandard != b.variant.nonstandard { return !a.variant.nonstandard }
+        if a.nonstandard != b.nonstandard { return !a.nonstandard }
         return a.score > b.score
     }
 
@@ -320,72 +391,121 @@ struct RowAligner {
         return Int((Float(n) * 0.75).rounded(.up))
     }
 
-    /// Weighted LCS of `v` against the context: matched count, matched weight, pieces used.
-    func lcs(_ v: [Unicode.Scalar], _ ctx: Context, _ scratch: inout Scratch) -> (Int, Float, [Int]) {
+    /// Weighted LCS of `v` against the context: matched count, matched weight, pieces used. With `need`, when
+    /// fewer than `need` characters match, only that is told (a count below `need`; the weight and pieces,
+    /// which the caller never reads, are not worked out).
+    ///
+    /// The table is filled over the context's columns that may hold one of `v`'s characters (`bloom`: the
+    /// variant's characters hashed as the context's are) and traced back as over all columns. Exact: a column
+    /// whose character is in no place of `v` never takes the diagonal, so each of its cells is the larger of the
+    /// cell above and the cell to the left, ties to the one above (score, then count); a cell is never smaller
+    /// than the one above it nor than the one to its left, so the column is a copy of the column before it, and
+    /// a kept column reads, to its left, the kept column before it (or the zero column). Tracing back through
+    /// such a column moves up while the cell above is equal, then left: through a gap of left-out columns (a copy
+    /// of the kept column before it), up while that column's cell above is equal, then on to that column.
+    /// Keeping a column that matches nothing (a hash collision) changes nothing either: it is filled and traced
+    /// as the full table would.
+    func lcs(_ v: [Unicode.Scalar], bloom: [UInt64], _ ctx: Context, _ scratch: inout Scratch, need: Int = 0) -> (Int, Float, [Int]) {
         let n = v.count, m = ctx.chars.count
         if m == 0 { return (0, 0, []) }
-        // score[i][j] over v[..<i], ctx[..<j]; ties broken by count.
-        let size = (n + 1) * (m + 1)
-        if scratch.score.count < size {
-            scratch.score = [Float](repeating: 0, count: size); scratch.count = [Int16](repeating: 0, count: size)
-        }
-        let w = m + 1
-        for j in 0...m { scratch.score[j] = 0; scratch.count[j] = 0 }
-        for i in 0...n { scratch.score[i * w] = 0; scratch.count[i * w] = 0 }
-        return scratch.score.withUnsafeMutableBufferPointer { score in
-            scratch.count.withUnsafeMutableBufferPointer { count in
-                lcsFill(v, ctx, n: n, m: m, score: score, count: count)
-            }
-        }
-    }
-
-    /// Fills the score and count tables row by row through raw pointers (no bounds checks in the inner loop);
-    /// each cell is computed from the same values in the same order as the indexed form
-    /// (`score[i][j - 1]` is the cell just written, kept in `leftScore`), so the tables are the same.
-    private func lcsFill(
-        _ v: [Unicode.Scalar], _ ctx: Context, n: Int, m: Int,
-        score: UnsafeMutableBufferPointer<Float>, count: UnsafeMutableBufferPointer<Int16>
-    ) -> (Int, Float, [Int]) {
-        let w = m + 1
-        let sp = score.baseAddress!, cp = count.baseAddress!
-        v.withUnsafeBufferPointer { vb in
+        // The kept columns: context positions, characters and weights.
+        scratch.reserve(columns: m)
+        let columns = scratch.columns, chars = scratch.chars, weights = scratch.weights
+        var M = 0
+        bloom.withUnsafeBufferPointer { vb in
             ctx.chars.withUnsafeBufferPointer { cb in
                 ctx.weights.withUnsafeBufferPointer { wb in
-                    for i in 1...n {
-                        let vi = vb[i - 1]
-                        let upScore = sp + (i - 1) * w, rowScore = sp + i * w
-                        let upCount = cp + (i - 1) * w, rowCount = cp + i * w
-                        var leftScore = rowScore[0], leftCount = rowCount[0]
-                        for j in 1...m {
-                            var s = upScore[j], c = upCount[j]
-                            if leftScore > s || (leftScore == s && leftCount > c) { s = leftScore; c = leftCount }
-                            if vi == cb[j - 1] {
-                                let d = upScore[j - 1] + wb[j - 1]
-                                if d > s { s = d; c = upCount[j - 1] + 1 }
-                            }
-                            rowScore[j] = s; rowCount[j] = c
-                            leftScore = s; leftCount = c
+                    for j in 0..<m {
+                        let c = cb[j].value
+                        if vb[Int(c >> 6) & 15] & (1 << UInt64(c & 63)) != 0 {
+                            columns[M] = j; chars[M] = cb[j]; weights[M] = wb[j]; M += 1
                         }
                     }
                 }
             }
         }
-        // Trace back the pieces that carried matched characters.
-        var pieces: [Int] = []
-        var i = n, j = m
-        while i > 0 && j > 0 {
-            if v[i - 1] == ctx.chars[j - 1], score[i * w + j] == score[(i - 1) * w + j - 1] + ctx.weights[j - 1],
-                count[i * w + j] == count[(i - 1) * w + j - 1] + 1
-            {
-                if pieces.last != ctx.pieceOf[j - 1] { pieces.append(ctx.pieceOf[j - 1]) }
-                i -= 1; j -= 1
-            } else if score[(i - 1) * w + j] == score[i * w + j] && count[(i - 1) * w + j] == count[i * w + j] {
-                i -= 1
-            } else {
-                j -= 1
+        if M == 0 { return (0, 0, []) }
+        // A match holds at most one kept column per character: fewer kept columns than `need`, fewer matched.
+        if M < need { return (0, 0, []) }
+        // Cell [i][k] over v[..<i], the kept columns [..<k]: its score and count, ties broken by count, in one key,
+        // the score's bits above the count's 16 (`key`). Scores are sums of weights, never negative (nor -0, nor
+        // NaN), whose bit patterns order as the numbers do and are equal when the numbers are: comparing keys is
+        // comparing (score, count) in that order, and `d > s` is `bits(d) > bits(s)`.
+        let w = M + 1
+        scratch.reserve(cells: (n + 1) * w)
+        let keys = scratch.keys
+        for k in 0...M { keys[k] = 0 }
+        for i in 0...n { keys[i * w] = 0 }
+        v.withUnsafeBufferPointer { vb in
+            for i in 1...n {
+                let vi = vb[i - 1]
+                let up = keys + (i - 1) * w, row = keys + i * w
+                var left: UInt64 = 0
+                // The cell above to the left (`key[i - 1][k - 1]`): the cell above of the column before.
+                var diag: UInt64 = 0
+                var k = 1
+                while k <= M {
+                    let above = up[k]
+                    // The larger of the cell above and the cell to the left, ties to the one above (equal keys: the
+                    // same cell values).
+                    var cell = left > above ? left : above
+                    if vi == chars[k &- 1] {
+                        let d = Self.score(diag) + weights[k &- 1]
+                        // A count is at most the variant's length (a few dozen): never near 65,535.
+                        if d.bitPattern > UInt32(truncatingIfNeeded: cell >> 16) { cell = Self.key(d, (diag & 0xFFFF) &+ 1) }
+                    }
+                    row[k] = cell
+                    left = cell
+                    diag = above
+                    k &+= 1
+                }
             }
         }
-        return (Int(count[n * w + m]), score[n * w + m], pieces.reversed())
+        let matched = Int(keys[n * w + M] & 0xFFFF), total = Self.score(keys[n * w + M])
+        if matched < need { return (matched, total, []) }
+        // Trace back the pieces that carried matched characters, as over the full table. `gap`: at a left-out
+        // column (a copy of kept column `k`), between kept columns `k` and `k + 1` (or after the last).
+        var pieces: [Int] = []
+        pieces.reserveCapacity(4)
+        var i = n, k = M
+        var gap = columns[M - 1] != m - 1
+        ctx.pieceOf.withUnsafeBufferPointer { pieceOf in
+            v.withUnsafeBufferPointer { vb in
+                while i > 0 && k > 0 {
+                    if gap {
+                        while i > 0 && keys[(i - 1) * w + k] == keys[i * w + k] { i -= 1 }
+                        gap = false
+                        continue
+                    }
+                    let j = columns[k - 1]
+                    let cell = keys[i * w + k], diag = keys[(i - 1) * w + k - 1]
+                    if vb[i - 1] == chars[k - 1], Self.score(cell) == Self.score(diag) + weights[k - 1],
+                        cell & 0xFFFF == (diag & 0xFFFF) + 1
+                    {
+                        if pieces.last != pieceOf[j] { pieces.append(pieceOf[j]) }
+                        i -= 1; k -= 1
+                        gap = k > 0 && columns[k - 1] != j - 1
+                    } else if keys[(i - 1) * w + k] == cell {
+                        i -= 1
+                    } else {
+                        k -= 1
+                        gap = k > 0 && columns[k - 1] != j - 1
+                    }
+                }
+            }
+        }
+        pieces.reverse()
+        return (matched, total, pieces)
+    }
+
+    /// A table cell's key (`lcs`): the score's bits, then the count in the low 16 bits.
+    @inline(__always) private static func key(_ score: Float, _ count: UInt64) -> UInt64 {
+        UInt64(score.bitPattern) << 16 | count
+    }
+
+    /// A key's score.
+    @inline(__always) private static func score(_ key: UInt64) -> Float {
+        Float(bitPattern: UInt32(truncatingIfNeeded: key >> 16))
     }
 
     // MARK: alignment
@@ -415,15 +535,8 @@ struct RowAligner {
         // by row, which copied the run's context (five arrays) for every pair. Exact: a pair's match depends
         // only on its row's variants and its run's context, and each comparison clears the scratch cells it
         // reads (`lcs`), so the order in which pairs are scored changes nothing.
-        var allVariants: [PreparedTable.Variant] = []
-        var variantRanges: [Range<Int>] = []
-        variantRanges.reserveCapacity(R)
-        for r in 0..<R {
-            let lo = allVariants.count
-            allVariants.append(contentsOf: rows[r].variants)
-            variantRanges.append(lo..<allVariants.count)
-        }
-        allVariants.withUnsafeBufferPointer { all in
+        let variantRanges = table.variantRanges
+        table.allRowVariants.withUnsafeBufferPointer { all in
             for j in 0..<J {
                 let context = ctxs[j]
                 for r in 0..<R {
@@ -508,7 +621,7 @@ struct RowAligner {
                     }
                     shown = onLine.joined(separator: " ")
                 }
-                let used: String? = m.coverage < 1 ? written : (m.variant.nonstandard ? m.variant.text : nil)
+                let used: String? = m.coverage < 1 ? written : (m.nonstandard ? prow.variants[m.variant].text : nil)
                 let labelLine = labelPieces.first?.token.line ?? run.firstLine
                 var cells: [Cell] = []
                 if let fitted = fit(run, k: k, items: items, label: m.pieces) ?? placedByColumn(run, columnAt: columnAt) {
