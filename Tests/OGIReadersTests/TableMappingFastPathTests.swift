@@ -464,6 +464,38 @@ final class TableMappingFastPathTests: XCTestCase {
         XCTAssertGreaterThan(nonEmpty, 10000)
     }
 
+    /// A text token's comparable scalars read without making its comparable form (`ComparableLabels.scalars`),
+    /// and whether it is prose read on its bytes (`RowAligner.isProse`), against the form's scalars and the
+    /// scalar reading, on every text token of every text and variant (and a few made-up ones).
+    func testComparableScalarsAndProseEqualTheReference() throws {
+        let ctx = try ReaderContext(templates: Self.templates)
+        let syntax = Self.syntax
+        var compared = 0, prose = 0
+        let made = ["（一）予以公开。", "1.属于国家秘密；", "(2) 其他—", "一、本年新收", "", "。", "；", "ａ；ｂ", "规 章"]
+        for t in try Self.texts() {
+            let tokens = CellTokenizer.tokens(of: Self.sourceLines(t.lines), syntax: syntax, filter: ctx.mapper.valueScalars)
+            let labels = ComparableLabels(count: tokens.count)
+            for (i, token) in tokens.enumerated() where token.kind == .text {
+                let form = LabelText.comparable(normalized: token.norm, numerals: Self.numerals)
+                XCTAssertEqual(labels.scalars(of: token, at: i, numerals: Self.numerals), Array(form.unicodeScalars), token.norm)
+                XCTAssertEqual(labels.form(of: token, at: i, numerals: Self.numerals), form, token.norm)
+                let isProse = token.norm.unicodeScalars.contains { $0 == "。" || $0 == "；" }
+                XCTAssertEqual(RowAligner.isProse(token.norm), isProse, token.norm)
+                if isProse { prose += 1 }
+                compared += 1
+            }
+        }
+        let labels = ComparableLabels(count: 0)
+        for m in made {
+            let token = CellToken(kind: .text, raw: m, norm: LabelText.normalize(m), line: 1)
+            let form = LabelText.comparable(normalized: token.norm, numerals: Self.numerals)
+            XCTAssertEqual(labels.scalars(of: token, at: 0, numerals: Self.numerals), Array(form.unicodeScalars), m)
+            XCTAssertEqual(RowAligner.isProse(token.norm), token.norm.unicodeScalars.contains { $0 == "。" || $0 == "；" }, m)
+        }
+        XCTAssertGreaterThan(compared, 5000)
+        XCTAssertGreaterThan(prose, 100)
+    }
+
     func testAlignerContextsAndLCSEqualTheReference() throws {
         let ctx = try ReaderContext(templates: Self.templates)
         let mapper = ctx.mapper

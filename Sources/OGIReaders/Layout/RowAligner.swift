@@ -64,7 +64,7 @@ struct PreparedTable: Sendable {
 }
 
 /// The comparable form (`LabelText.comparable(normalized:)`) of the text tokens of one token stream, by
-/// position, each computed once on first use, with its scalars (a table aligned in its part, then in the
+/// position, each computed once on first use, and its scalars (a table aligned in its part, then in the
 /// whole text, reads the same tokens again: neither the form nor its scalars are made twice).
 final class ComparableLabels {
     private var forms: [String?]
@@ -86,13 +86,29 @@ final class ComparableLabels {
         return f
     }
 
-    /// `form(of:at:numerals:)` and its scalars (`Array(form.unicodeScalars)`).
-    func formAndScalars(of token: CellToken, at position: Int, numerals: String) -> (form: String, scalars: [Unicode.Scalar]) {
-        let f = form(of: token, at: position, numerals: numerals)
-        if position < scalars.count, let c = scalars[position] { return (f, c) }
-        let c = UTF8Scan.scalars(of: f)
+    /// The scalars of `form(of:at:numerals:)` (`Array(form.unicodeScalars)`), without making the form: the form
+    /// is the text with its numbering stripped (`LabelText.stripNumbering`) less every scalar of
+    /// `LabelText.ignoredInComparison` (`FastText.removingScalars`, which copies each scalar it keeps as it is), so
+    /// its scalars are that text's scalars not in the set, in order. The form is made only where it is asked for.
+    func scalars(of token: CellToken, at position: Int, numerals: String) -> [Unicode.Scalar] {
+        if position < scalars.count, let c = scalars[position] { return c }
+        if numeralForm?.text != numerals { numeralForm = LabelNumerals(numerals) }
+        var stripped = LabelText.stripNumbering(token.norm, numerals: numeralForm!)
+        let ignored = LabelText.ignoredInComparison
+        let c = stripped.withUTF8 { b in
+            [Unicode.Scalar](unsafeUninitializedCapacity: b.count) { out, count in
+                var i = 0, k = 0
+                while i < b.count {
+                    let (v, len) = UTF8Scan.scalar(b, i)
+                    let u = Unicode.Scalar(v)!
+                    if !ignored.contains(u) { out[k] = u; k += 1 }
+                    i += len
+                }
+                count = k
+            }
+        }
         if position < scalars.count { scalars[position] = c }
-        return (f, c)
+        return c
     }
 }
 
@@ -139,72 +155,100 @@ struct RowAligner {
 
     /// Builds the observed sequence: label pieces and value runs. Sign words written apart from their
     /// number ("减 51") are joined; a text cell between numbers on one line stays inside its run.
-    func observe(_ tokens: ArraySlice<CellToken>, table: PreparedTable) -> (items: [Item], runs: [Run]) {
+    /// `cellsPerRun`: room made in each run for that many cells (the table's columns), a hint only.
+    func observe(_ tokens: ArraySlice<CellToken>, table: PreparedTable, cellsPerRun: Int = 0) -> (items: [Item], runs: [Run]) {
         var items: [Item] = []
         var runs: [Run] = []
         var open = false
-        // Positions (in the token stream) of the tokens that are not row breaks, read in order.
-        let toks = tokens.indices.filter { tokens[$0].kind != .rowBreak }
-        var i = 0
-        func nextValue(after i: Int) -> CellToken? {
-            guard i + 1 < toks.count else { return nil }
-            let n = tokens[toks[i + 1]]
-            return n.kind == .value && n.line == tokens[toks[i]].line ? n : nil
+        // The tokens that are not row breaks are read in order, each in place (not copied unless kept).
+        let end = tokens.endIndex
+        func next(after p: Int) -> Int {
+            var q = p + 1
+            while q < end, tokens[q].kind == .rowBreak { q += 1 }
+            return q
         }
-        /// `nextValue(after: i) != nil`, without copying the token.
-        func hasNextValue(after i: Int) -> Bool {
-            i + 1 < toks.count && tokens[toks[i + 1]].kind == .value && tokens[toks[i + 1]].line == tokens[toks[i]].line
-        }
-        while i < toks.count {
-            var t = tokens[toks[i]]
-            let position = toks[i]
-            // The cheap tests first (what follows the token), the hashing of the sign words last.
-            if t.kind == .text, hasNextValue(after: i), tokens[toks[i + 1]].parsed?.state == .number, signWords.contains(t.raw),
-                let n = nextValue(after: i), let p = n.parsed, p.state == .number
-            {
-                // "减 51", "+ 7": one signed cell.
-                let sign = t.raw
-                t = CellToken(kind: .value, raw: sign + " " + n.raw, line: t.line, field: t.field)
-                t.parsed = syntax.parse(sign + n.raw)
-                i += 1
+        var read = 0
+        for p in tokens.indices where tokens[p].kind != .rowBreak { read += 1 }
+        items.reserveCapacity(read)
+        func openRun() {
+            if !open {
+                var run = Run(item: items.count)
+                run.cells.reserveCapacity(cellsPerRun)
+                runs.append(run)
+                items.append(.run(runs.count - 1))
+                open = true
             }
-            switch t.kind {
+        }
+        var p = next(after: tokens.startIndex - 1)
+        while p < end {
+            let q = next(after: p)
+            // The next token read is a value on this token's line.
+            let valueNext = q < end && tokens[q].kind == .value && tokens[q].line == tokens[p].line
+            // The cheap tests first (what follows the token), the hashing of the sign words last.
+            if tokens[p].kind == .text, valueNext, tokens[q].parsed?.state == .number, signWords.contains(tokens[p].raw) {
+                // "减 51", "+ 7": one signed cell.
+                let sign = tokens[p].raw
+                var t = CellToken(kind: .value, raw: sign + " " + tokens[q].raw, line: tokens[p].line, field: tokens[p].field)
+                t.parsed = syntax.parse(sign + tokens[q].raw)
+                openRun()
+                runs[runs.count - 1].cells.append(t)
+                p = next(after: q)
+                continue
+            }
+            switch tokens[p].kind {
             case .text:
-                let prose = t.norm.unicodeScalars.contains { $0 == "。" || $0 == "；" }
                 // A prose piece's characters are never read: the contexts stop at prose (`contexts`), and a
                 // standalone label, a label shown and a row's leading cells are never prose. So prose is not
                 // put in comparable form (it is the longest text of a report): its piece has no characters.
-                if prose {
-                    items.append(.piece(Piece(token: t, chars: [], prose: true)))
+                if Self.isProse(tokens[p].norm) {
+                    items.append(.piece(Piece(token: tokens[p], chars: [], prose: true)))
                     open = false
                     break
                 }
                 // A label token's `norm` is its raw text normalised (`CellTokenizer`).
-                let (c, chars) = comparable.formAndScalars(of: t, at: position, numerals: numerals)
+                let chars = comparable.scalars(of: tokens[p], at: p, numerals: numerals)
                 // A text cell between two values of the same delimited line (e.g. "若干") belongs to the run.
-                if open, t.field != nil, let last = runs.last?.cells.last, last.line == t.line, hasNextValue(after: i),
-                    chars.count <= 8, !table.allVariants.contains(c)
+                if open, tokens[p].field != nil, runs[runs.count - 1].lastLine == tokens[p].line, valueNext, chars.count <= 8,
+                    !table.allVariants.contains(comparable.form(of: tokens[p], at: p, numerals: numerals))
                 {
-                    var cell = CellToken(kind: .value, raw: t.raw, line: t.line, field: t.field)
-                    cell.parsed = syntax.parse(t.raw)
+                    var cell = CellToken(kind: .value, raw: tokens[p].raw, line: tokens[p].line, field: tokens[p].field)
+                    cell.parsed = syntax.parse(tokens[p].raw)
                     runs[runs.count - 1].cells.append(cell)
                 } else {
-                    items.append(.piece(Piece(token: t, chars: chars, prose: false)))
+                    items.append(.piece(Piece(token: tokens[p], chars: chars, prose: false)))
                     open = false
                 }
             case .value, .blank:
-                if !open {
-                    runs.append(Run(item: items.count))
-                    items.append(.run(runs.count - 1))
-                    open = true
-                }
-                runs[runs.count - 1].cells.append(t)
+                openRun()
+                runs[runs.count - 1].cells.append(tokens[p])
             case .rowBreak:
                 break
             }
-            i += 1
+            p = q
         }
         return (items, runs)
+    }
+
+    /// Whether `s` holds 。 or ； (prose), read as UTF-8 bytes (E3 80 82, EF BC 9B: a lead byte starts
+    /// either, so the bytes are found only where the character is).
+    static func isProse(_ s: String) -> Bool {
+        if let found = s.utf8.withContiguousStorageIfAvailable({ b -> Bool in
+            var i = 0
+            let n = b.count
+            while i + 2 < n {
+                let x = b[i]
+                if x == 0xE3 {
+                    if b[i + 1] == 0x80 && b[i + 2] == 0x82 { return true }
+                } else if x == 0xEF {
+                    if b[i + 1] == 0xBC && b[i + 2] == 0x9B { return true }
+                }
+                i += 1
+            }
+            return false
+        }) {
+            return found
+        }
+        return s.unicodeScalars.contains { $0 == "。" || $0 == "；" }
     }
 
     // MARK: scoring
@@ -514,8 +558,8 @@ struct RowAligner {
     /// `strict`: only labels written in full on the line of their numbers count (used when a table is looked
     /// for without its title, where another table's rows are near).
     func align(_ tokens: ArraySlice<CellToken>, spec: TableSpec, table: PreparedTable, strict: Bool = false) -> Result {
-        let (items, runs) = observe(tokens, table: table)
         let k = spec.columns.count
+        let (items, runs) = observe(tokens, table: table, cellsPerRun: k)
         let ctxs = contexts(items: items, runs: runs)
         let rows = table.rows
         let R = rows.count, J = runs.count
