@@ -382,7 +382,9 @@ final class TableMappingFastPathTests: XCTestCase {
 
     /// `RowAligner.lcs` as it was written with indices (no pointers).
     static func referenceLCS(_ v: [Unicode.Scalar], _ ctx: RowAligner.Context) -> (Int, Float, [Int]) {
-        let n = v.count, m = ctx.chars.count
+        // A context's arrays are parts of larger ones (`RowAligner.contexts`): indexed from 0 here.
+        let chars = Array(ctx.chars), weights = Array(ctx.weights), pieceOf = Array(ctx.pieceOf)
+        let n = v.count, m = chars.count
         if m == 0 { return (0, 0, []) }
         let w = m + 1
         var score = [Float](repeating: 0, count: (n + 1) * w), count = [Int16](repeating: 0, count: (n + 1) * w)
@@ -392,8 +394,8 @@ final class TableMappingFastPathTests: XCTestCase {
                 if score[i * w + j - 1] > s || (score[i * w + j - 1] == s && count[i * w + j - 1] > c) {
                     s = score[i * w + j - 1]; c = count[i * w + j - 1]
                 }
-                if v[i - 1] == ctx.chars[j - 1] {
-                    let d = score[(i - 1) * w + j - 1] + ctx.weights[j - 1]
+                if v[i - 1] == chars[j - 1] {
+                    let d = score[(i - 1) * w + j - 1] + weights[j - 1]
                     if d > s { s = d; c = count[(i - 1) * w + j - 1] + 1 }
                 }
                 score[i * w + j] = s; count[i * w + j] = c
@@ -402,10 +404,10 @@ final class TableMappingFastPathTests: XCTestCase {
         var pieces: [Int] = []
         var i = n, j = m
         while i > 0 && j > 0 {
-            if v[i - 1] == ctx.chars[j - 1], score[i * w + j] == score[(i - 1) * w + j - 1] + ctx.weights[j - 1],
+            if v[i - 1] == chars[j - 1], score[i * w + j] == score[(i - 1) * w + j - 1] + weights[j - 1],
                 count[i * w + j] == count[(i - 1) * w + j - 1] + 1
             {
-                if pieces.last != ctx.pieceOf[j - 1] { pieces.append(ctx.pieceOf[j - 1]) }
+                if pieces.last != pieceOf[j - 1] { pieces.append(pieceOf[j - 1]) }
                 i -= 1; j -= 1
             } else if score[(i - 1) * w + j] == score[i * w + j] && count[(i - 1) * w + j] == count[i * w + j] {
                 i -= 1

@@ -256,74 +256,113 @@ struct RowAligner {
     /// Label text around a run, each character weighted by where it sits: on the run's own line before the
     /// numbers (1.0), on the lines above (0.9), on the lines after it up to the next run's line (0.7), a little
     /// less for each line further away.
+    /// The arrays of every context of one alignment are parts of one array each (`contexts`: five arrays for
+    /// all the runs, not five a run); they are read through buffer pointers, indexed from 0.
     struct Context {
+        var chars: ArraySlice<Unicode.Scalar> = []
+        var weights: ArraySlice<Float> = []
+        var pieceOf: ArraySlice<Int> = []
+        /// Which characters occur (hashed into 1024 bits), for quick rejection.
+        var bloom = ArraySlice([UInt64](repeating: 0, count: 16))
+        /// Pieces (item indices) whose whole comparable text is a short label, for exact matching.
+        var wholePieces: ArraySlice<(item: Int, chars: [Unicode.Scalar], weight: Float)> = []
+    }
+
+    /// The arrays of which every context of one alignment is a part (`contexts`).
+    private struct ContextArrays {
         var chars: [Unicode.Scalar] = []
         var weights: [Float] = []
         var pieceOf: [Int] = []
-        /// Which characters occur (hashed into 1024 bits), for quick rejection.
-        var bloom = [UInt64](repeating: 0, count: 16)
-        /// Pieces (item indices) whose whole comparable text is a short label, for exact matching.
         var wholePieces: [(item: Int, chars: [Unicode.Scalar], weight: Float)] = []
+        /// 16 words a run.
+        var blooms: [UInt64] = []
+
+        /// Appends the characters `cs` of piece `item` with `weight` on each to run `j`'s context.
+        mutating func add(_ cs: [Unicode.Scalar], item: Int, weight: Float, run j: Int) {
+            chars.append(contentsOf: cs)
+            weights.append(contentsOf: repeatElement(weight, count: cs.count))
+            pieceOf.append(contentsOf: repeatElement(item, count: cs.count))
+            blooms.withUnsafeMutableBufferPointer { b in
+                for c in cs { b[16 * j + (Int(c.value >> 6) & 15)] |= 1 << UInt64(c.value & 63) }
+            }
+            wholePieces.append((item, cs, weight))
+        }
     }
 
     func contexts(items: [Item], runs: [Run]) -> [Context] {
-        var out: [Context] = []
-        out.reserveCapacity(runs.count)
-        for (j, run) in runs.enumerated() {
-            var ctx = Context()
-            // Room for a few labels' characters at once (the arrays grew from empty, reallocated many times).
-            ctx.chars.reserveCapacity(64)
-            ctx.weights.reserveCapacity(64)
-            ctx.pieceOf.reserveCapacity(64)
-            ctx.wholePieces.reserveCapacity(16)
-            // Before: back to the previous run or prose, at most 16 pieces.
-            var before: [Int] = []
-            var k = run.item - 1
-            while k >= 0, before.count < 16 {
-                if case .piece(let p) = items[k] { if p.prose { break }; before.append(k) } else { break }
-                k -= 1
+        // Each item read once (an item's piece was copied, with its token's strings, every time a context read it):
+        // a piece's characters and line, and whether it is a piece that is not prose (a context reads no other).
+        struct Seen {
+            var chars: [Unicode.Scalar]
+            var line: Int
+            var label: Bool
+        }
+        var seen: [Seen] = []
+        seen.reserveCapacity(items.count)
+        var pieceChars = 0
+        for item in items {
+            if case .piece(let p) = item {
+                seen.append(Seen(chars: p.chars, line: p.token.line, label: !p.prose))
+                pieceChars += p.chars.count
+            } else {
+                seen.append(Seen(chars: [], line: 0, label: false))
             }
-            for idx in before.reversed() {
-                guard case .piece(let p) = items[idx] else { continue }
+        }
+        // A piece is read before one run at most (the next) and after one at most (the one before it); each read
+        // adds one whole piece, and each line of pieces before a run one more at most.
+        var all = ContextArrays()
+        all.chars.reserveCapacity(2 * pieceChars)
+        all.weights.reserveCapacity(2 * pieceChars)
+        all.pieceOf.reserveCapacity(2 * pieceChars)
+        all.wholePieces.reserveCapacity(3 * items.count)
+        all.blooms = [UInt64](repeating: 0, count: 16 * runs.count)
+        var bounds: [(chars: Range<Int>, whole: Range<Int>)] = []
+        bounds.reserveCapacity(runs.count)
+        for (j, run) in runs.enumerated() {
+            let charsStart = all.chars.count, wholeStart = all.wholePieces.count
+            // Before: back to the previous run or prose, at most 16 pieces (items `lo..<run.item`).
+            var lo = run.item
+            while lo > 0, run.item - lo < 16, seen[lo - 1].label { lo -= 1 }
+            for idx in lo..<run.item {
+                let line = seen[idx].line
                 // Nearer text is stronger evidence: a label two lines up belongs here less than one just above.
-                Self.add(
-                    p, item: idx, weight: p.token.line == run.firstLine ? 1.0 : max(0.6, 0.9 - 0.01 * Float(run.firstLine - p.token.line)),
-                    to: &ctx)
+                all.add(
+                    seen[idx].chars, item: idx, weight: line == run.firstLine ? 1.0 : max(0.6, 0.9 - 0.01 * Float(run.firstLine - line)),
+                    run: j)
             }
             // A short label spaced out on one line ("规 章") is its pieces on that line joined.
-            var g = 0
-            let ordered = Array(before.reversed())
-            while g < ordered.count {
-                guard case .piece(let p0) = items[ordered[g]] else { g += 1; continue }
+            var g = lo
+            while g < run.item {
+                let line = seen[g].line
                 var h = g + 1
-                var chars = p0.chars
-                while h < ordered.count, case .piece(let ph) = items[ordered[h]], ph.token.line == p0.token.line {
-                    chars += ph.chars; h += 1
+                while h < run.item, seen[h].line == line { h += 1 }
+                if h - g > 1 {
+                    var joined = seen[g].chars
+                    for x in g + 1..<h { joined += seen[x].chars }
+                    all.wholePieces.append((h - 1, joined, line == run.firstLine ? 1.0 : 0.9))
                 }
-                if h - g > 1 { ctx.wholePieces.append((ordered[h - 1], chars, p0.token.line == run.firstLine ? 1.0 : 0.9)) }
                 g = h
             }
             // After: up to the next run, leaving out the pieces on the next run's own line.
             let nextLine = j + 1 < runs.count ? runs[j + 1].firstLine : Int.max
             var n = run.item + 1
-            var taken = 0
-            while n < items.count, taken < 16 {
-                guard case .piece(let p) = items[n], !p.prose, p.token.line < nextLine else { break }
-                Self.add(p, item: n, weight: max(0.4, 0.7 - 0.01 * Float(p.token.line - run.lastLine)), to: &ctx)
-                n += 1; taken += 1
+            while n < items.count, n - run.item - 1 < 16, seen[n].label, seen[n].line < nextLine {
+                all.add(seen[n].chars, item: n, weight: max(0.4, 0.7 - 0.01 * Float(seen[n].line - run.lastLine)), run: j)
+                n += 1
             }
-            out.append(ctx)
+            bounds.append((charsStart..<all.chars.count, wholeStart..<all.wholePieces.count))
+        }
+        // The parts taken once every array is whole (a part taken earlier would have had an array copied on the
+        // next append).
+        var out: [Context] = []
+        out.reserveCapacity(runs.count)
+        for (j, b) in bounds.enumerated() {
+            out.append(
+                Context(
+                    chars: all.chars[b.chars], weights: all.weights[b.chars], pieceOf: all.pieceOf[b.chars],
+                    bloom: all.blooms[16 * j..<16 * j + 16], wholePieces: all.wholePieces[b.whole]))
         }
         return out
-    }
-
-    /// Appends piece `p` (item `item`) to `ctx` with `weight` on each of its characters.
-    private static func add(_ p: Piece, item: Int, weight: Float, to ctx: inout Context) {
-        ctx.chars.append(contentsOf: p.chars)
-        ctx.weights.append(contentsOf: repeatElement(weight, count: p.chars.count))
-        ctx.pieceOf.append(contentsOf: repeatElement(item, count: p.chars.count))
-        for c in p.chars { ctx.bloom[Int(c.value % 1024) >> 6] |= 1 << UInt64(c.value % 64) }
-        ctx.wholePieces.append((item, p.chars, weight))
     }
 
     /// `chars` hashed into 1024 bits (16 words), as a context's characters are.
