@@ -604,6 +604,7 @@ struct RowAligner {
         let R = rows.count, J = runs.count
         var result = Result()
         guard R > 0 else { return result }
+        result.rows.reserveCapacity(R)
 
         // Scores of every (row, run) pair that the label evidence allows.
         var scratch = Scratch()
@@ -691,29 +692,37 @@ struct RowAligner {
             if let jj = assigned[ri], let m = matches(ri * J + jj) {
                 let run = runs[jj]
                 let labelPieces: [Piece] = m.pieces.compactMap { if case .piece(let p) = items[$0] { return p } else { return nil } }
-                let written = labelPieces.map { $0.token.raw }.joined()
                 // The label as shown: on one line, that line's pieces up to the label (a block label in front
                 // of it included, "三、本年度办理结果 （一）予以公开"); over several lines, the pieces that carried it.
-                var shown = labelPieces.map { $0.token.raw }.joined(separator: " ")
+                let shown: String
                 if let lastItem = m.pieces.last, let line = labelPieces.first?.token.line, labelPieces.allSatisfy({ $0.token.line == line })
                 {
                     var k = lastItem
+                    // Read from the label back, put in order once.
                     var onLine: [String] = []
                     while k >= 0, case .piece(let p) = items[k], p.token.line == line, !p.prose {
-                        onLine.insert(p.token.raw, at: 0); k -= 1
+                        onLine.append(p.token.raw); k -= 1
                     }
+                    onLine.reverse()
                     shown = onLine.joined(separator: " ")
+                } else {
+                    shown = labelPieces.map { $0.token.raw }.joined(separator: " ")
                 }
-                let used: String? = m.coverage < 1 ? written : (m.nonstandard ? prow.variants[m.variant].text : nil)
+                // The label as written, only where it is told (a label read in part).
+                let used: String? =
+                    m.coverage < 1 ? labelPieces.map { $0.token.raw }.joined() : (m.nonstandard ? prow.variants[m.variant].text : nil)
                 let labelLine = labelPieces.first?.token.line ?? run.firstLine
                 var cells: [Cell] = []
+                cells.reserveCapacity(k)
                 if let fitted = fit(run, k: k, items: items, label: m.pieces) ?? placedByColumn(run, columnAt: columnAt) {
-                    for (ci, t) in fitted.enumerated() {
-                        let p = t.parsed ?? syntax.parse(t.raw)
+                    // Each token read in place (not copied).
+                    for ci in fitted.indices {
+                        let p = fitted[ci].parsed ?? syntax.parse(fitted[ci].raw)
+                        let blank = fitted[ci].kind == .blank
                         cells.append(
                             Cell(
-                                column: spec.columns[ci].key, raw: t.kind == .blank ? "" : t.raw,
-                                location: locate(t.line, t.field), parsed: t.kind == .blank ? (.blank, 0, nil) : p))
+                                column: spec.columns[ci].key, raw: blank ? "" : fitted[ci].raw,
+                                location: locate(fitted[ci].line, fitted[ci].field), parsed: blank ? (.blank, 0, nil) : p))
                     }
                 } else {
                     let found = run.cells.map { $0.kind == .blank ? "" : $0.raw }
