@@ -114,6 +114,36 @@ public enum LabelText {
         }
     }
 
+    /// `prefixDistances(a, b)` for `a` of `length` scalars (1...64) computed a column of `b` at a time, the
+    /// column's vertical differences held in two bit vectors (Myers' bit-parallel algorithm, in Hyyrö's form
+    /// for the distance to a whole text: the top row grows by one each column). `b` is given as character
+    /// numbers `line[0..<count]`, `masks[c]` the bits of the positions of `a` holding character `c`; element
+    /// `k` of `out` (`count + 1` elements) is the distance of `a` to `b`'s first `k` scalars.
+    /// `HeadingBitParallelTests` compares it with the recurrence.
+    @inline(__always) static func prefixDistancesBitParallel(
+        masks: UnsafePointer<UInt64>, length: Int, line: UnsafePointer<UInt8>, count: Int, into out: UnsafeMutablePointer<Int>
+    ) {
+        var pv: UInt64 = ~0, mv: UInt64 = 0
+        var score = length
+        let high = UInt64(1) << UInt64(length - 1)
+        out[0] = score
+        var j = 0
+        while j < count {
+            let eq = masks[Int(line[j])]
+            let xv = eq | mv
+            let xh = (((eq & pv) &+ pv) ^ pv) | eq
+            var ph = mv | ~(xh | pv)
+            var mh = pv & xh
+            if ph & high != 0 { score += 1 } else if mh & high != 0 { score -= 1 }
+            ph = (ph << 1) | 1
+            mh = mh << 1
+            pv = mh | ~(xv | ph)
+            mv = ph & xv
+            j += 1
+            out[j] = score
+        }
+    }
+
     /// Removes leading numbering such as `一、`, `(一)`, `1.`, `3、`, repeated (`三、(一)`), from a normalised label.
     public static func stripNumbering(_ s: String, numerals: String) -> String {
         stripNumbering(s, numerals: LabelNumerals(numerals))

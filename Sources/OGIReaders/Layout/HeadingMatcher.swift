@@ -23,6 +23,14 @@ struct HeadingMatcher: Sendable {
     let firstChars: ScalarSet
     /// Every character of every variant: a line character outside it is shared with no variant.
     let variantChars: ScalarSet
+    /// The variants' characters numbered 1... (`VariantAlphabet`), and per variant (the parts' variants in order,
+    /// `variantStart[part]` the first of a part) one row of `alphabet.count + 1` match masks: bit `i` of entry
+    /// `c` is set when the variant's scalar `i` is character `c` (entry 0, a character in no variant, is 0).
+    /// Nil when a variant is longer than 64 scalars or a character is astral: `bestPart` then runs the
+    /// recurrence cell by cell.
+    let alphabet: VariantAlphabet?
+    let masks: [UInt64]
+    let variantStart: [Int]
 
     init(profile: ReaderProfile) {
         // A `ScalarSet` filled directly, and the backslashes skipped scalar by scalar: no `Set<Unicode.Scalar>`
@@ -57,6 +65,26 @@ struct HeadingMatcher: Sendable {
         self.longest = longest
         self.firstChars = firstChars
         self.variantChars = variantChars
+        var starts: [Int] = []
+        var flat: [[Unicode.Scalar]] = []
+        for part in parts {
+            starts.append(flat.count)
+            flat += part.variants
+        }
+        variantStart = starts
+        let alphabet = VariantAlphabet(flat)
+        if let alphabet, longest <= 64 {
+            let stride = alphabet.count + 1
+            var masks = [UInt64](repeating: 0, count: flat.count * stride)
+            for (f, v) in flat.enumerated() {
+                for (i, u) in v.enumerated() { masks[f * stride + Int(alphabet.index(u))] |= UInt64(1) << UInt64(i) }
+            }
+            self.alphabet = alphabet
+            self.masks = masks
+        } else {
+            self.alphabet = nil
+            self.masks = []
+        }
     }
 
     struct Match {
@@ -249,6 +277,69 @@ struct HeadingMatcher: Sendable {
     private func bestPart(_ comp: UnsafeBufferPointer<Unicode.Scalar>, excluding: Set<String>, numeral: Bool)
         -> (part: Int, distance: Int, length: Int)?
     {
+        if let alphabet { return bestPartBitParallel(comp, alphabet: alphabet, excluding: excluding, numeral: numeral) }
+        return bestPartByCells(comp, excluding: excluding, numeral: numeral)
+    }
+
+    /// `bestPartByCells` with the line's characters numbered once (`alphabet`) and each variant's distances
+    /// to the line's prefixes computed a column at a time (`LabelText.prefixDistancesBitParallel`, the same
+    /// numbers as the recurrence). The same variants are passed over in the same order: a character is in some
+    /// variant exactly when its number is not 0, and in a variant exactly when that variant's mask for it is
+    /// not 0. A variant that repeats an earlier one of its part is skipped: it has the same distances, and a
+    /// tie never replaces the best match.
+    private func bestPartBitParallel(
+        _ comp: UnsafeBufferPointer<Unicode.Scalar>, alphabet: VariantAlphabet, excluding: Set<String>, numeral: Bool
+    ) -> (part: Int, distance: Int, length: Int)? {
+        var best: (part: Int, distance: Int, length: Int)?
+        let stride = alphabet.count + 1
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * (Self.maxComparable + 1)) { buffer in
+            let distances = buffer.baseAddress!
+            let inVariants = distances + (Self.maxComparable + 1)
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxComparable) { indexBuffer in
+                let index = indexBuffer.baseAddress!
+                inVariants[0] = 0
+                for k in 0..<comp.count {
+                    let c = alphabet.index(comp[k])
+                    index[k] = c
+                    inVariants[k + 1] = inVariants[k] + (c != 0 ? 1 : 0)
+                }
+                return masks.withUnsafeBufferPointer { allMasks in
+                    for pi in parts.indices {
+                        var isExcluded: Bool?
+                        let variants = parts[pi].variants
+                        for vi in variants.indices {
+                            let m = variants[vi].count
+                            guard m >= 2 else { continue }
+                            let allowed = numeral ? (m >= 12 ? 2 : m >= 6 ? 1 : 0) : (m >= 8 ? 1 : 0)
+                            let lo = max(1, m - allowed), hi = min(comp.count, m + allowed)
+                            guard lo <= hi, inVariants[min(comp.count, m)] >= m - 2 * allowed else { continue }
+                            let row = allMasks.baseAddress! + (variantStart[pi] + vi) * stride
+                            var shared = 0
+                            for k in 0..<min(comp.count, m) where row[Int(index[k])] != 0 { shared += 1 }
+                            guard shared >= m - 2 * allowed else { continue }
+                            if variants[..<vi].contains(where: { $0 == variants[vi] }) { continue }
+                            LabelText.prefixDistancesBitParallel(masks: row, length: m, line: index, count: hi, into: distances)
+                            for len in lo...hi {
+                                let d = distances[len]
+                                guard d <= allowed else { continue }
+                                if isExcluded == nil { isExcluded = excluding.contains(parts[pi].spec.key) }
+                                if isExcluded == true { break }
+                                if best == nil || d < best!.distance || (d == best!.distance && len > best!.length) { best = (pi, d, len) }
+                            }
+                            if isExcluded == true { break }
+                        }
+                    }
+                    return best
+                }
+            }
+        }
+    }
+
+    /// The best part computed cell by cell (`LabelText.prefixDistances`): the reading `bestPartBitParallel`
+    /// stands in for, and the one used when the variants do not fit its masks.
+    func bestPartByCells(_ comp: UnsafeBufferPointer<Unicode.Scalar>, excluding: Set<String>, numeral: Bool)
+        -> (part: Int, distance: Int, length: Int)?
+    {
         var best: (part: Int, distance: Int, length: Int)?
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (Self.maxComparable + 1)) { buffer in
             let distances = buffer.baseAddress!
@@ -379,5 +470,49 @@ struct HeadingMatcher: Sendable {
         let rest = ScalarTrim.whitespaces(String(Substring(lineScalars[end...])))
         let deviates = b.distance > 0 || lostNumeral
         return Match(spec: part.spec, heading: shown, rest: rest, standardHeading: deviates ? part.standard : nil)
+    }
+}
+
+/// The characters of a set of texts numbered 1...`count` in order of first appearance, looked up in two levels
+/// as `ScalarSet` does (a block of 256 scalars, then a byte per scalar): 0 for a character in none of them.
+/// Nil when there are more than 255 characters or an astral one.
+struct VariantAlphabet: Sendable {
+    /// For each block of 256 BMP scalars, the number of its 256 entries in `entries` (block 0 is all zero).
+    let blockOf: [UInt16]
+    let entries: [UInt8]
+    let count: Int
+
+    init?(_ texts: [[Unicode.Scalar]]) {
+        var blockOf = [UInt16](repeating: 0, count: 256)
+        var entries = [UInt8](repeating: 0, count: 256)
+        var count = 0
+        for t in texts {
+            for u in t {
+                let v = Int(u.value)
+                guard v < 0x10000 else { return nil }
+                var block = Int(blockOf[v >> 8])
+                if block == 0 {
+                    block = entries.count >> 8
+                    entries += [UInt8](repeating: 0, count: 256)
+                    blockOf[v >> 8] = UInt16(block)
+                }
+                if entries[block << 8 | (v & 0xFF)] == 0 {
+                    guard count < 255 else { return nil }
+                    count += 1
+                    entries[block << 8 | (v & 0xFF)] = UInt8(count)
+                }
+            }
+        }
+        self.blockOf = blockOf
+        self.entries = entries
+        self.count = count
+    }
+
+    /// The number of `u`, 0 when it is in none of the texts.
+    @inline(__always) func index(_ u: Unicode.Scalar) -> UInt8 {
+        let v = Int(u.value)
+        guard v < 0x10000 else { return 0 }
+        let block = blockOf.withUnsafeBufferPointer { Int($0[v >> 8]) }
+        return entries.withUnsafeBufferPointer { $0[block << 8 | (v & 0xFF)] }
     }
 }
