@@ -11,6 +11,12 @@ public enum LabelText {
             var i = 0
             let n = b.count
             while i < n {
+                // A lead byte E4...EE starts a scalar of U+4000...U+EFFF (CJK ideographs and beyond), neither
+                // white space nor a full-width form: passed over without decoding it.
+                if b[i] &- 0xE4 < 0x0B {
+                    i &+= 3
+                    continue
+                }
                 let (v, len) = UTF8Scan.scalar(b, i)
                 if FastText.isSpace(Unicode.Scalar(v)!) || (v >= 0xFF01 && v <= 0xFF5E) { break }
                 i += len
@@ -28,10 +34,16 @@ public enum LabelText {
         let n = b.count
         return String(unsafeUninitializedCapacity: n) { out in
             var o = 0
-            for k in 0..<start { out[k] = b[k] }
+            if start > 0 { out.baseAddress!.update(from: b.baseAddress!, count: start) }
             o = start
             var i = start
             while i < n {
+                // As in `normalize`: a scalar of U+4000...U+EFFF is kept, its three bytes copied.
+                if b[i] &- 0xE4 < 0x0B {
+                    out[o] = b[i]; out[o &+ 1] = b[i &+ 1]; out[o &+ 2] = b[i &+ 2]
+                    o &+= 3; i &+= 3
+                    continue
+                }
                 let (v, len) = UTF8Scan.scalar(b, i)
                 if FastText.isSpace(Unicode.Scalar(v)!) {
                     // dropped
@@ -713,18 +725,29 @@ struct RequiredScalarsScreen: Sendable {
 
     /// The slots whose set has a scalar in `s`, read on the UTF-8 bytes: an ASCII byte is its scalar, looked
     /// up in `asciiSlots`; other scalars are decoded and asked of `any` first, as before.
+    /// A scalar of three bytes (most of a Chinese text) is decoded in place through a pointer, without the
+    /// general decoder's length and range checks (a Swift string is valid UTF-8: a lead byte E0...EF is followed
+    /// by two continuation bytes, and the scalar is in the BMP).
     func presentSlots(_ s: String) -> UInt64 {
         var t = s
         return t.withUTF8 { b in
             var present: UInt64 = 0
             var i = 0
             let n = b.count
+            guard let p = b.baseAddress else { return 0 }
             asciiSlots.withUnsafeBufferPointer { ascii in
                 while i < n {
-                    let c = b[i]
+                    let c = p[i]
                     if c < 0x80 {
                         present |= ascii[Int(c)]
-                        i += 1
+                        i &+= 1
+                        continue
+                    }
+                    if c & 0xF0 == 0xE0 {
+                        let v = UInt32(c & 0x0F) << 12 | UInt32(p[i &+ 1] & 0x3F) << 6 | UInt32(p[i &+ 2] & 0x3F)
+                        i &+= 3
+                        let u = Unicode.Scalar(v)!
+                        if any.contains(u) { present |= slots(of: u) }
                         continue
                     }
                     let (v, len) = UTF8Scan.scalar(b, i)

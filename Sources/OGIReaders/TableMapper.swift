@@ -44,11 +44,17 @@ public enum CellTokenizer {
 
     /// `tokens(of:syntax:)` with the syntax's `ValueScalars` built once (`TableMapper.valueScalars`).
     static func tokens(of lines: [SourceLine], syntax: CellSyntax, filter: ValueScalars) -> [CellToken] {
+        // The lines' shapes first, for room for two tokens a line and one more per field separator: a bound of
+        // the tokens of delimited lines made of one word a field, so the array is seldom grown (each growth
+        // copies every token made so far).
+        let shapes = lines.map { LineShape($0.text) }
+        var separators = 0
+        for shape in shapes { separators += shape.separators }
         var out: [CellToken] = []
-        out.reserveCapacity(lines.count * 2)
-        for line in lines {
+        out.reserveCapacity(lines.count * 2 + separators)
+        for (k, line) in lines.enumerated() {
             let t = line.text
-            let shape = LineShape(t)
+            let shape = shapes[k]
             let delimited = shape.delimited
             if shape.blank {
                 out.append(CellToken(kind: delimited ? .blank : .rowBreak, raw: "", line: line.number))
@@ -127,17 +133,27 @@ public enum CellTokenizer {
         var delimited = false
         var blank = true
         var plain = true
+        /// How many field separators the line has.
+        var separators = 0
 
         /// Read on the UTF-8 bytes, each scalar decoded from them and asked the same questions in the same order.
+        /// A lead byte E5...E9 starts a scalar of U+5000...U+9FFF (CJK unified ideographs): no separator, not
+        /// white space, plain; its three bytes are passed over without decoding them.
         init(_ t: String) {
             var text = t
             var delimited = false, blank = true, plain = true
+            var separators = 0
             text.withUTF8 { b in
                 var i = 0
                 while i < b.count {
+                    if b[i] &- 0xE5 < 5 {
+                        blank = false
+                        i &+= 3
+                        continue
+                    }
                     let (v, len) = UTF8Scan.scalar(b, i)
                     let u = Unicode.Scalar(v)!
-                    if v == 9 || v == 0x7C || v == 0xFF5C { delimited = true }
+                    if v == 9 || v == 0x7C || v == 0xFF5C { delimited = true; separators += 1 }
                     if blank && !FastText.isSpace(u) { blank = false }
                     if plain && v != 9 && !FastText.isPlainScalar(u) { plain = false }
                     i += len
@@ -146,13 +162,14 @@ public enum CellTokenizer {
             self.delimited = delimited
             self.blank = blank
             self.plain = plain
+            self.separators = separators
         }
 
         /// The reading scalar by scalar through the scalar view (the reference for tests).
         init(scalarsOf t: String) {
             for u in t.unicodeScalars {
                 let v = u.value
-                if v == 9 || v == 0x7C || v == 0xFF5C { delimited = true }
+                if v == 9 || v == 0x7C || v == 0xFF5C { delimited = true; separators += 1 }
                 if blank && !FastText.isSpace(u) { blank = false }
                 if plain && v != 9 && !FastText.isPlainScalar(u) { plain = false }
             }

@@ -122,6 +122,7 @@ final class Read5LabelTests: XCTestCase {
             XCTAssertEqual(fast.delimited, ref.delimited, l.debugDescription)
             XCTAssertEqual(fast.blank, ref.blank, l.debugDescription)
             XCTAssertEqual(fast.plain, ref.plain, l.debugDescription)
+            XCTAssertEqual(fast.separators, ref.separators, l.debugDescription)
             if ref.delimited { delimited += 1 }
             if ref.blank { blank += 1 }
             if ref.plain { plain += 1 }
