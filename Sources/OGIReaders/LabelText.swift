@@ -686,6 +686,10 @@ struct RequiredScalarsScreen: Sendable {
     let any: ScalarSet
     /// Per ASCII scalar (by value): the slots whose set holds it.
     let asciiSlots: [UInt64]
+    /// A bit per block of 64 scalars of U+0000...U+FFFF (`value >> 6`): set when a member of `any` is in the
+    /// block. A three-byte scalar's block is read from its first two bytes, so most scalars of a Chinese text
+    /// are passed over without decoding them.
+    let blocks: [UInt64]
 
     /// Nil when the patterns have more than 64 required sets in all.
     init?(_ patterns: [Pattern]) {
@@ -694,6 +698,7 @@ struct RequiredScalarsScreen: Sendable {
         var newlineMasks: [UInt64] = []
         var slotSets: [ScalarSet] = []
         var any = ScalarSet([])
+        var blocks = [UInt64](repeating: 0, count: 16)
         for p in patterns {
             guard let r = p.required else { masks.append(nil); pairs.append([]); newlineMasks.append(0); continue }
             var mask: UInt64 = 0
@@ -702,7 +707,10 @@ struct RequiredScalarsScreen: Sendable {
                 guard slotSets.count < 64 else { return nil }
                 let bit = UInt64(1) << UInt64(slotSets.count)
                 slotSets.append(r.lookups[k])
-                for u in set { any.insert(u) }
+                for u in set {
+                    any.insert(u)
+                    if u.value < 0x10000 { blocks[Int(u.value >> 12)] |= UInt64(1) << UInt64((u.value >> 6) & 63) }
+                }
                 mask |= bit
                 if set.contains("\n") { newline |= bit }
             }
@@ -715,6 +723,7 @@ struct RequiredScalarsScreen: Sendable {
         self.newlineMasks = newlineMasks
         self.slotSets = slotSets
         self.any = any
+        self.blocks = blocks
         asciiSlots = (0..<128).map { v -> UInt64 in
             let u = Unicode.Scalar(UInt8(v))
             var m: UInt64 = 0
@@ -725,9 +734,10 @@ struct RequiredScalarsScreen: Sendable {
 
     /// The slots whose set has a scalar in `s`, read on the UTF-8 bytes: an ASCII byte is its scalar, looked
     /// up in `asciiSlots`; other scalars are decoded and asked of `any` first, as before.
-    /// A scalar of three bytes (most of a Chinese text) is decoded in place through a pointer, without the
-    /// general decoder's length and range checks (a Swift string is valid UTF-8: a lead byte E0...EF is followed
-    /// by two continuation bytes, and the scalar is in the BMP).
+    /// A scalar of three bytes (most of a Chinese text) is read in place through a pointer (a Swift string is
+    /// valid UTF-8: a lead byte E0...EF is followed by two continuation bytes, and the scalar is in the BMP): its
+    /// block of 64 (lead byte's low four bits, then the second byte's low six) is looked up in `blocks`, and only
+    /// a scalar in a block with a member of `any` is decoded and asked of `any`.
     func presentSlots(_ s: String) -> UInt64 {
         var t = s
         return t.withUTF8 { b in
@@ -736,24 +746,29 @@ struct RequiredScalarsScreen: Sendable {
             let n = b.count
             guard let p = b.baseAddress else { return 0 }
             asciiSlots.withUnsafeBufferPointer { ascii in
-                while i < n {
-                    let c = p[i]
-                    if c < 0x80 {
-                        present |= ascii[Int(c)]
-                        i &+= 1
-                        continue
-                    }
-                    if c & 0xF0 == 0xE0 {
-                        let v = UInt32(c & 0x0F) << 12 | UInt32(p[i &+ 1] & 0x3F) << 6 | UInt32(p[i &+ 2] & 0x3F)
-                        i &+= 3
+                blocks.withUnsafeBufferPointer { blocks in
+                    while i < n {
+                        let c = p[i]
+                        if c < 0x80 {
+                            present |= ascii[Int(c)]
+                            i &+= 1
+                            continue
+                        }
+                        if c & 0xF0 == 0xE0 {
+                            let c1 = p[i &+ 1] & 0x3F
+                            if blocks[Int(c & 0x0F)] & (UInt64(1) << UInt64(c1)) != 0 {
+                                let v = UInt32(c & 0x0F) << 12 | UInt32(c1) << 6 | UInt32(p[i &+ 2] & 0x3F)
+                                let u = Unicode.Scalar(v)!
+                                if any.contains(u) { present |= slots(of: u) }
+                            }
+                            i &+= 3
+                            continue
+                        }
+                        let (v, len) = UTF8Scan.scalar(b, i)
+                        i += len
                         let u = Unicode.Scalar(v)!
                         if any.contains(u) { present |= slots(of: u) }
-                        continue
                     }
-                    let (v, len) = UTF8Scan.scalar(b, i)
-                    i += len
-                    let u = Unicode.Scalar(v)!
-                    if any.contains(u) { present |= slots(of: u) }
                 }
             }
             return present

@@ -77,32 +77,79 @@ public enum CellTokenizer {
                     }
                 }
             } else {
-                var col = 0
-                var start: Int?
-                let scalars = t.unicodeScalars
-                var wordStart = scalars.startIndex
-                func flush(_ end: String.UnicodeScalarView.Index) {
-                    guard let st = start else { return }
-                    let before = out.count
-                    appendWord(String(Substring(scalars[wordStart..<end])), line: line.number, syntax: syntax, filter: filter, into: &out)
-                    for j in before..<out.count { out[j].column = st }
-                    start = nil
-                }
-                var idx = scalars.startIndex
-                while idx < scalars.endIndex {
-                    let u = scalars[idx]
-                    if FastText.isSpace(u) {
-                        flush(idx)
-                    } else if start == nil {
-                        start = col; wordStart = idx
-                    }
-                    col += u.value >= 0x1100 && u != "\u{3000}" ? 2 : (u == "\u{3000}" ? 2 : 1)
-                    idx = scalars.index(after: idx)
-                }
-                flush(scalars.endIndex)
+                appendWords(of: t, line: line.number, syntax: syntax, filter: filter, into: &out)
             }
         }
         return out
+    }
+
+    /// The words of an undelimited line (split at white space), each with the display column where it starts
+    /// (a scalar from U+1100 up counts two). Read on the UTF-8 bytes: each scalar decoded from them, a scalar of
+    /// U+5000...U+9FFF (lead byte E5...E9: not white space, two columns) passed over by its lead byte; each
+    /// word is the line's text between the byte offsets of its first scalar and the white space after it.
+    /// `appendWordsOnScalars` is the scalar-view reading; `TokenizerBytesTests` compares the two.
+    static func appendWords(of t: String, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]) {
+        var text = t
+        let utf8 = t.utf8
+        text.withUTF8 { b in
+            let n = b.count
+            var col = 0
+            var start = -1
+            var wordStart = 0
+            func flush(_ end: Int) {
+                guard start >= 0 else { return }
+                let from = utf8.index(utf8.startIndex, offsetBy: wordStart), to = utf8.index(utf8.startIndex, offsetBy: end)
+                let before = out.count
+                appendWord(String(Substring(t.unicodeScalars[from..<to])), line: line, syntax: syntax, filter: filter, into: &out)
+                for j in before..<out.count { out[j].column = start }
+                start = -1
+            }
+            var i = 0
+            while i < n {
+                if b[i] &- 0xE5 < 5 {
+                    if start < 0 { start = col; wordStart = i }
+                    col += 2
+                    i &+= 3
+                    continue
+                }
+                let (v, len) = UTF8Scan.scalar(b, i)
+                if FastText.isSpace(Unicode.Scalar(v)!) {
+                    flush(i)
+                } else if start < 0 {
+                    start = col; wordStart = i
+                }
+                col += v >= 0x1100 ? 2 : 1
+                i += len
+            }
+            flush(n)
+        }
+    }
+
+    /// `appendWords(of:...)` read through the scalar view: the reading the byte reading is compared with.
+    static func appendWordsOnScalars(of t: String, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]) {
+        var col = 0
+        var start: Int?
+        let scalars = t.unicodeScalars
+        var wordStart = scalars.startIndex
+        func flush(_ end: String.UnicodeScalarView.Index) {
+            guard let st = start else { return }
+            let before = out.count
+            appendWord(String(Substring(scalars[wordStart..<end])), line: line, syntax: syntax, filter: filter, into: &out)
+            for j in before..<out.count { out[j].column = st }
+            start = nil
+        }
+        var idx = scalars.startIndex
+        while idx < scalars.endIndex {
+            let u = scalars[idx]
+            if FastText.isSpace(u) {
+                flush(idx)
+            } else if start == nil {
+                start = col; wordStart = idx
+            }
+            col += u.value >= 0x1100 && u != "\u{3000}" ? 2 : (u == "\u{3000}" ? 2 : 1)
+            idx = scalars.index(after: idx)
+        }
+        flush(scalars.endIndex)
     }
 
     /// The trimmed fields of a delimited line split at tabs, `|` and `｜`, read scalar by scalar when every
@@ -254,12 +301,17 @@ public enum CellTokenizer {
         }
     }
 
-    /// `s.unicodeScalars.contains(where: FastText.isSpace)`, each scalar decoded from the UTF-8 bytes.
+    /// `s.unicodeScalars.contains(where: FastText.isSpace)`, each scalar decoded from the UTF-8 bytes (a scalar
+    /// of U+5000...U+9FFF, lead byte E5...E9, is no white space: passed over by its lead byte).
     static func hasSpace(_ s: String) -> Bool {
         var t = s
         return t.withUTF8 { b in
             var i = 0
             while i < b.count {
+                if b[i] &- 0xE5 < 5 {
+                    i &+= 3
+                    continue
+                }
                 let (v, len) = UTF8Scan.scalar(b, i)
                 if FastText.isSpace(Unicode.Scalar(v)!) { return true }
                 i += len
@@ -354,7 +406,38 @@ struct ValueScalars: Sendable {
     /// and has one outside `allowed`. Exact: plain strings are equal only when their scalars are, so `w`
     /// is no placeholder or blank marker; that scalar is not changed by the digit normalisation, removed
     /// with a unit or sign word, or trimmed, so the number left contains it and is not a decimal.
+    ///
+    /// Read on the UTF-8 bytes: a scalar of U+5000...U+9FFF (lead byte E5...E9) is plain, so it is decoded only
+    /// while no scalar outside `allowed` has been found; every other scalar is decoded and asked both questions.
+    /// `isCertainlyTextOnScalars` is the scalar-view reading; `TokenizerBytesTests` compares the two.
     func isCertainlyText(_ w: String) -> Bool {
+        guard wordsArePlain else { return false }
+        var t = w
+        return t.withUTF8 { b in
+            var outside = false
+            var i = 0
+            let n = b.count
+            while i < n {
+                if b[i] &- 0xE5 < 5 {
+                    if !outside {
+                        let v = UInt32(b[i] & 0x0F) << 12 | UInt32(b[i &+ 1] & 0x3F) << 6 | UInt32(b[i &+ 2] & 0x3F)
+                        if !allowed.contains(Unicode.Scalar(v)!) { outside = true }
+                    }
+                    i &+= 3
+                    continue
+                }
+                let (v, len) = UTF8Scan.scalar(b, i)
+                let u = Unicode.Scalar(v)!
+                guard FastText.isPlainScalar(u) else { return false }
+                if !allowed.contains(u) { outside = true }
+                i += len
+            }
+            return outside
+        }
+    }
+
+    /// `isCertainlyText` read through the scalar view.
+    func isCertainlyTextOnScalars(_ w: String) -> Bool {
         guard wordsArePlain else { return false }
         var outside = false
         for u in w.unicodeScalars {
