@@ -59,12 +59,20 @@ public struct TextReader: ReportReader {
     /// is, without decoding it again.
     public static func lines(of text: String) -> [SourceLine] {
         var text = text
+        // Each line feed found with `memchr`; one that follows a carriage return is passed over.
         let ranges = text.withUTF8 { buf -> [Range<Int>] in
             var ranges: [Range<Int>] = []
             var start = 0
-            for i in 0..<buf.count where buf[i] == 0x0A && (i == 0 || buf[i - 1] != 0x0D) {
-                ranges.append(start..<i)
-                start = i + 1
+            if let p = buf.baseAddress {
+                var from = 0
+                while from < buf.count, let q = memchr(p + from, 0x0A, buf.count - from) {
+                    let i = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(q))
+                    if i == 0 || buf[i - 1] != 0x0D {
+                        ranges.append(start..<i)
+                        start = i + 1
+                    }
+                    from = i + 1
+                }
             }
             ranges.append(start..<buf.count)
             for k in ranges.indices where !ranges[k].isEmpty && buf[ranges[k].upperBound - 1] == 0x0D {

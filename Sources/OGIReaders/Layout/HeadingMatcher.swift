@@ -30,7 +30,20 @@ struct HeadingMatcher: Sendable {
     /// recurrence cell by cell.
     let alphabet: VariantAlphabet?
     let masks: [UInt64]
+    /// Per part: its first variant's number among all variants; one more entry, the number of variants.
     let variantStart: [Int]
+    /// Per variant (numbered as for `masks`): what `bestPart` asks of it before reading the line.
+    let shapes: [VariantShape]
+
+    struct VariantShape: Sendable {
+        /// Its number of scalars.
+        var length: Int
+        /// The distance allowed after a numeral (or a lost numeral's separator), and without one.
+        var allowedNumbered: Int
+        var allowedPlain: Int
+        /// True when an earlier variant of its part has the same scalars.
+        var repeats: Bool
+    }
 
     init(profile: ReaderProfile) {
         // A `ScalarSet` filled directly, and the backslashes skipped scalar by scalar: no `Set<Unicode.Scalar>`
@@ -67,11 +80,21 @@ struct HeadingMatcher: Sendable {
         self.variantChars = variantChars
         var starts: [Int] = []
         var flat: [[Unicode.Scalar]] = []
+        var shapes: [VariantShape] = []
         for part in parts {
             starts.append(flat.count)
             flat += part.variants
+            for (vi, v) in part.variants.enumerated() {
+                let m = v.count
+                shapes.append(
+                    VariantShape(
+                        length: m, allowedNumbered: m >= 12 ? 2 : m >= 6 ? 1 : 0, allowedPlain: m >= 8 ? 1 : 0,
+                        repeats: part.variants[..<vi].contains(v)))
+            }
         }
+        starts.append(flat.count)
         variantStart = starts
+        self.shapes = shapes
         let alphabet = VariantAlphabet(flat)
         if let alphabet, longest <= 64 {
             let stride = alphabet.count + 1
@@ -240,6 +263,19 @@ struct HeadingMatcher: Sendable {
                 var count = 0
                 var idx = i
                 while idx < n, count < cap {
+                    // A lead byte E5...E9 starts a CJK ideograph (U+5000...U+9FFF): not white space, not a
+                    // full-width form, and not in `ignored` (`HeadingBitParallelTests` checks it), so it is
+                    // comparable as it is.
+                    if b[idx] &- 0xE5 < 5 {
+                        let v = UInt32(b[idx] & 0x0F) << 12 | UInt32(b[idx &+ 1] & 0x3F) << 6 | UInt32(b[idx &+ 2] & 0x3F)
+                        let c = Unicode.Scalar(v)!
+                        if plain && count == 0 && !firstChars.contains(c) { return nil }
+                        compBuffer[count] = c
+                        origin[count] = idx
+                        count += 1
+                        idx &+= 3
+                        continue
+                    }
                     let (v, len) = UTF8Scan.scalar(b, idx)
                     let u = Unicode.Scalar(v)!
                     if !FastText.isSpace(u) && !ignored.contains(u) {
@@ -304,32 +340,35 @@ struct HeadingMatcher: Sendable {
                     inVariants[k + 1] = inVariants[k] + (c != 0 ? 1 : 0)
                 }
                 return masks.withUnsafeBufferPointer { allMasks in
-                    for pi in parts.indices {
-                        var isExcluded: Bool?
-                        let variants = parts[pi].variants
-                        for vi in variants.indices {
-                            let m = variants[vi].count
-                            guard m >= 2 else { continue }
-                            let allowed = numeral ? (m >= 12 ? 2 : m >= 6 ? 1 : 0) : (m >= 8 ? 1 : 0)
-                            let lo = max(1, m - allowed), hi = min(comp.count, m + allowed)
-                            guard lo <= hi, inVariants[min(comp.count, m)] >= m - 2 * allowed else { continue }
-                            let row = allMasks.baseAddress! + (variantStart[pi] + vi) * stride
-                            var shared = 0
-                            for k in 0..<min(comp.count, m) where row[Int(index[k])] != 0 { shared += 1 }
-                            guard shared >= m - 2 * allowed else { continue }
-                            if variants[..<vi].contains(where: { $0 == variants[vi] }) { continue }
-                            LabelText.prefixDistancesBitParallel(masks: row, length: m, line: index, count: hi, into: distances)
-                            for len in lo...hi {
-                                let d = distances[len]
-                                guard d <= allowed else { continue }
-                                if isExcluded == nil { isExcluded = excluding.contains(parts[pi].spec.key) }
+                    shapes.withUnsafeBufferPointer { shapes in
+                        for pi in parts.indices {
+                            var isExcluded: Bool?
+                            for f in variantStart[pi]..<variantStart[pi + 1] {
+                                let shape = shapes[f]
+                                let m = shape.length
+                                guard m >= 2, !shape.repeats else { continue }
+                                let allowed = numeral ? shape.allowedNumbered : shape.allowedPlain
+                                let lo = max(1, m - allowed), hi = min(comp.count, m + allowed)
+                                guard lo <= hi, inVariants[min(comp.count, m)] >= m - 2 * allowed else { continue }
+                                let row = allMasks.baseAddress! + f * stride
+                                var shared = 0
+                                for k in 0..<min(comp.count, m) where row[Int(index[k])] != 0 { shared += 1 }
+                                guard shared >= m - 2 * allowed else { continue }
+                                LabelText.prefixDistancesBitParallel(masks: row, length: m, line: index, count: hi, into: distances)
+                                for len in lo...hi {
+                                    let d = distances[len]
+                                    guard d <= allowed else { continue }
+                                    if isExcluded == nil { isExcluded = excluding.contains(parts[pi].spec.key) }
+                                    if isExcluded == true { break }
+                                    if best == nil || d < best!.distance || (d == best!.distance && len > best!.length) {
+                                        best = (pi, d, len)
+                                    }
+                                }
                                 if isExcluded == true { break }
-                                if best == nil || d < best!.distance || (d == best!.distance && len > best!.length) { best = (pi, d, len) }
                             }
-                            if isExcluded == true { break }
                         }
+                        return best
                     }
-                    return best
                 }
             }
         }
