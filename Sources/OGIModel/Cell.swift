@@ -32,7 +32,7 @@ public struct CellSyntax: Codable, Sendable, Equatable {
 
     /// Derived from the word lists once (not per cell): the first scalars a value can start with, and whether
     /// a plain decimal literal ("123", "6.5") can be read without looking at the word lists at all.
-    private var valueStarts: [Unicode.Scalar] = []
+    private(set) var valueStarts: [Unicode.Scalar] = []
     private var plainLiteralsAreNumbers = false
 
     public init(
@@ -88,7 +88,7 @@ public struct CellSyntax: Codable, Sendable, Equatable {
     }
 
     /// True when `raw` is a non-empty run of ASCII digits and points with at least one digit.
-    private static func isPlainLiteral(_ raw: String) -> Bool {
+    static func isPlainLiteral(_ raw: String) -> Bool {
         var digit = false
         for b in raw.utf8 {
             if b >= 0x30 && b <= 0x39 { digit = true } else if b != 0x2E { return false }
@@ -100,8 +100,8 @@ public struct CellSyntax: Codable, Sendable, Equatable {
     public func parse(_ raw: String) -> (state: CellState, value: Decimal?, unit: String?) {
         // A plain literal ("123", "6.5") with no word list touching digits or points: no trimming, no word,
         // no unit, no sign applies, so only the number itself is read (the same steps as below).
-        if plainLiteralsAreNumbers && Self.isPlainLiteral(raw) {
-            if Self.significantDigits(raw) > Self.maxSignificantDigits {
+        if plainLiteralsAreNumbers, let significant = Self.plainLiteralSignificantDigits(raw) {
+            if significant > Self.maxSignificantDigits {
                 return ExactDecimal.parse(raw) == nil ? (.text, nil, nil) : (.tooManyDigits, nil, nil)
             }
             guard let v = ExactDecimal.parse(raw) else { return (.text, nil, nil) }
@@ -142,6 +142,38 @@ public struct CellSyntax: Codable, Sendable, Equatable {
         if signed { return (.signedText, value, unit) }
         if unit != nil { return (.numberWithUnit, value, unit) }
         return (.number, value, nil)
+    }
+
+    /// `isPlainLiteral(s) ? significantDigits(s) : nil`, both read in one pass over the UTF-8 bytes.
+    /// `CellParseTests` compares the two.
+    static func plainLiteralSignificantDigits(_ s: String) -> Int? {
+        var t = s
+        return t.withUTF8 { b -> Int? in
+            var n = 0
+            var lo = -1
+            var trailingZeros = 0
+            var fractionStart = -1
+            for c in b {
+                if c >= 48 && c <= 57 {
+                    if c == 48 {
+                        trailingZeros += 1
+                    } else {
+                        trailingZeros = 0
+                        if lo < 0 { lo = n }
+                    }
+                    n += 1
+                } else if c == 0x2E {
+                    if fractionStart < 0 { fractionStart = n }
+                } else {
+                    return nil
+                }
+            }
+            if n == 0 { return nil }
+            if lo < 0 { lo = n }
+            var hi = n
+            if fractionStart >= 0 { hi -= max(0, min(trailingZeros, n - max(lo, fractionStart))) }
+            return hi - lo
+        }
     }
 
     /// Most significant digits a cell's number may have: what `Decimal` holds exactly.
@@ -193,7 +225,15 @@ public struct CellSyntax: Codable, Sendable, Equatable {
     public func parseValue(_ raw: String) -> (state: CellState, value: Decimal?, unit: String?)? {
         // Fast rejection of label text: a value starts with a digit, a sign, or the first character of a
         // placeholder, blank marker or sign word.
-        guard let first = raw.unicodeScalars.first(where: { !FastText.isSpace($0) }) else { return nil }
+        // The first scalar not white space: the first byte when it is ASCII and not white space (most values
+        // start with a digit), else looked for in the scalars.
+        let first: Unicode.Scalar
+        if let b = raw.utf8.first, b < 0x80, b != 0x20, !(0x09...0x0D).contains(b) {
+            first = Unicode.Scalar(b)
+        } else {
+            guard let f = raw.unicodeScalars.first(where: { !FastText.isSpace($0) }) else { return nil }
+            first = f
+        }
         let isDigit = ("0"..."9").contains(first) || (0xFF10...0xFF19).contains(first.value)
         if !isDigit && !valueStarts.contains(first) { return nil }
         let p = parse(raw)

@@ -1,0 +1,59 @@
+import Foundation
+import OGILint
+import OGITestSupport
+import XCTest
+
+@testable import OGIModel
+@testable import OGIReaders
+
+/// The one-pass reading of a plain literal's significant digits against the two readings it joins, and
+/// `parseValue`'s first-scalar shortcut against reading every token of the samples, renderings and corpus and
+/// random words with white space, signs, full-width digits and units the scalar way (`parseValue` of the word
+/// with its first non-space scalar found through the scalar view gives the same parse).
+final class CellParseTests: XCTestCase {
+    static func words() throws -> [String] {
+        var words: [String] = [
+            "", ".", "0", "00", "0.0", "0.", ".0", "100", "100.", "100.00", "0.0100", "1.2.3", "00.00100", "1e5", " 1", "\t2",
+        ]
+        for t in try FastPathTests.texts() {
+            words += t.text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "|" }).map(String.init).prefix(400)
+        }
+        var rng = SplitMix(seed: 6)
+        let alphabet = Array("0000123456789..-+a \t\u{3000}\u{A0}１２．－＋万元件增加减少无空/—（空）".unicodeScalars)
+        for _ in 0..<20000 { words.append(rng.string(from: alphabet, maxLength: 45)) }
+        return words
+    }
+
+    func testPlainLiteralDigitsInOnePassEqualTwoReadings() throws {
+        var plain = 0
+        for w in try Self.words() {
+            let ref: Int? = CellSyntax.isPlainLiteral(w) ? CellSyntax.significantDigits(w) : nil
+            XCTAssertEqual(CellSyntax.plainLiteralSignificantDigits(w), ref, w.debugDescription)
+            if ref != nil { plain += 1 }
+        }
+        XCTAssertGreaterThan(plain, 1000)
+    }
+
+    func testParseValueEqualsParseOfFirstScalarReading() throws {
+        let syntax = Repo.linter.ruleSet.templates.profile.cells
+        var values = 0
+        for w in try Self.words() {
+            // The reading before the shortcut: the first non-space scalar through the scalar view.
+            let ref: (state: CellState, value: Decimal?, unit: String?)?
+            if let first = w.unicodeScalars.first(where: { !FastText.isSpace($0) }),
+                ("0"..."9").contains(first) || (0xFF10...0xFF19).contains(first.value) || syntax.valueStarts.contains(first)
+            {
+                let p = syntax.parse(w)
+                ref = p.state == .text || p.state == .missing ? nil : p
+            } else {
+                ref = nil
+            }
+            let fast = syntax.parseValue(w)
+            XCTAssertEqual(fast?.state, ref?.state, w.debugDescription)
+            XCTAssertEqual(fast?.value, ref?.value, w.debugDescription)
+            XCTAssertEqual(fast?.unit, ref?.unit, w.debugDescription)
+            if ref != nil { values += 1 }
+        }
+        XCTAssertGreaterThan(values, 3000)
+    }
+}
