@@ -401,7 +401,7 @@ public struct TextReader: ReportReader {
             if rs.isEmpty { return lines }
             return rs.sorted { $0.lowerBound < $1.lowerBound }.flatMap { Array(lines[$0]) }
         }()
-        let scopeText = LabelText.normalize(tableScope.map { $0.text }.joined())
+        let scopeText = LabelText.normalizedJoined(tableScope)
         var best: (Template, [String])?
         var tie = false
         for t in ctx.templates.templates {
