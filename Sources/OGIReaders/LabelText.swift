@@ -37,27 +37,7 @@ public enum LabelText {
             var o = 0
             for l in lines {
                 var text = l.text
-                text.withUTF8 { b in
-                    let n = b.count
-                    var i = 0
-                    while i < n {
-                        if b[i] &- 0xE4 < 0x0B {
-                            out[o] = b[i]; out[o &+ 1] = b[i &+ 1]; out[o &+ 2] = b[i &+ 2]
-                            o &+= 3; i &+= 3
-                            continue
-                        }
-                        let (v, len) = UTF8Scan.scalar(b, i)
-                        if FastText.isSpace(Unicode.Scalar(v)!) {
-                            // dropped
-                        } else if v >= 0xFF01 && v <= 0xFF5E {
-                            out[o] = UInt8(v - 0xFEE0); o += 1
-                        } else {
-                            for k in 0..<len { out[o + k] = b[i + k] }
-                            o += len
-                        }
-                        i += len
-                    }
-                }
+                text.withUTF8 { b in o = normalizedBytes(b, from: 0, into: out, at: o) }
             }
             return o
         }
@@ -70,30 +50,40 @@ public enum LabelText {
     private static func normalizedCopy(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> String {
         let n = b.count
         return String(unsafeUninitializedCapacity: n) { out in
-            var o = 0
             if start > 0 { out.baseAddress!.update(from: b.baseAddress!, count: start) }
-            o = start
-            var i = start
-            while i < n {
-                // As in `normalize`: a scalar of U+4000...U+EFFF is kept, its three bytes copied.
-                if b[i] &- 0xE4 < 0x0B {
-                    out[o] = b[i]; out[o &+ 1] = b[i &+ 1]; out[o &+ 2] = b[i &+ 2]
-                    o &+= 3; i &+= 3
-                    continue
-                }
-                let (v, len) = UTF8Scan.scalar(b, i)
-                if FastText.isSpace(Unicode.Scalar(v)!) {
-                    // dropped
-                } else if v >= 0xFF01 && v <= 0xFF5E {
-                    out[o] = UInt8(v - 0xFEE0); o += 1
-                } else {
-                    for k in 0..<len { out[o + k] = b[i + k] }
-                    o += len
-                }
-                i += len
-            }
-            return o
+            return normalizedBytes(b, from: start, into: out, at: start)
         }
+    }
+
+    /// Writes the normal form of `b[start...]` into `out` from `o` on, and returns where it ends: a scalar kept is
+    /// copied as it is (a scalar of U+4000...U+EFFF, as in `normalize`, by its three bytes without decoding it),
+    /// white space is dropped and a full-width form becomes its ASCII byte. `out` has room for `b.count - start`
+    /// bytes from `o` (the normal form is never longer).
+    @inline(__always)
+    private static func normalizedBytes(
+        _ b: UnsafeBufferPointer<UInt8>, from start: Int, into out: UnsafeMutableBufferPointer<UInt8>, at o: Int
+    ) -> Int {
+        let n = b.count
+        var o = o
+        var i = start
+        while i < n {
+            if b[i] &- 0xE4 < 0x0B {
+                out[o] = b[i]; out[o &+ 1] = b[i &+ 1]; out[o &+ 2] = b[i &+ 2]
+                o &+= 3; i &+= 3
+                continue
+            }
+            let (v, len) = UTF8Scan.scalar(b, i)
+            if FastText.isSpace(Unicode.Scalar(v)!) {
+                // dropped
+            } else if v >= 0xFF01 && v <= 0xFF5E {
+                out[o] = UInt8(v - 0xFEE0); o += 1
+            } else {
+                for k in 0..<len { out[o + k] = b[i + k] }
+                o += len
+            }
+            i += len
+        }
+        return o
     }
 
     /// Characters left out when labels are compared: brackets, quotes, list and sentence punctuation.
