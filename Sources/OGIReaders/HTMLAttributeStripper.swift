@@ -26,13 +26,18 @@ enum HTMLAttributeStripper {
     /// The stripped page, or nil when there is nothing to strip or the page holds something the scan does not
     /// follow (then the page is parsed as it is). `page` is UTF-8 (`HTMLReader.decode`'s output).
     static func stripped(_ page: Data) -> Data? {
-        page.withUnsafeBytes { raw -> Data? in
+        strippedBytes(page).map { Data($0) }
+    }
+
+    /// `stripped` as the array the scan wrote (what `HTMLReader` hands to libxml2, without copying it into a `Data`).
+    static func strippedBytes(_ page: Data) -> [UInt8]? {
+        page.withUnsafeBytes { raw -> [UInt8]? in
             let bytes = raw.bindMemory(to: UInt8.self)
             guard !bytes.isEmpty else { return nil }
             var scan = Scan(bytes)
             guard scan.run(), scan.changed else { return nil }
             scan.append(from: scan.copied, to: scan.n)
-            return Data(scan.out)
+            return scan.out
         }
     }
 

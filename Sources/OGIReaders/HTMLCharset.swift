@@ -20,6 +20,11 @@ enum HTMLCharset {
     /// `=` and the name. The expression-based reading trimmed spaces and quotes, not other white space, from
     /// what followed the `=`, so a name after a tab or a line feed was never taken as GBK.
     static func declaresGBK(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { declaresGBK($0) }
+    }
+
+    /// `declaresGBK` of the bytes in a buffer.
+    static func declaresGBK(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let head = bytes.prefix(4096).map { b -> UInt8 in
             b >= 0x80 ? 0x20 : (b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
         }
@@ -55,19 +60,35 @@ enum HTMLCharset {
     /// the name (its white space whole characters), so the bytes between matches are whole characters and the
     /// rewritten bytes are valid UTF-8: `String(decoding:)` of them, as `declaringUTF8` makes, repairs nothing.
     static func declaringUTF8(utf8 b: UnsafeBufferPointer<UInt8>) -> Data {
-        var out: [UInt8] = []
+        declaringUTF8(utf8: b, unchanged: nil)
+    }
+
+    /// `declaringUTF8(utf8:)`, giving `unchanged` (the same bytes as `b`, kept by the caller) without a copy when
+    /// every declaration already reads `charset=utf-8` (or there is none): the rewrite would give the same bytes.
+    static func declaringUTF8(utf8 b: UnsafeBufferPointer<UInt8>, unchanged: Data?) -> Data {
+        let replacement: StaticString = "charset=utf-8"
+        let replacementBytes = UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount)
+        var out = Data()
+        var rewriting = false
         var copied = 0
         var i = 0
         while let m = nextDeclaration(in: b, from: i, lowerCaseNamesOnly: false) {
-            if copied == 0 { out.reserveCapacity(b.count + 16) }
-            out.append(contentsOf: b[copied..<m.range.lowerBound])
-            out.append(contentsOf: "charset=utf-8".utf8)
-            copied = m.range.upperBound
             i = m.range.upperBound
+            // A declaration that is already the replacement, byte for byte, is left where it is.
+            if m.range.count == replacementBytes.count, memcmp(b.baseAddress! + m.range.lowerBound, replacementBytes.baseAddress!, m.range.count) == 0 {
+                continue
+            }
+            if !rewriting {
+                rewriting = true
+                out.reserveCapacity(b.count + 16)
+            }
+            out.append(UnsafeBufferPointer(rebasing: b[copied..<m.range.lowerBound]))
+            out.append(replacementBytes)
+            copied = m.range.upperBound
         }
-        if copied == 0 { return Data(b) }
-        out.append(contentsOf: b[copied..<b.count])
-        return Data(out)
+        if !rewriting { return unchanged ?? Data(b) }
+        out.append(UnsafeBufferPointer(rebasing: b[copied..<b.count]))
+        return out
     }
 
     /// The UTF-8 bytes of `TextDecoding.gb18030(bytes)`, made without the copies between `CChar` and `UInt8`: what

@@ -89,8 +89,13 @@ public struct HTMLReader: DraftingReader {
         let elements = XMLTree.elementCount(utf8)
         try budget.check(elements, budget.maxElements, path, "the page has \(elements) elements", unit: "elements")
         let document: XMLDocument
-        let parsed = stripsAttributes ? HTMLAttributeStripper.stripped(utf8) ?? utf8 : utf8
-        do { document = try XMLTree.parseHTML(parsed) } catch XMLTree.Failure.libraryUnavailable(let why) {
+        do {
+            if stripsAttributes, let stripped = HTMLAttributeStripper.strippedBytes(utf8) {
+                document = try XMLTree.parseHTML(stripped)
+            } else {
+                document = try XMLTree.parseHTML(utf8)
+            }
+        } catch XMLTree.Failure.libraryUnavailable(let why) {
             throw XMLTree.libraryError(path, why, "HTML")
         } catch {
             throw ReaderError.corrupt(path: path, detail: "the HTML could not be parsed")
@@ -303,21 +308,28 @@ public struct HTMLReader: DraftingReader {
     /// directly when that gives the same bytes: a page of valid UTF-8 without a BOM and without a NUL in its first
     /// 8,192 bytes is what `TextDecoding.decode` returns unchanged, and a page declaring GBK is iconv's output
     /// (`HTMLCharset.utf8FromGB18030`). `HTMLDecodeFastPathTests` compares the two.
+    ///
+    /// The page's bytes are read where `data` holds them, and a page of UTF-8 that declares no other charset is
+    /// handed back as it came (`data` itself, not a copy).
     static func decode(_ data: Data, path: String) throws -> Data {
         if data.isEmpty { throw ReaderError.empty(path: path) }
-        let bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) || bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+        enum Route { case byString, gbk, plain(Data) }
+        let route = data.withUnsafeBytes { raw -> Route in
+            let b = raw.bindMemory(to: UInt8.self)
+            if b.starts(with: [0xEF, 0xBB, 0xBF]) || b.starts(with: [0xFF, 0xFE]) || b.starts(with: [0xFE, 0xFF]) { return .byString }
+            if HTMLCharset.declaresGBK(b) { return .gbk }
+            guard memchr(b.baseAddress!, 0, min(b.count, 8192)) == nil, TextDecoding.isValidUTF8(b) else { return .byString }
+            return .plain(HTMLCharset.declaringUTF8(utf8: b, unchanged: data))
+        }
+        switch route {
+        case .byString:
             return try decodedByString(data, path: path)
-        }
-        if HTMLCharset.declaresGBK(bytes) {
-            guard let utf8 = HTMLCharset.utf8FromGB18030(bytes) else { throw ReaderError.undecodable(path: path) }
+        case .gbk:
+            guard let utf8 = HTMLCharset.utf8FromGB18030([UInt8](data)) else { throw ReaderError.undecodable(path: path) }
             return utf8.withUnsafeBufferPointer { HTMLCharset.declaringUTF8(utf8: $0) }
+        case .plain(let utf8):
+            return utf8
         }
-        let plain = bytes.withUnsafeBufferPointer { b in
-            memchr(b.baseAddress!, 0, min(b.count, 8192)) == nil && TextDecoding.isValidUTF8(b)
-        }
-        guard plain else { return try decodedByString(data, path: path) }
-        return bytes.withUnsafeBufferPointer { HTMLCharset.declaringUTF8(utf8: $0) }
     }
 
     /// `decode` through a `String` of the whole page.

@@ -397,15 +397,31 @@ enum XMLTree {
     static let htmlOptions = libxml2.htmlOptions
 
     static func parseHTML(_ utf8: Data, options: Int32) throws -> XMLDocument {
-        try parse(utf8, html: true) { ogilint_htmlReadMemory($0, $1, "page.html", "UTF-8", options) }
+        try utf8.withUnsafeBytes { try parseHTML(bytes: $0, options: options) }
+    }
+
+    /// `parseHTML` of bytes held in an array (`HTMLAttributeStripper.strippedBytes`).
+    static func parseHTML(_ utf8: [UInt8]) throws -> XMLDocument {
+        try utf8.withUnsafeBytes { try parseHTML(bytes: $0, options: htmlOptions | libxml2.htmlTreeOptions) }
+    }
+
+    static func parseHTML(bytes: UnsafeRawBufferPointer, options: Int32) throws -> XMLDocument {
+        try parse(bytes: bytes, html: true) { ogilint_htmlReadMemory($0, $1, "page.html", "UTF-8", options) }
     }
 
     /// Runs one libxml2 parse over the bytes; the document is freed when the returned value is released.
     static func parse(
         _ data: Data, html: Bool, _ read: (UnsafePointer<CChar>?, Int32) -> UnsafeMutableRawPointer?
     ) throws -> XMLDocument {
+        try data.withUnsafeBytes { try parse(bytes: $0, html: html, read) }
+    }
+
+    /// `parse` of bytes in a buffer, valid during the call (libxml2 keeps nothing of them in the document).
+    static func parse(
+        bytes buf: UnsafeRawBufferPointer, html: Bool, _ read: (UnsafePointer<CChar>?, Int32) -> UnsafeMutableRawPointer?
+    ) throws -> XMLDocument {
         try openLibrary()
-        let parsed = data.withUnsafeBytes { buf in read(buf.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buf.count)) }
+        let parsed = read(buf.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(buf.count))
         guard let doc = parsed else {
             throw Failure.unparseable(lastError() ?? (html ? "the HTML could not be parsed" : "not well-formed XML"))
         }
