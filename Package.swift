@@ -101,9 +101,16 @@ let linkedLibXML2Targets: [Target] =
         ]
     } ?? []
 let linkedLibXML2Dependencies: [Target.Dependency] = linkedLibXML2 == nil ? [] : ["CLibXML2Linked"]
+/// HTML parse errors, which ogilint does not read, are dropped before libxml2 formats them (libxml2_linked.c has the
+/// wrapper, in assembly for these two architectures).
+#if arch(x86_64) || arch(arm64)
+    let wrapRaiseError = ["-Xlinker", "--wrap=__xmlRaiseError"]
+#else
+    let wrapRaiseError: [String] = []
+#endif
 let linkedLibXML2LinkerSettings: [LinkerSetting] =
     linkedLibXML2.map { linked in
-        [.unsafeFlags(linked.archives.flatMap { ["-Xlinker", $0] }, .when(platforms: [.linux], configuration: .release))]
+        [.unsafeFlags(linked.archives.flatMap { ["-Xlinker", $0] } + wrapRaiseError, .when(platforms: [.linux], configuration: .release))]
     } ?? []
 
 let package = Package(
