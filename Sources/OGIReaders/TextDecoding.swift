@@ -66,7 +66,16 @@ public enum TextDecoding {
         let n = b.count
         var i = 0
         while i < n {
-            while i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            // ASCII eight bytes at a time, up to the first byte that is not (the lowest high bit of the word in
+            // memory order), so the ASCII before a character is not stepped over byte by byte.
+            while i + 8 <= n {
+                let high = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) & 0x8080_8080_8080_8080
+                if high != 0 {
+                    i += high.trailingZeroBitCount >> 3
+                    break
+                }
+                i += 8
+            }
             guard i < n else { return true }
             let c0 = base[i]
             if c0 < 0x80 {
