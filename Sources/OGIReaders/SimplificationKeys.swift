@@ -1,65 +1,163 @@
 import OGIModel
 
-/// Whether converting a text to simplified characters (ICU's Hant-Hans transform) can change it, told without
-/// ICU from the keys of the transform's rules that change text (`HantHansKeys`, generated from the ICU the
-/// Swift toolchain ships).
+/// ICU's Hant-Hans transform (traditional to simplified characters) without ICU: its rules (`HantHansRules`,
+/// generated from the ICU the Swift toolchain ships), whether a text holds a key that changes it, and the
+/// conversion itself.
 ///
-/// Exact: the transform's rules are plain replacements (`key > value`, no context, anchor, filter or variable;
-/// the generator stops on anything else). Going along the text, the transform applies at each position a rule
-/// whose key is found there, or keeps the character. In a text where no changing key occurs, every rule that
-/// applies keeps its key, so the text comes out as it went in. `SimplificationKeysTests` checks the keys
-/// against the rules of the ICU linked in, and the conversion against converting every line with ICU.
+/// Exact: the transform's rules are plain replacements (`key > value`, no context, anchor, filter or variable; the
+/// generator stops on anything else). ICU goes along the text and, at each position, applies the first rule in its
+/// order whose key is found there (the value replaces the key, and the next position is after it), or keeps the
+/// character and moves on by one. `simplified` does the same with the rules in the same order; in a text where no
+/// changing key occurs (`occurs`), every rule that applies keeps its key, so the text comes out as it went in.
+/// `SimplificationKeysTests` checks the rules against those of the ICU linked in, and the conversion against
+/// ICU's on every key, pairs of keys, generated texts and every line of the samples and corpus.
 ///
-/// Converting costs ICU's set-up (about 20 M instructions, once a run) and about 16 K instructions a
-/// character; most texts that are read a second time in simplified characters (fewer than three parts found:
-/// a page cut short, a document that is no report) are already simplified and hold no changing key.
+/// ICU's conversion cost about 60 M instructions to set up (once a run, a third of them parsing these rules) and
+/// about 16 K instructions a character; a text that is read a second time in simplified characters (fewer than
+/// three parts found: a page cut short, a document that is no report) often holds a key such as 著.
 struct SimplificationKeys: Sendable {
-    /// The keys of one character.
-    let singles: ScalarSet
-    /// The first characters of the longer keys, and per first character the rest of each such key.
-    let longFirsts: ScalarSet
-    let longTails: [UInt32: [[Unicode.Scalar]]]
-    /// Every key, for tests.
-    let keys: [String]
-
-    /// The generated keys, read on first use.
-    static let hantHans = SimplificationKeys(HantHansKeys.lines)
-
-    /// Keys separated by spaces or line feeds.
-    init(_ source: String) {
-        var singles = ScalarSet([]), longFirsts = ScalarSet([])
-        var longTails: [UInt32: [[Unicode.Scalar]]] = [:]
-        var keys: [String] = []
-        // Split on the separating scalars, not characters: a key never merges with the space before it.
-        for word in source.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-            let scalars = Array(word)
-            keys.append(String(String.UnicodeScalarView(scalars)))
-            if scalars.count == 1 {
-                singles.insert(scalars[0])
-            } else {
-                longFirsts.insert(scalars[0])
-                longTails[scalars[0].value, default: []].append(Array(scalars.dropFirst()))
-            }
-        }
-        self.singles = singles
-        self.longFirsts = longFirsts
-        self.longTails = longTails
-        self.keys = keys
+    /// One rule: where its key after the first scalar (`tail`) and its value lie in `scalars`, and whether the
+    /// value differs from the key.
+    struct Rule: Sendable {
+        let tail: Range<Int32>
+        let value: Range<Int32>
+        let changes: Bool
     }
 
-    /// True when a key occurs in `s`: the transform may change it. False: it leaves `s` as it is.
-    func occurs(in s: String) -> Bool {
-        let u = UTF8Scan.scalars(of: s)
-        for i in u.indices {
-            let c = u[i]
-            if singles.contains(c) { return true }
-            guard longFirsts.contains(c), let tails = longTails[c.value] else { continue }
-            for tail in tails where i + tail.count < u.count {
-                var k = 0
-                while k < tail.count, u[i + 1 + k] == tail[k] { k += 1 }
-                if k == tail.count { return true }
+    /// The first scalar of every rule's key, and of every changing rule's key.
+    let firsts: ScalarSet
+    let changingFirsts: ScalarSet
+    /// Every rule's tail and value, one after the other.
+    let scalars: [Unicode.Scalar]
+    /// The rules in ICU's order; per first scalar the first of its rules (`head`), and after each rule the next
+    /// one with the same first scalar (`next`, -1 after the last).
+    let ruleList: [Rule]
+    let head: [UInt32: Int32]
+    let next: [Int32]
+
+    /// The generated rules, read on first use.
+    static let hantHans = SimplificationKeys(HantHansRules.text)
+
+    /// Rules written `key>value`, separated by spaces or line feeds, in the transform's order. Read in one pass
+    /// into flat arrays (a process that converts reads them once: about 1 M instructions).
+    init(_ source: String) {
+        var firsts = ScalarSet([]), changingFirsts = ScalarSet([])
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(source.utf8.count / 2)
+        var ruleList: [Rule] = []
+        var ruleFirsts: [UInt32] = []
+        var first: Unicode.Scalar?
+        var tailStart = 0, valueStart = -1
+        func end() {
+            guard let f = first, valueStart >= 0 else { return }
+            let tail = tailStart..<valueStart, value = valueStart..<scalars.count
+            // The rule changes its key unless the value is the first scalar and the tail again.
+            let changes = value.count != tail.count + 1 || scalars[valueStart] != f
+                || !scalars[tail].elementsEqual(scalars[(valueStart + 1)..<scalars.count])
+            firsts.insert(f)
+            if changes { changingFirsts.insert(f) }
+            ruleList.append(Rule(tail: Int32(tail.lowerBound)..<Int32(tail.upperBound), value: Int32(value.lowerBound)..<Int32(value.upperBound), changes: changes))
+            ruleFirsts.append(f.value)
+        }
+        for u in source.unicodeScalars {
+            switch u {
+            case " ", "\n":
+                end()
+                first = nil
+                valueStart = -1
+            case ">" where valueStart < 0:
+                valueStart = scalars.count
+            default:
+                if first == nil, valueStart < 0 {
+                    first = u
+                    tailStart = scalars.count
+                } else {
+                    scalars.append(u)
+                }
             }
         }
+        end()
+        // The lists per first scalar, built from the last rule back so that each is in ICU's order.
+        var head: [UInt32: Int32] = [:]
+        head.reserveCapacity(ruleList.count)
+        var next = [Int32](repeating: -1, count: ruleList.count)
+        for i in ruleList.indices.reversed() {
+            if let h = head.updateValue(Int32(i), forKey: ruleFirsts[i]) { next[i] = h }
+        }
+        self.firsts = firsts
+        self.changingFirsts = changingFirsts
+        self.scalars = scalars
+        self.ruleList = ruleList
+        self.head = head
+        self.next = next
+    }
+
+    /// True when the rule's key continues at `i` of `u` with its tail.
+    @inline(__always) func tailMatches(_ rule: Rule, _ u: [Unicode.Scalar], after i: Int) -> Bool {
+        let start = Int(rule.tail.lowerBound), count = rule.tail.count
+        guard i + count < u.count else { return false }
+        var k = 0
+        while k < count, u[i + 1 + k] == scalars[start + k] { k += 1 }
+        return k == count
+    }
+
+    /// The first rule in ICU's order whose key is found at `i` of `u`, among those starting with `u[i]`.
+    @inline(__always) func firstRule(at i: Int, of u: [Unicode.Scalar], changingOnly: Bool) -> Rule? {
+        guard var r = head[u[i].value] else { return nil }
+        while r >= 0 {
+            let rule = ruleList[Int(r)]
+            if (!changingOnly || rule.changes) && tailMatches(rule, u, after: i) { return rule }
+            r = next[Int(r)]
+        }
+        return nil
+    }
+
+    /// True when a key whose rule changes it occurs in `s`: the transform may change it. False: it leaves `s` as
+    /// it is.
+    func occurs(in s: String) -> Bool {
+        let u = UTF8Scan.scalars(of: s)
+        for i in u.indices where changingFirsts.contains(u[i]) {
+            if firstRule(at: i, of: u, changingOnly: true) != nil { return true }
+        }
         return false
+    }
+
+    /// `s` converted as ICU's transform converts it.
+    func simplified(_ s: String) -> String {
+        let u = UTF8Scan.scalars(of: s)
+        // Without a changing key's first character nothing changes. With one, the reading starts at the text's
+        // start all the same: a rule that keeps its key may begin before it and take it in.
+        guard u.contains(where: { changingFirsts.contains($0) }) else { return s }
+        var out = String.UnicodeScalarView()
+        var i = 0
+        var changed = false
+        while i < u.count {
+            let c = u[i]
+            if firsts.contains(c), let rule = firstRule(at: i, of: u, changingOnly: false) {
+                out.append(contentsOf: scalars[Int(rule.value.lowerBound)..<Int(rule.value.upperBound)])
+                if rule.changes { changed = true }
+                i += 1 + rule.tail.count
+            } else {
+                out.append(c)
+                i += 1
+            }
+        }
+        return changed ? String(out) : s
+    }
+
+    /// Every key whose rule changes it, for tests.
+    var keys: [String] {
+        head.flatMap { first, h -> [String] in
+            var out: [String] = []
+            var r = h
+            while r >= 0 {
+                let rule = ruleList[Int(r)]
+                if rule.changes {
+                    out.append(String(String.UnicodeScalarView([Unicode.Scalar(first)!] + scalars[Int(rule.tail.lowerBound)..<Int(rule.tail.upperBound)])))
+                }
+                r = next[Int(r)]
+            }
+            return out
+        }
     }
 }

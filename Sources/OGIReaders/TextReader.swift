@@ -189,19 +189,30 @@ public struct TextReader: ReportReader {
         #endif
     }
 
-    /// One line converted to simplified characters (unchanged when the transform fails).
+    /// One line converted to simplified characters (unchanged when the transform fails). On Linux by the rules of
+    /// the toolchain's ICU without ICU (`SimplificationKeys.simplified`, which converts as ICU does); elsewhere by
+    /// the system's ICU, whose rules may differ.
     static func simplifiedAlone(_ s: String) -> String {
-        s.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? s
+        #if os(Linux)
+            return SimplificationKeys.hantHans.simplified(s)
+        #else
+            return s.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? s
+        #endif
     }
 
     /// The lines converted in one call, joined with line feeds; nil when a line holds a line feed or the
-    /// output does not split into as many lines.
+    /// output does not split into as many lines. On Linux each line is converted by `simplifiedAlone`, which is the
+    /// same (no key holds a line feed, so none spans two lines) without joining them.
     static func simplifiedTogether(_ texts: [String]) -> [String]? {
         if texts.contains(where: { $0.utf8.contains(0x0A) }) { return nil }
-        guard let all = texts.joined(separator: "\n").applyingTransform(StringTransform("Hant-Hans"), reverse: false) else { return nil }
-        let pieces = all.utf8.split(separator: 0x0A, omittingEmptySubsequences: false)
-        guard pieces.count == texts.count else { return nil }
-        return pieces.map { String(Substring($0)) }
+        #if os(Linux)
+            return texts.map(simplifiedAlone)
+        #else
+            guard let all = texts.joined(separator: "\n").applyingTransform(StringTransform("Hant-Hans"), reverse: false) else { return nil }
+            let pieces = all.utf8.split(separator: 0x0A, omittingEmptySubsequences: false)
+            guard pieces.count == texts.count else { return nil }
+            return pieces.map { String(Substring($0)) }
+        #endif
     }
 
     /// The input lines in `range` with their inline noise removed (`cleaned`: `removingInlineNoise` of every

@@ -8,9 +8,10 @@ import XCTest
     import _FoundationICU
 #endif
 
-/// `SimplificationKeys` tells, without ICU, whether the Hant-Hans transform changes a text. Its keys are the
-/// generated `HantHansKeys`: they must be the changing rules of the ICU this build links, every character the
-/// transform changes on its own must be one, and a text in which none occurs must come out unchanged.
+/// `SimplificationKeys` tells, without ICU, whether the Hant-Hans transform changes a text, and converts it. Its
+/// rules are the generated `HantHansRules`: they must be the rules of the ICU this build links, in ICU's order,
+/// every character the transform changes on its own must be a changing key, a text in which none occurs must come
+/// out unchanged, and the conversion must give what ICU gives.
 final class SimplificationKeysTests: XCTestCase {
     let keys = SimplificationKeys.hantHans
 
@@ -26,21 +27,29 @@ final class SimplificationKeysTests: XCTestCase {
             XCTAssertLessThanOrEqual(status.rawValue, 0)
             let rules = String(decoding: buffer[0..<Int(length)], as: UTF16.self)
             var changing = Set<[UInt32]>()
-            var plain = 0
+            var icuRules: [[UInt32]] = []
             for line in rules.split(separator: "\n") {
                 let sides = line.trimmingCharacters(in: .whitespaces).components(separatedBy: " > ")
                 XCTAssertEqual(sides.count, 2, "not a plain rule: \(line)")
                 guard sides.count == 2, sides[1].hasSuffix(";") else { continue }
-                plain += 1
                 let key = sides[0], value = String(sides[1].dropLast())
                 XCTAssertTrue(key.unicodeScalars.allSatisfy { $0.value >= 0x3000 }, "a key outside CJK: \(line)")
                 if Array(key.unicodeScalars) != Array(value.unicodeScalars) { changing.insert(key.unicodeScalars.map(\.value)) }
+                // A rule as the generated text writes it, key, '>' and value, by scalars.
+                icuRules.append(key.unicodeScalars.map(\.value) + [0x3E] + value.unicodeScalars.map(\.value))
             }
-            XCTAssertGreaterThan(plain, 4000)
+            XCTAssertGreaterThan(icuRules.count, 4000)
             XCTAssertEqual(Set(keys.keys.map { $0.unicodeScalars.map(\.value) }).count, keys.keys.count, "a key listed twice")
             XCTAssertEqual(
                 changing, Set(keys.keys.map { $0.unicodeScalars.map(\.value) }),
-                "the toolchain's ICU has other Hant-Hans rules than Sources/OGIReaders/HantHansKeys.swift: run scripts/hant-hans-keys/generate.sh"
+                "the toolchain's ICU has other Hant-Hans rules than Sources/OGIReaders/HantHansRules.swift: run scripts/hant-hans-keys/generate.sh"
+            )
+            // Every rule, its value and its place in ICU's order (the conversion takes the first rule that matches).
+            let generated = HantHansRules.text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { $0.unicodeScalars.map(\.value) }
+            XCTAssertEqual(generated.count, HantHansRules.count)
+            XCTAssertTrue(
+                generated == icuRules,
+                "the toolchain's ICU has other Hant-Hans rules, or another order, than Sources/OGIReaders/HantHansRules.swift: run scripts/hant-hans-keys/generate.sh"
             )
         #else
             throw XCTSkip("the ICU inside Foundation is not importable here; the other tests still compare with the transform")
@@ -104,5 +113,54 @@ final class SimplificationKeysTests: XCTestCase {
         XCTAssertTrue(keys.occurs(in: "關係"))
         XCTAssertTrue(keys.occurs(in: "國a"))
         XCTAssertGreaterThan(changing, 8)
+    }
+
+    /// The conversion without ICU gives what ICU's transform gives: on every rule's key alone, between other
+    /// characters, followed by the next rule's key and by a key that starts with its own last character (where the
+    /// first rule that matches must take its whole key), on every key cut short, and on 20,000 generated texts made
+    /// of the keys' characters. Texts are handed to ICU 300 at a time, one a line (no key holds a line feed).
+    func testConversionIsICUs() throws {
+        #if !os(Linux)
+            throw XCTSkip("Foundation uses the system's ICU here, not the toolchain's the rules were read from")
+        #endif
+        let rules = HantHansRules.text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { rule -> [Unicode.Scalar] in
+            Array(rule.unicodeScalars.prefix { $0 != ">" })
+        }
+        var byFirst: [Unicode.Scalar: [[Unicode.Scalar]]] = [:]
+        for k in rules { byFirst[k[0], default: []].append(k) }
+        let text = { (u: [Unicode.Scalar]) in String(String.UnicodeScalarView(u)) }
+        var texts: [String] = []
+        for (i, k) in rules.enumerated() {
+            let next = rules[(i + 1) % rules.count], far = rules[(i + 7) % rules.count]
+            texts += [text(k), "a" + text(k) + "国", text(k + next), text(next + k), text(k + [far[0]]), "一、" + text(k) + "情况"]
+            if k.count > 1 {
+                texts.append(text(Array(k.dropLast())))
+                texts.append(text(k + [k[k.count - 1]]))
+                for other in (byFirst[k[k.count - 1]] ?? []).prefix(3) { texts.append(text(Array(k.dropLast()) + other)) }
+                for other in (byFirst[k[1]] ?? []).prefix(2) { texts.append(text([k[0]] + other)) }
+            }
+        }
+        var rng = StrippingRandom(seed: 0x4A47_4A47)
+        let alphabet = Array(Set(rules.joined())) + Array("的国政府信息公开一二三、，。 123".unicodeScalars)
+        for _ in 0..<20_000 {
+            texts.append(text((0..<(1 + rng.next(upTo: 24))).map { _ in alphabet[rng.next(upTo: alphabet.count)] }))
+        }
+        var compared = 0, changed = 0
+        for start in stride(from: 0, to: texts.count, by: 300) {
+            let chunk = Array(texts[start..<min(texts.count, start + 300)])
+            let icu = try XCTUnwrap(chunk.joined(separator: "\n").applyingTransform(StringTransform("Hant-Hans"), reverse: false))
+                .components(separatedBy: "\n")
+            XCTAssertEqual(icu.count, chunk.count)
+            guard icu.count == chunk.count else { continue }
+            for (t, expected) in zip(chunk, icu) {
+                let ours = keys.simplified(t)
+                if ours != expected { XCTFail("\(t): \(ours), ICU \(expected)") }
+                XCTAssertTrue(keys.occurs(in: t) || ours == t, t)
+                compared += 1
+                if expected != t { changed += 1 }
+            }
+        }
+        XCTAssertGreaterThan(compared, 40_000)
+        XCTAssertGreaterThan(changed, 20_000)
     }
 }

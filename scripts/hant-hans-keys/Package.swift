@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
-// Writes Sources/OGIReaders/HantHansKeys.swift: the keys of the rules of ICU's Hant-Hans transform that change
-// text, read from the ICU inside this toolchain's Foundation. Run it when the toolchain changes (the test
+// Writes Sources/OGIReaders/HantHansRules.swift: the rules of ICU's Hant-Hans transform, read from the ICU inside
+// this toolchain's Foundation. Run it when the toolchain changes (the test
 // `SimplificationKeysTests` fails then): scripts/hant-hans-keys/generate.sh
 import PackageDescription
 
