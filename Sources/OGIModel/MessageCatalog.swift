@@ -146,13 +146,14 @@ public struct MessageCatalog: Sendable {
     }
 
     /// True when the scalars on both sides of every `{` and `}` (where there are any) are ASCII, CJK ideographs
-    /// and punctuation, or full-width forms. None of them joins a brace to the character before or after it (no
+    /// and punctuation, general punctuation from the dashes to the ellipsis (U+2010...U+2027: the quotes “ ” ‘ ’
+    /// around a value), or full-width forms. None of them joins a brace to the character before or after it (no
     /// prepended mark such as U+0600 before it, no combining mark after it), so every brace is a character of its
     /// own and a scan over bytes sees the same braces, and the same text between them, as one over characters.
     public static func bracesStandAlone(_ text: String) -> Bool {
         func plain(_ v: UInt32) -> Bool {
             switch v {
-            case 0..<0x80, 0x3001...0x3029, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF5E: return true
+            case 0..<0x80, 0x2010...0x2027, 0x3001...0x3029, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF5E: return true
             default: return false
             }
         }

@@ -74,6 +74,34 @@ public indirect enum JSONValue {
         return out
     }
 
+    /// `appendQuoted` into UTF-8 bytes: the same bytes.
+    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        var utf8 = s
+        utf8.withUTF8 { bytes in
+            var runStart = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                runStart = i + 1
+                out.append(0x5C)
+                switch b {
+                case 0x22: out.append(0x22)
+                case 0x5C: out.append(0x5C)
+                case 0x0A: out.append(0x6E)  // n
+                case 0x0D: out.append(0x72)  // r
+                case 0x09: out.append(0x74)  // t
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])  // u00xx
+                }
+            }
+            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        }
+        out.append(0x22)
+    }
+
     /// Appends `quote(s)` to `out`. Works on the UTF-8 bytes: every byte that needs an escape is ASCII, and no
     /// byte of a multi-byte scalar is (they are all 0x80 and up), so the runs between escapes are copied whole.
     static func appendQuoted(_ s: String, to out: inout String) {
@@ -108,65 +136,78 @@ public indirect enum JSONValue {
     }
 }
 
-/// Writes JSON straight into one buffer, container by container, byte for byte what rendering the equivalent
-/// `JSONValue` with `render(into:indent:)` gives: no tree of values is built for a report's findings.
-/// Open a container, write its members (`key` before each member of an object, `element` before each item of
-/// an array), close it; scalars are written with `string`, `int`, `null`, `bool`.
+/// A JSON document written member by member straight into UTF-8 bytes (no tree, and none of `String`'s checks
+/// on every append), in exactly the layout `JSONValue.render(into:indent:)` gives: two spaces per level, a member
+/// per line, empty containers as `{}` and `[]`. `JSONBufferTests` compares the two on every sample.
 public struct JSONBuffer {
-    public var text: String
+    /// The document so far.
+    public var bytes: [UInt8]
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
     /// The indentation of the value the buffer starts with (as `render(into:indent:)`'s `indent`).
     private let base: Int
     /// Per open container: whether it has a member yet.
     private var filled: [Bool] = []
 
-    public init(text: String = "", indent: Int) { self.text = text; base = indent }
+    public init(text: String = "", indent: Int) {
+        bytes = Array(text.utf8)
+        bytes.reserveCapacity(4096)
+        base = indent
+    }
+
+    @inline(__always) private mutating func append(_ s: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    private mutating func pad(_ level: Int) {
+        if level > 0 { bytes.append(contentsOf: repeatElement(0x20, count: 2 * level)) }
+    }
 
     /// `{` or `[`.
     public mutating func open(_ bracket: Character) {
-        text.append(bracket)
+        bytes.append(bracket.asciiValue!)
         filled.append(false)
     }
 
     /// `}` or `]`: an empty container stays `{}` / `[]`, a filled one closes on a line of its own.
     public mutating func close(_ bracket: Character) {
         if filled.removeLast() {
-            text += "\n"
-            JSONValue.appendPad(base + filled.count, to: &text)
+            bytes.append(0x0A)
+            pad(base + filled.count)
         }
-        text.append(bracket)
+        bytes.append(bracket.asciiValue!)
     }
 
     /// Starts the next item of the innermost array (or member of an object, after which `key` writes the name).
     public mutating func element() {
         let depth = filled.count
         if filled[depth - 1] {
-            text += ",\n"
+            append(",\n")
         } else {
-            text += "\n"
+            bytes.append(0x0A)
             filled[depth - 1] = true
         }
-        JSONValue.appendPad(base + depth, to: &text)
+        pad(base + depth)
     }
 
     /// Starts the next member of the innermost object: `"key": `.
     public mutating func key(_ k: String) {
         element()
-        JSONValue.appendQuoted(k, to: &text)
-        text += ": "
+        JSONValue.appendQuoted(k, to: &bytes)
+        append(": ")
     }
 
     /// `key(k)` for a name that needs no escaping (letters, digits and `_`): written without scanning it.
-    public mutating func plainKey(_ k: String) {
+    public mutating func plainKey(_ k: StaticString) {
         element()
-        text += "\""
-        text += k
-        text += "\": "
+        bytes.append(0x22)
+        append(k)
+        append("\": ")
     }
 
-    public mutating func string(_ s: String) { JSONValue.appendQuoted(s, to: &text) }
+    public mutating func string(_ s: String) { JSONValue.appendQuoted(s, to: &bytes) }
     public mutating func string(_ s: String?) { if let s { string(s) } else { null() } }
-    public mutating func int(_ i: Int) { text += String(i) }
+    public mutating func int(_ i: Int) { bytes.append(contentsOf: String(i).utf8) }
     public mutating func int(_ i: Int?) { if let i { int(i) } else { null() } }
-    public mutating func bool(_ b: Bool) { text += b ? "true" : "false" }
-    public mutating func null() { text += "null" }
+    public mutating func bool(_ b: Bool) { if b { append("true") } else { append("false") } }
+    public mutating func null() { append("null") }
 }

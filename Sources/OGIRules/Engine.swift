@@ -248,8 +248,13 @@ public final class RuleRun {
     }
 
     /// Adds a finding worded by the rule's message (else the catalog's default for `defaultKey`).
+    /// The catalog's text under `defaultKey` is filled only for a rule without a message of its own.
     func emit(vars: [String: String], defaultKey: String, location: FindingLocation, severity: Severity? = nil) {
-        emit(vars: vars, defaultMessage: messages.text(defaultKey, vars), location: location, severity: severity)
+        findings.append(
+            Finding(
+                rule: rule.id, severity: severity ?? rule.severity, category: rule.category,
+                message: rule.message.map { MessageCatalog.fill($0, vars) } ?? messages.text(defaultKey, vars),
+                fix: rule.fix.map { MessageCatalog.fill($0, vars) }, location: location))
     }
 
     func emit(vars: [String: String], defaultMessage: String, location: FindingLocation, severity: Severity? = nil) {

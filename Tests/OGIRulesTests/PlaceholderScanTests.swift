@@ -41,6 +41,9 @@ final class PlaceholderScanTests: XCTestCase {
             "\r{a}", "\r\n{a}\r\n", "{a}\u{200D}", "가{a}", "{a}가", "\u{1F1E8}{a}", "{a}\u{1F1E8}", "{a}\u{302A}", "{a}\u{FF9E}",
             "\u{302A}{a}",
         ]
+        // General punctuation on both sides of a brace, around the range taken as standing alone (U+2010...U+2027)
+        // and past it (U+200D joins, U+2028 and U+2029 break lines).
+        for v in UInt32(0x200B)...0x202F { let u = String(Unicode.Scalar(v)!); all += ["\(u){a}\(u)", "{a\(u)}", "\(u){\(u)a}"] }
         all += Repo.linter.ruleSet.messages.entries.values.map(\.text)
         all += Repo.linter.ruleSet.rules.flatMap { [$0.message, $0.fix].compactMap { $0 } }
         XCTAssertGreaterThan(all.count, 100)
@@ -63,6 +66,8 @@ final class PlaceholderScanTests: XCTestCase {
         XCTAssertFalse(MessageCatalog.bracesStandAlone("\u{600}{a}"))
         XCTAssertFalse(MessageCatalog.bracesStandAlone("{a\u{301}}"))
         XCTAssertTrue(MessageCatalog.bracesStandAlone("第{row}行"))
+        XCTAssertTrue(MessageCatalog.bracesStandAlone("单元格“{raw}”"))
+        XCTAssertFalse(MessageCatalog.bracesStandAlone("{a}\u{200D}"))
         XCTAssertEqual(MessageCatalog.fill("\u{600}{a}", ["a": "x"]), MessageCatalog.fillCharacters("\u{600}{a}", ["a": "x"]))
     }
 

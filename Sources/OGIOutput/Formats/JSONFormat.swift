@@ -1,3 +1,4 @@
+import Foundation
 import OGILint
 import OGIModel
 
@@ -19,7 +20,7 @@ public final class JSONFormat: OutputFormat {
     public func add(_ input: CheckedInput, to out: OutputSink) throws {
         var json = JSONBuffer(text: written == 0 ? "[\n    " : ",\n    ", indent: 2)
         Self.write(input, into: &json)
-        try out.write(json.text)
+        try out.write(Data(json.bytes))
         written += 1
     }
 
