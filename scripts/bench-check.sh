@@ -8,15 +8,17 @@
 # Instructions in-process need the machine's performance counters (perf_event_open; `perf stat -e
 # instructions true` tells); where they are missing, as on the 2-core VMs here, the benchmark package records
 # none, so this script also counts instructions with valgrind (callgrind counts the same on a busy machine):
-# one text report from process start to exit, each further report of a 20-report batch, and one DOCX as Word
-# saves it (scripts/make-word-docx.py: a part the DOCX scanner must read without libxml2), against
+# one text report from process start to exit, each further report of a 20-report batch, one DOCX as Word
+# saves it (scripts/make-word-docx.py: a part the DOCX scanner must read without libxml2), one web page as Word
+# saves it (scripts/make-web-page.py) and one report in traditional characters (a rendering), against
 # Benchmarks/Thresholds/callgrind-instructions.txt, with the same 10% margin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 # Instructions of the release ogilint (static Swift runtime, as shipped), counted by callgrind.
-# Prints "one-text-report N", "per-batch-report N" and "one-word-docx-report N".
+# Prints "one-text-report N", "per-batch-report N", "one-word-docx-report N", "one-web-page-report N" and
+# "one-traditional-report N".
 callgrind_counts() {
   swift build -c release --static-swift-stdlib --product ogilint >/dev/null
   local bin tmp
@@ -27,16 +29,22 @@ callgrind_counts() {
   for i in $(seq 0 19); do cp "$root/samples/clean-2021-government.txt" "$tmp/r$i.txt"; done
   mkdir "$tmp/batch" && mv "$tmp"/r*.txt "$tmp/batch/" && cp "$tmp/batch/r0.txt" "$tmp/one.txt"
   python3 "$root/scripts/make-word-docx.py" "$root/samples/clean-2021-government.docx" "$tmp/word.docx"
+  python3 "$root/scripts/make-web-page.py" "$root/samples/clean-2021-government.html" "$tmp/web.html"
   count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$tmp/ogilint" check --fail-on never --format json "$1" 2>&1 >/dev/null | awk '/refs:/ { gsub(",", "", $NF); print $NF }'; }
-  local one many word
+  local one many word web hant
   # A rule cache entry is trusted only by the executable that wrote it, and under valgrind that is another
   # executable than a plain run's: one run first, so both counts load the rules from a warm cache.
   count "$tmp/one.txt" >/dev/null
   one=$(count "$tmp/one.txt"); many=$(count "$tmp/batch"); word=$(count "$tmp/word.docx")
+  # A page saved from Word (its HTML parse errors dropped before libxml2 formats them) and a report in
+  # traditional characters (read again in simplified ones, without ICU's transliterator).
+  web=$(count "$tmp/web.html"); hant=$(count "$root/samples/renderings/cell-blank.hant.txt")
   rm -rf "$tmp"
   echo "one-text-report $one"
   echo "per-batch-report $(( (many - one) / 19 ))"
   echo "one-word-docx-report $word"
+  echo "one-web-page-report $web"
+  echo "one-traditional-report $hant"
 }
 counts_file="$root/Benchmarks/Thresholds/callgrind-instructions.txt"
 
