@@ -34,6 +34,10 @@ struct SimplificationKeys: Sendable {
     let ruleList: [Rule]
     let head: [UInt32: Int32]
     let next: [Int32]
+    /// `head` as an open-addressing table (a power of two slots, linear probing, key 0 for an empty slot: no key
+    /// is U+0000), read for every CJK character of a converted text without hashing a dictionary key.
+    let slotKeys: [UInt32]
+    let slotHeads: [Int32]
 
     /// The generated rules, read on first use.
     static let hantHans = SimplificationKeys(HantHansRules.text)
@@ -84,12 +88,40 @@ struct SimplificationKeys: Sendable {
         for i in ruleList.indices.reversed() {
             if let h = head.updateValue(Int32(i), forKey: ruleFirsts[i]) { next[i] = h }
         }
+        var size = 16
+        while size < 2 * head.count { size *= 2 }
+        var slotKeys = [UInt32](repeating: 0, count: size), slotHeads = [Int32](repeating: -1, count: size)
+        for (key, h) in head {
+            var k = Self.slot(key, size)
+            while slotKeys[k] != 0 { k = (k + 1) & (size - 1) }
+            slotKeys[k] = key
+            slotHeads[k] = h
+        }
         self.firsts = firsts
         self.changingFirsts = changingFirsts
         self.scalars = scalars
         self.ruleList = ruleList
         self.head = head
         self.next = next
+        self.slotKeys = slotKeys
+        self.slotHeads = slotHeads
+    }
+
+    /// The first slot to probe for `key` in a table of `size` slots (Fibonacci hashing).
+    @inline(__always) static func slot(_ key: UInt32, _ size: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> 40) & (size - 1)
+    }
+
+    /// The first of the rules whose key starts with `first`, or -1.
+    @inline(__always) func firstRuleIndex(_ first: UInt32) -> Int32 {
+        let mask = slotKeys.count - 1
+        var k = Self.slot(first, slotKeys.count)
+        while true {
+            let key = slotKeys[k]
+            if key == first { return slotHeads[k] }
+            if key == 0 { return -1 }
+            k = (k + 1) & mask
+        }
     }
 
     /// True when the rule's key continues at `i` of `u` with its tail.
@@ -103,7 +135,7 @@ struct SimplificationKeys: Sendable {
 
     /// The first rule in ICU's order whose key is found at `i` of `u`, among those starting with `u[i]`.
     @inline(__always) func firstRule(at i: Int, of u: [Unicode.Scalar], changingOnly: Bool) -> Rule? {
-        guard var r = head[u[i].value] else { return nil }
+        var r = firstRuleIndex(u[i].value)
         while r >= 0 {
             let rule = ruleList[Int(r)]
             if (!changingOnly || rule.changes) && tailMatches(rule, u, after: i) { return rule }
@@ -122,27 +154,32 @@ struct SimplificationKeys: Sendable {
         return false
     }
 
-    /// `s` converted as ICU's transform converts it.
+    /// `s` converted as ICU's transform converts it, written as UTF-8 bytes.
     func simplified(_ s: String) -> String {
         let u = UTF8Scan.scalars(of: s)
         // Without a changing key's first character nothing changes. With one, the reading starts at the text's
         // start all the same: a rule that keeps its key may begin before it and take it in.
         guard u.contains(where: { changingFirsts.contains($0) }) else { return s }
-        var out = String.UnicodeScalarView()
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 8)
         var i = 0
         var changed = false
         while i < u.count {
             let c = u[i]
             if firsts.contains(c), let rule = firstRule(at: i, of: u, changingOnly: false) {
-                out.append(contentsOf: scalars[Int(rule.value.lowerBound)..<Int(rule.value.upperBound)])
+                for k in Int(rule.value.lowerBound)..<Int(rule.value.upperBound) { Self.appendUTF8(scalars[k], to: &out) }
                 if rule.changes { changed = true }
                 i += 1 + rule.tail.count
             } else {
-                out.append(c)
+                Self.appendUTF8(c, to: &out)
                 i += 1
             }
         }
-        return changed ? String(out) : s
+        return changed ? String(decoding: out, as: UTF8.self) : s
+    }
+
+    @inline(__always) static func appendUTF8(_ u: Unicode.Scalar, to out: inout [UInt8]) {
+        UTF8.encode(u) { out.append($0) }
     }
 
     /// Every key whose rule changes it, for tests.
