@@ -75,7 +75,9 @@ enum HTMLCharset {
         while let m = nextDeclaration(in: b, from: i, lowerCaseNamesOnly: false) {
             i = m.range.upperBound
             // A declaration that is already the replacement, byte for byte, is left where it is.
-            if m.range.count == replacementBytes.count, memcmp(b.baseAddress! + m.range.lowerBound, replacementBytes.baseAddress!, m.range.count) == 0 {
+            if m.range.count == replacementBytes.count,
+                memcmp(b.baseAddress! + m.range.lowerBound, replacementBytes.baseAddress!, m.range.count) == 0
+            {
                 continue
             }
             if !rewriting {

@@ -56,11 +56,15 @@ struct SimplificationKeys: Sendable {
             guard let f = first, valueStart >= 0 else { return }
             let tail = tailStart..<valueStart, value = valueStart..<scalars.count
             // The rule changes its key unless the value is the first scalar and the tail again.
-            let changes = value.count != tail.count + 1 || scalars[valueStart] != f
+            let changes =
+                value.count != tail.count + 1 || scalars[valueStart] != f
                 || !scalars[tail].elementsEqual(scalars[(valueStart + 1)..<scalars.count])
             firsts.insert(f)
             if changes { changingFirsts.insert(f) }
-            ruleList.append(Rule(tail: Int32(tail.lowerBound)..<Int32(tail.upperBound), value: Int32(value.lowerBound)..<Int32(value.upperBound), changes: changes))
+            ruleList.append(
+                Rule(
+                    tail: Int32(tail.lowerBound)..<Int32(tail.upperBound), value: Int32(value.lowerBound)..<Int32(value.upperBound),
+                    changes: changes))
             ruleFirsts.append(f.value)
         }
         for u in source.unicodeScalars {
@@ -190,7 +194,10 @@ struct SimplificationKeys: Sendable {
             while r >= 0 {
                 let rule = ruleList[Int(r)]
                 if rule.changes {
-                    out.append(String(String.UnicodeScalarView([Unicode.Scalar(first)!] + scalars[Int(rule.tail.lowerBound)..<Int(rule.tail.upperBound)])))
+                    out.append(
+                        String(
+                            String.UnicodeScalarView(
+                                [Unicode.Scalar(first)!] + scalars[Int(rule.tail.lowerBound)..<Int(rule.tail.upperBound)])))
                 }
                 r = next[Int(r)]
             }

@@ -208,7 +208,9 @@ public struct TextReader: ReportReader {
         #if os(Linux)
             return texts.map(simplifiedAlone)
         #else
-            guard let all = texts.joined(separator: "\n").applyingTransform(StringTransform("Hant-Hans"), reverse: false) else { return nil }
+            guard let all = texts.joined(separator: "\n").applyingTransform(StringTransform("Hant-Hans"), reverse: false) else {
+                return nil
+            }
             let pieces = all.utf8.split(separator: 0x0A, omittingEmptySubsequences: false)
             guard pieces.count == texts.count else { return nil }
             return pieces.map { String(Substring($0)) }

@@ -53,7 +53,9 @@ final class UTF8ValidationTests: XCTestCase {
     /// so that each step stops at every position before it (a step that read past a high byte would let an invalid
     /// one through).
     func testNonASCIIAtEveryOffsetOfLongASCIIRuns() {
-        let inserts: [[UInt8]] = [[0xC3, 0xA9], [0x80], [0xE4, 0xB8, 0x80], [0xE4, 0xB8], [0xFF], [0xF0, 0x9F, 0x98, 0x80], [0xED, 0xA0, 0x80]]
+        let inserts: [[UInt8]] = [
+            [0xC3, 0xA9], [0x80], [0xE4, 0xB8, 0x80], [0xE4, 0xB8], [0xFF], [0xF0, 0x9F, 0x98, 0x80], [0xED, 0xA0, 0x80],
+        ]
         for length in [7, 8, 9, 31, 32, 33, 39, 40, 63, 64, 65, 100] {
             for offset in 0...length {
                 for insert in inserts {
