@@ -74,7 +74,12 @@ public indirect enum JSONValue {
         return out
     }
 
-    /// `appendQuoted` into UTF-8 bytes: the same bytes.
+    /// True for a byte JSON escapes: a control character, `"` or `\`. All are ASCII, and no byte of a multi-byte
+    /// scalar is (they are all 0x80 and up), so the runs between escapes are copied whole.
+    @inline(__always) static func needsEscape(_ b: UInt8) -> Bool { b < 0x20 || b == 0x22 || b == 0x5C }
+
+    /// Appends `quote(s)` to `out` as UTF-8 bytes: `"`, `\`, line feed, carriage return and tab escaped by name,
+    /// the other control characters as `\u00xx`.
     static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
         var utf8 = s
@@ -82,7 +87,7 @@ public indirect enum JSONValue {
             var runStart = 0
             for i in 0..<bytes.count {
                 let b = bytes[i]
-                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+                guard needsEscape(b) else { continue }
                 if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
                 runStart = i + 1
                 out.append(0x5C)
@@ -102,37 +107,19 @@ public indirect enum JSONValue {
         out.append(0x22)
     }
 
-    /// Appends `quote(s)` to `out`. Works on the UTF-8 bytes: every byte that needs an escape is ASCII, and no
-    /// byte of a multi-byte scalar is (they are all 0x80 and up), so the runs between escapes are copied whole.
+    /// Appends `quote(s)` to `out`: a string with nothing to escape as it is between quotes, any other through
+    /// the bytes `appendQuoted(_:to:)` writes.
     static func appendQuoted(_ s: String, to out: inout String) {
-        out += "\""
         var utf8 = s
-        let escaped = utf8.withUTF8 { bytes -> Bool in
-            var runStart = 0
-            for i in 0..<bytes.count {
-                let b = bytes[i]
-                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
-                if runStart < i { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<i]), as: UTF8.self) }
-                runStart = i + 1
-                switch b {
-                case 0x22: out += "\\\""
-                case 0x5C: out += "\\\\"
-                case 0x0A: out += "\\n"
-                case 0x0D: out += "\\r"
-                case 0x09: out += "\\t"
-                default:
-                    let hex: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
-                    out += "\\u00"
-                    out.append(hex[Int(b >> 4)])
-                    out.append(hex[Int(b & 0xF)])
-                }
-            }
-            if runStart == 0 { return false }
-            if runStart < bytes.count { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart...]), as: UTF8.self) }
-            return true
+        if utf8.withUTF8({ !$0.contains(where: needsEscape) }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
         }
-        if !escaped { out += s }
-        out += "\""
+        var quoted: [UInt8] = []
+        appendQuoted(s, to: &quoted)
+        out += String(decoding: quoted, as: UTF8.self)
     }
 }
 

@@ -29,13 +29,13 @@ struct SimplificationKeys: Sendable {
     let changingFirsts: ScalarSet
     /// Every rule's tail and value, one after the other.
     let scalars: [Unicode.Scalar]
-    /// The rules in ICU's order; per first scalar the first of its rules (`head`), and after each rule the next
-    /// one with the same first scalar (`next`, -1 after the last).
+    /// The rules in ICU's order, and after each rule the next one whose key has the same first scalar (`next`, -1
+    /// after the last).
     let ruleList: [Rule]
-    let head: [UInt32: Int32]
     let next: [Int32]
-    /// `head` as an open-addressing table (a power of two slots, linear probing, key 0 for an empty slot: no key
-    /// is U+0000), read for every CJK character of a converted text without hashing a dictionary key.
+    /// Per first scalar the first of its rules, in an open-addressing table (a power of two slots, linear probing,
+    /// key 0 for an empty slot: no key is U+0000), read for every CJK character of a converted text without
+    /// hashing a dictionary key.
     let slotKeys: [UInt32]
     let slotHeads: [Int32]
 
@@ -85,27 +85,24 @@ struct SimplificationKeys: Sendable {
             }
         }
         end()
-        // The lists per first scalar, built from the last rule back so that each is in ICU's order.
-        var head: [UInt32: Int32] = [:]
-        head.reserveCapacity(ruleList.count)
+        // The lists per first scalar, built from the last rule back so that each is in ICU's order: a rule becomes
+        // its first scalar's head, and the head it replaces comes next.
+        var size = 16
+        while size < 2 * ruleList.count { size *= 2 }
+        var slotKeys = [UInt32](repeating: 0, count: size), slotHeads = [Int32](repeating: -1, count: size)
         var next = [Int32](repeating: -1, count: ruleList.count)
         for i in ruleList.indices.reversed() {
-            if let h = head.updateValue(Int32(i), forKey: ruleFirsts[i]) { next[i] = h }
-        }
-        var size = 16
-        while size < 2 * head.count { size *= 2 }
-        var slotKeys = [UInt32](repeating: 0, count: size), slotHeads = [Int32](repeating: -1, count: size)
-        for (key, h) in head {
+            let key = ruleFirsts[i]
             var k = Self.slot(key, size)
-            while slotKeys[k] != 0 { k = (k + 1) & (size - 1) }
+            while slotKeys[k] != 0, slotKeys[k] != key { k = (k + 1) & (size - 1) }
             slotKeys[k] = key
-            slotHeads[k] = h
+            next[i] = slotHeads[k]
+            slotHeads[k] = Int32(i)
         }
         self.firsts = firsts
         self.changingFirsts = changingFirsts
         self.scalars = scalars
         self.ruleList = ruleList
-        self.head = head
         self.next = next
         self.slotKeys = slotKeys
         self.slotHeads = slotHeads
@@ -188,7 +185,7 @@ struct SimplificationKeys: Sendable {
 
     /// Every key whose rule changes it, for tests.
     var keys: [String] {
-        head.flatMap { first, h -> [String] in
+        zip(slotKeys, slotHeads).filter { $0.0 != 0 }.flatMap { first, h -> [String] in
             var out: [String] = []
             var r = h
             while r >= 0 {

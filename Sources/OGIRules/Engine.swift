@@ -248,20 +248,18 @@ public final class RuleRun {
     }
 
     /// Adds a finding worded by the rule's message (else the catalog's default for `defaultKey`).
-    /// The catalog's text under `defaultKey` is filled only for a rule without a message of its own.
     func emit(vars: [String: String], defaultKey: String, location: FindingLocation, severity: Severity? = nil) {
-        findings.append(
-            Finding(
-                rule: rule.id, severity: severity ?? rule.severity, category: rule.category,
-                message: rule.message.map { MessageCatalog.fill($0, vars) } ?? messages.text(defaultKey, vars),
-                fix: rule.fix.map { MessageCatalog.fill($0, vars) }, location: location))
+        emit(vars: vars, defaultMessage: messages.text(defaultKey, vars), location: location, severity: severity)
     }
 
-    func emit(vars: [String: String], defaultMessage: String, location: FindingLocation, severity: Severity? = nil) {
+    /// Adds a finding worded by the rule's message, else by `defaultMessage`, which is made only then.
+    func emit(
+        vars: [String: String], defaultMessage: @autoclosure () -> String, location: FindingLocation, severity: Severity? = nil
+    ) {
         findings.append(
             Finding(
                 rule: rule.id, severity: severity ?? rule.severity, category: rule.category,
-                message: rule.message.map { MessageCatalog.fill($0, vars) } ?? defaultMessage,
+                message: rule.message.map { MessageCatalog.fill($0, vars) } ?? defaultMessage(),
                 fix: rule.fix.map { MessageCatalog.fill($0, vars) }, location: location))
     }
 
