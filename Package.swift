@@ -113,6 +113,43 @@ let linkedLibXML2LinkerSettings: [LinkerSetting] =
         [.unsafeFlags(linked.archives.flatMap { ["-Xlinker", $0] } + wrapRaiseError, .when(platforms: [.linux], configuration: .release))]
     } ?? []
 
+/// The C++ runtime (libstdc++) and libgcc, linked statically into the `ogilint` program's release build on Linux, so
+/// that a check does not load libstdc++.so and libgcc_s.so: mapping them and resolving libstdc++'s own ~4,300
+/// symbol relocations was a third of the dynamic loader's work, about 1.9 M instructions and a millisecond of
+/// system time every run. The Swift runtime and Foundation's ICU are C++ and need it either way.
+/// `Sources/COGIStaticRuntime/link/libstdc++.so` is a linker script found first on the library path; it names
+/// `libstdc++.a`, which the linker then finds in the compiler's GCC folder. libstdc++.a refers to glibc 2.36's
+/// `arc4random` (std::random_device, which nothing here uses); `--defsym` points it at COGIStaticRuntime's
+/// getrandom-based function, so the program still needs only glibc 2.35. Used only when the GCC folder clang
+/// links with (the highest version holding crtbegin.o) has libstdc++.a and libgcc_eh.a; otherwise nothing changes.
+enum StaticCxxRuntime {
+    static func available() -> Bool {
+        #if os(Linux)
+            for triple in ["x86_64-linux-gnu", "aarch64-linux-gnu"] {
+                let root = "/usr/lib/gcc/\(triple)"
+                guard let versions = try? FileManager.default.contentsOfDirectory(atPath: root) else { continue }
+                let installed = versions.filter { FileManager.default.fileExists(atPath: "\(root)/\($0)/crtbegin.o") }
+                // Highest version first, compared number by number ("12" > "9", "12.2" > "12").
+                let parts = { (v: String) in v.split(separator: ".").map { Int($0) ?? 0 } }
+                guard let chosen = installed.max(by: { parts($0).lexicographicallyPrecedes(parts($1)) }) else { continue }
+                return ["libstdc++.a", "libgcc_eh.a"].allSatisfy { FileManager.default.fileExists(atPath: "\(root)/\(chosen)/\($0)") }
+            }
+        #endif
+        return false
+    }
+}
+let staticCxxRuntime = StaticCxxRuntime.available()
+let staticCxxRuntimeDependencies: [Target.Dependency] = staticCxxRuntime ? ["COGIStaticRuntime"] : []
+let staticCxxRuntimeLinkerSettings: [LinkerSetting] =
+    staticCxxRuntime
+    ? [
+        .unsafeFlags(
+            [
+                "-L", Context.packageDirectory + "/Sources/COGIStaticRuntime/link", "-Xclang-linker", "-static-libgcc",
+                "-Xlinker", "--defsym=arc4random=ogilint_arc4random",
+            ], .when(platforms: [.linux], configuration: .release))
+    ] : []
+
 let package = Package(
     name: "ogilint",
     platforms: [.macOS(.v13)],
@@ -148,6 +185,8 @@ let package = Package(
                 .unsafeFlags(["-iwithsysroot", "/usr/include/libxml2"], .when(platforms: [.macOS])),
             ],
             linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // What the `ogilint` program links with when it links the C++ runtime statically (see StaticCxxRuntime).
+        .target(name: "COGIStaticRuntime", exclude: ["link"]),
         // zlib from the system, which the DOCX reader inflates parts with.
         .systemLibrary(name: "COGIZlib", path: "Sources/COGIZlib", providers: [.apt(["zlib1g-dev"])]),
         // The zip CRC-32 the DOCX reader checks each inflated part with: carry-less multiplication on x86_64 CPUs
@@ -195,8 +234,8 @@ let package = Package(
             dependencies: [
                 "OGILint", "OGIOutput", "OGICommandLine", "OGIReaders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ] + linkedLibXML2Dependencies, swiftSettings: ogilintSwiftSettings,
-            linkerSettings: ogilintProgramLinkerSettings + linkedLibXML2LinkerSettings),
+            ] + linkedLibXML2Dependencies + staticCxxRuntimeDependencies, swiftSettings: ogilintSwiftSettings,
+            linkerSettings: ogilintProgramLinkerSettings + linkedLibXML2LinkerSettings + staticCxxRuntimeLinkerSettings),
         // The program `ogilint-server`: `ogilint serve`'s options, and the server they start.
         .executableTarget(
             name: "OGIServerCommand",

@@ -36,6 +36,19 @@ for program in ogilint ogilint-server; do
     fail "bin/$program needs libraries of the Swift toolchain (listed above)"
   fi
 done
+# Both programs run on glibc 2.35 (Debian 12, Ubuntu 22.04), as README says: no symbol of a later glibc.
+for program in ogilint ogilint-server; do
+  newest=$(objdump -T "$prefix/bin/$program" | grep -oE 'GLIBC_[0-9]+\.[0-9]+' | sort -uV | tail -n 1)
+  [ "$(printf '%s\nGLIBC_2.35\n' "$newest" | sort -V | tail -n 1)" = GLIBC_2.35 ] \
+    || fail "bin/$program needs $newest, README promises glibc 2.35 (objdump -T names the symbols)"
+done
+# Where the compiler's GCC folder has libstdc++.a, `ogilint` links the C++ runtime statically (Package.swift,
+# StaticCxxRuntime): a check then loads neither libstdc++ nor libgcc_s.
+if compgen -G "/usr/lib/gcc/*-linux-gnu/*/libstdc++.a" >/dev/null; then
+  if ldd "$prefix/bin/ogilint" | grep -E 'libstdc\+\+|libgcc_s'; then
+    fail "bin/ogilint loads the C++ runtime (listed above); it should be linked in statically"
+  fi
+fi
 
 # A user's folder outside the repository, holding reports copied from the samples.
 work="$tmp/work"

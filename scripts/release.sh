@@ -5,8 +5,9 @@
 #     bin/ogilint-server          the web server `ogilint serve` runs (found beside bin/ogilint), linked the same way
 #     share/ogilint/rules/        the bundled rule packs and templates (found there by bin/ogilint, see BundledRules)
 #     README.md, LICENSE
-# The binary needs only glibc, libstdc++, libgcc and zlib from the system (checked below with ldd), and poppler's
-# pdftotext for PDF input.
+# The binary needs only glibc and zlib from the system (libstdc++ and libgcc too where the compiler's GCC folder has
+# no libstdc++.a to link in: Package.swift, StaticCxxRuntime; checked below with ldd), and poppler's pdftotext for
+# PDF input.
 #
 # Usage: scripts/release.sh [--dynamic-libxml2]
 #   --dynamic-libxml2  leave libxml2 out (smaller binary): it is loaded from the system when a DOCX or HTML file
