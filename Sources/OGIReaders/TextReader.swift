@@ -251,6 +251,24 @@ public struct TextReader: ReportReader {
             for k in mayMatch.indices { mayMatch[k] = screen.mayMatch(k, joinedLinesOf: texts, present: present) }
             if !mayMatch.contains(true) { return (texts, true) }
         }
+        // Patterns that `ScalarRegex` runs are first searched in the scalars of the joined lines, decoded line by
+        // line without joining them into a text: a pattern that finds nothing there would leave the joined text as
+        // it is. When every pattern the screen lets through finds nothing, the lines come back unchanged without a
+        // joined text being made; at the first that finds something (or that ScalarRegex does not run, or whose
+        // search runs out of steps), the removal goes on below from that pattern, as before.
+        var searched = 0
+        if !hasBreaks {
+            var values: [UInt32]?
+            while searched < ctx.inlineNoise.count {
+                if !mayMatch[searched] { searched += 1; continue }
+                let matcher = ctx.inlineNoise[searched].matcher
+                guard matcher.scalarRegex != nil else { break }
+                if values == nil { values = Self.scalarsOfJoinedLines(texts) }
+                guard let ranges = matcher.scalarMatchRanges(in: values!), ranges.isEmpty else { break }
+                searched += 1
+            }
+            if searched == ctx.inlineNoise.count { return (texts, true) }
+        }
         let original = texts.joined(separator: "\n")
         var joined = original
         // While no pattern has removed anything, the joined text is the one the screen read: a pattern it rules
@@ -259,7 +277,7 @@ public struct TextReader: ReportReader {
         // nothing. A removal only takes characters out (a match's line feeds are put back), so the text is
         // unchanged exactly when its length is.
         var untouched = true
-        for (k, p) in ctx.inlineNoise.enumerated() {
+        for (k, p) in ctx.inlineNoise.enumerated() where k >= searched {
             if untouched && !mayMatch[k] { continue }
             let before = joined.utf8.count
             if untouched {
@@ -490,6 +508,31 @@ public struct TextReader: ReportReader {
         return Report(
             path: path, sourceFormat: sourceFormat, metadata: meta,
             preamble: paragraphs(lines[0..<firstHeading]), parts: parts, tables: tables, extractionNotes: notes)
+    }
+
+    /// The scalar values of `texts.joined(separator: "\n")` (`UTF8Scan.scalarValues`), decoded line by line.
+    static func scalarsOfJoinedLines(_ texts: [String]) -> [UInt32] {
+        var count = max(texts.count - 1, 0)
+        for t in texts { count += t.utf8.count }
+        return [UInt32](unsafeUninitializedCapacity: count) { out, made in
+            made = 0
+            for (i, t) in texts.enumerated() {
+                if i > 0 {
+                    out[made] = 0x0A
+                    made += 1
+                }
+                var text = t
+                text.withUTF8 { b in
+                    var at = 0
+                    while at < b.count {
+                        let (value, length) = UTF8Scan.scalar(b, at)
+                        out[made] = value
+                        made += 1
+                        at += length
+                    }
+                }
+            }
+        }
     }
 
     /// The lines with the profile's inline noise removed, as if removed from the whole text joined with line

@@ -124,6 +124,18 @@ final class Read6NoiseTests: XCTestCase {
         XCTAssertEqual(reader.removingInlineNoise(chained, slots: reader.noiseSlots(chained)).texts, ["數據"])
     }
 
+    /// The scalars the inline-noise patterns are first searched in, decoded line by line, are those of the
+    /// joined text: on every document, on no lines, on empty lines and on characters of one to four bytes.
+    func testScalarsOfJoinedLinesAreThoseOfTheJoinedText() throws {
+        var docs = try TextFrontFastPathTests.documents().map { $0.map(\.text) }
+        docs += [
+            [], [""], ["", ""], ["a", "", "b"], ["𠀀(zhù)", "é", "數(shù)"], ["\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}\u{10FFFF}"],
+        ]
+        for texts in docs {
+            XCTAssertEqual(TextReader.scalarsOfJoinedLines(texts), UTF8Scan.scalarValues(of: texts.joined(separator: "\n")).values)
+        }
+    }
+
 }
 
 /// `HeadingMatcher.splittingRunInHeadings` screening lines with `mayHaveRunInHeading` (a sentence end, a
