@@ -31,6 +31,9 @@ public struct ScalarRegex: Sendable {
     let anchoredAtStart: Bool
     /// What a match's first character can be; nil when a match may be empty or the first item is unknown.
     let firstItems: [FirstItem]?
+    /// The one character every match starts with, when `firstItems` is that single character: the positions
+    /// before it are skipped by comparing scalars alone.
+    let firstScalar: UInt32?
 
     /// Largest number of instructions a pattern may compile to (counted repetitions are written out).
     static let maxProgramLength = 20_000
@@ -54,6 +57,7 @@ public struct ScalarRegex: Sendable {
         anchoredAtStart = tree.isAnchoredAtStart
         let first = tree.firstItems
         firstItems = first.nullable ? nil : first.items
+        if let items = firstItems, items.count == 1, case .scalar(let v) = items[0] { firstScalar = v } else { firstScalar = nil }
     }
 
     /// The first match starting at or after scalar offset `start`: the start and end offsets (in scalars) of
@@ -69,7 +73,15 @@ public struct ScalarRegex: Sendable {
         var position = start
         let n = text.count
         while position <= n {
-            if let firstItems {
+            if let firstScalar {
+                // The same skip as below, one step a position, with the steps counted once for the run skipped.
+                let from = position
+                text.withUnsafeBufferPointer { t in
+                    while position < n && t[position] != firstScalar { position += 1 }
+                }
+                try matcher.count(position - from)
+                if position == n { return nil }
+            } else if let firstItems {
                 // A match consumes a first character: skip the positions that cannot start one.
                 while position < n && !firstItems.contains(where: { $0.admits(text[position], sets) }) {
                     position += 1
