@@ -270,6 +270,6 @@ let package = Package(
             dependencies: [
                 "OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput", "OGITestSupport", "ogilint", "OGICommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ], exclude: ["Golden"]),
     ] + linkedLibXML2Targets
 )
