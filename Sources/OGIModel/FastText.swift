@@ -201,6 +201,16 @@ public struct ScalarSet: Sendable {
         }
         return astral.contains(u)
     }
+
+    /// `contains` for a scalar value read from valid UTF-8 (a scanner's decoded value), without making a
+    /// `Unicode.Scalar` of it.
+    @inlinable @inline(__always) public func contains(value v: UInt32) -> Bool {
+        if v < 0x10000 {
+            let block = blockOf.withUnsafeBufferPointer { Int($0[Int(v >> 8)]) }
+            return words.withUnsafeBufferPointer { $0[block << 2 | Int((v >> 6) & 3)] } & (1 << UInt64(v & 63)) != 0
+        }
+        return astral.contains { $0.value == v }
+    }
 }
 
 /// Decoding scalars from the UTF-8 bytes of a Swift string (always valid UTF-8), for scans that read a

@@ -544,8 +544,25 @@ struct RequiredScalars: Sendable {
             secondSet = ScalarSet(second)
         }
 
-        /// True when the text has a character of `first` directly followed by one of `second`.
+        /// True when the text has a character of `first` directly followed by one of `second`; the scalars are
+        /// decoded from the text's UTF-8 bytes (`occursByScalarView` reads the scalar view: the tests' reference).
         func occurs(in s: String) -> Bool {
+            var text = s
+            return text.withUTF8 { b in
+                var previousIsFirst = false
+                var i = 0
+                while i < b.count {
+                    let (v, length) = UTF8Scan.scalar(b, i)
+                    if previousIsFirst && secondSet.contains(value: v) { return true }
+                    previousIsFirst = firstSet.contains(value: v)
+                    i += length
+                }
+                return false
+            }
+        }
+
+        /// `occurs(in:)` over the string's scalar view.
+        func occursByScalarView(in s: String) -> Bool {
             var previousIsFirst = false
             for u in s.unicodeScalars {
                 if previousIsFirst && secondSet.contains(u) { return true }

@@ -124,6 +124,36 @@ final class Read6NoiseTests: XCTestCase {
         XCTAssertEqual(reader.removingInlineNoise(chained, slots: reader.noiseSlots(chained)).texts, ["數據"])
     }
 
+    /// A pair of required neighbours is looked for on the text's UTF-8 bytes as over its scalar view: the pairs of
+    /// the profile's patterns and random pairs (ASCII, CJK, beyond the BMP), on every document's lines and on
+    /// generated texts.
+    func testRequiredPairsOccurAsOverTheScalarView() throws {
+        let profile = Self.context.templates.profile
+        var pairs: [RequiredScalars.Pair] = []
+        for source in profile.inlineNoise + profile.lineNoise + profile.periodPatterns + profile.publishedPatterns {
+            pairs += RequiredScalars(pattern: source)?.pairs ?? []
+        }
+        XCTAssertFalse(pairs.isEmpty)
+        let alphabet = Array("(（a數據ā\n 𠀀😀1年".unicodeScalars)
+        var rng = SplitMix(seed: 0x9a125)
+        func pick() -> [Unicode.Scalar] { (0...(rng.next() % 3)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] } }
+        for _ in 0..<40 { pairs.append(RequiredScalars.Pair(first: pick(), second: pick())) }
+        var texts = try TextFrontFastPathTests.documents().flatMap { $0.map(\.text) }
+        for _ in 0..<2000 {
+            texts.append(
+                String(String.UnicodeScalarView((0..<(rng.next() % 12)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })))
+        }
+        var found = 0
+        for pair in pairs {
+            for t in texts {
+                let expected = pair.occursByScalarView(in: t)
+                XCTAssertEqual(pair.occurs(in: t), expected, "\(pair.first) \(pair.second) in \(t.debugDescription)")
+                if expected { found += 1 }
+            }
+        }
+        XCTAssertGreaterThan(found, 1000)
+    }
+
     /// The scalars the inline-noise patterns are first searched in, decoded line by line, are those of the
     /// joined text: on every document, on no lines, on empty lines and on characters of one to four bytes.
     func testScalarsOfJoinedLinesAreThoseOfTheJoinedText() throws {
