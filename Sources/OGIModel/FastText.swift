@@ -191,21 +191,13 @@ public struct ScalarSet: Sendable {
     }
 
     /// Inlinable so that readers in other modules test membership without a call per character.
-    @inlinable @inline(__always) public func contains(_ u: Unicode.Scalar) -> Bool {
-        let v = u.value
+    @inlinable @inline(__always) public func contains(_ u: Unicode.Scalar) -> Bool { contains(value: u.value) }
+
+    /// `contains` for a scalar value (one a scanner decoded from valid UTF-8, without making a `Unicode.Scalar`).
+    @inlinable @inline(__always) public func contains(value v: UInt32) -> Bool {
         if v < 0x10000 {
             // In bounds by construction (256 entries in `blockOf`, each the number of a block of `words`), so read
             // without bounds checks: this is called for most characters a report reads.
-            let block = blockOf.withUnsafeBufferPointer { Int($0[Int(v >> 8)]) }
-            return words.withUnsafeBufferPointer { $0[block << 2 | Int((v >> 6) & 3)] } & (1 << UInt64(v & 63)) != 0
-        }
-        return astral.contains(u)
-    }
-
-    /// `contains` for a scalar value read from valid UTF-8 (a scanner's decoded value), without making a
-    /// `Unicode.Scalar` of it.
-    @inlinable @inline(__always) public func contains(value v: UInt32) -> Bool {
-        if v < 0x10000 {
             let block = blockOf.withUnsafeBufferPointer { Int($0[Int(v >> 8)]) }
             return words.withUnsafeBufferPointer { $0[block << 2 | Int((v >> 6) & 3)] } & (1 << UInt64(v & 63)) != 0
         }
