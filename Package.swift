@@ -113,29 +113,44 @@ let linkedLibXML2LinkerSettings: [LinkerSetting] =
         [.unsafeFlags(linked.archives.flatMap { ["-Xlinker", $0] } + wrapRaiseError, .when(platforms: [.linux], configuration: .release))]
     } ?? []
 
-/// The C++ runtime (libstdc++) and libgcc, linked statically into the `ogilint` program's release build on Linux, so
-/// that a check does not load libstdc++.so and libgcc_s.so: mapping them and resolving libstdc++'s own ~4,300
-/// symbol relocations was a third of the dynamic loader's work, about 1.9 M instructions and a millisecond of
-/// system time every run. The Swift runtime and Foundation's ICU are C++ and need it either way.
-/// `Sources/COGIStaticRuntime/link/libstdc++.so` is a linker script found first on the library path; it names
-/// `libstdc++.a`, which the linker then finds in the compiler's GCC folder. libstdc++.a refers to glibc 2.36's
-/// `arc4random` (std::random_device, which nothing here uses); `--defsym` points it at COGIStaticRuntime's
-/// getrandom-based function, so the program still needs only glibc 2.35. Used only when the GCC folder clang
-/// links with (the highest version holding crtbegin.o) has libstdc++.a and libgcc_eh.a; otherwise nothing changes.
+/// The C++ runtime (libstdc++), linked statically into the `ogilint` program's release build on Linux, so that a
+/// check does not load libstdc++.so: mapping it and resolving its own symbol relocations (about 1,800 symbol
+/// look-ups) were a third of the dynamic loader's work, about 1.9 M instructions and a millisecond of system time
+/// every run. The Swift runtime and Foundation's ICU are C++ and need it either way; libgcc_s stays shared.
+/// `Sources/COGIStaticRuntime/link/libstdc++.so` is a linker script naming `libstdc++.a`: the link finds it before
+/// the compiler's GCC folder (which holds the real libstdc++.so), since the folders searched before it hold no
+/// `libstdc++.so` (checked below), and then finds the archive in the GCC folder. Only the `-lstdc++` of a link with
+/// the static Swift runtime meets the script; a link without one (the shared runtime) is unchanged. libstdc++.a
+/// refers to `arc4random` (for std::random_device, which nothing here uses), which glibc has only from 2.36:
+/// COGIStaticRuntime defines a hidden one on getrandom, so the program still needs only glibc 2.35. Used only when
+/// the GCC folder clang links with (the highest version holding crtbegin.o) has libstdc++.a; otherwise nothing
+/// changes. The manifest's answer is cached: installing libstdc++'s archive later needs `swift package reset`.
 enum StaticCxxRuntime {
     static func available() -> Bool {
         #if os(Linux)
-            for triple in ["x86_64-linux-gnu", "aarch64-linux-gnu"] {
-                let root = "/usr/lib/gcc/\(triple)"
-                guard let versions = try? FileManager.default.contentsOfDirectory(atPath: root) else { continue }
-                let installed = versions.filter { FileManager.default.fileExists(atPath: "\(root)/\($0)/crtbegin.o") }
-                // Highest version first, compared number by number ("12" > "9", "12.2" > "12").
-                let parts = { (v: String) in v.split(separator: ".").map { Int($0) ?? 0 } }
-                guard let chosen = installed.max(by: { parts($0).lexicographicallyPrecedes(parts($1)) }) else { continue }
-                return ["libstdc++.a", "libgcc_eh.a"].allSatisfy { FileManager.default.fileExists(atPath: "\(root)/\(chosen)/\($0)") }
+            #if arch(x86_64)
+                let triple = "x86_64-linux-gnu"
+            #elseif arch(arm64)
+                let triple = "aarch64-linux-gnu"
+            #else
+                return false
+            #endif
+            let files = FileManager.default
+            // A libstdc++.so in the system's library folders would be found before the script.
+            for folder in ["/usr/lib/\(triple)", "/lib/\(triple)", "/usr/lib", "/lib"]
+            where files.fileExists(atPath: folder + "/libstdc++.so") {
+                return false
             }
+            let root = "/usr/lib/gcc/\(triple)"
+            guard let versions = try? files.contentsOfDirectory(atPath: root) else { return false }
+            let installed = versions.filter { files.fileExists(atPath: "\(root)/\($0)/crtbegin.o") }
+            // Highest version first, compared number by number ("12" > "9", "12.2" > "12").
+            let parts = { (v: String) in v.split(separator: ".").map { Int($0) ?? 0 } }
+            guard let chosen = installed.max(by: { parts($0).lexicographicallyPrecedes(parts($1)) }) else { return false }
+            return files.fileExists(atPath: "\(root)/\(chosen)/libstdc++.a")
+        #else
+            return false
         #endif
-        return false
     }
 }
 let staticCxxRuntime = StaticCxxRuntime.available()
@@ -144,11 +159,9 @@ let staticCxxRuntimeLinkerSettings: [LinkerSetting] =
     staticCxxRuntime
     ? [
         .unsafeFlags(
-            [
-                "-L", Context.packageDirectory + "/Sources/COGIStaticRuntime/link", "-Xclang-linker", "-static-libgcc",
-                "-Xlinker", "--defsym=arc4random=ogilint_arc4random",
-            ], .when(platforms: [.linux], configuration: .release))
-    ] : []
+            ["-L", Context.packageDirectory + "/Sources/COGIStaticRuntime/link"], .when(platforms: [.linux], configuration: .release))
+    ]
+    : []
 
 let package = Package(
     name: "ogilint",

@@ -39,15 +39,22 @@ done
 # Both programs run on glibc 2.35 (Debian 12, Ubuntu 22.04), as README says: no symbol of a later glibc.
 for program in ogilint ogilint-server; do
   newest=$(objdump -T "$prefix/bin/$program" | grep -oE 'GLIBC_[0-9]+\.[0-9]+' | sort -uV | tail -n 1)
+  [ -n "$newest" ] || fail "objdump -T names no glibc version that bin/$program needs"
   [ "$(printf '%s\nGLIBC_2.35\n' "$newest" | sort -V | tail -n 1)" = GLIBC_2.35 ] \
     || fail "bin/$program needs $newest, README promises glibc 2.35 (objdump -T names the symbols)"
 done
-# Where the compiler's GCC folder has libstdc++.a, `ogilint` links the C++ runtime statically (Package.swift,
-# StaticCxxRuntime): a check then loads neither libstdc++ nor libgcc_s.
-if compgen -G "/usr/lib/gcc/*-linux-gnu/*/libstdc++.a" >/dev/null; then
-  if ldd "$prefix/bin/ogilint" | grep -E 'libstdc\+\+|libgcc_s'; then
-    fail "bin/ogilint loads the C++ runtime (listed above); it should be linked in statically"
-  fi
+# Where Package.swift links libstdc++ statically (StaticCxxRuntime: the GCC folder the toolchain's clang links
+# with has libstdc++.a, and no libstdc++.so lies in the system's library folders searched before it), a check
+# with `ogilint` does not load libstdc++.
+gccdir=$(dirname "$("$(dirname "$(readlink -f "$(command -v swift)")")/clang" -print-libgcc-file-name 2>/dev/null || echo /nonexistent/x)")
+triple=$(basename "$(dirname "$gccdir")")
+static_cxx=0
+if [ -f "$gccdir/libstdc++.a" ]; then
+  static_cxx=1
+  for folder in "/usr/lib/$triple" "/lib/$triple" /usr/lib /lib; do [ -e "$folder/libstdc++.so" ] && static_cxx=0; done
+fi
+if [ "$static_cxx" = 1 ] && ldd "$prefix/bin/ogilint" | grep -E 'libstdc\+\+'; then
+  fail "bin/ogilint loads libstdc++ (above); Package.swift should have linked it statically"
 fi
 
 # A user's folder outside the repository, holding reports copied from the samples.

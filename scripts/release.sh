@@ -5,7 +5,7 @@
 #     bin/ogilint-server          the web server `ogilint serve` runs (found beside bin/ogilint), linked the same way
 #     share/ogilint/rules/        the bundled rule packs and templates (found there by bin/ogilint, see BundledRules)
 #     README.md, LICENSE
-# The binary needs only glibc and zlib from the system (libstdc++ and libgcc too where the compiler's GCC folder has
+# The binary needs only glibc, libgcc_s and zlib from the system (libstdc++ too where the compiler's GCC folder has
 # no libstdc++.a to link in: Package.swift, StaticCxxRuntime; checked below with ldd), and poppler's pdftotext for
 # PDF input.
 #
