@@ -479,6 +479,12 @@ final class Pattern: @unchecked Sendable {
     static func removingAllKeepingNewlines(in s: String, matcher: CompiledRegex) -> String? {
         let (values, _) = UTF8Scan.scalarValues(of: s)
         guard let ranges = matcher.scalarMatchRanges(in: values) else { return nil }
+        return removing(ranges, ofScalars: values, from: s)
+    }
+
+    /// `s` without the matches `ranges` (in order, as scalar offsets into `values`, the scalars of `s`), each
+    /// match's line feeds kept: what `removingAllKeepingNewlines(in:matcher:)` makes of the matches it found.
+    static func removing(_ ranges: [Range<Int>], ofScalars values: [UInt32], from s: String) -> String {
         if ranges.isEmpty { return s }
         var t = s
         return t.withUTF8 { b in

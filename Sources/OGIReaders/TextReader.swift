@@ -256,16 +256,24 @@ public struct TextReader: ReportReader {
         // it is. When every pattern the screen lets through finds nothing, the lines come back unchanged without a
         // joined text being made; at the first that finds something (or that ScalarRegex does not run, or whose
         // search runs out of steps), the removal goes on below from that pattern, as before.
+        // The search of the pattern it stopped at is not made again below: its matches are removed from the joined
+        // text as found, and a search that ran out of steps goes straight to NSRegularExpression.
         var searched = 0
+        var values: [UInt32] = []
+        var stoppedAt: (ranges: [Range<Int>]?, ranByScalarRegex: Bool) = (nil, false)
         if !hasBreaks {
-            var values: [UInt32]?
             while searched < ctx.inlineNoise.count {
                 if !mayMatch[searched] { searched += 1; continue }
                 let matcher = ctx.inlineNoise[searched].matcher
                 guard matcher.scalarRegex != nil else { break }
-                if values == nil { values = Self.scalarsOfJoinedLines(texts) }
-                guard let ranges = matcher.scalarMatchRanges(in: values!), ranges.isEmpty else { break }
-                searched += 1
+                if values.isEmpty { values = Self.scalarsOfJoinedLines(texts) }
+                let ranges = matcher.scalarMatchRanges(in: values)
+                if let ranges, ranges.isEmpty {
+                    searched += 1
+                    continue
+                }
+                stoppedAt = (ranges, true)
+                break
             }
             if searched == ctx.inlineNoise.count { return (texts, true) }
         }
@@ -280,7 +288,12 @@ public struct TextReader: ReportReader {
         for (k, p) in ctx.inlineNoise.enumerated() where k >= searched {
             if untouched && !mayMatch[k] { continue }
             let before = joined.utf8.count
-            if untouched {
+            if k == searched && stoppedAt.ranByScalarRegex {
+                // `joined` is still the text whose scalars `values` are: the search above stands.
+                joined =
+                    stoppedAt.ranges.map { Pattern.removing($0, ofScalars: values, from: joined) }
+                    ?? p.removingAllThroughFoundation(in: joined)
+            } else if untouched {
                 joined = Pattern.removingAllKeepingNewlines(in: joined, matcher: p.matcher) ?? p.removingAllThroughFoundation(in: joined)
             } else {
                 joined = p.removingAllKeepingNewlines(in: joined)
