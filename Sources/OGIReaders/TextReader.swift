@@ -258,22 +258,24 @@ public struct TextReader: ReportReader {
         // search runs out of steps), the removal goes on below from that pattern, as before.
         // The search of the pattern it stopped at is not made again below: its matches are removed from the joined
         // text as found, and a search that ran out of steps goes straight to NSRegularExpression.
+        enum Stop {
+            /// The pattern's matches, as scalar offsets into `values`: the scalars of the joined lines.
+            case matches([Range<Int>], values: [UInt32])
+            case outOfSteps
+        }
         var searched = 0
-        var values: [UInt32] = []
-        var stoppedAt: (ranges: [Range<Int>]?, ranByScalarRegex: Bool) = (nil, false)
+        var stop: Stop?
         if !hasBreaks {
+            var values: [UInt32]?
             while searched < ctx.inlineNoise.count {
                 if !mayMatch[searched] { searched += 1; continue }
                 let matcher = ctx.inlineNoise[searched].matcher
                 guard matcher.scalarRegex != nil else { break }
-                if values.isEmpty { values = Self.scalarsOfJoinedLines(texts) }
-                let ranges = matcher.scalarMatchRanges(in: values)
-                if let ranges, ranges.isEmpty {
-                    searched += 1
-                    continue
-                }
-                stoppedAt = (ranges, true)
-                break
+                let scalars = values ?? Self.scalarsOfJoinedLines(texts)
+                values = scalars
+                guard let ranges = matcher.scalarMatchRanges(in: scalars) else { stop = .outOfSteps; break }
+                if !ranges.isEmpty { stop = .matches(ranges, values: scalars); break }
+                searched += 1
             }
             if searched == ctx.inlineNoise.count { return (texts, true) }
         }
@@ -288,11 +290,12 @@ public struct TextReader: ReportReader {
         for (k, p) in ctx.inlineNoise.enumerated() where k >= searched {
             if untouched && !mayMatch[k] { continue }
             let before = joined.utf8.count
-            if k == searched && stoppedAt.ranByScalarRegex {
-                // `joined` is still the text whose scalars `values` are: the search above stands.
-                joined =
-                    stoppedAt.ranges.map { Pattern.removing($0, ofScalars: values, from: joined) }
-                    ?? p.removingAllThroughFoundation(in: joined)
+            if k == searched, let stop {
+                // `joined` is still the text the search above read: its outcome stands.
+                switch stop {
+                case .matches(let ranges, let values): joined = Pattern.removing(ranges, ofScalars: values, from: joined)
+                case .outOfSteps: joined = p.removingAllThroughFoundation(in: joined)
+                }
             } else if untouched {
                 joined = Pattern.removingAllKeepingNewlines(in: joined, matcher: p.matcher) ?? p.removingAllThroughFoundation(in: joined)
             } else {

@@ -17,7 +17,7 @@ guard let transform = swift_utrans_openU(id, Int32(id.count), UTRANS_FORWARD, ni
 var buffer = [UChar](repeating: 0, count: 1 << 21)
 let length = swift_utrans_toRules(transform, 0, &buffer, Int32(buffer.count), &status)
 guard status.rawValue <= 0, length > 0, Int(length) < buffer.count else { fail("ICU gives no rules (status \(status.rawValue))") }
-let rules_ = String(decoding: buffer[0..<Int(length)], as: UTF16.self)
+let ruleText = String(decoding: buffer[0..<Int(length)], as: UTF16.self)
 
 var version = UVersionInfo(0, 0, 0, 0)
 swift_u_getVersion(&version)
@@ -25,7 +25,7 @@ let icu = "\(version.0).\(version.1)"
 
 var rules: [(key: String, value: String)] = []
 var changing = 0
-for line in rules_.split(separator: "\n", omittingEmptySubsequences: true) {
+for line in ruleText.split(separator: "\n", omittingEmptySubsequences: true) {
     let text = line.trimmingCharacters(in: .whitespaces)
     guard !text.isEmpty else { continue }
     // A plain replacement: CJK text, " > ", CJK text (or nothing), ";". Anything else (a context, an anchor,
