@@ -177,9 +177,10 @@ enum ZipStructure {
     /// the limit, whichever is smaller: a stream that ends within the bytes, fits there and has the entry's CRC is
     /// returned as it came out. Anything else (no libdeflate, a damaged or cut stream, more output than expected, a
     /// CRC mismatch) is inflated again with zlib below, which gives the bytes or the error as it always did.
-    /// Deflate's output is fixed by the stream, so where both finish they give the same bytes;
-    /// `LibdeflateInflateTests` compares the two on every part of the samples and on cut, damaged and oversized
-    /// streams.
+    /// Deflate's output is fixed by the stream, so where both finish they give the same bytes. libdeflate finishes a
+    /// few streams zlib refuses (a code-length code of one one-bit codeword, which no deflater writes); their bytes
+    /// are returned only when they have the entry's CRC. `LibdeflateInflateTests` compares the two on every part of
+    /// the samples and on cut, damaged and oversized streams.
     static func inflate(
         _ compressed: UnsafeRawBufferPointer, expectedSize: Int, limit: Int, crc expected: UInt32, libdeflate: Bool = true
     ) throws -> Data {
