@@ -205,16 +205,13 @@ let package = Package(
         // The zip CRC-32 the DOCX reader checks each inflated part with: carry-less multiplication on x86_64 CPUs
         // that have it, zlib's crc32 elsewhere.
         .target(name: "COGICRC32", dependencies: ["COGIZlib"]),
-        // libdeflate's decompressor, which inflates a DOCX part in about half zlib's time, loaded with dlopen where it
-        // is installed (Debian: libdeflate0, which poppler-utils brings); zlib inflates where it is not.
-        .target(name: "COGILibdeflate", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // libxml2's headers through pkg-config, for the tests' reference readers, which call libxml2 directly.
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // Readers: plain text, DOCX, HTML, PDF (through pdftotext) and submitted YAML/JSON models, all producing a Report.
         .target(
             name: "OGIReaders",
             dependencies: [
-                "OGIModel", "COGIZlib", "COGICRC32", "COGILibdeflate", "CLibXML2Loader",
+                "OGIModel", "COGIZlib", "COGICRC32", "CLibXML2Loader",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ], swiftSettings: ogilintSwiftSettings),
@@ -266,7 +263,7 @@ let package = Package(
         // The ICU inside Foundation, linked for `SimplificationKeysTests` to read the Hant-Hans rules from it.
         .testTarget(
             name: "OGIReadersTests",
-            dependencies: ["OGIReaders", "OGILint", "OGIModel", "OGITestSupport", "CLibXML2", "COGICRC32", "COGILibdeflate", "COGIZlib"],
+            dependencies: ["OGIReaders", "OGILint", "OGIModel", "OGITestSupport", "CLibXML2", "COGICRC32", "COGIZlib"],
             linkerSettings: [.linkedLibrary("_FoundationICU", .when(platforms: [.linux]))]),
         .testTarget(name: "OGIAnalysisTests", dependencies: ["OGIAnalysis", "OGIModel", "OGITestSupport"]),
         .testTarget(

@@ -1,5 +1,4 @@
 import COGICRC32
-import COGILibdeflate
 import COGIZlib
 import Foundation
 
@@ -173,18 +172,16 @@ enum ZipStructure {
     /// without a `Data` per chunk: output goes straight into one buffer. The byte after the returned bytes, in the
     /// same allocation, is NUL, so `DocxReaderScanner` reads them in place.
     ///
-    /// libdeflate inflates first where it is installed (`libdeflate: true`), into a buffer of the expected size or
-    /// the limit, whichever is smaller: a stream that ends within the bytes, fits there and has the entry's CRC is
-    /// returned as it came out. Anything else (no libdeflate, a damaged or cut stream, more output than expected, a
-    /// CRC mismatch) is inflated again with zlib below, which gives the bytes or the error as it always did.
-    /// Deflate's output is fixed by the stream, so where both finish they give the same bytes. libdeflate finishes a
-    /// few streams zlib refuses (a code-length code of one one-bit codeword, which no deflater writes); their bytes
-    /// are returned only when they have the entry's CRC. `LibdeflateInflateTests` compares the two on every part of
-    /// the samples and on cut, damaged and oversized streams.
+    /// One call of zlib's `inflate` with the whole stream and a buffer of the expected size (or the limit, if smaller)
+    /// comes first (`oneCall: true`): zlib decodes a stream the same whatever buffers it is handed, so a stream that
+    /// ends within that buffer with the entry's CRC gives the bytes the chunked reading below gives, and never went
+    /// over the limit. Any other stream (damaged, cut, larger than expected, a CRC mismatch) is read again in chunks,
+    /// which says which error it is. The one call saves the chunks' copies into zlib's window.
+    /// `InflateOneCallTests` compares both ways.
     static func inflate(
-        _ compressed: UnsafeRawBufferPointer, expectedSize: Int, limit: Int, crc expected: UInt32, libdeflate: Bool = true
+        _ compressed: UnsafeRawBufferPointer, expectedSize: Int, limit: Int, crc expected: UInt32, oneCall: Bool = true
     ) throws -> Data {
-        if libdeflate, let done = inflatedByLibdeflate(compressed, expectedSize: expectedSize, limit: limit, crc: expected) {
+        if oneCall, let done = inflatedInOneCall(compressed, expectedSize: expectedSize, limit: limit, crc: expected) {
             return done
         }
         let chunk = 64 * 1024
@@ -234,20 +231,31 @@ enum ZipStructure {
         return Data(bytesNoCopy: out, count: produced, deallocator: .free)
     }
 
-    /// `inflate`'s bytes by libdeflate, NUL-terminated in their allocation; nil when libdeflate is not installed or
-    /// did not finish the stream into the expected size (or the limit) with the entry's CRC.
-    static func inflatedByLibdeflate(_ compressed: UnsafeRawBufferPointer, expectedSize: Int, limit: Int, crc expected: UInt32) -> Data? {
-        guard let base = compressed.baseAddress else { return nil }
-        let capacity = min(max(expectedSize, 0), limit)
+    /// `inflate`'s bytes from one call of zlib's `inflate` (`Z_FINISH`), NUL-terminated in their allocation; nil
+    /// when the stream did not end within the expected size (or the limit) with the entry's CRC.
+    static func inflatedInOneCall(_ compressed: UnsafeRawBufferPointer, expectedSize: Int, limit: Int, crc expected: UInt32) -> Data? {
+        guard let base = compressed.baseAddress?.assumingMemoryBound(to: UInt8.self), compressed.count <= Int(UInt32.max) else {
+            return nil
+        }
+        let capacity = min(max(expectedSize, 0), limit, Int(UInt32.max))
         guard let out = malloc(capacity + 1)?.assumingMemoryBound(to: UInt8.self) else { return nil }
-        var written = 0
-        guard ogilint_libdeflate_inflate(base, compressed.count, out, capacity, &written) == 1,
-            ogilint_crc32(0, out, written) == expected
-        else {
+        var stream = z_stream()
+        guard ogilint_inflate_init_raw(&stream) == Z_OK else {
             free(out)
             return nil
         }
-        out[written] = 0
-        return Data(bytesNoCopy: out, count: written, deallocator: .free)
+        stream.next_in = UnsafeMutablePointer(mutating: base)
+        stream.avail_in = UInt32(compressed.count)
+        stream.next_out = out
+        stream.avail_out = UInt32(capacity)
+        let result = COGIZlib.inflate(&stream, Z_FINISH)
+        let produced = capacity - Int(stream.avail_out)
+        inflateEnd(&stream)
+        guard result == Z_STREAM_END, ogilint_crc32(0, out, produced) == expected else {
+            free(out)
+            return nil
+        }
+        out[produced] = 0
+        return Data(bytesNoCopy: out, count: produced, deallocator: .free)
     }
 }
