@@ -10,8 +10,13 @@ final class TextSearchTests: XCTestCase {
         let texts = [
             "本年新收政府信息公开申请 12 件", "共收到申请12件，其中 | 依申请公开 | 3件", "", "abc", "\u{F900}字", "\u{8C48}字",
             "caf\u{E9}", "cafe\u{301}", "a\r\nb", "一\u{302A}二", "全年（2023年）共计——10项…",
+            // A PDF extraction's Kangxi radicals (U+2F00 for 一, U+2F49 for 月), circled digits, units and signs.
+            "2024年\u{2F00}\u{2F49}共收到申请①项", "面积100㎡，金额￥100×2", "Ω\u{2126}Å\u{212B}",
         ]
-        let needles = ["申请", "12件", " | ", "", "\u{8C48}", "\u{F900}", "\u{E9}", "e", "\n", "一", "（2023年）", "——", "x"]
+        let needles = [
+            "申请", "12件", " | ", "", "\u{8C48}", "\u{F900}", "\u{E9}", "e", "\n", "一", "（2023年）", "——", "x", "\u{2F00}", "月",
+            "\u{2F49}共", "1", "m2", "㎡", "¥", "×", "\u{2126}", "Ω", "Å",
+        ]
         for t in texts {
             for n in needles {
                 XCTAssertEqual(TextSearch.contains(t, n), t.range(of: n) != nil, "\(t.debugDescription) ∋ \(n.debugDescription)")
@@ -19,11 +24,40 @@ final class TextSearchTests: XCTestCase {
         }
     }
 
+    /// Every scalar `isPlain` admits is its own canonical form (composed and decomposed), a character of its own
+    /// beside any plain neighbour, and matched by Foundation only as itself: where it has a compatibility mapping
+    /// (a radical's ideograph, a circled digit's digit, a unit's letters), Foundation finds neither in the other,
+    /// as the byte search does not.
+    func testEveryPlainScalarMatchesOnlyItself() {
+        var plain = 0, mapped = 0
+        for v in UInt32(0)..<0x10000 {
+            guard let u = Unicode.Scalar(v), TextSearch.isPlain(String(u)) else { continue }
+            let s = String(u), name = String(format: "U+%04X", v)
+            plain += 1
+            XCTAssertEqual(Array(s.decomposedStringWithCanonicalMapping.unicodeScalars), [u], name)
+            XCTAssertEqual(Array(s.precomposedStringWithCanonicalMapping.unicodeScalars), [u], name)
+            for (before, after) in [("a", ""), ("", "a"), ("一", ""), ("", "一"), ("", s), ("\n", ""), ("", "\n"), ("\t", "")] {
+                XCTAssertEqual((before + s + after).count, 2, "\(name) joins \((before + after).debugDescription)")
+            }
+            let k = s.decomposedStringWithCompatibilityMapping
+            guard Array(k.unicodeScalars) != [u] else { continue }
+            mapped += 1
+            for (haystack, needle) in [("一" + s + "一", k), ("一" + k + "一", s)] {
+                XCTAssertEqual(TextSearch.contains(haystack, needle), haystack.range(of: needle) != nil, "\(name): \(haystack) ∋ \(needle)")
+            }
+        }
+        XCTAssertGreaterThan(plain, 29_000)
+        XCTAssertGreaterThan(mapped, 1_000, "the radicals, circled numbers and units have compatibility mappings")
+    }
+
     func testPlainTextIsOnlyWhatBytesCanDecide() {
         XCTAssertTrue(TextSearch.isPlain("2023年共收到申请12件（其中：依申请公开3件）。"))
         XCTAssertFalse(TextSearch.isPlain("\u{F900}"), "a compatibility ideograph has a canonical decomposition")
         XCTAssertFalse(TextSearch.isPlain("e\u{301}"), "a combining mark joins its neighbour")
         XCTAssertFalse(TextSearch.isPlain("a\r\nb"), "CR LF is one character")
+        XCTAssertTrue(TextSearch.isPlain("二〇二四年\u{2F00}\u{2F49}①㎡￥×"), "radicals, circled digits, units and signs are plain")
+        XCTAssertFalse(TextSearch.isPlain("\u{2126}"), "the ohm sign is canonically U+03A9")
+        XCTAssertFalse(TextSearch.isPlain("a\u{AD}b"), "the soft hyphen is left to Foundation")
     }
 
     func testRangeFindsFirstAndLastOccurrence() {
