@@ -535,6 +535,11 @@ struct RequiredScalars: Sendable {
     let lookups: [ScalarSet]
     /// Items that must occur side by side: a character of `first` directly followed by one of `second`.
     let pairs: [Pair]
+    /// Per pair, the indices in `sets` of its two items (a pair is two neighbouring required items, so its
+    /// `first` and `second` are sets of their own: `sets[firstSet]` and `sets[firstSet + 1]`).
+    let pairSets: [Int]
+    /// `sets` read together in one pass over a text (nil with more than 64 sets).
+    let slots: ScalarSlots?
 
     /// Two neighbouring items of a pattern: every match has a character of `first` right before one of `second`.
     struct Pair: Sendable {
@@ -582,6 +587,7 @@ struct RequiredScalars: Sendable {
         let u = Array(pattern.unicodeScalars)
         var sets: [[Unicode.Scalar]] = []
         var pairs: [Pair] = []
+        var pairSets: [Int] = []
         /// The characters of the item just read when it is a single character that occurs exactly once.
         var previousOnce: [Unicode.Scalar]?
         var i = 0
@@ -697,7 +703,11 @@ struct RequiredScalars: Sendable {
             }
             if required, let a = atom {
                 sets.append(a)
-                if let p = previousOnce { pairs.append(Pair(first: p, second: a)) }
+                if let p = previousOnce {
+                    // `p` was the item before, read once and required: the set appended just before `a`.
+                    pairs.append(Pair(first: p, second: a))
+                    pairSets.append(sets.count - 2)
+                }
             }
             // Anything but a single character read exactly once (a group, an anchor, a class escape, a
             // quantified item) ends the run of neighbours.
@@ -707,29 +717,36 @@ struct RequiredScalars: Sendable {
         self.sets = sets
         self.lookups = sets.map { ScalarSet($0) }
         self.pairs = pairs
+        self.pairSets = pairSets
+        self.slots = ScalarSlots(sets, lookups: lookups)
     }
 
-    /// True when the text has at least one character of every set, and every pair side by side.
+    /// True when the text has at least one character of every set, and every pair side by side. The sets are
+    /// read together in one pass over the text's bytes (`ScalarSlots`), instead of one scan of its scalars per
+    /// set; `allPresentByScalarView` is that reading, the tests' reference.
     func allPresent(in s: String) -> Bool {
-        for set in lookups where !s.unicodeScalars.contains(where: { set.contains($0) }) { return false }
+        if let slots {
+            let all: UInt64 = sets.count == 64 ? ~0 : (1 << UInt64(sets.count)) - 1
+            guard slots.presentSlots(s) == all else { return false }
+        } else {
+            for set in lookups where !s.unicodeScalars.contains(where: { set.contains($0) }) { return false }
+        }
         for pair in pairs where !pair.occurs(in: s) { return false }
+        return true
+    }
+
+    /// `allPresent(in:)` read set by set through the scalar view.
+    func allPresentByScalarView(in s: String) -> Bool {
+        for set in lookups where !s.unicodeScalars.contains(where: { set.contains($0) }) { return false }
+        for pair in pairs where !pair.occursByScalarView(in: s) { return false }
         return true
     }
 }
 
-/// The required characters (`RequiredScalars`) of a list of patterns, read for all of them in one pass over
-/// a text: which of their required sets the text has a character of, one bit per set ("slot"). A pattern's
-/// `mayMatch` is then a mask test (and its pairs, only when every set is there) instead of one scan of the
-/// text per set. Exact: a slot's bit is set exactly when the text has a scalar of that set, which is what
-/// `RequiredScalars.allPresent` asks of each set; pairs are checked as before. `ReadOnePass2Tests` compares it
-/// with `Pattern.mayMatch` on every line of the samples and on generated lines.
-struct RequiredScalarsScreen: Sendable {
-    /// Per pattern: the slots of its required sets, or nil when it has none (every text may match).
-    let masks: [UInt64?]
-    /// Per pattern: its pairs (`RequiredScalars.pairs`).
-    let pairs: [[RequiredScalars.Pair]]
-    /// Per pattern: the slots whose set holds a line feed (left out for lines joined, as `mayMatch(joinedLinesOf:)`).
-    let newlineMasks: [UInt64]
+/// Sets of scalars ("slots", at most 64) read together in one pass over a text's UTF-8 bytes: which slots the
+/// text has a scalar of. Exact: a slot's bit is set exactly when the text has a scalar of its set
+/// (`presentSlotsByScalars`, read through the scalar view, is the tests' reference).
+struct ScalarSlots: Sendable {
     /// Per slot: its set.
     let slotSets: [ScalarSet]
     /// Every scalar of every slot: most scalars of a text are in none, and are passed over with one test.
@@ -741,49 +758,27 @@ struct RequiredScalarsScreen: Sendable {
     /// are passed over without decoding them.
     let blocks: [UInt64]
 
-    /// Nil when the patterns have more than 64 required sets in all.
-    init?(_ patterns: [Pattern]) {
-        var masks: [UInt64?] = []
-        var pairs: [[RequiredScalars.Pair]] = []
-        var newlineMasks: [UInt64] = []
-        var slotSets: [ScalarSet] = []
+    /// Nil with more than 64 sets. `lookups` are `sets` as `ScalarSet`s, in the same order.
+    init?(_ sets: [[Unicode.Scalar]], lookups: [ScalarSet]) {
+        guard sets.count <= 64, sets.count == lookups.count else { return nil }
         var any = ScalarSet([])
         var blocks = [UInt64](repeating: 0, count: 16)
-        for p in patterns {
-            guard let r = p.required else { masks.append(nil); pairs.append([]); newlineMasks.append(0); continue }
-            var mask: UInt64 = 0
-            var newline: UInt64 = 0
-            for (k, set) in r.sets.enumerated() {
-                guard slotSets.count < 64 else { return nil }
-                let bit = UInt64(1) << UInt64(slotSets.count)
-                slotSets.append(r.lookups[k])
-                for u in set {
-                    any.insert(u)
-                    if u.value < 0x10000 { blocks[Int(u.value >> 12)] |= UInt64(1) << UInt64((u.value >> 6) & 63) }
-                }
-                mask |= bit
-                if set.contains("\n") { newline |= bit }
+        var ascii = [UInt64](repeating: 0, count: 128)
+        for (k, set) in sets.enumerated() {
+            for u in set {
+                any.insert(u)
+                if u.value < 0x80 { ascii[Int(u.value)] |= UInt64(1) << UInt64(k) }
+                if u.value < 0x10000 { blocks[Int(u.value >> 12)] |= UInt64(1) << UInt64((u.value >> 6) & 63) }
             }
-            masks.append(mask)
-            pairs.append(r.pairs)
-            newlineMasks.append(newline)
         }
-        self.masks = masks
-        self.pairs = pairs
-        self.newlineMasks = newlineMasks
-        self.slotSets = slotSets
+        slotSets = lookups
         self.any = any
         self.blocks = blocks
-        asciiSlots = (0..<128).map { v -> UInt64 in
-            let u = Unicode.Scalar(UInt8(v))
-            var m: UInt64 = 0
-            for k in slotSets.indices where slotSets[k].contains(u) { m |= UInt64(1) << UInt64(k) }
-            return m
-        }
+        asciiSlots = ascii
     }
 
     /// The slots whose set has a scalar in `s`, read on the UTF-8 bytes: an ASCII byte is its scalar, looked
-    /// up in `asciiSlots`; other scalars are decoded and asked of `any` first, as before.
+    /// up in `asciiSlots`; other scalars are decoded and asked of `any` first.
     /// A scalar of three bytes (most of a Chinese text) is read in place through a pointer (a Swift string is
     /// valid UTF-8: a lead byte E0...EF is followed by two continuation bytes, and the scalar is in the BMP): its
     /// block of 64 (lead byte's low four bits, then the second byte's low six) is looked up in `blocks`, and only
@@ -838,6 +833,65 @@ struct RequiredScalarsScreen: Sendable {
         for u in s.unicodeScalars where any.contains(u) { present |= slots(of: u) }
         return present
     }
+}
+
+/// The required characters (`RequiredScalars`) of a list of patterns, read for all of them in one pass over
+/// a text: which of their required sets the text has a character of, one bit per set ("slot"). A pattern's
+/// `mayMatch` is then a mask test (and its pairs, only when every set is there) instead of one scan of the
+/// text per set. Exact: a slot's bit is set exactly when the text has a scalar of that set, which is what
+/// `RequiredScalars.allPresent` asks of each set; pairs are checked as before. `ReadOnePass2Tests` compares it
+/// with `Pattern.mayMatch` on every line of the samples and on generated lines.
+struct RequiredScalarsScreen: Sendable {
+    /// Per pattern: the slots of its required sets, or nil when it has none (every text may match).
+    let masks: [UInt64?]
+    /// Per pattern: its pairs (`RequiredScalars.pairs`).
+    let pairs: [[RequiredScalars.Pair]]
+    /// Per pattern and pair: the slots of the pair's two items. A text holding the pair side by side has both.
+    let pairMasks: [[UInt64]]
+    /// Per pattern: the slots whose set holds a line feed (left out for lines joined, as `mayMatch(joinedLinesOf:)`).
+    let newlineMasks: [UInt64]
+    /// Every pattern's sets, in order, read in one pass.
+    let table: ScalarSlots
+
+    /// Nil when the patterns have more than 64 required sets in all.
+    init?(_ patterns: [Pattern]) {
+        var masks: [UInt64?] = []
+        var pairs: [[RequiredScalars.Pair]] = []
+        var pairMasks: [[UInt64]] = []
+        var newlineMasks: [UInt64] = []
+        var sets: [[Unicode.Scalar]] = []
+        var lookups: [ScalarSet] = []
+        for p in patterns {
+            guard let r = p.required else { masks.append(nil); pairs.append([]); pairMasks.append([]); newlineMasks.append(0); continue }
+            guard sets.count + r.sets.count <= 64 else { return nil }
+            let base = sets.count
+            var mask: UInt64 = 0
+            var newline: UInt64 = 0
+            for (k, set) in r.sets.enumerated() {
+                let bit = UInt64(1) << UInt64(base + k)
+                mask |= bit
+                if set.contains("\n") { newline |= bit }
+            }
+            sets += r.sets
+            lookups += r.lookups
+            masks.append(mask)
+            pairs.append(r.pairs)
+            pairMasks.append(r.pairSets.map { k in UInt64(3) << UInt64(base + k) })
+            newlineMasks.append(newline)
+        }
+        guard let table = ScalarSlots(sets, lookups: lookups) else { return nil }
+        self.masks = masks
+        self.pairs = pairs
+        self.pairMasks = pairMasks
+        self.newlineMasks = newlineMasks
+        self.table = table
+    }
+
+    /// The slots whose set has a scalar in `s` (`ScalarSlots.presentSlots`).
+    @inline(__always) func presentSlots(_ s: String) -> UInt64 { table.presentSlots(s) }
+
+    /// `presentSlots` read through the scalar view (the tests' reference).
+    func presentSlotsByScalars(_ s: String) -> UInt64 { table.presentSlotsByScalars(s) }
 
     /// `patterns[k].mayMatch(s)`, with `present` = `presentSlots(s)`.
     func mayMatch(_ k: Int, _ s: String, present: UInt64) -> Bool {
@@ -848,13 +902,21 @@ struct RequiredScalarsScreen: Sendable {
     }
 
     /// `patterns[k].mayMatch(joinedLinesOf: lines)`, with `present` = the union of `presentSlots` of the lines.
-    func mayMatch(_ k: Int, joinedLinesOf lines: [String], present: UInt64) -> Bool {
+    /// With `lineSlots` (each line's `presentSlots`), a pair is looked for only in the lines that have both
+    /// its items: a line holding them side by side has both, so the answer is the same.
+    func mayMatch(_ k: Int, joinedLinesOf lines: [String], present: UInt64, lineSlots: [UInt64]? = nil) -> Bool {
         guard var mask = masks[k] else { return true }
         if lines.count > 1 { mask &= ~newlineMasks[k] }
         if present & mask != mask { return false }
-        for pair in pairs[k] {
+        let lineSlots = lineSlots.flatMap { $0.count == lines.count ? $0 : nil }
+        for (j, pair) in pairs[k].enumerated() {
             if lines.count > 1 && (pair.first.contains("\n") || pair.second.contains("\n")) { continue }
-            if !lines.contains(where: { pair.occurs(in: $0) }) { return false }
+            if let lineSlots {
+                let both = pairMasks[k][j]
+                if !lines.indices.contains(where: { lineSlots[$0] & both == both && pair.occurs(in: lines[$0]) }) { return false }
+            } else if !lines.contains(where: { pair.occurs(in: $0) }) {
+                return false
+            }
         }
         return true
     }

@@ -248,7 +248,7 @@ public struct TextReader: ReportReader {
         if !hasBreaks {
             var present: UInt64 = 0
             for s in slots { present |= s }
-            for k in mayMatch.indices { mayMatch[k] = screen.mayMatch(k, joinedLinesOf: texts, present: present) }
+            for k in mayMatch.indices { mayMatch[k] = screen.mayMatch(k, joinedLinesOf: texts, present: present, lineSlots: slots) }
             if !mayMatch.contains(true) { return (texts, true) }
         }
         // Patterns that `ScalarRegex` runs are first searched in the scalars of the joined lines, decoded line by
@@ -348,9 +348,10 @@ public struct TextReader: ReportReader {
     /// (`ctx.inlineNoise.contains { $0.mayMatch(joinedLinesOf: texts) }`), every line read once.
     func inlineNoiseMayMatch(joinedLinesOf texts: [String]) -> Bool {
         guard let screen = ctx.inlineNoiseScreen else { return ctx.inlineNoise.contains(where: { $0.mayMatch(joinedLinesOf: texts) }) }
+        let slots = texts.map { screen.presentSlots($0) }
         var present: UInt64 = 0
-        for t in texts { present |= screen.presentSlots(t) }
-        return ctx.inlineNoise.indices.contains { screen.mayMatch($0, joinedLinesOf: texts, present: present) }
+        for s in slots { present |= s }
+        return ctx.inlineNoise.indices.contains { screen.mayMatch($0, joinedLinesOf: texts, present: present, lineSlots: slots) }
     }
 
     /// One reading of the lines. With `metadataOnly`, the tables are neither tokenised nor mapped and the

@@ -77,6 +77,79 @@ final class ReadOnePass2Tests: XCTestCase {
         }
     }
 
+    /// A pattern's required characters read in one pass over the bytes (`RequiredScalars.allPresent`) are those
+    /// read set by set through the scalar view, for every pattern of the profile (noise, period, publication
+    /// date, year and agency names) on every line and on lines made of the patterns' own characters.
+    func testRequiredScalarsReadInOnePassEqualSetBySet() throws {
+        let ctx = Self.context
+        let patterns =
+            ctx.inlineNoise + ctx.lineNoise + ctx.periodPatterns + ctx.publishedPatterns + [ctx.yearPattern]
+            + (ctx.tableYearPattern.map { [$0] } ?? []) + ctx.governmentNames + ctx.departmentNames
+        let required = patterns.compactMap(\.required)
+        XCTAssertGreaterThan(required.count, 10)
+        XCTAssertTrue(required.contains { !$0.pairs.isEmpty }, "some pattern has neighbouring items")
+        var lines = try Self.lines()
+        var own = Set<Unicode.Scalar>()
+        for r in required { for set in r.sets { own.formUnion(set) } }
+        var rng = SplitMix(seed: 91)
+        let alphabet = Array(own) + Array("年月日 1\u{80}\u{FFFF}😀".unicodeScalars)
+        for _ in 0..<3000 { lines.append(rng.string(from: alphabet, maxLength: 16)) }
+        var present = 0
+        for r in required {
+            XCTAssertNotNil(r.slots)
+            for s in lines {
+                let a = r.allPresent(in: s)
+                XCTAssertEqual(a, r.allPresentByScalarView(in: s), s.debugDescription)
+                if a { present += 1 }
+            }
+        }
+        XCTAssertGreaterThan(present, 1000)
+    }
+
+    /// The noise screen's pairs looked for only in the lines that hold both their items give what looking in
+    /// every line gives, for runs of lines from every place of the list.
+    func testPairsLookedForInLinesWithBothItemsAsInEveryLine() throws {
+        let screen = try XCTUnwrap(Self.context.noiseScreen)
+        XCTAssertTrue(screen.pairs.contains { !$0.isEmpty })
+        // The lines, and lines of the pairs' own characters, in and out of order.
+        // The lines, and for each pattern with pairs, lines holding a character of each of its sets in their
+        // order (the pairs side by side), shuffled (the pairs mostly apart), and with a line break inside.
+        var lines = try Self.lines()
+        var rng = SplitMix(seed: 17)
+        for r in Self.context.inlineNoise.compactMap(\.required) + Self.context.lineNoise.compactMap(\.required) where !r.pairs.isEmpty {
+            for _ in 0..<60 {
+                let ordered = r.sets.map { $0[Int(rng.next() % UInt64($0.count))] }
+                lines.append(String(String.UnicodeScalarView(ordered)))
+                var shuffled = ordered
+                shuffled.shuffle(using: &rng)
+                lines.append("年" + String(String.UnicodeScalarView(shuffled)) + " 1")
+                let cut = Int(rng.next() % UInt64(ordered.count))
+                lines.append(String(String.UnicodeScalarView(ordered[..<cut])))
+                lines.append(String(String.UnicodeScalarView(ordered[cut...])))
+            }
+        }
+        var may = 0, not = 0
+        for size in [1, 2, 7, 40] {
+            var i = 0
+            while i < lines.count {
+                let chunk = Array(lines[i..<min(lines.count, i + size)])
+                let slots = chunk.map { screen.presentSlots($0) }
+                let present = slots.reduce(0, |)
+                for k in screen.masks.indices {
+                    let a = screen.mayMatch(k, joinedLinesOf: chunk, present: present, lineSlots: slots)
+                    XCTAssertEqual(a, screen.mayMatch(k, joinedLinesOf: chunk, present: present), "\(k) \(chunk)")
+                    // Counted where the pairs decide: every set is there.
+                    if !screen.pairs[k].isEmpty, let mask = screen.masks[k], present & mask == mask {
+                        if a { may += 1 } else { not += 1 }
+                    }
+                }
+                i += size
+            }
+        }
+        XCTAssertGreaterThan(may, 100)
+        XCTAssertGreaterThan(not, 100)
+    }
+
     func testSignificantDigitsCountedInOnePassEqualCollected() throws {
         var words: [String] = ["", ".", "0", "00", "0.0", "0.", ".0", "100", "100.", "100.00", "0.0100", "1.2.3", "00.00100", "1e5"]
         for t in try FastPathTests.texts() {
