@@ -1,5 +1,6 @@
 import Foundation
 import OGIAnalysis
+import OGITestSupport
 import XCTest
 
 /// The byte-wise fast path of `TextSearch` must give Foundation's answer on every input, plain or not.
@@ -48,6 +49,32 @@ final class TextSearchTests: XCTestCase {
         }
         XCTAssertGreaterThan(plain, 29_000)
         XCTAssertGreaterThan(mapped, 1_000, "the radicals, circled numbers and units have compatibility mappings")
+    }
+
+    /// `isPlain` read on bytes answers as the scalar-view reading for every scalar, alone and between plain
+    /// neighbours, and for strings drawn from the edges of the plain ranges and their one- to four-byte forms.
+    func testPlainReadOnBytesEqualsScalarReading() {
+        var plain = 0
+        for v in UInt32(0)...0x10FFFF {
+            guard let u = Unicode.Scalar(v) else { continue }
+            let s = String(u)
+            let a = TextSearch.isPlain(s)
+            XCTAssertEqual(a, TextSearch.isPlainByScalars(s), String(format: "U+%04X", v))
+            if v % 97 == 0 {
+                let t = "一a" + s + "\u{9FFF}"
+                XCTAssertEqual(TextSearch.isPlain(t), TextSearch.isPlainByScalars(t), String(format: "U+%04X", v))
+            }
+            if a { plain += 1 }
+        }
+        XCTAssertGreaterThan(plain, 29_000)
+        let edges = Array(
+            "\u{8}\t\n\u{B}\r\u{1F} ~\u{7F}\u{80}\u{9F}\u{A0}\u{AD}\u{B7}\u{D7}\u{F7}\u{300}\u{2010}\u{2027}\u{2028}\u{3029}\u{302A}\u{3400}\u{4DBF}\u{4DC0}\u{4E00}\u{4FFF}\u{5000}\u{9FFF}\u{A000}\u{2F00}\u{2FD5}\u{2FD6}\u{FF5E}\u{FF5F}\u{FFEF}\u{10000}😀"
+                .unicodeScalars)
+        var rng = SplitMix(seed: 3)
+        for _ in 0..<20_000 {
+            let t = String(String.UnicodeScalarView((0..<Int(rng.next() % 9)).map { _ in edges[Int(rng.next() % UInt64(edges.count))] }))
+            XCTAssertEqual(TextSearch.isPlain(t), TextSearch.isPlainByScalars(t), t.debugDescription)
+        }
     }
 
     func testPlainTextIsOnlyWhatBytesCanDecide() {

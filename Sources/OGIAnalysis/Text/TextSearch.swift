@@ -12,7 +12,33 @@ import OGIModel
 public enum TextSearch {
     /// True when every scalar of `s` is plain: then canonical and byte-wise comparison agree, and every scalar is
     /// a character of its own.
+    /// Read on the UTF-8 bytes: an ASCII byte is its scalar, and a scalar led by E5...E9 (U+5000...U+9FFF, CJK
+    /// ideographs all) is plain without decoding it; other scalars are decoded and asked of `isPlain(_:)` as a
+    /// scalar. `isPlainByScalars` reads the scalar view: the tests' reference.
     public static func isPlain(_ s: String) -> Bool {
+        var t = s
+        return t.withUTF8 { b in
+            let n = b.count
+            var i = 0
+            while i < n {
+                let c = b[i]
+                if c < 0x80 {
+                    guard c >= 0x20 ? c != 0x7F : (c == 0x09 || c == 0x0A) else { return false }
+                    i &+= 1
+                } else if c >= 0xE5 && c <= 0xE9 {
+                    i &+= 3
+                } else {
+                    let (v, length) = UTF8Scan.scalar(b, i)
+                    guard let u = Unicode.Scalar(v), isPlain(u) else { return false }
+                    i &+= length
+                }
+            }
+            return true
+        }
+    }
+
+    /// `isPlain` read scalar by scalar through the scalar view.
+    public static func isPlainByScalars(_ s: String) -> Bool {
         for u in s.unicodeScalars where !isPlain(u) { return false }
         return true
     }

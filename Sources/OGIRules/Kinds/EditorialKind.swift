@@ -123,7 +123,8 @@ public struct EditorialKind: RuleKind {
         var hi = lo
         while hi < text.scalars.count, text.scalars[hi] != "\n" { hi += 1 }
         let paragraph = text.text(TextSpan(start: lo, end: hi))
-        return skipParagraphs.contains { TextSearch.contains(paragraph, $0) }
+        let plain = TextSearch.isPlain(paragraph)
+        return skipParagraphs.contains { TextSearch.contains(paragraph, $0, haystackIsPlain: plain) }
     }
 
     func emit(_ run: RuleRun, _ text: ProseText, _ split: () -> [Sentence], _ found: [EditorialHit]) {
