@@ -64,8 +64,10 @@ enum HTMLAttributeStripper {
         var changed = false
         /// The element whose text libxml2 reads raw (`script` or `style`), while inside one.
         var rawElement: [UInt8]?
-        /// The attributes of the start tag being read: where each begins and ends, and whether it is kept.
+        /// The attributes of the start tag being read (the first `attributeCount`; the array is reused from tag to
+        /// tag): where each begins and ends, and whether it is kept.
         var attributes: [(start: Int, end: Int, kept: Bool)] = []
+        var attributeCount = 0
 
         init(_ bytes: UnsafeBufferPointer<UInt8>) {
             b = bytes
@@ -245,8 +247,8 @@ enum HTMLAttributeStripper {
         mutating func startTag(at i: Int) -> Int? {
             guard case .name(let nameEnd) = name(at: i + 1) else { return nil }
             let nameLength = nameEnd - i - 1
-            attributes.removeAll(keepingCapacity: true)
-            var removes = false
+            attributeCount = 0
+            var removes = false, keeps = false
             var j = skipBlanks(nameEnd)
             while j < n, b[j] != 0x3E, !(b[j] == 0x2F && at(j + 1) == 0x3E) {
                 let start = j
@@ -274,15 +276,20 @@ enum HTMLAttributeStripper {
                         j = e  // no value
                     }
                 }
-                if !kept { removes = true }
-                attributes.append((start, j, kept))
+                if !kept { removes = true } else { keeps = true }
+                if attributeCount < attributes.count {
+                    attributes[attributeCount] = (start, j, kept)
+                } else {
+                    attributes.append((start, j, kept))
+                }
+                attributeCount += 1
                 j = skipBlanks(j)
             }
             guard j < n else { return nil }
             let closesAtOnce = b[j] == 0x2F
             let end = closesAtOnce ? j + 2 : j + 1
             let isMeta = nameLength == 4 && matches(HTMLAttributeStripper.metaWord, at: i + 1)
-            if removes, !isMeta { rewrite(tag: i, nameEnd: nameEnd, terminator: j, end: end) }
+            if removes, !isMeta { rewrite(tag: i, nameEnd: nameEnd, terminator: j, end: end, keeps: keeps) }
             if !closesAtOnce {
                 if nameLength == 6, matches(HTMLAttributeStripper.scriptWord, at: i + 1) { rawElement = HTMLAttributeStripper.scriptWord }
                 if nameLength == 5, matches(HTMLAttributeStripper.styleWord, at: i + 1) { rawElement = HTMLAttributeStripper.styleWord }
@@ -300,12 +307,14 @@ enum HTMLAttributeStripper {
 
         /// Writes the tag at `tag`: '<' and its name as written, each kept attribute after a space, every line
         /// break of what is left out (in order), then the terminator ("/>" or ">") as written, after a blank when it is
-        /// "/>".
-        mutating func rewrite(tag: Int, nameEnd: Int, terminator: Int, end: Int) {
+        /// "/>". `keeps`: some attribute is kept.
+        mutating func rewrite(tag: Int, nameEnd: Int, terminator: Int, end: Int, keeps: Bool) {
             if out.isEmpty { out.reserveCapacity(n) }
             append(from: copied, to: nameEnd)
             var k = nameEnd
-            for a in attributes {
+            // Without a kept attribute, all from the name to the terminator goes: its line breaks are read in one piece.
+            for index in 0..<attributeCount where keeps {
+                let a = attributes[index]
                 breaks(from: k, to: a.start)
                 if a.kept {
                     out.append(0x20)
@@ -342,6 +351,12 @@ enum HTMLAttributeStripper {
         /// it is searched with `memchr`).
         mutating func breaks(from start: Int, to end: Int) {
             guard end > start, let base = b.baseAddress else { return }
+            // A short run (the blanks between two attributes, most often one space) is read byte by byte: two
+            // calls of `memchr` cost more than its bytes.
+            if end - start <= 16 {
+                for k in start..<end where b[k] <= 0x0D && (b[k] == 0x0A || b[k] == 0x0D) { out.append(b[k]) }
+                return
+            }
             let hasCR = memchr(base + start, 0x0D, end - start) != nil
             if !hasCR {
                 var k = start
