@@ -8,11 +8,14 @@
 #     rounds' ratios, so drift in the machine's load hits both sides alike);
 #   - batches of 1,000 and 10,000 generated text reports (100,000 with --full), 1,000 copies of the shared
 #     corpus's real reports when it is there (../shared/corpus or $OGILINT_BENCH_CORPUS), plus 1,000 DOCX,
-#     1,000 Word-saved DOCX, 1,000 HTML and 1,000 Word-saved web-page reports: reports/s and CPU per report;
+#     1,000 Word-saved DOCX, 1,000 HTML and 1,000 Word-saved web-page reports, each run BATCH_RUNS times:
+#     the median run's reports/s and CPU per report, and the range of reports/s over the runs;
 #   - peak RSS (/usr/bin/time -v) for every row, and the page faults of one report;
 #   - the size of both binaries (as built and stripped).
-# Usage: scripts/bench.sh [--runs N] [--rounds R] [--full] [--no-batch]
+# Usage: scripts/bench.sh [--runs N] [--rounds R] [--batch-runs B] [--full] [--no-batch]
 #   --runs N    hyperfine runs per command and round (default 20)
+#   --batch-runs B  runs of each batch row (default 3); the row gives the median run's throughput and the
+#               range over the runs (a batch on a shared 2-core machine moves by a tenth or more between runs)
 #   --rounds R  paired rounds per format (default 5)
 #   --full      also the batch of 100,000 text reports (about 3 minutes at today's speed, ~1 GB of temp files)
 #   --no-batch  single-report rows only
@@ -23,10 +26,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-runs=20; rounds=5; full=0; batch=1
+runs=20; rounds=5; batch_runs=3; full=0; batch=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
+    --batch-runs) batch_runs="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --full) full=1; shift ;;
     --no-batch) batch=0; shift ;;
@@ -117,7 +121,9 @@ python3 "$root/scripts/make-web-page.py" "$root/samples/clean-2019-department.ht
 single web "$tmp/web-2021.html"
 single PDF "$pdf"
 
-# One batch row: COUNT EXTENSION SOURCES...; copies the sources round-robin into a folder and checks the folder.
+# One batch row: COUNT EXTENSION SOURCES...; copies the sources round-robin into a folder and checks the folder
+# `batch_runs` times: the row gives the median run's throughput (wall clock in nanoseconds around the run), the
+# range over the runs, that run's CPU per report and the largest peak RSS (GNU time).
 batch_row() {
   local count="$1" ext="$2"; shift 2
   local dir="$tmp/batch-$ext-$count"
@@ -127,19 +133,33 @@ batch_row() {
     cp "${sources[$((i % n))]}" "$dir/r$i.$ext"
     i=$((i + 1))
   done
-  /usr/bin/time -v "$bin" check --fail-on never --format json "$dir" >/dev/null 2>"$tmp/time.txt"
-  python3 - "$count" "$ext" "$(nproc)" "$tmp/time.txt" >>"$rows" <<'EOF'
-import re, sys
-count, ext, cores, path = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-text = open(path).read()
-def field(name):
-    return re.search(re.escape(name) + r": (.*)", text).group(1).strip()
-parts = [float(p) for p in field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")]
-wall = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
-cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
-rss = int(field("Maximum resident set size (kbytes)")) / 1024
+  local r=1 start end
+  while [ "$r" -le "$batch_runs" ]; do
+    start=$(date +%s%N)
+    /usr/bin/time -v "$bin" check --fail-on never --format json "$dir" >/dev/null 2>"$tmp/time-$r.txt"
+    end=$(date +%s%N)
+    echo "$((end - start))" >"$tmp/wall-$r.txt"
+    r=$((r + 1))
+  done
+  python3 - "$count" "$ext" "$(nproc)" "$tmp" "$batch_runs" >>"$rows" <<'EOF'
+import re, statistics, sys
+count, ext, cores, tmp, runs = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+measured = []
+for r in range(1, runs + 1):
+    text = open(f"{tmp}/time-{r}.txt").read()
+    def field(name):
+        return re.search(re.escape(name) + r": (.*)", text).group(1).strip()
+    wall = int(open(f"{tmp}/wall-{r}.txt").read()) / 1e9
+    cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+    rss = int(field("Maximum resident set size (kbytes)")) / 1024
+    measured.append((wall, cpu, rss))
+walls = sorted(m[0] for m in measured)
+wall = statistics.median_low(walls)
+cpu = next(m[1] for m in measured if m[0] == wall)
+rss = max(m[2] for m in measured)
 label = {"txt": "text", "docx": "DOCX", "html": "HTML"}[ext]
-print(f"| batch of {count:,} {label} reports, {cores} cores | **{count / wall:,.0f} reports/s** ({wall:.1f} s wall) "
+spread = f"; {count / walls[-1]:,.0f}–{count / walls[0]:,.0f} over {runs} runs" if runs > 1 else ""
+print(f"| batch of {count:,} {label} reports, {cores} cores | **{count / wall:,.0f} reports/s** ({wall:.2f} s wall{spread}) "
       f"| {cpu / count * 1e3:.2f} ms CPU per report | | {rss:.1f} MB |")
 EOF
   rm -rf "$dir"
