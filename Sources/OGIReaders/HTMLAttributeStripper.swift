@@ -313,16 +313,18 @@ enum HTMLAttributeStripper {
             append(from: copied, to: nameEnd)
             var k = nameEnd
             // Without a kept attribute, all from the name to the terminator goes: its line breaks are read in one piece.
-            for index in 0..<attributeCount where keeps {
-                let a = attributes[index]
-                breaks(from: k, to: a.start)
-                if a.kept {
-                    out.append(0x20)
-                    append(from: a.start, to: a.end)
-                } else {
-                    breaks(from: a.start, to: a.end)
+            if keeps {
+                for index in 0..<attributeCount {
+                    let a = attributes[index]
+                    breaks(from: k, to: a.start)
+                    if a.kept {
+                        out.append(0x20)
+                        append(from: a.start, to: a.end)
+                    } else {
+                        breaks(from: a.start, to: a.end)
+                    }
+                    k = a.end
                 }
-                k = a.end
             }
             breaks(from: k, to: terminator)
             // "/>" right after a kept unquoted value would be read as part of it ("rowspan=2/"): a blank between.

@@ -535,8 +535,8 @@ struct RequiredScalars: Sendable {
     let lookups: [ScalarSet]
     /// Items that must occur side by side: a character of `first` directly followed by one of `second`.
     let pairs: [Pair]
-    /// Per pair, the indices in `sets` of its two items (a pair is two neighbouring required items, so its
-    /// `first` and `second` are sets of their own: `sets[firstSet]` and `sets[firstSet + 1]`).
+    /// Per pair, the index in `sets` of its first item. A pair is two neighbouring required items, so its `first`
+    /// and `second` are sets of their own, one after the other: `sets[k]` and `sets[k + 1]`.
     let pairSets: [Int]
     /// `sets` read together in one pass over a text (nil with more than 64 sets).
     let slots: ScalarSlots?

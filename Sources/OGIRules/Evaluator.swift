@@ -579,12 +579,10 @@ final class Evaluator {
             try arity(2...100)
             let t = try eval(args[0])
             guard case .str(let text) = t else { throw nullOrType(t, args[0], f) }
-            var plain: Bool?  // whether the text is plain, found once for all the words
+            let plain = TextSearch.isPlain(text)  // found once for all the words
             for a in args.dropFirst() {
                 guard case .str(let w) = try eval(a) else { throw NotEvaluated("engine.not_evaluated.keyword_not_text", ["function": f]) }
-                let isPlain = plain ?? TextSearch.isPlain(text)
-                plain = isPlain
-                if TextSearch.contains(text, w, haystackIsPlain: isPlain) { return .bool(true) }
+                if TextSearch.contains(text, w, haystackIsPlain: plain) { return .bool(true) }
             }
             return .bool(false)
         case "part_text", "has_part":

@@ -12,6 +12,7 @@ import OGIModel
 public enum TextSearch {
     /// True when every scalar of `s` is plain: then canonical and byte-wise comparison agree, and every scalar is
     /// a character of its own.
+    ///
     /// Read on the UTF-8 bytes: an ASCII byte is its scalar, and a scalar led by E5...E9 (U+5000...U+9FFF, CJK
     /// ideographs all) is plain without decoding it; other scalars are decoded and asked of `isPlain(_:)` as a
     /// scalar. `isPlainByScalars` reads the scalar view: the tests' reference.
