@@ -1,0 +1,100 @@
+import Foundation
+import XCTest
+
+@testable import OGILint
+
+/// `OrderedParallel.run` hands every result back once, in index order, on the calling thread, with at most
+/// `window` items outstanding, on at most `workers` threads of which the calling thread is one.
+final class OrderedParallelTests: XCTestCase {
+    /// Counters the work closures update from several threads.
+    final class Tally: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var started = 0
+        private(set) var emitted = 0
+        private(set) var mostOutstanding = 0
+        private(set) var threads: Set<UInt> = []
+
+        func start() {
+            lock.lock(); defer { lock.unlock() }
+            started += 1
+            mostOutstanding = max(mostOutstanding, started - emitted)
+            threads.insert(OrderedParallelTests.threadID())
+        }
+
+        func emit() { lock.lock(); emitted += 1; lock.unlock() }
+    }
+
+    /// The calling thread's identity.
+    static func threadID() -> UInt { UInt(bitPattern: Int(bitPattern: pthread_self())) }
+
+    /// A short pause that differs from item to item, so items finish out of order.
+    static func pause(_ i: Int) { usleep(UInt32((i * 7919) % 5) * 300) }
+
+    func testEveryResultComesBackOnceInOrderOnTheCallingThread() throws {
+        let caller = Self.threadID()
+        for count in [0, 1, 2, 3, 57] {
+            for workers in [1, 2, 3, 5] {
+                let tally = Tally()
+                var seen: [Int] = []
+                try OrderedParallel.run(
+                    count: count, workers: workers,
+                    work: { i in
+                        tally.start()
+                        Self.pause(i)
+                        return i * i
+                    },
+                    emit: { (i: Int, square: Int) in
+                        XCTAssertEqual(Self.threadID(), caller)
+                        XCTAssertEqual(square, i * i)
+                        tally.emit()
+                        seen.append(i)
+                    })
+                XCTAssertEqual(seen, Array(0..<count), "count \(count), workers \(workers)")
+                XCTAssertEqual(tally.started, count)
+                XCTAssertLessThanOrEqual(tally.threads.count, workers)
+            }
+        }
+    }
+
+    func testTheCallingThreadWorksAndTheWindowBoundsOutstandingItems() throws {
+        let caller = Self.threadID()
+        for window in [2, 3, 6] {
+            let tally = Tally()
+            try OrderedParallel.run(
+                count: 80, workers: 2, window: window,
+                work: { i in
+                    tally.start()
+                    Self.pause(i)
+                    return i
+                },
+                emit: { _, _ in tally.emit() })
+            // The queue lets an item go just before `emit` counts it, so a worker may start one more in between.
+            XCTAssertLessThanOrEqual(tally.mostOutstanding, window + 1)
+            XCTAssertTrue(tally.threads.contains(caller), "the calling thread did no work")
+            XCTAssertEqual(tally.threads.count, 2)
+        }
+    }
+
+    struct Stop: Error {}
+
+    func testAnErrorFromEmitStopsTheWorkAndIsRethrown() {
+        let tally = Tally()
+        var seen: [Int] = []
+        XCTAssertThrowsError(
+            try OrderedParallel.run(
+                count: 1_000, workers: 3, window: 4,
+                work: { i in
+                    tally.start()
+                    Self.pause(i)
+                    return i
+                },
+                emit: { i, _ in
+                    if i == 10 { throw Stop() }
+                    seen.append(i)
+                })
+        ) { XCTAssertTrue($0 is Stop) }
+        XCTAssertEqual(seen, Array(0..<10))
+        // No item is handed out once the error is seen: at most the window beyond the failing one was started.
+        XCTAssertLessThanOrEqual(tally.started, 11 + 4)
+    }
+}
