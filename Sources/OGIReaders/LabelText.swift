@@ -201,54 +201,58 @@ public enum LabelText {
         if !numerals.plain { return nil }
         var t = s
         return t.withUTF8 { b -> String? in
-            let end = b.count
-            /// The scalar at `i` when it is a whole character (see `stripNumberingOnScalars`): its value and
-            /// byte length; `end` (length 0) at the end; nil when unsure.
-            @inline(__always) func read(_ i: Int) -> (value: UInt32, length: Int)? {
-                if i == end { return (0, 0) }
-                let (u, len) = UTF8Scan.scalar(b, i)
-                guard FastText.isPlainScalar(Unicode.Scalar(u)!) else { return nil }
-                let n = i + len
-                if n != end && !FastText.isPlainScalar(Unicode.Scalar(UTF8Scan.scalar(b, n).value)!) { return nil }
-                return (u, len)
-            }
-            @inline(__always) func isDigit(_ u: UInt32) -> Bool { (u >= 0x30 && u <= 0x39) || numerals.contains(u) }
-            @inline(__always) func rest(_ cur: Int) -> String {
-                cur == 0 ? s : String(decoding: UnsafeBufferPointer(rebasing: b[cur...]), as: UTF8.self)
-            }
-            guard let head = read(0) else { return nil }
-            if head.length == 0 { return s }
-            if !(head.value == 0x28 || isDigit(head.value)) { return s }
-            var cur = 0
-            while true {
-                var r = cur
-                var opened = false
-                guard let first = read(r) else { return nil }
-                if first.length > 0 && first.value == 0x28 { opened = true; r += first.length }
-                var digits = 0
-                while true {
-                    guard let d = read(r) else { return nil }
-                    if d.length > 0 && isDigit(d.value) { digits += 1; r += d.length } else { break }
-                }
-                if digits == 0 { break }
-                if opened {
-                    guard let close = read(r) else { return nil }
-                    guard close.length > 0 && close.value == 0x29 else { break }
-                    r += close.length
-                    guard let f = read(r) else { return nil }
-                    if f.length > 0 && (f.value == 0x3001 || f.value == 0x2E || f.value == 0x2C || f.value == 0x3A) { r += f.length }
-                } else {
-                    guard let f = read(r) else { return nil }
-                    if f.length > 0 && (f.value == 0x3001 || f.value == 0x2E || f.value == 0x2C || f.value == 0x3A || f.value == 0x29) {
-                        r += f.length
-                    } else {
-                        return rest(cur)
-                    }
-                }
-                cur = r
-            }
-            return rest(cur)
+            guard let start = numberingEnd(b, numerals: numerals) else { return nil }
+            return start == 0 ? s : String(decoding: UnsafeBufferPointer(rebasing: b[start...]), as: UTF8.self)
         }
+    }
+
+    /// Where the text left by `stripNumberingOnBytes` starts in the UTF-8 bytes `b`: its byte offset (0 when
+    /// there is no numbering), or nil when unsure. `numerals` must be plain (`LabelNumerals.plain`).
+    static func numberingEnd(_ b: UnsafeBufferPointer<UInt8>, numerals: LabelNumerals) -> Int? {
+        let end = b.count
+        /// The scalar at `i` when it is a whole character (see `stripNumberingOnScalars`): its value and
+        /// byte length; `end` (length 0) at the end; nil when unsure.
+        @inline(__always) func read(_ i: Int) -> (value: UInt32, length: Int)? {
+            if i == end { return (0, 0) }
+            let (u, len) = UTF8Scan.scalar(b, i)
+            guard FastText.isPlainScalar(Unicode.Scalar(u)!) else { return nil }
+            let n = i + len
+            if n != end && !FastText.isPlainScalar(Unicode.Scalar(UTF8Scan.scalar(b, n).value)!) { return nil }
+            return (u, len)
+        }
+        @inline(__always) func isDigit(_ u: UInt32) -> Bool { (u >= 0x30 && u <= 0x39) || numerals.contains(u) }
+        guard let head = read(0) else { return nil }
+        if head.length == 0 { return 0 }
+        if !(head.value == 0x28 || isDigit(head.value)) { return 0 }
+        var cur = 0
+        while true {
+            var r = cur
+            var opened = false
+            guard let first = read(r) else { return nil }
+            if first.length > 0 && first.value == 0x28 { opened = true; r += first.length }
+            var digits = 0
+            while true {
+                guard let d = read(r) else { return nil }
+                if d.length > 0 && isDigit(d.value) { digits += 1; r += d.length } else { break }
+            }
+            if digits == 0 { break }
+            if opened {
+                guard let close = read(r) else { return nil }
+                guard close.length > 0 && close.value == 0x29 else { break }
+                r += close.length
+                guard let f = read(r) else { return nil }
+                if f.length > 0 && (f.value == 0x3001 || f.value == 0x2E || f.value == 0x2C || f.value == 0x3A) { r += f.length }
+            } else {
+                guard let f = read(r) else { return nil }
+                if f.length > 0 && (f.value == 0x3001 || f.value == 0x2E || f.value == 0x2C || f.value == 0x3A || f.value == 0x29) {
+                    r += f.length
+                } else {
+                    return cur
+                }
+            }
+            cur = r
+        }
+        return cur
     }
 
     /// `stripNumbering` read scalar by scalar, or nil when that reading could differ from the character reading.

@@ -93,11 +93,12 @@ final class ComparableLabels {
     func scalars(of token: CellToken, at position: Int, numerals: String) -> [Unicode.Scalar] {
         if position < scalars.count, let c = scalars[position] { return c }
         if numeralForm?.text != numerals { numeralForm = LabelNumerals(numerals) }
-        var stripped = LabelText.stripNumbering(token.norm, numerals: numeralForm!)
+        let numerals = numeralForm!
         let ignored = LabelText.ignoredInComparison
-        let c = stripped.withUTF8 { b in
-            [Unicode.Scalar](unsafeUninitializedCapacity: b.count) { out, count in
-                var i = 0, k = 0
+        /// The scalars of `b` from `start` on that are not in `ignored`.
+        func kept(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> [Unicode.Scalar] {
+            [Unicode.Scalar](unsafeUninitializedCapacity: b.count - start) { out, count in
+                var i = start, k = 0
                 while i < b.count {
                     let (v, len) = UTF8Scan.scalar(b, i)
                     let u = Unicode.Scalar(v)!
@@ -107,6 +108,15 @@ final class ComparableLabels {
                 count = k
             }
         }
+        // The numbering's end found on the label's own bytes when that reading is sure (`LabelText.numberingEnd`,
+        // what `stripNumbering` keeps the bytes from), so the stripped text is never made.
+        var norm = token.norm
+        let c =
+            (numerals.plain ? norm.withUTF8 { b in LabelText.numberingEnd(b, numerals: numerals).map { kept(b, from: $0) } } : nil)
+            ?? {
+                var stripped = LabelText.stripNumbering(token.norm, numerals: numerals)
+                return stripped.withUTF8 { kept($0, from: 0) }
+            }()
         if position < scalars.count { scalars[position] = c }
         return c
     }
