@@ -449,6 +449,45 @@ struct Lineariser {
     /// a joiner, and none stands beside it), and no other text is equivalent to a no-break space (its
     /// decomposition is a compatibility one), so replacing the characters is replacing the scalars.
     static func spacedOut(_ t: String) -> String {
+        switch plainSpacing(t) {
+        case .plainWithBreaks: return FastText.mapScalars(t) { $0 == "\n" || $0 == "\u{00A0}" ? " " : $0 }
+        case .plainWithoutBreaks: return t
+        case .other: return generallySpacedOut(t)
+        }
+    }
+
+    /// What `spacedOut` reads of a text: whether all its scalars are line feeds, tabs, no-break spaces or plain
+    /// (`FastText.isPlainScalar`), and then whether it holds a line feed or a no-break space.
+    enum PlainSpacing { case plainWithBreaks, plainWithoutBreaks, other }
+
+    /// `PlainSpacing` of `t` in one pass over its UTF-8 bytes, each scalar decoded from them (a lead byte E5...E9
+    /// starts a scalar of U+5000...U+9FFF, all plain: passed over without decoding).
+    static func plainSpacing(_ t: String) -> PlainSpacing {
+        var s = t
+        return s.withUTF8 { b in
+            var breaks = false
+            var i = 0
+            while i < b.count {
+                let x = b[i]
+                if x &- 0xE5 < 5 {
+                    i &+= 3
+                    continue
+                }
+                let (v, len) = UTF8Scan.scalar(b, i)
+                if v == 0x0A || v == 0xA0 {
+                    breaks = true
+                } else if v != 0x09 && !FastText.isPlainScalar(Unicode.Scalar(v)!) {
+                    return .other
+                }
+                i += len
+            }
+            return breaks ? .plainWithBreaks : .plainWithoutBreaks
+        }
+    }
+
+    /// `spacedOut` as it read the text through its scalar and UTF-8 views (the reference `plainSpacing` is
+    /// compared with in tests).
+    static func spacedOutByViews(_ t: String) -> String {
         if t.unicodeScalars.allSatisfy({ $0 == "\n" || $0 == "\t" || $0 == "\u{00A0}" || FastText.isPlainScalar($0) }) {
             // Among these scalars, 0xC2 starts only a no-break space.
             guard t.utf8.contains(where: { $0 == 0x0A || $0 == 0xC2 }) else { return t }
@@ -667,12 +706,37 @@ struct HTMLTag: OptionSet {
             if i < 8 { k.low |= UInt64(b) << UInt64(8 * i) } else { k.high |= UInt64(b) << UInt64(8 * (i - 8)) }
             i += 1
         }
-        let t = byKey
-        var lo = 0, hi = t.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if t[mid].key < k { lo = mid + 1 } else { hi = mid }
+        return lookedUp(k)
+    }
+
+    /// `byKey` as an open-addressing hash table of `slotCount` slots (linear probing; an empty slot holds the key
+    /// of no name, zero, with no flags), in memory that is never freed: a look-up hashes the key and compares
+    /// one or two slots, instead of a binary search over `byKey` (six comparisons) behind a retain of the array.
+    private static let slotCount = 128
+    nonisolated(unsafe) private static let slots: UnsafeMutablePointer<(key: Key, tag: HTMLTag)> = {
+        let table = UnsafeMutablePointer<(key: Key, tag: HTMLTag)>.allocate(capacity: slotCount)
+        table.initialize(repeating: (Key(low: 0, high: 0), []), count: slotCount)
+        for entry in byKey {
+            var slot = slotIndex(entry.key)
+            while table[slot].key != Key(low: 0, high: 0) { slot = (slot + 1) & (slotCount - 1) }
+            table[slot] = entry
         }
-        return lo < t.count && t[lo].key == k ? t[lo].tag : []
+        return table
+    }()
+
+    @inline(__always) private static func slotIndex(_ k: Key) -> Int {
+        Int(truncatingIfNeeded: ((k.low ^ (k.high &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 57)
+    }
+
+    /// The flags `byKey` has for `k`, none when it has none.
+    static func lookedUp(_ k: Key) -> HTMLTag {
+        let table = slots
+        var slot = slotIndex(k)
+        while true {
+            let entry = table[slot]
+            if entry.key == k { return entry.tag }
+            if entry.key == Key(low: 0, high: 0) { return [] }
+            slot = (slot + 1) & (slotCount - 1)
+        }
     }
 }

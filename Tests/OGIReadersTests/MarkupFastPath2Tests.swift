@@ -263,6 +263,32 @@ extension MarkupFastPath2Tests {
         XCTAssertFalse(HTMLTag.byKey.isEmpty)
     }
 
+    /// The hash table a look-up reads answers what `byKey` holds: each of its names' flags, and none for every
+    /// other name of up to three letters and for the names of a Word-saved page.
+    func testHTMLTagHashTableAnswersAsTheSortedTable() {
+        func sorted(_ k: HTMLTag.Key) -> HTMLTag { HTMLTag.byKey.first { $0.key == k }?.tag ?? [] }
+        for entry in HTMLTag.byKey { XCTAssertEqual(HTMLTag.lookedUp(entry.key), entry.tag, "\(entry.key)") }
+        let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789:".utf8)
+        var names: [[UInt8]] = [[]]
+        for a in letters {
+            names.append([a])
+            for b in letters {
+                names.append([a, b])
+                for c in letters { names.append([a, b, c]) }
+            }
+        }
+        names += ["span", "font", "o:p", "v:shape", "w:sdt", "strong", "tbody", "colgroup", "abcdefghijklmnop", "blockquotes"].map {
+            Array($0.utf8)
+        }
+        var flagged = 0
+        for name in names {
+            let k = HTMLTag.key(name)
+            XCTAssertEqual(HTMLTag.lookedUp(k), sorted(k), String(decoding: name, as: UTF8.self))
+            if name.count <= 3, !sorted(k).isEmpty { flagged += 1 }
+        }
+        XCTAssertEqual(flagged, HTMLTag.byKey.filter { $0.key.high == 0 && $0.key.low < 1 << 24 }.count)
+    }
+
     /// The name table written out in the source equals the one built from the sets: same keys, same order, same flags.
     func testHTMLTagTableEqualsTheOneFromTheSets() {
         let written = HTMLTag.byKey, built = HTMLTag.byKeyFromSets()

@@ -213,4 +213,32 @@ final class MarkupFastPath3Tests: XCTestCase {
         }
         XCTAssertGreaterThan(withNoBreakSpaces, 10)
     }
+
+    /// `spacedOut` reading the bytes once (`plainSpacing`) gives the bytes the scalar- and UTF-8-view reading gave,
+    /// for every scalar of the Basic Multilingual Plane and every 37th beyond it, alone, between ideographs, and
+    /// beside a line feed, a tab or a no-break space; and on every text of every page.
+    func testSpacedOutOnBytesEqualsTheViewReading() throws {
+        var texts: [String] = []
+        for (name, data) in MarkupStreamingTests.files(["html", "htm"]) {
+            guard let utf8 = try? HTMLReader.decode(data, path: name), let doc = try? XMLTree.parseHTML(utf8) else { continue }
+            Self.texts(doc.root, into: &texts)
+        }
+        var values = Array(0..<0xD800) + Array(0xE000..<0x10000)
+        values += stride(from: 0x10000, to: 0x110000, by: 37)
+        var kinds: [Lineariser.PlainSpacing: Int] = [:]
+        for v in values {
+            let u = String(Unicode.Scalar(UInt32(v))!)
+            let samples = v % 3 == 0 ? [u, "表" + u + "格", u + "\n", "\u{A0}" + u, "\t" + u + "一"] : [u, "表" + u + "\n"]
+            for t in samples {
+                XCTAssertEqual(Array(Lineariser.spacedOut(t).utf8), Array(Lineariser.spacedOutByViews(t).utf8), t.debugDescription)
+                kinds[Lineariser.plainSpacing(t), default: 0] += 1
+            }
+        }
+        for t in texts {
+            XCTAssertEqual(Array(Lineariser.spacedOut(t).utf8), Array(Lineariser.spacedOutByViews(t).utf8), t.debugDescription)
+        }
+        XCTAssertGreaterThan(texts.count, 1000)
+        XCTAssertEqual(kinds.count, 3)
+        XCTAssertGreaterThan(kinds[.plainWithoutBreaks] ?? 0, 20_000)
+    }
 }
