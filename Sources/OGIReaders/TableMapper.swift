@@ -62,7 +62,7 @@ public enum CellTokenizer {
             }
             if delimited {
                 let all =
-                    (shape.plain ? plainFieldsOfPlainLine(t) : nil)
+                    (shape.plain ? plainFieldsOfPlainLine(t, separators: shape.separators) : nil)
                     ?? t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
                     .map { String(FastText.trim(String($0))) }
                 let first = all.firstIndex { !$0.isEmpty } ?? 0
@@ -227,8 +227,9 @@ public enum CellTokenizer {
     /// Exact: a tab and `|` are single bytes that occur in UTF-8 only as themselves, and `EF BD 9C` (`｜`)
     /// starts with a lead byte, so it is that scalar wherever it is found; among tabs and plain scalars the
     /// only white space is U+0020 and U+3000 (`E3 80 80`), so trimming those bytes at the ends of a field is
-    /// `FastText.trim`. The fields hold the same bytes, so they are the same strings.
-    static func plainFieldsOfPlainLine(_ line: String) -> [String] {
+    /// `FastText.trim`. The fields hold the same bytes, so they are the same strings. `separators`: how many
+    /// separators the line has when known (`LineShape.separators`), for an array made at its size.
+    static func plainFieldsOfPlainLine(_ line: String, separators: Int = 0) -> [String] {
         var text = line
         return text.withUTF8 { b in
             let n = b.count
@@ -255,6 +256,7 @@ public enum CellTokenizer {
                 return lo == hi ? "" : String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
             }
             var fields: [String] = []
+            fields.reserveCapacity(separators + 1)
             var start = 0, i = 0
             while i < n {
                 let c = b[i]

@@ -313,6 +313,9 @@ final class TableMappingFastPathTests: XCTestCase {
                 XCTAssertEqual(shape.plain, ref != nil, l.debugDescription)
                 if let ref {
                     XCTAssertEqual(CellTokenizer.plainFieldsOfPlainLine(l), ref, l.debugDescription)
+                    let sized = CellTokenizer.plainFieldsOfPlainLine(l, separators: shape.separators)
+                    XCTAssertEqual(sized, ref, l.debugDescription)
+                    XCTAssertEqual(sized.count, shape.separators + 1, l.debugDescription)
                     if shape.delimited { plainLines += 1 }
                 }
             }
