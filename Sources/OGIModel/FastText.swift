@@ -2,6 +2,16 @@ import Foundation
 
 /// Byte-level text helpers for hot paths (Foundation's `contains`/`range(of:)` go through NSString and are slow).
 public enum FastText {
+    /// `s.utf8.contains(byte)`, found with `memchr` over the string's bytes (the generic `contains` reads the
+    /// UTF-8 view one element at a time).
+    @inlinable public static func containsByte(_ s: String, _ byte: UInt8) -> Bool {
+        var t = s
+        return t.withUTF8 { b in
+            guard let base = b.baseAddress else { return false }
+            return memchr(base, Int32(byte), b.count) != nil
+        }
+    }
+
     /// True when `needle` occurs in `haystack` (exact UTF-8 bytes).
     public static func contains(_ haystack: String, _ needle: String) -> Bool {
         needle.isEmpty || firstByteOffset(of: needle, in: haystack) != nil

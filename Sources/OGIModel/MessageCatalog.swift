@@ -69,7 +69,7 @@ public struct MessageCatalog: Sendable {
 
     /// Replaces each `{name}` with its value; an unknown name stays as written.
     public static func fill(_ template: String, _ values: [String: String]) -> String {
-        guard template.utf8.contains(UInt8(ascii: "{")) else { return template }
+        guard FastText.containsByte(template, UInt8(ascii: "{")) else { return template }
         if bracesStandAlone(template) { return fillBytes(template, values) }
         return fillCharacters(template, values)
     }

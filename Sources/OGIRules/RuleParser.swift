@@ -406,7 +406,7 @@ struct KnownRuleFacts: Equatable {
 /// Key patterns in rules: `*` matches any run of characters (`withheld.*`, `other*`).
 public enum KeyPattern {
     public static func matches(_ key: String, pattern: String) -> Bool {
-        if !pattern.utf8.contains(UInt8(ascii: "*")) { return key == pattern }
+        if !FastText.containsByte(pattern, UInt8(ascii: "*")) { return key == pattern }
         if let fast = asciiMatches(key, pattern: pattern) { return fast }
         return charactersMatch(key, pattern: pattern)
     }

@@ -61,4 +61,22 @@ final class ByteSearchTests: XCTestCase {
         XCTAssertEqual(wrong, [])
         XCTAssertTrue(a.contains("章") && b.contains("\u{3000}") && !a.contains("b"))
     }
+
+    /// `FastText.containsByte` answers as the UTF-8 view's `contains` for every byte value, on empty, small
+    /// (inline) and heap strings, substrings made strings, and strings bridged from NSString.
+    func testContainsByteEqualsTheUTF8View() {
+        var texts = ["", "{", "a", "abc{d}", "第{n}项", String(repeating: "表格", count: 40) + "$", "x*y", "\u{0}", "é"]
+        texts.append(String(("前缀{名称}后缀" as Substring).dropFirst(2)))
+        texts.append(NSString(string: "桥接的{字符串}").substring(from: 1))
+        texts.append(String(decoding: (0...255).map { UInt8($0) }, as: UTF8.self))
+        var found = 0
+        for t in texts {
+            for b in 0...255 {
+                let byte = UInt8(b)
+                XCTAssertEqual(FastText.containsByte(t, byte), t.utf8.contains(byte), "\(byte) in \(t.debugDescription)")
+                if t.utf8.contains(byte) { found += 1 }
+            }
+        }
+        XCTAssertGreaterThan(found, 150)
+    }
 }

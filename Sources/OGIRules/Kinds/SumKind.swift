@@ -106,7 +106,7 @@ public struct SumKind: RuleKind {
     /// set: the same plan for every report.
     func plan(_ ev: Evaluator, _ compiled: CompiledLayout, _ spec: CompiledTable) -> SumPlan {
         let subst: (String) -> String = { key in
-            guard key.utf8.contains(UInt8(ascii: "$")) else { return key }
+            guard FastText.containsByte(key, UInt8(ascii: "$")) else { return key }
             var k = key
             for (v, val) in ev.bindings { k = Self.replacing("$" + v, with: val, in: k) }
             return k
@@ -114,7 +114,7 @@ public struct SumKind: RuleKind {
         let alongRows = along == .rows
         let plan: SumPlan
         let dollar = UInt8(ascii: "$")
-        if !total.utf8.contains(dollar) && !parts.contains(where: { $0.utf8.contains(dollar) }) {
+        if !FastText.containsByte(total, dollar) && !parts.contains(where: { FastText.containsByte($0, dollar) }) {
             plan = compiled.sumPlan(SumPlanKey(table: spec.index, total: total, parts: parts, alongRows: alongRows))
         } else if ev.bindings["it"] == nil {
             // `$g.total` with `g` bound: the spelling after substitution depends only on the spelling and the
