@@ -71,8 +71,7 @@ public enum RootCauses {
             case let p as PartsKind where p.check == .present:
                 if let k = missingParts.popFirst() { c.rootKey = "part:\(k)" }
             case is CompleteKind:
-                guard let compiled = table(f.location.table, ev) else { break }
-                let spec = compiled.spec
+                guard let spec = tableSpec(f.location.table, ev) else { break }
                 guard let rowLabel = f.location.row else {
                     if let table = report.table(spec.key) {
                         // Several missing rows of a table that was found, reported as one finding.
@@ -83,7 +82,7 @@ public enum RootCauses {
                     if report.part(spec.part) == nil { c.causeKeys = ["part:\(spec.part)"] }
                     break
                 }
-                guard let rs = rowSpec(rowLabel, compiled) else { break }
+                guard let rs = rowSpec(rowLabel, spec) else { break }
                 if report.table(spec.key)?.row(rs.key) == nil {
                     c.rootKey = "row:\(spec.key).\(rs.key)"
                 } else if hasNote(spec.key, rs.key, report) {
@@ -92,8 +91,7 @@ public enum RootCauses {
                     c.rootKey = "cells:\(spec.key).\(rs.key)"
                 }
             case is NotesKind:
-                if let compiled = table(f.location.table, ev), let label = f.location.row, let rs = rowSpec(label, compiled) {
-                    let spec = compiled.spec
+                if let spec = tableSpec(f.location.table, ev), let label = f.location.row, let rs = rowSpec(label, spec) {
                     c.rootKey = "row:\(spec.key).\(rs.key)"
                 }
             case is CellsKind:
@@ -111,18 +109,18 @@ public enum RootCauses {
         case "engine.not_evaluated.part_missing":
             return ev.templates.profile.parts.first { $0.title == v["part"] }.map { "part:\($0.key)" }
         case "engine.not_evaluated.table_missing":
-            return table(v["table"], ev).map { "table:\($0.key)" }
+            return tableSpec(v["table"], ev).map { "table:\($0.key)" }
         case "engine.not_evaluated.row_missing":
-            guard let compiled = table(v["table"], ev), let rs = v["row"].flatMap({ rowSpec($0, compiled) }) else { return nil }
-            return "row:\(compiled.key).\(rs.key)"
+            guard let spec = tableSpec(v["table"], ev), let rs = v["row"].flatMap({ rowSpec($0, spec) }) else { return nil }
+            return "row:\(spec.key).\(rs.key)"
         case "engine.not_evaluated.cell_missing":
-            guard let compiled = table(v["table"], ev), let rs = v["row"].flatMap({ rowSpec($0, compiled) }) else { return nil }
-            return hasNote(compiled.key, rs.key, ev.report) ? "row:\(compiled.key).\(rs.key)" : "cells:\(compiled.key).\(rs.key)"
+            guard let spec = tableSpec(v["table"], ev), let rs = v["row"].flatMap({ rowSpec($0, spec) }) else { return nil }
+            return hasNote(spec.key, rs.key, ev.report) ? "row:\(spec.key).\(rs.key)" : "cells:\(spec.key).\(rs.key)"
         case "engine.not_evaluated.not_number", "engine.not_evaluated.not_number_at_line":
-            guard let compiled = table(v["table"], ev), let rs = v["row"].flatMap({ rowSpec($0, compiled) }),
-                let col = compiled.spec.columns.first(where: { $0.label == v["col"] })
+            guard let spec = tableSpec(v["table"], ev), let rs = v["row"].flatMap({ rowSpec($0, spec) }),
+                let col = spec.columns.first(where: { $0.label == v["col"] })
             else { return nil }
-            return "cell:\(compiled.key).\(rs.key).\(col.key)"
+            return "cell:\(spec.key).\(rs.key).\(col.key)"
         default:
             return nil
         }
@@ -132,14 +130,12 @@ public enum RootCauses {
         report.extractionNotes.contains { $0.table == table && $0.row == row }
     }
 
-    /// The first table of the layout titled `title` (`CompiledLayout.tableByTitle`).
-    static func table(_ title: String?, _ ev: Evaluator) -> CompiledTable? {
-        guard let title, let layout = ev.compiled else { return nil }
-        return layout.tableByTitle[title].map { layout.tables[$0] }
+    static func tableSpec(_ title: String?, _ ev: Evaluator) -> TableSpec? {
+        guard let title, let layout = ev.layout else { return nil }
+        return layout.tables.first { $0.title == title }
     }
 
-    /// The first row of `table` whose shown or template label is `label` (`CompiledTable.rowByLabel`).
-    static func rowSpec(_ label: String, _ table: CompiledTable) -> RowSpec? {
-        table.rowByLabel[label].map { table.spec.rows[$0] }
+    static func rowSpec(_ label: String, _ spec: TableSpec) -> RowSpec? {
+        spec.rows.first { Evaluator.displayLabel($0) == label || $0.label == label }
     }
 }

@@ -36,32 +36,4 @@ final class LazyCompiledTemplatesTests: XCTestCase {
             }
         }
     }
-
-    /// A finding's table title and row label name the table and row the linear search over the template named
-    /// (`RootCauses.table`, `rowSpec`): the first table with the title, the first row whose shown or template
-    /// label is the text; for every title, every row's labels and variants, and texts that name nothing.
-    func testTablesAndRowsByTitleAndLabelAreTheFirstThatMatch() throws {
-        for folders in RuleLoadingCacheTests.folderSets {
-            let set = try RulePackLoader.load(directories: folders)
-            let sources = set.rules.map(CompiledLayout.ConstraintSource.init)
-            var rowsAsked = 0
-            for t in set.templates.templates {
-                let layout = CompiledLayout(t, rules: set.rules, sources: sources)
-                for title in t.tables.map(\.title) + ["", "no such table"] {
-                    let linear = t.tables.firstIndex { $0.title == title }
-                    XCTAssertEqual(layout.tableByTitle[title], linear, title)
-                }
-                for table in layout.tables {
-                    var labels = table.spec.rows.flatMap { [$0.label, Evaluator.displayLabel($0)] + $0.variants }
-                    labels += ["", "no such row", "合计"]
-                    for label in labels {
-                        let linear = table.spec.rows.firstIndex { Evaluator.displayLabel($0) == label || $0.label == label }
-                        XCTAssertEqual(table.rowByLabel[label], linear, "\(table.key): \(label)")
-                        rowsAsked += 1
-                    }
-                }
-            }
-            XCTAssertGreaterThan(rowsAsked, 100)
-        }
-    }
 }
