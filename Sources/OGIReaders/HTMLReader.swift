@@ -627,7 +627,7 @@ struct HTMLTag: OptionSet {
 
     /// Every name with flags, sorted by key: `byKeyFromSets` written out (a name's key is its bytes, the first in
     /// the low byte), so that a process does not build it from the sets on its first page. `MarkupFastPath2Tests`
-    /// checks that the two are equal.
+    /// checks that the two are equal. Look-ups read it through `slots`, which does not depend on the order.
     static let byKey: [(key: Key, tag: HTMLTag)] = [
         (Key(low: 0x0000_0000_0000_0070, high: 0x0000), [.endsLine]),  // p
         (Key(low: 0x0000_0000_0000_3168, high: 0x0000), [.endsLine, .layout]),  // h1
@@ -710,9 +710,11 @@ struct HTMLTag: OptionSet {
     }
 
     /// `byKey` as an open-addressing hash table of `slotCount` slots (linear probing; an empty slot holds the key
-    /// of no name, zero, with no flags), in memory that is never freed: a look-up hashes the key and compares
-    /// one or two slots, instead of a binary search over `byKey` (six comparisons) behind a retain of the array.
-    private static let slotCount = 128
+    /// of no name, zero, with no flags), in memory that is never freed: a look-up hashes the key and compares a
+    /// slot or two (at most two for every name in `byKey` and for the common names of Word-saved pages: span,
+    /// o:p, font, link, meta, img…), instead of a binary search over `byKey` (six comparisons) behind a retain of
+    /// the array.
+    private static let slotCount = 256
     nonisolated(unsafe) private static let slots: UnsafeMutablePointer<(key: Key, tag: HTMLTag)> = {
         let table = UnsafeMutablePointer<(key: Key, tag: HTMLTag)>.allocate(capacity: slotCount)
         table.initialize(repeating: (Key(low: 0, high: 0), []), count: slotCount)
@@ -725,7 +727,7 @@ struct HTMLTag: OptionSet {
     }()
 
     @inline(__always) private static func slotIndex(_ k: Key) -> Int {
-        Int(truncatingIfNeeded: ((k.low ^ (k.high &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> 57)
+        Int(truncatingIfNeeded: ((k.low ^ (k.high &* 0x9E37_79B9_7F4A_7C15)) &* 0x94D0_49BB_1331_11EB) >> 56)
     }
 
     /// The flags `byKey` has for `k`, none when it has none.
