@@ -140,9 +140,12 @@ enum DocxReaderScanner {
         var name: QName
         var start: Int
         var count: Int
-        /// The content's first eight bytes (a quick filter), its start tags and how many levels it nests below
-        /// the element, and `declarationsVersion` when it was read.
+        /// The content's first eight bytes and the eight before its last eight (quick filters: Word's run
+        /// properties share long beginnings and all end in the same end tag, and differ near the end, in a font
+        /// size or a colour; zero for a content shorter than sixteen bytes), its start tags and how many levels it
+        /// nests below the element, and `declarationsVersion` when it was read.
         var head: UInt64
+        var tail: UInt64
         var elements: Int
         var levels: Int
         var version: Int
@@ -239,6 +242,19 @@ enum DocxReaderScanner {
         }
 
         @inline(__always) func equal(_ a: Int, _ b: Int, count: Int) -> Bool {
+            // Most names are eight bytes or fewer (`w:rPr`, `w:sectPr`): one word from each place, the bytes past
+            // `count` shifted out (the first byte is the low one, read as little-endian), when both words lie in the
+            // document; else the C library's `memcmp`.
+            if count <= 8, a + 8 <= n, b + 8 <= n {
+                let x = UInt64(littleEndian: UnsafeRawPointer(p + a).loadUnaligned(as: UInt64.self))
+                let y = UInt64(littleEndian: UnsafeRawPointer(p + b).loadUnaligned(as: UInt64.self))
+                return count <= 0 || (x ^ y) << UInt64(64 - 8 * count) == 0
+            }
+            return count <= 0 || memcmp(p + a, p + b, count) == 0
+        }
+
+        /// `equal` byte by byte (the reference its word and `memcmp` readings are compared with).
+        func equalByBytes(_ a: Int, _ b: Int, count: Int) -> Bool {
             var k = 0
             while k < count {
                 if p[a + k] != p[b + k] { return false }
@@ -557,6 +573,12 @@ enum DocxReaderScanner {
             return (UnsafePointer(out), UnsafePointer(out + k))
         }
 
+        /// The eight bytes sixteen from the end of the `count` bytes at `k` (which must lie in the document), as a
+        /// filter; zero when `count` is under sixteen.
+        @inline(__always) func tail(at k: Int, count: Int) -> UInt64 {
+            count < 16 ? 0 : UnsafeRawPointer(p + k + count - 16).loadUnaligned(as: UInt64.self)
+        }
+
         /// The first eight bytes at `k` (fewer, then zeros, near the end), as a filter.
         @inline(__always) func head(at k: Int) -> UInt64 {
             if k + 8 <= n { return UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self) }
@@ -572,7 +594,7 @@ enum DocxReaderScanner {
             let nameCount = name.end - name.start
             for k in 0..<ignoredCount {
                 let seen = ignored[k]
-                guard seen.head == h, seen.version == declarationsVersion, seen.count <= n - i,
+                guard seen.head == h, seen.version == declarationsVersion, seen.count <= n - i, tail(at: i, count: seen.count) == seen.tail,
                     seen.name.end - seen.name.start == nameCount, seen.name.local - seen.name.start == name.local - name.start,
                     equal(seen.name.start, name.start, count: nameCount), memcmp(p + i, p + seen.start, seen.count) == 0
                 else { continue }
@@ -611,7 +633,8 @@ enum DocxReaderScanner {
                     // Nothing was declared from the element's start to its end: its content is kept.
                     if muteVersion == declarationsVersion {
                         ignored[ignoredNext] = IgnoredContent(
-                            name: top, start: muteStart, count: i - muteStart, head: head(at: muteStart), elements: elements - muteElements,
+                            name: top, start: muteStart, count: i - muteStart, head: head(at: muteStart),
+                            tail: tail(at: muteStart, count: i - muteStart), elements: elements - muteElements,
                             levels: muteLevels, version: muteVersion)
                         ignoredNext = (ignoredNext + 1) % DocxReaderScanner.maxIgnoredContents
                         if ignoredCount < DocxReaderScanner.maxIgnoredContents { ignoredCount += 1 }

@@ -89,6 +89,41 @@ final class DocxScannerTests: XCTestCase {
         }
     }
 
+    /// The scanner's name comparison (a word from each place, or `memcmp`) answers as the byte-by-byte one, for
+    /// every pair of places and every length up to 12 in buffers of Word-like names, near the end too.
+    func testNameComparisonEqualsTheByteReading() {
+        var seed: UInt64 = 7
+        func next() -> UInt64 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return seed >> 33
+        }
+        let words = ["w:rPr", "w:pPr", "w:r", "w:rFonts", "w:sectPr", "w:tcPr", "w:t", "wx:sub", "w:rPrChange", "表"]
+        var compared = 0, equalPairs = 0
+        for round in 0..<40 {
+            var bytes: [UInt8] = []
+            while bytes.count < 24 + round * 3 { bytes += Array(words[Int(next() % UInt64(words.count))].utf8) }
+            bytes.withUnsafeBufferPointer { b in
+                var reading = ListNumberingReading()
+                withUnsafeMutablePointer(to: &reading) { r in
+                    let scan = DocxReaderScanner.Scan(b.baseAddress!, count: b.count, reading: r)
+                    defer { scan.deallocate() }
+                    for a in 0..<b.count {
+                        for c in a..<b.count {
+                            for count in 0...min(12, b.count - max(a, c)) {
+                                let fast = scan.equal(a, c, count: count), slow = scan.equalByBytes(a, c, count: count)
+                                XCTAssertEqual(fast, slow, "\(a) \(c) \(count)")
+                                if slow { equalPairs += 1 }
+                                compared += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(compared, 500_000)
+        XCTAssertGreaterThan(equalPairs, 10_000)
+    }
+
     func testScannerEqualsLibxml2OnEveryDraftAndTakesThemAll() {
         let parts = Self.draftParts()
         XCTAssertGreaterThanOrEqual(parts.count, 70)
