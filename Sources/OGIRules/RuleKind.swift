@@ -88,7 +88,7 @@ public struct RuleReferences: Sendable {
     func satisfied(by t: Template) -> Bool {
         for p in tables {
             let found =
-                p.utf8.contains(UInt8(ascii: "*"))
+                FastText.containsByte(p, UInt8(ascii: "*"))
                 ? t.tables.contains {
                     KeyPattern.matches($0.key, pattern: p) || ($0.group.map { KeyPattern.matches($0, pattern: p) } ?? false)
                 }
