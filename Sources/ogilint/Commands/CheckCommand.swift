@@ -140,7 +140,7 @@ struct CheckArguments: Equatable {
         KeptUntilExit.keep(session: session, plan: plan)
         // A check of one input leaves its parsed DOCX or HTML tree to the exit too; a batch frees each as it goes.
         let single = plan.start.files.count == 1
-        if single { ParsedTreeLifetime.leftToExit = true }
+        if single { ParsedTreeLifetime.leftToExit = true } else { _ = HeapTuning.keepFreedMemoryForBatch() }
         defer { if single { ParsedTreeLifetime.leftToExit = false } }
         let threshold = failOn.map(\.severity) ?? plan.start.failOn
         // Every output is checked and opened before any input is read.
