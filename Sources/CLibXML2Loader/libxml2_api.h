@@ -35,7 +35,10 @@
     X(xmlDocGetRootElement)                                                                                            \
     X(xmlGetLineNo)                                                                                                    \
     X(xmlNodeGetContent)                                                                                               \
-    X(xmlGetLastError)
+    X(xmlGetLastError)                                                                                                 \
+    X(htmlCtxtUseOptions)                                                                                              \
+    X(htmlParseDocument)                                                                                               \
+    X(xmlStopParser)
 
 typedef struct {
 #define OGILINT_XML_FIELD(name) __typeof__(name) *name;

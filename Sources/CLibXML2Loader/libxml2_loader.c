@@ -219,3 +219,103 @@ int ogilint_xml_stream(const char *buffer, int size, const char *url, const char
     api.xmlFreeParserCtxt(ctxt);
     return wellFormed ? 1 : 0;
 }
+
+// An HTML parse's handlers and state, kept in the parser context's `_private`; the functions below hand libxml2's
+// events on with the line its tree builder would store (xmlSAX2StartElement, xmlSAX2TextNode, xmlSAX2Comment).
+typedef struct {
+    const ogilint_html_handlers *handlers;
+    void *state;
+} html_target;
+
+static long html_line(xmlParserCtxtPtr ctxt) {
+    if (ctxt->input == NULL) return 0;
+    return ctxt->input->line < 65535 ? ctxt->input->line : 65535;
+}
+
+static void html_start(void *ctx, const xmlChar *name, const xmlChar **attributes) {
+    xmlParserCtxtPtr ctxt = ctx;
+    const html_target *target = ctxt->_private;
+    if (name == NULL) return; // xmlSAX2StartElement builds nothing without a name
+    if (target->handlers->start(target->state, name, attributes, html_line(ctxt)) != 0) api.xmlStopParser(ctxt);
+}
+
+static void html_end(void *ctx, const xmlChar *name) {
+    (void)name;
+    const html_target *target = ((xmlParserCtxtPtr)ctx)->_private;
+    target->handlers->end(target->state);
+}
+
+static void html_text(void *ctx, const xmlChar *text, int length) {
+    xmlParserCtxtPtr ctxt = ctx;
+    const html_target *target = ctxt->_private;
+    target->handlers->text(target->state, text, length, 0, html_line(ctxt));
+}
+
+static void html_cdata(void *ctx, const xmlChar *text, int length) {
+    xmlParserCtxtPtr ctxt = ctx;
+    const html_target *target = ctxt->_private;
+    target->handlers->text(target->state, text, length, 1, html_line(ctxt));
+}
+
+static void html_comment(void *ctx, const xmlChar *value) {
+    (void)value;
+    xmlParserCtxtPtr ctxt = ctx;
+    const html_target *target = ctxt->_private;
+    target->handlers->other(target->state, html_line(ctxt));
+}
+
+static void html_pi(void *ctx, const xmlChar *name, const xmlChar *data) {
+    (void)name;
+    (void)data;
+    html_comment(ctx, NULL);
+}
+
+static void html_doctype(void *ctx, const xmlChar *name, const xmlChar *externalID, const xmlChar *systemID) {
+    (void)name;
+    (void)externalID;
+    (void)systemID;
+    const html_target *target = ((xmlParserCtxtPtr)ctx)->_private;
+    target->handlers->doctype(target->state);
+}
+
+int ogilint_html_stream(const char *buffer, int size, const char *url, const char *encoding, int options,
+                        const ogilint_html_handlers *handlers, void *state) {
+    // htmlReadMemory: an XML parser context whose SAX1 handlers are then HTML's (htmlDefaultSAXHandler); here the
+    // ones that build the tree (xmlSAX2StartDocument to xmlSAX2Comment) are ours, and the document is never made.
+    // The handlers HTML's parser calls and the tree builder's others are the same in both contexts
+    // (setDocumentLocator, the error functions, which the options below turn off, and no reference handler).
+    xmlParserCtxtPtr ctxt = api.xmlCreateMemoryParserCtxt(buffer, size);
+    if (ctxt == NULL) return -1;
+    xmlSAXHandlerPtr sax = ctxt->sax;
+    sax->internalSubset = html_doctype;
+    sax->externalSubset = NULL;
+    sax->startDocument = NULL;
+    sax->endDocument = NULL;
+    sax->startElement = html_start;
+    sax->endElement = html_end;
+    sax->reference = NULL;
+    sax->characters = html_text;
+    sax->cdataBlock = html_cdata;
+    sax->ignorableWhitespace = NULL; // xmlSAX2IgnorableWhitespace does nothing (and without NOBLANKS it is not called)
+    sax->processingInstruction = html_pi;
+    sax->comment = html_comment;
+    html_target target = {handlers, state};
+    ctxt->_private = &target;
+    // htmlDoRead.
+    api.htmlCtxtUseOptions(ctxt, options);
+    ctxt->html = 1;
+    if (encoding != NULL) {
+        xmlCharEncodingHandlerPtr handler = api.xmlFindCharEncodingHandler(encoding);
+        if (handler != NULL) {
+            api.xmlSwitchToEncoding(ctxt, handler);
+            if (ctxt->input->encoding != NULL) OGILINT_XML_FREE((xmlChar *)ctxt->input->encoding);
+            ctxt->input->encoding = api.xmlStrdup((const xmlChar *)encoding);
+        }
+    }
+    if ((url != NULL) && (ctxt->input != NULL) && (ctxt->input->filename == NULL))
+        ctxt->input->filename = (char *)api.xmlStrdup((const xmlChar *)url);
+    api.htmlParseDocument(ctxt);
+    ctxt->_private = NULL;
+    api.xmlFreeParserCtxt(ctxt);
+    return 0;
+}

@@ -12,6 +12,9 @@ public struct HTMLReader: DraftingReader {
     /// Whether the attributes no reader reads are taken out before libxml2 parses the page
     /// (`HTMLAttributeStripper`); off only in the tests that compare both readings.
     var stripsAttributes = true
+    /// Whether the page is read from libxml2's own tree (`XMLTree.parseHTML`) instead of the tree built from its
+    /// parse's events (`HTMLTree`); on only in the tests that compare both readings.
+    var readsLibXML2Tree = false
 
     public init(context: ReaderContext, budget: ReadBudget = ReadBudget()) {
         self.ctx = context
@@ -88,58 +91,63 @@ public struct HTMLReader: DraftingReader {
         }
         let elements = XMLTree.elementCount(utf8)
         try budget.check(elements, budget.maxElements, path, "the page has \(elements) elements", unit: "elements")
-        let document: XMLDocument
+        let stripped = stripsAttributes ? HTMLAttributeStripper.strippedBytes(utf8) : nil
         do {
-            if stripsAttributes, let stripped = HTMLAttributeStripper.strippedBytes(utf8) {
-                document = try XMLTree.parseHTML(stripped)
-            } else {
-                document = try XMLTree.parseHTML(utf8)
+            if readsLibXML2Tree {
+                let document = try stripped.map { try XMLTree.parseHTML($0) } ?? XMLTree.parseHTML(utf8)
+                // The nodes are views into `document`, which lives until the draft has been read.
+                return try withExtendedLifetime(document) { try draft(path: path, root: document.root, body) }
             }
+            let tree = try stripped.map { try HTMLTree.parse($0) } ?? HTMLTree.parse(utf8)
+            // The nodes are views into `tree`, which lives until the draft has been read.
+            return try withExtendedLifetime(tree) { try draft(path: path, root: tree.rootNode!, body) }
         } catch XMLTree.Failure.libraryUnavailable(let why) {
             throw XMLTree.libraryError(path, why, "HTML")
-        } catch {
+        } catch is XMLTree.Failure {
             throw ReaderError.corrupt(path: path, detail: "the HTML could not be parsed")
         }
-        // The nodes below are views into `document`, which lives until this function returns.
-        return try withExtendedLifetime(document) {
-            let root = document.root
-            let out = bodyReading(root)
-            if out.overCells {
-                throw budget.refusal(
-                    path, "the page's tables have more than \(budget.maxTableCells) cells once rowspan and colspan are spread out",
-                    limit: budget.maxTableCells, unit: "table cells")
+    }
+
+    /// The draft of a parsed page from its root element, handed to `body` as `withDraft` does.
+    func draft<Node: MarkupNode, T>(
+        path: String, root: Node, _ body: (LinedDraft, () -> LinedDraft.PageDate?) throws -> T
+    ) throws -> T {
+        let out = bodyReading(root)
+        if out.overCells {
+            throw budget.refusal(
+                path, "the page's tables have more than \(budget.maxTableCells) cells once rowspan and colspan are spread out",
+                limit: budget.maxTableCells, unit: "table cells")
+        }
+        try budget.check(out.lines.count, budget.maxLines, path, "the page has \(out.lines.count) lines of text", unit: "lines")
+        let meta = Self.metaDate(root).map { LinedDraft.PageDate(date: $0.0, line: $0.1) }
+        let draft = LinedDraft(
+            path: path, sourceFormat: "html",
+            lines: out.lines.enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element.text) },
+            origins: out.lines.map { LineOrigin(line: $0.sourceLine, table: $0.table, row: $0.row, fieldIsCell: $0.row != nil) },
+            pageDate: meta, pageDateUnresolved: meta == nil && out.content != out.body)
+        return try body(draft) {
+            if let meta { return meta }
+            if out.content != out.body, let (date, line) = pageDate(pageLines(out.body)) {
+                return LinedDraft.PageDate(date: date, line: line)
             }
-            try budget.check(out.lines.count, budget.maxLines, path, "the page has \(out.lines.count) lines of text", unit: "lines")
-            let meta = Self.metaDate(root).map { LinedDraft.PageDate(date: $0.0, line: $0.1) }
-            let draft = LinedDraft(
-                path: path, sourceFormat: "html",
-                lines: out.lines.enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element.text) },
-                origins: out.lines.map { LineOrigin(line: $0.sourceLine, table: $0.table, row: $0.row, fieldIsCell: $0.row != nil) },
-                pageDate: meta, pageDateUnresolved: meta == nil && out.content != out.body)
-            return try body(draft) {
-                if let meta { return meta }
-                if out.content != out.body, let (date, line) = pageDate(pageLines(out.body)) {
-                    return LinedDraft.PageDate(date: date, line: line)
-                }
-                return nil
-            }
+            return nil
         }
     }
 
     /// The report's lines in a parsed page, and where they came from.
-    struct BodyReading {
+    struct BodyReading<Node: MarkupNode> {
         /// The report body's lines, after the title line found before it when the body is not the whole page.
         var lines: [Lineariser.Line]
         /// True when the tables went over the cell budget (reading stopped there).
         var overCells: Bool
         /// The page's `<body>` (or the root without one) and the report body found in it.
-        var body: XMLNode
-        var content: XMLNode
+        var body: Node
+        var content: Node
     }
 
     /// Finds the report body in the page and reads its lines; one walk over the page's elements up to the end of
     /// the report body (what precedes it is read only for the title line).
-    func bodyReading(_ root: XMLNode) -> BodyReading {
+    func bodyReading<Node: MarkupNode>(_ root: Node) -> BodyReading<Node> {
         let body = Self.firstChild(of: root, named: "body") ?? root
         let content = reportBody(body)
         var out = Lineariser(budget: budget)
@@ -162,7 +170,7 @@ public struct HTMLReader: DraftingReader {
     }
 
     /// Every line of the page body, furniture included: where a publication date outside the report is looked for.
-    func pageLines(_ body: XMLNode) -> [Lineariser.Line] {
+    func pageLines<Node: MarkupNode>(_ body: Node) -> [Lineariser.Line] {
         var page = Lineariser(budget: budget)
         page.walk(body, stopAt: nil)
         page.flush()
@@ -173,10 +181,10 @@ public struct HTMLReader: DraftingReader {
     static let dateMetaNames: Set<String> = ["pubdate", "publishdate", "article:published_time"]
 
     /// The publication date in a `<meta name="PubDate" content="2021-03-05 08:58">` tag, and its line.
-    static func metaDate(_ root: XMLNode) -> (CalendarDate, Int)? {
+    static func metaDate<Node: MarkupNode>(_ root: Node) -> (CalendarDate, Int)? {
         let scope = firstChild(of: root, named: "head") ?? root
         var found: (CalendarDate, Int)?
-        func visit(_ n: XMLNode) -> Bool {
+        func visit(_ n: Node) -> Bool {
             for c in n.children where c.isElement {
                 if c.lowercasedName == "meta" {
                     let name =
@@ -196,7 +204,7 @@ public struct HTMLReader: DraftingReader {
     }
 
     /// The first child element of `n` whose lower-cased name is `name`.
-    static func firstChild(of n: XMLNode, named name: String) -> XMLNode? {
+    static func firstChild<Node: MarkupNode>(of n: Node, named name: String) -> Node? {
         n.children.first { $0.isElement && $0.lowercasedName == name }
     }
 
@@ -237,14 +245,14 @@ public struct HTMLReader: DraftingReader {
     /// A heading counts only where a text starts with it (after its numeral), not where a sentence names it.
     /// The parts an element holds are bits of a word (a profile has far fewer than 64 parts; one with more is read
     /// with sets, `reportBodyBySets`), and a text is made a string only when it may start with numbering.
-    func reportBody(_ body: XMLNode) -> XMLNode {
+    func reportBody<Node: MarkupNode>(_ body: Node) -> Node {
         let numerals = ctx.templates.profile.partNumerals
         let numeralForm = LabelNumerals(numerals)
         let headings = ctx.templates.profile.parts.map { $0.headings.map(LabelText.normalize) }
         guard headings.count <= 64 else { return reportBodyBySets(body) }
         let scan = HeadingScan(numerals: numerals, headings: headings)
-        var best: (XMLNode, Int, Int)? = nil  // node, score, depth
-        func parts(_ n: XMLNode, depth: Int) -> UInt64 {
+        var best: (Node, Int, Int)? = nil  // node, score, depth
+        func parts(_ n: Node, depth: Int) -> UInt64 {
             if !n.isElement {
                 guard let content = n.content, scan.mayBeNumbered(utf8: content), !scan.holdsNoHeading(utf8: content) else {
                     return 0
@@ -259,7 +267,7 @@ public struct HTMLReader: DraftingReader {
                 }
                 return found
             }
-            if HTMLTag.of(n).contains(.skipped) { return 0 }
+            if n.htmlTag.contains(.skipped) { return 0 }
             var found: UInt64 = 0
             for c in n.children { found |= parts(c, depth: depth + 1) }
             let count = found.nonzeroBitCount
@@ -274,13 +282,13 @@ public struct HTMLReader: DraftingReader {
     }
 
     /// `reportBody` with the parts an element holds in sets, for a profile of more than 64 parts.
-    func reportBodyBySets(_ body: XMLNode) -> XMLNode {
+    func reportBodyBySets<Node: MarkupNode>(_ body: Node) -> Node {
         let numerals = ctx.templates.profile.partNumerals
         let numeralForm = LabelNumerals(numerals)
         let headings = ctx.templates.profile.parts.map { $0.headings.map(LabelText.normalize) }
         let scan = HeadingScan(numerals: numerals, headings: headings)
-        var best: (XMLNode, Int, Int)? = nil  // node, score, depth
-        func parts(_ n: XMLNode, depth: Int) -> Set<Int> {
+        var best: (Node, Int, Int)? = nil  // node, score, depth
+        func parts(_ n: Node, depth: Int) -> Set<Int> {
             if let t = n.text {
                 guard scan.mayBeNumbered(t) else { return [] }
                 let norm = LabelText.normalize(t)
@@ -371,14 +379,14 @@ struct Lineariser {
 
     /// Walks `n`; when `stopAt` is reached, stops (used to collect what precedes the report body).
     @discardableResult
-    mutating func walk(_ n: XMLNode, stopAt: XMLNode?) -> Bool {
+    mutating func walk<Node: MarkupNode>(_ n: Node, stopAt: Node?) -> Bool {
         if let s = stopAt, n == s { flush(); return true }
         if let t = n.text {
             if current.isEmpty { currentLine = n.line }
             current += Self.spacedOut(t)
             return false
         }
-        let tag = HTMLTag.of(n)
+        let tag = n.htmlTag
         if tag.contains(.skipped) { return false }
         if tag.contains(.lineBreak) { flush(); return false }
         if overCells || lines.count > budget.maxLines { return true }
@@ -417,7 +425,7 @@ struct Lineariser {
     }
 
     /// The text of a cell with only text children (`spacedOut`, joined); nil when it has an element child.
-    static func textOnly(_ cell: XMLNode) -> String? {
+    static func textOnly<Node: MarkupNode>(_ cell: Node) -> String? {
         var out = ""
         for c in cell.children {
             guard let t = c.text else { return nil }
@@ -427,14 +435,14 @@ struct Lineariser {
     }
 
     /// True when some element below `n` (not `n` itself) is named one of `layoutTags`.
-    static func hasLayoutDescendant(_ n: XMLNode) -> Bool {
-        n.children.contains { $0.isElement && (HTMLTag.of($0).contains(.layout) || hasLayoutDescendant($0)) }
+    static func hasLayoutDescendant<Node: MarkupNode>(_ n: Node) -> Bool {
+        n.children.contains { $0.isElement && ($0.htmlTag.contains(.layout) || hasLayoutDescendant($0)) }
     }
 
     /// The `tr` elements below `n`, in document order.
-    static func rows(_ n: XMLNode, into out: inout [XMLNode]) {
+    static func rows<Node: MarkupNode>(_ n: Node, into out: inout [Node]) {
         for c in n.children where c.isElement {
-            if HTMLTag.of(c).contains(.row) { out.append(c) }
+            if c.htmlTag.contains(.row) { out.append(c) }
             rows(c, into: &out)
         }
     }
@@ -519,9 +527,9 @@ struct Lineariser {
     }
 
     /// A data table: cells placed on a grid with rowspan/colspan; each row one line, cells separated by tabs.
-    mutating func emitTable(_ table: XMLNode) {
+    mutating func emitTable<Node: MarkupNode>(_ table: Node) {
         tableCount += 1
-        var rows: [XMLNode] = []
+        var rows: [Node] = []
         Self.rows(table, into: &rows)
         // Grid column → rows still covered by a rowspan from above (0 for a column no rowspan covers).
         var pending: [Int] = []
@@ -546,7 +554,7 @@ struct Lineariser {
                     col += 1
                 }
             }
-            for cell in tr.children where cell.isElement && HTMLTag.of(cell).contains(.cell) {
+            for cell in tr.children where cell.isElement && cell.htmlTag.contains(.cell) {
                 skipCovered()
                 let joined: String
                 if let text = Self.textOnly(cell) {
@@ -697,11 +705,16 @@ struct HTMLTag: OptionSet {
     /// The flags of an element, from its name.
     static func looked(up node: XMLNode) -> HTMLTag {
         guard node.isElement, let name = node.rawName else { return [] }
+        return looked(upName: name)
+    }
+
+    /// The flags of an element named `name` (NUL-terminated, as libxml2 keeps it).
+    static func looked(upName name: UnsafePointer<XMLChar>) -> HTMLTag {
         var k = Key(low: 0, high: 0)
         var i = 0
         while name[i] != 0 {
             var b = name[i]
-            if b >= 0x80 || i == 16 { return named(node.lowercasedName) }
+            if b >= 0x80 || i == 16 { return named(XMLNode.lowercased(name)) }
             if b >= 0x41 && b <= 0x5A { b |= 0x20 }
             if i < 8 { k.low |= UInt64(b) << UInt64(8 * i) } else { k.high |= UInt64(b) << UInt64(8 * (i - 8)) }
             i += 1

@@ -36,6 +36,33 @@ final class XMLDocument {
     deinit { if !ParsedTreeLifetime.leftToExit { ogilint_xmlFreeDoc(doc) } }
 }
 
+/// An element or text node as the HTML reader reads it: a node of libxml2's own tree (`XMLNode`) or of the tree
+/// built from its HTML parse's events (`HTMLTreeNode`), which give the same answers for the same page.
+protocol MarkupNode: Equatable {
+    associatedtype ChildNodes: Sequence where ChildNodes.Element == Self
+    var isElement: Bool { get }
+    /// The text of a text or CDATA node, NUL-terminated; nil for elements.
+    var content: UnsafePointer<XMLChar>? { get }
+    /// An element's local name, NUL-terminated; nil for text.
+    var rawName: UnsafePointer<XMLChar>? { get }
+    var hasAttributes: Bool { get }
+    var text: String? { get }
+    /// libxml2's `xmlGetLineNo`.
+    var line: Int { get }
+    var lowercasedName: String { get }
+    /// The element, text and CDATA children in document order.
+    var children: ChildNodes { get }
+    /// What the HTML reader makes of an element (none for text).
+    var htmlTag: HTMLTag { get }
+    func attribute(_ name: String, html: Bool) -> String?
+}
+
+extension XMLNode: MarkupNode {
+    var htmlTag: HTMLTag { HTMLTag.of(self) }
+}
+
+extension HTMLTreeNode: MarkupNode {}
+
 /// One element or text node of a libxml2 tree, read in place; valid while its `XMLDocument` lives.
 /// Children are the element, text and CDATA children (comments, processing instructions and the like are
 /// left out), the nodes a reader reads.

@@ -74,4 +74,23 @@ int ogilint_xml_stream(const char *buffer, int size, const char *url, const char
                        ogilint_xml_start_element start, ogilint_xml_end_element end, ogilint_xml_text text, void *state,
                        int *doctype);
 
+/// The events of an HTML parse that `ogilint_html_stream` hands on, with its `state` and the line libxml2 is on
+/// (`ctxt->input->line`, as its tree builder stores it: at most 65535). An element start has libxml2's name (lower-cased
+/// ASCII, prefix and all) and its attributes as name/value pairs ended by a NULL name (a value may be NULL); it returns
+/// nonzero to stop the parse there (no further events). Text is `cdata` 1 for the content of `script` and `style`.
+/// Comments and processing instructions are told by their line only; `doctype` is called for every DOCTYPE.
+typedef struct {
+    int (*start)(void *state, const unsigned char *name, const unsigned char **attributes, long line);
+    void (*end)(void *state);
+    void (*text)(void *state, const unsigned char *text, int length, int cdata, long line);
+    void (*other)(void *state, long line);
+    void (*doctype)(void *state);
+} ogilint_html_handlers;
+
+/// Parses `buffer` the way htmlReadMemory(buffer, size, url, encoding, options) does (libxml2's htmlDoRead: options,
+/// forced encoding, file name, htmlParseDocument), with the same parser and so the same events, but hands them to
+/// `handlers` instead of libxml2's tree builder. Returns 0, or -1 when no parser could be made (htmlReadMemory's NULL).
+int ogilint_html_stream(const char *buffer, int size, const char *url, const char *encoding, int options,
+                        const ogilint_html_handlers *handlers, void *state);
+
 #endif
