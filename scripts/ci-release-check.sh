@@ -43,13 +43,18 @@ for program in ogilint ogilint-server; do
   [ "$(printf '%s\nGLIBC_2.35\n' "$newest" | sort -V | tail -n 1)" = GLIBC_2.35 ] \
     || fail "bin/$program needs $newest, README promises glibc 2.35 (objdump -T names the symbols)"
 done
-# `ogilint` is linked at a fixed address (Package.swift, fixedAddressLinkerSettings: no start-up relocations) unless
+# `ogilint` is linked at a fixed address with full RELRO (Package.swift, fixedAddressLinkerSettings) unless
 # OGILINT_PIE asks for a PIE; `ogilint-server`, which listens on a network, is always a PIE.
 elf_type() { readelf -h "$1" | awk '/Type:/ { print $2 }'; }
 if [ -z "${OGILINT_PIE:-}" ] || [ "${OGILINT_PIE}" = 0 ]; then expected_type=EXEC; else expected_type=DYN; fi
 [ "$(elf_type "$prefix/bin/ogilint")" = "$expected_type" ] \
   || fail "bin/ogilint is of ELF type $(elf_type "$prefix/bin/ogilint"), expected $expected_type (OGILINT_PIE='${OGILINT_PIE:-}')"
 [ "$(elf_type "$prefix/bin/ogilint-server")" = DYN ] || fail "bin/ogilint-server is not a position-independent executable"
+# At a fixed address, its pointers to shared libraries are bound at start and read-only (full RELRO: BIND_NOW).
+if [ "$expected_type" = EXEC ]; then
+  dynamic=$(readelf -d "$prefix/bin/ogilint")
+  grep -q 'BIND_NOW' <<<"$dynamic" || fail "bin/ogilint is linked at a fixed address without -z now (full RELRO)"
+fi
 # Where Package.swift links libstdc++ statically (StaticCxxRuntime: the GCC folder the toolchain's clang links
 # with has libstdc++.a, and no libstdc++.so lies in the system's library folders searched before it), a check
 # with `ogilint` does not load libstdc++.
