@@ -248,13 +248,13 @@ static void html_end(void *ctx, const xmlChar *name) {
 static void html_text(void *ctx, const xmlChar *text, int length) {
     xmlParserCtxtPtr ctxt = ctx;
     const html_target *target = ctxt->_private;
-    target->handlers->text(target->state, text, length, 0, html_line(ctxt));
+    if (target->handlers->text(target->state, text, length, 0, html_line(ctxt)) != 0) api.xmlStopParser(ctxt);
 }
 
 static void html_cdata(void *ctx, const xmlChar *text, int length) {
     xmlParserCtxtPtr ctxt = ctx;
     const html_target *target = ctxt->_private;
-    target->handlers->text(target->state, text, length, 1, html_line(ctxt));
+    if (target->handlers->text(target->state, text, length, 1, html_line(ctxt)) != 0) api.xmlStopParser(ctxt);
 }
 
 static void html_comment(void *ctx, const xmlChar *value) {

@@ -14,7 +14,8 @@ import Foundation
 ///   started while none is open is a child of that first child when it is an element, else (or after a DOCTYPE, which
 ///   always comes first) a sibling at the document's level, after the others; the document's root is its first element;
 /// - an element started while 257 are open is left out and stops the parse (libxml2's depth limit, `nodePush`);
-/// - text outside any element is dropped; text after a text child (or CDATA after CDATA) is added to it;
+/// - text outside any element is dropped; text after a text child (or CDATA after CDATA) is added to it, unless that
+///   makes it longer than 10,000,000 bytes: then the piece is dropped and the parse stops;
 /// - elements, texts, comments and processing instructions keep the parser's line (at most 65535); CDATA none, and its
 ///   line is read from the node before it or its parent, as `xmlGetLineNo` does (`line(of:)`).
 ///
@@ -96,7 +97,7 @@ final class HTMLTree {
             },
             end: { state in state!.assumingMemoryBound(to: Builder.self).pointee.end() },
             text: { state, text, length, cdata, line in
-                state!.assumingMemoryBound(to: Builder.self).pointee.text(text!, Int(length), cdata: cdata != 0, line: Int32(line))
+                state!.assumingMemoryBound(to: Builder.self).pointee.text(text!, Int(length), cdata: cdata != 0, line: Int32(line)) ? 1 : 0
             },
             other: { state, line in state!.assumingMemoryBound(to: Builder.self).pointee.other(line: Int32(line)) },
             doctype: { state in state!.assumingMemoryBound(to: Builder.self).pointee.hasDoctype = true })
@@ -122,6 +123,9 @@ final class HTMLTree {
     static func parse(_ utf8: Data) throws -> HTMLTree {
         try utf8.withUnsafeBytes { try parse($0, options: XMLTree.htmlOptions) }
     }
+
+    /// libxml2's XML_MAX_TEXT_LENGTH: the longest text its tree builder makes by joining pieces.
+    static let maxTextLength = 10_000_000
 
     /// HTML's boolean attributes (libxml2's `htmlBooleanAttrs`): one written without a value has its name as value.
     static let booleanAttributes: Set<String> = [
@@ -272,9 +276,10 @@ final class HTMLTree {
             _ = open.popLast()
         }
 
-        mutating func text(_ p: UnsafePointer<UInt8>, _ count: Int, cdata: Bool, line: Int32) {
-            if stopped { return }
-            guard let parent = open.last else { return }
+        /// Adds text; true when the parse must stop (libxml2's text-length limit).
+        mutating func text(_ p: UnsafePointer<UInt8>, _ count: Int, cdata: Bool, line: Int32) -> Bool {
+            if stopped { return true }
+            guard let parent = open.last else { return false }
             let kind: Kind = cdata ? .cdata : .text
             let last = nodes[Int(parent)].lastChild
             if last >= 0, nodes[Int(last)].kind == kind {
@@ -283,6 +288,12 @@ final class HTMLTree {
                 let start = Int(nodes[Int(last)].text)
                 let length =
                     last == lastText ? lastTextLength : strlen(UnsafeRawPointer(bytes + start).assumingMemoryBound(to: CChar.self))
+                // xmlSAX2Text grows no text past XML_MAX_TEXT_LENGTH (without XML_PARSE_HUGE): the piece is dropped
+                // and the parse ends there (xmlSAX2ErrMemory: SAX off, parser at its end).
+                if length + count > HTMLTree.maxTextLength {
+                    stopped = true
+                    return true
+                }
                 lastText = last
                 lastTextLength = length + count
                 if start + length + 1 == byteCount {
@@ -299,7 +310,7 @@ final class HTMLTree {
                     byteCount += length + count + 1
                     nodes[Int(last)].text = Int32(moved)
                 }
-                return
+                return false
             }
             var node = Node(parent: -1, kind: kind, line: cdata ? 0 : line)
             node.text = store(p, count)
@@ -307,6 +318,7 @@ final class HTMLTree {
             append(index, to: parent)
             lastText = index
             lastTextLength = count
+            return false
         }
 
         mutating func other(line: Int32) {

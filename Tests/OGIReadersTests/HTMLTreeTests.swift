@@ -94,6 +94,10 @@ final class HTMLTreeTests: XCTestCase {
         let gap = String(repeating: "\n", count: 66_000)
         let lateTail =
             "<div><p>a</p><span>\(gap)</span>tail</div><div><b>x</b><script>\(gap)s</script></div><div><i>y</i><u>\(gap)</u><em>z</em></div>"
+        // A text joined from pieces stops at 10,000,000 bytes, and the parse with it; just under, it goes on.
+        let over = "<html><body><p>" + String(repeating: "字a", count: 2_600_000) + "<b>in</b>tail</p><p>after</p></body></html>"
+        let under = "<html><body><p>" + String(repeating: "字a", count: 2_400_000) + "<b>in</b>tail</p><p>after</p></body></html>"
+        let overScript = "<html><body><script>" + String(repeating: "a", count: 10_500_000) + "</script><p>after</p></body></html>"
         let cases = [
             // Names with prefixes: the part after the first colon, unless it starts or ends with the colon.
             "<html><body><o:p>a</o:p><w:sdt><w:x:y>b</w:x:y></w:sdt><:odd>c</:odd><tail:>d</tail:><a:b:c>e</a:b:c></body></html>",
@@ -115,7 +119,7 @@ final class HTMLTreeTests: XCTestCase {
             // Depth past libxml2's limit (the parse stops), and just within it.
             deep, exactlyDeep,
             // Lines past 65535.
-            longPage, lateTail,
+            longPage, lateTail, over, under, overScript,
             // Nothing to parse, or no element.
             "", " ", "<!-- only a comment -->", "text only",
             // Misnested and stray end tags.
