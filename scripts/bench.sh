@@ -5,7 +5,9 @@
 #     and the HTML sample saved from Word as a portal's web page by scripts/make-web-page.py), process start to exit: ogilint's time as a multiple of
 #     the floor's (PDF: of pdftotext + the floor), wall clock and CPU (user + system), from paired hyperfine
 #     runs (ROUNDS rounds, each timing the floor and ogilint back to back; the ratio is the median of the
-#     rounds' ratios, so drift in the machine's load hits both sides alike);
+#     rounds' ratios, so drift in the machine's load hits both sides alike); each ratio also against the floor
+#     linked at a fixed address as the release ogilint is (Package.swift, fixedAddressLinkerSettings), which does
+#     not pay the start-up relocations of the default (position-independent) floor;
 #   - batches of 1,000 and 10,000 generated text reports (100,000 with --full), 1,000 copies of the shared
 #     corpus's real reports when it is there (../shared/corpus or $OGILINT_BENCH_CORPUS), plus 1,000 DOCX,
 #     1,000 Word-saved DOCX, 1,000 HTML and 1,000 Word-saved web-page reports, each run BATCH_RUNS times:
@@ -56,6 +58,11 @@ else
 fi
 quiet swift build -c release --static-swift-stdlib --package-path scripts/floor
 floor="$(swift build -c release --static-swift-stdlib --package-path scripts/floor --show-bin-path)/floor"
+# The floor at a fixed address, as the release ogilint is linked on Linux (its own build folder).
+fixed_flags=(-c release --static-swift-stdlib --package-path scripts/floor --scratch-path "$root/.build-floor-fixed"
+  -Xswiftc -Xclang-linker -Xswiftc -no-pie -Xlinker -z -Xlinker now)
+quiet swift build "${fixed_flags[@]}"
+fixed_floor="$(swift build "${fixed_flags[@]}" --show-bin-path)/floor"
 
 pdf=$(scripts/bench-pdf.sh)
 
@@ -74,17 +81,18 @@ size_mb() {
 # One single-report row: FORMAT FILE. The floor side of a PDF is pdftotext (as ogilint runs it) + the floor.
 rows="$tmp/rows.txt"; : >"$rows"
 single() {
-  local format="$1" file="$2" base
+  local format="$1" file="$2" base fixed
   if [ "$format" = PDF ]; then
     printf '#!/bin/sh\npdftotext -layout -enc UTF-8 -q "$1" "%s/floor-pdf.txt" && exec "%s" "$1"\n' "$tmp" "$floor" >"$tmp/floor-pdf.sh"
-    chmod +x "$tmp/floor-pdf.sh"
-    base="$tmp/floor-pdf.sh"
+    printf '#!/bin/sh\npdftotext -layout -enc UTF-8 -q "$1" "%s/floor-pdf.txt" && exec "%s" "$1"\n' "$tmp" "$fixed_floor" >"$tmp/fixed-pdf.sh"
+    chmod +x "$tmp/floor-pdf.sh" "$tmp/fixed-pdf.sh"
+    base="$tmp/floor-pdf.sh"; fixed="$tmp/fixed-pdf.sh"
   else
-    base="$floor"
+    base="$floor"; fixed="$fixed_floor"
   fi
   for r in $(seq "$rounds"); do
     hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$tmp/$format-$r.json" \
-      "$base $file" "$bin check --fail-on never $file" >/dev/null 2>&1
+      "$base $file" "$fixed $file" "$bin check --fail-on never $file" >/dev/null 2>&1
   done
   local rss_base rss_ogi
   rss_base=$(peak_mb "$base" "$file")
@@ -92,10 +100,11 @@ single() {
   python3 - "$format" "$rss_base" "$rss_ogi" "$tmp"/"$format"-*.json >>"$rows" <<'EOF'
 import json, statistics, sys
 fmt, rss_base, rss_ogi, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-wall_ratios, cpu_ratios, base_ms, ogi_ms, base_cpu, ogi_cpu = [], [], [], [], [], []
+wall_ratios, cpu_ratios, base_ms, ogi_ms, base_cpu, ogi_cpu, fixed_ratios = [], [], [], [], [], [], []
 for f in files:
-    base, ogi = json.load(open(f))["results"]
+    base, fixed, ogi = json.load(open(f))["results"]
     wall_ratios.append(ogi["median"] / base["median"])
+    fixed_ratios.append(ogi["median"] / fixed["median"])
     cpu_ratios.append((ogi["user"] + ogi["system"]) / (base["user"] + base["system"]))
     base_ms.append(base["median"] * 1e3); ogi_ms.append(ogi["median"] * 1e3)
     base_cpu.append((base["user"] + base["system"]) * 1e3); ogi_cpu.append((ogi["user"] + ogi["system"]) * 1e3)
@@ -103,7 +112,8 @@ m = statistics.median
 floor_name = "pdftotext + floor" if fmt == "PDF" else "floor"
 label = {"web": "Word-saved web page (330 KB)", "word": "Word-saved DOCX (380 KB document.xml)"}.get(fmt, fmt)
 print(f"| one {label} report | {m(ogi_ms):.1f} ms wall, {m(ogi_cpu):.1f} ms CPU | {floor_name}: {m(base_ms):.1f} ms wall, {m(base_cpu):.1f} ms CPU "
-      f"| **{m(wall_ratios):.2f}×** wall, **{m(cpu_ratios):.2f}×** CPU | {rss_ogi} (floor {rss_base}) |")
+      f"| **{m(wall_ratios):.2f}×** wall, **{m(cpu_ratios):.2f}×** CPU ({m(fixed_ratios):.2f}× wall against the floor at a fixed address) "
+      f"| {rss_ogi} (floor {rss_base}) |")
 EOF
 }
 
