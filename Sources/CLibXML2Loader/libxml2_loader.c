@@ -245,17 +245,15 @@ static void html_end(void *ctx, const xmlChar *name) {
     target->handlers->end(target->state);
 }
 
-static void html_text(void *ctx, const xmlChar *text, int length) {
+static void html_pieces(void *ctx, const xmlChar *text, int length, int cdata) {
     xmlParserCtxtPtr ctxt = ctx;
     const html_target *target = ctxt->_private;
-    if (target->handlers->text(target->state, text, length, 0, html_line(ctxt)) != 0) api.xmlStopParser(ctxt);
+    if (target->handlers->text(target->state, text, length, cdata, html_line(ctxt)) != 0) api.xmlStopParser(ctxt);
 }
 
-static void html_cdata(void *ctx, const xmlChar *text, int length) {
-    xmlParserCtxtPtr ctxt = ctx;
-    const html_target *target = ctxt->_private;
-    if (target->handlers->text(target->state, text, length, 1, html_line(ctxt)) != 0) api.xmlStopParser(ctxt);
-}
+static void html_text(void *ctx, const xmlChar *text, int length) { html_pieces(ctx, text, length, 0); }
+
+static void html_cdata(void *ctx, const xmlChar *text, int length) { html_pieces(ctx, text, length, 1); }
 
 static void html_comment(void *ctx, const xmlChar *value) {
     (void)value;

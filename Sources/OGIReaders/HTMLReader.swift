@@ -12,9 +12,6 @@ public struct HTMLReader: DraftingReader {
     /// Whether the attributes no reader reads are taken out before libxml2 parses the page
     /// (`HTMLAttributeStripper`); off only in the tests that compare both readings.
     var stripsAttributes = true
-    /// Whether the page is read from libxml2's own tree (`XMLTree.parseHTML`) instead of the tree built from its
-    /// parse's events (`HTMLTree`); on only in the tests that compare both readings.
-    var readsLibXML2Tree = false
 
     public init(context: ReaderContext, budget: ReadBudget = ReadBudget()) {
         self.ctx = context
@@ -93,11 +90,8 @@ public struct HTMLReader: DraftingReader {
         try budget.check(elements, budget.maxElements, path, "the page has \(elements) elements", unit: "elements")
         let stripped = stripsAttributes ? HTMLAttributeStripper.strippedBytes(utf8) : nil
         do {
-            if readsLibXML2Tree {
-                let document = try stripped.map { try XMLTree.parseHTML($0) } ?? XMLTree.parseHTML(utf8)
-                // The nodes are views into `document`, which lives until the draft has been read.
-                return try withExtendedLifetime(document) { try draft(path: path, root: document.root, body) }
-            }
+            // The page is read from the tree built from libxml2's parse events; libxml2's own tree
+            // (`XMLTree.parseHTML`) gives the same nodes and is what `HTMLTreeTests` compares it with.
             let tree = try stripped.map { try HTMLTree.parse($0) } ?? HTMLTree.parse(utf8)
             // The nodes are views into `tree`, which lives until the draft has been read.
             return try withExtendedLifetime(tree) { try draft(path: path, root: tree.rootNode!, body) }

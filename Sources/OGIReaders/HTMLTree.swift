@@ -44,7 +44,6 @@ final class HTMLTree {
     }
 
     let nodes: UnsafeMutablePointer<Node>
-    let nodeCount: Int
     /// Name and value places in `bytes` of every attribute (a value of -1 is none: "").
     let attributes: UnsafeMutablePointer<(name: Int32, value: Int32)>
     let bytes: UnsafeMutablePointer<UInt8>
@@ -52,7 +51,7 @@ final class HTMLTree {
     let root: Int32
 
     fileprivate init(_ b: Builder) {
-        nodes = b.nodes; nodeCount = b.nodeCount; attributes = b.attributes; bytes = b.bytes; root = b.root
+        nodes = b.nodes; attributes = b.attributes; bytes = b.bytes; root = b.root
     }
 
     deinit {
@@ -194,6 +193,11 @@ final class HTMLTree {
             return Int32(start)
         }
 
+        /// `store` of a NUL-terminated name or value.
+        mutating func store(cString p: UnsafePointer<UInt8>) -> Int32 {
+            store(p, strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self)))
+        }
+
         /// Makes `child` the last child of `parent`.
         mutating func append(_ child: Int32, to parent: Int32) {
             let last = nodes[Int(parent)].lastChild
@@ -229,16 +233,16 @@ final class HTMLTree {
                 return 1
             }
             var node = Node(parent: -1, kind: .element, line: line)
-            node.text = store(local, strlen(UnsafeRawPointer(local).assumingMemoryBound(to: CChar.self)))
+            node.text = store(cString: local)
             node.tag = HTMLTag.looked(upName: bytes + Int(node.text))
             if let atts {
                 node.firstAttribute = Int32(attributeCount)
                 var i = 0
                 while let attributeName = atts[i] {
-                    let nameAt = store(attributeName, strlen(UnsafeRawPointer(attributeName).assumingMemoryBound(to: CChar.self)))
+                    let nameAt = store(cString: attributeName)
                     var valueAt: Int32 = -1
                     if let value = atts[i + 1] {
-                        valueAt = store(value, strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self)))
+                        valueAt = store(cString: value)
                     } else if HTMLTree.booleanAttributes.contains(String(cString: bytes + Int(nameAt))) {
                         valueAt = nameAt
                     }
