@@ -80,7 +80,7 @@ public enum FastText {
     @inline(__always) public static func mapScalars(_ s: String, _ transform: (Unicode.Scalar) -> Unicode.Scalar?) -> String {
         let capacity = s.utf8.count
         if capacity == 0 { return s }
-        return String(unsafeUninitializedCapacity: capacity) { buf in
+        return String(knownValidUTF8Capacity: capacity) { buf in
             var n = 0
             for u in s.unicodeScalars {
                 guard let m = transform(u) else { continue }
@@ -114,7 +114,7 @@ public enum FastText {
                 i += len
             }
             if i == n { return s }
-            return String(unsafeUninitializedCapacity: n) { out in
+            return String(knownValidUTF8Capacity: n) { out in
                 for k in 0..<i { out[k] = b[k] }
                 var o = i
                 while i < n {
@@ -282,7 +282,7 @@ extension Array where Element == String {
         var size = separator.utf8.count * (count - 1)
         for s in self { size += s.utf8.count }
         // One buffer of the final size, each piece's UTF-8 copied in (pieces of valid strings make a valid string).
-        return String(unsafeUninitializedCapacity: size) { buffer in
+        return String(knownValidUTF8Capacity: size) { buffer in
             guard let base = buffer.baseAddress else { return 0 }
             var at = 0
             func copy(_ piece: inout String) {

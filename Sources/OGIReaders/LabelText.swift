@@ -33,7 +33,7 @@ public enum LabelText {
         var capacity = 0
         for l in lines { capacity += l.text.utf8.count }
         if capacity == 0 { return "" }
-        return String(unsafeUninitializedCapacity: capacity) { out in
+        return String(knownValidUTF8Capacity: capacity) { out in
             var o = 0
             for l in lines {
                 var text = l.text
@@ -49,7 +49,7 @@ public enum LabelText {
     /// scalar mapping it replaces.
     private static func normalizedCopy(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> String {
         let n = b.count
-        return String(unsafeUninitializedCapacity: n) { out in
+        return String(knownValidUTF8Capacity: n) { out in
             if start > 0 { out.baseAddress!.update(from: b.baseAddress!, count: start) }
             return normalizedBytes(b, from: start, into: out, at: start)
         }

@@ -253,7 +253,7 @@ public enum CellTokenizer {
                         break
                     }
                 }
-                return lo == hi ? "" : String(decoding: UnsafeBufferPointer(rebasing: b[lo..<hi]), as: UTF8.self)
+                return lo == hi ? "" : String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[lo..<hi]))
             }
             var fields: [String] = []
             fields.reserveCapacity(separators + 1)

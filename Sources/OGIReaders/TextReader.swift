@@ -81,16 +81,16 @@ public struct TextReader: ReportReader {
             if ranges.last?.isEmpty == true { ranges.removeLast() }
             return ranges
         }
-        // Each line copied from the text's scalars between its byte offsets (cut at ASCII bytes, so on scalar
-        // boundaries): the same bytes, without validating them as UTF-8 again.
-        let utf8 = text.utf8, scalars = text.unicodeScalars
-        var out: [SourceLine] = []
-        out.reserveCapacity(ranges.count)
-        for (k, r) in ranges.enumerated() {
-            let from = utf8.index(utf8.startIndex, offsetBy: r.lowerBound), to = utf8.index(from, offsetBy: r.count)
-            out.append(SourceLine(number: k + 1, text: String(scalars[from..<to])))
+        // Each line copied from the text's bytes between its offsets (cut at ASCII bytes, so on scalar boundaries):
+        // the same bytes, without validating them as UTF-8 again.
+        return text.withUTF8 { buf in
+            var out: [SourceLine] = []
+            out.reserveCapacity(ranges.count)
+            for (k, r) in ranges.enumerated() {
+                out.append(SourceLine(number: k + 1, text: String(knownValidUTF8: UnsafeBufferPointer(rebasing: buf[r]))))
+            }
+            return out
         }
-        return out
     }
 
     /// Parses numbered lines: text files, or the linearised text of a DOCX, HTML or PDF file.

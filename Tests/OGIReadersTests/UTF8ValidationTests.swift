@@ -67,6 +67,32 @@ final class UTF8ValidationTests: XCTestCase {
         }
     }
 
+    /// A sequence, valid or not, at every scalar offset of runs of three-byte scalars (the general case and the edges
+    /// of E0 and ED), with nothing, one or two bytes after it, so that the run read four bytes at a time stops at
+    /// every position and at every distance from the end.
+    func testSequencesAtEveryOffsetOfThreeByteRuns() {
+        let scalars: [[UInt8]] = [
+            [0xE4, 0xB8, 0x80], [0xE0, 0xA0, 0x80], [0xE0, 0xBF, 0xBF], [0xED, 0x80, 0x80], [0xED, 0x9F, 0xBF], [0xEF, 0xBF, 0xBF],
+        ]
+        let inserts: [[UInt8]] = [
+            [], [0x41], [0xE0, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xE4, 0xB8], [0xE4], [0x80], [0xE4, 0x41, 0x80], [0xE4, 0x80, 0x41],
+            [0xE4, 0xC0, 0x80], [0xE4, 0x80, 0xC0], [0xF0, 0x9F, 0x98, 0x80], [0xC3, 0xA9], [0xEF, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80],
+        ]
+        for scalar in scalars {
+            for count in 0...6 {
+                for offset in 0...count {
+                    for insert in inserts {
+                        for tail in [[], [0x61], [0x61, 0x61], [0xE4]] as [[UInt8]] {
+                            var bytes = Array([[UInt8]](repeating: scalar, count: count).joined())
+                            bytes.insert(contentsOf: insert, at: offset * 3)
+                            assertSame(bytes + tail)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testEveryPageInTheRepository() {
         for (name, data) in MarkupStreamingTests.files(["html", "htm", "txt", "md", "yml", "json"]) {
             let bytes = [UInt8](data)

@@ -309,7 +309,7 @@ extension Array where Element == Unicode.Scalar {
     func string(_ r: Range<Int>) -> String {
         guard !r.isEmpty else { return "" }
         return withUnsafeBufferPointer { sc in
-            String(unsafeUninitializedCapacity: r.count * 4) { buf in
+            String(knownValidUTF8Capacity: r.count * 4) { buf in
                 var n = 0
                 for i in r {
                     let v = sc[i].value

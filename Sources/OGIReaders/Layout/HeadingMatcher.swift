@@ -299,9 +299,9 @@ struct HeadingMatcher: Sendable {
                 // Without a numeral, the heading must be the whole line.
                 if plain && best.length < count { return nil }
                 let end = best.length < count ? origin[best.length] : n
-                let headingText = ScalarTrim.whitespaces(String(decoding: UnsafeBufferPointer(rebasing: b[0..<end]), as: UTF8.self))
+                let headingText = ScalarTrim.whitespaces(String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[0..<end])))
                 let shown = String(headingText.drop { $0 == "#" || $0 == " " })
-                let rest = ScalarTrim.whitespaces(String(decoding: UnsafeBufferPointer(rebasing: b[end..<n]), as: UTF8.self))
+                let rest = ScalarTrim.whitespaces(String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[end..<n])))
                 let deviates = best.distance > 0 || lostNumeral
                 return Match(spec: part.spec, heading: shown, rest: rest, standardHeading: deviates ? part.standard : nil)
             }

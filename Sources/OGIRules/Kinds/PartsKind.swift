@@ -138,14 +138,14 @@ extension PartsKind {
                 if (c == 0xE3 || c == 0xEF) && i + 2 < b.count
                     && ((c == 0xE3 && b[i + 1] == 0x80 && b[i + 2] == 0x82) || (c == 0xEF && b[i + 1] == 0xBC && b[i + 2] == 0x9B))
                 {
-                    if start < i { out.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)) }
+                    if start < i { out.append(String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[start..<i]))) }
                     i += 3
                     start = i
                     continue
                 }
                 i += 1
             }
-            if start < b.count { out.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<b.count]), as: UTF8.self)) }
+            if start < b.count { out.append(String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[start..<b.count]))) }
             return out
         }
     }

@@ -1,0 +1,60 @@
+// Strings made from UTF-8 that is valid by construction, without the standard library validating it again.
+//
+// `String(unsafeUninitializedCapacity:initializingUTF8With:)` and `String(decoding:as:)` check every byte they are
+// given (about 11 instructions a byte of a Chinese report), often more than the work of callers that only copy or
+// map the bytes of strings that are already valid (a line's normal form, lines joined, a field cut at a separator).
+// Text a file gives is still validated once, by `TextDecoding.isValidUTF8` (about 6 instructions a byte).
+
+extension String {
+    /// The string whose UTF-8 form is `bytes`, which the caller guarantees to be valid UTF-8: bytes of valid
+    /// strings copied whole, cut only at scalar boundaries, or scalars encoded one by one. Release builds do not
+    /// check it again; debug builds (the tests) stop on invalid bytes, so a caller that is wrong is caught there.
+    /// The string is marked ASCII exactly when every byte is, as a validated string would be (an ASCII string not
+    /// marked so would be hashed and compared through Unicode normalisation).
+    @inlinable
+    public init(knownValidUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        #if DEBUG
+            precondition(String(validating: bytes, as: UTF8.self) != nil, "String(knownValidUTF8:) given invalid UTF-8")
+        #endif
+        if #available(macOS 26, *) {
+            self = String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: KnownValidUTF8.isASCII(bytes)))
+        } else {
+            self = String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// The string of the valid UTF-8 (as for `init(knownValidUTF8:)`) that `body` writes into a buffer of
+    /// `capacity` bytes, returning how many it wrote. The buffer is on the stack when small.
+    @inlinable
+    public init(knownValidUTF8Capacity capacity: Int, initializingWith body: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
+        if capacity <= 0 {
+            self = ""
+            return
+        }
+        self = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            let count = body(buffer)
+            return String(knownValidUTF8: UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+}
+
+/// Helpers of `String(knownValidUTF8:)`.
+public enum KnownValidUTF8 {
+    /// True when every byte of `b` is below 0x80, read eight bytes at a time.
+    @inlinable
+    public static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress else { return true }
+        let n = b.count
+        var i = 0
+        var high: UInt64 = 0
+        while i + 8 <= n {
+            high |= UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            i += 8
+        }
+        while i < n {
+            high |= UInt64(base[i])
+            i += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+}
