@@ -147,8 +147,7 @@ public struct CellSyntax: Codable, Sendable, Equatable {
     /// `isPlainLiteral(s) ? significantDigits(s) : nil`, both read in one pass over the UTF-8 bytes.
     /// `CellParseTests` compares the two.
     static func plainLiteralSignificantDigits(_ s: String) -> Int? {
-        var t = s
-        return t.withUTF8 { b -> Int? in
+        return s.withUTF8Bytes { b -> Int? in
             var n = 0
             var lo = -1
             var trailingZeros = 0

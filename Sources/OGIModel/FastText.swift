@@ -5,8 +5,7 @@ public enum FastText {
     /// `s.utf8.contains(byte)`, found with `memchr` over the string's bytes (the generic `contains` reads the
     /// UTF-8 view one element at a time).
     @inlinable public static func containsByte(_ s: String, _ byte: UInt8) -> Bool {
-        var t = s
-        return t.withUTF8 { b in
+        return s.withUTF8Bytes { b in
             guard let base = b.baseAddress else { return false }
             return memchr(base, Int32(byte), b.count) != nil
         }
@@ -23,9 +22,8 @@ public enum FastText {
     /// compared; ends are tried in order, so the first end found is the first occurrence.
     public static func firstByteOffset(of needle: String, in haystack: String) -> Int? {
         if needle.isEmpty { return nil }
-        var h = haystack, n = needle
-        return h.withUTF8 { hb in
-            n.withUTF8 { nb -> Int? in
+        return haystack.withUTF8Bytes { hb in
+            needle.withUTF8Bytes { nb -> Int? in
                 let hc = hb.count, nc = nb.count
                 guard nc <= hc, let hp = hb.baseAddress, let np = nb.baseAddress else { return nil }
                 let base = UnsafeRawPointer(hp)
@@ -44,9 +42,8 @@ public enum FastText {
 
     /// True when the two texts have the same UTF-8 bytes (`a.utf8.elementsEqual(b.utf8)`, compared with `memcmp`).
     public static func bytesEqual(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { ab in
-            b.withUTF8 { bb in
+        return a.withUTF8Bytes { ab in
+            b.withUTF8Bytes { bb in
                 guard ab.count == bb.count else { return false }
                 guard let ap = ab.baseAddress, let bp = bb.baseAddress else { return true }
                 return memcmp(ap, bp, ab.count) == 0
@@ -104,8 +101,7 @@ public enum FastText {
     /// `mapScalars(s) { set.contains($0) ? nil : $0 }` read on the UTF-8 bytes: a scalar kept is copied as it is
     /// (its bytes are what re-encoding it gives), and a text holding no scalar of the set is returned as it is.
     public static func removingScalars(in set: ScalarSet, from s: String) -> String {
-        var t = s
-        return t.withUTF8 { b in
+        return s.withUTF8Bytes { b in
             let n = b.count
             var i = 0
             while i < n {
@@ -220,8 +216,7 @@ public struct ScalarSet: Sendable {
 public enum UTF8Scan {
     /// `Array(s.unicodeScalars)`, decoded from the bytes into an array made once (room for one scalar a byte).
     public static func scalars(of s: String) -> [Unicode.Scalar] {
-        var t = s
-        return t.withUTF8 { b in
+        return s.withUTF8Bytes { b in
             [Unicode.Scalar](unsafeUninitializedCapacity: b.count) { out, count in
                 var i = 0, k = 0
                 while i < b.count {
@@ -239,9 +234,8 @@ public enum UTF8Scan {
     /// Multilingual Plane (takes two UTF-16 units): what `s.utf16.count != s.unicodeScalars.count` tells, without
     /// counting the UTF-16 view.
     public static func scalarValues(of s: String) -> (values: [UInt32], astral: Bool) {
-        var t = s
         var astral = false
-        let values = t.withUTF8 { b in
+        let values = s.withUTF8Bytes { b in
             [UInt32](unsafeUninitializedCapacity: b.count) { out, count in
                 var i = 0, k = 0
                 while i < b.count {
@@ -278,23 +272,23 @@ extension Array where Element == String {
     /// plain code. `FastPathTests` compares the two.
     public func joined(separator: String = "") -> String {
         if count <= 1 { return first ?? "" }
-        var separator = separator
         var size = separator.utf8.count * (count - 1)
         for s in self { size += s.utf8.count }
         // One buffer of the final size, each piece's UTF-8 copied in (pieces of valid strings make a valid string).
         return String(knownValidUTF8Capacity: size) { buffer in
             guard let base = buffer.baseAddress else { return 0 }
             var at = 0
-            func copy(_ piece: inout String) {
-                piece.withUTF8 { bytes in
+            // Each copy returns where the next one starts (a nested function changing `at` would capture it, and
+            // every access to a captured variable is checked for exclusivity at run time).
+            @inline(__always) func copy(_ piece: String, to at: Int) -> Int {
+                piece.withUTF8Bytes { bytes in
                     if let source = bytes.baseAddress, bytes.count > 0 { (base + at).update(from: source, count: bytes.count) }
-                    at += bytes.count
+                    return at + bytes.count
                 }
             }
             for i in indices {
-                if i > 0 { copy(&separator) }
-                var piece = self[i]
-                copy(&piece)
+                if i > 0 { at = copy(separator, to: at) }
+                at = copy(self[i], to: at)
             }
             return at
         }

@@ -92,8 +92,7 @@ public struct MessageCatalog: Sendable {
     /// between them are the characters the character scan collects. As there: a `{` starts a new name (dropping
     /// one not closed), a `}` outside a name is text, and a name left open at the end is dropped.
     static func fillBytes(_ template: String, _ values: [String: String]) -> String {
-        var t = template
-        return t.withUTF8 { b in
+        return template.withUTF8Bytes { b in
             var out: [UInt8] = []
             out.reserveCapacity(b.count + 64)
             var nameStart = -1

@@ -82,8 +82,7 @@ public indirect enum JSONValue {
     /// the other control characters as `\u00xx`.
     static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
-        var utf8 = s
-        utf8.withUTF8 { bytes in
+        s.withUTF8Bytes { bytes in
             var runStart = 0
             for i in 0..<bytes.count {
                 let b = bytes[i]
@@ -110,8 +109,7 @@ public indirect enum JSONValue {
     /// Appends `quote(s)` to `out`: a string with nothing to escape as it is between quotes, any other through
     /// the bytes `appendQuoted(_:to:)` writes.
     static func appendQuoted(_ s: String, to out: inout String) {
-        var utf8 = s
-        if utf8.withUTF8({ !$0.contains(where: needsEscape) }) {
+        if s.withUTF8Bytes({ !$0.contains(where: needsEscape) }) {
             out += "\""
             out += s
             out += "\""

@@ -12,8 +12,7 @@ extension OutputSink {
     /// bytes but first asks the runtime whether the view conforms to a protocol, a scan of every conformance
     /// record of the process (~0.3 M instructions) on the first write of a run.
     public func write(_ text: String) throws {
-        var text = text
-        try text.withUTF8 { try write(Data(buffer: $0)) }
+        try text.withUTF8Bytes { try write(Data(buffer: $0)) }
     }
 }
 

@@ -38,8 +38,7 @@ enum HTMLCharset {
     /// page declared.
     static func declaringUTF8(_ text: String) -> String {
         guard FastText.contains(text, "charset") else { return text }
-        var source = text
-        return source.withUTF8 { b -> String in
+        return text.withUTF8Bytes { b -> String in
             var out: [UInt8] = []
             out.reserveCapacity(b.count)
             var copied = 0

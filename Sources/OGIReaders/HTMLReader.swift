@@ -465,8 +465,7 @@ struct Lineariser {
     /// `PlainSpacing` of `t` in one pass over its UTF-8 bytes, each scalar decoded from them (a lead byte E5...E9
     /// starts a scalar of U+5000...U+9FFF, all plain: passed over without decoding).
     static func plainSpacing(_ t: String) -> PlainSpacing {
-        var s = t
-        return s.withUTF8 { b in
+        return t.withUTF8Bytes { b in
             var breaks = false
             var i = 0
             while i < b.count {
@@ -507,8 +506,7 @@ struct Lineariser {
     /// clusters break before and after a control character, and no other text is equivalent to it), and in UTF-8
     /// the byte 0x09 is only ever a tab. Without a tab there is nothing to replace.
     static func tabsMadeSpaces(_ t: String) -> String {
-        var source = t
-        let replaced = source.withUTF8 { b -> String? in
+        let replaced = t.withUTF8Bytes { b -> String? in
             guard let base = b.baseAddress, memchr(base, 0x09, b.count) != nil else { return nil }
             // A tab followed by a mark or joiner is not a character of its own: those are left to Foundation.
             for i in 0..<(b.count - 1) where b[i] == 0x09 && b[i + 1] >= 0x80 { return t.replacingOccurrences(of: "\t", with: " ") }
@@ -536,8 +534,7 @@ struct Lineariser {
             var fieldCount = 0
             func addField(_ text: String) {
                 if fieldCount > 0 { line.append(0x09) }
-                var text = text
-                text.withUTF8 { line.append(contentsOf: $0) }
+                text.withUTF8Bytes { line.append(contentsOf: $0) }
                 fieldCount += 1
             }
             var col = 0

@@ -5,8 +5,7 @@ import OGIModel
 /// so "规 章", "第二十条第(一)项" and "第二十条 第（一）项" compare equal.
 public enum LabelText {
     public static func normalize(_ s: String) -> String {
-        var t = s
-        return t.withUTF8 { b in
+        return s.withUTF8Bytes { b in
             // Most labels hold no white space and no full-width form: they are their own normal form.
             var i = 0
             let n = b.count
@@ -36,8 +35,7 @@ public enum LabelText {
         return String(knownValidUTF8Capacity: capacity) { out in
             var o = 0
             for l in lines {
-                var text = l.text
-                text.withUTF8 { b in o = normalizedBytes(b, from: 0, into: out, at: o) }
+                l.text.withUTF8Bytes { b in o = normalizedBytes(b, from: 0, into: out, at: o) }
             }
             return o
         }
@@ -199,8 +197,7 @@ public enum LabelText {
     /// through the scalar view's indices. The text left is the bytes from a scalar boundary on.
     static func stripNumberingOnBytes(_ s: String, numerals: LabelNumerals) -> String? {
         if !numerals.plain { return nil }
-        var t = s
-        return t.withUTF8 { b -> String? in
+        return s.withUTF8Bytes { b -> String? in
             guard let start = numberingEnd(b, numerals: numerals) else { return nil }
             return start == 0 ? s : String(decoding: UnsafeBufferPointer(rebasing: b[start...]), as: UTF8.self)
         }
@@ -490,8 +487,7 @@ final class Pattern: @unchecked Sendable {
     /// match's line feeds kept: what `removingAllKeepingNewlines(in:matcher:)` makes of the matches it found.
     static func removing(_ ranges: [Range<Int>], ofScalars values: [UInt32], from s: String) -> String {
         if ranges.isEmpty { return s }
-        var t = s
-        return t.withUTF8 { b in
+        return s.withUTF8Bytes { b in
             var out: [UInt8] = []
             out.reserveCapacity(b.count)
             // The byte offset of scalar `scalar`, walked forward as the ranges go (they are in order).
@@ -562,8 +558,7 @@ struct RequiredScalars: Sendable {
         /// True when the text has a character of `first` directly followed by one of `second`; the scalars are
         /// decoded from the text's UTF-8 bytes (`occursByScalarView` reads the scalar view: the tests' reference).
         func occurs(in s: String) -> Bool {
-            var text = s
-            return text.withUTF8 { b in
+            return s.withUTF8Bytes { b in
                 var previousIsFirst = false
                 var i = 0
                 while i < b.count {
@@ -788,8 +783,7 @@ struct ScalarSlots: Sendable {
     /// block of 64 (lead byte's low four bits, then the second byte's low six) is looked up in `blocks`, and only
     /// a scalar in a block with a member of `any` is decoded and asked of `any`.
     func presentSlots(_ s: String) -> UInt64 {
-        var t = s
-        return t.withUTF8 { b in
+        return s.withUTF8Bytes { b in
             var present: UInt64 = 0
             var i = 0
             let n = b.count

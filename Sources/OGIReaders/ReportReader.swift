@@ -77,9 +77,8 @@ public struct InputSniffer: Sendable {
     /// so a two- or four-byte sequence means another block. Only ASCII capitals change, and their bytes
     /// (0x41 to 0x5A) occur in no multi-byte sequence, so mapping those bytes maps the scalars.
     static func caselessLowercased(_ text: String) -> (lowercased: String, trimmed: String)? {
-        var bytesOf = text
         // nil: a scalar of another block; an empty array: no capital (the text is its own lower case).
-        let mapped = bytesOf.withUTF8 { bytes -> [UInt8]? in
+        let mapped = text.withUTF8Bytes { bytes -> [UInt8]? in
             var hasCapital = false
             var i = 0
             while i < bytes.count {

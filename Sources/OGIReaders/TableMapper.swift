@@ -89,9 +89,8 @@ public enum CellTokenizer {
     /// word is the line's text between the byte offsets of its first scalar and the white space after it.
     /// `appendWordsOnScalars` is the scalar-view reading; `TokenizerBytesTests` compares the two.
     static func appendWords(of t: String, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]) {
-        var text = t
         let utf8 = t.utf8
-        text.withUTF8 { b in
+        t.withUTF8Bytes { b in
             let n = b.count
             var col = 0
             var start = -1
@@ -187,10 +186,9 @@ public enum CellTokenizer {
         /// A lead byte E5...E9 starts a scalar of U+5000...U+9FFF (CJK unified ideographs): no separator, not
         /// white space, plain; its three bytes are passed over without decoding them.
         init(_ t: String) {
-            var text = t
             var delimited = false, blank = true, plain = true
             var separators = 0
-            text.withUTF8 { b in
+            t.withUTF8Bytes { b in
                 var i = 0
                 while i < b.count {
                     if b[i] &- 0xE5 < 5 {
@@ -230,8 +228,7 @@ public enum CellTokenizer {
     /// `FastText.trim`. The fields hold the same bytes, so they are the same strings. `separators`: how many
     /// separators the line has when known (`LineShape.separators`), for an array made at its size.
     static func plainFieldsOfPlainLine(_ line: String, separators: Int = 0) -> [String] {
-        var text = line
-        return text.withUTF8 { b in
+        return line.withUTF8Bytes { b in
             let n = b.count
             func field(_ from: Int, _ to: Int) -> String {
                 var lo = from, hi = to
@@ -290,8 +287,7 @@ public enum CellTokenizer {
     /// `w.unicodeScalars.contains { $0 == "," || $0 == "，" }` read on the UTF-8 bytes: `,` is the byte `2C` (which
     /// occurs in UTF-8 only as itself) and `，` (U+FF0C) is `EF BC 8C`, found where its lead byte is.
     static func hasComma(_ w: String) -> Bool {
-        var t = w
-        return t.withUTF8 { b in
+        return w.withUTF8Bytes { b in
             var i = 0
             while i < b.count {
                 let c = b[i]
@@ -306,8 +302,7 @@ public enum CellTokenizer {
     /// `s.unicodeScalars.contains(where: FastText.isSpace)`, each scalar decoded from the UTF-8 bytes (a scalar
     /// of U+5000...U+9FFF, lead byte E5...E9, is no white space: passed over by its lead byte).
     static func hasSpace(_ s: String) -> Bool {
-        var t = s
-        return t.withUTF8 { b in
+        return s.withUTF8Bytes { b in
             var i = 0
             while i < b.count {
                 if b[i] &- 0xE5 < 5 {
@@ -414,8 +409,7 @@ struct ValueScalars: Sendable {
     /// `isCertainlyTextOnScalars` is the scalar-view reading; `TokenizerBytesTests` compares the two.
     func isCertainlyText(_ w: String) -> Bool {
         guard wordsArePlain else { return false }
-        var t = w
-        return t.withUTF8 { b in
+        return w.withUTF8Bytes { b in
             var outside = false
             var i = 0
             let n = b.count

@@ -38,9 +38,8 @@ public struct TextReader: ReportReader {
     /// Splits text into numbered lines, refusing more lines than the budget allows (counted before any is built).
     static func lines(of text: String, path: String, budget: ReadBudget) throws -> [SourceLine] {
         var count = 0
-        var bytes = text
         // Line feeds counted with `memchr`, one call per line feed found.
-        bytes.withUTF8 { buf in
+        text.withUTF8Bytes { buf in
             guard let p = buf.baseAddress else { return }
             var from = 0
             while from < buf.count, let q = memchr(p + from, 0x0A, buf.count - from) {
@@ -58,9 +57,8 @@ public struct TextReader: ReportReader {
     /// Each line is a slice of the text's bytes cut at ASCII bytes, so at scalar boundaries: copied as it
     /// is, without decoding it again.
     public static func lines(of text: String) -> [SourceLine] {
-        var text = text
         // Each line feed found with `memchr`; one that follows a carriage return is passed over.
-        let ranges = text.withUTF8 { buf -> [Range<Int>] in
+        let ranges = text.withUTF8Bytes { buf -> [Range<Int>] in
             var ranges: [Range<Int>] = []
             var start = 0
             if let p = buf.baseAddress {
@@ -83,7 +81,7 @@ public struct TextReader: ReportReader {
         }
         // Each line copied from the text's bytes between its offsets (cut at ASCII bytes, so on scalar boundaries):
         // the same bytes, without validating them as UTF-8 again.
-        return text.withUTF8 { buf in
+        return text.withUTF8Bytes { buf in
             var out: [SourceLine] = []
             out.reserveCapacity(ranges.count)
             for (k, r) in ranges.enumerated() {
@@ -538,8 +536,7 @@ public struct TextReader: ReportReader {
                     out[made] = 0x0A
                     made += 1
                 }
-                var text = t
-                text.withUTF8 { b in
+                t.withUTF8Bytes { b in
                     var at = 0
                     while at < b.count {
                         let (value, length) = UTF8Scan.scalar(b, at)
@@ -571,8 +568,7 @@ public struct TextReader: ReportReader {
     /// `firstByteOffset(of: "\n") != nil || firstByteOffset(of: "\r") != nil`, both bytes looked for with
     /// `memchr` in one access to the text's bytes.
     static func hasLineBreakByte(_ s: String) -> Bool {
-        var t = s
-        return t.withUTF8 { b in
+        return s.withUTF8Bytes { b in
             guard let p = b.baseAddress, b.count > 0 else { return false }
             return memchr(p, 0x0A, b.count) != nil || memchr(p, 0x0D, b.count) != nil
         }
@@ -583,8 +579,7 @@ public struct TextReader: ReportReader {
     /// Read on the UTF-8 bytes through a pointer, eight bytes a word (`wordHasDigit`), the last few one by one.
     /// `ReadSpeedTests` compares it with `hasDigitByBytes`.
     static func hasDigit(_ s: String) -> Bool {
-        var t = s
-        return t.withUTF8 { b in
+        return s.withUTF8Bytes { b in
             guard let p = b.baseAddress else { return false }
             let n = b.count
             var i = 0

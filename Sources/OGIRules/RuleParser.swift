@@ -415,9 +415,9 @@ public enum KeyPattern {
     /// a byte is a character (CR and LF would make one) and equal characters are equal bytes. Nil for other
     /// texts and for an empty part between two stars, which `charactersMatch` decides.
     static func asciiMatches(_ key: String, pattern: String) -> Bool? {
-        var key = key, pattern = pattern
-        return key.withUTF8 { k -> Bool? in
-            pattern.withUTF8 { p -> Bool? in
+        let key = key, pattern = pattern
+        return key.withUTF8Bytes { k -> Bool? in
+            pattern.withUTF8Bytes { p -> Bool? in
                 func plain(_ b: UnsafeBufferPointer<UInt8>) -> Bool { !b.contains { $0 >= 0x80 || $0 == 0x0D } }
                 guard plain(k), plain(p) else { return nil }
                 func equal(_ kStart: Int, _ part: Range<Int>) -> Bool {

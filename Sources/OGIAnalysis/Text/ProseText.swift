@@ -36,8 +36,7 @@ public struct ProseParagraph: Sendable {
     /// `Array(text.unicodeScalars)`, decoded from the string's UTF-8 in one pass (a string's UTF-8 is always
     /// valid, so each lead byte says how many continuation bytes follow).
     static func scalars(of text: String) -> [Unicode.Scalar] {
-        var text = text
-        return text.withUTF8 { b in
+        return text.withUTF8Bytes { b in
             let n = b.count
             return [Unicode.Scalar](unsafeUninitializedCapacity: n) { out, count in
                 var i = 0, k = 0

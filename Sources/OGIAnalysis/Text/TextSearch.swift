@@ -17,8 +17,7 @@ public enum TextSearch {
     /// ideographs all) is plain without decoding it; other scalars are decoded and asked of `isPlain(_:)` as a
     /// scalar. `isPlainByScalars` reads the scalar view: the tests' reference.
     public static func isPlain(_ s: String) -> Bool {
-        var t = s
-        return t.withUTF8 { b in
+        return s.withUTF8Bytes { b in
             let n = b.count
             var i = 0
             while i < n {

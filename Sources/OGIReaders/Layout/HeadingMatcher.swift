@@ -151,8 +151,7 @@ struct HeadingMatcher: Sendable {
     /// (what a cut of `splittingRunInHeadings` needs, before its bounds and heading match). Read on the UTF-8
     /// bytes as `hasSentenceEnd` finds the sentence ends; the two scalars after one are decoded in place.
     func mayHaveRunInHeading(_ s: String) -> Bool {
-        var t = s
-        return t.withUTF8 { b in
+        return s.withUTF8Bytes { b in
             guard let p = b.baseAddress else { return false }
             let n = b.count
             func follows(_ first: UInt8, _ second: UInt8, _ last: UInt8) -> Bool {
@@ -177,8 +176,7 @@ struct HeadingMatcher: Sendable {
     /// is `EF BC 9B`; a lead byte (`E3`, `EF`) starts a scalar wherever it occurs, so three bytes found in a row
     /// are that scalar. Each last byte is looked for with `memchr`, the two bytes before it compared there.
     static func hasSentenceEnd(_ s: String) -> Bool {
-        var t = s
-        return t.withUTF8 { b in
+        return s.withUTF8Bytes { b in
             guard let p = b.baseAddress else { return false }
             let n = b.count
             func occurs(_ first: UInt8, _ second: UInt8, _ last: UInt8) -> Bool {
@@ -214,8 +212,7 @@ struct HeadingMatcher: Sendable {
     /// byte offset instead of a scalar index, the heading and the rest cut at that offset), without the scalar
     /// view's indices and three allocations a line. `Read5HeadingTests` compares the two.
     func match(_ line: String, excluding: Set<String>, numbered: Bool = false) -> Match? {
-        var text = line
-        return text.withUTF8 { b in match(bytes: b, excluding: excluding, numbered: numbered) }
+        return line.withUTF8Bytes { b in match(bytes: b, excluding: excluding, numbered: numbered) }
     }
 
     /// Most comparable characters a line is read for (`matchOnScalarView`'s cap).

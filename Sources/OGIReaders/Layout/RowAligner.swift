@@ -111,12 +111,12 @@ final class ComparableLabels {
         // The numbering's end found on the label's own bytes when that reading is sure (`LabelText.numberingEnd`,
         // what `stripNumbering` keeps the bytes from), so the stripped text is not made; when it is unsure (or the
         // numerals are not plain), `stripNumbering` reads the characters, as it does then.
-        var norm = token.norm
         let c =
-            (numerals.plain ? norm.withUTF8 { b in LabelText.numberingEnd(b, numerals: numerals).map { kept(b, from: $0) } } : nil)
+            (numerals.plain
+                ? token.norm.withUTF8Bytes { b in LabelText.numberingEnd(b, numerals: numerals).map { kept(b, from: $0) } } : nil)
             ?? {
-                var stripped = LabelText.stripNumberingOnCharacters(token.norm, numerals: numerals.text)
-                return stripped.withUTF8 { kept($0, from: 0) }
+                let stripped = LabelText.stripNumberingOnCharacters(token.norm, numerals: numerals.text)
+                return stripped.withUTF8Bytes { kept($0, from: 0) }
             }()
         if position < scalars.count { scalars[position] = c }
         return c

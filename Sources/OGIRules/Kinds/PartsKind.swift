@@ -129,8 +129,7 @@ extension PartsKind {
     /// its scalars are its characters, and a separator's bytes only ever encode that separator, so the pieces are
     /// those of the scalar split, copied from the bytes without building strings scalar by scalar.
     static func plainSentences(_ text: String) -> [String] {
-        var text = text
-        return text.withUTF8 { b in
+        return text.withUTF8Bytes { b in
             var out: [String] = []
             var start = 0, i = 0
             while i < b.count {

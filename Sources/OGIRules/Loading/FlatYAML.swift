@@ -218,8 +218,7 @@ final class FlatYAML: Sendable {
         let n = nodes[i]
         guard n.kind <= 1, n.b == key.utf8.count else { return false }
         return bytes.withUnsafeBufferPointer { all in
-            var k = key
-            return k.withUTF8 { kb in
+            return key.withUTF8Bytes { kb in
                 n.b == 0 || memcmp(all.baseAddress! + n.a, kb.baseAddress!, n.b) == 0
             }
         }

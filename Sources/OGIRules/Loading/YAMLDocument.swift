@@ -78,8 +78,7 @@ struct YAMLEventReader {
 
     /// The document's root, or nil for an empty text.
     static func document(_ text: String) throws -> YAMLValue? {
-        var copy = text
-        return try copy.withUTF8 { (buffer: UnsafeBufferPointer<UInt8>) throws -> YAMLValue? in
+        return try text.withUTF8Bytes { (buffer: UnsafeBufferPointer<UInt8>) throws -> YAMLValue? in
             var reader = YAMLEventReader(text: text)
             return try reader.read(buffer)
         }
