@@ -27,12 +27,6 @@ public struct CellToken: Sendable {
     public init(kind: Kind, raw: String, norm: String = "", line: Int, field: Int? = nil) {
         self.kind = kind; self.raw = raw; self.norm = norm; self.line = line; self.field = field
     }
-
-    /// A value token with what it was read as, made in place (not copied into the stream after `parsed` is set).
-    init(value raw: String, line: Int, parsed: (state: CellState, value: Decimal?, unit: String?)) {
-        self.init(kind: .value, raw: raw, line: line)
-        self.parsed = parsed
-    }
 }
 
 /// Splits lines into cell tokens. Rows may be one cell per line (Word export), tab- or `|`-separated,
@@ -345,7 +339,7 @@ public enum CellTokenizer {
 
     private static func appendField(_ f: String, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]) {
         if let p = Self.value(f, syntax: syntax, filter: filter) {
-            out.append(CellToken(value: f, line: line, parsed: p)); return
+            appendValue(f, line: line, parsed: p, into: &out); return
         }
         // One word (no white space inside): neither a sign apart from its number nor numbering apart from
         // its label, so the field is one text token, as the general reading below finds.
@@ -357,7 +351,7 @@ public enum CellTokenizer {
         if words.count == 2, ["-", "+", "－", "＋"].contains(words[0]) || (syntax.increaseWords + syntax.decreaseWords).contains(words[0]),
             let p = syntax.parseValue(words[1]), p.state == .number
         {
-            out.append(CellToken(value: f, line: line, parsed: syntax.parse(words[0] + words[1]))); return
+            appendValue(f, line: line, parsed: syntax.parse(words[0] + words[1]), into: &out); return
         }
         // "1. 属于国家秘密": numbering set apart from its label inside one cell is part of the label.
         let numbered =
@@ -370,9 +364,19 @@ public enum CellTokenizer {
         }
     }
 
+    /// Appends a value token and sets what it was read as in place: a token made with its reading before it was
+    /// appended was copied into the array and the one made destroyed.
+    @inline(__always)
+    private static func appendValue(
+        _ raw: String, line: Int, parsed: (state: CellState, value: Decimal?, unit: String?), into out: inout [CellToken]
+    ) {
+        out.append(CellToken(kind: .value, raw: raw, line: line))
+        out[out.count - 1].parsed = parsed
+    }
+
     private static func appendWord(_ w: String, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]) {
         if let p = Self.value(w, syntax: syntax, filter: filter) {
-            out.append(CellToken(value: w, line: line, parsed: p))
+            appendValue(w, line: line, parsed: p, into: &out)
         } else {
             out.append(CellToken(kind: .text, raw: w, norm: LabelText.normalize(w), line: line))
         }
