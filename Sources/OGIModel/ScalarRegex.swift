@@ -64,8 +64,29 @@ public struct ScalarRegex: Sendable {
     /// the whole match and of every group, -1 for a group that took no part. `steps` counts the work done
     /// and the search throws once it passes `budget`.
     public func firstMatch(in text: [UInt32], from start: Int, steps: inout Int, budget: Int) throws(StepBudgetExceeded) -> [Int]? {
-        var matcher = Backtracker(regex: self, text: text, budget: budget, steps: steps)
-        defer { steps = matcher.steps }
+        // The program, its sets and the text are read through buffer pointers for the whole search: a matcher
+        // holding the arrays retained and released each of them (the program and sets shared by every thread) at
+        // every search, about a hundred searches a report.
+        let result: Result<[Int]?, StepBudgetExceeded> = program.withUnsafeBufferPointer { program in
+            sets.withUnsafeBufferPointer { sets in
+                text.withUnsafeBufferPointer { text in
+                    var matcher = Backtracker(
+                        program: program, sets: sets, text: text, groupCount: groupCount, budget: budget, steps: steps)
+                    defer { steps = matcher.steps }
+                    do throws(StepBudgetExceeded) {
+                        return .success(try search(&matcher, from: start))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// `firstMatch(in:from:steps:budget:)` with its matcher.
+    private func search(_ matcher: inout Backtracker, from start: Int) throws(StepBudgetExceeded) -> [Int]? {
+        let text = matcher.text, sets = matcher.sets
         if anchoredAtStart {
             guard start == 0 else { return nil }
             return try matcher.attempt(at: 0) ? matcher.slots : nil
@@ -76,9 +97,7 @@ public struct ScalarRegex: Sendable {
             if let firstScalar {
                 // The same skip as below, one step a position, with the steps counted once for the run skipped.
                 let from = position
-                text.withUnsafeBufferPointer { t in
-                    while position < n && t[position] != firstScalar { position += 1 }
-                }
+                while position < n && text[position] != firstScalar { position += 1 }
                 try matcher.count(position - from)
                 if position == n { return nil }
             } else if let firstItems {
@@ -322,7 +341,7 @@ enum FirstItem: Sendable {
     case scalar(UInt32)
     case set(Int)
 
-    @inline(__always) func admits(_ v: UInt32, _ sets: [RegexCharacterSet]) -> Bool {
+    @inline(__always) func admits(_ v: UInt32, _ sets: UnsafeBufferPointer<RegexCharacterSet>) -> Bool {
         switch self {
         case .scalar(let s): return s == v
         case .set(let k): return sets[k].contains(v)
@@ -708,21 +727,25 @@ struct Backtracker {
         var value: Int
     }
 
-    let program: [Instruction]
-    let sets: [RegexCharacterSet]
-    let text: [UInt32]
+    /// The regex's program and sets and the text searched, valid while the search runs (`ScalarRegex.firstMatch`).
+    let program: UnsafeBufferPointer<Instruction>
+    let sets: UnsafeBufferPointer<RegexCharacterSet>
+    let text: UnsafeBufferPointer<UInt32>
     let budget: Int
     var steps: Int
     var slots: [Int]
     var stack: [Frame] = []
 
-    init(regex: ScalarRegex, text: [UInt32], budget: Int, steps: Int) {
-        program = regex.program
-        sets = regex.sets
+    init(
+        program: UnsafeBufferPointer<Instruction>, sets: UnsafeBufferPointer<RegexCharacterSet>, text: UnsafeBufferPointer<UInt32>,
+        groupCount: Int, budget: Int, steps: Int
+    ) {
+        self.program = program
+        self.sets = sets
         self.text = text
         self.budget = budget
         self.steps = steps
-        slots = Array(repeating: -1, count: 2 * (regex.groupCount + 1))
+        slots = Array(repeating: -1, count: 2 * (groupCount + 1))
     }
 
     @inline(__always) mutating func count(_ n: Int) throws(ScalarRegex.StepBudgetExceeded) {
