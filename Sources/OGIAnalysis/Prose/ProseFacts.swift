@@ -57,8 +57,10 @@ public struct PercentFact: Hashable, Sendable {
 }
 
 /// Everything the prose scanners read from one text: sentences, quantities, 其中 lists and percentages.
-/// Built once per scope (a part or the whole report) in one pass over the scalars.
-public struct ProseFacts: Sendable {
+/// Built once per scope (a part or the whole report) in one pass over the scalars. A class, not a struct: it is
+/// never changed once built, and handing it to each rule that reads it is one retain, not one for each of its
+/// arrays (a struct copy retained a dozen, the shared vocabulary's among them).
+public final class ProseFacts: Sendable {
     public let text: ProseText
     public let vocabulary: ProseVocabulary
     public let sentences: [Sentence]
@@ -66,7 +68,7 @@ public struct ProseFacts: Sendable {
     public let breakdowns: [Breakdown]
     public let percentages: [PercentFact]
 
-    public init(text: ProseText, vocabulary: ProseVocabulary) {
+    public convenience init(text: ProseText, vocabulary: ProseVocabulary) {
         self.init(text: text, vocabulary: vocabulary, sentences: SentenceSplitter.sentences(of: text))
     }
 
