@@ -16,15 +16,20 @@ extension String {
         #if DEBUG
             precondition(String(validating: bytes, as: UTF8.self) != nil, "String(knownValidUTF8:) given invalid UTF-8")
         #endif
-        if #available(macOS 26, *) {
-            self = String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: KnownValidUTF8.isASCII(bytes)))
-        } else {
-            self = String(decoding: bytes, as: UTF8.self)
-        }
+        // UTF8Span and String(copying:) are in the standard library from Swift 6.2; an older compiler (the
+        // manifest's tools version is 6.0) validates as before.
+        #if compiler(>=6.2)
+            if #available(macOS 26, *) {
+                self = String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: KnownValidUTF8.isASCII(bytes)))
+                return
+            }
+        #endif
+        self = String(decoding: bytes, as: UTF8.self)
     }
 
     /// The string of the valid UTF-8 (as for `init(knownValidUTF8:)`) that `body` writes into a buffer of
-    /// `capacity` bytes, returning how many it wrote. The buffer is on the stack when small.
+    /// `capacity` bytes, returning how many it wrote. The buffer is on the stack when small (up to 1,024 bytes on
+    /// Linux; a larger one is allocated on the heap and freed, the string being a second copy).
     @inlinable
     public init(knownValidUTF8Capacity capacity: Int, initializingWith body: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
         if capacity <= 0 {
@@ -33,6 +38,9 @@ extension String {
         }
         self = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
             let count = body(buffer)
+            // A count past the buffer would copy bytes after it into the string (slicing an unsafe buffer is not
+            // bounds-checked in release builds): one comparison a string.
+            precondition(count >= 0 && count <= capacity, "String(knownValidUTF8Capacity:) body wrote past its buffer")
             return String(knownValidUTF8: UnsafeBufferPointer(rebasing: buffer[..<count]))
         }
     }

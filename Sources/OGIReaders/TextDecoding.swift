@@ -86,7 +86,9 @@ public enum TextDecoding {
             }
             // A run of three-byte scalars (most of a Chinese text), four bytes loaded at a time while there is room:
             // a lead E0...EF and two continuation bytes, with the second byte's narrower range after E0 (no overlong
-            // forms) and ED (no surrogates). The first that does not pass is read by the general steps below.
+            // forms) and ED (no surrogates): E0 or ED with its second byte out of that range is refused here; the
+            // first sequence not of that shape, or one too near the end for a four-byte load, is read by the general
+            // steps below.
             if c0 & 0xF0 == 0xE0 {
                 let from = i
                 while i + 4 <= n {

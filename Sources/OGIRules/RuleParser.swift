@@ -415,7 +415,6 @@ public enum KeyPattern {
     /// a byte is a character (CR and LF would make one) and equal characters are equal bytes. Nil for other
     /// texts and for an empty part between two stars, which `charactersMatch` decides.
     static func asciiMatches(_ key: String, pattern: String) -> Bool? {
-        let key = key, pattern = pattern
         return key.withUTF8Bytes { k -> Bool? in
             pattern.withUTF8Bytes { p -> Bool? in
                 func plain(_ b: UnsafeBufferPointer<UInt8>) -> Bool { !b.contains { $0 >= 0x80 || $0 == 0x0D } }
