@@ -37,51 +37,57 @@ public struct TextReader: ReportReader {
 
     /// Splits text into numbered lines, refusing more lines than the budget allows (counted before any is built).
     static func lines(of text: String, path: String, budget: ReadBudget) throws -> [SourceLine] {
-        var count = 0
-        // Line feeds counted with `memchr`, one call per line feed found.
-        text.withUTF8Bytes { buf in
-            guard let p = buf.baseAddress else { return }
-            var from = 0
-            while from < buf.count, let q = memchr(p + from, 0x0A, buf.count - from) {
-                count += 1
-                from = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(q)) + 1
-            }
-        }
-        try budget.check(count, budget.maxLines, path, "the text has \(count) lines", unit: "lines")
-        return lines(of: text)
+        let ranges = text.withUTF8Bytes(lineRanges)
+        try budget.check(ranges.count, budget.maxLines, path, "the text has \(ranges.count) lines", unit: "lines")
+        return lines(of: text, ranges: ranges)
     }
 
-    /// Splits text into numbered lines (1-based, `\r\n` or `\n`).
-    /// Works on the UTF-8 bytes with the semantics of splitting the characters at "\n": a line feed right after
-    /// a carriage return is part of the character "\r\n" and does not end a line.
-    /// Each line is a slice of the text's bytes cut at ASCII bytes, so at scalar boundaries: copied as it
-    /// is, without decoding it again.
+    /// Splits text into numbered lines (1-based). A line ends at a line feed, a carriage return and line feed
+    /// (Windows, and Word's plain-text export there) or a carriage return alone (Word's "CR only"); the last line
+    /// ends at the end of the text, and an empty last line is not a line. Each line is a slice of the text's bytes
+    /// cut at ASCII bytes, so at scalar boundaries: copied as it is, without decoding it again.
     public static func lines(of text: String) -> [SourceLine] {
-        // Each line feed found with `memchr`; one that follows a carriage return is passed over.
-        let ranges = text.withUTF8Bytes { buf -> [Range<Int>] in
-            var ranges: [Range<Int>] = []
-            var start = 0
-            if let p = buf.baseAddress {
+        lines(of: text, ranges: text.withUTF8Bytes(lineRanges))
+    }
+
+    /// The byte ranges of the lines of `lines(of:)`. Without a carriage return in the text (the usual case) each
+    /// line feed is found with `memchr`; otherwise the bytes are read one by one.
+    static func lineRanges(_ buf: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        if let p = buf.baseAddress {
+            let n = buf.count
+            if memchr(p, 0x0D, n) == nil {
                 var from = 0
-                while from < buf.count, let q = memchr(p + from, 0x0A, buf.count - from) {
+                while from < n, let q = memchr(p + from, 0x0A, n - from) {
                     let i = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(q))
-                    if i == 0 || buf[i - 1] != 0x0D {
-                        ranges.append(start..<i)
-                        start = i + 1
-                    }
+                    ranges.append(start..<i)
+                    start = i + 1
                     from = i + 1
                 }
+            } else {
+                var i = 0
+                while i < n {
+                    let c = buf[i]
+                    if c == 0x0A || c == 0x0D {
+                        ranges.append(start..<i)
+                        i += c == 0x0D && i + 1 < n && buf[i + 1] == 0x0A ? 2 : 1
+                        start = i
+                    } else {
+                        i += 1
+                    }
+                }
             }
-            ranges.append(start..<buf.count)
-            for k in ranges.indices where !ranges[k].isEmpty && buf[ranges[k].upperBound - 1] == 0x0D {
-                ranges[k] = ranges[k].lowerBound..<(ranges[k].upperBound - 1)
-            }
-            if ranges.last?.isEmpty == true { ranges.removeLast() }
-            return ranges
         }
-        // Each line copied from the text's bytes between its offsets (cut at ASCII bytes, so on scalar boundaries):
-        // the same bytes, without validating them as UTF-8 again.
-        return text.withUTF8Bytes { buf in
+        ranges.append(start..<buf.count)
+        if ranges.last?.isEmpty == true { ranges.removeLast() }
+        return ranges
+    }
+
+    /// The lines of `text` at `ranges` (`lineRanges`), each copied from the text's bytes between its offsets (cut
+    /// at ASCII bytes, so on scalar boundaries): the same bytes, without validating them as UTF-8 again.
+    static func lines(of text: String, ranges: [Range<Int>]) -> [SourceLine] {
+        text.withUTF8Bytes { buf in
             var out: [SourceLine] = []
             out.reserveCapacity(ranges.count)
             for (k, r) in ranges.enumerated() {
