@@ -67,21 +67,16 @@ public struct ScalarRegex: Sendable {
         // The program, its sets and the text are read through buffer pointers for the whole search: a matcher
         // holding the arrays retained and released each of them (the program and sets shared by every thread) at
         // every search, about a hundred searches a report.
-        let result: Result<[Int]?, StepBudgetExceeded> = program.withUnsafeBufferPointer { program in
-            sets.withUnsafeBufferPointer { sets in
-                text.withUnsafeBufferPointer { text in
+        try program.withUnsafeBufferPointer { program throws(StepBudgetExceeded) in
+            try sets.withUnsafeBufferPointer { sets throws(StepBudgetExceeded) in
+                try text.withUnsafeBufferPointer { text throws(StepBudgetExceeded) in
                     var matcher = Backtracker(
                         program: program, sets: sets, text: text, groupCount: groupCount, budget: budget, steps: steps)
                     defer { steps = matcher.steps }
-                    do throws(StepBudgetExceeded) {
-                        return .success(try search(&matcher, from: start))
-                    } catch {
-                        return .failure(error)
-                    }
+                    return try search(&matcher, from: start)
                 }
             }
         }
-        return try result.get()
     }
 
     /// `firstMatch(in:from:steps:budget:)` with its matcher.

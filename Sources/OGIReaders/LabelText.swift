@@ -199,7 +199,7 @@ public enum LabelText {
         if !numerals.plain { return nil }
         return s.withUTF8Bytes { b -> String? in
             guard let start = numberingEnd(b, numerals: numerals) else { return nil }
-            return start == 0 ? s : String(decoding: UnsafeBufferPointer(rebasing: b[start...]), as: UTF8.self)
+            return start == 0 ? s : String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[start...]))
         }
     }
 

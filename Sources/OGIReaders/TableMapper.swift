@@ -80,10 +80,10 @@ public enum CellTokenizer {
     /// The words of an undelimited line (split at white space), each with the display column where it starts
     /// (a scalar from U+1100 up counts two). Read on the UTF-8 bytes: each scalar decoded from them, a scalar of
     /// U+5000...U+9FFF (lead byte E5...E9: not white space, two columns) passed over by its lead byte; each
-    /// word is the line's text between the byte offsets of its first scalar and the white space after it.
+    /// word is the line's bytes between the offsets of its first scalar and the white space after it (scalar
+    /// boundaries, so copied without validating them again).
     /// `appendWordsOnScalars` is the scalar-view reading; `TokenizerBytesTests` compares the two.
     static func appendWords(of t: String, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]) {
-        let utf8 = t.utf8
         t.withUTF8Bytes { b in
             let n = b.count
             var col = 0
@@ -91,9 +91,10 @@ public enum CellTokenizer {
             var wordStart = 0
             func flush(_ end: Int) {
                 guard start >= 0 else { return }
-                let from = utf8.index(utf8.startIndex, offsetBy: wordStart), to = utf8.index(utf8.startIndex, offsetBy: end)
                 let before = out.count
-                appendWord(String(Substring(t.unicodeScalars[from..<to])), line: line, syntax: syntax, filter: filter, into: &out)
+                appendWord(
+                    String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[wordStart..<end])), line: line, syntax: syntax, filter: filter,
+                    into: &out)
                 for j in before..<out.count { out[j].column = start }
                 start = -1
             }
