@@ -190,7 +190,7 @@ final class ReadOnePass2Tests: XCTestCase {
                 let filled = items.map { item -> RowAligner.Item in
                     guard case .piece(var p) = item, p.prose else { return item }
                     XCTAssertTrue(p.chars.isEmpty)
-                    p.chars = Array(LabelText.comparable(normalized: p.token.norm, numerals: numerals).unicodeScalars)
+                    p.chars = Array(LabelText.comparable(normalized: tokens[p.index].norm, numerals: numerals).unicodeScalars)
                     prose += 1
                     return .piece(p)
                 }
@@ -201,7 +201,8 @@ final class ReadOnePass2Tests: XCTestCase {
                 for (ri, row) in table.rows.enumerated() {
                     let x = aligner.standaloneLabel(row, items: items, runs: runs, assigned: assigned, row: ri)
                     let y = aligner.standaloneLabel(row, items: filled, runs: runs, assigned: assigned, row: ri)
-                    XCTAssertEqual(x?.token.line, y?.token.line)
+                    XCTAssertEqual(x?.line, y?.line)
+                    XCTAssertEqual(x?.index, y?.index)
                     XCTAssertEqual(x?.chars, y?.chars)
                     compared += 1
                 }

@@ -347,7 +347,7 @@ final class TableMappingFastPathTests: XCTestCase {
             }
             for idx in before.reversed() {
                 guard case .piece(let p) = items[idx] else { continue }
-                add(idx, weight: p.token.line == run.firstLine ? 1.0 : max(0.6, 0.9 - 0.01 * Float(run.firstLine - p.token.line)))
+                add(idx, weight: p.line == run.firstLine ? 1.0 : max(0.6, 0.9 - 0.01 * Float(run.firstLine - p.line)))
             }
             var g = 0
             let ordered = Array(before.reversed())
@@ -355,18 +355,18 @@ final class TableMappingFastPathTests: XCTestCase {
                 guard case .piece(let p0) = items[ordered[g]] else { g += 1; continue }
                 var h = g + 1
                 var chars = p0.chars
-                while h < ordered.count, case .piece(let ph) = items[ordered[h]], ph.token.line == p0.token.line {
+                while h < ordered.count, case .piece(let ph) = items[ordered[h]], ph.line == p0.line {
                     chars += ph.chars; h += 1
                 }
-                if h - g > 1 { ctx.wholePieces.append((ordered[h - 1], chars, p0.token.line == run.firstLine ? 1.0 : 0.9)) }
+                if h - g > 1 { ctx.wholePieces.append((ordered[h - 1], chars, p0.line == run.firstLine ? 1.0 : 0.9)) }
                 g = h
             }
             let nextLine = j + 1 < runs.count ? runs[j + 1].firstLine : Int.max
             var n = run.item + 1
             var taken = 0
             while n < items.count, taken < 16 {
-                guard case .piece(let p) = items[n], !p.prose, p.token.line < nextLine else { break }
-                add(n, weight: max(0.4, 0.7 - 0.01 * Float(p.token.line - run.lastLine)))
+                guard case .piece(let p) = items[n], !p.prose, p.line < nextLine else { break }
+                add(n, weight: max(0.4, 0.7 - 0.01 * Float(p.line - run.lastLine)))
                 n += 1; taken += 1
             }
             out.append(ctx)

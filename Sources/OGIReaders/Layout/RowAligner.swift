@@ -66,23 +66,37 @@ struct PreparedTable: Sendable {
 /// The comparable form (`LabelText.comparable(normalized:)`) of the text tokens of one token stream, by
 /// position, each computed once on first use, and its scalars (a table aligned in its part, then in the
 /// whole text, reads the same tokens again: neither the form nor its scalars are made twice).
+///
+/// Only a few tokens of a stream are ever asked for (the labels of its tables), so what was made is kept in
+/// arrays of those alone, found through a slot per position (an `Int32`, −1 for none made): a cache of one
+/// optional per token cost more to free, element by element through Optional's generic witnesses, than its
+/// lookups saved.
+///
+/// The storage is private and only read and written inside the two methods below, never across a call out of
+/// them, so no two accesses can overlap: the run-time exclusivity checks (a `swift_beginAccess` on each
+/// property at each call, several hundred instructions a label) are left out.
 final class ComparableLabels {
-    private var forms: [String?]
-    private var scalars: [[Unicode.Scalar]?]
+    @exclusivity(unchecked) private var formSlots: [Int32]
+    @exclusivity(unchecked) private var scalarSlots: [Int32]
+    @exclusivity(unchecked) private var forms: [String] = []
+    @exclusivity(unchecked) private var scalars: [[Unicode.Scalar]] = []
     /// The numerals last asked with, read once (`LabelNumerals`).
-    private var numeralForm: LabelNumerals?
+    @exclusivity(unchecked) private var numeralForm: LabelNumerals?
 
     init(count: Int) {
-        forms = [String?](repeating: nil, count: count)
-        scalars = [[Unicode.Scalar]?](repeating: nil, count: count)
+        formSlots = [Int32](repeating: -1, count: count)
+        scalarSlots = [Int32](repeating: -1, count: count)
     }
 
     /// The comparable form of `token`, the text token at `position` of the stream this cache was made for.
     func form(of token: CellToken, at position: Int, numerals: String) -> String {
-        if position < forms.count, let f = forms[position] { return f }
+        if position < formSlots.count, formSlots[position] >= 0 { return forms[Int(formSlots[position])] }
         if numeralForm?.text != numerals { numeralForm = LabelNumerals(numerals) }
         let f = LabelText.comparable(normalized: token.norm, numerals: numeralForm!)
-        if position < forms.count { forms[position] = f }
+        if position < formSlots.count {
+            formSlots[position] = Int32(forms.count)
+            forms.append(f)
+        }
         return f
     }
 
@@ -91,7 +105,7 @@ final class ComparableLabels {
     /// `LabelText.ignoredInComparison` (`FastText.removingScalars`, which copies each scalar it keeps as it is), so
     /// its scalars are that text's scalars not in the set, in order. The form is made only where it is asked for.
     func scalars(of token: CellToken, at position: Int, numerals: String) -> [Unicode.Scalar] {
-        if position < scalars.count, let c = scalars[position] { return c }
+        if position < scalarSlots.count, scalarSlots[position] >= 0 { return scalars[Int(scalarSlots[position])] }
         if numeralForm?.text != numerals { numeralForm = LabelNumerals(numerals) }
         let numerals = numeralForm!
         let ignored = LabelText.ignoredInComparison
@@ -118,7 +132,10 @@ final class ComparableLabels {
                 let stripped = LabelText.stripNumberingOnCharacters(token.norm, numerals: numerals.text)
                 return stripped.withUTF8Bytes { kept($0, from: 0) }
             }()
-        if position < scalars.count { scalars[position] = c }
+        if position < scalarSlots.count {
+            scalarSlots[position] = Int32(scalars.count)
+            scalars.append(c)
+        }
         return c
     }
 }
@@ -137,9 +154,14 @@ struct RowAligner {
     /// token stream (a table may be aligned in its part, then in the whole text).
     let comparable: ComparableLabels
 
-    /// A label fragment: one text token in comparable form.
+    /// A label fragment: one text token in comparable form. The token is named by its position in the tokens
+    /// aligned, and its text read there: a piece holding a copy of the token (two strings) was copied, with a
+    /// retain and a release of each, every time an item was matched against `.piece`.
     struct Piece {
-        var token: CellToken
+        /// The token's position in the tokens aligned (`observe`'s and `align`'s `tokens`).
+        var index: Int
+        var line: Int
+        var field: Int?
         var chars: [Unicode.Scalar]
         var prose: Bool
     }
@@ -212,7 +234,7 @@ struct RowAligner {
                 // standalone label, a label shown and a row's leading cells are never prose. So prose is not
                 // put in comparable form (it is the longest text of a report): its piece has no characters.
                 if Self.isProse(tokens[p].norm) {
-                    items.append(.piece(Piece(token: tokens[p], chars: [], prose: true)))
+                    items.append(.piece(Piece(index: p, line: tokens[p].line, field: tokens[p].field, chars: [], prose: true)))
                     open = false
                     break
                 }
@@ -226,7 +248,7 @@ struct RowAligner {
                     cell.parsed = syntax.parse(tokens[p].raw)
                     runs[runs.count - 1].cells.append(cell)
                 } else {
-                    items.append(.piece(Piece(token: tokens[p], chars: chars, prose: false)))
+                    items.append(.piece(Piece(index: p, line: tokens[p].line, field: tokens[p].field, chars: chars, prose: false)))
                     open = false
                 }
             case .value, .blank:
@@ -313,7 +335,7 @@ struct RowAligner {
         var pieceChars = 0
         for item in items {
             if case .piece(let p) = item {
-                seen.append(Seen(chars: p.chars, line: p.token.line, label: !p.prose))
+                seen.append(Seen(chars: p.chars, line: p.line, label: !p.prose))
                 pieceChars += p.chars.count
             } else {
                 seen.append(Seen(chars: [], line: 0, label: false))
@@ -641,7 +663,7 @@ struct RowAligner {
                         let line = runs[j].firstLine
                         guard m.coverage == 1,
                             m.pieces.allSatisfy({
-                                if case .piece(let p) = items[$0] { return p.token.line == line } else { return false }
+                                if case .piece(let p) = items[$0] { return p.line == line } else { return false }
                             })
                         else { continue }
                     }
@@ -651,7 +673,7 @@ struct RowAligner {
                         let line = runs[j].firstLine
                         guard
                             m.pieces.allSatisfy({
-                                if case .piece(let p) = items[$0] { return p.token.line == line } else { return false }
+                                if case .piece(let p) = items[$0] { return p.line == line } else { return false }
                             })
                         else { continue }
                         m.score *= 0.5
@@ -691,7 +713,7 @@ struct RowAligner {
         // Where each column's numbers start, from the rows whose numbers fill one undelimited line exactly.
         var columnStarts: [[Int]] = Array(repeating: [], count: k)
         for (ri, jj) in assigned.enumerated() {
-            guard let jj, let m = matches(ri * J + jj), let cells = fit(runs[jj], k: k, items: items, label: m.pieces),
+            guard let jj, let m = matches(ri * J + jj), let cells = fit(runs[jj], k: k, items: items, tokens: tokens, label: m.pieces),
                 cells.allSatisfy({ $0.column != nil && $0.line == cells[0].line })
             else { continue }
             for (ci, c) in cells.enumerated() { columnStarts[ci].append(c.column!) }
@@ -706,26 +728,26 @@ struct RowAligner {
                 // The label as shown: on one line, that line's pieces up to the label (a block label in front
                 // of it included, "三、本年度办理结果 （一）予以公开"); over several lines, the pieces that carried it.
                 let shown: String
-                if let lastItem = m.pieces.last, let line = labelPieces.first?.token.line, labelPieces.allSatisfy({ $0.token.line == line })
-                {
+                if let lastItem = m.pieces.last, let line = labelPieces.first?.line, labelPieces.allSatisfy({ $0.line == line }) {
                     var k = lastItem
                     // Read from the label back, put in order once.
                     var onLine: [String] = []
-                    while k >= 0, case .piece(let p) = items[k], p.token.line == line, !p.prose {
-                        onLine.append(p.token.raw); k -= 1
+                    while k >= 0, case .piece(let p) = items[k], p.line == line, !p.prose {
+                        onLine.append(tokens[p.index].raw); k -= 1
                     }
                     onLine.reverse()
                     shown = onLine.joined(separator: " ")
                 } else {
-                    shown = labelPieces.map { $0.token.raw }.joined(separator: " ")
+                    shown = labelPieces.map { tokens[$0.index].raw }.joined(separator: " ")
                 }
                 // The label as written, only where it is told (a label read in part).
                 let used: String? =
-                    m.coverage < 1 ? labelPieces.map { $0.token.raw }.joined() : (m.nonstandard ? prow.variants[m.variant].text : nil)
-                let labelLine = labelPieces.first?.token.line ?? run.firstLine
+                    m.coverage < 1
+                    ? labelPieces.map { tokens[$0.index].raw }.joined() : (m.nonstandard ? prow.variants[m.variant].text : nil)
+                let labelLine = labelPieces.first?.line ?? run.firstLine
                 var cells: [Cell] = []
                 cells.reserveCapacity(k)
-                if let fitted = fit(run, k: k, items: items, label: m.pieces) ?? placedByColumn(run, columnAt: columnAt) {
+                if let fitted = fit(run, k: k, items: items, tokens: tokens, label: m.pieces) ?? placedByColumn(run, columnAt: columnAt) {
                     // Each token read in place (not copied).
                     for ci in fitted.indices {
                         let p = fitted[ci].parsed ?? syntax.parse(fitted[ci].raw)
@@ -749,14 +771,14 @@ struct RowAligner {
                         key: prow.spec.key, label: shown.isEmpty ? prow.spec.label : shown, matchedVariant: used,
                         location: locate(labelLine, nil), cells: cells))
                 result.firstLine = min(result.firstLine ?? Int.max, labelLine, run.firstLine)
-                result.lastLine = max(result.lastLine ?? 0, run.lastLine, labelPieces.last?.token.line ?? 0)
+                result.lastLine = max(result.lastLine ?? 0, run.lastLine, labelPieces.last?.line ?? 0)
             } else if let piece = standaloneLabel(prow, items: items, runs: runs, assigned: assigned, row: ri) {
                 let cells = spec.columns.map {
-                    Cell(column: $0.key, raw: "", location: locate(piece.token.line, nil), parsed: (.blank, 0, nil))
+                    Cell(column: $0.key, raw: "", location: locate(piece.line, nil), parsed: (.blank, 0, nil))
                 }
-                result.rows.append(Row(key: prow.spec.key, label: piece.token.raw, location: locate(piece.token.line, nil), cells: cells))
-                result.firstLine = min(result.firstLine ?? Int.max, piece.token.line)
-                result.lastLine = max(result.lastLine ?? 0, piece.token.line)
+                result.rows.append(Row(key: prow.spec.key, label: tokens[piece.index].raw, location: locate(piece.line, nil), cells: cells))
+                result.firstLine = min(result.firstLine ?? Int.max, piece.line)
+                result.lastLine = max(result.lastLine ?? 0, piece.line)
             }
         }
         return result
@@ -806,7 +828,7 @@ struct RowAligner {
     /// The run's cells fitted to `k` columns, or nil when they cannot be placed with certainty. `label` holds the
     /// items of the row's label, which are never taken for cells (a few items: asked in the array, as a set would
     /// answer, without building a set per row).
-    func fit(_ run: Run, k: Int, items: [Item], label: [Int] = []) -> [CellToken]? {
+    func fit(_ run: Run, k: Int, items: [Item], tokens: ArraySlice<CellToken>, label: [Int] = []) -> [CellToken]? {
         var cells = run.cells
         if cells.count == k { return cells }
         if cells.count > k {
@@ -832,7 +854,7 @@ struct RowAligner {
             // Numbers over several lines: the line the label is on, when it holds exactly the row's cells
             // (the other lines are stray numbers of a broken copy, left unread).
             let labelLines = Set(
-                label.compactMap { i -> Int? in if case .piece(let p) = items[i] { return p.token.line } else { return nil } })
+                label.compactMap { i -> Int? in if case .piece(let p) = items[i] { return p.line } else { return nil } })
             let first = run.cells.filter { $0.line == run.firstLine }
             if labelLines.contains(run.firstLine), run.lastLine != run.firstLine {
                 var lineCells = first
@@ -846,10 +868,10 @@ struct RowAligner {
         let item = run.item
         var lead: [CellToken] = []
         var idx = item - 1
-        while idx >= 0, lead.count < k - cells.count, case .piece(let p) = items[idx], p.token.line == run.firstLine, !p.prose,
-            p.token.field != nil, !label.contains(idx)
+        while idx >= 0, lead.count < k - cells.count, case .piece(let p) = items[idx], p.line == run.firstLine, !p.prose,
+            p.field != nil, !label.contains(idx)
         {
-            lead.insert(p.token, at: 0); idx -= 1
+            lead.insert(tokens[p.index], at: 0); idx -= 1
         }
         // Only when a label remains in front of them on that line or above.
         if lead.count == k - cells.count, idx >= 0, case .piece = items[idx] {
