@@ -761,6 +761,8 @@ struct Backtracker {
 
     mutating func push(_ f: Frame) throws(ScalarRegex.StepBudgetExceeded) {
         guard stack.count < ScalarRegex.maxFrames else { throw ScalarRegex.StepBudgetExceeded() }
+        // Room for 32 frames at the first push, not grown one doubling at a time from one.
+        if stack.capacity == 0 { stack.reserveCapacity(32) }
         stack.append(f)
     }
 

@@ -538,7 +538,7 @@ final class Evaluator {
             return .num(try Exact.add(n[0], -(try Exact.multiply(t, n[1], whole)), whole))
         case "decimals":
             try arity(1...1)
-            touched = []
+            touched.removeAll(keepingCapacity: true)
             let v = try eval(args[0])
             if case .path = args[0], let t = touched.last { return .num(Decimal(Self.decimalPlaces(written: t.cell.raw))) }
             guard case .num(let d) = v else { throw nullOrType(v, args[0], f) }
