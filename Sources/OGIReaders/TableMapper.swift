@@ -477,8 +477,6 @@ public struct TableMapper {
     let numeralForm: LabelNumerals
     let syntax: CellSyntax
     var locate: Locator = { line, _ in SourceLocation(line: line) }
-    /// Punctuation that marks a token as running prose rather than a label.
-    let sentenceEnds: Set<Unicode.Scalar> = ["。", "；"]
 
     /// The sign words a value may be written apart from ("减 51", "+ 7"), gathered once.
     let signWords: ShortWordSet
@@ -552,7 +550,9 @@ public struct TableMapper {
         for t in tokens {
             switch t.kind {
             case .text:
-                if t.norm.unicodeScalars.contains(where: sentenceEnds.contains) {
+                // Running prose rather than a label: the token holds 。 or ； (read as bytes, not hashed scalar by
+                // scalar through a set).
+                if RowAligner.isProse(t.norm) {
                     if let c = cur { segs.append(c) }
                     cur = nil
                     continue

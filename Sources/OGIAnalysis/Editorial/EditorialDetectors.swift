@@ -134,7 +134,8 @@ public enum EditorialDetectors {
         // The marks are looked up only for scalars in their range (ASCII for the usual marks).
         let highest = marks.keys.map(\.value).max() ?? 0
         for i in 1..<max(1, s.count) {
-            guard s[i].value <= highest, let full = marks[s[i]], CharClass.isCJK(s[i - 1]) else { continue }
+            // The cheap test of the character before first: the marks are looked up only after CJK text.
+            guard s[i].value <= highest, CharClass.isCJK(s[i - 1]), let full = marks[s[i]] else { continue }
             var j = i + 1
             while j < s.count, s[j] == " " { j += 1 }
             guard j < s.count, CharClass.isCJK(s[j]) || CharClass.isOpenBracket(s[j]) else { continue }

@@ -8,6 +8,9 @@ public struct YearMention: Hashable, Sendable {
 }
 
 extension EditorialDetectors {
+    /// The marks between the two years of a range ("2018-2020年", "2021年至2025年"), built once.
+    static let rangeDashes: Set<Unicode.Scalar> = ["-", "－", "—", "–", "~", "～", "至"]
+
     /// Every year written as four digits before 年 (spaces allowed), leaving out years inside titles 《…》 and the
     /// ends of ranges (2018-2020年, 2024－2027 年, 2021年至2025年).
     public static func yearMentions(in facts: ProseFacts) -> [YearMention] {
@@ -30,17 +33,16 @@ extension EditorialDetectors {
             var k = j
             while k < s.count, s[k] == " " { k += 1 }
             // The end of a range: "2018-2020年" — the first year has no 年, the second follows a dash.
-            let dashes: Set<Unicode.Scalar> = ["-", "－", "—", "–", "~", "～", "至"]
             let afterDash: Bool = {
                 var b = i - 1
                 while b >= 0, s[b] == " " { b -= 1 }
-                return b >= 0 && dashes.contains(s[b])
+                return b >= 0 && Self.rangeDashes.contains(s[b])
             }()
             var c = k
             let rangeStart: Bool = {
                 if k < s.count, s[k] == "年" { c = k + 1 }
                 while c < s.count, s[c] == " " { c += 1 }
-                return c < s.count && dashes.contains(s[c])
+                return c < s.count && Self.rangeDashes.contains(s[c])
             }()
             guard k < s.count, s[k] == "年", titleDepth == 0, !afterDash, !rangeStart else { continue }
             guard let sentence = facts.sentence(at: i) else { continue }

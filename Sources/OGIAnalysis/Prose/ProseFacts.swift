@@ -118,7 +118,9 @@ public final class ProseFacts: Sendable {
 }
 
 /// Marks that end a label or the words after a unit.
-let labelStops: Set<Unicode.Scalar> = ["，", ",", "、", "；", ";", "：", ":", "。", "！", "？", "（", "）", "(", ")", "\n", "“", "”", "《", "》"]
+/// (A `ScalarSet`: a bit looked up per character read, not a hash.)
+let labelStops = ScalarSet(
+    ["，", ",", "、", "；", ";", "：", ":", "。", "！", "？", "（", "）", "(", ")", "\n", "“", "”", "《", "》"] as [Unicode.Scalar])
 
 struct QuantityScanner {
     let text: ProseText
