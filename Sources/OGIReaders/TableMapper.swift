@@ -454,12 +454,12 @@ struct ValueScalars: Sendable {
 /// decomposition has at most 4 scalars and a scalar takes at most 4 UTF-8 bytes, so a text equal to a word of
 /// `n` scalars has at most `16 * n` bytes. Longer texts (labels, prose) are rejected without hashing them.
 struct ShortWordSet: Sendable {
-    let words: Set<String>
+    let words: TextSet
     let maxBytes: Int
 
     init<S: Sequence>(_ words: S) where S.Element == String {
-        self.words = Set(words)
-        maxBytes = 16 * (self.words.map { $0.unicodeScalars.count }.max() ?? 0)
+        self.words = TextSet(words)
+        maxBytes = 16 * (self.words.texts.map { $0.unicodeScalars.count }.max() ?? 0)
     }
 
     @inline(__always) func contains(_ s: String) -> Bool { s.utf8.count <= maxBytes && words.contains(s) }

@@ -24,8 +24,9 @@ struct PreparedTable: Sendable {
         var variants: [Variant]
     }
     var rows: [PreparedRow]
-    /// Every row variant, for telling a label from a text cell.
-    var allVariants: Set<String>
+    /// Every row variant, for telling a label from a text cell (`containsVariant`).
+    var variantSet: TextSet
+    var allVariants: Set<String> { variantSet.texts }
     /// Every row's variants in one array, row by row (`variantRanges[r]` are row r's), read in place by
     /// `RowAligner.align`.
     var allRowVariants: [Variant]
@@ -52,7 +53,7 @@ struct PreparedTable: Sendable {
             }
             return PreparedRow(spec: rs, variants: vs)
         }
-        allVariants = comparableForms
+        variantSet = TextSet(comparableForms)
         allRowVariants = []
         variantRanges = []
         for row in rows {
@@ -61,6 +62,11 @@ struct PreparedTable: Sendable {
             variantRanges.append(lo..<allRowVariants.count)
         }
     }
+}
+
+extension PreparedTable {
+    /// `allVariants.contains(form)`, where `scalars` are the form's scalars (`TextSet`).
+    func containsVariant(_ form: String, scalars: [Unicode.Scalar]) -> Bool { variantSet.contains(form, scalars: scalars) }
 }
 
 /// The comparable form (`LabelText.comparable(normalized:)`) of the text tokens of one token stream, by
@@ -242,7 +248,7 @@ struct RowAligner {
                 let chars = comparable.scalars(of: tokens[p], at: p, numerals: numerals)
                 // A text cell between two values of the same delimited line (e.g. "若干") belongs to the run.
                 if open, tokens[p].field != nil, runs[runs.count - 1].lastLine == tokens[p].line, valueNext, chars.count <= 8,
-                    !table.allVariants.contains(comparable.form(of: tokens[p], at: p, numerals: numerals))
+                    !table.containsVariant(comparable.form(of: tokens[p], at: p, numerals: numerals), scalars: chars)
                 {
                     var cell = CellToken(kind: .value, raw: tokens[p].raw, line: tokens[p].line, field: tokens[p].field)
                     cell.parsed = syntax.parse(tokens[p].raw)

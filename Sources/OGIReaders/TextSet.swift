@@ -1,0 +1,53 @@
+import OGIModel
+
+/// A set of texts that answers `contains` as a `Set<String>` does (by canonical equivalence), hashing a plain
+/// text's UTF-8 bytes. A `String` hashes by canonical equivalence, normalising a Chinese text scalar by scalar
+/// at every hash (about 2,000 instructions for a short label). A plain scalar (`FastText.isPlainScalar`) has no
+/// decomposition and is a character of its own, so two plain texts are canonically equivalent exactly when their
+/// bytes are equal: when every text of the set is plain, a plain text is looked up by its bytes, and any other
+/// text (one written with a decomposed or compatibility character, which may be equivalent to a plain one) is
+/// asked of the `Set<String>`. `VariantLookupTests` compares the two.
+struct TextSet: Sendable {
+    let texts: Set<String>
+    /// `texts` as byte keys when every text is plain, else nil.
+    let plainKeys: Set<UTF8Key>?
+
+    init<S: Sequence>(_ texts: S) where S.Element == String {
+        self.texts = Set(texts)
+        plainKeys = self.texts.allSatisfy(Self.isPlain) ? Set(self.texts.map(UTF8Key.init)) : nil
+    }
+
+    func contains(_ s: String) -> Bool {
+        if let keys = plainKeys, Self.isPlain(s) { return keys.contains(UTF8Key(s)) }
+        return texts.contains(s)
+    }
+
+    /// `contains(s)` where `scalars` are `s`'s scalars (read already).
+    func contains(_ s: String, scalars: [Unicode.Scalar]) -> Bool {
+        if let keys = plainKeys, scalars.allSatisfy(FastText.isPlainScalar) { return keys.contains(UTF8Key(s)) }
+        return texts.contains(s)
+    }
+
+    /// True when every scalar of `s` is plain, read from its bytes.
+    static func isPlain(_ s: String) -> Bool {
+        s.withUTF8Bytes { b in
+            var i = 0
+            while i < b.count {
+                let (v, len) = UTF8Scan.scalar(b, i)
+                guard FastText.isPlainScalar(Unicode.Scalar(v)!) else { return false }
+                i += len
+            }
+            return true
+        }
+    }
+}
+
+/// A text compared and hashed by its UTF-8 bytes.
+struct UTF8Key: Hashable, Sendable {
+    let text: String
+    init(_ text: String) { self.text = text }
+    static func == (a: UTF8Key, b: UTF8Key) -> Bool { FastText.bytesEqual(a.text, b.text) }
+    func hash(into hasher: inout Hasher) {
+        text.withUTF8Bytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
