@@ -108,6 +108,13 @@ public struct ProseText: Sendable {
         var out: [Unicode.Scalar] = []
         var starts: [Int] = []
         var logical: [Int] = []
+        // Room for every paragraph's scalars and a separator after each, made once (grown by doubling, the text
+        // of a whole report was copied a dozen times).
+        var room = 0
+        for p in paragraphs { room += p.scalars.count + 1 }
+        out.reserveCapacity(room)
+        starts.reserveCapacity(paragraphs.count)
+        logical.reserveCapacity(paragraphs.count)
         var previousIsHeading = false
         for (i, p) in paragraphs.enumerated() {
             let ps = p.scalars
