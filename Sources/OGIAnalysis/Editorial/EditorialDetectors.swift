@@ -40,8 +40,13 @@ public enum EditorialDetectors {
         while i < s.count {
             var found = false
             if CharClass.isCJK(s[i]) {
+                // The first pair of each length's comparison below, asked first and read in place (most positions
+                // fail it for every length).
+                let firstPairs = s.withUnsafeBufferPointer { b in
+                    (minLength...max(minLength, maxLength)).contains { len in i + 2 * len <= b.count && b[i] == b[i + len] }
+                }
+                if !firstPairs { i += 1; continue }
                 for len in stride(from: maxLength, through: minLength, by: -1) where i + 2 * len <= s.count {
-                    // The first pair of the comparison below, asked first: most positions fail it.
                     guard s[i] == s[i + len] else { continue }
                     var same = true
                     for k in 0..<len where !(CharClass.isCJK(s[i + k]) && s[i + k] == s[i + len + k]) { same = false; break }
