@@ -179,16 +179,26 @@ public enum CellTokenizer {
 
         /// Read on the UTF-8 bytes, each scalar decoded from them and asked the same questions in the same order.
         /// A lead byte E5...E9 starts a scalar of U+5000...U+9FFF (CJK unified ideographs): no separator, not
-        /// white space, plain; its three bytes are passed over without decoding them.
+        /// white space, plain; its three bytes are passed over without decoding them. An ASCII byte is asked
+        /// without decoding (plain is U+0020...U+007E, `FastText.isPlainScalar`'s ASCII range).
         init(_ t: String) {
             var delimited = false, blank = true, plain = true
             var separators = 0
             t.withUTF8Bytes { b in
                 var i = 0
                 while i < b.count {
-                    if b[i] &- 0xE5 < 5 {
+                    let c = b[i]
+                    if c &- 0xE5 < 5 {
                         blank = false
                         i &+= 3
+                        continue
+                    }
+                    // An ASCII byte is its scalar: the same questions, asked of the byte.
+                    if c < 0x80 {
+                        if c == 9 || c == 0x7C { delimited = true; separators += 1 }
+                        if blank && !FastText.isSpace(Unicode.Scalar(c)) { blank = false }
+                        if plain && c != 9 && !(c >= 0x20 && c <= 0x7E) { plain = false }
+                        i &+= 1
                         continue
                     }
                     let (v, len) = UTF8Scan.scalar(b, i)
@@ -425,6 +435,13 @@ struct ValueScalars: Sendable {
                         if !allowed.contains(Unicode.Scalar(v)!) { outside = true }
                     }
                     i &+= 3
+                    continue
+                }
+                // An ASCII byte is its scalar, plain from U+0020 to U+007E.
+                if b[i] < 0x80 {
+                    guard b[i] >= 0x20 && b[i] <= 0x7E else { return false }
+                    if !outside && !allowed.contains(Unicode.Scalar(b[i])) { outside = true }
+                    i &+= 1
                     continue
                 }
                 let (v, len) = UTF8Scan.scalar(b, i)

@@ -115,7 +115,9 @@ final class Read5LabelTests: XCTestCase {
     /// The tokenizer's line shape and the comparable scalars read on bytes, against the scalar-view readings.
     func testLineShapeAndScalarsOnBytesEqualScalarView() throws {
         var lines = try ReadOnePass2Tests.lines() + Self.labels()
-        lines += ["\t", "|", "｜", " \u{3000}\t", "a\u{FF5C}b", "\u{A0}", "😀\t1", "é\u{301}|2"]
+        lines += [
+            "\t", "|", "｜", " \u{3000}\t", "a\u{FF5C}b", "\u{A0}", "😀\t1", "é\u{301}|2", "\u{7F}", "\u{01}a", " \u{0B} ", "\r|", "~\t}",
+        ]
         var delimited = 0, blank = 0, plain = 0
         for l in lines {
             let fast = CellTokenizer.LineShape(l), ref = CellTokenizer.LineShape(scalarsOf: l)

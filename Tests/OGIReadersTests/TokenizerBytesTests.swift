@@ -15,7 +15,7 @@ final class TokenizerBytesTests: XCTestCase {
         var out = try ReadOnePass2Tests.lines() + Read5LabelTests.labels()
         var rng = SplitMix(seed: 5150)
         let alphabet = Array(
-            "一丁丂七䀀䶿乙予以公开规章万元件条项个增加减少无空（）()/-—－ 　\t\u{A0}\u{2000}\u{FEFF}0123456789.,，１２．＋－ａé\u{301}😀鿿龥𠀀".unicodeScalars)
+            "一丁丂七䀀䶿乙予以公开规章万元件条项个增加减少无空（）()/-—－ 　\t\u{A0}\u{2000}\u{FEFF}0123456789.,，１２．＋－ａé\u{301}😀鿿龥𠀀\u{7F}\u{01}~a|".unicodeScalars)
         for _ in 0..<8000 { out.append(rng.string(from: alphabet, maxLength: 24)) }
         return out
     }
