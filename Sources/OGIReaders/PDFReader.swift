@@ -20,15 +20,20 @@ public struct PDFReader: DraftingReader {
     /// `%PDF-` within the first kilobyte (the PDF specification allows leading bytes), else the extension.
     public func claim(_ input: InputSniffer) -> ReaderClaim {
         if input.starts(with: Array("%PDF".utf8)) { return .signature }
-        // `%PDF-` anywhere in the first 1 KB (some writers put bytes before it), found at each `%`.
-        let window = input.head.prefix(1024)
-        var i = window.startIndex
-        while let at = window[i...].firstIndex(of: 0x25) {
-            if window.count - at >= 5, window[at + 1] == 0x50, window[at + 2] == 0x44, window[at + 3] == 0x46, window[at + 4] == 0x2D {
-                return .signature
+        // `%PDF-` anywhere in the first 1 KB (some writers put bytes before it), found at each `%` (by memchr: a
+        // text file has few).
+        let signed = input.head.withUnsafeBufferPointer { b -> Bool in
+            guard let base = b.baseAddress else { return false }
+            let n = min(b.count, 1024)
+            var i = 0
+            while i < n, let p = memchr(base + i, 0x25, n - i) {
+                let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(p))
+                if n - at >= 5, b[at + 1] == 0x50, b[at + 2] == 0x44, b[at + 3] == 0x46, b[at + 4] == 0x2D { return true }
+                i = at + 1
             }
-            i = at + 1
+            return false
         }
+        if signed { return .signature }
         return input.pathExtension == "pdf" ? .fileExtension : .none
     }
 

@@ -36,8 +36,9 @@ public struct InputSniffer: Sendable {
 
     public init(path: String, data: Data) {
         self.path = path
-        pathExtension = (path as NSString).pathExtension.lowercased()
-        head = [UInt8](data.prefix(2048))
+        pathExtension = PathParts.pathExtension(path).lowercased()
+        // Copied from the bytes in place (a `Data` slice is copied into an array element by element).
+        head = data.withUnsafeBytes { [UInt8](UnsafeRawBufferPointer(rebasing: $0.prefix(2048))) }
         textForms = TextForms(head: head)
     }
 

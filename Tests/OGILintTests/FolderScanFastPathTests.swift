@@ -3,6 +3,7 @@ import OGITestSupport
 import XCTest
 
 @testable import OGILint
+@testable import OGIReaders
 
 /// The folder scan answers path questions without `NSString` (`PathParts`), lists folders with `readdir`'s
 /// types instead of an `lstat` per file, and keeps a flag per input instead of sets of paths. These tests

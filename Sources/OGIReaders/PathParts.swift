@@ -10,21 +10,21 @@ import Foundation
 /// stand between ASCII bytes (an ASCII scalar never joins a `/` or `.` into a larger cluster, except as part of
 /// `\r\n`, which holds neither), and leave paths with doubled or trailing slashes (which Foundation cleans up
 /// first) to Foundation.
-enum PathParts {
+package enum PathParts {
     /// `(path as NSString).pathExtension`.
-    static func pathExtension(_ path: String) -> String {
+    package static func pathExtension(_ path: String) -> String {
         if let fast = fastPathExtension(path) { return fast }
         return (path as NSString).pathExtension
     }
 
     /// `(path as NSString).deletingLastPathComponent`.
-    static func deletingLastPathComponent(_ path: String) -> String {
+    package static func deletingLastPathComponent(_ path: String) -> String {
         if let fast = fastDeletingLastPathComponent(path) { return fast }
         return (path as NSString).deletingLastPathComponent
     }
 
     /// `(directory as NSString).appendingPathComponent(name)` for a directory entry's `name` (no `/` in it).
-    static func appending(_ name: String, to directory: String) -> String {
+    package static func appending(_ name: String, to directory: String) -> String {
         if let fast = fastAppending(name, to: directory) { return fast }
         return (directory as NSString).appendingPathComponent(name)
     }
@@ -59,7 +59,7 @@ enum PathParts {
         return .some(last)
     }
 
-    static func fastPathExtension(_ path: String) -> String? {
+    package static func fastPathExtension(_ path: String) -> String? {
         guard let found = lastSlash(path) else { return nil }
         let componentStart = found.map { $0 + 1 } ?? 0
         let bytes = Array(path.utf8)
@@ -72,14 +72,14 @@ enum PathParts {
         return String(decoding: bytes[(p + 1)...], as: UTF8.self)
     }
 
-    static func fastDeletingLastPathComponent(_ path: String) -> String? {
+    package static func fastDeletingLastPathComponent(_ path: String) -> String? {
         guard let found = lastSlash(path) else { return nil }
         guard let last = found else { return "" }
         if last == 0 { return "/" }
         return String(decoding: Array(path.utf8)[..<last], as: UTF8.self)
     }
 
-    static func fastAppending(_ name: String, to directory: String) -> String? {
+    package static func fastAppending(_ name: String, to directory: String) -> String? {
         guard !name.isEmpty, let tail = directory.utf8.last, tail != slash else { return nil }
         return directory + "/" + name
     }
