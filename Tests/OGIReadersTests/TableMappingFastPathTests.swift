@@ -327,17 +327,20 @@ final class TableMappingFastPathTests: XCTestCase {
     // MARK: aligner
 
     /// `RowAligner.contexts` before it appended pieces in bulk.
-    static func referenceContexts(items: [RowAligner.Item], runs: [RowAligner.Run]) -> [RowAligner.Context] {
+    /// `chars`: a piece's characters (`RowAligner.chars(of:)`).
+    static func referenceContexts(
+        items: [RowAligner.Item], runs: [RowAligner.Run], chars: (RowAligner.Piece) -> [Unicode.Scalar]
+    ) -> [RowAligner.Context] {
         var out: [RowAligner.Context] = []
         for (j, run) in runs.enumerated() {
             var ctx = RowAligner.Context()
             func add(_ idx: Int, weight: Float) {
                 guard case .piece(let p) = items[idx] else { return }
-                for c in p.chars {
+                for c in chars(p) {
                     ctx.chars.append(c); ctx.weights.append(weight); ctx.pieceOf.append(idx)
                     ctx.bloom[Int(c.value % 1024) >> 6] |= 1 << UInt64(c.value % 64)
                 }
-                ctx.wholePieces.append((idx, p.chars, weight))
+                ctx.wholePieces.append((idx, chars(p), weight))
             }
             var before: [Int] = []
             var k = run.item - 1
@@ -354,11 +357,11 @@ final class TableMappingFastPathTests: XCTestCase {
             while g < ordered.count {
                 guard case .piece(let p0) = items[ordered[g]] else { g += 1; continue }
                 var h = g + 1
-                var chars = p0.chars
+                var joined = chars(p0)
                 while h < ordered.count, case .piece(let ph) = items[ordered[h]], ph.line == p0.line {
-                    chars += ph.chars; h += 1
+                    joined += chars(ph); h += 1
                 }
-                if h - g > 1 { ctx.wholePieces.append((ordered[h - 1], chars, p0.line == run.firstLine ? 1.0 : 0.9)) }
+                if h - g > 1 { ctx.wholePieces.append((ordered[h - 1], joined, p0.line == run.firstLine ? 1.0 : 0.9)) }
                 g = h
             }
             let nextLine = j + 1 < runs.count ? runs[j + 1].firstLine : Int.max
@@ -532,7 +535,7 @@ final class TableMappingFastPathTests: XCTestCase {
             for table in tables {
                 let (items, runs) = aligner.observe(tokens[...], table: table)
                 let new = aligner.contexts(items: items, runs: runs)
-                let ref = Self.referenceContexts(items: items, runs: runs)
+                let ref = Self.referenceContexts(items: items, runs: runs, chars: aligner.chars(of:))
                 XCTAssertEqual(new.map(Self.describe), ref.map(Self.describe), t.name)
                 contexts += new.count
                 for c in new.prefix(12) {

@@ -78,8 +78,8 @@ extension PreparedTable {
 /// optional per token cost more to free, element by element through Optional's generic witnesses, than its
 /// lookups saved.
 ///
-/// The storage is private and only read and written inside the two methods below, never across a call out of
-/// them, so no two accesses can overlap: the run-time exclusivity checks (a `swift_beginAccess` on each
+/// The storage is private and only read and written inside the methods below, never across a call out of them
+/// that could come back, so no two accesses can overlap: the run-time exclusivity checks (a `swift_beginAccess` on each
 /// property at each call, several hundred instructions a label) are left out.
 final class ComparableLabels {
     @exclusivity(unchecked) private var formSlots: [Int32]
@@ -106,12 +106,22 @@ final class ComparableLabels {
         return f
     }
 
-    /// The scalars of `form(of:at:numerals:)` (`Array(form.unicodeScalars)`), without making the form: the form
-    /// is the text with its numbering stripped (`LabelText.stripNumbering`) less every scalar of
-    /// `LabelText.ignoredInComparison` (`FastText.removingScalars`, which copies each scalar it keeps as it is), so
-    /// its scalars are that text's scalars not in the set, in order. The form is made only where it is asked for.
+    /// The scalars of `form(of:at:numerals:)` (`scalarsSlot`'s).
     func scalars(of token: CellToken, at position: Int, numerals: String) -> [Unicode.Scalar] {
-        if position < scalarSlots.count, scalarSlots[position] >= 0 { return scalars[Int(scalarSlots[position])] }
+        scalars[Int(scalarsSlot(of: token, at: position, numerals: numerals))]
+    }
+
+    /// Scalars kept by `scalarsSlot`.
+    func scalars(atSlot slot: Int32) -> [Unicode.Scalar] { scalars[Int(slot)] }
+
+    /// Where the scalars of `form(of:at:numerals:)` (`Array(form.unicodeScalars)`) are kept (`scalars(atSlot:)`),
+    /// made on first use without making the form: the form is the text with its numbering stripped
+    /// (`LabelText.stripNumbering`) less every scalar of `LabelText.ignoredInComparison` (`FastText.removingScalars`,
+    /// which copies each scalar it keeps as it is), so its scalars are that text's scalars not in the set, in order.
+    /// The form is made only where it is asked for. Scalars made for a position past the count given at init are
+    /// kept too (a new slot each time), but not found again by position.
+    func scalarsSlot(of token: CellToken, at position: Int, numerals: String) -> Int32 {
+        if position < scalarSlots.count, scalarSlots[position] >= 0 { return scalarSlots[position] }
         if numeralForm?.text != numerals { numeralForm = LabelNumerals(numerals) }
         let numerals = numeralForm!
         let ignored = LabelText.ignoredInComparison
@@ -138,11 +148,10 @@ final class ComparableLabels {
                 let stripped = LabelText.stripNumberingOnCharacters(token.norm, numerals: numerals.text)
                 return stripped.withUTF8Bytes { kept($0, from: 0) }
             }()
-        if position < scalarSlots.count {
-            scalarSlots[position] = Int32(scalars.count)
-            scalars.append(c)
-        }
-        return c
+        let slot = Int32(scalars.count)
+        scalars.append(c)
+        if position < scalarSlots.count { scalarSlots[position] = slot }
+        return slot
     }
 }
 
@@ -160,17 +169,23 @@ struct RowAligner {
     /// token stream (a table may be aligned in its part, then in the whole text).
     let comparable: ComparableLabels
 
-    /// A label fragment: one text token in comparable form. The token is named by its position in the tokens
-    /// aligned, and its text read there: a piece holding a copy of the token (two strings) was copied, with a
-    /// retain and a release of each, every time an item was matched against `.piece`.
+    /// A label fragment: one text token. The token is named by its position in the tokens aligned, its text read
+    /// there and its comparable characters in `comparable` (`chars(of:)`): a piece holds no reference, so items are
+    /// copied and freed without retains and releases (a piece holding a copy of the token, two strings and the
+    /// characters, was copied with a retain and a release of each every time an item was matched against `.piece`).
     struct Piece {
         /// The token's position in the tokens aligned (`observe`'s and `align`'s `tokens`).
         var index: Int
         var line: Int
         var field: Int?
-        var chars: [Unicode.Scalar]
         var prose: Bool
+        /// Where `comparable` keeps its characters (`ComparableLabels.scalarsSlot`); -1 for prose.
+        var chars: Int32
     }
+
+    /// A piece's comparable characters: none for prose (never put in comparable form, see `observe`), else those
+    /// `observe` made for its token.
+    func chars(of p: Piece) -> [Unicode.Scalar] { p.chars < 0 ? [] : comparable.scalars(atSlot: p.chars) }
 
     /// A group of consecutive cell values (numbers, placeholders, blanks, text cells between numbers).
     struct Run {
@@ -240,12 +255,13 @@ struct RowAligner {
                 // standalone label, a label shown and a row's leading cells are never prose. So prose is not
                 // put in comparable form (it is the longest text of a report): its piece has no characters.
                 if Self.isProse(tokens[p].norm) {
-                    items.append(.piece(Piece(index: p, line: tokens[p].line, field: tokens[p].field, chars: [], prose: true)))
+                    items.append(.piece(Piece(index: p, line: tokens[p].line, field: tokens[p].field, prose: true, chars: -1)))
                     open = false
                     break
                 }
                 // A label token's `norm` is its raw text normalised (`CellTokenizer`).
-                let chars = comparable.scalars(of: tokens[p], at: p, numerals: numerals)
+                let slot = comparable.scalarsSlot(of: tokens[p], at: p, numerals: numerals)
+                let chars = comparable.scalars(atSlot: slot)
                 // A text cell between two values of the same delimited line (e.g. "若干") belongs to the run.
                 if open, tokens[p].field != nil, runs[runs.count - 1].lastLine == tokens[p].line, valueNext, chars.count <= 8,
                     !table.containsVariant(comparable.form(of: tokens[p], at: p, numerals: numerals), scalars: chars)
@@ -254,7 +270,7 @@ struct RowAligner {
                     cell.parsed = syntax.parse(tokens[p].raw)
                     runs[runs.count - 1].cells.append(cell)
                 } else {
-                    items.append(.piece(Piece(index: p, line: tokens[p].line, field: tokens[p].field, chars: chars, prose: false)))
+                    items.append(.piece(Piece(index: p, line: tokens[p].line, field: tokens[p].field, prose: false, chars: slot)))
                     open = false
                 }
             case .value, .blank:
@@ -328,7 +344,8 @@ struct RowAligner {
         }
     }
 
-    func contexts(items: [Item], runs: [Run]) -> [Context] {
+    /// `charsOf`: a piece's characters (`chars(of:)` unless given; the tests give prose pieces characters too).
+    func contexts(items: [Item], runs: [Run], charsOf: ((Piece) -> [Unicode.Scalar])? = nil) -> [Context] {
         // Each item read once (an item's piece was copied, with its token's strings, every time a context read it):
         // a piece's characters and line, and whether it is a piece that is not prose (a context reads no other).
         struct Seen {
@@ -341,8 +358,9 @@ struct RowAligner {
         var pieceChars = 0
         for item in items {
             if case .piece(let p) = item {
-                seen.append(Seen(chars: p.chars, line: p.line, label: !p.prose))
-                pieceChars += p.chars.count
+                let cs = charsOf?(p) ?? chars(of: p)
+                seen.append(Seen(chars: cs, line: p.line, label: !p.prose))
+                pieceChars += cs.count
             } else {
                 seen.append(Seen(chars: [], line: 0, label: false))
             }
@@ -803,7 +821,8 @@ struct RowAligner {
         guard lo < hi else { return nil }
         for idx in lo..<hi {
             guard case .piece(let p) = items[idx], !p.prose else { continue }
-            if row.variants.contains(where: { !$0.nonstandard && $0.chars == p.chars && $0.chars.count >= 2 }) {
+            let cs = chars(of: p)
+            if row.variants.contains(where: { !$0.nonstandard && $0.chars == cs && $0.chars.count >= 2 }) {
                 // The piece must not be followed by a run before the next piece (that run was someone else's).
                 return p
             }
