@@ -5,8 +5,9 @@ import OGIModel
 /// at every hash (about 2,000 instructions for a short label). A plain scalar (`FastText.isPlainScalar`) has no
 /// decomposition and is a character of its own, so two plain texts are canonically equivalent exactly when their
 /// bytes are equal: when every text of the set is plain, a plain text is looked up by its bytes, and any other
-/// text (one written with a decomposed or compatibility character, which may be equivalent to a plain one) is
-/// asked of the `Set<String>`. `VariantLookupTests` compares the two.
+/// text is asked of the `Set<String>` (a text that is not plain may still be equivalent to a plain one: a letter
+/// with a combining mark to its precomposed form, or a character with a one-character canonical mapping, such as
+/// U+F900 or U+212A KELVIN SIGN, to that character). `VariantLookupTests` compares the two.
 struct TextSet: Sendable {
     let texts: Set<String>
     /// `texts` as byte keys when every text is plain, else nil.

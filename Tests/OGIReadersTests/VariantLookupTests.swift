@@ -52,7 +52,7 @@ final class VariantLookupTests: XCTestCase {
         XCTAssertGreaterThan(found, 100)
     }
 
-    /// A form written with a decomposed or compatibility character is not plain: it is asked of the set, which
+    /// A form written with a decomposed character or one with a one-character canonical mapping is not plain: it is asked of the set, which
     /// finds the variant it is canonically equal to. A table with a variant that is not plain asks the set always.
     func testFormsAndVariantsThatAreNotPlainAreAskedOfTheSet() {
         let spec = TableSpec(
@@ -79,8 +79,8 @@ final class VariantLookupTests: XCTestCase {
         XCTAssertTrue(plain.containsVariant("\u{F900}数", scalars: Array("\u{F900}数".unicodeScalars)))
     }
 
-    /// Sets of plain and of not plain members asked texts made of plain, decomposed, precomposed and compatibility
-    /// characters: the same answers as `Set<String>`, with and without the scalars given.
+    /// Sets of plain and of not plain members asked texts made of plain, decomposed and precomposed characters,
+    /// and characters with a one-character canonical mapping (U+F900, U+2126): the same answers as `Set<String>`, with and without the scalars given.
     func testTextSetsAnswerAsSetsOfStrings() {
         let pieces = ["减", "少", "增加", "+", "-", "－", "e", "\u{301}", "é", "\u{F900}", "\u{8C48}", "Ω", "\u{2126}", "a", "１", " "]
         var rng = SplitMix(seed: 11)

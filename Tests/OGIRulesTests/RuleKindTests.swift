@@ -59,6 +59,12 @@ final class RuleKindTests: XCTestCase {
         PackFixture.assertRejected(
             try PackFixture.rules(PackFixture.oneRule("    kind: editorial\n    check: placeholders\n")),
             "needs 'words'", line: 2)
+        // A length an editorial detector reads text by is a whole number from 1 on.
+        for bad in ["0", "-1", "100001"] {
+            PackFixture.assertRejected(
+                try PackFixture.rules(PackFixture.oneRule("    kind: editorial\n    check: doubled_words\n    max_length: \(bad)\n")),
+                "max_length is a whole number from 1 to 100000", line: 8)
+        }
         // A rule reading last year's report says so; one that does not, does not.
         let set = try? PackFixture.rules(
             PackFixture.oneRule("    assert: applications.carried_in.total == previous.applications.carried_out.total\n"))

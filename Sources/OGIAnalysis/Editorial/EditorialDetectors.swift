@@ -34,6 +34,8 @@ public enum EditorialDetectors {
     /// A run of 2 … `maxLength` CJK characters written twice in a row ("资金资金" → "资金"). `allowed` lists
     /// legitimate doublings (e.g. 研究研究) that are not reported.
     public static func doubledWords(in text: ProseText, minLength: Int = 2, maxLength: Int = 4, allowed: [String] = []) -> [EditorialHit] {
+        // (A length below 1 reads before the text: the rule loader allows 1 and more.)
+        precondition(minLength >= 1, "doubledWords: minLength must be at least 1")
         let s = text.scalars
         var out: [EditorialHit] = []
         var i = 0
