@@ -32,15 +32,21 @@ public enum InputFile {
         }
         let size = Int(st.st_size)
         if size > budget.maxInputBytes { throw oversize(path, size, budget) }
-        // A regular file never blocks; clear O_NONBLOCK anyway so reads behave normally on any file system.
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        // A regular file never blocks, so O_NONBLOCK is left set (two system calls a file saved); should a file
+        // system answer EAGAIN all the same, the flag is cleared then and the read made again.
         var data = Data(count: size)
         var filled = 0
+        var blocking = false
         try data.withUnsafeMutableBytes { (buf: UnsafeMutableRawBufferPointer) in
             while filled < size {
                 let n = systemRead(fd, buf.baseAddress! + filled, size - filled)
                 if n < 0 {
                     if errno == EINTR { continue }
+                    if (errno == EAGAIN || errno == EWOULDBLOCK) && !blocking {
+                        blocking = true
+                        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+                        continue
+                    }
                     throw ReaderError.unreadable(path: path, reason: String(cString: strerror(errno)))
                 }
                 if n == 0 { break }
