@@ -29,18 +29,8 @@ struct TextSet: Sendable {
         return texts.contains(s)
     }
 
-    /// True when every scalar of `s` is plain, read from its bytes.
-    static func isPlain(_ s: String) -> Bool {
-        s.withUTF8Bytes { b in
-            var i = 0
-            while i < b.count {
-                let (v, len) = UTF8Scan.scalar(b, i)
-                guard FastText.isPlainScalar(Unicode.Scalar(v)!) else { return false }
-                i += len
-            }
-            return true
-        }
-    }
+    /// True when every scalar of `s` is plain.
+    static func isPlain(_ s: String) -> Bool { s.unicodeScalars.allSatisfy(FastText.isPlainScalar) }
 }
 
 /// A text compared and hashed by its UTF-8 bytes.

@@ -112,32 +112,24 @@ final class ProseCache {
     func text(_ scope: String, join: Bool = true) -> ProseText? {
         if let t = (join ? joined : texts)[scope] { return t }
         let t: ProseText?
-        // The paragraphs gathered into one array made with room for them all (no array added up from parts).
-        func gathered(_ groups: [ProseParagraph]...) -> [ProseParagraph] {
+        // The paragraphs of some groups gathered into one array made with room for them all (no array added up
+        // from parts).
+        func gathered(_ groups: [[ProseParagraph]]) -> [ProseParagraph] {
             var ps: [ProseParagraph] = []
             ps.reserveCapacity(groups.reduce(0) { $0 + $1.count })
             for g in groups { ps.append(contentsOf: g) }
             return ps
         }
         if scope == Self.wholeReport {
-            var ps: [ProseParagraph] = []
-            ps.reserveCapacity(
-                prosePreamble.count + report.parts.indices.reduce(0) { $0 + proseHeadings[$1].count + proseParagraphs[$1].count })
-            ps.append(contentsOf: prosePreamble)
-            for k in report.parts.indices {
-                ps.append(contentsOf: proseHeadings[k])
-                ps.append(contentsOf: proseParagraphs[k])
-            }
-            t = ProseText(prepared: ps, joinWrappedLines: join)
+            var groups = [prosePreamble]
+            for k in report.parts.indices { groups += [proseHeadings[k], proseParagraphs[k]] }
+            t = ProseText(prepared: gathered(groups), joinWrappedLines: join)
         } else if scope == Self.body {
-            var ps: [ProseParagraph] = []
-            ps.reserveCapacity(proseParagraphs.reduce(0) { $0 + $1.count })
-            for p in proseParagraphs { ps.append(contentsOf: p) }
-            t = ProseText(prepared: ps, joinWrappedLines: join)
+            t = ProseText(prepared: gathered(proseParagraphs), joinWrappedLines: join)
         } else if scope.hasPrefix("part:") {
             t = partIndex(String(scope.dropFirst(5))).map { ProseText(prepared: proseParagraphs[$0], joinWrappedLines: join) }
         } else {
-            t = partIndex(scope).map { ProseText(prepared: gathered(proseHeadings[$0], proseParagraphs[$0]), joinWrappedLines: join) }
+            t = partIndex(scope).map { ProseText(prepared: gathered([proseHeadings[$0], proseParagraphs[$0]]), joinWrappedLines: join) }
         }
         if join { joined[scope] = t } else { texts[scope] = t }
         return t

@@ -180,12 +180,12 @@ struct RowAligner {
         var field: Int?
         var prose: Bool
         /// Where `comparable` keeps its characters (`ComparableLabels.scalarsSlot`); -1 for prose.
-        var chars: Int32
+        var charsSlot: Int32
     }
 
     /// A piece's comparable characters: none for prose (never put in comparable form, see `observe`), else those
     /// `observe` made for its token.
-    func chars(of p: Piece) -> [Unicode.Scalar] { p.chars < 0 ? [] : comparable.scalars(atSlot: p.chars) }
+    func chars(of p: Piece) -> [Unicode.Scalar] { p.charsSlot < 0 ? [] : comparable.scalars(atSlot: p.charsSlot) }
 
     /// A group of consecutive cell values (numbers, placeholders, blanks, text cells between numbers).
     struct Run {
@@ -255,7 +255,7 @@ struct RowAligner {
                 // standalone label, a label shown and a row's leading cells are never prose. So prose is not
                 // put in comparable form (it is the longest text of a report): its piece has no characters.
                 if Self.isProse(tokens[p].norm) {
-                    items.append(.piece(Piece(index: p, line: tokens[p].line, field: tokens[p].field, prose: true, chars: -1)))
+                    items.append(.piece(Piece(index: p, line: tokens[p].line, field: tokens[p].field, prose: true, charsSlot: -1)))
                     open = false
                     break
                 }
@@ -270,7 +270,7 @@ struct RowAligner {
                     cell.parsed = syntax.parse(tokens[p].raw)
                     runs[runs.count - 1].cells.append(cell)
                 } else {
-                    items.append(.piece(Piece(index: p, line: tokens[p].line, field: tokens[p].field, prose: false, chars: slot)))
+                    items.append(.piece(Piece(index: p, line: tokens[p].line, field: tokens[p].field, prose: false, charsSlot: slot)))
                     open = false
                 }
             case .value, .blank:
