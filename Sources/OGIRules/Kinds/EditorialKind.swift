@@ -43,13 +43,8 @@ public struct EditorialKind: RuleKind {
         let checkNode = try f.required("check")
         let check = Check(rawValue: try checkNode.oneOf(Check.allCases.map(\.rawValue), what: "check"))!
         func list(_ k: String) throws -> [String] { try f[k]?.stringList(k) ?? [] }
-        /// A length in characters: a whole number from 1 to 100,000 (the detectors index text by it).
-        func length(_ key: String) throws -> Int? {
-            guard let n = f[key] else { return nil }
-            let v = try n.int(key)
-            guard (1...100_000).contains(v) else { throw n.fail("\(key) is a whole number from 1 to 100000") }
-            return v
-        }
+        /// A length in characters: the detectors index text by it.
+        func length(_ key: String) throws -> Int? { try f[key]?.int(key, in: 1...100_000) }
         let k = EditorialKind(
             check: check, scope: try ProseYAML.scope(f, eachPart: true), words: try list("words"), allowed: try list("allowed"),
             planWords: try list("plan_words"), inlineSuffixes: try list("inline_suffixes"),

@@ -161,6 +161,13 @@ public struct YNode: Sendable {
         return v
     }
 
+    /// A whole number within `range` (a length a detector indexes text by, say), else a failure naming the range.
+    func int(_ what: String, in range: ClosedRange<Int>) throws -> Int {
+        let v = try int(what)
+        guard range.contains(v) else { throw fail("\(what) is a whole number from \(range.lowerBound) to \(range.upperBound)") }
+        return v
+    }
+
     func bool(_ what: String) throws -> Bool {
         guard let s = scalarText else { throw fail("expected true or false for \(what), found \(kindName)") }
         switch s.lowercased() {
