@@ -10,6 +10,12 @@ enum OrderedParallel {
     /// The calling thread is one of the workers: while the result it must hand back next is not ready, it works
     /// on the next item instead of waiting. It sleeps only when every item is handed out or the window is full,
     /// and a worker wakes it only when it is asleep.
+    ///
+    /// A result is released on the thread that made it: after `emit`, the calling thread hands a worker's result
+    /// back to that worker, which lets it go at its next claim. glibc's allocator gives each thread its own heap
+    /// (arena) and frees a block into the heap it came from, taking that heap's lock: a report's model is
+    /// thousands of blocks, and freeing them on the calling thread while the worker allocated in the same heap
+    /// made the two threads wait on each other's lock (about 1,700 sleeps in a batch of 1,000 text reports).
     static func run<T: Sendable>(
         count: Int, workers: Int? = nil,
         window: Int? = nil, work: @escaping @Sendable (Int) -> T,
@@ -20,22 +26,31 @@ enum OrderedParallel {
             for i in 0..<count { try emit(i, work(i)) }
             return
         }
-        let queue = WorkQueue<T>(count: count, window: max(workers, window ?? workers * 8))
+        let queue = WorkQueue<T>(count: count, window: max(workers, window ?? workers * 8), workers: workers)
         let group = DispatchGroup()
-        for _ in 1..<workers {
+        for worker in 1..<workers {
             DispatchQueue.global().async(group: group) {
-                while let i = queue.claim() { queue.put(i, work(i)) }
+                // The results this worker made that were handed back, released here (outside the lock).
+                var done: [T] = []
+                done.reserveCapacity(queue.window)
+                while let i = queue.claim(worker: worker, releasing: &done) {
+                    done.removeAll(keepingCapacity: true)
+                    queue.put(i, work(i), by: worker)
+                }
+                done.removeAll()
+                queue.finished(worker: worker)
             }
         }
         do {
             var i = 0
             while i < count {
                 switch queue.takeOrClaim(i) {
-                case .result(let value):
+                case .result(let value, let maker):
                     try emit(i, value)
+                    queue.handBack(consume value, to: maker)
                     i += 1
                 case .claimed(let j):
-                    queue.put(j, work(j))
+                    queue.put(j, work(j), by: 0)
                 }
             }
         } catch {
@@ -51,12 +66,16 @@ enum OrderedParallel {
 private final class WorkQueue<T>: @unchecked Sendable {
     /// What the calling thread gets from `takeOrClaim`: the result it asked for, or an item to work on first.
     enum Next {
-        case result(T)
+        /// The result, and the worker that made it (0: the calling thread).
+        case result(T, maker: Int)
         case claimed(Int)
     }
 
     private let condition = NSCondition()
-    private var ready: [Int: T] = [:]
+    private var ready: [Int: (value: T, maker: Int)] = [:]
+    /// Per worker (index 1...), its results handed back after `emit`, for it to release; nil once it has stopped
+    /// (and for the calling thread, index 0, which releases its own).
+    private var handedBack: [[T]?]
     private var next = 0
     /// Items handed out and not yet taken back (worked on, or ready and waiting).
     private var outstanding = 0
@@ -66,13 +85,26 @@ private final class WorkQueue<T>: @unchecked Sendable {
     private var takerAsleep = false
     private var claimersAsleep = 0
     private let count: Int
-    private let window: Int
+    let window: Int
 
-    init(count: Int, window: Int) { self.count = count; self.window = window }
+    init(count: Int, window: Int, workers: Int) {
+        self.count = count; self.window = window
+        handedBack = (0..<workers).map { worker in
+            guard worker > 0 else { return nil }
+            var results: [T] = []
+            results.reserveCapacity(window)
+            return results
+        }
+    }
 
     /// The next index to work on, once fewer than `window` items are outstanding; nil when all are handed out.
-    func claim() -> Int? {
+    /// `released` gets the worker's results handed back since its last claim (it is empty when called).
+    func claim(worker: Int, releasing released: inout [T]) -> Int? {
         condition.lock(); defer { condition.unlock() }
+        if let back = handedBack[worker], !back.isEmpty {
+            released.append(contentsOf: back)
+            handedBack[worker]!.removeAll(keepingCapacity: true)
+        }
         while !cancelled && next < count && outstanding >= window {
             claimersAsleep += 1
             condition.wait()
@@ -82,10 +114,28 @@ private final class WorkQueue<T>: @unchecked Sendable {
         return handOut()
     }
 
-    func put(_ i: Int, _ value: T) {
+    func put(_ i: Int, _ value: T, by maker: Int) {
         condition.lock(); defer { condition.unlock() }
-        ready[i] = value
+        ready[i] = (value, maker)
         if takerAsleep { condition.broadcast() }
+    }
+
+    /// Gives a result back to the worker that made it, to release at its next claim; a result of the calling
+    /// thread, or of a worker that has stopped, is released by the caller.
+    func handBack(_ value: consuming T, to maker: Int) {
+        guard maker != 0 else { return }
+        condition.lock(); defer { condition.unlock() }
+        handedBack[maker]?.append(value)
+    }
+
+    /// Marks a worker stopped; results handed back to it from now on are released by the calling thread.
+    /// Returns what it was still to release, for the caller to let go.
+    @discardableResult
+    func finished(worker: Int) -> [T] {
+        condition.lock(); defer { condition.unlock() }
+        let left = handedBack[worker] ?? []
+        handedBack[worker] = nil
+        return left
     }
 
     /// Result `i`, removed, when it is ready; otherwise the next item to work on, when one may be handed out;
@@ -93,10 +143,10 @@ private final class WorkQueue<T>: @unchecked Sendable {
     func takeOrClaim(_ i: Int) -> Next {
         condition.lock(); defer { condition.unlock() }
         while true {
-            if let value = ready.removeValue(forKey: i) {
+            if let entry = ready.removeValue(forKey: i) {
                 outstanding -= 1
                 if claimersAsleep > 0 { condition.broadcast() }
-                return .result(value)
+                return .result(entry.value, maker: entry.maker)
             }
             if !cancelled && next < count && outstanding < window { return .claimed(handOut()) }
             takerAsleep = true

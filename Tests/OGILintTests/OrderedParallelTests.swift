@@ -76,6 +76,45 @@ final class OrderedParallelTests: XCTestCase {
         }
     }
 
+    /// A result that records the thread it was made on and the thread it was released on.
+    final class Made: @unchecked Sendable {
+        let maker = OrderedParallelTests.threadID()
+        let log: ReleaseLog
+        init(log: ReleaseLog) { self.log = log }
+        deinit { log.record(maker: maker, releaser: OrderedParallelTests.threadID()) }
+    }
+
+    final class ReleaseLog: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var pairs: [(maker: UInt, releaser: UInt)] = []
+        func record(maker: UInt, releaser: UInt) { lock.lock(); pairs.append((maker, releaser)); lock.unlock() }
+    }
+
+    /// A worker's results are released on that worker (glibc frees a block into its own thread's heap, under that
+    /// heap's lock), except the few handed back after it stopped: those the calling thread releases, and there
+    /// are at most a window of them, the items outstanding when the last item was handed out.
+    func testAWorkersResultsAreReleasedOnThatWorker() throws {
+        let caller = Self.threadID()
+        for (workers, window) in [(2, 4), (3, 6), (4, 16)] {
+            let log = ReleaseLog()
+            try OrderedParallel.run(
+                count: 400, workers: workers, window: window,
+                work: { i in
+                    Self.pause(i)
+                    return Made(log: log)
+                },
+                emit: { _, _ in })
+            let pairs = log.pairs
+            XCTAssertEqual(pairs.count, 400)
+            let byWorkers = pairs.filter { $0.maker != caller }
+            XCTAssertGreaterThan(byWorkers.count, 0, "no worker made a result")
+            let releasedElsewhere = byWorkers.filter { $0.releaser != $0.maker }
+            XCTAssertTrue(releasedElsewhere.allSatisfy { $0.releaser == caller })
+            XCTAssertLessThanOrEqual(releasedElsewhere.count, window, "workers \(workers), window \(window)")
+            XCTAssertTrue(pairs.filter { $0.maker == caller }.allSatisfy { $0.releaser == caller })
+        }
+    }
+
     struct Stop: Error {}
 
     func testAnErrorFromEmitStopsTheWorkAndIsRethrown() {
