@@ -224,6 +224,16 @@ public struct RuleSet: Sendable {
     /// The texts of every finding the tool words itself (not a rule's own message).
     public var messages: MessageCatalog
 
+    /// The bytes the set was loaded from, as a rule cache entry holds them (nil for a set built from texts).
+    package var source: Source?
+
+    /// A rule cache entry (`ParsedRulesCache.entryBytes`) of the files a set was loaded from, under its key.
+    package struct Source: Sendable {
+        let files: [String]
+        let key: String
+        let entry: [UInt8]
+    }
+
     public init(templates: TemplateSet, rules: [Rule], messages: MessageCatalog) {
         self.templates = templates; self.rules = rules; self.messages = messages
     }

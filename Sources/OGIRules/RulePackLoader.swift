@@ -69,15 +69,16 @@ public enum RulePackLoader {
         if let cache, cache.directory != nil, let key = ParsedRulesCache.contentKey(ofFiles: files),
             let hit = cache.loadEntry(files: files, key: key)
         {
-            return try load(
-                documents: zip(files, hit.roots).compactMap { f, r in r.map { (f, YNode(table: hit.table, index: $0, file: f)) } },
-                validate: !ParsedRulesCache.hitsAreTrusted, known: hit.known)
+            var set = try load(entry: hit, files: files)
+            set.source = RuleSet.Source(files: files, key: key, entry: hit.bytes)
+            return set
         }
         // Read (the key again from these bytes, the ones parsed); an unreadable file is reported in file order
-        // below, as when parsing.
+        // below, as when parsing. The entry is made with or without a cache folder: it is also what a replica of
+        // the set is built from.
         let contents = files.map { (path: $0, data: RuleFolderListing.contents(of: $0)) }
         let readable = contents.compactMap { c in c.data.map { (path: c.path, data: $0) } }
-        let key = cache?.directory != nil && readable.count == files.count ? ParsedRulesCache.contentKey(readable) : nil
+        let key = readable.count == files.count ? ParsedRulesCache.contentKey(readable) : nil
         var trees: [YAMLValue?] = []
         for (f, data) in contents {
             guard let data else { throw RulePackError.unreadable(path: f, reason: "cannot read the file") }
@@ -89,16 +90,40 @@ public enum RulePackLoader {
         // One table of every file, read as a cache hit reads it; its encoding is what the entry stores.
         let (nodes, encoded) = try YNode.flatten(trees, files: files)
         // The expression trees this load parses are kept by node (the hit's table has the same nodes).
-        let parsed = cache != nil && key != nil ? KnownExpressions() : nil
-        let built = cache != nil && key != nil ? KnownRuleRecorder() : nil
-        let set = try load(
+        let parsed = key != nil ? KnownExpressions() : nil
+        let built = key != nil ? KnownRuleRecorder() : nil
+        var set = try load(
             documents: zip(files, nodes).compactMap { f, n in n.map { (f, $0) } }, recording: parsed, recordingRules: built)
-        if let cache, let key {
-            cache.store(
-                files: files, key: key, documents: encoded, count: files.count,
+        if let key {
+            let entry = ParsedRulesCache.entryBytes(
+                key: key, documents: encoded, count: files.count,
                 known: KnownBuild(set, expressions: parsed ?? KnownExpressions(), built: built?.rules ?? []))
+            cache?.store(files: files, entry: entry)
+            set.source = RuleSet.Source(files: files, key: key, entry: entry)
         }
         return set
+    }
+
+    /// A rule set built from a cache entry's documents and what the validated load of them built (validated again
+    /// only when hits are not trusted, `ParsedRulesCache.hitsAreTrusted`).
+    static func load(entry: ParsedRulesCache.Entry, files: [String]) throws -> RuleSet {
+        try load(
+            documents: zip(files, entry.roots).compactMap { f, r in r.map { (f, YNode(table: entry.table, index: $0, file: f)) } },
+            validate: !ParsedRulesCache.hitsAreTrusted, known: entry.known)
+    }
+
+    /// The same rule set built again from the bytes it was built from (`RuleSet.source`), sharing no object with
+    /// it: what a second run with a warm cache would load. A batch gives each worker thread a replica, so the
+    /// threads never update the same reference counts (an atomic increment of a count another core holds waits
+    /// for its cache line). Nil for a set that was not loaded from files (`load(texts:)`).
+    package static func replica(of set: RuleSet) throws -> RuleSet? {
+        guard let source = set.source else { return nil }
+        // A copy of the bytes, not the same array: a rule's texts are read from them when first asked for.
+        let bytes = source.entry.withUnsafeBufferPointer { Array($0) }
+        guard let entry = ParsedRulesCache.decodeEntry(bytes, key: source.key, count: source.files.count) else { return nil }
+        var copy = try load(entry: entry, files: source.files)
+        copy.source = source
+        return copy
     }
 
     /// Loads already-parsed YAML texts (used by tests): pairs of (file name, YAML text).

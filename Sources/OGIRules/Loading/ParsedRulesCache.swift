@@ -109,6 +109,8 @@ public struct ParsedRulesCache: Sendable {
         var table: FlatYAML
         var roots: [Int?]
         var known: KnownBuild
+        /// The entry as stored (`entryBytes`).
+        var bytes: [UInt8]
     }
 
     /// The stored documents as one flat table with each file's root (nil for an empty document), when the entry
@@ -120,6 +122,11 @@ public struct ParsedRulesCache: Sendable {
     /// The entry for `files`, when it exists, is whole and matches `key`.
     func loadEntry(files: [String], key: String) -> Entry? {
         guard let path = entryPath(files: files), let bytes = RuleFolderListing.bytes(of: path) else { return nil }
+        return Self.decodeEntry(bytes, key: key, count: files.count)
+    }
+
+    /// An entry's bytes (`entryBytes`) read back, when they are whole and hold `count` documents under `key`.
+    static func decodeEntry(_ bytes: [UInt8], key: String, count: Int) -> Entry? {
         // The entry ends with the checksum of what precedes it, then the checksum's length in one byte.
         guard let length = bytes.last.map(Int.init), bytes.count > length + 1 else { return nil }
         let payload = bytes.count - length - 1
@@ -128,13 +135,13 @@ public struct ParsedRulesCache: Sendable {
         guard String(decoding: bytes[payload..<(bytes.count - 1)], as: UTF8.self) == sum.hex else { return nil }
         let header = bytes.withUnsafeBufferPointer { all -> (start: Int, known: KnownBuild)? in
             var reader = TreeDecoder(bytes: UnsafeBufferPointer(start: all.baseAddress, count: payload))
-            guard reader.string() == Self.format, reader.string() == key, let count = reader.int(), count == files.count else { return nil }
+            guard reader.string() == Self.format, reader.string() == key, let stored = reader.int(), stored == count else { return nil }
             // The rules' texts stay in the entry until asked for (`bytes` is the array `reader` starts at).
             guard let known = reader.knownBuild(source: bytes) else { return nil }
             return (reader.offset, known)
         }
-        guard let header, let (table, roots) = FlatYAML.decode(bytes, range: header.start..<payload, count: files.count) else { return nil }
-        return Entry(table: table, roots: roots, known: header.known)
+        guard let header, let (table, roots) = FlatYAML.decode(bytes, range: header.start..<payload, count: count) else { return nil }
+        return Entry(table: table, roots: roots, known: header.known, bytes: bytes)
     }
 
     /// The stored trees (nil for an empty document), when the entry exists and matches `key`.
@@ -153,7 +160,12 @@ public struct ParsedRulesCache: Sendable {
     /// Stores documents `TreeEncoder` wrote (`count` of them, in the order of `files`), with what the validated
     /// load built from them (`known`); failures are ignored.
     func store(files: [String], key: String, documents: [UInt8], count: Int, known: KnownBuild = KnownBuild()) {
-        guard let directory, let path = entryPath(files: files) else { return }
+        store(files: files, entry: Self.entryBytes(key: key, documents: documents, count: count, known: known))
+    }
+
+    /// An entry: documents `TreeEncoder` wrote (`count` of them) under `key`, with what the validated load built from
+    /// them (`known`), and a checksum.
+    static func entryBytes(key: String, documents: [UInt8], count: Int, known: KnownBuild) -> [UInt8] {
         var w = TreeEncoder()
         w.string(Self.format); w.string(key); w.int(count)
         w.knownBuild(known)
@@ -163,11 +175,17 @@ public struct ParsedRulesCache: Sendable {
         w.bytes.withUnsafeBytes { sum.add(bytes: $0) }
         w.bytes.append(contentsOf: sum.hex.utf8)
         w.byte(UInt8(sum.hex.utf8.count))
+        return w.bytes
+    }
+
+    /// Writes an entry (`entryBytes`) for `files`; failures are ignored.
+    func store(files: [String], entry: [UInt8]) {
+        guard let directory, let path = entryPath(files: files) else { return }
         let fm = FileManager.default
         guard (try? fm.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else { return }
         // Written beside the entry and renamed over it, so a reader never sees half an entry.
         let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).tmp"
-        guard fm.createFile(atPath: temporary, contents: Data(w.bytes)) else { return }
+        guard fm.createFile(atPath: temporary, contents: Data(entry)) else { return }
         if rename(temporary, path) != 0 { try? fm.removeItem(atPath: temporary) }
         prune(keeping: path)
     }
