@@ -85,6 +85,8 @@ public final class LintSession {
     var draftLimits = DraftStore.Limits()
     /// The last run's draft store, for tests.
     private(set) var lastDrafts: DraftStore?
+    /// The last run's worker linters, for tests.
+    private(set) var lastWorkerLinters: WorkerLinters?
 
     public init(options: Options) { self.options = options }
 
@@ -177,14 +179,16 @@ public final class LintSession {
         let drafts = DraftStore(draftLimits)
         lastDrafts = drafts
         var pairedInputs: [Int: Int] = [:]
-        let previousOf = try previousFiles(plan, keepingDraftsIn: drafts, pairedInputs: &pairedInputs)
+        let linters = WorkerLinters(originals: groups.map(\.linter), count: files.count, workers: options.workers)
+        lastWorkerLinters = linters
+        let previousOf = try previousFiles(plan, keepingDraftsIn: drafts, pairedInputs: &pairedInputs, linters: linters)
         let previousIndex = pairedInputs
         let givenPrevious = plan.previous
         try OrderedParallel.run(
             count: files.count, workers: options.workers,
-            work: { i in
+            work: { i, worker in
                 do {
-                    let linter = groups[groupOf[i]].linter
+                    let linter = linters.linter(group: groupOf[i], worker: worker)
                     var previous = givenPrevious
                     if let p = previousOf[i] {
                         // Last year's report is read for this pair only and released with it (from its draft when it
@@ -259,7 +263,10 @@ public final class LintSession {
 
     /// As `previousFiles(_:keepingDraftsIn:)`; `pairedInputs` gets, for each input paired with another input of its
     /// configuration group, that input's index, and the store keeps that input's draft for the extra use.
-    func previousFiles(_ plan: Plan, keepingDraftsIn drafts: DraftStore?, pairedInputs: inout [Int: Int]) throws -> [Int: String] {
+    /// `linters` gives each worker thread its linters (nil: the groups' own on every thread).
+    func previousFiles(
+        _ plan: Plan, keepingDraftsIn drafts: DraftStore?, pairedInputs: inout [Int: Int], linters: WorkerLinters? = nil
+    ) throws -> [Int: String] {
         let files = plan.start.files
         var out: [Int: String] = [:]
         if plan.previous != nil { return out }
@@ -285,8 +292,9 @@ public final class LintSession {
         let keepDrafts = drafts != nil
         try OrderedParallel.run(
             count: files.count, workers: options.workers,
-            work: { i -> (key: PreviousPairing.Key?, draft: [UInt8]?) in
-                guard let read = try? groups[groupOf[i]].linter.readPairing(path: files[i]) else { return (nil, nil) }
+            work: { i, worker -> (key: PreviousPairing.Key?, draft: [UInt8]?) in
+                let linter = linters?.linter(group: groupOf[i], worker: worker) ?? groups[groupOf[i]].linter
+                guard let read = try? linter.readPairing(path: files[i]) else { return (nil, nil) }
                 return (read.key, keepDrafts ? read.draft?.encoded() : nil)
             },
             emit: { i, read in

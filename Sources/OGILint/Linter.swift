@@ -48,7 +48,7 @@ public final class Linter: Sendable {
     /// the user's cache folder, off with `OGILINT_NO_CACHE=1`). It stores only rule sets that validated
     /// completely, so a hit from the same executable and the same bytes is not validated again; anything
     /// else (a changed file, a new pack, another build) is validated with file and line positions.
-    public init(
+    public convenience init(
         ruleDirectories: [String], options: LintOptions = LintOptions(), configuration: LintConfiguration? = nil,
         rulesCache: ParsedRulesCache? = .standard
     ) throws {
@@ -60,7 +60,13 @@ public final class Linter: Sendable {
             throw ReaderError.invalidOption(
                 option: "--max-size", problem: "\(options.maxInputBytes) is not a size; give the largest input in bytes, e.g. 52428800")
         }
-        var set = try RulePackLoader.load(directories: ruleDirectories + (configuration?.rules ?? []), cache: rulesCache)
+        let set = try RulePackLoader.load(directories: ruleDirectories + (configuration?.rules ?? []), cache: rulesCache)
+        try self.init(loaded: set, options: options, configuration: configuration)
+    }
+
+    /// A linter of a loaded rule set, with the configuration applied to it.
+    private init(loaded: RuleSet, options: LintOptions, configuration: LintConfiguration?) throws {
+        var set = loaded
         if let configuration { set = try configuration.apply(to: set) }
         self.configuration = configuration
         self.ruleSet = set
@@ -69,6 +75,15 @@ public final class Linter: Sendable {
         self.options = options
         self.budget = ReadBudget(maxInputBytes: options.maxInputBytes)
         self.registry = ReaderRegistry.standard(context: context, budget: budget)
+    }
+
+    /// A linter that checks as this one does and shares no object with it: its rules built again from the bytes
+    /// they were loaded from (`RulePackLoader.replica(of:)`), not read from disk again, so a rule file changed since
+    /// makes no difference. A batch gives one to each worker thread besides the calling one, whose reference
+    /// counts then stay in their own core's cache. Nil when the rules were not loaded from files.
+    func replica() throws -> Linter? {
+        guard let set = try RulePackLoader.replica(of: ruleSet) else { return nil }
+        return try Linter(loaded: set, options: options, configuration: configuration)
     }
 
     /// Reads a file into the report model, choosing the reader by content and extension. Only regular

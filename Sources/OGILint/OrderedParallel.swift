@@ -21,9 +21,19 @@ enum OrderedParallel {
         window: Int? = nil, work: @escaping @Sendable (Int) -> T,
         emit: (Int, T) throws -> Void
     ) throws {
-        let workers = count <= 1 ? 1 : max(1, min(workers ?? ProcessInfo.processInfo.activeProcessorCount, count))
+        try run(count: count, workers: workers, window: window, work: { i, _ in work(i) }, emit: emit)
+    }
+
+    /// As `run(count:workers:window:work:emit:)`, telling `work` which worker calls it: 0 is the calling thread,
+    /// 1..<`threadCount(count:workers:)` the others; each worker is one thread for the whole run.
+    static func run<T: Sendable>(
+        count: Int, workers: Int? = nil,
+        window: Int? = nil, work: @escaping @Sendable (_ item: Int, _ worker: Int) -> T,
+        emit: (Int, T) throws -> Void
+    ) throws {
+        let workers = threadCount(count: count, workers: workers)
         if workers <= 1 {
-            for i in 0..<count { try emit(i, work(i)) }
+            for i in 0..<count { try emit(i, work(i, 0)) }
             return
         }
         let queue = WorkQueue<T>(count: count, window: max(workers, window ?? workers * 8), workers: workers)
@@ -35,7 +45,7 @@ enum OrderedParallel {
                 done.reserveCapacity(queue.window)
                 while let i = queue.claim(worker: worker, releasing: &done) {
                     done.removeAll(keepingCapacity: true)
-                    queue.put(i, work(i), by: worker)
+                    queue.put(i, work(i, worker), by: worker)
                 }
                 done.removeAll()
                 queue.finished(worker: worker)
@@ -50,7 +60,7 @@ enum OrderedParallel {
                     queue.handBack(consume value, to: maker)
                     i += 1
                 case .claimed(let j):
-                    queue.put(j, work(j), by: 0)
+                    queue.put(j, work(j, 0), by: 0)
                 }
             }
         } catch {
@@ -59,6 +69,13 @@ enum OrderedParallel {
             throw error
         }
         group.wait()
+    }
+}
+
+extension OrderedParallel {
+    /// How many threads `run` works on for `count` items: `workers` (nil: one per core), at most one per item.
+    static func threadCount(count: Int, workers: Int?) -> Int {
+        count <= 1 ? 1 : max(1, min(workers ?? ProcessInfo.processInfo.activeProcessorCount, count))
     }
 }
 
