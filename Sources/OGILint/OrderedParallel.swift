@@ -4,8 +4,10 @@ import Foundation
 /// computed but not yet handed back, so memory stays flat however many items there are.
 enum OrderedParallel {
     /// Calls `work(i)` for every `i` in `0..<count` on up to `workers` threads (nil: one per core), and
-    /// `emit(i, result)` on the calling thread in index order. At most `window` results wait at a time. When
-    /// `emit` throws, the workers stop after their current item and the error is rethrown.
+    /// `emit(i, result)` on the calling thread in index order. At most `window` items are worked on or wait to be
+    /// emitted at a time; after `emit`, a worker's results wait to be released on it until its next claim (a few
+    /// windows at most, whatever `count`). When `emit` throws, the workers stop after their current item and the
+    /// error is rethrown.
     ///
     /// The calling thread is one of the workers: while the result it must hand back next is not ready, it works
     /// on the next item instead of waiting. It sleeps only when every item is handed out or the window is full,
@@ -25,7 +27,8 @@ enum OrderedParallel {
     }
 
     /// As `run(count:workers:window:work:emit:)`, telling `work` which worker calls it: 0 is the calling thread,
-    /// 1..<`threadCount(count:workers:)` the others; each worker is one thread for the whole run.
+    /// 1..<`threadCount(count:workers:)` the others; each worker is one thread for the whole run (two runs may
+    /// give the same worker index to different threads).
     static func run<T: Sendable>(
         count: Int, workers: Int? = nil,
         window: Int? = nil, work: @escaping @Sendable (_ item: Int, _ worker: Int) -> T,
@@ -43,11 +46,15 @@ enum OrderedParallel {
                 // The results this worker made that were handed back, released here (outside the lock).
                 var done: [T] = []
                 done.reserveCapacity(queue.window)
-                while let i = queue.claim(worker: worker, releasing: &done) {
+                work: while true {
+                    let next = queue.claim(worker: worker, releasing: &done)
                     done.removeAll(keepingCapacity: true)
-                    queue.put(i, work(i, worker), by: worker)
+                    switch next {
+                    case .item(let i): queue.put(i, work(i, worker), by: worker)
+                    case .release: continue
+                    case .done: break work
+                    }
                 }
-                done.removeAll()
                 queue.finished(worker: worker)
             }
         }
@@ -114,21 +121,33 @@ private final class WorkQueue<T>: @unchecked Sendable {
         }
     }
 
-    /// The next index to work on, once fewer than `window` items are outstanding; nil when all are handed out.
-    /// `released` gets the worker's results handed back since its last claim (it is empty when called).
-    func claim(worker: Int, releasing released: inout [T]) -> Int? {
+    /// What a worker gets from `claim`.
+    enum Claim {
+        /// The next index to work on.
+        case item(Int)
+        /// Nothing to work on yet: release what was handed back before waiting (then claim again).
+        case release
+        /// Every item is handed out (or the run was cancelled).
+        case done
+    }
+
+    /// The next index to work on, once fewer than `window` items are outstanding. `released` (empty when called)
+    /// gets the worker's results handed back since its last claim; with some and the window full, the worker is
+    /// sent to release them before it waits, so a sleeping worker holds none.
+    func claim(worker: Int, releasing released: inout [T]) -> Claim {
         condition.lock(); defer { condition.unlock() }
-        if let back = handedBack[worker], !back.isEmpty {
-            released.append(contentsOf: back)
-            handedBack[worker]!.removeAll(keepingCapacity: true)
-        }
-        while !cancelled && next < count && outstanding >= window {
+        while true {
+            if let back = handedBack[worker], !back.isEmpty {
+                released.append(contentsOf: back)
+                handedBack[worker]!.removeAll(keepingCapacity: true)
+            }
+            if cancelled || next >= count { return .done }
+            if outstanding < window { return .item(handOut()) }
+            if !released.isEmpty { return .release }
             claimersAsleep += 1
             condition.wait()
             claimersAsleep -= 1
         }
-        guard !cancelled, next < count else { return nil }
-        return handOut()
     }
 
     func put(_ i: Int, _ value: T, by maker: Int) {

@@ -115,6 +115,67 @@ final class OrderedParallelTests: XCTestCase {
         }
     }
 
+    /// Counts the results alive at once.
+    final class Census: @unchecked Sendable {
+        private let lock = NSLock()
+        private var alive = 0
+        private(set) var most = 0
+        func born() { lock.lock(); alive += 1; most = max(most, alive); lock.unlock() }
+        func died() { lock.lock(); alive -= 1; lock.unlock() }
+    }
+
+    final class Counted: @unchecked Sendable {
+        let census: Census
+        init(_ census: Census) { self.census = census; census.born() }
+        deinit { census.died() }
+    }
+
+    /// Results handed back to their worker are released there at its next claim, and before it waits: however
+    /// many items, the results alive at once stay within a few windows.
+    func testResultsAliveAtOnceStayWithinAFewWindows() throws {
+        for (workers, window) in [(2, 4), (3, 6), (4, 8)] {
+            let census = Census()
+            try OrderedParallel.run(
+                count: 600, workers: workers, window: window,
+                work: { i in
+                    Self.pause(i)
+                    return Counted(census)
+                },
+                emit: { _, _ in })
+            XCTAssertLessThanOrEqual(census.most, window * (1 + 2 * (workers - 1)) + workers, "workers \(workers), window \(window)")
+        }
+    }
+
+    /// The threads each worker index ran on.
+    final class Seen: @unchecked Sendable {
+        private let lock = NSLock()
+        private var seen: [Int: Set<UInt>] = [:]
+        func add(worker: Int, thread: UInt) { lock.lock(); seen[worker, default: []].insert(thread); lock.unlock() }
+        var threadsOf: [Int: Set<UInt>] { lock.lock(); defer { lock.unlock() }; return seen }
+    }
+
+    /// `work` is told its worker: 0 on the calling thread, and each other index on one thread of its own.
+    func testEachWorkerIndexIsOneThreadAndZeroIsTheCaller() throws {
+        let caller = Self.threadID()
+        for workers in [2, 3, 4] {
+            let seen = Seen()
+            try OrderedParallel.run(
+                count: 300, workers: workers, window: 2 * workers,
+                work: { (i: Int, worker: Int) -> Int in
+                    seen.add(worker: worker, thread: Self.threadID())
+                    Self.pause(i)
+                    return i
+                },
+                emit: { _, _ in })
+            let threadsOf = seen.threadsOf
+            XCTAssertEqual(threadsOf[0], [caller], "workers \(workers)")
+            XCTAssertTrue(threadsOf.keys.allSatisfy { (0..<workers).contains($0) })
+            XCTAssertTrue(threadsOf.values.allSatisfy { $0.count == 1 }, "a worker index on several threads: \(threadsOf)")
+            let all = threadsOf.values.reduce(into: Set<UInt>()) { $0.formUnion($1) }
+            XCTAssertEqual(all.count, threadsOf.count, "two worker indices on one thread")
+        }
+    }
+
     struct Stop: Error {}
 
     func testAnErrorFromEmitStopsTheWorkAndIsRethrown() {
