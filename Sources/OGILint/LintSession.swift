@@ -85,8 +85,8 @@ public final class LintSession {
     var draftLimits = DraftStore.Limits()
     /// The last run's draft store, for tests.
     private(set) var lastDrafts: DraftStore?
-    /// The last run's worker linters, for tests.
-    private(set) var lastWorkerLinters: WorkerLinters?
+    /// How many linter replicas the last run's workers made (for tests).
+    private(set) var lastReplicaCount = 0
 
     public init(options: Options) { self.options = options }
 
@@ -140,7 +140,8 @@ public final class LintSession {
                     agencyKind: options.agencyKind ?? conf?.agencyKind, year: options.year ?? conf?.year,
                     maxInputBytes: options.maxInputBytes)
                 let linter = try Linter(
-                    ruleDirectories: [options.rulesRoot] + options.extraRules, options: lintOptions, configuration: conf)
+                    ruleDirectories: [options.rulesRoot] + options.extraRules, options: lintOptions, configuration: conf,
+                    replicable: WorkerLinters.replicates(count: files.count, workers: options.workers))
                 groups.append(Group(configuration: conf, linter: linter))
             }
         } catch let e as RulePackError {
@@ -180,7 +181,6 @@ public final class LintSession {
         lastDrafts = drafts
         var pairedInputs: [Int: Int] = [:]
         let linters = WorkerLinters(originals: groups.map(\.linter), count: files.count, workers: options.workers)
-        lastWorkerLinters = linters
         let previousOf = try previousFiles(plan, keepingDraftsIn: drafts, pairedInputs: &pairedInputs, linters: linters)
         let previousIndex = pairedInputs
         let givenPrevious = plan.previous
@@ -248,6 +248,7 @@ public final class LintSession {
             summary.add(input)
             try consumer.add(input)
         }
+        lastReplicaCount = linters.replicasMade
         try consumer.finish(summary)
         return summary
     }

@@ -48,9 +48,10 @@ public final class Linter: Sendable {
     /// the user's cache folder, off with `OGILINT_NO_CACHE=1`). It stores only rule sets that validated
     /// completely, so a hit from the same executable and the same bytes is not validated again; anything
     /// else (a changed file, a new pack, another build) is validated with file and line positions.
+    /// `replicable` keeps what `replica()` needs when there is no cache folder (with one, it is always kept).
     public convenience init(
         ruleDirectories: [String], options: LintOptions = LintOptions(), configuration: LintConfiguration? = nil,
-        rulesCache: ParsedRulesCache? = .standard
+        rulesCache: ParsedRulesCache? = .standard, replicable: Bool = false
     ) throws {
         if let y = options.year, !ModelShape.plausibleYears.contains(y) {
             throw ReaderError.invalidOption(
@@ -60,7 +61,8 @@ public final class Linter: Sendable {
             throw ReaderError.invalidOption(
                 option: "--max-size", problem: "\(options.maxInputBytes) is not a size; give the largest input in bytes, e.g. 52428800")
         }
-        let set = try RulePackLoader.load(directories: ruleDirectories + (configuration?.rules ?? []), cache: rulesCache)
+        let set = try RulePackLoader.load(
+            directories: ruleDirectories + (configuration?.rules ?? []), cache: rulesCache, replicable: replicable)
         try self.init(loaded: set, options: options, configuration: configuration)
     }
 
@@ -77,10 +79,12 @@ public final class Linter: Sendable {
         self.registry = ReaderRegistry.standard(context: context, budget: budget)
     }
 
-    /// A linter that checks as this one does and shares no object with it: its rules built again from the bytes
-    /// they were loaded from (`RulePackLoader.replica(of:)`), not read from disk again, so a rule file changed since
-    /// makes no difference. A batch gives one to each worker thread besides the calling one, whose reference
-    /// counts then stay in their own core's cache. Nil when the rules were not loaded from files.
+    /// A linter that checks as this one does, its rules built again from the bytes they were loaded from
+    /// (`RulePackLoader.replica(of:)`, not read from disk again, so a rule file changed since makes no difference)
+    /// and the configuration applied to them again. It shares none of the rules' objects with this one (the
+    /// configuration and options are the same values). A batch gives one to each worker thread besides the calling
+    /// one, so the reference counts each thread changes stay in its own core's cache. Nil when the rules kept no
+    /// source (loaded without a cache folder and not `replicable`).
     func replica() throws -> Linter? {
         guard let set = try RulePackLoader.replica(of: ruleSet) else { return nil }
         return try Linter(loaded: set, options: options, configuration: configuration)

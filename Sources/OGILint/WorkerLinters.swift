@@ -1,7 +1,9 @@
 import Foundation
 
 /// The linters each thread of a batch checks with: the calling thread uses the configuration groups' own, every
-/// other worker a replica of each (`Linter.replica()`), made on that thread when it first needs it.
+/// other worker a replica of each (`Linter.replica()`), made by the thread that first works as that worker and
+/// needs it. One `WorkerLinters` serves a run's pairing pass and its check, one after the other; a worker index
+/// may be a different thread in each, never two threads at once.
 ///
 /// A linter is mostly shared, immutable objects (rules, templates, compiled patterns, vocabularies) whose
 /// reference counts change each time a report is read or checked with them. Two cores changing the same count
@@ -10,7 +12,7 @@ import Foundation
 /// counts stay in its own core's cache. Replicas give the same findings: they are built from the same bytes
 /// (`RulePackLoader.replica(of:)`), as a second run with a warm rule cache would load them.
 final class WorkerLinters: @unchecked Sendable {
-    /// One worker's linters, by group; only that worker's thread touches it.
+    /// One worker's linters, by group; only the thread working as that worker touches it.
     private final class Slot {
         var linters: [Linter?]
         init(groups: Int) { linters = Array(repeating: nil, count: groups) }
@@ -28,8 +30,13 @@ final class WorkerLinters: @unchecked Sendable {
     init(originals: [Linter], count: Int, workers: Int?) {
         self.originals = originals
         let threads = OrderedParallel.threadCount(count: count, workers: workers)
-        let replicate = threads > 1 && count >= threads * Self.minimumItemsPerThread
-        slots = replicate ? (0..<threads).map { _ in Slot(groups: originals.count) } : []
+        slots = Self.replicates(count: count, workers: workers) ? (0..<threads).map { _ in Slot(groups: originals.count) } : []
+    }
+
+    /// Whether a run of `count` items makes replicas (so its linters should be loaded `replicable`).
+    static func replicates(count: Int, workers: Int?) -> Bool {
+        let threads = OrderedParallel.threadCount(count: count, workers: workers)
+        return threads > 1 && count >= threads * minimumItemsPerThread
     }
 
     /// How many replicas the workers have made so far (read once the run is over; for tests).
@@ -45,7 +52,13 @@ final class WorkerLinters: @unchecked Sendable {
         guard worker > 0, worker < slots.count else { return originals[group] }
         let slot = slots[worker]
         if let made = slot.linters[group] { return made }
-        let made = (try? originals[group].replica()) ?? originals[group]
+        var made = originals[group]
+        do {
+            if let replica = try originals[group].replica() { made = replica }
+        } catch {
+            // The bytes loaded the same rules once: a failure is a bug. Checking goes on with the original.
+            assertionFailure("a replica of the rules could not be made: \(error)")
+        }
         slot.linters[group] = made
         return made
     }

@@ -224,14 +224,17 @@ public struct RuleSet: Sendable {
     /// The texts of every finding the tool words itself (not a rule's own message).
     public var messages: MessageCatalog
 
-    /// The bytes the set was loaded from, as a rule cache entry holds them (nil for a set built from texts).
+    /// The bytes the set was loaded from, as a rule cache entry holds them (`RulePackLoader.replica(of:)` builds
+    /// the set again from them). They are the set as loaded: a configuration applied since (disabled rules,
+    /// severities) is not in them. Nil for a set built from texts, or loaded without a cache folder and not asked to
+    /// be replicable.
     package var source: Source?
 
     /// A rule cache entry (`ParsedRulesCache.entryBytes`) of the files a set was loaded from, under its key.
     package struct Source: Sendable {
-        let files: [String]
-        let key: String
-        let entry: [UInt8]
+        package let files: [String]
+        package let key: String
+        package let entry: [UInt8]
     }
 
     public init(templates: TemplateSet, rules: [Rule], messages: MessageCatalog) {

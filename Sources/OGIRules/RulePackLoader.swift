@@ -11,10 +11,11 @@ public enum RulePackLoader {
     public static let maxFolderDepth = 6
 
     /// Loads every rule file below `directories`; `cache` (off by default) saves parsing unchanged files again.
-    public static func load(directories: [String], cache: ParsedRulesCache? = nil) throws -> RuleSet {
+    /// `replicable` keeps what `replica(of:)` needs even without a cache folder (with one it is always kept).
+    public static func load(directories: [String], cache: ParsedRulesCache? = nil, replicable: Bool = false) throws -> RuleSet {
         var files: [String] = []
         for dir in directories { files += try ruleFiles(in: dir) }
-        return try load(files: files, cache: cache)
+        return try load(files: files, cache: cache, replicable: replicable)
     }
 
     /// The YAML files of one rule folder (or the file itself), sorted; hidden entries are skipped.
@@ -62,7 +63,7 @@ public enum RulePackLoader {
         return found.sorted()
     }
 
-    public static func load(files: [String], cache: ParsedRulesCache? = nil) throws -> RuleSet {
+    public static func load(files: [String], cache: ParsedRulesCache? = nil, replicable: Bool = false) throws -> RuleSet {
         // Same bytes as a rule set this executable loaded and validated completely before: its trees, without
         // parsing the YAML again, and without validating again when the key names this executable. The key is
         // hashed from the files read one after another into one buffer (a hit needs nothing else of them).
@@ -74,11 +75,12 @@ public enum RulePackLoader {
             return set
         }
         // Read (the key again from these bytes, the ones parsed); an unreadable file is reported in file order
-        // below, as when parsing. The entry is made with or without a cache folder: it is also what a replica of
-        // the set is built from.
+        // below, as when parsing. The entry is made for a cache folder, and for a replicable set without one (it
+        // is what a replica is built from).
         let contents = files.map { (path: $0, data: RuleFolderListing.contents(of: $0)) }
         let readable = contents.compactMap { c in c.data.map { (path: c.path, data: $0) } }
-        let key = readable.count == files.count ? ParsedRulesCache.contentKey(readable) : nil
+        let makesEntry = cache?.directory != nil || replicable
+        let key = makesEntry && readable.count == files.count ? ParsedRulesCache.contentKey(readable) : nil
         var trees: [YAMLValue?] = []
         for (f, data) in contents {
             guard let data else { throw RulePackError.unreadable(path: f, reason: "cannot read the file") }
@@ -112,17 +114,22 @@ public enum RulePackLoader {
             validate: !ParsedRulesCache.hitsAreTrusted, known: entry.known)
     }
 
-    /// The same rule set built again from the bytes it was built from (`RuleSet.source`), sharing no object with
-    /// it: what a second run with a warm cache would load. A batch gives each worker thread a replica, so the
-    /// threads never update the same reference counts (an atomic increment of a count another core holds waits
-    /// for its cache line). Nil for a set that was not loaded from files (`load(texts:)`).
+    /// The rule set as loaded (before any configuration applied to `set`), built again from the bytes it was loaded
+    /// from (`RuleSet.source`) as a second run with a warm cache would load it, sharing no object with `set`: the
+    /// bytes, the file paths and the key are copied first. A batch gives each worker thread a replica, so the threads
+    /// do not update the same reference counts (an atomic increment of a count another core holds waits for its cache
+    /// line). Nil for a set without a source (`load(texts:)`, or a load without a cache folder that was not asked to
+    /// be `replicable`).
     package static func replica(of set: RuleSet) throws -> RuleSet? {
         guard let source = set.source else { return nil }
-        // A copy of the bytes, not the same array: a rule's texts are read from them when first asked for.
+        // Copies, not the same arrays and strings: a rule's texts are read from the bytes when first asked for, and
+        // every rule keeps its file's path.
         let bytes = source.entry.withUnsafeBufferPointer { Array($0) }
-        guard let entry = ParsedRulesCache.decodeEntry(bytes, key: source.key, count: source.files.count) else { return nil }
-        var copy = try load(entry: entry, files: source.files)
-        copy.source = source
+        let files = source.files.map { String(decoding: Array($0.utf8), as: UTF8.self) }
+        let key = String(decoding: Array(source.key.utf8), as: UTF8.self)
+        guard let entry = ParsedRulesCache.decodeEntry(bytes, key: key, count: files.count) else { return nil }
+        var copy = try load(entry: entry, files: files)
+        copy.source = RuleSet.Source(files: files, key: key, entry: bytes)
         return copy
     }
 

@@ -40,6 +40,11 @@ final class WorkerLintersTests: XCTestCase {
         let replica = try XCTUnwrap(try original.replica(), label)
         XCTAssertFalse(replica === original)
         XCTAssertFalse(replica.context === original.context, "\(label): the reading context is shared")
+        let mine = try XCTUnwrap(replica.ruleSet.source), theirs = try XCTUnwrap(original.ruleSet.source)
+        XCTAssertEqual(mine.entry, theirs.entry)
+        mine.entry.withUnsafeBufferPointer { a in
+            theirs.entry.withUnsafeBufferPointer { b in XCTAssertNotEqual(a.baseAddress, b.baseAddress, "\(label): the bytes are shared") }
+        }
         XCTAssertEqual(replica.ruleSet.rules.map(\.id), original.ruleSet.rules.map(\.id), label)
         XCTAssertEqual(replica.ruleSet.rules.map(\.severity), original.ruleSet.rules.map(\.severity), label)
         var findings = 0
@@ -54,7 +59,9 @@ final class WorkerLintersTests: XCTestCase {
     func testAReplicaChecksEveryInputAsTheOriginal() throws {
         // Without a cache (the rules parsed and validated), then with one: its first load writes the entry, the
         // second is a hit built from it.
-        try assertReplicaChecksAsOriginal(try Linter(ruleDirectories: [Repo.rules], rulesCache: nil), "no cache")
+        try assertReplicaChecksAsOriginal(try Linter(ruleDirectories: [Repo.rules], rulesCache: nil, replicable: true), "no cache")
+        // Without a cache and not asked to be replicable, nothing is kept to make one from.
+        XCTAssertNil(try Linter(ruleDirectories: [Repo.rules], rulesCache: nil).replica())
         let cacheDir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-replica-\(UUID().uuidString)").path
         addTeardownBlock { try? FileManager.default.removeItem(atPath: cacheDir) }
         let cache = ParsedRulesCache(directory: cacheDir)
@@ -70,7 +77,7 @@ final class WorkerLintersTests: XCTestCase {
         let file = (dir as NSString).appendingPathComponent(".ogilint.yml")
         try "disable:\n  - APP-ROW-TOTAL\nseverity:\n  APP-BALANCE: warning\n".write(toFile: file, atomically: true, encoding: .utf8)
         let conf = try LintConfiguration.load(file)
-        let original = try Linter(ruleDirectories: [Repo.rules], configuration: conf, rulesCache: nil)
+        let original = try Linter(ruleDirectories: [Repo.rules], configuration: conf, rulesCache: nil, replicable: true)
         XCTAssertNil(original.ruleSet.rule("APP-ROW-TOTAL"))
         XCTAssertEqual(original.ruleSet.rule("APP-BALANCE")?.severity, .warning)
         try assertReplicaChecksAsOriginal(original, "configured", every: 4)
@@ -81,7 +88,7 @@ final class WorkerLintersTests: XCTestCase {
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-rules-\(UUID().uuidString)").path
         try FileManager.default.copyItem(atPath: Repo.rules, toPath: copy)
         addTeardownBlock { try? FileManager.default.removeItem(atPath: copy) }
-        let original = try Linter(ruleDirectories: [copy], rulesCache: nil)
+        let original = try Linter(ruleDirectories: [copy], rulesCache: nil, replicable: true)
         try FileManager.default.removeItem(atPath: copy)
         let replica = try XCTUnwrap(try original.replica())
         XCTAssertEqual(replica.ruleSet.rules.map(\.id), original.ruleSet.rules.map(\.id))
@@ -91,7 +98,7 @@ final class WorkerLintersTests: XCTestCase {
     }
 
     func testReplicasOnlyForWorkersOfALargeEnoughBatch() throws {
-        let original = try Linter(ruleDirectories: [Repo.rules], rulesCache: nil)
+        let original = try Linter(ruleDirectories: [Repo.rules], rulesCache: nil, replicable: true)
         let perThread = WorkerLinters.minimumItemsPerThread
         let small = WorkerLinters(originals: [original], count: 2 * perThread - 1, workers: 2)
         XCTAssertTrue(small.linter(group: 0, worker: 1) === original)
@@ -126,7 +133,7 @@ final class WorkerLintersTests: XCTestCase {
             let plan = try session.plan([dir.path])
             let sink = StringSink()
             try session.run(plan, to: FormatWriter(format.init(options: OutputOptions(version: "t")), to: sink))
-            return (sink.text, session.lastWorkerLinters?.replicasMade ?? 0)
+            return (sink.text, session.lastReplicaCount)
         }
         for format in OutputFormats.all {
             let one = try output(workers: 1, format: format)
