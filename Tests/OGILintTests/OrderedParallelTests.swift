@@ -30,6 +30,17 @@ final class OrderedParallelTests: XCTestCase {
     /// A short pause that differs from item to item, so items finish out of order.
     static func pause(_ i: Int) { usleep(UInt32((i * 7919) % 5) * 300) }
 
+    /// Runs `count` items that each pause (`pause`) and return `make()`; `emit` keeps nothing.
+    static func runPausing<T: Sendable>(count: Int, workers: Int, window: Int, _ make: @escaping @Sendable () -> T) throws {
+        try OrderedParallel.run(
+            count: count, workers: workers, window: window,
+            work: { i in
+                pause(i)
+                return make()
+            },
+            emit: { _, _ in })
+    }
+
     func testEveryResultComesBackOnceInOrderOnTheCallingThread() throws {
         let caller = Self.threadID()
         for count in [0, 1, 2, 3, 57] {
@@ -97,13 +108,7 @@ final class OrderedParallelTests: XCTestCase {
         let caller = Self.threadID()
         for (workers, window) in [(2, 4), (3, 6), (4, 16)] {
             let log = ReleaseLog()
-            try OrderedParallel.run(
-                count: 400, workers: workers, window: window,
-                work: { i in
-                    Self.pause(i)
-                    return Made(log: log)
-                },
-                emit: { _, _ in })
+            try Self.runPausing(count: 400, workers: workers, window: window) { Made(log: log) }
             let pairs = log.pairs
             XCTAssertEqual(pairs.count, 400)
             let byWorkers = pairs.filter { $0.maker != caller }
@@ -135,13 +140,7 @@ final class OrderedParallelTests: XCTestCase {
     func testResultsAliveAtOnceStayWithinAFewWindows() throws {
         for (workers, window) in [(2, 4), (3, 6), (4, 8)] {
             let census = Census()
-            try OrderedParallel.run(
-                count: 600, workers: workers, window: window,
-                work: { i in
-                    Self.pause(i)
-                    return Counted(census)
-                },
-                emit: { _, _ in })
+            try Self.runPausing(count: 600, workers: workers, window: window) { Counted(census) }
             XCTAssertLessThanOrEqual(census.most, window * (1 + 2 * (workers - 1)) + workers, "workers \(workers), window \(window)")
         }
     }

@@ -22,15 +22,8 @@ final class StreamingTests: XCTestCase {
     }
 
     func output(_ dir: URL, workers: Int, format: any OutputFormat.Type) throws -> (text: String, paths: [String]) {
-        var o = LintSession.Options(rulesRoot: Repo.rules)
-        o.workers = workers
-        o.useConfiguration = false
-        let session = LintSession(options: o)
-        let plan = try session.plan([dir.path])
-        let sink = StringSink()
-        let collected = CollectedRun()
-        try session.run(plan, to: RunConsumers([FormatWriter(format.init(options: OutputOptions(version: "t")), to: sink), collected]))
-        return (sink.text, collected.inputs.map(\.path))
+        let out = try batchOutput(dir, workers: workers, format: format)
+        return (out.text, out.paths)
     }
 
     func testOutputIsTheSameInInputOrderOnAnyNumberOfThreads() throws {

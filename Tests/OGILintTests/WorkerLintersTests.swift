@@ -125,19 +125,9 @@ final class WorkerLintersTests: XCTestCase {
             let name = String(format: "r%03d.", i) + (src as NSString).pathExtension
             try FileManager.default.copyItem(atPath: src, toPath: dir.appendingPathComponent(name).path)
         }
-        func output(workers: Int, format: any OutputFormat.Type) throws -> (text: String, replicas: Int) {
-            var o = LintSession.Options(rulesRoot: Repo.rules)
-            o.workers = workers
-            o.useConfiguration = false
-            let session = LintSession(options: o)
-            let plan = try session.plan([dir.path])
-            let sink = StringSink()
-            try session.run(plan, to: FormatWriter(format.init(options: OutputOptions(version: "t")), to: sink))
-            return (sink.text, session.lastReplicaCount)
-        }
         for format in OutputFormats.all {
-            let one = try output(workers: 1, format: format)
-            let two = try output(workers: 2, format: format)
+            let one = try batchOutput(dir, workers: 1, format: format)
+            let two = try batchOutput(dir, workers: 2, format: format)
             XCTAssertEqual(one.replicas, 0)
             XCTAssertEqual(two.replicas, 1, "the second thread checked with a replica")
             XCTAssertEqual(two.text, one.text, format.name)
