@@ -127,7 +127,11 @@ public enum RulePackLoader {
         let bytes = source.entry.withUnsafeBufferPointer { Array($0) }
         let files = source.files.map { String(decoding: Array($0.utf8), as: UTF8.self) }
         let key = String(decoding: Array(source.key.utf8), as: UTF8.self)
-        guard let entry = ParsedRulesCache.decodeEntry(bytes, key: key, count: files.count) else { return nil }
+        guard let entry = ParsedRulesCache.decodeEntry(bytes, key: key, count: files.count) else {
+            // These bytes were made or read whole by this process: not decoding them is a bug, not a missing source.
+            assertionFailure("a rule set's own entry bytes did not decode")
+            return nil
+        }
         var copy = try load(entry: entry, files: files)
         copy.source = RuleSet.Source(files: files, key: key, entry: bytes)
         return copy
