@@ -308,7 +308,7 @@ public struct TextReader: ReportReader {
             if joined.utf8.count != before { untouched = false }
         }
         if !hasBreaks && FastText.bytesEqual(joined, original) { return (texts, true) }
-        return (joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), false)
+        return (Self.splitAtLineFeeds(joined), false)
     }
 
     /// `noiseFreeLines(input, cleaned:in:)`, where `slots` (when given) are the `noiseSlots` of the cleaned
@@ -567,7 +567,30 @@ public struct TextReader: ReportReader {
         var joined = original
         for p in ctx.inlineNoise { joined = p.removingAllKeepingNewlines(in: joined) }
         if !hasBreaks && FastText.bytesEqual(joined, original) { return texts }
-        return joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return Self.splitAtLineFeeds(joined)
+    }
+
+    /// `s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)`, read on the UTF-8 bytes:
+    /// the split compares characters (grapheme clusters), and a line feed is a character of its own except right
+    /// after a carriage return, where the two are one character ("\r\n") that is not "\n". So the text is cut at
+    /// every line feed byte not preceded by a carriage return byte, found with `memchr`. Comparing characters
+    /// cost about a twentieth of a corpus batch's reading of a report with noise removed.
+    static func splitAtLineFeeds(_ s: String) -> [String] {
+        s.withUTF8Bytes { b -> [String] in
+            guard let base = b.baseAddress else { return [""] }
+            var pieces: [String] = []
+            var start = 0, from = 0
+            let n = b.count
+            while from < n, let hit = memchr(base + from, 0x0A, n - from) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                from = at + 1
+                if at > 0 && base[at - 1] == 0x0D { continue }
+                pieces.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<at]), as: UTF8.self))
+                start = at + 1
+            }
+            pieces.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<n]), as: UTF8.self))
+            return pieces
+        }
     }
 
     /// True when the text holds a line feed or a carriage return byte (each a scalar of its own in UTF-8):

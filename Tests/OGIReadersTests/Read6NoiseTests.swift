@@ -154,6 +154,27 @@ final class Read6NoiseTests: XCTestCase {
         XCTAssertGreaterThan(found, 1000)
     }
 
+    /// The lines after a removal are cut at line feeds on the bytes as the split by characters cut them: on every
+    /// document joined, and on generated texts of line feeds, carriage returns (a "\r\n" is one character, not
+    /// cut), combining marks after a line feed (a character of their own after it), empty lines and wide characters.
+    func testSplitAtLineFeedsEqualsTheSplitByCharacters() throws {
+        func reference(_ s: String) -> [String] { s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        var texts = try TextFrontFastPathTests.documents().map { $0.map(\.text).joined(separator: "\n") }
+        texts += ["", "\n", "\n\n", "\r\n", "a\r\nb", "\r", "\r\r\n\n", "a\n\u{301}b", "\n\u{301}", "數\n", "\n𠀀\r"]
+        let alphabet = Array("\n\r\n\ra數\u{301}𠀀 ".unicodeScalars)
+        var rng = SplitMix(seed: 0x5b117)
+        for _ in 0..<3000 {
+            texts.append(
+                String(String.UnicodeScalarView((0..<(rng.next() % 14)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })))
+        }
+        var withCRLF = 0
+        for t in texts {
+            XCTAssertEqual(TextReader.splitAtLineFeeds(t).map { Array($0.utf8) }, reference(t).map { Array($0.utf8) }, t.debugDescription)
+            if t.contains("\r\n") { withCRLF += 1 }
+        }
+        XCTAssertGreaterThan(withCRLF, 100)
+    }
+
     /// The scalars the inline-noise patterns are first searched in, decoded line by line, are those of the
     /// joined text: on every document, on no lines, on empty lines and on characters of one to four bytes.
     func testScalarsOfJoinedLinesAreThoseOfTheJoinedText() throws {
