@@ -71,7 +71,8 @@ public enum RootCauses {
             case let p as PartsKind where p.check == .present:
                 if let k = missingParts.popFirst() { c.rootKey = "part:\(k)" }
             case is CompleteKind:
-                guard let spec = tableSpec(f.location.table, ev) else { break }
+                guard let compiled = table(f.location.table, ev) else { break }
+                let spec = compiled.spec
                 guard let rowLabel = f.location.row else {
                     if let table = report.table(spec.key) {
                         // Several missing rows of a table that was found, reported as one finding.
@@ -82,7 +83,7 @@ public enum RootCauses {
                     if report.part(spec.part) == nil { c.causeKeys = ["part:\(spec.part)"] }
                     break
                 }
-                guard let rs = rowSpec(rowLabel, spec) else { break }
+                guard let rs = row(rowLabel, compiled) else { break }
                 if report.table(spec.key)?.row(rs.key) == nil {
                     c.rootKey = "row:\(spec.key).\(rs.key)"
                 } else if hasNote(spec.key, rs.key, report) {
@@ -91,8 +92,8 @@ public enum RootCauses {
                     c.rootKey = "cells:\(spec.key).\(rs.key)"
                 }
             case is NotesKind:
-                if let spec = tableSpec(f.location.table, ev), let label = f.location.row, let rs = rowSpec(label, spec) {
-                    c.rootKey = "row:\(spec.key).\(rs.key)"
+                if let t = table(f.location.table, ev), let label = f.location.row, let rs = row(label, t) {
+                    c.rootKey = "row:\(t.key).\(rs.key)"
                 }
             case is CellsKind:
                 if let cell = f.location.cell { c.rootKey = "cell:\(cell)" }
@@ -109,18 +110,18 @@ public enum RootCauses {
         case "engine.not_evaluated.part_missing":
             return ev.templates.profile.parts.first { $0.title == v["part"] }.map { "part:\($0.key)" }
         case "engine.not_evaluated.table_missing":
-            return tableSpec(v["table"], ev).map { "table:\($0.key)" }
+            return table(v["table"], ev).map { "table:\($0.key)" }
         case "engine.not_evaluated.row_missing":
-            guard let spec = tableSpec(v["table"], ev), let rs = v["row"].flatMap({ rowSpec($0, spec) }) else { return nil }
-            return "row:\(spec.key).\(rs.key)"
+            guard let t = table(v["table"], ev), let rs = v["row"].flatMap({ row($0, t) }) else { return nil }
+            return "row:\(t.key).\(rs.key)"
         case "engine.not_evaluated.cell_missing":
-            guard let spec = tableSpec(v["table"], ev), let rs = v["row"].flatMap({ rowSpec($0, spec) }) else { return nil }
-            return hasNote(spec.key, rs.key, ev.report) ? "row:\(spec.key).\(rs.key)" : "cells:\(spec.key).\(rs.key)"
+            guard let t = table(v["table"], ev), let rs = v["row"].flatMap({ row($0, t) }) else { return nil }
+            return hasNote(t.key, rs.key, ev.report) ? "row:\(t.key).\(rs.key)" : "cells:\(t.key).\(rs.key)"
         case "engine.not_evaluated.not_number", "engine.not_evaluated.not_number_at_line":
-            guard let spec = tableSpec(v["table"], ev), let rs = v["row"].flatMap({ rowSpec($0, spec) }),
-                let col = spec.columns.first(where: { $0.label == v["col"] })
+            guard let t = table(v["table"], ev), let rs = v["row"].flatMap({ row($0, t) }),
+                let col = t.spec.columns.first(where: { $0.label == v["col"] })
             else { return nil }
-            return "cell:\(spec.key).\(rs.key).\(col.key)"
+            return "cell:\(t.key).\(rs.key).\(col.key)"
         default:
             return nil
         }
@@ -130,12 +131,15 @@ public enum RootCauses {
         report.extractionNotes.contains { $0.table == table && $0.row == row }
     }
 
-    static func tableSpec(_ title: String?, _ ev: Evaluator) -> TableSpec? {
-        guard let title, let layout = ev.layout else { return nil }
-        return layout.tables.first { $0.title == title }
+    /// The first table of the report's layout titled `title` (`CompiledLayout.tableByTitle`).
+    static func table(_ title: String?, _ ev: Evaluator) -> CompiledTable? {
+        guard let title, let layout = ev.compiled, let i = layout.tableByTitle[title] else { return nil }
+        return layout.tables[i]
     }
 
-    static func rowSpec(_ label: String, _ spec: TableSpec) -> RowSpec? {
-        spec.rows.first { Evaluator.displayLabel($0) == label || $0.label == label }
+    /// The first row of `table` whose label as messages show it, or whose label, is `label`
+    /// (`CompiledTable.rowByLabel`).
+    static func row(_ label: String, _ table: CompiledTable) -> RowSpec? {
+        table.rowByLabel[label].map { table.spec.rows[$0] }
     }
 }
