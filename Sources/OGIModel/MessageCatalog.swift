@@ -96,20 +96,28 @@ public struct MessageCatalog: Sendable {
             var out: [UInt8] = []
             out.reserveCapacity(b.count + 64)
             var nameStart = -1
-            for i in 0..<b.count {
-                let c = b[i]
-                if c == UInt8(ascii: "{") { nameStart = i + 1; continue }
-                if c == UInt8(ascii: "}") && nameStart >= 0 {
-                    let name = String(decoding: UnsafeBufferPointer(rebasing: b[nameStart..<i]), as: UTF8.self)
+            let n = b.count
+            var i = 0
+            // From brace to brace: the text between two braces outside a name is appended as one run.
+            while i < n {
+                var j = i
+                while j < n && b[j] != UInt8(ascii: "{") && b[j] != UInt8(ascii: "}") { j += 1 }
+                if nameStart < 0 && j > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j])) }
+                if j == n { break }
+                if b[j] == UInt8(ascii: "{") {
+                    nameStart = j + 1
+                } else if nameStart >= 0 {
+                    let name = String(decoding: UnsafeBufferPointer(rebasing: b[nameStart..<j]), as: UTF8.self)
                     if let value = values[name] {
                         out.append(contentsOf: value.utf8)
                     } else {
                         out.append(UInt8(ascii: "{")); out.append(contentsOf: name.utf8); out.append(UInt8(ascii: "}"))
                     }
                     nameStart = -1
-                    continue
+                } else {
+                    out.append(UInt8(ascii: "}"))  // a `}` outside a name is text
                 }
-                if nameStart < 0 { out.append(c) }
+                i = j + 1
             }
             return String(decoding: out, as: UTF8.self)
         }

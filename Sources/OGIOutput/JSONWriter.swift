@@ -143,8 +143,17 @@ public struct JSONBuffer {
         bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 
+    /// Spaces for `pad`, appended from this one buffer (`repeatElement` went through the generic sequence
+    /// append, an iterator step per space).
+    private static let spaces: StaticString = "                                                                "
+
     private mutating func pad(_ level: Int) {
-        if level > 0 { bytes.append(contentsOf: repeatElement(0x20, count: 2 * level)) }
+        var n = 2 * level
+        while n > 0 {
+            let k = min(n, Self.spaces.utf8CodeUnitCount)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: Self.spaces.utf8Start, count: k))
+            n -= k
+        }
     }
 
     /// `{` or `[`.
