@@ -61,6 +61,33 @@ public enum FastText {
         }
     }
 
+    /// `s.unicodeScalars.allSatisfy(isPlainScalar)`, read on the UTF-8 bytes: an ASCII byte is plain when printable,
+    /// a three-byte sequence when its scalar is in one of `isPlainScalar`'s ranges, and no scalar of two or four
+    /// bytes is (U+0080...U+07FF and beyond U+FFFF hold none of them). `ReadSpeedTests` compares the two.
+    public static func isAllPlain(_ s: String) -> Bool {
+        s.withUTF8Bytes { b in
+            guard let p = b.baseAddress else { return true }
+            let n = b.count
+            var i = 0
+            while i < n {
+                let c = p[i]
+                if c < 0x80 {
+                    guard c >= 0x20 && c != 0x7F else { return false }
+                    i &+= 1
+                    continue
+                }
+                // A Swift string is valid UTF-8: a lead byte E0...EF has two continuation bytes after it.
+                guard c & 0xF0 == 0xE0 else { return false }
+                let v = (UInt32(c & 0x0F) << 12) | (UInt32(p[i &+ 1] & 0x3F) << 6) | UInt32(p[i &+ 2] & 0x3F)
+                switch v {
+                case 0x2010...0x2027, 0x2030...0x205E, 0x3000...0x3029, 0x3030...0x303F, 0x4E00...0x9FFF, 0xFF01...0xFF5E: i &+= 3
+                default: return false
+                }
+            }
+            return true
+        }
+    }
+
     /// `set.contains(c)` (characters compared as Swift compares them), without comparing characters when both
     /// sides are plain scalars (`isPlainScalar`).
     @inline(__always) public static func contains(_ set: String, _ c: Character) -> Bool {

@@ -254,7 +254,7 @@ public struct HTMLReader: DraftingReader {
                 let norm = LabelText.normalize(String(cString: content))
                 let bare = LabelText.stripNumbering(norm, numerals: numeralForm)
                 guard bare != norm else { return 0 }
-                let plain = scan.plainHeadings && bare.unicodeScalars.allSatisfy(FastText.isPlainScalar)
+                let plain = scan.plainHeadings && FastText.isAllPlain(bare)
                 var found: UInt64 = 0
                 for i in headings.indices where headings[i].contains(where: { HeadingScan.hasPrefix(bare, $0, plain: plain) }) {
                     found |= 1 << UInt64(i)
@@ -288,7 +288,7 @@ public struct HTMLReader: DraftingReader {
                 let norm = LabelText.normalize(t)
                 let bare = LabelText.stripNumbering(norm, numerals: numeralForm)
                 guard bare != norm else { return [] }
-                let plain = scan.plainHeadings && bare.unicodeScalars.allSatisfy(FastText.isPlainScalar)
+                let plain = scan.plainHeadings && FastText.isAllPlain(bare)
                 return Set(headings.indices.filter { i in headings[i].contains { HeadingScan.hasPrefix(bare, $0, plain: plain) } })
             }
             if Self.skipTags.contains(n.lowercasedName) { return [] }

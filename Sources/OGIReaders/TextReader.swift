@@ -764,7 +764,7 @@ enum TextScan {
     /// scalar when every scalar is plain (`FastText.isPlainScalar`: each its own character, so a character
     /// is an ASCII letter or one of the marks exactly when its scalar is).
     static func hasLetterOrSentenceMark(_ s: String) -> Bool {
-        guard s.unicodeScalars.allSatisfy(FastText.isPlainScalar) else {
+        guard FastText.isAllPlain(s) else {
             return s.contains(where: { ($0.isASCII && $0.isLetter) || sentenceMarks.contains($0) })
         }
         return s.unicodeScalars.contains { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || sentenceMarkScalars.contains($0) }
@@ -800,7 +800,7 @@ enum TextScan {
     /// character sequences is a comparison of scalars, and the first match is the first byte match.
     /// Otherwise Foundation is asked.
     static func firstRange(of word: String, in s: String) -> Range<String.Index>? {
-        guard !word.isEmpty, word.unicodeScalars.allSatisfy(FastText.isPlainScalar), s.unicodeScalars.allSatisfy(FastText.isPlainScalar)
+        guard !word.isEmpty, FastText.isAllPlain(word), FastText.isAllPlain(s)
         else { return s.range(of: word) }
         guard let offset = FastText.firstByteOffset(of: word, in: s) else { return nil }
         let u = s.utf8

@@ -30,7 +30,7 @@ struct TextSet: Sendable {
     }
 
     /// True when every scalar of `s` is plain.
-    static func isPlain(_ s: String) -> Bool { s.unicodeScalars.allSatisfy(FastText.isPlainScalar) }
+    static func isPlain(_ s: String) -> Bool { FastText.isAllPlain(s) }
 }
 
 /// A text compared and hashed by its UTF-8 bytes.

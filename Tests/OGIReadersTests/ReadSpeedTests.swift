@@ -10,6 +10,33 @@ import XCTest
 /// around the eight-byte words, over bytes next to the digits (`/`, `:`), digits, and multi-byte scalars whose
 /// continuation bytes are 0xB0...0xB9 (a digit with the high bit set).
 final class ReadSpeedTests: XCTestCase {
+    /// `FastText.isAllPlain` on the bytes against every scalar tested with `isPlainScalar`: on every line of the
+    /// documents, on each scalar at and around the edges of the plain ranges (and of one, two, three and four
+    /// bytes), and on generated strings of them.
+    func testIsAllPlainEqualsTheScalarTest() throws {
+        func reference(_ s: String) -> Bool { s.unicodeScalars.allSatisfy(FastText.isPlainScalar) }
+        var edges: [UInt32] = [0, 0x09, 0x1F, 0x20, 0x41, 0x7E, 0x7F, 0x80, 0xA0, 0x7FF, 0x800, 0xFFFF, 0x10000, 0x20000, 0x10FFFF]
+        for e: UInt32 in [0x2010, 0x2027, 0x2030, 0x205E, 0x3000, 0x3029, 0x3030, 0x303F, 0x4E00, 0x9FFF, 0xFF01, 0xFF5E] {
+            edges += [e - 1, e, e + 1]
+        }
+        let scalars = edges.compactMap(Unicode.Scalar.init)
+        var texts = try TextFrontFastPathTests.documents().flatMap { $0.map(\.text) }
+        texts += ["", "年度报告", "年度\t报告", "報告", "\u{301}"] + scalars.map { String($0) }
+        var rng = SplitMix(seed: 0x91a1)
+        for _ in 0..<5000 {
+            texts.append(
+                String(String.UnicodeScalarView((0..<(rng.next() % 9)).map { _ in scalars[Int(rng.next() % UInt64(scalars.count))] })))
+        }
+        var plain = 0, notPlain = 0
+        for t in texts {
+            let expected = reference(t)
+            XCTAssertEqual(FastText.isAllPlain(t), expected, t.debugDescription)
+            if expected { plain += 1 } else { notPlain += 1 }
+        }
+        XCTAssertGreaterThan(plain, 500)
+        XCTAssertGreaterThan(notPlain, 500)
+    }
+
     /// `LabelText.normalizedJoined` against normalising the joined texts, on runs of sample lines and labels
     /// and on random lines with white space, full-width forms, CJK, astral and combining scalars.
     func testNormalizedJoinedEqualsNormalizeOfJoined() throws {
