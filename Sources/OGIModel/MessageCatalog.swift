@@ -164,16 +164,22 @@ public struct MessageCatalog: Sendable {
             default: return false
             }
         }
-        var previous: UInt32?
-        var afterBrace = false
-        for u in text.unicodeScalars {
-            let isBrace = u == "{" || u == "}"
-            if afterBrace && !plain(u.value) { return false }
-            if isBrace, let p = previous, !plain(p) { return false }
-            afterBrace = isBrace
-            previous = u.value
+        // The scalars decoded from the UTF-8 bytes (not through the scalar view: every message filled asks this).
+        return text.withUTF8Bytes { b in
+            var previous: UInt32?
+            var afterBrace = false
+            var i = 0
+            while i < b.count {
+                let (v, length) = UTF8Scan.scalar(b, i)
+                let isBrace = v == 0x7B || v == 0x7D
+                if afterBrace && !plain(v) { return false }
+                if isBrace, let p = previous, !plain(p) { return false }
+                afterBrace = isBrace
+                previous = v
+                i += length
+            }
+            return true
         }
-        return true
     }
 }
 

@@ -47,8 +47,28 @@ final class PlaceholderScanTests: XCTestCase {
         all += Repo.linter.ruleSet.messages.entries.values.map(\.text)
         all += Repo.linter.ruleSet.rules.flatMap { [$0.message, $0.fix].compactMap { $0 } }
         XCTAssertGreaterThan(all.count, 100)
+        /// `bracesStandAlone` as it read the scalar view, before it decoded the bytes.
+        func standAloneByScalars(_ text: String) -> Bool {
+            func plain(_ v: UInt32) -> Bool {
+                switch v {
+                case 0..<0x80, 0x2010...0x2027, 0x3001...0x3029, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF5E: return true
+                default: return false
+                }
+            }
+            var previous: UInt32?
+            var afterBrace = false
+            for u in text.unicodeScalars {
+                let isBrace = u == "{" || u == "}"
+                if afterBrace && !plain(u.value) { return false }
+                if isBrace, let p = previous, !plain(p) { return false }
+                afterBrace = isBrace
+                previous = u.value
+            }
+            return true
+        }
         var bytes = 0
         for t in all {
+            XCTAssertEqual(MessageCatalog.bracesStandAlone(t), standAloneByScalars(t), t)
             let names = MessageCatalog.placeholders(in: t)
             for values in [
                 Dictionary(uniqueKeysWithValues: names.map { ($0, "值\($0)") }),
