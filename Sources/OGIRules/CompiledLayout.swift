@@ -20,8 +20,19 @@ final class CompiledTable: Sendable {
     let columnIndex: [String: Int]
     /// The first row whose label as messages show it (`rowLabels`) or whose template label is the text, by that
     /// text: what root-cause keys look a finding's row up by, hashed instead of compared with every row's labels
-    /// (as with `==`, canonically equivalent texts are one key).
-    let rowByLabel: [String: Int]
+    /// (as with `==`, canonically equivalent texts are one key). Made on first use: hashing the labels (Chinese
+    /// text, normalised to be hashed) costs more than a run that reports nothing in this table would spend.
+    var rowByLabel: [String: Int] {
+        rowByLabelCache.value {
+            var byLabel: [String: Int] = [:]
+            for (i, row) in spec.rows.enumerated() {
+                if byLabel[rowLabels[i]] == nil { byLabel[rowLabels[i]] = i }
+                if byLabel[row.label] == nil { byLabel[row.label] = i }
+            }
+            return byLabel
+        }
+    }
+    private let rowByLabelCache = SharedLazy<[String: Int]>()
     /// Per row (column): true when it is the first with its key, i.e. `rowIndex[rowKeys[i]] == i`. A report's rows
     /// and cells mostly come in template order, so `TableCells` first tries the expected position and compares one
     /// key (no hashing); it is the answer `rowIndex` gives exactly when the keys are equal and this is true.
@@ -68,12 +79,6 @@ final class CompiledTable: Sendable {
         for (i, k) in columnKeys.enumerated() where cols[k] == nil { cols[k] = i }
         rowIndex = rows
         columnIndex = cols
-        var byLabel: [String: Int] = [:]
-        for (i, row) in spec.rows.enumerated() {
-            if byLabel[rowLabels[i]] == nil { byLabel[rowLabels[i]] = i }
-            if byLabel[row.label] == nil { byLabel[row.label] = i }
-        }
-        rowByLabel = byLabel
         let rowKeys = self.rowKeys, columnKeys = self.columnKeys
         rowIsFirst = rowKeys.indices.map { rows[rowKeys[$0]] == $0 }
         columnIsFirst = columnKeys.indices.map { cols[columnKeys[$0]] == $0 }
@@ -116,8 +121,15 @@ final class CompiledLayout: Sendable {
     let tables: [CompiledTable]
     /// First table of each key (as `Template.table(_:)` finds it).
     let tableIndex: [String: Int]
-    /// First table of each title, by the title (as `==` compares titles).
-    let tableByTitle: [String: Int]
+    /// First table of each title, by the title (as `==` compares titles); made on first use, as `rowByLabel`.
+    var tableByTitle: [String: Int] {
+        tableByTitleCache.value {
+            var byTitle: [String: Int] = [:]
+            for (i, t) in template.tables.enumerated() where byTitle[t.title] == nil { byTitle[t.title] = i }
+            return byTitle
+        }
+    }
+    private let tableByTitleCache = SharedLazy<[String: Int]>()
     /// Sum plans by rule spelling, filled on first use.
     let sumPlans = SharedCache<SumPlanKey, SumPlan>()
     /// Sum plans of spellings with `$variables`, by the spelling and the bindings (`SumKind.lines`).
@@ -156,9 +168,6 @@ final class CompiledLayout: Sendable {
         var idx: [String: Int] = [:]
         for (i, t) in template.tables.enumerated() where idx[t.key] == nil { idx[t.key] = i }
         tableIndex = idx
-        var byTitle: [String: Int] = [:]
-        for (i, t) in template.tables.enumerated() where byTitle[t.title] == nil { byTitle[t.title] = i }
-        tableByTitle = byTitle
         ruleApplies = rules.map { $0.templates.contains(template.id) }
         constraintRules = template.tables.map { spec in
             rules.indices.filter { i in
