@@ -10,8 +10,14 @@ import PackageDescription
 /// `SharedCache<SumPlanKey, SumPlan>`) is fetched by an accessor that passes the witness tables itself, instead of
 /// by mangled name, which makes the runtime check every `Hashable`/`Sendable` requirement by scanning all
 /// protocol conformance records of the process (~0.5 M instructions each first time; ~10 M of a single run).
+///
+/// `-enforce-exclusivity=unchecked` in release builds: no run-time check that two accesses to a class's property, a
+/// global or a captured variable do not overlap (`swift_beginAccess` and `swift_endAccess` around each, about 1% of a
+/// batch's instructions). The compile-time checks stay, and debug builds (the tests, the thread sanitizer) keep the
+/// run-time ones, so an overlap the tests reach still traps there.
 let ogilintSwiftSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])
+    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"]),
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
 /// The `ogilint` program's release build on Linux is linked at a fixed address (`-no-pie`), not as a position-
