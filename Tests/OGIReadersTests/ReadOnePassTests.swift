@@ -130,6 +130,14 @@ final class ReadOnePassTests: XCTestCase {
             String(repeating: "字", count: 29) + "e\u{301}", String(repeating: "a", count: 40) + "”",
             String(repeating: "a", count: 40) + "\r\n",
         ]
+        // Each closing mark (ASCII and full-width) after 29 and 30 characters, and scalars at the edges of the plain
+        // ranges (a control, DEL, two- and four-byte scalars, U+2028) last, in the middle and alone.
+        for closer in TextScan.lineClosers + "a字」" {
+            for n in [28, 29, 30] { lines.append(String(repeating: "字", count: n) + String(closer)) }
+        }
+        for odd in ["\u{7F}", "\u{1F}", "é", "\u{2028}", "\u{2027}", "\u{205F}", "𠀀", "\u{3029}", "\u{302A}", "\u{FF5E}", "\u{FF5F}"] {
+            lines += [String(repeating: "字", count: 30) + odd, odd + String(repeating: "字", count: 30), odd]
+        }
         for t in try FastPathTests.texts() { lines += t.text.split(separator: "\n").map { String(FastText.trim(String($0))) } }
         var wrapped = 0, plain = 0
         for l in lines where !l.isEmpty {
