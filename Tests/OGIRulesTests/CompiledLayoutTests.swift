@@ -13,6 +13,51 @@ final class CompiledLayoutTests: XCTestCase {
             rows: rows.map { RowSpec(key: $0, label: $0, variants: []) }, reference: nil)
     }
 
+    /// Root-cause keys find a finding's row by label and its table by title in dictionaries made once
+    /// (`CompiledTable.rowByLabel`, `CompiledLayout.tableByTitle`): they must give the first row or table the scans
+    /// they replace found, where a label is another row's shown label or variant, where two titles are equal, and
+    /// where two texts are canonically equivalent (equal as `String`s, different bytes).
+    func testRootCauseLookupsFindTheFirstMatchAsTheScansDid() {
+        let rows = [
+            RowSpec(key: "a", label: "甲", variants: ["乙"]),  // shown as 乙
+            RowSpec(key: "b", label: "乙", variants: []),
+            RowSpec(key: "c", label: "\u{E9}", variants: []),
+            RowSpec(key: "d", label: "e\u{301}", variants: []),
+            RowSpec(key: "e", label: "丙", variants: ["丁"]),
+            RowSpec(key: "f", label: "戊", variants: ["丙"]),
+            RowSpec(key: "g", label: "己", variants: []),
+            RowSpec(key: "h", label: "己", variants: []),
+        ]
+        let spec = TableSpec(
+            key: "t", title: "表", part: "p", group: nil, anchors: [],
+            columns: [ColumnSpec(key: "n", label: "N", variants: [], kind: .count, unit: nil)], rows: rows, reference: nil)
+        let compiled = CompiledTable(index: 0, spec: spec)
+        var labels = rows.flatMap { [$0.label] + $0.variants } + ["不存在", "\u{212B}", ""]
+        labels += labels.map { $0 + "\u{301}" }
+        for label in labels {
+            let scanned = spec.rows.first { Evaluator.displayLabel($0) == label || $0.label == label }
+            XCTAssertEqual(RootCauses.row(label, compiled)?.key, scanned?.key, label.debugDescription)
+        }
+        XCTAssertEqual(RootCauses.row("乙", compiled)?.key, "a")
+        XCTAssertEqual(RootCauses.row("e\u{301}", compiled)?.key, "c")
+        XCTAssertEqual(RootCauses.row("丙", compiled)?.key, "e")
+        XCTAssertEqual(RootCauses.row("己", compiled)?.key, "g")
+
+        let titles = ["表", "表", "\u{C5}", "A\u{30A}", "\u{212B}", "另表"]
+        let tables = titles.enumerated().map { i, title in
+            var t = spec
+            t.key = "t\(i)"
+            t.title = title
+            return t
+        }
+        let layout = CompiledLayout(
+            Template(id: "x", title: "X", reference: nil, fromYear: nil, toYear: nil, markers: [], tables: tables), rules: [])
+        for title in titles + ["无", "A"] {
+            XCTAssertEqual(layout.tableByTitle[title], tables.firstIndex { $0.title == title }, title.debugDescription)
+        }
+        XCTAssertEqual(layout.tableByTitle["A\u{30A}"], 2)
+    }
+
     func testResolveAgreesWithTableSpecEvenWhenKeysHoldDots() {
         let specs = [
             table(rows: ["a", "a.b", "withheld.secret"], columns: ["c", "b.c", "total"]),
