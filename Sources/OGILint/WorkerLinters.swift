@@ -30,14 +30,15 @@ final class WorkerLinters: @unchecked Sendable {
     init(originals: [Linter], count: Int, workers: Int?) {
         self.originals = originals
         let threads = OrderedParallel.threadCount(count: count, workers: workers)
-        slots = Self.replicates(count: count, workers: workers) ? (0..<threads).map { _ in Slot(groups: originals.count) } : []
+        slots = Self.replicates(count: count, threads: threads) ? (0..<threads).map { _ in Slot(groups: originals.count) } : []
     }
 
     /// Whether a run of `count` items makes replicas (so its linters should be loaded `replicable`).
     static func replicates(count: Int, workers: Int?) -> Bool {
-        let threads = OrderedParallel.threadCount(count: count, workers: workers)
-        return threads > 1 && count >= threads * minimumItemsPerThread
+        replicates(count: count, threads: OrderedParallel.threadCount(count: count, workers: workers))
     }
+
+    private static func replicates(count: Int, threads: Int) -> Bool { threads > 1 && count >= threads * minimumItemsPerThread }
 
     /// How many replicas the workers have made so far (read once the run is over; for tests).
     var replicasMade: Int {

@@ -54,8 +54,11 @@ public enum FastText {
     /// True for scalars that are their own character and equal (as characters) only to themselves: printable
     /// ASCII, CJK symbols and punctuation (not its combining tone marks), general punctuation, CJK unified
     /// ideographs and full-width forms. None has a canonical decomposition or joins a neighbour.
-    @inlinable public static func isPlainScalar(_ u: Unicode.Scalar) -> Bool {
-        switch u.value {
+    @inlinable public static func isPlainScalar(_ u: Unicode.Scalar) -> Bool { isPlainValue(u.value) }
+
+    /// `isPlainScalar` for a scalar value decoded from valid UTF-8 (`isAllPlain`).
+    @inlinable @inline(__always) public static func isPlainValue(_ v: UInt32) -> Bool {
+        switch v {
         case 0x20...0x7E, 0x2010...0x2027, 0x2030...0x205E, 0x3000...0x3029, 0x3030...0x303F, 0x4E00...0x9FFF, 0xFF01...0xFF5E: return true
         default: return false
         }
@@ -72,17 +75,15 @@ public enum FastText {
             while i < n {
                 let c = p[i]
                 if c < 0x80 {
-                    guard c >= 0x20 && c != 0x7F else { return false }
+                    guard isPlainValue(UInt32(c)) else { return false }
                     i &+= 1
                     continue
                 }
                 // A Swift string is valid UTF-8: a lead byte E0...EF has two continuation bytes after it.
                 guard c & 0xF0 == 0xE0 else { return false }
                 let v = (UInt32(c & 0x0F) << 12) | (UInt32(p[i &+ 1] & 0x3F) << 6) | UInt32(p[i &+ 2] & 0x3F)
-                switch v {
-                case 0x2010...0x2027, 0x2030...0x205E, 0x3000...0x3029, 0x3030...0x303F, 0x4E00...0x9FFF, 0xFF01...0xFF5E: i &+= 3
-                default: return false
-                }
+                guard isPlainValue(v) else { return false }
+                i &+= 3
             }
             return true
         }
