@@ -62,7 +62,7 @@ public struct Baseline: Sendable {
 
     public init(_ file: BaselineFile, path: String) {
         fingerprints = Set(file.findings.map(\.fingerprint))
-        base = (path as NSString).deletingLastPathComponent
+        base = PathParts.deletingLastPathComponent(path)
     }
 
     public static func load(_ path: String) throws -> Baseline { Baseline(try BaselineFile.load(path), path: path) }
@@ -93,7 +93,7 @@ public final class BaselineCollector: RunConsumer {
     public private(set) var file = BaselineFile()
     public private(set) var unreadable = 0
 
-    public init(path: String) { self.path = path; base = (path as NSString).deletingLastPathComponent }
+    public init(path: String) { self.path = path; base = PathParts.deletingLastPathComponent(path) }
 
     public func begin(_ run: RunStart) {}
 

@@ -14,13 +14,13 @@ public enum BundledRules {
         starts.append(folder(ofExecutable: executable))
         starts.append(fm.currentDirectoryPath)
         for start in starts {
-            let share = ((start as NSString).deletingLastPathComponent as NSString).appendingPathComponent("share/ogilint/rules")
+            let share = (PathParts.deletingLastPathComponent(start) as NSString).appendingPathComponent("share/ogilint/rules")
             if isPack(share) { return share }
             var dir = start
             while true {
                 let candidate = (dir as NSString).appendingPathComponent("rules")
                 if isPack(candidate) { return candidate }
-                let parent = (dir as NSString).deletingLastPathComponent
+                let parent = PathParts.deletingLastPathComponent(dir)
                 if parent == dir || parent.isEmpty { break }
                 dir = parent
             }
@@ -36,7 +36,7 @@ public enum BundledRules {
             return URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent().path
         }
         defer { free(resolved) }
-        return (String(cString: resolved) as NSString).deletingLastPathComponent
+        return PathParts.deletingLastPathComponent(String(cString: resolved))
     }
 
     /// The path of the running program. On Linux `/proc/self/exe`, because `argv[0]` is only the name typed

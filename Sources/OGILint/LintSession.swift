@@ -221,7 +221,7 @@ public final class LintSession {
                 }
                 if let conf = groups[groupOf[i]].configuration, !conf.suppress.isEmpty {
                     // Suppressions: matched findings are removed; ones that match nothing are reported at the end.
-                    let rel = Self.relative(input.path, to: ((conf.file ?? ".") as NSString).deletingLastPathComponent)
+                    let rel = Self.relative(input.path, to: PathParts.deletingLastPathComponent(conf.file ?? "."))
                     input.findings = input.findings.filter { f in
                         if let s = conf.suppress.firstIndex(where: { $0.covers(f, path: rel) }) { uses[groupOf[i]][s] += 1; return false }
                         return true
@@ -273,7 +273,7 @@ public final class LintSession {
         if plan.previous != nil { return out }
         for (i, f) in files.enumerated() {
             guard let conf = plan.groups[plan.groupOf[i]].configuration, !conf.previous.isEmpty else { continue }
-            let base = ((conf.file ?? ".") as NSString).deletingLastPathComponent
+            let base = PathParts.deletingLastPathComponent(conf.file ?? ".")
             let rel = Self.relative(f, to: base)
             if let pair = conf.previous.first(where: { $0.covers(path: rel) }) { out[i] = pair.previousPath(base: base) }
         }

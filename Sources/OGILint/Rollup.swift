@@ -45,7 +45,7 @@ public struct Rollup {
         var parts: [String: [(child: String, value: Decimal)]] = [:]
         var incomplete = Set<String>()
         for childPath in children {
-            let name = (childPath as NSString).lastPathComponent
+            let name = PathParts.lastPathComponent(childPath)
             func missing(_ key: String, _ values: [String: String]) {
                 findings.append(
                     Finding(

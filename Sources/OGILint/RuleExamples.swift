@@ -20,7 +20,7 @@ public enum RuleExamples {
         public var expectFailure: Bool
 
         public var description: String {
-            "\(rule.id) \(expectFailure ? "fails" : "passes") on \((example.file as NSString).lastPathComponent)"
+            "\(rule.id) \(expectFailure ? "fails" : "passes") on \(PathParts.lastPathComponent(example.file))"
                 + (example.at.map { " at \($0)" } ?? "")
         }
 
@@ -33,7 +33,7 @@ public enum RuleExamples {
         func resolve(_ file: String) -> String {
             (file as NSString).isAbsolutePath
                 ? file
-                : ((rule.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(file)
+                : (PathParts.deletingLastPathComponent(rule.file) as NSString).appendingPathComponent(file)
         }
     }
 

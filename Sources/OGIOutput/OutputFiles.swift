@@ -1,5 +1,6 @@
 import Foundation
 import OGILint
+import OGIModel
 
 #if canImport(Glibc)
     import Glibc
@@ -93,7 +94,7 @@ public final class OutputFiles {
         var st = stat()
         if lstat(path, &st) != 0 {
             // A new file: its folder must exist.
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = PathParts.deletingLastPathComponent(path)
             var d = stat()
             let dir = folder.isEmpty ? "." : folder
             guard stat(dir, &d) == 0, (d.st_mode & S_IFMT) == S_IFDIR else { throw OutputError.noFolder(path: path, folder: dir) }
@@ -123,8 +124,8 @@ public final class OutputFiles {
             guard fd >= 0 else { throw OutputError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
             return Output(path: path, target: target, temporary: nil, sink: FileSink(fd: fd, name: path))
         }
-        let folder = (target as NSString).deletingLastPathComponent
-        let name = (target as NSString).lastPathComponent
+        let folder = PathParts.deletingLastPathComponent(target)
+        let name = PathParts.lastPathComponent(target)
         var template = Array(((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent(".\(name).ogilint-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw OutputError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }

@@ -22,7 +22,7 @@ public enum RuleReference {
             out += "- defined in: `\(file)`\n"
             if !r.examples.fail.isEmpty {
                 out +=
-                    "- failing example: \(r.examples.fail.map { "`\(($0.file as NSString).lastPathComponent)`" }.joined(separator: ", "))\n"
+                    "- failing example: \(r.examples.fail.map { "`\(PathParts.lastPathComponent($0.file))`" }.joined(separator: ", "))\n"
             }
             if let d = r.description { out += "\n\(d)\n" }
             out += "\n"

@@ -21,7 +21,7 @@ public struct LintConfiguration: Sendable {
         /// True when the suppression covers `f` in the input at `path` (relative to the configuration's folder).
         public func covers(_ f: Finding, path: String) -> Bool {
             guard f.rule == rule else { return false }
-            if let file, !Glob.matches(path, file) && !Glob.matches((path as NSString).lastPathComponent, file) { return false }
+            if let file, !Glob.matches(path, file) && !Glob.matches(PathParts.lastPathComponent(path), file) { return false }
             if let table, f.location.table != table { return false }
             if let row, f.location.row != row { return false }
             if let column, f.location.column != column { return false }
@@ -39,7 +39,7 @@ public struct LintConfiguration: Sendable {
         public var line: Int
 
         public func covers(path: String) -> Bool {
-            Glob.matches(path, current) || Glob.matches((path as NSString).lastPathComponent, current)
+            Glob.matches(path, current) || Glob.matches(PathParts.lastPathComponent(path), current)
         }
 
         /// Last year's report's path, resolved against the configuration's folder `base`.
@@ -72,7 +72,7 @@ public struct LintConfiguration: Sendable {
         while true {
             let candidate = (dir as NSString).appendingPathComponent(fileName)
             if FileManager.default.fileExists(atPath: candidate) { return candidate }
-            let parent = (dir as NSString).deletingLastPathComponent
+            let parent = PathParts.deletingLastPathComponent(dir)
             if parent == dir || parent.isEmpty { return nil }
             dir = parent
         }
@@ -103,7 +103,7 @@ public struct LintConfiguration: Sendable {
         c.file = path
         guard let root = try YNode.parse(text, file: path) else { return c }
         let m = try root.mapping(allowed: keys, what: "the configuration")
-        let base = (path as NSString).deletingLastPathComponent
+        let base = PathParts.deletingLastPathComponent(path)
         if let r = m["rules"] {
             c.rules = try r.stringList("rules").map { ($0 as NSString).isAbsolutePath ? $0 : (base as NSString).appendingPathComponent($0) }
         }

@@ -25,6 +25,25 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try run(["--help"]).code, 0)
     }
 
+    /// Paths on which Foundation's path functions trap: a file named with one character in the working folder,
+    /// and a doubled slash before a last non-ASCII character. Each run ends with an exit code, not a signal.
+    func testOneCharacterAndDoubledSlashPathsEndWithAnExitCode() throws {
+        let dir = try temporaryFolder("ogilint-paths")
+        try FileManager.default.createDirectory(atPath: dir + "/d", withIntermediateDirectories: true)
+        let report = try String(contentsOfFile: Repo.path("samples/clean-2021-government.txt"), encoding: .utf8)
+        for name in ["b", "报", "d/r.txt"] { try report.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+        let cases: [([String], Int32)] = [
+            (["check", "b"], 0), (["check", "报"], 0), (["check", "d//r.txt"], 0),
+            (["check", "d//é"], 2), (["check", "d//.\u{301}"], 2), (["check", "x"], 2),
+            (["check", "--baseline", "b", "d/r.txt"], 2), (["check", "--format", "json=o", "d/r.txt"], 0),
+        ]
+        for (args, code) in cases {
+            let r = try CLI.run(args, in: dir)
+            XCTAssertFalse(r.signalled, "\(args) ended by signal \(r.code): \(r.err)")
+            XCTAssertEqual(r.code, code, "\(args): \(r.err)")
+        }
+    }
+
     func testBadRulePackExitsTwoWithPosition() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-rules-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

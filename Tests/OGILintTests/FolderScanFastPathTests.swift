@@ -1,4 +1,5 @@
 import Foundation
+import OGIModel
 import OGITestSupport
 import XCTest
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OGICommandLine
 import OGILint
+import OGIModel
 import OGIOutput
 
 struct RulesCommand: ParsableCommand {
@@ -22,7 +23,7 @@ struct RulesCommand: ParsableCommand {
         let linter = try rules.linter()
         let out = FileSink.standardOutput()
         if format == .markdown {
-            try out.writeAll(RuleReference.markdown(linter.ruleSet.rules, root: (try rules.root() as NSString).deletingLastPathComponent))
+            try out.writeAll(RuleReference.markdown(linter.ruleSet.rules, root: PathParts.deletingLastPathComponent(try rules.root())))
             return
         }
         if let id {

@@ -1,32 +1,70 @@
 import Foundation
 
-/// Foundation's `NSString` path answers (`pathExtension`, `deletingLastPathComponent`, `appendingPathComponent`)
-/// for the paths a folder scan produces, without bridging every path to `NSString`: that bridging, and the
-/// slash clean-up and grapheme walk behind it, cost a scan of 100,000 files about a second.
+/// Foundation's `NSString` path answers (`pathExtension`, `deletingLastPathComponent`, `lastPathComponent`,
+/// `appendingPathComponent`) without bridging every path to `NSString`, and without Foundation's traps.
 ///
-/// Each shortcut answers only for a path where a plain byte reading provably gives Foundation's answer, and asks
-/// Foundation otherwise. Foundation reads a path by characters (grapheme clusters), so a `/` or `.` glued to a
-/// neighbouring mark is not a separator to it; the shortcuts therefore require that the separators they rely on
-/// stand between ASCII bytes (an ASCII scalar never joins a `/` or `.` into a larger cluster, except as part of
-/// `\r\n`, which holds neither), and leave paths with doubled or trailing slashes (which Foundation cleans up
-/// first) to Foundation.
+/// Speed: a folder scan of 100,000 files asks these of every path; the bridging, and the slash clean-up and
+/// grapheme walk behind it, cost about a second. Each byte shortcut (`fast…`) answers only for a path where a
+/// plain byte reading provably gives Foundation's answer. Foundation reads a path by characters (grapheme
+/// clusters), so a `/` or `.` glued to a neighbouring mark is not a separator to it; the shortcuts therefore
+/// require that the separators they rely on stand between ASCII bytes (an ASCII scalar never joins a `/` or `.`
+/// into a larger cluster, except as part of `\r\n`, which holds neither), and leave paths with doubled or
+/// trailing slashes (which Foundation cleans up first) to the character reading.
+///
+/// Safety: the other paths are read here by characters, as Foundation reads them, not handed to Foundation.
+/// swift-corelibs-foundation traps (a crash, not an error) in `deletingLastPathComponent` on a path of one
+/// character (`b`, a file in the current folder), and in all three answers on a path that ends in a doubled
+/// slash and one non-ASCII character (`dir//é`). Where it does not trap, the character reading gives its answer
+/// (`PathPartsTests` compares them on generated paths and on answers recorded from Foundation in a child
+/// process); where it traps, the answer is the one the rule gives every other path.
 package enum PathParts {
     /// `(path as NSString).pathExtension`.
     package static func pathExtension(_ path: String) -> String {
         if let fast = fastPathExtension(path) { return fast }
-        return (path as NSString).pathExtension
+        let chars = cleanedCharacters(path)
+        if chars.count <= 1 { return "" }
+        // The text after the last component's last dot, unless that dot starts the component (a hidden file, "..").
+        let start = (chars.lastIndex(of: "/") ?? -1) + 1
+        guard let dot = chars[start...].lastIndex(of: "."), dot > start else { return "" }
+        return String(chars[(dot + 1)...])
     }
 
     /// `(path as NSString).deletingLastPathComponent`.
     package static func deletingLastPathComponent(_ path: String) -> String {
         if let fast = fastDeletingLastPathComponent(path) { return fast }
-        return (path as NSString).deletingLastPathComponent
+        let chars = cleanedCharacters(path)
+        if chars.isEmpty || chars == ["/"] { return String(chars) }
+        guard let last = chars.lastIndex(of: "/") else { return "" }  // one relative component
+        if last == 0 { return "/" }
+        return String(chars[..<last])
+    }
+
+    /// `(path as NSString).lastPathComponent`.
+    package static func lastPathComponent(_ path: String) -> String {
+        let chars = cleanedCharacters(path)
+        if chars.count <= 1 { return String(chars) }
+        guard let last = chars.lastIndex(of: "/") else { return String(chars) }
+        return String(chars[(last + 1)...])
     }
 
     /// `(directory as NSString).appendingPathComponent(name)` for a directory entry's `name` (no `/` in it).
     package static func appending(_ name: String, to directory: String) -> String {
         if let fast = fastAppending(name, to: directory) { return fast }
         return (directory as NSString).appendingPathComponent(name)
+    }
+
+    /// The path's characters after Foundation's slash clean-up: every run of `/` made one, and then, when the
+    /// path has more than one character, a trailing `/` dropped (so `//` becomes empty and `/` stays).
+    static func cleanedCharacters(_ path: String) -> [Character] {
+        var out: [Character] = []
+        var count = 0
+        for c in path {
+            count += 1
+            if c == "/" && out.last == "/" { continue }
+            out.append(c)
+        }
+        if count > 1 && out.last == "/" { out.removeLast() }
+        return out
     }
 
     private static let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
@@ -41,7 +79,7 @@ package enum PathParts {
 
     /// The byte offset of the last `/` when the path is one the shortcuts may read: at least two bytes, no
     /// trailing or doubled slash, and the last slash a character of its own. `.some(nil)`: no slash at all.
-    /// nil: ask Foundation.
+    /// nil: read by characters.
     private static func lastSlash(_ path: String) -> Int?? {
         var last: Int?
         var previous: UInt8 = 0
