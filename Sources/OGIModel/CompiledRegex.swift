@@ -38,7 +38,11 @@ public final class CompiledRegex: @unchecked Sendable {
 
     /// The first match in `text`, or nil.
     public func firstMatch(in text: String) -> RegexMatch? {
-        if scalarRegex != nil {
+        if let scalarRegex {
+            // A pattern anchored at the start has no match in a text whose first scalar cannot begin one: the
+            // search would find none, or run out of steps and leave it to NSRegularExpression, which finds none.
+            // The text is then not decoded for a search.
+            if !scalarRegex.mayMatch(textStartingWith: text.unicodeScalars.first?.value) { return nil }
             // No match is an answer too: only a search stopped by the step budget goes to NSRegularExpression.
             do { return try firstMatch(in: text, stepBudget: Self.exactSearchStepBudget) } catch {}
         }
@@ -48,6 +52,7 @@ public final class CompiledRegex: @unchecked Sendable {
     /// Every match in `text`, in order, as NSRegularExpression's `matches(in:range:)` finds them.
     public func matches(in text: String) -> [RegexMatch] {
         if let scalarRegex {
+            if !scalarRegex.mayMatch(textStartingWith: text.unicodeScalars.first?.value) { return [] }  // as in firstMatch(in:)
             let scalars = ScalarText(text)
             var steps = 0
             if let all = try? scalarRegex.allMatches(in: scalars.values, steps: &steps, budget: Self.exactSearchStepBudget) {

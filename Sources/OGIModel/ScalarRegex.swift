@@ -109,6 +109,16 @@ public struct ScalarRegex: Sendable {
         return nil
     }
 
+    /// False when the text cannot hold a match because of its first scalar alone (`first`; nil for an empty
+    /// text): every match starts at the start of the text (`^`) and consumes a first character, which `first`
+    /// is not. True otherwise: then only a search can tell. (A search of such a text makes one attempt, which
+    /// fails at the first character, unless it runs out of steps first.)
+    public func mayMatch(textStartingWith first: UInt32?) -> Bool {
+        guard anchoredAtStart, let items = firstItems else { return true }
+        guard let first else { return false }
+        return sets.withUnsafeBufferPointer { sets in items.contains { $0.admits(first, sets) } }
+    }
+
     /// Every match from the start, found as ICU finds them one after another: the next search starts where
     /// the last match ended, or one character further after an empty match.
     public func allMatches(in text: [UInt32], steps: inout Int, budget: Int) throws(StepBudgetExceeded) -> [[Int]] {
