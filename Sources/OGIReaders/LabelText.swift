@@ -432,11 +432,11 @@ final class Pattern: @unchecked Sendable {
 
     /// The first match's named groups (absent groups are left out) and its range.
     func firstGroups(_ s: String, names: [String]) -> (groups: [String: String], range: Range<String.Index>)? {
-        guard mayMatch(s), let m = matcher.firstMatch(in: s), let whole = Range(m.range, in: s) else { return nil }
+        guard mayMatch(s), let m = matcher.firstMatch(in: s), let whole = s.indexRange(utf16: m.range) else { return nil }
         var out: [String: String] = [:]
         for n in names {
             let r = m.range(withName: n)
-            if r.location != NSNotFound, let rr = Range(r, in: s) { out[n] = String(s[rr]) }
+            if r.location != NSNotFound, let rr = s.indexRange(utf16: r) { out[n] = String(s[rr]) }
         }
         return (out, whole)
     }

@@ -96,7 +96,7 @@ public struct PartsKind: RuleKind {
             if let cp = countPattern, let rx = try? RegexCache.shared.compile(cp) {
                 do {
                     if let m = try BoundedRegex.firstMatch(rx, in: sentence),
-                        let r = Range(m.range(withName: "n"), in: sentence), let n = ChineseNumber.parse(String(sentence[r])),
+                        let r = sentence.indexRange(utf16: m.range(withName: "n")), let n = ChineseNumber.parse(String(sentence[r])),
                         n != named.count
                     {
                         problems.append(
