@@ -65,6 +65,25 @@ final class RuleKindTests: XCTestCase {
                 try PackFixture.rules(PackFixture.oneRule("    kind: editorial\n    check: doubled_words\n    max_length: \(bad)\n")),
                 "max_length is a whole number from 1 to 100000", line: 8)
         }
+        // Counts that would make a rule pass silently (no passage, no repair listed) or read without bound.
+        let counts: [(String, String, String)] = [
+            ("    kind: copied_text\n    scope: report\n    max_passages: ", "0", "max_passages is a whole number from 1 to 1000"),
+            ("    kind: copied_text\n    scope: report\n    max_passages: ", "1001", "max_passages is a whole number from 1 to 1000"),
+            ("    kind: copied_text\n    scope: report\n    min_length: ", "0", "min_length is a whole number from 1 to 100000"),
+            ("    kind: copied_text\n    scope: report\n    min_characters: ", "-1", "min_characters is a whole number from 0 to 10000000"),
+            ("    kind: repair\n    max_listed: ", "0", "max_listed is a whole number from 1 to 1000"),
+            ("    kind: repair\n    max_listed: ", "-3", "max_listed is a whole number from 1 to 1000"),
+            ("    kind: editorial\n    check: repeated_sentences\n    max_edits: ", "-1", "max_edits is a whole number from 0 to 1000"),
+        ]
+        for (body, bad, message) in counts {
+            let lines = body.components(separatedBy: "\n").count
+            PackFixture.assertRejected(try PackFixture.rules(PackFixture.oneRule(body + bad + "\n")), message, line: 5 + lines)
+        }
+        for (body, good) in [
+            ("    kind: copied_text\n    scope: report\n    max_passages: ", "1"), ("    kind: repair\n    max_listed: ", "1000"),
+        ] {
+            XCTAssertNoThrow(try PackFixture.rules(PackFixture.oneRule(body + good + "\n")), body + good)
+        }
         // A rule reading last year's report says so; one that does not, does not.
         let set = try? PackFixture.rules(
             PackFixture.oneRule("    assert: applications.carried_in.total == previous.applications.carried_out.total\n"))

@@ -26,9 +26,10 @@ public struct CopiedTextKind: RuleKind {
                 return d
             } ?? 80
         return CopiedTextKind(
-            scope: try ProseYAML.scope(f), minLength: try f["min_length"]?.int("min_length") ?? 20, threshold: threshold,
-            maxPassages: try f["max_passages"]?.int("max_passages") ?? 3,
-            minCharacters: try f["min_characters"]?.int("min_characters") ?? 40)
+            // Ranges: a passage of no characters, or no passage listed, would make the rule pass silently.
+            scope: try ProseYAML.scope(f), minLength: try f["min_length"]?.int("min_length", in: 1...100_000) ?? 20,
+            threshold: threshold, maxPassages: try f["max_passages"]?.int("max_passages", in: 1...1_000) ?? 3,
+            minCharacters: try f["min_characters"]?.int("min_characters", in: 0...10_000_000) ?? 40)
     }
 
     public var placeholders: Set<String> { ["part", "percent", "copied", "total", "passages", "threshold"] }

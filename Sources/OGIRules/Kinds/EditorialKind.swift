@@ -49,7 +49,7 @@ public struct EditorialKind: RuleKind {
             check: check, scope: try ProseYAML.scope(f, eachPart: true), words: try list("words"), allowed: try list("allowed"),
             planWords: try list("plan_words"), inlineSuffixes: try list("inline_suffixes"),
             minLength: try length("min_length"), maxLength: try length("max_length"),
-            maxEdits: try f["max_edits"]?.int("max_edits"),
+            maxEdits: try f["max_edits"]?.int("max_edits", in: 0...1_000),
             minSimilarity: try f["min_similarity"].map { n -> Double in
                 guard let d = Double(try n.string("min_similarity")), d > 0, d <= 1 else {
                     throw n.fail("min_similarity is a number in (0, 1]")

@@ -17,7 +17,7 @@ public struct RepairKind: RuleKind {
     public var maxListed: Int
 
     public static func parse(_ f: RuleFields) throws -> RepairKind {
-        RepairKind(tables: try f.tablePatterns(), maxListed: try f["max_listed"]?.int("max_listed") ?? 3)
+        RepairKind(tables: try f.tablePatterns(), maxListed: try f["max_listed"]?.int("max_listed", in: 1...1_000) ?? 3)
     }
 
     static let provided: Set<String> = ["cell", "value", "suggested", "sums", "options", "count", "table"]
