@@ -14,9 +14,12 @@ import Foundation
 /// Safety: the other paths are read here by characters, as Foundation reads them, not handed to Foundation.
 /// swift-corelibs-foundation traps (a crash, not an error) in `deletingLastPathComponent` on a path of one
 /// character (`b`, a file in the current folder), and in all three answers on a path that ends in a doubled
-/// slash and one non-ASCII character (`dir//é`). Where it does not trap, the character reading gives its answer
-/// (`PathPartsTests` compares them on generated paths and on answers recorded from Foundation in a child
-/// process); where it traps, the answer is the one the rule gives every other path.
+/// slash and one non-ASCII character (`dir//é`). Its slash clean-up also loses its place in a path with two or
+/// more runs of doubled slashes, or a character of several UTF-16 units before one: it gives the parent of
+/// `a///b//c` as `a/b/`. The character reading cleans the slashes as Foundation means to (every run of `/` made
+/// one, a trailing `/` dropped) and then gives, on the cleaned path, exactly Foundation's answer (`PathPartsTests`
+/// compares them on generated paths and on answers recorded from Foundation in a child process); where
+/// Foundation traps or misplaces the cut, the answer is the one the same rule gives every other path.
 package enum PathParts {
     /// `(path as NSString).pathExtension`.
     package static func pathExtension(_ path: String) -> String {

@@ -116,8 +116,9 @@ final class PathPartsTests: XCTestCase {
     }
 
     /// Where Foundation traps, the answer is the one the same rule gives every other path. The same holds where
-    /// its slash clean-up misplaces a cut after a character of several UTF-16 units (CR LF): it gives the parent
-    /// of `//\r\n//\r\n` as `/\r\n/`.
+    /// its slash clean-up loses its place (two or more runs of doubled slashes, or a character of several UTF-16
+    /// units such as CR LF before one): it gives the parent of `//\r\n//\r\n` as `/\r\n/` and of `a///b//c` as
+    /// `a/b/`.
     func testAnswersWhereFoundationTraps() {
         let cases: [(String, String, String, String)] = [
             ("b", "", "", "b"),
@@ -129,6 +130,8 @@ final class PathPartsTests: XCTestCase {
             ("//é", "/", "", "é"),
             ("a//b//报", "a/b", "", "报"),
             ("//\r\n//\r\n", "/\r\n", "", "\r\n"),
+            ("a///b//c", "a/b", "", "c"),
+            ("d//é//r.txt", "d/é", "txt", "r.txt"),
         ]
         for (path, parent, ext, last) in cases {
             XCTAssertEqual(PathParts.deletingLastPathComponent(path), parent, path.debugDescription)
