@@ -17,9 +17,8 @@ extension String {
                 if units == lower && lowerAt < 0 { lowerAt = at }
                 if units == upper { return lowerAt < 0 ? nil : (lowerAt, at) }
                 if units > upper || at >= n { return nil }
-                let c = b[at]
                 // A scalar of four bytes takes two UTF-16 units; every other scalar one.
-                let length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4
+                let length = UTF8Scan.scalar(b, at).length
                 units += length == 4 ? 2 : 1
                 at += length
             }
