@@ -245,10 +245,18 @@ static void html_end(void *ctx, const xmlChar *name) {
     target->handlers->end(target->state);
 }
 
+// Where libxml2 has read up to in the buffer it was handed: what it has dropped from its input (`consumed`) and how
+// far into what is left it is. The page is UTF-8 and read as UTF-8, so a byte there is a byte of the buffer.
+static long html_offset(xmlParserCtxtPtr ctxt) {
+    if (ctxt->input == NULL || ctxt->input->cur == NULL || ctxt->input->base == NULL) return -1;
+    return (long)ctxt->input->consumed + (long)(ctxt->input->cur - ctxt->input->base);
+}
+
 static void html_pieces(void *ctx, const xmlChar *text, int length, int cdata) {
     xmlParserCtxtPtr ctxt = ctx;
     const html_target *target = ctxt->_private;
-    if (target->handlers->text(target->state, text, length, cdata, html_line(ctxt)) != 0) api.xmlStopParser(ctxt);
+    if (target->handlers->text(target->state, text, length, cdata, html_line(ctxt), html_offset(ctxt)) != 0)
+        api.xmlStopParser(ctxt);
 }
 
 static void html_text(void *ctx, const xmlChar *text, int length) { html_pieces(ctx, text, length, 0); }

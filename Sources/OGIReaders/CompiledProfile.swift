@@ -1,3 +1,4 @@
+import Foundation
 import OGIModel
 
 /// A `TemplateSet` with its regular expressions compiled once, shared by every file a run reads.
@@ -22,6 +23,8 @@ public final class ReaderContext: @unchecked Sendable {
     /// can be a heading of that part only (`TextReader.pairingReading`).
     let partKeysButOne: [Set<String>]
     let headingMatcher: HeadingMatcher
+    /// The parts' headings as the HTML reader compares them, made on first use (`PartHeadings`).
+    let partHeadings: PartHeadings
 
     /// Prepares the profile's patterns; each is compiled on its first use (`Pattern`), as most never run in
     /// a single check. Patterns were validated when the pack was loaded. (Still `throws`, for callers.)
@@ -40,6 +43,7 @@ public final class ReaderContext: @unchecked Sendable {
         governmentNames = p.governmentNames.map(Pattern.init)
         departmentNames = p.departmentNames.map(Pattern.init)
         headingMatcher = HeadingMatcher(profile: p)
+        partHeadings = PartHeadings(p.parts.map(\.headings))
         let keys = p.parts.map(\.key)
         partKeysButOne = keys.map { key in Set(keys.filter { $0 != key }) }
         mapper = TableMapper(numerals: p.partNumerals, syntax: p.cells, templates: templates.templates)
@@ -50,5 +54,48 @@ public final class ReaderContext: @unchecked Sendable {
         if governmentNames.contains(where: { $0.matches(name) }) { return .government }
         if departmentNames.contains(where: { $0.matches(name) }) { return .department }
         return nil
+    }
+}
+
+/// Each part's headings normalized (`LabelText.normalize`), as the HTML reader looks for them in a page, and whether
+/// no text can start with the headings of two parts: made on first use (a check of text never asks), under a lock
+/// (readers share a context across threads).
+final class PartHeadings: @unchecked Sendable {
+    private let raw: [[String]]
+    private let lock = NSLock()
+    private var made: (normalized: [[String]], prefixFree: Bool)?
+
+    init(_ headings: [[String]]) { raw = headings }
+
+    var value: (normalized: [[String]], prefixFree: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let normalized = raw.map { $0.map(LabelText.normalize) }
+        let result = (normalized, Self.prefixFree(normalized))
+        made = result
+        return result
+    }
+
+    /// True when no heading of one part starts with a heading of another, compared by bytes and by characters:
+    /// then a text counts for one part at most where the HTML reader looks for the report body, which
+    /// `HTMLAttributeStripper` relies on to flatten spans. Headings of plain scalars only (`FastText.isAllPlain`:
+    /// each its own character, equal only to itself) start with each other as characters exactly when they do as
+    /// bytes, so only the others are compared as characters.
+    /// As bytes, the headings are sorted: a heading is a prefix of another only if it is of each heading between them.
+    static func prefixFree(_ headings: [[String]]) -> Bool {
+        let all = headings.enumerated().flatMap { part in part.element.map { (part: part.offset, bytes: Array($0.utf8), text: $0) } }
+        let sorted = all.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        for i in sorted.indices {
+            var j = i + 1
+            while j < sorted.count, sorted[j].bytes.starts(with: sorted[i].bytes) {
+                if sorted[j].part != sorted[i].part { return false }
+                j += 1
+            }
+        }
+        for g in all where !FastText.isAllPlain(g.text) {
+            for h in all where h.part != g.part && (g.text.hasPrefix(h.text) || h.text.hasPrefix(g.text)) { return false }
+        }
+        return true
     }
 }

@@ -29,15 +29,53 @@ enum HTMLAttributeStripper {
         strippedBytes(page).map { Data($0) }
     }
 
-    /// `stripped` as the array the scan wrote (what `HTMLReader` hands to libxml2, without copying it into a `Data`).
+    /// `stripped` as the array the scan wrote (without copying it into a `Data`).
     static func strippedBytes(_ page: Data) -> [UInt8]? {
-        page.withUnsafeBytes { raw -> [UInt8]? in
+        strippedPage(page, flatteningSpans: false)?.bytes
+    }
+
+    /// What the scan wrote: the bytes libxml2 is handed, and where it left spans out (`flatteningSpans`).
+    struct StrippedPage {
+        var bytes: [UInt8]
+        /// The offsets in `bytes` of the split markers written in place of spans' tags, in increasing order: what
+        /// `HTMLTree.parse(_:splits:)` takes.
+        var splits: [Int32]
+        /// How deeply the elements left out (spans, and the empty `o:p`s ending them) nest, or more; 0 when none was
+        /// left out: a page parsed without them has at most this many elements fewer open at any point.
+        var spanDepth: Int
+    }
+
+    /// The stripped page, and with `flatteningSpans` its spans left out where that changes nothing the HTML reader
+    /// reads (below); nil when there is nothing to change or the page holds something the scan does not follow.
+    ///
+    /// A `span` is a run of text in a style: the reader reads it as if its tags were not there, but libxml2 parses
+    /// each as an element (a page saved from Word has a span, often several, in every paragraph and cell, and they
+    /// were a sixth of the cost of reading it). A span is left out only when the tree libxml2 builds without its
+    /// tags is its tree with them, less the span (its children become its parent's, each node kept as it was):
+    /// - the page's `body` has been opened by its start tag and not closed (no `body` or `html` end tag, no `head`
+    ///   or `html` start tag since): then the span's start tag closes nothing and implies nothing, and text in the
+    ///   span's parent implies nothing either (libxml2 implies a paragraph only for text in `html` or `head`);
+    /// - it holds only text (without '<'), `o:p` elements holding only text, and spans of the same kind, and its end
+    ///   tag follows: so nothing in it opens or closes anything else, and its end tag closes it;
+    /// - it holds at most two texts, counting those of its `o:p`s and spans: so it can never be the report body,
+    ///   which holds the headings of three parts or more (`HTMLReader.reportBody`; `ReaderContext` checks that no
+    ///   text can start with the headings of two parts).
+    /// In place of the tags left out the scan writes a split marker, `</_` and their line breaks and `>`: an end
+    /// tag of a name no element can have (a start tag's name starts with a letter), which libxml2 reads and ignores.
+    /// The text before it ends there, as it ended at the span's tag, on the same line; `HTMLTree` makes the text
+    /// after it a node of its own (`splits`). Where the tags left out are followed by a start tag (which makes a
+    /// node) or by the end tag of the element known to be open (which closes it), no text can join across them:
+    /// their line breaks go into that tag, after its name, and no marker is written. What the reader then needs to
+    /// know of a parse without spans (the depth and line limits, its budgets) `HTMLReader` checks, reading the page
+    /// again without flattening when it must. `HTMLSpanFlatteningTests` compares trees and drafts.
+    static func strippedPage(_ page: Data, flatteningSpans: Bool) -> StrippedPage? {
+        page.withUnsafeBytes { raw -> StrippedPage? in
             let bytes = raw.bindMemory(to: UInt8.self)
             guard !bytes.isEmpty else { return nil }
-            var scan = Scan(bytes)
+            var scan = Scan(bytes, flattens: flatteningSpans)
             guard scan.run(), scan.changed else { return nil }
             scan.append(from: scan.copied, to: scan.n)
-            return scan.out
+            return StrippedPage(bytes: scan.out, splits: scan.splits, spanDepth: scan.spanDepth)
         }
     }
 
@@ -53,6 +91,34 @@ enum HTMLAttributeStripper {
 
     static let doctypeWord = Array("doctype".utf8), publicWord = Array("public".utf8), systemWord = Array("system".utf8)
     static let metaWord = Array("meta".utf8), scriptWord = Array("script".utf8), styleWord = Array("style".utf8)
+    /// Names as `nameKey` packs them (lower-case bytes, the first in the low byte): checked against the names by
+    /// `HTMLSpanFlatteningTests`.
+    enum Key {
+        static let span: UInt64 = 0x6E61_7073, op: UInt64 = 0x70_3A6F, body: UInt64 = 0x7964_6F62
+        static let head: UInt64 = 0x6461_6568, html: UInt64 = 0x6C6D_7468
+        /// libxml2's empty elements (`html40ElementTable`, `empty`), closed as soon as they open: area, base,
+        /// basefont, br, col, frame, hr, img, input, isindex, link, meta, param.
+        static let void: [UInt64] = [
+            0x6165_7261, 0x6573_6162, 0x746E_6F66_6573_6162, 0x7262, 0x6C_6F63, 0x65_6D61_7266, 0x7268, 0x67_6D69,
+            0x74_7570_6E69, 0x78_6564_6E69_7369, 0x6B6E_696C, 0x6174_656D, 0x6D_6172_6170,
+        ]
+    }
+
+    /// The name at `range` packed into a word as `Key`'s are (ASCII letters lower-cased); 0 for a name longer than
+    /// eight bytes.
+    @inline(__always) static func nameKey(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+        guard range.count <= 8 else { return 0 }
+        var k: UInt64 = 0
+        var shift: UInt64 = 0
+        var at = range.lowerBound
+        while at < range.upperBound {
+            let c = b[at]
+            k |= UInt64(Scan.isLetter(c) ? c | 0x20 : c) << shift
+            shift += 8
+            at += 1
+        }
+        return k
+    }
 
     /// One pass over the page, mirroring libxml2's content loop (`htmlParseContentInternal`).
     struct Scan {
@@ -69,9 +135,32 @@ enum HTMLAttributeStripper {
         var attributes: [(start: Int, end: Int, kept: Bool)] = []
         var attributeCount = 0
 
-        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        // Flattening spans (`StrippedPage`).
+        let flattens: Bool
+        /// The page's `body` start tag has been read, and nothing since that could have closed the body.
+        var inBody = false
+        /// The body was left (after it had been opened): no span is flattened from there on.
+        var bodyLeft = false
+        /// Where the name of the element known to be libxml2's current node is (none when not known): set by a
+        /// start tag that leaves its element open, kept across text and flattened spans, dropped at anything else.
+        var current: Range<Int>?
+        /// The tags of the spans being flattened (`flattenableSpan`), in order; `nextRemoval` is the next to read.
+        var removals: [Range<Int>] = []
+        var nextRemoval = 0
+        /// `current` where the first of `removals` starts (the spans' parent), again once the last has been read.
+        var currentAroundRemovals: Range<Int>?
+        /// Line breaks of the tags left out since the last byte written, and whether a tag was left out there.
+        var groupBreaks: [UInt8] = []
+        var inGroup = false
+        var splits: [Int32] = []
+        var spanDepth = 0
+        /// An empty `o:p` found by `flattenableSpan` (its start tag, end tag and end).
+        var lastEmptyOp: (lowerBound: Int, middle: Int, upperBound: Int)?
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>, flattens: Bool = false) {
             b = bytes
             n = bytes.count
+            self.flattens = flattens
         }
 
         @inline(__always) func at(_ i: Int) -> UInt8 { i < n ? b[i] : 0 }
@@ -116,6 +205,7 @@ enum HTMLAttributeStripper {
             var i = 0
             while i < n {
                 if let raw = rawElement {
+                    current = nil
                     // At the start of a raw element's text libxml2 reads an end tag first (followed only when it
                     // closes this element), and a start tag there could close the element: not followed.
                     if at(i) == 0x3C {
@@ -140,33 +230,269 @@ enum HTMLAttributeStripper {
                     i = s
                     continue
                 }
-                guard let lt = find(0x3C, from: i) else { return true }
+                guard let lt = find(0x3C, from: i) else {
+                    if inGroup, i < n { writeMarker() }
+                    return true
+                }
+                // Text after tags left out: it must not join the text before them.
+                if inGroup, lt > i { writeMarker() }
                 i = lt
+                if nextRemoval < removals.count, removals[nextRemoval].lowerBound == i {
+                    let tag = removals[nextRemoval]
+                    leaveOut(tag)
+                    nextRemoval += 1
+                    if nextRemoval == removals.count { current = currentAroundRemovals }
+                    i = tag.upperBound
+                    continue
+                }
                 let c1 = at(i + 1)
                 if c1 == 0x2F {
+                    // Read by name only where it matters: after tags left out, and for `body` and `html` in the body.
+                    if flattens, inGroup || (inBody && (at(i + 2) | 0x20 == 0x62 || at(i + 2) | 0x20 == 0x68)),
+                        case .name(let nameEnd) = name(at: i + 2)
+                    {
+                        let key = HTMLAttributeStripper.nameKey(b, i + 2..<nameEnd)
+                        if inGroup {
+                            // The end tag of the element known to be open closes it: no text after it joins the
+                            // text before. Any other end tag may be ignored.
+                            if let current, isOpen(current), sameName(i + 2..<nameEnd, current) {
+                                insertGroupBreaks(at: nameEnd)
+                            } else {
+                                writeMarker()
+                            }
+                        }
+                        if inBody, key == HTMLAttributeStripper.Key.body || key == HTMLAttributeStripper.Key.html {
+                            inBody = false
+                            bodyLeft = true
+                        }
+                    } else if inGroup {
+                        writeMarker()
+                    }
+                    current = nil
                     i = endTag(at: i)
                 } else if c1 == 0x21, matches(HTMLAttributeStripper.doctypeWord, at: i + 2) {
+                    if inGroup { writeMarker() }
+                    current = nil
                     guard let end = doctype(at: i) else { return false }
                     // After a DOCTYPE inside the page, libxml2 goes on without looking for an end tag: "</" there
                     // is text. Not followed (nor after the DOCTYPE that opens a page, where it is an end tag).
                     if at(end) == 0x3C, at(end + 1) == 0x2F { return false }
+                    // Nor is a span flattened there (a marker or an end tag would follow the DOCTYPE).
+                    doctypeEnd = end
                     i = end
                 } else if c1 == 0x21, at(i + 2) == 0x2D, at(i + 3) == 0x2D {
+                    if inGroup { writeMarker() }
+                    current = nil
                     let (textEnd, end) = comment(at: i)
                     // A comment's text is never read either: only its line breaks stay.
                     keepBreaksOnly(from: i + 4, to: textEnd)
                     i = end
                 } else if c1 == 0x3F {
+                    if inGroup { writeMarker() }
+                    current = nil
                     guard let end = processingInstruction(at: i) else { return false }
                     i = end
                 } else if Self.isLetter(c1) {
-                    guard let end = startTag(at: i) else { return false }
+                    guard flattens else {
+                        guard let end = startTag(at: i) else { return false }
+                        i = end
+                        continue
+                    }
+                    guard case .name(let nameEnd) = name(at: i + 1) else { return false }
+                    // The names looked for here have three or four letters.
+                    let key = nameEnd - i == 5 || nameEnd - i == 4 ? HTMLAttributeStripper.nameKey(b, i + 1..<nameEnd) : 0
+                    if key == HTMLAttributeStripper.Key.span, inBody, nextRemoval == removals.count, i != doctypeEnd, flatten(at: i) {
+                        continue  // the span's start tag is read next, as a tag left out
+                    }
+                    if key == HTMLAttributeStripper.Key.op, inBody, nextRemoval == removals.count, i != doctypeEnd, emptyOp(at: i) {
+                        continue  // as for a span
+                    }
+                    // `html`, `head` and `body` start tags, which libxml2 ignores once the body is open, or which close it.
+                    let pageTag =
+                        key == HTMLAttributeStripper.Key.body || key == HTMLAttributeStripper.Key.head
+                        || key == HTMLAttributeStripper.Key.html
+                    if inGroup {
+                        // Any other start tag makes an element: no text after it joins the text before.
+                        if pageTag { writeMarker() } else { insertGroupBreaks(at: nameEnd) }
+                    }
+                    guard let end = startTag(at: i, nameEnd: nameEnd) else { return false }
+                    if pageTag {
+                        if key == HTMLAttributeStripper.Key.body, !bodyLeft {
+                            inBody = true
+                        } else if inBody {
+                            inBody = false
+                            bodyLeft = true
+                        }
+                    }
+                    // The element stays open unless it is one of these, an empty one (`isOpen`), one closed by "/>",
+                    // or raw text follows.
+                    current = pageTag || b[end - 2] == 0x2F || rawElement != nil ? nil : i + 1..<nameEnd
                     i = end
                 } else {
+                    if inGroup { writeMarker() }
                     i += 1  // a '<' read as text
                 }
             }
             return true
+        }
+
+        /// Where the last DOCTYPE read ends (-1: none).
+        var doctypeEnd = -1
+
+        /// True unless the element named at `name` is one of libxml2's empty ones, closed as soon as opened.
+        func isOpen(_ name: Range<Int>) -> Bool {
+            !HTMLAttributeStripper.Key.void.contains(HTMLAttributeStripper.nameKey(b, name))
+        }
+
+        /// True when the names at `a` and `b` are the same name to libxml2.
+        func sameName(_ a: Range<Int>, _ c: Range<Int>) -> Bool {
+            guard a.count == c.count else { return false }
+            for k in 0..<a.count {
+                let x = b[a.lowerBound + k], y = b[c.lowerBound + k]
+                if x != y, !(Self.isLetter(x) && x | 0x20 == y | 0x20) { return false }
+            }
+            return true
+        }
+
+        /// Checks the span starting at `i` (`flattenableSpan`); when it can be flattened, its tags become the
+        /// `removals` to read next, with the empty `o:p` it ends with when that can go too (`lastEmptyOp`).
+        mutating func flatten(at i: Int) -> Bool {
+            removals.removeAll(keepingCapacity: true)
+            nextRemoval = 0
+            lastEmptyOp = nil
+            guard let span = flattenableSpan(at: i, depth: 1), span.texts <= 2 else {
+                removals.removeAll(keepingCapacity: true)
+                return false
+            }
+            var depth = span.depth
+            if let op = lastEmptyOp, closesBlock(at: span.end) {
+                // Its tags go in order: before the span end tags that follow it.
+                let at = removals.firstIndex { $0.lowerBound > op.lowerBound } ?? removals.count
+                removals.insert(contentsOf: [op.lowerBound..<op.middle, op.middle..<op.upperBound], at: at)
+                depth += 1
+            }
+            currentAroundRemovals = current
+            spanDepth = max(spanDepth, depth)
+            return true
+        }
+
+        /// Checks the `o:p` starting at `i`: when it is empty and the end tag after it closes the element known to be
+        /// current, which ends a line (`closesBlock`), its tags become the `removals` to read next.
+        mutating func emptyOp(at i: Int) -> Bool {
+            guard let open = tagEnd(at: i), !open.selfClosed, let end = closingTag(HTMLAttributeStripper.Key.op, at: open.end),
+                closesBlock(at: end)
+            else { return false }
+            removals.removeAll(keepingCapacity: true)
+            removals.append(i..<open.end)
+            removals.append(open.end..<end)
+            nextRemoval = 0
+            currentAroundRemovals = current
+            spanDepth = max(spanDepth, 1)
+            return true
+        }
+
+        /// The span whose start tag is at `i`, nested `depth` spans deep, when it can be flattened: it ends with its
+        /// end tag (`</span`, blanks, `>`) and holds only text without '<', `o:p` elements holding only such text,
+        /// and spans of the same kind. Its tags and those of the spans in it are added to `removals` in order.
+        /// Returns where it ends, how many texts it holds (a text is a run between two tags) and how deep its spans
+        /// nest. `lastEmptyOp` is left at an empty `o:p` (`<o:p>` and `</o:p>` with nothing between) when nothing
+        /// but span end tags follows it.
+        mutating func flattenableSpan(at i: Int, depth: Int) -> (end: Int, texts: Int, depth: Int)? {
+            guard depth <= 8, let start = tagEnd(at: i), !start.selfClosed else { return nil }
+            removals.append(i..<start.end)
+            var j = start.end, texts = 0, deepest = depth
+            while true {
+                guard j < n else { return nil }
+                if b[j] != 0x3C {
+                    guard let lt = find(0x3C, from: j) else { return nil }
+                    texts += 1
+                    lastEmptyOp = nil
+                    j = lt
+                    continue
+                }
+                if at(j + 1) == 0x2F {
+                    guard let end = closingTag(HTMLAttributeStripper.Key.span, at: j) else { return nil }
+                    removals.append(j..<end)
+                    return (end, texts, deepest)
+                }
+                guard case .name(let nameEnd) = name(at: j + 1) else { return nil }
+                let key = HTMLAttributeStripper.nameKey(b, j + 1..<nameEnd)
+                if key == HTMLAttributeStripper.Key.span {
+                    lastEmptyOp = nil
+                    guard let inner = flattenableSpan(at: j, depth: depth + 1) else { return nil }
+                    texts += inner.texts
+                    deepest = max(deepest, inner.depth)
+                    j = inner.end
+                } else if key == HTMLAttributeStripper.Key.op {
+                    guard let open = tagEnd(at: j), !open.selfClosed else { return nil }
+                    var k = open.end
+                    if at(k) != 0x3C {
+                        guard let lt = find(0x3C, from: k) else { return nil }
+                        texts += 1
+                        k = lt
+                    }
+                    guard at(k + 1) == 0x2F, let end = closingTag(HTMLAttributeStripper.Key.op, at: k) else { return nil }
+                    lastEmptyOp = k == open.end ? (j, k, end) : nil
+                    j = end
+                } else {
+                    return nil
+                }
+            }
+        }
+
+        /// True when an end tag at `i` closes the element known to be current and that element ends a line where the
+        /// HTML reader reads it (`HTMLTag.endsLine`): then an empty `o:p` (which the reader reads as a paragraph, its
+        /// name after the colon, and so as the end of a line) left last in it ends no line the element's end does not.
+        func closesBlock(at i: Int) -> Bool {
+            guard let current, at(i) == 0x3C, at(i + 1) == 0x2F, case .name(let nameEnd) = name(at: i + 2),
+                sameName(i + 2..<nameEnd, current), isOpen(current)
+            else { return false }
+            // A name with a colon is read by its part after it: not looked at.
+            if current.contains(where: { b[$0] == 0x3A }) { return false }
+            let tag = HTMLTag.lookedUp(HTMLTag.key(current.lazy.map { Self.isLetter(self.b[$0]) ? self.b[$0] | 0x20 : self.b[$0] }))
+            return tag.contains(.endsLine)
+        }
+
+        /// Where the end tag of the name packed as `key` at `i` ("</", the name, blanks, ">") ends; nil for anything else.
+        func closingTag(_ key: UInt64, at i: Int) -> Int? {
+            guard at(i) == 0x3C, at(i + 1) == 0x2F, case .name(let nameEnd) = name(at: i + 2),
+                HTMLAttributeStripper.nameKey(b, i + 2..<nameEnd) == key
+            else {
+                return nil
+            }
+            let k = skipBlanks(nameEnd)
+            return at(k) == 0x3E ? k + 1 : nil
+        }
+
+        /// Leaves out the tag at `tag`: what precedes it is written, its line breaks wait for a place.
+        mutating func leaveOut(_ tag: Range<Int>) {
+            if out.isEmpty { out.reserveCapacity(n) }
+            append(from: copied, to: tag.lowerBound)
+            HTMLAttributeStripper.appendBreaks(b, from: tag.lowerBound, to: tag.upperBound, into: &groupBreaks)
+            copied = tag.upperBound
+            inGroup = true
+            changed = true
+        }
+
+        /// Writes a split marker holding the line breaks of the tags left out, where they were.
+        mutating func writeMarker() {
+            splits.append(Int32(out.count))
+            out.append(0x3C)  // "</_"
+            out.append(0x2F)
+            out.append(0x5F)
+            out.append(contentsOf: groupBreaks)
+            out.append(0x3E)
+            groupBreaks.removeAll(keepingCapacity: true)
+            inGroup = false
+        }
+
+        /// Writes the line breaks of the tags left out after the name of the tag that follows them (ending at `nameEnd`).
+        mutating func insertGroupBreaks(at nameEnd: Int) {
+            append(from: copied, to: nameEnd)
+            copied = nameEnd
+            out.append(contentsOf: groupBreaks)
+            groupBreaks.removeAll(keepingCapacity: true)
+            inGroup = false
         }
 
         /// `htmlParseEndTag` from `i` ("</"): where it stops reading. Without a name it has read "</" (the rest is
@@ -246,10 +572,42 @@ enum HTMLAttributeStripper {
         /// followed (a name of 100 characters or more, a quote left open, the page ending inside the tag).
         mutating func startTag(at i: Int) -> Int? {
             guard case .name(let nameEnd) = name(at: i + 1) else { return nil }
+            return startTag(at: i, nameEnd: nameEnd)
+        }
+
+        /// `startTag` of a tag whose name ends at `nameEnd`.
+        mutating func startTag(at i: Int, nameEnd: Int) -> Int? {
             let nameLength = nameEnd - i - 1
-            attributeCount = 0
+            guard let (j, count, removes, keeps) = attributeScan(from: skipBlanks(nameEnd), recording: true) else { return nil }
+            attributeCount = count
+            let closesAtOnce = b[j] == 0x2F
+            let end = closesAtOnce ? j + 2 : j + 1
+            let isMeta = nameLength == 4 && matches(HTMLAttributeStripper.metaWord, at: i + 1)
+            if removes, !isMeta { rewrite(tag: i, nameEnd: nameEnd, terminator: j, end: end, keeps: keeps) }
+            if !closesAtOnce {
+                if nameLength == 6, matches(HTMLAttributeStripper.scriptWord, at: i + 1) { rawElement = HTMLAttributeStripper.scriptWord }
+                if nameLength == 5, matches(HTMLAttributeStripper.styleWord, at: i + 1) { rawElement = HTMLAttributeStripper.styleWord }
+            }
+            return end
+        }
+
+        /// Where the start tag at `i` ends, and whether it ends with "/>"; nil where `startTag` does not follow it.
+        mutating func tagEnd(at i: Int) -> (end: Int, selfClosed: Bool)? {
+            guard case .name(let nameEnd) = name(at: i + 1) else { return nil }
+            guard let (j, _, _, _) = attributeScan(from: skipBlanks(nameEnd), recording: false) else { return nil }
+            return b[j] == 0x2F ? (j + 2, true) : (j + 1, false)
+        }
+
+        /// `htmlParseStartTag`'s attributes from `start` (after the name and blanks): where the terminator ('>' or
+        /// "/>") is, how many attributes there are, and whether some are removed and some kept; each is written to
+        /// `attributes` when `recording`. Nil where not followed (a name of 100 characters or more, a quote left open,
+        /// the page ending inside the tag).
+        mutating func attributeScan(from first: Int, recording: Bool) -> (
+            terminator: Int, count: Int, removes: Bool, keeps: Bool
+        )? {
+            var attributeCount = 0
             var removes = false, keeps = false
-            var j = skipBlanks(nameEnd)
+            var j = first
             while j < n, b[j] != 0x3E, !(b[j] == 0x2F && at(j + 1) == 0x3E) {
                 let start = j
                 var kept = false
@@ -277,24 +635,18 @@ enum HTMLAttributeStripper {
                     }
                 }
                 if !kept { removes = true } else { keeps = true }
-                if attributeCount < attributes.count {
-                    attributes[attributeCount] = (start, j, kept)
-                } else {
-                    attributes.append((start, j, kept))
+                if recording {
+                    if attributeCount < attributes.count {
+                        attributes[attributeCount] = (start, j, kept)
+                    } else {
+                        attributes.append((start, j, kept))
+                    }
                 }
                 attributeCount += 1
                 j = skipBlanks(j)
             }
             guard j < n else { return nil }
-            let closesAtOnce = b[j] == 0x2F
-            let end = closesAtOnce ? j + 2 : j + 1
-            let isMeta = nameLength == 4 && matches(HTMLAttributeStripper.metaWord, at: i + 1)
-            if removes, !isMeta { rewrite(tag: i, nameEnd: nameEnd, terminator: j, end: end, keeps: keeps) }
-            if !closesAtOnce {
-                if nameLength == 6, matches(HTMLAttributeStripper.scriptWord, at: i + 1) { rawElement = HTMLAttributeStripper.scriptWord }
-                if nameLength == 5, matches(HTMLAttributeStripper.styleWord, at: i + 1) { rawElement = HTMLAttributeStripper.styleWord }
-            }
-            return end
+            return (j, attributeCount, removes, keeps)
         }
 
         /// True when the attribute name at `start..<end` is `rowspan` or `colspan` (any case).
@@ -349,26 +701,31 @@ enum HTMLAttributeStripper {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<end]))
         }
 
-        /// Appends the line feeds and carriage returns of `start..<end`, in order (most removed text has none:
-        /// it is searched with `memchr`).
+        /// Appends the line feeds and carriage returns of `start..<end` to the output, in order.
         mutating func breaks(from start: Int, to end: Int) {
-            guard end > start, let base = b.baseAddress else { return }
-            // A short run (the blanks between two attributes, most often one space) is read byte by byte: two
-            // calls of `memchr` cost more than its bytes.
-            if end - start <= 16 {
-                for k in start..<end where b[k] <= 0x0D && (b[k] == 0x0A || b[k] == 0x0D) { out.append(b[k]) }
-                return
-            }
-            let hasCR = memchr(base + start, 0x0D, end - start) != nil
-            if !hasCR {
-                var k = start
-                while k < end, let hit = memchr(base + k, 0x0A, end - k) {
-                    out.append(0x0A)
-                    k = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit)) + 1
-                }
-                return
-            }
-            for k in start..<end where b[k] == 0x0A || b[k] == 0x0D { out.append(b[k]) }
+            HTMLAttributeStripper.appendBreaks(b, from: start, to: end, into: &out)
         }
+    }
+
+    /// Appends the line feeds and carriage returns of `b[start..<end]` to `target`, in order (most removed text has
+    /// none: it is searched with `memchr`).
+    static func appendBreaks(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into target: inout [UInt8]) {
+        guard end > start, let base = b.baseAddress else { return }
+        // A short run (the blanks between two attributes, most often one space) is read byte by byte: two
+        // calls of `memchr` cost more than its bytes.
+        if end - start <= 16 {
+            for k in start..<end where b[k] <= 0x0D && (b[k] == 0x0A || b[k] == 0x0D) { target.append(b[k]) }
+            return
+        }
+        let hasCR = memchr(base + start, 0x0D, end - start) != nil
+        if !hasCR {
+            var k = start
+            while k < end, let hit = memchr(base + k, 0x0A, end - k) {
+                target.append(0x0A)
+                k = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit)) + 1
+            }
+            return
+        }
+        for k in start..<end where b[k] == 0x0A || b[k] == 0x0D { target.append(b[k]) }
     }
 }

@@ -12,6 +12,9 @@ public struct HTMLReader: DraftingReader {
     /// Whether the attributes no reader reads are taken out before libxml2 parses the page
     /// (`HTMLAttributeStripper`); off only in the tests that compare both readings.
     var stripsAttributes = true
+    /// Whether spans are flattened too (`HTMLAttributeStripper.strippedPage`) where the profile allows it; off only
+    /// in the tests that compare both readings.
+    var flattensSpans = true
 
     public init(context: ReaderContext, budget: ReadBudget = ReadBudget()) {
         self.ctx = context
@@ -88,13 +91,30 @@ public struct HTMLReader: DraftingReader {
         }
         let elements = XMLTree.elementCount(utf8)
         try budget.check(elements, budget.maxElements, path, "the page has \(elements) elements", unit: "elements")
-        let stripped = stripsAttributes ? HTMLAttributeStripper.strippedBytes(utf8) : nil
         do {
+            var stripped: [UInt8]?
+            if stripsAttributes {
+                let page = HTMLAttributeStripper.strippedPage(utf8, flatteningSpans: flattensSpans)
+                if let page, page.spanDepth > 0 {
+                    // A profile whose headings let a text count for two parts is read without flattening (asked
+                    // only of a page with spans to flatten).
+                    if ctx.partHeadings.value.prefixFree, let read = try flattenedDraft(path: path, page: page, decoded: utf8, body) {
+                        return read
+                    }
+                    stripped = HTMLAttributeStripper.strippedBytes(utf8)
+                } else {
+                    stripped = page?.bytes
+                }
+            }
             // The page is read from the tree built from libxml2's parse events; libxml2's own tree
             // (`XMLTree.parseHTML`) gives the same nodes and is what `HTMLTreeTests` compares it with.
             let tree = try stripped.map { try HTMLTree.parse($0) } ?? HTMLTree.parse(utf8)
-            // The nodes are views into `tree`, which lives until the draft has been read.
-            return try withExtendedLifetime(tree) { try draft(path: path, root: tree.rootNode!, body) }
+            // The nodes are views into `tree`, which lives until the draft has been read. Nil is returned only
+            // for a page read with spans flattened.
+            guard let read = try withExtendedLifetime(tree, { try draft(path: path, root: tree.rootNode!, body) }) else {
+                throw ReaderError.corrupt(path: path, detail: "the HTML could not be read")
+            }
+            return read
         } catch XMLTree.Failure.libraryUnavailable(let why) {
             throw XMLTree.libraryError(path, why, "HTML")
         } catch is XMLTree.Failure {
@@ -102,11 +122,29 @@ public struct HTMLReader: DraftingReader {
         }
     }
 
+    /// `withDraft` of a page whose spans `HTMLAttributeStripper` flattened (`page`; `decoded` is the page itself),
+    /// or nil when the page must be read again as it is: the parse of `page` has the tree of the page less its spans
+    /// only where libxml2's depth limit is not reached with them and no line is at its cap, and the reading of
+    /// the tree is the same only where it reaches no budget (`draft`).
+    func flattenedDraft<T>(
+        path: String, page: HTMLAttributeStripper.StrippedPage, decoded: Data, _ body: (LinedDraft, () -> LinedDraft.PageDate?) throws -> T
+    ) throws -> T? {
+        let tree = try HTMLTree.parse(page.bytes, splits: page.splits)
+        guard !tree.stopped, !tree.reachedLineCap, tree.mostOpen + page.spanDepth <= 256, let root = tree.rootNode else { return nil }
+        return try withExtendedLifetime(tree) { try draft(path: path, root: root, flattenedFrom: decoded, body) }
+    }
+
     /// The draft of a parsed page from its root element, handed to `body` as `withDraft` does.
+    ///
+    /// `flattenedFrom`: the decoded page, when `root` is of a parse with spans flattened. Reading stops at the
+    /// same places with and without the spans only while no budget is reached (the reading checks its budgets at
+    /// elements, and spans are elements): so where one is, nil is returned (before `body` is called), for the page
+    /// to be read again as it is; and a page date looked for in a page over its budget is looked for so too.
     func draft<Node: MarkupNode, T>(
-        path: String, root: Node, _ body: (LinedDraft, () -> LinedDraft.PageDate?) throws -> T
-    ) throws -> T {
+        path: String, root: Node, flattenedFrom page: Data? = nil, _ body: (LinedDraft, () -> LinedDraft.PageDate?) throws -> T
+    ) throws -> T? {
         let out = bodyReading(root)
+        if page != nil, out.overBudget { return nil }
         if out.overCells {
             throw budget.refusal(
                 path, "the page's tables have more than \(budget.maxTableCells) cells once rowspan and colspan are spread out",
@@ -121,11 +159,19 @@ public struct HTMLReader: DraftingReader {
             pageDate: meta, pageDateUnresolved: meta == nil && out.content != out.body)
         return try body(draft) {
             if let meta { return meta }
-            if out.content != out.body, let (date, line) = pageDate(pageLines(out.body)) {
-                return LinedDraft.PageDate(date: date, line: line)
-            }
+            guard out.content != out.body else { return nil }
+            let lines = pageLines(out.body)
+            if let page, lines.overBudget { return plainPageDate(page) }
+            if let (date, line) = pageDate(lines.lines) { return LinedDraft.PageDate(date: date, line: line) }
             return nil
         }
+    }
+
+    /// The page date the draft of `page` (decoded) has when its spans are not flattened.
+    func plainPageDate(_ page: Data) -> LinedDraft.PageDate? {
+        var reader = self
+        reader.flattensSpans = false
+        return try? reader.withDraft(path: "", data: page) { _, pageDate in pageDate() }
     }
 
     /// The report's lines in a parsed page, and where they came from.
@@ -137,6 +183,8 @@ public struct HTMLReader: DraftingReader {
         /// The page's `<body>` (or the root without one) and the report body found in it.
         var body: Node
         var content: Node
+        /// Some reading of the page reached a budget (`Lineariser.overBudget`).
+        var overBudget: Bool
     }
 
     /// Finds the report body in the page and reads its lines; one walk over the page's elements up to the end of
@@ -145,10 +193,12 @@ public struct HTMLReader: DraftingReader {
         let body = Self.firstChild(of: root, named: "body") ?? root
         let content = reportBody(body)
         var out = Lineariser(budget: budget)
+        var overBudget = false
         // The title often sits outside the content block (in a page header): keep the first title line before it.
         if content != body {
             var all = Lineariser(budget: budget)
             all.walk(body, stopAt: content)
+            overBudget = all.overBudget
             let words = ctx.templates.profile.titleWords
             // `TextScan.firstRange` is Foundation's `contains` (a portal's menus are hundreds of lines, each asked for every
             // title word), on bytes where both texts are plain scalars.
@@ -160,15 +210,16 @@ public struct HTMLReader: DraftingReader {
         }
         out.walk(content, stopAt: nil)
         out.flush()
-        return BodyReading(lines: out.lines, overCells: out.overCells, body: body, content: content)
+        return BodyReading(
+            lines: out.lines, overCells: out.overCells, body: body, content: content, overBudget: overBudget || out.overBudget)
     }
 
     /// Every line of the page body, furniture included: where a publication date outside the report is looked for.
-    func pageLines<Node: MarkupNode>(_ body: Node) -> [Lineariser.Line] {
+    func pageLines<Node: MarkupNode>(_ body: Node) -> (lines: [Lineariser.Line], overBudget: Bool) {
         var page = Lineariser(budget: budget)
         page.walk(body, stopAt: nil)
         page.flush()
-        return page.lines
+        return (page.lines, page.overBudget)
     }
 
     /// `<meta>` names and properties that carry a page's publication date.
@@ -242,7 +293,7 @@ public struct HTMLReader: DraftingReader {
     func reportBody<Node: MarkupNode>(_ body: Node) -> Node {
         let numerals = ctx.templates.profile.partNumerals
         let numeralForm = LabelNumerals(numerals)
-        let headings = ctx.templates.profile.parts.map { $0.headings.map(LabelText.normalize) }
+        let headings = ctx.partHeadings.value.normalized
         guard headings.count <= 64 else { return reportBodyBySets(body) }
         let scan = HeadingScan(numerals: numerals, headings: headings)
         var best: (Node, Int, Int)? = nil  // node, score, depth
@@ -279,7 +330,7 @@ public struct HTMLReader: DraftingReader {
     func reportBodyBySets<Node: MarkupNode>(_ body: Node) -> Node {
         let numerals = ctx.templates.profile.partNumerals
         let numeralForm = LabelNumerals(numerals)
-        let headings = ctx.templates.profile.parts.map { $0.headings.map(LabelText.normalize) }
+        let headings = ctx.partHeadings.value.normalized
         let scan = HeadingScan(numerals: numerals, headings: headings)
         var best: (Node, Int, Int)? = nil  // node, score, depth
         func parts(_ n: Node, depth: Int) -> Set<Int> {
@@ -364,6 +415,12 @@ struct Lineariser {
     var current = ""
     var currentLine = 0
     var tableCount = 0
+    /// A cell's lines went over the line budget (`emitTable`).
+    var cellOverBudget = false
+
+    /// The reading reached a budget: too many cells, or too many lines here or in a cell. Lines and cells only
+    /// grow, so this is true at the end when it was at any point where the walk checked it.
+    var overBudget: Bool { overCells || cellOverBudget || lines.count > budget.maxLines }
 
     mutating func flush() {
         let t = Self.trimmed(current)
@@ -555,6 +612,7 @@ struct Lineariser {
                     var inner = Lineariser(budget: budget)
                     for c in cell.children { inner.walk(c, stopAt: nil) }
                     inner.flush()
+                    if inner.overBudget { cellOverBudget = true }
                     joined = inner.lines.map(\.text).joined(separator: " ")
                 }
                 let text = Self.tabsMadeSpaces(joined)

@@ -49,9 +49,16 @@ final class HTMLTree {
     let bytes: UnsafeMutablePointer<UInt8>
     /// The document's first element; -1 when the page has none.
     let root: Int32
+    /// The most elements open at once, whether the parse stopped at libxml2's depth or text-length limit, and whether
+    /// some node's line was at libxml2's cap (65535): what tells whether a page parsed with its flattened spans left
+    /// out (`HTMLAttributeStripper.StrippedPage`) has the tree of the page itself, less those spans.
+    let mostOpen: Int
+    let stopped: Bool
+    let reachedLineCap: Bool
 
     fileprivate init(_ b: Builder) {
         nodes = b.nodes; attributes = b.attributes; bytes = b.bytes; root = b.root
+        mostOpen = b.mostOpen; stopped = b.stopped; reachedLineCap = b.reachedLineCap
     }
 
     deinit {
@@ -87,16 +94,23 @@ final class HTMLTree {
     }
 
     /// Parses `utf8` (UTF-8 bytes) as `XMLTree.parseHTML` does, into a tree of this kind.
-    static func parse(_ utf8: UnsafeRawBufferPointer, options: Int32) throws -> HTMLTree {
+    ///
+    /// `splits`: the offsets, in increasing order, of the markers `HTMLAttributeStripper` wrote where it left out the
+    /// tags of spans. A marker is an end tag no element has (`</_>`): libxml2 reads it and ignores it, so the text
+    /// before it ends there (on the line it ended on before) and the text after it is added to the same node. A text
+    /// past a marker is made a node of its own instead, as it was when the span's tag stood there.
+    static func parse(_ utf8: UnsafeRawBufferPointer, options: Int32, splits: [Int32] = []) throws -> HTMLTree {
         try XMLTree.openLibrary()
         var builder = Builder(capacity: utf8.count)
+        builder.splits = splits
         var handlers = ogilint_html_handlers(
             start: { state, name, attributes, line in
                 state!.assumingMemoryBound(to: Builder.self).pointee.start(name!, attributes, line: Int32(line))
             },
             end: { state in state!.assumingMemoryBound(to: Builder.self).pointee.end() },
-            text: { state, text, length, cdata, line in
-                state!.assumingMemoryBound(to: Builder.self).pointee.text(text!, Int(length), cdata: cdata != 0, line: Int32(line)) ? 1 : 0
+            text: { state, text, length, cdata, line, offset in
+                state!.assumingMemoryBound(to: Builder.self).pointee.text(
+                    text!, Int(length), cdata: cdata != 0, line: Int32(line), offset: offset) ? 1 : 0
             },
             other: { state, line in state!.assumingMemoryBound(to: Builder.self).pointee.other(line: Int32(line)) },
             doctype: { state in state!.assumingMemoryBound(to: Builder.self).pointee.hasDoctype = true })
@@ -114,8 +128,8 @@ final class HTMLTree {
     }
 
     /// `parse` with the options of every HTML parse (`XMLTree.htmlOptions`).
-    static func parse(_ utf8: [UInt8]) throws -> HTMLTree {
-        try utf8.withUnsafeBytes { try parse($0, options: XMLTree.htmlOptions) }
+    static func parse(_ utf8: [UInt8], splits: [Int32] = []) throws -> HTMLTree {
+        try utf8.withUnsafeBytes { try parse($0, options: XMLTree.htmlOptions, splits: splits) }
     }
 
     /// `parse` of the bytes of `utf8`.
@@ -155,6 +169,11 @@ final class HTMLTree {
         /// of many entity references comes in many pieces).
         var lastText: Int32 = -1
         var lastTextLength = 0
+        /// See `parse(_:options:splits:)`; `nextSplit` is the first not yet passed.
+        var splits: [Int32] = []
+        var nextSplit = 0
+        var mostOpen = 0
+        var reachedLineCap = false
 
         init(capacity: Int) {
             nodeCapacity = max(64, capacity / 32)
@@ -272,6 +291,8 @@ final class HTMLTree {
             }
             if root < 0 && nodes[Int(index)].parent < 0 { root = index }
             open.append(index)
+            if open.count > mostOpen { mostOpen = open.count }
+            if line >= 65535 { reachedLineCap = true }
             return 0
         }
 
@@ -280,13 +301,20 @@ final class HTMLTree {
             _ = open.popLast()
         }
 
-        /// Adds text; true when the parse must stop (libxml2's text-length limit).
-        mutating func text(_ p: UnsafePointer<UInt8>, _ count: Int, cdata: Bool, line: Int32) -> Bool {
+        /// Adds text read up to `offset`; true when the parse must stop (libxml2's text-length limit).
+        mutating func text(_ p: UnsafePointer<UInt8>, _ count: Int, cdata: Bool, line: Int32, offset: Int) -> Bool {
             if stopped { return true }
+            if line >= 65535 { reachedLineCap = true }
+            // A split marker read since the last text: this text starts a node of its own.
+            var split = false
+            while nextSplit < splits.count, Int(splits[nextSplit]) < offset {
+                split = true
+                nextSplit += 1
+            }
             guard let parent = open.last else { return false }
             let kind: Kind = cdata ? .cdata : .text
             let last = nodes[Int(parent)].lastChild
-            if last >= 0, nodes[Int(last)].kind == kind {
+            if last >= 0, nodes[Int(last)].kind == kind, !split {
                 // Added to the text before: its bytes end at the end of `bytes` (nothing is stored between two
                 // texts of one element without a node between them), else they are moved there first.
                 let start = Int(nodes[Int(last)].text)
@@ -327,6 +355,7 @@ final class HTMLTree {
 
         mutating func other(line: Int32) {
             if stopped { return }
+            if line >= 65535 { reachedLineCap = true }
             let index = add(Node(parent: -1, kind: .other, line: line))
             if let parent = open.last { append(index, to: parent) } else { appendAtTop(index) }
         }

@@ -48,7 +48,7 @@ final class MarkupStreamingTests: XCTestCase {
             let streamed = ReferenceHTMLReading.Result(
                 lines: r.lines, overCells: r.overCells,
                 content: r.content == r.body ? nil : ["\(r.content.line)", r.content.lowercasedName],
-                pageLines: reader.pageLines(r.body), metaDate: HTMLReader.metaDate(document.root).map { "\($0.0) \($0.1)" })
+                pageLines: reader.pageLines(r.body).lines, metaDate: HTMLReader.metaDate(document.root).map { "\($0.0) \($0.1)" })
             let copied = ReferenceHTMLReading(ctx: context, budget: budget).read(ReferenceNode.copy(document.root.ptr, html: true))
             XCTAssertEqual(streamed, copied, "\(name) (max \(budget.maxTableCells) cells)", file: file, line: line)
         }

@@ -77,13 +77,14 @@ int ogilint_xml_stream(const char *buffer, int size, const char *url, const char
 /// The events of an HTML parse that `ogilint_html_stream` hands on, with its `state` and the line libxml2 is on
 /// (`ctxt->input->line`, as its tree builder stores it: at most 65535). An element start has libxml2's name (lower-cased
 /// ASCII, prefix and all) and its attributes as name/value pairs ended by a NULL name (a value may be NULL). Text is
-/// `cdata` 1 for the content of `script` and `style`. Both return nonzero to stop the parse there, as libxml2's tree
-/// builder does at its depth and text-length limits (then no further events matter).
+/// `cdata` 1 for the content of `script` and `style`, and `offset` the byte of the buffer libxml2 has read up to (the
+/// end of the piece). Both return nonzero to stop the parse there, as libxml2's tree builder does at its depth and
+/// text-length limits (then no further events matter).
 /// Comments and processing instructions are told by their line only; `doctype` is called for every DOCTYPE.
 typedef struct {
     int (*start)(void *state, const unsigned char *name, const unsigned char **attributes, long line);
     void (*end)(void *state);
-    int (*text)(void *state, const unsigned char *text, int length, int cdata, long line);
+    int (*text)(void *state, const unsigned char *text, int length, int cdata, long line, long offset);
     void (*other)(void *state, long line);
     void (*doctype)(void *state);
 } ogilint_html_handlers;
