@@ -94,7 +94,7 @@ enum HTMLAttributeStripper {
     /// Names as `nameKey` packs them (lower-case bytes, the first in the low byte): checked against the names by
     /// `HTMLSpanFlatteningTests`.
     enum Key {
-        static let span: UInt64 = 0x6E61_7073, op: UInt64 = 0x70_3A6F, body: UInt64 = 0x7964_6F62
+        static let span: UInt64 = 0x6E61_7073, op: UInt64 = 0x70_3A6F, body: UInt64 = 0x7964_6F62, a: UInt64 = 0x61
         static let head: UInt64 = 0x6461_6568, html: UInt64 = 0x6C6D_7468
         /// libxml2's empty elements (`html40ElementTable`, `empty`), closed as soon as they open: area, base,
         /// basefont, br, col, frame, hr, img, input, isindex, link, meta, param.
@@ -299,12 +299,16 @@ enum HTMLAttributeStripper {
                         continue
                     }
                     guard case .name(let nameEnd) = name(at: i + 1) else { return false }
-                    // The names looked for here have three or four letters.
-                    let key = nameEnd - i == 5 || nameEnd - i == 4 ? HTMLAttributeStripper.nameKey(b, i + 1..<nameEnd) : 0
+                    // The names looked for here have one, three or four letters.
+                    let length = nameEnd - i - 1
+                    let key = length == 4 || length == 3 || length == 1 ? HTMLAttributeStripper.nameKey(b, i + 1..<nameEnd) : 0
                     if key == HTMLAttributeStripper.Key.span, inBody, nextRemoval == removals.count, i != doctypeEnd, flatten(at: i) {
                         continue  // the span's start tag is read next, as a tag left out
                     }
                     if key == HTMLAttributeStripper.Key.op, inBody, nextRemoval == removals.count, i != doctypeEnd, emptyOp(at: i) {
+                        continue  // as for a span
+                    }
+                    if key == HTMLAttributeStripper.Key.a, inBody, nextRemoval == removals.count, i != doctypeEnd, flattenLink(at: i) {
                         continue  // as for a span
                     }
                     // `html`, `head` and `body` start tags, which libxml2 ignores once the body is open, or which close it.
@@ -373,6 +377,29 @@ enum HTMLAttributeStripper {
             }
             currentAroundRemovals = current
             spanDepth = max(spanDepth, depth)
+            return true
+        }
+
+        /// Checks the link (`a`) starting at `i`: when it holds only text (without '<') and its end tag follows, and
+        /// the element known to be current is open and is not a link (a link's start tag closes an open link, and
+        /// nothing else in the body), its tags become the `removals` to read next. The reader reads a link as it
+        /// reads a span: a page's menus are mostly links.
+        mutating func flattenLink(at i: Int) -> Bool {
+            guard let current, isOpen(current), HTMLAttributeStripper.nameKey(b, current) != HTMLAttributeStripper.Key.a,
+                let open = tagEnd(at: i), !open.selfClosed
+            else { return false }
+            var k = open.end
+            if at(k) != 0x3C {
+                guard let lt = find(0x3C, from: k) else { return false }
+                k = lt
+            }
+            guard let end = closingTag(HTMLAttributeStripper.Key.a, at: k) else { return false }
+            removals.removeAll(keepingCapacity: true)
+            removals.append(i..<open.end)
+            removals.append(k..<end)
+            nextRemoval = 0
+            currentAroundRemovals = current
+            spanDepth = max(spanDepth, 1)
             return true
         }
 

@@ -40,7 +40,7 @@ final class HTMLSpanFlatteningTests: XCTestCase {
         return try? reader.read(path: "page.html", data: page)
     }
 
-    /// The tree below `node`, one line a node, with spans and `p` elements holding no text (an empty `o:p` reads as
+    /// The tree below `node`, one line a node, with spans, links and `p` elements holding no text (an empty `o:p` reads as
     /// one) left out and their children in their place: depth, name, line, flags, the spans a cell reads; texts whole.
     static func describeSpliced<N: MarkupNode>(_ node: N, depth: Int = 0, into out: inout [String]) {
         guard node.isElement else {
@@ -49,7 +49,7 @@ final class HTMLSpanFlatteningTests: XCTestCase {
         }
         let name = node.lowercasedName
         func holdsText(_ n: N) -> Bool { n.children.contains { !$0.isElement || holdsText($0) } }
-        let left = name == "span" || (name == "p" && !holdsText(node))
+        let left = name == "span" || name == "a" || (name == "p" && !holdsText(node))
         if !left {
             out.append(
                 "\(depth) <\(name) line \(node.line) tag \(node.htmlTag.rawValue) rowspan=\(node.attribute("rowspan", html: true) ?? "-") colspan=\(node.attribute("colspan", html: true) ?? "-")>"
@@ -236,6 +236,13 @@ final class HTMLSpanFlatteningTests: XCTestCase {
         ] {
             XCTAssertNil(flattened(page), page)
         }
+        // A link holding only text, where the open element is known and is not a link.
+        XCTAssertEqual(flattened("<body><ul><li><a href=/x\ntarget=_blank>栏目</a></li>"), "<body><ul><li></_\n>栏目</li>")
+        XCTAssertEqual(flattened("<body><div><a href=x>一</a><a\nhref=y>二</a></div>"), "<body><div></_>一</_\n>二</div>")
+        for page in ["<body><a href=x>a</a>", "<body><p><a>x<a>y</a></a></p>", "<body><p><a href=x><b>t</b></a></p>", "<body><br><a>t</a>"]
+        {
+            XCTAssertNil(flattened(page), page)
+        }
         // Two texts at most: a third keeps the span (it could hold the headings of three parts); a span in it with
         // one text is flattened on its own.
         XCTAssertNotNil(flattened("<body><p><span>a<o:p>b</o:p></span></p>"))
@@ -295,6 +302,8 @@ final class HTMLSpanFlatteningTests: XCTestCase {
         "<span\r\nx=1>&nbsp;<o:p></o:p></span>", "<span><span>一、总体情况</span></span>", "<span>二、主动公开政府信息情况<o:p></o:p></span>",
         "<span><o:p>&nbsp;</o:p></span>", "<span>三、收到和处理政府信息公开申请情况</span><span lang=EN-US\nstyle='a'><o:p></o:p></span></p>",
         "<p><span>四、政府信息公开行政复议、行政诉讼情况</span></p>", "<td><span>1</span><o:p></o:p></td>",
+        // Links, as a portal's menus hold them.
+        "<a href=x>", "</a>", "<A HREF=y>链接</A>", "<li><a href=/x\ntitle=y>栏目</a></li>", "<a href=z>一、总体情况</a>",
     ]
 
     func testGeneratedMarkupReadsTheSame() {
