@@ -95,6 +95,7 @@ enum HTMLAttributeStripper {
     /// `HTMLSpanFlatteningTests`.
     enum Key {
         static let span: UInt64 = 0x6E61_7073, op: UInt64 = 0x70_3A6F, body: UInt64 = 0x7964_6F62, a: UInt64 = 0x61
+        static let tr: UInt64 = 0x7274, meta: UInt64 = 0x6174_656D
         static let head: UInt64 = 0x6461_6568, html: UInt64 = 0x6C6D_7468
         /// libxml2's empty elements (`html40ElementTable`, `empty`), closed as soon as they open: area, base,
         /// basefont, br, col, frame, hr, img, input, isindex, link, meta, param.
@@ -299,9 +300,8 @@ enum HTMLAttributeStripper {
                         continue
                     }
                     guard case .name(let nameEnd) = name(at: i + 1) else { return false }
-                    // The names looked for here have one, three or four letters.
-                    let length = nameEnd - i - 1
-                    let key = length == 4 || length == 3 || length == 1 ? HTMLAttributeStripper.nameKey(b, i + 1..<nameEnd) : 0
+                    // The names looked for here have one to four letters.
+                    let key = nameEnd - i <= 5 ? HTMLAttributeStripper.nameKey(b, i + 1..<nameEnd) : 0
                     if key == HTMLAttributeStripper.Key.span, inBody, nextRemoval == removals.count, i != doctypeEnd, flatten(at: i) {
                         continue  // the span's start tag is read next, as a tag left out
                     }
@@ -331,6 +331,10 @@ enum HTMLAttributeStripper {
                     // The element stays open unless it is one of these, an empty one (`isOpen`), one closed by "/>",
                     // or raw text follows.
                     current = pageTag || b[end - 2] == 0x2F || rawElement != nil ? nil : i + 1..<nameEnd
+                    // A node whose line the reader does not read (it reads a row's and a meta's), ended by '>'.
+                    let linesUnread =
+                        !pageTag && b[end - 2] != 0x2F && key != HTMLAttributeStripper.Key.tr && key != HTMLAttributeStripper.Key.meta
+                    startEnd = linesUnread ? end : -1
                     i = end
                 } else {
                     if inGroup { writeMarker() }
@@ -342,6 +346,10 @@ enum HTMLAttributeStripper {
 
         /// Where the last DOCTYPE read ends (-1: none).
         var doctypeEnd = -1
+        /// Where the last start tag ends that makes a node whose line the reader does not read (-1: none), and where
+        /// the tags being left out begin.
+        var startEnd = -1
+        var groupStart = -1
 
         /// True unless the element named at `name` is one of libxml2's empty ones, closed as soon as opened.
         func isOpen(_ name: Range<Int>) -> Bool {
@@ -495,14 +503,27 @@ enum HTMLAttributeStripper {
         mutating func leaveOut(_ tag: Range<Int>) {
             if out.isEmpty { out.reserveCapacity(n) }
             append(from: copied, to: tag.lowerBound)
+            if !inGroup { groupStart = tag.lowerBound }
             HTMLAttributeStripper.appendBreaks(b, from: tag.lowerBound, to: tag.upperBound, into: &groupBreaks)
             copied = tag.upperBound
             inGroup = true
             changed = true
         }
 
-        /// Writes a split marker holding the line breaks of the tags left out, where they were.
+        /// Writes a split marker holding the line breaks of the tags left out, where they were. Right after a start
+        /// tag (`startEnd`) no text can be joined (the tag made a node): the breaks go into that tag, before its '>'
+        /// (which moves only its element's line, which the reader does not read).
         mutating func writeMarker() {
+            if groupStart == startEnd, out.last == 0x3E {
+                if !groupBreaks.isEmpty {
+                    out.removeLast()
+                    out.append(contentsOf: groupBreaks)
+                    out.append(0x3E)
+                    groupBreaks.removeAll(keepingCapacity: true)
+                }
+                inGroup = false
+                return
+            }
             splits.append(Int32(out.count))
             out.append(0x3C)  // "</_"
             out.append(0x2F)
