@@ -99,14 +99,18 @@ final class HTMLAttributeStrippingTests: XCTestCase {
         let rewritten = try? XMLTree.parseHTML(stripped)
         XCTAssertEqual(original == nil, rewritten == nil, "\(name): parsed once only", file: file, line: line)
         guard let original, let rewritten else { return true }
-        let a = Self.describe(original), b = Self.describe(rewritten)
-        if a != b {
-            let at = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
-            XCTFail(
-                "\(name): trees differ at node \(at):\n  page:     \(at < a.count ? a[at] : "(end)")\n  stripped: \(at < b.count ? b[at] : "(end)")",
-                file: file, line: line)
+        if let difference = Self.firstDifference(Self.describe(original), Self.describe(rewritten), "stripped: ") {
+            XCTFail("\(name): trees differ at \(difference)", file: file, line: line)
         }
         return true
+    }
+
+    /// Where two descriptions of trees first differ ("node K:" and both lines, the second labelled `label`), or nil.
+    static func firstDifference(_ a: [String], _ b: [String], _ label: String) -> String? {
+        guard a != b else { return nil }
+        let at = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
+        let padding = String(repeating: " ", count: max(0, label.count - 6))
+        return "node \(at):\n  page: \(padding)\(at < a.count ? a[at] : "(end)")\n  \(label)\(at < b.count ? b[at] : "(end)")"
     }
 
     /// The HTML reader's draft (lines and origins) of `page`, with or without stripping, or its error.
@@ -224,16 +228,22 @@ final class HTMLAttributeStrippingTests: XCTestCase {
         }
     }
 
-    /// A Word-styled page reads as the plain page does: the same lines (line numbers aside, which move with the
-    /// added line breaks), so the same report.
+    /// A Word-styled page, and the page as Word saves it (its runs in spans: `HTMLSpanFlatteningTests.wordSaved`),
+    /// read as the plain page does: the same lines (line numbers aside, which move with the added line breaks), so
+    /// the same report; the first is stripped, the second has its spans flattened.
     func testWordStyledPageReadsAsThePlainPage() throws {
         let name = Repo.path("samples/clean-2021-government.html")
         let data = try HTMLReader.decode(Data(contentsOf: URL(fileURLWithPath: name)), path: name)
-        let styled = Data(Self.wordStyled(String(decoding: data, as: UTF8.self), variant: 0).utf8)
+        let text = String(decoding: data, as: UTF8.self)
+        let styled = Data(Self.wordStyled(text, variant: 0).utf8)
+        let saved = Data(HTMLSpanFlatteningTests.wordSaved(text, variant: 0).utf8)
         let reader = HTMLReader(context: Self.context)
-        XCTAssertEqual(
-            try reader.draft(path: name, data: styled).lines.map(\.text), try reader.draft(path: name, data: data).lines.map(\.text))
+        for page in [styled, saved] {
+            XCTAssertEqual(
+                try reader.draft(path: name, data: page).lines.map(\.text), try reader.draft(path: name, data: data).lines.map(\.text))
+        }
         XCTAssertNotNil(HTMLAttributeStripper.stripped(styled))
+        XCTAssertGreaterThan(HTMLAttributeStripper.strippedPage(saved, flatteningSpans: true)?.splits.count ?? 0, 40)
     }
 
     // MARK: generated markup
