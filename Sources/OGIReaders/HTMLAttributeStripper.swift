@@ -52,14 +52,15 @@ enum HTMLAttributeStripper {
     /// each as an element (a page saved from Word has a span, often several, in every paragraph and cell, and they
     /// were a sixth of the cost of reading it). A span is left out only when the tree libxml2 builds without its
     /// tags is its tree with them, less the span (its children become its parent's, each node kept as it was):
-    /// - the page's `body` has been opened by its start tag and not closed (no `body` or `html` end tag, no `head`
-    ///   or `html` start tag since): then the span's start tag closes nothing and implies nothing, and text in the
+    /// - the page's `body` has been opened by its start tag and not closed (no `body`, `html` or `head` end tag, no
+    ///   `head` or `html` start tag since): then the span's start tag closes nothing and implies nothing, and text in the
     ///   span's parent implies nothing either (libxml2 implies a paragraph only for text in `html` or `head`);
     /// - it holds only text (without '<'), `o:p` elements holding only text, and spans of the same kind, and its end
     ///   tag follows: so nothing in it opens or closes anything else, and its end tag closes it;
     /// - it holds at most two texts, counting those of its `o:p`s and spans: so it can never be the report body,
     ///   which holds the headings of three parts or more (`HTMLReader.reportBody`; `ReaderContext` checks that no
-    ///   text can start with the headings of two parts).
+    ///   text can start with the headings of two parts); and one where its parent may be a table, whose children
+    ///   the reader reads on lines of their own (a layout table).
     /// In place of the tags left out the scan writes a split marker, `</_` and their line breaks and `>`: an end
     /// tag of a name no element can have (a start tag's name starts with a letter), which libxml2 reads and ignores.
     /// The text before it ends there, as it ended at the span's tag, on the same line; `HTMLTree` makes the text
@@ -95,7 +96,7 @@ enum HTMLAttributeStripper {
     /// `HTMLSpanFlatteningTests`.
     enum Key {
         static let span: UInt64 = 0x6E61_7073, op: UInt64 = 0x70_3A6F, body: UInt64 = 0x7964_6F62, a: UInt64 = 0x61
-        static let tr: UInt64 = 0x7274, meta: UInt64 = 0x6174_656D
+        static let tr: UInt64 = 0x7274, meta: UInt64 = 0x6174_656D, table: UInt64 = 0x65_6C62_6174
         static let head: UInt64 = 0x6461_6568, html: UInt64 = 0x6C6D_7468
         /// libxml2's empty elements (`html40ElementTable`, `empty`), closed as soon as they open: area, base,
         /// basefont, br, col, frame, hr, img, input, isindex, link, meta, param.
@@ -262,7 +263,12 @@ enum HTMLAttributeStripper {
                                 writeMarker()
                             }
                         }
-                        if inBody, key == HTMLAttributeStripper.Key.body || key == HTMLAttributeStripper.Key.html {
+                        // `</head>` too: where the body is open inside `head` (a page whose `<body>` came while an
+                        // element in the head was open), it closes the body (their end tags rank alike).
+                        if inBody,
+                            key == HTMLAttributeStripper.Key.body || key == HTMLAttributeStripper.Key.html
+                                || key == HTMLAttributeStripper.Key.head
+                        {
                             inBody = false
                             bodyLeft = true
                         }
@@ -372,7 +378,11 @@ enum HTMLAttributeStripper {
             removals.removeAll(keepingCapacity: true)
             nextRemoval = 0
             lastEmptyOp = nil
-            guard let span = flattenableSpan(at: i, depth: 1), span.texts <= 2 else {
+            // A layout table's children are read each on a line of their own: in a table (or where the parent is not
+            // known) a span holding two texts, read on one line, is kept.
+            let parentMayBeTable =
+                current.map { !isOpen($0) || HTMLAttributeStripper.nameKey(b, $0) == HTMLAttributeStripper.Key.table } ?? true
+            guard let span = flattenableSpan(at: i, depth: 1), span.texts <= (parentMayBeTable ? 1 : 2) else {
                 removals.removeAll(keepingCapacity: true)
                 return false
             }

@@ -238,6 +238,9 @@ final class HTMLSpanFlatteningTests: XCTestCase {
             "<body><p><span>a", "<body><p><span>a</p>", "<body><p>a<o:p>&nbsp;</o:p></p>", "<body><p>a<o:p></o:p>b</p>",
             "<body><p><b>a<o:p></o:p></b></p>",
             "<body></body><p><span>a</span></p>", "<body><p><!DOCTYPE html><span>a</span></p>", "<body><span/>a",
+            // From the second reader's fuzzer: a body opened inside the head is closed by `</head>`; a layout
+            // table reads each child on its own line (a span of two texts there is one line).
+            "<html><head><x><body></head><span>正</span>", "<body><table><span>a<o:p></o:p>b</span></table>",
         ] {
             XCTAssertNil(flattened(page), page)
         }
@@ -247,6 +250,17 @@ final class HTMLSpanFlatteningTests: XCTestCase {
         for page in ["<body><a href=x>a</a>", "<body><p><a>x<a>y</a></a></p>", "<body><p><a href=x><b>t</b></a></p>", "<body><br><a>t</a>"]
         {
             XCTAssertNil(flattened(page), page)
+        }
+        // Where the parent may be a table (here an empty element, so not known), one text at most.
+        XCTAssertEqual(
+            flattened("<body><table><div></div><img><span><span>1</span>文</span>"), "<body><table><div></div><img><span>1</_>文</span>")
+        for page in [
+            "<html><head><x><body></head><span>正</span>", "<body><table><span>a<o:p></o:p>b</span></table>",
+            "<body><table><div></div><img><span><span>1</span>文</span>", "<body><i><span>二、主动公开政府信息<span>四、政府信息公开行政复议</span>一、总体情况</span>n",
+        ] {
+            assertSameTreeLessSpans(Data(page.utf8), page)
+            assertSameDrafts(Data(page.utf8), page, budgets: [ReadBudget()])
+            XCTAssertEqual(Self.report(Data(page.utf8), flattens: true), Self.report(Data(page.utf8), flattens: false), page)
         }
         // Two texts at most: a third keeps the span (it could hold the headings of three parts); a span in it with
         // one text is flattened on its own.
