@@ -84,7 +84,12 @@ public struct HTMLReader: DraftingReader {
     /// own publication date (its <meta> tags, else a visible date line (发布时间 …) in the page around the report
     /// body), valid only during the call.
     func withDraft<T>(path: String, data: Data, _ body: (LinedDraft, () -> LinedDraft.PageDate?) throws -> T) throws -> T {
-        let utf8 = try Self.decode(data, path: path)
+        try withDecodedDraft(path: path, utf8: try Self.decode(data, path: path), body)
+    }
+
+    /// `withDraft` of a page already decoded (`decode`: decoding is not repeated, as it need not give the same bytes
+    /// twice: a page declaring its charset in upper case keeps the declaration).
+    func withDecodedDraft<T>(path: String, utf8: Data, _ body: (LinedDraft, () -> LinedDraft.PageDate?) throws -> T) throws -> T {
         try budget.check(utf8.count, budget.maxDecodedBytes, path, "the page is \(utf8.count) bytes once decoded", unit: "bytes")
         if XMLTree.containsDeclaration(utf8, "ENTITY") {
             throw ReaderError.unsafe(path: path, detail: "the page declares entities; ogilint does not expand them")
@@ -171,7 +176,7 @@ public struct HTMLReader: DraftingReader {
     func plainPageDate(_ page: Data) -> LinedDraft.PageDate? {
         var reader = self
         reader.flattensSpans = false
-        return try? reader.withDraft(path: "", data: page) { _, pageDate in pageDate() }
+        return try? reader.withDecodedDraft(path: "", utf8: page) { _, pageDate in pageDate() }
     }
 
     /// The report's lines in a parsed page, and where they came from.

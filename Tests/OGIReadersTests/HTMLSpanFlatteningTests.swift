@@ -329,7 +329,7 @@ final class HTMLSpanFlatteningTests: XCTestCase {
     /// Where the flattened page could read otherwise, the page is read again without flattening: libxml2's depth
     /// limit reached with the spans (not without), lines past libxml2's cap, budgets reached (lines, cells, lines
     /// in a cell), a page date looked for in a page over its line budget.
-    func testPagesReadAgainWhereFlatteningCouldChangeTheReading() {
+    func testPagesReadAgainWhereFlatteningCouldChangeTheReading() throws {
         let heads = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
         let body = heads.map { "<p><span\nx=1>\($0)</span><span lang=EN-US><o:p></o:p></span></p>" }.joined()
         let deep =
@@ -363,6 +363,12 @@ final class HTMLSpanFlatteningTests: XCTestCase {
             Self.report(Data(footer.utf8), flattens: false, budget: footerBudget))
         XCTAssertEqual(
             Self.report(Data(footer.utf8), flattens: true, budget: footerBudget)?.metadata.published?.year, 2022, "the page date is found")
+        // The same page in GBK, declared in upper case (decoding again would read the decoded page as GBK).
+        let gbkFooter = footer.replacingOccurrences(
+            of: "<html>", with: "<html><head><meta http-equiv=Content-Type content=\"text/html; CHARSET=GBK\"></head>")
+        let gbk = try XCTUnwrap(try ReaderTests.gb18030(gbkFooter))
+        XCTAssertEqual(Self.report(gbk, flattens: true, budget: footerBudget)?.metadata.published?.year, 2022, "GBK")
+        XCTAssertEqual(Self.report(gbk, flattens: true, budget: footerBudget), Self.report(gbk, flattens: false, budget: footerBudget))
         for (name, page) in [
             ("deep", deep), ("long", long), ("capped", capped), ("stops", stops), ("table", table), ("dated", dated), ("footer", footer),
         ] {
