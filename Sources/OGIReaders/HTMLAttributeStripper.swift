@@ -144,7 +144,8 @@ enum HTMLAttributeStripper {
         /// The body was left (after it had been opened): no span is flattened from there on.
         var bodyLeft = false
         /// Where the name of the element known to be libxml2's current node is (none when not known): set by a
-        /// start tag that leaves its element open, kept across text and flattened spans, dropped at anything else.
+        /// start tag (an empty element's too: `isOpen` tells, where it matters), kept across text and flattened
+        /// spans, dropped at anything else.
         var current: Range<Int>?
         /// The tags of the spans being flattened (`flattenableSpan`), in order; `nextRemoval` is the next to read.
         var removals: [Range<Int>] = []
@@ -249,7 +250,8 @@ enum HTMLAttributeStripper {
                 }
                 let c1 = at(i + 1)
                 if c1 == 0x2F {
-                    // Read by name only where it matters: after tags left out, and for `body` and `html` in the body.
+                    // Read by name only where it matters: after tags left out, and for `body`, `html` and `head` in
+                    // the body.
                     if flattens, inGroup || (inBody && (at(i + 2) | 0x20 == 0x62 || at(i + 2) | 0x20 == 0x68)),
                         case .name(let nameEnd) = name(at: i + 2)
                     {
@@ -412,13 +414,18 @@ enum HTMLAttributeStripper {
                 k = lt
             }
             guard let end = closingTag(HTMLAttributeStripper.Key.a, at: k) else { return false }
+            leaveOutNext(i..<open.end, k..<end)
+            return true
+        }
+
+        /// Makes an element's start and end tags the `removals` to read next (an element nested one deep).
+        mutating func leaveOutNext(_ start: Range<Int>, _ end: Range<Int>) {
             removals.removeAll(keepingCapacity: true)
-            removals.append(i..<open.end)
-            removals.append(k..<end)
+            removals.append(start)
+            removals.append(end)
             nextRemoval = 0
             currentAroundRemovals = current
             spanDepth = max(spanDepth, 1)
-            return true
         }
 
         /// Checks the `o:p` starting at `i`: when it is empty and the end tag after it closes the element known to be
@@ -427,12 +434,7 @@ enum HTMLAttributeStripper {
             guard let open = tagEnd(at: i), !open.selfClosed, let end = closingTag(HTMLAttributeStripper.Key.op, at: open.end),
                 closesBlock(at: end)
             else { return false }
-            removals.removeAll(keepingCapacity: true)
-            removals.append(i..<open.end)
-            removals.append(open.end..<end)
-            nextRemoval = 0
-            currentAroundRemovals = current
-            spanDepth = max(spanDepth, 1)
+            leaveOutNext(i..<open.end, open.end..<end)
             return true
         }
 

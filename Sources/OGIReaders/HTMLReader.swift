@@ -114,12 +114,8 @@ public struct HTMLReader: DraftingReader {
             // The page is read from the tree built from libxml2's parse events; libxml2's own tree
             // (`XMLTree.parseHTML`) gives the same nodes and is what `HTMLTreeTests` compares it with.
             let tree = try stripped.map { try HTMLTree.parse($0) } ?? HTMLTree.parse(utf8)
-            // The nodes are views into `tree`, which lives until the draft has been read. Nil is returned only
-            // for a page read with spans flattened.
-            guard let read = try withExtendedLifetime(tree, { try draft(path: path, root: tree.rootNode!, body) }) else {
-                throw ReaderError.corrupt(path: path, detail: "the HTML could not be read")
-            }
-            return read
+            // The nodes are views into `tree`, which lives until the draft has been read.
+            return try withExtendedLifetime(tree) { try draft(path: path, root: tree.rootNode!, body) }
         } catch XMLTree.Failure.libraryUnavailable(let why) {
             throw XMLTree.libraryError(path, why, "HTML")
         } catch is XMLTree.Failure {
@@ -136,20 +132,25 @@ public struct HTMLReader: DraftingReader {
     ) throws -> T? {
         let tree = try HTMLTree.parse(page.bytes, splits: page.splits)
         guard !tree.stopped, !tree.reachedLineCap, tree.mostOpen + page.spanDepth <= 256, let root = tree.rootNode else { return nil }
-        return try withExtendedLifetime(tree) { try draft(path: path, root: root, flattenedFrom: decoded, body) }
+        return try withExtendedLifetime(tree) { () -> T? in
+            let reading = bodyReading(root)
+            guard !reading.overBudget else { return nil }
+            return try draft(path: path, root: root, reading: reading, flattenedFrom: decoded, body)
+        }
     }
 
     /// The draft of a parsed page from its root element, handed to `body` as `withDraft` does.
     ///
-    /// `flattenedFrom`: the decoded page, when `root` is of a parse with spans flattened. Reading stops at the
-    /// same places with and without the spans only while no budget is reached (the reading checks its budgets at
-    /// elements, and spans are elements): so where one is, nil is returned (before `body` is called), for the page
-    /// to be read again as it is; and a page date looked for in a page over its budget is looked for so too.
+    /// `reading`: `bodyReading(root)` when already made. `flattenedFrom`: the decoded page, when `root` is of a parse
+    /// with spans flattened. Reading stops at the same places with and without the spans only while no budget is
+    /// reached (the reading checks its budgets at elements, and spans are elements): so `flattenedDraft` reads the
+    /// page again as it is where the body's reading reached one, and a page date looked for in a page over its
+    /// budget is looked for so too (`plainPageDate`).
     func draft<Node: MarkupNode, T>(
-        path: String, root: Node, flattenedFrom page: Data? = nil, _ body: (LinedDraft, () -> LinedDraft.PageDate?) throws -> T
-    ) throws -> T? {
-        let out = bodyReading(root)
-        if page != nil, out.overBudget { return nil }
+        path: String, root: Node, reading: BodyReading<Node>? = nil, flattenedFrom page: Data? = nil,
+        _ body: (LinedDraft, () -> LinedDraft.PageDate?) throws -> T
+    ) throws -> T {
+        let out = reading ?? bodyReading(root)
         if out.overCells {
             throw budget.refusal(
                 path, "the page's tables have more than \(budget.maxTableCells) cells once rowspan and colspan are spread out",

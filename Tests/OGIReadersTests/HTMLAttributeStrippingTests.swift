@@ -113,10 +113,12 @@ final class HTMLAttributeStrippingTests: XCTestCase {
         return "node \(at):\n  page: \(padding)\(at < a.count ? a[at] : "(end)")\n  \(label)\(at < b.count ? b[at] : "(end)")"
     }
 
-    /// The HTML reader's draft (lines and origins) of `page`, with or without stripping, or its error.
-    static func draft(_ page: Data, _ name: String, strips: Bool, budget: ReadBudget = ReadBudget()) -> String {
+    /// The HTML reader's draft (lines and origins) of `page`, with or without stripping (and flattening spans, where
+    /// stripping), or its error.
+    static func draft(_ page: Data, _ name: String, strips: Bool, flattens: Bool = true, budget: ReadBudget = ReadBudget()) -> String {
         var reader = HTMLReader(context: context, budget: budget)
         reader.stripsAttributes = strips
+        reader.flattensSpans = flattens
         do {
             let d = try reader.draft(path: name, data: page)
             return zip(d.lines, d.origins).map { "\($0.number)|\($1)|\($0.text)" }.joined(separator: "\n")

@@ -21,16 +21,7 @@ final class HTMLSpanFlatteningTests: XCTestCase {
     /// The reader's draft of `page` (UTF-8), flattening spans or not (attributes stripped either way, unless `strips`
     /// is false), or its error.
     static func draft(_ page: Data, flattens: Bool, strips: Bool = true, budget: ReadBudget = ReadBudget()) -> String {
-        var reader = HTMLReader(context: context, budget: budget)
-        reader.stripsAttributes = strips
-        reader.flattensSpans = flattens
-        do {
-            let d = try reader.draft(path: "page.html", data: page)
-            return zip(d.lines, d.origins).map { "\($0.number)|\($1)|\($0.text)" }.joined(separator: "\n")
-                + "\n\(String(describing: d.pageDate)) \(d.pageDateUnresolved)"
-        } catch {
-            return "error: \(error)"
-        }
+        HTMLAttributeStrippingTests.draft(page, "page.html", strips: strips, flattens: flattens, budget: budget)
     }
 
     /// The report the reader reads from `page`, flattening spans or not; nil when it refuses it.
