@@ -216,6 +216,47 @@ final class EvaluationFastPath2Tests: XCTestCase {
         }
     }
 
+    /// The scalar reading of heading numerals answers for plain headings (the bundled profile's, with their
+    /// numerals, marks and spaces) and, where it answers, agrees with the character reading; it leaves to
+    /// that reading headings where a scalar it reads is not plain or a white-space mark could be trimmed.
+    func testHeadingNumeralsReadOnPlainScalarsAnswerWhereSure() {
+        let pieces = [
+            "四", "十", "二", "1", "１", "０", "（", "(", "、", "．", ")", "）", " ", "\u{3000}", "\t", "\u{301}", "x", "中", ",", "七", "两",
+        ]
+        var rng = SplitMix(seed: 23)
+        var answered = 0, unsure = 0
+        var headings = ["一、总体情况", "（二）主动公开", "6．其他", "四 收到", "十二、x", "二十一、x", "1234、x", "四\u{3000}", "四 \t"]
+        for _ in 0..<20_000 {
+            headings.append((0..<Int.random(in: 0...7, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+        }
+        for h in headings {
+            guard let fast = HeadingsKind.numeralOnPlainScalars(h) else { unsure += 1; continue }
+            answered += 1
+            let b = EvaluationFastPathTests.numeralWithFoundation(h)
+            XCTAssertEqual(fast?.0, b?.0, h.debugDescription)
+            XCTAssertEqual(fast?.1, b?.1, h.debugDescription)
+        }
+        XCTAssertEqual(HeadingsKind.numeralOnPlainScalars("一、总体情况")??.1, 1)
+        XCTAssertEqual(HeadingsKind.numeralOnPlainScalars("二十一、x")??.1, 21)
+        XCTAssertNil(HeadingsKind.numeralOnPlainScalars("四\u{301}、x"), "a combining mark after the numeral: unsure")
+        XCTAssertNil(HeadingsKind.numeralOnPlainScalars("四 \t"), "a space mark that trimming could remove: unsure")
+        XCTAssertGreaterThan(answered, 10_000)
+        XCTAssertGreaterThan(unsure, 1_000)
+    }
+
+    /// Chinese numbers read from scalars as from characters: every string of up to three numerals, digits and others.
+    func testChineseNumbersReadFromScalarsAsFromCharacters() {
+        let numerals = ["一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "0", "7", "x", "〇"]
+        for a in numerals {
+            for b in [""] + numerals {
+                for c in [""] + numerals {
+                    let s = a + b + c
+                    XCTAssertEqual(ChineseNumber.parse(scalars: s.unicodeScalars.map(\.value)), ChineseNumber.parse(s), s)
+                }
+            }
+        }
+    }
+
     /// Plain paragraphs split on bytes as characters split them: the corpus and generated text with the separators
     /// next to scalars that share their first bytes (＂ EF BC 82, 〃 E3 80 83).
     func testPlainSentencesSplitAsCharactersSplitThem() throws {

@@ -126,17 +126,20 @@ final class ComparableLabels {
         let numerals = numeralForm!
         let ignored = LabelText.ignoredInComparison
         /// The scalars of `b` from `start` on that are not in `ignored`.
+        /// Made by `reserveCapacity` and appends, not `init(unsafeUninitializedCapacity:)`: that initializer allocates
+        /// through the standard library's unspecialised code, which looks the array's storage type up in the
+        /// run-time's metadata cache on every call (about 300 instructions, more than a label's scalars cost).
         func kept(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> [Unicode.Scalar] {
-            [Unicode.Scalar](unsafeUninitializedCapacity: b.count - start) { out, count in
-                var i = start, k = 0
-                while i < b.count {
-                    let (v, len) = UTF8Scan.scalar(b, i)
-                    let u = Unicode.Scalar(v)!
-                    if !ignored.contains(u) { out[k] = u; k += 1 }
-                    i += len
-                }
-                count = k
+            var out: [Unicode.Scalar] = []
+            out.reserveCapacity(b.count - start)
+            var i = start
+            while i < b.count {
+                let (v, len) = UTF8Scan.scalar(b, i)
+                let u = Unicode.Scalar(v)!
+                if !ignored.contains(u) { out.append(u) }
+                i += len
             }
+            return out
         }
         // The numbering's end found on the label's own bytes when that reading is sure (`LabelText.numberingEnd`,
         // what `stripNumbering` keeps the bytes from), so the stripped text is not made; when it is unsure (or the

@@ -64,6 +64,7 @@ public struct HeadingsKind: RuleKind {
 
     /// The numeral a heading starts with ("四、…", "4．…", "（四）…") and its value.
     static func numeral(_ heading: String) -> (String, Int)? {
+        if let answer = numeralOnPlainScalars(heading) { return answer }
         var s = Substring(ScalarTrim.whitespaces(heading))
         if let f = s.first, isOne(of: openingMarks, f) { s = s.dropFirst() }
         let digits = s.prefix { isOne(of: numerals, $0) }
@@ -77,6 +78,56 @@ public struct HeadingsKind: RuleKind {
             })
         guard let n = ChineseNumber.parse(ascii) else { return nil }
         return (String(digits), n)
+    }
+
+    /// `numeral(_:)` read scalar by scalar where that is sure: every scalar it reads, and the one after the last,
+    /// is plain (`FastText.isPlainScalar`: a character of its own, equal only to itself), so the characters it
+    /// reads are those scalars and a list holds one exactly when its scalars do (`isOne(of:_:)`). A mark that is
+    /// white space must be followed by a plain scalar that is not, or the trimming of the end could have
+    /// removed it. nil when unsure; `.some(nil)` when the heading has no numeral. The character reading's
+    /// names and hashing (the numerals' table is keyed by `Character`) cost more than the rest of the rule.
+    static func numeralOnPlainScalars(_ heading: String) -> (String, Int)?? {
+        let us = heading.unicodeScalars
+        var i = us.startIndex
+        while i < us.endIndex, ScalarTrim.isWhitespace(us[i]) { i = us.index(after: i) }
+        /// The scalar at `i` when it is plain; nil at the end or when it is not (`plain` false).
+        func plainScalar(at i: String.UnicodeScalarView.Index) -> (value: UInt32?, plain: Bool) {
+            guard i < us.endIndex else { return (nil, true) }
+            let v = us[i].value
+            return FastText.isPlainValue(v) ? (v, true) : (nil, false)
+        }
+        var current = plainScalar(at: i)
+        guard current.plain else { return nil }
+        if let v = current.value, openingMarks.scalars.contains(v) {
+            i = us.index(after: i)
+            current = plainScalar(at: i)
+            guard current.plain else { return nil }
+        }
+        var digits: [UInt32] = []
+        while let v = current.value, numerals.scalars.contains(v) {
+            digits.append(v)
+            i = us.index(after: i)
+            current = plainScalar(at: i)
+            guard current.plain else { return nil }
+            if digits.count > 3 { return .some(nil) }
+        }
+        guard !digits.isEmpty else { return .some(nil) }
+        guard let rest = current.value else {
+            // The digits end the heading, or only white space that is not plain follows (a tab): unsure.
+            return i == us.endIndex ? .some(nil) : nil
+        }
+        guard closingMarks.scalars.contains(rest) else { return .some(nil) }
+        let after = plainScalar(at: us.index(after: i))
+        guard after.plain else { return nil }
+        if ScalarTrim.isWhitespace(Unicode.Scalar(rest)!) {
+            // Trimmed away when only white space follows: sure only with a plain scalar that is not white space.
+            guard let a = after.value, !ScalarTrim.isWhitespace(Unicode.Scalar(a)!) else { return nil }
+        }
+        let ascii = digits.map { $0 >= 0xFF10 && $0 <= 0xFF19 ? $0 - 0xFF10 + 0x30 : $0 }
+        guard let n = ChineseNumber.parse(scalars: ascii) else { return .some(nil) }
+        var numeral = String.UnicodeScalarView()
+        for v in digits { numeral.append(Unicode.Scalar(v)!) }
+        return .some((String(numeral), n))
     }
 
     /// The characters a numeral may open with, be written in, and be followed by.

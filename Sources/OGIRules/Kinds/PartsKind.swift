@@ -165,4 +165,29 @@ enum ChineseNumber {
         if c.count == 3, c[1] == "十", let a = digits[c[0]], let b = digits[c[2]] { return a * 10 + b }
         return nil
     }
+
+    /// `digits` by scalar value (each key is one scalar).
+    static let scalarDigits: [(UInt32, Int)] = digits.map { ($0.key.unicodeScalars.first!.value, $0.value) }
+    /// 十.
+    static let ten = "十".unicodeScalars.first!.value
+
+    /// `parse` of the string of these scalars, each a character of its own (plain scalars, as
+    /// `HeadingsKind.numeralOnPlainScalars` reads them): the same cases in the same order, without hashing
+    /// characters.
+    static func parse(scalars c: [UInt32]) -> Int? {
+        func digit(_ v: UInt32) -> Int? {
+            for (k, n) in scalarDigits where k == v { return n }
+            return nil
+        }
+        // `Int(s)`: one to three ASCII digits (no sign: a plain scalar that is a sign is no numeral).
+        if !c.isEmpty, c.count <= 18, c.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            return c.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        }
+        if c == [ten] { return 10 }
+        if c.count == 1 { return digit(c[0]) }
+        if c.count == 2, c[0] == ten { return digit(c[1]).map { 10 + $0 } }
+        if c.count == 2, c[1] == ten { return digit(c[0]).map { $0 * 10 } }
+        if c.count == 3, c[1] == ten, let a = digit(c[0]), let b = digit(c[2]) { return a * 10 + b }
+        return nil
+    }
 }
