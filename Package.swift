@@ -192,6 +192,31 @@ let staticCxxRuntimeLinkerSettings: [LinkerSetting] =
     ]
     : []
 
+/// mimalloc (Debian: libmimalloc-dev) as the allocator of the `ogilint` program's release build on Linux, where the
+/// system has it. A batch makes about 2,400 allocations a report, each freed later, often on another thread; glibc's
+/// malloc and free (most of them past its per-thread cache of seven blocks a size) were about 7% of a batch's
+/// instructions. With mimalloc a batch of text reports takes about 6% fewer instructions and 6–7% less processor
+/// time, and a single check starts no slower (README, "Twenty-seventh pass"). Debian ships mimalloc as a shared
+/// library only: it is linked by name, ahead of glibc, so every `malloc` and `free` of the process, glibc's own and
+/// the Swift runtime's included, is mimalloc's (the same block is never handed between the two allocators).
+/// `OGILINT_MALLOC=system` in the environment of `swift build` keeps glibc's allocator (SwiftPM reads the manifest
+/// again when it changes); scripts/release.sh does, so the archive still needs only glibc, libgcc_s and zlib.
+/// Debug builds (the tests, the thread sanitizer) and `ogilint-server` keep glibc's.
+enum SystemMimalloc {
+    static func available() -> Bool {
+        #if os(Linux)
+            if let choice = ProcessInfo.processInfo.environment["OGILINT_MALLOC"], choice == "system" { return false }
+            return ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"].contains {
+                FileManager.default.fileExists(atPath: $0 + "/libmimalloc.so")
+            }
+        #else
+            return false
+        #endif
+    }
+}
+let mimallocLinkerSettings: [LinkerSetting] =
+    SystemMimalloc.available() ? [.linkedLibrary("mimalloc", .when(platforms: [.linux], configuration: .release))] : []
+
 let package = Package(
     name: "ogilint",
     platforms: [.macOS(.v13)],
@@ -277,7 +302,8 @@ let package = Package(
                 "OGILint", "OGIOutput", "OGICommandLine", "OGIReaders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + linkedLibXML2Dependencies + staticCxxRuntimeDependencies, swiftSettings: ogilintSwiftSettings,
-            linkerSettings: ogilintProgramLinkerSettings + linkedLibXML2LinkerSettings + staticCxxRuntimeLinkerSettings),
+            linkerSettings: ogilintProgramLinkerSettings + linkedLibXML2LinkerSettings + staticCxxRuntimeLinkerSettings
+                + mimallocLinkerSettings),
         // The program `ogilint-server`: `ogilint serve`'s options, and the server they start.
         .executableTarget(
             name: "OGIServerCommand",

@@ -9,19 +9,25 @@
 # no libstdc++.a to link in: Package.swift, StaticCxxRuntime; checked below with ldd), and poppler's pdftotext for
 # PDF input.
 #
-# Usage: scripts/release.sh [--dynamic-libxml2]
+# Usage: scripts/release.sh [--dynamic-libxml2] [--mimalloc]
 #   --dynamic-libxml2  leave libxml2 out (smaller binary): it is loaded from the system when a DOCX or HTML file
 #                      needs it (users then need Debian's libxml2 for those)
+#   --mimalloc         link the system's mimalloc as a source build does (Package.swift, SystemMimalloc): faster
+#                      batches, but users then need it too (Debian: libmimalloc2.0); the archive is named
+#                      ogilint-VERSION-mimalloc-linux-ARCH.tar.gz
 # Prints the archive's path on the last line of standard output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 static_libxml2=1
-case "${1:-}" in
-  "") ;;
-  --dynamic-libxml2) static_libxml2=0 ;;
-  *) echo "usage: scripts/release.sh [--dynamic-libxml2]" >&2; exit 2 ;;
-esac
+mimalloc=0
+for arg in "$@"; do
+  case "$arg" in
+    --dynamic-libxml2) static_libxml2=0 ;;
+    --mimalloc) mimalloc=1 ;;
+    *) echo "usage: scripts/release.sh [--dynamic-libxml2] [--mimalloc]" >&2; exit 2 ;;
+  esac
+done
 
 fail() { echo "release.sh: $*" >&2; exit 1; }
 [ "$(uname -s)" = Linux ] || fail "builds the Linux archive only; run it on Linux"
@@ -48,6 +54,17 @@ EOF
   build_flags+=(-Xcc -DOGILINT_LIBXML2_LINKED -Xlinker "$linkdir/libxml2-static.ld")
 fi
 
+# glibc's allocator, not the system's mimalloc that a source build links where it finds one (Package.swift,
+# SystemMimalloc): the archive must run where only glibc, libgcc_s and zlib are installed. With --mimalloc, the
+# system's (and only the link differs from the archive without it).
+if [ "$mimalloc" = 1 ]; then
+  ls /usr/lib/*/libmimalloc.so /usr/lib/libmimalloc.so >/dev/null 2>&1 \
+    || fail "--mimalloc: the system has no libmimalloc.so (Debian: apt-get install libmimalloc-dev)"
+  export OGILINT_MALLOC=mimalloc
+else
+  export OGILINT_MALLOC=system
+fi
+
 start=$(date +%s)
 swift build "${build_flags[@]}" --product ogilint
 swift build "${build_flags[@]}" --product ogilint-server
@@ -67,6 +84,7 @@ source_version=$(sed -nE 's/.*static let string = "([^"]+)".*/\1/p' Sources/OGIL
 # Nothing of the Swift toolchain may be loaded at run time: only the C and C++ runtime of the system
 # (libxml2, when it is not linked in, is loaded only when a file needs it, and never shows here).
 allowed='linux-vdso|ld-linux|libc\.so|libm\.so|libdl\.so|libpthread\.so|librt\.so|libutil\.so|libstdc\+\+\.so|libgcc_s\.so|libz\.so'
+if [ "$mimalloc" = 1 ]; then allowed="$allowed|libmimalloc\.so"; fi
 for program in "$server" "$binary"; do   # $deps is then the checker's, printed below
   deps=$(ldd "$program")
   unexpected=$(grep -vE "$allowed" <<<"$deps" || true)
@@ -75,7 +93,13 @@ for program in "$server" "$binary"; do   # $deps is then the checker's, printed 
 done
 glibc=$(objdump -T "$binary" "$server" | grep -oE 'GLIBC_[0-9.]+' | sort -uV | tail -n 1)
 
-name="ogilint-$version-linux-$arch"
+if [ "$mimalloc" = 1 ]; then
+  ldd "$binary" | grep -q libmimalloc || fail "--mimalloc: bin/ogilint was not linked with the system's mimalloc"
+  name="ogilint-$version-mimalloc-linux-$arch"
+else
+  ! ldd "$binary" | grep -q libmimalloc || fail "bin/ogilint was linked with mimalloc (OGILINT_MALLOC=system was not read)"
+  name="ogilint-$version-linux-$arch"
+fi
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 root="$stage/$name"
