@@ -136,7 +136,7 @@ grep -q -- "--max-checks" "$tmp/out" || fail "'ogilint serve --help' does not li
 # Where the system has mimalloc, a source build links it (Package.swift, SystemMimalloc): the archive built with it
 # (`--mimalloc`, which only links differently) loads it and finds exactly what the archive without it finds, in every
 # format, on the samples, the Word-saved page, the damaged DOCX and a batch of all of them.
-if ls /usr/lib/*/libmimalloc.so /usr/lib/libmimalloc.so >/dev/null 2>&1; then
+if [ -n "$(ls /usr/lib/*/libmimalloc.so /usr/lib64/libmimalloc.so /usr/lib/libmimalloc.so 2>/dev/null)" ]; then
   cd "$repo"
   scripts/release.sh --mimalloc | tee "$tmp/release-mimalloc.log"
   [ "${PIPESTATUS[0]}" = 0 ] || fail "scripts/release.sh --mimalloc failed (see above)"

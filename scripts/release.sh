@@ -58,7 +58,7 @@ fi
 # SystemMimalloc): the archive must run where only glibc, libgcc_s and zlib are installed. With --mimalloc, the
 # system's (and only the link differs from the archive without it).
 if [ "$mimalloc" = 1 ]; then
-  ls /usr/lib/*/libmimalloc.so /usr/lib/libmimalloc.so >/dev/null 2>&1 \
+  [ -n "$(ls /usr/lib/*/libmimalloc.so /usr/lib64/libmimalloc.so /usr/lib/libmimalloc.so 2>/dev/null)" ] \
     || fail "--mimalloc: the system has no libmimalloc.so (Debian: apt-get install libmimalloc-dev)"
   export OGILINT_MALLOC=mimalloc
 else
