@@ -202,13 +202,22 @@ let staticCxxRuntimeLinkerSettings: [LinkerSetting] =
 /// `OGILINT_MALLOC=system` in the environment of `swift build` keeps glibc's allocator (SwiftPM reads the manifest
 /// again when it changes); scripts/release.sh does, so the archive still needs only glibc, libgcc_s and zlib.
 /// Debug builds (the tests, the thread sanitizer) and `ogilint-server` keep glibc's.
+/// Looked for in this machine's own library folder (not another architecture's, as a multiarch system may have),
+/// `/usr/lib64` and `/usr/lib`; scripts/release.sh and scripts/ci-release-check.sh look in the same ones. The answer
+/// is cached with the manifest, as `StaticCxxRuntime`'s: after installing or removing libmimalloc-dev, `swift package
+/// reset` (or a change to this file or to `OGILINT_MALLOC`) makes SwiftPM ask again.
 enum SystemMimalloc {
     static func available() -> Bool {
         #if os(Linux)
             if let choice = ProcessInfo.processInfo.environment["OGILINT_MALLOC"], choice == "system" { return false }
-            return ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"].contains {
-                FileManager.default.fileExists(atPath: $0 + "/libmimalloc.so")
-            }
+            #if arch(x86_64)
+                let folders = ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib"]
+            #elseif arch(arm64)
+                let folders = ["/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"]
+            #else
+                let folders = ["/usr/lib64", "/usr/lib"]
+            #endif
+            return folders.contains { FileManager.default.fileExists(atPath: $0 + "/libmimalloc.so") }
         #else
             return false
         #endif

@@ -30,6 +30,8 @@ for arg in "$@"; do
 done
 
 fail() { echo "release.sh: $*" >&2; exit 1; }
+# `system_mimalloc`: whether the system has mimalloc where Package.swift looks for it.
+source scripts/system-mimalloc.sh
 [ "$(uname -s)" = Linux ] || fail "builds the Linux archive only; run it on Linux"
 arch=$(uname -m)
 
@@ -58,8 +60,7 @@ fi
 # SystemMimalloc): the archive must run where only glibc, libgcc_s and zlib are installed. With --mimalloc, the
 # system's (and only the link differs from the archive without it).
 if [ "$mimalloc" = 1 ]; then
-  [ -n "$(ls /usr/lib/*/libmimalloc.so /usr/lib64/libmimalloc.so /usr/lib/libmimalloc.so 2>/dev/null)" ] \
-    || fail "--mimalloc: the system has no libmimalloc.so (Debian: apt-get install libmimalloc-dev)"
+  system_mimalloc || fail "--mimalloc: the system has no libmimalloc.so (Debian: apt-get install libmimalloc-dev)"
   export OGILINT_MALLOC=mimalloc
 else
   export OGILINT_MALLOC=system
