@@ -34,6 +34,12 @@ public struct ScalarRegex: Sendable {
     /// The one character every match starts with, when `firstItems` is that single character: the positions
     /// before it are skipped by comparing scalars alone.
     let firstScalar: UInt32?
+    /// True when whether a match starts at a position of a text depends only on the line it is in (the text between
+    /// line feeds): no character, set or run can be a line feed, and there is no `^` or `$`. A look-behind's set
+    /// holds no line feed either, so at a line's start it fails or holds alike whether a line feed or nothing comes
+    /// before. Then a text joined from lines holds a match exactly when one of its lines does, and every match is
+    /// inside a line.
+    public let isLineLocal: Bool
 
     /// Largest number of instructions a pattern may compile to (counted repetitions are written out).
     static let maxProgramLength = 20_000
@@ -58,6 +64,15 @@ public struct ScalarRegex: Sendable {
         let first = tree.firstItems
         firstItems = first.nullable ? nil : first.items
         if let items = firstItems, items.count == 1, case .scalar(let v) = items[0] { firstScalar = v } else { firstScalar = nil }
+        let sets = compiler.sets
+        isLineLocal = compiler.program.allSatisfy { instruction in
+            switch instruction {
+            case .textStart, .textEnd: return false
+            case .scalar(let v): return v != 0x0A
+            case .set(let k), .repeatSet(set: let k, _, _, _), .lookbehind(set: let k, _): return !sets[k].contains(0x0A)
+            case .split, .jump, .save, .match: return true
+            }
+        }
     }
 
     /// The first match starting at or after scalar offset `start`: the start and end offsets (in scalars) of

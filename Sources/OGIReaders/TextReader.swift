@@ -274,7 +274,20 @@ public struct TextReader: ReportReader {
             while searched < ctx.inlineNoise.count {
                 if !mayMatch[searched] { searched += 1; continue }
                 let matcher = ctx.inlineNoise[searched].matcher
-                guard matcher.scalarRegex != nil else { break }
+                guard let scalarRegex = matcher.scalarRegex else { break }
+                // A pattern whose matches stay inside a line (`ScalarRegex.isLineLocal`) finds something in the
+                // joined lines exactly when it finds something in one of them, and only in a line the screen lets
+                // it match. Those lines alone, joined, are searched first (most texts the screen lets through hold no
+                // match: a bracket before a letter, apart from any pinyin); when they hold one, or their search runs
+                // out of steps, the search of all the joined lines below decides, as before.
+                if scalarRegex.isLineLocal {
+                    let candidates = texts.indices.filter { screen.mayMatch(searched, texts[$0], present: slots[$0]) }.map { texts[$0] }
+                    if candidates.isEmpty { searched += 1; continue }
+                    if let ranges = matcher.scalarMatchRanges(in: Self.scalarsOfJoinedLines(candidates)), ranges.isEmpty {
+                        searched += 1
+                        continue
+                    }
+                }
                 let scalars = values ?? Self.scalarsOfJoinedLines(texts)
                 values = scalars
                 guard let ranges = matcher.scalarMatchRanges(in: scalars) else { stop = .outOfSteps; break }

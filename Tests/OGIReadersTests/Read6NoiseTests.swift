@@ -124,6 +124,47 @@ final class Read6NoiseTests: XCTestCase {
         XCTAssertEqual(reader.removingInlineNoise(chained, slots: reader.noiseSlots(chained)).texts, ["數據"])
     }
 
+    /// A pattern whose matches stay inside a line is first searched only in the lines the screen lets it match,
+    /// joined: generated documents of lines holding pinyin notes, brackets before letters that are no pinyin, a note
+    /// at a line's start after a line ending in an ideograph (its look-behind sees a line feed in the joined text),
+    /// bookmarks (whose pattern can span lines) and ideographs beyond the BMP clean as the removal through NSString
+    /// over the joined text does.
+    func testLineLocalPatternsSearchedInTheirLinesCleanAsTheJoinedText() throws {
+        let ctx = Self.context
+        let reader = TextReader(context: ctx)
+        let pieces = ["數", "(shù)", "(a)", "(www", "(", ")", "x", "中文", "[bookmark:y]", "[image:", "]", "一", " ", "𠀀", "(zhù)", "(ABC)"]
+        var rng = SplitMix(seed: 0x11E)
+        var changed = 0, unchanged = 0, linesWithNotes = 0
+        for _ in 0..<3_000 {
+            let texts = (0..<Int.random(in: 1...5, using: &rng)).map { _ in
+                (0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            }
+            let original = texts.joined(separator: "\n")
+            var joined = original
+            for p in ctx.inlineNoise { joined = LazyPatternTests.referenceRemoval(p, joined) }
+            let reference =
+                FastText.bytesEqual(joined, original)
+                ? texts : joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let new = reader.removingInlineNoise(texts, slots: reader.noiseSlots(texts))
+            XCTAssertEqual(new.texts.map { Array($0.utf8) }, reference.map { Array($0.utf8) }, original.debugDescription)
+            if FastText.bytesEqual(joined, original) { unchanged += 1 } else { changed += 1 }
+            linesWithNotes += texts.filter { $0.contains("(shù)") || $0.contains("(zhù)") }.count
+        }
+        XCTAssertGreaterThan(changed, 300)
+        XCTAssertGreaterThan(unchanged, 300)
+        XCTAssertGreaterThan(linesWithNotes, 1_000)
+        // The profile's pinyin pattern is read line by line, its bookmark and image patterns (whose runs take line
+        // feeds) are not; anchors, line feeds and look-behinds that take them make a pattern not line-local.
+        let local = ctx.inlineNoise.map { $0.matcher.scalarRegex?.isLineLocal }
+        XCTAssertEqual(local, [false, false, true])
+        for (pattern, isLocal) in [
+            ("a.b", true), ("[^x]+", false), ("^a", false), ("a$", false), ("a\\nb", false), ("(?<=\\n)a", false), ("(?<!a)b", true),
+            ("[a-z]{1,6}", true), ("\\s+", false), ("[ \\t]+", true),
+        ] {
+            XCTAssertEqual(ScalarRegex(pattern)?.isLineLocal, isLocal, pattern)
+        }
+    }
+
     /// A pair of required neighbours is looked for on the text's UTF-8 bytes as over its scalar view: the pairs of
     /// the profile's patterns and random pairs (ASCII, CJK, beyond the BMP), on every document's lines and on
     /// generated texts.
