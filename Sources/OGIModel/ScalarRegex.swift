@@ -64,12 +64,12 @@ public struct ScalarRegex: Sendable {
         let first = tree.firstItems
         firstItems = first.nullable ? nil : first.items
         if let items = firstItems, items.count == 1, case .scalar(let v) = items[0] { firstScalar = v } else { firstScalar = nil }
-        let sets = compiler.sets
+        let compiledSets = compiler.sets
         isLineLocal = compiler.program.allSatisfy { instruction in
             switch instruction {
             case .textStart, .textEnd: return false
             case .scalar(let v): return v != 0x0A
-            case .set(let k), .repeatSet(set: let k, _, _, _), .lookbehind(set: let k, _): return !sets[k].contains(0x0A)
+            case .set(let k), .repeatSet(set: let k, _, _, _), .lookbehind(set: let k, _): return !compiledSets[k].contains(0x0A)
             case .split, .jump, .save, .match: return true
             }
         }

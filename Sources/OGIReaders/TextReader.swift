@@ -279,11 +279,14 @@ public struct TextReader: ReportReader {
                 // joined lines exactly when it finds something in one of them, and only in a line the screen lets
                 // it match. Those lines alone, joined, are searched first (most texts the screen lets through hold no
                 // match: a bracket before a letter, apart from any pinyin); when they hold one, or their search runs
-                // out of steps, the search of all the joined lines below decides, as before.
+                // out of steps, the search of all the joined lines below decides, as before. When every line is one of
+                // them, that search is the only one.
                 if scalarRegex.isLineLocal {
                     let candidates = texts.indices.filter { screen.mayMatch(searched, texts[$0], present: slots[$0]) }.map { texts[$0] }
                     if candidates.isEmpty { searched += 1; continue }
-                    if let ranges = matcher.scalarMatchRanges(in: Self.scalarsOfJoinedLines(candidates)), ranges.isEmpty {
+                    if candidates.count < texts.count, let ranges = matcher.scalarMatchRanges(in: Self.scalarsOfJoinedLines(candidates)),
+                        ranges.isEmpty
+                    {
                         searched += 1
                         continue
                     }

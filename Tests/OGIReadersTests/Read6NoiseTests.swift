@@ -127,17 +127,23 @@ final class Read6NoiseTests: XCTestCase {
     /// A pattern whose matches stay inside a line is first searched only in the lines the screen lets it match,
     /// joined: generated documents of lines holding pinyin notes, brackets before letters that are no pinyin, a note
     /// at a line's start after a line ending in an ideograph (its look-behind sees a line feed in the joined text),
-    /// bookmarks (whose pattern can span lines) and ideographs beyond the BMP clean as the removal through NSString
-    /// over the joined text does.
+    /// brackets opened on one line and closed on the next, bookmarks, image notes split over lines (whose pattern can
+    /// span them) and ideographs beyond the BMP come out as the reference removal over the joined text
+    /// (`LazyPatternTests.referenceRemoval`), texts and unchanged flag alike; among them texts where the screen lets
+    /// the pinyin pattern through the joined text but through none of its lines.
     func testLineLocalPatternsSearchedInTheirLinesCleanAsTheJoinedText() throws {
         let ctx = Self.context
         let reader = TextReader(context: ctx)
         let pieces = ["數", "(shù)", "(a)", "(www", "(", ")", "x", "中文", "[bookmark:y]", "[image:", "]", "一", " ", "𠀀", "(zhù)", "(ABC)"]
         var rng = SplitMix(seed: 0x11E)
-        var changed = 0, unchanged = 0, linesWithNotes = 0
-        for _ in 0..<3_000 {
+        var changed = 0, unchanged = 0, linesWithNotes = 0, throughNoLine = 0
+        let screen = try XCTUnwrap(ctx.noiseScreen)
+        let pinyin = try XCTUnwrap(ctx.inlineNoise.firstIndex { $0.matcher.scalarRegex?.isLineLocal == true })
+        for n in 0..<4_000 {
+            // A quarter of the documents without the notes' brackets on one line: "(" and ")" on lines of their own.
+            let source = n % 4 == 0 ? ["數", "(", ")", "shù", "中文", " ", "x"] : pieces
             let texts = (0..<Int.random(in: 1...5, using: &rng)).map { _ in
-                (0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+                (0..<Int.random(in: 0...6, using: &rng)).map { _ in source.randomElement(using: &rng)! }.joined()
             }
             let original = texts.joined(separator: "\n")
             var joined = original
@@ -147,12 +153,20 @@ final class Read6NoiseTests: XCTestCase {
                 ? texts : joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let new = reader.removingInlineNoise(texts, slots: reader.noiseSlots(texts))
             XCTAssertEqual(new.texts.map { Array($0.utf8) }, reference.map { Array($0.utf8) }, original.debugDescription)
+            XCTAssertEqual(new.unchanged, FastText.bytesEqual(joined, original), original.debugDescription)
             if FastText.bytesEqual(joined, original) { unchanged += 1 } else { changed += 1 }
+            let slots = try XCTUnwrap(reader.noiseSlots(texts))
+            if screen.mayMatch(pinyin, joinedLinesOf: texts, present: slots.reduce(0, |), lineSlots: slots),
+                !texts.indices.contains(where: { screen.mayMatch(pinyin, texts[$0], present: slots[$0]) })
+            {
+                throughNoLine += 1
+            }
             linesWithNotes += texts.filter { $0.contains("(shù)") || $0.contains("(zhù)") }.count
         }
         XCTAssertGreaterThan(changed, 300)
         XCTAssertGreaterThan(unchanged, 300)
         XCTAssertGreaterThan(linesWithNotes, 1_000)
+        XCTAssertGreaterThan(throughNoLine, 50)
         // The profile's pinyin pattern is read line by line, its bookmark and image patterns (whose runs take line
         // feeds) are not; anchors, line feeds and look-behinds that take them make a pattern not line-local.
         let local = ctx.inlineNoise.map { $0.matcher.scalarRegex?.isLineLocal }
