@@ -112,10 +112,8 @@ public struct HeadingsKind: RuleKind {
             if digits.count > 3 { return .some(nil) }
         }
         guard !digits.isEmpty else { return .some(nil) }
-        guard let rest = current.value else {
-            // The digits end the heading, or only white space that is not plain follows (a tab): unsure.
-            return i == us.endIndex ? .some(nil) : nil
-        }
+        // No scalar after the digits (a scalar that is not plain returned above): nothing closes the numeral.
+        guard let rest = current.value else { return .some(nil) }
         guard closingMarks.scalars.contains(rest) else { return .some(nil) }
         let after = plainScalar(at: us.index(after: i))
         guard after.plain else { return nil }

@@ -179,7 +179,8 @@ enum ChineseNumber {
             for (k, n) in scalarDigits where k == v { return n }
             return nil
         }
-        // `Int(s)`: one to three ASCII digits (no sign: a plain scalar that is a sign is no numeral).
+        // `Int(s)`: ASCII digits only (no sign: a plain scalar that is a sign is no numeral); at most 18 of them, which
+        // never overflow (a heading's numeral has three at most).
         if !c.isEmpty, c.count <= 18, c.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             return c.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         }
