@@ -160,7 +160,6 @@ if system_mimalloc; then
     done
   done
   echo "release check: the mimalloc build gives the same output ($mi_archive)"
-  rm -f "$mi_archive"
 fi
 
 cd "$repo"
