@@ -325,6 +325,7 @@ public struct Cell: Codable, Sendable, Equatable {
     }
 
     /// A cell whose text was already read with a `CellSyntax`.
+    @inlinable
     public init(column: String, raw: String, location: SourceLocation?, parsed: (state: CellState, value: Decimal?, unit: String?)) {
         self.column = column
         self.raw = raw
@@ -336,7 +337,7 @@ public struct Cell: Codable, Sendable, Equatable {
 
     /// A cell that the template expects but the input did not have.
     /// Made directly (no `CellSyntax` built per cell): the fields reading "" and then marking it missing gave.
-    public static func missing(column: String, location: SourceLocation?) -> Cell {
+    @inlinable public static func missing(column: String, location: SourceLocation?) -> Cell {
         Cell(column: column, raw: "", location: location, parsed: (.missing, nil, nil))
     }
 }

@@ -120,7 +120,7 @@ public struct Metadata: Codable, Sendable, Equatable {
 public struct Paragraph: Codable, Sendable, Equatable {
     public var text: String
     public var location: SourceLocation?
-    public init(text: String, location: SourceLocation?) {
+    @inlinable public init(text: String, location: SourceLocation?) {
         self.text = text; self.location = location
     }
 }
@@ -139,7 +139,7 @@ public struct Part: Codable, Sendable, Equatable {
     /// template's wording and its accepted variants (a slip, a lost numeral) and was recognised by similarity.
     public var standardHeading: String?
 
-    public init(
+    @inlinable public init(
         number: Int, key: String, heading: String, location: SourceLocation?, paragraphs: [Paragraph] = [],
         standardHeading: String? = nil
     ) {
@@ -164,7 +164,7 @@ public struct Row: Codable, Sendable, Equatable {
     public var location: SourceLocation?
     public var cells: [Cell]
 
-    public init(key: String, label: String, matchedVariant: String? = nil, location: SourceLocation?, cells: [Cell]) {
+    @inlinable public init(key: String, label: String, matchedVariant: String? = nil, location: SourceLocation?, cells: [Cell]) {
         self.key = key; self.label = label; self.matchedVariant = matchedVariant
         self.location = location; self.cells = cells
     }
@@ -183,7 +183,7 @@ public struct Table: Codable, Sendable, Equatable {
     public var location: SourceLocation?
     public var rows: [Row]
 
-    public init(key: String, title: String?, location: SourceLocation?, rows: [Row]) {
+    @inlinable public init(key: String, title: String?, location: SourceLocation?, rows: [Row]) {
         self.key = key; self.title = title; self.location = location; self.rows = rows
     }
 

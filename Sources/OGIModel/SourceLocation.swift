@@ -10,7 +10,7 @@ public struct SourceLocation: Codable, Hashable, Sendable {
     public var rowIndex: Int?
     public var cellIndex: Int?
 
-    public init(
+    @inlinable public init(
         file: String? = nil, line: Int? = nil, column: Int? = nil, page: Int? = nil,
         paragraph: Int? = nil, tableIndex: Int? = nil, rowIndex: Int? = nil, cellIndex: Int? = nil
     ) {
