@@ -245,6 +245,28 @@ public struct CellSyntax: Codable, Sendable, Equatable {
     /// True when `raw` would be read as a cell value (number, sign word, placeholder or blank marker).
     public func isValueToken(_ raw: String) -> Bool { parseValue(raw) != nil }
 
+    /// The value of `raw` when it is one to 18 ASCII digits and no word list touches digits or points: what
+    /// `parseValue(raw)` and `parse(raw)` then give is `(.number, value, nil)`. Nil for any other text (the caller
+    /// asks `parseValue`). Most cells of a table are such a number ("0", "12"), read here in one pass over the
+    /// bytes instead of the rejection tests, the literal's digit count and `ExactDecimal.parse` one after another.
+    /// Exact: such a text is a plain literal (`isPlainLiteral`) of at most 18 significant digits, so `parse` takes
+    /// its shortcut and gives `(.number, ExactDecimal.parse(raw), nil)`; `ExactDecimal.parse` reads digits whose
+    /// value fits an `Int64` as `Decimal(Int64)` of that value; `parseValue` keeps a number (its first scalar is a
+    /// digit). `CellParseTests` compares the two.
+    public func plainIntegerValue(_ raw: String) -> Decimal? {
+        guard plainLiteralsAreNumbers else { return nil }
+        return raw.withUTF8Bytes { b -> Decimal? in
+            guard b.count >= 1, b.count <= 18 else { return nil }
+            var v: Int64 = 0
+            for c in b {
+                let d = c &- 0x30
+                guard d < 10 else { return nil }
+                v = v &* 10 &+ Int64(d)
+            }
+            return Decimal(v)
+        }
+    }
+
     private func normalizeDigits(_ s: String) -> String {
         var out = ""
         for scalar in s.unicodeScalars {

@@ -283,7 +283,10 @@ public enum CellTokenizer {
     }
 
     /// `value(_:syntax:)`, answering nil at once for a word `filter` knows to be text.
+    /// A field of ASCII digits only (most value cells) is read at once (`CellSyntax.plainIntegerValue`): it has no
+    /// comma and no scalar outside the filter's, so the steps below give `parseValue`'s reading, which is that.
     static func value(_ w: String, syntax: CellSyntax, filter: ValueScalars) -> (state: CellState, value: Decimal?, unit: String?)? {
+        if let v = syntax.plainIntegerValue(w) { return (.number, v, nil) }
         if hasComma(w) { return separatedNumber(w, syntax: syntax) }
         if filter.isCertainlyText(w) { return nil }
         return syntax.parseValue(w)

@@ -56,4 +56,39 @@ final class CellParseTests: XCTestCase {
         }
         XCTAssertGreaterThan(values, 3000)
     }
+
+    /// The digits-only reading (`CellSyntax.plainIntegerValue`) against `parseValue` and against the tokenizer's
+    /// value reading without it (comma, filter, `parseValue`): the same value wherever it answers, and it answers
+    /// for every run of one to 18 ASCII digits; a syntax whose words hold a digit gets no answer at all.
+    func testPlainIntegerValueEqualsParseValue() throws {
+        let syntax = Repo.linter.ruleSet.templates.profile.cells
+        let filter = ValueScalars(syntax: syntax)
+        var words = try Self.words()
+        words += ["123456789012345678", "1234567890123456789", "000000000000000000", "9223372036854775807", "0009", "٣", "１２"]
+        var rng = SplitMix(seed: 11)
+        let digits = Array("0123456789".unicodeScalars)
+        for _ in 0..<5000 { words.append(rng.string(from: digits, maxLength: 22)) }
+        var answered = 0
+        for w in words {
+            let fast = syntax.plainIntegerValue(w)
+            let isShortDigits = (1...18).contains(w.utf8.count) && w.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+            XCTAssertEqual(fast != nil, isShortDigits, w.debugDescription)
+            guard let fast else { continue }
+            answered += 1
+            let p = syntax.parseValue(w)
+            XCTAssertEqual(p?.state, .number, w.debugDescription)
+            XCTAssertEqual(p?.value, fast, w.debugDescription)
+            XCTAssertNil(p?.unit, w.debugDescription)
+            XCTAssertEqual(p?.value?.description, fast.description, w.debugDescription)
+            // The tokenizer's reading before the shortcut.
+            XCTAssertFalse(CellTokenizer.hasComma(w))
+            XCTAssertFalse(filter.isCertainlyText(w))
+            let v = CellTokenizer.value(w, syntax: syntax, filter: filter)
+            XCTAssertEqual(v?.state, .number)
+            XCTAssertEqual(v?.value, fast)
+        }
+        XCTAssertGreaterThan(answered, 3000)
+        let digitWords = CellSyntax(placeholders: ["/"], units: ["2号"])
+        for w in ["0", "12", "2"] { XCTAssertNil(digitWords.plainIntegerValue(w)) }
+    }
 }
