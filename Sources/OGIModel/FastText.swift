@@ -242,10 +242,11 @@ public struct ScalarSet: Sendable {
 /// Decoding scalars from the UTF-8 bytes of a Swift string (always valid UTF-8), for scans that read a
 /// text's scalars without the scalar view's indices.
 public enum UTF8Scan {
-    /// `Array(s.unicodeScalars)`, decoded from the bytes into an array made once (room for one scalar a byte).
+    /// `Array(s.unicodeScalars)`, decoded from the bytes (room for one scalar a byte) into an array made once
+    /// (`Array(writingAtMost:_:)`).
     public static func scalars(of s: String) -> [Unicode.Scalar] {
         return s.withUTF8Bytes { b in
-            [Unicode.Scalar](unsafeUninitializedCapacity: b.count) { out, count in
+            [Unicode.Scalar](writingAtMost: b.count) { out in
                 var i = 0, k = 0
                 while i < b.count {
                     let (v, len) = scalar(b, i)
@@ -253,7 +254,7 @@ public enum UTF8Scan {
                     k += 1
                     i += len
                 }
-                count = k
+                return k
             }
         }
     }
@@ -264,7 +265,7 @@ public enum UTF8Scan {
     public static func scalarValues(of s: String) -> (values: [UInt32], astral: Bool) {
         var astral = false
         let values = s.withUTF8Bytes { b in
-            [UInt32](unsafeUninitializedCapacity: b.count) { out, count in
+            [UInt32](writingAtMost: b.count) { out in
                 var i = 0, k = 0
                 while i < b.count {
                     let (v, len) = scalar(b, i)
@@ -273,7 +274,7 @@ public enum UTF8Scan {
                     k += 1
                     i += len
                 }
-                count = k
+                return k
             }
         }
         return (values, astral)

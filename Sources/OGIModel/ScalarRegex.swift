@@ -765,7 +765,7 @@ struct Backtracker {
         self.text = text
         self.budget = budget
         self.steps = steps
-        slots = Array(repeating: -1, count: 2 * (groupCount + 1))
+        slots = Array(filledWith: -1, count: 2 * (groupCount + 1))
     }
 
     @inline(__always) mutating func count(_ n: Int) throws(ScalarRegex.StepBudgetExceeded) {

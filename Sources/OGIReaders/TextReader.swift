@@ -248,7 +248,7 @@ public struct TextReader: ReportReader {
         guard let slots, let screen = ctx.noiseScreen, slots.count == texts.count else { return (removingInlineNoise(texts), false) }
         let hasBreaks = texts.contains(where: Self.hasLineBreakByte)
         // Per pattern: whether the screen lets it match the joined lines (always, with line breaks in a line).
-        var mayMatch = [Bool](repeating: true, count: ctx.inlineNoise.count)
+        var mayMatch = [Bool](filledWith: true, count: ctx.inlineNoise.count)
         if !hasBreaks {
             var present: UInt64 = 0
             for s in slots { present |= s }
@@ -397,7 +397,7 @@ public struct TextReader: ReportReader {
         var found = Set<String>()
         // Per line: whether it is settled after the first pass (a heading, or a line that cannot become one
         // in the second; see `HeadingMatcher.mayMatchWithoutNumeral`).
-        var settled = [Bool](repeating: false, count: lines.count)
+        var settled = [Bool](filledWith: false, count: lines.count)
         for numbered in [true, false] {
             for (i, l) in lines.enumerated() where !settled[i] {
                 guard let m = matcher.match(l.text, excluding: found, numbered: numbered) else {
@@ -418,7 +418,7 @@ public struct TextReader: ReportReader {
         // dictionary: every token's line is the number of one of `lines`.
         let lowestNumber = lines.map { $0.number }.min() ?? 0
         let numberSpan = (lines.map { $0.number }.max() ?? lowestNumber) - lowestNumber + 1
-        var tokenStartOfLine = [Int](repeating: -1, count: lines.isEmpty ? 0 : numberSpan)
+        var tokenStartOfLine = [Int](filledWith: -1, count: lines.isEmpty ? 0 : numberSpan)
         for i in tokens.indices {
             let slot = tokens[i].line - lowestNumber
             if slot >= 0, slot < tokenStartOfLine.count, tokenStartOfLine[slot] < 0 { tokenStartOfLine[slot] = i }

@@ -265,11 +265,11 @@ final class TableCells {
         self.table = table
         columnCount = table.columnCount
         let n = table.rowCount * table.columnCount
-        var rowPositions = [Int](repeating: -1, count: table.rowCount)
-        var cellPositions = [Int](repeating: -1, count: n)
-        var states = [CellState](repeating: .missing, count: n)
-        var values = [Decimal?](repeating: nil, count: n)
-        var ints = [Int64?](repeating: nil, count: n)
+        var rowPositions = [Int](filledWith: -1, count: table.rowCount)
+        var cellPositions = [Int](filledWith: -1, count: n)
+        var states = [CellState](filledWith: .missing, count: n)
+        var values = [Decimal?](filledWith: nil, count: n)
+        var ints = [Int64?](filledWith: nil, count: n)
         var repeats = false
         let source = report.tables.first(where: { $0.key == table.key })
         if let t = source {

@@ -80,9 +80,9 @@ final class Evaluator {
     /// (the arithmetic finding is the root cause).
     lazy var inconsistentTables: Set<String> = RepairKind.inconsistentTables(self)
     /// Each table's constraints as the rule set states them, read once per report (repair and prose rules share them).
-    lazy var tableConstraints: [RepairKind.TableConstraints?] = Array(repeating: nil, count: compiled?.tables.count ?? 0)
+    lazy var tableConstraints: [RepairKind.TableConstraints?] = Array(filledWith: nil, count: compiled?.tables.count ?? 0)
     /// Whether a constraint of each table fails as filed (`RepairKind.anyViolated`), by table index, found on first use.
-    lazy var tableFails: [Bool?] = Array(repeating: nil, count: compiled?.tables.count ?? 0)
+    lazy var tableFails: [Bool?] = Array(filledWith: nil, count: compiled?.tables.count ?? 0)
     /// Tables whose constraints all hold are passed over by the repair rule before its constraints are built
     /// (`RepairKind.anyViolated`); off only in the tests that compare the two.
     var repairScreen = true
@@ -127,8 +127,8 @@ final class Evaluator {
         self.report = report
         self.compiled = layout
         self.layout = layout?.template
-        self.tableCells = Array(repeating: nil, count: layout?.tables.count ?? 0)
-        self.cellSummaries = Array(repeating: nil, count: layout?.tables.count ?? 0)
+        self.tableCells = Array(filledWith: nil, count: layout?.tables.count ?? 0)
+        self.cellSummaries = Array(filledWith: nil, count: layout?.tables.count ?? 0)
         self.templates = templates
         self.messages = messages
         self.sums = sums

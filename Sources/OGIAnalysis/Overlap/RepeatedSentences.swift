@@ -37,7 +37,7 @@ public enum RepeatedSentences {
         items.sort { ($0.units.count, $0.index) < ($1.units.count, $1.index) }
         // Each item's sorted bigrams, made when a pair first needs them: most sentences have no other of a length
         // close enough to compare, or only exact copies.
-        var sortedBigrams = [[UInt64]?](repeating: nil, count: items.count)
+        var sortedBigrams = [[UInt64]?](filledWith: nil, count: items.count)
         func bigrams(_ k: Int) -> [UInt64] {
             if let b = sortedBigrams[k] { return b }
             let b = Self.sortedBigrams(items[k].units)

@@ -38,7 +38,7 @@ public struct ProseParagraph: Sendable {
     static func scalars(of text: String) -> [Unicode.Scalar] {
         return text.withUTF8Bytes { b in
             let n = b.count
-            return [Unicode.Scalar](unsafeUninitializedCapacity: n) { out, count in
+            return [Unicode.Scalar](writingAtMost: n) { out in
                 var i = 0, k = 0
                 while i < n {
                     let c = UInt32(b[i])
@@ -59,7 +59,7 @@ public struct ProseParagraph: Sendable {
                     (out.baseAddress! + k).initialize(to: Unicode.Scalar(v)!)
                     k += 1
                 }
-                count = k
+                return k
             }
         }
     }

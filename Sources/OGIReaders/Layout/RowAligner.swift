@@ -90,8 +90,8 @@ final class ComparableLabels {
     @exclusivity(unchecked) private var numeralForm: LabelNumerals?
 
     init(count: Int) {
-        formSlots = [Int32](repeating: -1, count: count)
-        scalarSlots = [Int32](repeating: -1, count: count)
+        formSlots = [Int32](filledWith: -1, count: count)
+        scalarSlots = [Int32](filledWith: -1, count: count)
     }
 
     /// The comparable form of `token`, the text token at `position` of the stream this cache was made for.
@@ -375,7 +375,7 @@ struct RowAligner {
         all.weights.reserveCapacity(2 * pieceChars)
         all.pieceOf.reserveCapacity(2 * pieceChars)
         all.wholePieces.reserveCapacity(3 * items.count)
-        all.blooms = [UInt64](repeating: 0, count: 16 * runs.count)
+        all.blooms = [UInt64](filledWith: 0, count: 16 * runs.count)
         var bounds: [(chars: Range<Int>, whole: Range<Int>)] = []
         bounds.reserveCapacity(runs.count)
         for (j, run) in runs.enumerated() {
@@ -427,7 +427,7 @@ struct RowAligner {
 
     /// `chars` hashed into 1024 bits (16 words), as a context's characters are.
     static func bloom(of chars: [Unicode.Scalar]) -> [UInt64] {
-        var b = [UInt64](repeating: 0, count: 16)
+        var b = [UInt64](filledWith: 0, count: 16)
         for c in chars { b[Int(c.value % 1024) >> 6] |= 1 << UInt64(c.value % 64) }
         return b
     }
@@ -671,7 +671,7 @@ struct RowAligner {
         // The matches found, and per (row, run) pair the index of its match among them (-1: none). Most pairs
         // have none: an array of optional matches (large values, each destroyed) cost more than the scoring.
         var found: [Match] = []
-        var matchAt = [Int32](repeating: -1, count: R * max(J, 1))
+        var matchAt = [Int32](filledWith: -1, count: R * max(J, 1))
         func matches(_ k: Int) -> Match? { matchAt[k] < 0 ? nil : found[Int(matchAt[k])] }
         let blankOnly = runs.map { $0.cells.allSatisfy { $0.kind == .blank } }
         // Every row's variants in one array (each row a range of it), read in place through one buffer
@@ -711,7 +711,7 @@ struct RowAligner {
             }
         }
         // Monotone alignment maximising the summed scores.
-        var best = [Float](repeating: 0, count: (R + 1) * (J + 1))
+        var best = [Float](filledWith: 0, count: (R + 1) * (J + 1))
         let w = J + 1
         if J > 0 {
             for r in 1...R {
@@ -723,7 +723,7 @@ struct RowAligner {
                 }
             }
         }
-        var assigned = [Int?](repeating: nil, count: R)
+        var assigned = [Int?](filledWith: nil, count: R)
         var r = R, j = J
         while r > 0 && j > 0 {
             if case let k = matchAt[(r - 1) * J + (j - 1)], k >= 0, best[r * w + j] == best[(r - 1) * w + j - 1] + found[Int(k)].score,
@@ -738,7 +738,7 @@ struct RowAligner {
         }
 
         // Where each column's numbers start, from the rows whose numbers fill one undelimited line exactly.
-        var columnStarts: [[Int]] = Array(repeating: [], count: k)
+        var columnStarts: [[Int]] = Array(filledWith: [], count: k)
         for (ri, jj) in assigned.enumerated() {
             guard let jj, let m = matches(ri * J + jj), let cells = fit(runs[jj], k: k, items: items, tokens: tokens, label: m.pieces),
                 cells.allSatisfy({ $0.column != nil && $0.line == cells[0].line })

@@ -151,7 +151,7 @@ extension CellsKind {
             let kinds = ColumnSpec.Kind.allCases, matches = Match.allCases
             // One bit per match (by `Match.allCases` index) per column kind; a column stops being read once its kind
             // has every bit, since further cells cannot add one.
-            var masks = [UInt32](repeating: 0, count: kinds.count)
+            var masks = [UInt32](filledWith: 0, count: kinds.count)
             let every: UInt32 = (1 << UInt32(matches.count)) - 1
             let t = cells.table
             for c in 0..<t.columnCount {

@@ -54,7 +54,7 @@ public struct RepairKind: RuleKind {
 
         init(table: TableCells) {
             self.table = table
-            cells = Array(repeating: nil, count: table.states.count)
+            cells = Array(filledWith: nil, count: table.states.count)
         }
 
         /// Indices of the constraints that fail as filed. A constraint over a blank cell is left to CELL-BLANK
@@ -249,7 +249,7 @@ public struct RepairKind: RuleKind {
             case let .sum(t, total, parts, alongRows, lines, tolerance):
                 let cells = ev.cells(t)
                 let columns = cells.columnCount
-                var slots = [Int](repeating: 0, count: parts.count)
+                var slots = [Int](filledWith: 0, count: parts.count)
                 for line in 0..<lines {
                     let ti = alongRows ? total &* columns &+ line : line &* columns &+ total
                     // A line with a missing cell is not read (`lines`); one whose cells are usable is a constraint.
