@@ -228,19 +228,66 @@ enum BuiltinClass: Sendable {
 }
 
 /// A set of Unicode scalars: ranges and builtin classes (each possibly negated), the whole possibly negated;
-/// ASCII membership is precomputed in a bitmap.
+/// ASCII membership is precomputed in a bitmap, and so is how the set answers for the CJK unified ideographs
+/// (`ideographAnswer`), most of a Chinese text's scalars.
 struct RegexCharacterSet: Sendable {
-    var ranges: [ClosedRange<UInt32>] = []
-    var classes: [(BuiltinClass, negated: Bool)] = []
-    var negated = false
-    private var asciiLow: UInt64 = 0
-    private var asciiHigh: UInt64 = 0
+    let ranges: [ClosedRange<UInt32>]
+    let classes: [(BuiltinClass, negated: Bool)]
+    let negated: Bool
+    private let asciiLow: UInt64
+    private let asciiHigh: UInt64
+    /// How `contains` answers for a scalar of `ideographs`: by `slowContains` (0), no (1), yes (2), or by
+    /// `ideographBits` (3).
+    private let ideographAnswer: UInt8
+    /// One bit per scalar of `ideographs`, set for the members (answer 3 only; else empty).
+    private let ideographBits: [UInt64]
+
+    /// The CJK unified ideographs, U+4E00...U+9FFF.
+    static let ideographs: ClosedRange<UInt32> = 0x4E00...0x9FFF
 
     init(ranges: [ClosedRange<UInt32>] = [], classes: [(BuiltinClass, negated: Bool)] = [], negated: Bool = false) {
         self.ranges = ranges
         self.classes = classes
         self.negated = negated
         (asciiLow, asciiHigh) = Self.asciiBits(ranges: ranges, classes: classes, negated: negated)
+        (ideographAnswer, ideographBits) = Self.ideographMembership(ranges: ranges, classes: classes, negated: negated)
+    }
+
+    /// How a set answers for the scalars of `ideographs` (`ideographAnswer`, `ideographBits`), worked out from its
+    /// parts without asking `slowContains` for each scalar. A class holds none or all of them where that is known
+    /// from its definition: `\d` and `\s` none (`BuiltinClass.isIdeograph`), `\p{Han}` and `.` all (`hanRanges`
+    /// holds them, and no line terminator is one), each negated the other way; `\w` is not worked out. When a
+    /// class holds all of them, so does the set (before its own negation); when one is not worked out, the set is
+    /// asked scalar by scalar; otherwise the ranges alone decide, through a bitmap when a range holds some but not
+    /// all of them. `Startup5RegexMaskTests` compares `contains` with `slowContains` over these scalars.
+    static func ideographMembership(ranges: [ClosedRange<UInt32>], classes: [(BuiltinClass, negated: Bool)], negated: Bool)
+        -> (UInt8, [UInt64])
+    {
+        let block = ideographs
+        var classesHoldAll = false
+        for (c, classNegated) in classes {
+            let holdsAll: Bool
+            switch c {
+            case .digit, .space: holdsAll = false
+            case .han, .notLineTerminator: holdsAll = true
+            case .word: return (0, [])
+            }
+            if holdsAll != classNegated { classesHoldAll = true }
+        }
+        let yes: UInt8 = negated ? 1 : 2, no: UInt8 = negated ? 2 : 1
+        if classesHoldAll { return (yes, []) }
+        let inside = ranges.filter { $0.overlaps(block) }
+        if inside.isEmpty { return (no, []) }
+        if inside.contains(where: { $0.lowerBound <= block.lowerBound && $0.upperBound >= block.upperBound }) { return (yes, []) }
+        let count = Int(block.upperBound - block.lowerBound) + 1
+        var bits = [UInt64](filledWith: negated ? ~0 : 0, count: (count + 63) / 64)
+        for r in inside {
+            for v in max(r.lowerBound, block.lowerBound)...min(r.upperBound, block.upperBound) {
+                let k = Int(v - block.lowerBound)
+                if negated { bits[k >> 6] &= ~(1 << UInt64(k & 63)) } else { bits[k >> 6] |= 1 << UInt64(k & 63) }
+            }
+        }
+        return (3, bits)
     }
 
     /// The ASCII members as two bit masks (scalars 0–63, 64–127): what `slowContains` says of each, found range by
@@ -277,10 +324,21 @@ struct RegexCharacterSet: Sendable {
     @inline(__always) func contains(_ v: UInt32) -> Bool {
         if v < 64 { return asciiLow & (1 << UInt64(v)) != 0 }
         if v < 128 { return asciiHigh & (1 << UInt64(v - 64)) != 0 }
+        if v &- Self.ideographs.lowerBound <= Self.ideographs.upperBound - Self.ideographs.lowerBound {
+            switch ideographAnswer {
+            case 1: return false
+            case 2: return true
+            case 3:
+                let k = Int(v &- Self.ideographs.lowerBound)
+                return ideographBits[k >> 6] & (1 << UInt64(k & 63)) != 0
+            default: break
+            }
+        }
         return slowContains(v)
     }
 
-    private func slowContains(_ v: UInt32) -> Bool {
+    /// Membership asked of the ranges and classes, scalar by scalar: what `contains` answers.
+    func slowContains(_ v: UInt32) -> Bool {
         var hit = ranges.contains { $0.contains(v) }
         if !hit { hit = classes.contains { $0.0.contains(v) != $0.negated } }
         return hit != negated
