@@ -155,7 +155,36 @@ public enum FastText {
     }
 
     /// Trims white space (including U+3000 and no-break space) from both ends.
+    ///
+    /// Read on the UTF-8 bytes where the string has them in one piece (always, for a native string): the scalars at
+    /// each end decoded in place (the last one found by stepping back over continuation bytes) and asked `isSpace`,
+    /// the same questions in the same order as through the scalar view (`trimOnScalars`), so the ends are the same
+    /// scalar offsets and the substring is the same slice of the scalar view. `ScalarTrimTests` compares the two.
     public static func trim(_ s: String) -> Substring {
+        let ends = s.utf8.withContiguousStorageIfAvailable { b -> (Int, Int) in
+            var lo = 0, hi = b.count
+            while lo < hi {
+                let (v, length) = UTF8Scan.scalar(b, lo)
+                guard isSpace(Unicode.Scalar(v)!) else { break }
+                lo += length
+            }
+            while hi > lo {
+                var k = hi - 1
+                while b[k] & 0xC0 == 0x80 { k -= 1 }
+                let (v, _) = UTF8Scan.scalar(b, k)
+                guard isSpace(Unicode.Scalar(v)!) else { break }
+                hi = k
+            }
+            return (lo, hi)
+        }
+        guard let (lo, hi) = ends else { return trimOnScalars(s) }
+        let utf8 = s.utf8
+        return Substring(s.unicodeScalars[utf8.index(utf8.startIndex, offsetBy: lo)..<utf8.index(utf8.startIndex, offsetBy: hi)])
+    }
+
+    /// `trim` through the scalar view: the reading the byte reading is compared with, and the one for a string whose
+    /// bytes are not in one piece.
+    public static func trimOnScalars(_ s: String) -> Substring {
         let scalars = s.unicodeScalars
         var start = scalars.startIndex, end = scalars.endIndex
         while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }

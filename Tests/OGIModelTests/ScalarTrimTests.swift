@@ -32,4 +32,32 @@ final class ScalarTrimTests: XCTestCase {
                 Array(ScalarTrim.whitespaces(s).unicodeScalars), Array(s.trimmingCharacters(in: .whitespaces).unicodeScalars))
         }
     }
+
+    /// `FastText.trim`, read on the UTF-8 bytes, against its scalar-view reading: the same slice (the same ends, in
+    /// UTF-8 offsets) of generated strings with every kind of space at both ends, combining marks after a space,
+    /// CJK and astral scalars, and of strings bridged from NSString (read through the scalar view).
+    func testFastTrimOnBytesIsTheScalarViewReading() {
+        let pieces: [String] = [
+            " ", "\t", "\n", "\r\n", "\u{3000}", "\u{A0}", "\u{2003}", "\u{200B}", "\u{FEFF}", "\u{85}", "\u{2028}",
+            "\u{301}", "e\u{301}", "四", "、", "（", "1", "a", "👍🏽", "．", "\u{1680}", "\u{202F}", "\u{10000}",
+        ]
+        var rng = SplitMix(seed: 12)
+        var strings: [String] = ["", " ", "\u{3000}\u{3000}", "总计", " 总计 ", "\u{301} x"]
+        for _ in 0..<20_000 {
+            let n = Int(rng.next() % 7)
+            strings.append((0..<n).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined())
+        }
+        strings += strings.prefix(200).map { NSString(string: "\u{3000}" + $0 + " ").substring(from: 0) }
+        var trimmed = 0
+        for s in strings {
+            let fast = FastText.trim(s), reference = FastText.trimOnScalars(s)
+            XCTAssertEqual(fast.utf8.count, reference.utf8.count, s.debugDescription)
+            XCTAssertEqual(
+                s.utf8.distance(from: s.startIndex, to: fast.startIndex), s.utf8.distance(from: s.startIndex, to: reference.startIndex))
+            XCTAssertTrue(fast.utf8.elementsEqual(reference.utf8), s.debugDescription)
+            XCTAssertEqual(fast, reference)
+            if fast.utf8.count != s.utf8.count { trimmed += 1 }
+        }
+        XCTAssertGreaterThan(trimmed, 5000)
+    }
 }

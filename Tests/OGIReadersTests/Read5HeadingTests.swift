@@ -96,4 +96,20 @@ final class Read5HeadingTests: XCTestCase {
         }
         XCTAssertGreaterThan(ends, 1000)
     }
+
+    /// `mayMatchWithoutNumeral`, read on the UTF-8 bytes, against its scalar-view reading on every line of the
+    /// samples, renderings, corpus and generated headings, and on lines of white space and `#` alone.
+    func testMayMatchWithoutNumeralOnBytesEqualsScalarView() throws {
+        let matcher = Self.context.headingMatcher
+        var lines = try Self.lines()
+        lines += ["", " ", "#", "# ## \u{3000}", "\u{FEFF}一、", "\u{3000}#9", "\u{200B}、", "😀一"]
+        var yes = 0
+        for l in lines {
+            let fast = matcher.mayMatchWithoutNumeral(l)
+            XCTAssertEqual(fast, matcher.mayMatchWithoutNumeralOnScalars(l), l.debugDescription)
+            if fast { yes += 1 }
+        }
+        XCTAssertGreaterThan(yes, 1000)
+        XCTAssertGreaterThan(lines.count - yes, 1000)
+    }
 }

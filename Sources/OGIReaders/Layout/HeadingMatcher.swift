@@ -198,7 +198,25 @@ struct HeadingMatcher: Sendable {
     /// marks, or starts with a numeral (or digits) or with a lost numeral's `、`. Such a line is read the same
     /// way whatever `numbered` says (it only stops lines without a numeral), and more exclusions leave fewer
     /// parts to be the best match, so a line no part matched matches none later. True for every other line.
+    /// The first scalar that is neither white space nor `#` is found on the line's UTF-8 bytes, each scalar decoded
+    /// in place (`mayMatchWithoutNumeralOnScalars` reads the scalar view; `Read5HeadingTests` compares the two).
     func mayMatchWithoutNumeral(_ line: String) -> Bool {
+        let first = line.withUTF8Bytes { b -> Unicode.Scalar? in
+            var i = 0
+            while i < b.count {
+                let (v, length) = UTF8Scan.scalar(b, i)
+                let u = Unicode.Scalar(v)!
+                if !(FastText.isSpace(u) || v == 0x23) { return u }
+                i += length
+            }
+            return nil
+        }
+        guard let first else { return false }
+        return !(numerals.contains(first) || ("1"..."9").contains(first) || first == "、")
+    }
+
+    /// `mayMatchWithoutNumeral` read through the scalar view (the reference for tests).
+    func mayMatchWithoutNumeralOnScalars(_ line: String) -> Bool {
         guard let first = Substring(line).unicodeScalars.first(where: { !(FastText.isSpace($0) || $0 == "#") }) else { return false }
         return !(numerals.contains(first) || ("1"..."9").contains(first) || first == "、")
     }
