@@ -92,9 +92,18 @@ public enum TextDecoding {
             // a lead E0...EF and two continuation bytes, with the second byte's narrower range after E0 (no overlong
             // forms) and ED (no surrogates): E0 or ED with its second byte out of that range is refused here; the
             // first sequence not of that shape, or one too near the end for a four-byte load, is read by the general
-            // steps below.
+            // steps below. Before that, two sequences at a time from one eight-byte load, while both have a lead of
+            // E1...EC or EE...EF (any continuation byte may follow those): a pair with an E0 or ED lead, or not of
+            // that shape, is left to the loop of one sequence at a time, which reads it as before.
             if c0 & 0xF0 == 0xE0 {
                 let from = i
+                while i + 8 <= n {
+                    let w = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                    guard w & 0x0000_C0C0_F0C0_C0F0 == 0x0000_8080_E080_80E0 else { break }
+                    let lead0 = w & 0x0F, lead1 = (w >> 24) & 0x0F
+                    guard lead0 != 0, lead0 != 0x0D, lead1 != 0, lead1 != 0x0D else { break }
+                    i += 6
+                }
                 while i + 4 <= n {
                     let w = UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self))
                     guard w & 0x00C0_C0F0 == 0x0080_80E0 else { break }

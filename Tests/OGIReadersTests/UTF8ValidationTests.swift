@@ -49,6 +49,30 @@ final class UTF8ValidationTests: XCTestCase {
         }
     }
 
+    /// Runs of three-byte sequences (read two at a time from one eight-byte load where both leads allow any second
+    /// byte), with sequences after E0 and ED leads, overlong and surrogate forms, cut and broken sequences at every
+    /// position of the runs and at their ends.
+    func testRunsOfThreeByteSequences() {
+        let pieces: [[UInt8]] = [
+            [0xE4, 0xB8, 0x80], [0xE9, 0xBF, 0xBF], [0xE0, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0x9F, 0xBF], [0xED, 0xA0, 0x80],
+            [0xEE, 0x80, 0x80], [0xEF, 0xBF, 0xBF], [0xE1, 0x80, 0xBF], [0xEC, 0xBF, 0x80], [0xE4, 0xB8], [0xE4, 0x41, 0x80],
+            [0xE4, 0xB8, 0xC0], [0x41], [0xC3, 0xA9],
+        ]
+        var rng = StrippingRandom(seed: 0x3B_E4B8)
+        for _ in 0..<40000 {
+            var bytes: [UInt8] = []
+            let count = 1 + rng.next(upTo: 10)
+            for k in 0..<count {
+                // Mostly valid ideographs, so that the broken piece falls at every position of a long run.
+                let piece = k == count / 2 || rng.next(upTo: 4) == 0 ? pieces[rng.next(upTo: pieces.count)] : pieces[rng.next(upTo: 2)]
+                bytes += piece
+            }
+            assertSame(bytes)
+            assertSame([0x61] + bytes)
+            assertSame(bytes + [0x61, 0x62])
+        }
+    }
+
     /// A non-ASCII sequence, valid or not, at every offset of ASCII runs around the 32- and 8-byte steps' lengths,
     /// so that each step stops at every position before it (a step that read past a high byte would let an invalid
     /// one through).
