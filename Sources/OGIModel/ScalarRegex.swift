@@ -259,7 +259,7 @@ struct RegexCharacterSet: Sendable {
     /// holds them, and no line terminator is one), each negated the other way; `\w` is not worked out. When a
     /// class holds all of them, so does the set (before its own negation); when one is not worked out, the set is
     /// asked scalar by scalar; otherwise the ranges alone decide, through a bitmap when a range holds some but not
-    /// all of them. `Startup5RegexMaskTests` compares `contains` with `slowContains` over these scalars.
+    /// all of them. `RegexASCIIMaskTests` compares `contains` with `slowContains` over these scalars.
     static func ideographMembership(ranges: [ClosedRange<UInt32>], classes: [(BuiltinClass, negated: Bool)], negated: Bool)
         -> (UInt8, [UInt64])
     {
@@ -324,12 +324,13 @@ struct RegexCharacterSet: Sendable {
     @inline(__always) func contains(_ v: UInt32) -> Bool {
         if v < 64 { return asciiLow & (1 << UInt64(v)) != 0 }
         if v < 128 { return asciiHigh & (1 << UInt64(v - 64)) != 0 }
-        if v &- Self.ideographs.lowerBound <= Self.ideographs.upperBound - Self.ideographs.lowerBound {
+        // `ideographs`, written out (U+4E00...U+9FFF): a value below the block wraps round past its width.
+        if v &- 0x4E00 <= 0x51FF {
             switch ideographAnswer {
             case 1: return false
             case 2: return true
             case 3:
-                let k = Int(v &- Self.ideographs.lowerBound)
+                let k = Int(v &- 0x4E00)
                 return ideographBits[k >> 6] & (1 << UInt64(k & 63)) != 0
             default: break
             }

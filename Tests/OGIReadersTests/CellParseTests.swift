@@ -80,12 +80,13 @@ final class CellParseTests: XCTestCase {
             XCTAssertEqual(p?.value, fast, w.debugDescription)
             XCTAssertNil(p?.unit, w.debugDescription)
             XCTAssertEqual(p?.value?.description, fast.description, w.debugDescription)
-            // The tokenizer's reading before the shortcut.
-            XCTAssertFalse(CellTokenizer.hasComma(w))
-            XCTAssertFalse(filter.isCertainlyText(w))
-            let v = CellTokenizer.value(w, syntax: syntax, filter: filter)
-            XCTAssertEqual(v?.state, .number)
-            XCTAssertEqual(v?.value, fast)
+            // The tokenizer's reading without the shortcut: the comma test, the filter, then `parseValue`.
+            let v =
+                CellTokenizer.hasComma(w)
+                ? CellTokenizer.separatedNumber(w, syntax: syntax) : filter.isCertainlyText(w) ? nil : syntax.parseValue(w)
+            XCTAssertEqual(v?.state, .number, w.debugDescription)
+            XCTAssertEqual(v?.value, fast, w.debugDescription)
+            XCTAssertNil(v?.unit, w.debugDescription)
         }
         XCTAssertGreaterThan(answered, 3000)
         let digitWords = CellSyntax(placeholders: ["/"], units: ["2号"])

@@ -45,8 +45,9 @@ final class RegexASCIIMaskTests: XCTestCase {
     }
 
     /// How a set answers for the CJK unified ideographs, worked out from its parts (`ideographMembership`), is what
-    /// `slowContains` says of each of them: for sets of every class, negated or not, with ranges inside, across the
-    /// ends of and around the ideographs, and for every set of every pattern the rule files hold.
+    /// `slowContains` says of each of them (and of the 256 scalars on either side): for sets of every class, negated or
+    /// not, with ranges inside, across the ends of and around the ideographs, and for the sets of every quoted string
+    /// of the rule files (patterns and plain words alike).
     func testIdeographAnswersAreThoseOfTheScalarByScalarScan() throws {
         let classes: [BuiltinClass] = [.digit, .space, .word, .notLineTerminator, .han]
         let block = RegexCharacterSet.ideographs
@@ -76,7 +77,7 @@ final class RegexASCIIMaskTests: XCTestCase {
             for _ in 0..<Int(rng.next() % 3) { cs.append((classes[Int(rng.next() % 5)], negated: rng.next() % 2 == 0)) }
             sets.append(RegexCharacterSet(ranges: ranges, classes: cs, negated: rng.next() % 2 == 0))
         }
-        // Every string of the rule files that compiles, patterns and plain words alike.
+        // Every quoted string of the rule files that compiles, patterns and plain words alike.
         var patterns: [String] = []
         let root = Repo.path("rules")
         let files = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".yml") } ?? []
@@ -100,7 +101,8 @@ final class RegexASCIIMaskTests: XCTestCase {
         var answered = 0
         for s in sets {
             var wrong: [UInt32] = []
-            for v in block where s.contains(v) != s.slowContains(v) { wrong.append(v) }
+            // The block and the scalars around it, so that a wrong bound shows too.
+            for v in (block.lowerBound - 0x100)...(block.upperBound + 0x100) where s.contains(v) != s.slowContains(v) { wrong.append(v) }
             XCTAssertEqual(wrong.prefix(3), [], "\(s.ranges) \(s.classes.map { "\($0)" }) \(s.negated)")
             if !s.classes.contains(where: { $0.0 == .word }) { answered += 1 }
         }
