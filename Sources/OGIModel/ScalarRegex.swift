@@ -242,8 +242,8 @@ struct RegexCharacterSet: Sendable {
     /// One bit per scalar of `ideographs`, set for the members (answer 3 only; else empty).
     private let ideographBits: [UInt64]
 
-    /// The CJK unified ideographs, U+4E00...U+9FFF.
-    static let ideographs: ClosedRange<UInt32> = 0x4E00...0x9FFF
+    /// The CJK unified ideographs, U+4E00...U+9FFF (computed, not stored: `contains` reads its bounds as constants).
+    static var ideographs: ClosedRange<UInt32> { 0x4E00...0x9FFF }
 
     init(ranges: [ClosedRange<UInt32>] = [], classes: [(BuiltinClass, negated: Bool)] = [], negated: Bool = false) {
         self.ranges = ranges
@@ -324,13 +324,13 @@ struct RegexCharacterSet: Sendable {
     @inline(__always) func contains(_ v: UInt32) -> Bool {
         if v < 64 { return asciiLow & (1 << UInt64(v)) != 0 }
         if v < 128 { return asciiHigh & (1 << UInt64(v - 64)) != 0 }
-        // `ideographs`, written out (U+4E00...U+9FFF): a value below the block wraps round past its width.
-        if v &- 0x4E00 <= 0x51FF {
+        // A value below `ideographs` wraps round past the block's width.
+        if v &- Self.ideographs.lowerBound <= Self.ideographs.upperBound &- Self.ideographs.lowerBound {
             switch ideographAnswer {
             case 1: return false
             case 2: return true
             case 3:
-                let k = Int(v &- 0x4E00)
+                let k = Int(v &- Self.ideographs.lowerBound)
                 return ideographBits[k >> 6] & (1 << UInt64(k & 63)) != 0
             default: break
             }

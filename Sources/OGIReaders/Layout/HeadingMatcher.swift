@@ -202,17 +202,24 @@ struct HeadingMatcher: Sendable {
     /// in place (`mayMatchWithoutNumeralOnScalars` reads the scalar view; `Read5HeadingTests` compares the two).
     func mayMatchWithoutNumeral(_ line: String) -> Bool {
         let first = line.withUTF8Bytes { b -> Unicode.Scalar? in
-            var i = 0
-            while i < b.count {
-                let (v, length) = UTF8Scan.scalar(b, i)
-                let u = Unicode.Scalar(v)!
-                if !(FastText.isSpace(u) || v == 0x23) { return u }
-                i += length
-            }
-            return nil
+            let i = Self.afterSpacesAndMarks(b)
+            return i < b.count ? Unicode.Scalar(UTF8Scan.scalar(b, i).value)! : nil
         }
         guard let first else { return false }
         return !(numerals.contains(first) || ("1"..."9").contains(first) || first == "、")
+    }
+
+    /// The byte offset of the first scalar of `b` that is neither white space nor `#` (`b.count` when there is none):
+    /// where a heading's numeral or wording starts.
+    @inline(__always)
+    static func afterSpacesAndMarks(_ b: UnsafeBufferPointer<UInt8>) -> Int {
+        var i = 0
+        while i < b.count {
+            let (v, length) = UTF8Scan.scalar(b, i)
+            guard FastText.isSpace(Unicode.Scalar(v)!) || v == 0x23 else { break }
+            i += length
+        }
+        return i
     }
 
     /// `mayMatchWithoutNumeral` read through the scalar view (the reference for tests).
@@ -247,12 +254,7 @@ struct HeadingMatcher: Sendable {
             }
             return i
         }
-        var i = 0
-        while i < n {
-            let (v, len) = UTF8Scan.scalar(b, i)
-            guard FastText.isSpace(Unicode.Scalar(v)!) || v == 0x23 else { break }
-            i += len
-        }
+        var i = Self.afterSpacesAndMarks(b)
         guard i < n else { return nil }
         let (firstValue, firstLength) = UTF8Scan.scalar(b, i)
         var lostNumeral = false

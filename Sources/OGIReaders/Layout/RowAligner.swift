@@ -126,9 +126,9 @@ final class ComparableLabels {
         let numerals = numeralForm!
         let ignored = LabelText.ignoredInComparison
         /// The scalars of `b` from `start` on that are not in `ignored`.
-        /// Made by `reserveCapacity` and appends, not `init(unsafeUninitializedCapacity:)`: that initializer allocates
-        /// through the standard library's unspecialised code, which looks the array's storage type up in the
-        /// run-time's metadata cache on every call (about 300 instructions, more than a label's scalars cost).
+        /// Made by `reserveCapacity` and appends, not `init(unsafeUninitializedCapacity:)`, which allocates through the
+        /// standard library's unspecialised code (`ArrayAllocation.swift`); appended one by one rather than copied from a
+        /// temporary buffer (`Array(writingAtMost:_:)`), which costs more for a label's few scalars.
         func kept(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> [Unicode.Scalar] {
             var out: [Unicode.Scalar] = []
             out.reserveCapacity(b.count - start)
