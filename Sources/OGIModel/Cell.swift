@@ -283,14 +283,17 @@ public struct CellSyntax: Codable, Sendable, Equatable {
 }
 
 /// One table cell: its column key, the raw text as found, and where it was.
+///
+/// Its optional properties are spelled `Optional<T>` so that an initialiser builds the cell in place (see the note
+/// at the top of Report.swift).
 public struct Cell: Codable, Sendable, Equatable {
     public var column: String
     public var raw: String
-    public var location: SourceLocation?
+    public var location: Optional<SourceLocation>
     /// Derived from `raw` by the reader; stored so `ogilint model` shows what was understood.
     public var state: CellState
-    public var value: Decimal?
-    public var unit: String?
+    public var value: Optional<Decimal>
+    public var unit: Optional<String>
 
     public init(column: String, raw: String, location: SourceLocation?, syntax: CellSyntax) {
         self.column = column

@@ -1,5 +1,8 @@
 import Foundation
 
+// The optional stored properties below are spelled `Optional<T>` so that an initialiser builds the value in place
+// (see the note at the top of Report.swift).
+
 /// How serious a finding is. Ordered: `info` < `warning` < `error`.
 public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
     case info, warning, error
@@ -22,14 +25,14 @@ public enum Category: String, Codable, Sendable, CaseIterable {
 /// Where a finding points: a line (text), a page (PDF) or a paragraph (DOCX), and for cells the
 /// table, row and column labels.
 public struct FindingLocation: Codable, Sendable, Equatable {
-    public var line: Int?
-    public var page: Int?
-    public var paragraph: Int?
-    public var table: String?
-    public var row: String?
-    public var column: String?
+    public var line: Optional<Int>
+    public var page: Optional<Int>
+    public var paragraph: Optional<Int>
+    public var table: Optional<String>
+    public var row: Optional<String>
+    public var column: Optional<String>
     /// The stable key of the cell, e.g. `applications.new.natural`, when the finding is about one cell.
-    public var cell: String?
+    public var cell: Optional<String>
 
     public init(
         line: Int? = nil, page: Int? = nil, paragraph: Int? = nil, table: String? = nil, row: String? = nil,
@@ -51,7 +54,7 @@ public struct CellSuggestion: Codable, Sendable, Equatable {
     public var cell: String
     public var location: FindingLocation
     /// The value as filed (nil when the cell is blank).
-    public var value: Decimal?
+    public var value: Optional<Decimal>
     public var suggestedValue: Decimal
 
     public init(cell: String, location: FindingLocation, value: Decimal?, suggestedValue: Decimal) {
@@ -67,10 +70,10 @@ public struct Finding: Codable, Sendable, Equatable {
     public var severity: Severity
     public var category: Category
     public var message: String
-    public var fix: String?
+    public var fix: Optional<String>
     public var location: FindingLocation
     /// The cell change the finding proposes (the cell to fix of a table that does not add up), when there is one.
-    public var suggestion: CellSuggestion?
+    public var suggestion: Optional<CellSuggestion>
     /// Findings folded under this one because they share its root cause (e.g. the sums one wrong cell breaks).
     public var related: [Finding]
 

@@ -1,5 +1,12 @@
 import Foundation
 
+// Optional stored properties of the model types below are spelled `Optional<T>`, not `T?`, where an initialiser sets
+// them all. A `T?` stored property is implicitly given nil before any initialiser runs, so every `self.x = x` in an
+// initialiser is an assignment (the nil destroyed first), and the optimiser then built the value apart and copied it
+// out (an outlined copy and destroy of the whole struct per cell, row or paragraph made). Spelled out, the property
+// starts uninitialised and the value is built in place: 2.6% fewer instructions on a batch of text reports
+// (README, "Twenty-ninth pass"). `Metadata`, made empty and filled in, keeps `T?`.
+
 /// The kind of agency that issues a report; it decides the Article 49 deadline and the Article 50(4) duty.
 public enum AgencyKind: String, Codable, Sendable, CaseIterable {
     case government
@@ -119,7 +126,7 @@ public struct Metadata: Codable, Sendable, Equatable {
 /// A paragraph of prose with its location.
 public struct Paragraph: Codable, Sendable, Equatable {
     public var text: String
-    public var location: SourceLocation?
+    public var location: Optional<SourceLocation>
     @inlinable public init(text: String, location: SourceLocation?) {
         self.text = text; self.location = location
     }
@@ -133,11 +140,11 @@ public struct Part: Codable, Sendable, Equatable {
     public var key: String
     /// The heading as written.
     public var heading: String
-    public var location: SourceLocation?
+    public var location: Optional<SourceLocation>
     public var paragraphs: [Paragraph]
     /// The standard heading (numeral and title), set only when the heading as written deviates from the
     /// template's wording and its accepted variants (a slip, a lost numeral) and was recognised by similarity.
-    public var standardHeading: String?
+    public var standardHeading: Optional<String>
 
     @inlinable public init(
         number: Int, key: String, heading: String, location: SourceLocation?, paragraphs: [Paragraph] = [],
@@ -160,8 +167,8 @@ public struct Row: Codable, Sendable, Equatable {
     public var key: String
     public var label: String
     /// The template label variant that matched, when it is not the canonical one.
-    public var matchedVariant: String?
-    public var location: SourceLocation?
+    public var matchedVariant: Optional<String>
+    public var location: Optional<SourceLocation>
     public var cells: [Cell]
 
     @inlinable public init(key: String, label: String, matchedVariant: String? = nil, location: SourceLocation?, cells: [Cell]) {
@@ -179,8 +186,8 @@ public struct Row: Codable, Sendable, Equatable {
 /// A table of the report placed onto the template grid.
 public struct Table: Codable, Sendable, Equatable {
     public var key: String
-    public var title: String?
-    public var location: SourceLocation?
+    public var title: Optional<String>
+    public var location: Optional<SourceLocation>
     public var rows: [Row]
 
     @inlinable public init(key: String, title: String?, location: SourceLocation?, rows: [Row]) {
@@ -210,7 +217,7 @@ public struct ExtractionNote: Codable, Sendable, Equatable {
     /// How many cells were found, and how many the row has.
     public var foundCells: Int
     public var expectedCells: Int
-    public var location: SourceLocation?
+    public var location: Optional<SourceLocation>
 
     public init(
         reason: Reason, table: String, row: String, rowLabel: String, found: String,

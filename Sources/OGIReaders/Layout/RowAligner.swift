@@ -772,17 +772,16 @@ struct RowAligner {
                     m.coverage < 1
                     ? labelPieces.map { tokens[$0.index].raw }.joined() : (m.nonstandard ? prow.variants[m.variant].text : nil)
                 let labelLine = labelPieces.first?.line ?? run.firstLine
-                var cells: [Cell] = []
-                cells.reserveCapacity(k)
+                var cells: [Cell]
                 if let fitted = fit(run, k: k, items: items, tokens: tokens, label: m.pieces) ?? placedByColumn(run, columnAt: columnAt) {
-                    // Each token read in place (not copied).
-                    for ci in fitted.indices {
+                    // Each token read in place (not copied); each cell made where the array keeps it (`map`: a cell
+                    // appended was made, copied into the array and the first one destroyed).
+                    cells = fitted.indices.map { ci in
                         let p = fitted[ci].parsed ?? syntax.parse(fitted[ci].raw)
                         let blank = fitted[ci].kind == .blank
-                        cells.append(
-                            Cell(
-                                column: spec.columns[ci].key, raw: blank ? "" : fitted[ci].raw,
-                                location: locate(fitted[ci].line, fitted[ci].field), parsed: blank ? (.blank, 0, nil) : p))
+                        return Cell(
+                            column: spec.columns[ci].key, raw: blank ? "" : fitted[ci].raw,
+                            location: locate(fitted[ci].line, fitted[ci].field), parsed: blank ? (.blank, 0, nil) : p)
                     }
                 } else {
                     let found = run.cells.map { $0.kind == .blank ? "" : $0.raw }
