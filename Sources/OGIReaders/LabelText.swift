@@ -28,7 +28,7 @@ public enum LabelText {
     /// `normalize(lines.map(\.text).joined())`, each line's normalised bytes written straight into one string
     /// (normalisation maps scalar by scalar, so the normal form of the joined text is the normal forms joined):
     /// no joined copy of the text first. `ReadSpeedTests` compares the two.
-    static func normalizedJoined(_ lines: [SourceLine]) -> String {
+    static func normalizedJoined<Lines: Collection<SourceLine>>(_ lines: Lines) -> String {
         var capacity = 0
         for l in lines { capacity += l.text.utf8.count }
         if capacity == 0 { return "" }

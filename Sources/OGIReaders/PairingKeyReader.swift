@@ -92,14 +92,17 @@ extension TextReader {
         let texts = input.map { $0.text }
         let slots = noiseSlots(texts)
         let (cleaned, unchanged) = removingInlineNoise(texts, slots: slots)
-        let cleanedSlots = unchanged ? slots : nil
         var lines: [SourceLine] = []
         var nextInput = 0
         /// Cleans the next input lines; false when there are none left.
         func cleanMore() -> Bool {
             guard nextInput < input.count else { return false }
             let end = min(input.count, nextInput + 32)
-            lines += matcher.splittingRunInHeadings(noiseFreeLines(input, cleaned: cleaned, in: nextInput..<end, slots: cleanedSlots))
+            if unchanged {
+                lines += matcher.splittingRunInHeadings(noiseFreeLines(unchanged: input, in: nextInput..<end, slots: slots))
+            } else {
+                lines += matcher.splittingRunInHeadings(noiseFreeLines(input, cleaned: cleaned, in: nextInput..<end, slots: nil))
+            }
             nextInput = end
             return true
         }
@@ -161,12 +164,12 @@ extension TextReader {
         let headingLine = firstHeading ?? lines.count
         _ = hasLine(headingLine + 39)
         var meta = Metadata()
-        let preambleLines = Array(lines[0..<headingLine])
+        let preambleLines = lines[0..<headingLine]
         let noLocation: Locator = { _, _ in SourceLocation() }
-        extractTitle(preambleLines.isEmpty ? Array(lines.prefix(5)) : preambleLines, locate: noLocation, into: &meta)
+        extractTitle(preambleLines.isEmpty ? lines.prefix(5) : preambleLines, locate: noLocation, into: &meta)
         let preambleYear = meta.title == nil ? extractAgencyFromPreamble(preambleLines, into: &meta) : nil
         if meta.titleYear == nil {
-            extractPeriod(Array(lines[0..<min(lines.count, headingLine + 40)]), locate: noLocation, into: &meta)
+            extractPeriod(lines[0..<min(lines.count, headingLine + 40)], locate: noLocation, into: &meta)
         }
         var year = meta.titleYear ?? meta.periodEnd?.year ?? meta.periodStart?.year ?? preambleYear
         if year == nil {

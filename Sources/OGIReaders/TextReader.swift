@@ -343,6 +343,24 @@ public struct TextReader: ReportReader {
         return lines
     }
 
+    /// `noiseFreeLines(input, cleaned:in:slots:)` where the inline-noise removal gave every text back as it was
+    /// (`cleaned` are the input's own texts): the input lines in `range` themselves when none is a noise line (no
+    /// line copied), else those that are not.
+    func noiseFreeLines(unchanged input: [SourceLine], in range: Range<Int>, slots: [UInt64]?) -> ArraySlice<SourceLine> {
+        let screened = slots != nil && ctx.noiseScreen != nil && slots!.count == input.count
+        func isNoise(_ i: Int) -> Bool {
+            let text = input[i].text
+            if text.isEmpty { return false }
+            return screened ? isLineNoise(text, present: slots![i]) : isLineNoise(text)
+        }
+        guard let first = range.first(where: isNoise) else { return input[range] }
+        var lines: [SourceLine] = []
+        lines.reserveCapacity(range.count - 1)
+        lines.append(contentsOf: input[range.lowerBound..<first])
+        for i in first + 1..<range.upperBound where !isNoise(i) { lines.append(input[i]) }
+        return lines[...]
+    }
+
     /// `isLineNoise(text)`, with `present` = `ctx.noiseScreen.presentSlots(text)` (the screen must exist).
     func isLineNoise(_ text: String, present: UInt64) -> Bool {
         guard let screen = ctx.noiseScreen else { return isLineNoise(text) }
@@ -385,7 +403,10 @@ public struct TextReader: ReportReader {
         let texts = input.map { $0.text }
         let slots = noiseSlots(texts)
         let (cleaned, unchanged) = removingInlineNoise(texts, slots: slots)
-        var lines = noiseFreeLines(input, cleaned: cleaned, in: input.indices, slots: unchanged ? slots : nil)
+        var lines =
+            unchanged
+            ? Array(noiseFreeLines(unchanged: input, in: input.indices, slots: slots))
+            : noiseFreeLines(input, cleaned: cleaned, in: input.indices, slots: nil)
 
         // 2. Part headings, identified by their wording (by similarity), not their numeral. A heading run into
         //    the paragraph before it ("…。一、总体情况…") starts a line of its own.
@@ -445,11 +466,11 @@ public struct TextReader: ReportReader {
         // 4. Metadata from the title, preamble and signature.
         var meta = Metadata()
         let firstHeading = ordered.first?.lineIndex ?? lines.count
-        let preambleLines = Array(lines[0..<firstHeading])
-        extractTitle(preambleLines.isEmpty ? Array(lines.prefix(5)) : preambleLines, locate: locate, into: &meta)
+        // The preamble and the period's lines read in place (not copied).
+        let preambleLines = lines[0..<firstHeading]
+        extractTitle(preambleLines.isEmpty ? lines.prefix(5) : preambleLines, locate: locate, into: &meta)
         let preambleYear = meta.title == nil ? extractAgencyFromPreamble(preambleLines, into: &meta) : nil
-        let periodScope = Array(lines[0..<min(lines.count, max(firstHeading, 0) + 40)])
-        extractPeriod(periodScope, locate: locate, into: &meta)
+        extractPeriod(lines[0..<min(lines.count, max(firstHeading, 0) + 40)], locate: locate, into: &meta)
         extractPublished(lines, locate: locate, into: &meta)
         meta.year = meta.titleYear ?? meta.periodEnd?.year ?? meta.periodStart?.year ?? preambleYear
         if meta.year == nil {
@@ -463,11 +484,12 @@ public struct TextReader: ReportReader {
         }
 
         // 5. Template generation from the labels present, then the tables placed onto it.
-        let tableScope: [SourceLine] = {
+        // The lines of the parts that hold tables, read in place (not copied into one array).
+        let tableScope: FlattenSequence<[ArraySlice<SourceLine>]> = {
             let keys = Set(ctx.templates.templates.flatMap { $0.tables.map(\.part) })
             let rs = keys.compactMap { partLineRanges[$0] }
-            if rs.isEmpty { return lines }
-            return rs.sorted { $0.lowerBound < $1.lowerBound }.flatMap { Array(lines[$0]) }
+            if rs.isEmpty { return [lines[...]].joined() }
+            return rs.sorted { $0.lowerBound < $1.lowerBound }.map { lines[$0] }.joined()
         }()
         let scopeText = LabelText.normalizedJoined(tableScope)
         var best: (Template, [String])?
@@ -656,7 +678,7 @@ public struct TextReader: ReportReader {
     /// `s.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }`: the reading `hasDigit` stands in for.
     static func hasDigitByBytes(_ s: String) -> Bool { s.utf8.contains { $0 >= 0x30 && $0 <= 0x39 } }
 
-    func extractTitle(_ lines: [SourceLine], locate: Locator, into meta: inout Metadata) {
+    func extractTitle(_ lines: ArraySlice<SourceLine>, locate: Locator, into meta: inout Metadata) {
         let words = ctx.templates.profile.titleWords
         let content = lines.prefix(40).filter { !FastText.trim($0.text).isEmpty }.prefix(12)
         // A title run into the following sentence (PDF text) is cut after the title word.
@@ -707,7 +729,7 @@ public struct TextReader: ReportReader {
     /// Without a title, the agency and year named in a preamble sentence that names the report
     /// ("现发布某省教育厅2021年政府信息公开工作年度报告。").
     /// Returns the year of that sentence.
-    func extractAgencyFromPreamble(_ lines: [SourceLine], into meta: inout Metadata) -> Int? {
+    func extractAgencyFromPreamble(_ lines: ArraySlice<SourceLine>, into meta: inout Metadata) -> Int? {
         let profile = ctx.templates.profile
         for l in lines.prefix(40) {
             let t = l.text
@@ -727,7 +749,7 @@ public struct TextReader: ReportReader {
         return nil
     }
 
-    func extractPeriod(_ lines: [SourceLine], locate: Locator, into meta: inout Metadata) {
+    func extractPeriod(_ lines: ArraySlice<SourceLine>, locate: Locator, into meta: inout Metadata) {
         let names = ["y1", "m1", "d1", "y2", "m2", "d2"]
         for l in lines where Self.hasDigit(l.text) {
             for p in ctx.periodPatterns {

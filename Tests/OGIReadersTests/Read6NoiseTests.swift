@@ -57,7 +57,7 @@ final class Read6NoiseTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(docs.count, 1000)
-        var unchanged = 0, changed = 0, dropped = 0
+        var unchanged = 0, changed = 0, dropped = 0, keptDropped = 0
         for doc in docs {
             let texts = doc.map(\.text)
             let reference = reader.removingInlineNoise(texts)
@@ -85,11 +85,21 @@ final class Read6NoiseTests: XCTestCase {
                 XCTAssertEqual(fast.map(\.text), old.map(\.text))
                 XCTAssertEqual(fast.map(\.number), old.map(\.number))
                 if r == doc.indices { dropped += r.count - old.count }
+                // The reading of texts the removal left as they were: the input's own lines, noise lines left out.
+                if new.unchanged {
+                    let kept = reader.noiseFreeLines(unchanged: doc, in: r, slots: slots)
+                    XCTAssertEqual(kept.map(\.text), old.map(\.text))
+                    XCTAssertEqual(kept.map(\.number), old.map(\.number))
+                    let withoutScreen = reader.noiseFreeLines(unchanged: doc, in: r, slots: nil)
+                    XCTAssertEqual(withoutScreen.map(\.number), old.map(\.number))
+                    if kept.count < r.count { keptDropped += 1 }
+                }
             }
         }
         XCTAssertGreaterThan(unchanged, 100)
         XCTAssertGreaterThan(changed, 10)
         XCTAssertGreaterThan(dropped, 10)
+        XCTAssertGreaterThan(keptDropped, 10)
     }
     /// `removingInlineNoise(_:slots:)` against the removal as it was before the scalar one: every pattern in
     /// order over the joined text through NSString (`LazyPatternTests.referenceRemoval`), compared byte for byte.
@@ -300,6 +310,15 @@ final class Read6RunInHeadingTests: XCTestCase {
             let reference = Self.referenceSplitting(matcher, doc)
             XCTAssertEqual(fast.map(\.text), reference.map(\.text))
             XCTAssertEqual(fast.map(\.number), reference.map(\.number))
+            // A part of the lines (as the pairing reading cleans them, 32 at a time) splits as the same lines alone.
+            var start = 0
+            while start < doc.count {
+                let part = doc[start..<min(doc.count, start + 32)]
+                let split = matcher.splittingRunInHeadings(part), alone = Self.referenceSplitting(matcher, Array(part))
+                XCTAssertEqual(split.map(\.text), alone.map(\.text))
+                XCTAssertEqual(split.map(\.number), alone.map(\.number))
+                start += 32
+            }
             cuts += reference.count - doc.count
         }
         XCTAssertGreaterThan(candidates, 100)

@@ -120,9 +120,23 @@ struct HeadingMatcher: Sendable {
     /// Splits a line in which a heading follows the end of a sentence ("…。一、总体情况2019年…") in two lines
     /// with the same number, when what follows the numeral is a part heading.
     func splittingRunInHeadings(_ lines: [SourceLine]) -> [SourceLine] {
+        // Most texts have no line to cut: they come back as they are (no new array, no line copied).
+        guard let first = lines.firstIndex(where: { mayHaveRunInHeading($0.text) }) else { return lines }
+        return splittingRunInHeadings(lines[...], from: first)
+    }
+
+    /// `splittingRunInHeadings` of a part of the lines, given back as it is when no line has a cut.
+    func splittingRunInHeadings(_ lines: ArraySlice<SourceLine>) -> ArraySlice<SourceLine> {
+        guard let first = lines.firstIndex(where: { mayHaveRunInHeading($0.text) }) else { return lines }
+        return splittingRunInHeadings(lines, from: first)[...]
+    }
+
+    /// The cuts of `splittingRunInHeadings` made from line `first` on (no line before it can have one).
+    private func splittingRunInHeadings(_ lines: ArraySlice<SourceLine>, from first: Int) -> [SourceLine] {
         var out: [SourceLine] = []
-        out.reserveCapacity(lines.count)
-        for l in lines {
+        out.reserveCapacity(lines.count + 1)
+        out.append(contentsOf: lines[..<first])
+        for l in lines[first...] {
             // A cut follows a 。 or ； followed by a numeral and a separator: a line without such three scalars
             // in a row is kept whole, without reading it into scalars.
             guard mayHaveRunInHeading(l.text) else { out.append(l); continue }
