@@ -71,11 +71,72 @@ public enum ExactDecimal {
 
     /// A canonical string: no exponent, no trailing zeros after the point.
     public static func format(_ value: Decimal) -> String {
+        if let s = formatFromStoredFields(value) { return s }
+        return formatThroughFoundation(value)
+    }
+
+    /// `format` as Foundation gives it: rounded to 12 places, then `NSDecimalNumber.stringValue` (about 7,000
+    /// instructions a value, most of them in Foundation's digit conversion).
+    public static func formatThroughFoundation(_ value: Decimal) -> String {
         var v = value
         var rounded = Decimal()
         NSDecimalRound(&rounded, &v, 12, .plain)
         return NSDecimalNumber(decimal: rounded).stringValue
     }
+
+    /// `format(value)` written from the value's stored fields: its mantissa (at most four 16-bit words, so a
+    /// `UInt64`) in decimal digits, then the exponent's zeros or its decimal point. Only for a compact value
+    /// (Foundation's arithmetic and parsing keep values compact: no trailing zero in the mantissa) whose exponent
+    /// is in -12...20, which rounding to 12 places leaves as it is; nil for anything else (and for every value
+    /// when `storedFieldsReadable` is false), which `formatThroughFoundation` then writes. `DecimalFormatTests`
+    /// compares the two on a million generated values.
+    static func formatFromStoredFields(_ value: Decimal) -> String? {
+        guard storedFieldsReadable else { return nil }
+        return withUnsafeBytes(of: value) { b -> String? in
+            let exponent = Int(Int8(bitPattern: b[0]))
+            let length = Int(b[1] >> 4), negative = b[1] & 0x08 != 0, compact = b[1] & 0x04 != 0
+            if length == 0 { return negative ? nil : "0" }  // negative with no mantissa: NaN
+            guard compact, length <= 4, exponent >= -12, exponent <= 20 else { return nil }
+            var mantissa: UInt64 = 0
+            for k in stride(from: length - 1, through: 0, by: -1) {
+                mantissa = mantissa << 16 | UInt64(b[4 + 2 * k]) | UInt64(b[5 + 2 * k]) << 8
+            }
+            var digits = String(mantissa)
+            if exponent > 0 {
+                digits += String(repeating: "0", count: exponent)
+            } else if exponent < 0 {
+                let point = digits.utf8.count + exponent
+                if point > 0 {
+                    digits.insert(".", at: digits.utf8.index(digits.startIndex, offsetBy: point))
+                } else {
+                    digits = "0." + String(repeating: "0", count: -point) + digits
+                }
+            }
+            return negative ? "-" + digits : digits
+        }
+    }
+
+    /// Whether `Decimal` is stored as `formatFromStoredFields` reads it (swift-foundation on Linux: the exponent in
+    /// the first byte; the length in the high four bits of the second, then the sign and compact bits; the
+    /// mantissa's 16-bit words from the fifth byte, low word first), checked once on values of known fields.
+    /// Elsewhere (another layout) every value is written through Foundation.
+    static let storedFieldsReadable: Bool = {
+        func bytes(_ d: Decimal) -> [UInt8] { withUnsafeBytes(of: d) { Array($0) } }
+        func expected(exponent: Int8, length: UInt8, negative: Bool, words: [UInt16]) -> [UInt8] {
+            var b = [UInt8](repeating: 0, count: MemoryLayout<Decimal>.size)
+            guard b.count == 20 else { return [] }
+            b[0] = UInt8(bitPattern: exponent)
+            b[1] = length << 4 | (negative ? 0x08 : 0) | 0x04
+            for (k, w) in words.enumerated() { b[4 + 2 * k] = UInt8(w & 0xFF); b[5 + 2 * k] = UInt8(w >> 8) }
+            return b
+        }
+        return bytes(Decimal(1200)) == expected(exponent: 2, length: 1, negative: false, words: [12])
+            && bytes(Decimal(-65536)) == expected(exponent: 0, length: 2, negative: true, words: [0, 1])
+            && bytes(Decimal(sign: .minus, exponent: -3, significand: 6_032_346))
+                == expected(exponent: -3, length: 2, negative: true, words: [UInt16(6_032_346 & 0xFFFF), UInt16(6_032_346 >> 16)])
+            && bytes(Decimal(Int64.max)) == expected(exponent: 0, length: 4, negative: false, words: [0xFFFF, 0xFFFF, 0xFFFF, 0x7FFF])
+            && bytes(Decimal(0)) == [UInt8](repeating: 0, count: 20)
+    }()
 
     /// Significant digits of the mantissa, trailing zeros dropped, and the power of ten of the last one:
     /// 1200 → (2, 2), 0.05 → (1, -2), -6032.346 → (7, -3), 0 → (0, 0).

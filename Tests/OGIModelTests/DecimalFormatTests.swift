@@ -1,0 +1,55 @@
+import Foundation
+import OGITestSupport
+import XCTest
+
+@testable import OGIModel
+
+/// `ExactDecimal.format` writes most values from their stored fields (`formatFromStoredFields`); it must give
+/// exactly what Foundation gives (`formatThroughFoundation`) for every value, and answer for most of them.
+final class DecimalFormatTests: XCTestCase {
+    /// Values as the rules make them: whole numbers, parsed literals, sums, products, quotients, and values of
+    /// every exponent from -20 to 22 with mantissas of every length up to 64 bits, of both signs.
+    static func values(_ n: Int) -> [Decimal] {
+        var rng = SplitMix(seed: 4_606)
+        var out: [Decimal] = [0, 1, -1, 1200, Decimal(Int64.max), Decimal(Int64.min), Decimal(UInt64.max), .nan]
+        for _ in 0..<n {
+            let mantissa = rng.next() >> (rng.next() % 64)
+            let exponent = Int(rng.next() % 43) - 20
+            out.append(Decimal(sign: rng.next() % 2 == 0 ? .minus : .plus, exponent: exponent, significand: Decimal(mantissa)))
+            let a = Decimal(Int(rng.next() % 200_001) - 100_000), b = Decimal(Int(rng.next() % 1000) + 1)
+            out += [a / b, a * b, a - b]
+            let fraction = String(repeating: "0", count: Int(rng.next() % 4)) + String(rng.next() % 100)
+            out.append(ExactDecimal.parse("\(Int(rng.next() % 199_999) - 99_999).\(fraction)")!)
+            out.append(a + ExactDecimal.parse("0.\(rng.next() % 1000)")!)
+        }
+        return out
+    }
+
+    func testStoredFieldsGiveFoundationsText() {
+        var answered = 0
+        let values = Self.values(150_000)
+        for v in values {
+            guard let fast = ExactDecimal.formatFromStoredFields(v) else { continue }
+            answered += 1
+            XCTAssertEqual(fast, ExactDecimal.formatThroughFoundation(v), "\(v)")
+        }
+        for v in values.prefix(2_000) { XCTAssertEqual(ExactDecimal.format(v), ExactDecimal.formatThroughFoundation(v)) }
+        #if os(Linux)
+            // The layout this reading knows (swift-foundation's): most values are answered there.
+            XCTAssertTrue(ExactDecimal.storedFieldsReadable)
+            XCTAssertGreaterThan(answered, values.count * 3 / 4)
+        #endif
+    }
+
+    func testValuesItLeavesToFoundation() {
+        XCTAssertNil(ExactDecimal.formatFromStoredFields(.nan))
+        // Past 12 places (rounded), past 64 bits of mantissa, past an exponent of 20.
+        XCTAssertNil(ExactDecimal.formatFromStoredFields(Decimal(sign: .plus, exponent: -13, significand: 7)))
+        XCTAssertNil(ExactDecimal.formatFromStoredFields(Decimal(UInt64.max) * 65_536))
+        XCTAssertNil(ExactDecimal.formatFromStoredFields(Decimal(sign: .plus, exponent: 21, significand: 3)))
+        XCTAssertEqual(ExactDecimal.format(Decimal(sign: .plus, exponent: -13, significand: 7)), "0.000000000001")
+        XCTAssertEqual(ExactDecimal.format(Decimal(sign: .minus, exponent: -3, significand: 6_032_346)), "-6032.346")
+        XCTAssertEqual(ExactDecimal.format(Decimal(sign: .plus, exponent: -5, significand: 5)), "0.00005")
+        XCTAssertEqual(ExactDecimal.format(Decimal(1200)), "1200")
+    }
+}
