@@ -187,7 +187,7 @@ final class ReadOnePass2Tests: XCTestCase {
                 numerals: numerals, syntax: syntax, locate: mapper.locate, signWords: mapper.signWords,
                 comparable: ComparableLabels(count: tokens.count))
             for table in tables {
-                let (items, runs) = aligner.observe(tokens[...], table: table)
+                let (items, runs, _) = aligner.observe(tokens[...], table: table)
                 // Prose pieces have no characters; giving them their comparable form changes no context.
                 for case .piece(let p) in items where p.prose {
                     XCTAssertTrue(aligner.chars(of: p).isEmpty)

@@ -1,3 +1,4 @@
+import Foundation
 import OGIModel
 
 /// A template table's labelled rows prepared for alignment once per template (not once per report):
@@ -190,13 +191,45 @@ struct RowAligner {
     /// `observe` made for its token.
     func chars(of p: Piece) -> [Unicode.Scalar] { p.charsSlot < 0 ? [] : comparable.scalars(atSlot: p.charsSlot) }
 
-    /// A group of consecutive cell values (numbers, placeholders, blanks, text cells between numbers).
+    /// A group of consecutive cell values (numbers, placeholders, blanks, text cells between numbers). Its cells
+    /// are a range of `RunCells.refs`: the runs of one observation hold no tokens of their own, so a run is made,
+    /// copied and freed without copying or releasing tokens (each token held a copy of two strings and a value).
     struct Run {
-        var cells: [CellToken] = []
-        var firstLine: Int { cells.first!.line }
-        var lastLine: Int { cells.last!.line }
+        /// The run's cells: positions in `RunCells.refs`.
+        var cells: Range<Int>
+        var firstLine: Int
+        var lastLine: Int
         /// Index in `items` of the run.
         var item = 0
+    }
+
+    /// The cells of the runs of one observation, and of the rows `fit` and `placedByColumn` read from them: each a
+    /// token of the stream aligned (its position, 0 or more) or a token made by the aligner (`~k` for `made[k]`: a
+    /// sign joined to its number, a text cell read as a value, a blank filled in).
+    struct RunCells {
+        let tokens: ArraySlice<CellToken>
+        /// The cells of every run, run after run (`Run.cells`).
+        var refs: [Int32] = []
+        var made: [CellToken] = []
+
+        init(tokens: ArraySlice<CellToken>) { self.tokens = tokens }
+
+        // The fields of the token a cell names, each read in place (a subscript giving the token would copy it, and
+        // one that lends it (`_read`) is a coroutine, called and given a frame on the heap every time).
+        @inline(__always) func kind(_ ref: Int32) -> CellToken.Kind { ref >= 0 ? tokens[Int(ref)].kind : made[Int(~ref)].kind }
+        @inline(__always) func raw(_ ref: Int32) -> String { ref >= 0 ? tokens[Int(ref)].raw : made[Int(~ref)].raw }
+        @inline(__always) func line(_ ref: Int32) -> Int { ref >= 0 ? tokens[Int(ref)].line : made[Int(~ref)].line }
+        @inline(__always) func field(_ ref: Int32) -> Int? { ref >= 0 ? tokens[Int(ref)].field : made[Int(~ref)].field }
+        @inline(__always) func column(_ ref: Int32) -> Int? { ref >= 0 ? tokens[Int(ref)].column : made[Int(~ref)].column }
+        @inline(__always) func parsed(_ ref: Int32) -> (state: CellState, value: Decimal?, unit: String?)? {
+            ref >= 0 ? tokens[Int(ref)].parsed : made[Int(~ref)].parsed
+        }
+
+        /// A reference to `token`, kept in `made`.
+        mutating func make(_ token: CellToken) -> Int32 {
+            made.append(token)
+            return ~Int32(made.count - 1)
+        }
     }
 
     enum Item { case piece(Piece), run(Int) }
@@ -210,12 +243,14 @@ struct RowAligner {
 
     // MARK: observed sequence
 
-    /// Builds the observed sequence: label pieces and value runs. Sign words written apart from their
-    /// number ("减 51") are joined; a text cell between numbers on one line stays inside its run.
-    /// `cellsPerRun`: room made in each run for that many cells (the table's columns), a hint only.
-    func observe(_ tokens: ArraySlice<CellToken>, table: PreparedTable, cellsPerRun: Int = 0) -> (items: [Item], runs: [Run]) {
+    /// Builds the observed sequence: label pieces and value runs, with the runs' cells. Sign words written apart
+    /// from their number ("减 51") are joined; a text cell between numbers on one line stays inside its run.
+    func observe(_ tokens: ArraySlice<CellToken>, table: PreparedTable) -> (
+        items: [Item], runs: [Run], cells: RunCells
+    ) {
         var items: [Item] = []
         var runs: [Run] = []
+        var cells = RunCells(tokens: tokens)
         var open = false
         // The tokens that are not row breaks are read in order, each in place (not copied unless kept).
         let end = tokens.endIndex
@@ -227,14 +262,17 @@ struct RowAligner {
         var read = 0
         for p in tokens.indices where tokens[p].kind != .rowBreak { read += 1 }
         items.reserveCapacity(read)
-        func openRun() {
+        cells.refs.reserveCapacity(read)
+        /// Appends the cell `ref` (on `line`) to the open run, opening one if none is.
+        func append(_ ref: Int32, line: Int) {
             if !open {
-                var run = Run(item: items.count)
-                run.cells.reserveCapacity(cellsPerRun)
-                runs.append(run)
+                runs.append(Run(cells: cells.refs.count..<cells.refs.count, firstLine: line, lastLine: line, item: items.count))
                 items.append(.run(runs.count - 1))
                 open = true
             }
+            cells.refs.append(ref)
+            runs[runs.count - 1].cells = runs[runs.count - 1].cells.lowerBound..<cells.refs.count
+            runs[runs.count - 1].lastLine = line
         }
         var p = next(after: tokens.startIndex - 1)
         while p < end {
@@ -247,8 +285,7 @@ struct RowAligner {
                 let sign = tokens[p].raw
                 var t = CellToken(kind: .value, raw: sign + " " + tokens[q].raw, line: tokens[p].line, field: tokens[p].field)
                 t.parsed = syntax.parse(sign + tokens[q].raw)
-                openRun()
-                runs[runs.count - 1].cells.append(t)
+                append(cells.make(t), line: t.line)
                 p = next(after: q)
                 continue
             }
@@ -271,20 +308,19 @@ struct RowAligner {
                 {
                     var cell = CellToken(kind: .value, raw: tokens[p].raw, line: tokens[p].line, field: tokens[p].field)
                     cell.parsed = syntax.parse(tokens[p].raw)
-                    runs[runs.count - 1].cells.append(cell)
+                    append(cells.make(cell), line: cell.line)
                 } else {
                     items.append(.piece(Piece(index: p, line: tokens[p].line, field: tokens[p].field, prose: false, charsSlot: slot)))
                     open = false
                 }
             case .value, .blank:
-                openRun()
-                runs[runs.count - 1].cells.append(tokens[p])
+                append(Int32(p), line: tokens[p].line)
             case .rowBreak:
                 break
             }
             p = q
         }
-        return (items, runs)
+        return (items, runs, cells)
     }
 
     /// Whether `s` holds 。 or ； (prose), read as UTF-8 bytes (E3 80 82, EF BC 9B: a lead byte starts
@@ -658,7 +694,7 @@ struct RowAligner {
     /// for without its title, where another table's rows are near).
     func align(_ tokens: ArraySlice<CellToken>, spec: TableSpec, table: PreparedTable, strict: Bool = false) -> Result {
         let k = spec.columns.count
-        let (items, runs) = observe(tokens, table: table, cellsPerRun: k)
+        var (items, runs, cells) = observe(tokens, table: table)
         let ctxs = contexts(items: items, runs: runs)
         let rows = table.rows
         let R = rows.count, J = runs.count
@@ -673,7 +709,7 @@ struct RowAligner {
         var found: [Match] = []
         var matchAt = [Int32](filledWith: -1, count: R * max(J, 1))
         func matches(_ k: Int) -> Match? { matchAt[k] < 0 ? nil : found[Int(matchAt[k])] }
-        let blankOnly = runs.map { $0.cells.allSatisfy { $0.kind == .blank } }
+        let blankOnly = runs.map { run in cells.refs[run.cells].allSatisfy { cells.kind($0) == .blank } }
         // Every row's variants in one array (each row a range of it), read in place through one buffer
         // pointer, and each run's context taken once for all rows: the pairs are scored run by run, not row
         // by row, which copied the run's context (five arrays) for every pair. Exact: a pair's match depends
@@ -740,10 +776,10 @@ struct RowAligner {
         // Where each column's numbers start, from the rows whose numbers fill one undelimited line exactly.
         var columnStarts: [[Int]] = Array(filledWith: [], count: k)
         for (ri, jj) in assigned.enumerated() {
-            guard let jj, let m = matches(ri * J + jj), let cells = fit(runs[jj], k: k, items: items, tokens: tokens, label: m.pieces),
-                cells.allSatisfy({ $0.column != nil && $0.line == cells[0].line })
+            guard let jj, let m = matches(ri * J + jj), let fitted = fit(runs[jj], k: k, items: items, cells: &cells, label: m.pieces),
+                fitted.allSatisfy({ cells.column($0) != nil && cells.line($0) == cells.line(fitted.first!) })
             else { continue }
-            for (ci, c) in cells.enumerated() { columnStarts[ci].append(c.column!) }
+            for (ci, ref) in fitted.enumerated() { columnStarts[ci].append(cells.column(ref)!) }
         }
         let columnAt: [Int]? = columnStarts.allSatisfy({ !$0.isEmpty }) ? columnStarts.map { $0.sorted()[$0.count / 2] } : nil
 
@@ -772,30 +808,33 @@ struct RowAligner {
                     m.coverage < 1
                     ? labelPieces.map { tokens[$0.index].raw }.joined() : (m.nonstandard ? prow.variants[m.variant].text : nil)
                 let labelLine = labelPieces.first?.line ?? run.firstLine
-                var cells: [Cell]
-                if let fitted = fit(run, k: k, items: items, tokens: tokens, label: m.pieces) ?? placedByColumn(run, columnAt: columnAt) {
+                var rowCells: [Cell]
+                if let fitted = fit(run, k: k, items: items, cells: &cells, label: m.pieces)
+                    ?? placedByColumn(run, columnAt: columnAt, cells: &cells)
+                {
                     // Each token read in place (not copied); each cell made where the array keeps it (`map`: a cell
                     // appended was made, copied into the array and the first one destroyed).
-                    cells = fitted.indices.map { ci in
-                        let p = fitted[ci].parsed ?? syntax.parse(fitted[ci].raw)
-                        let blank = fitted[ci].kind == .blank
+                    rowCells = fitted.indices.map { i in
+                        let t = fitted[i]
+                        let p = cells.parsed(t) ?? syntax.parse(cells.raw(t))
+                        let blank = cells.kind(t) == .blank
                         return Cell(
-                            column: spec.columns[ci].key, raw: blank ? "" : fitted[ci].raw,
-                            location: locate(fitted[ci].line, fitted[ci].field), parsed: blank ? (.blank, 0, nil) : p)
+                            column: spec.columns[i - fitted.startIndex].key, raw: blank ? "" : cells.raw(t),
+                            location: locate(cells.line(t), cells.field(t)), parsed: blank ? (.blank, 0, nil) : p)
                     }
                 } else {
-                    let found = run.cells.map { $0.kind == .blank ? "" : $0.raw }
+                    let found = cells.refs[run.cells].map { cells.kind($0) == .blank ? "" : cells.raw($0) }
                     result.notes.append(
                         ExtractionNote(
                             reason: .cellCount, table: spec.key, row: prow.spec.key, rowLabel: prow.spec.label,
                             found: found.joined(separator: " "), foundCells: found.count, expectedCells: k,
-                            location: locate(run.firstLine, run.cells.first?.field)))
-                    cells = spec.columns.map { Cell.missing(column: $0.key, location: locate(run.firstLine, nil)) }
+                            location: locate(run.firstLine, run.cells.isEmpty ? nil : cells.field(cells.refs[run.cells.lowerBound]))))
+                    rowCells = spec.columns.map { Cell.missing(column: $0.key, location: locate(run.firstLine, nil)) }
                 }
                 result.rows.append(
                     Row(
                         key: prow.spec.key, label: shown.isEmpty ? prow.spec.label : shown, matchedVariant: used,
-                        location: locate(labelLine, nil), cells: cells))
+                        location: locate(labelLine, nil), cells: rowCells))
                 result.firstLine = min(result.firstLine ?? Int.max, labelLine, run.firstLine)
                 result.lastLine = max(result.lastLine ?? 0, run.lastLine, labelPieces.last?.line ?? 0)
             } else if let piece = standaloneLabel(prow, items: items, runs: runs, assigned: assigned, row: ri) {
@@ -834,78 +873,87 @@ struct RowAligner {
 
     /// A row with fewer numbers than columns on one undelimited line, placed by where its numbers start
     /// against the other rows' columns: each number must sit clearly nearest one column (within 3 display
-    /// columns, and twice as near as to any other), the columns in order; the cells left are blank.
-    func placedByColumn(_ run: Run, columnAt: [Int]?) -> [CellToken]? {
-        guard let at = columnAt, run.cells.count < at.count, run.firstLine == run.lastLine,
-            run.cells.allSatisfy({ $0.column != nil && $0.kind == .value })
+    /// columns, and twice as near as to any other), the columns in order; the cells left are blank (tokens made in
+    /// `cells`).
+    func placedByColumn(_ run: Run, columnAt: [Int]?, cells: inout RunCells) -> ArraySlice<Int32>? {
+        let runCells = cells.refs[run.cells]
+        guard let at = columnAt, runCells.count < at.count, run.firstLine == run.lastLine,
+            runCells.allSatisfy({ cells.column($0) != nil && cells.kind($0) == .value })
         else { return nil }
-        var placed: [Int: CellToken] = [:]
+        var placed: [Int: Int32] = [:]
         var last = -1
-        for t in run.cells {
-            let d = at.enumerated().map { (i: $0.offset, d: abs($0.element - t.column!)) }.sorted { $0.d < $1.d }
+        for t in runCells {
+            let d = at.enumerated().map { (i: $0.offset, d: abs($0.element - cells.column(t)!)) }.sorted { $0.d < $1.d }
             guard let best = d.first, best.d <= 3, d.count < 2 || d[1].d >= 2 * max(best.d, 2), best.i > last else { return nil }
             placed[best.i] = t
             last = best.i
         }
-        return (0..<at.count).map { i in
-            placed[i] ?? CellToken(kind: .blank, raw: "", line: run.firstLine)
-        }
+        var out: [Int32] = []
+        for i in 0..<at.count { out.append(placed[i] ?? cells.make(CellToken(kind: .blank, raw: "", line: run.firstLine))) }
+        return out[...]
     }
 
-    /// The run's cells fitted to `k` columns, or nil when they cannot be placed with certainty. `label` holds the
-    /// items of the row's label, which are never taken for cells (a few items: asked in the array, as a set would
-    /// answer, without building a set per row).
-    func fit(_ run: Run, k: Int, items: [Item], tokens: ArraySlice<CellToken>, label: [Int] = []) -> [CellToken]? {
-        var cells = run.cells
-        if cells.count == k { return cells }
-        if cells.count > k {
+    /// The run's cells fitted to `k` columns (references into `cells`, where the tokens it makes are kept), or nil
+    /// when they cannot be placed with certainty. `label` holds the items of the row's label, which are never taken
+    /// for cells (a few items: asked in the array, as a set would answer, without building a set per row).
+    func fit(_ run: Run, k: Int, items: [Item], cells: inout RunCells, label: [Int] = []) -> ArraySlice<Int32>? {
+        var row = cells.refs[run.cells]
+        if row.count == k { return row }
+        if row.count > k {
             // Leading and trailing empty cells of a delimited row are merged label cells or padding.
-            while cells.count > k, cells.first?.kind == .blank { cells.removeFirst() }
-            while cells.count > k, cells.last?.kind == .blank { cells.removeLast() }
-            if cells.count == k { return cells }
+            while row.count > k, cells.kind(row.first!) == .blank { row.removeFirst() }
+            while row.count > k, cells.kind(row.last!) == .blank { row.removeLast() }
+            if row.count == k { return row }
             // A sign written apart from its number ("- 3", "+ 7") on an undelimited line.
-            var merged: [CellToken] = []
-            var i = 0
-            while i < cells.count {
-                let t = cells[i]
-                if merged.count + (cells.count - i) > k, t.field == nil, ["-", "+", "－", "＋"].contains(t.raw), i + 1 < cells.count,
-                    cells[i + 1].line == t.line, cells[i + 1].field == nil, cells[i + 1].parsed?.state == .number
+            var merged: [Int32] = []
+            var i = row.startIndex
+            while i < row.endIndex {
+                let t = row[i]
+                if merged.count + (row.endIndex - i) > k, cells.field(t) == nil, ["-", "+", "－", "＋"].contains(cells.raw(t)),
+                    i + 1 < row.endIndex, cells.line(row[i + 1]) == cells.line(t), cells.field(row[i + 1]) == nil,
+                    cells.parsed(row[i + 1])?.state == .number
                 {
-                    var m = CellToken(kind: .value, raw: t.raw + " " + cells[i + 1].raw, line: t.line)
-                    m.parsed = syntax.parse(t.raw + cells[i + 1].raw)
-                    merged.append(m); i += 2; continue
+                    let sign = cells.raw(t), number = cells.raw(row[i + 1])
+                    var m = CellToken(kind: .value, raw: sign + " " + number, line: cells.line(t))
+                    m.parsed = syntax.parse(sign + number)
+                    merged.append(cells.make(m)); i += 2; continue
                 }
                 merged.append(t); i += 1
             }
-            if merged.count == k { return merged }
+            if merged.count == k { return merged[...] }
             // Numbers over several lines: the line the label is on, when it holds exactly the row's cells
             // (the other lines are stray numbers of a broken copy, left unread).
             let labelLines = Set(
                 label.compactMap { i -> Int? in if case .piece(let p) = items[i] { return p.line } else { return nil } })
-            let first = run.cells.filter { $0.line == run.firstLine }
             if labelLines.contains(run.firstLine), run.lastLine != run.firstLine {
-                var lineCells = first
-                while lineCells.count > k, lineCells.first?.kind == .blank { lineCells.removeFirst() }
-                while lineCells.count > k, lineCells.last?.kind == .blank { lineCells.removeLast() }
+                var lineCells = cells.refs[run.cells].filter { cells.line($0) == run.firstLine }[...]
+                while lineCells.count > k, cells.kind(lineCells.first!) == .blank { lineCells.removeFirst() }
+                while lineCells.count > k, cells.kind(lineCells.last!) == .blank { lineCells.removeLast() }
                 if lineCells.count == k { return lineCells }
             }
             return nil
         }
         // Fewer: text fields right before the numbers on the same delimited line may be the row's first cells ("无数据").
         let item = run.item
-        var lead: [CellToken] = []
+        var lead: [Int] = []
         var idx = item - 1
-        while idx >= 0, lead.count < k - cells.count, case .piece(let p) = items[idx], p.line == run.firstLine, !p.prose,
+        while idx >= 0, lead.count < k - row.count, case .piece(let p) = items[idx], p.line == run.firstLine, !p.prose,
             p.field != nil, !label.contains(idx)
         {
-            lead.insert(tokens[p.index], at: 0); idx -= 1
+            lead.insert(p.index, at: 0); idx -= 1
         }
         // Only when a label remains in front of them on that line or above.
-        if lead.count == k - cells.count, idx >= 0, case .piece = items[idx] {
-            let asCells = lead.map { t -> CellToken in
-                var c = CellToken(kind: .value, raw: t.raw, line: t.line, field: t.field); c.parsed = syntax.parse(t.raw); return c
+        if lead.count == k - row.count, idx >= 0, case .piece = items[idx] {
+            var out: [Int32] = []
+            out.reserveCapacity(k)
+            for position in lead {
+                let t = cells.tokens[position]
+                var c = CellToken(kind: .value, raw: t.raw, line: t.line, field: t.field)
+                c.parsed = syntax.parse(t.raw)
+                out.append(cells.make(c))
             }
-            return asCells + cells
+            out += row
+            return out[...]
         }
         return nil
     }
