@@ -46,6 +46,9 @@ public enum CellTokenizer {
         for shape in shapes { separators += shape.separators }
         var out: [CellToken] = []
         out.reserveCapacity(lines.count * 2 + separators)
+        // The fields of a plain delimited line, in one array kept from line to line (an array a line was made and
+        // freed for every row of a table).
+        var plainFields: [String] = []
         for (k, line) in lines.enumerated() {
             let t = line.text
             let shape = shapes[k]
@@ -55,15 +58,17 @@ public enum CellTokenizer {
                 continue
             }
             if delimited {
-                let all =
-                    (shape.plain ? plainFieldsOfPlainLine(t, separators: shape.separators) : nil)
-                    ?? t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
-                    .map { String(FastText.trim(String($0))) }
-                let first = all.firstIndex { !$0.isEmpty } ?? 0
-                let last = all.lastIndex { !$0.isEmpty } ?? -1
+                if shape.plain {
+                    plainFieldsOfPlainLine(t, into: &plainFields)
+                } else {
+                    plainFields = t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
+                        .map { String(FastText.trim(String($0))) }
+                }
+                let first = plainFields.firstIndex { !$0.isEmpty } ?? 0
+                let last = plainFields.lastIndex { !$0.isEmpty } ?? -1
                 if first <= last {
                     for i in first...last {
-                        let f = all[i]
+                        let f = plainFields[i]
                         if f.isEmpty { out.append(CellToken(kind: .blank, raw: "", line: line.number, field: i + 1)); continue }
                         let before = out.count
                         appendField(f, line: line.number, syntax: syntax, filter: filter, into: &out)
@@ -233,7 +238,16 @@ public enum CellTokenizer {
     /// `FastText.trim`. The fields hold the same bytes, so they are the same strings. `separators`: how many
     /// separators the line has when known (`LineShape.separators`), for an array made at its size.
     static func plainFieldsOfPlainLine(_ line: String, separators: Int = 0) -> [String] {
-        return line.withUTF8Bytes { b in
+        var fields: [String] = []
+        fields.reserveCapacity(separators + 1)
+        plainFieldsOfPlainLine(line, into: &fields)
+        return fields
+    }
+
+    /// `plainFieldsOfPlainLine(line)` written into `fields` (emptied first, its room kept).
+    static func plainFieldsOfPlainLine(_ line: String, into fields: inout [String]) {
+        fields.removeAll(keepingCapacity: true)
+        line.withUTF8Bytes { b in
             let n = b.count
             func field(_ from: Int, _ to: Int) -> String {
                 var lo = from, hi = to
@@ -257,8 +271,6 @@ public enum CellTokenizer {
                 }
                 return lo == hi ? "" : String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[lo..<hi]))
             }
-            var fields: [String] = []
-            fields.reserveCapacity(separators + 1)
             var start = 0, i = 0
             while i < n {
                 let c = b[i]
@@ -271,7 +283,6 @@ public enum CellTokenizer {
                 }
             }
             fields.append(field(start, n))
-            return fields
         }
     }
 
