@@ -116,6 +116,37 @@ public enum ExactDecimal {
         }
     }
 
+    /// The value as a whole number read from its stored fields, when it is a compact whole number (exponent 0 to 18)
+    /// whose mantissa (at most four 16-bit words) times its power of ten fits an `Int64`; nil for anything else,
+    /// which the caller then reads through Foundation (a nil says nothing about the value). Zero is 0.
+    public static func integerFromStoredFields(_ value: Decimal) -> Int64? {
+        guard storedFieldsReadable else { return nil }
+        return withUnsafeBytes(of: value) { b -> Int64? in
+            let exponent = Int(Int8(bitPattern: b[0]))
+            let length = Int(b[1] >> 4), negative = b[1] & 0x08 != 0, compact = b[1] & 0x04 != 0
+            if length == 0 { return negative ? nil : 0 }
+            guard compact, length <= 4, exponent >= 0, exponent <= 18 else { return nil }
+            var mantissa: UInt64 = 0
+            for k in stride(from: length - 1, through: 0, by: -1) {
+                mantissa = mantissa << 16 | UInt64(b[4 + 2 * k]) | UInt64(b[5 + 2 * k]) << 8
+            }
+            guard mantissa <= UInt64(Int64.max) else { return nil }
+            var v = Int64(mantissa)
+            for _ in 0..<exponent {
+                let (m, overflow) = v.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                v = m
+            }
+            return negative ? -v : v
+        }
+    }
+
+    /// `value < 0`, from the sign (a number other than zero and NaN is below zero exactly when its sign is minus;
+    /// Decimal has no negative zero); NaN is compared as Foundation compares it.
+    public static func isNegative(_ value: Decimal) -> Bool {
+        value.isNaN ? value < 0 : value.isSignMinus
+    }
+
     /// Whether `Decimal` is stored as `formatFromStoredFields` reads it (swift-foundation on Linux: the exponent in
     /// the first byte; the length in the high four bits of the second, then the sign and compact bits; the
     /// mantissa's 16-bit words from the fifth byte, low word first), checked once on values of known fields.

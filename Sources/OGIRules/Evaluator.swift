@@ -566,10 +566,16 @@ final class Evaluator {
         case "date":
             try arity(3...3)
             let n = try numbers(args, f)
-            for v in n where !(ExactDecimal.isInteger(v) && v >= -9_999 && v <= 9_999) {
-                throw NotEvaluated("engine.not_evaluated.invalid_date", ["args": n.map { ExactDecimal.format($0) }.joined(separator: ", ")])
+            // Each argument a whole number within ±9,999, read from its stored fields where they give it (most
+            // dates: three small whole numbers), else through Foundation as before.
+            let i = try n.map { v -> Int in
+                if let w = ExactDecimal.integerFromStoredFields(v), w >= -9_999, w <= 9_999 { return Int(w) }
+                guard ExactDecimal.isInteger(v) && v >= -9_999 && v <= 9_999 else {
+                    throw NotEvaluated(
+                        "engine.not_evaluated.invalid_date", ["args": n.map { ExactDecimal.format($0) }.joined(separator: ", ")])
+                }
+                return NSDecimalNumber(decimal: v).intValue
             }
-            let i = n.map { NSDecimalNumber(decimal: $0).intValue }
             let d = CalendarDate(year: i[0], month: i[1], day: i[2])
             guard d.isValid else {
                 throw NotEvaluated("engine.not_evaluated.invalid_date", ["args": n.map { ExactDecimal.format($0) }.joined(separator: ", ")])

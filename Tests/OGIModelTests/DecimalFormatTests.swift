@@ -41,6 +41,33 @@ final class DecimalFormatTests: XCTestCase {
         #endif
     }
 
+    /// Whole numbers read from the stored fields are the values' own: a whole number in `Int64` (as Foundation
+    /// rounds and converts it), for values the reading answers; most whole values of the rules are answered.
+    func testWholeNumbersFromStoredFieldsAreTheValues() {
+        var answered = 0, whole = 0
+        for v in Self.values(60_000) {
+            let isWhole = !v.isNaN && ExactDecimal.isInteger(v)
+            if isWhole { whole += 1 }
+            guard let n = ExactDecimal.integerFromStoredFields(v) else { continue }
+            answered += 1
+            XCTAssertTrue(isWhole, "\(v)")
+            XCTAssertEqual(Decimal(n), v, "\(v)")
+        }
+        XCTAssertEqual(ExactDecimal.integerFromStoredFields(Decimal(Int64.min)), nil)
+        XCTAssertEqual(ExactDecimal.integerFromStoredFields(Decimal(Int64.max)), Int64.max)
+        XCTAssertEqual(ExactDecimal.integerFromStoredFields(Decimal(-1200)), -1200)
+        XCTAssertNil(ExactDecimal.integerFromStoredFields(.nan))
+        #if os(Linux)
+            XCTAssertGreaterThan(answered, whole / 2)
+        #endif
+    }
+
+    func testNegativeIsBelowZero() {
+        for v in Self.values(30_000) + [Decimal.nan, -Decimal.nan, Decimal(0), -Decimal(0)] {
+            XCTAssertEqual(ExactDecimal.isNegative(v), v < 0, "\(v)")
+        }
+    }
+
     func testValuesItLeavesToFoundation() {
         XCTAssertNil(ExactDecimal.formatFromStoredFields(.nan))
         // Past 12 places (rounded), past 64 bits of mantissa, past an exponent of 20.

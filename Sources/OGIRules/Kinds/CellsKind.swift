@@ -100,7 +100,7 @@ public struct CellsKind: RuleKind {
                     case .signed_text: if state == .signedText { return true }
                     case .number_with_unit: if state == .numberWithUnit { return true }
                     case .text: if state == .text { return true }
-                    case .negative: if let v = cells.values[i], v < 0 { return true }
+                    case .negative: if let v = cells.values[i], ExactDecimal.isNegative(v) { return true }
                     case .fraction: if let v = cells.values[i], v.exponent < 0, !ExactDecimal.isInteger(v) { return true }
                     case .unit_mismatch: return true
                     }
@@ -182,7 +182,7 @@ extension CellsKind {
             default: break
             }
             if let v = value {
-                if missing & bit(.negative) != 0, v < 0 { out |= bit(.negative) }
+                if missing & bit(.negative) != 0, ExactDecimal.isNegative(v) { out |= bit(.negative) }
                 if missing & bit(.fraction) != 0, v.exponent < 0, !ExactDecimal.isInteger(v) { out |= bit(.fraction) }
             }
             return out & missing
@@ -210,7 +210,7 @@ extension CellsKind {
             case .signed_text: return state == .signedText
             case .number_with_unit: return state == .numberWithUnit
             case .text: return state == .text
-            case .negative: if let v = value, v < 0 { return true }; return false
+            case .negative: if let v = value, ExactDecimal.isNegative(v) { return true }; return false
             case .fraction: if let v = value, v.exponent < 0, !ExactDecimal.isInteger(v) { return true }; return false
             case .unit_mismatch: return true
             }
