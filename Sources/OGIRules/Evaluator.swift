@@ -723,8 +723,11 @@ enum Exact {
 
     static func add(_ a: Decimal, _ b: Decimal, _ e: @autoclosure () -> Expr) throws -> Decimal {
         try check(a, e()); try check(b, e())
-        if a == 0 { return b }
-        if b == 0 { return a }
+        // Two whole numbers below 10^15 read from their stored fields add exactly in `Int64` (what `NSDecimalAdd`
+        // gives them, as a value).
+        if let x = smallWholeNumber(a), let y = smallWholeNumber(b) { return Decimal(x + y) }
+        if a.isZero { return b }
+        if b.isZero { return a }
         if !(isSmallInteger(a) && isSmallInteger(b)) {
             let sa = shape(a), sb = shape(b)
             let top = max(sa.exponent + sa.count, sb.exponent + sb.count) + 1
@@ -764,6 +767,17 @@ enum Exact {
 
     /// |a − b| ≤ tolerance, never true for NaN or an overflowing difference.
     static func within(_ a: Decimal, _ b: Decimal, _ tolerance: Decimal, _ e: @autoclosure () -> Expr) throws -> Bool {
-        abs(try add(a, -b, e())) <= tolerance
+        // Whole numbers below 10^15 (and a whole tolerance) compared in `Int64`: their difference is exact either way.
+        if let x = smallWholeNumber(a), let y = smallWholeNumber(b), let t = smallWholeNumber(tolerance) {
+            return abs(x - y) <= t
+        }
+        return abs(try add(a, -b, e())) <= tolerance
+    }
+
+    /// `d` as an `Int64` when its stored fields show a whole number below 10^15 in magnitude
+    /// (`ExactDecimal.integerFromStoredFields`); nil otherwise (the caller then computes in `Decimal`).
+    static func smallWholeNumber(_ d: Decimal) -> Int64? {
+        guard let n = ExactDecimal.integerFromStoredFields(d), n > -1_000_000_000_000_000, n < 1_000_000_000_000_000 else { return nil }
+        return n
     }
 }
