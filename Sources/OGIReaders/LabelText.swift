@@ -891,8 +891,8 @@ struct RequiredScalarsScreen: Sendable {
     /// `presentSlots` read through the scalar view (the tests' reference).
     func presentSlotsByScalars(_ s: String) -> UInt64 { table.presentSlotsByScalars(s) }
 
-    /// `patterns[k].mayMatch(s)`, with `present` = `presentSlots(s)`.
-    func mayMatch(_ k: Int, _ s: String, present: UInt64) -> Bool {
+    /// `patterns[k].mayMatch(s)`, with `present` = `presentSlots(s)`. Inlined: most calls end at the mask test.
+    @inline(__always) func mayMatch(_ k: Int, _ s: String, present: UInt64) -> Bool {
         guard let mask = masks[k] else { return true }
         if present & mask != mask { return false }
         for pair in pairs[k] where !pair.occurs(in: s) { return false }
