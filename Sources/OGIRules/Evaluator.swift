@@ -723,11 +723,12 @@ enum Exact {
 
     static func add(_ a: Decimal, _ b: Decimal, _ e: @autoclosure () -> Expr) throws -> Decimal {
         try check(a, e()); try check(b, e())
-        // Two whole numbers below 10^15 read from their stored fields add exactly in `Int64` (what `NSDecimalAdd`
-        // gives them, as a value).
-        if let x = smallWholeNumber(a), let y = smallWholeNumber(b) { return Decimal(x + y) }
+        // A zero gives the other side back as it is (its exponent too), before any other reading.
         if a.isZero { return b }
         if b.isZero { return a }
+        // Two whole numbers below 10^15 read from their stored fields add exactly in `Int64` (what `NSDecimalAdd`
+        // gives them: `ExactWholeNumberTests` compares the stored fields of both sums).
+        if let x = smallWholeNumber(a), let y = smallWholeNumber(b) { return Decimal(x + y) }
         if !(isSmallInteger(a) && isSmallInteger(b)) {
             let sa = shape(a), sb = shape(b)
             let top = max(sa.exponent + sa.count, sb.exponent + sb.count) + 1
@@ -744,6 +745,9 @@ enum Exact {
         try check(a, e()); try check(b, e())
         if a == 0 || b == 0 { return 0 }
         guard shape(a).count + shape(b).count <= digits else { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e())"]) }
+        // Foundation's multiplication stops the process (an illegal instruction, not an error) when the product's
+        // exponent falls below -128, e.g. two cells written with 70 decimal places: such a product is not evaluated.
+        guard a.exponent + b.exponent >= -128 else { throw NotEvaluated("engine.not_evaluated.not_exact", ["expr": "\(e())"]) }
         var x = a, y = b, r = Decimal()
         let err = NSDecimalMultiply(&r, &x, &y, .plain)
         guard err == .noError, !r.isNaN else { throw NotEvaluated("engine.not_evaluated.overflow", ["expr": "\(e())"]) }

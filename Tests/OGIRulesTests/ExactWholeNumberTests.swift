@@ -10,7 +10,10 @@ import XCTest
 final class ExactWholeNumberTests: XCTestCase {
     static func values(_ n: Int) -> [Decimal] {
         var rng = SplitMix(seed: 2_025)
-        var out: [Decimal] = [0, 1, -1, 999_999_999_999_999, -999_999_999_999_999, 1_000_000_000_000_000, Decimal(Int64.max)]
+        var out: [Decimal] = [
+            0, 1, -1, Decimal(string: "0.00")!, Decimal(sign: .minus, exponent: -1, significand: 0), 999_999_999_999_999,
+            -999_999_999_999_999, 1_000_000_000_000_000, Decimal(Int64.max),
+        ]
         for _ in 0..<n {
             switch rng.next() % 4 {
             case 0: out.append(Decimal(Int64(rng.next() % 2_000_001) - 1_000_000))
@@ -26,6 +29,8 @@ final class ExactWholeNumberTests: XCTestCase {
         return out
     }
 
+    static func bytes(_ d: Decimal) -> [UInt8] { withUnsafeBytes(of: d) { Array($0) } }
+
     static func foundationSum(_ a: Decimal, _ b: Decimal) -> Decimal {
         var x = a, y = b, r = Decimal()
         _ = NSDecimalAdd(&r, &x, &y, .plain)
@@ -40,7 +45,8 @@ final class ExactWholeNumberTests: XCTestCase {
             let a = vs[Int(rng.next() % UInt64(vs.count))], b = vs[Int(rng.next() % UInt64(vs.count))]
             if Exact.smallWholeNumber(a) != nil && Exact.smallWholeNumber(b) != nil { fast += 1 }
             guard let sum = try? Exact.add(a, b, .null) else { continue }
-            XCTAssertEqual(sum, Self.foundationSum(a, b), "\(a) + \(b)")
+            // The same value stored the same way (exponent, length, sign, mantissa), not only an equal value.
+            XCTAssertEqual(Self.bytes(sum), Self.bytes(Self.foundationSum(a, b)), "\(a) + \(b)")
         }
         XCTAssertGreaterThan(fast, 5_000)
     }
@@ -56,5 +62,16 @@ final class ExactWholeNumberTests: XCTestCase {
             guard let r = try? Exact.within(a, b, t, .null) else { continue }
             XCTAssertEqual(r, abs(Self.foundationSum(a, -b)) <= t, "\(a) ~ \(b) within \(t)")
         }
+    }
+
+    /// A product whose exponent would fall below -128 stops Foundation's multiplication with an illegal
+    /// instruction; it is not evaluated instead (two cells written with 70 decimal places, multiplied by a rule).
+    func testAProductTooSmallForDecimalIsNotEvaluated() throws {
+        let tiny = try XCTUnwrap(ExactDecimal.parse("0." + String(repeating: "0", count: 69) + "1"))
+        XCTAssertThrowsError(try Exact.multiply(tiny, tiny, .null))
+        XCTAssertEqual(
+            try Exact.multiply(
+                Decimal(sign: .plus, exponent: -64, significand: 3), Decimal(sign: .plus, exponent: -64, significand: 2), .null),
+            Decimal(sign: .plus, exponent: -128, significand: 6))
     }
 }
