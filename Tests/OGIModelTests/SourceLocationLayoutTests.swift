@@ -6,27 +6,7 @@ import XCTest
 /// `SourceLocation` keeps its numbers as plain `Int`s with a sentinel for "unknown": it must read, compare,
 /// encode and decode exactly as a struct of optional fields does.
 final class SourceLocationLayoutTests: XCTestCase {
-    /// The same fields as optionals, encoded the way the synthesised `Codable` of optional properties encodes them.
-    struct Reference: Codable, Hashable {
-        var file: String?
-        var line: Int?
-        var column: Int?
-        var page: Int?
-        var paragraph: Int?
-        var tableIndex: Int?
-        var rowIndex: Int?
-        var cellIndex: Int?
-        enum CodingKeys: String, CodingKey {
-            case file, line, column, page, paragraph
-            case tableIndex = "table_index", rowIndex = "row_index", cellIndex = "cell_index"
-        }
-
-        var location: SourceLocation {
-            SourceLocation(
-                file: file, line: line, column: column, page: page, paragraph: paragraph, tableIndex: tableIndex,
-                rowIndex: rowIndex, cellIndex: cellIndex)
-        }
-    }
+    typealias Reference = OptionalFieldsLocation
 
     /// Random references, each field unknown half of the time; numbers include 0, negatives and `Int.max`.
     func references(_ n: Int) -> [Reference] {

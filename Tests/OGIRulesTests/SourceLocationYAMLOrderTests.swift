@@ -1,26 +1,13 @@
 import Foundation
 import OGIModel
+import OGITestSupport
 import XCTest
 import Yams
 
 /// `ogilint model` writes YAML in encoding order (`ModelWriter`, keys not sorted): a location's fields must come
 /// in the order the synthesised encoding of its optional fields gave them.
 final class SourceLocationYAMLOrderTests: XCTestCase {
-    /// The fields as optionals, with the model's keys, encoded as Swift synthesises it.
-    struct Reference: Encodable {
-        var file: String?
-        var line: Int?
-        var column: Int?
-        var page: Int?
-        var paragraph: Int?
-        var tableIndex: Int?
-        var rowIndex: Int?
-        var cellIndex: Int?
-        enum CodingKeys: String, CodingKey {
-            case file, line, column, page, paragraph
-            case tableIndex = "table_index", rowIndex = "row_index", cellIndex = "cell_index"
-        }
-    }
+    typealias Reference = OptionalFieldsLocation
 
     func testFieldsComeInTheirOrder() throws {
         let encoder = YAMLEncoder()
