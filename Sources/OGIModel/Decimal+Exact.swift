@@ -91,53 +91,52 @@ public enum ExactDecimal {
     /// when `storedFieldsReadable` is false), which `formatThroughFoundation` then writes. `DecimalFormatTests`
     /// compares the two on a million generated values.
     static func formatFromStoredFields(_ value: Decimal) -> String? {
-        guard storedFieldsReadable else { return nil }
-        return withUnsafeBytes(of: value) { b -> String? in
-            let exponent = Int(Int8(bitPattern: b[0]))
-            let length = Int(b[1] >> 4), negative = b[1] & 0x08 != 0, compact = b[1] & 0x04 != 0
-            if length == 0 { return negative ? nil : "0" }  // negative with no mantissa: NaN
-            guard compact, length <= 4, exponent >= -12, exponent <= 20 else { return nil }
-            var mantissa: UInt64 = 0
-            for k in stride(from: length - 1, through: 0, by: -1) {
-                mantissa = mantissa << 16 | UInt64(b[4 + 2 * k]) | UInt64(b[5 + 2 * k]) << 8
+        guard let (exponent, negative, mantissa) = storedFields(value), exponent >= -12, exponent <= 20 else { return nil }
+        var digits = String(mantissa)
+        if exponent > 0 {
+            digits += String(repeating: "0", count: exponent)
+        } else if exponent < 0 {
+            let point = digits.utf8.count + exponent
+            if point > 0 {
+                digits.insert(".", at: digits.utf8.index(digits.startIndex, offsetBy: point))
+            } else {
+                digits = "0." + String(repeating: "0", count: -point) + digits
             }
-            var digits = String(mantissa)
-            if exponent > 0 {
-                digits += String(repeating: "0", count: exponent)
-            } else if exponent < 0 {
-                let point = digits.utf8.count + exponent
-                if point > 0 {
-                    digits.insert(".", at: digits.utf8.index(digits.startIndex, offsetBy: point))
-                } else {
-                    digits = "0." + String(repeating: "0", count: -point) + digits
-                }
-            }
-            return negative ? "-" + digits : digits
         }
+        return negative ? "-" + digits : digits
     }
 
     /// The value as a whole number read from its stored fields, when it is a compact whole number (exponent 0 to 18)
     /// whose mantissa (at most four 16-bit words) times its power of ten fits an `Int64`; nil for anything else,
     /// which the caller then reads through Foundation (a nil says nothing about the value). Zero is 0.
     public static func integerFromStoredFields(_ value: Decimal) -> Int64? {
+        guard let (exponent, negative, mantissa) = storedFields(value), exponent >= 0, exponent <= 18,
+            mantissa <= UInt64(Int64.max)
+        else { return nil }
+        var v = Int64(mantissa)
+        for _ in 0..<exponent {
+            let (m, overflow) = v.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            v = m
+        }
+        return negative ? -v : v
+    }
+
+    /// The stored fields of `value` that `formatFromStoredFields` and `integerFromStoredFields` read: its exponent,
+    /// sign and mantissa, for a compact value whose mantissa has at most four 16-bit words (so fits a `UInt64`);
+    /// zero (no mantissa words) is (0, false, 0) whatever its exponent. Nil for NaN (no mantissa, sign set), a
+    /// value that is not compact or has a longer mantissa, and every value when `storedFieldsReadable` is false.
+    static func storedFields(_ value: Decimal) -> (exponent: Int, negative: Bool, mantissa: UInt64)? {
         guard storedFieldsReadable else { return nil }
-        return withUnsafeBytes(of: value) { b -> Int64? in
-            let exponent = Int(Int8(bitPattern: b[0]))
+        return withUnsafeBytes(of: value) { b in
             let length = Int(b[1] >> 4), negative = b[1] & 0x08 != 0, compact = b[1] & 0x04 != 0
-            if length == 0 { return negative ? nil : 0 }
-            guard compact, length <= 4, exponent >= 0, exponent <= 18 else { return nil }
+            if length == 0 { return negative ? nil : (0, false, 0) }
+            guard compact, length <= 4 else { return nil }
             var mantissa: UInt64 = 0
             for k in stride(from: length - 1, through: 0, by: -1) {
                 mantissa = mantissa << 16 | UInt64(b[4 + 2 * k]) | UInt64(b[5 + 2 * k]) << 8
             }
-            guard mantissa <= UInt64(Int64.max) else { return nil }
-            var v = Int64(mantissa)
-            for _ in 0..<exponent {
-                let (m, overflow) = v.multipliedReportingOverflow(by: 10)
-                if overflow { return nil }
-                v = m
-            }
-            return negative ? -v : v
+            return (Int(Int8(bitPattern: b[0])), negative, mantissa)
         }
     }
 

@@ -718,7 +718,8 @@ enum Exact {
 
     /// Whole numbers below 10^15 written without a negative exponent: any two of them add exactly (at most 16
     /// digits), so `add` need not measure their digits.
-    static let smallBound = Decimal(1_000_000_000_000_000)
+    static let smallLimit: Int64 = 1_000_000_000_000_000
+    static let smallBound = Decimal(smallLimit)
     static func isSmallInteger(_ d: Decimal) -> Bool { d.exponent >= 0 && d.magnitude < smallBound }
 
     static func add(_ a: Decimal, _ b: Decimal, _ e: @autoclosure () -> Expr) throws -> Decimal {
@@ -778,10 +779,11 @@ enum Exact {
         return abs(try add(a, -b, e())) <= tolerance
     }
 
-    /// `d` as an `Int64` when its stored fields show a whole number below 10^15 in magnitude
-    /// (`ExactDecimal.integerFromStoredFields`); nil otherwise (the caller then computes in `Decimal`).
+    /// `d` as an `Int64` when its stored fields show a whole number below 10^15 in magnitude (`smallLimit`, the
+    /// bound of `isSmallInteger`; `ExactDecimal.integerFromStoredFields`); nil otherwise (the caller then computes
+    /// in `Decimal`).
     static func smallWholeNumber(_ d: Decimal) -> Int64? {
-        guard let n = ExactDecimal.integerFromStoredFields(d), n > -1_000_000_000_000_000, n < 1_000_000_000_000_000 else { return nil }
+        guard let n = ExactDecimal.integerFromStoredFields(d), n > -smallLimit, n < smallLimit else { return nil }
         return n
     }
 }
