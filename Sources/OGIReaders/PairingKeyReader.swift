@@ -101,7 +101,7 @@ extension TextReader {
             if unchanged {
                 lines += matcher.splittingRunInHeadings(noiseFreeLines(unchanged: input, in: nextInput..<end, slots: slots))
             } else {
-                lines += matcher.splittingRunInHeadings(noiseFreeLines(input, cleaned: cleaned, in: nextInput..<end, slots: nil))
+                lines += matcher.splittingRunInHeadings(noiseFreeLines(input, cleaned: cleaned, in: nextInput..<end))
             }
             nextInput = end
             return true

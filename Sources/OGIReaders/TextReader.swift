@@ -327,25 +327,10 @@ public struct TextReader: ReportReader {
         return (Self.splitAtLineFeeds(joined), false)
     }
 
-    /// `noiseFreeLines(input, cleaned:in:)`, where `slots` (when given) are the `noiseSlots` of the cleaned
-    /// texts, so that the line-noise check does not read them again.
-    func noiseFreeLines(_ input: [SourceLine], cleaned: [String], in range: Range<Int>, slots: [UInt64]?) -> [SourceLine] {
-        guard let slots, ctx.noiseScreen != nil, slots.count == cleaned.count, cleaned.count == input.count else {
-            return noiseFreeLines(input, cleaned: cleaned, in: range)
-        }
-        var lines: [SourceLine] = []
-        lines.reserveCapacity(range.count)
-        for i in range {
-            let text = cleaned[i]
-            if !text.isEmpty, isLineNoise(text, present: slots[i]) { continue }
-            lines.append(SourceLine(number: input[i].number, text: text))
-        }
-        return lines
-    }
-
-    /// `noiseFreeLines(input, cleaned:in:slots:)` where the inline-noise removal gave every text back as it was
-    /// (`cleaned` are the input's own texts): the input lines in `range` themselves when none is a noise line (no
-    /// line copied), else those that are not.
+    /// `noiseFreeLines(input, cleaned:in:)` where the inline-noise removal gave every text back as it was
+    /// (`cleaned` are the input's own texts), with `slots` (when given) their `noiseSlots`, so that the line-noise
+    /// check does not read them again: the input lines in `range` themselves when none is a noise line (no line
+    /// copied), else those that are not.
     func noiseFreeLines(unchanged input: [SourceLine], in range: Range<Int>, slots: [UInt64]?) -> ArraySlice<SourceLine> {
         let screened = slots != nil && ctx.noiseScreen != nil && slots!.count == input.count
         func isNoise(_ i: Int) -> Bool {
@@ -408,7 +393,7 @@ public struct TextReader: ReportReader {
         var lines =
             unchanged
             ? Array(noiseFreeLines(unchanged: input, in: input.indices, slots: slots))
-            : noiseFreeLines(input, cleaned: cleaned, in: input.indices, slots: nil)
+            : noiseFreeLines(input, cleaned: cleaned, in: input.indices)
 
         // 2. Part headings, identified by their wording (by similarity), not their numeral. A heading run into
         //    the paragraph before it ("…。一、总体情况…") starts a line of its own.

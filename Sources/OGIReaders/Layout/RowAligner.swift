@@ -893,6 +893,14 @@ struct RowAligner {
         return out[...]
     }
 
+    /// `refs` less their leading, then their trailing blank cells, while more than `k` are left.
+    private func trimmingBlanks(_ refs: ArraySlice<Int32>, to k: Int, _ cells: RunCells) -> ArraySlice<Int32> {
+        var refs = refs
+        while refs.count > k, cells.kind(refs.first!) == .blank { refs.removeFirst() }
+        while refs.count > k, cells.kind(refs.last!) == .blank { refs.removeLast() }
+        return refs
+    }
+
     /// The run's cells fitted to `k` columns (references into `cells`, where the tokens it makes are kept), or nil
     /// when they cannot be placed with certainty. `label` holds the items of the row's label, which are never taken
     /// for cells (a few items: asked in the array, as a set would answer, without building a set per row).
@@ -901,8 +909,7 @@ struct RowAligner {
         if row.count == k { return row }
         if row.count > k {
             // Leading and trailing empty cells of a delimited row are merged label cells or padding.
-            while row.count > k, cells.kind(row.first!) == .blank { row.removeFirst() }
-            while row.count > k, cells.kind(row.last!) == .blank { row.removeLast() }
+            row = trimmingBlanks(row, to: k, cells)
             if row.count == k { return row }
             // A sign written apart from its number ("- 3", "+ 7") on an undelimited line.
             var merged: [Int32] = []
@@ -926,9 +933,7 @@ struct RowAligner {
             let labelLines = Set(
                 label.compactMap { i -> Int? in if case .piece(let p) = items[i] { return p.line } else { return nil } })
             if labelLines.contains(run.firstLine), run.lastLine != run.firstLine {
-                var lineCells = cells.refs[run.cells].filter { cells.line($0) == run.firstLine }[...]
-                while lineCells.count > k, cells.kind(lineCells.first!) == .blank { lineCells.removeFirst() }
-                while lineCells.count > k, cells.kind(lineCells.last!) == .blank { lineCells.removeLast() }
+                let lineCells = trimmingBlanks(cells.refs[run.cells].filter { cells.line($0) == run.firstLine }[...], to: k, cells)
                 if lineCells.count == k { return lineCells }
             }
             return nil
