@@ -113,8 +113,8 @@ public struct CellSyntax: Codable, Sendable, Equatable {
     /// `parse` without the plain-literal shortcut (kept callable so tests can compare the two).
     public func parseInFull(_ raw: String) -> (state: CellState, value: Decimal?, unit: String?) {
         let t = String(FastText.trim(raw))
-        if t.isEmpty || blanks.contains(t) { return (.blank, 0, nil) }
-        if placeholders.contains(t) { return (.placeholder, 0, nil) }
+        if t.isEmpty || blanks.contains(where: { FastText.equal($0, t) }) { return (.blank, 0, nil) }
+        if placeholders.contains(where: { FastText.equal($0, t) }) { return (.placeholder, 0, nil) }
         var body = normalizeDigits(t)
         var unit: String?
         for u in units where body.hasSuffix(u) && body.count > u.count {

@@ -51,6 +51,32 @@ public enum FastText {
         }
     }
 
+    /// `a == b` (Swift's canonical equivalence), answered from the bytes when that is certain: the same bytes are
+    /// the same text, and two texts of plain scalars only (`isAllPlain`) are equal only with the same bytes. Only
+    /// texts that differ in their bytes and hold some other scalar are compared by `==`, whose comparison of two
+    /// different non-ASCII texts normalises both. `FastEqualityTests` compares the two.
+    public static func equal(_ a: String, _ b: String) -> Bool {
+        if bytesEqual(a, b) { return true }
+        if isAllPlain(a) && isAllPlain(b) { return false }
+        return a == b
+    }
+
+    /// `s.hasPrefix(prefix)` (characters compared as Swift compares them), answered from the bytes when both texts
+    /// are plain (`isAllPlain`): then each scalar is a character of its own, equal only to itself, so the first
+    /// characters of `s` are `prefix`'s exactly when its first bytes are. `FastEqualityTests` compares the two.
+    public static func hasPrefix(_ s: String, _ prefix: String) -> Bool {
+        if isAllPlain(s) && isAllPlain(prefix) {
+            return s.withUTF8Bytes { sb in
+                prefix.withUTF8Bytes { pb in
+                    guard pb.count <= sb.count else { return false }
+                    guard let sp = sb.baseAddress, let pp = pb.baseAddress else { return true }
+                    return memcmp(sp, pp, pb.count) == 0
+                }
+            }
+        }
+        return s.hasPrefix(prefix)
+    }
+
     /// True for scalars that are their own character and equal (as characters) only to themselves: printable
     /// ASCII, CJK symbols and punctuation (not its combining tone marks), general punctuation, CJK unified
     /// ideographs and full-width forms. None has a canonical decomposition or joins a neighbour.

@@ -683,8 +683,7 @@ public struct TextReader: ReportReader {
         var prefixLine: String?
         if idx > content.startIndex {
             let prev = TextScan.trimmingTitleMarks(content[content.index(before: idx)].text)
-            let isShort =
-                prev.count <= 30 && !prev.contains(where: { "。，,:：".contains($0) }) && !prev.contains(where: { $0.isASCII && $0.isLetter })
+            let isShort = TextScan.mayLeadTitle(prev)
             let normLine = LabelText.normalize(line)
             if isShort
                 && (ctx.yearPattern.firstGroups(normLine, names: ["y"])?.range.lowerBound == normLine.startIndex || normLine.count <= 6)
@@ -703,10 +702,10 @@ public struct TextReader: ReportReader {
         meta.titleYear = ym.groups["y"].flatMap { Int($0) }
         var before = String(nt[..<ym.range.lowerBound])
         if let p = prefixLine, LabelText.normalize(p) == before { before = p }
-        for lead in ctx.templates.profile.titleLeads where before.hasPrefix(lead) { before.removeFirst(lead.count) }
+        for lead in ctx.templates.profile.titleLeads where FastText.hasPrefix(before, lead) { before.removeFirst(lead.count) }
         if !before.isEmpty { meta.agency = before; return }
         var after = String(nt[ym.range.upperBound...])
-        for lead in ctx.templates.profile.titleYearSuffixes where after.hasPrefix(lead) { after.removeFirst(lead.count) }
+        for lead in ctx.templates.profile.titleYearSuffixes where FastText.hasPrefix(after, lead) { after.removeFirst(lead.count) }
         for tail in ctx.templates.profile.titleTails {
             if let r = after.range(of: LabelText.normalize(tail)) { after = String(after[..<r.lowerBound]); break }
         }
@@ -726,7 +725,7 @@ public struct TextReader: ReportReader {
             let upTo = t[..<w.upperBound]
             let start = upTo.lastIndex(where: { "，。；：,;:（(《“\"、".contains($0) }).map { upTo.index(after: $0) } ?? upTo.startIndex
             var clause = LabelText.normalize(String(upTo[start...]))
-            for lead in profile.titleLeads where clause.hasPrefix(lead) { clause.removeFirst(lead.count) }
+            for lead in profile.titleLeads where FastText.hasPrefix(clause, lead) { clause.removeFirst(lead.count) }
             guard let ym = ctx.yearPattern.firstGroups(clause, names: ["y"]) else { continue }
             let agency = String(clause[..<ym.range.lowerBound])
             guard !agency.isEmpty, agency.count <= 40 else { continue }
@@ -789,6 +788,30 @@ enum TextScan {
     /// `s.contains(where: { ($0.isASCII && $0.isLetter) || sentenceMarks.contains($0) })`, read scalar by
     /// scalar when every scalar is plain (`FastText.isPlainScalar`: each its own character, so a character
     /// is an ASCII letter or one of the marks exactly when its scalar is).
+    /// The marks a line in front of a title cannot hold (`mayLeadTitle`).
+    static let titleLeadMarks = "。，,:："
+    static let titleLeadMarkScalars = ScalarSet(titleLeadMarks.unicodeScalars)
+
+    /// `s.count <= 30 && !s.contains(where: { titleLeadMarks.contains($0) }) && !s.contains(where: { $0.isASCII &&
+    /// $0.isLetter })`: a line short enough, without a clause mark or a Latin letter, to be the first line of a title
+    /// written on two lines. Read scalar by scalar when every scalar is plain (`FastText.isPlainScalar`: each its
+    /// own character, equal only to itself, and an ASCII letter exactly when it is `isASCII && isLetter`); else
+    /// through the characters. `FastEqualityTests` compares the two.
+    static func mayLeadTitle(_ s: String) -> Bool {
+        guard FastText.isAllPlain(s) else { return mayLeadTitleOnCharacters(s) }
+        var count = 0
+        for u in s.unicodeScalars {
+            count += 1
+            if count > 30 || ("a"..."z").contains(u) || ("A"..."Z").contains(u) || titleLeadMarkScalars.contains(u) { return false }
+        }
+        return true
+    }
+
+    /// `mayLeadTitle` read through the characters (the reference).
+    static func mayLeadTitleOnCharacters(_ s: String) -> Bool {
+        s.count <= 30 && !s.contains(where: { titleLeadMarks.contains($0) }) && !s.contains(where: { $0.isASCII && $0.isLetter })
+    }
+
     static func hasLetterOrSentenceMark(_ s: String) -> Bool {
         guard FastText.isAllPlain(s) else {
             return s.contains(where: { ($0.isASCII && $0.isLetter) || sentenceMarks.contains($0) })

@@ -1,3 +1,5 @@
+import OGIModel
+
 /// The words the prose scanners look for. All of it is data: the rule packs supply it (YAML), nothing is fixed in
 /// Swift. Tests pass their own lists.
 public struct ProseVocabulary: Sendable, Equatable {
@@ -40,10 +42,12 @@ public struct ProseVocabulary: Sendable, Equatable {
     }
 
     /// True when two units may be compared and added.
+    /// Units are compared as Swift compares texts, from their bytes where that is certain (`FastText.equal`: two
+    /// different units of plain scalars differ without normalising both).
     public func compatible(_ a: String, _ b: String) -> Bool {
-        if a == b { return true }
-        return unitGroups.contains { $0.contains(a) && $0.contains(b) }
+        if FastText.equal(a, b) { return true }
+        return unitGroups.contains { g in g.contains { FastText.equal($0, a) } && g.contains { FastText.equal($0, b) } }
     }
 
-    public func isPercent(_ unit: String) -> Bool { percentUnits.contains(unit) }
+    public func isPercent(_ unit: String) -> Bool { percentUnits.contains { FastText.equal($0, unit) } }
 }

@@ -331,7 +331,7 @@ struct HeadingMatcher: Sendable {
                 if plain && best.length < count { return nil }
                 let end = best.length < count ? origin[best.length] : n
                 let headingText = ScalarTrim.whitespaces(String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[0..<end])))
-                let shown = String(headingText.drop { $0 == "#" || $0 == " " })
+                let shown = Self.droppingLeadingMarks(headingText)
                 let rest = ScalarTrim.whitespaces(String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[end..<n])))
                 let deviates = best.distance > 0 || lostNumeral
                 return Match(spec: part.spec, heading: shown, rest: rest, standardHeading: deviates ? part.standard : nil)
@@ -449,6 +449,14 @@ struct HeadingMatcher: Sendable {
     }
 
     /// `match` read through the line's scalar view: the reading the byte reading is compared with.
+    /// `String(text.drop { $0 == "#" || $0 == " " })`, the text itself when its first byte is neither (a character
+    /// equal to "#" or " " is that one scalar, so a text starting with another scalar has none to drop): a heading
+    /// starts with its numeral, and comparing that character with "#" and " " normalised it.
+    static func droppingLeadingMarks(_ text: String) -> String {
+        if let first = text.utf8.first, first != UInt8(ascii: "#"), first != UInt8(ascii: " ") { return text }
+        return String(text.drop { $0 == "#" || $0 == " " })
+    }
+
     func matchOnScalarView(_ line: String, excluding: Set<String>, numbered: Bool = false) -> Match? {
         var scalars = Substring(line).unicodeScalars.drop { FastText.isSpace($0) || $0 == "#" }
         guard let first = scalars.first else { return nil }

@@ -1,0 +1,83 @@
+import Foundation
+import OGIModel
+import OGITestSupport
+import XCTest
+
+@testable import OGIReaders
+
+/// Text comparisons answered from the bytes where that is certain must answer as Swift's comparisons of
+/// characters do: `FastText.equal` as `==`, `FastText.hasPrefix` as `hasPrefix`, `TextScan.mayLeadTitle` as its
+/// reading through the characters, `HeadingMatcher.droppingLeadingMarks` as `drop(while:)`. Compared on generated
+/// texts made of plain scalars, canonically equivalent spellings (a compatibility ideograph, a precomposed letter
+/// and its decomposition, combining marks after a plain scalar), and the units, leads and labels of the rule pack.
+final class FastEqualityTests: XCTestCase {
+    /// Pieces of text: plain scalars (ASCII, CJK, full-width forms, CJK punctuation) and scalars that are not plain,
+    /// some canonically equivalent to others (U+F900 is U+8C48, "é" is "e" + U+0301, U+212B is "Å").
+    static let pieces: [String] = [
+        "件", "条", "项", "篇", "万元", "%", "％", "年", "度", "关于", "发布", "a", "Z", "1", " ", "　", "#", "，", "。", ":", "：",
+        ",", "\u{F900}", "\u{8C48}", "é", "e\u{301}", "\u{301}", "\u{212B}", "Å", "A\u{30A}", "\u{FE0F}", "👍🏽", "\t", "\n", "\r\n",
+        "\u{3099}", "か", "\u{304C}", "か\u{3099}", "Ｗ", "〇", "\u{2E80}", "\u{200B}",
+    ]
+
+    func generated(count: Int, seed: UInt64) -> [String] {
+        var rng = SplitMix(seed: seed)
+        return (0..<count).map { _ in
+            let n = Int(rng.next() % 5)
+            return (0..<n).map { _ in Self.pieces[Int(rng.next() % UInt64(Self.pieces.count))] }.joined()
+        }
+    }
+
+    /// The rule pack's words: units, title leads and suffixes, placeholders and blank markers.
+    func packWords() -> [String] {
+        let ts = Repo.linter.ruleSet.templates
+        let p = ts.profile
+        return p.titleLeads + p.titleYearSuffixes + p.titleWords + p.titleTails + p.cells.units + p.cells.placeholders
+            + p.cells.blanks + p.cells.increaseWords + p.cells.decreaseWords
+    }
+
+    func testEqualIsSwiftEquality() {
+        let texts = generated(count: 3_000, seed: 5) + packWords()
+        var equalWithOtherBytes = 0
+        for (i, a) in texts.enumerated() {
+            for b in texts[i...].prefix(60) + Self.pieces {
+                XCTAssertEqual(FastText.equal(a, b), a == b, "\(a.debugDescription) \(b.debugDescription)")
+                if a == b && !FastText.bytesEqual(a, b) { equalWithOtherBytes += 1 }
+            }
+        }
+        // Canonically equivalent texts with different bytes are among those compared.
+        XCTAssertGreaterThan(equalWithOtherBytes, 10)
+    }
+
+    func testHasPrefixIsSwiftHasPrefix() {
+        let texts = generated(count: 3_000, seed: 6) + packWords()
+        var prefixes = 0
+        for (i, s) in texts.enumerated() {
+            for p in texts[i...].prefix(40) + Self.pieces + ["", s, String(s.prefix(1)), String(s.unicodeScalars.prefix(1))] {
+                let expected = s.hasPrefix(p)
+                XCTAssertEqual(FastText.hasPrefix(s, p), expected, "\(s.debugDescription) \(p.debugDescription)")
+                if expected { prefixes += 1 }
+            }
+        }
+        XCTAssertGreaterThan(prefixes, 3_000)
+    }
+
+    func testMayLeadTitleIsTheReadingThroughCharacters() throws {
+        var texts = generated(count: 5_000, seed: 7)
+        texts += ["示例市", "示例市人民政府办公室关于印发", String(repeating: "局", count: 30), String(repeating: "局", count: 31), "ABC局", "a，b"]
+        for t in try FastPathTests.texts().prefix(40) { texts += t.text.components(separatedBy: "\n").prefix(20) }
+        var leads = 0
+        for s in texts {
+            let expected = TextScan.mayLeadTitleOnCharacters(s)
+            XCTAssertEqual(TextScan.mayLeadTitle(s), expected, s.debugDescription)
+            if expected { leads += 1 }
+        }
+        XCTAssertGreaterThan(leads, 500)
+    }
+
+    func testDroppingLeadingMarksIsDropWhile() {
+        let texts = generated(count: 5_000, seed: 8) + ["# 一、总体情况", "  ## 二、", "#\u{301}一", " \u{301}一", "一、总体情况", ""]
+        for s in texts {
+            XCTAssertEqual(HeadingMatcher.droppingLeadingMarks(s), String(s.drop { $0 == "#" || $0 == " " }), s.debugDescription)
+        }
+    }
+}
