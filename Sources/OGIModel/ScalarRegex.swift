@@ -881,10 +881,10 @@ struct Backtracker {
                 slots[slot] = position
                 pc += 1
             case .repeatSet(let k, let min, let max, let lazy):
-                let set = sets[k]
+                // The set read in place (a copy of it retained and released its arrays at every repetition).
                 var end = position
                 let wanted = lazy ? min : max
-                while end - position < wanted && end < n && set.contains(text[end]) { end += 1 }
+                while end - position < wanted && end < n && sets[k].contains(text[end]) { end += 1 }
                 try count(end - position)
                 if end - position < min {
                     failed = true

@@ -10,7 +10,11 @@ final class ProseCache {
     /// Texts with wrapped lines joined (for numbers and units split over two lines) are kept apart from texts read
     /// line by line (for marks at paragraph starts).
     private var joined: [String: ProseText?] = [:]
-    private var facts: [(scope: String, vocabulary: ProseVocabulary, facts: ProseFacts)] = []
+    /// The facts made so far, each with its scope and vocabulary, in three arrays read by index (an array of
+    /// tuples was copied element by element, every array of the vocabulary retained and released, to be compared).
+    private var factScopes: [String] = []
+    private var factVocabularies: [ProseVocabulary] = []
+    private var factsMade: [ProseFacts] = []
 
     init(report: Report) { self.report = report }
 
@@ -149,11 +153,14 @@ final class ProseCache {
     }
 
     func facts(_ scope: String, _ vocabulary: ProseVocabulary) -> ProseFacts? {
-        // Looked up in place: an element is a scope, a vocabulary and the facts, too much to copy for a comparison.
-        for i in facts.indices where facts[i].scope == scope && facts[i].vocabulary == vocabulary { return facts[i].facts }
+        // The scope compared first; a rule's vocabulary is most often the very arrays of the one it is compared with,
+        // which `==` finds equal without reading them.
+        for i in factScopes.indices where factScopes[i] == scope && factVocabularies[i] == vocabulary { return factsMade[i] }
         guard let t = text(scope) else { return nil }
         let f = ProseFacts(text: t, vocabulary: vocabulary, sentences: sentences(scope, join: true, t))
-        facts.append((scope, vocabulary, f))
+        factScopes.append(scope)
+        factVocabularies.append(vocabulary)
+        factsMade.append(f)
         return f
     }
 }

@@ -45,7 +45,9 @@ public enum ReportField: String, Sendable, CaseIterable {
 
     /// The field as a message shows it (catalog placeholders for a missing value).
     func text(_ m: Metadata, _ c: MessageCatalog) -> String {
-        let none = c.text("value.none"), unknown = c.text("value.unknown")
+        // The placeholders looked up only for a field without a value (most fields have one).
+        var none: String { c.text("value.none") }
+        var unknown: String { c.text("value.unknown") }
         switch self {
         case .year: return m.year.map(String.init) ?? unknown
         case .title_year: return m.titleYear.map(String.init) ?? none
