@@ -38,48 +38,65 @@ public enum CellTokenizer {
 
     /// `tokens(of:syntax:)` with the syntax's `ValueScalars` built once (`TableMapper.valueScalars`).
     static func tokens(of lines: [SourceLine], syntax: CellSyntax, filter: ValueScalars) -> [CellToken] {
+        tokens(of: [lines[...]], syntax: syntax, filter: filter).tokens
+    }
+
+    /// The tokens of several runs of lines, run after run, and the range of each run's tokens. A line's tokens
+    /// depend on that line alone, so the tokens of a run are those the run's lines have among all the lines.
+    static func tokens(of runs: [ArraySlice<SourceLine>], syntax: CellSyntax, filter: ValueScalars) -> (
+        tokens: [CellToken], ranges: [Range<Int>]
+    ) {
         // The lines' shapes first, for room for two tokens a line and one more per field separator: a bound of
         // the tokens of delimited lines made of one word a field, so the array is seldom grown (each growth
         // copies every token made so far).
-        let shapes = lines.map { LineShape($0.text) }
-        var separators = 0
-        for shape in shapes { separators += shape.separators }
+        let shapes = runs.map { run in run.map { LineShape($0.text) } }
+        var separators = 0, lineCount = 0
+        for run in shapes {
+            lineCount += run.count
+            for shape in run { separators += shape.separators }
+        }
         var out: [CellToken] = []
-        out.reserveCapacity(lines.count * 2 + separators)
+        out.reserveCapacity(lineCount * 2 + separators)
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(runs.count)
         // The fields of a plain delimited line, in one array kept from line to line (an array a line was made and
         // freed for every row of a table).
         var plainFields: [String] = []
-        for (k, line) in lines.enumerated() {
-            let t = line.text
-            let shape = shapes[k]
-            let delimited = shape.delimited
-            if shape.blank {
-                out.append(CellToken(kind: delimited ? .blank : .rowBreak, raw: "", line: line.number))
-                continue
-            }
-            if delimited {
-                if shape.plain {
-                    plainFieldsOfPlainLine(t, into: &plainFields)
-                } else {
-                    plainFields = t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
-                        .map { String(FastText.trim(String($0))) }
+        for (r, lines) in runs.enumerated() {
+            let start = out.count
+            for (k, line) in zip(lines.indices, lines) {
+                let t = line.text
+                let shape = shapes[r][k - lines.startIndex]
+                let delimited = shape.delimited
+                if shape.blank {
+                    out.append(CellToken(kind: delimited ? .blank : .rowBreak, raw: "", line: line.number))
+                    continue
                 }
-                let first = plainFields.firstIndex { !$0.isEmpty } ?? 0
-                let last = plainFields.lastIndex { !$0.isEmpty } ?? -1
-                if first <= last {
-                    for i in first...last {
-                        let f = plainFields[i]
-                        if f.isEmpty { out.append(CellToken(kind: .blank, raw: "", line: line.number, field: i + 1)); continue }
-                        let before = out.count
-                        appendField(f, line: line.number, syntax: syntax, filter: filter, into: &out)
-                        for j in before..<out.count { out[j].field = i + 1 }
+                if delimited {
+                    if shape.plain {
+                        plainFieldsOfPlainLine(t, into: &plainFields)
+                    } else {
+                        plainFields = t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
+                            .map { String(FastText.trim(String($0))) }
                     }
+                    let first = plainFields.firstIndex { !$0.isEmpty } ?? 0
+                    let last = plainFields.lastIndex { !$0.isEmpty } ?? -1
+                    if first <= last {
+                        for i in first...last {
+                            let f = plainFields[i]
+                            if f.isEmpty { out.append(CellToken(kind: .blank, raw: "", line: line.number, field: i + 1)); continue }
+                            let before = out.count
+                            appendField(f, line: line.number, syntax: syntax, filter: filter, into: &out)
+                            for j in before..<out.count { out[j].field = i + 1 }
+                        }
+                    }
+                } else {
+                    appendWords(of: t, line: line.number, syntax: syntax, filter: filter, into: &out)
                 }
-            } else {
-                appendWords(of: t, line: line.number, syntax: syntax, filter: filter, into: &out)
             }
+            ranges.append(start..<out.count)
         }
-        return out
+        return (out, ranges)
     }
 
     /// The words of an undelimited line (split at white space), each with the display column where it starts
@@ -745,6 +762,18 @@ public struct TableMapper {
     public func mapTables(tokens: [CellToken], template: Template, partRanges: [String: Range<Int>], file: String?)
         -> (tables: [Table], consumedLines: [ClosedRange<Int>], notes: [ExtractionNote])
     {
+        mapTables(tokens: tokens, template: template, partRanges: partRanges, file: file, partsOnly: false)!
+    }
+
+    /// `mapTables(tokens:template:partRanges:file:)`; with `partsOnly`, `tokens` are not the whole text's but only
+    /// those of the parts that hold the template's tables, part after part (`partRanges`). The mapping is then nil
+    /// as soon as it would read beyond a part: a labelled table whose part is missing or holds none of its rows
+    /// (looked for in the whole text), a table with anchors whose part is missing, or a part whose range is all
+    /// the tokens given (compared with the whole text's range, which it would not be). Otherwise it is the whole
+    /// text's mapping: every other reading stays inside one part's range, whose tokens are the same in both.
+    func mapTables(tokens: [CellToken], template: Template, partRanges: [String: Range<Int>], file: String?, partsOnly: Bool)
+        -> (tables: [Table], consumedLines: [ClosedRange<Int>], notes: [ExtractionNote])?
+    {
         var tables: [Table] = []
         var consumed: [ClosedRange<Int>] = []
         var notes: [ExtractionNote] = []
@@ -755,6 +784,7 @@ public struct TableMapper {
         for spec in template.tables {
             if let prep = preparation?.tables[spec.key] {
                 let inPart = partRanges[spec.part]
+                if partsOnly, inPart == nil || inPart == tokens.indices { return nil }
                 var found = inPart.flatMap {
                     alignedTable(
                         tokens: tokens, range: $0, spec: spec, template: template, forms: preparation, prep: prep, aligner: aligner)
@@ -763,6 +793,7 @@ public struct TableMapper {
                 // A table with a title of its own whose rows are not after its title (a copy that repeats the
                 // table elsewhere) is looked for by its rows alone.
                 if (found?.rows.count ?? 0) == 0 {
+                    if partsOnly { return nil }
                     for anchored in spec.anchors.isEmpty ? [true] : [true, false] where (found?.rows.count ?? 0) == 0 {
                         // By its rows alone only inside its part, when the part was found.
                         let scope = anchored ? tokens.indices : (inPart ?? tokens.indices)
@@ -783,6 +814,7 @@ public struct TableMapper {
                 continue
             }
             // Without its part, a table is searched for in the whole text only when it has anchors of its own.
+            if partsOnly, partRanges[spec.part] == nil, !spec.anchors.isEmpty { return nil }
             guard let range = partRanges[spec.part] ?? (spec.anchors.isEmpty ? nil : tokens.indices) else { continue }
             let forms = searchForms(spec, in: template, prep: preparation)
             let segs: [Segment]

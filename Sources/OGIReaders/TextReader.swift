@@ -7,6 +7,12 @@ public struct TextReader: ReportReader {
     let ctx: ReaderContext
     let budget: ReadBudget
 
+    /// Whether the tables are read from the tokens of their parts first (`tablesInParts`); off only in the tests
+    /// that compare it with the reading of the whole text's tokens.
+    var readsTablesInPartsFirst = true
+    /// Counts, for the tests, the readings `tablesInParts` gave and those it left to `tablesInWholeText`.
+    var tableReadingCounts: TableReadingCounts?
+
     public init(context: ReaderContext, budget: ReadBudget = ReadBudget()) { self.ctx = context; self.budget = budget }
 
     public var name: String { "text" }
@@ -420,34 +426,11 @@ public struct TextReader: ReportReader {
         }
         let ordered = headings.sorted { $0.lineIndex < $1.lineIndex }
 
-        // 3. Tokens for table mapping, and the token range of each part.
-        let tokens = metadataOnly ? [] : CellTokenizer.tokens(of: lines, syntax: profile.cells, filter: ctx.mapper.valueScalars)
-        // The first token of each line, in an array indexed by line number (from the smallest), not a
-        // dictionary: every token's line is the number of one of `lines`.
-        let lowestNumber = lines.map { $0.number }.min() ?? 0
-        let numberSpan = (lines.map { $0.number }.max() ?? lowestNumber) - lowestNumber + 1
-        var tokenStartOfLine = [Int](filledWith: -1, count: lines.isEmpty ? 0 : numberSpan)
-        for i in tokens.indices {
-            let slot = tokens[i].line - lowestNumber
-            if slot >= 0, slot < tokenStartOfLine.count, tokenStartOfLine[slot] < 0 { tokenStartOfLine[slot] = i }
-        }
-        func tokenIndex(atOrAfterLineIndex li: Int) -> Int {
-            var j = li
-            while j < lines.count {
-                let slot = lines[j].number - lowestNumber
-                if tokenStartOfLine[slot] >= 0 { return tokenStartOfLine[slot] }
-                j += 1
-            }
-            return tokens.count
-        }
-        var partRanges: [String: Range<Int>] = [:]
+        // 3. The line range of each part (after its heading, up to the next heading).
         var partLineRanges: [String: Range<Int>] = [:]
         for (k, h) in ordered.enumerated() {
             let endLine = k + 1 < ordered.count ? ordered[k + 1].lineIndex : lines.count
             partLineRanges[h.spec.key] = (h.lineIndex + 1)..<endLine
-            let a = tokenIndex(atOrAfterLineIndex: h.lineIndex + 1)
-            let b = tokenIndex(atOrAfterLineIndex: endLine)
-            partRanges[h.spec.key] = a..<max(a, b)
         }
 
         // 4. Metadata from the title, preamble and signature.
@@ -518,7 +501,10 @@ public struct TextReader: ReportReader {
         if let layout {
             var mapper = ctx.mapper
             mapper.locate = locate
-            (tables, consumed, notes) = mapper.mapTables(tokens: tokens, template: layout, partRanges: partRanges, file: path)
+            let headings = ordered.map { (key: $0.spec.key, lineIndex: $0.lineIndex) }
+            let inParts = readsTablesInPartsFirst ? tablesInParts(lines, headings, partLineRanges, layout, mapper, path) : nil
+            tableReadingCounts?.count(inParts: inParts != nil)
+            (tables, consumed, notes) = inParts ?? tablesInWholeText(lines, headings, layout, mapper, path)
         }
 
         // 6. Paragraphs: preamble and part prose, leaving out lines that tables consumed.
@@ -554,6 +540,66 @@ public struct TextReader: ReportReader {
         return Report(
             path: path, sourceFormat: sourceFormat, metadata: meta,
             preamble: paragraphs(lines[0..<firstHeading]), parts: parts, tables: tables, extractionNotes: notes)
+    }
+
+    /// The tables of `layout` read from the tokens of all the lines, each part's token range found from its
+    /// heading's line index (`headings`, in line order).
+    func tablesInWholeText(
+        _ lines: [SourceLine], _ headings: [(key: String, lineIndex: Int)], _ layout: Template, _ mapper: TableMapper, _ path: String
+    ) -> (tables: [Table], consumedLines: [ClosedRange<Int>], notes: [ExtractionNote]) {
+        let tokens = CellTokenizer.tokens(of: lines, syntax: ctx.templates.profile.cells, filter: ctx.mapper.valueScalars)
+        // The first token of each line, in an array indexed by line number (from the smallest), not a
+        // dictionary: every token's line is the number of one of `lines`.
+        let lowestNumber = lines.map { $0.number }.min() ?? 0
+        let numberSpan = (lines.map { $0.number }.max() ?? lowestNumber) - lowestNumber + 1
+        var tokenStartOfLine = [Int](filledWith: -1, count: lines.isEmpty ? 0 : numberSpan)
+        for i in tokens.indices {
+            let slot = tokens[i].line - lowestNumber
+            if slot >= 0, slot < tokenStartOfLine.count, tokenStartOfLine[slot] < 0 { tokenStartOfLine[slot] = i }
+        }
+        func tokenIndex(atOrAfterLineIndex li: Int) -> Int {
+            var j = li
+            while j < lines.count {
+                let slot = lines[j].number - lowestNumber
+                if tokenStartOfLine[slot] >= 0 { return tokenStartOfLine[slot] }
+                j += 1
+            }
+            return tokens.count
+        }
+        var partRanges: [String: Range<Int>] = [:]
+        for (k, h) in headings.enumerated() {
+            let endLine = k + 1 < headings.count ? headings[k + 1].lineIndex : lines.count
+            let a = tokenIndex(atOrAfterLineIndex: h.lineIndex + 1)
+            let b = tokenIndex(atOrAfterLineIndex: endLine)
+            partRanges[h.key] = a..<max(a, b)
+        }
+        return mapper.mapTables(tokens: tokens, template: layout, partRanges: partRanges, file: path)
+    }
+
+    /// `tablesInWholeText`'s tables read from the tokens of the parts that hold `layout`'s tables alone (most of a
+    /// report's prose is in the other parts and the preamble, whose lines are then not tokenised); nil when that
+    /// reading cannot be the same (`TableMapper.mapTables(…partsOnly:)`), and when two lines share a number or
+    /// numbers do not increase (a heading split from the line it was run into): `tablesInWholeText` finds a part's
+    /// tokens by the number of its first line, which then may start in the line before.
+    /// Exact otherwise: with increasing numbers, the whole text's range of a part is the tokens of the part's lines,
+    /// those `CellTokenizer` gives for them alone.
+    func tablesInParts(
+        _ lines: [SourceLine], _ headings: [(key: String, lineIndex: Int)], _ partLineRanges: [String: Range<Int>],
+        _ layout: Template, _ mapper: TableMapper, _ path: String
+    ) -> (tables: [Table], consumedLines: [ClosedRange<Int>], notes: [ExtractionNote])? {
+        for i in lines.indices.dropFirst() where lines[i].number <= lines[i - 1].number { return nil }
+        let tableParts = Set(layout.tables.map(\.part))
+        var keys: [String] = []
+        var runs: [ArraySlice<SourceLine>] = []
+        for h in headings where tableParts.contains(h.key) {
+            guard let r = partLineRanges[h.key] else { continue }
+            keys.append(h.key)
+            runs.append(lines[r])
+        }
+        let (tokens, ranges) = CellTokenizer.tokens(of: runs, syntax: ctx.templates.profile.cells, filter: ctx.mapper.valueScalars)
+        var partRanges: [String: Range<Int>] = [:]
+        for (key, range) in zip(keys, ranges) { partRanges[key] = range }
+        return mapper.mapTables(tokens: tokens, template: layout, partRanges: partRanges, file: path, partsOnly: true)
     }
 
     /// The scalar values of `texts.joined(separator: "\n")` (`UTF8Scan.scalarValues`), decoded line by line.
@@ -855,5 +901,18 @@ enum TextScan {
         let u = s.utf8
         let lower = u.index(u.startIndex, offsetBy: offset)
         return lower..<u.index(lower, offsetBy: word.utf8.count)
+    }
+}
+
+/// How many readings of tables `TextReader.tablesInParts` gave and how many it left to the whole text (for tests).
+final class TableReadingCounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var inParts = 0
+    private(set) var inWholeText = 0
+
+    func count(inParts parts: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        if parts { inParts += 1 } else { inWholeText += 1 }
     }
 }
