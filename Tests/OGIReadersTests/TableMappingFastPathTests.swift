@@ -522,7 +522,7 @@ final class TableMappingFastPathTests: XCTestCase {
             tables += t.tables.compactMap { p.tables[$0.key] }
         }
         XCTAssertGreaterThan(tables.count, 4)
-        var contexts = 0, compared = 0, matched = 0
+        var contexts = 0, compared = 0, matched = 0, rejectedByResidues = 0
         var scratch = RowAligner.Scratch()
         for (n, t) in try Self.texts().enumerated() {
             let tokens = CellTokenizer.tokens(of: Self.sourceLines(t.lines), syntax: syntax, filter: mapper.valueScalars)
@@ -538,6 +538,23 @@ final class TableMappingFastPathTests: XCTestCase {
                 let ref = Self.referenceContexts(items: items, runs: runs, chars: aligner.chars(of:))
                 XCTAssertEqual(new.map(Self.describe), ref.map(Self.describe), t.name)
                 contexts += new.count
+                for c in new {
+                    XCTAssertEqual(c.residues, c.bloom.reduce(0, |), t.name)
+                    // `match`'s rejection by residues: only where the count of characters missing from the bloom
+                    // rejects too.
+                    for row in table.rows {
+                        for v in row.variants where v.chars.count > 2 {
+                            XCTAssertEqual(v.residues, v.bloom.reduce(0, |))
+                            let allowed = v.chars.count - v.required
+                            guard (v.residues & ~c.residues).nonzeroBitCount > allowed else { continue }
+                            let missing = v.chars.filter {
+                                c.bloom[c.bloom.startIndex + (Int($0.value >> 6) & 15)] & (1 << UInt64($0.value & 63)) == 0
+                            }
+                            XCTAssertGreaterThan(missing.count, allowed, "\(t.name) \(v.text)")
+                            rejectedByResidues += 1
+                        }
+                    }
+                }
                 for c in new.prefix(12) {
                     for row in table.rows {
                         for v in row.variants where v.chars.count > 2 {
@@ -552,6 +569,7 @@ final class TableMappingFastPathTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(contexts, 1000)
+        XCTAssertGreaterThan(rejectedByResidues, 1000)
         XCTAssertGreaterThan(compared, 2000)
         XCTAssertGreaterThan(matched, 50)
         // Generated contexts: random scalars from a small alphabet, random weights and pieces.

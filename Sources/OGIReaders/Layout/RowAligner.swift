@@ -13,11 +13,14 @@ struct PreparedTable: Sendable {
         var required: Int
         /// Which characters occur, hashed into 1024 bits as a context's are (`RowAligner.Context.bloom`).
         var bloom: [UInt64]
+        /// `bloom`'s 16 words or-ed into one: bit `b` set when a character's value is `b` modulo 64.
+        var residues: UInt64
 
         init(text: String, chars: [Unicode.Scalar], nonstandard: Bool) {
             self.text = text; self.chars = chars; self.nonstandard = nonstandard
             required = RowAligner.required(chars.count)
             bloom = RowAligner.bloom(of: chars)
+            residues = bloom.reduce(0, |)
         }
     }
     struct PreparedRow: Sendable {
@@ -358,6 +361,8 @@ struct RowAligner {
         var pieceOf: ArraySlice<Int> = []
         /// Which characters occur (hashed into 1024 bits), for quick rejection.
         var bloom = ArraySlice([UInt64](repeating: 0, count: 16))
+        /// `bloom`'s 16 words or-ed into one (`PreparedTable.Variant.residues`).
+        var residues: UInt64 = 0
         /// Pieces (item indices) whose whole comparable text is a short label, for exact matching.
         var wholePieces: ArraySlice<(item: Int, chars: [Unicode.Scalar], weight: Float)> = []
     }
@@ -456,7 +461,8 @@ struct RowAligner {
             out.append(
                 Context(
                     chars: all.chars[b.chars], weights: all.weights[b.chars], pieceOf: all.pieceOf[b.chars],
-                    bloom: all.blooms[16 * j..<16 * j + 16], wholePieces: all.wholePieces[b.whole]))
+                    bloom: all.blooms[16 * j..<16 * j + 16], residues: all.blooms[16 * j..<16 * j + 16].reduce(0, |),
+                    wholePieces: all.wholePieces[b.whole]))
         }
         return out
     }
@@ -536,6 +542,10 @@ struct RowAligner {
             // that is more than n - need missing: counted until there are too many).
             let need = variants[vi].required
             let allowed = n - need
+            // First from the residues alone: a residue of the variant's that no character of the context has is
+            // at least one character missing (its bloom bit is in no word of the context's), so more such residues
+            // than `allowed` are more characters missing than allowed, as the count below would find.
+            if (variants[vi].residues & ~ctx.residues).nonzeroBitCount > allowed { continue }
             var missing = 0
             ctx.bloom.withUnsafeBufferPointer { bloom in
                 variants[vi].chars.withUnsafeBufferPointer { chars in
