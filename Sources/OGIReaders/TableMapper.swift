@@ -762,29 +762,45 @@ public struct TableMapper {
     public func mapTables(tokens: [CellToken], template: Template, partRanges: [String: Range<Int>], file: String?)
         -> (tables: [Table], consumedLines: [ClosedRange<Int>], notes: [ExtractionNote])
     {
-        mapTables(tokens: tokens, template: template, partRanges: partRanges, file: file, partsOnly: false)!
+        let m = mapTables(tokens: tokens, template: template, partRanges: partRanges, file: file, partsOnly: false)
+        return (m.tables, m.consumed, m.notes)
     }
 
-    /// `mapTables(tokens:template:partRanges:file:)`; with `partsOnly`, `tokens` are not the whole text's but only
-    /// those of the parts that hold the template's tables, part after part (`partRanges`). The mapping is then nil
-    /// as soon as it would read beyond a part: a labelled table whose part is missing or holds none of its rows
-    /// (looked for in the whole text), a table with anchors whose part is missing, or a part whose range is all
-    /// the tokens given (compared with the whole text's range, which it would not be). Otherwise it is the whole
-    /// text's mapping: every other reading stays inside one part's range, whose tokens are the same in both.
-    func mapTables(tokens: [CellToken], template: Template, partRanges: [String: Range<Int>], file: String?, partsOnly: Bool)
-        -> (tables: [Table], consumedLines: [ClosedRange<Int>], notes: [ExtractionNote])?
-    {
+    /// What `mapTables` read: the tables found among the template's tables read so far (in the template's order),
+    /// the lines they took and the notes of their reading, and the first table not read, if any.
+    struct TableMapping {
         var tables: [Table] = []
         var consumed: [ClosedRange<Int>] = []
         var notes: [ExtractionNote] = []
+        /// The index among the template's tables of the first one not read (nil: every one was read).
+        var unreadFrom: Int?
+    }
+
+    /// `mapTables(tokens:template:partRanges:file:)`; with `partsOnly`, `tokens` are not the whole text's but only
+    /// those of the parts that hold the template's tables, part after part (`partRanges`). The reading then stops
+    /// (`unreadFrom`) at the first table it would read beyond a part: a labelled table whose part is missing or
+    /// holds none of its rows (looked for in the whole text), a table with anchors whose part is missing, or a
+    /// part whose range is all the tokens given (compared with the whole text's range, which it would not be).
+    /// The tables before it are the whole text's: each reading stays inside one part's range, whose tokens are
+    /// the same in both. `continuing`: a reading that stopped, whose tables are kept and continued from the one it
+    /// stopped at (with the whole text's tokens).
+    func mapTables(
+        tokens: [CellToken], template: Template, partRanges: [String: Range<Int>], file: String?, partsOnly: Bool,
+        continuing prior: TableMapping? = nil
+    ) -> TableMapping {
+        var tables = prior?.tables ?? []
+        var consumed = prior?.consumed ?? []
+        var notes = prior?.notes ?? []
         var segCache: [String: [Segment]] = [:]
         let aligner = RowAligner(
             numerals: numerals, syntax: syntax, locate: locate, signWords: signWords, comparable: ComparableLabels(count: tokens.count))
         let preparation = preparedTemplates.preparation(ofTemplate: template.id)
-        for spec in template.tables {
+        /// The reading so far, stopped before table `k`.
+        func stopped(at k: Int) -> TableMapping { TableMapping(tables: tables, consumed: consumed, notes: notes, unreadFrom: k) }
+        for (k, spec) in template.tables.enumerated() where k >= prior?.unreadFrom ?? 0 {
             if let prep = preparation?.tables[spec.key] {
                 let inPart = partRanges[spec.part]
-                if partsOnly, inPart == nil || inPart == tokens.indices { return nil }
+                if partsOnly, inPart == nil || inPart == tokens.indices { return stopped(at: k) }
                 var found = inPart.flatMap {
                     alignedTable(
                         tokens: tokens, range: $0, spec: spec, template: template, forms: preparation, prep: prep, aligner: aligner)
@@ -793,7 +809,7 @@ public struct TableMapper {
                 // A table with a title of its own whose rows are not after its title (a copy that repeats the
                 // table elsewhere) is looked for by its rows alone.
                 if (found?.rows.count ?? 0) == 0 {
-                    if partsOnly { return nil }
+                    if partsOnly { return stopped(at: k) }
                     for anchored in spec.anchors.isEmpty ? [true] : [true, false] where (found?.rows.count ?? 0) == 0 {
                         // By its rows alone only inside its part, when the part was found.
                         let scope = anchored ? tokens.indices : (inPart ?? tokens.indices)
@@ -814,7 +830,7 @@ public struct TableMapper {
                 continue
             }
             // Without its part, a table is searched for in the whole text only when it has anchors of its own.
-            if partsOnly, partRanges[spec.part] == nil, !spec.anchors.isEmpty { return nil }
+            if partsOnly, partRanges[spec.part] == nil, !spec.anchors.isEmpty { return stopped(at: k) }
             guard let range = partRanges[spec.part] ?? (spec.anchors.isEmpty ? nil : tokens.indices) else { continue }
             let forms = searchForms(spec, in: template, prep: preparation)
             let segs: [Segment]
@@ -844,7 +860,7 @@ public struct TableMapper {
                     key: spec.key, title: spec.title,
                     location: (titleLine ?? rows.first.flatMap { _ in first }).map { locate($0, nil) }, rows: rows))
         }
-        return (tables, consumed, notes)
+        return TableMapping(tables: tables, consumed: consumed, notes: notes)
     }
 
     struct AlignedTable {

@@ -503,8 +503,14 @@ public struct TextReader: ReportReader {
             mapper.locate = locate
             let headings = ordered.map { (key: $0.spec.key, lineIndex: $0.lineIndex) }
             let inParts = readsTablesInPartsFirst ? tablesInParts(lines, headings, partLineRanges, layout, mapper, path) : nil
-            tableReadingCounts?.count(inParts: inParts != nil)
-            (tables, consumed, notes) = inParts ?? tablesInWholeText(lines, headings, layout, mapper, path)
+            var mapping: TableMapper.TableMapping
+            if let inParts, inParts.mapping.unreadFrom == nil {
+                mapping = inParts.mapping
+            } else {
+                mapping = tablesInWholeText(lines, headings, layout, mapper, path, continuing: inParts)
+            }
+            tableReadingCounts?.count(inParts.map { $0.mapping.unreadFrom == nil ? .inParts : .continued } ?? .inWholeText)
+            (tables, consumed, notes) = (mapping.tables, mapping.consumed, mapping.notes)
         }
 
         // 6. Paragraphs: preamble and part prose, leaving out lines that tables consumed.
@@ -542,12 +548,47 @@ public struct TextReader: ReportReader {
             preamble: paragraphs(lines[0..<firstHeading]), parts: parts, tables: tables, extractionNotes: notes)
     }
 
+    /// The tokens of the lines of the parts that hold a layout's tables, and how far they read the tables
+    /// (`tablesInParts`).
+    struct PartsReading {
+        var mapping: TableMapper.TableMapping
+        var tokens: [CellToken]
+        /// The parts' line ranges (in line order), and the range of each one's tokens in `tokens`.
+        var lineRanges: [Range<Int>]
+        var tokenRanges: [Range<Int>]
+    }
+
     /// The tables of `layout` read from the tokens of all the lines, each part's token range found from its
-    /// heading's line index (`headings`, in line order).
+    /// heading's line index (`headings`, in line order). `continuing`: a reading from the parts' tokens that
+    /// stopped (`tablesInParts`): its tables are kept, the reading goes on from the table it stopped at, and its
+    /// tokens are not made again (the other lines' tokens are made and the parts' put between them: a line's tokens
+    /// depend on that line alone).
     func tablesInWholeText(
-        _ lines: [SourceLine], _ headings: [(key: String, lineIndex: Int)], _ layout: Template, _ mapper: TableMapper, _ path: String
-    ) -> (tables: [Table], consumedLines: [ClosedRange<Int>], notes: [ExtractionNote]) {
-        let tokens = CellTokenizer.tokens(of: lines, syntax: ctx.templates.profile.cells, filter: ctx.mapper.valueScalars)
+        _ lines: [SourceLine], _ headings: [(key: String, lineIndex: Int)], _ layout: Template, _ mapper: TableMapper, _ path: String,
+        continuing: PartsReading? = nil
+    ) -> TableMapper.TableMapping {
+        let cells = ctx.templates.profile.cells, filter = ctx.mapper.valueScalars
+        let tokens: [CellToken]
+        if let parts = continuing {
+            var others: [ArraySlice<SourceLine>] = []
+            var next = 0
+            for r in parts.lineRanges {
+                others.append(lines[next..<r.lowerBound])
+                next = r.upperBound
+            }
+            others.append(lines[next...])
+            let (otherTokens, otherRanges) = CellTokenizer.tokens(of: others, syntax: cells, filter: filter)
+            var all: [CellToken] = []
+            all.reserveCapacity(otherTokens.count + parts.tokens.count)
+            for i in parts.lineRanges.indices {
+                all += otherTokens[otherRanges[i]]
+                all += parts.tokens[parts.tokenRanges[i]]
+            }
+            all += otherTokens[otherRanges[otherRanges.count - 1]]
+            tokens = all
+        } else {
+            tokens = CellTokenizer.tokens(of: lines, syntax: cells, filter: filter)
+        }
         // The first token of each line, in an array indexed by line number (from the smallest), not a
         // dictionary: every token's line is the number of one of `lines`.
         let lowestNumber = lines.map { $0.number }.min() ?? 0
@@ -573,33 +614,36 @@ public struct TextReader: ReportReader {
             let b = tokenIndex(atOrAfterLineIndex: endLine)
             partRanges[h.key] = a..<max(a, b)
         }
-        return mapper.mapTables(tokens: tokens, template: layout, partRanges: partRanges, file: path)
+        return mapper.mapTables(
+            tokens: tokens, template: layout, partRanges: partRanges, file: path, partsOnly: false, continuing: continuing?.mapping)
     }
 
     /// `tablesInWholeText`'s tables read from the tokens of the parts that hold `layout`'s tables alone (most of a
-    /// report's prose is in the other parts and the preamble, whose lines are then not tokenised); nil when that
-    /// reading cannot be the same (`TableMapper.mapTables(…partsOnly:)`), and when two lines share a number or
-    /// numbers do not increase (a heading split from the line it was run into): `tablesInWholeText` finds a part's
-    /// tokens by the number of its first line, which then may start in the line before.
-    /// Exact otherwise: with increasing numbers, the whole text's range of a part is the tokens of the part's lines,
-    /// those `CellTokenizer` gives for them alone.
+    /// report's prose is in the other parts and the preamble, whose lines are then not tokenised), as far as that
+    /// reading is the same (`TableMapper.mapTables(…partsOnly:)`: it stops at a table it would look for beyond its
+    /// part). Nil when two lines share a number or numbers do not increase (a heading split from the line it was
+    /// run into): `tablesInWholeText` finds a part's tokens by the number of its first line, which then may start in
+    /// the line before. With increasing numbers, the whole text's range of a part is the tokens of the part's
+    /// lines, those `CellTokenizer` gives for them alone.
     func tablesInParts(
         _ lines: [SourceLine], _ headings: [(key: String, lineIndex: Int)], _ partLineRanges: [String: Range<Int>],
         _ layout: Template, _ mapper: TableMapper, _ path: String
-    ) -> (tables: [Table], consumedLines: [ClosedRange<Int>], notes: [ExtractionNote])? {
+    ) -> PartsReading? {
         for i in lines.indices.dropFirst() where lines[i].number <= lines[i - 1].number { return nil }
         let tableParts = Set(layout.tables.map(\.part))
         var keys: [String] = []
-        var runs: [ArraySlice<SourceLine>] = []
+        var lineRanges: [Range<Int>] = []
         for h in headings where tableParts.contains(h.key) {
             guard let r = partLineRanges[h.key] else { continue }
             keys.append(h.key)
-            runs.append(lines[r])
+            lineRanges.append(r)
         }
-        let (tokens, ranges) = CellTokenizer.tokens(of: runs, syntax: ctx.templates.profile.cells, filter: ctx.mapper.valueScalars)
+        let (tokens, ranges) = CellTokenizer.tokens(
+            of: lineRanges.map { lines[$0] }, syntax: ctx.templates.profile.cells, filter: ctx.mapper.valueScalars)
         var partRanges: [String: Range<Int>] = [:]
         for (key, range) in zip(keys, ranges) { partRanges[key] = range }
-        return mapper.mapTables(tokens: tokens, template: layout, partRanges: partRanges, file: path, partsOnly: true)
+        let mapping = mapper.mapTables(tokens: tokens, template: layout, partRanges: partRanges, file: path, partsOnly: true)
+        return PartsReading(mapping: mapping, tokens: tokens, lineRanges: lineRanges, tokenRanges: ranges)
     }
 
     /// The scalar values of `texts.joined(separator: "\n")` (`UTF8Scan.scalarValues`), decoded line by line.
@@ -904,15 +948,22 @@ enum TextScan {
     }
 }
 
-/// How many readings of tables `TextReader.tablesInParts` gave and how many it left to the whole text (for tests).
+/// How many readings of tables were done from the parts' tokens alone (`TextReader.tablesInParts`), begun there
+/// and continued with the whole text's, and done with the whole text's only (for tests).
 final class TableReadingCounts: @unchecked Sendable {
+    enum Reading { case inParts, continued, inWholeText }
     private let lock = NSLock()
     private(set) var inParts = 0
+    private(set) var continued = 0
     private(set) var inWholeText = 0
 
-    func count(inParts parts: Bool) {
+    func count(_ reading: Reading) {
         lock.lock()
         defer { lock.unlock() }
-        if parts { inParts += 1 } else { inWholeText += 1 }
+        switch reading {
+        case .inParts: inParts += 1
+        case .continued: continued += 1
+        case .inWholeText: inWholeText += 1
+        }
     }
 }

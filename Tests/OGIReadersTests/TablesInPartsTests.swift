@@ -6,9 +6,10 @@ import XCTest
 @testable import OGIReaders
 
 /// The tables read from the tokens of their parts alone (`TextReader.tablesInParts`: the preamble and the prose
-/// parts are not tokenised) must be the tables read from the whole text's tokens, and where that reading could
-/// differ (a table outside its part, a part missing, a heading split from the line it was run into) the whole
-/// text must be read. Compared on every sample, rendering and corpus text, their generated variants, and
+/// parts are not tokenised) must be the tables read from the whole text's tokens; where that reading could
+/// differ (a table outside its part, a part missing) it must stop and be continued with the whole text's tokens,
+/// and where line numbers do not increase (a heading split from the line it was run into) the whole text must be
+/// read from the start. Compared on every sample, rendering and corpus text, their generated variants, and
 /// variants of the clean samples made to reach each of those cases.
 final class TablesInPartsTests: XCTestCase {
     static let context = ReadOnePass2Tests.context
@@ -32,8 +33,10 @@ final class TablesInPartsTests: XCTestCase {
         let docs = try TextFrontFastPathTests.documents()
         XCTAssertGreaterThan(docs.count, 100)
         for d in docs { assertSameReading(d, counts: counts, d.prefix(2).map(\.text).joined(separator: "⏎")) }
-        // Most documents are read from their parts; some (run-in headings, tables outside their parts) are not.
+        // Most documents are read from their parts; some go on with the whole text (tables outside their parts),
+        // some are read from the whole text only (run-in headings).
         XCTAssertGreaterThan(counts.inParts, docs.count / 3)
+        XCTAssertGreaterThan(counts.continued, 5)
         XCTAssertGreaterThan(counts.inWholeText, 5)
     }
 
@@ -54,8 +57,8 @@ final class TablesInPartsTests: XCTestCase {
     }
 
     /// Variants that reach every way the parts reading gives way to the whole text, and some it does not.
-    func variants(of texts: [String]) throws -> [(name: String, lines: [SourceLine], inParts: Bool)] {
-        var out: [(String, [SourceLine], Bool)] = [("as written", Self.numbered(texts), true)]
+    func variants(of texts: [String]) throws -> [(name: String, lines: [SourceLine], reading: TableReadingCounts.Reading)] {
+        var out: [(String, [SourceLine], TableReadingCounts.Reading)] = [("as written", Self.numbered(texts), .inParts)]
         let p2 = try Self.index(texts, "二、"), p3 = try Self.index(texts, "三、收到"), p4 = try Self.index(texts, "四、政府信息公开")
         let p5 = try Self.index(texts, "五、")
         // Table 3 moved to the end of the report: not in its part, found in the whole text.
@@ -63,36 +66,36 @@ final class TablesInPartsTests: XCTestCase {
         let table3 = Array(moved[(p3 + 1)..<p4])
         moved.removeSubrange((p3 + 1)..<p4)
         moved += ["附表："] + table3
-        out.append(("table 3 at the end", Self.numbered(moved), false))
+        out.append(("table 3 at the end", Self.numbered(moved), .continued))
         // The heading of part 2 left out: its tables are looked for in the whole text.
         var noPart2 = texts
         noPart2.remove(at: p2)
-        out.append(("no heading of part 2", Self.numbered(noPart2), false))
+        out.append(("no heading of part 2", Self.numbered(noPart2), .continued))
         // Only the heading of part 3 among the table parts: its range is all the tokens the parts give.
         var only3 = texts
         only3.remove(at: p4)
         only3.remove(at: p2)
-        out.append(("only part 3 holds tables", Self.numbered(only3), false))
+        out.append(("only part 3 holds tables", Self.numbered(only3), .continued))
         // Part 5's heading run into the line before it: split into two lines of one number.
         var runIn = texts
         runIn[p5 - 1] += "以上为复议诉讼情况。" + runIn[p5]
         runIn.remove(at: p5)
-        out.append(("run-in heading", Self.numbered(runIn), false))
+        out.append(("run-in heading", Self.numbered(runIn), .inWholeText))
         // Numbers that do not increase: two lines of one number, and numbers counting down.
-        out.append(("shared numbers", texts.enumerated().map { SourceLine(number: $0.offset / 2 + 1, text: $0.element) }, false))
-        out.append(("numbers down", texts.enumerated().map { SourceLine(number: 1000 - $0.offset, text: $0.element) }, false))
+        out.append(("shared numbers", texts.enumerated().map { SourceLine(number: $0.offset / 2 + 1, text: $0.element) }, .inWholeText))
+        out.append(("numbers down", texts.enumerated().map { SourceLine(number: 1000 - $0.offset, text: $0.element) }, .inWholeText))
         // Numbers with gaps (lines removed as noise) and blank and separator-only lines inside the table parts.
-        out.append(("gaps", texts.enumerated().map { SourceLine(number: 3 * $0.offset + 7, text: $0.element) }, true))
+        out.append(("gaps", texts.enumerated().map { SourceLine(number: 3 * $0.offset + 7, text: $0.element) }, .inParts))
         var blanks = texts
         blanks.insert("|\t|", at: p3 + 1)
         blanks.insert("", at: p4 + 2)
         blanks.insert("\t\t", at: p2 + 1)
-        out.append(("blank and separator lines", Self.numbered(blanks), true))
+        out.append(("blank and separator lines", Self.numbered(blanks), .inParts))
         // Prose in the table parts and a table row in a prose part.
         var prose = texts
         prose.insert("本部分数据来源于年度统计报表。", at: p3 + 1)
         prose.insert("行政许可\t12", at: p5 + 1)
-        out.append(("prose in a table part", Self.numbered(prose), true))
+        out.append(("prose in a table part", Self.numbered(prose), .inParts))
         return out
     }
 
@@ -101,14 +104,15 @@ final class TablesInPartsTests: XCTestCase {
             for v in try variants(of: texts) {
                 let counts = TableReadingCounts()
                 assertSameReading(v.lines, counts: counts, v.name)
-                XCTAssertEqual(counts.inParts > 0, v.inParts, "\(v.name): read from the parts")
-                XCTAssertEqual(counts.inWholeText > 0, !v.inParts, "\(v.name): read from the whole text")
+                XCTAssertEqual(counts.inParts > 0, v.reading == .inParts, "\(v.name): read from the parts")
+                XCTAssertEqual(counts.continued > 0, v.reading == .continued, "\(v.name): continued with the whole text")
+                XCTAssertEqual(counts.inWholeText > 0, v.reading == .inWholeText, "\(v.name): read from the whole text")
             }
         }
     }
 
     /// The mapper's own refusals, on tokens given to it directly.
-    func testMapperLeavesToTheWholeTextWhatItCannotReadInParts() throws {
+    func testMapperStopsAtTheTableItCannotReadInParts() throws {
         let ctx = Self.context
         let template = try XCTUnwrap(ctx.templates.template("2021"))
         let texts = try samples()[0]
@@ -119,30 +123,40 @@ final class TablesInPartsTests: XCTestCase {
             of: [lines[(p2 + 1)..<p3], lines[(p3 + 1)..<p4], lines[(p4 + 1)..<p5]], syntax: ctx.templates.profile.cells,
             filter: ctx.mapper.valueScalars)
         let all = ["proactive": ranges[0], "applications": ranges[1], "reviews": ranges[2]]
-        let mapped = try XCTUnwrap(ctx.mapper.mapTables(tokens: tokens, template: template, partRanges: all, file: nil, partsOnly: true))
-        XCTAssertEqual(mapped.tables.count, template.tables.count)
+        func mapped(_ tokens: [CellToken], _ partRanges: [String: Range<Int>]) -> TableMapper.TableMapping {
+            ctx.mapper.mapTables(tokens: tokens, template: template, partRanges: partRanges, file: nil, partsOnly: true)
+        }
+        let whole = mapped(tokens, all)
+        XCTAssertNil(whole.unreadFrom)
+        XCTAssertEqual(whole.tables.count, template.tables.count)
+        // The first table (regulations) is in the part left out: nothing is read.
         var noProactive = all
         noProactive["proactive"] = nil
-        XCTAssertNil(ctx.mapper.mapTables(tokens: tokens, template: template, partRanges: noProactive, file: nil, partsOnly: true))
-        // A part whose range is every token given.
-        XCTAssertNil(
-            ctx.mapper.mapTables(
-                tokens: Array(tokens[ranges[1]]), template: template, partRanges: ["applications": 0..<ranges[1].count], file: nil,
-                partsOnly: true))
-        // A part that holds none of its table's rows.
-        var swapped = all
-        swapped["reviews"] = ranges[0]
-        swapped["proactive"] = ranges[2]
-        XCTAssertNil(ctx.mapper.mapTables(tokens: tokens, template: template, partRanges: swapped, file: nil, partsOnly: true))
+        XCTAssertEqual(mapped(tokens, noProactive).unreadFrom, 0)
+        XCTAssertEqual(mapped(tokens, noProactive).tables.count, 0)
+        // A part whose range is every token given (here overlapping part 2's): part 2's tables are read, table 3
+        // stops.
+        let applications = try XCTUnwrap(template.tables.firstIndex { $0.key == "applications" })
+        let two = Array(tokens[ranges[0]] + tokens[ranges[1]])
+        let overlapping = mapped(two, ["proactive": 0..<ranges[0].count, "applications": two.indices])
+        XCTAssertEqual(overlapping.unreadFrom, applications)
+        XCTAssertEqual(overlapping.tables.map(\.key), whole.tables.prefix(applications).map(\.key))
+        // Table 3's part empty: part 2's four tables are read, table 3 (none of its rows there) stops.
+        var emptied = all
+        emptied["applications"] = ranges[1].lowerBound..<ranges[1].lowerBound
+        let stopped = mapped(tokens, emptied)
+        XCTAssertEqual(stopped.unreadFrom, applications)
+        XCTAssertEqual(stopped.tables.map(\.key), whole.tables.prefix(applications).map(\.key))
         // The tokens of several runs are the tokens of each run alone, run after run.
-        let whole = CellTokenizer.tokens(of: lines, syntax: ctx.templates.profile.cells, filter: ctx.mapper.valueScalars)
+        let wholeTokens = CellTokenizer.tokens(of: lines, syntax: ctx.templates.profile.cells, filter: ctx.mapper.valueScalars)
         var expected: [CellToken] = []
         for r in [(p2 + 1)..<p3, (p3 + 1)..<p4, (p4 + 1)..<p5] {
             expected += CellTokenizer.tokens(of: Array(lines[r]), syntax: ctx.templates.profile.cells, filter: ctx.mapper.valueScalars)
         }
         XCTAssertEqual(tokens.map(\.raw), expected.map(\.raw))
         XCTAssertEqual(tokens.map(\.line), expected.map(\.line))
-        XCTAssertEqual(
-            whole.filter { (p2 + 1..<p5).contains($0.line - 1) && $0.line - 1 != p3 && $0.line - 1 != p4 }.map(\.raw), expected.map(\.raw))
+        let partLines = Set(((p2 + 1)..<p5).filter { $0 != p3 && $0 != p4 }.map { $0 + 1 })
+        let inPartLines: [CellToken] = wholeTokens.filter { partLines.contains($0.line) }
+        XCTAssertEqual(inPartLines.map(\.raw), expected.map(\.raw))
     }
 }
