@@ -929,9 +929,31 @@ enum TextScan {
         return count >= 30 && !lineCloserScalars.contains(last)
     }
 
-    /// `isWrappedLine` comparing characters: the general reading.
+    /// `isWrappedLine` comparing characters: the general reading. A tab is a character of its own (a control
+    /// character is never joined to a neighbour), so the text holds one when it holds a tab byte (Foundation's
+    /// `contains("\t")` searched it through NSString).
     static func isWrappedLineByCharacters(_ t: String) -> Bool {
-        t.count >= 30 && !lineClosers.contains(t.last!) && !t.contains("\t")
+        t.count >= 30 && !lineClosers.contains(t.last!) && !FastText.containsByte(t, 9)
+    }
+
+    /// Scalars that in Foundation's comparison of composed character sequences can be no part of a match of a
+    /// plain text (`FastText.isPlainScalar`) and stand apart from their neighbours: the middle dot, the letters of
+    /// Latin-1 and Latin Extended-A, the pinyin letters with tone marks, and the CJK and Kangxi radicals (which a
+    /// PDF's text often holds in place of ideographs). None is a combining mark or joins a neighbour, and none is
+    /// canonically equivalent to a plain text (a precomposed letter decomposes into a letter and a combining mark,
+    /// a radical only by compatibility). `ReadFastPathTests` compares `firstRange` with Foundation for each.
+    static func isInert(_ v: UInt32) -> Bool {
+        switch v {
+        case 0xB7, 0xC0...0x17F, 0x1CD...0x1DC, 0x2E80...0x2E99, 0x2E9B...0x2EF3, 0x2F00...0x2FD5: return true
+        default: return false
+        }
+    }
+
+    /// True when every scalar of `s` is plain (`FastText.isPlainScalar`) or inert (`isInert`): a plain text's
+    /// matches in it are then exactly its byte matches, inside its runs of plain scalars.
+    static func isPlainOrInert(_ s: String) -> Bool {
+        if FastText.isAllPlain(s) { return true }
+        return s.unicodeScalars.allSatisfy { FastText.isPlainScalar($0) || isInert($0.value) }
     }
 
     /// `s.range(of: word)` (Foundation). When both texts are made of plain scalars (`FastText.isPlainScalar`:
@@ -939,7 +961,7 @@ enum TextScan {
     /// character sequences is a comparison of scalars, and the first match is the first byte match.
     /// Otherwise Foundation is asked.
     static func firstRange(of word: String, in s: String) -> Range<String.Index>? {
-        guard !word.isEmpty, FastText.isAllPlain(word), FastText.isAllPlain(s)
+        guard !word.isEmpty, FastText.isAllPlain(word), isPlainOrInert(s)
         else { return s.range(of: word) }
         guard let offset = FastText.firstByteOffset(of: word, in: s) else { return nil }
         let u = s.utf8

@@ -279,7 +279,21 @@ extension RuleRun {
     }
 
     /// A sentence as a message quotes it, shortened in the middle when long.
-    func quote(_ s: String, limit: Int = 60) -> String {
+    func quote(_ s: String, limit: Int = 60) -> String { Self.quoted(s, limit: limit) }
+
+    /// `s` trimmed, shortened to its first `limit - 10` and last 8 characters around "…" when longer than `limit`.
+    /// A text of plain scalars only (`FastText.isAllPlain`: each scalar a character of its own) is counted and cut
+    /// by scalars, without finding the characters' boundaries. `QuoteTests` compare it with `quotedByCharacters`.
+    static func quoted(_ s: String, limit: Int = 60) -> String {
+        let t = ScalarTrim.whitespacesAndNewlines(s)
+        guard FastText.isAllPlain(t) else { return quotedByCharacters(t, limit: limit) }
+        let u = t.unicodeScalars
+        guard u.count > limit else { return t }
+        return String(Substring(u.prefix(limit - 10))) + "…" + String(Substring(u.suffix(8)))
+    }
+
+    /// `quoted` reading characters (the general reading, and the reference of the tests).
+    static func quotedByCharacters(_ s: String, limit: Int = 60) -> String {
         let t = ScalarTrim.whitespacesAndNewlines(s)
         guard t.count > limit else { return t }
         return String(t.prefix(limit - 10)) + "…" + String(t.suffix(8))

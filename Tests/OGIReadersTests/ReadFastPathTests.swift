@@ -120,6 +120,39 @@ final class ReadFastPathTests: XCTestCase {
         XCTAssertGreaterThan(found, 50)
     }
 
+    /// Each inert scalar (`TextScan.isInert`) next to, inside and between matches of plain words: the fast path
+    /// answers (the line is plain or inert) and gives Foundation's range.
+    func testFirstRangeAroundInertScalarsEqualsFoundation() {
+        let words = ["年度报告", "报告", "a", "e", "A", "政府信息公开工作年度报告"]
+        var inert = 0, found = 0
+        for v in UInt32(0)...0x3000 where TextScan.isInert(v) {
+            let u = String(Unicode.Scalar(v)!)
+            inert += 1
+            let lines = [
+                u + "年度报告", "年度报告" + u, "年度" + u + "报告", u, "a" + u + "e", "政府信息公开工作" + u + "年度报告年度报告",
+                "x" + u + u + "报告" + u, "e" + u, u + "a", "A" + u + "报告",
+            ]
+            for l in lines {
+                XCTAssertTrue(TextScan.isPlainOrInert(l), l.debugDescription)
+                for w in words {
+                    let ref = l.range(of: w)
+                    let fast = TextScan.firstRange(of: w, in: l)
+                    XCTAssertEqual(fast?.lowerBound, ref?.lowerBound, "\(w) in \(l.debugDescription)")
+                    XCTAssertEqual(fast?.upperBound, ref?.upperBound, "\(w) in \(l.debugDescription)")
+                    if fast != nil { found += 1 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(inert, 500)
+        XCTAssertGreaterThan(found, 5_000)
+        // Scalars that are not inert: a combining mark, a compatibility ideograph (canonically an ideograph), a
+        // zero-width space, a soft hyphen.
+        for v: UInt32 in [0x301, 0xF900, 0x200B, 0xAD, 0x3099] {
+            XCTAssertFalse(TextScan.isInert(v))
+            XCTAssertFalse(TextScan.isPlainOrInert("报告" + String(Unicode.Scalar(v)!)))
+        }
+    }
+
     func testShortWordSetEqualsSet() throws {
         let syntax = Repo.linter.ruleSet.templates.profile.cells
         let words = syntax.increaseWords + syntax.decreaseWords + ["+", "＋", "e\u{301}"]
