@@ -390,9 +390,8 @@ public enum CellTokenizer {
         }
         let words = f.unicodeScalars.split(whereSeparator: FastText.isSpace).map { String($0) }
         // A sign written apart from its number inside one cell ("- 51", "减 51") is one signed value.
-        if words.count == 2, ["-", "+", "－", "＋"].contains(words[0]) || (syntax.increaseWords + syntax.decreaseWords).contains(words[0]),
-            let p = syntax.parseValue(words[1]), p.state == .number
-        {
+        // (The words compared as texts from their bytes where that is certain: `FastText.equal`.)
+        if words.count == 2, Self.isSignWord(words[0], syntax: syntax), let p = syntax.parseValue(words[1]), p.state == .number {
             appendValue(f, line: line, parsed: syntax.parse(words[0] + words[1]), into: &out); return
         }
         // "1. 属于国家秘密": numbering set apart from its label inside one cell is part of the label.
@@ -404,6 +403,13 @@ public enum CellTokenizer {
         } else {
             out.append(CellToken(kind: .text, raw: f, norm: LabelText.normalize(f), line: line))
         }
+    }
+
+    /// `["-", "+", "－", "＋"].contains(w) || (syntax.increaseWords + syntax.decreaseWords).contains(w)`, each word
+    /// compared by `FastText.equal` (Swift's equality, without normalising two different plain texts).
+    static func isSignWord(_ w: String, syntax: CellSyntax) -> Bool {
+        ["-", "+", "－", "＋"].contains { FastText.equal($0, w) } || syntax.increaseWords.contains { FastText.equal($0, w) }
+            || syntax.decreaseWords.contains { FastText.equal($0, w) }
     }
 
     /// Appends a value token and sets what it was read as in place: a token made with its reading before it was

@@ -22,17 +22,18 @@ final class CompiledTable: Sendable {
     /// text: what root-cause keys look a finding's row up by, hashed instead of compared with every row's labels
     /// (as with `==`, canonically equivalent texts are one key). Made on first use: hashing the labels (Chinese
     /// text, normalised to be hashed) costs more than a run that reports nothing in this table would spend.
-    var rowByLabel: [String: Int] {
+    /// Looked up by the labels' bytes where they are plain (`TextDictionary`).
+    var rowByLabel: TextDictionary<Int> {
         rowByLabelCache.value {
             var byLabel: [String: Int] = [:]
             for (i, row) in spec.rows.enumerated() {
                 if byLabel[rowLabels[i]] == nil { byLabel[rowLabels[i]] = i }
                 if byLabel[row.label] == nil { byLabel[row.label] = i }
             }
-            return byLabel
+            return TextDictionary(byLabel)
         }
     }
-    private let rowByLabelCache = SharedLazy<[String: Int]>()
+    private let rowByLabelCache = SharedLazy<TextDictionary<Int>>()
     /// Per row (column): true when it is the first with its key, i.e. `rowIndex[rowKeys[i]] == i`. A report's rows
     /// and cells mostly come in template order, so `TableCells` first tries the expected position and compares one
     /// key (no hashing); it is the answer `rowIndex` gives exactly when the keys are equal and this is true.
@@ -122,14 +123,14 @@ final class CompiledLayout: Sendable {
     /// First table of each key (as `Template.table(_:)` finds it).
     let tableIndex: [String: Int]
     /// First table of each title, by the title (as `==` compares titles); made on first use, as `rowByLabel`.
-    var tableByTitle: [String: Int] {
+    var tableByTitle: TextDictionary<Int> {
         tableByTitleCache.value {
             var byTitle: [String: Int] = [:]
             for (i, t) in template.tables.enumerated() where byTitle[t.title] == nil { byTitle[t.title] = i }
-            return byTitle
+            return TextDictionary(byTitle)
         }
     }
-    private let tableByTitleCache = SharedLazy<[String: Int]>()
+    private let tableByTitleCache = SharedLazy<TextDictionary<Int>>()
     /// Sum plans by rule spelling, filled on first use.
     let sumPlans = SharedCache<SumPlanKey, SumPlan>()
     /// Sum plans of spellings with `$variables`, by the spelling and the bindings (`SumKind.lines`).
