@@ -59,7 +59,12 @@ public enum RootCauses {
         if found.isEmpty { return [] }
         let report = ev.report
         let parts = ev.templates.profile.parts
-        var missingParts = parts.filter { report.part($0.key) == nil }.map(\.key)[...]
+        // The parts the report lacks, found on first use (only a rule that a part be present reads them).
+        var missing: ArraySlice<String>?
+        func nextMissingPart() -> String? {
+            if missing == nil { missing = parts.filter { report.part($0.key) == nil }.map(\.key)[...] }
+            return missing!.popFirst()
+        }
         return found.map { f in
             var c = CausedFinding(finding: f, causeKeys: [])
             // The finding `finish` adds when the rule could not be evaluated: caused by what its reasons name.
@@ -69,7 +74,7 @@ public enum RootCauses {
             }
             switch rule.kind {
             case let p as PartsKind where p.check == .present:
-                if let k = missingParts.popFirst() { c.rootKey = "part:\(k)" }
+                if let k = nextMissingPart() { c.rootKey = "part:\(k)" }
             case is CompleteKind:
                 guard let compiled = table(f.location.table, ev) else { break }
                 let spec = compiled.spec
