@@ -548,6 +548,11 @@ public struct TableMapper {
         var otherAnchors: [String]
         /// The anchors of the other tables of the same part.
         var otherAnchorsInPart: [String]
+        /// The longest text `anchors` (and `otherAnchors`) all start with, when not empty (the template's anchors
+        /// all start "第二十条第"): a line without it holds none of them, found with one search instead of one per
+        /// anchor (`containsAny`).
+        var anchorsPrefix: String?
+        var otherAnchorsPrefix: String?
         /// Per template row: its variants and its nonstandard variants, prepared for matching
         /// (`mapRowsWithSpan`); empty when made for a table `RowAligner` aligns, which never reads them.
         var rowVariants: [(variants: [Variant], nonstandard: [Variant])]
@@ -566,12 +571,39 @@ public struct TableMapper {
                 template.tables[$0].part == spec.part && template.tables[$0].key != spec.key
             }
             .flatMap { normalized[$0] }
+            anchorsPrefix = TableMapper.commonPrefix(anchors)
+            otherAnchorsPrefix = TableMapper.commonPrefix(otherAnchors)
             rowVariants =
                 withRows
                 ? spec.rows.map { rs in
                     (rs.variants.map { Variant($0, numerals: numerals) }, rs.nonstandard.map { Variant($0, numerals: numerals) })
                 } : []
         }
+    }
+
+    /// The longest run of scalars every text of `texts` starts with; nil when there is none (or no text).
+    static func commonPrefix(_ texts: [String]) -> String? {
+        guard let first = texts.first else { return nil }
+        var prefix = Array(first.unicodeScalars)
+        for t in texts.dropFirst() {
+            var n = 0
+            for (a, b) in zip(prefix, t.unicodeScalars) {
+                if a != b { break }
+                n += 1
+            }
+            prefix.removeLast(prefix.count - n)
+        }
+        if prefix.isEmpty { return nil }
+        var out = ""
+        out.unicodeScalars.append(contentsOf: prefix)
+        return out
+    }
+
+    /// True when `text` holds one of `texts` (their bytes, `FastText.contains`), `prefix` being the run of scalars
+    /// they all start with (`SearchForms.anchorsPrefix`): a text without the prefix holds none of them.
+    static func containsAny(_ text: String, _ texts: [String], prefix: String?) -> Bool {
+        if let prefix, !FastText.contains(text, prefix) { return false }
+        return texts.contains { FastText.contains(text, $0) }
     }
 
     public init(numerals: String, syntax: CellSyntax, templates: [Template] = []) {
@@ -898,13 +930,15 @@ public struct TableMapper {
                 return s
             }
             let forms = searchForms(spec, in: template, prep: preparation)
-            let mine = forms.anchors
-            guard let a = range.first(where: { i in lineText(i).map { t in mine.contains { FastText.contains(t, $0) } } ?? false }) else {
+            let mine = forms.anchors, minePrefix = forms.anchorsPrefix
+            guard let a = range.first(where: { i in lineText(i).map { t in Self.containsAny(t, mine, prefix: minePrefix) } ?? false })
+            else {
                 return nil
             }
-            let others = forms.otherAnchors
+            let others = forms.otherAnchors, othersPrefix = forms.otherAnchorsPrefix
             let end =
-                (a + 1..<range.upperBound).first { i in lineText(i).map { t in others.contains { FastText.contains(t, $0) } } ?? false }
+                (a + 1..<range.upperBound).first { i in lineText(i).map { t in Self.containsAny(t, others, prefix: othersPrefix) } ?? false
+                }
                 ?? range.upperBound
             region = a..<end
             title = spec.title

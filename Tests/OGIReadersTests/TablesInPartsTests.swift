@@ -159,4 +159,31 @@ final class TablesInPartsTests: XCTestCase {
         let inPartLines: [CellToken] = wholeTokens.filter { partLines.contains($0.line) }
         XCTAssertEqual(inPartLines.map(\.raw), expected.map(\.raw))
     }
+
+    /// The anchor search screens a line by the anchors' common prefix first (`TableMapper.containsAny`): it must
+    /// answer as asking each anchor, for the templates' anchors and generated ones (no common prefix, one anchor,
+    /// an empty one, prefixes ending inside a multi-byte scalar's neighbour).
+    func testAnchorPrefixScreenAnswersAsEachAnchor() throws {
+        var lists: [[String]] = []
+        for t in Self.context.templates.templates {
+            let all = t.tables.flatMap { $0.anchors.map(LabelText.normalize) }
+            lists.append(all)
+            for table in t.tables { lists.append(table.anchors.map(LabelText.normalize)) }
+        }
+        lists += [["第二十条第(一)项"], ["甲乙", "甲丙", "乙"], ["", "甲"], ["ab", "ac", "a"], ["é", "e\u{301}"], []]
+        XCTAssertEqual(TableMapper.commonPrefix(["第二十条第(一)项", "第二十条第五项"]), "第二十条第")
+        XCTAssertNil(TableMapper.commonPrefix(["甲乙", "乙"]))
+        var texts = try TextFrontFastPathTests.documents().prefix(60).flatMap { $0.map { LabelText.normalize($0.text) } }
+        texts += ["第二十条第(一)项", "第二十条第五项 信息内容", "第二十条", "甲丙", "ac", "a", "", "e\u{301}"]
+        var hits = 0
+        for list in lists {
+            let prefix = TableMapper.commonPrefix(list)
+            for t in texts {
+                let expected = list.contains { FastText.contains(t, $0) }
+                XCTAssertEqual(TableMapper.containsAny(t, list, prefix: prefix), expected, "\(list) in \(t.debugDescription)")
+                if expected { hits += 1 }
+            }
+        }
+        XCTAssertGreaterThan(hits, 20)
+    }
 }

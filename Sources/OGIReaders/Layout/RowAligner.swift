@@ -100,9 +100,15 @@ final class ComparableLabels {
 
     /// The comparable form of `token`, the text token at `position` of the stream this cache was made for.
     func form(of token: CellToken, at position: Int, numerals: String) -> String {
+        form(ofNormalized: token.norm, at: position, numerals: numerals)
+    }
+
+    /// `form(of:at:numerals:)` of the token whose normalised text (`CellToken.norm`) is `norm`: only that field is
+    /// read, so the aligner passes it without copying the token (its strings and value retained and released).
+    func form(ofNormalized norm: String, at position: Int, numerals: String) -> String {
         if position < formSlots.count, formSlots[position] >= 0 { return forms[Int(formSlots[position])] }
         if numeralForm?.text != numerals { numeralForm = LabelNumerals(numerals) }
-        let f = LabelText.comparable(normalized: token.norm, numerals: numeralForm!)
+        let f = LabelText.comparable(normalized: norm, numerals: numeralForm!)
         if position < formSlots.count {
             formSlots[position] = Int32(forms.count)
             forms.append(f)
@@ -125,6 +131,11 @@ final class ComparableLabels {
     /// The form is made only where it is asked for. Scalars made for a position past the count given at init are
     /// kept too (a new slot each time), but not found again by position.
     func scalarsSlot(of token: CellToken, at position: Int, numerals: String) -> Int32 {
+        scalarsSlot(ofNormalized: token.norm, at: position, numerals: numerals)
+    }
+
+    /// `scalarsSlot(of:at:numerals:)` of the token whose normalised text is `norm` (as `form(ofNormalized:)`).
+    func scalarsSlot(ofNormalized norm: String, at position: Int, numerals: String) -> Int32 {
         if position < scalarSlots.count, scalarSlots[position] >= 0 { return scalarSlots[position] }
         if numeralForm?.text != numerals { numeralForm = LabelNumerals(numerals) }
         let numerals = numeralForm!
@@ -150,9 +161,9 @@ final class ComparableLabels {
         // numerals are not plain), `stripNumbering` reads the characters, as it does then.
         let c =
             (numerals.plain
-                ? token.norm.withUTF8Bytes { b in LabelText.numberingEnd(b, numerals: numerals).map { kept(b, from: $0) } } : nil)
+                ? norm.withUTF8Bytes { b in LabelText.numberingEnd(b, numerals: numerals).map { kept(b, from: $0) } } : nil)
             ?? {
-                let stripped = LabelText.stripNumberingOnCharacters(token.norm, numerals: numerals.text)
+                let stripped = LabelText.stripNumberingOnCharacters(norm, numerals: numerals.text)
                 return stripped.withUTF8Bytes { kept($0, from: 0) }
             }()
         let slot = Int32(scalars.count)
@@ -303,11 +314,11 @@ struct RowAligner {
                     break
                 }
                 // A label token's `norm` is its raw text normalised (`CellTokenizer`).
-                let slot = comparable.scalarsSlot(of: tokens[p], at: p, numerals: numerals)
+                let slot = comparable.scalarsSlot(ofNormalized: tokens[p].norm, at: p, numerals: numerals)
                 let chars = comparable.scalars(atSlot: slot)
                 // A text cell between two values of the same delimited line (e.g. "若干") belongs to the run.
                 if open, tokens[p].field != nil, runs[runs.count - 1].lastLine == tokens[p].line, valueNext, chars.count <= 8,
-                    !table.containsVariant(comparable.form(of: tokens[p], at: p, numerals: numerals), scalars: chars)
+                    !table.containsVariant(comparable.form(ofNormalized: tokens[p].norm, at: p, numerals: numerals), scalars: chars)
                 {
                     var cell = CellToken(kind: .value, raw: tokens[p].raw, line: tokens[p].line, field: tokens[p].field)
                     cell.parsed = syntax.parse(tokens[p].raw)
