@@ -581,22 +581,24 @@ public struct TableMapper {
         }
     }
 
-    /// The longest run of scalars every text of `texts` starts with; nil when there is none (or no text).
+    /// The longest run of scalars every text of `texts` starts with; nil when there is none (or no text). Read on
+    /// the UTF-8 bytes (the common bytes, cut back to where a scalar starts), without generic sequences, whose
+    /// metadata the runtime would look up on first use.
     static func commonPrefix(_ texts: [String]) -> String? {
         guard let first = texts.first else { return nil }
-        var prefix = Array(first.unicodeScalars)
-        for t in texts.dropFirst() {
-            var n = 0
-            for (a, b) in zip(prefix, t.unicodeScalars) {
-                if a != b { break }
-                n += 1
+        return first.withUTF8Bytes { f -> String? in
+            var n = f.count
+            for t in texts.dropFirst() {
+                t.withUTF8Bytes { b in
+                    var k = 0
+                    while k < n && k < b.count && b[k] == f[k] { k += 1 }
+                    n = k
+                }
             }
-            prefix.removeLast(prefix.count - n)
+            // Not inside a scalar: a continuation byte next means the last scalar is cut.
+            while n > 0 && n < f.count && f[n] & 0xC0 == 0x80 { n -= 1 }
+            return n == 0 ? nil : String(knownValidUTF8: UnsafeBufferPointer(rebasing: f[0..<n]))
         }
-        if prefix.isEmpty { return nil }
-        var out = ""
-        out.unicodeScalars.append(contentsOf: prefix)
-        return out
     }
 
     /// True when `text` holds one of `texts` (their bytes, `FastText.contains`), `prefix` being the run of scalars

@@ -173,6 +173,9 @@ final class TablesInPartsTests: XCTestCase {
         lists += [["第二十条第(一)项"], ["甲乙", "甲丙", "乙"], ["", "甲"], ["ab", "ac", "a"], ["é", "e\u{301}"], []]
         XCTAssertEqual(TableMapper.commonPrefix(["第二十条第(一)项", "第二十条第五项"]), "第二十条第")
         XCTAssertNil(TableMapper.commonPrefix(["甲乙", "乙"]))
+        // 乙 and 丙 share their first UTF-8 byte: the prefix stops before them.
+        XCTAssertEqual(TableMapper.commonPrefix(["甲乙", "甲丙"]), "甲")
+        XCTAssertEqual(TableMapper.commonPrefix(["甲", "甲乙"]), "甲")
         var texts = try TextFrontFastPathTests.documents().prefix(60).flatMap { $0.map { LabelText.normalize($0.text) } }
         texts += ["第二十条第(一)项", "第二十条第五项 信息内容", "第二十条", "甲丙", "ac", "a", "", "e\u{301}"]
         var hits = 0
