@@ -30,12 +30,13 @@ public struct TextDictionary<Value: Sendable>: Sendable {
     }
 }
 
-/// A text compared and hashed by its UTF-8 bytes (`TextDictionary`'s keys, all plain texts).
-struct PlainTextKey: Hashable, Sendable {
-    let text: String
-    init(_ text: String) { self.text = text }
-    static func == (a: PlainTextKey, b: PlainTextKey) -> Bool { FastText.bytesEqual(a.text, b.text) }
-    func hash(into hasher: inout Hasher) {
+/// A text compared and hashed by its UTF-8 bytes: for texts of plain scalars only (`FastText.isAllPlain`), which
+/// are equal as `String`s exactly when their bytes are (`TextDictionary`'s keys, the reader's `TextSet`).
+public struct PlainTextKey: Hashable, Sendable {
+    public let text: String
+    public init(_ text: String) { self.text = text }
+    @inlinable public static func == (a: PlainTextKey, b: PlainTextKey) -> Bool { FastText.bytesEqual(a.text, b.text) }
+    @inlinable public func hash(into hasher: inout Hasher) {
         text.withUTF8Bytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

@@ -11,34 +11,24 @@ import OGIModel
 struct TextSet: Sendable {
     let texts: Set<String>
     /// `texts` as byte keys when every text is plain, else nil.
-    let plainKeys: Set<UTF8Key>?
+    let plainKeys: Set<PlainTextKey>?
 
     init<S: Sequence>(_ texts: S) where S.Element == String {
         self.texts = Set(texts)
-        plainKeys = self.texts.allSatisfy(Self.isPlain) ? Set(self.texts.map(UTF8Key.init)) : nil
+        plainKeys = self.texts.allSatisfy(Self.isPlain) ? Set(self.texts.map(PlainTextKey.init)) : nil
     }
 
     func contains(_ s: String) -> Bool {
-        if let keys = plainKeys, Self.isPlain(s) { return keys.contains(UTF8Key(s)) }
+        if let keys = plainKeys, Self.isPlain(s) { return keys.contains(PlainTextKey(s)) }
         return texts.contains(s)
     }
 
     /// `contains(s)` where `scalars` are `s`'s scalars (read already).
     func contains(_ s: String, scalars: [Unicode.Scalar]) -> Bool {
-        if let keys = plainKeys, scalars.allSatisfy(FastText.isPlainScalar) { return keys.contains(UTF8Key(s)) }
+        if let keys = plainKeys, scalars.allSatisfy(FastText.isPlainScalar) { return keys.contains(PlainTextKey(s)) }
         return texts.contains(s)
     }
 
     /// True when every scalar of `s` is plain.
     static func isPlain(_ s: String) -> Bool { FastText.isAllPlain(s) }
-}
-
-/// A text compared and hashed by its UTF-8 bytes.
-struct UTF8Key: Hashable, Sendable {
-    let text: String
-    init(_ text: String) { self.text = text }
-    static func == (a: UTF8Key, b: UTF8Key) -> Bool { FastText.bytesEqual(a.text, b.text) }
-    func hash(into hasher: inout Hasher) {
-        text.withUTF8Bytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-    }
 }
