@@ -875,9 +875,6 @@ enum TextScan {
     static let sentenceMarks = "。，,；《》"
     static let sentenceMarkScalars = ScalarSet(sentenceMarks.unicodeScalars)
 
-    /// `s.contains(where: { ($0.isASCII && $0.isLetter) || sentenceMarks.contains($0) })`, read scalar by
-    /// scalar when every scalar is plain (`FastText.isPlainScalar`: each its own character, so a character
-    /// is an ASCII letter or one of the marks exactly when its scalar is).
     /// The marks a line in front of a title cannot hold (`mayLeadTitle`).
     static let titleLeadMarks = "。，,:："
     static let titleLeadMarkScalars = ScalarSet(titleLeadMarks.unicodeScalars)
@@ -902,6 +899,9 @@ enum TextScan {
         s.count <= 30 && !s.contains(where: { titleLeadMarks.contains($0) }) && !s.contains(where: { $0.isASCII && $0.isLetter })
     }
 
+    /// `s.contains(where: { ($0.isASCII && $0.isLetter) || sentenceMarks.contains($0) })`, read scalar by
+    /// scalar when every scalar is plain (`FastText.isPlainScalar`: each its own character, so a character
+    /// is an ASCII letter or one of the marks exactly when its scalar is).
     static func hasLetterOrSentenceMark(_ s: String) -> Bool {
         guard FastText.isAllPlain(s) else {
             return s.contains(where: { ($0.isASCII && $0.isLetter) || sentenceMarks.contains($0) })

@@ -448,7 +448,6 @@ struct HeadingMatcher: Sendable {
         }
     }
 
-    /// `match` read through the line's scalar view: the reading the byte reading is compared with.
     /// `String(text.drop { $0 == "#" || $0 == " " })`, the text itself when its first byte is neither (a character
     /// equal to "#" or " " is that one scalar, so a text starting with another scalar has none to drop): a heading
     /// starts with its numeral, and comparing that character with "#" and " " normalised it.
@@ -457,6 +456,7 @@ struct HeadingMatcher: Sendable {
         return String(text.drop { $0 == "#" || $0 == " " })
     }
 
+    /// `match` read through the line's scalar view: the reading the byte reading is compared with.
     func matchOnScalarView(_ line: String, excluding: Set<String>, numbered: Bool = false) -> Match? {
         var scalars = Substring(line).unicodeScalars.drop { FastText.isSpace($0) || $0 == "#" }
         guard let first = scalars.first else { return nil }
