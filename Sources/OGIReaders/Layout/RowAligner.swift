@@ -567,12 +567,17 @@ struct RowAligner {
                 }
             }
             if missing > allowed { continue }
-            let (matched, weight, pieces) = lcs(variants[vi].chars, bloom: variants[vi].bloom, ctx, &scratch, need: need)
-            guard matched >= need else { continue }
-            let m = Match(
-                score: weight / Float(n), coverage: Float(matched) / Float(n), variant: vi, nonstandard: variants[vi].nonstandard,
-                pieces: pieces)
-            if best.map({ better(m, than: $0) }) ?? true { best = m }
+            // The pieces are traced back only for a match that wins so far: which one wins never depends on them.
+            guard let filled = lcsTable(variants[vi].chars, bloom: variants[vi].bloom, ctx, &scratch, need: need),
+                filled.matched >= need
+            else { continue }
+            var m = Match(
+                score: filled.total / Float(n), coverage: Float(filled.matched) / Float(n), variant: vi,
+                nonstandard: variants[vi].nonstandard, pieces: [])
+            if best.map({ better(m, than: $0) }) ?? true {
+                m.pieces = lcsPieces(variants[vi].chars, ctx, scratch, filled)
+                best = m
+            }
         }
         return best
     }
@@ -606,8 +611,23 @@ struct RowAligner {
     /// Keeping a column that matches nothing (a hash collision) changes nothing either: it is filled and traced
     /// as the full table would.
     func lcs(_ v: [Unicode.Scalar], bloom: [UInt64], _ ctx: Context, _ scratch: inout Scratch, need: Int = 0) -> (Int, Float, [Int]) {
+        guard let filled = lcsTable(v, bloom: bloom, ctx, &scratch, need: need) else { return (0, 0, []) }
+        if filled.matched < need { return (filled.matched, filled.total, []) }
+        return (filled.matched, filled.total, lcsPieces(v, ctx, scratch, filled))
+    }
+
+    /// The table `lcsTable` filled in its scratch: the matched count and weight, and how many columns were kept.
+    struct FilledTable {
+        var matched: Int
+        var total: Float
+        var kept: Int
+    }
+
+    /// The filling half of `lcs`: nil where `lcs` tells (0, 0, []) at once (no column kept, or fewer than `need`).
+    /// The table stays in `scratch` for `lcsPieces` until the next comparison.
+    func lcsTable(_ v: [Unicode.Scalar], bloom: [UInt64], _ ctx: Context, _ scratch: inout Scratch, need: Int = 0) -> FilledTable? {
         let n = v.count, m = ctx.chars.count
-        if m == 0 { return (0, 0, []) }
+        if m == 0 { return nil }
         // The kept columns: context positions, characters and weights.
         scratch.reserve(columns: m)
         let columns = scratch.columns, chars = scratch.chars, weights = scratch.weights
@@ -624,9 +644,9 @@ struct RowAligner {
                 }
             }
         }
-        if M == 0 { return (0, 0, []) }
+        if M == 0 { return nil }
         // A match holds at most one kept column per character: fewer kept columns than `need`, fewer matched.
-        if M < need { return (0, 0, []) }
+        if M < need { return nil }
         // Cell [i][k] over v[..<i], the kept columns [..<k]: its score and count, ties broken by count, in one key,
         // the score's bits above the count's 16 (`key`). Scores are sums of weights, never negative (nor -0, nor
         // NaN), whose bit patterns order as the numbers do and are equal when the numbers are: comparing keys is
@@ -661,8 +681,14 @@ struct RowAligner {
                 }
             }
         }
-        let matched = Int(keys[n * w + M] & 0xFFFF), total = Self.score(keys[n * w + M])
-        if matched < need { return (matched, total, []) }
+        return FilledTable(matched: Int(keys[n * w + M] & 0xFFFF), total: Self.score(keys[n * w + M]), kept: M)
+    }
+
+    /// The tracing half of `lcs`: the pieces that carried the matched characters of the table `lcsTable` just
+    /// filled for `v` and `ctx` (no other comparison in between).
+    func lcsPieces(_ v: [Unicode.Scalar], _ ctx: Context, _ scratch: Scratch, _ filled: FilledTable) -> [Int] {
+        let n = v.count, m = ctx.chars.count, M = filled.kept, w = M + 1
+        let keys = scratch.keys, columns = scratch.columns, chars = scratch.chars, weights = scratch.weights
         // Trace back the pieces that carried matched characters, as over the full table. `gap`: at a left-out
         // column (a copy of kept column `k`), between kept columns `k` and `k + 1` (or after the last).
         var pieces: [Int] = []
@@ -695,7 +721,7 @@ struct RowAligner {
             }
         }
         pieces.reverse()
-        return (matched, total, pieces)
+        return pieces
     }
 
     /// A table cell's key (`lcs`): the score's bits, then the count in the low 16 bits.
@@ -796,10 +822,14 @@ struct RowAligner {
 
         // Where each column's numbers start, from the rows whose numbers fill one undelimited line exactly.
         var columnStarts: [[Int]] = Array(filledWith: [], count: k)
+        // Each matched row's cells fitted once, here, and read again below: `fit` reads the run's own cells, which
+        // the tokens it makes (kept apart in `cells`) leave as they are, so a second fit would give the same cells.
+        var fittedRows = [ArraySlice<Int32>?](filledWith: nil, count: R)
         for (ri, jj) in assigned.enumerated() {
-            guard let jj, let m = matches(ri * J + jj), let fitted = fit(runs[jj], k: k, items: items, cells: &cells, label: m.pieces),
-                fitted.allSatisfy({ cells.column($0) != nil && cells.line($0) == cells.line(fitted.first!) })
+            guard let jj, let m = matches(ri * J + jj), let fitted = fit(runs[jj], k: k, items: items, cells: &cells, label: m.pieces)
             else { continue }
+            fittedRows[ri] = fitted
+            guard fitted.allSatisfy({ cells.column($0) != nil && cells.line($0) == cells.line(fitted.first!) }) else { continue }
             for (ci, ref) in fitted.enumerated() { columnStarts[ci].append(cells.column(ref)!) }
         }
         let columnAt: [Int]? = columnStarts.allSatisfy({ !$0.isEmpty }) ? columnStarts.map { $0.sorted()[$0.count / 2] } : nil
@@ -813,14 +843,15 @@ struct RowAligner {
                 // of it included, "三、本年度办理结果 （一）予以公开"); over several lines, the pieces that carried it.
                 let shown: String
                 if let lastItem = m.pieces.last, let line = labelPieces.first?.line, labelPieces.allSatisfy({ $0.line == line }) {
-                    var k = lastItem
-                    // Read from the label back, put in order once.
-                    var onLine: [String] = []
-                    while k >= 0, case .piece(let p) = items[k], p.line == line, !p.prose {
-                        onLine.append(tokens[p.index].raw); k -= 1
+                    // The pieces from the label back while they are on its line, joined by spaces (most often one).
+                    var first = lastItem + 1
+                    while first > 0, case .piece(let p) = items[first - 1], p.line == line, !p.prose { first -= 1 }
+                    var text = ""
+                    for i in first..<(lastItem + 1) {
+                        guard case .piece(let p) = items[i] else { continue }
+                        if i == first { text = tokens[p.index].raw } else { text += " " + tokens[p.index].raw }
                     }
-                    onLine.reverse()
-                    shown = onLine.joined(separator: " ")
+                    shown = text
                 } else {
                     shown = labelPieces.map { tokens[$0.index].raw }.joined(separator: " ")
                 }
@@ -830,9 +861,7 @@ struct RowAligner {
                     ? labelPieces.map { tokens[$0.index].raw }.joined() : (m.nonstandard ? prow.variants[m.variant].text : nil)
                 let labelLine = labelPieces.first?.line ?? run.firstLine
                 var rowCells: [Cell]
-                if let fitted = fit(run, k: k, items: items, cells: &cells, label: m.pieces)
-                    ?? placedByColumn(run, columnAt: columnAt, cells: &cells)
-                {
+                if let fitted = fittedRows[ri] ?? placedByColumn(run, columnAt: columnAt, cells: &cells) {
                     // Each token read in place (not copied); each cell made where the array keeps it (`map`: a cell
                     // appended was made, copied into the array and the first one destroyed).
                     rowCells = fitted.indices.map { i in
