@@ -271,47 +271,24 @@ final class TableCells {
         var states = [CellState](filledWith: .missing, count: n)
         var values = [Decimal?](filledWith: nil, count: n)
         var ints = [Int64?](filledWith: nil, count: n)
-        var repeats = false
         let source = report.tables.first(where: { $0.key == table.key })
+        var repeats = false
         if let t = source {
-            // The template row after the last one found is tried first (`CompiledTable.rowIsFirst`).
-            var nextRow = 0
-            // Rows and cells are read field by field in place: copying a whole `Row` or `Cell` retains each of its
-            // strings and arrays.
-            for ri in t.rows.indices {
-                let rowKey = t.rows[ri].key
-                let tr: Int
-                if nextRow < table.rowCount, table.rowIsFirst[nextRow], table.rowKeys[nextRow] == rowKey {
-                    tr = nextRow
-                } else if let found = table.rowIndex[rowKey] {
-                    tr = found
-                } else {
-                    continue
-                }
-                nextRow = tr + 1
-                if rowPositions[tr] >= 0 { repeats = true; continue }
-                rowPositions[tr] = ri
-                let base = tr * table.columnCount
-                var nextColumn = 0
-                let cells = t.rows[ri].cells
-                for ci in cells.indices {
-                    let column = cells[ci].column
-                    let c: Int
-                    if nextColumn < table.columnCount, table.columnIsFirst[nextColumn], table.columnKeys[nextColumn] == column {
-                        c = nextColumn
-                    } else if let found = table.columnIndex[column] {
-                        c = found
-                    } else {
-                        continue
+            // The arrays are written through buffer pointers, in place: written as arrays, each write checked whether
+            // its array was shared (four checks a cell).
+            rowPositions.withUnsafeMutableBufferPointer { rowPositions in
+                cellPositions.withUnsafeMutableBufferPointer { cellPositions in
+                    states.withUnsafeMutableBufferPointer { states in
+                        values.withUnsafeMutableBufferPointer { values in
+                            ints.withUnsafeMutableBufferPointer { ints in
+                                repeats = Self.place(
+                                    t, on: table,
+                                    Slots(
+                                        rowPositions: rowPositions, cellPositions: cellPositions, states: states, values: values,
+                                        ints: ints))
+                            }
+                        }
                     }
-                    nextColumn = c + 1
-                    let i = base + c
-                    if cellPositions[i] >= 0 { repeats = true; continue }
-                    cellPositions[i] = ci
-                    let state = cells[ci].state, value = cells[ci].value
-                    states[i] = state
-                    values[i] = value
-                    ints[i] = Self.plainInteger(state: state, value: value, raw: cells[ci].raw)
                 }
             }
         }
@@ -324,6 +301,62 @@ final class TableCells {
         self.values = values
         self.ints = ints
         complete = !repeats
+    }
+
+    /// Where `init` writes what it reads of a report's table: its arrays, in place.
+    private struct Slots {
+        let rowPositions: UnsafeMutableBufferPointer<Int>
+        let cellPositions: UnsafeMutableBufferPointer<Int>
+        let states: UnsafeMutableBufferPointer<CellState>
+        let values: UnsafeMutableBufferPointer<Decimal?>
+        let ints: UnsafeMutableBufferPointer<Int64?>
+    }
+
+    /// Puts the rows and cells of the report's table `t` at the template's row and column indices in `slots`;
+    /// true when `t` repeats a template row or a row repeats a template column (the repeat is left out).
+    private static func place(_ t: Table, on table: CompiledTable, _ slots: Slots) -> Bool {
+        var repeats = false
+        // The template row after the last one found is tried first (`CompiledTable.rowIsFirst`).
+        var nextRow = 0
+        // Rows and cells are read field by field in place: copying a whole `Row` or `Cell` retains each of its
+        // strings and arrays.
+        for ri in t.rows.indices {
+            let rowKey = t.rows[ri].key
+            let tr: Int
+            if nextRow < table.rowCount, table.rowIsFirst[nextRow], table.rowKeys[nextRow] == rowKey {
+                tr = nextRow
+            } else if let found = table.rowIndex[rowKey] {
+                tr = found
+            } else {
+                continue
+            }
+            nextRow = tr + 1
+            if slots.rowPositions[tr] >= 0 { repeats = true; continue }
+            slots.rowPositions[tr] = ri
+            let base = tr * table.columnCount
+            var nextColumn = 0
+            let cells = t.rows[ri].cells
+            for ci in cells.indices {
+                let column = cells[ci].column
+                let c: Int
+                if nextColumn < table.columnCount, table.columnIsFirst[nextColumn], table.columnKeys[nextColumn] == column {
+                    c = nextColumn
+                } else if let found = table.columnIndex[column] {
+                    c = found
+                } else {
+                    continue
+                }
+                nextColumn = c + 1
+                let i = base + c
+                if slots.cellPositions[i] >= 0 { repeats = true; continue }
+                slots.cellPositions[i] = ci
+                let state = cells[ci].state, value = cells[ci].value
+                slots.states[i] = state
+                slots.values[i] = value
+                slots.ints[i] = plainInteger(state: state, value: value, raw: cells[ci].raw)
+            }
+        }
+        return repeats
     }
 
     /// The report's row at template row `r`, nil when absent.
