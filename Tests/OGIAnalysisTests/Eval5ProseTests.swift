@@ -270,6 +270,7 @@ final class Eval5ProseTests: XCTestCase {
         return out.sorted { ($0.first, $0.second) < ($1.first, $1.second) }
     }
 
+    /// Found as before with the bigrams made on demand and the pairs screened on their bucketed character counts.
     func testRepeatedSentencesWithBigramsMadeOnDemand() {
         var texts = Self.texts()
         // Generated: sentences repeated, with one or two characters changed, dropped or added.
@@ -280,11 +281,14 @@ final class Eval5ProseTests: XCTestCase {
             for _ in 0..<Int(rng.next() % 8 + 2) {
                 if let prior = sentences.randomElement(using: &rng), rng.next() % 2 == 0 {
                     var cs = Array(prior)
-                    switch rng.next() % 4 {
-                    case 0: if !cs.isEmpty { cs[Int(rng.next() % UInt64(cs.count))] = "某" }
-                    case 1: if !cs.isEmpty { cs.remove(at: Int(rng.next() % UInt64(cs.count))) }
-                    case 2: cs.insert("又", at: Int(rng.next() % UInt64(cs.count + 1)))
-                    default: break
+                    // One to four edits: pairs on both sides of every allowed distance, for the count filters' bounds.
+                    for _ in 0..<Int(rng.next() % 4 + 1) {
+                        switch rng.next() % 4 {
+                        case 0: if !cs.isEmpty { cs[Int(rng.next() % UInt64(cs.count))] = "某" }
+                        case 1: if !cs.isEmpty { cs.remove(at: Int(rng.next() % UInt64(cs.count))) }
+                        case 2: cs.insert("又", at: Int(rng.next() % UInt64(cs.count + 1)))
+                        default: break
+                        }
                     }
                     sentences.append(String(cs))
                 } else {

@@ -16,8 +16,9 @@ public struct RepeatedSentence: Hashable, Sendable {
 /// Repeated and near-repeated sentences within one text.
 ///
 /// Sentences are normalised (CJK, letters, digits) and sorted by length; only pairs whose lengths differ by at most
-/// the allowed distance are compared, a bigram count filter (one edit removes at most two bigrams) rejects most of
-/// them, and a banded edit distance decides the rest.
+/// the allowed distance are compared, a character count filter (one edit changes at most two counts by one) and a
+/// bigram count filter (one edit removes at most two bigrams) reject most of them, and a banded edit distance
+/// decides the rest.
 public enum RepeatedSentences {
     /// - Parameters:
     ///   - minLength: shortest sentence considered, in normalised characters.
@@ -44,6 +45,17 @@ public enum RepeatedSentences {
             sortedBigrams[k] = b
             return b
         }
+        // Each item's units counted into 64 buckets (a unit's value modulo 64), made when a pair first needs them, in
+        // one array (item k's at 64 k).
+        var histograms = [UInt16](filledWith: 0, count: items.count * 64)
+        var histogramMade = [Bool](filledWith: false, count: items.count)
+        func histogram(_ k: Int) {
+            guard !histogramMade[k] else { return }
+            histogramMade[k] = true
+            histograms.withUnsafeMutableBufferPointer { h in
+                for u in items[k].units { h[64 * k + Int(u & 63)] &+= 1 }
+            }
+        }
         func allowed(_ longer: Int) -> Int { max(maxEdits, Int((1 - minSimilarity) * Double(longer) + 1e-9)) }
         var out: [RepeatedSentence] = []
         var exactSeen: [[UInt32]: Int] = [:]
@@ -63,6 +75,12 @@ public enum RepeatedSentences {
                     out.append(pair(text, sentences, A.index, B.index, 0))
                     continue
                 }
+                // One edit changes the counts of at most two units by one each, so the counts of two units at distance
+                // d or less differ by 2 d or less in all, and those of their buckets by no more: more than 2 k apart,
+                // the pair is further apart than k (as `bandedDistance` would find).
+                histogram(a)
+                histogram(j)
+                if Self.bucketDifference(histograms, a, j) > 2 * k { continue }
                 let a2 = bigrams(a), b2 = bigrams(j)
                 if commonCount(a2, b2) < max(a2.count, b2.count) - 2 * k { continue }
                 if let d = bandedDistance(A.units, B.units, k) {
@@ -85,6 +103,15 @@ public enum RepeatedSentences {
         return RepeatedSentence(
             first: i, second: j, firstSpan: a, secondSpan: b, distance: d,
             firstDifference: text.text(diffA), secondDifference: text.text(diffB), secondDifferenceSpan: diffB)
+    }
+
+    /// The summed differences of items `a`'s and `b`'s bucket counts (`find`'s histograms, 64 an item).
+    static func bucketDifference(_ histograms: [UInt16], _ a: Int, _ b: Int) -> Int {
+        histograms.withUnsafeBufferPointer { h in
+            var sum = 0
+            for i in 0..<64 { sum += abs(Int(h[64 * a + i]) - Int(h[64 * b + i])) }
+            return sum
+        }
     }
 
     /// The bigrams of a sentence's units (each pair of neighbours as one number), sorted.
