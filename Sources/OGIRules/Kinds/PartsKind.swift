@@ -19,7 +19,18 @@ public struct PartsKind: RuleKind {
 
     public var check: Check
     /// A regular expression with a group `n` reading the number of parts a preamble states.
-    public var countPattern: String?
+    public var countPattern: String? {
+        didSet { countRegex = countPattern.flatMap { try? RegexCache.shared.compile($0) } }
+    }
+    /// `countPattern` compiled once, where the rule is read (nil when there is none, or when it does not compile:
+    /// a pack read with validation refuses such a pattern).
+    private(set) var countRegex: CompiledRegex?
+
+    public init(check: Check, countPattern: String?) {
+        self.check = check
+        self.countPattern = countPattern
+        countRegex = countPattern.flatMap { try? RegexCache.shared.compile($0) }
+    }
 
     public static func parse(_ f: RuleFields) throws -> PartsKind {
         let check = Check(rawValue: try f.required("check").oneOf(Check.allCases.map(\.rawValue), what: "parts check"))!
@@ -42,10 +53,10 @@ public struct PartsKind: RuleKind {
         let ev = run.ev
         let specs = ev.templates.profile.parts
         let report = ev.report
-        let sep = run.messages.text("separator.list")
         switch check {
         case .present:
-            for s in specs where report.part(s.key) == nil {
+            // Whether a part is there, asked of the parts' keys (`report.part` gives a copy of the part).
+            for s in specs where !report.parts.contains(where: { $0.key == s.key }) {
                 var vars = run.bindingVars()
                 vars["part"] = s.title
                 vars["number"] = String(s.number)
@@ -78,6 +89,7 @@ public struct PartsKind: RuleKind {
                 }
             }
             guard let (sentence, named, line) = best else { return }
+            let sep = run.messages.text("separator.list")
             var problems: [String] = []
             let present = Set(report.parts.map(\.key))
             let namedKeys = Set(named.map(\.key))
@@ -93,7 +105,7 @@ public struct PartsKind: RuleKind {
             if !unnamedRequired.isEmpty {
                 problems.append(run.messages.text("engine.parts.preamble.both_absent", ["parts": unnamedRequired.joined(separator: sep)]))
             }
-            if let cp = countPattern, let rx = try? RegexCache.shared.compile(cp) {
+            if let cp = countPattern, let rx = countRegex {
                 do {
                     if let m = try BoundedRegex.firstMatch(rx, in: sentence),
                         let r = sentence.indexRange(utf16: m.range(withName: "n")), let n = ChineseNumber.parse(String(sentence[r])),
