@@ -77,7 +77,7 @@ public enum CellTokenizer {
                         plainFieldsOfPlainLine(t, into: &plainFields)
                     } else {
                         plainFields = t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
-                            .map { String(FastText.trim(String($0))) }
+                            .map { FastText.trimmed(String($0)) }
                     }
                     let first = plainFields.firstIndex { !$0.isEmpty } ?? 0
                     let last = plainFields.lastIndex { !$0.isEmpty } ?? -1
@@ -180,12 +180,12 @@ public enum CellTokenizer {
         while i < scalars.endIndex {
             let u = scalars[i]
             if u == "\t" || u == "|" || u == "｜" {
-                fields.append(String(FastText.trim(String(Substring(scalars[start..<i])))))
+                fields.append(FastText.trimmed(String(Substring(scalars[start..<i]))))
                 start = scalars.index(after: i)
             }
             i = scalars.index(after: i)
         }
-        fields.append(String(FastText.trim(String(Substring(scalars[start..<scalars.endIndex])))))
+        fields.append(FastText.trimmed(String(Substring(scalars[start..<scalars.endIndex]))))
         return fields
     }
 
@@ -833,7 +833,8 @@ public struct TableMapper {
         var notes = prior?.notes ?? []
         var segCache: [String: [Segment]] = [:]
         let aligner = RowAligner(
-            numerals: numerals, syntax: syntax, locate: locate, signWords: signWords, comparable: ComparableLabels(count: tokens.count))
+            numerals: numerals, syntax: syntax, locate: locate, signWords: signWords,
+            comparable: ComparableLabels(count: tokens.count, shared: preparedTemplates.labelScalars))
         let preparation = preparedTemplates.preparation(ofTemplate: template.id)
         /// The reading so far, stopped before table `k`.
         func stopped(at k: Int) -> TableMapping { TableMapping(tables: tables, consumed: consumed, notes: notes, unreadFrom: k) }
@@ -977,12 +978,15 @@ final class PreparedTemplates: @unchecked Sendable {
     private let templates: [Template]
     private let numerals: String
     private let lock = NSLock()
+    /// The comparable scalars of the labels read so far, shared by every report read with these templates.
+    let labelScalars: LabelScalarsCache
     /// Preparations made so far, by template id; nil for an id no template given at init has.
     private var done: [String: Preparation?] = [:]
 
     init(templates: [Template], numerals: String) {
         self.templates = templates
         self.numerals = numerals
+        labelScalars = LabelScalarsCache(numerals: numerals)
     }
 
     /// The preparation of the template with `id` among those given at init, made now when first asked for;

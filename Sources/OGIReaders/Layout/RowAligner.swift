@@ -92,10 +92,13 @@ final class ComparableLabels {
     @exclusivity(unchecked) private var scalars: [[Unicode.Scalar]] = []
     /// The numerals last asked with, read once (`LabelNumerals`).
     @exclusivity(unchecked) private var numeralForm: LabelNumerals?
+    /// Scalars made for earlier streams, by label text (nil: none shared).
+    private let shared: LabelScalarsCache?
 
-    init(count: Int) {
+    init(count: Int, shared: LabelScalarsCache? = nil) {
         formSlots = [Int32](filledWith: -1, count: count)
         scalarSlots = [Int32](filledWith: -1, count: count)
+        self.shared = shared
     }
 
     /// The comparable form of `token`, the text token at `position` of the stream this cache was made for.
@@ -137,6 +140,21 @@ final class ComparableLabels {
     /// `scalarsSlot(of:at:numerals:)` of the token whose normalised text is `norm` (as `form(ofNormalized:)`).
     func scalarsSlot(ofNormalized norm: String, at position: Int, numerals: String) -> Int32 {
         if position < scalarSlots.count, scalarSlots[position] >= 0 { return scalarSlots[position] }
+        let c: [Unicode.Scalar]
+        if let shared, shared.numerals == numerals {
+            c = shared.scalars(ofNormalized: norm) { comparableScalars(ofNormalized: norm, numerals: numerals) }
+        } else {
+            c = comparableScalars(ofNormalized: norm, numerals: numerals)
+        }
+        let slot = Int32(scalars.count)
+        scalars.append(c)
+        if position < scalarSlots.count { scalarSlots[position] = slot }
+        return slot
+    }
+
+    /// The scalars `scalarsSlot(ofNormalized:at:numerals:)` keeps for a token whose normalised text is `norm`: they
+    /// depend on that text and the numerals alone.
+    private func comparableScalars(ofNormalized norm: String, numerals: String) -> [Unicode.Scalar] {
         if numeralForm?.text != numerals { numeralForm = LabelNumerals(numerals) }
         let numerals = numeralForm!
         let ignored = LabelText.ignoredInComparison
@@ -159,17 +177,106 @@ final class ComparableLabels {
         // The numbering's end found on the label's own bytes when that reading is sure (`LabelText.numberingEnd`,
         // what `stripNumbering` keeps the bytes from), so the stripped text is not made; when it is unsure (or the
         // numerals are not plain), `stripNumbering` reads the characters, as it does then.
-        let c =
+        return
             (numerals.plain
-                ? norm.withUTF8Bytes { b in LabelText.numberingEnd(b, numerals: numerals).map { kept(b, from: $0) } } : nil)
+            ? norm.withUTF8Bytes { b in LabelText.numberingEnd(b, numerals: numerals).map { kept(b, from: $0) } } : nil)
             ?? {
                 let stripped = LabelText.stripNumberingOnCharacters(norm, numerals: numerals.text)
                 return stripped.withUTF8Bytes { kept($0, from: 0) }
             }()
-        let slot = Int32(scalars.count)
-        scalars.append(c)
-        if position < scalarSlots.count { scalarSlots[position] = slot }
-        return slot
+    }
+}
+
+/// The comparable scalars of label texts (`ComparableLabels`), kept across the token streams and reports one
+/// reading context reads, by the text's UTF-8 bytes: a table's labels are most often the template's own words,
+/// written alike in every report (three labels in four of a real batch's were read before; the scalars depend on
+/// the text and the numerals alone, so a text with the same bytes has the same scalars). Holds at most
+/// `capacity` texts, then keeps those it has. Locked: copies of a reading context share it across threads.
+///
+/// Its own table, open addressing over the bytes' FNV-1a hash (seeded per cache): a `Dictionary` keyed by the
+/// bytes hashed them with SipHash and cost more to look a label up in than making its scalars again, for a label
+/// read once before.
+final class LabelScalarsCache: @unchecked Sendable {
+    /// The numerals the scalars were made with.
+    let numerals: String
+    /// Most texts kept.
+    let capacity: Int
+    private let lock = NSLock()
+    /// Per slot (a power of two, at least twice the entries): the entry there, -1 for none.
+    private var slots: [Int32]
+    private var mask: Int
+    private let seed: UInt64
+    /// The entries, in the order they were kept: each text, its hash and its scalars.
+    private var texts: [String] = []
+    private var hashes: [UInt64] = []
+    private var values: [[Unicode.Scalar]] = []
+
+    init(numerals: String, capacity: Int = 4_096) {
+        self.numerals = numerals
+        self.capacity = capacity
+        slots = [Int32](filledWith: -1, count: 256)
+        mask = 255
+        seed = UInt64.random(in: 0...UInt64.max)
+    }
+
+    /// Twice the slots, every entry put again (by the hash kept with it).
+    private func grow() {
+        slots = [Int32](filledWith: -1, count: 2 * slots.count)
+        mask = slots.count - 1
+        for e in hashes.indices {
+            var j = Int(truncatingIfNeeded: hashes[e]) & mask
+            while slots[j] >= 0 { j = (j + 1) & mask }
+            slots[j] = Int32(e)
+        }
+    }
+
+    /// The scalars kept for `norm`, else those `make` gives (kept while there is room).
+    func scalars(ofNormalized norm: String, make: () -> [Unicode.Scalar]) -> [Unicode.Scalar] {
+        let h = norm.withUTF8Bytes { b in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
+            for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+            return h
+        }
+        lock.lock()
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] >= 0 {
+            let e = Int(slots[i])
+            if hashes[e] == h, FastText.bytesEqual(texts[e], norm) {
+                let found = values[e]
+                lock.unlock()
+                return found
+            }
+            i = (i + 1) & mask
+        }
+        lock.unlock()
+        let c = make()
+        lock.lock()
+        if texts.count < capacity {
+            // Looked for again from the hash's slot: another thread may have kept the text meanwhile.
+            var j = Int(truncatingIfNeeded: h) & mask
+            var present = false
+            while slots[j] >= 0 {
+                let e = Int(slots[j])
+                if hashes[e] == h, FastText.bytesEqual(texts[e], norm) { present = true; break }
+                j = (j + 1) & mask
+            }
+            if !present {
+                slots[j] = Int32(texts.count)
+                texts.append(norm)
+                hashes.append(h)
+                values.append(c)
+                if 2 * texts.count > slots.count { grow() }
+            }
+        }
+        lock.unlock()
+        return c
+    }
+
+    /// How many texts are kept (for tests).
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return texts.count
     }
 }
 
