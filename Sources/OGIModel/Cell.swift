@@ -112,14 +112,14 @@ public struct CellSyntax: Codable, Sendable, Equatable {
 
     /// `parse` without the plain-literal shortcut (kept callable so tests can compare the two).
     public func parseInFull(_ raw: String) -> (state: CellState, value: Decimal?, unit: String?) {
-        let t = String(FastText.trim(raw))
+        let t = FastText.trimmed(raw)
         if t.isEmpty || blanks.contains(where: { FastText.equal($0, t) }) { return (.blank, 0, nil) }
         if placeholders.contains(where: { FastText.equal($0, t) }) { return (.placeholder, 0, nil) }
         var body = normalizeDigits(t)
         var unit: String?
         for u in units where body.hasSuffix(u) && body.count > u.count {
             unit = u
-            body = String(FastText.trim(String(body.dropLast(u.count))))
+            body = FastText.trimmed(String(body.dropLast(u.count)))
             break
         }
         var sign: Decimal = 1
@@ -133,7 +133,7 @@ public struct CellSyntax: Codable, Sendable, Equatable {
             }
         }
         if !signed, body.hasPrefix("+") { body.removeFirst() }
-        body = String(FastText.trim(body))
+        body = FastText.trimmed(body)
         if Self.significantDigits(body) > Self.maxSignificantDigits {
             return ExactDecimal.parse(body) == nil ? (.text, nil, nil) : (.tooManyDigits, nil, unit)
         }

@@ -208,6 +208,47 @@ public enum FastText {
         return Substring(s.unicodeScalars[utf8.index(utf8.startIndex, offsetBy: lo)..<utf8.index(utf8.startIndex, offsetBy: hi)])
     }
 
+    /// `trim(s).isEmpty`: every scalar of `s` is white space (read on the bytes, up to the first that is not).
+    public static func isBlank(_ s: String) -> Bool {
+        s.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            var i = 0
+            while i < b.count {
+                let (v, length) = UTF8Scan.scalar(b, i)
+                guard isSpace(Unicode.Scalar(v)!) else { return false }
+                i += length
+            }
+            return true
+        } ?? trimOnScalars(s).isEmpty
+    }
+
+    /// `String(trim(s))`: `s` itself when there is no white space at either end (most lines), else the string of
+    /// the bytes between the ends `trim` finds (each end a scalar boundary, so the same text as the substring),
+    /// without going through the scalar view's indices.
+    public static func trimmed(_ s: String) -> String {
+        let ends = s.utf8.withContiguousStorageIfAvailable { b -> String? in
+            var lo = 0, hi = b.count
+            while lo < hi {
+                let (v, length) = UTF8Scan.scalar(b, lo)
+                guard isSpace(Unicode.Scalar(v)!) else { break }
+                lo += length
+            }
+            while hi > lo {
+                var k = hi - 1
+                while b[k] & 0xC0 == 0x80 { k -= 1 }
+                let (v, _) = UTF8Scan.scalar(b, k)
+                guard isSpace(Unicode.Scalar(v)!) else { break }
+                hi = k
+            }
+            if lo == 0 && hi == b.count { return nil }
+            return String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[lo..<hi]))
+        }
+        switch ends {
+        case .some(.some(let t)): return t
+        case .some(.none): return s
+        case .none: return String(trimOnScalars(s))
+        }
+    }
+
     /// `trim` through the scalar view: the reading the byte reading is compared with, and the one for a string whose
     /// bytes are not in one piece.
     public static func trimOnScalars(_ s: String) -> Substring {

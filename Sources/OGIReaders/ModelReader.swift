@@ -96,7 +96,7 @@ public struct ModelReader: ReportReader {
         let doc: Document
         do {
             let (text, _) = try TextDecoding.decode(data, path: path)
-            if FastText.trim(text).isEmpty { throw ReaderError.empty(path: path) }
+            if FastText.isBlank(text) { throw ReaderError.empty(path: path) }
             if json {
                 // JSON is read exactly by JSONDecoder; its shape is checked on the YAML nodes of the same text
                 // (JSON is YAML) for line numbers, when libyaml accepts it.

@@ -125,7 +125,7 @@ public struct PDFReader: DraftingReader {
             }
         }
         try budget.check(lines.count, budget.maxLines, path, "pdftotext gave \(lines.count) lines", unit: "lines")
-        if lines.allSatisfy({ FastText.trim($0.text).isEmpty }) {
+        if lines.allSatisfy({ FastText.isBlank($0.text) }) {
             if !Self.hasEndMarker(data) {
                 throw ReaderError.damagedPDF(
                     path: path, detail: "it is cut off: the end-of-file marker is missing, so the download or copy is incomplete")

@@ -32,7 +32,7 @@ public struct TextReader: ReportReader {
     /// The file's text in numbered lines; an error when it holds no text.
     func decodedLines(path: String, data: Data) throws -> [SourceLine] {
         let (text, _) = try TextDecoding.decode(data, path: path)
-        if FastText.trim(text).isEmpty { throw ReaderError.empty(path: path) }
+        if FastText.isBlank(text) { throw ReaderError.empty(path: path) }
         return try Self.lines(of: text, path: path, budget: budget)
     }
 
@@ -520,7 +520,7 @@ public struct TextReader: ReportReader {
             var out: [Paragraph] = []
             var open = false
             for l in ls {
-                let t = String(FastText.trim(l.text))
+                let t = FastText.trimmed(l.text)
                 if t.isEmpty || isConsumed(l.number) { open = false; continue }
                 if open, let last = out.last {
                     out[out.count - 1] = Paragraph(text: last.text + t, location: last.location)
@@ -757,7 +757,7 @@ public struct TextReader: ReportReader {
 
     func extractTitle(_ lines: ArraySlice<SourceLine>, locate: Locator, into meta: inout Metadata) {
         let words = ctx.templates.profile.titleWords
-        let content = lines.prefix(40).filter { !FastText.trim($0.text).isEmpty }.prefix(12)
+        let content = lines.prefix(40).filter { !FastText.isBlank($0.text) }.prefix(12)
         // A title run into the following sentence (PDF text) is cut after the title word.
         func titlePart(_ text: String) -> String? {
             let t = TextScan.trimmingTitleMarks(text)

@@ -35,7 +35,8 @@ final class ScalarTrimTests: XCTestCase {
 
     /// `FastText.trim`, read on the UTF-8 bytes, against its scalar-view reading: the same slice (the same ends, in
     /// UTF-8 offsets) of generated strings with every kind of space at both ends, combining marks after a space,
-    /// CJK and astral scalars, and of strings bridged from NSString (read through the scalar view).
+    /// CJK and astral scalars, and of strings bridged from NSString (read through the scalar view); and
+    /// `FastText.trimmed`, the same text as a string, and `FastText.isBlank`, whether it is empty.
     func testFastTrimOnBytesIsTheScalarViewReading() {
         let pieces: [String] = [
             " ", "\t", "\n", "\r\n", "\u{3000}", "\u{A0}", "\u{2003}", "\u{200B}", "\u{FEFF}", "\u{85}", "\u{2028}",
@@ -56,6 +57,11 @@ final class ScalarTrimTests: XCTestCase {
                 s.utf8.distance(from: s.startIndex, to: fast.startIndex), s.utf8.distance(from: s.startIndex, to: reference.startIndex))
             XCTAssertTrue(fast.utf8.elementsEqual(reference.utf8), s.debugDescription)
             XCTAssertEqual(fast, reference)
+            // `trimmed`: the same text, as a string of its own (`s` itself when nothing was trimmed).
+            let whole = FastText.trimmed(s)
+            XCTAssertTrue(whole.utf8.elementsEqual(reference.utf8), s.debugDescription)
+            XCTAssertEqual(Array(whole.unicodeScalars), Array(reference.unicodeScalars), s.debugDescription)
+            XCTAssertEqual(FastText.isBlank(s), reference.isEmpty, s.debugDescription)
             if fast.utf8.count != s.utf8.count { trimmed += 1 }
         }
         XCTAssertGreaterThan(trimmed, 5000)

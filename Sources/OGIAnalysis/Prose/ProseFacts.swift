@@ -238,13 +238,13 @@ struct QuantityScanner {
     func label(_ s: [Unicode.Scalar], before i: Int, floor: Int) -> String {
         var a = i
         while a > floor, !labelStops.contains(s[a - 1]) { a -= 1 }
-        return String(FastText.trim(s.string(a..<i)))
+        return FastText.trimmed(s.string(a..<i))
     }
 
     func following(_ s: [Unicode.Scalar], after e: Int) -> String {
         var b = e
         while b < s.count, b - e < 12, !labelStops.contains(s[b]), CharClass.digitValue(s[b]) == nil { b += 1 }
-        return String(FastText.trim(s.string(e..<b)))
+        return FastText.trimmed(s.string(e..<b))
     }
 }
 
