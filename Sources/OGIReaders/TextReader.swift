@@ -918,15 +918,50 @@ enum TextScan {
     /// (`FastText.isPlainScalar`: each its own character, so the scalars count the characters, the last
     /// scalar is the last character, and there is no tab, which is not plain); otherwise by characters
     /// (`isWrappedLineByCharacters`).
+    /// The scalars are decoded from the UTF-8 bytes in place, as `FastText.isAllPlain` reads them: a plain scalar is
+    /// printable ASCII or three bytes long, so any other lead byte ends the scalar reading.
+    ///
+    /// A line whose last two scalars are plain and whose last is a closing mark (most prose lines, ended by 。) is
+    /// answered from its end alone: its last character is that mark (a plain scalar after a plain one is a character
+    /// of its own), so it is not wrapped whatever its length.
     static func isWrappedLine(_ t: String) -> Bool {
-        var count = 0
-        var last: Unicode.Scalar = " "
-        for u in t.unicodeScalars {
-            guard FastText.isPlainScalar(u) else { return isWrappedLineByCharacters(t) }
-            count += 1
-            last = u
+        let plain = t.withUTF8Bytes { b -> (count: Int, last: UInt32)? in
+            if let last = Self.lastScalar(b, before: b.count), FastText.isPlainValue(last.value),
+                lineCloserScalars.contains(Unicode.Scalar(last.value)!),
+                last.start == 0 || Self.lastScalar(b, before: last.start).map({ FastText.isPlainValue($0.value) }) == true
+            {
+                return (0, last.value)
+            }
+            var i = 0, count = 0
+            var last: UInt32 = 0x20
+            while i < b.count {
+                let c = b[i]
+                if c < 0x80 {
+                    guard FastText.isPlainValue(UInt32(c)) else { return nil }
+                    last = UInt32(c)
+                    i &+= 1
+                } else {
+                    // A Swift string is valid UTF-8: a lead byte E0...EF has two continuation bytes after it.
+                    guard c & 0xF0 == 0xE0 else { return nil }
+                    let v = UInt32(c & 0x0F) << 12 | UInt32(b[i &+ 1] & 0x3F) << 6 | UInt32(b[i &+ 2] & 0x3F)
+                    guard FastText.isPlainValue(v) else { return nil }
+                    last = v
+                    i &+= 3
+                }
+                count &+= 1
+            }
+            return (count, last)
         }
-        return count >= 30 && !lineCloserScalars.contains(last)
+        guard let plain else { return isWrappedLineByCharacters(t) }
+        return plain.count >= 30 && !lineCloserScalars.contains(Unicode.Scalar(plain.last)!)
+    }
+
+    /// The scalar of the valid UTF-8 `b` that ends at byte `end`, and where it starts; nil at the start.
+    @inline(__always) static func lastScalar(_ b: UnsafeBufferPointer<UInt8>, before end: Int) -> (value: UInt32, start: Int)? {
+        guard end > 0 else { return nil }
+        var k = end - 1
+        while b[k] & 0xC0 == 0x80 { k -= 1 }
+        return (UTF8Scan.scalar(b, k).value, k)
     }
 
     /// `isWrappedLine` comparing characters: the general reading. A tab is a character of its own (a control

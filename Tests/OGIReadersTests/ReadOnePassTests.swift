@@ -138,6 +138,16 @@ final class ReadOnePassTests: XCTestCase {
         for odd in ["\u{7F}", "\u{1F}", "é", "\u{2028}", "\u{2027}", "\u{205F}", "𠀀", "\u{3029}", "\u{302A}", "\u{FF5E}", "\u{FF5F}"] {
             lines += [String(repeating: "字", count: 30) + odd, odd + String(repeating: "字", count: 30), odd]
         }
+        // A closing mark last after a scalar that is not plain (read from the end only after a plain one): a combining
+        // mark, a prepended sign that joins the mark into one character, a two- and a four-byte scalar; and alone.
+        for before in ["\u{301}", "\u{600}", "é", "𠀀", "\u{200D}", "字", ""] {
+            for closer in ["。", ")", "”", "?"] {
+                lines += [
+                    String(repeating: "字", count: 30) + before + closer, before + closer,
+                    String(repeating: "字", count: 28) + before + closer,
+                ]
+            }
+        }
         for t in try FastPathTests.texts() { lines += t.text.split(separator: "\n").map { String(FastText.trim(String($0))) } }
         var wrapped = 0, plain = 0
         for l in lines where !l.isEmpty {
