@@ -522,7 +522,7 @@ final class TableMappingFastPathTests: XCTestCase {
             tables += t.tables.compactMap { p.tables[$0.key] }
         }
         XCTAssertGreaterThan(tables.count, 4)
-        var contexts = 0, compared = 0, matched = 0, rejectedByResidues = 0
+        var contexts = 0, compared = 0, matched = 0, rejectedByResidues = 0, screenedRows = 0, matchedRows = 0
         var scratch = RowAligner.Scratch()
         for (n, t) in try Self.texts().enumerated() {
             let tokens = CellTokenizer.tokens(of: Self.sourceLines(t.lines), syntax: syntax, filter: mapper.valueScalars)
@@ -555,6 +555,38 @@ final class TableMappingFastPathTests: XCTestCase {
                         }
                     }
                 }
+                // The row screen `align` asks before `match`: a row it turns away is one `match` finds nothing for;
+                // and `match`, which traces back only the winning variant's pieces, gives the match the variants'
+                // full comparisons (`lcs`) pick.
+                table.screenResidues.withUnsafeBufferPointer { residues in
+                    table.screenAllowed.withUnsafeBufferPointer { allowed in
+                        table.allRowVariants.withUnsafeBufferPointer { all in
+                            for c in new.prefix(20) {
+                                for r in table.rows.indices {
+                                    let variants = UnsafeBufferPointer(rebasing: all[table.variantRanges[r]])
+                                    let got = aligner.match(variants, c, &scratch)
+                                    if !table.mayMatch(row: r, contextResidues: c.residues, residues: residues, allowed: allowed) {
+                                        XCTAssertNil(got, "\(t.name) row \(r)")
+                                        screenedRows += 1
+                                    }
+                                    var best: RowAligner.Match?
+                                    for vi in variants.indices where variants[vi].chars.count > 2 {
+                                        let v = variants[vi], n = Float(v.chars.count)
+                                        let (k, w, pieces) = aligner.lcs(v.chars, bloom: v.bloom, c, &scratch)
+                                        guard k >= v.required else { continue }
+                                        let m = RowAligner.Match(
+                                            score: w / n, coverage: Float(k) / n, variant: vi, nonstandard: v.nonstandard, pieces: pieces)
+                                        if best.map({ aligner.better(m, than: $0) }) ?? true { best = m }
+                                    }
+                                    guard variants.allSatisfy({ $0.chars.count > 2 }) else { continue }
+                                    XCTAssertEqual(got.map { [$0.variant] + $0.pieces }, best.map { [$0.variant] + $0.pieces }, t.name)
+                                    XCTAssertEqual(got?.score.bitPattern, best?.score.bitPattern, t.name)
+                                    if got != nil { matchedRows += 1 }
+                                }
+                            }
+                        }
+                    }
+                }
                 for c in new.prefix(12) {
                     for row in table.rows {
                         for v in row.variants where v.chars.count > 2 {
@@ -572,6 +604,8 @@ final class TableMappingFastPathTests: XCTestCase {
         XCTAssertGreaterThan(rejectedByResidues, 1000)
         XCTAssertGreaterThan(compared, 2000)
         XCTAssertGreaterThan(matched, 50)
+        XCTAssertGreaterThan(screenedRows, 1000)
+        XCTAssertGreaterThan(matchedRows, 100)
         // Generated contexts: random scalars from a small alphabet, random weights and pieces.
         var rng = SplitMix(seed: 7)
         let alphabet = Array("规章行政规范性文件其他ab".unicodeScalars)

@@ -35,6 +35,12 @@ struct PreparedTable: Sendable {
     /// `RowAligner.align`.
     var allRowVariants: [Variant]
     var variantRanges: [Range<Int>]
+    /// Per variant of `allRowVariants`: its residues, and how many of its characters may be missing from a context
+    /// (`chars.count - required`), -1 for a variant of two characters or fewer (matched as a whole piece, never
+    /// screened). `RowAligner.align` asks these before comparing a row with a run: when every variant of the row
+    /// misses more residues than it may miss characters, `match` would turn each away at its first test.
+    var screenResidues: [UInt64]
+    var screenAllowed: [Int]
 
     init(spec: TableSpec, numerals: String) {
         // Each variant's comparable form as it was computed (`chars` are its scalars): rebuilding the strings from
@@ -65,6 +71,19 @@ struct PreparedTable: Sendable {
             allRowVariants.append(contentsOf: row.variants)
             variantRanges.append(lo..<allRowVariants.count)
         }
+        screenResidues = allRowVariants.map(\.residues)
+        screenAllowed = allRowVariants.map { $0.chars.count <= 2 ? -1 : $0.chars.count - $0.required }
+    }
+
+    /// False when `match` of row `r`'s variants would give nil at its first test of each (`screenResidues`): no
+    /// variant is short, and each misses more of its residues in `contextResidues` than it may miss characters.
+    @inline(__always)
+    func mayMatch(row r: Int, contextResidues: UInt64, residues: UnsafeBufferPointer<UInt64>, allowed: UnsafeBufferPointer<Int>) -> Bool {
+        for vi in variantRanges[r] {
+            let a = allowed[vi]
+            if a < 0 || (residues[vi] & ~contextResidues).nonzeroBitCount <= a { return true }
+        }
+        return false
     }
 }
 
@@ -871,32 +890,39 @@ struct RowAligner {
         // reads (`lcs`), so the order in which pairs are scored changes nothing.
         let variantRanges = table.variantRanges
         table.allRowVariants.withUnsafeBufferPointer { all in
-            for j in 0..<J {
-                let context = ctxs[j]
-                for r in 0..<R {
-                    let variants = UnsafeBufferPointer(rebasing: all[variantRanges[r]])
-                    guard var m = match(variants, context, &scratch) else { continue }
-                    if strict {
-                        let line = runs[j].firstLine
-                        guard m.coverage == 1,
-                            m.pieces.allSatisfy({
-                                if case .piece(let p) = items[$0] { return p.line == line } else { return false }
-                            })
-                        else { continue }
+            table.screenResidues.withUnsafeBufferPointer { screenResidues in
+                table.screenAllowed.withUnsafeBufferPointer { screenAllowed in
+                    for j in 0..<J {
+                        let context = ctxs[j]
+                        for r in 0..<R {
+                            guard
+                                table.mayMatch(row: r, contextResidues: context.residues, residues: screenResidues, allowed: screenAllowed)
+                            else { continue }
+                            let variants = UnsafeBufferPointer(rebasing: all[variantRanges[r]])
+                            guard var m = match(variants, context, &scratch) else { continue }
+                            if strict {
+                                let line = runs[j].firstLine
+                                guard m.coverage == 1,
+                                    m.pieces.allSatisfy({
+                                        if case .piece(let p) = items[$0] { return p.line == line } else { return false }
+                                    })
+                                else { continue }
+                            }
+                            // A run of blanks only is a row's empty cells only when the label is on its line, in front of
+                            // them; otherwise it is padding of a spanned title or header row.
+                            if blankOnly[j] {
+                                let line = runs[j].firstLine
+                                guard
+                                    m.pieces.allSatisfy({
+                                        if case .piece(let p) = items[$0] { return p.line == line } else { return false }
+                                    })
+                                else { continue }
+                                m.score *= 0.5
+                            }
+                            matchAt[r * J + j] = Int32(found.count)
+                            found.append(m)
+                        }
                     }
-                    // A run of blanks only is a row's empty cells only when the label is on its line, in front of
-                    // them; otherwise it is padding of a spanned title or header row.
-                    if blankOnly[j] {
-                        let line = runs[j].firstLine
-                        guard
-                            m.pieces.allSatisfy({
-                                if case .piece(let p) = items[$0] { return p.line == line } else { return false }
-                            })
-                        else { continue }
-                        m.score *= 0.5
-                    }
-                    matchAt[r * J + j] = Int32(found.count)
-                    found.append(m)
                 }
             }
         }
