@@ -21,7 +21,7 @@ public final class ReaderContext: @unchecked Sendable {
     let mapper: TableMapper
     /// Per part of the profile (in its order): the keys of every other part, the exclusions under which a line
     /// can be a heading of that part only (`TextReader.pairingReading`).
-    let partKeysButOne: [Set<String>]
+    let partKeysButOne: [HeadingMatcher.Exclusion]
     let headingMatcher: HeadingMatcher
     /// The parts' headings as the HTML reader compares them, made on first use (`PartHeadings`).
     let partHeadings: PartHeadings
@@ -45,7 +45,8 @@ public final class ReaderContext: @unchecked Sendable {
         headingMatcher = HeadingMatcher(profile: p)
         partHeadings = PartHeadings(p.parts.map(\.headings))
         let keys = p.parts.map(\.key)
-        partKeysButOne = keys.map { key in Set(keys.filter { $0 != key }) }
+        let matcher = headingMatcher
+        partKeysButOne = keys.map { key in HeadingMatcher.Exclusion(keys: Set(keys.filter { $0 != key }), of: matcher) }
         mapper = TableMapper(numerals: p.partNumerals, syntax: p.cells, templates: templates.templates)
     }
 

@@ -113,7 +113,7 @@ extension TextReader {
         }
 
         // 2. The first part heading, and whether there are fewer than three parts.
-        var found = Set<String>()
+        var found = HeadingMatcher.Exclusion()
         var numberedLines = Set<Int>()
         var firstHeading: Int?
         var next = 0
@@ -121,7 +121,7 @@ extension TextReader {
         func matchNumbered(until enough: Int) {
             while numberedLines.count < enough, hasLine(next) {
                 if let m = matcher.match(lines[next].text, excluding: found, numbered: true) {
-                    found.insert(m.spec.key)
+                    found.insert(m.part, key: m.spec.key)
                     numberedLines.insert(next)
                     if firstHeading == nil { firstHeading = next }
                 }
@@ -153,7 +153,7 @@ extension TextReader {
             // Every line was read: the wording-only headings of `parseOnce`, on the lines that are no numbered one.
             for (i, l) in lines.enumerated() where !numberedLines.contains(i) {
                 guard let m = matcher.match(l.text, excluding: found, numbered: false) else { continue }
-                found.insert(m.spec.key)
+                found.insert(m.part, key: m.spec.key)
                 partCount += 1
                 firstHeading = min(firstHeading ?? i, i)
             }

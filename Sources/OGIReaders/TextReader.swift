@@ -408,7 +408,7 @@ public struct TextReader: ReportReader {
         struct Heading { var spec: PartSpec; var lineIndex: Int; var heading: String; var rest: String; var standard: String? }
         var headings: [Heading] = []
         // Numbered headings first; a line that is only a heading's wording, for the parts still missing.
-        var found = Set<String>()
+        var found = HeadingMatcher.Exclusion()
         // Per line: whether it is settled after the first pass (a heading, or a line that cannot become one
         // in the second; see `HeadingMatcher.mayMatchWithoutNumeral`).
         var settled = [Bool](filledWith: false, count: lines.count)
@@ -419,7 +419,7 @@ public struct TextReader: ReportReader {
                     continue
                 }
                 headings.append(Heading(spec: m.spec, lineIndex: i, heading: m.heading, rest: m.rest, standard: m.standardHeading))
-                found.insert(m.spec.key)
+                found.insert(m.part, key: m.spec.key)
                 settled[i] = true
             }
             if headings.count == profile.parts.count { break }

@@ -69,6 +69,8 @@ final class Read5HeadingTests: XCTestCase {
                     XCTAssertEqual(fast?.heading, ref?.heading, l.debugDescription)
                     XCTAssertEqual(fast?.rest, ref?.rest, l.debugDescription)
                     XCTAssertEqual(fast?.standardHeading, ref?.standardHeading, l.debugDescription)
+                    XCTAssertEqual(fast?.part, ref?.part, l.debugDescription)
+                    if let fast { XCTAssertEqual(matcher.parts[fast.part].spec.key, fast.spec.key) }
                     if fast != nil { found += 1 }
                 }
             }

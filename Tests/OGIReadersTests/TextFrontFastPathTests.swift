@@ -171,6 +171,7 @@ final class TextFrontFastPathTests: XCTestCase {
                     XCTAssertEqual(a?.heading, b?.heading, l)
                     XCTAssertEqual(a?.rest, b?.rest, l)
                     XCTAssertEqual(a?.standardHeading, b?.standardHeading, l)
+                    XCTAssertEqual(a?.part, b?.part, l)
                     if a != nil { matched += 1 }
                 }
             }
@@ -289,6 +290,8 @@ extension HeadingMatcher {
         let shown = String(headingText.drop { $0 == "#" || $0 == " " })
         let rest = ScalarTrim.whitespaces(String(String.UnicodeScalarView(Substring(line).unicodeScalars[end...])))
         let deviates = b.distance > 0 || lostNumeral
-        return Match(spec: b.part.spec, heading: shown, rest: rest, standardHeading: deviates ? b.part.standard : nil)
+        return Match(
+            spec: b.part.spec, heading: shown, rest: rest, standardHeading: deviates ? b.part.standard : nil,
+            part: parts.firstIndex { $0.spec.key == b.part.spec.key }!)
     }
 }

@@ -115,6 +115,32 @@ struct HeadingMatcher: Sendable {
         var heading: String
         var rest: String
         var standardHeading: String?
+        /// The part's index in `parts`.
+        var part: Int
+    }
+
+    /// The parts a match leaves out: a bit per part of `parts` (the first 64), the keys of any further ones. Asked
+    /// before a part's variants are compared with a line, not after one is close enough (a set of keys was hashed
+    /// then): an excluded part is never the best match either way.
+    struct Exclusion: Sendable {
+        var bits: UInt64 = 0
+        var furtherKeys: Set<String> = []
+
+        init() {}
+
+        /// The parts of `matcher` whose keys are in `keys`.
+        init(keys: Set<String>, of matcher: HeadingMatcher) {
+            guard !keys.isEmpty else { return }
+            for pi in matcher.parts.indices where keys.contains(matcher.parts[pi].spec.key) { insert(pi, key: matcher.parts[pi].spec.key) }
+        }
+
+        mutating func insert(_ part: Int, key: String) {
+            if part < 64 { bits |= UInt64(1) << UInt64(part) } else { furtherKeys.insert(key) }
+        }
+
+        @inline(__always) func contains(_ part: Int, key: String) -> Bool {
+            part < 64 ? bits & (UInt64(1) << UInt64(part)) != 0 : furtherKeys.contains(key)
+        }
     }
 
     /// Splits a line in which a heading follows the end of a sentence ("…。一、总体情况2019年…") in two lines
@@ -251,13 +277,18 @@ struct HeadingMatcher: Sendable {
     /// byte offset instead of a scalar index, the heading and the rest cut at that offset), without the scalar
     /// view's indices and three allocations a line. `Read5HeadingTests` compares the two.
     func match(_ line: String, excluding: Set<String>, numbered: Bool = false) -> Match? {
+        match(line, excluding: Exclusion(keys: excluding, of: self), numbered: numbered)
+    }
+
+    /// `match(_:excluding:numbered:)` with the parts left out given as an `Exclusion`.
+    func match(_ line: String, excluding: Exclusion, numbered: Bool = false) -> Match? {
         return line.withUTF8Bytes { b in match(bytes: b, excluding: excluding, numbered: numbered) }
     }
 
     /// Most comparable characters a line is read for (`matchOnScalarView`'s cap).
     static let maxComparable = 40
 
-    private func match(bytes b: UnsafeBufferPointer<UInt8>, excluding: Set<String>, numbered: Bool) -> Match? {
+    private func match(bytes b: UnsafeBufferPointer<UInt8>, excluding: Exclusion, numbered: Bool) -> Match? {
         let n = b.count
         @inline(__always) func skipSpaces(_ from: Int) -> Int {
             var i = from
@@ -334,14 +365,14 @@ struct HeadingMatcher: Sendable {
                 let shown = Self.droppingLeadingMarks(headingText)
                 let rest = ScalarTrim.whitespaces(String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[end..<n])))
                 let deviates = best.distance > 0 || lostNumeral
-                return Match(spec: part.spec, heading: shown, rest: rest, standardHeading: deviates ? part.standard : nil)
+                return Match(spec: part.spec, heading: shown, rest: rest, standardHeading: deviates ? part.standard : nil, part: best.part)
             }
         }
     }
 
     /// The best part for the comparable characters `comp` of a line (`matchOnScalarView`'s search): the least
     /// distance, then the longest prefix; `numeral` when the line has a numeral or a lost one's separator.
-    private func bestPart(_ comp: UnsafeBufferPointer<Unicode.Scalar>, excluding: Set<String>, numeral: Bool)
+    private func bestPart(_ comp: UnsafeBufferPointer<Unicode.Scalar>, excluding: Exclusion, numeral: Bool)
         -> (part: Int, distance: Int, length: Int)?
     {
         if let alphabet { return bestPartBitParallel(comp, alphabet: alphabet, excluding: excluding, numeral: numeral) }
@@ -355,7 +386,7 @@ struct HeadingMatcher: Sendable {
     /// not 0. A variant that repeats an earlier one of its part is skipped: it has the same distances, and a
     /// tie never replaces the best match.
     private func bestPartBitParallel(
-        _ comp: UnsafeBufferPointer<Unicode.Scalar>, alphabet: VariantAlphabet, excluding: Set<String>, numeral: Bool
+        _ comp: UnsafeBufferPointer<Unicode.Scalar>, alphabet: VariantAlphabet, excluding: Exclusion, numeral: Bool
     ) -> (part: Int, distance: Int, length: Int)? {
         var best: (part: Int, distance: Int, length: Int)?
         let stride = alphabet.count + 1
@@ -372,8 +403,7 @@ struct HeadingMatcher: Sendable {
                 }
                 return masks.withUnsafeBufferPointer { allMasks in
                     shapes.withUnsafeBufferPointer { shapes in
-                        for pi in parts.indices {
-                            var isExcluded: Bool?
+                        for pi in parts.indices where !excluding.contains(pi, key: parts[pi].spec.key) {
                             for f in variantStart[pi]..<variantStart[pi + 1] {
                                 let shape = shapes[f]
                                 let m = shape.length
@@ -389,13 +419,10 @@ struct HeadingMatcher: Sendable {
                                 for len in lo...hi {
                                     let d = distances[len]
                                     guard d <= allowed else { continue }
-                                    if isExcluded == nil { isExcluded = excluding.contains(parts[pi].spec.key) }
-                                    if isExcluded == true { break }
                                     if best == nil || d < best!.distance || (d == best!.distance && len > best!.length) {
                                         best = (pi, d, len)
                                     }
                                 }
-                                if isExcluded == true { break }
                             }
                         }
                         return best
@@ -407,7 +434,7 @@ struct HeadingMatcher: Sendable {
 
     /// The best part computed cell by cell (`LabelText.prefixDistances`): the reading `bestPartBitParallel`
     /// stands in for, and the one used when the variants do not fit its masks.
-    func bestPartByCells(_ comp: UnsafeBufferPointer<Unicode.Scalar>, excluding: Set<String>, numeral: Bool)
+    func bestPartByCells(_ comp: UnsafeBufferPointer<Unicode.Scalar>, excluding: Exclusion, numeral: Bool)
         -> (part: Int, distance: Int, length: Int)?
     {
         var best: (part: Int, distance: Int, length: Int)?
@@ -437,7 +464,7 @@ struct HeadingMatcher: Sendable {
                     for len in lo...hi {
                         let d = distances[len]
                         guard d <= allowed else { continue }
-                        if isExcluded == nil { isExcluded = excluding.contains(parts[pi].spec.key) }
+                        if isExcluded == nil { isExcluded = excluding.contains(pi, key: parts[pi].spec.key) }
                         if isExcluded == true { break }
                         if best == nil || d < best!.distance || (d == best!.distance && len > best!.length) { best = (pi, d, len) }
                     }
@@ -547,7 +574,7 @@ struct HeadingMatcher: Sendable {
         let shown = String(headingText.drop { $0 == "#" || $0 == " " })
         let rest = ScalarTrim.whitespaces(String(Substring(lineScalars[end...])))
         let deviates = b.distance > 0 || lostNumeral
-        return Match(spec: part.spec, heading: shown, rest: rest, standardHeading: deviates ? part.standard : nil)
+        return Match(spec: part.spec, heading: shown, rest: rest, standardHeading: deviates ? part.standard : nil, part: b.part)
     }
 }
 
