@@ -380,12 +380,18 @@ public enum CellTokenizer {
     }
 
     private static func appendField(_ f: String, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]) {
-        if let p = Self.value(f, syntax: syntax, filter: filter) {
+        if let v = syntax.plainIntegerValue(f) {
+            appendValue(f, line: line, parsed: (.number, v, nil), into: &out); return
+        }
+        // `value(f, syntax:filter:)` and `hasSpace(f)` from one pass over the field's bytes (`ValueScalars.scan`).
+        let scan = filter.scan(f)
+        let read = scan.hasComma ? separatedNumber(f, syntax: syntax) : scan.certainlyText ? nil : syntax.parseValue(f)
+        if let p = read {
             appendValue(f, line: line, parsed: p, into: &out); return
         }
         // One word (no white space inside): neither a sign apart from its number nor numbering apart from
         // its label, so the field is one text token, as the general reading below finds.
-        if !hasSpace(f) {
+        if !scan.hasSpace {
             out.append(CellToken(kind: .text, raw: f, norm: LabelText.normalize(f), line: line)); return
         }
         let words = f.unicodeScalars.split(whereSeparator: FastText.isSpace).map { String($0) }
@@ -492,6 +498,49 @@ struct ValueScalars: Sendable {
     }
 
     /// `isCertainlyText` read through the scalar view.
+    /// What the tokenizer asks of a field that is no plain whole number, in one pass over its bytes:
+    /// `CellTokenizer.hasComma(w)`, `isCertainlyText(w)` and `CellTokenizer.hasSpace(w)`.
+    func scan(_ w: String) -> (hasComma: Bool, certainlyText: Bool, hasSpace: Bool) {
+        w.withUTF8Bytes { b in
+            var comma = false, space = false, outside = false
+            // False once a scalar is not plain (or the syntax's words are not): then the field is not certainly text.
+            var plain = wordsArePlain
+            var i = 0
+            let n = b.count
+            while i < n {
+                let c = b[i]
+                // A lead byte E5...E9: a scalar of U+5000...U+9FFF, plain, no comma and no white space.
+                if c &- 0xE5 < 5 {
+                    if plain && !outside {
+                        let v = UInt32(c & 0x0F) << 12 | UInt32(b[i &+ 1] & 0x3F) << 6 | UInt32(b[i &+ 2] & 0x3F)
+                        if !allowed.contains(Unicode.Scalar(v)!) { outside = true }
+                    }
+                    i &+= 3
+                    continue
+                }
+                if c < 0x80 {
+                    let u = Unicode.Scalar(c)
+                    if c == 0x2C { comma = true }
+                    if FastText.isSpace(u) { space = true }
+                    if plain {
+                        if c < 0x20 || c > 0x7E { plain = false } else if !outside && !allowed.contains(u) { outside = true }
+                    }
+                    i &+= 1
+                    continue
+                }
+                let (v, len) = UTF8Scan.scalar(b, i)
+                let u = Unicode.Scalar(v)!
+                if v == 0xFF0C { comma = true }
+                if FastText.isSpace(u) { space = true }
+                if plain {
+                    if !FastText.isPlainScalar(u) { plain = false } else if !allowed.contains(u) { outside = true }
+                }
+                i += len
+            }
+            return (comma, plain && outside, space)
+        }
+    }
+
     func isCertainlyTextOnScalars(_ w: String) -> Bool {
         guard wordsArePlain else { return false }
         var outside = false

@@ -144,11 +144,17 @@ final class Read5LabelTests: XCTestCase {
         let alphabet = Array(",，\u{FE50}\u{FF0B}\u{FF0D}ｌ１ 　\u{A0}\u{200B}\u{FEFF}1😀".unicodeScalars)
         for _ in 0..<3000 { words.append(rng.string(from: alphabet, maxLength: 8)) }
         var commas = 0, spaces = 0
+        let filter = ValueScalars(syntax: Repo.linter.ruleSet.templates.profile.cells)
         for w in words {
             let comma = w.unicodeScalars.contains { $0 == "," || $0 == "，" }
             XCTAssertEqual(CellTokenizer.hasComma(w), comma, w.debugDescription)
             let space = w.unicodeScalars.contains(where: FastText.isSpace)
             XCTAssertEqual(CellTokenizer.hasSpace(w), space, w.debugDescription)
+            // The tokenizer's one-pass scan of a field.
+            let scan = filter.scan(w)
+            XCTAssertEqual(scan.hasComma, comma, w.debugDescription)
+            XCTAssertEqual(scan.hasSpace, space, w.debugDescription)
+            XCTAssertEqual(scan.certainlyText, filter.isCertainlyTextOnScalars(w), w.debugDescription)
             if comma { commas += 1 }
             if space { spaces += 1 }
         }

@@ -57,6 +57,10 @@ final class TokenizerBytesTests: XCTestCase {
             for w in [t] + t.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) {
                 let ref = filter.isCertainlyTextOnScalars(w)
                 XCTAssertEqual(filter.isCertainlyText(w), ref, w.debugDescription)
+                let scan = filter.scan(w)
+                XCTAssertEqual(scan.certainlyText, ref, w.debugDescription)
+                XCTAssertEqual(scan.hasComma, w.unicodeScalars.contains { $0 == "," || $0 == "，" }, w.debugDescription)
+                XCTAssertEqual(scan.hasSpace, w.unicodeScalars.contains(where: FastText.isSpace), w.debugDescription)
                 if ref { text += 1 } else { other += 1 }
             }
         }
