@@ -419,6 +419,27 @@ struct SumPlanKey: Hashable, Sendable {
     var total: String
     var parts: [String]
     var alongRows: Bool
+
+    /// The parts are counted, not hashed: a sum's total and table already tell most sums apart, and equal keys
+    /// still compare every part (hashing each part's text cost more than the rare shared bucket).
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(table)
+        hasher.combine(total)
+        hasher.combine(parts.count)
+        hasher.combine(alongRows)
+    }
+}
+
+/// Bindings hashed for a plan's key: a single binding (the common `for_each`) as its name and value in the key's
+/// own hasher, more as the dictionary hashes them (order-independent). Equal dictionaries hash equally either way.
+@inline(__always) func hashBindings(_ bindings: [String: String], into hasher: inout Hasher) {
+    hasher.combine(bindings.count)
+    if bindings.count == 1, let (k, v) = bindings.first {
+        hasher.combine(k)
+        hasher.combine(v)
+    } else if bindings.count > 1 {
+        hasher.combine(bindings)
+    }
 }
 
 /// A sum's spelling before `$variable` substitution, with the variables bound when it is read: what the
@@ -429,6 +450,15 @@ struct BoundSumPlanKey: Hashable, Sendable {
     var parts: [String]
     var alongRows: Bool
     var bindings: [String: String]
+
+    /// As `SumPlanKey`'s, with the bindings (`hashBindings`).
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(table)
+        hasher.combine(total)
+        hasher.combine(parts.count)
+        hasher.combine(alongRows)
+        hashBindings(bindings, into: &hasher)
+    }
 }
 
 /// A cache filled on first use and shared across threads (plans depend only on the rule set).

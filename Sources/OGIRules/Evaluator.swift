@@ -651,6 +651,13 @@ struct IntegerComparisonPlan: Sendable {
         var rule: Int
         var node: Int
         var bindings: [String: String]
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(layout)
+            hasher.combine(rule)
+            hasher.combine(node)
+            hashBindings(bindings, into: &hasher)
+        }
     }
 
     var lhs: [Term]

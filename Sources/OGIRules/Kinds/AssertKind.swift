@@ -39,7 +39,14 @@ public struct AssertKind: RuleKind {
         run.forEachBinding(forEach) { check(run) }
     }
 
-    static let comparisons: Set<String> = ["==", "!=", "<", "<=", ">", ">="]
+    /// Whether `op` is one of the six comparisons, asked by a switch (a set of them hashed the operator at every
+    /// comparison).
+    @inline(__always) static func isComparison(_ op: String) -> Bool {
+        switch op {
+        case "==", "!=", "<", "<=", ">", ">=": return true
+        default: return false
+        }
+    }
 
     func check(_ run: RuleRun) {
         let ev = run.ev
@@ -50,7 +57,7 @@ public struct AssertKind: RuleKind {
             let culprit = failing(expression, ev)
             var vars = run.bindingVars()
             var loc: FindingLocation?
-            if case let .binary(op, a, b)? = culprit, Self.comparisons.contains(op) {
+            if case let .binary(op, a, b)? = culprit, Self.isComparison(op) {
                 ev.touched.removeAll(keepingCapacity: true); ev.touchedMeta.removeAll(keepingCapacity: true)
                 let lv = try ev.eval(a)
                 let lhsCells = ev.touched
@@ -93,7 +100,7 @@ public struct AssertKind: RuleKind {
     /// comparisons are read from plans made once per rule set, keyed by `node`: the position of `e` in the
     /// `and`/`or` tree (root 0, children 2n+1 and 2n+2).
     func truthWithTolerance(_ e: Expr, _ ev: Evaluator, run: RuleRun? = nil, node: Int = 0) throws -> Bool {
-        if case let .binary(op, a, b) = e, Self.comparisons.contains(op) {
+        if case let .binary(op, a, b) = e, Self.isComparison(op) {
             var integerTried = false
             if let run, let plans = ev.comparisonPlans, let compiled = ev.compiled, ev.integerShortcut, tolerance.isZero {
                 let key = IntegerComparisonPlan.Key(layout: ObjectIdentifier(compiled), rule: run.index, node: node, bindings: ev.bindings)

@@ -207,6 +207,12 @@ public struct RepairKind: RuleKind {
         var layout: ObjectIdentifier
         var table: Int
         var bindings: [String: String]
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(layout)
+            hasher.combine(table)
+            hashBindings(bindings, into: &hasher)
+        }
     }
 
     /// The constraint sources of `spec` in `collect`'s order, with `collect`'s bindings: sums by their plans
