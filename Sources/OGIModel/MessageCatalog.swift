@@ -107,7 +107,7 @@ public struct MessageCatalog: Sendable {
                 if b[j] == UInt8(ascii: "{") {
                     nameStart = j + 1
                 } else if nameStart >= 0 {
-                    let name = String(decoding: UnsafeBufferPointer(rebasing: b[nameStart..<j]), as: UTF8.self)
+                    let name = String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[nameStart..<j]))
                     if let value = values[name] {
                         out.append(contentsOf: value.utf8)
                     } else {
@@ -119,7 +119,9 @@ public struct MessageCatalog: Sendable {
                 }
                 i = j + 1
             }
-            return String(decoding: out, as: UTF8.self)
+            // Valid by construction: runs of the template cut at brace bytes (ASCII, so scalar boundaries), the
+            // values' and names' own bytes, and braces.
+            return out.withUnsafeBufferPointer { String(knownValidUTF8: $0) }
         }
     }
 
