@@ -78,17 +78,40 @@ public indirect enum JSONValue {
     /// scalar is (they are all 0x80 and up), so the runs between escapes are copied whole.
     @inline(__always) static func needsEscape(_ b: UInt8) -> Bool { b < 0x20 || b == 0x22 || b == 0x5C }
 
+    /// True when one of the eight bytes of `w` needs escaping (`needsEscape`): a byte below 0x20, or one equal to
+    /// `"` or `\` (a zero byte of `w` xor that byte repeated). The word tests are exact: each is nonzero exactly when
+    /// some byte qualifies (below 0x80 for the bound, which 0x20 is).
+    @inline(__always) static func wordNeedsEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let below = (w &- 0x20 &* ones) & ~w & highs
+        let quote = w ^ (0x22 &* ones), backslash = w ^ (0x5C &* ones)
+        let quotes = (quote &- ones) & ~quote & highs
+        let backslashes = (backslash &- ones) & ~backslash & highs
+        return (below | quotes | backslashes) != 0
+    }
+
     /// Appends `quote(s)` to `out` as UTF-8 bytes: `"`, `\`, line feed, carriage return and tab escaped by name,
     /// the other control characters as `\u00xx`.
     static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
         s.withUTF8Bytes { bytes in
             var runStart = 0
-            for i in 0..<bytes.count {
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                // Eight bytes at a time while none of them is escaped (most of a finding's text).
+                if i &+ 8 <= n, let base = bytes.baseAddress,
+                    !wordNeedsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                {
+                    i &+= 8
+                    continue
+                }
                 let b = bytes[i]
+                i &+= 1
                 guard needsEscape(b) else { continue }
-                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                runStart = i + 1
+                let at = i - 1
+                if runStart < at { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<at])) }
+                runStart = at + 1
                 out.append(0x5C)
                 switch b {
                 case 0x22: out.append(0x22)

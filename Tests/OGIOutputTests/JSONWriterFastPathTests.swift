@@ -68,6 +68,28 @@ final class JSONWriterFastPathTests: XCTestCase {
         }
     }
 
+    /// Generated strings with escaped bytes at every offset of an eight-byte word (the quoting scans words).
+    func testGeneratedStringsQuoteAsBefore() {
+        var rng = SplitMix(seed: 29)
+        let pieces = ["a", "报", "\"", "\\", "\n", "\u{1F}", "\u{0}", "\u{20}", "\u{21}", "\u{23}", "\u{5B}", "\u{5D}", "é", "😀", "\u{7F}"]
+        var escaped = 0
+        for _ in 0..<5_000 {
+            let s = (0..<Int(rng.next() % 24)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+            var bytes: [UInt8] = []
+            JSONValue.appendQuoted(s, to: &bytes)
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), Self.referenceQuote(s), s.debugDescription)
+            if s.utf8.contains(where: JSONValue.needsEscape) { escaped += 1 }
+        }
+        XCTAssertGreaterThan(escaped, 3_000)
+        // The word test against the byte test, on words of one byte each from 0 to 255 in every position.
+        for b in 0...255 {
+            for k in 0..<8 {
+                let w = UInt64(0x61) &* 0x0101_0101_0101_0101 & ~(UInt64(0xFF) << UInt64(8 * k)) | UInt64(b) << UInt64(8 * k)
+                XCTAssertEqual(JSONValue.wordNeedsEscape(w), JSONValue.needsEscape(UInt8(b)), "\(b) at \(k)")
+            }
+        }
+    }
+
     func testGeneratedValuesRenderAsBefore() {
         var rng = SplitMix(seed: 11)
         func value(depth: Int) -> JSONValue {
