@@ -38,34 +38,42 @@ public enum EditorialDetectors {
         precondition(minLength >= 1, "doubledWords: minLength must be at least 1")
         let s = text.scalars
         var out: [EditorialHit] = []
-        var i = 0
-        while i < s.count {
-            var found = false
-            if CharClass.isCJK(s[i]) {
-                // The first pair of each length's comparison below, asked first and read in place (most positions
-                // fail it for every length).
-                let firstPairs = s.withUnsafeBufferPointer { b in
-                    (minLength...max(minLength, maxLength)).contains { len in i + 2 * len <= b.count && b[i] == b[i + len] }
+        // The scalars read in place through one buffer pointer for the whole scan.
+        s.withUnsafeBufferPointer { b in
+            let n = b.count
+            let widest = max(minLength, maxLength)
+            var i = 0
+            while i < n {
+                var found = false
+                if CharClass.isCJK(b[i]) {
+                    // The first pair of each length's comparison below, asked first (most positions fail it for
+                    // every length).
+                    var firstPairs = false
+                    var len = minLength
+                    while len <= widest {
+                        if i + 2 * len <= n && b[i] == b[i + len] { firstPairs = true; break }
+                        len += 1
+                    }
+                    if !firstPairs { i += 1; continue }
+                    for len in stride(from: maxLength, through: minLength, by: -1) where i + 2 * len <= n {
+                        guard b[i] == b[i + len] else { continue }
+                        var same = true
+                        for k in 0..<len where !(CharClass.isCJK(b[i + k]) && b[i + k] == b[i + len + k]) { same = false; break }
+                        guard same else { continue }
+                        // A run of one character ("哈哈哈哈") is reduplication, not a doubled word.
+                        if (1..<len).allSatisfy({ b[i + $0] == b[i] }) { continue }
+                        let word = s.string(i..<(i + len))
+                        let doubled = word + word
+                        if allowed.contains(doubled) || allowed.contains(word) { continue }
+                        out.append(
+                            EditorialHit(kind: .doubledWord, span: TextSpan(start: i, end: i + 2 * len), text: doubled, suggestion: word))
+                        i += 2 * len
+                        found = true
+                        break
+                    }
                 }
-                if !firstPairs { i += 1; continue }
-                for len in stride(from: maxLength, through: minLength, by: -1) where i + 2 * len <= s.count {
-                    guard s[i] == s[i + len] else { continue }
-                    var same = true
-                    for k in 0..<len where !(CharClass.isCJK(s[i + k]) && s[i + k] == s[i + len + k]) { same = false; break }
-                    guard same else { continue }
-                    // A run of one character ("哈哈哈哈") is reduplication, not a doubled word.
-                    if (1..<len).allSatisfy({ s[i + $0] == s[i] }) { continue }
-                    let word = s.string(i..<(i + len))
-                    let doubled = word + word
-                    if allowed.contains(doubled) || allowed.contains(word) { continue }
-                    out.append(
-                        EditorialHit(kind: .doubledWord, span: TextSpan(start: i, end: i + 2 * len), text: doubled, suggestion: word))
-                    i += 2 * len
-                    found = true
-                    break
-                }
+                if !found { i += 1 }
             }
-            if !found { i += 1 }
         }
         return out
     }
