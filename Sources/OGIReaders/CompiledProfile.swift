@@ -12,6 +12,9 @@ public final class ReaderContext: @unchecked Sendable {
     /// The required characters of `inlineNoise` followed by `lineNoise` (pattern `inlineNoise.count + k` is
     /// line-noise pattern `k`), so that one pass over a line answers both checks (nil: over 64 sets in all).
     let noiseScreen: RequiredScalarsScreen?
+    /// The masks of the line-noise patterns in `noiseScreen` (after the inline ones), when every one has required
+    /// sets: a line whose slots hold none of them whole is no noise line, known without reading its text.
+    let lineNoiseMasks: [UInt64]?
     let periodPatterns: [Pattern]
     let publishedPatterns: [Pattern]
     let yearPattern: Pattern
@@ -36,6 +39,12 @@ public final class ReaderContext: @unchecked Sendable {
         inlineNoiseScreen = RequiredScalarsScreen(inlineNoise)
         lineNoiseScreen = RequiredScalarsScreen(lineNoise)
         noiseScreen = RequiredScalarsScreen(inlineNoise + lineNoise)
+        if let screen = noiseScreen {
+            let masks = screen.masks[inlineNoise.count...]
+            lineNoiseMasks = masks.allSatisfy { $0 != nil } ? masks.map { $0! } : nil
+        } else {
+            lineNoiseMasks = nil
+        }
         periodPatterns = p.periodPatterns.map(Pattern.init)
         publishedPatterns = p.publishedPatterns.map(Pattern.init)
         yearPattern = Pattern(p.yearPattern)

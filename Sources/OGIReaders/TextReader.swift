@@ -339,7 +339,14 @@ public struct TextReader: ReportReader {
     /// copied), else those that are not.
     func noiseFreeLines(unchanged input: [SourceLine], in range: Range<Int>, slots: [UInt64]?) -> ArraySlice<SourceLine> {
         let screened = slots != nil && ctx.noiseScreen != nil && slots!.count == input.count
+        // With every line-noise pattern's mask, a line whose slots hold none whole is passed over before its text is
+        // read (`isLineNoise(_:present:)` would find each pattern's mask wanting).
+        let masks = screened ? ctx.lineNoiseMasks : nil
         func isNoise(_ i: Int) -> Bool {
+            if let masks {
+                let present = slots![i]
+                if !masks.contains(where: { present & $0 == $0 }) { return false }
+            }
             let text = input[i].text
             if text.isEmpty { return false }
             return screened ? isLineNoise(text, present: slots![i]) : isLineNoise(text)
