@@ -187,25 +187,29 @@ public enum FastText {
     /// the same questions in the same order as through the scalar view (`trimOnScalars`), so the ends are the same
     /// scalar offsets and the substring is the same slice of the scalar view. `ScalarTrimTests` compares the two.
     public static func trim(_ s: String) -> Substring {
-        let ends = s.utf8.withContiguousStorageIfAvailable { b -> (Int, Int) in
-            var lo = 0, hi = b.count
-            while lo < hi {
-                let (v, length) = UTF8Scan.scalar(b, lo)
-                guard isSpace(Unicode.Scalar(v)!) else { break }
-                lo += length
-            }
-            while hi > lo {
-                var k = hi - 1
-                while b[k] & 0xC0 == 0x80 { k -= 1 }
-                let (v, _) = UTF8Scan.scalar(b, k)
-                guard isSpace(Unicode.Scalar(v)!) else { break }
-                hi = k
-            }
-            return (lo, hi)
-        }
-        guard let (lo, hi) = ends else { return trimOnScalars(s) }
+        guard let (lo, hi) = s.utf8.withContiguousStorageIfAvailable(trimmedEnds) else { return trimOnScalars(s) }
         let utf8 = s.utf8
         return Substring(s.unicodeScalars[utf8.index(utf8.startIndex, offsetBy: lo)..<utf8.index(utf8.startIndex, offsetBy: hi)])
+    }
+
+    /// Where the text of the valid UTF-8 `b` starts and ends once the white space at both ends is left out (byte
+    /// offsets, each a scalar boundary): the scalars at each end decoded in place, the last one found by stepping
+    /// back over continuation bytes.
+    @inline(__always) static func trimmedEnds(_ b: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+        var lo = 0, hi = b.count
+        while lo < hi {
+            let (v, length) = UTF8Scan.scalar(b, lo)
+            guard isSpace(Unicode.Scalar(v)!) else { break }
+            lo += length
+        }
+        while hi > lo {
+            var k = hi - 1
+            while b[k] & 0xC0 == 0x80 { k -= 1 }
+            let (v, _) = UTF8Scan.scalar(b, k)
+            guard isSpace(Unicode.Scalar(v)!) else { break }
+            hi = k
+        }
+        return (lo, hi)
     }
 
     /// `trim(s).isEmpty`: every scalar of `s` is white space (read on the bytes, up to the first that is not).
@@ -226,19 +230,7 @@ public enum FastText {
     /// without going through the scalar view's indices.
     public static func trimmed(_ s: String) -> String {
         let ends = s.utf8.withContiguousStorageIfAvailable { b -> String? in
-            var lo = 0, hi = b.count
-            while lo < hi {
-                let (v, length) = UTF8Scan.scalar(b, lo)
-                guard isSpace(Unicode.Scalar(v)!) else { break }
-                lo += length
-            }
-            while hi > lo {
-                var k = hi - 1
-                while b[k] & 0xC0 == 0x80 { k -= 1 }
-                let (v, _) = UTF8Scan.scalar(b, k)
-                guard isSpace(Unicode.Scalar(v)!) else { break }
-                hi = k
-            }
+            let (lo, hi) = trimmedEnds(b)
             if lo == 0 && hi == b.count { return nil }
             return String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[lo..<hi]))
         }
