@@ -315,8 +315,17 @@ public enum CellTokenizer {
     /// comma and no scalar outside the filter's, so the steps below give `parseValue`'s reading, which is that.
     static func value(_ w: String, syntax: CellSyntax, filter: ValueScalars) -> (state: CellState, value: Decimal?, unit: String?)? {
         if let v = syntax.plainIntegerValue(w) { return (.number, v, nil) }
-        if hasComma(w) { return separatedNumber(w, syntax: syntax) }
-        if filter.isCertainlyText(w) { return nil }
+        return value(w, syntax: syntax, scan: filter.scan(w))
+    }
+
+    /// `value(_:syntax:filter:)` of a word that is no plain whole number, read from its scan (`ValueScalars.scan`).
+    /// Kept a call of its own: inlined into `appendField`, it made the tokenizer's loop cost more (about 0.1% of a
+    /// batch report, through the inlining of what else it calls).
+    @inline(never)
+    static func value(_ w: String, syntax: CellSyntax, scan: ValueScalars.FieldScan) -> (state: CellState, value: Decimal?, unit: String?)?
+    {
+        if scan.hasComma { return separatedNumber(w, syntax: syntax) }
+        if scan.certainlyText { return nil }
         return syntax.parseValue(w)
     }
 
@@ -330,24 +339,6 @@ public enum CellTokenizer {
                 if c == 0x2C { return true }
                 if c == 0xEF, i + 2 < b.count, b[i + 1] == 0xBC, b[i + 2] == 0x8C { return true }
                 i += 1
-            }
-            return false
-        }
-    }
-
-    /// `s.unicodeScalars.contains(where: FastText.isSpace)`, each scalar decoded from the UTF-8 bytes (a scalar
-    /// of U+5000...U+9FFF, lead byte E5...E9, is no white space: passed over by its lead byte).
-    static func hasSpace(_ s: String) -> Bool {
-        return s.withUTF8Bytes { b in
-            var i = 0
-            while i < b.count {
-                if b[i] &- 0xE5 < 5 {
-                    i &+= 3
-                    continue
-                }
-                let (v, len) = UTF8Scan.scalar(b, i)
-                if FastText.isSpace(Unicode.Scalar(v)!) { return true }
-                i += len
             }
             return false
         }
@@ -383,10 +374,9 @@ public enum CellTokenizer {
         if let v = syntax.plainIntegerValue(f) {
             appendValue(f, line: line, parsed: (.number, v, nil), into: &out); return
         }
-        // `value(f, syntax:filter:)` and `hasSpace(f)` from one pass over the field's bytes (`ValueScalars.scan`).
+        // Its value and whether it holds white space, from one pass over the field's bytes (`ValueScalars.scan`).
         let scan = filter.scan(f)
-        let read = scan.hasComma ? separatedNumber(f, syntax: syntax) : scan.certainlyText ? nil : syntax.parseValue(f)
-        if let p = read {
+        if let p = value(f, syntax: syntax, scan: scan) {
             appendValue(f, line: line, parsed: p, into: &out); return
         }
         // One word (no white space inside): neither a sign apart from its number nor numbering apart from
@@ -462,54 +452,32 @@ struct ValueScalars: Sendable {
     /// is no placeholder or blank marker; that scalar is not changed by the digit normalisation, removed
     /// with a unit or sign word, or trimmed, so the number left contains it and is not a decimal.
     ///
-    /// Read on the UTF-8 bytes: a scalar of U+5000...U+9FFF (lead byte E5...E9) is plain, so it is decoded only
-    /// while no scalar outside `allowed` has been found; every other scalar is decoded and asked both questions.
-    /// `isCertainlyTextOnScalars` is the scalar-view reading; `TokenizerBytesTests` compares the two.
-    func isCertainlyText(_ w: String) -> Bool {
-        guard wordsArePlain else { return false }
-        return w.withUTF8Bytes { b in
-            var outside = false
-            var i = 0
-            let n = b.count
-            while i < n {
-                if b[i] &- 0xE5 < 5 {
-                    if !outside {
-                        let v = UInt32(b[i] & 0x0F) << 12 | UInt32(b[i &+ 1] & 0x3F) << 6 | UInt32(b[i &+ 2] & 0x3F)
-                        if !allowed.contains(Unicode.Scalar(v)!) { outside = true }
-                    }
-                    i &+= 3
-                    continue
-                }
-                // An ASCII byte is its scalar, plain from U+0020 to U+007E.
-                if b[i] < 0x80 {
-                    guard b[i] >= 0x20 && b[i] <= 0x7E else { return false }
-                    if !outside && !allowed.contains(Unicode.Scalar(b[i])) { outside = true }
-                    i &+= 1
-                    continue
-                }
-                let (v, len) = UTF8Scan.scalar(b, i)
-                let u = Unicode.Scalar(v)!
-                guard FastText.isPlainScalar(u) else { return false }
-                if !allowed.contains(u) { outside = true }
-                i += len
-            }
-            return outside
-        }
+    /// `scan(w).certainlyText`; `isCertainlyTextOnScalars` is the scalar-view reading, `TokenizerBytesTests`
+    /// compares the two.
+    func isCertainlyText(_ w: String) -> Bool { scan(w).certainlyText }
+
+    /// What the tokenizer asks of a field or word that is no plain whole number (`ValueScalars.scan`).
+    struct FieldScan {
+        /// It holds `,` or `，` (`CellTokenizer.hasComma`).
+        var hasComma: Bool
+        /// `CellSyntax.parse` reads it as text, known from one scalar (`isCertainlyText`).
+        var certainlyText: Bool
+        /// It holds white space (`FastText.isSpace`).
+        var hasSpace: Bool
     }
 
-    /// `isCertainlyText` read through the scalar view.
-    /// What the tokenizer asks of a field that is no plain whole number, in one pass over its bytes:
-    /// `CellTokenizer.hasComma(w)`, `isCertainlyText(w)` and `CellTokenizer.hasSpace(w)`.
-    func scan(_ w: String) -> (hasComma: Bool, certainlyText: Bool, hasSpace: Bool) {
+    /// The three answers of `FieldScan` in one pass over the text's UTF-8 bytes. A scalar of U+5000...U+9FFF (lead
+    /// byte E5...E9) is plain, no comma and no white space, so it is decoded only while no scalar outside `allowed`
+    /// has been found; every other scalar is decoded and asked each question.
+    func scan(_ w: String) -> FieldScan {
         w.withUTF8Bytes { b in
             var comma = false, space = false, outside = false
-            // False once a scalar is not plain (or the syntax's words are not): then the field is not certainly text.
+            // False once a scalar is not plain (or the syntax's words are not): then the text is not certainly text.
             var plain = wordsArePlain
             var i = 0
             let n = b.count
             while i < n {
                 let c = b[i]
-                // A lead byte E5...E9: a scalar of U+5000...U+9FFF, plain, no comma and no white space.
                 if c &- 0xE5 < 5 {
                     if plain && !outside {
                         let v = UInt32(c & 0x0F) << 12 | UInt32(b[i &+ 1] & 0x3F) << 6 | UInt32(b[i &+ 2] & 0x3F)
@@ -518,6 +486,7 @@ struct ValueScalars: Sendable {
                     i &+= 3
                     continue
                 }
+                // An ASCII byte is its scalar, plain from U+0020 to U+007E.
                 if c < 0x80 {
                     let u = Unicode.Scalar(c)
                     if c == 0x2C { comma = true }
@@ -537,10 +506,11 @@ struct ValueScalars: Sendable {
                 }
                 i += len
             }
-            return (comma, plain && outside, space)
+            return FieldScan(hasComma: comma, certainlyText: plain && outside, hasSpace: space)
         }
     }
 
+    /// `isCertainlyText` read through the scalar view.
     func isCertainlyTextOnScalars(_ w: String) -> Bool {
         guard wordsArePlain else { return false }
         var outside = false
