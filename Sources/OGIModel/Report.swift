@@ -290,5 +290,7 @@ public struct Report: Codable, Sendable, Equatable {
 
     public func table(_ key: String) -> Table? { tables.first { $0.key == key } }
     public func part(_ key: String) -> Part? { parts.first { $0.key == key } }
+    /// `part(key) != nil`, without copying the part.
+    public func hasPart(_ key: String) -> Bool { parts.contains { $0.key == key } }
     public func part(number: Int) -> Part? { parts.first { $0.number == number } }
 }

@@ -62,7 +62,7 @@ public enum RootCauses {
         // The parts the report lacks, found on first use (only a rule that a part be present reads them).
         var missing: ArraySlice<String>?
         func nextMissingPart() -> String? {
-            if missing == nil { missing = parts.filter { report.part($0.key) == nil }.map(\.key)[...] }
+            if missing == nil { missing = parts.filter { !report.hasPart($0.key) }.map(\.key)[...] }
             return missing!.popFirst()
         }
         return found.map { f in
@@ -85,7 +85,7 @@ public enum RootCauses {
                         break
                     }
                     c.rootKey = "table:\(spec.key)"
-                    if report.part(spec.part) == nil { c.causeKeys = ["part:\(spec.part)"] }
+                    if !report.hasPart(spec.part) { c.causeKeys = ["part:\(spec.part)"] }
                     break
                 }
                 guard let rs = row(rowLabel, compiled) else { break }

@@ -17,14 +17,12 @@ public struct PartsKind: RuleKind {
         case preamble
     }
 
-    public var check: Check
+    public let check: Check
     /// A regular expression with a group `n` reading the number of parts a preamble states.
-    public var countPattern: String? {
-        didSet { countRegex = countPattern.flatMap { try? RegexCache.shared.compile($0) } }
-    }
+    public let countPattern: String?
     /// `countPattern` compiled once, where the rule is read (nil when there is none, or when it does not compile:
     /// a pack read with validation refuses such a pattern).
-    private(set) var countRegex: CompiledRegex?
+    let countRegex: CompiledRegex?
 
     public init(check: Check, countPattern: String?) {
         self.check = check
@@ -55,8 +53,8 @@ public struct PartsKind: RuleKind {
         let report = ev.report
         switch check {
         case .present:
-            // Whether a part is there, asked of the parts' keys (`report.part` gives a copy of the part).
-            for s in specs where !report.parts.contains(where: { $0.key == s.key }) {
+            // Whether a part is there, asked without copying it (`Report.hasPart`).
+            for s in specs where !report.hasPart(s.key) {
                 var vars = run.bindingVars()
                 vars["part"] = s.title
                 vars["number"] = String(s.number)
