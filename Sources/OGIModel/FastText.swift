@@ -212,17 +212,10 @@ public enum FastText {
         return (lo, hi)
     }
 
-    /// `trim(s).isEmpty`: every scalar of `s` is white space (read on the bytes, up to the first that is not).
+    /// `trim(s).isEmpty`: every scalar of `s` is white space (`trimmedEnds` reads up to the first that is not, and
+    /// then no further back than it).
     public static func isBlank(_ s: String) -> Bool {
-        s.utf8.withContiguousStorageIfAvailable { b -> Bool in
-            var i = 0
-            while i < b.count {
-                let (v, length) = UTF8Scan.scalar(b, i)
-                guard isSpace(Unicode.Scalar(v)!) else { return false }
-                i += length
-            }
-            return true
-        } ?? trimOnScalars(s).isEmpty
+        s.utf8.withContiguousStorageIfAvailable { b in trimmedEnds(b).0 == b.count } ?? trimOnScalars(s).isEmpty
     }
 
     /// `String(trim(s))`: `s` itself when there is no white space at either end (most lines), else the string of

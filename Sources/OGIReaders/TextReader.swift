@@ -925,6 +925,7 @@ enum TextScan {
     /// (`FastText.isPlainScalar`: each its own character, so the scalars count the characters, the last
     /// scalar is the last character, and there is no tab, which is not plain); otherwise by characters
     /// (`isWrappedLineByCharacters`).
+    ///
     /// The scalars are decoded from the UTF-8 bytes in place, as `FastText.isAllPlain` reads them: a plain scalar is
     /// printable ASCII or three bytes long, so any other lead byte ends the scalar reading.
     ///

@@ -446,8 +446,8 @@ struct HeadingMatcher: Sendable {
             let inVariants = distances + 2 * (Self.maxComparable + 1)
             inVariants[0] = 0
             for k in 0..<comp.count { inVariants[k + 1] = inVariants[k] + (variantChars.contains(comp[k]) ? 1 : 0) }
-            for pi in parts.indices {
-                var isExcluded: Bool?
+            // An excluded part is passed over before its variants are compared (it is never the best match).
+            for pi in parts.indices where !excluding.contains(pi, key: parts[pi].spec.key) {
                 for vi in parts[pi].variants.indices {
                     let v = parts[pi].variants[vi]
                     guard v.count >= 2 else { continue }
@@ -464,11 +464,8 @@ struct HeadingMatcher: Sendable {
                     for len in lo...hi {
                         let d = distances[len]
                         guard d <= allowed else { continue }
-                        if isExcluded == nil { isExcluded = excluding.contains(pi, key: parts[pi].spec.key) }
-                        if isExcluded == true { break }
                         if best == nil || d < best!.distance || (d == best!.distance && len > best!.length) { best = (pi, d, len) }
                     }
-                    if isExcluded == true { break }
                 }
             }
             return best

@@ -257,38 +257,36 @@ final class LabelScalarsCache: @unchecked Sendable {
             return h
         }
         lock.lock()
-        var i = Int(truncatingIfNeeded: h) & mask
-        while slots[i] >= 0 {
-            let e = Int(slots[i])
-            if hashes[e] == h, FastText.bytesEqual(texts[e], norm) {
-                let found = values[e]
-                lock.unlock()
-                return found
-            }
-            i = (i + 1) & mask
+        if case .entry(let e) = probe(norm, h) {
+            let found = values[e]
+            lock.unlock()
+            return found
         }
         lock.unlock()
         let c = make()
         lock.lock()
-        if texts.count < capacity {
-            // Looked for again from the hash's slot: another thread may have kept the text meanwhile.
-            var j = Int(truncatingIfNeeded: h) & mask
-            var present = false
-            while slots[j] >= 0 {
-                let e = Int(slots[j])
-                if hashes[e] == h, FastText.bytesEqual(texts[e], norm) { present = true; break }
-                j = (j + 1) & mask
-            }
-            if !present {
-                slots[j] = Int32(texts.count)
-                texts.append(norm)
-                hashes.append(h)
-                values.append(c)
-                if 2 * texts.count > slots.count { grow() }
-            }
+        // Looked for again: another thread may have kept the text meanwhile.
+        if texts.count < capacity, case .free(let slot) = probe(norm, h) {
+            slots[slot] = Int32(texts.count)
+            texts.append(norm)
+            hashes.append(h)
+            values.append(c)
+            if 2 * texts.count > slots.count { grow() }
         }
         lock.unlock()
         return c
+    }
+
+    /// Where `norm` (hash `h`) is: its entry, or the free slot its probe ends at. Called with the lock held.
+    private enum Probe { case entry(Int), free(Int) }
+    @inline(__always) private func probe(_ norm: String, _ h: UInt64) -> Probe {
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] >= 0 {
+            let e = Int(slots[i])
+            if hashes[e] == h, FastText.bytesEqual(texts[e], norm) { return .entry(e) }
+            i = (i + 1) & mask
+        }
+        return .free(i)
     }
 
     /// How many texts are kept (for tests).
