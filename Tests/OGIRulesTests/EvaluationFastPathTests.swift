@@ -1,4 +1,5 @@
 import Foundation
+import OGIAnalysis
 import OGIModel
 import OGITestSupport
 import XCTest
@@ -80,6 +81,68 @@ final class EvaluationFastPathTests: XCTestCase {
             if isPlain { plain += 1 }
         }
         XCTAssertGreaterThan(plain, 100)
+    }
+
+    /// `PartsKind.listingSentence` as it was: every part of every sentence asked about.
+    static func listingSentenceAsItWas(_ preamble: [Paragraph], _ specs: [PartSpec]) -> (String, [PartSpec], SourceLocation?)? {
+        var best: (String, [PartSpec], SourceLocation?)?
+        for para in preamble {
+            let (sentences, plainParagraph) = PartsKind.sentences(para.text)
+            for sentence in sentences {
+                let plain = plainParagraph || TextSearch.isPlain(sentence)
+                let named = specs.filter { s in s.mentions.contains { TextSearch.contains(sentence, $0, haystackIsPlain: plain) } }
+                if named.count >= 3, named.count > (best?.1.count ?? 0) { best = (sentence, named, para.location) }
+            }
+        }
+        return best
+    }
+
+    /// The preamble's listing sentence is the one of counting every part, on the lines of the samples and the corpus
+    /// as one preamble and line by line, and on generated preambles: sentences naming from none to every part, in
+    /// any order, with ties, other scripts and an empty mention.
+    func testPreambleListingSentenceIsTheOneOfCountingEveryPart() throws {
+        let specs = Repo.linter.ruleSet.templates.profile.parts
+        XCTAssertEqual(specs.count, 6)
+        var files = try FileManager.default.contentsOfDirectory(atPath: Repo.path("samples")).filter { $0.hasSuffix(".txt") }
+            .map { Repo.path("samples/" + $0) }
+        if let corpus = Repo.shared.map({ ($0 as NSString).appendingPathComponent("corpus") }),
+            let names = try? FileManager.default.contentsOfDirectory(atPath: corpus)
+        {
+            files += names.filter { $0.hasSuffix(".txt") }.map { (corpus as NSString).appendingPathComponent($0) }
+        }
+        var preambles: [[Paragraph]] = []
+        for f in files {
+            guard let text = try? String(contentsOfFile: f, encoding: .utf8) else { continue }
+            let lines = text.components(separatedBy: "\n").enumerated().map {
+                Paragraph(text: $0.element, location: SourceLocation(file: f, line: $0.offset + 1))
+            }
+            preambles.append(lines)
+            preambles += lines.map { [$0] }
+        }
+        let words = specs.flatMap(\.mentions) + ["报告", "、", "和", "。", "；", "e\u{301}", "情况", "\u{3000}"]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let paragraphs = (0..<Int.random(in: 0...4, using: &rng)).map { k in
+                Paragraph(
+                    text: (0..<Int.random(in: 0...14, using: &rng)).map { _ in words.randomElement(using: &rng)! }.joined(),
+                    location: SourceLocation(line: k + 1))
+            }
+            preambles.append(paragraphs)
+        }
+        var oddSpecs = specs
+        oddSpecs[1].mentions.append("")
+        oddSpecs[2].mentions.append("e\u{301}")
+        var found = 0
+        for p in preambles {
+            for s in [specs, oddSpecs, Array(specs.prefix(2)), Array(specs.reversed())] {
+                let a = PartsKind.listingSentence(p, s), b = Self.listingSentenceAsItWas(p, s)
+                XCTAssertEqual(a?.0, b?.0)
+                XCTAssertEqual(a?.1, b?.1)
+                XCTAssertEqual(a?.2, b?.2)
+                if a != nil { found += 1 }
+            }
+        }
+        XCTAssertGreaterThan(found, 1_000)
     }
 
     func testChineseNumbersAgree() {

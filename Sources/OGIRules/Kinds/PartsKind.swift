@@ -77,23 +77,14 @@ public struct PartsKind: RuleKind {
             }
         case .preamble:
             // The preamble sentence naming the most parts is taken as its list of parts.
-            var best: (String, [PartSpec], SourceLocation?)?
-            for para in report.preamble {
-                let (sentences, plainParagraph) = Self.sentences(para.text)
-                for sentence in sentences {
-                    let plain = plainParagraph || TextSearch.isPlain(sentence)
-                    let named = specs.filter { s in s.mentions.contains { TextSearch.contains(sentence, $0, haystackIsPlain: plain) } }
-                    if named.count >= 3, named.count > (best?.1.count ?? 0) { best = (sentence, named, para.location) }
-                }
-            }
-            guard let (sentence, named, line) = best else { return }
+            guard let (sentence, named, line) = Self.listingSentence(report.preamble, specs) else { return }
             let sep = run.messages.text("separator.list")
             var problems: [String] = []
-            let present = Set(report.parts.map(\.key))
-            let namedKeys = Set(named.map(\.key))
-            let notNamed = specs.filter { present.contains($0.key) && !namedKeys.contains($0.key) }.map(\.title)
-            let namedAbsent = named.filter { !present.contains($0.key) }.map(\.title)
-            let unnamedRequired = specs.filter { !namedKeys.contains($0.key) && !present.contains($0.key) }.map(\.title)
+            // A handful of parts: asked of the report and of the list directly, without hashing their keys into sets.
+            func isNamed(_ key: String) -> Bool { named.contains { $0.key == key } }
+            let notNamed = specs.filter { report.hasPart($0.key) && !isNamed($0.key) }.map(\.title)
+            let namedAbsent = named.filter { !report.hasPart($0.key) }.map(\.title)
+            let unnamedRequired = specs.filter { !isNamed($0.key) && !report.hasPart($0.key) }.map(\.title)
             if !notNamed.isEmpty {
                 problems.append(run.messages.text("engine.parts.preamble.not_listed", ["parts": notNamed.joined(separator: sep)]))
             }
@@ -125,6 +116,39 @@ public struct PartsKind: RuleKind {
 }
 
 extension PartsKind {
+    /// The preamble sentence that names the most parts (at least three; the first of equals), with the parts it
+    /// names in template order and its paragraph's location; nil when no sentence names three.
+    ///
+    /// A sentence's parts are counted only while it can still name more than the best so far (and three): once the
+    /// parts not yet asked about could not bring it there, it is passed over, and once a sentence names every part
+    /// no later one can do better. The answer is the one of counting every part of every sentence
+    /// (`EvaluationFastPathTests`).
+    static func listingSentence(_ preamble: [Paragraph], _ specs: [PartSpec]) -> (String, [PartSpec], SourceLocation?)? {
+        var best: (String, [PartSpec], SourceLocation?)?
+        // Whether each part's mentions are plain text, asked once rather than for every sentence.
+        let plainMentions = specs.map { $0.mentions.map { !$0.isEmpty && TextSearch.isPlain($0) } }
+        for para in preamble {
+            let (sentences, plainParagraph) = Self.sentences(para.text)
+            for sentence in sentences {
+                let need = max(3, (best?.1.count ?? 0) + 1)
+                if need > specs.count { return best }
+                let plain = plainParagraph || TextSearch.isPlain(sentence)
+                var named: [PartSpec] = []
+                for (k, s) in specs.enumerated() {
+                    if named.count + (specs.count - k) < need { break }
+                    let mentioned = s.mentions.indices.contains { m in
+                        plain && plainMentions[k][m]
+                            ? FastText.contains(sentence, s.mentions[m])
+                            : TextSearch.contains(sentence, s.mentions[m], haystackIsPlain: plain)
+                    }
+                    if mentioned { named.append(s) }
+                }
+                if named.count >= need { best = (sentence, named, para.location) }
+            }
+        }
+        return best
+    }
+
     /// A preamble paragraph split at 。 and ；, and whether it is plain text (`TextSearch.isPlain`). Plain text splits
     /// the same on scalars as on characters (each of its scalars is a character of its own), without comparing
     /// characters; other text is split on characters.
