@@ -522,7 +522,8 @@ final class Pattern: @unchecked Sendable {
 
 /// The characters every match of a regular expression must contain, read from its source: one set per
 /// top-level item that must occur at least once (a literal character, an escaped one, or a bracket class of
-/// plain characters). A text without any character of one set cannot match, so the regex need not run.
+/// plain characters), and for a group that must, the characters its alternatives start with and those they end
+/// with (`groupSets`). A text without any character of one set cannot match, so the regex need not run.
 /// The reading is conservative: a pattern with top-level alternation, inline flags, or any construct it does
 /// not know gives no sets (nil), and every text is searched.
 ///
@@ -649,11 +650,14 @@ struct RequiredScalars: Sendable {
         while i < u.count {
             let c = u[i]
             var atom: [Unicode.Scalar]?
+            /// A group's sets (`groupSets`), required when the group is.
+            var fromGroup: [[Unicode.Scalar]] = []
             switch c {
             case "|", "*", "+", "?", "{", "}", ")": return nil
             case "(":
                 if i + 2 < u.count, u[i + 1] == "?", !":=!<>".unicodeScalars.contains(u[i + 2]) { return nil }  // inline flags
                 guard let end = group(i) else { return nil }
+                fromGroup = Self.groupSets(u, open: i, end: end, bracket: bracket) ?? []
                 i = end
             case "[":
                 guard let b = bracket(i) else { return nil }
@@ -700,6 +704,7 @@ struct RequiredScalars: Sendable {
                     if i < u.count, "*+?{".unicodeScalars.contains(u[i]) { return nil }
                 }
             }
+            if required { sets += fromGroup }
             if required, let a = atom {
                 sets.append(a)
                 if let p = previousOnce {
@@ -718,6 +723,54 @@ struct RequiredScalars: Sendable {
         self.pairs = pairs
         self.pairSets = pairSets
         self.slots = ScalarSlots(sets, lookups: lookups)
+    }
+
+    /// The sets a group adds when it must occur: every match goes through one of its alternatives, and so holds a
+    /// character of that alternative's first set and one of its last; the union of the alternatives' first sets is
+    /// required, and so is the union of their last. Nil when the group adds none: a lookaround (what it looks at is
+    /// not matched, and a negative one requires nothing), or an alternative with no sets of its own (it may match
+    /// nothing, or is not read). `open` is the group's "(", `end` the index after its ")"; `bracket` reads a class
+    /// as `init` does.
+    private static func groupSets(
+        _ u: [Unicode.Scalar], open: Int, end: Int, bracket: (Int) -> (end: Int, chars: [Unicode.Scalar]?)?
+    ) -> [[Unicode.Scalar]]? {
+        var start = open + 1
+        if start < end - 1, u[start] == "?" {
+            // `(?:` and `(?<name>` only; `(?=`, `(?!`, `(?<=` and `(?<!` are lookarounds.
+            guard start + 1 < end - 1 else { return nil }
+            if u[start + 1] == ":" {
+                start += 2
+            } else if u[start + 1] == "<", start + 2 < end - 1, u[start + 2] != "=", u[start + 2] != "!",
+                let close = u[(start + 2)..<(end - 1)].firstIndex(of: ">")
+            {
+                start = close + 1
+            } else {
+                return nil
+            }
+        }
+        // The alternatives: split at the group's own "|", not at one inside a nested group, a class or an escape.
+        var alternatives: [ArraySlice<Unicode.Scalar>] = []
+        var depth = 0, k = start, from = start
+        while k < end - 1 {
+            switch u[k] {
+            case "\\": k += 2; continue
+            case "[": guard let b = bracket(k) else { return nil }; k = b.end; continue
+            case "(": depth += 1
+            case ")": depth -= 1
+            case "|" where depth == 0: alternatives.append(u[from..<k]); from = k + 1
+            default: break
+            }
+            k += 1
+        }
+        alternatives.append(u[from..<(end - 1)])
+        var firsts: [Unicode.Scalar] = [], lasts: [Unicode.Scalar] = []
+        for a in alternatives {
+            guard let r = RequiredScalars(pattern: String(String.UnicodeScalarView(a))), let first = r.sets.first, let last = r.sets.last
+            else { return nil }
+            for c in first where !firsts.contains(c) { firsts.append(c) }
+            for c in last where !lasts.contains(c) { lasts.append(c) }
+        }
+        return firsts == lasts ? [firsts] : [firsts, lasts]
     }
 
     /// True when the text has at least one character of every set, and every pair side by side. The sets are

@@ -78,6 +78,23 @@ final class FastPathTests: XCTestCase {
         XCTAssertEqual(sets(#"(?<=\p{Han})\([a-zā]{1,6}\)"#), ["(", ")"])
         XCTAssertEqual(sets("a?b*c{0,2}d{2}"), ["d"])
         XCTAssertEqual(sets("人民政府$"), ["人", "民", "政", "府"])
+        // A group that must occur: its alternatives' first characters, and their last ones.
+        XCTAssertEqual(sets("(?:镇|乡|街道办事处)$"), ["镇乡街", "镇乡处"])
+        XCTAssertEqual(sets("(?:发布时间|发布日期|公开日期|成文日期|日期)[:：]"), ["发公成日", "间期", ":："])
+        XCTAssertEqual(sets(#"(?<y>(?:19|20)\d{2})年"#), ["12", "90", "年"])
+        XCTAssertEqual(sets("a(x)b"), ["a", "x", "b"])
+        XCTAssertEqual(sets("a(b|[cd]e)f"), ["a", "bcd", "be", "f"])
+        XCTAssertEqual(sets("a(b(c|d)|e)f"), ["a", "be", "cde", "f"])
+        // A group that may be left out, may match nothing, has an alternative without sets, or looks around: none.
+        XCTAssertEqual(sets("a(b|c)?d"), ["a", "d"])
+        XCTAssertEqual(sets("a(b|)d"), ["a", "d"])
+        XCTAssertEqual(sets("a(b|.)d"), ["a", "d"])
+        XCTAssertEqual(sets("a(?=b)c"), ["a", "c"])
+        XCTAssertEqual(sets("a(?!b)c"), ["a", "c"])
+        XCTAssertEqual(sets("a(?<!b)c"), ["a", "c"])
+        XCTAssertEqual(sets("a(?<=b)c"), ["a", "c"])
+        XCTAssertEqual(sets(#"a(b\|c)d"#), ["a", "b", "c", "d"])
+        XCTAssertEqual(sets("a([|]b)d"), ["a", "|", "b", "d"])
         // Nothing is required, or the pattern is not read: no shortcut.
         XCTAssertNil(sets("."))
         XCTAssertNil(sets("a|b"))
