@@ -622,6 +622,41 @@ public struct TableMapper {
 
     /// True when `text` holds one of `texts` (their bytes, `FastText.contains`), `prefix` being the run of scalars
     /// they all start with (`SearchForms.anchorsPrefix`): a text without the prefix holds none of them.
+    /// The text an anchor is looked for in at token `i` (nil for a token that is no text): its normalised text and
+    /// that of up to three text tokens right after it on its line, before `end`. An anchor may be written in
+    /// pieces on one line ("第二十条 第（一）项").
+    static func anchorText(_ tokens: [CellToken], _ i: Int, end: Int) -> String? {
+        guard tokens[i].kind == .text else { return nil }
+        var s = tokens[i].norm
+        var j = i + 1
+        while j < end, j < i + 4, tokens[j].kind == .text, tokens[j].line == tokens[i].line {
+            s += tokens[j].norm; j += 1
+        }
+        return s
+    }
+
+    /// The first token in `start..<end` whose `anchorText` holds one of `anchors` (`containsAny`). The tokens an
+    /// anchor text joins are neighbours on one line, so it is part of that line's tokens joined (bytes, as
+    /// `containsAny` compares them): a line whose joined tokens hold no anchor is passed over whole, without
+    /// joining its tokens again from each of them.
+    static func firstWithAnchor(_ tokens: [CellToken], from start: Int, end: Int, _ anchors: [String], prefix: String?) -> Int? {
+        var i = start
+        while i < end {
+            let line = tokens[i].line
+            var lineEnd = i + 1
+            while lineEnd < end, tokens[lineEnd].line == line { lineEnd += 1 }
+            var joined = tokens[i].norm
+            for j in (i + 1)..<lineEnd { joined += tokens[j].norm }
+            if containsAny(joined, anchors, prefix: prefix) {
+                for k in i..<lineEnd where anchorText(tokens, k, end: end).map({ containsAny($0, anchors, prefix: prefix) }) ?? false {
+                    return k
+                }
+            }
+            i = lineEnd
+        }
+        return nil
+    }
+
     static func containsAny(_ text: String, _ texts: [String], prefix: String?) -> Bool {
         if let prefix, !FastText.contains(text, prefix) { return false }
         return texts.contains { FastText.contains(text, $0) }
@@ -941,27 +976,11 @@ public struct TableMapper {
         var title: String?
         var titleLine: Int?
         if !spec.anchors.isEmpty && useAnchors {
-            // An anchor may be written in pieces on one line ("第二十条 第（一）项").
-            func lineText(_ i: Int) -> String? {
-                guard tokens[i].kind == .text else { return nil }
-                var s = tokens[i].norm
-                var j = i + 1
-                while j < range.upperBound, j < i + 4, tokens[j].kind == .text, tokens[j].line == tokens[i].line {
-                    s += tokens[j].norm; j += 1
-                }
-                return s
-            }
             let forms = searchForms(spec, in: template, prep: preparation)
-            let mine = forms.anchors, minePrefix = forms.anchorsPrefix
-            guard let a = range.first(where: { i in lineText(i).map { t in Self.containsAny(t, mine, prefix: minePrefix) } ?? false })
-            else {
-                return nil
-            }
-            let others = forms.otherAnchors, othersPrefix = forms.otherAnchorsPrefix
-            let end =
-                (a + 1..<range.upperBound).first { i in lineText(i).map { t in Self.containsAny(t, others, prefix: othersPrefix) } ?? false
-                }
-                ?? range.upperBound
+            let bound = range.upperBound
+            guard let a = Self.firstWithAnchor(tokens, from: range.lowerBound, end: bound, forms.anchors, prefix: forms.anchorsPrefix)
+            else { return nil }
+            let end = Self.firstWithAnchor(tokens, from: a + 1, end: bound, forms.otherAnchors, prefix: forms.otherAnchorsPrefix) ?? bound
             region = a..<end
             title = spec.title
             titleLine = tokens[a].line

@@ -189,4 +189,56 @@ final class TablesInPartsTests: XCTestCase {
         }
         XCTAssertGreaterThan(hits, 20)
     }
+
+    /// The anchor search passes over a line whose tokens joined hold no anchor (`TableMapper.firstWithAnchor`): it
+    /// must find the token that asking every token finds, on the tokens of every sample and corpus text, for the
+    /// templates' anchor lists and for lists of pieces of the texts' own lines (so that most lists are found, some
+    /// only across two tokens), from several starting tokens and with the range cut short.
+    func testAnchorSearchByLineFindsTheTokenOfTheTokenByTokenSearch() throws {
+        let ctx = Self.context
+        var lists: [[String]] = []
+        for t in ctx.templates.templates {
+            lists.append(t.tables.flatMap { $0.anchors.map(LabelText.normalize) })
+            for table in t.tables where !table.anchors.isEmpty { lists.append(table.anchors.map(LabelText.normalize)) }
+        }
+        var found = 0, across = 0, searches = 0
+        var rng = SystemRandomNumberGenerator()
+        for (_, text) in try FastPathTests.texts() {
+            let lines = text.components(separatedBy: "\n").enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element) }
+            let tokens = CellTokenizer.tokens(of: lines, syntax: ctx.templates.profile.cells, filter: ctx.mapper.valueScalars)
+            guard tokens.count > 10 else { continue }
+            var own = lists
+            for _ in 0..<6 {
+                // A piece of one token's text, or of two neighbours' joined: found where it was taken, or before.
+                let i = Int.random(in: 0..<(tokens.count - 1), using: &rng)
+                let both = tokens[i].norm + tokens[i + 1].norm
+                let scalars = Array(both.unicodeScalars)
+                guard scalars.count > 1 else { continue }
+                let from = Int.random(in: 0..<(scalars.count - 1), using: &rng)
+                let to = Int.random(in: (from + 1)...scalars.count, using: &rng)
+                own.append([String(String.UnicodeScalarView(scalars[from..<to]))])
+                own.append([String(String.UnicodeScalarView(scalars[from..<to])), "不在文中的锚"])
+            }
+            for list in own {
+                let prefix = TableMapper.commonPrefix(list)
+                for start in [0, tokens.count / 3, Int.random(in: 0..<tokens.count, using: &rng)] {
+                    for end in [tokens.count, Int.random(in: start...tokens.count, using: &rng)] {
+                        let expected = (start..<end).first { i in
+                            TableMapper.anchorText(tokens, i, end: end).map { TableMapper.containsAny($0, list, prefix: prefix) } ?? false
+                        }
+                        let got = TableMapper.firstWithAnchor(tokens, from: start, end: end, list, prefix: prefix)
+                        XCTAssertEqual(got, expected, "\(list) from \(start) to \(end)")
+                        searches += 1
+                        if let k = expected {
+                            found += 1
+                            if !TableMapper.containsAny(tokens[k].norm, list, prefix: prefix) { across += 1 }
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(searches, 1_000)
+        XCTAssertGreaterThan(found, 300)
+        XCTAssertGreaterThan(across, 10)
+    }
 }
