@@ -522,8 +522,8 @@ final class Pattern: @unchecked Sendable {
 
 /// The characters every match of a regular expression must contain, read from its source: one set per
 /// top-level item that must occur at least once (a literal character, an escaped one, or a bracket class of
-/// plain characters), and for a group that must, the characters its alternatives start with and those they end
-/// with (`groupSets`). A text without any character of one set cannot match, so the regex need not run.
+/// plain characters), and for a group of literal alternatives that must, the characters they start with and those
+/// they end with (`groupSets`). A text without any character of one set cannot match, so the regex need not run.
 /// The reading is conservative: a pattern with top-level alternation, inline flags, or any construct it does
 /// not know gives no sets (nil), and every text is searched.
 ///
@@ -657,7 +657,7 @@ struct RequiredScalars: Sendable {
             case "(":
                 if i + 2 < u.count, u[i + 1] == "?", !":=!<>".unicodeScalars.contains(u[i + 2]) { return nil }  // inline flags
                 guard let end = group(i) else { return nil }
-                fromGroup = Self.groupSets(u, open: i, end: end, bracket: bracket) ?? []
+                fromGroup = Self.groupSets(u, open: i, end: end) ?? []
                 i = end
             case "[":
                 guard let b = bracket(i) else { return nil }
@@ -725,53 +725,47 @@ struct RequiredScalars: Sendable {
         self.slots = ScalarSlots(sets, lookups: lookups)
     }
 
-    /// The sets a group adds when it must occur: every match goes through one of its alternatives, and so holds a
-    /// character of that alternative's first set and one of its last; the union of the alternatives' first sets is
-    /// required, and so is the union of their last. Nil when the group adds none: a lookaround (what it looks at is
-    /// not matched, and a negative one requires nothing), or an alternative with no sets of its own (it may match
-    /// nothing, or is not read). `open` is the group's "(", `end` the index after its ")"; `bracket` reads a class
-    /// as `init` does.
-    private static func groupSets(
-        _ u: [Unicode.Scalar], open: Int, end: Int, bracket: (Int) -> (end: Int, chars: [Unicode.Scalar]?)?
-    ) -> [[Unicode.Scalar]]? {
+    /// The sets a group of literal alternatives adds when it must occur (`(?:发布时间|公开日期|日期)`): every match
+    /// goes through one of the alternatives, and so holds its first character and its last; the alternatives' first
+    /// characters together are a required set, and so are their last ones. Nil when the group adds none: a
+    /// lookaround (what it looks at is not matched, and a negative one requires nothing), an empty alternative, or
+    /// anything in it but plain characters and `|` (a class, an escape, a quantifier, a nested group: such a group
+    /// is passed over, as before). `open` is the group's "(", `end` the index after its ")".
+    private static func groupSets(_ u: [Unicode.Scalar], open: Int, end: Int) -> [[Unicode.Scalar]]? {
         var start = open + 1
-        if start < end - 1, u[start] == "?" {
+        let close = end - 1
+        if start < close, u[start] == "?" {
             // `(?:` and `(?<name>` only; `(?=`, `(?!`, `(?<=` and `(?<!` are lookarounds.
-            guard start + 1 < end - 1 else { return nil }
+            guard start + 1 < close else { return nil }
             if u[start + 1] == ":" {
                 start += 2
-            } else if u[start + 1] == "<", start + 2 < end - 1, u[start + 2] != "=", u[start + 2] != "!",
-                let close = u[(start + 2)..<(end - 1)].firstIndex(of: ">")
+            } else if u[start + 1] == "<", start + 2 < close, u[start + 2] != "=", u[start + 2] != "!",
+                let name = u[(start + 2)..<close].firstIndex(of: ">")
             {
-                start = close + 1
+                start = name + 1
             } else {
                 return nil
             }
         }
-        // The alternatives: split at the group's own "|", not at one inside a nested group, a class or an escape.
-        var alternatives: [ArraySlice<Unicode.Scalar>] = []
-        var depth = 0, k = start, from = start
-        while k < end - 1 {
-            switch u[k] {
-            case "\\": k += 2; continue
-            case "[": guard let b = bracket(k) else { return nil }; k = b.end; continue
-            case "(": depth += 1
-            case ")": depth -= 1
-            case "|" where depth == 0: alternatives.append(u[from..<k]); from = k + 1
-            default: break
-            }
-            k += 1
-        }
-        alternatives.append(u[from..<(end - 1)])
         var firsts: [Unicode.Scalar] = [], lasts: [Unicode.Scalar] = []
-        for a in alternatives {
-            guard let r = RequiredScalars(pattern: String(String.UnicodeScalarView(a))), let first = r.sets.first, let last = r.sets.last
-            else { return nil }
-            for c in first where !firsts.contains(c) { firsts.append(c) }
-            for c in last where !lasts.contains(c) { lasts.append(c) }
+        var from = start
+        for k in start...close {
+            let c = u[k]
+            if k < close, c != "|" {
+                guard !Self.special.contains(c) else { return nil }
+                continue
+            }
+            // The end of an alternative (a "|", or the group's ")").
+            guard from < k else { return nil }
+            if !firsts.contains(u[from]) { firsts.append(u[from]) }
+            if !lasts.contains(u[k - 1]) { lasts.append(u[k - 1]) }
+            from = k + 1
         }
         return firsts == lasts ? [firsts] : [firsts, lasts]
     }
+
+    /// The characters with a meaning of their own in a pattern: a group whose alternatives hold one is not read.
+    private static let special = Set("\\[](){}.*+?^$|".unicodeScalars)
 
     /// True when the text has at least one character of every set, and every pair side by side. The sets are
     /// read together in one pass over the text's bytes (`ScalarSlots`), instead of one scan of its scalars per

@@ -48,6 +48,9 @@ final class FastPathTests: XCTestCase {
     static let tricky = [
         "", "\n", "\r\n", "a\r\nb", "a\rb\nc", "a\n\rb", "x\r", "x\r\n", "\n\n", "一、总体情况\r\n\r\n二、主动公开\n", "\u{301}\n\u{301}a",
         "末行无换行", "a\n\u{3000}\n", "\r\r\n\n", "｜ 1 ｜ 2 ｜", "[bookmark:x]\n数(shù)据", "- 4 -", "第 3 页 共 9 页", "|---|---|",
+        // Each alternative of the profile's groups of literal alternatives, matched.
+        "发布时间：2021-01-20", "发布日期: 2021年1月20日", "公开日期 2021.01.20", "成文日期：2021/1/20", "日期：2021-1-20", "某某镇",
+        "某乡", "某街道办事处", "（2021年1月20日）",
     ]
 
     /// Line splitting on characters: a line ends at "\n", "\r\n" (one character) or "\r"; an empty last line is
@@ -78,23 +81,28 @@ final class FastPathTests: XCTestCase {
         XCTAssertEqual(sets(#"(?<=\p{Han})\([a-zā]{1,6}\)"#), ["(", ")"])
         XCTAssertEqual(sets("a?b*c{0,2}d{2}"), ["d"])
         XCTAssertEqual(sets("人民政府$"), ["人", "民", "政", "府"])
-        // A group that must occur: its alternatives' first characters, and their last ones.
+        // A group of literal alternatives that must occur: their first characters, and their last ones.
         XCTAssertEqual(sets("(?:镇|乡|街道办事处)$"), ["镇乡街", "镇乡处"])
         XCTAssertEqual(sets("(?:发布时间|发布日期|公开日期|成文日期|日期)[:：]"), ["发公成日", "间期", ":："])
-        XCTAssertEqual(sets(#"(?<y>(?:19|20)\d{2})年"#), ["12", "90", "年"])
         XCTAssertEqual(sets("a(x)b"), ["a", "x", "b"])
-        XCTAssertEqual(sets("a(b|[cd]e)f"), ["a", "bcd", "be", "f"])
-        XCTAssertEqual(sets("a(b(c|d)|e)f"), ["a", "be", "cde", "f"])
-        // A group that may be left out, may match nothing, has an alternative without sets, or looks around: none.
+        XCTAssertEqual(sets("a(?<n>bc|d)e"), ["a", "bd", "cd", "e"])
+        // A group that may be left out, has an empty alternative, holds anything but plain characters, or looks
+        // around: none.
+        XCTAssertEqual(sets(#"(?<y>(?:19|20)\d{2})年"#), ["年"])
         XCTAssertEqual(sets("a(b|c)?d"), ["a", "d"])
         XCTAssertEqual(sets("a(b|)d"), ["a", "d"])
+        XCTAssertEqual(sets("a(|b)d"), ["a", "d"])
         XCTAssertEqual(sets("a(b|.)d"), ["a", "d"])
+        XCTAssertEqual(sets("a(b|[cd]e)f"), ["a", "f"])
+        XCTAssertEqual(sets("a(b(c|d)|e)f"), ["a", "f"])
         XCTAssertEqual(sets("a(?=b)c"), ["a", "c"])
         XCTAssertEqual(sets("a(?!b)c"), ["a", "c"])
         XCTAssertEqual(sets("a(?<!b)c"), ["a", "c"])
         XCTAssertEqual(sets("a(?<=b)c"), ["a", "c"])
-        XCTAssertEqual(sets(#"a(b\|c)d"#), ["a", "b", "c", "d"])
-        XCTAssertEqual(sets("a([|]b)d"), ["a", "|", "b", "d"])
+        XCTAssertEqual(sets(#"a(b\|c)d"#), ["a", "d"])
+        XCTAssertEqual(sets("a([|]b)d"), ["a", "d"])
+        XCTAssertEqual(sets("a(?:b|c){2}d"), ["a", "bc", "d"])
+        XCTAssertEqual(sets("a(?:b|c){0,2}d"), ["a", "d"])
         // Nothing is required, or the pattern is not read: no shortcut.
         XCTAssertNil(sets("."))
         XCTAssertNil(sets("a|b"))
