@@ -635,24 +635,29 @@ public struct TableMapper {
         return s
     }
 
-    /// The first token in `start..<end` whose `anchorText` holds one of `anchors` (`containsAny`). The tokens an
-    /// anchor text joins are neighbours on one line, so it is part of that line's tokens joined (bytes, as
-    /// `containsAny` compares them): a line whose joined tokens hold no anchor is passed over whole, without
-    /// joining its tokens again from each of them.
+    /// The first token in `start..<end` whose `anchorText` holds one of `anchors` (`containsAny`). An anchor text
+    /// joins neighbouring text tokens of one line, so it is part of their run joined (bytes, as `containsAny`
+    /// compares them): a run whose joined tokens hold no anchor is passed over whole, without joining its tokens
+    /// again from each of them; a run of one token is its own anchor text.
     static func firstWithAnchor(_ tokens: [CellToken], from start: Int, end: Int, _ anchors: [String], prefix: String?) -> Int? {
         var i = start
         while i < end {
+            guard tokens[i].kind == .text else { i += 1; continue }
             let line = tokens[i].line
-            var lineEnd = i + 1
-            while lineEnd < end, tokens[lineEnd].line == line { lineEnd += 1 }
-            var joined = tokens[i].norm
-            for j in (i + 1)..<lineEnd { joined += tokens[j].norm }
-            if containsAny(joined, anchors, prefix: prefix) {
-                for k in i..<lineEnd where anchorText(tokens, k, end: end).map({ containsAny($0, anchors, prefix: prefix) }) ?? false {
-                    return k
+            var runEnd = i + 1
+            while runEnd < end, tokens[runEnd].kind == .text, tokens[runEnd].line == line { runEnd += 1 }
+            if runEnd == i + 1 {
+                if containsAny(tokens[i].norm, anchors, prefix: prefix) { return i }
+            } else {
+                var joined = tokens[i].norm
+                for j in (i + 1)..<runEnd { joined += tokens[j].norm }
+                if containsAny(joined, anchors, prefix: prefix) {
+                    for k in i..<runEnd where anchorText(tokens, k, end: end).map({ containsAny($0, anchors, prefix: prefix) }) ?? false {
+                        return k
+                    }
                 }
             }
-            i = lineEnd
+            i = runEnd
         }
         return nil
     }

@@ -190,11 +190,12 @@ final class TablesInPartsTests: XCTestCase {
         XCTAssertGreaterThan(hits, 20)
     }
 
-    /// The anchor search passes over a line whose tokens joined hold no anchor (`TableMapper.firstWithAnchor`): it
+    /// The anchor search passes over a run of text tokens on one line whose tokens joined hold no anchor
+    /// (`TableMapper.firstWithAnchor`): it
     /// must find the token that asking every token finds, on the tokens of every sample and corpus text, for the
     /// templates' anchor lists and for lists of pieces of the texts' own lines (so that most lists are found, some
     /// only across two tokens), from several starting tokens and with the range cut short.
-    func testAnchorSearchByLineFindsTheTokenOfTheTokenByTokenSearch() throws {
+    func testAnchorSearchByRunsFindsTheTokenOfTheTokenByTokenSearch() throws {
         let ctx = Self.context
         var lists: [[String]] = []
         for t in ctx.templates.templates {
