@@ -147,60 +147,106 @@ public indirect enum JSONValue {
 /// A JSON document written member by member straight into UTF-8 bytes (no tree, and none of `String`'s checks
 /// on every append), in exactly the layout `JSONValue.render(into:indent:)` gives: two spaces per level, a member
 /// per line, empty containers as `{}` and `[]`. `JSONBufferTests` compares the two on every sample.
+///
+/// The bytes are written into a buffer of its own, grown by doubling: each piece (most are a few bytes: a
+/// separator, a key, `null`) is one capacity test and a copy, where an `Array` append also checked that the array
+/// was uniquely referenced and called `memcpy`. A buffer is written by one owner and not copied (a copy would share
+/// the bytes).
 public struct JSONBuffer {
+    /// The document's bytes so far: `count` of them at `base`, room for `capacity`.
+    private final class Storage {
+        var base: UnsafeMutablePointer<UInt8>
+        var count = 0
+        var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = max(capacity, 64)
+            base = .allocate(capacity: self.capacity)
+        }
+
+        deinit { base.deallocate() }
+
+        /// Where the next `n` bytes go, with room made for them; `count` is moved on by the caller.
+        @inline(__always) func room(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+            if count &+ n > capacity { grow(to: count + n) }
+            return base + count
+        }
+
+        func grow(to needed: Int) {
+            var c = capacity * 2
+            while c < needed { c *= 2 }
+            let b = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+            b.update(from: base, count: count)
+            base.deallocate()
+            base = b
+            capacity = c
+        }
+    }
+
+    private let storage: Storage
     /// The document so far.
-    public var bytes: [UInt8]
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
+    /// The document so far, as `Data` (one copy of the bytes).
+    public var data: Data { Data(bytes: storage.base, count: storage.count) }
+    public var text: String { String(decoding: UnsafeBufferPointer(start: storage.base, count: storage.count), as: UTF8.self) }
     /// The indentation of the value the buffer starts with (as `render(into:indent:)`'s `indent`).
     private let base: Int
     /// Per open container: whether it has a member yet.
     private var filled: [Bool] = []
 
     public init(text: String = "", indent: Int) {
-        bytes = Array(text.utf8)
-        bytes.reserveCapacity(4096)
+        storage = Storage(capacity: 4096)
         base = indent
+        write(text)
     }
 
-    @inline(__always) private mutating func append(_ s: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    /// Appends `n` bytes from `p`.
+    @inline(__always) private func write(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        guard n > 0 else { return }
+        storage.room(n).update(from: p, count: n)
+        storage.count &+= n
     }
 
-    /// Spaces for `pad`, appended from this one buffer (`repeatElement` went through the generic sequence
-    /// append, an iterator step per space).
-    private static let spaces: StaticString = "                                                                "
+    @inline(__always) private func write(_ b: UInt8) {
+        storage.room(1).pointee = b
+        storage.count &+= 1
+    }
 
-    private mutating func pad(_ level: Int) {
-        var n = 2 * level
-        while n > 0 {
-            let k = min(n, Self.spaces.utf8CodeUnitCount)
-            bytes.append(contentsOf: UnsafeBufferPointer(start: Self.spaces.utf8Start, count: k))
-            n -= k
-        }
+    @inline(__always) private func write(_ s: StaticString) { write(s.utf8Start, s.utf8CodeUnitCount) }
+
+    private func write(_ s: String) {
+        s.withUTF8Bytes { b in if let p = b.baseAddress { write(p, b.count) } }
+    }
+
+    private func pad(_ level: Int) {
+        let n = 2 * level
+        guard n > 0 else { return }
+        storage.room(n).update(repeating: 0x20, count: n)
+        storage.count &+= n
     }
 
     /// `{` or `[`.
     public mutating func open(_ bracket: Character) {
-        bytes.append(bracket.asciiValue!)
+        write(bracket.asciiValue!)
         filled.append(false)
     }
 
     /// `}` or `]`: an empty container stays `{}` / `[]`, a filled one closes on a line of its own.
     public mutating func close(_ bracket: Character) {
         if filled.removeLast() {
-            bytes.append(0x0A)
+            write(0x0A)
             pad(base + filled.count)
         }
-        bytes.append(bracket.asciiValue!)
+        write(bracket.asciiValue!)
     }
 
     /// Starts the next item of the innermost array (or member of an object, after which `key` writes the name).
     public mutating func element() {
         let depth = filled.count
         if filled[depth - 1] {
-            append(",\n")
+            write(",\n")
         } else {
-            bytes.append(0x0A)
+            write(0x0A)
             filled[depth - 1] = true
         }
         pad(base + depth)
@@ -209,39 +255,92 @@ public struct JSONBuffer {
     /// Starts the next member of the innermost object: `"key": `.
     public mutating func key(_ k: String) {
         element()
-        JSONValue.appendQuoted(k, to: &bytes)
-        append(": ")
+        string(k)
+        write(": ")
     }
 
-    /// `key(k)` for a name that needs no escaping (letters, digits and `_`): written without scanning it.
-    /// The separator, indentation, quoted name and `: ` are written into a small buffer and appended at once (an
-    /// append to the document costs about as much as a short key: five of them a key, before).
+    /// `key(k)` for a name that needs no escaping (letters, digits and `_`): written without scanning it, the
+    /// separator, indentation, quoted name and `: ` straight into the buffer.
     public mutating func plainKey(_ k: StaticString) {
         let depth = filled.count
         let separated = filled[depth - 1]
         filled[depth - 1] = true
         let indent = 2 * (base + depth), name = k.utf8CodeUnitCount
         let n = (separated ? 2 : 1) + indent + name + 4
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { b in
+        let b = storage.room(n)
+        var i = 0
+        if separated { b[0] = UInt8(ascii: ","); i = 1 }
+        b[i] = 0x0A
+        i += 1
+        (b + i).update(repeating: 0x20, count: indent)
+        i += indent
+        b[i] = 0x22
+        i += 1
+        (b + i).update(from: k.utf8Start, count: name)
+        i += name
+        b[i] = 0x22; b[i + 1] = UInt8(ascii: ":"); b[i + 2] = 0x20
+        storage.count &+= n
+    }
+
+    /// `s` quoted as `JSONValue.appendQuoted(_:to:)` quotes it: room for the longest it can become (six bytes for
+    /// each byte, `\u00xx`) is made once, and the runs between escapes are copied whole.
+    public mutating func string(_ s: String) {
+        s.withUTF8Bytes { bytes in
+            let n = bytes.count
+            let out = storage.room(2 &+ 6 &* n)
+            var o = 0
+            out[o] = 0x22
+            o &+= 1
+            guard let src = bytes.baseAddress else {
+                out[o] = 0x22
+                storage.count &+= 2
+                return
+            }
+            var runStart = 0
             var i = 0
-            if separated { b[0] = UInt8(ascii: ","); i = 1 }
-            b[i] = 0x0A
-            i += 1
-            for j in 0..<indent { b[i + j] = 0x20 }
-            i += indent
-            b[i] = 0x22
-            i += 1
-            for j in 0..<name { b[i + j] = k.utf8Start[j] }
-            i += name
-            b[i] = 0x22; b[i + 1] = UInt8(ascii: ":"); b[i + 2] = 0x20
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<(i + 3)]))
+            while i < n {
+                // Eight bytes at a time while none of them is escaped (most of a finding's text).
+                if i &+ 8 <= n, !JSONValue.wordNeedsEscape(UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self)) {
+                    i &+= 8
+                    continue
+                }
+                let b = src[i]
+                i &+= 1
+                guard JSONValue.needsEscape(b) else { continue }
+                let at = i &- 1
+                if runStart < at {
+                    (out + o).update(from: src + runStart, count: at &- runStart)
+                    o &+= at &- runStart
+                }
+                runStart = i
+                out[o] = 0x5C
+                o &+= 1
+                switch b {
+                case 0x22: out[o] = 0x22; o &+= 1
+                case 0x5C: out[o] = 0x5C; o &+= 1
+                case 0x0A: out[o] = 0x6E; o &+= 1  // n
+                case 0x0D: out[o] = 0x72; o &+= 1  // r
+                case 0x09: out[o] = 0x74; o &+= 1  // t
+                default:
+                    let hex: StaticString = "0123456789abcdef"
+                    out[o] = 0x75; out[o &+ 1] = 0x30; out[o &+ 2] = 0x30  // u00
+                    out[o &+ 3] = hex.utf8Start[Int(b >> 4)]
+                    out[o &+ 4] = hex.utf8Start[Int(b & 0xF)]
+                    o &+= 5
+                }
+            }
+            if runStart < n {
+                (out + o).update(from: src + runStart, count: n &- runStart)
+                o &+= n &- runStart
+            }
+            out[o] = 0x22
+            storage.count &+= o &+ 1
         }
     }
 
-    public mutating func string(_ s: String) { JSONValue.appendQuoted(s, to: &bytes) }
     public mutating func string(_ s: String?) { if let s { string(s) } else { null() } }
-    public mutating func int(_ i: Int) { bytes.append(contentsOf: String(i).utf8) }
+    public mutating func int(_ i: Int) { write(String(i)) }
     public mutating func int(_ i: Int?) { if let i { int(i) } else { null() } }
-    public mutating func bool(_ b: Bool) { if b { append("true") } else { append("false") } }
-    public mutating func null() { append("null") }
+    public mutating func bool(_ b: Bool) { if b { write("true") } else { write("false") } }
+    public mutating func null() { write("null") }
 }

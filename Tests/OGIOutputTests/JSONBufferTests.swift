@@ -43,7 +43,11 @@ final class JSONBufferTests: XCTestCase {
     }
 
     func testEveryFieldAndOddStrings() {
-        let odd = ["", "\"", "a\\b", "行\n一\r\n二\t三", "\u{0}\u{1F}", "😀", String(repeating: "表", count: 200)]
+        // The last two pass the buffer's first capacity (4,096 bytes), in one piece and as escapes.
+        let odd = [
+            "", "\"", "a\\b", "行\n一\r\n二\t三", "\u{0}\u{1F}", "😀", String(repeating: "表", count: 200),
+            String(repeating: "表格", count: 1_500), String(repeating: "\"表\n\u{1}", count: 1_200),
+        ]
         let location = FindingLocation(line: 3, page: 2, paragraph: nil, table: "表三", row: odd[3], column: nil, cell: "a.b.c")
         let suggestion = CellSuggestion(cell: "t.r.c", location: FindingLocation(), value: nil, suggestedValue: Decimal(string: "-12.50")!)
         var nested = Finding(rule: "R2", severity: .info, category: .extraction, message: odd[4], fix: nil, location: FindingLocation())
