@@ -522,7 +522,7 @@ final class TableMappingFastPathTests: XCTestCase {
             tables += t.tables.compactMap { p.tables[$0.key] }
         }
         XCTAssertGreaterThan(tables.count, 4)
-        var contexts = 0, compared = 0, matched = 0, rejectedByResidues = 0, screenedRows = 0, matchedRows = 0
+        var contexts = 0, compared = 0, matched = 0, rejectedByResidues = 0, screenedRows = 0, rowScreened = 0, matchedRows = 0
         var scratch = RowAligner.Scratch()
         for (n, t) in try Self.texts().enumerated() {
             let tokens = CellTokenizer.tokens(of: Self.sourceLines(t.lines), syntax: syntax, filter: mapper.valueScalars)
@@ -569,6 +569,18 @@ final class TableMappingFastPathTests: XCTestCase {
                                         XCTAssertNil(got, "\(t.name) row \(r)")
                                         screenedRows += 1
                                     }
+                                    // The row-level screen asked first turns away only rows `mayMatch` turns away.
+                                    let anyPasses = table.rowResidues.withUnsafeBufferPointer { rr in
+                                        table.rowAllowed.withUnsafeBufferPointer { ra in
+                                            table.mayMatchAny(row: r, contextResidues: c.residues, residues: rr, allowed: ra)
+                                        }
+                                    }
+                                    if !anyPasses {
+                                        XCTAssertFalse(
+                                            table.mayMatch(row: r, contextResidues: c.residues, residues: residues, allowed: allowed),
+                                            "\(t.name) row \(r)")
+                                        rowScreened += 1
+                                    }
                                     var best: RowAligner.Match?
                                     for vi in variants.indices where variants[vi].chars.count > 2 {
                                         let v = variants[vi], n = Float(v.chars.count)
@@ -605,6 +617,7 @@ final class TableMappingFastPathTests: XCTestCase {
         XCTAssertGreaterThan(compared, 2000)
         XCTAssertGreaterThan(matched, 50)
         XCTAssertGreaterThan(screenedRows, 1000)
+        XCTAssertGreaterThan(rowScreened, screenedRows / 2, "the row-level screen turns away most of what the variants turn away")
         XCTAssertGreaterThan(matchedRows, 100)
         // Generated contexts: random scalars from a small alphabet, random weights and pieces.
         var rng = SplitMix(seed: 7)
