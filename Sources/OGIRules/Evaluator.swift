@@ -265,7 +265,7 @@ final class Evaluator {
                 if v == "it", let n = OGIModel.ExactDecimal.parse(b) { return .num(n) }
                 return .str(b)
             }
-            if segs.count == 1, case .name(let n) = segs[0], let f = ReportField(rawValue: n) {
+            if segs.count == 1, case .name(let n) = segs[0], let f = ReportField.named(n) {
                 touchedMeta.append(f)
                 return f.value(report.metadata)
             }

@@ -6,6 +6,22 @@ import OGIModel
 public enum ReportField: String, Sendable, CaseIterable {
     case year, title_year, published, period_start, period_end, agency, agency_kind, template, title, table_years
 
+    /// The cases by the UTF-8 length of their names: a name is compared only with the one or two of its length.
+    private static let byLength: [[ReportField]] = {
+        var out = [[ReportField]](repeating: [], count: 16)
+        for f in allCases { out[f.rawValue.utf8.count].append(f) }
+        return out
+    }()
+
+    /// `init(rawValue:)`, which the evaluator asks of every one-word path (a field, or a cell named in one word): the
+    /// compiler's string switch compared the name with every case in turn; here only names of its length are compared.
+    static func named(_ n: String) -> ReportField? {
+        let length = n.utf8.count
+        guard length < byLength.count else { return nil }
+        for f in byLength[length] where f.rawValue == n { return f }
+        return nil
+    }
+
     /// The type of the field's value in an expression.
     public var type: ValueType {
         switch self {

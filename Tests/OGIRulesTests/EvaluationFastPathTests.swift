@@ -145,6 +145,26 @@ final class EvaluationFastPathTests: XCTestCase {
         XCTAssertGreaterThan(found, 1_000)
     }
 
+    /// `ReportField.named` finds what `init(rawValue:)` finds: every field, its name cut, extended and changed by one
+    /// letter, other names of the same lengths, and names too long for any field.
+    func testReportFieldsAreNamedAsTheirRawValues() {
+        var names = ["", "x", "总计", "year ", " year", "Year", "YEAR", String(repeating: "a", count: 40), "title_years", "tables_years"]
+        for f in ReportField.allCases {
+            let n = f.rawValue
+            names += [n, String(n.dropLast()), String(n.dropFirst()), n + "s", n.uppercased(), "_" + n]
+            names += n.indices.map { i in
+                var m = n; m.replaceSubrange(i...i, with: "x"); return m
+            }
+        }
+        names += ["total", "received", "public", "applications", "handled", "reviews", "rate", "percent"]
+        var found = 0
+        for n in names {
+            XCTAssertEqual(ReportField.named(n), ReportField(rawValue: n), n)
+            if ReportField.named(n) != nil { found += 1 }
+        }
+        XCTAssertEqual(found, ReportField.allCases.count)
+    }
+
     func testChineseNumbersAgree() {
         let numerals = ["一", "二", "两", "三", "四", "五", "六", "七", "八", "九", "十", "0", "7", "x"]
         for a in numerals {
