@@ -92,4 +92,18 @@ final class CellParseTests: XCTestCase {
         let digitWords = CellSyntax(placeholders: ["/"], units: ["2号"])
         for w in ["0", "12", "2"] { XCTAssertNil(digitWords.plainIntegerValue(w)) }
     }
+
+    /// The small integers `plainIntegerValue` takes from its table are stored as `Decimal(Int64)` stores them (the
+    /// same bytes, not only equal values), with and without leading zeros, on both sides of the table's end.
+    func testSmallIntegersAreTheDecimalsOfTheirValues() {
+        let syntax = Repo.linter.ruleSet.templates.profile.cells
+        func bytes(_ d: Decimal) -> [UInt8] { withUnsafeBytes(of: d) { Array($0) } }
+        for n in 0..<300 {
+            for text in [String(n), "00" + String(n)] {
+                let got = syntax.plainIntegerValue(text)
+                XCTAssertEqual(got.map(bytes), bytes(Decimal(Int64(n))), text)
+                XCTAssertEqual(got?.description, String(n), text)
+            }
+        }
+    }
 }
