@@ -775,24 +775,42 @@ public struct TextReader: ReportReader {
             if TextScan.hasLetterOrSentenceMark(cut) { return nil }
             return cut
         }
-        guard let idx = content.firstIndex(where: { titlePart($0.text) != nil }), let line = titlePart(content[idx].text) else { return }
+        // The first line with a title part, read once.
+        var found: (index: Int, line: String)?
+        for i in content.indices {
+            if let part = titlePart(content[i].text) { found = (i, part); break }
+        }
+        guard let (idx, line) = found else { return }
         var title = line
         var prefixLine: String?
+        /// The year pattern's match in the normalised line, when it was asked for it (the title's own when the title
+        /// is that line).
+        var lineYear: (normalized: String, match: (groups: [String: String], range: Range<String.Index>)?)?
         if idx > content.startIndex {
             let prev = TextScan.trimmingTitleMarks(content[content.index(before: idx)].text)
             let isShort = TextScan.mayLeadTitle(prev)
             let normLine = LabelText.normalize(line)
-            if isShort
-                && (ctx.yearPattern.firstGroups(normLine, names: ["y"])?.range.lowerBound == normLine.startIndex || normLine.count <= 6)
-            {
-                prefixLine = prev
-                title = prev + line
+            if isShort {
+                let m = ctx.yearPattern.firstGroups(normLine, names: ["y"])
+                lineYear = (normLine, m)
+                if m?.range.lowerBound == normLine.startIndex || normLine.count <= 6 {
+                    prefixLine = prev
+                    title = prev + line
+                }
             }
         }
         meta.title = title
         meta.titleLocation = locate(content[idx].number, nil)
-        let nt = LabelText.normalize(title)
-        guard let ym = ctx.yearPattern.firstGroups(nt, names: ["y"]) else {
+        let nt: String
+        let titleYear: (groups: [String: String], range: Range<String.Index>)?
+        if prefixLine == nil, let lineYear {
+            // The title is the line, already normalised and matched.
+            (nt, titleYear) = (lineYear.normalized, lineYear.match)
+        } else {
+            nt = LabelText.normalize(title)
+            titleYear = ctx.yearPattern.firstGroups(nt, names: ["y"])
+        }
+        guard let ym = titleYear else {
             meta.agency = prefixLine
             return
         }

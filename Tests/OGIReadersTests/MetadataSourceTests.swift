@@ -47,4 +47,26 @@ final class MetadataSourceTests: XCTestCase {
         XCTAssertEqual(titled.metadata.agency, "河北省教育厅", "a lead word is not part of the agency")
         XCTAssertEqual(titled.metadata.year, 2021)
     }
+
+    /// The title's layouts around the year: the agency on the line before a title that starts with the year, a short
+    /// line before a title that does not, and a title line of a few characters, as the reader reads them (the year
+    /// pattern is asked once of a title that is its line, and its match kept).
+    func testTitleOverOneOrTwoLines() throws {
+        let parts = "一、总体情况\n正文。\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n"
+        let cases: [(String, title: String?, agency: String?, year: Int?)] = [
+            ("示例市人民政府办公室\n2021年政府信息公开工作年度报告\n\n", "示例市人民政府办公室2021年政府信息公开工作年度报告", "示例市人民政府办公室", 2021),
+            ("某某局\n关于某某局2020年政府信息公开工作年度报告\n", "关于某某局2020年政府信息公开工作年度报告", "某某局", 2020),
+            ("示例县\n政府信息公开工作年度报告\n", "政府信息公开工作年度报告", nil, nil),
+            ("示例局\n年度报告\n", "示例局年度报告", "示例局", nil),
+            ("通知，请查收\n2022年度示例区人民政府政府信息公开工作年度报告\n", "2022年度示例区人民政府政府信息公开工作年度报告", "示例区人民政府", 2022),
+            ("2023年示例镇人民政府政府信息公开工作年度报告\n", "2023年示例镇人民政府政府信息公开工作年度报告", "示例镇人民政府", 2023),
+        ]
+        for (head, title, agency, year) in cases {
+            let data = Data((head + parts).utf8)
+            let r = try Repo.linter.read(path: "t.txt", data: data)
+            XCTAssertEqual(r.metadata.title, title, head)
+            XCTAssertEqual(r.metadata.agency, agency, head)
+            XCTAssertEqual(r.metadata.titleYear, year, head)
+        }
+    }
 }
