@@ -113,7 +113,8 @@ public struct CellsKind: RuleKind {
 
     /// True when a column of a kind the rule reads declares a unit (`cellMatches` finds no `unit_mismatch` elsewhere).
     func hasUnitColumn(_ t: CompiledTable) -> Bool {
-        t.spec.columns.indices.contains { columnKinds.contains(t.columnKinds[$0]) && t.spec.columns[$0].unit != nil }
+        // The unit first: most columns declare none, and the kind is hashed only for those that do.
+        t.spec.columns.indices.contains { t.spec.columns[$0].unit != nil && columnKinds.contains(t.columnKinds[$0]) }
     }
 
     /// True when the cell's state or value is what the rule looks for (every match but `unit_mismatch`).
