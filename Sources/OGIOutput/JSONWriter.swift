@@ -91,42 +91,69 @@ public indirect enum JSONValue {
     }
 
     /// Appends `quote(s)` to `out` as UTF-8 bytes: `"`, `\`, line feed, carriage return and tab escaped by name,
-    /// the other control characters as `\u00xx`.
+    /// the other control characters as `\u00xx` (`writeQuoted`, through a buffer with room for the longest result).
     static func appendQuoted(_ s: String, to out: inout [UInt8]) {
-        out.append(0x22)
         s.withUTF8Bytes { bytes in
-            var runStart = 0
-            var i = 0
-            let n = bytes.count
-            while i < n {
-                // Eight bytes at a time while none of them is escaped (most of a finding's text).
-                if i &+ 8 <= n, let base = bytes.baseAddress,
-                    !wordNeedsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-                {
-                    i &+= 8
-                    continue
-                }
-                let b = bytes[i]
-                i &+= 1
-                guard needsEscape(b) else { continue }
-                let at = i - 1
-                if runStart < at { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<at])) }
-                runStart = at + 1
-                out.append(0x5C)
-                switch b {
-                case 0x22: out.append(0x22)
-                case 0x5C: out.append(0x5C)
-                case 0x0A: out.append(0x6E)  // n
-                case 0x0D: out.append(0x72)  // r
-                case 0x09: out.append(0x74)  // t
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])  // u00xx
-                }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: quotedCapacity(bytes.count)) { room in
+                let n = writeQuoted(bytes, into: room.baseAddress!)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: room[0..<n]))
             }
-            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
-        out.append(0x22)
+    }
+
+    /// The most bytes `writeQuoted` writes for a text of `count` bytes: two quotes, and six bytes (`\u00xx`) a byte.
+    @inline(__always) static func quotedCapacity(_ count: Int) -> Int { 2 &+ 6 &* count }
+
+    /// Writes `quote` of the UTF-8 text `bytes` into `out`, which has room for `quotedCapacity(bytes.count)` bytes,
+    /// and gives the count written. Eight bytes are stepped over at a time while none is escaped (most of a
+    /// finding's text), and the runs between escapes are copied whole.
+    static func writeQuoted(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        let n = bytes.count
+        var o = 0
+        out[o] = 0x22
+        o &+= 1
+        guard let src = bytes.baseAddress else {
+            out[o] = 0x22
+            return 2
+        }
+        var runStart = 0
+        var i = 0
+        while i < n {
+            if i &+ 8 <= n, !wordNeedsEscape(UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self)) {
+                i &+= 8
+                continue
+            }
+            let b = src[i]
+            i &+= 1
+            guard needsEscape(b) else { continue }
+            let at = i &- 1
+            if runStart < at {
+                (out + o).update(from: src + runStart, count: at &- runStart)
+                o &+= at &- runStart
+            }
+            runStart = i
+            out[o] = 0x5C
+            o &+= 1
+            switch b {
+            case 0x22: out[o] = 0x22; o &+= 1
+            case 0x5C: out[o] = 0x5C; o &+= 1
+            case 0x0A: out[o] = 0x6E; o &+= 1  // n
+            case 0x0D: out[o] = 0x72; o &+= 1  // r
+            case 0x09: out[o] = 0x74; o &+= 1  // t
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                out[o] = 0x75; out[o &+ 1] = 0x30; out[o &+ 2] = 0x30  // u00
+                out[o &+ 3] = hex.utf8Start[Int(b >> 4)]
+                out[o &+ 4] = hex.utf8Start[Int(b & 0xF)]
+                o &+= 5
+            }
+        }
+        if runStart < n {
+            (out + o).update(from: src + runStart, count: n &- runStart)
+            o &+= n &- runStart
+        }
+        out[o] = 0x22
+        return o &+ 1
     }
 
     /// Appends `quote(s)` to `out`: a string with nothing to escape as it is between quotes, any other through
@@ -282,59 +309,12 @@ public struct JSONBuffer {
         storage.count &+= n
     }
 
-    /// `s` quoted as `JSONValue.appendQuoted(_:to:)` quotes it: room for the longest it can become (six bytes for
-    /// each byte, `\u00xx`) is made once, and the runs between escapes are copied whole.
+    /// `s` quoted as `JSONValue.appendQuoted(_:to:)` quotes it, written in place (`JSONValue.writeQuoted`) once room
+    /// is made for the longest it can become.
     public mutating func string(_ s: String) {
         s.withUTF8Bytes { bytes in
-            let n = bytes.count
-            let out = storage.room(2 &+ 6 &* n)
-            var o = 0
-            out[o] = 0x22
-            o &+= 1
-            guard let src = bytes.baseAddress else {
-                out[o] = 0x22
-                storage.count &+= 2
-                return
-            }
-            var runStart = 0
-            var i = 0
-            while i < n {
-                // Eight bytes at a time while none of them is escaped (most of a finding's text).
-                if i &+ 8 <= n, !JSONValue.wordNeedsEscape(UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self)) {
-                    i &+= 8
-                    continue
-                }
-                let b = src[i]
-                i &+= 1
-                guard JSONValue.needsEscape(b) else { continue }
-                let at = i &- 1
-                if runStart < at {
-                    (out + o).update(from: src + runStart, count: at &- runStart)
-                    o &+= at &- runStart
-                }
-                runStart = i
-                out[o] = 0x5C
-                o &+= 1
-                switch b {
-                case 0x22: out[o] = 0x22; o &+= 1
-                case 0x5C: out[o] = 0x5C; o &+= 1
-                case 0x0A: out[o] = 0x6E; o &+= 1  // n
-                case 0x0D: out[o] = 0x72; o &+= 1  // r
-                case 0x09: out[o] = 0x74; o &+= 1  // t
-                default:
-                    let hex: StaticString = "0123456789abcdef"
-                    out[o] = 0x75; out[o &+ 1] = 0x30; out[o &+ 2] = 0x30  // u00
-                    out[o &+ 3] = hex.utf8Start[Int(b >> 4)]
-                    out[o &+ 4] = hex.utf8Start[Int(b & 0xF)]
-                    o &+= 5
-                }
-            }
-            if runStart < n {
-                (out + o).update(from: src + runStart, count: n &- runStart)
-                o &+= n &- runStart
-            }
-            out[o] = 0x22
-            storage.count &+= o &+ 1
+            let written = JSONValue.writeQuoted(bytes, into: storage.room(JSONValue.quotedCapacity(bytes.count)))
+            storage.count &+= written
         }
     }
 
