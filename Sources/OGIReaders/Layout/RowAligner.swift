@@ -41,12 +41,22 @@ struct PreparedTable: Sendable {
     /// misses more residues than it may miss characters, `match` would turn each away at its first test.
     var screenResidues: [UInt64]
     var screenAllowed: [Int]
-    /// Per row: the residues all its variants have (their `screenResidues` and-ed), and the most characters any of
-    /// them may miss (`Int.max` when one is never screened). A context missing more of the shared residues than that
-    /// is missing more than each variant may miss (each variant has them all): the row is turned away with one
-    /// test instead of one per variant (`mayMatchAny`).
-    var rowResidues: [UInt64]
-    var rowAllowed: [Int]
+    /// Per row, asked before its variants (`RowScreen.admits`).
+    var rowScreens: [RowScreen]
+
+    /// The residues all of a row's variants have (their `screenResidues` and-ed), and the most characters any of them
+    /// may miss (`Int.max` when one is never screened). A context missing more of the shared residues than that is
+    /// missing more than each variant may miss (each variant has them all): the row is turned away with one test
+    /// instead of one per variant. A row without variants has every residue and may miss none (`Int.min`): turned
+    /// away, as `mayMatch` turns it away.
+    struct RowScreen: Sendable {
+        let residues: UInt64
+        let allowed: Int
+
+        /// False when the row cannot pass `mayMatch` because of the residues its variants share; true when
+        /// `mayMatch` must tell.
+        @inline(__always) func admits(_ contextResidues: UInt64) -> Bool { (residues & ~contextResidues).nonzeroBitCount <= allowed }
+    }
 
     init(spec: TableSpec, numerals: String) {
         // Each variant's comparable form as it was computed (`chars` are its scalars): rebuilding the strings from
@@ -80,17 +90,11 @@ struct PreparedTable: Sendable {
         screenResidues = allRowVariants.map(\.residues)
         screenAllowed = allRowVariants.map { $0.chars.count <= 2 ? -1 : $0.chars.count - $0.required }
         let residues = screenResidues, allowed = screenAllowed
-        rowResidues = variantRanges.map { vs in vs.reduce(~UInt64(0)) { $0 & residues[$1] } }
-        rowAllowed = variantRanges.map { vs in vs.reduce(Int.min) { max($0, allowed[$1] < 0 ? Int.max : allowed[$1]) } }
-    }
-
-    /// False when row `r` cannot pass `mayMatch` because of the residues its variants share (`rowResidues`); true
-    /// when `mayMatch` must tell. A row without variants has every residue and may miss none (`Int.min`): turned
-    /// away, as `mayMatch` turns it away.
-    @inline(__always)
-    func mayMatchAny(row r: Int, contextResidues: UInt64, residues: UnsafeBufferPointer<UInt64>, allowed: UnsafeBufferPointer<Int>) -> Bool
-    {
-        (residues[r] & ~contextResidues).nonzeroBitCount <= allowed[r]
+        rowScreens = variantRanges.map { vs in
+            RowScreen(
+                residues: vs.reduce(~UInt64(0)) { $0 & residues[$1] },
+                allowed: vs.reduce(Int.min) { max($0, allowed[$1] < 0 ? Int.max : allowed[$1]) })
+        }
     }
 
     /// False when `match` of row `r`'s variants would give nil at its first test of each (`screenResidues`): no
@@ -908,41 +912,38 @@ struct RowAligner {
         table.allRowVariants.withUnsafeBufferPointer { all in
             table.screenResidues.withUnsafeBufferPointer { screenResidues in
                 table.screenAllowed.withUnsafeBufferPointer { screenAllowed in
-                    table.rowResidues.withUnsafeBufferPointer { rowResidues in
-                        table.rowAllowed.withUnsafeBufferPointer { rowAllowed in
-                            for j in 0..<J {
-                                let context = ctxs[j]
-                                for r in 0..<R {
-                                    guard
-                                        table.mayMatchAny(
-                                            row: r, contextResidues: context.residues, residues: rowResidues, allowed: rowAllowed),
-                                        table.mayMatch(
-                                            row: r, contextResidues: context.residues, residues: screenResidues, allowed: screenAllowed)
+                    table.rowScreens.withUnsafeBufferPointer { rowScreens in
+                        for j in 0..<J {
+                            let context = ctxs[j]
+                            for r in 0..<R {
+                                guard
+                                    rowScreens[r].admits(context.residues),
+                                    table.mayMatch(
+                                        row: r, contextResidues: context.residues, residues: screenResidues, allowed: screenAllowed)
+                                else { continue }
+                                let variants = UnsafeBufferPointer(rebasing: all[variantRanges[r]])
+                                guard var m = match(variants, context, &scratch) else { continue }
+                                if strict {
+                                    let line = runs[j].firstLine
+                                    guard m.coverage == 1,
+                                        m.pieces.allSatisfy({
+                                            if case .piece(let p) = items[$0] { return p.line == line } else { return false }
+                                        })
                                     else { continue }
-                                    let variants = UnsafeBufferPointer(rebasing: all[variantRanges[r]])
-                                    guard var m = match(variants, context, &scratch) else { continue }
-                                    if strict {
-                                        let line = runs[j].firstLine
-                                        guard m.coverage == 1,
-                                            m.pieces.allSatisfy({
-                                                if case .piece(let p) = items[$0] { return p.line == line } else { return false }
-                                            })
-                                        else { continue }
-                                    }
-                                    // A run of blanks only is a row's empty cells only when the label is on its line, in front of
-                                    // them; otherwise it is padding of a spanned title or header row.
-                                    if blankOnly[j] {
-                                        let line = runs[j].firstLine
-                                        guard
-                                            m.pieces.allSatisfy({
-                                                if case .piece(let p) = items[$0] { return p.line == line } else { return false }
-                                            })
-                                        else { continue }
-                                        m.score *= 0.5
-                                    }
-                                    matchAt[r * J + j] = Int32(found.count)
-                                    found.append(m)
                                 }
+                                // A run of blanks only is a row's empty cells only when the label is on its line, in front of
+                                // them; otherwise it is padding of a spanned title or header row.
+                                if blankOnly[j] {
+                                    let line = runs[j].firstLine
+                                    guard
+                                        m.pieces.allSatisfy({
+                                            if case .piece(let p) = items[$0] { return p.line == line } else { return false }
+                                        })
+                                    else { continue }
+                                    m.score *= 0.5
+                                }
+                                matchAt[r * J + j] = Int32(found.count)
+                                found.append(m)
                             }
                         }
                     }
