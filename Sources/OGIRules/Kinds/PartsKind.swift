@@ -125,8 +125,6 @@ extension PartsKind {
     /// (`EvaluationFastPathTests`).
     static func listingSentence(_ preamble: [Paragraph], _ specs: [PartSpec]) -> (String, [PartSpec], SourceLocation?)? {
         var best: (String, [PartSpec], SourceLocation?)?
-        // Whether each part's mentions are plain text, asked once rather than for every sentence.
-        let plainMentions = specs.map { $0.mentions.map { !$0.isEmpty && TextSearch.isPlain($0) } }
         for para in preamble {
             let (sentences, plainParagraph) = Self.sentences(para.text)
             for sentence in sentences {
@@ -136,12 +134,7 @@ extension PartsKind {
                 var named: [PartSpec] = []
                 for (k, s) in specs.enumerated() {
                     if named.count + (specs.count - k) < need { break }
-                    let mentioned = s.mentions.indices.contains { m in
-                        plain && plainMentions[k][m]
-                            ? FastText.contains(sentence, s.mentions[m])
-                            : TextSearch.contains(sentence, s.mentions[m], haystackIsPlain: plain)
-                    }
-                    if mentioned { named.append(s) }
+                    if s.mentions.contains(where: { TextSearch.contains(sentence, $0, haystackIsPlain: plain) }) { named.append(s) }
                 }
                 if named.count >= need { best = (sentence, named, para.location) }
             }
