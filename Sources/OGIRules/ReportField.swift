@@ -8,7 +8,7 @@ public enum ReportField: String, Sendable, CaseIterable {
 
     /// The cases by the UTF-8 length of their names: a name is compared only with the one or two of its length.
     private static let byLength: [[ReportField]] = {
-        var out = [[ReportField]](repeating: [], count: 16)
+        var out = [[ReportField]](repeating: [], count: (allCases.map(\.rawValue.utf8.count).max() ?? 0) + 1)
         for f in allCases { out[f.rawValue.utf8.count].append(f) }
         return out
     }()
