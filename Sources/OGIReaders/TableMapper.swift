@@ -620,8 +620,6 @@ public struct TableMapper {
         }
     }
 
-    /// True when `text` holds one of `texts` (their bytes, `FastText.contains`), `prefix` being the run of scalars
-    /// they all start with (`SearchForms.anchorsPrefix`): a text without the prefix holds none of them.
     /// The text an anchor is looked for in at token `i` (nil for a token that is no text): its normalised text and
     /// that of up to three text tokens right after it on its line, before `end`. An anchor may be written in
     /// pieces on one line ("第二十条 第（一）项").
@@ -662,6 +660,8 @@ public struct TableMapper {
         return nil
     }
 
+    /// True when `text` holds one of `texts` (their bytes, `FastText.contains`), `prefix` being the run of scalars
+    /// they all start with (`SearchForms.anchorsPrefix`): a text without the prefix holds none of them.
     static func containsAny(_ text: String, _ texts: [String], prefix: String?) -> Bool {
         if let prefix, !FastText.contains(text, prefix) { return false }
         return texts.contains { FastText.contains(text, $0) }
