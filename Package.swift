@@ -227,6 +227,18 @@ enum SystemMimalloc {
 let mimallocLinkerSettings: [LinkerSetting] =
     SystemMimalloc.available() ? [.linkedLibrary("mimalloc", .when(platforms: [.linux], configuration: .release))] : []
 
+/// The block cache in front of glibc's allocator (Sources/COGIMallocCache): the release `ogilint` routes its own
+/// `malloc` and `free` calls (the Swift runtime's, Foundation's, libxml2's, all linked into the program) to it with
+/// the linker's `--wrap`. Not with mimalloc, which has per-thread free lists of its own; the cache also checks at run
+/// time that glibc's allocator is the one in use.
+let mallocCacheWrapped = !SystemMimalloc.available()
+let mallocCacheCSettings: [CSetting] =
+    mallocCacheWrapped ? [.define("OGILINT_WRAP_MALLOC", .when(platforms: [.linux], configuration: .release))] : []
+let mallocCacheLinkerSettings: [LinkerSetting] =
+    mallocCacheWrapped
+    ? [.unsafeFlags(["-Xlinker", "--wrap=malloc", "-Xlinker", "--wrap=free"], .when(platforms: [.linux], configuration: .release))]
+    : []
+
 let package = Package(
     name: "ogilint",
     platforms: [.macOS(.v13)],
@@ -262,6 +274,8 @@ let package = Package(
                 .unsafeFlags(["-iwithsysroot", "/usr/include/libxml2"], .when(platforms: [.macOS])),
             ],
             linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // A per-thread cache of small freed blocks in front of glibc's allocator, for the `ogilint` program.
+        .target(name: "COGIMallocCache", cSettings: mallocCacheCSettings),
         // What the `ogilint` program links with when it links the C++ runtime statically (see StaticCxxRuntime).
         .target(name: "COGIStaticRuntime", exclude: ["link"]),
         // zlib from the system, which the DOCX reader inflates parts with.
@@ -309,11 +323,11 @@ let package = Package(
         .executableTarget(
             name: "ogilint",
             dependencies: [
-                "OGILint", "OGIOutput", "OGICommandLine", "OGIReaders",
+                "OGILint", "OGIOutput", "OGICommandLine", "OGIReaders", "COGIMallocCache",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + linkedLibXML2Dependencies + staticCxxRuntimeDependencies, swiftSettings: ogilintSwiftSettings,
             linkerSettings: ogilintProgramLinkerSettings + linkedLibXML2LinkerSettings + staticCxxRuntimeLinkerSettings
-                + mimallocLinkerSettings),
+                + mimallocLinkerSettings + mallocCacheLinkerSettings),
         // The program `ogilint-server`: `ogilint serve`'s options, and the server they start.
         .executableTarget(
             name: "OGIServerCommand",
@@ -347,7 +361,7 @@ let package = Package(
             name: "OGILintTests",
             dependencies: [
                 "OGILint", "OGIModel", "OGIReaders", "OGIRules", "OGIOutput", "OGITestSupport", "ogilint", "OGICommandLine",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ], exclude: ["Golden"]),
+                "COGIMallocCache", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], exclude: ["Golden"], linkerSettings: mallocCacheLinkerSettings),
     ] + linkedLibXML2Targets
 )
