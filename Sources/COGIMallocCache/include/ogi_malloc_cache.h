@@ -40,8 +40,8 @@ uint64_t ogi_malloc_cache_flushed_blocks(void);
 
 /// The limits: blocks of one size class, bytes in one thread's cache, largest chunk size cached.
 enum {
-    OGI_MALLOC_CACHE_CLASS_LIMIT = 256,
-    OGI_MALLOC_CACHE_BYTE_LIMIT = 4 << 20,
+    OGI_MALLOC_CACHE_CLASS_LIMIT = 32,
+    OGI_MALLOC_CACHE_BYTE_LIMIT = 1 << 20,
     OGI_MALLOC_CACHE_LARGEST_CHUNK = 4112,
 };
 
