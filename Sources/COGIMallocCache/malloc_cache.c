@@ -3,8 +3,9 @@
 // A batch report makes and frees some 1,600 blocks, most of them small, many of one size in a row (a model's
 // lines, cells and strings are freed together when its findings are written). glibc keeps seven freed blocks of a
 // size per thread (its tcache); the rest go through its arena's bins (`_int_free`, `_int_malloc`), about a tenth
-// of a batch's instructions with `malloc` and `free` around them. This cache keeps up to 256 blocks of each size
-// class up to 1,040 bytes (4 MB a thread at most) and hands them out again before glibc is asked.
+// of a batch's instructions with `malloc` and `free` around them. This cache keeps up to
+// OGI_MALLOC_CACHE_CLASS_LIMIT blocks of each size class up to OGI_MALLOC_CACHE_LARGEST_CHUNK bytes (and
+// OGI_MALLOC_CACHE_BYTE_LIMIT bytes a thread at most) and hands them out again before glibc is asked.
 //
 // Every cached block is a glibc block as glibc made it: its chunk header (the size word before the block) is never
 // written, so the size class is read from it, and a block handed out again is the same glibc block with the same
@@ -172,12 +173,18 @@ static inline void push(thread_cache *c, size_t k, block *b, size_t chunk) {
     c->bytes += chunk;
 }
 
+/// True when `b` is in class `k` of the cache.
+static int class_holds(const thread_cache *c, size_t k, const void *b) {
+    for (const block *x = c->head[k]; x != NULL; x = unmask(&x->next)) {
+        if (x == b) { return 1; }
+    }
+    return 0;
+}
+
 /// `push` after the double-free check, off the fast path: for a block marked cached (or whose contents only look
 /// so).
 __attribute__((noinline)) static void push_checked(thread_cache *c, size_t k, block *b, size_t chunk) {
-    for (const block *x = c->head[k]; x != NULL; x = unmask(&x->next)) {
-        if (x == b) { stop("ogilint: free(): double free detected\n"); }
-    }
+    if (class_holds(c, k, b)) { stop("ogilint: free(): double free detected\n"); }
     push(c, k, b, chunk);
 }
 
@@ -256,9 +263,7 @@ size_t ogi_malloc_cache_class_count(size_t size) {
 
 int ogi_malloc_cache_holds(const void *p) {
     for (size_t k = 0; k < CLASSES; k++) {
-        for (const block *x = cache.head[k]; x != NULL; x = unmask(&x->next)) {
-            if (x == p) { return 1; }
-        }
+        if (class_holds(&cache, k, p)) { return 1; }
     }
     return 0;
 }
