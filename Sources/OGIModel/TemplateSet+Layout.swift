@@ -5,6 +5,12 @@ extension TemplateSet {
         id.flatMap { template($0) } ?? year.flatMap { template(forYear: $0) }
     }
 
+    /// The index in `templates` of `layout(template:year:)`'s template: what a caller that reads the template in
+    /// place asks, without an optional copy of it.
+    public func layoutIndex(template id: String?, year: Int?) -> Int? {
+        id.flatMap { id in templates.firstIndex { $0.id == id } } ?? year.flatMap { y in templates.firstIndex { $0.applies(toYear: y) } }
+    }
+
     public func layout(for report: Report) -> Template? {
         layout(template: report.metadata.template, year: report.metadata.year)
     }

@@ -28,6 +28,12 @@ public final class ReaderContext: @unchecked Sendable {
     let headingMatcher: HeadingMatcher
     /// The parts' headings as the HTML reader compares them, made on first use (`PartHeadings`).
     let partHeadings: PartHeadings
+    /// Per template (in `templates.templates`' order): its markers normalized (`LabelText.normalize`), as every text
+    /// report's template detection compares them.
+    let normalizedMarkers: [[String]]
+    /// The keys of the parts that hold a table of any template, and per template those that hold one of its own.
+    let tablePartKeys: Set<String>
+    let tablePartKeysByTemplate: [Set<String>]
 
     /// Prepares the profile's patterns; each is compiled on its first use (`Pattern`), as most never run in
     /// a single check. Patterns were validated when the pack was loaded. (Still `throws`, for callers.)
@@ -57,6 +63,9 @@ public final class ReaderContext: @unchecked Sendable {
         let matcher = headingMatcher
         partKeysButOne = keys.map { key in HeadingMatcher.Exclusion(keys: Set(keys.filter { $0 != key }), of: matcher) }
         mapper = TableMapper(numerals: p.partNumerals, syntax: p.cells, templates: templates.templates)
+        normalizedMarkers = templates.templates.map { $0.markers.map(LabelText.normalize) }
+        tablePartKeysByTemplate = templates.templates.map { Set($0.tables.map(\.part)) }
+        tablePartKeys = tablePartKeysByTemplate.reduce(into: Set<String>()) { $0.formUnion($1) }
     }
 
     /// The agency kind implied by an agency name, from the profile's name patterns.

@@ -397,7 +397,6 @@ public struct TextReader: ReportReader {
     func parseOnce(
         lines input: [SourceLine], path: String, sourceFormat: String, locate: @escaping Locator, metadataOnly: Bool = false
     ) -> Report {
-        let profile = ctx.templates.profile
         // 1. Noise removed, original numbering kept. Inline patterns run once over the whole text.
         //    Each line is read once for the required characters of both kinds of noise (`noiseSlots`).
         let texts = input.map { $0.text }
@@ -429,7 +428,7 @@ public struct TextReader: ReportReader {
                 found.insert(m.part, key: m.spec.key)
                 settled[i] = true
             }
-            if headings.count == profile.parts.count { break }
+            if headings.count == ctx.templates.profile.parts.count { break }
         }
         let ordered = headings.sorted { $0.lineIndex < $1.lineIndex }
 
@@ -463,26 +462,30 @@ public struct TextReader: ReportReader {
         // 5. Template generation from the labels present, then the tables placed onto it.
         // The lines of the parts that hold tables, read in place (not copied into one array).
         let tableScope: FlattenSequence<[ArraySlice<SourceLine>]> = {
-            let keys = Set(ctx.templates.templates.flatMap { $0.tables.map(\.part) })
-            let rs = keys.compactMap { partLineRanges[$0] }
+            let rs = ctx.tablePartKeys.compactMap { partLineRanges[$0] }
             if rs.isEmpty { return [lines[...]].joined() }
             return rs.sorted { $0.lowerBound < $1.lowerBound }.map { lines[$0] }.joined()
         }()
         let scopeText = LabelText.normalizedJoined(tableScope)
-        var best: (Template, [String])?
+        // Templates by index, read in place: a `Template` copied out of the array (each loop element, an optional
+        // layout) was destroyed through its optional's generic value witness, about 3 K instructions a copy.
+        let templates = ctx.templates.templates
+        var best: (index: Int, hits: [String])?
         var tie = false
-        for t in ctx.templates.templates {
-            let hits = t.markers.filter { FastText.contains(scopeText, LabelText.normalize($0)) }
+        for ti in templates.indices {
+            let markers = ctx.normalizedMarkers[ti]
+            var hits: [String] = []
+            for (k, marker) in markers.enumerated() where FastText.contains(scopeText, marker) { hits.append(templates[ti].markers[k]) }
             guard !hits.isEmpty else { continue }
             if let b = best {
-                if hits.count > b.1.count { best = (t, hits); tie = false } else if hits.count == b.1.count { tie = true }
+                if hits.count > b.hits.count { best = (ti, hits); tie = false } else if hits.count == b.hits.count { tie = true }
             } else {
-                best = (t, hits)
+                best = (ti, hits)
             }
         }
         if let b = best, !tie {
-            meta.template = b.0.id
-            meta.templateEvidence = b.1
+            meta.template = templates[b.index].id
+            meta.templateEvidence = b.hits
         }
         var years: [Int] = []
         if let typ = ctx.tableYearPattern {
@@ -500,21 +503,26 @@ public struct TextReader: ReportReader {
             return Report(path: path, sourceFormat: sourceFormat, metadata: meta, parts: parts)
         }
 
-        let layout =
-            ctx.templates.layout(template: meta.template, year: meta.year) ?? ctx.templates.templates.last
+        let layoutIndex =
+            ctx.templates.layoutIndex(template: meta.template, year: meta.year) ?? (templates.isEmpty ? nil : templates.count - 1)
         var tables: [Table] = []
         var consumed: [ClosedRange<Int>] = []
         var notes: [ExtractionNote] = []
-        if let layout {
+        if let layoutIndex {
             var mapper = ctx.mapper
             mapper.locate = locate
             let headings = ordered.map { (key: $0.spec.key, lineIndex: $0.lineIndex) }
-            let inParts = readsTablesInPartsFirst ? tablesInParts(lines, headings, partLineRanges, layout, mapper, path) : nil
+            let inParts =
+                readsTablesInPartsFirst
+                ? tablesInParts(
+                    lines, headings, partLineRanges, templates[layoutIndex], mapper, path,
+                    tableParts: ctx.tablePartKeysByTemplate[layoutIndex])
+                : nil
             var mapping: TableMapper.TableMapping
             if let inParts, inParts.mapping.unreadFrom == nil {
                 mapping = inParts.mapping
             } else {
-                mapping = tablesInWholeText(lines, headings, layout, mapper, path, continuing: inParts)
+                mapping = tablesInWholeText(lines, headings, templates[layoutIndex], mapper, path, continuing: inParts)
             }
             tableReadingCounts?.count(inParts.map { $0.mapping.unreadFrom == nil ? .inParts : .continued } ?? .inWholeText)
             (tables, consumed, notes) = (mapping.tables, mapping.consumed, mapping.notes)
@@ -527,8 +535,10 @@ public struct TextReader: ReportReader {
             var out: [Paragraph] = []
             var open = false
             for l in ls {
+                // A line a table took is passed over before it is trimmed (most lines of the table parts).
+                if isConsumed(l.number) { open = false; continue }
                 let t = FastText.trimmed(l.text)
-                if t.isEmpty || isConsumed(l.number) { open = false; continue }
+                if t.isEmpty { open = false; continue }
                 if open, let last = out.last {
                     out[out.count - 1] = Paragraph(text: last.text + t, location: last.location)
                 } else {
@@ -634,10 +644,11 @@ public struct TextReader: ReportReader {
     /// lines, those `CellTokenizer` gives for them alone.
     func tablesInParts(
         _ lines: [SourceLine], _ headings: [(key: String, lineIndex: Int)], _ partLineRanges: [String: Range<Int>],
-        _ layout: Template, _ mapper: TableMapper, _ path: String
+        _ layout: Template, _ mapper: TableMapper, _ path: String, tableParts givenParts: Set<String>? = nil
     ) -> PartsReading? {
         for i in lines.indices.dropFirst() where lines[i].number <= lines[i - 1].number { return nil }
-        let tableParts = Set(layout.tables.map(\.part))
+        // The keys of the parts holding the layout's tables (`ReaderContext.tablePartKeysByTemplate`, when given).
+        let tableParts = givenParts ?? Set(layout.tables.map(\.part))
         var keys: [String] = []
         var lineRanges: [Range<Int>] = []
         for h in headings where tableParts.contains(h.key) {
