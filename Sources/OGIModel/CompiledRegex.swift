@@ -49,6 +49,80 @@ public final class CompiledRegex: @unchecked Sendable {
         return foundation.firstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count)).map(RegexMatch.init)
     }
 
+    /// What `firstMatchGroupTexts(in:names:)` found.
+    public enum GroupTexts: Equatable {
+        /// No match.
+        case noMatch
+        /// The texts of the named groups of the first match that took part in it, by name.
+        case groups([String: String])
+        /// Left to `firstMatch(in:)` and the conversion of its ranges: the pattern is outside `ScalarRegex`'s subset,
+        /// its search ran out of steps, or an end of the match or of a group lies next to a scalar that may join a
+        /// neighbour (a combining mark), where only the text's indices tell whether it starts a character.
+        case unanswered
+    }
+
+    /// The texts of the named groups of `firstMatch(in:)`'s match (`names` it does not know, and groups that took
+    /// no part, left out), when `ScalarRegex` finds the first match or finds there is none, and the match and its
+    /// groups lie between plain scalars or the text's ends (else `.unanswered`): each group's text is
+    /// made from its scalars, without the UTF-16 offsets `RegexMatch` holds and their conversion back into the
+    /// text's indices (several thousand instructions a match, most of a short line's reading). A group's scalars
+    /// are the text's own between two scalar boundaries, so its text is the one `String(text[range])` gives for
+    /// the group's range.
+    public func firstMatchGroupTexts(in text: String, names: [String]) -> GroupTexts {
+        guard let scalarRegex else { return .unanswered }
+        // As in `firstMatch(in:)`: a text whose first scalar cannot start an anchored match is not decoded.
+        if !scalarRegex.mayMatch(textStartingWith: text.unicodeScalars.first?.value) { return .noMatch }
+        let values = UTF8Scan.scalarValues(of: text).values
+        var steps = 0
+        let found: [Int]?
+        do {
+            found = try scalarRegex.firstMatch(in: values, from: 0, steps: &steps, budget: Self.exactSearchStepBudget)
+        } catch {
+            return .unanswered
+        }
+        guard let slots = found else { return .noMatch }
+        // The match and each group must start and end where a character (a grapheme cluster) does, as the text's
+        // indices for them exist only there (`String.indexRange(utf16:)`); known here where the scalars on both
+        // sides are plain (`FastText.isPlainValue`: none joins a neighbour), else left to the conversion.
+        func startsCharacter(_ k: Int) -> Bool {
+            k == 0 || k == values.count || (FastText.isPlainValue(values[k - 1]) && FastText.isPlainValue(values[k]))
+        }
+        guard slots.count >= 2, startsCharacter(slots[0]), startsCharacter(slots[1]) else { return .unanswered }
+        var out: [String: String] = [:]
+        for name in names {
+            guard let g = scalarRegex.groupNumbers[name], 2 * g + 1 < slots.count else { continue }
+            let start = slots[2 * g], end = slots[2 * g + 1]
+            guard start >= 0, end >= 0 else { continue }
+            guard startsCharacter(start), startsCharacter(end) else { return .unanswered }
+            out[name] = Self.string(ofScalars: values[start..<end])
+        }
+        return .groups(out)
+    }
+
+    /// The text of scalar values (each a valid scalar, decoded from a string), written as UTF-8.
+    static func string(ofScalars values: ArraySlice<UInt32>) -> String {
+        var count = 0
+        for v in values { count += v < 0x80 ? 1 : v < 0x800 ? 2 : v < 0x10000 ? 3 : 4 }
+        return String(unsafeUninitializedCapacity: count) { out in
+            var i = 0
+            for v in values {
+                if v < 0x80 {
+                    out[i] = UInt8(v); i += 1
+                } else if v < 0x800 {
+                    out[i] = UInt8(0xC0 | v >> 6); out[i + 1] = UInt8(0x80 | v & 0x3F); i += 2
+                } else if v < 0x10000 {
+                    out[i] = UInt8(0xE0 | v >> 12); out[i + 1] = UInt8(0x80 | (v >> 6) & 0x3F); out[i + 2] = UInt8(0x80 | v & 0x3F)
+                    i += 3
+                } else {
+                    out[i] = UInt8(0xF0 | v >> 18); out[i + 1] = UInt8(0x80 | (v >> 12) & 0x3F)
+                    out[i + 2] = UInt8(0x80 | (v >> 6) & 0x3F); out[i + 3] = UInt8(0x80 | v & 0x3F)
+                    i += 4
+                }
+            }
+            return i
+        }
+    }
+
     /// Every match in `text`, in order, as NSRegularExpression's `matches(in:range:)` finds them.
     public func matches(in text: String) -> [RegexMatch] {
         if let scalarRegex {

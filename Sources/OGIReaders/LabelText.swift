@@ -431,6 +431,17 @@ final class Pattern: @unchecked Sendable {
     }
 
     /// The first match's named groups (absent groups are left out) and its range.
+    /// `firstGroups(s, names:)?.groups`: the named groups' texts of the first match, read from the scalars when
+    /// `ScalarRegex` finds it (`CompiledRegex.firstMatchGroupTexts`), without the match's range.
+    func firstGroupTexts(_ s: String, names: [String]) -> [String: String]? {
+        guard mayMatch(s) else { return nil }
+        switch matcher.firstMatchGroupTexts(in: s, names: names) {
+        case .noMatch: return nil
+        case .groups(let groups): return groups
+        case .unanswered: return firstGroups(s, names: names)?.groups
+        }
+    }
+
     func firstGroups(_ s: String, names: [String]) -> (groups: [String: String], range: Range<String.Index>)? {
         guard mayMatch(s), let m = matcher.firstMatch(in: s), let whole = s.indexRange(utf16: m.range) else { return nil }
         var out: [String: String] = [:]

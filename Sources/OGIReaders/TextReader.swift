@@ -451,7 +451,7 @@ public struct TextReader: ReportReader {
         meta.year = meta.titleYear ?? meta.periodEnd?.year ?? meta.periodStart?.year ?? preambleYear
         if meta.year == nil {
             for l in preambleLines where Self.hasDigit(l.text) {
-                if let y = ctx.yearPattern.firstGroups(l.text, names: ["y"])?.groups["y"].flatMap({ Int($0) }) { meta.year = y; break }
+                if let y = ctx.yearPattern.firstGroupTexts(l.text, names: ["y"])?["y"].flatMap({ Int($0) }) { meta.year = y; break }
             }
         }
         if let a = meta.agency, let kind = ctx.agencyKind(forName: a) {
@@ -490,7 +490,7 @@ public struct TextReader: ReportReader {
         var years: [Int] = []
         if let typ = ctx.tableYearPattern {
             for l in tableScope where Self.hasDigit(l.text) {
-                if let y = typ.firstGroups(l.text, names: ["y"])?.groups["y"].flatMap({ Int($0) }), !years.contains(y) { years.append(y) }
+                if let y = typ.firstGroupTexts(l.text, names: ["y"])?["y"].flatMap({ Int($0) }), !years.contains(y) { years.append(y) }
             }
         }
         meta.tableYears = years.isEmpty ? nil : years
@@ -865,7 +865,7 @@ public struct TextReader: ReportReader {
         let names = ["y1", "m1", "d1", "y2", "m2", "d2"]
         for l in lines where Self.hasDigit(l.text) {
             for p in ctx.periodPatterns {
-                guard let g = p.firstGroups(l.text, names: names)?.groups,
+                guard let g = p.firstGroupTexts(l.text, names: names),
                     let y1 = g["y1"].flatMap({ Int($0) }), let m1 = g["m1"].flatMap({ Int($0) }), let d1 = g["d1"].flatMap({ Int($0) }),
                     let m2 = g["m2"].flatMap({ Int($0) }), let d2 = g["d2"].flatMap({ Int($0) })
                 else { continue }
@@ -882,7 +882,7 @@ public struct TextReader: ReportReader {
         for p in ctx.publishedPatterns {
             // A date is written with digits: a line without any cannot hold one, and needs no regex.
             for l in lines.reversed() where Self.hasDigit(l.text) {
-                guard let g = p.firstGroups(l.text, names: ["y", "m", "d"])?.groups,
+                guard let g = p.firstGroupTexts(l.text, names: ["y", "m", "d"]),
                     let y = g["y"].flatMap({ Int($0) }), let m = g["m"].flatMap({ Int($0) }), let d = g["d"].flatMap({ Int($0) })
                 else { continue }
                 let date = CalendarDate(year: y, month: m, day: d)

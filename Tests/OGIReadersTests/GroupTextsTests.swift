@@ -1,0 +1,89 @@
+import Foundation
+import OGITestSupport
+import XCTest
+
+@testable import OGIModel
+@testable import OGIReaders
+
+/// `Pattern.firstGroupTexts` reads a first match's named groups from the scalars `ScalarRegex` matched
+/// (`CompiledRegex.firstMatchGroupTexts`) instead of converting UTF-16 ranges back into the text: it must give
+/// `firstGroups(…)?.groups` for every profile pattern on every line of the samples and corpus, and on lines made to
+/// hold scalars of every UTF-8 length, combining marks and groups that take no part.
+final class GroupTextsTests: XCTestCase {
+    static let names = ["y", "m", "d", "y1", "m1", "d1", "y2", "m2", "d2", "no_such_group"]
+
+    static func lines() throws -> [String] {
+        var lines =
+            FastPathTests.tricky + [
+                "发布日期：2024年1月15日", "（2021年）", "(2020 年)", "2021年1月1日至2021年12月31日", "𠀀2021年度报告𠀀",
+                "é2021年", "e\u{301}（2022年）x", "Ω2019年3月4日", "统计期限为2020年1月1日—2020年12月31日", "2021年", "年2021",
+                "（二〇二一年）", "发布时间：2021-01-20 𠀀", "２０２１年", "\u{3000}2023\u{3000}年\u{3000}",
+            ]
+        var seen = Set(lines)
+        for t in try FastPathTests.texts() {
+            for l in t.text.components(separatedBy: "\n") where seen.insert(l).inserted { lines.append(l) }
+        }
+        return lines
+    }
+
+    func testGroupTextsAreTheFirstMatchsGroups() throws {
+        let p = Repo.linter.ruleSet.templates.profile
+        let sources =
+            p.periodPatterns + p.publishedPatterns + [p.yearPattern] + (p.tableYearPattern.isEmpty ? [] : [p.tableYearPattern])
+            + p.governmentNames + p.departmentNames + p.inlineNoise + p.lineNoise
+        let lines = try Self.lines()
+        var matched = 0, withGroups = 0, scalarAnswered = 0
+        for source in sources {
+            let pattern = Pattern(source)
+            for l in lines {
+                let expected = pattern.firstGroups(l, names: Self.names)?.groups
+                XCTAssertEqual(pattern.firstGroupTexts(l, names: Self.names), expected, "\(source) on \(l)")
+                if let expected {
+                    matched += 1
+                    if !expected.isEmpty { withGroups += 1 }
+                }
+                if case .groups = pattern.matcher.firstMatchGroupTexts(in: l, names: Self.names) { scalarAnswered += 1 }
+            }
+        }
+        // Matches with groups were compared, most of them answered from the scalars.
+        XCTAssertGreaterThan(withGroups, 100)
+        XCTAssertGreaterThan(scalarAnswered, withGroups / 2)
+        XCTAssertGreaterThan(matched, withGroups)
+    }
+
+    /// A group that takes no part is left out, as `firstGroups` leaves it out; a pattern outside `ScalarRegex`'s
+    /// subset is answered by NSRegularExpression, with the same texts.
+    func testGroupsThatTakeNoPartAndPatternsOutsideTheSubset() throws {
+        let optional = Pattern("(?<y>\\d{4})年(?:(?<m>\\d{1,2})月)?")
+        XCTAssertEqual(optional.firstGroupTexts("2021年度", names: ["y", "m"]), ["y": "2021"])
+        XCTAssertEqual(optional.firstGroupTexts("𠀀2021年3月", names: ["y", "m"]), ["y": "2021", "m": "3"])
+        XCTAssertNil(optional.firstGroupTexts("无年份", names: ["y"]))
+        // A lookahead is outside the subset: NSRegularExpression answers.
+        let lookahead = Pattern("(?<y>\\d{4})(?=年)")
+        XCTAssertEqual(lookahead.matcher.firstMatchGroupTexts(in: "2021年", names: ["y"]), .unanswered)
+        XCTAssertEqual(lookahead.firstGroupTexts("é𠀀2021年", names: ["y"]), ["y": "2021"])
+        XCTAssertEqual(lookahead.firstGroupTexts("é𠀀2021年", names: ["y"]), lookahead.firstGroups("é𠀀2021年", names: ["y"])?.groups)
+        // An end of the match or of a group next to a combining mark is left to the conversion, which finds the
+        // match inside a character and gives no groups, or the group's text when it is a whole character.
+        let any = Pattern("(?<c>.)")
+        XCTAssertEqual(any.matcher.firstMatchGroupTexts(in: "e\u{301}x", names: ["c"]), .unanswered)
+        XCTAssertNil(any.firstGroupTexts("e\u{301}x", names: ["c"]))
+        XCTAssertNil(any.firstGroups("e\u{301}x", names: ["c"]))
+        let year = Pattern("(?<y>\\d{4})")
+        XCTAssertEqual(year.matcher.firstMatchGroupTexts(in: "2021\u{301}年", names: ["y"]), .unanswered)
+        XCTAssertEqual(year.firstGroupTexts("2021\u{301}年", names: ["y"]), year.firstGroups("2021\u{301}年", names: ["y"])?.groups)
+        XCTAssertEqual(year.matcher.firstMatchGroupTexts(in: "x2021年", names: ["y"]), .groups(["y": "2021"]))
+    }
+
+    /// Scalars of one to four UTF-8 bytes written back as the text they were read from.
+    func testScalarsAreWrittenAsTheirText() {
+        for s in ["", "a", "é", "年", "𠀀", "a\u{301}年𠀀é2021", String(repeating: "丨𠀀x", count: 50)] {
+            let values = UTF8Scan.scalarValues(of: s).values
+            XCTAssertEqual(CompiledRegex.string(ofScalars: values[...]), s)
+            if values.count > 2 {
+                let inner = values[1..<(values.count - 1)]
+                XCTAssertEqual(CompiledRegex.string(ofScalars: inner), String(String.UnicodeScalarView(inner.map { Unicode.Scalar($0)! })))
+            }
+        }
+    }
+}
