@@ -53,8 +53,9 @@ public final class CompiledRegex: @unchecked Sendable {
     public enum GroupTexts: Equatable {
         /// No match.
         case noMatch
-        /// The texts of the named groups of the first match that took part in it, by name.
-        case groups([String: String])
+        /// The texts of the named groups of the first match that took part in it, by name, and the whole match's
+        /// place in the text's UTF-8 bytes.
+        case groups([String: String], utf8: Range<Int>)
         /// Left to `firstMatch(in:)` and the conversion of its ranges: the pattern is outside `ScalarRegex`'s subset,
         /// its search ran out of steps, or an end of the match or of a group lies next to a scalar that may join a
         /// neighbour (a combining mark), where only the text's indices tell whether it starts a character.
@@ -96,13 +97,20 @@ public final class CompiledRegex: @unchecked Sendable {
             guard startsCharacter(start), startsCharacter(end) else { return .unanswered }
             out[name] = Self.string(ofScalars: values[start..<end])
         }
-        return .groups(out)
+        // The match's byte offsets: the UTF-8 lengths of the scalars before its ends.
+        var lower = 0
+        for v in values[..<slots[0]] { lower += Self.utf8Length(v) }
+        var upper = lower
+        for v in values[slots[0]..<slots[1]] { upper += Self.utf8Length(v) }
+        return .groups(out, utf8: lower..<upper)
     }
+
+    @inline(__always) static func utf8Length(_ v: UInt32) -> Int { v < 0x80 ? 1 : v < 0x800 ? 2 : v < 0x10000 ? 3 : 4 }
 
     /// The text of scalar values (each a valid scalar, decoded from a string), written as UTF-8.
     static func string(ofScalars values: ArraySlice<UInt32>) -> String {
         var count = 0
-        for v in values { count += v < 0x80 ? 1 : v < 0x800 ? 2 : v < 0x10000 ? 3 : 4 }
+        for v in values { count += utf8Length(v) }
         return String(unsafeUninitializedCapacity: count) { out in
             var i = 0
             for v in values {

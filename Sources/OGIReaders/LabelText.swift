@@ -437,12 +437,29 @@ final class Pattern: @unchecked Sendable {
         guard mayMatch(s) else { return nil }
         switch matcher.firstMatchGroupTexts(in: s, names: names) {
         case .noMatch: return nil
-        case .groups(let groups): return groups
-        case .unanswered: return firstGroups(s, names: names)?.groups
+        case .groups(let groups, _): return groups
+        case .unanswered: return firstGroupsFromUTF16Ranges(s, names: names)?.groups
         }
     }
 
+    /// The first match's named groups (those that took part) and its range; nil without a match, or when the match
+    /// does not start and end where characters do. Read from the scalars `ScalarRegex` matched where it can
+    /// (`CompiledRegex.firstMatchGroupTexts`: the range from the match's byte offsets, which start characters
+    /// there), else from the match's UTF-16 ranges.
     func firstGroups(_ s: String, names: [String]) -> (groups: [String: String], range: Range<String.Index>)? {
+        guard mayMatch(s) else { return nil }
+        switch matcher.firstMatchGroupTexts(in: s, names: names) {
+        case .noMatch: return nil
+        case .groups(let groups, let bytes):
+            let u = s.utf8
+            return (groups, u.index(u.startIndex, offsetBy: bytes.lowerBound)..<u.index(u.startIndex, offsetBy: bytes.upperBound))
+        case .unanswered: return firstGroupsFromUTF16Ranges(s, names: names)
+        }
+    }
+
+    /// `firstGroups` from the match's UTF-16 ranges (`CompiledRegex.firstMatch(in:)`): the reference, and the way
+    /// for what `firstMatchGroupTexts` leaves unanswered.
+    func firstGroupsFromUTF16Ranges(_ s: String, names: [String]) -> (groups: [String: String], range: Range<String.Index>)? {
         guard mayMatch(s), let m = matcher.firstMatch(in: s), let whole = s.indexRange(utf16: m.range) else { return nil }
         var out: [String: String] = [:]
         for n in names {

@@ -7,7 +7,7 @@ import XCTest
 
 /// `Pattern.firstGroupTexts` reads a first match's named groups from the scalars `ScalarRegex` matched
 /// (`CompiledRegex.firstMatchGroupTexts`) instead of converting UTF-16 ranges back into the text: it must give
-/// `firstGroups(…)?.groups` for every profile pattern on every line of the samples and corpus, and on lines made to
+/// `firstGroupsFromUTF16Ranges(…)?.groups` (and `firstGroups`, which reads the scalars the same way, its range) for every profile pattern on every line of the samples and corpus, and on lines made to
 /// hold scalars of every UTF-8 length, combining marks and groups that take no part.
 final class GroupTextsTests: XCTestCase {
     static let names = ["y", "m", "d", "y1", "m1", "d1", "y2", "m2", "d2", "no_such_group"]
@@ -36,8 +36,18 @@ final class GroupTextsTests: XCTestCase {
         for source in sources {
             let pattern = Pattern(source)
             for l in lines {
-                let expected = pattern.firstGroups(l, names: Self.names)?.groups
+                let reference = pattern.firstGroupsFromUTF16Ranges(l, names: Self.names)
+                let expected = reference?.groups
                 XCTAssertEqual(pattern.firstGroupTexts(l, names: Self.names), expected, "\(source) on \(l)")
+                // `firstGroups` reads the scalars too, and gives the reference's range as well.
+                let fast = pattern.firstGroups(l, names: Self.names)
+                XCTAssertEqual(fast?.groups, expected, "\(source) on \(l)")
+                XCTAssertEqual(fast.map { NSRange($0.range, in: l) }, reference.map { NSRange($0.range, in: l) }, "\(source) on \(l)")
+                if let fast, let reference {
+                    XCTAssertEqual(String(l[..<fast.range.lowerBound]), String(l[..<reference.range.lowerBound]))
+                    XCTAssertEqual(String(l[fast.range.upperBound...]), String(l[reference.range.upperBound...]))
+                    XCTAssertEqual(fast.range.lowerBound == l.startIndex, reference.range.lowerBound == l.startIndex)
+                }
                 if let expected {
                     matched += 1
                     if !expected.isEmpty { withGroups += 1 }
@@ -62,17 +72,20 @@ final class GroupTextsTests: XCTestCase {
         let lookahead = Pattern("(?<y>\\d{4})(?=年)")
         XCTAssertEqual(lookahead.matcher.firstMatchGroupTexts(in: "2021年", names: ["y"]), .unanswered)
         XCTAssertEqual(lookahead.firstGroupTexts("é𠀀2021年", names: ["y"]), ["y": "2021"])
-        XCTAssertEqual(lookahead.firstGroupTexts("é𠀀2021年", names: ["y"]), lookahead.firstGroups("é𠀀2021年", names: ["y"])?.groups)
+        XCTAssertEqual(
+            lookahead.firstGroupTexts("é𠀀2021年", names: ["y"]), lookahead.firstGroupsFromUTF16Ranges("é𠀀2021年", names: ["y"])?.groups)
         // An end of the match or of a group next to a combining mark is left to the conversion, which finds the
         // match inside a character and gives no groups, or the group's text when it is a whole character.
         let any = Pattern("(?<c>.)")
         XCTAssertEqual(any.matcher.firstMatchGroupTexts(in: "e\u{301}x", names: ["c"]), .unanswered)
         XCTAssertNil(any.firstGroupTexts("e\u{301}x", names: ["c"]))
+        XCTAssertNil(any.firstGroupsFromUTF16Ranges("e\u{301}x", names: ["c"]))
         XCTAssertNil(any.firstGroups("e\u{301}x", names: ["c"]))
         let year = Pattern("(?<y>\\d{4})")
         XCTAssertEqual(year.matcher.firstMatchGroupTexts(in: "2021\u{301}年", names: ["y"]), .unanswered)
-        XCTAssertEqual(year.firstGroupTexts("2021\u{301}年", names: ["y"]), year.firstGroups("2021\u{301}年", names: ["y"])?.groups)
-        XCTAssertEqual(year.matcher.firstMatchGroupTexts(in: "x2021年", names: ["y"]), .groups(["y": "2021"]))
+        XCTAssertEqual(
+            year.firstGroupTexts("2021\u{301}年", names: ["y"]), year.firstGroupsFromUTF16Ranges("2021\u{301}年", names: ["y"])?.groups)
+        XCTAssertEqual(year.matcher.firstMatchGroupTexts(in: "x2021年", names: ["y"]), .groups(["y": "2021"], utf8: 1..<5))
     }
 
     /// Scalars of one to four UTF-8 bytes written back as the text they were read from.
