@@ -91,7 +91,7 @@ public final class CompiledRegex: @unchecked Sendable {
         guard slots.count >= 2, startsCharacter(slots[0]), startsCharacter(slots[1]) else { return .unanswered }
         var out: [String: String] = [:]
         for name in names {
-            guard let g = scalarRegex.groupNumbers[name], 2 * g + 1 < slots.count else { continue }
+            guard let g = scalarRegex.namedGroups.first(where: { $0.name == name })?.number, 2 * g + 1 < slots.count else { continue }
             let start = slots[2 * g], end = slots[2 * g + 1]
             guard start >= 0, end >= 0 else { continue }
             guard startsCharacter(start), startsCharacter(end) else { return .unanswered }

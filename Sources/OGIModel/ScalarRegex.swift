@@ -25,6 +25,8 @@ public struct ScalarRegex: Sendable {
     public let groupCount: Int
     /// Capturing group numbers by name.
     public let groupNumbers: [String: Int]
+    /// `groupNumbers` as a list: a pattern has a few named groups, found by name without hashing it.
+    public let namedGroups: [(name: String, number: Int)]
     let program: [Instruction]
     let sets: [RegexCharacterSet]
     /// True when every match must start at the start of the text (`^` first in every alternative).
@@ -60,6 +62,7 @@ public struct ScalarRegex: Sendable {
         sets = compiler.sets
         groupCount = parser.groupCount
         groupNumbers = parser.groupNumbers
+        namedGroups = parser.groupNumbers.map { (name: $0.key, number: $0.value) }.sorted { $0.number < $1.number }
         anchoredAtStart = tree.isAnchoredAtStart
         let first = tree.firstItems
         firstItems = first.nullable ? nil : first.items
