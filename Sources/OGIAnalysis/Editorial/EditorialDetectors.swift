@@ -87,20 +87,26 @@ public enum EditorialDetectors {
         var out: [EditorialHit] = []
         var stack: [Int] = []
         var inner: [(Int, Int)] = []
-        for i in 0..<s.count {
-            if s[i] == "\n" { stack = []; inner = []; continue }
-            if s[i] == "“" { stack.append(i) }
-            if s[i] == "”", let open = stack.popLast() {
-                if !stack.isEmpty {
-                    inner.append((open, i))
-                } else if !inner.isEmpty {
-                    var fixed = Array(s[open...i])
-                    for (a, b) in inner { fixed[a - open] = "‘"; fixed[b - open] = "’" }
-                    out.append(
-                        EditorialHit(
-                            kind: .nestedDoubleQuotes, span: TextSpan(start: open, end: i + 1),
-                            text: s.string(open..<(i + 1)), suggestion: fixed.string(0..<fixed.count)))
-                    inner = []
+        // Read in place; only a line feed and the two double quotes do anything (all three above U+0009, none a
+        // CJK ideograph: most scalars are passed over on that range test alone).
+        s.withUnsafeBufferPointer { b in
+            for i in 0..<b.count {
+                let v = b[i].value
+                if v >= 0x4E00 && v <= 0x9FFF { continue }
+                if v == 0x0A { stack = []; inner = []; continue }
+                if v == 0x201C { stack.append(i) }
+                if v == 0x201D, let open = stack.popLast() {
+                    if !stack.isEmpty {
+                        inner.append((open, i))
+                    } else if !inner.isEmpty {
+                        var fixed = Array(s[open...i])
+                        for (a, b) in inner { fixed[a - open] = "‘"; fixed[b - open] = "’" }
+                        out.append(
+                            EditorialHit(
+                                kind: .nestedDoubleQuotes, span: TextSpan(start: open, end: i + 1),
+                                text: s.string(open..<(i + 1)), suggestion: fixed.string(0..<fixed.count)))
+                        inner = []
+                    }
                 }
             }
         }
@@ -115,23 +121,30 @@ public enum EditorialDetectors {
     public static func spaceBeforePunctuation(in text: ProseText) -> [EditorialHit] {
         let s = text.scalars
         var out: [EditorialHit] = []
-        var i = 0
-        while i < s.count {
-            if s[i] != "\n", FastText.isSpace(s[i]) {
-                var j = i
-                while j < s.count, s[j] != "\n", FastText.isSpace(s[j]) { j += 1 }
-                // Only between text and the mark, not indentation at a paragraph start.
-                if j < s.count, chinesePunctuation.contains(s[j]), i > 0, s[i - 1] != "\n" {
-                    let from = i - 1
-                    out.append(
-                        EditorialHit(
-                            kind: .spaceBeforePunctuation, span: TextSpan(start: from, end: j + 1),
-                            text: s.string(from..<(j + 1)), suggestion: String(Character(s[from])) + String(Character(s[j]))))
+        // Read in place. `FastText.isSpace` holds no scalar in U+0021...U+0084 or U+3001...U+FEFE (ASCII text, CJK
+        // punctuation and ideographs): those are passed over on the range test alone.
+        s.withUnsafeBufferPointer { b in
+            let n = b.count
+            var i = 0
+            while i < n {
+                let v = b[i].value
+                if (v > 0x20 && v < 0x85) || (v > 0x3000 && v < 0xFEFF) { i += 1; continue }
+                if v != 0x0A, FastText.isSpace(b[i]) {
+                    var j = i
+                    while j < n, b[j] != "\n", FastText.isSpace(b[j]) { j += 1 }
+                    // Only between text and the mark, not indentation at a paragraph start.
+                    if j < n, chinesePunctuation.contains(b[j]), i > 0, b[i - 1] != "\n" {
+                        let from = i - 1
+                        out.append(
+                            EditorialHit(
+                                kind: .spaceBeforePunctuation, span: TextSpan(start: from, end: j + 1),
+                                text: s.string(from..<(j + 1)), suggestion: String(Character(b[from])) + String(Character(b[j]))))
+                    }
+                    i = j
+                    continue
                 }
-                i = j
-                continue
+                i += 1
             }
-            i += 1
         }
         return out
     }
@@ -182,6 +195,8 @@ public enum EditorialDetectors {
         }
         for i in 0..<s.count {
             let u = s[i]
+            // No CJK ideograph is a bracket, a quote or a line feed: most scalars are passed over here.
+            if u.value >= 0x4E00 && u.value <= 0x9FFF { continue }
             if u == "\n" { flush(); paragraphStart = i + 1; continue }
             if CharClass.isOpenBracket(u) { stack.append(i); continue }
             guard let opener = CharClass.opener(of: u) else { continue }
@@ -214,7 +229,9 @@ public enum EditorialDetectors {
     public static func emptyBrackets(in text: ProseText) -> [EditorialHit] {
         let s = text.scalars
         var out: [EditorialHit] = []
-        for i in 0..<s.count where CharClass.isOpenBracket(s[i]) && s[i] != "“" && s[i] != "‘" {
+        // No CJK ideograph opens a bracket: most scalars are passed over on that range test.
+        for i in 0..<s.count
+        where !(s[i].value >= 0x4E00 && s[i].value <= 0x9FFF) && CharClass.isOpenBracket(s[i]) && s[i] != "“" && s[i] != "‘" {
             var j = i + 1
             while j < s.count, s[j] != "\n", FastText.isSpace(s[j]) { j += 1 }
             if j < s.count, CharClass.opener(of: s[j]) == s[i] {
