@@ -282,13 +282,28 @@ extension RuleRun {
     func quote(_ s: String, limit: Int = 60) -> String { Self.quoted(s, limit: limit) }
 
     /// `s` trimmed, shortened to its first `limit - 10` and last 8 characters around "…" when longer than `limit`.
-    /// A text of plain scalars only (`FastText.isAllPlain`: each scalar a character of its own) is counted and cut
-    /// by scalars, without finding the characters' boundaries. `QuoteTests` compare it with `quotedByCharacters`.
+    /// Counted and cut by scalars where that is the same, without finding the characters' boundaries or reading the
+    /// whole of a long paragraph (`QuoteTests` compare it with `quotedByCharacters`):
+    /// - a text of at most `limit` scalars has at most `limit` characters: it is quoted as it is;
+    /// - when its first `limit + 2` and its last 9 scalars are plain (`FastText.isPlainValue`: none joins a
+    ///   neighbour, so a character starts between any two of them), its first `limit + 1` scalars are as many
+    ///   characters (more than `limit`), its first `limit - 10` characters are its first `limit - 10` scalars and its
+    ///   last 8 characters its last 8 scalars, whatever lies between;
+    /// - otherwise it is read by characters.
     static func quoted(_ s: String, limit: Int = 60) -> String {
         let t = ScalarTrim.whitespacesAndNewlines(s)
-        guard FastText.isAllPlain(t) else { return quotedByCharacters(t, limit: limit) }
+        guard limit >= 10 else { return quotedByCharacters(t, limit: limit) }
         let u = t.unicodeScalars
-        guard u.count > limit else { return t }
+        // The first `limit + 2` scalars (fewer in a shorter text), counted and asked whether plain in one pass.
+        var head = 0
+        var headPlain = true
+        for x in u {
+            if !FastText.isPlainValue(x.value) { headPlain = false }
+            head += 1
+            if head == limit + 2 { break }
+        }
+        if head <= limit { return t }
+        guard headPlain, u.suffix(9).allSatisfy({ FastText.isPlainValue($0.value) }) else { return quotedByCharacters(t, limit: limit) }
         return String(Substring(u.prefix(limit - 10))) + "…" + String(Substring(u.suffix(8)))
     }
 

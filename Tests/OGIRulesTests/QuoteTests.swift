@@ -24,6 +24,12 @@ final class QuoteTests: XCTestCase {
             let n = Int(rng.next() % 70)
             texts.append((0..<n).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined())
         }
+        // Long texts whose middle holds scalars that join their neighbours, with plain or joining scalars near the
+        // cuts: only the ends are read by scalars.
+        for _ in 0..<2_000 {
+            let n = 40 + Int(rng.next() % 160)
+            texts.append((0..<n).map { _ in Int(rng.next() % 5) == 0 ? pieces[Int(rng.next() % UInt64(pieces.count))] : "报" }.joined())
+        }
         var cut = 0
         for t in texts {
             for limit in [20, 60] {
