@@ -164,4 +164,13 @@ final class EditorialFastPathTests: XCTestCase {
         }
         XCTAssertGreaterThan(hits, 1_000)
     }
+
+    /// A numbering style's level is its place among the styles, outermost first (the numbering detector keeps the
+    /// last number of each style at its level, and a marker resets the levels after its own).
+    func testNumberingStyleLevelsAreTheirOrder() {
+        for (i, style) in NumberingStyle.allCases.enumerated() {
+            XCTAssertEqual(style.level, i, style.rawValue)
+            for other in NumberingStyle.allCases { XCTAssertEqual(style < other, i < NumberingStyle.allCases.firstIndex(of: other)!) }
+        }
+    }
 }

@@ -7,7 +7,8 @@ extension EditorialDetectors {
     /// The suggestion is the marker the sequence expects.
     public static func numbering(in text: ProseText, inlineSuffixes: [String] = [], requireStartAtOne: Bool = true) -> [EditorialHit] {
         let s = text.scalars
-        var last: [NumberingStyle: Int] = [:]
+        // The last number of each style, by the style's level (an array: a dictionary hashed each style's raw text).
+        var last = [Int?](repeating: nil, count: NumberingStyle.allCases.count)
         var out: [EditorialHit] = []
         for (p, start) in text.logicalParagraphStarts.enumerated() {
             let end = p + 1 < text.logicalParagraphStarts.count ? text.logicalParagraphStarts[p + 1] : s.count
@@ -17,7 +18,7 @@ extension EditorialDetectors {
             func hit(_ kind: EditorialHit.Kind, _ expected: Int) {
                 out.append(EditorialHit(kind: kind, span: span, text: m.text, suggestion: m.rewritten(expected)))
             }
-            let previous = last[m.style]
+            let previous = last[m.style.level]
             switch previous {
             case nil:
                 if requireStartAtOne && m.number != 1 { hit(.numberingSkip, 1) }
@@ -30,8 +31,9 @@ extension EditorialDetectors {
             case let n?:
                 hit(m.number == 1 ? .numberingRestart : .numberingOutOfOrder, n + 1)
             }
-            last[m.style] = m.number
-            for style in NumberingStyle.allCases where style > m.style { last[style] = nil }
+            last[m.style.level] = m.number
+            // Every style below it starts over.
+            for level in (m.style.level + 1)..<last.count { last[level] = nil }
         }
         return out
     }

@@ -13,7 +13,16 @@ public enum NumberingStyle: String, Sendable, CaseIterable, Comparable {
     /// （1） (1)
     case arabicParen = "arabic_paren"
 
-    var level: Int { NumberingStyle.allCases.firstIndex(of: self)! }
+    /// The style's place in `allCases` (its order, outermost first), without making the array of cases.
+    var level: Int {
+        switch self {
+        case .chineseComma: return 0
+        case .chineseParen: return 1
+        case .chineseInline: return 2
+        case .arabicDot: return 3
+        case .arabicParen: return 4
+        }
+    }
     public static func < (a: NumberingStyle, b: NumberingStyle) -> Bool { a.level < b.level }
 }
 
