@@ -99,35 +99,18 @@ public final class CompiledRegex: @unchecked Sendable {
         }
         // The match's byte offsets: the UTF-8 lengths of the scalars before its ends.
         var lower = 0
-        for v in values[..<slots[0]] { lower += Self.utf8Length(v) }
+        for v in values[..<slots[0]] { lower += UTF8Scan.length(of: v) }
         var upper = lower
-        for v in values[slots[0]..<slots[1]] { upper += Self.utf8Length(v) }
+        for v in values[slots[0]..<slots[1]] { upper += UTF8Scan.length(of: v) }
         return .groups(out, utf8: lower..<upper)
     }
 
-    @inline(__always) static func utf8Length(_ v: UInt32) -> Int { v < 0x80 ? 1 : v < 0x800 ? 2 : v < 0x10000 ? 3 : 4 }
-
     /// The text of scalar values (each a valid scalar, decoded from a string), written as UTF-8.
     static func string(ofScalars values: ArraySlice<UInt32>) -> String {
-        var count = 0
-        for v in values { count += utf8Length(v) }
-        return String(unsafeUninitializedCapacity: count) { out in
-            var i = 0
-            for v in values {
-                if v < 0x80 {
-                    out[i] = UInt8(v); i += 1
-                } else if v < 0x800 {
-                    out[i] = UInt8(0xC0 | v >> 6); out[i + 1] = UInt8(0x80 | v & 0x3F); i += 2
-                } else if v < 0x10000 {
-                    out[i] = UInt8(0xE0 | v >> 12); out[i + 1] = UInt8(0x80 | (v >> 6) & 0x3F); out[i + 2] = UInt8(0x80 | v & 0x3F)
-                    i += 3
-                } else {
-                    out[i] = UInt8(0xF0 | v >> 18); out[i + 1] = UInt8(0x80 | (v >> 12) & 0x3F)
-                    out[i + 2] = UInt8(0x80 | (v >> 6) & 0x3F); out[i + 3] = UInt8(0x80 | v & 0x3F)
-                    i += 4
-                }
-            }
-            return i
+        String(knownValidUTF8Capacity: values.count * 4) { out in
+            var n = 0
+            for v in values { n = UTF8Scan.write(v, to: out, at: n) }
+            return n
         }
     }
 

@@ -135,18 +135,7 @@ public enum FastText {
             var n = 0
             for u in s.unicodeScalars {
                 guard let m = transform(u) else { continue }
-                let v = m.value
-                if v < 0x80 {
-                    buf[n] = UInt8(v); n += 1
-                } else if v < 0x800 {
-                    buf[n] = UInt8(0xC0 | (v >> 6)); buf[n + 1] = UInt8(0x80 | (v & 0x3F)); n += 2
-                } else if v < 0x10000 {
-                    buf[n] = UInt8(0xE0 | (v >> 12)); buf[n + 1] = UInt8(0x80 | ((v >> 6) & 0x3F)); buf[n + 2] = UInt8(0x80 | (v & 0x3F))
-                    n += 3
-                } else {
-                    buf[n] = UInt8(0xF0 | (v >> 18)); buf[n + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
-                    buf[n + 2] = UInt8(0x80 | ((v >> 6) & 0x3F)); buf[n + 3] = UInt8(0x80 | (v & 0x3F)); n += 4
-                }
+                n = UTF8Scan.write(m.value, to: buf, at: n)
             }
             return n
         }
@@ -323,6 +312,35 @@ public struct ScalarSet: Sendable {
 /// Decoding scalars from the UTF-8 bytes of a Swift string (always valid UTF-8), for scans that read a
 /// text's scalars without the scalar view's indices.
 public enum UTF8Scan {
+    /// The number of UTF-8 bytes of scalar value `v`.
+    @inlinable @inline(__always) public static func length(of v: UInt32) -> Int {
+        v < 0x80 ? 1 : v < 0x800 ? 2 : v < 0x10000 ? 3 : 4
+    }
+
+    /// Writes scalar value `v` as UTF-8 at `n` of `buf` (room for its `length(of:)` bytes there) and returns where
+    /// the next scalar goes: the encoder of every writer that makes a string from scalars straight into its storage.
+    @inlinable @inline(__always) public static func write(_ v: UInt32, to buf: UnsafeMutableBufferPointer<UInt8>, at n: Int) -> Int {
+        if v < 0x80 {
+            buf[n] = UInt8(truncatingIfNeeded: v)
+            return n + 1
+        } else if v < 0x800 {
+            buf[n] = UInt8(truncatingIfNeeded: 0xC0 | (v >> 6))
+            buf[n + 1] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
+            return n + 2
+        } else if v < 0x10000 {
+            buf[n] = UInt8(truncatingIfNeeded: 0xE0 | (v >> 12))
+            buf[n + 1] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F))
+            buf[n + 2] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
+            return n + 3
+        } else {
+            buf[n] = UInt8(truncatingIfNeeded: 0xF0 | (v >> 18))
+            buf[n + 1] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 12) & 0x3F))
+            buf[n + 2] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F))
+            buf[n + 3] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
+            return n + 4
+        }
+    }
+
     /// `Array(s.unicodeScalars)`, decoded from the bytes (room for one scalar a byte) into an array made once
     /// (`Array(writingAtMost:_:)`).
     public static func scalars(of s: String) -> [Unicode.Scalar] {

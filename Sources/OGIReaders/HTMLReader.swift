@@ -282,7 +282,7 @@ public struct HTMLReader: DraftingReader {
     func pageDate(_ lines: [Lineariser.Line]) -> (CalendarDate, Int)? {
         for p in ctx.publishedPatterns {
             for l in lines.reversed() where l.text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
-                guard let g = p.firstGroupTexts(l.text, names: ["y", "m", "d"]),
+                guard let g = p.firstGroups(l.text, names: ["y", "m", "d"])?.groups,
                     let y = g["y"].flatMap({ Int($0) }), let m = g["m"].flatMap({ Int($0) }), let d = g["d"].flatMap({ Int($0) })
                 else { continue }
                 let date = CalendarDate(year: y, month: m, day: d)

@@ -430,18 +430,6 @@ final class Pattern: @unchecked Sendable {
         return matcher.firstMatch(in: s) != nil
     }
 
-    /// The first match's named groups (absent groups are left out) and its range.
-    /// `firstGroups(s, names:)?.groups`: the named groups' texts of the first match, read from the scalars when
-    /// `ScalarRegex` finds it (`CompiledRegex.firstMatchGroupTexts`), without the match's range.
-    func firstGroupTexts(_ s: String, names: [String]) -> [String: String]? {
-        guard mayMatch(s) else { return nil }
-        switch matcher.firstMatchGroupTexts(in: s, names: names) {
-        case .noMatch: return nil
-        case .groups(let groups, _): return groups
-        case .unanswered: return firstGroupsFromUTF16Ranges(s, names: names)?.groups
-        }
-    }
-
     /// The first match's named groups (those that took part) and its range; nil without a match, or when the match
     /// does not start and end where characters do. Read from the scalars `ScalarRegex` matched where it can
     /// (`CompiledRegex.firstMatchGroupTexts`: the range from the match's byte offsets, which start characters

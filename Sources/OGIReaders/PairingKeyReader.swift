@@ -174,7 +174,7 @@ extension TextReader {
         var year = meta.titleYear ?? meta.periodEnd?.year ?? meta.periodStart?.year ?? preambleYear
         if year == nil {
             for l in preambleLines where Self.hasDigit(l.text) {
-                if let y = ctx.yearPattern.firstGroupTexts(l.text, names: ["y"])?["y"].flatMap({ Int($0) }) { year = y; break }
+                if let y = ctx.yearPattern.firstGroups(l.text, names: ["y"])?.groups["y"].flatMap({ Int($0) }) { year = y; break }
             }
         }
         return (Metadata.pairingFields(agency: meta.agency, year: year), partCount < 3)

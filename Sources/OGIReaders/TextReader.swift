@@ -451,7 +451,7 @@ public struct TextReader: ReportReader {
         meta.year = meta.titleYear ?? meta.periodEnd?.year ?? meta.periodStart?.year ?? preambleYear
         if meta.year == nil {
             for l in preambleLines where Self.hasDigit(l.text) {
-                if let y = ctx.yearPattern.firstGroupTexts(l.text, names: ["y"])?["y"].flatMap({ Int($0) }) { meta.year = y; break }
+                if let y = ctx.yearPattern.firstGroups(l.text, names: ["y"])?.groups["y"].flatMap({ Int($0) }) { meta.year = y; break }
             }
         }
         if let a = meta.agency, let kind = ctx.agencyKind(forName: a) {
@@ -490,7 +490,7 @@ public struct TextReader: ReportReader {
         var years: [Int] = []
         if let typ = ctx.tableYearPattern {
             for l in tableScope where Self.hasDigit(l.text) {
-                if let y = typ.firstGroupTexts(l.text, names: ["y"])?["y"].flatMap({ Int($0) }), !years.contains(y) { years.append(y) }
+                if let y = typ.firstGroups(l.text, names: ["y"])?.groups["y"].flatMap({ Int($0) }), !years.contains(y) { years.append(y) }
             }
         }
         meta.tableYears = years.isEmpty ? nil : years
@@ -641,14 +641,13 @@ public struct TextReader: ReportReader {
     /// part). Nil when two lines share a number or numbers do not increase (a heading split from the line it was
     /// run into): `tablesInWholeText` finds a part's tokens by the number of its first line, which then may start in
     /// the line before. With increasing numbers, the whole text's range of a part is the tokens of the part's
-    /// lines, those `CellTokenizer` gives for them alone.
+    /// lines, those `CellTokenizer` gives for them alone. `tableParts`: the keys of the parts holding `layout`'s
+    /// tables (`ReaderContext.tablePartKeysByTemplate`).
     func tablesInParts(
         _ lines: [SourceLine], _ headings: [(key: String, lineIndex: Int)], _ partLineRanges: [String: Range<Int>],
-        _ layout: Template, _ mapper: TableMapper, _ path: String, tableParts givenParts: Set<String>? = nil
+        _ layout: Template, _ mapper: TableMapper, _ path: String, tableParts: Set<String>
     ) -> PartsReading? {
         for i in lines.indices.dropFirst() where lines[i].number <= lines[i - 1].number { return nil }
-        // The keys of the parts holding the layout's tables (`ReaderContext.tablePartKeysByTemplate`, when given).
-        let tableParts = givenParts ?? Set(layout.tables.map(\.part))
         var keys: [String] = []
         var lineRanges: [Range<Int>] = []
         for h in headings where tableParts.contains(h.key) {
@@ -865,7 +864,7 @@ public struct TextReader: ReportReader {
         let names = ["y1", "m1", "d1", "y2", "m2", "d2"]
         for l in lines where Self.hasDigit(l.text) {
             for p in ctx.periodPatterns {
-                guard let g = p.firstGroupTexts(l.text, names: names),
+                guard let g = p.firstGroups(l.text, names: names)?.groups,
                     let y1 = g["y1"].flatMap({ Int($0) }), let m1 = g["m1"].flatMap({ Int($0) }), let d1 = g["d1"].flatMap({ Int($0) }),
                     let m2 = g["m2"].flatMap({ Int($0) }), let d2 = g["d2"].flatMap({ Int($0) })
                 else { continue }
@@ -882,7 +881,7 @@ public struct TextReader: ReportReader {
         for p in ctx.publishedPatterns {
             // A date is written with digits: a line without any cannot hold one, and needs no regex.
             for l in lines.reversed() where Self.hasDigit(l.text) {
-                guard let g = p.firstGroupTexts(l.text, names: ["y", "m", "d"]),
+                guard let g = p.firstGroups(l.text, names: ["y", "m", "d"])?.groups,
                     let y = g["y"].flatMap({ Int($0) }), let m = g["m"].flatMap({ Int($0) }), let d = g["d"].flatMap({ Int($0) })
                 else { continue }
                 let date = CalendarDate(year: y, month: m, day: d)

@@ -87,12 +87,12 @@ public enum EditorialDetectors {
         var out: [EditorialHit] = []
         var stack: [Int] = []
         var inner: [(Int, Int)] = []
-        // Read in place; only a line feed and the two double quotes do anything (all three above U+0009, none a
-        // CJK ideograph: most scalars are passed over on that range test alone).
+        // Read in place; only a line feed and the two double quotes do anything, none of them a CJK ideograph: most
+        // scalars are passed over on that test alone (`CharClass.isUnifiedIdeograph`).
         s.withUnsafeBufferPointer { b in
             for i in 0..<b.count {
+                if CharClass.isUnifiedIdeograph(b[i]) { continue }
                 let v = b[i].value
-                if v >= 0x4E00 && v <= 0x9FFF { continue }
                 if v == 0x0A { stack = []; inner = []; continue }
                 if v == 0x201C { stack.append(i) }
                 if v == 0x201D, let open = stack.popLast() {
@@ -196,7 +196,7 @@ public enum EditorialDetectors {
         for i in 0..<s.count {
             let u = s[i]
             // No CJK ideograph is a bracket, a quote or a line feed: most scalars are passed over here.
-            if u.value >= 0x4E00 && u.value <= 0x9FFF { continue }
+            if CharClass.isUnifiedIdeograph(u) { continue }
             if u == "\n" { flush(); paragraphStart = i + 1; continue }
             if CharClass.isOpenBracket(u) { stack.append(i); continue }
             guard let opener = CharClass.opener(of: u) else { continue }
@@ -229,9 +229,9 @@ public enum EditorialDetectors {
     public static func emptyBrackets(in text: ProseText) -> [EditorialHit] {
         let s = text.scalars
         var out: [EditorialHit] = []
-        // No CJK ideograph opens a bracket: most scalars are passed over on that range test.
+        // No CJK ideograph opens a bracket: most scalars are passed over on that test.
         for i in 0..<s.count
-        where !(s[i].value >= 0x4E00 && s[i].value <= 0x9FFF) && CharClass.isOpenBracket(s[i]) && s[i] != "“" && s[i] != "‘" {
+        where !CharClass.isUnifiedIdeograph(s[i]) && CharClass.isOpenBracket(s[i]) && s[i] != "“" && s[i] != "‘" {
             var j = i + 1
             while j < s.count, s[j] != "\n", FastText.isSpace(s[j]) { j += 1 }
             if j < s.count, CharClass.opener(of: s[j]) == s[i] {

@@ -262,6 +262,11 @@ public enum CharClass {
         }
     }
 
+    /// True for the CJK Unified Ideographs block (U+4E00...U+9FFF), most of a Chinese text: one range test, the
+    /// quick first test of the scans that act on no ideograph (`isCJK` holds these and the rarer blocks, in more
+    /// comparisons).
+    @inline(__always) public static func isUnifiedIdeograph(_ u: Unicode.Scalar) -> Bool { u.value >= 0x4E00 && u.value <= 0x9FFF }
+
     @inline(__always) public static func isCJK(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
         case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FA1F: return true
@@ -317,28 +322,7 @@ extension Array where Element == Unicode.Scalar {
         return withUnsafeBufferPointer { sc in
             String(knownValidUTF8Capacity: r.count * 4) { buf in
                 var n = 0
-                for i in r {
-                    let v = sc[i].value
-                    if v < 0x80 {
-                        buf[n] = UInt8(truncatingIfNeeded: v)
-                        n += 1
-                    } else if v < 0x800 {
-                        buf[n] = UInt8(truncatingIfNeeded: 0xC0 | (v >> 6))
-                        buf[n + 1] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
-                        n += 2
-                    } else if v < 0x10000 {
-                        buf[n] = UInt8(truncatingIfNeeded: 0xE0 | (v >> 12))
-                        buf[n + 1] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F))
-                        buf[n + 2] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
-                        n += 3
-                    } else {
-                        buf[n] = UInt8(truncatingIfNeeded: 0xF0 | (v >> 18))
-                        buf[n + 1] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 12) & 0x3F))
-                        buf[n + 2] = UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F))
-                        buf[n + 3] = UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F))
-                        n += 4
-                    }
-                }
+                for i in r { n = UTF8Scan.write(sc[i].value, to: buf, at: n) }
                 return n
             }
         }
