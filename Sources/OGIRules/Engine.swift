@@ -171,8 +171,36 @@ public final class RuleRun {
 
     var messages: MessageCatalog { ev.messages }
 
+    /// Per reason of `unevaluated`, its `CatalogMessage.fingerprint` (`addReasons`).
+    private var unevaluatedPrints: [Int] = []
+
     func skip(_ reasons: [CatalogMessage]) {
-        for r in reasons where !unevaluated.contains(r) { unevaluated.append(r) }
+        Self.addReasons(reasons, to: &unevaluated, prints: &unevaluatedPrints)
+    }
+
+    /// Appends to `list` each reason it does not hold yet (as `list.contains`), in order. `prints` holds the
+    /// fingerprints of `list`'s reasons (`CatalogMessage.fingerprint`), made when a second reason comes (most runs
+    /// skip for one reason or none): equal messages have equal fingerprints, so only reasons with the new one's are
+    /// compared, key and values (comparing the values of two messages with one key looked each value up by its
+    /// name's hash).
+    static func addReasons(_ reasons: [CatalogMessage], to list: inout [CatalogMessage], prints: inout [Int]) {
+        for r in reasons {
+            if list.isEmpty {
+                list.append(r)
+                continue
+            }
+            if prints.count < list.count { prints = list.map(\.fingerprint) }
+            let print = r.fingerprint
+            var seen = false
+            for i in prints.indices where prints[i] == print && list[i] == r {
+                seen = true
+                break
+            }
+            if !seen {
+                list.append(r)
+                prints.append(print)
+            }
+        }
     }
 
     func skip(_ error: Error) {
