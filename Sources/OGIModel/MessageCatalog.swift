@@ -79,8 +79,7 @@ public struct MessageCatalog: Sendable {
     /// Replaces each `{name}` with its value; an unknown name stays as written.
     public static func fill(_ template: String, _ values: [String: String]) -> String {
         guard FastText.containsByte(template, UInt8(ascii: "{")) else { return template }
-        if bracesStandAlone(template) { return fillBytes(template, values) }
-        return fillCharacters(template, values)
+        return fillBytes(template, values) ?? fillCharacters(template, values)
     }
 
     /// `fill` read character by character: the reference `fillBytes` gives the same text as.
@@ -100,8 +99,10 @@ public struct MessageCatalog: Sendable {
     /// (`bracesStandAlone`): a `{` or `}` byte is then exactly a `{` or `}` character, and the bytes
     /// between them are the characters the character scan collects. As there: a `{` starts a new name (dropping
     /// one not closed), a `}` outside a name is text, and a name left open at the end is dropped.
-    static func fillBytes(_ template: String, _ values: [String: String]) -> String {
-        return template.withUTF8Bytes { b in
+    /// Nil when a brace does not stand alone: asked at each brace the scan comes to (`braceStandsAlone`), so
+    /// the template is read once, not once for `bracesStandAlone` and again to fill it.
+    static func fillBytes(_ template: String, _ values: [String: String]) -> String? {
+        return template.withUTF8Bytes { b -> String? in
             var out: [UInt8] = []
             out.reserveCapacity(b.count + 64)
             var nameStart = -1
@@ -113,6 +114,7 @@ public struct MessageCatalog: Sendable {
                 while j < n && b[j] != UInt8(ascii: "{") && b[j] != UInt8(ascii: "}") { j += 1 }
                 if nameStart < 0 && j > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j])) }
                 if j == n { break }
+                guard braceStandsAlone(b, at: j) else { return nil }
                 if b[j] == UInt8(ascii: "{") {
                     nameStart = j + 1
                 } else if nameStart >= 0 {
@@ -169,28 +171,30 @@ public struct MessageCatalog: Sendable {
     /// prepended mark such as U+0600 before it, no combining mark after it), so every brace is a character of its
     /// own and a scan over bytes sees the same braces, and the same text between them, as one over characters.
     public static func bracesStandAlone(_ text: String) -> Bool {
+        // Read on the UTF-8 bytes (every message filled asked this): only the scalars next to a brace are decoded.
+        text.withUTF8Bytes { b in
+            for i in 0..<b.count where (b[i] == 0x7B || b[i] == 0x7D) && !braceStandsAlone(b, at: i) { return false }
+            return true
+        }
+    }
+
+    /// Whether the scalars before and after the brace byte at `i` of the valid UTF-8 `b` (where there are any)
+    /// are of the kinds `bracesStandAlone` lists. A brace is the byte 7B or 7D, which occurs in UTF-8 only as
+    /// itself; the scalar before it starts at the last byte before it that is no continuation byte (10xxxxxx).
+    @inline(__always)
+    static func braceStandsAlone(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
         func plain(_ v: UInt32) -> Bool {
             switch v {
             case 0..<0x80, 0x2010...0x2027, 0x3001...0x3029, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF5E: return true
             default: return false
             }
         }
-        // The scalars decoded from the UTF-8 bytes (not through the scalar view: every message filled asks this).
-        return text.withUTF8Bytes { b in
-            var previous: UInt32?
-            var afterBrace = false
-            var i = 0
-            while i < b.count {
-                let (v, length) = UTF8Scan.scalar(b, i)
-                let isBrace = v == 0x7B || v == 0x7D
-                if afterBrace && !plain(v) { return false }
-                if isBrace, let p = previous, !plain(p) { return false }
-                afterBrace = isBrace
-                previous = v
-                i += length
-            }
-            return true
+        if i > 0 {
+            var s = i - 1
+            while s > 0 && b[s] & 0xC0 == 0x80 { s -= 1 }
+            if !plain(UTF8Scan.scalar(b, s).0) { return false }
         }
+        return i + 1 >= b.count || plain(UTF8Scan.scalar(b, i + 1).0)
     }
 }
 
