@@ -64,8 +64,7 @@ public struct Engine: Sendable {
             // A rule does not apply to a template that lacks the cells it reads.
             if let layout = ev.compiled, !layout.ruleApplies[index] { continue }
             if !ev.bindings.isEmpty { ev.bindings = [:] }
-            ev.touched.removeAll(keepingCapacity: true)
-            ev.touchedMeta.removeAll(keepingCapacity: true)
+            ev.clearTouched()
             ev.lastUnevaluated = []
             let found = check(rules, index, ev)
             if !found.isEmpty { out += RootCauses.annotate(found, rule: rules[index], reasons: ev.lastUnevaluated, ev: ev) }

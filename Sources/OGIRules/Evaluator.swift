@@ -66,6 +66,23 @@ final class Evaluator {
     var bindings: [String: String] = [:]
     var touched: [TouchedCell] = []
     var touchedMeta: [ReportField] = []
+
+    /// Empties `touched` and `touchedMeta`, keeping their room. Most often they are empty already: asked first,
+    /// as emptying an array goes through the generic code that replaces a range even when there is nothing in it.
+    @inline(__always) func clearTouched() {
+        clearTouchedCells()
+        if !touchedMeta.isEmpty { touchedMeta.removeAll(keepingCapacity: true) }
+    }
+
+    /// Empties `touched` (only), as `clearTouched`.
+    @inline(__always) func clearTouchedCells() {
+        if !touched.isEmpty { touched.removeAll(keepingCapacity: true) }
+    }
+
+    /// Takes `touched` back to its first `count` cells (a reading that gave nothing is undone).
+    @inline(__always) func truncateTouched(to count: Int) {
+        if touched.count > count { touched.removeSubrange(count...) }
+    }
     /// Why the last rule run could not be evaluated (kept for root-cause keys, see RootCauses.swift).
     var lastUnevaluated: [CatalogMessage] = []
 
@@ -375,7 +392,7 @@ final class Evaluator {
         if let x = try integer(a), let y = try integer(b) {
             return Self.compare(op, x, y)
         }
-        touched.removeSubrange(mark...)
+        truncateTouched(to: mark)
         return nil
     }
 
@@ -445,7 +462,7 @@ final class Evaluator {
         if let x = try plannedInteger(plan.lhs), let y = try plannedInteger(plan.rhs) {
             return Self.compare(op, x, y)
         }
-        touched.removeSubrange(mark...)
+        truncateTouched(to: mark)
         return nil
     }
 
@@ -538,7 +555,7 @@ final class Evaluator {
             return .num(try Exact.add(n[0], -(try Exact.multiply(t, n[1], whole)), whole))
         case "decimals":
             try arity(1...1)
-            touched.removeAll(keepingCapacity: true)
+            clearTouchedCells()
             let v = try eval(args[0])
             if case .path = args[0], let t = touched.last { return .num(Decimal(Self.decimalPlaces(written: t.cell.raw))) }
             guard case .num(let d) = v else { throw nullOrType(v, args[0], f) }

@@ -329,7 +329,7 @@ extension RuleRun {
     /// (prose rules then stay silent: the arithmetic finding is the root cause).
     func number(_ e: Expr) -> Decimal? {
         let inconsistent = ev.inconsistentTables
-        ev.touched.removeAll(keepingCapacity: true)
+        ev.clearTouchedCells()
         guard case .num(let d)? = try? ev.eval(e) else { return nil }
         if ev.touched.contains(where: { inconsistent.contains($0.tableKey) }) { return nil }
         return d

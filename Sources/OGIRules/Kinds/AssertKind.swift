@@ -50,7 +50,7 @@ public struct AssertKind: RuleKind {
 
     func check(_ run: RuleRun) {
         let ev = run.ev
-        ev.touched.removeAll(keepingCapacity: true); ev.touchedMeta.removeAll(keepingCapacity: true)
+        ev.clearTouched()
         do {
             if try truthWithTolerance(expression, ev, run: run, node: 0) { return }
             // Find the comparison that failed, for the numbers in the message.
@@ -58,7 +58,7 @@ public struct AssertKind: RuleKind {
             var vars = run.bindingVars()
             var loc: FindingLocation?
             if case let .binary(op, a, b)? = culprit, Self.isComparison(op) {
-                ev.touched.removeAll(keepingCapacity: true); ev.touchedMeta.removeAll(keepingCapacity: true)
+                ev.clearTouched()
                 let lv = try ev.eval(a)
                 let lhsCells = ev.touched
                 let lhsMeta = ev.touchedMeta
@@ -82,7 +82,7 @@ public struct AssertKind: RuleKind {
                 loc = (rhsCells.first ?? lhsCells.first).map(run.location) ?? run.metaLocation(lhsMeta + ev.touchedMeta)
             }
             if let at {
-                ev.touched.removeAll(keepingCapacity: true)
+                ev.clearTouchedCells()
                 if (try? ev.eval(at)) != nil, let t = ev.touched.first { loc = run.location(t) }
             }
             if loc == nil { loc = ev.touched.first.map(run.location) ?? run.metaLocation(ev.touchedMeta) ?? FindingLocation() }

@@ -313,7 +313,7 @@ public struct FactsKind: RuleKind {
         let known = values.compactMap(run.number)
         guard !known.isEmpty else {
             // The statement is made but none of the cells it speaks of can be read: say so, never pass quietly.
-            run.ev.touched.removeAll(keepingCapacity: true)
+            run.ev.clearTouchedCells()
             do { _ = try run.ev.eval(values[0]) } catch { run.skip(error) }
             return
         }

@@ -155,7 +155,7 @@ public struct SumKind: RuleKind {
 
     func check(_ run: RuleRun) {
         let ev = run.ev
-        ev.touched.removeAll(keepingCapacity: true)
+        ev.clearTouchedCells()
         let read: (CompiledTable, [Result<Line, Error>])?
         do { read = try lines(ev) } catch { run.skip(error); return }
         guard let (spec, lines) = read else { return }
