@@ -6,10 +6,10 @@ import OGIModel
 /// each scope (the whole report or one part) and its `ProseFacts` per vocabulary. A report's prose is read once.
 final class ProseCache {
     let report: Report
-    private var texts: [String: ProseText?] = [:]
+    private var texts = ScopeValues<ProseText?>()
     /// Texts with wrapped lines joined (for numbers and units split over two lines) are kept apart from texts read
     /// line by line (for marks at paragraph starts).
-    private var joined: [String: ProseText?] = [:]
+    private var joined = ScopeValues<ProseText?>()
     /// The facts made so far, each with its scope and vocabulary, in three arrays read by index (an array of
     /// tuples was copied element by element, every array of the vocabulary retained and released, to be compared).
     private var factScopes: [String] = []
@@ -90,7 +90,9 @@ final class ProseCache {
         return text(scope, join: join).map { [$0] } ?? []
     }
 
-    private var sentenceCache: [String: [Sentence]] = [:]
+    /// Sentences by scope, of the texts with wrapped lines joined and of those read line by line.
+    private var joinedSentences = ScopeValues<[Sentence]>()
+    private var lineSentences = ScopeValues<[Sentence]>()
 
     /// The texts of a scope (as `texts`) with their sentences, split on first use once per text and shared by the
     /// rules.
@@ -103,10 +105,9 @@ final class ProseCache {
     }
 
     private func sentences(_ scope: String, join: Bool, _ t: ProseText) -> [Sentence] {
-        let key = (join ? "j:" : "l:") + scope
-        if let hit = sentenceCache[key] { return hit }
+        if let hit = (join ? joinedSentences : lineSentences)[scope] { return hit }
         let s = SentenceSplitter.sentences(of: t)
-        sentenceCache[key] = s
+        if join { joinedSentences.add(scope, s) } else { lineSentences.add(scope, s) }
         return s
     }
 
@@ -135,20 +136,20 @@ final class ProseCache {
         } else {
             t = partIndex(scope).map { ProseText(prepared: gathered([proseHeadings[$0], proseParagraphs[$0]]), joinWrappedLines: join) }
         }
-        if join { joined[scope] = t } else { texts[scope] = t }
+        if join { joined.add(scope, t) } else { texts.add(scope, t) }
         return t
     }
 
     /// The index of the part `report.part(key)` finds (the first with the key).
     private func partIndex(_ key: String) -> Int? { report.parts.firstIndex { $0.key == key } }
 
-    private var strings: [String: String] = [:]
+    private var strings = ScopeValues<String>()
 
     /// The joined text of a scope as one string, for quick "does it say this at all" tests.
     func string(_ scope: String) -> String {
         if let s = strings[scope] { return s }
         let s = text(scope)?.string ?? ""
-        strings[scope] = s
+        strings.add(scope, s)
         return s
     }
 
@@ -333,5 +334,25 @@ extension RuleRun {
         guard case .num(let d)? = try? ev.eval(e) else { return nil }
         if ev.touched.contains(where: { inconsistent.contains($0.tableKey) }) { return nil }
         return d
+    }
+}
+
+/// Values by scope name, for the handful of scopes one report's rules read ("report", "body", "part:…"): found by
+/// comparing names in the order they were added (a dictionary hashed the name at every lookup and grew as
+/// scopes were added).
+struct ScopeValues<Value> {
+    private var names: [String] = []
+    private var values: [Value] = []
+
+    /// The value added for `name`, nil when none was.
+    subscript(name: String) -> Value? {
+        for i in names.indices where names[i] == name { return values[i] }
+        return nil
+    }
+
+    /// Adds `name`'s value (a name is added once: looked up first).
+    mutating func add(_ name: String, _ value: Value) {
+        names.append(name)
+        values.append(value)
     }
 }
