@@ -236,9 +236,21 @@ public enum RepairSolver {
         }
 
         // Which rows each cell takes part in, ascending.
-        var cellRows = [[Int]](repeating: [], count: ids.count)
-        for (ri, r) in rows.enumerated() { for x in r.cols { cellRows[x].append(ri) } }
-        let rowsOf = cellRows
+        // In one array, cell by cell (`rowStart[x]..<rowStart[x + 1]` are cell x's): an array per cell was made
+        // and grown for every cell of the table.
+        var rowStart = [Int](repeating: 0, count: ids.count + 1)
+        for r in rows { for x in r.cols { rowStart[x + 1] += 1 } }
+        for x in 0..<ids.count { rowStart[x + 1] += rowStart[x] }
+        var cellRows = [Int](repeating: 0, count: rowStart[ids.count])
+        var next = rowStart
+        for (ri, r) in rows.enumerated() {
+            for x in r.cols {
+                cellRows[next[x]] = ri
+                next[x] += 1
+            }
+        }
+        let starts = rowStart, flatRows = cellRows
+        func rowsOf(_ x: Int) -> ArraySlice<Int> { flatRows[starts[x]..<starts[x + 1]] }
         func admissible(_ x: Int, _ newValue: N) -> Bool {
             if integers && !newValue.isInteger { return false }
             if options.nonNegative && newValue < N.zero && value[x] >= N.zero { return false }
@@ -272,7 +284,7 @@ public enum RepairSolver {
             guard let delta = try N.divide(residuals[r0].negated, rows[r0].coefs[t]) else { try fraction(); continue }
             guard delta != N.zero, admissible(x, try N.add(value[x], delta)) else { continue }
             var all = true
-            for ri in rowsOf[x] where !(try holds(ri, x, delta)) { all = false; break }
+            for ri in rowsOf(x) where !(try holds(ri, x, delta)) { all = false; break }
             if all { single.append(makeRepair([(x, delta)])) }
         }
         if let outcome = outcome(single, options) { return RepairResult(outcome: outcome, violated: violated, unevaluated: unevaluated) }
@@ -324,7 +336,7 @@ public enum RepairSolver {
                 partners = rows[first].cols.filter { x in missed.dropFirst().allSatisfy { coefficient($0, x) != nil } }
             } else {
                 partners = []
-                for ri in rowsOf[i] { for x in rows[ri].cols where !marked[x] { marked[x] = true; partners.append(x) } }
+                for ri in rowsOf(i) { for x in rows[ri].cols where !marked[x] { marked[x] = true; partners.append(x) } }
                 for x in partners { marked[x] = false }
                 partners.sort()
             }
@@ -333,8 +345,8 @@ public enum RepairSolver {
                 // The rows either cell is in, ascending, each once.
                 pairNumber += 1
                 touched.removeAll(keepingCapacity: true)
-                for ri in rowsOf[i] where touchedStamp[ri] != pairNumber { touchedStamp[ri] = pairNumber; touched.append(ri) }
-                for ri in rowsOf[j] where touchedStamp[ri] != pairNumber { touchedStamp[ri] = pairNumber; touched.append(ri) }
+                for ri in rowsOf(i) where touchedStamp[ri] != pairNumber { touchedStamp[ri] = pairNumber; touched.append(ri) }
+                for ri in rowsOf(j) where touchedStamp[ri] != pairNumber { touchedStamp[ri] = pairNumber; touched.append(ri) }
                 touched.sort()
                 guard let (qi, qj) = try solvePair(i, j, touched) else { continue }
                 guard let di = qi, let dj = qj else { try fraction(); continue }
