@@ -55,7 +55,7 @@ public final class CompiledRegex: @unchecked Sendable {
         case noMatch
         /// The texts of the named groups of the first match that took part in it, by name, and the whole match's
         /// place in the text's UTF-8 bytes.
-        case groups([String: String], utf8: Range<Int>)
+        case groups(GroupTextMap, utf8: Range<Int>)
         /// Left to `firstMatch(in:)` and the conversion of its ranges: the pattern is outside `ScalarRegex`'s subset,
         /// its search ran out of steps, or an end of the match or of a group lies next to a scalar that may join a
         /// neighbour (a combining mark), where only the text's indices tell whether it starts a character.
@@ -89,7 +89,7 @@ public final class CompiledRegex: @unchecked Sendable {
             k == 0 || k == values.count || (FastText.isPlainValue(values[k - 1]) && FastText.isPlainValue(values[k]))
         }
         guard slots.count >= 2, startsCharacter(slots[0]), startsCharacter(slots[1]) else { return .unanswered }
-        var out: [String: String] = [:]
+        var out = GroupTextMap(names: names)
         for name in names {
             guard let g = scalarRegex.namedGroups.first(where: { $0.name == name })?.number, 2 * g + 1 < slots.count else { continue }
             let start = slots[2 * g], end = slots[2 * g + 1]
@@ -231,4 +231,57 @@ struct ScalarText {
     }
 
     func utf16Offset(ofScalar k: Int) -> Int { utf16Offsets?[k] ?? k }
+}
+
+/// The texts of a match's named groups, by name (a group that took no part in the match has none). A match has
+/// a handful of named groups at most: the names asked for are kept as given and each name's text beside it, found
+/// by comparing names (a dictionary made for every match allocated its storage and hashed each name put in it).
+/// Compared as the dictionaries were: the same names with texts, and the same text for each.
+public struct GroupTextMap: Equatable, Sendable, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+    private var names: [String]
+    private var texts: [String?]
+
+    /// A map with room for `names` (each a text once set) and no text yet.
+    public init(names: [String]) {
+        self.names = names
+        texts = [String?](repeating: nil, count: names.count)
+    }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        names = elements.map(\.0)
+        texts = elements.map(\.1)
+    }
+
+    /// The text of the group named `name`, nil when it has none. Setting a name not given at `init` adds it.
+    public subscript(name: String) -> String? {
+        get {
+            for i in names.indices where names[i] == name { return texts[i] }
+            return nil
+        }
+        set {
+            for i in names.indices where names[i] == name {
+                texts[i] = newValue
+                return
+            }
+            names.append(name)
+            texts.append(newValue)
+        }
+    }
+
+    /// True when no name has a text.
+    public var isEmpty: Bool { !texts.contains { $0 != nil } }
+
+    /// The names with a text, and their texts, in the order of the names.
+    public var entries: [(name: String, text: String)] {
+        names.indices.compactMap { i in texts[i].map { (names[i], $0) } }
+    }
+
+    public static func == (a: GroupTextMap, b: GroupTextMap) -> Bool {
+        let ea = a.entries
+        return ea.count == b.entries.count && ea.allSatisfy { b[$0.name] == $0.text }
+    }
+
+    public var description: String {
+        "[" + entries.map { "\($0.name): \($0.text)" }.joined(separator: ", ") + "]"
+    }
 }

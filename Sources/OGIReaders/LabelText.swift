@@ -434,7 +434,7 @@ final class Pattern: @unchecked Sendable {
     /// does not start and end where characters do. Read from the scalars `ScalarRegex` matched where it can
     /// (`CompiledRegex.firstMatchGroupTexts`: the range from the match's byte offsets, which start characters
     /// there), else from the match's UTF-16 ranges.
-    func firstGroups(_ s: String, names: [String]) -> (groups: [String: String], range: Range<String.Index>)? {
+    func firstGroups(_ s: String, names: [String]) -> (groups: GroupTextMap, range: Range<String.Index>)? {
         guard mayMatch(s) else { return nil }
         switch matcher.firstMatchGroupTexts(in: s, names: names) {
         case .noMatch: return nil
@@ -447,9 +447,9 @@ final class Pattern: @unchecked Sendable {
 
     /// `firstGroups` from the match's UTF-16 ranges (`CompiledRegex.firstMatch(in:)`): the reference, and the way
     /// for what `firstMatchGroupTexts` leaves unanswered.
-    func firstGroupsFromUTF16Ranges(_ s: String, names: [String]) -> (groups: [String: String], range: Range<String.Index>)? {
+    func firstGroupsFromUTF16Ranges(_ s: String, names: [String]) -> (groups: GroupTextMap, range: Range<String.Index>)? {
         guard mayMatch(s), let m = matcher.firstMatch(in: s), let whole = s.indexRange(utf16: m.range) else { return nil }
-        var out: [String: String] = [:]
+        var out = GroupTextMap(names: names)
         for n in names {
             let r = m.range(withName: n)
             if r.location != NSNotFound, let rr = s.indexRange(utf16: r) { out[n] = String(s[rr]) }

@@ -795,7 +795,7 @@ public struct TextReader: ReportReader {
         var prefixLine: String?
         /// The year pattern's match in the normalised line, when it was asked for it (the title's own when the title
         /// is that line).
-        var lineYear: (normalized: String, match: (groups: [String: String], range: Range<String.Index>)?)?
+        var lineYear: (normalized: String, match: (groups: GroupTextMap, range: Range<String.Index>)?)?
         if idx > content.startIndex {
             let prev = TextScan.trimmingTitleMarks(content[content.index(before: idx)].text)
             let isShort = TextScan.mayLeadTitle(prev)
@@ -812,7 +812,7 @@ public struct TextReader: ReportReader {
         meta.title = title
         meta.titleLocation = locate(content[idx].number, nil)
         let nt: String
-        let titleYear: (groups: [String: String], range: Range<String.Index>)?
+        let titleYear: (groups: GroupTextMap, range: Range<String.Index>)?
         if prefixLine == nil, let lineYear {
             // The title is the line, already normalised and matched.
             (nt, titleYear) = (lineYear.normalized, lineYear.match)

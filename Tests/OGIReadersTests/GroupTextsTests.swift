@@ -87,6 +87,28 @@ final class GroupTextsTests: XCTestCase {
         XCTAssertEqual(year.matcher.firstMatchGroupTexts(in: "x2021年", names: ["y"]), .groups(["y": "2021"], utf8: 1..<5))
     }
 
+    /// A match's group texts compare as the dictionary they replace did: by name, whatever the order of the names,
+    /// a name without a text counting as absent; setting a name not asked for adds it.
+    func testGroupTextMapComparesAsADictionary() {
+        var a = GroupTextMap(names: ["y", "m", "d"])
+        XCTAssertTrue(a.isEmpty)
+        XCTAssertEqual(a, [:])
+        a["m"] = "3"
+        a["y"] = "2021"
+        XCTAssertFalse(a.isEmpty)
+        XCTAssertEqual(a, ["y": "2021", "m": "3"])
+        XCTAssertEqual(a["y"], "2021")
+        XCTAssertNil(a["d"])
+        XCTAssertNil(a["q"])
+        XCTAssertNotEqual(a, ["y": "2021"])
+        XCTAssertNotEqual(a, ["y": "2021", "m": "4"])
+        XCTAssertNotEqual(a, ["y": "2021", "d": "3"])
+        a["q"] = "x"
+        XCTAssertEqual(a["q"], "x")
+        XCTAssertEqual(a, ["q": "x", "m": "3", "y": "2021"])
+        XCTAssertEqual(a.entries.map(\.name), ["y", "m", "q"])
+    }
+
     /// Scalars of one to four UTF-8 bytes written back as the text they were read from.
     func testScalarsAreWrittenAsTheirText() {
         for s in ["", "a", "é", "年", "𠀀", "a\u{301}年𠀀é2021", String(repeating: "丨𠀀x", count: 50)] {
