@@ -115,7 +115,10 @@ final class Evaluator {
     /// The report's fields as messages show them (`ReportField.text`) and `next_year`: the placeholder values every
     /// finding of the report has, built once.
     lazy var reportVars: [String: String] = {
+        // Room for every field, the next year, and what `bindingVars` adds to its copy (the title and a binding or
+        // two): grown from nothing, the dictionary was made again four times.
         var vars: [String: String] = [:]
+        vars.reserveCapacity(ReportField.allCases.count + 4)
         let m = report.metadata
         for f in ReportField.allCases where f != .title { vars[f.rawValue] = f.text(m, messages) }
         if let y = m.year { let (n, overflow) = y.addingReportingOverflow(1); if !overflow { vars["next_year"] = String(n) } }
