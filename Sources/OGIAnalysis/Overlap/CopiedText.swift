@@ -81,36 +81,62 @@ public enum CopiedText {
 }
 
 /// A suffix automaton over UInt32 symbols, with the end of each state's first occurrence.
+///
+/// The transitions are kept in one open-addressing table keyed by state and symbol (at most 3n of them for n
+/// symbols, so the table is made once at twice that and never grows), and each state's symbols in a list through
+/// `edgeNext`, read only to copy a state's transitions to its clone. A dictionary per state was made for every
+/// state and grown as its transitions were added, each symbol hashed with SipHash.
 struct SuffixAutomaton {
     var length: [Int32] = [0]
     var link: [Int32] = [-1]
     var firstEnd: [Int32] = [-1]
-    var edges: [[UInt32: Int32]] = [[:]]
+    /// Per slot: state << 32 | symbol, plus one (0: empty), and the transition's target.
+    private var slotKeys: [UInt64]
+    private var slotTargets: [Int32]
+    private let shift: UInt64
+    /// Per state: its first transition's symbol in `edgeSymbol` / `edgeNext` (-1: none).
+    private var firstEdge: [Int32] = [-1]
+    private var edgeSymbol: [UInt32] = []
+    private var edgeNext: [Int32] = []
 
     init(_ s: [UInt32]) {
-        length.reserveCapacity(2 * s.count + 1)
-        link.reserveCapacity(2 * s.count + 1)
-        firstEnd.reserveCapacity(2 * s.count + 1)
-        edges.reserveCapacity(2 * s.count + 1)
+        let states = 2 * s.count + 1
+        var bits: UInt64 = 4
+        while (1 << bits) < 2 * (3 * s.count + 4) { bits += 1 }
+        shift = 64 - bits
+        slotKeys = [UInt64](repeating: 0, count: 1 << Int(bits))
+        slotTargets = [Int32](repeating: 0, count: 1 << Int(bits))
+        length.reserveCapacity(states)
+        link.reserveCapacity(states)
+        firstEnd.reserveCapacity(states)
+        firstEdge.reserveCapacity(states)
+        edgeSymbol.reserveCapacity(3 * s.count + 4)
+        edgeNext.reserveCapacity(3 * s.count + 4)
         var last: Int32 = 0
         for (i, c) in s.enumerated() {
             let cur = Int32(length.count)
-            length.append(length[Int(last)] + 1); link.append(0); firstEnd.append(Int32(i)); edges.append([:])
+            length.append(length[Int(last)] + 1); link.append(0); firstEnd.append(Int32(i)); firstEdge.append(-1)
             var p = last
-            while p != -1 && edges[Int(p)][c] == nil {
-                edges[Int(p)][c] = cur
+            while p != -1 && next(p, c) == nil {
+                set(p, c, cur)
                 p = link[Int(p)]
             }
             if p != -1 {
-                let q = edges[Int(p)][c]!
+                let q = next(p, c)!
                 if length[Int(p)] + 1 == length[Int(q)] {
                     link[Int(cur)] = q
                 } else {
                     let clone = Int32(length.count)
                     length.append(length[Int(p)] + 1); link.append(link[Int(q)]); firstEnd.append(firstEnd[Int(q)])
-                    edges.append(edges[Int(q)])
-                    while p != -1 && edges[Int(p)][c] == q {
-                        edges[Int(p)][c] = clone
+                    firstEdge.append(-1)
+                    var e = firstEdge[Int(q)]
+                    while e >= 0 {
+                        let symbol = edgeSymbol[Int(e)]
+                        set(clone, symbol, next(q, symbol)!)
+                        e = edgeNext[Int(e)]
+                    }
+                    while p != -1 && next(p, c) == q {
+                        set(p, c, clone)
                         p = link[Int(p)]
                     }
                     link[Int(q)] = clone
@@ -121,5 +147,42 @@ struct SuffixAutomaton {
         }
     }
 
-    @inline(__always) func next(_ v: Int32, _ c: UInt32) -> Int32? { edges[Int(v)][c] }
+    /// The slot of state `v`'s transition on `c`, or the empty slot where it would go.
+    @inline(__always) private func slot(_ key: UInt64) -> Int {
+        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        let mask = slotKeys.count - 1
+        while slotKeys[i] != 0 && slotKeys[i] != key { i = (i + 1) & mask }
+        return i
+    }
+
+    @inline(__always) private static func key(_ v: Int32, _ c: UInt32) -> UInt64 { (UInt64(UInt32(bitPattern: v)) << 32 | UInt64(c)) &+ 1 }
+
+    /// Sets state `v`'s transition on `c` to `target`, adding it when `v` has none on `c`.
+    private mutating func set(_ v: Int32, _ c: UInt32, _ target: Int32) {
+        let key = Self.key(v, c)
+        let i = slot(key)
+        if slotKeys[i] == 0 {
+            slotKeys[i] = key
+            edgeSymbol.append(c)
+            edgeNext.append(firstEdge[Int(v)])
+            firstEdge[Int(v)] = Int32(edgeSymbol.count - 1)
+        }
+        slotTargets[i] = target
+    }
+
+    @inline(__always) func next(_ v: Int32, _ c: UInt32) -> Int32? {
+        let i = slot(Self.key(v, c))
+        return slotKeys[i] == 0 ? nil : slotTargets[i]
+    }
+
+    /// State `v`'s transitions, by symbol (for tests).
+    func transitions(_ v: Int32) -> [UInt32: Int32] {
+        var out: [UInt32: Int32] = [:]
+        var e = firstEdge[Int(v)]
+        while e >= 0 {
+            out[edgeSymbol[Int(e)]] = next(v, edgeSymbol[Int(e)])
+            e = edgeNext[Int(e)]
+        }
+        return out
+    }
 }
