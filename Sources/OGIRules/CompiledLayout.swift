@@ -26,6 +26,7 @@ final class CompiledTable: Sendable {
     var rowByLabel: TextDictionary<Int> {
         rowByLabelCache.value {
             var byLabel: [String: Int] = [:]
+            byLabel.reserveCapacity(2 * spec.rows.count)
             for (i, row) in spec.rows.enumerated() {
                 if byLabel[rowLabels[i]] == nil { byLabel[rowLabels[i]] = i }
                 if byLabel[row.label] == nil { byLabel[row.label] = i }

@@ -38,6 +38,7 @@ public enum RootCauses {
     /// so do that table's consequences). Findings that fold nowhere are roots of their own, in their order.
     public static func fold(_ findings: [CausedFinding]) -> [FoldedFinding] {
         var rootIndex: [String: Int] = [:]
+        rootIndex.reserveCapacity(findings.count)
         for (i, f) in findings.enumerated() { for k in f.rootKeys where rootIndex[k] == nil { rootIndex[k] = i } }
         func top(_ i: Int, _ seen: Set<Int> = []) -> Int {
             let f = findings[i]
