@@ -962,13 +962,20 @@ struct RequiredScalarsScreen: Sendable {
         return true
     }
 
+    /// The first test of `mayMatch(_:joinedLinesOf:present:lineSlots:)`, which needs only the number of lines: false
+    /// when the lines' slots (`present`, their union) lack a set of pattern `k` (a set holding a line feed left out
+    /// when they are joined), so that `mayMatch` is false; true when its pairs must tell.
+    @inline(__always) func joinedLinesHoldSets(_ k: Int, lineCount: Int, present: UInt64) -> Bool {
+        guard var mask = masks[k] else { return true }
+        if lineCount > 1 { mask &= ~newlineMasks[k] }
+        return present & mask == mask
+    }
+
     /// `patterns[k].mayMatch(joinedLinesOf: lines)`, with `present` = the union of `presentSlots` of the lines.
     /// With `lineSlots` (each line's `presentSlots`), a pair is looked for only in the lines that have both
     /// its items: a line holding them side by side has both, so the answer is the same.
     func mayMatch(_ k: Int, joinedLinesOf lines: [String], present: UInt64, lineSlots: [UInt64]? = nil) -> Bool {
-        guard var mask = masks[k] else { return true }
-        if lines.count > 1 { mask &= ~newlineMasks[k] }
-        if present & mask != mask { return false }
+        guard joinedLinesHoldSets(k, lineCount: lines.count, present: present) else { return false }
         let lineSlots = lineSlots.flatMap { $0.count == lines.count ? $0 : nil }
         for (j, pair) in pairs[k].enumerated() {
             if lines.count > 1 && (pair.first.contains("\n") || pair.second.contains("\n")) { continue }

@@ -89,19 +89,18 @@ extension TextReader {
     func pairingReading(_ input: [SourceLine]) -> (metadata: Metadata, fewerThanThreeParts: Bool) {
         let matcher = ctx.headingMatcher
         // 1. Noise removed, original numbering kept; run-in headings split (as `parseOnce`), made on demand.
-        let texts = input.map { $0.text }
-        let slots = noiseSlots(texts)
-        let (cleaned, unchanged) = removingInlineNoise(texts, slots: slots)
+        let slots = noiseSlots(lines: input)
+        let cleaned = removingInlineNoise(lines: input, slots: slots)
         var lines: [SourceLine] = []
         var nextInput = 0
         /// Cleans the next input lines; false when there are none left.
         func cleanMore() -> Bool {
             guard nextInput < input.count else { return false }
             let end = min(input.count, nextInput + 32)
-            if unchanged {
-                lines += matcher.splittingRunInHeadings(noiseFreeLines(unchanged: input, in: nextInput..<end, slots: slots))
-            } else {
+            if let cleaned {
                 lines += matcher.splittingRunInHeadings(noiseFreeLines(input, cleaned: cleaned, in: nextInput..<end))
+            } else {
+                lines += matcher.splittingRunInHeadings(noiseFreeLines(unchanged: input, in: nextInput..<end, slots: slots))
             }
             nextInput = end
             return true

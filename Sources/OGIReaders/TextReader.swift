@@ -247,12 +247,42 @@ public struct TextReader: ReportReader {
         return texts.map { screen.presentSlots($0) }
     }
 
+    /// `noiseSlots` of the lines' texts, read in place (not gathered into an array of texts).
+    func noiseSlots(lines input: [SourceLine]) -> [UInt64]? {
+        guard let screen = ctx.noiseScreen else { return nil }
+        return input.map { screen.presentSlots($0.text) }
+    }
+
+    /// `removingInlineNoise(_:slots:)` of the lines' texts, nil when they come back unchanged; `slots` = `noiseSlots(lines:
+    /// input)`. The texts are gathered into an array only when a pattern gets past the screen's test of the sets it
+    /// requires in the joined lines (`RequiredScalarsScreen.joinedLinesHoldSets`, the first test its `mayMatch` of
+    /// them makes) or a line holds a line break: otherwise no pattern may match, and they are unchanged.
+    func removingInlineNoise(lines input: [SourceLine], slots: [UInt64]?) -> [String]? {
+        guard let slots, let screen = ctx.noiseScreen, slots.count == input.count else { return removingInlineNoise(input.map(\.text)) }
+        let hasBreaks = input.contains { Self.hasLineBreakByte($0.text) }
+        if !hasBreaks {
+            var present: UInt64 = 0
+            for s in slots { present |= s }
+            if !ctx.inlineNoise.indices.contains(where: { screen.joinedLinesHoldSets($0, lineCount: input.count, present: present) }) {
+                return nil
+            }
+        }
+        let (texts, unchanged) = removingInlineNoise(input.map(\.text), slots: slots, screen: screen, hasBreaks: hasBreaks)
+        return unchanged ? nil : texts
+    }
+
     /// `removingInlineNoise(texts)`, with `slots` = `noiseSlots(texts)` standing in for a new reading of the
     /// texts by the inline-noise screen; `unchanged` is true when the texts come back as they are (so their
     /// slots still hold for `isLineNoise(_:present:)`).
     func removingInlineNoise(_ texts: [String], slots: [UInt64]?) -> (texts: [String], unchanged: Bool) {
         guard let slots, let screen = ctx.noiseScreen, slots.count == texts.count else { return (removingInlineNoise(texts), false) }
-        let hasBreaks = texts.contains(where: Self.hasLineBreakByte)
+        return removingInlineNoise(texts, slots: slots, screen: screen, hasBreaks: texts.contains(where: Self.hasLineBreakByte))
+    }
+
+    /// `removingInlineNoise(_:slots:)` with the screen, and with `hasBreaks`: whether a text holds a line break.
+    private func removingInlineNoise(_ texts: [String], slots: [UInt64], screen: RequiredScalarsScreen, hasBreaks: Bool) -> (
+        texts: [String], unchanged: Bool
+    ) {
         // Per pattern: whether the screen lets it match the joined lines (always, with line breaks in a line).
         var mayMatch = [Bool](filledWith: true, count: ctx.inlineNoise.count)
         if !hasBreaks {
@@ -399,13 +429,13 @@ public struct TextReader: ReportReader {
     ) -> Report {
         // 1. Noise removed, original numbering kept. Inline patterns run once over the whole text.
         //    Each line is read once for the required characters of both kinds of noise (`noiseSlots`).
-        let texts = input.map { $0.text }
-        let slots = noiseSlots(texts)
-        let (cleaned, unchanged) = removingInlineNoise(texts, slots: slots)
+        let slots = noiseSlots(lines: input)
         var lines =
-            unchanged
-            ? Array(noiseFreeLines(unchanged: input, in: input.indices, slots: slots))
-            : noiseFreeLines(input, cleaned: cleaned, in: input.indices)
+            if let cleaned = removingInlineNoise(lines: input, slots: slots) {
+                noiseFreeLines(input, cleaned: cleaned, in: input.indices)
+            } else {
+                Array(noiseFreeLines(unchanged: input, in: input.indices, slots: slots))
+            }
 
         // 2. Part headings, identified by their wording (by similarity), not their numeral. A heading run into
         //    the paragraph before it ("…。一、总体情况…") starts a line of its own.

@@ -65,6 +65,11 @@ final class Read6NoiseTests: XCTestCase {
             XCTAssertNotNil(slots)
             let new = reader.removingInlineNoise(texts, slots: slots)
             XCTAssertEqual(new.texts, reference, texts.joined(separator: "⏎").debugDescription)
+            // The readers' entry: the lines' texts read in place, gathered only past the screen; nil when unchanged.
+            XCTAssertEqual(reader.noiseSlots(lines: doc), slots)
+            let fromLines = reader.removingInlineNoise(lines: doc, slots: slots)
+            XCTAssertEqual(fromLines == nil, new.unchanged, texts.joined(separator: "⏎").debugDescription)
+            if let fromLines { XCTAssertEqual(fromLines, new.texts) }
             if new.unchanged {
                 XCTAssertEqual(new.texts.count, texts.count)
                 for (a, b) in zip(new.texts, texts) { XCTAssertTrue(FastText.bytesEqual(a, b)) }
@@ -124,6 +129,10 @@ final class Read6NoiseTests: XCTestCase {
                 ? texts : joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let new = reader.removingInlineNoise(texts, slots: reader.noiseSlots(texts))
             XCTAssertEqual(new.texts.map { Array($0.utf8) }, reference.map { Array($0.utf8) }, original.debugDescription)
+            // Line breaks inside lines among them ("a\r\nb"): the lines' entry goes on past the screen.
+            let doc = texts.enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element) }
+            let fromLines = reader.removingInlineNoise(lines: doc, slots: reader.noiseSlots(lines: doc))
+            XCTAssertEqual(fromLines?.map { Array($0.utf8) } ?? nil, new.unchanged ? nil : new.texts.map { Array($0.utf8) })
             compared += 1
             if original.contains("([bookmark:"), !FastText.bytesEqual(joined, original) { changedByChain += 1 }
         }
@@ -164,6 +173,9 @@ final class Read6NoiseTests: XCTestCase {
             let new = reader.removingInlineNoise(texts, slots: reader.noiseSlots(texts))
             XCTAssertEqual(new.texts.map { Array($0.utf8) }, reference.map { Array($0.utf8) }, original.debugDescription)
             XCTAssertEqual(new.unchanged, FastText.bytesEqual(joined, original), original.debugDescription)
+            let doc = texts.enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element) }
+            let fromLines = reader.removingInlineNoise(lines: doc, slots: reader.noiseSlots(lines: doc))
+            XCTAssertEqual(fromLines?.map { Array($0.utf8) } ?? nil, new.unchanged ? nil : reference.map { Array($0.utf8) })
             if FastText.bytesEqual(joined, original) { unchanged += 1 } else { changed += 1 }
             let slots = try XCTUnwrap(reader.noiseSlots(texts))
             if screen.mayMatch(pinyin, joinedLinesOf: texts, present: slots.reduce(0, |), lineSlots: slots),
