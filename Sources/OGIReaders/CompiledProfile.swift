@@ -10,7 +10,8 @@ public final class ReaderContext: @unchecked Sendable {
     let inlineNoiseScreen: RequiredScalarsScreen?
     let lineNoiseScreen: RequiredScalarsScreen?
     /// The required characters of `inlineNoise` followed by `lineNoise` (pattern `inlineNoise.count + k` is
-    /// line-noise pattern `k`), so that one pass over a line answers both checks (nil: over 64 sets in all).
+    /// line-noise pattern `k`), so that one pass over a line answers both checks (nil: over 64 sets in all), and
+    /// whether the line holds a line break (`RequiredScalarsScreen.lineBreakMask`).
     let noiseScreen: RequiredScalarsScreen?
     /// The masks of the line-noise patterns in `noiseScreen` (after the inline ones), when every one has required
     /// sets: a line whose slots hold none of them whole is no noise line, known without reading its text.
@@ -44,7 +45,7 @@ public final class ReaderContext: @unchecked Sendable {
         lineNoise = p.lineNoise.map(Pattern.init)
         inlineNoiseScreen = RequiredScalarsScreen(inlineNoise)
         lineNoiseScreen = RequiredScalarsScreen(lineNoise)
-        noiseScreen = RequiredScalarsScreen(inlineNoise + lineNoise)
+        noiseScreen = RequiredScalarsScreen(inlineNoise + lineNoise, markingLineBreaks: true)
         if let screen = noiseScreen {
             let masks = screen.masks[inlineNoise.count...]
             lineNoiseMasks = masks.allSatisfy { $0 != nil } ? masks.map { $0! } : nil

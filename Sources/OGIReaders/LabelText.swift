@@ -913,9 +913,13 @@ struct RequiredScalarsScreen: Sendable {
     let newlineMasks: [UInt64]
     /// Every pattern's sets, in order, read in one pass.
     let table: ScalarSlots
+    /// The slot of a set of the line breaks (line feed and carriage return) after the patterns' sets, when the screen
+    /// marks them (`markingLineBreaks`, and there is room for it): a text holds a line-feed or carriage-return byte
+    /// exactly when its slots have this bit, known from the pass that reads the patterns' sets. 0 when not marked.
+    let lineBreakMask: UInt64
 
     /// Nil when the patterns have more than 64 required sets in all.
-    init?(_ patterns: [Pattern]) {
+    init?(_ patterns: [Pattern], markingLineBreaks: Bool = false) {
         var masks: [UInt64?] = []
         var pairs: [[RequiredScalars.Pair]] = []
         var pairMasks: [[UInt64]] = []
@@ -940,7 +944,15 @@ struct RequiredScalarsScreen: Sendable {
             pairMasks.append(r.pairSets.map { k in UInt64(3) << UInt64(base + k) })
             newlineMasks.append(newline)
         }
+        var lineBreak: UInt64 = 0
+        if markingLineBreaks, sets.count < 64 {
+            lineBreak = UInt64(1) << UInt64(sets.count)
+            let breaks: [Unicode.Scalar] = ["\n", "\r"]
+            sets.append(breaks)
+            lookups.append(ScalarSet(breaks))
+        }
         guard let table = ScalarSlots(sets, lookups: lookups) else { return nil }
+        lineBreakMask = lineBreak
         self.masks = masks
         self.pairs = pairs
         self.pairMasks = pairMasks

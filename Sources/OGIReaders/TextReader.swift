@@ -259,13 +259,13 @@ public struct TextReader: ReportReader {
     /// them makes) or a line holds a line break: otherwise no pattern may match, and they are unchanged.
     func removingInlineNoise(lines input: [SourceLine], slots: [UInt64]?) -> [String]? {
         guard let slots, let screen = ctx.noiseScreen, slots.count == input.count else { return removingInlineNoise(input.map(\.text)) }
-        let hasBreaks = input.contains { Self.hasLineBreakByte($0.text) }
-        if !hasBreaks {
-            var present: UInt64 = 0
-            for s in slots { present |= s }
-            if !ctx.inlineNoise.indices.contains(where: { screen.joinedLinesHoldSets($0, lineCount: input.count, present: present) }) {
-                return nil
-            }
+        var present: UInt64 = 0
+        for s in slots { present |= s }
+        let hasBreaks = Self.hasLineBreak(present: present, screen: screen) { input.contains { Self.hasLineBreakByte($0.text) } }
+        if !hasBreaks,
+            !ctx.inlineNoise.indices.contains(where: { screen.joinedLinesHoldSets($0, lineCount: input.count, present: present) })
+        {
+            return nil
         }
         let (texts, unchanged) = removingInlineNoise(input.map(\.text), slots: slots, screen: screen, hasBreaks: hasBreaks)
         return unchanged ? nil : texts
@@ -276,7 +276,16 @@ public struct TextReader: ReportReader {
     /// slots still hold for `isLineNoise(_:present:)`).
     func removingInlineNoise(_ texts: [String], slots: [UInt64]?) -> (texts: [String], unchanged: Bool) {
         guard let slots, let screen = ctx.noiseScreen, slots.count == texts.count else { return (removingInlineNoise(texts), false) }
-        return removingInlineNoise(texts, slots: slots, screen: screen, hasBreaks: texts.contains(where: Self.hasLineBreakByte))
+        var present: UInt64 = 0
+        for s in slots { present |= s }
+        let hasBreaks = Self.hasLineBreak(present: present, screen: screen) { texts.contains(where: Self.hasLineBreakByte) }
+        return removingInlineNoise(texts, slots: slots, screen: screen, hasBreaks: hasBreaks)
+    }
+
+    /// Whether a text holds a line break, from `present` (the union of the texts' slots) when the screen marks line
+    /// breaks, else by reading the texts (`read`).
+    @inline(__always) static func hasLineBreak(present: UInt64, screen: RequiredScalarsScreen, orRead read: () -> Bool) -> Bool {
+        screen.lineBreakMask != 0 ? present & screen.lineBreakMask != 0 : read()
     }
 
     /// `removingInlineNoise(_:slots:)` with the screen, and with `hasBreaks`: whether a text holds a line break.

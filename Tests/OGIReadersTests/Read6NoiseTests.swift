@@ -42,6 +42,29 @@ final class Read6NoiseTests: XCTestCase {
         XCTAssertGreaterThan(noise, 5)
     }
 
+    /// The noise screen marks line breaks: a text's slots have `lineBreakMask` exactly when it holds a line-feed or
+    /// carriage-return byte (what the inline-noise removal asks of the lines), and the patterns' slots are those of
+    /// the screen without the mark.
+    func testNoiseSlotsMarkLineBreaks() throws {
+        let ctx = Self.context
+        let screen = try XCTUnwrap(ctx.noiseScreen)
+        XCTAssertNotEqual(screen.lineBreakMask, 0)
+        let unmarked = try XCTUnwrap(RequiredScalarsScreen(ctx.inlineNoise + ctx.lineNoise))
+        XCTAssertEqual(unmarked.lineBreakMask, 0)
+        var texts = try TextFrontFastPathTests.documents().flatMap { $0.map(\.text) }
+        texts += ["a\nb", "\r", "x\r\ny", "數\n", "\u{2028}", "\u{85}", "", "|\t|", "\u{0B}", "\u{0C}", "[bookmark:\r]"]
+        var withBreaks = 0
+        for t in texts {
+            let present = screen.presentSlots(t)
+            XCTAssertEqual(present & screen.lineBreakMask != 0, TextReader.hasLineBreakByte(t), t.debugDescription)
+            XCTAssertEqual(present, screen.presentSlotsByScalars(t), t.debugDescription)
+            XCTAssertEqual(present & ~screen.lineBreakMask, unmarked.presentSlots(t), t.debugDescription)
+            if present & screen.lineBreakMask != 0 { withBreaks += 1 }
+        }
+        XCTAssertGreaterThan(withBreaks, 100)
+        XCTAssertGreaterThan(texts.count - withBreaks, 1000)
+    }
+
     /// `removingInlineNoise(_:slots:)` and `noiseFreeLines(unchanged:in:slots:)` against the readings without slots,
     /// over whole documents and over the ranges of 32 lines the pairing reading cleans.
     func testOneReadingCleansAsTheTwoScreens() throws {
