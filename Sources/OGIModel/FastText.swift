@@ -22,21 +22,24 @@ public enum FastText {
     /// compared; ends are tried in order, so the first end found is the first occurrence.
     public static func firstByteOffset(of needle: String, in haystack: String) -> Int? {
         if needle.isEmpty { return nil }
-        return haystack.withUTF8Bytes { hb in
-            needle.withUTF8Bytes { nb -> Int? in
-                let hc = hb.count, nc = nb.count
-                guard nc <= hc, let hp = hb.baseAddress, let np = nb.baseAddress else { return nil }
-                let base = UnsafeRawPointer(hp)
-                let last = Int32(nb[nc - 1])
-                var end = nc - 1
-                while end < hc {
-                    guard let found = memchr(base + end, last, hc - end) else { return nil }
-                    end = base.distance(to: UnsafeRawPointer(found))
-                    if memcmp(base + (end - nc + 1), np, nc) == 0 { return end - nc + 1 }
-                    end += 1
-                }
-                return nil
+        return haystack.withUTF8Bytes { hb in firstByteOffset(of: needle, inBytes: hb) }
+    }
+
+    /// `firstByteOffset(of:in:)` in the bytes `hb` (a text's UTF-8, or several texts' one after another).
+    public static func firstByteOffset(of needle: String, inBytes hb: UnsafeBufferPointer<UInt8>) -> Int? {
+        needle.withUTF8Bytes { nb -> Int? in
+            let hc = hb.count, nc = nb.count
+            guard nc > 0, nc <= hc, let hp = hb.baseAddress, let np = nb.baseAddress else { return nil }
+            let base = UnsafeRawPointer(hp)
+            let last = Int32(nb[nc - 1])
+            var end = nc - 1
+            while end < hc {
+                guard let found = memchr(base + end, last, hc - end) else { return nil }
+                end = base.distance(to: UnsafeRawPointer(found))
+                if memcmp(base + (end - nc + 1), np, nc) == 0 { return end - nc + 1 }
+                end += 1
             }
+            return nil
         }
     }
 

@@ -636,8 +636,10 @@ public struct TableMapper {
     /// The first token in `start..<end` whose `anchorText` holds one of `anchors` (`containsAny`). An anchor text
     /// joins neighbouring text tokens of one line, so it is part of their run joined (bytes, as `containsAny`
     /// compares them): a run whose joined tokens hold no anchor is passed over whole, without joining its tokens
-    /// again from each of them; a run of one token is its own anchor text.
+    /// again from each of them; a run of one token is its own anchor text. A run's tokens are joined as bytes in
+    /// one buffer kept from run to run, not into a string grown token by token.
     static func firstWithAnchor(_ tokens: [CellToken], from start: Int, end: Int, _ anchors: [String], prefix: String?) -> Int? {
+        var joined: [UInt8] = []
         var i = start
         while i < end {
             guard tokens[i].kind == .text else { i += 1; continue }
@@ -647,9 +649,9 @@ public struct TableMapper {
             if runEnd == i + 1 {
                 if containsAny(tokens[i].norm, anchors, prefix: prefix) { return i }
             } else {
-                var joined = tokens[i].norm
-                for j in (i + 1)..<runEnd { joined += tokens[j].norm }
-                if containsAny(joined, anchors, prefix: prefix) {
+                joined.removeAll(keepingCapacity: true)
+                for j in i..<runEnd { tokens[j].norm.withUTF8Bytes { joined.append(contentsOf: $0) } }
+                if joined.withUnsafeBufferPointer({ containsAny(bytes: $0, anchors, prefix: prefix) }) {
                     for k in i..<runEnd where anchorText(tokens, k, end: end).map({ containsAny($0, anchors, prefix: prefix) }) ?? false {
                         return k
                     }
@@ -663,8 +665,14 @@ public struct TableMapper {
     /// True when `text` holds one of `texts` (their bytes, `FastText.contains`), `prefix` being the run of scalars
     /// they all start with (`SearchForms.anchorsPrefix`): a text without the prefix holds none of them.
     static func containsAny(_ text: String, _ texts: [String], prefix: String?) -> Bool {
-        if let prefix, !FastText.contains(text, prefix) { return false }
-        return texts.contains { FastText.contains(text, $0) }
+        text.withUTF8Bytes { containsAny(bytes: $0, texts, prefix: prefix) }
+    }
+
+    /// `containsAny` of the text whose UTF-8 is `bytes`.
+    static func containsAny(bytes: UnsafeBufferPointer<UInt8>, _ texts: [String], prefix: String?) -> Bool {
+        func holds(_ t: String) -> Bool { t.isEmpty || FastText.firstByteOffset(of: t, inBytes: bytes) != nil }
+        if let prefix, !holds(prefix) { return false }
+        return texts.contains(where: holds)
     }
 
     public init(numerals: String, syntax: CellSyntax, templates: [Template] = []) {
