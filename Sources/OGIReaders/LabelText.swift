@@ -815,36 +815,52 @@ struct ScalarSlots: Sendable {
     let any: ScalarSet
     /// Per ASCII scalar (by value): the slots whose set holds it.
     let asciiSlots: [UInt64]
-    /// A bit per block of 64 scalars of U+0000...U+FFFF (`value >> 6`): set when a member of `any` is in the
-    /// block. A three-byte scalar's block is read from its first two bytes, so most scalars of a Chinese text
-    /// are passed over without decoding them.
-    let blocks: [UInt64]
+    /// Per block of 64 scalars of U+0000...U+FFFF (`value >> 6`, 1,024 blocks): 0 when no member of `any` is in
+    /// the block (always for the blocks below U+0800, whose scalars are not of three bytes), else 1 + the block's
+    /// number in `blockMasks`. A three-byte scalar's block is read from its first two
+    /// bytes and its place in the block from the third, so a scalar of a Chinese text is looked up, not decoded.
+    let blockSlots: [UInt16]
+    /// 64 masks a block that has members of `any`: per scalar of the block, the slots whose set holds it
+    /// (`slots(of:)` of a member of `any`, 0 for any other scalar).
+    let blockMasks: [UInt64]
 
     /// Nil with more than 64 sets. `lookups` are `sets` as `ScalarSet`s, in the same order.
     init?(_ sets: [[Unicode.Scalar]], lookups: [ScalarSet]) {
         guard sets.count <= 64, sets.count == lookups.count else { return nil }
         var any = ScalarSet([])
-        var blocks = [UInt64](repeating: 0, count: 16)
         var ascii = [UInt64](repeating: 0, count: 128)
+        var flagged = Set<Int>()
         for (k, set) in sets.enumerated() {
             for u in set {
                 any.insert(u)
                 if u.value < 0x80 { ascii[Int(u.value)] |= UInt64(1) << UInt64(k) }
-                if u.value < 0x10000 { blocks[Int(u.value >> 12)] |= UInt64(1) << UInt64((u.value >> 6) & 63) }
+                if u.value >= 0x800 && u.value < 0x10000 { flagged.insert(Int(u.value >> 6)) }
             }
         }
         slotSets = lookups
         self.any = any
-        self.blocks = blocks
         asciiSlots = ascii
+        // Each scalar of a flagged block given what `presentSlots` gave it when it decoded it: its slots when it
+        // is in `any`, none otherwise (surrogates, which valid UTF-8 never holds, none).
+        var blockSlots = [UInt16](repeating: 0, count: 1024)
+        var blockMasks: [UInt64] = []
+        for block in flagged.sorted() {
+            blockSlots[block] = UInt16(blockMasks.count / 64 + 1)
+            for v in UInt32(block << 6)..<UInt32((block + 1) << 6) {
+                guard let u = Unicode.Scalar(v), any.contains(u) else { blockMasks.append(0); continue }
+                blockMasks.append(Self.slots(of: u, in: lookups))
+            }
+        }
+        self.blockSlots = blockSlots
+        self.blockMasks = blockMasks
     }
 
     /// The slots whose set has a scalar in `s`, read on the UTF-8 bytes: an ASCII byte is its scalar, looked
     /// up in `asciiSlots`; other scalars are decoded and asked of `any` first.
     /// A scalar of three bytes (most of a Chinese text) is read in place through a pointer (a Swift string is
     /// valid UTF-8: a lead byte E0...EF is followed by two continuation bytes, and the scalar is in the BMP): its
-    /// block of 64 (lead byte's low four bits, then the second byte's low six) is looked up in `blocks`, and only
-    /// a scalar in a block with a member of `any` is decoded and asked of `any`.
+    /// block of 64 (lead byte's low four bits, then the second byte's low six) is looked up in `blockSlots`, and
+    /// in a block with a member of `any` its slots in `blockMasks` (by the third byte's low six bits).
     func presentSlots(_ s: String) -> UInt64 {
         return s.withUTF8Bytes { b in
             var present: UInt64 = 0
@@ -852,28 +868,26 @@ struct ScalarSlots: Sendable {
             let n = b.count
             guard let p = b.baseAddress else { return 0 }
             asciiSlots.withUnsafeBufferPointer { ascii in
-                blocks.withUnsafeBufferPointer { blocks in
-                    while i < n {
-                        let c = p[i]
-                        if c < 0x80 {
-                            present |= ascii[Int(c)]
-                            i &+= 1
-                            continue
-                        }
-                        if c & 0xF0 == 0xE0 {
-                            let c1 = p[i &+ 1] & 0x3F
-                            if blocks[Int(c & 0x0F)] & (UInt64(1) << UInt64(c1)) != 0 {
-                                let v = UInt32(c & 0x0F) << 12 | UInt32(c1) << 6 | UInt32(p[i &+ 2] & 0x3F)
-                                let u = Unicode.Scalar(v)!
-                                if any.contains(u) { present |= slots(of: u) }
+                blockSlots.withUnsafeBufferPointer { blockSlots in
+                    blockMasks.withUnsafeBufferPointer { blockMasks in
+                        while i < n {
+                            let c = p[i]
+                            if c < 0x80 {
+                                present |= ascii[Int(c)]
+                                i &+= 1
+                                continue
                             }
-                            i &+= 3
-                            continue
+                            if c & 0xF0 == 0xE0 {
+                                let slot = Int(blockSlots[Int(c & 0x0F) << 6 | Int(p[i &+ 1] & 0x3F)])
+                                if slot != 0 { present |= blockMasks[(slot &- 1) << 6 | Int(p[i &+ 2] & 0x3F)] }
+                                i &+= 3
+                                continue
+                            }
+                            let (v, len) = UTF8Scan.scalar(b, i)
+                            i += len
+                            let u = Unicode.Scalar(v)!
+                            if any.contains(u) { present |= slots(of: u) }
                         }
-                        let (v, len) = UTF8Scan.scalar(b, i)
-                        i += len
-                        let u = Unicode.Scalar(v)!
-                        if any.contains(u) { present |= slots(of: u) }
                     }
                 }
             }
@@ -882,9 +896,12 @@ struct ScalarSlots: Sendable {
     }
 
     /// The slots whose set holds `u`.
-    @inline(__always) func slots(of u: Unicode.Scalar) -> UInt64 {
+    @inline(__always) func slots(of u: Unicode.Scalar) -> UInt64 { Self.slots(of: u, in: slotSets) }
+
+    /// The slots (indices of `sets`) whose set holds `u`.
+    @inline(__always) static func slots(of u: Unicode.Scalar, in sets: [ScalarSet]) -> UInt64 {
         var m: UInt64 = 0
-        for k in slotSets.indices where slotSets[k].contains(u) { m |= UInt64(1) << UInt64(k) }
+        for k in sets.indices where sets[k].contains(u) { m |= UInt64(1) << UInt64(k) }
         return m
     }
 

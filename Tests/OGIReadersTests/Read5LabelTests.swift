@@ -112,6 +112,34 @@ final class Read5LabelTests: XCTestCase {
         XCTAssertGreaterThan(hits, 1000)
     }
 
+    /// Every scalar of the BMP and some beyond, alone and among others, gets the slots the scalar reading gives it:
+    /// from the block tables (three-byte scalars) as from the sets. The screens of the profile (the noise screen
+    /// with its line-break slot), and sets spread over many blocks: two sets sharing scalars, a scalar alone in its
+    /// block, the first and last three-byte scalars, ideographs, and 64 sets.
+    func testScalarSlotsOfEveryScalarEqualScalarReading() throws {
+        let ctx = Self.context
+        var tables = [try XCTUnwrap(ctx.noiseScreen).table, try XCTUnwrap(ctx.inlineNoiseScreen).table]
+        let spread: [[Unicode.Scalar]] = [
+            Array("第页共一二三、。".unicodeScalars), Array("页共\u{800}\u{FFFF}\u{FFFD}".unicodeScalars), ["\u{E000}", "\u{D7FF}"],
+            Array("aé😀\u{7FF}".unicodeScalars), Array("\u{4E00}\u{4E3F}\u{4E40}\u{9FFF}".unicodeScalars),
+        ]
+        tables.append(try XCTUnwrap(ScalarSlots(spread, lookups: spread.map { ScalarSet($0) })))
+        let many = (0..<64).map { k in [Unicode.Scalar(0x4E00 + UInt32(k) * 97)!, Unicode.Scalar(0x3000 + UInt32(k))!] }
+        tables.append(try XCTUnwrap(ScalarSlots(many, lookups: many.map { ScalarSet($0) })))
+        var hits = 0
+        for table in tables {
+            for v in UInt32(0)...0x10000 + 0x40 {
+                guard let u = Unicode.Scalar(v) else { continue }
+                for s in [String(u), "a" + String(u) + "一", String(u) + "\u{FFFF}"] {
+                    let fast = table.presentSlots(s)
+                    if fast != table.presentSlotsByScalars(s) { XCTFail("\(String(v, radix: 16)) in \(s.debugDescription)"); break }
+                    if v >= 0x800 && v < 0x10000 && fast != 0 && s.unicodeScalars.count == 1 { hits += 1 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(hits, 100)
+    }
+
     /// The tokenizer's line shape and the comparable scalars read on bytes, against the scalar-view readings.
     func testLineShapeAndScalarsOnBytesEqualScalarView() throws {
         var lines = try ReadOnePass2Tests.lines() + Self.labels()
