@@ -862,37 +862,40 @@ struct ScalarSlots: Sendable {
     /// block of 64 (lead byte's low four bits, then the second byte's low six) is looked up in `blockSlots`, and
     /// in a block with a member of `any` its slots in `blockMasks` (by the third byte's low six bits).
     func presentSlots(_ s: String) -> UInt64 {
-        return s.withUTF8Bytes { b in
-            var present: UInt64 = 0
-            var i = 0
-            let n = b.count
-            guard let p = b.baseAddress else { return 0 }
-            asciiSlots.withUnsafeBufferPointer { ascii in
-                blockSlots.withUnsafeBufferPointer { blockSlots in
-                    blockMasks.withUnsafeBufferPointer { blockMasks in
-                        while i < n {
-                            let c = p[i]
-                            if c < 0x80 {
-                                present |= ascii[Int(c)]
-                                i &+= 1
-                                continue
-                            }
-                            if c & 0xF0 == 0xE0 {
-                                let slot = Int(blockSlots[Int(c & 0x0F) << 6 | Int(p[i &+ 1] & 0x3F)])
-                                if slot != 0 { present |= blockMasks[(slot &- 1) << 6 | Int(p[i &+ 2] & 0x3F)] }
-                                i &+= 3
-                                continue
-                            }
-                            let (v, len) = UTF8Scan.scalar(b, i)
-                            i += len
-                            let u = Unicode.Scalar(v)!
-                            if any.contains(u) { present |= slots(of: u) }
+        s.withUTF8Bytes { presentSlots(bytes: $0) }
+    }
+
+    /// `presentSlots` of the text whose UTF-8 is `b` (valid UTF-8: a line's bytes cut from a text at line breaks).
+    @inline(__always) func presentSlots(bytes b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard let p = b.baseAddress else { return 0 }
+        var present: UInt64 = 0
+        var i = 0
+        let n = b.count
+        asciiSlots.withUnsafeBufferPointer { ascii in
+            blockSlots.withUnsafeBufferPointer { blockSlots in
+                blockMasks.withUnsafeBufferPointer { blockMasks in
+                    while i < n {
+                        let c = p[i]
+                        if c < 0x80 {
+                            present |= ascii[Int(c)]
+                            i &+= 1
+                            continue
                         }
+                        if c & 0xF0 == 0xE0 {
+                            let slot = Int(blockSlots[Int(c & 0x0F) << 6 | Int(p[i &+ 1] & 0x3F)])
+                            if slot != 0 { present |= blockMasks[(slot &- 1) << 6 | Int(p[i &+ 2] & 0x3F)] }
+                            i &+= 3
+                            continue
+                        }
+                        let (v, len) = UTF8Scan.scalar(b, i)
+                        i += len
+                        let u = Unicode.Scalar(v)!
+                        if any.contains(u) { present |= slots(of: u) }
                     }
                 }
             }
-            return present
         }
+        return present
     }
 
     /// The slots whose set holds `u`.
@@ -979,6 +982,9 @@ struct RequiredScalarsScreen: Sendable {
 
     /// The slots whose set has a scalar in `s` (`ScalarSlots.presentSlots`).
     @inline(__always) func presentSlots(_ s: String) -> UInt64 { table.presentSlots(s) }
+
+    /// `presentSlots` of the text whose UTF-8 is `b`.
+    @inline(__always) func presentSlots(bytes b: UnsafeBufferPointer<UInt8>) -> UInt64 { table.presentSlots(bytes: b) }
 
     /// `presentSlots` read through the scalar view (the tests' reference).
     func presentSlotsByScalars(_ s: String) -> UInt64 { table.presentSlotsByScalars(s) }

@@ -41,9 +41,59 @@ extension ReaderRegistry {
     }
 }
 
+/// The lines a pairing reading reads: all of them, given; or a text's, made only as far as they are read (most of
+/// a report is after the lines its agency and year are read from), their noise slots read from the text's bytes.
+final class PairingLines {
+    private let text: String?
+    private let ranges: [Range<Int>]
+    /// The lines made so far, the first ones.
+    private var made: [SourceLine]
+    let count: Int
+
+    init(_ lines: [SourceLine]) {
+        text = nil
+        ranges = []
+        made = lines
+        count = lines.count
+    }
+
+    /// The lines of `text` at `ranges` (`TextReader.lineRanges`), made as `TextReader.lines(of:ranges:)` makes them.
+    init(text: String, ranges: [Range<Int>]) {
+        self.text = text
+        self.ranges = ranges
+        made = []
+        count = ranges.count
+    }
+
+    /// The first `n` lines at least (every line made so far).
+    func prefix(_ n: Int) -> [SourceLine] {
+        if made.count < n, let text {
+            let end = min(n, count)
+            text.withUTF8Bytes { buf in
+                if made.isEmpty { made.reserveCapacity(count) }
+                for k in made.count..<end {
+                    made.append(SourceLine(number: k + 1, text: String(knownValidUTF8: UnsafeBufferPointer(rebasing: buf[ranges[k]]))))
+                }
+            }
+        }
+        return made
+    }
+
+    var all: [SourceLine] { prefix(count) }
+
+    /// `reader.noiseSlots(lines: all)`, a text's read from its bytes without making its lines.
+    func noiseSlots(_ reader: TextReader) -> [UInt64]? {
+        guard let text, let screen = reader.ctx.noiseScreen else { return reader.noiseSlots(lines: all) }
+        return text.withUTF8Bytes { buf in ranges.map { screen.presentSlots(bytes: UnsafeBufferPointer(rebasing: buf[$0])) } }
+    }
+}
+
 extension TextReader {
     public func readPairingMetadata(path: String, data: Data) throws -> Metadata {
-        pairingMetadata(lines: try decodedLines(path: path, data: data), path: path, sourceFormat: "text")
+        let (text, _) = try TextDecoding.decode(data, path: path)
+        if FastText.isBlank(text) { throw ReaderError.empty(path: path) }
+        let source = PairingLines(text: text, ranges: try Self.lineRanges(of: text, path: path, budget: budget))
+        return pairingMetadata(source, path: path, sourceFormat: "text")
     }
 
     /// The agency and year of `parseMetadata(lines:path:sourceFormat:locate:)`, in a `Metadata` that holds
@@ -58,11 +108,17 @@ extension TextReader {
         lines input: [SourceLine], path: String, sourceFormat: String,
         locate: @escaping Locator = { line, _ in SourceLocation(line: line) }
     ) -> Metadata {
-        let first = pairingReading(input)
-        guard first.fewerThanThreeParts, let simplified = Self.simplified(input) else { return first.metadata }
+        pairingMetadata(PairingLines(input), path: path, sourceFormat: sourceFormat, locate: locate)
+    }
+
+    func pairingMetadata(
+        _ source: PairingLines, path: String, sourceFormat: String, locate: @escaping Locator = { line, _ in SourceLocation(line: line) }
+    ) -> Metadata {
+        let first = pairingReading(source)
+        guard first.fewerThanThreeParts, let simplified = Self.simplified(source.all) else { return first.metadata }
         let second = pairingReading(simplified)
         if second.metadata == first.metadata { return first.metadata }
-        let full = parseMetadata(lines: input, path: path, sourceFormat: sourceFormat, locate: locate)
+        let full = parseMetadata(lines: source.all, path: path, sourceFormat: sourceFormat, locate: locate)
         return Metadata.pairingFields(agency: full.agency, year: full.year)
     }
 
@@ -87,20 +143,25 @@ extension TextReader {
     ///   of one part's). When no line of the preamble can be one, the first numbered heading is the first;
     ///   otherwise, and when fewer than three numbered headings are found, headings are found on every line.
     func pairingReading(_ input: [SourceLine]) -> (metadata: Metadata, fewerThanThreeParts: Bool) {
+        pairingReading(PairingLines(input))
+    }
+
+    func pairingReading(_ source: PairingLines) -> (metadata: Metadata, fewerThanThreeParts: Bool) {
         let matcher = ctx.headingMatcher
-        // 1. Noise removed, original numbering kept; run-in headings split (as `parseOnce`), made on demand.
-        let slots = noiseSlots(lines: input)
-        let cleaned = removingInlineNoise(lines: input, slots: slots)
+        // 1. Noise removed, original numbering kept; run-in headings split (as `parseOnce`), made on demand. The
+        //    input lines are made as far as they are cleaned, unless the inline noise's removal needs them all.
+        let slots = source.noiseSlots(self)
+        let cleaned = removingInlineNoise(lineCount: source.count, slots: slots) { source.all }
         var lines: [SourceLine] = []
         var nextInput = 0
         /// Cleans the next input lines; false when there are none left.
         func cleanMore() -> Bool {
-            guard nextInput < input.count else { return false }
-            let end = min(input.count, nextInput + 32)
+            guard nextInput < source.count else { return false }
+            let end = min(source.count, nextInput + 32)
             if let cleaned {
-                lines += matcher.splittingRunInHeadings(noiseFreeLines(input, cleaned: cleaned, in: nextInput..<end))
+                lines += matcher.splittingRunInHeadings(noiseFreeLines(source.all, cleaned: cleaned, in: nextInput..<end))
             } else {
-                lines += matcher.splittingRunInHeadings(noiseFreeLines(unchanged: input, in: nextInput..<end, slots: slots))
+                lines += matcher.splittingRunInHeadings(noiseFreeLines(unchanged: source.prefix(end), in: nextInput..<end, slots: slots))
             }
             nextInput = end
             return true

@@ -43,9 +43,14 @@ public struct TextReader: ReportReader {
 
     /// Splits text into numbered lines, refusing more lines than the budget allows (counted before any is built).
     static func lines(of text: String, path: String, budget: ReadBudget) throws -> [SourceLine] {
+        lines(of: text, ranges: try lineRanges(of: text, path: path, budget: budget))
+    }
+
+    /// The byte ranges of the lines of `lines(of:path:budget:)`, refusing more lines than the budget allows.
+    static func lineRanges(of text: String, path: String, budget: ReadBudget) throws -> [Range<Int>] {
         let ranges = text.withUTF8Bytes(lineRanges)
         try budget.check(ranges.count, budget.maxLines, path, "the text has \(ranges.count) lines", unit: "lines")
-        return lines(of: text, ranges: ranges)
+        return ranges
     }
 
     /// Splits text into numbered lines (1-based). A line ends at a line feed, a carriage return and line feed
@@ -258,16 +263,22 @@ public struct TextReader: ReportReader {
     /// requires in the joined lines (`RequiredScalarsScreen.joinedLinesHoldSets`, the first test its `mayMatch` of
     /// them makes) or a line holds a line break: otherwise no pattern may match, and they are unchanged.
     func removingInlineNoise(lines input: [SourceLine], slots: [UInt64]?) -> [String]? {
-        guard let slots, let screen = ctx.noiseScreen, slots.count == input.count else { return removingInlineNoise(input.map(\.text)) }
+        removingInlineNoise(lineCount: input.count, slots: slots) { input }
+    }
+
+    /// `removingInlineNoise(lines:slots:)` of `lineCount` lines that `lines` gives, asked for only when the slots
+    /// leave the answer open (the pairing reading makes a text's lines only as far as it reads them).
+    func removingInlineNoise(lineCount: Int, slots: [UInt64]?, lines: () -> [SourceLine]) -> [String]? {
+        guard let slots, let screen = ctx.noiseScreen, slots.count == lineCount else { return removingInlineNoise(lines().map(\.text)) }
         var present: UInt64 = 0
         for s in slots { present |= s }
-        let hasBreaks = Self.hasLineBreak(present: present, screen: screen) { input.contains { Self.hasLineBreakByte($0.text) } }
+        let hasBreaks = Self.hasLineBreak(present: present, screen: screen) { lines().contains { Self.hasLineBreakByte($0.text) } }
         if !hasBreaks,
-            !ctx.inlineNoise.indices.contains(where: { screen.joinedLinesHoldSets($0, lineCount: input.count, present: present) })
+            !ctx.inlineNoise.indices.contains(where: { screen.joinedLinesHoldSets($0, lineCount: lineCount, present: present) })
         {
             return nil
         }
-        let (texts, unchanged) = removingInlineNoise(input.map(\.text), slots: slots, screen: screen, hasBreaks: hasBreaks)
+        let (texts, unchanged) = removingInlineNoise(lines().map(\.text), slots: slots, screen: screen, hasBreaks: hasBreaks)
         return unchanged ? nil : texts
     }
 
@@ -375,9 +386,10 @@ public struct TextReader: ReportReader {
     /// `noiseFreeLines(input, cleaned:in:)` where the inline-noise removal gave every text back as it was
     /// (`cleaned` are the input's own texts), with `slots` (when given) their `noiseSlots`, so that the line-noise
     /// check does not read them again: the input lines in `range` themselves when none is a noise line (no line
-    /// copied), else those that are not.
+    /// copied), else those that are not. `input` may be the first lines of those `slots` are of (the pairing reading
+    /// makes a text's lines only as far as it reads them).
     func noiseFreeLines(unchanged input: [SourceLine], in range: Range<Int>, slots: [UInt64]?) -> ArraySlice<SourceLine> {
-        let screened = slots != nil && ctx.noiseScreen != nil && slots!.count == input.count
+        let screened = slots != nil && ctx.noiseScreen != nil && slots!.count >= input.count
         // With every line-noise pattern's mask, a line whose slots hold none whole is passed over before its text is
         // read (`isLineNoise(_:present:)` would find each pattern's mask wanting).
         let masks = screened ? ctx.lineNoiseMasks : nil

@@ -169,7 +169,7 @@ final class PairingKeyFastPathTests: XCTestCase {
 
     func testGeneratedVariantsGiveTheMetadataReadingsAgencyAndYear() throws {
         let reader = Self.reader
-        var compared = 0, fewParts = 0, converted = 0, keyed = 0
+        var compared = 0, fewParts = 0, converted = 0, keyed = 0, fromBytes = 0, cleanedAll = 0
         for (name, text) in try baseTexts() {
             for (what, lines) in Self.variants(of: text) {
                 let source = lines.enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element) }
@@ -183,8 +183,26 @@ final class PairingKeyFastPathTests: XCTestCase {
                     fewParts += 1
                     if TextReader.simplified(source) != nil { converted += 1 }
                 }
+                // Read from the text's bytes (a text file's pairing reading), its lines made only as far as the reading
+                // goes and their noise slots read from the bytes: the key of the reading of all its lines.
+                let joined = lines.joined(separator: "\n")
+                guard !FastText.isBlank(joined) else { continue }
+                let all = TextReader.lines(of: joined)
+                let made = PairingLines(text: joined, ranges: joined.withUTF8Bytes(TextReader.lineRanges))
+                XCTAssertEqual(made.noiseSlots(reader), reader.noiseSlots(lines: all), label)
+                let some = made.prefix(7)
+                XCTAssertEqual(some.map(\.number), all.prefix(some.count).map(\.number), label)
+                XCTAssertEqual(some.map(\.text), all.prefix(some.count).map(\.text), label)
+                XCTAssertEqual(made.all.map(\.text), all.map(\.text), label)
+                let whole = reader.pairingMetadata(lines: all, path: label, sourceFormat: "text")
+                XCTAssertEqual(try reader.readPairingMetadata(path: label, data: Data(joined.utf8)), whole, label)
+                if reader.removingInlineNoise(lines: all, slots: reader.noiseSlots(lines: all)) != nil { cleanedAll += 1 }
+                fromBytes += 1
             }
         }
+        XCTAssertGreaterThan(fromBytes, 300)
+        // Texts whose inline noise is removed (every line made) among them.
+        XCTAssertGreaterThan(cleanedAll, 5)
         XCTAssertGreaterThan(compared, 300)
         XCTAssertGreaterThan(keyed, compared / 2)
         // The fallback of few parts, with and without a second reading in simplified characters, was taken.
