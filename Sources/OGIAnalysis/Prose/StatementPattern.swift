@@ -91,18 +91,21 @@ public enum StatementScanner {
         var out: [StatementMatch] = []
         for sentence in facts.sentences {
             var named = Set<String>()
-            for (k, p) in possible.enumerated() where !named.contains(p.name) {
-                guard firsts[k].holdsOne(from: sentence.span.start, to: sentence.span.end) else { continue }
+            // Patterns read in place by index (a pattern copied out for each sentence retained and released its
+            // name and arrays every time), its occurrences screened before its name is looked up.
+            for k in possible.indices {
+                guard firsts[k].holdsOne(from: sentence.span.start, to: sentence.span.end), !named.contains(possible[k].name)
+                else { continue }
                 // The match is looked for before the exclusions: a sentence that is excluded or does not match adds
                 // nothing either way, and most sentences do not match.
-                guard let span = match(p, s, from: sentence.span.start, to: sentence.span.end) else { continue }
-                if p.exclusions.contains(where: { e in
+                guard let span = match(possible[k], s, from: sentence.span.start, to: sentence.span.end) else { continue }
+                if possible[k].exclusions.contains(where: { e in
                     (sentence.span.start..<sentence.span.end).contains { e.first == s[$0] && s.matches(e, at: $0) }
                 }) {
                     continue
                 }
-                out.append(StatementMatch(pattern: p.name, sentence: sentence.index, span: span))
-                named.insert(p.name)
+                out.append(StatementMatch(pattern: possible[k].name, sentence: sentence.index, span: span))
+                named.insert(possible[k].name)
             }
         }
         return out.sorted { ($0.span.start, $0.pattern) < ($1.span.start, $1.pattern) }
