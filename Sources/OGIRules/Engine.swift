@@ -9,6 +9,8 @@ public struct Engine: Sendable {
     let sums: [SumKind]
     /// The ids of the rules that say a document is not an annual report, found once per rule set.
     let notAReportRules: Set<String>
+    /// Per rule (by index): what its kind says of its findings' root causes (`RootCauses.annotate`).
+    let rootCauseRoles: [RootCauses.Role]
     /// The repair kind's constraints of each table, planned on first use and shared by every report.
     let constraintPlans = SharedCache<RepairKind.ConstraintPlanKey, [RepairKind.PlannedConstraint]>()
     /// Assertions' whole-number comparisons resolved to cells, by layout, rule index, node and bindings.
@@ -19,6 +21,7 @@ public struct Engine: Sendable {
         compiled = CompiledTemplates(ruleSet)
         sums = ruleSet.rules.compactMap { $0.kind as? SumKind }
         notAReportRules = Self.notAReportRules(ruleSet)
+        rootCauseRoles = ruleSet.rules.map { RootCauses.Role($0.kind) }
     }
 
     /// The template a report's tables are laid out on: the detected one, else the one in force for its year.
@@ -58,6 +61,8 @@ public struct Engine: Sendable {
         ev.comparisonPlans = comparisonPlans
         // Rules are read in place (`rules[index]`), never copied: a `Rule` holds a dozen references.
         let rules = ruleSet.rules
+        // One run for every rule of the report, started anew for each (`RuleRun.start`).
+        let run = RuleRun(rules: rules, index: 0, ev: ev)
         for index in rules.indices {
             if let only, !only.contains(rules[index].id) { continue }
             if rules[index].needsPrevious && previous == nil { continue }
@@ -66,8 +71,10 @@ public struct Engine: Sendable {
             if !ev.bindings.isEmpty { ev.bindings = [:] }
             ev.clearTouched()
             ev.lastUnevaluated = []
-            let found = check(rules, index, ev)
-            if !found.isEmpty { out += RootCauses.annotate(found, rule: rules[index], reasons: ev.lastUnevaluated, ev: ev) }
+            let found = check(run, index)
+            if !found.isEmpty {
+                out += RootCauses.annotate(found, rule: rules[index], role: rootCauseRoles[index], reasons: ev.lastUnevaluated, ev: ev)
+            }
         }
         out = onlyNotAReport(out) { $0.finding.rule }
         // Top to bottom as a reviewer reads; findings about the whole report (no line) come last.
@@ -134,10 +141,17 @@ public struct Engine: Sendable {
 
     /// The findings of rule `index` of `rules` (read in place) on the evaluator's report.
     func check(_ rules: [Rule], _ index: Int, _ ev: Evaluator) -> [Finding] {
+        check(RuleRun(rules: rules, index: index, ev: ev), index)
+    }
+
+    /// `check` of rule `index` of the run's rules on the run's evaluator, the run started anew for it (a run made
+    /// and freed for every rule of every report cost more than some rules' checks).
+    func check(_ run: RuleRun, _ index: Int) -> [Finding] {
+        let rules = run.rules, ev = run.ev
         // A rule does not apply to a template that lacks the cells it reads (with a compiled layout, `run` has
         // already asked `ruleApplies`, the same test made once per rule set).
         if ev.compiled == nil, let layout = ev.layout, !rules[index].templates.contains(layout.id) { return [] }
-        let run = RuleRun(rules: rules, index: index, ev: ev)
+        run.start(index)
         if let w = rules[index].when {
             do {
                 guard try ev.truth(w) else { return [] }
@@ -154,14 +168,22 @@ public struct Engine: Sendable {
 /// Kinds use it to read the report and to word their findings.
 public final class RuleRun {
     /// The rule set's rules and the position of this run's rule: the rule is read in place, not copied per report.
-    private let rules: [Rule]
+    let rules: [Rule]
     /// The rule's position in `rules` (keys plans made once per rule set).
-    let index: Int
+    private(set) var index: Int
     let ev: Evaluator
     var findings: [Finding] = []
     var unevaluated: [CatalogMessage] = []
 
     init(rules: [Rule], index: Int, ev: Evaluator) { self.rules = rules; self.index = index; self.ev = ev }
+
+    /// Makes the run rule `index`'s, with no findings and no reasons yet: as a run made for it.
+    func start(_ index: Int) {
+        self.index = index
+        if !findings.isEmpty { findings = [] }
+        if !unevaluated.isEmpty { unevaluated = [] }
+        if !unevaluatedPrints.isEmpty { unevaluatedPrints = [] }
+    }
 
     /// The rule being applied (borrowed from the rule set's array).
     var rule: Rule {

@@ -85,6 +85,9 @@ final class Evaluator {
     }
     /// Why the last rule run could not be evaluated (kept for root-cause keys, see RootCauses.swift).
     var lastUnevaluated: [CatalogMessage] = []
+    /// The root-cause keys of the reasons for not evaluating met so far in this report, each with the reason's
+    /// fingerprint (`RootCauses.knownCauseKey`).
+    var causeKeys: [(print: Int, reason: CatalogMessage, key: String?)] = []
 
     /// The sum rules of the set, to tell a blank total what it should hold.
     let sums: [SumKind]

@@ -56,7 +56,33 @@ public enum RootCauses {
         return order.map { FoldedFinding(root: findings[$0], related: related[$0] ?? []) }
     }
 
-    static func annotate(_ found: [Finding], rule: Rule, reasons: [CatalogMessage], ev: Evaluator) -> [CausedFinding] {
+    /// What a rule's kind says of its findings' root causes, found once per rule set (`Engine.rootCauseRoles`):
+    /// asking the kind's type for every finding cost more than the rest of the annotation.
+    enum Role: Sendable {
+        /// A rule that a part be present: each finding reports a missing part.
+        case partPresent
+        /// Complete tables: a finding reports a missing table, row or cells.
+        case complete
+        /// Extraction notes: a finding reports a row read in part.
+        case notes
+        /// Cell kinds: a finding reports a cell.
+        case cells
+        case other
+
+        init(_ kind: any RuleKind) {
+            switch kind {
+            case let p as PartsKind where p.check == .present: self = .partPresent
+            case is CompleteKind: self = .complete
+            case is NotesKind: self = .notes
+            case is CellsKind: self = .cells
+            default: self = .other
+            }
+        }
+    }
+
+    /// The root and cause keys of a rule's findings on the evaluator's report; `role` is the rule's
+    /// (`Engine.rootCauseRoles`), `reasons` why it could not be evaluated.
+    static func annotate(_ found: [Finding], rule: Rule, role: Role, reasons: [CatalogMessage], ev: Evaluator) -> [CausedFinding] {
         if found.isEmpty { return [] }
         let report = ev.report
         let parts = ev.templates.profile.parts
@@ -70,13 +96,13 @@ public enum RootCauses {
             var c = CausedFinding(finding: f, causeKeys: [])
             // The finding `finish` adds when the rule could not be evaluated: caused by what its reasons name.
             if f.category == .extraction, f.location == FindingLocation(), rule.category != .extraction {
-                c.causeKeys = reasons.compactMap { causeKey($0, ev) }
+                c.causeKeys = reasons.compactMap { knownCauseKey($0, ev) }
                 return c
             }
-            switch rule.kind {
-            case let p as PartsKind where p.check == .present:
+            switch role {
+            case .partPresent:
                 if let k = nextMissingPart() { c.rootKey = "part:\(k)" }
-            case is CompleteKind:
+            case .complete:
                 guard let compiled = table(f.location.table, ev) else { break }
                 let spec = compiled.spec
                 guard let rowLabel = f.location.row else {
@@ -97,16 +123,26 @@ public enum RootCauses {
                 } else {
                     c.rootKey = "cells:\(spec.key).\(rs.key)"
                 }
-            case is NotesKind:
+            case .notes:
                 if let t = table(f.location.table, ev), let label = f.location.row, let rs = row(label, t) {
                     c.rootKey = "row:\(t.key).\(rs.key)"
                 }
-            case is CellsKind:
+            case .cells:
                 if let cell = f.location.cell { c.rootKey = "cell:\(cell)" }
-            default: break
+            case .other: break
             }
             return c
         }
+    }
+
+    /// `causeKey`, found once per report for each reason (`Evaluator.causeKeys`): a reason recurs from rule to rule
+    /// (a missing table stops every rule that reads it), and finding its key looks up tables and rows by their text.
+    static func knownCauseKey(_ r: CatalogMessage, _ ev: Evaluator) -> String? {
+        let print = r.fingerprint
+        for known in ev.causeKeys where known.print == print && known.reason == r { return known.key }
+        let key = causeKey(r, ev)
+        ev.causeKeys.append((print, r, key))
+        return key
     }
 
     /// The key of the defect a "not evaluated" reason names, if it names one.

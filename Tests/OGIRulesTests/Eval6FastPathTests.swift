@@ -132,6 +132,48 @@ final class Eval6FastPathTests: XCTestCase, BundledEvaluatorTesting {
         XCTAssertGreaterThan(found, 10)
     }
 
+    /// One run serves every rule of a report (`Engine.check(_:_:)`, the run started anew for each rule): each rule's
+    /// findings and reasons for not being evaluated are those a run made for it gives, whatever the rules before it
+    /// left in the run.
+    func testOneRunForEveryRuleGivesEachRulesFindings() throws {
+        let engine = Repo.linter.engine
+        let rules = engine.ruleSet.rules
+        let reports = Eval5FastPathTests.reportsAndCellVariants()
+        guard reports.count > 20 else { throw XCTSkip("too few reports") }
+        var checked = 0, found = 0, unevaluated = 0, reasons = 0, known = 0
+        for report in reports {
+            let shared = evaluator(report), fresh = evaluator(report)
+            let run = RuleRun(rules: rules, index: 0, ev: shared)
+            for index in rules.indices where !rules[index].needsPrevious {
+                if let layout = shared.compiled, !layout.ruleApplies[index] { continue }
+                var results: [([Finding], [CatalogMessage])] = []
+                for ev in [shared, fresh] {
+                    ev.bindings = [:]
+                    ev.touched = []
+                    ev.lastUnevaluated = []
+                    let findings = ev === shared ? engine.check(run, index) : engine.check(rules, index, ev)
+                    results.append((findings, ev.lastUnevaluated))
+                }
+                XCTAssertEqual(results[0].0, results[1].0, rules[index].id)
+                XCTAssertEqual(results[0].1, results[1].1, rules[index].id)
+                checked += 1
+                found += results[0].0.count
+                if !results[0].1.isEmpty { unevaluated += 1 }
+                // Each reason's root-cause key, found once per report and then known: the key found anew.
+                for r in results[0].1 {
+                    XCTAssertEqual(RootCauses.knownCauseKey(r, shared), RootCauses.causeKey(r, fresh), "\(rules[index].id): \(r)")
+                    reasons += 1
+                }
+            }
+            known += shared.causeKeys.count
+        }
+        XCTAssertGreaterThan(checked, 1_000)
+        XCTAssertGreaterThan(found, 50)
+        XCTAssertGreaterThan(unevaluated, 20)
+        // Reasons recur from rule to rule: many were known when asked.
+        XCTAssertLessThan(known * 3, reasons * 2)
+    }
+
     // MARK: plain whole numbers
 
     /// `plainInteger` as it read a cell's text before (enumerating the UTF-8 view): the reference.
