@@ -823,34 +823,35 @@ struct ScalarSlots: Sendable {
     /// 64 masks a block that has members of `any`: per scalar of the block, the slots whose set holds it
     /// (`slots(of:)` of a member of `any`, 0 for any other scalar).
     let blockMasks: [UInt64]
+    /// `blockSlots` without a member, made once and shared by the sets that have no three-byte member (copied by
+    /// the first member written).
+    private static let noBlocks = [UInt16](repeating: 0, count: 1024)
 
     /// Nil with more than 64 sets. `lookups` are `sets` as `ScalarSet`s, in the same order.
     init?(_ sets: [[Unicode.Scalar]], lookups: [ScalarSet]) {
         guard sets.count <= 64, sets.count == lookups.count else { return nil }
         var any = ScalarSet([])
         var ascii = [UInt64](repeating: 0, count: 128)
-        var flagged = Set<Int>()
+        // Each three-byte member's slots in its block's masks (the slots whose set holds it: what `slots(of:)`
+        // gives a member of `any`; every other scalar of the block has none).
+        var blockSlots = Self.noBlocks
+        var blockMasks: [UInt64] = []
         for (k, set) in sets.enumerated() {
             for u in set {
                 any.insert(u)
                 if u.value < 0x80 { ascii[Int(u.value)] |= UInt64(1) << UInt64(k) }
-                if u.value >= 0x800 && u.value < 0x10000 { flagged.insert(Int(u.value >> 6)) }
+                guard u.value >= 0x800 && u.value < 0x10000 else { continue }
+                let block = Int(u.value >> 6)
+                if blockSlots[block] == 0 {
+                    blockMasks.append(contentsOf: repeatElement(0, count: 64))
+                    blockSlots[block] = UInt16(blockMasks.count / 64)
+                }
+                blockMasks[(Int(blockSlots[block]) - 1) << 6 | Int(u.value & 63)] |= UInt64(1) << UInt64(k)
             }
         }
         slotSets = lookups
         self.any = any
         asciiSlots = ascii
-        // Each scalar of a flagged block given what `presentSlots` gave it when it decoded it: its slots when it
-        // is in `any`, none otherwise (surrogates, which valid UTF-8 never holds, none).
-        var blockSlots = [UInt16](repeating: 0, count: 1024)
-        var blockMasks: [UInt64] = []
-        for block in flagged.sorted() {
-            blockSlots[block] = UInt16(blockMasks.count / 64 + 1)
-            for v in UInt32(block << 6)..<UInt32((block + 1) << 6) {
-                guard let u = Unicode.Scalar(v), any.contains(u) else { blockMasks.append(0); continue }
-                blockMasks.append(Self.slots(of: u, in: lookups))
-            }
-        }
         self.blockSlots = blockSlots
         self.blockMasks = blockMasks
     }
@@ -899,12 +900,9 @@ struct ScalarSlots: Sendable {
     }
 
     /// The slots whose set holds `u`.
-    @inline(__always) func slots(of u: Unicode.Scalar) -> UInt64 { Self.slots(of: u, in: slotSets) }
-
-    /// The slots (indices of `sets`) whose set holds `u`.
-    @inline(__always) static func slots(of u: Unicode.Scalar, in sets: [ScalarSet]) -> UInt64 {
+    @inline(__always) func slots(of u: Unicode.Scalar) -> UInt64 {
         var m: UInt64 = 0
-        for k in sets.indices where sets[k].contains(u) { m |= UInt64(1) << UInt64(k) }
+        for k in slotSets.indices where slotSets[k].contains(u) { m |= UInt64(1) << UInt64(k) }
         return m
     }
 

@@ -19,9 +19,17 @@ public struct Engine: Sendable {
     public init(ruleSet: RuleSet) {
         self.ruleSet = ruleSet
         compiled = CompiledTemplates(ruleSet)
-        sums = ruleSet.rules.compactMap { $0.kind as? SumKind }
+        // Each rule's kind asked once, read in place (a `Rule` copied out of the array retains a dozen references).
+        var sums: [SumKind] = []
+        var roles: [RootCauses.Role] = []
+        roles.reserveCapacity(ruleSet.rules.count)
+        for i in ruleSet.rules.indices {
+            roles.append(RootCauses.Role(ruleSet.rules[i].kind))
+            if let sum = ruleSet.rules[i].kind as? SumKind { sums.append(sum) }
+        }
+        self.sums = sums
+        rootCauseRoles = roles
         notAReportRules = Self.notAReportRules(ruleSet)
-        rootCauseRoles = ruleSet.rules.map { RootCauses.Role($0.kind) }
     }
 
     /// The template a report's tables are laid out on: the detected one, else the one in force for its year.

@@ -174,6 +174,29 @@ final class Eval6FastPathTests: XCTestCase, BundledEvaluatorTesting {
         XCTAssertLessThan(known * 3, reasons * 2)
     }
 
+    /// Each rule's root-cause role (`RootCauses.Role`, found by the kind's type) is the one casting the kind to each
+    /// kind in turn gives, over the bundled rules (every role among them).
+    func testRootCauseRolesEqualTheKindCasts() throws {
+        func cast(_ kind: any RuleKind) -> String {
+            switch kind {
+            case let p as PartsKind where p.check == .present: return "partPresent"
+            case is CompleteKind: return "complete"
+            case is NotesKind: return "notes"
+            case is CellsKind: return "cells"
+            default: return "other"
+            }
+        }
+        let kinds = Repo.linter.engine.ruleSet.rules.map(\.kind)
+        XCTAssertGreaterThan(kinds.count, 40)
+        var seen = Set<String>()
+        for kind in kinds {
+            XCTAssertEqual("\(RootCauses.Role(kind))", cast(kind), "\(type(of: kind))")
+            seen.insert(cast(kind))
+        }
+        XCTAssertEqual(seen, ["partPresent", "complete", "notes", "cells", "other"])
+        XCTAssertEqual(Repo.linter.engine.rootCauseRoles.map { "\($0)" }, Repo.linter.engine.ruleSet.rules.map { cast($0.kind) })
+    }
+
     // MARK: plain whole numbers
 
     /// `plainInteger` as it read a cell's text before (enumerating the UTF-8 view): the reference.
