@@ -278,7 +278,8 @@ public struct TextReader: ReportReader {
         {
             return nil
         }
-        let (texts, unchanged) = removingInlineNoise(lines().map(\.text), slots: slots, screen: screen, hasBreaks: hasBreaks)
+        let (texts, unchanged) = removingInlineNoise(
+            lines().map(\.text), slots: slots, present: present, screen: screen, hasBreaks: hasBreaks)
         return unchanged ? nil : texts
     }
 
@@ -290,7 +291,7 @@ public struct TextReader: ReportReader {
         var present: UInt64 = 0
         for s in slots { present |= s }
         let hasBreaks = Self.hasLineBreak(present: present, screen: screen) { texts.contains(where: Self.hasLineBreakByte) }
-        return removingInlineNoise(texts, slots: slots, screen: screen, hasBreaks: hasBreaks)
+        return removingInlineNoise(texts, slots: slots, present: present, screen: screen, hasBreaks: hasBreaks)
     }
 
     /// Whether a text holds a line break, from `present` (the union of the texts' slots) when the screen marks line
@@ -299,15 +300,14 @@ public struct TextReader: ReportReader {
         screen.lineBreakMask != 0 ? present & screen.lineBreakMask != 0 : read()
     }
 
-    /// `removingInlineNoise(_:slots:)` with the screen, and with `hasBreaks`: whether a text holds a line break.
-    private func removingInlineNoise(_ texts: [String], slots: [UInt64], screen: RequiredScalarsScreen, hasBreaks: Bool) -> (
-        texts: [String], unchanged: Bool
-    ) {
+    /// `removingInlineNoise(_:slots:)` with the screen, `present` (the union of `slots`) and `hasBreaks`: whether a
+    /// text holds a line break.
+    private func removingInlineNoise(
+        _ texts: [String], slots: [UInt64], present: UInt64, screen: RequiredScalarsScreen, hasBreaks: Bool
+    ) -> (texts: [String], unchanged: Bool) {
         // Per pattern: whether the screen lets it match the joined lines (always, with line breaks in a line).
         var mayMatch = [Bool](filledWith: true, count: ctx.inlineNoise.count)
         if !hasBreaks {
-            var present: UInt64 = 0
-            for s in slots { present |= s }
             for k in mayMatch.indices { mayMatch[k] = screen.mayMatch(k, joinedLinesOf: texts, present: present, lineSlots: slots) }
             if !mayMatch.contains(true) { return (texts, true) }
         }
