@@ -117,22 +117,22 @@ public struct CellSyntax: Codable, Sendable, Equatable {
         if placeholders.contains(where: { FastText.equal($0, t) }) { return (.placeholder, 0, nil) }
         var body = normalizeDigits(t)
         var unit: String?
-        for u in units where body.hasSuffix(u) && body.count > u.count {
+        for u in units where FastText.hasSuffix(body, u) && body.count > u.count {
             unit = u
             body = FastText.trimmed(String(body.dropLast(u.count)))
             break
         }
         var sign: Decimal = 1
         var signed = false
-        for w in increaseWords where body.hasPrefix(w) && body.count > w.count {
+        for w in increaseWords where FastText.hasPrefix(body, w) && body.count > w.count {
             body = String(body.dropFirst(w.count)); signed = true; break
         }
         if !signed {
-            for w in decreaseWords where body.hasPrefix(w) && body.count > w.count {
+            for w in decreaseWords where FastText.hasPrefix(body, w) && body.count > w.count {
                 body = String(body.dropFirst(w.count)); sign = -1; signed = true; break
             }
         }
-        if !signed, body.hasPrefix("+") { body.removeFirst() }
+        if !signed, FastText.hasPrefix(body, "+") { body.removeFirst() }
         body = FastText.trimmed(body)
         if Self.significantDigits(body) > Self.maxSignificantDigits {
             return ExactDecimal.parse(body) == nil ? (.text, nil, nil) : (.tooManyDigits, nil, unit)

@@ -80,6 +80,23 @@ public enum FastText {
         return s.hasPrefix(prefix)
     }
 
+    /// `s.hasSuffix(suffix)`, answered from the bytes when both texts are plain (`isAllPlain`), as `hasPrefix`:
+    /// the last characters of `s` are `suffix`'s exactly when its last bytes are (a plain scalar joins no
+    /// neighbour, so the character boundary in front of the suffix is where its bytes start). `FastEqualityTests`
+    /// compares the two.
+    public static func hasSuffix(_ s: String, _ suffix: String) -> Bool {
+        if isAllPlain(s) && isAllPlain(suffix) {
+            return s.withUTF8Bytes { sb in
+                suffix.withUTF8Bytes { xb in
+                    guard xb.count <= sb.count else { return false }
+                    guard let sp = sb.baseAddress, let xp = xb.baseAddress else { return true }
+                    return memcmp(sp + (sb.count - xb.count), xp, xb.count) == 0
+                }
+            }
+        }
+        return s.hasSuffix(suffix)
+    }
+
     /// True for scalars that are their own character and equal (as characters) only to themselves: printable
     /// ASCII, CJK symbols and punctuation (not its combining tone marks), general punctuation, CJK unified
     /// ideographs and full-width forms. None has a canonical decomposition or joins a neighbour.

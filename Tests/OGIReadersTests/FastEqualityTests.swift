@@ -6,7 +6,7 @@ import XCTest
 @testable import OGIReaders
 
 /// Text comparisons answered from the bytes where that is certain must answer as Swift's comparisons of
-/// characters do: `FastText.equal` as `==`, `FastText.hasPrefix` as `hasPrefix`, `TextScan.mayLeadTitle` as its
+/// characters do: `FastText.equal` as `==`, `FastText.hasPrefix` as `hasPrefix`, `FastText.hasSuffix` as `hasSuffix`, `TextScan.mayLeadTitle` as its
 /// reading through the characters, `HeadingMatcher.droppingLeadingMarks` as `drop(while:)`. Compared on generated
 /// texts made of plain scalars, canonically equivalent spellings (a compatibility ideograph, a precomposed letter
 /// and its decomposition, combining marks after a plain scalar), and the units, leads and labels of the rule pack.
@@ -59,6 +59,21 @@ final class FastEqualityTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(prefixes, 3_000)
+    }
+
+    func testHasSuffixIsSwiftHasSuffix() {
+        let texts = generated(count: 3_000, seed: 8) + packWords()
+        var suffixes = 0
+        for (i, s) in texts.enumerated() {
+            for x in texts[i...].prefix(40) + Self.pieces + ["", s, String(s.suffix(1)), String(s.unicodeScalars.suffix(1))] {
+                let expected = s.hasSuffix(x)
+                XCTAssertEqual(FastText.hasSuffix(s, x), expected, "\(s.debugDescription) \(x.debugDescription)")
+                if expected { suffixes += 1 }
+            }
+        }
+        // Suffixes that end inside a character of `s` ("\u{301}" after "e") are among those compared, and refused.
+        XCTAssertFalse(FastText.hasSuffix("e\u{301}", "\u{301}"))
+        XCTAssertGreaterThan(suffixes, 3_000)
     }
 
     func testMayLeadTitleIsTheReadingThroughCharacters() throws {
