@@ -84,6 +84,10 @@ public protocol DraftingReader: ReportReader {
     func draft(path: String, data: Data) throws -> LinedDraft
 }
 
+extension DraftingReader {
+    public var drafting: (any DraftingReader)? { self }
+}
+
 extension TextReader {
     /// The report of a draft, read to `depth` (at `.pairing` only its agency and year are meaningful): the draft's
     /// page date is the report's publication date when the report has no signature date. Nil when the report has
@@ -138,7 +142,7 @@ extension ReaderRegistry {
     /// `readPairingMetadata(path:data:)` throws.
     public func pairingReading(path: String, data: Data) throws -> PairingReading {
         let reader = try claimant(path: path, data: data)
-        if let drafting = reader as? any DraftingReader { return .draft(try drafting.draft(path: path, data: data)) }
+        if let drafting = reader.drafting { return .draft(try drafting.draft(path: path, data: data)) }
         return .metadata(try reader.readPairingMetadata(path: path, data: data))
     }
 }

@@ -138,10 +138,15 @@ public protocol ReportReader: Sendable {
     /// Reads only the agency and year, what pairing needs (`PreviousPairing.key`): `readMetadata`'s agency and
     /// year in an otherwise empty `Metadata`; it throws exactly when `readMetadata` throws.
     func readPairingMetadata(path: String, data: Data) throws -> Metadata
+    /// This reader as a `DraftingReader`, or nil when it is none: what `as? any DraftingReader` answers, without
+    /// the run-time conformance search such a cast makes on every call (about 3,700 instructions for a reader
+    /// that is not one).
+    var drafting: (any DraftingReader)? { get }
 }
 
 extension ReportReader {
     public func readMetadata(path: String, data: Data) throws -> Metadata { try read(path: path, data: data).metadata }
+    public var drafting: (any DraftingReader)? { nil }
 }
 
 /// The readers of a run, in order of precedence for equal claims.
