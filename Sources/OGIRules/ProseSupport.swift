@@ -31,12 +31,16 @@ final class ProseCache {
     /// The prose paragraphs as a reader wrote them: table rows that stayed in the text (cells separated by two or
     /// more tabs or " | ") are left out, and Markdown heading marks of converted pages are dropped.
     static func prose(_ ps: [Paragraph]) -> [Paragraph] {
-        ps.compactMap { p in
-            if isTableRow(p.text) { return nil }
-            guard p.text.utf8.first == UInt8(ascii: "#") else { return p }
+        // Made with room for every paragraph (`compactMap` grew its array one paragraph at a time).
+        var out: [Paragraph] = []
+        out.reserveCapacity(ps.count)
+        for p in ps {
+            if isTableRow(p.text) { continue }
+            guard p.text.utf8.first == UInt8(ascii: "#") else { out.append(p); continue }
             let t = Substring(p.text).drop { $0 == "#" }.drop { $0 == " " }
-            return Paragraph(text: String(t), location: p.location)
+            out.append(Paragraph(text: String(t), location: p.location))
         }
+        return out
     }
 
     /// The preamble, and each part's heading and paragraphs, as `prose` reads them: filtered and read into scalars
@@ -131,7 +135,7 @@ final class ProseCache {
             t = ProseText(prepared: gathered(groups), joinWrappedLines: join)
         } else if scope == Self.body {
             t = ProseText(prepared: gathered(proseParagraphs), joinWrappedLines: join)
-        } else if scope.hasPrefix("part:") {
+        } else if FastText.hasPrefix(scope, "part:") {
             t = partIndex(String(scope.dropFirst(5))).map { ProseText(prepared: proseParagraphs[$0], joinWrappedLines: join) }
         } else {
             t = partIndex(scope).map { ProseText(prepared: gathered([proseHeadings[$0], proseParagraphs[$0]]), joinWrappedLines: join) }

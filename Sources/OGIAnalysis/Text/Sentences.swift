@@ -27,9 +27,18 @@ public enum SentenceSplitter {
             var b = end
             while b > a, FastText.isSpace(s[b - 1]) { b -= 1 }
             if b > a {
-                var cl = clauses.filter { $0.end > a }.map { TextSpan(start: max($0.start, a), end: $0.end) }
-                if clauseStart < b { cl.append(TextSpan(start: max(clauseStart, a), end: b)) }
-                cl = cl.filter { $0.length > 0 }
+                // The clauses that end inside the sentence, cut at its start, and the last one up to its end; the
+                // empty ones left out. Made in one array with room for them all.
+                var cl: [TextSpan] = []
+                cl.reserveCapacity(clauses.count + 1)
+                for c in clauses where c.end > a {
+                    let t = TextSpan(start: max(c.start, a), end: c.end)
+                    if t.length > 0 { cl.append(t) }
+                }
+                if clauseStart < b {
+                    let t = TextSpan(start: max(clauseStart, a), end: b)
+                    if t.length > 0 { cl.append(t) }
+                }
                 out.append(
                     Sentence(index: out.count, paragraph: text.logicalParagraph(of: a), span: TextSpan(start: a, end: b), clauses: cl))
             }
