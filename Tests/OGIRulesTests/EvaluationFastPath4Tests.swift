@@ -39,8 +39,9 @@ final class EvaluationFastPath4Tests: XCTestCase {
         for (m, match) in matches.enumerated() { XCTAssertEqual(CellsKind.Summary.bit(match), 1 << UInt32(m)) }
     }
 
-    /// The summary as it was made: every match asked of every present cell until its column kind has them all.
-    static func referenceSummary(_ cells: TableCells) -> [[Bool]] {
+    /// The summary as it was made: every match asked of every present cell until its column kind has them all;
+    /// per column kind, one bit per match (by `Match.allCases` index).
+    static func referenceSummary(_ cells: TableCells) -> [UInt32] {
         let kinds = ColumnSpec.Kind.allCases, matches = CellsKind.Match.allCases
         var masks = [UInt32](repeating: 0, count: kinds.count)
         let t = cells.table
@@ -56,7 +57,7 @@ final class EvaluationFastPath4Tests: XCTestCase {
                 i += t.columnCount
             }
         }
-        return masks.map { mask in matches.indices.map { mask & (1 << UInt32($0)) != 0 } }
+        return masks
     }
 
     func testSummariesOfEveryReportAndVariant() {

@@ -145,15 +145,18 @@ extension CellsKind {
     /// The matches some cell of a table makes, per column kind, found in one pass over the report's cells and
     /// shared by every `cells` rule of the report (each of which scanned the cells itself, `mayMatch`).
     struct Summary {
-        /// By `ColumnSpec.Kind.allCases` index, then by `Match.allCases` index.
-        var found: [[Bool]]
+        /// By `ColumnSpec.Kind.allCases` index: the matches found in columns of that kind, one bit per match (`bit`).
+        var found: [UInt32]
+
+        /// `ColumnSpec.Kind.allCases`, made once (the getter makes a new array on every call).
+        static let kinds = ColumnSpec.Kind.allCases
 
         init(_ cells: TableCells) {
-            let kinds = ColumnSpec.Kind.allCases, matches = Match.allCases
+            let kinds = Self.kinds
             // One bit per match (by `Match.allCases` index) per column kind; a column stops being read once its kind
             // has every bit, since further cells cannot add one.
             var masks = [UInt32](filledWith: 0, count: kinds.count)
-            let every: UInt32 = (1 << UInt32(matches.count)) - 1
+            let every: UInt32 = (1 << UInt32(Match.allCases.count)) - 1
             let t = cells.table
             for c in 0..<t.columnCount {
                 guard let k = kinds.firstIndex(of: t.columnKinds[c]) else { continue }
@@ -166,7 +169,7 @@ extension CellsKind {
                 }
                 masks[k] = mask
             }
-            found = masks.map { mask in matches.indices.map { mask & (1 << UInt32($0)) != 0 } }
+            found = masks
         }
 
         /// The bits (by `Match.allCases` index) among `missing` whose match one present cell makes: what asking
@@ -219,8 +222,8 @@ extension CellsKind {
 
         /// `mayMatch` for a rule looking for `match` in columns of `kinds`.
         func mayMatch(_ match: Match, _ kinds: Set<ColumnSpec.Kind>) -> Bool {
-            guard let m = Match.allCases.firstIndex(of: match) else { return true }
-            for (k, kind) in ColumnSpec.Kind.allCases.enumerated() where found[k][m] && kinds.contains(kind) { return true }
+            let m = Self.bit(match)
+            for (k, kind) in Self.kinds.enumerated() where found[k] & m != 0 && kinds.contains(kind) { return true }
             return false
         }
     }
