@@ -183,10 +183,36 @@ public enum ExactDecimal {
     }
 
     /// True when the value has no fractional part.
+    ///
+    /// Read from the stored fields when they can be (`storedFields`): a value with an exponent of 0 or more is
+    /// whole, and one with a negative exponent is whole exactly when its mantissa is a multiple of that power of
+    /// ten. Otherwise (NaN, a value not compact or longer than 64 bits) the value is rounded to a whole number
+    /// and compared with itself (`isIntegerByRounding`), which took about 6,500 instructions a value.
+    /// `DecimalFormatTests` compares the two.
     public static func isInteger(_ value: Decimal) -> Bool {
+        if let (exponent, _, mantissa) = storedFields(value) {
+            if exponent >= 0 { return true }
+            // 10^19 is the largest power of ten below 2^64.
+            if exponent >= -19 {
+                var power: UInt64 = 1
+                for _ in 0..<(-exponent) { power &*= 10 }
+                return mantissa % power == 0
+            }
+        }
+        return isIntegerByRounding(value)
+    }
+
+    /// `isInteger` through Foundation: the value rounded to a whole number equals it.
+    static func isIntegerByRounding(_ value: Decimal) -> Bool {
         var v = value
         var r = Decimal()
         NSDecimalRound(&r, &v, 0, .plain)
         return r == value
     }
+
+    /// 0, 1 and -1, made once: a literal makes its `Decimal` through Foundation's initialiser on every use (about
+    /// 85 instructions).
+    public static let zero: Decimal = 0
+    public static let one: Decimal = 1
+    public static let minusOne: Decimal = -1
 }

@@ -303,7 +303,7 @@ final class Evaluator {
             default: throw nullOrType(v, a, "'\(op)'")
             }
         case .binary(let op, let a, let b):
-            return try binary(op, a, b, tolerance: 0)
+            return try binary(op, a, b, tolerance: ExactDecimal.zero)
         case .call(let f, let args):
             return try call(f, args)
         }

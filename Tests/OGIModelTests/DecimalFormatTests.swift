@@ -62,6 +62,26 @@ final class DecimalFormatTests: XCTestCase {
         #endif
     }
 
+    /// Whether a value is whole, read from the stored fields, is Foundation's rounding's answer, for whole and
+    /// fractional values of every exponent (a mantissa that is a multiple of the power of ten among them).
+    func testIntegerFromStoredFieldsIsTheRoundingsAnswer() {
+        var values = Self.values(100_000) + [Decimal.nan, -Decimal.nan, Decimal(0), -Decimal(0)]
+        for e in 1...20 {
+            values += [
+                Decimal(sign: .plus, exponent: -e, significand: Decimal(UInt64(7_000_000_000_000_000_000))),
+                Decimal(sign: .minus, exponent: -e, significand: 12_300_000), Decimal(sign: .plus, exponent: -e, significand: 5),
+            ]
+        }
+        var whole = 0, fractional = 0
+        for v in values {
+            let expected = ExactDecimal.isIntegerByRounding(v)
+            XCTAssertEqual(ExactDecimal.isInteger(v), expected, "\(v)")
+            if expected { whole += 1 } else { fractional += 1 }
+        }
+        XCTAssertGreaterThan(whole, 10_000)
+        XCTAssertGreaterThan(fractional, 10_000)
+    }
+
     func testNegativeIsBelowZero() {
         for v in Self.values(30_000) + [Decimal.nan, -Decimal.nan, Decimal(0), -Decimal(0)] {
             XCTAssertEqual(ExactDecimal.isNegative(v), v < 0, "\(v)")

@@ -508,8 +508,8 @@ struct WholeNumber: RepairArithmetic {
     /// text, checked by converting back.
     static func exactly(_ d: Decimal) throws(OutOfRange) -> WholeNumber {
         if d.isZero { return zero }
-        if d == 1 { return WholeNumber(exactly: 1)! }
-        if d == -1 { return WholeNumber(exactly: -1)! }
+        if d == ExactDecimal.one { return WholeNumber(exactly: 1)! }
+        if d == ExactDecimal.minusOne { return WholeNumber(exactly: -1)! }
         guard d.exponent >= 0, let v = Int64(d.description), Decimal(v) == d, let w = WholeNumber(exactly: v) else { throw OutOfRange() }
         return w
     }

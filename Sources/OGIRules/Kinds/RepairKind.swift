@@ -321,7 +321,8 @@ public struct RepairKind: RuleKind {
         _ left: [(cell: TouchedCell, coefficient: Decimal)], _ right: [(cell: TouchedCell, coefficient: Decimal)], tolerance: Decimal
     ) -> Bool {
         if left.contains(where: { $0.cell.state == .blank }) || right.contains(where: { $0.cell.state == .blank }) { return false }
-        let unit = left.allSatisfy { $0.coefficient.magnitude == 1 } && right.allSatisfy { $0.coefficient.magnitude == 1 }
+        let one = ExactDecimal.one
+        let unit = left.allSatisfy { $0.coefficient.magnitude == one } && right.allSatisfy { $0.coefficient.magnitude == one }
         func intSide(_ terms: [(cell: TouchedCell, coefficient: Decimal)]) -> Int64? {
             var s: Int64 = 0
             for t in terms {
@@ -333,9 +334,9 @@ public struct RepairKind: RuleKind {
         if unit, let l = intSide(left), let r = intSide(right) {
             return l != r && Decimal((l - r).magnitude) > abs(tolerance)
         }
-        func term(_ coefficient: Decimal, _ value: Decimal) -> Decimal { coefficient == 1 ? value : coefficient * value }
-        let l = left.reduce(Decimal(0)) { $0 + term($1.coefficient, $1.cell.value!) }
-        let r = right.reduce(Decimal(0)) { $0 + term($1.coefficient, $1.cell.value!) }
+        func term(_ coefficient: Decimal, _ value: Decimal) -> Decimal { coefficient == one ? value : coefficient * value }
+        let l = left.reduce(ExactDecimal.zero) { $0 + term($1.coefficient, $1.cell.value!) }
+        let r = right.reduce(ExactDecimal.zero) { $0 + term($1.coefficient, $1.cell.value!) }
         return abs(l - r) > abs(tolerance)
     }
 
