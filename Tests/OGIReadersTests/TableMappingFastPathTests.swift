@@ -289,6 +289,9 @@ final class TableMappingFastPathTests: XCTestCase {
         "", " ", "\t", "|", "｜", "\u{3000}", "a|b", "｜ 1 ｜ 2 ｜", "\t\t", "x\t 1\u{3000}|２", "a|\u{301}b", "\u{0600}|x", "a\r\n|b",
         "\u{3000}规章\u{3000}|\u{3000}3\u{3000}", "减 5|+ 7|- 1", "1. 属于国家秘密\t2", "一、 总体情况\t\t", "\u{00A0}|\u{00A0}", "\u{FEFF}|1",
         "规 章 | 3", "a\u{3000}\u{3000}|\u{3000}", "｜｜", "\u{FF5C}x\u{FF5C}", "é|1", "e\u{301}|1", "𠀀|2", "12,345|1，234", "--|—",
+        // Plain lines whose three-byte scalars end in the bytes of `｜` (EF BD 9C) or start as it does: “ (E2 80 9C),
+        // ｝ (EF BD 9D), ｜ among ideographs.
+        "“甲”\t｝｜ｚ", "——|…\t〇｜〇", "｛｝｜｝｛", "表一｜二\t三",
     ]
 
     func testTokensEqualTheReferenceTokenizer() throws {
