@@ -101,7 +101,7 @@ public enum CellTokenizer {
 
     /// The words of an undelimited line (split at white space), each with the display column where it starts
     /// (a scalar from U+1100 up counts two). Read on the UTF-8 bytes: each scalar decoded from them, a scalar of
-    /// U+5000...U+9FFF (lead byte E5...E9: not white space, two columns) passed over by its lead byte; each
+    /// U+4000...U+9FFF (lead byte E4...E9: not white space, two columns) passed over by its lead byte; each
     /// word is the line's bytes between the offsets of its first scalar and the white space after it (scalar
     /// boundaries, so copied without validating them again).
     /// `appendWordsOnScalars` is the scalar-view reading; `TokenizerBytesTests` compares the two.
@@ -122,7 +122,7 @@ public enum CellTokenizer {
             }
             var i = 0
             while i < n {
-                if b[i] &- 0xE5 < 5 {
+                if b[i] &- 0xE4 < 6 {
                     if start < 0 { start = col; wordStart = i }
                     col += 2
                     i &+= 3
@@ -201,8 +201,10 @@ public enum CellTokenizer {
 
         /// Read on the UTF-8 bytes, each scalar decoded from them and asked the same questions in the same order.
         /// A lead byte E5...E9 starts a scalar of U+5000...U+9FFF (CJK unified ideographs): no separator, not
-        /// white space, plain; its three bytes are passed over without decoding them. An ASCII byte is asked
-        /// without decoding (plain is U+0020...U+007E, `FastText.isPlainScalar`'s ASCII range).
+        /// white space, plain; its three bytes are passed over without decoding them. A lead byte E4 starts one of
+        /// U+4000...U+4FFF: no separator, not white space, plain from U+4E00 on, where its second byte is B8 or
+        /// more. An ASCII byte is asked without decoding (plain is U+0020...U+007E, `FastText.isPlainScalar`'s
+        /// ASCII range).
         init(_ t: String) {
             var delimited = false, blank = true, plain = true
             var separators = 0
@@ -212,6 +214,12 @@ public enum CellTokenizer {
                     let c = b[i]
                     if c &- 0xE5 < 5 {
                         blank = false
+                        i &+= 3
+                        continue
+                    }
+                    if c == 0xE4 {
+                        blank = false
+                        if b[i &+ 1] < 0xB8 { plain = false }
                         i &+= 3
                         continue
                     }
@@ -473,7 +481,8 @@ struct ValueScalars: Sendable {
 
     /// The three answers of `FieldScan` in one pass over the text's UTF-8 bytes. A scalar of U+5000...U+9FFF (lead
     /// byte E5...E9) is plain, no comma and no white space, so it is decoded only while no scalar outside `allowed`
-    /// has been found; every other scalar is decoded and asked each question.
+    /// has been found; one of U+4000...U+4FFF (lead byte E4) is no comma and no white space, and plain from U+4E00
+    /// on; every other scalar is decoded and asked each question.
     func scan(_ w: String) -> FieldScan {
         w.withUTF8Bytes { b in
             var comma = false, space = false, outside = false
@@ -487,6 +496,14 @@ struct ValueScalars: Sendable {
                     if plain && !outside {
                         let v = UInt32(c & 0x0F) << 12 | UInt32(b[i &+ 1] & 0x3F) << 6 | UInt32(b[i &+ 2] & 0x3F)
                         if !allowed.contains(Unicode.Scalar(v)!) { outside = true }
+                    }
+                    i &+= 3
+                    continue
+                }
+                if c == 0xE4 {
+                    if plain {
+                        let v = UInt32(c & 0x0F) << 12 | UInt32(b[i &+ 1] & 0x3F) << 6 | UInt32(b[i &+ 2] & 0x3F)
+                        if v < 0x4E00 { plain = false } else if !outside && !allowed.contains(Unicode.Scalar(v)!) { outside = true }
                     }
                     i &+= 3
                     continue

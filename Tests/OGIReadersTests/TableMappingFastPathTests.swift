@@ -292,6 +292,8 @@ final class TableMappingFastPathTests: XCTestCase {
         // Plain lines whose three-byte scalars end in the bytes of `｜` (EF BD 9C) or start as it does: “ (E2 80 9C),
         // ｝ (EF BD 9D), ｜ among ideographs.
         "“甲”\t｝｜ｚ", "——|…\t〇｜〇", "｛｝｜｝｛", "表一｜二\t三",
+        // Scalars of U+4000...U+4FFF (lead byte E4), plain from U+4E00 on: 䀀 and 䶿 are not, 一 and 俿 are.
+        "䀀\t1", "一\t䶿", "俿|一|丁", "䶿",
     ]
 
     func testTokensEqualTheReferenceTokenizer() throws {

@@ -325,10 +325,10 @@ struct HeadingMatcher: Sendable {
                 var count = 0
                 var idx = i
                 while idx < n, count < cap {
-                    // A lead byte E5...E9 starts a CJK ideograph (U+5000...U+9FFF): not white space, not a
-                    // full-width form, and not in `ignored` (`HeadingBitParallelTests` checks it), so it is
+                    // A lead byte E4...E9 starts a scalar of U+4000...U+9FFF (CJK ideographs): not white space, not
+                    // a full-width form, and not in `ignored` (`HeadingBitParallelTests` checks it), so it is
                     // comparable as it is.
-                    if b[idx] &- 0xE5 < 5 {
+                    if b[idx] &- 0xE4 < 6 {
                         let v = UInt32(b[idx] & 0x0F) << 12 | UInt32(b[idx &+ 1] & 0x3F) << 6 | UInt32(b[idx &+ 2] & 0x3F)
                         let c = Unicode.Scalar(v)!
                         if plain && count == 0 && !firstChars.contains(c) { return nil }
