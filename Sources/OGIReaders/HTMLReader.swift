@@ -526,7 +526,8 @@ struct Lineariser {
     enum PlainSpacing { case plainWithBreaks, plainWithoutBreaks, other }
 
     /// `PlainSpacing` of `t` in one pass over its UTF-8 bytes, each scalar decoded from them (a lead byte E5...E9
-    /// starts a scalar of U+5000...U+9FFF, all plain: passed over without decoding).
+    /// starts a scalar of U+5000...U+9FFF, all plain: passed over without decoding; a lead byte E4 one of
+    /// U+4000...U+4FFF, plain from U+4E00 on, where its second byte is B8 or more).
     static func plainSpacing(_ t: String) -> PlainSpacing {
         return t.withUTF8Bytes { b in
             var breaks = false
@@ -534,6 +535,11 @@ struct Lineariser {
             while i < b.count {
                 let x = b[i]
                 if x &- 0xE5 < 5 {
+                    i &+= 3
+                    continue
+                }
+                if x == 0xE4 {
+                    if b[i &+ 1] < 0xB8 { return .other }
                     i &+= 3
                     continue
                 }
