@@ -186,8 +186,9 @@ public enum ExactDecimal {
     ///
     /// Read from the stored fields when they can be (`storedFields`): a value with an exponent of 0 or more is
     /// whole, and one with a negative exponent is whole exactly when its mantissa is a multiple of that power of
-    /// ten. Otherwise (NaN, a value not compact or longer than 64 bits) the value is rounded to a whole number
-    /// and compared with itself (`isIntegerByRounding`), which took about 6,500 instructions a value.
+    /// ten. Otherwise (NaN, a value not compact, longer than 64 bits or with an exponent below -19) the value is
+    /// rounded to a whole number and compared with itself (`isIntegerByRounding`), which took about 6,500
+    /// instructions a value.
     /// `DecimalFormatTests` compares the two.
     public static func isInteger(_ value: Decimal) -> Bool {
         if let (exponent, _, mantissa) = storedFields(value) {
