@@ -68,33 +68,27 @@ public enum FastText {
     /// are plain (`isAllPlain`): then each scalar is a character of its own, equal only to itself, so the first
     /// characters of `s` are `prefix`'s exactly when its first bytes are. `FastEqualityTests` compares the two.
     public static func hasPrefix(_ s: String, _ prefix: String) -> Bool {
-        if isAllPlain(s) && isAllPlain(prefix) {
-            return s.withUTF8Bytes { sb in
-                prefix.withUTF8Bytes { pb in
-                    guard pb.count <= sb.count else { return false }
-                    guard let sp = sb.baseAddress, let pp = pb.baseAddress else { return true }
-                    return memcmp(sp, pp, pb.count) == 0
-                }
-            }
-        }
-        return s.hasPrefix(prefix)
+        plainBytesAtEdge(s, prefix, atEnd: false) ?? s.hasPrefix(prefix)
     }
 
-    /// `s.hasSuffix(suffix)`, answered from the bytes when both texts are plain (`isAllPlain`), as `hasPrefix`:
-    /// the last characters of `s` are `suffix`'s exactly when its last bytes are (a plain scalar joins no
-    /// neighbour, so the character boundary in front of the suffix is where its bytes start). `FastEqualityTests`
-    /// compares the two.
+    /// `s.hasSuffix(suffix)`, answered from the bytes when both texts are plain, as `hasPrefix`: the last
+    /// characters of `s` are `suffix`'s exactly when its last bytes are (a plain scalar joins no neighbour, so the
+    /// character boundary in front of the suffix is where its bytes start). `FastEqualityTests` compares the two.
     public static func hasSuffix(_ s: String, _ suffix: String) -> Bool {
-        if isAllPlain(s) && isAllPlain(suffix) {
-            return s.withUTF8Bytes { sb in
-                suffix.withUTF8Bytes { xb in
-                    guard xb.count <= sb.count else { return false }
-                    guard let sp = sb.baseAddress, let xp = xb.baseAddress else { return true }
-                    return memcmp(sp + (sb.count - xb.count), xp, xb.count) == 0
-                }
+        plainBytesAtEdge(s, suffix, atEnd: true) ?? s.hasSuffix(suffix)
+    }
+
+    /// Whether `s` starts (or, `atEnd`, ends) with the bytes of `x`; nil unless both texts are plain.
+    @inline(__always)
+    private static func plainBytesAtEdge(_ s: String, _ x: String, atEnd: Bool) -> Bool? {
+        guard isAllPlain(s) && isAllPlain(x) else { return nil }
+        return s.withUTF8Bytes { sb in
+            x.withUTF8Bytes { xb in
+                guard xb.count <= sb.count else { return false }
+                guard let sp = sb.baseAddress, let xp = xb.baseAddress else { return true }
+                return memcmp(atEnd ? sp + (sb.count - xb.count) : sp, xp, xb.count) == 0
             }
         }
-        return s.hasSuffix(suffix)
     }
 
     /// True for scalars that are their own character and equal (as characters) only to themselves: printable

@@ -49,31 +49,35 @@ final class FastEqualityTests: XCTestCase {
     }
 
     func testHasPrefixIsSwiftHasPrefix() {
-        let texts = generated(count: 3_000, seed: 6) + packWords()
-        var prefixes = 0
-        for (i, s) in texts.enumerated() {
-            for p in texts[i...].prefix(40) + Self.pieces + ["", s, String(s.prefix(1)), String(s.unicodeScalars.prefix(1))] {
-                let expected = s.hasPrefix(p)
-                XCTAssertEqual(FastText.hasPrefix(s, p), expected, "\(s.debugDescription) \(p.debugDescription)")
-                if expected { prefixes += 1 }
-            }
-        }
+        let prefixes = compareEdges(
+            seed: 6, FastText.hasPrefix, { $0.hasPrefix($1) }, own: { [$0, String($0.prefix(1)), String($0.unicodeScalars.prefix(1))] })
         XCTAssertGreaterThan(prefixes, 3_000)
     }
 
     func testHasSuffixIsSwiftHasSuffix() {
-        let texts = generated(count: 3_000, seed: 8) + packWords()
-        var suffixes = 0
-        for (i, s) in texts.enumerated() {
-            for x in texts[i...].prefix(40) + Self.pieces + ["", s, String(s.suffix(1)), String(s.unicodeScalars.suffix(1))] {
-                let expected = s.hasSuffix(x)
-                XCTAssertEqual(FastText.hasSuffix(s, x), expected, "\(s.debugDescription) \(x.debugDescription)")
-                if expected { suffixes += 1 }
-            }
-        }
+        let suffixes = compareEdges(
+            seed: 8, FastText.hasSuffix, { $0.hasSuffix($1) }, own: { [$0, String($0.suffix(1)), String($0.unicodeScalars.suffix(1))] })
         // Suffixes that end inside a character of `s` ("\u{301}" after "e") are among those compared, and refused.
         XCTAssertFalse(FastText.hasSuffix("e\u{301}", "\u{301}"))
         XCTAssertGreaterThan(suffixes, 3_000)
+    }
+
+    /// `fast(s, x)` against Swift's `reference(s, x)` for generated texts and the pack's words `s`, each with the
+    /// texts after it, every piece, the empty text and `own(s)` (itself, its first or last character and scalar)
+    /// as `x`; the number of pairs for which both answer true.
+    func compareEdges(
+        seed: UInt64, _ fast: (String, String) -> Bool, _ reference: (String, String) -> Bool, own: (String) -> [String]
+    ) -> Int {
+        let texts = generated(count: 3_000, seed: seed) + packWords()
+        var matches = 0
+        for (i, s) in texts.enumerated() {
+            for x in texts[i...].prefix(40) + Self.pieces + [""] + own(s) {
+                let expected = reference(s, x)
+                XCTAssertEqual(fast(s, x), expected, "\(s.debugDescription) \(x.debugDescription)")
+                if expected { matches += 1 }
+            }
+        }
+        return matches
     }
 
     func testMayLeadTitleIsTheReadingThroughCharacters() throws {
