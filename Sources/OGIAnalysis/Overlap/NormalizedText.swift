@@ -25,13 +25,19 @@ public struct NormalizedText: Sendable {
     public var count: Int { units.count }
 
     /// `NormalizedText(scalars, range: range).units`, without the origins.
+    /// Read through buffer pointers and written into an array made at its size (appending to an array checked its
+    /// room and uniqueness for every unit).
     public static func units(_ scalars: [Unicode.Scalar], range: Range<Int>) -> [UInt32] {
-        var u: [UInt32] = []
-        u.reserveCapacity(range.count)
-        for i in range {
-            if let v = fold(scalars[i]) { u.append(v) }
+        precondition(range.lowerBound >= 0 && range.upperBound <= scalars.count, "range outside the scalars")
+        return scalars.withUnsafeBufferPointer { s in
+            [UInt32](writingAtMost: range.count) { out in
+                var n = 0
+                for i in range {
+                    if let v = fold(s[i]) { out[n] = v; n += 1 }
+                }
+                return n
+            }
         }
-        return u
     }
 
     /// The source span of normalised units `lo..<hi`.

@@ -31,6 +31,8 @@ public enum RepeatedSentences {
         struct Item { var index: Int; var units: [UInt32] }
         var items: [Item] = []
         for s in sentences {
+            // A sentence has no more units than scalars: a shorter one is left out without reading it.
+            guard s.span.end - s.span.start >= minLength else { continue }
             let units = NormalizedText.units(text.scalars, range: s.span.start..<s.span.end)
             guard units.count >= minLength else { continue }
             items.append(Item(index: s.index, units: units))
