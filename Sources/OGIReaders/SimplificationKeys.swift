@@ -174,7 +174,19 @@ struct SimplificationKeys: Sendable {
 
     /// True when a key whose rule changes it occurs in `s`: the transform may change it. False: it leaves `s` as
     /// it is.
+    /// The text's scalars are first read from its bytes in place for a changing key's first scalar; only a text
+    /// with one (few are) is decoded into an array for the rules to be matched.
     func occurs(in s: String) -> Bool {
+        let mayOccur = s.withUTF8Bytes { b -> Bool in
+            var i = 0
+            while i < b.count {
+                let (v, length) = UTF8Scan.scalar(b, i)
+                if changingFirsts.contains(value: v) { return true }
+                i += length
+            }
+            return false
+        }
+        guard mayOccur else { return false }
         let u = UTF8Scan.scalars(of: s)
         for i in u.indices where changingFirsts.contains(u[i]) {
             if firstRule(at: i, of: u, changingOnly: true) != nil { return true }
