@@ -254,17 +254,29 @@ public struct CellSyntax: Codable, Sendable, Equatable {
     /// value fits an `Int64` as `Decimal(Int64)` of that value; `parseValue` keeps a number (its first scalar is a
     /// digit). `CellParseTests` compares the two.
     public func plainIntegerValue(_ raw: String) -> Decimal? {
+        guard plainLiteralsAreNumbers, let v = raw.withUTF8Bytes(Self.plainDigits) else { return nil }
+        return plainIntegerValue(digits: v)
+    }
+
+    /// `plainIntegerValue(raw)` of a text whose bytes `plainDigits` has already read as `v` (a reader that had
+    /// the bytes at hand when it made the text, as the tokenizer has for the fields of a plain line).
+    @inline(__always)
+    public func plainIntegerValue(digits v: Int64) -> Decimal? {
         guard plainLiteralsAreNumbers else { return nil }
-        return raw.withUTF8Bytes { b -> Decimal? in
-            guard b.count >= 1, b.count <= 18 else { return nil }
-            var v: Int64 = 0
-            for c in b {
-                let d = c &- 0x30
-                guard d < 10 else { return nil }
-                v = v &* 10 &+ Int64(d)
-            }
-            return v < Self.smallDecimals.count ? Self.smallDecimals[Int(v)] : Decimal(v)
+        return v < Self.smallDecimals.count ? Self.smallDecimals[Int(v)] : Decimal(v)
+    }
+
+    /// The value of one to 18 ASCII digits, nil for any other bytes (`plainIntegerValue`'s test of its text).
+    @inlinable @inline(__always)
+    public static func plainDigits(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard b.count >= 1, b.count <= 18 else { return nil }
+        var v: Int64 = 0
+        for c in b {
+            let d = c &- 0x30
+            guard d < 10 else { return nil }
+            v = v &* 10 &+ Int64(d)
         }
+        return v
     }
 
     /// `Decimal(Int64(n))` for n below 128, made once: most cells of a report hold small counts (nine in ten of the

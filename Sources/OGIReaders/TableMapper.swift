@@ -59,9 +59,9 @@ public enum CellTokenizer {
         out.reserveCapacity(lineCount * 2 + separators)
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(runs.count)
-        // The fields of a plain delimited line, in one array kept from line to line (an array a line was made and
-        // freed for every row of a table).
-        var plainFields: [String] = []
+        // The fields of a delimited line, in one array kept from line to line (an array a line was made and freed
+        // for every row of a table).
+        var plainFields: [DelimitedField] = []
         for (r, lines) in runs.enumerated() {
             let start = out.count
             for (k, line) in zip(lines.indices, lines) {
@@ -77,16 +77,16 @@ public enum CellTokenizer {
                         plainFieldsOfPlainLine(t, into: &plainFields)
                     } else {
                         plainFields = t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
-                            .map { FastText.trimmed(String($0)) }
+                            .map { DelimitedField(text: FastText.trimmed(String($0)), digits: DelimitedField.unread) }
                     }
-                    let first = plainFields.firstIndex { !$0.isEmpty } ?? 0
-                    let last = plainFields.lastIndex { !$0.isEmpty } ?? -1
+                    let first = plainFields.firstIndex { !$0.text.isEmpty } ?? 0
+                    let last = plainFields.lastIndex { !$0.text.isEmpty } ?? -1
                     if first <= last {
                         for i in first...last {
-                            let f = plainFields[i]
+                            let f = plainFields[i].text
                             if f.isEmpty { out.append(CellToken(kind: .blank, raw: "", line: line.number, field: i + 1)); continue }
                             let before = out.count
-                            appendField(f, line: line.number, syntax: syntax, filter: filter, into: &out)
+                            appendField(f, digits: plainFields[i].digits, line: line.number, syntax: syntax, filter: filter, into: &out)
                             for j in before..<out.count { out[j].field = i + 1 }
                         }
                     }
@@ -263,18 +263,29 @@ public enum CellTokenizer {
     /// `FastText.trim`. The fields hold the same bytes, so they are the same strings. `separators`: how many
     /// separators the line has when known (`LineShape.separators`), for an array made at its size.
     static func plainFieldsOfPlainLine(_ line: String, separators: Int = 0) -> [String] {
-        var fields: [String] = []
+        var fields: [DelimitedField] = []
         fields.reserveCapacity(separators + 1)
         plainFieldsOfPlainLine(line, into: &fields)
-        return fields
+        return fields.map(\.text)
     }
 
-    /// `plainFieldsOfPlainLine(line)` written into `fields` (emptied first, its room kept).
-    static func plainFieldsOfPlainLine(_ line: String, into fields: inout [String]) {
+    /// One field of a delimited line: its text, trimmed, and what its bytes read as when they were at hand
+    /// (`CellSyntax.plainDigits`: the value of 1 to 18 ASCII digits, `notDigits` for any other text, `unread`
+    /// when the field was not made from its bytes).
+    struct DelimitedField {
+        var text: String
+        var digits: Int64
+        static let notDigits: Int64 = -1
+        static let unread: Int64 = -2
+    }
+
+    /// `plainFieldsOfPlainLine(line)` written into `fields` (emptied first, its room kept), each field with what
+    /// its bytes read as digits.
+    static func plainFieldsOfPlainLine(_ line: String, into fields: inout [DelimitedField]) {
         fields.removeAll(keepingCapacity: true)
         line.withUTF8Bytes { b in
             let n = b.count
-            func field(_ from: Int, _ to: Int) -> String {
+            func field(_ from: Int, _ to: Int) -> DelimitedField {
                 var lo = from, hi = to
                 while lo < hi {
                     if b[lo] == 0x20 {
@@ -294,7 +305,9 @@ public enum CellTokenizer {
                         break
                     }
                 }
-                return lo == hi ? "" : String(knownValidUTF8: UnsafeBufferPointer(rebasing: b[lo..<hi]))
+                let bytes = UnsafeBufferPointer(rebasing: b[lo..<hi])
+                return DelimitedField(
+                    text: lo == hi ? "" : String(knownValidUTF8: bytes), digits: CellSyntax.plainDigits(bytes) ?? DelimitedField.notDigits)
             }
             // Scalar by scalar: a separator is a scalar of its own, and no continuation byte is one of its bytes,
             // so a scalar of two, three or four bytes that is not `｜` is passed over by its lead byte (a line of
@@ -383,8 +396,15 @@ public enum CellTokenizer {
         return p.state == .number ? p : nil
     }
 
-    private static func appendField(_ f: String, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]) {
-        if let v = syntax.plainIntegerValue(f) {
+    /// `digits`: what the field's bytes read as (`DelimitedField.digits`).
+    private static func appendField(
+        _ f: String, digits: Int64, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]
+    ) {
+        let plain =
+            digits >= 0
+            ? syntax.plainIntegerValue(digits: digits)
+            : digits == DelimitedField.unread ? syntax.plainIntegerValue(f) : nil
+        if let v = plain {
             appendValue(f, line: line, parsed: (.number, v, nil), into: &out); return
         }
         // Its value and whether it holds white space, from one pass over the field's bytes (`ValueScalars.scan`).

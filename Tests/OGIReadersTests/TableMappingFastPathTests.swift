@@ -294,6 +294,9 @@ final class TableMappingFastPathTests: XCTestCase {
         "“甲”\t｝｜ｚ", "——|…\t〇｜〇", "｛｝｜｝｛", "表一｜二\t三",
         // Scalars of U+4000...U+4FFF (lead byte E4), plain from U+4E00 on: 䀀 and 䶿 are not, 一 and 俿 are.
         "䀀\t1", "一\t䶿", "俿|一|丁", "䶿",
+        // Digits at the edges of what is read as a plain integer: 18 and 19 digits, a sign, full-width digits,
+        // leading zeros, digits around white space.
+        "123456789012345678|1234567890123456789", "-5|+5|０7|007|0", "\u{3000}42\u{3000}| 9 |4 2",
     ]
 
     func testTokensEqualTheReferenceTokenizer() throws {
@@ -301,7 +304,7 @@ final class TableMappingFastPathTests: XCTestCase {
         let filter = ValueScalars(syntax: syntax)
         var texts = try Self.texts()
         texts.append(("tricky", Self.trickyLines))
-        var tokens = 0, plainLines = 0
+        var tokens = 0, plainLines = 0, digitFields = 0
         for t in texts {
             let lines = Self.sourceLines(t.lines)
             let new = CellTokenizer.tokens(of: lines, syntax: syntax, filter: filter)
@@ -321,12 +324,22 @@ final class TableMappingFastPathTests: XCTestCase {
                     let sized = CellTokenizer.plainFieldsOfPlainLine(l, separators: shape.separators)
                     XCTAssertEqual(sized, ref, l.debugDescription)
                     XCTAssertEqual(sized.count, shape.separators + 1, l.debugDescription)
+                    // Each field's digits, read from its bytes as it was made, are what its text reads as.
+                    var fields: [CellTokenizer.DelimitedField] = [CellTokenizer.DelimitedField(text: "stale", digits: 7)]
+                    CellTokenizer.plainFieldsOfPlainLine(l, into: &fields)
+                    XCTAssertEqual(fields.map(\.text), ref, l.debugDescription)
+                    for f in fields {
+                        let plain = (1...18).contains(f.text.utf8.count) && f.text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+                        XCTAssertEqual(f.digits, plain ? Int64(f.text)! : CellTokenizer.DelimitedField.notDigits, f.text.debugDescription)
+                        if plain { digitFields += 1 }
+                    }
                     if shape.delimited { plainLines += 1 }
                 }
             }
         }
         XCTAssertGreaterThan(tokens, 100_000)
         XCTAssertGreaterThan(plainLines, 1000)
+        XCTAssertGreaterThan(digitFields, 1000)
     }
 
     // MARK: aligner
