@@ -59,9 +59,11 @@ public enum CellTokenizer {
         out.reserveCapacity(lineCount * 2 + separators)
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(runs.count)
-        // The fields of a delimited line, in one array kept from line to line (an array a line was made and freed
-        // for every row of a table).
+        // The fields of a delimited line, the first `fieldCount` of one array kept from line to line (an array a
+        // line was made and freed for every row of a table; emptying it for every line cost more than writing
+        // over its elements).
         var plainFields: [DelimitedField] = []
+        var fieldCount = 0
         for (r, lines) in runs.enumerated() {
             let start = out.count
             for (k, line) in zip(lines.indices, lines) {
@@ -74,13 +76,14 @@ public enum CellTokenizer {
                 }
                 if delimited {
                     if shape.plain {
-                        plainFieldsOfPlainLine(t, into: &plainFields)
+                        fieldCount = plainFieldsOfPlainLine(t, over: &plainFields)
                     } else {
                         plainFields = t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\t" || $0 == "|" || $0 == "｜" })
                             .map { DelimitedField(text: FastText.trimmed(String($0)), digits: DelimitedField.unread) }
+                        fieldCount = plainFields.count
                     }
-                    let first = plainFields.firstIndex { !$0.text.isEmpty } ?? 0
-                    let last = plainFields.lastIndex { !$0.text.isEmpty } ?? -1
+                    let first = (0..<fieldCount).first { !plainFields[$0].text.isEmpty } ?? 0
+                    let last = (0..<fieldCount).last { !plainFields[$0].text.isEmpty } ?? -1
                     if first <= last {
                         for i in first...last {
                             let f = plainFields[i].text
@@ -265,8 +268,8 @@ public enum CellTokenizer {
     static func plainFieldsOfPlainLine(_ line: String, separators: Int = 0) -> [String] {
         var fields: [DelimitedField] = []
         fields.reserveCapacity(separators + 1)
-        plainFieldsOfPlainLine(line, into: &fields)
-        return fields.map(\.text)
+        let count = plainFieldsOfPlainLine(line, over: &fields)
+        return fields[..<count].map(\.text)
     }
 
     /// One field of a delimited line: its text, trimmed, and what its bytes read as when they were at hand
@@ -279,10 +282,15 @@ public enum CellTokenizer {
         static let unread: Int64 = -2
     }
 
-    /// `plainFieldsOfPlainLine(line)` written into `fields` (emptied first, its room kept), each field with what
-    /// its bytes read as digits.
-    static func plainFieldsOfPlainLine(_ line: String, into fields: inout [DelimitedField]) {
-        fields.removeAll(keepingCapacity: true)
+    /// `plainFieldsOfPlainLine(line)`, each field with what its bytes read as digits, written over the first
+    /// elements of `fields` (appended past its end); returns how many. The elements after those are left as they
+    /// were.
+    static func plainFieldsOfPlainLine(_ line: String, over fields: inout [DelimitedField]) -> Int {
+        var made = 0
+        @inline(__always) func put(_ f: DelimitedField) {
+            if made < fields.count { fields[made] = f } else { fields.append(f) }
+            made += 1
+        }
         line.withUTF8Bytes { b in
             let n = b.count
             func field(_ from: Int, _ to: Int) -> DelimitedField {
@@ -316,17 +324,18 @@ public enum CellTokenizer {
             while i < n {
                 let c = b[i]
                 if c < 0x80 {
-                    if c == 9 || c == 0x7C { fields.append(field(start, i)); start = i + 1 }
+                    if c == 9 || c == 0x7C { put(field(start, i)); start = i + 1 }
                     i += 1
                 } else if c == 0xEF {
-                    if i + 2 < n, b[i + 1] == 0xBD, b[i + 2] == 0x9C { fields.append(field(start, i)); start = i + 3 }
+                    if i + 2 < n, b[i + 1] == 0xBD, b[i + 2] == 0x9C { put(field(start, i)); start = i + 3 }
                     i += 3
                 } else {
                     i += c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
                 }
             }
-            fields.append(field(start, n))
+            put(field(start, n))
         }
+        return made
     }
 
     /// The value a field or word is read as. A comma is only a thousands separator ("1,234"); "12,34" may be

@@ -325,9 +325,17 @@ final class TableMappingFastPathTests: XCTestCase {
                     XCTAssertEqual(sized, ref, l.debugDescription)
                     XCTAssertEqual(sized.count, shape.separators + 1, l.debugDescription)
                     // Each field's digits, read from its bytes as it was made, are what its text reads as.
-                    var fields: [CellTokenizer.DelimitedField] = [CellTokenizer.DelimitedField(text: "stale", digits: 7)]
-                    CellTokenizer.plainFieldsOfPlainLine(l, into: &fields)
+                    // Written over a kept array's elements: those of a longer line before it are not read.
+                    var kept = [CellTokenizer.DelimitedField](
+                        repeating: CellTokenizer.DelimitedField(text: "stale", digits: 7), count: ref.count + 2)
+                    let count = CellTokenizer.plainFieldsOfPlainLine(l, over: &kept)
+                    XCTAssertEqual(count, ref.count, l.debugDescription)
+                    XCTAssertEqual(kept[count...].map(\.text), ["stale", "stale"], l.debugDescription)
+                    var grown: [CellTokenizer.DelimitedField] = []
+                    XCTAssertEqual(CellTokenizer.plainFieldsOfPlainLine(l, over: &grown), ref.count, l.debugDescription)
+                    let fields = kept[..<count]
                     XCTAssertEqual(fields.map(\.text), ref, l.debugDescription)
+                    XCTAssertEqual(grown.map(\.text), ref, l.debugDescription)
                     for f in fields {
                         let plain = (1...18).contains(f.text.utf8.count) && f.text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
                         XCTAssertEqual(f.digits, plain ? Int64(f.text)! : CellTokenizer.DelimitedField.notDigits, f.text.debugDescription)
