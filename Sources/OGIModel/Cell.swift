@@ -33,7 +33,7 @@ public struct CellSyntax: Codable, Sendable, Equatable {
     /// Derived from the word lists once (not per cell): the first scalars a value can start with, and whether
     /// a plain decimal literal ("123", "6.5") can be read without looking at the word lists at all.
     private(set) var valueStarts: [Unicode.Scalar] = []
-    private var plainLiteralsAreNumbers = false
+    @usableFromInline private(set) var plainLiteralsAreNumbers = false
 
     public init(
         placeholders: [String] = ["/", "-", "—"], blanks: [String] = [],
@@ -260,7 +260,8 @@ public struct CellSyntax: Codable, Sendable, Equatable {
 
     /// `plainIntegerValue(raw)` of a text whose bytes `plainDigits` has already read as `v` (a reader that had
     /// the bytes at hand when it made the text, as the tokenizer has for the fields of a plain line).
-    @inline(__always)
+    /// Inlinable: the tokenizer asks it for most cells of a table.
+    @inlinable @inline(__always)
     public func plainIntegerValue(digits v: Int64) -> Decimal? {
         guard plainLiteralsAreNumbers else { return nil }
         return v < Self.smallDecimals.count ? Self.smallDecimals[Int(v)] : Decimal(v)
@@ -282,7 +283,7 @@ public struct CellSyntax: Codable, Sendable, Equatable {
     /// `Decimal(Int64(n))` for n below 128, made once: most cells of a report hold small counts (nine in ten of the
     /// bench's and the corpus's integers are below 128, zeros above all), and making a `Decimal` from an integer
     /// costs about a hundred instructions.
-    static let smallDecimals: [Decimal] = (0..<128).map { Decimal(Int64($0)) }
+    @usableFromInline static let smallDecimals: [Decimal] = (0..<128).map { Decimal(Int64($0)) }
 
     private func normalizeDigits(_ s: String) -> String {
         var out = ""
