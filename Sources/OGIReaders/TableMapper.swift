@@ -88,9 +88,9 @@ public enum CellTokenizer {
                         for i in first...last {
                             let f = plainFields[i].text
                             if f.isEmpty { out.append(CellToken(kind: .blank, raw: "", line: line.number, field: i + 1)); continue }
-                            let before = out.count
-                            appendField(f, digits: plainFields[i].digits, line: line.number, syntax: syntax, filter: filter, into: &out)
-                            for j in before..<out.count { out[j].field = i + 1 }
+                            appendField(
+                                f, digits: plainFields[i].digits, line: line.number, field: i + 1, syntax: syntax, filter: filter,
+                                into: &out)
                         }
                     }
                 } else {
@@ -406,40 +406,41 @@ public enum CellTokenizer {
     }
 
     /// `digits`: what the field's bytes read as (`DelimitedField.digits`).
+    /// `field`: the field's position on its line, given to every token made of it.
     private static func appendField(
-        _ f: String, digits: Int64, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]
+        _ f: String, digits: Int64, line: Int, field: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]
     ) {
         let plain =
             digits >= 0
             ? syntax.plainIntegerValue(digits: digits)
             : digits == DelimitedField.unread ? syntax.plainIntegerValue(f) : nil
         if let v = plain {
-            appendValue(f, line: line, parsed: (.number, v, nil), into: &out); return
+            appendValue(f, line: line, field: field, parsed: (.number, v, nil), into: &out); return
         }
         // Its value and whether it holds white space, from one pass over the field's bytes (`ValueScalars.scan`).
         let scan = filter.scan(f)
         if let p = value(f, syntax: syntax, scan: scan) {
-            appendValue(f, line: line, parsed: p, into: &out); return
+            appendValue(f, line: line, field: field, parsed: p, into: &out); return
         }
         // One word (no white space inside): neither a sign apart from its number nor numbering apart from
         // its label, so the field is one text token, as the general reading below finds.
         if !scan.hasSpace {
-            out.append(CellToken(kind: .text, raw: f, norm: LabelText.normalize(f), line: line)); return
+            out.append(CellToken(kind: .text, raw: f, norm: LabelText.normalize(f), line: line, field: field)); return
         }
         let words = f.unicodeScalars.split(whereSeparator: FastText.isSpace).map { String($0) }
         // A sign written apart from its number inside one cell ("- 51", "减 51") is one signed value.
         // (The words compared as texts from their bytes where that is certain: `FastText.equal`.)
         if words.count == 2, Self.isSignWord(words[0], syntax: syntax), let p = syntax.parseValue(words[1]), p.state == .number {
-            appendValue(f, line: line, parsed: syntax.parse(words[0] + words[1]), into: &out); return
+            appendValue(f, line: line, field: field, parsed: syntax.parse(words[0] + words[1]), into: &out); return
         }
         // "1. 属于国家秘密": numbering set apart from its label inside one cell is part of the label.
         let numbered =
             words.count > 1 && value(words[0], syntax: syntax, filter: filter) != nil
             && words.dropFirst().allSatisfy { value($0, syntax: syntax, filter: filter) == nil }
         if words.count > 1 && !numbered {
-            for w in words { appendWord(w, line: line, syntax: syntax, filter: filter, into: &out) }
+            for w in words { appendWord(w, line: line, field: field, syntax: syntax, filter: filter, into: &out) }
         } else {
-            out.append(CellToken(kind: .text, raw: f, norm: LabelText.normalize(f), line: line))
+            out.append(CellToken(kind: .text, raw: f, norm: LabelText.normalize(f), line: line, field: field))
         }
     }
 
@@ -454,17 +455,21 @@ public enum CellTokenizer {
     /// appended was copied into the array and the one made destroyed.
     @inline(__always)
     private static func appendValue(
-        _ raw: String, line: Int, parsed: (state: CellState, value: Decimal?, unit: String?), into out: inout [CellToken]
+        _ raw: String, line: Int, field: Int? = nil, parsed: (state: CellState, value: Decimal?, unit: String?),
+        into out: inout [CellToken]
     ) {
-        out.append(CellToken(kind: .value, raw: raw, line: line))
+        out.append(CellToken(kind: .value, raw: raw, line: line, field: field))
         out[out.count - 1].parsed = parsed
     }
 
-    private static func appendWord(_ w: String, line: Int, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]) {
+    /// `field`: the position on its line of the field the word is in (nil on an undelimited line).
+    private static func appendWord(
+        _ w: String, line: Int, field: Int? = nil, syntax: CellSyntax, filter: ValueScalars, into out: inout [CellToken]
+    ) {
         if let p = Self.value(w, syntax: syntax, filter: filter) {
-            appendValue(w, line: line, parsed: p, into: &out)
+            appendValue(w, line: line, field: field, parsed: p, into: &out)
         } else {
-            out.append(CellToken(kind: .text, raw: w, norm: LabelText.normalize(w), line: line))
+            out.append(CellToken(kind: .text, raw: w, norm: LabelText.normalize(w), line: line, field: field))
         }
     }
 }
