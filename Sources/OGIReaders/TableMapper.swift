@@ -445,11 +445,20 @@ public enum CellTokenizer {
     }
 
     /// `["-", "+", "－", "＋"].contains(w) || (syntax.increaseWords + syntax.decreaseWords).contains(w)`, each word
-    /// compared by `FastText.equal` (Swift's equality, without normalising two different plain texts).
+    /// compared as `FastText.equal` compares (Swift's equality, without normalising two different plain texts),
+    /// with `w`'s plainness read once instead of at every comparison (`w` is often a long label word).
     static func isSignWord(_ w: String, syntax: CellSyntax) -> Bool {
-        ["-", "+", "－", "＋"].contains { FastText.equal($0, w) } || syntax.increaseWords.contains { FastText.equal($0, w) }
-            || syntax.decreaseWords.contains { FastText.equal($0, w) }
+        let plain = FastText.isAllPlain(w)
+        func equal(_ c: String) -> Bool {
+            if FastText.bytesEqual(c, w) { return true }
+            if plain && FastText.isAllPlain(c) { return false }
+            return c == w
+        }
+        return signs.contains(where: equal) || syntax.increaseWords.contains(where: equal) || syntax.decreaseWords.contains(where: equal)
     }
+
+    /// The signs written apart from their numbers (`isSignWord`), made once.
+    static let signs = ["-", "+", "－", "＋"]
 
     /// Appends a value token and sets what it was read as in place: a token made with its reading before it was
     /// appended was copied into the array and the one made destroyed.

@@ -169,6 +169,27 @@ final class ReadFastPathTests: XCTestCase {
         XCTAssertTrue(fast.contains("\u{E9}"))
     }
 
+    /// A sign word written apart from its number is told as Swift's `contains` tells it, for plain and other words,
+    /// sign words spelled decomposed or with a combining mark, and sign-word lists that hold such spellings.
+    func testSignWordIsSwiftsContains() throws {
+        let profile = Repo.linter.ruleSet.templates.profile.cells
+        let odd = CellSyntax(increaseWords: ["增", "e\u{301}", "＋＋"], decreaseWords: ["减", "\u{E9}\u{301}"])
+        var probes = try Self.labels() + ["-", "+", "－", "＋", "−", "+\u{301}", "\u{E9}", "e\u{301}", "增", "减", "增\u{301}", "", " "]
+        probes += (profile.increaseWords + profile.decreaseWords).flatMap { [$0, $0 + "\u{301}", " " + $0, String($0.reversed())] }
+        var hits = 0
+        for syntax in [profile, odd, CellSyntax()] {
+            let words = ["-", "+", "－", "＋"] + syntax.increaseWords + syntax.decreaseWords
+            for p in probes + words {
+                let ref = words.contains(p)
+                XCTAssertEqual(CellTokenizer.isSignWord(p, syntax: syntax), ref, p.debugDescription)
+                if ref { hits += 1 }
+            }
+        }
+        XCTAssertGreaterThan(hits, 20)
+        // A decomposed spelling is the composed sign word.
+        XCTAssertTrue(CellTokenizer.isSignWord("\u{E9}", syntax: odd))
+    }
+
     /// The metadata-only reading, which maps tables only where their number decides which reading is kept,
     /// gives the metadata of the full reading: on every text, and on each text in traditional characters.
     func testMetadataReadingEqualsTheFullReading() throws {
