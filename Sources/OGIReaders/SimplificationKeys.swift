@@ -174,24 +174,43 @@ struct SimplificationKeys: Sendable {
 
     /// True when a key whose rule changes it occurs in `s`: the transform may change it. False: it leaves `s` as
     /// it is.
-    /// The text's scalars are first read from its bytes in place for a changing key's first scalar; only a text
-    /// with one (few are) is decoded into an array for the rules to be matched.
+    /// Read on the text's UTF-8 bytes, each scalar decoded in place, and a changing rule's tail compared with the
+    /// scalars decoded after its first (no array of the text's scalars: most lines of a report hold some changing
+    /// key's first scalar, so nearly every line read made one).
     func occurs(in s: String) -> Bool {
-        let mayOccur = s.withUTF8Bytes { b -> Bool in
+        s.withUTF8Bytes { b in
             var i = 0
             while i < b.count {
                 let (v, length) = UTF8Scan.scalar(b, i)
-                if changingFirsts.contains(value: v) { return true }
+                if changingFirsts.contains(value: v), changingRuleMatches(first: v, b, after: i + length) { return true }
                 i += length
             }
             return false
         }
-        guard mayOccur else { return false }
-        let u = UTF8Scan.scalars(of: s)
-        for i in u.indices where changingFirsts.contains(u[i]) {
-            if firstRule(at: i, of: u, changingOnly: true) != nil { return true }
+    }
+
+    /// `firstRule(at:of:changingOnly: true) != nil` for a scalar `first` whose bytes end at byte `next` of `b`: some
+    /// rule that changes its key, among those starting with `first`, has its tail in the scalars from `next` on.
+    @inline(__always) private func changingRuleMatches(first: UInt32, _ b: UnsafeBufferPointer<UInt8>, after next: Int) -> Bool {
+        var r = firstRuleIndex(first)
+        while r >= 0 {
+            let rule = ruleList[Int(r)]
+            if rule.changes && tailMatches(rule, b, from: next) { return true }
+            r = self.next[Int(r)]
         }
         return false
+    }
+
+    /// `tailMatches(rule, u, after: i)` on the bytes: the rule's tail is the scalars decoded from byte `j` on.
+    @inline(__always) private func tailMatches(_ rule: Rule, _ b: UnsafeBufferPointer<UInt8>, from j: Int) -> Bool {
+        var j = j
+        for k in Int(rule.tail.lowerBound)..<Int(rule.tail.upperBound) {
+            guard j < b.count else { return false }
+            let (v, length) = UTF8Scan.scalar(b, j)
+            guard v == scalars[k].value else { return false }
+            j += length
+        }
+        return true
     }
 
     /// `s` converted as ICU's transform converts it, written as UTF-8 bytes.

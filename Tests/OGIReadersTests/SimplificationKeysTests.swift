@@ -86,6 +86,29 @@ final class SimplificationKeysTests: XCTestCase {
         XCTAssertGreaterThan(changed, 2500)
     }
 
+    /// `occurs`, read on the bytes, answers as a reading of the text's scalars does: for every changing key, each key
+    /// cut short, each key between other text, and every line of the samples (and the corpus, when beside the
+    /// workspace).
+    func testOccursOnBytesIsTheScalarReading() throws {
+        func reference(_ s: String) -> Bool {
+            let u = Array(s.unicodeScalars)
+            return u.indices.contains { keys.changingFirsts.contains(u[$0]) && keys.firstRule(at: $0, of: u, changingOnly: true) != nil }
+        }
+        let all = keys.keys
+        XCTAssertGreaterThan(all.count, 2500)
+        var texts = all + all.map { String($0.unicodeScalars.dropLast()) } + all.map { "报告" + $0 + "a" }
+        texts += all.map { String($0.unicodeScalars.dropFirst()) + "，" + String($0.unicodeScalars.prefix(1)) }
+        texts += try FastPathTests.texts().flatMap { $0.text.components(separatedBy: "\n") }
+        var hits = 0, misses = 0
+        for t in texts {
+            let ref = reference(t)
+            XCTAssertEqual(keys.occurs(in: t), ref, t)
+            if ref { hits += 1 } else { misses += 1 }
+        }
+        XCTAssertGreaterThan(hits, all.count)
+        XCTAssertGreaterThan(misses, 1000)
+    }
+
     /// Texts in which no key occurs come out of the transform unchanged; those with a key may change. Simplified
     /// wording around phrase keys whose characters are not changed alone (巡察 becomes 巡查), keys at the start
     /// and end of a line, and traditional text.
