@@ -185,18 +185,24 @@ public struct FactsKind: RuleKind {
 
     func selected(_ facts: ProseFacts) -> [Int] {
         guard let s = selector else { return [] }
-        return facts.quantities.indices.filter { i in
-            let q = facts.quantities[i]
-            if !s.units.isEmpty && !s.units.contains(where: { vocabulary.compatible($0, q.unit) }) { return false }
-            if !s.label.isEmpty && !s.label.matches(q.label) { return false }
+        // Each quantity's fields read where they are asked for (a copy of the whole quantity retained and released
+        // each of its strings, for every quantity of every facts rule).
+        let quantities = facts.quantities
+        return quantities.indices.filter { i in
+            if !s.units.isEmpty {
+                let unit = quantities[i].unit
+                if !s.units.contains(where: { vocabulary.compatible($0, unit) }) { return false }
+            }
+            if !s.label.isEmpty && !s.label.matches(quantities[i].label) { return false }
             // Whether the label is plain text is found once for all the words (what `TextSearch.contains` asks per word).
             if !s.exclude.isEmpty {
-                let plain = TextSearch.isPlain(q.label)
-                if s.exclude.contains(where: { TextSearch.contains(q.label, $0, haystackIsPlain: plain) }) { return false }
+                let label = quantities[i].label
+                let plain = TextSearch.isPlain(label)
+                if s.exclude.contains(where: { TextSearch.contains(label, $0, haystackIsPlain: plain) }) { return false }
             }
-            if !s.following.isEmpty && !s.following.matches(q.following) { return false }
+            if !s.following.isEmpty && !s.following.matches(quantities[i].following) { return false }
             if !s.sentence.isEmpty || !s.sentenceExclude.isEmpty {
-                let text = facts.sentenceText(q.sentence)
+                let text = facts.sentenceText(quantities[i].sentence)
                 if !s.sentence.isEmpty && !s.sentence.matches(text) { return false }
                 if !s.sentenceExclude.isEmpty {
                     let plain = TextSearch.isPlain(text)
