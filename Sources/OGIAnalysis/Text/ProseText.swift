@@ -78,7 +78,30 @@ public struct ProseText: Sendable {
     /// Offsets where each logical paragraph starts (after joining).
     public let logicalParagraphStarts: [Int]
     /// Per source paragraph, where it was read (empty when built from plain strings).
-    public let paragraphLocations: [SourceLocation?]
+    public var paragraphLocations: [SourceLocation?] {
+        switch locations {
+        case .given(let l): return l
+        case .ofParagraphs(let ps): return ps.map(\.location)
+        }
+    }
+
+    /// Where `paragraphLocations` come from: given, or the locations of the prepared paragraphs the text was made
+    /// of, read only when a location is asked for (most texts are read for no finding, and copying every
+    /// paragraph's location into an array of their own went through the optional's value witness, about a
+    /// hundred instructions a paragraph).
+    private enum Locations: Sendable {
+        case given([SourceLocation?])
+        case ofParagraphs([ProseParagraph])
+    }
+    private let locations: Locations
+
+    /// `paragraphLocations[k]` when there is one, read in place.
+    private func location(ofParagraph k: Int) -> SourceLocation? {
+        switch locations {
+        case .given(let l): return k < l.count ? l[k] : nil
+        case .ofParagraphs(let ps): return k < ps.count ? ps[k].location : nil
+        }
+    }
 
     public init(paragraphs: [String], joinWrappedLines: Bool = false) {
         self.init(paragraphs: paragraphs, locations: [], joinWrappedLines: joinWrappedLines)
@@ -101,10 +124,14 @@ public struct ProseText: Sendable {
     /// Paragraphs whose scalars were read once (`ProseParagraph`), e.g. shared by the several texts of one report
     /// (the whole report, its body, each part, joined or line by line).
     public init(prepared paragraphs: [ProseParagraph], joinWrappedLines: Bool = false) {
-        self.init(prepared: paragraphs, locations: paragraphs.map(\.location), joinWrappedLines: joinWrappedLines)
+        self.init(prepared: paragraphs, locations: .ofParagraphs(paragraphs), joinWrappedLines: joinWrappedLines)
     }
 
     init(prepared paragraphs: [ProseParagraph], locations: [SourceLocation?], joinWrappedLines: Bool) {
+        self.init(prepared: paragraphs, locations: .given(locations), joinWrappedLines: joinWrappedLines)
+    }
+
+    private init(prepared paragraphs: [ProseParagraph], locations: Locations, joinWrappedLines: Bool) {
         var out: [Unicode.Scalar] = []
         var starts: [Int] = []
         var logical: [Int] = []
@@ -142,7 +169,7 @@ public struct ProseText: Sendable {
         scalars = out
         paragraphStarts = starts
         logicalParagraphStarts = logical
-        paragraphLocations = locations
+        self.locations = locations
     }
 
     /// A single text, e.g. one paragraph or a whole plain file.
@@ -187,7 +214,7 @@ public struct ProseText: Sendable {
     /// reader trimmed is not counted). Nil when the text was built without locations.
     public func location(of offset: Int) -> SourceLocation? {
         let o = origin(of: offset)
-        guard o.paragraph < paragraphLocations.count, var loc = paragraphLocations[o.paragraph] else { return nil }
+        guard var loc = location(ofParagraph: o.paragraph) else { return nil }
         if loc.line != nil { loc.column = (loc.column ?? 1) + o.column - 1 }
         return loc
     }
