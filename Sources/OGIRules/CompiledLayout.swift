@@ -363,6 +363,10 @@ final class TableCells {
     /// The report's row at template row `r`, nil when absent.
     func row(_ r: Int) -> Row? { rowPositions[r] < 0 ? nil : source!.rows[rowPositions[r]] }
 
+    /// Whether the report's row at template row `r` (which must be present) has a cell whose state is `.missing`,
+    /// its cells read in place (a copy of the row retained and released each of its strings).
+    func rowHasMissingCell(_ r: Int) -> Bool { CompleteKind.hasMissingCell(source!.rows[rowPositions[r]].cells) }
+
     /// The report's cell at slot `i`, nil when absent.
     func cell(_ i: Int) -> Cell? {
         guard cellPositions[i] >= 0 else { return nil }

@@ -53,7 +53,7 @@ public struct CompleteKind: RuleKind {
                 run.emit(vars: rv, defaultKey: "engine.complete.rows_missing", location: FindingLocation(table.location, table: spec.title))
             }
             for (ri, rs) in spec.rows.enumerated() {
-                guard let row = cells.row(ri) else {
+                guard cells.rowFound[ri] else {
                     var rv = vars
                     rv["row"] = Evaluator.displayLabel(rs)
                     rv["row_label"] = rs.label
@@ -64,8 +64,9 @@ public struct CompleteKind: RuleKind {
                     }
                     continue
                 }
-                // Asked of each cell's state in place first: copying every cell for the filter cost more than the rest.
-                guard Self.hasMissingCell(row) else { continue }
+                // Asked of each cell's state in place first (the row is copied only then): copying every cell for the
+                // filter cost more than the rest.
+                guard cells.rowHasMissingCell(ri), let row = cells.row(ri) else { continue }
                 let missing = row.cells.filter { $0.state == .missing }
                 if !missing.isEmpty {
                     var rv = vars
@@ -83,13 +84,13 @@ public struct CompleteKind: RuleKind {
         }
     }
 
-    /// True when a cell of the row is `.missing` (`!row.cells.filter { $0.state == .missing }.isEmpty`), reading
+    /// True when one of a row's cells is `.missing` (`!cells.filter { $0.state == .missing }.isEmpty`), reading
     /// each cell's state in place.
-    static func hasMissingCell(_ row: Row) -> Bool {
+    static func hasMissingCell(_ cells: [Cell]) -> Bool {
         var i = 0
-        let n = row.cells.count
+        let n = cells.count
         while i < n {
-            if row.cells[i].state == .missing { return true }
+            if cells[i].state == .missing { return true }
             i += 1
         }
         return false
