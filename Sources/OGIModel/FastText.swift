@@ -64,6 +64,14 @@ public enum FastText {
         return a == b
     }
 
+    /// `equal(a, b)` with `b`'s plainness (`isAllPlain(b)`) already known: for one text compared with many, whose
+    /// plainness is then read once instead of at every comparison.
+    public static func equal(_ a: String, _ b: String, bIsPlain: Bool) -> Bool {
+        if bytesEqual(a, b) { return true }
+        if bIsPlain && isAllPlain(a) { return false }
+        return a == b
+    }
+
     /// `s.hasPrefix(prefix)` (characters compared as Swift compares them), answered from the bytes when both texts
     /// are plain (`isAllPlain`): then each scalar is a character of its own, equal only to itself, so the first
     /// characters of `s` are `prefix`'s exactly when its first bytes are. `FastEqualityTests` compares the two.

@@ -445,15 +445,11 @@ public enum CellTokenizer {
     }
 
     /// `["-", "+", "－", "＋"].contains(w) || (syntax.increaseWords + syntax.decreaseWords).contains(w)`, each word
-    /// compared as `FastText.equal` compares (Swift's equality, without normalising two different plain texts),
-    /// with `w`'s plainness read once instead of at every comparison (`w` is often a long label word).
+    /// compared by `FastText.equal` (Swift's equality, without normalising two different plain texts), with `w`'s
+    /// plainness read once instead of at every comparison (`w` is often a long label word).
     static func isSignWord(_ w: String, syntax: CellSyntax) -> Bool {
         let plain = FastText.isAllPlain(w)
-        func equal(_ c: String) -> Bool {
-            if FastText.bytesEqual(c, w) { return true }
-            if plain && FastText.isAllPlain(c) { return false }
-            return c == w
-        }
+        func equal(_ c: String) -> Bool { FastText.equal(c, w, bIsPlain: plain) }
         return signs.contains(where: equal) || syntax.increaseWords.contains(where: equal) || syntax.decreaseWords.contains(where: equal)
     }
 

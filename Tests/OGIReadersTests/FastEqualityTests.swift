@@ -41,6 +41,8 @@ final class FastEqualityTests: XCTestCase {
         for (i, a) in texts.enumerated() {
             for b in texts[i...].prefix(60) + Self.pieces {
                 XCTAssertEqual(FastText.equal(a, b), a == b, "\(a.debugDescription) \(b.debugDescription)")
+                XCTAssertEqual(
+                    FastText.equal(a, b, bIsPlain: FastText.isAllPlain(b)), a == b, "\(a.debugDescription) \(b.debugDescription)")
                 if a == b && !FastText.bytesEqual(a, b) { equalWithOtherBytes += 1 }
             }
         }
