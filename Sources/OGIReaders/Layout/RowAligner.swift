@@ -950,30 +950,40 @@ struct RowAligner {
                 }
             }
         }
-        // Monotone alignment maximising the summed scores.
+        // Monotone alignment maximising the summed scores. The pairs' scores are read from one array (`score`, 0
+        // where a pair has no match, told apart by `matchAt`), and the table is filled and traced through buffer
+        // pointers: every index below is inside its array by construction (r ≤ R, j ≤ J).
+        var pairScore = [Float](filledWith: 0, count: R * max(J, 1))
+        for (k, m) in matchAt.enumerated() where m >= 0 { pairScore[k] = found[Int(m)].score }
         var best = [Float](filledWith: 0, count: (R + 1) * (J + 1))
-        let w = J + 1
-        if J > 0 {
-            for r in 1...R {
-                for j in 1...J {
-                    var s = max(best[(r - 1) * w + j], best[r * w + j - 1])
-                    let k = matchAt[(r - 1) * J + (j - 1)]
-                    if k >= 0 { s = max(s, best[(r - 1) * w + j - 1] + found[Int(k)].score) }
-                    best[r * w + j] = s
-                }
-            }
-        }
         var assigned = [Int?](filledWith: nil, count: R)
-        var r = R, j = J
-        while r > 0 && j > 0 {
-            if case let k = matchAt[(r - 1) * J + (j - 1)], k >= 0, best[r * w + j] == best[(r - 1) * w + j - 1] + found[Int(k)].score,
-                best[r * w + j] != best[(r - 1) * w + j]
-            {
-                assigned[r - 1] = j - 1; r -= 1; j -= 1
-            } else if best[r * w + j] == best[(r - 1) * w + j] {
-                r -= 1
-            } else {
-                j -= 1
+        let w = J + 1
+        best.withUnsafeMutableBufferPointer { bestBuffer in
+            matchAt.withUnsafeBufferPointer { at in
+                pairScore.withUnsafeBufferPointer { score in
+                    let best = bestBuffer.baseAddress!
+                    if J > 0 {
+                        for r in 1...R {
+                            let above = best + (r - 1) * w, here = best + r * w, pairs = (r - 1) * J
+                            for j in 1...J {
+                                var s = max(above[j], here[j - 1])
+                                if at[pairs + j - 1] >= 0 { s = max(s, above[j - 1] + score[pairs + j - 1]) }
+                                here[j] = s
+                            }
+                        }
+                    }
+                    var r = R, j = J
+                    while r > 0 && j > 0 {
+                        let k = (r - 1) * J + (j - 1), cell = best[r * w + j], up = best[(r - 1) * w + j]
+                        if at[k] >= 0, cell == best[(r - 1) * w + j - 1] + score[k], cell != up {
+                            assigned[r - 1] = j - 1; r -= 1; j -= 1
+                        } else if cell == up {
+                            r -= 1
+                        } else {
+                            j -= 1
+                        }
+                    }
+                }
             }
         }
 
