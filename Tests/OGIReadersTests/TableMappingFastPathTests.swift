@@ -498,6 +498,43 @@ final class TableMappingFastPathTests: XCTestCase {
         XCTAssertGreaterThan(nonEmpty, 10000)
     }
 
+    /// `RowAligner.isProse` reads eight bytes at a time: each mark, and each character that shares its lead byte
+    /// (E3: 、「」《 ; EF: （），：), put at every offset of texts of every length up to 40 bytes, ASCII and
+    /// Chinese around it, alone and in pairs, and cut short at the end, against the scalar reading.
+    func testProseMarksAtEveryOffsetEqualTheScalarReading() {
+        let marks: [String] = ["。", "；", "、", "「", "」", "《", "（", "）", "，", "：", "ｂ", "〇"]
+        let fillers: [String] = ["a", "一", "é", "1"]
+        var compared = 0, prose = 0
+        func check(_ s: String) {
+            let expected = s.unicodeScalars.contains { $0 == "。" || $0 == "；" }
+            XCTAssertEqual(RowAligner.isProse(s), expected, s)
+            compared += 1
+            if expected { prose += 1 }
+        }
+        for filler in fillers {
+            for length in 0...14 {
+                let base = String(repeating: filler, count: length)
+                check(base)
+                for mark in marks {
+                    for at in 0...length {
+                        let head = String(repeating: filler, count: at), tail = String(repeating: filler, count: length - at)
+                        check(head + mark + tail)
+                        for other in marks { check(head + mark + tail + other) }
+                    }
+                }
+            }
+        }
+        // A mark's lead byte alone at the end (its bytes cut off): a string cannot end inside a scalar, so the
+        // lead is met before a last scalar that is no mark, and after eight-byte words of other lead bytes.
+        for k in 0...9 {
+            check(String(repeating: "（", count: k) + "」")
+            check(String(repeating: "、", count: k) + "；")
+            check(String(repeating: "ab", count: k) + "。")
+        }
+        XCTAssertGreaterThan(compared, 30000)
+        XCTAssertGreaterThan(prose, 5000)
+    }
+
     /// A text token's comparable scalars read without making its comparable form (`ComparableLabels.scalars`),
     /// and whether it is prose read on its bytes (`RowAligner.isProse`), against the form's scalars and the
     /// scalar reading, on every text token of every text and variant (and a few made-up ones).
