@@ -555,8 +555,12 @@ struct RowAligner {
         /// Appends the characters `cs` of piece `item` with `weight` on each to run `j`'s context.
         mutating func add(_ cs: [Unicode.Scalar], item: Int, weight: Float, run j: Int) {
             chars.append(contentsOf: cs)
-            weights.append(contentsOf: repeatElement(weight, count: cs.count))
-            pieceOf.append(contentsOf: repeatElement(item, count: cs.count))
+            // One element at a time (room is reserved for them all): appending a `repeatElement` cost about 120
+            // instructions a call, more than a label's few characters.
+            for _ in 0..<cs.count {
+                weights.append(weight)
+                pieceOf.append(item)
+            }
             blooms.withUnsafeMutableBufferPointer { b in
                 for c in cs { b[16 * j + (Int(c.value >> 6) & 15)] |= 1 << UInt64(c.value & 63) }
             }
