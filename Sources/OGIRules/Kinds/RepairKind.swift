@@ -255,16 +255,20 @@ public struct RepairKind: RuleKind {
             case let .sum(t, total, parts, alongRows, lines, tolerance):
                 let cells = ev.cells(t)
                 let columns = cells.columnCount
+                // The slots of one line, written in place for each line (through a buffer pointer: no uniqueness
+                // check per slot written).
                 var slots = [Int](filledWith: 0, count: parts.count)
                 for line in 0..<lines {
                     let ti = alongRows ? total &* columns &+ line : line &* columns &+ total
                     // A line with a missing cell is not read (`lines`); one whose cells are usable is a constraint.
                     guard cells.usable(ti) else { continue }
-                    var usable = true
-                    for (k, p) in parts.enumerated() {
-                        let slot = alongRows ? p &* columns &+ line : line &* columns &+ p
-                        guard cells.usable(slot) else { usable = false; break }
-                        slots[k] = slot
+                    let usable = slots.withUnsafeMutableBufferPointer { slots in
+                        for (k, p) in parts.enumerated() {
+                            let slot = alongRows ? p &* columns &+ line : line &* columns &+ p
+                            guard cells.usable(slot) else { return false }
+                            slots[k] = slot
+                        }
+                        return true
                     }
                     if usable && sumFails(cells, total: ti, parts: slots, tolerance: tolerance) { return true }
                 }
