@@ -661,8 +661,9 @@ struct RowAligner {
         /// copy of the variant, whose text and characters were retained and released with every match).
         var variant: Int
         var nonstandard: Bool
-        /// Item indices of the pieces that carried the label.
-        var pieces: [Int]
+        /// Where the item indices of the pieces that carried the label are in the alignment's `Scratch.pieces`
+        /// (an array a match, each allocated and freed, cost more than the tracing that filled it).
+        var pieces: Range<Int>
     }
 
     /// Buffers reused by every comparison of one alignment: the table (`lcs`: a cell's score and count in one
@@ -670,6 +671,10 @@ struct RowAligner {
     /// as needed.
     final class Scratch {
         private(set) var keys: UnsafeMutablePointer<UInt64>
+        /// The pieces of every match of one alignment, one after the other (`Match.pieces` are ranges of it):
+        /// appended to, never emptied, while the alignment lasts. Only read and written by the aligner's own
+        /// methods, one at a time: the run-time exclusivity checks are left out.
+        @exclusivity(unchecked) var pieces: [Int] = []
         private(set) var columns: UnsafeMutablePointer<Int>
         private(set) var chars: UnsafeMutablePointer<Unicode.Scalar>
         private(set) var weights: UnsafeMutablePointer<Float>
@@ -713,8 +718,13 @@ struct RowAligner {
             let n = variants[vi].chars.count
             if n <= 2 {
                 if let w = ctx.wholePieces.last(where: { $0.chars == variants[vi].chars }) {
-                    let m = Match(score: w.weight, coverage: 1, variant: vi, nonstandard: variants[vi].nonstandard, pieces: [w.item])
-                    if best.map({ better(m, than: $0) }) ?? true { best = m }
+                    let m = Match(
+                        score: w.weight, coverage: 1, variant: vi, nonstandard: variants[vi].nonstandard,
+                        pieces: scratch.pieces.count..<(scratch.pieces.count + 1))
+                    if best.map({ better(m, than: $0) }) ?? true {
+                        scratch.pieces.append(w.item)
+                        best = m
+                    }
                 }
                 continue
             }
@@ -742,7 +752,7 @@ struct RowAligner {
             else { continue }
             var m = Match(
                 score: filled.total / Float(n), coverage: Float(filled.matched) / Float(n), variant: vi,
-                nonstandard: variants[vi].nonstandard, pieces: [])
+                nonstandard: variants[vi].nonstandard, pieces: 0..<0)
             if best.map({ better(m, than: $0) }) ?? true {
                 m.pieces = lcsPieces(variants[vi].chars, ctx, scratch, filled)
                 best = m
@@ -782,7 +792,7 @@ struct RowAligner {
     func lcs(_ v: [Unicode.Scalar], bloom: [UInt64], _ ctx: Context, _ scratch: inout Scratch, need: Int = 0) -> (Int, Float, [Int]) {
         guard let filled = lcsTable(v, bloom: bloom, ctx, &scratch, need: need) else { return (0, 0, []) }
         if filled.matched < need { return (filled.matched, filled.total, []) }
-        return (filled.matched, filled.total, lcsPieces(v, ctx, scratch, filled))
+        return (filled.matched, filled.total, Array(scratch.pieces[lcsPieces(v, ctx, scratch, filled)]))
     }
 
     /// The table `lcsTable` filled in its scratch: the matched count and weight, and how many columns were kept.
@@ -854,14 +864,13 @@ struct RowAligner {
     }
 
     /// The tracing half of `lcs`: the pieces that carried the matched characters of the table `lcsTable` just
-    /// filled for `v` and `ctx` (no other comparison in between).
-    func lcsPieces(_ v: [Unicode.Scalar], _ ctx: Context, _ scratch: Scratch, _ filled: FilledTable) -> [Int] {
+    /// filled for `v` and `ctx` (no other comparison in between), appended to `scratch.pieces`: where they are.
+    func lcsPieces(_ v: [Unicode.Scalar], _ ctx: Context, _ scratch: Scratch, _ filled: FilledTable) -> Range<Int> {
         let n = v.count, m = ctx.chars.count, M = filled.kept, w = M + 1
         let keys = scratch.keys, columns = scratch.columns, chars = scratch.chars, weights = scratch.weights
         // Trace back the pieces that carried matched characters, as over the full table. `gap`: at a left-out
         // column (a copy of kept column `k`), between kept columns `k` and `k + 1` (or after the last).
-        var pieces: [Int] = []
-        pieces.reserveCapacity(4)
+        let start = scratch.pieces.count
         var i = n, k = M
         var gap = columns[M - 1] != m - 1
         ctx.pieceOf.withUnsafeBufferPointer { pieceOf in
@@ -877,7 +886,9 @@ struct RowAligner {
                     if vb[i - 1] == chars[k - 1], Self.score(cell) == Self.score(diag) + weights[k - 1],
                         cell & 0xFFFF == (diag & 0xFFFF) + 1
                     {
-                        if pieces.last != pieceOf[j] { pieces.append(pieceOf[j]) }
+                        if scratch.pieces.count == start || scratch.pieces[scratch.pieces.count - 1] != pieceOf[j] {
+                            scratch.pieces.append(pieceOf[j])
+                        }
                         i -= 1; k -= 1
                         gap = k > 0 && columns[k - 1] != j - 1
                     } else if keys[(i - 1) * w + k] == cell {
@@ -889,8 +900,9 @@ struct RowAligner {
                 }
             }
         }
-        pieces.reverse()
-        return pieces
+        // Traced from the end: put in order.
+        scratch.pieces[start...].reverse()
+        return start..<scratch.pieces.count
     }
 
     /// A table cell's key (`lcs`): the score's bits, then the count in the low 16 bits.
@@ -920,6 +932,7 @@ struct RowAligner {
 
         // Scores of every (row, run) pair that the label evidence allows.
         var scratch = Scratch()
+        scratch.pieces.reserveCapacity(64)
         // The matches found, and per (row, run) pair the index of its match among them (-1: none). Most pairs
         // have none: an array of optional matches (large values, each destroyed) cost more than the scoring.
         var found: [Match] = []
@@ -949,7 +962,7 @@ struct RowAligner {
                                 if strict {
                                     let line = runs[j].firstLine
                                     guard m.coverage == 1,
-                                        m.pieces.allSatisfy({
+                                        scratch.pieces[m.pieces].allSatisfy({
                                             if case .piece(let p) = items[$0] { return p.line == line } else { return false }
                                         })
                                     else { continue }
@@ -959,7 +972,7 @@ struct RowAligner {
                                 if blankOnly[j] {
                                     let line = runs[j].firstLine
                                     guard
-                                        m.pieces.allSatisfy({
+                                        scratch.pieces[m.pieces].allSatisfy({
                                             if case .piece(let p) = items[$0] { return p.line == line } else { return false }
                                         })
                                     else { continue }
@@ -1010,13 +1023,16 @@ struct RowAligner {
             }
         }
 
+        // The matches' pieces (`Match.pieces` are ranges of it), no longer added to.
+        let piecePool = scratch.pieces
         // Where each column's numbers start, from the rows whose numbers fill one undelimited line exactly.
         var columnStarts: [[Int]] = Array(filledWith: [], count: k)
         // Each matched row's cells fitted once, here, and read again below: `fit` reads the run's own cells, which
         // the tokens it makes (kept apart in `cells`) leave as they are, so a second fit would give the same cells.
         var fittedRows = [ArraySlice<Int32>?](filledWith: nil, count: R)
         for (ri, jj) in assigned.enumerated() {
-            guard let jj, let m = matches(ri * J + jj), let fitted = fit(runs[jj], k: k, items: items, cells: &cells, label: m.pieces)
+            guard let jj, let m = matches(ri * J + jj),
+                let fitted = fit(runs[jj], k: k, items: items, cells: &cells, label: piecePool[m.pieces])
             else { continue }
             fittedRows[ri] = fitted
             guard fitted.allSatisfy({ cells.column($0) != nil && cells.line($0) == cells.line(fitted.first!) }) else { continue }
@@ -1028,11 +1044,14 @@ struct RowAligner {
         for (ri, prow) in rows.enumerated() {
             if let jj = assigned[ri], let m = matches(ri * J + jj) {
                 let run = runs[jj]
-                let labelPieces: [Piece] = m.pieces.compactMap { if case .piece(let p) = items[$0] { return p } else { return nil } }
+                let labelPieces: [Piece] = piecePool[m.pieces].compactMap {
+                    if case .piece(let p) = items[$0] { return p } else { return nil }
+                }
                 // The label as shown: on one line, that line's pieces up to the label (a block label in front
                 // of it included, "三、本年度办理结果 （一）予以公开"); over several lines, the pieces that carried it.
                 let shown: String
-                if let lastItem = m.pieces.last, let line = labelPieces.first?.line, labelPieces.allSatisfy({ $0.line == line }) {
+                if let lastItem = piecePool[m.pieces].last, let line = labelPieces.first?.line, labelPieces.allSatisfy({ $0.line == line })
+                {
                     // The pieces from the label back while they are on its line, joined by spaces (most often one).
                     var first = lastItem + 1
                     while first > 0, case .piece(let p) = items[first - 1], p.line == line, !p.prose { first -= 1 }
@@ -1144,7 +1163,7 @@ struct RowAligner {
     /// The run's cells fitted to `k` columns (references into `cells`, where the tokens it makes are kept), or nil
     /// when they cannot be placed with certainty. `label` holds the items of the row's label, which are never taken
     /// for cells (a few items: asked in the array, as a set would answer, without building a set per row).
-    func fit(_ run: Run, k: Int, items: [Item], cells: inout RunCells, label: [Int] = []) -> ArraySlice<Int32>? {
+    func fit(_ run: Run, k: Int, items: [Item], cells: inout RunCells, label: ArraySlice<Int> = []) -> ArraySlice<Int32>? {
         var row = cells.refs[run.cells]
         if row.count == k { return row }
         if row.count > k {
