@@ -332,6 +332,9 @@ struct RowAligner {
     /// The comparable form of each text token, computed on first use and shared by every alignment of one
     /// token stream (a table may be aligned in its part, then in the whole text).
     let comparable: ComparableLabels
+    /// The buffers every alignment of this aligner reuses (one alignment at a time: an aligner is made for one
+    /// reading of one token stream, `TableMapper.mapTables`, and used on its thread), made once, not once per table.
+    let scratch = Scratch()
 
     /// A label fragment: one text token. The token is named by its position in the tokens aligned, its text read
     /// there and its comparable characters in `comparable` (`chars(of:)`): a piece holds no reference, so items are
@@ -931,8 +934,9 @@ struct RowAligner {
         result.rows.reserveCapacity(R)
 
         // Scores of every (row, run) pair that the label evidence allows.
-        var scratch = Scratch()
-        scratch.pieces.reserveCapacity(64)
+        var scratch = self.scratch
+        // The previous alignment's matches are gone: their pieces are not read again.
+        scratch.pieces.removeAll(keepingCapacity: true)
         // The matches found, and per (row, run) pair the index of its match among them (-1: none). Most pairs
         // have none: an array of optional matches (large values, each destroyed) cost more than the scoring.
         var found: [Match] = []
