@@ -903,8 +903,14 @@ struct RowAligner {
                 }
             }
         }
-        // Traced from the end: put in order.
-        scratch.pieces[start...].reverse()
+        // Traced from the end: put in order (most often one to three pieces; swapped in place, not through a
+        // slice's setter).
+        var lo = start, hi = scratch.pieces.count - 1
+        while lo < hi {
+            scratch.pieces.swapAt(lo, hi)
+            lo += 1
+            hi -= 1
+        }
         return start..<scratch.pieces.count
     }
 
