@@ -275,30 +275,38 @@ struct BreakdownReader {
         for (_, ms) in anywhere { firsts |= 1 << UInt64(ms[0].value & 63) }
         var depth = 0
         var i = 0
-        while i < s.count {
-            let u = s[i]
-            if u == "\n" { depth = 0 }
-            if u == "（" || u == "(" { depth += 1 }
-            if (u == "）" || u == ")") && depth > 0 { depth -= 1 }
-            var matched = false
-            if firsts & (1 << UInt64(u.value & 63)) != 0 {
-                for (m, ms) in anywhere where s.matches(ms, at: i) {
-                    hits.append(
-                        MarkerHit(
-                            offset: i, end: i + ms.count, marker: m, sentence: ProseFacts.sentenceIndex(sentences, i) ?? -1, depth: depth)
-                    )
-                    i += ms.count; matched = true; break
+        // The scalars read through one buffer pointer (no bounds check per scalar); a CJK unified ideograph (most of
+        // the text) is neither a line feed nor a bracket, so only other scalars are compared with those.
+        let n = s.count
+        s.withUnsafeBufferPointer { b in
+            while i < n {
+                let u = b[i]
+                if u.value &- 0x4E00 > 0x9FFF - 0x4E00 {
+                    if u == "\n" { depth = 0 }
+                    if u == "（" || u == "(" { depth += 1 }
+                    if (u == "）" || u == ")") && depth > 0 { depth -= 1 }
                 }
-            }
-            if matched { continue }
-            if let k = ends.quantity(endingAt: i), !quantities[k].isPercent {
-                for (m, ms) in afterQuantity where s.matches(ms, at: i) {
-                    hits.append(MarkerHit(offset: i, end: i + ms.count, marker: m, sentence: quantities[k].sentence, depth: depth))
-                    i += ms.count; matched = true; break
+                var matched = false
+                if firsts & (1 << UInt64(u.value & 63)) != 0 {
+                    for (m, ms) in anywhere where s.matches(ms, at: i) {
+                        hits.append(
+                            MarkerHit(
+                                offset: i, end: i + ms.count, marker: m, sentence: ProseFacts.sentenceIndex(sentences, i) ?? -1,
+                                depth: depth)
+                        )
+                        i += ms.count; matched = true; break
+                    }
                 }
                 if matched { continue }
+                if let k = ends.quantity(endingAt: i), !quantities[k].isPercent {
+                    for (m, ms) in afterQuantity where s.matches(ms, at: i) {
+                        hits.append(MarkerHit(offset: i, end: i + ms.count, marker: m, sentence: quantities[k].sentence, depth: depth))
+                        i += ms.count; matched = true; break
+                    }
+                    if matched { continue }
+                }
+                i += 1
             }
-            i += 1
         }
         return hits
     }
