@@ -13,14 +13,22 @@ extension String {
     /// marked so would be hashed and compared through Unicode normalisation).
     @inlinable
     public init(knownValidUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        self.init(knownValidUTF8: bytes, isASCII: KnownValidUTF8.isASCII(bytes))
+    }
+
+    /// `init(knownValidUTF8:)` for bytes whose ASCII-ness the caller knows already (`isASCII` must be
+    /// `KnownValidUTF8.isASCII(bytes)`; debug builds check it): bytes read as ASCII digits, say, are not read again.
+    @inlinable
+    public init(knownValidUTF8 bytes: UnsafeBufferPointer<UInt8>, isASCII: Bool) {
         #if DEBUG
             precondition(String(validating: bytes, as: UTF8.self) != nil, "String(knownValidUTF8:) given invalid UTF-8")
+            precondition(isASCII == KnownValidUTF8.isASCII(bytes), "String(knownValidUTF8:isASCII:) told the wrong ASCII-ness")
         #endif
         // UTF8Span and String(copying:) are in the standard library from Swift 6.2; an older compiler (the
         // manifest's tools version is 6.0) validates as before.
         #if compiler(>=6.2)
             if #available(macOS 26, *) {
-                self = String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: KnownValidUTF8.isASCII(bytes)))
+                self = String(copying: UTF8Span(unchecked: bytes.span, isKnownASCII: isASCII))
                 return
             }
         #endif

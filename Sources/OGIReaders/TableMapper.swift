@@ -314,8 +314,11 @@ public enum CellTokenizer {
                     }
                 }
                 let bytes = UnsafeBufferPointer(rebasing: b[lo..<hi])
+                // A field of digits (most value cells) is ASCII: its bytes are not read again to tell.
+                let digits = CellSyntax.plainDigits(bytes)
                 return DelimitedField(
-                    text: lo == hi ? "" : String(knownValidUTF8: bytes), digits: CellSyntax.plainDigits(bytes) ?? DelimitedField.notDigits)
+                    text: lo == hi ? "" : String(knownValidUTF8: bytes, isASCII: digits != nil || KnownValidUTF8.isASCII(bytes)),
+                    digits: digits ?? DelimitedField.notDigits)
             }
             // Scalar by scalar: a separator is a scalar of its own, and no continuation byte is one of its bytes,
             // so a scalar of two, three or four bytes that is not `｜` is passed over by its lead byte (a line of

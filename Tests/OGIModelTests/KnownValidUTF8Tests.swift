@@ -15,6 +15,11 @@ final class KnownValidUTF8Tests: XCTestCase {
             made._classify()._isASCII, reference._classify()._isASCII, "ASCII mark of \(text.prefix(20))", file: file, line: line)
         XCTAssertEqual(made._classify()._count, reference._classify()._count, file: file, line: line)
         XCTAssertEqual(made.hashValue, reference.hashValue, file: file, line: line)
+        // Told its ASCII-ness (as the tokenizer tells it of a field of digits): the same string, marked alike.
+        let told = bytes.withUnsafeBufferPointer { String(knownValidUTF8: $0, isASCII: KnownValidUTF8.isASCII($0)) }
+        XCTAssertEqual(told, reference, file: file, line: line)
+        XCTAssertEqual(told._classify()._isASCII, reference._classify()._isASCII, file: file, line: line)
+        XCTAssertEqual(told.hashValue, reference.hashValue, file: file, line: line)
         let written = String(knownValidUTF8Capacity: bytes.count + 3) { buffer in
             for (k, b) in bytes.enumerated() { buffer[k] = b }
             return bytes.count
