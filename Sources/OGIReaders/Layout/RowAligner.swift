@@ -996,8 +996,8 @@ struct RowAligner {
                 }
             }
         }
-        // Monotone alignment maximising the summed scores. The pairs' scores are read from one array (`score`, 0
-        // where a pair has no match, told apart by `matchAt`), and the table is filled and traced through buffer
+        // Monotone alignment maximising the summed scores. The pairs' scores are read from one array (`pairScore`,
+        // 0 where a pair has no match, told apart by `matchAt`), and the table is filled and traced through buffer
         // pointers: every index below is inside its array by construction (r ≤ R, j ≤ J).
         var pairScore = [Float](filledWith: 0, count: R * max(J, 1))
         for (k, m) in matchAt.enumerated() where m >= 0 { pairScore[k] = found[Int(m)].score }
