@@ -43,6 +43,9 @@ struct PreparedTable: Sendable {
     var screenAllowed: [Int]
     /// Per row, asked before its variants (`RowScreen.admits`).
     var rowScreens: [RowScreen]
+    /// The rows chosen by earlier alignments against this table, by what they read (`RowAligner.decisionKey`):
+    /// shared by every report read with the preparation this table belongs to.
+    let decisions: AlignmentDecisions
 
     /// The residues all of a row's variants have (their `screenResidues` and-ed), and the most characters any of them
     /// may miss (`Int.max` when one is never screened). A context missing more of the shared residues than that is
@@ -95,6 +98,7 @@ struct PreparedTable: Sendable {
                 residues: vs.reduce(~UInt64(0)) { $0 & residues[$1] },
                 allowed: vs.reduce(Int.min) { max($0, allowed[$1] < 0 ? Int.max : allowed[$1]) })
         }
+        decisions = AlignmentDecisions()
     }
 
     /// False when `match` of row `r`'s variants would give nil at its first test of each (`screenResidues`): no
@@ -112,6 +116,73 @@ struct PreparedTable: Sendable {
 extension PreparedTable {
     /// `allVariants.contains(form)`, where `scalars` are the form's scalars (`TextSet`).
     func containsVariant(_ form: String, scalars: [Unicode.Scalar]) -> Bool { variantSet.contains(form, scalars: scalars) }
+}
+
+/// Which run each row of one prepared table was matched with, by what the choice read, kept across the reports of a
+/// batch: a table's labels are most often the template's own words, laid out alike in report after report, and
+/// only its numbers differ, which the choice never reads.
+///
+/// The choice (`RowAligner.decide`) reads the observed sequence alone: each label piece's comparable characters,
+/// whether it is prose and its line, each run's lines and whether it holds only blanks, and whether the alignment is
+/// strict; the lines only as differences from one another. `RowAligner.decisionKey` writes exactly these, lines as
+/// differences from the first item's, into a key of 32-bit words; an entry is found by the key's hash and used only
+/// when the whole key is equal, so a decision is reused only for an observation that would make the same one. The
+/// cells (`fit`, values, locations) are read from each report's own tokens, never kept here.
+///
+/// Holds decisions while their keys fit in `capacityWords` words, then keeps those it has; a key longer than
+/// `longestKey` words (a table looked for over a whole long text) is not kept, so that such keys, seldom seen twice,
+/// leave the room to the tables read in their parts. Locked: the preparations are shared by the workers of a batch.
+final class AlignmentDecisions: @unchecked Sendable {
+    /// What an alignment chose, in a form that names no token: item indices of the observed sequence only.
+    struct Decision {
+        /// Per template row, the run matched with it (an index of `runs`), nil for none.
+        var assigned: [Int?]
+        /// Per template row matched, its match (its `pieces` a range of `pieces`); nil for a row not matched.
+        var matches: [RowAligner.Match?]
+        /// The item indices of the pieces that carried each match's label.
+        var pieces: [Int]
+    }
+
+    /// Most words of keys kept (4 bytes each).
+    let capacityWords: Int
+    /// Most words of one key kept.
+    let longestKey: Int
+    private let lock = NSLock()
+    private var index: [UInt64: Int] = [:]
+    private var keys: [[UInt32]] = []
+    private var values: [Decision] = []
+    private var words = 0
+
+    init(capacityWords: Int = 1 << 18, longestKey: Int = 8_192) {
+        self.capacityWords = capacityWords
+        self.longestKey = longestKey
+    }
+
+    /// The decision kept for `key` (hash `hash`), nil when none is.
+    func decision(for key: [UInt32], hash: UInt64) -> Decision? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let e = index[hash], keys[e] == key else { return nil }
+        return values[e]
+    }
+
+    /// Keeps `decision` for `key` while there is room and no other key has its hash.
+    func keep(_ decision: Decision, for key: [UInt32], hash: UInt64) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard index[hash] == nil, key.count <= longestKey, words + key.count <= capacityWords else { return }
+        index[hash] = keys.count
+        keys.append(key)
+        values.append(decision)
+        words += key.count
+    }
+
+    /// How many decisions are kept (for tests).
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return keys.count
+    }
 }
 
 /// The comparable form (`LabelText.comparable(normalized:)`) of the text tokens of one token stream, by
@@ -335,6 +406,9 @@ struct RowAligner {
     /// The buffers every alignment of this aligner reuses (one alignment at a time: an aligner is made for one
     /// reading of one token stream, `TableMapper.mapTables`, and used on its thread), made once, not once per table.
     let scratch = Scratch()
+    /// Whether choices are taken from and kept in the prepared table's `decisions` (false: every alignment chooses
+    /// anew; the tests compare the two).
+    var memoize = true
 
     /// A label fragment: one text token. The token is named by its position in the tokens aligned, its text read
     /// there and its comparable characters in `comparable` (`chars(of:)`): a piece holds no reference, so items are
@@ -926,18 +1000,47 @@ struct RowAligner {
 
     // MARK: alignment
 
-    /// Aligns `table`'s rows with the runs in `tokens`, then reads each matched row's cells.
-    /// `strict`: only labels written in full on the line of their numbers count (used when a table is looked
-    /// for without its title, where another table's rows are near).
-    func align(_ tokens: ArraySlice<CellToken>, spec: TableSpec, table: PreparedTable, strict: Bool = false) -> Result {
-        let k = spec.columns.count
-        var (items, runs, cells) = observe(tokens, table: table)
+    /// The words `decide` reads of an observed sequence (`AlignmentDecisions`), and their hash: whether the alignment
+    /// is strict; then per item, a label piece as 1, its line, its characters' count and its characters; a prose
+    /// piece as 2 and its line; a run as 3 (4 when it holds only blanks), its first and last lines. Lines are
+    /// differences from the first item's line (`decide` reads them only as differences).
+    func decisionKey(items: [Item], runs: [Run], blankOnly: [Bool], strict: Bool) -> (key: [UInt32], hash: UInt64) {
+        var key: [UInt32] = []
+        key.reserveCapacity(4 * items.count + 1)
+        key.append(strict ? 1 : 0)
+        var base = 0
+        switch items.first {
+        case .piece(let p): base = p.line
+        case .run(let j): base = runs[j].firstLine
+        case nil: break
+        }
+        @inline(__always) func line(_ l: Int) -> UInt32 { UInt32(truncatingIfNeeded: l &- base) }
+        for item in items {
+            switch item {
+            case .piece(let p):
+                if p.prose {
+                    key.append(2); key.append(line(p.line))
+                } else {
+                    let cs = chars(of: p)
+                    key.append(1); key.append(line(p.line)); key.append(UInt32(cs.count))
+                    for c in cs { key.append(c.value) }
+                }
+            case .run(let j):
+                key.append(blankOnly[j] ? 4 : 3); key.append(line(runs[j].firstLine)); key.append(line(runs[j].lastLine))
+            }
+        }
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        key.withUnsafeBufferPointer { b in
+            for w in b { h = (h ^ UInt64(w)) &* 0xFF51_AFD7_ED55_8CCD; h ^= h >> 32 }
+        }
+        return (key, h)
+    }
+
+    /// Which run each of `table`'s rows takes in the observed sequence, and with which match: every (row, run) pair
+    /// that the label evidence allows scored, then the monotone alignment with the largest summed score.
+    func decide(items: [Item], runs: [Run], blankOnly: [Bool], table: PreparedTable, strict: Bool) -> AlignmentDecisions.Decision {
         let ctxs = contexts(items: items, runs: runs)
-        let rows = table.rows
-        let R = rows.count, J = runs.count
-        var result = Result()
-        guard R > 0 else { return result }
-        result.rows.reserveCapacity(R)
+        let R = table.rows.count, J = runs.count
 
         // Scores of every (row, run) pair that the label evidence allows.
         var scratch = self.scratch
@@ -948,7 +1051,6 @@ struct RowAligner {
         var found: [Match] = []
         var matchAt = [Int32](filledWith: -1, count: R * max(J, 1))
         func matches(_ k: Int) -> Match? { matchAt[k] < 0 ? nil : found[Int(matchAt[k])] }
-        let blankOnly = runs.map { run in cells.refs[run.cells].allSatisfy { cells.kind($0) == .blank } }
         // Every row's variants in one array (each row a range of it), read in place through one buffer
         // pointer, and each run's context taken once for all rows: the pairs are scored run by run, not row
         // by row, which copied the run's context (five arrays) for every pair. Exact: a pair's match depends
@@ -1033,15 +1135,54 @@ struct RowAligner {
             }
         }
 
-        // The matches' pieces (`Match.pieces` are ranges of it), no longer added to.
-        let piecePool = scratch.pieces
+        // Each matched row's match, its pieces copied into one array of their own.
+        var rowMatches = [Match?](filledWith: nil, count: R)
+        var pieces: [Int] = []
+        for (ri, jj) in assigned.enumerated() {
+            guard let jj, var m = matches(ri * J + jj) else { continue }
+            let lo = pieces.count
+            pieces.append(contentsOf: scratch.pieces[m.pieces])
+            m.pieces = lo..<pieces.count
+            rowMatches[ri] = m
+        }
+        return AlignmentDecisions.Decision(assigned: assigned, matches: rowMatches, pieces: pieces)
+    }
+
+    /// Aligns `table`'s rows with the runs in `tokens`, then reads each matched row's cells.
+    /// `strict`: only labels written in full on the line of their numbers count (used when a table is looked
+    /// for without its title, where another table's rows are near).
+    func align(_ tokens: ArraySlice<CellToken>, spec: TableSpec, table: PreparedTable, strict: Bool = false) -> Result {
+        let k = spec.columns.count
+        var (items, runs, cells) = observe(tokens, table: table)
+        let rows = table.rows
+        let R = rows.count
+        var result = Result()
+        guard R > 0 else { return result }
+        result.rows.reserveCapacity(R)
+        let blankOnly = runs.map { run in cells.refs[run.cells].allSatisfy { cells.kind($0) == .blank } }
+        // Which run each row takes: as an earlier alignment of the same observed sequence chose, else chosen now.
+        let decision: AlignmentDecisions.Decision
+        if memoize {
+            let (key, hash) = decisionKey(items: items, runs: runs, blankOnly: blankOnly, strict: strict)
+            if let kept = table.decisions.decision(for: key, hash: hash) {
+                decision = kept
+            } else {
+                decision = decide(items: items, runs: runs, blankOnly: blankOnly, table: table, strict: strict)
+                table.decisions.keep(decision, for: key, hash: hash)
+            }
+        } else {
+            decision = decide(items: items, runs: runs, blankOnly: blankOnly, table: table, strict: strict)
+        }
+        let assigned = decision.assigned
+        // The matches' pieces (`Match.pieces` are ranges of it).
+        let piecePool = decision.pieces
         // Where each column's numbers start, from the rows whose numbers fill one undelimited line exactly.
         var columnStarts: [[Int]] = Array(filledWith: [], count: k)
         // Each matched row's cells fitted once, here, and read again below: `fit` reads the run's own cells, which
         // the tokens it makes (kept apart in `cells`) leave as they are, so a second fit would give the same cells.
         var fittedRows = [ArraySlice<Int32>?](filledWith: nil, count: R)
         for (ri, jj) in assigned.enumerated() {
-            guard let jj, let m = matches(ri * J + jj),
+            guard let jj, let m = decision.matches[ri],
                 let fitted = fit(runs[jj], k: k, items: items, cells: &cells, label: piecePool[m.pieces])
             else { continue }
             fittedRows[ri] = fitted
@@ -1052,7 +1193,7 @@ struct RowAligner {
 
         // Rows: matched ones with their cells; unmatched ones whose label stands alone get blank cells.
         for (ri, prow) in rows.enumerated() {
-            if let jj = assigned[ri], let m = matches(ri * J + jj) {
+            if let jj = assigned[ri], let m = decision.matches[ri] {
                 let run = runs[jj]
                 let labelPieces: [Piece] = piecePool[m.pieces].compactMap {
                     if case .piece(let p) = items[$0] { return p } else { return nil }
