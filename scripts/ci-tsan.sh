@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
-filter=${TSAN_FILTER:-"OGILintTests.(StreamingTests|CIAndConfigTests|FuzzRegressionTests|OrderedParallelTests|WorkerLintersTests.testABatchWithReplicas)"}
+filter=${TSAN_FILTER:-"OGILintTests.(StreamingTests|CIAndConfigTests|FuzzRegressionTests|OrderedParallelTests|WorkerLintersTests.testABatchWithReplicas)|OGIReadersTests.AlignmentDecisionsTests.testThreadsSharingDecisions"}
 log=$(mktemp)
 # halt_on_error: a data race fails the run even when XCTest would otherwise report success.
 TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:${TSAN_OPTIONS:-}" SWIFT_BACKTRACE=enable=no \

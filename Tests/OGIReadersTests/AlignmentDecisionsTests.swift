@@ -22,7 +22,7 @@ final class AlignmentDecisionsTests: XCTestCase {
         return tables
     }
 
-    func aligner(_ mapper: TableMapper, tokens: [CellToken], memoize: Bool, shared: LabelScalarsCache? = nil) -> RowAligner {
+    static func aligner(_ mapper: TableMapper, tokens: [CellToken], memoize: Bool, shared: LabelScalarsCache? = nil) -> RowAligner {
         var a = RowAligner(
             numerals: Support.numerals, syntax: Support.syntax, locate: mapper.locate, signWords: mapper.signWords,
             comparable: ComparableLabels(count: tokens.count, shared: shared))
@@ -48,8 +48,8 @@ final class AlignmentDecisionsTests: XCTestCase {
         for round in 0..<2 {
             for t in round == 0 ? texts : texts.reversed() {
                 let tokens = CellTokenizer.tokens(of: Support.sourceLines(t.lines), syntax: Support.syntax, filter: mapper.valueScalars)
-                let kept = aligner(mapper, tokens: tokens, memoize: true, shared: mapper.preparedTemplates.labelScalars)
-                let fresh = aligner(mapper, tokens: tokens, memoize: false)
+                let kept = Self.aligner(mapper, tokens: tokens, memoize: true, shared: mapper.preparedTemplates.labelScalars)
+                let fresh = Self.aligner(mapper, tokens: tokens, memoize: false)
                 let n = tokens.count
                 for (spec, table) in tables {
                     for (region, strict) in [(0..<n, false), (n / 3..<n, true), (n / 2..<n, false)] {
@@ -67,14 +67,51 @@ final class AlignmentDecisionsTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(withRows, 100)
-        // The second round finds the choices of the first kept (all but those of keys too long to keep), and the
-        // moved texts those of the texts they move.
-        XCTAssertGreaterThan(reused, aligned / 2)
+        // The second round finds the choices of the first kept (all but those of keys too long to keep, or past the
+        // capacity: the whole texts and their halves are many long keys), and the moved texts those of the texts
+        // they move.
+        XCTAssertGreaterThan(reused, aligned / 3)
+    }
+
+    /// Workers sharing the tables' decisions (as a batch's do) each get what choosing anew gives, whichever of them
+    /// kept a choice first.
+    func testThreadsSharingDecisionsGetTheAlignmentsChosenAnew() throws {
+        let ctx = try ReaderContext(templates: Support.templates)
+        // Shared by the workers as a batch's reading context is (its caches are locked).
+        nonisolated(unsafe) let mapper = ctx.mapper
+        let tables = try Self.preparedTables(ctx)
+        let texts = try Support.texts().enumerated().filter { $0.offset % 16 == 0 }.map(\.element.lines)
+        let streams = texts.map {
+            CellTokenizer.tokens(of: Support.sourceLines($0), syntax: Support.syntax, filter: mapper.valueScalars)
+        }
+        let expected = streams.map { tokens in
+            let fresh = Self.aligner(mapper, tokens: tokens, memoize: false)
+            return tables.map { "\(fresh.align(tokens[...], spec: $0.spec, table: $0.table))" }
+        }
+        let lock = NSLock()
+        nonisolated(unsafe) var mismatches = 0, compared = 0
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            for k in streams.indices {
+                let s = (k + worker * streams.count / 4) % streams.count
+                let kept = Self.aligner(mapper, tokens: streams[s], memoize: true, shared: mapper.preparedTemplates.labelScalars)
+                for (i, t) in tables.enumerated() {
+                    let got = "\(kept.align(streams[s][...], spec: t.spec, table: t.table))"
+                    lock.lock()
+                    compared += 1
+                    if got != expected[s][i] { mismatches += 1 }
+                    lock.unlock()
+                }
+            }
+        }
+        XCTAssertEqual(mismatches, 0)
+        XCTAssertEqual(compared, 4 * streams.count * tables.count)
+        XCTAssertGreaterThan(tables.reduce(0) { $0 + $1.table.decisions.count }, 10)
     }
 
     /// The key holds what the choice reads and nothing else: other numbers, or the whole table moved down, give the
-    /// same key; a label's other characters, a label moved to another line, a blank cell made a number (a run no
-    /// longer of blanks only) and strictness give another.
+    /// same key; a label's other characters, a label moved to another line, cells all blank against cells written
+    /// "/" (a run of blanks only or not) and strictness give another. Labels named by their characters and by
+    /// their entries in a shared label cache alike.
     func testTheKeyTellsApartWhatTheChoiceReads() throws {
         let ctx = try ReaderContext(templates: Support.templates)
         let mapper = ctx.mapper
@@ -82,9 +119,19 @@ final class AlignmentDecisionsTests: XCTestCase {
         // A table 3 from a sample: its first labelled lines with numbers.
         let sample = try String(contentsOfFile: Repo.path("samples/clean-2021-government.txt"), encoding: .utf8)
         let lines = sample.components(separatedBy: "\n")
+        // Each key made twice: with the labels' characters, and with their entries in a shared label cache.
+        let shared = LabelScalarsCache(numerals: Support.numerals)
+        var keysWithEntries = 0
         func key(_ lines: [String], strict: Bool = false) -> [UInt32] {
+            let byChars = key(lines, strict: strict, shared: nil)
+            let byEntries = key(lines, strict: strict, shared: shared)
+            XCTAssertNotEqual(byChars, byEntries)
+            if byEntries.count < byChars.count { keysWithEntries += 1 }
+            return byChars + [0xFFFF_FFFF] + byEntries
+        }
+        func key(_ lines: [String], strict: Bool, shared: LabelScalarsCache?) -> [UInt32] {
             let tokens = CellTokenizer.tokens(of: Support.sourceLines(lines), syntax: Support.syntax, filter: mapper.valueScalars)
-            let a = aligner(mapper, tokens: tokens, memoize: false)
+            let a = Self.aligner(mapper, tokens: tokens, memoize: false, shared: shared)
             // The table with the most runs observed (table 3 of the sample, read over the whole text).
             let table = tables.map(\.table).max {
                 a.observe(tokens[...], table: $0).runs.count < a.observe(tokens[...], table: $1).runs.count
@@ -129,12 +176,15 @@ final class AlignmentDecisionsTests: XCTestCase {
         blanks[labelled] = fields.indices.map { numbers.contains($0) ? "" : fields[$0] }.joined(separator: "\t")
         slashes[labelled] = fields.indices.map { numbers.contains($0) ? "/" : fields[$0] }.joined(separator: "\t")
         XCTAssertNotEqual(key(blanks), key(slashes))
+        XCTAssertGreaterThan(keysWithEntries, 8)
     }
 
     /// Decisions are kept while their keys fit the capacity, then no more; a key is found only whole.
     func testDecisionsKeptWithinTheirCapacity() {
-        let d = AlignmentDecisions(capacityWords: 10)
         let choice = AlignmentDecisions.Decision(assigned: [0, nil], matches: [nil, nil], pieces: [])
+        let d = AlignmentDecisions(
+            capacityBytes: AlignmentDecisions.size(of: choice, key: [1, 2, 3, 4, 5, 6])
+                + AlignmentDecisions.size(of: choice, key: [1, 2, 3, 4]))
         d.keep(choice, for: [1, 2, 3, 4, 5, 6], hash: 1)
         XCTAssertEqual(d.count, 1)
         XCTAssertEqual(d.decision(for: [1, 2, 3, 4, 5, 6], hash: 1)?.assigned, [0, nil])
@@ -142,14 +192,14 @@ final class AlignmentDecisionsTests: XCTestCase {
         XCTAssertNil(d.decision(for: [1, 2, 3, 4, 5, 7], hash: 1))
         d.keep(choice, for: [9], hash: 1)
         XCTAssertNil(d.decision(for: [9], hash: 1))
-        // Past the capacity: not kept.
+        // Past the capacity: not kept; what fits exactly is.
         d.keep(choice, for: [1, 2, 3, 4, 5], hash: 2)
         XCTAssertEqual(d.count, 1)
         XCTAssertNil(d.decision(for: [1, 2, 3, 4, 5], hash: 2))
         d.keep(choice, for: [1, 2, 3, 4], hash: 3)
         XCTAssertEqual(d.count, 2)
         // Longer than the longest key kept: not kept, though there is room.
-        let e = AlignmentDecisions(capacityWords: 100, longestKey: 3)
+        let e = AlignmentDecisions(capacityBytes: 10_000, longestKey: 3)
         e.keep(choice, for: [1, 2, 3, 4], hash: 4)
         XCTAssertEqual(e.count, 0)
         e.keep(choice, for: [1, 2, 3], hash: 4)

@@ -66,6 +66,48 @@ final class LabelScalarsCacheTests: XCTestCase {
         XCTAssertEqual(other.count, 0)
     }
 
+    /// An entry names one text: the same entry for the same bytes, another for other bytes, -1 once the cache is
+    /// full and the text not kept; and `ComparableLabels` tells each slot's entry.
+    func testEntriesNameTheTextsKept() throws {
+        let tokens = try Self.textTokens().flatMap { $0 }
+        for capacity in [4_096, 50] {
+            let cache = LabelScalarsCache(numerals: Self.numerals, capacity: capacity)
+            var byText: [String: Int32] = [:]
+            var unkept = 0
+            for token in tokens {
+                let (scalars, entry) = cache.entry(ofNormalized: token.norm) { Self.reference(token, numerals: Self.numerals) }
+                XCTAssertEqual(scalars, Self.reference(token, numerals: Self.numerals))
+                // Keyed by the bytes (a String key would take canonically equal texts for one).
+                let bytes = token.norm.utf8.map { String($0) }.joined(separator: ",")
+                if entry < 0 {
+                    unkept += 1
+                    XCTAssertEqual(cache.count, capacity)
+                    XCTAssertNil(byText[bytes])
+                    continue
+                }
+                XCTAssertEqual(Array(cache.text(ofEntry: entry).utf8), Array(token.norm.utf8))
+                if let seen = byText[bytes] { XCTAssertEqual(seen, entry) } else { byText[bytes] = entry }
+            }
+            XCTAssertEqual(Set(byText.values).count, byText.count)
+            if capacity == 50 { XCTAssertGreaterThan(unkept, 1_000) } else { XCTAssertEqual(unkept, 0) }
+        }
+        let cache = LabelScalarsCache(numerals: Self.numerals)
+        XCTAssertNotEqual(cache.serial, LabelScalarsCache(numerals: Self.numerals).serial)
+        let stream = try Self.textTokens()[0]
+        let labels = ComparableLabels(count: stream.count, shared: cache)
+        XCTAssertEqual(labels.sharedSerial, cache.serial)
+        for (i, token) in stream.enumerated() {
+            let slot = labels.scalarsSlot(of: token, at: i, numerals: Self.numerals)
+            XCTAssertEqual(Array(cache.text(ofEntry: labels.sharedEntry(atSlot: slot)).utf8), Array(token.norm.utf8))
+        }
+        // Other numerals: nothing read from the cache, no entries.
+        let other = ComparableLabels(count: stream.count, shared: cache)
+        for (i, token) in stream.enumerated() {
+            XCTAssertEqual(other.sharedEntry(atSlot: other.scalarsSlot(of: token, at: i, numerals: "")), -1)
+        }
+        XCTAssertEqual(ComparableLabels(count: 0).sharedSerial, 0)
+    }
+
     func testThreadsSharingOneCacheGetTheSameScalars() throws {
         let streams = try Self.textTokens()
         let cache = LabelScalarsCache(numerals: Self.numerals)

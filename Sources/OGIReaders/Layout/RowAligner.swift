@@ -129,7 +129,7 @@ extension PreparedTable {
 /// when the whole key is equal, so a decision is reused only for an observation that would make the same one. The
 /// cells (`fit`, values, locations) are read from each report's own tokens, never kept here.
 ///
-/// Holds decisions while their keys fit in `capacityWords` words, then keeps those it has; a key longer than
+/// Holds decisions while they and their keys fit in `capacityBytes`, then keeps those it has; a key longer than
 /// `longestKey` words (a table looked for over a whole long text) is not kept, so that such keys, seldom seen twice,
 /// leave the room to the tables read in their parts. Locked: the preparations are shared by the workers of a batch.
 final class AlignmentDecisions: @unchecked Sendable {
@@ -143,19 +143,25 @@ final class AlignmentDecisions: @unchecked Sendable {
         var pieces: [Int]
     }
 
-    /// Most words of keys kept (4 bytes each).
-    let capacityWords: Int
+    /// Most bytes of keys and decisions kept (their elements', `size(of:key:)`).
+    let capacityBytes: Int
     /// Most words of one key kept.
     let longestKey: Int
     private let lock = NSLock()
     private var index: [UInt64: Int] = [:]
     private var keys: [[UInt32]] = []
     private var values: [Decision] = []
-    private var words = 0
+    private var bytes = 0
 
-    init(capacityWords: Int = 1 << 18, longestKey: Int = 8_192) {
-        self.capacityWords = capacityWords
+    init(capacityBytes: Int = 1 << 18, longestKey: Int = 4_096) {
+        self.capacityBytes = capacityBytes
         self.longestKey = longestKey
+    }
+
+    /// The bytes of the elements of `decision` and `key`.
+    static func size(of decision: Decision, key: [UInt32]) -> Int {
+        4 * key.count + MemoryLayout<Int?>.stride * decision.assigned.count
+            + MemoryLayout<RowAligner.Match?>.stride * decision.matches.count + MemoryLayout<Int>.stride * decision.pieces.count
     }
 
     /// The decision kept for `key` (hash `hash`), nil when none is.
@@ -170,11 +176,12 @@ final class AlignmentDecisions: @unchecked Sendable {
     func keep(_ decision: Decision, for key: [UInt32], hash: UInt64) {
         lock.lock()
         defer { lock.unlock() }
-        guard index[hash] == nil, key.count <= longestKey, words + key.count <= capacityWords else { return }
+        let size = Self.size(of: decision, key: key)
+        guard index[hash] == nil, key.count <= longestKey, bytes + size <= capacityBytes else { return }
         index[hash] = keys.count
         keys.append(key)
         values.append(decision)
-        words += key.count
+        bytes += size
     }
 
     /// How many decisions are kept (for tests).
@@ -202,6 +209,8 @@ final class ComparableLabels {
     @exclusivity(unchecked) private var scalarSlots: [Int32]
     @exclusivity(unchecked) private var forms: [String] = []
     @exclusivity(unchecked) private var scalars: [[Unicode.Scalar]] = []
+    /// Per slot of `scalars`, the shared cache's entry for the text (-1: not kept there, or not read from it).
+    @exclusivity(unchecked) private var entries: [Int32] = []
     /// The numerals last asked with, read once (`LabelNumerals`).
     @exclusivity(unchecked) private var numeralForm: LabelNumerals?
     /// Scalars made for earlier streams, by label text (nil: none shared).
@@ -239,6 +248,13 @@ final class ComparableLabels {
     /// Scalars kept by `scalarsSlot`.
     func scalars(atSlot slot: Int32) -> [Unicode.Scalar] { scalars[Int(slot)] }
 
+    /// The shared cache's entry for the text whose scalars are at `slot` (`LabelScalarsCache.entry`), -1 when they
+    /// were not read from it: two slots with the same entry (≥ 0) have the same scalars.
+    func sharedEntry(atSlot slot: Int32) -> Int32 { entries[Int(slot)] }
+
+    /// The shared cache's `serial`, 0 for none: entries of one serial are comparable.
+    var sharedSerial: UInt64 { shared?.serial ?? 0 }
+
     /// Where the scalars of `form(of:at:numerals:)` (`Array(form.unicodeScalars)`) are kept (`scalars(atSlot:)`),
     /// made on first use without making the form: the form is the text with its numbering stripped
     /// (`LabelText.stripNumbering`) less every scalar of `LabelText.ignoredInComparison` (`FastText.removingScalars`,
@@ -253,13 +269,15 @@ final class ComparableLabels {
     func scalarsSlot(ofNormalized norm: String, at position: Int, numerals: String) -> Int32 {
         if position < scalarSlots.count, scalarSlots[position] >= 0 { return scalarSlots[position] }
         let c: [Unicode.Scalar]
+        var entry: Int32 = -1
         if let shared, shared.numerals == numerals {
-            c = shared.scalars(ofNormalized: norm) { comparableScalars(ofNormalized: norm, numerals: numerals) }
+            (c, entry) = shared.entry(ofNormalized: norm) { comparableScalars(ofNormalized: norm, numerals: numerals) }
         } else {
             c = comparableScalars(ofNormalized: norm, numerals: numerals)
         }
         let slot = Int32(scalars.count)
         scalars.append(c)
+        entries.append(entry)
         if position < scalarSlots.count { scalarSlots[position] = slot }
         return slot
     }
@@ -323,9 +341,19 @@ final class LabelScalarsCache: @unchecked Sendable {
     private var hashes: [UInt64] = []
     private var values: [[Unicode.Scalar]] = []
 
+    /// This cache's number, different for every cache made in the process (from 1): an entry names a text only
+    /// together with it.
+    let serial: UInt64
+    private static let serials = NSLock()
+    nonisolated(unsafe) private static var lastSerial: UInt64 = 0
+
     init(numerals: String, capacity: Int = 4_096) {
         self.numerals = numerals
         self.capacity = capacity
+        Self.serials.lock()
+        Self.lastSerial += 1
+        serial = Self.lastSerial
+        Self.serials.unlock()
         slots = [Int32](filledWith: -1, count: 256)
         mask = 255
         seed = UInt64.random(in: 0...UInt64.max)
@@ -344,6 +372,13 @@ final class LabelScalarsCache: @unchecked Sendable {
 
     /// The scalars kept for `norm`, else those `make` gives (kept while there is room).
     func scalars(ofNormalized norm: String, make: () -> [Unicode.Scalar]) -> [Unicode.Scalar] {
+        entry(ofNormalized: norm, make: make).scalars
+    }
+
+    /// `scalars(ofNormalized:make:)`, and where the text is kept: its entry, the same for every text with the same
+    /// bytes and different for every other, for as long as the cache lasts (entries are never removed); -1 when it
+    /// is not kept (no room).
+    func entry(ofNormalized norm: String, make: () -> [Unicode.Scalar]) -> (scalars: [Unicode.Scalar], entry: Int32) {
         let h = norm.withUTF8Bytes { b in
             var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
             for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
@@ -353,21 +388,33 @@ final class LabelScalarsCache: @unchecked Sendable {
         if case .entry(let e) = probe(norm, h) {
             let found = values[e]
             lock.unlock()
-            return found
+            return (found, Int32(e))
         }
         lock.unlock()
         let c = make()
         lock.lock()
+        defer { lock.unlock() }
         // Looked for again: another thread may have kept the text meanwhile.
-        if texts.count < capacity, case .free(let slot) = probe(norm, h) {
-            slots[slot] = Int32(texts.count)
+        switch probe(norm, h) {
+        case .entry(let e):
+            return (c, Int32(e))
+        case .free(let slot):
+            guard texts.count < capacity else { return (c, -1) }
+            let e = texts.count
+            slots[slot] = Int32(e)
             texts.append(norm)
             hashes.append(h)
             values.append(c)
             if 2 * texts.count > slots.count { grow() }
+            return (c, Int32(e))
         }
-        lock.unlock()
-        return c
+    }
+
+    /// The text kept at `entry` (for tests).
+    func text(ofEntry entry: Int32) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        return texts[Int(entry)]
     }
 
     /// Where `norm` (hash `h`) is: its entry, or the free slot its probe ends at. Called with the lock held.
@@ -1001,13 +1048,18 @@ struct RowAligner {
     // MARK: alignment
 
     /// The words `decide` reads of an observed sequence (`AlignmentDecisions`), and their hash: whether the alignment
-    /// is strict; then per item, a label piece as 1, its line, its characters' count and its characters; a prose
-    /// piece as 2 and its line; a run as 3 (4 when it holds only blanks), its first and last lines. Lines are
-    /// differences from the first item's line (`decide` reads them only as differences).
+    /// is strict and the shared label cache's serial (two words); then per item, a label piece as 5, its line and
+    /// its text's entry in the shared label cache (the same entry, the same characters), or, for a text not kept
+    /// there, as 1, its line, its characters' count and its characters; a prose piece as 2 and its line; a run as
+    /// 3 (4 when it holds only blanks), its first and last lines. Lines are differences from the first item's line
+    /// (`decide` reads them only as differences).
     func decisionKey(items: [Item], runs: [Run], blankOnly: [Bool], strict: Bool) -> (key: [UInt32], hash: UInt64) {
         var key: [UInt32] = []
-        key.reserveCapacity(4 * items.count + 1)
+        key.reserveCapacity(3 * items.count + 3)
+        let serial = comparable.sharedSerial
         key.append(strict ? 1 : 0)
+        key.append(UInt32(truncatingIfNeeded: serial))
+        key.append(UInt32(truncatingIfNeeded: serial >> 32))
         var base = 0
         switch items.first {
         case .piece(let p): base = p.line
@@ -1020,6 +1072,8 @@ struct RowAligner {
             case .piece(let p):
                 if p.prose {
                     key.append(2); key.append(line(p.line))
+                } else if case let entry = comparable.sharedEntry(atSlot: p.charsSlot), entry >= 0 {
+                    key.append(5); key.append(line(p.line)); key.append(UInt32(entry))
                 } else {
                     let cs = chars(of: p)
                     key.append(1); key.append(line(p.line)); key.append(UInt32(cs.count))
