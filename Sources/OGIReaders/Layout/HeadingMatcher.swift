@@ -34,6 +34,9 @@ struct HeadingMatcher: Sendable {
     let variantStart: [Int]
     /// Per variant (numbered as for `masks`): what `bestPart` asks of it before reading the line.
     let shapes: [VariantShape]
+    /// The best parts found so far, by the characters read, the parts left out and whether there was a numeral:
+    /// shared by every report read with this matcher (nil: each one computed).
+    var bestParts: BestPartMemo? = BestPartMemo()
 
     struct VariantShape: Sendable {
         /// Its number of scalars.
@@ -372,11 +375,21 @@ struct HeadingMatcher: Sendable {
 
     /// The best part for the comparable characters `comp` of a line (`matchOnScalarView`'s search): the least
     /// distance, then the longest prefix; `numeral` when the line has a numeral or a lost one's separator.
-    private func bestPart(_ comp: UnsafeBufferPointer<Unicode.Scalar>, excluding: Exclusion, numeral: Bool)
+    /// The answer depends on `comp`, `excluding` and `numeral` alone (the parts and their variants are the matcher's):
+    /// a line's sub-headings and table titles are most often the template's words, read in report after report,
+    /// so the answers are kept (`bestParts`, when the excluded parts are all among the first 64).
+    func bestPart(_ comp: UnsafeBufferPointer<Unicode.Scalar>, excluding: Exclusion, numeral: Bool)
         -> (part: Int, distance: Int, length: Int)?
     {
-        if let alphabet { return bestPartBitParallel(comp, alphabet: alphabet, excluding: excluding, numeral: numeral) }
-        return bestPartByCells(comp, excluding: excluding, numeral: numeral)
+        guard let alphabet else { return bestPartByCells(comp, excluding: excluding, numeral: numeral) }
+        guard let memo = bestParts, excluding.furtherKeys.isEmpty else {
+            return bestPartBitParallel(comp, alphabet: alphabet, excluding: excluding, numeral: numeral)
+        }
+        let hash = BestPartMemo.hash(comp, excluded: excluding.bits, numeral: numeral)
+        if let kept = memo.find(comp, excluded: excluding.bits, numeral: numeral, hash: hash) { return kept }
+        let best = bestPartBitParallel(comp, alphabet: alphabet, excluding: excluding, numeral: numeral)
+        memo.keep(best, for: comp, excluded: excluding.bits, numeral: numeral, hash: hash)
+        return best
     }
 
     /// `bestPartByCells` with the line's characters numbered once (`alphabet`) and each variant's distances
@@ -385,7 +398,7 @@ struct HeadingMatcher: Sendable {
     /// variant exactly when its number is not 0, and in a variant exactly when that variant's mask for it is
     /// not 0. A variant that repeats an earlier one of its part is skipped: it has the same distances, and a
     /// tie never replaces the best match.
-    private func bestPartBitParallel(
+    func bestPartBitParallel(
         _ comp: UnsafeBufferPointer<Unicode.Scalar>, alphabet: VariantAlphabet, excluding: Exclusion, numeral: Bool
     ) -> (part: Int, distance: Int, length: Int)? {
         var best: (part: Int, distance: Int, length: Int)?
@@ -572,6 +585,99 @@ struct HeadingMatcher: Sendable {
         let rest = ScalarTrim.whitespaces(String(Substring(lineScalars[end...])))
         let deviates = b.distance > 0 || lostNumeral
         return Match(spec: part.spec, heading: shown, rest: rest, standardHeading: deviates ? part.standard : nil, part: b.part)
+    }
+}
+
+/// `HeadingMatcher.bestPart`'s answers, by the line's comparable characters (at most `maxComparable`), the parts
+/// left out (`Exclusion.bits`) and whether the line had a numeral: an answer is found only for the same three.
+/// Holds `capacity` answers, then keeps those it has. Its own table, open addressing over a hash of the three, the
+/// characters of every answer in one array. Locked: the matcher is shared by the workers of a batch.
+final class BestPartMemo: @unchecked Sendable {
+    private struct Entry {
+        var hash: UInt64
+        var excluded: UInt64
+        /// Where its characters are in `scalars`.
+        var start: Int32
+        var count: Int32
+        var numeral: Bool
+        var best: (part: Int32, distance: Int32, length: Int32)?
+    }
+
+    /// Most answers kept.
+    let capacity: Int
+    private let lock = NSLock()
+    /// Per slot (a power of two, at least twice the capacity): the entry there, -1 for none.
+    private var slots: [Int32]
+    private let mask: Int
+    private var entries: [Entry] = []
+    private var scalars: [Unicode.Scalar] = []
+
+    init(capacity: Int = 4_096) {
+        self.capacity = capacity
+        var size = 16
+        while size < 2 * capacity { size *= 2 }
+        slots = [Int32](filledWith: -1, count: size)
+        mask = size - 1
+    }
+
+    /// The hash `find` and `keep` are given.
+    static func hash(_ comp: UnsafeBufferPointer<Unicode.Scalar>, excluded: UInt64, numeral: Bool) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ excluded ^ (numeral ? 0x5555 : 0)
+        for c in comp { h = (h ^ UInt64(c.value)) &* 0xFF51_AFD7_ED55_8CCD }
+        return h ^ (h >> 29)
+    }
+
+    /// Where the answer for the three is, or the free slot its probe ends at. Called with the lock held.
+    private enum Probe { case entry(Int), free(Int) }
+    private func probe(_ comp: UnsafeBufferPointer<Unicode.Scalar>, excluded: UInt64, numeral: Bool, hash: UInt64) -> Probe {
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while slots[i] >= 0 {
+            let e = entries[Int(slots[i])]
+            if e.hash == hash, e.excluded == excluded, e.numeral == numeral, Int(e.count) == comp.count,
+                scalars.withUnsafeBufferPointer({ kept in
+                    (0..<comp.count).allSatisfy { kept[Int(e.start) + $0] == comp[$0] }
+                })
+            {
+                return .entry(Int(slots[i]))
+            }
+            i = (i + 1) & mask
+        }
+        return .free(i)
+    }
+
+    /// The answer kept for the three (itself nil when no part was close enough), nil when none is kept.
+    func find(_ comp: UnsafeBufferPointer<Unicode.Scalar>, excluded: UInt64, numeral: Bool, hash: UInt64)
+        -> (part: Int, distance: Int, length: Int)??
+    {
+        lock.lock()
+        defer { lock.unlock() }
+        guard case .entry(let e) = probe(comp, excluded: excluded, numeral: numeral, hash: hash) else { return nil }
+        return .some(entries[e].best.map { (Int($0.part), Int($0.distance), Int($0.length)) })
+    }
+
+    /// Keeps `best` for the three, while there is room.
+    func keep(
+        _ best: (part: Int, distance: Int, length: Int)?, for comp: UnsafeBufferPointer<Unicode.Scalar>, excluded: UInt64,
+        numeral: Bool, hash: UInt64
+    ) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard entries.count < capacity, case .free(let slot) = probe(comp, excluded: excluded, numeral: numeral, hash: hash) else {
+            return
+        }
+        slots[slot] = Int32(entries.count)
+        entries.append(
+            Entry(
+                hash: hash, excluded: excluded, start: Int32(scalars.count), count: Int32(comp.count), numeral: numeral,
+                best: best.map { (Int32($0.part), Int32($0.distance), Int32($0.length)) }))
+        scalars.append(contentsOf: comp)
+    }
+
+    /// How many answers are kept (for tests).
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries.count
     }
 }
 
