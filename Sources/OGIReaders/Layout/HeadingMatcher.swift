@@ -591,7 +591,7 @@ struct HeadingMatcher: Sendable {
 /// `HeadingMatcher.bestPart`'s answers, by the line's comparable characters (at most `maxComparable`), the parts
 /// left out (`Exclusion.bits`) and whether the line had a numeral: an answer is found only for the same three.
 /// Holds `capacity` answers, then keeps those it has. Its own table, open addressing over a hash of the three, the
-/// characters of every answer in one array. Locked: the matcher is shared by the workers of a batch.
+/// characters of every answer in one array. Locked: a reading context, and its matcher, may be shared by threads.
 final class BestPartMemo: @unchecked Sendable {
     private struct Entry {
         var hash: UInt64

@@ -44,7 +44,7 @@ struct PreparedTable: Sendable {
     /// Per row, asked before its variants (`RowScreen.admits`).
     var rowScreens: [RowScreen]
     /// The rows chosen by earlier alignments against this table, by what they read (`RowAligner.decisionKey`):
-    /// shared by every report read with the preparation this table belongs to.
+    /// shared by every report read with the preparation this table belongs to (copies of the table share it).
     let decisions: AlignmentDecisions
 
     /// The residues all of a row's variants have (their `screenResidues` and-ed), and the most characters any of them
@@ -131,7 +131,8 @@ extension PreparedTable {
 ///
 /// Holds decisions while they and their keys fit in `capacityBytes`, then keeps those it has; a key longer than
 /// `longestKey` words (a table looked for over a whole long text) is not kept, so that such keys, seldom seen twice,
-/// leave the room to the tables read in their parts. Locked: the preparations are shared by the workers of a batch.
+/// leave the room to the tables read in their parts. Locked: a reading context, and its preparations, may be shared by
+/// threads (the workers of a small batch share the originals; those of a large one each read with a replica).
 final class AlignmentDecisions: @unchecked Sendable {
     /// What an alignment chose, in a form that names no token: item indices of the observed sequence only.
     struct Decision {
