@@ -128,10 +128,10 @@ extension TextReader {
     /// The agency and year come from the title (looked for in the preamble, the lines before the first part
     /// heading), else a preamble sentence naming the report; the year else from the statistics period (looked
     /// for up to 40 lines after the first heading) or a year in the preamble. So this reading needs the first
-    /// heading's position, whether there are three parts, and the lines up to 40 after the first heading; it
-    /// cleans the lines as `parseOnce` does, but only as far as those need (line by line: only the inline noise
-    /// is removed from the whole text, as a match may span lines), and leaves out the rest of the metadata
-    /// (signature date, template markers, table years, agency kind) and the parts.
+    /// heading's position, whether there are three parts, and (when the title has no year) the lines up to 40
+    /// after the first heading; it cleans the lines as `parseOnce` does, but only as far as those need (line by
+    /// line: only the inline noise is removed from the whole text, as a match may span lines), and leaves out the
+    /// rest of the metadata (signature date, template markers, table years, agency kind) and the parts.
     ///
     /// `parseOnce` finds headings with a numeral on every line, then (unless every part was found) headings
     /// that are only a part's wording on the other lines, excluding the parts found so far. Here:
@@ -220,15 +220,17 @@ extension TextReader {
         }
 
         // 3. Agency and year from the title, preamble and period (as `parseOnce` step 4). The period only
-        //    matters when the title has no year.
+        //    matters when the title has no year: only then are the lines up to 40 after the first heading cleaned
+        //    (those up to the third are already). Without a preamble the title is looked for in the first five.
         let headingLine = firstHeading ?? lines.count
-        _ = hasLine(headingLine + 39)
+        if headingLine == 0 { _ = hasLine(4) }
         var meta = Metadata()
         let preambleLines = lines[0..<headingLine]
         let noLocation: Locator = { _, _ in SourceLocation() }
         extractTitle(preambleLines.isEmpty ? lines.prefix(5) : preambleLines, locate: noLocation, into: &meta)
         let preambleYear = meta.title == nil ? extractAgencyFromPreamble(preambleLines, into: &meta) : nil
         if meta.titleYear == nil {
+            _ = hasLine(headingLine + 39)
             extractPeriod(lines[0..<min(lines.count, headingLine + 40)], locate: noLocation, into: &meta)
         }
         var year = meta.titleYear ?? meta.periodEnd?.year ?? meta.periodStart?.year ?? preambleYear

@@ -144,6 +144,21 @@ final class PairingKeyFastPathTests: XCTestCase {
         out.append(
             ("year changed", lines.map { $0.replacingOccurrences(of: "2021", with: "2017").replacingOccurrences(of: "2019", with: "2031") })
         )
+        if let first = headingIndices.first, let period = lines[..<first].firstIndex(where: { $0.contains("1月1日") }) {
+            // The year read only from the statistics period, which sits 36 lines after the first heading: past the
+            // lines read to find three headings, within the 40 the period is looked for in.
+            var l = lines.enumerated().map { $0.offset == titleIndex ? String($0.element.filter { !$0.isNumber }) : $0.element }
+            let line = l.remove(at: period)
+            l.insert(line, at: min(l.count, first - 1 + 36))
+            out.append(("title without digits, period far after the first heading", l))
+        }
+        if headingIndices.count >= 3 {
+            // Three headings first, then page numbers (noise lines): the title is looked for in the first five lines
+            // kept, which come after all the noise.
+            let heads = headingIndices.prefix(3).map { lines[$0] }
+            let rest = lines.enumerated().filter { !headingIndices.prefix(3).contains($0.offset) }.map(\.element)
+            out.append(("three headings, then page numbers", heads + (1...40).map { "- \($0) -" } + rest))
+        }
         out.append(("agency changed", lines.enumerated().map { $0.offset == titleIndex ? "某县" + $0.element : $0.element }))
         out.append(("first 12 lines", Array(lines.prefix(12))))
         return out
