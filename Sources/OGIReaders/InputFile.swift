@@ -34,7 +34,10 @@ public enum InputFile {
         if size > budget.maxInputBytes { throw oversize(path, size, budget) }
         // A regular file never blocks, so O_NONBLOCK is left set (two system calls a file saved); should a file
         // system answer EAGAIN all the same, the flag is cleared then and the read made again.
-        var data = Data(count: size)
+        // Read into memory that is not zeroed first (`Data(count:)` clears every byte the read then writes).
+        if size == 0 { return Data() }
+        guard let memory = malloc(size) else { throw ReaderError.unreadable(path: path, reason: "out of memory for \(size) bytes") }
+        var data = Data(bytesNoCopy: memory, count: size, deallocator: .free)
         var filled = 0
         var blocking = false
         try data.withUnsafeMutableBytes { (buf: UnsafeMutableRawBufferPointer) in

@@ -16,7 +16,8 @@ public enum PreviousPairing {
     /// The pairing key of a report's metadata; nil when its agency or year is unknown.
     public static func key(of metadata: Metadata) -> Key? {
         guard let a = metadata.agency, let y = metadata.year else { return nil }
-        let k = String(String.UnicodeScalarView(a.unicodeScalars.filter(isKeptInKey)))
+        // Most agency names are letters only (a Chinese name): the name itself, not a copy of its scalars.
+        let k = a.unicodeScalars.allSatisfy(isKeptInKey) ? a : String(String.UnicodeScalarView(a.unicodeScalars.filter(isKeptInKey)))
         return k.isEmpty ? nil : Key(agency: k, year: y)
     }
 

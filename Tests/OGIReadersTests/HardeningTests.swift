@@ -197,4 +197,24 @@ final class InputFileHeadTests: XCTestCase {
         try Data("ogilint_model: 1\n".utf8).write(to: file)
         XCTAssertEqual(InputFile.head(path: file.path, count: 7), Data("ogilint".utf8))
     }
+
+    /// `read` gives a file's bytes exactly, whatever its size (its buffer is not zeroed before the read fills it),
+    /// and stays usable after the file is gone.
+    func testReadGivesEveryByteOfFilesOfAnySize() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ogilint-read-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for size in [0, 1, 7, 4096, 100_003] {
+            let bytes = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+            let file = dir.appendingPathComponent("f\(size).txt")
+            try bytes.write(to: file)
+            var read = try InputFile.read(path: file.path, budget: ReadBudget())
+            try FileManager.default.removeItem(at: file)
+            XCTAssertEqual(read, bytes, "\(size) bytes")
+            if size > 0 {
+                read[0] ^= 0xFF  // writable, and its own copy
+                XCTAssertNotEqual(read, bytes)
+            }
+        }
+    }
 }
