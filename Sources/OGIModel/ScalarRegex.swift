@@ -36,6 +36,9 @@ public struct ScalarRegex: Sendable {
     /// The one character every match starts with, when `firstItems` is that single character: the positions
     /// before it are skipped by comparing scalars alone.
     let firstScalar: UInt32?
+    /// The set every match's first character is in, when `firstItems` is that single set (as `[（(]`): the positions
+    /// before one of its characters are skipped by asking that set alone.
+    let firstSet: Int?
     /// True when whether a match starts at a position of a text depends only on the line it is in (the text between
     /// line feeds): no character, set or run can be a line feed, and there is no `^` or `$`. A look-behind's set
     /// holds no line feed either, so at a line's start it fails or holds alike whether a line feed or nothing comes
@@ -67,6 +70,7 @@ public struct ScalarRegex: Sendable {
         let first = tree.firstItems
         firstItems = first.nullable ? nil : first.items
         if let items = firstItems, items.count == 1, case .scalar(let v) = items[0] { firstScalar = v } else { firstScalar = nil }
+        if let items = firstItems, items.count == 1, case .set(let k) = items[0] { firstSet = k } else { firstSet = nil }
         let compiledSets = compiler.sets
         isLineLocal = compiler.program.allSatisfy { instruction in
             switch instruction {
@@ -111,6 +115,12 @@ public struct ScalarRegex: Sendable {
                 // The same skip as below, one step a position, with the steps counted once for the run skipped.
                 let from = position
                 while position < n && text[position] != firstScalar { position += 1 }
+                try matcher.count(position - from)
+                if position == n { return nil }
+            } else if let k = firstSet {
+                // The same skip, the set asked directly (not through the list of first items).
+                let from = position
+                while position < n && !sets[k].contains(text[position]) { position += 1 }
                 try matcher.count(position - from)
                 if position == n { return nil }
             } else if let firstItems {
@@ -179,6 +189,14 @@ enum BuiltinClass: Sendable {
     /// answered without reading the scalar's properties, which Chinese text would ask of nearly every scalar.
     @inline(__always) static func isIdeograph(_ v: UInt32) -> Bool { (v >= 0x3400 && v <= 0x4DBF) || (v >= 0x4E00 && v <= 0x9FFF) }
 
+    /// CJK Symbols and Punctuation (U+3000...U+303F) and the full-width forms of ASCII (U+FF01...U+FF5E), the
+    /// punctuation of a Chinese text: assigned since Unicode 1.1, their only white space is U+3000 and their only
+    /// decimal digits U+FF10...U+FF19, answered without reading the scalar's properties (`Eval5FastPathTests` compares
+    /// every one with them, `ScalarRegexDifferentialTests` with ICU).
+    @inline(__always) static func isCJKPunctuationOrFullWidth(_ v: UInt32) -> Bool {
+        (v >= 0x3000 && v <= 0x303F) || (v >= 0xFF01 && v <= 0xFF5E)
+    }
+
     /// The class's members below 128 as two bit masks (scalars 0–63, 64–127), from `contains`; made once per class.
     var asciiMask: (low: UInt64, high: UInt64) {
         switch self {
@@ -205,10 +223,12 @@ enum BuiltinClass: Sendable {
         case .digit:
             if v < 128 { return v >= 0x30 && v <= 0x39 }
             if Self.isIdeograph(v) { return false }
+            if Self.isCJKPunctuationOrFullWidth(v) { return v >= 0xFF10 && v <= 0xFF19 }
             return Self.knownProperties(v).map { $0.generalCategory == .decimalNumber } ?? false
         case .space:
             if v < 128 { return v == 0x20 || (v >= 0x09 && v <= 0x0D) }
             if Self.isIdeograph(v) { return false }
+            if Self.isCJKPunctuationOrFullWidth(v) { return v == 0x3000 }
             return Self.knownProperties(v).map { $0.isWhitespace } ?? false
         case .word:
             if v < 128 {
