@@ -42,7 +42,9 @@ public final class CompiledRegex: @unchecked Sendable {
             // A pattern anchored at the start has no match in a text whose first scalar cannot begin one: the
             // search would find none, or run out of steps and leave it to NSRegularExpression, which finds none.
             // The text is then not decoded for a search.
-            if !scalarRegex.mayMatch(textStartingWith: text.unicodeScalars.first?.value) { return nil }
+            if !scalarRegex.mayMatch(textStartingWith: text.unicodeScalars.first?.value) || !scalarRegex.mayMatch(pairsIn: text) {
+                return nil
+            }
             // No match is an answer too: only a search stopped by the step budget goes to NSRegularExpression.
             do { return try firstMatch(in: text, stepBudget: Self.exactSearchStepBudget) } catch {}
         }
@@ -73,6 +75,8 @@ public final class CompiledRegex: @unchecked Sendable {
         guard let scalarRegex else { return .unanswered }
         // As in `firstMatch(in:)`: a text whose first scalar cannot start an anchored match is not decoded.
         if !scalarRegex.mayMatch(textStartingWith: text.unicodeScalars.first?.value) { return .noMatch }
+        // Nor one whose characters a match may start with are never followed by one that may come second.
+        if !scalarRegex.mayMatch(pairsIn: text) { return .noMatch }
         let values = UTF8Scan.scalarValues(of: text).values
         var steps = 0
         let found: [Int]?

@@ -39,6 +39,11 @@ public struct ScalarRegex: Sendable {
     /// The set every match's first character is in, when `firstItems` is that single set (as `[（(]`): the positions
     /// before one of its characters are skipped by asking that set alone.
     let firstSet: Int?
+    /// What a match's second character can be, when every match starts with one character read by a single
+    /// scalar or set and reads another right after it (`RegexNode.secondItems`); nil otherwise. With `firstItems`,
+    /// a text none of whose characters admitted first is followed by one admitted second holds no match
+    /// (`mayMatch(pairsIn:)`), and is not decoded for a search.
+    let secondItems: [FirstItem]?
     /// True when whether a match starts at a position of a text depends only on the line it is in (the text between
     /// line feeds): no character, set or run can be a line feed, and there is no `^` or `$`. A look-behind's set
     /// holds no line feed either, so at a line's start it fails or holds alike whether a line feed or nothing comes
@@ -71,6 +76,7 @@ public struct ScalarRegex: Sendable {
         firstItems = first.nullable ? nil : first.items
         if let items = firstItems, items.count == 1, case .scalar(let v) = items[0] { firstScalar = v } else { firstScalar = nil }
         if let items = firstItems, items.count == 1, case .set(let k) = items[0] { firstSet = k } else { firstSet = nil }
+        secondItems = firstItems == nil ? nil : tree.secondItems
         let compiledSets = compiler.sets
         isLineLocal = compiler.program.allSatisfy { instruction in
             switch instruction {
@@ -135,6 +141,26 @@ public struct ScalarRegex: Sendable {
             position += 1
         }
         return nil
+    }
+
+    /// False when no match can start anywhere in `text`: no character of it that a match may start with is followed
+    /// by one that may come second (`firstItems`, `secondItems`). True otherwise, and when the pattern has no such
+    /// pair. Read on the text's UTF-8 bytes, without decoding it into an array.
+    public func mayMatch(pairsIn text: String) -> Bool {
+        guard let first = firstItems, let second = secondItems else { return true }
+        return sets.withUnsafeBufferPointer { sets in
+            text.withUTF8Bytes { b in
+                var i = 0
+                var previousIsFirst = false
+                while i < b.count {
+                    let (v, length) = UTF8Scan.scalar(b, i)
+                    if previousIsFirst && second.contains(where: { $0.admits(v, sets) }) { return true }
+                    previousIsFirst = first.contains { $0.admits(v, sets) }
+                    i += length
+                }
+                return false
+            }
+        }
     }
 
     /// False when the text cannot hold a match because of its first scalar alone (`first`; nil for an empty
@@ -404,6 +430,35 @@ indirect enum RegexNode: Sendable {
         case .sequence(let items): return items.first?.isAnchoredAtStart ?? false
         case .alternation(let branches): return branches.allSatisfy(\.isAnchoredAtStart)
         default: return false
+        }
+    }
+
+    /// The items a match's second character must match, when every match of the node begins with one character
+    /// read by a single scalar or set (after any `^` and look-behinds, which read none) and must read at least one
+    /// more: the first items of what follows that character. Nil otherwise.
+    var secondItems: [FirstItem]? {
+        guard let rest = restAfterSingleFirst else { return nil }
+        let f = RegexNode.sequence(rest).firstItems
+        return f.nullable ? nil : f.items
+    }
+
+    /// What follows the first character of every match, when it is read by a single scalar or set.
+    private var restAfterSingleFirst: [RegexNode]? {
+        switch self {
+        case .scalar, .set: return []
+        case .capture(_, let body): return body.restAfterSingleFirst
+        case .sequence(let items):
+            for (i, item) in items.enumerated() {
+                switch item {
+                case .textStart, .lookbehind: continue
+                case .scalar, .set, .capture, .sequence:
+                    guard let inner = item.restAfterSingleFirst else { return nil }
+                    return inner + items[(i + 1)...]
+                default: return nil
+                }
+            }
+            return nil
+        default: return nil
         }
     }
 

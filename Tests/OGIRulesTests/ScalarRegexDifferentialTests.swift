@@ -37,6 +37,10 @@ final class ScalarRegexDifferentialTests: XCTestCase {
         if !same(expected, got) {
             return "'\(pattern)' on \(text.debugDescription): ICU \(expected), ScalarRegex \(got)"
         }
+        // The screen of a match's first two characters never refuses a text ICU finds a match in.
+        if !expected.isEmpty && !mine.mayMatch(pairsIn: text) {
+            return "'\(pattern)' on \(text.debugDescription): the first-two-characters screen refuses a text ICU matches"
+        }
         if let first = expected.first, let m = reference.firstMatch(in: text, range: full) {
             for (name, k) in mine.groupNumbers where m.range(withName: name) != first[k] && m.range(withName: name).location != NSNotFound {
                 return "'\(pattern)': group \(name) is not group \(k)"
@@ -96,6 +100,8 @@ final class ScalarRegexDifferentialTests: XCTestCase {
         }
         var inSubset = 0
         var matched = 0
+        // Lines the first-two-characters screen refuses (no search made).
+        var screened = 0
         for p in patterns {
             guard ScalarRegex(p) != nil else {
                 // Outside the subset (lookbehind, \p{..}): run by NSRegularExpression.
@@ -104,9 +110,11 @@ final class ScalarRegexDifferentialTests: XCTestCase {
             }
             inSubset += 1
             let reference = try NSRegularExpression(pattern: p)
+            let screen = ScalarRegex(p)
             for l in lines {
                 if let d = Self.difference(p, l) { XCTFail(d); return }
                 if reference.firstMatch(in: l, range: NSRange(location: 0, length: l.utf16.count)) != nil { matched += 1 }
+                if let rx = screen, rx.secondItems != nil, !rx.mayMatch(pairsIn: l) { screened += 1 }
             }
             // Whole texts for the patterns that are run on whole texts (inline noise).
             for t in texts where Repo.linter.ruleSet.templates.profile.inlineNoise.contains(p) {
@@ -116,6 +124,7 @@ final class ScalarRegexDifferentialTests: XCTestCase {
         // Every pattern, the pinyin one with its lookbehind and \p{Han} too.
         XCTAssertEqual(inSubset, patterns.count)
         XCTAssertGreaterThan(matched, 200)
+        XCTAssertGreaterThan(screened, 1000)
     }
 
     /// `\d \s \w` and `.` against ICU's over every Unicode scalar: the stdlib's Unicode properties give ICU's sets.
