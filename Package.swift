@@ -153,7 +153,9 @@ let linkedLibXML2LinkerSettings: [LinkerSetting] =
 /// refers to `arc4random` (for std::random_device, which nothing here uses), which glibc has only from 2.36:
 /// COGIStaticRuntime defines a hidden one on getrandom, so the program still needs only glibc 2.35. Used only when
 /// the GCC folder clang links with (the highest version holding crtbegin.o) has libstdc++.a; otherwise nothing
-/// changes. The manifest's answer is cached: installing libstdc++'s archive later needs `swift package reset`.
+/// changes. The manifest's answer is cached by SwiftPM for the user, not in the build folder: installing libstdc++'s
+/// archive later needs SwiftPM's manifest cache removed (`~/.cache/org.swift.swiftpm/manifests`; `swift package
+/// reset` alone keeps the old answer), or a change to this file or to `OGILINT_MALLOC`.
 enum StaticCxxRuntime {
     static func available() -> Bool {
         #if os(Linux)
@@ -205,8 +207,10 @@ let staticCxxRuntimeLinkerSettings: [LinkerSetting] =
 /// Debug builds (the tests, the thread sanitizer) and `ogilint-server` keep glibc's.
 /// Looked for in this machine's own library folder (not another architecture's, as a multiarch system may have),
 /// `/usr/lib64` and `/usr/lib`; scripts/release.sh and scripts/ci-release-check.sh look in the same ones. The answer
-/// is cached with the manifest, as `StaticCxxRuntime`'s: after installing or removing libmimalloc-dev, `swift package
-/// reset` (or a change to this file or to `OGILINT_MALLOC`) makes SwiftPM ask again.
+/// is cached with the manifest, as `StaticCxxRuntime`'s, for the user: after installing or removing libmimalloc-dev,
+/// removing SwiftPM's manifest cache (`~/.cache/org.swift.swiftpm/manifests`), a change to this file or a build with
+/// another `OGILINT_MALLOC` value (any but `system` looks for it) makes SwiftPM ask again; `swift package reset` and a
+/// new build folder do not. scripts/bench.sh prints which allocator the measured binary loads.
 enum SystemMimalloc {
     static func available() -> Bool {
         #if os(Linux)

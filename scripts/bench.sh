@@ -204,7 +204,10 @@ cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 echo
 echo "ogilint ${OGILINT_BIN:-$(git rev-parse --short HEAD)} on $(date -u +%Y-%m-%d), $(uname -m) ${cpu:-unknown CPU}, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(swift --version 2>/dev/null | head -1 | sed 's/ (.*//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "binaries: ogilint $(size_mb "$bin"), floor $(size_mb "$floor")"
+# Which allocator the measured ogilint uses: mimalloc when it loads it (Package.swift links it where the system has it
+# when SwiftPM reads the manifest), else glibc's with the block cache in front (Sources/COGIMallocCache).
+if ldd "$bin" 2>/dev/null | grep -q mimalloc; then allocator="mimalloc"; else allocator="glibc's (with ogilint's block cache)"; fi
+echo "binaries: ogilint $(size_mb "$bin"), floor $(size_mb "$floor"); ogilint's allocator: $allocator"
 echo
 echo "| what | ogilint | floor / measure | ratio | peak RSS |"
 echo "|---|---|---|---|---|"
