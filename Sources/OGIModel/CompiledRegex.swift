@@ -39,12 +39,10 @@ public final class CompiledRegex: @unchecked Sendable {
     /// The first match in `text`, or nil.
     public func firstMatch(in text: String) -> RegexMatch? {
         if let scalarRegex {
-            // A pattern anchored at the start has no match in a text whose first scalar cannot begin one: the
-            // search would find none, or run out of steps and leave it to NSRegularExpression, which finds none.
-            // The text is then not decoded for a search.
-            if !scalarRegex.mayMatch(textStartingWith: text.unicodeScalars.first?.value) || !scalarRegex.mayMatch(pairsIn: text) {
-                return nil
-            }
+            // A text the screens rule out (a pattern anchored at the start and a first scalar that cannot begin a
+            // match, or no first two characters a match may start with): the search would find none, or run out of
+            // steps and leave it to NSRegularExpression, which finds none. The text is then not decoded for a search.
+            if !scalarRegex.mayMatch(text) { return nil }
             // No match is an answer too: only a search stopped by the step budget goes to NSRegularExpression.
             do { return try firstMatch(in: text, stepBudget: Self.exactSearchStepBudget) } catch {}
         }
@@ -73,10 +71,8 @@ public final class CompiledRegex: @unchecked Sendable {
     /// the group's range.
     public func firstMatchGroupTexts(in text: String, names: [String]) -> GroupTexts {
         guard let scalarRegex else { return .unanswered }
-        // As in `firstMatch(in:)`: a text whose first scalar cannot start an anchored match is not decoded.
-        if !scalarRegex.mayMatch(textStartingWith: text.unicodeScalars.first?.value) { return .noMatch }
-        // Nor one whose characters a match may start with are never followed by one that may come second.
-        if !scalarRegex.mayMatch(pairsIn: text) { return .noMatch }
+        // As in `firstMatch(in:)`: a text the screens rule out is not decoded.
+        if !scalarRegex.mayMatch(text) { return .noMatch }
         let values = UTF8Scan.scalarValues(of: text).values
         var steps = 0
         let found: [Int]?

@@ -143,6 +143,13 @@ public struct ScalarRegex: Sendable {
         return nil
     }
 
+    /// False when `text` holds no match by both screens: its first scalar cannot begin a match anchored at the start
+    /// (`mayMatch(textStartingWith:)`), or no character a match may start with is followed by one that may come second
+    /// (`mayMatch(pairsIn:)`). What `CompiledRegex` asks before it decodes a text for a search.
+    public func mayMatch(_ text: String) -> Bool {
+        mayMatch(textStartingWith: text.unicodeScalars.first?.value) && mayMatch(pairsIn: text)
+    }
+
     /// False when no match can start anywhere in `text`: no character of it that a match may start with is followed
     /// by one that may come second (`firstItems`, `secondItems`). True otherwise, and when the pattern has no such
     /// pair. Read on the text's UTF-8 bytes, without decoding it into an array.
