@@ -72,29 +72,76 @@ public enum FastText {
         return a == b
     }
 
-    /// `s.hasPrefix(prefix)` (characters compared as Swift compares them), answered from the bytes when both texts
-    /// are plain (`isAllPlain`): then each scalar is a character of its own, equal only to itself, so the first
-    /// characters of `s` are `prefix`'s exactly when its first bytes are. `FastEqualityTests` compares the two.
+    /// `s.hasPrefix(prefix)` (characters compared as Swift compares them), answered from the bytes when `prefix` is
+    /// plain (`isAllPlain`) and so is every scalar of `s` that starts within `prefix`'s length in bytes or right at its
+    /// end: then the first characters of `s` are single scalars, each equal only to itself, as far as a difference
+    /// from `prefix` can be (scalars equal to `prefix`'s take the same bytes), and the character after an equal front
+    /// starts with a plain scalar, which joins nothing before it; so they are `prefix`'s exactly when its first bytes
+    /// are. The rest of `s` is not read (reading all of a long line for plainness cost about 600 instructions a call).
+    /// `FastEqualityTests` compares the two.
     public static func hasPrefix(_ s: String, _ prefix: String) -> Bool {
-        plainBytesAtEdge(s, prefix, atEnd: false) ?? s.hasPrefix(prefix)
+        plainFrontBytes(s, prefix) ?? s.hasPrefix(prefix)
     }
 
-    /// `s.hasSuffix(suffix)`, answered from the bytes when both texts are plain, as `hasPrefix`: the last
-    /// characters of `s` are `suffix`'s exactly when its last bytes are (a plain scalar joins no neighbour, so the
-    /// character boundary in front of the suffix is where its bytes start). `FastEqualityTests` compares the two.
-    public static func hasSuffix(_ s: String, _ suffix: String) -> Bool {
-        plainBytesAtEdge(s, suffix, atEnd: true) ?? s.hasSuffix(suffix)
-    }
-
-    /// Whether `s` starts (or, `atEnd`, ends) with the bytes of `x`; nil unless both texts are plain.
+    /// Whether `s` starts with the bytes of `x`; nil unless `x` is plain and so is every scalar of `s` that starts at
+    /// or before byte offset `x.utf8.count`.
     @inline(__always)
-    private static func plainBytesAtEdge(_ s: String, _ x: String, atEnd: Bool) -> Bool? {
+    private static func plainFrontBytes(_ s: String, _ x: String) -> Bool? {
+        guard isAllPlain(x) else { return nil }
+        return s.withUTF8Bytes { sb -> Bool? in
+            x.withUTF8Bytes { xb -> Bool? in
+                guard let sp = sb.baseAddress else { return xb.isEmpty }
+                let front = min(sb.count, xb.count + 1)
+                guard plainScalars(sp, upTo: front, count: sb.count) else { return nil }
+                guard xb.count <= sb.count else { return false }
+                guard let xp = xb.baseAddress else { return true }
+                return memcmp(sp, xp, xb.count) == 0
+            }
+        }
+    }
+
+    /// True when every scalar of the valid UTF-8 `p[0..<count]` that starts before byte offset `end` is plain.
+    @inline(__always)
+    private static func plainScalars(_ p: UnsafePointer<UInt8>, upTo end: Int, count n: Int) -> Bool {
+        var i = 0
+        while i < end {
+            let c = p[i]
+            if c < 0x80 {
+                guard isPlainValue(UInt32(c)) else { return false }
+                i &+= 1
+                continue
+            }
+            // Lead bytes E5...E9 (U+5000...U+9FFF) start CJK unified ideographs, plain whatever follows: most of a
+            // Chinese text, passed over without decoding the scalar.
+            if c &- 0xE5 < 5 {
+                i &+= 3
+                continue
+            }
+            // A Swift string is valid UTF-8: a lead byte E0...EF has two continuation bytes after it.
+            guard c & 0xF0 == 0xE0, i &+ 2 < n else { return false }
+            let v = (UInt32(c & 0x0F) << 12) | (UInt32(p[i &+ 1] & 0x3F) << 6) | UInt32(p[i &+ 2] & 0x3F)
+            guard isPlainValue(v) else { return false }
+            i &+= 3
+        }
+        return true
+    }
+
+    /// `s.hasSuffix(suffix)`, answered from the bytes when both texts are plain: the last characters of `s` are
+    /// `suffix`'s exactly when its last bytes are (a plain scalar joins no neighbour, so the character boundary in
+    /// front of the suffix is where its bytes start). `FastEqualityTests` compares the two.
+    public static func hasSuffix(_ s: String, _ suffix: String) -> Bool {
+        plainBackBytes(s, suffix) ?? s.hasSuffix(suffix)
+    }
+
+    /// Whether `s` ends with the bytes of `x`; nil unless both texts are plain.
+    @inline(__always)
+    private static func plainBackBytes(_ s: String, _ x: String) -> Bool? {
         guard isAllPlain(s) && isAllPlain(x) else { return nil }
         return s.withUTF8Bytes { sb in
             x.withUTF8Bytes { xb in
                 guard xb.count <= sb.count else { return false }
                 guard let sp = sb.baseAddress, let xp = xb.baseAddress else { return true }
-                return memcmp(atEnd ? sp + (sb.count - xb.count) : sp, xp, xb.count) == 0
+                return memcmp(sp + (sb.count - xb.count), xp, xb.count) == 0
             }
         }
     }
@@ -118,22 +165,7 @@ public enum FastText {
     public static func isAllPlain(_ s: String) -> Bool {
         s.withUTF8Bytes { b in
             guard let p = b.baseAddress else { return true }
-            let n = b.count
-            var i = 0
-            while i < n {
-                let c = p[i]
-                if c < 0x80 {
-                    guard isPlainValue(UInt32(c)) else { return false }
-                    i &+= 1
-                    continue
-                }
-                // A Swift string is valid UTF-8: a lead byte E0...EF has two continuation bytes after it.
-                guard c & 0xF0 == 0xE0 else { return false }
-                let v = (UInt32(c & 0x0F) << 12) | (UInt32(p[i &+ 1] & 0x3F) << 6) | UInt32(p[i &+ 2] & 0x3F)
-                guard isPlainValue(v) else { return false }
-                i &+= 3
-            }
-            return true
+            return plainScalars(p, upTo: b.count, count: b.count)
         }
     }
 

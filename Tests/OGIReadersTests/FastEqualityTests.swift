@@ -56,6 +56,31 @@ final class FastEqualityTests: XCTestCase {
         XCTAssertGreaterThan(prefixes, 3_000)
     }
 
+    /// `FastText.hasPrefix` reads only the front of `s` for plainness: texts made of a prefix, a generated middle and
+    /// a tail that is not plain (a combining mark, a compatibility ideograph, a decomposed letter) right after the
+    /// prefix, one scalar later and far later, against Swift's `hasPrefix` of each front.
+    func testHasPrefixReadsOnlyTheFront() {
+        let fronts = generated(count: 400, seed: 9) + packWords()
+        let middles = ["", "年", "a", "年度报告", String(repeating: "局", count: 40)]
+        let tails = ["", "\u{301}", "\u{F900}", "e\u{301}", "\u{FE0F}", "\u{3099}", "\u{200B}"]
+        var prefixes = 0, frontsWithTails = 0
+        for (i, x) in fronts.enumerated() {
+            for middle in middles {
+                for tail in tails {
+                    let s = x + middle + tail
+                    for p in [x, fronts[(i + 1) % fronts.count], x + middle, String(x.dropLast())] {
+                        let expected = s.hasPrefix(p)
+                        XCTAssertEqual(FastText.hasPrefix(s, p), expected, "\(s.debugDescription) \(p.debugDescription)")
+                        if expected { prefixes += 1 }
+                        if expected && !tail.isEmpty { frontsWithTails += 1 }
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(prefixes, 10_000)
+        XCTAssertGreaterThan(frontsWithTails, 5_000)
+    }
+
     func testHasSuffixIsSwiftHasSuffix() {
         let suffixes = compareEdges(
             seed: 8, FastText.hasSuffix, { $0.hasSuffix($1) }, own: { [$0, String($0.suffix(1)), String($0.unicodeScalars.suffix(1))] })
