@@ -16,6 +16,11 @@ public final class ReaderContext: @unchecked Sendable {
     /// The masks of the line-noise patterns in `noiseScreen` (after the inline ones), when every one has required
     /// sets: a line whose slots hold none of them whole is no noise line, known without reading its text.
     let lineNoiseMasks: [UInt64]?
+    /// Per inline-noise pattern: the bytes of its required set (`RequiredScalars`) of fewest members among those of
+    /// one to four ASCII scalars (line feeds and carriage returns left out: lines are joined with line feeds a text's
+    /// bytes may lack); nil when it has none. A text without any of a pattern's bytes holds no match of it
+    /// (`TextReader.inlineNoiseCannotMatch(bytes:)`).
+    let inlineNoiseBytes: [[UInt8]?]
     let periodPatterns: [Pattern]
     let publishedPatterns: [Pattern]
     let yearPattern: Pattern
@@ -51,6 +56,13 @@ public final class ReaderContext: @unchecked Sendable {
             lineNoiseMasks = masks.allSatisfy { $0 != nil } ? masks.map { $0! } : nil
         } else {
             lineNoiseMasks = nil
+        }
+        inlineNoiseBytes = inlineNoise.map { pattern in
+            let sets = pattern.required?.sets ?? []
+            let ascii = sets.filter { set in
+                (1...4).contains(set.count) && set.allSatisfy { $0.isASCII && $0 != "\n" && $0 != "\r" }
+            }
+            return ascii.min { $0.count < $1.count }.map { $0.map { UInt8($0.value) } }
         }
         periodPatterns = p.periodPatterns.map(Pattern.init)
         publishedPatterns = p.publishedPatterns.map(Pattern.init)

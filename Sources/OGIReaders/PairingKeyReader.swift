@@ -49,6 +49,11 @@ final class PairingLines {
     /// The lines made so far, the first ones.
     private var made: [SourceLine]
     let count: Int
+    /// With `slotsAsMade(_:)`: the screen the noise slots of each line made are read with, as it is made, into
+    /// `madeSlots`.
+    private var slotScreen: RequiredScalarsScreen?
+    /// The noise slots of the lines made so far (`madeSlots.count == made.count`), while `slotScreen` is set.
+    private(set) var madeSlots: [UInt64] = []
 
     init(_ lines: [SourceLine]) {
         text = nil
@@ -72,7 +77,9 @@ final class PairingLines {
             text.withUTF8Bytes { buf in
                 if made.isEmpty { made.reserveCapacity(count) }
                 for k in made.count..<end {
-                    made.append(SourceLine(number: k + 1, text: String(knownValidUTF8: UnsafeBufferPointer(rebasing: buf[ranges[k]]))))
+                    let bytes = UnsafeBufferPointer(rebasing: buf[ranges[k]])
+                    made.append(SourceLine(number: k + 1, text: String(knownValidUTF8: bytes)))
+                    if let slotScreen { madeSlots.append(slotScreen.presentSlots(bytes: bytes)) }
                 }
             }
         }
@@ -80,6 +87,18 @@ final class PairingLines {
     }
 
     var all: [SourceLine] { prefix(count) }
+
+    /// True when the lines are a text's, no inline-noise pattern can match them (`inlineNoiseCannotMatch`) and the
+    /// reader has a noise screen: the inline noise then leaves every line as it is, and each line made from now on
+    /// (none yet) gets its noise slots in `madeSlots`, so only the lines a reading makes are read for them, not the
+    /// whole text (`noiseSlots`).
+    func slotsAsMade(_ reader: TextReader) -> Bool {
+        guard let text, made.isEmpty, let screen = reader.ctx.noiseScreen,
+            text.withUTF8Bytes({ reader.inlineNoiseCannotMatch(bytes: $0) })
+        else { return false }
+        slotScreen = screen
+        return true
+    }
 
     /// `reader.noiseSlots(lines: all)`, a text's read from its bytes without making its lines.
     func noiseSlots(_ reader: TextReader) -> [UInt64]? {
@@ -150,8 +169,11 @@ extension TextReader {
         let matcher = ctx.headingMatcher
         // 1. Noise removed, original numbering kept; run-in headings split (as `parseOnce`), made on demand. The
         //    input lines are made as far as they are cleaned, unless the inline noise's removal needs them all.
-        let slots = source.noiseSlots(self)
-        let cleaned = removingInlineNoise(lineCount: source.count, slots: slots) { source.all }
+        //    When the text's bytes show that no inline noise can match, its lines stay as they are and only those
+        //    made are read for their slots (`PairingLines.slotsAsMade`).
+        let slotsAsMade = source.slotsAsMade(self)
+        let slots = slotsAsMade ? nil : source.noiseSlots(self)
+        let cleaned = slotsAsMade ? nil : removingInlineNoise(lineCount: source.count, slots: slots) { source.all }
         var lines: [SourceLine] = []
         var nextInput = 0
         /// Cleans the next input lines; false when there are none left.
@@ -160,6 +182,9 @@ extension TextReader {
             let end = min(source.count, nextInput + 32)
             if let cleaned {
                 lines += matcher.splittingRunInHeadings(noiseFreeLines(source.all, cleaned: cleaned, in: nextInput..<end))
+            } else if slotsAsMade {
+                let input = source.prefix(end)
+                lines += matcher.splittingRunInHeadings(noiseFreeLines(unchanged: input, in: nextInput..<end, slots: source.madeSlots))
             } else {
                 lines += matcher.splittingRunInHeadings(noiseFreeLines(unchanged: source.prefix(end), in: nextInput..<end, slots: slots))
             }

@@ -258,6 +258,19 @@ public struct TextReader: ReportReader {
         return input.map { screen.presentSlots($0.text) }
     }
 
+    /// True when no inline-noise pattern can match the lines of a text whose UTF-8 is `b` (cut at line feeds and
+    /// carriage returns, joined with line feeds), so removing the inline noise leaves them as they are: every pattern
+    /// has a required set of ASCII bytes (`ReaderContext.inlineNoiseBytes`), none of which `b` holds, each looked
+    /// for with `memchr` (a few instructions for many bytes, where reading the lines' noise slots costs several a byte).
+    func inlineNoiseCannotMatch(bytes b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let p = b.baseAddress else { return true }
+        for bytes in ctx.inlineNoiseBytes {
+            guard let bytes else { return false }
+            for byte in bytes where memchr(p, Int32(byte), b.count) != nil { return false }
+        }
+        return true
+    }
+
     /// `removingInlineNoise(_:slots:)` of the lines' texts, nil when they come back unchanged; `slots` = `noiseSlots(lines:
     /// input)`. The texts are gathered into an array only when a pattern gets past the screen's test of the sets it
     /// requires in the joined lines (`RequiredScalarsScreen.joinedLinesHoldSets`, the first test its `mayMatch` of

@@ -184,7 +184,7 @@ final class PairingKeyFastPathTests: XCTestCase {
 
     func testGeneratedVariantsGiveTheMetadataReadingsAgencyAndYear() throws {
         let reader = Self.reader
-        var compared = 0, fewParts = 0, converted = 0, keyed = 0, fromBytes = 0, cleanedAll = 0
+        var compared = 0, fewParts = 0, converted = 0, keyed = 0, fromBytes = 0, cleanedAll = 0, slotsAsMade = 0
         for (name, text) in try baseTexts() {
             for (what, lines) in Self.variants(of: text) {
                 let source = lines.enumerated().map { SourceLine(number: $0.offset + 1, text: $0.element) }
@@ -200,9 +200,16 @@ final class PairingKeyFastPathTests: XCTestCase {
                 }
                 // Read from the text's bytes (a text file's pairing reading), its lines made only as far as the reading
                 // goes and their noise slots read from the bytes: the key of the reading of all its lines. Also with a
-                // converter's note in its second line, whose removal needs every line made (the samples hold none).
+                // converter's note in its second line, whose removal needs every line made (the samples hold none),
+                // or pinyin after the title's first character.
                 let noted = lines.enumerated().map { $0.offset == 1 ? $0.element + "[bookmark:_Toc1]" : $0.element }
-                for (joined, tag) in [(lines.joined(separator: "\n"), ""), (noted.joined(separator: "\n"), " noted")] {
+                let pinyin = lines.enumerated().map {
+                    $0.offset == 0 ? String($0.element.prefix(1)) + "(shù)" + $0.element.dropFirst() : $0.element
+                }
+                for (joined, tag) in [
+                    (lines.joined(separator: "\n"), ""), (noted.joined(separator: "\n"), " noted"),
+                    (pinyin.joined(separator: "\n"), " pinyin"),
+                ] {
                     guard !FastText.isBlank(joined) else { continue }
                     let all = TextReader.lines(of: joined)
                     let made = PairingLines(text: joined, ranges: joined.withUTF8Bytes(TextReader.lineRanges))
@@ -213,14 +220,25 @@ final class PairingKeyFastPathTests: XCTestCase {
                     XCTAssertEqual(made.all.map(\.text), all.map(\.text), label + tag)
                     let whole = reader.pairingMetadata(lines: all, path: label, sourceFormat: "text")
                     XCTAssertEqual(try reader.readPairingMetadata(path: label, data: Data(joined.utf8)), whole, label + tag)
-                    if reader.removingInlineNoise(lines: all, slots: reader.noiseSlots(lines: all)) != nil { cleanedAll += 1 }
+                    let removed = reader.removingInlineNoise(lines: all, slots: reader.noiseSlots(lines: all))
+                    if removed != nil { cleanedAll += 1 }
+                    // When the bytes show that no inline noise can match, it removes nothing, and the slots of the lines
+                    // made as the reading goes are those of the whole text's lines.
+                    let lazy = PairingLines(text: joined, ranges: joined.withUTF8Bytes(TextReader.lineRanges))
+                    if lazy.slotsAsMade(reader) {
+                        XCTAssertNil(removed, label + tag)
+                        _ = lazy.prefix(9)
+                        XCTAssertEqual(lazy.madeSlots, Array(reader.noiseSlots(lines: all)!.prefix(min(9, all.count))), label + tag)
+                        slotsAsMade += 1
+                    }
                     fromBytes += 1
                 }
             }
         }
         XCTAssertGreaterThan(fromBytes, 600)
-        // Texts whose inline noise is removed (every line made) among them.
-        XCTAssertGreaterThan(cleanedAll, 300)
+        // Texts whose inline noise is removed (every line made) among them, and texts read only as far as needed.
+        XCTAssertGreaterThan(cleanedAll, 600)
+        XCTAssertGreaterThan(slotsAsMade, 300)
         XCTAssertGreaterThan(compared, 300)
         XCTAssertGreaterThan(keyed, compared / 2)
         // The fallback of few parts, with and without a second reading in simplified characters, was taken.
