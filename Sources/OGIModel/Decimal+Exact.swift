@@ -33,6 +33,23 @@ public enum ExactDecimal {
         return Decimal(negative ? -intValue : intValue)
     }
 
+    /// The value of `digits` (ASCII digits and one point) as `Decimal(string:)` gives it, when the digits fit
+    /// 64 bits and are not all zeros; nil otherwise.
+    static func pointLiteral(_ digits: [UInt8]) -> Decimal? {
+        var mantissa: UInt64 = 0
+        var fraction = 0, sawDot = false
+        for b in digits {
+            if b == UInt8(ascii: ".") { sawDot = true; continue }
+            let (m, o1) = mantissa.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(b &- 48))
+            if o1 || o2 { return nil }
+            mantissa = a
+            if sawDot { fraction += 1 }
+        }
+        guard mantissa != 0 else { return nil }
+        return Decimal(sign: .plus, exponent: -fraction, significand: Decimal(mantissa))
+    }
+
     /// `parse` read in full: the digits collected, a literal with a point or past `Int64` read by
     /// `Decimal(string:)`. The reference `parse`'s shortcut is compared with (`Read5DecimalTests`).
     public static func parseCollectingDigits(_ text: String) -> Decimal? {
@@ -61,6 +78,12 @@ public enum ExactDecimal {
         }
         guard sawDigit else { return nil }
         if !sawDot && !overflow { return Decimal(negative ? -intValue : intValue) }
+        // A literal with a point whose digits fit 64 bits and are not all zeros: its digits as a whole number and
+        // the count after the point as a power of ten, built directly (`Decimal(string:)` took about 7 K instructions
+        // a literal). The same value in the same representation, mantissa and exponent alike (trailing zeros kept),
+        // as `ExactDecimalTests` checks byte for byte; zero (which `Decimal(string:)` keeps with its exponent) and
+        // longer literals are read by `Decimal(string:)` as before.
+        if sawDot, let d = pointLiteral(digits) { return negative ? -d : d }
         // No locale: the decimal separator is then ".", as en_US_POSIX's, without opening an ICU number formatter
         // to ask the locale for it (~1 M instructions on the first fractional number of a run).
         guard let d = Decimal(string: String(decoding: digits, as: UTF8.self)) else {

@@ -56,6 +56,17 @@ final class ExactDecimalTests: XCTestCase {
         ]
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("0123456789.,-+")
+        // Cell-like literals with a point: leading and trailing zeros, up to 22 digits (past 64 bits), zero.
+        for _ in 0..<3000 {
+            let whole =
+                String(repeating: "0", count: Int.random(in: 0...2, using: &generator))
+                + String(UInt64.random(in: 0...UInt64.max, using: &generator) >> UInt64.random(in: 0...63, using: &generator))
+            let fraction = String(
+                (0..<Int.random(in: 0...8, using: &generator)).map { _ in "0123456789".randomElement(using: &generator)! })
+            literals.append((Bool.random(using: &generator) ? "-" : "") + whole + "." + fraction)
+            literals.append("0." + String(repeating: "0", count: Int.random(in: 0...4, using: &generator)))
+        }
+        var compared = 0
         for _ in 0..<3000 {
             let length = Int.random(in: 1...24, using: &generator)
             literals.append(String((0..<length).map { _ in alphabet.randomElement(using: &generator)! }))
@@ -77,7 +88,21 @@ final class ExactDecimalTests: XCTestCase {
                 guard sawDigit, let d = Decimal(string: digits, locale: posix) else { return nil }
                 return negative ? -d : d
             }()
-            XCTAssertEqual(ExactDecimal.parse(literal), old, "parse(\(literal))")
+            let parsed = ExactDecimal.parse(literal)
+            XCTAssertEqual(parsed, old, "parse(\(literal))")
+            // The same representation, not only the same value: mantissa, exponent and sign, byte for byte (a
+            // literal with a point is built from its digits, not read by `Decimal(string:)`).
+            if let parsed, let old {
+                XCTAssertEqual(Self.bytes(parsed), Self.bytes(old), "parse(\(literal))")
+                XCTAssertEqual(parsed.description, old.description, "parse(\(literal))")
+                compared += 1
+            }
         }
+        XCTAssertGreaterThan(compared, 2_000)
+    }
+
+    static func bytes(_ d: Decimal) -> [UInt8] {
+        var d = d
+        return withUnsafeBytes(of: &d) { Array($0) }
     }
 }
