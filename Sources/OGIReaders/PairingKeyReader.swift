@@ -75,7 +75,10 @@ final class PairingLines {
         if made.count < n, let text {
             let end = min(n, count)
             text.withUTF8Bytes { buf in
-                if made.isEmpty { made.reserveCapacity(count) }
+                if made.isEmpty {
+                    made.reserveCapacity(count)
+                    if slotScreen != nil { madeSlots.reserveCapacity(count) }
+                }
                 for k in made.count..<end {
                     let bytes = UnsafeBufferPointer(rebasing: buf[ranges[k]])
                     made.append(SourceLine(number: k + 1, text: String(knownValidUTF8: bytes)))
