@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A small backtracking matcher for the part of ICU's regular-expression syntax that rule packs and reading
 /// profiles use, matching exactly as NSRegularExpression (ICU, no options) does for those patterns, without
 /// ICU's process-wide set-up (several million instructions on the first expression of a process).
@@ -44,6 +50,11 @@ public struct ScalarRegex: Sendable {
     /// a text none of whose characters admitted first is followed by one admitted second holds no match
     /// (`mayMatch(pairsIn:)`), and is not decoded for a search.
     let secondItems: [FirstItem]?
+    /// With `secondItems`: the scalars a match may start with, as their UTF-8 bytes, when `firstItems` names at most
+    /// four (single scalars, or sets of listed scalars without a class or negation, as `[（(]`); nil otherwise.
+    /// `mayMatch(pairsIn:)` then finds where each occurs in a text's bytes with `memchr` (on its last byte) instead
+    /// of decoding every scalar of the text.
+    let firstScalarBytes: [[UInt8]]?
     /// True when whether a match starts at a position of a text depends only on the line it is in (the text between
     /// line feeds): no character, set or run can be a line feed, and there is no `^` or `$`. A look-behind's set
     /// holds no line feed either, so at a line's start it fails or holds alike whether a line feed or nothing comes
@@ -78,6 +89,8 @@ public struct ScalarRegex: Sendable {
         if let items = firstItems, items.count == 1, case .set(let k) = items[0] { firstSet = k } else { firstSet = nil }
         secondItems = firstItems == nil ? nil : tree.secondItems
         let compiledSets = compiler.sets
+        firstScalarBytes =
+            secondItems == nil ? nil : Self.listedScalars(firstItems, compiledSets, atMost: 4)?.map { Array(String($0).utf8) }
         isLineLocal = compiler.program.allSatisfy { instruction in
             switch instruction {
             case .textStart, .textEnd: return false
@@ -154,6 +167,38 @@ public struct ScalarRegex: Sendable {
     /// by one that may come second (`firstItems`, `secondItems`). True otherwise, and when the pattern has no such
     /// pair. Read on the text's UTF-8 bytes, without decoding it into an array.
     public func mayMatch(pairsIn text: String) -> Bool {
+        guard let second = secondItems else { return true }
+        guard let firstScalarBytes else { return mayMatchByScalars(pairsIn: text) }
+        return sets.withUnsafeBufferPointer { sets in
+            text.withUTF8Bytes { b in
+                guard let base = b.baseAddress else { return false }
+                let n = b.count
+                for bytes in firstScalarBytes {
+                    // Each place the scalar's last byte occurs and its other bytes stand before it: the scalar itself
+                    // (a lead byte only ever starts a scalar in UTF-8), then the scalar after it, if any.
+                    let length = bytes.count
+                    let last = Int32(bytes[length - 1])
+                    var end = length - 1
+                    while end < n, let found = memchr(base + end, last, n - end) {
+                        end = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                        var k = 0
+                        while k < length - 1 && b[end - length + 1 + k] == bytes[k] { k += 1 }
+                        if k == length - 1 && end + 1 < n {
+                            let (v, _) = UTF8Scan.scalar(b, end + 1)
+                            if second.contains(where: { $0.admits(v, sets) }) { return true }
+                        }
+                        end += 1
+                    }
+                }
+                return false
+            }
+        }
+    }
+
+    /// `mayMatch(pairsIn:)` read scalar by scalar: every scalar decoded and asked whether a match may start with it.
+    /// What `mayMatch(pairsIn:)` does for a pattern whose first scalars are not listed (`firstScalarBytes`), and the
+    /// reference the tests compare its byte search with.
+    public func mayMatchByScalars(pairsIn text: String) -> Bool {
         guard let first = firstItems, let second = secondItems else { return true }
         return sets.withUnsafeBufferPointer { sets in
             text.withUTF8Bytes { b in
@@ -168,6 +213,32 @@ public struct ScalarRegex: Sendable {
                 return false
             }
         }
+    }
+
+    /// The scalars `items` name, when they are at most `limit` in all: single scalars, and sets of ranges without a
+    /// class or negation; nil otherwise (or without items).
+    static func listedScalars(_ items: [FirstItem]?, _ sets: [RegexCharacterSet], atMost limit: Int) -> [Unicode.Scalar]? {
+        guard let items else { return nil }
+        var out: [Unicode.Scalar] = []
+        func add(_ v: UInt32) -> Bool {
+            guard let u = Unicode.Scalar(v) else { return false }
+            if !out.contains(u) { out.append(u) }
+            return out.count <= limit
+        }
+        for item in items {
+            switch item {
+            case .scalar(let v):
+                guard add(v) else { return nil }
+            case .set(let k):
+                let set = sets[k]
+                guard set.classes.isEmpty, !set.negated else { return nil }
+                for r in set.ranges {
+                    guard r.upperBound - r.lowerBound < UInt32(limit) else { return nil }
+                    for v in r { guard add(v) else { return nil } }
+                }
+            }
+        }
+        return out.isEmpty ? nil : out
     }
 
     /// False when the text cannot hold a match because of its first scalar alone (`first`; nil for an empty

@@ -37,9 +37,13 @@ final class ScalarRegexDifferentialTests: XCTestCase {
         if !same(expected, got) {
             return "'\(pattern)' on \(text.debugDescription): ICU \(expected), ScalarRegex \(got)"
         }
-        // The screen of a match's first two characters never refuses a text ICU finds a match in.
+        // The screen of a match's first two characters never refuses a text ICU finds a match in, and its byte
+        // search (first scalars listed) answers as reading every scalar does.
         if !expected.isEmpty && !mine.mayMatch(pairsIn: text) {
             return "'\(pattern)' on \(text.debugDescription): the first-two-characters screen refuses a text ICU matches"
+        }
+        if mine.mayMatch(pairsIn: text) != mine.mayMatchByScalars(pairsIn: text) {
+            return "'\(pattern)' on \(text.debugDescription): the screen's byte search answers otherwise than its scalar reading"
         }
         if let first = expected.first, let m = reference.firstMatch(in: text, range: full) {
             for (name, k) in mine.groupNumbers where m.range(withName: name) != first[k] && m.range(withName: name).location != NSNotFound {
@@ -102,6 +106,8 @@ final class ScalarRegexDifferentialTests: XCTestCase {
         var matched = 0
         // Lines the first-two-characters screen refuses (no search made).
         var screened = 0
+        // Of those, lines refused by the byte search for the listed first scalars (`firstScalarBytes`).
+        var screenedByBytes = 0
         for p in patterns {
             guard ScalarRegex(p) != nil else {
                 // Outside the subset (lookbehind, \p{..}): run by NSRegularExpression.
@@ -114,7 +120,10 @@ final class ScalarRegexDifferentialTests: XCTestCase {
             for l in lines {
                 if let d = Self.difference(p, l) { XCTFail(d); return }
                 if reference.firstMatch(in: l, range: NSRange(location: 0, length: l.utf16.count)) != nil { matched += 1 }
-                if let rx = screen, rx.secondItems != nil, !rx.mayMatch(pairsIn: l) { screened += 1 }
+                if let rx = screen, rx.secondItems != nil, !rx.mayMatch(pairsIn: l) {
+                    screened += 1
+                    if rx.firstScalarBytes != nil { screenedByBytes += 1 }
+                }
             }
             // Whole texts for the patterns that are run on whole texts (inline noise).
             for t in texts where Repo.linter.ruleSet.templates.profile.inlineNoise.contains(p) {
@@ -125,6 +134,7 @@ final class ScalarRegexDifferentialTests: XCTestCase {
         XCTAssertEqual(inSubset, patterns.count)
         XCTAssertGreaterThan(matched, 200)
         XCTAssertGreaterThan(screened, 1000)
+        XCTAssertGreaterThan(screenedByBytes, 1000)
     }
 
     /// `\d \s \w` and `.` against ICU's over every Unicode scalar: the stdlib's Unicode properties give ICU's sets.
@@ -202,6 +212,8 @@ final class ScalarRegexDifferentialTests: XCTestCase {
         var inSubset = 0
         var matches = 0
         var patterns = 0
+        // Patterns whose pair screen searches the bytes for listed first scalars (`firstScalarBytes`).
+        var listedFirsts = 0
         while patterns < 2500 {
             var p = Self.randomPattern(&g)
             // Duplicate group names are invalid in ICU: number them apart.
@@ -211,11 +223,12 @@ final class ScalarRegexDifferentialTests: XCTestCase {
                 k += 1
             }
             patterns += 1
-            guard ScalarRegex(p) != nil else {
+            guard let compiled = ScalarRegex(p) else {
                 // Refused: ICU must accept it (the subset never refuses for validity alone) or reject it.
                 continue
             }
             inSubset += 1
+            if compiled.firstScalarBytes != nil { listedFirsts += 1 }
             let reference = try NSRegularExpression(pattern: p)
             for _ in 0..<25 {
                 let t = Self.randomText(&g)
@@ -224,6 +237,7 @@ final class ScalarRegexDifferentialTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(inSubset, 1500)
+        XCTAssertGreaterThan(listedFirsts, 100)
         XCTAssertGreaterThan(matches, 10_000)
     }
 
