@@ -54,7 +54,24 @@ public struct ScalarRegex: Sendable {
     /// four (single scalars, or sets of listed scalars without a class or negation, as `[（(]`); nil otherwise.
     /// `mayMatch(pairsIn:)` then finds where each occurs in a text's bytes with `memchr` (on its last byte) instead
     /// of decoding every scalar of the text.
-    let firstScalarBytes: [[UInt8]]?
+    let firstScalarBytes: [ListedScalar]?
+
+    /// A scalar a match may start with, as its UTF-8 bytes: the last one (looked for with `memchr`) and those before
+    /// it, packed into one word (the first in the lowest byte).
+    struct ListedScalar: Sendable {
+        let last: Int32
+        let before: UInt32
+        let beforeCount: Int
+
+        init(_ u: Unicode.Scalar) {
+            let bytes = Array(String(u).utf8)
+            last = Int32(bytes[bytes.count - 1])
+            beforeCount = bytes.count - 1
+            var packed: UInt32 = 0
+            for k in 0..<beforeCount { packed |= UInt32(bytes[k]) << UInt32(8 * k) }
+            before = packed
+        }
+    }
     /// True when whether a match starts at a position of a text depends only on the line it is in (the text between
     /// line feeds): no character, set or run can be a line feed, and there is no `^` or `$`. A look-behind's set
     /// holds no line feed either, so at a line's start it fails or holds alike whether a line feed or nothing comes
@@ -89,8 +106,7 @@ public struct ScalarRegex: Sendable {
         if let items = firstItems, items.count == 1, case .set(let k) = items[0] { firstSet = k } else { firstSet = nil }
         secondItems = firstItems == nil ? nil : tree.secondItems
         let compiledSets = compiler.sets
-        firstScalarBytes =
-            secondItems == nil ? nil : Self.listedScalars(firstItems, compiledSets, atMost: 4)?.map { Array(String($0).utf8) }
+        firstScalarBytes = secondItems == nil ? nil : Self.listedScalars(firstItems, compiledSets, atMost: 4)?.map(ListedScalar.init)
         isLineLocal = compiler.program.allSatisfy { instruction in
             switch instruction {
             case .textStart, .textEnd: return false
@@ -169,23 +185,22 @@ public struct ScalarRegex: Sendable {
     public func mayMatch(pairsIn text: String) -> Bool {
         guard let second = secondItems else { return true }
         guard let firstScalarBytes else { return mayMatchByScalars(pairsIn: text) }
-        return sets.withUnsafeBufferPointer { sets in
-            text.withUTF8Bytes { b in
-                guard let base = b.baseAddress else { return false }
-                let n = b.count
-                for bytes in firstScalarBytes {
-                    // Each place the scalar's last byte occurs and its other bytes stand before it: the scalar itself
-                    // (a lead byte only ever starts a scalar in UTF-8), then the scalar after it, if any.
-                    let length = bytes.count
-                    let last = Int32(bytes[length - 1])
-                    var end = length - 1
-                    while end < n, let found = memchr(base + end, last, n - end) {
+        return text.withUTF8Bytes { b in
+            guard let base = b.baseAddress else { return false }
+            let n = b.count
+            return firstScalarBytes.withUnsafeBufferPointer { listed in
+                for scalar in listed {
+                    // Each place the scalar's last byte occurs with its other bytes before it: the scalar itself (a
+                    // lead byte only ever starts a scalar in UTF-8), then the scalar after it, if any.
+                    let count = scalar.beforeCount
+                    var end = count
+                    while end < n, let found = memchr(base + end, scalar.last, n - end) {
                         end = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-                        var k = 0
-                        while k < length - 1 && b[end - length + 1 + k] == bytes[k] { k += 1 }
-                        if k == length - 1 && end + 1 < n {
+                        var packed: UInt32 = 0
+                        for k in 0..<count { packed |= UInt32(base[end - count + k]) << UInt32(8 * k) }
+                        if packed == scalar.before && end + 1 < n {
                             let (v, _) = UTF8Scan.scalar(b, end + 1)
-                            if second.contains(where: { $0.admits(v, sets) }) { return true }
+                            if sets.withUnsafeBufferPointer({ sets in second.contains { $0.admits(v, sets) } }) { return true }
                         }
                         end += 1
                     }

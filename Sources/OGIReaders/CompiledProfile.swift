@@ -25,6 +25,11 @@ public final class ReaderContext: @unchecked Sendable {
     let publishedPatterns: [Pattern]
     let yearPattern: Pattern
     let tableYearPattern: Pattern?
+    /// `tableYearPattern` compiled with the context for its screen of a match's first two characters
+    /// (`ScalarRegex.mayMatch(pairsIn:)`): the pattern is asked of every table line that holds a digit, and the
+    /// screen refuses most of them (a "（一）" bracket before an ideograph) before the pattern's required characters
+    /// are read or its compiled form looked up under its lock. Nil when the pattern is outside `ScalarRegex`'s subset.
+    let tableYearScreen: ScalarRegex?
     let governmentNames: [Pattern]
     let departmentNames: [Pattern]
     let mapper: TableMapper
@@ -68,6 +73,7 @@ public final class ReaderContext: @unchecked Sendable {
         publishedPatterns = p.publishedPatterns.map(Pattern.init)
         yearPattern = Pattern(p.yearPattern)
         tableYearPattern = p.tableYearPattern.isEmpty ? nil : Pattern(p.tableYearPattern)
+        tableYearScreen = p.tableYearPattern.isEmpty ? nil : ScalarRegex(p.tableYearPattern)
         governmentNames = p.governmentNames.map(Pattern.init)
         departmentNames = p.departmentNames.map(Pattern.init)
         headingMatcher = HeadingMatcher(profile: p)

@@ -553,7 +553,10 @@ public struct TextReader: ReportReader {
         }
         var years: [Int] = []
         if let typ = ctx.tableYearPattern {
+            let screen = ctx.tableYearScreen
             for l in tableScope where Self.hasDigit(l.text) {
+                // A line the screen refuses holds no match (the screen never refuses one a search would match in).
+                if let screen, !screen.mayMatch(pairsIn: l.text) { continue }
                 if let y = typ.firstGroups(l.text, names: ["y"])?.groups["y"].flatMap({ Int($0) }), !years.contains(y) { years.append(y) }
             }
         }
