@@ -272,6 +272,9 @@ public enum CellTokenizer {
         return fields[..<count].map(\.text)
     }
 
+    /// "0" to "99", the texts of the numbers below 100 (`plainFieldsOfPlainLine`'s fields of such a number).
+    static let smallNumberTexts: [String] = (0..<100).map { String($0) }
+
     /// One field of a delimited line: its text, trimmed, and what its bytes read as when they were at hand
     /// (`CellSyntax.plainDigits`: the value of 1 to 18 ASCII digits, `notDigits` for any other text, `unread`
     /// when the field was not made from its bytes).
@@ -316,6 +319,11 @@ public enum CellTokenizer {
                 let bytes = UnsafeBufferPointer(rebasing: b[lo..<hi])
                 // A field of digits (most value cells) is ASCII: its bytes are not read again to tell.
                 let digits = CellSyntax.plainDigits(bytes)
+                // A number below 100 written without leading zeros (most cells of a report: "0", "3", "27") is
+                // the text `smallNumberTexts` keeps for it, the same bytes, not a string made anew.
+                if let d = digits, d < 100, bytes.count == (d < 10 ? 1 : 2) {
+                    return DelimitedField(text: Self.smallNumberTexts[Int(d)], digits: d)
+                }
                 return DelimitedField(
                     text: lo == hi ? "" : String(knownValidUTF8: bytes, isASCII: digits != nil || KnownValidUTF8.isASCII(bytes)),
                     digits: digits ?? DelimitedField.notDigits)

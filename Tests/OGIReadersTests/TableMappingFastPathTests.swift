@@ -297,6 +297,8 @@ final class TableMappingFastPathTests: XCTestCase {
         // Digits at the edges of what is read as a plain integer: 18 and 19 digits, a sign, full-width digits,
         // leading zeros, digits around white space.
         "123456789012345678|1234567890123456789", "-5|+5|０7|007|0", "\u{3000}42\u{3000}| 9 |4 2",
+        // Numbers below 100 (their texts kept once) next to those written with leading zeros and 100.
+        "0|00|09|9|10|99|100|099| 5 |\u{3000}7\t0\t1",
     ]
 
     func testTokensEqualTheReferenceTokenizer() throws {
