@@ -261,9 +261,20 @@ final class EvaluationFastPath3Tests: XCTestCase, BundledEvaluatorTesting {
         for _ in 0..<2_000 {
             texts.append(ProseText((0..<Int(rng.next() % 12)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()))
         }
+        // Longer texts, read eight positions at a time where they reach far enough: doublings at every offset from
+        // such a block's start, and single characters between them.
+        let singles = ["政", "府", "信", "息", "a", "1", "，", "𠀀"]
+        for _ in 0..<600 {
+            texts.append(
+                ProseText(
+                    (0..<(20 + Int(rng.next() % 60))).map { _ in
+                        rng.next() % 7 == 0
+                            ? pieces[Int(rng.next() % UInt64(pieces.count))] : singles[Int(rng.next() % UInt64(singles.count))]
+                    }.joined()))
+        }
         var hits = 0
         for t in texts {
-            for (minLength, maxLength, allowed) in [(2, 4, ["研究研究"]), (1, 3, []), (2, 2, ["工作"])] {
+            for (minLength, maxLength, allowed) in [(2, 4, ["研究研究"]), (1, 3, []), (2, 2, ["工作"]), (3, 6, []), (4, 2, [])] {
                 let got = EditorialDetectors.doubledWords(in: t, minLength: minLength, maxLength: maxLength, allowed: allowed)
                 XCTAssertEqual(got, Self.doubledWordsAsTheyWere(in: t, minLength: minLength, maxLength: maxLength, allowed: allowed))
                 hits += got.count

@@ -42,8 +42,22 @@ public enum EditorialDetectors {
         s.withUnsafeBufferPointer { b in
             let n = b.count
             let widest = max(minLength, maxLength)
+            // The scalars as 32-bit words, read eight positions at a time below.
+            let words = UnsafeRawPointer(b.baseAddress)
             var i = 0
             while i < n {
+                // Eight positions at a time, while the text reaches far enough: where no scalar of them equals the
+                // one 1 … `widest` places after it (the first pair of every length compared below), none starts a
+                // doubled word, and each would be passed over one by one below.
+                if let words, i + 8 + 2 * widest <= n {
+                    let here = words.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<UInt32>.self)
+                    var pairs = false
+                    for len in minLength...widest {
+                        let there = words.loadUnaligned(fromByteOffset: 4 * (i + len), as: SIMD8<UInt32>.self)
+                        if any(here .== there) { pairs = true; break }
+                    }
+                    if !pairs { i += 8; continue }
+                }
                 var found = false
                 if CharClass.isCJK(b[i]) {
                     // The first pair of each length's comparison below, asked first (most positions fail it for
