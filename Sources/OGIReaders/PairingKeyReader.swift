@@ -185,11 +185,11 @@ extension TextReader {
             let end = min(source.count, nextInput + 32)
             if let cleaned {
                 lines += matcher.splittingRunInHeadings(noiseFreeLines(source.all, cleaned: cleaned, in: nextInput..<end))
-            } else if slotsAsMade {
-                let input = source.prefix(end)
-                lines += matcher.splittingRunInHeadings(noiseFreeLines(unchanged: input, in: nextInput..<end, slots: source.madeSlots))
             } else {
-                lines += matcher.splittingRunInHeadings(noiseFreeLines(unchanged: source.prefix(end), in: nextInput..<end, slots: slots))
+                // The lines are made first: with `slotsAsMade`, making them reads their slots into `madeSlots`.
+                let input = source.prefix(end)
+                lines += matcher.splittingRunInHeadings(
+                    noiseFreeLines(unchanged: input, in: nextInput..<end, slots: slotsAsMade ? source.madeSlots : slots))
             }
             nextInput = end
             return true
