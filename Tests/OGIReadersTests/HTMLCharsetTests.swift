@@ -44,6 +44,11 @@ final class HTMLCharsetTests: XCTestCase {
         XCTAssertGreaterThan(gbk, 0, "some sample pages declare GBK")
     }
 
+    func testCharsetWordBitsAreTheWord() {
+        XCTAssertEqual(HTMLCharset.charsetWord.count, 7)
+        XCTAssertEqual(HTMLCharset.charsetWordBits, HTMLCharset.charsetWord.reversed().reduce(0) { $0 << 8 | UInt64($1) })
+    }
+
     func testGeneratedDeclarations() {
         let spaces = [
             "", " ", "  ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{1680}", "\u{2000}", "\u{200A}", "\u{200B}",
@@ -52,7 +57,7 @@ final class HTMLCharsetTests: XCTestCase {
         let names = [
             "gbk", "GBK", "gb2312", "GB18030", "x-gbk", "cp936", "utf-8", "UTF-8", "gb_2312", "", "\"", "'gbk'", "\"gbk", "gbk;", "中文",
         ]
-        let heads = ["charset", "CHARSET", "Charset", "charsetcharset", "x-charset", "chars et"]
+        let heads = ["charset", "CHARSET", "Charset", "charsetcharset", "x-charset", "chars et", "charsed", "charsetc"]
         var cases: [String] = []
         for h in heads {
             for s1 in spaces {
@@ -71,6 +76,12 @@ final class HTMLCharsetTests: XCTestCase {
             String(repeating: "x", count: 4090) + "charset=gbk", String(repeating: "中", count: 1360) + "charset=gbk",
             String(repeating: "x", count: 4085) + "charset=gbk",
         ]
+        // Declarations and their beginnings at the very end of the text, where fewer than eight bytes are left after a
+        // `c`, and `c`s in front of them.
+        for k in 0...11 {
+            let w = String("charset=gbk".prefix(k))
+            cases += ["<p>" + w, "c" + w, w + "c", "cc" + w + "ch", "中" + w, "charse" + w, w + "charset"]
+        }
         for c in cases { assertSame(c, c.debugDescription) }
     }
 }
