@@ -1246,8 +1246,10 @@ struct RowAligner {
         }
         let columnAt: [Int]? = columnStarts.allSatisfy({ !$0.isEmpty }) ? columnStarts.map { $0.sorted()[$0.count / 2] } : nil
 
-        // Rows: matched ones with their cells; unmatched ones whose label stands alone get blank cells.
-        for (ri, prow) in rows.enumerated() {
+        // Rows: matched ones with their cells; unmatched ones whose label stands alone get blank cells. Each template
+        // row is read in place (`rows[ri]`): a row taken out of the array was copied (its spec and variants retained)
+        // and destroyed again for every row of every table.
+        for ri in rows.indices {
             if let jj = assigned[ri], let m = decision.matches[ri] {
                 let run = runs[jj]
                 let labelPieces: [Piece] = piecePool[m.pieces].compactMap {
@@ -1273,7 +1275,7 @@ struct RowAligner {
                 // The label as written, only where it is told (a label read in part).
                 let used: String? =
                     m.coverage < 1
-                    ? labelPieces.map { tokens[$0.index].raw }.joined() : (m.nonstandard ? prow.variants[m.variant].text : nil)
+                    ? labelPieces.map { tokens[$0.index].raw }.joined() : (m.nonstandard ? rows[ri].variants[m.variant].text : nil)
                 let labelLine = labelPieces.first?.line ?? run.firstLine
                 var rowCells: [Cell]
                 if let fitted = fittedRows[ri] ?? placedByColumn(run, columnAt: columnAt, cells: &cells) {
@@ -1291,22 +1293,23 @@ struct RowAligner {
                     let found = cells.refs[run.cells].map { cells.kind($0) == .blank ? "" : cells.raw($0) }
                     result.notes.append(
                         ExtractionNote(
-                            reason: .cellCount, table: spec.key, row: prow.spec.key, rowLabel: prow.spec.label,
+                            reason: .cellCount, table: spec.key, row: rows[ri].spec.key, rowLabel: rows[ri].spec.label,
                             found: found.joined(separator: " "), foundCells: found.count, expectedCells: k,
                             location: locate(run.firstLine, run.cells.isEmpty ? nil : cells.field(cells.refs[run.cells.lowerBound]))))
                     rowCells = spec.columns.map { Cell.missing(column: $0.key, location: locate(run.firstLine, nil)) }
                 }
                 result.rows.append(
                     Row(
-                        key: prow.spec.key, label: shown.isEmpty ? prow.spec.label : shown, matchedVariant: used,
+                        key: rows[ri].spec.key, label: shown.isEmpty ? rows[ri].spec.label : shown, matchedVariant: used,
                         location: locate(labelLine, nil), cells: rowCells))
                 result.firstLine = min(result.firstLine ?? Int.max, labelLine, run.firstLine)
                 result.lastLine = max(result.lastLine ?? 0, run.lastLine, labelPieces.last?.line ?? 0)
-            } else if let piece = standaloneLabel(prow, items: items, runs: runs, assigned: assigned, row: ri) {
+            } else if let piece = standaloneLabel(rows[ri], items: items, runs: runs, assigned: assigned, row: ri) {
                 let cells = spec.columns.map {
                     Cell(column: $0.key, raw: "", location: locate(piece.line, nil), parsed: (.blank, 0, nil))
                 }
-                result.rows.append(Row(key: prow.spec.key, label: tokens[piece.index].raw, location: locate(piece.line, nil), cells: cells))
+                result.rows.append(
+                    Row(key: rows[ri].spec.key, label: tokens[piece.index].raw, location: locate(piece.line, nil), cells: cells))
                 result.firstLine = min(result.firstLine ?? Int.max, piece.line)
                 result.lastLine = max(result.lastLine ?? 0, piece.line)
             }
