@@ -54,9 +54,9 @@ public enum LabelText {
     }
 
     /// Writes the normal form of `b[start...]` into `out` from `o` on, and returns where it ends: a scalar kept is
-    /// copied as it is (a scalar of U+4000...U+EFFF, as in `normalize`, by its three bytes without decoding it),
-    /// white space is dropped and a full-width form becomes its ASCII byte. `out` has room for `b.count - start`
-    /// bytes from `o` (the normal form is never longer).
+    /// copied as it is (a scalar of U+4000...U+EFFF, as in `normalize`, by its three bytes, and an ASCII byte by
+    /// itself, without decoding either), white space is dropped and a full-width form becomes its ASCII byte. `out`
+    /// has room for `b.count - start` bytes from `o` (the normal form is never longer).
     @inline(__always)
     private static func normalizedBytes(
         _ b: UnsafeBufferPointer<UInt8>, from start: Int, into out: UnsafeMutableBufferPointer<UInt8>, at o: Int
@@ -68,6 +68,17 @@ public enum LabelText {
             if b[i] &- 0xE4 < 0x0B {
                 out[o] = b[i]; out[o &+ 1] = b[i &+ 1]; out[o &+ 2] = b[i &+ 2]
                 o &+= 3; i &+= 3
+                continue
+            }
+            // An ASCII byte is its scalar: white space (09...0D and 20, as `FastText.isSpace` has it) is dropped, any
+            // other byte kept, without decoding it.
+            if b[i] < 0x80 {
+                let c = b[i]
+                if c != 0x20 && c &- 0x09 >= 5 {
+                    out[o] = c
+                    o &+= 1
+                }
+                i &+= 1
                 continue
             }
             let (v, len) = UTF8Scan.scalar(b, i)

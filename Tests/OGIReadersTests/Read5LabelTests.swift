@@ -48,6 +48,21 @@ final class Read5LabelTests: XCTestCase {
         XCTAssertGreaterThan(changed, 3000)
     }
 
+    /// Every ASCII scalar (white space 09...0D and 20 dropped, every other kept as it is) in labels of each kind
+    /// of neighbour, against the scalar mapping.
+    func testNormalizeReadsEveryASCIIScalar() {
+        var dropped = 0
+        for v in 0..<128 {
+            let c = String(UnicodeScalar(UInt8(v)))
+            for l in [c, "a\(c)b", "中\(c)文", "Ａ\(c)\(c)１", "\(c)é\(c)", "\u{3000}\(c)"] {
+                let fast = LabelText.normalize(l), ref = Self.referenceNormalize(l)
+                XCTAssertTrue(FastText.bytesEqual(fast, ref), "\(l.debugDescription): \(fast.debugDescription) vs \(ref.debugDescription)")
+                if fast.utf8.count < l.utf8.count { dropped += 1 }
+            }
+        }
+        XCTAssertGreaterThan(dropped, 30)
+    }
+
     func testNumberingStrippedOnBytesEqualsScalarReading() throws {
         let numerals = Repo.linter.ruleSet.templates.profile.partNumerals
         let labels = try Self.labels()

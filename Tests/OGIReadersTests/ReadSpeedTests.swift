@@ -44,6 +44,11 @@ final class ReadSpeedTests: XCTestCase {
         var rng = SplitMix(seed: 808)
         let alphabet = Array("一二予以公开规章 \t\u{3000}\u{A0}\u{FEFF}ＡＺ！～（）()０９😀é\u{301}\u{E000}\u{EFFF}\u{F000}x1".unicodeScalars)
         for _ in 0..<2000 { pool.append(rng.string(from: alphabet, maxLength: 30)) }
+        // Every ASCII scalar, white space (09...0D, 20) and not, between CJK, full-width and ASCII neighbours.
+        for v in 0..<128 {
+            let c = String(UnicodeScalar(UInt8(v)))
+            pool += [c, "a\(c)b", "中\(c)文", "Ａ\(c)\(c)１", "\(c)é\(c)"]
+        }
         for _ in 0..<3000 {
             let count = Int(rng.next() % 12)
             let lines = (0..<count).map { k in SourceLine(number: k + 1, text: pool[Int(rng.next() % UInt64(pool.count))]) }
