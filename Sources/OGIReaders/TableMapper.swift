@@ -880,7 +880,8 @@ public struct TableMapper {
                 leading = seg.pieces[(pi + 1)...].prefix { $0.line == line }.map { CellToken(kind: .value, raw: $0.raw, line: $0.line) }
                 if seg.values.filter({ $0.kind != .rowBreak }).count >= k { leading = [] }
             }
-            var picked = takeValues(leading + seg.values, count: k)
+            // Without leading text the segment's values are passed as they are (not copied token by token into a new array).
+            var picked = takeValues(leading.isEmpty ? seg.values : leading + seg.values, count: k)
             if rs.unlabeled && picked.count < k {
                 // A table split into groups (e.g. table 4 as three small tables): gather numbers across segments.
                 let numeric = segs[idx...].filter { $0.values.contains { $0.kind == .value } }

@@ -1257,6 +1257,9 @@ struct RowAligner {
                 }
                 // The label as shown: on one line, that line's pieces up to the label (a block label in front
                 // of it included, "三、本年度办理结果 （一）予以公开"); over several lines, the pieces that carried it.
+                // A token's text read through the slice's buffer: `tokens[i].raw` copied the whole token (its texts and
+                // parsed value retained, then released) to read one field.
+                @inline(__always) func raw(_ i: Int) -> String { tokens.withUnsafeBufferPointer { $0[i - tokens.startIndex].raw } }
                 let shown: String
                 if let lastItem = piecePool[m.pieces].last, let line = labelPieces.first?.line, labelPieces.allSatisfy({ $0.line == line })
                 {
@@ -1266,16 +1269,16 @@ struct RowAligner {
                     var text = ""
                     for i in first..<(lastItem + 1) {
                         guard case .piece(let p) = items[i] else { continue }
-                        if i == first { text = tokens[p.index].raw } else { text += " " + tokens[p.index].raw }
+                        if i == first { text = raw(p.index) } else { text += " " + raw(p.index) }
                     }
                     shown = text
                 } else {
-                    shown = labelPieces.map { tokens[$0.index].raw }.joined(separator: " ")
+                    shown = labelPieces.map { raw($0.index) }.joined(separator: " ")
                 }
                 // The label as written, only where it is told (a label read in part).
                 let used: String? =
                     m.coverage < 1
-                    ? labelPieces.map { tokens[$0.index].raw }.joined() : (m.nonstandard ? rows[ri].variants[m.variant].text : nil)
+                    ? labelPieces.map { raw($0.index) }.joined() : (m.nonstandard ? rows[ri].variants[m.variant].text : nil)
                 let labelLine = labelPieces.first?.line ?? run.firstLine
                 var rowCells: [Cell]
                 if let fitted = fittedRows[ri] ?? placedByColumn(run, columnAt: columnAt, cells: &cells) {
