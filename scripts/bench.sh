@@ -206,7 +206,9 @@ echo "ogilint ${OGILINT_BIN:-$(git rev-parse --short HEAD)} on $(date -u +%Y-%m-
 echo
 # Which allocator the measured ogilint uses: mimalloc when it loads it (Package.swift links it where the system has it
 # when SwiftPM reads the manifest), else glibc's with the block cache in front (Sources/COGIMallocCache).
-if ldd "$bin" 2>/dev/null | grep -q mimalloc; then allocator="mimalloc"; else allocator="glibc's (with ogilint's block cache)"; fi
+# ldd's output is read whole before grep (`ldd | grep -q` under pipefail fails when grep stops reading first).
+loaded=$(ldd "$bin" 2>/dev/null || true)
+if grep -q mimalloc <<<"$loaded"; then allocator="mimalloc"; else allocator="glibc's (with ogilint's block cache)"; fi
 echo "binaries: ogilint $(size_mb "$bin"), floor $(size_mb "$floor"); ogilint's allocator: $allocator"
 echo
 echo "| what | ogilint | floor / measure | ratio | peak RSS |"

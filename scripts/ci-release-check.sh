@@ -147,7 +147,9 @@ if system_mimalloc; then
   mi_prefix="$tmp/prefix-mimalloc"
   mkdir -p "$mi_prefix"
   tar -xzf "$mi_archive" -C "$mi_prefix" --strip-components=1 || fail "cannot unpack $mi_archive"
-  ldd "$mi_prefix/bin/ogilint" | grep -q libmimalloc || fail "the --mimalloc archive's bin/ogilint does not load libmimalloc"
+  # ldd's output read whole first (`ldd | grep -q` under pipefail fails when grep stops reading before ldd ends).
+  mi_loaded=$(ldd "$mi_prefix/bin/ogilint")
+  grep -q libmimalloc <<<"$mi_loaded" || fail "the --mimalloc archive's bin/ogilint does not load libmimalloc"
   cd "$work" || fail "cannot enter $work"
   for f in samples/*.* samples/broken/* web-page.html broken-part.docx samples; do
     for format in json sarif; do

@@ -94,11 +94,14 @@ for program in "$server" "$binary"; do   # $deps is then the checker's, printed 
 done
 glibc=$(objdump -T "$binary" "$server" | grep -oE 'GLIBC_[0-9.]+' | sort -uV | tail -n 1)
 
+# ldd's output is read whole before grep: `ldd | grep -q` under pipefail fails (or, negated, passes) when grep stops
+# reading before ldd has written its last line.
+loaded=$(ldd "$binary")
 if [ "$mimalloc" = 1 ]; then
-  ldd "$binary" | grep -q libmimalloc || fail "--mimalloc: bin/ogilint was not linked with the system's mimalloc"
+  grep -q libmimalloc <<<"$loaded" || fail "--mimalloc: bin/ogilint was not linked with the system's mimalloc"
   name="ogilint-$version-mimalloc-linux-$arch"
 else
-  ! ldd "$binary" | grep -q libmimalloc || fail "bin/ogilint was linked with mimalloc (OGILINT_MALLOC=system was not read)"
+  ! grep -q libmimalloc <<<"$loaded" || fail "bin/ogilint was linked with mimalloc (OGILINT_MALLOC=system was not read)"
   name="ogilint-$version-linux-$arch"
 fi
 stage=$(mktemp -d)
