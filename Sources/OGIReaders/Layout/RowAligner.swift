@@ -1246,6 +1246,9 @@ struct RowAligner {
         }
         let columnAt: [Int]? = columnStarts.allSatisfy({ !$0.isEmpty }) ? columnStarts.map { $0.sorted()[$0.count / 2] } : nil
 
+        // A token's text read through the slice's buffer: `tokens[i].raw` copied the whole token (its texts and parsed
+        // value retained, then released) to read one field.
+        @inline(__always) func raw(_ i: Int) -> String { tokens.withUnsafeBufferPointer { $0[i - tokens.startIndex].raw } }
         // Rows: matched ones with their cells; unmatched ones whose label stands alone get blank cells. Each template
         // row is read in place (`rows[ri]`): a row taken out of the array was copied (its spec and variants retained)
         // and destroyed again for every row of every table.
@@ -1257,9 +1260,6 @@ struct RowAligner {
                 }
                 // The label as shown: on one line, that line's pieces up to the label (a block label in front
                 // of it included, "三、本年度办理结果 （一）予以公开"); over several lines, the pieces that carried it.
-                // A token's text read through the slice's buffer: `tokens[i].raw` copied the whole token (its texts and
-                // parsed value retained, then released) to read one field.
-                @inline(__always) func raw(_ i: Int) -> String { tokens.withUnsafeBufferPointer { $0[i - tokens.startIndex].raw } }
                 let shown: String
                 if let lastItem = piecePool[m.pieces].last, let line = labelPieces.first?.line, labelPieces.allSatisfy({ $0.line == line })
                 {
@@ -1312,7 +1312,7 @@ struct RowAligner {
                     Cell(column: $0.key, raw: "", location: locate(piece.line, nil), parsed: (.blank, 0, nil))
                 }
                 result.rows.append(
-                    Row(key: rows[ri].spec.key, label: tokens[piece.index].raw, location: locate(piece.line, nil), cells: cells))
+                    Row(key: rows[ri].spec.key, label: raw(piece.index), location: locate(piece.line, nil), cells: cells))
                 result.firstLine = min(result.firstLine ?? Int.max, piece.line)
                 result.lastLine = max(result.lastLine ?? 0, piece.line)
             }
