@@ -25,8 +25,15 @@ enum HTMLCharset {
 
     /// `declaresGBK` of the bytes in a buffer.
     static func declaresGBK(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let head = bytes.prefix(4096).map { b -> UInt8 in
-            b >= 0x80 ? 0x20 : (b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+        // The head written byte by byte into an array made at its size (a `map` over the bytes called its closure for
+        // each of the 4,096).
+        let count = min(bytes.count, 4096)
+        let head = [UInt8](unsafeUninitializedCapacity: count) { out, written in
+            for k in 0..<count {
+                let b = bytes[k]
+                out[k] = b >= 0x80 ? 0x20 : (b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+            }
+            written = count
         }
         return head.withUnsafeBufferPointer { b -> Bool in
             guard let m = nextDeclaration(in: b, from: 0, lowerCaseNamesOnly: true), m.spacesOnlyAfterEquals else { return false }

@@ -56,6 +56,7 @@ final class HTMLCharsetTests: XCTestCase {
         ]
         let names = [
             "gbk", "GBK", "gb2312", "GB18030", "x-gbk", "cp936", "utf-8", "UTF-8", "gb_2312", "", "\"", "'gbk'", "\"gbk", "gbk;", "中文",
+            "gbkZ", "GBKA", "gb2312z", "X-GBK", "CP936@",
         ]
         let heads = ["charset", "CHARSET", "Charset", "charsetcharset", "x-charset", "chars et", "charsed", "charsetc"]
         var cases: [String] = []
