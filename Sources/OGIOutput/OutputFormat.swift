@@ -43,7 +43,7 @@ public struct OutputOptions: Sendable {
 /// counts, a spool of sections that must follow a header with totals), never the reports, so memory stays
 /// flat over any batch. Adding a format: one file under `Formats/` with a type conforming to this, and one
 /// line in `OutputFormats.all`.
-public protocol OutputFormat: AnyObject {
+public protocol OutputFormat: AnyObject, SendableMetatype {
     /// The name given to `--format`.
     static var name: String { get }
     /// One line for the help: what the format is for.

@@ -59,7 +59,7 @@ public final class RunOutputs: RunConsumer {
 
     public func begin(_ run: RunStart) throws {
         for w in writers { try w.begin(run) }
-        try baseline?.begin(run)
+        baseline?.begin(run)
     }
 
     public func add(_ input: CheckedInput) throws {

@@ -38,7 +38,7 @@ struct OGILintCommand: ParsableCommand {
             let checkArguments = CommandLineArguments.checkOnly(prepared)
             // The common shapes of `check` are parsed by hand, without ArgumentParser's reflection (a sixth
             // of a single run); anything else by ArgumentParser.
-            if let fast = checkArguments.flatMap { CheckArgumentsFastPath.parse($0) } {
+            if let fast = checkArguments.flatMap({ CheckArgumentsFastPath.parse($0) }) {
                 try fast.run()
                 return
             }

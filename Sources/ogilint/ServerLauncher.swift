@@ -37,7 +37,7 @@ enum ServerLauncher {
         #if os(Linux)
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-            if count > 0 { return String(cString: buffer) }
+            if count > 0 { return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
         #endif
         return Bundle.main.executablePath ?? CommandLine.arguments[0]
     }

@@ -13,7 +13,7 @@ final class StartupSessionTests: XCTestCase {
         let linked = (dir as NSString).appendingPathComponent("linked")
         try FileManager.default.createDirectory(atPath: real, withIntermediateDirectories: true)
         let exe = (real as NSString).appendingPathComponent("ogilint")
-        FileManager.default.createFile(atPath: exe, contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: exe, contents: Data()))
         try FileManager.default.createSymbolicLink(atPath: linked, withDestinationPath: real)
         try FileManager.default.createSymbolicLink(
             atPath: (dir as NSString).appendingPathComponent("ogilint-link"), withDestinationPath: "real/ogilint")

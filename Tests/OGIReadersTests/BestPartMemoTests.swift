@@ -63,26 +63,26 @@ final class BestPartMemoTests: XCTestCase {
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 let h = BestPartMemo.hash(a, excluded: 0, numeral: true)
-                XCTAssertNil(memo.find(a, excluded: 0, numeral: true, hash: h))
+                XCTAssertNil(memo.find(a, excluded: 0, numeral: true, hash: h) as Any?)
                 memo.keep((part: 1, distance: 0, length: 10), for: a, excluded: 0, numeral: true, hash: h)
                 XCTAssertEqual(memo.find(a, excluded: 0, numeral: true, hash: h)??.part, 1)
                 // The same hash given for other characters, exclusions or numbering: not found.
-                XCTAssertNil(memo.find(b, excluded: 0, numeral: true, hash: h))
-                XCTAssertNil(memo.find(a, excluded: 2, numeral: true, hash: h))
-                XCTAssertNil(memo.find(a, excluded: 0, numeral: false, hash: h))
-                XCTAssertNil(memo.find(UnsafeBufferPointer(rebasing: a[..<9]), excluded: 0, numeral: true, hash: h))
+                XCTAssertNil(memo.find(b, excluded: 0, numeral: true, hash: h) as Any?)
+                XCTAssertNil(memo.find(a, excluded: 2, numeral: true, hash: h) as Any?)
+                XCTAssertNil(memo.find(a, excluded: 0, numeral: false, hash: h) as Any?)
+                XCTAssertNil(memo.find(UnsafeBufferPointer(rebasing: a[..<9]), excluded: 0, numeral: true, hash: h) as Any?)
                 // No part: kept as an answer of none.
                 let hb = BestPartMemo.hash(b, excluded: 0, numeral: false)
                 memo.keep(nil, for: b, excluded: 0, numeral: false, hash: hb)
                 let none = memo.find(b, excluded: 0, numeral: false, hash: hb)
-                XCTAssertNotNil(none)
+                XCTAssertNotNil(none as Any?)
                 XCTAssertNil(none!)
                 memo.keep(nil, for: b, excluded: 1, numeral: false, hash: BestPartMemo.hash(b, excluded: 1, numeral: false))
                 XCTAssertEqual(memo.count, 3)
                 let full = BestPartMemo.hash(b, excluded: 4, numeral: false)
                 memo.keep(nil, for: b, excluded: 4, numeral: false, hash: full)
                 XCTAssertEqual(memo.count, 3)
-                XCTAssertNil(memo.find(b, excluded: 4, numeral: false, hash: full))
+                XCTAssertNil(memo.find(b, excluded: 4, numeral: false, hash: full) as Any?)
             }
         }
     }

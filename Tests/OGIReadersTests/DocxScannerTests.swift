@@ -80,7 +80,7 @@ final class DocxScannerTests: XCTestCase {
     static func draftParts() -> [(name: String, document: Data, numbering: Data?)] {
         let reader = DocxReader(context: MarkupFastPath2Tests.context)
         return MarkupStreamingTests.files(["docx"]).compactMap { name, data in
-            guard ZipStructure.problem(in: data) == nil, let archive = try? Archive(data: data, accessMode: .read),
+            guard ZipStructure.problem(in: data) == nil, let archive = try? Archive(data: data, accessMode: .read, pathEncoding: nil),
                 let entry = archive["word/document.xml"],
                 let document = try? reader.partData(.archive(archive, entry), zipData: data, path: name)
             else { return nil }

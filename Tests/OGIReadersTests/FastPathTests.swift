@@ -119,7 +119,7 @@ final class FastPathTests: XCTestCase {
         let sources =
             profile.inlineNoise + profile.lineNoise + profile.periodPatterns + profile.publishedPatterns + [profile.yearPattern]
             + (profile.tableYearPattern.isEmpty ? [] : [profile.tableYearPattern]) + profile.governmentNames
-        let patterns = try sources.map(Pattern.init)
+        let patterns = sources.map(Pattern.init)
         XCTAssertTrue(patterns.contains { $0.required != nil })
         var lines = Self.tricky
         for t in try Self.texts() { lines += t.text.components(separatedBy: "\n") }
@@ -132,7 +132,7 @@ final class FastPathTests: XCTestCase {
         }
         XCTAssertGreaterThan(skipped, 1000)
         // The joined form: a set may be present in one line only.
-        let p = try Pattern(#"\[bookmark:[^\]]*\]"#)
+        let p = Pattern(#"\[bookmark:[^\]]*\]"#)
         XCTAssertTrue(p.mayMatch(joinedLinesOf: ["[bookmark:", "x]"]))
         XCTAssertFalse(p.mayMatch(joinedLinesOf: ["bookmark:", "x]"]))
     }

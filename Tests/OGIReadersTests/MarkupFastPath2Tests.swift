@@ -74,7 +74,7 @@ final class MarkupFastPath2Tests: XCTestCase {
         let reader = DocxReader(context: Self.context)
         var read = 0
         for (name, data) in drafts {
-            guard ZipStructure.problem(in: data) == nil, let archive = try? Archive(data: data, accessMode: .read),
+            guard ZipStructure.problem(in: data) == nil, let archive = try? Archive(data: data, accessMode: .read, pathEncoding: nil),
                 let entry = archive["word/document.xml"],
                 let document = try? reader.partData(.archive(archive, entry), zipData: data, path: name)
             else { continue }
@@ -400,7 +400,9 @@ extension MarkupFastPath2Tests {
     func testInflateEqualsZIPFoundation() throws {
         var entries = 0
         for (name, data) in MarkupStreamingTests.files(["docx"]) {
-            guard ZipStructure.problem(in: data) == nil, let archive = try? Archive(data: data, accessMode: .read) else { continue }
+            guard ZipStructure.problem(in: data) == nil, let archive = try? Archive(data: data, accessMode: .read, pathEncoding: nil) else {
+                continue
+            }
             for entry in archive {
                 guard let stored = ZipStructure.storedData(of: entry.path, in: data), stored.method == 8 else { continue }
                 let bytes = data[stored.range]

@@ -211,7 +211,7 @@ final class MarkupStreamingTests: XCTestCase {
         let reader = DocxReader(context: context)
         var read = 0
         for (name, data) in drafts {
-            guard ZipStructure.problem(in: data) == nil, let archive = try? Archive(data: data, accessMode: .read),
+            guard ZipStructure.problem(in: data) == nil, let archive = try? Archive(data: data, accessMode: .read, pathEncoding: nil),
                 let entry = archive["word/document.xml"],
                 let document = try? reader.partData(.archive(archive, entry), zipData: data, path: name),
                 (try? XMLTree.parseXML(document)) != nil

@@ -238,8 +238,8 @@ final class EvaluationFastPath2Tests: XCTestCase {
         }
         XCTAssertEqual(HeadingsKind.numeralOnPlainScalars("一、总体情况")??.1, 1)
         XCTAssertEqual(HeadingsKind.numeralOnPlainScalars("二十一、x")??.1, 21)
-        XCTAssertNil(HeadingsKind.numeralOnPlainScalars("四\u{301}、x"), "a combining mark after the numeral: unsure")
-        XCTAssertNil(HeadingsKind.numeralOnPlainScalars("四 \t"), "a space mark that trimming could remove: unsure")
+        XCTAssertNil(HeadingsKind.numeralOnPlainScalars("四\u{301}、x") as Any?, "a combining mark after the numeral: unsure")
+        XCTAssertNil(HeadingsKind.numeralOnPlainScalars("四 \t") as Any?, "a space mark that trimming could remove: unsure")
         XCTAssertGreaterThan(answered, 10_000)
         XCTAssertGreaterThan(unsure, 1_000)
     }

@@ -32,9 +32,9 @@ final class ParsedRulesCacheTests: XCTestCase {
     func testKeyFromFilesEqualsTheKeyOfTheirBytes() throws {
         let dir = try rulesCopy()
         let empty = dir + "/empty.yml"
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: empty, contents: Data()))
         let large = dir + "/large.yml"
-        FileManager.default.createFile(atPath: large, contents: Data(repeating: 0x61, count: 300_000))
+        XCTAssertTrue(FileManager.default.createFile(atPath: large, contents: Data(repeating: 0x61, count: 300_000)))
         let bundled = try RulePackLoader.ruleFiles(in: Repo.rules)
         for files in [bundled, bundled.reversed(), [empty] + bundled + [large, empty], [large] + bundled, []] {
             let read = files.map { (path: $0, data: try! XCTUnwrap(RuleFolderListing.contents(of: $0))) }

@@ -8,7 +8,7 @@ import XCTest
 final class ScopeValuesTests: XCTestCase {
     func testLookupFindsWhatWasAddedAndTellsAMissingTextFromAnUnknownScope() {
         var v = ScopeValues<String?>()
-        XCTAssertNil(v["report"] as String??)
+        XCTAssertEqual(v["report"], .none)
         v.add("report", "全文")
         v.add("part:三", nil)
         v.add("part:一", "一")
@@ -16,8 +16,8 @@ final class ScopeValuesTests: XCTestCase {
         XCTAssertEqual(v["part:一"], .some("一"))
         // Added without a text: found (.some(nil)), not unknown (nil).
         XCTAssertEqual(v["part:三"], .some(nil))
-        XCTAssertNil(v["part:二"] as String??)
-        XCTAssertNil(v["part"] as String??)
+        XCTAssertEqual(v["part:二"], .none)
+        XCTAssertEqual(v["part"], .none)
     }
 
 }

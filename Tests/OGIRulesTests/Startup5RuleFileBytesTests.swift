@@ -14,8 +14,9 @@ final class RuleFileBytesTests: XCTestCase {
             for folder in folders { paths += try RulePackLoader.ruleFiles(in: folder) }
         }
         let dir = try temporaryFolder("ogilint-bytes")
-        FileManager.default.createFile(atPath: dir + "/empty", contents: Data())
-        FileManager.default.createFile(atPath: dir + "/big", contents: Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }))
+        XCTAssertTrue(FileManager.default.createFile(atPath: dir + "/empty", contents: Data()))
+        XCTAssertTrue(
+            FileManager.default.createFile(atPath: dir + "/big", contents: Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })))
         XCTAssertEqual(mkfifo(dir + "/fifo", 0o600), 0)
         paths += [dir + "/empty", dir + "/big", dir + "/fifo", dir, dir + "/missing"]
         for p in paths {
