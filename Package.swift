@@ -199,7 +199,7 @@ let staticCxxRuntimeLinkerSettings: [LinkerSetting] =
 /// malloc and free (most of them past its per-thread cache of seven blocks a size) were about 7% of a batch's
 /// instructions. With mimalloc a batch of text reports takes about 6% fewer instructions and 6–10% less processor
 /// time; a single check runs fewer instructions but touches about 100 more pages, so it is no faster and may be a
-/// little slower (README, "Twenty-seventh pass"). Debian ships mimalloc as a shared
+/// little slower (docs/speed-history.md, "Twenty-seventh pass"). Debian ships mimalloc as a shared
 /// library only: it is linked by name, ahead of glibc, so every `malloc` and `free` of the process, glibc's own and
 /// the Swift runtime's included, is mimalloc's (the same block is never handed between the two allocators).
 /// `OGILINT_MALLOC=system` in the environment of `swift build` keeps glibc's allocator (SwiftPM reads the manifest

@@ -5,7 +5,7 @@ import Foundation
 // initialiser is an assignment (the nil destroyed first), and the optimiser then built the value apart and copied it
 // out (an outlined copy and destroy of the whole struct per cell, row or paragraph made). Spelled out, the property
 // starts uninitialised and the value is built in place: 2.6% fewer instructions on a batch of text reports
-// (README, "Twenty-ninth pass"). `Metadata`, made empty and filled in, keeps `T?`.
+// (docs/speed-history.md, "Twenty-ninth pass"). `Metadata`, made empty and filled in, keeps `T?`.
 
 /// The kind of agency that issues a report; it decides the Article 49 deadline and the Article 50(4) duty.
 public enum AgencyKind: String, Codable, Sendable, CaseIterable {
