@@ -65,6 +65,9 @@ public struct TextReader: ReportReader {
     /// line feed is found with `memchr`; otherwise the bytes are read one by one.
     static func lineRanges(_ buf: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
+        // Room for a line per 20 bytes (a report's lines are about 25 bytes on average), 65,536 at most: grown one
+        // line at a time, the array was made anew about eight times per report.
+        ranges.reserveCapacity(min(buf.count / 20 + 1, 65_536))
         var start = 0
         if let p = buf.baseAddress {
             let n = buf.count
