@@ -794,6 +794,9 @@ public struct TableMapper {
                     if t.kind == .rowBreak { continue }
                     cur = Segment()
                 }
+                // Room for a row of the template's tables (seven columns) at the first value: grown value by value,
+                // the array was made anew three or four times per row.
+                if cur!.values.isEmpty { cur!.values.reserveCapacity(8) }
                 cur!.values.append(t)
             }
         }

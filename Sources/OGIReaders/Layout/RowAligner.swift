@@ -548,6 +548,8 @@ struct RowAligner {
         for p in tokens.indices where tokens[p].kind != .rowBreak { read += 1 }
         items.reserveCapacity(read)
         cells.refs.reserveCapacity(read)
+        // At most one run per cell read (grown run by run, the array was made anew several times per table).
+        runs.reserveCapacity(read)
         /// Appends the cell `ref` (on `line`) to the open run, opening one if none is.
         func append(_ ref: Int32, line: Int) {
             if !open {
@@ -1242,7 +1244,12 @@ struct RowAligner {
             else { continue }
             fittedRows[ri] = fitted
             guard fitted.allSatisfy({ cells.column($0) != nil && cells.line($0) == cells.line(fitted.first!) }) else { continue }
-            for (ci, ref) in fitted.enumerated() { columnStarts[ci].append(cells.column(ref)!) }
+            for (ci, ref) in fitted.enumerated() {
+                // Made at once with room for a start per row (grown one row at a time, each column's array was made
+                // anew about six times per table).
+                if columnStarts[ci].isEmpty { columnStarts[ci].reserveCapacity(R) }
+                columnStarts[ci].append(cells.column(ref)!)
+            }
         }
         let columnAt: [Int]? = columnStarts.allSatisfy({ !$0.isEmpty }) ? columnStarts.map { $0.sorted()[$0.count / 2] } : nil
 
@@ -1360,6 +1367,7 @@ struct RowAligner {
             last = best.i
         }
         var out: [Int32] = []
+        out.reserveCapacity(at.count)
         for i in 0..<at.count { out.append(placed[i] ?? cells.make(CellToken(kind: .blank, raw: "", line: run.firstLine))) }
         return out[...]
     }
@@ -1384,6 +1392,7 @@ struct RowAligner {
             if row.count == k { return row }
             // A sign written apart from its number ("- 3", "+ 7") on an undelimited line.
             var merged: [Int32] = []
+            merged.reserveCapacity(row.count)
             var i = row.startIndex
             while i < row.endIndex {
                 let t = row[i]
