@@ -507,6 +507,7 @@ final class Evaluator {
 
     func numbers(_ args: [Expr], _ f: String) throws -> [Decimal] {
         var out: [Decimal] = []
+        out.reserveCapacity(args.count)
         for a in args {
             switch try eval(a) {
             case .num(let d): out.append(d)
