@@ -103,29 +103,34 @@ public struct HeadingsKind: RuleKind {
             current = plainScalar(at: i)
             guard current.plain else { return nil }
         }
-        var digits: [UInt32] = []
-        while let v = current.value, numerals.scalars.contains(v) {
-            digits.append(v)
-            i = us.index(after: i)
-            current = plainScalar(at: i)
-            guard current.plain else { return nil }
-            if digits.count > 3 { return .some(nil) }
+        // The numeral's scalars (four at most) in a buffer on the stack: two arrays were made per heading.
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 4) { digits -> (String, Int)?? in
+            var count = 0
+            while let v = current.value, numerals.scalars.contains(v) {
+                digits[count] = v
+                count += 1
+                i = us.index(after: i)
+                current = plainScalar(at: i)
+                guard current.plain else { return nil }
+                if count > 3 { return .some(nil) }
+            }
+            guard count > 0 else { return .some(nil) }
+            // No scalar after the digits (a scalar that is not plain returned above): nothing closes the numeral.
+            guard let rest = current.value else { return .some(nil) }
+            guard closingMarks.scalars.contains(rest) else { return .some(nil) }
+            let after = plainScalar(at: us.index(after: i))
+            guard after.plain else { return nil }
+            if ScalarTrim.isWhitespace(Unicode.Scalar(rest)!) {
+                // Trimmed away when only white space follows: sure only with a plain scalar that is not white space.
+                guard let a = after.value, !ScalarTrim.isWhitespace(Unicode.Scalar(a)!) else { return nil }
+            }
+            var numeral = String.UnicodeScalarView()
+            for k in 0..<count { numeral.append(Unicode.Scalar(digits[k])!) }
+            // Full-width digits read as ASCII ones, in place.
+            for k in 0..<count where digits[k] >= 0xFF10 && digits[k] <= 0xFF19 { digits[k] = digits[k] - 0xFF10 + 0x30 }
+            guard let n = ChineseNumber.parse(scalars: UnsafeBufferPointer(rebasing: digits[..<count])) else { return .some(nil) }
+            return .some((String(numeral), n))
         }
-        guard !digits.isEmpty else { return .some(nil) }
-        // No scalar after the digits (a scalar that is not plain returned above): nothing closes the numeral.
-        guard let rest = current.value else { return .some(nil) }
-        guard closingMarks.scalars.contains(rest) else { return .some(nil) }
-        let after = plainScalar(at: us.index(after: i))
-        guard after.plain else { return nil }
-        if ScalarTrim.isWhitespace(Unicode.Scalar(rest)!) {
-            // Trimmed away when only white space follows: sure only with a plain scalar that is not white space.
-            guard let a = after.value, !ScalarTrim.isWhitespace(Unicode.Scalar(a)!) else { return nil }
-        }
-        let ascii = digits.map { $0 >= 0xFF10 && $0 <= 0xFF19 ? $0 - 0xFF10 + 0x30 : $0 }
-        guard let n = ChineseNumber.parse(scalars: ascii) else { return .some(nil) }
-        var numeral = String.UnicodeScalarView()
-        for v in digits { numeral.append(Unicode.Scalar(v)!) }
-        return .some((String(numeral), n))
     }
 
     /// The characters a numeral may open with, be written in, and be followed by.

@@ -201,7 +201,10 @@ enum ChineseNumber {
     /// `parse` of the string of these scalars, each a character of its own (plain scalars, as
     /// `HeadingsKind.numeralOnPlainScalars` reads them): the same cases in the same order, without hashing
     /// characters.
-    static func parse(scalars c: [UInt32]) -> Int? {
+    static func parse(scalars c: [UInt32]) -> Int? { c.withUnsafeBufferPointer { parse(scalars: $0) } }
+
+    /// `parse(scalars:)` of scalars in a buffer (a heading's numeral, read into one on the stack).
+    static func parse(scalars c: UnsafeBufferPointer<UInt32>) -> Int? {
         func digit(_ v: UInt32) -> Int? {
             for (k, n) in scalarDigits where k == v { return n }
             return nil
@@ -211,7 +214,7 @@ enum ChineseNumber {
         if !c.isEmpty, c.count <= 18, c.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             return c.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         }
-        if c == [ten] { return 10 }
+        if c.count == 1 && c[0] == ten { return 10 }
         if c.count == 1 { return digit(c[0]) }
         if c.count == 2, c[0] == ten { return digit(c[1]).map { 10 + $0 } }
         if c.count == 2, c[1] == ten { return digit(c[0]).map { $0 * 10 } }
