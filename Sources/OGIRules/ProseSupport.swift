@@ -96,17 +96,16 @@ final class ProseCache {
     private var joinedSentences = ScopeValues<[Sentence]>()
     private var lineSentences = ScopeValues<[Sentence]>()
 
-    /// The texts of a scope (as `texts`) with their sentences, split on first use once per text and shared by the
-    /// rules.
-    func textsWithSentences(_ scope: String, join: Bool) -> [(text: ProseText, sentences: () -> [Sentence])] {
+    /// The texts of a scope (as `texts`), each with the scope its sentences are kept under: `sentences(key, join:
+    /// join, text)` splits them on first use, once per text, and shares them among the rules. (Given as closures,
+    /// each text's capture was allocated on every call.)
+    func textsWithSentenceKeys(_ scope: String, join: Bool) -> [(text: ProseText, key: String)] {
         let scopes = scope == Self.eachPart ? report.parts.map { "part:" + $0.key } : [scope]
-        return scopes.compactMap { key in
-            guard let t = text(key, join: join) else { return nil }
-            return (t, { self.sentences(key, join: join, t) })
-        }
+        return scopes.compactMap { key in text(key, join: join).map { ($0, key) } }
     }
 
-    private func sentences(_ scope: String, join: Bool, _ t: ProseText) -> [Sentence] {
+    /// The sentences of the text `t` of scope `scope` (`text(scope, join: join)`), split once and kept.
+    func sentences(_ scope: String, join: Bool, _ t: ProseText) -> [Sentence] {
         if let hit = (join ? joinedSentences : lineSentences)[scope] { return hit }
         let s = SentenceSplitter.sentences(of: t)
         if join { joinedSentences.add(scope, s) } else { lineSentences.add(scope, s) }

@@ -79,7 +79,10 @@ public struct EditorialKind: RuleKind {
     public func evaluate(_ run: RuleRun) {
         // Marks at paragraph starts are read line by line; everything else from lines a PDF wrapped joined again.
         let join = check != .numbering && check != .figureNumbering && check != .nestedQuotes
-        for (text, split) in run.ev.prose.textsWithSentences(scope, join: join) { evaluate(run, text, split) }
+        let prose = run.ev.prose
+        for (text, key) in prose.textsWithSentenceKeys(scope, join: join) {
+            evaluate(run, text) { prose.sentences(key, join: join, text) }
+        }
     }
 
     func evaluate(_ run: RuleRun, _ text: ProseText, _ split: () -> [Sentence]) {
