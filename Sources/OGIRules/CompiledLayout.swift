@@ -247,18 +247,36 @@ final class TableCells {
     private let source: Table?
     /// Per template row: the report's row position (the first row with the row's key), -1 when absent.
     private let rowPositions: [Int]
-    /// Per cell (row × column count + column): the position of the report's cell in its row (the first cell with
-    /// the column's key), -1 when the row or the cell is absent.
-    private let cellPositions: [Int]
-    /// Per template row: true when the report has it.
-    let rowFound: [Bool]
+    /// Per cell (row × column count + column): what `state(_:)`, `value(_:)`, `int(_:)` and `cell(_:)` read, in one
+    /// array (four arrays and a fifth of the rows found were made per table and report).
+    private let slots: [Slot]
     let columnCount: Int
-    /// Per cell: the cell's state (`.missing` when absent) and value.
-    let states: [CellState]
-    let values: [Decimal?]
-    /// Per cell: the value as a whole number when it is one written plainly (`0`…`999999999999999`, optionally
-    /// negative) or a blank or placeholder (0): exact integer arithmetic gives the same sums as `Decimal`.
-    let ints: [Int64?]
+
+    /// One cell of the template table as the report filled it.
+    struct Slot {
+        /// The cell's state (`.missing` when absent).
+        var state: CellState
+        /// The position of the report's cell in its row (the first cell with the column's key), -1 when the row or
+        /// the cell is absent.
+        var position: Int32
+        /// The value as a whole number when it is one written plainly (`0`…`999999999999999`, optionally negative)
+        /// or a blank or placeholder (0): exact integer arithmetic gives the same sums as `Decimal`.
+        var int: Int64?
+        var value: Decimal?
+
+        static let absent = Slot(state: .missing, position: -1, int: nil, value: nil)
+    }
+
+    /// The number of cells (rows × columns of the template table).
+    var cellCount: Int { slots.count }
+    /// Cell `i`'s state (`.missing` when absent).
+    @inline(__always) func state(_ i: Int) -> CellState { slots[i].state }
+    /// Cell `i`'s value.
+    @inline(__always) func value(_ i: Int) -> Decimal? { slots[i].value }
+    /// Cell `i`'s value as a plain whole number (`Slot.int`).
+    @inline(__always) func int(_ i: Int) -> Int64? { slots[i].int }
+    /// Whether the report has template row `r`.
+    @inline(__always) func rowFound(_ r: Int) -> Bool { rowPositions[r] >= 0 }
     /// True when the report's table repeats no template row and no row repeats a template column: then the cells
     /// above are every cell of the table a rule can name.
     let complete: Bool
@@ -268,54 +286,31 @@ final class TableCells {
         columnCount = table.columnCount
         let n = table.rowCount * table.columnCount
         var rowPositions = [Int](filledWith: -1, count: table.rowCount)
-        var cellPositions = [Int](filledWith: -1, count: n)
-        var states = [CellState](filledWith: .missing, count: n)
-        var values = [Decimal?](filledWith: nil, count: n)
-        var ints = [Int64?](filledWith: nil, count: n)
+        var slots = [Slot](filledWith: .absent, count: n)
         let source = report.tables.first(where: { $0.key == table.key })
         var repeats = false
         if let t = source {
             // The arrays are written through buffer pointers, in place: written as arrays, each write checked whether
-            // its array was shared (four checks a cell).
+            // its array was shared.
             rowPositions.withUnsafeMutableBufferPointer { rowPositions in
-                cellPositions.withUnsafeMutableBufferPointer { cellPositions in
-                    states.withUnsafeMutableBufferPointer { states in
-                        values.withUnsafeMutableBufferPointer { values in
-                            ints.withUnsafeMutableBufferPointer { ints in
-                                repeats = Self.place(
-                                    t, on: table,
-                                    Slots(
-                                        rowPositions: rowPositions, cellPositions: cellPositions, states: states, values: values,
-                                        ints: ints))
-                            }
-                        }
-                    }
+                slots.withUnsafeMutableBufferPointer { slots in
+                    repeats = Self.place(t, on: table, rowPositions: rowPositions, slots: slots)
                 }
             }
         }
         found = source != nil
         self.source = source
         self.rowPositions = rowPositions
-        self.cellPositions = cellPositions
-        rowFound = rowPositions.map { $0 >= 0 }
-        self.states = states
-        self.values = values
-        self.ints = ints
+        self.slots = slots
         complete = !repeats
     }
 
-    /// Where `init` writes what it reads of a report's table: its arrays, in place.
-    private struct Slots {
-        let rowPositions: UnsafeMutableBufferPointer<Int>
-        let cellPositions: UnsafeMutableBufferPointer<Int>
-        let states: UnsafeMutableBufferPointer<CellState>
-        let values: UnsafeMutableBufferPointer<Decimal?>
-        let ints: UnsafeMutableBufferPointer<Int64?>
-    }
-
-    /// Puts the rows and cells of the report's table `t` at the template's row and column indices in `slots`;
-    /// true when `t` repeats a template row or a row repeats a template column (the repeat is left out).
-    private static func place(_ t: Table, on table: CompiledTable, _ slots: Slots) -> Bool {
+    /// Puts the rows and cells of the report's table `t` at the template's row and column indices in
+    /// `rowPositions` and `slots`; true when `t` repeats a template row or a row repeats a template column (the
+    /// repeat is left out).
+    private static func place(
+        _ t: Table, on table: CompiledTable, rowPositions: UnsafeMutableBufferPointer<Int>, slots: UnsafeMutableBufferPointer<Slot>
+    ) -> Bool {
         var repeats = false
         // The template row after the last one found is tried first (`CompiledTable.rowIsFirst`).
         var nextRow = 0
@@ -332,8 +327,8 @@ final class TableCells {
                 continue
             }
             nextRow = tr + 1
-            if slots.rowPositions[tr] >= 0 { repeats = true; continue }
-            slots.rowPositions[tr] = ri
+            if rowPositions[tr] >= 0 { repeats = true; continue }
+            rowPositions[tr] = ri
             let base = tr * table.columnCount
             var nextColumn = 0
             let cells = t.rows[ri].cells
@@ -349,12 +344,10 @@ final class TableCells {
                 }
                 nextColumn = c + 1
                 let i = base + c
-                if slots.cellPositions[i] >= 0 { repeats = true; continue }
-                slots.cellPositions[i] = ci
+                if slots[i].position >= 0 { repeats = true; continue }
                 let state = cells[ci].state, value = cells[ci].value
-                slots.states[i] = state
-                slots.values[i] = value
-                slots.ints[i] = plainInteger(state: state, value: value, raw: cells[ci].raw)
+                slots[i] = Slot(
+                    state: state, position: Int32(ci), int: plainInteger(state: state, value: value, raw: cells[ci].raw), value: value)
             }
         }
         return repeats
@@ -369,8 +362,9 @@ final class TableCells {
 
     /// The report's cell at slot `i`, nil when absent.
     func cell(_ i: Int) -> Cell? {
-        guard cellPositions[i] >= 0 else { return nil }
-        return source!.rows[rowPositions[i / columnCount]].cells[cellPositions[i]]
+        let position = slots[i].position
+        guard position >= 0 else { return nil }
+        return source!.rows[rowPositions[i / columnCount]].cells[Int(position)]
     }
 
     /// The cell's value as an `Int64` when its text is plain digits (at most 15, optionally after "-") read as a

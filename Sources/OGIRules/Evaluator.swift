@@ -39,12 +39,12 @@ struct TouchedCell {
         self.cells = cells; self.row = row; self.column = column; index = row &* cells.columnCount &+ column
     }
 
-    var state: CellState { cells.states[index] }
-    var value: Decimal? { cells.values[index] }
+    var state: CellState { cells.state(index) }
+    var value: Decimal? { cells.value(index) }
     /// The report's cell (present: a touched cell was read).
     var cell: Cell { cells.cell(index)! }
-    /// The value as a plain whole number, when it is one (`TableCells.ints`).
-    var int: Int64? { cells.ints[index] }
+    /// The value as a plain whole number, when it is one (`TableCells.int(_:)`).
+    var int: Int64? { cells.int(index) }
     var table: CompiledTable { cells.table }
     var tableKey: String { cells.table.key }
     var tableTitle: String { cells.table.title }
@@ -231,7 +231,7 @@ final class Evaluator {
     func cell(_ cells: TableCells, row: Int, column: Int) throws -> TouchedCell {
         let t = TouchedCell(cells: cells, row: row, column: column)
         // A cell that is present says so by its state; only an absent one needs to know why.
-        guard cells.states[t.index] != .missing else { throw missing(cells, row: row, column: column) }
+        guard cells.state(t.index) != .missing else { throw missing(cells, row: row, column: column) }
         touched.append(t)
         return t
     }
@@ -240,14 +240,14 @@ final class Evaluator {
     /// (a sum's lines, which every reader takes from the report's cache of lines).
     func presentCell(_ cells: TableCells, row: Int, column: Int) throws -> TouchedCell {
         let t = TouchedCell(cells: cells, row: row, column: column)
-        guard cells.states[t.index] != .missing else { throw missing(cells, row: row, column: column) }
+        guard cells.state(t.index) != .missing else { throw missing(cells, row: row, column: column) }
         return t
     }
 
     /// Why a cell is absent: its table, its row, or the cell itself.
     func missing(_ cells: TableCells, row: Int, column: Int) -> NotEvaluated {
         guard cells.found else { return NotEvaluated("engine.not_evaluated.table_missing", ["table": cells.table.title]) }
-        guard cells.rowFound[row] else {
+        guard cells.rowFound(row) else {
             return NotEvaluated("engine.not_evaluated.row_missing", ["table": cells.table.title, "row": cells.table.rowLabels[row]])
         }
         return NotEvaluated(
@@ -403,7 +403,7 @@ final class Evaluator {
     }
 
     /// `eval(e)` as an `Int64` for the shapes table arithmetic is written in: a whole-number literal, a cell path
-    /// (names, `$variable` and `[$variable]` segments) whose cell is a plain whole number (`TableCells.ints`, equal
+    /// (names, `$variable` and `[$variable]` segments) whose cell is a plain whole number (`TableCells.int(_:)`, equal
     /// to its value), unary `-`, `+`, `-` and `sum(…)` of those. Nil when `e` has another shape, a cell holds no
     /// plain whole number or a result overflows: the caller then rolls `touched` back and evaluates with `Decimal`.
     /// Cells are read in `eval`'s order, so a missing cell or an unbound variable throws what `eval` throws, after

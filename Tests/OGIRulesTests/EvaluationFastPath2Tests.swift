@@ -122,7 +122,7 @@ final class EvaluationFastPath2Tests: XCTestCase {
         XCTAssertGreaterThan(fast, 500)
     }
 
-    /// `TableCells.ints`, which the `Int64` comparison reads, holds each cell's value where it is not nil.
+    /// `TableCells.int(_:)`, which the `Int64` comparison reads, holds each cell's value where it is not nil.
     func testPlainIntegersAreTheCellValues() throws {
         var seen = 0
         for report in try Self.reports() {
@@ -130,9 +130,9 @@ final class EvaluationFastPath2Tests: XCTestCase {
             guard let layout = ev.compiled else { continue }
             for t in layout.tables {
                 let cells = ev.cells(t.index)
-                for i in cells.ints.indices {
-                    guard let n = cells.ints[i] else { continue }
-                    XCTAssertEqual(Decimal(n), cells.values[i], "\(t.key) slot \(i)")
+                for i in 0..<cells.cellCount {
+                    guard let n = cells.int(i) else { continue }
+                    XCTAssertEqual(Decimal(n), cells.value(i), "\(t.key) slot \(i)")
                     seen += 1
                 }
             }

@@ -102,10 +102,10 @@ final class EvaluationFastPath3Tests: XCTestCase, BundledEvaluatorTesting {
             let table = cells.table
             let n = table.rowCount * table.columnCount
             found = cells.found
-            rowFound = cells.rowFound
-            states = cells.states
-            values = cells.values
-            ints = cells.ints
+            rowFound = (0..<table.rowCount).map { cells.rowFound($0) }
+            states = (0..<n).map { cells.state($0) }
+            values = (0..<n).map { cells.value($0) }
+            ints = (0..<n).map { cells.int($0) }
             complete = cells.complete
             self.cells = (0..<n).map { cells.cell($0) }
             rows = (0..<table.rowCount).map { cells.row($0) }

@@ -48,9 +48,9 @@ final class EvaluationFastPath4Tests: XCTestCase {
         for c in 0..<t.columnCount {
             guard let k = kinds.firstIndex(of: t.columnKinds[c]) else { continue }
             var i = c
-            while i < cells.states.count {
-                if cells.states[i] != .missing {
-                    for m in matches.indices where CellsKind.Summary.cell(cells.states[i], cells.values[i], makes: matches[m]) {
+            while i < cells.cellCount {
+                if cells.state(i) != .missing {
+                    for m in matches.indices where CellsKind.Summary.cell(cells.state(i), cells.value(i), makes: matches[m]) {
                         masks[k] |= 1 << UInt32(m)
                     }
                 }

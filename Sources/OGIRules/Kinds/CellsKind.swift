@@ -91,8 +91,8 @@ public struct CellsKind: RuleKind {
         let t = cells.table
         for c in 0..<t.columnCount where columnKinds.contains(t.columnKinds[c]) {
             var i = c
-            while i < cells.states.count {
-                let state = cells.states[i]
+            while i < cells.cellCount {
+                let state = cells.state(i)
                 if state != .missing {
                     switch match {
                     case .blank: if state == .blank { return true }
@@ -100,8 +100,8 @@ public struct CellsKind: RuleKind {
                     case .signed_text: if state == .signedText { return true }
                     case .number_with_unit: if state == .numberWithUnit { return true }
                     case .text: if state == .text { return true }
-                    case .negative: if let v = cells.values[i], ExactDecimal.isNegative(v) { return true }
-                    case .fraction: if let v = cells.values[i], v.exponent < 0, !ExactDecimal.isInteger(v) { return true }
+                    case .negative: if let v = cells.value(i), ExactDecimal.isNegative(v) { return true }
+                    case .fraction: if let v = cells.value(i), v.exponent < 0, !ExactDecimal.isInteger(v) { return true }
                     case .unit_mismatch: return true
                     }
                 }
@@ -162,9 +162,9 @@ extension CellsKind {
                 guard let k = kinds.firstIndex(of: t.columnKinds[c]) else { continue }
                 var mask = masks[k]
                 var i = c
-                while i < cells.states.count, mask != every {
-                    let state = cells.states[i]
-                    if state != .missing { mask |= Self.bits(state, cells.values[i], missing: every & ~mask) }
+                while i < cells.cellCount, mask != every {
+                    let state = cells.state(i)
+                    if state != .missing { mask |= Self.bits(state, cells.value(i), missing: every & ~mask) }
                     i += t.columnCount
                 }
                 masks[k] = mask

@@ -45,7 +45,7 @@ public struct CompleteKind: RuleKind {
             // Several rows missing from a table that was found (a copy cut off, a table pasted in part): one
             // finding for the table, which every consequence folds under, not one per row.
             let cells = ev.cells(ti)
-            let absent = spec.rows.indices.filter { !cells.rowFound[$0] }.map { spec.rows[$0] }
+            let absent = spec.rows.indices.filter { !cells.rowFound($0) }.map { spec.rows[$0] }
             if absent.count >= Self.groupedRows {
                 var rv = vars
                 rv["count"] = String(absent.count)
@@ -53,7 +53,7 @@ public struct CompleteKind: RuleKind {
                 run.emit(vars: rv, defaultKey: "engine.complete.rows_missing", location: FindingLocation(table.location, table: spec.title))
             }
             for (ri, rs) in spec.rows.enumerated() {
-                guard cells.rowFound[ri] else {
+                guard cells.rowFound(ri) else {
                     var rv = vars
                     rv["row"] = Evaluator.displayLabel(rs)
                     rv["row_label"] = rs.label

@@ -54,7 +54,7 @@ public struct RepairKind: RuleKind {
 
         init(table: TableCells) {
             self.table = table
-            cells = Array(filledWith: nil, count: table.states.count)
+            cells = Array(filledWith: nil, count: table.cellCount)
         }
 
         /// Indices of the constraints that fail as filed. A constraint over a blank cell is left to CELL-BLANK
@@ -83,7 +83,7 @@ public struct RepairKind: RuleKind {
         func intSide(_ terms: [(cell: Int, coefficient: Decimal)]) -> Int64? {
             var s: Int64 = 0
             for t in terms {
-                guard let v = table.ints[t.cell] else { return nil }
+                guard let v = table.int(t.cell) else { return nil }
                 s += t.coefficient.sign == .minus ? -v : v
             }
             return s
@@ -293,18 +293,18 @@ public struct RepairKind: RuleKind {
 
     /// `sumFails` for a line read by slot.
     static func sumFails(_ cells: TableCells, total: Int, parts: [Int], tolerance: Decimal) -> Bool {
-        if cells.states[total] == .blank || parts.contains(where: { cells.states[$0] == .blank }) { return false }
-        if let t = cells.ints[total] {
+        if cells.state(total) == .blank || parts.contains(where: { cells.state($0) == .blank }) { return false }
+        if let t = cells.int(total) {
             var s: Int64 = 0
             var whole = true
             for p in parts {
-                guard let v = cells.ints[p] else { whole = false; break }
+                guard let v = cells.int(p) else { whole = false; break }
                 s += v
             }
             if whole { return t != s && Decimal((t - s).magnitude) > abs(tolerance) }
         }
-        let left = Decimal(0) + cells.values[total]!
-        let right = parts.reduce(Decimal(0)) { $0 + cells.values[$1]! }
+        let left = Decimal(0) + cells.value(total)!
+        let right = parts.reduce(Decimal(0)) { $0 + cells.value($1)! }
         return abs(left - right) > abs(tolerance)
     }
 
@@ -420,8 +420,8 @@ public struct RepairKind: RuleKind {
             let r = ranks[i]
             cells[r] = v
             refs[r] = table.touched(i)
-            if wholeNumbers != nil { wholeNumbers![r] = table.table.ints[i] }
-            if table.table.ints[i] == nil { wholeNumbers = nil }
+            if wholeNumbers != nil { wholeNumbers![r] = table.table.int(i) }
+            if table.table.int(i) == nil { wholeNumbers = nil }
         }
         let constraints = table.constraints.map { c in
             LinearConstraint(
@@ -677,5 +677,5 @@ public struct RepairKind: RuleKind {
 
 extension TableCells {
     /// `collect`'s test of a cell at a slot: blank, or holding a value (a missing cell holds neither).
-    func usable(_ i: Int) -> Bool { states[i] == .blank || values[i] != nil }
+    func usable(_ i: Int) -> Bool { state(i) == .blank || value(i) != nil }
 }
