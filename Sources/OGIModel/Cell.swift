@@ -227,7 +227,7 @@ public struct CellSyntax: Codable, Sendable, Equatable {
         // The first scalar not white space: the first byte when it is ASCII and not white space (most values
         // start with a digit), else looked for in the scalars.
         let first: Unicode.Scalar
-        if let b = raw.utf8.first, b < 0x80, b != 0x20, !(0x09...0x0D).contains(b) {
+        if let b = raw.utf8.first, b < 0x80, !FastText.isSpace(Unicode.Scalar(b)) {
             first = Unicode.Scalar(b)
         } else {
             guard let f = raw.unicodeScalars.first(where: { !FastText.isSpace($0) }) else { return nil }

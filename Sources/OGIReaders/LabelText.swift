@@ -70,11 +70,11 @@ public enum LabelText {
                 o &+= 3; i &+= 3
                 continue
             }
-            // An ASCII byte is its scalar: white space (09...0D and 20, as `FastText.isSpace` has it) is dropped, any
-            // other byte kept, without decoding it.
+            // An ASCII byte is its scalar: white space (`FastText.isSpace`) is dropped, any other byte kept, without
+            // decoding it.
             if b[i] < 0x80 {
                 let c = b[i]
-                if c != 0x20 && c &- 0x09 >= 5 {
+                if !FastText.isSpace(Unicode.Scalar(c)) {
                     out[o] = c
                     o &+= 1
                 }

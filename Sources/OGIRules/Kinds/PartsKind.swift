@@ -201,9 +201,6 @@ enum ChineseNumber {
     /// `parse` of the string of these scalars, each a character of its own (plain scalars, as
     /// `HeadingsKind.numeralOnPlainScalars` reads them): the same cases in the same order, without hashing
     /// characters.
-    static func parse(scalars c: [UInt32]) -> Int? { c.withUnsafeBufferPointer { parse(scalars: $0) } }
-
-    /// `parse(scalars:)` of scalars in a buffer (a heading's numeral, read into one on the stack).
     static func parse(scalars c: UnsafeBufferPointer<UInt32>) -> Int? {
         func digit(_ v: UInt32) -> Int? {
             for (k, n) in scalarDigits where k == v { return n }
