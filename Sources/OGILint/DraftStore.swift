@@ -18,10 +18,17 @@ import OGIReaders
 /// neither, or that the file could not take, is not kept: its input is read again from its file, as it would be
 /// without the store. Each draft is taken once (and once more for each `addUse`); it is dropped from memory at its
 /// last use (the file only grows until the run ends).
+///
+/// The store also keeps the decoded texts of plain-text inputs (`putText`), so a text is read from its file and
+/// decoded once: copied one after another into one buffer of `textMemory` bytes at most, made on the first text
+/// and released with the store; a text that does not fit is not kept (its input is read from its file again, which
+/// costs no more than a copy kept in a file would). A kept text is never removed: it may be read again as last
+/// year's report of another input.
 final class DraftStore: @unchecked Sendable {
-    /// How much a store keeps, in bytes of encoded drafts.
+    /// How much a store keeps, in bytes of encoded drafts, and in bytes of decoded texts.
     struct Limits: Sendable {
         var memory = 2 << 20
+        var textMemory = 4 << 20
         var file = 1 << 30
         /// The folder of the temporary file; nil: `NSTemporaryDirectory()` (`$TMPDIR`, else /tmp).
         var directory: String?
@@ -52,12 +59,55 @@ final class DraftStore: @unchecked Sendable {
     private var fileFailed = false
     private var written = 0
     private var taken = 0
+    /// The kept texts' UTF-8 bytes, one after another (`textBytes` of them written), and where each input's is.
+    private var texts: UnsafeMutableRawBufferPointer?
+    private var textBytes = 0
+    private var textSpans: [Int: (offset: Int, count: Int)] = [:]
 
     init(_ limits: Limits = Limits()) {
         self.limits = limits
     }
 
-    deinit { if fd >= 0 { close(fd) } }
+    deinit {
+        if fd >= 0 { close(fd) }
+        texts?.deallocate()
+    }
+
+    /// Keeps the decoded text of input `index` (valid UTF-8, as every `String`'s bytes are), or does not when the
+    /// text buffer has no room for it.
+    func putText(_ text: String, at index: Int) {
+        var text = text
+        text.withUTF8 { bytes in
+            lock.lock()
+            defer { lock.unlock() }
+            guard textBytes + bytes.count <= limits.textMemory else { return }
+            if texts == nil { texts = .allocate(byteCount: limits.textMemory, alignment: 1) }
+            if let base = texts!.baseAddress, let from = bytes.baseAddress {
+                (base + textBytes).copyMemory(from: from, byteCount: bytes.count)
+            }
+            textSpans[index] = (textBytes, bytes.count)
+            textBytes += bytes.count
+        }
+    }
+
+    /// The decoded text kept for input `index`, or nil when none was kept.
+    func text(_ index: Int) -> String? {
+        lock.lock()
+        let span = textSpans[index]
+        let base = texts.flatMap { UnsafeRawPointer($0.baseAddress) }
+        lock.unlock()
+        // A text's bytes are written once, before its span is recorded under the lock, and never changed.
+        guard let span, let base else { return nil }
+        return String(
+            knownValidUTF8: UnsafeBufferPointer(start: (base + span.offset).assumingMemoryBound(to: UInt8.self), count: span.count))
+    }
+
+    /// How many texts are kept and their bytes (for tests and measurements).
+    var keptTexts: (count: Int, bytes: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (textSpans.count, textBytes)
+    }
 
     var counts: Counts {
         lock.lock()

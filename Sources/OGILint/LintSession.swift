@@ -176,7 +176,8 @@ public final class LintSession {
         let groups = plan.groups, groupOf = plan.groupOf
         var uses = groups.map { [Int](repeating: 0, count: $0.configuration?.suppress.count ?? 0) }
         let total = files.count
-        // DOCX, HTML and PDF inputs read while pairing are kept as drafts and checked from them, not parsed again.
+        // DOCX, HTML and PDF inputs read while pairing are kept as drafts and checked from them, not parsed again;
+        // plain texts are kept decoded, not read and decoded again (as far as the store has room).
         let drafts = DraftStore(draftLimits)
         lastDrafts = drafts
         var pairedInputs: [Int: Int] = [:]
@@ -196,6 +197,7 @@ public final class LintSession {
                         do {
                             previous =
                                 try previousIndex[i].flatMap { drafts.take($0) }.flatMap { linter.readPrevious(draft: $0) }
+                                ?? previousIndex[i].flatMap { drafts.text($0) }.map { try linter.readPrevious(decodedText: $0, path: p) }
                                 ?? linter.readPrevious(path: p)
                         } catch {
                             _ = drafts.take(i)  // this input's own draft is not needed: release it
@@ -206,6 +208,7 @@ public final class LintSession {
                     }
                     let r =
                         try drafts.take(i).map { try linter.check(draft: $0, previous: previous) }
+                        ?? drafts.text(i).map { try linter.check(decodedText: $0, path: files[i], previous: previous) }
                         ?? linter.check(path: files[i], previous: previous)
                     return CheckedInput(path: files[i], report: r.report, findings: r.findings)
                 } catch {
@@ -288,19 +291,20 @@ public final class LintSession {
             return out
         }
         // Only each input's pairing key (agency and year) is kept, never its model; and its draft, encoded by the
-        // worker, when there is one and the store has room.
+        // worker, when there is one and the store has room, or a plain text's decoded text, when the store has room.
         var keys = [PreviousPairing.Key?](repeating: nil, count: files.count)
         let keepDrafts = drafts != nil
         try OrderedParallel.run(
             count: files.count, workers: options.workers,
-            work: { i, worker -> (key: PreviousPairing.Key?, draft: [UInt8]?) in
+            work: { i, worker -> (key: PreviousPairing.Key?, draft: [UInt8]?, text: String?) in
                 let linter = linters?.linter(group: groupOf[i], worker: worker) ?? groups[groupOf[i]].linter
-                guard let read = try? linter.readPairing(path: files[i]) else { return (nil, nil) }
-                return (read.key, keepDrafts ? read.draft?.encoded() : nil)
+                guard let read = try? linter.readPairing(path: files[i]) else { return (nil, nil, nil) }
+                return (read.key, keepDrafts ? read.draft?.encoded() : nil, keepDrafts ? read.text : nil)
             },
             emit: { i, read in
                 keys[i] = read.key
                 if let bytes = read.draft { drafts?.put(bytes, at: i) }
+                if let text = read.text { drafts?.putText(text, at: i) }
             })
         for pair in PreviousPairing.pairIndices(keys: keys) where out[pair.current] == nil {
             out[pair.current] = files[pair.previous]

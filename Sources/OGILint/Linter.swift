@@ -118,6 +118,14 @@ public final class Linter: Sendable {
         report(from: draft, applying: previousOptions)
     }
 
+    /// Last year's report from the decoded text `readPairing(path:)` gave for its file at `path`, as
+    /// `readPrevious(path:)` reads the file.
+    public func readPrevious(decodedText text: String, path: String) throws -> Report {
+        var report = try TextReader(context: context, budget: budget).read(path: path, decodedText: text)
+        apply(previousOptions, to: &report.metadata)
+        return report
+    }
+
     /// The options applied to last year's report: this run's, without `--year`.
     var previousOptions: LintOptions {
         var own = options
@@ -136,19 +144,24 @@ public final class Linter: Sendable {
     /// The pairing key of a file (`PreviousPairing.key`): what `PreviousPairing.key(of: readMetadata(path:))`
     /// gives, from a reading of only the agency and year; and, when its reader makes one (DOCX, HTML, PDF), the
     /// draft it was read from, so the check can start from it (`check(draft:previous:)`) instead of parsing
-    /// the file again.
-    public func readPairing(path: String) throws -> (key: PreviousPairing.Key?, draft: LinedDraft?) {
+    /// the file again; for a plain text, its decoded text, which the check can start from
+    /// (`check(decodedText:path:previous:)`) instead of reading and decoding the file again.
+    public func readPairing(path: String) throws -> (key: PreviousPairing.Key?, draft: LinedDraft?, text: String?) {
         let data = try checked(InputFile.read(path: path, budget: budget), path: path)
         var meta: Metadata
         var draft: LinedDraft?
+        var text: String?
         switch try registry.pairingReading(path: path, data: data) {
         case .metadata(let m): meta = m
+        case .text(let m, let decoded):
+            meta = m
+            text = decoded
         case .draft(let d):
             meta = TextReader(context: context, budget: budget).pairingMetadata(of: d)
             draft = d
         }
         apply(options, to: &meta)
-        return (PreviousPairing.key(of: meta), draft)
+        return (PreviousPairing.key(of: meta), draft, text)
     }
 
     /// The report of a draft made by `readPairing(path:)`: what `read(path:)` gives for its file; nil when the
@@ -192,6 +205,14 @@ public final class Linter: Sendable {
     /// Reads and checks a file against last year's report (`previous.` rules say nothing without one).
     public func check(path: String, previous: Report?) throws -> ReportResult {
         let r = try read(path: path)
+        return ReportResult(report: r, findings: engine.check(r, previous: previous))
+    }
+
+    /// Checks the report of the file at `path` from the decoded text `readPairing(path:)` gave for it, as
+    /// `check(path:previous:)` checks the file.
+    public func check(decodedText text: String, path: String, previous: Report?) throws -> ReportResult {
+        var r = try TextReader(context: context, budget: budget).read(path: path, decodedText: text)
+        apply(options, to: &r.metadata)
         return ReportResult(report: r, findings: engine.check(r, previous: previous))
     }
 

@@ -132,17 +132,24 @@ extension TextReader {
 
 extension ReaderRegistry {
     /// What a batch's pairing pass reads of an input: its draft, when the reader that claims it makes one (DOCX,
-    /// HTML, PDF), else its agency and year (`readPairingMetadata`: text and models, read straight from their bytes).
+    /// HTML, PDF); a plain text's agency and year with the text as decoded for them (`TextReader.pairingRead`), which
+    /// the check can start from (`TextReader.read(path:decodedText:)`); else its agency and year
+    /// (`readPairingMetadata`: report models, read straight from their bytes).
     public enum PairingReading {
         case draft(LinedDraft)
+        case text(metadata: Metadata, decoded: String)
         case metadata(Metadata)
     }
 
-    /// The input's draft when its reader makes one, else its pairing metadata; it throws exactly when
-    /// `readPairingMetadata(path:data:)` throws.
+    /// The input's draft when its reader makes one, a text's pairing metadata with its decoded text, else its
+    /// pairing metadata; it throws exactly when `readPairingMetadata(path:data:)` throws.
     public func pairingReading(path: String, data: Data) throws -> PairingReading {
         let reader = try claimant(path: path, data: data)
         if let drafting = reader.drafting { return .draft(try drafting.draft(path: path, data: data)) }
+        if let text = reader as? TextReader {
+            let read = try text.pairingRead(path: path, data: data)
+            return .text(metadata: read.metadata, decoded: read.text)
+        }
         return .metadata(try reader.readPairingMetadata(path: path, data: data))
     }
 }

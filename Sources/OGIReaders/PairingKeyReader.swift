@@ -112,10 +112,23 @@ final class PairingLines {
 
 extension TextReader {
     public func readPairingMetadata(path: String, data: Data) throws -> Metadata {
+        try pairingRead(path: path, data: data).metadata
+    }
+
+    /// `readPairingMetadata(path:data:)`, with the text it decoded from `data`: `read(path:decodedText:)` reads the
+    /// report from that text as `read(path:data:)` reads it from `data`, without decoding the bytes again.
+    public func pairingRead(path: String, data: Data) throws -> (metadata: Metadata, text: String) {
         let (text, _) = try TextDecoding.decode(data, path: path)
         if FastText.isBlank(text) { throw ReaderError.empty(path: path) }
         let source = PairingLines(text: text, ranges: try Self.lineRanges(of: text, path: path, budget: budget))
-        return pairingMetadata(source, path: path, sourceFormat: "text")
+        return (pairingMetadata(source, path: path, sourceFormat: "text"), text)
+    }
+
+    /// `read(path:data:)` of an input whose bytes decoded to `text` (`pairingRead`'s text; the decoding is the same
+    /// whichever call makes it).
+    public func read(path: String, decodedText text: String) throws -> Report {
+        if FastText.isBlank(text) { throw ReaderError.empty(path: path) }
+        return parse(lines: try Self.lines(of: text, path: path, budget: budget), path: path, sourceFormat: "text")
     }
 
     /// The agency and year of `parseMetadata(lines:path:sourceFormat:locate:)`, in a `Metadata` that holds

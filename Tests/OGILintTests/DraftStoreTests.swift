@@ -165,29 +165,8 @@ final class DraftStoreTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(previousOf.count, pairs, "some inputs are paired", file: file, line: line)
             let batch = try session.run([dir])
             let store = try XCTUnwrap(session.lastDrafts)
-            let files = plan.start.files
-            XCTAssertEqual(batch.inputs.count + batch.summary.notReports, files.count)
-            var fromDrafts = 0
-            for (i, path) in files.enumerated() {
-                let linter = plan.groups[plan.groupOf[i]].linter
-                let previous = try previousOf[i].map { try linter.readPrevious(path: $0) }
-                let input = batch.inputs.first { $0.path == path }
-                let alone: ReportResult
-                do { alone = try linter.check(path: path, previous: previous) } catch {
-                    XCTAssertNotNil(input?.error, "\(path): fails alone, so in the batch")
-                    continue
-                }
-                guard let input else {
-                    XCTAssertTrue(
-                        LintSession.isNotAReport(
-                            CheckedInput(path: path, report: alone.report, findings: alone.findings),
-                            notReportRules: plan.groups[plan.groupOf[i]].notReportRules), "\(path) left out, but it is a report")
-                    continue
-                }
-                XCTAssertEqual(input.report, alone.report, path)
-                XCTAssertEqual(input.findings, alone.findings, path)
-                if ["docx", "html", "pdf"].contains((path as NSString).pathExtension) { fromDrafts += 1 }
-            }
+            let readable = try Self.assertEachInputAsItsFile(batch, plan: plan, previousOf: previousOf)
+            let fromDrafts = readable.filter { ["docx", "html", "pdf"].contains(($0 as NSString).pathExtension) }.count
             let counts = store.counts
             XCTAssertGreaterThanOrEqual(fromDrafts, minFromDrafts, file: file, line: line)
             XCTAssertEqual(counts.kept, 0, "every draft was used", file: file, line: line)
@@ -215,6 +194,41 @@ final class DraftStoreTests: XCTestCase {
 }
 
 /// An array written from several threads, one index each.
+extension DraftStoreTests {
+    /// Asserts that each input of `batch` (run on `plan`) has the report and findings of its file checked alone
+    /// against the previous report `previousOf` gives it, fails when its file fails, and is left out only when it
+    /// is no report. Returns the inputs that read alone.
+    static func assertEachInputAsItsFile(
+        _ batch: LintSession.Result, plan: LintSession.Plan, previousOf: [Int: String], file: StaticString = #filePath, line: UInt = #line
+    ) throws -> [String] {
+        let files = plan.start.files
+        XCTAssertEqual(batch.inputs.count + batch.summary.notReports, files.count, file: file, line: line)
+        var readable: [String] = []
+        for (i, path) in files.enumerated() {
+            let linter = plan.groups[plan.groupOf[i]].linter
+            let previous = try previousOf[i].map { try linter.readPrevious(path: $0) }
+            let input = batch.inputs.first { $0.path == path }
+            let alone: ReportResult
+            do { alone = try linter.check(path: path, previous: previous) } catch {
+                XCTAssertNotNil(input?.error, "\(path): fails alone, so in the batch", file: file, line: line)
+                continue
+            }
+            readable.append(path)
+            guard let input else {
+                XCTAssertTrue(
+                    LintSession.isNotAReport(
+                        CheckedInput(path: path, report: alone.report, findings: alone.findings),
+                        notReportRules: plan.groups[plan.groupOf[i]].notReportRules), "\(path) left out, but it is a report",
+                    file: file, line: line)
+                continue
+            }
+            XCTAssertEqual(input.report, alone.report, path, file: file, line: line)
+            XCTAssertEqual(input.findings, alone.findings, path, file: file, line: line)
+        }
+        return readable
+    }
+}
+
 final class LockedArray<T>: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var values: [T?]

@@ -61,11 +61,77 @@ final class LinedDraftTests: XCTestCase {
             guard FileManager.default.fileExists(atPath: path) else { continue }
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             XCTAssertNil(try Self.registry.draft(path: path, data: data), sample)
-            guard case .metadata(let m) = try Self.registry.pairingReading(path: path, data: data) else {
-                return XCTFail("\(sample): a draft was made")
+            let m: Metadata
+            switch try Self.registry.pairingReading(path: path, data: data) {
+            case .draft: return XCTFail("\(sample): a draft was made")
+            case .text(let read, _):
+                XCTAssertEqual(sample.hasSuffix(".txt"), true, "\(sample): only a plain text gives its decoded text")
+                m = read
+            case .metadata(let read):
+                XCTAssertEqual(sample.hasSuffix(".txt"), false, "\(sample): a plain text gives its decoded text")
+                m = read
             }
             XCTAssertEqual(m, try Self.registry.readPairingMetadata(path: path, data: data), sample)
         }
+    }
+
+    /// A plain text's pairing reading gives the text it decoded, and the report read from that text is the one read
+    /// from the file's bytes: for every text sample and rendering, a GB18030 copy of each (decoded differently from
+    /// its bytes), a copy with a byte-order mark and one with CRLF line ends. A blank text is refused as its file is.
+    func testTheDecodedTextOfAPairingReadingReadsAsTheFile() throws {
+        let text = TextReader(context: Self.context, budget: ReadBudget())
+        var paths: [String] = []
+        for folder in ["samples", "samples/broken", "samples/renderings", "samples/previous"] {
+            paths += try FileManager.default.contentsOfDirectory(atPath: Repo.path(folder)).filter { $0.hasSuffix(".txt") }.sorted().map {
+                Repo.path(folder + "/" + $0)
+            }
+        }
+        XCTAssertGreaterThan(paths.count, 100)
+        var checked = 0, gb18030 = 0
+        for path in paths {
+            let original = try Data(contentsOf: URL(fileURLWithPath: path))
+            var variants = [original, Data([0xEF, 0xBB, 0xBF]) + original]
+            let utf8 = try XCTUnwrap(String(data: original, encoding: .utf8), path)
+            variants.append(Data(utf8.replacingOccurrences(of: "\n", with: "\r\n").utf8))
+            if let gb = Self.gb18030(utf8) {
+                variants.append(gb)
+                gb18030 += 1
+            }
+            for data in variants {
+                guard case .text(let meta, let decoded) = try Self.registry.pairingReading(path: path, data: data) else {
+                    return XCTFail("\(path): a text gives its decoded text")
+                }
+                XCTAssertEqual(meta, try text.readPairingMetadata(path: path, data: data), path)
+                XCTAssertEqual(try text.read(path: path, decodedText: decoded), try text.read(path: path, data: data), path)
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(gb18030, 100, "the GB18030 copies were made")
+        XCTAssertGreaterThan(checked, 400)
+        XCTAssertThrowsError(try text.read(path: "blank.txt", decodedText: " \n\t\n")) { error in
+            XCTAssertEqual("\(error)", "\(ReaderError.empty(path: "blank.txt"))")
+        }
+    }
+
+    /// `s` encoded as GB18030 (with iconv, as the reader decodes it), nil when it cannot be.
+    static func gb18030(_ s: String) -> Data? {
+        let cd = iconv_open("GB18030", "UTF-8")
+        if cd == iconv_t(bitPattern: -1) { return nil }
+        defer { iconv_close(cd) }
+        var input = Array(s.utf8).map { CChar(bitPattern: $0) }
+        var output = [CChar](repeating: 0, count: input.count * 2 + 16)
+        let written: Int? = input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                var inPtr: UnsafeMutablePointer<CChar>? = inBuf.baseAddress
+                var inLeft = inBuf.count
+                var outPtr: UnsafeMutablePointer<CChar>? = outBuf.baseAddress
+                var outLeft = outBuf.count
+                guard iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft) != -1, inLeft == 0 else { return nil }
+                return outBuf.count - outLeft
+            }
+        }
+        guard let written else { return nil }
+        return Data(output[..<written].map { UInt8(bitPattern: $0) })
     }
 
     /// A page without a signature date takes its `<meta>` date; the draft keeps it, and a report that has its own
