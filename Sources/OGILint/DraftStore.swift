@@ -21,9 +21,9 @@ import OGIReaders
 ///
 /// The store also keeps the decoded texts of plain-text inputs (`putText`), so a text is read from its file and
 /// decoded once: copied one after another into one buffer of `textMemory` bytes at most, made on the first text
-/// and released with the store; a text that does not fit is not kept (its input is read from its file again, which
-/// costs no more than a copy kept in a file would). A kept text is never removed: it may be read again as last
-/// year's report of another input.
+/// kept and freed by `releaseTexts` at the end of a run. A text longer than the room left is not kept (its input
+/// is read from its file again, which costs no more than a copy kept in a file would); a later, shorter one may
+/// still be. A kept text stays until the end: it may be read again as last year's report of another input.
 final class DraftStore: @unchecked Sendable {
     /// How much a store keeps, in bytes of encoded drafts, and in bytes of decoded texts.
     struct Limits: Sendable {
@@ -63,6 +63,10 @@ final class DraftStore: @unchecked Sendable {
     private var texts: UnsafeMutableRawBufferPointer?
     private var textBytes = 0
     private var textSpans: [Int: (offset: Int, count: Int)] = [:]
+    private var textsReleased = false
+    /// Texts ever kept, and texts handed out by `text(_:)` (for tests and measurements; `releaseTexts` keeps them).
+    private var textsKept = 0
+    private var textsRead = 0
 
     init(_ limits: Limits = Limits()) {
         self.limits = limits
@@ -73,40 +77,61 @@ final class DraftStore: @unchecked Sendable {
         texts?.deallocate()
     }
 
+    /// The bytes of text `putText` can still keep (none once the texts are released): a worker leaves a longer text
+    /// out of its result, since kept bytes only grow and such a text could not be kept.
+    var textRoom: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return textsReleased ? 0 : limits.textMemory - textBytes
+    }
+
     /// Keeps the decoded text of input `index` (valid UTF-8, as every `String`'s bytes are), or does not when the
-    /// text buffer has no room for it.
+    /// text buffer has no room left for it or the texts were released.
     func putText(_ text: String, at index: Int) {
         var text = text
         text.withUTF8 { bytes in
             lock.lock()
             defer { lock.unlock() }
-            guard textBytes + bytes.count <= limits.textMemory else { return }
+            guard !textsReleased, !bytes.isEmpty, bytes.count <= limits.textMemory - textBytes else { return }
             if texts == nil { texts = .allocate(byteCount: limits.textMemory, alignment: 1) }
             if let base = texts!.baseAddress, let from = bytes.baseAddress {
                 (base + textBytes).copyMemory(from: from, byteCount: bytes.count)
             }
             textSpans[index] = (textBytes, bytes.count)
             textBytes += bytes.count
+            textsKept += 1
         }
     }
 
-    /// The decoded text kept for input `index`, or nil when none was kept.
+    /// The decoded text kept for input `index`, or nil when none was kept (or the texts were released).
     func text(_ index: Int) -> String? {
         lock.lock()
         let span = textSpans[index]
         let base = texts.flatMap { UnsafeRawPointer($0.baseAddress) }
+        if span != nil { textsRead += 1 }
         lock.unlock()
-        // A text's bytes are written once, before its span is recorded under the lock, and never changed.
+        // A text's bytes are written once, before its span is recorded under the lock, and not changed until
+        // `releaseTexts`, which a run calls once no worker reads them.
         guard let span, let base else { return nil }
         return String(
             knownValidUTF8: UnsafeBufferPointer(start: (base + span.offset).assumingMemoryBound(to: UInt8.self), count: span.count))
     }
 
-    /// How many texts are kept and their bytes (for tests and measurements).
-    var keptTexts: (count: Int, bytes: Int) {
+    /// Frees the text buffer at the end of a run: no text is kept or handed out after it; the counts stay.
+    func releaseTexts() {
         lock.lock()
         defer { lock.unlock() }
-        return (textSpans.count, textBytes)
+        texts?.deallocate()
+        texts = nil
+        textSpans = [:]
+        textsReleased = true
+    }
+
+    /// How many texts were kept, their bytes, and how many times one was handed out (for tests and measurements).
+    var keptTexts: (count: Int, bytes: Int, read: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (textsKept, textBytes, textsRead)
     }
 
     var counts: Counts {

@@ -180,6 +180,8 @@ public final class LintSession {
         // plain texts are kept decoded, not read and decoded again (as far as the store has room).
         let drafts = DraftStore(draftLimits)
         lastDrafts = drafts
+        // The kept texts' buffer is freed when the run ends (the store itself stays, for its counts).
+        defer { drafts.releaseTexts() }
         var pairedInputs: [Int: Int] = [:]
         let linters = WorkerLinters(originals: groups.map(\.linter), count: files.count, workers: options.workers)
         let previousOf = try previousFiles(plan, keepingDraftsIn: drafts, pairedInputs: &pairedInputs, linters: linters)
@@ -192,8 +194,8 @@ public final class LintSession {
                     let linter = linters.linter(group: groupOf[i], worker: worker)
                     var previous = givenPrevious
                     if let p = previousOf[i] {
-                        // Last year's report is read for this pair only and released with it (from its draft when it
-                        // is an input the pairing pass kept).
+                        // Last year's report is read for this pair only and released with it (from its draft or its
+                        // decoded text when it is an input the pairing pass kept).
                         do {
                             previous =
                                 try previousIndex[i].flatMap { drafts.take($0) }.flatMap { linter.readPrevious(draft: $0) }
@@ -258,15 +260,16 @@ public final class LintSession {
 
     /// Last year's report file of each input: the configuration's `previous:` pairs first, then (in a run of
     /// several inputs, without `--previous`) the reports of the same agency one year earlier among the inputs.
-    /// Only each input's agency and year are kept while pairing, and the drafts `drafts` has room for, so memory
-    /// stays bounded.
+    /// Only each input's agency and year are kept while pairing, and the drafts and decoded texts `drafts` has room
+    /// for, so memory stays bounded.
     func previousFiles(_ plan: Plan, keepingDraftsIn drafts: DraftStore? = nil) throws -> [Int: String] {
         var paired: [Int: Int] = [:]
         return try previousFiles(plan, keepingDraftsIn: drafts, pairedInputs: &paired)
     }
 
     /// As `previousFiles(_:keepingDraftsIn:)`; `pairedInputs` gets, for each input paired with another input of its
-    /// configuration group, that input's index, and the store keeps that input's draft for the extra use.
+    /// configuration group, that input's index, and the store keeps that input's draft for the extra use (a kept
+    /// text serves any number of uses).
     /// `linters` gives each worker thread its linters (nil: the groups' own on every thread).
     func previousFiles(
         _ plan: Plan, keepingDraftsIn drafts: DraftStore?, pairedInputs: inout [Int: Int], linters: WorkerLinters? = nil
@@ -299,7 +302,10 @@ public final class LintSession {
             work: { i, worker -> (key: PreviousPairing.Key?, draft: [UInt8]?, text: String?) in
                 let linter = linters?.linter(group: groupOf[i], worker: worker) ?? groups[groupOf[i]].linter
                 guard let read = try? linter.readPairing(path: files[i]) else { return (nil, nil, nil) }
-                return (read.key, keepDrafts ? read.draft?.encoded() : nil, keepDrafts ? read.text : nil)
+                // A text is carried to the store only when it may fit there: the room only shrinks, so a text longer
+                // than the room now could not be kept, and the results waiting in the window hold no text to drop.
+                let text = read.text.flatMap { t in (drafts?.textRoom ?? 0) >= t.utf8.count ? t : nil }
+                return (read.key, keepDrafts ? read.draft?.encoded() : nil, text)
             },
             emit: { i, read in
                 keys[i] = read.key
@@ -308,7 +314,8 @@ public final class LintSession {
             })
         for pair in PreviousPairing.pairIndices(keys: keys) where out[pair.current] == nil {
             out[pair.current] = files[pair.previous]
-            // A draft is made with its group's reading context: it serves as last year's report in that group only.
+            // A draft is made with its group's reading context: it serves as last year's report in that group only
+            // (and so does a kept text, though its decoding is the same in every group).
             if groupOf[pair.current] == groupOf[pair.previous] {
                 pairedInputs[pair.current] = pair.previous
                 drafts?.addUse(pair.previous)

@@ -193,7 +193,6 @@ final class DraftStoreTests: XCTestCase {
     }
 }
 
-/// An array written from several threads, one index each.
 extension DraftStoreTests {
     /// Asserts that each input of `batch` (run on `plan`) has the report and findings of its file checked alone
     /// against the previous report `previousOf` gives it, fails when its file fails, and is left out only when it
@@ -229,6 +228,7 @@ extension DraftStoreTests {
     }
 }
 
+/// An array written from several threads, one index each.
 final class LockedArray<T>: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var values: [T?]

@@ -76,8 +76,9 @@ final class LinedDraftTests: XCTestCase {
     }
 
     /// A plain text's pairing reading gives the text it decoded, and the report read from that text is the one read
-    /// from the file's bytes: for every text sample and rendering, a GB18030 copy of each (decoded differently from
-    /// its bytes), a copy with a byte-order mark and one with CRLF line ends. A blank text is refused as its file is.
+    /// from the file's bytes: for every text sample and rendering, a GB18030 copy of each that holds Chinese (its
+    /// bytes differ from the UTF-8 ones), UTF-8 with a byte-order mark, UTF-16 in both byte orders with theirs, and
+    /// a copy with CRLF line ends. A blank text is refused as its file is.
     func testTheDecodedTextOfAPairingReadingReadsAsTheFile() throws {
         let text = TextReader(context: Self.context, budget: ReadBudget())
         var paths: [String] = []
@@ -93,7 +94,9 @@ final class LinedDraftTests: XCTestCase {
             var variants = [original, Data([0xEF, 0xBB, 0xBF]) + original]
             let utf8 = try XCTUnwrap(String(data: original, encoding: .utf8), path)
             variants.append(Data(utf8.replacingOccurrences(of: "\n", with: "\r\n").utf8))
-            if let gb = Self.gb18030(utf8) {
+            variants.append(Data([0xFF, 0xFE]) + Data(utf8.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }))
+            variants.append(Data([0xFE, 0xFF]) + Data(utf8.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }))
+            if let gb = Self.gb18030(utf8), gb != original {
                 variants.append(gb)
                 gb18030 += 1
             }
@@ -107,7 +110,7 @@ final class LinedDraftTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(gb18030, 100, "the GB18030 copies were made")
-        XCTAssertGreaterThan(checked, 400)
+        XCTAssertGreaterThan(checked, 600)
         XCTAssertThrowsError(try text.read(path: "blank.txt", decodedText: " \n\t\n")) { error in
             XCTAssertEqual("\(error)", "\(ReaderError.empty(path: "blank.txt"))")
         }
