@@ -215,6 +215,10 @@ public struct JSONBuffer {
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
     /// The document so far, as `Data` (one copy of the bytes).
     public var data: Data { Data(bytes: storage.base, count: storage.count) }
+    /// Calls `body` with the document's bytes so far (no copy).
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: storage.base, count: storage.count))
+    }
     public var text: String { String(decoding: UnsafeBufferPointer(start: storage.base, count: storage.count), as: UTF8.self) }
     /// The indentation of the value the buffer starts with (as `render(into:indent:)`'s `indent`).
     private let base: Int

@@ -169,18 +169,36 @@ struct FileID: Hashable {
 public final class FileSink: OutputSink {
     let fd: Int32
     let name: String
-    private var buffer = Data()
+    /// Bytes written and not yet flushed: `buffered` of them at `buffer`, which holds `capacity`; flushed once
+    /// they reach it (a write that does not fit after a flush goes to the file at once). A `Data` buffer was copied
+    /// again each time it grew.
+    private let buffer: UnsafeMutableRawPointer
+    private var buffered = 0
+    private let capacity = 1 << 16
     private var closed = false
     let ownsDescriptor: Bool
 
-    init(fd: Int32, name: String, ownsDescriptor: Bool = true) { self.fd = fd; self.name = name; self.ownsDescriptor = ownsDescriptor }
+    init(fd: Int32, name: String, ownsDescriptor: Bool = true) {
+        self.fd = fd; self.name = name; self.ownsDescriptor = ownsDescriptor
+        buffer = .allocate(byteCount: capacity, alignment: 16)
+    }
 
     /// Standard output.
     public static func standardOutput() -> FileSink { FileSink(fd: 1, name: "standard output", ownsDescriptor: false) }
 
     public func write(_ bytes: Data) throws {
-        buffer += bytes
-        if buffer.count >= 1 << 16 { try flush() }
+        try bytes.withUnsafeBytes { try write(bytes: $0) }
+    }
+
+    public func write(bytes: UnsafeRawBufferPointer) throws {
+        guard let from = bytes.baseAddress, !bytes.isEmpty else { return }
+        if buffered + bytes.count > capacity {
+            try flush()
+            if bytes.count >= capacity { return try writeOut(from, bytes.count) }
+        }
+        (buffer + buffered).copyMemory(from: from, byteCount: bytes.count)
+        buffered += bytes.count
+        if buffered == capacity { try flush() }
     }
 
     /// Writes `text` and flushes.
@@ -190,18 +208,21 @@ public final class FileSink: OutputSink {
     }
 
     public func flush() throws {
-        try buffer.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw OutputError.cannotWrite(path: name, reason: String(cString: strerror(errno)))
-                }
-                offset += n
+        try writeOut(buffer, buffered)
+        buffered = 0
+    }
+
+    /// Writes `count` bytes at `start` to the descriptor, all of them.
+    private func writeOut(_ start: UnsafeRawPointer, _ count: Int) throws {
+        var offset = 0
+        while offset < count {
+            let n = Glibc.write(fd, start + offset, count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw OutputError.cannotWrite(path: name, reason: String(cString: strerror(errno)))
             }
+            offset += n
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 
     func close() {
@@ -209,7 +230,10 @@ public final class FileSink: OutputSink {
         closed = true
     }
 
-    deinit { close() }
+    deinit {
+        close()
+        buffer.deallocate()
+    }
 }
 
 /// The temporary output files not yet renamed into place, removed when the process is interrupted

@@ -5,14 +5,18 @@ import OGIModel
 /// Where a format writes: standard output, a file, or memory.
 public protocol OutputSink: AnyObject {
     func write(_ bytes: Data) throws
+    /// Writes bytes the caller holds, without making them a `Data` first (the default does).
+    func write(bytes: UnsafeRawBufferPointer) throws
 }
 
 extension OutputSink {
-    /// Writes the text's UTF-8 bytes. Copied from the contiguous UTF-8 storage: `Data(text.utf8)` gives the same
+    public func write(bytes: UnsafeRawBufferPointer) throws { try write(Data(bytes)) }
+
+    /// Writes the text's UTF-8 bytes, read from its contiguous UTF-8 storage: `Data(text.utf8)` gives the same
     /// bytes but first asks the runtime whether the view conforms to a protocol, a scan of every conformance
     /// record of the process (~0.3 M instructions) on the first write of a run.
     public func write(_ text: String) throws {
-        try text.withUTF8Bytes { try write(Data(buffer: $0)) }
+        try text.withUTF8Bytes { try write(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
 

@@ -20,7 +20,7 @@ public final class JSONFormat: OutputFormat {
     public func add(_ input: CheckedInput, to out: OutputSink) throws {
         var json = JSONBuffer(text: written == 0 ? "[\n    " : ",\n    ", indent: 2)
         Self.write(input, into: &json)
-        try out.write(json.data)
+        try json.withBytes { try out.write(bytes: $0) }
         written += 1
     }
 
