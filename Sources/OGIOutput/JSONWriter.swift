@@ -213,8 +213,6 @@ public struct JSONBuffer {
     private let storage: Storage
     /// The document so far.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
-    /// The document so far, as `Data` (one copy of the bytes).
-    public var data: Data { Data(bytes: storage.base, count: storage.count) }
     /// Calls `body` with the document's bytes so far (no copy).
     public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(start: storage.base, count: storage.count))

@@ -118,8 +118,7 @@ extension TextReader {
     /// `readPairingMetadata(path:data:)`, with the text it decoded from `data`: `read(path:decodedText:)` reads the
     /// report from that text as `read(path:data:)` reads it from `data`, without decoding the bytes again.
     public func pairingRead(path: String, data: Data) throws -> (metadata: Metadata, text: String) {
-        let (text, _) = try TextDecoding.decode(data, path: path)
-        if FastText.isBlank(text) { throw ReaderError.empty(path: path) }
+        let text = try decodedText(path: path, data: data)
         let source = PairingLines(text: text, ranges: try Self.lineRanges(of: text, path: path, budget: budget))
         return (pairingMetadata(source, path: path, sourceFormat: "text"), text)
     }

@@ -31,9 +31,14 @@ public struct TextReader: ReportReader {
 
     /// The file's text in numbered lines; an error when it holds no text.
     func decodedLines(path: String, data: Data) throws -> [SourceLine] {
+        try Self.lines(of: decodedText(path: path, data: data), path: path, budget: budget)
+    }
+
+    /// The file's text, decoded; an error when it holds no text.
+    func decodedText(path: String, data: Data) throws -> String {
         let (text, _) = try TextDecoding.decode(data, path: path)
         if FastText.isBlank(text) { throw ReaderError.empty(path: path) }
-        return try Self.lines(of: text, path: path, budget: budget)
+        return text
     }
 
     /// Parses already-decoded text.
